@@ -1,0 +1,35 @@
+"""Create one group per role and give it the role's permissions (meidu.accounts.roles)."""
+
+from django.db import migrations
+
+
+def create_roles(apps, schema_editor):
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    from meidu.accounts.roles import ROLE_PERMISSIONS, Role
+
+    # Permissions are normally created after migrations; the groups need them now.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        perms = [
+            Permission.objects.get(content_type__app_label=perm.app_label, codename=perm.codename)
+            for perm in ROLE_PERMISSIONS.get(role, [])
+        ]
+        group.permissions.set(perms)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("integrations", "0001_initial"),
+        ("ledger", "0001_initial"),
+        ("audit", "0001_initial"),
+    ]
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

@@ -1,0 +1,29 @@
+from meidu.accounts.models import User
+from meidu.accounts.phone import InvalidPhone, looks_like_email, normalize_cn_mobile
+from meidu.accounts.roles import primary_role
+
+
+def user_get_by_identifier(identifier: str) -> User | None:
+    """The user whose e-mail or mobile number is ``identifier`` (in any usual spelling)."""
+    identifier = (identifier or "").strip()
+    if looks_like_email(identifier):
+        return User.objects.filter(email=identifier.lower()).first()
+    try:
+        phone = normalize_cn_mobile(identifier)
+    except InvalidPhone:
+        return None
+    return User.objects.filter(phone=phone).first()
+
+
+def user_role_names(user) -> list[str]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = sorted(group.name for group in user.groups.all())
+        user._role_names = cached
+    return cached
+
+
+def user_primary_role(user) -> str | None:
+    return primary_role(user_role_names(user))

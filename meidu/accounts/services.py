@@ -1,0 +1,175 @@
+"""Account use cases: register, authenticate (throttled), tokens, roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from meidu.accounts import jwt, throttle
+from meidu.accounts.error_codes import AccountErrorCode
+from meidu.accounts.models import User, new_jwt_token_key
+from meidu.accounts.phone import InvalidPhone, normalize_cn_mobile
+from meidu.accounts.roles import STAFF_ROLES, Role
+from meidu.accounts.selectors import user_get_by_identifier
+from meidu.core.audit.services import audit_record
+from meidu.core.errors import DomainError, DomainErrors
+from meidu.integrations.event_types import WebhookEventType
+from meidu.integrations.services.outbox import webhook_event_emit
+
+_PASSWORD_CODES = {
+    "password_too_short": AccountErrorCode.PASSWORD_TOO_SHORT,
+    "password_too_common": AccountErrorCode.PASSWORD_TOO_COMMON,
+    "password_entirely_numeric": AccountErrorCode.PASSWORD_ENTIRELY_NUMERIC,
+    "password_too_similar": AccountErrorCode.PASSWORD_TOO_SIMILAR,
+}
+
+
+def _clean_phone(phone: str | None) -> str | None:
+    if not phone:
+        return None
+    try:
+        return normalize_cn_mobile(phone)
+    except InvalidPhone as exc:
+        raise DomainError(str(exc), AccountErrorCode.INVALID_PHONE, field="phone") from None
+
+
+def _clean_email(email: str | None) -> str | None:
+    if not email:
+        return None
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(f"{email!r} is not a valid e-mail address", AccountErrorCode.INVALID, field="email") from None
+    return email
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainErrors(
+            [
+                DomainError(message, _PASSWORD_CODES.get(err.code, AccountErrorCode.INVALID_PASSWORD), field="password")
+                for err in exc.error_list
+                for message in err.messages
+            ]
+        ) from None
+
+
+def user_payload(user: User) -> dict:
+    return {"id": user.pk, "email": user.email, "phone": user.phone, "first_name": user.first_name, "last_name": user.last_name}
+
+
+def account_register(
+    *,
+    password: str,
+    email: str | None = None,
+    phone: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    language_code: str = "zh-hans",
+    ip_address: str | None = None,
+    roles=(Role.BUYER,),
+) -> User:
+    """Create a buyer account identified by a mobile number, an e-mail, or both."""
+    phone, email = _clean_phone(phone), _clean_email(email)
+    if not phone and not email:
+        raise DomainError("Give a mobile number or an e-mail address", AccountErrorCode.REQUIRED, field="phone")
+    if phone and User.objects.filter(phone=phone).exists():
+        raise DomainError("This mobile number is already registered", AccountErrorCode.UNIQUE, field="phone")
+    if email and User.objects.filter(email=email).exists():
+        raise DomainError("This e-mail address is already registered", AccountErrorCode.UNIQUE, field="email")
+    user = User(phone=phone, email=email, first_name=first_name.strip(), last_name=last_name.strip(), language_code=language_code)
+    _check_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            user.groups.set(Group.objects.filter(name__in=[str(role) for role in roles]))
+            audit_record("account.registered", actor_user=user, target=user, ip_address=ip_address)
+            webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": user_payload(user)})
+    except IntegrityError:
+        # Lost a race with a concurrent registration of the same identifier.
+        raise DomainError("This account is already registered", AccountErrorCode.UNIQUE, field="phone") from None
+    return user
+
+
+def account_authenticate(identifier: str, password: str, ip_address: str | None = None) -> User:
+    """The user for these credentials, or a refusal; failures are throttled per identifier and address."""
+    identifier = (identifier or "").strip()
+    if not identifier or not password:
+        raise DomainError("Give your mobile number or e-mail and your password", AccountErrorCode.REQUIRED, field="email")
+    if throttle.login_is_blocked(identifier, ip_address):
+        raise DomainError(
+            "Too many failed attempts; try again later", AccountErrorCode.LOGIN_ATTEMPT_DELAYED, field="email"
+        )
+    user = user_get_by_identifier(identifier)
+    if user is None or not user.check_password(password):
+        if user is None:
+            User().set_password(password)  # same cost whether or not the account exists
+        throttle.login_failed(identifier, ip_address)
+        raise DomainError("Please, enter valid credentials", AccountErrorCode.INVALID_CREDENTIALS, field="email")
+    if not user.is_active:
+        raise DomainError("Account inactive", AccountErrorCode.INACTIVE, field="email")
+    throttle.login_succeeded(identifier)
+    return user
+
+
+def token_create(identifier: str, password: str, ip_address: str | None = None) -> dict:
+    user = account_authenticate(identifier, password, ip_address)
+    csrf_token = jwt.new_csrf_token()
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return {
+        "user": user,
+        "token": jwt.create_access_token(user),
+        "refresh_token": jwt.create_refresh_token(user, csrf_token),
+        "csrf_token": csrf_token,
+    }
+
+
+def _user_for_payload(payload: dict) -> User:
+    user = User.objects.filter(pk=payload.get("sub"), is_active=True).first()
+    if user is None or user.jwt_token_key != payload.get("token"):
+        raise DomainError("The token's user is gone or signed out", AccountErrorCode.JWT_INVALID_TOKEN, field="token")
+    return user
+
+
+def token_refresh(refresh_token: str) -> dict:
+    payload = jwt.decode_token(refresh_token, jwt.REFRESH)
+    user = _user_for_payload(payload)
+    return {"user": user, "token": jwt.create_access_token(user)}
+
+
+def token_verify(token: str) -> dict:
+    payload = jwt.decode_token(token, jwt.ACCESS)
+    return {"user": _user_for_payload(payload), "payload": payload}
+
+
+def user_from_access_token(token: str) -> User:
+    return token_verify(token)["user"]
+
+
+def tokens_revoke_all(user: User) -> None:
+    """Sign the user out everywhere: every refresh token issued so far stops working."""
+    user.jwt_token_key = new_jwt_token_key()
+    user.save(update_fields=["jwt_token_key", "updated_at"])
+
+
+def user_roles_set(user: User, roles: list[str], *, actor=None, ip_address: str | None = None) -> User:
+    """Replace the user's roles; staff access follows the back-office roles."""
+    valid = {role.value for role in Role}
+    unknown = [role for role in roles if role not in valid]
+    if unknown:
+        raise DomainError(f"Unknown roles: {', '.join(unknown)}", AccountErrorCode.INVALID, field="roles")
+    with transaction.atomic():
+        user.groups.set(Group.objects.filter(name__in=roles))
+        user.is_staff = bool(set(roles) & {role.value for role in STAFF_ROLES})
+        user.save(update_fields=["is_staff", "updated_at"])
+        audit_record("account.roles_set", actor_user=actor, target=user, data={"roles": sorted(roles)}, ip_address=ip_address)
+    user._role_names = sorted(roles)
+    return user

@@ -1,0 +1,129 @@
+"""Relay connections with keyset cursors (stable under inserts), capped at 100 per page.
+
+A cursor is base64 of a JSON list: the values of the sort fields and the pk of the
+edge's node. The next page is ``(f1 > v1) OR (f1 = v1 AND f2 > v2) ...`` (``<`` for
+descending fields), and one row more than asked is read to know whether more exist.
+Sort fields must be non-null columns.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+import graphene
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from graphql import GraphQLError
+
+from meidu.core.graphql.batching import batch_prefetch
+from meidu.core.graphql.selection import selected_fields
+
+
+class CountableConnection(graphene.relay.Connection):
+    class Meta:
+        abstract = True
+
+    total_count = graphene.Int(description="A total count of items in the collection.")
+
+    @staticmethod
+    def resolve_total_count(root, info):
+        return root.queryset.count()
+
+
+def connection_field(connection_type, **kwargs):
+    return graphene.relay.ConnectionField(connection_type, **kwargs)
+
+
+@dataclass(frozen=True)
+class SortKey:
+    field: str
+    descending: bool = False
+
+
+def _encode_cursor(values: list) -> str:
+    return base64.b64encode(json.dumps(values, default=str, separators=(",", ":")).encode()).decode()
+
+
+def _decode_cursor(cursor: str, size: int) -> list:
+    try:
+        values = json.loads(base64.b64decode(cursor.encode(), validate=True))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != size:
+        raise GraphQLError(f"Received cursor ({cursor}) is invalid.")
+    return values
+
+
+def _keyset_filter(keys: list[SortKey], values: list, forward: bool) -> Q:
+    condition = Q()
+    equal = Q()
+    for key, value in zip(keys, values):
+        ascending = (not key.descending) == forward
+        condition |= equal & Q(**{f"{key.field}__{'gt' if ascending else 'lt'}": value})
+        equal &= Q(**{key.field: value})
+    return condition
+
+
+def _validate_args(info, first, last, after, before, name):
+    limit = settings.GRAPHQL_PAGE_MAX
+    if first is not None and last is not None:
+        raise GraphQLError("Mixing `first` and `last` arguments is not supported.")
+    if first is not None and before:
+        raise GraphQLError("Combining `first` with `before` is not supported.")
+    if last is not None and after:
+        raise GraphQLError("Combining `last` with `after` is not supported.")
+    for arg, value in (("first", first), ("last", last)):
+        if value is not None and value < 0:
+            raise GraphQLError(f"Argument `{arg}` on connection `{name}` must be zero or positive.")
+        if value is not None and value > limit:
+            raise GraphQLError(
+                f"Requesting {value} records on the `{name}` connection exceeds the `{arg}` limit of {limit} records."
+            )
+    if first is None and last is None and "edges" in selected_fields(info):
+        raise GraphQLError(f"You must provide a `first` or `last` value to properly paginate the `{name}` connection.")
+
+
+def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | None = None, **args):
+    """Resolve a connection over ``queryset``: validate arguments, apply the keyset, batch relations."""
+    first, last, after, before = args.get("first"), args.get("last"), args.get("after"), args.get("before")
+    _validate_args(info, first, last, after, before, info.field_name)
+    keys = list(sort or [])
+    if not any(key.field == "pk" for key in keys):
+        keys.append(SortKey("pk"))
+    forward = last is None
+    ordering = [("-" if key.descending == forward else "") + key.field for key in keys]
+    page_qs = queryset.order_by(*ordering)
+    cursor = after if forward else before
+    if cursor:
+        page_qs = page_qs.filter(_keyset_filter(keys, _decode_cursor(cursor, len(keys)), forward))
+    size = first if forward else last
+    if size is None:
+        size = settings.GRAPHQL_PAGE_MAX
+    wants_nodes = "edges" in selected_fields(info)
+    rows = list(page_qs[: size + 1]) if wants_nodes or "pageInfo" in selected_fields(info) else []
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+    node_type = connection_type._meta.node
+    batch_prefetch(rows, info, node_type, path=("edges", "node"))
+    edges = [connection_type.Edge(node=row, cursor=_encode_cursor([_value(row, key.field) for key in keys])) for row in rows]
+    page_info = graphene.relay.PageInfo(
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+        has_next_page=has_more if forward else bool(before),
+        has_previous_page=bool(after) if forward else has_more,
+    )
+    connection = connection_type(edges=edges, page_info=page_info)
+    connection.queryset = queryset
+    return connection
+
+
+def _value(row, field: str):
+    value = row
+    for part in field.split("__"):
+        value = getattr(value, part)
+    return value

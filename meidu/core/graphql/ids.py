@@ -1,0 +1,31 @@
+"""Relay global IDs: base64("TypeName:pk"), decoded with the expected type checked."""
+
+from __future__ import annotations
+
+import binascii
+
+from graphql_relay import from_global_id, to_global_id
+
+from meidu.core.error_codes import CoreErrorCode
+from meidu.core.errors import DomainError
+
+__all__ = ["to_global_id", "from_global_id_or_error", "pks_from_global_ids"]
+
+
+def from_global_id_or_error(global_id: str, only_type: str | None = None, field: str = "id") -> str:
+    """The pk inside ``global_id``; a malformed ID or one of another type is a GRAPHQL_ERROR refusal."""
+    try:
+        type_name, pk = from_global_id(global_id or "")
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        type_name, pk = "", ""
+    if not type_name or not pk:
+        raise DomainError(f"Couldn't resolve id: {global_id}.", CoreErrorCode.GRAPHQL_ERROR, field=field)
+    if only_type and type_name != only_type:
+        raise DomainError(f"Must receive a {only_type} id.", CoreErrorCode.GRAPHQL_ERROR, field=field)
+    if not pk.isdigit():
+        raise DomainError(f"Couldn't resolve id: {global_id}.", CoreErrorCode.GRAPHQL_ERROR, field=field)
+    return pk
+
+
+def pks_from_global_ids(global_ids: list[str], only_type: str, field: str = "ids") -> list[str]:
+    return [from_global_id_or_error(value, only_type, field) for value in global_ids]

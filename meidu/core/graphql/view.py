@@ -1,0 +1,128 @@
+"""The /graphql/ endpoint: authenticate, parse, validate, check limits, execute, report cost.
+
+Malformed requests and documents over a limit get HTTP 400 and nothing runs.
+Execution errors are formatted Saleor-style: ``extensions.exception.code``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from graphql import GraphQLError, execute, parse, validate
+
+from meidu.core.errors import DomainError, PermissionDenied
+from meidu.core.graphql.auth import authenticate_request
+from meidu.core.graphql.limits import alias_count, mutation_count, pick_operation, query_cost
+
+logger = logging.getLogger("meidu.graphql")
+
+
+def _error(message: str, code: str) -> dict:
+    return {"message": message, "extensions": {"exception": {"code": code}}}
+
+
+def format_error(error: GraphQLError) -> dict:
+    formatted = error.formatted
+    original = error.original_error
+    if isinstance(original, PermissionDenied):
+        code = "PermissionDenied"
+        formatted["extensions"] = {"exception": {"code": code, "permissions": original.permissions}}
+    elif isinstance(original, DomainError):
+        formatted["extensions"] = {"exception": {"code": original.code.upper(), "field": original.field}}
+    elif original is not None and not isinstance(original, GraphQLError):
+        logger.exception("Unhandled error in a resolver", exc_info=original)
+        formatted["message"] = str(original) if settings.DEBUG else "Internal Server Error"
+        formatted["extensions"] = {"exception": {"code": type(original).__name__ if settings.DEBUG else "INTERNAL_ERROR"}}
+    else:
+        formatted.setdefault("extensions", {}).setdefault("exception", {"code": "GraphQLError"})
+    return formatted
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class GraphQLView(View):
+    schema = None
+
+    def get(self, request):
+        if settings.GRAPHIQL_ENABLED and "text/html" in request.META.get("HTTP_ACCEPT", ""):
+            return render(request, "graphql/graphiql.html")
+        return JsonResponse({"errors": [_error("Send queries with POST", "METHOD_NOT_ALLOWED")]}, status=405)
+
+    def post(self, request):
+        try:
+            data = self._parse_body(request)
+        except ValueError as exc:
+            return JsonResponse({"errors": [_error(str(exc), "INVALID_REQUEST")]}, status=400)
+        try:
+            authenticate_request(request)
+        except DomainError as exc:
+            return JsonResponse({"errors": [_error(exc.message, exc.code.upper())]}, status=401)
+        status, body = self.execute_operation(request, data)
+        return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+    def _parse_body(self, request) -> dict:
+        content_type = request.content_type or ""
+        if content_type == "application/json":
+            try:
+                data = json.loads(request.body or b"{}")
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                raise ValueError("The request body is not valid JSON") from None
+        else:
+            raise ValueError("Send application/json")
+        if isinstance(data, list):
+            raise ValueError("Batched operations are not supported: send one operation per request")
+        if not isinstance(data, dict) or not isinstance(data.get("query"), str):
+            raise ValueError("Provide a `query` string")
+        variables = data.get("variables") or {}
+        if not isinstance(variables, dict):
+            raise ValueError("`variables` must be an object")
+        return {"query": data["query"], "variables": variables, "operation_name": data.get("operationName")}
+
+    def execute_operation(self, request, data) -> tuple[int, dict]:
+        schema = self.schema.graphql_schema
+        try:
+            document = parse(data["query"])
+        except GraphQLError as exc:
+            return 400, {"errors": [format_error(exc)]}
+        errors = validate(schema, document)
+        if errors:
+            return 400, {"errors": [format_error(e) for e in errors]}
+        operation = pick_operation(document, data["operation_name"])
+        if operation is None:
+            return 400, {"errors": [_error("Select one operation with operationName", "GRAPHQL_ERROR")]}
+        cost = query_cost(document, operation, data["variables"])
+        extensions = {"cost": {"requestedQueryCost": cost, "maximumAvailable": settings.GRAPHQL_MAX_COST}}
+        refusal = None
+        if cost > settings.GRAPHQL_MAX_COST:
+            refusal = _error(
+                f"The query exceeds the maximum cost of {settings.GRAPHQL_MAX_COST}. Requested cost: {cost}.", "QUERY_COST_EXCEEDED"
+            )
+        elif alias_count(document) > settings.GRAPHQL_MAX_ALIASES:
+            refusal = _error(f"The query may not use more than {settings.GRAPHQL_MAX_ALIASES} aliases.", "TOO_MANY_ALIASES")
+        elif mutation_count(document, operation) > settings.GRAPHQL_MAX_MUTATIONS:
+            refusal = _error(
+                f"A document may hold at most {settings.GRAPHQL_MAX_MUTATIONS} mutations.", "TOO_MANY_MUTATIONS"
+            )
+        if refusal:
+            return 400, {"errors": [refusal], "extensions": extensions}
+        result = execute(
+            schema,
+            document,
+            context_value=request,
+            variable_values=data["variables"],
+            operation_name=data["operation_name"],
+        )
+        body = {"data": result.data}
+        if result.errors:
+            body["errors"] = [format_error(e) for e in result.errors]
+        body["extensions"] = extensions
+        return 200, body
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["GET", "POST"])

@@ -1,0 +1,55 @@
+"""Permissions as enums (Saleor style): values are Django "app_label.codename" strings.
+
+Each domain declares its enum here and the codenames in its models' Meta.permissions;
+users receive them through role groups (meidu.accounts.roles), apps directly.
+"""
+
+from enum import Enum
+
+
+class BasePermissionEnum(Enum):
+    @property
+    def codename(self) -> str:
+        return self.value.split(".", 1)[1]
+
+    @property
+    def app_label(self) -> str:
+        return self.value.split(".", 1)[0]
+
+
+class AccountPermissions(BasePermissionEnum):
+    MANAGE_USERS = "accounts.manage_users"
+    MANAGE_STAFF = "accounts.manage_staff"
+
+
+class AppPermission(BasePermissionEnum):
+    MANAGE_APPS = "integrations.manage_apps"
+
+
+class LedgerPermissions(BasePermissionEnum):
+    VIEW_LEDGER = "ledger.view_ledger"
+
+
+class AuditPermissions(BasePermissionEnum):
+    VIEW_AUDIT_LOG = "audit.view_audit_log"
+
+
+PERMISSION_ENUMS = [AccountPermissions, AppPermission, LedgerPermissions, AuditPermissions]
+
+
+def all_permissions() -> list[BasePermissionEnum]:
+    return [perm for enum in PERMISSION_ENUMS for perm in enum]
+
+
+def permission_by_name(name: str) -> BasePermissionEnum:
+    for perm in all_permissions():
+        if perm.name == name:
+            return perm
+    raise KeyError(name)
+
+
+def permission_by_value(value: str) -> BasePermissionEnum:
+    for perm in all_permissions():
+        if perm.value == value:
+            return perm
+    raise KeyError(value)

@@ -1,0 +1,50 @@
+"""Emit a webhook event through the transactional outbox.
+
+Call it inside the transaction of the act that caused the event: the payload and
+its deliveries commit or roll back with it, and delivery starts only after commit.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from meidu.integrations.event_types import WebhookEventType
+from meidu.integrations.models import EventDelivery, EventPayload, Webhook
+
+
+def webhooks_for_event(event_type: WebhookEventType):
+    return Webhook.objects.filter(is_active=True, app__is_active=True).filter(
+        Q(events__contains=[event_type.value]) | Q(events__contains=[WebhookEventType.ANY_EVENTS.value])
+    )
+
+
+def webhook_event_emit(event_type: WebhookEventType, data: dict) -> EventPayload | None:
+    webhooks = list(webhooks_for_event(event_type))
+    if not webhooks:
+        return None
+    now = timezone.now()
+    body = json.dumps(
+        {"id": str(uuid.uuid4()), "event": event_type.name, "created": now.isoformat(), "data": data},
+        ensure_ascii=False,
+        default=str,
+        separators=(",", ":"),
+    )
+    payload = EventPayload.objects.create(event_type=event_type.value, payload=body)
+    deliveries = EventDelivery.objects.bulk_create(
+        [EventDelivery(payload=payload, webhook=webhook, event_type=event_type.value, next_attempt_at=now) for webhook in webhooks]
+    )
+    ids = [delivery.pk for delivery in deliveries]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return payload
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from meidu.integrations.tasks import webhook_delivery_send
+
+    for delivery_id in delivery_ids:
+        webhook_delivery_send.delay(delivery_id)

@@ -1,0 +1,43 @@
+"""The embedded PostgreSQL (pgserver wheel) used when DATABASE_URL is not set.
+
+The server lives in var/pgdata and listens on a Unix socket only. pgserver keeps a
+list of the processes holding it and stops the server when the last one exits, so
+Ctrl-C on ``meidu demo`` stops the database too.
+"""
+
+import logging
+import re
+
+from meidu.runtime import paths
+
+DATABASE_NAME = "meidu"
+_server = None
+
+
+def data_dir():
+    return paths.VAR_DIR / "pgdata"
+
+
+def get_server():
+    global _server
+    if _server is None:
+        import pgserver
+
+        logging.getLogger("pgserver").setLevel(logging.WARNING)
+        data_dir().parent.mkdir(parents=True, exist_ok=True)
+        _server = pgserver.get_server(data_dir(), cleanup_mode="stop")
+    return _server
+
+
+def ensure_database(server, name: str) -> None:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"unsafe database name {name!r}")
+    found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
+    if "(1 row)" not in found:
+        server.psql(f'CREATE DATABASE "{name}";')
+
+
+def embedded_database_url(name: str = DATABASE_NAME) -> str:
+    server = get_server()
+    ensure_database(server, name)
+    return server.get_uri(name)

@@ -1,0 +1,31 @@
+"""Refuse to serve with settings that are only fit for a demo."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+
+
+class UnsafeSettings(RuntimeError):
+    pass
+
+
+def serving_problems() -> list[str]:
+    if settings.DEMO_MODE or settings.TEST_MODE:
+        return []
+    problems = []
+    if not settings.SECRET_KEY or settings.SECRET_KEY == settings.INSECURE_SECRET_KEY or len(settings.SECRET_KEY) < 32:
+        problems.append("SECRET_KEY is not set: export SECRET_KEY to a random string of 50 characters or more.")
+    public_hosts = [host for host in settings.ALLOWED_HOSTS if host not in LOCAL_HOSTS]
+    if settings.DEBUG and (public_hosts or "*" in settings.ALLOWED_HOSTS):
+        problems.append(
+            f"DEBUG is on while ALLOWED_HOSTS includes public hosts ({', '.join(public_hosts)}): set DEBUG=0."
+        )
+    return problems
+
+
+def assert_safe_to_serve() -> None:
+    problems = serving_problems()
+    if problems:
+        raise UnsafeSettings("Refusing to serve:\n  - " + "\n  - ".join(problems))

@@ -1,0 +1,213 @@
+"""Settings read from the environment; see the table in README.md.
+
+MEIDU_MODE selects the defaults: ``demo`` (embedded PostgreSQL, eager Celery,
+DEBUG, GraphiQL), ``test`` (used by pytest) and ``production`` (the default:
+nothing insecure is assumed, ``meidu serve`` refuses weak settings).
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from meidu.runtime import paths
+from meidu.settings.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = paths.BASE_DIR
+VAR_DIR = paths.VAR_DIR
+
+MEIDU_MODE = env_str("MEIDU_MODE", "production")
+DEMO_MODE = MEIDU_MODE == "demo"
+TEST_MODE = MEIDU_MODE == "test"
+
+DEBUG = env_bool("DEBUG", default=DEMO_MODE)
+
+INSECURE_SECRET_KEY = "insecure-secret-key-set-SECRET_KEY"
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    # Demo and test runs get a random key kept under var/; production must set one
+    # (meidu.runtime.safety refuses to serve with this placeholder).
+    SECRET_KEY = paths.local_secret("secret_key") if (DEMO_MODE or TEST_MODE) else INSECURE_SECRET_KEY
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "graphene_django",
+    "meidu.core",
+    "meidu.core.ledger",
+    "meidu.core.audit",
+    "meidu.core.idempotency",
+    "meidu.accounts",
+    "meidu.integrations",
+    "logistics.geography",
+    "storefront.shell",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "meidu.urls"
+WSGI_APPLICATION = "meidu.wsgi.application"
+ASGI_APPLICATION = "meidu.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "storefront" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "storefront.shell.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# Database: DATABASE_URL, or the embedded PostgreSQL under var/pgdata.
+DATABASE_URL = env_str("DATABASE_URL")
+if not DATABASE_URL:
+    from meidu.runtime.embedded_pg import embedded_database_url
+
+    DATABASE_URL = embedded_database_url()
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES["default"].setdefault("TEST", {})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["meidu.accounts.backends.MobileOrEmailBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "shell:login"
+LOGIN_REDIRECT_URL = "shell:home"
+LOGOUT_REDIRECT_URL = "shell:home"
+
+# Login throttling: after LOGIN_MAX_FAILURES failed attempts for one identifier
+# (or from one address) logins are refused for LOGIN_LOCKOUT_SECONDS.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+
+# JWT (RS256). Keys live in JWT_KEYS_DIR as PEM files; the newest signs, all verify.
+JWT_KEYS_DIR = Path(env_str("JWT_KEYS_DIR") or (VAR_DIR / "keys"))
+JWT_ACCESS_TTL_SECONDS = env_int("JWT_ACCESS_TTL_SECONDS", 5 * 60)
+JWT_REFRESH_TTL_SECONDS = env_int("JWT_REFRESH_TTL_SECONDS", 30 * 24 * 3600)
+PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000")
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or (VAR_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "storefront" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or (VAR_DIR / "media"))
+
+# Media storage: local folder by default, S3-compatible (MinIO, OSS, S3) when a bucket is set.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
+AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY") or None
+AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
+AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "django.core.files.storage.FileSystemStorage"
+    },
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TEST_MODE
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Cache: Redis when REDIS_URL is set, process memory otherwise.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "meidu"}
+    )
+}
+
+# Celery: real workers when CELERY_BROKER_URL is set, eager in-process otherwise.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "webhook-deliveries-retry-due": {
+        "task": "meidu.integrations.tasks.webhook_deliveries_dispatch_due",
+        "schedule": 30.0,
+    },
+}
+
+# Outgoing webhooks: attempts, back-off (base * 2**n seconds) and timeouts.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 10)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+
+# GraphQL limits (Saleor's numbers).
+GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 50000)
+GRAPHQL_MAX_ALIASES = 100
+GRAPHQL_MAX_MUTATIONS = 4
+GRAPHQL_PAGE_MAX = 100
+GRAPHIQL_ENABLED = env_bool("GRAPHIQL_ENABLED", DEMO_MODE)
+GRAPHENE = {"SCHEMA": "meidu.schema.schema"}
+
+# Integrations that reach outside; each is off until its variables are set.
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+
+DEFAULT_CURRENCY = "CNY"
+DEFAULT_COUNTRY = "CN"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not (DEBUG or DEMO_MODE or TEST_MODE))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
+}
