@@ -7,6 +7,7 @@ Ctrl-C on ``meidu demo`` stops the database too.
 
 import logging
 import re
+import warnings
 
 from meidu.runtime import paths
 
@@ -21,7 +22,10 @@ def data_dir():
 def get_server():
     global _server
     if _server is None:
-        import pgserver
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); pgserver copes.
+            warnings.simplefilter("ignore")
+            import pgserver
 
         logging.getLogger("pgserver").setLevel(logging.WARNING)
         data_dir().parent.mkdir(parents=True, exist_ok=True)

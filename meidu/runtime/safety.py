@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
@@ -22,6 +24,9 @@ def serving_problems() -> list[str]:
         problems.append(
             f"DEBUG is on while ALLOWED_HOSTS includes public hosts ({', '.join(public_hosts)}): set DEBUG=0."
         )
+    keys_dir = Path(settings.JWT_KEYS_DIR)
+    if not keys_dir.is_dir() or not any(keys_dir.glob("*.pem")):
+        problems.append(f"No signing key in JWT_KEYS_DIR ({keys_dir}): run `meidu keys rotate` once and share the folder.")
     return problems
 
 

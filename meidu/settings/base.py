@@ -128,6 +128,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or (VAR_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "storefront" / "static"]
+WHITENOISE_USE_FINDERS = DEBUG or TEST_MODE
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or (VAR_DIR / "media"))
 

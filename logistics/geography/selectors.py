@@ -1,0 +1,12 @@
+"""Reads of the county's geography shaped for pages and address forms."""
+
+from django.db.models import Prefetch, QuerySet
+
+from logistics.geography.models import Town, Village
+
+
+def town_list() -> QuerySet[Town]:
+    """Every delivery town with its villages, in two queries whatever the count."""
+    return Town.objects.order_by("code").prefetch_related(
+        Prefetch("villages", queryset=Village.objects.order_by("code"))
+    )

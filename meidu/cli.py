@@ -1,0 +1,243 @@
+"""The `meidu` command: demo, serve, worker, beat, seed, check, keys, manage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+
+EXIT_UNSAFE = 2
+
+
+def _django(mode: str | None = None) -> None:
+    if mode:
+        os.environ["MEIDU_MODE"] = mode
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meidu.settings.base")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _seed() -> None:
+    from tqdm import tqdm
+
+    from meidu.demo_data import DEMO_STEPS
+
+    with tqdm(total=len(DEMO_STEPS), desc="Demo data", unit="step") as bar:
+        for label, step in DEMO_STEPS:
+            bar.set_postfix_str(label)
+            step()
+            bar.update(1)
+
+
+def _print_welcome(host: str, port: int) -> None:
+    from meidu.demo_data import DEMO_PASSWORD, DEMO_USERS
+
+    base = f"http://{host}:{port}"
+    print()
+    print("Meidu Market is running (demo mode, embedded PostgreSQL). Ctrl-C stops it.")
+    print(f"  Storefront      {base}/")
+    print(f"  GraphQL         {base}/graphql/")
+    print(f"  Admin           {base}/admin/")
+    print(f"  JWKS            {base}/.well-known/jwks.json")
+    print(f"Demo logins (password {DEMO_PASSWORD}):")
+    for demo in DEMO_USERS:
+        print(f"  {demo.role.value:<20} {demo.phone}")
+    print(flush=True)
+
+
+def _start_outbox_relay(interval: float = 30.0) -> None:
+    """Demo mode has no beat: re-dispatch due webhook deliveries from a daemon thread."""
+    from django.db import close_old_connections
+
+    from meidu.integrations.tasks import webhook_deliveries_dispatch_due
+
+    stop = threading.Event()
+
+    def loop():
+        while not stop.wait(interval):
+            try:
+                webhook_deliveries_dispatch_due()
+            finally:
+                close_old_connections()
+
+    threading.Thread(target=loop, name="outbox-relay", daemon=True).start()
+
+
+def cmd_demo(args) -> int:
+    """Migrate, load demo data and serve on embedded PostgreSQL."""
+    if not os.environ.get("DATABASE_URL"):
+        print("Starting the embedded PostgreSQL in var/pgdata ...", flush=True)
+    _django("demo")
+    from django.core.management import call_command
+
+    print("Migrating ...", flush=True)
+    _migrate()
+    _seed()
+    if args.no_serve:
+        return 0
+    _start_outbox_relay()
+    _print_welcome(args.host, args.port)
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Serve with gunicorn after refusing unsafe settings."""
+    _django()
+    from meidu.runtime.safety import serving_problems
+
+    problems = serving_problems()
+    if problems:
+        print("meidu serve: refusing to start:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_UNSAFE
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    command = [
+        sys.executable, "-m", "gunicorn", "meidu.wsgi:application",
+        "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers), "--access-logfile", "-",
+    ]
+    return subprocess.call(command)
+
+
+def _celery(kind: str, extra: list[str]) -> int:
+    _django()
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        print(f"meidu {kind}: set CELERY_BROKER_URL (redis://... or amqp://...); without it tasks run eagerly.", file=sys.stderr)
+        return EXIT_UNSAFE
+    from meidu.celery import app
+
+    argv = [kind, "--loglevel", "INFO", *extra]
+    if kind == "beat":
+        argv += ["--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
+    app.start(argv=argv)
+    return 0
+
+
+def cmd_worker(args) -> int:
+    """Run a Celery worker on CELERY_BROKER_URL."""
+    return _celery("worker", ["--concurrency", str(args.concurrency)])
+
+
+def cmd_beat(args) -> int:
+    """Run Celery beat (periodic tasks such as the outbox relay)."""
+    return _celery("beat", [])
+
+
+def cmd_seed(args) -> int:
+    """Load the demo data (idempotent)."""
+    _django()
+    _migrate()
+    _seed()
+    return 0
+
+
+def cmd_check(args) -> int:
+    """System checks, unapplied migrations and serving safety; non-zero exit on any problem."""
+    _django()
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from meidu.runtime.safety import serving_problems
+
+    status = 0
+    try:
+        call_command("check")
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        status = 1
+    try:
+        call_command("migrate", check_unapplied=True, verbosity=0)
+    except SystemExit:
+        print("There are unapplied migrations: run `meidu manage migrate`.", file=sys.stderr)
+        status = 1
+    for problem in serving_problems():
+        print(f"Unsafe to serve: {problem}", file=sys.stderr)
+        status = EXIT_UNSAFE
+    if status == 0:
+        print("All checks passed.")
+    return status
+
+
+def cmd_keys(args) -> int:
+    """Rotate the signing key: a new key signs, old keys keep verifying until removed."""
+    _django()
+    from meidu.core.keys import generate_key
+
+    key = generate_key()
+    print(f"New signing key {key.kid} written to {key.path}")
+    return 0
+
+
+def cmd_manage(args) -> int:
+    """Run a Django management command."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meidu.settings.base")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["meidu manage", *args.arguments])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="meidu", description="Meidu Market command line.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help=cmd_demo.__doc__, description=cmd_demo.__doc__)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="Prepare the database and demo data, then exit.")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help=cmd_worker.__doc__, description=cmd_worker.__doc__)
+    worker.add_argument("--concurrency", type=int, default=2)
+    worker.set_defaults(func=cmd_worker)
+
+    beat = sub.add_parser("beat", help=cmd_beat.__doc__, description=cmd_beat.__doc__)
+    beat.set_defaults(func=cmd_beat)
+
+    seed = sub.add_parser("seed", help=cmd_seed.__doc__, description=cmd_seed.__doc__)
+    seed.set_defaults(func=cmd_seed)
+
+    check = sub.add_parser("check", help=cmd_check.__doc__, description=cmd_check.__doc__)
+    check.set_defaults(func=cmd_check)
+
+    keys = sub.add_parser("keys", help="Manage signing keys.", description="Manage signing keys.")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    rotate = keys_sub.add_parser("rotate", help=cmd_keys.__doc__, description=cmd_keys.__doc__)
+    rotate.set_defaults(func=cmd_keys)
+
+    manage = sub.add_parser("manage", help=cmd_manage.__doc__, description=cmd_manage.__doc__)
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The navigation of every role, in one place: role -> links to pages that exist today.
+
+Add a link here when its page ships; templates and the context processor only read
+this table. GraphQL explorer links are dropped unless GraphiQL is enabled (demo mode).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from meidu.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url_name: str
+    needs_graphiql: bool = False
+
+
+HOME = NavLink(_("Home"), "shell:home")
+ACCOUNT = NavLink(_("My account"), "shell:account")
+BACK_OFFICE = NavLink(_("Back office"), "admin:index")
+GRAPHQL = NavLink(_("GraphQL explorer"), "graphql", needs_graphiql=True)
+
+MEMBER_LINKS = [HOME, ACCOUNT, GRAPHQL]
+
+ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
+    Role.OPERATOR: [HOME, ACCOUNT, BACK_OFFICE, GRAPHQL],
+    Role.BANK_OFFICER: MEMBER_LINKS,
+    Role.WAREHOUSE_OPERATOR: MEMBER_LINKS,
+    Role.TRADER: MEMBER_LINKS,
+    Role.SUPPLIER: MEMBER_LINKS,
+    Role.DISTRIBUTOR: MEMBER_LINKS,
+    Role.SELLER: MEMBER_LINKS,
+    Role.STATION_AGENT: MEMBER_LINKS,
+    Role.DRIVER: MEMBER_LINKS,
+    Role.BUYER: MEMBER_LINKS,
+    None: MEMBER_LINKS,  # signed in without a role yet
+}
+
+
+@dataclass(frozen=True)
+class ResolvedLink:
+    label: str
+    url: str
+    current: bool
+
+
+def role_links(role: str | None, current_path: str = "") -> list[ResolvedLink]:
+    """The links a user of ``role`` sees, with URLs resolved and the current page marked."""
+    links = ROLE_NAVIGATION.get(role, MEMBER_LINKS)
+    resolved = []
+    for link in links:
+        if link.needs_graphiql and not settings.GRAPHIQL_ENABLED:
+            continue
+        url = reverse(link.url_name)
+        resolved.append(ResolvedLink(link.label, url, current=current_path == url))
+    return resolved

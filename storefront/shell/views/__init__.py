@@ -1,0 +1,1 @@
+"""Storefront shell pages: public landing, account pages, and each role's home."""
