@@ -91,7 +91,7 @@ def account_register(
         with transaction.atomic():
             user.save()
             user.groups.set(Group.objects.filter(name__in=[str(role) for role in roles]))
-            audit_record("account.registered", actor_user=user, target=user, ip_address=ip_address)
+            audit_record("account.registered", actor=user, target=user, ip_address=ip_address)
             webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": user_payload(user)})
     except IntegrityError:
         # Lost a race with a concurrent registration of the same identifier.
@@ -170,6 +170,6 @@ def user_roles_set(user: User, roles: list[str], *, actor=None, ip_address: str 
         user.groups.set(Group.objects.filter(name__in=roles))
         user.is_staff = bool(set(roles) & {role.value for role in STAFF_ROLES})
         user.save(update_fields=["is_staff", "updated_at"])
-        audit_record("account.roles_set", actor_user=actor, target=user, data={"roles": sorted(roles)}, ip_address=ip_address)
+        audit_record("account.roles_set", actor=actor, target=user, data={"roles": sorted(roles)}, ip_address=ip_address)
     user._role_names = sorted(roles)
     return user

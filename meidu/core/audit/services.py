@@ -3,11 +3,15 @@
 from meidu.core.audit.models import AuditEvent
 
 
-def audit_record(action: str, *, actor_user=None, actor_app=None, target=None, data=None, ip_address=None) -> AuditEvent:
+def audit_record(action: str, *, actor=None, target=None, data=None, ip_address=None) -> AuditEvent:
+    """``actor`` is a user or an app (whoever called the API); anonymous callers are stored as none."""
+    from meidu.integrations.models import App
+
+    is_app = isinstance(actor, App)
     return AuditEvent.objects.create(
         action=action,
-        actor_user=actor_user if getattr(actor_user, "is_authenticated", False) else None,
-        actor_app=actor_app,
+        actor_user=actor if (not is_app and getattr(actor, "is_authenticated", False)) else None,
+        actor_app=actor if is_app else None,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         data=data or {},

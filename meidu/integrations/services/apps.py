@@ -92,7 +92,7 @@ def app_create(*, name: str, permissions: list[BasePermissionEnum], actor, ip_ad
         app = App.objects.create(name=name, identifier=_unique_identifier(name))
         app.permissions.set(rows)
         _, raw = _issue_token(app, "default")
-        audit_record("app.created", actor_user=actor, target=app, data={"permissions": [p.name for p in permissions]}, ip_address=ip_address)
+        audit_record("app.created", actor=actor, target=app, data={"permissions": [p.name for p in permissions]}, ip_address=ip_address)
         webhook_event_emit(WebhookEventType.APP_INSTALLED, {"app": {"id": app.pk, "name": app.name, "identifier": app.identifier}})
     return app, raw
 
@@ -100,14 +100,14 @@ def app_create(*, name: str, permissions: list[BasePermissionEnum], actor, ip_ad
 def app_token_create(app: App, *, name: str = "", actor, ip_address=None) -> tuple[AppToken, str]:
     with transaction.atomic():
         token, raw = _issue_token(app, name)
-        audit_record("app.token_created", actor_user=actor, target=app, data={"last4": token.token_last_4}, ip_address=ip_address)
+        audit_record("app.token_created", actor=actor, target=app, data={"last4": token.token_last_4}, ip_address=ip_address)
     return token, raw
 
 
 def app_token_delete(token: AppToken, *, actor, ip_address=None) -> None:
     """Revoke a token: the next request carrying it is refused."""
     with transaction.atomic():
-        audit_record("app.token_revoked", actor_user=actor, target=token.app, data={"last4": token.token_last_4}, ip_address=ip_address)
+        audit_record("app.token_revoked", actor=actor, target=token.app, data={"last4": token.token_last_4}, ip_address=ip_address)
         token.delete()
 
 
@@ -115,7 +115,7 @@ def app_deactivate(app: App, *, actor, ip_address=None) -> App:
     with transaction.atomic():
         app.is_active = False
         app.save(update_fields=["is_active"])
-        audit_record("app.deactivated", actor_user=actor, target=app, ip_address=ip_address)
+        audit_record("app.deactivated", actor=actor, target=app, ip_address=ip_address)
     return app
 
 

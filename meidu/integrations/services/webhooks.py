@@ -30,5 +30,5 @@ def webhook_create(app: App, *, target_url: str, events: list[str], name: str = 
         raise DomainError(f"Unknown events: {', '.join(unknown)}", WebhookErrorCode.INVALID, field="asyncEvents")
     with transaction.atomic():
         webhook = Webhook.objects.create(app=app, name=name, target_url=url, events=sorted(set(events)), is_active=is_active)
-        audit_record("webhook.created", actor_user=actor, target=webhook, data={"events": webhook.events, "app": app.pk}, ip_address=ip_address)
+        audit_record("webhook.created", actor=actor, target=webhook, data={"events": webhook.events, "app": app.pk}, ip_address=ip_address)
     return webhook

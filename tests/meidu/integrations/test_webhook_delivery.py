@@ -1,0 +1,123 @@
+"""Outgoing webhooks: outbox rows in the causing transaction, signed delivery, retries, attempts."""
+
+import json
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from jwt import PyJWK
+
+from meidu.accounts.services import account_register
+from meidu.core.jws import read_protected_header, verify_detached
+from meidu.integrations.models import EventDelivery, EventDeliveryAttempt, EventPayload
+from meidu.integrations.services.delivery import _claim, backoff_seconds, webhook_delivery_attempt
+from meidu.integrations.tasks import webhook_deliveries_dispatch_due
+
+pytestmark = pytest.mark.django_db
+
+
+def _register(phone="13900001111"):
+    return account_register(phone=phone, password="Nanguo-pear-9", first_name="秀兰", last_name="王")
+
+
+def _public_key_from_jwks(client, kid):
+    jwks = client.get("/.well-known/jwks.json").json()
+    jwk = next(key for key in jwks["keys"] if key["kid"] == kid)
+    return PyJWK(jwk).key
+
+
+def test_event_is_delivered_signed_and_verifiable_with_the_published_jwks(
+    customer_webhook, receiver, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user = _register()
+    assert len(receiver.requests) == 1
+    request = receiver.requests[0]
+    body = request["body"]
+    payload = json.loads(body)
+    assert payload["event"] == "CUSTOMER_CREATED"
+    assert payload["data"]["user"] == {"id": user.pk, "email": None, "phone": "+8613900001111", "first_name": "秀兰", "last_name": "王"}
+    assert request["headers"]["Meidu-Event"] == "customer_created"
+    signature = request["headers"]["Meidu-Signature"]
+    kid = read_protected_header(signature)["kid"]
+    public_key = _public_key_from_jwks(client, kid)
+    assert verify_detached(signature, body, public_key)
+    assert not verify_detached(signature, body.replace("秀兰".encode(), "秀英".encode()), public_key)
+    delivery = EventDelivery.objects.get()
+    assert delivery.status == "success" and delivery.attempt_count == 1
+    assert list(delivery.attempts.values_list("status", "response_status_code")) == [("success", 200)]
+
+
+def test_rolled_back_act_emits_nothing(customer_webhook, receiver, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                _register()
+                raise RuntimeError("payment failed")
+    assert EventPayload.objects.count() == 0
+    assert receiver.requests == []
+
+
+def test_unsubscribed_or_inactive_webhooks_get_nothing(customer_webhook, receiver, django_capture_on_commit_callbacks):
+    customer_webhook.is_active = False
+    customer_webhook.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _register()
+    assert EventDelivery.objects.count() == 0 and receiver.requests == []
+
+
+@override_settings(WEBHOOK_RETRY_BASE_SECONDS=0)
+def test_5xx_is_retried_with_every_attempt_recorded(customer_webhook, receiver, django_capture_on_commit_callbacks):
+    receiver.statuses = [500, 503]
+    with django_capture_on_commit_callbacks(execute=True):
+        _register()
+    delivery = EventDelivery.objects.get()
+    assert delivery.status == "pending" and delivery.attempt_count == 1
+    webhook_deliveries_dispatch_due()
+    webhook_deliveries_dispatch_due()
+    delivery.refresh_from_db()
+    assert delivery.status == "success"
+    assert list(delivery.attempts.values_list("response_status_code", flat=True)) == [500, 503, 200]
+    assert len(receiver.requests) == 3
+    # Every attempt carries the same body and a valid signature header.
+    assert len({r["body"] for r in receiver.requests}) == 1
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 410, 301])
+def test_4xx_and_redirects_fail_at_once(customer_webhook, receiver, django_capture_on_commit_callbacks, status):
+    receiver.statuses = [status]
+    with django_capture_on_commit_callbacks(execute=True):
+        _register()
+    delivery = EventDelivery.objects.get()
+    assert delivery.status == "failed" and delivery.next_attempt_at is None
+    assert delivery.attempts.count() == 1
+    assert webhook_deliveries_dispatch_due() == 0
+
+
+@override_settings(WEBHOOK_RETRY_BASE_SECONDS=0, WEBHOOK_MAX_ATTEMPTS=3)
+def test_network_errors_are_retried_then_given_up(bank_app, operator, django_capture_on_commit_callbacks):
+    from meidu.integrations.services.webhooks import webhook_create
+
+    webhook_create(bank_app, target_url="http://127.0.0.1:9/closed", events=["customer_created"], actor=operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        _register()
+    for _ in range(5):
+        webhook_deliveries_dispatch_due()
+    delivery = EventDelivery.objects.get()
+    assert delivery.status == "failed" and delivery.attempt_count == 3
+    errors = list(EventDeliveryAttempt.objects.values_list("error", flat=True))
+    assert len(errors) == 3 and all("ConnectionError" in error for error in errors)
+
+
+def test_backoff_doubles(settings):
+    settings.WEBHOOK_RETRY_BASE_SECONDS = 10
+    assert [backoff_seconds(n) for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
+
+
+def test_a_claimed_delivery_is_not_sent_twice(customer_webhook, receiver):
+    _register()  # on_commit callbacks are not run: the delivery stays pending
+    delivery = EventDelivery.objects.get()
+    assert _claim(delivery.pk) is not None
+    assert _claim(delivery.pk) is None  # leased by the first claim
+    assert webhook_delivery_attempt(delivery.pk) is None
+    assert receiver.requests == []
