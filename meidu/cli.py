@@ -173,10 +173,14 @@ def cmd_check(args) -> int:
 
 
 def cmd_keys(args) -> int:
-    """Rotate the signing key: a new key signs, old keys keep verifying until removed."""
+    """Rotate the signing key (a new key signs, old keys keep verifying until removed), or
+    `ensure` one exists (for container start-up)."""
     _django()
-    from meidu.core.keys import generate_key
+    from meidu.core.keys import generate_key, keys_dir
 
+    if args.keys_command == "ensure" and any(keys_dir().glob("*.pem")):
+        print(f"A signing key exists in {keys_dir()}")
+        return 0
     key = generate_key()
     print(f"New signing key {key.kid} written to {key.path}")
     return 0
@@ -224,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     rotate = keys_sub.add_parser("rotate", help=cmd_keys.__doc__, description=cmd_keys.__doc__)
     rotate.set_defaults(func=cmd_keys)
+    ensure = keys_sub.add_parser("ensure", help="Create a signing key only if there is none.")
+    ensure.set_defaults(func=cmd_keys)
 
     manage = sub.add_parser("manage", help=cmd_manage.__doc__, description=cmd_manage.__doc__)
     manage.add_argument("arguments", nargs=argparse.REMAINDER)

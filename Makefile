@@ -1,0 +1,35 @@
+# Two commands for a newcomer with Python 3.11+: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: demo test install install-test clean-db
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Meidu Market needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-app: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	@touch $@ $(VENV)/.installed-app
+
+install: $(VENV)/.installed-app
+install-test: $(VENV)/.installed-test
+
+## Embedded PostgreSQL, migrations, demo data, server on http://127.0.0.1:8000 (Ctrl-C stops all).
+demo: install
+	$(BIN)/meidu demo $(DEMO_ARGS)
+
+## The whole test suite: against DATABASE_URL when set, else the embedded PostgreSQL.
+test: install-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Forget the embedded database (it is recreated on the next run).
+clean-db:
+	rm -rf var/pgdata
