@@ -40,3 +40,24 @@ STAFF_ROLES = {Role.OPERATOR}
 def primary_role(role_names) -> str | None:
     names = set(role_names)
     return next((role for role in ROLE_PRIORITY if role in names), None)
+
+
+def roles_sync(apps=None) -> None:
+    """Make one group per role holding exactly the role's permissions (idempotent).
+
+    Called by the data migration (with its historical ``apps``), by ``meidu seed`` and
+    whenever a role group is found missing (tests that flush the database remove groups).
+    """
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        perms = [
+            Permission.objects.get(content_type__app_label=perm.app_label, codename=perm.codename)
+            for perm in ROLE_PERMISSIONS.get(role, [])
+        ]
+        group.permissions.set(perms)

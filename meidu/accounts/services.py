@@ -13,7 +13,7 @@ from meidu.accounts import jwt, throttle
 from meidu.accounts.error_codes import AccountErrorCode
 from meidu.accounts.models import User, new_jwt_token_key
 from meidu.accounts.phone import InvalidPhone, normalize_cn_mobile
-from meidu.accounts.roles import STAFF_ROLES, Role
+from meidu.accounts.roles import STAFF_ROLES, Role, roles_sync
 from meidu.accounts.selectors import user_get_by_identifier
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError, DomainErrors
@@ -90,7 +90,7 @@ def account_register(
     try:
         with transaction.atomic():
             user.save()
-            user.groups.set(Group.objects.filter(name__in=[str(role) for role in roles]))
+            user.groups.set(_role_groups([str(role) for role in roles]))
             audit_record("account.registered", actor=user, target=user, ip_address=ip_address)
             webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": user_payload(user)})
     except IntegrityError:
@@ -160,6 +160,14 @@ def tokens_revoke_all(user: User) -> None:
     user.save(update_fields=["jwt_token_key", "updated_at"])
 
 
+def _role_groups(roles: list[str]) -> list[Group]:
+    groups = list(Group.objects.filter(name__in=roles))
+    if len(groups) != len(set(roles)):
+        roles_sync()  # a role group went missing (e.g. a flushed test database): recreate them all
+        groups = list(Group.objects.filter(name__in=roles))
+    return groups
+
+
 def user_roles_set(user: User, roles: list[str], *, actor=None, ip_address: str | None = None) -> User:
     """Replace the user's roles; staff access follows the back-office roles."""
     valid = {role.value for role in Role}
@@ -167,7 +175,7 @@ def user_roles_set(user: User, roles: list[str], *, actor=None, ip_address: str 
     if unknown:
         raise DomainError(f"Unknown roles: {', '.join(unknown)}", AccountErrorCode.INVALID, field="roles")
     with transaction.atomic():
-        user.groups.set(Group.objects.filter(name__in=roles))
+        user.groups.set(_role_groups(roles))
         user.is_staff = bool(set(roles) & {role.value for role in STAFF_ROLES})
         user.save(update_fields=["is_staff", "updated_at"])
         audit_record("account.roles_set", actor=actor, target=user, data={"roles": sorted(roles)}, ip_address=ip_address)

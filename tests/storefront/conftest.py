@@ -1,24 +1,10 @@
-"""Fixtures for the storefront page tests: a clean cache (login throttling lives there) and users."""
+"""Fixtures for the storefront page tests (the root conftest clears the cache and makes users)."""
 
 import pytest
-from django.core.cache import cache
 
 from logistics.geography.services import geography_load_county
-from meidu.accounts.services import account_register, user_roles_set
-
-PASSWORD = "Meidu-Pass-2024"
-
-
-@pytest.fixture(autouse=True)
-def clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def password():
-    return PASSWORD
+from meidu.accounts.services import account_register
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -27,18 +13,6 @@ def county(db):
 
 
 @pytest.fixture
-def make_user(db):
-    """Register through the account service, then give the roles asked for."""
-
-    def make(phone="13800138000", roles=("buyer",), **kwargs):
-        user = account_register(phone=phone, password=PASSWORD, **kwargs)
-        if list(roles) != ["buyer"]:
-            user_roles_set(user, list(roles))
-        return user
-
-    return make
-
-
-@pytest.fixture
-def buyer(make_user):
-    return make_user(phone="13800138000", first_name="小明", last_name="王")
+def named_buyer(db):
+    """A buyer with a Chinese name and a known mobile number, registered through the service."""
+    return account_register(phone="13800138000", password=PASSWORD, first_name="小明", last_name="王")

@@ -4,6 +4,10 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from meidu.accounts.roles import Role
+from meidu.accounts.services import account_register
+from tests.conftest import PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 
@@ -31,8 +35,8 @@ def test_landing_switches_to_english_and_stays(client, county):
     assert "Log in" in client.get(reverse("shell:login")).content.decode()
 
 
-def test_landing_redirects_members_to_their_home(client, buyer):
-    client.force_login(buyer)
+def test_landing_redirects_members_to_their_home(client, named_buyer):
+    client.force_login(named_buyer)
     response = client.get("/")
     assert response.status_code == 302
     assert response.url == reverse("shell:home")
@@ -44,8 +48,8 @@ def test_anonymous_home_redirects_to_login(client):
     assert response.url == f"{reverse('shell:login')}?next=/home/"
 
 
-def test_buyer_gets_buyer_home_without_admin_link(client, buyer):
-    client.force_login(buyer)
+def test_buyer_gets_buyer_home_without_admin_link(client, named_buyer):
+    client.force_login(named_buyer)
     html = client.get("/home/").content.decode()
     assert "我的集市" in html  # the buyer's title
     assert "王小明，您好" in html
@@ -54,15 +58,23 @@ def test_buyer_gets_buyer_home_without_admin_link(client, buyer):
 
 
 def test_operator_home_links_to_the_back_office(client, make_user):
-    operator = make_user(phone="13900139000", roles=["operator"])
+    operator = make_user(Role.OPERATOR)
     client.force_login(operator)
     html = client.get("/home/").content.decode()
     assert "运营工作台" in html
     assert 'href="/admin/"' in html
+    assert client.get("/admin/").status_code == 200  # the shell's context processor works there too
+
+
+def test_user_without_role_gets_a_welcome_home(client, db):
+    user = account_register(phone="13600136000", password=PASSWORD, roles=())
+    client.force_login(user)
+    html = client.get("/home/").content.decode()
+    assert "您的账号还没有分配角色" in html
 
 
 def test_station_agent_home_describes_village_pickup(client, make_user):
-    agent = make_user(phone="13700137000", roles=["station_agent"])
+    agent = make_user(Role.STATION_AGENT)
     client.force_login(agent)
     html = client.get("/home/").content.decode()
     assert "村级服务站" in html
@@ -70,14 +82,14 @@ def test_station_agent_home_describes_village_pickup(client, make_user):
 
 
 @override_settings(GRAPHIQL_ENABLED=False)
-def test_graphql_link_hidden_outside_demo_mode(client, buyer):
-    client.force_login(buyer)
+def test_graphql_link_hidden_outside_demo_mode(client, named_buyer):
+    client.force_login(named_buyer)
     assert 'href="/graphql/"' not in client.get("/home/").content.decode()
 
 
 @override_settings(GRAPHIQL_ENABLED=True)
-def test_graphql_link_and_explorer_in_demo_mode(client, buyer):
-    client.force_login(buyer)
+def test_graphql_link_and_explorer_in_demo_mode(client, named_buyer):
+    client.force_login(named_buyer)
     assert 'href="/graphql/"' in client.get("/home/").content.decode()
     page = client.get("/graphql/", HTTP_ACCEPT="text/html").content.decode()
     assert "/static/vendor/graphiql/graphiql.min.js" in page
@@ -85,8 +97,8 @@ def test_graphql_link_and_explorer_in_demo_mode(client, buyer):
     assert "unpkg" not in page and "cdn" not in page.lower() and "https://" not in page
 
 
-def test_account_page_shows_masked_phone_and_roles(client, buyer):
-    client.force_login(buyer)
+def test_account_page_shows_masked_phone_and_roles(client, named_buyer):
+    client.force_login(named_buyer)
     html = client.get("/account/").content.decode()
     assert "王小明" in html
     assert "+86138****8000" in html

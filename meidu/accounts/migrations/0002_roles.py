@@ -7,20 +7,12 @@ def create_roles(apps, schema_editor):
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
-    from meidu.accounts.roles import ROLE_PERMISSIONS, Role
+    from meidu.accounts.roles import roles_sync
 
     # Permissions are normally created after migrations; the groups need them now.
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, apps=apps, verbosity=0)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role in Role:
-        group, _ = Group.objects.get_or_create(name=role.value)
-        perms = [
-            Permission.objects.get(content_type__app_label=perm.app_label, codename=perm.codename)
-            for perm in ROLE_PERMISSIONS.get(role, [])
-        ]
-        group.permissions.set(perms)
+    roles_sync(apps)
 
 
 class Migration(migrations.Migration):

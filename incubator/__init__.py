@@ -1,0 +1,1 @@
+"""Suppliers, distributors, referral and commission, training, price board."""

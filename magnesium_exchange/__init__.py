@@ -1,0 +1,1 @@
+"""The magnesia spot exchange: members and funds, warehouse receipts, trading, settlement, financing."""
