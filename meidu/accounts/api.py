@@ -15,7 +15,7 @@ from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.mutations import BaseMutation, ip_address
 from meidu.core.graphql.permissions import check_permissions
 from meidu.core.graphql.types import ModelObjectType
-from meidu.core.permissions import AccountPermissions, all_permissions, permission_by_value
+from meidu.core.permissions import AccountPermissions, all_permissions, permission_for_row
 
 RoleEnum = graphene.Enum("RoleEnum", [(role.name, role.value) for role in Role])
 PermissionEnum = graphene.Enum("PermissionEnum", [(perm.name, perm.value) for perm in all_permissions()])
@@ -50,11 +50,9 @@ class UserType(ModelObjectType):
         rows = {perm for group in root.groups.all() for perm in group.permissions.all()} | set(root.user_permissions.all())
         found = {}
         for row in rows:
-            try:
-                perm = permission_by_value(f"{row.content_type.app_label}.{row.codename}")
-            except KeyError:
-                continue
-            found[perm.name] = UserPermission(code=perm.value, name=row.name)
+            perm = permission_for_row(row)
+            if perm is not None:
+                found[perm.name] = UserPermission(code=perm.value, name=row.name)
         return [found[name] for name in sorted(found)]
 
 

@@ -53,3 +53,11 @@ def permission_by_value(value: str) -> BasePermissionEnum:
         if perm.value == value:
             return perm
     raise KeyError(value)
+
+
+def permission_for_row(row) -> BasePermissionEnum | None:
+    """The enum of a django.contrib.auth Permission row (content type prefetched), or None."""
+    try:
+        return permission_by_value(f"{row.content_type.app_label}.{row.codename}")
+    except KeyError:
+        return None

@@ -11,7 +11,7 @@ from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.mutations import BaseMutation, ip_address
 from meidu.core.graphql.permissions import check_permissions, requestor
 from meidu.core.graphql.types import ModelObjectType
-from meidu.core.permissions import AppPermission, permission_by_value
+from meidu.core.permissions import AppPermission, permission_by_value, permission_for_row
 from meidu.integrations.error_codes import AppErrorCode, WebhookErrorCode
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.models import App, AppToken, Webhook
@@ -70,14 +70,8 @@ class AppType(ModelObjectType):
 
     @staticmethod
     def resolve_permissions(root, info):
-        result = []
-        for row in root.permissions.all():
-            try:
-                perm = permission_by_value(f"{row.content_type.app_label}.{row.codename}")
-            except KeyError:
-                continue
-            result.append(Permission(code=perm.value, name=row.name))
-        return sorted(result, key=lambda p: p.code)
+        perms = [(permission_for_row(row), row.name) for row in root.permissions.all()]
+        return sorted((Permission(code=perm.value, name=name) for perm, name in perms if perm), key=lambda p: p.code)
 
     @staticmethod
     def resolve_tokens(root, info):
