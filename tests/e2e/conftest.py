@@ -28,7 +28,10 @@ MOBILE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def browser():
     if not shutil.which(CHROMIUM):
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+        reason = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+        if os.environ.get("MEIDU_REQUIRE_BROWSER") == "1":  # set by .ci/run
+            pytest.fail(reason)
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

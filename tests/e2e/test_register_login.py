@@ -3,6 +3,7 @@
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from logistics.geography.services import geography_load_county
 from meidu.accounts.models import User
@@ -16,7 +17,7 @@ PASSWORD = "Pear-Orchard-2024"
 def test_buyer_registers_logs_in_and_switches_language(page, screenshot):
     geography_load_county()
     page.goto("/")
-    assert page.locator("h1").inner_text() == "美都集市"
+    expect(page.locator("h1")).to_have_text("美都集市")
     page.locator("summary", has_text="周家镇").click()
     screenshot(page, "landing")
 
@@ -31,7 +32,7 @@ def test_buyer_registers_logs_in_and_switches_language(page, screenshot):
     page.get_by_role("button", name="注册").click()
 
     page.wait_for_url("**/home/")
-    assert page.locator("h1").inner_text() == "我的集市"
+    expect(page.locator("h1")).to_have_text("我的集市")
     assert User.objects.get().phone == "+8613800138000"
     screenshot(page, "registered-home")
 

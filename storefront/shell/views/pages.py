@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from logistics.geography.selectors import town_list
 from meidu.accounts.roles import Role
@@ -14,22 +14,24 @@ def role_label(role: str | None) -> str:
     return Role(role).label if role in Role.values else ""
 
 
-@require_GET
+@require_safe
 def landing(request):
     """What the platform is, for visitors; members go straight to their own home."""
     if request.user.is_authenticated:
         return redirect("shell:home")
-    return render(request, "shell/landing.html", {"towns": town_list()})
+    towns = list(town_list())
+    village_count = sum(len(town.villages.all()) for town in towns)
+    return render(request, "shell/landing.html", {"towns": towns, "village_count": village_count})
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request):
     role = user_primary_role(request.user)
     return render(request, "shell/home.html", {"role_page": role_page(role), "role_label": role_label(role)})
 
 
-@require_GET
+@require_safe
 @login_required
 def account(request):
     roles = [role_label(name) for name in user_role_names(request.user) if name in Role.values]
