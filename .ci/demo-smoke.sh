@@ -8,8 +8,10 @@ base="http://127.0.0.1:${port}"
 log=$(mktemp)
 
 make demo DEMO_ARGS="--no-serve"          # first run: install, migrate, seed
-setsid make demo DEMO_ARGS="--port ${port}" >"$log" 2>&1 &   # second run must work too
+set -m                                    # own process group, as a terminal would give
+make demo DEMO_ARGS="--port ${port}" >"$log" 2>&1 &   # second run must work too
 pid=$!
+set +m
 cleanup() { kill -INT -- "-${pid}" 2>/dev/null || true; }
 trap cleanup EXIT
 

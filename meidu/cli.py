@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -72,8 +73,20 @@ def _start_outbox_relay(interval: float = 30.0) -> None:
     threading.Thread(target=loop, name="outbox-relay", daemon=True).start()
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM end the demo through a normal exit, so the embedded PostgreSQL is
+    stopped too (a shell without job control starts background jobs with SIGINT ignored)."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
 def cmd_demo(args) -> int:
     """Migrate, load demo data and serve on embedded PostgreSQL."""
+    _stop_on_signals()
     if not os.environ.get("DATABASE_URL"):
         print("Starting the embedded PostgreSQL in var/pgdata ...", flush=True)
     _django("demo")

@@ -5,9 +5,12 @@ list of the processes holding it and stops the server when the last one exits, s
 Ctrl-C on ``meidu demo`` stops the database too.
 """
 
+import json
 import logging
 import re
 import warnings
+
+import psutil
 
 from meidu.runtime import paths
 
@@ -17,6 +20,18 @@ _server = None
 
 def data_dir():
     return paths.VAR_DIR / "pgdata"
+
+
+def _forget_dead_handles() -> None:
+    """pgserver stops the server when its last holder exits, counting holders in a pid list;
+    a holder that was killed never leaves it, so drop pids that no longer run."""
+    path = data_dir() / ".handle_pids.json"
+    if not path.exists():
+        return
+    pids = json.loads(path.read_text() or "[]")
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        path.write_text(json.dumps(alive))
 
 
 def get_server():
@@ -29,6 +44,7 @@ def get_server():
 
         logging.getLogger("pgserver").setLevel(logging.WARNING)
         data_dir().parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_handles()
         _server = pgserver.get_server(data_dir(), cleanup_mode="stop")
     return _server
 
