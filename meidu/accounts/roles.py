@@ -1,9 +1,18 @@
 """Roles are Django groups named by Role values; permissions reach users through them."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from meidu.core.permissions import AccountPermissions, AppPermission, AuditPermissions, LedgerPermissions
+from meidu.core.permissions import (
+    AccountPermissions,
+    AppPermission,
+    AuditPermissions,
+    ChannelPermissions,
+    LedgerPermissions,
+    ProductPermissions,
+    ShopPermissions,
+)
 
 
 class Role(models.TextChoices):
@@ -29,6 +38,9 @@ ROLE_PERMISSIONS = {
         AppPermission.MANAGE_APPS,
         LedgerPermissions.VIEW_LEDGER,
         AuditPermissions.VIEW_AUDIT_LOG,
+        ChannelPermissions.MANAGE_CHANNELS,
+        ShopPermissions.MANAGE_SHOPS,
+        ProductPermissions.MANAGE_PRODUCTS,
     ],
     Role.BANK_OFFICER: [LedgerPermissions.VIEW_LEDGER],
 }
@@ -45,8 +57,9 @@ def primary_role(role_names) -> str | None:
 def roles_sync(apps=None) -> None:
     """Make one group per role holding exactly the role's permissions (idempotent).
 
-    Called by the data migration (with its historical ``apps``), by ``meidu seed`` and
-    whenever a role group is found missing (tests that flush the database remove groups).
+    Called by data migrations (with their historical ``apps``; a permission whose app is
+    not migrated yet is skipped, a later migration of that app syncs again) and whenever a
+    role group is found missing (tests that flush the database remove groups).
     """
     if apps is None:
         from django.apps import apps as global_apps
@@ -56,8 +69,8 @@ def roles_sync(apps=None) -> None:
     Permission = apps.get_model("auth", "Permission")
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role.value)
-        perms = [
-            Permission.objects.get(content_type__app_label=perm.app_label, codename=perm.codename)
-            for perm in ROLE_PERMISSIONS.get(role, [])
-        ]
-        group.permissions.set(perms)
+        wanted = ROLE_PERMISSIONS.get(role, [])
+        query = Q(pk__in=[])
+        for perm in wanted:
+            query |= Q(content_type__app_label=perm.app_label, codename=perm.codename)
+        group.permissions.set(Permission.objects.filter(query))

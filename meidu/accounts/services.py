@@ -181,3 +181,11 @@ def user_roles_set(user: User, roles: list[str], *, actor=None, ip_address: str 
         audit_record("account.roles_set", actor=actor, target=user, data={"roles": sorted(roles)}, ip_address=ip_address)
     user._role_names = sorted(roles)
     return user
+
+
+def user_role_add(user: User, role: Role, *, actor=None, ip_address: str | None = None) -> User:
+    """Grant one more role, keeping the others (a buyer who opens a shop becomes a seller too)."""
+    from meidu.accounts.selectors import user_role_names
+
+    roles = sorted(set(user_role_names(user)) | {str(role)})
+    return user_roles_set(user, roles, actor=actor, ip_address=ip_address)

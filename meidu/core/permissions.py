@@ -61,3 +61,18 @@ def permission_for_row(row) -> BasePermissionEnum | None:
         return permission_by_value(f"{row.content_type.app_label}.{row.codename}")
     except KeyError:
         return None
+
+
+class ChannelPermissions(BasePermissionEnum):
+    MANAGE_CHANNELS = "channels.manage_channels"
+
+
+class ShopPermissions(BasePermissionEnum):
+    MANAGE_SHOPS = "shops.manage_shops"
+
+
+class ProductPermissions(BasePermissionEnum):
+    MANAGE_PRODUCTS = "catalog.manage_products"
+
+
+PERMISSION_ENUMS += [ChannelPermissions, ShopPermissions, ProductPermissions]

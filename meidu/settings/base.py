@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "meidu.accounts",
     "meidu.integrations",
     "logistics.geography",
+    "marketplace.channels",
+    "marketplace.shops",
+    "marketplace.catalog",
+    "marketplace.inventory",
     "storefront.shell",
 ]
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from graphql import GraphQLError
 
-from meidu.core.graphql.batching import batch_prefetch
+from meidu.core.graphql.batching import batch_prefetch, batch_select
 from meidu.core.graphql.selection import selected_fields
 
 
@@ -95,7 +95,8 @@ def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | No
         keys.append(SortKey("pk"))
     forward = last is None
     ordering = [("-" if key.descending == forward else "") + key.field for key in keys]
-    page_qs = queryset.order_by(*ordering)
+    node_type = connection_type._meta.node
+    page_qs = batch_select(queryset, info, node_type, path=("edges", "node")).order_by(*ordering)
     cursor = after if forward else before
     if cursor:
         page_qs = page_qs.filter(_keyset_filter(keys, _decode_cursor(cursor, len(keys)), forward))
@@ -108,7 +109,6 @@ def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | No
     rows = rows[:size]
     if not forward:
         rows.reverse()
-    node_type = connection_type._meta.node
     batch_prefetch(rows, info, node_type, path=("edges", "node"))
     edges = [connection_type.Edge(node=row, cursor=_encode_cursor([_value(row, key.field) for key in keys])) for row in rows]
     page_info = graphene.relay.PageInfo(

@@ -1,6 +1,7 @@
 """The /graphql/ endpoint: authenticate, parse, validate, check limits, execute, report cost.
 
-Malformed requests and documents over a limit get HTTP 400 and nothing runs.
+Bodies are JSON, or multipart/form-data carrying files (see ``upload``). Malformed requests
+and documents over a limit get HTTP 400 and nothing runs.
 Execution errors are formatted Saleor-style: ``extensions.exception.code``.
 """
 
@@ -20,6 +21,7 @@ from graphql import GraphQLError, execute, parse, validate
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.auth import authenticate_request
 from meidu.core.graphql.limits import alias_count, mutation_count, pick_operation, query_cost
+from meidu.core.graphql.upload import operations_from_multipart
 
 logger = logging.getLogger("meidu.graphql")
 
@@ -73,8 +75,10 @@ class GraphQLView(View):
                 data = json.loads(request.body or b"{}")
             except (UnicodeDecodeError, json.JSONDecodeError):
                 raise ValueError("The request body is not valid JSON") from None
+        elif content_type == "multipart/form-data":
+            data = operations_from_multipart(request)
         else:
-            raise ValueError("Send application/json")
+            raise ValueError("Send application/json, or multipart/form-data with files")
         if isinstance(data, list):
             raise ValueError("Batched operations are not supported: send one operation per request")
         if not isinstance(data, dict) or not isinstance(data.get("query"), str):

@@ -1,0 +1,127 @@
+"""Saleor's storefront catalogue queries: products, product, productVariant, categories, category, collections."""
+
+from __future__ import annotations
+
+import graphene
+from graphql import GraphQLError
+
+from marketplace.catalog.api.context import sees_all_products, use_channel
+from marketplace.catalog.api.filters import (
+    ProductFilterInput,
+    ProductOrder,
+    ProductWhereInput,
+    apply_sort,
+    legacy_filter_q,
+    where_q,
+)
+from marketplace.catalog.api.types import (
+    CategoryCountableConnection,
+    CategoryType,
+    ProductCountableConnection,
+    ProductType_,
+    ProductVariantType,
+)
+from marketplace.catalog.models import Category, ProductVariant
+from marketplace.catalog.selectors import category_descendant_ids, products_visible, search_filter, with_min_price
+from meidu.core.graphql.batching import batch_prefetch
+from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
+from meidu.core.graphql.ids import from_global_id_or_error
+
+
+def resolve_product_list(info, channel=None, search=None, where=None, filter=None, sort_by=None, category_ids=None, **kwargs):
+    channel_obj = use_channel(info, channel)
+    qs = products_visible(channel_obj, sees_all=sees_all_products(info), user=info.context.user, for_listing=True)
+    qs = with_min_price(qs, channel_obj)
+    if category_ids:
+        qs = qs.filter(category_id__in=category_descendant_ids(category_ids))
+    if search:
+        qs = qs.filter(search_filter(search))
+    if where:
+        qs = qs.filter(where_q(where, channel_obj))
+    if filter:
+        qs = qs.filter(legacy_filter_q(filter))
+    qs, sort = apply_sort(qs, sort_by, search or (filter or {}).get("search"))
+    return paginate(qs, info, ProductCountableConnection, sort=sort, **kwargs)
+
+
+def _single(info, obj, node_type):
+    if obj is not None:
+        batch_prefetch([obj], info, node_type)
+    return obj
+
+
+class CollectionType(graphene.ObjectType):
+    """Saleor's collections; curated collections come with the search issue."""
+
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+
+    class Meta:
+        name = "Collection"
+
+
+class CollectionCountableConnection(CountableConnection):
+    class Meta:
+        node = CollectionType
+
+
+class CatalogQueries(graphene.ObjectType):
+    products = graphene.relay.ConnectionField(
+        ProductCountableConnection,
+        channel=graphene.String(),
+        search=graphene.String(),
+        where=ProductWhereInput(),
+        filter=ProductFilterInput(deprecation_reason="Use `where` and `search`."),
+        sort_by=ProductOrder(),
+    )
+    product = graphene.Field(ProductType_, id=graphene.ID(), slug=graphene.String(), channel=graphene.String())
+    product_variant = graphene.Field(ProductVariantType, id=graphene.ID(), sku=graphene.String(), channel=graphene.String())
+    categories = graphene.relay.ConnectionField(CategoryCountableConnection, level=graphene.Int())
+    category = graphene.Field(CategoryType, id=graphene.ID(), slug=graphene.String())
+    collections = graphene.relay.ConnectionField(CollectionCountableConnection, channel=graphene.String())
+    collection = graphene.Field(CollectionType, id=graphene.ID(), slug=graphene.String(), channel=graphene.String())
+
+    @staticmethod
+    def resolve_products(root, info, **kwargs):
+        return resolve_product_list(info, **kwargs)
+
+    @staticmethod
+    def resolve_product(root, info, id=None, slug=None, channel=None):
+        if bool(id) == bool(slug):
+            raise GraphQLError("Provide exactly one of `id` or `slug`.")
+        channel_obj = use_channel(info, channel)
+        qs = products_visible(channel_obj, sees_all=sees_all_products(info), user=info.context.user, for_listing=False)
+        qs = qs.select_related("category", "shop", "product_type")
+        product = qs.filter(pk=from_global_id_or_error(id, "Product")).first() if id else qs.filter(slug=slug).first()
+        return _single(info, product, ProductType_)
+
+    @staticmethod
+    def resolve_product_variant(root, info, id=None, sku=None, channel=None):
+        if bool(id) == bool(sku):
+            raise GraphQLError("Provide exactly one of `id` or `sku`.")
+        channel_obj = use_channel(info, channel)
+        visible = products_visible(channel_obj, sees_all=sees_all_products(info), user=info.context.user, for_listing=False)
+        qs = ProductVariant.objects.filter(product__in=visible).prefetch_related("channel_listings", "stocks")
+        return qs.filter(pk=from_global_id_or_error(id, "ProductVariant")).first() if id else qs.filter(sku=sku).first()
+
+    @staticmethod
+    def resolve_categories(root, info, level=None, **kwargs):
+        qs = Category.objects.all() if level is None else Category.objects.filter(level=level)
+        return paginate(qs, info, CategoryCountableConnection, sort=[SortKey("slug")], **kwargs)
+
+    @staticmethod
+    def resolve_category(root, info, id=None, slug=None):
+        if bool(id) == bool(slug):
+            raise GraphQLError("Provide exactly one of `id` or `slug`.")
+        return Category.objects.filter(pk=from_global_id_or_error(id, "Category")).first() if id else Category.objects.filter(slug=slug).first()
+
+    @staticmethod
+    def resolve_collections(root, info, channel=None, **kwargs):
+        connection = CollectionCountableConnection(edges=[], page_info=graphene.relay.PageInfo(has_next_page=False, has_previous_page=False))
+        connection.queryset = Category.objects.none()  # totalCount: 0
+        return connection
+
+    @staticmethod
+    def resolve_collection(root, info, **kwargs):
+        return None

@@ -1,0 +1,248 @@
+"""Catalogue use cases of a shop: products, variants, channel listings and prices, photos.
+
+The API has already checked that the actor may act for ``shop`` (member or operator);
+these functions check what only the data can tell (editable shop, same-shop objects,
+unique SKU and slug, typed attributes, prices) and write in one transaction each.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from marketplace.catalog.attributes import parse_attribute_value
+from marketplace.catalog.error_codes import ProductErrorCode
+from marketplace.catalog.models import (
+    Category,
+    Product,
+    ProductAttributeValue,
+    ProductChannelListing,
+    ProductMedia,
+    ProductType,
+    ProductVariant,
+    ProductVariantChannelListing,
+    WeightUnit,
+)
+from marketplace.shops.models import Shop
+from marketplace.shops.state import EDITABLE
+from meidu.core.audit.services import audit_record
+from meidu.core.errors import DomainError
+from meidu.core.money import is_quantized, to_decimal
+
+
+def _editable(shop: Shop) -> None:
+    if shop.status not in EDITABLE:
+        raise DomainError("This shop is closed; its catalogue cannot change", ProductErrorCode.SHOP_NOT_EDITABLE, field="shop")
+
+
+def _slug_for(name: str, slug: str | None, exclude_pk=None) -> str:
+    if slug:
+        slug = slugify(slug, allow_unicode=True)
+        if not slug:
+            raise DomainError("The slug is empty after cleaning", ProductErrorCode.INVALID, field="slug")
+        taken = Product.objects.filter(slug=slug).exclude(pk=exclude_pk).exists()
+        if taken:
+            raise DomainError(f"Product with this slug already exists: {slug}", ProductErrorCode.UNIQUE, field="slug")
+        return slug
+    base = slugify(name, allow_unicode=True)[:200] or "product"
+    candidate, n = base, 1
+    while Product.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _set_attributes(product: Product, attributes: list[tuple]) -> None:
+    allowed = set(product.product_type.attributes.values_list("pk", flat=True))
+    seen = set()
+    for attribute, raw in attributes:
+        if attribute.pk not in allowed:
+            raise DomainError(
+                f"{attribute.name} is not an attribute of {product.product_type.name}",
+                ProductErrorCode.ATTRIBUTE_CANNOT_BE_ASSIGNED,
+                field="attributes",
+            )
+        if attribute.pk in seen:
+            raise DomainError(f"{attribute.name} given twice", ProductErrorCode.INVALID, field="attributes")
+        seen.add(attribute.pk)
+        columns = parse_attribute_value(attribute, raw)
+        ProductAttributeValue.objects.update_or_create(
+            product=product, attribute=attribute,
+            defaults={"text": "", "number": None, "date": None, "choice": None, **columns},
+        )
+
+
+def product_create(shop: Shop, *, actor, product_type: ProductType, name: str, category: Category | None = None,
+                   slug: str | None = None, description: str = "", origin_village=None, weight_unit: str = WeightUnit.JIN,
+                   attributes: list[tuple] = (), seo_title: str = "", seo_description: str = "") -> Product:
+    _editable(shop)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("A product needs a name", ProductErrorCode.REQUIRED, field="name")
+    if weight_unit not in WeightUnit.values:
+        raise DomainError("Unknown weight unit", ProductErrorCode.INVALID, field="weightUnit")
+    try:
+        with transaction.atomic():
+            product = Product.objects.create(
+                shop=shop, product_type=product_type, category=category, name=name, slug=_slug_for(name, slug),
+                description=description.strip(), origin_village=origin_village, weight_unit=weight_unit,
+                seo_title=seo_title, seo_description=seo_description,
+            )
+            _set_attributes(product, list(attributes))
+            audit_record("product.created", actor=actor, target=product, data={"shop": shop.pk})
+    except IntegrityError:
+        raise DomainError("Product with this slug already exists", ProductErrorCode.UNIQUE, field="slug") from None
+    return product
+
+
+def product_update(product: Product, *, actor, **changes) -> Product:
+    """Change name, slug, description, category, origin village, weight unit, SEO or attributes."""
+    _editable(product.shop)
+    attributes = changes.pop("attributes", None)
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        if "name" in changes:
+            name = (changes.pop("name") or "").strip()
+            if not name:
+                raise DomainError("A product needs a name", ProductErrorCode.REQUIRED, field="name")
+            product.name = name
+        if "slug" in changes:
+            product.slug = _slug_for(product.name, changes.pop("slug"), exclude_pk=product.pk)
+        if "weight_unit" in changes and changes["weight_unit"] not in WeightUnit.values:
+            raise DomainError("Unknown weight unit", ProductErrorCode.INVALID, field="weightUnit")
+        for field in ("description", "category", "origin_village", "weight_unit", "seo_title", "seo_description"):
+            if field in changes:
+                setattr(product, field, changes.pop(field))
+        if changes:
+            raise ValueError(f"Unknown product fields: {sorted(changes)}")
+        product.save()
+        if attributes is not None:
+            _set_attributes(product, list(attributes))
+        audit_record("product.updated", actor=actor, target=product)
+    return product
+
+
+def product_delete(product: Product, *, actor) -> None:
+    _editable(product.shop)
+    with transaction.atomic():
+        audit_record("product.deleted", actor=actor, target=product, data={"name": product.name, "shop": product.shop_id})
+        product.delete()
+
+
+def variant_create(product: Product, *, actor, sku: str, name: str = "", weight_grams: int | None = None,
+                   quantity_limit_per_customer: int | None = None, track_inventory: bool = True) -> ProductVariant:
+    _editable(product.shop)
+    sku = (sku or "").strip()
+    if not sku:
+        raise DomainError("A variant needs a SKU", ProductErrorCode.REQUIRED, field="sku")
+    for field, value in (("weightGrams", weight_grams), ("quantityLimitPerCustomer", quantity_limit_per_customer)):
+        if value is not None and value <= 0:
+            raise DomainError("Must be a positive number", ProductErrorCode.INVALID, field=field)
+    if ProductVariant.objects.filter(sku=sku).exists():
+        raise DomainError(f"Product variant with this SKU already exists: {sku}", ProductErrorCode.UNIQUE, field="sku")
+    try:
+        with transaction.atomic():
+            variant = ProductVariant.objects.create(
+                product=product, sku=sku, name=name.strip(), weight_grams=weight_grams,
+                quantity_limit_per_customer=quantity_limit_per_customer, track_inventory=track_inventory,
+            )
+            audit_record("variant.created", actor=actor, target=variant, data={"product": product.pk})
+    except IntegrityError:
+        raise DomainError(f"Product variant with this SKU already exists: {sku}", ProductErrorCode.UNIQUE, field="sku") from None
+    return variant
+
+
+def variant_update(variant: ProductVariant, *, actor, **changes) -> ProductVariant:
+    _editable(variant.product.shop)
+    with transaction.atomic():
+        variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
+        if "sku" in changes:
+            sku = (changes.pop("sku") or "").strip()
+            if not sku:
+                raise DomainError("A variant needs a SKU", ProductErrorCode.REQUIRED, field="sku")
+            if ProductVariant.objects.filter(sku=sku).exclude(pk=variant.pk).exists():
+                raise DomainError(f"Product variant with this SKU already exists: {sku}", ProductErrorCode.UNIQUE, field="sku")
+            variant.sku = sku
+        for field in ("name", "weight_grams", "quantity_limit_per_customer", "track_inventory"):
+            if field in changes:
+                value = changes.pop(field)
+                if field in ("weight_grams", "quantity_limit_per_customer") and value is not None and value <= 0:
+                    raise DomainError("Must be a positive number", ProductErrorCode.INVALID, field=field)
+                setattr(variant, field, value)
+        if changes:
+            raise ValueError(f"Unknown variant fields: {sorted(changes)}")
+        variant.save()
+        audit_record("variant.updated", actor=actor, target=variant)
+    return variant
+
+
+def product_channel_listing_update(product: Product, *, actor, update_channels: list[dict], remove_channels: list = ()) -> Product:
+    """Publish or hide the product per channel (Saleor's productChannelListingUpdate)."""
+    _editable(product.shop)
+    with transaction.atomic():
+        for item in update_channels:
+            channel = item["channel"]
+            defaults = {key: item[key] for key in ("is_published", "published_at", "visible_in_listings", "available_for_purchase_at") if key in item}
+            ProductChannelListing.objects.update_or_create(product=product, channel=channel, defaults=defaults)
+        if remove_channels:
+            ProductChannelListing.objects.filter(product=product, channel__in=list(remove_channels)).delete()
+            ProductVariantChannelListing.objects.filter(variant__product=product, channel__in=list(remove_channels)).delete()
+        audit_record("product.channel_listing_updated", actor=actor, target=product)
+    return product
+
+
+def _price(value, currency: str, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = to_decimal(value if not isinstance(value, float) else str(value))
+    except (TypeError, ValueError):
+        raise DomainError("Not a price", ProductErrorCode.INVALID_PRICE, field=field) from None
+    if amount < 0:
+        raise DomainError("A price cannot be negative", ProductErrorCode.INVALID_PRICE, field=field)
+    if not is_quantized(amount, currency) or amount >= Decimal("1e10"):
+        raise DomainError(f"A {currency} price has at most 2 decimals", ProductErrorCode.INVALID_PRICE, field=field)
+    return amount
+
+
+def variant_channel_listing_update(variant: ProductVariant, *, actor, prices: list[dict]) -> ProductVariant:
+    """Set the variant's price (and cost price) per channel; the product must be listed there."""
+    _editable(variant.product.shop)
+    with transaction.atomic():
+        for item in prices:
+            channel = item["channel"]
+            if not ProductChannelListing.objects.filter(product_id=variant.product_id, channel=channel).exists():
+                raise DomainError(
+                    f"The product is not listed in channel {channel.slug}", ProductErrorCode.INVALID, field="channelId"
+                )
+            price = _price(item.get("price"), channel.currency_code, "price")
+            if price is None:
+                raise DomainError("A price is required", ProductErrorCode.REQUIRED, field="price")
+            cost = _price(item.get("cost_price"), channel.currency_code, "costPrice")
+            ProductVariantChannelListing.objects.update_or_create(
+                variant=variant, channel=channel,
+                defaults={"price_amount": price, "cost_price_amount": cost, "currency": channel.currency_code},
+            )
+        audit_record("variant.prices_updated", actor=actor, target=variant)
+    return variant
+
+
+def product_media_create(product: Product, *, actor, image, alt: str = "") -> ProductMedia:
+    """Process a photo (upright, no location metadata, WebP renditions) and attach it."""
+    from marketplace.media.processing import process_image
+
+    _editable(product.shop)
+    try:
+        processed = process_image(image, basename=f"p{product.pk}")
+    except DomainError as exc:
+        raise DomainError(exc.message, exc.code, field="image") from None
+    with transaction.atomic():
+        position = product.media.count()
+        media = ProductMedia.objects.create(
+            product=product, alt=alt.strip()[:250], sort_order=position, renditions=processed.renditions,
+            width=processed.width, height=processed.height, content_hash=processed.content_hash,
+        )
+        audit_record("product.media_created", actor=actor, target=product, data={"media": media.pk})
+    return media

@@ -1,0 +1,16 @@
+from marketplace.channels.models import Channel
+from meidu.core.errors import DomainError
+
+
+def channel_get(slug: str | None, *, include_inactive: bool = False) -> Channel:
+    """The channel named by ``slug``; without a slug, the only active channel if there is just one."""
+    qs = Channel.objects.all() if include_inactive else Channel.objects.filter(is_active=True)
+    if slug:
+        channel = qs.filter(slug=slug).first()
+        if channel is None:
+            raise DomainError(f"Channel with '{slug}' slug does not exist.", "not_found", field="channel")
+        return channel
+    channels = list(qs[:2])
+    if len(channels) != 1:
+        raise DomainError("A channel slug is required: more than one channel exists.", "required", field="channel")
+    return channels[0]

@@ -1,0 +1,1 @@
+"""Product photos: validate an upload, strip its metadata, store WebP renditions."""

@@ -1,0 +1,49 @@
+"""Reads about shops: membership (who may act for a shop) and the computed opening checklist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.shops.models import Shop, ShopMember
+
+
+def shop_ids_of_member(user) -> set[int]:
+    """Shops the user works for; memoised on the user object for one request."""
+    if not getattr(user, "is_authenticated", False) or not hasattr(user, "shop_memberships"):
+        return set()
+    cached = getattr(user, "_shop_ids", None)
+    if cached is None:
+        cached = set(ShopMember.objects.filter(user=user).values_list("shop_id", flat=True))
+        user._shop_ids = cached
+    return cached
+
+
+def shop_is_member(user, shop_id: int) -> bool:
+    return shop_id in shop_ids_of_member(user)
+
+
+def shop_get_by_slug(slug: str) -> Shop | None:
+    return Shop.objects.filter(slug=slug).first()
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    label: str
+    done: bool
+
+
+def shop_checklist(shop: Shop) -> list[ChecklistItem]:
+    """What must be true before a shop can be reviewed: computed from its data, never ticked."""
+    from marketplace.catalog.models import Product
+    from marketplace.inventory.models import Warehouse
+
+    has_product = Product.objects.filter(shop=shop).exists()
+    has_pickup = Warehouse.objects.filter(shop=shop, is_pickup_point=True).exists()
+    return [
+        ChecklistItem("product", _("At least one product"), has_product),
+        ChecklistItem("delivery", _("A pickup point or delivery offered"), shop.offers_delivery or has_pickup),
+        ChecklistItem("terms", _("Seller terms accepted"), shop.terms_accepted_at is not None),
+    ]
