@@ -31,6 +31,10 @@ class WarehouseType(ModelObjectType):
         name = "Warehouse"
         fields = ["id", "name", "street_address", "is_pickup_point", "shop"]
 
+    @staticmethod
+    def resolve_kind(root, info):
+        return str(root.kind)
+
 
 class StockType(ModelObjectType):
     class Meta:

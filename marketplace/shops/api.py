@@ -58,6 +58,18 @@ class MarketplaceShopType(ModelObjectType):
         fields = ["id", "name", "slug", "description", "holiday_mode", "created_at"]
 
     @staticmethod
+    def resolve_kind(root, info):
+        return str(root.kind)
+
+    @staticmethod
+    def resolve_track(root, info):
+        return str(root.track)
+
+    @staticmethod
+    def resolve_status(root, info):
+        return str(root.status)
+
+    @staticmethod
     def _private(root, info) -> bool:
         return can_act_for_shop(info, root.pk, ShopPermissions.MANAGE_SHOPS)
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from meidu.core.admin_access import EnumPermissionAdminMixin
+from meidu.core.permissions import LedgerPermissions
 from meidu.core.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 
 
@@ -11,19 +13,21 @@ class PostingInline(admin.TabularInline):
 
 
 @admin.register(LedgerAccount)
-class LedgerAccountAdmin(admin.ModelAdmin):
+class LedgerAccountAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+    admin_permission = LedgerPermissions.VIEW_LEDGER
     list_display = ["code", "name", "currency", "allow_negative", "created_at"]
     search_fields = ["code", "name"]
 
+    def has_change_permission(self, request, obj=None):
+        return False  # accounts are opened by services; their rules must not change under postings
+
 
 @admin.register(LedgerTransaction)
-class LedgerTransactionAdmin(admin.ModelAdmin):
+class LedgerTransactionAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+    admin_permission = LedgerPermissions.VIEW_LEDGER
     list_display = ["id", "description", "reference", "actor", "created_at"]
     search_fields = ["reference", "description"]
     inlines = [PostingInline]
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from meidu.core.admin_access import EnumPermissionAdminMixin
+from meidu.core.permissions import ProductPermissions
+from marketplace.catalog.models import Attribute, AttributeChoice, Category, Product, ProductType, ProductVariant
+
+
+class ChoiceInline(admin.TabularInline):
+    model = AttributeChoice
+    extra = 1
+
+
+@admin.register(Attribute)
+class AttributeAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+    admin_permission = ProductPermissions.MANAGE_PRODUCTS
+    allow_add = allow_delete = True
+    list_display = ["name", "slug", "input_type", "unit"]
+    inlines = [ChoiceInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+    admin_permission = ProductPermissions.MANAGE_PRODUCTS
+    allow_add = allow_delete = True
+    list_display = ["name", "slug", "parent", "level"]
+
+
+@admin.register(ProductType)
+class ProductTypeAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+    admin_permission = ProductPermissions.MANAGE_PRODUCTS
+    allow_add = allow_delete = True
+    list_display = ["name", "slug", "sold_by", "is_shipping_required"]
+    filter_horizontal = ["attributes"]
+
+
+class VariantInline(admin.TabularInline):
+    model = ProductVariant
+    extra = 0
+    fields = ["sku", "name", "weight_grams", "quantity_limit_per_customer"]
+    readonly_fields = fields
+
+
+@admin.register(Product)
+class ProductAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+    admin_permission = ProductPermissions.MANAGE_PRODUCTS
+    """Read-mostly for moderation; sellers edit through the seller centre or the API."""
+
+    list_display = ["name", "shop", "category", "product_type", "created_at"]
+    list_filter = ["category", "product_type"]
+    search_fields = ["name", "slug", "variants__sku"]
+    readonly_fields = ["shop", "product_type", "slug", "created_at", "updated_at"]
+    inlines = [VariantInline]
