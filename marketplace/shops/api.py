@@ -10,8 +10,9 @@ from marketplace.shops import services
 from marketplace.shops.access import SHOP_TYPE, can_act_for_shop, require_shop_access, shop_from_global_id
 from marketplace.shops.error_codes import ShopErrorCode
 from marketplace.shops.models import Shop, ShopKind, ShopStatus, ShopTrack
-from marketplace.shops.selectors import shop_checklist, shop_ids_of_member
-from meidu.core.errors import DomainError
+from marketplace.shops.selectors import shop_checklist, shop_ids_of_member, shop_is_owner
+from meidu.accounts.selectors import user_get_by_identifier
+from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.connection import CountableConnection, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.mutations import BaseMutation, ip_address
@@ -28,6 +29,13 @@ class ShopChecklistItem(graphene.ObjectType):
     code = graphene.String(required=True)
     label = graphene.String(required=True)
     done = graphene.Boolean(required=True)
+
+
+class ShopNoticeType(graphene.ObjectType):
+    kind = graphene.String(required=True)
+    message = graphene.String(required=True)
+    created_at = graphene.DateTime(required=True)
+    read_at = graphene.DateTime()
 
 
 class ShopEventType(graphene.ObjectType):
@@ -49,6 +57,7 @@ class MarketplaceShopType(ModelObjectType):
     rejection_reason = graphene.String(description="Members and operators only.")
     checklist = graphene.List(graphene.NonNull(ShopChecklistItem), description="Members and operators only.")
     events = graphene.List(graphene.NonNull(ShopEventType), description="Members and operators only.")
+    notices = graphene.List(graphene.NonNull(ShopNoticeType), description="Latest 20 notices; members and operators only.")
 
     batched_selects = {"village": "village"}
 
@@ -100,6 +109,13 @@ class MarketplaceShopType(ModelObjectType):
         if not MarketplaceShopType._private(root, info):
             return None
         return [ShopEventType(action=e.action, from_status=e.from_status, to_status=e.to_status, note=e.note, created_at=e.created_at) for e in root.events.all()]
+
+
+    @staticmethod
+    def resolve_notices(root, info):
+        if not MarketplaceShopType._private(root, info):
+            return None
+        return [ShopNoticeType(kind=n.kind, message=n.message, created_at=n.created_at, read_at=n.read_at) for n in root.notices.all()[:20]]
 
 
 class MarketplaceShopCountableConnection(CountableConnection):
@@ -242,6 +258,29 @@ class ShopHolidayModeSet(ShopMutation):
         return cls(errors=[], shop=services.shop_holiday_set(shop, enabled, actor=requestor(info)))
 
 
+class ShopMemberAdd(ShopMutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+        phone = graphene.String(required=True, description="Mobile number of an existing account.")
+
+    class Meta:
+        description = "Add an assistant to the shop (owners and operators)."
+        error_code_enum = ShopErrorCode
+        error_type_name = "ShopError"
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, phone):
+        shop = _shop(info, id)
+        actor = requestor(info)
+        if not shop_is_owner(actor, shop) and not has_one_of(actor, [ShopPermissions.MANAGE_SHOPS]):
+            raise PermissionDenied([ShopPermissions.MANAGE_SHOPS], message="Only the shop's owner or holders of MANAGE_SHOPS may add members")
+        user = user_get_by_identifier(phone)
+        if user is None:
+            raise DomainError("No account has this mobile number", ShopErrorCode.NOT_FOUND, field="phone")
+        services.shop_member_add(shop, user, actor=actor)
+        return cls(errors=[], shop=shop)
+
+
 class ShopQueries(graphene.ObjectType):
     shops = graphene.relay.ConnectionField(
         MarketplaceShopCountableConnection, kind=ShopKindEnum(), status=ShopStatusEnum(description="Operators only.")
@@ -286,3 +325,4 @@ class ShopMutations(graphene.ObjectType):
     shop_close = ShopClose.Field()
     shop_update = ShopUpdate.Field()
     shop_holiday_mode_set = ShopHolidayModeSet.Field()
+    shop_member_add = ShopMemberAdd.Field()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.shops.models import Shop, ShopMember
+from marketplace.shops.models import Shop, ShopMember, ShopMemberRole
 
 
 def shop_ids_of_member(user) -> set[int]:
@@ -22,6 +22,12 @@ def shop_ids_of_member(user) -> set[int]:
 
 def shop_is_member(user, shop_id: int) -> bool:
     return shop_id in shop_ids_of_member(user)
+
+
+def shop_is_owner(user, shop: Shop) -> bool:
+    if not getattr(user, "is_authenticated", False) or not hasattr(user, "shop_memberships"):
+        return False
+    return ShopMember.objects.filter(shop=shop, user=user, role=ShopMemberRole.OWNER).exists()
 
 
 def shop_get_by_slug(slug: str) -> Shop | None:

@@ -151,3 +151,17 @@ def shop_update(shop: Shop, *, actor, description: str | None = None, offers_del
         locked.save()
         ShopEvent.objects.create(shop=locked, action="update", from_status=locked.status, to_status=locked.status, actor=actor)
     return locked
+
+
+def shop_member_add(shop: Shop, user, *, role: str = ShopMemberRole.ASSISTANT, actor) -> ShopMember:
+    """Let another account work for the shop (an assistant helps with products and stock)."""
+    if role not in ShopMemberRole.values:
+        raise DomainError("Unknown member role", ShopErrorCode.INVALID, field="role")
+    if ShopMember.objects.filter(shop=shop, user=user).exists():
+        raise DomainError("Already a member of this shop", ShopErrorCode.UNIQUE, field="phone")
+    with transaction.atomic():
+        member = ShopMember.objects.create(shop=shop, user=user, role=role)
+        ShopEvent.objects.create(shop=shop, action="member_added", from_status=shop.status, to_status=shop.status, actor=actor,
+                                 note=f"{user.masked_phone or user.pk} as {role}")
+        audit_record("shop.member_added", actor=actor, target=shop, data={"user": user.pk, "role": role})
+    return member

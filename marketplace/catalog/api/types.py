@@ -77,7 +77,7 @@ class ProductMediaType(ModelObjectType):
 
     @staticmethod
     def resolve_url(root, info, size=None):
-        return _media_url(info, root.renditions[rendition_for(root.renditions, size)])
+        return _media_url(info, rendition_for(root.renditions, size))
 
     @staticmethod
     def resolve_type(root, info):
@@ -191,7 +191,7 @@ class ProductType_(ModelObjectType):
         if not media:
             return None
         first = media[0]
-        return Image(url=_media_url(info, first.renditions[rendition_for(first.renditions, size)]), alt=first.alt or root.name)
+        return Image(url=_media_url(info, rendition_for(first.renditions, size)), alt=first.alt or root.name)
 
     @staticmethod
     def resolve_media(root, info):
