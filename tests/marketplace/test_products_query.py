@@ -115,3 +115,9 @@ def test_products_page_costs_at_most_8_queries(api_client, farmer, farmer_shop, 
     with django_assert_max_num_queries(8):
         data = api_client.execute(PRODUCTS.replace("totalCount", ""), {"channel": "rural", "first": size})
     assert len(data["products"]["edges"]) == size
+
+
+def test_product_variants_connection(api_client, farmer, farmer_shop, rural):
+    listed_product(farmer_shop, farmer, rural, name="南果梨", sku="PV-1")
+    data = api_client.execute('{ product(slug: "南果梨", channel: "rural") { productVariants(first: 5) { totalCount edges { node { sku } } } } }')
+    assert data["product"]["productVariants"] == {"totalCount": 1, "edges": [{"node": {"sku": "PV-1"}}]}

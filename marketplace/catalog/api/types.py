@@ -130,6 +130,11 @@ class ProductVariantType(ModelObjectType):
         return list(root.product.media.all())
 
 
+class ProductVariantCountableConnection(CountableConnection):
+    class Meta:
+        node = ProductVariantType
+
+
 class ProductType_(ModelObjectType):
     """Named ProductType_ in Python (ProductType is the catalogue model); GraphQL name: Product."""
 
@@ -145,6 +150,7 @@ class ProductType_(ModelObjectType):
     is_available_for_purchase = graphene.Boolean()
     available_for_purchase_at = graphene.DateTime()
     variants = graphene.List(graphene.NonNull(ProductVariantType))
+    product_variants = graphene.relay.ConnectionField(ProductVariantCountableConnection)
     product_type = graphene.Field(ProductTypeType, required=True)
     category = graphene.Field(lambda: CategoryType)
     attributes = graphene.List(graphene.NonNull(SelectedAttribute), required=True)
@@ -232,6 +238,11 @@ class ProductType_(ModelObjectType):
     @staticmethod
     def resolve_variants(root, info):
         return list(root.variants.all())
+
+    @staticmethod
+    def resolve_product_variants(root, info, **kwargs):
+        variants = ProductVariant.objects.filter(product=root).prefetch_related("channel_listings", "stocks")
+        return paginate(variants, info, ProductVariantCountableConnection, **kwargs)
 
     @staticmethod
     def resolve_attributes(root, info):
