@@ -153,6 +153,9 @@ class ShopApplyInput(graphene.InputObjectType):
 
 
 class ShopMutation(BaseMutation):
+    default_error_code_enum = ShopErrorCode
+    default_error_type_name = "ShopError"
+
     shop = graphene.Field(MarketplaceShopType)
 
     class Meta:
@@ -165,8 +168,6 @@ class ShopApply(ShopMutation):
 
     class Meta:
         description = "Apply to open a shop (farmer light track or business track)."
-        error_code_enum = ShopErrorCode
-        error_type_name = "ShopError"
 
     @classmethod
     def perform_mutation(cls, root, info, input):
@@ -226,10 +227,6 @@ class ShopUpdate(ShopMutation):
         id = graphene.ID(required=True)
         input = ShopUpdateInput(required=True)
 
-    class Meta:
-        error_code_enum = ShopErrorCode
-        error_type_name = "ShopError"
-
     @classmethod
     def perform_mutation(cls, root, info, id, input):
         shop = _shop(info, id)
@@ -248,8 +245,6 @@ class ShopHolidayModeSet(ShopMutation):
 
     class Meta:
         description = "Hide (or show again) all the shop's listings without unpublishing them."
-        error_code_enum = ShopErrorCode
-        error_type_name = "ShopError"
 
     @classmethod
     def perform_mutation(cls, root, info, id, enabled):
@@ -265,8 +260,6 @@ class ShopMemberAdd(ShopMutation):
 
     class Meta:
         description = "Add an assistant to the shop (owners and operators)."
-        error_code_enum = ShopErrorCode
-        error_type_name = "ShopError"
 
     @classmethod
     def perform_mutation(cls, root, info, id, phone):

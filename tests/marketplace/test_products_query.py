@@ -4,7 +4,6 @@ import pytest
 from graphql_relay import to_global_id
 
 from marketplace.shops.services import shop_holiday_set
-from tests.conftest import GraphQLClient
 from tests.marketplace.factories import listed_product
 
 pytestmark = pytest.mark.django_db

@@ -95,6 +95,9 @@ def _product_fields(data: dict) -> dict:
 
 
 class ProductMutation(BaseMutation):
+    default_error_code_enum = ProductErrorCode
+    default_error_type_name = "ProductError"
+
     product = graphene.Field(ProductType_)
 
     class Meta:
@@ -104,10 +107,6 @@ class ProductMutation(BaseMutation):
 class ProductCreate(ProductMutation):
     class Arguments:
         input = ProductCreateInput(required=True)
-
-    class Meta:
-        error_code_enum = ProductErrorCode
-        error_type_name = "ProductError"
 
     @classmethod
     def perform_mutation(cls, root, info, input):
@@ -124,10 +123,6 @@ class ProductUpdate(ProductMutation):
         id = graphene.ID(required=True)
         input = ProductInput(required=True)
 
-    class Meta:
-        error_code_enum = ProductErrorCode
-        error_type_name = "ProductError"
-
     @classmethod
     def perform_mutation(cls, root, info, id, input):
         product = _product(info, id)
@@ -137,10 +132,6 @@ class ProductUpdate(ProductMutation):
 class ProductDelete(ProductMutation):
     class Arguments:
         id = graphene.ID(required=True)
-
-    class Meta:
-        error_code_enum = ProductErrorCode
-        error_type_name = "ProductError"
 
     @classmethod
     def perform_mutation(cls, root, info, id):
@@ -164,6 +155,9 @@ class ProductVariantCreateInput(ProductVariantInput):
 
 
 class VariantMutation(BaseMutation):
+    default_error_code_enum = ProductErrorCode
+    default_error_type_name = "ProductError"
+
     product_variant = graphene.Field(ProductVariantType)
 
     class Meta:
@@ -178,10 +172,6 @@ class ProductVariantCreate(VariantMutation):
     class Arguments:
         input = ProductVariantCreateInput(required=True)
 
-    class Meta:
-        error_code_enum = ProductErrorCode
-        error_type_name = "ProductError"
-
     @classmethod
     def perform_mutation(cls, root, info, input):
         product = _product(info, input["product"], field="product")
@@ -194,10 +184,6 @@ class ProductVariantUpdate(VariantMutation):
     class Arguments:
         id = graphene.ID(required=True)
         input = ProductVariantInput(required=True)
-
-    class Meta:
-        error_code_enum = ProductErrorCode
-        error_type_name = "ProductError"
 
     @classmethod
     def perform_mutation(cls, root, info, id, input):
@@ -284,10 +270,6 @@ class ProductMediaCreate(ProductMutation):
 
     class Arguments:
         input = ProductMediaCreateInput(required=True)
-
-    class Meta:
-        error_code_enum = ProductErrorCode
-        error_type_name = "ProductError"
 
     @classmethod
     def perform_mutation(cls, root, info, input):

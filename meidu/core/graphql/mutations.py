@@ -45,7 +45,9 @@ class MeiduMutationOptions(MutationOptions):
 
 class BaseMutation(graphene.Mutation):
     """Subclasses set Meta.error_code_enum and Meta.error_type_name (and Meta.permissions), and
-    implement ``perform_mutation(cls, root, info, **data)`` returning the payload instance."""
+    implement ``perform_mutation(cls, root, info, **data)`` returning the payload instance.
+    A domain's abstract base may set ``default_error_code_enum`` / ``default_error_type_name``
+    as class attributes instead, so its mutations need not repeat them."""
 
     class Meta:
         abstract = True
@@ -55,8 +57,9 @@ class BaseMutation(graphene.Mutation):
         if _meta is None:
             _meta = MeiduMutationOptions(cls)
         _meta.permissions = tuple(permissions)
-        _meta.error_code_enum = error_code_enum
-        _meta.error_type_name = error_type_name
+        _meta.error_code_enum = error_code_enum or getattr(cls, "default_error_code_enum", None)
+        _meta.error_type_name = error_type_name or getattr(cls, "default_error_type_name", None)
+        error_code_enum, error_type_name = _meta.error_code_enum, _meta.error_type_name
         if error_code_enum is not None:
             cls.errors = graphene.List(graphene.NonNull(error_type(error_type_name, error_code_enum)), required=True)
         super().__init_subclass_with_meta__(_meta=_meta, **options)
