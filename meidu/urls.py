@@ -23,6 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("shop/", include("storefront.shop.urls")),
+    path("seller/", include("storefront.seller.urls")),
     path("", include("storefront.shell.urls")),
 ]
 

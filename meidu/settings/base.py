@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "marketplace.catalog",
     "marketplace.inventory",
     "storefront.shell",
+    "storefront.shop",
+    "storefront.seller",
 ]
 
 MIDDLEWARE = [

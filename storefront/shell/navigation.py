@@ -26,21 +26,24 @@ HOME = NavLink(_("Home"), "shell:home")
 ACCOUNT = NavLink(_("My account"), "shell:account")
 BACK_OFFICE = NavLink(_("Back office"), "admin:index")
 GRAPHQL = NavLink(_("GraphQL explorer"), "graphql", needs_graphiql=True)
+MARKET = NavLink(_("Market"), "shop:catalogue")
+OPEN_SHOP = NavLink(_("Open a shop"), "seller:open")
+SELLER_CENTRE = NavLink(_("Seller centre"), "seller:dashboard")
 
 MEMBER_LINKS = [HOME, ACCOUNT, GRAPHQL]
 
 ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
-    Role.OPERATOR: [HOME, ACCOUNT, BACK_OFFICE, GRAPHQL],
+    Role.OPERATOR: [HOME, MARKET, ACCOUNT, BACK_OFFICE, GRAPHQL],
     Role.BANK_OFFICER: MEMBER_LINKS,
     Role.WAREHOUSE_OPERATOR: MEMBER_LINKS,
     Role.TRADER: MEMBER_LINKS,
     Role.SUPPLIER: MEMBER_LINKS,
     Role.DISTRIBUTOR: MEMBER_LINKS,
-    Role.SELLER: MEMBER_LINKS,
+    Role.SELLER: [HOME, SELLER_CENTRE, MARKET, ACCOUNT, GRAPHQL],
     Role.STATION_AGENT: MEMBER_LINKS,
     Role.DRIVER: MEMBER_LINKS,
-    Role.BUYER: MEMBER_LINKS,
-    None: MEMBER_LINKS,  # signed in without a role yet
+    Role.BUYER: [HOME, MARKET, OPEN_SHOP, ACCOUNT, GRAPHQL],
+    None: [HOME, MARKET, OPEN_SHOP, ACCOUNT, GRAPHQL],  # signed in without a role yet
 }
 
 

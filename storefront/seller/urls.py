@@ -1,0 +1,18 @@
+from django.urls import path
+
+from storefront.seller.views import apply, dashboard, products, stock
+
+app_name = "seller"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("open/", apply.open_shop, name="open"),
+    path("submit/", dashboard.submit, name="submit"),
+    path("holiday/", dashboard.holiday, name="holiday"),
+    path("settings/", dashboard.shop_settings, name="settings"),
+    path("products/", products.product_list, name="products"),
+    path("products/new/", products.product_new, name="product_new"),
+    path("products/<int:product_id>/edit/", products.product_edit, name="product_edit"),
+    path("stock/", stock.stock_page, name="stock"),
+    path("stock/warehouse/", stock.warehouse_new, name="warehouse_new"),
+]

@@ -1,0 +1,37 @@
+"""Open a shop on the farmer light track: one form, one call to shop_apply."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from marketplace.shops.services import shop_apply
+from meidu.core.errors import DomainError
+from storefront.seller.access import member_shops, shop_url
+from storefront.seller.errors import add_domain_errors
+from storefront.seller.forms import OpenShopForm
+from storefront.shell.views.auth import client_ip
+
+FIELD_MAP = {
+    "name": "name", "kind": "kind", "real_name": "real_name", "idNumber": "id_number",
+    "payout_account_name": "payout_account_name", "payout_account_number": "payout_account_number",
+    "payoutAccountNumber": "payout_account_number",
+}
+
+
+@sensitive_post_parameters("id_number", "payout_account_number")
+@require_http_methods(["GET", "POST"])
+@login_required
+def open_shop(request):
+    form = OpenShopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shop = shop_apply(request.user, **form.service_kwargs(), ip_address=client_ip(request))
+        except DomainError as exc:
+            add_domain_errors(form, exc, FIELD_MAP)
+        else:
+            messages.success(request, _("Your shop is created. Finish the checklist below, then submit it for review."))
+            return redirect(shop_url("seller:dashboard", shop))
+    return render(request, "seller/open.html", {"form": form, "shops": member_shops(request.user)})

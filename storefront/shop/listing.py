@@ -1,0 +1,83 @@
+"""What the buyer pages read: the channel of a request and product querysets shaped for a page.
+
+Listings show exactly what an anonymous buyer may see (``products_visible`` without a user),
+so a seller browsing the market does not find their drafts mixed in; the product page also
+lets members preview their own products. Every queryset batches its relations, so a page
+costs the same number of queries whatever its length.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.catalog.models import Category, ProductMedia, ProductVariant, ProductVariantChannelListing
+from marketplace.catalog.selectors import category_descendant_ids, products_visible, search_filter, with_min_price
+from marketplace.channels.models import Channel
+from marketplace.channels.selectors import channel_get
+from marketplace.shops.selectors import shop_is_member
+from meidu.core.errors import DomainError
+
+DEFAULT_CHANNEL = "rural"
+# The two storefronts buyers switch between; labels here because channel names are data (Chinese only).
+CHANNEL_TABS = [("rural", _("Village produce")), ("retail", _("County stores"))]
+SORTS = {"new": ("-created_at", "-id"), "price": ("min_price", "id"), "-price": ("-min_price", "-id")}
+PAGE_SIZE = 20
+
+
+def channel_from_request(request) -> Channel:
+    slug = request.GET.get("channel") or DEFAULT_CHANNEL
+    try:
+        return channel_get(slug)
+    except DomainError:
+        raise Http404("No such channel") from None
+
+
+def with_page_relations(qs: QuerySet, channel: Channel) -> QuerySet:
+    """Shop, category and type joined; photos and this channel's prices batched."""
+    prices = ProductVariantChannelListing.objects.filter(channel=channel)
+    return qs.select_related("shop", "category", "product_type").prefetch_related(
+        Prefetch("media", queryset=ProductMedia.objects.order_by("sort_order", "id")),
+        Prefetch("variants", queryset=ProductVariant.objects.order_by("id")),
+        Prefetch("variants__channel_listings", queryset=prices),
+    )
+
+
+def product_listing(channel: Channel, *, category: Category | None = None, shop=None, search: str = "",
+                    sort: str = "new") -> QuerySet:
+    qs = products_visible(channel, sees_all=False, user=None, for_listing=True)
+    if category is not None:
+        qs = qs.filter(category_id__in=category_descendant_ids([category.pk]))
+    if shop is not None:
+        qs = qs.filter(shop=shop)
+    if search:
+        qs = qs.filter(search_filter(search))
+    if sort in ("price", "-price"):
+        qs = with_min_price(qs, channel)
+    return with_page_relations(qs, channel).order_by(*SORTS.get(sort, SORTS["new"]))
+
+
+def product_for_page(channel: Channel, slug: str, user) -> tuple:
+    """(product, public): the product a visitor may open, and whether buyers see it too."""
+    sees_all = user.has_perm("catalog.manage_products")
+    qs = products_visible(channel, sees_all=sees_all, user=user, for_listing=False)
+    qs = with_page_relations(qs, channel).select_related("origin_village__town").prefetch_related(
+        "attribute_values__attribute", "attribute_values__choice"
+    )
+    product = qs.filter(slug=slug).first()
+    if product is None:
+        raise Http404("No such product")
+    if not sees_all and not shop_is_member(user, product.shop_id):
+        return product, True
+    public = products_visible(channel, sees_all=False, user=None, for_listing=False).filter(pk=product.pk).exists()
+    return product, public
+
+
+def category_nav(category: Category | None) -> list[Category]:
+    """Chips under the search box: the top categories, or the children of the open one."""
+    if category is not None:
+        children = list(category.children.order_by("name"))
+        if children:
+            return children
+    return list(Category.objects.filter(parent__isnull=True).order_by("name"))

@@ -1,0 +1,62 @@
+"""Buyer pages (public): the catalogue of a channel, a category, a product and a shop."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from marketplace.catalog.attributes import display_value
+from marketplace.catalog.models import Category
+from marketplace.shops.models import ShopStatus
+from marketplace.shops.selectors import shop_get_by_slug, shop_is_member
+from storefront.shop.listing import (
+    CHANNEL_TABS,
+    PAGE_SIZE,
+    SORTS,
+    category_nav,
+    channel_from_request,
+    product_for_page,
+    product_listing,
+)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_safe
+def catalogue(request, slug=None):
+    """Products of a channel, optionally in one category (and those below it) or matching a search."""
+    channel = channel_from_request(request)
+    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug) if slug else None
+    search = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "new"
+    products = product_listing(channel, category=category, search=search, sort=sort)
+    return render(request, "shop/catalogue.html", {
+        "channel": channel, "channel_tabs": CHANNEL_TABS, "category": category, "categories": category_nav(category),
+        "search": search, "sort": sort, "page": _page(request, products),
+    })
+
+
+@require_safe
+def product_detail(request, slug):
+    channel = channel_from_request(request)
+    product, public = product_for_page(channel, slug, request.user)
+    attributes = [(value.attribute, display_value(value)[1]) for value in product.attribute_values.all()]
+    return render(request, "shop/product.html", {
+        "channel": channel, "product": product, "public": public, "attributes": attributes,
+        "photos": list(product.media.all()), "variants": list(product.variants.all()),
+    })
+
+
+@require_safe
+def shop_detail(request, slug):
+    """An active shop and its visible products; other shops exist only for their own members."""
+    shop = shop_get_by_slug(slug)
+    if shop is None or (shop.status != ShopStatus.ACTIVE and not shop_is_member(request.user, shop.pk)):
+        raise Http404("No such shop")
+    channel = channel_from_request(request)
+    products = product_listing(channel, shop=shop)
+    return render(request, "shop/shop.html", {
+        "channel": channel, "channel_tabs": CHANNEL_TABS, "shop": shop, "page": _page(request, products),
+    })
