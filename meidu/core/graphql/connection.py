@@ -64,7 +64,11 @@ def _keyset_filter(keys: list[SortKey], values: list, forward: bool) -> Q:
         ascending = (not key.descending) == forward
         condition |= equal & Q(**{f"{key.field}__{'gt' if ascending else 'lt'}": value})
         equal &= Q(**{key.field: value})
-    return condition
+    # The same rows, plus a bound PostgreSQL can use to start an index scan at the cursor
+    # instead of filtering from the first row.
+    first, first_value = keys[0], values[0]
+    ascending = (not first.descending) == forward
+    return Q(**{f"{first.field}__{'gte' if ascending else 'lte'}": first_value}) & condition
 
 
 def _validate_args(info, first, last, after, before, name):

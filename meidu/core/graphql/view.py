@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -24,6 +25,26 @@ from meidu.core.graphql.limits import alias_count, mutation_count, pick_operatio
 from meidu.core.graphql.upload import operations_from_multipart
 
 logger = logging.getLogger("meidu.graphql")
+
+
+CACHED_DOCUMENT_MAX_LENGTH = 20_000
+
+
+def _parse_and_validate(schema, query: str):
+    document = parse(query)
+    return document, tuple(validate(schema, document))
+
+
+_parse_and_validate_cached = lru_cache(maxsize=1000)(_parse_and_validate)
+
+
+def parse_and_validate(schema, query: str):
+    """Storefronts send the same few documents again and again: parse and validate each once
+    (execution does not mutate documents; a syntax error is raised again on each call).
+    Only documents of ordinary size are cached, so the cache's memory stays bounded."""
+    if len(query) > CACHED_DOCUMENT_MAX_LENGTH:
+        return _parse_and_validate(schema, query)
+    return _parse_and_validate_cached(schema, query)
 
 
 def _error(message: str, code: str) -> dict:
@@ -91,10 +112,9 @@ class GraphQLView(View):
     def execute_operation(self, request, data) -> tuple[int, dict]:
         schema = self.schema.graphql_schema
         try:
-            document = parse(data["query"])
+            document, errors = parse_and_validate(schema, data["query"])
         except GraphQLError as exc:
             return 400, {"errors": [format_error(exc)]}
-        errors = validate(schema, document)
         if errors:
             return 400, {"errors": [format_error(e) for e in errors]}
         operation = pick_operation(document, data["operation_name"])
