@@ -151,10 +151,15 @@ def cmd_beat(args) -> int:
 
 
 def cmd_seed(args) -> int:
-    """Load the demo data (idempotent)."""
+    """Load the demo data (idempotent); --products N also makes sure N bulk benchmark products exist."""
     _django()
     _migrate()
     _seed()
+    if args.products:
+        from marketplace.bulk_seed import bulk_seed_products
+
+        created = bulk_seed_products(args.products)
+        print(f"{created} bulk products created ({args.products} wanted).")
     return 0
 
 
@@ -232,6 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     beat.set_defaults(func=cmd_beat)
 
     seed = sub.add_parser("seed", help=cmd_seed.__doc__, description=cmd_seed.__doc__)
+    seed.add_argument(
+        "--products", type=int, default=0, metavar="N",
+        help="Also make sure N bulk products (SKU BULK-...) exist, written with bulk_create for benchmarks.",
+    )
     seed.set_defaults(func=cmd_seed)
 
     check = sub.add_parser("check", help=cmd_check.__doc__, description=cmd_check.__doc__)

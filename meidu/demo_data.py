@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logistics.geography.services import geography_load_county
+from marketplace.demo_data import MARKETPLACE_DEMO_STEPS
 from meidu.accounts.models import User
 from meidu.accounts.roles import Role
 from meidu.accounts.services import account_register, user_roles_set
@@ -60,3 +61,4 @@ DEMO_STEPS = [
     ("county towns and villages", seed_geography),
     ("demo users, one per role", seed_demo_users),
 ]
+DEMO_STEPS += MARKETPLACE_DEMO_STEPS
