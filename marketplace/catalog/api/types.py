@@ -159,7 +159,7 @@ class ProductType_(ModelObjectType):
 
     batched_selects = {"category": "category", "shop": "shop", "productType": "product_type", "soldBy": "product_type"}
     batched_fields = {
-        "pricing": ["channel_listings", "variants__channel_listings"],
+        "pricing": "variants__channel_listings",
         "isAvailable": ["channel_listings", "variants__channel_listings"],
         "isAvailableForPurchase": "channel_listings",
         "availableForPurchaseAt": "channel_listings",
