@@ -11,8 +11,7 @@ from marketplace.inventory import services
 from marketplace.inventory.error_codes import StockErrorCode
 from marketplace.inventory.models import Stock, Warehouse, WarehouseKind
 from marketplace.shops.access import require_shop_access, shop_from_global_id
-from meidu.core.errors import DomainError
-from meidu.core.graphql.ids import from_global_id_or_error
+from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.mutations import BaseMutation
 from meidu.core.graphql.permissions import requestor
 from meidu.core.graphql.types import ModelObjectType
@@ -43,13 +42,6 @@ class StockType(ModelObjectType):
         fields = ["id", "warehouse", "quantity", "quantity_allocated", "low_stock_threshold"]
 
 
-def _get(model, global_id, type_name, field):
-    obj = model.objects.filter(pk=from_global_id_or_error(global_id, type_name, field)).first()
-    if obj is None:
-        raise DomainError(f"{type_name} not found", StockErrorCode.NOT_FOUND, field=field)
-    return obj
-
-
 class WarehouseCreateInput(graphene.InputObjectType):
     shop = graphene.ID(required=True)
     name = graphene.String(required=True)
@@ -74,7 +66,7 @@ class WarehouseCreate(BaseMutation):
     def perform_mutation(cls, root, info, input):
         shop = shop_from_global_id(input["shop"], "shop", StockErrorCode.NOT_FOUND)
         require_shop_access(info, shop.pk, PERM)
-        village = _get(Village, input["village"], "Village", "village") if input.get("village") else None
+        village = get_node_or_error(Village, input["village"], "Village", "village") if input.get("village") else None
         warehouse = services.warehouse_create(
             shop, actor=requestor(info), name=input["name"], kind=getattr(input["kind"], "value", input["kind"]), village=village,
             street_address=input.get("street_address") or "", phone=input.get("phone") or "",
@@ -102,9 +94,9 @@ class StockUpdate(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, input):
-        warehouse = _get(Warehouse, input["warehouse"], "Warehouse", "warehouse")
+        warehouse = get_node_or_error(Warehouse, input["warehouse"], "Warehouse", "warehouse")
         require_shop_access(info, warehouse.shop_id, PERM)
-        variant = _get(ProductVariant, input["variant"], "ProductVariant", "variant")
+        variant = get_node_or_error(ProductVariant, input["variant"], "ProductVariant", "variant")
         stock = services.stock_update(warehouse, variant, actor=requestor(info), quantity=input["quantity"], note=input.get("note") or "")
         return cls(errors=[], stock=stock)
 

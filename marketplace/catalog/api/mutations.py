@@ -12,8 +12,7 @@ from marketplace.catalog.error_codes import ProductErrorCode
 from marketplace.catalog.models import Attribute, Category, Product, ProductType, ProductVariant
 from marketplace.channels.models import Channel
 from marketplace.shops.access import require_shop_access, shop_from_global_id
-from meidu.core.errors import DomainError
-from meidu.core.graphql.ids import from_global_id_or_error
+from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.mutations import BaseMutation
 from meidu.core.graphql.permissions import requestor
 from meidu.core.graphql.upload import Upload
@@ -22,31 +21,20 @@ from meidu.core.permissions import ProductPermissions
 PERM = ProductPermissions.MANAGE_PRODUCTS
 
 
-def _get(model, global_id: str | None, type_name: str, field: str, required: bool = True):
-    if not global_id:
-        if required:
-            raise DomainError(f"{field} is required", ProductErrorCode.REQUIRED, field=field)
-        return None
-    obj = model.objects.filter(pk=from_global_id_or_error(global_id, type_name, field)).first()
-    if obj is None:
-        raise DomainError(f"{type_name} not found", ProductErrorCode.NOT_FOUND, field=field)
-    return obj
-
-
 def _product(info, global_id: str, field: str = "id") -> Product:
-    product = _get(Product, global_id, "Product", field)
+    product = get_node_or_error(Product, global_id, "Product", field)
     require_shop_access(info, product.shop_id, PERM)
     return product
 
 
 def _variant(info, global_id: str) -> ProductVariant:
-    variant = _get(ProductVariant, global_id, "ProductVariant", "id")
+    variant = get_node_or_error(ProductVariant, global_id, "ProductVariant", "id")
     require_shop_access(info, variant.product.shop_id, PERM)
     return variant
 
 
 def _attributes(items) -> list[tuple]:
-    return [(_get(Attribute, item["id"], "Attribute", "attributes"), item.get("value")) for item in items or []]
+    return [(get_node_or_error(Attribute, item["id"], "Attribute", "attributes"), item.get("value")) for item in items or []]
 
 
 class AttributeValueInput(graphene.InputObjectType):
@@ -81,9 +69,9 @@ def _product_fields(data: dict) -> dict:
         if key in data and data[key] is not None:
             fields[key] = data[key]
     if "category" in data:
-        fields["category"] = _get(Category, data["category"], "Category", "category", required=False)
+        fields["category"] = get_node_or_error(Category, data["category"], "Category", "category", required=False)
     if "origin_village" in data:
-        fields["origin_village"] = _get(Village, data["origin_village"], "Village", "originVillage", required=False)
+        fields["origin_village"] = get_node_or_error(Village, data["origin_village"], "Village", "originVillage", required=False)
     if data.get("weight_unit"):
         fields["weight_unit"] = data["weight_unit"].lower()
     if data.get("seo"):
@@ -112,7 +100,7 @@ class ProductCreate(ProductMutation):
     def perform_mutation(cls, root, info, input):
         shop = shop_from_global_id(input["shop"], "shop", ProductErrorCode.NOT_FOUND)
         require_shop_access(info, shop.pk, PERM)
-        product_type = _get(ProductType, input["product_type"], "ProductType", "productType")
+        product_type = get_node_or_error(ProductType, input["product_type"], "ProductType", "productType")
         fields = _product_fields(input)
         product = services.product_create(shop, actor=requestor(info), product_type=product_type, name=fields.pop("name", ""), **fields)
         return cls(errors=[], product=product)
@@ -206,7 +194,7 @@ class ProductChannelListingUpdateInput(graphene.InputObjectType):
 
 
 def _channel(global_id: str, field: str = "channelId") -> Channel:
-    return _get(Channel, global_id, "Channel", field)
+    return get_node_or_error(Channel, global_id, "Channel", field)
 
 
 class ProductChannelListingUpdate(ProductMutation):

@@ -29,3 +29,16 @@ def from_global_id_or_error(global_id: str, only_type: str | None = None, field:
 
 def pks_from_global_ids(global_ids: list[str], only_type: str, field: str = "ids") -> list[str]:
     return [from_global_id_or_error(value, only_type, field) for value in global_ids]
+
+
+def get_node_or_error(model, global_id: str | None, type_name: str, field: str = "id", required: bool = True):
+    """The ``model`` row behind a global ID of ``type_name``; NOT_FOUND or REQUIRED refusals name ``field``
+    (the codes exist in every domain's ErrorCode enum, so mutations report them in their own)."""
+    if not global_id:
+        if required:
+            raise DomainError(f"{field} is required", CoreErrorCode.REQUIRED, field=field)
+        return None
+    obj = model.objects.filter(pk=from_global_id_or_error(global_id, type_name, field)).first()
+    if obj is None:
+        raise DomainError(f"{type_name} not found", CoreErrorCode.NOT_FOUND, field=field)
+    return obj
