@@ -3,6 +3,9 @@
 The API has already checked that the actor may act for ``shop`` (member or operator);
 these functions check what only the data can tell (editable shop, same-shop objects,
 unique SKU and slug, typed attributes, prices) and write in one transaction each.
+
+Lock order: a product row (SELECT ... FOR UPDATE in product_update) before its variants' rows
+(variant_update); listings and prices are upserts under their unique constraints.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from marketplace.catalog.attributes import parse_attribute_value
@@ -176,6 +180,11 @@ def variant_update(variant: ProductVariant, *, actor, **changes) -> ProductVaria
         variant.save()
         audit_record("variant.updated", actor=actor, target=variant)
     return variant
+
+
+def listing_purchasable_from(available: bool):
+    """Saleor's ``isAvailableForPurchase`` shortcut: purchasable from now, or not at all."""
+    return timezone.now() if available else None
 
 
 def product_channel_listing_update(product: Product, *, actor, update_channels: list[dict], remove_channels: list = ()) -> Product:

@@ -208,8 +208,6 @@ class ProductChannelListingUpdate(ProductMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, id, input):
-        from django.utils import timezone
-
         product = _product(info, id)
         updates = []
         for item in input.get("update_channels") or []:
@@ -218,7 +216,7 @@ class ProductChannelListingUpdate(ProductMutation):
                 if item.get(key) is not None:
                     entry[key] = item[key]
             if item.get("is_available_for_purchase") is not None and "available_for_purchase_at" not in entry:
-                entry["available_for_purchase_at"] = timezone.now() if item["is_available_for_purchase"] else None
+                entry["available_for_purchase_at"] = services.listing_purchasable_from(item["is_available_for_purchase"])
             updates.append(entry)
         removed = [_channel(value, "removeChannels") for value in input.get("remove_channels") or []]
         product = services.product_channel_listing_update(product, actor=requestor(info), update_channels=updates, remove_channels=removed)
