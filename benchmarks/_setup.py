@@ -9,11 +9,11 @@ os.environ.setdefault("MEIDU_MODE", "test")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meidu.settings.test")
 
 
-def setup() -> None:
+def setup(database: str = "meidu_bench") -> None:
     if not os.environ.get("BENCH_DATABASE_URL"):
         from meidu.runtime.embedded_pg import embedded_database_url
 
-        os.environ["DATABASE_URL"] = embedded_database_url("meidu_bench")
+        os.environ["DATABASE_URL"] = embedded_database_url(database)
     else:
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     import django

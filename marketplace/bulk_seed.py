@@ -229,21 +229,23 @@ def _create_batch(plans, warehouses, media_pool, rng: random.Random, now) -> Non
             ProductVariant(product=product, sku=f"{SKU_PREFIX}{number:06d}", name=template.variant_name, weight_grams=template.grams)
             for product, (number, shop, channel, template) in zip(products, plans)
         ])
+        amounts = [max(_money(template.price * Decimal(rng.randint(80, 125)) / 100), Decimal("0.50")) for _n, _s, _c, template in plans]
+        # One variant per product: the listing's stored price range (what catalog.services.
+        # listing_prices_refresh would compute) is that variant's price.
         ProductChannelListing.objects.bulk_create([
             ProductChannelListing(
                 product=product, channel=channel, is_published=True, published_at=now, visible_in_listings=True,
-                available_for_purchase_at=now,
+                available_for_purchase_at=now, min_price_amount=price, max_price_amount=price,
             )
-            for product, (number, shop, channel, template) in zip(products, plans)
+            for product, price, (number, shop, channel, template) in zip(products, amounts, plans)
         ])
-        prices = []
-        for variant, (number, shop, channel, template) in zip(variants, plans):
-            price = max(_money(template.price * Decimal(rng.randint(80, 125)) / 100), Decimal("0.50"))
-            prices.append(ProductVariantChannelListing(
+        ProductVariantChannelListing.objects.bulk_create([
+            ProductVariantChannelListing(
                 variant=variant, channel=channel, currency=channel.currency_code, price_amount=price,
                 cost_price_amount=_money(price * Decimal("0.72")),
-            ))
-        ProductVariantChannelListing.objects.bulk_create(prices)
+            )
+            for variant, price, (number, shop, channel, template) in zip(variants, amounts, plans)
+        ])
         stocks = Stock.objects.bulk_create([
             Stock(warehouse=warehouses[shop.pk][number % len(warehouses[shop.pk])], variant=variant, quantity=rng.randint(5, 500))
             for variant, (number, shop, channel, template) in zip(variants, plans)

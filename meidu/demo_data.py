@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from logistics.geography.services import geography_load_county
 from marketplace.demo_data import MARKETPLACE_DEMO_STEPS
+from marketplace.demo_orders import ORDER_DEMO_STEPS
 from meidu.accounts.models import User
 from meidu.accounts.roles import Role
 from meidu.accounts.services import account_register, user_roles_set
@@ -62,3 +63,4 @@ DEMO_STEPS = [
     ("demo users, one per role", seed_demo_users),
 ]
 DEMO_STEPS += MARKETPLACE_DEMO_STEPS
+DEMO_STEPS += ORDER_DEMO_STEPS

@@ -3,21 +3,39 @@
 import graphene
 
 from logistics.geography.api import GeographyQueries
+from magnesium_exchange.commodities.api import CommodityQueries
+from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
+from magnesium_exchange.members.api import MemberMutations, MemberQueries
+from magnesium_exchange.warehouses.api import ReceiptMutations, ReceiptQueries
 from marketplace.catalog.api.mutations import CatalogMutations
 from marketplace.catalog.api.queries import CatalogQueries
 from marketplace.channels.api import ChannelQueries
+from marketplace.checkout.api.mutations import CheckoutMutations
+from marketplace.checkout.api.queries import CheckoutQueries
+from marketplace.complaints.api.mutations import ComplaintMutations
+from marketplace.complaints.api.queries import ComplaintQueries
 from marketplace.inventory.api import InventoryMutations
+from marketplace.orders.api.mutations import OrderMutations
+from marketplace.orders.api.queries import OrderQueries
+from marketplace.payments.api import PaymentMutations
+from marketplace.reviews.api import ReviewMutations, ReviewQueries
+from marketplace.settlement.api.mutations import SettlementMutations
+from marketplace.settlement.api.queries import SettlementQueries
 from marketplace.shops.api import ShopMutations, ShopQueries
 from meidu.accounts.api import AccountMutations, AccountQueries
 from meidu.core.graphql.shop import ShopQueries as StoreQueries
 from meidu.integrations.api import AppMutations, AppQueries
 
 
-class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries, graphene.ObjectType):
+class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries,
+            CheckoutQueries, OrderQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
+            MarketDataQueries, graphene.ObjectType):
     pass
 
 
-class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, InventoryMutations, graphene.ObjectType):
+class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, InventoryMutations, PaymentMutations,
+               CheckoutMutations, OrderMutations, SettlementMutations, ReviewMutations, ComplaintMutations,
+               MemberMutations, ReceiptMutations, MarketDataMutations, graphene.ObjectType):
     pass
 
 

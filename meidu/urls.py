@@ -21,10 +21,13 @@ urlpatterns = [
     path("graphql/", GraphQLView.as_view(schema=schema), name="graphql"),
     path(".well-known/jwks.json", jwks, name="jwks"),
     path("admin/", admin.site.urls),
+    path("payments/", include("marketplace.payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("shop/", include("storefront.shop.urls")),
     path("seller/", include("storefront.seller.urls")),
+    path("exchange/", include("storefront.exchange.urls")),
+    path("station/", include("storefront.station.urls")),
     path("", include("storefront.shell.urls")),
 ]
 

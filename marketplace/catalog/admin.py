@@ -38,6 +38,7 @@ class VariantInline(admin.TabularInline):
     extra = 0
     fields = ["sku", "name", "weight_grams", "quantity_limit_per_customer"]
     readonly_fields = fields
+    can_delete = False  # a variant goes through catalog.services.variant_delete (it re-prices the listings)
 
 
 @admin.register(Product)

@@ -2,8 +2,15 @@
 per-channel listings and prices, and photos. Every product belongs to a shop."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+
+def listing_sort_price(path: str = "min_price_amount"):
+    """The price listings sort by: the stored minimum, 0 while unpriced (keyset cursors need a
+    non-null key). The index on ProductChannelListing is built on this very expression."""
+    return Coalesce(F(path), Value(0), output_field=models.DecimalField(max_digits=12, decimal_places=2))
 
 
 class Category(models.Model):
@@ -132,16 +139,33 @@ class ProductVariant(models.Model):
 
 
 class ProductChannelListing(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="channel_listings")
+    # No index of its own: the unique (product, channel) index serves lookups by product, and
+    # probing it with both columns skips other channels' rows without reading them.
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="channel_listings", db_index=False)
     channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="product_listings")
     is_published = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     visible_in_listings = models.BooleanField(default=True)
     available_for_purchase_at = models.DateTimeField(null=True, blank=True)
+    # The lowest and highest price of the product's variants in this channel (Saleor keeps the
+    # same on its listing as ``discounted_price``), so that listings sort and filter by price
+    # with an index and price a page without reading variants. Written only by the catalogue
+    # services that change variant prices (``listing_prices_refresh``); NULL while no variant
+    # has a price in the channel, which keeps the product unavailable there.
+    min_price_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, editable=False)
+    max_price_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["product", "channel"], name="product_listing_once")]
-        indexes = [models.Index(fields=["channel", "is_published", "product"])]
+        indexes = [
+            models.Index(fields=["channel", "is_published", "product"]),
+            # Storefront listings sorted by price: unpriced products sort as 0 (selectors.with_min_price).
+            models.Index(
+                F("channel"), listing_sort_price(), F("product"),
+                name="listing_channel_price_idx",
+                condition=Q(is_published=True, visible_in_listings=True),
+            ),
+        ]
 
 
 class ProductVariantChannelListing(models.Model):

@@ -3,64 +3,99 @@
 Anonymous callers and buyers see products whose channel listing is published (now or
 earlier), of active shops not on holiday; ``for_listing`` also requires
 visible_in_listings. Shop members also see their own shop's products; operators
-(MANAGE_PRODUCTS) see everything.
+(MANAGE_PRODUCTS) see everything. Price sorting and filters read the price range stored on the
+channel listing (kept by the catalogue services), never the variants' prices.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from marketplace.catalog.models import Category, Product, ProductChannelListing, ProductVariant, ProductVariantChannelListing
+from marketplace.catalog.models import (
+    Category,
+    Product,
+    ProductChannelListing,
+    ProductMedia,
+    ProductVariant,
+    listing_sort_price,
+)
 from marketplace.channels.models import Channel
 from marketplace.shops.models import ShopStatus
 from marketplace.shops.selectors import shop_ids_of_member
 
+# The product's listing in the request's channel, joined into product queries (at most one row:
+# unique per product and channel). Public visibility filters on it, which makes it an inner join
+# that PostgreSQL can drive from the listing's price index; the products page also selects it
+# (select_related) to price each product without reading variants.
+CHANNEL_LISTING = "channel_listing"
 
-def _published(channel: Channel, for_listing: bool):
+
+def with_channel_listing(qs: QuerySet, channel: Channel) -> QuerySet:
+    """Join the product's listing in ``channel`` as CHANNEL_LISTING (filter, sort or select it)."""
+    return qs.annotate(**{CHANNEL_LISTING: FilteredRelation("channel_listings", condition=Q(channel_listings__channel=channel))})
+
+
+def _published(for_listing: bool) -> Q:
     now = timezone.now()
-    listings = ProductChannelListing.objects.filter(
-        product=OuterRef("pk"), channel=channel, is_published=True
-    ).filter(Q(published_at__isnull=True) | Q(published_at__lte=now))
+    listed = Q(channel_listing__is_published=True) & (
+        Q(channel_listing__published_at__isnull=True) | Q(channel_listing__published_at__lte=now)
+    )
     if for_listing:
-        listings = listings.filter(visible_in_listings=True)
-    return Exists(listings)
+        listed &= Q(channel_listing__visible_in_listings=True)
+    return listed
 
 
 def products_visible(channel: Channel, *, sees_all: bool, user=None, for_listing: bool = True) -> QuerySet:
-    qs = Product.objects.all()
+    """Products the caller may see in ``channel``, with the channel's listing joined as
+    ``channel_listing`` (see CHANNEL_LISTING)."""
+    qs = with_channel_listing(Product.objects.all(), channel)
     if sees_all:
         return qs
-    public = _published(channel, for_listing) & Q(shop__status=ShopStatus.ACTIVE, shop__holiday_mode=False)
+    public = _published(for_listing) & Q(shop__status=ShopStatus.ACTIVE, shop__holiday_mode=False)
     own = shop_ids_of_member(user)
     return qs.filter(public | Q(shop_id__in=own)) if own else qs.filter(public)
 
 
-def min_price_subquery(channel: Channel):
-    return Subquery(
-        ProductVariantChannelListing.objects.filter(variant__product=OuterRef("pk"), channel=channel)
-        .values("variant__product")
-        .annotate(low=Min("price_amount"))
-        .values("low")[:1]
-    )
-
-
 def with_min_price(qs: QuerySet, channel: Channel) -> QuerySet:
-    """Annotate ``min_price`` (products without a price sort as 0) for sorting and price filters."""
-    return qs.annotate(min_price=Coalesce(min_price_subquery(channel), Value(Decimal("0"))))
+    """Annotate the stored minimum variant price in the channel: ``min_price`` to sort by
+    (unpriced products sort as 0) and ``listed_min_price`` to filter by (NULL while unpriced, so
+    it matches no price filter). ``qs`` comes from ``products_visible`` for the same channel, and
+    both read its joined listing (filtering the relation again would join it a second time).
+    The sort expression is the one the listing price index is built on, so a price-sorted page
+    is an index scan instead of a sort of every visible product."""
+    column = f"{CHANNEL_LISTING}__min_price_amount"
+    return qs.annotate(min_price=listing_sort_price(column), listed_min_price=F(column))
+
+
+# The first photo's renditions and alt text, selected into a product page query (one index probe
+# per product of the page) instead of prefetching media rows for the thumbnails.
+THUMBNAIL = "thumbnail_renditions"
+THUMBNAIL_ALT = "thumbnail_alt"
+
+
+def with_thumbnail(qs: QuerySet) -> QuerySet:
+    first = ProductMedia.objects.filter(product=OuterRef("pk")).order_by("sort_order", "id")
+    return qs.annotate(**{
+        THUMBNAIL: Subquery(first.values("renditions")[:1]),
+        THUMBNAIL_ALT: Subquery(first.values("alt")[:1]),
+    })
+
+
+def price_lookup(lookup: str = "") -> str:
+    """The lookup for price filters on a ``with_min_price`` queryset."""
+    return "listed_min_price" + (f"__{lookup}" if lookup else "")
 
 
 def available_filter(channel: Channel) -> Q:
-    """Available for purchase now, with at least one priced variant in the channel."""
+    """Available for purchase now, with at least one priced variant in the channel (the stored
+    minimum price is NULL until a variant has a price there)."""
     now = timezone.now()
-    purchasable = Exists(
-        ProductChannelListing.objects.filter(product=OuterRef("pk"), channel=channel, available_for_purchase_at__lte=now)
-    )
-    priced = Exists(ProductVariantChannelListing.objects.filter(variant__product=OuterRef("pk"), channel=channel))
-    return Q(purchasable) & Q(priced)
+    return Q(Exists(
+        ProductChannelListing.objects.filter(
+            product=OuterRef("pk"), channel=channel, available_for_purchase_at__lte=now, min_price_amount__isnull=False
+        )
+    ))
 
 
 def category_descendant_ids(category_ids: list[int]) -> list[int]:

@@ -5,7 +5,9 @@ these functions check what only the data can tell (editable shop, same-shop obje
 unique SKU and slug, typed attributes, prices) and write in one transaction each.
 
 Lock order: a product row (SELECT ... FOR UPDATE in product_update) before its variants' rows
-(variant_update); listings and prices are upserts under their unique constraints.
+(variant_update); listings and prices are upserts under their unique constraints. Every write
+of a variant price ends with ``listing_prices_refresh``, which recomputes the product's stored
+price range per channel in one UPDATE (it takes the product listing rows' locks last).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -182,6 +185,33 @@ def variant_update(variant: ProductVariant, *, actor, **changes) -> ProductVaria
     return variant
 
 
+def variant_delete(variant: ProductVariant, *, actor) -> None:
+    """Delete a variant with its prices and stock rows; the product's price range follows."""
+    _editable(variant.product.shop)
+    with transaction.atomic():
+        product_id, sku = variant.product_id, variant.sku
+        audit_record("variant.deleted", actor=actor, target=variant, data={"product": product_id, "sku": sku})
+        variant.delete()
+        listing_prices_refresh([product_id])
+
+
+def listing_prices_refresh(product_ids, channel_ids=None) -> int:
+    """Recompute the stored price range (min and max over the priced variant listings) of these
+    products' channel listings, NULL where no variant has a price. Called inside the transaction
+    of every write that changes variant prices, and by bulk seeding and the backfill migration;
+    the storefront sorts, filters and prices pages by these columns. Returns the rows updated."""
+    prices = ProductVariantChannelListing.objects.filter(
+        variant__product_id=OuterRef("product_id"), channel_id=OuterRef("channel_id")
+    ).values("channel_id")
+    listings = ProductChannelListing.objects.filter(product_id__in=list(product_ids))
+    if channel_ids is not None:
+        listings = listings.filter(channel_id__in=list(channel_ids))
+    return listings.update(
+        min_price_amount=Subquery(prices.annotate(low=Min("price_amount")).values("low")[:1]),
+        max_price_amount=Subquery(prices.annotate(high=Max("price_amount")).values("high")[:1]),
+    )
+
+
 def listing_purchasable_from(available: bool):
     """Saleor's ``isAvailableForPurchase`` shortcut: purchasable from now, or not at all."""
     return timezone.now() if available else None
@@ -198,6 +228,8 @@ def product_channel_listing_update(product: Product, *, actor, update_channels: 
         if remove_channels:
             ProductChannelListing.objects.filter(product=product, channel__in=list(remove_channels)).delete()
             ProductVariantChannelListing.objects.filter(variant__product=product, channel__in=list(remove_channels)).delete()
+        if update_channels:  # a listing created again finds the variant prices that are there
+            listing_prices_refresh([product.pk], [item["channel"].pk for item in update_channels])
         audit_record("product.channel_listing_updated", actor=actor, target=product)
     return product
 
@@ -216,10 +248,14 @@ def _price(value, currency: str, field: str) -> Decimal | None:
     return amount
 
 
-def variant_channel_listing_update(variant: ProductVariant, *, actor, prices: list[dict]) -> ProductVariant:
-    """Set the variant's price (and cost price) per channel; the product must be listed there."""
+def variant_channel_listing_update(variant: ProductVariant, *, actor, prices: list[dict], remove_channels: list = ()) -> ProductVariant:
+    """Set the variant's price (and cost price) per channel, the product must be listed there;
+    ``remove_channels`` takes the variant's price out of those channels (it is then not sold there)."""
     _editable(variant.product.shop)
     with transaction.atomic():
+        removed = list(remove_channels)
+        if removed:
+            ProductVariantChannelListing.objects.filter(variant=variant, channel__in=removed).delete()
         for item in prices:
             channel = item["channel"]
             if not ProductChannelListing.objects.filter(product_id=variant.product_id, channel=channel).exists():
@@ -234,6 +270,7 @@ def variant_channel_listing_update(variant: ProductVariant, *, actor, prices: li
                 variant=variant, channel=channel,
                 defaults={"price_amount": price, "cost_price_amount": cost, "currency": channel.currency_code},
             )
+        listing_prices_refresh([variant.product_id], [item["channel"].pk for item in prices] + [channel.pk for channel in removed])
         audit_record("variant.prices_updated", actor=actor, target=variant)
     return variant
 
@@ -255,3 +292,8 @@ def product_media_create(product: Product, *, actor, image, alt: str = "") -> Pr
         )
         audit_record("product.media_created", actor=actor, target=product, data={"media": media.pk})
     return media
+
+
+def product_rating_set(product_id: int, rating) -> None:
+    """Store the product's review average (computed and locked by marketplace.reviews.services)."""
+    Product.objects.filter(pk=product_id).update(rating=rating)

@@ -165,3 +165,13 @@ def shop_member_add(shop: Shop, user, *, role: str = ShopMemberRole.ASSISTANT, a
                                  note=f"{user.masked_phone or user.pk} as {role}")
         audit_record("shop.member_added", actor=actor, target=shop, data={"user": user.pk, "role": role})
     return member
+
+
+def shop_notice_send(shop: Shop, *, kind: str, message: str, data: dict | None = None) -> ShopNotice:
+    """Tell the shop something it should act on (a complaint to answer, an escalation)."""
+    return ShopNotice.objects.create(shop=shop, kind=kind, message=message[:255], data=data or {})
+
+
+def shop_rating_set(shop_id: int, rating) -> None:
+    """Store the shop's review average (computed and locked by marketplace.reviews.services)."""
+    Shop.objects.filter(pk=shop_id).update(rating=rating)

@@ -29,6 +29,14 @@ class UserPermission(graphene.ObjectType):
 class UserType(ModelObjectType):
     roles = graphene.List(graphene.NonNull(RoleEnum), required=True, description="Roles granted to the user.")
     user_permissions = graphene.List(graphene.NonNull(UserPermission), required=True)
+    addresses = graphene.List(graphene.NonNull("meidu.accounts.address_api.AddressType"), required=True,
+                              description="Addresses the user has shipped to, newest first.")
+    default_shipping_address = graphene.Field("meidu.accounts.address_api.AddressType")
+    orders = graphene.Field("marketplace.orders.api.types.OrderCountableConnection", first=graphene.Int(),
+                            after=graphene.String(), last=graphene.Int(), before=graphene.String(),
+                            description="The user's orders, newest first (the user and staff only).")
+    checkout_ids = graphene.List(graphene.NonNull(graphene.ID), channel=graphene.String(),
+                                 description="The user's open checkouts.")
 
     # Relations read by list fields; see meidu.core.graphql.batching.
     batched_fields = {
@@ -44,6 +52,46 @@ class UserType(ModelObjectType):
     @staticmethod
     def resolve_roles(root, info):
         return sorted(group.name for group in root.groups.all())
+
+    @staticmethod
+    def _is_self_or_staff(root, info) -> bool:
+        user = info.context.user
+        return getattr(user, "is_authenticated", False) and (user.pk == root.pk or user.is_staff)
+
+    @staticmethod
+    def resolve_addresses(root, info):
+        if not UserType._is_self_or_staff(root, info):
+            return []
+        return list(root.addresses.select_related("village__town").order_by("-pk")[:20])
+
+    @staticmethod
+    def resolve_default_shipping_address(root, info):
+        if not UserType._is_self_or_staff(root, info):
+            return None
+        return root.addresses.select_related("village__town").order_by("-pk").first()
+
+    @staticmethod
+    def resolve_orders(root, info, **kwargs):
+        from marketplace.orders.api.types import OrderCountableConnection
+        from marketplace.orders.selectors import order_list_for_user
+        from meidu.core.graphql.connection import SortKey
+
+        if not UserType._is_self_or_staff(root, info):
+            return None
+        return paginate(order_list_for_user(root), info, OrderCountableConnection, sort=[SortKey("number", descending=True)], **kwargs)
+
+    @staticmethod
+    def resolve_checkout_ids(root, info, channel=None):
+        from graphql_relay import to_global_id
+
+        from marketplace.checkout.models import Checkout
+
+        if not UserType._is_self_or_staff(root, info):
+            return []
+        checkouts = Checkout.objects.filter(user=root)
+        if channel:
+            checkouts = checkouts.filter(channel__slug=channel)
+        return [to_global_id("Checkout", str(token)) for token in checkouts.order_by("-updated_at").values_list("pk", flat=True)]
 
     @staticmethod
     def resolve_user_permissions(root, info):

@@ -69,3 +69,46 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def masked_phone(self) -> str:
         return f"{self.phone[:6]}****{self.phone[-4:]}" if self.phone else ""
+
+
+class Address(models.Model):
+    """A Chinese postal address in Saleor's field names.
+
+    country_area is the province, city the prefecture city, city_area the county or
+    district, street_address_1 the town, village and house. ``village`` is set when the
+    address lies in our county, so centralised village delivery can price it.
+    """
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="addresses")
+    first_name = models.CharField(max_length=64)
+    last_name = models.CharField(max_length=64, blank=True)
+    company_name = models.CharField(max_length=128, blank=True)
+    street_address_1 = models.CharField(max_length=255)
+    street_address_2 = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=64)
+    city_area = models.CharField(max_length=64)
+    postal_code = models.CharField(max_length=6, blank=True)
+    country = models.CharField(max_length=2, default="CN")
+    country_area = models.CharField(max_length=32)
+    phone = models.CharField(max_length=16)
+    village = models.ForeignKey("geography.Village", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.country_area}{self.city}{self.city_area}{self.street_address_1}"
+
+    @property
+    def recipient(self) -> str:
+        return f"{self.last_name}{self.first_name}"
+
+    def as_data(self) -> dict:
+        """The fields that copy an address (orders keep their own copy)."""
+        return {field: getattr(self, field) for field in ADDRESS_FIELDS} | {"village_id": self.village_id}
+
+
+ADDRESS_FIELDS = (
+    "first_name", "last_name", "company_name", "street_address_1", "street_address_2", "city", "city_area",
+    "postal_code", "country", "country_area", "phone",
+)

@@ -9,8 +9,13 @@ from meidu.core.permissions import (
     AppPermission,
     AuditPermissions,
     ChannelPermissions,
+    ComplaintPermissions,
+    ExchangePermissions,
     LedgerPermissions,
+    OrderPermissions,
+    PaymentPermissions,
     ProductPermissions,
+    ReviewPermissions,
     ShopPermissions,
 )
 
@@ -41,8 +46,21 @@ ROLE_PERMISSIONS = {
         ChannelPermissions.MANAGE_CHANNELS,
         ShopPermissions.MANAGE_SHOPS,
         ProductPermissions.MANAGE_PRODUCTS,
+        OrderPermissions.MANAGE_ORDERS,
+        ExchangePermissions.MANAGE_EXCHANGE,
+        ExchangePermissions.CONFIRM_FUNDS,
+        ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS,
+        PaymentPermissions.HANDLE_PAYMENTS,
+        PaymentPermissions.COLLECT_CASH_ON_DELIVERY,
+        ReviewPermissions.MANAGE_REVIEWS,
+        ComplaintPermissions.MANAGE_COMPLAINTS,
     ],
     Role.BANK_OFFICER: [LedgerPermissions.VIEW_LEDGER],
+    Role.WAREHOUSE_OPERATOR: [ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS],
+    Role.STATION_AGENT: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],
+    Role.DRIVER: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],
+    # Sellers hand parcels over at their own counter or door and take the cash there.
+    Role.SELLER: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],
 }
 
 # Roles that work in the back office (Django admin access through is_staff).

@@ -75,4 +75,38 @@ class ProductPermissions(BasePermissionEnum):
     MANAGE_PRODUCTS = "catalog.manage_products"
 
 
-PERMISSION_ENUMS += [ChannelPermissions, ShopPermissions, ProductPermissions]
+class OrderPermissions(BasePermissionEnum):
+    MANAGE_ORDERS = "orders.manage_orders"
+
+
+PERMISSION_ENUMS += [ChannelPermissions, ShopPermissions, ProductPermissions, OrderPermissions]
+
+
+class ExchangePermissions(BasePermissionEnum):
+    """Magnesium exchange: operators, the settlement bank (an App), supervised-warehouse staff."""
+
+    MANAGE_EXCHANGE = "exchange_members.manage_exchange"
+    CONFIRM_FUNDS = "exchange_members.confirm_funds"
+    MANAGE_WAREHOUSE_RECEIPTS = "exchange_warehouses.manage_warehouse_receipts"
+
+
+PERMISSION_ENUMS += [ExchangePermissions]
+
+
+class PaymentPermissions(BasePermissionEnum):
+    HANDLE_PAYMENTS = "payments.handle_payments"
+    COLLECT_CASH_ON_DELIVERY = "payments.collect_cash_on_delivery"
+
+
+PERMISSION_ENUMS += [PaymentPermissions]
+
+
+class ReviewPermissions(BasePermissionEnum):
+    MANAGE_REVIEWS = "reviews.manage_reviews"
+
+
+class ComplaintPermissions(BasePermissionEnum):
+    MANAGE_COMPLAINTS = "complaints.manage_complaints"
+
+
+PERMISSION_ENUMS += [ReviewPermissions, ComplaintPermissions]

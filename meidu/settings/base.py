@@ -50,9 +50,24 @@ INSTALLED_APPS = [
     "marketplace.shops",
     "marketplace.catalog",
     "marketplace.inventory",
+    "magnesium_exchange.commodities",
+    "magnesium_exchange.members",
+    "magnesium_exchange.warehouses",
+    "magnesium_exchange.marketdata",
+    "magnesium_exchange.trading",
+    "magnesium_exchange.settlement",
+    "marketplace.shipping",
+    "marketplace.checkout",
+    "marketplace.orders",
+    "marketplace.payments",
+    "marketplace.settlement",
+    "marketplace.reviews",
+    "marketplace.complaints",
     "storefront.shell",
     "storefront.shop",
     "storefront.seller",
+    "storefront.exchange",
+    "storefront.station",
 ]
 
 MIDDLEWARE = [
@@ -184,7 +199,49 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meidu.integrations.tasks.webhook_deliveries_dispatch_due",
         "schedule": 30.0,
     },
+    "orders-auto-confirm": {
+        "task": "marketplace.orders.tasks.orders_auto_confirm",
+        "schedule": 3600.0,
+    },
+    # Seller settlement: release earnings past the after-sales window; the weekly payout batch
+    # (idempotent per week, so checking every few hours makes it once, soon after Sunday ends).
+    "settlement-release": {
+        "task": "marketplace.settlement.tasks.settlement_release",
+        "schedule": 3600.0,
+    },
+    "settlement-payouts-weekly": {
+        "task": "marketplace.settlement.tasks.payouts_weekly",
+        "schedule": 6 * 3600.0,
+    },
+    "complaints-escalate-due": {
+        "task": "marketplace.complaints.tasks.complaints_escalate_due",
+        "schedule": 300.0,
+    },
+    # Exchange: clear auctions past their end; buyers who missed the settlement deadline default.
+    "exchange-auctions-close-due": {
+        "task": "magnesium_exchange.trading.tasks.auctions_close_due",
+        "schedule": 15.0,
+    },
+    "exchange-settlements-default-due": {
+        "task": "magnesium_exchange.settlement.tasks.settlements_default_due",
+        "schedule": 300.0,
+    },
+    # Exchange market data: daily bars and reference prices after the close (idempotent builds).
+    "exchange-daily-bars-close": {
+        "task": "magnesium_exchange.marketdata.tasks.daily_bars_close",
+        "schedule": 900.0,
+    },
 }
+# Complaints: hours a shop has to respond, then to resolve, before the platform takes over.
+COMPLAINT_RESPONSE_HOURS = env_int("COMPLAINT_RESPONSE_HOURS", 48)
+COMPLAINT_RESOLUTION_HOURS = env_int("COMPLAINT_RESOLUTION_HOURS", 72)
+
+# Checkout and orders: units held while shopping, the most of one item per order, the days
+# after shipping when receipt is confirmed automatically, and the after-sales window.
+CHECKOUT_RESERVATION_MINUTES = env_int("CHECKOUT_RESERVATION_MINUTES", 20)
+CHECKOUT_MAX_LINE_QUANTITY = env_int("CHECKOUT_MAX_LINE_QUANTITY", 50)
+ORDER_AUTO_CONFIRM_DAYS = env_int("ORDER_AUTO_CONFIRM_DAYS", 10)
+ORDER_AFTER_SALES_DAYS = env_int("ORDER_AFTER_SALES_DAYS", 7)
 
 # Outgoing webhooks: attempts, back-off (base * 2**n seconds) and timeouts.
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
@@ -204,6 +261,14 @@ ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# Payment gateways offered (dotted class paths; marketplace.payments.gateways). Stripe is offered
+# only when STRIPE_SECRET_KEY is set, the offline test gateway only in demo and test mode.
+PAYMENT_GATEWAYS = env_list("PAYMENT_GATEWAYS", [
+    "marketplace.payments.gateways.cod.CashOnDeliveryGateway",
+    "marketplace.payments.gateways.bank_transfer.BankTransferGateway",
+    "marketplace.payments.gateways.stripe.StripeGateway",
+    "marketplace.payments.gateways.offline.OfflineGateway",
+])
 
 DEFAULT_CURRENCY = "CNY"
 DEFAULT_COUNTRY = "CN"

@@ -56,3 +56,15 @@ def with_shop(view):
         return view(request, shop, *args, **kwargs)
 
     return wrapper
+
+
+def member_order(request, number: int):
+    """An order of a shop the user works for, with lines, fulfilments and events; else a 404."""
+    from marketplace.orders.models import Order
+    from marketplace.orders.selectors import order_with_lines
+
+    found = Order.objects.filter(number=number, shop_id__in=shop_ids_of_member(request.user)).values_list("pk", flat=True).first()
+    order = order_with_lines(found) if found else None
+    if order is None:
+        raise Http404("No such order")
+    return order

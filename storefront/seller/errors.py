@@ -39,6 +39,14 @@ MESSAGES = {
     ),
     ("insufficient_stock", None): _("Part of this stock is reserved for orders: the quantity cannot go below that."),
     ("not_found", None): _("Not found. Reload the page and try again."),
+    # Orders (marketplace.orders.services)
+    ("invalid", "id"): _("This is not possible while the order has its current status."),
+    ("cannot_cancel_order", None): _("This order can no longer be cancelled: it has been sent."),
+    ("cannot_fulfill_unpaid_order", None): _("This order is not paid yet: wait for the bank transfer before sending it."),
+    ("fulfill_order_line", None): _("Send at most the units still to send; a weighed line is sent whole."),
+    ("required", "actualWeight"): _("Weigh each item sold by weight and enter its weight."),
+    ("invalid", "actualWeight"): _("Enter the weight as a positive number with at most three decimals."),
+    ("required", "lines"): _("Send at least one unit."),
 }
 
 

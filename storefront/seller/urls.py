@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.seller.views import apply, dashboard, products, stock
+from storefront.seller.views import apply, dashboard, earnings, orders, products, stock
 
 app_name = "seller"
 
@@ -15,4 +15,11 @@ urlpatterns = [
     path("products/<int:product_id>/edit/", products.product_edit, name="product_edit"),
     path("stock/", stock.stock_page, name="stock"),
     path("stock/warehouse/", stock.warehouse_new, name="warehouse_new"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/<int:number>/", orders.order_detail, name="order"),
+    path("orders/<int:number>/confirm/", orders.confirm, name="order_confirm"),
+    path("orders/<int:number>/fulfil/", orders.fulfil, name="order_fulfil"),
+    path("orders/<int:number>/cancel/", orders.cancel, name="order_cancel"),
+    path("orders/<int:number>/slip/", orders.packing_slip, name="order_slip"),
+    path("earnings/", earnings.earnings, name="earnings"),
 ]

@@ -29,6 +29,11 @@ GRAPHQL = NavLink(_("GraphQL explorer"), "graphql", needs_graphiql=True)
 MARKET = NavLink(_("Market"), "shop:catalogue")
 OPEN_SHOP = NavLink(_("Open a shop"), "seller:open")
 SELLER_CENTRE = NavLink(_("Seller centre"), "seller:dashboard")
+CART = NavLink(_("Cart"), "shop:cart")
+MY_ORDERS = NavLink(_("My orders"), "shop:orders")
+SHOP_ORDERS = NavLink(_("Shop orders"), "seller:orders")
+EARNINGS = NavLink(_("Earnings"), "seller:earnings")
+PICKUP_COUNTER = NavLink(_("Pickup counter"), "station:counter")
 
 MEMBER_LINKS = [HOME, ACCOUNT, GRAPHQL]
 
@@ -39,11 +44,11 @@ ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
     Role.TRADER: MEMBER_LINKS,
     Role.SUPPLIER: MEMBER_LINKS,
     Role.DISTRIBUTOR: MEMBER_LINKS,
-    Role.SELLER: [HOME, SELLER_CENTRE, MARKET, ACCOUNT, GRAPHQL],
-    Role.STATION_AGENT: MEMBER_LINKS,
+    Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT, GRAPHQL],
+    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ACCOUNT, GRAPHQL],
     Role.DRIVER: MEMBER_LINKS,
-    Role.BUYER: [HOME, MARKET, OPEN_SHOP, ACCOUNT, GRAPHQL],
-    None: [HOME, MARKET, OPEN_SHOP, ACCOUNT, GRAPHQL],  # signed in without a role yet
+    Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT, GRAPHQL],
+    None: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT, GRAPHQL],  # signed in without a role yet
 }
 
 

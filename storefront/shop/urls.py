@@ -1,6 +1,7 @@
 from django.urls import path
 
 from storefront.shop import views
+from storefront.shop.buying import cart_views, checkout_views, complaint_views, order_views
 
 app_name = "shop"
 
@@ -10,4 +11,16 @@ urlpatterns = [
     path("c/<str:slug>/", views.catalogue, name="category"),
     path("p/<str:slug>/", views.product_detail, name="product"),
     path("s/<str:slug>/", views.shop_detail, name="shop"),
+    path("cart/", cart_views.cart_page, name="cart"),
+    path("cart/add/", cart_views.add, name="cart_add"),
+    path("cart/update/", cart_views.update, name="cart_update"),
+    path("cart/remove/", cart_views.remove, name="cart_remove"),
+    path("checkout/", checkout_views.checkout_page, name="checkout"),
+    path("checkout/place/", checkout_views.place, name="checkout_place"),
+    path("orders/", order_views.my_orders, name="orders"),
+    path("orders/placed/<uuid:token>/", order_views.placed, name="placed"),
+    path("orders/<int:number>/", order_views.order_detail, name="order"),
+    path("orders/<int:number>/received/", order_views.order_received, name="order_received"),
+    path("orders/<int:number>/complaint/", complaint_views.complaint_new, name="complaint_new"),
+    path("orders/<int:number>/complaint/<int:complaint_id>/rating/", complaint_views.complaint_rating, name="complaint_rating"),
 ]

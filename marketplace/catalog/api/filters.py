@@ -7,7 +7,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from graphql import GraphQLError
 
-from marketplace.catalog.selectors import available_filter, category_descendant_ids, search_filter
+from marketplace.catalog.selectors import available_filter, category_descendant_ids, price_lookup, search_filter
 from meidu.core.graphql.connection import SortKey
 from meidu.core.graphql.ids import pks_from_global_ids
 
@@ -118,14 +118,14 @@ def where_q(where: dict, channel) -> Q:
     if where.get("price"):
         price = where["price"]
         if price.get("eq") is not None:
-            q &= Q(min_price=price["eq"])
+            q &= Q(**{price_lookup(): price["eq"]})
         if price.get("one_of") is not None:
-            q &= Q(min_price__in=_limited(price["one_of"], "price"))
+            q &= Q(**{price_lookup("in"): _limited(price["one_of"], "price")})
         if price.get("range"):
             if price["range"].get("gte") is not None:
-                q &= Q(min_price__gte=price["range"]["gte"])
+                q &= Q(**{price_lookup("gte"): price["range"]["gte"]})
             if price["range"].get("lte") is not None:
-                q &= Q(min_price__lte=price["range"]["lte"])
+                q &= Q(**{price_lookup("lte"): price["range"]["lte"]})
     for part in _limited(where.get("AND"), "AND"):
         q &= where_q(part, channel)
     ors = _limited(where.get("OR"), "OR")
@@ -148,9 +148,9 @@ def legacy_filter_q(spec: dict) -> Q:
         q &= Q(product_type_id__in=[int(pk) for pk in pks_from_global_ids(_limited(spec["product_types"], "productTypes"), "ProductType", "productTypes")])
     if spec.get("price"):
         if spec["price"].get("gte") is not None:
-            q &= Q(min_price__gte=spec["price"]["gte"])
+            q &= Q(**{price_lookup("gte"): spec["price"]["gte"]})
         if spec["price"].get("lte") is not None:
-            q &= Q(min_price__lte=spec["price"]["lte"])
+            q &= Q(**{price_lookup("lte"): spec["price"]["lte"]})
     return q
 
 

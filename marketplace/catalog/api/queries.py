@@ -22,16 +22,28 @@ from marketplace.catalog.api.types import (
     ProductVariantType,
 )
 from marketplace.catalog.models import Category, ProductVariant
-from marketplace.catalog.selectors import category_descendant_ids, products_visible, search_filter, with_min_price
+from marketplace.catalog.selectors import (
+    CHANNEL_LISTING,
+    category_descendant_ids,
+    products_visible,
+    search_filter,
+    with_min_price,
+    with_thumbnail,
+)
 from meidu.core.graphql.batching import batch_prefetch
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
+from meidu.core.graphql.selection import selected_fields
 
 
 def resolve_product_list(info, channel=None, search=None, where=None, filter=None, sort_by=None, category_ids=None, **kwargs):
     channel_obj = use_channel(info, channel)
     qs = products_visible(channel_obj, sees_all=sees_all_products(info), user=info.context.user, for_listing=True)
-    qs = with_min_price(qs, channel_obj)
+    # The channel's listing rides along in the page query: pricing and availability read it;
+    # so does the first photo when thumbnails are asked for (no prefetch of media rows).
+    qs = with_min_price(qs, channel_obj).select_related(CHANNEL_LISTING)
+    if "thumbnail" in selected_fields(info, ("edges", "node")):
+        qs = with_thumbnail(qs)
     if category_ids:
         qs = qs.filter(category_id__in=category_descendant_ids(category_ids))
     if search:
@@ -92,7 +104,7 @@ class CatalogQueries(graphene.ObjectType):
             raise GraphQLError("Provide exactly one of `id` or `slug`.")
         channel_obj = use_channel(info, channel)
         qs = products_visible(channel_obj, sees_all=sees_all_products(info), user=info.context.user, for_listing=False)
-        qs = qs.select_related("category", "shop", "product_type")
+        qs = qs.select_related("category", "shop", "product_type", CHANNEL_LISTING)
         product = qs.filter(pk=from_global_id_or_error(id, "Product")).first() if id else qs.filter(slug=slug).first()
         return _single(info, product, ProductType_)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 from django.core.files.storage import default_storage
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from logistics.geography.api import VillageType
@@ -11,6 +12,7 @@ from marketplace.catalog.api.context import current_channel
 from marketplace.catalog.api.money import TaxedMoney, TaxedMoneyRange, taxed
 from marketplace.catalog.attributes import display_value
 from marketplace.catalog.models import Attribute, Category, Product, ProductMedia, ProductType, ProductVariant
+from marketplace.catalog.selectors import CHANNEL_LISTING, THUMBNAIL, THUMBNAIL_ALT
 from marketplace.media.processing import rendition_for
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.types import ModelObjectType
@@ -22,8 +24,54 @@ def _listing(listings, channel):
     return next((listing for listing in listings if listing.channel_id == channel.pk), None)
 
 
+_MISSING = object()
+
+# Batch lookup of a product's channel listings into ``product.channel_listing``. The products
+# page query already joins the request channel's listing under that name (select_related of the
+# CHANNEL_LISTING filtered relation); Django then sees the attribute set and skips this prefetch.
+CHANNEL_LISTING_PREFETCH = Prefetch("channel_listings", to_attr=CHANNEL_LISTING)
+
+
+def _channel_listing(product, channel):
+    """The product's listing in ``channel``: joined by the page query (one object), else
+    prefetched (a list of every channel's), else read (a single product)."""
+    if channel is None:
+        return None
+    found = product.__dict__.get(CHANNEL_LISTING, _MISSING)
+    if isinstance(found, list):
+        return _listing(found, channel)
+    if found is None or (found is not _MISSING and found.channel_id == channel.pk):
+        return found
+    return _listing(product.channel_listings.all(), channel)
+
+
+# Batch lookup of photos for thumbnails into ``product.thumbnail_renditions``. The products page
+# query selects the first photo's renditions (a dict, or None without photos) and alt text under
+# these names instead (selectors.with_thumbnail), and Django then skips this prefetch.
+THUMBNAIL_PREFETCH = Prefetch("media", to_attr=THUMBNAIL)
+
+
+def _thumbnail_source(product) -> tuple[dict | None, str]:
+    """(renditions, alt) of the product's first photo, from the page query or the prefetch."""
+    found = product.__dict__.get(THUMBNAIL, _MISSING)
+    if found is _MISSING:
+        found = list(product.media.all())
+    if isinstance(found, list):
+        return (found[0].renditions, found[0].alt) if found else (None, "")
+    return found, product.__dict__.get(THUMBNAIL_ALT) or ""
+
+
 def _media_url(info, name: str) -> str:
-    return info.context.build_absolute_uri(default_storage.url(name))
+    """Absolute URL of a stored file, worked out once per file and request (one photo may serve
+    several products of a page; some storage backends sign every URL they make)."""
+    request = info.context
+    urls = getattr(request, "_meidu_media_urls", None)
+    if urls is None:
+        urls = request._meidu_media_urls = {}
+    url = urls.get(name)
+    if url is None:
+        url = urls[name] = request.build_absolute_uri(default_storage.url(name))
+    return url
 
 
 class AttributeType(ModelObjectType):
@@ -96,6 +144,21 @@ class ProductPricingInfo(graphene.ObjectType):
     price_range_undiscounted = graphene.Field(TaxedMoneyRange)
 
 
+def _pricing(info, currency: str, low, high) -> ProductPricingInfo:
+    """Pricing of a price range; a page repeats the same few prices, so each range is built once
+    per request (the objects are read-only while the response is written)."""
+    request = info.context
+    cache = getattr(request, "_meidu_pricing", None)
+    if cache is None:
+        cache = request._meidu_pricing = {}
+    key = (currency, low, high)
+    pricing = cache.get(key)
+    if pricing is None:
+        price_range = TaxedMoneyRange(start=taxed(low, currency), stop=taxed(high, currency))
+        pricing = cache[key] = ProductPricingInfo(on_sale=False, price_range=price_range, price_range_undiscounted=price_range)
+    return pricing
+
+
 class ProductVariantType(ModelObjectType):
     pricing = graphene.Field(VariantPricingInfo)
     quantity_available = graphene.Int()
@@ -157,14 +220,18 @@ class ProductType_(ModelObjectType):
     origin_village = graphene.Field(VillageType)
     shop = graphene.Field("marketplace.shops.api.MarketplaceShopType", required=True)
 
-    batched_selects = {"category": "category", "shop": "shop", "productType": "product_type", "soldBy": "product_type"}
+    batched_selects = {"productType": "product_type", "soldBy": "product_type"}
     batched_fields = {
-        "pricing": "variants__channel_listings",
-        "isAvailable": ["channel_listings", "variants__channel_listings"],
-        "isAvailableForPurchase": "channel_listings",
-        "availableForPurchaseAt": "channel_listings",
+        # Prefetched rather than joined: a page of 100 products has a handful of shops and
+        # categories, and a prefetch builds each once instead of once per row.
+        "category": "category",
+        "shop": "shop",
+        "pricing": CHANNEL_LISTING_PREFETCH,
+        "isAvailable": CHANNEL_LISTING_PREFETCH,
+        "isAvailableForPurchase": CHANNEL_LISTING_PREFETCH,
+        "availableForPurchaseAt": CHANNEL_LISTING_PREFETCH,
         "variants": ["variants__channel_listings", "variants__stocks"],
-        "thumbnail": "media",
+        "thumbnail": THUMBNAIL_PREFETCH,
         "media": "media",
         "attributes": ["attribute_values__attribute", "attribute_values__choice"],
         "originVillage": "origin_village__town",
@@ -193,11 +260,10 @@ class ProductType_(ModelObjectType):
 
     @staticmethod
     def resolve_thumbnail(root, info, size=None):
-        media = root.media.all()
-        if not media:
+        renditions, alt = _thumbnail_source(root)
+        if not renditions:
             return None
-        first = media[0]
-        return Image(url=_media_url(info, rendition_for(first.renditions, size)), alt=first.alt or root.name)
+        return Image(url=_media_url(info, rendition_for(renditions, size)), alt=alt or root.name)
 
     @staticmethod
     def resolve_media(root, info):
@@ -205,21 +271,16 @@ class ProductType_(ModelObjectType):
 
     @staticmethod
     def resolve_pricing(root, info):
+        """The price range stored on the channel listing (kept by the variant price services)."""
         channel = current_channel(info)
-        prices = [
-            listing.price_amount
-            for variant in root.variants.all()
-            for listing in [_listing(variant.channel_listings.all(), channel)]
-            if listing is not None
-        ]
-        if not prices:
+        listing = _channel_listing(root, channel)
+        if listing is None or listing.min_price_amount is None:
             return None
-        price_range = TaxedMoneyRange(start=taxed(min(prices), channel.currency_code), stop=taxed(max(prices), channel.currency_code))
-        return ProductPricingInfo(on_sale=False, price_range=price_range, price_range_undiscounted=price_range)
+        return _pricing(info, channel.currency_code, listing.min_price_amount, listing.max_price_amount)
 
     @staticmethod
     def resolve_available_for_purchase_at(root, info):
-        listing = _listing(root.channel_listings.all(), current_channel(info))
+        listing = _channel_listing(root, current_channel(info))
         return listing.available_for_purchase_at if listing else None
 
     @staticmethod
@@ -229,11 +290,11 @@ class ProductType_(ModelObjectType):
 
     @staticmethod
     def resolve_is_available(root, info):
-        channel = current_channel(info)
-        listing = _listing(root.channel_listings.all(), channel)
-        if listing is None or not listing.is_published or not ProductType_.resolve_is_available_for_purchase(root, info):
+        """Published, purchasable now, and at least one variant priced in the channel."""
+        listing = _channel_listing(root, current_channel(info))
+        if listing is None or not listing.is_published or listing.min_price_amount is None:
             return False
-        return any(_listing(variant.channel_listings.all(), channel) for variant in root.variants.all())
+        return listing.available_for_purchase_at is not None and listing.available_for_purchase_at <= timezone.now()
 
     @staticmethod
     def resolve_variants(root, info):

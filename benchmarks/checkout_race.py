@@ -1,0 +1,212 @@
+"""200 buyers race through the API for 50 units of one variant spread over two warehouses.
+
+    .venv/bin/python benchmarks/checkout_race.py [--buyers 200] [--units 50] [--workers 4]
+
+Prepares, through the services, one farmer shop whose variant has units/2 in each of two
+warehouses, and one checkout per buyer (1 unit, village delivery, paid by the offline card
+gateway: charged before completion). Starts gunicorn on this database and fires every
+buyer's `checkoutComplete` at once from as many client threads (a barrier releases them
+together). Reports units sold, orders created, oversold units (must be 0), orders per
+second (orders created / wall time of the race), completions per second (all answers), and
+p50/p95 latency of `checkoutComplete` as the clients saw it. Then cancels a tenth of the
+orders (refunds) and checks the ledger: every posting set sums to zero, per currency.
+
+Uses BENCH_DATABASE_URL (the database is emptied of earlier race data first), or a
+`meidu_bench_checkout` database on the embedded PostgreSQL.
+"""
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+os.environ["CHECKOUT_RESERVATION_MINUTES"] = "0"  # reservations would stop the race at the cart
+
+from _setup import setup  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPLETE = "mutation($id: ID) { checkoutComplete(id: $id) { orders { number } errors { code } } }"
+GOAL_ORDERS_PER_SECOND = 150
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _prepare(buyers: int, units: int) -> list[tuple[str, str]]:
+    """(checkout global id, access token) per buyer."""
+    from graphql_relay import to_global_id
+
+    from logistics.geography.models import Town
+    from logistics.geography.services import geography_load_county
+    from marketplace.channels.services import channel_ensure
+    from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+    from marketplace.inventory.services import stock_update, warehouse_create
+    from marketplace.payments.services import transaction_initialize
+    from marketplace.shipping.models import DeliveryZone
+    from marketplace.shipping.services import delivery_zone_create, shipping_method_enable
+    from meidu.accounts.jwt import create_access_token
+    from meidu.accounts.models import User
+    from meidu.accounts.services import account_register
+    from tests.marketplace.checkout.helpers import ADDRESS
+    from tests.marketplace.factories import listed_product
+
+    if not Town.objects.exists():
+        geography_load_county()
+    _, rural = channel_ensure("retail", "县城商超"), channel_ensure("rural", "乡村好物")
+    if not DeliveryZone.objects.filter(kind="county").exists():
+        delivery_zone_create(actor=None, name="全县", kind="county", base_fee="3.00", fee_per_extra_kg="1.00",
+                             towns=list(Town.objects.all()))
+    run = int(time.time())
+    owner = account_register(phone=f"137{run % 10**8:08d}", password="bench-pass-2026", roles=())
+    shop = _race_shop(owner, run)
+    product = listed_product(shop, owner, rural, name="最后一批南果梨", price="12.50", quantity=units - units // 2, sku=f"RACE-{run}")
+    variant = product.variants.get()
+    second = warehouse_create(shop, actor=owner, name="第二仓", kind="home")
+    stock_update(second, variant, actor=owner, quantity=units // 2)
+    method = shipping_method_enable(shop, actor=owner, kind="county")
+    prepared = []
+    started = time.perf_counter()
+    for n in range(buyers):
+        buyer = User.objects.create_user(phone=f"+86136{run % 10**4:04d}{n:04d}", password=None)
+        checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 1)])
+        checkout_shipping_address_update(checkout, dict(ADDRESS))
+        checkout_delivery_method_update(checkout, shipping_method=method)
+        transaction_initialize(checkout_token=checkout.pk, gateway_id="meidu.payments.offline", action="CHARGE",
+                               idempotency_key=f"race-{n}", user=buyer)
+        prepared.append((to_global_id("Checkout", str(checkout.pk)), create_access_token(buyer)))
+    print(f"{buyers} paid checkouts prepared in {time.perf_counter() - started:.1f} s")
+    return prepared, variant, shop
+
+
+def _race_shop(owner, run: int):
+    """A fresh, approved farmer shop (a new ID number each run: one shop per identity and kind)."""
+    from marketplace.catalog import services as catalog
+    from marketplace.catalog.models import ProductType
+    from marketplace.shops.models import Shop
+    from marketplace.shops.services import shop_apply, shop_transition
+    from tests.marketplace.factories import catalogue_basics, valid_id_number
+
+    for n in range(run % 1000, run % 1000 + 1000):
+        try:
+            shop = shop_apply(owner, name=f"抢购果园{run}", kind="microshop", track="farmer_light", real_name="李建国",
+                              id_number=valid_id_number(n), payout_account_name="李建国",
+                              payout_account_number="6222020000000001", accept_terms=True, offers_delivery=True)
+            break
+        except Exception:  # that identity already has a shop from an earlier run
+            continue
+    catalog.product_create(shop, actor=owner, product_type=catalogue_basics()["produce"], name="样品")
+    shop = shop_transition(shop, "submit", actor=owner)
+    return shop_transition(shop, "approve", actor=None)
+
+
+def _serve(port: int, workers: int) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "meidu.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--threads", "1", "--log-level", "warning", "--timeout", "120"],
+        cwd=ROOT, env=env,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/graphql/", timeout=2)
+            return process
+        except urllib.error.HTTPError:
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def _race(port: int, prepared) -> tuple[list, float]:
+    barrier = threading.Barrier(len(prepared))
+    results = []
+
+    def buy(checkout_id, token):
+        body = json.dumps({"query": COMPLETE, "variables": {"id": checkout_id}}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql/", data=body, method="POST", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        barrier.wait()
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=120) as response:
+            payload = json.load(response)
+        results.append((time.perf_counter() - started, started, payload))
+
+    threads = [threading.Thread(target=buy, args=pair) for pair in prepared]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first_start = min(started for _, started, _ in results)
+    last_end = max(started + elapsed for elapsed, started, _ in results)
+    return results, last_end - first_start
+
+
+def _ledger_balanced() -> tuple[int, bool]:
+    from django.db.models import Sum
+
+    from meidu.core.ledger.models import LedgerPosting
+
+    sums = LedgerPosting.objects.values("transaction_id", "account__currency").annotate(total=Sum("amount"))
+    return len(sums), all(row["total"] == 0 for row in sums)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--buyers", type=int, default=200)
+    parser.add_argument("--units", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    setup("meidu_bench_checkout")
+    prepared, variant, shop = _prepare(args.buyers, args.units)
+    port = _free_port()
+    server = _serve(port, args.workers)
+    try:
+        results, wall = _race(port, prepared)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    from marketplace.inventory.models import Stock
+    from marketplace.orders.models import Order
+    from marketplace.orders.services.lifecycle import order_cancel
+
+    codes = {}
+    for _, _, payload in results:
+        data = payload.get("data", {}).get("checkoutComplete") or {}
+        code = "OK" if data.get("orders") else ",".join(e["code"] for e in data.get("errors") or []) or "HTTP_ERROR"
+        codes[code] = codes.get(code, 0) + 1
+    stocks = list(Stock.objects.filter(variant=variant))
+    allocated = sum(stock.quantity_allocated for stock in stocks)
+    on_hand = sum(stock.quantity for stock in stocks)
+    orders = list(Order.objects.filter(shop=shop))
+    latencies = sorted(elapsed * 1000 for elapsed, _, _ in results)
+    p95 = latencies[int(len(latencies) * 0.95) - 1]
+    print(f"answers: {codes}")
+    print(f"units sold {allocated} of {on_hand}; orders created {len(orders)}; oversold {max(0, allocated - on_hand)}")
+    print(f"race wall time {wall:.2f} s: {len(orders) / wall:.0f} orders/s, {len(results) / wall:.0f} completions/s "
+          f"(goal >= {GOAL_ORDERS_PER_SECOND} orders/s)")
+    print(f"checkoutComplete latency: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms")
+    for order in orders[: max(1, len(orders) // 10)]:
+        order_cancel(order, actor=None, reason="benchmark refund round")
+    refunded = sum((o.refunded_amount for o in Order.objects.filter(shop=shop)), Decimal(0))
+    count, balanced = _ledger_balanced()
+    print(f"after cancelling {max(1, len(orders) // 10)} orders (refunded {refunded}): {count} posting sets, all sum to zero: {balanced}")
+    if allocated > on_hand or not balanced:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

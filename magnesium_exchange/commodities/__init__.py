@@ -1,0 +1,1 @@
+"""Commodities of the exchange: magnesia products, their spec ranges and named grades."""

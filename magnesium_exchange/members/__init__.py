@@ -1,0 +1,1 @@
+"""Exchange members (firms with KYC), their traders, credit matching, and funds on the ledger."""

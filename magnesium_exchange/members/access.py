@@ -1,0 +1,21 @@
+"""Who may act for a member in the API: its active traders with the needed grant."""
+
+from __future__ import annotations
+
+from magnesium_exchange.members.models import Trader
+from magnesium_exchange.members.selectors import trader_for_user
+from meidu.core.errors import PermissionDenied
+from meidu.core.graphql.permissions import require_user
+
+
+def require_trader(info, grant: str | None = None) -> Trader:
+    """The caller's trader record; PermissionDenied for anyone else or without ``grant``
+    ("can_trade", "can_settle" or "can_manage_funds")."""
+    user = require_user(info)
+    trader = trader_for_user(user)
+    if trader is None:
+        raise PermissionDenied(message="Only traders of an exchange member may do this")
+    if grant and not getattr(trader, grant):
+        raise PermissionDenied(message=f"Your member has not granted you {grant.removeprefix('can_')}")
+    return trader
+

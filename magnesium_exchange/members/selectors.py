@@ -1,0 +1,72 @@
+"""Reads: who trades for whom, whether two members may deal, funds balances from postings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from magnesium_exchange.members.accounts import CURRENCY, available_code, frozen_code
+from magnesium_exchange.members.models import CounterpartyRule, CounterpartyRuleKind, CreditMatchingMode, Member, Trader
+from meidu.core.ledger.models import LedgerAccount
+from meidu.core.ledger.selectors import ledger_balances
+from meidu.core.money import Money
+
+
+@dataclass(frozen=True)
+class FundsBalances:
+    available: Money
+    frozen: Money
+
+    @property
+    def total(self) -> Money:
+        return self.available + self.frozen
+
+
+def trader_for_user(user) -> Trader | None:
+    """The active trader record of ``user`` (of an active member or not), or None."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
+        return None
+    return Trader.objects.select_related("member").filter(user=user, is_active=True).first()
+
+
+def member_for_user(user) -> Member | None:
+    trader = trader_for_user(user)
+    return trader.member if trader else None
+
+
+def member_balances(member: Member) -> FundsBalances:
+    """Available and frozen funds, summed from ledger postings (two account rows, one sum query)."""
+    return members_balances([member])[member.pk]
+
+
+def members_balances(members: list[Member]) -> dict[int, FundsBalances]:
+    codes = {}
+    for member in members:
+        codes[available_code(member.pk)] = (member.pk, "available")
+        codes[frozen_code(member.pk)] = (member.pk, "frozen")
+    accounts = list(LedgerAccount.objects.filter(code__in=codes))
+    totals = ledger_balances(accounts) if accounts else {}
+    result = {member.pk: {"available": Money.zero(CURRENCY), "frozen": Money.zero(CURRENCY)} for member in members}
+    for account in accounts:
+        member_id, kind = codes[account.code]
+        result[member_id][kind] = totals[account.pk]
+    return {member_id: FundsBalances(**values) for member_id, values in result.items()}
+
+
+def _accepts(member: Member, other: Member, rules: dict[tuple[int, int], str]) -> bool:
+    rule = rules.get((member.pk, other.pk))
+    if rule == CounterpartyRuleKind.DENY:
+        return False
+    if member.credit_matching_mode == CreditMatchingMode.ALLOW_LIST:
+        return rule == CounterpartyRuleKind.ALLOW
+    return True
+
+
+def members_can_deal(first: Member, second: Member) -> bool:
+    """Credit matching: a deal forms only when each member accepts the other (and they differ)."""
+    if first.pk == second.pk:
+        return False
+    rules = {
+        (rule.member_id, rule.counterparty_id): rule.kind
+        for rule in CounterpartyRule.objects.filter(member__in=[first, second], counterparty__in=[first, second])
+    }
+    return _accepts(first, second, rules) and _accepts(second, first, rules)

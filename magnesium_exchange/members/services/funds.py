@@ -1,0 +1,195 @@
+"""Funds of members on the ledger: deposits and withdrawals (requested by a member, confirmed by
+the settlement bank's App), and the freeze / release / transfer moves the trading and settlement
+services make. Every move is one balanced ``ledger_post`` with an idempotency key, so a retried
+call never moves money twice; overdrafts are refused by the ledger's no-negative accounts.
+
+Lock order: the funds request row (SELECT ... FOR UPDATE), then the ledger's (idempotency
+record, then no-negative account rows in ascending id).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from magnesium_exchange.members.accounts import (
+    CURRENCY,
+    bank_clearing_account,
+    fee_income_account,
+    member_accounts_open,
+)
+from magnesium_exchange.members.error_codes import ExchangeFundsErrorCode as Code
+from magnesium_exchange.members.models import FundsRequest, FundsRequestKind, FundsRequestStatus, Member, MemberStatus
+from meidu.core.audit.services import audit_record
+from meidu.core.errors import DomainError
+from meidu.core.idempotency.services import idempotent_call
+from meidu.core.ledger.models import LedgerAccount, LedgerTransaction
+from meidu.core.ledger.services import ledger_post
+from meidu.core.money import Money, is_quantized, to_decimal
+
+
+def _amount(value, field: str = "amount", allow_zero: bool = False) -> Decimal:
+    """A positive CNY amount in fen; Money of another currency, floats and sub-fen amounts are refused."""
+    if isinstance(value, Money):
+        if value.currency != CURRENCY:
+            raise DomainError(f"Exchange funds are in {CURRENCY}", Code.INVALID_AMOUNT, field=field)
+        value = value.amount
+    try:
+        amount = to_decimal(value)
+    except (TypeError, ValueError):
+        raise DomainError("The amount must be a decimal", Code.INVALID_AMOUNT, field=field) from None
+    if amount < 0 or (amount == 0 and not allow_zero) or not is_quantized(amount, CURRENCY):
+        raise DomainError("The amount must be positive, in fen at most", Code.INVALID_AMOUNT, field=field)
+    return amount
+
+
+def _accounts(member: Member) -> tuple[LedgerAccount, LedgerAccount]:
+    return member_accounts_open(member)
+
+
+def _require_active(member: Member) -> None:
+    """Read the status afresh: the caller's object may predate a suspension."""
+    if Member.objects.filter(pk=member.pk).values_list("status", flat=True).first() != MemberStatus.ACTIVE:
+        raise DomainError("The member is not active", Code.MEMBER_NOT_ACTIVE, field="member")
+
+
+def _post(entries, *, description: str, reference: str, idempotency_key: str, actor=None) -> LedgerTransaction:
+    user = actor if getattr(actor, "_meta", None) and actor._meta.label_lower == "accounts.user" else None
+    return ledger_post(entries, description=description, reference=reference, actor=user, idempotency_key=f"exchange:{idempotency_key}")
+
+
+# --- moves called by trading and settlement -------------------------------------------------
+
+
+def funds_freeze(member: Member, amount, *, reference: str, idempotency_key: str, actor=None) -> LedgerTransaction:
+    """Move ``amount`` from the member's available to frozen funds (a bid or buy deposit).
+    Refused with INSUFFICIENT_FUNDS when available funds are short."""
+    amount = _amount(amount)
+    _require_active(member)
+    available, frozen = _accounts(member)
+    return _post([(available, -amount), (frozen, amount)], description="冻结保证金", reference=reference,
+                 idempotency_key=f"freeze:{idempotency_key}", actor=actor)
+
+
+def funds_release(member: Member, amount, *, reference: str, idempotency_key: str, actor=None) -> LedgerTransaction:
+    """Move ``amount`` back from frozen to available (a lost bid, a withdrawn listing, a cancelled trade)."""
+    amount = _amount(amount)
+    available, frozen = _accounts(member)
+    return _post([(frozen, -amount), (available, amount)], description="解冻保证金", reference=reference,
+                 idempotency_key=f"release:{idempotency_key}", actor=actor)
+
+
+def funds_transfer(*, payer: Member, payee: Member, amount, reference: str, idempotency_key: str, source: str = "frozen",
+                   payer_fee=Decimal("0"), payee_fee=Decimal("0"), actor=None) -> LedgerTransaction:
+    """Pay ``amount`` from the payer's ``source`` funds ("frozen" or "available") to the payee's available
+    funds, in one transaction with the exchange's fees: the payer pays ``amount + payer_fee``, the payee
+    receives ``amount - payee_fee``, the fee income account receives both fees."""
+    amount = _amount(amount)
+    payer_fee = _amount(payer_fee, "payerFee", allow_zero=True)
+    payee_fee = _amount(payee_fee, "payeeFee", allow_zero=True)
+    if source not in ("frozen", "available"):
+        raise DomainError("source is 'frozen' or 'available'", Code.INVALID, field="source")
+    if payer.pk == payee.pk:
+        raise DomainError("A member cannot pay itself", Code.INVALID, field="payee")
+    if payee_fee > amount:
+        raise DomainError("The payee's fee exceeds the amount", Code.INVALID_AMOUNT, field="payeeFee")
+    payer_available, payer_frozen = _accounts(payer)
+    payee_available, _ = _accounts(payee)
+    entries = [(payer_frozen if source == "frozen" else payer_available, -(amount + payer_fee))]
+    if amount - payee_fee:
+        entries.append((payee_available, amount - payee_fee))
+    if payer_fee + payee_fee:
+        entries.append((fee_income_account(), payer_fee + payee_fee))
+    return _post(entries, description="交收划款", reference=reference, idempotency_key=f"transfer:{idempotency_key}", actor=actor)
+
+
+# --- deposits and withdrawals ---------------------------------------------------------------
+
+
+def _request_create(kind: str, member: Member, amount, *, actor, idempotency_key: str | None, note: str) -> FundsRequest:
+    amount = _amount(amount)
+    _require_active(member)
+
+    def perform():
+        funds_request = FundsRequest.objects.create(member=member, kind=kind, amount=amount, requested_by=actor, note=note[:255])
+        if kind == FundsRequestKind.WITHDRAWAL:
+            # The money is held (frozen) until the bank pays it out or rejects the request.
+            available, frozen = _accounts(member)
+            funds_request.ledger_transaction = _post(
+                [(available, -amount), (frozen, amount)], description="出金冻结", reference=f"funds-request:{funds_request.pk}",
+                idempotency_key=f"withdraw-hold:{funds_request.pk}", actor=actor)
+            funds_request.save(update_fields=["ledger_transaction"])
+        audit_record(f"exchange.funds_{kind}_requested", actor=actor, target=funds_request, data={"amount": str(amount)})
+        return {"request": funds_request.pk}
+
+    with transaction.atomic():
+        if idempotency_key is None:
+            result = perform()
+        else:
+            result = idempotent_call(scope=f"exchange.funds.{kind}", actor_key=f"member:{member.pk}", key=idempotency_key,
+                                     request={"amount": str(amount), "note": note}, perform=perform)
+        return FundsRequest.objects.get(pk=result["request"])
+
+
+def funds_deposit_request(member: Member, amount, *, actor=None, idempotency_key: str | None = None, note: str = "") -> FundsRequest:
+    """A member announces a transfer into the exchange's settlement account; nothing is credited until the bank confirms."""
+    return _request_create(FundsRequestKind.DEPOSIT, member, amount, actor=actor, idempotency_key=idempotency_key, note=note)
+
+
+def funds_withdraw_request(member: Member, amount, *, actor=None, idempotency_key: str | None = None, note: str = "") -> FundsRequest:
+    """A member asks to be paid out to its KYC bank account; the amount is frozen at once (INSUFFICIENT_FUNDS if short)."""
+    return _request_create(FundsRequestKind.WITHDRAWAL, member, amount, actor=actor, idempotency_key=idempotency_key, note=note)
+
+
+def _decide(funds_request: FundsRequest, kind: str, *, app, bank_reference: str, confirm: bool, reason: str = "") -> FundsRequest:
+    with transaction.atomic():
+        funds_request = FundsRequest.objects.select_for_update().select_related("member").get(pk=funds_request.pk)
+        if kind and funds_request.kind != kind:
+            raise DomainError(f"This is a {funds_request.kind} request", Code.INVALID, field="id")
+        wanted = FundsRequestStatus.CONFIRMED if confirm else FundsRequestStatus.REJECTED
+        if funds_request.status == wanted:
+            return funds_request  # a retried bank callback: already done, nothing moves again
+        if funds_request.status != FundsRequestStatus.REQUESTED:
+            raise DomainError(f"The request is already {funds_request.status}", Code.INVALID_TRANSITION, field="id")
+        member, amount = funds_request.member, funds_request.amount
+        available, frozen = _accounts(member)
+        clearing = bank_clearing_account()
+        if funds_request.kind == FundsRequestKind.DEPOSIT:
+            entries = [(clearing, -amount), (available, amount)] if confirm else None
+        else:
+            entries = [(frozen, -amount), (clearing, amount)] if confirm else [(frozen, -amount), (available, amount)]
+        if entries:
+            funds_request.ledger_transaction = _post(
+                entries, description=("入金" if funds_request.kind == FundsRequestKind.DEPOSIT else "出金") + ("确认" if confirm else "退回"),
+                reference=f"funds-request:{funds_request.pk}",
+                idempotency_key=f"{funds_request.kind}-{'confirm' if confirm else 'reject'}:{funds_request.pk}",
+            )
+        funds_request.status = wanted
+        funds_request.decided_by_app = app
+        funds_request.bank_reference = (bank_reference or "")[:64]
+        funds_request.decided_at = timezone.now()
+        if reason:
+            funds_request.note = reason[:255]
+        funds_request.save(update_fields=["status", "decided_by_app", "bank_reference", "decided_at", "note", "ledger_transaction"])
+        audit_record(f"exchange.funds_{funds_request.kind}_{wanted}", actor=app, target=funds_request,
+                     data={"amount": str(amount), "bank_reference": funds_request.bank_reference})
+    return funds_request
+
+
+def funds_deposit_confirm(funds_request: FundsRequest, *, app, bank_reference: str) -> FundsRequest:
+    """The settlement bank saw the money arrive: credit the member's available funds (idempotent)."""
+    return _decide(funds_request, FundsRequestKind.DEPOSIT, app=app, bank_reference=bank_reference, confirm=True)
+
+
+def funds_withdraw_confirm(funds_request: FundsRequest, *, app, bank_reference: str) -> FundsRequest:
+    """The settlement bank paid the member out: the frozen amount leaves the exchange (idempotent)."""
+    return _decide(funds_request, FundsRequestKind.WITHDRAWAL, app=app, bank_reference=bank_reference, confirm=True)
+
+
+def funds_request_reject(funds_request: FundsRequest, *, app, reason: str, bank_reference: str = "") -> FundsRequest:
+    """The bank refuses: a deposit is not credited; a withdrawal's frozen amount returns to available."""
+    if not (reason or "").strip():
+        raise DomainError("A rejection needs a reason", Code.REQUIRED, field="reason")
+    return _decide(funds_request, "", app=app, bank_reference=bank_reference, confirm=False, reason=reason.strip())

@@ -1,0 +1,247 @@
+"""What every trading use case shares: the aggregate row lock, running the engine, journalling its
+events and applying their effects in the caller's transaction.
+
+Lock order of every trading write (and settlement follows the same order after its own row):
+1. the aggregate row (Listing / Auction / Rfq, SELECT ... FOR UPDATE): the one lock per aggregate,
+   so each sees one sequence of commands whatever the number of web processes;
+2. receipt rows the command brings (a picker's receipts, receipt_lock, ascending id);
+3. the ledger accounts of every member the events touch, all at once in ascending id
+   (`_ledger_lock`), before any posting, so two transactions never take them in opposite orders;
+4. receipt rows split or unlocked by the effects (ascending id within each call);
+5. inserts: journal, trades, contracts, settlements, outbox.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from magnesium_exchange.engine import (
+    AuctionCancelled,
+    AuctionClosed,
+    DepositFrozen,
+    DepositReleased,
+    EngineError,
+    ListingClosed,
+    RfqClosed,
+    TradeExecuted,
+    decide,
+    from_ms,
+    replay,
+)
+from magnesium_exchange.members.accounts import member_accounts_open
+from magnesium_exchange.members.models import Member, MemberStatus
+from magnesium_exchange.members.services import funds_freeze, funds_release
+from magnesium_exchange.trading.config import trading_config
+from magnesium_exchange.trading.contracts import contract_create
+from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
+from magnesium_exchange.trading.journal import PROJECTIONS, journal_append, state_keep, state_load
+from magnesium_exchange.trading.models import LotReceipt, Trade
+from magnesium_exchange.warehouses.services import ReceiptLockPurpose, receipt_lock, receipt_split, receipt_unlock
+from meidu.core.errors import DomainError
+from meidu.core.ledger.models import LedgerAccount
+from meidu.integrations.event_types import WebhookEventType
+from meidu.integrations.services.outbox import webhook_event_emit
+
+_CODES = {code.value for code in Code}
+
+
+def _camel(name: str | None) -> str | None:
+    return None if name is None else re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
+
+
+def refusal(exc: EngineError) -> DomainError:
+    return DomainError(exc.message, Code(exc.code.value), field=_camel(exc.field))
+
+
+def translated(exc: DomainError) -> DomainError:
+    """Another app's refusal (receipts, ledger) under the trading code of the same value."""
+    code = Code(exc.code) if exc.code in _CODES else Code.INVALID
+    return DomainError(exc.message, code, field=exc.field)
+
+
+def now_or(now):
+    return now or timezone.now()
+
+
+def member_require_active(member: Member) -> Member:
+    fresh = Member.objects.filter(pk=member.pk).first()
+    if fresh is None or fresh.status != MemberStatus.ACTIVE:
+        raise DomainError("The member is not active", Code.MEMBER_NOT_ACTIVE, field="member")
+    return fresh
+
+
+def lock_row(model, pk):
+    row = model.objects.select_for_update(of=("self",)).select_related("grade__commodity").filter(pk=pk).first()
+    if row is None:
+        raise DomainError("Not found", Code.NOT_FOUND, field="id")
+    return row
+
+
+# receipts behind an aggregate ------------------------------------------------------------------------
+
+
+def receipts_lock(aggregate_type: str, row, member: Member, receipts, *, actor=None) -> Decimal:
+    """Lock `member`'s receipts for the aggregate (refusals: not yours, pledged, frozen, listed, closed,
+    resale lock, wrong grade) and record them behind it; their total tonnes."""
+    total = Decimal("0")
+    for receipt in sorted(receipts, key=lambda r: r.pk):
+        if receipt.grade_id != row.grade_id:
+            raise DomainError(f"Receipt {receipt.number} is not of grade {row.grade.code}", Code.WRONG_GRADE,
+                              field="receipts")
+        try:
+            locked = receipt_lock(receipt, holder=member, purpose=ReceiptLockPurpose.LISTING,
+                                  reference=f"{aggregate_type}:{row.pk}", actor=actor)
+        except DomainError as exc:
+            raise translated(exc) from None
+        LotReceipt.objects.create(aggregate_type=aggregate_type, aggregate_pk=row.pk, receipt=locked,
+                                  quantity=locked.quantity)
+        total += locked.quantity
+    return total
+
+
+def _unallocated(aggregate_type: str, pk: int):
+    return LotReceipt.objects.filter(aggregate_type=aggregate_type, aggregate_pk=pk, trade=None, released=False,
+                                     superseded=False).select_related("receipt").order_by("id")
+
+
+def receipts_allocate(aggregate_type: str, pk: int, trade: Trade, quantity: Decimal, *, actor=None) -> list[str]:
+    """Give the trade exactly `quantity` t of the aggregate's locked receipts, splitting the last one
+    (its parts stay listed: the sold part until settlement, the rest for the aggregate)."""
+    left, numbers = quantity, []
+    for row in _unallocated(aggregate_type, pk):
+        if not left:
+            break
+        if row.quantity <= left:
+            row.trade = trade
+            row.save(update_fields=["trade"])
+            numbers.append(row.receipt.number)
+            left -= row.quantity
+            continue
+        try:
+            sold, rest = receipt_split(row.receipt, [left, row.quantity - left], actor=actor)
+        except DomainError as exc:
+            raise translated(exc) from None
+        row.superseded = True
+        row.save(update_fields=["superseded"])
+        LotReceipt.objects.create(aggregate_type=aggregate_type, aggregate_pk=pk, receipt=sold, quantity=left,
+                                  trade=trade)
+        LotReceipt.objects.create(aggregate_type=aggregate_type, aggregate_pk=pk, receipt=rest,
+                                  quantity=rest.quantity)
+        numbers.append(sold.number)
+        left = Decimal("0")
+    if left:
+        raise DomainError(f"{left} t of receipts are missing behind {aggregate_type} {pk}", Code.INSUFFICIENT_QUANTITY,
+                          field="quantity")
+    return numbers
+
+
+def receipts_release(aggregate_type: str, pk: int, *, actor=None) -> None:
+    """Unlock the receipts nothing was sold from (a closed aggregate, a picker's leftover part)."""
+    for row in _unallocated(aggregate_type, pk):
+        receipt_unlock(row.receipt, purpose=ReceiptLockPurpose.LISTING, reference=f"{aggregate_type}:{pk}", actor=actor)
+        row.released = True
+        row.save(update_fields=["released"])
+
+
+# effects of events -------------------------------------------------------------------------------
+
+
+def _ledger_lock(members: list[Member]) -> None:
+    ids = []
+    for member in sorted(members, key=lambda m: m.pk):
+        ids.extend(account.pk for account in member_accounts_open(member))
+    list(LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _marketdata_record(trade: Trade) -> None:
+    try:
+        from magnesium_exchange.marketdata.services import marketdata_trade_record
+    except ImportError:  # TODO(marketdata): the market-data app is built beside this one
+        return
+    marketdata_trade_record(grade=trade.grade, price=trade.price, quantity=trade.quantity,
+                            executed_at=trade.executed_at, reference=trade.engine_trade_id)
+
+
+def trade_record(aggregate_type: str, row, event: TradeExecuted, members: dict[str, Member], *, actor=None) -> Trade:
+    """A TradeExecuted event: the trade, its receipts, contract, settlement, webhook and market data."""
+    from magnesium_exchange.settlement.services import settlement_open
+
+    config = trading_config()
+    executed_at = from_ms(event.at)
+    trade = Trade.objects.create(
+        engine_trade_id=event.trade_id, mode=event.mode.value, aggregate_type=aggregate_type, aggregate_pk=row.pk,
+        grade=row.grade, buyer=members[event.buyer], seller=members[event.seller], price=event.price,
+        quantity=event.quantity, value=event.value, deposit=event.buyer_deposit, buyer_fee=config.fee(event.quantity),
+        seller_fee=config.fee(event.quantity), settlement_due_at=executed_at + config.settlement_period,
+        executed_at=executed_at)
+    numbers = receipts_allocate(aggregate_type, row.pk, trade, event.quantity, actor=actor)
+    contract = contract_create(trade, numbers)
+    settlement_open(trade)
+    webhook_event_emit(WebhookEventType.TRADE_CREATED, {
+        "trade": trade.engine_trade_id, "contract": contract.number, "mode": trade.mode, "grade": row.grade.code,
+        "buyer": trade.buyer.credit_code, "seller": trade.seller.credit_code, "price": str(trade.price),
+        "quantity": str(trade.quantity), "value": str(trade.value), "deposit": str(trade.deposit),
+        "receipts": numbers, "settlement_due_at": trade.settlement_due_at.isoformat()})
+    _marketdata_record(trade)
+    return trade
+
+
+_CLOSING = (ListingClosed, AuctionClosed, AuctionCancelled, RfqClosed)
+
+
+def effects_apply(aggregate_type: str, row, events: list, *, actor=None) -> list[Trade]:
+    """Apply the events' effects: funds holds (members in ascending id), trades, receipts released."""
+    member_ids = set()
+    for event in events:
+        if isinstance(event, (DepositFrozen, DepositReleased)):
+            member_ids.add(int(event.member))
+        elif isinstance(event, TradeExecuted):
+            member_ids.update((int(event.buyer), int(event.seller)))
+    members = {str(m.pk): m for m in Member.objects.filter(pk__in=member_ids)} if member_ids else {}
+    funds = [e for e in events if isinstance(e, (DepositFrozen, DepositReleased))]
+    if funds:
+        _ledger_lock(list(members.values()))
+    reference = f"{aggregate_type}:{row.pk}"
+    for event in sorted(funds, key=lambda e: int(e.member)):  # stable: one member's moves keep their order
+        key = f"trading:{reference}:{event.seq}"
+        try:
+            if isinstance(event, DepositFrozen):
+                funds_freeze(members[event.member], event.amount, reference=reference, idempotency_key=key)
+            else:
+                funds_release(members[event.member], event.amount, reference=reference, idempotency_key=key)
+        except DomainError as exc:
+            raise translated(exc) from None
+    trades = [trade_record(aggregate_type, row, e, members, actor=actor) for e in events if isinstance(e, TradeExecuted)]
+    if any(isinstance(e, _CLOSING) for e in events):
+        receipts_release(aggregate_type, row.pk, actor=actor)
+    return trades
+
+
+def run(aggregate_type: str, row, state, command, *, actor=None) -> tuple[list, list[Trade]]:
+    """Decide under the row lock; journal the events, apply their effects and project the new state
+    onto the row, all in the caller's transaction. A refusal writes nothing."""
+    assert transaction.get_connection().in_atomic_block
+    try:
+        events = decide(state, command)
+    except EngineError as exc:
+        if row.pk and state is not None:
+            state_keep(aggregate_type, row, state, now=True)  # unchanged: decide does not touch it
+        raise refusal(exc) from None
+    state = replay(events, state)
+    journal_append(aggregate_type, row.pk, events)
+    trades = effects_apply(aggregate_type, row, events, actor=actor)
+    values = PROJECTIONS[aggregate_type](state)
+    for field, value in values.items():
+        setattr(row, field, value)
+    row.save()
+    state_keep(aggregate_type, row, state)
+    return events, trades
+
+
+def load(aggregate_type: str, model, pk):
+    row = lock_row(model, pk)
+    return row, state_load(aggregate_type, row)

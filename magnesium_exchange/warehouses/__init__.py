@@ -1,0 +1,1 @@
+"""Supervised warehouses, weighbridge tickets and signed electronic warehouse receipts (仓单)."""

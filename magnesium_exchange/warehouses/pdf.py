@@ -1,0 +1,91 @@
+"""The printable receipt: an A4 PDF in Chinese (reportlab's CID font STSong-Light, no font file
+needed) with every element, the keeper's seal fingerprint (kid and chain head) and a QR code
+linking to the public verification page."""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+from django.conf import settings
+from django.urls import reverse
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from magnesium_exchange.commodities.models import SPEC_FIELDS
+from magnesium_exchange.warehouses.models import Receipt
+
+FONT = "STSong-Light"
+STATUS_ZH = {"active": "有效", "listed": "挂牌中", "pledged": "已质押", "frozen": "已冻结", "withdrawn": "已提货",
+             "cancelled": "已注销", "split": "已拆分", "merged": "已合并"}
+
+
+def verification_url(receipt: Receipt) -> str:
+    return settings.PUBLIC_URL.rstrip("/") + reverse("exchange:receipt_verify", args=[receipt.number])
+
+
+def _qr_image(url: str) -> ImageReader:
+    image = qrcode.make(url, box_size=6, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    return ImageReader(buffer)
+
+
+def _rows(receipt: Receipt) -> list[tuple[str, str]]:
+    spec = "；".join(f"{label} {receipt.spec[stem]}{unit}" for stem, label, unit in SPEC_FIELDS if stem in receipt.spec)
+    insured = f"{receipt.insured_value} 元（{receipt.insurer} {receipt.insurance_policy_no}）" if receipt.insured_value is not None else "未投保"
+    return [
+        ("仓单编号", receipt.number),
+        ("存货人", f"{receipt.depositor.name}（{receipt.depositor.credit_code}）"),
+        ("持有人", f"{receipt.holder.name}（{receipt.holder.credit_code}）"),
+        ("货物品名", receipt.commodity.name),
+        ("等级", receipt.grade.name),
+        ("质量指标", spec or "见检验报告"),
+        ("数量", f"{receipt.quantity} 吨"),
+        ("包装 / 件数 / 唛头", f"{receipt.packaging or '散装'} / {receipt.pieces or '-'} / {receipt.marks or '-'}"),
+        ("批号 / 检验报告", f"{receipt.lot_no or '-'} / {receipt.inspection_ref or '-'}"),
+        ("储存场所", f"{receipt.warehouse.name} {receipt.location}"),
+        ("损耗标准", receipt.loss_standard or "-"),
+        ("储存期间", f"{receipt.storage_start:%Y-%m-%d} 至 {receipt.storage_until:%Y-%m-%d}" if receipt.storage_until else f"{receipt.storage_start:%Y-%m-%d} 起"),
+        ("仓储费", receipt.storage_fee_terms or "-"),
+        ("保险", insured),
+        ("保管人", receipt.keeper),
+        ("填发地点 / 日期", f"{receipt.issue_place} / {receipt.issued_at:%Y-%m-%d}"),
+        ("状态", STATUS_ZH.get(receipt.status, receipt.status)),
+    ]
+
+
+def receipt_pdf(receipt: Receipt) -> bytes:
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"仓单 {receipt.number}")
+    width, height = A4
+    pdf.setFont(FONT, 22)
+    pdf.drawCentredString(width / 2, height - 30 * mm, "仓  单")
+    pdf.setFont(FONT, 10)
+    pdf.drawCentredString(width / 2, height - 37 * mm, "电子仓单 · 美都市场镁质材料交易所监管仓")
+    y = height - 52 * mm
+    for label, value in _rows(receipt):
+        pdf.setFont(FONT, 11)
+        pdf.drawString(20 * mm, y, label)
+        pdf.drawString(58 * mm, y, str(value)[:60])
+        pdf.line(20 * mm, y - 2.5 * mm, width - 20 * mm, y - 2.5 * mm)
+        y -= 9 * mm
+    url = verification_url(receipt)
+    pdf.drawImage(_qr_image(url), width - 62 * mm, 22 * mm, 42 * mm, 42 * mm)
+    pdf.setFont(FONT, 9)
+    key = receipt.events.order_by("-seq").values_list("kid", flat=True).first() or ""
+    pdf.drawString(20 * mm, 52 * mm, "凭证权利提示：本仓单为记名提取仓储物的凭证，背书并经保管人签章后可转让、出质。")
+    pdf.drawString(20 * mm, 45 * mm, f"保管人电子签章密钥（kid）：{key}")
+    pdf.drawString(20 * mm, 38 * mm, f"事件链末端哈希：{receipt.last_hash}")
+    pdf.drawString(20 * mm, 31 * mm, "扫描右侧二维码核验仓单真伪与当前状态：")
+    pdf.drawString(20 * mm, 24 * mm, url[:90])
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -1,0 +1,87 @@
+"""Receipts in trading, settlement and financing: lock for a listing or a pledge, unlock, and
+transfer ownership (only settlement or financing may, named by a required reason).
+
+Lock order: the receipt row (SELECT ... FOR UPDATE). Nothing here touches the ledger; settlement
+moves funds through magnesium_exchange.members.services in the same outer transaction.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from django.db import transaction
+from django.utils import timezone
+
+from magnesium_exchange.members.models import MemberStatus
+from magnesium_exchange.warehouses.error_codes import ExchangeReceiptErrorCode as Code
+from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
+from magnesium_exchange.warehouses.services.receipt_steps import change_status, check_transition, lock_rows
+from meidu.core.errors import DomainError
+
+
+class ReceiptTransferReason(Enum):
+    """Why ownership moves. Only settlement (delivery versus payment) and financing (enforcing a
+    pledge) move receipts; there is no free transfer between members."""
+
+    SETTLEMENT = "settlement"
+    SETTLEMENT_DEFAULT_RETURN = "settlement_default_return"
+    FINANCING_ENFORCEMENT = "financing_enforcement"
+
+
+class ReceiptLockPurpose(Enum):
+    LISTING = "listing"
+    PLEDGE = "pledge"
+
+
+def receipt_lock(receipt: Receipt, *, holder, purpose: ReceiptLockPurpose, reference: str, actor=None) -> Receipt:
+    """Lock ``holder``'s active receipt for a listing (-> listed; refused inside the resale lock) or a
+    pledge (-> pledged). Refusals: RECEIPT_NOT_YOURS, RECEIPT_FROZEN / LISTED / PLEDGED, RESALE_LOCKED."""
+    if not isinstance(purpose, ReceiptLockPurpose):
+        raise DomainError("Unknown lock purpose", Code.INVALID, field="purpose")
+    with transaction.atomic():
+        (receipt,) = lock_rows([receipt])
+        if receipt.holder_id != holder.pk:
+            raise DomainError("This receipt is not yours", Code.RECEIPT_NOT_YOURS, field="receipt")
+        action = "list" if purpose == ReceiptLockPurpose.LISTING else "pledge"
+        check_transition(receipt, action)
+        if purpose == ReceiptLockPurpose.LISTING and receipt.lock_until and receipt.lock_until > timezone.now():
+            raise DomainError(f"The receipt cannot be resold before {receipt.lock_until:%Y-%m-%d %H:%M}", Code.RESALE_LOCKED,
+                              field="receipt")
+        return change_status(receipt, action, actor=actor, data={"reference": reference})
+
+
+def receipt_unlock(receipt: Receipt, *, purpose: ReceiptLockPurpose, reference: str, actor=None) -> Receipt:
+    """Undo ``receipt_lock``: a withdrawn listing (listed -> active) or a released pledge (pledged -> active)."""
+    if not isinstance(purpose, ReceiptLockPurpose):
+        raise DomainError("Unknown lock purpose", Code.INVALID, field="purpose")
+    with transaction.atomic():
+        (receipt,) = lock_rows([receipt])
+        return change_status(receipt, "unlist" if purpose == ReceiptLockPurpose.LISTING else "unpledge", actor=actor,
+                             data={"reference": reference})
+
+
+def receipt_transfer(receipt: Receipt, *, to_member, reason: ReceiptTransferReason, reference: str, lock_until=None,
+                     actor=None) -> Receipt:
+    """Move ownership to ``to_member`` (the receipt becomes active for its new holder, with an optional
+    resale lock). Only settlement and financing call this: ``reason`` must be a ReceiptTransferReason and
+    ``reference`` names the settlement or loan. A listed receipt moves only by settlement, a pledged one
+    only by financing enforcement."""
+    if not isinstance(reason, ReceiptTransferReason):
+        raise DomainError("Receipts move only through settlement or financing", Code.INVALID_TRANSFER_REASON, field="reason")
+    if not (reference or "").strip():
+        raise DomainError("A transfer names its settlement or loan", Code.REQUIRED, field="reference")
+    if to_member.status == MemberStatus.CLOSED:
+        raise DomainError("The new holder is not a member any more", Code.MEMBER_NOT_ACTIVE, field="toMember")
+    with transaction.atomic():
+        (receipt,) = lock_rows([receipt])
+        check_transition(receipt, "transfer")
+        if receipt.status == ReceiptStatus.LISTED and reason != ReceiptTransferReason.SETTLEMENT:
+            raise DomainError("A listed receipt moves only by settlement", Code.RECEIPT_LISTED, field="receipt")
+        if receipt.status == ReceiptStatus.PLEDGED and reason != ReceiptTransferReason.FINANCING_ENFORCEMENT:
+            raise DomainError("A pledged receipt moves only when the pledge is enforced", Code.RECEIPT_PLEDGED, field="receipt")
+        if receipt.holder_id == to_member.pk:
+            raise DomainError("The receipt already belongs to this member", Code.INVALID, field="toMember")
+        previous_holder = receipt.holder
+        receipt.holder, receipt.lock_until = to_member, lock_until
+        return change_status(receipt, "transfer", actor=actor, reason=reason.value, fields=("holder", "lock_until"), data={
+            "from_holder": previous_holder.credit_code, "to_holder": to_member.credit_code, "reference": reference.strip()})

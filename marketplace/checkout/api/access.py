@@ -1,0 +1,34 @@
+"""Finding the checkout a request names. The checkout ID is the buyer's secret (as in Saleor);
+a checkout that belongs to a user is hidden from other logged-in users."""
+
+from __future__ import annotations
+
+import uuid
+
+from graphql_relay import from_global_id
+
+from marketplace.checkout.error_codes import CheckoutErrorCode
+from marketplace.checkout.selectors import checkout_get
+from meidu.core.errors import DomainError
+
+
+def checkout_token_from_id(global_id: str | None, field: str = "id") -> uuid.UUID:
+    try:
+        type_name, pk = from_global_id(global_id or "")
+        if type_name != "Checkout":
+            raise ValueError
+        return uuid.UUID(pk)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        try:
+            return uuid.UUID(str(global_id))  # Saleor also accepts the bare token
+        except (ValueError, TypeError):
+            raise DomainError(f"Couldn't resolve to a Checkout: {global_id}", CheckoutErrorCode.GRAPHQL_ERROR, field=field) from None
+
+
+def checkout_for_request(info, global_id: str | None, field: str = "id"):
+    token = checkout_token_from_id(global_id, field)
+    checkout = checkout_get(token)
+    user = info.context.user
+    if checkout is None or (checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id):
+        raise DomainError("Checkout not found", CheckoutErrorCode.NOT_FOUND, field=field)
+    return checkout

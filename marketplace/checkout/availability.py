@@ -1,0 +1,71 @@
+"""Whether a variant can be bought in a channel, and how many units a shop can still sell.
+
+Available units of a stock = quantity − allocated − units reserved by *other* checkouts
+whose reservation has not expired.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from marketplace.catalog.models import ProductChannelListing, ProductVariant, ProductVariantChannelListing
+from marketplace.checkout.error_codes import CheckoutErrorCode
+from marketplace.inventory.models import Stock
+from marketplace.shops.models import ShopStatus
+from meidu.core.errors import DomainError
+
+
+def purchase_refusal(variant: ProductVariant, channel, product_listing, variant_listing, now=None) -> DomainError | None:
+    """Why the variant cannot be bought in the channel now, or None."""
+    now = now or timezone.now()
+    shop = variant.product.shop
+    field = "lines"
+    if product_listing is None or not product_listing.is_published or (
+        product_listing.published_at and product_listing.published_at > now
+    ) or shop.status != ShopStatus.ACTIVE or shop.holiday_mode:
+        return DomainError(f"{variant.sku} is not published in {channel.slug}", CheckoutErrorCode.PRODUCT_NOT_PUBLISHED, field)
+    if variant_listing is None:
+        return DomainError(f"{variant.sku} has no price in {channel.slug}", CheckoutErrorCode.UNAVAILABLE_VARIANT_IN_CHANNEL, field)
+    if product_listing.available_for_purchase_at is None or product_listing.available_for_purchase_at > now:
+        return DomainError(f"{variant.sku} cannot be bought yet", CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE, field)
+    return None
+
+
+def listings_for(variants, channel) -> tuple[dict, dict]:
+    """(product listings by product id, variant listings by variant id) of the channel, two queries."""
+    product_ids = {variant.product_id for variant in variants}
+    product_listings = {
+        listing.product_id: listing
+        for listing in ProductChannelListing.objects.filter(channel=channel, product_id__in=product_ids)
+    }
+    variant_listings = {
+        listing.variant_id: listing
+        for listing in ProductVariantChannelListing.objects.filter(channel=channel, variant__in=list(variants))
+    }
+    return product_listings, variant_listings
+
+
+def reserved_by_others(stock_ids, checkout_token, now=None) -> dict[int, int]:
+    from marketplace.checkout.models import Reservation
+
+    now = now or timezone.now()
+    rows = (
+        Reservation.objects.filter(stock_id__in=list(stock_ids), reserved_until__gt=now)
+        .exclude(checkout_line__checkout_id=checkout_token)
+        .values("stock_id").annotate(total=Sum("quantity"))
+    )
+    return {row["stock_id"]: row["total"] for row in rows}
+
+
+def stock_free(stock: Stock, reserved: dict[int, int]) -> int:
+    return max(0, stock.quantity - stock.quantity_allocated - reserved.get(stock.pk, 0))
+
+
+def candidate_stocks_query(variant_ids, collection_point=None) -> Q:
+    """The stocks a line may be served from: its shop's warehouses, or only a store's own
+    stock when collected at that store (a village station takes goods from any warehouse)."""
+    condition = Q(variant_id__in=list(variant_ids))
+    if collection_point is not None and collection_point.kind != "station":
+        condition &= Q(warehouse=collection_point)
+    return condition

@@ -1,0 +1,160 @@
+"""checkoutComplete: one order per shop, all or nothing, idempotent.
+
+Lock order (every writer of these rows follows it, so concurrent completions cannot deadlock):
+  1. the Checkout row (SELECT ... FOR UPDATE): serialises with line and delivery changes and
+     with a second completion of the same checkout;
+  2. the Order rows it creates (new, so nobody waits on them) and the order-number sequence
+     (not transactional, never blocks);
+  3. last, the Stock rows of every line's candidate warehouses, in ascending primary key
+     (marketplace.inventory.allocation.stocks_lock), taken once for the whole checkout just
+     before commit, so the hot rows of a popular variant are held for a few statements only.
+Payment transaction rows are only read here. An unlocked look at the stock first turns away
+buyers who clearly come too late. If the stock turns out short under the lock, the transaction
+rolls back entirely and, when money was already taken, it is refunded or voided afterwards.
+A repeated call finds the orders by checkout token and returns them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from marketplace.checkout.availability import candidate_stocks_query, purchase_refusal, reserved_by_others, stock_free
+from marketplace.checkout.error_codes import CheckoutErrorCode
+from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine, Reservation
+from marketplace.checkout.payment_check import checkout_coverage, checkout_payment_unwind
+from marketplace.checkout.selectors import CheckoutInfo, checkout_info
+from marketplace.checkout.services import _check_quantity
+from marketplace.inventory.allocation import stocks_lock
+from marketplace.inventory.models import Stock
+from marketplace.orders.selectors import orders_of_checkout
+from marketplace.orders.payment_hooks import orders_payment_sync
+from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_create, orders_create_from_checkout
+from meidu.core.errors import DomainError, DomainErrors
+
+
+class InsufficientStock(DomainErrors):
+    pass
+
+
+@dataclass
+class CompletionResult:
+    orders: list
+    created: bool
+
+
+def _validate(info: CheckoutInfo, user) -> None:
+    checkout = info.checkout
+    if not info.lines:
+        raise DomainError("The checkout has no lines", CheckoutErrorCode.NO_LINES, field="lines")
+    if not checkout.channel.is_active:
+        raise DomainError("This channel is not active", CheckoutErrorCode.CHANNEL_INACTIVE, field="channel")
+    if not checkout.email and not (checkout.user_id and (checkout.user.email or checkout.user.phone)):
+        raise DomainError("Give an e-mail address or log in", CheckoutErrorCode.EMAIL_NOT_SET, field="email")
+    errors = []
+    for line in info.lines:
+        refusal = purchase_refusal(line.variant, checkout.channel, line.product_listing, line.variant_listing)
+        if refusal:
+            errors.append(refusal)
+    if errors:
+        raise DomainErrors(errors)
+    for line in info.lines:
+        _check_quantity(line.variant, line.line.quantity, checkout.user, field="lines")
+    for group in info.groups:
+        if group.has_delivery:
+            continue
+        if group.delivery is None or group.delivery.shipping_method_id is None:
+            raise DomainError(f"Choose how {group.shop.name} delivers", CheckoutErrorCode.SHIPPING_METHOD_NOT_SET,
+                              field="deliveryMethod")
+        if checkout.shipping_address is None:
+            raise DomainError("Set the shipping address", CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET, field="shippingAddress")
+        raise DomainError(f"{group.delivery.shipping_method.name} does not deliver there",
+                          CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE, field="deliveryMethod")
+
+
+def _plan(info: CheckoutInfo, *, lock: bool = True) -> list[GroupPlan]:
+    """Split each line over its candidate stocks, fullest warehouse first; with ``lock`` the stock
+    rows are locked first (without, it is an early look that may be stale)."""
+    tracked = [line for line in info.lines if line.variant.track_inventory]
+    points = {group.shop.pk: (group.delivery.collection_point if group.delivery else None) for group in info.groups}
+    condition = candidate_stocks_query([line.variant.pk for line in tracked])
+    if not tracked:
+        locked = []
+    elif lock:
+        locked = stocks_lock(condition)
+    else:
+        locked = list(Stock.objects.filter(condition).order_by("pk"))
+    reserved = reserved_by_others([stock.pk for stock in locked], info.checkout.pk)
+    free = {stock.pk: stock_free(stock, reserved) for stock in locked}
+    short = []
+    plans = []
+    for group in info.groups:
+        point = points[group.shop.pk]
+        line_plans = []
+        for line in group.lines:
+            if not line.variant.track_inventory:
+                line_plans.append(LinePlan(line, []))
+                continue
+            stocks = [stock for stock in locked if stock.variant_id == line.variant.pk and (
+                point is None or point.kind == "station" or stock.warehouse_id == point.pk)]
+            stocks.sort(key=lambda stock: (-free[stock.pk], stock.pk))
+            wanted, taken = line.line.quantity, []
+            for stock in stocks:
+                units = min(wanted, free[stock.pk])
+                if units:
+                    taken.append((stock, units))
+                    free[stock.pk] -= units
+                    wanted -= units
+                if not wanted:
+                    break
+            if wanted:
+                short.append(DomainError(f"Not enough {line.variant.sku} left", CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines"))
+            line_plans.append(LinePlan(line, taken))
+        plans.append(GroupPlan(group, line_plans))
+    if short:
+        raise InsufficientStock(short)
+    return plans
+
+
+def checkout_delete(checkout: Checkout) -> None:
+    """The completed checkout goes (its orders keep the token); plain deletes, no cascade collection."""
+    Reservation.objects.filter(checkout_line__checkout=checkout)._raw_delete(Reservation.objects.db)
+    CheckoutDelivery.objects.filter(checkout=checkout)._raw_delete(CheckoutDelivery.objects.db)
+    CheckoutLine.objects.filter(checkout=checkout)._raw_delete(CheckoutLine.objects.db)
+    Checkout.objects.filter(pk=checkout.pk)._raw_delete(Checkout.objects.db)
+
+
+def checkout_complete(token, *, user=None) -> CompletionResult:
+    existing = orders_of_checkout(token)
+    if existing:
+        return CompletionResult(existing, created=False)
+    try:
+        with transaction.atomic():
+            checkout = (Checkout.objects.select_for_update(of=("self",))
+                        .select_related("channel", "user", "shipping_address__village", "billing_address")
+                        .filter(pk=token).first())
+            if checkout is None:
+                existing = orders_of_checkout(token)
+                if existing:
+                    return CompletionResult(existing, created=False)
+                raise DomainError("Checkout not found", CheckoutErrorCode.NOT_FOUND, field="id")
+            if checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id:
+                raise DomainError("Checkout not found", CheckoutErrorCode.NOT_FOUND, field="id")
+            info = checkout_info(checkout)
+            _validate(info, user)
+            coverage = checkout_coverage(checkout.pk, info.total)
+            if not coverage.allows(info.total):
+                raise DomainError(f"The checkout is not fully paid ({coverage.covered} of {info.total})",
+                                  CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID, field="id")
+            _plan(info, lock=False)
+            orders, order_lines = orders_create_from_checkout(checkout, info.groups, user=checkout.user,
+                                                              payment_gateway=coverage.gateway)
+            orders_payment_sync(checkout.pk, items=coverage.items, orders=orders)
+            checkout_delete(checkout)
+            order_allocations_create(_plan(info), order_lines, actor=checkout.user,
+                                     note=", ".join(f"#{order.number}" for order in orders))
+    except InsufficientStock:
+        checkout_payment_unwind(token, reason="stock ran out before the order was placed")
+        raise
+    return CompletionResult(orders, created=True)

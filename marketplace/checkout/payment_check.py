@@ -1,0 +1,46 @@
+"""How far the checkout's transactions cover its total (read through the payments layer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Coverage:
+    covered: Decimal
+    gateway: str
+    pending_allowed: bool
+    items: tuple = ()
+
+    def allows(self, total: Decimal) -> bool:
+        return total <= 0 or self.covered >= total or self.pending_allowed
+
+
+def checkout_coverage(token, total: Decimal) -> Coverage:
+    """Authorised plus charged money (less refunds) of the checkout's transactions; a gateway that
+    takes payment after the order (bank transfer) allows completion while its transaction is pending."""
+    from marketplace.payments.models import TransactionItem
+    from marketplace.payments.selectors import gateway_requires_payment_before_order
+
+    covered = Decimal("0.00")
+    gateway = ""
+    pending_allowed = False
+    items = tuple(TransactionItem.objects.filter(checkout_token=token).order_by("pk"))
+    for item in items:
+        held = item.authorized_amount + item.charged_amount - item.refunded_amount
+        covered += held
+        pending = item.authorize_pending_amount + item.charge_pending_amount
+        if held or pending:
+            gateway = gateway or item.gateway
+        if pending and not gateway_requires_payment_before_order(item.gateway) and covered + pending >= total:
+            pending_allowed = True
+            gateway = item.gateway
+    return Coverage(covered=covered, gateway=gateway, pending_allowed=pending_allowed, items=items)
+
+
+def checkout_payment_unwind(token, reason: str) -> None:
+    """Money taken for a checkout that could not become orders goes back (refund charged, void authorised)."""
+    from marketplace.payments.services import checkout_transactions_refund_or_void
+
+    checkout_transactions_refund_or_void(token, reason=reason)

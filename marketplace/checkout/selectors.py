@@ -1,0 +1,201 @@
+"""The checkout as buyers and the API see it: lines priced in the channel, grouped by shop,
+with each shop's delivery and its fee. Built in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from marketplace.catalog.models import SoldBy
+from marketplace.checkout.availability import listings_for
+from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+from marketplace.inventory.models import Warehouse
+from marketplace.shipping.selectors import ShippingQuote, shipping_methods_of_shops, shipping_quote
+from meidu.core.money import quantize
+
+DEFAULT_UNIT_GRAMS = {"jin": 500, "kg": 1000}
+
+
+@dataclass
+class LineInfo:
+    line: CheckoutLine
+    product_listing: object | None
+    variant_listing: object | None
+
+    @property
+    def variant(self):
+        return self.line.variant
+
+    @property
+    def unit_price(self) -> Decimal | None:
+        return self.variant_listing.price_amount if self.variant_listing else None
+
+    @property
+    def total(self) -> Decimal:
+        return quantize((self.unit_price or Decimal(0)) * self.line.quantity)
+
+    @property
+    def sold_by_weight(self) -> bool:
+        return self.variant.product.product_type.sold_by == SoldBy.WEIGHT
+
+    @property
+    def weight_grams(self) -> int:
+        per_unit = self.variant.weight_grams
+        if per_unit is None and self.sold_by_weight:
+            per_unit = DEFAULT_UNIT_GRAMS.get(self.variant.product.weight_unit, 500)
+        return (per_unit or 0) * self.line.quantity
+
+
+@dataclass
+class ShopGroup:
+    shop: object
+    lines: list[LineInfo] = field(default_factory=list)
+    delivery: CheckoutDelivery | None = None
+    shipping_methods: list = field(default_factory=list)
+    quote: ShippingQuote | None = None
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.total for line in self.lines), Decimal("0.00"))
+
+    @property
+    def weight_grams(self) -> int:
+        return sum(line.weight_grams for line in self.lines)
+
+    @property
+    def is_shipping_required(self) -> bool:
+        return any(line.variant.product.product_type.is_shipping_required for line in self.lines)
+
+    @property
+    def shipping_price(self) -> Decimal:
+        return self.quote.price if self.quote else Decimal("0.00")
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.shipping_price
+
+    @property
+    def has_delivery(self) -> bool:
+        if not self.is_shipping_required:
+            return True
+        if self.delivery is None:
+            return False
+        return self.delivery.collection_point_id is not None or self.quote is not None
+
+
+@dataclass
+class CheckoutInfo:
+    checkout: Checkout
+    lines: list[LineInfo]
+    groups: list[ShopGroup]
+
+    @property
+    def currency(self) -> str:
+        return self.checkout.channel.currency_code
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((group.subtotal for group in self.groups), Decimal("0.00"))
+
+    @property
+    def shipping_price(self) -> Decimal:
+        return sum((group.shipping_price for group in self.groups), Decimal("0.00"))
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.shipping_price
+
+    @property
+    def quantity(self) -> int:
+        return sum(info.line.quantity for info in self.lines)
+
+    def group_for(self, shop_id: int) -> ShopGroup | None:
+        return next((group for group in self.groups if group.shop.pk == shop_id), None)
+
+
+def checkout_get(token) -> Checkout | None:
+    return (
+        Checkout.objects.select_related("channel", "user", "shipping_address__village", "billing_address")
+        .filter(pk=token).first()
+    )
+
+
+def checkout_lines(checkout: Checkout) -> list[CheckoutLine]:
+    return list(
+        checkout.lines.select_related(
+            "variant__product__shop", "variant__product__product_type", "variant__product__category"
+        ).prefetch_related("variant__product__media").order_by("pk")
+    )
+
+
+def checkout_info(checkout: Checkout, lines: list[CheckoutLine] | None = None) -> CheckoutInfo:
+    """Lines, prices, groups by shop and their delivery fees (about six queries)."""
+    lines = checkout_lines(checkout) if lines is None else lines
+    variants = [line.variant for line in lines]
+    product_listings, variant_listings = listings_for(variants, checkout.channel) if lines else ({}, {})
+    infos = [LineInfo(line, product_listings.get(line.variant.product_id), variant_listings.get(line.variant_id)) for line in lines]
+    groups: dict[int, ShopGroup] = {}
+    for info in infos:
+        shop = info.variant.product.shop
+        groups.setdefault(shop.pk, ShopGroup(shop=shop)).lines.append(info)
+    if groups:
+        deliveries = CheckoutDelivery.objects.filter(checkout=checkout).select_related("shipping_method", "collection_point")
+        methods = shipping_methods_of_shops(groups)
+        for delivery in deliveries:
+            if delivery.shop_id in groups:
+                groups[delivery.shop_id].delivery = delivery
+        for shop_id, group in groups.items():
+            group.shipping_methods = methods.get(shop_id, [])
+            method = group.delivery.shipping_method if group.delivery else None
+            if method is not None:
+                group.quote = shipping_quote(method, checkout.shipping_address, weight_grams=group.weight_grams,
+                                             subtotal=group.subtotal)
+    return CheckoutInfo(checkout=checkout, lines=infos, groups=list(groups.values()))
+
+
+def shipping_quotes_for(group: ShopGroup, address) -> list[ShippingQuote]:
+    quotes = [shipping_quote(method, address, weight_grams=group.weight_grams, subtotal=group.subtotal)
+              for method in group.shipping_methods]
+    return [quote for quote in quotes if quote is not None]
+
+
+def collection_points_for(group: ShopGroup) -> list[Warehouse]:
+    """The shop's own pickup stores, and every village station (stations take any shop's parcels)."""
+    return list(
+        Warehouse.objects.filter(is_pickup_point=True)
+        .filter(Q(shop_id=group.shop.pk) | Q(kind="station"))
+        .select_related("village__town", "shop").order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class CheckoutPaymentSource:
+    token: object
+    channel_slug: str
+    currency: str
+    total: Decimal
+    user_id: int | None
+    email: str
+    is_completed: bool
+
+
+def checkout_payment_source(token) -> CheckoutPaymentSource | None:
+    """What the payments layer needs to know about a checkout (or the orders it became)."""
+    checkout = checkout_get(token)
+    if checkout is not None:
+        info = checkout_info(checkout)
+        return CheckoutPaymentSource(token=checkout.pk, channel_slug=checkout.channel.slug, currency=info.currency,
+                                     total=info.total, user_id=checkout.user_id, email=checkout.email, is_completed=False)
+    from marketplace.orders.selectors import orders_of_checkout
+
+    orders = orders_of_checkout(token)
+    if not orders:
+        return None
+    first = orders[0]
+    return CheckoutPaymentSource(
+        token=first.checkout_token, channel_slug=first.channel.slug, currency=first.currency,
+        total=sum((order.total_amount for order in orders), Decimal("0.00")), user_id=first.user_id,
+        email=first.user_email, is_completed=True,
+    )

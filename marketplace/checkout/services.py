@@ -1,0 +1,231 @@
+"""Checkout use cases (Saleor's checkout mutations). Each locks the checkout row first,
+then stock rows in ascending pk when it checks or reserves stock.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from marketplace.checkout.availability import listings_for, purchase_refusal
+from marketplace.checkout.error_codes import CheckoutErrorCode
+from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+from marketplace.checkout.reservations import line_reserve
+from marketplace.checkout.selectors import checkout_info, collection_points_for, shipping_quotes_for
+from meidu.accounts.addresses import address_create
+from meidu.core.errors import DomainError, DomainErrors
+
+
+def max_line_quantity() -> int:
+    return int(getattr(settings, "CHECKOUT_MAX_LINE_QUANTITY", 50))
+
+
+def _lock(checkout: Checkout) -> Checkout:
+    locked = Checkout.objects.select_for_update(of=("self",)).select_related("channel", "shipping_address__village").filter(pk=checkout.pk).first()
+    if locked is None:
+        raise DomainError("This checkout was completed or removed", CheckoutErrorCode.NOT_FOUND, field="id")
+    return locked
+
+
+def _check_quantity(variant, quantity: int, user, field: str = "quantity") -> None:
+    if quantity <= 0:
+        raise DomainError("The quantity must be greater than zero", CheckoutErrorCode.ZERO_QUANTITY, field=field)
+    if quantity > max_line_quantity():
+        raise DomainError(f"At most {max_line_quantity()} of one item per order",
+                          CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT, field=field)
+    limit = variant.quantity_limit_per_customer
+    if limit is None:
+        return
+    bought = 0
+    if user is not None and user.is_authenticated:
+        from marketplace.orders.selectors import quantity_bought
+
+        bought = quantity_bought(user, variant.pk)
+    if quantity + bought > limit:
+        raise DomainError(f"{variant.sku} is limited to {limit} per customer ({bought} already bought)",
+                          CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT, field=field)
+
+
+def _check_purchasable(checkout: Checkout, variants) -> None:
+    product_listings, variant_listings = listings_for(variants, checkout.channel)
+    errors = []
+    for variant in variants:
+        refusal = purchase_refusal(variant, checkout.channel, product_listings.get(variant.product_id), variant_listings.get(variant.pk))
+        if refusal:
+            errors.append(refusal)
+    if errors:
+        raise DomainErrors(errors)
+
+
+def _collection_point_of(checkout: Checkout, shop_id: int):
+    delivery = CheckoutDelivery.objects.filter(checkout=checkout, shop_id=shop_id).select_related("collection_point").first()
+    return delivery.collection_point if delivery else None
+
+
+def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, replace: bool) -> None:
+    """Add (or with ``replace`` set) quantities; 0 with ``replace`` removes the line."""
+    variants = [variant for variant, _ in wanted]
+    existing = {line.variant_id: line for line in checkout.lines.filter(variant__in=variants)}
+    to_check = [variant for variant, quantity in wanted if quantity or not replace]
+    _check_purchasable(checkout, to_check)
+    for variant, quantity in wanted:
+        line = existing.get(variant.pk)
+        if replace and quantity == 0:
+            if line is not None:
+                line.delete()
+            continue
+        new_quantity = quantity if replace else quantity + (line.quantity if line else 0)
+        if not replace and quantity <= 0:
+            raise DomainError("The quantity must be greater than zero", CheckoutErrorCode.ZERO_QUANTITY, field="quantity")
+        _check_quantity(variant, new_quantity, checkout.user)
+        if line is None:
+            line = CheckoutLine.objects.create(checkout=checkout, variant=variant, quantity=new_quantity)
+        else:
+            line.quantity = new_quantity
+            line.save(update_fields=["quantity"])
+        line.variant = variant
+        line_reserve(line, _collection_point_of(checkout, variant.product.shop_id))
+    checkout.save(update_fields=["updated_at"])
+
+
+def _merge(lines: list[tuple[object, int]]) -> list[tuple[object, int]]:
+    merged: dict[int, list] = {}
+    for variant, quantity in lines:
+        if variant.pk in merged:
+            merged[variant.pk][1] += quantity
+        else:
+            merged[variant.pk] = [variant, quantity]
+    return [(variant, quantity) for variant, quantity in merged.values()]
+
+
+def _clean_email(email: str | None) -> str:
+    email = (email or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError("Enter a valid e-mail address", CheckoutErrorCode.INVALID, field="email") from None
+    return email
+
+
+def checkout_create(*, channel, user=None, email: str | None = None, lines=(), shipping_address: dict | None = None,
+                    billing_address: dict | None = None) -> Checkout:
+    if not channel.is_active:
+        raise DomainError("This channel is not active", CheckoutErrorCode.CHANNEL_INACTIVE, field="channel")
+    user = user if user is not None and user.is_authenticated else None
+    email = _clean_email(email) or (user.email if user and user.email else "")
+    with transaction.atomic():
+        shipping = address_create(shipping_address, user=user) if shipping_address else None
+        billing = address_create(billing_address, user=user) if billing_address else None
+        checkout = Checkout.objects.create(channel=channel, user=user, email=email, shipping_address=shipping,
+                                           billing_address=billing)
+        if lines:
+            _set_quantities(checkout, _merge(lines), replace=False)
+    return checkout
+
+
+def checkout_lines_add(checkout: Checkout, lines) -> Checkout:
+    """Saleor's checkoutLinesAdd: a variant already in the checkout adds to its line."""
+    with transaction.atomic():
+        locked = _lock(checkout)
+        _set_quantities(locked, _merge(lines), replace=False)
+    return locked
+
+
+def checkout_lines_update(checkout: Checkout, lines) -> Checkout:
+    """Set quantities; 0 removes the line."""
+    with transaction.atomic():
+        locked = _lock(checkout)
+        for _, quantity in lines:
+            if quantity < 0:
+                raise DomainError("The quantity cannot be negative", CheckoutErrorCode.ZERO_QUANTITY, field="quantity")
+        _set_quantities(locked, lines, replace=True)
+    return locked
+
+
+def checkout_lines_delete(checkout: Checkout, line_ids: list[int]) -> Checkout:
+    with transaction.atomic():
+        locked = _lock(checkout)
+        ids = set(int(pk) for pk in line_ids)
+        found = set(locked.lines.filter(pk__in=ids).values_list("pk", flat=True))
+        if found != ids:
+            raise DomainError("Some lines are not in this checkout", CheckoutErrorCode.NOT_FOUND, field="linesIds")
+        locked.lines.filter(pk__in=ids).delete()
+        locked.save(update_fields=["updated_at"])
+    return locked
+
+
+def checkout_email_update(checkout: Checkout, email: str) -> Checkout:
+    clean = _clean_email(email)
+    if not clean:
+        raise DomainError("An e-mail address is required", CheckoutErrorCode.REQUIRED, field="email")
+    with transaction.atomic():
+        locked = _lock(checkout)
+        locked.email = clean
+        locked.save(update_fields=["email", "updated_at"])
+    return locked
+
+
+def checkout_shipping_address_update(checkout: Checkout, data: dict) -> Checkout:
+    """A new address may change which delivery methods apply: chosen ones that no longer do are cleared."""
+    with transaction.atomic():
+        locked = _lock(checkout)
+        locked.shipping_address = address_create(data, user=locked.user)
+        locked.save(update_fields=["shipping_address", "updated_at"])
+        info = checkout_info(locked)
+        for group in info.groups:
+            if group.delivery and group.delivery.shipping_method_id and group.quote is None:
+                group.delivery.delete()
+    return locked
+
+
+def checkout_billing_address_update(checkout: Checkout, data: dict) -> Checkout:
+    with transaction.atomic():
+        locked = _lock(checkout)
+        locked.billing_address = address_create(data, user=locked.user)
+        locked.save(update_fields=["billing_address", "updated_at"])
+    return locked
+
+
+def checkout_delivery_method_update(checkout: Checkout, *, shipping_method=None, collection_point=None, shop=None) -> Checkout:
+    """Choose how a shop's part travels. A shipping method or a store belongs to one shop; a village
+    station serves every shop, so without ``shop`` it applies to all shops of the checkout."""
+    if (shipping_method is None) == (collection_point is None):
+        raise DomainError("Give a shipping method or a collection point", CheckoutErrorCode.INVALID, field="deliveryMethodId")
+    with transaction.atomic():
+        locked = _lock(checkout)
+        info = checkout_info(locked)
+        if not info.groups:
+            raise DomainError("The checkout has no lines", CheckoutErrorCode.NO_LINES, field="lines")
+        owner_id = shipping_method.shop_id if shipping_method else (
+            collection_point.shop_id if collection_point.kind != "station" else None)
+        if shop is not None and owner_id is not None and shop.pk != owner_id:
+            raise DomainError("That delivery method belongs to another shop",
+                              CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
+        target_ids = [owner_id] if owner_id is not None else ([shop.pk] if shop else [group.shop.pk for group in info.groups])
+        for shop_id in target_ids:
+            group = info.group_for(shop_id)
+            if group is None:
+                raise DomainError("That delivery method belongs to a shop with nothing in this checkout",
+                                  CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
+            if shipping_method is not None:
+                if locked.shipping_address is None:
+                    raise DomainError("Set the shipping address first", CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
+                                      field="shippingAddress")
+                if not any(quote.method.pk == shipping_method.pk for quote in shipping_quotes_for(group, locked.shipping_address)):
+                    raise DomainError("This shipping method does not deliver to the address or weight",
+                                      CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
+            elif collection_point.pk not in {point.pk for point in collection_points_for(group)}:
+                raise DomainError("This pickup point does not serve the shop",
+                                  CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
+            CheckoutDelivery.objects.update_or_create(
+                checkout=locked, shop_id=shop_id,
+                defaults={"shipping_method": shipping_method, "collection_point": collection_point},
+            )
+            if collection_point is not None and collection_point.kind != "station":
+                for line_info in group.lines:
+                    line_reserve(line_info.line, collection_point)
+        locked.save(update_fields=["updated_at"])
+    return locked

@@ -1,0 +1,39 @@
+"""Complaint reads: who may see one, and the lists of a buyer, a shop and the operators' queue."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from marketplace.complaints.models import OPEN_STATUSES, Complaint
+from marketplace.shops.selectors import shop_is_member
+
+RELATED = ("order", "shop")
+
+
+def complaint_list_for_buyer(user) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(buyer=user).select_related(*RELATED)
+
+
+def complaint_list_for_shop(shop_id: int) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(shop_id=shop_id).select_related(*RELATED)
+
+
+def complaint_list_all() -> QuerySet[Complaint]:
+    return Complaint.objects.select_related(*RELATED)
+
+
+def complaint_get(complaint_id: int) -> Complaint | None:
+    return complaint_list_all().filter(pk=complaint_id).first()
+
+
+def complaint_is_party(user, complaint: Complaint) -> bool:
+    """The buyer who complained or a member of the shop complained about."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return complaint.buyer_id == user.pk or shop_is_member(user, complaint.shop_id)
+
+
+def order_has_open_complaint(order_id: int) -> bool:
+    """Whether a complaint about the order is still being handled (settlement may hold the
+    seller's earnings while one is)."""
+    return Complaint.objects.filter(order_id=order_id, status__in=OPEN_STATUSES).exists()

@@ -1,0 +1,75 @@
+"""Allocation of stock to orders, its release and its shipment, in bulk.
+
+Callers lock first with ``stocks_lock`` (SELECT ... FOR UPDATE in ascending pk, the house
+lock order for stock) and pass the locked rows; each change is one StockMovement, and the
+database checks keep allocated within on-hand.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from marketplace.inventory.models import MovementKind, Stock, StockMovement
+from marketplace.shops.models import ShopNotice
+
+
+def stocks_lock(condition: Q) -> list[Stock]:
+    return list(
+        Stock.objects.select_for_update(of=("self",)).filter(condition).select_related("warehouse").order_by("pk")
+    )
+
+
+def _journal(changes, kind: str, *, quantity_sign: int, allocated_sign: int, note: str, actor) -> None:
+    StockMovement.objects.bulk_create([
+        StockMovement(stock=stock, kind=kind, quantity_delta=quantity_sign * units, allocated_delta=allocated_sign * units,
+                      note=note[:255], actor=actor)
+        for stock, units in changes
+    ])
+
+
+def _low_stock_notices(changes) -> None:
+    notices = []
+    for stock, units in changes:
+        available = stock.quantity - stock.quantity_allocated
+        if available < stock.low_stock_threshold <= available + units:
+            notices.append(ShopNotice(
+                shop_id=stock.warehouse.shop_id, kind="low_stock",
+                message=f"SKU variant {stock.variant_id}: {available} left in {stock.warehouse.name}",
+                data={"variant": stock.variant_id, "warehouse": stock.warehouse_id, "available": available},
+            ))
+    if notices:
+        ShopNotice.objects.bulk_create(notices)
+
+
+def stock_allocate_many(changes: list[tuple[Stock, int]], *, note: str = "", actor=None) -> None:
+    """Hold units of locked stocks for orders."""
+    for stock, units in changes:
+        stock.quantity_allocated += units
+    Stock.objects.bulk_update([stock for stock, _ in changes], ["quantity_allocated"])
+    _journal(changes, MovementKind.ALLOCATED, quantity_sign=0, allocated_sign=1, note=note, actor=actor)
+    _low_stock_notices(changes)
+
+
+def stock_release_many(changes: list[tuple[Stock, int]], *, note: str = "", actor=None) -> None:
+    """Give allocated units back (an order cancelled or a line reduced)."""
+    for stock, units in changes:
+        stock.quantity_allocated -= units
+    Stock.objects.bulk_update([stock for stock, _ in changes], ["quantity_allocated"])
+    _journal(changes, MovementKind.RELEASED, quantity_sign=0, allocated_sign=-1, note=note, actor=actor)
+
+
+def stock_ship_many(changes: list[tuple[Stock, int]], *, note: str = "", actor=None) -> None:
+    """Allocated units leave the warehouse: on-hand and allocated both go down."""
+    for stock, units in changes:
+        stock.quantity -= units
+        stock.quantity_allocated -= units
+    Stock.objects.bulk_update([stock for stock, _ in changes], ["quantity", "quantity_allocated"])
+    _journal(changes, MovementKind.SHIPPED, quantity_sign=-1, allocated_sign=-1, note=note, actor=actor)
+
+
+def stock_return_many(changes: list[tuple[Stock, int]], *, note: str = "", actor=None) -> None:
+    """Returned goods back on the shelf."""
+    for stock, units in changes:
+        stock.quantity += units
+    Stock.objects.bulk_update([stock for stock, _ in changes], ["quantity"])
+    _journal(changes, MovementKind.RECEIVED, quantity_sign=1, allocated_sign=0, note=note, actor=actor)

@@ -1,0 +1,48 @@
+"""Who may act on an order: the shop's members (sellers), operators with MANAGE_ORDERS, the buyer
+for their own few actions. Another shop's member gets NOT_FOUND-free top-level permission errors."""
+
+from __future__ import annotations
+
+from marketplace.orders.error_codes import OrderErrorCode
+from marketplace.orders.models import Order
+from marketplace.shops.access import require_shop_access
+from meidu.core.errors import DomainError, PermissionDenied
+from meidu.core.graphql.ids import get_node_or_error
+from meidu.core.permissions import OrderPermissions
+
+PERM = OrderPermissions.MANAGE_ORDERS
+
+
+def order_from_id(global_id: str, field: str = "id") -> Order:
+    return get_node_or_error(Order, global_id, "Order", field)
+
+
+def order_for_seller(info, global_id: str, field: str = "id") -> Order:
+    order = order_from_id(global_id, field)
+    require_shop_access(info, order.shop_id, PERM)
+    return order
+
+
+def order_for_buyer(info, global_id: str, field: str = "id") -> Order:
+    order = order_from_id(global_id, field)
+    user = info.context.user
+    if not getattr(user, "is_authenticated", False) or order.user_id != user.pk or getattr(info.context, "app", None):
+        raise PermissionDenied(message="Only the buyer of this order may do this")
+    return order
+
+
+def lines_of(order: Order, items, field: str = "lines"):
+    from graphql_relay import from_global_id
+
+    by_pk = {line.pk: line for line in order.lines.all()}
+    found = []
+    for item in items:
+        try:
+            type_name, pk = from_global_id(item["order_line_id"])
+        except Exception:
+            type_name, pk = "", ""
+        line = by_pk.get(int(pk)) if type_name == "OrderLine" and str(pk).isdigit() else None
+        if line is None:
+            raise DomainError("That line is not part of this order", OrderErrorCode.NOT_FOUND, field=field)
+        found.append((line, item))
+    return found

@@ -1,0 +1,237 @@
+"""Saleor's Order types, plus the shop, pickup code and timeline (ours)."""
+
+from __future__ import annotations
+
+import graphene
+
+from django.core.files.storage import default_storage
+
+from marketplace.catalog.api.money import TaxedMoney, taxed
+from marketplace.orders.models import Fulfillment, Order, OrderEvent, OrderLine, OrderStatus
+from marketplace.shops.selectors import shop_is_member
+from meidu.accounts.address_api import AddressType
+from meidu.core.graphql.connection import CountableConnection
+from meidu.core.graphql.permissions import has_one_of, requestor
+from meidu.core.graphql.types import ModelObjectType, Money
+from meidu.core.money import Money as MoneyValue
+from meidu.core.permissions import OrderPermissions
+
+OrderStatusEnum = graphene.Enum("OrderStatus", [(status.name, status.value) for status in OrderStatus])
+PaymentChargeStatusEnum = graphene.Enum("PaymentChargeStatusEnum", [
+    ("NOT_CHARGED", "not-charged"), ("PARTIALLY_CHARGED", "partially-charged"), ("FULLY_CHARGED", "fully-charged"),
+    ("PARTIALLY_REFUNDED", "partially-refunded"), ("FULLY_REFUNDED", "fully-refunded"),
+])
+OrderChargeStatusEnum = graphene.Enum("OrderChargeStatusEnum", [("NONE", "none"), ("PARTIAL", "partial"), ("FULL", "full"), ("OVERCHARGED", "overcharged")])
+OrderAuthorizeStatusEnum = graphene.Enum("OrderAuthorizeStatusEnum", [("NONE", "none"), ("PARTIAL", "partial"), ("FULL", "full")])
+
+
+def _thumbnail_url(info, name: str) -> str | None:
+    if not name:
+        return None
+    return info.context.build_absolute_uri(default_storage.url(name)) if hasattr(info.context, "build_absolute_uri") else default_storage.url(name)
+
+
+class OrderThumbnail(graphene.ObjectType):
+    url = graphene.String(required=True)
+    alt = graphene.String()
+
+
+class OrderLineType(ModelObjectType):
+    unit_price = graphene.Field(TaxedMoney, required=True)
+    total_price = graphene.Field(TaxedMoney, required=True)
+    thumbnail = graphene.Field(OrderThumbnail, size=graphene.Int())
+    actual_weight = graphene.Float(description="Weighed at fulfilment, in weightUnit (by-weight lines).")
+
+    class Meta:
+        model = OrderLine
+        name = "OrderLine"
+        fields = ["id", "product_name", "variant_name", "product_sku", "quantity", "quantity_fulfilled", "quantity_returned",
+                  "sold_by_weight", "weight_unit", "variant"]
+
+    @staticmethod
+    def resolve_unit_price(root, info):
+        return taxed(root.unit_price_amount, root.currency)
+
+    @staticmethod
+    def resolve_total_price(root, info):
+        return taxed(root.total_price_amount, root.currency)
+
+    @staticmethod
+    def resolve_thumbnail(root, info, size=None):
+        url = _thumbnail_url(info, root.thumbnail_name)
+        return OrderThumbnail(url=url, alt=root.product_name) if url else None
+
+    @staticmethod
+    def resolve_actual_weight(root, info):
+        return float(root.actual_weight) if root.actual_weight is not None else None
+
+
+class FulfillmentType(ModelObjectType):
+    status = graphene.String(required=True)
+
+    class Meta:
+        model = Fulfillment
+        name = "Fulfillment"
+        fields = ["id", "fulfillment_order", "tracking_number", "local_delivery", "created_at"]
+
+    @staticmethod
+    def resolve_status(root, info):
+        return root.status.upper()
+
+
+class OrderEventType_(ModelObjectType):
+    type = graphene.String(required=True)
+    data = graphene.JSONString()
+
+    class Meta:
+        model = OrderEvent
+        name = "OrderEvent"
+        fields = ["id", "created_at"]
+
+    @staticmethod
+    def resolve_type(root, info):
+        return root.type.upper()
+
+
+def can_see_pickup_code(info, order: Order) -> bool:
+    """Only the buyer sees the code; the counter staff must be shown it."""
+    user = info.context.user
+    return getattr(user, "is_authenticated", False) and order.user_id == user.pk
+
+
+class OrderType(ModelObjectType):
+    number = graphene.String(required=True)
+    created = graphene.DateTime(required=True)
+    status = graphene.Field(OrderStatusEnum, required=True)
+    status_display = graphene.String(required=True)
+    is_paid = graphene.Boolean(required=True)
+    payment_status = graphene.Field(PaymentChargeStatusEnum, required=True)
+    charge_status = graphene.Field(OrderChargeStatusEnum, required=True)
+    authorize_status = graphene.Field(OrderAuthorizeStatusEnum, required=True)
+    total = graphene.Field(TaxedMoney, required=True)
+    subtotal = graphene.Field(TaxedMoney, required=True)
+    shipping_price = graphene.Field(TaxedMoney, required=True)
+    total_charged = graphene.Field(Money, required=True)
+    total_refunded = graphene.Field(Money, required=True)
+    lines = graphene.List(graphene.NonNull(OrderLineType), required=True)
+    shipping_address = graphene.Field(AddressType)
+    billing_address = graphene.Field(AddressType)
+    fulfillments = graphene.List(graphene.NonNull(FulfillmentType), required=True)
+    events = graphene.List(graphene.NonNull(OrderEventType_), required=True)
+    shipping_method_name = graphene.String()
+    collection_point_name = graphene.String()
+    collection_point = graphene.Field("marketplace.inventory.api.WarehouseType")
+    pickup_code = graphene.String(description="核销码: shown to the buyer only.")
+    delivery_kind = graphene.String(required=True)
+
+    batched_fields = {"lines": "lines", "fulfillments": "fulfillments", "events": "events"}
+    batched_selects = {"shop": "shop", "shippingAddress": "shipping_address", "billingAddress": "billing_address",
+                       "collectionPoint": "collection_point"}
+
+    class Meta:
+        model = Order
+        name = "Order"
+        fields = ["id", "token", "user_email", "shop", "channel", "customer_note", "updated_at"]
+
+    @staticmethod
+    def resolve_number(root, info):
+        return str(root.number)
+
+    @staticmethod
+    def resolve_created(root, info):
+        return root.created_at
+
+    @staticmethod
+    def resolve_status(root, info):
+        return str(root.status)
+
+    @staticmethod
+    def resolve_status_display(root, info):
+        return str(root.get_status_display())
+
+    @staticmethod
+    def resolve_is_paid(root, info):
+        return root.is_paid
+
+    @staticmethod
+    def resolve_payment_status(root, info):
+        if root.refunded_amount and root.refunded_amount >= root.charged_amount:
+            return "fully-refunded"
+        if root.refunded_amount:
+            return "partially-refunded"
+        if root.charged_amount >= root.total_amount:
+            return "fully-charged"
+        return "partially-charged" if root.charged_amount else "not-charged"
+
+    @staticmethod
+    def resolve_charge_status(root, info):
+        net = root.charged_amount - root.refunded_amount
+        if net <= 0:
+            return "none"
+        if net < root.total_amount:
+            return "partial"
+        return "full" if net == root.total_amount else "overcharged"
+
+    @staticmethod
+    def resolve_authorize_status(root, info):
+        covered = root.authorized_amount + root.charged_amount - root.refunded_amount
+        if covered >= root.total_amount:
+            return "full"
+        return "partial" if covered > 0 else "none"
+
+    @staticmethod
+    def resolve_total(root, info):
+        return taxed(root.total_amount, root.currency)
+
+    @staticmethod
+    def resolve_subtotal(root, info):
+        return taxed(root.subtotal_amount, root.currency)
+
+    @staticmethod
+    def resolve_shipping_price(root, info):
+        return taxed(root.shipping_amount, root.currency)
+
+    @staticmethod
+    def resolve_total_charged(root, info):
+        return MoneyValue(root.charged_amount, root.currency)
+
+    @staticmethod
+    def resolve_total_refunded(root, info):
+        return MoneyValue(root.refunded_amount, root.currency)
+
+    @staticmethod
+    def resolve_lines(root, info):
+        return root.lines.all()
+
+    @staticmethod
+    def resolve_fulfillments(root, info):
+        return root.fulfillments.all()
+
+    @staticmethod
+    def resolve_events(root, info):
+        return root.events.all()
+
+    @staticmethod
+    def resolve_pickup_code(root, info):
+        return root.pickup_code if root.pickup_code and can_see_pickup_code(info, root) else None
+
+    @staticmethod
+    def resolve_delivery_kind(root, info):
+        return str(root.delivery_kind)
+
+
+class OrderCountableConnection(CountableConnection):
+    class Meta:
+        node = OrderType
+
+
+def can_read_order(info, order: Order) -> bool:
+    user = info.context.user
+    if getattr(user, "is_authenticated", False) and order.user_id == user.pk:
+        return True
+    if has_one_of(requestor(info), [OrderPermissions.MANAGE_ORDERS]):
+        return True
+    return not getattr(info.context, "app", None) and shop_is_member(user, order.shop_id)
+
+
+

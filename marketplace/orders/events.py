@@ -1,0 +1,36 @@
+"""Order timeline rows and the matching webhooks, written in the causing transaction."""
+
+from __future__ import annotations
+
+from marketplace.orders.models import Order, OrderEvent, OrderEventType
+from meidu.integrations.event_types import WebhookEventType
+from meidu.integrations.services.outbox import webhook_event_emit
+
+WEBHOOK_FOR_EVENT = {
+    OrderEventType.CREATED: WebhookEventType.ORDER_CREATED,
+    OrderEventType.PAID: WebhookEventType.ORDER_PAID,
+    OrderEventType.FULFILLED: WebhookEventType.ORDER_FULFILLED,
+    OrderEventType.READY_FOR_PICKUP: WebhookEventType.ORDER_FULFILLED,
+    OrderEventType.DELIVERED: WebhookEventType.ORDER_DELIVERED,
+    OrderEventType.PICKED_UP: WebhookEventType.ORDER_DELIVERED,
+    OrderEventType.CANCELED: WebhookEventType.ORDER_CANCELLED,
+}
+
+
+def order_webhook_data(order: Order) -> dict:
+    return {
+        "number": order.number, "token": str(order.token), "shop": order.shop_id, "status": order.status,
+        "total": {"amount": str(order.total_amount), "currency": order.currency},
+        "charged": str(order.charged_amount), "refunded": str(order.refunded_amount),
+        "delivery": order.delivery_kind,
+    }
+
+
+def order_event(order: Order, event_type: OrderEventType, *, user=None, **data) -> OrderEvent:
+    actor = user if user is not None and getattr(user, "is_authenticated", False) else None
+    event = OrderEvent.objects.create(order=order, type=event_type, user=actor, data=data)
+    webhook = WEBHOOK_FOR_EVENT.get(event_type)
+    if webhook is not None:
+        webhook_event_emit(webhook, {"order": order_webhook_data(order), "event": event_type.value, **data})
+    from marketplace.settlement.services.sync import settlement_order_sync; settlement_order_sync(order)  # noqa: E702
+    return event

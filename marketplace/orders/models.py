@@ -1,0 +1,183 @@
+"""Orders: one per shop of a completed checkout, with snapshots of what was bought.
+
+Numbers come from the database sequence ``order_number_seq`` (no max+1 race); lines keep
+name, SKU and price as they were; every status change is an OrderEvent.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Awaiting seller")
+    UNFULFILLED = "unfulfilled", _("Confirmed")
+    PARTIALLY_FULFILLED = "partially_fulfilled", _("Partly shipped")
+    FULFILLED = "fulfilled", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    PARTIALLY_RETURNED = "partially_returned", _("Partly returned")
+    RETURNED = "returned", _("Returned")
+    CANCELED = "canceled", _("Cancelled")
+
+
+class DeliveryKind(models.TextChoices):
+    SHIPPING = "shipping", _("Delivery")
+    COLLECTION = "collection", _("Pickup")
+    NONE = "none", _("No delivery needed")
+
+
+class Order(models.Model):
+    number = models.BigIntegerField(unique=True, editable=False)
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    checkout_token = models.UUIDField(db_index=True)
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="orders")
+    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="orders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders")
+    user_email = models.EmailField(blank=True)
+    status = models.CharField(max_length=24, choices=OrderStatus.choices, default=OrderStatus.UNCONFIRMED)
+    currency = models.CharField(max_length=3)
+    subtotal_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    total_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # The share of the checkout's payment that covers this order (maintained by payment_hooks).
+    authorized_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    charged_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    payment_gateway = models.CharField(max_length=64, blank=True)
+    shipping_address = models.ForeignKey("accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    billing_address = models.ForeignKey("accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    delivery_kind = models.CharField(max_length=16, choices=DeliveryKind.choices)
+    shipping_method = models.ForeignKey("shipping.ShippingMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    shipping_method_name = models.CharField(max_length=120, blank=True)
+    collection_point = models.ForeignKey("inventory.Warehouse", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    collection_point_name = models.CharField(max_length=120, blank=True)
+    pickup_code = models.CharField(max_length=8, blank=True, help_text="核销码 shown to the buyer, checked at the counter.")
+    pickup_code_failures = models.PositiveSmallIntegerField(default=0)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    picked_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    customer_note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    auto_confirm_at = models.DateTimeField(null=True, blank=True, db_index=True,
+                                           help_text="Receipt is confirmed automatically at this time.")
+    after_sales_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-number"]
+        permissions = [("manage_orders", "Manage every shop's orders")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_amount=F("subtotal_amount") + F("shipping_amount")), name="order_total_adds_up"),
+            models.CheckConstraint(condition=Q(refunded_amount__lte=F("charged_amount")), name="order_refund_within_charged"),
+            models.CheckConstraint(condition=Q(subtotal_amount__gte=0) & Q(shipping_amount__gte=0), name="order_amounts_not_negative"),
+        ]
+        indexes = [models.Index(fields=["shop", "-number"], name="order_shop_number")]
+
+    def __str__(self):
+        return f"#{self.number}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.charged_amount >= self.total_amount
+
+    @property
+    def outstanding_amount(self):
+        return self.total_amount - self.charged_amount + self.refunded_amount
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("catalog.ProductVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    product_name = models.CharField(max_length=200)
+    variant_name = models.CharField(max_length=200, blank=True)
+    product_sku = models.CharField(max_length=64)
+    quantity = models.PositiveIntegerField()
+    quantity_fulfilled = models.PositiveIntegerField(default=0)
+    quantity_returned = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    unit_price_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    total_price_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    sold_by_weight = models.BooleanField(default=False)
+    weight_unit = models.CharField(max_length=4, blank=True)
+    actual_weight = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True,
+                                        help_text="Weighed at fulfilment, in weight_unit; charged instead of the estimate.")
+    thumbnail_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(quantity_fulfilled__lte=F("quantity")), name="order_line_fulfilled_within"),
+            models.CheckConstraint(condition=Q(quantity_returned__lte=F("quantity_fulfilled")), name="order_line_returned_within"),
+        ]
+
+
+class Allocation(models.Model):
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="allocations")
+    stock = models.ForeignKey("inventory.Stock", on_delete=models.PROTECT, related_name="allocations")
+    quantity_allocated = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["stock_id"]
+        constraints = [models.UniqueConstraint(fields=["order_line", "stock"], name="allocation_once_per_stock")]
+
+
+class FulfillmentStatus(models.TextChoices):
+    FULFILLED = "fulfilled", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    RETURNED = "returned", _("Returned")
+
+
+class Fulfillment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="fulfillments")
+    fulfillment_order = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16, choices=FulfillmentStatus.choices, default=FulfillmentStatus.FULFILLED)
+    tracking_number = models.CharField(max_length=64, blank=True)
+    local_delivery = models.BooleanField(default=False, help_text="Carried by the county's own delivery run.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["order", "fulfillment_order"], name="fulfillment_number_in_order")]
+
+
+class FulfillmentLine(models.Model):
+    fulfillment = models.ForeignKey(Fulfillment, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="fulfillment_lines")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class OrderEventType(models.TextChoices):
+    CREATED = "created", _("Order placed")
+    CONFIRMED = "confirmed", _("Confirmed by the seller")
+    PAID = "paid", _("Paid")
+    FULFILLED = "fulfilled", _("Shipped")
+    READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+    PICKED_UP = "picked_up", _("Collected")
+    PICKUP_CODE_REFUSED = "pickup_code_refused", _("Wrong pickup code")
+    DELIVERED = "delivered", _("Delivered")
+    WEIGHED = "weighed", _("Weighed")
+    CANCELED = "canceled", _("Cancelled")
+    RETURNED = "returned", _("Returned")
+    REFUNDED = "refunded", _("Refunded")
+    NOTE = "note", _("Note")
+
+
+class OrderEvent(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=24, choices=OrderEventType.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

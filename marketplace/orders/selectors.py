@@ -1,0 +1,46 @@
+"""Order reads for buyers, sellers and the checkout."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet, Sum
+
+from marketplace.orders.models import Order, OrderLine, OrderStatus
+
+ORDER_RELATED = ("shop", "channel", "shipping_address", "billing_address", "collection_point")
+
+
+def orders_of_checkout(checkout_token) -> list[Order]:
+    return list(Order.objects.filter(checkout_token=checkout_token).select_related(*ORDER_RELATED).order_by("number"))
+
+
+def quantity_bought(user, variant_id: int) -> int:
+    """Units of a variant the user has ordered, cancelled and returned units excluded."""
+    row = (
+        OrderLine.objects.filter(order__user=user, variant_id=variant_id)
+        .exclude(order__status=OrderStatus.CANCELED)
+        .aggregate(quantity=Sum("quantity"), returned=Sum("quantity_returned"))
+    )
+    return (row["quantity"] or 0) - (row["returned"] or 0)
+
+
+def order_list_for_user(user) -> QuerySet[Order]:
+    return Order.objects.filter(user=user).select_related(*ORDER_RELATED)
+
+
+def order_list_for_shop(shop_id: int) -> QuerySet[Order]:
+    return Order.objects.filter(shop_id=shop_id).select_related(*ORDER_RELATED)
+
+
+def order_with_lines(order_id: int) -> Order | None:
+    return (
+        Order.objects.filter(pk=order_id).select_related(*ORDER_RELATED)
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk")), "fulfillments__lines", "events")
+        .first()
+    )
+
+
+def orders_awaiting_pickup(collection_point_id: int) -> QuerySet[Order]:
+    return Order.objects.filter(
+        collection_point_id=collection_point_id, picked_up_at__isnull=True,
+        status__in=[OrderStatus.UNCONFIRMED, OrderStatus.UNFULFILLED, OrderStatus.FULFILLED],
+    )

@@ -1,0 +1,1 @@
+"""Order use cases, one module per stage: creation, lifecycle, pickup, money."""

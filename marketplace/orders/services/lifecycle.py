@@ -1,0 +1,286 @@
+"""The order's life after checkout: confirm, fulfil (ship or get ready for pickup), deliver,
+cancel, return. Each takes the checkout's payment lock (an advisory lock per checkout token),
+then the Order row, then stock rows in ascending pk, then the payment transactions (through
+services.money).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from marketplace.inventory.allocation import stock_release_many, stock_return_many, stock_ship_many, stocks_lock
+from marketplace.orders.error_codes import OrderErrorCode
+from marketplace.orders.events import order_event
+from marketplace.orders.models import (
+    Allocation, DeliveryKind, Fulfillment, FulfillmentLine, Order, OrderEventType, OrderLine, OrderStatus,
+)
+from marketplace.orders.services.money import order_charge_authorized, order_refund_amount, order_release_authorized
+from marketplace.orders.state import allowed, target
+from meidu.core.errors import DomainError
+from meidu.core.money import quantize
+
+PAY_LATER_GATEWAYS = ("cod",)
+
+
+def _lock(order: Order) -> Order:
+    """The checkout's payment lock first (payments and the paid-share hook take it too, and the
+    hook locks every order of the checkout), then the order row."""
+    from marketplace.payments.services import checkout_payments_lock
+
+    checkout_payments_lock(order.checkout_token)
+    return Order.objects.select_for_update(of=("self",)).select_related("shop", "collection_point").get(pk=order.pk)
+
+
+def _refuse_unless(action: str, order: Order, code=OrderErrorCode.INVALID) -> None:
+    if not allowed(action, order.status):
+        raise DomainError(f"An order that is {order.get_status_display()} cannot be {action}ed", code, field="id")
+
+
+def _days(setting: str, default: int) -> timedelta:
+    return timedelta(days=int(getattr(settings, setting, default)))
+
+
+def order_confirm(order: Order, *, actor) -> Order:
+    with transaction.atomic():
+        locked = _lock(order)
+        _refuse_unless("confirm", locked)
+        locked.status = target("confirm")
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["status", "confirmed_at", "updated_at"])
+        order_event(locked, OrderEventType.CONFIRMED, user=actor)
+    return locked
+
+
+def _weighed_total(line: OrderLine, actual_weight) -> Decimal:
+    try:
+        weight = Decimal(str(actual_weight))
+    except (InvalidOperation, TypeError):
+        raise DomainError("The weight is not a number", OrderErrorCode.INVALID, field="actualWeight") from None
+    if weight <= 0 or weight != weight.quantize(Decimal("0.001")):
+        raise DomainError("Weigh a positive weight, to the gram", OrderErrorCode.INVALID, field="actualWeight")
+    return quantize(line.unit_price_amount * weight)
+
+
+def _settle_payment(order: Order, *, actor) -> None:
+    """Make the money held match the (possibly weighed) total: refund prepaid money above it,
+    drop authorisation above it, and capture what is authorised up to it (pay-later gateways
+    keep their authorisation until the cash is collected)."""
+    net_charged = order.charged_amount - order.refunded_amount
+    if net_charged > order.total_amount:
+        order_refund_amount(order, net_charged - order.total_amount, actor=actor, reason="weighed lighter than estimated",
+                            key=f"weight:{order.pk}:{order.fulfillments.count()}")
+        net_charged = order.total_amount
+    surplus = net_charged + order.authorized_amount - order.total_amount
+    if surplus > 0:
+        order_release_authorized(order, surplus, actor=actor, reason="weighed lighter than estimated")
+    if order.authorized_amount > 0 and not order.payment_gateway.endswith(PAY_LATER_GATEWAYS):
+        order_charge_authorized(order, order.total_amount - net_charged, actor=actor, reason="charged at fulfilment")
+
+
+def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, object]], tracking_number: str = "",
+                  local_delivery: bool = False) -> Fulfillment:
+    """Ship (or make ready for pickup) some units. By-weight lines give their actual weight: the
+    line is charged on it (from the authorisation) and any prepaid difference is refunded."""
+    if not lines:
+        raise DomainError("Choose the lines to fulfil", OrderErrorCode.REQUIRED, field="lines")
+    with transaction.atomic():
+        locked = _lock(order)
+        if locked.status == OrderStatus.UNCONFIRMED:
+            locked.status = OrderStatus.UNFULFILLED
+            locked.confirmed_at = timezone.now()
+            order_event(locked, OrderEventType.CONFIRMED, user=actor, implicit=True)
+        _refuse_unless("fulfill", locked)
+        covered = locked.charged_amount + locked.authorized_amount - locked.refunded_amount
+        if covered < locked.total_amount and not locked.payment_gateway.endswith(PAY_LATER_GATEWAYS):
+            raise DomainError("The order is not paid yet", OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="id")
+        line_ids = [line.pk for line, _, _ in lines]
+        order_lines = {line.pk: line for line in OrderLine.objects.select_for_update().filter(order=locked, pk__in=line_ids)}
+        if len(order_lines) != len(set(line_ids)):
+            raise DomainError("A line is not part of this order", OrderErrorCode.NOT_FOUND, field="lines")
+        allocations = list(Allocation.objects.filter(order_line__in=order_lines.values(), quantity_allocated__gt=0).order_by("stock_id"))
+        stocks = {stock.pk: stock for stock in stocks_lock(Q(pk__in=[allocation.stock_id for allocation in allocations]))}
+        shipments: dict[int, list] = {}
+        number = locked.fulfillments.count() + 1
+        fulfillment = Fulfillment.objects.create(order=locked, fulfillment_order=number,
+                                                 tracking_number=(tracking_number or "").strip()[:64], local_delivery=local_delivery)
+        delta = Decimal("0.00")
+        for given, quantity, actual_weight in lines:
+            line = order_lines[given.pk]
+            remaining = line.quantity - line.quantity_fulfilled
+            if quantity is None or quantity <= 0 or quantity > remaining:
+                raise DomainError(f"Between 1 and {remaining} of {line.product_sku} can be fulfilled",
+                                  OrderErrorCode.FULFILL_ORDER_LINE, field="lines")
+            if line.sold_by_weight:
+                if actual_weight is None:
+                    raise DomainError(f"Weigh {line.product_name} before shipping", OrderErrorCode.REQUIRED, field="actualWeight")
+                if quantity != remaining:
+                    raise DomainError("A weighed line ships whole", OrderErrorCode.FULFILL_ORDER_LINE, field="lines")
+                new_total = _weighed_total(line, actual_weight)
+                delta += new_total - line.total_price_amount
+                line.actual_weight = Decimal(str(actual_weight))
+                line.total_price_amount = new_total
+                order_event(locked, OrderEventType.WEIGHED, user=actor, sku=line.product_sku,
+                            estimated=line.quantity, actual=str(actual_weight), total=str(new_total))
+            line.quantity_fulfilled += quantity
+            line.save(update_fields=["quantity_fulfilled", "actual_weight", "total_price_amount"])
+            FulfillmentLine.objects.create(fulfillment=fulfillment, order_line=line, quantity=quantity)
+            wanted = quantity
+            for allocation in allocations:
+                if allocation.order_line_id != line.pk or not wanted:
+                    continue
+                units = min(wanted, allocation.quantity_allocated)
+                allocation.quantity_allocated -= units
+                allocation.save(update_fields=["quantity_allocated"])
+                shipments.setdefault(allocation.stock_id, [stocks[allocation.stock_id], 0])[1] += units
+                wanted -= units
+        if shipments:
+            stock_ship_many([(stock, units) for stock, units in shipments.values()], note=f"order #{locked.number}", actor=actor)
+        if delta > 0:
+            # Heavier than estimated: the buyer agreed to pay the estimate at most; the shop absorbs the rest.
+            covered = locked.charged_amount - locked.refunded_amount + locked.authorized_amount
+            absorbed = max(Decimal("0.00"), locked.total_amount + delta - covered)
+            if absorbed:
+                weighed = [order_lines[line.pk] for line, _, _ in lines if order_lines[line.pk].sold_by_weight]
+                weighed[-1].total_price_amount -= absorbed
+                weighed[-1].save(update_fields=["total_price_amount"])
+                delta -= absorbed
+                order_event(locked, OrderEventType.NOTE, user=actor, absorbed_by_shop=str(absorbed))
+        if delta:
+            locked.subtotal_amount += delta
+            locked.total_amount += delta
+            locked.save(update_fields=["subtotal_amount", "total_amount", "updated_at"])
+        _settle_payment(locked, actor=actor)
+        all_done = not locked.lines.filter(quantity_fulfilled__lt=F("quantity")).exists()
+        locked.status = OrderStatus.FULFILLED if all_done else OrderStatus.PARTIALLY_FULFILLED
+        if all_done:
+            locked.fulfilled_at = timezone.now()
+            if locked.delivery_kind != DeliveryKind.COLLECTION:
+                locked.auto_confirm_at = locked.fulfilled_at + _days("ORDER_AUTO_CONFIRM_DAYS", 10)
+        locked.save(update_fields=["status", "fulfilled_at", "auto_confirm_at", "confirmed_at", "updated_at"])
+        kind = OrderEventType.READY_FOR_PICKUP if locked.delivery_kind == DeliveryKind.COLLECTION else OrderEventType.FULFILLED
+        order_event(locked, kind, user=actor, fulfillment=number, tracking_number=fulfillment.tracking_number,
+                    local_delivery=local_delivery)
+    return fulfillment
+
+
+def order_deliver(order: Order, *, actor, by_buyer: bool = False, automatic: bool = False) -> Order:
+    """Goods reached the buyer: confirmed by the buyer, the courier, or automatically after N days.
+    The after-sales window (complaints, returns, seller earnings pending) starts now."""
+    with transaction.atomic():
+        locked = _lock(order)
+        if locked.status == OrderStatus.DELIVERED:
+            return locked
+        _refuse_unless("deliver", locked)
+        now = timezone.now()
+        locked.status = OrderStatus.DELIVERED
+        locked.delivered_at = now
+        locked.auto_confirm_at = None
+        locked.after_sales_until = now + _days("ORDER_AFTER_SALES_DAYS", 7)
+        locked.save(update_fields=["status", "delivered_at", "auto_confirm_at", "after_sales_until", "updated_at"])
+        for fulfillment in locked.fulfillments.all():
+            fulfillment.status = "delivered"
+            fulfillment.save(update_fields=["status"])
+        order_event(locked, OrderEventType.DELIVERED, user=actor, by_buyer=by_buyer, automatic=automatic)
+    return locked
+
+
+def orders_auto_confirm_due(now=None, limit: int = 500) -> int:
+    """Confirm receipt of shipped orders whose buyers said nothing for N days."""
+    now = now or timezone.now()
+    due = list(Order.objects.filter(status=OrderStatus.FULFILLED, auto_confirm_at__lte=now).order_by("auto_confirm_at")[:limit])
+    for order in due:
+        order_deliver(order, actor=None, automatic=True)
+    return len(due)
+
+
+def _release_allocations(order: Order, *, actor, note: str) -> None:
+    allocations = list(Allocation.objects.filter(order_line__order=order, quantity_allocated__gt=0).order_by("stock_id"))
+    if not allocations:
+        return
+    stocks = {stock.pk: stock for stock in stocks_lock(Q(pk__in=[allocation.stock_id for allocation in allocations]))}
+    changes: dict[int, list] = {}
+    for allocation in allocations:
+        changes.setdefault(allocation.stock_id, [stocks[allocation.stock_id], 0])[1] += allocation.quantity_allocated
+        allocation.quantity_allocated = 0
+    Allocation.objects.bulk_update(allocations, ["quantity_allocated"])
+    stock_release_many([(stock, units) for stock, units in changes.values()], note=note, actor=actor)
+
+
+def order_cancel(order: Order, *, actor, reason: str = "") -> Order:
+    """Before anything ships: stock goes back, money paid is refunded, the authorisation dropped."""
+    with transaction.atomic():
+        locked = _lock(order)
+        _refuse_unless("cancel", locked, OrderErrorCode.CANNOT_CANCEL_ORDER)
+        _release_allocations(locked, actor=actor, note=f"order #{locked.number} cancelled")
+        refundable = locked.charged_amount - locked.refunded_amount
+        if refundable > 0:
+            order_refund_amount(locked, refundable, actor=actor, reason=reason or "order cancelled", key=f"cancel:{locked.pk}")
+        order_release_authorized(locked, locked.authorized_amount, actor=actor, reason="order cancelled")
+        locked.status = OrderStatus.CANCELED
+        locked.canceled_at = timezone.now()
+        locked.save(update_fields=["status", "canceled_at", "updated_at"])
+        order_event(locked, OrderEventType.CANCELED, user=actor, reason=reason)
+    return locked
+
+
+def order_return(order: Order, *, actor, lines: list[tuple[OrderLine, int]], refund: bool = True, restock: bool = True,
+                 reason: str = "") -> Order:
+    """Take back shipped units (all or some); refund their price and put them back on the shelf."""
+    if not lines:
+        raise DomainError("Choose the lines to return", OrderErrorCode.REQUIRED, field="lines")
+    with transaction.atomic():
+        locked = _lock(order)
+        _refuse_unless("return", locked)
+        order_lines = {line.pk: line for line in OrderLine.objects.select_for_update().filter(
+            order=locked, pk__in=[line.pk for line, _ in lines])}
+        if len(order_lines) != len({line.pk for line, _ in lines}):
+            raise DomainError("A line is not part of this order", OrderErrorCode.NOT_FOUND, field="lines")
+        amount = Decimal("0.00")
+        restocks: dict[int, int] = {}
+        for given, quantity in lines:
+            line = order_lines[given.pk]
+            returnable = line.quantity_fulfilled - line.quantity_returned
+            if quantity is None or quantity <= 0 or quantity > returnable:
+                raise DomainError(f"Between 1 and {returnable} of {line.product_sku} can be returned",
+                                  OrderErrorCode.INVALID_QUANTITY, field="lines")
+            line.quantity_returned += quantity
+            line.save(update_fields=["quantity_returned"])
+            amount += quantize(line.total_price_amount * quantity / line.quantity)
+            first_stock = Allocation.objects.filter(order_line=line).order_by("stock_id").values_list("stock_id", flat=True).first()
+            if restock and first_stock and not line.sold_by_weight:
+                restocks[first_stock] = restocks.get(first_stock, 0) + quantity
+        if restocks:
+            stocks = stocks_lock(Q(pk__in=list(restocks)))
+            stock_return_many([(stock, restocks[stock.pk]) for stock in stocks], note=f"returned from order #{locked.number}", actor=actor)
+        everything = not locked.lines.exclude(quantity_returned=F("quantity")).exists()
+        locked.status = OrderStatus.RETURNED if everything else OrderStatus.PARTIALLY_RETURNED
+        locked.save(update_fields=["status", "updated_at"])
+        order_event(locked, OrderEventType.RETURNED, user=actor, amount=str(amount), reason=reason,
+                    lines=[{"sku": order_lines[line.pk].product_sku, "quantity": quantity} for line, quantity in lines])
+        if refund:
+            refundable = locked.charged_amount - locked.refunded_amount
+            if min(amount, refundable) > 0:
+                order_refund_amount(locked, min(amount, refundable), actor=actor, reason=reason or "goods returned",
+                                    key=f"return:{locked.pk}:{locked.events.count()}")
+    return locked
+
+
+def order_refund(order: Order, amount, *, actor, reason: str = "") -> Order:
+    """A goodwill or complaint refund of part of what was paid (never above it)."""
+    try:
+        amount = Decimal(str(amount))
+    except (InvalidOperation, TypeError):
+        raise DomainError("The amount is not a number", OrderErrorCode.INVALID, field="amount") from None
+    with transaction.atomic():
+        locked = _lock(order)
+        if locked.status == OrderStatus.CANCELED:
+            raise DomainError("A cancelled order was already refunded", OrderErrorCode.CANNOT_REFUND, field="id")
+        order_refund_amount(locked, amount, actor=actor, reason=reason or "refund",
+                            key=f"refund:{locked.pk}:{locked.events.count()}")
+    return locked

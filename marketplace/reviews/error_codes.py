@@ -1,0 +1,11 @@
+from enum import Enum
+
+
+class ReviewErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    NOT_DELIVERED = "not_delivered"
+    ALREADY_REVIEWED = "already_reviewed"
+    ALREADY_HIDDEN = "already_hidden"

@@ -1,0 +1,1 @@
+"""Seller settlement: commission rules, per-order postings to the ledger, weekly payouts."""

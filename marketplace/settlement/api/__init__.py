@@ -1,0 +1,1 @@
+"""GraphQL of settlement: a shop's earnings and payouts (its members, operators), commission rules (operators)."""

@@ -1,0 +1,155 @@
+"""Settlement tables. Money itself lives in the ledger (meidu.core.ledger); these rows say why.
+
+* CommissionRule: a rate by category and/or shop kind from a date on; rules are never edited,
+  a change is a new rule with a later ``effective_from`` (history keeps its rates).
+* OrderSettlement: one per order that received money; locked while its postings are reconciled.
+* CommissionLine: the rate frozen for each order line the first time the order is settled.
+* SettlementEntry: one per ledger transaction posted for an order, with the rate it used.
+* PayoutBatch / Payout / PayoutLine: the weekly transfer to each shop, line per order.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.shops.models import ShopKind
+
+RATE = {"max_digits": 5, "decimal_places": 2}
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
+
+
+class CommissionRule(models.Model):
+    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 help_text=_("Empty: every category. Sub-categories inherit the rule."))
+    shop_kind = models.CharField(max_length=16, choices=ShopKind.choices, blank=True, help_text=_("Empty: every kind of shop."))
+    rate_percent = models.DecimalField(**RATE)
+    effective_from = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rate_percent__gte=0) & Q(rate_percent__lte=100), name="commission_rate_0_100"),
+            models.UniqueConstraint(fields=["category", "shop_kind", "effective_from"], nulls_distinct=False,
+                                    name="commission_rule_once_per_scope_and_date"),
+        ]
+
+    def __str__(self):
+        scope = " / ".join(filter(None, [str(self.category or ""), self.get_shop_kind_display() if self.shop_kind else ""]))
+        return f"{scope or _('Default')}: {self.rate_percent}% ({self.effective_from:%Y-%m-%d})"
+
+
+class OrderSettlement(models.Model):
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="settlement")
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    next_sequence = models.PositiveIntegerField(default=1, help_text="Numbers the idempotency keys of this order's postings.")
+    released_at = models.DateTimeField(null=True, blank=True, help_text="Earnings moved from pending to available.")
+    synced_at = models.DateTimeField(null=True, blank=True)
+    # The order's money as last settled: an order whose money differs was changed without a sync.
+    charged_amount = models.DecimalField(**AMOUNT, default=0)
+    refunded_amount = models.DecimalField(**AMOUNT, default=0)
+    total_amount = models.DecimalField(**AMOUNT, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["shop", "currency"])]
+
+    def __str__(self):
+        return f"settlement of order {self.order_id}"
+
+
+class CommissionLine(models.Model):
+    settlement = models.ForeignKey(OrderSettlement, on_delete=models.CASCADE, related_name="commission_lines")
+    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="+")
+    rule = models.ForeignKey(CommissionRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rate_percent = models.DecimalField(**RATE)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["settlement", "order_line"], name="commission_line_once")]
+
+
+class EntryKind(models.TextChoices):
+    PAYMENT = "payment", _("Buyer payment received")
+    REFUND = "refund", _("Refund to buyer")
+    EARNINGS = "earnings", _("Seller earnings and commission")
+    CLAWBACK = "clawback", _("Earnings clawed back")
+    RELEASE = "release", _("Earnings released")
+
+
+class SettlementEntry(models.Model):
+    settlement = models.ForeignKey(OrderSettlement, on_delete=models.PROTECT, related_name="entries")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
+    ledger_transaction = models.OneToOneField("ledger.LedgerTransaction", on_delete=models.PROTECT, related_name="settlement_entry")
+    amount = models.DecimalField(**AMOUNT, help_text="Money moved (earnings for EARNINGS/CLAWBACK).")
+    commission_amount = models.DecimalField(**AMOUNT, default=0)
+    commission_rate_percent = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True,
+                                                  help_text="Commission over goods value of the order when posted.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["settlement", "sequence"], name="settlement_entry_sequence")]
+
+
+class PayoutStatus(models.TextChoices):
+    CREATED = "created", _("Sent to the bank")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed, money back to available")
+
+
+class PayoutBatch(models.Model):
+    week_end = models.DateField(unique=True, help_text="Last day (Sunday) of the week paid out.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week_end"]
+        verbose_name_plural = "payout batches"
+
+    def __str__(self):
+        return f"payouts to {self.week_end:%Y-%m-%d}"
+
+
+class Payout(models.Model):
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="payouts")
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(**AMOUNT)
+    reference = models.CharField(max_length=40, unique=True)
+    payee_name = models.CharField(max_length=64)
+    account_number = models.CharField(max_length=34)
+    bank = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.CREATED)
+    bank_reference = models.CharField(max_length=64, blank=True)
+    ledger_transaction = models.OneToOneField("ledger.LedgerTransaction", on_delete=models.PROTECT, related_name="+")
+    reversal_transaction = models.OneToOneField("ledger.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT,
+                                                related_name="+")
+    settled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "shop", "currency"], name="payout_once_per_batch_shop"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["shop", "-id"], name="payout_shop_newest")]
+
+    def __str__(self):
+        return self.reference
+
+
+class PayoutLine(models.Model):
+    payout = models.ForeignKey(Payout, on_delete=models.CASCADE, related_name="lines")
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(**AMOUNT, help_text="Negative for a claw-back netted in this payout.")
+
+    class Meta:
+        ordering = ["id"]

@@ -1,0 +1,106 @@
+"""Reads: which commission rule applies, a shop's balances and weekly earnings (from postings
+only), payouts, rules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from marketplace.catalog.models import Category
+from marketplace.settlement.accounts import shop_code
+from marketplace.settlement.models import CommissionRule, EntryKind, Payout
+from meidu.core.ledger.models import LedgerAccount, LedgerPosting
+from meidu.core.money import Money, quantize
+
+
+def category_chain(category_id: int | None) -> list[int]:
+    """The category and its ancestors, most specific first."""
+    chain: list[int] = []
+    while category_id is not None and category_id not in chain:
+        chain.append(category_id)
+        category_id = Category.objects.filter(pk=category_id).values_list("parent_id", flat=True).first()
+    return chain
+
+
+def commission_rules_effective(at: datetime) -> list[CommissionRule]:
+    return list(CommissionRule.objects.filter(effective_from__lte=at))
+
+
+def commission_rule_for(chain: list[int], shop_kind: str, rules: list[CommissionRule]) -> CommissionRule | None:
+    """The rule for goods of the category ``chain`` sold by a shop of ``shop_kind``, among ``rules``
+    (those in effect at the order's date). The most specific category wins, walking up the tree;
+    at the same category a rule for the shop's kind beats one for every kind; rules without a
+    category come last; the latest ``effective_from`` wins within the same scope."""
+
+    def rank(rule: CommissionRule):
+        if rule.category_id is None:
+            category_rank = len(chain)
+        elif rule.category_id in chain:
+            category_rank = chain.index(rule.category_id)
+        else:
+            return None
+        if rule.shop_kind not in ("", shop_kind):
+            return None
+        return (category_rank, 0 if rule.shop_kind else 1, -rule.effective_from.timestamp(), -rule.pk)
+
+    ranked = [(key, rule) for rule in rules if (key := rank(rule)) is not None]
+    return min(ranked, key=lambda item: item[0])[1] if ranked else None
+
+
+def commission_rule_list():
+    return CommissionRule.objects.select_related("category").order_by("-effective_from", "-id")
+
+
+def _accounts(shop_id: int, currency: str, roles) -> dict[str, LedgerAccount]:
+    codes = {shop_code(shop_id, role, currency): role for role in roles}
+    return {codes[account.code]: account for account in LedgerAccount.objects.filter(code__in=list(codes))}
+
+
+def shop_balances(shop_id: int, currency: str = "CNY") -> dict[str, Money]:
+    """pending, available and paid_out of a shop: sums of its accounts' postings (two queries)."""
+    roles = ("pending", "available", "paid_out")
+    accounts = _accounts(shop_id, currency, roles)
+    totals = dict(
+        LedgerPosting.objects.filter(account__in=list(accounts.values())).values("account_id")
+        .annotate(total=Sum("amount")).values_list("account_id", "total")
+    ) if accounts else {}
+    result = {}
+    for role in roles:
+        account = accounts.get(role)
+        total = totals.get(account.pk, Decimal(0)) if account else Decimal(0)
+        result[role] = Money(quantize(total, currency), currency)
+    return result
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def shop_weekly_earnings(shop_id: int, *, weeks: int = 12, now: datetime | None = None, currency: str = "CNY") -> list[tuple[date, Money]]:
+    """Net earnings (after commission and claw-backs) posted per week, Monday first, oldest first,
+    over the last ``weeks`` weeks including the current one; empty weeks are zero."""
+    now = timezone.localtime(now or timezone.now())
+    first = week_start(now.date()) - timedelta(weeks=weeks - 1)
+    starts = [first + timedelta(weeks=n) for n in range(weeks)]
+    accounts = _accounts(shop_id, currency, ("pending", "available"))
+    totals: dict[date, Decimal] = {}
+    if accounts:
+        since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+        rows = (
+            LedgerPosting.objects.filter(
+                account__in=list(accounts.values()), created_at__gte=since,
+                transaction__settlement_entry__kind__in=[EntryKind.EARNINGS, EntryKind.CLAWBACK],
+            )
+            .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
+            .values("week").annotate(total=Sum("amount")).values_list("week", "total")
+        )
+        totals = {timezone.localtime(week).date() if isinstance(week, datetime) else week: total for week, total in rows}
+    return [(start, Money(quantize(totals.get(start, Decimal(0)), currency), currency)) for start in starts]
+
+
+def payout_list_for_shop(shop_id: int):
+    return Payout.objects.filter(shop_id=shop_id).select_related("batch")

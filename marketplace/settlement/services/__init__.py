@@ -1,0 +1,1 @@
+"""Settlement use cases: commission rules, order reconciliation, payouts."""

@@ -1,0 +1,93 @@
+"""Commission rules (operators add them; none is ever edited) and the rates frozen per order line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.settlement.error_codes import SettlementErrorCode
+from marketplace.settlement.models import CommissionLine, CommissionRule, OrderSettlement
+from marketplace.settlement.selectors import category_chain, commission_rule_for, commission_rules_effective
+from marketplace.shops.models import ShopKind
+from meidu.accounts.models import User
+from meidu.core.audit.services import audit_record
+from meidu.core.errors import DomainError
+from meidu.core.money import quantize
+
+BACKDATE_TOLERANCE = timedelta(minutes=5)
+
+
+def _rate(value) -> Decimal:
+    try:
+        rate = Decimal(str(value))
+    except (InvalidOperation, TypeError):
+        raise DomainError(_("The rate is not a number"), SettlementErrorCode.INVALID, field="ratePercent") from None
+    if not rate.is_finite() or rate < 0 or rate > 100 or rate != rate.quantize(Decimal("0.01")):
+        raise DomainError(_("A rate is a percentage from 0 to 100 with at most two decimals"), SettlementErrorCode.INVALID,
+                          field="ratePercent")
+    return rate
+
+
+def commission_rule_create(*, actor, rate_percent, category=None, shop_kind: str = "", effective_from=None,
+                           note: str = "") -> CommissionRule:
+    """Add a rule. It applies to orders placed from ``effective_from`` (now or later: a rule never
+    reaches back to orders already placed); to change a rate, add a rule with a later date.
+    Lock order: none; one insert, a second rule for the same scope and time is refused by the
+    unique index (UNIQUE)."""
+    rate = _rate(rate_percent)
+    shop_kind = shop_kind or ""
+    if shop_kind and shop_kind not in ShopKind.values:
+        raise DomainError(_("Unknown kind of shop"), SettlementErrorCode.INVALID, field="shopKind")
+    now = timezone.now()
+    effective_from = effective_from or now
+    if effective_from < now - BACKDATE_TOLERANCE:
+        raise DomainError(_("A rule takes effect now or later, never in the past"), SettlementErrorCode.INVALID,
+                          field="effectiveFrom")
+    try:
+        with transaction.atomic():
+            rule = CommissionRule.objects.create(category=category, shop_kind=shop_kind, rate_percent=rate,
+                                                 effective_from=effective_from, note=(note or "")[:255],
+                                                 created_by=actor if isinstance(actor, User) else None)
+            audit_record("settlement.commission_rule_create", actor=actor, target=rule,
+                         data={"rate": str(rate), "category": getattr(category, "pk", None), "shop_kind": shop_kind,
+                               "effective_from": effective_from.isoformat()})
+    except IntegrityError:
+        raise DomainError(_("A rule for this scope already starts at that time"), SettlementErrorCode.UNIQUE,
+                          field="effectiveFrom") from None
+    return rule
+
+
+def _default_rate() -> Decimal:
+    return Decimal(str(getattr(settings, "SETTLEMENT_DEFAULT_COMMISSION_PERCENT", "0")))
+
+
+def commission_lines_freeze(settlement: OrderSettlement, order, lines) -> dict[int, Decimal]:
+    """The rate of each order line: frozen on first settlement from the rules in effect when the
+    order was placed (a later rule never changes it). Returns {order_line_id: rate_percent}.
+    Runs under settlement_order_sync's locks (the Order row, then the OrderSettlement row)."""
+    frozen = {line.order_line_id: line.rate_percent for line in settlement.commission_lines.all()}
+    missing = [line for line in lines if line.pk not in frozen]
+    if missing:
+        rules = commission_rules_effective(order.created_at)
+        chains: dict = {}
+        new = []
+        for line in missing:
+            category_id = line.variant.product.category_id if line.variant_id else None
+            if category_id not in chains:
+                chains[category_id] = category_chain(category_id)
+            rule = commission_rule_for(chains[category_id], order.shop.kind, rules)
+            rate = rule.rate_percent if rule else _default_rate()
+            new.append(CommissionLine(settlement=settlement, order_line=line, rule=rule, rate_percent=rate))
+            frozen[line.pk] = rate
+        CommissionLine.objects.bulk_create(new)
+    return frozen
+
+
+def commission_of(lines, rates: dict[int, Decimal], currency: str) -> Decimal:
+    """Commission on the goods (shipping carries none): each line's price times its rate, half-up."""
+    return sum((quantize(line.total_price_amount * rates[line.pk] / 100, currency) for line in lines), Decimal("0.00"))

@@ -1,0 +1,134 @@
+"""Weekly payouts: each shop's available earnings (net of claw-backs) move to paid out, one
+Payout per shop with a line per order, exported for the bank (marketplace.settlement.export).
+
+A shop whose available balance is zero or negative (a claw-back debt) gets no payout that
+week; its orders stay unpaid and are netted in a later batch. Suspended shops are held.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.settlement.accounts import shop_accounts
+from marketplace.settlement.error_codes import SettlementErrorCode
+from marketplace.settlement.models import Payout, PayoutBatch, PayoutLine, PayoutStatus
+from marketplace.shops.models import Shop, ShopStatus
+from meidu.core.audit.services import audit_record
+from meidu.core.errors import DomainError
+from meidu.core.ledger.models import LedgerAccount, LedgerPosting
+from meidu.core.ledger.services import ledger_post
+
+ZERO = Decimal("0.00")
+SHOP = "transaction__settlement_entry__settlement__shop_id"
+ORDER = "transaction__settlement_entry__settlement__order_id"
+
+
+def last_week_end(today: date | None = None) -> date:
+    """The Sunday of the last complete week (local time)."""
+    today = today or timezone.localdate()
+    return today - timedelta(days=today.weekday() + 1)
+
+
+def _cutoff(week_end: date) -> datetime:
+    return timezone.make_aware(datetime.combine(week_end + timedelta(days=1), time.min))
+
+
+def _available_postings(cutoff: datetime):
+    return LedgerPosting.objects.filter(created_at__lt=cutoff, transaction__settlement_entry__isnull=False,
+                                        account__code__startswith="settlement:shop:", account__code__contains=":available:")
+
+
+def _unpaid_by_order(cutoff: datetime) -> dict[tuple[int, str], dict[int, Decimal]]:
+    """{(shop, currency): {order: released − clawed back − already paid out}} before ``cutoff``."""
+    earned = _available_postings(cutoff).values(SHOP, ORDER, "currency").annotate(total=Sum("amount"))
+    result: dict[tuple[int, str], dict[int, Decimal]] = defaultdict(dict)
+    for row in earned:
+        result[(row[SHOP], row["currency"])][row[ORDER]] = row["total"]
+    order_ids = [order for orders in result.values() for order in orders]
+    paid = (PayoutLine.objects.filter(order_id__in=order_ids).exclude(payout__status=PayoutStatus.FAILED)
+            .values("order_id", "payout__shop_id", "payout__currency").annotate(total=Sum("amount")))
+    for row in paid:
+        orders = result[(row["payout__shop_id"], row["payout__currency"])]
+        orders[row["order_id"]] = orders.get(row["order_id"], ZERO) - row["total"]
+    return result
+
+
+def payout_batch_create(week_end: date, *, actor=None) -> PayoutBatch:
+    """Pay every shop its available earnings posted up to the end of ``week_end`` (idempotent:
+    the same week returns the batch already made).
+
+    Lock order: the PayoutBatch row (unique week; a concurrent caller waits, then gets it) →
+    the shops' available ledger accounts FOR UPDATE in ascending pk (only payouts lock them, so
+    two batches never pay the same earnings) → the ledger's idempotency records."""
+    with transaction.atomic():
+        batch, created = PayoutBatch.objects.get_or_create(week_end=week_end, defaults={"created_by": actor})
+        if not created:
+            return batch
+        cutoff = _cutoff(week_end)
+        account_ids = set(_available_postings(cutoff).values_list("account_id", flat=True).distinct())
+        list(LedgerAccount.objects.filter(pk__in=account_ids).order_by("pk").select_for_update())
+        unpaid = _unpaid_by_order(cutoff)
+        shops = Shop.objects.in_bulk({shop_id for shop_id, _ in unpaid})
+        for (shop_id, currency), orders in sorted(unpaid.items()):
+            shop = shops[shop_id]
+            lines = {order: amount for order, amount in orders.items() if amount}
+            total = sum(lines.values(), ZERO)
+            if total <= 0 or shop.status == ShopStatus.SUSPENDED:
+                continue
+            accounts = shop_accounts(shop, currency, roles=("available", "paid_out"))
+            txn = ledger_post([(accounts["available"], -total), (accounts["paid_out"], total)],
+                              description=f"Payout to {shop.name} for the week ending {week_end:%Y-%m-%d}",
+                              reference=f"payout:{week_end:%Y%m%d}:{shop_id}", actor=actor,
+                              idempotency_key=f"settlement:payout:{week_end:%Y%m%d}:{shop_id}:{currency}")
+            suffix = "" if currency == "CNY" else currency
+            payout = Payout.objects.create(
+                batch=batch, shop=shop, currency=currency, amount=total, reference=f"MD{week_end:%Y%m%d}S{shop_id}{suffix}",
+                payee_name=shop.payout_account_name, account_number=shop.payout_account_number, bank=shop.payout_bank,
+                ledger_transaction=txn)
+            PayoutLine.objects.bulk_create([PayoutLine(payout=payout, order_id=order, amount=amount)
+                                            for order, amount in sorted(lines.items())])
+        audit_record("settlement.payout_batch_create", actor=actor, target=batch, data={"week_end": week_end.isoformat()})
+    return batch
+
+
+def _locked_created(payout: Payout) -> Payout:
+    locked = Payout.objects.select_for_update().select_related("shop").get(pk=payout.pk)
+    if locked.status != PayoutStatus.CREATED:
+        raise DomainError(_("This payout is already settled"), SettlementErrorCode.INVALID_STATUS, field="id")
+    return locked
+
+
+def payout_mark_paid(payout: Payout, *, actor, bank_reference: str = "") -> Payout:
+    """The bank confirmed the transfer. Lock order: the Payout row."""
+    with transaction.atomic():
+        locked = _locked_created(payout)
+        locked.status = PayoutStatus.PAID
+        locked.bank_reference = (bank_reference or "").strip()[:64]
+        locked.settled_at = timezone.now()
+        locked.save(update_fields=["status", "bank_reference", "settled_at"])
+        audit_record("settlement.payout_mark_paid", actor=actor, target=locked, data={"bank_reference": locked.bank_reference})
+    return locked
+
+
+def payout_mark_failed(payout: Payout, *, actor, reason: str = "") -> Payout:
+    """The bank returned the transfer: the money goes back to available and its orders are paid in
+    a later batch. Lock order: the Payout row → the ledger's idempotency record."""
+    with transaction.atomic():
+        locked = _locked_created(payout)
+        accounts = shop_accounts(locked.shop, locked.currency, roles=("available", "paid_out"))
+        locked.reversal_transaction = ledger_post(
+            [(accounts["paid_out"], -locked.amount), (accounts["available"], locked.amount)],
+            description=f"Payout {locked.reference} returned by the bank", reference=f"payout:{locked.reference}",
+            actor=actor, idempotency_key=f"settlement:payout:{locked.pk}:reversal")
+        locked.status = PayoutStatus.FAILED
+        locked.settled_at = timezone.now()
+        locked.save(update_fields=["status", "reversal_transaction", "settled_at"])
+        audit_record("settlement.payout_mark_failed", actor=actor, target=locked, data={"reason": reason})
+    return locked

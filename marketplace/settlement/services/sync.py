@@ -1,0 +1,147 @@
+"""Reconcile an order's postings with its state: compute what the ledger should hold for the
+order now (money received, commission, seller earnings pending or available) and post only
+the differences. Calling it twice, late, or after several changes at once never double-posts.
+
+Flow of money (holder-positive accounts, see marketplace.settlement.accounts):
+  payment   gateway −x, clearing +x                 refund   clearing −x, gateway +x
+  earnings  clearing −x, shop pending (or available once released) +(x − c), commission +c
+  release   shop pending −e, shop available +e      (delivered and the after-sales window closed)
+A refund after release claws back from available, which may go negative: the next payout nets it.
+Commission is charged on the goods (never on shipping) at the rate frozen per order line; a
+partial payment or refund scales it by net received / order total.
+
+Lock order of settlement_order_sync: the Order row (order services already hold it when they
+call order_event; taken here otherwise) → the OrderSettlement row → the ledger's idempotency
+records. Deterministic idempotency keys ``settlement:order:<pk>:<n>`` number the order's
+postings under that lock, so a racing duplicate is refused by the ledger instead of posted.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from marketplace.orders.models import Order, OrderLine, OrderStatus
+from marketplace.settlement.accounts import settlement_accounts
+from marketplace.settlement.models import EntryKind, OrderSettlement, SettlementEntry
+from marketplace.settlement.services.commission import commission_lines_freeze, commission_of
+from meidu.core.ledger.models import LedgerPosting
+from meidu.core.ledger.services import ledger_post
+from meidu.core.money import quantize
+
+ZERO = Decimal("0.00")
+
+
+def _window_closed(order: Order, now) -> bool:
+    return (order.status != OrderStatus.CANCELED and order.delivered_at is not None
+            and order.after_sales_until is not None and order.after_sales_until <= now)
+
+
+def _post(settlement: OrderSettlement, order: Order, kind: str, entries, *, amount, commission=ZERO, rate=None) -> SettlementEntry:
+    entries = [(account, value) for account, value in entries if value]
+    sequence = settlement.next_sequence
+    txn = ledger_post(entries, description=f"Order #{order.number}: {EntryKind(kind).label}", reference=f"order:{order.number}",
+                      idempotency_key=f"settlement:order:{order.pk}:{sequence}")
+    settlement.next_sequence = sequence + 1
+    return SettlementEntry.objects.create(settlement=settlement, sequence=sequence, kind=kind, ledger_transaction=txn,
+                                          amount=amount, commission_amount=commission, commission_rate_percent=rate)
+
+
+def _target_commission(base: Decimal, net: Decimal, total: Decimal, currency: str) -> Decimal:
+    if net <= 0:
+        return ZERO
+    share = base if net >= total or total <= 0 else quantize(base * net / total, currency)
+    return min(share, net)
+
+
+def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
+    """Post what the order's current state requires and is not yet posted; return the new entries.
+
+    ``order`` is the caller's copy: order services pass the row they hold locked, possibly with
+    money changes not saved yet (charged and refunded only grow, so the larger of the copy and
+    the row is taken); everything else is read from the row. A copy showing nothing charged costs
+    no query and posts nothing (if it was stale, settlement_catch_up repairs it)."""
+    if not order.charged_amount and not order.refunded_amount:
+        return []
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = Order.objects.select_for_update(of=("self",)).select_related("shop").get(pk=order.pk)
+        charged = max(row.charged_amount, order.charged_amount)
+        refunded = max(row.refunded_amount, order.refunded_amount)
+        settlement, _ = OrderSettlement.objects.select_for_update().get_or_create(
+            order=row, defaults={"shop": row.shop, "currency": row.currency})
+        accounts = settlement_accounts(row.shop, row.currency)
+        posted = dict(LedgerPosting.objects.filter(transaction__settlement_entry__settlement=settlement)
+                      .values("account_id").annotate(total=Sum("amount")).values_list("account_id", "total"))
+
+        def held(role: str) -> Decimal:
+            return posted.get(accounts[role].pk, ZERO)
+
+        pending, available = held("pending"), held("available")
+        created: list[SettlementEntry] = []
+        released = settlement.released_at is not None
+        if not released and _window_closed(row, now):
+            released = True
+            settlement.released_at = now
+            if pending:
+                created.append(_post(settlement, row, EntryKind.RELEASE,
+                                     [(accounts["pending"], -pending), (accounts["available"], pending)], amount=pending))
+                available, pending = available + pending, ZERO
+
+        net = charged - refunded
+        moved = net + held("gateway")  # the gateway account holds minus what was received
+        if moved:
+            kind = EntryKind.PAYMENT if moved > 0 else EntryKind.REFUND
+            created.append(_post(settlement, row, kind, [(accounts["gateway"], -moved), (accounts["clearing"], moved)],
+                                 amount=abs(moved)))
+
+        lines = list(OrderLine.objects.filter(order=row).select_related("variant__product"))
+        rates = commission_lines_freeze(settlement, row, lines)
+        base = commission_of(lines, rates, row.currency)
+        goods = sum((line.total_price_amount for line in lines), ZERO)
+        rate = (base * 100 / goods).quantize(Decimal("0.0001")) if goods else None
+        commission = _target_commission(base, net, row.total_amount, row.currency)
+        earn_delta = (net - commission) - pending - available
+        commission_delta = commission - held("commission")
+        if earn_delta or commission_delta:
+            bucket = accounts["available" if released else "pending"]
+            kind = EntryKind.CLAWBACK if earn_delta < 0 else EntryKind.EARNINGS
+            created.append(_post(settlement, row, kind, [
+                (accounts["clearing"], -(earn_delta + commission_delta)), (bucket, earn_delta), (accounts["commission"], commission_delta),
+            ], amount=earn_delta, commission=commission_delta, rate=rate))
+        settlement.synced_at = now
+        settlement.charged_amount, settlement.refunded_amount, settlement.total_amount = charged, refunded, row.total_amount
+        settlement.save(update_fields=["next_sequence", "released_at", "synced_at", "charged_amount", "refunded_amount",
+                                       "total_amount"])
+    return created
+
+
+def _sync_each(order_ids, now) -> int:
+    for pk in order_ids:
+        with transaction.atomic():
+            order = Order.objects.select_for_update(of=("self",)).get(pk=pk)
+            settlement_order_sync(order, now=now)
+    return len(order_ids)
+
+
+def settlement_release_due(now=None, limit: int = 500) -> int:
+    """Beat: release the earnings of delivered orders whose after-sales window has closed."""
+    now = now or timezone.now()
+    due = (Order.objects.filter(delivered_at__isnull=False, after_sales_until__lte=now, charged_amount__gt=0,
+                                settlement__released_at__isnull=True)
+           .exclude(status=OrderStatus.CANCELED).order_by("after_sales_until").values_list("pk", flat=True)[:limit])
+    return _sync_each(list(due), now)
+
+
+def settlement_catch_up(now=None, limit: int = 500) -> int:
+    """Beat: re-sync orders whose money changed without a sync (a partial charge spread over a
+    checkout raises no order event; a weighed total saved after its event). Safe any time."""
+    now = now or timezone.now()
+    stale = (Order.objects.filter(charged_amount__gt=0)
+             .filter(Q(settlement__isnull=True) | ~Q(settlement__charged_amount=F("charged_amount"))
+                     | ~Q(settlement__refunded_amount=F("refunded_amount")) | ~Q(settlement__total_amount=F("total_amount")))
+             .order_by("updated_at").values_list("pk", flat=True)[:limit])
+    return _sync_each(list(stale), now)

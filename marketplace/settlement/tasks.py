@@ -1,0 +1,18 @@
+from celery import shared_task
+
+from marketplace.settlement.services.payouts import last_week_end, payout_batch_create
+from marketplace.settlement.services.sync import settlement_catch_up, settlement_release_due
+
+
+@shared_task
+def settlement_release() -> int:
+    """Beat (hourly): re-sync orders changed since their last sync, then release the earnings of
+    orders whose after-sales window has closed. Both are idempotent."""
+    settlement_catch_up()
+    return settlement_release_due()
+
+
+@shared_task
+def payouts_weekly() -> int:
+    """Beat (Mondays): the payout batch of the week that ended on Sunday; rerunning returns it."""
+    return payout_batch_create(last_week_end()).pk

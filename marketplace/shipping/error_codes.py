@@ -1,0 +1,9 @@
+from enum import Enum
+
+
+class ShippingErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    ALREADY_EXISTS = "already_exists"

@@ -1,0 +1,56 @@
+"""Which zone serves an address, and what a parcel costs there."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from marketplace.shipping.models import DeliveryZone, ShippingKind, ShippingMethod
+
+
+@dataclass(frozen=True)
+class ShippingQuote:
+    method: ShippingMethod
+    zone: DeliveryZone
+    price: Decimal
+    currency: str
+
+
+def zone_for_address(kind: str, address) -> DeliveryZone | None:
+    if address is None:
+        return None
+    if kind == ShippingKind.COUNTY_DELIVERY:
+        if address.village_id is None:
+            return None
+        town_id = address.village.town_id
+        return DeliveryZone.objects.filter(kind=kind, towns__id=town_id).order_by("pk").first()
+    return next((zone for zone in DeliveryZone.objects.filter(kind=kind).order_by("pk")
+                 if address.country_area in zone.provinces), None)
+
+
+def zone_fee(zone: DeliveryZone, weight_grams: int) -> Decimal:
+    extra_kg = math.ceil(max(0, weight_grams - zone.base_weight_grams) / 1000)
+    return zone.base_fee_amount + zone.fee_per_extra_kg_amount * extra_kg
+
+
+def shipping_quote(method: ShippingMethod, address, *, weight_grams: int, subtotal: Decimal) -> ShippingQuote | None:
+    """The price of ``method`` for a parcel to ``address``, or None when it does not apply."""
+    if not method.is_active:
+        return None
+    if method.max_weight_grams is not None and weight_grams > method.max_weight_grams:
+        return None
+    zone = zone_for_address(method.kind, address)
+    if zone is None:
+        return None
+    price = zone_fee(zone, weight_grams)
+    if method.free_above_amount is not None and subtotal >= method.free_above_amount:
+        price = Decimal("0.00")
+    return ShippingQuote(method=method, zone=zone, price=price.quantize(Decimal("0.01")), currency=zone.currency)
+
+
+def shipping_methods_of_shops(shop_ids) -> dict[int, list[ShippingMethod]]:
+    found: dict[int, list[ShippingMethod]] = {}
+    for method in ShippingMethod.objects.filter(shop_id__in=shop_ids, is_active=True).order_by("pk"):
+        found.setdefault(method.shop_id, []).append(method)
+    return found

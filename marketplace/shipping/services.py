@@ -1,0 +1,71 @@
+"""Shops enable shipping methods; operators define the platform's delivery zones."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from marketplace.shipping.error_codes import ShippingErrorCode
+from marketplace.shipping.models import DeliveryZone, ShippingKind, ShippingMethod
+from meidu.accounts.addresses import province_normalize
+from meidu.core.audit.services import audit_record
+from meidu.core.errors import DomainError
+
+
+def _amount(raw, field: str) -> Decimal | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        raise DomainError("Not a number", ShippingErrorCode.INVALID, field=field) from None
+    if value < 0 or value != value.quantize(Decimal("0.01")):
+        raise DomainError("Amounts are positive, in fen at most", ShippingErrorCode.INVALID, field=field)
+    return value
+
+
+def delivery_zone_create(*, actor, name: str, kind: str, base_fee, fee_per_extra_kg=0, base_weight_grams: int = 1000,
+                         towns=(), provinces=(), days_min: int = 1, days_max: int = 2) -> DeliveryZone:
+    if kind not in ShippingKind.values:
+        raise DomainError("Unknown kind", ShippingErrorCode.INVALID, field="kind")
+    normalized = []
+    for raw in provinces:
+        province = province_normalize(raw)
+        if province is None:
+            raise DomainError(f"{raw} is not a province", ShippingErrorCode.INVALID, field="provinces")
+        normalized.append(province)
+    if kind == ShippingKind.CARRIER and not normalized:
+        raise DomainError("A carrier zone lists provinces", ShippingErrorCode.REQUIRED, field="provinces")
+    if kind == ShippingKind.COUNTY_DELIVERY and not towns:
+        raise DomainError("A village delivery zone lists towns", ShippingErrorCode.REQUIRED, field="towns")
+    with transaction.atomic():
+        zone = DeliveryZone.objects.create(
+            name=name.strip(), kind=kind, provinces=normalized, base_fee_amount=_amount(base_fee, "baseFee"),
+            fee_per_extra_kg_amount=_amount(fee_per_extra_kg, "feePerExtraKg") or Decimal("0"),
+            base_weight_grams=base_weight_grams, days_min=days_min, days_max=days_max,
+        )
+        zone.towns.set(towns)
+        audit_record("delivery_zone.created", actor=actor, target=zone, data={"kind": kind})
+    return zone
+
+
+def shipping_method_enable(shop, *, actor, kind: str, name: str = "", max_weight_grams: int | None = None,
+                           free_above=None) -> ShippingMethod:
+    """Offer (or update) the shop's method of ``kind``; the shop then counts as delivering."""
+    if kind not in ShippingKind.values:
+        raise DomainError("Unknown kind", ShippingErrorCode.INVALID, field="kind")
+    if max_weight_grams is not None and max_weight_grams <= 0:
+        raise DomainError("The weight limit must be positive", ShippingErrorCode.INVALID, field="maxWeightGrams")
+    with transaction.atomic():
+        method, _ = ShippingMethod.objects.update_or_create(
+            shop=shop, kind=kind,
+            defaults={"name": name.strip() or str(ShippingKind(kind).label), "is_active": True,
+                      "max_weight_grams": max_weight_grams, "free_above_amount": _amount(free_above, "freeAbove")},
+        )
+        if not shop.offers_delivery:
+            from marketplace.shops.services import shop_update
+
+            shop_update(shop, actor=actor, offers_delivery=True)
+        audit_record("shipping_method.enabled", actor=actor, target=method, data={"shop": shop.pk, "kind": kind})
+    return method

@@ -1,0 +1,92 @@
+"""Validation of Chinese addresses given in Saleor's AddressInput shape.
+
+Province names are checked against the 34 provincial-level divisions (short forms such as
+"辽宁" are completed to "辽宁省"); a mobile phone is required. An address inside our county
+is linked to its village (by the ``village`` argument, or by finding "<town><village>" in the
+street line), so centralised delivery can price it by zone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from meidu.accounts.models import Address
+from meidu.accounts.phone import InvalidPhone, normalize_cn_mobile
+from meidu.core.errors import DomainError, DomainErrors
+
+PROVINCES = (
+    "北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省",
+    "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省",
+    "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区",
+    "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区",
+)
+_SHORT = {re.sub(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$", "", name): name for name in PROVINCES}
+_POSTAL = re.compile(r"\d{6}")
+_REQUIRED = ("first_name", "street_address_1", "city", "city_area", "country_area", "phone")
+_LIMITS = {"first_name": 64, "last_name": 64, "company_name": 128, "street_address_1": 255, "street_address_2": 255,
+           "city": 64, "city_area": 64}
+
+
+def province_normalize(raw: str) -> str | None:
+    name = (raw or "").strip()
+    if name in PROVINCES:
+        return name
+    return _SHORT.get(name)
+
+
+def _village_for(data: dict, village_id):
+    from logistics.geography.models import Village
+
+    if village_id:
+        return Village.objects.select_related("town").filter(pk=village_id).first()
+    street = data["street_address_1"]
+    candidates = Village.objects.select_related("town").filter(town__county=data["city_area"])
+    for village in candidates:
+        if f"{village.town.name}{village.name}" in street.replace(" ", ""):
+            return village
+    return None
+
+
+def address_clean(data: dict, *, field_prefix: str = "") -> dict:
+    """Normalised address fields, or DomainErrors listing every problem (codes required/invalid)."""
+    errors: list[DomainError] = []
+    cleaned = {key: (data.get(key) or "").strip() for key in (*_REQUIRED, *_LIMITS, "postal_code", "country")}
+    cleaned["country"] = (cleaned["country"] or "CN").upper()
+    for key in _REQUIRED:
+        if not cleaned[key]:
+            errors.append(DomainError(f"{key} is required", "required", field=field_prefix + key))
+    for key, limit in _LIMITS.items():
+        if len(cleaned[key]) > limit:
+            errors.append(DomainError(f"{key} is longer than {limit} characters", "invalid", field=field_prefix + key))
+    if cleaned["country"] != "CN":
+        errors.append(DomainError("Only addresses in mainland China are served", "invalid", field=field_prefix + "country"))
+    if cleaned["country_area"]:
+        province = province_normalize(cleaned["country_area"])
+        if province is None:
+            errors.append(DomainError(f"{cleaned['country_area']} is not a province of China", "invalid",
+                                      field=field_prefix + "countryArea"))
+        cleaned["country_area"] = province or cleaned["country_area"]
+    if cleaned["postal_code"] and not _POSTAL.fullmatch(cleaned["postal_code"]):
+        errors.append(DomainError("A postal code has six digits", "invalid", field=field_prefix + "postalCode"))
+    if cleaned["phone"]:
+        try:
+            cleaned["phone"] = normalize_cn_mobile(cleaned["phone"])
+        except InvalidPhone as exc:
+            errors.append(DomainError(str(exc), "invalid", field=field_prefix + "phone"))
+    if errors:
+        raise DomainErrors(errors)
+    village = _village_for(cleaned, data.get("village_id"))
+    if data.get("village_id") and village is None:
+        raise DomainError("Unknown village", "invalid", field=field_prefix + "village")
+    cleaned["village"] = village
+    return cleaned
+
+
+def address_create(data: dict, *, user=None, field_prefix: str = "") -> Address:
+    return Address.objects.create(user=user, **address_clean(data, field_prefix=field_prefix))
+
+
+def address_copy(address: Address) -> Address:
+    """A detached copy (orders keep the address as it was when ordered)."""
+    data = address.as_data()
+    return Address.objects.create(**data)

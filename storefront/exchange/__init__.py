@@ -1,0 +1,1 @@
+"""Exchange pages: the public receipt verification page and the printable receipt."""

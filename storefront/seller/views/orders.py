@@ -1,0 +1,120 @@
+"""The seller's orders: the list of their own shop, one order, confirm, fulfil, cancel, packing slip.
+
+Another shop's order is a 404 on every page (access.member_order), as if it did not exist.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.contrib.auth.decorators import login_required
+
+from marketplace.orders.models import OrderStatus
+from marketplace.orders.selectors import order_list_for_shop
+from marketplace.orders.services.lifecycle import order_cancel, order_confirm, order_fulfill
+from meidu.core.errors import DomainError
+from storefront.seller.access import member_order, with_shop
+from storefront.seller.errors import add_domain_errors, error_message
+from storefront.seller.order_forms import FulfilForm
+from storefront.shop.buying.presenters import order_timeline
+
+PAGE_SIZE = 20
+S = OrderStatus
+FILTERS = [
+    ("", gettext_lazy("All"), None),
+    ("new", gettext_lazy("To confirm"), [S.UNCONFIRMED]),
+    ("to_send", gettext_lazy("To send"), [S.UNFULFILLED, S.PARTIALLY_FULFILLED]),
+    ("sent", gettext_lazy("Sent"), [S.FULFILLED]),
+    ("done", gettext_lazy("Done"), [S.DELIVERED]),
+    ("closed", gettext_lazy("Cancelled or returned"), [S.CANCELED, S.RETURNED, S.PARTIALLY_RETURNED]),
+]
+
+
+@require_safe
+@with_shop
+def order_list(request, shop):
+    current = request.GET.get("status", "")
+    statuses = next((statuses for key, _label, statuses in FILTERS if key == current), None)
+    orders = order_list_for_shop(shop.pk).prefetch_related("lines").order_by("-number")
+    if statuses:
+        orders = orders.filter(status__in=statuses)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "seller/orders/list.html", {
+        "shop": shop, "page": page, "filters": [(key, label) for key, label, _statuses in FILTERS], "current": current,
+    })
+
+
+def _detail_url(order):
+    return redirect("seller:order", number=order.number)
+
+
+@login_required
+@require_safe
+def order_detail(request, number):
+    order = member_order(request, number)
+    return render(request, "seller/orders/detail.html", {
+        "shop": order.shop, "order": order, "timeline": order_timeline(order),
+        "can_confirm": order.status == S.UNCONFIRMED,
+        "can_fulfil": order.status in (S.UNCONFIRMED, S.UNFULFILLED, S.PARTIALLY_FULFILLED),
+        "can_cancel": order.status in (S.UNCONFIRMED, S.UNFULFILLED),
+    })
+
+
+@login_required
+@require_POST
+def confirm(request, number):
+    order = member_order(request, number)
+    try:
+        order_confirm(order, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+    else:
+        messages.success(request, _("Order %(number)s confirmed. Prepare the goods.") % {"number": order.number})
+    return _detail_url(order)
+
+
+@login_required
+@require_POST
+def cancel(request, number):
+    order = member_order(request, number)
+    reason = request.POST.get("reason", "").strip()[:200]
+    try:
+        order_cancel(order, actor=request.user, reason=reason or _("Cancelled by the seller"))
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+    else:
+        messages.success(request, _("Order %(number)s cancelled: the stock is back and any payment is refunded.")
+                         % {"number": order.number})
+    return _detail_url(order)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fulfil(request, number):
+    order = member_order(request, number)
+    form = FulfilForm(request.POST or None, order=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order_fulfill(order, actor=request.user, lines=form.service_lines(),
+                          tracking_number=form.cleaned_data["tracking_number"],
+                          local_delivery=form.cleaned_data["local_delivery"])
+        except DomainError as exc:
+            add_domain_errors(form, exc, {})
+        else:
+            if order.delivery_kind == "collection":
+                messages.success(request, _("Order %(number)s is ready for pickup: the buyer can now collect it.")
+                                 % {"number": order.number})
+            else:
+                messages.success(request, _("Order %(number)s sent.") % {"number": order.number})
+            return _detail_url(order)
+    return render(request, "seller/orders/fulfil.html", {"shop": order.shop, "order": order, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_safe
+def packing_slip(request, number):
+    order = member_order(request, number)
+    return render(request, "seller/orders/slip.html", {"shop": order.shop, "order": order})

@@ -1,0 +1,1 @@
+"""Buying pages of the market: cart, checkout, confirmation, the buyer's orders."""

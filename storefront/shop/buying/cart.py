@@ -1,0 +1,38 @@
+"""The buyer's cart: their newest open checkout of a channel (Saleor's "checkout" is the cart).
+
+Buying needs a signed-in buyer, so orders always land in "my orders" and quantity limits
+per customer apply; the checkout is found by user and channel, not kept in the session.
+"""
+
+from __future__ import annotations
+
+from marketplace.checkout.models import Checkout
+from marketplace.checkout.services import checkout_create, checkout_lines_add
+
+
+def cart_get(user, channel) -> Checkout | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (Checkout.objects.select_related("channel", "user", "shipping_address__village__town")
+            .filter(user=user, channel=channel).order_by("-updated_at").first())
+
+
+def cart_add(user, channel, variant, quantity: int) -> Checkout:
+    """Add to the buyer's cart of ``channel``, opening one on the first item (services raise DomainError)."""
+    checkout = cart_get(user, channel)
+    if checkout is None:
+        return checkout_create(channel=channel, user=user, lines=[(variant, quantity)])
+    return checkout_lines_add(checkout, [(variant, quantity)])
+
+
+def cart_counts(user) -> dict[str, int]:
+    """Items in each channel's cart (for the cart tabs)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    counts: dict[str, int] = {}
+    newest: dict[str, object] = {}
+    rows = Checkout.objects.filter(user=user).order_by("-updated_at").values_list("pk", "channel__slug", "lines__quantity")
+    for token, slug, quantity in rows:
+        if newest.setdefault(slug, token) == token:
+            counts[slug] = counts.get(slug, 0) + (quantity or 0)
+    return counts

@@ -1,0 +1,1 @@
+"""The pickup counter of village stations and store pickup points."""

@@ -1,0 +1,1 @@
+from tests.magnesium_exchange.records_factories import *  # noqa: F401,F403

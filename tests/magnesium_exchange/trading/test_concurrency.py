@@ -1,0 +1,70 @@
+"""Bidders on real parallel connections racing on one auction: the auction row lock gives it one
+consistent sequence (contiguous journal, table = replay), and every member's frozen funds equal the
+deposits of its live bids."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from magnesium_exchange.engine.auction import ACTIVE
+from magnesium_exchange.trading.journal import state_rebuild
+from magnesium_exchange.trading.models import Auction
+from magnesium_exchange.trading.services import auction_bid, auction_close, auction_open
+from meidu.core.errors import DomainError
+from tests.magnesium_exchange.trading.test_journal_replay import assert_tables_equal_journal
+from tests.magnesium_exchange.trading_factories import REFERENCE, balances, ledger_total
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_parallel_bidders_see_one_sequence(market):
+    seller = market.member()
+    bidders = [market.member(funds="1000000.00") for _ in range(8)]
+    now = timezone.now()
+    auction = auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, "100.000")],
+                           reserve_price=Decimal("2800"), starts_at=now - timedelta(seconds=1),
+                           ends_at=now + timedelta(minutes=30), reference_price_fallback=REFERENCE)
+    barrier = threading.Barrier(len(bidders))
+    outcomes = {"ok": 0, "refused": {}}
+    lock = threading.Lock()
+
+    def bidder(i, member):
+        try:
+            barrier.wait()
+            for round_ in range(6):
+                price = 2800 + 10 * round_ + i
+                try:
+                    auction_bid(Auction(pk=auction.pk), member=member, price=str(price), quantity="30")
+                    with lock:
+                        outcomes["ok"] += 1
+                except DomainError as exc:
+                    with lock:
+                        outcomes["refused"][exc.code] = outcomes["refused"].get(exc.code, 0) + 1
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=bidder, args=(i, m)) for i, m in enumerate(bidders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert outcomes["ok"] > len(bidders)
+    assert set(outcomes["refused"]) <= {"bid_not_improved"}
+
+    assert_tables_equal_journal()
+    state = state_rebuild("auction", auction.pk)
+    live = {}
+    for bid in state.bids.values():
+        if bid.status == ACTIVE:
+            live[bid.bidder] = live.get(bid.bidder, Decimal("0")) + bid.deposit
+    for member in bidders:
+        assert balances(member)[1] == live.get(str(member.pk), Decimal("0.00"))
+    assert sum(b.quantity for b in state.bids.values() if b.status == ACTIVE) >= Decimal("100")
+
+    auction_close(Auction(pk=auction.pk), now=timezone.now() + timedelta(hours=1))
+    assert Auction.objects.get(pk=auction.pk).sold_quantity == Decimal("100.000")
+    assert ledger_total() == 0

@@ -1,0 +1,61 @@
+"""Buyers on real, separate database connections race for the last units: no oversell, and each
+loser gets INSUFFICIENT_STOCK with nothing allocated and its payment voided."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from marketplace.checkout.complete import checkout_complete
+from marketplace.checkout.models import Checkout
+from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.inventory.models import Stock
+from marketplace.orders.models import Allocation, Order
+from marketplace.payments.models import TransactionItem
+from marketplace.payments.services import transaction_initialize
+from meidu.core.errors import DomainError
+from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_twelve_buyers_race_for_five_units(make_user, settings, pears, rural):
+    settings.CHECKOUT_RESERVATION_MINUTES = 0  # reservations would stop the race at the cart
+    variant = pears["variant"]
+    Stock.objects.filter(variant=variant).update(quantity=5)
+    method = pears["shop"].shipping_methods.get(kind="county")
+    tokens = []
+    for n in range(12):
+        buyer = make_user()
+        checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 1)])
+        checkout_shipping_address_update(checkout, dict(ADDRESS))
+        checkout_delivery_method_update(checkout, shipping_method=method)
+        transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=f"k{n}", user=buyer)
+        tokens.append((checkout.pk, buyer))
+    results, barrier = [], threading.Barrier(len(tokens))
+
+    def buy(token, buyer):
+        try:
+            barrier.wait()
+            results.append(("ok", checkout_complete(token, user=buyer).orders))
+        except DomainError as exc:
+            results.append((exc.code, token))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buy, args=pair) for pair in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    won = [r for r in results if r[0] == "ok"]
+    lost = [r for r in results if r[0] != "ok"]
+    assert len(won) == 5 and {code for code, _ in lost} == {"insufficient_stock"}
+    stock = Stock.objects.get(variant=variant)
+    assert (stock.quantity, stock.quantity_allocated) == (5, 5)
+    assert Order.objects.count() == 5 and sum(a.quantity_allocated for a in Allocation.objects.all()) == 5
+    for _, token in lost:
+        item = TransactionItem.objects.get(checkout_token=token)
+        assert item.charged_amount == item.refunded_amount  # paid, then refunded automatically
+        assert Checkout.objects.filter(pk=token).exists()

@@ -1,0 +1,110 @@
+"""Every order mutation run as anonymous, another buyer, a member of another shop, the shop's owner
+and an operator: only the shop and operators act on an order; the buyer reads and cancels their own."""
+
+import pytest
+from graphql_relay import to_global_id
+
+from marketplace.orders.models import OrderEvent, OrderStatus
+from meidu.accounts.roles import Role
+from tests.conftest import GraphQLClient, token_for
+from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
+from tests.marketplace.factories import open_shop
+
+ROLES = ["anonymous", "other_buyer", "rival_seller", "owner", "operator"]
+ALLOWED = {"owner", "operator"}
+
+CONFIRM = "mutation($id: ID!) { orderConfirm(id: $id) { order { status } errors { code } } }"
+FULFILL = """mutation($id: ID!, $line: ID!) { orderFulfill(order: $id, input: {lines: [{orderLineId: $line, quantity: 1, actualWeight: "1.0"}]}) {
+  order { status } errors { code } } }"""
+REFUND = "mutation($id: ID!) { orderRefund(id: $id, amount: \"1.00\") { order { status } errors { code } } }"
+CANCEL = "mutation($id: ID!) { orderCancel(id: $id) { order { status } errors { code } } }"
+READ = "query($id: ID!) { order(id: $id) { id number pickupCode } }"
+
+
+@pytest.fixture
+def placed(buyer, rural, pears):
+    [order] = placed_orders(buyer, rural, [(pears["variant"], 1)], gateway=OFFLINE, action="CHARGE")
+    return order
+
+
+def client_for(role, make_user, pears):
+    if role == "anonymous":
+        return GraphQLClient()
+    if role == "owner":
+        return GraphQLClient(token_for(pears["owner"]))
+    if role == "operator":
+        return GraphQLClient(token_for(make_user(Role.OPERATOR)))
+    user = make_user()
+    if role == "rival_seller":
+        open_shop(user)
+    return GraphQLClient(token_for(user))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("mutation", ["confirm", "fulfill", "refund", "cancel"])
+def test_order_mutations_by_role(role, mutation, placed, make_user, pears):
+    client = client_for(role, make_user, pears)
+    document = {"confirm": CONFIRM, "fulfill": FULFILL, "refund": REFUND, "cancel": CANCEL}[mutation]
+    variables = {"id": to_global_id("Order", placed.pk)}
+    if mutation == "fulfill":
+        variables["line"] = to_global_id("OrderLine", placed.lines.get().pk)
+    events_before = OrderEvent.objects.filter(order=placed).count()
+    response = client.post(document, variables).json()
+    if role in ALLOWED:
+        assert "errors" not in response, response
+        payload = next(iter(response["data"].values()))
+        assert payload["errors"] == []
+        assert OrderEvent.objects.filter(order=placed).count() > events_before
+    else:
+        assert response["errors"][0]["message"]
+        assert OrderEvent.objects.filter(order=placed).count() == events_before
+        placed.refresh_from_db()
+        assert placed.status == OrderStatus.UNCONFIRMED and placed.refunded_amount == 0
+
+
+@pytest.mark.parametrize("role", ROLES + ["buyer"])
+def test_reading_an_order(role, placed, make_user, pears, buyer):
+    client = GraphQLClient(token_for(buyer)) if role == "buyer" else client_for(role, make_user, pears)
+    data = client.execute(READ, {"id": to_global_id("Order", placed.pk)})["order"]
+    if role in ALLOWED | {"buyer"}:
+        assert data["number"] == str(placed.number)
+        assert (data["pickupCode"] is not None) == (role == "buyer" and bool(placed.pickup_code))
+    else:
+        assert data is None
+
+
+def test_buyer_cancels_before_confirmation_only(placed, buyer, pears):
+    client = GraphQLClient(token_for(buyer))
+    from marketplace.orders.services.lifecycle import order_confirm
+
+    order_confirm(placed, actor=pears["owner"])
+    response = client.post(CANCEL, {"id": to_global_id("Order", placed.pk)}).json()
+    assert response["errors"] and OrderStatus.UNFULFILLED == type(placed).objects.get(pk=placed.pk).status
+
+
+def test_shop_orders_listing_is_the_shops_own(placed, make_user, pears, django_assert_max_num_queries):
+    listing = """query($shop: ID!) { shopOrders(shop: $shop, first: 20) { totalCount edges { node { number total { gross { amount } }
+      lines { productName } shop { id } } } } }"""
+    shop_id = to_global_id("MarketplaceShop", pears["shop"].pk)
+    owner = GraphQLClient(token_for(pears["owner"]))
+    with django_assert_max_num_queries(12):
+        data = owner.execute(listing, {"shop": shop_id})["shopOrders"]
+    assert data["totalCount"] == 1
+    rival = make_user()
+    open_shop(rival)
+    response = GraphQLClient(token_for(rival)).post(listing, {"shop": shop_id}).json()
+    assert response["errors"] and response["data"]["shopOrders"] is None
+
+
+def test_me_lists_orders_addresses_and_checkouts(placed, buyer, pears, rural, django_assert_max_num_queries):
+    from marketplace.checkout.services import checkout_create
+
+    checkout_create(channel=rural, user=buyer, lines=[(pears["variant"], 1)])
+    query = """{ me { orders(first: 10) { totalCount edges { node { number shop { id } lines { productName } } } }
+      addresses { cityArea phone } defaultShippingAddress { streetAddress1 } checkoutIds(channel: "rural") } }"""
+    client = GraphQLClient(token_for(buyer))
+    with django_assert_max_num_queries(12):
+        me = client.execute(query)["me"]
+    assert me["orders"]["totalCount"] == 1 and me["orders"]["edges"][0]["node"]["number"] == str(placed.number)
+    assert me["addresses"][0]["phone"] == "+8613904170001" and me["defaultShippingAddress"]["streetAddress1"]
+    assert len(me["checkoutIds"]) == 1

@@ -1,0 +1,86 @@
+"""Payments fixtures: real checkouts (through the checkout services), a local Stripe, a webhook signer."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+import stripe
+
+from marketplace.checkout.services import checkout_create
+from marketplace.payments.hooks import on_transaction_changed, transaction_changed_unregister
+from meidu.accounts.roles import Role
+from tests.marketplace.factories import listed_product
+from tests.marketplace.payments.stripe_server import start_server
+
+WEBHOOK_SECRET = "whsec_test_local_secret"
+
+
+@pytest.fixture
+def variant(farmer, farmer_shop, rural):
+    """A variant priced 12.50 in the rural channel."""
+    product = listed_product(farmer_shop, farmer, rural, price="12.50", quantity=50)
+    return product.variants.first()
+
+
+@pytest.fixture
+def make_checkout(rural, variant):
+    """A checkout of ``quantity`` × 12.50 (no delivery chosen, so no fee): 2 → 25.00."""
+
+    def make(user=None, quantity=2, email="buyer@example.com"):
+        return checkout_create(channel=rural, user=user, email=email, lines=[(variant, quantity)])
+
+    return make
+
+
+@pytest.fixture
+def driver(make_user):
+    return make_user(Role.DRIVER)
+
+
+@pytest.fixture
+def station_agent(make_user):
+    return make_user(Role.STATION_AGENT)
+
+
+@pytest.fixture
+def changes():
+    """Every (item, event) the hooks registry announces during the test."""
+    seen = []
+
+    def record(item, event):
+        seen.append((item.pk, event.type, event.amount))
+
+    on_transaction_changed(record)
+    yield seen
+    transaction_changed_unregister(record)
+
+
+@pytest.fixture
+def stripe_api(settings):
+    """The stripe SDK pointed at a local server; the Stripe gateway is offered (a secret key is set)."""
+    server, state = start_server()
+    previous = stripe.api_base
+    stripe.api_base = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.STRIPE_SECRET_KEY = "sk_test_local"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_local"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    yield state
+    stripe.api_base = previous
+    server.shutdown()
+    server.server_close()
+
+
+def stripe_signature(payload: str, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
+    """The Stripe-Signature header exactly as Stripe computes it."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def stripe_event(event_id: str, event_type: str, obj: dict) -> str:
+    return json.dumps({"id": event_id, "object": "event", "type": event_type, "api_version": "2024-06-20",
+                       "created": int(time.time()), "data": {"object": obj}})

@@ -1,0 +1,72 @@
+"""Fixtures of the buying, seller-order and counter page tests (imported by those test modules).
+
+The same world as tests/marketplace/checkout: a farmer selling pears (village delivery and
+carrier), a department store selling rice cookers (store pickup and carrier), a village
+station with its agent, delivery zones.
+"""
+
+import pytest
+from django.test import Client
+
+from logistics.geography.models import Village
+from meidu.accounts.roles import Role
+from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears, store_with_cooker, village_station
+from tests.marketplace.factories import channels
+
+
+@pytest.fixture
+def rural(db):
+    return channels()[1]
+
+
+@pytest.fixture
+def zones(db):
+    return county_and_zones()
+
+
+@pytest.fixture
+def pears(make_user, rural, zones):
+    owner = make_user(Role.BUYER)
+    shop, variant = farmer_with_pears(owner, rural)
+    return {"owner": owner, "shop": shop, "variant": variant, "product": variant.product}
+
+
+@pytest.fixture
+def cooker(make_user, rural, zones):
+    owner = make_user(Role.BUYER)
+    shop, variant, store = store_with_cooker(owner, rural)
+    return {"owner": owner, "shop": shop, "variant": variant, "store": store, "product": variant.product}
+
+
+@pytest.fixture
+def station_agent(make_user):
+    return make_user(Role.BUYER)
+
+
+@pytest.fixture
+def station(make_user, station_agent, zones):
+    return village_station(make_user(Role.BUYER), station_agent)
+
+
+@pytest.fixture
+def buyer_web(buyer):
+    client = Client()
+    client.force_login(buyer)
+    return client
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def address_form(**changes) -> dict:
+    village = Village.objects.select_related("town").order_by("code").first()
+    data = {"recipient": "王秀英", "phone": "139 0417 0001", "province": "辽宁省", "city": "营口市", "county": "大石桥市",
+            "village": village.pk, "street": "3组12号", "postal_code": ""}
+    return {**data, **changes}
+
+
+def html(response) -> str:
+    return response.content.decode()
