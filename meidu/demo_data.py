@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logistics.geography.services import geography_load_county
+from magnesium_exchange.demo_data import EXCHANGE_DEMO_STEPS
 from marketplace.demo_data import MARKETPLACE_DEMO_STEPS
 from marketplace.demo_orders import ORDER_DEMO_STEPS
 from meidu.accounts.models import User
@@ -64,3 +65,4 @@ DEMO_STEPS = [
 ]
 DEMO_STEPS += MARKETPLACE_DEMO_STEPS
 DEMO_STEPS += ORDER_DEMO_STEPS
+DEMO_STEPS += EXCHANGE_DEMO_STEPS

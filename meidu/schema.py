@@ -6,6 +6,8 @@ from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
 from magnesium_exchange.members.api import MemberMutations, MemberQueries
+from magnesium_exchange.settlement.api import ExchangeSettlementMutations, ExchangeSettlementQueries
+from magnesium_exchange.trading.api import TradingMutations, TradingQueries
 from magnesium_exchange.warehouses.api import ReceiptMutations, ReceiptQueries
 from marketplace.catalog.api.mutations import CatalogMutations
 from marketplace.catalog.api.queries import CatalogQueries
@@ -17,6 +19,7 @@ from marketplace.complaints.api.queries import ComplaintQueries
 from marketplace.inventory.api import InventoryMutations
 from marketplace.orders.api.mutations import OrderMutations
 from marketplace.orders.api.queries import OrderQueries
+from marketplace.presale.api import PresaleMutations, PresaleQueries
 from marketplace.payments.api import PaymentMutations
 from marketplace.reviews.api import ReviewMutations, ReviewQueries
 from marketplace.settlement.api.mutations import SettlementMutations
@@ -28,14 +31,15 @@ from meidu.integrations.api import AppMutations, AppQueries
 
 
 class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries,
-            CheckoutQueries, OrderQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
-            MarketDataQueries, graphene.ObjectType):
+            CheckoutQueries, OrderQueries, PresaleQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
+            MarketDataQueries, TradingQueries, ExchangeSettlementQueries, graphene.ObjectType):
     pass
 
 
 class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, InventoryMutations, PaymentMutations,
-               CheckoutMutations, OrderMutations, SettlementMutations, ReviewMutations, ComplaintMutations,
-               MemberMutations, ReceiptMutations, MarketDataMutations, graphene.ObjectType):
+               CheckoutMutations, OrderMutations, PresaleMutations, SettlementMutations, ReviewMutations, ComplaintMutations,
+               MemberMutations, ReceiptMutations, MarketDataMutations, TradingMutations, ExchangeSettlementMutations,
+               graphene.ObjectType):
     pass
 
 

@@ -7,8 +7,9 @@ a second run writes nothing. The reference price published for a day is that day
 previous reference when the grade did not trade; an operator-set price is never overwritten.
 
 Lock order: the transaction-scoped advisory lock of the day (MARKETDATA_LOCK_NAMESPACE, day
-ordinal), then bar and reference rows. A print's own insert takes only the reference's unique
-index, so concurrent trades never wait for each other unless their day is already published.
+ordinal) — shared when recording a print, so trades never wait for each other, exclusive when
+building or setting the day — then, for a late print only, the grade's reference row and bar row
+(SELECT ... FOR UPDATE). A build therefore sees every print committed before it and none half-way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from magnesium_exchange.commodities.models import Grade
@@ -25,7 +27,7 @@ from magnesium_exchange.marketdata.error_codes import ExchangeMarketDataErrorCod
 from magnesium_exchange.marketdata.models import DailyBar, ReferencePrice, ReferenceSource, TradePrint
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
-from meidu.core.money import is_quantized, to_decimal
+from meidu.core.money import is_quantized, quantize, to_decimal
 
 MARKETDATA_LOCK_NAMESPACE = 0x4D444154  # "MDAT": keeps these advisory keys apart from any other use
 FEN = Decimal("0.01")
@@ -39,7 +41,7 @@ def _positive(value, unit: str, field: str, code: Code) -> Decimal:
     if amount <= 0 or not is_quantized(amount, unit):
         places = 2 if unit == "CNY" else 3
         raise DomainError(f"{field} must be positive with at most {places} decimals", code, field=field)
-    return amount
+    return quantize(amount, unit)
 
 
 def _grade(grade) -> Grade:
@@ -51,9 +53,12 @@ def _grade(grade) -> Grade:
     return found
 
 
-def _lock_day(day: dt.date) -> None:
+def _lock_day(day: dt.date, shared: bool = False) -> None:
+    """The day's advisory lock: shared for recording prints (they never wait for each other),
+    exclusive for building or setting the day's bars and references."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [MARKETDATA_LOCK_NAMESPACE, day.toordinal()])
+        cursor.execute(f"SELECT {function}(%s, %s)", [MARKETDATA_LOCK_NAMESPACE, day.toordinal()])
 
 
 def vwap_of(prints: list[tuple[Decimal, Decimal]]) -> Decimal:
@@ -80,19 +85,34 @@ def marketdata_trade_record(*, grade, price, quantity, executed_at, reference: s
         raise DomainError("A print needs the trade's reference (at most 80 characters)", Code.REQUIRED, field="reference")
     day = timezone.localtime(executed_at).date()
     with transaction.atomic():
-        first_time = not TradePrint.objects.filter(reference=reference).exists()
-        # ON CONFLICT DO NOTHING: a concurrent retry of the same trade waits, then finds the row.
-        TradePrint.objects.bulk_create([TradePrint(
-            grade=grade, price=price, quantity=quantity, executed_at=executed_at, trade_day=day, reference=reference,
-        )], ignore_conflicts=True)
-        printed = TradePrint.objects.get(reference=reference)
-        if (printed.grade_id, printed.price, printed.quantity, printed.executed_at) != (grade.pk, price, quantity, executed_at):
-            raise DomainError(f"Reference {reference} is already on the tape with other terms", Code.REFERENCE_REUSED,
-                              field="reference")
-        if first_time and (DailyBar.objects.filter(grade=grade, day=day).exists()
-                           or ReferencePrice.objects.filter(grade=grade, day=day).exists()):
-            _lock_day(day)
-            _grade_day_publish(grade.pk, day, _prints_by_grade(day, [grade.pk]).get(grade.pk, []))
+        # ON CONFLICT DO NOTHING: a concurrent retry of the same trade waits for the first, then finds its row.
+        _lock_day(day, shared=True)
+        created_at = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {TradePrint._meta.db_table} (grade_id, price, quantity, executed_at, trade_day, reference, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (reference) DO NOTHING RETURNING id",
+                [grade.pk, price, quantity, executed_at, day, reference, created_at],
+            )
+            inserted = cursor.fetchone()
+        if inserted is None:
+            printed = TradePrint.objects.get(reference=reference)
+            if (printed.grade_id, printed.price, printed.quantity, printed.executed_at) != (grade.pk, price, quantity, executed_at):
+                raise DomainError(f"Reference {reference} is already on the tape with other terms", Code.REFERENCE_REUSED,
+                                  field="reference")
+            return printed
+        printed = TradePrint(pk=inserted[0], grade=grade, price=price, quantity=quantity, executed_at=executed_at,
+                             trade_day=day, reference=reference, created_at=created_at)
+        published = Grade.objects.filter(pk=grade.pk).annotate(
+            bar=Exists(DailyBar.objects.filter(grade=grade, day=day)),
+            reference=Exists(ReferencePrice.objects.filter(grade=grade, day=day)),
+        ).values_list("bar", "reference").get()
+        if any(published):
+            # A late print: lock the grade's published rows, then re-read the tape (a concurrent late print
+            # of the same grade waits here and, read-committed, then sees this one's print).
+            row = ReferencePrice.objects.select_for_update().filter(grade=grade, day=day).first()
+            bar = DailyBar.objects.select_for_update().filter(grade=grade, day=day).first()
+            _grade_day_publish(grade.pk, day, _prints_by_grade(day, [grade.pk]).get(grade.pk, []), bar=bar, row=row)
     return printed
 
 
@@ -126,12 +146,16 @@ def _bar_values(prints: list[tuple[Decimal, Decimal]]) -> dict:
     }
 
 
+_UNKNOWN = object()
+
+
 def _grade_day_publish(grade_id: int, day: dt.date, prints: list, previous: Decimal | None = None,
-                       previous_known: bool = False) -> tuple[int, int]:
-    """Write the grade's bar and reference for ``day`` when they differ from what is stored;
-    returns (bars written, references written). Call under the day's lock."""
+                       previous_known: bool = False, bar=_UNKNOWN, row=_UNKNOWN) -> tuple[int, int]:
+    """Write the grade's bar and reference for ``day`` when they differ from what is stored (``bar`` and
+    ``row`` when the caller fetched them); returns (bars written, references written). Call under the day's lock."""
     bars = references = 0
-    bar = DailyBar.objects.filter(grade_id=grade_id, day=day).first()
+    if bar is _UNKNOWN:
+        bar = DailyBar.objects.filter(grade_id=grade_id, day=day).first()
     if prints:
         values = _bar_values(prints)
         if bar is None:
@@ -147,7 +171,8 @@ def _grade_day_publish(grade_id: int, day: dt.date, prints: list, previous: Deci
         if not previous_known:
             previous = reference_price_for(grade_id, day)
         wanted = (previous, ReferenceSource.CARRIED) if previous is not None else None
-    row = ReferencePrice.objects.filter(grade_id=grade_id, day=day).first()
+    if row is _UNKNOWN:
+        row = ReferencePrice.objects.filter(grade_id=grade_id, day=day).first()
     if wanted is None or (row is not None and row.source == ReferenceSource.OPERATOR):
         return bars, references
     price, source = wanted
@@ -172,9 +197,12 @@ def daily_bars_build(day: dt.date) -> BuildResult:
         prints = _prints_by_grade(day)
         grade_ids = set(Grade.objects.filter(is_active=True).values_list("pk", flat=True)) | set(prints)
         previous = reference_prices_for(sorted(grade_ids), day)
+        stored_bars = {bar.grade_id: bar for bar in DailyBar.objects.filter(day=day)}
+        stored_rows = {row.grade_id: row for row in ReferencePrice.objects.filter(day=day)}
         bars = references = 0
         for grade_id in sorted(grade_ids):
-            wrote = _grade_day_publish(grade_id, day, prints.get(grade_id, []), previous.get(grade_id), previous_known=True)
+            wrote = _grade_day_publish(grade_id, day, prints.get(grade_id, []), previous.get(grade_id), previous_known=True,
+                                       bar=stored_bars.get(grade_id), row=stored_rows.get(grade_id))
             bars, references = bars + wrote[0], references + wrote[1]
         if bars or references:
             audit_record("exchange.daily_bars_built", data={"day": day.isoformat(), "bars": bars, "references": references})

@@ -57,15 +57,19 @@ def products_visible(channel: Channel, *, sees_all: bool, user=None, for_listing
     return qs.filter(public | Q(shop_id__in=own)) if own else qs.filter(public)
 
 
-def with_min_price(qs: QuerySet, channel: Channel) -> QuerySet:
-    """Annotate the stored minimum variant price in the channel: ``min_price`` to sort by
-    (unpriced products sort as 0) and ``listed_min_price`` to filter by (NULL while unpriced, so
-    it matches no price filter). ``qs`` comes from ``products_visible`` for the same channel, and
-    both read its joined listing (filtering the relation again would join it a second time).
-    The sort expression is the one the listing price index is built on, so a price-sorted page
-    is an index scan instead of a sort of every visible product."""
-    column = f"{CHANNEL_LISTING}__min_price_amount"
-    return qs.annotate(min_price=listing_sort_price(column), listed_min_price=F(column))
+def with_min_price(qs: QuerySet, channel: Channel | None = None) -> QuerySet:
+    """Annotate ``min_price``, the stored minimum variant price to sort by (unpriced products
+    sort as 0), read from the listing that ``products_visible`` joined for its channel. The
+    expression is the one the listing price index is built on, so a price-sorted page is an
+    index scan instead of a sort of every visible product."""
+    return qs.annotate(min_price=listing_sort_price(f"{CHANNEL_LISTING}__min_price_amount"))
+
+
+def with_price_filter(qs: QuerySet) -> QuerySet:
+    """Alias ``listed_min_price`` (see ``price_lookup``) on a ``products_visible`` queryset: the
+    stored minimum of its joined listing, NULL while unpriced so that it matches no price filter.
+    Filtering the relation itself again would join the listing a second time."""
+    return qs.alias(listed_min_price=F(f"{CHANNEL_LISTING}__min_price_amount"))
 
 
 # The first photo's renditions and alt text, selected into a product page query (one index probe
@@ -83,7 +87,7 @@ def with_thumbnail(qs: QuerySet) -> QuerySet:
 
 
 def price_lookup(lookup: str = "") -> str:
-    """The lookup for price filters on a ``with_min_price`` queryset."""
+    """The lookup for price filters on a ``with_price_filter`` queryset."""
     return "listed_min_price" + (f"__{lookup}" if lookup else "")
 
 

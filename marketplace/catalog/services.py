@@ -4,10 +4,14 @@ The API has already checked that the actor may act for ``shop`` (member or opera
 these functions check what only the data can tell (editable shop, same-shop objects,
 unique SKU and slug, typed attributes, prices) and write in one transaction each.
 
-Lock order: a product row (SELECT ... FOR UPDATE in product_update) before its variants' rows
-(variant_update); listings and prices are upserts under their unique constraints. Every write
-of a variant price ends with ``listing_prices_refresh``, which recomputes the product's stored
-price range per channel in one UPDATE (it takes the product listing rows' locks last).
+Lock order: a product row (SELECT ... FOR UPDATE in product_update), then its variants' rows
+(variant_update, variant_delete), then the product's channel listing rows, then the variants'
+price rows (listings and prices are upserts under their unique constraints). A write of variant
+prices locks the product's listing rows before it touches a price (``_listings_lock``) and ends
+with ``listing_prices_refresh``, which recomputes the stored price range in one UPDATE: two
+price writers of one product take turns, and the second one's UPDATE, a new statement after the
+first committed, sees both writes (under READ COMMITTED a statement that only waited for the
+row lock would compute the range from a snapshot without the other's price).
 """
 
 from __future__ import annotations
@@ -189,17 +193,25 @@ def variant_delete(variant: ProductVariant, *, actor) -> None:
     """Delete a variant with its prices and stock rows; the product's price range follows."""
     _editable(variant.product.shop)
     with transaction.atomic():
+        variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
         product_id, sku = variant.product_id, variant.sku
+        _listings_lock(product_id)
         audit_record("variant.deleted", actor=actor, target=variant, data={"product": product_id, "sku": sku})
         variant.delete()
         listing_prices_refresh([product_id])
 
 
+def _listings_lock(product_id: int) -> None:
+    """Lock the product's channel listing rows before its variant prices change (lock order above)."""
+    list(ProductChannelListing.objects.select_for_update().filter(product_id=product_id).order_by("pk").values_list("pk", flat=True))
+
+
 def listing_prices_refresh(product_ids, channel_ids=None) -> int:
     """Recompute the stored price range (min and max over the priced variant listings) of these
-    products' channel listings, NULL where no variant has a price. Called inside the transaction
-    of every write that changes variant prices, and by bulk seeding and the backfill migration;
-    the storefront sorts, filters and prices pages by these columns. Returns the rows updated."""
+    products' channel listings, NULL where no variant has a price. Called at the end of the
+    transaction of every write that changes variant prices (after ``_listings_lock``); the
+    backfill migration does the same for all listings, and bulk seeding writes the range with its
+    rows. The storefront sorts, filters and prices pages by these columns. Returns the rows updated."""
     prices = ProductVariantChannelListing.objects.filter(
         variant__product_id=OuterRef("product_id"), channel_id=OuterRef("channel_id")
     ).values("channel_id")
@@ -253,6 +265,7 @@ def variant_channel_listing_update(variant: ProductVariant, *, actor, prices: li
     ``remove_channels`` takes the variant's price out of those channels (it is then not sold there)."""
     _editable(variant.product.shop)
     with transaction.atomic():
+        _listings_lock(variant.product_id)
         removed = list(remove_channels)
         if removed:
             ProductVariantChannelListing.objects.filter(variant=variant, channel__in=removed).delete()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import ProductChannelListing, ProductVariant, ProductVariantChannelListing
 from marketplace.checkout.error_codes import CheckoutErrorCode
@@ -24,11 +25,11 @@ def purchase_refusal(variant: ProductVariant, channel, product_listing, variant_
     if product_listing is None or not product_listing.is_published or (
         product_listing.published_at and product_listing.published_at > now
     ) or shop.status != ShopStatus.ACTIVE or shop.holiday_mode:
-        return DomainError(f"{variant.sku} is not published in {channel.slug}", CheckoutErrorCode.PRODUCT_NOT_PUBLISHED, field)
+        return DomainError(_("%(sku)s is not published in %(channel)s") % {"sku": variant.sku, "channel": channel.slug}, CheckoutErrorCode.PRODUCT_NOT_PUBLISHED, field)
     if variant_listing is None:
-        return DomainError(f"{variant.sku} has no price in {channel.slug}", CheckoutErrorCode.UNAVAILABLE_VARIANT_IN_CHANNEL, field)
+        return DomainError(_("%(sku)s has no price in %(channel)s") % {"sku": variant.sku, "channel": channel.slug}, CheckoutErrorCode.UNAVAILABLE_VARIANT_IN_CHANNEL, field)
     if product_listing.available_for_purchase_at is None or product_listing.available_for_purchase_at > now:
-        return DomainError(f"{variant.sku} cannot be bought yet", CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE, field)
+        return DomainError(_("%(sku)s cannot be bought yet") % {"sku": variant.sku}, CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE, field)
     return None
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketplace.checkout.availability import candidate_stocks_query, purchase_refusal, reserved_by_others, stock_free
 from marketplace.checkout.error_codes import CheckoutErrorCode
@@ -47,11 +48,11 @@ class CompletionResult:
 def _validate(info: CheckoutInfo, user) -> None:
     checkout = info.checkout
     if not info.lines:
-        raise DomainError("The checkout has no lines", CheckoutErrorCode.NO_LINES, field="lines")
+        raise DomainError(_("The checkout has no lines"), CheckoutErrorCode.NO_LINES, field="lines")
     if not checkout.channel.is_active:
-        raise DomainError("This channel is not active", CheckoutErrorCode.CHANNEL_INACTIVE, field="channel")
+        raise DomainError(_("This channel is not active"), CheckoutErrorCode.CHANNEL_INACTIVE, field="channel")
     if not checkout.email and not (checkout.user_id and (checkout.user.email or checkout.user.phone)):
-        raise DomainError("Give an e-mail address or log in", CheckoutErrorCode.EMAIL_NOT_SET, field="email")
+        raise DomainError(_("Give an e-mail address or log in"), CheckoutErrorCode.EMAIL_NOT_SET, field="email")
     errors = []
     for line in info.lines:
         refusal = purchase_refusal(line.variant, checkout.channel, line.product_listing, line.variant_listing)
@@ -65,18 +66,18 @@ def _validate(info: CheckoutInfo, user) -> None:
         if group.has_delivery:
             continue
         if group.delivery is None or group.delivery.shipping_method_id is None:
-            raise DomainError(f"Choose how {group.shop.name} delivers", CheckoutErrorCode.SHIPPING_METHOD_NOT_SET,
+            raise DomainError(_("Choose how %(shop)s delivers") % {"shop": group.shop.name}, CheckoutErrorCode.SHIPPING_METHOD_NOT_SET,
                               field="deliveryMethod")
         if checkout.shipping_address is None:
-            raise DomainError("Set the shipping address", CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET, field="shippingAddress")
-        raise DomainError(f"{group.delivery.shipping_method.name} does not deliver there",
+            raise DomainError(_("Set the shipping address"), CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET, field="shippingAddress")
+        raise DomainError(_("%(method)s does not deliver there") % {"method": group.delivery.shipping_method.name},
                           CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE, field="deliveryMethod")
 
 
 def _plan(info: CheckoutInfo, *, lock: bool = True) -> list[GroupPlan]:
     """Split each line over its candidate stocks, fullest warehouse first; with ``lock`` the stock
     rows are locked first (without, it is an early look that may be stale)."""
-    tracked = [line for line in info.lines if line.variant.track_inventory]
+    tracked = [line for line in info.lines if line.variant.track_inventory and line.campaign is None]
     points = {group.shop.pk: (group.delivery.collection_point if group.delivery else None) for group in info.groups}
     condition = candidate_stocks_query([line.variant.pk for line in tracked])
     if not tracked:
@@ -93,8 +94,8 @@ def _plan(info: CheckoutInfo, *, lock: bool = True) -> list[GroupPlan]:
         point = points[group.shop.pk]
         line_plans = []
         for line in group.lines:
-            if not line.variant.track_inventory:
-                line_plans.append(LinePlan(line, []))
+            if not line.variant.track_inventory or line.campaign is not None:
+                line_plans.append(LinePlan(line, []))  # pre-sale units are allocated at harvest
                 continue
             stocks = [stock for stock in locked if stock.variant_id == line.variant.pk and (
                 point is None or point.kind == "station" or stock.warehouse_id == point.pk)]
@@ -109,12 +110,27 @@ def _plan(info: CheckoutInfo, *, lock: bool = True) -> list[GroupPlan]:
                 if not wanted:
                     break
             if wanted:
-                short.append(DomainError(f"Not enough {line.variant.sku} left", CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines"))
+                short.append(DomainError(_("Not enough %(sku)s left") % {"sku": line.variant.sku}, CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines"))
             line_plans.append(LinePlan(line, taken))
         plans.append(GroupPlan(group, line_plans))
     if short:
         raise InsufficientStock(short)
     return plans
+
+
+def _presale_capacity_check(info: CheckoutInfo) -> None:
+    """Pre-sale lines may not sell beyond the expected harvest. The campaign rows are locked
+    (ascending pk, after the checkout and before any stock) so two buyers cannot both take the last units."""
+    from marketplace.presale.models import PresaleCampaign
+    from marketplace.presale.selectors import campaign_sold
+
+    wanted = {line.campaign.pk: line for line in info.lines if line.campaign is not None}
+    for campaign in PresaleCampaign.objects.select_for_update().filter(pk__in=list(wanted)).order_by("pk"):
+        line = wanted[campaign.pk]
+        left = campaign.expected_quantity - campaign_sold(campaign)
+        if campaign.status != "open" or line.line.quantity > left:
+            raise InsufficientStock([DomainError(_("Only %(count)s of %(sku)s left in this pre-sale") % {"count": max(left, 0), "sku": line.variant.sku},
+                                                 CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
 
 
 def checkout_delete(checkout: Checkout) -> None:
@@ -138,15 +154,17 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
                 existing = orders_of_checkout(token)
                 if existing:
                     return CompletionResult(existing, created=False)
-                raise DomainError("Checkout not found", CheckoutErrorCode.NOT_FOUND, field="id")
+                raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field="id")
             if checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id:
-                raise DomainError("Checkout not found", CheckoutErrorCode.NOT_FOUND, field="id")
+                raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field="id")
             info = checkout_info(checkout)
             _validate(info, user)
-            coverage = checkout_coverage(checkout.pk, info.total)
-            if not coverage.allows(info.total):
-                raise DomainError(f"The checkout is not fully paid ({coverage.covered} of {info.total})",
+            coverage = checkout_coverage(checkout.pk, info.due_now)
+            if not coverage.allows(info.due_now):
+                raise DomainError(_("The checkout is not fully paid (%(covered)s of %(total)s)")
+                                  % {"covered": coverage.covered, "total": info.due_now},
                                   CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID, field="id")
+            _presale_capacity_check(info)
             _plan(info, lock=False)
             orders, order_lines = orders_create_from_checkout(checkout, info.groups, user=checkout.user,
                                                               payment_gateway=coverage.gateway)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.checkout.availability import candidate_stocks_query, reserved_by_others, stock_free
 from marketplace.checkout.error_codes import CheckoutErrorCode
@@ -33,12 +34,22 @@ def free_units(variant, checkout_token, collection_point=None) -> tuple[int, lis
 def line_reserve(line: CheckoutLine, collection_point=None) -> None:
     """Check the line's quantity is free and (when reservations are on) hold it."""
     variant = line.variant
+    from marketplace.presale.selectors import campaign_sold, open_campaigns_for
+
+    campaign = open_campaigns_for([variant.pk], line.checkout.channel).get(variant.pk)
+    if campaign is not None:
+        left = campaign.expected_quantity - campaign_sold(campaign)
+        if line.quantity > left:
+            raise DomainError(_("Only %(count)s of %(sku)s left in this pre-sale") % {"count": left, "sku": variant.sku}, CheckoutErrorCode.INSUFFICIENT_STOCK,
+                              field="quantity")
+        return
     if not variant.track_inventory:
         return
     available, stocks = free_units(variant, line.checkout_id, collection_point)
     if line.quantity > available:
         raise DomainError(
-            f"Only {available} of {variant.sku} left", CheckoutErrorCode.INSUFFICIENT_STOCK, field="quantity"
+            _("Only %(count)s of %(sku)s left") % {"count": available, "sku": variant.sku},
+            CheckoutErrorCode.INSUFFICIENT_STOCK, field="quantity",
         )
     minutes = reservation_minutes()
     Reservation.objects.filter(checkout_line=line).delete()
@@ -58,7 +69,7 @@ def line_reserve(line: CheckoutLine, collection_point=None) -> None:
 
 def reservations_expire_before(moment) -> int:
     """Housekeeping: drop reservations that ended (they are already ignored)."""
-    deleted, _ = Reservation.objects.filter(reserved_until__lte=moment).delete()
+    deleted, _rows = Reservation.objects.filter(reserved_until__lte=moment).delete()
     return deleted
 
 

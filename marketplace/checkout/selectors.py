@@ -23,6 +23,7 @@ class LineInfo:
     line: CheckoutLine
     product_listing: object | None
     variant_listing: object | None
+    campaign: object | None = None  # an open harvest pre-sale: only the deposit is due now
 
     @property
     def variant(self):
@@ -35,6 +36,14 @@ class LineInfo:
     @property
     def total(self) -> Decimal:
         return quantize((self.unit_price or Decimal(0)) * self.line.quantity)
+
+    @property
+    def due_now(self) -> Decimal:
+        if self.campaign is None:
+            return self.total
+        from marketplace.presale.selectors import deposit_of
+
+        return deposit_of(self.total, self.campaign)
 
     @property
     def sold_by_weight(self) -> bool:
@@ -77,6 +86,11 @@ class ShopGroup:
         return self.subtotal + self.shipping_price
 
     @property
+    def due_now(self) -> Decimal:
+        """What the buyer pays at checkout: everything, except the balance of pre-sale lines."""
+        return sum((line.due_now for line in self.lines), Decimal("0.00")) + self.shipping_price
+
+    @property
     def has_delivery(self) -> bool:
         if not self.is_shipping_required:
             return True
@@ -108,6 +122,10 @@ class CheckoutInfo:
         return self.subtotal + self.shipping_price
 
     @property
+    def due_now(self) -> Decimal:
+        return sum((group.due_now for group in self.groups), Decimal("0.00"))
+
+    @property
     def quantity(self) -> int:
         return sum(info.line.quantity for info in self.lines)
 
@@ -135,7 +153,11 @@ def checkout_info(checkout: Checkout, lines: list[CheckoutLine] | None = None) -
     lines = checkout_lines(checkout) if lines is None else lines
     variants = [line.variant for line in lines]
     product_listings, variant_listings = listings_for(variants, checkout.channel) if lines else ({}, {})
-    infos = [LineInfo(line, product_listings.get(line.variant.product_id), variant_listings.get(line.variant_id)) for line in lines]
+    from marketplace.presale.selectors import open_campaigns_for
+
+    campaigns = open_campaigns_for([line.variant_id for line in lines], checkout.channel) if lines else {}
+    infos = [LineInfo(line, product_listings.get(line.variant.product_id), variant_listings.get(line.variant_id),
+                      campaigns.get(line.variant_id)) for line in lines]
     groups: dict[int, ShopGroup] = {}
     for info in infos:
         shop = info.variant.product.shop
@@ -187,7 +209,7 @@ def checkout_payment_source(token) -> CheckoutPaymentSource | None:
     if checkout is not None:
         info = checkout_info(checkout)
         return CheckoutPaymentSource(token=checkout.pk, channel_slug=checkout.channel.slug, currency=info.currency,
-                                     total=info.total, user_id=checkout.user_id, email=checkout.email, is_completed=False)
+                                     total=info.due_now, user_id=checkout.user_id, email=checkout.email, is_completed=False)
     from marketplace.orders.selectors import orders_of_checkout
 
     orders = orders_of_checkout(token)
@@ -196,6 +218,7 @@ def checkout_payment_source(token) -> CheckoutPaymentSource | None:
     first = orders[0]
     return CheckoutPaymentSource(
         token=first.checkout_token, channel_slug=first.channel.slug, currency=first.currency,
-        total=sum((order.total_amount for order in orders), Decimal("0.00")), user_id=first.user_id,
+        total=sum((order.total_amount for order in orders if order.status != "canceled"), Decimal("0.00")),
+        user_id=first.user_id,
         email=first.user_email, is_completed=True,
     )

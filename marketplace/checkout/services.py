@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketplace.checkout.availability import listings_for, purchase_refusal
 from marketplace.checkout.error_codes import CheckoutErrorCode
@@ -25,15 +26,15 @@ def max_line_quantity() -> int:
 def _lock(checkout: Checkout) -> Checkout:
     locked = Checkout.objects.select_for_update(of=("self",)).select_related("channel", "shipping_address__village").filter(pk=checkout.pk).first()
     if locked is None:
-        raise DomainError("This checkout was completed or removed", CheckoutErrorCode.NOT_FOUND, field="id")
+        raise DomainError(_("This checkout was completed or removed"), CheckoutErrorCode.NOT_FOUND, field="id")
     return locked
 
 
 def _check_quantity(variant, quantity: int, user, field: str = "quantity") -> None:
     if quantity <= 0:
-        raise DomainError("The quantity must be greater than zero", CheckoutErrorCode.ZERO_QUANTITY, field=field)
+        raise DomainError(_("The quantity must be greater than zero"), CheckoutErrorCode.ZERO_QUANTITY, field=field)
     if quantity > max_line_quantity():
-        raise DomainError(f"At most {max_line_quantity()} of one item per order",
+        raise DomainError(_("At most %(limit)s of one item per order") % {"limit": max_line_quantity()},
                           CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT, field=field)
     limit = variant.quantity_limit_per_customer
     if limit is None:
@@ -44,7 +45,8 @@ def _check_quantity(variant, quantity: int, user, field: str = "quantity") -> No
 
         bought = quantity_bought(user, variant.pk)
     if quantity + bought > limit:
-        raise DomainError(f"{variant.sku} is limited to {limit} per customer ({bought} already bought)",
+        raise DomainError(_("%(sku)s is limited to %(limit)s per customer (%(bought)s already bought)")
+                          % {"sku": variant.sku, "limit": limit, "bought": bought},
                           CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT, field=field)
 
 
@@ -78,7 +80,7 @@ def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, rep
             continue
         new_quantity = quantity if replace else quantity + (line.quantity if line else 0)
         if not replace and quantity <= 0:
-            raise DomainError("The quantity must be greater than zero", CheckoutErrorCode.ZERO_QUANTITY, field="quantity")
+            raise DomainError(_("The quantity must be greater than zero"), CheckoutErrorCode.ZERO_QUANTITY, field="quantity")
         _check_quantity(variant, new_quantity, checkout.user)
         if line is None:
             line = CheckoutLine.objects.create(checkout=checkout, variant=variant, quantity=new_quantity)
@@ -106,14 +108,14 @@ def _clean_email(email: str | None) -> str:
         try:
             validate_email(email)
         except ValidationError:
-            raise DomainError("Enter a valid e-mail address", CheckoutErrorCode.INVALID, field="email") from None
+            raise DomainError(_("Enter a valid e-mail address"), CheckoutErrorCode.INVALID, field="email") from None
     return email
 
 
 def checkout_create(*, channel, user=None, email: str | None = None, lines=(), shipping_address: dict | None = None,
                     billing_address: dict | None = None) -> Checkout:
     if not channel.is_active:
-        raise DomainError("This channel is not active", CheckoutErrorCode.CHANNEL_INACTIVE, field="channel")
+        raise DomainError(_("This channel is not active"), CheckoutErrorCode.CHANNEL_INACTIVE, field="channel")
     user = user if user is not None and user.is_authenticated else None
     email = _clean_email(email) or (user.email if user and user.email else "")
     with transaction.atomic():
@@ -138,9 +140,9 @@ def checkout_lines_update(checkout: Checkout, lines) -> Checkout:
     """Set quantities; 0 removes the line."""
     with transaction.atomic():
         locked = _lock(checkout)
-        for _, quantity in lines:
+        for _variant, quantity in lines:
             if quantity < 0:
-                raise DomainError("The quantity cannot be negative", CheckoutErrorCode.ZERO_QUANTITY, field="quantity")
+                raise DomainError(_("The quantity cannot be negative"), CheckoutErrorCode.ZERO_QUANTITY, field="quantity")
         _set_quantities(locked, lines, replace=True)
     return locked
 
@@ -151,7 +153,7 @@ def checkout_lines_delete(checkout: Checkout, line_ids: list[int]) -> Checkout:
         ids = set(int(pk) for pk in line_ids)
         found = set(locked.lines.filter(pk__in=ids).values_list("pk", flat=True))
         if found != ids:
-            raise DomainError("Some lines are not in this checkout", CheckoutErrorCode.NOT_FOUND, field="linesIds")
+            raise DomainError(_("Some lines are not in this checkout"), CheckoutErrorCode.NOT_FOUND, field="linesIds")
         locked.lines.filter(pk__in=ids).delete()
         locked.save(update_fields=["updated_at"])
     return locked
@@ -160,7 +162,7 @@ def checkout_lines_delete(checkout: Checkout, line_ids: list[int]) -> Checkout:
 def checkout_email_update(checkout: Checkout, email: str) -> Checkout:
     clean = _clean_email(email)
     if not clean:
-        raise DomainError("An e-mail address is required", CheckoutErrorCode.REQUIRED, field="email")
+        raise DomainError(_("An e-mail address is required"), CheckoutErrorCode.REQUIRED, field="email")
     with transaction.atomic():
         locked = _lock(checkout)
         locked.email = clean
@@ -193,32 +195,32 @@ def checkout_delivery_method_update(checkout: Checkout, *, shipping_method=None,
     """Choose how a shop's part travels. A shipping method or a store belongs to one shop; a village
     station serves every shop, so without ``shop`` it applies to all shops of the checkout."""
     if (shipping_method is None) == (collection_point is None):
-        raise DomainError("Give a shipping method or a collection point", CheckoutErrorCode.INVALID, field="deliveryMethodId")
+        raise DomainError(_("Give a shipping method or a collection point"), CheckoutErrorCode.INVALID, field="deliveryMethodId")
     with transaction.atomic():
         locked = _lock(checkout)
         info = checkout_info(locked)
         if not info.groups:
-            raise DomainError("The checkout has no lines", CheckoutErrorCode.NO_LINES, field="lines")
+            raise DomainError(_("The checkout has no lines"), CheckoutErrorCode.NO_LINES, field="lines")
         owner_id = shipping_method.shop_id if shipping_method else (
             collection_point.shop_id if collection_point.kind != "station" else None)
         if shop is not None and owner_id is not None and shop.pk != owner_id:
-            raise DomainError("That delivery method belongs to another shop",
+            raise DomainError(_("That delivery method belongs to another shop"),
                               CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
         target_ids = [owner_id] if owner_id is not None else ([shop.pk] if shop else [group.shop.pk for group in info.groups])
         for shop_id in target_ids:
             group = info.group_for(shop_id)
             if group is None:
-                raise DomainError("That delivery method belongs to a shop with nothing in this checkout",
+                raise DomainError(_("That delivery method belongs to a shop with nothing in this checkout"),
                                   CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
             if shipping_method is not None:
                 if locked.shipping_address is None:
-                    raise DomainError("Set the shipping address first", CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
+                    raise DomainError(_("Set the shipping address first"), CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
                                       field="shippingAddress")
                 if not any(quote.method.pk == shipping_method.pk for quote in shipping_quotes_for(group, locked.shipping_address)):
-                    raise DomainError("This shipping method does not deliver to the address or weight",
+                    raise DomainError(_("This shipping method does not deliver to the address or weight"),
                                       CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
             elif collection_point.pk not in {point.pk for point in collection_points_for(group)}:
-                raise DomainError("This pickup point does not serve the shop",
+                raise DomainError(_("This pickup point does not serve the shop"),
                                   CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
             CheckoutDelivery.objects.update_or_create(
                 checkout=locked, shop_id=shop_id,

@@ -108,6 +108,8 @@ class OrderLine(models.Model):
     actual_weight = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True,
                                         help_text="Weighed at fulfilment, in weight_unit; charged instead of the estimate.")
     thumbnail_name = models.CharField(max_length=255, blank=True)
+    presale_campaign = models.ForeignKey("presale.PresaleCampaign", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="order_lines", help_text="Bought before harvest with a deposit.")
 
     class Meta:
         ordering = ["id"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketplace.shipping.error_codes import ShippingErrorCode
 from marketplace.shipping.models import DeliveryZone, ShippingKind, ShippingMethod
@@ -19,26 +20,26 @@ def _amount(raw, field: str) -> Decimal | None:
     try:
         value = Decimal(str(raw))
     except InvalidOperation:
-        raise DomainError("Not a number", ShippingErrorCode.INVALID, field=field) from None
+        raise DomainError(_("Not a number"), ShippingErrorCode.INVALID, field=field) from None
     if value < 0 or value != value.quantize(Decimal("0.01")):
-        raise DomainError("Amounts are positive, in fen at most", ShippingErrorCode.INVALID, field=field)
+        raise DomainError(_("Amounts are positive, in fen at most"), ShippingErrorCode.INVALID, field=field)
     return value
 
 
 def delivery_zone_create(*, actor, name: str, kind: str, base_fee, fee_per_extra_kg=0, base_weight_grams: int = 1000,
                          towns=(), provinces=(), days_min: int = 1, days_max: int = 2) -> DeliveryZone:
     if kind not in ShippingKind.values:
-        raise DomainError("Unknown kind", ShippingErrorCode.INVALID, field="kind")
+        raise DomainError(_("Unknown kind"), ShippingErrorCode.INVALID, field="kind")
     normalized = []
     for raw in provinces:
         province = province_normalize(raw)
         if province is None:
-            raise DomainError(f"{raw} is not a province", ShippingErrorCode.INVALID, field="provinces")
+            raise DomainError(_("%(name)s is not a province") % {"name": raw}, ShippingErrorCode.INVALID, field="provinces")
         normalized.append(province)
     if kind == ShippingKind.CARRIER and not normalized:
-        raise DomainError("A carrier zone lists provinces", ShippingErrorCode.REQUIRED, field="provinces")
+        raise DomainError(_("A carrier zone lists provinces"), ShippingErrorCode.REQUIRED, field="provinces")
     if kind == ShippingKind.COUNTY_DELIVERY and not towns:
-        raise DomainError("A village delivery zone lists towns", ShippingErrorCode.REQUIRED, field="towns")
+        raise DomainError(_("A village delivery zone lists towns"), ShippingErrorCode.REQUIRED, field="towns")
     with transaction.atomic():
         zone = DeliveryZone.objects.create(
             name=name.strip(), kind=kind, provinces=normalized, base_fee_amount=_amount(base_fee, "baseFee"),
@@ -54,11 +55,11 @@ def shipping_method_enable(shop, *, actor, kind: str, name: str = "", max_weight
                            free_above=None) -> ShippingMethod:
     """Offer (or update) the shop's method of ``kind``; the shop then counts as delivering."""
     if kind not in ShippingKind.values:
-        raise DomainError("Unknown kind", ShippingErrorCode.INVALID, field="kind")
+        raise DomainError(_("Unknown kind"), ShippingErrorCode.INVALID, field="kind")
     if max_weight_grams is not None and max_weight_grams <= 0:
-        raise DomainError("The weight limit must be positive", ShippingErrorCode.INVALID, field="maxWeightGrams")
+        raise DomainError(_("The weight limit must be positive"), ShippingErrorCode.INVALID, field="maxWeightGrams")
     with transaction.atomic():
-        method, _ = ShippingMethod.objects.update_or_create(
+        method, _created = ShippingMethod.objects.update_or_create(
             shop=shop, kind=kind,
             defaults={"name": name.strip() or str(ShippingKind(kind).label), "is_active": True,
                       "max_weight_grams": max_weight_grams, "free_above_amount": _amount(free_above, "freeAbove")},

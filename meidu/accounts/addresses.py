@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
 from meidu.accounts.models import Address
 from meidu.accounts.phone import InvalidPhone, normalize_cn_mobile
 from meidu.core.errors import DomainError, DomainErrors
@@ -25,6 +28,17 @@ _POSTAL = re.compile(r"\d{6}")
 _REQUIRED = ("first_name", "street_address_1", "city", "city_area", "country_area", "phone")
 _LIMITS = {"first_name": 64, "last_name": 64, "company_name": 128, "street_address_1": 255, "street_address_2": 255,
            "city": 64, "city_area": 64}
+_FIELD_NAMES = {
+    "first_name": pgettext_lazy("address field", "first_name"),
+    "last_name": pgettext_lazy("address field", "last_name"),
+    "company_name": pgettext_lazy("address field", "company_name"),
+    "street_address_1": pgettext_lazy("address field", "street_address_1"),
+    "street_address_2": pgettext_lazy("address field", "street_address_2"),
+    "city": pgettext_lazy("address field", "city"),
+    "city_area": pgettext_lazy("address field", "city_area"),
+    "country_area": pgettext_lazy("address field", "country_area"),
+    "phone": pgettext_lazy("address field", "phone"),
+}
 
 
 def province_normalize(raw: str) -> str | None:
@@ -54,20 +68,21 @@ def address_clean(data: dict, *, field_prefix: str = "") -> dict:
     cleaned["country"] = (cleaned["country"] or "CN").upper()
     for key in _REQUIRED:
         if not cleaned[key]:
-            errors.append(DomainError(f"{key} is required", "required", field=field_prefix + key))
+            errors.append(DomainError(_("%(field)s is required") % {"field": _FIELD_NAMES[key]}, "required", field=field_prefix + key))
     for key, limit in _LIMITS.items():
         if len(cleaned[key]) > limit:
-            errors.append(DomainError(f"{key} is longer than {limit} characters", "invalid", field=field_prefix + key))
+            errors.append(DomainError(_("%(field)s is longer than %(limit)s characters") % {"field": _FIELD_NAMES[key], "limit": limit},
+                                      "invalid", field=field_prefix + key))
     if cleaned["country"] != "CN":
-        errors.append(DomainError("Only addresses in mainland China are served", "invalid", field=field_prefix + "country"))
+        errors.append(DomainError(_("Only addresses in mainland China are served"), "invalid", field=field_prefix + "country"))
     if cleaned["country_area"]:
         province = province_normalize(cleaned["country_area"])
         if province is None:
-            errors.append(DomainError(f"{cleaned['country_area']} is not a province of China", "invalid",
+            errors.append(DomainError(_("%(name)s is not a province of China") % {"name": cleaned["country_area"]}, "invalid",
                                       field=field_prefix + "countryArea"))
         cleaned["country_area"] = province or cleaned["country_area"]
     if cleaned["postal_code"] and not _POSTAL.fullmatch(cleaned["postal_code"]):
-        errors.append(DomainError("A postal code has six digits", "invalid", field=field_prefix + "postalCode"))
+        errors.append(DomainError(_("A postal code has six digits"), "invalid", field=field_prefix + "postalCode"))
     if cleaned["phone"]:
         try:
             cleaned["phone"] = normalize_cn_mobile(cleaned["phone"])
@@ -77,7 +92,7 @@ def address_clean(data: dict, *, field_prefix: str = "") -> dict:
         raise DomainErrors(errors)
     village = _village_for(cleaned, data.get("village_id"))
     if data.get("village_id") and village is None:
-        raise DomainError("Unknown village", "invalid", field=field_prefix + "village")
+        raise DomainError(_("Unknown village"), "invalid", field=field_prefix + "village")
     cleaned["village"] = village
     return cleaned
 

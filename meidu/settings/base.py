@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "marketplace.shipping",
     "marketplace.checkout",
     "marketplace.orders",
+    "marketplace.presale",
     "marketplace.payments",
     "marketplace.settlement",
     "marketplace.reviews",

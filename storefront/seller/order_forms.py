@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from storefront.shop.pricing import weight_unit_name
+
 
 class FulfilForm(forms.Form):
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=64, required=False,
@@ -23,7 +25,8 @@ class FulfilForm(forms.Form):
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
             if line.sold_by_weight:
                 self.fields[f"weight_{line.pk}"] = forms.DecimalField(
-                    label=_("Weighed (%(unit)s)") % {"unit": line.weight_unit or "jin"}, min_value=Decimal("0.001"),
+                    label=_("Weighed (%(unit)s)") % {"unit": weight_unit_name(line.weight_unit or "jin")},
+                    min_value=Decimal("0.001"),
                     max_digits=10, decimal_places=3, required=False,
                     widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.001"}),
                     help_text=_("Ordered %(quantity)s; the buyer pays for what you weigh, at most the estimate.")

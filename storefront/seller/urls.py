@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.seller.views import apply, dashboard, earnings, orders, products, stock
+from storefront.seller.views import apply, complaints, dashboard, earnings, orders, products, stock
 
 app_name = "seller"
 
@@ -21,5 +21,7 @@ urlpatterns = [
     path("orders/<int:number>/fulfil/", orders.fulfil, name="order_fulfil"),
     path("orders/<int:number>/cancel/", orders.cancel, name="order_cancel"),
     path("orders/<int:number>/slip/", orders.packing_slip, name="order_slip"),
+    path("orders/<int:number>/complaints/<int:complaint_id>/respond/", complaints.respond, name="complaint_respond"),
+    path("orders/<int:number>/complaints/<int:complaint_id>/resolve/", complaints.resolve, name="complaint_resolve"),
     path("earnings/", earnings.earnings, name="earnings"),
 ]

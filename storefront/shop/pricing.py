@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from marketplace.catalog.models import SoldBy, WeightUnit
 from meidu.core.money import quantize
@@ -48,3 +49,8 @@ def product_price_text(product, channel) -> str:
     if any(listing.price_amount != low.price_amount for listing in listings):
         return _("from %(price)s") % {"price": text}
     return text
+
+
+def weight_unit_name(code: str) -> str:
+    """A weight unit code as a word: "jin" -> 斤, "kg" -> 公斤."""
+    return {"jin": pgettext("weight unit", "jin"), "kg": pgettext("weight unit", "kg")}.get(code or "", code or "")

@@ -315,3 +315,57 @@ def test_demo_data_and_bulk_seed_store_the_price_range(media_root):
     listings = ProductChannelListing.objects.all()
     assert listings.count() == Product.objects.count() and not listings.filter(min_price_amount__isnull=True).exists()
     _assert_stored_prices_match_variants(*Product.objects.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_price_writes_of_one_product_keep_the_range(make_user, channel_pair):
+    """Two connections price two variants of one product; the first holds its transaction open
+    while the second starts. The listing lock makes the second wait and then see the first's
+    price: the stored range covers both (a refresh computed from a stale snapshot would not)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from tests.marketplace.factories import open_shop
+
+    rural = channel_pair[1]
+    owner = make_user()
+    shop = open_shop(owner)
+    product = listed_product(shop, owner, rural, price="10.00", sku="CC-A")
+    first = product.variants.get()
+    second = catalog.variant_create(product, actor=owner, sku="CC-B")
+    catalog.variant_channel_listing_update(second, actor=owner, prices=[_price(rural, "20.00")])
+    first_written, release, errors = threading.Event(), threading.Event(), []
+
+    def cheaper_first():
+        try:
+            with transaction.atomic():
+                catalog.variant_channel_listing_update(first, actor=owner, prices=[_price(rural, "5.00")])
+                first_written.set()
+                release.wait(10)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def dearer_second():
+        try:
+            first_written.wait(10)
+            catalog.variant_channel_listing_update(second, actor=owner, prices=[_price(rural, "30.00")])
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cheaper_first), threading.Thread(target=dearer_second)]
+    for thread in threads:
+        thread.start()
+    first_written.wait(10)
+    threads[1].join(0.5)
+    assert threads[1].is_alive()  # waiting for the first writer's listing lock
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert not errors
+    assert _stored(product, rural) == (Decimal("5.00"), Decimal("30.00"))
+    _assert_stored_prices_match_variants(product)

@@ -328,3 +328,11 @@ def test_another_buyers_order_cannot_be_complained_about(buyer_web, make_user, r
     order = placed_orders(make_user(), rural, [(pears["variant"], 1)])[0]
     assert buyer_web.get(f"/shop/orders/{order.number}/complaint/").status_code == 404
     assert buyer_web.post(f"/shop/orders/{order.number}/complaint/", {"category": "quality", "description": "x"}).status_code == 404
+
+
+def test_the_pages_read_in_english_too(buyer_web, buyer, pears, cooker, station, settings):
+    checkout, _choices = prepared(buyer_web, buyer, pears, cooker, station)
+    buyer_web.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Go to checkout" in html(buyer_web.get(CART))
+    page = html(buyer_web.get(CHECKOUT))
+    assert "Pick up at the village station" in page and "Cash on delivery" in page and "Place order" in page

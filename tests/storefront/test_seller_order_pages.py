@@ -204,3 +204,38 @@ def test_earnings_after_a_collected_order(station_agent, station, pears, ready_a
     assert 0 < float(pending) <= float(ready_at_station.total_amount)
     heights = [float(h) for h in re.findall(r'class="bar" x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="([0-9.]+)"', page)]
     assert heights[-1] > 0 and all(h == 0 for h in heights[:-1])  # this week only
+
+
+def test_the_shop_answers_and_resolves_a_complaint_with_a_refund(farmer_web, buyer, cooker, rural, pears, station,
+                                                                    ready_at_station, station_agent):
+    from marketplace.complaints.models import Complaint, ComplaintStatus
+    from marketplace.complaints.services import complaint_create
+
+    login(station_agent).post("/station/", {"point": station.pk, "code": ready_at_station.pickup_code, "cash_collected": "on"})
+    complaint = complaint_create(ready_at_station, buyer=buyer, category="quality", description="有两个梨烂了")
+    number = ready_at_station.number
+    page = html(farmer_web.get(f"/seller/orders/{number}/"))
+    assert "有两个梨烂了" in page and "处理期限" in page
+
+    # Another shop cannot act on it.
+    rival = login(cooker["owner"])
+    assert rival.post(f"/seller/orders/{number}/complaints/{complaint.pk}/respond/", {"message": "x"}).status_code == 404
+
+    farmer_web.post(f"/seller/orders/{number}/complaints/{complaint.pk}/respond/", {"message": "对不起，马上处理"})
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.RESPONDED
+
+    # A refund above what was paid is refused with a message; nothing changes.
+    response = farmer_web.post(f"/seller/orders/{number}/complaints/{complaint.pk}/resolve/",
+                               {"resolution": "refund", "amount": "999.00", "note": "退款"}, follow=True)
+    assert "message--error" in html(response)
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.RESPONDED
+
+    response = farmer_web.post(f"/seller/orders/{number}/complaints/{complaint.pk}/resolve/",
+                               {"resolution": "refund", "amount": "5.00", "note": "退两个梨的钱"}, follow=True)
+    assert "投诉已处理" in html(response)
+    complaint = Complaint.objects.get()
+    assert complaint.status == ComplaintStatus.RESOLVED and str(complaint.refund_amount) == "5.00"
+    ready_at_station.refresh_from_db()
+    assert str(ready_at_station.refunded_amount) == "5.00"

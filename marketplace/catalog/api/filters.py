@@ -7,7 +7,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from graphql import GraphQLError
 
-from marketplace.catalog.selectors import available_filter, category_descendant_ids, price_lookup, search_filter
+from marketplace.catalog.selectors import available_filter, category_descendant_ids, price_lookup, search_filter, with_min_price
 from meidu.core.graphql.connection import SortKey
 from meidu.core.graphql.ids import pks_from_global_ids
 
@@ -174,7 +174,7 @@ def apply_sort(qs, sort_by: dict | None, search: str | None):
         # Best first unless ASC was asked for explicitly.
         return qs, [SortKey("rank", descending=not (sort_by and not descending))]
     if field == "price":
-        return qs, [SortKey("min_price", descending)]
+        return with_min_price(qs), [SortKey("min_price", descending)]
     if field == "rating":
         return qs.annotate(rating_sort=Coalesce("rating", Value(0), output_field=IntegerField())), [SortKey("rating_sort", descending)]
     if field == "created_at":

@@ -27,7 +27,7 @@ from marketplace.catalog.selectors import (
     category_descendant_ids,
     products_visible,
     search_filter,
-    with_min_price,
+    with_price_filter,
     with_thumbnail,
 )
 from meidu.core.graphql.batching import batch_prefetch
@@ -41,7 +41,7 @@ def resolve_product_list(info, channel=None, search=None, where=None, filter=Non
     qs = products_visible(channel_obj, sees_all=sees_all_products(info), user=info.context.user, for_listing=True)
     # The channel's listing rides along in the page query: pricing and availability read it;
     # so does the first photo when thumbnails are asked for (no prefetch of media rows).
-    qs = with_min_price(qs, channel_obj).select_related(CHANNEL_LISTING)
+    qs = with_price_filter(qs).select_related(CHANNEL_LISTING)
     if "thumbnail" in selected_fields(info, ("edges", "node")):
         qs = with_thumbnail(qs)
     if category_ids:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from graphql_relay import from_global_id
+from django.utils.translation import gettext as _
 
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.selectors import checkout_get
@@ -22,7 +23,7 @@ def checkout_token_from_id(global_id: str | None, field: str = "id") -> uuid.UUI
         try:
             return uuid.UUID(str(global_id))  # Saleor also accepts the bare token
         except (ValueError, TypeError):
-            raise DomainError(f"Couldn't resolve to a Checkout: {global_id}", CheckoutErrorCode.GRAPHQL_ERROR, field=field) from None
+            raise DomainError(_("Couldn't resolve to a Checkout: %(id)s") % {"id": global_id}, CheckoutErrorCode.GRAPHQL_ERROR, field=field) from None
 
 
 def checkout_for_request(info, global_id: str | None, field: str = "id"):
@@ -30,5 +31,5 @@ def checkout_for_request(info, global_id: str | None, field: str = "id"):
     checkout = checkout_get(token)
     user = info.context.user
     if checkout is None or (checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id):
-        raise DomainError("Checkout not found", CheckoutErrorCode.NOT_FOUND, field=field)
+        raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field=field)
     return checkout

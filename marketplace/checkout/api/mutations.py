@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import ProductVariant
 from marketplace.channels.models import Channel
@@ -56,7 +57,7 @@ def _variants(global_ids: list[str], field: str = "variantId") -> dict[str, Prod
     for global_id, pk in pks.items():
         variant = found.get(int(pk)) if str(pk).isdigit() else None
         if variant is None:
-            raise DomainError(f"Couldn't find variant {global_id}", CheckoutErrorCode.NOT_FOUND, field=field)
+            raise DomainError(_("Couldn't find variant %(id)s") % {"id": global_id}, CheckoutErrorCode.NOT_FOUND, field=field)
         variants[global_id] = variant
     return variants
 
@@ -75,7 +76,7 @@ class CheckoutCreate(CheckoutMutation):
         slug = input.get("channel")
         channel = Channel.objects.filter(slug=slug).first() if slug else Channel.objects.order_by("pk").first()
         if channel is None:
-            raise DomainError("Channel not found", CheckoutErrorCode.NOT_FOUND, field="channel")
+            raise DomainError(_("Channel not found"), CheckoutErrorCode.NOT_FOUND, field="channel")
         checkout = services.checkout_create(
             channel=channel, user=info.context.user, email=input.get("email"), lines=_line_pairs(input["lines"]),
             shipping_address=address_input_data(input.get("shipping_address")),
@@ -114,10 +115,10 @@ class CheckoutLinesUpdate(CheckoutMutation):
                 pk = from_global_id_or_error(line["line_id"], "CheckoutLine", "lineId")
                 variant = by_line.get(int(pk)) if str(pk).isdigit() else None
                 if variant is None:
-                    raise DomainError("Line not found in this checkout", CheckoutErrorCode.NOT_FOUND, field="lineId")
+                    raise DomainError(_("Line not found in this checkout"), CheckoutErrorCode.NOT_FOUND, field="lineId")
                 pairs.append((variant, line["quantity"]))
             else:
-                raise DomainError("Give variantId or lineId", CheckoutErrorCode.REQUIRED, field="lines")
+                raise DomainError(_("Give variantId or lineId"), CheckoutErrorCode.REQUIRED, field="lines")
         return cls(errors=[], checkout=services.checkout_lines_update(checkout, pairs))
 
 
@@ -131,7 +132,7 @@ class CheckoutLinesDelete(CheckoutMutation):
         checkout = checkout_for_request(info, id)
         pks = [from_global_id_or_error(line_id, "CheckoutLine", "linesIds") for line_id in lines_ids]
         if not all(str(pk).isdigit() for pk in pks):
-            raise DomainError("Line not found", CheckoutErrorCode.NOT_FOUND, field="linesIds")
+            raise DomainError(_("Line not found"), CheckoutErrorCode.NOT_FOUND, field="linesIds")
         return cls(errors=[], checkout=services.checkout_lines_delete(checkout, [int(pk) for pk in pks]))
 
 
@@ -189,14 +190,14 @@ class CheckoutDeliveryMethodUpdate(CheckoutMutation):
         elif type_name == "Warehouse" and pk.isdigit():
             point = Warehouse.objects.filter(pk=pk, is_pickup_point=True).first()
         else:
-            raise DomainError("Give a ShippingMethod or Warehouse ID", CheckoutErrorCode.GRAPHQL_ERROR, field="deliveryMethodId")
+            raise DomainError(_("Give a ShippingMethod or Warehouse ID"), CheckoutErrorCode.GRAPHQL_ERROR, field="deliveryMethodId")
         if method is None and point is None:
-            raise DomainError("Delivery method not found", CheckoutErrorCode.NOT_FOUND, field="deliveryMethodId")
+            raise DomainError(_("Delivery method not found"), CheckoutErrorCode.NOT_FOUND, field="deliveryMethodId")
         shop = None
         if shop_id:
             shop = Shop.objects.filter(pk=from_global_id_or_error(shop_id, SHOP_TYPE, "shopId")).first()
             if shop is None:
-                raise DomainError("Shop not found", CheckoutErrorCode.NOT_FOUND, field="shopId")
+                raise DomainError(_("Shop not found"), CheckoutErrorCode.NOT_FOUND, field="shopId")
         return cls(errors=[], checkout=services.checkout_delivery_method_update(
             checkout, shipping_method=method, collection_point=point, shop=shop))
 

@@ -209,6 +209,8 @@ class CheckoutType(ModelObjectType):
     subtotal_price = graphene.Field(TaxedMoney, required=True)
     shipping_price = graphene.Field(TaxedMoney, required=True)
     total_price = graphene.Field(TaxedMoney, required=True)
+    due_now_price = graphene.Field(TaxedMoney, required=True,
+                                   description="Paid at checkout: the total, less the balance of harvest pre-sale lines.")
     shipping_address = graphene.Field(AddressType)
     billing_address = graphene.Field(AddressType)
     shipping_methods = graphene.List(graphene.NonNull(ShippingMethodType), required=True,
@@ -263,6 +265,11 @@ class CheckoutType(ModelObjectType):
     def resolve_total_price(root, info):
         data = info_of(root)
         return taxed(data.total, data.currency)
+
+    @staticmethod
+    def resolve_due_now_price(root, info):
+        data = info_of(root)
+        return taxed(data.due_now, data.currency)
 
     @staticmethod
     def resolve_shipping_methods(root, info):

@@ -3,6 +3,8 @@ for their own few actions. Another shop's member gets NOT_FOUND-free top-level p
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.models import Order
 from marketplace.shops.access import require_shop_access
@@ -27,7 +29,7 @@ def order_for_buyer(info, global_id: str, field: str = "id") -> Order:
     order = order_from_id(global_id, field)
     user = info.context.user
     if not getattr(user, "is_authenticated", False) or order.user_id != user.pk or getattr(info.context, "app", None):
-        raise PermissionDenied(message="Only the buyer of this order may do this")
+        raise PermissionDenied(message=_("Only the buyer of this order may do this"))
     return order
 
 
@@ -43,6 +45,6 @@ def lines_of(order: Order, items, field: str = "lines"):
             type_name, pk = "", ""
         line = by_pk.get(int(pk)) if type_name == "OrderLine" and str(pk).isdigit() else None
         if line is None:
-            raise DomainError("That line is not part of this order", OrderErrorCode.NOT_FOUND, field=field)
+            raise DomainError(_("That line is not part of this order"), OrderErrorCode.NOT_FOUND, field=field)
         found.append((line, item))
     return found

@@ -4,6 +4,7 @@ cancel before confirmation) and counter staff (pickup codes, hand-over with cash
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 
 from marketplace.inventory.models import Warehouse
 from marketplace.orders.api.access import lines_of, order_for_buyer, order_for_seller, order_from_id
@@ -96,7 +97,7 @@ class OrderConfirmReceipt(OrderMutation):
     def perform_mutation(cls, root, info, id):
         order = order_for_buyer(info, id)
         if order.status != OrderStatus.FULFILLED:
-            raise DomainError("Only a shipped order can be confirmed as received", OrderErrorCode.INVALID, field="id")
+            raise DomainError(_("Only a shipped order can be confirmed as received"), OrderErrorCode.INVALID, field="id")
         return cls(errors=[], order=lifecycle.order_deliver(order, actor=info.context.user, by_buyer=True))
 
 

@@ -86,7 +86,7 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str)
                 product_sku=info.variant.sku, quantity=info.line.quantity, currency=order.currency,
                 unit_price_amount=info.unit_price, total_price_amount=info.total, sold_by_weight=info.sold_by_weight,
                 weight_unit=info.variant.product.weight_unit if info.sold_by_weight else "",
-                thumbnail_name=_thumbnail_name(info.variant.product),
+                thumbnail_name=_thumbnail_name(info.variant.product), presale_campaign=info.campaign,
             )
             for info in group.lines
         ]

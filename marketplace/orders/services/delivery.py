@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.models import Order, OrderStatus
@@ -15,10 +16,10 @@ def order_handover(order: Order, *, actor, cash_collected: bool = False) -> Orde
     with transaction.atomic():
         locked = _lock(order)
         if locked.status != OrderStatus.FULFILLED:
-            raise DomainError("Only a shipped order can be handed over", OrderErrorCode.INVALID, field="id")
+            raise DomainError(_("Only a shipped order can be handed over"), OrderErrorCode.INVALID, field="id")
         due = locked.total_amount - locked.charged_amount
         if due > 0:
             if not cash_collected:
-                raise DomainError(f"Collect {due} in cash first", OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="cashCollected")
+                raise DomainError(_("Collect %(amount)s in cash first") % {"amount": due}, OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="cashCollected")
             order_cod_collect(locked, actor=actor)
         return order_deliver(locked, actor=actor)

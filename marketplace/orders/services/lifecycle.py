@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.inventory.allocation import stock_release_many, stock_return_many, stock_ship_many, stocks_lock
 from marketplace.orders.error_codes import OrderErrorCode
@@ -37,9 +39,18 @@ def _lock(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("shop", "collection_point").get(pk=order.pk)
 
 
+REFUSALS = {
+    "confirm": gettext_lazy("An order that is %(status)s cannot be confirmed"),
+    "fulfill": gettext_lazy("An order that is %(status)s cannot be fulfilled"),
+    "deliver": gettext_lazy("An order that is %(status)s cannot be delivered"),
+    "cancel": gettext_lazy("An order that is %(status)s cannot be canceled"),
+    "return": gettext_lazy("An order that is %(status)s cannot be returned"),
+}
+
+
 def _refuse_unless(action: str, order: Order, code=OrderErrorCode.INVALID) -> None:
     if not allowed(action, order.status):
-        raise DomainError(f"An order that is {order.get_status_display()} cannot be {action}ed", code, field="id")
+        raise DomainError(str(REFUSALS[action]) % {"status": order.get_status_display()}, code, field="id")
 
 
 def _days(setting: str, default: int) -> timedelta:
@@ -61,9 +72,9 @@ def _weighed_total(line: OrderLine, actual_weight) -> Decimal:
     try:
         weight = Decimal(str(actual_weight))
     except (InvalidOperation, TypeError):
-        raise DomainError("The weight is not a number", OrderErrorCode.INVALID, field="actualWeight") from None
+        raise DomainError(_("The weight is not a number"), OrderErrorCode.INVALID, field="actualWeight") from None
     if weight <= 0 or weight != weight.quantize(Decimal("0.001")):
-        raise DomainError("Weigh a positive weight, to the gram", OrderErrorCode.INVALID, field="actualWeight")
+        raise DomainError(_("Weigh a positive weight, to the gram"), OrderErrorCode.INVALID, field="actualWeight")
     return quantize(line.unit_price_amount * weight)
 
 
@@ -88,7 +99,7 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
     """Ship (or make ready for pickup) some units. By-weight lines give their actual weight: the
     line is charged on it (from the authorisation) and any prepaid difference is refunded."""
     if not lines:
-        raise DomainError("Choose the lines to fulfil", OrderErrorCode.REQUIRED, field="lines")
+        raise DomainError(_("Choose the lines to fulfil"), OrderErrorCode.REQUIRED, field="lines")
     with transaction.atomic():
         locked = _lock(order)
         if locked.status == OrderStatus.UNCONFIRMED:
@@ -98,11 +109,11 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
         _refuse_unless("fulfill", locked)
         covered = locked.charged_amount + locked.authorized_amount - locked.refunded_amount
         if covered < locked.total_amount and not locked.payment_gateway.endswith(PAY_LATER_GATEWAYS):
-            raise DomainError("The order is not paid yet", OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="id")
-        line_ids = [line.pk for line, _, _ in lines]
+            raise DomainError(_("The order is not paid yet"), OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="id")
+        line_ids = [line.pk for line, _quantity, _weight in lines]
         order_lines = {line.pk: line for line in OrderLine.objects.select_for_update().filter(order=locked, pk__in=line_ids)}
         if len(order_lines) != len(set(line_ids)):
-            raise DomainError("A line is not part of this order", OrderErrorCode.NOT_FOUND, field="lines")
+            raise DomainError(_("A line is not part of this order"), OrderErrorCode.NOT_FOUND, field="lines")
         allocations = list(Allocation.objects.filter(order_line__in=order_lines.values(), quantity_allocated__gt=0).order_by("stock_id"))
         stocks = {stock.pk: stock for stock in stocks_lock(Q(pk__in=[allocation.stock_id for allocation in allocations]))}
         shipments: dict[int, list] = {}
@@ -114,13 +125,13 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
             line = order_lines[given.pk]
             remaining = line.quantity - line.quantity_fulfilled
             if quantity is None or quantity <= 0 or quantity > remaining:
-                raise DomainError(f"Between 1 and {remaining} of {line.product_sku} can be fulfilled",
+                raise DomainError(_("Between 1 and %(count)s of %(sku)s can be fulfilled") % {"count": remaining, "sku": line.product_sku},
                                   OrderErrorCode.FULFILL_ORDER_LINE, field="lines")
             if line.sold_by_weight:
                 if actual_weight is None:
-                    raise DomainError(f"Weigh {line.product_name} before shipping", OrderErrorCode.REQUIRED, field="actualWeight")
+                    raise DomainError(_("Weigh %(product)s before shipping") % {"product": line.product_name}, OrderErrorCode.REQUIRED, field="actualWeight")
                 if quantity != remaining:
-                    raise DomainError("A weighed line ships whole", OrderErrorCode.FULFILL_ORDER_LINE, field="lines")
+                    raise DomainError(_("A weighed line ships whole"), OrderErrorCode.FULFILL_ORDER_LINE, field="lines")
                 new_total = _weighed_total(line, actual_weight)
                 delta += new_total - line.total_price_amount
                 line.actual_weight = Decimal(str(actual_weight))
@@ -146,7 +157,7 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
             covered = locked.charged_amount - locked.refunded_amount + locked.authorized_amount
             absorbed = max(Decimal("0.00"), locked.total_amount + delta - covered)
             if absorbed:
-                weighed = [order_lines[line.pk] for line, _, _ in lines if order_lines[line.pk].sold_by_weight]
+                weighed = [order_lines[line.pk] for line, _quantity, _weight in lines if order_lines[line.pk].sold_by_weight]
                 weighed[-1].total_price_amount -= absorbed
                 weighed[-1].save(update_fields=["total_price_amount"])
                 delta -= absorbed
@@ -233,21 +244,21 @@ def order_return(order: Order, *, actor, lines: list[tuple[OrderLine, int]], ref
                  reason: str = "") -> Order:
     """Take back shipped units (all or some); refund their price and put them back on the shelf."""
     if not lines:
-        raise DomainError("Choose the lines to return", OrderErrorCode.REQUIRED, field="lines")
+        raise DomainError(_("Choose the lines to return"), OrderErrorCode.REQUIRED, field="lines")
     with transaction.atomic():
         locked = _lock(order)
         _refuse_unless("return", locked)
         order_lines = {line.pk: line for line in OrderLine.objects.select_for_update().filter(
-            order=locked, pk__in=[line.pk for line, _ in lines])}
-        if len(order_lines) != len({line.pk for line, _ in lines}):
-            raise DomainError("A line is not part of this order", OrderErrorCode.NOT_FOUND, field="lines")
+            order=locked, pk__in=[line.pk for line, _quantity in lines])}
+        if len(order_lines) != len({line.pk for line, _quantity in lines}):
+            raise DomainError(_("A line is not part of this order"), OrderErrorCode.NOT_FOUND, field="lines")
         amount = Decimal("0.00")
         restocks: dict[int, int] = {}
         for given, quantity in lines:
             line = order_lines[given.pk]
             returnable = line.quantity_fulfilled - line.quantity_returned
             if quantity is None or quantity <= 0 or quantity > returnable:
-                raise DomainError(f"Between 1 and {returnable} of {line.product_sku} can be returned",
+                raise DomainError(_("Between 1 and %(count)s of %(sku)s can be returned") % {"count": returnable, "sku": line.product_sku},
                                   OrderErrorCode.INVALID_QUANTITY, field="lines")
             line.quantity_returned += quantity
             line.save(update_fields=["quantity_returned"])
@@ -276,11 +287,11 @@ def order_refund(order: Order, amount, *, actor, reason: str = "") -> Order:
     try:
         amount = Decimal(str(amount))
     except (InvalidOperation, TypeError):
-        raise DomainError("The amount is not a number", OrderErrorCode.INVALID, field="amount") from None
+        raise DomainError(_("The amount is not a number"), OrderErrorCode.INVALID, field="amount") from None
     with transaction.atomic():
         locked = _lock(order)
         if locked.status == OrderStatus.CANCELED:
-            raise DomainError("A cancelled order was already refunded", OrderErrorCode.CANNOT_REFUND, field="id")
+            raise DomainError(_("A cancelled order was already refunded"), OrderErrorCode.CANNOT_REFUND, field="id")
         order_refund_amount(locked, amount, actor=actor, reason=reason or "refund",
                             key=f"refund:{locked.pk}:{locked.events.count()}")
     return locked

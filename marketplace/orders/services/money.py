@@ -8,6 +8,7 @@ Lock order: the Order row (the caller holds it), then transaction items by pk (p
 from __future__ import annotations
 
 from decimal import Decimal
+from django.utils.translation import gettext as _
 
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.events import order_event
@@ -27,9 +28,9 @@ def order_refund_amount(order: Order, amount: Decimal, *, actor, reason: str, ke
 
     refundable = order.charged_amount - order.refunded_amount
     if amount <= 0:
-        raise DomainError("Refund a positive amount", OrderErrorCode.INVALID, field="amount")
+        raise DomainError(_("Refund a positive amount"), OrderErrorCode.INVALID, field="amount")
     if amount > refundable:
-        raise DomainError(f"At most {refundable} can be refunded", OrderErrorCode.CANNOT_REFUND, field="amount")
+        raise DomainError(_("At most %(amount)s can be refunded") % {"amount": refundable}, OrderErrorCode.CANNOT_REFUND, field="amount")
     order.refunded_amount += amount
     order.save(update_fields=["refunded_amount", "updated_at"])
     left = amount
@@ -41,7 +42,7 @@ def order_refund_amount(order: Order, amount: Decimal, *, actor, reason: str, ke
         if not left:
             break
     if left:
-        raise DomainError("The payment holds less than the refund", OrderErrorCode.CANNOT_REFUND, field="amount")
+        raise DomainError(_("The payment holds less than the refund"), OrderErrorCode.CANNOT_REFUND, field="amount")
     order_event(order, OrderEventType.REFUNDED, user=actor, amount=str(amount), reason=reason)
     return amount
 
@@ -95,7 +96,7 @@ def order_cod_collect(order: Order, *, actor) -> Decimal:
         return Decimal("0.00")
     items = [item for item in _items(order) if item.gateway.endswith("cod")]
     if not items:
-        raise DomainError("This order is not paid by cash on delivery", OrderErrorCode.INVALID, field="id")
+        raise DomainError(_("This order is not paid by cash on delivery"), OrderErrorCode.INVALID, field="id")
     released = min(order.authorized_amount, due)
     order.authorized_amount -= released
     order.charged_amount += due

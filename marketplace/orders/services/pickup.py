@@ -12,6 +12,7 @@ import hmac
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.events import order_event
@@ -31,11 +32,11 @@ def _failures_key(agent, point_id: int) -> str:
 
 def order_pickup_verify(collection_point, code: str, *, agent, cash_collected: bool = False) -> Order:
     if agent is None or not shop_is_member(agent, collection_point.shop_id):
-        raise DomainError("Only the staff of this pickup point can verify its codes",
+        raise DomainError(_("Only the staff of this pickup point can verify its codes"),
                           OrderErrorCode.NOT_COLLECTION_POINT_AGENT, field="collectionPoint")
     key = _failures_key(agent, collection_point.pk)
     if cache.get(key, 0) >= MAX_FAILURES:
-        raise DomainError("Too many wrong codes; try again in ten minutes", OrderErrorCode.PICKUP_CODE_LOCKED, field="code")
+        raise DomainError(_("Too many wrong codes; try again in ten minutes"), OrderErrorCode.PICKUP_CODE_LOCKED, field="code")
     code = (code or "").strip()
     with transaction.atomic():
         found = list(Order.objects.filter(collection_point=collection_point, pickup_code=code).order_by("-number")[:5]) if code else []
@@ -44,18 +45,18 @@ def order_pickup_verify(collection_point, code: str, *, agent, cash_collected: b
                       and order.picked_up_at is None and order.status != OrderStatus.CANCELED), None)
         if match is None:
             if any(order.picked_up_at for order in candidates):
-                raise DomainError("This code was already used", OrderErrorCode.PICKUP_CODE_USED, field="code")
+                raise DomainError(_("This code was already used"), OrderErrorCode.PICKUP_CODE_USED, field="code")
             try:
                 cache.incr(key)
             except ValueError:
                 cache.set(key, 1, LOCK_SECONDS)
-            raise DomainError("No parcel here has this code", OrderErrorCode.WRONG_PICKUP_CODE, field="code")
+            raise DomainError(_("No parcel here has this code"), OrderErrorCode.WRONG_PICKUP_CODE, field="code")
         if match.status != OrderStatus.FULFILLED:
-            raise DomainError("The parcel is not ready for pickup yet", OrderErrorCode.INVALID, field="code")
+            raise DomainError(_("The parcel is not ready for pickup yet"), OrderErrorCode.INVALID, field="code")
         due = match.total_amount - match.charged_amount
         if due > 0:
             if not cash_collected:
-                raise DomainError(f"Collect {due} in cash first", OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="cashCollected")
+                raise DomainError(_("Collect %(amount)s in cash first") % {"amount": due}, OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="cashCollected")
             order_cod_collect(match, actor=agent)
         match.picked_up_at = timezone.now()
         match.picked_up_by = agent

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.contrib.auth.decorators import login_required
 
+from marketplace.complaints.selectors import complaint_list_for_shop
 from marketplace.orders.models import OrderStatus
 from marketplace.orders.selectors import order_list_for_shop
 from marketplace.orders.services.lifecycle import order_cancel, order_confirm, order_fulfill
@@ -59,6 +60,7 @@ def order_detail(request, number):
         "can_confirm": order.status == S.UNCONFIRMED,
         "can_fulfil": order.status in (S.UNCONFIRMED, S.UNFULFILLED, S.PARTIALLY_FULFILLED),
         "can_cancel": order.status in (S.UNCONFIRMED, S.UNFULFILLED),
+        "complaints": list(complaint_list_for_shop(order.shop_id).filter(order=order)),
     })
 
 

@@ -37,3 +37,9 @@ def status_tone(order) -> str:
 @register.filter
 def shows_pickup_code(order) -> bool:
     return presenters.shows_pickup_code(order)
+
+
+@register.filter
+def unit_name(code: str) -> str:
+    """A weight unit code as a word: "jin" -> 斤, "kg" -> 公斤."""
+    return pricing.weight_unit_name(code)

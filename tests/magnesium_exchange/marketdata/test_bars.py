@@ -118,3 +118,23 @@ def test_bars_are_per_grade_and_per_day(grades):
     daily_bars_build(DAY)
     assert DailyBar.objects.filter(day=DAY).count() == 2
     assert not DailyBar.objects.filter(day=DAY + dt.timedelta(days=1)).exists()
+
+
+def test_the_close_task_builds_yesterday_and_today_after_the_close(grades, settings):
+    from django.utils import timezone
+
+    from magnesium_exchange.marketdata.tasks import daily_bars_close
+
+    assert settings.CELERY_BEAT_SCHEDULE["exchange-daily-bars-close"]["task"] == "magnesium_exchange.marketdata.tasks.daily_bars_close"
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    tape(grades["fm-97"], yesterday, [("3800.00", "1.000")])
+    tape(grades["fm-97"], today, [("3810.00", "1.000")])
+    settings.EXCHANGE_MARKET_CLOSE = "23:59"
+    if timezone.localtime().time() < dt.time(23, 59):
+        daily_bars_close.delay()
+        assert list(DailyBar.objects.values_list("day", flat=True)) == [yesterday]
+    settings.EXCHANGE_MARKET_CLOSE = "00:00"
+    daily_bars_close.delay()
+    assert list(DailyBar.objects.values_list("day", flat=True)) == [yesterday, today]
+    assert daily_bars_close() == [f"{yesterday}: 0 bars, 0 references", f"{today}: 0 bars, 0 references"]

@@ -108,3 +108,48 @@ def test_me_lists_orders_addresses_and_checkouts(placed, buyer, pears, rural, dj
     assert me["orders"]["totalCount"] == 1 and me["orders"]["edges"][0]["node"]["number"] == str(placed.number)
     assert me["addresses"][0]["phone"] == "+8613904170001" and me["defaultShippingAddress"]["streetAddress1"]
     assert len(me["checkoutIds"]) == 1
+
+
+RETURN = """mutation($id: ID!, $line: ID!) { orderReturn(id: $id, input: {lines: [{orderLineId: $line, quantity: 1}]}) {
+  order { status } errors { code } } }"""
+HANDOVER = "mutation($id: ID!) { orderHandover(id: $id, cashCollected: true) { order { status } errors { code } } }"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("mutation", ["return", "handover"])
+def test_after_shipping_mutations_by_role(role, mutation, placed, make_user, pears):
+    """Shipped first; then only the shop and operators may take goods back or hand them over."""
+    from marketplace.orders.services.lifecycle import order_fulfill
+
+    order_fulfill(placed, actor=pears["owner"], lines=[(placed.lines.get(), 1, "1.0")])
+    client = client_for(role, make_user, pears)
+    variables = {"id": to_global_id("Order", placed.pk)}
+    if mutation == "return":
+        variables["line"] = to_global_id("OrderLine", placed.lines.get().pk)
+    response = client.post(RETURN if mutation == "return" else HANDOVER, variables).json()
+    placed.refresh_from_db()
+    if role in ALLOWED:
+        payload = next(iter(response["data"].values()))
+        assert "errors" not in response and payload["errors"] == []
+        assert placed.status == (OrderStatus.RETURNED if mutation == "return" else OrderStatus.DELIVERED)
+    else:
+        assert response["errors"][0]["message"]
+        assert placed.status == OrderStatus.FULFILLED
+
+
+def test_pickup_verify_through_the_api_needs_the_points_staff(buyer, rural, pears, station, station_agent, make_user):
+    [order] = placed_orders(buyer, rural, [(pears["variant"], 1)], gateway=OFFLINE, action="CHARGE", pickup=station)
+    from marketplace.orders.services.lifecycle import order_fulfill
+
+    order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 1, "1.0")])
+    verify = """mutation($point: ID!, $code: String!) { orderPickupVerify(collectionPoint: $point, code: $code) {
+      order { status } errors { code } } }"""
+    variables = {"point": to_global_id("Warehouse", station.pk), "code": order.pickup_code}
+    seller = GraphQLClient(token_for(pears["owner"])).execute(verify, variables)["orderPickupVerify"]
+    assert [e["code"] for e in seller["errors"]] == ["NOT_COLLECTION_POINT_AGENT"]
+    anonymous = GraphQLClient().post(verify, variables).json()
+    assert anonymous["errors"]
+    agent = GraphQLClient(token_for(station_agent)).execute(verify, variables)["orderPickupVerify"]
+    assert agent["errors"] == [] and agent["order"]["status"] == "DELIVERED"
+    again = GraphQLClient(token_for(station_agent)).execute(verify, variables)["orderPickupVerify"]
+    assert [e["code"] for e in again["errors"]] == ["PICKUP_CODE_USED"]

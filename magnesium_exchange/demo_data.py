@@ -1,0 +1,230 @@
+"""Demo data of the magnesium exchange: the catalogue, 3 supervised warehouses, 12 member firms with
+traders, receipts for about 20,000 t issued through the warehouses' services (inbound ticket, then
+receipt), and a month of trade prints with their daily bars and reference prices.
+
+Every step goes through the domain services and is idempotent: a second run writes nothing. Prices
+are a deterministic function of (grade, day), so a run on a later day only adds the new days.
+The demo trader (+8613800000007) trades for the first member; the demo warehouse operator
+(+8613800000008) works at the first warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from magnesium_exchange.commodities.models import Commodity, Grade
+from magnesium_exchange.commodities.services import commodities_seed
+from magnesium_exchange.marketdata.models import TradePrint
+from magnesium_exchange.marketdata.services import daily_bars_build, marketdata_trade_record
+from magnesium_exchange.members.credit_code import credit_code_check_char
+from magnesium_exchange.members.models import Member, Trader
+from magnesium_exchange.members.services import member_create, trader_add
+from magnesium_exchange.warehouses.models import Receipt, Warehouse, WarehouseStaff, WeighbridgeTicket
+from magnesium_exchange.warehouses.services import inbound_ticket_create, receipt_issue, warehouse_create, warehouse_staff_add
+from meidu.accounts.models import User
+
+TRADER_PHONE = "+8613800000007"
+WAREHOUSE_OPERATOR_PHONE = "+8613800000008"
+PRICE_DAYS = 30
+
+WAREHOUSES = [
+    ("DSQ01", "大石桥南楼镁砂监管仓", "辽宁省营口市大石桥市南楼经济开发区镁砂路 8 号", "大石桥港储物流有限公司", "中储发展营口监管部"),
+    ("HC02", "海城牌楼监管仓", "辽宁省鞍山市海城市牌楼镇工业园区 16 号", "海城物产仓储有限公司", "中外运辽宁监管中心"),
+    ("YK03", "营口鲅鱼圈港区监管仓", "辽宁省营口市鲅鱼圈区港区三路 2 号", "营口港务仓储有限公司", "中储发展营口监管部"),
+]
+
+# (name, legal representative, registered address, trader's surname and given name)
+MEMBERS = [
+    ("大石桥市金鼎镁业有限公司", "赵德明", "辽宁省营口市大石桥市金桥管理区", ("赵", "明")),
+    ("海城市华鑫镁砂有限公司", "孙立军", "辽宁省鞍山市海城市牌楼镇", ("孙", "立军")),
+    ("营口辽滨耐火材料有限公司", "钱国华", "辽宁省营口市老边区辽滨工业园", ("钱", "国华")),
+    ("大石桥市南楼富源镁制品有限公司", "李富源", "辽宁省营口市大石桥市南楼经济开发区", ("李", "富源")),
+    ("海城市恒泰矿业有限公司", "周恒", "辽宁省鞍山市海城市八里镇", ("周", "恒")),
+    ("大石桥市虎庄利民镁业有限公司", "吴利民", "辽宁省营口市大石桥市虎庄镇", ("吴", "利民")),
+    ("鞍山东岳耐材物资采购有限公司", "郑东岳", "辽宁省鞍山市铁东区胜利南路", ("郑", "东岳")),
+    ("营口鲅鱼圈港通贸易有限公司", "王港通", "辽宁省营口市鲅鱼圈区海星路", ("王", "晓东")),
+    ("天津滨海华冶炉料贸易有限公司", "冯华冶", "天津市滨海新区塘沽响螺湾", ("冯", "华")),
+    ("唐山丰润耐材物资有限公司", "陈丰润", "河北省唐山市丰润区幸福道", ("陈", "润")),
+    ("沈阳北方冶金材料有限公司", "褚北方", "辽宁省沈阳市铁西区北二中路", ("褚", "方")),
+    ("大连金港国际贸易有限公司", "卫金港", "辽宁省大连市中山区港湾街", ("卫", "金港")),
+]
+
+ASSAYS = {
+    "fm-98": {"mgo": "98.200", "sio2": "0.400", "cao": "0.900", "fe2o3": "0.500", "bulk_density": "3.520"},
+    "fm-97": {"mgo": "97.300", "sio2": "0.800", "cao": "1.300", "fe2o3": "0.700", "bulk_density": "3.460"},
+    "db-95": {"mgo": "95.300", "sio2": "1.800", "cao": "1.400", "bulk_density": "3.280"},
+    "db-90": {"mgo": "90.600", "sio2": "4.100", "cao": "2.200", "bulk_density": "3.200"},
+    "lb-90": {"mgo": "90.800", "sio2": "2.500", "cao": "1.200"},
+    "lb-85": {"mgo": "86.100", "sio2": "4.400", "cao": "1.800"},
+    "ore-47": {"mgo": "47.200", "sio2": "0.500", "cao": "0.500", "grain_size": "40.000"},
+}
+
+# (warehouse, member index, grade, net tonnes): 30 lots, 20,000 t in all.
+LOTS = [
+    ("DSQ01", 0, "fm-97", 800), ("DSQ01", 0, "fm-97", 600), ("DSQ01", 0, "fm-98", 500), ("DSQ01", 3, "fm-97", 700),
+    ("DSQ01", 3, "db-90", 1000), ("DSQ01", 5, "db-90", 900), ("DSQ01", 5, "lb-85", 800), ("DSQ01", 0, "db-95", 600),
+    ("DSQ01", 3, "lb-85", 700), ("DSQ01", 5, "ore-47", 500),
+    ("HC02", 1, "fm-97", 900), ("HC02", 1, "fm-98", 500), ("HC02", 4, "db-90", 1000), ("HC02", 4, "db-95", 500),
+    ("HC02", 1, "lb-85", 800), ("HC02", 4, "ore-47", 500), ("HC02", 1, "lb-90", 600), ("HC02", 4, "db-90", 600),
+    ("HC02", 1, "fm-97", 500), ("HC02", 4, "lb-85", 400),
+    ("YK03", 2, "fm-97", 500), ("YK03", 2, "fm-98", 500), ("YK03", 7, "db-90", 800), ("YK03", 2, "db-95", 900),
+    ("YK03", 7, "lb-85", 700), ("YK03", 2, "lb-90", 900), ("YK03", 7, "db-90", 700), ("YK03", 2, "lb-85", 600),
+    ("YK03", 7, "fm-97", 500), ("YK03", 2, "fm-97", 500),
+]
+
+# CNY per tonne around which each grade trades (on its commodity's tick).
+BASE_PRICES = {
+    "fm-98": 4300, "fm-97": 3800, "fm-96": 3500, "db-95": 2300, "db-90": 1400, "lb-90": 1150, "lb-85": 900,
+    "ore-47": 520, "ore-46": 480, "mt-14": 5200, "mt-10": 5600,
+}
+TRADE_SIZES = (20, 30, 50, 60, 80, 100, 150, 200)
+
+
+def _credit_code(serial: int) -> str:
+    first17 = f"91210882MX{serial:07d}"
+    return first17 + credit_code_check_char(first17)
+
+
+def _user(phone: str, last_name: str = "", first_name: str = "") -> User:
+    from meidu.demo_data import DEMO_PASSWORD, seed_demo_users
+    from meidu.accounts.services import account_register
+
+    user = User.objects.filter(phone=phone).first()
+    if user is None and phone in (TRADER_PHONE, WAREHOUSE_OPERATOR_PHONE):
+        seed_demo_users()
+        user = User.objects.get(phone=phone)
+    if user is None:
+        user = account_register(phone=phone, password=DEMO_PASSWORD, last_name=last_name, first_name=first_name)
+    return user
+
+
+def seed_exchange_catalogue() -> int:
+    before = Grade.objects.count()
+    commodities_seed()
+    return Grade.objects.count() - before
+
+
+def seed_exchange_warehouses() -> int:
+    created = 0
+    for code, name, address, keeper, supervisor in WAREHOUSES:
+        if not Warehouse.objects.filter(code=code).exists():
+            warehouse_create(code=code, name=name, address=address, keeper_name=keeper, supervisor_name=supervisor,
+                             licence_number=f"LN-{code}-2026")
+            created += 1
+    operator = _user(WAREHOUSE_OPERATOR_PHONE)
+    first = Warehouse.objects.get(code=WAREHOUSES[0][0])
+    if not WarehouseStaff.objects.filter(warehouse=first, user=operator).exists():
+        warehouse_staff_add(first, operator)
+        created += 1
+    return created
+
+
+def seed_exchange_members() -> int:
+    created = 0
+    for serial, (name, representative, address, (last_name, first_name)) in enumerate(MEMBERS, start=1):
+        code = _credit_code(serial)
+        member = Member.objects.filter(credit_code=code).first()
+        if member is None:
+            member = member_create(
+                name=name, credit_code=code, legal_representative=representative, registered_address=address,
+                bank_name="中国工商银行大石桥支行", bank_account_name=name, bank_account_number=f"0711{serial:012d}",
+                short_name=name[:6], contact_name=representative, contact_phone=f"1380000{serial + 100:04d}",
+            )
+            created += 1
+        phone = TRADER_PHONE if serial == 1 else f"+86138000011{serial:02d}"
+        user = _user(phone, last_name, first_name)
+        if not Trader.objects.filter(user=user, member=member, is_active=True).exists():
+            trader_add(member, user, can_trade=True, can_settle=True, can_manage_funds=True)
+            created += 1
+    return created
+
+
+def seed_exchange_receipts() -> int:
+    """Weigh each lot in (ticket DEMO-<n>) and issue its receipt, skipping what exists."""
+    members = [Member.objects.get(credit_code=_credit_code(serial)) for serial in range(1, len(MEMBERS) + 1)]
+    warehouses = {warehouse.code: warehouse for warehouse in Warehouse.objects.filter(code__in=[w[0] for w in WAREHOUSES])}
+    grades = {grade.code: grade for grade in Grade.objects.select_related("commodity")}
+    operator = _user(WAREHOUSE_OPERATOR_PHONE)
+    done = set(WeighbridgeTicket.objects.filter(number__startswith="DEMO-").values_list("warehouse__code", "number"))
+    issued = set(Receipt.objects.filter(inbound_ticket__number__startswith="DEMO-").values_list("inbound_ticket__number", flat=True))
+    created = 0
+    for index, (code, member_index, grade_code, net) in enumerate(LOTS, start=1):
+        warehouse, grade, number = warehouses[code], grades[grade_code], f"DEMO-{code}-{index:03d}"
+        actor = operator if code == WAREHOUSES[0][0] else None
+        if number in issued:
+            continue
+        with transaction.atomic():
+            if (code, number) in done:
+                ticket = WeighbridgeTicket.objects.get(warehouse=warehouse, number=number)
+            else:
+                tare = Decimal("18.600")
+                ticket = inbound_ticket_create(
+                    warehouse, commodity=grade.commodity, depositor=members[member_index], gross=Decimal(net) + tare, tare=tare,
+                    net=Decimal(net), assay=ASSAYS[grade_code], vehicle_plate="铁路专用线", lot_no=f"L2026-{index:03d}",
+                    inspection_ref=f"营口质检 2026-{index:04d}", number=number, actor=actor,
+                )
+            receipt_issue(ticket, packaging="吨袋", pieces=net, location=f"{'ABC'[index % 3]}区{index % 9 + 1}垛",
+                          insured_value=Decimal(net) * BASE_PRICES[grade_code], insurer="中国人民财产保险营口分公司",
+                          insurance_policy_no=f"PICC-YK-2026-{index:04d}", actor=actor)
+            created += 1
+    return created
+
+
+def _day_price(grade_code: str, tick: Decimal, day: dt.date) -> Decimal:
+    """A smooth, deterministic price path for (grade, day): seasonal swing plus a little noise."""
+    base = BASE_PRICES[grade_code]
+    phase = sum(map(ord, grade_code)) % 7
+    noise = random.Random(f"{grade_code}:{day.isoformat()}").uniform(-0.006, 0.006)
+    price = Decimal(str(base * (1 + 0.035 * math.sin(day.toordinal() / 6 + phase) + noise)))
+    return (price / tick).quantize(Decimal(1)) * tick
+
+
+def _day_prints(grade: Grade, day: dt.date, count_limit: int | None = None) -> list[dict]:
+    rng = random.Random(f"prints:{grade.code}:{day.isoformat()}")
+    tick = grade.commodity.price_tick
+    centre = _day_price(grade.code, tick, day)
+    count = rng.randint(2, 5) if count_limit is None else min(count_limit, rng.randint(1, 3))
+    prints = []
+    for n in range(count):
+        price = ((centre * Decimal(str(1 + rng.uniform(-0.008, 0.008)))) / tick).quantize(Decimal(1)) * tick
+        executed_at = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30))) + dt.timedelta(minutes=rng.randint(0, 300))
+        prints.append({"grade": grade, "price": price, "quantity": Decimal(rng.choice(TRADE_SIZES)),
+                       "executed_at": executed_at, "reference": f"demo:{grade.code}:{day.isoformat()}:{n}"})
+    return sorted(prints, key=lambda item: item["executed_at"])
+
+
+def seed_exchange_prices() -> int:
+    """Trade prints on the weekdays of the last month (through marketdata_trade_record), their daily bars
+    and reference prices (daily_bars_build, day by day), and this morning's first trades if a weekday."""
+    today = timezone.localdate()
+    now = timezone.localtime()
+    grades = list(Grade.objects.filter(code__in=BASE_PRICES).select_related("commodity").order_by("id"))
+    days = [today - dt.timedelta(days=back) for back in range(PRICE_DAYS, 0, -1)]
+    wanted = [item for day in days if day.weekday() < 5 for grade in grades for item in _day_prints(grade, day)]
+    if today.weekday() < 5:
+        wanted += [item for grade in grades for item in _day_prints(grade, today, count_limit=2) if item["executed_at"] <= now]
+    existing = set(TradePrint.objects.filter(reference__startswith="demo:").values_list("reference", flat=True))
+    written = 0
+    for item in wanted:
+        if item["reference"] not in existing:
+            marketdata_trade_record(**item)
+            written += 1
+    for day in days:
+        result = daily_bars_build(day)
+        written += result.bars_written + result.references_written
+    return written
+
+
+EXCHANGE_DEMO_STEPS = [
+    ("exchange commodities and grades", seed_exchange_catalogue),
+    ("supervised warehouses", seed_exchange_warehouses),
+    ("exchange members and traders", seed_exchange_members),
+    ("warehouse receipts", seed_exchange_receipts),
+    ("a month of magnesia trades and prices", seed_exchange_prices),
+]

@@ -1,0 +1,1 @@
+from tests.marketplace.checkout.conftest import buyer_client, pears, zones  # noqa: F401
