@@ -46,6 +46,8 @@ def state_load(aggregate_type: str, row):
         state = _CACHE.pop(_key(aggregate_type, row), None)
     if state is not None and state.version > row.version:
         state = None
+    if state is not None and state.version == row.version:
+        return state  # the row's version moves with every journal append, in the same transaction
     events = journal_events(aggregate_type, row.pk, state.version if state is not None else 0)
     if events:
         state = replay(events, state)

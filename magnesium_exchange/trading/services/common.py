@@ -206,13 +206,23 @@ def effects_apply(aggregate_type: str, row, events: list, *, actor=None) -> list
     if funds:
         _ledger_lock(list(members.values()))
     reference = f"{aggregate_type}:{row.pk}"
-    for event in sorted(funds, key=lambda e: int(e.member)):  # stable: one member's moves keep their order
-        key = f"trading:{reference}:{event.seq}"
+    # One posting per member and command: the net of its holds frozen and released (a re-bid releases
+    # the old deposit and freezes the new one: only the difference moves). Members in ascending id.
+    net: dict[int, Decimal] = {}
+    first_seq: dict[int, int] = {}
+    for event in funds:
+        member_id = int(event.member)
+        net[member_id] = net.get(member_id, Decimal("0")) + (event.amount if isinstance(event, DepositFrozen)
+                                                             else -event.amount)
+        first_seq.setdefault(member_id, event.seq)
+    for member_id in sorted(net):
+        amount, member = net[member_id], members[str(member_id)]
+        key = f"trading:{reference}:{first_seq[member_id]}:{member_id}"
         try:
-            if isinstance(event, DepositFrozen):
-                funds_freeze(members[event.member], event.amount, reference=reference, idempotency_key=key)
-            else:
-                funds_release(members[event.member], event.amount, reference=reference, idempotency_key=key)
+            if amount > 0:
+                funds_freeze(member, amount, reference=reference, idempotency_key=key)
+            elif amount < 0:
+                funds_release(member, -amount, reference=reference, idempotency_key=key)
         except DomainError as exc:
             raise translated(exc) from None
     trades = [trade_record(aggregate_type, row, e, members, actor=actor) for e in events if isinstance(e, TradeExecuted)]
