@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from magnesium_exchange.commodities.models import Commodity, Grade
+from magnesium_exchange.commodities.models import Grade
 from magnesium_exchange.commodities.services import commodities_seed
 from magnesium_exchange.marketdata.models import TradePrint
 from magnesium_exchange.marketdata.services import daily_bars_build, marketdata_trade_record
@@ -81,7 +81,7 @@ LOTS = [
 # CNY per tonne around which each grade trades (on its commodity's tick).
 BASE_PRICES = {
     "fm-98": 4300, "fm-97": 3800, "fm-96": 3500, "db-95": 2300, "db-90": 1400, "lb-90": 1150, "lb-85": 900,
-    "ore-47": 520, "ore-46": 480, "mt-14": 5200, "mt-10": 5600,
+    "ore-47": 520, "ore-46": 480, "mt-14": 5200, "mt-10": 5600, "boron-mgo-40": 1700,
 }
 TRADE_SIZES = (20, 30, 50, 60, 80, 100, 150, 200)
 
@@ -92,8 +92,8 @@ def _credit_code(serial: int) -> str:
 
 
 def _user(phone: str, last_name: str = "", first_name: str = "") -> User:
-    from meidu.demo_data import DEMO_PASSWORD, seed_demo_users
     from meidu.accounts.services import account_register
+    from meidu.demo_data import DEMO_PASSWORD, seed_demo_users
 
     user = User.objects.filter(phone=phone).first()
     if user is None and phone in (TRADER_PHONE, WAREHOUSE_OPERATOR_PHONE):

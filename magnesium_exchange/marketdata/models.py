@@ -29,7 +29,8 @@ class TradePrint(models.Model):
             models.CheckConstraint(condition=Q(price__gt=0), name="trade_print_price_positive"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="trade_print_quantity_positive"),
         ]
-        indexes = [models.Index(fields=["grade", "trade_day", "executed_at"]), models.Index(fields=["trade_day"])]
+        # (grade, executed_at): the last print per grade (DISTINCT ON); trade_day: a day's tape for the build.
+        indexes = [models.Index(fields=["grade", "executed_at"]), models.Index(fields=["trade_day", "grade"])]
 
 
 class DailyBar(models.Model):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrderStatus(models.TextChoices):
@@ -20,7 +21,7 @@ class OrderStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     PARTIALLY_RETURNED = "partially_returned", _("Partly returned")
     RETURNED = "returned", _("Returned")
-    CANCELED = "canceled", _("Cancelled")
+    CANCELED = "canceled", pgettext_lazy("order status", "Cancelled")
 
 
 class DeliveryKind(models.TextChoices):
@@ -168,7 +169,7 @@ class OrderEventType(models.TextChoices):
     PICKUP_CODE_REFUSED = "pickup_code_refused", _("Wrong pickup code")
     DELIVERED = "delivered", _("Delivered")
     WEIGHED = "weighed", _("Weighed")
-    CANCELED = "canceled", _("Cancelled")
+    CANCELED = "canceled", pgettext_lazy("order status", "Cancelled")
     RETURNED = "returned", _("Returned")
     REFUNDED = "refunded", _("Refunded")
     NOTE = "note", _("Note")

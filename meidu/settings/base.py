@@ -218,9 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.complaints.tasks.complaints_escalate_due",
         "schedule": 300.0,
     },
-    # Exchange: clear auctions past their end; buyers who missed the settlement deadline default.
-    "exchange-auctions-close-due": {
-        "task": "magnesium_exchange.trading.tasks.auctions_close_due",
+    # Exchange: clear auctions past their end, expire listings and RFQs; buyers who missed the
+    # settlement deadline default.
+    "exchange-trading-close-due": {
+        "task": "magnesium_exchange.trading.tasks.trading_close_due",
         "schedule": 15.0,
     },
     "exchange-settlements-default-due": {

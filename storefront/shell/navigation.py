@@ -34,14 +34,16 @@ MY_ORDERS = NavLink(_("My orders"), "shop:orders")
 SHOP_ORDERS = NavLink(_("Shop orders"), "seller:orders")
 EARNINGS = NavLink(_("Earnings"), "seller:earnings")
 PICKUP_COUNTER = NavLink(_("Pickup counter"), "station:counter")
+MAGNESIA_PRICES = NavLink(_("Magnesia prices"), "exchange:prices")
+WAREHOUSE_DESK = NavLink(_("Warehouse desk"), "exchange:warehouse_home")
 
 MEMBER_LINKS = [HOME, ACCOUNT, GRAPHQL]
 
 ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
     Role.OPERATOR: [HOME, MARKET, ACCOUNT, BACK_OFFICE, GRAPHQL],
-    Role.BANK_OFFICER: MEMBER_LINKS,
-    Role.WAREHOUSE_OPERATOR: MEMBER_LINKS,
-    Role.TRADER: MEMBER_LINKS,
+    Role.BANK_OFFICER: [HOME, MAGNESIA_PRICES, ACCOUNT, GRAPHQL],
+    Role.WAREHOUSE_OPERATOR: [HOME, WAREHOUSE_DESK, MAGNESIA_PRICES, ACCOUNT, GRAPHQL],
+    Role.TRADER: [HOME, MAGNESIA_PRICES, ACCOUNT, GRAPHQL],
     Role.SUPPLIER: MEMBER_LINKS,
     Role.DISTRIBUTOR: MEMBER_LINKS,
     Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT, GRAPHQL],

@@ -53,3 +53,8 @@ def test_price_page_query_count_does_not_grow_with_grades(traded, grades, django
 def test_price_page_renders_with_no_trades_at_all(catalogue):
     html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/exchange/prices/").content.decode()
     assert "<svg" not in html.split('class="grade-charts"')[1] and "暂无成交" in html
+
+
+def test_price_page_in_english(traded):
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/exchange/prices/").content.decode()
+    assert "Magnesia prices" in html and "The last 30 days" in html and "Last price" in html

@@ -118,3 +118,25 @@ def test_pages_refuse_anyone_but_this_warehouses_staff(make_user, keeper, wareho
     assert WeighbridgeTicket.objects.count() == 1
     receipt.refresh_from_db()
     assert receipt.status == ReceiptStatus.ACTIVE
+
+
+def test_receipts_page_query_count_does_not_grow_with_receipts(keeper, warehouse, receipt_factory, seller_member,
+                                                               django_assert_max_num_queries):
+    client = logged_in(keeper)
+    receipt_factory(seller_member)
+    with django_assert_max_num_queries(12) as first:
+        client.get(f"/exchange/warehouse/{warehouse.code}/")
+    for _ in range(4):
+        receipt_factory(seller_member)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        html = client.get(f"/exchange/warehouse/{warehouse.code}/").content.decode()
+    assert html.count("data-receipt=") == 5
+
+
+def test_desk_home_lists_the_warehouses_of_staff_working_at_several(keeper, warehouse, other_warehouse):
+    from magnesium_exchange.warehouses.services import warehouse_staff_add
+
+    warehouse_staff_add(other_warehouse, keeper)
+    html = logged_in(keeper).get("/exchange/warehouse/").content.decode()
+    assert f"/exchange/warehouse/{warehouse.code}/" in html and f"/exchange/warehouse/{other_warehouse.code}/" in html
+    assert "请选择您工作的仓库" in html

@@ -13,5 +13,12 @@ from magnesium_exchange.trading.services.listings import (  # noqa: F401
     listing_pick,
     listing_reprice,
     listing_withdraw,
+    listings_expire_due,
 )
-from magnesium_exchange.trading.services.negotiation import quote_accept, quote_submit, rfq_cancel, rfq_open  # noqa: F401
+from magnesium_exchange.trading.services.negotiation import (  # noqa: F401
+    quote_accept,
+    quote_submit,
+    rfq_cancel,
+    rfq_open,
+    rfqs_expire_due,
+)

@@ -58,14 +58,16 @@ def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1",
     now = now_or(now)
     member = member_require_active(member)
     with transaction.atomic():
-        row, state = load(T, Auction, auction.pk)
+        # The bidder's facts are read before the auction row lock, so bids on a busy auction queue for
+        # less time; they concern the bidder only, and the ledger refuses an overdraft at posting time.
         value_room, tonnes_room = exposure_headroom(member)
         if Decimal(str(quantity)) > tonnes_room:
             raise DomainError("The member's tonnage cap would be exceeded", Code.EXPOSURE_CAP_EXCEEDED, field="quantity")
+        funds, excluded = available_funds(member), excluded_counterparties(member)
+        row, state = load(T, Auction, auction.pk)
         command = PlaceBid(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, lot_id=str(lot_id),
-                           price=Decimal(str(price)), quantity=Decimal(str(quantity)),
-                           available_funds=available_funds(member),
-                           excluded_counterparties=excluded_counterparties(member), exposure_headroom=value_room)
+                           price=Decimal(str(price)), quantity=Decimal(str(quantity)), available_funds=funds,
+                           excluded_counterparties=excluded, exposure_headroom=value_room)
         run(T, row, state, command, actor=actor)
     return row
 

@@ -126,3 +126,17 @@ def listing_expire(listing: Listing, *, now=None) -> Listing:
         row, state = load(T, Listing, listing.pk)
         run(T, row, state, ExpireListing(aggregate_id=row.aggregate_id, actor="system", now=now))
     return row
+
+
+def listings_expire_due(now=None) -> int:
+    """Beat: close every open listing past its expiry (receipts unlocked, deposits released)."""
+    now = now_or(now)
+    expired = 0
+    for pk in Listing.objects.filter(status="open", expires_at__lte=now).values_list("pk", flat=True):
+        try:
+            listing_expire(Listing(pk=pk), now=now)
+            expired += 1
+        except DomainError as exc:
+            if exc.code not in (Code.NOT_OPEN.value, Code.NOT_ENDED.value):
+                raise
+    return expired

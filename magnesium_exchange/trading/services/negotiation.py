@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from magnesium_exchange.engine import AcceptQuote, CancelRfq, OpenRfq, Side, SubmitQuote, to_ms
+from magnesium_exchange.engine import AcceptQuote, CancelRfq, ExpireRfq, OpenRfq, Side, SubmitQuote, to_ms
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.trading.config import market_rules
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
@@ -115,3 +115,19 @@ def rfq_cancel(rfq: Rfq, *, member, actor=None, now=None) -> Rfq:
         row, state = load(T, Rfq, rfq.pk)
         run(T, row, state, CancelRfq(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now), actor=actor)
     return row
+
+
+def rfqs_expire_due(now=None) -> int:
+    """Beat: close every open request for quote past its expiry (quotes' deposits released)."""
+    now = now_or(now)
+    expired = 0
+    for pk in Rfq.objects.filter(status="open", expires_at__lte=now).values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                row, state = load(T, Rfq, pk)
+                run(T, row, state, ExpireRfq(aggregate_id=row.aggregate_id, actor="system", now=now))
+            expired += 1
+        except DomainError as exc:
+            if exc.code not in (Code.NOT_OPEN.value, Code.NOT_ENDED.value):
+                raise
+    return expired

@@ -138,3 +138,18 @@ def test_the_close_task_builds_yesterday_and_today_after_the_close(grades, setti
     daily_bars_close.delay()
     assert list(DailyBar.objects.values_list("day", flat=True)) == [yesterday, today]
     assert daily_bars_close() == [f"{yesterday}: 0 bars, 0 references", f"{today}: 0 bars, 0 references"]
+
+
+def test_chart_series_cost_one_query_whatever_the_grades(grades, django_assert_num_queries):
+    from magnesium_exchange.marketdata.selectors import daily_bar_series
+
+    for code in ("fm-97", "db-90", "lb-85"):
+        for back in range(3):
+            tape(grades[code], DAY - dt.timedelta(days=back), [("1000.00", "1.000")], prefix=f"s{back}")
+    for back in range(3):
+        daily_bars_build(DAY - dt.timedelta(days=back))
+    ids = [grade.pk for grade in grades.values()]
+    with django_assert_num_queries(1):
+        series = daily_bar_series(ids, 2, until=DAY)
+    assert [bar.day for bar in series[grades["fm-97"].pk]] == [DAY - dt.timedelta(days=1), DAY]
+    assert series[grades["ore-46"].pk] == []

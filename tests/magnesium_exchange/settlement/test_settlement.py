@@ -126,4 +126,4 @@ def test_paying_late_by_someone_else_or_without_funds_is_refused(deal, market):
 def test_the_beat_schedule_runs_the_default_task():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "magnesium_exchange.settlement.tasks.settlements_default_due" in tasks
-    assert "magnesium_exchange.trading.tasks.auctions_close_due" in tasks
+    assert "magnesium_exchange.trading.tasks.trading_close_due" in tasks

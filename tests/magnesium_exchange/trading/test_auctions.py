@@ -72,13 +72,13 @@ def test_a_late_bid_extends_the_auction(market):
 
 
 def test_the_beat_task_closes_ended_auctions(market):
-    from magnesium_exchange.trading.tasks import auctions_close_due as task
+    from magnesium_exchange.trading.tasks import trading_close_due as task
 
     seller, bidder = market.member(), market.member(funds="300000.00")
     auction = _auction(market, seller, [market.receipt(seller)], minutes=30)
     auction_bid(auction, member=bidder, price="2900", quantity="100")
     assert auctions_close_due(timezone.now()) == 0
-    assert task((auction.ends_at + timedelta(seconds=1)).isoformat()) == 1
+    assert task((auction.ends_at + timedelta(seconds=1)).isoformat())["auctions"] == 1
     assert Auction.objects.get(pk=auction.pk).status == "closed"
 
 

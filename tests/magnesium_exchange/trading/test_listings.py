@@ -181,3 +181,20 @@ def test_self_pick_and_strangers_changing_a_listing_are_refused(market):
     refused("not_owner", lambda: listing_reprice(listing, member=other, price=Decimal("3100")))
     refused("not_owner", lambda: listing_withdraw(listing, member=other))
     assert Listing.objects.get(pk=listing.pk).status == "open"
+
+
+def test_the_beat_task_expires_listings_and_unlocks_their_receipts(market):
+    from magnesium_exchange.trading.tasks import trading_close_due
+
+    seller, buyer = market.member(), market.member(funds="100000.00")
+    receipt = market.receipt(seller)
+    expires = timezone.now() + timezone.timedelta(hours=1)
+    listing = _open(market, seller, [receipt], expires_at=expires)
+    wanted = listing_open(member=buyer, grade=market.grade, side="buy", quantity=Decimal("10"), price=Decimal("3000"),
+                          reference_price_fallback=REFERENCE, expires_at=expires)
+    assert trading_close_due(timezone.now().isoformat())["listings"] == 0
+    assert trading_close_due((expires + timezone.timedelta(seconds=1)).isoformat())["listings"] == 2
+    receipt.refresh_from_db()
+    assert receipt.status == ReceiptStatus.ACTIVE
+    assert {Listing.objects.get(pk=listing.pk).status, Listing.objects.get(pk=wanted.pk).status} == {"expired"}
+    assert balances(buyer) == (Decimal("100000.00"), Decimal("0.00"))

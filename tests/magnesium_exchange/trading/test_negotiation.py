@@ -60,3 +60,19 @@ def test_a_seller_quote_beyond_its_receipts_and_a_strangers_accept_are_refused(m
     refused("not_owner", lambda: quote_accept(rfq, member=stranger, quote_id=rfq.quotes[0]["quote_id"]))
     rfq_cancel(rfq, member=buyer)
     assert Rfq.objects.get(pk=rfq.pk).status == "cancelled"
+
+
+def test_the_beat_task_expires_requests_and_releases_quote_deposits(market):
+    from magnesium_exchange.trading.tasks import trading_close_due
+
+    seller, buyer = market.member(), market.member(funds="200000.00")
+    receipt = market.receipt(seller, "50.000")
+    expires = timezone.now() + timedelta(hours=1)
+    rfq = rfq_open(member=seller, grade=market.grade, side="sell", receipts=[receipt], expires_at=expires,
+                   reference_price_fallback=REFERENCE)
+    quote_submit(rfq, member=buyer, price="3000", quantity="50")
+    assert balances(buyer)[1] == Decimal("15000.00")
+    assert trading_close_due((expires + timedelta(seconds=1)).isoformat())["rfqs"] == 1
+    receipt.refresh_from_db()
+    assert Rfq.objects.get(pk=rfq.pk).status == "expired" and receipt.status == ReceiptStatus.ACTIVE
+    assert balances(buyer) == (Decimal("200000.00"), Decimal("0.00"))
