@@ -44,3 +44,11 @@ def orders_awaiting_pickup(collection_point_id: int) -> QuerySet[Order]:
         collection_point_id=collection_point_id, picked_up_at__isnull=True,
         status__in=[OrderStatus.UNCONFIRMED, OrderStatus.UNFULFILLED, OrderStatus.FULFILLED],
     )
+
+
+def orders_on_village_runs(limit: int = 200) -> QuerySet[Order]:
+    """Shipped orders carried by the county's own delivery runs, waiting to be handed over."""
+    return (
+        Order.objects.filter(status=OrderStatus.FULFILLED, fulfillments__local_delivery=True)
+        .select_related("shop", "shipping_address__village__town").distinct().order_by("number")[:limit]
+    )

@@ -34,6 +34,7 @@ MY_ORDERS = NavLink(_("My orders"), "shop:orders")
 SHOP_ORDERS = NavLink(_("Shop orders"), "seller:orders")
 EARNINGS = NavLink(_("Earnings"), "seller:earnings")
 PICKUP_COUNTER = NavLink(_("Pickup counter"), "station:counter")
+RUN_SHEET = NavLink(_("Delivery run"), "station:runs")
 MAGNESIA_PRICES = NavLink(_("Magnesia prices"), "exchange:prices")
 WAREHOUSE_DESK = NavLink(_("Warehouse desk"), "exchange:warehouse_home")
 
@@ -48,7 +49,7 @@ ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
     Role.DISTRIBUTOR: MEMBER_LINKS,
     Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT, GRAPHQL],
     Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ACCOUNT, GRAPHQL],
-    Role.DRIVER: MEMBER_LINKS,
+    Role.DRIVER: [HOME, RUN_SHEET, ACCOUNT, GRAPHQL],
     Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT, GRAPHQL],
     None: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT, GRAPHQL],  # signed in without a role yet
 }

@@ -1,0 +1,45 @@
+"""The village driver's run sheet: parcels on the county delivery runs, handed over at the door
+(cash collected when the order is cash on delivery). Drivers hold COLLECT_CASH_ON_DELIVERY."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace.orders.models import Order
+from marketplace.orders.selectors import orders_on_village_runs
+from marketplace.orders.services.delivery import order_handover
+from meidu.core.errors import DomainError
+from meidu.core.permissions import PaymentPermissions
+from storefront.shop.pricing import money_text
+
+
+def _require_driver(user) -> None:
+    if not user.has_perm(PaymentPermissions.COLLECT_CASH_ON_DELIVERY.value):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET"])
+def run_sheet(request):
+    _require_driver(request.user)
+    return render(request, "station/runs.html", {"orders": list(orders_on_village_runs())})
+
+
+@login_required
+@require_POST
+def hand_over(request, number: int):
+    _require_driver(request.user)
+    order = get_object_or_404(Order, number=number, fulfillments__local_delivery=True)
+    try:
+        order_handover(order, actor=request.user, cash_collected=request.POST.get("cash_collected") == "on")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Order %(number)s delivered; %(paid)s paid.") % {
+            "number": order.number, "paid": money_text(order.total_amount, order.currency)})
+    return redirect("station:runs")
