@@ -36,8 +36,12 @@ ZERO = Decimal("0.00")
 
 
 def _window_closed(order: Order, now) -> bool:
+    """Delivered, the after-sales window over, and no complaint still being handled (a refund may follow)."""
+    from marketplace.complaints.selectors import order_has_open_complaint
+
     return (order.status != OrderStatus.CANCELED and order.delivered_at is not None
-            and order.after_sales_until is not None and order.after_sales_until <= now)
+            and order.after_sales_until is not None and order.after_sales_until <= now
+            and not order_has_open_complaint(order.pk))
 
 
 def _post(settlement: OrderSettlement, order: Order, kind: str, entries, *, amount, commission=ZERO, rate=None) -> SettlementEntry:

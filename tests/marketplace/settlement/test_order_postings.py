@@ -176,3 +176,19 @@ def test_catch_up_finds_money_changed_without_an_event(buyer, rural, cooker, rul
     assert settlement_catch_up() == 1
     assert entry_kinds(order)[-2:] == ["refund", "clawback"] and order_postings(order)["gateway"] == D("-298.00")
     assert settlement_catch_up() == 0
+
+
+def test_an_open_complaint_holds_the_earnings_until_it_is_resolved(buyer, rural, cooker, rules):
+    from marketplace.complaints.services import complaint_resolve, complaint_create
+
+    order = delivered(cooker_order(buyer, rural, cooker), cooker["owner"], buyer)
+    complaint = complaint_create(fresh(order), buyer=buyer, category="quality", description="内胆有划痕")
+    settlement_release_due(after_window(order))
+    assert entry_kinds(order) == ["payment", "earnings"]
+    complaint_resolve(complaint, actor=cooker["owner"], as_operator=False, resolution="refund", amount="20.00",
+                      note="补偿划痕")
+    settlement_release_due(after_window(order))
+    assert "release" in entry_kinds(order)
+    postings = order_postings(order)
+    assert postings["pending"] == 0 and postings["available"] > 0
+    assert_balances_match_postings(cooker["shop"].pk)
