@@ -231,3 +231,20 @@ def checkout_delivery_method_update(checkout: Checkout, *, shipping_method=None,
                     line_reserve(line_info.line, collection_point)
         locked.save(update_fields=["updated_at"])
     return locked
+
+
+def checkout_customer_attach(checkout: Checkout, user) -> Checkout:
+    """Saleor's checkoutCustomerAttach: a cart filled before logging in becomes the user's
+    (so its orders appear under "my orders"); another user's checkout is not found."""
+    if not getattr(user, "is_authenticated", False):
+        raise DomainError(_("Log in first"), CheckoutErrorCode.REQUIRED, field="customerId")
+    with transaction.atomic():
+        locked = _lock(checkout)
+        if locked.user_id not in (None, user.pk):
+            raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field="id")
+        locked.user = user
+        if not locked.email and user.email:
+            locked.email = user.email
+        locked.save(update_fields=["user", "email", "updated_at"])
+    return locked
+

@@ -202,6 +202,19 @@ class CheckoutDeliveryMethodUpdate(CheckoutMutation):
             checkout, shipping_method=method, collection_point=point, shop=shop))
 
 
+class CheckoutCustomerAttach(CheckoutMutation):
+    class Arguments:
+        id = graphene.ID()
+
+    @classmethod
+    def perform_mutation(cls, root, info, id=None):
+        from meidu.core.graphql.permissions import require_user
+
+        user = require_user(info)
+        checkout = checkout_for_request(info, id)
+        return cls(errors=[], checkout=services.checkout_customer_attach(checkout, user))
+
+
 class CheckoutComplete(CheckoutMutation):
     order = graphene.Field("marketplace.orders.api.types.OrderType", description="The first of the orders (Saleor shape).")
     orders = graphene.List(graphene.NonNull("marketplace.orders.api.types.OrderType"), required=True,
@@ -233,4 +246,5 @@ class CheckoutMutations(graphene.ObjectType):
     checkout_shipping_address_update = CheckoutShippingAddressUpdate.Field()
     checkout_billing_address_update = CheckoutBillingAddressUpdate.Field()
     checkout_delivery_method_update = CheckoutDeliveryMethodUpdate.Field()
+    checkout_customer_attach = CheckoutCustomerAttach.Field()
     checkout_complete = CheckoutComplete.Field()

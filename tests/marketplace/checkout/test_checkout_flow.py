@@ -87,3 +87,17 @@ def test_village_delivery_is_priced_by_zone_and_weight(buyer_client, pears):
     assert chosen["errors"] == []
     assert chosen["checkout"]["shippingPrice"]["gross"]["amount"] == 7.0
     assert chosen["checkout"]["totalPrice"]["gross"]["amount"] == 32.0
+
+
+def test_a_cart_filled_before_login_is_attached_to_the_buyer(pears, buyer, make_user):
+    from tests.conftest import GraphQLClient, token_for
+
+    anonymous = GraphQLClient()
+    checkout = new_checkout(anonymous, [{"variantId": vid(pears["variant"]), "quantity": 1}])
+    attach = "mutation($id: ID) { checkoutCustomerAttach(id: $id) { checkout { id } errors { code } } }"
+    assert anonymous.post(attach, {"id": checkout["id"]}).json()["errors"]
+    data = GraphQLClient(token_for(buyer)).execute(attach, {"id": checkout["id"]})["checkoutCustomerAttach"]
+    assert data["errors"] == [] and Checkout.objects.get(pk=checkout["token"]).user == buyer
+    other = GraphQLClient(token_for(make_user())).execute(attach, {"id": checkout["id"]})["checkoutCustomerAttach"]
+    assert [e["code"] for e in other["errors"]] == ["NOT_FOUND"]
+    assert Checkout.objects.get(pk=checkout["token"]).user == buyer
