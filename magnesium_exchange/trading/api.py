@@ -339,10 +339,17 @@ class ListingWithdraw(TradingMutation):
         return cls(errors=[], listing=services.listing_withdraw(listing, member=trader.member, actor=trader.user))
 
 
+class AuctionLotInput(graphene.InputObjectType):
+    quantity = graphene.Decimal(required=True, description="Tonnes.")
+    price = graphene.Decimal(required=True, description="Reserve (sale) or ceiling (procurement), CNY per tonne.")
+
+
 class AuctionCreateInput(graphene.InputObjectType):
     grade = graphene.String(required=True)
-    receipts = graphene.List(graphene.NonNull(graphene.String), required=True)
-    reserve_price = graphene.Decimal(required=True)
+    kind = graphene.String(description="sale (default, 竞卖) or procurement (竞买).")
+    receipts = graphene.List(graphene.NonNull(graphene.String), description="Sale: receipt numbers.")
+    reserve_price = graphene.Decimal(description="Sale with one lot of all the receipts.")
+    lots = graphene.List(graphene.NonNull(AuctionLotInput), description="Lots; required for a procurement.")
     starts_at = graphene.DateTime(required=True)
     ends_at = graphene.DateTime(required=True)
     min_bid_quantity = graphene.Decimal()
@@ -355,14 +362,16 @@ class AuctionCreate(TradingMutation):
         input = AuctionCreateInput(required=True)
 
     class Meta:
-        description = "竞卖: auction receipts above a reserve price."
+        description = "竞卖: auction receipts above a reserve price; 竞买: procure below a ceiling price."
 
     @classmethod
     def perform_mutation(cls, root, info, input):
         trader = _trader(info)
+        lots = [(lot["quantity"], lot["price"]) for lot in input["lots"]] if input.get("lots") else None
         auction = services.auction_open(
-            member=trader.member, grade=_grade(input["grade"]), receipts=_receipts(input["receipts"]),
-            reserve_price=input["reserve_price"], starts_at=input["starts_at"], ends_at=input["ends_at"],
+            member=trader.member, grade=_grade(input["grade"]), kind=input.get("kind") or "sale",
+            receipts=_receipts(input.get("receipts")), reserve_price=input.get("reserve_price"), lots=lots,
+            starts_at=input["starts_at"], ends_at=input["ends_at"],
             min_bid_quantity=input.get("min_bid_quantity"), step=input.get("step"),
             reference_price_fallback=input.get("reference_price"), actor=trader.user)
         return cls(errors=[], auction=auction)

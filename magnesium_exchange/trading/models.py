@@ -109,8 +109,9 @@ class Auction(models.Model):
 
 
 class Rfq(models.Model):
-    """协议交易: a request for quote (the service supports the SELL side: the requester's receipts are
-    locked at open, buyers quote with a frozen deposit, the requester accepts one)."""
+    """协议交易: a request for quote. SELL: the requester's receipts are locked at open and buyers quote
+    with a frozen deposit; BUY: sellers quote, the requester's deposit is frozen on acceptance and the
+    quoting seller's receipts are locked then."""
 
     side = models.CharField(max_length=8, choices=Side.choices)
     requester = models.ForeignKey("exchange_members.Member", on_delete=models.PROTECT, related_name="+")

@@ -1,7 +1,13 @@
-"""One-sided auctions (竞卖): the initiator's receipts are locked at open, bidders freeze deposits,
-better bids release the outbid deposits, the close allocates by price then time and creates the
-trades. Procurement auctions (竞买) are refused for now (NOT_SUPPORTED): the offers' receipts would
-have to be locked per bid. Lock order: see services.common (the auction row first)."""
+"""One-sided auctions.
+
+* 竞卖 (sale): the initiator's receipts are locked at open, bidders freeze deposits, better bids
+  release the outbid deposits, the close allocates by price then time and creates the trades.
+* 竞买 (procurement): the initiator freezes the deposit on the ceiling value at open; sellers offer
+  below the ceiling, each offer backed by the seller's unencumbered receipts of the grade, which are
+  locked (whole, oldest first) as soon as the offer needs them and unlocked when the seller has no live
+  offer left; the close gives each winning seller's trade its locked receipts (split to the tonnes).
+
+Lock order: see services.common (the auction row first, then ledger accounts, then receipts)."""
 
 from __future__ import annotations
 
@@ -12,49 +18,111 @@ from django.db import transaction
 from magnesium_exchange.engine import AuctionKind, CancelAuction, CloseAuction, LotSpec, OpenAuction, PlaceBid, to_ms
 from magnesium_exchange.trading.config import market_rules
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
-from magnesium_exchange.trading.facts import available_funds, excluded_counterparties, exposure_headroom, reference_price
+from magnesium_exchange.engine.auction import ACTIVE as BID_ACTIVE
+from magnesium_exchange.members.models import Member
+from magnesium_exchange.trading.facts import (
+    available_funds,
+    excluded_counterparties,
+    exposure_headroom,
+    receipts_quantity,
+    reference_price,
+    unencumbered_receipts,
+)
 from magnesium_exchange.trading.models import AggregateType, Auction, AuctionStatus
-from magnesium_exchange.trading.services.common import load, member_require_active, now_or, receipts_lock, run
+from magnesium_exchange.trading.services.common import (
+    load,
+    member_require_active,
+    now_or,
+    receipts_lock,
+    receipts_locked_by,
+    receipts_release,
+    run,
+)
 from meidu.core.errors import DomainError
 
 T = AggregateType.AUCTION
 
 
-def auction_open(*, member, grade, receipts, starts_at, ends_at, reserve_price=None, lots=None, kind: str = "sale",
+def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_price=None, lots=None, kind: str = "sale",
                  min_bid_quantity=None, step=None, reference_price_fallback=None, actor=None, now=None) -> Auction:
-    """Open a sale auction of `receipts` (locked). `lots` is a list of (quantity, reserve price) summing
-    to the receipts' tonnes; by default one lot of all of them at `reserve_price`."""
+    """Open an auction. Sale: `receipts` (locked) are sold; `lots` is a list of (quantity, reserve price)
+    summing to their tonnes, by default one lot of all of them at `reserve_price`. Procurement: `lots`
+    as (quantity, ceiling price); the deposit on the ceiling value is frozen from the initiator's funds."""
     now = now_or(now)
     member = member_require_active(member)
-    if kind != AuctionKind.SALE.value:
-        raise DomainError("Procurement auctions are not offered yet", Code.NOT_SUPPORTED, field="kind")
-    if not receipts:
+    if kind not in {k.value for k in AuctionKind}:
+        raise DomainError("kind is sale or procurement", Code.INVALID, field="kind")
+    engine_kind = AuctionKind(kind)
+    sale = engine_kind is AuctionKind.SALE
+    if sale and not receipts:
         raise DomainError("A sale auction needs receipts", Code.REQUIRED, field="receipts")
+    if not sale and not lots:
+        raise DomainError("A procurement auction needs lots (quantity, ceiling price)", Code.REQUIRED, field="lots")
     with transaction.atomic():
         reference = reference_price(grade, reference_price_fallback)
         row = Auction.objects.create(kind=kind, initiator=member, grade=grade, quantity=0, min_bid_quantity=0,
                                      starts_at=starts_at, ends_at=ends_at, reference_price=reference)
-        held = receipts_lock(T, row, member, receipts, actor=actor)
-        if lots is None:
-            if reserve_price is None:
-                raise DomainError("A reserve price is needed", Code.REQUIRED, field="reservePrice")
-            lots = [(held, reserve_price)]
+        held = funds = None
+        if sale:
+            held = receipts_lock(T, row, member, receipts, actor=actor)
+            if lots is None:
+                if reserve_price is None:
+                    raise DomainError("A reserve price is needed", Code.REQUIRED, field="reservePrice")
+                lots = [(held, reserve_price)]
+        else:
+            funds = available_funds(member)
         specs = tuple(LotSpec(str(i), Decimal(str(q)), Decimal(str(p))) for i, (q, p) in enumerate(lots, start=1))
-        if sum(spec.quantity for spec in specs) != held:
+        if sale and sum(spec.quantity for spec in specs) != held:
             raise DomainError(f"The lots must add up to the receipts' {held} t", Code.INVALID_QUANTITY, field="lots")
         command = OpenAuction(
-            aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, kind=AuctionKind.SALE, grade=grade.code,
+            aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, kind=engine_kind, grade=grade.code,
             lots=specs, starts_at=to_ms(starts_at), ends_at=to_ms(ends_at), reference_price=reference,
             min_bid_quantity=min_bid_quantity, step=step, rules=market_rules(grade),
-            receipt_ids=tuple(r.number for r in receipts), available_quantity=held,
+            receipt_ids=tuple(r.number for r in receipts), available_quantity=held, available_funds=funds,
             excluded_counterparties=excluded_counterparties(member))
         run(T, row, None, command, actor=actor)
     return row
 
 
+def _offered(state) -> dict[int, Decimal]:
+    """Tonnes each seller's live offers need, over every lot."""
+    needed: dict[int, Decimal] = {}
+    for bid in state.bids.values():
+        if bid.status == BID_ACTIVE:
+            needed[int(bid.bidder)] = needed.get(int(bid.bidder), Decimal("0")) + bid.quantity
+    return needed
+
+
+def _offers_backed(row, bidder: Member, now, actor):
+    """After a procurement bid: lock more of the bidder's receipts if its live offers need them, and
+    unlock those of sellers left without a live offer (outbid)."""
+
+    def sync(state):
+        needed = _offered(state)
+        locked = receipts_locked_by(T, row.pk)
+        for holder_id, tonnes in locked.items():
+            if holder_id not in needed and tonnes:
+                receipts_release(T, row.pk, holder_id=holder_id, actor=actor)
+        missing = needed.get(bidder.pk, Decimal("0")) - locked.get(bidder.pk, Decimal("0"))
+        if missing > 0:
+            chosen, total = [], Decimal("0")
+            for receipt in unencumbered_receipts(bidder, row.grade, now):
+                chosen.append(receipt)
+                total += receipt.quantity
+                if total >= missing:
+                    break
+            if total < missing:  # spent elsewhere since the facts were read
+                raise DomainError(f"{missing} t of unencumbered receipts are needed", Code.INSUFFICIENT_QUANTITY,
+                                  field="quantity")
+            receipts_lock(T, row, bidder, chosen, actor=actor)
+
+    return sync
+
+
 def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1", actor=None, now=None) -> Auction:
-    """Bid (or improve one's bid) on a lot: at or above the reserve, on the tick, inside the price
-    limit, beating the marginal bid once the lot is covered; its deposit frozen from available funds."""
+    """Bid (or improve one's bid) on a lot: on the tick, inside the price limit, at or above the reserve
+    of a sale (its deposit frozen from available funds) or at or below the ceiling of a procurement
+    (backed by the seller's receipts), beating the marginal bid once the lot is covered."""
     now = now_or(now)
     member = member_require_active(member)
     with transaction.atomic():
@@ -63,12 +131,22 @@ def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1",
         value_room, tonnes_room = exposure_headroom(member)
         if Decimal(str(quantity)) > tonnes_room:
             raise DomainError("The member's tonnage cap would be exceeded", Code.EXPOSURE_CAP_EXCEEDED, field="quantity")
-        funds, excluded = available_funds(member), excluded_counterparties(member)
+        excluded = excluded_counterparties(member)
         row, state = load(T, Auction, auction.pk)
+        funds = held = after = None
+        if row.kind == AuctionKind.SALE.value:
+            funds = available_funds(member)
+        else:
+            # unencumbered receipts, plus what is locked here beyond the tonnes of the seller's live offers
+            spare = receipts_locked_by(T, row.pk).get(member.pk, Decimal("0"))
+            if state is not None:
+                spare -= _offered(state).get(member.pk, Decimal("0"))
+            held = receipts_quantity(unencumbered_receipts(member, row.grade, now)) + max(spare, Decimal("0"))
+            after = _offers_backed(row, member, now, actor)
         command = PlaceBid(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, lot_id=str(lot_id),
                            price=Decimal(str(price)), quantity=Decimal(str(quantity)), available_funds=funds,
-                           excluded_counterparties=excluded, exposure_headroom=value_room)
-        run(T, row, state, command, actor=actor)
+                           available_quantity=held, excluded_counterparties=excluded, exposure_headroom=value_room)
+        run(T, row, state, command, actor=actor, after=after)
     return row
 
 

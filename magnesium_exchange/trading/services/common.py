@@ -1,13 +1,16 @@
 """What every trading use case shares: the aggregate row lock, running the engine, journalling its
 events and applying their effects in the caller's transaction.
 
-Lock order of every trading write (and settlement follows the same order after its own row):
+Lock order of every trading write (and settlement follows the same order after its own row). The
+facts a command needs about its actor (funds, exposure, credit lists) are plain reads, taken before
+the row lock by the bid path; nothing is locked before step 1:
 1. the aggregate row (Listing / Auction / Rfq, SELECT ... FOR UPDATE): the one lock per aggregate,
    so each sees one sequence of commands whatever the number of web processes;
-2. receipt rows the command brings (a picker's receipts, receipt_lock, ascending id);
+2. receipt rows the command brings (a picker's or quoting seller's receipts, receipt_lock, ascending id);
 3. the ledger accounts of every member the events touch, all at once in ascending id
    (`_ledger_lock`), before any posting, so two transactions never take them in opposite orders;
-4. receipt rows split or unlocked by the effects (ascending id within each call);
+4. receipt rows split or unlocked by the effects, or locked behind a procurement offer (ascending id
+   within each call);
 5. inserts: journal, trades, contracts, settlements, outbox.
 """
 
@@ -109,10 +112,10 @@ def _unallocated(aggregate_type: str, pk: int):
 
 
 def receipts_allocate(aggregate_type: str, pk: int, trade: Trade, quantity: Decimal, *, actor=None) -> list[str]:
-    """Give the trade exactly `quantity` t of the aggregate's locked receipts, splitting the last one
-    (its parts stay listed: the sold part until settlement, the rest for the aggregate)."""
+    """Give the trade exactly `quantity` t of the seller's receipts locked behind the aggregate, splitting
+    the last one (its parts stay listed: the sold part until settlement, the rest for the aggregate)."""
     left, numbers = quantity, []
-    for row in _unallocated(aggregate_type, pk):
+    for row in _unallocated(aggregate_type, pk).filter(receipt__holder_id=trade.seller_id):
         if not left:
             break
         if row.quantity <= left:
@@ -139,9 +142,21 @@ def receipts_allocate(aggregate_type: str, pk: int, trade: Trade, quantity: Deci
     return numbers
 
 
-def receipts_release(aggregate_type: str, pk: int, *, actor=None) -> None:
-    """Unlock the receipts nothing was sold from (a closed aggregate, a picker's leftover part)."""
+def receipts_locked_by(aggregate_type: str, pk: int) -> dict[int, Decimal]:
+    """Tonnes of unsold receipts locked behind the aggregate, per holder."""
+    totals: dict[int, Decimal] = {}
     for row in _unallocated(aggregate_type, pk):
+        totals[row.receipt.holder_id] = totals.get(row.receipt.holder_id, Decimal("0")) + row.quantity
+    return totals
+
+
+def receipts_release(aggregate_type: str, pk: int, *, holder_id: int | None = None, actor=None) -> None:
+    """Unlock the receipts nothing was sold from (a closed aggregate, a picker's leftover part, an
+    outbid offer's backing)."""
+    rows = _unallocated(aggregate_type, pk)
+    if holder_id is not None:
+        rows = rows.filter(receipt__holder_id=holder_id)
+    for row in rows:
         receipt_unlock(row.receipt, purpose=ReceiptLockPurpose.LISTING, reference=f"{aggregate_type}:{pk}", actor=actor)
         row.released = True
         row.save(update_fields=["released"])
@@ -231,7 +246,7 @@ def effects_apply(aggregate_type: str, row, events: list, *, actor=None) -> list
     return trades
 
 
-def run(aggregate_type: str, row, state, command, *, actor=None) -> tuple[list, list[Trade]]:
+def run(aggregate_type: str, row, state, command, *, actor=None, after=None) -> tuple[list, list[Trade]]:
     """Decide under the row lock; journal the events, apply their effects and project the new state
     onto the row, all in the caller's transaction. A refusal writes nothing."""
     assert transaction.get_connection().in_atomic_block
@@ -244,6 +259,8 @@ def run(aggregate_type: str, row, state, command, *, actor=None) -> tuple[list, 
     state = replay(events, state)
     journal_append(aggregate_type, row.pk, events)
     trades = effects_apply(aggregate_type, row, events, actor=actor)
+    if after is not None:
+        after(state)  # the use case's own effects of the new state (a procurement offer's receipts)
     values = PROJECTIONS[aggregate_type](state)
     for field, value in values.items():
         setattr(row, field, value)

@@ -45,6 +45,8 @@ def listing_open(*, member, grade, price, side: str = "sell", receipts=(), quant
     `reference_price_fallback`, the configured one)."""
     now = now_or(now)
     member = member_require_active(member)
+    if side not in {s.value for s in Side}:
+        raise DomainError("side is sell or buy", Code.INVALID, field="side")
     engine_side = Side(side)
     with transaction.atomic():
         reference = reference_price(grade, reference_price_fallback)

@@ -40,6 +40,8 @@ def rfq_open(*, member, grade, side: str, expires_at, quantity=None, receipts=()
              reference_price_fallback=None, actor=None, now=None) -> Rfq:
     now = now_or(now)
     member = member_require_active(member)
+    if side not in {s.value for s in Side}:
+        raise DomainError("side is sell or buy", Code.INVALID, field="side")
     engine_side = Side(side)
     with transaction.atomic():
         reference = reference_price(grade, reference_price_fallback)

@@ -118,3 +118,47 @@ def test_listing_board_costs_a_fixed_number_of_queries(market, parties, django_a
     with django_assert_max_num_queries(12):
         data = client.execute(query)
     assert data["listings"]["totalCount"] == 6
+
+
+def test_procurement_auction_through_the_api(market, parties):
+    buyer, client = parties["buyer"]
+    seller, seller_client = parties["seller"]
+    market.receipt(seller, "60.000")
+    now = timezone.now()
+    created = client.execute(AUCTION_CREATE, {"input": {
+        "grade": "fm-98", "kind": "procurement", "lots": [{"quantity": "50", "price": "3100"}], "referencePrice": "3000",
+        "startsAt": (now - timedelta(seconds=1)).isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    assert created["auctionCreate"]["errors"] == []
+    auction_id = created["auctionCreate"]["auction"]["id"]
+    offer = seller_client.execute(BID, {"id": auction_id, "p": "3050", "q": "50"})["auctionBid"]
+    assert offer["errors"] == [] and offer["auction"]["bestPrice"] == "3050.00"
+    bad = client.execute(AUCTION_CREATE, {"input": {
+        "grade": "fm-98", "kind": "swap", "lots": [{"quantity": "50", "price": "3100"}],
+        "startsAt": now.isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    assert bad["auctionCreate"]["errors"][0]["code"] == "INVALID"
+
+
+def test_negotiated_deal_through_the_api(market, parties):
+    seller, seller_client = parties["seller"]
+    buyer, buyer_client = parties["buyer"]
+    receipt = market.receipt(seller, "30.000")
+    expires = (timezone.now() + timedelta(hours=1)).isoformat()
+    created = seller_client.execute(
+        "mutation($input: RfqCreateInput!) { rfqCreate(input: $input) { errors { code } rfq { id status } } }",
+        {"input": {"grade": "fm-98", "side": "sell", "receipts": [receipt.number], "expiresAt": expires,
+                   "referencePrice": "3000"}})["rfqCreate"]
+    rfq_id = created["rfq"]["id"]
+    quoted = buyer_client.execute(
+        "mutation($rfq: ID!) { quoteSubmit(rfq: $rfq, price: \"3010\", quantity: \"30\") { errors { code } "
+        "rfq { quotes { quoteId quoterName price } } } }", {"rfq": rfq_id})["quoteSubmit"]
+    assert quoted["errors"] == [] and quoted["rfq"]["quotes"][0]["quoterName"] == buyer.name
+    # an outsider sees no quotes; the requester sees them all
+    seen = parties["other"][1].execute("{ rfqs { id quotes { quoteId } } }")["rfqs"]
+    assert seen[0]["quotes"] == []
+    quote_id = seller_client.execute("{ rfqs { quotes { quoteId } } }")["rfqs"][0]["quotes"][0]["quoteId"]
+    accepted = seller_client.execute(
+        "mutation($rfq: ID!, $q: Int!) { quoteAccept(rfq: $rfq, quoteId: $q) { errors { code } "
+        "trade { buyerName sellerName quantity price } rfq { status } } }", {"rfq": rfq_id, "q": quote_id})["quoteAccept"]
+    assert accepted["errors"] == [] and accepted["rfq"]["status"] == "filled"
+    assert accepted["trade"] == {"buyerName": buyer.name, "sellerName": seller.name, "quantity": "30.000",
+                                 "price": "3010.00"}

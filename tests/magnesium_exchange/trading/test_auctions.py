@@ -9,8 +9,7 @@ from django.utils import timezone
 from magnesium_exchange.settlement.models import Settlement
 from magnesium_exchange.trading.models import Auction, Trade
 from magnesium_exchange.trading.services import auction_bid, auction_close, auction_open, auctions_close_due
-from magnesium_exchange.warehouses.models import ReceiptStatus
-from meidu.core.errors import DomainError
+from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 from tests.magnesium_exchange.trading.test_listings import refused
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances
 
@@ -118,8 +117,52 @@ def test_a_bid_after_the_end_and_an_early_close_are_refused(market):
                                          now=auction.ends_at + timedelta(seconds=1)))
 
 
-def test_procurement_auctions_are_not_offered_yet(market):
+def _procurement(market, buyer, lots=(("100", "3100"),), minutes=30):
+    now = timezone.now()
+    return auction_open(member=buyer, grade=market.grade, kind="procurement", lots=list(lots),
+                        starts_at=now - timedelta(seconds=1), ends_at=now + timedelta(minutes=minutes),
+                        reference_price_fallback=REFERENCE)
+
+
+def test_procurement_auction_offers_lock_receipts_and_the_lowest_offers_win(market):
+    buyer = market.member(funds="100000.00")
+    s1, s2, s3 = market.member(), market.member(), market.member()
+    r1, r2, r3 = market.receipt(s1, "80.000"), market.receipt(s2, "60.000"), market.receipt(s3, "100.000")
+    auction = _procurement(market, buyer)
+    assert balances(buyer) == (Decimal("69000.00"), Decimal("31000.00"))  # 10% of the ceiling value
+    auction_bid(auction, member=s1, price="3050", quantity="60")
+    auction_bid(auction, member=s2, price="3000", quantity="60")
+    r1.refresh_from_db(), r2.refresh_from_db()
+    assert (r1.status, r2.status) == (ReceiptStatus.LISTED, ReceiptStatus.LISTED)
+    auction_bid(auction, member=s3, price="2990", quantity="50")  # s1's offer is pushed out
+    r1.refresh_from_db()
+    assert r1.status == ReceiptStatus.ACTIVE
+    auction_close(auction, now=auction.ends_at + timedelta(seconds=1))
+    trades = {t.seller_id: t for t in Trade.objects.filter(aggregate_type="auction", aggregate_pk=auction.pk)}
+    assert set(trades) == {s2.pk, s3.pk}
+    assert (trades[s3.pk].quantity, trades[s3.pk].price) == (Decimal("50.000"), Decimal("2990.00"))
+    assert (trades[s2.pk].quantity, trades[s2.pk].price) == (Decimal("50.000"), Decimal("3000.00"))
+    assert all(t.buyer_id == buyer.pk for t in trades.values())
+    # each trade holds its seller's receipts, split to the tonnes; the rest is unlocked again
+    for seller, trade in ((s2, trades[s2.pk]), (s3, trades[s3.pk])):
+        sold = trade.receipts.get().receipt
+        assert (sold.holder_id, sold.quantity, sold.status) == (seller.pk, Decimal("50.000"), ReceiptStatus.LISTED)
+    live = Receipt.objects.filter(holder__in=[s2, s3], status=ReceiptStatus.ACTIVE).order_by("quantity")
+    assert [r.quantity for r in live] == [Decimal("10.000"), Decimal("50.000")]
+    # the initiator's deposit: applied to the trades, the rest released
+    assert balances(buyer)[1] == trades[s2.pk].deposit + trades[s3.pk].deposit
+
+
+def test_procurement_offers_above_the_ceiling_or_beyond_receipts_are_refused(market):
+    buyer = market.member(funds="100000.00")
     seller = market.member()
-    with pytest.raises(DomainError) as info:
-        _auction(market, seller, [market.receipt(seller)], kind="procurement")
-    assert info.value.code == "not_supported"
+    market.receipt(seller, "30.000")
+    auction = _procurement(market, buyer)
+    refused("above_ceiling", lambda: auction_bid(auction, member=seller, price="3101", quantity="30"))
+    refused("insufficient_quantity", lambda: auction_bid(auction, member=seller, price="3000", quantity="40"))
+    refused("self_trade", lambda: auction_bid(auction, member=buyer, price="3000", quantity="10"))
+
+
+def test_a_procurement_beyond_the_initiators_funds_is_refused(market):
+    buyer = market.member(funds="1000.00")
+    refused("insufficient_funds", lambda: _procurement(market, buyer))

@@ -42,8 +42,9 @@ _auction = st.tuples(st.just("auction"), st.integers(0, 1), st.integers(-300, 10
 _pick = st.tuples(st.just("pick"), st.integers(0, 2), st.integers(0, 5), st.integers(1, 12))
 _bid = st.tuples(st.just("bid"), st.integers(0, 2), st.integers(0, 5), st.integers(-100, 300), st.integers(1, 8))
 _pay = st.tuples(st.just("pay"), st.integers(0, 2), st.integers(0, 9))
+_procure = st.tuples(st.just("procure"), st.integers(0, 2), st.integers(-100, 200))
 # picks, bids and payments weigh more, so most days trade and settle
-ops = st.one_of(_list, _auction, _pick, _pick, _pick, _bid, _bid, _pay, _pay,
+ops = st.one_of(_list, _auction, _procure, _pick, _pick, _pick, _bid, _bid, _pay, _pay,
                 st.tuples(st.just("withdraw"), st.integers(0, 5)), st.tuples(st.just("tick"), st.integers(1, 90)))
 
 
@@ -51,7 +52,7 @@ def _nth(seq, i):
     return seq[i % len(seq)] if seq else None
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(st.lists(ops, min_size=8, max_size=20))
 def test_a_randomized_day_conserves_tonnes_and_funds(market, day):
@@ -64,12 +65,19 @@ def test_a_randomized_day_conserves_tonnes_and_funds(market, day):
         members = sellers + buyers
         start_tonnes = {m.pk: _tonnes(m) for m in members}
         clock = timezone.now()
-        for op in [("list", 0, 0), ("auction", 1, 0), *day]:  # the day opens with a listing and an auction
+        for op in [("list", 0, 0), ("auction", 1, 0), ("procure", 2, 100), *day]:  # the day opens with a listing and an auction
             try:
                 clock = _run(op, market, sellers, buyers, clock)
             except DomainError:
                 pass  # refusals are part of a day; they must leave everything as it was
-        auctions_close_due(clock + timedelta(hours=2))
+        clock = clock + timedelta(hours=2)
+        auctions_close_due(clock)
+        _check(members, buyers, start_tonnes)
+        for settlement in Settlement.objects.filter(status="pending").order_by("id")[::2]:  # half pay at close
+            try:
+                settlement_pay(settlement, member=settlement.buyer, now=clock)
+            except DomainError:
+                pass
         _check(members, buyers, start_tonnes)
         settlements_default_due(clock + timedelta(days=30))
         _check(members, buyers, start_tonnes)
@@ -98,10 +106,15 @@ def _run(op, market, sellers, buyers, clock):
         listing = _nth(list(Listing.objects.filter(status="open").order_by("id")), op[2])
         if listing is not None:
             listing_pick(listing, member=buyers[op[1]], quantity=str(op[3] * 10), now=clock)
-    elif kind == "bid":
+    elif kind == "procure":
+        auction_open(member=buyers[op[1]], grade=market.grade, kind="procurement", lots=[("50", REFERENCE + op[2])],
+                     starts_at=clock - timedelta(seconds=1), ends_at=clock + timedelta(minutes=30),
+                     reference_price_fallback=REFERENCE, now=clock)
+    elif kind == "bid":  # a buyer bids on a sale, a seller offers on a procurement
         auction = _nth(list(Auction.objects.filter(status="open").order_by("id")), op[2])
         if auction is not None:
-            auction_bid(auction, member=buyers[op[1]], price=str(REFERENCE + op[3]), quantity=str(op[4] * 10), now=clock)
+            bidder = buyers[op[1]] if auction.kind == "sale" else sellers[op[1] % 2]
+            auction_bid(auction, member=bidder, price=str(REFERENCE + op[3]), quantity=str(op[4] * 10), now=clock)
     elif kind == "withdraw":
         listing = _nth(list(Listing.objects.filter(status="open").order_by("id")), op[1])
         if listing is not None:

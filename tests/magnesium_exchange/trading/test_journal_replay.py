@@ -67,4 +67,11 @@ def test_every_aggregate_rebuilt_from_its_journal_equals_its_row(market):
     rfq = rfq_open(member=seller, grade=market.grade, side="sell", receipts=[market.receipt(seller, "30.000")],
                    expires_at=now + timedelta(hours=1), reference_price_fallback=REFERENCE)
     quote_submit(rfq, member=buyers[2], price="3000", quantity="30")
-    assert assert_tables_equal_journal() == 5
+    procurement = auction_open(member=buyers[0], grade=market.grade, kind="procurement", lots=[("40", "3100")],
+                               starts_at=now - timedelta(seconds=1), ends_at=now + timedelta(minutes=10),
+                               reference_price_fallback=REFERENCE)
+    holder = market.member()
+    market.receipt(holder, "50.000")
+    auction_bid(procurement, member=holder, price="3050", quantity="40")
+    auction_bid(procurement, member=seller, price="3000", quantity="20")
+    assert assert_tables_equal_journal() == 6
