@@ -3,12 +3,10 @@ buyers, and the ledger/receipt totals the conservation checks compare."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
-from django.utils import timezone
 
 from magnesium_exchange.members.accounts import available_code, frozen_code
 from magnesium_exchange.warehouses.models import Receipt
@@ -60,10 +58,6 @@ def ledger_total() -> Decimal:
 
 def live_tonnes() -> Decimal:
     return Receipt.objects.exclude(status__in=SUPERSEDED).aggregate(s=Sum("quantity"))["s"] or Decimal("0")
-
-
-def soon(minutes=0, seconds=0):
-    return timezone.now() + timedelta(minutes=minutes, seconds=seconds)
 
 
 def counts() -> dict:

@@ -162,3 +162,18 @@ def test_negotiated_deal_through_the_api(market, parties):
     assert accepted["errors"] == [] and accepted["rfq"]["status"] == "filled"
     assert accepted["trade"] == {"buyerName": buyer.name, "sellerName": seller.name, "quantity": "30.000",
                                  "price": "3010.00"}
+
+
+def test_only_operators_close_an_auction_through_the_api(market, parties, operator_user):
+    seller, client = parties["seller"]
+    receipt = market.receipt(seller)
+    now = timezone.now()
+    created = client.execute(AUCTION_CREATE, {"input": {
+        "grade": "fm-98", "receipts": [receipt.number], "reservePrice": "2900", "referencePrice": "3000",
+        "startsAt": (now - timedelta(seconds=1)).isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    auction_id = created["auctionCreate"]["auction"]["id"]
+    close = "mutation($id: ID!) { auctionClose(id: $id) { errors { code } auction { status } } }"
+    response = client.post(close, {"id": auction_id}).json()
+    assert response["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
+    early = GraphQLClient(token_for(operator_user)).execute(close, {"id": auction_id})["auctionClose"]
+    assert early["errors"][0]["code"] == "NOT_ENDED"
