@@ -42,6 +42,13 @@ def exposure_headroom(member: Member) -> tuple[Decimal, Decimal]:
     return member.exposure_cap - value, member.exposure_cap_tonnes - tonnes
 
 
+def deal_headroom(member: Member, counterparty: Member) -> tuple[Decimal, Decimal]:
+    """The room a deal between the two has under both members' caps (picks and accepted quotes, where
+    the counterparty is known when the trade forms)."""
+    mine, theirs = exposure_headroom(member), exposure_headroom(counterparty)
+    return min(mine[0], theirs[0]), min(mine[1], theirs[1])
+
+
 def reference_price(grade, fallback: Decimal | None) -> Decimal | None:
     """Market data's reference price of the grade today, else the configured one given on open."""
     try:

@@ -18,7 +18,7 @@ from magnesium_exchange.engine import (
 )
 from magnesium_exchange.trading.config import market_rules
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
-from magnesium_exchange.trading.facts import available_funds, excluded_counterparties, exposure_headroom, reference_price
+from magnesium_exchange.trading.facts import available_funds, deal_headroom, excluded_counterparties, reference_price
 from magnesium_exchange.trading.models import AggregateType, Listing, Trade
 from magnesium_exchange.trading.services.common import (
     load,
@@ -80,9 +80,9 @@ def listing_pick(listing: Listing, *, member, quantity, receipts=(), actor=None,
     quantity = Decimal(str(quantity))
     with transaction.atomic():
         row, state = load(T, Listing, listing.pk)
-        value_room, tonnes_room = exposure_headroom(member)
+        value_room, tonnes_room = deal_headroom(member, row.owner)  # both sides' caps
         if quantity > tonnes_room:
-            raise DomainError("The member's tonnage cap would be exceeded", Code.EXPOSURE_CAP_EXCEEDED, field="quantity")
+            raise DomainError("A member's tonnage cap would be exceeded", Code.EXPOSURE_CAP_EXCEEDED, field="quantity")
         funds = held = None
         if row.side == Side.SELL.value:
             funds = available_funds(member)

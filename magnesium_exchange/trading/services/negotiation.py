@@ -16,6 +16,7 @@ from magnesium_exchange.trading.config import market_rules
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
 from magnesium_exchange.trading.facts import (
     available_funds,
+    deal_headroom,
     excluded_counterparties,
     exposure_headroom,
     receipts_quantity,
@@ -92,7 +93,7 @@ def quote_accept(rfq: Rfq, *, member, quote_id: int, quantity=None, actor=None, 
         if state is None or int(quote_id) not in state.quotes:
             raise DomainError("No such quote", Code.NOT_FOUND, field="quoteId")
         quoter = Member.objects.get(pk=int(state.quotes[int(quote_id)].quoter))
-        value_room, _tonnes = exposure_headroom(member)
+        value_room, _tonnes = deal_headroom(member, quoter)  # both sides' caps
         funds = seller_held = None
         if row.side == Side.BUY.value:
             funds = available_funds(member)

@@ -198,3 +198,33 @@ def test_the_beat_task_expires_listings_and_unlocks_their_receipts(market):
     assert receipt.status == ReceiptStatus.ACTIVE
     assert {Listing.objects.get(pk=listing.pk).status, Listing.objects.get(pk=wanted.pk).status} == {"expired"}
     assert balances(buyer) == (Decimal("100000.00"), Decimal("0.00"))
+
+
+def test_a_pick_beyond_the_sellers_exposure_cap_is_refused_too(market):
+    seller, buyer = market.member(), market.member(funds="500000.00")
+    type(seller).objects.filter(pk=seller.pk).update(exposure_cap_tonnes=Decimal("50.000"))
+    listing = _open(market, seller, [market.receipt(seller)])
+    refused("exposure_cap_exceeded", lambda: listing_pick(listing, member=buyer, quantity="60"))
+    listing_pick(listing, member=buyer, quantity="50")
+    refused("exposure_cap_exceeded", lambda: listing_pick(listing, member=buyer, quantity="50"))
+
+
+def test_listing_a_receipt_of_another_grade_is_refused(market):
+    from tests.magnesium_exchange.records_factories import FUSED_97_ASSAY, issue
+
+    seller = market.member()
+    receipt = issue(market.warehouse, market.fused, seller, assay=FUSED_97_ASSAY, actor=market.keeper)
+    assert receipt.grade.code == "fm-97"
+    refused("wrong_grade", lambda: _open(market, seller, [receipt]))
+
+
+def test_a_suspended_member_cannot_list_or_pick(market):
+    from magnesium_exchange.members.services import member_status_set
+
+    seller, buyer = market.member(), market.member(funds="500000.00")
+    receipt = market.receipt(seller)
+    listing = _open(market, seller, [market.receipt(seller)])
+    member_status_set(buyer, "suspended", reason="KYC 复核")
+    member_status_set(seller, "suspended", reason="KYC 复核")
+    refused("member_not_active", lambda: _open(market, seller, [receipt]))
+    refused("member_not_active", lambda: listing_pick(listing, member=buyer, quantity="100"))
