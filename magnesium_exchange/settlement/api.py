@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 from graphene_django import DjangoObjectType
 
 from magnesium_exchange.members.access import require_trader
@@ -70,7 +71,7 @@ class SettlementPay(BaseMutation):
         trader = require_trader(info, "can_settle")
         settlement = get_node_or_error(Settlement, id, "ExchangeSettlement")
         if trader.member_id not in (settlement.buyer_id, settlement.seller_id):
-            raise DomainError("Not found", Code.NOT_FOUND, field="id")
+            raise DomainError(_("Not found"), Code.NOT_FOUND, field="id")
         return cls(errors=[], settlement=services.settlement_pay(settlement, member=trader.member, actor=trader.user))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.members.accounts import member_accounts_open
 from magnesium_exchange.members.services import funds_transfer
@@ -46,7 +47,7 @@ def _lock(settlement) -> Settlement:
     row = (Settlement.objects.select_for_update(of=("self",)).select_related("trade", "trade__grade", "buyer", "seller")
            .filter(pk=settlement.pk).first())
     if row is None:
-        raise DomainError("No such settlement", Code.NOT_FOUND, field="id")
+        raise DomainError(_("No such settlement"), Code.NOT_FOUND, field="id")
     return row
 
 
@@ -61,7 +62,7 @@ def _transfer(settlement, part: str, **kwargs):
                               idempotency_key=f"settlement:{settlement.pk}:{part}", **kwargs).pk
     except DomainError as exc:
         if exc.code == "insufficient_funds":
-            raise DomainError("Available funds do not cover the balance and fees", Code.INSUFFICIENT_FUNDS,
+            raise DomainError(_("Available funds do not cover the balance and fees"), Code.INSUFFICIENT_FUNDS,
                               field="settlement") from None
         raise
 
@@ -83,13 +84,13 @@ def settlement_pay(settlement: Settlement, *, member, actor=None, now=None) -> S
     with transaction.atomic():
         row = _lock(settlement)
         if row.buyer_id != member.pk:
-            raise DomainError("Only the buyer pays a settlement", Code.NOT_YOUR_SETTLEMENT, field="id")
+            raise DomainError(_("Only the buyer pays a settlement"), Code.NOT_YOUR_SETTLEMENT, field="id")
         if row.status == SettlementStatus.COMPLETED:
             return row
         if row.status == SettlementStatus.DEFAULTED:
-            raise DomainError("The buyer already defaulted", Code.ALREADY_DEFAULTED, field="id")
+            raise DomainError(_("The buyer already defaulted"), Code.ALREADY_DEFAULTED, field="id")
         if now > row.due_at:
-            raise DomainError("The settlement deadline has passed", Code.PAST_DEADLINE, field="id")
+            raise DomainError(_("The settlement deadline has passed"), Code.PAST_DEADLINE, field="id")
         trade = row.trade
         _ledger_lock(row.buyer, row.seller)
         txns = []
@@ -126,9 +127,9 @@ def settlement_default(settlement: Settlement, *, now=None, actor=None) -> Settl
         if row.status == SettlementStatus.DEFAULTED:
             return row
         if row.status == SettlementStatus.COMPLETED:
-            raise DomainError("The settlement is complete", Code.ALREADY_SETTLED, field="id")
+            raise DomainError(_("The settlement is complete"), Code.ALREADY_SETTLED, field="id")
         if now <= row.due_at:
-            raise DomainError("The settlement is not due yet", Code.NOT_DUE, field="id")
+            raise DomainError(_("The settlement is not due yet"), Code.NOT_DUE, field="id")
         trade = row.trade
         _ledger_lock(row.buyer, row.seller)
         txns = []
