@@ -9,34 +9,38 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.commodities.catalogue import DEFAULT_CATALOGUE
 from magnesium_exchange.commodities.error_codes import ExchangeCommodityErrorCode as Code
-from magnesium_exchange.commodities.models import PERCENT_KEYS, SPEC_KEYS, Commodity, Grade
+from magnesium_exchange.commodities.models import PERCENT_KEYS, SPEC_FIELDS, SPEC_KEYS, Commodity, Grade
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
+
+# Assay properties named in refusals (MgO, bulk density...).
+_SPEC_LABELS = {stem: label for stem, label, _unit in SPEC_FIELDS}
 
 
 def assay_clean(assay: dict) -> dict[str, Decimal]:
     """Parse an assay (``{"mgo": "97.2", ...}``) into Decimals; unknown keys, floats and
     out-of-range values are refused."""
     if not isinstance(assay, dict) or not assay:
-        raise DomainError("An assay needs at least one measured value", Code.INVALID_ASSAY, field="assay")
+        raise DomainError(_("An assay needs at least one measured value"), Code.INVALID_ASSAY, field="assay")
     cleaned = {}
     for key, raw in assay.items():
         if key not in SPEC_KEYS:
-            raise DomainError(f"Unknown assay property {key!r}", Code.INVALID_ASSAY, field="assay")
+            raise DomainError(_("Unknown assay property %(key)s") % {"key": repr(key)}, Code.INVALID_ASSAY, field="assay")
         if raw is None or raw == "":
             continue
         try:
             value = to_decimal(raw)
         except (TypeError, ValueError):
-            raise DomainError(f"{key} must be a decimal number", Code.INVALID_ASSAY, field="assay") from None
+            raise DomainError(_("%(property)s must be a decimal number") % {"property": _SPEC_LABELS[key]}, Code.INVALID_ASSAY, field="assay") from None
         if value < 0 or (key in PERCENT_KEYS and value > 100):
-            raise DomainError(f"{key} = {value} is out of range", Code.INVALID_ASSAY, field="assay")
+            raise DomainError(_("%(property)s = %(value)s is out of range") % {"property": _SPEC_LABELS[key], "value": value}, Code.INVALID_ASSAY, field="assay")
         cleaned[key] = value
     if not cleaned:
-        raise DomainError("An assay needs at least one measured value", Code.INVALID_ASSAY, field="assay")
+        raise DomainError(_("An assay needs at least one measured value"), Code.INVALID_ASSAY, field="assay")
     return cleaned
 
 
@@ -59,7 +63,7 @@ def grade_assign(commodity: Commodity, assay: dict) -> Grade:
         if grade_matches(grade, cleaned):
             return grade
     raise DomainError(
-        f"The assay matches no grade of {commodity.name}", Code.NO_MATCHING_GRADE, field="assay"
+        _("The assay matches no grade of %(commodity)s") % {"commodity": commodity.name}, Code.NO_MATCHING_GRADE, field="assay"
     )
 
 
@@ -68,13 +72,13 @@ def quantity_check(commodity: Commodity, quantity, *, field: str = "quantity", m
     try:
         value = to_decimal(quantity)
     except (TypeError, ValueError):
-        raise DomainError("The quantity must be a decimal number of tonnes", Code.INVALID_QUANTITY, field=field) from None
+        raise DomainError(_("The quantity must be a decimal number of tonnes"), Code.INVALID_QUANTITY, field=field) from None
     if value <= 0 or not is_quantized(value, "TNE"):
-        raise DomainError("The quantity must be positive tonnes with at most 3 decimals", Code.INVALID_QUANTITY, field=field)
+        raise DomainError(_("The quantity must be positive tonnes with at most 3 decimals"), Code.INVALID_QUANTITY, field=field)
     if value % commodity.quantity_step != 0:
-        raise DomainError(f"The quantity must be a multiple of {commodity.quantity_step} t", Code.OFF_QUANTITY_STEP, field=field)
+        raise DomainError(_("The quantity must be a multiple of %(step)s t") % {"step": commodity.quantity_step}, Code.OFF_QUANTITY_STEP, field=field)
     if minimum and value < commodity.min_quantity:
-        raise DomainError(f"The quantity must be at least {commodity.min_quantity} t", Code.INVALID_QUANTITY, field=field)
+        raise DomainError(_("The quantity must be at least %(minimum)s t") % {"minimum": commodity.min_quantity}, Code.INVALID_QUANTITY, field=field)
     return value
 
 
@@ -83,11 +87,11 @@ def price_check(commodity: Commodity, price, *, field: str = "price") -> Decimal
     try:
         value = to_decimal(price)
     except (TypeError, ValueError):
-        raise DomainError("The price must be a decimal amount", Code.INVALID, field=field) from None
+        raise DomainError(_("The price must be a decimal amount"), Code.INVALID, field=field) from None
     if value <= 0 or not is_quantized(value, commodity.currency):
-        raise DomainError("The price must be positive with at most 2 decimals", Code.INVALID, field=field)
+        raise DomainError(_("The price must be positive with at most 2 decimals"), Code.INVALID, field=field)
     if value % commodity.price_tick != 0:
-        raise DomainError(f"The price must be on the tick of {commodity.price_tick}", Code.OFF_PRICE_TICK, field=field)
+        raise DomainError(_("The price must be on the tick of %(tick)s") % {"tick": commodity.price_tick}, Code.OFF_PRICE_TICK, field=field)
     return value
 
 
@@ -95,7 +99,7 @@ def commodity_create(*, code: str, name: str, kind: str, quantity_step=Decimal("
                      price_tick=Decimal("1"), grades: list[dict] | None = None) -> Commodity:
     """Create a commodity and its grades (``{"code", "name", "rank", "mgo_min", ...}`` dicts)."""
     if Commodity.objects.filter(code=code).exists():
-        raise DomainError(f"Commodity {code} exists", Code.UNIQUE, field="code")
+        raise DomainError(_("Commodity %(code)s exists") % {"code": code}, Code.UNIQUE, field="code")
     with transaction.atomic():
         commodity = Commodity.objects.create(
             code=code, name=name, kind=kind, quantity_step=to_decimal(quantity_step),
@@ -109,9 +113,9 @@ def commodity_create(*, code: str, name: str, kind: str, quantity_step=Decimal("
 def grade_create(commodity: Commodity, *, code: str, name: str, rank: int = 0, standard: str = "", **ranges) -> Grade:
     unknown = {key for key in ranges if key.rsplit("_", 1)[0] not in SPEC_KEYS or not key.endswith(("_min", "_max"))}
     if unknown:
-        raise DomainError(f"Unknown spec bounds: {', '.join(sorted(unknown))}", Code.INVALID, field="ranges")
+        raise DomainError(_("Unknown spec bounds: %(bounds)s") % {"bounds": ", ".join(sorted(unknown))}, Code.INVALID, field="ranges")
     if Grade.objects.filter(code=code).exists():
-        raise DomainError(f"Grade {code} exists", Code.UNIQUE, field="code")
+        raise DomainError(_("Grade %(code)s exists") % {"code": code}, Code.UNIQUE, field="code")
     return Grade.objects.create(
         commodity=commodity, code=code, name=name, rank=rank, standard=standard,
         **{key: to_decimal(value) for key, value in ranges.items() if value is not None},

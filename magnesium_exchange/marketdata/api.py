@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import graphene
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.commodities.api import CommodityGradeType
 from magnesium_exchange.commodities.selectors import grade_get_by_code
@@ -204,7 +205,7 @@ class ReferencePriceSet(BaseMutation):
     def perform_mutation(cls, root, info, grade, date, price, reason):
         found = grade_get_by_code(grade)
         if found is None:
-            raise DomainError("Grade not found", Code.NOT_FOUND, field="grade")
+            raise DomainError(_("Grade not found"), Code.NOT_FOUND, field="grade")
         row = services.reference_price_set(grade=found, day=date, price=price, reason=reason, actor=requestor(info))
         return cls(errors=[], reference_price=row)
 

@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 from django.db.models import Exists
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from magnesium_exchange.commodities.models import Grade
 from magnesium_exchange.marketdata.error_codes import ExchangeMarketDataErrorCode as Code
@@ -32,15 +34,20 @@ from meidu.core.money import is_quantized, quantize, to_decimal
 MARKETDATA_LOCK_NAMESPACE = 0x4D444154  # "MDAT": keeps these advisory keys apart from any other use
 FEN = Decimal("0.01")
 
+# Amounts named in refusals, by input field.
+_AMOUNT_NAMES = {"price": gettext_lazy("The price"), "quantity": gettext_lazy("The quantity")}
+
 
 def _positive(value, unit: str, field: str, code: Code) -> Decimal:
     try:
         amount = to_decimal(value)
     except (TypeError, ValueError):
-        raise DomainError(f"{field} must be a decimal", code, field=field) from None
+        raise DomainError(_("%(name)s must be a decimal") % {"name": _AMOUNT_NAMES.get(field, field)}, code,
+                          field=field) from None
     if amount <= 0 or not is_quantized(amount, unit):
         places = 2 if unit == "CNY" else 3
-        raise DomainError(f"{field} must be positive with at most {places} decimals", code, field=field)
+        raise DomainError(_("%(name)s must be positive with at most %(places)s decimals") % {
+            "name": _AMOUNT_NAMES.get(field, field), "places": places}, code, field=field)
     return quantize(amount, unit)
 
 
@@ -49,7 +56,7 @@ def _grade(grade) -> Grade:
         return grade
     found = Grade.objects.filter(pk=grade).first()
     if found is None:
-        raise DomainError("Grade not found", Code.NOT_FOUND, field="grade")
+        raise DomainError(_("Grade not found"), Code.NOT_FOUND, field="grade")
     return found
 
 
@@ -79,10 +86,10 @@ def marketdata_trade_record(*, grade, price, quantity, executed_at, reference: s
     price = _positive(price, "CNY", "price", Code.INVALID_PRICE)
     quantity = _positive(quantity, "TNE", "quantity", Code.INVALID_QUANTITY)
     if not isinstance(executed_at, dt.datetime) or timezone.is_naive(executed_at):
-        raise DomainError("executed_at must be a time with its time zone", Code.INVALID_DATE, field="executedAt")
+        raise DomainError(_("executed_at must be a time with its time zone"), Code.INVALID_DATE, field="executedAt")
     reference = (reference or "").strip()
     if not reference or len(reference) > 80:
-        raise DomainError("A print needs the trade's reference (at most 80 characters)", Code.REQUIRED, field="reference")
+        raise DomainError(_("A print needs the trade's reference (at most 80 characters)"), Code.REQUIRED, field="reference")
     day = timezone.localtime(executed_at).date()
     with transaction.atomic():
         # ON CONFLICT DO NOTHING: a concurrent retry of the same trade waits for the first, then finds its row.
@@ -98,8 +105,8 @@ def marketdata_trade_record(*, grade, price, quantity, executed_at, reference: s
         if inserted is None:
             printed = TradePrint.objects.get(reference=reference)
             if (printed.grade_id, printed.price, printed.quantity, printed.executed_at) != (grade.pk, price, quantity, executed_at):
-                raise DomainError(f"Reference {reference} is already on the tape with other terms", Code.REFERENCE_REUSED,
-                                  field="reference")
+                raise DomainError(_("Reference %(reference)s is already on the tape with other terms") % {
+                    "reference": reference}, Code.REFERENCE_REUSED, field="reference")
             return printed
         printed = TradePrint(pk=inserted[0], grade=grade, price=price, quantity=quantity, executed_at=executed_at,
                              trade_day=day, reference=reference, created_at=created_at)
@@ -191,7 +198,7 @@ def daily_bars_build(day: dt.date) -> BuildResult:
     else the previous reference; operator-set prices stay). Idempotent: writes only what changed.
     Build days in order: a carried reference copies the latest one before the day."""
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-        raise DomainError("day must be a date", Code.INVALID_DATE, field="day")
+        raise DomainError(_("day must be a date"), Code.INVALID_DATE, field="day")
     with transaction.atomic():
         _lock_day(day)
         prints = _prints_by_grade(day)
@@ -216,9 +223,9 @@ def reference_price_set(*, grade, day: dt.date, price, reason: str, actor=None) 
     price = _positive(price, "CNY", "price", Code.INVALID_PRICE)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Give the reason for setting the reference price", Code.REQUIRED, field="reason")
+        raise DomainError(_("Give the reason for setting the reference price"), Code.REQUIRED, field="reason")
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime) or day > timezone.localdate():
-        raise DomainError("The reference price is set for today or an earlier day", Code.INVALID_DATE, field="date")
+        raise DomainError(_("The reference price is set for today or an earlier day"), Code.INVALID_DATE, field="date")
     from magnesium_exchange.warehouses.services.tickets import user_of
 
     with transaction.atomic():

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
 from magnesium_exchange.members.models import Trader
 from magnesium_exchange.members.selectors import trader_for_user
 from meidu.core.errors import PermissionDenied
 from meidu.core.graphql.permissions import require_user
+
+_GRANT_NAMES = {
+    "can_trade": pgettext_lazy("trader grant", "trade"),
+    "can_settle": pgettext_lazy("trader grant", "settle"),
+    "can_manage_funds": pgettext_lazy("trader grant", "manage funds"),
+}
 
 
 def require_trader(info, grant: str | None = None) -> Trader:
@@ -14,8 +23,9 @@ def require_trader(info, grant: str | None = None) -> Trader:
     user = require_user(info)
     trader = trader_for_user(user)
     if trader is None:
-        raise PermissionDenied(message="Only traders of an exchange member may do this")
+        raise PermissionDenied(message=_("Only traders of an exchange member may do this"))
     if grant and not getattr(trader, grant):
-        raise PermissionDenied(message=f"Your member has not granted you {grant.removeprefix('can_')}")
+        raise PermissionDenied(message=_("Your member has not granted you %(grant)s") % {
+            "grant": _GRANT_NAMES.get(grant, grant.removeprefix("can_"))})
     return trader
 

@@ -4,6 +4,7 @@ confirmations by the settlement bank's App, member admission by operators."""
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.members import services
 from magnesium_exchange.members.access import require_trader
@@ -139,7 +140,7 @@ class MemberQueries(graphene.ObjectType):
     def resolve_exchange_member(root, info, id):
         member = get_node_or_error(Member, id, "ExchangeMember")
         if not _may_see_member(info, member):
-            raise PermissionDenied(message="Only this member's traders and operators may see it")
+            raise PermissionDenied(message=_("Only this member's traders and operators may see it"))
         return member
 
     @staticmethod
@@ -207,7 +208,7 @@ class FundsWithdrawRequest(FundsMutation):
 def _bank_app(info):
     app = getattr(info.context, "app", None)
     if app is None:
-        raise PermissionDenied([ExchangePermissions.CONFIRM_FUNDS], message="Only the settlement bank's app confirms funds")
+        raise PermissionDenied([ExchangePermissions.CONFIRM_FUNDS], message=_("Only the settlement bank's app confirms funds"))
     return app
 
 
@@ -308,7 +309,7 @@ class ExchangeTraderAdd(MemberMutation):
         member_obj = get_node_or_error(Member, member, "ExchangeMember", field="member")
         user_obj = user_get_by_identifier(user)
         if user_obj is None:
-            raise DomainError("User not found", ExchangeMemberErrorCode.NOT_FOUND, field="user")
+            raise DomainError(_("User not found"), ExchangeMemberErrorCode.NOT_FOUND, field="user")
         services.trader_add(member_obj, user_obj, can_trade=bool(can_trade), can_settle=bool(can_settle),
                             can_manage_funds=bool(can_manage_funds), actor=requestor(info))
         return cls(errors=[], member=member_obj)

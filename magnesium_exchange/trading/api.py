@@ -5,6 +5,7 @@ Counterparties are shown by name and credit code only (never their funds)."""
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 from graphene_django import DjangoObjectType
 
 from magnesium_exchange.commodities.models import Grade
@@ -192,7 +193,7 @@ class ExchangeTradeCountableConnection(CountableConnection):
 def _grade(code: str) -> Grade:
     grade = Grade.objects.select_related("commodity").filter(code=(code or "").strip(), is_active=True).first()
     if grade is None:
-        raise DomainError("No such grade", Code.NOT_FOUND, field="grade")
+        raise DomainError(_("No such grade"), Code.NOT_FOUND, field="grade")
     return grade
 
 
@@ -201,7 +202,7 @@ def _receipts(numbers) -> list:
     for number in numbers or []:
         receipt = receipt_get_by_number(number)
         if receipt is None:
-            raise DomainError(f"No receipt {number}", Code.NOT_FOUND, field="receipts")
+            raise DomainError(_("No receipt %(number)s") % {"number": number}, Code.NOT_FOUND, field="receipts")
         receipts.append(receipt)
     return receipts
 
@@ -425,7 +426,7 @@ class RfqCreate(TradingMutation):
         trader = _trader(info)
         side = input["side"]
         if side not in {s.value for s in Side}:
-            raise DomainError("side is sell or buy", Code.INVALID, field="side")
+            raise DomainError(_("side is sell or buy"), Code.INVALID, field="side")
         invited = list(Member.objects.filter(credit_code__in=input.get("invited") or []))
         rfq = services.rfq_open(member=trader.member, grade=_grade(input["grade"]), side=side,
                                 expires_at=input["expires_at"], quantity=input.get("quantity"),

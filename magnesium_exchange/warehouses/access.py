@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from magnesium_exchange.members.selectors import trader_for_user
 from magnesium_exchange.warehouses.error_codes import ExchangeReceiptErrorCode as Code
 from magnesium_exchange.warehouses.models import Receipt, Warehouse
@@ -28,13 +30,13 @@ def require_staff(info, warehouse: Warehouse) -> None:
     """Warehouse operations: the caller holds MANAGE_WAREHOUSE_RECEIPTS (checked by the mutation) and
     works at this warehouse."""
     if getattr(info.context, "app", None) or not is_warehouse_staff(info.context.user, warehouse.pk):
-        raise DomainError("You do not work at this warehouse", Code.NOT_WAREHOUSE_STAFF, field="warehouse")
+        raise DomainError(_("You do not work at this warehouse"), Code.NOT_WAREHOUSE_STAFF, field="warehouse")
 
 
 def receipt_for_staff(info, number: str, field: str = "number") -> Receipt:
     receipt = receipt_get_by_number(number)
     if receipt is None:
-        raise DomainError("Receipt not found", Code.NOT_FOUND, field=field)
+        raise DomainError(_("Receipt not found"), Code.NOT_FOUND, field=field)
     require_staff(info, receipt.warehouse)
     return receipt
 
@@ -44,5 +46,5 @@ def receipt_for_viewer(info, number: str) -> Receipt | None:
     if receipt is None:
         return None
     if not can_see_receipt(info, receipt):
-        raise PermissionDenied(message="This receipt is not yours")
+        raise PermissionDenied(message=_("This receipt is not yours"))
     return receipt

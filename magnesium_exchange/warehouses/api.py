@@ -4,6 +4,7 @@ operators' mutations (inbound ticket, issue, split, merge, withdraw, cancel, fre
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.commodities.api import CommodityGradeType, CommodityType
 from magnesium_exchange.commodities.selectors import commodity_get_by_code
@@ -187,10 +188,10 @@ class ReceiptQueries(graphene.ObjectType):
     def resolve_warehouse_receipts(root, info, warehouse, status=None, **kwargs):
         found = Warehouse.objects.filter(code=warehouse.strip().upper()).first()
         if found is None:
-            raise DomainError("Warehouse not found", Code.NOT_FOUND, field="warehouse")
+            raise DomainError(_("Warehouse not found"), Code.NOT_FOUND, field="warehouse")
         user = info.context.user
         if not has_one_of(requestor(info), [ExchangePermissions.MANAGE_EXCHANGE]) and found.pk not in warehouse_ids_of_staff(user):
-            raise PermissionDenied(message="Only this warehouse's staff and operators may list its receipts")
+            raise PermissionDenied(message=_("Only this warehouse's staff and operators may list its receipts"))
         qs = receipt_list(warehouse=found, status=status)
         return paginate(qs, info, WarehouseReceiptCountableConnection, sort=[SortKey("pk", descending=True)], **kwargs)
 
@@ -211,7 +212,7 @@ class ReceiptMutation(BaseMutation):
 def _warehouse(code: str) -> Warehouse:
     warehouse = Warehouse.objects.filter(code=(code or "").strip().upper()).first()
     if warehouse is None:
-        raise DomainError("Warehouse not found", Code.NOT_FOUND, field="warehouse")
+        raise DomainError(_("Warehouse not found"), Code.NOT_FOUND, field="warehouse")
     return warehouse
 
 
@@ -254,10 +255,10 @@ class InboundTicketCreate(ReceiptMutation):
         require_staff(info, warehouse)
         commodity = commodity_get_by_code(input["commodity"])
         if commodity is None:
-            raise DomainError("Commodity not found", Code.NOT_FOUND, field="commodity")
+            raise DomainError(_("Commodity not found"), Code.NOT_FOUND, field="commodity")
         depositor = Member.objects.filter(credit_code=(input["depositor"] or "").strip().upper()).first()
         if depositor is None:
-            raise DomainError("Member not found", Code.NOT_FOUND, field="depositor")
+            raise DomainError(_("Member not found"), Code.NOT_FOUND, field="depositor")
         assay = {key: value for key, value in dict(input["assay"]).items() if value is not None}
         ticket = services.inbound_ticket_create(
             warehouse, commodity=commodity, depositor=depositor, gross=input["gross"], tare=input["tare"], net=input["net"],
@@ -298,7 +299,7 @@ class ReceiptIssue(ReceiptMutation):
         require_staff(info, warehouse)
         ticket = WeighbridgeTicket.objects.filter(warehouse=warehouse, number=input["ticket"].strip()).first()
         if ticket is None:
-            raise DomainError("Ticket not found", Code.NOT_FOUND, field="ticket")
+            raise DomainError(_("Ticket not found"), Code.NOT_FOUND, field="ticket")
         text = {key: input.get(key) or "" for key in ("packaging", "marks", "location", "loss_standard", "storage_fee_terms",
                                                       "insurer", "insurance_policy_no", "issue_place")}
         receipt = services.receipt_issue(
@@ -340,7 +341,7 @@ class ReceiptMerge(ReceiptMutation):
         for number in numbers:
             receipt = receipt_get_by_number(number)
             if receipt is None:
-                raise DomainError(f"Receipt {number} not found", Code.NOT_FOUND, field="numbers")
+                raise DomainError(_("Receipt %(number)s not found") % {"number": number}, Code.NOT_FOUND, field="numbers")
             require_staff(info, receipt.warehouse)
             receipts.append(receipt)
         merged = services.receipt_merge(receipts, actor=requestor(info))
@@ -440,7 +441,7 @@ class ExchangeWarehouseStaffAdd(WarehouseMutation):
         found = _warehouse(warehouse)
         user_obj = user_get_by_identifier(user)
         if user_obj is None:
-            raise DomainError("User not found", Code.NOT_FOUND, field="user")
+            raise DomainError(_("User not found"), Code.NOT_FOUND, field="user")
         services.warehouse_staff_add(found, user_obj, actor=requestor(info))
         return cls(errors=[], warehouse=found)
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from storefront.exchange import prices, views, warehouse_views
+from storefront.exchange import (
+    prices,
+    terminal_accounts,
+    terminal_auctions,
+    terminal_views,
+    views,
+    warehouse_views,
+)
 
 app_name = "exchange"
 
@@ -13,4 +20,16 @@ urlpatterns = [
     path("warehouse/<str:code>/inbound/", warehouse_views.inbound_page, name="warehouse_inbound"),
     path("warehouse/<str:code>/tickets/<str:ticket>/issue/", warehouse_views.issue_page, name="warehouse_issue"),
     path("warehouse/<str:code>/receipts/<str:number>/withdraw/", warehouse_views.withdraw_page, name="warehouse_withdraw"),
+    path("terminal/", terminal_views.overview, name="terminal"),
+    path("terminal/listings/", terminal_views.board, name="terminal_board"),
+    path("terminal/listings/new/", terminal_views.listing_create, name="terminal_listing_new"),
+    path("terminal/listings/<int:pk>/", terminal_views.listing_page, name="terminal_listing"),
+    path("terminal/listings/<int:pk>/withdraw/", terminal_views.listing_withdraw_view, name="terminal_listing_withdraw"),
+    path("terminal/auctions/", terminal_auctions.auctions_page, name="terminal_auctions"),
+    path("terminal/auctions/<int:pk>/", terminal_auctions.auction_room, name="terminal_auction"),
+    path("terminal/auctions/<int:pk>/state.json", terminal_auctions.auction_state, name="terminal_auction_state"),
+    path("terminal/trades/", terminal_accounts.trades_page, name="terminal_trades"),
+    path("terminal/settlements/<int:pk>/pay/", terminal_accounts.settlement_pay_view, name="terminal_settlement_pay"),
+    path("terminal/contracts/<str:number>.pdf", terminal_accounts.contract_pdf_download, name="terminal_contract_pdf"),
+    path("terminal/funds/", terminal_accounts.funds_page, name="terminal_funds"),
 ]

@@ -37,6 +37,7 @@ PICKUP_COUNTER = NavLink(_("Pickup counter"), "station:counter")
 RUN_SHEET = NavLink(_("Delivery run"), "station:runs")
 MAGNESIA_PRICES = NavLink(_("Magnesia prices"), "exchange:prices")
 WAREHOUSE_DESK = NavLink(_("Warehouse desk"), "exchange:warehouse_home")
+TERMINAL = NavLink(_("Trader terminal"), "exchange:terminal")
 
 MEMBER_LINKS = [HOME, ACCOUNT, GRAPHQL]
 
@@ -44,7 +45,7 @@ ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
     Role.OPERATOR: [HOME, MARKET, ACCOUNT, BACK_OFFICE, GRAPHQL],
     Role.BANK_OFFICER: [HOME, MAGNESIA_PRICES, ACCOUNT, GRAPHQL],
     Role.WAREHOUSE_OPERATOR: [HOME, WAREHOUSE_DESK, MAGNESIA_PRICES, ACCOUNT, GRAPHQL],
-    Role.TRADER: [HOME, MAGNESIA_PRICES, ACCOUNT, GRAPHQL],
+    Role.TRADER: [HOME, TERMINAL, MAGNESIA_PRICES, ACCOUNT, GRAPHQL],
     Role.SUPPLIER: MEMBER_LINKS,
     Role.DISTRIBUTOR: MEMBER_LINKS,
     Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT, GRAPHQL],

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from magnesium_exchange.members.accounts import (
     CURRENCY,
@@ -29,19 +31,28 @@ from meidu.core.ledger.models import LedgerAccount, LedgerTransaction
 from meidu.core.ledger.services import ledger_post
 from meidu.core.money import Money, is_quantized, to_decimal
 
+# Kinds and statuses of funds requests named in refusals (the stored values are English codes).
+_REQUEST_WORDS = {
+    FundsRequestKind.DEPOSIT: pgettext_lazy("funds request kind", "deposit"),
+    FundsRequestKind.WITHDRAWAL: pgettext_lazy("funds request kind", "withdrawal"),
+    FundsRequestStatus.REQUESTED: pgettext_lazy("funds request status", "requested"),
+    FundsRequestStatus.CONFIRMED: pgettext_lazy("funds request status", "confirmed"),
+    FundsRequestStatus.REJECTED: pgettext_lazy("funds request status", "rejected"),
+}
+
 
 def _amount(value, field: str = "amount", allow_zero: bool = False) -> Decimal:
     """A positive CNY amount in fen; Money of another currency, floats and sub-fen amounts are refused."""
     if isinstance(value, Money):
         if value.currency != CURRENCY:
-            raise DomainError(f"Exchange funds are in {CURRENCY}", Code.INVALID_AMOUNT, field=field)
+            raise DomainError(_("Exchange funds are in %(currency)s") % {"currency": CURRENCY}, Code.INVALID_AMOUNT, field=field)
         value = value.amount
     try:
         amount = to_decimal(value)
     except (TypeError, ValueError):
-        raise DomainError("The amount must be a decimal", Code.INVALID_AMOUNT, field=field) from None
+        raise DomainError(_("The amount must be a decimal"), Code.INVALID_AMOUNT, field=field) from None
     if amount < 0 or (amount == 0 and not allow_zero) or not is_quantized(amount, CURRENCY):
-        raise DomainError("The amount must be positive, in fen at most", Code.INVALID_AMOUNT, field=field)
+        raise DomainError(_("The amount must be positive, in fen at most"), Code.INVALID_AMOUNT, field=field)
     return amount
 
 
@@ -52,7 +63,7 @@ def _accounts(member: Member) -> tuple[LedgerAccount, LedgerAccount]:
 def _require_active(member: Member) -> None:
     """Read the status afresh: the caller's object may predate a suspension."""
     if Member.objects.filter(pk=member.pk).values_list("status", flat=True).first() != MemberStatus.ACTIVE:
-        raise DomainError("The member is not active", Code.MEMBER_NOT_ACTIVE, field="member")
+        raise DomainError(_("The member is not active"), Code.MEMBER_NOT_ACTIVE, field="member")
 
 
 def _post(entries, *, description: str, reference: str, idempotency_key: str, actor=None) -> LedgerTransaction:
@@ -90,13 +101,13 @@ def funds_transfer(*, payer: Member, payee: Member, amount, reference: str, idem
     payer_fee = _amount(payer_fee, "payerFee", allow_zero=True)
     payee_fee = _amount(payee_fee, "payeeFee", allow_zero=True)
     if source not in ("frozen", "available"):
-        raise DomainError("source is 'frozen' or 'available'", Code.INVALID, field="source")
+        raise DomainError(_("source is 'frozen' or 'available'"), Code.INVALID, field="source")
     if payer.pk == payee.pk:
-        raise DomainError("A member cannot pay itself", Code.INVALID, field="payee")
+        raise DomainError(_("A member cannot pay itself"), Code.INVALID, field="payee")
     if payee_fee > amount:
-        raise DomainError("The payee's fee exceeds the amount", Code.INVALID_AMOUNT, field="payeeFee")
+        raise DomainError(_("The payee's fee exceeds the amount"), Code.INVALID_AMOUNT, field="payeeFee")
     payer_available, payer_frozen = _accounts(payer)
-    payee_available, _ = _accounts(payee)
+    payee_available, _payee_frozen = _accounts(payee)
     entries = [(payer_frozen if source == "frozen" else payer_available, -(amount + payer_fee))]
     if amount - payee_fee:
         entries.append((payee_available, amount - payee_fee))
@@ -147,12 +158,15 @@ def _decide(funds_request: FundsRequest, kind: str, *, app, bank_reference: str,
     with transaction.atomic():
         funds_request = FundsRequest.objects.select_for_update().select_related("member").get(pk=funds_request.pk)
         if kind and funds_request.kind != kind:
-            raise DomainError(f"This is a {funds_request.kind} request", Code.INVALID, field="id")
+            raise DomainError(_("This is a %(kind)s request") % {
+                "kind": _REQUEST_WORDS.get(funds_request.kind, funds_request.kind)}, Code.INVALID, field="id")
         wanted = FundsRequestStatus.CONFIRMED if confirm else FundsRequestStatus.REJECTED
         if funds_request.status == wanted:
             return funds_request  # a retried bank callback: already done, nothing moves again
         if funds_request.status != FundsRequestStatus.REQUESTED:
-            raise DomainError(f"The request is already {funds_request.status}", Code.INVALID_TRANSITION, field="id")
+            raise DomainError(_("The request is already %(status)s") % {
+                "status": _REQUEST_WORDS.get(funds_request.status, funds_request.status)}, Code.INVALID_TRANSITION,
+                field="id")
         member, amount = funds_request.member, funds_request.amount
         available, frozen = _accounts(member)
         clearing = bank_clearing_account()
@@ -191,5 +205,5 @@ def funds_withdraw_confirm(funds_request: FundsRequest, *, app, bank_reference: 
 def funds_request_reject(funds_request: FundsRequest, *, app, reason: str, bank_reference: str = "") -> FundsRequest:
     """The bank refuses: a deposit is not credited; a withdrawal's frozen amount returns to available."""
     if not (reason or "").strip():
-        raise DomainError("A rejection needs a reason", Code.REQUIRED, field="reason")
+        raise DomainError(_("A rejection needs a reason"), Code.REQUIRED, field="reason")
     return _decide(funds_request, "", app=app, bank_reference=bank_reference, confirm=False, reason=reason.strip())

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from magnesium_exchange.members.accounts import bank_clearing_account, fee_income_account, member_accounts_open
 from magnesium_exchange.members.credit_code import is_valid_credit_code, normalize_credit_code
@@ -35,13 +37,26 @@ STATUS_TRANSITIONS = {
 }
 
 _REQUIRED = (
-    ("name", "Firm name"),
-    ("legal_representative", "Legal representative"),
-    ("registered_address", "Registered address"),
-    ("bank_name", "Bank"),
-    ("bank_account_name", "Bank account holder"),
-    ("bank_account_number", "Bank account number"),
+    ("name", gettext_lazy("Firm name")),
+    ("legal_representative", gettext_lazy("Legal representative")),
+    ("registered_address", gettext_lazy("Registered address")),
+    ("bank_name", gettext_lazy("Bank")),
+    ("bank_account_name", gettext_lazy("Bank account holder")),
+    ("bank_account_number", gettext_lazy("Bank account number")),
 )
+
+# Status names in refusals (the stored values are English codes).
+_STATUS_NAMES = {
+    MemberStatus.ACTIVE: pgettext_lazy("exchange member status", "active"),
+    MemberStatus.SUSPENDED: pgettext_lazy("exchange member status", "suspended"),
+    MemberStatus.CLOSED: pgettext_lazy("exchange member status", "closed"),
+}
+
+# Credit settings named in refusals.
+_CREDIT_FIELD_NAMES = {
+    "exposure_cap": gettext_lazy("The exposure cap"),
+    "exposure_cap_tonnes": gettext_lazy("The tonnage cap"),
+}
 
 
 def member_create(*, name: str, credit_code: str, legal_representative: str, registered_address: str, bank_name: str,
@@ -50,18 +65,18 @@ def member_create(*, name: str, credit_code: str, legal_representative: str, reg
     """Admit a member firm whose KYC an operator checked; opens its ledger accounts."""
     data = {"name": name, "legal_representative": legal_representative, "registered_address": registered_address,
             "bank_name": bank_name, "bank_account_name": bank_account_name, "bank_account_number": bank_account_number}
-    errors = [DomainError(f"{label} is required", Code.REQUIRED, field=field)
+    errors = [DomainError(_("%(label)s is required") % {"label": label}, Code.REQUIRED, field=field)
               for field, label in _REQUIRED if not (data[field] or "").strip()]
     code = normalize_credit_code(credit_code)
     if not is_valid_credit_code(code):
-        errors.append(DomainError("Not a valid unified social credit code", Code.INVALID_CREDIT_CODE, field="creditCode"))
+        errors.append(DomainError(_("Not a valid unified social credit code"), Code.INVALID_CREDIT_CODE, field="creditCode"))
     account_number = "".join((bank_account_number or "").split())
     if account_number and not (account_number.isdigit() and 8 <= len(account_number) <= 34):
-        errors.append(DomainError("The bank account number looks wrong", Code.INVALID, field="bankAccountNumber"))
+        errors.append(DomainError(_("The bank account number looks wrong"), Code.INVALID, field="bankAccountNumber"))
     if errors:
         raise DomainErrors(errors)
     if Member.objects.filter(credit_code=code).exists():
-        raise DomainError("A member with this credit code exists", Code.UNIQUE, field="creditCode")
+        raise DomainError(_("A member with this credit code exists"), Code.UNIQUE, field="creditCode")
     with transaction.atomic():
         member = Member.objects.create(
             name=name.strip(), short_name=short_name.strip(), credit_code=code,
@@ -85,7 +100,9 @@ def member_status_set(member: Member, status: str, *, actor=None, reason: str = 
     with transaction.atomic():
         member = _locked(member)
         if status not in STATUS_TRANSITIONS.get(member.status, set()):
-            raise DomainError(f"A {member.status} member cannot become {status}", Code.INVALID_TRANSITION, field="status")
+            raise DomainError(_("A %(current)s member cannot become %(target)s") % {
+                "current": _STATUS_NAMES.get(member.status, member.status), "target": _STATUS_NAMES.get(status, status)},
+                Code.INVALID_TRANSITION, field="status")
         previous, member.status = member.status, status
         member.save(update_fields=["status", "updated_at"])
         audit_record("exchange.member_status", actor=actor, target=member, data={"from": previous, "to": status, "reason": reason})
@@ -98,11 +115,11 @@ def trader_add(member: Member, user, *, can_trade: bool = True, can_settle: bool
     with transaction.atomic():
         member = _locked(member)
         if member.status != MemberStatus.ACTIVE:
-            raise DomainError("The member is not active", Code.MEMBER_NOT_ACTIVE, field="member")
+            raise DomainError(_("The member is not active"), Code.MEMBER_NOT_ACTIVE, field="member")
         existing = Trader.objects.filter(user=user).first()
         if existing is not None and existing.member_id != member.pk:
-            raise DomainError("This user already trades for another member", Code.UNIQUE, field="user")
-        trader, _ = Trader.objects.update_or_create(
+            raise DomainError(_("This user already trades for another member"), Code.UNIQUE, field="user")
+        trader, _created = Trader.objects.update_or_create(
             user=user, defaults={"member": member, "can_trade": can_trade, "can_settle": can_settle,
                                  "can_manage_funds": can_manage_funds, "is_active": True},
         )
@@ -123,16 +140,16 @@ def trader_deactivate(trader: Trader, *, actor=None) -> Trader:
 def member_counterparty_set(member: Member, counterparty: Member, kind: str | None, *, actor=None) -> CounterpartyRule | None:
     """Allow or deny ``counterparty`` for ``member``; ``kind=None`` removes the rule."""
     if member.pk == counterparty.pk:
-        raise DomainError("A member cannot list itself", Code.INVALID, field="counterparty")
+        raise DomainError(_("A member cannot list itself"), Code.INVALID, field="counterparty")
     if kind is not None and kind not in CounterpartyRuleKind.values:
-        raise DomainError("Unknown rule kind", Code.INVALID, field="kind")
+        raise DomainError(_("Unknown rule kind"), Code.INVALID, field="kind")
     with transaction.atomic():
         _locked(member)
         if kind is None:
             CounterpartyRule.objects.filter(member=member, counterparty=counterparty).delete()
             rule = None
         else:
-            rule, _ = CounterpartyRule.objects.update_or_create(member=member, counterparty=counterparty, defaults={"kind": kind})
+            rule, _created = CounterpartyRule.objects.update_or_create(member=member, counterparty=counterparty, defaults={"kind": kind})
         audit_record("exchange.counterparty_rule", actor=actor, target=member, data={"counterparty": counterparty.pk, "kind": kind})
     return rule
 
@@ -145,7 +162,7 @@ def member_credit_config_set(member: Member, *, credit_matching_mode: str | None
         changed = {}
         if credit_matching_mode is not None:
             if credit_matching_mode not in CreditMatchingMode.values:
-                raise DomainError("Unknown credit-matching mode", Code.INVALID, field="creditMatchingMode")
+                raise DomainError(_("Unknown credit-matching mode"), Code.INVALID, field="creditMatchingMode")
             changed["credit_matching_mode"] = credit_matching_mode
         for field, value, places in (("exposure_cap", exposure_cap, Decimal("0.01")), ("exposure_cap_tonnes", exposure_cap_tonnes, Decimal("0.001"))):
             if value is None:
@@ -153,9 +170,11 @@ def member_credit_config_set(member: Member, *, credit_matching_mode: str | None
             try:
                 value = to_decimal(value)
             except (TypeError, ValueError):
-                raise DomainError(f"{field} must be a decimal", Code.INVALID, field=field) from None
+                raise DomainError(_("%(name)s must be a decimal number") % {"name": _CREDIT_FIELD_NAMES[field]}, Code.INVALID,
+                                  field=field) from None
             if value < 0 or value != value.quantize(places):
-                raise DomainError(f"{field} must be non-negative with at most {abs(places.as_tuple().exponent)} decimals", Code.INVALID, field=field)
+                raise DomainError(_("%(name)s must be non-negative with at most %(places)s decimals") % {
+                    "name": _CREDIT_FIELD_NAMES[field], "places": abs(places.as_tuple().exponent)}, Code.INVALID, field=field)
             changed[field] = value
         for field, value in changed.items():
             setattr(member, field, value)

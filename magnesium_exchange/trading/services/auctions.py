@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.engine import AuctionKind, CancelAuction, CloseAuction, LotSpec, OpenAuction, PlaceBid, to_ms
 from magnesium_exchange.trading.config import market_rules
@@ -51,13 +52,13 @@ def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_pric
     now = now_or(now)
     member = member_require_active(member)
     if kind not in {k.value for k in AuctionKind}:
-        raise DomainError("kind is sale or procurement", Code.INVALID, field="kind")
+        raise DomainError(_("kind is sale or procurement"), Code.INVALID, field="kind")
     engine_kind = AuctionKind(kind)
     sale = engine_kind is AuctionKind.SALE
     if sale and not receipts:
-        raise DomainError("A sale auction needs receipts", Code.REQUIRED, field="receipts")
+        raise DomainError(_("A sale auction needs receipts"), Code.REQUIRED, field="receipts")
     if not sale and not lots:
-        raise DomainError("A procurement auction needs lots (quantity, ceiling price)", Code.REQUIRED, field="lots")
+        raise DomainError(_("A procurement auction needs lots (quantity, ceiling price)"), Code.REQUIRED, field="lots")
     with transaction.atomic():
         reference = reference_price(grade, reference_price_fallback)
         row = Auction.objects.create(kind=kind, initiator=member, grade=grade, quantity=0, min_bid_quantity=0,
@@ -67,13 +68,13 @@ def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_pric
             held = receipts_lock(T, row, member, receipts, actor=actor)
             if lots is None:
                 if reserve_price is None:
-                    raise DomainError("A reserve price is needed", Code.REQUIRED, field="reservePrice")
+                    raise DomainError(_("A reserve price is needed"), Code.REQUIRED, field="reservePrice")
                 lots = [(held, reserve_price)]
         else:
             funds = available_funds(member)
         specs = tuple(LotSpec(str(i), Decimal(str(q)), Decimal(str(p))) for i, (q, p) in enumerate(lots, start=1))
         if sale and sum(spec.quantity for spec in specs) != held:
-            raise DomainError(f"The lots must add up to the receipts' {held} t", Code.INVALID_QUANTITY, field="lots")
+            raise DomainError(_("The lots must add up to the receipts' %(quantity)s t") % {"quantity": held}, Code.INVALID_QUANTITY, field="lots")
         command = OpenAuction(
             aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, kind=engine_kind, grade=grade.code,
             lots=specs, starts_at=to_ms(starts_at), ends_at=to_ms(ends_at), reference_price=reference,
@@ -112,8 +113,8 @@ def _offers_backed(row, bidder: Member, now, actor):
                 if total >= missing:
                     break
             if total < missing:  # spent elsewhere since the facts were read
-                raise DomainError(f"{missing} t of unencumbered receipts are needed", Code.INSUFFICIENT_QUANTITY,
-                                  field="quantity")
+                raise DomainError(_("%(quantity)s t of unencumbered receipts are needed") % {"quantity": missing},
+                                  Code.INSUFFICIENT_QUANTITY, field="quantity")
             receipts_lock(T, row, bidder, chosen, actor=actor)
 
     return sync
@@ -130,7 +131,7 @@ def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1",
         # less time; they concern the bidder only, and the ledger refuses an overdraft at posting time.
         value_room, tonnes_room = exposure_headroom(member)
         if Decimal(str(quantity)) > tonnes_room:
-            raise DomainError("The member's tonnage cap would be exceeded", Code.EXPOSURE_CAP_EXCEEDED, field="quantity")
+            raise DomainError(_("The member's tonnage cap would be exceeded"), Code.EXPOSURE_CAP_EXCEEDED, field="quantity")
         excluded = excluded_counterparties(member)
         row, state = load(T, Auction, auction.pk)
         funds = held = after = None

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.engine import (
     AuctionCancelled,
@@ -28,6 +29,7 @@ from magnesium_exchange.engine import (
     DepositFrozen,
     DepositReleased,
     EngineError,
+    EngineErrorCode,
     ListingClosed,
     RfqClosed,
     TradeExecuted,
@@ -43,6 +45,7 @@ from magnesium_exchange.trading.contracts import contract_create
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
 from magnesium_exchange.trading.journal import PROJECTIONS, journal_append, state_keep, state_load
 from magnesium_exchange.trading.models import LotReceipt, Trade
+from magnesium_exchange.trading.refusals import ENGINE_MESSAGES
 from magnesium_exchange.warehouses.services import ReceiptLockPurpose, receipt_lock, receipt_split, receipt_unlock
 from meidu.core.errors import DomainError
 from meidu.core.ledger.models import LedgerAccount
@@ -57,13 +60,19 @@ def _camel(name: str | None) -> str | None:
 
 
 def refusal(exc: EngineError) -> DomainError:
-    return DomainError(exc.message, Code(exc.code.value), field=_camel(exc.field))
+    """The engine's refusal with the translated message of its code (the engine's own stays English)."""
+    message = ENGINE_MESSAGES.get(exc.code, exc.message)
+    return DomainError(str(message), Code(exc.code.value), field=_camel(exc.field))
 
 
 def translated(exc: DomainError) -> DomainError:
-    """Another app's refusal (receipts, ledger) under the trading code of the same value."""
+    """Another app's refusal (receipts, ledger) under the trading code of the same value. The ledger's
+    overdraft message names an account: the trader reads the engine's translated one instead."""
     code = Code(exc.code) if exc.code in _CODES else Code.INVALID
-    return DomainError(exc.message, code, field=exc.field)
+    message = exc.message
+    if code is Code.INSUFFICIENT_FUNDS:
+        message = str(ENGINE_MESSAGES[EngineErrorCode.INSUFFICIENT_FUNDS])
+    return DomainError(message, code, field=exc.field)
 
 
 def now_or(now):
@@ -73,14 +82,14 @@ def now_or(now):
 def member_require_active(member: Member) -> Member:
     fresh = Member.objects.filter(pk=member.pk).first()
     if fresh is None or fresh.status != MemberStatus.ACTIVE:
-        raise DomainError("The member is not active", Code.MEMBER_NOT_ACTIVE, field="member")
+        raise DomainError(_("The member is not active"), Code.MEMBER_NOT_ACTIVE, field="member")
     return fresh
 
 
 def lock_row(model, pk):
     row = model.objects.select_for_update(of=("self",)).select_related("grade__commodity").filter(pk=pk).first()
     if row is None:
-        raise DomainError("Not found", Code.NOT_FOUND, field="id")
+        raise DomainError(_("Not found"), Code.NOT_FOUND, field="id")
     return row
 
 
@@ -93,8 +102,8 @@ def receipts_lock(aggregate_type: str, row, member: Member, receipts, *, actor=N
     total = Decimal("0")
     for receipt in sorted(receipts, key=lambda r: r.pk):
         if receipt.grade_id != row.grade_id:
-            raise DomainError(f"Receipt {receipt.number} is not of grade {row.grade.code}", Code.WRONG_GRADE,
-                              field="receipts")
+            raise DomainError(_("Receipt %(number)s is not of grade %(grade)s") % {
+                "number": receipt.number, "grade": row.grade.code}, Code.WRONG_GRADE, field="receipts")
         try:
             locked = receipt_lock(receipt, holder=member, purpose=ReceiptLockPurpose.LISTING,
                                   reference=f"{aggregate_type}:{row.pk}", actor=actor)
@@ -137,8 +146,8 @@ def receipts_allocate(aggregate_type: str, pk: int, trade: Trade, quantity: Deci
         numbers.append(sold.number)
         left = Decimal("0")
     if left:
-        raise DomainError(f"{left} t of receipts are missing behind {aggregate_type} {pk}", Code.INSUFFICIENT_QUANTITY,
-                          field="quantity")
+        raise DomainError(_("%(quantity)s t of receipts are missing behind %(aggregate)s %(id)s") % {
+            "quantity": left, "aggregate": aggregate_type, "id": pk}, Code.INSUFFICIENT_QUANTITY, field="quantity")
     return numbers
 
 

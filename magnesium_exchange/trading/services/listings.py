@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.engine import (
     ExpireListing,
@@ -46,7 +47,7 @@ def listing_open(*, member, grade, price, side: str = "sell", receipts=(), quant
     now = now_or(now)
     member = member_require_active(member)
     if side not in {s.value for s in Side}:
-        raise DomainError("side is sell or buy", Code.INVALID, field="side")
+        raise DomainError(_("side is sell or buy"), Code.INVALID, field="side")
     engine_side = Side(side)
     with transaction.atomic():
         reference = reference_price(grade, reference_price_fallback)
@@ -55,12 +56,12 @@ def listing_open(*, member, grade, price, side: str = "sell", receipts=(), quant
         held = funds = None
         if engine_side is Side.SELL:
             if not receipts:
-                raise DomainError("A sell listing needs receipts", Code.REQUIRED, field="receipts")
+                raise DomainError(_("A sell listing needs receipts"), Code.REQUIRED, field="receipts")
             held = receipts_lock(T, row, member, receipts, actor=actor)
             quantity = held
         else:
             if quantity is None:
-                raise DomainError("A wanted listing needs a quantity", Code.REQUIRED, field="quantity")
+                raise DomainError(_("A wanted listing needs a quantity"), Code.REQUIRED, field="quantity")
             funds = available_funds(member)
         command = OpenListing(
             aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, side=engine_side, grade=grade.code,
@@ -82,13 +83,13 @@ def listing_pick(listing: Listing, *, member, quantity, receipts=(), actor=None,
         row, state = load(T, Listing, listing.pk)
         value_room, tonnes_room = deal_headroom(member, row.owner)  # both sides' caps
         if quantity > tonnes_room:
-            raise DomainError("A member's tonnage cap would be exceeded", Code.EXPOSURE_CAP_EXCEEDED, field="quantity")
+            raise DomainError(_("A member's tonnage cap would be exceeded"), Code.EXPOSURE_CAP_EXCEEDED, field="quantity")
         funds = held = None
         if row.side == Side.SELL.value:
             funds = available_funds(member)
         else:
             if not receipts:
-                raise DomainError("Picking a wanted listing needs receipts", Code.REQUIRED, field="receipts")
+                raise DomainError(_("Picking a wanted listing needs receipts"), Code.REQUIRED, field="receipts")
             held = receipts_lock(T, row, member, receipts, actor=actor)
         command = PickListing(
             aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, quantity=quantity, available_funds=funds,

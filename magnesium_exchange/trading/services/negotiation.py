@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.engine import AcceptQuote, CancelRfq, ExpireRfq, OpenRfq, Side, SubmitQuote, to_ms
 from magnesium_exchange.members.models import Member
@@ -42,7 +43,7 @@ def rfq_open(*, member, grade, side: str, expires_at, quantity=None, receipts=()
     now = now_or(now)
     member = member_require_active(member)
     if side not in {s.value for s in Side}:
-        raise DomainError("side is sell or buy", Code.INVALID, field="side")
+        raise DomainError(_("side is sell or buy"), Code.INVALID, field="side")
     engine_side = Side(side)
     with transaction.atomic():
         reference = reference_price(grade, reference_price_fallback)
@@ -51,11 +52,11 @@ def rfq_open(*, member, grade, side: str, expires_at, quantity=None, receipts=()
         held = None
         if engine_side is Side.SELL:
             if not receipts:
-                raise DomainError("A selling request needs receipts", Code.REQUIRED, field="receipts")
+                raise DomainError(_("A selling request needs receipts"), Code.REQUIRED, field="receipts")
             held = receipts_lock(T, row, member, receipts, actor=actor)
             quantity = held
         elif quantity is None:
-            raise DomainError("A buying request needs a quantity", Code.REQUIRED, field="quantity")
+            raise DomainError(_("A buying request needs a quantity"), Code.REQUIRED, field="quantity")
         command = OpenRfq(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, side=engine_side,
                           grade=grade.code, quantity=Decimal(str(quantity)), expires_at=to_ms(expires_at),
                           reference_price=reference, rules=market_rules(grade),
@@ -91,7 +92,7 @@ def quote_accept(rfq: Rfq, *, member, quote_id: int, quantity=None, actor=None, 
     with transaction.atomic():
         row, state = load(T, Rfq, rfq.pk)
         if state is None or int(quote_id) not in state.quotes:
-            raise DomainError("No such quote", Code.NOT_FOUND, field="quoteId")
+            raise DomainError(_("No such quote"), Code.NOT_FOUND, field="quoteId")
         quoter = Member.objects.get(pk=int(state.quotes[int(quote_id)].quoter))
         value_room, _tonnes = deal_headroom(member, quoter)  # both sides' caps
         funds = seller_held = None

@@ -11,6 +11,7 @@ from enum import Enum
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.members.models import MemberStatus
 from magnesium_exchange.warehouses.error_codes import ExchangeReceiptErrorCode as Code
@@ -37,23 +38,23 @@ def receipt_lock(receipt: Receipt, *, holder, purpose: ReceiptLockPurpose, refer
     """Lock ``holder``'s active receipt for a listing (-> listed; refused inside the resale lock) or a
     pledge (-> pledged). Refusals: RECEIPT_NOT_YOURS, RECEIPT_FROZEN / LISTED / PLEDGED, RESALE_LOCKED."""
     if not isinstance(purpose, ReceiptLockPurpose):
-        raise DomainError("Unknown lock purpose", Code.INVALID, field="purpose")
+        raise DomainError(_("Unknown lock purpose"), Code.INVALID, field="purpose")
     with transaction.atomic():
         (receipt,) = lock_rows([receipt])
         if receipt.holder_id != holder.pk:
-            raise DomainError("This receipt is not yours", Code.RECEIPT_NOT_YOURS, field="receipt")
+            raise DomainError(_("This receipt is not yours"), Code.RECEIPT_NOT_YOURS, field="receipt")
         action = "list" if purpose == ReceiptLockPurpose.LISTING else "pledge"
         check_transition(receipt, action)
         if purpose == ReceiptLockPurpose.LISTING and receipt.lock_until and receipt.lock_until > timezone.now():
-            raise DomainError(f"The receipt cannot be resold before {receipt.lock_until:%Y-%m-%d %H:%M}", Code.RESALE_LOCKED,
-                              field="receipt")
+            raise DomainError(_("The receipt cannot be resold before %(time)s") % {
+                "time": f"{timezone.localtime(receipt.lock_until):%Y-%m-%d %H:%M}"}, Code.RESALE_LOCKED, field="receipt")
         return change_status(receipt, action, actor=actor, data={"reference": reference})
 
 
 def receipt_unlock(receipt: Receipt, *, purpose: ReceiptLockPurpose, reference: str, actor=None) -> Receipt:
     """Undo ``receipt_lock``: a withdrawn listing (listed -> active) or a released pledge (pledged -> active)."""
     if not isinstance(purpose, ReceiptLockPurpose):
-        raise DomainError("Unknown lock purpose", Code.INVALID, field="purpose")
+        raise DomainError(_("Unknown lock purpose"), Code.INVALID, field="purpose")
     with transaction.atomic():
         (receipt,) = lock_rows([receipt])
         return change_status(receipt, "unlist" if purpose == ReceiptLockPurpose.LISTING else "unpledge", actor=actor,
@@ -67,20 +68,20 @@ def receipt_transfer(receipt: Receipt, *, to_member, reason: ReceiptTransferReas
     ``reference`` names the settlement or loan. A listed receipt moves only by settlement, a pledged one
     only by financing enforcement."""
     if not isinstance(reason, ReceiptTransferReason):
-        raise DomainError("Receipts move only through settlement or financing", Code.INVALID_TRANSFER_REASON, field="reason")
+        raise DomainError(_("Receipts move only through settlement or financing"), Code.INVALID_TRANSFER_REASON, field="reason")
     if not (reference or "").strip():
-        raise DomainError("A transfer names its settlement or loan", Code.REQUIRED, field="reference")
+        raise DomainError(_("A transfer names its settlement or loan"), Code.REQUIRED, field="reference")
     if to_member.status == MemberStatus.CLOSED:
-        raise DomainError("The new holder is not a member any more", Code.MEMBER_NOT_ACTIVE, field="toMember")
+        raise DomainError(_("The new holder is not a member any more"), Code.MEMBER_NOT_ACTIVE, field="toMember")
     with transaction.atomic():
         (receipt,) = lock_rows([receipt])
         check_transition(receipt, "transfer")
         if receipt.status == ReceiptStatus.LISTED and reason != ReceiptTransferReason.SETTLEMENT:
-            raise DomainError("A listed receipt moves only by settlement", Code.RECEIPT_LISTED, field="receipt")
+            raise DomainError(_("A listed receipt moves only by settlement"), Code.RECEIPT_LISTED, field="receipt")
         if receipt.status == ReceiptStatus.PLEDGED and reason != ReceiptTransferReason.FINANCING_ENFORCEMENT:
-            raise DomainError("A pledged receipt moves only when the pledge is enforced", Code.RECEIPT_PLEDGED, field="receipt")
+            raise DomainError(_("A pledged receipt moves only when the pledge is enforced"), Code.RECEIPT_PLEDGED, field="receipt")
         if receipt.holder_id == to_member.pk:
-            raise DomainError("The receipt already belongs to this member", Code.INVALID, field="toMember")
+            raise DomainError(_("The receipt already belongs to this member"), Code.INVALID, field="toMember")
         previous_holder = receipt.holder
         receipt.holder, receipt.lock_until = to_member, lock_until
         return change_status(receipt, "transfer", actor=actor, reason=reason.value, fields=("holder", "lock_until"), data={

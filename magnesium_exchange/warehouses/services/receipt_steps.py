@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from magnesium_exchange.warehouses.error_codes import ExchangeReceiptErrorCode as Code
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus, Warehouse
@@ -18,9 +20,34 @@ from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.services.outbox import webhook_event_emit
 
 STATUS_REFUSALS = {
-    ReceiptStatus.FROZEN: (Code.RECEIPT_FROZEN, "The receipt is frozen"),
-    ReceiptStatus.LISTED: (Code.RECEIPT_LISTED, "The receipt is listed for sale"),
-    ReceiptStatus.PLEDGED: (Code.RECEIPT_PLEDGED, "The receipt is pledged"),
+    ReceiptStatus.FROZEN: (Code.RECEIPT_FROZEN, gettext_lazy("The receipt is frozen")),
+    ReceiptStatus.LISTED: (Code.RECEIPT_LISTED, gettext_lazy("The receipt is listed for sale")),
+    ReceiptStatus.PLEDGED: (Code.RECEIPT_PLEDGED, gettext_lazy("The receipt is pledged")),
+}
+
+# Statuses and actions named in refusals (the stored values are English codes).
+STATUS_NAMES = {
+    ReceiptStatus.ACTIVE: pgettext_lazy("receipt status", "active"),
+    ReceiptStatus.LISTED: pgettext_lazy("receipt status", "listed"),
+    ReceiptStatus.PLEDGED: pgettext_lazy("receipt status", "pledged"),
+    ReceiptStatus.FROZEN: pgettext_lazy("receipt status", "frozen"),
+    ReceiptStatus.WITHDRAWN: pgettext_lazy("receipt status", "withdrawn"),
+    ReceiptStatus.CANCELLED: pgettext_lazy("receipt status", "cancelled"),
+    ReceiptStatus.SPLIT: pgettext_lazy("receipt status", "split"),
+    ReceiptStatus.MERGED: pgettext_lazy("receipt status", "merged"),
+}
+ACTION_NAMES = {
+    "list": pgettext_lazy("receipt action", "list"),
+    "unlist": pgettext_lazy("receipt action", "unlist"),
+    "pledge": pgettext_lazy("receipt action", "pledge"),
+    "unpledge": pgettext_lazy("receipt action", "unpledge"),
+    "freeze": pgettext_lazy("receipt action", "freeze"),
+    "unfreeze": pgettext_lazy("receipt action", "unfreeze"),
+    "withdraw": pgettext_lazy("receipt action", "withdraw"),
+    "cancel": pgettext_lazy("receipt action", "cancel"),
+    "split": pgettext_lazy("receipt action", "split"),
+    "merge": pgettext_lazy("receipt action", "merge"),
+    "transfer": pgettext_lazy("receipt action", "transfer"),
 }
 
 
@@ -28,10 +55,15 @@ def check_transition(receipt: Receipt, action: str) -> str | None:
     allowed, target = TRANSITIONS[action]
     if receipt.status in allowed:
         return target
+    status = STATUS_NAMES.get(receipt.status, receipt.status)
     if receipt.status in CLOSED:
-        raise DomainError(f"Receipt {receipt.number} is {receipt.status}", Code.RECEIPT_CLOSED, field="receipt")
-    code, message = STATUS_REFUSALS.get(receipt.status, (Code.INVALID_TRANSITION, f"Cannot {action} a {receipt.status} receipt"))
-    raise DomainError(f"{message}: cannot {action} it", code, field="receipt")
+        raise DomainError(_("Receipt %(number)s is %(status)s") % {"number": receipt.number, "status": status},
+                          Code.RECEIPT_CLOSED, field="receipt")
+    code, message = STATUS_REFUSALS.get(receipt.status, (Code.INVALID_TRANSITION, None))
+    if message is None:
+        message = _("The receipt is %(status)s") % {"status": status}
+    raise DomainError(_("%(reason)s: cannot %(action)s it") % {"reason": message, "action": ACTION_NAMES.get(action, action)},
+                      code, field="receipt")
 
 
 def lock_rows(receipts: list[Receipt]) -> list[Receipt]:

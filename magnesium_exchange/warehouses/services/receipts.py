@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from magnesium_exchange.members.models import MemberStatus
 from magnesium_exchange.warehouses.error_codes import ExchangeReceiptErrorCode as Code
@@ -40,18 +42,18 @@ def receipt_issue(ticket: WeighbridgeTicket, *, packaging: str = "", pieces: int
     if insured_value is not None:
         insured_value = Decimal(str(insured_value)).quantize(Decimal("0.01"))
         if insured_value < 0:
-            raise DomainError("The insured value cannot be negative", Code.INVALID, field="insuredValue")
+            raise DomainError(_("The insured value cannot be negative"), Code.INVALID, field="insuredValue")
     with transaction.atomic():
         ticket = WeighbridgeTicket.objects.select_for_update(of=("self",)).select_related("warehouse", "depositor", "grade", "commodity").get(pk=ticket.pk)
         if ticket.direction != TicketDirection.INBOUND:
-            raise DomainError("Receipts are issued against inbound tickets", Code.WRONG_TICKET_DIRECTION, field="ticket")
+            raise DomainError(_("Receipts are issued against inbound tickets"), Code.WRONG_TICKET_DIRECTION, field="ticket")
         if Receipt.objects.filter(inbound_ticket=ticket).exists():
-            raise DomainError("A receipt was already issued for this ticket", Code.TICKET_ALREADY_USED, field="ticket")
+            raise DomainError(_("A receipt was already issued for this ticket"), Code.TICKET_ALREADY_USED, field="ticket")
         if ticket.depositor is None or ticket.depositor.status != MemberStatus.ACTIVE:
-            raise DomainError("The depositor is not an active member", Code.MEMBER_NOT_ACTIVE, field="ticket")
+            raise DomainError(_("The depositor is not an active member"), Code.MEMBER_NOT_ACTIVE, field="ticket")
         warehouse = ticket.warehouse
         if not warehouse.is_active:
-            raise DomainError("The warehouse is not active", Code.WAREHOUSE_INACTIVE, field="ticket")
+            raise DomainError(_("The warehouse is not active"), Code.WAREHOUSE_INACTIVE, field="ticket")
         now = timezone.now()
         receipt = Receipt.objects.create(
             number=next_receipt_number(warehouse), warehouse=warehouse, commodity=ticket.commodity, grade=ticket.grade,
@@ -73,20 +75,28 @@ def receipt_issue(ticket: WeighbridgeTicket, *, packaging: str = "", pieces: int
 
 # --- split and merge ------------------------------------------------------------------------
 
+# The refusal of a merge whose receipts differ in one of these.
+_MERGE_MISMATCHES = {
+    "warehouse_id": gettext_lazy("Only receipts of the same warehouse can be merged"),
+    "commodity_id": gettext_lazy("Only receipts of the same commodity can be merged"),
+    "grade_id": gettext_lazy("Only receipts of the same grade can be merged"),
+    "holder_id": gettext_lazy("Only receipts of the same holder can be merged"),
+}
+
 
 def receipt_split(receipt: Receipt, quantities: list, *, actor=None) -> list[Receipt]:
     """Replace a receipt by parts whose quantities sum exactly to it (SPLIT_QUANTITIES_MISMATCH otherwise).
     The parts keep the holder, the status (active, or listed for a partial pick) and the resale lock."""
     parts = [tonnes_clean(quantity, "quantities") for quantity in quantities or []]
     if len(parts) < 2 or any(part <= 0 for part in parts):
-        raise DomainError("A split needs at least two positive quantities", Code.INVALID_QUANTITY, field="quantities")
+        raise DomainError(_("A split needs at least two positive quantities"), Code.INVALID_QUANTITY, field="quantities")
     with transaction.atomic():
         (receipt,) = lock_rows([receipt])
         status = receipt.status
         check_transition(receipt, "split")
         if sum(parts) != receipt.quantity:
-            raise DomainError(f"The parts sum to {sum(parts)} t, the receipt holds {receipt.quantity} t",
-                              Code.SPLIT_QUANTITIES_MISMATCH, field="quantities")
+            raise DomainError(_("The parts sum to %(parts)s t, the receipt holds %(quantity)s t") % {
+                "parts": sum(parts), "quantity": receipt.quantity}, Code.SPLIT_QUANTITIES_MISMATCH, field="quantities")
         children = [new_part(receipt, quantity=part, status=status, split_from=receipt) for part in parts]
         change_status(receipt, "split", actor=actor, data={"parts": [{"number": c.number, "quantity": str(c.quantity)} for c in children]})
         for child in children:
@@ -98,7 +108,7 @@ def receipt_split(receipt: Receipt, quantities: list, *, actor=None) -> list[Rec
 def receipt_merge(receipts: list[Receipt], *, actor=None) -> Receipt:
     """Replace active receipts of one holder, warehouse, commodity and grade by one receipt of their sum."""
     if len({receipt.pk for receipt in receipts}) < 2 or len({receipt.pk for receipt in receipts}) != len(receipts):
-        raise DomainError("A merge needs at least two different receipts", Code.INVALID, field="receipts")
+        raise DomainError(_("A merge needs at least two different receipts"), Code.INVALID, field="receipts")
     with transaction.atomic():
         locked = lock_rows(receipts)
         for receipt in locked:
@@ -106,8 +116,7 @@ def receipt_merge(receipts: list[Receipt], *, actor=None) -> Receipt:
         first = locked[0]
         for key in ("warehouse_id", "commodity_id", "grade_id", "holder_id"):
             if len({getattr(receipt, key) for receipt in locked}) != 1:
-                what = key.removesuffix("_id")
-                raise DomainError(f"Only receipts of the same {what} can be merged", Code.MERGE_MISMATCH, field="receipts")
+                raise DomainError(_MERGE_MISMATCHES[key], Code.MERGE_MISMATCH, field="receipts")
         total = sum((receipt.quantity for receipt in locked), Decimal(0))
         locks = [receipt.lock_until for receipt in locked if receipt.lock_until]
         insured = [receipt.insured_value for receipt in locked]

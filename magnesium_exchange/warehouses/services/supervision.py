@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.warehouses.error_codes import ExchangeReceiptErrorCode as Code
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus, TicketDirection, WarehouseAlert, WeighbridgeTicket
@@ -29,7 +30,7 @@ class WithdrawalResult:
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Give the reason", Code.REQUIRED, field="reason")
+        raise DomainError(_("Give the reason"), Code.REQUIRED, field="reason")
     return reason[:255]
 
 

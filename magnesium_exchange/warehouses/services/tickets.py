@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from magnesium_exchange.commodities.services import assay_clean, grade_assign
 from magnesium_exchange.members.models import MemberStatus
@@ -25,14 +27,25 @@ def user_of(actor):
     return actor if isinstance(actor, User) else None
 
 
+# Weights named in refusals, by input field.
+_WEIGHT_NAMES = {
+    "gross": gettext_lazy("The gross weight"),
+    "tare": gettext_lazy("The tare"),
+    "net": gettext_lazy("The net weight"),
+    "quantities": gettext_lazy("Each part"),
+}
+
+
 def tonnes_clean(value, field: str) -> Decimal:
     """Tonnes as a Decimal with three decimals; negative, sub-kilogram or non-decimal values are refused."""
     try:
         amount = to_decimal(value)
     except (TypeError, ValueError):
-        raise DomainError(f"{field} must be decimal tonnes", Code.INVALID_QUANTITY, field=field) from None
+        raise DomainError(_("%(name)s must be decimal tonnes") % {"name": _WEIGHT_NAMES.get(field, field)},
+                          Code.INVALID_QUANTITY, field=field) from None
     if amount < 0 or not is_quantized(amount, "TNE"):
-        raise DomainError(f"{field} must be non-negative tonnes with at most 3 decimals", Code.INVALID_QUANTITY, field=field)
+        raise DomainError(_("%(name)s must be non-negative tonnes with at most 3 decimals") % {
+            "name": _WEIGHT_NAMES.get(field, field)}, Code.INVALID_QUANTITY, field=field)
     return quantize(amount, "TNE")
 
 
@@ -40,9 +53,10 @@ def weights_check(gross, tare, net) -> tuple[Decimal, Decimal, Decimal]:
     """Gross, tare and net as tonnes; refused with NET_WEIGHT_MISMATCH unless net = gross - tare > 0."""
     gross, tare, net = tonnes_clean(gross, "gross"), tonnes_clean(tare, "tare"), tonnes_clean(net, "net")
     if net <= 0 or gross <= tare:
-        raise DomainError("Gross must exceed tare and net must be positive", Code.INVALID_QUANTITY, field="net")
+        raise DomainError(_("Gross must exceed tare and net must be positive"), Code.INVALID_QUANTITY, field="net")
     if net != gross - tare:
-        raise DomainError(f"Net {net} t is not gross {gross} t minus tare {tare} t", Code.NET_WEIGHT_MISMATCH, field="net")
+        raise DomainError(_("Net %(net)s t is not gross %(gross)s t minus tare %(tare)s t") % {
+            "net": net, "gross": gross, "tare": tare}, Code.NET_WEIGHT_MISMATCH, field="net")
     return gross, tare, net
 
 
@@ -61,10 +75,10 @@ def ticket_create(warehouse: Warehouse, direction: str, *, commodity, gross, tar
     """Record a weighing (inside the caller's transaction); weights are checked first."""
     gross, tare, net = weights_check(gross, tare, net)
     if not warehouse.is_active:
-        raise DomainError("The warehouse is not active", Code.WAREHOUSE_INACTIVE, field="warehouse")
+        raise DomainError(_("The warehouse is not active"), Code.WAREHOUSE_INACTIVE, field="warehouse")
     number = (number or "").strip() or next_ticket_number(warehouse, direction)
     if WeighbridgeTicket.objects.filter(warehouse=warehouse, number=number).exists():
-        raise DomainError("This ticket number was already recorded", Code.UNIQUE, field="number")
+        raise DomainError(_("This ticket number was already recorded"), Code.UNIQUE, field="number")
     return WeighbridgeTicket.objects.create(
         warehouse=warehouse, number=number, direction=direction, commodity=commodity, grade=grade, depositor=depositor,
         vehicle_plate=(vehicle_plate or "").strip().upper(), gross=gross, tare=tare, net=net, assay=assay or {},
@@ -80,7 +94,7 @@ def inbound_ticket_create(warehouse: Warehouse, *, commodity, depositor, gross, 
     matches). A receipt can then be issued against this ticket, once."""
     weights_check(gross, tare, net)
     if depositor.status != MemberStatus.ACTIVE:
-        raise DomainError("The depositor is not an active member", Code.MEMBER_NOT_ACTIVE, field="depositor")
+        raise DomainError(_("The depositor is not an active member"), Code.MEMBER_NOT_ACTIVE, field="depositor")
     cleaned = assay_clean(assay)
     grade = grade_assign(commodity, cleaned)
     with transaction.atomic():

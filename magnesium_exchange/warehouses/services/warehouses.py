@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from magnesium_exchange.warehouses.error_codes import ExchangeReceiptErrorCode as Code
 from magnesium_exchange.warehouses.models import Warehouse, WarehouseKey, WarehouseStaff
@@ -22,14 +23,14 @@ def warehouse_create(*, code: str, name: str, address: str, keeper_name: str, li
                      supervisor_name: str = "", loss_tolerance_percent=Decimal("0.300"), actor=None) -> Warehouse:
     code = (code or "").strip().upper()
     if not re.fullmatch(r"[A-Z0-9]{2,12}", code):
-        raise DomainError("A warehouse code is 2-12 upper-case letters or digits", Code.INVALID, field="code")
+        raise DomainError(_("A warehouse code is 2-12 upper-case letters or digits"), Code.INVALID, field="code")
     if not (name or "").strip() or not (keeper_name or "").strip():
-        raise DomainError("A warehouse needs a name and a keeper", Code.REQUIRED, field="name")
+        raise DomainError(_("A warehouse needs a name and a keeper"), Code.REQUIRED, field="name")
     tolerance = to_decimal(loss_tolerance_percent)
     if not Decimal(0) <= tolerance <= Decimal(5):
-        raise DomainError("The loss tolerance is 0 to 5 percent", Code.INVALID, field="lossTolerancePercent")
+        raise DomainError(_("The loss tolerance is 0 to 5 percent"), Code.INVALID, field="lossTolerancePercent")
     if Warehouse.objects.filter(code=code).exists():
-        raise DomainError("A warehouse with this code exists", Code.UNIQUE, field="code")
+        raise DomainError(_("A warehouse with this code exists"), Code.UNIQUE, field="code")
     with transaction.atomic():
         warehouse = Warehouse.objects.create(
             code=code, name=name.strip(), address=(address or "").strip(), keeper_name=keeper_name.strip(),
@@ -58,7 +59,7 @@ def warehouse_key_rotate(warehouse: Warehouse, *, actor=None) -> WarehouseKey:
 
 def warehouse_staff_add(warehouse: Warehouse, user, *, actor=None) -> WarehouseStaff:
     with transaction.atomic():
-        staff, _ = WarehouseStaff.objects.get_or_create(warehouse=warehouse, user=user)
+        staff, _created = WarehouseStaff.objects.get_or_create(warehouse=warehouse, user=user)
         user_role_add(user, Role.WAREHOUSE_OPERATOR, actor=actor)
         audit_record("exchange.warehouse_staff_added", actor=actor, target=warehouse, data={"user": user.pk})
     return staff

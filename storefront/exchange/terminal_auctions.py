@@ -1,0 +1,125 @@
+"""The auction room (竞价): open auctions, an auction's lots, reserve, best bids, end and extensions,
+a bid form (auction_bid), and a small JSON state polled by the page every 2 s for the best price,
+the caller's standing and the countdown."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from magnesium_exchange.trading.models import AggregateType, AuctionStatus, JournalEntry, Trade
+from magnesium_exchange.trading.selectors import auction_list
+from magnesium_exchange.trading.services import auction_bid
+from meidu.core.errors import DomainError
+from storefront.exchange.terminal_access import granted, with_trader
+from storefront.exchange.terminal_errors import add_terminal_errors
+from storefront.exchange.terminal_forms import BidForm
+
+AUCTIONS_SHOWN = 100
+POLL_MS = 2000
+
+
+def my_standing(auction, member) -> list[dict]:
+    """The caller's current bid per lot, from the auction's journal: leading (live, inside the lot),
+    outbid, and once closed won or not. Two indexed reads of this auction's entries."""
+    entries = JournalEntry.objects.filter(aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk)
+    latest: dict[str, dict] = {}
+    for payload in entries.filter(event_type="BidPlaced", payload__bidder=str(member.pk)).order_by("seq").values_list(
+            "payload", flat=True):
+        latest[str(payload["lot_id"])] = payload
+    if not latest:
+        return []
+    outbid = set(entries.filter(event_type="BidOutbid", payload__bid_no__in=[p["bid_no"] for p in latest.values()])
+                 .values_list("payload__bid_no", flat=True))
+    won = auction.status == AuctionStatus.CLOSED and Trade.objects.filter(
+        aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk, buyer=member).exists()
+    rows = []
+    for lot_id, bid in sorted(latest.items()):
+        if bid["bid_no"] in outbid:
+            standing = "outbid"
+        elif auction.status == AuctionStatus.OPEN:
+            standing = "leading"
+        elif auction.status == AuctionStatus.CLOSED:
+            standing = "won" if won else "lost"
+        else:
+            standing = "cancelled"
+        rows.append({"lot_id": lot_id, "price": str(Decimal(str(bid["price"]))),
+                     "quantity": str(Decimal(str(bid["quantity"]))), "standing": standing})
+    return rows
+
+
+STANDING_LABELS = {"leading": gettext_lazy("Leading"), "outbid": gettext_lazy("Outbid"), "won": gettext_lazy("Won"),
+                   "lost": gettext_lazy("Not won"), "cancelled": gettext_lazy("Auction cancelled")}
+
+
+def _seconds_left(auction, now) -> int:
+    if auction.status != AuctionStatus.OPEN:
+        return 0
+    return max(0, int((auction.ends_at - now).total_seconds()))
+
+
+@with_trader
+@require_safe
+def auctions_page(request, trader):
+    open_auctions = list(auction_list(status=AuctionStatus.OPEN).order_by("ends_at", "id")[:AUCTIONS_SHOWN])
+    closed = list(auction_list(status=AuctionStatus.CLOSED).order_by("-ends_at", "-id")[:20])
+    return render(request, "exchange/terminal/auctions.html", {
+        "trader": trader, "member": trader.member, "open_auctions": open_auctions, "closed_auctions": closed,
+        "now": timezone.now(), "tab": "auctions"})
+
+
+@with_trader
+@require_http_methods(["GET", "HEAD", "POST"])
+def auction_room(request, trader, pk):
+    auction = get_object_or_404(auction_list(), pk=pk)
+    form = BidForm(request.POST or None, lots=auction.lots)
+    if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
+        data = form.cleaned_data
+        try:
+            auction_bid(auction, member=trader.member, price=data["price"], quantity=data["quantity"], lot_id=data["lot"],
+                        actor=request.user)
+        except DomainError as exc:
+            add_terminal_errors(form, exc)
+        else:
+            messages.success(request, _("Bid placed: %(quantity)s t at %(price)s yuan/t.") % {
+                "quantity": data["quantity"], "price": data["price"]})
+            return redirect("exchange:terminal_auction", pk=auction.pk)
+    now = timezone.now()
+    standing = my_standing(auction, trader.member)
+    for row in standing:
+        row["label"] = str(STANDING_LABELS[row["standing"]])
+    return render(request, "exchange/terminal/auction.html", {
+        "trader": trader, "member": trader.member, "auction": auction, "form": form, "standing": standing,
+        "mine": auction.initiator_id == trader.member_id, "seconds_left": _seconds_left(auction, now),
+        "poll_ms": POLL_MS, "tab": "auctions"})
+
+
+@never_cache
+@with_trader
+@require_safe
+def auction_state(request, trader, pk):
+    """What the room refreshes: status, end (and seconds left by the server's clock), best price per
+    lot, the caller's standing. Prices are decimal strings."""
+    auction = get_object_or_404(auction_list(), pk=pk)
+    now = timezone.now()
+    standing = my_standing(auction, trader.member)
+    for row in standing:
+        row["label"] = str(STANDING_LABELS[row["standing"]])
+    return JsonResponse({
+        "id": auction.pk, "status": auction.status, "status_label": auction.get_status_display(),
+        "ends_at": timezone.localtime(auction.ends_at).isoformat(), "seconds_left": _seconds_left(auction, now),
+        "extensions": auction.extensions, "bid_count": auction.bid_count, "live_bid_count": auction.live_bid_count,
+        "best_price": None if auction.best_price is None else str(auction.best_price),
+        "lots": [{"lot_id": lot["lot_id"], "best_price": lot["best_price"], "live_quantity": lot["live_quantity"],
+                  "live_bids": lot["live_bids"], "quantity": lot["quantity"], "reserve_price": lot["reserve_price"]}
+                 for lot in auction.lots],
+        "mine": standing,
+    })

@@ -1,0 +1,63 @@
+"""Input parsing of the trader terminal: filled in and a number of the right shape. Every trading
+rule (minimum pick, step, tick, limits, funds, credit matching, resale lock) lives in the services."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from storefront.exchange.forms import NUMERIC, TONNES
+
+PRICE = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
+
+
+def tonnes(label, **kwargs):
+    return forms.DecimalField(label=label, widget=forms.TextInput(attrs=NUMERIC), **TONNES, **kwargs)
+
+
+def price(label, **kwargs):
+    return forms.DecimalField(label=label, widget=forms.TextInput(attrs=NUMERIC), **PRICE, **kwargs)
+
+
+class PickForm(forms.Form):
+    quantity = tonnes(_("Tonnes to pick"))
+
+
+class ListingCreateForm(forms.Form):
+    receipt = forms.ModelChoiceField(label=_("Receipt"), queryset=None, empty_label=_("Choose one of your receipts"))
+    price = price(_("Price (yuan per tonne)"))
+    min_pick = tonnes(_("Minimum pick (t)"), required=False, help_text=_("Leave empty for the grade's default."))
+    step = tonnes(_("Step (t)"), required=False, help_text=_("Picks above the minimum go by this step."))
+
+    def __init__(self, *args, receipts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receipt"].queryset = receipts
+        self.fields["receipt"].label_from_instance = lambda r: f"{r.number} · {r.grade.name} · {r.quantity} t · {r.warehouse.name}"
+
+
+class BidForm(forms.Form):
+    lot = forms.ChoiceField(label=_("Lot"))
+    price = price(_("Bid price (yuan per tonne)"))
+    quantity = tonnes(_("Tonnes"))
+
+    def __init__(self, *args, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].choices = [(lot["lot_id"], lot["lot_id"]) for lot in lots]
+        if len(lots) <= 1:
+            self.fields["lot"].widget = forms.HiddenInput()
+            self.fields["lot"].initial = lots[0]["lot_id"] if lots else "1"
+
+
+class FundsRequestForm(forms.Form):
+    """A deposit or withdrawal request; the token makes a double-sent form one request."""
+
+    amount = forms.DecimalField(label=_("Amount (yuan)"), widget=forms.TextInput(attrs=NUMERIC), **AMOUNT)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+    token = forms.CharField(widget=forms.HiddenInput(), max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)

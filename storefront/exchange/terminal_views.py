@@ -1,0 +1,123 @@
+"""The trader terminal: the overview (funds, my receipts, the market) and the listing board (挂牌 /
+摘牌): pick a listing, list one of my receipts, withdraw my listing. Each action calls one trading
+service; refusals come back as form messages and nothing is written."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from magnesium_exchange.commodities.models import Grade
+from magnesium_exchange.marketdata.selectors import daily_bar_series, market_grade_summaries
+from magnesium_exchange.members.selectors import member_balances
+from magnesium_exchange.trading.models import ListingStatus, Side
+from magnesium_exchange.trading.selectors import listing_list
+from magnesium_exchange.trading.services import listing_open, listing_pick, listing_withdraw
+from magnesium_exchange.warehouses.models import ReceiptStatus
+from magnesium_exchange.warehouses.selectors import receipt_list
+from meidu.core.errors import DomainError
+from storefront.exchange.price_chart import price_chart
+from storefront.exchange.terminal_access import granted, with_trader
+from storefront.exchange.terminal_errors import add_terminal_errors, error_messages
+from storefront.exchange.terminal_forms import ListingCreateForm, PickForm
+
+LIVE_RECEIPTS = (ReceiptStatus.ACTIVE, ReceiptStatus.LISTED, ReceiptStatus.PLEDGED, ReceiptStatus.FROZEN)
+LISTINGS_SHOWN = 200
+CHART_DAYS = 30
+
+
+def my_receipts(member):
+    return receipt_list(holder=member).filter(status__in=LIVE_RECEIPTS).order_by("grade_id", "-id")
+
+
+@with_trader
+@require_safe
+def overview(request, trader):
+    member = trader.member
+    return render(request, "exchange/terminal/overview.html", {
+        "trader": trader, "member": member, "funds": member_balances(member), "receipts": list(my_receipts(member)),
+        "summaries": market_grade_summaries(timezone.localdate()), "now": timezone.now(), "tab": "overview",
+    })
+
+
+def _open_sell_listings(grade=None):
+    qs = listing_list(grade=grade, status=ListingStatus.OPEN).filter(side=Side.SELL)
+    return qs.order_by("grade__commodity_id", "-grade__rank", "price", "id")
+
+
+@with_trader
+@require_safe
+def board(request, trader):
+    grades = list(Grade.objects.filter(is_active=True, commodity__is_active=True).order_by("commodity_id", "-rank", "id"))
+    grade = next((g for g in grades if g.code == request.GET.get("grade")), None)
+    listings = list(_open_sell_listings(grade)[:LISTINGS_SHOWN])
+    chart = None
+    if grade is not None:
+        today = timezone.localdate()
+        chart = price_chart(daily_bar_series([grade.pk], CHART_DAYS, today)[grade.pk], today, CHART_DAYS)
+    return render(request, "exchange/terminal/board.html", {
+        "trader": trader, "member": trader.member, "grades": grades, "grade": grade, "listings": listings,
+        "limit": LISTINGS_SHOWN, "chart": chart, "chart_days": CHART_DAYS, "tab": "board",
+    })
+
+
+@with_trader
+@require_http_methods(["GET", "HEAD", "POST"])
+def listing_page(request, trader, pk):
+    listing = get_object_or_404(listing_list(), pk=pk)
+    mine = listing.owner_id == trader.member_id
+    form = PickForm(request.POST or None, initial={"quantity": listing.min_pick})
+    if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
+        try:
+            trade = listing_pick(listing, member=trader.member, quantity=form.cleaned_data["quantity"], actor=request.user)
+        except DomainError as exc:
+            add_terminal_errors(form, exc)
+        else:
+            messages.success(request, _("Picked %(quantity)s t of %(grade)s at %(price)s yuan/t from %(seller)s: deposit "
+                                        "%(deposit)s yuan frozen, balance due by %(due)s.") % {
+                "quantity": trade.quantity, "grade": listing.grade.name, "price": trade.price, "seller": trade.seller.name,
+                "deposit": trade.deposit, "due": timezone.localtime(trade.settlement_due_at).strftime("%Y-%m-%d %H:%M")})
+            return redirect("exchange:terminal_trades")
+    return render(request, "exchange/terminal/listing.html", {
+        "trader": trader, "member": trader.member, "listing": listing, "mine": mine, "form": form,
+        "can_pick": listing.status == ListingStatus.OPEN and listing.side == Side.SELL and not mine, "tab": "board",
+    })
+
+
+@with_trader
+@require_http_methods(["GET", "HEAD", "POST"])
+def listing_create(request, trader):
+    receipts = receipt_list(holder=trader.member, status=ReceiptStatus.ACTIVE).order_by("grade_id", "-id")
+    form = ListingCreateForm(request.POST or None, receipts=receipts, initial={"receipt": request.GET.get("receipt")})
+    if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
+        data = form.cleaned_data
+        receipt = data["receipt"]
+        try:
+            listing = listing_open(member=trader.member, grade=receipt.grade, price=data["price"], receipts=[receipt],
+                                   min_pick=data["min_pick"], step=data["step"], actor=request.user)
+        except DomainError as exc:
+            add_terminal_errors(form, exc, {"receipts": "receipt", "minPick": "min_pick"})
+        else:
+            messages.success(request, _("Receipt %(number)s listed: %(quantity)s t of %(grade)s at %(price)s yuan/t.") % {
+                "number": receipt.number, "quantity": listing.quantity, "grade": receipt.grade.name, "price": listing.price})
+            return redirect("exchange:terminal_listing", pk=listing.pk)
+    return render(request, "exchange/terminal/listing_new.html", {
+        "trader": trader, "member": trader.member, "form": form, "tab": "board"})
+
+
+@with_trader
+@require_POST
+def listing_withdraw_view(request, trader, pk):
+    listing = get_object_or_404(listing_list(), pk=pk)
+    if granted(request, trader, "can_trade"):
+        try:
+            listing_withdraw(listing, member=trader.member, actor=request.user)
+        except DomainError as exc:
+            for message in error_messages(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Listing withdrawn; its receipts are unlocked."))
+    return redirect("exchange:terminal_listing", pk=listing.pk)
