@@ -46,6 +46,7 @@ def _print_welcome(host: str, port: int) -> None:
     print()
     print("Meidu Market is running (demo mode, embedded PostgreSQL). Ctrl-C stops it.")
     print(f"  Storefront      {base}/")
+    print(f"  Magnesia prices {base}/exchange/prices/")
     print(f"  GraphQL         {base}/graphql/")
     print(f"  Admin           {base}/admin/")
     print(f"  JWKS            {base}/.well-known/jwks.json")

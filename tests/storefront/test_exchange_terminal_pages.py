@@ -87,6 +87,7 @@ def test_the_overview_shows_funds_receipts_and_the_market(market, desk, referenc
     receipt = market.receipt(desk["buyer"], "40.000")
     html = logged_in(desk["buyer_user"]).get(T).content.decode()
     assert "500000.00" in html and f'data-receipt="{receipt.number}"' in html and "海城西柳监管仓" in html
+    assert "正常" in html.split(f'data-receipt="{receipt.number}"')[1].split("</tr>")[0]
     row = html.split('data-grade="fm-98"')[1].split("</tr>")[0]
     assert f"{T}listings/?grade=fm-98" in row and "/exchange/prices/#chart-fm-98" in row
 
@@ -121,7 +122,7 @@ def test_a_pick_makes_a_trade_which_the_buyer_pays_and_cannot_resell_inside_the_
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == f"{T}trades/" and "已摘牌" in html
     row = html.split(f'data-trade="{trade.engine_trade_id}"')[1].split("</tr>")[0]
-    assert "海城市华鑫镁业有限公司" in row and "9000.00" in row and "81000.00" in row and "支付余款" in row
+    assert "海城市华鑫镁业有限公司" in row and "9000.00" in row and "81000.00" in row and "支付余款" in row and "待付款" in row
     contract = trade.contract
     assert client.get(f"{T}contracts/{contract.number}.pdf")["Content-Type"] == "application/pdf"
     assert logged_in(desk["seller_user"]).get(f"{T}contracts/{contract.number}.pdf").status_code == 200
@@ -135,6 +136,7 @@ def test_a_pick_makes_a_trade_which_the_buyer_pays_and_cannot_resell_inside_the_
     response = client.post(f"{T}settlements/{settlement.pk}/pay/", follow=True)
     settlement.refresh_from_db()
     assert settlement.status == "completed" and "交收完成" in response.content.decode()
+    assert "已交收" in response.content.decode().split(f'data-settlement="{settlement.pk}"')[1].split("</tr>")[0]
     bought = desk["buyer"].exchange_receipts.get(status=ReceiptStatus.ACTIVE)
     assert "锁定至" in client.get(T).content.decode()
     before = counts()
@@ -205,7 +207,8 @@ def test_list_a_receipt_and_withdraw_it(market, desk, referenced):
     response = client.post(f"{T}listings/{listing.pk}/withdraw/", follow=True)
     listing.refresh_from_db()
     receipt.refresh_from_db()
-    assert listing.status == "withdrawn" and receipt.status == ReceiptStatus.ACTIVE and "已撤销" in response.content.decode()
+    html = response.content.decode()
+    assert listing.status == "withdrawn" and receipt.status == ReceiptStatus.ACTIVE and "已撤销" in html and "已撤牌" in html
 
 
 def test_a_bid_succeeds_and_the_state_endpoint_follows_it(market, desk):
@@ -213,6 +216,7 @@ def test_a_bid_succeeds_and_the_state_endpoint_follows_it(market, desk):
     client = logged_in(desk["buyer_user"])
     state = client.get(f"{T}auctions/{auction.pk}/state.json").json()
     assert state["best_price"] is None and state["mine"] == [] and 0 < state["seconds_left"] <= 1800
+    assert state["status_label"] == "竞价中"
     response = client.post(f"{T}auctions/{auction.pk}/", {"lot": "1", "price": "2950", "quantity": "100"}, follow=True)
     assert "出价成功" in response.content.decode()
     assert balances(desk["buyer"]) == (Decimal("470500.00"), Decimal("29500.00"))
