@@ -141,10 +141,35 @@ def checkout_delete(checkout: Checkout) -> None:
     Checkout.objects.filter(pk=checkout.pk)._raw_delete(Checkout.objects.db)
 
 
+def _clearly_sold_out(token, user) -> bool:
+    """Three cheap reads that turn away a buyer who comes too late before any other work: a tracked
+    line wanting more than the variant's whole unallocated stock (reservations ignored, so this can
+    only under-refuse; the locked plan decides the rest). Pre-sale lines sell unharvested goods: skipped."""
+    from django.db.models import F, Sum
+
+    from marketplace.presale.models import PresaleCampaign
+
+    owner = Checkout.objects.filter(pk=token).values_list("user_id", flat=True)
+    if not owner.exists() or (owner[0] and getattr(user, "is_authenticated", False) and owner[0] != user.pk):
+        return False  # gone, or someone else's: the locked path answers
+    lines = list(CheckoutLine.objects.filter(checkout_id=token, variant__track_inventory=True).values_list("variant_id", "quantity"))
+    if not lines:
+        return False
+    variant_ids = [variant_id for variant_id, _quantity in lines]
+    if PresaleCampaign.objects.filter(variant_id__in=variant_ids, status="open").exists():
+        return False
+    free = dict(Stock.objects.filter(variant_id__in=variant_ids).values("variant_id")
+                .annotate(free=Sum(F("quantity") - F("quantity_allocated"))).values_list("variant_id", "free"))
+    return any(quantity > (free.get(variant_id) or 0) for variant_id, quantity in lines)
+
+
 def checkout_complete(token, *, user=None) -> CompletionResult:
     existing = orders_of_checkout(token)
     if existing:
         return CompletionResult(existing, created=False)
+    if _clearly_sold_out(token, user):
+        checkout_payment_unwind(token, reason="stock ran out before the order was placed")
+        raise InsufficientStock([DomainError(_("Sold out"), CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
     try:
         with transaction.atomic():
             checkout = (Checkout.objects.select_for_update(of=("self",))
