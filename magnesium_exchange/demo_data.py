@@ -221,10 +221,40 @@ def seed_exchange_prices() -> int:
     return written
 
 
+DEMO_BANK_APP = "大石桥农商银行结算"
+DEMO_DEPOSIT = Decimal("5000000.00")
+
+
+def seed_exchange_funds() -> int:
+    """Each member paid 5,000,000 CNY into the exchange's settlement account, confirmed by the
+    settlement bank's App, so the demo traders can pick listings and bid (idempotent: one deposit each)."""
+    from magnesium_exchange.members.models import FundsRequest, FundsRequestKind
+    from magnesium_exchange.members.services import funds_deposit_confirm, funds_deposit_request
+    from meidu.core.permissions import ExchangePermissions
+    from meidu.integrations.models import App
+    from meidu.integrations.services.apps import app_create
+
+    bank = App.objects.filter(name=DEMO_BANK_APP).first()
+    if bank is None:
+        operator = User.objects.filter(phone="+8613800000010").first()
+        bank, _token = app_create(name=DEMO_BANK_APP, permissions=[ExchangePermissions.CONFIRM_FUNDS], actor=operator)
+    created = 0
+    for serial in range(1, len(MEMBERS) + 1):
+        member = Member.objects.get(credit_code=_credit_code(serial))
+        if FundsRequest.objects.filter(member=member, kind=FundsRequestKind.DEPOSIT).exists():
+            continue
+        with transaction.atomic():
+            deposit = funds_deposit_request(member, DEMO_DEPOSIT, idempotency_key=f"demo-deposit-{serial}", note="演示入金")
+            funds_deposit_confirm(deposit, app=bank, bank_reference=f"DEMO-DEP-{serial:03d}")
+        created += 1
+    return created
+
+
 EXCHANGE_DEMO_STEPS = [
     ("exchange commodities and grades", seed_exchange_catalogue),
     ("supervised warehouses", seed_exchange_warehouses),
     ("exchange members and traders", seed_exchange_members),
+    ("members' deposits confirmed by the settlement bank", seed_exchange_funds),
     ("warehouse receipts", seed_exchange_receipts),
     ("a month of magnesia trades and prices", seed_exchange_prices),
 ]

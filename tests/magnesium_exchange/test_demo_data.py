@@ -34,7 +34,11 @@ def test_exchange_demo_builds_the_market_and_is_idempotent():
     assert is_warehouse_staff(operator, Warehouse.objects.get(code="DSQ01").pk)
     assert Member.objects.count() == 12 and all(is_valid_credit_code(code) for code in Member.objects.values_list("credit_code", flat=True))
     assert Trader.objects.values("member").distinct().count() == 12
-    assert Trader.objects.get(user__phone=TRADER_PHONE).member.name == "大石桥市金鼎镁业有限公司"
+    trader_member = Trader.objects.get(user__phone=TRADER_PHONE).member
+    assert trader_member.name == "大石桥市金鼎镁业有限公司"
+    from magnesium_exchange.members.selectors import member_balances
+
+    assert member_balances(trader_member).available.amount == Decimal("5000000.00")
 
     receipts = Receipt.objects.filter(status=ReceiptStatus.ACTIVE)
     assert receipts.aggregate(total=Sum("quantity"))["total"] == Decimal("20000.000")
@@ -52,5 +56,5 @@ def test_exchange_demo_builds_the_market_and_is_idempotent():
     assert elapsed < 30, f"the exchange demo took {elapsed:.1f}s"
 
     counts = [model.objects.count() for model in (Warehouse, Member, Trader, Receipt, TradePrint, DailyBar, ReferencePrice)]
-    assert [step() for _label, step in EXCHANGE_DEMO_STEPS] == [0, 0, 0, 0, 0]
+    assert [step() for _label, step in EXCHANGE_DEMO_STEPS] == [0, 0, 0, 0, 0, 0]
     assert [model.objects.count() for model in (Warehouse, Member, Trader, Receipt, TradePrint, DailyBar, ReferencePrice)] == counts
