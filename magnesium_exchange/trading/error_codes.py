@@ -1,48 +1,27 @@
-"""Trading refusals: every engine code (same value) plus the services' own (receipts, members)."""
+"""Trading refusals: the services' own codes (members, receipts) plus every engine code with the
+same value, built from the engine's enum so a new engine rule needs no second list."""
 
 from enum import Enum
 
+from magnesium_exchange.engine import EngineErrorCode
 
-class ExchangeTradingErrorCode(Enum):
-    GRAPHQL_ERROR = "graphql_error"
-    INVALID = "invalid"
-    REQUIRED = "required"
-    NOT_SUPPORTED = "not_supported"
-    MEMBER_NOT_ACTIVE = "member_not_active"
-    WRONG_GRADE = "wrong_grade"
+SERVICE_CODES = {
+    "GRAPHQL_ERROR": "graphql_error",
+    "INVALID": "invalid",
+    "REQUIRED": "required",
+    "NOT_SUPPORTED": "not_supported",
+    "MEMBER_NOT_ACTIVE": "member_not_active",
+    "WRONG_GRADE": "wrong_grade",
     # receipts (same values as ExchangeReceiptErrorCode)
-    RECEIPT_NOT_YOURS = "receipt_not_yours"
-    RECEIPT_FROZEN = "receipt_frozen"
-    RECEIPT_LISTED = "receipt_listed"
-    RECEIPT_PLEDGED = "receipt_pledged"
-    RECEIPT_CLOSED = "receipt_closed"
-    RESALE_LOCKED = "resale_locked"
-    INVALID_TRANSITION = "invalid_transition"
-    # engine (same values as magnesium_exchange.engine.EngineErrorCode)
-    INVALID_COMMAND = "invalid_command"
-    INVALID_PRICE = "invalid_price"
-    INVALID_QUANTITY = "invalid_quantity"
-    INVALID_SCHEDULE = "invalid_schedule"
-    PRICE_OFF_TICK = "price_off_tick"
-    PRICE_OUTSIDE_LIMIT = "price_outside_limit"
-    NO_REFERENCE_PRICE = "no_reference_price"
-    BELOW_RESERVE = "below_reserve"
-    ABOVE_CEILING = "above_ceiling"
-    BID_NOT_IMPROVED = "bid_not_improved"
-    BELOW_MIN_PICK = "below_min_pick"
-    OFF_STEP = "off_step"
-    QUANTITY_EXCEEDS_AVAILABLE = "quantity_exceeds_available"
-    INSUFFICIENT_QUANTITY = "insufficient_quantity"
-    INSUFFICIENT_FUNDS = "insufficient_funds"
-    EXPOSURE_CAP_EXCEEDED = "exposure_cap_exceeded"
-    EXCLUDED_COUNTERPARTY = "excluded_counterparty"
-    NOT_INVITED = "not_invited"
-    SELF_TRADE = "self_trade"
-    NOT_OWNER = "not_owner"
-    NOT_OPEN = "not_open"
-    ENDED = "ended"
-    NOT_ENDED = "not_ended"
-    HAS_BIDS = "has_bids"
-    ALREADY_EXISTS = "already_exists"
-    NOT_FOUND = "not_found"
-    OUT_OF_SEQUENCE = "out_of_sequence"
+    "RECEIPT_NOT_YOURS": "receipt_not_yours",
+    "RECEIPT_FROZEN": "receipt_frozen",
+    "RECEIPT_LISTED": "receipt_listed",
+    "RECEIPT_PLEDGED": "receipt_pledged",
+    "RECEIPT_CLOSED": "receipt_closed",
+    "RESALE_LOCKED": "resale_locked",
+    "INVALID_TRANSITION": "invalid_transition",
+}
+
+ExchangeTradingErrorCode = Enum(
+    "ExchangeTradingErrorCode", {**SERVICE_CODES, **{code.name: code.value for code in EngineErrorCode}}, module=__name__,
+)
