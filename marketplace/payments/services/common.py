@@ -1,0 +1,199 @@
+"""Shared pieces of the payment services: locks, amounts, and recording an event with its effect."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from marketplace.payments.error_codes import PaymentErrorCode as Code
+from marketplace.payments.gateways import gateway_get
+from marketplace.payments.hooks import transaction_changed_notify
+from marketplace.payments.models import (
+    TransactionAction,
+    TransactionEvent,
+    TransactionItem,
+)
+from marketplace.payments.models import TransactionEventType as T
+from meidu.core.errors import DomainError
+from meidu.core.money import is_quantized, to_decimal
+
+MAX_IDEMPOTENCY_KEY = 255
+REQUEST_OF = {TransactionAction.CHARGE: T.CHARGE_REQUEST, TransactionAction.AUTHORIZATION: T.AUTHORIZATION_REQUEST}
+FAILURE_OF = {TransactionAction.CHARGE: T.CHARGE_FAILURE, TransactionAction.AUTHORIZATION: T.AUTHORIZATION_FAILURE}
+PENDING_RESULTS = {T.CHARGE_REQUEST, T.AUTHORIZATION_REQUEST, T.REFUND_REQUEST, T.CANCEL_REQUEST}
+
+
+@dataclass
+class GatewayConfig:
+    """One answer of paymentGatewayInitialize."""
+
+    id: str
+    data: dict | None = None
+    errors: list[DomainError] = field(default_factory=list)
+
+
+@dataclass
+class TransactionOutcome:
+    """What transactionInitialize / transactionProcess return."""
+
+    item: TransactionItem
+    event: TransactionEvent | None
+    data: dict | None
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+def _checkout_source(checkout_token):
+    from marketplace.checkout.selectors import checkout_payment_source
+
+    return checkout_payment_source(checkout_token)
+
+
+def _who(actor) -> dict:
+    """created_by / app of an event from whoever acts (a user, an app, or None for the system)."""
+    from meidu.integrations.models import App
+
+    if isinstance(actor, App):
+        return {"created_by": None, "app": actor}
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return {"created_by": actor, "app": None}
+    return {"created_by": None, "app": None}
+
+
+def _amount(value, currency: str, field: str = "amount") -> Decimal:
+    try:
+        amount = to_decimal(value)
+    except (TypeError, ValueError):
+        raise DomainError(_("Enter a valid amount."), Code.INVALID, field=field) from None
+    if amount <= 0:
+        raise DomainError(_("The amount must be greater than zero."), Code.INVALID, field=field)
+    if not is_quantized(amount, currency):
+        raise DomainError(_("The amount has more decimal places than %(currency)s allows.") % {"currency": currency},
+                          Code.INVALID, field=field)
+    return amount
+
+
+PAYMENT_LOCK_NAMESPACE = 0x5041594D  # "PAYM": keeps these advisory keys apart from any other use
+
+
+def checkout_payments_lock(checkout_token) -> None:
+    """Serialise payment writes of one checkout until the end of the current transaction.
+
+    Re-entrant within a transaction; call it inside ``transaction.atomic()``. Orders call it
+    before locking a checkout's orders when they will move money (see the module docstring).
+    """
+    key = int.from_bytes(uuid.UUID(str(checkout_token)).bytes[:4], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PAYMENT_LOCK_NAMESPACE, key])
+
+
+def _locked(item: TransactionItem) -> TransactionItem:
+    checkout_payments_lock(item.checkout_token)
+    return TransactionItem.objects.select_for_update().get(pk=item.pk)
+
+
+def _gateway_of(item: TransactionItem):
+    gateway = gateway_get(item.gateway)
+    if gateway is None:
+        raise DomainError(_("The payment method of this transaction is not available."), Code.NOT_FOUND, field="id")
+    return gateway
+
+
+def _fingerprint(**request) -> str:
+    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _decrease(item: TransactionItem, name: str, amount: Decimal) -> None:
+    setattr(item, name, max(Decimal(0), getattr(item, name) - amount))
+
+
+def _apply(item: TransactionItem, type_: str, amount: Decimal) -> None:
+    """Move the item's amounts for one event (Saleor's recalculation, done incrementally)."""
+    if type_ == T.AUTHORIZATION_REQUEST:
+        item.authorize_pending_amount += amount
+    elif type_ == T.AUTHORIZATION_SUCCESS:
+        item.authorized_amount += amount
+        _decrease(item, "authorize_pending_amount", amount)
+    elif type_ == T.AUTHORIZATION_FAILURE:
+        _decrease(item, "authorize_pending_amount", amount)
+    elif type_ == T.CHARGE_REQUEST:
+        item.charge_pending_amount += amount
+    elif type_ == T.CHARGE_SUCCESS:
+        item.charged_amount += amount
+        _decrease(item, "charge_pending_amount", amount)
+        _decrease(item, "authorized_amount", amount)  # a capture turns authorised money into charged money
+    elif type_ == T.CHARGE_FAILURE:
+        _decrease(item, "charge_pending_amount", amount)
+    elif type_ == T.REFUND_REQUEST:
+        item.refund_pending_amount += amount
+    elif type_ == T.REFUND_SUCCESS:
+        item.refunded_amount += amount
+        _decrease(item, "refund_pending_amount", amount)
+    elif type_ == T.REFUND_FAILURE:
+        _decrease(item, "refund_pending_amount", amount)
+    elif type_ == T.CANCEL_SUCCESS:
+        # Voids the authorisation first, then what is pending; a full void (voidable_amount) empties all three.
+        item.canceled_amount += amount
+        left = amount
+        for name in ("authorized_amount", "authorize_pending_amount", "charge_pending_amount"):
+            take = min(getattr(item, name), left)
+            setattr(item, name, getattr(item, name) - take)
+            left -= take
+
+
+AMOUNT_FIELDS = ["authorized_amount", "charged_amount", "refunded_amount", "canceled_amount",
+                 "authorize_pending_amount", "charge_pending_amount", "refund_pending_amount"]
+
+
+def _event_record(item: TransactionItem, type_: str, amount: Decimal, *, psp_reference: str = "", message: str = "",
+                  external_url: str = "", data: dict | None = None, actor=None) -> tuple[TransactionEvent, bool]:
+    """Record one event on a LOCKED item and move its amounts; (event, created).
+
+    An event with a PSP reference already recorded for the same type is returned as is
+    (created False, nothing moves): reported events (webhooks, process retries) are idempotent.
+    """
+    amount = Decimal(amount or 0)
+    type_ = str(type_)
+    if psp_reference:
+        existing = item.events.filter(type=type_, psp_reference=psp_reference).first()
+        if existing is not None:
+            return existing, False
+    event = TransactionEvent.objects.create(
+        item=item, type=type_, amount=amount, psp_reference=psp_reference or "", message=(message or "")[:512],
+        external_url=external_url or "", data=data or {}, **_who(actor),
+    )
+    before = [getattr(item, name) for name in AMOUNT_FIELDS]
+    _apply(item, type_, amount)
+    if [getattr(item, name) for name in AMOUNT_FIELDS] != before:
+        item.save(update_fields=[*AMOUNT_FIELDS, "modified_at"])
+        transaction_changed_notify(item, event)
+    return event, True
+
+
+def _record_result(item: TransactionItem, result, *, actor=None, request_event=None, extra_data=None) -> TransactionEvent:
+    """Record a gateway result; a result that only says "still pending" is folded into its request event."""
+    if result.psp_reference and not item.psp_reference:
+        item.psp_reference = result.psp_reference
+        item.save(update_fields=["psp_reference", "modified_at"])
+    if request_event is not None and result.type == request_event.type:
+        if result.psp_reference and not request_event.psp_reference:
+            request_event.psp_reference = result.psp_reference
+            request_event.save(update_fields=["psp_reference"])
+        return request_event
+    data = dict(result.data or {})
+    data.update(extra_data or {})
+    event, _created = _event_record(
+        item, result.type, result.amount, psp_reference=result.psp_reference, message=result.message,
+        external_url=result.external_url, data=data, actor=actor,
+    )
+    return event
+
+
+# --- storefront: gateways, initialize, process ----------------------------------------------------------------
