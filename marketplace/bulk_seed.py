@@ -235,7 +235,7 @@ def _create_batch(plans, warehouses, media_pool, rng: random.Random, now) -> Non
         ProductChannelListing.objects.bulk_create([
             ProductChannelListing(
                 product=product, channel=channel, is_published=True, published_at=now, visible_in_listings=True,
-                available_for_purchase_at=now, min_price_amount=price, max_price_amount=price,
+                available_for_purchase_at=now, min_price_amount=price, max_price_amount=price, product_name=product.name,
             )
             for product, price, (number, shop, channel, template) in zip(products, amounts, plans)
         ])

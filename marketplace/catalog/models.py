@@ -154,6 +154,10 @@ class ProductChannelListing(models.Model):
     # has a price in the channel, which keeps the product unavailable there.
     min_price_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, editable=False)
     max_price_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, editable=False)
+    # The product's name again, so a channel's listings sort by name with one index walk over that
+    # channel only (ordering by Product.name probes every product of every channel in name order).
+    # Written with the listing and by product_update when the name changes.
+    product_name = models.CharField(max_length=200, default="", editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["product", "channel"], name="product_listing_once")]
@@ -163,6 +167,11 @@ class ProductChannelListing(models.Model):
             models.Index(
                 F("channel"), listing_sort_price(), F("product"),
                 name="listing_channel_price_idx",
+                condition=Q(is_published=True, visible_in_listings=True),
+            ),
+            # Storefront listings sorted by name (api.filters.apply_sort).
+            models.Index(
+                fields=["channel", "product_name", "product"], name="listing_channel_name_idx",
                 condition=Q(is_published=True, visible_in_listings=True),
             ),
         ]

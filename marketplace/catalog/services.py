@@ -118,6 +118,8 @@ def product_update(product: Product, *, actor, **changes) -> Product:
             name = (changes.pop("name") or "").strip()
             if not name:
                 raise DomainError("A product needs a name", ProductErrorCode.REQUIRED, field="name")
+            if name != product.name:
+                ProductChannelListing.objects.filter(product=product).update(product_name=name)
             product.name = name
         if "slug" in changes:
             product.slug = _slug_for(product.name, changes.pop("slug"), exclude_pk=product.pk)
@@ -236,6 +238,7 @@ def product_channel_listing_update(product: Product, *, actor, update_channels: 
         for item in update_channels:
             channel = item["channel"]
             defaults = {key: item[key] for key in ("is_published", "published_at", "visible_in_listings", "available_for_purchase_at") if key in item}
+            defaults["product_name"] = product.name
             ProductChannelListing.objects.update_or_create(product=product, channel=channel, defaults=defaults)
         if remove_channels:
             ProductChannelListing.objects.filter(product=product, channel__in=list(remove_channels)).delete()

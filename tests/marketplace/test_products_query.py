@@ -369,3 +369,25 @@ def test_concurrent_price_writes_of_one_product_keep_the_range(make_user, channe
     assert not errors
     assert _stored(product, rural) == (Decimal("5.00"), Decimal("30.00"))
     _assert_stored_prices_match_variants(product)
+
+
+def test_name_sort_walks_the_listings_copy_of_the_name_and_follows_renames(api_client, farmer, farmer_shop, farmer_client, rural):
+    """Buyers' NAME order reads ProductChannelListing.product_name (one index walk per channel):
+    it is written with the listing and again when the product is renamed; pages walk without gaps."""
+    products = [listed_product(farmer_shop, farmer, rural, name=name) for name in ("丙梨", "甲梨", "乙梨", "丁梨", "戊梨")]
+    assert all(ProductChannelListing.objects.get(product=p).product_name == p.name for p in products)
+    catalog.product_update(products[0], actor=farmer, name="aa 早熟梨")
+    assert ProductChannelListing.objects.get(product=products[0]).product_name == "aa 早熟梨"
+    query = "query($after: String) { products(channel: \"rural\", first: 2, after: $after) { edges { node { name } } pageInfo { hasNextPage endCursor } } }"
+    seen, after = [], None
+    while True:
+        page = api_client.execute(query, {"after": after})["products"]
+        seen += [edge["node"]["name"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == sorted(["aa 早熟梨", "甲梨", "乙梨", "丁梨", "戊梨"])  # the shop's unlisted sample is not for buyers
+    # A member also sees unlisted products of the shop: that page sorts on the product's own name.
+    own = farmer_client.execute('{ products(channel: "rural", first: 20) { edges { node { name } } } }')["products"]["edges"]
+    own_names = [edge["node"]["name"] for edge in own]
+    assert own_names == sorted(own_names) and len(own_names) >= 5

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import graphene
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from graphql import GraphQLError
 
-from marketplace.catalog.selectors import available_filter, category_descendant_ids, price_lookup, search_filter, with_min_price
+from marketplace.catalog.selectors import CHANNEL_LISTING, available_filter, category_descendant_ids, price_lookup, search_filter, with_min_price
 from meidu.core.graphql.connection import SortKey
 from meidu.core.graphql.ids import pks_from_global_ids
 
@@ -154,8 +154,10 @@ def legacy_filter_q(spec: dict) -> Q:
     return q
 
 
-def apply_sort(qs, sort_by: dict | None, search: str | None):
-    """Order (and annotate) for the keyset paginator; RANK needs a search and is its default."""
+def apply_sort(qs, sort_by: dict | None, search: str | None, *, listing_names: bool = False):
+    """Order (and annotate) for the keyset paginator; RANK needs a search and is its default.
+    ``listing_names``: sort NAME on the channel listing's copy of the name (its index walks one
+    channel); callers who also see unlisted products (operators) sort on the product's name."""
     field = getattr(sort_by["field"], "value", sort_by["field"]) if sort_by else ("rank" if search else "name")
     descending = bool(sort_by) and getattr(sort_by["direction"], "value", sort_by["direction"]) == "desc"
     if field == "rank":
@@ -179,4 +181,6 @@ def apply_sort(qs, sort_by: dict | None, search: str | None):
         return qs.annotate(rating_sort=Coalesce("rating", Value(0), output_field=IntegerField())), [SortKey("rating_sort", descending)]
     if field == "created_at":
         return qs, [SortKey("created_at", descending)]
+    if listing_names:
+        return qs.annotate(name_sort=F(f"{CHANNEL_LISTING}__product_name")), [SortKey("name_sort", descending)]
     return qs, [SortKey("name", descending)]

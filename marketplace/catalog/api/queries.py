@@ -30,6 +30,7 @@ from marketplace.catalog.selectors import (
     with_price_filter,
     with_thumbnail,
 )
+from marketplace.shops.selectors import shop_ids_of_member
 from meidu.core.graphql.batching import batch_prefetch
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
@@ -38,7 +39,8 @@ from meidu.core.graphql.selection import selected_fields
 
 def resolve_product_list(info, channel=None, search=None, where=None, filter=None, sort_by=None, category_ids=None, **kwargs):
     channel_obj = use_channel(info, channel)
-    qs = products_visible(channel_obj, sees_all=sees_all_products(info), user=info.context.user, for_listing=True)
+    sees_all = sees_all_products(info)
+    qs = products_visible(channel_obj, sees_all=sees_all, user=info.context.user, for_listing=True)
     # The channel's listing rides along in the page query: pricing and availability read it;
     # so does the first photo when thumbnails are asked for (no prefetch of media rows).
     qs = with_price_filter(qs).select_related(CHANNEL_LISTING)
@@ -52,7 +54,9 @@ def resolve_product_list(info, channel=None, search=None, where=None, filter=Non
         qs = qs.filter(where_q(where, channel_obj))
     if filter:
         qs = qs.filter(legacy_filter_q(filter))
-    qs, sort = apply_sort(qs, sort_by, search or (filter or {}).get("search"))
+    # Every product of the page has the channel's listing only when the caller sees published ones alone.
+    listing_names = not sees_all and not shop_ids_of_member(info.context.user)
+    qs, sort = apply_sort(qs, sort_by, search or (filter or {}).get("search"), listing_names=listing_names)
     return paginate(qs, info, ProductCountableConnection, sort=sort, **kwargs)
 
 
