@@ -92,8 +92,6 @@ def _prepare(buyers: int, units: int) -> list[tuple[str, str]]:
 def _race_shop(owner, run: int):
     """A fresh, approved farmer shop (a new ID number each run: one shop per identity and kind)."""
     from marketplace.catalog import services as catalog
-    from marketplace.catalog.models import ProductType
-    from marketplace.shops.models import Shop
     from marketplace.shops.services import shop_apply, shop_transition
     from tests.marketplace.factories import catalogue_basics, valid_id_number
 
