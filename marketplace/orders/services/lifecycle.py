@@ -80,18 +80,19 @@ def _weighed_total(line: OrderLine, actual_weight) -> Decimal:
 
 def _settle_payment(order: Order, *, actor) -> None:
     """Make the money held match the (possibly weighed) total: refund prepaid money above it,
-    drop authorisation above it, and capture what is authorised up to it (pay-later gateways
-    keep their authorisation until the cash is collected)."""
+    capture what is authorised up to it (a card captures once: Stripe then releases the rest
+    itself), and drop whatever authorisation is left above it. Pay-later gateways (cash on
+    delivery) keep their authorisation until the cash is collected."""
     net_charged = order.charged_amount - order.refunded_amount
     if net_charged > order.total_amount:
         order_refund_amount(order, net_charged - order.total_amount, actor=actor, reason="weighed lighter than estimated",
                             key=f"weight:{order.pk}:{order.fulfillments.count()}")
         net_charged = order.total_amount
+    if order.authorized_amount > 0 and not order.payment_gateway.endswith(PAY_LATER_GATEWAYS):
+        net_charged += order_charge_authorized(order, order.total_amount - net_charged, actor=actor, reason="charged at fulfilment")
     surplus = net_charged + order.authorized_amount - order.total_amount
     if surplus > 0:
         order_release_authorized(order, surplus, actor=actor, reason="weighed lighter than estimated")
-    if order.authorized_amount > 0 and not order.payment_gateway.endswith(PAY_LATER_GATEWAYS):
-        order_charge_authorized(order, order.total_amount - net_charged, actor=actor, reason="charged at fulfilment")
 
 
 def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, object]], tracking_number: str = "",

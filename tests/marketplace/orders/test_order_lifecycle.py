@@ -139,3 +139,15 @@ def test_auto_confirm_after_the_days(buyer, rural, pears):
     assert orders_auto_confirm_due(timezone.now()) == 0
     assert orders_auto_confirm_due(timezone.now() + timezone.timedelta(days=11)) == 1
     assert refresh(order).status == OrderStatus.DELIVERED
+
+
+def test_authorised_card_is_captured_on_the_weighed_total_and_the_rest_released(buyer, rural, pears):
+    [order] = placed_orders(buyer, rural, [(pears["variant"], 4)], gateway=OFFLINE, action="AUTHORIZATION")
+    assert order.authorized_amount == order.total_amount and order.charged_amount == 0
+    shipping = order.shipping_amount
+    order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 4, "3.6")])
+    order = refresh(order)
+    assert order.total_amount == Decimal("45.00") + shipping
+    assert (order.charged_amount, order.authorized_amount, order.refunded_amount) == (order.total_amount, 0, 0)
+    item = TransactionItem.objects.get(checkout_token=order.checkout_token)
+    assert (item.charged_amount, item.authorized_amount, item.canceled_amount) == (order.total_amount, 0, Decimal("5.00"))
