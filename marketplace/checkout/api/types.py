@@ -197,8 +197,9 @@ def _line_objects(checkout):
     return lines
 
 
-CheckoutChargeStatusEnum = graphene.Enum("CheckoutChargeStatusEnum", [("NONE", "none"), ("PARTIAL", "partial"), ("FULL", "full"), ("OVERCHARGED", "overcharged")])
-CheckoutAuthorizeStatusEnum = graphene.Enum("CheckoutAuthorizeStatusEnum", [("NONE", "none"), ("PARTIAL", "partial"), ("FULL", "full")])
+# Values are the payments selectors' (marketplace.payments.selectors.CheckoutChargeStatus and friends).
+CheckoutChargeStatusEnum = graphene.Enum("CheckoutChargeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL", "OVERCHARGED")])
+CheckoutAuthorizeStatusEnum = graphene.Enum("CheckoutAuthorizeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL")])
 
 
 class CheckoutType(ModelObjectType):

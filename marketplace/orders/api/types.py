@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import graphene
-
 from django.core.files.storage import default_storage
 
 from marketplace.catalog.api.money import TaxedMoney, taxed
-from marketplace.orders.models import Fulfillment, Order, OrderEvent, OrderLine, OrderStatus
+from marketplace.orders.models import (
+    Fulfillment,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+)
+from marketplace.payments.selectors import authorize_status, charge_status
 from marketplace.shops.selectors import shop_is_member
 from meidu.accounts.address_api import AddressType
 from meidu.core.graphql.connection import CountableConnection
@@ -21,8 +27,9 @@ PaymentChargeStatusEnum = graphene.Enum("PaymentChargeStatusEnum", [
     ("NOT_CHARGED", "not-charged"), ("PARTIALLY_CHARGED", "partially-charged"), ("FULLY_CHARGED", "fully-charged"),
     ("PARTIALLY_REFUNDED", "partially-refunded"), ("FULLY_REFUNDED", "fully-refunded"),
 ])
-OrderChargeStatusEnum = graphene.Enum("OrderChargeStatusEnum", [("NONE", "none"), ("PARTIAL", "partial"), ("FULL", "full"), ("OVERCHARGED", "overcharged")])
-OrderAuthorizeStatusEnum = graphene.Enum("OrderAuthorizeStatusEnum", [("NONE", "none"), ("PARTIAL", "partial"), ("FULL", "full")])
+# Values are the payments selectors' (charge_status / authorize_status), applied to the order's share.
+OrderChargeStatusEnum = graphene.Enum("OrderChargeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL", "OVERCHARGED")])
+OrderAuthorizeStatusEnum = graphene.Enum("OrderAuthorizeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL")])
 
 
 def _thumbnail_url(info, name: str) -> str | None:
@@ -165,19 +172,11 @@ class OrderType(ModelObjectType):
 
     @staticmethod
     def resolve_charge_status(root, info):
-        net = root.charged_amount - root.refunded_amount
-        if net <= 0:
-            return "none"
-        if net < root.total_amount:
-            return "partial"
-        return "full" if net == root.total_amount else "overcharged"
+        return charge_status(root.charged_amount, root.refunded_amount, root.total_amount)
 
     @staticmethod
     def resolve_authorize_status(root, info):
-        covered = root.authorized_amount + root.charged_amount - root.refunded_amount
-        if covered >= root.total_amount:
-            return "full"
-        return "partial" if covered > 0 else "none"
+        return authorize_status(root.authorized_amount, root.charged_amount, root.refunded_amount, root.total_amount)
 
     @staticmethod
     def resolve_total(root, info):
