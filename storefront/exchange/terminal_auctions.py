@@ -1,6 +1,7 @@
-"""The auction room (竞价): open auctions, an auction's lots, reserve, best bids, end and extensions,
-a bid form (auction_bid), and a small JSON state polled by the page every 2 s for the best price,
-the caller's standing and the countdown."""
+"""The auction room (竞价): open auctions, opening a sale auction (竞卖) of one of my receipts
+(auction_open), an auction's lots, reserve, best bids, end and extensions, a bid form (auction_bid),
+and a small JSON state polled by the page every 2 s for the best price, the caller's standing and the
+countdown."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from magnesium_exchange.trading.models import AggregateType, AuctionStatus, JournalEntry, Trade
 from magnesium_exchange.trading.selectors import auction_list
-from magnesium_exchange.trading.services import auction_bid
+from magnesium_exchange.trading.services import auction_bid, auction_open
+from magnesium_exchange.warehouses.models import ReceiptStatus
+from magnesium_exchange.warehouses.selectors import receipt_list
 from meidu.core.errors import DomainError
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors
-from storefront.exchange.terminal_forms import BidForm
+from storefront.exchange.terminal_forms import BidForm, SaleAuctionForm
 
 AUCTIONS_SHOWN = 100
 POLL_MS = 2000
@@ -74,6 +77,30 @@ def auctions_page(request, trader):
     return render(request, "exchange/terminal/auctions.html", {
         "trader": trader, "member": trader.member, "open_auctions": open_auctions, "closed_auctions": closed,
         "now": timezone.now(), "tab": "auctions"})
+
+
+@with_trader
+@require_http_methods(["GET", "HEAD", "POST"])
+def auction_create(request, trader):
+    """Sell one whole receipt by auction, as one lot at the reserve price; the receipt is locked."""
+    receipts = receipt_list(holder=trader.member, status=ReceiptStatus.ACTIVE).order_by("grade_id", "-id")
+    form = SaleAuctionForm(request.POST or None, receipts=receipts, initial={"receipt": request.GET.get("receipt")})
+    if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
+        data = form.cleaned_data
+        receipt = data["receipt"]
+        try:
+            auction = auction_open(member=trader.member, grade=receipt.grade, receipts=[receipt],
+                                   reserve_price=data["reserve_price"], starts_at=data["starts_at"] or timezone.now(),
+                                   ends_at=data["ends_at"], actor=request.user)
+        except DomainError as exc:
+            add_terminal_errors(form, exc, {"receipts": "receipt", "reservePrice": "reserve_price", "lots": "reserve_price",
+                                            "startsAt": "starts_at", "endsAt": "ends_at"})
+        else:
+            messages.success(request, _("Sale auction opened: %(quantity)s t of %(grade)s, reserve %(price)s yuan/t.") % {
+                "quantity": auction.quantity, "grade": receipt.grade.name, "price": data["reserve_price"]})
+            return redirect("exchange:terminal_auction", pk=auction.pk)
+    return render(request, "exchange/terminal/auction_new.html", {
+        "trader": trader, "member": trader.member, "form": form, "tab": "auctions"})
 
 
 @with_trader

@@ -38,6 +38,68 @@ class ListingCreateForm(forms.Form):
         self.fields["receipt"].label_from_instance = lambda r: f"{r.number} · {r.grade.name} · {r.quantity} t · {r.warehouse.name}"
 
 
+class WantedCreateForm(forms.Form):
+    """A wanted (buy) listing: its deposit is frozen from available funds by the service."""
+
+    grade = forms.ModelChoiceField(label=_("Grade"), queryset=None, empty_label=_("Choose a grade"))
+    quantity = tonnes(_("Tonnes wanted"))
+    price = price(_("Price (yuan per tonne)"))
+    min_pick = tonnes(_("Minimum pick (t)"), required=False, help_text=_("Leave empty for the grade's default."))
+    step = tonnes(_("Step (t)"), required=False, help_text=_("Picks above the minimum go by this step."))
+
+    def __init__(self, *args, grades, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].queryset = grades
+
+
+class WantedPickForm(forms.Form):
+    """Sell into a wanted listing with one of my receipts of its grade; what is not sold stays mine."""
+
+    receipt = forms.ModelChoiceField(label=_("Receipt"), queryset=None, empty_label=_("Choose one of your receipts"))
+    quantity = tonnes(_("Tonnes to sell"))
+
+    def __init__(self, *args, receipts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receipt"].queryset = receipts
+        self.fields["receipt"].label_from_instance = lambda r: f"{r.number} · {r.grade.name} · {r.quantity} t · {r.warehouse.name}"
+
+
+def moment(label, **kwargs):
+    return forms.DateTimeField(label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                       format="%Y-%m-%dT%H:%M"), **kwargs)
+
+
+class SaleAuctionForm(forms.Form):
+    """A sale auction (竞卖) of one whole receipt, as one lot at the reserve price."""
+
+    receipt = forms.ModelChoiceField(label=_("Receipt"), queryset=None, empty_label=_("Choose one of your receipts"))
+    reserve_price = price(_("Reserve price (yuan per tonne)"))
+    starts_at = moment(_("Starts at"), required=False, help_text=_("Leave empty to start now."))
+    ends_at = moment(_("Ends at"))
+
+    def __init__(self, *args, receipts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receipt"].queryset = receipts
+        self.fields["receipt"].label_from_instance = lambda r: f"{r.number} · {r.grade.name} · {r.quantity} t · {r.warehouse.name}"
+
+
+class RfqOpenForm(forms.Form):
+    """A buying request for quote (询价求购): sellers quote against it until it expires."""
+
+    grade = forms.ModelChoiceField(label=_("Grade"), queryset=None, empty_label=_("Choose a grade"))
+    quantity = tonnes(_("Tonnes wanted"))
+    expires_at = moment(_("Quotes until"))
+
+    def __init__(self, *args, grades, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].queryset = grades
+
+
+class QuoteForm(forms.Form):
+    price = price(_("Quote price (yuan per tonne)"))
+    quantity = tonnes(_("Tonnes"))
+
+
 class BidForm(forms.Form):
     lot = forms.ChoiceField(label=_("Lot"))
     price = price(_("Bid price (yuan per tonne)"))
