@@ -118,3 +118,18 @@ def test_available_for_purchase_later_is_refused(buyer_client, pears, rural):
     catalog.product_channel_listing_update(product, actor=pears["owner"], update_channels=[
         {"channel": rural, "is_published": True, "available_for_purchase_at": timezone.now() + timezone.timedelta(days=3)}])
     assert codes(create(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])) == ["PRODUCT_UNAVAILABLE_FOR_PURCHASE"]
+
+
+def test_email_billing_address_and_foreign_lines_are_refused(buyer_client, pears, cooker):
+    from tests.marketplace.checkout.queries import BILLING_ADDRESS, EMAIL, LINES_DELETE
+
+    mine = new_checkout(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])
+    other = new_checkout(buyer_client, [{"variantId": vid(cooker["variant"]), "quantity": 1}])
+    bad_email = buyer_client.execute(EMAIL, {"id": mine["id"], "email": "not-an-address"})["checkoutEmailUpdate"]
+    assert codes(bad_email) == ["INVALID"] and Checkout.objects.get(pk=mine["token"]).email == ""
+    before = Address.objects.count()
+    billing = buyer_client.execute(BILLING_ADDRESS, {"id": mine["id"], "a": village_address(phone="123")})["checkoutBillingAddressUpdate"]
+    assert codes(billing) == ["INVALID"] and Address.objects.count() == before
+    foreign_line = other["lines"][0]["id"]
+    deleted = buyer_client.execute(LINES_DELETE, {"id": mine["id"], "ids": [foreign_line]})["checkoutLinesDelete"]
+    assert codes(deleted) == ["NOT_FOUND"] and CheckoutLine.objects.count() == 2

@@ -104,3 +104,16 @@ def test_presale_through_the_api(pears, rural, make_user, buyer):
       checkout { totalPrice { gross { amount } } dueNowPrice { gross { amount } } } errors { code } } }"""
     checkout = GraphQLClient(token_for(buyer)).execute(create, {"v": variables["v"]})["checkoutCreate"]["checkout"]
     assert checkout["totalPrice"]["gross"]["amount"] == 25.0 and checkout["dueNowPrice"]["gross"]["amount"] == 6.25
+
+
+def test_harvest_into_another_shops_warehouse_is_refused(pears, campaign, make_user):
+    from marketplace.inventory.services import warehouse_create
+    from tests.marketplace.factories import open_shop
+
+    rival = make_user()
+    elsewhere = warehouse_create(open_shop(rival), actor=rival, name="别家仓", kind="home")
+    with pytest.raises(DomainError) as refused:
+        presale_harvest(campaign, actor=pears["owner"], harvested_quantity=3, warehouse=elsewhere)
+    assert refused.value.code == "not_found"
+    campaign.refresh_from_db()
+    assert campaign.status == "open" and not elsewhere.stocks.exists()
