@@ -59,6 +59,21 @@ def reserved_by_others(stock_ids, checkout_token, now=None) -> dict[int, int]:
     return {row["stock_id"]: row["total"] for row in rows}
 
 
+def reserved_by_others_subquery(checkout_token, now=None):
+    """The units of the outer Stock row reserved by other checkouts, as an annotation (so the stock
+    lock reads them in the same query)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from marketplace.checkout.models import Reservation
+
+    now = now or timezone.now()
+    units = (Reservation.objects.filter(stock_id=OuterRef("pk"), reserved_until__gt=now)
+             .exclude(checkout_line__checkout_id=checkout_token).values("stock_id")
+             .annotate(total=Sum("quantity")).values("total"))
+    return Coalesce(Subquery(units), 0)
+
+
 def stock_free(stock: Stock, reserved: dict[int, int]) -> int:
     return max(0, stock.quantity - stock.quantity_allocated - reserved.get(stock.pk, 0))
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from marketplace.checkout.availability import candidate_stocks_query, purchase_refusal, reserved_by_others, stock_free
+from marketplace.checkout.availability import candidate_stocks_query, purchase_refusal, reserved_by_others_subquery, stock_free
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine, Reservation
 from marketplace.checkout.payment_check import checkout_coverage, checkout_payment_unwind
@@ -30,7 +30,6 @@ from marketplace.checkout.services import _check_quantity
 from marketplace.inventory.allocation import stocks_lock
 from marketplace.inventory.models import Stock
 from marketplace.orders.selectors import orders_of_checkout
-from marketplace.orders.payment_hooks import orders_payment_sync
 from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_create, orders_create_from_checkout
 from meidu.core.errors import DomainError, DomainErrors
 
@@ -74,20 +73,14 @@ def _validate(info: CheckoutInfo, user) -> None:
                           CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE, field="deliveryMethod")
 
 
-def _plan(info: CheckoutInfo, *, lock: bool = True) -> list[GroupPlan]:
-    """Split each line over its candidate stocks, fullest warehouse first; with ``lock`` the stock
-    rows are locked first (without, it is an early look that may be stale)."""
+def _plan(info: CheckoutInfo) -> list[GroupPlan]:
+    """Lock the candidate stocks (with the units other checkouts reserve, in the same query) and
+    split each line over them, fullest warehouse first."""
     tracked = [line for line in info.lines if line.variant.track_inventory and line.campaign is None]
     points = {group.shop.pk: (group.delivery.collection_point if group.delivery else None) for group in info.groups}
     condition = candidate_stocks_query([line.variant.pk for line in tracked])
-    if not tracked:
-        locked = []
-    elif lock:
-        locked = stocks_lock(condition)
-    else:
-        locked = list(Stock.objects.filter(condition).order_by("pk"))
-    reserved = reserved_by_others([stock.pk for stock in locked], info.checkout.pk)
-    free = {stock.pk: stock_free(stock, reserved) for stock in locked}
+    locked = stocks_lock(condition, reserved_elsewhere=reserved_by_others_subquery(info.checkout.pk)) if tracked else []
+    free = {stock.pk: stock_free(stock, {stock.pk: stock.reserved_elsewhere}) for stock in locked}
     short = []
     plans = []
     for group in info.groups:
@@ -134,39 +127,44 @@ def _presale_capacity_check(info: CheckoutInfo) -> None:
 
 
 def checkout_delete(checkout: Checkout) -> None:
-    """The completed checkout goes (its orders keep the token); plain deletes, no cascade collection."""
-    Reservation.objects.filter(checkout_line__checkout=checkout)._raw_delete(Reservation.objects.db)
-    CheckoutDelivery.objects.filter(checkout=checkout)._raw_delete(CheckoutDelivery.objects.db)
-    CheckoutLine.objects.filter(checkout=checkout)._raw_delete(CheckoutLine.objects.db)
-    Checkout.objects.filter(pk=checkout.pk)._raw_delete(Checkout.objects.db)
+    """The completed checkout goes (its orders keep the token): its reservations, deliveries, lines and
+    row in one statement (the foreign keys are checked at commit)."""
+    tables = {name: model._meta.db_table for name, model in
+              (("reservation", Reservation), ("delivery", CheckoutDelivery), ("line", CheckoutLine), ("checkout", Checkout))}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH reservations AS (DELETE FROM {tables['reservation']} WHERE checkout_line_id IN
+                       (SELECT id FROM {tables['line']} WHERE checkout_id = %(token)s)),
+                     deliveries AS (DELETE FROM {tables['delivery']} WHERE checkout_id = %(token)s),
+                     lines AS (DELETE FROM {tables['line']} WHERE checkout_id = %(token)s)
+                DELETE FROM {tables['checkout']} WHERE token = %(token)s""",
+            {"token": checkout.pk},
+        )
 
 
 def _clearly_sold_out(token, user) -> bool:
-    """Three cheap reads that turn away a buyer who comes too late before any other work: a tracked
+    """One cheap read that turns away a buyer who comes too late before any other work: a tracked
     line wanting more than the variant's whole unallocated stock (reservations ignored, so this can
-    only under-refuse; the locked plan decides the rest). Pre-sale lines sell unharvested goods: skipped."""
-    from django.db.models import F, Sum
+    only under-refuse; the locked plan decides the rest). Pre-sale lines sell unharvested goods:
+    skipped. A checkout that is gone (perhaps completed) or someone else's has no answer here."""
+    from django.db.models import Exists, F, OuterRef, Subquery, Sum
 
     from marketplace.presale.models import PresaleCampaign
 
-    owner = Checkout.objects.filter(pk=token).values_list("user_id", flat=True)
-    if not owner.exists() or (owner[0] and getattr(user, "is_authenticated", False) and owner[0] != user.pk):
-        return False  # gone, or someone else's: the locked path answers
-    lines = list(CheckoutLine.objects.filter(checkout_id=token, variant__track_inventory=True).values_list("variant_id", "quantity"))
-    if not lines:
+    free = (Stock.objects.filter(variant_id=OuterRef("variant_id")).values("variant_id")
+            .annotate(free=Sum(F("quantity") - F("quantity_allocated"))).values("free"))
+    presale = PresaleCampaign.objects.filter(variant_id=OuterRef("variant_id"), status="open")
+    rows = list(CheckoutLine.objects.filter(checkout_id=token, variant__track_inventory=True)
+                .values_list("checkout__user_id", "quantity", Subquery(free), Exists(presale)))
+    if not rows:
         return False
-    variant_ids = [variant_id for variant_id, _quantity in lines]
-    if PresaleCampaign.objects.filter(variant_id__in=variant_ids, status="open").exists():
+    owner = rows[0][0]
+    if owner and getattr(user, "is_authenticated", False) and owner != user.pk:
         return False
-    free = dict(Stock.objects.filter(variant_id__in=variant_ids).values("variant_id")
-                .annotate(free=Sum(F("quantity") - F("quantity_allocated"))).values_list("variant_id", "free"))
-    return any(quantity > (free.get(variant_id) or 0) for variant_id, quantity in lines)
+    return any(quantity > (free or 0) for _owner, quantity, free, on_presale in rows if not on_presale)
 
 
 def checkout_complete(token, *, user=None) -> CompletionResult:
-    existing = orders_of_checkout(token)
-    if existing:
-        return CompletionResult(existing, created=False)
     if _clearly_sold_out(token, user):
         checkout_payment_unwind(token, reason="stock ran out before the order was placed")
         raise InsufficientStock([DomainError(_("Sold out"), CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
@@ -190,10 +188,8 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
                                   % {"covered": coverage.covered, "total": info.due_now},
                                   CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID, field="id")
             _presale_capacity_check(info)
-            _plan(info, lock=False)
             orders, order_lines = orders_create_from_checkout(checkout, info.groups, user=checkout.user,
-                                                              payment_gateway=coverage.gateway)
-            orders_payment_sync(checkout.pk, items=coverage.items, orders=orders)
+                                                              payment_gateway=coverage.gateway, items=coverage.items)
             checkout_delete(checkout)
             order_allocations_create(_plan(info), order_lines, actor=checkout.user,
                                      note=", ".join(f"#{order.number}" for order in orders))

@@ -13,9 +13,11 @@ from marketplace.inventory.models import MovementKind, Stock, StockMovement
 from marketplace.shops.models import ShopNotice
 
 
-def stocks_lock(condition: Q) -> list[Stock]:
+def stocks_lock(condition: Q, **annotations) -> list[Stock]:
+    """Lock the stock rows matching ``condition`` (ascending pk); ``annotations`` are read with them."""
     return list(
-        Stock.objects.select_for_update(of=("self",)).filter(condition).select_related("warehouse").order_by("pk")
+        Stock.objects.select_for_update(of=("self",)).filter(condition).annotate(**annotations)
+        .select_related("warehouse").order_by("pk")
     )
 
 

@@ -1,7 +1,14 @@
 from celery import shared_task
+from django.db import DatabaseError
 
 from marketplace.settlement.services.payouts import last_week_end, payout_batch_create
-from marketplace.settlement.services.sync import settlement_catch_up, settlement_release_due
+from marketplace.settlement.services.sync import settlement_catch_up, settlement_order_sync_by_pk, settlement_release_due
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def settlement_order_sync_task(order_pk: int) -> int:
+    """After an order event's commit: post what the order's money now requires (idempotent)."""
+    return settlement_order_sync_by_pk(order_pk)
 
 
 @shared_task

@@ -99,9 +99,3 @@ def address_clean(data: dict, *, field_prefix: str = "") -> dict:
 
 def address_create(data: dict, *, user=None, field_prefix: str = "") -> Address:
     return Address.objects.create(user=user, **address_clean(data, field_prefix=field_prefix))
-
-
-def address_copy(address: Address) -> Address:
-    """A detached copy (orders keep the address as it was when ordered)."""
-    data = address.as_data()
-    return Address.objects.create(**data)

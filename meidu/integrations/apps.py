@@ -5,3 +5,8 @@ class IntegrationsConfig(AppConfig):
     name = "meidu.integrations"
     label = "integrations"
     verbose_name = "Apps and webhooks"
+
+    def ready(self):
+        from meidu.integrations.subscriptions import connect
+
+        connect()

@@ -1,7 +1,7 @@
 """Orders written from a completed checkout: one per shop, lines snapshotted, stock allocated.
 
-Runs inside checkout_complete's transaction, after it has locked the checkout and the
-stock rows; this module only writes.
+Runs inside checkout_complete's transaction, after it has locked the checkout; the stock rows are
+locked and allocated last (order_allocations_create). This module only writes.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import connection
 
 from marketplace.inventory.allocation import stock_allocate_many
-from marketplace.orders.events import order_event
+from marketplace.orders.events import order_events_record
 from marketplace.orders.models import Allocation, DeliveryKind, Order, OrderEventType, OrderLine
-from meidu.accounts.addresses import address_copy
+from meidu.accounts.models import Address
 
 
 @dataclass
@@ -55,46 +55,67 @@ def _thumbnail_name(product) -> str:
     return (media.renditions or {}).get("thumbnail", "") if media else ""
 
 
-def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str) -> tuple[list[Order], dict]:
-    """Orders and lines for each shop group; returns them and {checkout line pk: OrderLine} so the
-    caller can allocate stock last (the stock row locks are then held for the shortest time)."""
+def _address_copies(shipping, billing, kinds) -> tuple[list, list]:
+    """Detached copies of the checkout's addresses for each order (shipping only where the order is
+    shipped), written in one insert; (shipping copies, billing copies), None where none."""
+    wanted = [(shipping if shipping and kind == DeliveryKind.SHIPPING else None, billing) for kind in kinds]
+    copies = [Address(**address.as_data()) for pair in wanted for address in pair if address is not None]
+    Address.objects.bulk_create(copies)
+    made = iter(copies)
+    pairs = [tuple(next(made) if address is not None else None for address in pair) for pair in wanted]
+    return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+
+
+def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str, items=()) -> tuple[list[Order], dict]:
+    """Orders and lines for each shop group, with their shares of the checkout's payment
+    (``items``: its transaction items) and their created/paid events, in a fixed number of inserts;
+    returns them and {checkout line pk: OrderLine} so the caller can allocate stock last (the stock
+    row locks are then held for the shortest time)."""
+    from marketplace.orders.payment_hooks import payment_shares_spread
+
     auto_days = int(getattr(settings, "ORDER_AUTO_CONFIRM_DAYS", 10))
     shipping = checkout.shipping_address
     billing = checkout.billing_address or shipping
     numbers = order_numbers(len(groups))
+    kinds = []
+    for group in groups:
+        delivery = group.delivery
+        point, method = (delivery.collection_point, delivery.shipping_method) if delivery else (None, None)
+        kinds.append(DeliveryKind.COLLECTION if point else (DeliveryKind.SHIPPING if method else DeliveryKind.NONE))
+    shipping_copies, billing_copies = _address_copies(shipping, billing, kinds)
     orders: list[Order] = []
-    order_lines: dict[int, OrderLine] = {}
-    for number, group in zip(numbers, groups):
+    for number, group, kind, shipping_copy, billing_copy in zip(numbers, groups, kinds, shipping_copies, billing_copies):
         delivery = group.delivery
         point = delivery.collection_point if delivery else None
         method = delivery.shipping_method if delivery else None
-        kind = DeliveryKind.COLLECTION if point else (DeliveryKind.SHIPPING if method else DeliveryKind.NONE)
-        order = Order.objects.create(
+        orders.append(Order(
             number=number, checkout_token=checkout.pk, shop=group.shop, channel=checkout.channel,
             user=user, user_email=checkout.email or (user.email if user and user.email else ""),
             currency=checkout.channel.currency_code, subtotal_amount=group.subtotal, shipping_amount=group.shipping_price,
             total_amount=group.total, payment_gateway=payment_gateway,
-            shipping_address=address_copy(shipping) if shipping and kind == DeliveryKind.SHIPPING else None,
-            billing_address=address_copy(billing) if billing else None,
+            shipping_address=shipping_copy, billing_address=billing_copy,
             delivery_kind=kind, shipping_method=method, shipping_method_name=method.name if method else "",
             collection_point=point, collection_point_name=point.name if point else "",
             pickup_code=pickup_code_new(point.pk) if point else "", customer_note=checkout.note,
-        )
-        lines = [
-            OrderLine(
+        ))
+    _changed, paid = payment_shares_spread(items, orders)
+    Order.objects.bulk_create(orders)
+    lines, order_lines = [], {}
+    for order, group in zip(orders, groups):
+        for info in group.lines:
+            line = OrderLine(
                 order=order, variant=info.variant, product_name=info.variant.product.name, variant_name=info.variant.name,
                 product_sku=info.variant.sku, quantity=info.line.quantity, currency=order.currency,
                 unit_price_amount=info.unit_price, total_price_amount=info.total, sold_by_weight=info.sold_by_weight,
                 weight_unit=info.variant.product.weight_unit if info.sold_by_weight else "",
                 thumbnail_name=_thumbnail_name(info.variant.product), presale_campaign=info.campaign,
             )
-            for info in group.lines
-        ]
-        OrderLine.objects.bulk_create(lines)
-        for info, line in zip(group.lines, lines):
+            lines.append(line)
             order_lines[info.line.pk] = line
-        order_event(order, OrderEventType.CREATED, user=user, auto_confirm_days=auto_days)
-        orders.append(order)
+    OrderLine.objects.bulk_create(lines)
+    events = [(order, OrderEventType.CREATED, user, {"auto_confirm_days": auto_days}) for order in orders]
+    events += [(order, OrderEventType.PAID, None, {"amount": str(order.charged_amount)}) for order in paid]
+    order_events_record(events)
     return orders, order_lines
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
@@ -121,6 +122,30 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
         settlement.save(update_fields=["next_sequence", "released_at", "synced_at", "charged_amount", "refunded_amount",
                                        "total_amount"])
     return created
+
+
+def settlement_order_sync_soon(order: Order) -> None:
+    """What order events call. With a worker (SETTLEMENT_POSTINGS_IN_WORKER, on when a broker is
+    configured) the postings follow the commit in a task, so a checkout or a fulfilment does not
+    wait on two ledger transactions; without one (demo, tests) they are posted in the caller's
+    transaction. Either way the reconciliation is idempotent and settlement_catch_up repairs a
+    lost task within the hour."""
+    if not settings.SETTLEMENT_POSTINGS_IN_WORKER:
+        settlement_order_sync(order)
+        return
+    if not order.charged_amount and not order.refunded_amount:
+        return
+    from marketplace.settlement.tasks import settlement_order_sync_task
+
+    order_pk = order.pk
+    transaction.on_commit(lambda: settlement_order_sync_task.delay(order_pk))
+
+
+def settlement_order_sync_by_pk(order_pk: int) -> int:
+    """The worker's side: lock the committed order and reconcile it; the number of new entries."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update(of=("self",)).filter(pk=order_pk).first()
+        return len(settlement_order_sync(order)) if order is not None else 0
 
 
 def _sync_each(order_ids, now) -> int:

@@ -37,11 +37,16 @@ def _claim(delivery_id: int) -> EventDelivery | None:
     with transaction.atomic():
         delivery = (
             EventDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("webhook", "payload")
+            .select_related("webhook__app", "payload")
             .filter(pk=delivery_id, status=EventDeliveryStatus.PENDING)
             .first()
         )
         if delivery is None or (delivery.next_attempt_at and delivery.next_attempt_at > now + CLOCK_TOLERANCE):
+            return None
+        if not (delivery.webhook.is_active and delivery.webhook.app.is_active):
+            # switched off after the event was emitted (emitters read a cached subscription list)
+            delivery.status, delivery.next_attempt_at = EventDeliveryStatus.FAILED, None
+            delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
             return None
         delivery.attempt_count += 1
         delivery.next_attempt_at = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + LEASE_MARGIN_SECONDS)

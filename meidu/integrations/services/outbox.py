@@ -10,21 +10,15 @@ import json
 import uuid
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from meidu.integrations.event_types import WebhookEventType
-from meidu.integrations.models import EventDelivery, EventPayload, Webhook
-
-
-def webhooks_for_event(event_type: WebhookEventType):
-    return Webhook.objects.filter(is_active=True, app__is_active=True).filter(
-        Q(events__contains=[event_type.value]) | Q(events__contains=[WebhookEventType.ANY_EVENTS.value])
-    )
+from meidu.integrations.models import EventDelivery, EventPayload
+from meidu.integrations.subscriptions import webhook_ids_for_event
 
 
 def webhook_event_emit(event_type: WebhookEventType, data: dict) -> EventPayload | None:
-    webhooks = list(webhooks_for_event(event_type))
+    webhooks = webhook_ids_for_event(event_type)
     if not webhooks:
         return None
     now = timezone.now()
@@ -36,7 +30,7 @@ def webhook_event_emit(event_type: WebhookEventType, data: dict) -> EventPayload
     )
     payload = EventPayload.objects.create(event_type=event_type.value, payload=body)
     deliveries = EventDelivery.objects.bulk_create(
-        [EventDelivery(payload=payload, webhook=webhook, event_type=event_type.value, next_attempt_at=now) for webhook in webhooks]
+        [EventDelivery(payload=payload, webhook_id=webhook, event_type=event_type.value, next_attempt_at=now) for webhook in webhooks]
     )
     ids = [delivery.pk for delivery in deliveries]
     transaction.on_commit(lambda: _enqueue(ids))
