@@ -180,7 +180,7 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
                 raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field="id")
             if checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id:
                 raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field="id")
-            info = checkout_info(checkout)
+            info = checkout_info(checkout, with_shipping_methods=False)
             _validate(info, user)
             coverage = checkout_coverage(checkout.pk, info.due_now)
             if not coverage.allows(info.due_now):

@@ -40,7 +40,18 @@ def checkout_coverage(token, total: Decimal) -> Coverage:
 
 
 def checkout_payment_unwind(token, reason: str) -> None:
-    """Money taken for a checkout that could not become orders goes back (refund charged, void authorised)."""
+    """Money taken for a checkout that could not become orders goes back (refund charged, void authorised):
+    at once without a worker; with one (FOLLOW_UPS_IN_WORKER) after commit in a task, so the buyer hears
+    "sold out" without waiting on the provider. The refund's idempotency key makes a repeat harmless."""
+    from django.conf import settings
+    from django.db import transaction
+
     from marketplace.payments.services import checkout_transactions_refund_or_void
 
-    checkout_transactions_refund_or_void(token, reason=reason)
+    if not settings.FOLLOW_UPS_IN_WORKER:
+        checkout_transactions_refund_or_void(token, reason=reason)
+        return
+    from marketplace.checkout.tasks import checkout_payment_unwind_task
+
+    token = str(token)
+    transaction.on_commit(lambda: checkout_payment_unwind_task.delay(token, reason))

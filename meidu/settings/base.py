@@ -188,8 +188,9 @@ CACHES = {
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
-# Seller-settlement postings of an order event: in a worker after commit when there is one.
-SETTLEMENT_POSTINGS_IN_WORKER = env_bool("SETTLEMENT_POSTINGS_IN_WORKER", bool(CELERY_BROKER_URL))
+# Work that may follow a commit instead of delaying the answer (seller-settlement postings of an
+# order event, the refund of a checkout that could not become orders): in a worker when there is one.
+FOLLOW_UPS_IN_WORKER = env_bool("FOLLOW_UPS_IN_WORKER", bool(CELERY_BROKER_URL))
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -49,12 +49,6 @@ def pickup_code_new(collection_point_id: int) -> str:
             return code
 
 
-def _thumbnail_name(product) -> str:
-    """The first photo's small rendition (checkout_lines prefetches the media)."""
-    media = min(product.media.all(), key=lambda m: (m.sort_order, m.pk), default=None)
-    return (media.renditions or {}).get("thumbnail", "") if media else ""
-
-
 def _address_copies(shipping, billing, kinds) -> tuple[list, list]:
     """Detached copies of the checkout's addresses for each order (shipping only where the order is
     shipped), written in one insert; (shipping copies, billing copies), None where none."""
@@ -108,7 +102,7 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
                 product_sku=info.variant.sku, quantity=info.line.quantity, currency=order.currency,
                 unit_price_amount=info.unit_price, total_price_amount=info.total, sold_by_weight=info.sold_by_weight,
                 weight_unit=info.variant.product.weight_unit if info.sold_by_weight else "",
-                thumbnail_name=_thumbnail_name(info.variant.product), presale_campaign=info.campaign,
+                thumbnail_name=info.line.thumbnail_name or "", presale_campaign=info.campaign,
             )
             lines.append(line)
             order_lines[info.line.pk] = line

@@ -125,12 +125,12 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
 
 
 def settlement_order_sync_soon(order: Order) -> None:
-    """What order events call. With a worker (SETTLEMENT_POSTINGS_IN_WORKER, on when a broker is
+    """What order events call. With a worker (FOLLOW_UPS_IN_WORKER, on when a broker is
     configured) the postings follow the commit in a task, so a checkout or a fulfilment does not
     wait on two ledger transactions; without one (demo, tests) they are posted in the caller's
     transaction. Either way the reconciliation is idempotent and settlement_catch_up repairs a
     lost task within the hour."""
-    if not settings.SETTLEMENT_POSTINGS_IN_WORKER:
+    if not settings.FOLLOW_UPS_IN_WORKER:
         settlement_order_sync(order)
         return
     if not order.charged_amount and not order.refunded_amount:

@@ -19,8 +19,12 @@ from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_twelve_buyers_race_for_five_units(make_user, settings, pears, rural):
+@pytest.mark.parametrize("follow_ups_in_worker", [False, True], ids=["in-request", "after-commit-task"])
+def test_twelve_buyers_race_for_five_units(make_user, settings, pears, rural, follow_ups_in_worker):
     settings.CHECKOUT_RESERVATION_MINUTES = 0  # reservations would stop the race at the cart
+    # after-commit-task: refunds and settlement postings go through their Celery tasks after each
+    # commit (run eagerly here, by a worker in production)
+    settings.FOLLOW_UPS_IN_WORKER = follow_ups_in_worker
     variant = pears["variant"]
     Stock.objects.filter(variant=variant).update(quantity=5)
     method = pears["shop"].shipping_methods.get(kind="county")
@@ -59,3 +63,5 @@ def test_twelve_buyers_race_for_five_units(make_user, settings, pears, rural):
         item = TransactionItem.objects.get(checkout_token=token)
         assert item.charged_amount == item.refunded_amount  # paid, then refunded automatically
         assert Checkout.objects.filter(pk=token).exists()
+    for order in Order.objects.all():
+        assert order.is_paid and order.settlement.charged_amount == order.charged_amount  # posted once, either way

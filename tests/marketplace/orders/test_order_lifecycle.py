@@ -151,3 +151,13 @@ def test_authorised_card_is_captured_on_the_weighed_total_and_the_rest_released(
     assert (order.charged_amount, order.authorized_amount, order.refunded_amount) == (order.total_amount, 0, 0)
     item = TransactionItem.objects.get(checkout_token=order.checkout_token)
     assert (item.charged_amount, item.authorized_amount, item.canceled_amount) == (order.total_amount, 0, Decimal("5.00"))
+
+
+def test_order_line_keeps_the_first_photos_thumbnail(buyer, rural, pears, station):
+    from marketplace.catalog.models import ProductMedia
+
+    product = pears["variant"].product
+    ProductMedia.objects.create(product=product, sort_order=2, renditions={"thumbnail": "products/later-thumb.webp"})
+    ProductMedia.objects.create(product=product, sort_order=1, renditions={"thumbnail": "products/first-thumb.webp"})
+    [order] = placed_orders(buyer, rural, [(pears["variant"], 1)], pickup=station)
+    assert order.lines.get().thumbnail_name == "products/first-thumb.webp"

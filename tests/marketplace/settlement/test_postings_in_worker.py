@@ -1,4 +1,4 @@
-"""With a worker (SETTLEMENT_POSTINGS_IN_WORKER), an order event's postings follow the commit in a
+"""With a worker (FOLLOW_UPS_IN_WORKER), an order event's postings follow the commit in a
 task instead of the request's transaction; the result is the same postings, once."""
 
 from decimal import Decimal
@@ -12,7 +12,7 @@ D = Decimal
 
 
 def test_checkout_posts_after_commit_in_the_task(buyer, rural, cooker, rules, settings, django_capture_on_commit_callbacks):
-    settings.SETTLEMENT_POSTINGS_IN_WORKER = True
+    settings.FOLLOW_UPS_IN_WORKER = True
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         order = cooker_order(buyer, rural, cooker)
     assert not SettlementEntry.objects.filter(settlement__order=order).exists()  # nothing posted in the request
@@ -27,7 +27,7 @@ def test_checkout_posts_after_commit_in_the_task(buyer, rural, cooker, rules, se
 
 def test_refund_is_clawed_back_by_the_task(buyer, rural, cooker, rules, settings, django_capture_on_commit_callbacks):
     order = cooker_order(buyer, rural, cooker)
-    settings.SETTLEMENT_POSTINGS_IN_WORKER = True
+    settings.FOLLOW_UPS_IN_WORKER = True
     with django_capture_on_commit_callbacks(execute=True):
         order_cancel(order, actor=buyer, reason="changed my mind")
     assert entry_kinds(order) == ["payment", "earnings", "refund", "clawback"]
