@@ -151,11 +151,11 @@ def _serve(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def _cpu_by_role(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the web workers, PostgreSQL's processes and everything else on
-    the machine (this client's threads, the Celery worker), read from /proc."""
+def _cpu_by_role(server_pid: int, worker_pid: int | None) -> dict[str, float]:
+    """CPU seconds used so far by the web workers, PostgreSQL's processes, this client's threads,
+    the Celery worker and the whole machine, read from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
-    totals = {"gunicorn": 0.0, "postgres": 0.0}
+    totals = {"gunicorn": 0.0, "postgres": 0.0, "client": 0.0, "celery": 0.0}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -169,6 +169,10 @@ def _cpu_by_role(server_pid: int) -> dict[str, float]:
         seconds = (int(fields[11]) + int(fields[12])) / tick
         if int(entry) == server_pid or int(fields[1]) == server_pid:
             totals["gunicorn"] += seconds
+        elif int(entry) == os.getpid():
+            totals["client"] += seconds
+        elif worker_pid and (int(entry) == worker_pid or int(fields[1]) == worker_pid):
+            totals["celery"] += seconds
         elif name.startswith("postgres"):
             totals["postgres"] += seconds
     with open("/proc/stat") as handle:
@@ -272,12 +276,14 @@ def main() -> None:
     port = _free_port()
     server = _serve(port, args.workers)
     try:
-        before = _cpu_by_role(server.pid)
+        worker_pid = worker.pid if worker is not None else None
+        before = _cpu_by_role(server.pid, worker_pid)
         results, wall = _race(port, prepared)
-        after = _cpu_by_role(server.pid)
+        after = _cpu_by_role(server.pid, worker_pid)
         used = {role: after[role] - before[role] for role in after}
         print(f"CPU during the race: gunicorn {used['gunicorn']:.2f} s, PostgreSQL {used['postgres']:.2f} s, "
-              f"whole machine {used['machine']:.2f} s (of {2 * wall:.2f} s on 2 cores)")
+              f"client {used['client']:.2f} s, Celery worker {used['celery']:.2f} s; whole machine "
+              f"{used['machine']:.2f} s (of {2 * wall:.2f} s on 2 cores)")
         if worker is not None:
             print(f"settlement postings caught up {_wait_settled(shop):.1f} s after the race (Celery worker)")
     finally:

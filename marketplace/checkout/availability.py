@@ -74,6 +74,42 @@ def reserved_by_others_subquery(checkout_token, now=None):
     return Coalesce(Subquery(units), 0)
 
 
+def stocks_take(wanted: dict[int, int], checkout_token) -> list[tuple] | None:
+    """Add the wanted units ({stock pk: units}) to the stocks' allocated units in one statement, if
+    every stock still has them free (quantity − allocated − units other checkouts reserve); None
+    (nothing changed) when any falls short. The rows are locked in ascending pk (FOR NO KEY UPDATE,
+    so rows that only reference a stock do not wait) and re-checked on their latest version, so the
+    plan may have been made from an unlocked read: the lock lasts from this statement to the commit.
+    Returns (pk, quantity, allocated after, low-stock threshold, warehouse pk, variant pk) per stock."""
+    from django.db import connection
+
+    from marketplace.checkout.models import CheckoutLine, Reservation
+
+    if not wanted:
+        return []
+    ids = sorted(wanted)
+    sql = f"""
+        WITH wanted AS (SELECT * FROM unnest(%(ids)s::bigint[], %(units)s::integer[]) AS w(stock_id, units)),
+             locked AS MATERIALIZED (SELECT id FROM {Stock._meta.db_table} WHERE id = ANY(%(ids)s::bigint[])
+                                     ORDER BY id FOR NO KEY UPDATE),
+             reserved AS (SELECT r.stock_id, SUM(r.quantity) AS units
+                          FROM {Reservation._meta.db_table} r JOIN {CheckoutLine._meta.db_table} l ON l.id = r.checkout_line_id
+                          WHERE r.stock_id = ANY(%(ids)s::bigint[]) AND r.reserved_until > now()
+                            AND l.checkout_id <> %(token)s GROUP BY r.stock_id),
+             taken AS (UPDATE {Stock._meta.db_table} s SET quantity_allocated = s.quantity_allocated + w.units
+                       FROM wanted w LEFT JOIN reserved r ON r.stock_id = w.stock_id
+                       WHERE s.id = w.stock_id AND s.id IN (SELECT id FROM locked)
+                         AND s.quantity - s.quantity_allocated - COALESCE(r.units, 0) >= w.units
+                       RETURNING s.id, s.quantity, s.quantity_allocated, s.low_stock_threshold, s.warehouse_id, s.variant_id)
+        SELECT * FROM taken ORDER BY id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"ids": ids, "units": [wanted[pk] for pk in ids], "token": checkout_token})
+        rows = cursor.fetchall()
+    if len(rows) < len(ids):
+        return None  # some stock fell short: the caller rolls back what the statement did take
+    return rows
+
+
 def stock_free(stock: Stock, reserved: dict[int, int]) -> int:
     return max(0, stock.quantity - stock.quantity_allocated - reserved.get(stock.pk, 0))
 

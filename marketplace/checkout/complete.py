@@ -5,12 +5,14 @@ Lock order (every writer of these rows follows it, so concurrent completions can
      with a second completion of the same checkout;
   2. the Order rows it creates (new, so nobody waits on them) and the order-number sequence
      (not transactional, never blocks);
-  3. last, the Stock rows of every line's candidate warehouses, in ascending primary key
-     (marketplace.inventory.allocation.stocks_lock), taken once for the whole checkout just
-     before commit, so the hot rows of a popular variant are held for a few statements only.
-Payment transaction rows are only read here. An unlocked look at the stock first turns away
-buyers who clearly come too late. If the stock turns out short under the lock, the transaction
-rolls back entirely and, when money was already taken, it is refunded or voided afterwards.
+  3. last, the Stock rows the plan takes units from, in ascending primary key, by the one
+     statement that also re-checks and changes their counts (checkout.availability.stocks_take),
+     so the hot rows of a popular variant are held from that statement to the commit only.
+The plan is made from an unlocked read of the stocks; the allocation and movement rows are
+written before the counts (their foreign keys only share-lock the stock rows). Payment
+transaction rows are only read here. An unlocked look at the stock first turns away buyers who
+clearly come too late. If the stock turns out short under the lock, the transaction rolls back
+entirely and, when money was already taken, it is refunded or voided afterwards.
 A repeated call finds the orders by checkout token and returns them.
 """
 
@@ -21,16 +23,18 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from marketplace.checkout.availability import candidate_stocks_query, purchase_refusal, reserved_by_others_subquery, stock_free
+from marketplace.checkout.availability import (
+    candidate_stocks_query, purchase_refusal, reserved_by_others_subquery, stock_free, stocks_take,
+)
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine, Reservation
 from marketplace.checkout.payment_check import checkout_coverage, checkout_payment_unwind
 from marketplace.checkout.selectors import CheckoutInfo, checkout_info
 from marketplace.checkout.services import _check_quantity
-from marketplace.inventory.allocation import stocks_lock
+from marketplace.inventory.allocation import stock_low_notices
 from marketplace.inventory.models import Stock
 from marketplace.orders.selectors import orders_of_checkout
-from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_create, orders_create_from_checkout
+from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_record, orders_create_from_checkout
 from meidu.core.errors import DomainError, DomainErrors
 
 
@@ -74,12 +78,13 @@ def _validate(info: CheckoutInfo, user) -> None:
 
 
 def _plan(info: CheckoutInfo) -> list[GroupPlan]:
-    """Lock the candidate stocks (with the units other checkouts reserve, in the same query) and
-    split each line over them, fullest warehouse first."""
+    """Read the candidate stocks (with the units other checkouts reserve, in the same query; no lock:
+    stocks_take re-checks under the lock) and split each line over them, fullest warehouse first."""
     tracked = [line for line in info.lines if line.variant.track_inventory and line.campaign is None]
     points = {group.shop.pk: (group.delivery.collection_point if group.delivery else None) for group in info.groups}
     condition = candidate_stocks_query([line.variant.pk for line in tracked])
-    locked = stocks_lock(condition, reserved_elsewhere=reserved_by_others_subquery(info.checkout.pk)) if tracked else []
+    locked = list(Stock.objects.filter(condition).select_related("warehouse")
+                  .annotate(reserved_elsewhere=reserved_by_others_subquery(info.checkout.pk)).order_by("pk")) if tracked else []
     free = {stock.pk: stock_free(stock, {stock.pk: stock.reserved_elsewhere}) for stock in locked}
     short = []
     plans = []
@@ -109,6 +114,17 @@ def _plan(info: CheckoutInfo) -> list[GroupPlan]:
     if short:
         raise InsufficientStock(short)
     return plans
+
+
+def _stocks_take(changes: list[tuple], token) -> None:
+    """The planned units leave the stocks' free units, or the whole completion rolls back."""
+    taken = stocks_take({stock.pk: units for stock, units in changes}, token)
+    if taken is None:
+        raise InsufficientStock([DomainError(_("Sold out"), CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
+    after = {row[0]: row for row in taken}
+    for stock, _units in changes:
+        stock.quantity, stock.quantity_allocated = after[stock.pk][1], after[stock.pk][2]
+    stock_low_notices(changes)
 
 
 def _presale_capacity_check(info: CheckoutInfo) -> None:
@@ -188,11 +204,13 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
                                   % {"covered": coverage.covered, "total": info.due_now},
                                   CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID, field="id")
             _presale_capacity_check(info)
+            plans = _plan(info)
             orders, order_lines = orders_create_from_checkout(checkout, info.groups, user=checkout.user,
                                                               payment_gateway=coverage.gateway, items=coverage.items)
             checkout_delete(checkout)
-            order_allocations_create(_plan(info), order_lines, actor=checkout.user,
-                                     note=", ".join(f"#{order.number}" for order in orders))
+            changes = order_allocations_record(plans, order_lines, actor=checkout.user,
+                                               note=", ".join(f"#{order.number}" for order in orders))
+            _stocks_take(changes, checkout.pk)
     except InsufficientStock:
         checkout_payment_unwind(token, reason="stock ran out before the order was placed")
         raise

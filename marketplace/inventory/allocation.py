@@ -13,10 +13,11 @@ from marketplace.inventory.models import MovementKind, Stock, StockMovement
 from marketplace.shops.models import ShopNotice
 
 
-def stocks_lock(condition: Q, **annotations) -> list[Stock]:
-    """Lock the stock rows matching ``condition`` (ascending pk); ``annotations`` are read with them."""
+def stocks_lock(condition: Q) -> list[Stock]:
+    """Lock the stock rows matching ``condition`` in ascending pk. FOR NO KEY UPDATE: only counts
+    change, so inserts of rows referencing a stock (allocations, movements) need not wait."""
     return list(
-        Stock.objects.select_for_update(of=("self",)).filter(condition).annotate(**annotations)
+        Stock.objects.select_for_update(of=("self",), no_key=True).filter(condition)
         .select_related("warehouse").order_by("pk")
     )
 
@@ -29,7 +30,13 @@ def _journal(changes, kind: str, *, quantity_sign: int, allocated_sign: int, not
     ])
 
 
-def _low_stock_notices(changes) -> None:
+def stock_allocation_journal(changes: list[tuple[Stock, int]], *, note: str = "", actor=None) -> None:
+    """The movements of units allocated to orders (for a caller that changes the counts itself)."""
+    _journal(changes, MovementKind.ALLOCATED, quantity_sign=0, allocated_sign=1, note=note, actor=actor)
+
+
+def stock_low_notices(changes) -> None:
+    """Tell the shop when a change took a stock from at or above its threshold to below it."""
     notices = []
     for stock, units in changes:
         available = stock.quantity - stock.quantity_allocated
@@ -48,8 +55,8 @@ def stock_allocate_many(changes: list[tuple[Stock, int]], *, note: str = "", act
     for stock, units in changes:
         stock.quantity_allocated += units
     Stock.objects.bulk_update([stock for stock, _ in changes], ["quantity_allocated"])
-    _journal(changes, MovementKind.ALLOCATED, quantity_sign=0, allocated_sign=1, note=note, actor=actor)
-    _low_stock_notices(changes)
+    stock_allocation_journal(changes, note=note, actor=actor)
+    stock_low_notices(changes)
 
 
 def stock_release_many(changes: list[tuple[Stock, int]], *, note: str = "", actor=None) -> None:

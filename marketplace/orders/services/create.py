@@ -1,7 +1,7 @@
 """Orders written from a completed checkout: one per shop, lines snapshotted, stock allocated.
 
 Runs inside checkout_complete's transaction, after it has locked the checkout; the stock rows are
-locked and allocated last (order_allocations_create). This module only writes.
+allocated last, after order_allocations_record. This module only writes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
-from marketplace.inventory.allocation import stock_allocate_many
+from marketplace.inventory.allocation import stock_allocation_journal
 from marketplace.orders.events import order_events_record
 from marketplace.orders.models import Allocation, DeliveryKind, Order, OrderEventType, OrderLine
 from meidu.accounts.models import Address
@@ -113,16 +113,19 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
     return orders, order_lines
 
 
-def order_allocations_create(plans: list[GroupPlan], order_lines: dict, *, actor, note: str) -> None:
-    """Allocate the planned units of the locked stocks to the order lines."""
+def order_allocations_record(plans: list[GroupPlan], order_lines: dict, *, actor, note: str) -> list[tuple]:
+    """The allocation rows of the planned units and their stock movements; returns [(stock, units)]
+    per stock for the caller, which changes the stock counts last (checkout.availability.stocks_take)."""
     allocations = [
         Allocation(order_line=order_lines[line_plan.info.line.pk], stock=stock, quantity_allocated=units)
         for plan in plans for line_plan in plan.lines for stock, units in line_plan.stocks
     ]
     if not allocations:
-        return
+        return []
     Allocation.objects.bulk_create(allocations)
     by_stock: dict[int, list] = {}
     for allocation in allocations:
         by_stock.setdefault(allocation.stock.pk, [allocation.stock, 0])[1] += allocation.quantity_allocated
-    stock_allocate_many([(stock, units) for stock, units in by_stock.values()], note=note, actor=actor)
+    changes = [(stock, units) for stock, units in by_stock.values()]
+    stock_allocation_journal(changes, note=note, actor=actor)
+    return changes
