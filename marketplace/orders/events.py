@@ -30,28 +30,34 @@ def _actor(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def _after_event(order: Order, event_type: OrderEventType, data: dict) -> None:
-    """The webhook of the event (through the outbox) and the order's settlement postings."""
-    from marketplace.settlement.services.sync import settlement_order_sync_soon
-
+def _webhook(order: Order, event_type: OrderEventType, data: dict) -> None:
     webhook = WEBHOOK_FOR_EVENT.get(event_type)
     if webhook is not None:
         webhook_event_emit(webhook, {"order": order_webhook_data(order), "event": event_type.value, **data})
+
+
+def _settlement(order: Order) -> None:
+    from marketplace.settlement.services.sync import settlement_order_sync_soon
+
     settlement_order_sync_soon(order)
 
 
 def order_event(order: Order, event_type: OrderEventType, *, user=None, **data) -> OrderEvent:
+    """One timeline row, its webhook (through the outbox) and the order's settlement postings."""
     event = OrderEvent.objects.create(order=order, type=event_type, user=_actor(user), data=data)
-    _after_event(order, event_type, data)
+    _webhook(order, event_type, data)
+    _settlement(order)
     return event
 
 
 def order_events_record(entries: list[tuple[Order, OrderEventType, object, dict]]) -> list[OrderEvent]:
     """Several timeline rows in one insert (a checkout's orders created and paid), each with its
-    webhook and settlement, in the given order."""
+    webhook in the given order, then one settlement sync per order."""
     events = OrderEvent.objects.bulk_create([
         OrderEvent(order=order, type=event_type, user=_actor(user), data=data) for order, event_type, user, data in entries
     ])
     for order, event_type, _user, data in entries:
-        _after_event(order, event_type, data)
+        _webhook(order, event_type, data)
+    for order in dict.fromkeys(order for order, *_rest in entries):
+        _settlement(order)
     return events
