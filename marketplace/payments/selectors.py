@@ -56,6 +56,18 @@ def charge_status(charged: Decimal, refunded: Decimal, total: Decimal) -> str:
     return CheckoutChargeStatus.FULL if net == total else CheckoutChargeStatus.OVERCHARGED
 
 
+def payment_charge_status(charged: Decimal, refunded: Decimal, total: Decimal) -> str:
+    """Saleor's older PaymentChargeStatusEnum of an order (its `paymentStatus`): refunds first,
+    then how much of ``total`` is charged."""
+    if refunded and refunded >= charged:
+        return "fully-refunded"
+    if refunded:
+        return "partially-refunded"
+    if charged >= total:
+        return "fully-charged"
+    return "partially-charged" if charged else "not-charged"
+
+
 def authorize_status(authorized: Decimal, charged: Decimal, refunded: Decimal, total: Decimal) -> str:
     """Authorised plus net charged (money the buyer is committed to) against ``total``."""
     covered = authorized + charged - refunded

@@ -1,16 +1,17 @@
 """Who may act on an order: the shop's members (sellers), operators with MANAGE_ORDERS, the buyer
-for their own few actions. Another shop's member gets NOT_FOUND-free top-level permission errors."""
+for their own few actions, a county driver for the hand-over of a locally delivered parcel. Another shop's member gets NOT_FOUND-free top-level permission errors."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
 from marketplace.orders.error_codes import OrderErrorCode
-from marketplace.orders.models import Order
+from marketplace.orders.models import Order, OrderStatus
 from marketplace.shops.access import require_shop_access
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.ids import get_node_or_error
-from meidu.core.permissions import OrderPermissions
+from meidu.core.graphql.permissions import requestor
+from meidu.core.permissions import OrderPermissions, PaymentPermissions
 
 PERM = OrderPermissions.MANAGE_ORDERS
 
@@ -30,6 +31,30 @@ def order_for_buyer(info, global_id: str, field: str = "id") -> Order:
     user = info.context.user
     if not getattr(user, "is_authenticated", False) or order.user_id != user.pk or getattr(info.context, "app", None):
         raise PermissionDenied(message=_("Only the buyer of this order may do this"))
+    return order
+
+
+def order_for_cancel(info, global_id: str, field: str = "id") -> Order:
+    """The buyer may cancel their own order until the seller confirms it; after that (and for anyone
+    else) only the shop's members or an operator."""
+    order = order_from_id(global_id, field)
+    user = info.context.user
+    buyer = getattr(user, "is_authenticated", False) and order.user_id == user.pk and not getattr(info.context, "app", None)
+    if not (buyer and order.status == OrderStatus.UNCONFIRMED):
+        require_shop_access(info, order.shop_id, PERM)
+    return order
+
+
+def order_for_handover(info, global_id: str, field: str = "id") -> Order:
+    """A parcel is handed over by the shop's members or an operator, or by a county driver (who may
+    collect cash on delivery but does not manage orders) when the shop sent it by local delivery."""
+    order = order_from_id(global_id, field)
+    actor = requestor(info)
+    driver = (order.fulfillments.filter(local_delivery=True).exists()
+              and actor.has_perm(PaymentPermissions.COLLECT_CASH_ON_DELIVERY.value)
+              and not actor.has_perm(PERM.value))
+    if not driver:
+        require_shop_access(info, order.shop_id, PERM)
     return order
 
 

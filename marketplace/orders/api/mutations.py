@@ -7,19 +7,17 @@ import graphene
 from django.utils.translation import gettext as _
 
 from marketplace.inventory.models import Warehouse
-from marketplace.orders.api.access import lines_of, order_for_buyer, order_for_seller, order_from_id
+from marketplace.orders.api.access import lines_of, order_for_buyer, order_for_cancel, order_for_handover, order_for_seller
 from marketplace.orders.api.types import FulfillmentType, OrderType
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.models import OrderStatus
 from marketplace.orders.services import lifecycle
 from marketplace.orders.services.delivery import order_handover
 from marketplace.orders.services.pickup import order_pickup_verify
-from marketplace.shops.access import require_shop_access
 from meidu.core.errors import DomainError
 from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.mutations import BaseMutation
 from meidu.core.graphql.permissions import requestor, require_user
-from meidu.core.permissions import OrderPermissions, PaymentPermissions
 
 
 class OrderMutation(BaseMutation):
@@ -77,13 +75,7 @@ class OrderCancel(OrderMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, id, reason=""):
-        order = order_from_id(id)
-        user = info.context.user
-        is_buyer = getattr(user, "is_authenticated", False) and order.user_id == user.pk
-        if is_buyer and order.status == OrderStatus.UNCONFIRMED:
-            pass  # a buyer may cancel until the seller confirms
-        else:
-            require_shop_access(info, order.shop_id, OrderPermissions.MANAGE_ORDERS)
+        order = order_for_cancel(info, id)
         return cls(errors=[], order=lifecycle.order_cancel(order, actor=requestor(info), reason=reason or ""))
 
 
@@ -164,13 +156,8 @@ class OrderHandover(OrderMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, cash_collected=False):
         require_user(info)
-        order = order_from_id(id)
-        actor = requestor(info)
-        driver = order.fulfillments.filter(local_delivery=True).exists() and actor.has_perm(
-            PaymentPermissions.COLLECT_CASH_ON_DELIVERY.value) and not actor.has_perm(OrderPermissions.MANAGE_ORDERS.value)
-        if not driver:
-            require_shop_access(info, order.shop_id, OrderPermissions.MANAGE_ORDERS)
-        return cls(errors=[], order=order_handover(order, actor=actor, cash_collected=cash_collected))
+        order = order_for_handover(info, id)
+        return cls(errors=[], order=order_handover(order, actor=requestor(info), cash_collected=cash_collected))
 
 
 class OrderMutations(graphene.ObjectType):

@@ -13,7 +13,7 @@ from marketplace.orders.models import (
     OrderLine,
     OrderStatus,
 )
-from marketplace.payments.selectors import authorize_status, charge_status
+from marketplace.payments.selectors import authorize_status, charge_status, payment_charge_status
 from marketplace.shops.selectors import shop_is_member
 from meidu.accounts.address_api import AddressType
 from meidu.core.graphql.connection import CountableConnection
@@ -162,13 +162,7 @@ class OrderType(ModelObjectType):
 
     @staticmethod
     def resolve_payment_status(root, info):
-        if root.refunded_amount and root.refunded_amount >= root.charged_amount:
-            return "fully-refunded"
-        if root.refunded_amount:
-            return "partially-refunded"
-        if root.charged_amount >= root.total_amount:
-            return "fully-charged"
-        return "partially-charged" if root.charged_amount else "not-charged"
+        return payment_charge_status(root.charged_amount, root.refunded_amount, root.total_amount)
 
     @staticmethod
     def resolve_charge_status(root, info):
