@@ -1,14 +1,16 @@
 import graphene
 
 from marketplace.catalog.models import Category
-from marketplace.settlement.api.types import CommissionRuleType
+from marketplace.settlement.api.types import CommissionRuleType, PayoutType
 from marketplace.settlement.error_codes import SettlementErrorCode
+from marketplace.settlement.models import Payout
 from marketplace.settlement.services.commission import commission_rule_create
+from marketplace.settlement.services.payouts import payout_mark_failed, payout_mark_paid
 from marketplace.shops.api import ShopKindEnum
 from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.mutations import BaseMutation
 from meidu.core.graphql.permissions import requestor
-from meidu.core.permissions import OrderPermissions
+from meidu.core.permissions import OrderPermissions, PaymentPermissions
 
 
 class CommissionRuleCreateInput(graphene.InputObjectType):
@@ -41,5 +43,49 @@ class CommissionRuleCreate(BaseMutation):
         return cls(errors=[], commission_rule=rule)
 
 
+class PayoutMutation(BaseMutation):
+    payout = graphene.Field(PayoutType)
+
+    class Meta:
+        abstract = True
+
+
+class PayoutMarkPaid(PayoutMutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+        bank_reference = graphene.String(description="The bank's reference of the transfer.")
+
+    class Meta:
+        description = "The bank confirmed a payout's transfer (finance operators or the settlement bank's App)."
+        permissions = (PaymentPermissions.HANDLE_PAYMENTS,)
+        error_code_enum = SettlementErrorCode
+        error_type_name = "SettlementError"
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, bank_reference=""):
+        payout = get_node_or_error(Payout, id, "Payout", field="id")
+        return cls(errors=[], payout=payout_mark_paid(payout, actor=requestor(info), bank_reference=bank_reference or ""))
+
+
+class PayoutMarkFailed(PayoutMutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+        reason = graphene.String(required=True, description="Why the bank returned the transfer.")
+
+    class Meta:
+        description = ("The bank returned a payout's transfer: the money goes back to the shop's available "
+                       "balance and its orders are paid in a later batch.")
+        permissions = (PaymentPermissions.HANDLE_PAYMENTS,)
+        error_code_enum = SettlementErrorCode
+        error_type_name = "SettlementError"
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, reason):
+        payout = get_node_or_error(Payout, id, "Payout", field="id")
+        return cls(errors=[], payout=payout_mark_failed(payout, actor=requestor(info), reason=reason))
+
+
 class SettlementMutations(graphene.ObjectType):
     commission_rule_create = CommissionRuleCreate.Field()
+    payout_mark_paid = PayoutMarkPaid.Field()
+    payout_mark_failed = PayoutMarkFailed.Field()

@@ -64,7 +64,7 @@ class PayoutType(ModelObjectType):
 
     @staticmethod
     def resolve_status(root, info):
-        return root.status
+        return getattr(root.status, "value", root.status)  # a fresh service result holds the choice itself
 
     @staticmethod
     def resolve_week_end(root, info):

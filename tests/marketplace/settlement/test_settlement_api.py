@@ -83,3 +83,50 @@ def test_rule_refusals(operator, make_user, rules):
     wrong_id = staff.execute(CREATE, {"input": {"ratePercent": "3", "category": to_global_id("Order", 1)}})
     assert wrong_id["commissionRuleCreate"]["errors"][0]["code"] == "GRAPHQL_ERROR"
     assert CommissionRule.objects.count() == count
+
+
+MARK_PAID = """mutation($id: ID!, $ref: String) { payoutMarkPaid(id: $id, bankReference: $ref) {
+  payout { status bankReference settledAt } errors { field code } } }"""
+MARK_FAILED = """mutation($id: ID!, $reason: String!) { payoutMarkFailed(id: $id, reason: $reason) {
+  payout { status } errors { field code } } }"""
+
+
+def test_finance_operator_marks_payouts_paid_or_returned_once(buyer, rural, cooker, operator, rules):
+    from marketplace.settlement.selectors import shop_balances
+
+    released_cooker_order(buyer, rural, cooker)
+    [payout] = payout_batch_create(timezone.localdate()).payouts.all()
+    payout_id = to_global_id("Payout", payout.pk)
+    staff = GraphQLClient(token_for(operator))
+    data = staff.execute(MARK_PAID, {"id": payout_id, "ref": " ICBC-20261129-0001 "})["payoutMarkPaid"]
+    assert data["errors"] == [] and data["payout"]["status"] == "PAID"
+    assert data["payout"]["bankReference"] == "ICBC-20261129-0001" and data["payout"]["settledAt"]
+    again = staff.execute(MARK_FAILED, {"id": payout_id, "reason": "账户已销户"})["payoutMarkFailed"]
+    assert again["errors"] == [{"field": "id", "code": "INVALID_STATUS"}] and again["payout"] is None
+    assert shop_balances(cooker["shop"].pk)["paid_out"].amount == Decimal("374.12")  # nothing moved back
+
+
+def test_a_returned_payout_puts_the_money_back_to_available(buyer, rural, cooker, operator, rules):
+    from marketplace.settlement.selectors import shop_balances
+
+    released_cooker_order(buyer, rural, cooker)
+    [payout] = payout_batch_create(timezone.localdate()).payouts.all()
+    staff = GraphQLClient(token_for(operator))
+    data = staff.execute(MARK_FAILED, {"id": to_global_id("Payout", payout.pk), "reason": "账户已销户"})["payoutMarkFailed"]
+    assert data["errors"] == [] and data["payout"]["status"] == "FAILED"
+    balances = shop_balances(cooker["shop"].pk)
+    assert (balances["available"].amount, balances["paid_out"].amount) == (Decimal("374.12"), Decimal("0.00"))
+
+
+def test_sellers_buyers_and_unknown_payouts_are_refused(buyer, rural, cooker, operator, rules):
+    released_cooker_order(buyer, rural, cooker)
+    [payout] = payout_batch_create(timezone.localdate()).payouts.all()
+    payout_id = to_global_id("Payout", payout.pk)
+    for client in (GraphQLClient(token_for(cooker["owner"])), GraphQLClient(token_for(buyer)), GraphQLClient()):
+        response = client.post(MARK_PAID, {"id": payout_id}).json()
+        assert response["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied", response
+    payout.refresh_from_db()
+    assert payout.status == "created"
+    staff = GraphQLClient(token_for(operator))
+    missing = staff.execute(MARK_PAID, {"id": to_global_id("Payout", 999999)})["payoutMarkPaid"]
+    assert missing["errors"][0]["field"] == "id" and missing["payout"] is None
