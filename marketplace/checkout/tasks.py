@@ -8,3 +8,11 @@ from marketplace.payments.services import checkout_transactions_refund_or_void
 def checkout_payment_unwind_task(token: str, reason: str) -> int:
     """Give back what a checkout that could not become orders had paid; the number of movements."""
     return len(checkout_transactions_refund_or_void(token, reason=reason))
+
+
+@shared_task
+def checkouts_release_abandoned_funds() -> int:
+    """Beat (hourly): give back the money held for checkouts abandoned for a day."""
+    from marketplace.checkout.abandoned import checkout_funds_release_abandoned
+
+    return checkout_funds_release_abandoned()

@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meidu.integrations.tasks.webhook_deliveries_dispatch_due",
         "schedule": 30.0,
     },
+    "checkout-release-abandoned-funds": {
+        "task": "marketplace.checkout.tasks.checkouts_release_abandoned_funds",
+        "schedule": 3600.0,
+    },
     "orders-auto-confirm": {
         "task": "marketplace.orders.tasks.orders_auto_confirm",
         "schedule": 3600.0,
@@ -245,6 +249,8 @@ COMPLAINT_RESOLUTION_HOURS = env_int("COMPLAINT_RESOLUTION_HOURS", 72)
 # after shipping when receipt is confirmed automatically, and the after-sales window.
 CHECKOUT_RESERVATION_MINUTES = env_int("CHECKOUT_RESERVATION_MINUTES", 20)
 CHECKOUT_MAX_LINE_QUANTITY = env_int("CHECKOUT_MAX_LINE_QUANTITY", 50)
+# Money paid for a checkout nobody completes goes back after this many hours without activity.
+CHECKOUT_RELEASE_FUNDS_AFTER_HOURS = env_int("CHECKOUT_RELEASE_FUNDS_AFTER_HOURS", 24)
 ORDER_AUTO_CONFIRM_DAYS = env_int("ORDER_AUTO_CONFIRM_DAYS", 10)
 ORDER_AFTER_SALES_DAYS = env_int("ORDER_AFTER_SALES_DAYS", 7)
 
