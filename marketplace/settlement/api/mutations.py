@@ -44,6 +44,10 @@ class CommissionRuleCreate(BaseMutation):
 
 
 class PayoutMutation(BaseMutation):
+    """The bank's answer to a payout of the weekly file: finance operators or the settlement bank's App."""
+
+    default_error_code_enum = SettlementErrorCode
+    default_error_type_name = "SettlementError"
     payout = graphene.Field(PayoutType)
 
     class Meta:
@@ -58,8 +62,6 @@ class PayoutMarkPaid(PayoutMutation):
     class Meta:
         description = "The bank confirmed a payout's transfer (finance operators or the settlement bank's App)."
         permissions = (PaymentPermissions.HANDLE_PAYMENTS,)
-        error_code_enum = SettlementErrorCode
-        error_type_name = "SettlementError"
 
     @classmethod
     def perform_mutation(cls, root, info, id, bank_reference=""):
@@ -76,8 +78,6 @@ class PayoutMarkFailed(PayoutMutation):
         description = ("The bank returned a payout's transfer: the money goes back to the shop's available "
                        "balance and its orders are paid in a later batch.")
         permissions = (PaymentPermissions.HANDLE_PAYMENTS,)
-        error_code_enum = SettlementErrorCode
-        error_type_name = "SettlementError"
 
     @classmethod
     def perform_mutation(cls, root, info, id, reason):
