@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery, TextField, Value
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from marketplace.catalog.models import ProductMedia, SoldBy
-from marketplace.checkout.availability import listings_for
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.inventory.models import Warehouse
+from marketplace.presale.models import CampaignStatus, PresaleCampaign
+from marketplace.presale.selectors import open_campaigns_for
 from marketplace.shipping.selectors import ShippingQuote, shipping_methods_of_shops, shipping_quote
 from meidu.core.money import quantize
 
@@ -143,29 +144,41 @@ def checkout_get(token) -> Checkout | None:
 
 
 def checkout_lines(checkout: Checkout) -> list[CheckoutLine]:
-    """The lines with their variant, product, shop, type and category, and the file name of the
-    product's first photo's thumbnail (``thumbnail_name``, "" without photos), in one query."""
+    """The lines with their variant, product, shop, type and category, the product's and the variant's
+    listing in the checkout's channel (``product_listing`` / ``variant_listing``, None when not listed),
+    the file name of the product's first photo's thumbnail (``thumbnail_name``, "" without photos) and
+    whether the variant has an open pre-sale in the channel (``on_presale``), in one query."""
+    channel_id = checkout.channel_id
     first_thumbnail = (ProductMedia.objects.filter(product_id=OuterRef("variant__product_id"))
                        .order_by("sort_order", "pk").values(name=KT("renditions__thumbnail"))[:1])
-    return list(
-        checkout.lines.select_related(
-            "variant__product__shop", "variant__product__product_type", "variant__product__category"
-        ).annotate(thumbnail_name=Coalesce(Subquery(first_thumbnail), Value(""), output_field=TextField())).order_by("pk")
+    presale = PresaleCampaign.objects.filter(variant_id=OuterRef("variant_id"), channel_id=channel_id,
+                                             status=CampaignStatus.OPEN)
+    lines = list(
+        checkout.lines.annotate(
+            product_listing_row=FilteredRelation("variant__product__channel_listings", condition=Q(
+                variant__product__channel_listings__channel_id=channel_id)),
+            variant_listing_row=FilteredRelation("variant__channel_listings", condition=Q(
+                variant__channel_listings__channel_id=channel_id)),
+            thumbnail_name=Coalesce(Subquery(first_thumbnail), Value(""), output_field=TextField()),
+            on_presale=Exists(presale),
+        ).select_related(
+            "variant__product__shop", "variant__product__product_type", "variant__product__category",
+            "product_listing_row", "variant_listing_row",
+        ).order_by("pk")
     )
+    for line in lines:
+        line.product_listing = line.product_listing_row if line.product_listing_row and line.product_listing_row.pk else None
+        line.variant_listing = line.variant_listing_row if line.variant_listing_row and line.variant_listing_row.pk else None
+    return lines
 
 
-def checkout_info(checkout: Checkout, lines: list[CheckoutLine] | None = None, *,
-                  with_shipping_methods: bool = True) -> CheckoutInfo:
-    """Lines, prices, groups by shop and their delivery fees (about six queries). Completion, which
+def checkout_info(checkout: Checkout, *, with_shipping_methods: bool = True) -> CheckoutInfo:
+    """Lines, prices, groups by shop and their delivery fees (three to five queries). Completion, which
     needs only the chosen methods, skips each shop's list of methods (``with_shipping_methods``)."""
-    lines = checkout_lines(checkout) if lines is None else lines
-    variants = [line.variant for line in lines]
-    product_listings, variant_listings = listings_for(variants, checkout.channel) if lines else ({}, {})
-    from marketplace.presale.selectors import open_campaigns_for
-
-    campaigns = open_campaigns_for([line.variant_id for line in lines], checkout.channel) if lines else {}
-    infos = [LineInfo(line, product_listings.get(line.variant.product_id), variant_listings.get(line.variant_id),
-                      campaigns.get(line.variant_id)) for line in lines]
+    lines = checkout_lines(checkout)
+    on_presale = [line.variant_id for line in lines if line.on_presale]
+    campaigns = open_campaigns_for(on_presale, checkout.channel) if on_presale else {}
+    infos = [LineInfo(line, line.product_listing, line.variant_listing, campaigns.get(line.variant_id)) for line in lines]
     groups: dict[int, ShopGroup] = {}
     for info in infos:
         shop = info.variant.product.shop
