@@ -10,8 +10,8 @@ Lock order (every writer of these rows follows it, so concurrent completions can
      so the hot rows of a popular variant are held from that statement to the commit only.
 The plan is made from an unlocked read of the stocks; the allocation and movement rows are
 written before the counts (their foreign keys only share-lock the stock rows). Payment
-transaction rows are only read here. An unlocked look at the stock first turns away buyers who
-clearly come too late. If the stock turns out short under the lock, the transaction rolls back
+transaction rows are only read here. An unlocked look at the stock, read with the checkout row,
+turns away buyers who clearly come too late before any other work. If the stock turns out short under the lock, the transaction rolls back
 entirely and, when money was already taken, it is refunded or voided afterwards.
 A repeated call finds the orders by checkout token and returns them.
 """
@@ -158,37 +158,30 @@ def checkout_delete(checkout: Checkout) -> None:
         )
 
 
-def _clearly_sold_out(token, user) -> bool:
-    """One cheap read that turns away a buyer who comes too late before any other work: a tracked
-    line wanting more than the variant's whole unallocated stock (reservations ignored, so this can
-    only under-refuse; the locked plan decides the rest). Pre-sale lines sell unharvested goods:
-    skipped. A checkout that is gone (perhaps completed) or someone else's has no answer here."""
+def _clearly_sold_out():
+    """Whether the outer Checkout has a tracked line wanting more than its variant's whole unallocated
+    stock (reservations ignored, so this can only under-refuse; the plan decides the rest), read with
+    the checkout row so a buyer who comes too late is turned away before any other work. Pre-sale
+    lines sell unharvested goods: skipped."""
     from django.db.models import Exists, F, OuterRef, Subquery, Sum
+    from django.db.models.functions import Coalesce
 
     from marketplace.presale.models import PresaleCampaign
 
     free = (Stock.objects.filter(variant_id=OuterRef("variant_id")).values("variant_id")
             .annotate(free=Sum(F("quantity") - F("quantity_allocated"))).values("free"))
     presale = PresaleCampaign.objects.filter(variant_id=OuterRef("variant_id"), status="open")
-    rows = list(CheckoutLine.objects.filter(checkout_id=token, variant__track_inventory=True)
-                .values_list("checkout__user_id", "quantity", Subquery(free), Exists(presale)))
-    if not rows:
-        return False
-    owner = rows[0][0]
-    if owner and getattr(user, "is_authenticated", False) and owner != user.pk:
-        return False
-    return any(quantity > (free or 0) for _owner, quantity, free, on_presale in rows if not on_presale)
+    short = (CheckoutLine.objects.filter(checkout_id=OuterRef("token"), variant__track_inventory=True)
+             .annotate(free=Coalesce(Subquery(free), 0)).filter(quantity__gt=F("free")).exclude(Exists(presale)))
+    return Exists(short)
 
 
 def checkout_complete(token, *, user=None) -> CompletionResult:
-    if _clearly_sold_out(token, user):
-        checkout_payment_unwind(token, reason="stock ran out before the order was placed")
-        raise InsufficientStock([DomainError(_("Sold out"), CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
     try:
         with transaction.atomic():
             checkout = (Checkout.objects.select_for_update(of=("self",))
                         .select_related("channel", "user", "shipping_address__village", "billing_address")
-                        .filter(pk=token).first())
+                        .annotate(sold_out=_clearly_sold_out()).filter(pk=token).first())
             if checkout is None:
                 existing = orders_of_checkout(token)
                 if existing:
@@ -196,6 +189,8 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
                 raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field="id")
             if checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id:
                 raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field="id")
+            if checkout.sold_out:
+                raise InsufficientStock([DomainError(_("Sold out"), CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
             info = checkout_info(checkout, with_shipping_methods=False)
             _validate(info, user)
             coverage = checkout_coverage(checkout.pk, info.due_now)
