@@ -128,7 +128,7 @@ def test_farmer_opens_shop_and_a_buyer_finds_the_pears(page, screenshot, setting
     expect(card).to_have_count(1)
     expect(card.locator(".price")).to_have_text("¥6.80/斤")
     expect(card).to_contain_text("老李家果园")
-    assert card.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    _wait_until_loaded(page, card.locator("img"))
     screenshot(page, "buyer-search")
 
     card.get_by_role("link", name="南果梨").click()
@@ -137,7 +137,7 @@ def test_farmer_opens_shop_and_a_buyer_finds_the_pears(page, screenshot, setting
     expect(page.locator(".price--big")).to_have_text("¥6.80/斤")
     expect(page.locator(".details")).to_contain_text(f"{village.town.name}{village.name}")
     photo = page.locator(".gallery img").first
-    assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
+    _wait_until_loaded(page, photo)
     screenshot(page, "buyer-product")
 
     page.get_by_role("link", name="老李家果园").click()
@@ -146,3 +146,9 @@ def test_farmer_opens_shop_and_a_buyer_finds_the_pears(page, screenshot, setting
     screenshot(page, "buyer-shop")
 
     assert page.external_requests == []
+
+
+def _wait_until_loaded(page, image, timeout_ms: int = 15000) -> None:
+    """The photo arrives and decodes (a lazy image on a busy machine may take a moment): fails if the
+    server never delivers a real image."""
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=timeout_ms)
