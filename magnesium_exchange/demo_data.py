@@ -250,7 +250,32 @@ def seed_exchange_funds() -> int:
     return created
 
 
+# The weekdays closed by the State Council's 2026 holiday notice (weekends are closed anyway, make-up
+# working Saturdays included); operators add each year's in the admin when the notice is published.
+HOLIDAYS_2026 = [
+    ("元旦", dt.date(2026, 1, 1), dt.date(2026, 1, 2)), ("春节", dt.date(2026, 2, 16), dt.date(2026, 2, 20)),
+    ("春节", dt.date(2026, 2, 23), dt.date(2026, 2, 23)), ("清明节", dt.date(2026, 4, 6), dt.date(2026, 4, 6)),
+    ("劳动节", dt.date(2026, 5, 1), dt.date(2026, 5, 1)), ("劳动节", dt.date(2026, 5, 4), dt.date(2026, 5, 5)),
+    ("端午节", dt.date(2026, 6, 19), dt.date(2026, 6, 19)), ("中秋节", dt.date(2026, 9, 25), dt.date(2026, 9, 25)),
+    ("国庆节", dt.date(2026, 10, 1), dt.date(2026, 10, 7)),
+]
+
+
+def seed_trading_holidays() -> int:
+    from magnesium_exchange.trading.models import TradingHoliday
+
+    created = 0
+    for name, first, last in HOLIDAYS_2026:
+        day = first
+        while day <= last:
+            if day.weekday() < 5:
+                created += TradingHoliday.objects.get_or_create(date=day, defaults={"name": name})[1]
+            day += dt.timedelta(days=1)
+    return created
+
+
 EXCHANGE_DEMO_STEPS = [
+    ("exchange trading calendar (2026 holidays)", seed_trading_holidays),
     ("exchange commodities and grades", seed_exchange_catalogue),
     ("supervised warehouses", seed_exchange_warehouses),
     ("exchange members and traders", seed_exchange_members),

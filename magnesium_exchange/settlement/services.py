@@ -102,7 +102,7 @@ def settlement_pay(settlement: Settlement, *, member, actor=None, now=None) -> S
             txns.append(_transfer(row, "deposit", amount=trade.deposit, source="frozen",
                                   payer_fee=0 if row.balance_due else trade.buyer_fee,
                                   payee_fee=trade.seller_fee if seller_fee_on_deposit else 0))
-        lock_until = now + config.resale_lock
+        lock_until = config.resale_lock_until(now)
         numbers = []
         for receipt in sorted(trade_receipts(trade), key=lambda r: r.pk):
             moved = receipt_transfer(receipt, to_member=row.buyer, reason=ReceiptTransferReason.SETTLEMENT,

@@ -3,7 +3,7 @@ append-only)."""
 
 from django.contrib import admin
 
-from magnesium_exchange.trading.models import Auction, Contract, JournalEntry, Listing, Rfq, Trade
+from magnesium_exchange.trading.models import Auction, Contract, JournalEntry, Listing, Rfq, Trade, TradingHoliday
 from meidu.core.admin_access import EnumPermissionAdminMixin
 from meidu.core.permissions import ExchangePermissions
 
@@ -55,3 +55,12 @@ class TradeAdmin(_ReadOnly):
 class ContractAdmin(_ReadOnly):
     list_display = ["number", "buyer_name", "seller_name", "created_at"]
     search_fields = ["number", "buyer_name", "seller_name"]
+
+
+@admin.register(TradingHoliday)
+class TradingHolidayAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+    """The calendar operators keep: the weekdays the exchange is closed (T+n skips them)."""
+
+    admin_permission = ExchangePermissions.MANAGE_EXCHANGE
+    list_display = ["date", "name"]
+    date_hierarchy = "date"

@@ -1,15 +1,15 @@
 """Trading configuration with safe defaults, overridable in settings.EXCHANGE_TRADING (a dict):
 
 * DEPOSIT_RATIO 0.10 (performance deposit frozen from the buyer), PRICE_LIMIT_RATIO 0.08 (band
-  around the reference price), RESALE_LOCK_DAYS 5 (T+5 on goods bought; calendar days: there is no
-  trading calendar yet), SETTLEMENT_DAYS 3 (deadline for the balance), FEE_PER_TONNE 1.00 CNY charged
-  to each side at settlement, REQUIRE_REFERENCE_PRICE True.
+  around the reference price), RESALE_LOCK_DAYS 5 (T+5 on goods bought, in trading days of
+  trading.calendar), SETTLEMENT_DAYS 3 (trading days to pay the balance), FEE_PER_TONNE 1.00 CNY
+  charged to each side at settlement, REQUIRE_REFERENCE_PRICE True.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -26,13 +26,17 @@ class TradingConfig:
     fee_per_tonne: Decimal = Decimal("1.00")
     require_reference_price: bool = True
 
-    @property
-    def resale_lock(self) -> timedelta:
-        return timedelta(days=self.resale_lock_days)
+    def resale_lock_until(self, settled_at: datetime) -> datetime:
+        """Goods settled at ``settled_at`` may be listed from the start of trading day T+n."""
+        from magnesium_exchange.trading.calendar import start_of_trading_day_after
 
-    @property
-    def settlement_period(self) -> timedelta:
-        return timedelta(days=self.settlement_days)
+        return start_of_trading_day_after(settled_at, self.resale_lock_days)
+
+    def settlement_due(self, executed_at: datetime) -> datetime:
+        """A trade's balance is due at the same time of day, SETTLEMENT_DAYS trading days later."""
+        from magnesium_exchange.trading.calendar import same_time_trading_days_later
+
+        return same_time_trading_days_later(executed_at, self.settlement_days)
 
     def fee(self, quantity: Decimal) -> Decimal:
         return (self.fee_per_tonne * quantity).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

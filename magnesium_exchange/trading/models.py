@@ -221,3 +221,17 @@ class Contract(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+
+class TradingHoliday(models.Model):
+    """A weekday the exchange is closed, as published each year after the State Council's holiday
+    notice (weekends are never trading days, make-up working Saturdays included)."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"

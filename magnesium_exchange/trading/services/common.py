@@ -200,7 +200,7 @@ def trade_record(aggregate_type: str, row, event: TradeExecuted, members: dict[s
         engine_trade_id=event.trade_id, mode=event.mode.value, aggregate_type=aggregate_type, aggregate_pk=row.pk,
         grade=row.grade, buyer=members[event.buyer], seller=members[event.seller], price=event.price,
         quantity=event.quantity, value=event.value, deposit=event.buyer_deposit, buyer_fee=config.fee(event.quantity),
-        seller_fee=config.fee(event.quantity), settlement_due_at=executed_at + config.settlement_period,
+        seller_fee=config.fee(event.quantity), settlement_due_at=config.settlement_due(executed_at),
         executed_at=executed_at)
     numbers = receipts_allocate(aggregate_type, row.pk, trade, event.quantity, actor=actor)
     contract = contract_create(trade, numbers)

@@ -2,15 +2,17 @@
 buyer who misses the deadline loses the deposit to the seller (less fees) and the receipts return."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from magnesium_exchange.members.accounts import FEE_INCOME
 from magnesium_exchange.settlement.models import Settlement
 from magnesium_exchange.settlement.services import settlement_default, settlement_pay, settlements_default_due
+from magnesium_exchange.trading.calendar import trading_day_after
 from magnesium_exchange.trading.contracts import contract_pdf
 from magnesium_exchange.trading.models import Trade
 from magnesium_exchange.trading.services import listing_open, listing_pick
@@ -68,8 +70,9 @@ def test_full_dvp_settlement(deal):
     assert fee_income() == Decimal("80.00") and ledger_total() == 0
     delivered = Receipt.objects.get(number=settlement.delivered_receipts[0])
     assert (delivered.holder, delivered.quantity, delivered.status) == (buyer, Decimal("40.000"), ReceiptStatus.ACTIVE)
-    lock = delivered.lock_until - (trade.executed_at + timedelta(hours=1))
-    assert lock == timedelta(days=5)
+    settled_on = timezone.localtime(trade.executed_at + timedelta(hours=1)).date()
+    assert timezone.localtime(delivered.lock_until) == timezone.make_aware(
+        datetime.combine(trading_day_after(settled_on, 5), time.min))  # T+5 in trading days
     assert receipt_verify(delivered).valid
     assert live_tonnes() == tonnes == Decimal("100.000")
     assert events_of(WebhookEventType.SETTLEMENT_COMPLETED)[0]["receipts"] == settlement.delivered_receipts
