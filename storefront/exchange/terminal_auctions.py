@@ -1,7 +1,8 @@
-"""The auction room (竞价): open auctions, opening a sale auction (竞卖) of one of my receipts
-(auction_open), an auction's lots, reserve, best bids, end and extensions, a bid form (auction_bid),
-and a small JSON state polled by the page every 2 s for the best price, the caller's standing and the
-countdown."""
+"""The auction room (竞价): open auctions, opening a sale auction (竞卖) of one of my receipts in one
+lot or several, or a procurement auction (竞买) of a grade up to a ceiling price (auction_open), an
+auction's lots, reserve or ceiling, best bids, end and extensions, a bid form (auction_bid: a buyer's
+bid on a sale, a seller's offer on a procurement), and a small JSON state polled by the page every
+2 s for the best price, the caller's standing and the countdown."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from magnesium_exchange.commodities.models import Grade
 from magnesium_exchange.trading.models import AggregateType, AuctionStatus, JournalEntry, Trade
 from magnesium_exchange.trading.selectors import auction_list
 from magnesium_exchange.trading.services import auction_bid, auction_open
@@ -24,7 +26,7 @@ from magnesium_exchange.warehouses.selectors import receipt_list
 from meidu.core.errors import DomainError
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors
-from storefront.exchange.terminal_forms import BidForm, SaleAuctionForm
+from storefront.exchange.terminal_forms import BidForm, ProcurementAuctionForm, SaleAuctionForm
 
 AUCTIONS_SHOWN = 100
 POLL_MS = 2000
@@ -42,8 +44,9 @@ def my_standing(auction, member) -> list[dict]:
         return []
     outbid = set(entries.filter(event_type="BidOutbid", payload__bid_no__in=[p["bid_no"] for p in latest.values()])
                  .values_list("payload__bid_no", flat=True))
+    side = {"buyer": member} if auction.kind == "sale" else {"seller": member}  # a procurement's bidders sell
     won = auction.status == AuctionStatus.CLOSED and Trade.objects.filter(
-        aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk, buyer=member).exists()
+        aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk, **side).exists()
     rows = []
     for lot_id, bid in sorted(latest.items()):
         if bid["bid_no"] in outbid:
@@ -79,10 +82,22 @@ def auctions_page(request, trader):
         "now": timezone.now(), "tab": "auctions"})
 
 
+def sale_lots(total: Decimal, lot_size: Decimal | None, reserve: Decimal) -> list | None:
+    """Lots of ``lot_size`` t (the last takes the rest) at the reserve price; None for one lot."""
+    if not lot_size or lot_size >= total:
+        return None
+    lots, left = [], total
+    while left > 0:
+        lots.append((min(lot_size, left), reserve))
+        left -= lots[-1][0]
+    return lots
+
+
 @with_trader
 @require_http_methods(["GET", "HEAD", "POST"])
 def auction_create(request, trader):
-    """Sell one whole receipt by auction, as one lot at the reserve price; the receipt is locked."""
+    """Sell one whole receipt by auction, in one lot or lots of a chosen size at the reserve price; the
+    receipt is locked while the auction runs."""
     receipts = receipt_list(holder=trader.member, status=ReceiptStatus.ACTIVE).order_by("grade_id", "-id")
     form = SaleAuctionForm(request.POST or None, receipts=receipts, initial={"receipt": request.GET.get("receipt")})
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
@@ -90,16 +105,40 @@ def auction_create(request, trader):
         receipt = data["receipt"]
         try:
             auction = auction_open(member=trader.member, grade=receipt.grade, receipts=[receipt],
-                                   reserve_price=data["reserve_price"], starts_at=data["starts_at"] or timezone.now(),
-                                   ends_at=data["ends_at"], actor=request.user)
+                                   reserve_price=data["reserve_price"],
+                                   lots=sale_lots(receipt.quantity, data["lot_size"], data["reserve_price"]),
+                                   starts_at=data["starts_at"] or timezone.now(), ends_at=data["ends_at"], actor=request.user)
         except DomainError as exc:
-            add_terminal_errors(form, exc, {"receipts": "receipt", "reservePrice": "reserve_price", "lots": "reserve_price",
+            add_terminal_errors(form, exc, {"receipts": "receipt", "reservePrice": "reserve_price", "lots": "lot_size",
                                             "startsAt": "starts_at", "endsAt": "ends_at"})
         else:
             messages.success(request, _("Sale auction opened: %(quantity)s t of %(grade)s, reserve %(price)s yuan/t.") % {
                 "quantity": auction.quantity, "grade": receipt.grade.name, "price": data["reserve_price"]})
             return redirect("exchange:terminal_auction", pk=auction.pk)
     return render(request, "exchange/terminal/auction_new.html", {
+        "trader": trader, "member": trader.member, "form": form, "tab": "auctions"})
+
+
+@with_trader
+@require_http_methods(["GET", "HEAD", "POST"])
+def procurement_create(request, trader):
+    """Buy a grade by auction: sellers offer down from the ceiling price, backed by their receipts; the
+    deposit on the ceiling value is frozen from my funds while it runs."""
+    grades = Grade.objects.filter(is_active=True, commodity__is_active=True).order_by("commodity_id", "-rank", "id")
+    form = ProcurementAuctionForm(request.POST or None, grades=grades)
+    if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
+        data = form.cleaned_data
+        try:
+            auction = auction_open(member=trader.member, grade=data["grade"], kind="procurement",
+                                   lots=[(data["quantity"], data["ceiling_price"])],
+                                   starts_at=data["starts_at"] or timezone.now(), ends_at=data["ends_at"], actor=request.user)
+        except DomainError as exc:
+            add_terminal_errors(form, exc, {"lots": "ceiling_price", "startsAt": "starts_at", "endsAt": "ends_at"})
+        else:
+            messages.success(request, _("Procurement auction opened: %(quantity)s t of %(grade)s, ceiling %(price)s yuan/t.") % {
+                "quantity": auction.quantity, "grade": data["grade"].name, "price": data["ceiling_price"]})
+            return redirect("exchange:terminal_auction", pk=auction.pk)
+    return render(request, "exchange/terminal/auction_new_procurement.html", {
         "trader": trader, "member": trader.member, "form": form, "tab": "auctions"})
 
 

@@ -22,12 +22,22 @@ def price(label, **kwargs):
     return forms.DecimalField(label=label, widget=forms.TextInput(attrs=NUMERIC), **PRICE, **kwargs)
 
 
+class ReceiptChoiceField(forms.ModelChoiceField):
+    """One of my receipts, shown by number, grade, tonnes and warehouse (the view gives the queryset)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=None, label=_("Receipt"), empty_label=_("Choose one of your receipts"), **kwargs)
+
+    def label_from_instance(self, receipt):
+        return f"{receipt.number} · {receipt.grade.name} · {receipt.quantity} t · {receipt.warehouse.name}"
+
+
 class PickForm(forms.Form):
     quantity = tonnes(_("Tonnes to pick"))
 
 
 class ListingCreateForm(forms.Form):
-    receipt = forms.ModelChoiceField(label=_("Receipt"), queryset=None, empty_label=_("Choose one of your receipts"))
+    receipt = ReceiptChoiceField()
     price = price(_("Price (yuan per tonne)"))
     min_pick = tonnes(_("Minimum pick (t)"), required=False, help_text=_("Leave empty for the grade's default."))
     step = tonnes(_("Step (t)"), required=False, help_text=_("Picks above the minimum go by this step."))
@@ -35,7 +45,6 @@ class ListingCreateForm(forms.Form):
     def __init__(self, *args, receipts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["receipt"].queryset = receipts
-        self.fields["receipt"].label_from_instance = lambda r: f"{r.number} · {r.grade.name} · {r.quantity} t · {r.warehouse.name}"
 
 
 class WantedCreateForm(forms.Form):
@@ -55,13 +64,12 @@ class WantedCreateForm(forms.Form):
 class WantedPickForm(forms.Form):
     """Sell into a wanted listing with one of my receipts of its grade; what is not sold stays mine."""
 
-    receipt = forms.ModelChoiceField(label=_("Receipt"), queryset=None, empty_label=_("Choose one of your receipts"))
+    receipt = ReceiptChoiceField()
     quantity = tonnes(_("Tonnes to sell"))
 
     def __init__(self, *args, receipts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["receipt"].queryset = receipts
-        self.fields["receipt"].label_from_instance = lambda r: f"{r.number} · {r.grade.name} · {r.quantity} t · {r.warehouse.name}"
 
 
 def moment(label, **kwargs):
@@ -70,17 +78,51 @@ def moment(label, **kwargs):
 
 
 class SaleAuctionForm(forms.Form):
-    """A sale auction (竞卖) of one whole receipt, as one lot at the reserve price."""
+    """A sale auction (竞卖) of one whole receipt: one lot at the reserve price, or lots of a given size."""
 
-    receipt = forms.ModelChoiceField(label=_("Receipt"), queryset=None, empty_label=_("Choose one of your receipts"))
+    receipt = ReceiptChoiceField()
     reserve_price = price(_("Reserve price (yuan per tonne)"))
+    lot_size = tonnes(_("Lot size (t)"), required=False,
+                      help_text=_("Split the receipt into lots of this size (the last lot takes the rest); leave empty "
+                                  "for one lot."))
     starts_at = moment(_("Starts at"), required=False, help_text=_("Leave empty to start now."))
     ends_at = moment(_("Ends at"))
+
+    def clean_lot_size(self):
+        size = self.cleaned_data.get("lot_size")
+        if size is not None and size <= 0:
+            raise forms.ValidationError(_("A lot needs more than 0 t."))
+        return size
 
     def __init__(self, *args, receipts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["receipt"].queryset = receipts
-        self.fields["receipt"].label_from_instance = lambda r: f"{r.number} · {r.grade.name} · {r.quantity} t · {r.warehouse.name}"
+
+
+class ProcurementAuctionForm(forms.Form):
+    """A procurement auction (竞买): sellers offer down from my ceiling price, and the deposit on the
+    ceiling value is frozen from my available funds while it runs."""
+
+    grade = forms.ModelChoiceField(label=_("Grade"), queryset=None, empty_label=_("Choose a grade"))
+    quantity = tonnes(_("Tonnes wanted"))
+    ceiling_price = price(_("Ceiling price (yuan per tonne)"))
+    starts_at = moment(_("Starts at"), required=False, help_text=_("Leave empty to start now."))
+    ends_at = moment(_("Ends at"))
+
+    def __init__(self, *args, grades, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].queryset = grades
+
+
+class SellRfqForm(forms.Form):
+    """A selling request for quote (询价求售) of one of my receipts: buyers quote until it expires."""
+
+    receipt = ReceiptChoiceField()
+    expires_at = moment(_("Quotes until"))
+
+    def __init__(self, *args, receipts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receipt"].queryset = receipts
 
 
 class RfqOpenForm(forms.Form):

@@ -1,5 +1,6 @@
-"""Negotiated deals on the terminal (协议交易): open a buying request for quote (rfq_open), quote on
-another member's request (quote_submit, backed by the quoter's receipts of the grade) and accept a
+"""Negotiated deals on the terminal (协议交易): open a buying request for quote (询价求购) or offer one
+of my receipts for quotes (询价求售) (rfq_open), quote on another member's request (quote_submit: a
+seller's quote is backed by its receipts of the grade, a buyer's freezes its deposit) and accept a
 quote on my own request (quote_accept, which makes the trade). Refusals come back as form messages
 and nothing is written."""
 
@@ -16,10 +17,12 @@ from magnesium_exchange.members.models import Member
 from magnesium_exchange.trading.models import ListingStatus, Side
 from magnesium_exchange.trading.selectors import rfq_list
 from magnesium_exchange.trading.services import quote_accept, quote_submit, rfq_open
+from magnesium_exchange.warehouses.models import ReceiptStatus
+from magnesium_exchange.warehouses.selectors import receipt_list
 from meidu.core.errors import DomainError
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors, error_messages
-from storefront.exchange.terminal_forms import QuoteForm, RfqOpenForm
+from storefront.exchange.terminal_forms import QuoteForm, RfqOpenForm, SellRfqForm
 
 RFQS_SHOWN = 100
 
@@ -43,6 +46,28 @@ def rfqs_page(request, trader):
     rfqs = list(rfq_list(status=ListingStatus.OPEN).order_by("expires_at", "id")[:RFQS_SHOWN])
     return render(request, "exchange/terminal/rfqs.html", {
         "trader": trader, "member": trader.member, "form": form, "rfqs": rfqs, "tab": "board"})
+
+
+@with_trader
+@require_http_methods(["GET", "HEAD", "POST"])
+def rfq_sell_open(request, trader):
+    """Offer one whole receipt for quotes; it is locked while the request is open."""
+    receipts = receipt_list(holder=trader.member, status=ReceiptStatus.ACTIVE).order_by("grade_id", "-id")
+    form = SellRfqForm(request.POST or None, receipts=receipts, initial={"receipt": request.GET.get("receipt")})
+    if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
+        data = form.cleaned_data
+        receipt = data["receipt"]
+        try:
+            rfq = rfq_open(member=trader.member, grade=receipt.grade, side=Side.SELL.value, receipts=[receipt],
+                           expires_at=data["expires_at"], actor=request.user)
+        except DomainError as exc:
+            add_terminal_errors(form, exc, {"expiresAt": "expires_at", "receipts": "receipt"})
+        else:
+            messages.success(request, _("Receipt offered for quotes: %(quantity)s t of %(grade)s.") % {
+                "quantity": rfq.quantity, "grade": receipt.grade.name})
+            return redirect("exchange:terminal_rfq", pk=rfq.pk)
+    return render(request, "exchange/terminal/rfq_sell_new.html", {
+        "trader": trader, "member": trader.member, "form": form, "tab": "board"})
 
 
 def _quotes(rfq) -> list[dict]:
