@@ -144,7 +144,7 @@ def checkout_get(token) -> Checkout | None:
 
 
 def checkout_lines(checkout: Checkout) -> list[CheckoutLine]:
-    """The lines with their variant, product, shop, type and category, the product's and the variant's
+    """The lines with their variant, product, shop and type, the product's and the variant's
     listing in the checkout's channel (``product_listing`` / ``variant_listing``, None when not listed),
     the file name of the product's first photo's thumbnail (``thumbnail_name``, "" without photos) and
     whether the variant has an open pre-sale in the channel (``on_presale``), in one query."""
@@ -162,8 +162,7 @@ def checkout_lines(checkout: Checkout) -> list[CheckoutLine]:
             thumbnail_name=Coalesce(Subquery(first_thumbnail), Value(""), output_field=TextField()),
             on_presale=Exists(presale),
         ).select_related(
-            "variant__product__shop", "variant__product__product_type", "variant__product__category",
-            "product_listing_row", "variant_listing_row",
+            "variant__product__shop", "variant__product__product_type", "product_listing_row", "variant_listing_row",
         ).order_by("pk")
     )
     for line in lines:
