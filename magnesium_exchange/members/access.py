@@ -27,5 +27,6 @@ def require_trader(info, grant: str | None = None) -> Trader:
     if grant and not getattr(trader, grant):
         raise PermissionDenied(message=_("Your member has not granted you %(grant)s") % {
             "grant": _GRANT_NAMES.get(grant, grant.removeprefix("can_"))})
+    trader.user = user  # the same row: services name it as the actor without reading it again
     return trader
 

@@ -56,6 +56,11 @@ class Member(models.Model):
             ("manage_exchange", "Operate the exchange: members, commodities, configuration"),
             ("confirm_funds", "Confirm deposits and withdrawals as the settlement bank"),
         ]
+        indexes = [
+            # the few members that run an allow list: every bid's credit-matching facts look them up
+            models.Index(fields=["id"], condition=models.Q(credit_matching_mode="allow_list"),
+                         name="member_allow_list_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(exposure_cap__gte=0), name="member_exposure_cap_nonneg"),
             models.CheckConstraint(condition=models.Q(exposure_cap_tonnes__gte=0), name="member_exposure_tonnes_nonneg"),
@@ -134,3 +139,26 @@ class FundsRequest(models.Model):
     class Meta:
         ordering = ["-id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="funds_request_amount_positive")]
+
+
+class FundsHold(models.Model):
+    """Funds a member has promised to a live auction: the deposits of its live bids there (or, for a
+    procurement auction's initiator, the deposit on the ceiling value). A reservation, not a movement of
+    money: the ledger's available balance is unchanged and the member's spendable funds are that balance
+    minus its holds. One row per member and auction, changed in place by each bid; the close turns the
+    winners' applied deposits into ledger freezes and the rest falls back to zero.
+
+    Invariant: ledger available − holds ≥ 0 per member. A hold only grows, and available only falls,
+    under the member's available ledger-account row lock, with both read after the lock."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", db_index=False)
+    reference = models.CharField(max_length=64, help_text="The aggregate holding the funds, e.g. auction:12.")
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["member", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "reference"], name="funds_hold_member_reference_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="funds_hold_amount_nonneg"),
+        ]

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
 
 from magnesium_exchange.members.accounts import CURRENCY, available_code, frozen_code
-from magnesium_exchange.members.models import CounterpartyRule, CounterpartyRuleKind, CreditMatchingMode, Member, Trader
+from magnesium_exchange.members.models import (
+    CounterpartyRule,
+    CounterpartyRuleKind,
+    CreditMatchingMode,
+    FundsHold,
+    Member,
+    Trader,
+)
 from meidu.core.ledger.models import LedgerAccount
 from meidu.core.ledger.selectors import ledger_balances
 from meidu.core.money import Money
@@ -13,8 +23,13 @@ from meidu.core.money import Money
 
 @dataclass(frozen=True)
 class FundsBalances:
+    """What a member may spend (`available`: the ledger's available less the auction holds) and what it may
+    not (`frozen`: the ledger's frozen funds plus the holds); `held` is the part of `frozen` that live
+    auction bids hold (services.holds), not yet a ledger freeze."""
+
     available: Money
     frozen: Money
+    held: Money = Money.zero(CURRENCY)
 
     @property
     def total(self) -> Money:
@@ -34,7 +49,7 @@ def member_for_user(user) -> Member | None:
 
 
 def member_balances(member: Member) -> FundsBalances:
-    """Available and frozen funds, summed from ledger postings (two account rows, one sum query)."""
+    """Available and frozen funds, summed from ledger postings and auction holds (three queries)."""
     return members_balances([member])[member.pk]
 
 
@@ -49,7 +64,21 @@ def members_balances(members: list[Member]) -> dict[int, FundsBalances]:
     for account in accounts:
         member_id, kind = codes[account.code]
         result[member_id][kind] = totals[account.pk]
+    for member_id, amount in funds_held(result).items():
+        held = Money(amount, CURRENCY)
+        values = result[member_id]
+        values.update(available=values["available"] - held, frozen=values["frozen"] + held, held=held)
     return {member_id: FundsBalances(**values) for member_id, values in result.items()}
+
+
+def funds_held(member_ids) -> dict[int, Decimal]:
+    """Each member's funds held by live auction bids (zero when none): one query."""
+    totals = {member_id: Decimal("0.00") for member_id in member_ids}
+    if totals:
+        rows = (FundsHold.objects.filter(member_id__in=list(totals)).values("member_id").annotate(total=Sum("amount"))
+                .values_list("member_id", "total"))
+        totals.update(rows)
+    return totals
 
 
 def _accepts(member: Member, other: Member, rules: dict[tuple[int, int], str]) -> bool:

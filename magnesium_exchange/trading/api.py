@@ -18,7 +18,7 @@ from magnesium_exchange.trading.models import Auction, Listing, Rfq, Trade
 from magnesium_exchange.warehouses.selectors import receipt_get_by_number
 from meidu.core.errors import DomainError
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
-from meidu.core.graphql.ids import get_node_or_error
+from meidu.core.graphql.ids import from_global_id_or_error, get_node_or_error
 from meidu.core.graphql.mutations import BaseMutation
 from meidu.core.graphql.permissions import requestor
 from meidu.core.permissions import ExchangePermissions
@@ -388,7 +388,8 @@ class AuctionBid(TradingMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, price, quantity, lot_id="1"):
         trader = _trader(info)
-        auction = get_node_or_error(Auction, id, "ExchangeAuction")
+        # No read of the auction here: the service locks its row (NOT_FOUND if there is none).
+        auction = Auction(pk=int(from_global_id_or_error(id, "ExchangeAuction")))
         return cls(errors=[], auction=services.auction_bid(auction, member=trader.member, price=price,
                                                            quantity=quantity, lot_id=lot_id or "1", actor=trader.user))
 

@@ -1,17 +1,20 @@
 """The journal of engine events and the states rebuilt from it.
 
 `state_load` rebuilds an aggregate from its journal rows (continuing a state this process kept after
-an earlier commit, so a bid does not replay the whole auction); `journal_append` writes a command's
+an earlier commit, so a bid does not replay the whole auction; a bid brings that state up to the
+committed journal before its row lock: `state_take`, `state_prefetch`); `journal_append` writes a command's
 events; `state_keep` hands the state back to the process cache only once the transaction commits
 (engine.apply mutates states in place, so a state from a rolled-back transaction is never reused).
 The projections turn a state into the row fields the tables carry; the replay test compares them."""
 
 from __future__ import annotations
 
+import json
 import threading
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from magnesium_exchange.engine import AuctionState, ListingState, RfqState, event_from_dict, from_ms, replay
 from magnesium_exchange.engine.auction import ACTIVE as BID_ACTIVE
@@ -19,14 +22,10 @@ from magnesium_exchange.engine.auction import _bid_no
 from magnesium_exchange.engine.negotiation import ACTIVE as QUOTE_ACTIVE
 from magnesium_exchange.trading.models import JournalEntry
 
-_CACHE: dict[tuple, object] = {}
+_CACHE: dict[tuple, tuple] = {}  # (aggregate type, pk) -> (row's created_at, state)
 _CACHE_LOCK = threading.Lock()
 _CACHE_MAX = 2000
 ZERO = Decimal("0")
-
-
-def _key(aggregate_type: str, row) -> tuple:
-    return aggregate_type, row.pk, row.created_at
 
 
 def journal_events(aggregate_type: str, pk: int, after: int = 0) -> list:
@@ -40,10 +39,42 @@ def state_rebuild(aggregate_type: str, pk: int):
     return replay(journal_events(aggregate_type, pk))
 
 
-def state_load(aggregate_type: str, row):
-    """The state of a locked aggregate row at its current version (call under its row lock)."""
+def state_take(aggregate_type: str, pk: int) -> tuple | None:
+    """This process's state of the aggregate kept after its last commit, as (row's created_at, state);
+    the caller owns it (engine.apply mutates states) until `state_keep` hands one back."""
     with _CACHE_LOCK:
-        state = _CACHE.pop(_key(aggregate_type, row), None)
+        return _CACHE.pop((aggregate_type, pk), None)
+
+
+def state_return(aggregate_type: str, pk: int, taken: tuple | None) -> None:
+    """Give back a taken state nothing was applied to (a command refused before its row lock), so the
+    next command does not replay the whole journal."""
+    if taken is not None:
+        with _CACHE_LOCK:
+            _CACHE.setdefault((aggregate_type, pk), taken)
+
+
+def state_prefetch(aggregate_type: str, pk: int, taken: tuple | None, created_at, payloads: list[str]):
+    """Before the row lock: the `taken` state brought up to the journal's committed events, whose JSON
+    `payloads` after its version the caller read (the journal is append-only and contiguous, so reading
+    it needs no lock; a bid reads them with its facts). `state_load` finishes the state under the lock.
+    A state kept for another aggregate of the same pk (a recreated table) is dropped: full replay."""
+    if taken is not None and taken[0] != created_at:
+        return replay(journal_events(aggregate_type, pk))
+    state = taken[1] if taken is not None else None
+    events = [event_from_dict(json.loads(payload)) for payload in payloads]
+    return replay(events, state) if events else state
+
+
+_TAKE = object()
+
+
+def state_load(aggregate_type: str, row, state=_TAKE):
+    """The state of a locked aggregate row at its current version (call under its row lock), continuing
+    `state` (from `state_prefetch`) or else the state this process kept after its last commit."""
+    if state is _TAKE:
+        taken = state_take(aggregate_type, row.pk)
+        state = taken[1] if taken is not None and taken[0] == row.created_at else None
     if state is not None and state.version > row.version:
         state = None
     if state is not None and state.version == row.version:
@@ -56,13 +87,13 @@ def state_load(aggregate_type: str, row):
 
 def state_keep(aggregate_type: str, row, state, *, now: bool = False) -> None:
     """Cache `state` (at row.version) for the next command: after commit, or at once when unchanged."""
-    key = _key(aggregate_type, row)
+    key, entry = (aggregate_type, row.pk), (row.created_at, state)
 
     def put():
         with _CACHE_LOCK:
             if len(_CACHE) >= _CACHE_MAX:
                 _CACHE.clear()
-            _CACHE[key] = state
+            _CACHE[key] = entry
 
     if state is None:
         return
@@ -72,10 +103,12 @@ def state_keep(aggregate_type: str, row, state, *, now: bool = False) -> None:
         transaction.on_commit(put)
 
 
-def journal_append(aggregate_type: str, pk: int, events: list) -> None:
-    JournalEntry.objects.bulk_create([
-        JournalEntry(aggregate_type=aggregate_type, aggregate_pk=pk, seq=event.seq, event_type=type(event).__name__,
-                     payload=event.to_dict())
+def journal_append(aggregate_type: str, pk: int, events: list, batch) -> None:
+    """The command's events as one INSERT of `batch` (sent with the command's other writes)."""
+    now = timezone.now()
+    batch.insert(JournalEntry, [
+        {"aggregate_type": aggregate_type, "aggregate_pk": pk, "seq": event.seq, "event_type": type(event).__name__,
+         "payload": event.to_dict(), "created_at": now}
         for event in events
     ])
 

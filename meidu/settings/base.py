@@ -115,7 +115,7 @@ DATABASES["default"].setdefault("TEST", {})
 # Server-side parameter binding with prepared statements: PostgreSQL plans each query shape once per
 # connection instead of on every execution (about 40% of its CPU per checkout, benchmarks/RESULTS.md).
 # Turn off behind a pooler in transaction mode that cannot keep prepared statements.
-if env_bool("DB_PREPARED_STATEMENTS", False):
+if env_bool("DB_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,6 +9,7 @@ import pytest
 from django.db.models import Sum
 
 from magnesium_exchange.members.accounts import available_code, frozen_code
+from magnesium_exchange.members.models import FundsHold
 from magnesium_exchange.warehouses.models import Receipt
 from magnesium_exchange.warehouses.state import SUPERSEDED
 from meidu.core.ledger.models import LedgerPosting
@@ -45,11 +46,24 @@ def market(warehouse, fused, keeper, bank_app):
     return Market(warehouse, fused, keeper, bank_app)
 
 
-def balances(member) -> tuple[Decimal, Decimal]:
+def ledger_balances(member) -> tuple[Decimal, Decimal]:
+    """(available, frozen) on the ledger alone, summed from postings."""
     def total(code):
         return LedgerPosting.objects.filter(account__code=code).aggregate(s=Sum("amount"))["s"] or Decimal("0")
 
     return total(available_code(member.pk)), total(frozen_code(member.pk))
+
+
+def held(member) -> Decimal:
+    """The member's funds held by live auction bids (not ledger postings)."""
+    return FundsHold.objects.filter(member=member).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+
+
+def balances(member) -> tuple[Decimal, Decimal]:
+    """(spendable, not spendable) as the member sees them: auction holds count as frozen."""
+    available, frozen = ledger_balances(member)
+    holds = held(member)
+    return available - holds, frozen + holds
 
 
 def ledger_total() -> Decimal:
@@ -67,5 +81,8 @@ def counts() -> dict:
     from magnesium_exchange.warehouses.models import ReceiptEvent
     from meidu.core.ledger.models import LedgerTransaction
 
-    return {model.__name__: model.objects.count() for model in (Listing, Auction, Rfq, JournalEntry, Trade, Contract,
-                                                                 LotReceipt, Settlement, ReceiptEvent, LedgerTransaction)}
+    rows = {model.__name__: model.objects.count() for model in (Listing, Auction, Rfq, JournalEntry, Trade, Contract,
+                                                                 LotReceipt, Settlement, ReceiptEvent, LedgerTransaction,
+                                                                 FundsHold)}
+    rows["held"] = FundsHold.objects.aggregate(s=Sum("amount"))["s"] or Decimal("0")  # holds change in place
+    return rows

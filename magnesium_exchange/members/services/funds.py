@@ -1,10 +1,13 @@
 """Funds of members on the ledger: deposits and withdrawals (requested by a member, confirmed by
 the settlement bank's App), and the freeze / release / transfer moves the trading and settlement
 services make. Every move is one balanced ``ledger_post`` with an idempotency key, so a retried
-call never moves money twice; overdrafts are refused by the ledger's no-negative accounts.
+call never moves money twice; overdrafts are refused by the ledger's no-negative accounts. Funds held
+by live auction bids (``services.holds``) are not spendable: a move out of a member's available funds
+is refused when it would leave them uncovered.
 
-Lock order: the funds request row (SELECT ... FOR UPDATE), then the ledger's (idempotency
-record, then no-negative account rows in ascending id).
+Lock order: the funds request row (SELECT ... FOR UPDATE), then the no-negative account rows of the
+move in ascending id (taken here when available funds are spent, so the holds are read under them),
+then the ledger's (idempotency record, the same account rows again).
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from magnesium_exchange.members.accounts import (
 )
 from magnesium_exchange.members.error_codes import ExchangeFundsErrorCode as Code
 from magnesium_exchange.members.models import FundsRequest, FundsRequestKind, FundsRequestStatus, Member, MemberStatus
+from magnesium_exchange.members.selectors import funds_held
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.core.idempotency.services import idempotent_call
 from meidu.core.ledger.models import LedgerAccount, LedgerTransaction
+from meidu.core.ledger.selectors import ledger_balance
 from meidu.core.ledger.services import ledger_post
 from meidu.core.money import Money, is_quantized, to_decimal
 
@@ -66,7 +71,26 @@ def _require_active(member: Member) -> None:
         raise DomainError(_("The member is not active"), Code.MEMBER_NOT_ACTIVE, field="member")
 
 
-def _post(entries, *, description: str, reference: str, idempotency_key: str, actor=None) -> LedgerTransaction:
+def _holds_guard(entries, member: Member, available: LedgerAccount, amount: Decimal) -> None:
+    """Spending ``amount`` of the member's available funds must leave its auction holds covered: lock the
+    move's no-negative accounts (ascending, as the ledger will), then read the holds and the balance."""
+    guarded = sorted({account.pk for account, _amount in entries if not account.allow_negative})
+    list(LedgerAccount.objects.select_for_update().filter(pk__in=guarded).order_by("pk").values_list("pk", flat=True))
+    held = funds_held([member.pk])[member.pk]
+    if held and ledger_balance(available).amount - held < amount:
+        raise DomainError(_("Available funds are short: %(held)s CNY are held by bids in live auctions") % {
+            "held": held}, Code.INSUFFICIENT_FUNDS, field="amount")
+
+
+def _post(entries, *, description: str, reference: str, idempotency_key: str, actor=None,
+          spends: tuple[Member, LedgerAccount, Decimal] | None = None) -> LedgerTransaction:
+    """One ledger move; ``spends`` = (member, its available account, amount) when it debits available funds."""
+    if spends is not None:
+        if not transaction.get_connection().in_atomic_block:  # the guard's locks must last until the posting
+            with transaction.atomic():
+                return _post(entries, description=description, reference=reference, idempotency_key=idempotency_key,
+                             actor=actor, spends=spends)
+        _holds_guard(entries, *spends)
     user = actor if getattr(actor, "_meta", None) and actor._meta.label_lower == "accounts.user" else None
     return ledger_post(entries, description=description, reference=reference, actor=user, idempotency_key=f"exchange:{idempotency_key}")
 
@@ -81,7 +105,20 @@ def funds_freeze(member: Member, amount, *, reference: str, idempotency_key: str
     _require_active(member)
     available, frozen = _accounts(member)
     return _post([(available, -amount), (frozen, amount)], description="冻结保证金", reference=reference,
-                 idempotency_key=f"freeze:{idempotency_key}", actor=actor)
+                 idempotency_key=f"freeze:{idempotency_key}", actor=actor, spends=(member, available, amount))
+
+
+def funds_freeze_applied(amounts: dict, *, reference: str, idempotency_key: str) -> LedgerTransaction:
+    """An auction's close: the deposits its trades applied (members → amounts) move from available to
+    frozen in one ledger transaction. No active check (the promise was made by a live bid) and no holds
+    check: the caller locked the accounts and lowered the members' holds by the same amounts, so their
+    spendable funds do not change (services.holds)."""
+    entries = []
+    for member in sorted(amounts, key=lambda m: m.pk):
+        amount = _amount(amounts[member])
+        available, frozen = _accounts(member)
+        entries += [(available, -amount), (frozen, amount)]
+    return _post(entries, description="成交保证金冻结", reference=reference, idempotency_key=f"freeze-applied:{idempotency_key}")
 
 
 def funds_release(member: Member, amount, *, reference: str, idempotency_key: str, actor=None) -> LedgerTransaction:
@@ -109,11 +146,13 @@ def funds_transfer(*, payer: Member, payee: Member, amount, reference: str, idem
     payer_available, payer_frozen = _accounts(payer)
     payee_available, _payee_frozen = _accounts(payee)
     entries = [(payer_frozen if source == "frozen" else payer_available, -(amount + payer_fee))]
+    spends = (payer, payer_available, amount + payer_fee) if source == "available" else None
     if amount - payee_fee:
         entries.append((payee_available, amount - payee_fee))
     if payer_fee + payee_fee:
         entries.append((fee_income_account(), payer_fee + payee_fee))
-    return _post(entries, description="交收划款", reference=reference, idempotency_key=f"transfer:{idempotency_key}", actor=actor)
+    return _post(entries, description="交收划款", reference=reference, idempotency_key=f"transfer:{idempotency_key}", actor=actor,
+                 spends=spends)
 
 
 # --- deposits and withdrawals ---------------------------------------------------------------
@@ -130,7 +169,7 @@ def _request_create(kind: str, member: Member, amount, *, actor, idempotency_key
             available, frozen = _accounts(member)
             funds_request.ledger_transaction = _post(
                 [(available, -amount), (frozen, amount)], description="出金冻结", reference=f"funds-request:{funds_request.pk}",
-                idempotency_key=f"withdraw-hold:{funds_request.pk}", actor=actor)
+                idempotency_key=f"withdraw-hold:{funds_request.pk}", actor=actor, spends=(member, available, amount))
             funds_request.save(update_fields=["ledger_transaction"])
         audit_record(f"exchange.funds_{kind}_requested", actor=actor, target=funds_request, data={"amount": str(amount)})
         return {"request": funds_request.pk}

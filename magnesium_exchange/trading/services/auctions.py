@@ -21,10 +21,11 @@ from magnesium_exchange.trading.config import market_rules
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
 from magnesium_exchange.engine.auction import ACTIVE as BID_ACTIVE
 from magnesium_exchange.members.models import Member
+from magnesium_exchange.members.services.holds import funds_available_locked, funds_lock_statements
+from magnesium_exchange.trading.journal import state_load, state_prefetch, state_return, state_take
 from magnesium_exchange.trading.facts import (
-    available_funds,
+    bid_facts,
     excluded_counterparties,
-    exposure_headroom,
     receipts_quantity,
     reference_price,
     unencumbered_receipts,
@@ -32,6 +33,7 @@ from magnesium_exchange.trading.facts import (
 from magnesium_exchange.trading.models import AggregateType, Auction, AuctionStatus
 from magnesium_exchange.trading.services.common import (
     load,
+    lock_row_with,
     member_require_active,
     now_or,
     receipts_lock,
@@ -71,7 +73,7 @@ def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_pric
                     raise DomainError(_("A reserve price is needed"), Code.REQUIRED, field="reservePrice")
                 lots = [(held, reserve_price)]
         else:
-            funds = available_funds(member)
+            funds = funds_available_locked(member.pk)  # the initiator's deposit is a hold
         specs = tuple(LotSpec(str(i), Decimal(str(q)), Decimal(str(p))) for i, (q, p) in enumerate(lots, start=1))
         if sale and sum(spec.quantity for spec in specs) != held:
             raise DomainError(_("The lots must add up to the receipts' %(quantity)s t") % {"quantity": held}, Code.INVALID_QUANTITY, field="lots")
@@ -122,21 +124,38 @@ def _offers_backed(row, bidder: Member, now, actor):
 
 def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1", actor=None, now=None) -> Auction:
     """Bid (or improve one's bid) on a lot: on the tick, inside the price limit, at or above the reserve
-    of a sale (its deposit frozen from available funds) or at or below the ceiling of a procurement
-    (backed by the seller's receipts), beating the marginal bid once the lot is covered."""
+    of a sale (its deposit held from available funds: members.services.holds) or at or below the ceiling
+    of a procurement (backed by the seller's receipts), beating the marginal bid once the lot is covered.
+
+    Round trips of a sale bid: before the row lock, the bidder's facts with the auction's journal since
+    this process last saw it (one statement); under the lock, the row lock with the bidder's account lock
+    and funds (three statements), the journal, holds and row update (three), and the commit."""
     now = now_or(now)
-    member = member_require_active(member)
+    price, quantity = Decimal(str(price)), Decimal(str(quantity))
     with transaction.atomic():
-        # The bidder's facts are read before the auction row lock, so bids on a busy auction queue for
-        # less time; they concern the bidder only, and the ledger refuses an overdraft at posting time.
-        value_room, tonnes_room = exposure_headroom(member)
-        if Decimal(str(quantity)) > tonnes_room:
-            raise DomainError(_("The member's tonnage cap would be exceeded"), Code.EXPOSURE_CAP_EXCEEDED, field="quantity")
-        excluded = excluded_counterparties(member)
-        row, state = load(T, Auction, auction.pk)
+        # Before the auction's row lock, so bids on a busy auction queue for less time: the bidder's facts
+        # (they concern the bidder only) and the auction's state up to its committed journal, read with them.
+        taken = state_take(T, auction.pk)
+        try:
+            facts = bid_facts(member, auction.pk, taken[1].version if taken is not None else 0)
+            if facts is None or not facts.active:
+                raise DomainError(_("The member is not active"), Code.MEMBER_NOT_ACTIVE, field="member")
+            if quantity > facts.tonnes_room:
+                raise DomainError(_("The member's tonnage cap would be exceeded"), Code.EXPOSURE_CAP_EXCEEDED,
+                                  field="quantity")
+        except DomainError:
+            state_return(T, auction.pk, taken)
+            raise
+        sale = facts.auction_kind == AuctionKind.SALE.value
+        state = None
+        if facts.auction_kind is not None:
+            state = state_prefetch(T, auction.pk, taken, facts.auction_created_at, facts.journal)
+        # One round trip: the auction row lock, then (a sale) the bidder's account lock and spendable funds.
+        row, results = lock_row_with(Auction, auction.pk, funds_lock_statements(member.pk) if sale else ())
+        state = state_load(T, row, state)
         funds = held = after = None
-        if row.kind == AuctionKind.SALE.value:
-            funds = available_funds(member)
+        if sale:
+            funds = results[1][0][0].quantize(Decimal("0.01"))
         else:
             # unencumbered receipts, plus what is locked here beyond the tonnes of the seller's live offers
             spare = receipts_locked_by(T, row.pk).get(member.pk, Decimal("0"))
@@ -145,8 +164,8 @@ def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1",
             held = receipts_quantity(unencumbered_receipts(member, row.grade, now)) + max(spare, Decimal("0"))
             after = _offers_backed(row, member, now, actor)
         command = PlaceBid(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, lot_id=str(lot_id),
-                           price=Decimal(str(price)), quantity=Decimal(str(quantity)), available_funds=funds,
-                           available_quantity=held, excluded_counterparties=excluded, exposure_headroom=value_room)
+                           price=price, quantity=quantity, available_funds=funds, available_quantity=held,
+                           excluded_counterparties=facts.excluded, exposure_headroom=facts.value_room)
         run(T, row, state, command, actor=actor, after=after)
     return row
 

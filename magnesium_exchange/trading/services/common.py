@@ -8,7 +8,9 @@ the row lock by the bid path; nothing is locked before step 1:
    so each sees one sequence of commands whatever the number of web processes;
 2. receipt rows the command brings (a picker's or quoting seller's receipts, receipt_lock, ascending id);
 3. the ledger accounts of every member the events touch, all at once in ascending id
-   (`_ledger_lock`), before any posting, so two transactions never take them in opposite orders;
+   (`_ledger_lock`), before any posting, so two transactions never take them in opposite orders; a bid
+   on an auction (and a procurement auction's open) locks only the bidder's available account, right
+   after the row lock (members.services.holds): its deposit is a hold, the outbid members' holds only fall;
 4. receipt rows split or unlocked by the effects, or locked behind a procurement offer (ascending id
    within each call);
 5. inserts: journal, trades, contracts, settlements, outbox.
@@ -19,13 +21,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from magnesium_exchange.engine import (
     AuctionCancelled,
     AuctionClosed,
+    DepositApplied,
     DepositFrozen,
     DepositReleased,
     EngineError,
@@ -40,11 +43,14 @@ from magnesium_exchange.engine import (
 from magnesium_exchange.members.accounts import member_accounts_open
 from magnesium_exchange.members.models import Member, MemberStatus
 from magnesium_exchange.members.services import funds_freeze, funds_release
+from magnesium_exchange.members.services.funds import funds_freeze_applied
+from magnesium_exchange.members.services.holds import funds_holds_adjust, funds_holds_drop
+from magnesium_exchange.trading.batch import Batch
 from magnesium_exchange.trading.config import trading_config
 from magnesium_exchange.trading.contracts import contract_create
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
 from magnesium_exchange.trading.journal import PROJECTIONS, journal_append, state_keep, state_load
-from magnesium_exchange.trading.models import LotReceipt, Trade
+from magnesium_exchange.trading.models import AggregateType, LotReceipt, Trade
 from magnesium_exchange.trading.refusals import ENGINE_MESSAGES
 from magnesium_exchange.warehouses.services import ReceiptLockPurpose, receipt_lock, receipt_split, receipt_unlock
 from meidu.core.errors import DomainError
@@ -53,6 +59,7 @@ from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.services.outbox import webhook_event_emit
 
 _CODES = {code.value for code in Code}
+ZERO = Decimal("0")
 
 
 def _camel(name: str | None) -> str | None:
@@ -84,6 +91,30 @@ def member_require_active(member: Member) -> Member:
     if fresh is None or fresh.status != MemberStatus.ACTIVE:
         raise DomainError(_("The member is not active"), Code.MEMBER_NOT_ACTIVE, field="member")
     return fresh
+
+
+def lock_row_with(model, pk, statements=()) -> tuple:
+    """Lock the aggregate row and run `statements` after it, in one round trip (trading.batch): the row
+    (without its grade: read when used) and the rows of each statement. For the bid path, where every
+    other bid on the auction waits for this lock."""
+    meta = model._meta
+    fields = meta.concrete_fields
+    quote = connection.ops.quote_name
+    batch = Batch()
+    batch.add(f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(meta.db_table)} "
+              f"WHERE {quote(meta.pk.column)} = %s FOR UPDATE", [pk])
+    for sql, params in statements:
+        batch.add(sql, params)
+    first, *rest = batch.execute()
+    if not first:
+        raise DomainError(_("Not found"), Code.NOT_FOUND, field="id")
+    values = []
+    for field, value in zip(fields, first[0]):
+        col = field.get_col(meta.db_table)
+        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            value = convert(value, col, connection)
+        values.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], values), rest
 
 
 def lock_row(model, pk):
@@ -217,27 +248,46 @@ def trade_record(aggregate_type: str, row, event: TradeExecuted, members: dict[s
 _CLOSING = (ListingClosed, AuctionClosed, AuctionCancelled, RfqClosed)
 
 
-def effects_apply(aggregate_type: str, row, events: list, *, actor=None) -> list[Trade]:
-    """Apply the events' effects: funds holds (members in ascending id), trades, receipts released."""
-    member_ids = set()
-    for event in events:
-        if isinstance(event, (DepositFrozen, DepositReleased)):
-            member_ids.add(int(event.member))
-        elif isinstance(event, TradeExecuted):
-            member_ids.update((int(event.buyer), int(event.seller)))
-    members = {str(m.pk): m for m in Member.objects.filter(pk__in=member_ids)} if member_ids else {}
-    funds = [e for e in events if isinstance(e, (DepositFrozen, DepositReleased))]
-    if funds:
-        _ledger_lock(list(members.values()))
-    reference = f"{aggregate_type}:{row.pk}"
-    # One posting per member and command: the net of its holds frozen and released (a re-bid releases
-    # the old deposit and freezes the new one: only the difference moves). Members in ascending id.
+def _auction_funds(reference: str, funds: list, members: dict[str, Member], batch: Batch) -> None:
+    """An auction's deposits are holds (members.services.holds): each event moves the member's hold; a
+    deposit applied to a trade at the close becomes a ledger freeze (available → frozen, one posting for
+    all winners), where the settlement finds it. Every hold increase was checked by the engine against
+    funds read under the bidder's account lock (`funds_available_locked`)."""
+    deltas: dict[int, Decimal] = {}
+    applied: dict[int, Decimal] = {}
+    for event in funds:
+        member_id = int(event.member)
+        if isinstance(event, DepositFrozen):
+            deltas[member_id] = deltas.get(member_id, ZERO) + event.amount
+        else:
+            deltas[member_id] = deltas.get(member_id, ZERO) - event.amount
+            if isinstance(event, DepositApplied):
+                applied[member_id] = applied.get(member_id, ZERO) + event.amount
+    if applied:
+        _ledger_lock([members[str(member_id)] for member_id in applied])
+    funds_holds_adjust(reference, deltas, batch)
+    if applied:
+        try:
+            funds_freeze_applied({members[str(m)]: amount for m, amount in applied.items()}, reference=reference,
+                                 idempotency_key=f"trading:{reference}:{funds[0].seq}")
+        except DomainError as exc:
+            raise translated(exc) from None
+
+
+def _ledger_funds(reference: str, funds: list, members: dict[str, Member]) -> None:
+    """Listings' and RFQs' deposits are ledger freezes: one posting per member and command, the net of
+    its holds frozen and released (a re-quote releases the old deposit and freezes the new one: only the
+    difference moves). A deposit applied to a trade stays frozen for the settlement. Members in ascending id."""
+    funds = [e for e in funds if not isinstance(e, DepositApplied)]
+    if not funds:
+        return
+    _ledger_lock(list(members.values()))
     net: dict[int, Decimal] = {}
     first_seq: dict[int, int] = {}
     for event in funds:
         member_id = int(event.member)
-        net[member_id] = net.get(member_id, Decimal("0")) + (event.amount if isinstance(event, DepositFrozen)
-                                                             else -event.amount)
+        amount = event.amount if isinstance(event, DepositFrozen) else -event.amount
+        net[member_id] = net.get(member_id, ZERO) + amount
         first_seq.setdefault(member_id, event.seq)
     for member_id in sorted(net):
         amount, member = net[member_id], members[str(member_id)]
@@ -249,15 +299,41 @@ def effects_apply(aggregate_type: str, row, events: list, *, actor=None) -> list
                 funds_release(member, -amount, reference=reference, idempotency_key=key)
         except DomainError as exc:
             raise translated(exc) from None
-    trades = [trade_record(aggregate_type, row, e, members, actor=actor) for e in events if isinstance(e, TradeExecuted)]
+
+
+def effects_apply(aggregate_type: str, row, events: list, batch: Batch, *, actor=None) -> list[Trade]:
+    """Apply the events' effects: deposits (auction holds, as statements of `batch`, or ledger freezes),
+    trades, receipts released. Member rows are read only when a trade or a ledger move needs them (not
+    for a bid)."""
+    auction = aggregate_type == AggregateType.AUCTION
+    funds = [e for e in events if isinstance(e, (DepositFrozen, DepositReleased, DepositApplied))]
+    traded = [e for e in events if isinstance(e, TradeExecuted)]
+    member_ids = set()
+    for event in traded:
+        member_ids.update((int(event.buyer), int(event.seller)))
+    for event in funds:
+        if not auction or isinstance(event, DepositApplied):
+            member_ids.add(int(event.member))
+    members = {str(m.pk): m for m in Member.objects.filter(pk__in=member_ids)} if member_ids else {}
+    reference = f"{aggregate_type}:{row.pk}"
+    if funds:
+        if auction:
+            _auction_funds(reference, funds, members, batch)
+        else:
+            _ledger_funds(reference, funds, members)
+    trades = [trade_record(aggregate_type, row, e, members, actor=actor) for e in traded]
     if any(isinstance(e, _CLOSING) for e in events):
         receipts_release(aggregate_type, row.pk, actor=actor)
+        if auction:
+            funds_holds_drop(reference, batch)
     return trades
 
 
 def run(aggregate_type: str, row, state, command, *, actor=None, after=None) -> tuple[list, list[Trade]]:
     """Decide under the row lock; journal the events, apply their effects and project the new state
-    onto the row, all in the caller's transaction. A refusal writes nothing."""
+    onto the row, all in the caller's transaction. A refusal writes nothing. The journal insert, the
+    auction holds and the row update go to the database together, in one round trip at the end (a bid
+    writes nothing else)."""
     assert transaction.get_connection().in_atomic_block
     try:
         events = decide(state, command)
@@ -266,14 +342,19 @@ def run(aggregate_type: str, row, state, command, *, actor=None, after=None) -> 
             state_keep(aggregate_type, row, state, now=True)  # unchanged: decide does not touch it
         raise refusal(exc) from None
     state = replay(events, state)
-    journal_append(aggregate_type, row.pk, events)
-    trades = effects_apply(aggregate_type, row, events, actor=actor)
+    batch = Batch()
+    journal_append(aggregate_type, row.pk, events, batch)
+    trades = effects_apply(aggregate_type, row, events, batch, actor=actor)
     if after is not None:
         after(state)  # the use case's own effects of the new state (a procurement offer's receipts)
-    values = PROJECTIONS[aggregate_type](state)
-    for field, value in values.items():
-        setattr(row, field, value)
-    row.save()
+    changed = []
+    for field, value in PROJECTIONS[aggregate_type](state).items():
+        if getattr(row, field) != value:
+            setattr(row, field, value)
+            changed.append(field)
+    row.updated_at = timezone.now()
+    batch.update(row, [*changed, "updated_at"])  # a bid changes a few columns, not the whole row
+    batch.execute()
     state_keep(aggregate_type, row, state)
     return events, trades
 

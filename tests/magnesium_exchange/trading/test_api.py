@@ -177,3 +177,21 @@ def test_only_operators_close_an_auction_through_the_api(market, parties, operat
     assert response["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
     early = GraphQLClient(token_for(operator_user)).execute(close, {"id": auction_id})["auctionClose"]
     assert early["errors"][0]["code"] == "NOT_ENDED"
+
+
+def test_a_bid_through_the_api_costs_a_fixed_number_of_queries(market, parties, django_assert_max_num_queries):
+    seller, client = parties["seller"]
+    now = timezone.now()
+    created = client.execute(AUCTION_CREATE, {"input": {
+        "grade": "fm-98", "receipts": [market.receipt(seller).number], "reservePrice": "2900", "referencePrice": "3000",
+        "startsAt": (now - timedelta(seconds=1)).isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    auction_id = created["auctionCreate"]["auction"]["id"]
+    buyer = parties["buyer"][1]
+    assert buyer.execute(BID, {"id": auction_id, "p": "2950", "q": "50"})["auctionBid"]["errors"] == []
+    # user, trader, then the service's five round trips (see test_bid_holds); the payload's auction is the
+    # locked row
+    with django_assert_max_num_queries(7):
+        bid = buyer.execute(BID, {"id": auction_id, "p": "2960", "q": "50"})["auctionBid"]
+    assert bid["errors"] == [] and bid["auction"]["bestPrice"] == "2960.00"
+    missing = buyer.execute(BID, {"id": "RXhjaGFuZ2VBdWN0aW9uOjk5OTk5", "p": "2960", "q": "50"})["auctionBid"]
+    assert missing["errors"][0]["code"] == "NOT_FOUND"

@@ -68,3 +68,25 @@ def test_parallel_bidders_see_one_sequence(market):
     auction_close(Auction(pk=auction.pk), now=timezone.now() + timedelta(hours=1))
     assert Auction.objects.get(pk=auction.pk).sold_quantity == Decimal("100.000")
     assert ledger_total() == 0
+
+
+def test_one_members_bids_and_withdrawal_racing_never_spend_held_funds(market):
+    """Two bids on two auctions and a withdrawal of the same member on three connections: each one
+    alone fits its 30,000 of funds, any two do not. The member's account lock lets exactly one through."""
+    from magnesium_exchange.members.services import funds_withdraw_request
+    from tests.magnesium_exchange.records_factories import race
+    from tests.magnesium_exchange.trading_factories import held, ledger_balances
+
+    seller, member = market.member(), market.member(funds="30000.00")
+    now = timezone.now()
+    auctions = [auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, "100.000")],
+                             reserve_price=Decimal("2800"), starts_at=now - timedelta(seconds=1),
+                             ends_at=now + timedelta(minutes=30), reference_price_fallback=REFERENCE) for _ in range(2)]
+    results = race(lambda: auction_bid(Auction(pk=auctions[0].pk), member=member, price="3000", quantity="60"),
+                   lambda: auction_bid(Auction(pk=auctions[1].pk), member=member, price="3000", quantity="60"),
+                   lambda: funds_withdraw_request(member, Decimal("20000.00")))
+    assert sorted(r for r in results if isinstance(r, str)) == ["insufficient_funds", "insufficient_funds"]
+    available, frozen = ledger_balances(member)
+    assert available - held(member) >= 0
+    assert available + frozen == Decimal("30000.00")
+    assert_tables_equal_journal()

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from magnesium_exchange.members.services.holds import funds_holds_of
 from magnesium_exchange.trading.journal import PROJECTIONS, row_values, state_rebuild
 from magnesium_exchange.trading.models import Auction, JournalEntry, Listing, Rfq
 from magnesium_exchange.trading.services import (
@@ -34,6 +35,11 @@ def assert_tables_equal_journal():
             seqs = list(JournalEntry.objects.filter(aggregate_type=aggregate_type, aggregate_pk=row.pk)
                         .order_by("seq").values_list("seq", flat=True))
             assert seqs == list(range(1, row.version + 1))
+            if aggregate_type == "auction":  # the funds held for an auction = the holds of its rebuilt state
+                held = {}
+                for member, amount in state.holds.values():
+                    held[int(member)] = held.get(int(member), Decimal("0")) + amount
+                assert funds_holds_of(f"auction:{row.pk}") == {m: a for m, a in held.items() if a}, row.pk
             checked += 1
     return checked
 
