@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,17 @@ def checkout_payment_unwind(token, reason: str) -> None:
     if not settings.FOLLOW_UPS_IN_WORKER:
         checkout_transactions_refund_or_void(token, reason=reason)
         return
+    from kombu.exceptions import OperationalError
+
     from marketplace.checkout.tasks import checkout_payment_unwind_task
 
     token = str(token)
-    transaction.on_commit(lambda: checkout_payment_unwind_task.delay(token, reason))
+
+    def enqueue():
+        try:
+            checkout_payment_unwind_task.delay(token, reason)
+        except OperationalError:  # the broker is unreachable: give the money back now rather than in a day
+            logger.warning("refund task of checkout %s not queued; refunding in the request", token)
+            checkout_transactions_refund_or_void(token, reason=reason)
+
+    transaction.on_commit(enqueue)

@@ -138,7 +138,9 @@ def settlement_order_sync_soon(order: Order) -> None:
     from marketplace.settlement.tasks import settlement_order_sync_task
 
     order_pk = order.pk
-    transaction.on_commit(lambda: settlement_order_sync_task.delay(order_pk))
+    # robust: a broker that cannot take the task must not fail the committed order; the hourly
+    # settlement_catch_up posts what the task would have
+    transaction.on_commit(lambda: settlement_order_sync_task.delay(order_pk), robust=True)
 
 
 def settlement_order_sync_by_pk(order_pk: int) -> int:
