@@ -1,14 +1,14 @@
 """Orders: one per shop of a completed checkout, with snapshots of what was bought.
 
-Numbers come from the database sequence ``order_number_seq`` (no max+1 race); lines keep
-name, SKU and price as they were; every status change is an OrderEvent.
+Numbers come from the database sequence ``order_number_seq``, the column's default, returned by the
+insert (no max+1 race); lines keep name, SKU and price as they were; every status change is an OrderEvent.
 """
 
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -31,7 +31,8 @@ class DeliveryKind(models.TextChoices):
 
 
 class Order(models.Model):
-    number = models.BigIntegerField(unique=True, editable=False)
+    number = models.BigIntegerField(unique=True, editable=False, db_default=Func(
+        Value("order_number_seq"), function="nextval", output_field=models.BigIntegerField()))
     token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     checkout_token = models.UUIDField(db_index=True)
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="orders")

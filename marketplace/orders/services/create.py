@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 
 from django.conf import settings
-from django.db import connection
 
 from marketplace.inventory.allocation import stock_allocation_journal
 from marketplace.orders.events import order_events_record
@@ -31,12 +30,6 @@ class LinePlan:
 class GroupPlan:
     group: object
     lines: list[LinePlan]
-
-
-def order_numbers(count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('order_number_seq') FROM generate_series(1, %s)", [count])
-        return [row[0] for row in cursor.fetchall()]
 
 
 def pickup_code_new(collection_point_id: int) -> str:
@@ -70,7 +63,6 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
     auto_days = int(getattr(settings, "ORDER_AUTO_CONFIRM_DAYS", 10))
     shipping = checkout.shipping_address
     billing = checkout.billing_address or shipping
-    numbers = order_numbers(len(groups))
     kinds = []
     for group in groups:
         delivery = group.delivery
@@ -78,12 +70,12 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
         kinds.append(DeliveryKind.COLLECTION if point else (DeliveryKind.SHIPPING if method else DeliveryKind.NONE))
     shipping_copies, billing_copies = _address_copies(shipping, billing, kinds)
     orders: list[Order] = []
-    for number, group, kind, shipping_copy, billing_copy in zip(numbers, groups, kinds, shipping_copies, billing_copies):
+    for group, kind, shipping_copy, billing_copy in zip(groups, kinds, shipping_copies, billing_copies):
         delivery = group.delivery
         point = delivery.collection_point if delivery else None
         method = delivery.shipping_method if delivery else None
         orders.append(Order(
-            number=number, checkout_token=checkout.pk, shop=group.shop, channel=checkout.channel,
+            checkout_token=checkout.pk, shop=group.shop, channel=checkout.channel,
             user=user, user_email=checkout.email or (user.email if user and user.email else ""),
             currency=checkout.channel.currency_code, subtotal_amount=group.subtotal, shipping_amount=group.shipping_price,
             total_amount=group.total, payment_gateway=payment_gateway,
@@ -93,7 +85,7 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
             pickup_code=pickup_code_new(point.pk) if point else "", customer_note=checkout.note,
         ))
     _changed, paid = payment_shares_spread(items, orders)
-    Order.objects.bulk_create(orders)
+    Order.objects.bulk_create(orders)  # numbers from the sequence, returned with the ids
     lines, order_lines = [], {}
     for order, group in zip(orders, groups):
         for info in group.lines:
