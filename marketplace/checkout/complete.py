@@ -36,6 +36,7 @@ from marketplace.inventory.models import Stock
 from marketplace.orders.selectors import orders_of_checkout
 from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_record, orders_create_from_checkout
 from meidu.core.errors import DomainError, DomainErrors
+from meidu.core.queries import one_or_none
 
 
 class InsufficientStock(DomainErrors):
@@ -179,9 +180,9 @@ def _clearly_sold_out():
 def checkout_complete(token, *, user=None) -> CompletionResult:
     try:
         with transaction.atomic():
-            checkout = (Checkout.objects.select_for_update(of=("self",))
-                        .select_related("channel", "user", "shipping_address__village", "billing_address")
-                        .annotate(sold_out=_clearly_sold_out()).filter(pk=token).first())
+            checkout = one_or_none(Checkout.objects.select_for_update(of=("self",))
+                                   .select_related("channel", "user", "shipping_address__village", "billing_address")
+                                   .annotate(sold_out=_clearly_sold_out()).filter(pk=token))
             if checkout is None:
                 existing = orders_of_checkout(token)
                 if existing:

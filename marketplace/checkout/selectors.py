@@ -17,6 +17,7 @@ from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from marketplace.presale.selectors import open_campaigns_for
 from marketplace.shipping.selectors import ShippingQuote, shipping_methods_of_shops, shipping_quote
 from meidu.core.money import quantize
+from meidu.core.queries import one_or_none
 
 DEFAULT_UNIT_GRAMS = {"jin": 500, "kg": 1000}
 
@@ -138,8 +139,8 @@ class CheckoutInfo:
 
 def checkout_get(token) -> Checkout | None:
     return (
-        Checkout.objects.select_related("channel", "user", "shipping_address__village", "billing_address")
-        .filter(pk=token).first()
+        one_or_none(Checkout.objects.select_related("channel", "user", "shipping_address__village", "billing_address")
+                    .filter(pk=token))
     )
 
 
