@@ -19,6 +19,7 @@ from magnesium_exchange.members.models import (
 from meidu.core.ledger.models import LedgerAccount
 from meidu.core.ledger.selectors import ledger_balances
 from meidu.core.money import Money
+from meidu.core.queries import one_or_none
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def trader_for_user(user) -> Trader | None:
     """The active trader record of ``user`` (of an active member or not), or None."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
         return None
-    return Trader.objects.select_related("member").filter(user=user, is_active=True).first()
+    return one_or_none(Trader.objects.select_related("member").filter(user=user, is_active=True))  # one per user
 
 
 def member_for_user(user) -> Member | None:

@@ -8,6 +8,7 @@ from graphql_relay import from_global_id, to_global_id
 
 from meidu.core.error_codes import CoreErrorCode
 from meidu.core.errors import DomainError
+from meidu.core.queries import one_or_none
 
 __all__ = ["to_global_id", "from_global_id_or_error", "pks_from_global_ids"]
 
@@ -38,7 +39,7 @@ def get_node_or_error(model, global_id: str | None, type_name: str, field: str =
         if required:
             raise DomainError(f"{field} is required", CoreErrorCode.REQUIRED, field=field)
         return None
-    obj = model.objects.filter(pk=from_global_id_or_error(global_id, type_name, field)).first()
+    obj = one_or_none(model.objects.filter(pk=from_global_id_or_error(global_id, type_name, field)))
     if obj is None:
         raise DomainError(f"{type_name} not found", CoreErrorCode.NOT_FOUND, field=field)
     return obj
