@@ -54,8 +54,6 @@ GOAL_MS = 25.0
 
 
 def _prepare(bidders: int):
-    from django.utils import timezone
-
     from magnesium_exchange.commodities.services import commodities_seed
     from magnesium_exchange.members.services import trader_add
     from magnesium_exchange.warehouses.services import warehouse_create, warehouse_staff_add
@@ -65,7 +63,7 @@ def _prepare(bidders: int):
     from meidu.accounts.services import user_roles_set
     from meidu.integrations.services.apps import app_create
     from meidu.core.permissions import ExchangePermissions
-    from tests.magnesium_exchange.records_factories import credit_code, fund, issue, make_member
+    from tests.magnesium_exchange.records_factories import credit_code, fund, make_member
 
     commodities_seed()
     from magnesium_exchange.commodities.models import Commodity

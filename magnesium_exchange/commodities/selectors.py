@@ -19,5 +19,10 @@ def grade_list(*, commodity: Commodity | None = None, active_only: bool = True):
     return qs.filter(is_active=True) if active_only else qs
 
 
+def grades_for_trading():
+    """Active grades of active commodities, in catalogue order (what a trader can list, want or buy)."""
+    return grade_list().filter(commodity__is_active=True).order_by("commodity_id", "-rank", "id")
+
+
 def grade_get_by_code(code: str) -> Grade | None:
     return Grade.objects.select_related("commodity").filter(code=code).first()

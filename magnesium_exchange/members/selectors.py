@@ -44,11 +44,6 @@ def trader_for_user(user) -> Trader | None:
     return one_or_none(Trader.objects.select_related("member").filter(user=user, is_active=True))  # one per user
 
 
-def member_for_user(user) -> Member | None:
-    trader = trader_for_user(user)
-    return trader.member if trader else None
-
-
 def member_balances(member: Member) -> FundsBalances:
     """Available and frozen funds, summed from ledger postings and auction holds (three queries)."""
     return members_balances([member])[member.pk]

@@ -17,16 +17,15 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from magnesium_exchange.commodities.models import Grade
+from magnesium_exchange.commodities.selectors import grades_for_trading
 from magnesium_exchange.trading.models import AggregateType, AuctionStatus, JournalEntry, Trade
 from magnesium_exchange.trading.selectors import auction_list
 from magnesium_exchange.trading.services import auction_bid, auction_open
-from magnesium_exchange.warehouses.models import ReceiptStatus
-from magnesium_exchange.warehouses.selectors import receipt_list
 from meidu.core.errors import DomainError
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors
 from storefront.exchange.terminal_forms import BidForm, ProcurementAuctionForm, SaleAuctionForm
+from storefront.exchange.terminal_views import free_receipts
 
 AUCTIONS_SHOWN = 100
 POLL_MS = 2000
@@ -98,7 +97,7 @@ def sale_lots(total: Decimal, lot_size: Decimal | None, reserve: Decimal) -> lis
 def auction_create(request, trader):
     """Sell one whole receipt by auction, in one lot or lots of a chosen size at the reserve price; the
     receipt is locked while the auction runs."""
-    receipts = receipt_list(holder=trader.member, status=ReceiptStatus.ACTIVE).order_by("grade_id", "-id")
+    receipts = free_receipts(trader.member)
     form = SaleAuctionForm(request.POST or None, receipts=receipts, initial={"receipt": request.GET.get("receipt")})
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data
@@ -124,7 +123,7 @@ def auction_create(request, trader):
 def procurement_create(request, trader):
     """Buy a grade by auction: sellers offer down from the ceiling price, backed by their receipts; the
     deposit on the ceiling value is frozen from my funds while it runs."""
-    grades = Grade.objects.filter(is_active=True, commodity__is_active=True).order_by("commodity_id", "-rank", "id")
+    grades = grades_for_trading()
     form = ProcurementAuctionForm(request.POST or None, grades=grades)
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data

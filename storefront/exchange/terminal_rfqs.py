@@ -12,17 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from magnesium_exchange.commodities.models import Grade
+from magnesium_exchange.commodities.selectors import grades_for_trading
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.trading.models import ListingStatus, Side
 from magnesium_exchange.trading.selectors import rfq_list
 from magnesium_exchange.trading.services import quote_accept, quote_submit, rfq_open
-from magnesium_exchange.warehouses.models import ReceiptStatus
-from magnesium_exchange.warehouses.selectors import receipt_list
 from meidu.core.errors import DomainError
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors, error_messages
 from storefront.exchange.terminal_forms import QuoteForm, RfqOpenForm, SellRfqForm
+from storefront.exchange.terminal_views import free_receipts
 
 RFQS_SHOWN = 100
 
@@ -30,7 +29,7 @@ RFQS_SHOWN = 100
 @with_trader
 @require_http_methods(["GET", "HEAD", "POST"])
 def rfqs_page(request, trader):
-    grades = Grade.objects.filter(is_active=True, commodity__is_active=True).order_by("commodity_id", "-rank", "id")
+    grades = grades_for_trading()
     form = RfqOpenForm(request.POST or None, grades=grades)
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data
@@ -52,7 +51,7 @@ def rfqs_page(request, trader):
 @require_http_methods(["GET", "HEAD", "POST"])
 def rfq_sell_open(request, trader):
     """Offer one whole receipt for quotes; it is locked while the request is open."""
-    receipts = receipt_list(holder=trader.member, status=ReceiptStatus.ACTIVE).order_by("grade_id", "-id")
+    receipts = free_receipts(trader.member)
     form = SellRfqForm(request.POST or None, receipts=receipts, initial={"receipt": request.GET.get("receipt")})
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from magnesium_exchange.commodities.models import Grade
+from magnesium_exchange.commodities.selectors import grades_for_trading
 from magnesium_exchange.marketdata.selectors import daily_bar_series, market_grade_summaries
 from magnesium_exchange.members.selectors import member_balances
 from magnesium_exchange.trading.models import ListingStatus, Side
@@ -33,6 +33,11 @@ def my_receipts(member):
     return receipt_list(holder=member).filter(status__in=LIVE_RECEIPTS).order_by("grade_id", "-id")
 
 
+def free_receipts(member):
+    """The member's receipts it may offer now (listing, auction, request for quote), by grade."""
+    return receipt_list(holder=member, status=ReceiptStatus.ACTIVE).order_by("grade_id", "-id")
+
+
 @with_trader
 @require_safe
 def overview(request, trader):
@@ -51,7 +56,7 @@ def _open_sell_listings(grade=None):
 @with_trader
 @require_safe
 def board(request, trader):
-    grades = list(Grade.objects.filter(is_active=True, commodity__is_active=True).order_by("commodity_id", "-rank", "id"))
+    grades = list(grades_for_trading())
     grade = next((g for g in grades if g.code == request.GET.get("grade")), None)
     listings = list(_open_sell_listings(grade)[:LISTINGS_SHOWN])
     chart = None
@@ -90,7 +95,7 @@ def listing_page(request, trader, pk):
 @with_trader
 @require_http_methods(["GET", "HEAD", "POST"])
 def listing_create(request, trader):
-    receipts = receipt_list(holder=trader.member, status=ReceiptStatus.ACTIVE).order_by("grade_id", "-id")
+    receipts = free_receipts(trader.member)
     form = ListingCreateForm(request.POST or None, receipts=receipts, initial={"receipt": request.GET.get("receipt")})
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data

@@ -11,16 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from magnesium_exchange.commodities.models import Grade
+from magnesium_exchange.commodities.selectors import grades_for_trading
 from magnesium_exchange.trading.models import ListingStatus, Side
 from magnesium_exchange.trading.selectors import listing_list
 from magnesium_exchange.trading.services import listing_open, listing_pick
-from magnesium_exchange.warehouses.models import ReceiptStatus
-from magnesium_exchange.warehouses.selectors import receipt_list
 from meidu.core.errors import DomainError
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors
 from storefront.exchange.terminal_forms import WantedCreateForm, WantedPickForm
+from storefront.exchange.terminal_views import free_receipts
 
 WANTED_SHOWN = 200
 
@@ -37,7 +36,7 @@ def wanted_board(request, trader):
 @with_trader
 @require_http_methods(["GET", "HEAD", "POST"])
 def wanted_create(request, trader):
-    grades = Grade.objects.filter(is_active=True, commodity__is_active=True).order_by("commodity_id", "-rank", "id")
+    grades = grades_for_trading()
     form = WantedCreateForm(request.POST or None, grades=grades)
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data
@@ -60,7 +59,7 @@ def wanted_create(request, trader):
 def wanted_pick(request, trader, pk):
     listing = get_object_or_404(listing_list().filter(side=Side.BUY), pk=pk)
     mine = listing.owner_id == trader.member_id
-    receipts = receipt_list(holder=trader.member, status=ReceiptStatus.ACTIVE).filter(grade=listing.grade).order_by("-id")
+    receipts = free_receipts(trader.member).filter(grade=listing.grade)
     form = WantedPickForm(request.POST or None, receipts=receipts, initial={"quantity": listing.min_pick})
     can_pick = listing.status == ListingStatus.OPEN and not mine
     if request.method == "POST" and can_pick and granted(request, trader, "can_trade") and form.is_valid():
