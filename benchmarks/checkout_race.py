@@ -25,6 +25,7 @@ Uses BENCH_DATABASE_URL (the database is emptied of earlier race data first), or
 
 import argparse
 import atexit
+import http.client
 import json
 import os
 import socket
@@ -154,34 +155,70 @@ def _serve(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def _cpu_by_role(server_pid: int, worker_pid: int | None) -> dict[str, float]:
-    """CPU seconds used so far by the web workers, PostgreSQL's processes, this client's threads,
-    the Celery worker and the whole machine, read from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    totals = {"gunicorn": 0.0, "postgres": 0.0, "client": 0.0, "celery": 0.0}
+def _pids_by_role(server_pid: int, worker_pid: int | None) -> dict[str, list[int]]:
+    """The web workers, PostgreSQL's processes, this client and the Celery worker, from /proc."""
+    roles = {"gunicorn": [], "postgres": [], "client": [os.getpid()], "celery": []}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+        if not entry.isdigit() or int(entry) == os.getpid():
             continue
         try:
             with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
             with open(f"/proc/{entry}/comm") as handle:
                 name = handle.read().strip()
         except OSError:
             continue
-        seconds = (int(fields[11]) + int(fields[12])) / tick
-        if int(entry) == server_pid or int(fields[1]) == server_pid:
-            totals["gunicorn"] += seconds
-        elif int(entry) == os.getpid():
-            totals["client"] += seconds
-        elif worker_pid and (int(entry) == worker_pid or int(fields[1]) == worker_pid):
-            totals["celery"] += seconds
+        if server_pid in (int(entry), parent):
+            roles["gunicorn"].append(int(entry))
+        elif worker_pid and worker_pid in (int(entry), parent):
+            roles["celery"].append(int(entry))
         elif name.startswith("postgres"):
-            totals["postgres"] += seconds
+            roles["postgres"].append(int(entry))
+    return roles
+
+
+def _cpu_by_role(pids: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each role's processes (all threads) and by the whole machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {}
+    for role, members in pids.items():
+        ticks = 0
+        for pid in members:
+            try:
+                with open(f"/proc/{pid}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])
+        totals[role] = ticks / tick
     with open("/proc/stat") as handle:
         busy = [int(x) for x in handle.readline().split()[1:]]
     totals["machine"] = (sum(busy) - busy[3] - busy[4]) / tick  # all but idle and iowait
     return totals
+
+
+class _CpuSampler(threading.Thread):
+    """Reads every role's CPU every 20 ms during the race, so the CPU of the sale alone (first
+    request to last order) can be told from the refusals after it."""
+
+    def __init__(self, pids: dict[str, list[int]]):
+        super().__init__(daemon=True)
+        self.pids, self.samples, self.stopped = pids, [], threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            self.samples.append((time.perf_counter(), _cpu_by_role(self.pids)))
+            self.stopped.wait(0.02)
+
+    def used(self, start: float, end: float) -> dict[str, float]:
+        before = max((sample for sample in self.samples if sample[0] <= start), key=lambda sample: sample[0], default=self.samples[0])
+        after = min((sample for sample in self.samples if sample[0] >= end), key=lambda sample: sample[0], default=self.samples[-1])
+        return {role: after[1][role] - before[1][role] for role in after[1]}
+
+
+def _cpu_line(used: dict[str, float], seconds: float) -> str:
+    return (f"gunicorn {used['gunicorn']:.2f} s, PostgreSQL {used['postgres']:.2f} s, client {used['client']:.2f} s, "
+            f"Celery worker {used['celery']:.2f} s; whole machine {used['machine']:.2f} s (of {2 * seconds:.2f} s on 2 cores)")
 
 
 def _worker() -> subprocess.Popen:
@@ -228,17 +265,23 @@ def _wait_settled(shop, timeout: float = 300) -> float:
 
 
 def _race(port: int, prepared) -> tuple[list, float]:
+    """Every buyer's request, released together. Each buyer connects and has its request's bytes ready
+    before the barrier (as 200 phones would), so the client's share of these 2 cores at the start
+    of the sale is a send and a read, not 200 Python HTTP stacks building requests."""
     barrier = threading.Barrier(len(prepared))
     results = []
 
     def buy(checkout_id, token):
         body = json.dumps({"query": COMPLETE, "variables": {"id": checkout_id}}).encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql/", data=body, method="POST", headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-        barrier.wait()
-        started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=120) as response:
-            payload = json.load(response)
+        request = (f"POST /graphql/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+                   f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+        with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
+            barrier.wait()
+            started = time.perf_counter()
+            sock.sendall(request)
+            response = http.client.HTTPResponse(sock)
+            response.begin()
+            payload = json.loads(response.read())
         results.append((time.perf_counter() - started, started, payload))
 
     threads = [threading.Thread(target=buy, args=pair) for pair in prepared]
@@ -286,13 +329,19 @@ def main() -> None:
         raise SystemExit("warm-up checkouts failed")
     try:
         worker_pid = worker.pid if worker is not None else None
-        before = _cpu_by_role(server.pid, worker_pid)
+        sampler = _CpuSampler(_pids_by_role(server.pid, worker_pid))
+        sampler.start()
         results, wall = _race(port, prepared)
-        after = _cpu_by_role(server.pid, worker_pid)
-        used = {role: after[role] - before[role] for role in after}
-        print(f"CPU during the race: gunicorn {used['gunicorn']:.2f} s, PostgreSQL {used['postgres']:.2f} s, "
-              f"client {used['client']:.2f} s, Celery worker {used['celery']:.2f} s; whole machine "
-              f"{used['machine']:.2f} s (of {2 * wall:.2f} s on 2 cores)")
+        time.sleep(0.02)
+        sampler.stopped.set()
+        sampler.join()
+        first_start = min(started for _, started, _ in results)
+        print(f"CPU during the race: {_cpu_line(sampler.used(first_start, first_start + wall), wall)}")
+        won = [started + elapsed for elapsed, started, payload in results
+               if ((payload.get("data") or {}).get("checkoutComplete") or {}).get("orders")]
+        if won:
+            sale = max(won) - first_start
+            print(f"CPU during the sale: {_cpu_line(sampler.used(first_start, max(won)), sale)}")
         if worker is not None:
             print(f"settlement postings caught up {_wait_settled(shop):.1f} s after the race (Celery worker)")
     finally:
@@ -318,6 +367,13 @@ def main() -> None:
     won = [started + elapsed for elapsed, started, payload in results
            if ((payload.get("data") or {}).get("checkoutComplete") or {}).get("orders")]
     sale = (max(won) - first_start) if won else wall
+    refused = sorted(started + elapsed - first_start for elapsed, started, payload in results
+                     if not ((payload.get("data") or {}).get("checkoutComplete") or {}).get("orders"))
+    ends = sorted(end - first_start for end in won)
+    if ends:
+        marks = ", ".join(f"{n} by {ends[n - 1] * 1000:.0f} ms" for n in sorted({1, len(ends) // 4, len(ends) // 2, len(ends)}) if n)
+        print(f"orders answered: {marks}; first refusal answered at {refused[0] * 1000:.0f} ms" if refused else
+              f"orders answered: {marks}")
     print(f"answers: {codes}")
     print(f"units sold {allocated} of {on_hand}; orders created {len(orders)}; oversold {max(0, allocated - on_hand)}")
     print(f"sale (first request to last order) {sale:.2f} s: {len(orders) / sale:.0f} orders/s "

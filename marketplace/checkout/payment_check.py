@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+
+from meidu.core.compiled import CompiledQuery
 
 logger = logging.getLogger(__name__)
 
@@ -20,16 +23,24 @@ class Coverage:
         return total <= 0 or self.covered >= total or self.pending_allowed
 
 
+def _transactions_query(token):
+    from marketplace.payments.models import TransactionItem
+
+    return TransactionItem.objects.filter(checkout_token=token).order_by("pk")
+
+
+_checkout_transactions = CompiledQuery(_transactions_query, token=uuid.UUID)
+
+
 def checkout_coverage(token, total: Decimal) -> Coverage:
     """Authorised plus charged money (less refunds) of the checkout's transactions; a gateway that
     takes payment after the order (bank transfer) allows completion while its transaction is pending."""
-    from marketplace.payments.models import TransactionItem
     from marketplace.payments.selectors import gateway_requires_payment_before_order
 
     covered = Decimal("0.00")
     gateway = ""
     pending_allowed = False
-    items = tuple(TransactionItem.objects.filter(checkout_token=token).order_by("pk"))
+    items = tuple(_checkout_transactions(token=token))
     for item in items:
         held = item.authorized_amount + item.charged_amount - item.refunded_amount
         covered += held

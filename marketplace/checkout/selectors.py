@@ -3,6 +3,7 @@ with each shop's delivery and its fee. Built in a fixed number of queries."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from marketplace.inventory.models import Warehouse
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from marketplace.presale.selectors import open_campaigns_for
 from marketplace.shipping.selectors import ShippingQuote, shipping_methods_of_shops, shipping_quote
+from meidu.core.compiled import CompiledQuery
 from meidu.core.money import quantize
 from meidu.core.queries import one_or_none
 
@@ -144,29 +146,38 @@ def checkout_get(token) -> Checkout | None:
     )
 
 
+def _lines_query(token, channel_id):
+    first_thumbnail = (ProductMedia.objects.filter(product_id=OuterRef("variant__product_id"))
+                       .order_by("sort_order", "pk").values(name=KT("renditions__thumbnail"))[:1])
+    presale = PresaleCampaign.objects.filter(variant_id=OuterRef("variant_id"), channel_id=channel_id,
+                                             status=CampaignStatus.OPEN)
+    return CheckoutLine.objects.filter(checkout_id=token).annotate(
+        product_listing_row=FilteredRelation("variant__product__channel_listings", condition=Q(
+            variant__product__channel_listings__channel_id=channel_id)),
+        variant_listing_row=FilteredRelation("variant__channel_listings", condition=Q(
+            variant__channel_listings__channel_id=channel_id)),
+        thumbnail_name=Coalesce(Subquery(first_thumbnail), Value(""), output_field=TextField()),
+        on_presale=Exists(presale),
+    ).select_related(
+        "variant__product__shop", "variant__product__product_type", "product_listing_row", "variant_listing_row",
+    ).order_by("pk")
+
+
+_lines = CompiledQuery(_lines_query, token=uuid.UUID, channel_id=int)
+_deliveries = CompiledQuery(
+    lambda token: CheckoutDelivery.objects.filter(checkout_id=token).select_related("shipping_method", "collection_point"),
+    token=uuid.UUID,
+)
+
+
 def checkout_lines(checkout: Checkout) -> list[CheckoutLine]:
     """The lines with their variant, product, shop and type, the product's and the variant's
     listing in the checkout's channel (``product_listing`` / ``variant_listing``, None when not listed),
     the file name of the product's first photo's thumbnail (``thumbnail_name``, "" without photos) and
     whether the variant has an open pre-sale in the channel (``on_presale``), in one query."""
-    channel_id = checkout.channel_id
-    first_thumbnail = (ProductMedia.objects.filter(product_id=OuterRef("variant__product_id"))
-                       .order_by("sort_order", "pk").values(name=KT("renditions__thumbnail"))[:1])
-    presale = PresaleCampaign.objects.filter(variant_id=OuterRef("variant_id"), channel_id=channel_id,
-                                             status=CampaignStatus.OPEN)
-    lines = list(
-        checkout.lines.annotate(
-            product_listing_row=FilteredRelation("variant__product__channel_listings", condition=Q(
-                variant__product__channel_listings__channel_id=channel_id)),
-            variant_listing_row=FilteredRelation("variant__channel_listings", condition=Q(
-                variant__channel_listings__channel_id=channel_id)),
-            thumbnail_name=Coalesce(Subquery(first_thumbnail), Value(""), output_field=TextField()),
-            on_presale=Exists(presale),
-        ).select_related(
-            "variant__product__shop", "variant__product__product_type", "product_listing_row", "variant_listing_row",
-        ).order_by("pk")
-    )
+    lines = _lines(token=checkout.pk, channel_id=checkout.channel_id)
     for line in lines:
+        line.checkout = checkout
         line.product_listing = line.product_listing_row if line.product_listing_row and line.product_listing_row.pk else None
         line.variant_listing = line.variant_listing_row if line.variant_listing_row and line.variant_listing_row.pk else None
     return lines
@@ -184,7 +195,7 @@ def checkout_info(checkout: Checkout, *, with_shipping_methods: bool = True) -> 
         shop = info.variant.product.shop
         groups.setdefault(shop.pk, ShopGroup(shop=shop)).lines.append(info)
     if groups:
-        deliveries = CheckoutDelivery.objects.filter(checkout=checkout).select_related("shipping_method", "collection_point")
+        deliveries = _deliveries(token=checkout.pk)
         methods = shipping_methods_of_shops(groups) if with_shipping_methods else {}
         for delivery in deliveries:
             if delivery.shop_id in groups:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from marketplace.shipping.models import DeliveryZone, ShippingKind, ShippingMethod
+from meidu.core.compiled import CompiledQuery
 
 
 @dataclass(frozen=True)
@@ -17,16 +18,19 @@ class ShippingQuote:
     currency: str
 
 
+_zone_of_town = CompiledQuery(lambda kind, town_id: DeliveryZone.objects.filter(kind=kind, towns__id=town_id).order_by("pk")[:1],
+                              kind=str, town_id=int)
+_zones_of_kind = CompiledQuery(lambda kind: DeliveryZone.objects.filter(kind=kind).order_by("pk"), kind=str)
+
+
 def zone_for_address(kind: str, address) -> DeliveryZone | None:
     if address is None:
         return None
     if kind == ShippingKind.COUNTY_DELIVERY:
         if address.village_id is None:
             return None
-        town_id = address.village.town_id
-        return DeliveryZone.objects.filter(kind=kind, towns__id=town_id).order_by("pk").first()
-    return next((zone for zone in DeliveryZone.objects.filter(kind=kind).order_by("pk")
-                 if address.country_area in zone.provinces), None)
+        return next(iter(_zone_of_town(kind=kind, town_id=address.village.town_id)), None)
+    return next((zone for zone in _zones_of_kind(kind=kind) if address.country_area in zone.provinces), None)
 
 
 def zone_fee(zone: DeliveryZone, weight_grams: int) -> Decimal:

@@ -17,7 +17,7 @@ from meidu.accounts.roles import STAFF_ROLES, Role, roles_sync
 from meidu.accounts.selectors import user_get_by_identifier
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError, DomainErrors
-from meidu.core.queries import one_or_none
+from meidu.core.compiled import CompiledQuery
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.services.outbox import webhook_event_emit
 
@@ -133,8 +133,14 @@ def token_create(identifier: str, password: str, ip_address: str | None = None) 
     }
 
 
+_active_user = CompiledQuery(lambda pk: User.objects.filter(pk=pk, is_active=True).order_by()[:1], pk=int)
+
+
 def _user_for_payload(payload: dict) -> User:
-    user = one_or_none(User.objects.filter(pk=payload.get("sub"), is_active=True))
+    try:
+        user = next(iter(_active_user(pk=payload.get("sub"))), None)
+    except (TypeError, ValueError):
+        user = None
     if user is None or user.jwt_token_key != payload.get("token"):
         raise DomainError("The token's user is gone or signed out", AccountErrorCode.JWT_INVALID_TOKEN, field="token")
     return user
