@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from marketplace.inventory.models import MovementKind, Stock, StockMovement
 from marketplace.shops.models import ShopNotice
+from meidu.core.bulk_insert import bulk_insert
 
 
 def stocks_lock(condition: Q) -> list[Stock]:
@@ -23,7 +24,7 @@ def stocks_lock(condition: Q) -> list[Stock]:
 
 
 def _journal(changes, kind: str, *, quantity_sign: int, allocated_sign: int, note: str, actor) -> None:
-    StockMovement.objects.bulk_create([
+    bulk_insert([
         StockMovement(stock=stock, kind=kind, quantity_delta=quantity_sign * units, allocated_delta=allocated_sign * units,
                       note=note[:255], actor=actor)
         for stock, units in changes

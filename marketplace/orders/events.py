@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marketplace.orders.models import Order, OrderEvent, OrderEventType
 from meidu.integrations.event_types import WebhookEventType
+from meidu.core.bulk_insert import bulk_insert
 from meidu.integrations.services.outbox import webhook_event_emit
 
 WEBHOOK_FOR_EVENT = {
@@ -53,7 +54,7 @@ def order_event(order: Order, event_type: OrderEventType, *, user=None, **data) 
 def order_events_record(entries: list[tuple[Order, OrderEventType, object, dict]]) -> list[OrderEvent]:
     """Several timeline rows in one insert (a checkout's orders created and paid), each with its
     webhook in the given order, then one settlement sync per order."""
-    events = OrderEvent.objects.bulk_create([
+    events = bulk_insert([
         OrderEvent(order=order, type=event_type, user=_actor(user), data=data) for order, event_type, user, data in entries
     ])
     for order, event_type, _user, data in entries:

@@ -16,6 +16,7 @@ from marketplace.inventory.allocation import stock_allocation_journal
 from marketplace.orders.events import order_events_record
 from marketplace.orders.models import Allocation, DeliveryKind, Order, OrderEventType, OrderLine
 from meidu.accounts.models import Address
+from meidu.core.bulk_insert import bulk_insert
 
 
 @dataclass
@@ -47,7 +48,7 @@ def _address_copies(shipping, billing, kinds) -> tuple[list, list]:
     shipped), written in one insert; (shipping copies, billing copies), None where none."""
     wanted = [(shipping if shipping and kind == DeliveryKind.SHIPPING else None, billing) for kind in kinds]
     copies = [Address(**address.as_data()) for pair in wanted for address in pair if address is not None]
-    Address.objects.bulk_create(copies)
+    bulk_insert(copies)
     made = iter(copies)
     pairs = [tuple(next(made) if address is not None else None for address in pair) for pair in wanted]
     return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
@@ -85,7 +86,7 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
             pickup_code=pickup_code_new(point.pk) if point else "", customer_note=checkout.note,
         ))
     _changed, paid = payment_shares_spread(items, orders)
-    Order.objects.bulk_create(orders)  # numbers from the sequence, returned with the ids
+    bulk_insert(orders)  # numbers from the sequence, returned with the ids
     lines, order_lines = [], {}
     for order, group in zip(orders, groups):
         for info in group.lines:
@@ -98,7 +99,7 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
             )
             lines.append(line)
             order_lines[info.line.pk] = line
-    OrderLine.objects.bulk_create(lines)
+    bulk_insert(lines)
     events = [(order, OrderEventType.CREATED, user, {"auto_confirm_days": auto_days}) for order in orders]
     events += [(order, OrderEventType.PAID, None, {"amount": str(order.charged_amount)}) for order in paid]
     order_events_record(events)
@@ -114,7 +115,7 @@ def order_allocations_record(plans: list[GroupPlan], order_lines: dict, *, actor
     ]
     if not allocations:
         return []
-    Allocation.objects.bulk_create(allocations)
+    bulk_insert(allocations)
     by_stock: dict[int, list] = {}
     for allocation in allocations:
         by_stock.setdefault(allocation.stock.pk, [allocation.stock, 0])[1] += allocation.quantity_allocated

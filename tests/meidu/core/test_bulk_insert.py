@@ -1,0 +1,58 @@
+"""bulk_insert writes the rows bulk_create would, in one statement with one SQL text per model."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Value
+from django.db.models.functions import Upper
+
+from meidu.accounts.models import Address
+from meidu.core.bulk_insert import bulk_insert
+
+ADDRESS = {"first_name": "秀英", "last_name": "王", "street_address_1": "周家镇青山村3组12号", "city": "营口市",
+           "city_area": "大石桥市", "country_area": "辽宁省", "phone": "+8613904170001"}
+
+
+def _columns(address: Address) -> dict:
+    return {field.attname: getattr(address, field.attname) for field in Address._meta.concrete_fields if not field.primary_key}
+
+
+def test_same_rows_as_bulk_create_with_keys_set(make_user, django_assert_num_queries):
+    user = make_user()
+    made = [Address(user=user, **ADDRESS), Address(**ADDRESS | {"street_address_1": "虎庄镇东村1号", "postal_code": "115100"})]
+    reference = Address.objects.bulk_create([Address(user=user, **ADDRESS), Address(**ADDRESS | {
+        "street_address_1": "虎庄镇东村1号", "postal_code": "115100"})])
+    with django_assert_num_queries(1):
+        assert bulk_insert(made) is made
+    assert all(address.pk and not address._state.adding and address._state.db == "default" for address in made)
+    stored = {address.pk: address for address in Address.objects.filter(pk__in=[a.pk for a in made + reference])}
+    assert [_columns(stored[a.pk]) for a in made] == [_columns(stored[a.pk]) for a in reference]
+
+
+def test_one_sql_text_whatever_the_number_of_rows(make_user, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user()
+    texts = set()
+    for count in (1, 2, 5):
+        with CaptureQueriesContext(connection) as captured:
+            bulk_insert([Address(user=user, **ADDRESS) for _ in range(count)])
+        texts |= {query["sql"].split(" SELECT ")[0] for query in captured.captured_queries}
+    assert len(texts) == 1 and Address.objects.filter(user=user).count() == 8
+    assert bulk_insert([]) == []
+
+
+def test_what_it_cannot_express_goes_through_bulk_create(make_user):
+    user = make_user()
+    computed = Address(user=user, **ADDRESS | {"first_name": Upper(Value("xiuying"))})
+    bulk_insert([computed])
+    assert Address.objects.get(pk=computed.pk).first_name == "XIUYING"
+
+
+def test_an_unsaved_related_object_is_refused(make_user):
+    from meidu.accounts.models import User
+
+    with pytest.raises(ValueError, match="unsaved related object"):
+        bulk_insert([Address(user=User(phone="+8613900000999"), **ADDRESS)])
+    assert not Address.objects.filter(phone=ADDRESS["phone"]).exists()
