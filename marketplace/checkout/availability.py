@@ -74,13 +74,16 @@ def reserved_by_others_subquery(checkout_token, now=None):
     return Coalesce(Subquery(units), 0)
 
 
-def stocks_take(wanted: dict[int, int], checkout_token) -> list[tuple] | None:
+def stocks_take(wanted: dict[int, int], checkout_token, *, also: tuple = ()) -> list[tuple] | None:
     """Add the wanted units ({stock pk: units}) to the stocks' allocated units in one statement, if
     every stock still has them free (quantity − allocated − units other checkouts reserve); None
     (nothing changed) when any falls short. The rows are locked in ascending pk (FOR NO KEY UPDATE,
     so rows that only reference a stock do not wait) and re-checked on their latest version, so the
     plan may have been made from an unlocked read: the lock lasts from this statement to the commit.
-    Returns (pk, quantity, allocated after, low-stock threshold, warehouse pk, variant pk) per stock."""
+    Returns (pk, quantity, allocated after, low-stock threshold, warehouse pk, variant pk) per stock.
+    `also`: inserts (meidu.core.bulk_insert.InsertPart) written by the same statement, such as the
+    allocation and movement rows of these units; when a stock falls short they are written too and
+    the caller's rollback removes them with the rest."""
     from django.db import connection
 
     from marketplace.checkout.models import CheckoutLine, Reservation
@@ -101,13 +104,19 @@ def stocks_take(wanted: dict[int, int], checkout_token) -> list[tuple] | None:
                        WHERE s.id = w.stock_id AND s.id IN (SELECT id FROM locked)
                          AND s.quantity - s.quantity_allocated - COALESCE(r.units, 0) >= w.units
                        RETURNING s.id, s.quantity, s.quantity_allocated, s.low_stock_threshold, s.warehouse_id, s.variant_id)
-        SELECT * FROM taken ORDER BY id"""
+             {"".join(f", {part.cte}" for part in also)}
+        SELECT taken.*{"".join(f", {part.select}" for part in also)} FROM taken ORDER BY id"""
+    params = {"ids": ids, "units": [wanted[pk] for pk in ids], "token": checkout_token}
+    for part in also:
+        params.update(part.params)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"ids": ids, "units": [wanted[pk] for pk in ids], "token": checkout_token})
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if len(rows) < len(ids):
         return None  # some stock fell short: the caller rolls back what the statement did take
-    return rows
+    for n, part in enumerate(also):
+        part.saved(rows[0][6 + n])
+    return [row[:6] for row in rows]
 
 
 def stock_free(stock: Stock, reserved: dict[int, int]) -> int:

@@ -9,7 +9,7 @@ Lock order (every writer of these rows follows it, so concurrent completions can
      statement that also re-checks and changes their counts (checkout.availability.stocks_take),
      so the hot rows of a popular variant are held from that statement to the commit only.
 The plan is made from an unlocked read of the stocks; the allocation and movement rows are
-written before the counts (their foreign keys only share-lock the stock rows). Payment
+written by that same statement (their foreign keys only share-lock the stock rows). Payment
 transaction rows are only read here. An unlocked look at the stock, read with the checkout row,
 turns away buyers who clearly come too late before any other work. If the stock turns out short under the lock, the transaction rolls back
 entirely and, when money was already taken, it is refunded or voided afterwards.
@@ -42,7 +42,8 @@ from marketplace.checkout.services import _check_quantity
 from marketplace.inventory.allocation import stock_low_notices
 from marketplace.inventory.models import Stock
 from marketplace.orders.selectors import orders_of_checkout
-from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_record, orders_create_from_checkout
+from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_new, orders_create_from_checkout
+from meidu.core.bulk_insert import InsertPart
 from meidu.core.compiled import CompiledQuery
 from meidu.core.errors import DomainError, DomainErrors
 from meidu.core.queries import generic_plans_for_transaction
@@ -131,9 +132,13 @@ _candidate_stocks = CompiledQuery(
 )
 
 
-def _stocks_take(changes: list[tuple], token) -> None:
-    """The planned units leave the stocks' free units, or the whole completion rolls back."""
-    taken = stocks_take({stock.pk: units for stock, units in changes}, token)
+def _stocks_take(changes: list[tuple], token, allocations: list, movements: list) -> None:
+    """The planned units leave the stocks' free units, written with their allocation and movement
+    rows by one statement, or the whole completion rolls back."""
+    if not changes:
+        return
+    taken = stocks_take({stock.pk: units for stock, units in changes}, token,
+                        also=(InsertPart("allocations", allocations), InsertPart("movements", movements)))
     if taken is None:
         raise InsufficientStock([DomainError(_("Sold out"), CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
     after = {row[0]: row for row in taken}
@@ -227,9 +232,9 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
             orders, order_lines = orders_create_from_checkout(checkout, info.groups, user=checkout.user,
                                                               payment_gateway=coverage.gateway, items=coverage.items)
             checkout_delete(checkout)
-            changes = order_allocations_record(plans, order_lines, actor=checkout.user,
-                                               note=", ".join(f"#{order.number}" for order in orders))
-            _stocks_take(changes, checkout.pk)
+            changes, allocations, movements = order_allocations_new(
+                plans, order_lines, actor=checkout.user, note=", ".join(f"#{order.number}" for order in orders))
+            _stocks_take(changes, checkout.pk, allocations, movements)
     except InsufficientStock:
         checkout_payment_unwind(token, reason="stock ran out before the order was placed")
         raise

@@ -23,17 +23,25 @@ def stocks_lock(condition: Q) -> list[Stock]:
     )
 
 
+def _movements(changes, kind: str, *, quantity_sign: int, allocated_sign: int, note: str, actor) -> list[StockMovement]:
+    return [StockMovement(stock=stock, kind=kind, quantity_delta=quantity_sign * units, allocated_delta=allocated_sign * units,
+                          note=note[:255], actor=actor)
+            for stock, units in changes]
+
+
 def _journal(changes, kind: str, *, quantity_sign: int, allocated_sign: int, note: str, actor) -> None:
-    bulk_insert([
-        StockMovement(stock=stock, kind=kind, quantity_delta=quantity_sign * units, allocated_delta=allocated_sign * units,
-                      note=note[:255], actor=actor)
-        for stock, units in changes
-    ])
+    bulk_insert(_movements(changes, kind, quantity_sign=quantity_sign, allocated_sign=allocated_sign, note=note, actor=actor))
+
+
+def stock_allocation_movements(changes: list[tuple[Stock, int]], *, note: str = "", actor=None) -> list[StockMovement]:
+    """The movements of units allocated to orders, not written yet (for a caller that writes them
+    with the counts' change: checkout.availability.stocks_take)."""
+    return _movements(changes, MovementKind.ALLOCATED, quantity_sign=0, allocated_sign=1, note=note, actor=actor)
 
 
 def stock_allocation_journal(changes: list[tuple[Stock, int]], *, note: str = "", actor=None) -> None:
     """The movements of units allocated to orders (for a caller that changes the counts itself)."""
-    _journal(changes, MovementKind.ALLOCATED, quantity_sign=0, allocated_sign=1, note=note, actor=actor)
+    bulk_insert(stock_allocation_movements(changes, note=note, actor=actor))
 
 
 def stock_low_notices(changes) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from marketplace.orders.models import Order, OrderEvent, OrderEventType
-from meidu.integrations.event_types import WebhookEventType
 from meidu.core.bulk_insert import bulk_insert
+from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.services.outbox import webhook_event_emit
 
 WEBHOOK_FOR_EVENT = {
@@ -51,14 +51,22 @@ def order_event(order: Order, event_type: OrderEventType, *, user=None, **data) 
     return event
 
 
-def order_events_record(entries: list[tuple[Order, OrderEventType, object, dict]]) -> list[OrderEvent]:
-    """Several timeline rows in one insert (a checkout's orders created and paid), each with its
-    webhook in the given order, then one settlement sync per order."""
-    events = bulk_insert([
-        OrderEvent(order=order, type=event_type, user=_actor(user), data=data) for order, event_type, user, data in entries
-    ])
+def order_events_new(entries: list[tuple[Order, OrderEventType, object, dict]]) -> list[OrderEvent]:
+    """Timeline rows not written yet, for a caller that inserts them with other rows (then announces)."""
+    return [OrderEvent(order=order, type=event_type, user=_actor(user), data=data) for order, event_type, user, data in entries]
+
+
+def order_events_announce(entries: list[tuple[Order, OrderEventType, object, dict]]) -> None:
+    """The webhooks of written timeline rows, in their order, then one settlement sync per order."""
     for order, event_type, _user, data in entries:
         _webhook(order, event_type, data)
     for order in dict.fromkeys(order for order, *_rest in entries):
         _settlement(order)
+
+
+def order_events_record(entries: list[tuple[Order, OrderEventType, object, dict]]) -> list[OrderEvent]:
+    """Several timeline rows in one insert (a checkout's orders created and paid), each with its
+    webhook in the given order, then one settlement sync per order."""
+    events = bulk_insert(order_events_new(entries))
+    order_events_announce(entries)
     return events

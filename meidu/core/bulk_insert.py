@@ -9,6 +9,10 @@ Values are prepared as Django prepares them (`pre_save`, `get_db_prep_save`, rel
 before); anything this shortcut cannot express (a field with its own placeholder, a type PostgreSQL
 arrays cannot hold, an explicit value for a database-default column, an expression) goes through
 `bulk_create` instead, so the result is always the same rows.
+
+`InsertPart` is the same insert as a common table expression with named parameters, for a
+statement that writes several tables at once (a checkout's order lines and events; its allocations,
+movements and stock counts): each part returns its new primary keys in insertion order.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from django.db.models.expressions import DatabaseDefault
 
 @dataclass(frozen=True)
 class _Statement:
-    sql: str
+    template: str  # the INSERT with one {} per column array
     fields: tuple  # the columns sent, in order
     returned: tuple  # the fields read back: the primary key first when it is generated
 
@@ -55,10 +59,34 @@ def _build(model, connection) -> _Statement | None:
         fields.append(field)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    arrays = ", ".join(f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in fields)
+    arrays = ", ".join(f"({{}})::{field.db_type(connection).split('(')[0]}[]" for field in fields)
     returning = ", ".join(quote(field.column) for field in returned)
-    sql = f"INSERT INTO {quote(opts.db_table)} ({columns}) SELECT * FROM UNNEST({arrays})"
-    return _Statement(sql=sql + (f" RETURNING {returning}" if returning else ""), fields=tuple(fields), returned=tuple(returned))
+    template = f"INSERT INTO {quote(opts.db_table)} ({columns}) SELECT * FROM UNNEST({arrays})"
+    return _Statement(template=template + (f" RETURNING {returning}" if returning else ""), fields=tuple(fields),
+                      returned=tuple(returned))
+
+
+def _columns(objs: list, statement: _Statement, connection) -> list[list] | None:
+    """The column arrays of `objs` prepared as Django prepares values, or None when a value is an
+    expression (bulk_create must compile it)."""
+    columns = [[] for _ in statement.fields]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_insert")
+        for column, field in zip(columns, statement.fields):
+            value = field.pre_save(obj, add=True)
+            if hasattr(value, "resolve_expression"):
+                return None
+            column.append(field.get_db_prep_save(value, connection))
+    return columns
+
+
+def _saved(objs: list, statement: _Statement, rows, alias: str) -> None:
+    for obj, row in zip(objs, rows):
+        for field, value in zip(statement.returned, row):
+            setattr(obj, field.attname, value)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
 
 
 def bulk_insert(objs: list) -> list:
@@ -70,24 +98,55 @@ def bulk_insert(objs: list) -> list:
     alias = router.db_for_write(model)
     connection = connections[alias]
     statement = _statement(model, connection)
-    if statement is None or any(not isinstance(getattr(obj, field.attname), DatabaseDefault)
-                                for obj in objs for field in statement.returned if field.has_db_default()):
+    columns = None
+    if statement is not None and all(isinstance(getattr(obj, field.attname), DatabaseDefault)
+                                     for obj in objs for field in statement.returned if field.has_db_default()):
+        columns = _columns(objs, statement, connection)
+    if columns is None:
         return model._default_manager.using(alias).bulk_create(objs)
-    columns = [[] for _ in statement.fields]
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_insert")
-        for column, field in zip(columns, statement.fields):
-            value = field.pre_save(obj, add=True)
-            if hasattr(value, "resolve_expression"):
-                return model._default_manager.using(alias).bulk_create(objs)
-            column.append(field.get_db_prep_save(value, connection))
     with connection.cursor() as cursor:
-        cursor.execute(statement.sql, columns)
+        cursor.execute(statement.template.format(*["%s"] * len(columns)), columns)
         rows = cursor.fetchall() if statement.returned else []
-    for obj, row in zip(objs, rows):
-        for field, value in zip(statement.returned, row):
-            setattr(obj, field.attname, value)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = alias
+    _saved(objs, statement, rows, alias)
     return objs
+
+
+class InsertPart:
+    """The insert of `objs` (one model, with a generated primary key and no other database default)
+    as `name AS (INSERT ... RETURNING pk)` for a larger statement, with its named parameters;
+    `select` reads its keys back as one array and `saved(keys)` sets them on the objects."""
+
+    def __init__(self, name: str, objs: list):
+        if not objs:
+            raise ValueError("an InsertPart needs rows")
+        model = type(objs[0])
+        self.name, self.objs, self.alias = name, objs, router.db_for_write(model)
+        connection = connections[self.alias]
+        self.statement = _statement(model, connection)
+        pk = model._meta.pk
+        if self.statement is None or self.statement.returned != (pk,):
+            raise TypeError(f"{model.__name__} rows cannot be inserted as a part of a statement")
+        columns = _columns(objs, self.statement, connection)
+        if columns is None:
+            raise TypeError(f"{model.__name__} rows with expressions cannot be inserted as a part of a statement")
+        self.params = {f"{name}_{n}": column for n, column in enumerate(columns)}
+        self.cte = f"{name} AS ({self.statement.template.format(*(f'%({key})s' for key in self.params))})"
+        column = connection.ops.quote_name(pk.column)
+        self.select = f"(SELECT array_agg({column} ORDER BY {column}) FROM {name})"
+
+    def saved(self, keys: list) -> None:
+        """Keys come from a sequence in insertion order, so sorted keys match the objects' order."""
+        _saved(self.objs, self.statement, [(key,) for key in keys], self.alias)
+
+
+def insert_together(*parts: InsertPart) -> None:
+    """Several independent inserts (none refers to another's new rows) in one statement."""
+    if not parts:
+        return
+    connection = connections[parts[0].alias]
+    sql = f"WITH {', '.join(part.cte for part in parts)} SELECT {', '.join(part.select for part in parts)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {key: value for part in parts for key, value in part.params.items()})
+        keys = cursor.fetchone()
+    for part, part_keys in zip(parts, keys):
+        part.saved(part_keys)

@@ -1,7 +1,7 @@
 """Orders written from a completed checkout: one per shop, lines snapshotted, stock allocated.
 
 Runs inside checkout_complete's transaction, after it has locked the checkout; the stock rows are
-allocated last, after order_allocations_record. This module only writes.
+allocated last, with the rows order_allocations_new prepares. This module only writes.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from marketplace.inventory.allocation import stock_allocation_journal
-from marketplace.orders.events import order_events_record
+from marketplace.inventory.allocation import stock_allocation_movements
+from marketplace.orders.events import order_events_announce, order_events_new
 from marketplace.orders.models import Allocation, DeliveryKind, Order, OrderEventType, OrderLine
 from meidu.accounts.models import Address
-from meidu.core.bulk_insert import bulk_insert
+from meidu.core.bulk_insert import InsertPart, bulk_insert, insert_together
 
 
 @dataclass
@@ -99,26 +99,23 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
             )
             lines.append(line)
             order_lines[info.line.pk] = line
-    bulk_insert(lines)
     events = [(order, OrderEventType.CREATED, user, {"auto_confirm_days": auto_days}) for order in orders]
     events += [(order, OrderEventType.PAID, None, {"amount": str(order.charged_amount)}) for order in paid]
-    order_events_record(events)
+    insert_together(InsertPart("order_lines", lines), InsertPart("order_events", order_events_new(events)))
+    order_events_announce(events)
     return orders, order_lines
 
 
-def order_allocations_record(plans: list[GroupPlan], order_lines: dict, *, actor, note: str) -> list[tuple]:
-    """The allocation rows of the planned units and their stock movements; returns [(stock, units)]
-    per stock for the caller, which changes the stock counts last (checkout.availability.stocks_take)."""
+def order_allocations_new(plans: list[GroupPlan], order_lines: dict, *, actor, note: str) -> tuple[list[tuple], list, list]:
+    """The planned units per stock, [(stock, units)], and the allocation and stock movement rows that
+    record them, not written yet: the caller writes them with the change of the stock counts, last
+    (checkout.availability.stocks_take)."""
     allocations = [
         Allocation(order_line=order_lines[line_plan.info.line.pk], stock=stock, quantity_allocated=units)
         for plan in plans for line_plan in plan.lines for stock, units in line_plan.stocks
     ]
-    if not allocations:
-        return []
-    bulk_insert(allocations)
     by_stock: dict[int, list] = {}
     for allocation in allocations:
         by_stock.setdefault(allocation.stock.pk, [allocation.stock, 0])[1] += allocation.quantity_allocated
     changes = [(stock, units) for stock, units in by_stock.values()]
-    stock_allocation_journal(changes, note=note, actor=actor)
-    return changes
+    return changes, allocations, stock_allocation_movements(changes, note=note, actor=actor)

@@ -46,3 +46,28 @@ def test_one_short_stock_takes_nothing_once_rolled_back(pears, rural, buyer):
         if stocks_take({first.pk: 1, second.pk: 2}, mine.pk) is None:
             raise LookupError("short: the completion rolls back")
     assert _counts(first, second) == before
+
+
+def test_rows_written_with_the_take_go_with_its_rollback(pears, rural, buyer, django_assert_num_queries):
+    """The allocation journal of the units is written by the same statement: kept when the units are
+    taken, and undone with everything else when one stock falls short."""
+    from marketplace.inventory.allocation import stock_allocation_movements
+    from marketplace.inventory.models import StockMovement
+    from meidu.core.bulk_insert import InsertPart
+
+    variant = pears["variant"]
+    first = Stock.objects.get(variant=variant)
+    second = stock_update(warehouse_create(pears["shop"], actor=pears["owner"], name="二号仓", kind="home"), variant,
+                          actor=pears["owner"], quantity=1)
+    mine = checkout_create(channel=rural, user=buyer, lines=[])
+    movements = stock_allocation_movements([(first, 1)], note="#1")
+    with django_assert_num_queries(1):
+        [row] = stocks_take({first.pk: 1}, mine.pk, also=(InsertPart("movements", movements),))
+    assert len(row) == 6 and movements[0].pk
+    assert StockMovement.objects.get(pk=movements[0].pk).allocated_delta == 1
+    journal = StockMovement.objects.count()
+    with pytest.raises(LookupError), transaction.atomic():
+        short = stock_allocation_movements([(first, 1), (second, 2)], note="#2")
+        if stocks_take({first.pk: 1, second.pk: 2}, mine.pk, also=(InsertPart("movements", short),)) is None:
+            raise LookupError("short: the completion rolls back")
+    assert StockMovement.objects.count() == journal

@@ -56,3 +56,29 @@ def test_an_unsaved_related_object_is_refused(make_user):
     with pytest.raises(ValueError, match="unsaved related object"):
         bulk_insert([Address(user=User(phone="+8613900000999"), **ADDRESS)])
     assert not Address.objects.filter(phone=ADDRESS["phone"]).exists()
+
+
+def test_parts_of_one_statement_get_their_keys_in_order(make_user, django_assert_num_queries):
+    from meidu.accounts.models import User
+    from meidu.core.bulk_insert import InsertPart, insert_together
+
+    user = make_user()
+    addresses = [Address(user=user, **ADDRESS | {"street_address_1": f"青山村{n}号"}) for n in range(3)]
+    users = [User(phone=f"+86139000009{n:02d}") for n in range(2)]
+    with django_assert_num_queries(1):
+        insert_together(InsertPart("addresses", addresses), InsertPart("users", users))
+    assert [Address.objects.get(pk=a.pk).street_address_1 for a in addresses] == ["青山村0号", "青山村1号", "青山村2号"]
+    assert [User.objects.get(pk=u.pk).phone for u in users] == ["+8613900000900", "+8613900000901"]
+    assert not any(obj._state.adding for obj in addresses + users)
+
+
+def test_a_part_refuses_what_it_cannot_express(make_user):
+    from marketplace.orders.models import Order
+    from meidu.core.bulk_insert import InsertPart
+
+    with pytest.raises(ValueError):
+        InsertPart("nothing", [])
+    with pytest.raises(TypeError, match="cannot be inserted as a part"):
+        InsertPart("orders", [Order()])  # its number is a database default read back separately
+    with pytest.raises(TypeError, match="expressions"):
+        InsertPart("addresses", [Address(user=make_user(), **ADDRESS | {"first_name": Upper(Value("x"))})])
