@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from django.db import connections, router
-from django.db.transaction import TransactionManagementError
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
-
+from django.db.transaction import TransactionManagementError
 
 
 def _aware(value) -> datetime:
