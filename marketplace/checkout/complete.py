@@ -37,7 +37,7 @@ from marketplace.checkout.availability import (
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine, Reservation
 from marketplace.checkout.payment_check import checkout_coverage, checkout_payment_unwind
-from marketplace.checkout.selectors import CheckoutInfo, checkout_info
+from marketplace.checkout.selectors import CHECKOUT_RELATED, CheckoutInfo, checkout_info
 from marketplace.checkout.services import _check_quantity
 from marketplace.inventory.allocation import stock_low_notices
 from marketplace.inventory.models import Stock
@@ -200,7 +200,7 @@ def _clearly_sold_out():
 
 _checkout_lock = CompiledQuery(
     lambda token: Checkout.objects.select_for_update(of=("self",))
-    .select_related("channel", "user", "shipping_address__village", "billing_address")
+    .select_related(*CHECKOUT_RELATED)
     .annotate(sold_out=_clearly_sold_out()).filter(pk=token).order_by()[:1],
     token=uuid.UUID,
 )

@@ -139,11 +139,11 @@ class CheckoutInfo:
         return next((group for group in self.groups if group.shop.pk == shop_id), None)
 
 
+CHECKOUT_RELATED = ("channel", "user", "shipping_address__village", "billing_address")
+
+
 def checkout_get(token) -> Checkout | None:
-    return (
-        one_or_none(Checkout.objects.select_related("channel", "user", "shipping_address__village", "billing_address")
-                    .filter(pk=token))
-    )
+    return one_or_none(Checkout.objects.select_related(*CHECKOUT_RELATED).filter(pk=token))
 
 
 def _lines_query(token, channel_id):

@@ -52,7 +52,8 @@ def order_event(order: Order, event_type: OrderEventType, *, user=None, **data) 
 
 
 def order_events_new(entries: list[tuple[Order, OrderEventType, object, dict]]) -> list[OrderEvent]:
-    """Timeline rows not written yet, for a caller that inserts them with other rows (then announces)."""
+    """Timeline rows not written yet: the caller inserts them with other rows (meidu.core.bulk_insert),
+    then calls order_events_announce."""
     return [OrderEvent(order=order, type=event_type, user=_actor(user), data=data) for order, event_type, user, data in entries]
 
 
@@ -62,11 +63,3 @@ def order_events_announce(entries: list[tuple[Order, OrderEventType, object, dic
         _webhook(order, event_type, data)
     for order in dict.fromkeys(order for order, *_rest in entries):
         _settlement(order)
-
-
-def order_events_record(entries: list[tuple[Order, OrderEventType, object, dict]]) -> list[OrderEvent]:
-    """Several timeline rows in one insert (a checkout's orders created and paid), each with its
-    webhook in the given order, then one settlement sync per order."""
-    events = bulk_insert(order_events_new(entries))
-    order_events_announce(entries)
-    return events

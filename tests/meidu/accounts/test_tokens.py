@@ -79,6 +79,16 @@ def test_verify_and_refresh(api_client, buyer):
     assert api_client.execute(TOKEN_VERIFY, {"t": tokens["refreshToken"]})["tokenVerify"]["errors"] == [{"code": "JWT_INVALID_TOKEN"}]
 
 
+def test_a_signed_token_whose_subject_is_not_a_user_id_is_refused(api_client, buyer):
+    """Only our key signs tokens, but the subject is still parsed, never trusted to be a number."""
+    from meidu.accounts import jwt
+
+    for subject in ("not-a-number", None, str(buyer.pk + 10_000)):
+        payload = jwt._base_payload(buyer, jwt.ACCESS, 300) | {"sub": subject}
+        assert api_client.execute(TOKEN_VERIFY, {"t": jwt._encode(payload)})["tokenVerify"]["errors"] == [
+            {"code": "JWT_INVALID_TOKEN"}]
+
+
 def test_revoking_all_tokens_kills_refresh_tokens(api_client, buyer):
     tokens = api_client.execute(TOKEN_CREATE, {"email": buyer.phone, "password": PASSWORD})["tokenCreate"]
     tokens_revoke_all(buyer)
