@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from marketplace.orders.models import Order, OrderEvent, OrderEventType
-from meidu.core.bulk_insert import bulk_insert
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.services.outbox import webhook_event_emit
 
