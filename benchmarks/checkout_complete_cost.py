@@ -1,7 +1,7 @@
 """What one winning `checkoutComplete` costs: SQL statements, Python CPU and PostgreSQL CPU.
 
     .venv/bin/python benchmarks/checkout_complete_cost.py [--completions 200] [--rounds 5]
-        [--broker redis://127.0.0.1:6379/14]
+        [--broker redis://127.0.0.1:6379/14] [--profile FILE]
 
 The race (checkout_race.py) says how fast buyers get orders on this machine; this says where a
 single order's time goes, without the noise of 200 clients on two cores. Prepares paid
@@ -10,12 +10,14 @@ warm up, then completes the rest through /graphql/ in this process (Django's req
 middleware, GraphQL, the service), in rounds, and reports per completion: statements, CPU of this
 process and CPU of its PostgreSQL backend (read from /proc, so PostgreSQL must run on this
 machine). With --broker the settlement task is published after commit as in production (nothing
-consumes it here: the queue is purged at the end).
+consumes it here: the queue is purged at the end). With --profile, cProfile records the measured
+rounds into FILE (read it with `python -m pstats FILE`; the CPU figures then include cProfile's cost).
 
 Uses BENCH_DATABASE_URL, or a `meidu_bench_checkout` database on the embedded PostgreSQL.
 """
 
 import argparse
+import cProfile
 import gc
 import json
 import os
@@ -41,6 +43,7 @@ def main() -> None:
     parser.add_argument("--completions", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--broker", default="")
+    parser.add_argument("--profile", default="", help="write cProfile stats of the measured rounds here")
     args = parser.parse_args()
     checkout_race.setup("meidu_bench_checkout")
     from django.db import connection
@@ -62,6 +65,9 @@ def main() -> None:
     with CaptureQueriesContext(connection) as captured:
         complete(*prepared[warmups])
     print(f"statements per completion: {len(captured.captured_queries)} (BEGIN and COMMIT included)")
+    if os.environ.get("SHOW_SQL"):
+        for q in captured.captured_queries:
+            print("  ", q["time"], q["sql"][:220])
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
@@ -70,16 +76,23 @@ def main() -> None:
     rest = prepared[warmups + 1:]
     size = max(1, len(rest) // args.rounds)
     app, database = [], []
+    profiler = cProfile.Profile() if args.profile else None
     for start in range(0, size * args.rounds, size):
         chunk = rest[start:start + size]
         cpu, pg = time.process_time(), _backend_cpu_seconds(backend)
+        if profiler:
+            profiler.enable()
         for pair in chunk:
             complete(*pair)
+        if profiler:
+            profiler.disable()
         app.append((time.process_time() - cpu) / len(chunk) * 1000)
         database.append((_backend_cpu_seconds(backend) - pg) / len(chunk) * 1000)
     print(f"per completion, {args.rounds} rounds of {size}: app CPU median {statistics.median(app):.1f} ms "
           f"(rounds {', '.join(f'{v:.1f}' for v in app)}); PostgreSQL backend CPU median {statistics.median(database):.1f} ms "
           f"(rounds {', '.join(f'{v:.1f}' for v in database)})")
+    if profiler:
+        profiler.dump_stats(args.profile)
     if args.broker:
         from meidu.celery import app as celery_app
 

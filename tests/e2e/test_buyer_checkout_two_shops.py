@@ -5,39 +5,13 @@ cash on delivery, and ends on the confirmation page with one order (and pickup c
 import re
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from logistics.geography.models import Village
 from marketplace.orders.models import Order
-from meidu.accounts.roles import Role
-from meidu.accounts.services import account_register, user_roles_set
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears, store_with_cooker, village_station
+from tests.e2e.steps import add_to_cart, fill_address, log_in, member
 from tests.marketplace.factories import channels
-
-PASSWORD = "Pear-Orchard-2024"
-
-
-def member(phone: str, *roles: Role):
-    user = account_register(phone=phone, password=PASSWORD, roles=())
-    user_roles_set(user, [role.value for role in roles] or [Role.BUYER.value])
-    return user
-
-
-def log_in(page, phone: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_identifier", phone)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/home/")
-
-
-def add_to_cart(page, product, quantity: int) -> None:
-    page.goto(reverse("shop:product", args=[product.slug]))
-    page.get_by_label(re.compile("数量")).fill(str(quantity))
-    page.get_by_role("button", name="加入购物车").click()
-    expect(page.locator(".messages")).to_contain_text(f"已将“{product.name}”加入购物车")
-
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -64,14 +38,7 @@ def test_buyer_checks_out_two_shops_with_pickups_and_cash_on_delivery(page, scre
     page.wait_for_url(re.compile(r".*/shop/checkout/(\?channel=rural)?$"))
 
     # The address: name, mobile, province / city / county preset, the village from the list, the house.
-    page.get_by_label("收货人").fill("王秀英")
-    page.get_by_label("手机号").fill("13904170001")
-    expect(page.get_by_label("省份")).to_have_value("辽宁省")
-    page.get_by_label("镇和村").select_option(str(village.pk))
-    page.get_by_label("街道、组和门牌号").fill("3组12号")
-    screenshot(page, "address")
-    page.get_by_role("button", name="保存地址").click()
-    expect(page.locator(".messages")).to_contain_text("地址已保存")
+    fill_address(page, village, before_saving=lambda: screenshot(page, "address"))
     expect(page.locator("#saved-address")).to_contain_text(f"{village.town.name}{village.name}3组12号")
 
     # Delivery per shop: the pears to the village station, the cooker from the store; pay cash.

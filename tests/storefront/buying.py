@@ -5,10 +5,14 @@ carrier), a department store selling rice cookers (store pickup and carrier), a 
 station with its agent, delivery zones.
 """
 
+import re
+import uuid
+
 import pytest
 from django.test import Client
 
 from logistics.geography.models import Village
+from marketplace.checkout.models import Checkout
 from meidu.accounts.roles import Role
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears, store_with_cooker, village_station
 from tests.marketplace.factories import channels
@@ -70,3 +74,33 @@ def address_form(**changes) -> dict:
 
 def html(response) -> str:
     return response.content.decode()
+
+
+CART, CHECKOUT, PLACE = "/shop/cart/", "/shop/checkout/", "/shop/checkout/place/"
+
+
+def add(client, variant, quantity=1):
+    return client.post("/shop/cart/add/", {"variant": variant.pk, "quantity": quantity})
+
+
+def cart_of(user) -> Checkout:
+    return Checkout.objects.get(user=user)
+
+
+def place_form(checkout, **choices) -> dict:
+    data = {"token": str(checkout.pk), "attempt": uuid.uuid4().hex, "action": "place"}
+    data.update(choices)
+    return data
+
+
+def prepared(buyer_web, buyer, pears, cooker, station):
+    """Pears and a cooker in the cart, address saved: (checkout, choices picking station and store pickup)."""
+    add(buyer_web, pears["variant"], 2)
+    add(buyer_web, cooker["variant"], 1)
+    assert buyer_web.post(CHECKOUT, address_form()).status_code == 302
+    checkout = cart_of(buyer)
+    return checkout, {f"delivery_{pears['shop'].pk}": f"p{station.pk}", f"delivery_{cooker['shop'].pk}": f"p{cooker['store'].pk}"}
+
+
+def expected_total(client) -> str:
+    return re.search(r'name="expected_total" value="([0-9.]+)"', html(client.get(CHECKOUT))).group(1)

@@ -4,7 +4,6 @@ Every refusal of a service shows as a message on the page, the buyer's input kep
 """
 
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -16,40 +15,11 @@ from marketplace.payments.models import TransactionItem
 from meidu.accounts.models import Address
 from tests.marketplace.checkout.helpers import placed_orders
 from tests.storefront.buying import (  # noqa: F401  (fixtures)
-    address_form, buyer_web, cooker, html, login, pears, rural, station, station_agent, zones,
+    CART, CHECKOUT, PLACE, add, address_form, buyer_web, cart_of, cooker, expected_total, html, login, pears, place_form,
+    prepared, rural, station, station_agent, zones,
 )
 
 pytestmark = pytest.mark.django_db
-
-CART, CHECKOUT, PLACE = "/shop/cart/", "/shop/checkout/", "/shop/checkout/place/"
-
-
-def add(client, variant, quantity=1):
-    return client.post("/shop/cart/add/", {"variant": variant.pk, "quantity": quantity})
-
-
-def cart_of(user) -> Checkout:
-    return Checkout.objects.get(user=user)
-
-
-def place_form(checkout, **choices) -> dict:
-    data = {"token": str(checkout.pk), "attempt": uuid.uuid4().hex, "action": "place"}
-    data.update(choices)
-    return data
-
-
-def prepared(buyer_web, buyer, pears, cooker, station):
-    """Pears and a cooker in the cart, address saved: (checkout, choices picking station and store pickup)."""
-    add(buyer_web, pears["variant"], 2)
-    add(buyer_web, cooker["variant"], 1)
-    assert buyer_web.post(CHECKOUT, address_form()).status_code == 302
-    checkout = cart_of(buyer)
-    return checkout, {f"delivery_{pears['shop'].pk}": f"p{station.pk}", f"delivery_{cooker['shop'].pk}": f"p{cooker['store'].pk}"}
-
-
-def expected_total(client) -> str:
-    return re.search(r'name="expected_total" value="([0-9.]+)"', html(client.get(CHECKOUT))).group(1)
-
 
 # --- cart ---------------------------------------------------------------------------------------------------------
 

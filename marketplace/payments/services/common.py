@@ -40,11 +40,13 @@ class GatewayConfig:
 
 @dataclass
 class TransactionOutcome:
-    """What transactionInitialize / transactionProcess return."""
+    """What transactionInitialize / transactionProcess return. ``still_pending``: the gateway's
+    answer was "still processing", which records no event (``event`` is then the latest one)."""
 
     item: TransactionItem
     event: TransactionEvent | None
     data: dict | None
+    still_pending: bool = False
 
 
 # --- helpers -------------------------------------------------------------------------------------------------

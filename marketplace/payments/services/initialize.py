@@ -150,7 +150,8 @@ def transaction_process(item: TransactionItem, data: dict | None = None, *, user
         except GatewayError as exc:
             raise DomainError(str(exc), Code.GATEWAY_ERROR, field="id") from exc
         if result.type in PENDING_RESULTS or result.type == T.INFO:  # nothing new to record
-            return TransactionOutcome(item, item.events.order_by("-pk").first(), result.data or None)
+            return TransactionOutcome(item, item.events.order_by("-pk").first(), result.data or None,
+                                      still_pending=result.type in PENDING_RESULTS)
         event = _record_result(item, result, actor=app or user)
         return TransactionOutcome(item, event, result.data or None)
 

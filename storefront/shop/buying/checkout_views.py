@@ -27,6 +27,7 @@ from marketplace.payments.models import TransactionAction, TransactionEventType
 from marketplace.payments.services import transaction_initialize
 from meidu.accounts.models import Address
 from meidu.core.errors import DomainError
+from storefront.shop.buying.card_views import NEEDS_THE_BUYER, STRIPE, card_payment_waiting, card_url
 from storefront.shop.buying.cart import cart_get
 from storefront.shop.buying.cart_views import cart_url
 from storefront.shop.buying.errors import ADDRESS_FIELDS, add_domain_errors, error_message
@@ -35,7 +36,7 @@ from storefront.shop.buying.presenters import delivery_options, delivery_target,
 from storefront.shop.listing import DEFAULT_CHANNEL, channel_from_request
 
 # Card-like gateways charge at once; cash on delivery and bank transfer pick their own flow.
-ACTIONS = {"meidu.payments.offline": TransactionAction.CHARGE}
+ACTIONS = {"meidu.payments.offline": TransactionAction.CHARGE, STRIPE: TransactionAction.CHARGE}
 FAILED = {TransactionEventType.CHARGE_FAILURE, TransactionEventType.AUTHORIZATION_FAILURE}
 
 
@@ -134,14 +135,30 @@ def _apply_deliveries(checkout, info, choices: dict[int, str]) -> bool:
     return changed
 
 
-def _pay(request, checkout, info, gateway_id: str, attempt: str) -> None:
-    """Start the payment unless the checkout is already covered (a retry after a refusal)."""
-    if checkout_coverage(checkout.pk, info.total).allows(info.total):
-        return
-    outcome = transaction_initialize(checkout_token=checkout.pk, gateway_id=gateway_id, action=ACTIONS.get(gateway_id),
+def _action(gateway_id: str, info) -> str | None:
+    """A card authorises, rather than charges, a cart with goods sold by weight: the seller
+    charges the weighed amount at fulfilment and the rest of the hold is released."""
+    if gateway_id == STRIPE and any(line.sold_by_weight for group in info.groups for line in group.lines):
+        return TransactionAction.AUTHORIZATION
+    return ACTIONS.get(gateway_id)
+
+
+def _pay(request, checkout, info, gateway_id: str, attempt: str):
+    """Start the payment unless the checkout is already covered (a retry after a refusal); the
+    transaction item when the buyer's browser must finish it (a card form), else None."""
+    if checkout_coverage(checkout.pk, info.due_now).allows(info.due_now):
+        return None
+    if gateway_id == STRIPE:
+        waiting = card_payment_waiting(checkout.pk, info.due_now)
+        if waiting is not None:
+            return waiting
+    outcome = transaction_initialize(checkout_token=checkout.pk, gateway_id=gateway_id, action=_action(gateway_id, info),
                                      idempotency_key=f"web:{attempt}", user=request.user)
     if outcome.event is not None and outcome.event.type in FAILED:
         raise DomainError("The payment was declined", "payment_declined", field="payment")
+    if outcome.event is not None and outcome.event.type in NEEDS_THE_BUYER:
+        return outcome.item
+    return None
 
 
 @login_required
@@ -178,7 +195,9 @@ def place(request):
                 messages.info(request, _("The total changed: check it, then place the order."))
             return _render(request, channel, checkout, info=info,
                            place_form=_place_form(info, rows, gateways, request.POST, refresh=True))
-        _pay(request, checkout, info, form.cleaned_data["payment"], form.cleaned_data["attempt"])
+        waiting = _pay(request, checkout, info, form.cleaned_data["payment"], form.cleaned_data["attempt"])
+        if waiting is not None:
+            return redirect(card_url(channel, waiting))
         result = checkout_complete(checkout.pk, user=request.user)
     except DomainError as exc:
         for text in dict.fromkeys(error_message(error) for error in exc.as_list()):

@@ -19,12 +19,14 @@ from marketplace.payments.gateways import gateway_get
 from marketplace.shipping.models import ShippingKind, ShippingMethod
 from storefront.shop.pricing import money_text
 
-# The gateways these pages offer, in this order (Stripe needs its own card form: API clients only for now).
+# The gateways these pages offer, in this order (each only where it is available: Stripe needs its keys).
 PAGE_GATEWAYS = [
     ("meidu.payments.cod", gettext_lazy("Cash on delivery"),
      gettext_lazy("Pay in cash (or by QR code) when you receive or collect the goods.")),
     ("meidu.payments.bank_transfer", gettext_lazy("Bank transfer"),
      gettext_lazy("Transfer the total with the reference code we show; the seller ships once it arrives.")),
+    ("meidu.payments.stripe", gettext_lazy("Bank card"),
+     gettext_lazy("Pay by bank card on the next step. Stripe takes the card: its number never reaches Meidu Market.")),
     ("meidu.payments.offline", gettext_lazy("Demo card"),
      gettext_lazy("A test card for the demo: it is charged at once and takes no real money.")),
 ]

@@ -8,15 +8,12 @@ import json
 import time
 
 import pytest
-import stripe
 
 from marketplace.checkout.services import checkout_create
 from marketplace.payments.hooks import on_transaction_changed, transaction_changed_unregister
 from meidu.accounts.roles import Role
 from tests.marketplace.factories import listed_product
-from tests.marketplace.payments.stripe_server import start_server
-
-WEBHOOK_SECRET = "whsec_test_local_secret"
+from tests.marketplace.payments.stripe_server import WEBHOOK_SECRET, stripe_api  # noqa: F401  (stripe_api: fixture)
 
 
 @pytest.fixture
@@ -57,21 +54,6 @@ def changes():
     on_transaction_changed(record)
     yield seen
     transaction_changed_unregister(record)
-
-
-@pytest.fixture
-def stripe_api(settings):
-    """The stripe SDK pointed at a local server; the Stripe gateway is offered (a secret key is set)."""
-    server, state = start_server()
-    previous = stripe.api_base
-    stripe.api_base = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.STRIPE_SECRET_KEY = "sk_test_local"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_local"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    yield state
-    stripe.api_base = previous
-    server.shutdown()
-    server.server_close()
 
 
 def stripe_signature(payload: str, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:

@@ -1,4 +1,5 @@
-"""A local HTTP server speaking the small part of Stripe's API the Stripe gateway calls.
+"""A local HTTP server speaking the small part of Stripe's API the Stripe gateway calls, and the
+``stripe_api`` fixture that points the SDK at it (imported by the payments and page tests).
 
 The real stripe SDK is pointed at it (stripe.api_base), so the tests see the exact requests
 (form payloads, Idempotency-Key headers) the gateway would send to Stripe. State lives in
@@ -13,6 +14,11 @@ import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
+
+import pytest
+import stripe
+
+WEBHOOK_SECRET = "whsec_test_local_secret"
 
 
 def _nest(form: dict) -> dict:
@@ -130,3 +136,18 @@ def start_server() -> tuple[ThreadingHTTPServer, FakeStripeState]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, state
+
+
+@pytest.fixture
+def stripe_api(settings):
+    """The stripe SDK pointed at a local server; the Stripe gateway is offered (a secret key is set)."""
+    server, state = start_server()
+    previous = stripe.api_base
+    stripe.api_base = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.STRIPE_SECRET_KEY = "sk_test_local"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_local"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    yield state
+    stripe.api_base = previous
+    server.shutdown()
+    server.server_close()

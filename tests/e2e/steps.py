@@ -1,0 +1,44 @@
+"""Steps the buyer tests share: a member with roles, logging in, the cart, the delivery address."""
+
+import re
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from meidu.accounts.roles import Role
+from meidu.accounts.services import account_register, user_roles_set
+
+PASSWORD = "Pear-Orchard-2024"
+
+
+def member(phone: str, *roles: Role):
+    user = account_register(phone=phone, password=PASSWORD, roles=())
+    user_roles_set(user, [role.value for role in roles] or [Role.BUYER.value])
+    return user
+
+
+def log_in(page, phone: str) -> None:
+    page.goto("/login/")
+    page.fill("#id_identifier", phone)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/home/")
+
+
+def add_to_cart(page, product, quantity: int) -> None:
+    page.goto(reverse("shop:product", args=[product.slug]))
+    page.get_by_label(re.compile("数量")).fill(str(quantity))
+    page.get_by_role("button", name="加入购物车").click()
+    expect(page.locator(".messages")).to_contain_text(f"已将“{product.name}”加入购物车")
+
+
+def fill_address(page, village, before_saving=lambda: None) -> None:
+    """The checkout's address form: province, city and county come preset; the village from the list."""
+    page.get_by_label("收货人").fill("王秀英")
+    page.get_by_label("手机号").fill("13904170001")
+    expect(page.get_by_label("省份")).to_have_value("辽宁省")
+    page.get_by_label("镇和村").select_option(str(village.pk))
+    page.get_by_label("街道、组和门牌号").fill("3组12号")
+    before_saving()
+    page.get_by_role("button", name="保存地址").click()
+    expect(page.locator(".messages")).to_contain_text("地址已保存")
