@@ -49,7 +49,8 @@ def checkout_funds_release_abandoned(now=None, limit: int = 200) -> int:
                           .filter(pk=token, updated_at__lt=cutoff).first())
                 if locked is None:
                     continue  # being completed or changed right now
-                checkout_transactions_refund_or_void(token, reason="checkout abandoned")
+                # one attempt per hourly run: a refusal is tried again next hour under a new key
+                checkout_transactions_refund_or_void(token, reason="checkout abandoned", attempt=now.strftime("%Y%m%d%H"))
             released += 1
         except DomainError as exc:  # a provider refused: try again next hour, the others go on
             logger.warning("releasing the funds of checkout %s failed: %s", token, exc)

@@ -208,13 +208,16 @@ def transaction_cancel_amount(item: TransactionItem, amount, *, actor=None, reas
         return _record_result(item, result, actor=actor, request_event=request_event)
 
 
-def checkout_transactions_refund_or_void(checkout_token, reason: str = "", *, actor=None) -> list[TransactionEvent]:
+def checkout_transactions_refund_or_void(checkout_token, reason: str = "", *, actor=None, attempt: str = "") -> list[TransactionEvent]:
     """Give back everything paid for a checkout (e.g. allocation failed after payment): refund what is
     charged, void what is authorised, item by item.
 
     Each item is settled in its own (nested) transaction, so one provider refusing does not undo
     the others; refusals are raised together afterwards as DomainErrors. Locks: the items by pk
-    (the caller may hold the checkout row).
+    (the caller may hold the checkout row). The refund's idempotency key is the same for every
+    call with the same ``attempt``: a retry whose first answer was lost cannot refund twice. A
+    caller retrying after a *refusal* passes a new ``attempt``, because a provider replays the
+    answer saved under a key (Stripe: for 24 hours, refusals included).
     """
     events, errors = [], []
     pks = list(TransactionItem.objects.filter(checkout_token=checkout_token).order_by("pk").values_list("pk", flat=True))
@@ -227,7 +230,8 @@ def checkout_transactions_refund_or_void(checkout_token, reason: str = "", *, ac
                 refundable = item.charged_amount - item.refunded_amount - item.refund_pending_amount
                 if refundable > 0:
                     events.append(_refund_locked(item, gateway, refundable, actor=actor, reason=reason,
-                                                 idempotency_key=f"checkout-refund-{item.token}-{item.charged_amount}"))
+                                                 idempotency_key=f"checkout-refund-{item.token}-{item.charged_amount}"
+                                                                 + (f"-{attempt}" if attempt else "")))
                 cancel_event = _cancel_locked(item, gateway, actor=actor, reason=reason)
                 if cancel_event is not None:
                     events.append(cancel_event)

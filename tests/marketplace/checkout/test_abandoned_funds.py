@@ -10,17 +10,21 @@ from marketplace.checkout.abandoned import checkout_funds_release_abandoned
 from marketplace.checkout.models import Checkout
 from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
 from marketplace.payments.models import TransactionEvent, TransactionItem
-from marketplace.payments.services import transaction_initialize
+from marketplace.payments.services import transaction_initialize, transaction_process
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE, placed_orders
+from tests.marketplace.payments.stripe_server import stripe_api  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
 
-def paid_checkout(buyer, rural, pears, key, action="CHARGE"):
+def paid_checkout(buyer, rural, pears, key, action="CHARGE", gateway=OFFLINE):
     checkout = checkout_create(channel=rural, user=buyer, lines=[(pears["variant"], 1)])
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     checkout_delivery_method_update(checkout, shipping_method=pears["shop"].shipping_methods.get(kind="county"))
-    transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action=action, idempotency_key=key, user=buyer)
+    outcome = transaction_initialize(checkout_token=checkout.pk, gateway_id=gateway, action=action, idempotency_key=key,
+                                     user=buyer)
+    if outcome.item.psp_reference.startswith("pi_"):  # Stripe: the buyer's browser confirms the card
+        return checkout, outcome.item
     return checkout
 
 
@@ -87,3 +91,31 @@ def test_a_checkout_locked_by_a_completion_in_progress_is_left_alone(buyer, rura
         thread.join()
     assert TransactionItem.objects.get(checkout_token=checkout.pk).refunded_amount == 0
     assert checkout_funds_release_abandoned() == 1  # released once nobody holds it
+
+
+def test_a_provider_refusing_the_refund_is_retried_next_hour_and_the_others_go_on(buyer, rural, pears, stripe_api, caplog):  # noqa: F811
+    by_card, card_item = paid_checkout(buyer, rural, pears, "k1", gateway="meidu.payments.stripe")
+    stripe_api.confirm(card_item.psp_reference)
+    transaction_process(card_item, user=buyer)
+    by_demo_card = paid_checkout(buyer, rural, pears, "k2")
+    age(by_card, 25)
+    age(by_demo_card, 26)
+    stripe_api.refund_error = "Stripe is unavailable"
+
+    assert checkout_funds_release_abandoned() == 1  # the refusal does not stop the other checkout
+    card_item.refresh_from_db()
+    assert card_item.charged_amount > 0 and card_item.refunded_amount == card_item.refund_pending_amount == 0
+    assert not card_item.events.filter(type__startswith="REFUND").exists()  # nothing recorded for the refusal
+    demo = TransactionItem.objects.get(checkout_token=by_demo_card.pk)
+    assert demo.refunded_amount == demo.charged_amount > 0
+    assert f"releasing the funds of checkout {by_card.pk} failed" in caplog.text
+
+    stripe_api.refund_error = None
+    assert checkout_funds_release_abandoned() == 0  # the same hour: Stripe replays its saved refusal for the key
+    next_hour = timezone.now() + timedelta(hours=1)
+    assert checkout_funds_release_abandoned(now=next_hour) == 1  # a new attempt, a new key
+    card_item.refresh_from_db()
+    assert card_item.refunded_amount == card_item.charged_amount
+    keys = [r["headers"]["Idempotency-Key"] for r in stripe_api.requests if r["path"] == "/v1/refunds"]
+    assert len(keys) == 3 and keys[0] == keys[1] != keys[2]
+    assert checkout_funds_release_abandoned(now=next_hour + timedelta(hours=1)) == 0  # nothing left to give back

@@ -40,6 +40,7 @@ class FakeStripeState:
         self.refunds: dict[str, dict] = {}
         self.idempotent: dict[str, tuple[int, dict]] = {}
         self.refund_status = "succeeded"
+        self.refund_error: str | None = None  # set: every refund is refused with this message (HTTP 400)
         self.serial = itertools.count(1)
         self.lock = threading.Lock()
 
@@ -86,6 +87,8 @@ def _handle(state: FakeStripeState, method: str, path: str, form: dict) -> tuple
         if action == "cancel":
             intent.update(status="canceled", amount_capturable=0)
             return 200, intent
+    if path == "/v1/refunds" and method == "POST" and state.refund_error:
+        return 400, {"error": {"type": "invalid_request_error", "message": state.refund_error}}
     if path == "/v1/refunds" and method == "POST":
         refund = {"id": f"re_test{next(state.serial)}", "object": "refund", "amount": int(form["amount"]),
                   "payment_intent": form["payment_intent"], "status": state.refund_status, "currency": "cny"}
