@@ -81,17 +81,6 @@ def auctions_page(request, trader):
         "now": timezone.now(), "tab": "auctions"})
 
 
-def sale_lots(total: Decimal, lot_size: Decimal | None, reserve: Decimal) -> list | None:
-    """Lots of ``lot_size`` t (the last takes the rest) at the reserve price; None for one lot."""
-    if not lot_size or lot_size >= total:
-        return None
-    lots, left = [], total
-    while left > 0:
-        lots.append((min(lot_size, left), reserve))
-        left -= lots[-1][0]
-    return lots
-
-
 @with_trader
 @require_http_methods(["GET", "HEAD", "POST"])
 def auction_create(request, trader):
@@ -105,10 +94,10 @@ def auction_create(request, trader):
         try:
             auction = auction_open(member=trader.member, grade=receipt.grade, receipts=[receipt],
                                    reserve_price=data["reserve_price"],
-                                   lots=sale_lots(receipt.quantity, data["lot_size"], data["reserve_price"]),
+                                   lot_size=data["lot_size"],
                                    starts_at=data["starts_at"] or timezone.now(), ends_at=data["ends_at"], actor=request.user)
         except DomainError as exc:
-            add_terminal_errors(form, exc, {"receipts": "receipt", "reservePrice": "reserve_price", "lots": "lot_size",
+            add_terminal_errors(form, exc, {"receipts": "receipt", "reservePrice": "reserve_price", "lots": "lot_size", "lotSize": "lot_size",
                                             "startsAt": "starts_at", "endsAt": "ends_at"})
         else:
             messages.success(request, _("Sale auction opened: %(quantity)s t of %(grade)s, reserve %(price)s yuan/t.") % {

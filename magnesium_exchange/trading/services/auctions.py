@@ -46,11 +46,25 @@ from meidu.core.errors import DomainError
 T = AggregateType.AUCTION
 
 
-def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_price=None, lots=None, kind: str = "sale",
-                 min_bid_quantity=None, step=None, reference_price_fallback=None, actor=None, now=None) -> Auction:
+def lots_of_size(total: Decimal, lot_size: Decimal, reserve_price) -> list[tuple[Decimal, Decimal]]:
+    """A sale of ``total`` t cut into lots of ``lot_size`` t (the last takes the rest), all at the reserve."""
+    lots, left = [], total
+    while left > 0:
+        lots.append((min(lot_size, left), reserve_price))
+        left -= lots[-1][0]
+    return lots
+
+
+def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_price=None, lots=None, lot_size=None,
+                 kind: str = "sale", min_bid_quantity=None, step=None, reference_price_fallback=None, actor=None,
+                 now=None) -> Auction:
     """Open an auction. Sale: `receipts` (locked) are sold; `lots` is a list of (quantity, reserve price)
-    summing to their tonnes, by default one lot of all of them at `reserve_price`. Procurement: `lots`
-    as (quantity, ceiling price); the deposit on the ceiling value is frozen from the initiator's funds."""
+    summing to their tonnes, or `lot_size` cuts them into lots of that size at `reserve_price`, by
+    default one lot of all of them. Procurement: `lots` as (quantity, ceiling price); the deposit on
+    the ceiling value is frozen from the initiator's funds."""
+    if lot_size is not None and (lots is not None or Decimal(str(lot_size)) <= 0):
+        raise DomainError(_("A lot size is a positive number of tonnes, given instead of lots"), Code.INVALID_QUANTITY,
+                          field="lotSize")
     now = now_or(now)
     member = member_require_active(member)
     if kind not in {k.value for k in AuctionKind}:
@@ -71,7 +85,7 @@ def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_pric
             if lots is None:
                 if reserve_price is None:
                     raise DomainError(_("A reserve price is needed"), Code.REQUIRED, field="reservePrice")
-                lots = [(held, reserve_price)]
+                lots = lots_of_size(held, Decimal(str(lot_size or held)), reserve_price)
         else:
             funds = funds_available_locked(member.pk)  # the initiator's deposit is a hold
         specs = tuple(LotSpec(str(i), Decimal(str(q)), Decimal(str(p))) for i, (q, p) in enumerate(lots, start=1))

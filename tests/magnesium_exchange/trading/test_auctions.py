@@ -166,3 +166,21 @@ def test_procurement_offers_above_the_ceiling_or_beyond_receipts_are_refused(mar
 def test_a_procurement_beyond_the_initiators_funds_is_refused(market):
     buyer = market.member(funds="1000.00")
     refused("insufficient_funds", lambda: _procurement(market, buyer))
+
+
+def test_a_receipt_cut_into_lots_of_a_size_the_last_taking_the_rest(market):
+    seller = market.member()
+    receipt = market.receipt(seller, "60.000")
+    auction = _auction(market, seller, [receipt], lot_size=Decimal("25"))
+    assert [(lot["quantity"], lot["reserve_price"]) for lot in auction.lots] == [
+        ("25.000", "2900.00"), ("25.000", "2900.00"), ("10.000", "2900.00")]
+    whole = _auction(market, seller, [market.receipt(seller, "30.000")], lot_size=Decimal("45"))
+    assert [lot["quantity"] for lot in whole.lots] == ["30.000"]  # a size above the tonnes is one lot
+
+
+@pytest.mark.parametrize("lot_size, lots", [(Decimal("0"), None), (Decimal("-5"), None), (Decimal("10"), [("60", "2900")])])
+def test_a_lot_size_of_nothing_or_beside_lots_is_refused(market, lot_size, lots):
+    seller = market.member()
+    receipt = market.receipt(seller, "60.000")
+    refused("invalid_quantity", lambda: _auction(market, seller, [receipt], lot_size=lot_size, lots=lots))
+    assert Receipt.objects.get(pk=receipt.pk).status == ReceiptStatus.ACTIVE
