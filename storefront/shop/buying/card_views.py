@@ -12,6 +12,8 @@ the money back if no order follows.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -64,19 +66,27 @@ def _client_secret(item: TransactionItem) -> str:
     return ""
 
 
-def _cart_item(request, token):
-    """(channel, checkout, item) for the buyer's own cart, or a redirect when the order exists already."""
-    channel = channel_from_request(request)
-    item = TransactionItem.objects.filter(token=token, gateway=STRIPE).first()
-    if item is None:
-        raise Http404("No such payment")
-    placed = [order for order in orders_of_checkout(item.checkout_token) if order.user_id == request.user.pk]
-    if placed:  # the back button after the order, or Stripe's redirect arriving twice
-        return channel, None, item, redirect("shop:placed", token=item.checkout_token)
-    checkout = cart_get(request.user, channel)
-    if checkout is None or checkout.pk != item.checkout_token:
-        raise Http404("No such payment")
-    return channel, checkout, item, None
+def _card_payment_view(view):
+    """A logged-in GET page about one card payment of the buyer's own cart: ``view(request, channel,
+    checkout, item)``. Once the checkout has become the buyer's orders (the back button, Stripe's
+    redirect arriving twice) it shows them instead; another buyer's payment is a 404."""
+
+    @login_required
+    @require_safe
+    @wraps(view)
+    def wrapper(request, token):
+        channel = channel_from_request(request)
+        item = TransactionItem.objects.filter(token=token, gateway=STRIPE).first()
+        if item is None:
+            raise Http404("No such payment")
+        if any(order.user_id == request.user.pk for order in orders_of_checkout(item.checkout_token)):
+            return redirect("shop:placed", token=item.checkout_token)
+        checkout = cart_get(request.user, channel)
+        if checkout is None or checkout.pk != item.checkout_token:
+            raise Http404("No such payment")
+        return view(request, channel, checkout, item)
+
+    return wrapper
 
 
 def _complete(request, channel, checkout):
@@ -97,13 +107,9 @@ def _is_paid(checkout) -> bool:
     return checkout_coverage(checkout.pk, info.due_now).allows(info.due_now)
 
 
-@login_required
-@require_safe
-def card_page(request, token):
+@_card_payment_view
+def card_page(request, channel, checkout, item):
     """Stripe's card form for one PaymentIntent of the buyer's cart."""
-    channel, checkout, item, away = _cart_item(request, token)
-    if away:
-        return away
     if _is_paid(checkout):
         return _complete(request, channel, checkout)
     secret = _client_secret(item)
@@ -117,15 +123,11 @@ def card_page(request, token):
     })
 
 
-@login_required
-@require_safe
-def card_return(request, token):
+@_card_payment_view
+def card_return(request, channel, checkout, item):
     """Where Stripe sends the browser back: ask Stripe what happened and act on it."""
     from storefront.shop.buying.checkout_views import checkout_url
 
-    channel, checkout, item, away = _cart_item(request, token)
-    if away:
-        return away
     claimed = request.GET.get("payment_intent")
     if claimed and claimed != item.psp_reference:
         raise Http404("This payment belongs to another checkout")
