@@ -65,6 +65,7 @@ class _Compiled:
     populators: list
     init_list: list
     model_fields: slice
+    converters: dict  # the compiler's {column: (converters, expression)}, found once
 
 
 def _kind_of(kind) -> type:
@@ -140,11 +141,17 @@ class CompiledQuery:
                 raise ValueError("this queryset's SQL depends on its values; it cannot be compiled once")
             select, klass_info = compiler.select, compiler.klass_info
             fields = klass_info["select_fields"]
+            columns = [column[0] for column in select[:compiler.col_count]]
+            if compiler.has_composite_fields(columns):
+                raise TypeError("CompiledQuery does not read composite primary keys")
             compiled = _Compiled(
                 sql=sql, locks=first.query.select_for_update, params=list(params), slots=slots, compiler=compiler,
                 populators=get_related_populators(klass_info, select, alias),
                 init_list=[column[0].target.attname for column in select[fields[0]:fields[-1] + 1]],
                 model_fields=slice(fields[0], fields[-1] + 1),
+                # Field converters (from_db_value) do not depend on the connection, and PostgreSQL's
+                # backend adds none, so one list serves every thread's connection.
+                converters=compiler.get_converters(columns),
             )
             self._compiled[key] = compiled
             return compiled
@@ -162,7 +169,7 @@ class CompiledQuery:
         model = compiler.klass_info["model"]
         annotations = compiler.annotation_col_map
         objects = []
-        for row in compiler.results_iter([rows]):
+        for row in compiler.apply_converters(rows, compiled.converters) if compiled.converters else rows:
             obj = model.from_db(alias, compiled.init_list, row[compiled.model_fields])
             for populator in compiled.populators:
                 populator.populate(row, obj)

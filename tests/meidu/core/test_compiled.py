@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
@@ -129,3 +130,20 @@ def test_a_locking_query_needs_a_transaction(two_buyers):
         assert locked(pk=first.pk) == [first]
     with pytest.raises(TransactionManagementError):
         locked(pk=first.pk)
+
+
+def _labels_of(user_id):
+    """An annotation whose value a field converter turns into Python (JSONField.from_db_value)."""
+    return (Address.objects.filter(user_id=user_id)
+            .annotate(label=JSONObject(street="street_address_1", county="city_area")).order_by("pk"))
+
+
+labels_of = CompiledQuery(_labels_of, user_id=int)
+
+
+def test_field_converters_apply_to_every_row(two_buyers):
+    first, second = two_buyers
+    for user in (first, second, first):  # converters found once serve every later call
+        got = [address.label for address in labels_of(user_id=user.pk)]
+        assert got == [address.label for address in _labels_of(user.pk)]
+        assert all(isinstance(label, dict) for label in got) and got[0]["county"]
