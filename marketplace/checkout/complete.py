@@ -27,7 +27,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +43,7 @@ from marketplace.inventory.allocation import stock_low_notices
 from marketplace.inventory.models import Stock
 from marketplace.orders.selectors import orders_of_checkout
 from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_new, orders_create_from_checkout
-from meidu.core.bulk_insert import InsertPart
+from meidu.core.bulk_insert import InsertPart, StatementPart
 from meidu.core.compiled import CompiledQuery
 from meidu.core.errors import DomainError, DomainErrors
 from meidu.core.queries import generic_plans_for_transaction
@@ -164,20 +164,18 @@ def _presale_capacity_check(info: CheckoutInfo) -> None:
                                                  CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
 
 
-def checkout_delete(checkout: Checkout) -> None:
+def checkout_deletion(checkout: Checkout) -> StatementPart:
     """The completed checkout goes (its orders keep the token): its reservations, deliveries, lines and
-    row in one statement (the foreign keys are checked at commit)."""
+    row, as steps of the statement that writes the order lines (foreign keys are checked at commit)."""
     tables = {name: model._meta.db_table for name, model in
               (("reservation", Reservation), ("delivery", CheckoutDelivery), ("line", CheckoutLine), ("checkout", Checkout))}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""WITH reservations AS (DELETE FROM {tables['reservation']} WHERE checkout_line_id IN
-                       (SELECT id FROM {tables['line']} WHERE checkout_id = %(token)s)),
-                     deliveries AS (DELETE FROM {tables['delivery']} WHERE checkout_id = %(token)s),
-                     lines AS (DELETE FROM {tables['line']} WHERE checkout_id = %(token)s)
-                DELETE FROM {tables['checkout']} WHERE token = %(token)s""",
-            {"token": checkout.pk},
-        )
+    return StatementPart(router.db_for_write(Checkout), [
+        ("checkout_reservations_gone", f"DELETE FROM {tables['reservation']} WHERE checkout_line_id IN "
+                                       f"(SELECT id FROM {tables['line']} WHERE checkout_id = %(checkout_token)s)"),
+        ("checkout_deliveries_gone", f"DELETE FROM {tables['delivery']} WHERE checkout_id = %(checkout_token)s"),
+        ("checkout_lines_gone", f"DELETE FROM {tables['line']} WHERE checkout_id = %(checkout_token)s"),
+        ("checkout_gone", f"DELETE FROM {tables['checkout']} WHERE token = %(checkout_token)s"),
+    ], {"checkout_token": checkout.pk})
 
 
 def _clearly_sold_out():
@@ -230,8 +228,8 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
             _presale_capacity_check(info)
             plans = _plan(info)
             orders, order_lines = orders_create_from_checkout(checkout, info.groups, user=checkout.user,
-                                                              payment_gateway=coverage.gateway, items=coverage.items)
-            checkout_delete(checkout)
+                                                              payment_gateway=coverage.gateway, items=coverage.items,
+                                                              also=(checkout_deletion(checkout),))
             changes, allocations, movements = order_allocations_new(
                 plans, order_lines, actor=checkout.user, note=", ".join(f"#{order.number}" for order in orders))
             _stocks_take(changes, checkout.pk, allocations, movements)

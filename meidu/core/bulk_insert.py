@@ -139,14 +139,28 @@ class InsertPart:
         _saved(self.objs, self.statement, [(key,) for key in keys], self.alias)
 
 
-def insert_together(*parts: InsertPart) -> None:
-    """Several independent inserts (none refers to another's new rows) in one statement."""
-    if not parts:
-        return
+class StatementPart:
+    """Other data-modifying steps (DELETEs, UPDATEs) to run in the same statement as some inserts:
+    `ctes` are (name, SQL with named parameters) pairs; nothing is read back. PostgreSQL runs every
+    step on the same snapshot and checks deferred foreign keys at commit."""
+
+    select = None
+
+    def __init__(self, alias: str, ctes: list[tuple[str, str]], params: dict):
+        self.alias, self.params = alias, params
+        self.cte = ", ".join(f"{name} AS ({sql})" for name, sql in ctes)
+
+
+def insert_together(*parts: InsertPart | StatementPart) -> None:
+    """Several independent inserts (none refers to another's new rows), and any other steps, in one
+    statement."""
+    inserts = [part for part in parts if part.select is not None]
+    if not inserts:
+        raise ValueError("insert_together needs at least one InsertPart")
     connection = connections[parts[0].alias]
-    sql = f"WITH {', '.join(part.cte for part in parts)} SELECT {', '.join(part.select for part in parts)}"
+    sql = f"WITH {', '.join(part.cte for part in parts)} SELECT {', '.join(part.select for part in inserts)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, {key: value for part in parts for key, value in part.params.items()})
         keys = cursor.fetchone()
-    for part, part_keys in zip(parts, keys):
+    for part, part_keys in zip(inserts, keys):
         part.saved(part_keys)

@@ -54,9 +54,10 @@ def _address_copies(shipping, billing, kinds) -> tuple[list, list]:
     return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
 
 
-def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str, items=()) -> tuple[list[Order], dict]:
+def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str, items=(), also=()) -> tuple[list[Order], dict]:
     """Orders and lines for each shop group, with their shares of the checkout's payment
-    (``items``: its transaction items) and their created/paid events, in a fixed number of inserts;
+    (``items``: its transaction items) and their created/paid events, in a fixed number of inserts
+    (``also``: the caller's other steps for the lines' statement, e.g. deleting the checkout);
     returns them and {checkout line pk: OrderLine} so the caller can allocate stock last (the stock
     row locks are then held for the shortest time)."""
     from marketplace.orders.payment_hooks import payment_shares_spread
@@ -101,7 +102,7 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
             order_lines[info.line.pk] = line
     events = [(order, OrderEventType.CREATED, user, {"auto_confirm_days": auto_days}) for order in orders]
     events += [(order, OrderEventType.PAID, None, {"amount": str(order.charged_amount)}) for order in paid]
-    insert_together(InsertPart("order_lines", lines), InsertPart("order_events", order_events_new(events)))
+    insert_together(InsertPart("order_lines", lines), InsertPart("order_events", order_events_new(events)), *also)
     order_events_announce(events)
     return orders, order_lines
 

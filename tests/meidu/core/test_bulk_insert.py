@@ -82,3 +82,18 @@ def test_a_part_refuses_what_it_cannot_express(make_user):
         InsertPart("orders", [Order()])  # its number is a database default read back separately
     with pytest.raises(TypeError, match="expressions"):
         InsertPart("addresses", [Address(user=make_user(), **ADDRESS | {"first_name": Upper(Value("x"))})])
+
+
+def test_other_steps_run_in_the_inserts_statement(make_user, django_assert_num_queries):
+    from meidu.core.bulk_insert import InsertPart, StatementPart, insert_together
+
+    user = make_user()
+    old = Address.objects.create(user=user, **ADDRESS)
+    new = [Address(user=user, **ADDRESS | {"street_address_1": "虎庄镇东村1号"})]
+    gone = StatementPart("default", [("old_gone", 'DELETE FROM "accounts_address" WHERE id = %(old_id)s')], {"old_id": old.pk})
+    with django_assert_num_queries(1):
+        insert_together(InsertPart("addresses", new), gone)
+    assert list(Address.objects.filter(user=user).values_list("street_address_1", flat=True)) == ["虎庄镇东村1号"]
+    assert new[0].pk is not None
+    with pytest.raises(ValueError):
+        insert_together(gone)  # nothing to insert: not this helper's job
