@@ -1,5 +1,6 @@
 """The village driver's run sheet: parcels on the county delivery runs, handed over at the door
-(cash collected when the order is cash on delivery). Drivers hold COLLECT_CASH_ON_DELIVERY."""
+(cash collected when the order is cash on delivery). For drivers (the DRIVER role) and operators:
+a seller also collects cash, at their own counter, but does not see the county's runs."""
 
 from __future__ import annotations
 
@@ -12,14 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.orders.models import Order
 from marketplace.orders.selectors import orders_on_village_runs
-from marketplace.orders.services.delivery import order_handover
+from marketplace.orders.services.delivery import is_county_driver, order_handover
 from meidu.core.errors import DomainError
-from meidu.core.permissions import PaymentPermissions
 from storefront.shop.pricing import money_text
 
 
 def _require_driver(user) -> None:
-    if not user.has_perm(PaymentPermissions.COLLECT_CASH_ON_DELIVERY.value):
+    if not is_county_driver(user):
         raise Http404
 
 

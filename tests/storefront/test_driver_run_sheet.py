@@ -8,6 +8,7 @@ from marketplace.orders.models import OrderStatus
 from marketplace.orders.services.lifecycle import order_fulfill
 from meidu.accounts.roles import Role
 from tests.marketplace.checkout.helpers import placed_orders
+from tests.marketplace.factories import open_shop
 from tests.storefront.buying import login, pears, rural, zones  # noqa: F401  (fixtures)
 
 
@@ -24,3 +25,16 @@ def test_driver_hands_over_with_cash_and_others_cannot(make_user, buyer, rural, 
     order.refresh_from_db()
     assert order.status == OrderStatus.DELIVERED and order.charged_amount == order.total_amount > Decimal(0)
     assert login(buyer).get(reverse("station:runs")).status_code == 404
+
+
+def test_a_seller_is_not_a_driver_of_other_shops_parcels(make_user, buyer, rural, pears):
+    """Sellers hold COLLECT_CASH_ON_DELIVERY for their own counter; the county's runs are not theirs."""
+    [order] = placed_orders(buyer, rural, [(pears["variant"], 1)])
+    order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 1, "1.0")], local_delivery=True)
+    rival = make_user()
+    open_shop(rival)
+    seller = login(rival)
+    assert seller.get(reverse("station:runs")).status_code == 404
+    assert seller.post(reverse("station:hand_over", args=[order.number]), {"cash_collected": "on"}).status_code == 404
+    order.refresh_from_db()
+    assert order.status == OrderStatus.FULFILLED and order.charged_amount == 0

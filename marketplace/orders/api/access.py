@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.models import Order, OrderStatus
+from marketplace.orders.services.delivery import is_county_driver
 from marketplace.shops.access import require_shop_access
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.permissions import requestor
-from meidu.core.permissions import OrderPermissions, PaymentPermissions
+from meidu.core.permissions import OrderPermissions
 
 PERM = OrderPermissions.MANAGE_ORDERS
 
@@ -46,13 +47,10 @@ def order_for_cancel(info, global_id: str, field: str = "id") -> Order:
 
 
 def order_for_handover(info, global_id: str, field: str = "id") -> Order:
-    """A parcel is handed over by the shop's members or an operator, or by a county driver (who may
-    collect cash on delivery but does not manage orders) when the shop sent it by local delivery."""
+    """A parcel is handed over by the shop's members or an operator, or by a county driver (the DRIVER
+    role: collects cash on delivery, manages no orders) when the shop sent it by local delivery."""
     order = order_from_id(global_id, field)
-    actor = requestor(info)
-    driver = (order.fulfillments.filter(local_delivery=True).exists()
-              and actor.has_perm(PaymentPermissions.COLLECT_CASH_ON_DELIVERY.value)
-              and not actor.has_perm(PERM.value))
+    driver = is_county_driver(requestor(info)) and order.fulfillments.filter(local_delivery=True).exists()
     if not driver:
         require_shop_access(info, order.shop_id, PERM)
     return order

@@ -153,3 +153,26 @@ def test_pickup_verify_through_the_api_needs_the_points_staff(buyer, rural, pear
     assert agent["errors"] == [] and agent["order"]["status"] == "DELIVERED"
     again = GraphQLClient(token_for(station_agent)).execute(verify, variables)["orderPickupVerify"]
     assert [e["code"] for e in again["errors"]] == ["PICKUP_CODE_USED"]
+
+
+@pytest.mark.parametrize("role, allowed", [("driver", True), ("owner", True), ("operator", True), ("rival_seller", False),
+                                           ("station_agent", False), ("other_buyer", False)])
+def test_a_locally_delivered_parcel_is_handed_over_by_a_driver_not_by_another_shop(role, allowed, buyer, rural, pears, make_user):
+    """Sellers collect cash at their own counter (COLLECT_CASH_ON_DELIVERY): that does not make a rival
+    seller a county driver for another shop's parcels."""
+    from marketplace.orders.services.lifecycle import order_fulfill
+
+    [order] = placed_orders(buyer, rural, [(pears["variant"], 1)])  # cash on delivery, village delivery
+    order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 1, "1.0")], local_delivery=True)
+    if role in ("driver", "station_agent"):
+        client = GraphQLClient(token_for(make_user(Role.DRIVER if role == "driver" else Role.STATION_AGENT)))
+    else:
+        client = client_for(role, make_user, pears)
+    response = client.post(HANDOVER, {"id": to_global_id("Order", order.pk)}).json()
+    order.refresh_from_db()
+    if allowed:
+        assert response["data"]["orderHandover"]["errors"] == []
+        assert order.status == OrderStatus.DELIVERED and order.charged_amount == order.total_amount
+    else:
+        assert response["errors"][0]["message"]
+        assert order.status == OrderStatus.FULFILLED and order.charged_amount == 0
