@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from marketplace.orders.models import Order, OrderEvent, OrderEventType
+from meidu.accounts.models import User
 from meidu.integrations.event_types import WebhookEventType
+from meidu.integrations.models import App
 from meidu.integrations.services.outbox import webhook_event_emit
 
 WEBHOOK_FOR_EVENT = {
@@ -11,8 +13,7 @@ WEBHOOK_FOR_EVENT = {
     OrderEventType.PAID: WebhookEventType.ORDER_PAID,
     OrderEventType.FULFILLED: WebhookEventType.ORDER_FULFILLED,
     OrderEventType.READY_FOR_PICKUP: WebhookEventType.ORDER_FULFILLED,
-    OrderEventType.DELIVERED: WebhookEventType.ORDER_DELIVERED,
-    OrderEventType.PICKED_UP: WebhookEventType.ORDER_DELIVERED,
+    OrderEventType.DELIVERED: WebhookEventType.ORDER_DELIVERED,  # a pickup too: it is delivered right after
     OrderEventType.CANCELED: WebhookEventType.ORDER_CANCELLED,
 }
 
@@ -26,8 +27,12 @@ def order_webhook_data(order: Order) -> dict:
     }
 
 
-def _actor(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+def _actor(user, data: dict) -> tuple[User | None, dict]:
+    """The timeline's user column holds people; an app acting through its token is named in the
+    event's data instead."""
+    if isinstance(user, App):
+        return None, {**data, "app": user.identifier}
+    return (user if isinstance(user, User) else None), data
 
 
 def _webhook(order: Order, event_type: OrderEventType, data: dict) -> None:
@@ -44,7 +49,8 @@ def _settlement(order: Order) -> None:
 
 def order_event(order: Order, event_type: OrderEventType, *, user=None, **data) -> OrderEvent:
     """One timeline row, its webhook (through the outbox) and the order's settlement postings."""
-    event = OrderEvent.objects.create(order=order, type=event_type, user=_actor(user), data=data)
+    user, data = _actor(user, data)
+    event = OrderEvent.objects.create(order=order, type=event_type, user=user, data=data)
     _webhook(order, event_type, data)
     _settlement(order)
     return event
@@ -53,7 +59,8 @@ def order_event(order: Order, event_type: OrderEventType, *, user=None, **data) 
 def order_events_new(entries: list[tuple[Order, OrderEventType, object, dict]]) -> list[OrderEvent]:
     """Timeline rows not written yet: the caller inserts them with other rows (meidu.core.bulk_insert),
     then calls order_events_announce."""
-    return [OrderEvent(order=order, type=event_type, user=_actor(user), data=data) for order, event_type, user, data in entries]
+    return [OrderEvent(order=order, type=event_type, user=actor, data=actor_data)
+            for order, event_type, user, data in entries for actor, actor_data in [_actor(user, data)]]
 
 
 def order_events_announce(entries: list[tuple[Order, OrderEventType, object, dict]]) -> None:

@@ -1,6 +1,15 @@
-"""Asynchronous webhook events. Domains add theirs here as they emit them."""
+"""Asynchronous webhook events. Domains add theirs here as they emit them, with the permission an
+app needs to receive them (as in Saleor: an event is delivered only to apps holding it)."""
 
 from enum import Enum
+
+from meidu.core.permissions import (
+    AccountPermissions,
+    AppPermission,
+    ExchangePermissions,
+    OrderPermissions,
+    PaymentPermissions,
+)
 
 
 class WebhookEventType(Enum):
@@ -22,5 +31,34 @@ class WebhookEventType(Enum):
     REFUND_CREATED = "refund_created"
 
 
+# The permission (or any one of several) an app needs to receive each event; None: every app. Order
+# payloads carry the order's token, which opens orderByToken: only apps that manage orders.
+EVENT_PERMISSIONS = {
+    WebhookEventType.CUSTOMER_CREATED: AccountPermissions.MANAGE_USERS,
+    WebhookEventType.APP_INSTALLED: AppPermission.MANAGE_APPS,
+    WebhookEventType.APP_DELETED: AppPermission.MANAGE_APPS,
+    WebhookEventType.WEBHOOK_TEST: None,
+    WebhookEventType.RECEIPT_ISSUED: (ExchangePermissions.CONFIRM_FUNDS, ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS),
+    WebhookEventType.RECEIPT_STATUS_CHANGED: (ExchangePermissions.CONFIRM_FUNDS, ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS),
+    WebhookEventType.TRADE_CREATED: ExchangePermissions.CONFIRM_FUNDS,
+    WebhookEventType.SETTLEMENT_COMPLETED: ExchangePermissions.CONFIRM_FUNDS,
+    WebhookEventType.SETTLEMENT_DEFAULTED: ExchangePermissions.CONFIRM_FUNDS,
+    WebhookEventType.ORDER_CREATED: OrderPermissions.MANAGE_ORDERS,
+    WebhookEventType.ORDER_PAID: OrderPermissions.MANAGE_ORDERS,
+    WebhookEventType.ORDER_FULFILLED: OrderPermissions.MANAGE_ORDERS,
+    WebhookEventType.ORDER_DELIVERED: OrderPermissions.MANAGE_ORDERS,
+    WebhookEventType.ORDER_CANCELLED: OrderPermissions.MANAGE_ORDERS,
+    WebhookEventType.REFUND_CREATED: PaymentPermissions.HANDLE_PAYMENTS,
+}
+
+
 def subscribable_events() -> list[str]:
     return [event.value for event in WebhookEventType]
+
+
+def event_permission_values(event_type: WebhookEventType) -> frozenset[str] | None:
+    """The permission codes of which an app must hold one to receive ``event_type``; None: any app."""
+    needed = EVENT_PERMISSIONS[event_type]
+    if needed is None:
+        return None
+    return frozenset(perm.value for perm in (needed if isinstance(needed, tuple) else (needed,)))

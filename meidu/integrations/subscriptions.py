@@ -1,38 +1,50 @@
 """Which active webhooks listen to which events, cached so that emitting an event nobody
-subscribed to costs no query (an order placed emits two or three).
+subscribed to costs no query (an order placed emits two or three). An event goes only to webhooks
+whose app holds the event's permission (event_types.EVENT_PERMISSIONS), checked at every emit, so
+an app that loses a permission stops receiving at once, whatever it subscribed to.
 
 The snapshot lives in Django's cache (Redis when REDIS_URL is set, so every process sees an
 invalidation at once; process memory otherwise, where another process may see a change up to
-SNAPSHOT_SECONDS late). Saving or deleting a webhook or an app drops it, again after commit so a
-snapshot read inside that transaction's window is not kept.
+SNAPSHOT_SECONDS late). Saving or deleting a webhook or an app, or changing an app's permissions,
+drops it, again after commit so a snapshot read inside that transaction's window is not kept.
 """
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from meidu.integrations.event_types import WebhookEventType
+from meidu.integrations.event_types import WebhookEventType, event_permission_values
 from meidu.integrations.models import App, Webhook
 
-CACHE_KEY = "integrations:webhook-subscriptions:v1"
+CACHE_KEY = "integrations:webhook-subscriptions:v2"
 SNAPSHOT_SECONDS = 30
 
 
-def _snapshot() -> list[tuple[int, frozenset[str]]]:
+def _snapshot() -> list[tuple[int, frozenset[str], frozenset[str]]]:
+    """(webhook id, its events, its app's permission codes) of every active webhook of an active app."""
     rows = cache.get(CACHE_KEY)
     if rows is None:
-        rows = [(pk, frozenset(events)) for pk, events in
-                Webhook.objects.filter(is_active=True, app__is_active=True).order_by("pk").values_list("pk", "events")]
+        found: dict[int, tuple[frozenset[str], set[str]]] = {}
+        for pk, events, app_label, codename in (
+                Webhook.objects.filter(is_active=True, app__is_active=True).order_by("pk")
+                .values_list("pk", "events", "app__permissions__content_type__app_label", "app__permissions__codename")):
+            permissions = found.setdefault(pk, (frozenset(events), set()))[1]
+            if codename:
+                permissions.add(f"{app_label}.{codename}")
+        rows = [(pk, events, frozenset(permissions)) for pk, (events, permissions) in found.items()]
         cache.set(CACHE_KEY, rows, SNAPSHOT_SECONDS)
     return rows
 
 
 def webhook_ids_for_event(event_type: WebhookEventType) -> list[int]:
-    """Ids of the active webhooks (of active apps) subscribed to the event or to every event."""
+    """Ids of the active webhooks (of active apps) subscribed to the event or to every event whose
+    app may receive it."""
     wanted = {event_type.value, WebhookEventType.ANY_EVENTS.value}
-    return [pk for pk, events in _snapshot() if events & wanted]
+    needed = event_permission_values(event_type)
+    return [pk for pk, events, permissions in _snapshot()
+            if events & wanted and (needed is None or needed & permissions)]
 
 
 def subscriptions_forget(**_kwargs) -> None:
@@ -44,3 +56,4 @@ def connect() -> None:
     for model in (Webhook, App):
         post_save.connect(subscriptions_forget, sender=model, dispatch_uid=f"subscriptions-{model.__name__}-save")
         post_delete.connect(subscriptions_forget, sender=model, dispatch_uid=f"subscriptions-{model.__name__}-delete")
+    m2m_changed.connect(subscriptions_forget, sender=App.permissions.through, dispatch_uid="subscriptions-App-permissions")

@@ -27,7 +27,10 @@ class OrderQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_order_by_token(root, info, token):
-        return Order.objects.select_related("shop").filter(token=token).first()
+        """A guest's order is opened by its token alone (the guest has nothing else); a registered
+        buyer's order only by those who may read it, as order(id)."""
+        order = Order.objects.select_related("shop").filter(token=token).first()
+        return order if order is not None and (order.user_id is None or can_read_order(info, order)) else None
 
     @staticmethod
     def resolve_shop_orders(root, info, shop, status=None, **kwargs):

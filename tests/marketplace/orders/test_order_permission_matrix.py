@@ -73,6 +73,30 @@ def test_reading_an_order(role, placed, make_user, pears, buyer):
         assert data is None
 
 
+BY_TOKEN = "query($token: UUID!) { orderByToken(token: $token) { number shippingAddress { phone } } }"
+
+
+@pytest.mark.parametrize("role", ROLES + ["buyer", "app_without_orders"])
+def test_reading_a_buyers_order_by_token_needs_the_right_to_read_it(role, placed, make_user, pears, buyer):
+    """The token travels in order webhooks and links: holding it is not enough to read a registered
+    buyer's address and phone."""
+    if role == "buyer":
+        client = GraphQLClient(token_for(buyer))
+    elif role == "app_without_orders":
+        from meidu.core.permissions import AccountPermissions
+        from meidu.integrations.services.apps import app_create
+
+        _app, raw = app_create(name="CRM", permissions=[AccountPermissions.MANAGE_USERS], actor=make_user(Role.OPERATOR))
+        client = GraphQLClient(raw)
+    else:
+        client = client_for(role, make_user, pears)
+    data = client.execute(BY_TOKEN, {"token": str(placed.token)})["orderByToken"]
+    if role in ALLOWED | {"buyer"}:
+        assert data["number"] == str(placed.number) and data["shippingAddress"]["phone"] == "+8613904170001"
+    else:
+        assert data is None
+
+
 def test_buyer_cancels_before_confirmation_only(placed, buyer, pears):
     client = GraphQLClient(token_for(buyer))
     from marketplace.orders.services.lifecycle import order_confirm

@@ -169,7 +169,10 @@ def test_refund_above_charged_refused_and_nothing_written(make_checkout, buyer, 
 
 
 def test_refund_idempotency_key_and_refund_created_webhook(make_checkout, buyer, operator):
-    app = App.objects.create(name="ERP", identifier="erp")
+    from meidu.core.permissions import PaymentPermissions
+    from meidu.integrations.services.apps import app_create
+
+    app, _token = app_create(name="ERP", permissions=[PaymentPermissions.HANDLE_PAYMENTS], actor=operator)
     Webhook.objects.create(app=app, target_url="https://erp.example.com/hook", events=["refund_created"])
     item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE, user=buyer).item
     first = services.transaction_refund(item, "5.00", actor=operator, idempotency_key="rf-1")

@@ -3,7 +3,10 @@ webhook is seen at once, and a delivery left behind by a stale list is never sen
 
 import pytest
 
+from meidu.core.permissions import OrderPermissions
 from meidu.integrations.event_types import WebhookEventType
+from meidu.integrations.models import EventPayload
+from meidu.integrations.services.apps import app_create
 from meidu.integrations.models import EventDelivery
 from meidu.integrations.services.delivery import webhook_delivery_attempt
 from meidu.integrations.services.outbox import webhook_event_emit
@@ -21,17 +24,23 @@ def test_emitting_an_event_nobody_listens_to_costs_no_query_once_cached(customer
         assert webhook_event_emit(ORDER_CREATED, {"order": 1}) is None
 
 
-def test_a_new_subscription_and_a_switched_off_one_are_seen_at_once(bank_app, receiver, operator):
+@pytest.fixture
+def erp_app(operator):
+    app, _token = app_create(name="县供销社ERP", permissions=[OrderPermissions.MANAGE_ORDERS], actor=operator)
+    return app
+
+
+def test_a_new_subscription_and_a_switched_off_one_are_seen_at_once(erp_app, receiver, operator):
     assert webhook_ids_for_event(ORDER_CREATED) == []
-    webhook = webhook_create(bank_app, target_url=receiver.url, events=[ORDER_CREATED.value], actor=operator)
+    webhook = webhook_create(erp_app, target_url=receiver.url, events=[ORDER_CREATED.value], actor=operator)
     assert webhook_ids_for_event(ORDER_CREATED) == [webhook.pk]
-    every = webhook_create(bank_app, target_url=receiver.url, events=[WebhookEventType.ANY_EVENTS.value], actor=operator)
+    every = webhook_create(erp_app, target_url=receiver.url, events=[WebhookEventType.ANY_EVENTS.value], actor=operator)
     assert webhook_ids_for_event(ORDER_CREATED) == [webhook.pk, every.pk]
     webhook.is_active = False
     webhook.save()
     assert webhook_ids_for_event(ORDER_CREATED) == [every.pk]
-    bank_app.is_active = False
-    bank_app.save()
+    erp_app.is_active = False
+    erp_app.save()
     assert webhook_ids_for_event(ORDER_CREATED) == []
 
 
@@ -43,3 +52,28 @@ def test_a_delivery_to_a_webhook_switched_off_behind_the_list_is_not_sent(custom
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.attempt_count == 0
     assert receiver.requests == []
+
+
+def test_an_event_goes_only_to_apps_holding_its_permission(bank_app, erp_app, receiver, operator):
+    """Order payloads carry the token that opens orderByToken: an app that may not manage orders gets
+    none, whether it named the event or subscribed to every event, until it is given the permission."""
+    named = webhook_create(bank_app, target_url=receiver.url, events=[ORDER_CREATED.value], actor=operator)
+    every = webhook_create(bank_app, target_url=receiver.url, events=[WebhookEventType.ANY_EVENTS.value], actor=operator)
+    allowed = webhook_create(erp_app, target_url=receiver.url, events=[ORDER_CREATED.value], actor=operator)
+    assert webhook_ids_for_event(ORDER_CREATED) == [allowed.pk]
+    assert webhook_ids_for_event(WebhookEventType.CUSTOMER_CREATED) == [every.pk]  # bank_app manages users
+    payload = webhook_event_emit(ORDER_CREATED, {"order": {"token": "…"}})
+    assert list(EventDelivery.objects.filter(payload=payload).values_list("webhook_id", flat=True)) == [allowed.pk]
+
+    bank_app.permissions.add(*_permissions(OrderPermissions.MANAGE_ORDERS))  # seen at once (m2m change)
+    assert webhook_ids_for_event(ORDER_CREATED) == [named.pk, every.pk, allowed.pk]
+    erp_app.permissions.clear()
+    assert webhook_ids_for_event(ORDER_CREATED) == [named.pk, every.pk]
+    assert EventPayload.objects.count() == 1
+
+
+def _permissions(*perms):
+    from django.contrib.auth.models import Permission
+
+    return [Permission.objects.get(content_type__app_label=perm.value.split(".")[0], codename=perm.value.split(".")[1])
+            for perm in perms]
