@@ -26,7 +26,12 @@ def quantize(amount: Decimal, currency: str = DEFAULT_CURRENCY, rounding: str = 
 
 
 def is_quantized(amount: Decimal, currency: str) -> bool:
-    return Decimal(amount) == quantize(amount, currency)
+    """Whether ``amount`` is a whole number of minor units; an amount too large to be rounded there
+    (beyond Decimal's 28 digits, e.g. "1e30" typed into a form) is not."""
+    try:
+        return Decimal(amount) == quantize(amount, currency)
+    except InvalidOperation:
+        return False
 
 
 def to_decimal(value) -> Decimal:

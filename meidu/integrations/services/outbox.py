@@ -33,7 +33,9 @@ def webhook_event_emit(event_type: WebhookEventType, data: dict) -> EventPayload
         [EventDelivery(payload=payload, webhook_id=webhook, event_type=event_type.value, next_attempt_at=now) for webhook in webhooks]
     )
     ids = [delivery.pk for delivery in deliveries]
-    transaction.on_commit(lambda: _enqueue(ids))
+    # robust: a broker that cannot take the message must not turn the committed act into an error
+    # (nor stop the other after-commit steps); the beat's webhook_deliveries_dispatch_due sends it
+    transaction.on_commit(lambda: _enqueue(ids), robust=True)
     return payload
 
 

@@ -123,7 +123,7 @@ def test_refund_above_what_was_paid_is_refused(buyer, owner, order, make_user):
                   amount=str(above))
     assert err.field == "amount"
     for bad, code in (("", "required"), (None, "required"), ("abc", "invalid"), ("0", "invalid"), ("-1", "invalid"),
-                      ("1.005", "invalid")):
+                      ("1.005", "invalid"), ("1e30", "invalid"), ("NaN", "invalid")):
         refused(code, complaint_resolve, complaint, actor=owner, as_operator=False, resolution="refund", amount=bad)
     refused("invalid", complaint_resolve, complaint, actor=owner, as_operator=False, resolution="replacement", amount="5")
     refused("invalid", complaint_resolve, complaint, actor=owner, as_operator=False, resolution="refund_all")

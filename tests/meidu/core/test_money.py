@@ -30,3 +30,10 @@ def test_refuses_floats_and_mixed_currencies():
         Money("1", "XXX")
     with pytest.raises(ValueError):
         Money("NaN")
+
+
+def test_an_amount_too_large_for_fen_is_not_quantized():
+    from meidu.core.money import is_quantized
+
+    assert is_quantized(Decimal("12.50"), "CNY") and not is_quantized(Decimal("12.505"), "CNY")
+    assert not is_quantized(Decimal("1e30"), "CNY")  # quantize would raise InvalidOperation

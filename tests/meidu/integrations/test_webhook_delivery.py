@@ -121,3 +121,27 @@ def test_a_claimed_delivery_is_not_sent_twice(customer_webhook, receiver):
     assert _claim(delivery.pk) is None  # leased by the first claim
     assert webhook_delivery_attempt(delivery.pk) is None
     assert receiver.requests == []
+
+
+def test_a_broker_that_refuses_the_message_does_not_fail_the_committed_act(
+    customer_webhook, receiver, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The broker is outside the process: when it cannot take the message, the act stays committed,
+    the delivery stays pending, and the beat's relay sends it later."""
+    from kombu.exceptions import OperationalError
+
+    from meidu.integrations.tasks import webhook_delivery_send
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to the broker. Connection refused.")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(webhook_delivery_send, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            user = account_register(phone="13800000077", password="Strong-pass-2024")
+    assert user.pk is not None and "Connection refused" in caplog.text
+    delivery = EventDelivery.objects.get(payload__event_type="customer_created")
+    assert delivery.status == "pending" and receiver.requests == []
+    assert webhook_deliveries_dispatch_due() == 1  # the relay, broker back
+    delivery.refresh_from_db()
+    assert delivery.status == "success" and len(receiver.requests) == 1
