@@ -233,6 +233,7 @@ class CheckoutPaymentSource:
     user_id: int | None
     email: str
     is_completed: bool
+    shops: int = 1  # the shops it pays (one order each): a gateway that captures once cannot hold for several
 
 
 def checkout_payment_source(token) -> CheckoutPaymentSource | None:
@@ -241,7 +242,8 @@ def checkout_payment_source(token) -> CheckoutPaymentSource | None:
     if checkout is not None:
         info = checkout_info(checkout)
         return CheckoutPaymentSource(token=checkout.pk, channel_slug=checkout.channel.slug, currency=info.currency,
-                                     total=info.due_now, user_id=checkout.user_id, email=checkout.email, is_completed=False)
+                                     total=info.due_now, user_id=checkout.user_id, email=checkout.email, is_completed=False,
+                                     shops=max(1, len(info.groups)))
     from marketplace.orders.selectors import orders_of_checkout
 
     orders = orders_of_checkout(token)
@@ -252,5 +254,5 @@ def checkout_payment_source(token) -> CheckoutPaymentSource | None:
         token=first.checkout_token, channel_slug=first.channel.slug, currency=first.currency,
         total=sum((order.total_amount for order in orders if order.status != "canceled"), Decimal("0.00")),
         user_id=first.user_id,
-        email=first.user_email, is_completed=True,
+        email=first.user_email, is_completed=True, shops=len(orders),
     )

@@ -74,7 +74,8 @@ def transaction_initialize(*, checkout_token, gateway_id: str, amount=None, acti
 
     ``amount`` defaults to the checkout total minus what is already authorised or charged (net
     of refunds). ``action`` (CHARGE or AUTHORIZATION) is bent to what the gateway can do: cash on
-    delivery only authorises, bank transfer only charges. The same ``idempotency_key`` with the
+    delivery only authorises, bank transfer only charges, a gateway that captures once (Stripe)
+    charges a checkout of several shops. The same ``idempotency_key`` with the
     same arguments returns the first item (nothing new is written, the gateway is not called);
     with other arguments it is refused with UNIQUE. A gateway failure is recorded as a
     *_FAILURE event and returned (the buyer retries with a new key).
@@ -97,6 +98,11 @@ def transaction_initialize(*, checkout_token, gateway_id: str, amount=None, acti
                                action=action, data=data, user=getattr(user, "pk", None), app=getattr(app, "pk", None))
     key = idempotency_key or str(uuid.uuid4())
     flow = action if action in gateway.actions else gateway.actions[0]
+    if (flow == TransactionAction.AUTHORIZATION and gateway.capture_releases_remainder and source.shops > 1
+            and TransactionAction.CHARGE in gateway.actions):
+        # A Stripe PaymentIntent is captured once, releasing the rest: one shop's capture would drop the
+        # hold of the others' orders. Several shops are charged at once; weighing refunds the difference.
+        flow = TransactionAction.CHARGE
 
     with transaction.atomic():
         checkout_payments_lock(source.token)

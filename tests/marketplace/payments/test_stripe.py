@@ -240,3 +240,20 @@ def test_pending_refund_settled_by_webhook_and_retry_not_resent(client, make_che
     assert _post(client, payload, stripe_signature(payload)).status_code == 200
     item.refresh_from_db()
     assert (item.refund_pending_amount, item.refunded_amount) == (0, Decimal("10.00"))
+
+
+def test_a_checkout_of_two_shops_is_charged_not_held(make_user, buyer, rural, variant, stripe_api):
+    """A PaymentIntent is captured once, releasing the rest: a hold over two shops' orders would be
+    lost by the first shop's capture, so it is charged at once (weighing refunds the difference)."""
+    from marketplace.checkout.services import checkout_create
+    from tests.marketplace.checkout.factories import store_with_cooker
+
+    _shop, cooker, _store = store_with_cooker(make_user(), rural)
+    checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 2), (cooker, 1)])
+    outcome = services.transaction_initialize(checkout_token=checkout.token, gateway_id=STRIPE, action="AUTHORIZATION",
+                                              idempotency_key="two-shops", user=buyer)
+    assert stripe_api.requests[-1]["form"]["capture_method"] == "automatic"
+    assert outcome.item.action == "CHARGE" and outcome.event.type == "CHARGE_ACTION_REQUIRED"
+    one_shop = services.transaction_initialize(checkout_token=checkout_create(channel=rural, user=buyer, lines=[(variant, 1)]).token,
+                                               gateway_id=STRIPE, action="AUTHORIZATION", idempotency_key="one", user=buyer)
+    assert one_shop.item.action == "AUTHORIZATION" and stripe_api.requests[-1]["form"]["capture_method"] == "manual"
