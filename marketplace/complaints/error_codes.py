@@ -14,3 +14,4 @@ class ComplaintErrorCode(Enum):
     ALREADY_RATED = "already_rated"
     ESCALATED_TO_OPERATOR = "escalated_to_operator"
     REFUND_ABOVE_PAID = "refund_above_paid"
+    GATEWAY_ERROR = "gateway_error"  # the payment provider refused the refund: nothing changed, try again

@@ -27,6 +27,7 @@ from marketplace.complaints.models import (
 )
 from marketplace.orders.models import Order
 from marketplace.orders.services.lifecycle import order_refund
+from marketplace.orders.services.money import order_refundable_amount
 from marketplace.shops.services import shop_notice_send
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
@@ -153,7 +154,7 @@ def complaints_escalate_overdue(now=None, limit: int = 500) -> int:
 
 
 # What the orders service's refusals mean to a complaint handler.
-REFUND_ERRORS = {"cannot_refund": Code.REFUND_ABOVE_PAID, "invalid": Code.INVALID}
+REFUND_ERRORS = {"cannot_refund": Code.REFUND_ABOVE_PAID, "invalid": Code.INVALID, "gateway_error": Code.GATEWAY_ERROR}
 
 
 def _refund_amount(value, currency: str):
@@ -191,7 +192,7 @@ def complaint_resolve(complaint: Complaint, *, actor, as_operator: bool, resolut
                 code = REFUND_ERRORS.get(exc.code, Code.INVALID)
                 message = exc.message
                 if code == Code.REFUND_ABOVE_PAID:
-                    left = max(locked.order.charged_amount - locked.order.refunded_amount, 0)
+                    left = max(order_refundable_amount(locked.order), 0)
                     message = _("At most %(left)s %(currency)s of what was paid can still be refunded.") % {
                         "left": left, "currency": locked.currency}
                 raise DomainError(message, code, field="amount") from None

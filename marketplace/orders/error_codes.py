@@ -12,6 +12,7 @@ class OrderErrorCode(Enum):
     CANNOT_CANCEL_FULFILLMENT = "cannot_cancel_fulfillment"
     CANNOT_FULFILL_UNPAID_ORDER = "cannot_fulfill_unpaid_order"
     CANNOT_REFUND = "cannot_refund"
+    GATEWAY_ERROR = "gateway_error"  # the payment provider refused or could not be reached
     FULFILL_ORDER_LINE = "fulfill_order_line"
     INVALID_QUANTITY = "invalid_quantity"
     INSUFFICIENT_STOCK = "insufficient_stock"

@@ -2,28 +2,30 @@
 
 presale_harvest: the harvest is received into a warehouse; orders are served first come, first
 served (by order number); a buyer whose order the yield cannot fill gets the shortfall's deposit
-back and the line shrinks (an order left with nothing is cancelled and refunded); served units are
-allocated, and the buyers then pay the balance (transactionInitialize on their checkout) before the
-seller ships. Lock order: the campaign row, then each order (its checkout's payment lock, then the
-row, ascending number), then stock rows in ascending pk.
+back and the line shrinks, or leaves the order when it gets nothing (an order left with nothing
+is cancelled and refunded); served units are allocated, and the buyers then pay the balance
+(transactionInitialize on their checkout) before the seller ships. Lock order: the campaign row,
+then the payment locks of the orders' checkouts (by token), then the order rows (ascending pk),
+then their pre-sale lines, then stock rows in ascending pk.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from marketplace.inventory.allocation import stock_allocate_many, stocks_lock
 from marketplace.inventory.services import stock_receive
 from marketplace.orders.events import order_event
-from marketplace.orders.models import Allocation, OrderEventType, OrderLine, OrderStatus
-from marketplace.orders.services.lifecycle import _lock as order_lock
+from marketplace.orders.models import Allocation, DeliveryKind, Order, OrderEventType, OrderLine, OrderStatus
+from marketplace.orders.services.lifecycle import _days as order_days
 from marketplace.orders.services.lifecycle import order_cancel
-from marketplace.orders.services.money import order_refund_amount
+from marketplace.orders.services.money import order_refund_amount, order_refundable_amount, order_release_authorized
 from marketplace.presale.error_codes import PresaleErrorCode
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from marketplace.presale.selectors import deposit_of
@@ -57,26 +59,93 @@ def presale_campaign_open(variant, channel, *, actor, deposit_percent, expected_
     return campaign
 
 
-def _shrink_line(order, line: OrderLine, served: int, campaign, *, actor) -> None:
-    """Serve ``served`` of the line's units; the rest's deposit goes back and the totals shrink."""
-    short = line.quantity - served
+def _money_back(order, removed: Decimal, campaign, *, actor, key: str) -> Decimal:
+    """After ``removed`` came off the order's total: the deposit of the units the field did not
+    give goes back, or more when the buyer had already paid beyond the new total (a balance paid
+    early), and an authorisation above the new total is dropped, so no money is kept for nothing."""
+    net_charged = order_refundable_amount(order)  # net of refunds, those still in progress included
+    back = min(max(deposit_of(removed, campaign, order.currency), net_charged - order.total_amount), net_charged)
+    if back > 0:
+        order_refund_amount(order, back, actor=actor, reason="harvest fell short", key=key)
+    else:
+        back = Decimal("0.00")
+    surplus = order_refundable_amount(order) + order.authorized_amount - order.total_amount
+    if surplus > 0:
+        order_release_authorized(order, surplus, actor=actor, reason="harvest fell short")
+    return back
+
+
+def _shrink_line(order, line: OrderLine, quantity: int, campaign, *, actor) -> None:
+    """Keep ``quantity`` (> 0) of the line's units; the rest's deposit goes back and the totals shrink."""
+    short = line.quantity - quantity
     removed = quantize(line.unit_price_amount * short)
-    line.quantity = served
+    line.quantity = quantity
     line.total_price_amount -= removed
     line.save(update_fields=["quantity", "total_price_amount"])
     order.subtotal_amount -= removed
     order.total_amount -= removed
     order.save(update_fields=["subtotal_amount", "total_amount", "updated_at"])
-    deposit_back = min(deposit_of(removed, campaign, order.currency), order.charged_amount - order.refunded_amount)
-    if deposit_back > 0:
-        order_refund_amount(order, deposit_back, actor=actor, reason="harvest fell short",
-                            key=f"presale-short:{order.pk}:{line.pk}")
+    deposit_back = _money_back(order, removed, campaign, actor=actor, key=f"presale-short:{order.pk}:{line.pk}")
     order_event(order, OrderEventType.NOTE, user=actor, harvest_short=short, sku=line.product_sku,
                 deposit_refunded=str(deposit_back))
 
 
+def _drop_line(order, line: OrderLine, campaign, *, actor) -> None:
+    """A line the harvest gives nothing to, in an order that keeps other lines: a line cannot hold
+    zero units, so it is deleted (with the commission rate frozen for it, which would block the
+    deletion and has nothing left to price) before the money moves, so the settlement the refund
+    triggers sees the order without it. Its deposit goes back and the totals shrink."""
+    from marketplace.settlement.models import CommissionLine
+
+    line_pk, short, removed = line.pk, line.quantity, line.total_price_amount
+    CommissionLine.objects.filter(order_line=line).delete()
+    line.delete()
+    order.subtotal_amount -= removed
+    order.total_amount -= removed
+    order.save(update_fields=["subtotal_amount", "total_amount", "updated_at"])
+    deposit_back = _money_back(order, removed, campaign, actor=actor, key=f"presale-short:{order.pk}:{line_pk}")
+    order_event(order, OrderEventType.NOTE, user=actor, harvest_short=short, sku=line.product_sku,
+                deposit_refunded=str(deposit_back), line_removed=True, unit_price=str(line.unit_price_amount))
+
+
+def _finish_if_all_shipped(order, *, actor) -> None:
+    """A partly shipped order whose only open units were the ones the harvest could not give is
+    now wholly shipped: it moves on as order_fulfill would have moved it (else it would wait forever)."""
+    if order.status != OrderStatus.PARTIALLY_FULFILLED or order.lines.filter(quantity_fulfilled__lt=F("quantity")).exists():
+        return
+    order.status = OrderStatus.FULFILLED
+    order.fulfilled_at = timezone.now()
+    if order.delivery_kind != DeliveryKind.COLLECTION:
+        order.auto_confirm_at = order.fulfilled_at + order_days("ORDER_AUTO_CONFIRM_DAYS", 10)
+    order.save(update_fields=["status", "fulfilled_at", "auto_confirm_at", "updated_at"])
+    kind = OrderEventType.READY_FOR_PICKUP if order.delivery_kind == DeliveryKind.COLLECTION else OrderEventType.FULFILLED
+    order_event(order, kind, user=actor, harvest_short=True)
+
+
+def _orders_lock(campaign) -> dict[int, Order]:
+    """The campaign's orders, locked before their lines or status are read: every checkout's
+    payment lock first (sorted by token, so two harvests sharing checkouts take them in the same
+    order; payments and order services take it before an order row too), then the order rows in
+    ascending pk. No new order can join: checkout completion locks the campaign row, held here.
+    Cancelled orders (also those cancelled while this waited for the locks) are left out."""
+    from marketplace.payments.services import checkout_payments_lock
+
+    candidates = (Order.objects.filter(lines__presale_campaign=campaign).exclude(status=OrderStatus.CANCELED)
+                  .values_list("pk", "checkout_token"))
+    pks, tokens = set(), set()
+    for pk, token in candidates:
+        pks.add(pk)
+        tokens.add(uuid.UUID(str(token)))
+    for token in sorted(tokens):
+        checkout_payments_lock(token)
+    locked = Order.objects.select_for_update(of=("self",)).filter(pk__in=pks).order_by("pk")
+    return {order.pk: order for order in locked if order.status != OrderStatus.CANCELED}
+
+
 def presale_harvest(campaign: PresaleCampaign, *, actor, harvested_quantity: int, warehouse) -> PresaleCampaign:
-    if harvested_quantity is None or harvested_quantity < 0:
+    """Lines are served by order number up to the harvest. A line already shipped in full takes
+    nothing; one partly shipped is owed only its unshipped units (and is never cut below them)."""
+    if not isinstance(harvested_quantity, int) or isinstance(harvested_quantity, bool) or harvested_quantity < 0:
         raise DomainError("Give the harvested quantity", PresaleErrorCode.INVALID, field="harvestedQuantity")
     if warehouse.shop_id != campaign.variant.product.shop_id:
         raise DomainError("Store the harvest in one of the shop's warehouses", PresaleErrorCode.NOT_FOUND, field="warehouse")
@@ -84,19 +153,29 @@ def presale_harvest(campaign: PresaleCampaign, *, actor, harvested_quantity: int
         locked = PresaleCampaign.objects.select_for_update().select_related("variant__product").get(pk=campaign.pk)
         if locked.status != CampaignStatus.OPEN:
             raise DomainError("This pre-sale is not taking deposits any more", PresaleErrorCode.NOT_OPEN, field="campaign")
+        orders = _orders_lock(locked)
+        lines = list(OrderLine.objects.select_for_update(of=("self",)).filter(presale_campaign=locked, order_id__in=list(orders))
+                     .order_by("order__number", "pk"))
         remaining = harvested_quantity
-        lines = list(OrderLine.objects.filter(presale_campaign=locked).exclude(order__status=OrderStatus.CANCELED)
-                     .select_related("order").order_by("order__number", "pk"))
         allocations: list[tuple[OrderLine, int]] = []
         for line in lines:
-            order = order_lock(line.order)
-            served = min(line.quantity, remaining)
+            order = orders[line.order_id]
+            if order.status == OrderStatus.CANCELED:
+                continue  # cancelled at this harvest, through another of its lines
+            owed = line.quantity - line.quantity_fulfilled
+            if owed <= 0:
+                continue  # shipped before the harvest: it takes no stock
+            served = min(owed, remaining)
             remaining -= served
-            if served == 0 and order.lines.count() == 1:
-                order_cancel(order, actor=actor, reason="harvest fell short")
-                continue
-            if served < line.quantity:
-                _shrink_line(order, line, served, locked, actor=actor)
+            if served < owed:
+                if line.quantity_fulfilled + served:
+                    _shrink_line(order, line, line.quantity_fulfilled + served, locked, actor=actor)
+                elif order.lines.exclude(pk=line.pk).exists():
+                    _drop_line(order, line, locked, actor=actor)
+                else:
+                    orders[order.pk] = order_cancel(order, actor=actor, reason="harvest fell short")
+                    continue
+                _finish_if_all_shipped(order, actor=actor)
             if served:
                 allocations.append((line, served))
             order_event(order, OrderEventType.NOTE, user=actor, harvested=True, served=served,

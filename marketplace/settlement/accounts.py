@@ -7,9 +7,12 @@ account's owner holds; money from outside makes the gateway account negative).
     settlement:shop:<id>:pending:CNY    seller earnings waiting for delivery + the after-sales window
     settlement:shop:<id>:available:CNY  earnings released, not yet paid out (may be negative: a claw-back debt)
     settlement:shop:<id>:paid_out:CNY   sent to the seller's bank
+    settlement:shop:<id>:cash:CNY       cash on delivery the shop collected itself and kept
 
-Every account allows negative balances: an order's pending share can never go below zero by
-construction (see services.sync), and guarded accounts would serialise a busy shop's postings.
+Every account allows negative balances: guarded accounts would serialise a busy shop's postings.
+An order's pending (then available) share is its net earnings minus the cash its shop kept: never
+below zero for an order paid to the platform, minus the commission (a debt netted at the next
+payout) for one whose cash the shop collected itself (see services.sync).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from meidu.core.ledger.models import LedgerAccount
 from meidu.core.ledger.services import ledger_account_open
 
 PLATFORM_NAMES = {"gateway": "支付通道/银行 (外部)", "clearing": "平台清算 (买家款项)", "commission": "平台佣金收入"}
-SHOP_NAMES = {"pending": "待结算收入", "available": "可提现收入", "paid_out": "已打款"}
+SHOP_NAMES = {"pending": "待结算收入", "available": "可提现收入", "paid_out": "已打款", "cash": "自收货到付款现金"}
 
 
 def platform_code(role: str, currency: str) -> str:
@@ -48,5 +51,5 @@ def settlement_accounts(shop, currency: str) -> dict[str, LedgerAccount]:
     codes = {platform_code(role, currency): role for role in PLATFORM_NAMES}
     found = {account.code: account for account in LedgerAccount.objects.filter(code__in=list(codes))}
     result = {role: found.get(code) or platform_account(role, currency) for code, role in codes.items()}
-    result.update(shop_accounts(shop, currency))
+    result.update(shop_accounts(shop, currency, roles=("pending", "available", "paid_out", "cash")))
     return result

@@ -72,7 +72,8 @@ class OrderSettlementAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
     admin_permission = OrderPermissions.MANAGE_ORDERS
     list_display = ("order", "shop", "currency", "released_at", "synced_at")
     search_fields = ("order__number", "shop__name")
-    readonly_fields = ("order", "shop", "currency", "next_sequence", "released_at", "synced_at")
+    readonly_fields = ("order", "shop", "currency", "next_sequence", "released_at", "synced_at", "shop_cash_amount")
+    exclude = ("cash_events_seen",)
     inlines = [SettlementEntryInline]
 
     def has_change_permission(self, request, obj=None):

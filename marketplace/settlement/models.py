@@ -5,6 +5,8 @@
 * OrderSettlement: one per order that received money; locked while its postings are reconciled.
 * CommissionLine: the rate frozen for each order line the first time the order is settled.
 * SettlementEntry: one per ledger transaction posted for an order, with the rate it used.
+  CASH_KEPT entries book cash on delivery that the shop collected itself and keeps (its
+  earnings are then already in its hands: the order leaves only the commission as a debt).
 * PayoutBatch / Payout / PayoutLine: the weekly transfer to each shop, line per order.
 """
 
@@ -54,6 +56,11 @@ class OrderSettlement(models.Model):
     charged_amount = models.DecimalField(**AMOUNT, default=0)
     refunded_amount = models.DecimalField(**AMOUNT, default=0)
     total_amount = models.DecimalField(**AMOUNT, default=0)
+    # Cash on delivery collected by the order's own shop (its owner or staff), who keeps it: decided
+    # once per collection, when the collection event is first settled (see services.sync).
+    shop_cash_amount = models.DecimalField(**AMOUNT, default=0,
+                                           help_text="Cash on delivery collected and kept by the order's own shop.")
+    cash_events_seen = models.PositiveBigIntegerField(default=0, help_text="Last cash-collection order event examined.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,6 +87,7 @@ class EntryKind(models.TextChoices):
     EARNINGS = "earnings", _("Seller earnings and commission")
     CLAWBACK = "clawback", _("Earnings clawed back")
     RELEASE = "release", _("Earnings released")
+    CASH_KEPT = "cash_kept", _("Cash on delivery kept by the shop")
 
 
 class SettlementEntry(models.Model):

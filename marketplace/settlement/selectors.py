@@ -27,7 +27,10 @@ def category_chain(category_id: int | None) -> list[int]:
 
 
 def commission_rules_effective(at: datetime) -> list[CommissionRule]:
-    return list(CommissionRule.objects.filter(effective_from__lte=at))
+    """The rules in force at ``at``: in effect by then and already created by then. A rule added
+    with an ``effective_from`` slightly in the past (commission_rule_create allows a few minutes
+    for a form's clock) never reaches an order placed before the rule itself was added."""
+    return list(CommissionRule.objects.filter(effective_from__lte=at, created_at__lte=at))
 
 
 def commission_rule_for(chain: list[int], shop_kind: str, rules: list[CommissionRule]) -> CommissionRule | None:

@@ -1,8 +1,12 @@
+import logging
+
 from celery import shared_task
 from django.db import DatabaseError
 
 from marketplace.settlement.services.payouts import last_week_end, payout_batch_create
 from marketplace.settlement.services.sync import settlement_catch_up, settlement_order_sync_by_pk, settlement_release_due
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
@@ -14,8 +18,13 @@ def settlement_order_sync_task(order_pk: int) -> int:
 @shared_task
 def settlement_release() -> int:
     """Beat (hourly): re-sync orders changed since their last sync, then release the earnings of
-    orders whose after-sales window has closed. Both are idempotent."""
-    settlement_catch_up()
+    orders whose after-sales window has closed. Both are idempotent. An order that fails is
+    logged and skipped (services.sync._sync_each); should the catch-up fail as a whole, the
+    releases still run."""
+    try:
+        settlement_catch_up()
+    except Exception:
+        logger.exception("Settlement catch-up failed; releasing due earnings anyway")
     return settlement_release_due()
 
 

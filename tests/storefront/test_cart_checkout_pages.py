@@ -13,7 +13,7 @@ from marketplace.inventory.services import stock_update
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments.models import TransactionItem
 from meidu.accounts.models import Address
-from tests.marketplace.checkout.helpers import placed_orders
+from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.storefront.buying import (  # noqa: F401  (fixtures)
     CART, CHECKOUT, PLACE, add, address_form, buyer_web, cart_of, cooker, expected_total, html, login, pears, place_form,
     prepared, rural, station, station_agent, zones,
@@ -248,7 +248,7 @@ def test_my_orders_costs_a_fixed_number_of_queries(buyer_web, buyer, rural, pear
 def test_the_buyer_confirms_receipt_of_a_shipped_order(buyer_web, buyer, rural, pears):
     from marketplace.orders.services.lifecycle import order_fulfill
 
-    order = placed_orders(buyer, rural, [(pears["variant"], 2)])[0]
+    order = placed_orders(buyer, rural, [(pears["variant"], 2)], gateway=OFFLINE, action="CHARGE")[0]  # paid: cash owed is not
     order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 2, "2.000")], local_delivery=True)
     response = buyer_web.post(f"/shop/orders/{order.number}/received/", follow=True)
     assert "已确认收货" in html(response)

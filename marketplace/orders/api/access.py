@@ -35,15 +35,17 @@ def order_for_buyer(info, global_id: str, field: str = "id") -> Order:
     return order
 
 
-def order_for_cancel(info, global_id: str, field: str = "id") -> Order:
+def order_for_cancel(info, global_id: str, field: str = "id") -> tuple[Order, bool]:
     """The buyer may cancel their own order until the seller confirms it; after that (and for anyone
-    else) only the shop's members or an operator."""
+    else) only the shop's members or an operator. Returns (order, whether as its buyer): the service
+    checks the status again under the order's lock, as the seller may confirm meanwhile."""
     order = order_from_id(global_id, field)
     user = info.context.user
     buyer = getattr(user, "is_authenticated", False) and order.user_id == user.pk and not getattr(info.context, "app", None)
-    if not (buyer and order.status == OrderStatus.UNCONFIRMED):
-        require_shop_access(info, order.shop_id, PERM)
-    return order
+    if buyer and order.status == OrderStatus.UNCONFIRMED:
+        return order, True
+    require_shop_access(info, order.shop_id, PERM)
+    return order, False
 
 
 def order_for_handover(info, global_id: str, field: str = "id") -> Order:

@@ -75,8 +75,8 @@ class OrderCancel(OrderMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, id, reason=""):
-        order = order_for_cancel(info, id)
-        return cls(errors=[], order=lifecycle.order_cancel(order, actor=requestor(info), reason=reason or ""))
+        order, as_buyer = order_for_cancel(info, id)
+        return cls(errors=[], order=lifecycle.order_cancel(order, actor=requestor(info), reason=reason or "", by_buyer=as_buyer))
 
 
 class OrderConfirmReceipt(OrderMutation):

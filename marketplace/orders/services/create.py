@@ -86,7 +86,7 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
             collection_point=point, collection_point_name=point.name if point else "",
             pickup_code=pickup_code_new(point.pk) if point else "", customer_note=checkout.note,
         ))
-    _changed, paid = payment_shares_spread(items, orders)
+    _changed, paid = payment_shares_spread(items, orders, due_now=[group.due_now for group in groups])
     bulk_insert(orders)  # numbers from the sequence, returned with the ids
     lines, order_lines = [], {}
     for order, group in zip(orders, groups):

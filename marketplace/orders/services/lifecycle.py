@@ -7,7 +7,7 @@ services.money).
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
@@ -22,8 +22,11 @@ from marketplace.orders.events import order_event
 from marketplace.orders.models import (
     Allocation, DeliveryKind, Fulfillment, FulfillmentLine, Order, OrderEventType, OrderLine, OrderStatus,
 )
-from marketplace.orders.services.money import order_charge_authorized, order_refund_amount, order_release_authorized
+from marketplace.orders.services.money import (
+    order_charge_authorized, order_refund_amount, order_refundable_amount, order_release_authorized,
+)
 from marketplace.orders.state import allowed, target
+from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from meidu.core.errors import DomainError
 from meidu.core.money import quantize
 
@@ -83,7 +86,7 @@ def _settle_payment(order: Order, *, actor) -> None:
     capture what is authorised up to it (a card captures once: Stripe then releases the rest
     itself), and drop whatever authorisation is left above it. Pay-later gateways (cash on
     delivery) keep their authorisation until the cash is collected."""
-    net_charged = order.charged_amount - order.refunded_amount
+    net_charged = order_refundable_amount(order)  # refunds still in progress are on their way back
     if net_charged > order.total_amount:
         order_refund_amount(order, net_charged - order.total_amount, actor=actor, reason="weighed lighter than estimated",
                             key=f"weight:{order.pk}:{order.fulfillments.count()}")
@@ -95,10 +98,46 @@ def _settle_payment(order: Order, *, actor) -> None:
         order_release_authorized(order, surplus, actor=actor, reason="weighed lighter than estimated")
 
 
+def _refuse_presale_before_harvest(order_lines) -> None:
+    """A pre-sale line has no stock until the harvest is received and allocated to it: shipping it
+    earlier would move no stock and leave the harvest allocated to a line already sent."""
+    campaign_ids = {line.presale_campaign_id for line in order_lines if line.presale_campaign_id}
+    if not campaign_ids:
+        return
+    still_open = set(PresaleCampaign.objects.filter(pk__in=campaign_ids, status=CampaignStatus.OPEN).values_list("pk", flat=True))
+    for line in order_lines:
+        if line.presale_campaign_id in still_open:
+            raise DomainError(_("%(sku)s is sold on pre-sale: ship it after the harvest") % {"sku": line.product_sku},
+                              OrderErrorCode.FULFILL_ORDER_LINE, field="lines")
+
+
+def _absorb(heavier: list[tuple[OrderLine, Decimal]], absorbed: Decimal) -> dict[str, str]:
+    """Take what the shop absorbs off the lines that weighed heavier, in proportion to their
+    increases and never more than a line's own increase, so no line drops below its estimate
+    (a later return of one line must not refund another's price). The caller keeps
+    ``absorbed`` <= the sum of the increases."""
+    increases = sum(increase for _line, increase in heavier)
+    shares = [min(increase, (absorbed * increase / increases).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+              for _line, increase in heavier]
+    left = absorbed - sum(shares)
+    for index, (_line, increase) in enumerate(heavier):
+        extra = min(left, increase - shares[index])
+        shares[index] += extra
+        left -= extra
+    taken = {}
+    for (line, _increase), share in zip(heavier, shares):
+        if share:
+            line.total_price_amount -= share
+            line.save(update_fields=["total_price_amount"])
+            taken[line.product_sku] = str(share)
+    return taken
+
+
 def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, object]], tracking_number: str = "",
                   local_delivery: bool = False) -> Fulfillment:
     """Ship (or make ready for pickup) some units. By-weight lines give their actual weight: the
-    line is charged on it (from the authorisation) and any prepaid difference is refunded."""
+    line is charged on it (from the authorisation) and any prepaid difference is refunded.
+    Pre-sale lines wait for their harvest. FULFILLED (and its webhook) comes with the last part."""
     if not lines:
         raise DomainError(_("Choose the lines to fulfil"), OrderErrorCode.REQUIRED, field="lines")
     with transaction.atomic():
@@ -115,6 +154,7 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
         order_lines = {line.pk: line for line in OrderLine.objects.select_for_update().filter(order=locked, pk__in=line_ids)}
         if len(order_lines) != len(set(line_ids)):
             raise DomainError(_("A line is not part of this order"), OrderErrorCode.NOT_FOUND, field="lines")
+        _refuse_presale_before_harvest(order_lines.values())
         allocations = list(Allocation.objects.filter(order_line__in=order_lines.values(), quantity_allocated__gt=0).order_by("stock_id"))
         stocks = {stock.pk: stock for stock in stocks_lock(Q(pk__in=[allocation.stock_id for allocation in allocations]))}
         shipments: dict[int, list] = {}
@@ -122,6 +162,7 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
         fulfillment = Fulfillment.objects.create(order=locked, fulfillment_order=number,
                                                  tracking_number=(tracking_number or "").strip()[:64], local_delivery=local_delivery)
         delta = Decimal("0.00")
+        heavier: list[tuple[OrderLine, Decimal]] = []
         for given, quantity, actual_weight in lines:
             line = order_lines[given.pk]
             remaining = line.quantity - line.quantity_fulfilled
@@ -135,6 +176,8 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
                     raise DomainError(_("A weighed line ships whole"), OrderErrorCode.FULFILL_ORDER_LINE, field="lines")
                 new_total = _weighed_total(line, actual_weight)
                 delta += new_total - line.total_price_amount
+                if new_total > line.total_price_amount:
+                    heavier.append((line, new_total - line.total_price_amount))
                 line.actual_weight = Decimal(str(actual_weight))
                 line.total_price_amount = new_total
                 order_event(locked, OrderEventType.WEIGHED, user=actor, sku=line.product_sku,
@@ -155,14 +198,13 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
             stock_ship_many([(stock, units) for stock, units in shipments.values()], note=f"order #{locked.number}", actor=actor)
         if delta > 0:
             # Heavier than estimated: the buyer agreed to pay the estimate at most; the shop absorbs the rest.
+            # Only this shipment's excess: what was short before it is not the weighing's doing.
             covered = locked.charged_amount - locked.refunded_amount + locked.authorized_amount
-            absorbed = max(Decimal("0.00"), locked.total_amount + delta - covered)
+            absorbed = min(delta, max(Decimal("0.00"), locked.total_amount + delta - covered))
             if absorbed:
-                weighed = [order_lines[line.pk] for line, _quantity, _weight in lines if order_lines[line.pk].sold_by_weight]
-                weighed[-1].total_price_amount -= absorbed
-                weighed[-1].save(update_fields=["total_price_amount"])
+                taken = _absorb(heavier, absorbed)
                 delta -= absorbed
-                order_event(locked, OrderEventType.NOTE, user=actor, absorbed_by_shop=str(absorbed))
+                order_event(locked, OrderEventType.NOTE, user=actor, absorbed_by_shop=str(absorbed), lines=taken)
         if delta:
             locked.subtotal_amount += delta
             locked.total_amount += delta
@@ -175,20 +217,48 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
             if locked.delivery_kind != DeliveryKind.COLLECTION:
                 locked.auto_confirm_at = locked.fulfilled_at + _days("ORDER_AUTO_CONFIRM_DAYS", 10)
         locked.save(update_fields=["status", "fulfilled_at", "auto_confirm_at", "confirmed_at", "updated_at"])
-        kind = OrderEventType.READY_FOR_PICKUP if locked.delivery_kind == DeliveryKind.COLLECTION else OrderEventType.FULFILLED
+        if all_done:
+            kind = OrderEventType.READY_FOR_PICKUP if locked.delivery_kind == DeliveryKind.COLLECTION else OrderEventType.FULFILLED
+        else:
+            # A part sent is a note, not FULFILLED: that event is the order_fulfilled webhook, which
+            # subscribers read as "everything has left", so it is sent once, with the last part.
+            kind = OrderEventType.NOTE
         order_event(locked, kind, user=actor, fulfillment=number, tracking_number=fulfillment.tracking_number,
-                    local_delivery=local_delivery)
+                    local_delivery=local_delivery, **({} if all_done else {"partial_shipment": True}))
     return fulfillment
+
+
+def _refuse_undelivered(order: Order) -> None:
+    """DELIVERED ends the hand-over: after it the cash can no longer be collected (hand-over and
+    pickup accept only a shipped order) and the pickup code no longer works. So cash still due is
+    collected first (order_handover, order_pickup_verify) and a pickup order is delivered only by
+    its pickup code (order_pickup_verify marks it picked up, then delivers)."""
+    due = order.total_amount - order.charged_amount
+    if due > 0:
+        raise DomainError(
+            _("%(amount)s is still due in cash: the order is marked received when the courier or the pickup point takes the cash")
+            % {"amount": due}, OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="id")
+    if order.delivery_kind == DeliveryKind.COLLECTION and order.picked_up_at is None:
+        raise DomainError(
+            _("This order is collected at a pickup point: it is marked received when the staff there check the pickup code"),
+            OrderErrorCode.INVALID, field="id")
+
+
+def _undelivered_q() -> Q:
+    """The orders _refuse_undelivered refuses, as a filter."""
+    return Q(total_amount__gt=F("charged_amount")) | Q(delivery_kind=DeliveryKind.COLLECTION, picked_up_at__isnull=True)
 
 
 def order_deliver(order: Order, *, actor, by_buyer: bool = False, automatic: bool = False) -> Order:
     """Goods reached the buyer: confirmed by the buyer, the courier, or automatically after N days.
-    The after-sales window (complaints, returns, seller earnings pending) starts now."""
+    The after-sales window (complaints, returns, seller earnings pending) starts now. Refused while
+    cash is due or a pickup order's code is unchecked (see _refuse_undelivered)."""
     with transaction.atomic():
         locked = _lock(order)
         if locked.status == OrderStatus.DELIVERED:
             return locked
         _refuse_unless("deliver", locked)
+        _refuse_undelivered(locked)
         now = timezone.now()
         locked.status = OrderStatus.DELIVERED
         locked.delivered_at = now
@@ -203,12 +273,20 @@ def order_deliver(order: Order, *, actor, by_buyer: bool = False, automatic: boo
 
 
 def orders_auto_confirm_due(now=None, limit: int = 500) -> int:
-    """Confirm receipt of shipped orders whose buyers said nothing for N days."""
+    """Confirm receipt of shipped orders whose buyers said nothing for N days. Orders whose cash
+    is still due or that wait at a pickup point are left to the hand-over and the pickup code
+    (and filtered out in the query, so they do not fill every batch). Returns how many were delivered."""
     now = now or timezone.now()
-    due = list(Order.objects.filter(status=OrderStatus.FULFILLED, auto_confirm_at__lte=now).order_by("auto_confirm_at")[:limit])
+    due = list(Order.objects.filter(status=OrderStatus.FULFILLED, auto_confirm_at__lte=now).exclude(_undelivered_q())
+               .order_by("auto_confirm_at")[:limit])
+    delivered = 0
     for order in due:
-        order_deliver(order, actor=None, automatic=True)
-    return len(due)
+        try:
+            order_deliver(order, actor=None, automatic=True)
+        except DomainError:
+            continue  # changed since the query (returned, or weighed): the next run sees it again
+        delivered += 1
+    return delivered
 
 
 def _release_allocations(order: Order, *, actor, note: str) -> None:
@@ -224,13 +302,18 @@ def _release_allocations(order: Order, *, actor, note: str) -> None:
     stock_release_many([(stock, units) for stock, units in changes.values()], note=note, actor=actor)
 
 
-def order_cancel(order: Order, *, actor, reason: str = "") -> Order:
-    """Before anything ships: stock goes back, money paid is refunded, the authorisation dropped."""
+def order_cancel(order: Order, *, actor, reason: str = "", by_buyer: bool = False) -> Order:
+    """Before anything ships: stock goes back, money paid is refunded, the authorisation dropped.
+    ``by_buyer``: the buyer's own cancellation, allowed only while the seller has not confirmed
+    (checked here under the lock: a confirmation may land between the caller's check and this)."""
     with transaction.atomic():
         locked = _lock(order)
+        if by_buyer and locked.status != OrderStatus.UNCONFIRMED:
+            raise DomainError(_("The seller has confirmed this order: ask the shop to cancel it"),
+                              OrderErrorCode.CANNOT_CANCEL_ORDER, field="id")
         _refuse_unless("cancel", locked, OrderErrorCode.CANNOT_CANCEL_ORDER)
         _release_allocations(locked, actor=actor, note=f"order #{locked.number} cancelled")
-        refundable = locked.charged_amount - locked.refunded_amount
+        refundable = order_refundable_amount(locked)
         if refundable > 0:
             order_refund_amount(locked, refundable, actor=actor, reason=reason or "order cancelled", key=f"cancel:{locked.pk}")
         order_release_authorized(locked, locked.authorized_amount, actor=actor, reason="order cancelled")
@@ -239,6 +322,12 @@ def order_cancel(order: Order, *, actor, reason: str = "") -> Order:
         locked.save(update_fields=["status", "canceled_at", "updated_at"])
         order_event(locked, OrderEventType.CANCELED, user=actor, reason=reason)
     return locked
+
+
+def _returned_share(line: OrderLine, units: int) -> Decimal:
+    """The price of a line's first ``units`` returned units. Each return refunds the growth of this
+    share, so rounding never adds up past the line total (4 × 10.42 of a 41.66 line would)."""
+    return quantize(line.total_price_amount * units / line.quantity)
 
 
 def order_return(order: Order, *, actor, lines: list[tuple[OrderLine, int]], refund: bool = True, restock: bool = True,
@@ -261,9 +350,10 @@ def order_return(order: Order, *, actor, lines: list[tuple[OrderLine, int]], ref
             if quantity is None or quantity <= 0 or quantity > returnable:
                 raise DomainError(_("Between 1 and %(count)s of %(sku)s can be returned") % {"count": returnable, "sku": line.product_sku},
                                   OrderErrorCode.INVALID_QUANTITY, field="lines")
+            before = line.quantity_returned
             line.quantity_returned += quantity
             line.save(update_fields=["quantity_returned"])
-            amount += quantize(line.total_price_amount * quantity / line.quantity)
+            amount += _returned_share(line, line.quantity_returned) - _returned_share(line, before)
             first_stock = Allocation.objects.filter(order_line=line).order_by("stock_id").values_list("stock_id", flat=True).first()
             if restock and first_stock and not line.sold_by_weight:
                 restocks[first_stock] = restocks.get(first_stock, 0) + quantity
@@ -276,7 +366,7 @@ def order_return(order: Order, *, actor, lines: list[tuple[OrderLine, int]], ref
         order_event(locked, OrderEventType.RETURNED, user=actor, amount=str(amount), reason=reason,
                     lines=[{"sku": order_lines[line.pk].product_sku, "quantity": quantity} for line, quantity in lines])
         if refund:
-            refundable = locked.charged_amount - locked.refunded_amount
+            refundable = order_refundable_amount(locked)
             if min(amount, refundable) > 0:
                 order_refund_amount(locked, min(amount, refundable), actor=actor, reason=reason or "goods returned",
                                     key=f"return:{locked.pk}:{locked.events.count()}")

@@ -57,7 +57,7 @@ def order_pickup_verify(collection_point, code: str, *, agent, cash_collected: b
         if due > 0:
             if not cash_collected:
                 raise DomainError(_("Collect %(amount)s in cash first") % {"amount": due}, OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="cashCollected")
-            order_cod_collect(match, actor=agent)
+            order_cod_collect(match, actor=agent, collector_verified=True)  # a member of the point's shop
         match.picked_up_at = timezone.now()
         match.picked_up_by = agent
         match.save(update_fields=["picked_up_at", "picked_up_by", "updated_at"])

@@ -35,8 +35,10 @@ def _rate(value) -> Decimal:
 
 def commission_rule_create(*, actor, rate_percent, category=None, shop_kind: str = "", effective_from=None,
                            note: str = "") -> CommissionRule:
-    """Add a rule. It applies to orders placed from ``effective_from`` (now or later: a rule never
-    reaches back to orders already placed); to change a rate, add a rule with a later date.
+    """Add a rule. It applies to orders placed from ``effective_from`` (now or later; a few minutes
+    in the past are accepted for a form's clock, but a rule never reaches back to orders placed
+    before it was added: see selectors.commission_rules_effective); to change a rate, add a rule
+    with a later date.
     Lock order: none; one insert, a second rule for the same scope and time is refused by the
     unique index (UNIQUE)."""
     rate = _rate(rate_percent)
@@ -67,8 +69,8 @@ def _default_rate() -> Decimal:
 
 
 def commission_lines_freeze(settlement: OrderSettlement, order, lines) -> dict[int, Decimal]:
-    """The rate of each order line: frozen on first settlement from the rules in effect when the
-    order was placed (a later rule never changes it). Returns {order_line_id: rate_percent}.
+    """The rate of each order line: frozen on first settlement from the rules in force when the
+    order was placed (in effect and already created then: a later rule never changes it). Returns {order_line_id: rate_percent}.
     Runs under settlement_order_sync's locks (the Order row, then the OrderSettlement row)."""
     frozen = {line.order_line_id: line.rate_percent for line in settlement.commission_lines.all()}
     missing = [line for line in lines if line.pk not in frozen]

@@ -6,9 +6,20 @@ Flow of money (holder-positive accounts, see marketplace.settlement.accounts):
   payment   gateway −x, clearing +x                 refund   clearing −x, gateway +x
   earnings  clearing −x, shop pending (or available once released) +(x − c), commission +c
   release   shop pending −e, shop available +e      (delivered and the after-sales window closed)
+  cash kept shop pending (or available) −k, shop cash +k
 A refund after release claws back from available, which may go negative: the next payout nets it.
 Commission is charged on the goods (never on shipping) at the rate frozen per order line; a
 partial payment or refund scales it by net received / order total.
+
+Cash on delivery collected by the order's own shop (its owner or staff: the user of the cash
+PAID order event is a member of the order's shop) stays in the shop's hands: the platform never
+holds it. It is booked like any payment, then as kept by the shop (cash kept above), so the
+order's share of pending/available ends at net − commission − kept = −commission: a debt netted
+at the next payout, never a transfer. Cash collected by a driver or a station agent of another
+shop is the platform's (no cash-kept entry). Whether a collection was the shop's is decided the
+first time its event is settled and kept on OrderSettlement (shop_cash_amount), so a later
+change of the shop's staff never rewrites it. A refund of such an order is cash the shop hands
+back: the cash kept is min(shop_cash_amount, net received).
 
 Lock order of settlement_order_sync: the Order row (order services already hold it when they
 call order_event; taken here otherwise) → the OrderSettlement row → the ledger's idempotency
@@ -18,22 +29,25 @@ postings under that lock, so a racing duplicate is refused by the ledger instead
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from marketplace.orders.models import Order, OrderLine, OrderStatus
+from marketplace.orders.models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
 from marketplace.settlement.accounts import settlement_accounts
 from marketplace.settlement.models import EntryKind, OrderSettlement, SettlementEntry
 from marketplace.settlement.services.commission import commission_lines_freeze, commission_of
+from marketplace.shops.models import ShopMember
 from meidu.core.ledger.models import LedgerPosting
 from meidu.core.ledger.services import ledger_post
 from meidu.core.money import quantize
 
 ZERO = Decimal("0.00")
+logger = logging.getLogger(__name__)
 
 
 def _window_closed(order: Order, now) -> bool:
@@ -60,6 +74,22 @@ def _target_commission(base: Decimal, net: Decimal, total: Decimal, currency: st
         return ZERO
     share = base if net >= total or total <= 0 else quantize(base * net / total, currency)
     return min(share, net)
+
+
+def _shop_cash_note(settlement: OrderSettlement, order: Order) -> None:
+    """Add the cash collections of ``order`` not examined yet to ``settlement.shop_cash_amount``
+    when their collector is a member (owner or staff) of the order's shop (one query, two when
+    there is a new collection). Runs under settlement_order_sync's locks; the caller saves."""
+    events = list(OrderEvent.objects.filter(order_id=order.pk, type=OrderEventType.PAID, data__cash=True,
+                                            pk__gt=settlement.cash_events_seen).order_by("pk").values_list("pk", "user_id", "data"))
+    if not events:
+        return
+    members = set(ShopMember.objects.filter(shop_id=order.shop_id, user_id__in={user for _, user, _ in events if user})
+                  .values_list("user_id", flat=True))
+    for pk, user_id, data in events:
+        if user_id in members:
+            settlement.shop_cash_amount += quantize(Decimal(str(data.get("amount") or 0)), order.currency)
+        settlement.cash_events_seen = pk
 
 
 def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
@@ -109,18 +139,25 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
         goods = sum((line.total_price_amount for line in lines), ZERO)
         rate = (base * 100 / goods).quantize(Decimal("0.0001")) if goods else None
         commission = _target_commission(base, net, row.total_amount, row.currency)
-        earn_delta = (net - commission) - pending - available
+        # pending + available hold the earnings posted minus the cash the shop kept
+        kept_posted = held("cash")
+        earn_delta = (net - commission) - (pending + available + kept_posted)
         commission_delta = commission - held("commission")
+        bucket = accounts["available" if released else "pending"]
         if earn_delta or commission_delta:
-            bucket = accounts["available" if released else "pending"]
             kind = EntryKind.CLAWBACK if earn_delta < 0 else EntryKind.EARNINGS
             created.append(_post(settlement, row, kind, [
                 (accounts["clearing"], -(earn_delta + commission_delta)), (bucket, earn_delta), (accounts["commission"], commission_delta),
             ], amount=earn_delta, commission=commission_delta, rate=rate))
+        _shop_cash_note(settlement, row)
+        kept_delta = max(ZERO, min(settlement.shop_cash_amount, net)) - kept_posted
+        if kept_delta:
+            created.append(_post(settlement, row, EntryKind.CASH_KEPT, [(bucket, -kept_delta), (accounts["cash"], kept_delta)],
+                                 amount=kept_delta))
         settlement.synced_at = now
         settlement.charged_amount, settlement.refunded_amount, settlement.total_amount = charged, refunded, row.total_amount
         settlement.save(update_fields=["next_sequence", "released_at", "synced_at", "charged_amount", "refunded_amount",
-                                       "total_amount"])
+                                       "total_amount", "shop_cash_amount", "cash_events_seen"])
     return created
 
 
@@ -151,19 +188,33 @@ def settlement_order_sync_by_pk(order_pk: int) -> int:
 
 
 def _sync_each(order_ids, now) -> int:
+    """Sync each order in its own transaction; one that fails is logged and skipped (the next run
+    retries it) so that it never holds back the others. The number of orders synced."""
+    done = 0
     for pk in order_ids:
-        with transaction.atomic():
-            order = Order.objects.select_for_update(of=("self",)).get(pk=pk)
-            settlement_order_sync(order, now=now)
-    return len(order_ids)
+        try:
+            with transaction.atomic():
+                order = Order.objects.select_for_update(of=("self",)).get(pk=pk)
+                settlement_order_sync(order, now=now)
+        except Exception:
+            logger.exception("Settlement sync of order %s failed; retried on the next run", pk)
+            continue
+        done += 1
+    return done
 
 
 def settlement_release_due(now=None, limit: int = 500) -> int:
-    """Beat: release the earnings of delivered orders whose after-sales window has closed."""
+    """Beat: release the earnings of delivered orders whose after-sales window has closed.
+    Orders with a complaint still being handled are left out here (not only in _window_closed):
+    otherwise, never released, they would stay the oldest due and fill every batch of ``limit``."""
+    from marketplace.complaints.models import OPEN_STATUSES, Complaint
+
     now = now or timezone.now()
+    open_complaint = Complaint.objects.filter(order_id=OuterRef("pk"), status__in=OPEN_STATUSES)
     due = (Order.objects.filter(delivered_at__isnull=False, after_sales_until__lte=now, charged_amount__gt=0,
                                 settlement__released_at__isnull=True)
-           .exclude(status=OrderStatus.CANCELED).order_by("after_sales_until").values_list("pk", flat=True)[:limit])
+           .exclude(status=OrderStatus.CANCELED).exclude(Exists(open_complaint))
+           .order_by("after_sales_until", "pk").values_list("pk", flat=True)[:limit])
     return _sync_each(list(due), now)
 
 

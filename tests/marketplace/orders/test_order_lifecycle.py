@@ -7,7 +7,7 @@ import pytest
 from marketplace.inventory.models import Stock
 from marketplace.orders.models import OrderEvent, OrderStatus
 from marketplace.orders.services.lifecycle import (
-    order_cancel, order_confirm, order_deliver, order_fulfill, order_refund, order_return, orders_auto_confirm_due,
+    order_cancel, order_confirm, order_fulfill, order_refund, order_return, orders_auto_confirm_due,
 )
 from marketplace.orders.services.pickup import order_pickup_verify
 from marketplace.payments.models import TransactionItem
@@ -106,7 +106,7 @@ def test_partial_return_restocks_and_refunds(buyer, rural, cooker):
     [order] = placed_orders(buyer, rural, [(cooker["variant"], 2)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"])
     line = order.lines.get()
     order_fulfill(order, actor=cooker["owner"], lines=[(line, 2, None)])
-    order_deliver(order, actor=buyer, by_buyer=True)
+    order_pickup_verify(cooker["store"], refresh(order).pickup_code, agent=cooker["owner"])
     order_return(order, actor=cooker["owner"], lines=[(line, 1)], reason="外壳破损")
     order = refresh(order)
     assert order.status == OrderStatus.PARTIALLY_RETURNED and order.refunded_amount == Decimal("199.00")
@@ -161,3 +161,17 @@ def test_order_line_keeps_the_first_photos_thumbnail(buyer, rural, pears, statio
     ProductMedia.objects.create(product=product, sort_order=1, renditions={"thumbnail": "products/first-thumb.webp"})
     [order] = placed_orders(buyer, rural, [(pears["variant"], 1)], pickup=station)
     assert order.lines.get().thumbnail_name == "products/first-thumb.webp"
+
+
+def test_a_buyers_cancel_that_loses_the_race_to_the_sellers_confirmation_is_refused(buyer, rural, pears):
+    """The API lets the buyer cancel an unconfirmed order; the seller may confirm between that check and
+    the cancellation: the service looks again under the order's lock."""
+    [order] = placed_orders(buyer, rural, [(pears["variant"], 1)], gateway=OFFLINE, action="CHARGE")
+    seen_unconfirmed = refresh(order)  # what the API checked
+    order_confirm(order, actor=pears["owner"])
+    with pytest.raises(DomainError) as err:
+        order_cancel(seen_unconfirmed, actor=buyer, by_buyer=True)
+    assert err.value.code == "cannot_cancel_order"
+    order = refresh(order)
+    assert order.status == OrderStatus.UNFULFILLED and order.refunded_amount == 0
+    assert Stock.objects.get(variant=pears["variant"]).quantity_allocated == 1

@@ -48,3 +48,16 @@ def test_an_app_confirms_an_order_and_the_timeline_names_it(erp, buyer, rural, p
     assert response["data"]["orderConfirm"] == {"order": {"status": "UNFULFILLED"}, "errors": []}
     event = OrderEvent.objects.get(order=order, type="confirmed")
     assert event.user is None and event.data["app"] == erp.identifier
+
+
+def test_the_stores_assistant_takes_the_cash_at_the_pickup_counter(buyer, rural, pears, cooker, make_user):
+    """The store that runs the pickup point has its own assistants (no driver or agent role): once the
+    code matched, the assistant may take the cash for the parcel."""
+    from marketplace.shops.services import shop_member_add
+
+    assistant = make_user()
+    shop_member_add(cooker["shop"], assistant, actor=cooker["owner"])
+    [order] = placed_orders(buyer, rural, [(cooker["variant"], 1)], pickup=cooker["store"])  # cash on delivery
+    order_fulfill(order, actor=cooker["owner"], lines=[(order.lines.get(), 1, None)])
+    delivered = order_pickup_verify(cooker["store"], order.pickup_code, agent=assistant, cash_collected=True)
+    assert delivered.status == OrderStatus.DELIVERED and delivered.charged_amount == delivered.total_amount

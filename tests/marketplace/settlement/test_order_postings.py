@@ -3,10 +3,10 @@ window, refunds clawed back before and after release, cancellation, two shops in
 
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
-from marketplace.orders.services.lifecycle import order_cancel, order_deliver, order_fulfill, order_refund
+from marketplace.orders.services.lifecycle import order_cancel, order_fulfill, order_refund
+from marketplace.orders.services.pickup import order_pickup_verify
 from marketplace.settlement.models import CommissionLine, OrderSettlement, SettlementEntry
 from marketplace.settlement.selectors import shop_balances, shop_weekly_earnings
 from marketplace.settlement.services.sync import settlement_catch_up, settlement_order_sync, settlement_release_due
@@ -30,8 +30,9 @@ def cooker_order(buyer, rural, cooker, quantity=2):
 
 
 def delivered(order, owner, buyer):
+    """Collected at the store's counter: the pickup code checked by the store (which marks it received)."""
     order_fulfill(order, actor=owner, lines=[(line, line.quantity, None) for line in order.lines.all()])
-    return order_deliver(order, actor=buyer, by_buyer=True)
+    return order_pickup_verify(order.collection_point, fresh(order).pickup_code, agent=owner)
 
 
 def after_window(order):
@@ -90,7 +91,7 @@ def test_refund_before_release_claws_back_pending(buyer, rural, cooker, rules):
     assert order_postings(order) == {"gateway": D("-298.00"), "clearing": 0, "commission": D("17.88"),
                                      "pending": D("280.12"), "available": 0, "paid_out": 0}
     assert entry_kinds(order) == ["payment", "earnings", "refund", "clawback"]
-    order_deliver(order, actor=buyer, by_buyer=True)
+    order_pickup_verify(cooker["store"], order.pickup_code, agent=cooker["owner"])
     settlement_release_due(after_window(order))
     assert order_postings(order)["available"] == D("280.12") and order_postings(order)["pending"] == 0
     assert_balances_match_postings(cooker["shop"].pk)
