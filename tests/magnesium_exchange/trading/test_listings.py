@@ -20,8 +20,8 @@ from magnesium_exchange.warehouses.services import (
     receipt_freeze,
     receipt_lock,
 )
-from meidu.core.errors import DomainError
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances, counts
+from tests.refusals import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,7 @@ def _open(market, seller, receipts, price="3000", **kwargs):
 
 
 def refused(code, call):
-    before = counts()
-    with pytest.raises(DomainError) as info:
-        call()
-    assert info.value.code == code, info.value.message
-    assert counts() == before
-    return info.value
+    return assert_refused(counts, code, call)
 
 
 def test_sell_listing_partial_pick_splits_the_receipt_and_creates_a_trade(market):

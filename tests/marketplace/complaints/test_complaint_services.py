@@ -5,7 +5,6 @@ replacement, rejection), rate; every refusal writes nothing."""
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
 from marketplace.complaints.models import Complaint, ComplaintEvent
@@ -18,8 +17,8 @@ from marketplace.payments.models import TransactionItem
 from marketplace.shops.models import ShopNotice
 from meidu.accounts.roles import Role
 from meidu.core.audit.models import AuditEvent
-from meidu.core.errors import DomainError
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
+from tests.refusals import assert_refused
 
 
 def events(complaint):
@@ -35,12 +34,7 @@ def snapshot(complaint=None):
 
 
 def refused(code, call, *args, **kwargs):
-    before = snapshot()
-    with pytest.raises(DomainError) as err:
-        call(*args, **kwargs)
-    assert err.value.code == code, err.value.message
-    assert snapshot() == before
-    return err.value
+    return assert_refused(snapshot, code, call, *args, **kwargs)
 
 
 def test_register_route_respond_refund_rate(buyer, owner, order, pears):

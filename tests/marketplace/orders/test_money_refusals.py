@@ -25,6 +25,7 @@ from meidu.core.errors import DomainError
 from meidu.integrations.models import EventPayload
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.reviews.helpers import deliver
+from tests.refusals import assert_refused
 
 ORDER_AMOUNTS = ("status", "total_amount", "authorized_amount", "charged_amount", "refunded_amount")
 ITEM_AMOUNTS = ("authorized_amount", "charged_amount", "refunded_amount", "canceled_amount", "charge_pending_amount",
@@ -48,12 +49,7 @@ def snapshot():
 
 
 def refused(code, call, *args, **kwargs) -> DomainError:
-    before = snapshot()
-    with pytest.raises(DomainError) as err:
-        call(*args, **kwargs)
-    assert err.value.code == code, err.value.message
-    assert snapshot() == before
-    return err.value
+    return assert_refused(snapshot, code, call, *args, **kwargs)
 
 
 def provider_answers(monkeypatch, method: str, type_: str):

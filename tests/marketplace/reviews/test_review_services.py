@@ -12,9 +12,9 @@ from marketplace.reviews.services import review_create, review_hide
 from marketplace.shops.models import Shop
 from meidu.accounts.roles import Role
 from meidu.core.audit.models import AuditEvent
-from meidu.core.errors import DomainError
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.reviews.helpers import deliver
+from tests.refusals import assert_refused
 
 
 def ratings(pears, apples):
@@ -23,12 +23,7 @@ def ratings(pears, apples):
 
 
 def refused(code, call, *args, **kwargs):
-    before = Review.objects.count()
-    with pytest.raises(DomainError) as err:
-        call(*args, **kwargs)
-    assert err.value.code == code
-    assert Review.objects.count() == before
-    return err.value
+    return assert_refused(Review.objects.count, code, call, *args, **kwargs)
 
 
 def test_reviews_keep_shop_and_product_ratings(buyer, make_user, rural, pears, apples, delivered):
