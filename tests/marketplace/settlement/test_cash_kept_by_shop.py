@@ -19,10 +19,9 @@ from tests.marketplace.checkout.helpers import COD, placed_orders
 from tests.marketplace.settlement.helpers import (
     account_balance, assert_every_transaction_balances, code_of, entry_kinds, order_postings,
 )
-from tests.marketplace.settlement.test_fix_bank_file import (
-    after_window, fresh, picked_up_at_store, released_at_store, released_pears,
+from tests.marketplace.settlement.journeys import (
+    after_window, collected_at_station, fresh, picked_up_at_store, released_at_store, released_pears,
 )
-from tests.marketplace.settlement.test_fix_commission_backdated import collected_at_station
 
 D = Decimal
 

@@ -5,22 +5,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from marketplace.orders.services.lifecycle import order_fulfill
-from marketplace.orders.services.pickup import order_pickup_verify
 from marketplace.settlement.models import CommissionLine
 from marketplace.settlement.selectors import category_chain, commission_rule_for, commission_rules_effective
 from marketplace.settlement.services.commission import commission_rule_create
 from tests.marketplace.checkout.helpers import COD, placed_orders
 from tests.marketplace.factories import catalogue_basics
 from tests.marketplace.settlement.helpers import assert_every_transaction_balances, order_postings
-from tests.marketplace.settlement.test_fix_bank_file import fresh
+from tests.marketplace.settlement.journeys import collected_at_station
 
 D = Decimal
-
-
-def collected_at_station(order, pears, station, agent):
-    order_fulfill(order, actor=pears["owner"], lines=[(line, line.quantity, "2.0") for line in order.lines.all()])
-    return order_pickup_verify(station, fresh(order).pickup_code, agent=agent, cash_collected=True)
 
 
 def test_a_backdated_rule_does_not_reach_an_order_placed_before_it(buyer, rural, pears, station, station_agent, operator, rules):

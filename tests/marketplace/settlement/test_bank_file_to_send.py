@@ -7,51 +7,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from marketplace.orders.services.lifecycle import order_deliver, order_fulfill
-from marketplace.orders.services.pickup import order_pickup_verify
 from marketplace.settlement.export import HEADER, csv_safe, payout_batch_csv
 from marketplace.settlement.services.payouts import payout_batch_create, payout_mark_failed, payout_mark_paid
-from marketplace.settlement.services.sync import settlement_release_due
-from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
+from tests.marketplace.settlement.journeys import released_at_store, released_pears
 
 D = Decimal
-
-
-def fresh(order):
-    order.refresh_from_db()
-    return order
-
-
-def after_window(order):
-    return fresh(order).after_sales_until + timezone.timedelta(seconds=1)
-
-
-def paid_at_store(buyer, rural, cooker, quantity=2, key=None):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], quantity)], gateway=OFFLINE, action="CHARGE",
-                            pickup=cooker["store"], key=key or f"fix-pay-{quantity}-{timezone.now().timestamp()}")
-    return order
-
-
-def picked_up_at_store(order, cooker, *, agent=None):
-    """Shipped to the store, then handed over at its counter by ``agent`` (the owner by default)
-    against the pickup code, collecting any cash still due."""
-    order_fulfill(order, actor=cooker["owner"], lines=[(line, line.quantity, None) for line in order.lines.all()])
-    return order_pickup_verify(cooker["store"], fresh(order).pickup_code, agent=agent or cooker["owner"], cash_collected=True)
-
-
-def released_at_store(buyer, rural, cooker, quantity=2):
-    order = picked_up_at_store(paid_at_store(buyer, rural, cooker, quantity), cooker)
-    settlement_release_due(after_window(order))
-    return order
-
-
-def released_pears(buyer, rural, pears, key="fix-pears"):
-    [order] = placed_orders(buyer, rural, [(pears["variant"], 2)], gateway=OFFLINE, action="CHARGE", key=key)
-    order_fulfill(order, actor=pears["owner"], lines=[(line, line.quantity, "2.0") for line in order.lines.all()],
-                  local_delivery=True)
-    order = order_deliver(fresh(order), actor=buyer, by_buyer=True)
-    settlement_release_due(after_window(order))
-    return order
 
 
 def rows_of(batch):

@@ -11,7 +11,7 @@ from marketplace.settlement import tasks
 from marketplace.settlement.services import sync
 from marketplace.settlement.services.sync import settlement_catch_up, settlement_release_due
 from tests.marketplace.settlement.helpers import entry_kinds, order_postings
-from tests.marketplace.settlement.test_fix_bank_file import fresh, paid_at_store, picked_up_at_store
+from tests.marketplace.settlement.journeys import fresh, paid_at_store, picked_up_at_store
 
 D = Decimal
 
