@@ -53,6 +53,17 @@ def checkout_coverage(token, total: Decimal) -> Coverage:
     return Coverage(covered=covered, gateway=gateway, pending_allowed=pending_allowed, items=items)
 
 
+def checkout_card_action(info) -> str:
+    """How a card pays this checkout: goods sold by weight are authorised on the estimate and charged
+    the weighed amount at fulfilment; everything else is charged at once. (A gateway that captures
+    once charges a checkout of several shops anyway: payments' transaction_initialize.)"""
+    from marketplace.payments.models import TransactionAction
+
+    if any(line.sold_by_weight for group in info.groups for line in group.lines):
+        return TransactionAction.AUTHORIZATION
+    return TransactionAction.CHARGE
+
+
 def checkout_payment_unwind(token, reason: str) -> None:
     """Money taken for a checkout that could not become orders goes back (refund charged, void authorised):
     at once without a worker; with one (FOLLOW_UPS_IN_WORKER) after commit in a task, so the buyer hears

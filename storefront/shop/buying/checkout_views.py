@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.payment_check import checkout_coverage
+from marketplace.checkout.payment_check import checkout_card_action, checkout_coverage
 from marketplace.checkout.selectors import checkout_info
 from marketplace.checkout.services import checkout_delivery_method_update, checkout_shipping_address_update
 from marketplace.orders.selectors import orders_of_checkout
@@ -36,7 +36,7 @@ from storefront.shop.buying.presenters import delivery_options, delivery_target,
 from storefront.shop.listing import DEFAULT_CHANNEL, channel_from_request
 
 # Card-like gateways charge at once; cash on delivery and bank transfer pick their own flow.
-ACTIONS = {"meidu.payments.offline": TransactionAction.CHARGE, STRIPE: TransactionAction.CHARGE}
+ACTIONS = {"meidu.payments.offline": TransactionAction.CHARGE}
 FAILED = {TransactionEventType.CHARGE_FAILURE, TransactionEventType.AUTHORIZATION_FAILURE}
 
 
@@ -136,11 +136,7 @@ def _apply_deliveries(checkout, info, choices: dict[int, str]) -> bool:
 
 
 def _action(gateway_id: str, info) -> str | None:
-    """A card authorises, rather than charges, a cart with goods sold by weight: the seller
-    charges the weighed amount at fulfilment and the rest of the hold is released."""
-    if gateway_id == STRIPE and any(line.sold_by_weight for group in info.groups for line in group.lines):
-        return TransactionAction.AUTHORIZATION
-    return ACTIONS.get(gateway_id)
+    return checkout_card_action(info) if gateway_id == STRIPE else ACTIONS.get(gateway_id)
 
 
 def _pay(request, checkout, info, gateway_id: str, attempt: str):
