@@ -53,6 +53,12 @@ def checkout_coverage(token, total: Decimal) -> Coverage:
     return Coverage(covered=covered, gateway=gateway, pending_allowed=pending_allowed, items=items)
 
 
+def checkout_payable_covered(info) -> bool:
+    """Whether the checkout's transactions cover what is due now (``info``: its CheckoutInfo), as
+    checkoutComplete will check it: a page places the order, or asks for payment first."""
+    return checkout_coverage(info.checkout.pk, info.due_now).allows(info.due_now)
+
+
 def checkout_card_action(info) -> str:
     """How a card pays this checkout: goods sold by weight are authorised on the estimate and charged
     the weighed amount at fulfilment; everything else is charged at once. (A gateway that captures

@@ -41,37 +41,14 @@ def _deferred_of_saved(orders) -> dict[int, Decimal]:
     return deferred
 
 
-def _deferred_of_new(orders) -> dict[int, Decimal]:
-    """{shop pk: the part of its group's total not due yet} for orders being created from their
-    checkout (which still exists, locked by the completion): priced as the checkout priced them."""
-    from marketplace.checkout.models import Checkout
-    from marketplace.checkout.selectors import LineInfo, checkout_lines
-    from marketplace.presale.selectors import open_campaigns_for
-
-    first = orders[0]
-    checkout = Checkout(pk=first.checkout_token, channel_id=first.channel_id)
-    lines = [line for line in checkout_lines(checkout) if line.on_presale]
-    if not lines:
-        return {}
-    campaigns = open_campaigns_for([line.variant_id for line in lines], first.channel)
-    deferred: dict[int, Decimal] = {}
-    for line in lines:
-        info = LineInfo(line, line.product_listing, line.variant_listing, campaigns.get(line.variant_id))
-        shop_id = info.variant.product.shop_id
-        deferred[shop_id] = deferred.get(shop_id, ZERO) + info.total - info.due_now
-    return deferred
-
-
 def orders_due_now(orders) -> list[Decimal]:
-    """What each order's buyer owes now: its total less the balance of pre-sale lines whose harvest
-    is still to come (those pay a deposit now). Saved orders are read from their lines, orders being
-    created from their checkout's lines."""
-    saved = [order for order in orders if order.pk is not None]
-    new = [order for order in orders if order.pk is None]
-    by_order = _deferred_of_saved(saved) if saved else {}
-    by_shop = _deferred_of_new(new) if new else {}
-    return [order.total_amount - (by_order.get(order.pk, ZERO) if order.pk is not None else by_shop.get(order.shop_id, ZERO))
-            for order in orders]
+    """What each saved order's buyer owes now: its total less the balance of its lines on a pre-sale
+    whose harvest is still to come (those pay a deposit now). Orders being created pass theirs
+    (checkout completion knows them from its shop groups)."""
+    if any(order.pk is None for order in orders):
+        raise ValueError("orders not saved yet: pass their due_now")
+    deferred = _deferred_of_saved(orders)
+    return [order.total_amount - deferred.get(order.pk, ZERO) for order in orders]
 
 
 def payment_shares_spread(items, orders, due_now=None) -> tuple[list, list]:

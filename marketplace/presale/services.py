@@ -22,9 +22,8 @@ from django.utils import timezone
 from marketplace.inventory.allocation import stock_allocate_many, stocks_lock
 from marketplace.inventory.services import stock_receive
 from marketplace.orders.events import order_event
-from marketplace.orders.models import Allocation, DeliveryKind, Order, OrderEventType, OrderLine, OrderStatus
-from marketplace.orders.services.lifecycle import _days as order_days
-from marketplace.orders.services.lifecycle import order_cancel
+from marketplace.orders.models import Allocation, Order, OrderEventType, OrderLine, OrderStatus
+from marketplace.orders.services.lifecycle import order_cancel, order_shipping_advance
 from marketplace.orders.services.money import order_refund_amount, order_refundable_amount, order_release_authorized
 from marketplace.presale.error_codes import PresaleErrorCode
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
@@ -95,10 +94,10 @@ def _drop_line(order, line: OrderLine, campaign, *, actor) -> None:
     zero units, so it is deleted (with the commission rate frozen for it, which would block the
     deletion and has nothing left to price) before the money moves, so the settlement the refund
     triggers sees the order without it. Its deposit goes back and the totals shrink."""
-    from marketplace.settlement.models import CommissionLine
+    from marketplace.settlement.services.commission import commission_line_forget
 
     line_pk, short, removed = line.pk, line.quantity, line.total_price_amount
-    CommissionLine.objects.filter(order_line=line).delete()
+    commission_line_forget(line)
     line.delete()
     order.subtotal_amount -= removed
     order.total_amount -= removed
@@ -110,16 +109,9 @@ def _drop_line(order, line: OrderLine, campaign, *, actor) -> None:
 
 def _finish_if_all_shipped(order, *, actor) -> None:
     """A partly shipped order whose only open units were the ones the harvest could not give is
-    now wholly shipped: it moves on as order_fulfill would have moved it (else it would wait forever)."""
-    if order.status != OrderStatus.PARTIALLY_FULFILLED or order.lines.filter(quantity_fulfilled__lt=F("quantity")).exists():
-        return
-    order.status = OrderStatus.FULFILLED
-    order.fulfilled_at = timezone.now()
-    if order.delivery_kind != DeliveryKind.COLLECTION:
-        order.auto_confirm_at = order.fulfilled_at + order_days("ORDER_AUTO_CONFIRM_DAYS", 10)
-    order.save(update_fields=["status", "fulfilled_at", "auto_confirm_at", "updated_at"])
-    kind = OrderEventType.READY_FOR_PICKUP if order.delivery_kind == DeliveryKind.COLLECTION else OrderEventType.FULFILLED
-    order_event(order, kind, user=actor, harvest_short=True)
+    now wholly shipped: it moves on as order_fulfill moves it (else it would wait forever)."""
+    if order.status == OrderStatus.PARTIALLY_FULFILLED and not order.lines.filter(quantity_fulfilled__lt=F("quantity")).exists():
+        order_shipping_advance(order, actor=actor, harvest_short=True)
 
 
 def _orders_lock(campaign) -> dict[int, Order]:

@@ -40,6 +40,7 @@ def payout_batch_csv(batch: PayoutBatch) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     for payout in batch.payouts.filter(status=PayoutStatus.CREATED).order_by("id"):
-        writer.writerow([csv_safe(value) for value in (
-            payout.payee_name, payout.account_number, payout.bank, f"{payout.amount:.2f}", payout.reference)])
+        # the amount is ours and always positive: only the texts a seller typed are neutralised
+        writer.writerow([csv_safe(payout.payee_name), csv_safe(payout.account_number), csv_safe(payout.bank),
+                         f"{payout.amount:.2f}", csv_safe(payout.reference)])
     return buffer.getvalue().encode("utf-8-sig")

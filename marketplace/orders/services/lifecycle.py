@@ -23,7 +23,7 @@ from marketplace.orders.models import (
     Allocation, DeliveryKind, Fulfillment, FulfillmentLine, Order, OrderEventType, OrderLine, OrderStatus,
 )
 from marketplace.orders.services.money import (
-    order_charge_authorized, order_refund_amount, order_refundable_amount, order_release_authorized,
+    order_charge_authorized, order_refund_amount, order_refundable_amount, order_release_authorized, refund_amount_parse,
 )
 from marketplace.orders.state import allowed, target
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
@@ -210,22 +210,30 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
             locked.total_amount += delta
             locked.save(update_fields=["subtotal_amount", "total_amount", "updated_at"])
         _settle_payment(locked, actor=actor)
-        all_done = not locked.lines.filter(quantity_fulfilled__lt=F("quantity")).exists()
-        locked.status = OrderStatus.FULFILLED if all_done else OrderStatus.PARTIALLY_FULFILLED
-        if all_done:
-            locked.fulfilled_at = timezone.now()
-            if locked.delivery_kind != DeliveryKind.COLLECTION:
-                locked.auto_confirm_at = locked.fulfilled_at + _days("ORDER_AUTO_CONFIRM_DAYS", 10)
-        locked.save(update_fields=["status", "fulfilled_at", "auto_confirm_at", "confirmed_at", "updated_at"])
-        if all_done:
-            kind = OrderEventType.READY_FOR_PICKUP if locked.delivery_kind == DeliveryKind.COLLECTION else OrderEventType.FULFILLED
-        else:
-            # A part sent is a note, not FULFILLED: that event is the order_fulfilled webhook, which
-            # subscribers read as "everything has left", so it is sent once, with the last part.
-            kind = OrderEventType.NOTE
-        order_event(locked, kind, user=actor, fulfillment=number, tracking_number=fulfillment.tracking_number,
-                    local_delivery=local_delivery, **({} if all_done else {"partial_shipment": True}))
+        order_shipping_advance(locked, actor=actor, fulfillment=number, tracking_number=fulfillment.tracking_number,
+                               local_delivery=local_delivery)
     return fulfillment
+
+
+def order_shipping_advance(locked: Order, *, actor, **data) -> bool:
+    """After units shipped (or a harvest shortfall left none to ship): FULFILLED when nothing is left
+    (the after-sales clock, READY_FOR_PICKUP or FULFILLED with its webhook), else PARTIALLY_FULFILLED
+    with a note. True when fully shipped. The caller holds the order's lock."""
+    all_done = not locked.lines.filter(quantity_fulfilled__lt=F("quantity")).exists()
+    locked.status = OrderStatus.FULFILLED if all_done else OrderStatus.PARTIALLY_FULFILLED
+    if all_done:
+        locked.fulfilled_at = timezone.now()
+        if locked.delivery_kind != DeliveryKind.COLLECTION:
+            locked.auto_confirm_at = locked.fulfilled_at + _days("ORDER_AUTO_CONFIRM_DAYS", 10)
+    locked.save(update_fields=["status", "fulfilled_at", "auto_confirm_at", "confirmed_at", "updated_at"])
+    if all_done:
+        kind = OrderEventType.READY_FOR_PICKUP if locked.delivery_kind == DeliveryKind.COLLECTION else OrderEventType.FULFILLED
+    else:
+        # A part sent is a note, not FULFILLED: that event is the order_fulfilled webhook, which
+        # subscribers read as "everything has left", so it is sent once, with the last part.
+        kind, data = OrderEventType.NOTE, {**data, "partial_shipment": True}
+    order_event(locked, kind, user=actor, **data)
+    return all_done
 
 
 def _refuse_undelivered(order: Order) -> None:
@@ -375,10 +383,7 @@ def order_return(order: Order, *, actor, lines: list[tuple[OrderLine, int]], ref
 
 def order_refund(order: Order, amount, *, actor, reason: str = "") -> Order:
     """A goodwill or complaint refund of part of what was paid (never above it)."""
-    try:
-        amount = Decimal(str(amount))
-    except (InvalidOperation, TypeError):
-        raise DomainError(_("The amount is not a number"), OrderErrorCode.INVALID, field="amount") from None
+    amount = refund_amount_parse(amount, order.currency)  # refused before the order is locked
     with transaction.atomic():
         locked = _lock(order)
         if locked.status == OrderStatus.CANCELED:

@@ -34,8 +34,8 @@ def _items(order: Order):
     return list(transactions_for_checkout(order.checkout_token))
 
 
-def _refund_amount(value, currency: str) -> Decimal:
-    """Parse before comparing: NaN makes comparisons raise, 1e30 overflows quantize, 0.001 would be rounded by the database."""
+def refund_amount_parse(value, currency: str) -> Decimal:
+    """A refund amount as given, or a clear INVALID refusal. Parse before comparing: NaN makes comparisons raise, 1e30 overflows quantize, 0.001 would be rounded by the database."""
     try:
         amount = to_decimal(value)
     except (TypeError, ValueError):
@@ -91,7 +91,7 @@ def order_refund_amount(order: Order, amount, *, actor, reason: str, key: str) -
     from marketplace.payments.models import TransactionEventType as T
     from marketplace.payments.services import transaction_refund
 
-    amount = _refund_amount(amount, order.currency)
+    amount = refund_amount_parse(amount, order.currency)
     refundable = order_refundable_amount(order)
     if amount > refundable:
         raise DomainError(_("At most %(amount)s can be refunded") % {"amount": refundable}, OrderErrorCode.CANNOT_REFUND, field="amount")

@@ -90,6 +90,12 @@ def commission_lines_freeze(settlement: OrderSettlement, order, lines) -> dict[i
     return frozen
 
 
+def commission_line_forget(order_line) -> None:
+    """An order line leaves its order before delivery (a harvest gave it nothing): the rate frozen
+    for it prices nothing any more, and would block the line's deletion."""
+    CommissionLine.objects.filter(order_line=order_line).delete()
+
+
 def commission_of(lines, rates: dict[int, Decimal], currency: str) -> Decimal:
     """Commission on the goods (shipping carries none): each line's price times its rate, half-up."""
     return sum((quantize(line.total_price_amount * rates[line.pk] / 100, currency) for line in lines), Decimal("0.00"))

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.payment_check import checkout_coverage
+from marketplace.checkout.payment_check import checkout_payable_covered
 from marketplace.checkout.selectors import checkout_info
 from marketplace.orders.selectors import orders_of_checkout
 from marketplace.payments.models import TransactionEventType as T
@@ -103,8 +103,7 @@ def _complete(request, channel, checkout):
 
 
 def _is_paid(checkout) -> bool:
-    info = checkout_info(checkout, with_shipping_methods=False)
-    return checkout_coverage(checkout.pk, info.due_now).allows(info.due_now)
+    return checkout_payable_covered(checkout_info(checkout, with_shipping_methods=False))
 
 
 @_card_payment_view

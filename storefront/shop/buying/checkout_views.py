@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.payment_check import checkout_card_action, checkout_coverage
+from marketplace.checkout.payment_check import checkout_card_action, checkout_payable_covered
 from marketplace.checkout.selectors import checkout_info
 from marketplace.checkout.services import checkout_delivery_method_update, checkout_shipping_address_update
 from marketplace.orders.selectors import orders_of_checkout
@@ -142,7 +142,7 @@ def _action(gateway_id: str, info) -> str | None:
 def _pay(request, checkout, info, gateway_id: str, attempt: str):
     """Start the payment unless the checkout is already covered (a retry after a refusal); the
     transaction item when the buyer's browser must finish it (a card form), else None."""
-    if checkout_coverage(checkout.pk, info.due_now).allows(info.due_now):
+    if checkout_payable_covered(info):
         return None
     if gateway_id == STRIPE:
         waiting = card_payment_waiting(checkout.pk, info.due_now)

@@ -240,3 +240,10 @@ def test_payment_shares_spread_voids_shrink_the_latest_authorisations():
     first, second = _order("30.00", authorized="30.00"), _order("20.00", authorized="20.00")
     changed, _paid = payment_shares_spread([_item(authorized="40.00")], [first, second])
     assert (first.authorized_amount, second.authorized_amount) == (D("30.00"), D("10.00")) and changed == [second]
+
+
+def test_payment_shares_of_orders_not_saved_yet_need_their_due_now():
+    """Orders being created have no lines to read their deposits from: their caller passes due_now."""
+    first, second = _order("50.00"), _order("199.00")
+    with pytest.raises(ValueError, match="due_now"):
+        payment_shares_spread([_item(charged="214.00")], [first, second])

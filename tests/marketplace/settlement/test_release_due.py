@@ -37,17 +37,24 @@ def test_orders_with_an_open_complaint_do_not_fill_the_batch(buyer, rural, cooke
     assert settlement_release_due(later, limit=1) == 0
 
 
-def test_one_failing_order_does_not_stop_the_releases_of_the_others(buyer, rural, cooker, rules, monkeypatch, caplog):
-    broken = picked_up_at_store(paid_at_store(buyer, rural, cooker, 1), cooker)
-    fine = picked_up_at_store(paid_at_store(buyer, rural, cooker, 2), cooker)
+def failing_for(monkeypatch, order_pk: int):
+    """Injects a fault: the sync of one order raises (as a ledger outage would), the others run for
+    real. Returns the real sync, to put back."""
     real = sync.settlement_order_sync
 
     def failing(order, **kwargs):
-        if order.pk == broken.pk:
-            raise RuntimeError("ledger unavailable for this order")
+        if order.pk == order_pk:
+            raise RuntimeError(f"ledger unavailable for order {order_pk}")
         return real(order, **kwargs)
 
     monkeypatch.setattr(sync, "settlement_order_sync", failing)
+    return real
+
+
+def test_one_failing_order_does_not_stop_the_releases_of_the_others(buyer, rural, cooker, rules, monkeypatch, caplog):
+    broken = picked_up_at_store(paid_at_store(buyer, rural, cooker, 1), cooker)
+    fine = picked_up_at_store(paid_at_store(buyer, rural, cooker, 2), cooker)
+    real = failing_for(monkeypatch, broken.pk)
     later = max(fresh(broken).after_sales_until, fresh(fine).after_sales_until) + timezone.timedelta(seconds=1)
     with caplog.at_level(logging.ERROR, logger="marketplace.settlement.services.sync"):
         assert settlement_release_due(later) == 1
@@ -66,14 +73,7 @@ def test_a_stale_order_that_keeps_failing_does_not_stop_the_hourly_task(buyer, r
     other = paid_at_store(buyer, rural, cooker, 1)
     Order.objects.filter(pk=other.pk).update(refunded_amount=D("20.00"))
     due = picked_up_at_store(paid_at_store(buyer, rural, cooker, 1), cooker)
-    real = sync.settlement_order_sync
-
-    def failing(order, **kwargs):
-        if order.pk == stale.pk:
-            raise RuntimeError("cannot post")
-        return real(order, **kwargs)
-
-    monkeypatch.setattr(sync, "settlement_order_sync", failing)
+    failing_for(monkeypatch, stale.pk)
     window_closed(due)
     with caplog.at_level(logging.ERROR):
         assert tasks.settlement_release() == 1  # the release ran after the catch-up
