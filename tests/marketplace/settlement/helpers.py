@@ -36,3 +36,14 @@ def assert_every_transaction_balances():
     unbalanced = (LedgerTransaction.objects.annotate(total=Sum("postings__amount")).exclude(total=0))
     assert not unbalanced.exists()
     assert (LedgerPosting.objects.aggregate(total=Sum("amount"))["total"] or 0) == 0
+
+
+def assert_balances_match_postings(shop_id):
+    """The shop's balances as the selectors report them are its ledger accounts' sums, and every
+    posting set balances."""
+    from marketplace.settlement.selectors import shop_balances
+
+    balances = shop_balances(shop_id)
+    for role in ("pending", "available", "paid_out"):
+        assert balances[role].amount == account_balance(code_of(role, shop_id))
+    assert_every_transaction_balances()

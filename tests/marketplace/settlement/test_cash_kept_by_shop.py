@@ -17,7 +17,7 @@ from marketplace.shops.models import ShopMember
 from meidu.accounts.roles import Role
 from tests.marketplace.checkout.helpers import COD, placed_orders
 from tests.marketplace.settlement.helpers import (
-    account_balance, assert_every_transaction_balances, code_of, entry_kinds, order_postings,
+    account_balance, assert_balances_match_postings, code_of, entry_kinds, order_postings,
 )
 from tests.marketplace.settlement.journeys import (
     after_window, collected_at_station, fresh, picked_up_at_store, released_at_store, released_pears,
@@ -32,13 +32,6 @@ def cod_pears_handed_over(buyer, rural, pears, collector, key):
     order_fulfill(order, actor=pears["owner"], lines=[(line, line.quantity, "2.0") for line in order.lines.all()],
                   local_delivery=True)
     return order_handover(fresh(order), actor=collector, cash_collected=True)
-
-
-def assert_shop_consistent(shop_id):
-    balances = shop_balances(shop_id)
-    for role in ("pending", "available", "paid_out"):
-        assert balances[role].amount == account_balance(code_of(role, shop_id))
-    assert_every_transaction_balances()
 
 
 def test_cash_taken_by_the_seller_at_the_door_is_not_paid_out_again(buyer, rural, pears, rules):
@@ -70,7 +63,7 @@ def test_cash_taken_by_the_seller_at_the_door_is_not_paid_out_again(buyer, rural
     assert balances["paid_out"].amount == card_earnings - D("0.75")
     assert account_balance(code_of("commission", 0)) == D("1.50")
     assert account_balance(code_of("clearing", 0)) == 0
-    assert_shop_consistent(pears["shop"].pk)
+    assert_balances_match_postings(pears["shop"].pk)
 
 
 def test_cash_taken_at_the_shops_own_counter_stays_with_the_shop(buyer, rural, cooker, rules):
@@ -85,7 +78,7 @@ def test_cash_taken_at_the_shops_own_counter_stays_with_the_shop(buyer, rural, c
     assert payout.amount == D("187.06") - D("11.94")
     assert sorted(payout.lines.values_list("order_id", "amount")) == sorted(
         [(order.pk, D("-11.94")), (released.pk, D("187.06"))])
-    assert_shop_consistent(cooker["shop"].pk)
+    assert_balances_match_postings(cooker["shop"].pk)
 
 
 def test_a_shop_with_only_cash_orders_gets_no_payout_and_owes_the_commission(buyer, rural, pears, rules):
@@ -106,7 +99,7 @@ def test_cash_taken_by_a_driver_is_the_platforms_as_before(buyer, rural, pears, 
     [payout] = payout_batch_create(timezone.localdate()).payouts.all()
     assert payout.amount == total - D("0.75")
     assert account_balance(shop_code(pears["shop"].pk, "cash", "CNY")) == 0
-    assert_shop_consistent(pears["shop"].pk)
+    assert_balances_match_postings(pears["shop"].pk)
 
 
 def test_cash_taken_by_a_station_agent_is_the_platforms_as_before(buyer, rural, pears, station, station_agent, rules):
@@ -129,7 +122,7 @@ def test_a_refund_of_kept_cash_is_handed_back_by_the_shop(buyer, rural, pears, r
                                      "available": -commission, "paid_out": 0}
     assert account_balance(shop_code(pears["shop"].pk, "cash", "CNY")) == kept
     assert entry_kinds(order)[-3:] == ["refund", "clawback", "cash_kept"]
-    assert_shop_consistent(pears["shop"].pk)
+    assert_balances_match_postings(pears["shop"].pk)
 
 
 def test_who_collected_is_decided_once_a_later_staff_change_rewrites_nothing(buyer, rural, pears, rules):
@@ -139,7 +132,7 @@ def test_who_collected_is_decided_once_a_later_staff_change_rewrites_nothing(buy
     assert settlement_order_sync(fresh(order), now=after_window(order)) == []
     assert settlement_catch_up() == 0
     assert order_postings(order)["available"] == D("-0.75")
-    assert_shop_consistent(pears["shop"].pk)
+    assert_balances_match_postings(pears["shop"].pk)
 
 
 def test_in_the_worker_the_cash_is_kept_the_same(buyer, rural, pears, rules, settings, django_capture_on_commit_callbacks):

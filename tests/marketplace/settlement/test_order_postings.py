@@ -12,15 +12,11 @@ from marketplace.settlement.selectors import shop_balances, shop_weekly_earnings
 from marketplace.settlement.services.sync import settlement_catch_up, settlement_order_sync, settlement_release_due
 from tests.marketplace.checkout.helpers import COD, OFFLINE, placed_orders
 from tests.marketplace.settlement.helpers import (
-    account_balance, assert_every_transaction_balances, code_of, entry_kinds, order_postings,
+    account_balance, assert_balances_match_postings, code_of, entry_kinds, order_postings,
 )
+from tests.marketplace.settlement.journeys import after_window, fresh
 
 D = Decimal
-
-
-def fresh(order):
-    order.refresh_from_db()
-    return order
 
 
 def cooker_order(buyer, rural, cooker, quantity=2):
@@ -33,17 +29,6 @@ def delivered(order, owner, buyer):
     """Collected at the store's counter: the pickup code checked by the store (which marks it received)."""
     order_fulfill(order, actor=owner, lines=[(line, line.quantity, None) for line in order.lines.all()])
     return order_pickup_verify(order.collection_point, fresh(order).pickup_code, agent=owner)
-
-
-def after_window(order):
-    return fresh(order).after_sales_until + timezone.timedelta(seconds=1)
-
-
-def assert_balances_match_postings(shop_id):
-    balances = shop_balances(shop_id)
-    for role in ("pending", "available", "paid_out"):
-        assert balances[role].amount == account_balance(code_of(role, shop_id))
-    assert_every_transaction_balances()
 
 
 def test_paid_order_posts_payment_and_pending_earnings_then_releases(buyer, rural, cooker, rules):
