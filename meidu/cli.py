@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 
 EXIT_UNSAFE = 2
 
@@ -56,22 +55,11 @@ def _print_welcome(host: str, port: int) -> None:
     print(flush=True)
 
 
-def _start_outbox_relay(interval: float = 30.0) -> None:
-    """Demo mode has no beat: re-dispatch due webhook deliveries from a daemon thread."""
-    from django.db import close_old_connections
+def _start_outbox_relay() -> None:
+    """Demo mode has no beat: the process's outbox relay thread sends and retries webhooks."""
+    from meidu.integrations.relay import local_relay
 
-    from meidu.integrations.tasks import webhook_deliveries_dispatch_due
-
-    stop = threading.Event()
-
-    def loop():
-        while not stop.wait(interval):
-            try:
-                webhook_deliveries_dispatch_due()
-            finally:
-                close_old_connections()
-
-    threading.Thread(target=loop, name="outbox-relay", daemon=True).start()
+    local_relay.start()
 
 
 def _interrupt(signum, frame):

@@ -16,6 +16,15 @@ from django.urls import get_resolver  # noqa: E402
 
 get_resolver().url_patterns
 
+# Without a broker, this process's outbox relay thread sends webhooks (and finds those left
+# pending by a previous run) outside the requests.
+from django.conf import settings  # noqa: E402
+
+if settings.CELERY_TASK_ALWAYS_EAGER and settings.WEBHOOK_LOCAL_RELAY:
+    from meidu.integrations.relay import local_relay
+
+    local_relay.start()
+
 # Objects loaded at start-up (modules, the schema) live as long as the worker: keep them out of
 # the garbage collector's generations so its pauses stay short (benchmarks/RESULTS.md).
 gc.collect()

@@ -12,6 +12,7 @@ class AppErrorCode(Enum):
 
 
 class WebhookErrorCode(Enum):
+    FORBIDDEN_TARGET = "forbidden_target"
     GRAPHQL_ERROR = "graphql_error"
     INVALID = "invalid"
     INVALID_URL_FORMAT = "invalid_url_format"

@@ -259,10 +259,23 @@ CHECKOUT_RELEASE_FUNDS_AFTER_HOURS = env_int("CHECKOUT_RELEASE_FUNDS_AFTER_HOURS
 ORDER_AUTO_CONFIRM_DAYS = env_int("ORDER_AUTO_CONFIRM_DAYS", 10)
 ORDER_AFTER_SALES_DAYS = env_int("ORDER_AFTER_SALES_DAYS", 7)
 
-# Outgoing webhooks: attempts, back-off (base * 2**n seconds) and timeouts.
+# Outgoing webhooks: attempts, back-off (base * 2**n seconds) and timeouts (connect, then answer).
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 10)
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env_int("WEBHOOK_CONNECT_TIMEOUT_SECONDS", 3)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Circuit breaker per target: after this many failures in a row, its deliveries wait this long.
+WEBHOOK_BREAKER_FAILURES = env_int("WEBHOOK_BREAKER_FAILURES", 5)
+WEBHOOK_BREAKER_OPEN_SECONDS = env_int("WEBHOOK_BREAKER_OPEN_SECONDS", 60)
+# Without a broker, deliveries leave the request for the process's outbox relay thread
+# (meidu.integrations.relay), which also rescans the outbox for retries at this interval.
+WEBHOOK_LOCAL_RELAY = env_bool("WEBHOOK_LOCAL_RELAY", True)
+WEBHOOK_RELAY_INTERVAL_SECONDS = env_int("WEBHOOK_RELAY_INTERVAL_SECONDS", 30)
+# Webhook targets must be public addresses; these networks (CIDR) are allowed anyway: an
+# on-premise partner's, and loopback in demo and test.
+WEBHOOK_ALLOWED_NETWORKS = env_list(
+    "WEBHOOK_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"] if (DEMO_MODE or TEST_MODE) else []
+)
 
 # GraphQL limits (Saleor's numbers).
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 50000)

@@ -10,3 +10,6 @@ from meidu.settings.base import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["meidu.accounts.hashers.FastArgon2PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "meidu-test"}}
 JWT_KEYS_DIR = VAR_DIR / "test-keys"  # noqa: F405
+# The tests drive the outbox relay themselves (webhook_deliveries_dispatch_due); the relay thread
+# is started only by the tests about it (tests/meidu/integrations/test_slow_target.py).
+WEBHOOK_LOCAL_RELAY = False

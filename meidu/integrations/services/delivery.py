@@ -4,7 +4,9 @@ A claim takes a lease (next_attempt_at pushed past the HTTP timeout) under a row
 lock with SKIP LOCKED, so a beat re-dispatch and a Celery retry never send the same
 delivery twice at once, and no lock is held during the HTTP call. 2xx succeeds; 5xx
 and network errors are retried with exponential back-off (base * 2**n seconds) up to
-WEBHOOK_MAX_ATTEMPTS; anything else (3xx, 4xx) fails at once. Every attempt is a row.
+WEBHOOK_MAX_ATTEMPTS; anything else (3xx, 4xx, a target resolving to an address webhooks may not
+reach) fails at once. Every attempt is a row. A target whose circuit is open (services.breaker) is
+not called: its deliveries wait in the outbox until the circuit half-opens.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from django.utils import timezone
 
 from meidu.core.jws import sign_detached
 from meidu.integrations.models import EventDelivery, EventDeliveryAttempt, EventDeliveryStatus
+from meidu.integrations.services.breaker import breaker_open_until, breaker_record
+from meidu.integrations.transport import forbidden_target, webhook_session
 
 LEASE_MARGIN_SECONDS = 30
 CLOCK_TOLERANCE = timedelta(seconds=1)
@@ -48,10 +52,19 @@ def _claim(delivery_id: int) -> EventDelivery | None:
             delivery.status, delivery.next_attempt_at = EventDeliveryStatus.FAILED, None
             delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
             return None
+        reopens_at = breaker_open_until(delivery.webhook.target_url)
+        if reopens_at is not None:
+            delivery.next_attempt_at = reopens_at  # the target is down: no attempt, no connection
+            delivery.save(update_fields=["next_attempt_at", "updated_at"])
+            return None
         delivery.attempt_count += 1
-        delivery.next_attempt_at = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + LEASE_MARGIN_SECONDS)
+        delivery.next_attempt_at = now + timedelta(seconds=_lease_seconds())
         delivery.save(update_fields=["attempt_count", "next_attempt_at", "updated_at"])
     return delivery
+
+
+def _lease_seconds() -> int:
+    return settings.WEBHOOK_CONNECT_TIMEOUT_SECONDS + settings.WEBHOOK_TIMEOUT_SECONDS + LEASE_MARGIN_SECONDS
 
 
 def delivery_headers(delivery: EventDelivery, body: bytes) -> dict:
@@ -76,18 +89,24 @@ def webhook_delivery_attempt(delivery_id: int) -> AttemptOutcome | None:
     body = delivery.payload.payload.encode("utf-8")
     headers = delivery_headers(delivery, body)
     started = time.monotonic()
-    status_code, response_body, error = None, "", ""
-    try:
-        response = requests.post(
-            delivery.webhook.target_url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS, allow_redirects=False
-        )
-        status_code, response_body = response.status_code, response.text[:2000]
-    except requests.RequestException as exc:
-        error = f"{type(exc).__name__}: {exc}"[:2000]
+    status_code, response_body, error, forbidden = None, "", "", False
+    target = delivery.webhook.target_url
+    with webhook_session() as session:
+        try:
+            response = session.post(
+                target, data=body, headers=headers, allow_redirects=False,
+                timeout=(settings.WEBHOOK_CONNECT_TIMEOUT_SECONDS, settings.WEBHOOK_TIMEOUT_SECONDS),
+            )
+            status_code, response_body = response.status_code, response.text[:2000]
+        except requests.RequestException as exc:
+            forbidden = forbidden_target(exc)
+            error = f"{'ForbiddenTarget' if forbidden else type(exc).__name__}: {exc}"[:2000]
     duration_ms = int((time.monotonic() - started) * 1000)
 
     succeeded = status_code is not None and 200 <= status_code < 300
-    retryable = status_code is None or status_code >= 500
+    retryable = not forbidden and (status_code is None or status_code >= 500)
+    if succeeded or retryable:
+        breaker_record(target, succeeded=succeeded)
     now = timezone.now()
     retry_in = None
     if succeeded:

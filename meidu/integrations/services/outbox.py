@@ -1,7 +1,9 @@
 """Emit a webhook event through the transactional outbox.
 
 Call it inside the transaction of the act that caused the event: the payload and
-its deliveries commit or roll back with it, and delivery starts only after commit.
+its deliveries commit or roll back with it, and delivery starts only after commit, never inside
+the request: a task per delivery on the broker, or, without a broker, a wake-up of the process's
+outbox relay thread (meidu.integrations.relay), so a partner's slow server never reaches a buyer.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import json
 import uuid
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.models import EventDelivery, EventPayload
+from meidu.integrations.relay import local_relay
 from meidu.integrations.subscriptions import webhook_ids_for_event
 
 
@@ -42,5 +46,8 @@ def webhook_event_emit(event_type: WebhookEventType, data: dict) -> EventPayload
 def _enqueue(delivery_ids: list[int]) -> None:
     from meidu.integrations.tasks import webhook_delivery_send
 
+    if current_app.conf.task_always_eager:
+        local_relay.wake()  # eager would send in this request: the relay thread sends instead
+        return
     for delivery_id in delivery_ids:
         webhook_delivery_send.delay(delivery_id)

@@ -5,19 +5,38 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.integrations.error_codes import WebhookErrorCode
 from meidu.integrations.event_types import subscribable_events
 from meidu.integrations.models import App, Webhook
+from meidu.integrations.policies import target_url_forbidden_addresses
+
+
+def _port_valid(parsed) -> bool:
+    try:
+        parsed.port
+    except ValueError:
+        return False
+    return True
 
 
 def _clean_url(url: str) -> str:
+    """An http(s) URL whose host does not resolve to an internal address (policies)."""
     url = (url or "").strip()
     parsed = urlparse(url)
-    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-        raise DomainError("The target URL must be an http(s) URL", WebhookErrorCode.INVALID_URL_FORMAT, field="targetUrl")
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname or not _port_valid(parsed):
+        raise DomainError(_("The target URL must be an http(s) URL"), WebhookErrorCode.INVALID_URL_FORMAT, field="targetUrl")
+    forbidden = target_url_forbidden_addresses(url)
+    if forbidden:
+        raise DomainError(
+            _("Webhooks may only go to public addresses: %(host)s is an internal address (%(addresses)s)")
+            % {"host": parsed.hostname, "addresses": ", ".join(forbidden)},
+            WebhookErrorCode.FORBIDDEN_TARGET,
+            field="targetUrl",
+        )
     return url
 
 

@@ -1,4 +1,8 @@
-"""Outgoing webhooks: outbox rows in the causing transaction, signed delivery, retries, attempts."""
+"""Outgoing webhooks: outbox rows in the causing transaction, signed delivery, retries, attempts.
+
+Nothing is sent inside the causing request: after commit the outbox relay (a Celery task on the
+broker, or the process's relay thread without one) sends. These tests run the relay's pass,
+webhook_deliveries_dispatch_due, themselves; test_slow_target.py runs the real thread."""
 
 import json
 
@@ -31,6 +35,8 @@ def test_event_is_delivered_signed_and_verifiable_with_the_published_jwks(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         user = _register()
+    assert receiver.requests == []  # not in the request
+    assert webhook_deliveries_dispatch_due() == 1
     assert len(receiver.requests) == 1
     request = receiver.requests[0]
     body = request["body"]
@@ -71,6 +77,7 @@ def test_5xx_is_retried_with_every_attempt_recorded(customer_webhook, receiver, 
     receiver.statuses = [500, 503]
     with django_capture_on_commit_callbacks(execute=True):
         _register()
+    webhook_deliveries_dispatch_due()
     delivery = EventDelivery.objects.get()
     assert delivery.status == "pending" and delivery.attempt_count == 1
     webhook_deliveries_dispatch_due()
@@ -88,6 +95,7 @@ def test_4xx_and_redirects_fail_at_once(customer_webhook, receiver, django_captu
     receiver.statuses = [status]
     with django_capture_on_commit_callbacks(execute=True):
         _register()
+    assert webhook_deliveries_dispatch_due() == 1
     delivery = EventDelivery.objects.get()
     assert delivery.status == "failed" and delivery.next_attempt_at is None
     assert delivery.attempts.count() == 1
@@ -136,6 +144,7 @@ def test_a_broker_that_refuses_the_message_does_not_fail_the_committed_act(
         raise OperationalError("Error 111 connecting to the broker. Connection refused.")
 
     with monkeypatch.context() as patched:
+        patched.setitem(webhook_delivery_send.app.conf, "task_always_eager", False)  # a broker is configured
         patched.setattr(webhook_delivery_send, "delay", broker_down)
         with django_capture_on_commit_callbacks(execute=True):
             user = account_register(phone="13800000077", password="Strong-pass-2024")
