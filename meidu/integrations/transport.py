@@ -72,7 +72,6 @@ class GuardedAdapter(HTTPAdapter):
 def webhook_session() -> requests.Session:
     session = requests.Session()
     session.trust_env = False
-    session.max_redirects = 0
     adapter = GuardedAdapter(max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
