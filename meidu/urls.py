@@ -7,6 +7,8 @@ from meidu.core.graphql.view import GraphQLView
 from meidu.core.views import jwks
 from meidu.schema import schema
 
+handler500 = "meidu.core.views.server_error"
+
 admin.site.site_header = "Meidu Market"
 admin.site.login = lambda request, extra_context=None: _login_redirect(request)
 

@@ -112,6 +112,9 @@ if not DATABASE_URL:
     DATABASE_URL = embedded_database_url()
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DATABASES["default"].setdefault("TEST", {})
+# A database that does not answer makes a request fail after this many seconds (a 503 "try again"),
+# not hang until the proxy gives up.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 # Server-side parameter binding with prepared statements: PostgreSQL plans each query shape once per
 # connection instead of on every execution (about 40% of its CPU per checkout, benchmarks/RESULTS.md).
 # Turn off behind a pooler in transaction mode that cannot keep prepared statements.

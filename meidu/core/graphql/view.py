@@ -2,7 +2,8 @@
 
 Bodies are JSON, or multipart/form-data carrying files (see ``upload``). Malformed requests
 and documents over a limit get HTTP 400 and nothing runs.
-Execution errors are formatted Saleor-style: ``extensions.exception.code``.
+Execution errors are formatted Saleor-style: ``extensions.exception.code``. A database that
+cannot be reached answers HTTP 503 with the code DATABASE_UNAVAILABLE (meidu.core.unavailable).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.auth import authenticate_request
 from meidu.core.graphql.limits import alias_count, mutation_count, pick_operation, query_cost
 from meidu.core.graphql.upload import operations_from_multipart
+from meidu.core.unavailable import database_unavailable, unavailable_graphql_response
 
 logger = logging.getLogger("meidu.graphql")
 
@@ -71,6 +73,14 @@ def format_error(error: GraphQLError) -> dict:
 @method_decorator(csrf_exempt, name="dispatch")
 class GraphQLView(View):
     schema = None
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Exception as exc:
+            if database_unavailable(exc):
+                return unavailable_graphql_response(exc)
+            raise
 
     def get(self, request):
         if settings.GRAPHIQL_ENABLED and "text/html" in request.META.get("HTTP_ACCEPT", ""):
@@ -142,6 +152,9 @@ class GraphQLView(View):
             variable_values=data["variables"],
             operation_name=data["operation_name"],
         )
+        unavailable = next((e.original_error for e in result.errors or () if database_unavailable(e.original_error)), None)
+        if unavailable is not None:
+            raise unavailable  # answered by dispatch: 503, not data with an internal error
         body = {"data": result.data}
         if result.errors:
             body["errors"] = [format_error(e) for e in result.errors]
