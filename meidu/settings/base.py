@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "meidu.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -304,6 +305,33 @@ PAYMENT_GATEWAYS = env_list("PAYMENT_GATEWAYS", [
 
 DEFAULT_CURRENCY = "CNY"
 DEFAULT_COUNTRY = "CN"
+
+# Security headers. Content-Security-Policy on every response (meidu.core.csp); images may also come
+# from these origins (the media bucket's, e.g. https://media.example.cn).
+def _media_origins() -> list[str]:
+    if not AWS_STORAGE_BUCKET_NAME:
+        return []
+    if AWS_S3_ENDPOINT_URL:
+        from urllib.parse import urlsplit
+
+        endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        return [f"{endpoint.scheme}://{endpoint.netloc}"]
+    return ["https://*.amazonaws.com"]
+
+
+CSP_IMG_SRC = env_list("CSP_IMG_SRC", _media_origins())
+# HSTS: browsers that reached the site over HTTPS keep to HTTPS for this long (sent on HTTPS answers
+# only, so plain-HTTP development is unaffected; off in demo, which may run on a LAN address).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEMO_MODE else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients): requests
+# that arrived over HTTPS count as secure (HSTS, secure redirects).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", False) else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not (DEBUG or DEMO_MODE or TEST_MODE))

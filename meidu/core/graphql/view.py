@@ -84,7 +84,9 @@ class GraphQLView(View):
 
     def get(self, request):
         if settings.GRAPHIQL_ENABLED and "text/html" in request.META.get("HTTP_ACCEPT", ""):
-            return render(request, "graphql/graphiql.html")
+            response = render(request, "graphql/graphiql.html")
+            response.csp_policy = "graphiql"  # its own Content-Security-Policy (meidu.core.csp)
+            return response
         return JsonResponse({"errors": [_error("Send queries with POST", "METHOD_NOT_ALLOWED")]}, status=405)
 
     def post(self, request):

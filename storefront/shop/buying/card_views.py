@@ -31,6 +31,7 @@ from marketplace.orders.selectors import orders_of_checkout
 from marketplace.payments.models import TransactionEventType as T
 from marketplace.payments.models import TransactionItem
 from marketplace.payments.services import transaction_process
+from meidu.core.csp import csp_policy
 from meidu.core.errors import DomainError
 from storefront.shop.buying.cart import cart_get
 from storefront.shop.buying.errors import error_message
@@ -106,6 +107,7 @@ def _is_paid(checkout) -> bool:
     return checkout_payable_covered(checkout_info(checkout, with_shipping_methods=False))
 
 
+@csp_policy("stripe")
 @_card_payment_view
 def card_page(request, channel, checkout, item):
     """Stripe's card form for one PaymentIntent of the buyer's cart."""
