@@ -228,7 +228,7 @@ def test_a_bid_succeeds_and_the_state_endpoint_follows_it(market, desk):
     state = client.get(f"{T}auctions/{auction.pk}/state.json").json()
     assert state["best_price"] == "3000.00" and state["mine"][0]["standing"] == "outbid"
     html = client.get(f"{T}auctions/{auction.pk}/").content.decode()
-    assert "已被超越" in html and "state.json" in html and "setTimeout(poll" in html
+    assert "已被超越" in html and "state.json" in html and "storefront/js/auction-room.js" in html
 
 
 def test_bid_refusals_are_form_messages_and_write_nothing(market, desk, trader_factory):
