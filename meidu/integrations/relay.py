@@ -5,8 +5,8 @@ keep the buyer waiting on a partner's server. Instead the after-commit hook only
 thread, which attempts every due delivery (in the thread) and rescans every
 WEBHOOK_RELAY_INTERVAL_SECONDS for retries. The outbox rows are the queue: a process that stops
 loses nothing, the next relay (or beat) finds them due; claims lease rows with SKIP LOCKED, so
-relays of several processes never send one delivery twice. WEBHOOK_LOCAL_RELAY=0 leaves the
-sending to beat or to the caller (the tests drive the relay explicitly).
+relays of several processes never send one delivery twice. The test settings turn
+WEBHOOK_LOCAL_RELAY off and run the relay's pass themselves.
 """
 
 from __future__ import annotations

@@ -272,8 +272,9 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_BREAKER_FAILURES = env_int("WEBHOOK_BREAKER_FAILURES", 5)
 WEBHOOK_BREAKER_OPEN_SECONDS = env_int("WEBHOOK_BREAKER_OPEN_SECONDS", 60)
 # Without a broker, deliveries leave the request for the process's outbox relay thread
-# (meidu.integrations.relay), which also rescans the outbox for retries at this interval.
-WEBHOOK_LOCAL_RELAY = env_bool("WEBHOOK_LOCAL_RELAY", True)
+# (meidu.integrations.relay), which also rescans the outbox for retries at this interval. Not an
+# environment variable: without it nothing would send them (the tests turn it off and relay themselves).
+WEBHOOK_LOCAL_RELAY = True
 WEBHOOK_RELAY_INTERVAL_SECONDS = env_int("WEBHOOK_RELAY_INTERVAL_SECONDS", 30)
 # Webhook targets must be public addresses; these networks (CIDR) are allowed anyway: an
 # on-premise partner's, and loopback in demo and test.
