@@ -38,6 +38,13 @@ class ServerWithoutDatabase:
         )
 
     def wait_ready(self, seconds: float = 60) -> None:
+        try:
+            self._wait(seconds)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -50,6 +57,8 @@ class ServerWithoutDatabase:
         raise RuntimeError("the server did not start:\n" + self.output())
 
     def output(self) -> str:
+        if self.log.closed:
+            return ""
         self.log.seek(0)
         return self.log.read()[-4000:]
 

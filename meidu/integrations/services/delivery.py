@@ -26,6 +26,7 @@ from meidu.integrations.services.breaker import breaker_open_until, breaker_reco
 from meidu.integrations.transport import forbidden_target, webhook_session
 
 LEASE_MARGIN_SECONDS = 30
+KEPT_BODY_BYTES = 2000
 CLOCK_TOLERANCE = timedelta(seconds=1)
 
 
@@ -93,14 +94,16 @@ def webhook_delivery_attempt(delivery_id: int) -> AttemptOutcome | None:
     target = delivery.webhook.target_url
     with webhook_session() as session:
         try:
-            response = session.post(
-                target, data=body, headers=headers, allow_redirects=False,
+            with session.post(
+                target, data=body, headers=headers, allow_redirects=False, stream=True,
                 timeout=(settings.WEBHOOK_CONNECT_TIMEOUT_SECONDS, settings.WEBHOOK_TIMEOUT_SECONDS),
-            )
-            status_code, response_body = response.status_code, response.text[:2000]
+            ) as response:  # streamed: only the first KEPT_BODY_BYTES of an answer are ever read
+                status_code = response.status_code
+                first = next(response.iter_content(chunk_size=KEPT_BODY_BYTES), b"")  # errors come as requests'
+                response_body = first[:KEPT_BODY_BYTES].decode("utf-8", "replace")
         except requests.RequestException as exc:
             forbidden = forbidden_target(exc)
-            error = f"{'ForbiddenTarget' if forbidden else type(exc).__name__}: {exc}"[:2000]
+            error = f"{'ForbiddenTarget' if forbidden else type(exc).__name__}: {exc}"[:KEPT_BODY_BYTES]
     duration_ms = int((time.monotonic() - started) * 1000)
 
     succeeded = status_code is not None and 200 <= status_code < 300

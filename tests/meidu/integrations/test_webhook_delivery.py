@@ -154,3 +154,41 @@ def test_a_broker_that_refuses_the_message_does_not_fail_the_committed_act(
     assert webhook_deliveries_dispatch_due() == 1  # the relay, broker back
     delivery.refresh_from_db()
     assert delivery.status == "success" and len(receiver.requests) == 1
+
+
+def test_only_the_start_of_a_huge_answer_is_read(bank_app):
+    """A partner answering with megabytes costs one small read: the attempt keeps its first 2000 bytes."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from meidu.integrations.event_types import WebhookEventType
+    from meidu.integrations.models import Webhook
+    from meidu.integrations.services.outbox import webhook_event_emit
+
+    class Huge(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Length", str(50 * 1024 * 1024))
+            self.end_headers()
+            try:
+                for _ in range(50 * 1024):
+                    self.wfile.write(b"x" * 1024)
+            except OSError:
+                pass  # the client stopped reading and closed: what we want
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Huge)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        Webhook.objects.create(app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"])
+        webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": 1})
+        assert webhook_deliveries_dispatch_due() == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    delivery = EventDelivery.objects.get()
+    assert delivery.status == "success"
+    assert delivery.attempts.get().response_body == "x" * 2000
