@@ -6,7 +6,9 @@ whose reservation has not expired.
 
 from __future__ import annotations
 
-from django.db.models import Q, Sum
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,6 +143,37 @@ def stocks_take(wanted: dict[int, int], checkout_token, *, also: tuple = ()) -> 
 
 def stock_free(stock: Stock, reserved: dict[int, int]) -> int:
     return max(0, stock.quantity - stock.quantity_allocated - reserved.get(stock.pk, 0))
+
+
+def max_line_quantity() -> int:
+    return int(getattr(settings, "CHECKOUT_MAX_LINE_QUANTITY", 50))
+
+
+def stocks_sellable_prefetch(lookup: str = "stocks") -> Prefetch:
+    """Prefetch of variants' stocks (``lookup`` ends in ``stocks``), each with the units live
+    reservations hold on it (``reserved``, one subquery): variant_units_available then reads no more.
+    Expiry is compared with the database's clock, so the object can be built once."""
+    from marketplace.checkout.models import Reservation
+
+    held = (Reservation.objects.filter(stock_id=OuterRef("pk"), reserved_until__gt=Now()).values("stock_id")
+            .annotate(total=Sum("quantity")).values("total"))
+    return Prefetch(lookup, queryset=Stock.objects.annotate(reserved=Coalesce(Subquery(held), 0)).order_by("pk"))
+
+
+def variant_units_available(variant) -> int:
+    """What a buyer can put in a cart now (Saleor's quantityAvailable), the figure checkoutCreate
+    applies: each stock's units less the allocated ones and those live reservations hold, capped at
+    CHECKOUT_MAX_LINE_QUANTITY; an untracked variant, the cap. Reads stocks prefetched by
+    stocks_sellable_prefetch (else one query for the reservations)."""
+    cap = max_line_quantity()
+    if not variant.track_inventory:
+        return cap
+    stocks = list(variant.stocks.all())
+    if stocks and not hasattr(stocks[0], "reserved"):
+        reserved = reserved_by_others([stock.pk for stock in stocks], checkout_token=None)
+    else:
+        reserved = {stock.pk: stock.reserved for stock in stocks}
+    return min(cap, sum(stock_free(stock, reserved) for stock in stocks))
 
 
 def candidate_stocks_query(variant_ids, collection_point=None) -> Q:

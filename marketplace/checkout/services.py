@@ -4,23 +4,18 @@ then stock rows in ascending pk when it checks or reserves stock.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from marketplace.checkout.availability import listings_for, purchase_refusal
+from marketplace.checkout.availability import listings_for, max_line_quantity, purchase_refusal
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.checkout.reservations import line_reserve
 from marketplace.checkout.selectors import checkout_info, collection_points_for, shipping_quotes_for
 from meidu.accounts.addresses import address_create
 from meidu.core.errors import DomainError, DomainErrors
-
-
-def max_line_quantity() -> int:
-    return int(getattr(settings, "CHECKOUT_MAX_LINE_QUANTITY", 50))
 
 
 def _lock(checkout: Checkout) -> Checkout:
