@@ -79,9 +79,6 @@ def reserved_by_others_subquery(checkout_token, now=None):
 def reserved_by_checkout_subquery(checkout_token, now=None):
     """The units of the outer Stock row this checkout holds, as an annotation: a completion serves
     its lines from them first, since nobody else can take them."""
-    from django.db.models import OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
     from marketplace.checkout.models import Reservation
 
     now = now or timezone.now()

@@ -22,7 +22,6 @@ from marketplace.catalog.api.types import (
     ProductVariantType,
 )
 from marketplace.catalog.models import Category, ProductVariant
-from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.catalog.selectors import (
     CHANNEL_LISTING,
     category_descendant_ids,
@@ -31,6 +30,7 @@ from marketplace.catalog.selectors import (
     with_price_filter,
     with_thumbnail,
 )
+from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.shops.selectors import shop_ids_of_member
 from meidu.core.graphql.batching import batch_prefetch
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
