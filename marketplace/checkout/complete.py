@@ -5,11 +5,13 @@ Lock order (every writer of these rows follows it, so concurrent completions can
      with a second completion of the same checkout;
   2. the Order rows it creates (new, so nobody waits on them) and the order-number sequence
      (not transactional, never blocks);
-  3. last, the Stock rows the plan takes units from, in ascending primary key, by the one
-     statement that also re-checks and changes their counts (checkout.availability.stocks_take),
-     so the hot rows of a popular variant are held from that statement to the commit only.
-The plan is made from an unlocked read of the stocks; the allocation and movement rows are
-written by that same statement (their foreign keys only share-lock the stock rows). Payment
+  3. last, the Stock rows the plan takes units from, in ascending primary key, by a lock statement
+     followed by the one that re-checks and changes their counts on a snapshot taken under the
+     lock (checkout.availability.stocks_take), so the hot rows of a popular variant are held from
+     those two statements to the commit only.
+The plan is made from an unlocked read of the stocks (the units this checkout holds first); the
+allocation and movement rows are written by the counting statement (their foreign keys only
+share-lock the stock rows). Payment
 transaction rows are only read here. An unlocked look at the stock, read with the checkout row,
 turns away buyers who clearly come too late before any other work. If the stock turns out short under the lock, the transaction rolls back
 entirely and, when money was already taken, it is refunded or voided afterwards.
