@@ -6,7 +6,9 @@ whose reservation has not expired.
 
 from __future__ import annotations
 
-from django.db.models import Q, Sum
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,12 +76,29 @@ def reserved_by_others_subquery(checkout_token, now=None):
     return Coalesce(Subquery(units), 0)
 
 
+def reserved_by_checkout_subquery(checkout_token, now=None):
+    """The units of the outer Stock row this checkout holds, as an annotation: a completion serves
+    its lines from them first, since nobody else can take them."""
+    from marketplace.checkout.models import Reservation
+
+    now = now or timezone.now()
+    units = (Reservation.objects.filter(stock_id=OuterRef("pk"), reserved_until__gt=now,
+                                        checkout_line__checkout_id=checkout_token).values("stock_id")
+             .annotate(total=Sum("quantity")).values("total"))
+    return Coalesce(Subquery(units), 0)
+
+
 def stocks_take(wanted: dict[int, int], checkout_token, *, also: tuple = ()) -> list[tuple] | None:
-    """Add the wanted units ({stock pk: units}) to the stocks' allocated units in one statement, if
-    every stock still has them free (quantity − allocated − units other checkouts reserve); None
-    (nothing changed) when any falls short. The rows are locked in ascending pk (FOR NO KEY UPDATE,
-    so rows that only reference a stock do not wait) and re-checked on their latest version, so the
-    plan may have been made from an unlocked read: the lock lasts from this statement to the commit.
+    """Add the wanted units ({stock pk: units}) to the stocks' allocated units, if every stock still
+    has them free (quantity − allocated − units other checkouts reserve); None (nothing changed) when
+    any falls short. Two statements: the first locks the rows in ascending pk (FOR NO KEY UPDATE, so
+    rows that only reference a stock do not wait); the second, on a snapshot taken once the locks are
+    held, re-checks and counts. One statement cannot do both: its snapshot predates the lock wait, so a
+    buyer who committed meanwhile would count twice, its new allocation (the locked row's newest
+    version) and its deleted reservation (still in the snapshot), and holders of the last units were
+    refused units held for them (issue 12). Every writer of allocations and reservations locks these
+    rows first, so what the second statement reads stays true until the commit. The plan may come from
+    an unlocked read; the lock lasts from the first statement to the commit.
     Returns (pk, quantity, allocated after, low-stock threshold, warehouse pk, variant pk) per stock.
     `also`: inserts (meidu.core.bulk_insert.InsertPart) written by the same statement, such as the
     allocation and movement rows of these units; when a stock falls short they are written too and
@@ -91,17 +110,16 @@ def stocks_take(wanted: dict[int, int], checkout_token, *, also: tuple = ()) -> 
     if not wanted:
         return []
     ids = sorted(wanted)
+    lock = f"SELECT id FROM {Stock._meta.db_table} WHERE id = ANY(%(ids)s::bigint[]) ORDER BY id FOR NO KEY UPDATE"
     sql = f"""
         WITH wanted AS (SELECT * FROM unnest(%(ids)s::bigint[], %(units)s::integer[]) AS w(stock_id, units)),
-             locked AS MATERIALIZED (SELECT id FROM {Stock._meta.db_table} WHERE id = ANY(%(ids)s::bigint[])
-                                     ORDER BY id FOR NO KEY UPDATE),
              reserved AS (SELECT r.stock_id, SUM(r.quantity) AS units
                           FROM {Reservation._meta.db_table} r JOIN {CheckoutLine._meta.db_table} l ON l.id = r.checkout_line_id
                           WHERE r.stock_id = ANY(%(ids)s::bigint[]) AND r.reserved_until > now()
                             AND l.checkout_id <> %(token)s GROUP BY r.stock_id),
              taken AS (UPDATE {Stock._meta.db_table} s SET quantity_allocated = s.quantity_allocated + w.units
                        FROM wanted w LEFT JOIN reserved r ON r.stock_id = w.stock_id
-                       WHERE s.id = w.stock_id AND s.id IN (SELECT id FROM locked)
+                       WHERE s.id = w.stock_id
                          AND s.quantity - s.quantity_allocated - COALESCE(r.units, 0) >= w.units
                        RETURNING s.id, s.quantity, s.quantity_allocated, s.low_stock_threshold, s.warehouse_id, s.variant_id)
              {"".join(f", {part.cte}" for part in also)}
@@ -110,6 +128,7 @@ def stocks_take(wanted: dict[int, int], checkout_token, *, also: tuple = ()) -> 
     for part in also:
         params.update(part.params)
     with connection.cursor() as cursor:
+        cursor.execute(lock, {"ids": ids})
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if len(rows) < len(ids):
@@ -121,6 +140,37 @@ def stocks_take(wanted: dict[int, int], checkout_token, *, also: tuple = ()) -> 
 
 def stock_free(stock: Stock, reserved: dict[int, int]) -> int:
     return max(0, stock.quantity - stock.quantity_allocated - reserved.get(stock.pk, 0))
+
+
+def max_line_quantity() -> int:
+    return int(getattr(settings, "CHECKOUT_MAX_LINE_QUANTITY", 50))
+
+
+def stocks_sellable_prefetch(lookup: str = "stocks") -> Prefetch:
+    """Prefetch of variants' stocks (``lookup`` ends in ``stocks``), each with the units live
+    reservations hold on it (``reserved``, one subquery): variant_units_available then reads no more.
+    Expiry is compared with the database's clock, so the object can be built once."""
+    from marketplace.checkout.models import Reservation
+
+    held = (Reservation.objects.filter(stock_id=OuterRef("pk"), reserved_until__gt=Now()).values("stock_id")
+            .annotate(total=Sum("quantity")).values("total"))
+    return Prefetch(lookup, queryset=Stock.objects.annotate(reserved=Coalesce(Subquery(held), 0)).order_by("pk"))
+
+
+def variant_units_available(variant) -> int:
+    """What a buyer can put in a cart now (Saleor's quantityAvailable), the figure checkoutCreate
+    applies: each stock's units less the allocated ones and those live reservations hold, capped at
+    CHECKOUT_MAX_LINE_QUANTITY; an untracked variant, the cap. Reads stocks prefetched by
+    stocks_sellable_prefetch (else one query for the reservations)."""
+    cap = max_line_quantity()
+    if not variant.track_inventory:
+        return cap
+    stocks = list(variant.stocks.all())
+    if stocks and not hasattr(stocks[0], "reserved"):
+        reserved = reserved_by_others([stock.pk for stock in stocks], checkout_token=None)
+    else:
+        reserved = {stock.pk: stock.reserved for stock in stocks}
+    return min(cap, sum(stock_free(stock, reserved) for stock in stocks))
 
 
 def candidate_stocks_query(variant_ids, collection_point=None) -> Q:

@@ -5,11 +5,13 @@ Lock order (every writer of these rows follows it, so concurrent completions can
      with a second completion of the same checkout;
   2. the Order rows it creates (new, so nobody waits on them) and the order-number sequence
      (not transactional, never blocks);
-  3. last, the Stock rows the plan takes units from, in ascending primary key, by the one
-     statement that also re-checks and changes their counts (checkout.availability.stocks_take),
-     so the hot rows of a popular variant are held from that statement to the commit only.
-The plan is made from an unlocked read of the stocks; the allocation and movement rows are
-written by that same statement (their foreign keys only share-lock the stock rows). Payment
+  3. last, the Stock rows the plan takes units from, in ascending primary key, by a lock statement
+     followed by the one that re-checks and changes their counts on a snapshot taken under the
+     lock (checkout.availability.stocks_take), so the hot rows of a popular variant are held from
+     those two statements to the commit only.
+The plan is made from an unlocked read of the stocks (the units this checkout holds first); the
+allocation and movement rows are written by the counting statement (their foreign keys only
+share-lock the stock rows). Payment
 transaction rows are only read here. An unlocked look at the stock, read with the checkout row,
 turns away buyers who clearly come too late before any other work. If the stock turns out short under the lock, the transaction rolls back
 entirely and, when money was already taken, it is refunded or voided afterwards.
@@ -32,7 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.checkout.availability import (
-    candidate_stocks_query, purchase_refusal, reserved_by_others_subquery, stock_free, stocks_take,
+    candidate_stocks_query, purchase_refusal, reserved_by_checkout_subquery, reserved_by_others_subquery, stock_free,
+    stocks_take,
 )
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine, Reservation
@@ -89,8 +92,9 @@ def _validate(info: CheckoutInfo, user) -> None:
 
 
 def _plan(info: CheckoutInfo) -> list[GroupPlan]:
-    """Read the candidate stocks (with the units other checkouts reserve, in the same query; no lock:
-    stocks_take re-checks under the lock) and split each line over them, fullest warehouse first."""
+    """Read the candidate stocks (with the units other checkouts and this one reserve, in the same query;
+    no lock: stocks_take re-checks under the lock) and split each line over them: the units it holds
+    first, then the fullest warehouse."""
     tracked = [line for line in info.lines if line.variant.track_inventory and line.campaign is None]
     points = {group.shop.pk: (group.delivery.collection_point if group.delivery else None) for group in info.groups}
     locked = _candidate_stocks(variant_ids=[line.variant.pk for line in tracked], token=info.checkout.pk, now=timezone.now())
@@ -107,15 +111,18 @@ def _plan(info: CheckoutInfo) -> list[GroupPlan]:
             stocks = [stock for stock in locked if stock.variant_id == line.variant.pk and (
                 point is None or point.kind == "station" or stock.warehouse_id == point.pk)]
             stocks.sort(key=lambda stock: (-free[stock.pk], stock.pk))
-            wanted, taken = line.line.quantity, []
-            for stock in stocks:
-                units = min(wanted, free[stock.pk])
-                if units:
-                    taken.append((stock, units))
-                    free[stock.pk] -= units
-                    wanted -= units
-                if not wanted:
-                    break
+            wanted, taken = line.line.quantity, {}
+            # First the units this checkout holds (nobody else may take them while it completes),
+            # then the fullest warehouse: a holder is never refused for another warehouse's units.
+            for room in (lambda stock: min(free[stock.pk], stock.reserved_here), lambda stock: free[stock.pk]):
+                for stock in stocks:
+                    units = min(wanted, room(stock))
+                    if units:
+                        taken[stock] = taken.get(stock, 0) + units
+                        free[stock.pk] -= units
+                        stock.reserved_here -= min(units, stock.reserved_here)
+                        wanted -= units
+            taken = list(taken.items())
             if wanted:
                 short.append(DomainError(_("Not enough %(sku)s left") % {"sku": line.variant.sku}, CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines"))
             line_plans.append(LinePlan(line, taken))
@@ -127,7 +134,8 @@ def _plan(info: CheckoutInfo) -> list[GroupPlan]:
 
 _candidate_stocks = CompiledQuery(
     lambda variant_ids, token, now: Stock.objects.filter(candidate_stocks_query(variant_ids)).select_related("warehouse")
-    .annotate(reserved_elsewhere=reserved_by_others_subquery(token, now)).order_by("pk"),
+    .annotate(reserved_elsewhere=reserved_by_others_subquery(token, now),
+              reserved_here=reserved_by_checkout_subquery(token, now)).order_by("pk"),
     variant_ids=[int], token=uuid.UUID, now=datetime,
 )
 
@@ -220,13 +228,15 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
                 raise InsufficientStock([DomainError(_("Sold out"), CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
             info = checkout_info(checkout, with_shipping_methods=False)
             _validate(info, user)
+            # Stock before payment: a buyer refused for stock (its money given back) who tries again
+            # hears that the units are gone, not that it should pay again for nothing.
+            _presale_capacity_check(info)
+            plans = _plan(info)
             coverage = checkout_coverage(checkout.pk, info.due_now)
             if not coverage.allows(info.due_now):
                 raise DomainError(_("The checkout is not fully paid (%(covered)s of %(total)s)")
                                   % {"covered": coverage.covered, "total": info.due_now},
                                   CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID, field="id")
-            _presale_capacity_check(info)
-            plans = _plan(info)
             orders, order_lines = orders_create_from_checkout(checkout, info.groups, user=checkout.user,
                                                               payment_gateway=coverage.gateway, items=coverage.items,
                                                               also=(checkout_deletion(checkout),))

@@ -24,3 +24,5 @@ class CheckoutErrorCode(Enum):
     CHANNEL_INACTIVE = "channel_inactive"
     CHECKOUT_NOT_FULLY_PAID = "checkout_not_fully_paid"
     INACTIVE_PAYMENT = "inactive_payment"
+    RESERVATION_LIMIT = "reservation_limit"  # an anonymous client holds all it may: sign in to hold more
+    RATE_LIMITED = "rate_limited"  # too many anonymous checkouts from one address: wait, or sign in

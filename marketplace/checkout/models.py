@@ -19,11 +19,15 @@ class Checkout(models.Model):
     shipping_address = models.ForeignKey("accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     billing_address = models.ForeignKey("accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(max_length=255, blank=True)
+    # The address an anonymous checkout was opened from: its reservations count against that
+    # client's CHECKOUT_ANONYMOUS_RESERVED_UNITS (none for a signed-in buyer's checkout).
+    client_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [models.Index(fields=["client_address"], condition=Q(user__isnull=True), name="checkout_anonymous_client")]
 
     def __str__(self):
         return str(self.token)

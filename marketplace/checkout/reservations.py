@@ -1,7 +1,8 @@
 """Units held for a buyer while shopping (settings.CHECKOUT_RESERVATION_MINUTES; 0 turns it off).
 
-Called with the checkout row already locked; locks the variant's stock rows (ascending pk),
-checks what other checkouts and orders leave free, and rewrites this line's reservations.
+Called with the checkout row already locked; for an anonymous checkout takes its client's
+transaction lock (issue 13); locks the variant's stock rows (ascending pk), checks what other
+checkouts and orders leave free, and rewrites this line's reservations.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-
+from django.db import connection
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,30 @@ def free_units(variant, checkout_token, collection_point=None) -> tuple[int, lis
     return sum(stock_free(stock, reserved) for stock in stocks), [(stock, stock_free(stock, reserved)) for stock in stocks]
 
 
+def _anonymous_hold_check(line: CheckoutLine) -> None:
+    """Issue 13: the anonymous checkouts of one client address together hold at most
+    CHECKOUT_ANONYMOUS_RESERVED_UNITS units (a checkout without an address, on its own), so a script
+    cannot hold a product's whole stock by opening checkouts; a signed-in buyer is not limited. The
+    client's reservations are counted under a transaction lock on its address, taken after the
+    checkout row and before any stock row, so two of its requests cannot both slip under the limit."""
+    checkout = line.checkout
+    limit = int(getattr(settings, "CHECKOUT_ANONYMOUS_RESERVED_UNITS", 0) or 0)
+    if checkout.user_id is not None or not limit:
+        return
+    if checkout.client_address:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"checkout-anonymous:{checkout.client_address}"])
+        client = Q(checkout_line__checkout__user__isnull=True, checkout_line__checkout__client_address=checkout.client_address)
+    else:
+        client = Q(checkout_line__checkout_id=checkout.pk)
+    held = (Reservation.objects.filter(client, reserved_until__gt=timezone.now()).exclude(checkout_line_id=line.pk)
+            .aggregate(total=Sum("quantity"))["total"] or 0)
+    if held + line.quantity > limit:
+        raise DomainError(
+            _("Without an account you may hold %(limit)s units at a time (%(held)s held now): sign in to hold more")
+            % {"limit": limit, "held": held}, CheckoutErrorCode.RESERVATION_LIMIT, field="quantity")
+
+
 def line_reserve(line: CheckoutLine, collection_point=None) -> None:
     """Check the line's quantity is free and (when reservations are on) hold it."""
     variant = line.variant
@@ -45,13 +71,15 @@ def line_reserve(line: CheckoutLine, collection_point=None) -> None:
         return
     if not variant.track_inventory:
         return
+    minutes = reservation_minutes()
+    if minutes:
+        _anonymous_hold_check(line)
     available, stocks = free_units(variant, line.checkout_id, collection_point)
     if line.quantity > available:
         raise DomainError(
             _("Only %(count)s of %(sku)s left") % {"count": available, "sku": variant.sku},
             CheckoutErrorCode.INSUFFICIENT_STOCK, field="quantity",
         )
-    minutes = reservation_minutes()
     Reservation.objects.filter(checkout_line=line).delete()
     if not minutes:
         return

@@ -10,17 +10,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from marketplace.checkout.availability import listings_for, purchase_refusal
+from marketplace.checkout.availability import listings_for, max_line_quantity, purchase_refusal
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.checkout.reservations import line_reserve
 from marketplace.checkout.selectors import checkout_info, collection_points_for, shipping_quotes_for
 from meidu.accounts.addresses import address_create
+from meidu.accounts.throttle import allowance_take
 from meidu.core.errors import DomainError, DomainErrors
-
-
-def max_line_quantity() -> int:
-    return int(getattr(settings, "CHECKOUT_MAX_LINE_QUANTITY", 50))
 
 
 def _lock(checkout: Checkout) -> Checkout:
@@ -113,16 +110,22 @@ def _clean_email(email: str | None) -> str:
 
 
 def checkout_create(*, channel, user=None, email: str | None = None, lines=(), shipping_address: dict | None = None,
-                    billing_address: dict | None = None) -> Checkout:
+                    billing_address: dict | None = None, client_address: str | None = None) -> Checkout:
+    """``client_address``: where an anonymous buyer calls from; its checkouts share the limits of
+    issue 13 (CHECKOUTS_ANONYMOUS_PER_ADDRESS_PER_HOUR opened, CHECKOUT_ANONYMOUS_RESERVED_UNITS held)."""
     if not channel.is_active:
         raise DomainError(_("This channel is not active"), CheckoutErrorCode.CHANNEL_INACTIVE, field="channel")
     user = user if user is not None and user.is_authenticated else None
     email = _clean_email(email) or (user.email if user and user.email else "")
+    if user is None and not allowance_take("checkout-anonymous", client_address,
+                                           settings.CHECKOUTS_ANONYMOUS_PER_ADDRESS_PER_HOUR, 3600):
+        raise DomainError(_("Too many checkouts opened without an account from this address: sign in, or try again in an hour"),
+                          CheckoutErrorCode.RATE_LIMITED)
     with transaction.atomic():
         shipping = address_create(shipping_address, user=user) if shipping_address else None
         billing = address_create(billing_address, user=user) if billing_address else None
         checkout = Checkout.objects.create(channel=channel, user=user, email=email, shipping_address=shipping,
-                                           billing_address=billing)
+                                           billing_address=billing, client_address=client_address if user is None else None)
         if lines:
             _set_quantities(checkout, _merge(lines), replace=False)
     return checkout

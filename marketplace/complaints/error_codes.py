@@ -15,3 +15,4 @@ class ComplaintErrorCode(Enum):
     ESCALATED_TO_OPERATOR = "escalated_to_operator"
     REFUND_ABOVE_PAID = "refund_above_paid"
     GATEWAY_ERROR = "gateway_error"  # the payment provider refused the refund: nothing changed, try again
+    RATE_LIMITED = "rate_limited"  # COMPLAINTS_PER_USER_PER_DAY reached (issue 13)

@@ -29,6 +29,7 @@ from marketplace.orders.models import Order
 from marketplace.orders.services.lifecycle import order_refund
 from marketplace.orders.services.money import order_refundable_amount
 from marketplace.shops.services import shop_notice_send
+from meidu.accounts.throttle import allowance_take
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
@@ -91,6 +92,10 @@ def complaint_create(order: Order, *, buyer, category: str, description: str, no
     duplicate = DomainError(_("This order already has a complaint being handled."), Code.ALREADY_OPEN, field="order")
     if Complaint.objects.filter(order=order, status__in=OPEN_STATUSES).exists():
         raise duplicate
+    if not allowance_take("complaint", buyer.pk, settings.COMPLAINTS_PER_USER_PER_DAY, 24 * 3600):
+        # issue 13: a flood of complaints (cheap orders bought to complain) would bury the shops and operators
+        raise DomainError(_("You have made too many complaints today: try again tomorrow, or contact the platform operator."),
+                          Code.RATE_LIMITED)
     due_at = now + timedelta(hours=response_hours())
     try:
         with transaction.atomic():

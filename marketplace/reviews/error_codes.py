@@ -9,3 +9,4 @@ class ReviewErrorCode(Enum):
     NOT_DELIVERED = "not_delivered"
     ALREADY_REVIEWED = "already_reviewed"
     ALREADY_HIDDEN = "already_hidden"
+    RATE_LIMITED = "rate_limited"  # REVIEWS_PER_USER_PER_HOUR reached (issue 13)

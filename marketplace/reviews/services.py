@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Q
@@ -24,6 +25,7 @@ from marketplace.orders.models import OrderLine
 from marketplace.reviews.error_codes import ReviewErrorCode
 from marketplace.reviews.models import Review
 from marketplace.shops.services import shop_rating_set
+from meidu.accounts.throttle import allowance_take
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 
@@ -71,6 +73,9 @@ def review_create(author, order_line: OrderLine, *, rating: int, text: str = "")
     if len(text) > TEXT_MAX:
         raise DomainError(_("A review is at most %(max)s characters.") % {"max": TEXT_MAX}, ReviewErrorCode.INVALID,
                           field="text")
+    if not allowance_take("review", author.pk, settings.REVIEWS_PER_USER_PER_HOUR, 3600):
+        # issue 13: a flood of reviews would swamp the shops' ratings
+        raise DomainError(_("You have written too many reviews in the last hour: try again later."), ReviewErrorCode.RATE_LIMITED)
     product_id = line.variant.product_id if line.variant is not None else None
     try:
         with transaction.atomic():

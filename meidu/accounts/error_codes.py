@@ -23,3 +23,4 @@ class AccountErrorCode(Enum):
     JWT_DECODE_ERROR = "jwt_decode_error"
     JWT_MISSING_TOKEN = "jwt_missing_token"
     OUT_OF_SCOPE_PERMISSION = "out_of_scope_permission"
+    RATE_LIMITED = "rate_limited"  # too many registrations from one address (issue 13)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from meidu.accounts import jwt, throttle
 from meidu.accounts.error_codes import AccountErrorCode
@@ -87,6 +89,10 @@ def account_register(
         raise DomainError("This e-mail address is already registered", AccountErrorCode.UNIQUE, field="email")
     user = User(phone=phone, email=email, first_name=first_name.strip(), last_name=last_name.strip(), language_code=language_code)
     _check_password(password, user)
+    if not throttle.allowance_take("register", ip_address, settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600):
+        # issue 13: accounts farmed from one address (to dodge per-buyer limits, to flood complaints)
+        raise DomainError(gettext("Too many accounts registered from this address: try again in an hour"),
+                          AccountErrorCode.RATE_LIMITED)
     user.set_password(password)
     try:
         with transaction.atomic():

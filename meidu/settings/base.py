@@ -263,6 +263,16 @@ CHECKOUT_RELEASE_FUNDS_AFTER_HOURS = env_int("CHECKOUT_RELEASE_FUNDS_AFTER_HOURS
 ORDER_AUTO_CONFIRM_DAYS = env_int("ORDER_AUTO_CONFIRM_DAYS", 10)
 ORDER_AFTER_SALES_DAYS = env_int("ORDER_AFTER_SALES_DAYS", 7)
 
+# Limits against abuse of scarce things (issue 13), counted by meidu.accounts.throttle; 0 turns one
+# off. Units the anonymous checkouts of one client address may hold at once (signing in lifts it),
+# anonymous checkouts one address may open, accounts one address may register, complaints and
+# reviews one buyer may write.
+CHECKOUT_ANONYMOUS_RESERVED_UNITS = env_int("CHECKOUT_ANONYMOUS_RESERVED_UNITS", 10)
+CHECKOUTS_ANONYMOUS_PER_ADDRESS_PER_HOUR = env_int("CHECKOUTS_ANONYMOUS_PER_ADDRESS_PER_HOUR", 30)
+REGISTRATIONS_PER_ADDRESS_PER_HOUR = env_int("REGISTRATIONS_PER_ADDRESS_PER_HOUR", 10)
+COMPLAINTS_PER_USER_PER_DAY = env_int("COMPLAINTS_PER_USER_PER_DAY", 5)
+REVIEWS_PER_USER_PER_HOUR = env_int("REVIEWS_PER_USER_PER_HOUR", 30)
+
 # Outgoing webhooks: attempts, back-off (base * 2**n seconds) and timeouts (connect, then answer).
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 10)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.catalog.models import Category, ProductMedia, ProductVariant, ProductVariantChannelListing
 from marketplace.catalog.selectors import category_descendant_ids, products_visible, search_filter, with_min_price
 from marketplace.channels.models import Channel
+from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.channels.selectors import channel_get
 from marketplace.shops.selectors import shop_is_member
 from meidu.core.errors import DomainError
@@ -63,7 +64,7 @@ def product_for_page(channel: Channel, slug: str, user) -> tuple:
     sees_all = user.has_perm("catalog.manage_products")
     qs = products_visible(channel, sees_all=sees_all, user=user, for_listing=False)
     qs = with_page_relations(qs, channel).select_related("origin_village__town").prefetch_related(
-        "attribute_values__attribute", "attribute_values__choice"
+        "attribute_values__attribute", "attribute_values__choice", stocks_sellable_prefetch("variants__stocks"),
     )
     product = qs.filter(slug=slug).first()
     if product is None:

@@ -30,6 +30,7 @@ from marketplace.catalog.selectors import (
     with_price_filter,
     with_thumbnail,
 )
+from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.shops.selectors import shop_ids_of_member
 from meidu.core.graphql.batching import batch_prefetch
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
@@ -118,7 +119,7 @@ class CatalogQueries(graphene.ObjectType):
             raise GraphQLError("Provide exactly one of `id` or `sku`.")
         channel_obj = use_channel(info, channel)
         visible = products_visible(channel_obj, sees_all=sees_all_products(info), user=info.context.user, for_listing=False)
-        qs = ProductVariant.objects.filter(product__in=visible).prefetch_related("channel_listings", "stocks")
+        qs = ProductVariant.objects.filter(product__in=visible).prefetch_related("channel_listings", stocks_sellable_prefetch())
         return qs.filter(pk=from_global_id_or_error(id, "ProductVariant")).first() if id else qs.filter(sku=sku).first()
 
     @staticmethod

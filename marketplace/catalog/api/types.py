@@ -13,6 +13,7 @@ from marketplace.catalog.api.money import TaxedMoney, TaxedMoneyRange, taxed
 from marketplace.catalog.attributes import display_value
 from marketplace.catalog.models import Attribute, Category, Product, ProductMedia, ProductType, ProductVariant
 from marketplace.catalog.selectors import CHANNEL_LISTING, THUMBNAIL, THUMBNAIL_ALT
+from marketplace.checkout.availability import stocks_sellable_prefetch, variant_units_available
 from marketplace.media.processing import rendition_for
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.types import ModelObjectType
@@ -49,6 +50,9 @@ def _channel_listing(product, channel):
 # query selects the first photo's renditions (a dict, or None without photos) and alt text under
 # these names instead (selectors.with_thumbnail), and Django then skips this prefetch.
 THUMBNAIL_PREFETCH = Prefetch("media", to_attr=THUMBNAIL)
+
+# Variants' stocks with the units live reservations hold (quantityAvailable), one query per page.
+VARIANT_STOCKS = stocks_sellable_prefetch("variants__stocks")
 
 
 def _thumbnail_source(product) -> tuple[dict | None, str]:
@@ -161,7 +165,8 @@ def _pricing(info, currency: str, low, high) -> ProductPricingInfo:
 
 class ProductVariantType(ModelObjectType):
     pricing = graphene.Field(VariantPricingInfo)
-    quantity_available = graphene.Int()
+    quantity_available = graphene.Int(description="Units a buyer can put in a cart now: stock less allocated units "
+                                                  "and other buyers' reservations, at most CHECKOUT_MAX_LINE_QUANTITY.")
     product = graphene.Field(lambda: ProductType_, required=True)
     attributes = graphene.List(graphene.NonNull(SelectedAttribute), required=True)
     media = graphene.List(graphene.NonNull(ProductMediaType))
@@ -182,7 +187,7 @@ class ProductVariantType(ModelObjectType):
 
     @staticmethod
     def resolve_quantity_available(root, info):
-        return max(sum(stock.quantity - stock.quantity_allocated for stock in root.stocks.all()), 0)
+        return variant_units_available(root)
 
     @staticmethod
     def resolve_attributes(root, info):
@@ -230,7 +235,7 @@ class ProductType_(ModelObjectType):
         "isAvailable": CHANNEL_LISTING_PREFETCH,
         "isAvailableForPurchase": CHANNEL_LISTING_PREFETCH,
         "availableForPurchaseAt": CHANNEL_LISTING_PREFETCH,
-        "variants": ["variants__channel_listings", "variants__stocks"],
+        "variants": ["variants__channel_listings", VARIANT_STOCKS],
         "thumbnail": THUMBNAIL_PREFETCH,
         "media": "media",
         "attributes": ["attribute_values__attribute", "attribute_values__choice"],
@@ -302,7 +307,7 @@ class ProductType_(ModelObjectType):
 
     @staticmethod
     def resolve_product_variants(root, info, **kwargs):
-        variants = ProductVariant.objects.filter(product=root).prefetch_related("channel_listings", "stocks")
+        variants = ProductVariant.objects.filter(product=root).prefetch_related("channel_listings", stocks_sellable_prefetch())
         return paginate(variants, info, ProductVariantCountableConnection, **kwargs)
 
     @staticmethod

@@ -19,7 +19,7 @@ from marketplace.shops.models import Shop
 from meidu.accounts.address_api import AddressInput, address_input_data
 from meidu.core.errors import DomainError
 from meidu.core.graphql.ids import from_global_id_or_error
-from meidu.core.graphql.mutations import BaseMutation
+from meidu.core.graphql.mutations import BaseMutation, ip_address
 
 
 class CheckoutLineInput(graphene.InputObjectType):
@@ -80,7 +80,7 @@ class CheckoutCreate(CheckoutMutation):
         checkout = services.checkout_create(
             channel=channel, user=info.context.user, email=input.get("email"), lines=_line_pairs(input["lines"]),
             shipping_address=address_input_data(input.get("shipping_address")),
-            billing_address=address_input_data(input.get("billing_address")),
+            billing_address=address_input_data(input.get("billing_address")), client_address=ip_address(info),
         )
         return cls(errors=[], checkout=checkout)
 

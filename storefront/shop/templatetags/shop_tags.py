@@ -4,6 +4,7 @@ from django import template
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from marketplace.checkout.availability import variant_units_available
 from marketplace.media.processing import rendition_for
 from storefront.shop import pricing
 from storefront.shop.listing import DEFAULT_CHANNEL
@@ -21,6 +22,12 @@ def price_in(product, channel) -> str:
 def variant_price(variant, product, channel) -> str:
     listing = next((item for item in variant.channel_listings.all() if item.channel_id == channel.pk), None)
     return pricing.unit_price_text(listing.price_amount, listing.currency, product) if listing else ""
+
+
+@register.filter
+def units_available(variant) -> int:
+    """{{ variant|units_available }}: what a buyer can put in a cart now, the API's quantityAvailable."""
+    return variant_units_available(variant)
 
 
 @register.simple_tag

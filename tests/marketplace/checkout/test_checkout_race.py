@@ -10,6 +10,7 @@ from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.models import Checkout
 from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
 from marketplace.inventory.models import Stock
+from marketplace.inventory.services import stock_update
 from marketplace.orders.models import Allocation, Order
 from marketplace.payments.models import TransactionItem
 from marketplace.payments.services import transaction_initialize
@@ -65,3 +66,58 @@ def test_twelve_buyers_race_for_five_units(make_user, settings, pears, rural, fo
         assert Checkout.objects.filter(pk=token).exists()
     for order in Order.objects.all():
         assert order.is_paid and order.settlement.charged_amount == order.charged_amount  # posted once, either way
+
+
+def _race(calls):
+    """Run the calls at once on their own connections; their results (or DomainError codes) in order."""
+    results, barrier = [None] * len(calls), threading.Barrier(len(calls))
+
+    def run(n, call):
+        try:
+            barrier.wait()
+            results[n] = call()
+        except DomainError as exc:
+            results[n] = exc.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _holders(variant, rural, method, make_user, count, prefix):
+    """``count`` buyers, each with a paid checkout holding one unit (a live reservation)."""
+    holders = []
+    for n in range(count):
+        buyer = make_user()
+        checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 1)])
+        checkout_shipping_address_update(checkout, dict(ADDRESS))
+        checkout_delivery_method_update(checkout, shipping_method=method)
+        transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE",
+                               idempotency_key=f"{prefix}-{n}", user=buyer)
+        holders.append((checkout.pk, buyer))
+    return holders
+
+
+def test_holders_of_the_last_units_completing_together_all_buy(make_user, settings, pears, rural):
+    """Issue 12: ten buyers hold the last ten units and complete at once, round after round. Every held
+    unit is sold to its holder (0 undersold, 0 oversold); before the fix a holder who committed while
+    another waited for the stock row counted twice (its allocation and its deleted reservation)."""
+    settings.CHECKOUT_RESERVATION_MINUTES = 20  # the default
+    variant, owner, warehouse = pears["variant"], pears["owner"], pears["warehouse"]
+    method = pears["shop"].shipping_methods.get(kind="county")
+    for round_ in range(6):
+        stock = Stock.objects.get(variant=variant)
+        stock_update(warehouse, variant, actor=owner, quantity=stock.quantity_allocated + 10)
+        holders = _holders(variant, rural, method, make_user, 10, f"r{round_}")
+        results = _race([lambda token=token, buyer=buyer: checkout_complete(token, user=buyer) for token, buyer in holders])
+        refused = [result for result in results if isinstance(result, str)]
+        assert refused == [], f"round {round_}: {refused}"
+        stock = Stock.objects.get(variant=variant)
+        assert stock.quantity == stock.quantity_allocated  # all ten sold, none beyond
+    assert Order.objects.count() == 60 and not Checkout.objects.exists()
+    assert sum(a.quantity_allocated for a in Allocation.objects.all()) == 60

@@ -17,9 +17,10 @@ from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
 pytestmark = pytest.mark.django_db
 
 # The checkout lock, its lines, deliveries, the delivery zone, the payments, the candidate stocks; the
-# address copies, the orders, the lines + events + checkout deletion, the stock take + allocations +
-# movements; with the SET LOCAL of generic plans and the transaction's begin and end.
-STATEMENTS = 13
+# address copies, the orders, the lines + events + checkout deletion, the stock lock, the stock take +
+# allocations + movements (on a snapshot taken under the lock: issue 12); with the SET LOCAL of generic
+# plans and the transaction's begin and end.
+STATEMENTS = 14
 
 
 def _paid_checkout(buyer, rural, variants):
