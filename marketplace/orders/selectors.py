@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet, Sum
 
-from marketplace.orders.models import Order, OrderLine, OrderStatus
+from marketplace.orders.models import DeliveryKind, Order, OrderLine, OrderStatus
+from marketplace.shipping.models import ShippingKind
 
 ORDER_RELATED = ("shop", "channel", "shipping_address", "billing_address", "collection_point")
 
@@ -37,6 +38,14 @@ def order_with_lines(order_id: int) -> Order | None:
         .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk")), "fulfillments__lines", "events")
         .first()
     )
+
+
+def order_by_county_run(order: Order) -> bool:
+    """Whether the county's delivery run carries the order: the buyer decided it by choosing the shop's
+    village delivery at checkout, so no seller's tick (or forgotten tick) can send it another way."""
+    if order.delivery_kind != DeliveryKind.SHIPPING or order.shipping_method_id is None:
+        return False
+    return order.shipping_method.kind == ShippingKind.COUNTY_DELIVERY
 
 
 def orders_awaiting_pickup(collection_point_id: int) -> QuerySet[Order]:
