@@ -52,6 +52,11 @@ class LineInfo:
         return deposit_of(self.total, self.campaign)
 
     @property
+    def after_harvest(self) -> Decimal:
+        """The balance of a pre-sale line, paid once the harvest is in (0 for other lines)."""
+        return self.total - self.due_now
+
+    @property
     def sold_by_weight(self) -> bool:
         return self.variant.product.product_type.sold_by == SoldBy.WEIGHT
 
@@ -130,6 +135,11 @@ class CheckoutInfo:
     @property
     def due_now(self) -> Decimal:
         return sum((group.due_now for group in self.groups), Decimal("0.00"))
+
+    @property
+    def after_harvest(self) -> Decimal:
+        """What pre-sale lines leave for after the harvest: the total less what is due now."""
+        return self.total - self.due_now
 
     @property
     def quantity(self) -> int:

@@ -35,7 +35,8 @@ def order_list_for_shop(shop_id: int) -> QuerySet[Order]:
 def order_with_lines(order_id: int) -> Order | None:
     return (
         Order.objects.filter(pk=order_id).select_related(*ORDER_RELATED)
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk")), "fulfillments__lines", "events")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("presale_campaign").order_by("pk")),
+                          "fulfillments__lines", "events")
         .first()
     )
 

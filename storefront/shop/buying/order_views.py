@@ -18,6 +18,7 @@ from marketplace.payments.selectors import transactions_for_checkout
 from meidu.core.errors import DomainError
 from storefront.shop.buying.errors import flash_domain_errors
 from storefront.shop.buying.forms import ComplaintRatingForm
+from storefront.shop.buying.presale import order_presale
 from storefront.shop.buying.presenters import order_timeline
 
 PAGE_SIZE = 20
@@ -57,7 +58,7 @@ def order_detail(request, number: int):
         raise Http404("No such order")
     complaints = list(complaint_list_for_buyer(request.user).filter(order=order).prefetch_related("events"))
     return render(request, "shop/buying/order.html", {
-        "order": order, "timeline": order_timeline(order), "complaints": complaints,
+        "order": order, "timeline": order_timeline(order), "complaints": complaints, "presale": order_presale(order),
         "can_complain": not any(complaint.status in OPEN_STATUSES for complaint in complaints),
         "rating_form": ComplaintRatingForm(),
     })
