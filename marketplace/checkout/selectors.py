@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import Case, Exists, FilteredRelation, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
@@ -226,11 +226,13 @@ def shipping_quotes_for(group: ShopGroup, address) -> list[ShippingQuote]:
 
 
 def collection_points_for(group: ShopGroup) -> list[Warehouse]:
-    """The shop's own pickup stores, and every village station (stations take any shop's parcels)."""
+    """The shop's own pickup points (a farmer's home, a store) first, then every village station
+    (stations take any shop's parcels): the seller's own place is not lost below the stations."""
     return list(
         Warehouse.objects.filter(is_pickup_point=True)
         .filter(Q(shop_id=group.shop.pk) | Q(kind="station"))
-        .select_related("village__town", "shop").order_by("pk")
+        .select_related("village__town", "shop")
+        .order_by(Case(When(shop_id=group.shop.pk, then=Value(0)), default=Value(1)), "pk")
     )
 
 
