@@ -14,6 +14,13 @@ def orders_of_checkout(checkout_token) -> list[Order]:
     return list(Order.objects.filter(checkout_token=checkout_token).select_related(*ORDER_RELATED).order_by("number"))
 
 
+def orders_of_checkout_with_lines(checkout_token) -> list[Order]:
+    """orders_of_checkout with their lines and the lines' pre-sale campaigns (the confirmation page)."""
+    lines = Prefetch("lines", queryset=OrderLine.objects.select_related("presale_campaign").order_by("pk"))
+    return list(Order.objects.filter(checkout_token=checkout_token).select_related(*ORDER_RELATED)
+                .prefetch_related(lines).order_by("number"))
+
+
 def quantity_bought(user, variant_id: int) -> int:
     """Units of a variant the user has ordered, cancelled and returned units excluded."""
     row = (

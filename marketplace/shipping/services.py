@@ -77,7 +77,8 @@ def shipping_own_delivery_set(shop, *, actor, on: bool) -> ShippingMethod | None
     what buyers are offered never disagree."""
     with transaction.atomic():
         if on:
-            return shipping_method_enable(shop, actor=actor, kind=ShippingKind.SELLER)
+            offered = ShippingMethod.objects.filter(shop=shop, kind=ShippingKind.SELLER, is_active=True).first()
+            return offered or shipping_method_enable(shop, actor=actor, kind=ShippingKind.SELLER)
         withdrawn = ShippingMethod.objects.filter(shop=shop, kind=ShippingKind.SELLER, is_active=True).update(is_active=False)
         if withdrawn:
             audit_record("shipping_method.disabled", actor=actor, target=shop, data={"shop": shop.pk, "kind": ShippingKind.SELLER})

@@ -76,8 +76,12 @@ def test_the_order_page_shows_the_balance_left_for_after_the_harvest(buyer_web, 
     assert amount(page, "after-harvest") == "¥17.50"
     assert amount(page, "due-now") == f"¥{order.total_amount - Decimal('17.50')}"  # the deposit and the delivery
 
+    placed = html(buyer_web.get(f"/shop/orders/placed/{order.checkout_token}/"))
+    assert amount(placed, "after-harvest") == "¥17.50" and "采收后支付" in placed
+
 
 def test_an_order_without_pre_sale_shows_no_balance(buyer_web, buyer, rural, pears):
     [order] = placed_orders(buyer, rural, [(pears["variant"], 2)])
     page = html(buyer_web.get(f"/shop/orders/{order.number}/"))
     assert 'id="after-harvest"' not in page and "预售" not in page
+    assert 'id="after-harvest"' not in html(buyer_web.get(f"/shop/orders/placed/{order.checkout_token}/"))
