@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import Case, Exists, FilteredRelation, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
@@ -50,6 +50,11 @@ class LineInfo:
         from marketplace.presale.selectors import deposit_of
 
         return deposit_of(self.total, self.campaign)
+
+    @property
+    def after_harvest(self) -> Decimal:
+        """The balance of a pre-sale line, paid once the harvest is in (0 for other lines)."""
+        return self.total - self.due_now
 
     @property
     def sold_by_weight(self) -> bool:
@@ -130,6 +135,11 @@ class CheckoutInfo:
     @property
     def due_now(self) -> Decimal:
         return sum((group.due_now for group in self.groups), Decimal("0.00"))
+
+    @property
+    def after_harvest(self) -> Decimal:
+        """What pre-sale lines leave for after the harvest: the total less what is due now."""
+        return self.total - self.due_now
 
     @property
     def quantity(self) -> int:
@@ -216,11 +226,13 @@ def shipping_quotes_for(group: ShopGroup, address) -> list[ShippingQuote]:
 
 
 def collection_points_for(group: ShopGroup) -> list[Warehouse]:
-    """The shop's own pickup stores, and every village station (stations take any shop's parcels)."""
+    """The shop's own pickup points (a farmer's home, a store) first, then every village station
+    (stations take any shop's parcels): the seller's own place is not lost below the stations."""
     return list(
         Warehouse.objects.filter(is_pickup_point=True)
         .filter(Q(shop_id=group.shop.pk) | Q(kind="station"))
-        .select_related("village__town", "shop").order_by("pk")
+        .select_related("village__town", "shop")
+        .order_by(Case(When(shop_id=group.shop.pk, then=Value(0)), default=Value(1)), "pk")
     )
 
 

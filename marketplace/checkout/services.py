@@ -17,6 +17,7 @@ from marketplace.checkout.reservations import line_reserve
 from marketplace.checkout.selectors import checkout_info, collection_points_for, shipping_quotes_for
 from meidu.accounts.addresses import address_create
 from meidu.accounts.throttle import allowance_take
+from meidu.accounts.selectors import user_default_shipping_address
 from meidu.core.errors import DomainError, DomainErrors
 
 
@@ -122,7 +123,8 @@ def checkout_create(*, channel, user=None, email: str | None = None, lines=(), s
         raise DomainError(_("Too many checkouts opened without an account from this address: sign in, or try again in an hour"),
                           CheckoutErrorCode.RATE_LIMITED)
     with transaction.atomic():
-        shipping = address_create(shipping_address, user=user) if shipping_address else None
+        # A returning buyer's last saved address is offered again (Saleor uses the default address too).
+        shipping = address_create(shipping_address, user=user) if shipping_address else user_default_shipping_address(user)
         billing = address_create(billing_address, user=user) if billing_address else None
         checkout = Checkout.objects.create(channel=channel, user=user, email=email, shipping_address=shipping,
                                            billing_address=billing, client_address=client_address if user is None else None)
@@ -248,6 +250,8 @@ def checkout_customer_attach(checkout: Checkout, user) -> Checkout:
         locked.user = user
         if not locked.email and user.email:
             locked.email = user.email
-        locked.save(update_fields=["user", "email", "updated_at"])
+        if locked.shipping_address_id is None:
+            locked.shipping_address = user_default_shipping_address(user)
+        locked.save(update_fields=["user", "email", "shipping_address", "updated_at"])
     return locked
 

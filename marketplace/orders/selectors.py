@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet, Sum
 
-from marketplace.orders.models import Order, OrderLine, OrderStatus
+from marketplace.orders.models import DeliveryKind, Order, OrderLine, OrderStatus
+from marketplace.shipping.models import ShippingKind
 
 ORDER_RELATED = ("shop", "channel", "shipping_address", "billing_address", "collection_point")
 
 
 def orders_of_checkout(checkout_token) -> list[Order]:
     return list(Order.objects.filter(checkout_token=checkout_token).select_related(*ORDER_RELATED).order_by("number"))
+
+
+def orders_of_checkout_with_lines(checkout_token) -> list[Order]:
+    """orders_of_checkout with their lines and the lines' pre-sale campaigns (the confirmation page)."""
+    lines = Prefetch("lines", queryset=OrderLine.objects.select_related("presale_campaign").order_by("pk"))
+    return list(Order.objects.filter(checkout_token=checkout_token).select_related(*ORDER_RELATED)
+                .prefetch_related(lines).order_by("number"))
 
 
 def quantity_bought(user, variant_id: int) -> int:
@@ -34,9 +42,18 @@ def order_list_for_shop(shop_id: int) -> QuerySet[Order]:
 def order_with_lines(order_id: int) -> Order | None:
     return (
         Order.objects.filter(pk=order_id).select_related(*ORDER_RELATED)
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk")), "fulfillments__lines", "events")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("presale_campaign").order_by("pk")),
+                          "fulfillments__lines", "events")
         .first()
     )
+
+
+def order_by_county_run(order: Order) -> bool:
+    """Whether the county's delivery run carries the order: the buyer decided it by choosing the shop's
+    village delivery at checkout, so no seller's tick (or forgotten tick) can send it another way."""
+    if order.delivery_kind != DeliveryKind.SHIPPING or order.shipping_method_id is None:
+        return False
+    return order.shipping_method.kind == ShippingKind.COUNTY_DELIVERY
 
 
 def orders_awaiting_pickup(collection_point_id: int) -> QuerySet[Order]:

@@ -3,6 +3,7 @@
 The platform runs centralised village delivery (zones are groups of towns of the county)
 and has negotiated carrier rates (zones are groups of provinces). A shop enables a method
 of a kind; its fee is the zone's: base fee up to the base weight, then a fee per started kg.
+A shop that delivers itself (Shop.offers_delivery) has a method of kind SELLER, without a zone.
 """
 
 from django.db import models
@@ -13,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 class ShippingKind(models.TextChoices):
     COUNTY_DELIVERY = "county", _("Village delivery")
     CARRIER = "carrier", _("Nationwide carrier")
+    SELLER = "seller", _("Delivered by the seller")
+
+
+# The seller's own delivery has no platform zone: it reaches the county's villages, free of charge,
+# as soon as the seller can bring it (a farmer's tricycle, a store's van).
+SELLER_DELIVERY_DAYS = (0, 1)
 
 
 class DeliveryZone(models.Model):

@@ -6,16 +6,25 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from marketplace.shipping.models import DeliveryZone, ShippingKind, ShippingMethod
+from marketplace.shipping.models import SELLER_DELIVERY_DAYS, DeliveryZone, ShippingKind, ShippingMethod
 from meidu.core.compiled import CompiledQuery
+from meidu.core.money import DEFAULT_CURRENCY
 
 
 @dataclass(frozen=True)
 class ShippingQuote:
     method: ShippingMethod
-    zone: DeliveryZone
+    zone: DeliveryZone | None  # None for the seller's own delivery
     price: Decimal
     currency: str
+
+    @property
+    def days_min(self) -> int:
+        return self.zone.days_min if self.zone else SELLER_DELIVERY_DAYS[0]
+
+    @property
+    def days_max(self) -> int:
+        return self.zone.days_max if self.zone else SELLER_DELIVERY_DAYS[1]
 
 
 _zone_of_town = CompiledQuery(lambda kind, town_id: DeliveryZone.objects.filter(kind=kind, towns__id=town_id).order_by("pk")[:1],
@@ -44,6 +53,10 @@ def shipping_quote(method: ShippingMethod, address, *, weight_grams: int, subtot
         return None
     if method.max_weight_grams is not None and weight_grams > method.max_weight_grams:
         return None
+    if method.kind == ShippingKind.SELLER:
+        if address is None or address.village_id is None:
+            return None  # the seller drives to the county's villages, not across the country
+        return ShippingQuote(method=method, zone=None, price=Decimal("0.00"), currency=DEFAULT_CURRENCY)
     zone = zone_for_address(method.kind, address)
     if zone is None:
         return None

@@ -30,6 +30,8 @@ def delivery_zone_create(*, actor, name: str, kind: str, base_fee, fee_per_extra
                          towns=(), provinces=(), days_min: int = 1, days_max: int = 2) -> DeliveryZone:
     if kind not in ShippingKind.values:
         raise DomainError(_("Unknown kind"), ShippingErrorCode.INVALID, field="kind")
+    if kind == ShippingKind.SELLER:
+        raise DomainError(_("A seller's own delivery has no platform zone"), ShippingErrorCode.INVALID, field="kind")
     normalized = []
     for raw in provinces:
         province = province_normalize(raw)
@@ -53,7 +55,8 @@ def delivery_zone_create(*, actor, name: str, kind: str, base_fee, fee_per_extra
 
 def shipping_method_enable(shop, *, actor, kind: str, name: str = "", max_weight_grams: int | None = None,
                            free_above=None) -> ShippingMethod:
-    """Offer (or update) the shop's method of ``kind``; the shop then counts as delivering."""
+    """Offer (or update) the shop's method of ``kind``; an active method counts as delivery on the
+    shop's checklist (shops.selectors.shop_checklist)."""
     if kind not in ShippingKind.values:
         raise DomainError(_("Unknown kind"), ShippingErrorCode.INVALID, field="kind")
     if max_weight_grams is not None and max_weight_grams <= 0:
@@ -64,9 +67,19 @@ def shipping_method_enable(shop, *, actor, kind: str, name: str = "", max_weight
             defaults={"name": name.strip() or str(ShippingKind(kind).label), "is_active": True,
                       "max_weight_grams": max_weight_grams, "free_above_amount": _amount(free_above, "freeAbove")},
         )
-        if not shop.offers_delivery:
-            from marketplace.shops.services import shop_update
-
-            shop_update(shop, actor=actor, offers_delivery=True)
         audit_record("shipping_method.enabled", actor=actor, target=method, data={"shop": shop.pk, "kind": kind})
     return method
+
+
+def shipping_own_delivery_set(shop, *, actor, on: bool) -> ShippingMethod | None:
+    """The shop delivers itself (Shop.offers_delivery): its SELLER method is offered at checkout, or
+    withdrawn. Called by the shop services in the transaction that changes the flag, so the flag and
+    what buyers are offered never disagree."""
+    with transaction.atomic():
+        if on:
+            offered = ShippingMethod.objects.filter(shop=shop, kind=ShippingKind.SELLER, is_active=True).first()
+            return offered or shipping_method_enable(shop, actor=actor, kind=ShippingKind.SELLER)
+        withdrawn = ShippingMethod.objects.filter(shop=shop, kind=ShippingKind.SELLER, is_active=True).update(is_active=False)
+        if withdrawn:
+            audit_record("shipping_method.disabled", actor=actor, target=shop, data={"shop": shop.pk, "kind": ShippingKind.SELLER})
+    return None

@@ -48,8 +48,9 @@ def shop_checklist(shop: Shop) -> list[ChecklistItem]:
 
     has_product = Product.objects.filter(shop=shop).exists()
     has_pickup = Warehouse.objects.filter(shop=shop, is_pickup_point=True).exists()
+    delivers = shop.offers_delivery or shop.shipping_methods.filter(is_active=True).exists()
     return [
         ChecklistItem("product", _("At least one product"), has_product),
-        ChecklistItem("delivery", _("A pickup point or delivery offered"), shop.offers_delivery or has_pickup),
+        ChecklistItem("delivery", _("A pickup point or delivery offered"), delivers or has_pickup),
         ChecklistItem("terms", _("Seller terms accepted"), shop.terms_accepted_at is not None),
     ]

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from marketplace.shipping.services import shipping_own_delivery_set
 from marketplace.shops import identity
 from marketplace.shops.error_codes import ShopErrorCode
 from marketplace.shops.models import Shop, ShopEvent, ShopKind, ShopMember, ShopMemberRole, ShopNotice, ShopStatus, ShopTrack
@@ -81,6 +82,8 @@ def shop_apply(user, *, name: str, kind: str, track: str, real_name: str, id_num
                 terms_accepted_at=timezone.now() if accept_terms else None,
             )
             ShopMember.objects.create(shop=shop, user=user, role=ShopMemberRole.OWNER)
+            if offers_delivery:
+                shipping_own_delivery_set(shop, actor=user, on=True)
             ShopEvent.objects.create(shop=shop, action="apply", to_status=shop.status, actor=user)
             user_role_add(user, Role.SELLER, actor=user, ip_address=ip_address)
             audit_record("shop.applied", actor=user, target=shop, data={"track": track, "kind": kind}, ip_address=ip_address)
@@ -144,6 +147,7 @@ def shop_update(shop: Shop, *, actor, description: str | None = None, offers_del
             locked.description = description.strip()
         if offers_delivery is not None:
             locked.offers_delivery = offers_delivery
+            shipping_own_delivery_set(locked, actor=actor, on=offers_delivery)
         if accept_terms and locked.terms_accepted_at is None:
             locked.terms_accepted_at = timezone.now()
         if village is not None:

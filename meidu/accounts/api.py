@@ -9,6 +9,7 @@ from meidu.accounts import services
 from meidu.accounts.error_codes import AccountErrorCode
 from meidu.accounts.models import User
 from meidu.accounts.roles import Role
+from meidu.accounts.selectors import user_default_shipping_address
 from meidu.core.errors import DomainError
 from meidu.core.graphql.connection import CountableConnection, connection_field, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
@@ -68,7 +69,7 @@ class UserType(ModelObjectType):
     def resolve_default_shipping_address(root, info):
         if not UserType._is_self_or_staff(root, info):
             return None
-        return root.addresses.select_related("village__town").order_by("-pk").first()
+        return user_default_shipping_address(root)
 
     @staticmethod
     def resolve_orders(root, info, **kwargs):

@@ -1,4 +1,4 @@
-from meidu.accounts.models import User
+from meidu.accounts.models import Address, User
 from meidu.accounts.phone import InvalidPhone, looks_like_email, normalize_cn_mobile
 from meidu.accounts.roles import primary_role
 
@@ -27,3 +27,10 @@ def user_role_names(user) -> list[str]:
 
 def user_primary_role(user) -> str | None:
     return primary_role(user_role_names(user))
+
+
+def user_default_shipping_address(user) -> Address | None:
+    """The address the user last saved for a delivery: offered again at their next checkout."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Address.objects.filter(user=user).select_related("village__town").order_by("-pk").first()

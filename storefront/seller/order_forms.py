@@ -1,4 +1,5 @@
-"""The seller's fulfilment form: units per line, the weighed weight of by-weight lines, how it travels."""
+"""The seller's fulfilment form: units per line, the weighed weight of by-weight lines, the tracking number.
+How the parcel travels is the buyer's choice (order_by_county_run), shown on the page, not asked."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from storefront.shop.pricing import weight_unit_name
 class FulfilForm(forms.Form):
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=64, required=False,
                                       help_text=_("From the carrier's label. Leave empty for the county delivery run or pickup."))
-    local_delivery = forms.BooleanField(label=_("The county delivery run carries it"), required=False)
 
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)

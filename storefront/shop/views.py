@@ -9,6 +9,7 @@ from marketplace.catalog.attributes import display_value
 from marketplace.catalog.models import Category
 from marketplace.shops.models import ShopStatus
 from marketplace.shops.selectors import shop_get_by_slug, shop_is_member
+from storefront.shop.buying.presale import presale_offers
 from storefront.shop.listing import (
     CHANNEL_TABS,
     PAGE_SIZE,
@@ -43,9 +44,11 @@ def product_detail(request, slug):
     channel = channel_from_request(request)
     product, public = product_for_page(channel, slug, request.user)
     attributes = [(value.attribute, display_value(value)[1]) for value in product.attribute_values.all()]
+    variants = list(product.variants.all())
     return render(request, "shop/product.html", {
         "channel": channel, "product": product, "public": public, "attributes": attributes,
-        "photos": list(product.media.all()), "variants": list(product.variants.all()),
+        "photos": list(product.media.all()), "variants": variants,
+        "presales": presale_offers(product, variants, channel),
     })
 
 

@@ -1,5 +1,5 @@
 """A farmer sees a new order on the phone, confirms it, weighs the pears, sends them with the
-county delivery run, and prints a packing slip."""
+county delivery run the buyer chose (nothing to tick), and prints a packing slip."""
 
 import re
 
@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace.orders.models import Fulfillment, OrderStatus
+from marketplace.orders.selectors import orders_on_village_runs
 from meidu.accounts.roles import Role
 from meidu.accounts.services import account_register, user_roles_set
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
@@ -46,8 +47,11 @@ def test_seller_confirms_weighs_and_sends_an_order(page, screenshot):
     page.get_by_role("link", name="发货", exact=True).click()
     page.wait_for_url(f"**/seller/orders/{order.number}/fulfil/")
 
+    # The buyer chose village delivery: the page says the county run carries it, nothing to tick.
+    expect(page.locator(".route--county")).to_contain_text("由县城统一配送车送达")
+    expect(page.locator("input[type=checkbox]")).to_have_count(0)
+
     # Forgetting to weigh is refused on the form; nothing is sent.
-    page.get_by_label("由县城统一配送车送达").check()
     page.get_by_role("button", name="标记为已发货").click()
     expect(page.locator(".alert")).to_contain_text("请给每件称重商品过秤并填写重量")
     assert not Fulfillment.objects.exists()
@@ -62,6 +66,7 @@ def test_seller_confirms_weighs_and_sends_an_order(page, screenshot):
     screenshot(page, "sent")
     order.refresh_from_db()
     assert order.status == OrderStatus.FULFILLED and str(order.total_amount) == str(order.subtotal_amount + order.shipping_amount)
+    assert Fulfillment.objects.get().local_delivery and list(orders_on_village_runs()) == [order]
 
     page.get_by_role("link", name="发货单").click()
     page.wait_for_url(f"**/seller/orders/{order.number}/slip/")

@@ -126,6 +126,30 @@ def test_checkout_with_two_shops_pickups_and_cash_on_delivery(buyer_web, buyer, 
     assert Checkout.objects.count() == 0
 
 
+def test_the_next_checkout_offers_the_saved_address(buyer_web, buyer, pears, cooker, station):
+    """Typed once, the address comes back at the next checkout: shown, with delivery priced, no form to fill."""
+    checkout, choices = prepared(buyer_web, buyer, pears, cooker, station)
+    buyer_web.post(PLACE, {**place_form(checkout, **choices), "payment": "meidu.payments.cod",
+                           "expected_total": expected_total(buyer_web)})
+    assert Checkout.objects.count() == 0
+
+    add(buyer_web, pears["variant"], 1)
+    page = html(buyer_web.get(CHECKOUT))
+    saved = re.search(r'<p class="address-card" id="saved-address">(.*?)</p>', page, re.S)
+    assert saved and "王秀英" in saved.group(1) and "3组12号" in saved.group(1)
+    assert "<details>" in page  # the address form is folded away under "change the address"
+    assert "村级配送" in page and 'name="delivery_' in page
+    checkout = cart_of(buyer)
+    village_delivery = f"m{pears['shop'].shipping_methods.get(kind='county').pk}"
+    choice = {f"delivery_{pears['shop'].pk}": village_delivery}
+    buyer_web.post(PLACE, {**place_form(checkout, **choice), "action": "update"})  # priced at the saved address
+    response = buyer_web.post(PLACE, {**place_form(checkout, **choice), "payment": "meidu.payments.cod",
+                                      "expected_total": expected_total(buyer_web)})
+    assert response.status_code == 302, html(response)
+    newest = Order.objects.order_by("-number").first()
+    assert newest.shipping_address.street_address_1.endswith("3组12号") and newest.shipping_method.kind == "county"
+
+
 def test_a_double_tap_on_place_order_gives_the_same_orders(buyer_web, buyer, pears, cooker, station):
     checkout, choices = prepared(buyer_web, buyer, pears, cooker, station)
     data = {**place_form(checkout, **choices), "payment": "meidu.payments.cod", "expected_total": expected_total(buyer_web)}

@@ -81,22 +81,39 @@ def test_confirm_then_fulfil_with_the_weighed_weight(farmer_web, pear_order):
 
     line = pear_order.lines.get()
     form = html(farmer_web.get(f"/seller/orders/{number}/fulfil/"))
-    assert f'name="weight_{line.pk}"' in form and 'name="tracking_number"' in form
+    assert f'name="weight_{line.pk}"' in form and 'name="tracking_number"' not in form  # the county run carries it
 
     # No weight for a by-weight line: refused by the service, shown on the form, nothing written.
-    response = farmer_web.post(f"/seller/orders/{number}/fulfil/", {f"qty_{line.pk}": 2, "local_delivery": "on"})
+    response = farmer_web.post(f"/seller/orders/{number}/fulfil/", {f"qty_{line.pk}": 2})
     assert response.status_code == 400
     assert "请给每件称重商品过秤并填写重量。" in html(response)
     assert not Fulfillment.objects.exists()
 
-    response = farmer_web.post(f"/seller/orders/{number}/fulfil/", {f"qty_{line.pk}": 2, f"weight_{line.pk}": "1.900",
-                                                                   "local_delivery": "on"}, follow=True)
+    response = farmer_web.post(f"/seller/orders/{number}/fulfil/", {f"qty_{line.pk}": 2, f"weight_{line.pk}": "1.900"},
+                               follow=True)
     assert f"订单 {number} 已发货" in html(response)
     pear_order.refresh_from_db()
     assert pear_order.status == OrderStatus.FULFILLED
     assert str(pear_order.subtotal_amount) == "23.75"  # 1.9 × 12.50, less than the 25.00 estimate
     assert Fulfillment.objects.get().local_delivery
     assert "已过秤" in html(farmer_web.get(f"/seller/orders/{number}/"))
+
+
+def test_the_fulfil_page_shows_the_buyers_route_and_asks_no_tick(farmer_web, pear_order, make_user):
+    """The buyer chose village delivery: the page says the county run carries it (no checkbox to miss)
+    and the parcel lands on the driver's run sheet."""
+    number = pear_order.number
+    line = pear_order.lines.get()
+    page = html(farmer_web.get(f"/seller/orders/{number}/fulfil/"))
+    assert "由县城统一配送车送达" in page and "买家选择了村级配送" in page
+    assert 'name="local_delivery"' not in page and 'name="tracking_number"' not in page
+    english = html(farmer_web.get(f"/seller/orders/{number}/fulfil/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "The county delivery run carries it" in english and "The buyer chose village delivery" in english
+
+    farmer_web.post(f"/seller/orders/{number}/fulfil/", {f"qty_{line.pk}": 2, f"weight_{line.pk}": "2.0"})
+    assert Fulfillment.objects.get().local_delivery
+    driver = login(make_user(Role.DRIVER))
+    assert f"{number}" in html(driver.get(reverse("station:runs")))
 
 
 def test_fulfil_refuses_more_than_ordered(farmer_web, pear_order):

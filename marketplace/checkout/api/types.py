@@ -31,7 +31,8 @@ class ShippingMethodType(ModelObjectType):
     maximum_delivery_days = graphene.Int()
     active = graphene.Boolean(required=True)
     message = graphene.String()
-    kind = graphene.String(required=True, description="county (village delivery) or carrier (ours).")
+    kind = graphene.String(required=True, description="county (village delivery), carrier or seller (the shop delivers "
+                                                      "itself) (ours).")
 
     class Meta:
         model = ShippingMethod
@@ -46,12 +47,12 @@ class ShippingMethodType(ModelObjectType):
     @staticmethod
     def resolve_minimum_delivery_days(root, info):
         quote = getattr(root, "quote", None)
-        return quote.zone.days_min if quote else None
+        return quote.days_min if quote else None
 
     @staticmethod
     def resolve_maximum_delivery_days(root, info):
         quote = getattr(root, "quote", None)
-        return quote.zone.days_max if quote else None
+        return quote.days_max if quote else None
 
     @staticmethod
     def resolve_kind(root, info):

@@ -48,7 +48,10 @@ class OrderFulfillLineInput(graphene.InputObjectType):
 class OrderFulfillInput(graphene.InputObjectType):
     lines = graphene.List(graphene.NonNull(OrderFulfillLineInput), required=True)
     tracking_number = graphene.String()
-    local_delivery = graphene.Boolean(description="Carried by the county's village delivery run.")
+    local_delivery = graphene.Boolean(
+        description="Carried by the county's village delivery run. Optional: the buyer's delivery choice decides it; "
+                    "a value that contradicts that choice is refused.",
+        deprecation_reason="The buyer's delivery method decides the route; read Fulfillment.localDelivery.")
 
 
 class OrderFulfill(OrderMutation):
@@ -64,7 +67,7 @@ class OrderFulfill(OrderMutation):
         lines = [(line, item["quantity"], item.get("actual_weight")) for line, item in lines_of(found, input["lines"])]
         fulfillment = lifecycle.order_fulfill(found, actor=requestor(info), lines=lines,
                                               tracking_number=input.get("tracking_number") or "",
-                                              local_delivery=bool(input.get("local_delivery")))
+                                              local_delivery=input.get("local_delivery"))
         return cls(errors=[], order=fulfillment.order, fulfillments=[fulfillment])
 
 

@@ -22,6 +22,7 @@ from marketplace.orders.events import order_event
 from marketplace.orders.models import (
     Allocation, DeliveryKind, Fulfillment, FulfillmentLine, Order, OrderEventType, OrderLine, OrderStatus,
 )
+from marketplace.orders.selectors import order_by_county_run
 from marketplace.orders.services.money import (
     order_charge_authorized, order_refund_amount, order_refundable_amount, order_release_authorized, refund_amount_parse,
 )
@@ -134,14 +135,23 @@ def _absorb(heavier: list[tuple[OrderLine, Decimal]], absorbed: Decimal) -> dict
 
 
 def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, object]], tracking_number: str = "",
-                  local_delivery: bool = False) -> Fulfillment:
+                  local_delivery: bool | None = None) -> Fulfillment:
     """Ship (or make ready for pickup) some units. By-weight lines give their actual weight: the
     line is charged on it (from the authorisation) and any prepaid difference is refunded.
-    Pre-sale lines wait for their harvest. FULFILLED (and its webhook) comes with the last part."""
+    Pre-sale lines wait for their harvest. FULFILLED (and its webhook) comes with the last part.
+    The route is the buyer's choice (order_by_county_run): ``local_delivery``, when a caller still
+    gives it, must agree with that choice, else the parcel would miss the county's driver."""
     if not lines:
         raise DomainError(_("Choose the lines to fulfil"), OrderErrorCode.REQUIRED, field="lines")
     with transaction.atomic():
         locked = _lock(order)
+        by_county_run = order_by_county_run(locked)
+        if local_delivery is not None and bool(local_delivery) != by_county_run:
+            raise DomainError(
+                _("The buyer chose village delivery: the county delivery run carries this order") if by_county_run
+                else _("The buyer did not choose village delivery: the county delivery run does not carry this order"),
+                OrderErrorCode.INVALID, field="localDelivery")
+        local_delivery = by_county_run
         if locked.status == OrderStatus.UNCONFIRMED:
             locked.status = OrderStatus.UNFULFILLED
             locked.confirmed_at = timezone.now()

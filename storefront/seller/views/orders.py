@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 
 from marketplace.complaints.selectors import complaint_list_for_shop
 from marketplace.orders.models import OrderStatus
-from marketplace.orders.selectors import order_list_for_shop
+from marketplace.orders.selectors import order_by_county_run, order_list_for_shop
 from marketplace.orders.services.lifecycle import order_cancel, order_confirm, order_fulfill
 from meidu.core.errors import DomainError
 from storefront.seller.access import member_order, with_shop
@@ -100,8 +100,7 @@ def fulfil(request, number):
     if request.method == "POST" and form.is_valid():
         try:
             order_fulfill(order, actor=request.user, lines=form.service_lines(),
-                          tracking_number=form.cleaned_data["tracking_number"],
-                          local_delivery=form.cleaned_data["local_delivery"])
+                          tracking_number=form.cleaned_data["tracking_number"])
         except DomainError as exc:
             add_domain_errors(form, exc, {})
         else:
@@ -111,7 +110,8 @@ def fulfil(request, number):
             else:
                 messages.success(request, _("Order %(number)s sent.") % {"number": order.number})
             return _detail_url(order)
-    return render(request, "seller/orders/fulfil.html", {"shop": order.shop, "order": order, "form": form},
+    return render(request, "seller/orders/fulfil.html", {"shop": order.shop, "order": order, "form": form,
+                                                         "by_county_run": order_by_county_run(order)},
                   status=400 if form.errors else 200)
 
 

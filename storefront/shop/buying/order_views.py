@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,12 +14,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from marketplace.complaints.models import OPEN_STATUSES
 from marketplace.complaints.selectors import complaint_list_for_buyer
-from marketplace.orders.selectors import order_list_for_user, order_with_lines, orders_of_checkout
+from marketplace.orders.selectors import order_list_for_user, order_with_lines, orders_of_checkout_with_lines
 from marketplace.orders.services.lifecycle import order_deliver
 from marketplace.payments.selectors import transactions_for_checkout
 from meidu.core.errors import DomainError
 from storefront.shop.buying.errors import flash_domain_errors
 from storefront.shop.buying.forms import ComplaintRatingForm
+from storefront.shop.buying.presale import order_presale
 from storefront.shop.buying.presenters import order_timeline
 
 PAGE_SIZE = 20
@@ -28,14 +31,15 @@ BANK_TRANSFER = "meidu.payments.bank_transfer"
 @require_safe
 def placed(request, token):
     """One order per shop of the checkout just completed, with pickup codes and how to pay."""
-    orders = [order for order in orders_of_checkout(token) if order.user_id == request.user.pk]
+    orders = [order for order in orders_of_checkout_with_lines(token) if order.user_id == request.user.pk]
     if not orders:
         raise Http404("No such order")
     transfers = [item for item in transactions_for_checkout(token)
                  if item.gateway == BANK_TRANSFER and item.charge_pending_amount > 0]
+    after_harvest = sum((presale.balance_after_harvest for presale in map(order_presale, orders) if presale), Decimal("0.00"))
     return render(request, "shop/buying/placed.html", {
         "orders": orders, "total": sum(order.total_amount for order in orders), "currency": orders[0].currency,
-        "transfers": transfers,
+        "transfers": transfers, "after_harvest": after_harvest,
     })
 
 
@@ -57,7 +61,7 @@ def order_detail(request, number: int):
         raise Http404("No such order")
     complaints = list(complaint_list_for_buyer(request.user).filter(order=order).prefetch_related("events"))
     return render(request, "shop/buying/order.html", {
-        "order": order, "timeline": order_timeline(order), "complaints": complaints,
+        "order": order, "timeline": order_timeline(order), "complaints": complaints, "presale": order_presale(order),
         "can_complain": not any(complaint.status in OPEN_STATUSES for complaint in complaints),
         "rating_form": ComplaintRatingForm(),
     })

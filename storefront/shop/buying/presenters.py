@@ -41,12 +41,17 @@ class DeliveryOption:
 
 
 def delivery_options(group, address) -> list[DeliveryOption]:
-    """Every way a shop's part can travel: its shipping methods that reach ``address``, its pickup
-    stores and the village stations."""
+    """Every way a shop's part can travel: its shipping methods that reach ``address`` (its own
+    delivery among them), its own pickup points (a farmer's home, a store) first, then the village
+    stations."""
     options = []
     for quote in shipping_quotes_for(group, address) if address is not None else []:
+        if quote.method.kind == ShippingKind.SELLER:
+            options.append(DeliveryOption(f"m{quote.method.pk}", _("Delivered by the seller"),
+                                          _("%(shop)s brings it to your door") % {"shop": group.shop.name}, quote.price))
+            continue
         title = _("Village delivery") if quote.method.kind == ShippingKind.COUNTY_DELIVERY else _("Nationwide carrier")
-        days = _("%(min)d–%(max)d days") % {"min": quote.zone.days_min, "max": quote.zone.days_max}
+        days = _("%(min)d–%(max)d days") % {"min": quote.days_min, "max": quote.days_max}
         options.append(DeliveryOption(f"m{quote.method.pk}", title, days, quote.price))
     for point in collection_points_for(group):
         if point.kind == "station":

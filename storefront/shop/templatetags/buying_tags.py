@@ -43,3 +43,9 @@ def shows_pickup_code(order) -> bool:
 def unit_name(code: str) -> str:
     """A weight unit code as a word: "jin" -> 斤, "kg" -> 公斤."""
     return pricing.weight_unit_name(code)
+
+
+@register.filter
+def minus(amount, other):
+    """{{ info.subtotal|minus:info.after_harvest }}: the part of a total paid now (Decimal arithmetic)."""
+    return amount - other
