@@ -266,10 +266,15 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 
 # GraphQL limits (Saleor's numbers).
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 50000)
+GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 20)
 GRAPHQL_MAX_ALIASES = 100
 GRAPHQL_MAX_MUTATIONS = 4
 GRAPHQL_PAGE_MAX = 100
 GRAPHIQL_ENABLED = env_bool("GRAPHIQL_ENABLED", DEMO_MODE)
+# Schema introspection (on, as in Saleor); off also hides "Did you mean ...?" suggestions.
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", True)
+# Longest string any GraphQL argument may carry (columns with a length limit refuse earlier).
+GRAPHQL_MAX_STRING_LENGTH = env_int("GRAPHQL_MAX_STRING_LENGTH", 20000)
 GRAPHENE = {"SCHEMA": "meidu.schema.schema"}
 
 # Integrations that reach outside; each is off until its variables are set.

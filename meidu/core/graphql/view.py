@@ -21,7 +21,7 @@ from graphql import GraphQLError, execute, parse, validate
 
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.auth import authenticate_request
-from meidu.core.graphql.limits import alias_count, mutation_count, pick_operation, query_cost
+from meidu.core.graphql.limits import alias_count, measure, mutation_count, pick_operation
 from meidu.core.graphql.upload import operations_from_multipart
 
 logger = logging.getLogger("meidu.graphql")
@@ -120,13 +120,16 @@ class GraphQLView(View):
         operation = pick_operation(document, data["operation_name"])
         if operation is None:
             return 400, {"errors": [_error("Select one operation with operationName", "GRAPHQL_ERROR")]}
-        cost = query_cost(document, operation, data["variables"])
+        measured = measure(document, operation, data["variables"], settings.GRAPHQL_MAX_COST)
+        cost = measured.cost
         extensions = {"cost": {"requestedQueryCost": cost, "maximumAvailable": settings.GRAPHQL_MAX_COST}}
         refusal = None
-        if cost > settings.GRAPHQL_MAX_COST:
+        if measured.over_cost:
             refusal = _error(
                 f"The query exceeds the maximum cost of {settings.GRAPHQL_MAX_COST}. Requested cost: {cost}.", "QUERY_COST_EXCEEDED"
             )
+        elif measured.depth > settings.GRAPHQL_MAX_DEPTH:
+            refusal = _error(f"The query may not nest fields more than {settings.GRAPHQL_MAX_DEPTH} deep.", "QUERY_TOO_DEEP")
         elif alias_count(document) > settings.GRAPHQL_MAX_ALIASES:
             refusal = _error(f"The query may not use more than {settings.GRAPHQL_MAX_ALIASES} aliases.", "TOO_MANY_ALIASES")
         elif mutation_count(document, operation) > settings.GRAPHQL_MAX_MUTATIONS:
