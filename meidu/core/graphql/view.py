@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from graphql import GraphQLError, execute, parse, validate
+from graphql import GraphQLError, execute, get_named_type, is_introspection_type, parse, specified_rules, validate
+from graphql.validation import ValidationRule
 
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.auth import authenticate_request
+from meidu.core.graphql.inputs import input_refusals
+from meidu.core.graphql.scalars import refusal_error
+from meidu.core.validation import lazy_message
 from meidu.core.graphql.limits import alias_count, measure, mutation_count, pick_operation
 from meidu.core.graphql.upload import operations_from_multipart
 
@@ -30,9 +36,20 @@ logger = logging.getLogger("meidu.graphql")
 CACHED_DOCUMENT_MAX_LENGTH = 20_000
 
 
-def _parse_and_validate(schema, query: str):
+class NoIntrospectionRule(ValidationRule):
+    """``__schema`` and ``__type`` (not ``__typename``) are refused with code INTROSPECTION_DISABLED."""
+
+    def enter_field(self, node, *_args):
+        type_ = get_named_type(self.context.get_type())
+        if type_ and is_introspection_type(type_):
+            message = lazy_message(gettext_noop("Introspection is disabled on this server."))
+            self.report_error(refusal_error(message, nodes=node, code="introspection_disabled"))
+
+
+def _parse_and_validate(schema, query: str, introspection: bool):
     document = parse(query)
-    return document, tuple(validate(schema, document))
+    rules = specified_rules if introspection else (*specified_rules, NoIntrospectionRule)
+    return document, tuple(validate(schema, document, rules))
 
 
 _parse_and_validate_cached = lru_cache(maxsize=1000)(_parse_and_validate)
@@ -41,10 +58,17 @@ _parse_and_validate_cached = lru_cache(maxsize=1000)(_parse_and_validate)
 def parse_and_validate(schema, query: str):
     """Storefronts send the same few documents again and again: parse and validate each once
     (execution does not mutate documents; a syntax error is raised again on each call).
-    Only documents of ordinary size are cached, so the cache's memory stays bounded."""
+    Only documents of ordinary size are cached, so the cache's memory stays bounded.
+    With GRAPHQL_INTROSPECTION off, ``__schema`` and ``__type`` are refused."""
+    introspection = settings.GRAPHQL_INTROSPECTION
     if len(query) > CACHED_DOCUMENT_MAX_LENGTH:
-        return _parse_and_validate(schema, query)
-    return _parse_and_validate_cached(schema, query)
+        return _parse_and_validate(schema, query, introspection)
+    return _parse_and_validate_cached(schema, query, introspection)
+
+
+# "Cannot query field 'prodcts' on type 'Query'. Did you mean 'products'?": a suggestion tells
+# whoever probes the API the names introspection would have; without introspection, none is made.
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
 def _error(message: str, code: str) -> dict:
@@ -58,6 +82,8 @@ def format_error(error: GraphQLError) -> dict:
         code = "PermissionDenied"
         formatted["extensions"] = {"exception": {"code": code, "permissions": original.permissions}}
     elif isinstance(original, DomainError):
+        # str() renders a refusal made lazily (scalars, input checks) in the reader's language.
+        formatted["message"] = str(original.message)
         formatted["extensions"] = {"exception": {"code": original.code.upper(), "field": original.field}}
     elif original is not None and not isinstance(original, GraphQLError):
         logger.exception("Unhandled error in a resolver", exc_info=original)
@@ -65,6 +91,8 @@ def format_error(error: GraphQLError) -> dict:
         formatted["extensions"] = {"exception": {"code": type(original).__name__ if settings.DEBUG else "INTERNAL_ERROR"}}
     else:
         formatted.setdefault("extensions", {}).setdefault("exception", {"code": "GraphQLError"})
+    if not settings.GRAPHQL_INTROSPECTION:
+        formatted["message"] = _SUGGESTION.sub("", formatted["message"])
     return formatted
 
 
@@ -138,6 +166,9 @@ class GraphQLView(View):
             )
         if refusal:
             return 400, {"errors": [refusal], "extensions": extensions}
+        refusals = input_refusals(schema, document, operation, data["variables"])
+        if refusals:
+            return 400, {"errors": [format_error(e) for e in refusals], "extensions": extensions}
         result = execute(
             schema,
             document,
