@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from functools import lru_cache
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from graphql import GraphQLError, execute, get_named_type, is_introspection_type, parse, specified_rules, validate
+from graphql.language import SKIP
 from graphql.validation import ValidationRule
 
 from meidu.core.errors import DomainError, PermissionDenied
@@ -44,12 +44,13 @@ class NoIntrospectionRule(ValidationRule):
         if type_ and is_introspection_type(type_):
             message = lazy_message(gettext_noop("Introspection is disabled on this server."))
             self.report_error(refusal_error(message, nodes=node, code="introspection_disabled"))
+            return SKIP  # one refusal, not one more for each field inside
 
 
 def _parse_and_validate(schema, query: str, introspection: bool):
     document = parse(query)
     rules = specified_rules if introspection else (*specified_rules, NoIntrospectionRule)
-    return document, tuple(validate(schema, document, rules))
+    return document, tuple(validate(schema, document, rules, hide_suggestions=not introspection))
 
 
 _parse_and_validate_cached = lru_cache(maxsize=1000)(_parse_and_validate)
@@ -59,16 +60,14 @@ def parse_and_validate(schema, query: str):
     """Storefronts send the same few documents again and again: parse and validate each once
     (execution does not mutate documents; a syntax error is raised again on each call).
     Only documents of ordinary size are cached, so the cache's memory stays bounded.
-    With GRAPHQL_INTROSPECTION off, ``__schema`` and ``__type`` are refused."""
+    With GRAPHQL_INTROSPECTION off, ``__schema`` and ``__type`` are refused, and no error suggests
+    a name ("Did you mean 'products'?" tells a prober what introspection would have)."""
     introspection = settings.GRAPHQL_INTROSPECTION
     if len(query) > CACHED_DOCUMENT_MAX_LENGTH:
         return _parse_and_validate(schema, query, introspection)
     return _parse_and_validate_cached(schema, query, introspection)
 
 
-# "Cannot query field 'prodcts' on type 'Query'. Did you mean 'products'?": a suggestion tells
-# whoever probes the API the names introspection would have; without introspection, none is made.
-_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
 def _error(message: str, code: str) -> dict:
@@ -78,6 +77,8 @@ def _error(message: str, code: str) -> dict:
 def format_error(error: GraphQLError) -> dict:
     formatted = error.formatted
     original = error.original_error
+    while isinstance(original, GraphQLError) and original.original_error is not None:  # a variable's coercion wraps the scalar's
+        original = original.original_error
     if isinstance(original, PermissionDenied):
         code = "PermissionDenied"
         formatted["extensions"] = {"exception": {"code": code, "permissions": original.permissions}}
@@ -91,8 +92,6 @@ def format_error(error: GraphQLError) -> dict:
         formatted["extensions"] = {"exception": {"code": type(original).__name__ if settings.DEBUG else "INTERNAL_ERROR"}}
     else:
         formatted.setdefault("extensions", {}).setdefault("exception", {"code": "GraphQLError"})
-    if not settings.GRAPHQL_INTROSPECTION:
-        formatted["message"] = _SUGGESTION.sub("", formatted["message"])
     return formatted
 
 
@@ -175,6 +174,7 @@ class GraphQLView(View):
             context_value=request,
             variable_values=data["variables"],
             operation_name=data["operation_name"],
+            hide_suggestions=not settings.GRAPHQL_INTROSPECTION,
         )
         body = {"data": result.data}
         if result.errors:
