@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "storefront.shell.middleware.RefuseUnsafeInputMiddleware",
 ]
 
 ROOT_URLCONF = "meidu.urls"
@@ -275,6 +276,8 @@ GRAPHIQL_ENABLED = env_bool("GRAPHIQL_ENABLED", DEMO_MODE)
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", True)
 # Longest string any GraphQL argument may carry (columns with a length limit refuse earlier).
 GRAPHQL_MAX_STRING_LENGTH = env_int("GRAPHQL_MAX_STRING_LENGTH", 20000)
+# Longest path, page parameter or form value a web page accepts (each form field also has its own).
+PAGE_MAX_INPUT_LENGTH = env_int("PAGE_MAX_INPUT_LENGTH", 20000)
 GRAPHENE = {"SCHEMA": "meidu.schema.schema"}
 
 # Integrations that reach outside; each is off until its variables are set.
