@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from graphql import GraphQLError, execute, get_named_type, is_introspection_type, parse, specified_rules, validate
@@ -77,8 +77,11 @@ def _error(message: str, code: str) -> dict:
 def format_error(error: GraphQLError) -> dict:
     formatted = error.formatted
     original = error.original_error
-    while isinstance(original, GraphQLError) and original.original_error is not None:  # a variable's coercion wraps the scalar's
-        original = original.original_error
+    inner = original
+    while isinstance(inner, GraphQLError) and inner.original_error is not None:
+        inner = inner.original_error
+    if isinstance(inner, DomainError):  # a scalar's refusal, wrapped by the coercion of a variable
+        original = inner
     if isinstance(original, PermissionDenied):
         code = "PermissionDenied"
         formatted["extensions"] = {"exception": {"code": code, "permissions": original.permissions}}
@@ -93,6 +96,23 @@ def format_error(error: GraphQLError) -> dict:
     else:
         formatted.setdefault("extensions", {}).setdefault("exception", {"code": "GraphQLError"})
     return formatted
+
+
+def _limit_refusal(document, operation, measured) -> dict | None:
+    """The first document limit ``operation`` passes, as an error in the reader's language."""
+    if measured.over_cost:
+        return _error(gettext("The query exceeds the maximum cost of %(limit)d.") % {"limit": settings.GRAPHQL_MAX_COST},
+                      "QUERY_COST_EXCEEDED")
+    if measured.depth > settings.GRAPHQL_MAX_DEPTH:
+        return _error(gettext("The query may not nest fields more than %(limit)d deep.") % {"limit": settings.GRAPHQL_MAX_DEPTH},
+                      "QUERY_TOO_DEEP")
+    if alias_count(document) > settings.GRAPHQL_MAX_ALIASES:
+        return _error(gettext("The query may not use more than %(limit)d aliases.") % {"limit": settings.GRAPHQL_MAX_ALIASES},
+                      "TOO_MANY_ALIASES")
+    if mutation_count(document, operation) > settings.GRAPHQL_MAX_MUTATIONS:
+        return _error(gettext("A document may hold at most %(limit)d mutations.") % {"limit": settings.GRAPHQL_MAX_MUTATIONS},
+                      "TOO_MANY_MUTATIONS")
+    return None
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -150,19 +170,7 @@ class GraphQLView(View):
         measured = measure(document, operation, data["variables"], settings.GRAPHQL_MAX_COST)
         cost = measured.cost
         extensions = {"cost": {"requestedQueryCost": cost, "maximumAvailable": settings.GRAPHQL_MAX_COST}}
-        refusal = None
-        if measured.over_cost:
-            refusal = _error(
-                f"The query exceeds the maximum cost of {settings.GRAPHQL_MAX_COST}. Requested cost: {cost}.", "QUERY_COST_EXCEEDED"
-            )
-        elif measured.depth > settings.GRAPHQL_MAX_DEPTH:
-            refusal = _error(f"The query may not nest fields more than {settings.GRAPHQL_MAX_DEPTH} deep.", "QUERY_TOO_DEEP")
-        elif alias_count(document) > settings.GRAPHQL_MAX_ALIASES:
-            refusal = _error(f"The query may not use more than {settings.GRAPHQL_MAX_ALIASES} aliases.", "TOO_MANY_ALIASES")
-        elif mutation_count(document, operation) > settings.GRAPHQL_MAX_MUTATIONS:
-            refusal = _error(
-                f"A document may hold at most {settings.GRAPHQL_MAX_MUTATIONS} mutations.", "TOO_MANY_MUTATIONS"
-            )
+        refusal = _limit_refusal(document, operation, measured)
         if refusal:
             return 400, {"errors": [refusal], "extensions": extensions}
         refusals = input_refusals(schema, document, operation, data["variables"])

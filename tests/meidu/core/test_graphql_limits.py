@@ -181,6 +181,9 @@ def test_fragments_doubling_each_level_are_refused_fast(api_client):
     assert content["extensions"]["cost"]["requestedQueryCost"] > 50000
     assert "data" not in content
     assert elapsed < 2, f"the cost limit took {elapsed:.1f}s"
+    assert content["errors"][0]["message"] == "查询超出了最大开销 50000。"
+    english = api_client.client.post("/graphql/", json.dumps({"query": document}), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["errors"][0]["message"] == "The query exceeds the maximum cost of 50000."
 
 
 def test_free_fragments_doubling_each_level_run_fast(api_client):
@@ -205,4 +208,5 @@ def test_fields_nested_deeper_than_the_limit_are_refused(api_client):
     response = api_client.post(nested(settings.GRAPHQL_MAX_DEPTH + 1))
     assert response.status_code == 400
     assert _codes(response.json()) == ["QUERY_TOO_DEEP"]
+    assert response.json()["errors"][0]["message"] == f"查询的字段嵌套不能超过 {settings.GRAPHQL_MAX_DEPTH} 层。"
     assert api_client.execute(nested(settings.GRAPHQL_MAX_DEPTH)) == {"category": None}
