@@ -1,7 +1,7 @@
-"""The /graphql/ endpoint: authenticate, parse, validate, check limits, execute, report cost.
+"""The /graphql/ endpoint: authenticate, parse, validate, check limits and inputs, execute, report cost.
 
-Bodies are JSON, or multipart/form-data carrying files (see ``upload``). Malformed requests
-and documents over a limit get HTTP 400 and nothing runs.
+Bodies are JSON, or multipart/form-data carrying files (see ``upload``). Malformed requests,
+documents over a limit and arguments refused by ``inputs`` get HTTP 400 and nothing runs.
 Execution errors are formatted Saleor-style: ``extensions.exception.code``.
 """
 
@@ -25,10 +25,10 @@ from graphql.validation import ValidationRule
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.auth import authenticate_request
 from meidu.core.graphql.inputs import input_refusals
-from meidu.core.graphql.scalars import refusal_error
-from meidu.core.validation import lazy_message
 from meidu.core.graphql.limits import alias_count, measure, mutation_count, pick_operation
+from meidu.core.graphql.scalars import refusal_error
 from meidu.core.graphql.upload import operations_from_multipart
+from meidu.core.validation import lazy_message
 
 logger = logging.getLogger("meidu.graphql")
 
@@ -66,8 +66,6 @@ def parse_and_validate(schema, query: str):
     if len(query) > CACHED_DOCUMENT_MAX_LENGTH:
         return _parse_and_validate(schema, query, introspection)
     return _parse_and_validate_cached(schema, query, introspection)
-
-
 
 
 def _error(message: str, code: str) -> dict:
