@@ -55,6 +55,13 @@ def test_nul_in_any_string_argument_is_refused_in_the_readers_language(api_clien
     assert _refusal(_post(api_client, query, {"s": NUL}, "en")) == ("INVALID", EN_NUL)
 
 
+def test_demo_mode_shows_the_refusal_not_the_database_error(api_client, settings):
+    settings.DEBUG = True
+    response = _post(api_client, "query($s: String) { product(slug: $s, channel: \"retail\") { name } }", {"s": NUL})
+    assert _refusal(response) == ("INVALID", ZH_NUL)
+    assert "0x00" not in response.content.decode()
+
+
 def test_nul_in_a_literal_and_inside_a_fragment_is_refused(api_client):
     query = 'query { ...F } fragment F on Query { category(slug: "a\\u0000b") { name } }'
     assert _refusal(_post(api_client, query)) == ("INVALID", ZH_NUL)
