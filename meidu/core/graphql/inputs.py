@@ -10,7 +10,8 @@ The column is found without per-mutation declarations: a mutation's payload show
 wrote (``productCreate { product { name } }``), so an input field whose path names a field of
 a payload's model type (``input.name``; ``input.seo.title`` as ``seo_title``; ``address.city``
 through ``shippingAddress``) is held to that model column's ``max_length``. Every other string
-is held to ``GRAPHQL_MAX_STRING_LENGTH``.
+is held to ``GRAPHQL_MAX_STRING_LENGTH``, as are values their service parses rather than stores
+(a phone number is written with spaces or +86 and kept as 11 digits).
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ from meidu.core.graphql.scalars import refusal_error
 from meidu.core.validation import text_refusal
 
 NAME_KEYS = {"name", "title", "slug", "sku", "email", "phone", "code"}
+# Written freely ("+86 138 0013 8000") and reduced by their parser, which refuses what is not a
+# number, so the column's length does not apply to what the client sends.
+PARSED_KEYS = {"phone"}
 TEXT_SCALARS = {"String", "ID"}
 
 
@@ -95,7 +99,8 @@ def _walk(value, type_, path: tuple, field_name: str, payload, node, refusals: l
                 _walk(value[key], field.type, path + (key,), name, payload, node, refusals)
     elif isinstance(type_, GraphQLScalarType):
         if type_.name in TEXT_SCALARS:
-            limit = column_length(payload, path) if payload is not None and path else None
+            held_to_column = payload is not None and path and path[-1] not in PARSED_KEYS
+            limit = column_length(payload, path) if held_to_column else None
             _check(value, path, field_name, limit, node, refusals)
         else:
             for text in _strings(value):
