@@ -78,4 +78,4 @@ def decimal_refusal(value: Decimal) -> str | None:
 
 def number_refusal():
     """The refusal of a value that is not a number at all."""
-    return _(gettext_noop("Enter a number."))
+    return _(gettext_noop("Enter a number, such as 12.5."))

@@ -59,7 +59,7 @@ def _refused(client, query, variables, language):
 
 
 CASES = [("NaN", ZH_NON_FINITE, EN_NON_FINITE), ("Infinity", ZH_NON_FINITE, EN_NON_FINITE), ("-Infinity", ZH_NON_FINITE, EN_NON_FINITE),
-         ("1e30", ZH_RANGE, EN_RANGE), ("0.0000001", ZH_RANGE, EN_RANGE), ("五十", "请输入数字。", "Enter a number.")]
+         ("1e30", ZH_RANGE, EN_RANGE), ("0.0000001", ZH_RANGE, EN_RANGE), ("五十", "请输入数字，例如 12.5。", "Enter a number, such as 12.5.")]
 IDS = ["nan_case", "infinity_case", "minus_infinity_case", "huge_case", "too_precise_case", "not_a_number_case"]
 
 
