@@ -26,6 +26,7 @@ from marketplace.settlement.api.mutations import SettlementMutations
 from marketplace.settlement.api.queries import SettlementQueries
 from marketplace.shops.api import ShopMutations, ShopQueries
 from meidu.accounts.api import AccountMutations, AccountQueries
+from meidu.core.graphql.scalars import checked_decimals
 from meidu.core.graphql.shop import ShopQueries as StoreQueries
 from meidu.integrations.api import AppMutations, AppQueries
 
@@ -44,3 +45,4 @@ class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, 
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
+checked_decimals(schema)

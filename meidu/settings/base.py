@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "storefront.shell.middleware.RefuseUnsafeInputMiddleware",
 ]
 
 ROOT_URLCONF = "meidu.urls"
@@ -294,10 +295,17 @@ WEBHOOK_ALLOWED_NETWORKS = env_list(
 
 # GraphQL limits (Saleor's numbers).
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 50000)
+GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 20)
 GRAPHQL_MAX_ALIASES = 100
 GRAPHQL_MAX_MUTATIONS = 4
 GRAPHQL_PAGE_MAX = 100
 GRAPHIQL_ENABLED = env_bool("GRAPHIQL_ENABLED", DEMO_MODE)
+# Schema introspection (on, as in Saleor); off also hides "Did you mean ...?" suggestions.
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", True)
+# Longest string any GraphQL argument may carry (columns with a length limit refuse earlier).
+GRAPHQL_MAX_STRING_LENGTH = env_int("GRAPHQL_MAX_STRING_LENGTH", 20000)
+# Longest path, page parameter or form value a web page accepts (each form field also has its own).
+PAGE_MAX_INPUT_LENGTH = env_int("PAGE_MAX_INPUT_LENGTH", 20000)
 GRAPHENE = {"SCHEMA": "meidu.schema.schema"}
 
 # Integrations that reach outside; each is off until its variables are set.

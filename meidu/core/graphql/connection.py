@@ -11,15 +11,21 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 
 import graphene
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_noop
 from graphql import GraphQLError
 
+from meidu.core.error_codes import CoreErrorCode
+from meidu.core.errors import DomainError
 from meidu.core.graphql.batching import batch_prefetch, batch_select
 from meidu.core.graphql.selection import selected_fields
+from meidu.core.validation import lazy_message, text_refusal
 
 
 class CountableConnection(graphene.relay.Connection):
@@ -47,13 +53,37 @@ def _encode_cursor(values: list) -> str:
     return base64.b64encode(json.dumps(values, default=str, separators=(",", ":")).encode()).decode()
 
 
-def _decode_cursor(cursor: str, size: int) -> list:
+BIGINT = 2**63
+
+
+def _refuse_constant(name: str):
+    raise ValueError(name)  # NaN, Infinity: no column holds them
+
+
+def _cursor_value_ok(value) -> bool:
+    if isinstance(value, str):
+        return text_refusal(value) is None
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int):
+        return -BIGINT <= value < BIGINT
+    return isinstance(value, float) and math.isfinite(value)
+
+
+def _invalid_cursor(argument: str) -> DomainError:
+    return DomainError(lazy_message(gettext_noop("The page cursor is not valid: start again from the first page.")),
+                       CoreErrorCode.INVALID, field=argument)
+
+
+def _decode_cursor(cursor: str, size: int, argument: str) -> list:
+    """The sort values inside a cursor; anything a client could have forged into it that the
+    database would choke on (NUL, NaN, Infinity, integers past bigint) is an INVALID refusal."""
     try:
-        values = json.loads(base64.b64decode(cursor.encode(), validate=True))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = json.loads(base64.b64decode(cursor.encode(), validate=True), parse_constant=_refuse_constant)
+    except (binascii.Error, ValueError, UnicodeError, RecursionError):
         values = None
-    if not isinstance(values, list) or len(values) != size:
-        raise GraphQLError(f"Received cursor ({cursor}) is invalid.")
+    if not isinstance(values, list) or len(values) != size or not all(_cursor_value_ok(v) for v in values):
+        raise _invalid_cursor(argument)
     return values
 
 
@@ -101,9 +131,12 @@ def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | No
     ordering = [("-" if key.descending == forward else "") + key.field for key in keys]
     node_type = connection_type._meta.node
     page_qs = batch_select(queryset, info, node_type, path=("edges", "node")).order_by(*ordering)
-    cursor = after if forward else before
+    cursor, argument = (after, "after") if forward else (before, "before")
     if cursor:
-        page_qs = page_qs.filter(_keyset_filter(keys, _decode_cursor(cursor, len(keys)), forward))
+        try:
+            page_qs = page_qs.filter(_keyset_filter(keys, _decode_cursor(cursor, len(keys), argument), forward))
+        except (ValueError, TypeError, ValidationError):  # a value of the wrong kind for its sort field
+            raise _invalid_cursor(argument) from None
     size = first if forward else last
     if size is None:
         size = settings.GRAPHQL_PAGE_MAX

@@ -1,7 +1,7 @@
-"""The /graphql/ endpoint: authenticate, parse, validate, check limits, execute, report cost.
+"""The /graphql/ endpoint: authenticate, parse, validate, check limits and inputs, execute, report cost.
 
-Bodies are JSON, or multipart/form-data carrying files (see ``upload``). Malformed requests
-and documents over a limit get HTTP 400 and nothing runs.
+Bodies are JSON, or multipart/form-data carrying files (see ``upload``). Malformed requests,
+documents over a limit and arguments refused by ``inputs`` get HTTP 400 and nothing runs.
 Execution errors are formatted Saleor-style: ``extensions.exception.code``. A database that
 cannot be reached answers HTTP 503 with the code DATABASE_UNAVAILABLE (meidu.core.unavailable).
 """
@@ -16,15 +16,21 @@ from django.conf import settings
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext, gettext_noop
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from graphql import GraphQLError, execute, parse, validate
+from graphql import GraphQLError, execute, get_named_type, is_introspection_type, parse, specified_rules, validate
+from graphql.language import SKIP
+from graphql.validation import ValidationRule
 
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.auth import authenticate_request
-from meidu.core.graphql.limits import alias_count, mutation_count, pick_operation, query_cost
+from meidu.core.graphql.inputs import input_refusals
+from meidu.core.graphql.limits import alias_count, measure, mutation_count, pick_operation
+from meidu.core.graphql.scalars import refusal_error
 from meidu.core.graphql.upload import operations_from_multipart
 from meidu.core.unavailable import database_unavailable, unavailable_graphql_response
+from meidu.core.validation import lazy_message
 
 logger = logging.getLogger("meidu.graphql")
 
@@ -32,9 +38,21 @@ logger = logging.getLogger("meidu.graphql")
 CACHED_DOCUMENT_MAX_LENGTH = 20_000
 
 
-def _parse_and_validate(schema, query: str):
+class NoIntrospectionRule(ValidationRule):
+    """``__schema`` and ``__type`` (not ``__typename``) are refused with code INTROSPECTION_DISABLED."""
+
+    def enter_field(self, node, *_args):
+        type_ = get_named_type(self.context.get_type())
+        if type_ and is_introspection_type(type_):
+            message = lazy_message(gettext_noop("Introspection is disabled on this server."))
+            self.report_error(refusal_error(message, nodes=node, code="introspection_disabled"))
+            return SKIP  # one refusal, not one more for each field inside
+
+
+def _parse_and_validate(schema, query: str, introspection: bool):
     document = parse(query)
-    return document, tuple(validate(schema, document))
+    rules = specified_rules if introspection else (*specified_rules, NoIntrospectionRule)
+    return document, tuple(validate(schema, document, rules, hide_suggestions=not introspection))
 
 
 _parse_and_validate_cached = lru_cache(maxsize=1000)(_parse_and_validate)
@@ -43,10 +61,13 @@ _parse_and_validate_cached = lru_cache(maxsize=1000)(_parse_and_validate)
 def parse_and_validate(schema, query: str):
     """Storefronts send the same few documents again and again: parse and validate each once
     (execution does not mutate documents; a syntax error is raised again on each call).
-    Only documents of ordinary size are cached, so the cache's memory stays bounded."""
+    Only documents of ordinary size are cached, so the cache's memory stays bounded.
+    With GRAPHQL_INTROSPECTION off, ``__schema`` and ``__type`` are refused, and no error suggests
+    a name ("Did you mean 'products'?" tells a prober what introspection would have)."""
+    introspection = settings.GRAPHQL_INTROSPECTION
     if len(query) > CACHED_DOCUMENT_MAX_LENGTH:
-        return _parse_and_validate(schema, query)
-    return _parse_and_validate_cached(schema, query)
+        return _parse_and_validate(schema, query, introspection)
+    return _parse_and_validate_cached(schema, query, introspection)
 
 
 def _error(message: str, code: str) -> dict:
@@ -56,10 +77,17 @@ def _error(message: str, code: str) -> dict:
 def format_error(error: GraphQLError) -> dict:
     formatted = error.formatted
     original = error.original_error
+    inner = original
+    while isinstance(inner, GraphQLError) and inner.original_error is not None:
+        inner = inner.original_error
+    if isinstance(inner, DomainError):  # a scalar's refusal, wrapped by the coercion of a variable
+        original = inner
     if isinstance(original, PermissionDenied):
         code = "PermissionDenied"
         formatted["extensions"] = {"exception": {"code": code, "permissions": original.permissions}}
     elif isinstance(original, DomainError):
+        # str() renders a refusal made lazily (scalars, input checks) in the reader's language.
+        formatted["message"] = str(original.message)
         formatted["extensions"] = {"exception": {"code": original.code.upper(), "field": original.field}}
     elif original is not None and not isinstance(original, GraphQLError):
         logger.exception("Unhandled error in a resolver", exc_info=original)
@@ -68,6 +96,23 @@ def format_error(error: GraphQLError) -> dict:
     else:
         formatted.setdefault("extensions", {}).setdefault("exception", {"code": "GraphQLError"})
     return formatted
+
+
+def _limit_refusal(document, operation, measured) -> dict | None:
+    """The first document limit ``operation`` passes, as an error in the reader's language."""
+    if measured.over_cost:
+        return _error(gettext("The query exceeds the maximum cost of %(limit)d.") % {"limit": settings.GRAPHQL_MAX_COST},
+                      "QUERY_COST_EXCEEDED")
+    if measured.depth > settings.GRAPHQL_MAX_DEPTH:
+        return _error(gettext("The query may not nest fields more than %(limit)d deep.") % {"limit": settings.GRAPHQL_MAX_DEPTH},
+                      "QUERY_TOO_DEEP")
+    if alias_count(document) > settings.GRAPHQL_MAX_ALIASES:
+        return _error(gettext("The query may not use more than %(limit)d aliases.") % {"limit": settings.GRAPHQL_MAX_ALIASES},
+                      "TOO_MANY_ALIASES")
+    if mutation_count(document, operation) > settings.GRAPHQL_MAX_MUTATIONS:
+        return _error(gettext("A document may hold at most %(limit)d mutations.") % {"limit": settings.GRAPHQL_MAX_MUTATIONS},
+                      "TOO_MANY_MUTATIONS")
+    return None
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -132,27 +177,22 @@ class GraphQLView(View):
         operation = pick_operation(document, data["operation_name"])
         if operation is None:
             return 400, {"errors": [_error("Select one operation with operationName", "GRAPHQL_ERROR")]}
-        cost = query_cost(document, operation, data["variables"])
+        measured = measure(document, operation, data["variables"], settings.GRAPHQL_MAX_COST)
+        cost = measured.cost
         extensions = {"cost": {"requestedQueryCost": cost, "maximumAvailable": settings.GRAPHQL_MAX_COST}}
-        refusal = None
-        if cost > settings.GRAPHQL_MAX_COST:
-            refusal = _error(
-                f"The query exceeds the maximum cost of {settings.GRAPHQL_MAX_COST}. Requested cost: {cost}.", "QUERY_COST_EXCEEDED"
-            )
-        elif alias_count(document) > settings.GRAPHQL_MAX_ALIASES:
-            refusal = _error(f"The query may not use more than {settings.GRAPHQL_MAX_ALIASES} aliases.", "TOO_MANY_ALIASES")
-        elif mutation_count(document, operation) > settings.GRAPHQL_MAX_MUTATIONS:
-            refusal = _error(
-                f"A document may hold at most {settings.GRAPHQL_MAX_MUTATIONS} mutations.", "TOO_MANY_MUTATIONS"
-            )
+        refusal = _limit_refusal(document, operation, measured)
         if refusal:
             return 400, {"errors": [refusal], "extensions": extensions}
+        refusals = input_refusals(schema, document, operation, data["variables"])
+        if refusals:
+            return 400, {"errors": [format_error(e) for e in refusals], "extensions": extensions}
         result = execute(
             schema,
             document,
             context_value=request,
             variable_values=data["variables"],
             operation_name=data["operation_name"],
+            hide_suggestions=not settings.GRAPHQL_INTROSPECTION,
         )
         unavailable = next((e.original_error for e in result.errors or () if database_unavailable(e.original_error)), None)
         if unavailable is not None:

@@ -2,11 +2,16 @@
 
 import base64
 import json
+import time
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
+from graphql import parse
+
 from logistics.geography.services import geography_load_county
+from meidu.core.graphql.limits import mutation_count, pick_operation
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +120,8 @@ class TestPagination:
 
     def test_garbage_cursor_is_refused(self, api_client):
         content = api_client.post('{ towns(first: 2, after: "bm90LWpzb24=") { edges { node { name } } } }').json()
-        assert "cursor" in content["errors"][0]["message"]
+        assert content["errors"][0]["extensions"]["exception"]["code"] == "INVALID"
+        assert "游标" in content["errors"][0]["message"]
 
     def test_keyset_pages_walk_forward_and_back(self, api_client):
         query = "query($after: String) { towns(first: 2, after: $after) { edges { cursor node { code } } pageInfo { hasNextPage hasPreviousPage endCursor } } }"
@@ -154,3 +160,53 @@ def test_global_id_of_the_wrong_type_is_refused(operator_api_client):
     user_id = base64.b64encode(b"User:1").decode()
     content = operator_api_client.post("query($id: ID) { app(id: $id) { name } }", {"id": user_id}).json()
     assert content["errors"][0]["message"] == "Must receive a App id."
+
+
+def _doubling_fragments(levels: int, leaf: str, on: str = "Query") -> str:
+    """Fragment i spreads fragment i-1 twice: 2**levels leaves in about 40 bytes a level."""
+    fragments = [f"fragment F0 on {on} {{ {leaf} }}"]
+    fragments += [f"fragment F{i} on {on} {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels + 1)]
+    return " ".join(fragments)
+
+
+def test_fragments_doubling_each_level_are_refused_fast(api_client):
+    document = "query { ...F32 } " + _doubling_fragments(32, "shop { name }")
+    assert len(document) < 2000
+    started = time.monotonic()
+    response = api_client.post(document)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 400
+    content = response.json()
+    assert _codes(content) == ["QUERY_COST_EXCEEDED"]
+    assert content["extensions"]["cost"]["requestedQueryCost"] > 50000
+    assert "data" not in content
+    assert elapsed < 2, f"the cost limit took {elapsed:.1f}s"
+    assert content["errors"][0]["message"] == "查询超出了最大开销 50000。"
+    english = api_client.client.post("/graphql/", json.dumps({"query": document}), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["errors"][0]["message"] == "The query exceeds the maximum cost of 50000."
+
+
+def test_free_fragments_doubling_each_level_run_fast(api_client):
+    """Introspection fields cost nothing, so the limit passes them; measuring must still be linear."""
+    started = time.monotonic()
+    data = api_client.execute("query { ...F40 } " + _doubling_fragments(40, "__typename"))
+    assert data == {"__typename": "Query"}
+    assert time.monotonic() - started < 2
+
+
+def test_mutations_are_counted_once_per_response_key_however_often_spread():
+    document = parse("mutation { ...F40 } " + _doubling_fragments(40, 'tokenVerify(token: "x") { isValid }', on="Mutation"))
+    started = time.monotonic()
+    assert mutation_count(document, pick_operation(document, None)) == 1
+    assert time.monotonic() - started < 1
+
+
+def test_fields_nested_deeper_than_the_limit_are_refused(api_client):
+    def nested(depth):  # category { parent { ... { name } } }: ``depth`` fields in a chain
+        return '{ category(slug: "x") { ' + "parent { " * (depth - 2) + "name" + " }" * (depth - 1) + " }"
+
+    response = api_client.post(nested(settings.GRAPHQL_MAX_DEPTH + 1))
+    assert response.status_code == 400
+    assert _codes(response.json()) == ["QUERY_TOO_DEEP"]
+    assert response.json()["errors"][0]["message"] == f"查询的字段嵌套不能超过 {settings.GRAPHQL_MAX_DEPTH} 层。"
+    assert api_client.execute(nested(settings.GRAPHQL_MAX_DEPTH)) == {"category": None}
