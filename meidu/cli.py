@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 
 EXIT_UNSAFE = 2
 
@@ -42,7 +41,9 @@ def _seed() -> None:
 def _print_welcome(host: str, port: int) -> None:
     from meidu.demo_data import DEMO_PASSWORD, DEMO_USERS
 
-    base = f"http://{host}:{port}"
+    from django.conf import settings
+
+    base = settings.PUBLIC_URL.rstrip("/")
     print()
     print("Meidu Market is running (demo mode, embedded PostgreSQL). Ctrl-C stops it.")
     print(f"  Storefront      {base}/")
@@ -56,22 +57,23 @@ def _print_welcome(host: str, port: int) -> None:
     print(flush=True)
 
 
-def _start_outbox_relay(interval: float = 30.0) -> None:
-    """Demo mode has no beat: re-dispatch due webhook deliveries from a daemon thread."""
-    from django.db import close_old_connections
+def _start_scheduler():
+    """Demo mode has no broker and no beat: run the beat schedule's jobs from a thread."""
+    from meidu.runtime.scheduler import JobRunner, beat_jobs, schedule_table
 
-    from meidu.integrations.tasks import webhook_deliveries_dispatch_due
+    runner = JobRunner(beat_jobs()).start()
+    print("Periodic jobs (the `meidu beat` schedule, run in this process):")
+    print("\n".join(schedule_table(runner.jobs)), flush=True)
+    return runner
 
-    stop = threading.Event()
 
-    def loop():
-        while not stop.wait(interval):
-            try:
-                webhook_deliveries_dispatch_due()
-            finally:
-                close_old_connections()
-
-    threading.Thread(target=loop, name="outbox-relay", daemon=True).start()
+def demo_public_url(host: str, port: int) -> str:
+    """Where the demo answers, for receipt QR codes, JWT issuers and webhook headers."""
+    if host in {"0.0.0.0", "::", ""}:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _interrupt(signum, frame):
@@ -86,21 +88,29 @@ def _stop_on_signals() -> None:
 
 
 def cmd_demo(args) -> int:
-    """Migrate, load demo data and serve on embedded PostgreSQL."""
+    """Migrate, load demo data and serve on embedded PostgreSQL, with the periodic jobs."""
     _stop_on_signals()
     if not os.environ.get("DATABASE_URL"):
         print("Starting the embedded PostgreSQL in var/pgdata ...", flush=True)
+    # The public URL follows the port unless PUBLIC_URL is set (an explicit proxy address wins).
+    if not os.environ.get("PUBLIC_URL", "").strip():
+        os.environ["PUBLIC_URL"] = demo_public_url(args.host, args.port)
     _django("demo")
     from django.core.management import call_command
 
     print("Migrating ...", flush=True)
     _migrate()
-    _seed()
+    if not args.no_seed:
+        _seed()
     if args.no_serve:
         return 0
-    _start_outbox_relay()
-    _print_welcome(args.host, args.port)
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    runner = _start_scheduler()
+    try:
+        _print_welcome(args.host, args.port)
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    finally:
+        if not runner.stop():
+            print("A periodic job was still running at exit.", file=sys.stderr)
     return 0
 
 
@@ -222,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="Prepare the database and demo data, then exit.")
+    demo.add_argument("--no-seed", action="store_true", help="Serve the database as it is (skip loading the demo data).")
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)

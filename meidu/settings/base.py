@@ -7,9 +7,8 @@ nothing insecure is assumed, ``meidu serve`` refuses weak settings).
 
 from pathlib import Path
 
-import dj_database_url
-
 from meidu.runtime import paths
+from meidu.runtime.database import database_settings
 from meidu.settings.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = paths.BASE_DIR
@@ -110,7 +109,7 @@ if not DATABASE_URL:
     from meidu.runtime.embedded_pg import embedded_database_url
 
     DATABASE_URL = embedded_database_url()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {"default": database_settings(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DATABASES["default"].setdefault("TEST", {})
 # Server-side parameter binding with prepared statements: PostgreSQL plans each query shape once per
 # connection instead of on every execution (about 40% of its CPU per checkout, benchmarks/RESULTS.md).

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from meidu.cli import build_parser
+from meidu.runtime.database import database_url
 from meidu.runtime.paths import BASE_DIR
 
 SUBCOMMANDS = ["demo", "serve", "worker", "beat", "seed", "check", "keys"]
@@ -28,10 +29,7 @@ def test_every_subcommand_has_help(command, capsys):
 
 
 def _database_env():
-    db = connection.settings_dict
-    host = db["HOST"]
-    url = f"postgresql://{db['USER']}@/{db['NAME']}?host={host}" if host.startswith("/") else f"postgresql://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-    return {"DATABASE_URL": url}
+    return {"DATABASE_URL": database_url(connection.settings_dict)}
 
 
 @pytest.mark.django_db

@@ -24,6 +24,7 @@ from meidu.core.permissions import AccountPermissions
 from meidu.integrations.models import EventDelivery
 from meidu.integrations.services.apps import app_create
 from meidu.integrations.services.webhooks import webhook_create
+from meidu.runtime.database import database_url
 from meidu.runtime.paths import BASE_DIR
 from tests.meidu.integrations.receiver import WebhookReceiver
 
@@ -37,15 +38,6 @@ def _broker_available() -> bool:
         return True
     except Exception:
         return False
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    user, password, host, port, name = db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]
-    if host.startswith("/"):
-        return f"postgresql://{user}@/{name}?host={host}"
-    auth = f"{user}:{password}" if password else user
-    return f"postgresql://{auth}@{host}:{port or 5432}/{name}"
 
 
 def _reset_connections():
@@ -76,7 +68,7 @@ def worker(broker, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "meidu.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(connection.settings_dict),
         "CELERY_BROKER_URL": BROKER_URL,
         "CELERY_TASK_DEFAULT_QUEUE": broker,
         "WEBHOOK_RETRY_BASE_SECONDS": "1",
