@@ -164,6 +164,18 @@ def cmd_beat(args) -> int:
 def cmd_seed(args) -> int:
     """Load the demo data (idempotent); --products N also makes sure N bulk benchmark products exist."""
     _django()
+    from django.conf import settings
+
+    if not (settings.DEMO_MODE or settings.TEST_MODE):
+        # Refused before anything is written (not even migrations): demo logins share a published
+        # password and the demo orders are paid through the offline gateway, absent in production.
+        print(
+            f"meidu seed: refusing to load the demo data in {settings.MEIDU_MODE} mode: it adds demo logins "
+            f"with the published password and orders paid through the offline test gateway.\n"
+            "  Load it into a demo or staging database on purpose with MEIDU_MODE=demo meidu seed.",
+            file=sys.stderr,
+        )
+        return EXIT_UNSAFE
     _migrate()
     _seed()
     if args.products:

@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meidu.integrations.tasks.webhook_deliveries_dispatch_due",
         "schedule": 30.0,
     },
+    "login-throttle-counters-purge": {
+        "task": "meidu.accounts.tasks.throttle_counters_purge_expired",
+        "schedule": 3600.0,
+    },
     "checkout-release-abandoned-funds": {
         "task": "marketplace.checkout.tasks.checkouts_release_abandoned_funds",
         "schedule": 3600.0,

@@ -60,3 +60,16 @@ def test_unknown_command_exits_with_usage():
     result = _run(["fly"])
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+@pytest.mark.django_db
+def test_seed_refuses_in_production_mode_before_writing_anything():
+    from logistics.geography.models import Town
+    from meidu.accounts.models import User
+
+    result = _run(["seed"], _database_env())
+    assert result.returncode == 2, result.stderr
+    assert "refusing to load the demo data in production mode" in result.stderr
+    assert "MEIDU_MODE=demo meidu seed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (User.objects.count(), Town.objects.count()) == (0, 0)
