@@ -114,10 +114,43 @@ def cmd_demo(args) -> int:
     return 0
 
 
+# Signals a gunicorn master acts on (stop, reload, re-open logs, add/remove workers).
+FORWARDED_SIGNALS = (
+    signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT,
+    signal.SIGUSR1, signal.SIGUSR2, signal.SIGTTIN, signal.SIGTTOU, signal.SIGWINCH,
+)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGTERM when `meidu serve` itself dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def run_forwarding_signals(command: list[str]) -> int:
+    """Run a server as a child, pass it every signal it acts on, and return its exit status,
+    so that stopping `meidu serve` stops gunicorn and its workers (and frees the port)."""
+    child = subprocess.Popen(command, preexec_fn=_die_with_parent)
+
+    def forward(signum, frame):
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
+    try:
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def cmd_serve(args) -> int:
     """Serve with gunicorn after refusing unsafe settings."""
     _django()
-    from meidu.runtime.safety import serving_problems
+    from meidu.runtime.safety import serving_problems, serving_warnings
 
     problems = serving_problems()
     if problems:
@@ -125,14 +158,18 @@ def cmd_serve(args) -> int:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_UNSAFE
+    for warning in serving_warnings(workers=args.workers):
+        print(f"meidu serve: warning: {warning}", file=sys.stderr, flush=True)
     from django.core.management import call_command
+    from django.db import connections
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    connections.close_all()
     command = [
         sys.executable, "-m", "gunicorn", "meidu.wsgi:application",
         "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers), "--access-logfile", "-",
     ]
-    return subprocess.call(command)
+    return run_forwarding_signals(command)
 
 
 def _celery(kind: str, extra: list[str]) -> int:
