@@ -73,3 +73,12 @@ def test_seed_refuses_in_production_mode_before_writing_anything():
     assert "MEIDU_MODE=demo meidu seed" in result.stderr
     assert "Traceback" not in result.stderr
     assert (User.objects.count(), Town.objects.count()) == (0, 0)
+
+
+def test_demo_public_url_follows_host_and_port():
+    from meidu.cli import demo_public_url
+
+    assert demo_public_url("127.0.0.1", 8765) == "http://127.0.0.1:8765"
+    assert demo_public_url("0.0.0.0", 9000) == "http://127.0.0.1:9000"  # every interface: the local one
+    assert demo_public_url("::1", 8000) == "http://[::1]:8000"
+    assert demo_public_url("192.168.1.20", 8000) == "http://192.168.1.20:8000"
