@@ -38,10 +38,10 @@ def _seed() -> None:
             bar.update(1)
 
 
-def _print_welcome(host: str, port: int) -> None:
-    from meidu.demo_data import DEMO_PASSWORD, DEMO_USERS
-
+def _print_welcome() -> None:
     from django.conf import settings
+
+    from meidu.demo_data import DEMO_PASSWORD, DEMO_USERS
 
     base = settings.PUBLIC_URL.rstrip("/")
     print()
@@ -106,7 +106,7 @@ def cmd_demo(args) -> int:
         return 0
     runner = _start_scheduler()
     try:
-        _print_welcome(args.host, args.port)
+        _print_welcome()
         call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
     finally:
         if not runner.stop():
