@@ -126,11 +126,18 @@ class JobRunner:
         return self._thread is not None and self._thread.is_alive()
 
 
+def _duration(seconds: float) -> str:
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
+
+
 def schedule_table(jobs: list[PeriodicJob]) -> list[str]:
     """One line per job for the demo's welcome text."""
     lines = []
     for job in jobs:
         period = job.period_seconds
-        every = f"every {period:g} s" if period is not None else str(job.schedule)
+        every = f"every {_duration(period)}" if period is not None else str(job.schedule)
         lines.append(f"  {job.name:<36} {every}")
     return lines
