@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from jwt import PyJWK
 from kombu import Connection
+from kombu import pools as kombu_pools
 
 from meidu.accounts.services import account_register
 from meidu.celery import app as celery_app
@@ -41,11 +42,25 @@ def _broker_available() -> bool:
 
 
 def _reset_connections():
-    """Drop pooled broker connections so the next send uses the current broker_url."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Drop pooled broker connections so the next send uses the current broker_url.
+
+    kombu keeps one connection pool per URL in a global registry (the app's pool is that entry):
+    closing a pool in place would leave it there, closed, and every later send to that URL (an
+    eager one too: it borrows a producer) fails with "Acquire on closed pool". So the registry
+    is reset, and the app forgets its handles."""
+    kombu_pools.reset()
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
+
+
+def test_resetting_the_broker_connections_leaves_later_sends_working():
+    with celery_app.producer_or_acquire():
+        pass  # the current URL has a pool in kombu's registry, as after any eager task
+    _reset_connections()
+    with celery_app.pool.acquire(block=False) as conn:
+        assert conn is not None
+    with celery_app.producer_or_acquire() as producer:
+        assert producer is not None
 
 
 @pytest.fixture
