@@ -21,6 +21,8 @@ for _ in $(seq 180); do
   sleep 1
 done
 grep -q "Demo logins" "$log" || { cat "$log"; echo "no demo logins printed"; exit 1; }
+grep -q "Periodic jobs" "$log" || { cat "$log"; echo "no periodic jobs started"; exit 1; }
+grep -q "${base}/graphql/" "$log" || { cat "$log"; echo "the public URL does not follow --port"; exit 1; }
 curl -fsS "${base}/" | grep -q "<html" 
 curl -fsS "${base}/.well-known/jwks.json" | grep -q '"kty": *"RSA"'
 curl -fsS -H 'Content-Type: application/json' -d '{"query":"{ shop { name } towns(first: 5) { totalCount } }"}' \

@@ -38,10 +38,12 @@ def _seed() -> None:
             bar.update(1)
 
 
-def _print_welcome(host: str, port: int) -> None:
+def _print_welcome() -> None:
+    from django.conf import settings
+
     from meidu.demo_data import DEMO_PASSWORD, DEMO_USERS
 
-    base = f"http://{host}:{port}"
+    base = settings.PUBLIC_URL.rstrip("/")
     print()
     print("Meidu Market is running (demo mode, embedded PostgreSQL). Ctrl-C stops it.")
     print(f"  Storefront      {base}/")
@@ -55,11 +57,23 @@ def _print_welcome(host: str, port: int) -> None:
     print(flush=True)
 
 
-def _start_outbox_relay() -> None:
-    """Demo mode has no beat: the process's outbox relay thread sends and retries webhooks."""
-    from meidu.integrations.relay import local_relay
+def _start_scheduler():
+    """Demo mode has no broker and no beat: run the beat schedule's jobs from a thread."""
+    from meidu.runtime.scheduler import JobRunner, beat_jobs, schedule_table
 
-    local_relay.start()
+    runner = JobRunner(beat_jobs()).start()
+    print("Periodic jobs (the `meidu beat` schedule, run in this process):")
+    print("\n".join(schedule_table(runner.jobs)), flush=True)
+    return runner
+
+
+def demo_public_url(host: str, port: int) -> str:
+    """Where the demo answers, for receipt QR codes, JWT issuers and webhook headers."""
+    if host in {"0.0.0.0", "::", ""}:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _interrupt(signum, frame):
@@ -74,28 +88,69 @@ def _stop_on_signals() -> None:
 
 
 def cmd_demo(args) -> int:
-    """Migrate, load demo data and serve on embedded PostgreSQL."""
+    """Migrate, load demo data and serve on embedded PostgreSQL, with the periodic jobs."""
     _stop_on_signals()
     if not os.environ.get("DATABASE_URL"):
         print("Starting the embedded PostgreSQL in var/pgdata ...", flush=True)
+    # The public URL follows the port unless PUBLIC_URL is set (an explicit proxy address wins).
+    if not os.environ.get("PUBLIC_URL", "").strip():
+        os.environ["PUBLIC_URL"] = demo_public_url(args.host, args.port)
     _django("demo")
     from django.core.management import call_command
 
     print("Migrating ...", flush=True)
     _migrate()
-    _seed()
+    if not args.no_seed:
+        _seed()
     if args.no_serve:
         return 0
-    _start_outbox_relay()
-    _print_welcome(args.host, args.port)
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    runner = _start_scheduler()
+    try:
+        _print_welcome()
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    finally:
+        if not runner.stop():
+            print("A periodic job was still running at exit.", file=sys.stderr)
     return 0
+
+
+# Signals a gunicorn master acts on (stop, reload, re-open logs, add/remove workers).
+FORWARDED_SIGNALS = (
+    signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT,
+    signal.SIGUSR1, signal.SIGUSR2, signal.SIGTTIN, signal.SIGTTOU, signal.SIGWINCH,
+)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGTERM when `meidu serve` itself dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def run_forwarding_signals(command: list[str]) -> int:
+    """Run a server as a child, pass it every signal it acts on, and return its exit status,
+    so that stopping `meidu serve` stops gunicorn and its workers (and frees the port)."""
+    child = subprocess.Popen(command, preexec_fn=_die_with_parent)
+
+    def forward(signum, frame):
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
+    try:
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def cmd_serve(args) -> int:
     """Serve with gunicorn after refusing unsafe settings."""
     _django()
-    from meidu.runtime.safety import serving_problems
+    from meidu.runtime.safety import serving_problems, serving_warnings
 
     problems = serving_problems()
     if problems:
@@ -103,14 +158,18 @@ def cmd_serve(args) -> int:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_UNSAFE
+    for warning in serving_warnings(workers=args.workers):
+        print(f"meidu serve: warning: {warning}", file=sys.stderr, flush=True)
     from django.core.management import call_command
+    from django.db import connections
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    connections.close_all()
     command = [
         sys.executable, "-m", "gunicorn", "meidu.wsgi:application",
         "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers), "--access-logfile", "-",
     ]
-    return subprocess.call(command)
+    return run_forwarding_signals(command)
 
 
 def _celery(kind: str, extra: list[str]) -> int:
@@ -142,6 +201,18 @@ def cmd_beat(args) -> int:
 def cmd_seed(args) -> int:
     """Load the demo data (idempotent); --products N also makes sure N bulk benchmark products exist."""
     _django()
+    from django.conf import settings
+
+    if not (settings.DEMO_MODE or settings.TEST_MODE):
+        # Refused before anything is written (not even migrations): demo logins share a published
+        # password and the demo orders are paid through the offline gateway, absent in production.
+        print(
+            f"meidu seed: refusing to load the demo data in {settings.MEIDU_MODE} mode: it adds demo logins "
+            f"with the published password and orders paid through the offline test gateway.\n"
+            "  Load it into a demo or staging database on purpose with MEIDU_MODE=demo meidu seed.",
+            file=sys.stderr,
+        )
+        return EXIT_UNSAFE
     _migrate()
     _seed()
     if args.products:
@@ -210,6 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="Prepare the database and demo data, then exit.")
+    demo.add_argument("--no-seed", action="store_true", help="Serve the database as it is (skip loading the demo data).")
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)

@@ -112,3 +112,17 @@ ADDRESS_FIELDS = (
     "first_name", "last_name", "company_name", "street_address_1", "street_address_2", "city", "city_area",
     "postal_code", "country", "country_area", "phone",
 )
+
+
+class ThrottleCounter(models.Model):
+    """Failed attempts counted under a key (a login identifier's digest, a client address) until
+    ``expires_at``. In the database when no shared cache (Redis) is configured, so that every
+    worker process of `meidu serve` counts the same failures; changed only by one atomic upsert
+    (meidu.accounts.throttle)."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+# Cache backends whose data one process cannot see in another.
+PROCESS_LOCAL_CACHES = ("django.core.cache.backends.locmem.", "django.core.cache.backends.dummy.")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
 
 
@@ -28,6 +30,18 @@ def serving_problems() -> list[str]:
     if not keys_dir.is_dir() or not any(keys_dir.glob("*.pem")):
         problems.append(f"No signing key in JWT_KEYS_DIR ({keys_dir}): run `meidu keys rotate` once and share the folder.")
     return problems
+
+
+def serving_warnings(workers: int) -> list[str]:
+    """Settings that work but behave differently with several worker processes."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if workers > 1 and backend.startswith(PROCESS_LOCAL_CACHES):
+        return [
+            f"the cache is in each process ({backend.rsplit('.', 1)[-1]}) and {workers} workers run: "
+            "webhook subscription changes reach the other workers up to 30 s late and pickup-code lockouts "
+            "count per worker (login throttling is kept in the database). Set REDIS_URL to share one cache."
+        ]
+    return []
 
 
 def assert_safe_to_serve() -> None:

@@ -7,9 +7,8 @@ nothing insecure is assumed, ``meidu serve`` refuses weak settings).
 
 from pathlib import Path
 
-import dj_database_url
-
 from meidu.runtime import paths
+from meidu.runtime.database import database_settings
 from meidu.settings.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = paths.BASE_DIR
@@ -112,7 +111,7 @@ if not DATABASE_URL:
     from meidu.runtime.embedded_pg import embedded_database_url
 
     DATABASE_URL = embedded_database_url()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {"default": database_settings(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DATABASES["default"].setdefault("TEST", {})
 # A database that does not answer makes a request fail after this many seconds (a 503 "try again"),
 # not hang until the proxy gives up.
@@ -212,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
     "webhook-deliveries-retry-due": {
         "task": "meidu.integrations.tasks.webhook_deliveries_dispatch_due",
         "schedule": 30.0,
+    },
+    "login-throttle-counters-purge": {
+        "task": "meidu.accounts.tasks.throttle_counters_purge_expired",
+        "schedule": 3600.0,
     },
     "checkout-release-abandoned-funds": {
         "task": "marketplace.checkout.tasks.checkouts_release_abandoned_funds",

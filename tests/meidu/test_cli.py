@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from meidu.cli import build_parser
+from meidu.runtime.database import database_url
 from meidu.runtime.paths import BASE_DIR
 
 SUBCOMMANDS = ["demo", "serve", "worker", "beat", "seed", "check", "keys"]
@@ -28,10 +29,7 @@ def test_every_subcommand_has_help(command, capsys):
 
 
 def _database_env():
-    db = connection.settings_dict
-    host = db["HOST"]
-    url = f"postgresql://{db['USER']}@/{db['NAME']}?host={host}" if host.startswith("/") else f"postgresql://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-    return {"DATABASE_URL": url}
+    return {"DATABASE_URL": database_url(connection.settings_dict)}
 
 
 @pytest.mark.django_db
@@ -62,3 +60,25 @@ def test_unknown_command_exits_with_usage():
     result = _run(["fly"])
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+@pytest.mark.django_db
+def test_seed_refuses_in_production_mode_before_writing_anything():
+    from logistics.geography.models import Town
+    from meidu.accounts.models import User
+
+    result = _run(["seed"], _database_env())
+    assert result.returncode == 2, result.stderr
+    assert "refusing to load the demo data in production mode" in result.stderr
+    assert "MEIDU_MODE=demo meidu seed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (User.objects.count(), Town.objects.count()) == (0, 0)
+
+
+def test_demo_public_url_follows_host_and_port():
+    from meidu.cli import demo_public_url
+
+    assert demo_public_url("127.0.0.1", 8765) == "http://127.0.0.1:8765"
+    assert demo_public_url("0.0.0.0", 9000) == "http://127.0.0.1:9000"  # every interface: the local one
+    assert demo_public_url("::1", 8000) == "http://[::1]:8000"
+    assert demo_public_url("192.168.1.20", 8000) == "http://192.168.1.20:8000"

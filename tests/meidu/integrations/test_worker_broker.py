@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from jwt import PyJWK
 from kombu import Connection
+from kombu import pools as kombu_pools
 
 from meidu.accounts.services import account_register
 from meidu.celery import app as celery_app
@@ -24,6 +25,7 @@ from meidu.core.permissions import AccountPermissions
 from meidu.integrations.models import EventDelivery
 from meidu.integrations.services.apps import app_create
 from meidu.integrations.services.webhooks import webhook_create
+from meidu.runtime.database import database_url
 from meidu.runtime.paths import BASE_DIR
 from tests.meidu.integrations.receiver import WebhookReceiver
 
@@ -39,21 +41,26 @@ def _broker_available() -> bool:
         return False
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    user, password, host, port, name = db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]
-    if host.startswith("/"):
-        return f"postgresql://{user}@/{name}?host={host}"
-    auth = f"{user}:{password}" if password else user
-    return f"postgresql://{auth}@{host}:{port or 5432}/{name}"
-
-
 def _reset_connections():
-    """Drop pooled broker connections so the next send uses the current broker_url."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Drop pooled broker connections so the next send uses the current broker_url.
+
+    kombu keeps one connection pool per URL in a global registry (the app's pool is that entry):
+    closing a pool in place would leave it there, closed, and every later send to that URL (an
+    eager one too: it borrows a producer) fails with "Acquire on closed pool". So the registry
+    is reset, and the app forgets its handles."""
+    kombu_pools.reset()
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
+
+
+def test_resetting_the_broker_connections_leaves_later_sends_working():
+    with celery_app.producer_or_acquire():
+        pass  # the current URL has a pool in kombu's registry, as after any eager task
+    _reset_connections()
+    with celery_app.pool.acquire(block=False) as conn:
+        assert conn is not None
+    with celery_app.producer_or_acquire() as producer:
+        assert producer is not None
 
 
 @pytest.fixture
@@ -76,7 +83,7 @@ def worker(broker, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "meidu.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(connection.settings_dict),
         "CELERY_BROKER_URL": BROKER_URL,
         "CELERY_TASK_DEFAULT_QUEUE": broker,
         "WEBHOOK_RETRY_BASE_SECONDS": "1",

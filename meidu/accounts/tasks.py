@@ -1,0 +1,11 @@
+"""Thin Celery tasks over meidu.accounts."""
+
+from celery import shared_task
+
+from meidu.accounts.throttle import throttle_counters_purge
+
+
+@shared_task(ignore_result=True)
+def throttle_counters_purge_expired() -> int:
+    """Beat: drop login-failure counters whose window has passed."""
+    return throttle_counters_purge()

@@ -1,0 +1,43 @@
+"""DATABASE_URL to Django's settings and back.
+
+The embedded PostgreSQL listens on a Unix socket and pgserver writes its URL as
+``postgresql://postgres:@/meidu?host=/path/to/socket``: dj-database-url leaves HOST empty and puts
+the socket in OPTIONS. A child process (Celery worker, gunicorn, a test's second process) given a
+URL rebuilt from HOST alone would then reach the machine's PostgreSQL on its default socket. So the
+socket is kept in HOST, and ``database_url`` rebuilds a URL that reaches the same server.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import dj_database_url
+
+
+def database_settings(url: str, conn_max_age: int = 0) -> dict:
+    """Django's DATABASES entry for a URL, with a socket directory given as ``?host=`` in HOST."""
+    db = dj_database_url.parse(url, conn_max_age=conn_max_age)
+    options = db.setdefault("OPTIONS", {})
+    if not db.get("HOST") and options.get("host"):
+        db["HOST"] = options.pop("host")
+    if not db.get("PORT") and options.get("port"):
+        db["PORT"] = str(options.pop("port"))
+    return db
+
+
+def database_url(db: dict) -> str:
+    """A URL reaching the database that a DATABASES entry (or a connection's settings_dict) names."""
+    user = quote(db.get("USER") or "", safe="")
+    password = db.get("PASSWORD") or ""
+    auth = f"{user}:{quote(password, safe='')}@" if password else (f"{user}@" if user else "")
+    host = db.get("HOST") or ""
+    port = str(db.get("PORT") or "")
+    name = quote(db["NAME"], safe="")
+    if host.startswith("/"):
+        query = f"?host={quote(host, safe='/')}" + (f"&port={port}" if port else "")
+        return f"postgresql://{auth}/{name}{query}"
+    if not host:  # libpq's default socket, as the settings themselves say
+        return f"postgresql://{auth}/{name}" + (f"?port={port}" if port else "")
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"postgresql://{auth}{host}" + (f":{port}" if port else "") + f"/{name}"
