@@ -22,3 +22,50 @@ def test_station_agent_opening_the_run_sheet_gets_the_sites_refusal_page(page, s
     screenshot(page, "refused")
     page.get_by_role("link", name="返回我的首页").click()
     page.wait_for_url("**/home/")
+
+
+def _nav_fits_the_phone(page) -> None:
+    """Every navigation link lies inside the 390-pixel-wide screen (none clipped or scrolled away)."""
+    links = page.get_by_role("navigation", name="主导航").get_by_role("link")
+    assert links.count() >= 8
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (links.nth(index).inner_text(), box)
+
+
+def test_farmer_sees_every_nav_link_names_a_warehouse_and_resolves_a_complaint(page, screenshot):
+    from marketplace.complaints.models import Complaint, ComplaintStatus
+    from marketplace.complaints.services import complaint_create
+    from meidu.accounts.services import user_roles_set
+    from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
+    from tests.marketplace.checkout.helpers import placed_orders
+    from tests.marketplace.factories import channels
+
+    county_and_zones()
+    _retail, rural = channels()
+    farmer = member("13900139002", Role.SELLER)
+    shop, pears = farmer_with_pears(farmer, rural)
+    user_roles_set(farmer, [Role.SELLER.value, Role.BUYER.value])
+    buyer = member("13800138000", Role.BUYER)
+    order = placed_orders(buyer, rural, [(pears, 2)])[0]
+    complaint = complaint_create(order, buyer=buyer, category="quality", description="梨有碰伤")
+
+    log_in(page, "13900139002")
+    _nav_fits_the_phone(page)
+    screenshot(page, "nav")
+
+    page.goto("/seller/stock/")
+    page.get_by_text("再添加一个仓库").click()
+    expect(page.get_by_label("仓库名称")).to_be_visible()
+    expect(page.get_by_label("姓名")).to_have_count(0)
+
+    page.goto(f"/seller/orders/{order.number}/")
+    expect(page.get_by_label("退还部分货款")).to_be_visible()  # not folded away
+    page.get_by_label("驳回（须说明理由）").check()
+    page.get_by_label("备注或理由").fill("碰伤系签收后造成")
+    page.get_by_role("button", name="提交处理结果").click()
+    expect(page.locator(".messages")).to_contain_text("投诉已处理")
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.RESOLVED and complaint.resolution == "rejected"
+    assert Complaint.objects.count() == 1
+    screenshot(page, "complaint-resolved")

@@ -83,3 +83,15 @@ def test_a_missing_page_is_the_sites_own_not_found_page(client, make_user):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode() and 'class="role-nav"' in response.content.decode()
+
+
+def test_the_warehouse_form_asks_for_the_warehouses_name_not_a_persons(client, make_user):
+    from tests.marketplace.factories import open_shop
+
+    farmer = make_user(Role.SELLER)
+    open_shop(farmer)
+    client.force_login(farmer)
+    html = client.get("/seller/stock/").content.decode()
+    assert "仓库名称" in html and ">姓名<" not in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Warehouse name" in client.get("/seller/stock/").content.decode()
