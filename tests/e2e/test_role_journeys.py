@@ -1,6 +1,7 @@
 """Issue 12 on the phone (390x844, Chinese): what each role meets on the way."""
 
 import pytest
+from django.utils import timezone
 from django.test import override_settings
 from playwright.sync_api import expect
 
@@ -36,6 +37,7 @@ def _nav_fits_the_phone(page) -> None:
 def test_farmer_sees_every_nav_link_names_a_warehouse_and_resolves_a_complaint(page, screenshot):
     from marketplace.complaints.models import Complaint, ComplaintStatus
     from marketplace.complaints.services import complaint_create
+    from marketplace.settlement.models import CommissionRule
     from meidu.accounts.services import user_roles_set
     from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
     from tests.marketplace.checkout.helpers import placed_orders
@@ -46,6 +48,7 @@ def test_farmer_sees_every_nav_link_names_a_warehouse_and_resolves_a_complaint(p
     farmer = member("13900139002", Role.SELLER)
     shop, pears = farmer_with_pears(farmer, rural)
     user_roles_set(farmer, [Role.SELLER.value, Role.BUYER.value])
+    CommissionRule.objects.create(rate_percent="2.00", effective_from=timezone.now() - timezone.timedelta(days=1))
     buyer = member("13800138000", Role.BUYER)
     order = placed_orders(buyer, rural, [(pears, 2)])[0]
     complaint = complaint_create(order, buyer=buyer, category="quality", description="梨有碰伤")
@@ -60,6 +63,7 @@ def test_farmer_sees_every_nav_link_names_a_warehouse_and_resolves_a_complaint(p
     expect(page.get_by_label("姓名")).to_have_count(0)
 
     page.goto(f"/seller/orders/{order.number}/")
+    expect(page.locator(".commission")).to_contain_text("佣金 2%（预计）")
     expect(page.get_by_label("退还部分货款")).to_be_visible()  # not folded away
     page.get_by_label("驳回（须说明理由）").check()
     page.get_by_label("备注或理由").fill("碰伤系签收后造成")
