@@ -40,11 +40,12 @@ RUN_SHEET = NavLink(_("Delivery run"), "station:runs")
 MAGNESIA_PRICES = NavLink(_("Magnesia prices"), "exchange:prices")
 WAREHOUSE_DESK = NavLink(_("Warehouse desk"), "exchange:warehouse_home")
 TERMINAL = NavLink(_("Trader terminal"), "exchange:terminal")
+ESCALATED_COMPLAINTS = NavLink(_("Escalated complaints"), "operator:complaints")
 
 MEMBER_LINKS = [HOME, ACCOUNT]
 
 ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
-    Role.OPERATOR: [HOME, MARKET, ACCOUNT, BACK_OFFICE, GRAPHQL],
+    Role.OPERATOR: [HOME, ESCALATED_COMPLAINTS, MARKET, ACCOUNT, BACK_OFFICE, GRAPHQL],
     Role.BANK_OFFICER: [HOME, MAGNESIA_PRICES, ACCOUNT],
     Role.WAREHOUSE_OPERATOR: [HOME, WAREHOUSE_DESK, MAGNESIA_PRICES, ACCOUNT],
     Role.TRADER: [HOME, TERMINAL, MAGNESIA_PRICES, ACCOUNT],

@@ -73,3 +73,41 @@ def test_farmer_sees_every_nav_link_names_a_warehouse_and_resolves_a_complaint(p
     assert complaint.status == ComplaintStatus.RESOLVED and complaint.resolution == "rejected"
     assert Complaint.objects.count() == 1
     screenshot(page, "complaint-resolved")
+
+
+def test_operator_resolves_an_escalated_complaint_from_the_phone(page, screenshot):
+    from datetime import timedelta
+
+    from marketplace.complaints.models import ComplaintStatus
+    from marketplace.complaints.services import complaint_create, complaint_escalate
+    from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
+    from tests.marketplace.checkout.helpers import placed_orders
+    from tests.marketplace.factories import channels
+
+    county_and_zones()
+    _retail, rural = channels()
+    farmer = member("13900139002", Role.SELLER)
+    _shop, pears = farmer_with_pears(farmer, rural)
+    buyer = member("13800138000", Role.BUYER)
+    order = placed_orders(buyer, rural, [(pears, 2)])[0]
+    complaint = complaint_create(order, buyer=buyer, category="late_delivery", description="一周了还没到")
+    complaint_escalate(complaint, now=complaint.due_at + timedelta(minutes=1))
+    member("13900139010", Role.OPERATOR)
+
+    log_in(page, "13900139010")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="升级投诉").click()
+    page.wait_for_url("**/operator/complaints/")
+    card = page.locator(f"#complaint-{complaint.pk}")
+    expect(card).to_contain_text("一周了还没到")
+    card.get_by_label("驳回（须说明理由）").check()
+    card.get_by_role("button", name="提交处理结果").click()
+    expect(page.locator(".messages")).to_contain_text(f"投诉 {complaint.pk}：")  # a reason is required
+    card = page.locator(f"#complaint-{complaint.pk}")
+    card.get_by_label("驳回（须说明理由）").check()
+    card.get_by_label("备注或理由").fill("物流记录显示已签收")
+    card.get_by_role("button", name="提交处理结果").click()
+    expect(page.locator(".messages")).to_contain_text(f"投诉 {complaint.pk} 已处理")
+    expect(page.locator(".empty")).to_contain_text("暂无升级投诉")
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.RESOLVED and complaint.resolved_by_operator
+    screenshot(page, "operator-resolved")
