@@ -43,4 +43,4 @@ def complaint_list_escalated() -> QuerySet[Complaint]:
     """The operators' queue: complaints whose shop missed its deadline, the longest waiting first,
     with the buyer and the timeline for the page (a fixed number of queries)."""
     return (complaint_list_all().filter(status=ComplaintStatus.ESCALATED).select_related("buyer")
-            .prefetch_related("events").order_by("escalated_at", "pk"))
+            .prefetch_related("events", "photos").order_by("escalated_at", "pk"))

@@ -74,3 +74,25 @@ def test_other_roles_are_refused(buyer, rural, pears, make_user, role):
     assert other.post(f"/operator/complaints/{complaint.pk}/resolve/", {"resolution": "replacement"}).status_code == 403
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.ESCALATED
+
+
+def test_the_buyer_attaches_photos_the_shop_and_the_operator_see_them(buyer, rural, pears, make_user, settings, tmp_path):
+    from tests.marketplace.complaints.test_complaint_photos import jpeg
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    [order] = placed_orders(buyer, rural, [(pears["variant"], 2)], gateway=OFFLINE, action="CHARGE")
+    web = login(buyer)
+    form = html(web.get(f"/shop/orders/{order.number}/complaint/"))
+    assert 'enctype="multipart/form-data"' in form and 'type="file"' in form and "multiple" in form
+    refused = web.post(f"/shop/orders/{order.number}/complaint/", {
+        "category": "quality", "description": "梨有碰伤", "photos": [jpeg() for _ in range(5)]})
+    assert refused.status_code == 400 and "最多只能上传 4 张照片" in html(refused)
+    web.post(f"/shop/orders/{order.number}/complaint/", {
+        "category": "quality", "description": "梨有碰伤", "photos": [jpeg(), jpeg("b.jpg")]})
+    complaint = order.complaints.get()
+    assert complaint.photos.count() == 2
+    seller_page = html(login(pears["owner"]).get(f"/seller/orders/{order.number}/"))
+    assert seller_page.count('alt="买家照片') == 2 and f"complaints/o{order.pk}/" in seller_page
+    assert complaint_escalate(complaint, now=complaint.due_at + timedelta(minutes=1))
+    assert html(login(make_user(Role.OPERATOR)).get("/operator/complaints/")).count('alt="买家照片') == 2

@@ -62,7 +62,7 @@ def order_detail(request, number):
         "can_confirm": order.status == S.UNCONFIRMED,
         "can_fulfil": order.status in (S.UNCONFIRMED, S.UNFULFILLED, S.PARTIALLY_FULFILLED),
         "can_cancel": order.status in (S.UNCONFIRMED, S.UNFULFILLED),
-        "complaints": list(complaint_list_for_shop(order.shop_id).filter(order=order)),
+        "complaints": list(complaint_list_for_shop(order.shop_id).filter(order=order).prefetch_related("photos")),
     })
 
 
