@@ -111,3 +111,36 @@ def test_operator_resolves_an_escalated_complaint_from_the_phone(page, screensho
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.RESOLVED and complaint.resolved_by_operator
     screenshot(page, "operator-resolved")
+
+
+def test_buyer_attaches_photos_to_a_complaint_from_the_phone(page, screenshot, settings, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
+    from tests.marketplace.checkout.helpers import placed_orders
+    from tests.marketplace.factories import channels
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    county_and_zones()
+    _retail, rural = channels()
+    _shop, pears = farmer_with_pears(member("13900139002", Role.SELLER), rural)
+    buyer = member("13800138000", Role.BUYER)
+    order = placed_orders(buyer, rural, [(pears, 2)])[0]
+
+    def photo(colour):
+        buffer = io.BytesIO()
+        Image.new("RGB", (800, 600), colour).save(buffer, "JPEG")
+        return {"name": "pear.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
+
+    log_in(page, "13800138000")
+    page.goto(f"/shop/orders/{order.number}/complaint/")
+    page.get_by_label("质量问题").check()
+    page.get_by_label("告诉店铺发生了什么").fill("有两个梨烂了")
+    page.get_by_label("照片").set_input_files([photo((150, 80, 30)), photo((90, 140, 40))])
+    screenshot(page, "complaint-form")
+    page.get_by_role("button", name="提交投诉").click()
+    expect(page.locator(".messages")).to_contain_text("投诉已登记")
+    assert order.complaints.get().photos.count() == 2
