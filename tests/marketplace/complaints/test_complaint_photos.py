@@ -53,3 +53,28 @@ def test_at_most_four_photos(order, buyer):
         complaint_create(order, buyer=buyer, category="quality", description="碰伤", photos=[jpeg() for _ in range(5)])
     assert refused.value.field == "photos"
     assert not Complaint.objects.exists()
+
+
+def test_the_api_takes_photos_and_shows_them_to_the_shop(order, buyer, owner):
+    import json
+
+    from django.test import Client
+    from graphql_relay import to_global_id
+
+    from tests.conftest import GraphQLClient, token_for
+
+    files = {str(n): jpeg(f"p{n}.jpg") for n in range(2)}
+    operations = {
+        "query": """mutation($o: ID!, $p: [Upload!]) { complaintCreate(order: $o, category: QUALITY, description: "碰伤",
+          photos: $p) { complaint { id photos { url(size: 200) width } } errors { field code } } }""",
+        "variables": {"o": to_global_id("Order", order.pk), "p": [None, None]},
+    }
+    response = Client().post("/graphql/", {"operations": json.dumps(operations),
+                                           "map": json.dumps({n: [f"variables.p.{n}"] for n in files}), **files},
+                             HTTP_AUTHORIZATION=f"Bearer {token_for(buyer)}")
+    payload = response.json()["data"]["complaintCreate"]
+    assert payload["errors"] == [] and len(payload["complaint"]["photos"]) == 2
+    assert all("/complaints/" in photo["url"] for photo in payload["complaint"]["photos"])
+    shop = GraphQLClient(token_for(owner)).execute('query($id: ID!) { complaint(id: $id) { photos { width } } }',
+                                                    {"id": payload["complaint"]["id"]})
+    assert shop["complaint"]["photos"] == [{"width": 1200}, {"width": 1200}]
