@@ -63,6 +63,8 @@ class Listing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
         ordering = ["-id"]
         indexes = [models.Index(fields=["grade", "status"])]
         constraints = [models.CheckConstraint(condition=Q(remaining__gte=0), name="trading_listing_remaining_nonneg")]
@@ -100,6 +102,8 @@ class Auction(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("auction")
+        verbose_name_plural = _("auctions")
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "ends_at"])]
 
@@ -128,6 +132,8 @@ class Rfq(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("request for quote")
+        verbose_name_plural = _("requests for quote")
         ordering = ["-id"]
 
     @property
@@ -146,6 +152,8 @@ class JournalEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
         ordering = ["aggregate_type", "aggregate_pk", "seq"]
         constraints = [models.UniqueConstraint(fields=["aggregate_type", "aggregate_pk", "seq"],
                                                name="trading_journal_seq_unique")]
@@ -180,6 +188,8 @@ class Trade(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("trade")
+        verbose_name_plural = _("trades")
         ordering = ["-id"]
         indexes = [models.Index(fields=["buyer"]), models.Index(fields=["seller"])]
         constraints = [
@@ -220,6 +230,8 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
         ordering = ["-id"]
 
 
@@ -231,6 +243,8 @@ class TradingHoliday(models.Model):
     name = models.CharField(max_length=40)
 
     class Meta:
+        verbose_name = _("trading holiday")
+        verbose_name_plural = _("trading holidays")
         ordering = ["date"]
 
     def __str__(self):

@@ -30,6 +30,8 @@ class Warehouse(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("supervised warehouse")
+        verbose_name_plural = _("supervised warehouses")
         ordering = ["id"]
         permissions = [("manage_warehouse_receipts", "Weigh goods in and out, issue and operate warehouse receipts")]
         constraints = [models.CheckConstraint(condition=Q(loss_tolerance_percent__gte=0) & Q(loss_tolerance_percent__lte=5),
@@ -52,6 +54,8 @@ class WarehouseKey(models.Model):
     retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("warehouse seal key")
+        verbose_name_plural = _("warehouse seal keys")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["warehouse"], condition=Q(is_active=True), name="warehouse_one_active_key")]
 
@@ -62,6 +66,8 @@ class WarehouseStaff(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("warehouse staff member")
+        verbose_name_plural = _("warehouse staff")
         constraints = [models.UniqueConstraint(fields=["warehouse", "user"], name="warehouse_staff_unique")]
 
 
@@ -91,6 +97,8 @@ class WeighbridgeTicket(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("weighbridge ticket")
+        verbose_name_plural = _("weighbridge tickets")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["warehouse", "number"], name="ticket_number_unique"),
@@ -153,6 +161,8 @@ class Receipt(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("warehouse receipt")
+        verbose_name_plural = _("warehouse receipts")
         ordering = ["-id"]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="receipt_quantity_positive")]
         indexes = [models.Index(fields=["holder", "status"])]
@@ -178,6 +188,8 @@ class ReceiptEvent(models.Model):
     signature = models.CharField(max_length=128)
 
     class Meta:
+        verbose_name = _("receipt event")
+        verbose_name_plural = _("receipt events")
         ordering = ["receipt_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["receipt", "seq"], name="receipt_event_seq_unique")]
 
@@ -194,4 +206,6 @@ class WarehouseAlert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("warehouse alert")
+        verbose_name_plural = _("warehouse alerts")
         ordering = ["-id"]

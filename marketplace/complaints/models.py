@@ -60,6 +60,8 @@ class Complaint(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
         ordering = ["-id"]
         permissions = [("manage_complaints", "Handle escalated complaints of every shop")]
         constraints = [
@@ -120,4 +122,6 @@ class ComplaintEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
         ordering = ["id"]
