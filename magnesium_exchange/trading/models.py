@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = dict(max_digits=16, decimal_places=2)
 PRICE = dict(max_digits=12, decimal_places=2)
@@ -23,22 +24,22 @@ class AggregateType(models.TextChoices):
 
 
 class Side(models.TextChoices):
-    SELL = "sell", _("Sell")
-    BUY = "buy", _("Buy (wanted)")
+    SELL = "sell", pgettext_lazy("listing side", "Sell")
+    BUY = "buy", pgettext_lazy("listing side", "Buy (wanted)")
 
 
 class ListingStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    FILLED = "filled", _("Filled")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", pgettext_lazy("listing status", "Open")
+    FILLED = "filled", pgettext_lazy("listing status", "Filled")
+    WITHDRAWN = "withdrawn", pgettext_lazy("listing status", "Withdrawn")
+    EXPIRED = "expired", pgettext_lazy("listing status", "Expired")
+    CANCELLED = "cancelled", pgettext_lazy("listing status", "Cancelled")
 
 
 class AuctionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", pgettext_lazy("auction status", "Open")
+    CLOSED = "closed", pgettext_lazy("auction status", "Closed")
+    CANCELLED = "cancelled", pgettext_lazy("auction status", "Cancelled")
 
 
 class Listing(models.Model):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Warehouse(models.Model):
@@ -108,14 +109,14 @@ class WeighbridgeTicket(models.Model):
 
 
 class ReceiptStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    LISTED = "listed", _("Listed")
-    PLEDGED = "pledged", _("Pledged")
-    FROZEN = "frozen", _("Frozen")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CANCELLED = "cancelled", _("Cancelled")
-    SPLIT = "split", _("Split (replaced by its parts)")
-    MERGED = "merged", _("Merged (replaced by the merged receipt)")
+    ACTIVE = "active", pgettext_lazy("receipt status", "Active")
+    LISTED = "listed", pgettext_lazy("receipt status", "Listed")
+    PLEDGED = "pledged", pgettext_lazy("receipt status", "Pledged")
+    FROZEN = "frozen", pgettext_lazy("receipt status", "Frozen")
+    WITHDRAWN = "withdrawn", pgettext_lazy("receipt status", "Withdrawn")
+    CANCELLED = "cancelled", pgettext_lazy("receipt status", "Cancelled")
+    SPLIT = "split", pgettext_lazy("receipt status", "Split (replaced by its parts)")
+    MERGED = "merged", pgettext_lazy("receipt status", "Merged (replaced by the merged receipt)")
 
 
 class Receipt(models.Model):
