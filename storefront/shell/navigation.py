@@ -71,10 +71,11 @@ def is_developer(user) -> bool:
     return user.is_superuser or user.has_perm(AppPermission.MANAGE_APPS.value)
 
 
-def role_links(role: str | None, current_path: str = "", *, developer: bool = False) -> list[ResolvedLink]:
-    """The links a user of ``role`` sees, with URLs resolved and the current page marked."""
+def role_links(role: str | None, current_path: str = "", *, user=None) -> list[ResolvedLink]:
+    """The links a user of ``role`` sees, with URLs resolved and the current page marked. Whether
+    ``user`` is a developer is asked only while GraphiQL is on (it costs a permissions query)."""
     links = list(ROLE_NAVIGATION.get(role, MEMBER_LINKS))
-    if developer and GRAPHQL not in links:
+    if settings.GRAPHIQL_ENABLED and GRAPHQL not in links and user is not None and is_developer(user):
         links.append(GRAPHQL)
     resolved = []
     for link in links:
