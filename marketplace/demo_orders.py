@@ -1,6 +1,6 @@
 """Demo data for buying: delivery zones, each shop's shipping methods, village service stations
 with the demo station agent, the department store's rice cookers also sold in the rural channel,
-and a few orders of the demo buyer in different states (through the services, idempotent).
+the platform's commission rules, and a few orders of the demo buyer in different states (through the services, idempotent).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from logistics.geography.models import Town, Village
 from marketplace.catalog import services as catalog
-from marketplace.catalog.models import ProductVariant
+from marketplace.catalog.models import Category, ProductVariant
 from marketplace.channels.models import Channel
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
@@ -20,6 +20,8 @@ from marketplace.demo_data import OPERATOR_PHONE, STORE_NAME, _approve, _credit_
 from marketplace.inventory.models import Warehouse, WarehouseKind
 from marketplace.orders.models import Order
 from marketplace.orders.services.lifecycle import order_confirm, order_fulfill
+from marketplace.settlement.models import CommissionRule
+from marketplace.settlement.services.commission import commission_rule_create
 from marketplace.payments.services import transaction_initialize
 from marketplace.shipping.models import DeliveryZone, ShippingKind, ShippingMethod
 from marketplace.shipping.services import delivery_zone_create, shipping_method_enable
@@ -129,6 +131,30 @@ def _demo_checkout(buyer, rural, lines, *, pickup=None, key: str, gateway: str):
     return checkout_complete(checkout.pk, user=buyer).orders
 
 
+# The county's rates: 5% on everything, 2% on farm produce sold by farmers and cooperatives
+# (the county supports them), 6% on the department store's appliances.
+COMMISSION_RULES = [
+    (None, "", "5.00", "平台基础佣金"),
+    ("fruit", "microshop", "2.00", "扶持农户：水果"), ("grain-oil", "microshop", "2.00", "扶持农户：粮油"),
+    ("meat-eggs", "microshop", "2.00", "扶持农户：肉禽蛋"), ("mountain-goods", "microshop", "2.00", "扶持农户：山货"),
+    ("vegetables", "microshop", "2.00", "扶持农户：蔬菜"),
+    ("fruit", "cooperative", "3.00", "合作社：水果"), ("grain-oil", "cooperative", "3.00", "合作社：粮油"),
+    ("appliances", "store", "6.00", "百货家电"),
+]
+
+
+def seed_commission_rules() -> int:
+    """The platform's commission rules, added by the operator before the demo orders (which keep them)."""
+    if CommissionRule.objects.exists():
+        return 0
+    from_slug = Category.objects.in_bulk(field_name="slug")
+    operator = _demo_user(OPERATOR_PHONE)
+    for slug, shop_kind, rate, note in COMMISSION_RULES:
+        commission_rule_create(actor=operator, rate_percent=rate, category=from_slug[slug] if slug else None,
+                               shop_kind=shop_kind, note=note)
+    return len(COMMISSION_RULES)
+
+
 def seed_demo_orders() -> int:
     """The demo buyer's orders: pears + rice cooker (station and store pickup, cash on delivery) and
     a paid village delivery the farmer has weighed and shipped."""
@@ -159,5 +185,6 @@ ORDER_DEMO_STEPS = [
     ("shipping methods of the shops", seed_shipping_methods),
     ("village service stations", seed_village_stations),
     ("rice cookers for the villages", seed_rural_rice_cookers),
+    ("commission rules", seed_commission_rules),
     ("the demo buyer's orders", seed_demo_orders),
 ]

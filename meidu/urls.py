@@ -30,6 +30,7 @@ urlpatterns = [
     path("seller/", include("storefront.seller.urls")),
     path("exchange/", include("storefront.exchange.urls")),
     path("station/", include("storefront.station.urls")),
+    path("operator/", include("storefront.operator.urls")),
     path("", include("storefront.shell.urls")),
 ]
 

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GeographyConfig(AppConfig):
     name = "logistics.geography"
     label = "geography"
-    verbose_name = "Geography (county, towns, villages)"
+    verbose_name = _("Geography (county, towns, villages)")

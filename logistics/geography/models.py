@@ -1,6 +1,7 @@
 """The county served by centralised delivery: its towns and their villages."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Town(models.Model):
@@ -12,6 +13,8 @@ class Town(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
 
     class Meta:
+        verbose_name = _("town")
+        verbose_name_plural = _("towns")
         ordering = ["code"]
 
     def __str__(self):
@@ -26,6 +29,8 @@ class Village(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
 
     class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
         ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["town", "name"], name="village_unique_name_in_town")]
 

@@ -44,8 +44,9 @@ class Commodity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("commodity")
+        verbose_name_plural = _("commodities")
         ordering = ["id"]
-        verbose_name_plural = "commodities"
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity_step__gt=0), name="commodity_step_positive"),
             models.CheckConstraint(condition=models.Q(price_tick__gt=0), name="commodity_tick_positive"),
@@ -79,6 +80,8 @@ class Grade(models.Model):
     grain_size_max = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True, help_text="Grain size mm, maximum")
 
     class Meta:
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
         ordering = ["commodity_id", "-rank", "id"]
 
     def __str__(self):

@@ -24,6 +24,8 @@ class TradePrint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("trade print")
+        verbose_name_plural = _("trade prints")
         ordering = ["executed_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="trade_print_price_positive"),
@@ -49,6 +51,8 @@ class DailyBar(models.Model):
     built_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("daily bar")
+        verbose_name_plural = _("daily bars")
         ordering = ["grade_id", "day"]
         constraints = [
             models.UniqueConstraint(fields=["grade", "day"], name="daily_bar_grade_day_unique"),
@@ -77,6 +81,8 @@ class ReferencePrice(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("reference price")
+        verbose_name_plural = _("reference prices")
         ordering = ["grade_id", "day"]
         constraints = [
             models.UniqueConstraint(fields=["grade", "day"], name="reference_price_grade_day_unique"),

@@ -51,6 +51,8 @@ class Member(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("exchange member")
+        verbose_name_plural = _("exchange members")
         ordering = ["id"]
         permissions = [
             ("manage_exchange", "Operate the exchange: members, commodities, configuration"),
@@ -86,6 +88,8 @@ class Trader(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("trader")
+        verbose_name_plural = _("traders")
         ordering = ["id"]
 
 
@@ -103,6 +107,8 @@ class CounterpartyRule(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("counterparty rule")
+        verbose_name_plural = _("counterparty rules")
         constraints = [
             models.UniqueConstraint(fields=["member", "counterparty"], name="counterparty_rule_unique"),
             models.CheckConstraint(condition=~models.Q(member=models.F("counterparty")), name="counterparty_rule_not_self"),
@@ -137,6 +143,8 @@ class FundsRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("funds request")
+        verbose_name_plural = _("funds requests")
         ordering = ["-id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="funds_request_amount_positive")]
 

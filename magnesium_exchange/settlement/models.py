@@ -4,12 +4,13 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SettlementStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting payment")
-    COMPLETED = "completed", _("Completed")
-    DEFAULTED = "defaulted", _("Buyer defaulted")
+    PENDING = "pending", pgettext_lazy("settlement status", "Awaiting payment")
+    COMPLETED = "completed", pgettext_lazy("settlement status", "Completed")
+    DEFAULTED = "defaulted", pgettext_lazy("settlement status", "Buyer defaulted")
 
 
 class Settlement(models.Model):
@@ -25,6 +26,8 @@ class Settlement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("exchange settlement")
+        verbose_name_plural = _("exchange settlements")
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["buyer"]), models.Index(fields=["seller"])]
         constraints = [models.CheckConstraint(condition=Q(balance_due__gte=0), name="settlement_balance_nonneg")]

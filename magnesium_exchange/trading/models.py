@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = dict(max_digits=16, decimal_places=2)
 PRICE = dict(max_digits=12, decimal_places=2)
@@ -23,22 +24,22 @@ class AggregateType(models.TextChoices):
 
 
 class Side(models.TextChoices):
-    SELL = "sell", _("Sell")
-    BUY = "buy", _("Buy (wanted)")
+    SELL = "sell", pgettext_lazy("listing side", "Sell")
+    BUY = "buy", pgettext_lazy("listing side", "Buy (wanted)")
 
 
 class ListingStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    FILLED = "filled", _("Filled")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", pgettext_lazy("listing status", "Open")
+    FILLED = "filled", pgettext_lazy("listing status", "Filled")
+    WITHDRAWN = "withdrawn", pgettext_lazy("listing status", "Withdrawn")
+    EXPIRED = "expired", pgettext_lazy("listing status", "Expired")
+    CANCELLED = "cancelled", pgettext_lazy("listing status", "Cancelled")
 
 
 class AuctionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", pgettext_lazy("auction status", "Open")
+    CLOSED = "closed", pgettext_lazy("auction status", "Closed")
+    CANCELLED = "cancelled", pgettext_lazy("auction status", "Cancelled")
 
 
 class Listing(models.Model):
@@ -63,6 +64,8 @@ class Listing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
         ordering = ["-id"]
         indexes = [models.Index(fields=["grade", "status"])]
         constraints = [models.CheckConstraint(condition=Q(remaining__gte=0), name="trading_listing_remaining_nonneg")]
@@ -100,6 +103,8 @@ class Auction(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("auction")
+        verbose_name_plural = _("auctions")
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "ends_at"])]
 
@@ -128,6 +133,8 @@ class Rfq(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("request for quote")
+        verbose_name_plural = _("requests for quote")
         ordering = ["-id"]
 
     @property
@@ -146,6 +153,8 @@ class JournalEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
         ordering = ["aggregate_type", "aggregate_pk", "seq"]
         constraints = [models.UniqueConstraint(fields=["aggregate_type", "aggregate_pk", "seq"],
                                                name="trading_journal_seq_unique")]
@@ -180,6 +189,8 @@ class Trade(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("trade")
+        verbose_name_plural = _("trades")
         ordering = ["-id"]
         indexes = [models.Index(fields=["buyer"]), models.Index(fields=["seller"])]
         constraints = [
@@ -220,6 +231,8 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
         ordering = ["-id"]
 
 
@@ -231,6 +244,8 @@ class TradingHoliday(models.Model):
     name = models.CharField(max_length=40)
 
     class Meta:
+        verbose_name = _("trading holiday")
+        verbose_name_plural = _("trading holidays")
         ordering = ["date"]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 Receipts and events are read-only here; every change goes through the services (signed, chained)."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from magnesium_exchange.warehouses.models import (
     Receipt,
@@ -39,7 +40,7 @@ class StaffInline(admin.TabularInline):
     readonly_fields = ["user", "created_at"]
 
 
-@admin.action(description="Rotate the seal key of selected warehouses")
+@admin.action(description=_("Rotate the seal key of selected warehouses"))
 def rotate_keys(modeladmin, request, queryset):
     for warehouse in queryset:
         warehouse_key_rotate(warehouse, actor=request.user)
@@ -81,7 +82,7 @@ class ReceiptAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "chain_verification"]
 
-    @admin.display(description="Signed history")
+    @admin.display(description=_("Signed history"))
     def chain_verification(self, receipt):
         result = receipt_verify(receipt)
         return "✔ valid" if result.valid else "✘ " + "; ".join(result.problems)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WarehousesConfig(AppConfig):
     name = "magnesium_exchange.warehouses"
     label = "exchange_warehouses"
-    verbose_name = "Exchange: warehouses and receipts"
+    verbose_name = _("Exchange: warehouses and receipts")
 
     def ready(self):
         # Publish the warehouses' Ed25519 seal keys in /.well-known/jwks.json (core knows no exchange).

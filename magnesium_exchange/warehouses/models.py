@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Warehouse(models.Model):
@@ -30,6 +31,8 @@ class Warehouse(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("supervised warehouse")
+        verbose_name_plural = _("supervised warehouses")
         ordering = ["id"]
         permissions = [("manage_warehouse_receipts", "Weigh goods in and out, issue and operate warehouse receipts")]
         constraints = [models.CheckConstraint(condition=Q(loss_tolerance_percent__gte=0) & Q(loss_tolerance_percent__lte=5),
@@ -52,6 +55,8 @@ class WarehouseKey(models.Model):
     retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("warehouse seal key")
+        verbose_name_plural = _("warehouse seal keys")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["warehouse"], condition=Q(is_active=True), name="warehouse_one_active_key")]
 
@@ -62,6 +67,8 @@ class WarehouseStaff(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("warehouse staff member")
+        verbose_name_plural = _("warehouse staff")
         constraints = [models.UniqueConstraint(fields=["warehouse", "user"], name="warehouse_staff_unique")]
 
 
@@ -91,6 +98,8 @@ class WeighbridgeTicket(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("weighbridge ticket")
+        verbose_name_plural = _("weighbridge tickets")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["warehouse", "number"], name="ticket_number_unique"),
@@ -100,14 +109,14 @@ class WeighbridgeTicket(models.Model):
 
 
 class ReceiptStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    LISTED = "listed", _("Listed")
-    PLEDGED = "pledged", _("Pledged")
-    FROZEN = "frozen", _("Frozen")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CANCELLED = "cancelled", _("Cancelled")
-    SPLIT = "split", _("Split (replaced by its parts)")
-    MERGED = "merged", _("Merged (replaced by the merged receipt)")
+    ACTIVE = "active", pgettext_lazy("receipt status", "Active")
+    LISTED = "listed", pgettext_lazy("receipt status", "Listed")
+    PLEDGED = "pledged", pgettext_lazy("receipt status", "Pledged")
+    FROZEN = "frozen", pgettext_lazy("receipt status", "Frozen")
+    WITHDRAWN = "withdrawn", pgettext_lazy("receipt status", "Withdrawn")
+    CANCELLED = "cancelled", pgettext_lazy("receipt status", "Cancelled")
+    SPLIT = "split", pgettext_lazy("receipt status", "Split (replaced by its parts)")
+    MERGED = "merged", pgettext_lazy("receipt status", "Merged (replaced by the merged receipt)")
 
 
 class Receipt(models.Model):
@@ -153,6 +162,8 @@ class Receipt(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("warehouse receipt")
+        verbose_name_plural = _("warehouse receipts")
         ordering = ["-id"]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="receipt_quantity_positive")]
         indexes = [models.Index(fields=["holder", "status"])]
@@ -178,6 +189,8 @@ class ReceiptEvent(models.Model):
     signature = models.CharField(max_length=128)
 
     class Meta:
+        verbose_name = _("receipt event")
+        verbose_name_plural = _("receipt events")
         ordering = ["receipt_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["receipt", "seq"], name="receipt_event_seq_unique")]
 
@@ -194,4 +207,6 @@ class WarehouseAlert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("warehouse alert")
+        verbose_name_plural = _("warehouse alerts")
         ordering = ["-id"]

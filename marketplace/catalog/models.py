@@ -21,8 +21,9 @@ class Category(models.Model):
     level = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         ordering = ["slug"]
-        verbose_name_plural = "categories"
 
     def __str__(self):
         return self.name
@@ -42,6 +43,8 @@ class Attribute(models.Model):
     unit = models.CharField(max_length=16, blank=True)
 
     class Meta:
+        verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
         ordering = ["slug"]
 
     def __str__(self):
@@ -54,6 +57,8 @@ class AttributeChoice(models.Model):
     slug = models.SlugField(max_length=120, allow_unicode=True)
 
     class Meta:
+        verbose_name = _("attribute choice")
+        verbose_name_plural = _("attribute choices")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["attribute", "slug"], name="attribute_choice_unique")]
 
@@ -77,6 +82,8 @@ class ProductType(models.Model):
     attributes = models.ManyToManyField(Attribute, blank=True, related_name="product_types")
 
     class Meta:
+        verbose_name = _("product type")
+        verbose_name_plural = _("product types")
         ordering = ["slug"]
 
     def __str__(self):
@@ -99,6 +106,8 @@ class Product(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["id"]
         permissions = [("manage_products", "Moderate every shop's catalogue")]
         indexes = [models.Index(fields=["shop", "id"]), models.Index(fields=["category", "id"]), models.Index(fields=["name", "id"])]
@@ -132,6 +141,8 @@ class ProductVariant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("product variant")
+        verbose_name_plural = _("product variants")
         ordering = ["id"]
 
     def __str__(self):

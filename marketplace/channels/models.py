@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.Model):
@@ -11,6 +12,8 @@ class Channel(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
         ordering = ["slug"]
         permissions = [("manage_channels", "Manage channels")]
 

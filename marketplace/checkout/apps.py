@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CheckoutConfig(AppConfig):
     name = "marketplace.checkout"
     label = "checkout"
-    verbose_name = "Checkout"
+    verbose_name = _("Checkout")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ComplaintsConfig(AppConfig):
     name = "marketplace.complaints"
     label = "complaints"
-    verbose_name = "Complaints"
+    verbose_name = _("Complaints")

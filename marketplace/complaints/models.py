@@ -60,6 +60,8 @@ class Complaint(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
         ordering = ["-id"]
         permissions = [("manage_complaints", "Handle escalated complaints of every shop")]
         constraints = [
@@ -78,6 +80,21 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.get_category_display()}"
+
+
+class ComplaintPhoto(models.Model):
+    """A photo the buyer attached (the bruised pears, the broken seal), stored as WebP renditions
+    without metadata by marketplace.media.processing.process_image."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
+    renditions = models.JSONField(default=dict, help_text="size name -> storage name of a WebP rendition")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    content_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
 
 
 class ComplaintEventType(models.TextChoices):
@@ -105,4 +122,6 @@ class ComplaintEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
         ordering = ["id"]

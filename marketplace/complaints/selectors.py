@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from marketplace.complaints.models import OPEN_STATUSES, Complaint
+from marketplace.complaints.models import OPEN_STATUSES, Complaint, ComplaintStatus
 from marketplace.shops.selectors import shop_is_member
 
 RELATED = ("order", "shop")
@@ -37,3 +37,10 @@ def order_has_open_complaint(order_id: int) -> bool:
     """Whether a complaint about the order is still being handled (settlement may hold the
     seller's earnings while one is)."""
     return Complaint.objects.filter(order_id=order_id, status__in=OPEN_STATUSES).exists()
+
+
+def complaint_list_escalated() -> QuerySet[Complaint]:
+    """The operators' queue: complaints whose shop missed its deadline, the longest waiting first,
+    with the buyer and the timeline for the page (a fixed number of queries)."""
+    return (complaint_list_all().filter(status=ComplaintStatus.ESCALATED).select_related("buyer")
+            .prefetch_related("events", "photos").order_by("escalated_at", "pk"))

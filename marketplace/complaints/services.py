@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from marketplace.complaints import state
 from marketplace.complaints.error_codes import ComplaintErrorCode as Code
 from marketplace.complaints.models import (
-    Complaint, ComplaintActor, ComplaintCategory, ComplaintEvent, ComplaintEventType, ComplaintResolution,
+    Complaint, ComplaintActor, ComplaintCategory, ComplaintEvent, ComplaintEventType, ComplaintPhoto, ComplaintResolution,
     OPEN_STATUSES,
 )
+from marketplace.media.processing import process_image
 from marketplace.orders.models import Order
 from marketplace.orders.services.lifecycle import order_refund
 from marketplace.orders.services.money import order_refundable_amount
@@ -37,6 +38,7 @@ from meidu.core.money import is_quantized, to_decimal
 DESCRIPTION_MAX = 2000
 NOTE_MAX = 2000
 COMMENT_MAX = 500
+PHOTOS_MAX = 4
 
 
 def response_hours() -> int:
@@ -78,9 +80,24 @@ def _transition(complaint: Complaint, action: str) -> None:
     complaint.status = state.target(action)
 
 
-def complaint_create(order: Order, *, buyer, category: str, description: str, now=None) -> Complaint:
-    """Register the buyer's complaint about their order and route it to the order's shop with a
-    response deadline (COMPLAINT_RESPONSE_HOURS); the shop gets a notice."""
+def _photos(order: Order, photos) -> list:
+    """Process the buyer's photos before anything is written: one refused photo refuses the complaint."""
+    photos = list(photos or [])
+    if len(photos) > PHOTOS_MAX:
+        raise DomainError(_("Attach at most %(max)d photos.") % {"max": PHOTOS_MAX}, Code.INVALID, field="photos")
+    processed = []
+    for number, photo in enumerate(photos, start=1):
+        try:
+            processed.append(process_image(photo, basename=f"o{order.pk}", folder="complaints"))
+        except DomainError as exc:
+            raise DomainError(_("Photo %(number)d: %(reason)s") % {"number": number, "reason": exc.message}, Code.INVALID,
+                              field="photos") from None
+    return processed
+
+
+def complaint_create(order: Order, *, buyer, category: str, description: str, photos=(), now=None) -> Complaint:
+    """Register the buyer's complaint about their order, with up to PHOTOS_MAX photos, and route it
+    to the order's shop with a response deadline (COMPLAINT_RESPONSE_HOURS); the shop gets a notice."""
     now = now or timezone.now()
     if not getattr(buyer, "is_authenticated", False) or order.user_id != buyer.pk:
         raise DomainError(_("Order not found."), Code.NOT_FOUND, field="order")  # another buyer's order looks missing
@@ -96,12 +113,17 @@ def complaint_create(order: Order, *, buyer, category: str, description: str, no
         # issue 13: a flood of complaints (cheap orders bought to complain) would bury the shops and operators
         raise DomainError(_("You have made too many complaints today: try again tomorrow, or contact the platform operator."),
                           Code.RATE_LIMITED)
+    processed = _photos(order, photos)
     due_at = now + timedelta(hours=response_hours())
     try:
         with transaction.atomic():
             complaint = Complaint.objects.create(order=order, shop_id=order.shop_id, buyer=buyer, category=category,
                                                  description=description, currency=order.currency, due_at=due_at)
-            _event(complaint, ComplaintEventType.CREATED, ComplaintActor.BUYER, buyer, category=category)
+            ComplaintPhoto.objects.bulk_create([
+                ComplaintPhoto(complaint=complaint, renditions=photo.renditions, width=photo.width, height=photo.height,
+                               content_hash=photo.content_hash) for photo in processed])
+            _event(complaint, ComplaintEventType.CREATED, ComplaintActor.BUYER, buyer, category=category,
+                   photos=len(processed))
             _event(complaint, ComplaintEventType.ROUTED, ComplaintActor.SYSTEM, shop=order.shop_id, due_at=due_at.isoformat())
             shop_notice_send(order.shop, kind="complaint_received",
                              message=_("Complaint about order #%(number)s: respond by %(due)s.")

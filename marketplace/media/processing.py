@@ -13,7 +13,8 @@ Decisions:
   dropped; transparency is composited on white.
 * Privacy: nothing of the upload's metadata (EXIF with GPS, XMP, ICC, comments) reaches the
   renditions, because farmers' photos carry their home coordinates.
-* Names: ``products/<basename>/<hash8>-<size>.webp``, the hash being of the uploaded bytes, so a
+* Names: ``<folder>/<basename>/<hash8>-<size>.webp`` (folder ``products`` unless told, e.g.
+  ``complaints`` for a buyer's photos of a problem), the hash being of the uploaded bytes, so a
   new photo gets new URLs and caches can keep renditions forever.
 """
 
@@ -56,10 +57,10 @@ class ProcessedImage:
     content_hash: str  # sha256 hex of the uploaded bytes
 
 
-def process_image(uploaded_file, *, basename: str) -> ProcessedImage:
+def process_image(uploaded_file, *, basename: str, folder: str = "products") -> ProcessedImage:
     """Validate, normalise and store an uploaded photo; refusals are DomainErrors on field "image"."""
-    if not _BASENAME.fullmatch(basename):
-        raise ValueError(f"Unsafe basename for a storage path: {basename!r}")
+    if not _BASENAME.fullmatch(basename) or not _BASENAME.fullmatch(folder):
+        raise ValueError(f"Unsafe basename or folder for a storage path: {folder!r}/{basename!r}")
     data = _read_limited(uploaded_file)
     image = _open(data)
     width, height = image.size
@@ -68,7 +69,7 @@ def process_image(uploaded_file, *, basename: str) -> ProcessedImage:
         width, height = height, width
     content_hash = hashlib.sha256(data).hexdigest()
     renditions = {
-        name: _store(rendition, f"products/{basename}/{content_hash[:8]}-{name}.webp")
+        name: _store(rendition, f"{folder}/{basename}/{content_hash[:8]}-{name}.webp")
         for name, rendition in _renditions(_flatten(_to_srgb(upright)))
     }
     return ProcessedImage(renditions=renditions, width=width, height=height, content_hash=content_hash)

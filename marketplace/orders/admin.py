@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from marketplace.orders.models import Order, OrderEvent, OrderLine
+from meidu.core.admin_access import EnumPermissionAdminMixin
+from meidu.core.permissions import OrderPermissions
 
 
 class OrderLineInline(admin.TabularInline):
@@ -20,9 +22,11 @@ class OrderEventInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    """Read-only here: orders change through their services (the API and the seller pages)."""
+class OrderAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+    """Read-only here: orders change through their services (the API and the seller pages).
+    Guarded by MANAGE_ORDERS, which operators hold (Django's per-model view permission they do not)."""
 
+    admin_permission = OrderPermissions.MANAGE_ORDERS
     list_display = ("number", "shop", "status", "total_amount", "charged_amount", "refunded_amount", "delivery_kind", "created_at")
     list_filter = ("status", "delivery_kind", "channel")
     search_fields = ("number", "user_email", "shop__name")

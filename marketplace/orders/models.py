@@ -72,6 +72,8 @@ class Order(models.Model):
     after_sales_until = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-number"]
         permissions = [("manage_orders", "Manage every shop's orders")]
         constraints = [
@@ -114,6 +116,8 @@ class OrderLine(models.Model):
                                          related_name="order_lines", help_text="Bought before harvest with a deposit.")
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
@@ -184,4 +188,6 @@ class OrderEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
         ordering = ["id"]

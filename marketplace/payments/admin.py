@@ -6,6 +6,7 @@ Every change goes through marketplace.payments.services (HANDLE_PAYMENTS guards 
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.payments.models import StripeWebhookEvent, TransactionEvent, TransactionItem
 from marketplace.payments.services import transaction_bank_transfer_confirm, transaction_cancel
@@ -28,7 +29,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=500, required=False, label="Note (bank statement line, receipt number)")
 
 
-@admin.action(description="Confirm the bank transfer received (the whole awaited amount)")
+@admin.action(description=_("Confirm the bank transfer received (the whole awaited amount)"))
 def confirm_bank_transfers(modeladmin, request, queryset):
     if "apply" not in request.POST:
         return render(request, "admin/payments/confirm.html", {
@@ -46,7 +47,7 @@ def confirm_bank_transfers(modeladmin, request, queryset):
     return None
 
 
-@admin.action(description="Void what is authorised and not charged")
+@admin.action(description=_("Void what is authorised and not charged"))
 def void_transactions(modeladmin, request, queryset):
     for item in queryset:
         try:

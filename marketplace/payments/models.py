@@ -66,6 +66,8 @@ class TransactionItem(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("payment transaction")
+        verbose_name_plural = _("payment transactions")
         ordering = ["pk"]
         permissions = [
             ("handle_payments", "Handle payments: confirm bank transfers, charge, refund and void"),
@@ -99,6 +101,8 @@ class TransactionEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
         ordering = ["pk"]
         constraints = [
             # A reported event (webhook, process, retry) is recorded once: same item, type and PSP reference.
@@ -120,6 +124,8 @@ class StripeWebhookEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("Stripe webhook event")
+        verbose_name_plural = _("Stripe webhook events")
         ordering = ["-pk"]
 
     def __str__(self):

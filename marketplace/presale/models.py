@@ -26,6 +26,8 @@ class PresaleCampaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("pre-sale campaign")
+        verbose_name_plural = _("pre-sale campaigns")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["variant", "channel"], condition=Q(status="open"), name="one_open_presale_per_variant"),

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import review_hide
@@ -15,7 +16,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=255)
 
 
-@admin.action(description="Hide the selected reviews")
+@admin.action(description=_("Hide the selected reviews"))
 def hide_reviews(modeladmin, request, queryset):
     form = ReasonForm(request.POST) if "apply" in request.POST else ReasonForm()
     if not form.is_bound or not form.is_valid():

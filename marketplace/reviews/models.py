@@ -7,6 +7,7 @@ marketplace.reviews.services in the transaction that changes a review.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Review(models.Model):
@@ -27,6 +28,8 @@ class Review(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["-id"]
         permissions = [("manage_reviews", "Hide abusive reviews")]
         constraints = [

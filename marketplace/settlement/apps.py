@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SettlementConfig(AppConfig):
     name = "marketplace.settlement"
     label = "settlement"
-    verbose_name = "Seller settlement"
+    verbose_name = _("Seller settlement")

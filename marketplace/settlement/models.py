@@ -33,6 +33,8 @@ class CommissionRule(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("commission rule")
+        verbose_name_plural = _("commission rules")
         ordering = ["-effective_from", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(rate_percent__gte=0) & Q(rate_percent__lte=100), name="commission_rate_0_100"),
@@ -64,6 +66,8 @@ class OrderSettlement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("order settlement")
+        verbose_name_plural = _("order settlements")
         indexes = [models.Index(fields=["shop", "currency"])]
 
     def __str__(self):
@@ -102,6 +106,8 @@ class SettlementEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("settlement entry")
+        verbose_name_plural = _("settlement entries")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["settlement", "sequence"], name="settlement_entry_sequence")]
 
@@ -118,8 +124,9 @@ class PayoutBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("payout batch")
+        verbose_name_plural = _("payout batches")
         ordering = ["-week_end"]
-        verbose_name_plural = "payout batches"
 
     def __str__(self):
         return f"payouts to {self.week_end:%Y-%m-%d}"
@@ -143,6 +150,8 @@ class Payout(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "shop", "currency"], name="payout_once_per_batch_shop"),

@@ -3,16 +3,19 @@ only), payouts, rules."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.conf import settings
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from marketplace.catalog.models import Category
 from marketplace.settlement.accounts import shop_code
-from marketplace.settlement.models import CommissionRule, EntryKind, Payout
+from marketplace.orders.models import OrderLine
+from marketplace.settlement.models import CommissionLine, CommissionRule, EntryKind, Payout
 from meidu.core.ledger.models import LedgerAccount, LedgerPosting
 from meidu.core.money import Money, quantize
 
@@ -56,6 +59,58 @@ def commission_rule_for(chain: list[int], shop_kind: str, rules: list[Commission
 
 def commission_rule_list():
     return CommissionRule.objects.select_related("category").order_by("-effective_from", "-id")
+
+
+def commission_rule_list_for_shop_kind(shop_kind: str):
+    """The rules that can price a shop of ``shop_kind``: its kind's and those for every kind."""
+    return commission_rule_list().filter(Q(shop_kind="") | Q(shop_kind=shop_kind))
+
+
+def commission_default_rate() -> Decimal:
+    """The rate of goods no rule covers."""
+    return Decimal(str(getattr(settings, "SETTLEMENT_DEFAULT_COMMISSION_PERCENT", "0")))
+
+
+def commission_rates_of_orders(orders) -> dict[int, tuple[list[Decimal], bool]]:
+    """Each order's commission rates (distinct, ascending) and whether they are final.
+
+    Final: frozen per line when the order was first settled. Otherwise the rates settling it
+    would freeze: the rules in force when it was placed (commission_rules_effective), by
+    category and shop kind (commission_rule_for). At most three queries, however many orders."""
+    orders = list(orders)
+    frozen_rate = CommissionLine.objects.filter(order_line=OuterRef("pk")).values("rate_percent")[:1]
+    lines: dict[int, list] = defaultdict(list)
+    for order_id, shop_kind, category_id, frozen in (
+        OrderLine.objects.filter(order__in=[order.pk for order in orders]).annotate(frozen=Subquery(frozen_rate))
+        .values_list("order_id", "order__shop__kind", "variant__product__category_id", "frozen")
+    ):
+        lines[order_id].append((shop_kind, category_id, frozen))
+    open_orders = [order for order in orders if any(frozen is None for *_, frozen in lines[order.pk])]
+    rules, parents = [], {}
+    if open_orders:
+        latest = max(order.created_at for order in open_orders)
+        rules = list(CommissionRule.objects.filter(effective_from__lte=latest, created_at__lte=latest))
+        parents = dict(Category.objects.values_list("id", "parent_id"))
+    result = {}
+    for order in orders:
+        in_force = [rule for rule in rules if rule.effective_from <= order.created_at and rule.created_at <= order.created_at]
+        rates = set()
+        for shop_kind, category_id, frozen in lines[order.pk]:
+            if frozen is None:
+                rule = commission_rule_for(_chain_in(parents, category_id), shop_kind, in_force)
+                frozen = rule.rate_percent if rule else commission_default_rate()
+            rates.add(frozen)
+        result[order.pk] = (sorted(rates), order not in open_orders)
+    return result
+
+
+def _chain_in(parents: dict[int, int | None], category_id: int | None) -> list[int]:
+    """category_chain over an already loaded {id: parent_id} map."""
+    chain: list[int] = []
+    while category_id is not None and category_id not in chain:
+        chain.append(category_id)
+        category_id = parents.get(category_id)
+    return chain
 
 
 def _accounts(shop_id: int, currency: str, roles) -> dict[str, LedgerAccount]:

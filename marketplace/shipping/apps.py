@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ShippingConfig(AppConfig):
     name = "marketplace.shipping"
     label = "shipping"
-    verbose_name = "Shipping"
+    verbose_name = _("Shipping")

@@ -35,6 +35,8 @@ class DeliveryZone(models.Model):
     days_max = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
+        verbose_name = _("delivery zone")
+        verbose_name_plural = _("delivery zones")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(base_fee_amount__gte=0) & Q(fee_per_extra_kg_amount__gte=0),
@@ -55,6 +57,8 @@ class ShippingMethod(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("shipping method")
+        verbose_name_plural = _("shipping methods")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["shop", "kind"], name="one_method_per_kind_per_shop")]
 

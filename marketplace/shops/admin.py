@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.shops.models import Shop, ShopEvent, ShopMember, ShopNotice
 from marketplace.shops.selectors import shop_checklist
@@ -58,12 +59,12 @@ def _with_reason(action, label):
     return run
 
 
-@admin.action(description="Approve selected shops (in review)")
+@admin.action(description=_("Approve selected shops (in review)"))
 def approve_shops(modeladmin, request, queryset):
     _apply(modeladmin, request, queryset, "approve")
 
 
-@admin.action(description="Reinstate selected shops (suspended)")
+@admin.action(description=_("Reinstate selected shops (suspended)"))
 def reinstate_shops(modeladmin, request, queryset):
     _apply(modeladmin, request, queryset, "reinstate")
 
@@ -77,10 +78,10 @@ class ShopAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "id_number_last4", "checklist", "rejection_reason", "created_at", "updated_at"]
     exclude = ["id_number_hash", "payout_account_number"]
     inlines = [MemberInline, EventInline]
-    actions = [approve_shops, _with_reason("reject", "Reject selected shops (with reason)"),
-               _with_reason("suspend", "Suspend selected shops (with reason)"), reinstate_shops]
+    actions = [approve_shops, _with_reason("reject", _("Reject selected shops (with reason)")),
+               _with_reason("suspend", _("Suspend selected shops (with reason)")), reinstate_shops]
 
-    @admin.display(description="Checklist")
+    @admin.display(description=_("Checklist"))
     def checklist(self, shop):
         return ", ".join(f"{'✔' if item.done else '✘'} {item.label}" for item in shop_checklist(shop))
 

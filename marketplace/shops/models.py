@@ -52,6 +52,8 @@ class Shop(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
         ordering = ["id"]
         permissions = [("manage_shops", "Review, suspend and close shops")]
 
@@ -75,6 +77,8 @@ class ShopMember(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("shop member")
+        verbose_name_plural = _("shop members")
         constraints = [models.UniqueConstraint(fields=["shop", "user"], name="shop_member_unique")]
 
 
@@ -90,6 +94,8 @@ class ShopEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("shop event")
+        verbose_name_plural = _("shop events")
         ordering = ["id"]
 
 
@@ -104,4 +110,6 @@ class ShopNotice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("shop notice")
+        verbose_name_plural = _("shop notices")
         ordering = ["-id"]

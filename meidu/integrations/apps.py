@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationsConfig(AppConfig):
     name = "meidu.integrations"
     label = "integrations"
-    verbose_name = "Apps and webhooks"
+    verbose_name = _("Apps and webhooks")
 
     def ready(self):
         from meidu.integrations.subscriptions import connect

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "storefront.seller",
     "storefront.exchange",
     "storefront.station",
+    "storefront.operator",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -168,7 +168,7 @@ def auction_state(request, trader, pk):
     for row in standing:
         row["label"] = str(STANDING_LABELS[row["standing"]])
     return JsonResponse({
-        "id": auction.pk, "status": auction.status, "status_label": pgettext("auction status", auction.status),
+        "id": auction.pk, "status": auction.status, "status_label": str(auction.get_status_display()),
         "ends_at": timezone.localtime(auction.ends_at).isoformat(), "seconds_left": _seconds_left(auction, now),
         "extensions": auction.extensions, "bid_count": auction.bid_count, "live_bid_count": auction.live_bid_count,
         "best_price": None if auction.best_price is None else str(auction.best_price),

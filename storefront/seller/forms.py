@@ -125,7 +125,7 @@ class ProductForm(forms.Form):
 
 
 class WarehouseForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120, initial=_("Home storage"))
+    name = forms.CharField(label=_("Warehouse name"), max_length=120, initial=_("Home storage"))
     village = village_field(_("Village"))
     street_address = forms.CharField(label=_("Address"), max_length=255, required=False)
     is_pickup_point = forms.BooleanField(label=_("Buyers may collect orders here (pickup point)"), required=False)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from marketplace.catalog.models import Product, ProductChannelListing, ProductVariant
 from marketplace.inventory.models import Stock, Warehouse
+from marketplace.settlement.selectors import commission_rates_of_orders
 from marketplace.shops.models import ShopNotice
 from storefront.shop.listing import with_page_relations
 
@@ -96,3 +97,22 @@ def _notice_view(notice, variants, warehouses) -> NoticeView:
     elif notice.kind.startswith("shop_") and notice.message == notice.kind.removeprefix("shop_"):
         detail = ""  # the service stores the bare action when the operator wrote no note
     return NoticeView(title, detail, notice.created_at)
+
+
+def commission_text(rates, final: bool) -> str:
+    """"Commission 3%" (or "3%–6%" when the order's goods differ); "expected" until the order is settled."""
+    if not rates:
+        return ""
+    span = f"{rates[0].normalize():f}%" if len(rates) == 1 else f"{rates[0].normalize():f}%–{rates[-1].normalize():f}%"
+    if final:
+        return _("Commission %(rate)s") % {"rate": span}
+    return _("Commission %(rate)s (expected)") % {"rate": span}
+
+
+def with_commission(orders) -> list:
+    """The orders, each with ``commission`` (commission_text) from one batched settlement read."""
+    orders = list(orders)
+    rates = commission_rates_of_orders(orders)
+    for order in orders:
+        order.commission = commission_text(*rates.get(order.pk, ([], False)))
+    return orders

@@ -9,4 +9,4 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_links": [], "user_role": None}
     role = user_primary_role(user)
-    return {"nav_links": role_links(role, request.path), "user_role": role}
+    return {"nav_links": role_links(role, request.path, user=user), "user_role": role}

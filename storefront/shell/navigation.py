@@ -1,7 +1,8 @@
 """The navigation of every role, in one place: role -> links to pages that exist today.
 
 Add a link here when its page ships; templates and the context processor only read
-this table. GraphQL explorer links are dropped unless GraphiQL is enabled (demo mode).
+this table. The GraphQL explorer is a developer's tool: it is linked for operators and for
+developers (users who manage integration Apps), and only while GraphiQL is enabled (demo mode).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from meidu.accounts.roles import Role
+from meidu.core.permissions import AppPermission
 
 
 @dataclass(frozen=True)
@@ -38,21 +40,22 @@ RUN_SHEET = NavLink(_("Delivery run"), "station:runs")
 MAGNESIA_PRICES = NavLink(_("Magnesia prices"), "exchange:prices")
 WAREHOUSE_DESK = NavLink(_("Warehouse desk"), "exchange:warehouse_home")
 TERMINAL = NavLink(_("Trader terminal"), "exchange:terminal")
+ESCALATED_COMPLAINTS = NavLink(_("Escalated complaints"), "operator:complaints")
 
-MEMBER_LINKS = [HOME, ACCOUNT, GRAPHQL]
+MEMBER_LINKS = [HOME, ACCOUNT]
 
 ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
-    Role.OPERATOR: [HOME, MARKET, ACCOUNT, BACK_OFFICE, GRAPHQL],
-    Role.BANK_OFFICER: [HOME, MAGNESIA_PRICES, ACCOUNT, GRAPHQL],
-    Role.WAREHOUSE_OPERATOR: [HOME, WAREHOUSE_DESK, MAGNESIA_PRICES, ACCOUNT, GRAPHQL],
-    Role.TRADER: [HOME, TERMINAL, MAGNESIA_PRICES, ACCOUNT, GRAPHQL],
+    Role.OPERATOR: [HOME, ESCALATED_COMPLAINTS, MARKET, ACCOUNT, BACK_OFFICE, GRAPHQL],
+    Role.BANK_OFFICER: [HOME, MAGNESIA_PRICES, ACCOUNT],
+    Role.WAREHOUSE_OPERATOR: [HOME, WAREHOUSE_DESK, MAGNESIA_PRICES, ACCOUNT],
+    Role.TRADER: [HOME, TERMINAL, MAGNESIA_PRICES, ACCOUNT],
     Role.SUPPLIER: MEMBER_LINKS,
     Role.DISTRIBUTOR: MEMBER_LINKS,
-    Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT, GRAPHQL],
-    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ACCOUNT, GRAPHQL],
-    Role.DRIVER: [HOME, RUN_SHEET, ACCOUNT, GRAPHQL],
-    Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT, GRAPHQL],
-    None: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT, GRAPHQL],  # signed in without a role yet
+    Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT],
+    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ACCOUNT],
+    Role.DRIVER: [HOME, RUN_SHEET, ACCOUNT],
+    Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],
+    None: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],  # signed in without a role yet
 }
 
 
@@ -63,9 +66,17 @@ class ResolvedLink:
     current: bool
 
 
-def role_links(role: str | None, current_path: str = "") -> list[ResolvedLink]:
-    """The links a user of ``role`` sees, with URLs resolved and the current page marked."""
-    links = ROLE_NAVIGATION.get(role, MEMBER_LINKS)
+def is_developer(user) -> bool:
+    """Whoever builds integrations (manages Apps) also gets the GraphQL explorer in the navigation."""
+    return user.is_superuser or user.has_perm(AppPermission.MANAGE_APPS.value)
+
+
+def role_links(role: str | None, current_path: str = "", *, user=None) -> list[ResolvedLink]:
+    """The links a user of ``role`` sees, with URLs resolved and the current page marked. Whether
+    ``user`` is a developer is asked only while GraphiQL is on (it costs a permissions query)."""
+    links = list(ROLE_NAVIGATION.get(role, MEMBER_LINKS))
+    if settings.GRAPHIQL_ENABLED and GRAPHQL not in links and user is not None and is_developer(user):
+        links.append(GRAPHQL)
     resolved = []
     for link in links:
         if link.needs_graphiql and not settings.GRAPHIQL_ENABLED:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,8 +19,9 @@ from storefront.shop.pricing import money_text
 
 
 def _require_driver(user) -> None:
+    """Anyone else gets the site's refusal page (403.html), in their language."""
     if not is_county_driver(user):
-        raise Http404
+        raise PermissionDenied("Only the county's drivers see the delivery runs")
 
 
 @login_required

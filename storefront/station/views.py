@@ -41,7 +41,7 @@ def _points(user) -> list:
 def counter(request):
     points = _points(request.user)
     if not points:
-        return render(request, "station/no_point.html", status=404)
+        return render(request, "station/no_point.html", status=403)
     form = PickupForm(request.POST or None, points=points)
     if request.method == "POST" and form.is_valid():
         point = form.cleaned_data["point"]

@@ -6,6 +6,7 @@ from marketplace.demo_data import marketplace_demo
 from marketplace.demo_orders import ORDER_DEMO_STEPS, STATION_AGENT_PHONE
 from marketplace.inventory.models import Warehouse
 from marketplace.orders.models import Order, OrderStatus
+from marketplace.settlement.selectors import commission_rates_of_orders
 from marketplace.shipping.models import DeliveryZone, ShippingMethod
 from marketplace.shops.selectors import shop_is_member
 from meidu.accounts.models import User
@@ -38,5 +39,8 @@ def test_order_demo_steps_build_orders_and_are_idempotent():
     assert orders.filter(status=OrderStatus.FULFILLED).count() == 1
     assert orders.exclude(pickup_code="").count() == 2
     counts = (Order.objects.count(), Warehouse.objects.count(), ShippingMethod.objects.count())
-    assert [step() for _, step in ORDER_DEMO_STEPS] == [0, 0, 0, 0, 0]
+    # Issue 12: the demo has commission rules, so every demo order shows a rate above zero.
+    rates = commission_rates_of_orders(orders)
+    assert all(rates[order.pk][0] and min(rates[order.pk][0]) > 0 for order in orders), rates
+    assert [step() for _, step in ORDER_DEMO_STEPS] == [0, 0, 0, 0, 0, 0]
     assert (Order.objects.count(), Warehouse.objects.count(), ShippingMethod.objects.count()) == counts

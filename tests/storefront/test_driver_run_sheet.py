@@ -24,7 +24,7 @@ def test_driver_hands_over_with_cash_and_others_cannot(make_user, buyer, rural, 
     driver.post(reverse("station:hand_over", args=[order.number]), {"cash_collected": "on"})
     order.refresh_from_db()
     assert order.status == OrderStatus.DELIVERED and order.charged_amount == order.total_amount > Decimal(0)
-    assert login(buyer).get(reverse("station:runs")).status_code == 404
+    assert login(buyer).get(reverse("station:runs")).status_code == 403
 
 
 def test_a_seller_is_not_a_driver_of_other_shops_parcels(make_user, buyer, rural, pears):
@@ -34,7 +34,7 @@ def test_a_seller_is_not_a_driver_of_other_shops_parcels(make_user, buyer, rural
     rival = make_user()
     open_shop(rival)
     seller = login(rival)
-    assert seller.get(reverse("station:runs")).status_code == 404
-    assert seller.post(reverse("station:hand_over", args=[order.number]), {"cash_collected": "on"}).status_code == 404
+    assert seller.get(reverse("station:runs")).status_code == 403
+    assert seller.post(reverse("station:hand_over", args=[order.number]), {"cash_collected": "on"}).status_code == 403
     order.refresh_from_db()
     assert order.status == OrderStatus.FULFILLED and order.charged_amount == 0

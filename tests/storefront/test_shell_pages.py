@@ -88,9 +88,10 @@ def test_graphql_link_hidden_outside_demo_mode(client, named_buyer):
 
 
 @override_settings(GRAPHIQL_ENABLED=True)
-def test_graphql_link_and_explorer_in_demo_mode(client, named_buyer):
-    client.force_login(named_buyer)
+def test_graphql_link_and_explorer_in_demo_mode(client, named_buyer, operator):
+    client.force_login(operator)
     assert 'href="/graphql/"' in client.get("/home/").content.decode()
+    client.force_login(named_buyer)
     page = client.get("/graphql/", HTTP_ACCEPT="text/html").content.decode()
     assert "/static/vendor/graphiql/graphiql.min.js" in page
     assert "/static/vendor/graphiql/react.production.min.js" in page

@@ -113,6 +113,9 @@ class ProductTypeType(ModelObjectType):
         return root.sold_by.upper()
 
 
+media_url = _media_url  # for other apps' photo types (complaint photos)
+
+
 class Image(graphene.ObjectType):
     url = graphene.String(required=True)
     alt = graphene.String()

@@ -10,6 +10,7 @@ from marketplace.complaints.api.types import ComplaintCategoryEnum, ComplaintRes
 from marketplace.complaints.error_codes import ComplaintErrorCode
 from marketplace.orders.models import Order
 from meidu.core.graphql.ids import get_node_or_error
+from meidu.core.graphql.upload import Upload
 from meidu.core.graphql.mutations import BaseMutation
 from meidu.core.graphql.permissions import require_user, requestor
 
@@ -34,13 +35,14 @@ class ComplaintCreate(ComplaintMutation):
         order = graphene.ID(required=True)
         category = ComplaintCategoryEnum(required=True)
         description = graphene.String(required=True)
+        photos = graphene.List(graphene.NonNull(Upload), description="Up to 4 photos, sent as a GraphQL multipart upload.")
 
     @classmethod
-    def perform_mutation(cls, root, info, order, category, description):
+    def perform_mutation(cls, root, info, order, category, description, photos=None):
         buyer = require_user(info)
         found = get_node_or_error(Order, order, "Order", "order")
         return cls(errors=[], complaint=services.complaint_create(found, buyer=buyer, category=_value(category),
-                                                                  description=description))
+                                                                  description=description, photos=photos or ()))
 
 
 class ComplaintRespond(ComplaintMutation):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import graphene
 
+from marketplace.catalog.api.types import media_url
 from marketplace.complaints.models import (
-    Complaint, ComplaintActor, ComplaintCategory, ComplaintEvent, ComplaintResolution, ComplaintStatus,
+    Complaint, ComplaintActor, ComplaintCategory, ComplaintEvent, ComplaintPhoto, ComplaintResolution, ComplaintStatus,
 )
+from marketplace.media.processing import rendition_for
 from marketplace.orders.api.types import OrderType
 from meidu.core.graphql.connection import CountableConnection
 from meidu.core.graphql.types import ModelObjectType, Money
@@ -42,6 +44,19 @@ class ComplaintEventType_(ModelObjectType):
         return str(root.actor_kind)
 
 
+class ComplaintPhotoType(ModelObjectType):
+    url = graphene.String(required=True, size=graphene.Int(description="Longest side wanted, in pixels."))
+
+    class Meta:
+        model = ComplaintPhoto
+        name = "ComplaintPhoto"
+        fields = ["id", "width", "height", "created_at"]
+
+    @staticmethod
+    def resolve_url(root, info, size=None):
+        return media_url(info, rendition_for(root.renditions, size))
+
+
 class ComplaintType(ModelObjectType):
     category = graphene.Field(ComplaintCategoryEnum, required=True)
     status = graphene.Field(ComplaintStatusEnum, required=True)
@@ -51,9 +66,10 @@ class ComplaintType(ModelObjectType):
     order = graphene.Field(OrderType, required=True)
     shop = graphene.Field("marketplace.shops.api.MarketplaceShopType", required=True)
     events = graphene.List(graphene.NonNull(ComplaintEventType_), required=True, description="The timeline, oldest first.")
+    photos = graphene.List(graphene.NonNull(ComplaintPhotoType), required=True, description="The buyer's photos.")
 
     batched_selects = {"order": "order", "shop": "shop"}
-    batched_fields = {"events": "events"}
+    batched_fields = {"events": "events", "photos": "photos"}
 
     class Meta:
         model = Complaint
@@ -84,6 +100,10 @@ class ComplaintType(ModelObjectType):
     @staticmethod
     def resolve_events(root, info):
         return root.events.all()
+
+    @staticmethod
+    def resolve_photos(root, info):
+        return root.photos.all()
 
 
 class ComplaintCountableConnection(CountableConnection):

@@ -1,15 +1,15 @@
 """Pickup codes (核销码): the store clerk or village-station agent checks the buyer's code.
 
 Only members of the shop that runs the collection point may verify; five wrong codes in ten
-minutes lock that agent out for a while; a used code is refused as used. Cash on delivery is
-collected at the counter in the same step.
+minutes lock that agent out for a while (counted by meidu.accounts.throttle, so every worker
+process sees the same count); a used code is refused as used. Cash on delivery is collected at the
+counter in the same step.
 """
 
 from __future__ import annotations
 
 import hmac
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from marketplace.orders.models import Order, OrderEventType, OrderStatus
 from marketplace.orders.services.lifecycle import _lock, order_deliver
 from marketplace.orders.services.money import order_cod_collect
 from marketplace.shops.selectors import shop_is_member
+from meidu.accounts.throttle import forget, hit, hits
 from meidu.core.errors import DomainError
 
 MAX_FAILURES = 5
@@ -35,9 +36,20 @@ def order_pickup_verify(collection_point, code: str, *, agent, cash_collected: b
         raise DomainError(_("Only the staff of this pickup point can verify its codes"),
                           OrderErrorCode.NOT_COLLECTION_POINT_AGENT, field="collectionPoint")
     key = _failures_key(agent, collection_point.pk)
-    if cache.get(key, 0) >= MAX_FAILURES:
+    if hits(key) >= MAX_FAILURES:
         raise DomainError(_("Too many wrong codes; try again in ten minutes"), OrderErrorCode.PICKUP_CODE_LOCKED, field="code")
     code = (code or "").strip()
+    try:
+        delivered = _verify(collection_point, code, agent=agent, cash_collected=cash_collected)
+    except DomainError as refusal:
+        if refusal.code == OrderErrorCode.WRONG_PICKUP_CODE:
+            hit(key, LOCK_SECONDS)  # after the rollback: the count must outlive the refusal
+        raise
+    forget(key)
+    return delivered
+
+
+def _verify(collection_point, code: str, *, agent, cash_collected: bool) -> Order:
     with transaction.atomic():
         found = list(Order.objects.filter(collection_point=collection_point, pickup_code=code).order_by("-number")[:5]) if code else []
         candidates = [_lock(order) for order in found]
@@ -46,10 +58,6 @@ def order_pickup_verify(collection_point, code: str, *, agent, cash_collected: b
         if match is None:
             if any(order.picked_up_at for order in candidates):
                 raise DomainError(_("This code was already used"), OrderErrorCode.PICKUP_CODE_USED, field="code")
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, LOCK_SECONDS)
             raise DomainError(_("No parcel here has this code"), OrderErrorCode.WRONG_PICKUP_CODE, field="code")
         if match.status != OrderStatus.FULFILLED:
             raise DomainError(_("The parcel is not ready for pickup yet"), OrderErrorCode.INVALID, field="code")
@@ -62,6 +70,4 @@ def order_pickup_verify(collection_point, code: str, *, agent, cash_collected: b
         match.picked_up_by = agent
         match.save(update_fields=["picked_up_at", "picked_up_by", "updated_at"])
         order_event(match, OrderEventType.PICKED_UP, user=agent, point=collection_point.pk)
-        delivered = order_deliver(match, actor=agent)
-    cache.delete(key)
-    return delivered
+        return order_deliver(match, actor=agent)

@@ -106,3 +106,11 @@ class CommissionRuleType(ModelObjectType):
 class CommissionRuleCountableConnection(CountableConnection):
     class Meta:
         node = CommissionRuleType
+
+
+class OrderCommission(graphene.ObjectType):
+    order_number = graphene.Int(required=True)
+    rate_percents = graphene.List(graphene.NonNull(graphene.Decimal), required=True,
+                                  description="The rates of the order's goods, lowest first (one when every line has the same).")
+    is_final = graphene.Boolean(required=True, description="Frozen when the order was first settled; before that, "
+                                "the rates of the rules in force when it was placed.")

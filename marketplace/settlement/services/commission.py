@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.settlement.error_codes import SettlementErrorCode
 from marketplace.settlement.models import CommissionLine, CommissionRule, OrderSettlement
-from marketplace.settlement.selectors import category_chain, commission_rule_for, commission_rules_effective
+from marketplace.settlement.selectors import (
+    category_chain, commission_default_rate, commission_rule_for, commission_rules_effective,
+)
 from marketplace.shops.models import ShopKind
 from meidu.accounts.models import User
 from meidu.core.audit.services import audit_record
@@ -64,10 +65,6 @@ def commission_rule_create(*, actor, rate_percent, category=None, shop_kind: str
     return rule
 
 
-def _default_rate() -> Decimal:
-    return Decimal(str(getattr(settings, "SETTLEMENT_DEFAULT_COMMISSION_PERCENT", "0")))
-
-
 def commission_lines_freeze(settlement: OrderSettlement, order, lines) -> dict[int, Decimal]:
     """The rate of each order line: frozen on first settlement from the rules in force when the
     order was placed (in effect and already created then: a later rule never changes it). Returns {order_line_id: rate_percent}.
@@ -83,7 +80,7 @@ def commission_lines_freeze(settlement: OrderSettlement, order, lines) -> dict[i
             if category_id not in chains:
                 chains[category_id] = category_chain(category_id)
             rule = commission_rule_for(chains[category_id], order.shop.kind, rules)
-            rate = rule.rate_percent if rule else _default_rate()
+            rate = rule.rate_percent if rule else commission_default_rate()
             new.append(CommissionLine(settlement=settlement, order_line=line, rule=rule, rate_percent=rate))
             frozen[line.pk] = rate
         CommissionLine.objects.bulk_create(new)

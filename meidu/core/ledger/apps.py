@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerConfig(AppConfig):
     name = "meidu.core.ledger"
     label = "ledger"
-    verbose_name = "Double-entry ledger"
+    verbose_name = _("Double-entry ledger")

@@ -7,6 +7,7 @@ by meidu.core.ledger.services. Balances are never stored: they are sums of posti
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerAccount(models.Model):
@@ -17,6 +18,8 @@ class LedgerAccount(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
         permissions = [("view_ledger", "View ledger accounts and postings")]
 
     def __str__(self):
@@ -32,6 +35,10 @@ class LedgerTransaction(models.Model):
     def __str__(self):
         return f"#{self.pk} {self.description}"
 
+    class Meta:
+        verbose_name = _("ledger transaction")
+        verbose_name_plural = _("ledger transactions")
+
 
 class LedgerPosting(models.Model):
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="postings")
@@ -41,5 +48,7 @@ class LedgerPosting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("ledger posting")
+        verbose_name_plural = _("ledger postings")
         indexes = [models.Index(fields=["account", "id"])]
         constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_posting_nonzero")]

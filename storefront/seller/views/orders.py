@@ -19,6 +19,7 @@ from meidu.core.errors import DomainError
 from storefront.seller.access import member_order, with_shop
 from storefront.seller.errors import add_domain_errors, error_message
 from storefront.seller.order_forms import FulfilForm
+from storefront.seller.presenters import with_commission
 from storefront.shop.buying.presenters import order_timeline
 
 PAGE_SIZE = 20
@@ -42,6 +43,7 @@ def order_list(request, shop):
     if statuses:
         orders = orders.filter(status__in=statuses)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_commission(page.object_list)
     return render(request, "seller/orders/list.html", {
         "shop": shop, "page": page, "filters": [(key, label) for key, label, _statuses in FILTERS], "current": current,
     })
@@ -54,13 +56,13 @@ def _detail_url(order):
 @login_required
 @require_safe
 def order_detail(request, number):
-    order = member_order(request, number)
+    [order] = with_commission([member_order(request, number)])
     return render(request, "seller/orders/detail.html", {
         "shop": order.shop, "order": order, "timeline": order_timeline(order),
         "can_confirm": order.status == S.UNCONFIRMED,
         "can_fulfil": order.status in (S.UNCONFIRMED, S.UNFULFILLED, S.PARTIALLY_FULFILLED),
         "can_cancel": order.status in (S.UNCONFIRMED, S.UNFULFILLED),
-        "complaints": list(complaint_list_for_shop(order.shop_id).filter(order=order)),
+        "complaints": list(complaint_list_for_shop(order.shop_id).filter(order=order).prefetch_related("photos")),
     })
 
 

@@ -31,11 +31,11 @@ def _own_order(request, number: int):
 @require_http_methods(["GET", "POST"])
 def complaint_new(request, number: int):
     order = _own_order(request, number)
-    form = ComplaintForm(request.POST or None)
+    form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             complaint_create(order, buyer=request.user, category=form.cleaned_data["category"],
-                             description=form.cleaned_data["description"])
+                             description=form.cleaned_data["description"], photos=form.cleaned_data["photos"])
         except DomainError as exc:
             for error in exc.as_list():
                 form.add_error(error.field if error.field in form.fields else None, error.message)

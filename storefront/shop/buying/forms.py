@@ -99,10 +99,25 @@ class PlaceOrderForm(forms.Form):
         return {shop_id: self.cleaned_data[f"delivery_{shop_id}"] for shop_id in self.shop_ids}
 
 
+class PhotosInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; each is checked by the complaints service (process_image)."""
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
 class ComplaintForm(forms.Form):
     category = forms.ChoiceField(label=_("What went wrong?"), choices=ComplaintCategory.choices, widget=forms.RadioSelect)
     description = forms.CharField(label=_("Tell the shop what happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
                                   help_text=_("What you received, what was wrong, what you would like (refund, replacement)."))
+    photos = PhotosField(label=_("Photos"), required=False,
+                         widget=PhotosInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+                         help_text=_("Up to 4 photos of the problem (JPEG, PNG or WebP). Your location is removed from them."))
 
 
 class ComplaintRatingForm(forms.Form):

@@ -1,0 +1,1 @@
+"""The operators' pages outside the back office: the escalated complaints queue."""
