@@ -6,6 +6,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.media.stored_image import StoredImage
+
 
 def listing_sort_price(path: str = "min_price_amount"):
     """The price listings sort by: the stored minimum, 0 while unpriced (keyset cursors need a
@@ -203,15 +205,10 @@ class ProductVariantChannelListing(models.Model):
         ]
 
 
-class ProductMedia(models.Model):
+class ProductMedia(StoredImage):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="media")
     alt = models.CharField(max_length=250, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
-    renditions = models.JSONField(default=dict, help_text="size name -> storage name of a WebP rendition")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    content_hash = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["sort_order", "id"]

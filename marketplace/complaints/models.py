@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.media.stored_image import StoredImage
+
 
 class ComplaintCategory(models.TextChoices):
     QUALITY = "quality", _("Quality problem")
@@ -82,16 +84,11 @@ class Complaint(models.Model):
         return f"#{self.pk} {self.get_category_display()}"
 
 
-class ComplaintPhoto(models.Model):
+class ComplaintPhoto(StoredImage):
     """A photo the buyer attached (the bruised pears, the broken seal), stored as WebP renditions
     without metadata by marketplace.media.processing.process_image."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
-    renditions = models.JSONField(default=dict, help_text="size name -> storage name of a WebP rendition")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    content_hash = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
