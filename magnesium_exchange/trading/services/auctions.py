@@ -38,8 +38,10 @@ from magnesium_exchange.trading.services.common import (
     now_or,
     receipts_lock,
     receipts_locked_by,
+    price_input,
     receipts_release,
     run,
+    tonnes_input,
 )
 from meidu.core.errors import DomainError
 
@@ -62,9 +64,14 @@ def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_pric
     summing to their tonnes, or `lot_size` cuts them into lots of that size at `reserve_price`, by
     default one lot of all of them. Procurement: `lots` as (quantity, ceiling price); the deposit on
     the ceiling value is frozen from the initiator's funds."""
-    if lot_size is not None and (lots is not None or Decimal(str(lot_size)) <= 0):
+    lot_size = tonnes_input(lot_size, "lotSize")
+    if lot_size is not None and lots is not None:
         raise DomainError(_("A lot size is a positive number of tonnes, given instead of lots"), Code.INVALID_QUANTITY,
                           field="lotSize")
+    reserve_price = price_input(reserve_price, "reservePrice")
+    min_bid_quantity, step = tonnes_input(min_bid_quantity, "minBidQuantity"), tonnes_input(step, "step")
+    if lots is not None:
+        lots = [(tonnes_input(q, "lots"), price_input(p, "lots")) for q, p in lots]
     now = now_or(now)
     member = member_require_active(member)
     if kind not in {k.value for k in AuctionKind}:
@@ -145,7 +152,7 @@ def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1",
     this process last saw it (one statement); under the lock, the row lock with the bidder's account lock
     and funds (three statements), the journal, holds and row update (three), and the commit."""
     now = now_or(now)
-    price, quantity = Decimal(str(price)), Decimal(str(quantity))
+    price, quantity = price_input(price), tonnes_input(quantity)
     with transaction.atomic():
         # Before the auction's row lock, so bids on a busy auction queue for less time: the bidder's facts
         # (they concern the bidder only) and the auction's state up to its committed journal, read with them.
