@@ -232,6 +232,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Exchange: clear auctions past their end, expire listings and RFQs; buyers who missed the
     # settlement deadline default.
+    # Auctions are cleared within seconds of their end (readers see them closed at once anyway).
+    "exchange-auctions-close-due": {
+        "task": "magnesium_exchange.trading.tasks.auctions_close_due",
+        "schedule": 5.0,
+    },
     "exchange-trading-close-due": {
         "task": "magnesium_exchange.trading.tasks.trading_close_due",
         "schedule": 15.0,
