@@ -264,6 +264,16 @@ CHECKOUT_RELEASE_FUNDS_AFTER_HOURS = env_int("CHECKOUT_RELEASE_FUNDS_AFTER_HOURS
 ORDER_AUTO_CONFIRM_DAYS = env_int("ORDER_AUTO_CONFIRM_DAYS", 10)
 ORDER_AFTER_SALES_DAYS = env_int("ORDER_AFTER_SALES_DAYS", 7)
 
+# Exchange trading sessions (magnesium_exchange.trading.sessions): the hours, Beijing time, at which
+# each mode accepts orders on the calendar's trading days ("HH:MM-HH:MM,..."). Demo and test markets
+# are open every day around the clock, so a visitor can trade at any hour (the terminal says so).
+EXCHANGE_SESSIONS_EVERY_DAY = env_bool("EXCHANGE_SESSIONS_EVERY_DAY", DEMO_MODE or TEST_MODE)
+EXCHANGE_SESSIONS = {
+    "listing": env_str("EXCHANGE_SESSIONS_LISTING", "09:00-11:30,13:30-15:00"),
+    "auction": env_str("EXCHANGE_SESSIONS_AUCTION", "09:30-11:30,13:30-15:00"),
+    "rfq": env_str("EXCHANGE_SESSIONS_RFQ", "09:00-11:30,13:30-16:00"),
+}
+
 # Outgoing webhooks: attempts, back-off (base * 2**n seconds) and timeouts.
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 10)

@@ -32,6 +32,7 @@ from magnesium_exchange.trading.facts import (
 )
 from magnesium_exchange.trading.models import AggregateType, Auction, AuctionStatus
 from magnesium_exchange.trading.selectors import auction_is_due
+from magnesium_exchange.trading.sessions import AUCTION, session_require
 from magnesium_exchange.trading.services.common import (
     load,
     lock_row_with,
@@ -74,6 +75,7 @@ def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_pric
     if lots is not None:
         lots = [(tonnes_input(q, "lots"), price_input(p, "lots")) for q, p in lots]
     now = now_or(now)
+    session_require(AUCTION, now)
     member = member_require_active(member)
     if kind not in {k.value for k in AuctionKind}:
         raise DomainError(_("kind is sale or procurement"), Code.INVALID, field="kind")
@@ -154,6 +156,7 @@ def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1",
     and funds (three statements), the journal, holds and row update (three), and the commit."""
     now = now_or(now)
     price, quantity = price_input(price), tonnes_input(quantity)
+    session_require(AUCTION, now)
     with transaction.atomic():
         # Before the auction's row lock, so bids on a busy auction queue for less time: the bidder's facts
         # (they concern the bidder only) and the auction's state up to its committed journal, read with them.

@@ -21,6 +21,7 @@ from magnesium_exchange.trading.config import market_rules
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
 from magnesium_exchange.trading.facts import available_funds, deal_headroom, excluded_counterparties, reference_price
 from magnesium_exchange.trading.models import AggregateType, Listing, Trade
+from magnesium_exchange.trading.sessions import LISTING, session_require
 from magnesium_exchange.trading.services.common import (
     load,
     member_require_active,
@@ -49,6 +50,7 @@ def listing_open(*, member, grade, price, side: str = "sell", receipts=(), quant
     now = now_or(now)
     price, quantity = price_input(price), tonnes_input(quantity)
     min_pick, step = tonnes_input(min_pick, "minPick"), tonnes_input(step, "step")
+    session_require(LISTING, now)
     member = member_require_active(member)
     if side not in {s.value for s in Side}:
         raise DomainError(_("side is sell or buy"), Code.INVALID, field="side")
@@ -82,6 +84,7 @@ def listing_pick(listing: Listing, *, member, quantity, receipts=(), actor=None,
     the minimum pick, off step, beyond what remains, funds, exposure caps, excluded counterparty."""
     now = now_or(now)
     quantity = tonnes_input(quantity)
+    session_require(LISTING, now)
     member = member_require_active(member)
     with transaction.atomic():
         row, state = load(T, Listing, listing.pk)
@@ -109,6 +112,7 @@ def listing_reprice(listing: Listing, *, member, price, actor=None, now=None) ->
     """改价: a new price within today's limit; a wanted listing's deposit follows the price."""
     now = now_or(now)
     price = price_input(price)
+    session_require(LISTING, now)
     with transaction.atomic():
         row, state = load(T, Listing, listing.pk)
         command = RepriceListing(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, price=price,

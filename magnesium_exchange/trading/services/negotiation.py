@@ -25,6 +25,7 @@ from magnesium_exchange.trading.facts import (
     unencumbered_receipts,
 )
 from magnesium_exchange.trading.models import AggregateType, Rfq, Trade
+from magnesium_exchange.trading.sessions import RFQ, session_require
 from magnesium_exchange.trading.services.common import (
     load,
     member_require_active,
@@ -44,6 +45,7 @@ def rfq_open(*, member, grade, side: str, expires_at, quantity=None, receipts=()
              reference_price_fallback=None, actor=None, now=None) -> Rfq:
     now = now_or(now)
     quantity = tonnes_input(quantity)
+    session_require(RFQ, now)
     member = member_require_active(member)
     if side not in {s.value for s in Side}:
         raise DomainError(_("side is sell or buy"), Code.INVALID, field="side")
@@ -75,6 +77,7 @@ def quote_submit(rfq: Rfq, *, member, price, quantity, actor=None, now=None) -> 
     its unencumbered receipts of the grade."""
     now = now_or(now)
     price, quantity = price_input(price), tonnes_input(quantity)
+    session_require(RFQ, now)
     member = member_require_active(member)
     with transaction.atomic():
         row, state = load(T, Rfq, rfq.pk)
@@ -93,6 +96,7 @@ def quote_submit(rfq: Rfq, *, member, price, quantity, actor=None, now=None) -> 
 def quote_accept(rfq: Rfq, *, member, quote_id: int, quantity=None, actor=None, now=None) -> Trade:
     now = now_or(now)
     quantity = tonnes_input(quantity)
+    session_require(RFQ, now)
     member = member_require_active(member)
     with transaction.atomic():
         row, state = load(T, Rfq, rfq.pk)
