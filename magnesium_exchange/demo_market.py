@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from magnesium_exchange.commodities.models import Grade
+from magnesium_exchange.marketdata.services import daily_bars_build
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.settlement.models import Settlement, SettlementStatus
 from magnesium_exchange.settlement.services import settlement_pay
@@ -87,6 +88,8 @@ def _history(members: dict[int, Member], now) -> int:
     listing_pick(mine, member=buyer, quantity="200", now=now - dt.timedelta(days=2))
     listing_pick(theirs, member=me, quantity="50", now=now - dt.timedelta(days=1))
     settlement_pay(Settlement.objects.get(trade=settled), member=me, now=now - dt.timedelta(days=2, hours=20))
+    for back in (3, 2, 1):  # the past days' bars now include these trades (as the prices step builds them)
+        daily_bars_build(timezone.localdate(now) - dt.timedelta(days=back))
     return 3
 
 
