@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Warehouse(models.Model):
@@ -100,14 +101,41 @@ class WeighbridgeTicket(models.Model):
 
 
 class ReceiptStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    LISTED = "listed", _("Listed")
-    PLEDGED = "pledged", _("Pledged")
-    FROZEN = "frozen", _("Frozen")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CANCELLED = "cancelled", _("Cancelled")
-    SPLIT = "split", _("Split (replaced by its parts)")
-    MERGED = "merged", _("Merged (replaced by the merged receipt)")
+    """The one label of each status, wherever a receipt is shown (desk, verification page, terminal,
+    PDF, refusals, admin): its own context, so no other domain's word (a shop's 营业中) is borrowed."""
+
+    ACTIVE = "active", pgettext_lazy("receipt status label", "Valid")
+    LISTED = "listed", pgettext_lazy("receipt status label", "Listed")
+    PLEDGED = "pledged", pgettext_lazy("receipt status label", "Pledged")
+    FROZEN = "frozen", pgettext_lazy("receipt status label", "Frozen")
+    WITHDRAWN = "withdrawn", pgettext_lazy("receipt status label", "Goods released")
+    CANCELLED = "cancelled", pgettext_lazy("receipt status label", "Cancelled")
+    SPLIT = "split", pgettext_lazy("receipt status label", "Split")
+    MERGED = "merged", pgettext_lazy("receipt status label", "Merged")
+
+
+# What each event of a receipt's signed history records, in the reader's words (the stored action
+# stays the English code the signature covers).
+RECEIPT_EVENT_LABELS = {
+    "issued": pgettext_lazy("receipt event", "Issued"),
+    "issued_from_split": pgettext_lazy("receipt event", "Issued from a split"),
+    "issued_from_merge": pgettext_lazy("receipt event", "Issued from a merge"),
+    "list": pgettext_lazy("receipt event", "Listed for sale"),
+    "unlist": pgettext_lazy("receipt event", "Listing ended"),
+    "pledge": pgettext_lazy("receipt event", "Pledged"),
+    "unpledge": pgettext_lazy("receipt event", "Pledge released"),
+    "freeze": pgettext_lazy("receipt event", "Frozen"),
+    "unfreeze": pgettext_lazy("receipt event", "Unfrozen"),
+    "withdraw": pgettext_lazy("receipt event", "Goods released"),
+    "cancel": pgettext_lazy("receipt event", "Cancelled"),
+    "split": pgettext_lazy("receipt event", "Split"),
+    "merge": pgettext_lazy("receipt event", "Merged"),
+    "transfer": pgettext_lazy("receipt event", "Transferred"),
+}
+
+
+def receipt_event_label(action: str) -> str:
+    return str(RECEIPT_EVENT_LABELS.get(action, action))
 
 
 class Receipt(models.Model):
