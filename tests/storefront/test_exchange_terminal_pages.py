@@ -87,7 +87,7 @@ def test_the_overview_shows_funds_receipts_and_the_market(market, desk, referenc
     receipt = market.receipt(desk["buyer"], "40.000")
     html = logged_in(desk["buyer_user"]).get(T).content.decode()
     assert "500000.00" in html and f'data-receipt="{receipt.number}"' in html and "海城西柳监管仓" in html
-    assert "正常" in html.split(f'data-receipt="{receipt.number}"')[1].split("</tr>")[0]
+    assert "有效" in html.split(f'data-receipt="{receipt.number}"')[1].split("</tr>")[0]
     row = html.split('data-grade="fm-98"')[1].split("</tr>")[0]
     assert f"{T}listings/?grade=fm-98" in row and "/exchange/prices/#chart-fm-98" in row
 
