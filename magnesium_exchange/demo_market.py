@@ -23,7 +23,7 @@ from django.utils import timezone
 from magnesium_exchange.commodities.models import Grade
 from magnesium_exchange.marketdata.services import daily_bars_build
 from magnesium_exchange.members.models import Member
-from magnesium_exchange.settlement.models import Settlement, SettlementStatus
+from magnesium_exchange.settlement.models import Settlement
 from magnesium_exchange.settlement.services import settlement_pay
 from magnesium_exchange.trading.facts import reference_price, unencumbered_receipts
 from magnesium_exchange.trading.models import Auction, AuctionStatus, Listing, ListingStatus, Rfq, Trade

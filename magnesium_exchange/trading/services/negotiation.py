@@ -6,8 +6,6 @@ Lock order: see services.common (the RFQ row first)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -30,8 +28,8 @@ from magnesium_exchange.trading.services.common import (
     load,
     member_require_active,
     now_or,
-    receipts_lock,
     price_input,
+    receipts_lock,
     receipts_release,
     run,
     tonnes_input,
