@@ -4,8 +4,9 @@ receipt), and a month of trade prints with their daily bars and reference prices
 
 Every step goes through the domain services and is idempotent: a second run writes nothing. Prices
 are a deterministic function of (grade, day), so a run on a later day only adds the new days.
-The demo trader (+8613800000007) trades for the first member; the demo warehouse operator
-(+8613800000008) works at the first warehouse.
+The demo trader (+8613800000007) trades for the first member, a second trader (+8613800001102) for
+the second; the demo warehouse operator (+8613800000008) works at the first warehouse. The live
+market (open listings, auctions, an RFQ, the demo trader's trades) is seeded by demo_market.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from magnesium_exchange.commodities.models import Grade
 from magnesium_exchange.commodities.services import commodities_seed
+from magnesium_exchange.demo_market import SECOND_TRADER_PHONE, seed_exchange_live_market
 from magnesium_exchange.marketdata.models import TradePrint
 from magnesium_exchange.marketdata.services import daily_bars_build, marketdata_trade_record
 from magnesium_exchange.members.credit_code import credit_code_check_char
@@ -282,4 +284,9 @@ EXCHANGE_DEMO_STEPS = [
     ("members' deposits confirmed by the settlement bank", seed_exchange_funds),
     ("warehouse receipts", seed_exchange_receipts),
     ("a month of magnesia trades and prices", seed_exchange_prices),
+    ("a live market: listings, auctions, a request for quote, the demo trader's trades", seed_exchange_live_market),
 ]
+
+# Logins `meidu demo` prints beside the one per role: a second trader, of another member firm, to
+# trade against the demo trader (+8613800000007).
+EXCHANGE_DEMO_LOGINS = [("trader (2nd firm)", SECOND_TRADER_PHONE)]

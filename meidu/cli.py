@@ -41,7 +41,7 @@ def _seed() -> None:
 def _print_welcome() -> None:
     from django.conf import settings
 
-    from meidu.demo_data import DEMO_PASSWORD, DEMO_USERS
+    from meidu.demo_data import DEMO_MORE_LOGINS, DEMO_PASSWORD, DEMO_USERS
 
     base = settings.PUBLIC_URL.rstrip("/")
     print()
@@ -54,6 +54,8 @@ def _print_welcome() -> None:
     print(f"Demo logins (password {DEMO_PASSWORD}):")
     for demo in DEMO_USERS:
         print(f"  {demo.role.value:<20} {demo.phone}")
+    for label, phone in DEMO_MORE_LOGINS:
+        print(f"  {label:<20} {phone}")
     print(flush=True)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logistics.geography.services import geography_load_county
-from magnesium_exchange.demo_data import EXCHANGE_DEMO_STEPS
+from magnesium_exchange.demo_data import EXCHANGE_DEMO_LOGINS, EXCHANGE_DEMO_STEPS
 from marketplace.demo_data import MARKETPLACE_DEMO_STEPS
 from marketplace.demo_orders import ORDER_DEMO_STEPS
 from meidu.accounts.models import User
@@ -39,6 +39,10 @@ DEMO_USERS = [
     DemoUser(Role.BANK_OFFICER, "+8613800000009", "周", "敏"),
     DemoUser(Role.OPERATOR, "+8613800000010", "吴", "平"),
 ]
+
+
+# More logins printed by `meidu demo` after the one per role: (label, phone), same password.
+DEMO_MORE_LOGINS = [*EXCHANGE_DEMO_LOGINS]
 
 
 def seed_demo_users() -> int:

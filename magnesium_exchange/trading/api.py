@@ -97,6 +97,10 @@ class ExchangeAuctionType(_Named, DjangoObjectType):
         return root.initiator.name
 
     @staticmethod
+    def resolve_status(root, info):
+        return selectors.auction_status_now(root)
+
+    @staticmethod
     def resolve_lots(root, info):
         return [ExchangeAuctionLotType(**lot) for lot in root.lots]
 

@@ -20,6 +20,8 @@ SERVICE_CODES = {
     "RECEIPT_CLOSED": "receipt_closed",
     "RESALE_LOCKED": "resale_locked",
     "INVALID_TRANSITION": "invalid_transition",
+    # trading sessions (trading.sessions)
+    "OUTSIDE_TRADING_SESSION": "outside_trading_session",
 }
 
 ExchangeTradingErrorCode = Enum(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
 
-from magnesium_exchange.trading.models import Auction, Listing, LotReceipt, Rfq, Trade
+from magnesium_exchange.trading.models import Auction, AuctionStatus, Listing, LotReceipt, Rfq, Trade
 
 
 def trade_receipts(trade: Trade) -> list:
@@ -21,8 +22,29 @@ def listing_list(*, grade=None, status: str | None = None):
     return qs.order_by("-id")
 
 
-def auction_list(*, status: str | None = None):
+def auction_status_now(auction: Auction, now=None) -> str:
+    """What an auction is at ``now``: open only before its (possibly extended) end. Past it, it reads
+    closed to everyone at once, whether or not the close task has cleared it yet (bids are refused by
+    the engine by the same clock)."""
+    if auction.status == AuctionStatus.OPEN and auction.ends_at <= (now or timezone.now()):
+        return AuctionStatus.CLOSED.value
+    return auction.status
+
+
+def auction_is_due(auction: Auction, now=None) -> bool:
+    """Past its end but not cleared yet: the close task (or a reader) should clear it."""
+    return auction.status == AuctionStatus.OPEN and auction.ends_at <= (now or timezone.now())
+
+
+def auction_list(*, status: str | None = None, now=None):
+    """Auctions by their status at ``now`` (see `auction_status_now`): "open" leaves out those past
+    their end, "closed" includes them."""
     qs = Auction.objects.select_related("grade", "initiator")
+    now = now or timezone.now()
+    if status == AuctionStatus.OPEN:
+        return qs.filter(status=AuctionStatus.OPEN, ends_at__gt=now)
+    if status == AuctionStatus.CLOSED:
+        return qs.filter(Q(status=AuctionStatus.CLOSED) | Q(status=AuctionStatus.OPEN, ends_at__lte=now))
     return qs.filter(status=status) if status else qs
 
 

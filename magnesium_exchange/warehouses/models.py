@@ -109,14 +109,41 @@ class WeighbridgeTicket(models.Model):
 
 
 class ReceiptStatus(models.TextChoices):
-    ACTIVE = "active", pgettext_lazy("receipt status", "Active")
-    LISTED = "listed", pgettext_lazy("receipt status", "Listed")
-    PLEDGED = "pledged", pgettext_lazy("receipt status", "Pledged")
-    FROZEN = "frozen", pgettext_lazy("receipt status", "Frozen")
-    WITHDRAWN = "withdrawn", pgettext_lazy("receipt status", "Withdrawn")
-    CANCELLED = "cancelled", pgettext_lazy("receipt status", "Cancelled")
-    SPLIT = "split", pgettext_lazy("receipt status", "Split (replaced by its parts)")
-    MERGED = "merged", pgettext_lazy("receipt status", "Merged (replaced by the merged receipt)")
+    """The one label of each status, wherever a receipt is shown (desk, verification page, terminal,
+    PDF, refusals, admin): its own context, so no other domain's word (a shop's 营业中) is borrowed."""
+
+    ACTIVE = "active", pgettext_lazy("receipt status label", "Valid")
+    LISTED = "listed", pgettext_lazy("receipt status label", "Listed")
+    PLEDGED = "pledged", pgettext_lazy("receipt status label", "Pledged")
+    FROZEN = "frozen", pgettext_lazy("receipt status label", "Frozen")
+    WITHDRAWN = "withdrawn", pgettext_lazy("receipt status label", "Goods released")
+    CANCELLED = "cancelled", pgettext_lazy("receipt status label", "Cancelled")
+    SPLIT = "split", pgettext_lazy("receipt status label", "Split")
+    MERGED = "merged", pgettext_lazy("receipt status label", "Merged")
+
+
+# What each event of a receipt's signed history records, in the reader's words (the stored action
+# stays the English code the signature covers).
+RECEIPT_EVENT_LABELS = {
+    "issued": pgettext_lazy("receipt event", "Issued"),
+    "issued_from_split": pgettext_lazy("receipt event", "Issued from a split"),
+    "issued_from_merge": pgettext_lazy("receipt event", "Issued from a merge"),
+    "list": pgettext_lazy("receipt event", "Listed for sale"),
+    "unlist": pgettext_lazy("receipt event", "Listing ended"),
+    "pledge": pgettext_lazy("receipt event", "Pledged"),
+    "unpledge": pgettext_lazy("receipt event", "Pledge released"),
+    "freeze": pgettext_lazy("receipt event", "Frozen"),
+    "unfreeze": pgettext_lazy("receipt event", "Unfrozen"),
+    "withdraw": pgettext_lazy("receipt event", "Goods released"),
+    "cancel": pgettext_lazy("receipt event", "Cancelled"),
+    "split": pgettext_lazy("receipt event", "Split"),
+    "merge": pgettext_lazy("receipt event", "Merged"),
+    "transfer": pgettext_lazy("receipt event", "Transferred"),
+}
+
+
+def receipt_event_label(action: str) -> str:
+    return str(RECEIPT_EVENT_LABELS.get(action, action))
 
 
 class Receipt(models.Model):

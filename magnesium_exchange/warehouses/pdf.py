@@ -8,6 +8,7 @@ import io
 
 import qrcode
 from django.conf import settings
+from django.utils import translation
 from django.urls import reverse
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -17,11 +18,12 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from magnesium_exchange.commodities.models import SPEC_FIELDS
-from magnesium_exchange.warehouses.models import Receipt
+from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 
 FONT = "STSong-Light"
-STATUS_ZH = {"active": "有效", "listed": "挂牌中", "pledged": "已质押", "frozen": "已冻结", "withdrawn": "已提货",
-             "cancelled": "已注销", "split": "已拆分", "merged": "已合并"}
+SITE_NAME = "美都集市"  # the site's own name (base template), never another spelling
+LABEL_X, VALUE_X, RIGHT_MARGIN = 20 * mm, 58 * mm, 20 * mm
+ROW_SIZE, LINE_GAP, ROW_GAP = 11, 5.2 * mm, 3.8 * mm
 
 
 def verification_url(receipt: Receipt) -> str:
@@ -56,8 +58,26 @@ def _rows(receipt: Receipt) -> list[tuple[str, str]]:
         ("保险", insured),
         ("保管人", receipt.keeper),
         ("填发地点 / 日期", f"{receipt.issue_place} / {receipt.issued_at:%Y-%m-%d}"),
-        ("状态", STATUS_ZH.get(receipt.status, receipt.status)),
+        ("状态", _status_zh(receipt.status)),
     ]
+
+
+def _status_zh(status: str) -> str:
+    """The status's one label (ReceiptStatus), in Chinese: the printed receipt is a Chinese document."""
+    with translation.override("zh-hans"):
+        return str(ReceiptStatus(status).label) if status in ReceiptStatus.values else status
+
+
+def wrap(text: str, width: float, size: float = ROW_SIZE) -> list[str]:
+    """Cut `text` into lines no wider than `width` points in the CJK font (character by character:
+    Chinese has no spaces to break at), so a long value (the quality line) stays on the page whole."""
+    lines, line = [], ""
+    for char in text:
+        if line and pdfmetrics.stringWidth(line + char, FONT, size) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return [*lines, line] if line or not lines else lines
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
@@ -69,14 +89,17 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     pdf.setFont(FONT, 22)
     pdf.drawCentredString(width / 2, height - 30 * mm, "仓  单")
     pdf.setFont(FONT, 10)
-    pdf.drawCentredString(width / 2, height - 37 * mm, "电子仓单 · 美都市场镁质材料交易所监管仓")
+    pdf.drawCentredString(width / 2, height - 37 * mm, f"电子仓单 · {SITE_NAME}镁质材料交易所监管仓")
     y = height - 52 * mm
     for label, value in _rows(receipt):
-        pdf.setFont(FONT, 11)
-        pdf.drawString(20 * mm, y, label)
-        pdf.drawString(58 * mm, y, str(value)[:60])
-        pdf.line(20 * mm, y - 2.5 * mm, width - 20 * mm, y - 2.5 * mm)
-        y -= 9 * mm
+        pdf.setFont(FONT, ROW_SIZE)
+        pdf.drawString(LABEL_X, y, label)
+        lines = wrap(str(value), width - RIGHT_MARGIN - VALUE_X)
+        for n, line in enumerate(lines):
+            pdf.drawString(VALUE_X, y - n * LINE_GAP, line)
+        y -= (len(lines) - 1) * LINE_GAP
+        pdf.line(LABEL_X, y - 2.5 * mm, width - RIGHT_MARGIN, y - 2.5 * mm)
+        y -= LINE_GAP + ROW_GAP
     url = verification_url(receipt)
     pdf.drawImage(_qr_image(url), width - 62 * mm, 22 * mm, 42 * mm, 42 * mm)
     pdf.setFont(FONT, 9)

@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Exchange: clear auctions past their end, expire listings and RFQs; buyers who missed the
     # settlement deadline default.
+    # Auctions are cleared within seconds of their end (readers see them closed at once anyway).
+    "exchange-auctions-close-due": {
+        "task": "magnesium_exchange.trading.tasks.auctions_close_due",
+        "schedule": 5.0,
+    },
     "exchange-trading-close-due": {
         "task": "magnesium_exchange.trading.tasks.trading_close_due",
         "schedule": 15.0,
@@ -267,6 +272,16 @@ CHECKOUT_MAX_LINE_QUANTITY = env_int("CHECKOUT_MAX_LINE_QUANTITY", 50)
 CHECKOUT_RELEASE_FUNDS_AFTER_HOURS = env_int("CHECKOUT_RELEASE_FUNDS_AFTER_HOURS", 24)
 ORDER_AUTO_CONFIRM_DAYS = env_int("ORDER_AUTO_CONFIRM_DAYS", 10)
 ORDER_AFTER_SALES_DAYS = env_int("ORDER_AFTER_SALES_DAYS", 7)
+
+# Exchange trading sessions (magnesium_exchange.trading.sessions): the hours, Beijing time, at which
+# each mode accepts orders on the calendar's trading days ("HH:MM-HH:MM,..."). Demo and test markets
+# are open every day around the clock, so a visitor can trade at any hour (the terminal says so).
+EXCHANGE_SESSIONS_EVERY_DAY = env_bool("EXCHANGE_SESSIONS_EVERY_DAY", DEMO_MODE or TEST_MODE)
+EXCHANGE_SESSIONS = {
+    "listing": env_str("EXCHANGE_SESSIONS_LISTING", "09:00-11:30,13:30-15:00"),
+    "auction": env_str("EXCHANGE_SESSIONS_AUCTION", "09:30-11:30,13:30-15:00"),
+    "rfq": env_str("EXCHANGE_SESSIONS_RFQ", "09:00-11:30,13:30-16:00"),
+}
 
 # Limits against abuse of scarce things (issue 13), counted by meidu.accounts.throttle; 0 turns one
 # off. Units the anonymous checkouts of one client address may hold at once (signing in lifts it),

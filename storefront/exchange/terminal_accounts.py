@@ -86,7 +86,7 @@ def funds_page(request, trader):
             funds_request = SERVICES[kind](member, data["amount"], actor=request.user,
                                            idempotency_key=f"terminal:{data['token']}", note=data["note"])
         except DomainError as exc:
-            add_terminal_errors(form, exc, {"entries": "amount"})
+            add_terminal_errors(form, exc)
         else:
             if kind == FundsRequestKind.DEPOSIT:
                 messages.success(request, _("Deposit of %(amount)s yuan announced: it is credited once the settlement "

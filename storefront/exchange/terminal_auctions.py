@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from magnesium_exchange.commodities.selectors import grades_for_trading
 from magnesium_exchange.trading.models import AggregateType, AuctionStatus, JournalEntry, Trade
-from magnesium_exchange.trading.selectors import auction_list
-from magnesium_exchange.trading.services import auction_bid, auction_open
+from magnesium_exchange.trading.selectors import auction_list, auction_status_now
+from magnesium_exchange.trading.services import auction_bid, auction_close_if_due, auction_open
 from meidu.core.errors import DomainError
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors
@@ -31,9 +31,10 @@ AUCTIONS_SHOWN = 100
 POLL_MS = 2000
 
 
-def my_standing(auction, member) -> list[dict]:
+def my_standing(auction, member, now=None) -> list[dict]:
     """The caller's current bid per lot, from the auction's journal: leading (live, inside the lot),
     outbid, and once closed won or not. Two indexed reads of this auction's entries."""
+    status = auction_status_now(auction, now)
     entries = JournalEntry.objects.filter(aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk)
     latest: dict[str, dict] = {}
     for payload in entries.filter(event_type="BidPlaced", payload__bidder=str(member.pk)).order_by("seq").values_list(
@@ -44,15 +45,15 @@ def my_standing(auction, member) -> list[dict]:
     outbid = set(entries.filter(event_type="BidOutbid", payload__bid_no__in=[p["bid_no"] for p in latest.values()])
                  .values_list("payload__bid_no", flat=True))
     side = {"buyer": member} if auction.kind == "sale" else {"seller": member}  # a procurement's bidders sell
-    won = auction.status == AuctionStatus.CLOSED and Trade.objects.filter(
+    won = status == AuctionStatus.CLOSED and Trade.objects.filter(
         aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk, **side).exists()
     rows = []
     for lot_id, bid in sorted(latest.items()):
         if bid["bid_no"] in outbid:
             standing = "outbid"
-        elif auction.status == AuctionStatus.OPEN:
+        elif status == AuctionStatus.OPEN:
             standing = "leading"
-        elif auction.status == AuctionStatus.CLOSED:
+        elif status == AuctionStatus.CLOSED:
             standing = "won" if won else "lost"
         else:
             standing = "cancelled"
@@ -66,7 +67,7 @@ STANDING_LABELS = {"leading": gettext_lazy("Leading"), "outbid": gettext_lazy("O
 
 
 def _seconds_left(auction, now) -> int:
-    if auction.status != AuctionStatus.OPEN:
+    if auction_status_now(auction, now) != AuctionStatus.OPEN:
         return 0
     return max(0, int((auction.ends_at - now).total_seconds()))
 
@@ -74,11 +75,12 @@ def _seconds_left(auction, now) -> int:
 @with_trader
 @require_safe
 def auctions_page(request, trader):
-    open_auctions = list(auction_list(status=AuctionStatus.OPEN).order_by("ends_at", "id")[:AUCTIONS_SHOWN])
-    closed = list(auction_list(status=AuctionStatus.CLOSED).order_by("-ends_at", "-id")[:20])
+    now = timezone.now()  # one clock for both lists: an auction past its end is in "closed" only
+    open_auctions = list(auction_list(status=AuctionStatus.OPEN, now=now).order_by("ends_at", "id")[:AUCTIONS_SHOWN])
+    closed = list(auction_list(status=AuctionStatus.CLOSED, now=now).order_by("-ends_at", "-id")[:20])
     return render(request, "exchange/terminal/auctions.html", {
         "trader": trader, "member": trader.member, "open_auctions": open_auctions, "closed_auctions": closed,
-        "now": timezone.now(), "tab": "auctions"})
+        "now": now, "tab": "auctions"})
 
 
 @with_trader
@@ -133,7 +135,7 @@ def procurement_create(request, trader):
 @with_trader
 @require_http_methods(["GET", "HEAD", "POST"])
 def auction_room(request, trader, pk):
-    auction = get_object_or_404(auction_list(), pk=pk)
+    auction = auction_close_if_due(get_object_or_404(auction_list(), pk=pk))  # met past its end: cleared now
     form = BidForm(request.POST or None, lots=auction.lots)
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data
@@ -147,12 +149,14 @@ def auction_room(request, trader, pk):
                 "quantity": data["quantity"], "price": data["price"]})
             return redirect("exchange:terminal_auction", pk=auction.pk)
     now = timezone.now()
-    standing = my_standing(auction, trader.member)
+    status = auction_status_now(auction, now)
+    standing = my_standing(auction, trader.member, now)
     for row in standing:
         row["label"] = str(STANDING_LABELS[row["standing"]])
     return render(request, "exchange/terminal/auction.html", {
         "trader": trader, "member": trader.member, "auction": auction, "form": form, "standing": standing,
         "mine": auction.initiator_id == trader.member_id, "seconds_left": _seconds_left(auction, now),
+        "status": status, "status_label": AuctionStatus(status).label,
         "poll_ms": POLL_MS, "tab": "auctions"})
 
 
@@ -162,13 +166,14 @@ def auction_room(request, trader, pk):
 def auction_state(request, trader, pk):
     """What the room refreshes: status, end (and seconds left by the server's clock), best price per
     lot, the caller's standing. Prices are decimal strings."""
-    auction = get_object_or_404(auction_list(), pk=pk)
+    auction = auction_close_if_due(get_object_or_404(auction_list(), pk=pk))
     now = timezone.now()
-    standing = my_standing(auction, trader.member)
+    status = auction_status_now(auction, now)
+    standing = my_standing(auction, trader.member, now)
     for row in standing:
         row["label"] = str(STANDING_LABELS[row["standing"]])
     return JsonResponse({
-        "id": auction.pk, "status": auction.status, "status_label": str(auction.get_status_display()),
+        "id": auction.pk, "status": status, "status_label": str(AuctionStatus(status).label),
         "ends_at": timezone.localtime(auction.ends_at).isoformat(), "seconds_left": _seconds_left(auction, now),
         "extensions": auction.extensions, "bid_count": auction.bid_count, "live_bid_count": auction.live_bid_count,
         "best_price": None if auction.best_price is None else str(auction.best_price),

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from magnesium_exchange.members.selectors import trader_for_user
+from magnesium_exchange.warehouses.models import receipt_event_label
 from magnesium_exchange.warehouses.pdf import receipt_pdf
 from magnesium_exchange.warehouses.selectors import is_warehouse_staff, receipt_get_by_number
 from magnesium_exchange.warehouses.verification import receipt_verify
@@ -24,7 +25,9 @@ def receipt_verify_page(request, number):
     if receipt is None:
         return render(request, "exchange/receipt_verify.html", {"number": number, "receipt": None}, status=404)
     result = receipt_verify(receipt)
-    events = receipt.events.order_by("seq").only("seq", "action", "occurred_at", "hash", "kid")
+    events = list(receipt.events.order_by("seq").only("seq", "action", "occurred_at", "hash", "kid"))
+    for event in events:
+        event.label = receipt_event_label(event.action)
     return render(request, "exchange/receipt_verify.html", {
         "number": number, "receipt": receipt, "result": result, "events": events,
         "holder_masked": _masked(receipt.holder.name), "depositor_masked": _masked(receipt.depositor.name),

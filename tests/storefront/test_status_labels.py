@@ -28,13 +28,14 @@ def test_receipt_and_listing_statuses_are_labels_in_both_languages(market, trade
     client = Client()
     client.force_login(user)
     overview = client.get(T).content.decode()
-    assert "正常" in row_of(overview, f'data-receipt="{kept.number}"')
-    assert "正在挂牌" in row_of(overview, f'data-receipt="{listed.number}"')
+    # One word per receipt status everywhere (desk, verification page, PDF, terminal).
+    assert "有效" in row_of(overview, f'data-receipt="{kept.number}"')
+    assert "挂牌中" in row_of(overview, f'data-receipt="{listed.number}"')
     assert "挂牌中" in client.get(f"{T}listings/{listing.pk}/").content.decode()
 
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     overview = client.get(T).content.decode()
-    assert ">Active<" in row_of(overview, f'data-receipt="{kept.number}"')
+    assert ">Valid<" in row_of(overview, f'data-receipt="{kept.number}"')
     assert ">Listed<" in row_of(overview, f'data-receipt="{listed.number}"')
     detail = client.get(f"{T}listings/{listing.pk}/").content.decode()
     assert ">Open<" in detail and ">Sell<" in detail

@@ -46,8 +46,13 @@ _REQUEST_WORDS = {
 }
 
 
+# The largest amount a funds request or move may carry (the columns hold 14 digits of yuan).
+MAX_AMOUNT = Decimal("1000000000000.00")
+
+
 def _amount(value, field: str = "amount", allow_zero: bool = False) -> Decimal:
-    """A positive CNY amount in fen; Money of another currency, floats and sub-fen amounts are refused."""
+    """A positive CNY amount in fen; Money of another currency, floats, non-finite, sub-fen and absurd
+    amounts are refused."""
     if isinstance(value, Money):
         if value.currency != CURRENCY:
             raise DomainError(_("Exchange funds are in %(currency)s") % {"currency": CURRENCY}, Code.INVALID_AMOUNT, field=field)
@@ -58,6 +63,9 @@ def _amount(value, field: str = "amount", allow_zero: bool = False) -> Decimal:
         raise DomainError(_("The amount must be a decimal"), Code.INVALID_AMOUNT, field=field) from None
     if amount < 0 or (amount == 0 and not allow_zero) or not is_quantized(amount, CURRENCY):
         raise DomainError(_("The amount must be positive, in fen at most"), Code.INVALID_AMOUNT, field=field)
+    if amount > MAX_AMOUNT:
+        raise DomainError(_("The amount is too large: at most %(max)s CNY") % {"max": MAX_AMOUNT}, Code.INVALID_AMOUNT,
+                          field=field)
     return amount
 
 
@@ -82,6 +90,31 @@ def _holds_guard(entries, member: Member, available: LedgerAccount, amount: Deci
             "held": held}, Code.INSUFFICIENT_FUNDS, field="amount")
 
 
+def _short(available: LedgerAccount, amount: Decimal) -> DomainError:
+    """The ledger refused to take ``amount`` from a member's available funds: say how much there is."""
+    return DomainError(_("Available funds are short: %(available)s CNY are available, %(amount)s CNY are needed") % {
+        "available": max(ledger_balance(available).amount, Decimal("0.00")), "amount": amount},
+        Code.INSUFFICIENT_FUNDS, field="amount")
+
+
+def _ledger_refusal(exc: DomainError) -> DomainError:
+    """The ledger's refusals name its accounts in English: the member reads the exchange's own words
+    (a short available balance is answered by `_short`; this answers the rest, e.g. a release larger
+    than what is frozen)."""
+    if exc.code == "insufficient_funds":
+        return DomainError(_("The funds do not cover this move"), Code.INSUFFICIENT_FUNDS, field="amount")
+    if exc.code == "invalid_amount":
+        return DomainError(_("The amount must be positive, in fen at most"), Code.INVALID_AMOUNT, field="amount")
+    if exc.code == "idempotency_key_reused":
+        return _key_reused()
+    return DomainError(_("The funds could not be moved: the request is not valid"), Code.INVALID, field="amount")
+
+
+def _key_reused() -> DomainError:
+    return DomainError(_("This request was already sent with other values"), Code.IDEMPOTENCY_KEY_REUSED,
+                       field="idempotencyKey")
+
+
 def _post(entries, *, description: str, reference: str, idempotency_key: str, actor=None,
           spends: tuple[Member, LedgerAccount, Decimal] | None = None) -> LedgerTransaction:
     """One ledger move; ``spends`` = (member, its available account, amount) when it debits available funds."""
@@ -92,7 +125,13 @@ def _post(entries, *, description: str, reference: str, idempotency_key: str, ac
                              actor=actor, spends=spends)
         _holds_guard(entries, *spends)
     user = actor if getattr(actor, "_meta", None) and actor._meta.label_lower == "accounts.user" else None
-    return ledger_post(entries, description=description, reference=reference, actor=user, idempotency_key=f"exchange:{idempotency_key}")
+    try:
+        return ledger_post(entries, description=description, reference=reference, actor=user,
+                           idempotency_key=f"exchange:{idempotency_key}")
+    except DomainError as exc:
+        if exc.code == "insufficient_funds" and spends is not None:
+            raise _short(spends[1], spends[2]) from None
+        raise _ledger_refusal(exc) from None
 
 
 # --- moves called by trading and settlement -------------------------------------------------
@@ -178,8 +217,17 @@ def _request_create(kind: str, member: Member, amount, *, actor, idempotency_key
         if idempotency_key is None:
             result = perform()
         else:
-            result = idempotent_call(scope=f"exchange.funds.{kind}", actor_key=f"member:{member.pk}", key=idempotency_key,
-                                     request={"amount": str(amount), "note": note}, perform=perform)
+            try:
+                result = idempotent_call(scope=f"exchange.funds.{kind}", actor_key=f"member:{member.pk}",
+                                         key=idempotency_key, request={"amount": str(amount), "note": note},
+                                         perform=perform)
+            except DomainError as exc:
+                if exc.code == "idempotency_key_reused":
+                    raise _key_reused() from None
+                if exc.code == "invalid" and exc.field == "idempotencyKey":
+                    raise DomainError(_("The idempotency key must be 1 to 255 characters"), Code.INVALID,
+                                      field="idempotencyKey") from None
+                raise
         return FundsRequest.objects.get(pk=result["request"])
 
 

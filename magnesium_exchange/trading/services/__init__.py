@@ -4,6 +4,7 @@ from magnesium_exchange.trading.services.auctions import (  # noqa: F401
     auction_bid,
     auction_cancel,
     auction_close,
+    auction_close_if_due,
     auction_open,
     auctions_close_due,
 )

@@ -21,13 +21,16 @@ from magnesium_exchange.trading.config import market_rules
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
 from magnesium_exchange.trading.facts import available_funds, deal_headroom, excluded_counterparties, reference_price
 from magnesium_exchange.trading.models import AggregateType, Listing, Trade
+from magnesium_exchange.trading.sessions import LISTING, session_require
 from magnesium_exchange.trading.services.common import (
     load,
     member_require_active,
     now_or,
+    price_input,
     receipts_lock,
     receipts_release,
     run,
+    tonnes_input,
 )
 from meidu.core.errors import DomainError
 
@@ -45,6 +48,9 @@ def listing_open(*, member, grade, price, side: str = "sell", receipts=(), quant
     The price must be on the tick and within the limit around the reference price (market data's, else
     `reference_price_fallback`, the configured one)."""
     now = now_or(now)
+    price, quantity = price_input(price), tonnes_input(quantity)
+    min_pick, step = tonnes_input(min_pick, "minPick"), tonnes_input(step, "step")
+    session_require(LISTING, now)
     member = member_require_active(member)
     if side not in {s.value for s in Side}:
         raise DomainError(_("side is sell or buy"), Code.INVALID, field="side")
@@ -77,8 +83,9 @@ def listing_pick(listing: Listing, *, member, quantity, receipts=(), actor=None,
     a wanted listing with its `receipts` (locked; the part not sold is unlocked again). Refusals: below
     the minimum pick, off step, beyond what remains, funds, exposure caps, excluded counterparty."""
     now = now_or(now)
+    quantity = tonnes_input(quantity)
+    session_require(LISTING, now)
     member = member_require_active(member)
-    quantity = Decimal(str(quantity))
     with transaction.atomic():
         row, state = load(T, Listing, listing.pk)
         value_room, tonnes_room = deal_headroom(member, row.owner)  # both sides' caps
@@ -104,6 +111,8 @@ def listing_pick(listing: Listing, *, member, quantity, receipts=(), actor=None,
 def listing_reprice(listing: Listing, *, member, price, actor=None, now=None) -> Listing:
     """改价: a new price within today's limit; a wanted listing's deposit follows the price."""
     now = now_or(now)
+    price = price_input(price)
+    session_require(LISTING, now)
     with transaction.atomic():
         row, state = load(T, Listing, listing.pk)
         command = RepriceListing(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, price=price,

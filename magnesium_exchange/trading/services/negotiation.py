@@ -6,8 +6,6 @@ Lock order: see services.common (the RFQ row first)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,13 +23,16 @@ from magnesium_exchange.trading.facts import (
     unencumbered_receipts,
 )
 from magnesium_exchange.trading.models import AggregateType, Rfq, Trade
+from magnesium_exchange.trading.sessions import RFQ, session_require
 from magnesium_exchange.trading.services.common import (
     load,
     member_require_active,
     now_or,
+    price_input,
     receipts_lock,
     receipts_release,
     run,
+    tonnes_input,
 )
 from meidu.core.errors import DomainError
 
@@ -41,6 +42,8 @@ T = AggregateType.RFQ
 def rfq_open(*, member, grade, side: str, expires_at, quantity=None, receipts=(), invited=(),
              reference_price_fallback=None, actor=None, now=None) -> Rfq:
     now = now_or(now)
+    quantity = tonnes_input(quantity)
+    session_require(RFQ, now)
     member = member_require_active(member)
     if side not in {s.value for s in Side}:
         raise DomainError(_("side is sell or buy"), Code.INVALID, field="side")
@@ -58,7 +61,7 @@ def rfq_open(*, member, grade, side: str, expires_at, quantity=None, receipts=()
         elif quantity is None:
             raise DomainError(_("A buying request needs a quantity"), Code.REQUIRED, field="quantity")
         command = OpenRfq(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, side=engine_side,
-                          grade=grade.code, quantity=Decimal(str(quantity)), expires_at=to_ms(expires_at),
+                          grade=grade.code, quantity=quantity, expires_at=to_ms(expires_at),
                           reference_price=reference, rules=market_rules(grade),
                           invited=frozenset(str(m.pk) for m in invited),
                           receipt_ids=tuple(r.number for r in receipts), available_quantity=held,
@@ -71,14 +74,16 @@ def quote_submit(rfq: Rfq, *, member, price, quantity, actor=None, now=None) -> 
     """Quote (or re-quote) on a request: a buyer's quote freezes its deposit, a seller's is backed by
     its unencumbered receipts of the grade."""
     now = now_or(now)
+    price, quantity = price_input(price), tonnes_input(quantity)
+    session_require(RFQ, now)
     member = member_require_active(member)
     with transaction.atomic():
         row, state = load(T, Rfq, rfq.pk)
         value_room, _tonnes = exposure_headroom(member)
         selling_request = row.side == Side.SELL.value
         command = SubmitQuote(
-            aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, price=Decimal(str(price)),
-            quantity=Decimal(str(quantity)), reference_price=reference_price(row.grade, row.reference_price),
+            aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, price=price,
+            quantity=quantity, reference_price=reference_price(row.grade, row.reference_price),
             available_funds=available_funds(member) if selling_request else None,
             available_quantity=None if selling_request else receipts_quantity(unencumbered_receipts(member, row.grade, now)),
             excluded_counterparties=excluded_counterparties(member), exposure_headroom=value_room)
@@ -88,6 +93,8 @@ def quote_submit(rfq: Rfq, *, member, price, quantity, actor=None, now=None) -> 
 
 def quote_accept(rfq: Rfq, *, member, quote_id: int, quantity=None, actor=None, now=None) -> Trade:
     now = now_or(now)
+    quantity = tonnes_input(quantity)
+    session_require(RFQ, now)
     member = member_require_active(member)
     with transaction.atomic():
         row, state = load(T, Rfq, rfq.pk)
@@ -103,7 +110,7 @@ def quote_accept(rfq: Rfq, *, member, quote_id: int, quantity=None, actor=None, 
             if receipts and quoter.pk != member.pk:
                 receipts_lock(T, row, quoter, receipts, actor=actor)
         command = AcceptQuote(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, quote_id=int(quote_id),
-                              quantity=None if quantity is None else Decimal(str(quantity)),
+                              quantity=quantity,
                               reference_price=reference_price(row.grade, row.reference_price), available_funds=funds,
                               seller_available_quantity=seller_held,
                               excluded_counterparties=excluded_counterparties(member), exposure_headroom=value_room)

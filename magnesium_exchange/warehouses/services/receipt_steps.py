@@ -26,16 +26,7 @@ STATUS_REFUSALS = {
 }
 
 # Statuses and actions named in refusals (the stored values are English codes).
-STATUS_NAMES = {
-    ReceiptStatus.ACTIVE: pgettext_lazy("receipt status", "active"),
-    ReceiptStatus.LISTED: pgettext_lazy("receipt status", "listed"),
-    ReceiptStatus.PLEDGED: pgettext_lazy("receipt status", "pledged"),
-    ReceiptStatus.FROZEN: pgettext_lazy("receipt status", "frozen"),
-    ReceiptStatus.WITHDRAWN: pgettext_lazy("receipt status", "withdrawn"),
-    ReceiptStatus.CANCELLED: pgettext_lazy("receipt status", "cancelled"),
-    ReceiptStatus.SPLIT: pgettext_lazy("receipt status", "split"),
-    ReceiptStatus.MERGED: pgettext_lazy("receipt status", "merged"),
-}
+STATUS_NAMES = {status: status.label for status in ReceiptStatus}  # the one label of each status
 ACTION_NAMES = {
     "list": pgettext_lazy("receipt action", "list"),
     "unlist": pgettext_lazy("receipt action", "unlist"),

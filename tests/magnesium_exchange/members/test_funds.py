@@ -191,7 +191,7 @@ def test_deposit_and_withdraw_through_the_api(trader_factory, seller_member, ban
         assert confirmed["errors"] == []
         assert confirmed["funds"] == {"availableAmount": "20000.00", "frozenAmount": "0.00"}
     over = trader.execute(WITHDRAW_REQUEST, {"amount": "20000.01"})["fundsWithdrawRequest"]
-    assert over["errors"] == [{"field": "entries", "code": "INSUFFICIENT_FUNDS"}]
+    assert over["errors"] == [{"field": "amount", "code": "INSUFFICIENT_FUNDS"}]
     out = trader.execute(WITHDRAW_REQUEST, {"amount": "5000"})["fundsWithdrawRequest"]
     assert out["funds"] == {"availableAmount": "15000.00", "frozenAmount": "5000.00"}
     paid = bank_client.execute(WITHDRAW_CONFIRM, {"id": out["fundsRequest"]["id"], "ref": "OUT-1"})["fundsWithdrawConfirm"]
