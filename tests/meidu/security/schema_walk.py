@@ -151,6 +151,8 @@ SCALAR_STRATEGIES = {
 
 
 def value_strategy(type_, depth: int = 0):
+    if depth > 4:  # recursive filters (AND/OR): stop with the least a valid document needs
+        return st.just(minimal_value(type_)) if isinstance(type_, GraphQLNonNull) else st.none()
     type_, required = _unwrap(type_)
     if isinstance(type_, GraphQLList):
         inner = st.lists(value_strategy(type_.of_type, depth + 1), max_size=3 if depth else 5)

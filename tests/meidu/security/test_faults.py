@@ -1,0 +1,127 @@
+"""Faults as tests (issue 13): a Celery worker killed with SIGKILL in the middle of a webhook
+delivery. Afterwards the invariant must hold: the webhook is delivered at least once, by the
+outbox relay (beat's webhook_deliveries_dispatch_due) and a fresh worker, and every attempt
+the server finished is recorded.
+
+Needs a broker (MEIDU_TEST_BROKER_URL), like tests/meidu/integrations/test_worker_broker.py,
+whose broker fixture and database URL this suite shares.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from meidu.accounts.roles import Role
+from meidu.accounts.services import account_register
+from meidu.core.permissions import AccountPermissions
+from meidu.integrations.models import EventDelivery, EventDeliveryStatus
+from meidu.integrations.services.apps import app_create
+from meidu.integrations.services.webhooks import webhook_create
+from meidu.integrations.tasks import webhook_deliveries_dispatch_due
+from meidu.runtime.paths import BASE_DIR
+from tests.meidu.integrations.test_worker_broker import BROKER_URL, _database_url, broker  # noqa: F401 (fixture)
+
+TIMEOUT_SECONDS = 4  # the worker's HTTP timeout; its lease on a delivery is this plus 30 s
+
+
+class HangingReceiver:
+    """Answers 200, except that the first request hangs until released: the worker is caught
+    in the middle of its HTTP call."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.first_arrived = threading.Event()
+        self.release = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.requests.append(dict(self.headers))
+                if len(receiver.requests) == 1:
+                    receiver.first_arrived.set()
+                    receiver.release.wait(30)
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def start_worker(queue: str, log_path) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "meidu.settings.test", "DATABASE_URL": _database_url(),
+           "CELERY_BROKER_URL": BROKER_URL, "CELERY_TASK_DEFAULT_QUEUE": queue,
+           "WEBHOOK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS), "WEBHOOK_RETRY_BASE_SECONDS": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "meidu", "worker", "--pool", "solo", "--loglevel", "INFO", "-Q", queue],
+        cwd=BASE_DIR, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_be_delivered(broker, make_user, tmp_path):  # noqa: F811
+    operator = make_user(Role.OPERATOR)
+    app, _ = app_create(name="Carrier", permissions=[AccountPermissions.MANAGE_USERS], actor=operator)
+    receiver = HangingReceiver()
+    first = start_worker(broker, tmp_path / "first.log")
+    second = None
+    try:
+        webhook_create(app, target_url=receiver.url, events=["customer_created"], actor=operator)
+        account_register(phone="13700004321", password="Nanguo-pear-9")  # commits; on_commit enqueues
+        assert receiver.first_arrived.wait(60), "the first worker never started the delivery"
+        os.kill(first.pid, signal.SIGKILL)  # in the middle of the HTTP call
+        first.wait(timeout=10)
+        delivery = EventDelivery.objects.get(event_type="customer_created")
+        assert delivery.status == EventDeliveryStatus.PENDING and delivery.attempts.count() == 0
+
+        second = start_worker(broker, tmp_path / "second.log")
+        deadline = time.monotonic() + TIMEOUT_SECONDS + 30 + 60
+        while time.monotonic() < deadline:
+            webhook_deliveries_dispatch_due()  # what beat runs every 30 s
+            delivery.refresh_from_db()
+            if delivery.status != EventDeliveryStatus.PENDING:
+                break
+            time.sleep(1)
+        assert delivery.status == EventDeliveryStatus.SUCCESS, delivery.status
+        assert second.poll() is None, "the second worker died"
+    finally:
+        receiver.close()
+        stop(first)
+        if second is not None:
+            stop(second)
+    # Delivered at least once, each time as the same delivery; the killed attempt left no row but counts.
+    assert len(receiver.requests) >= 2
+    assert {headers["Meidu-Delivery"] for headers in receiver.requests} == {str(delivery.pk)}
+    assert list(delivery.attempts.values_list("response_status_code", flat=True)) == [200]
+    assert delivery.attempt_count == 2
