@@ -1,10 +1,14 @@
-"""Faults as tests (issue 13): a Celery worker killed with SIGKILL in the middle of a webhook
-delivery. Afterwards the invariant must hold: the webhook is delivered at least once, by the
-outbox relay (beat's webhook_deliveries_dispatch_due) and a fresh worker, and every attempt
-the server finished is recorded.
+"""Faults as tests (issue 13), each followed by the invariant queries:
 
-Needs a broker (MEIDU_TEST_BROKER_URL), like tests/meidu/integrations/test_worker_broker.py,
-whose broker fixture and database URL this suite shares.
+* a Celery worker killed with SIGKILL in the middle of a webhook delivery: the webhook is still
+  delivered at least once, by the outbox relay (beat's webhook_deliveries_dispatch_due) and a
+  fresh worker, and every attempt the server finished is recorded (needs a broker,
+  MEIDU_TEST_BROKER_URL, like tests/meidu/integrations/test_worker_broker.py, whose broker
+  fixture and database URL this suite shares);
+* the database connection of a ``checkoutComplete`` terminated while it waits for the stock
+  rows, its orders already inserted: nothing of it stays, stock equals its journal, every
+  ledger transaction sums to zero, and the retry places the orders with settlement matching
+  the money taken.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.db import connection, connections, transaction
+from graphql_relay import to_global_id
 
 from meidu.accounts.roles import Role
 from meidu.accounts.services import account_register
@@ -27,6 +33,19 @@ from meidu.integrations.services.apps import app_create
 from meidu.integrations.services.webhooks import webhook_create
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
 from meidu.runtime.paths import BASE_DIR
+
+from marketplace.checkout.complete import checkout_complete
+from marketplace.checkout.models import Checkout
+from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.inventory.models import Stock
+from marketplace.inventory.selectors import stock_from_journal
+from marketplace.orders.models import Order
+from marketplace.payments.services import transaction_initialize
+from tests.conftest import GraphQLClient, token_for
+from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
+from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
+from tests.marketplace.factories import channels
+from tests.marketplace.settlement.helpers import assert_every_transaction_balances, order_postings
 from tests.meidu.integrations.test_worker_broker import BROKER_URL, _database_url, broker  # noqa: F401 (fixture)
 
 TIMEOUT_SECONDS = 4  # the worker's HTTP timeout; its lease on a delivery is this plus 30 s
@@ -125,3 +144,78 @@ def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_be_delivered(broker,
     assert {headers["Meidu-Delivery"] for headers in receiver.requests} == {str(delivery.pk)}
     assert list(delivery.attempts.values_list("response_status_code", flat=True)) == [200]
     assert delivery.attempt_count == 2
+
+
+CHECKOUT_COMPLETE = "mutation($id: ID!) { checkoutComplete(id: $id) { order { id } errors { field code } } }"
+
+
+def paid_checkout(buyer):
+    """A buyer's checkout of 3 pears, delivered in the county, charged by the offline gateway."""
+    _, rural = channels()
+    county_and_zones()
+    owner = account_register(phone="13900001111", password="Nanguo-pear-9")
+    shop, variant = farmer_with_pears(owner, rural, quantity=5)
+    checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 3)])
+    checkout_shipping_address_update(checkout, dict(ADDRESS))
+    checkout_delivery_method_update(checkout, shipping_method=shop.shipping_methods.get(kind="county"))
+    transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key="fault-1", user=buyer)
+    return checkout, Stock.objects.get(variant=variant)
+
+
+def assert_stock_is_its_journal(stock: Stock) -> None:
+    stock.refresh_from_db()
+    assert (stock.quantity, stock.quantity_allocated) == stock_from_journal(stock)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_dropped_mid_checkout_complete_leaves_nothing_half_written(buyer):
+    checkout, stock = paid_checkout(buyer)
+    token = token_for(buyer)
+    outcome: dict = {}
+
+    def complete():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            outcome["pid"] = cursor.fetchone()[0]
+        try:
+            outcome["response"] = GraphQLClient(token).post(CHECKOUT_COMPLETE, {"id": to_global_id("Checkout", checkout.pk)})
+        except Exception as exc:  # the dropped connection, if the view lets it through
+            outcome["raised"] = exc
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Stock.objects.select_for_update().get(pk=stock.pk)  # checkoutComplete's last lock (step 3) waits here
+        worker = threading.Thread(target=complete)
+        worker.start()
+        waited = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not waited:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pid FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock'", [outcome.get("pid")])
+                waited = cursor.fetchone()
+            time.sleep(0.05)
+        assert waited, "checkoutComplete never reached the stock lock"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [outcome["pid"]])
+        worker.join(30)
+    assert not worker.is_alive()
+
+    # The client got an error, never a half-placed order.
+    response = outcome.get("response")
+    if response is not None:
+        body = response.json()
+        assert body.get("errors") and not (body.get("data") or {}).get("checkoutComplete"), body
+    assert not Order.objects.filter(checkout_token=checkout.pk).exists()
+    assert Checkout.objects.filter(pk=checkout.pk).exists()
+    assert_stock_is_its_journal(stock)
+    assert stock.quantity_allocated == 0
+    assert_every_transaction_balances()
+
+    # The retry places the order; stock, ledger and settlement agree with the money taken.
+    [order] = checkout_complete(checkout.pk, user=buyer).orders
+    assert_stock_is_its_journal(stock)
+    assert stock.quantity_allocated == 3
+    assert_every_transaction_balances()
+    order.refresh_from_db()
+    assert order_postings(order)["gateway"] == -order.total_amount
