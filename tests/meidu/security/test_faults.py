@@ -25,6 +25,13 @@ import pytest
 from django.db import connection, connections, transaction
 from graphql_relay import to_global_id
 
+from marketplace.checkout.complete import checkout_complete
+from marketplace.checkout.models import Checkout
+from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.inventory.models import Stock
+from marketplace.inventory.selectors import stock_from_journal
+from marketplace.orders.models import Order
+from marketplace.payments.services import transaction_initialize
 from meidu.accounts.roles import Role
 from meidu.accounts.services import account_register
 from meidu.core.permissions import AccountPermissions
@@ -33,14 +40,6 @@ from meidu.integrations.services.apps import app_create
 from meidu.integrations.services.webhooks import webhook_create
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
 from meidu.runtime.paths import BASE_DIR
-
-from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.models import Checkout
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
-from marketplace.inventory.models import Stock
-from marketplace.inventory.selectors import stock_from_journal
-from marketplace.orders.models import Order
-from marketplace.payments.services import transaction_initialize
 from tests.conftest import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
