@@ -5,6 +5,8 @@
   fresh worker, and every attempt the server finished is recorded (needs a broker,
   MEIDU_TEST_BROKER_URL, like tests/meidu/integrations/test_worker_broker.py, whose broker
   fixture and database URL this suite shares);
+* a Celery worker killed in the middle of an order's settlement task: the order's money is
+  posted once, balanced, by beat's settlement_release and a fresh worker;
 * the database connection of a ``checkoutComplete`` terminated while it waits for the stock
   rows, its orders already inserted: nothing of it stays, stock equals its journal, every
   ledger transaction sums to zero, and the retry places the orders with settlement matching
@@ -148,6 +150,21 @@ def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_be_delivered(broker,
 CHECKOUT_COMPLETE = "mutation($id: ID!) { checkoutComplete(id: $id) { order { id } errors { field code } } }"
 
 
+def lock_waiter(pid=lambda: None, timeout: float = 60) -> int | None:
+    """The backend (``pid()``, or any other one of this database) waiting for a row lock."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # activity is a snapshot per transaction
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                           " AND pid <> pg_backend_pid() AND (%s::int IS NULL OR pid = %s::int)", [pid(), pid()])
+            row = cursor.fetchone()
+        if row:
+            return row[0]
+        time.sleep(0.05)
+    return None
+
+
 def paid_checkout(buyer):
     """A buyer's checkout of 3 pears, delivered in the county, charged by the offline gateway."""
     _, rural = channels()
@@ -187,14 +204,7 @@ def test_a_connection_dropped_mid_checkout_complete_leaves_nothing_half_written(
         Stock.objects.select_for_update().get(pk=stock.pk)  # checkoutComplete's last lock (step 3) waits here
         worker = threading.Thread(target=complete)
         worker.start()
-        waited = None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not waited:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pid FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock'", [outcome.get("pid")])
-                waited = cursor.fetchone()
-            time.sleep(0.05)
-        assert waited, "checkoutComplete never reached the stock lock"
+        assert lock_waiter(lambda: outcome.get("pid")), "checkoutComplete never reached the stock lock"
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [outcome["pid"]])
         worker.join(30)
@@ -218,3 +228,44 @@ def test_a_connection_dropped_mid_checkout_complete_leaves_nothing_half_written(
     assert_every_transaction_balances()
     order.refresh_from_db()
     assert order_postings(order)["gateway"] == -order.total_amount
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_settlement_leaves_the_postings_to_the_hourly_catch_up(broker, buyer, settings, tmp_path):  # noqa: F811
+    """The order's settlement task is killed while it waits for the order row (inside its
+    transaction): nothing of it stays; with beat's hourly settlement_release and a fresh worker
+    the order's money is posted once (a redelivered task would find nothing left), balanced."""
+    from marketplace.settlement.models import SettlementEntry
+    from marketplace.settlement.tasks import settlement_release
+    from tests.marketplace.settlement.helpers import assert_balances_match_postings, entry_kinds
+
+    checkout, _ = paid_checkout(buyer)
+    settings.FOLLOW_UPS_IN_WORKER = True
+    [order] = checkout_complete(checkout.pk, user=buyer).orders  # commits: the task waits in the queue
+    assert not SettlementEntry.objects.filter(settlement__order=order).exists()
+    first = start_worker(broker, tmp_path / "first.log")
+    second = None
+    try:
+        with transaction.atomic():
+            Order.objects.select_for_update().get(pk=order.pk)  # the task's first lock waits here
+            assert lock_waiter(), "the worker never reached the order's lock"
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait(timeout=10)
+        assert not SettlementEntry.objects.filter(settlement__order=order).exists()
+        assert_every_transaction_balances()
+
+        second = start_worker(broker, tmp_path / "second.log")
+        settlement_release.delay()  # what beat sends every hour
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not SettlementEntry.objects.filter(settlement__order=order).exists():
+            time.sleep(0.5)
+        time.sleep(1)  # a late duplicate would show now
+    finally:
+        stop(first)
+        if second is not None:
+            stop(second)
+    order.refresh_from_db()
+    assert entry_kinds(order) == ["payment", "earnings"]
+    assert order_postings(order)["gateway"] == -order.total_amount
+    assert_balances_match_postings(order.shop_id)
