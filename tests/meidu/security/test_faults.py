@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.db import connection, connections, transaction
 from graphql_relay import to_global_id
+from kombu import pools
 
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.models import Checkout
@@ -47,9 +48,20 @@ from tests.marketplace.checkout.factories import county_and_zones, farmer_with_p
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
 from tests.marketplace.factories import channels
 from tests.marketplace.settlement.helpers import assert_every_transaction_balances, order_postings
-from tests.meidu.integrations.test_worker_broker import BROKER_URL, _database_url, broker  # noqa: F401 (fixture)
+from tests.meidu.integrations.test_worker_broker import BROKER_URL, _database_url, _reset_connections, broker  # noqa: F401
 
 TIMEOUT_SECONDS = 4  # the worker's HTTP timeout; its lease on a delivery is this plus 30 s
+
+
+@pytest.fixture
+def queue(broker):  # noqa: F811
+    """The shared broker fixture's queue, with kombu's process-wide pools emptied: an earlier broker
+    test closed them, and kombu would hand the closed pool back for the same broker URL."""
+    pools.reset()
+    _reset_connections()
+    yield broker
+    pools.reset()
+    _reset_connections()
 
 
 class HangingReceiver:
@@ -110,11 +122,11 @@ def stop(process: subprocess.Popen) -> None:
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_be_delivered(broker, make_user, tmp_path):  # noqa: F811
+def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_be_delivered(queue, make_user, tmp_path):
     operator = make_user(Role.OPERATOR)
     app, _ = app_create(name="Carrier", permissions=[AccountPermissions.MANAGE_USERS], actor=operator)
     receiver = HangingReceiver()
-    first = start_worker(broker, tmp_path / "first.log")
+    first = start_worker(queue, tmp_path / "first.log")
     second = None
     try:
         webhook_create(app, target_url=receiver.url, events=["customer_created"], actor=operator)
@@ -125,7 +137,7 @@ def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_be_delivered(broker,
         delivery = EventDelivery.objects.get(event_type="customer_created")
         assert delivery.status == EventDeliveryStatus.PENDING and delivery.attempts.count() == 0
 
-        second = start_worker(broker, tmp_path / "second.log")
+        second = start_worker(queue, tmp_path / "second.log")
         deadline = time.monotonic() + TIMEOUT_SECONDS + 30 + 60
         while time.monotonic() < deadline:
             webhook_deliveries_dispatch_due()  # what beat runs every 30 s
@@ -232,7 +244,7 @@ def test_a_connection_dropped_mid_checkout_complete_leaves_nothing_half_written(
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_settlement_leaves_the_postings_to_the_hourly_catch_up(broker, buyer, settings, tmp_path):  # noqa: F811
+def test_a_worker_killed_mid_settlement_leaves_the_postings_to_the_hourly_catch_up(queue, buyer, settings, tmp_path):
     """The order's settlement task is killed while it waits for the order row (inside its
     transaction): nothing of it stays; with beat's hourly settlement_release and a fresh worker
     the order's money is posted once (a redelivered task would find nothing left), balanced."""
@@ -244,7 +256,7 @@ def test_a_worker_killed_mid_settlement_leaves_the_postings_to_the_hourly_catch_
     settings.FOLLOW_UPS_IN_WORKER = True
     [order] = checkout_complete(checkout.pk, user=buyer).orders  # commits: the task waits in the queue
     assert not SettlementEntry.objects.filter(settlement__order=order).exists()
-    first = start_worker(broker, tmp_path / "first.log")
+    first = start_worker(queue, tmp_path / "first.log")
     second = None
     try:
         with transaction.atomic():
@@ -255,7 +267,7 @@ def test_a_worker_killed_mid_settlement_leaves_the_postings_to_the_hourly_catch_
         assert not SettlementEntry.objects.filter(settlement__order=order).exists()
         assert_every_transaction_balances()
 
-        second = start_worker(broker, tmp_path / "second.log")
+        second = start_worker(queue, tmp_path / "second.log")
         settlement_release.delay()  # what beat sends every hour
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not SettlementEntry.objects.filter(settlement__order=order).exists():
