@@ -144,7 +144,7 @@ def fuzz(who: Actor, handler: Unhandled, examples: int, failures: dict, fixed_se
     one_round()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("actor", ACTORS)
 def test_no_input_crashes_the_server(actor, make_user, unhandled):
     """One timed round tells how many more fit in this actor's share of the budget (hypothesis
