@@ -14,7 +14,7 @@ from meidu.core.errors import DomainError
 from meidu.core.graphql.connection import CountableConnection, connection_field, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.mutations import BaseMutation, ip_address
-from meidu.core.graphql.permissions import check_permissions
+from meidu.core.graphql.permissions import check_permissions, require_user
 from meidu.core.graphql.types import ModelObjectType
 from meidu.core.permissions import AccountPermissions, all_permissions, permission_for_row
 
@@ -210,6 +210,39 @@ class AccountRegister(BaseMutation):
         return cls(errors=[], user=user, requires_confirmation=False)
 
 
+class PasswordChange(BaseMutation):
+    user = graphene.Field(UserType)
+    token = graphene.String(description="A new access token: every token issued before the change is dead.")
+    refresh_token = graphene.String()
+    csrf_token = graphene.String()
+
+    class Arguments:
+        old_password = graphene.String(required=True)
+        new_password = graphene.String(required=True)
+
+    class Meta:
+        description = "Change the password of the logged-in user; signs them out everywhere else."
+        error_code_enum = AccountErrorCode
+        error_type_name = "AccountError"
+
+    @classmethod
+    def perform_mutation(cls, root, info, old_password, new_password):
+        user = services.account_password_change(require_user(info), old_password, new_password, ip_address=ip_address(info))
+        return cls(errors=[], **services.tokens_issue(user))
+
+
+class TokensDeactivateAll(BaseMutation):
+    class Meta:
+        description = "Deactivate every token and web session of the logged-in user (sign out everywhere)."
+        error_code_enum = AccountErrorCode
+        error_type_name = "AccountError"
+
+    @classmethod
+    def perform_mutation(cls, root, info):
+        services.tokens_revoke_all(require_user(info), ip_address=ip_address(info))
+        return cls(errors=[])
+
+
 class UserRolesUpdate(BaseMutation):
     user = graphene.Field(UserType)
 
@@ -258,6 +291,8 @@ class AccountMutations(graphene.ObjectType):
     token_refresh = TokenRefresh.Field()
     token_verify = TokenVerify.Field()
     account_register = AccountRegister.Field()
+    password_change = PasswordChange.Field()
+    tokens_deactivate_all = TokensDeactivateAll.Field()
     user_roles_update = UserRolesUpdate.Field()
 
 

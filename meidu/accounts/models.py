@@ -3,6 +3,7 @@
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.utils.crypto import salted_hmac
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -35,7 +36,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     language_code = models.CharField(max_length=10, default="zh-hans")
-    # Rotated on password change or deactivation: every refresh token issued before dies.
+    # Rotated by set_password (every path that changes a password: services, admin, shell) and
+    # by tokens_revoke_all: every access and refresh token issued before dies, and so does every
+    # web session (the session hash covers it). Deactivated users' tokens die by is_active.
     jwt_token_key = models.CharField(max_length=32, default=new_jwt_token_key)
     date_joined = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -62,6 +65,37 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.display_name
+
+    def set_password(self, raw_password):
+        """A new password signs the user out everywhere, whoever sets it (a service, the admin, ``changepassword``)."""
+        super().set_password(raw_password)
+        if not getattr(self, "_rehashing", False):
+            self.jwt_token_key = new_jwt_token_key()
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self.jwt_token_key = new_jwt_token_key()
+
+    def check_password(self, raw_password):
+        # A hasher upgrade re-hashes the same password and saves only ``password``: not a change.
+        self._rehashing = True
+        try:
+            return super().check_password(raw_password)
+        finally:
+            self._rehashing = False
+
+    async def acheck_password(self, raw_password):
+        self._rehashing = True
+        try:
+            return await super().acheck_password(raw_password)
+        finally:
+            self._rehashing = False
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django ends a web session whose hash no longer matches: covering the token key makes
+        "sign out everywhere" end web sessions as well as JWTs."""
+        key_salt = "meidu.accounts.User.get_session_auth_hash"
+        return salted_hmac(key_salt, f"{self.password}:{self.jwt_token_key}", secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def display_name(self) -> str:

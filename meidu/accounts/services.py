@@ -51,13 +51,13 @@ def _clean_email(email: str | None) -> str | None:
     return email
 
 
-def _check_password(password: str, user: User) -> None:
+def _check_password(password: str, user: User, field: str = "password") -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise DomainErrors(
             [
-                DomainError(message, _PASSWORD_CODES.get(err.code, AccountErrorCode.INVALID_PASSWORD), field="password")
+                DomainError(message, _PASSWORD_CODES.get(err.code, AccountErrorCode.INVALID_PASSWORD), field=field)
                 for err in exc.error_list
                 for message in err.messages
             ]
@@ -127,16 +127,21 @@ def account_authenticate(identifier: str, password: str, ip_address: str | None 
     return user
 
 
-def token_create(identifier: str, password: str, ip_address: str | None = None) -> dict:
-    user = account_authenticate(identifier, password, ip_address)
+def tokens_issue(user: User) -> dict:
+    """A fresh access and refresh token pair for a user already proven (login, password change)."""
     csrf_token = jwt.new_csrf_token()
-    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     return {
         "user": user,
         "token": jwt.create_access_token(user),
         "refresh_token": jwt.create_refresh_token(user, csrf_token),
         "csrf_token": csrf_token,
     }
+
+
+def token_create(identifier: str, password: str, ip_address: str | None = None) -> dict:
+    user = account_authenticate(identifier, password, ip_address)
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return tokens_issue(user)
 
 
 _active_user = CompiledQuery(lambda pk: User.objects.filter(pk=pk, is_active=True).order_by()[:1], pk=int)
@@ -167,10 +172,34 @@ def user_from_access_token(token: str) -> User:
     return token_verify(token)["user"]
 
 
-def tokens_revoke_all(user: User) -> None:
-    """Sign the user out everywhere: every refresh token issued so far stops working."""
-    user.jwt_token_key = new_jwt_token_key()
-    user.save(update_fields=["jwt_token_key", "updated_at"])
+def tokens_revoke_all(user: User, *, ip_address: str | None = None) -> None:
+    """Sign the user out everywhere: every access and refresh token and every web session issued
+    so far stops working."""
+    with transaction.atomic():
+        user.jwt_token_key = new_jwt_token_key()
+        user.save(update_fields=["jwt_token_key", "updated_at"])
+        audit_record("account.signed_out_everywhere", actor=user, target=user, ip_address=ip_address)
+
+
+def account_password_change(user: User, old_password: str, new_password: str, *, ip_address: str | None = None) -> User:
+    """The user changes their own password, proving the old one; every token and session issued
+    before dies (User.set_password rotates the key). Wrong old passwords count as failed logins,
+    so a stolen token cannot be used to guess the password."""
+    identifier = user.phone or user.email or ""
+    if not old_password or not new_password:
+        raise DomainError("Give your current and your new password", AccountErrorCode.REQUIRED,
+                          field="oldPassword" if not old_password else "newPassword")
+    if throttle.login_is_blocked(identifier, ip_address):
+        raise DomainError("Too many failed attempts; try again later", AccountErrorCode.LOGIN_ATTEMPT_DELAYED, field="oldPassword")
+    if not user.check_password(old_password):
+        throttle.login_failed(identifier, ip_address)
+        raise DomainError("Old password isn't valid.", AccountErrorCode.INVALID_CREDENTIALS, field="oldPassword")
+    _check_password(new_password, user, field="newPassword")
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password", "jwt_token_key", "updated_at"])
+        audit_record("account.password_changed", actor=user, target=user, ip_address=ip_address)
+    return user
 
 
 def _role_groups(roles: list[str]) -> list[Group]:

@@ -2,7 +2,7 @@
 
 The account services speak English to API clients; pages translate by error code so
 that a Chinese page never shows an English refusal. Codes without an entry here keep
-the service's own message (Django's password validators already translate theirs).
+the service's own message (Django's password validators translate theirs, except too-short).
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ MESSAGES = {
     ("unique", None): _("This account is already registered. Log in instead."),
     ("required", None): _("Enter your mobile number or e-mail address and your password."),
     ("invalid_credentials", None): _("The mobile number, e-mail address or password is not correct."),
+    ("invalid_credentials", "oldPassword"): _("Your current password is not correct."),
+    # Django 5.2 changed this validator's msgid and its zh_Hans catalogue still has the old one.
+    ("password_too_short", None): _("This password is too short: use at least 8 characters."),
     ("inactive", None): _("This account has been disabled. Please contact the platform operator."),
 }
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from storefront.shell.views import auth, pages
+from storefront.shell.views import auth, pages, security
 
 app_name = "shell"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("", pages.landing, name="landing"),
     path("home/", pages.home, name="home"),
     path("account/", pages.account, name="account"),
+    path("account/security/", security.security, name="security"),
+    path("account/sign-out-everywhere/", security.sign_out_everywhere, name="sign_out_everywhere"),
     path("register/", auth.register, name="register"),
     path("login/", auth.login_view, name="login"),
     path("logout/", LogoutView.as_view(next_page="shell:landing"), name="logout"),

@@ -54,6 +54,6 @@ def test_the_demo_market_is_live_and_a_second_trader_can_trade_against_the_first
     assert auctions_close_due(soon.ends_at + dt.timedelta(seconds=1)) == 1
     assert Trade.objects.filter(aggregate_type="auction", aggregate_pk=soon.pk).count() == 1
 
-    _print_welcome("127.0.0.1", 8000)
+    _print_welcome()
     printed = capsys.readouterr().out
     assert TRADER_PHONE in printed and SECOND_TRADER_PHONE in printed

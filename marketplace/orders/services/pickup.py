@@ -42,7 +42,7 @@ def order_pickup_verify(collection_point, code: str, *, agent, cash_collected: b
     try:
         delivered = _verify(collection_point, code, agent=agent, cash_collected=cash_collected)
     except DomainError as refusal:
-        if refusal.code == OrderErrorCode.WRONG_PICKUP_CODE:
+        if refusal.code == OrderErrorCode.WRONG_PICKUP_CODE.value:
             hit(key, LOCK_SECONDS)  # after the rollback: the count must outlive the refusal
         raise
     forget(key)
