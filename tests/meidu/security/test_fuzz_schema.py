@@ -107,16 +107,6 @@ def failure_of(response, handler: Unhandled, logged_before: int) -> str | None:
     return None
 
 
-NUL = "\\u0000"  # as json.dumps writes it
-
-
-def is_known_edge_failure(key: tuple[str, str], variables: str) -> bool:
-    """Issue 13 item 4, fixed concurrently at the GraphQL edge: PostgreSQL refuses a NUL in a
-    text value (DataError) when no layer before it does. Only that exact class is tolerated."""
-    _, reason = key
-    return reason == "logged DataError" and NUL in variables
-
-
 def _short(text: str) -> str:
     return text if len(text) < 300 else text[:300] + "..."
 
@@ -159,7 +149,4 @@ def test_no_input_crashes_the_server(actor, make_user, unhandled):
     if more > 0:
         fuzz(who, unhandled, more, failures, fixed_seed + 100)
     report = "\n".join(f"{op} as {actor}: {reason} with {_short(variables)}" for (op, reason), variables in sorted(failures.items()))
-    unknown = {key: variables for key, variables in failures.items() if not is_known_edge_failure(key, variables)}
-    assert not unknown, f"{len(failures)} distinct failures in {1 + max(more, 0)} rounds:\n{report}"
-    if failures:
-        pytest.xfail(f"issue 13 item 4 (NUL / overlong / NaN input at the GraphQL edge, being fixed in meidu/core/graphql):\n{report}")
+    assert not failures, f"{len(failures)} distinct failures in {1 + max(more, 0)} rounds:\n{report}"
