@@ -9,13 +9,10 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 
 import pytest
 from django.db import connection
 from jwt import PyJWK
-from kombu import Connection
-from kombu import pools as kombu_pools
 
 from meidu.accounts.services import account_register
 from meidu.celery import app as celery_app
@@ -27,31 +24,8 @@ from meidu.integrations.services.apps import app_create
 from meidu.integrations.services.webhooks import webhook_create
 from meidu.runtime.database import database_url
 from meidu.runtime.paths import BASE_DIR
+from tests.meidu.integrations.broker import BROKER_URL, _reset_connections
 from tests.meidu.integrations.receiver import WebhookReceiver
-
-BROKER_URL = os.environ.get("MEIDU_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-
-
-def _broker_available() -> bool:
-    try:
-        with Connection(BROKER_URL, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1)
-        return True
-    except Exception:
-        return False
-
-
-def _reset_connections():
-    """Drop pooled broker connections so the next send uses the current broker_url.
-
-    kombu keeps one connection pool per URL in a global registry (the app's pool is that entry):
-    closing a pool in place would leave it there, closed, and every later send to that URL (an
-    eager one too: it borrows a producer) fails with "Acquire on closed pool". So the registry
-    is reset, and the app forgets its handles."""
-    kombu_pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
 
 def test_resetting_the_broker_connections_leaves_later_sends_working():
     with celery_app.producer_or_acquire():
@@ -61,21 +35,6 @@ def test_resetting_the_broker_connections_leaves_later_sends_working():
         assert conn is not None
     with celery_app.producer_or_acquire() as producer:
         assert producer is not None
-
-
-@pytest.fixture
-def broker():
-    if not _broker_available():
-        if os.environ.get("MEIDU_REQUIRE_BROKER") == "1":
-            pytest.fail(f"No broker answers at {BROKER_URL}")
-        pytest.skip(f"No broker answers at {BROKER_URL}")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    saved = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
-    celery_app.conf.update(broker_url=BROKER_URL, task_always_eager=False, task_default_queue=queue)
-    _reset_connections()
-    yield queue
-    celery_app.conf.update(saved)
-    _reset_connections()
 
 
 @pytest.fixture

@@ -94,6 +94,7 @@ QUERIES = {
     "productReviews": public(), "shopReviews": public(),
     "shopEarnings": object_scoped(SHOP_MONEY), "shopPayouts": object_scoped(SHOP_MONEY),
     "commissionRules": permission("MANAGE_ORDERS"),
+    "shopOrderCommissions": object_scoped("tests/marketplace/settlement/test_seller_commission.py::test_others_are_refused_and_too_many_orders_is_an_error"),
     "presaleCampaigns": public(),
     "order": object_scoped("tests/marketplace/orders/test_order_permission_matrix.py::test_reading_an_order"),
     "orderByToken": object_scoped("tests/marketplace/orders/test_order_permission_matrix.py::test_reading_a_buyers_order_by_token_needs_the_right_to_read_it"),
