@@ -42,13 +42,14 @@ from meidu.integrations.models import EventDelivery, EventDeliveryStatus
 from meidu.integrations.services.apps import app_create
 from meidu.integrations.services.webhooks import webhook_create
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
+from meidu.runtime.database import database_url
 from meidu.runtime.paths import BASE_DIR
 from tests.conftest import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
 from tests.marketplace.factories import channels
 from tests.marketplace.settlement.helpers import assert_every_transaction_balances, order_postings
-from tests.meidu.integrations.test_worker_broker import BROKER_URL, _database_url, _reset_connections, broker  # noqa: F401
+from tests.meidu.integrations.test_worker_broker import BROKER_URL, _reset_connections, broker  # noqa: F401
 
 TIMEOUT_SECONDS = 4  # the worker's HTTP timeout; its lease on a delivery is this plus 30 s
 
@@ -102,7 +103,7 @@ class HangingReceiver:
 
 
 def start_worker(queue: str, log_path) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "meidu.settings.test", "DATABASE_URL": _database_url(),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "meidu.settings.test", "DATABASE_URL": database_url(connection.settings_dict),
            "CELERY_BROKER_URL": BROKER_URL, "CELERY_TASK_DEFAULT_QUEUE": queue,
            "WEBHOOK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS), "WEBHOOK_RETRY_BASE_SECONDS": "1"}
     return subprocess.Popen(
