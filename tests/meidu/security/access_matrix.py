@@ -75,21 +75,25 @@ FOREIGN_CHECKOUT = "tests/marketplace/checkout/test_checkout_refusals.py::test_a
 CHECKOUT_FOREIGN_LINES = "tests/marketplace/checkout/test_checkout_refusals.py::test_email_billing_address_and_foreign_lines_are_refused"
 BANK_ONLY = "tests/magnesium_exchange/members/test_funds.py::test_only_the_bank_app_confirms"
 TRADE_GRANT = "tests/magnesium_exchange/trading/test_api.py::test_only_traders_with_the_trade_grant_act"
+OWNER_CHECKOUT = "tests/meidu/security/test_owner_checkout.py::test_the_owner_succeeds_and_another_buyer_is_refused_writing_nothing"
+OWNER_EXCHANGE = "tests/meidu/security/test_owner_exchange.py::test_the_owning_member_acts_and_another_member_is_refused_writing_nothing"
+MY_EXCHANGE_ROWS = "tests/meidu/security/test_owner_exchange.py::test_my_trades_and_settlements_show_only_the_members_own"
+OWN_COMPLAINTS = "tests/meidu/security/test_owner_marketplace.py::test_each_buyer_and_each_shop_lists_only_their_own_complaints"
 PAY_OWN_CHECKOUT = "tests/marketplace/payments/test_api.py::test_buyer_pays_only_own_or_anonymous_checkout"
 
 QUERIES = {
-    "mySettlements": trader(), "listings": market(), "auction": market(), "auctions": market(), "rfqs": market(),
-    "myTrades": trader(),
+    "mySettlements": trader(MY_EXCHANGE_ROWS), "listings": market(), "auction": market(), "auctions": market(), "rfqs": market(),
+    "myTrades": trader(MY_EXCHANGE_ROWS),
     "myReceipts": trader("tests/magnesium_exchange/warehouses/test_receipts_api.py::test_trader_sees_only_their_members_receipts"),
     "myExchangeMember": trader("tests/magnesium_exchange/members/test_funds.py::test_trader_sees_only_their_members_funds"),
     "marketGrades": public(), "dailyBars": public(), "referencePrice": public(),
-    "receipt": object_scoped(), "warehouseReceipts": object_scoped("tests/magnesium_exchange/warehouses/test_receipts_api.py::test_keeper_lists_their_warehouse_receipts"),
+    "receipt": object_scoped("tests/magnesium_exchange/warehouses/test_receipts_api.py::test_trader_sees_only_their_members_receipts"), "warehouseReceipts": object_scoped("tests/magnesium_exchange/warehouses/test_receipts_api.py::test_keeper_lists_their_warehouse_receipts"),
     "exchangeMember": object_scoped("tests/magnesium_exchange/members/test_funds.py::test_trader_sees_only_their_members_funds"),
     "exchangeMembers": permission("MANAGE_EXCHANGE"),
     "exchangeFundsRequests": permission("CONFIRM_FUNDS", "MANAGE_EXCHANGE"),
     "commodities": public(), "commodity": public(), "commodityGrades": public(),
     "complaint": object_scoped("tests/marketplace/complaints/test_complaint_api.py::test_who_reads_a_complaint"),
-    "myComplaints": user(), "shopComplaints": object_scoped(),
+    "myComplaints": user(OWN_COMPLAINTS), "shopComplaints": object_scoped(OWN_COMPLAINTS),
     "complaints": permission("MANAGE_COMPLAINTS"),
     "productReviews": public(), "shopReviews": public(),
     "shopEarnings": object_scoped(SHOP_MONEY), "shopPayouts": object_scoped(SHOP_MONEY),
@@ -100,7 +104,7 @@ QUERIES = {
     "orderByToken": object_scoped("tests/marketplace/orders/test_order_permission_matrix.py::test_reading_a_buyers_order_by_token_needs_the_right_to_read_it"),
     "shopOrders": object_scoped("tests/marketplace/orders/test_order_permission_matrix.py::test_shop_orders_listing_is_the_shops_own"),
     "checkout": object_scoped(FOREIGN_CHECKOUT),
-    "shops": public(), "marketplaceShop": public(), "myShops": own(),
+    "shops": public(), "marketplaceShop": public(), "myShops": own("tests/meidu/security/test_owner_marketplace.py::test_each_seller_lists_only_the_shops_they_work_for"),
     "products": public(), "product": public(), "productVariant": public(), "categories": public(), "category": public(),
     "collections": public(), "collection": public(), "channel": public(), "channels": public(), "shop": public(),
     "towns": public(),
@@ -109,10 +113,10 @@ QUERIES = {
 }
 
 MUTATIONS = {
-    "settlementPay": trader(), "listingCreate": trader(TRADE_GRANT), "listingPick": trader(TRADE_GRANT), "listingReprice": trader(),
-    "listingWithdraw": trader(), "auctionCreate": trader(TRADE_GRANT), "auctionBid": trader(),
+    "settlementPay": trader(OWNER_EXCHANGE), "listingCreate": trader(TRADE_GRANT), "listingPick": trader(TRADE_GRANT), "listingReprice": trader(OWNER_EXCHANGE),
+    "listingWithdraw": trader(OWNER_EXCHANGE), "auctionCreate": trader(TRADE_GRANT), "auctionBid": trader(OWNER_EXCHANGE),
     "auctionClose": permission("MANAGE_EXCHANGE", proof="tests/magnesium_exchange/trading/test_api.py::test_only_operators_close_an_auction_through_the_api"),
-    "rfqCreate": trader(), "quoteSubmit": trader(), "quoteAccept": trader(),
+    "rfqCreate": trader(OWNER_EXCHANGE), "quoteSubmit": trader(OWNER_EXCHANGE), "quoteAccept": trader(OWNER_EXCHANGE),
     "referencePriceSet": permission("MANAGE_EXCHANGE"),
     "exchangeWarehouseCreate": permission("MANAGE_EXCHANGE"), "exchangeWarehouseStaffAdd": permission("MANAGE_EXCHANGE"),
     "inboundTicketCreate": permission("MANAGE_WAREHOUSE_RECEIPTS", proof=WAREHOUSE_STAFF),
@@ -122,7 +126,7 @@ MUTATIONS = {
     "receiptCancel": permission("MANAGE_WAREHOUSE_RECEIPTS", proof=WAREHOUSE_STAFF),
     "receiptFreeze": permission("MANAGE_WAREHOUSE_RECEIPTS"), "receiptUnfreeze": permission("MANAGE_WAREHOUSE_RECEIPTS"),
     "fundsDepositRequest": trader("tests/magnesium_exchange/members/test_funds.py::test_trader_without_funds_grant_and_strangers_are_refused"),
-    "fundsDepositConfirm": permission("CONFIRM_FUNDS", proof=BANK_ONLY, operator=False), "fundsWithdrawRequest": trader(),
+    "fundsDepositConfirm": permission("CONFIRM_FUNDS", proof=BANK_ONLY, operator=False), "fundsWithdrawRequest": trader("tests/meidu/security/test_owner_exchange.py::test_a_withdrawal_freezes_only_the_callers_own_funds"),
     "fundsWithdrawConfirm": permission("CONFIRM_FUNDS", proof=BANK_ONLY, operator=False),
     "fundsRequestReject": permission("CONFIRM_FUNDS", operator=False),
     "exchangeMemberCreate": permission("MANAGE_EXCHANGE"), "exchangeTraderAdd": permission("MANAGE_EXCHANGE"),
@@ -133,20 +137,20 @@ MUTATIONS = {
     "reviewHide": permission("MANAGE_REVIEWS"),
     "commissionRuleCreate": permission("MANAGE_ORDERS"),
     "payoutMarkPaid": permission("HANDLE_PAYMENTS"), "payoutMarkFailed": permission("HANDLE_PAYMENTS"),
-    "presaleCampaignOpen": object_scoped(),
+    "presaleCampaignOpen": object_scoped("tests/meidu/security/test_owner_marketplace.py::test_only_the_variants_shop_opens_its_presale_and_the_other_shop_writes_nothing"),
     "presaleHarvest": object_scoped("tests/marketplace/presale/test_presale.py::test_harvest_into_another_shops_warehouse_is_refused"),
     "orderConfirm": object_scoped(ORDER_MATRIX), "orderFulfill": object_scoped(ORDER_MATRIX),
-    "orderCancel": object_scoped(ORDER_MATRIX), "orderConfirmReceipt": object_scoped(),
+    "orderCancel": object_scoped(ORDER_MATRIX), "orderConfirmReceipt": object_scoped(OWNER_CHECKOUT),
     "orderRefund": object_scoped(ORDER_MATRIX), "orderReturn": object_scoped(AFTER_SHIPPING),
     "orderPickupVerify": user("tests/marketplace/orders/test_order_permission_matrix.py::test_pickup_verify_through_the_api_needs_the_points_staff"),
     "orderHandover": user("tests/marketplace/orders/test_order_permission_matrix.py::test_a_locally_delivered_parcel_is_handed_over_by_a_driver_not_by_another_shop"),
     "checkoutCreate": public(),
-    "checkoutLinesAdd": object_scoped(FOREIGN_CHECKOUT), "checkoutLinesUpdate": object_scoped(),
-    "checkoutLinesDelete": object_scoped(CHECKOUT_FOREIGN_LINES), "checkoutEmailUpdate": object_scoped(),
-    "checkoutShippingAddressUpdate": object_scoped(), "checkoutBillingAddressUpdate": object_scoped(),
-    "checkoutDeliveryMethodUpdate": object_scoped(), "checkoutCustomerAttach": user(), "checkoutComplete": object_scoped(),
-    "paymentGatewayInitialize": object_scoped(), "transactionInitialize": object_scoped(PAY_OWN_CHECKOUT),
-    "transactionProcess": object_scoped(),
+    "checkoutLinesAdd": object_scoped(FOREIGN_CHECKOUT), "checkoutLinesUpdate": object_scoped(OWNER_CHECKOUT),
+    "checkoutLinesDelete": object_scoped(CHECKOUT_FOREIGN_LINES), "checkoutEmailUpdate": object_scoped(OWNER_CHECKOUT),
+    "checkoutShippingAddressUpdate": object_scoped(OWNER_CHECKOUT), "checkoutBillingAddressUpdate": object_scoped(OWNER_CHECKOUT),
+    "checkoutDeliveryMethodUpdate": object_scoped(OWNER_CHECKOUT), "checkoutCustomerAttach": user(OWNER_CHECKOUT), "checkoutComplete": object_scoped(OWNER_CHECKOUT),
+    "paymentGatewayInitialize": object_scoped(OWNER_CHECKOUT), "transactionInitialize": object_scoped(PAY_OWN_CHECKOUT),
+    "transactionProcess": object_scoped(OWNER_CHECKOUT),
     "transactionRequestAction": permission("HANDLE_PAYMENTS", proof="tests/marketplace/payments/test_api.py::test_request_action_needs_handle_payments"),
     "warehouseCreate": object_scoped(CATALOG_MATRIX), "stockUpdate": object_scoped(CATALOG_MATRIX),
     "productCreate": object_scoped(CATALOG_MATRIX), "productUpdate": object_scoped(CATALOG_MATRIX),
@@ -169,15 +173,6 @@ MUTATIONS = {
 }
 
 # Object-scoped (or own-rows) fields whose "other owner" / "right owner" columns no test proves
-# yet: each is a gap to close by writing that test and naming it above (issue 13).
-UNPROVEN = {
-    ("query", "mySettlements"), ("query", "myTrades"), ("query", "myComplaints"), ("query", "myShops"),
-    ("query", "receipt"), ("query", "shopComplaints"),
-    ("mutation", "auctionBid"), ("mutation", "listingReprice"), ("mutation", "listingWithdraw"),
-    ("mutation", "rfqCreate"), ("mutation", "quoteSubmit"), ("mutation", "quoteAccept"), ("mutation", "settlementPay"),
-    ("mutation", "fundsWithdrawRequest"), ("mutation", "presaleCampaignOpen"), ("mutation", "orderConfirmReceipt"),
-    ("mutation", "checkoutLinesUpdate"), ("mutation", "checkoutEmailUpdate"),
-    ("mutation", "checkoutShippingAddressUpdate"), ("mutation", "checkoutBillingAddressUpdate"),
-    ("mutation", "checkoutDeliveryMethodUpdate"), ("mutation", "checkoutCustomerAttach"),
-    ("mutation", "checkoutComplete"), ("mutation", "paymentGatewayInitialize"), ("mutation", "transactionProcess"),
-}
+# yet: each is a gap to close by writing that test and naming it above (issue 13). Empty since the
+# owner tests (test_owner_*.py): a new such field needs its proof, or a place here, to pass.
+UNPROVEN: set[tuple[str, str]] = set()
