@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from marketplace.complaints.policies import may_handle_as_operator
 from marketplace.complaints.selectors import complaint_get, complaint_list_escalated
-from marketplace.complaints.services import complaint_resolve
 from meidu.core.errors import DomainError
+from storefront.shell.complaint_resolve_form import complaint_resolve_posted
 
 SHOWN = 50
 
@@ -40,11 +40,8 @@ def resolve(request, complaint_id: int):
     if complaint is None:
         messages.error(request, _("This complaint does not exist."))
         return redirect("operator:complaints")
-    resolution = request.POST.get("resolution", "")
     try:
-        complaint_resolve(complaint, actor=request.user, as_operator=True, resolution=resolution,
-                          amount=request.POST.get("amount") if resolution == "refund" else None,
-                          note=request.POST.get("note", ""))
+        complaint_resolve_posted(complaint, request, as_operator=True)
     except DomainError as exc:
         for error in exc.as_list():
             messages.error(request, _("Complaint %(id)s: %(message)s") % {"id": complaint.pk, "message": error.message})

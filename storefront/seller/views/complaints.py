@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.complaints.selectors import complaint_list_for_shop
-from marketplace.complaints.services import complaint_resolve, complaint_respond
+from marketplace.complaints.services import complaint_respond
 from meidu.core.errors import DomainError
 from storefront.seller.access import member_order
+from storefront.shell.complaint_resolve_form import complaint_resolve_posted
 
 
 def _complaint(request, number, complaint_id):
@@ -48,11 +49,8 @@ def respond(request, number, complaint_id):
 @require_POST
 def resolve(request, number, complaint_id):
     order, complaint = _complaint(request, number, complaint_id)
-    resolution = request.POST.get("resolution", "")
     try:
-        complaint_resolve(complaint, actor=request.user, as_operator=False, resolution=resolution,
-                          amount=request.POST.get("amount") if resolution == "refund" else None,
-                          note=request.POST.get("note", ""))
+        complaint_resolve_posted(complaint, request, as_operator=False)
     except DomainError as exc:
         _flash(request, exc)
     else:
