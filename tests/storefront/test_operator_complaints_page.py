@@ -76,7 +76,7 @@ def test_other_roles_are_refused(buyer, rural, pears, make_user, role):
     assert complaint.status == ComplaintStatus.ESCALATED
 
 
-def test_the_buyer_attaches_photos_the_shop_and_the_operator_see_them(buyer, rural, pears, make_user, settings, tmp_path):
+def test_the_buyer_attaches_photos_and_they_the_shop_and_the_operator_see_them(buyer, rural, pears, make_user, settings, tmp_path):
     from tests.marketplace.complaints.test_complaint_photos import jpeg
 
     settings.MEDIA_ROOT = tmp_path
@@ -92,6 +92,7 @@ def test_the_buyer_attaches_photos_the_shop_and_the_operator_see_them(buyer, rur
         "category": "quality", "description": "梨有碰伤", "photos": [jpeg(), jpeg("b.jpg")]})
     complaint = order.complaints.get()
     assert complaint.photos.count() == 2
+    assert html(web.get(f"/shop/orders/{order.number}/")).count('alt="买家照片') == 2  # the buyer sees what they sent
     seller_page = html(login(pears["owner"]).get(f"/seller/orders/{order.number}/"))
     assert seller_page.count('alt="买家照片') == 2 and f"complaints/o{order.pk}/" in seller_page
     assert complaint_escalate(complaint, now=complaint.due_at + timedelta(minutes=1))

@@ -59,7 +59,7 @@ def order_detail(request, number: int):
     order = order_with_lines(found) if found else None
     if order is None:
         raise Http404("No such order")
-    complaints = list(complaint_list_for_buyer(request.user).filter(order=order).prefetch_related("events"))
+    complaints = list(complaint_list_for_buyer(request.user).filter(order=order).prefetch_related("events", "photos"))
     return render(request, "shop/buying/order.html", {
         "order": order, "timeline": order_timeline(order), "complaints": complaints, "presale": order_presale(order),
         "can_complain": not any(complaint.status in OPEN_STATUSES for complaint in complaints),
