@@ -253,16 +253,23 @@ def cmd_check(args) -> int:
 
 
 def cmd_keys(args) -> int:
-    """Rotate the signing key (a new key signs, old keys keep verifying until removed), or
-    `ensure` one exists (for container start-up)."""
+    """Rotate the signing keys (a new RSA key for tokens and webhooks and a new Ed25519 key for signed
+    statements; old keys keep verifying until removed), or `ensure` both exist (for container start-up)."""
     _django()
     from meidu.core.keys import generate_key, keys_dir
+    from meidu.core.statements import statement_key_generate, statement_keys_dir
 
-    if args.keys_command == "ensure" and any(keys_dir().glob("*.pem")):
+    ensure = args.keys_command == "ensure"
+    if ensure and any(keys_dir().glob("*.pem")):
         print(f"A signing key exists in {keys_dir()}")
-        return 0
-    key = generate_key()
-    print(f"New signing key {key.kid} written to {key.path}")
+    else:
+        key = generate_key()
+        print(f"New signing key {key.kid} written to {key.path}")
+    if ensure and statement_keys_dir().exists() and any(statement_keys_dir().glob("*.pem")):
+        print(f"A statement key exists in {statement_keys_dir()}")
+    else:
+        statement = statement_key_generate()
+        print(f"New statement key {statement.kid} written to {statement_keys_dir()}")
     return 0
 
 

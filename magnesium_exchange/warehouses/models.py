@@ -4,6 +4,7 @@ A receipt's rows are a projection: its history is the hash chain of ReceiptEvent
 signed with the warehouse's Ed25519 key, and ``receipt_verify`` replays the chain against the row.
 """
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -132,6 +133,7 @@ RECEIPT_EVENT_LABELS = {
     "unlist": pgettext_lazy("receipt event", "Listing ended"),
     "pledge": pgettext_lazy("receipt event", "Pledged"),
     "unpledge": pgettext_lazy("receipt event", "Pledge released"),
+    "enforce": pgettext_lazy("receipt event", "Listed for a forced sale under the pledge"),
     "freeze": pgettext_lazy("receipt event", "Frozen"),
     "unfreeze": pgettext_lazy("receipt event", "Unfrozen"),
     "withdraw": pgettext_lazy("receipt event", "Goods released"),
@@ -144,6 +146,16 @@ RECEIPT_EVENT_LABELS = {
 
 def receipt_event_label(action: str) -> str:
     return str(RECEIPT_EVENT_LABELS.get(action, action))
+
+
+# The verification code printed on a receipt and in its QR: without it a receipt number alone (which
+# is guessable: warehouse, date, sequence) opens no statement. Crockford-style alphabet, no 0/O/1/I.
+VERIFICATION_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+VERIFICATION_CODE_LENGTH = 10
+
+
+def verification_code_new() -> str:
+    return "".join(secrets.choice(VERIFICATION_CODE_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
 
 
 class Receipt(models.Model):
@@ -179,6 +191,11 @@ class Receipt(models.Model):
     status = models.CharField(max_length=16, choices=ReceiptStatus.choices, default=ReceiptStatus.ACTIVE)
     frozen_from = models.CharField(max_length=16, blank=True, help_text="Status to return to when unfrozen.")
     lock_until = models.DateTimeField(null=True, blank=True, help_text="Resale lock: cannot be listed before this.")
+    encumbrance = models.CharField(
+        max_length=40, blank=True,
+        help_text="The pledge holding the receipt (e.g. loan:12) while pledged or sold under that pledge; cleared on release.")
+    verification_code = models.CharField(max_length=16, default=verification_code_new,
+                                         help_text="Printed on the receipt and in its QR; opens its signed statement.")
     inbound_ticket = models.OneToOneField(WeighbridgeTicket, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt")
     outbound_ticket = models.OneToOneField(WeighbridgeTicket, null=True, blank=True, on_delete=models.PROTECT, related_name="withdrawn_receipt")
     split_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="split_parts")

@@ -1,6 +1,8 @@
 """The receipt state machine: every allowed transition, in one table.
 
 active <-> listed (trading)      active <-> pledged (financing)
+pledged -> listed (enforce: a forced sale under the pledge; the receipt keeps its encumbrance, and an
+          unsold one goes back to pledged when its listing ends)
 active | listed | pledged -> frozen -> back to where it was (unfreeze)
 active -> withdrawn | cancelled | split | merged (terminal)
 listed -> split (a partial pick: the parts stay listed)
@@ -11,7 +13,8 @@ from magnesium_exchange.warehouses.models import ReceiptStatus as S
 
 TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     "list": (frozenset({S.ACTIVE}), S.LISTED),
-    "unlist": (frozenset({S.LISTED}), S.ACTIVE),
+    "unlist": (frozenset({S.LISTED}), S.ACTIVE),  # S.PLEDGED when the receipt carries an encumbrance
+    "enforce": (frozenset({S.PLEDGED}), S.LISTED),
     "pledge": (frozenset({S.ACTIVE}), S.PLEDGED),
     "unpledge": (frozenset({S.PLEDGED}), S.ACTIVE),
     "freeze": (frozenset({S.ACTIVE, S.LISTED, S.PLEDGED}), S.FROZEN),

@@ -55,7 +55,7 @@ ROLE_PERMISSIONS = {
         ReviewPermissions.MANAGE_REVIEWS,
         ComplaintPermissions.MANAGE_COMPLAINTS,
     ],
-    Role.BANK_OFFICER: [LedgerPermissions.VIEW_LEDGER],
+    Role.BANK_OFFICER: [LedgerPermissions.VIEW_LEDGER, ExchangePermissions.BANK_LENDING],
     Role.WAREHOUSE_OPERATOR: [ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS],
     Role.STATION_AGENT: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],
     Role.DRIVER: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],

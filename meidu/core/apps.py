@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "meidu.core"
     label = "core"
     verbose_name = "Meidu core"
+
+    def ready(self):
+        from meidu.core.statements import statement_public_jwks
+        from meidu.core.views import jwks_source_register
+
+        jwks_source_register(statement_public_jwks)  # signed statements' Ed25519 keys

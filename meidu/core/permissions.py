@@ -88,6 +88,8 @@ class ExchangePermissions(BasePermissionEnum):
     MANAGE_EXCHANGE = "exchange_members.manage_exchange"
     CONFIRM_FUNDS = "exchange_members.confirm_funds"
     MANAGE_WAREHOUSE_RECEIPTS = "exchange_warehouses.manage_warehouse_receipts"
+    # a bank officer or a bank's App acts for its own bank only (magnesium_exchange.financing)
+    BANK_LENDING = "exchange_financing.bank_lending"
 
 
 PERMISSION_ENUMS += [ExchangePermissions]

@@ -29,6 +29,14 @@ class WebhookEventType(Enum):
     ORDER_DELIVERED = "order_delivered"
     ORDER_CANCELLED = "order_cancelled"
     REFUND_CREATED = "refund_created"
+    # bank financing: delivered only to the App of the loan's bank (webhook_event_emit(app_ids=...))
+    LOAN_APPROVED = "loan_approved"
+    PLEDGE_CREATED = "pledge_created"
+    PLEDGE_RELEASED = "pledge_released"
+    MARGIN_CALL_OPENED = "margin_call_opened"
+    MARGIN_CALL_RESOLVED = "margin_call_resolved"
+    FORCED_SALE_STARTED = "forced_sale_started"
+    LOAN_REPAID = "loan_repaid"
 
 
 # The permission (or any one of several) an app needs to receive each event; None: every app. Order
@@ -49,6 +57,13 @@ EVENT_PERMISSIONS = {
     WebhookEventType.ORDER_DELIVERED: OrderPermissions.MANAGE_ORDERS,
     WebhookEventType.ORDER_CANCELLED: OrderPermissions.MANAGE_ORDERS,
     WebhookEventType.REFUND_CREATED: PaymentPermissions.HANDLE_PAYMENTS,
+    WebhookEventType.LOAN_APPROVED: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.PLEDGE_CREATED: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.PLEDGE_RELEASED: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.MARGIN_CALL_OPENED: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.MARGIN_CALL_RESOLVED: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.FORCED_SALE_STARTED: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.LOAN_REPAID: ExchangePermissions.BANK_LENDING,
 }
 
 

@@ -18,33 +18,38 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from meidu.integrations.event_types import WebhookEventType, event_permission_values
 from meidu.integrations.models import App, Webhook
 
-CACHE_KEY = "integrations:webhook-subscriptions:v2"
+CACHE_KEY = "integrations:webhook-subscriptions:v3"
 SNAPSHOT_SECONDS = 30
 
 
-def _snapshot() -> list[tuple[int, frozenset[str], frozenset[str]]]:
-    """(webhook id, its events, its app's permission codes) of every active webhook of an active app."""
+def _snapshot() -> list[tuple[int, int, frozenset[str], frozenset[str]]]:
+    """(webhook id, its app id, its events, its app's permission codes) of every active webhook of an
+    active app."""
     rows = cache.get(CACHE_KEY)
     if rows is None:
-        found: dict[int, tuple[frozenset[str], set[str]]] = {}
-        for pk, events, app_label, codename in (
+        found: dict[int, tuple[int, frozenset[str], set[str]]] = {}
+        for pk, app_id, events, app_label, codename in (
                 Webhook.objects.filter(is_active=True, app__is_active=True).order_by("pk")
-                .values_list("pk", "events", "app__permissions__content_type__app_label", "app__permissions__codename")):
-            permissions = found.setdefault(pk, (frozenset(events), set()))[1]
+                .values_list("pk", "app_id", "events", "app__permissions__content_type__app_label",
+                             "app__permissions__codename")):
+            permissions = found.setdefault(pk, (app_id, frozenset(events), set()))[2]
             if codename:
                 permissions.add(f"{app_label}.{codename}")
-        rows = [(pk, events, frozenset(permissions)) for pk, (events, permissions) in found.items()]
+        rows = [(pk, app_id, events, frozenset(permissions)) for pk, (app_id, events, permissions) in found.items()]
         cache.set(CACHE_KEY, rows, SNAPSHOT_SECONDS)
     return rows
 
 
-def webhook_ids_for_event(event_type: WebhookEventType) -> list[int]:
+def webhook_ids_for_event(event_type: WebhookEventType, app_ids=None) -> list[int]:
     """Ids of the active webhooks (of active apps) subscribed to the event or to every event whose
-    app may receive it."""
+    app may receive it; with ``app_ids``, only those apps' (an event about one bank's loan goes to that
+    bank alone, whoever else holds the permission)."""
     wanted = {event_type.value, WebhookEventType.ANY_EVENTS.value}
     needed = event_permission_values(event_type)
-    return [pk for pk, events, permissions in _snapshot()
-            if events & wanted and (needed is None or needed & permissions)]
+    allowed_apps = None if app_ids is None else frozenset(app_ids)
+    return [pk for pk, app_id, events, permissions in _snapshot()
+            if events & wanted and (needed is None or needed & permissions)
+            and (allowed_apps is None or app_id in allowed_apps)]
 
 
 def subscriptions_forget(**_kwargs) -> None:

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "magnesium_exchange.marketdata",
     "magnesium_exchange.trading",
     "magnesium_exchange.settlement",
+    "magnesium_exchange.financing",
+    "magnesium_exchange.credit",
     "marketplace.shipping",
     "marketplace.checkout",
     "marketplace.orders",

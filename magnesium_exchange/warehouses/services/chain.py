@@ -24,6 +24,8 @@ def receipt_state(receipt: Receipt) -> dict:
         "holder": receipt.holder.credit_code,
         "grade": receipt.grade.code,
         "lock_until": receipt.lock_until.astimezone(dt.timezone.utc).isoformat() if receipt.lock_until else None,
+        # only while encumbered: chains signed before pledges existed replay unchanged
+        **({"encumbrance": receipt.encumbrance} if receipt.encumbrance else {}),
     }
 
 

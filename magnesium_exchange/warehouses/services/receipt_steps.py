@@ -30,6 +30,7 @@ STATUS_NAMES = {status: status.label for status in ReceiptStatus}  # the one lab
 ACTION_NAMES = {
     "list": pgettext_lazy("receipt action", "list"),
     "unlist": pgettext_lazy("receipt action", "unlist"),
+    "enforce": pgettext_lazy("receipt action", "sell under the pledge"),
     "pledge": pgettext_lazy("receipt action", "pledge"),
     "unpledge": pgettext_lazy("receipt action", "unpledge"),
     "freeze": pgettext_lazy("receipt action", "freeze"),
@@ -138,7 +139,7 @@ def next_receipt_number(warehouse: Warehouse) -> str:
 # Element fields a split or merge part inherits.
 INHERITED = ("warehouse", "commodity", "grade", "spec", "depositor", "holder", "packaging", "marks", "location", "lot_no",
               "inspection_ref", "loss_standard", "storage_fee_terms", "storage_start", "storage_until", "insurer",
-              "insurance_policy_no", "insurance_until", "issue_place", "keeper", "lock_until")
+              "insurance_policy_no", "insurance_until", "issue_place", "keeper", "lock_until", "encumbrance")
 
 
 def new_part(template: Receipt, *, quantity: Decimal, status: str, **extra) -> Receipt:

@@ -21,8 +21,10 @@ from meidu.integrations.relay import local_relay
 from meidu.integrations.subscriptions import webhook_ids_for_event
 
 
-def webhook_event_emit(event_type: WebhookEventType, data: dict) -> EventPayload | None:
-    webhooks = webhook_ids_for_event(event_type)
+def webhook_event_emit(event_type: WebhookEventType, data: dict, *, app_ids=None) -> EventPayload | None:
+    """Record the event for every subscribed webhook allowed to receive it (only ``app_ids``' when
+    given); delivered after commit by the outbox relay."""
+    webhooks = webhook_ids_for_event(event_type, app_ids)
     if not webhooks:
         return None
     now = timezone.now()

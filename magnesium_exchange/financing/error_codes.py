@@ -1,0 +1,41 @@
+from enum import Enum
+
+
+class ExchangeFinancingErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    INVALID_AMOUNT = "invalid_amount"
+    INVALID_RATE = "invalid_rate"
+    INVALID_TERM = "invalid_term"
+    INVALID_LINES = "invalid_lines"
+    BANK_NOT_ACTIVE = "bank_not_active"
+    MEMBER_NOT_ACTIVE = "member_not_active"
+    NOT_YOUR_LOAN = "not_your_loan"
+    NOT_YOUR_BANK = "not_your_bank"
+    INVALID_TRANSITION = "invalid_transition"
+    RECEIPT_NOT_YOURS = "receipt_not_yours"
+    RECEIPT_NOT_AVAILABLE = "receipt_not_available"
+    RECEIPT_LISTED = "receipt_listed"
+    RECEIPT_FROZEN = "receipt_frozen"
+    RECEIPT_PLEDGED = "receipt_pledged"
+    RECEIPT_IN_AUCTION = "receipt_in_auction"
+    RECEIPT_IN_REVIEW = "receipt_in_review"
+    RECEIPT_CLOSED = "receipt_closed"
+    ALREADY_PLEDGED = "already_pledged"
+    NO_REFERENCE_PRICE = "no_reference_price"
+    LOAN_TO_VALUE_EXCEEDED = "loan_to_value_exceeded"
+    REPAYMENT_EXCEEDS_DEBT = "repayment_exceeds_debt"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    LIQUIDATION_NOT_ALLOWED = "liquidation_not_allowed"
+    FORCED_SALE_RUNNING = "forced_sale_running"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+
+
+class ExchangeStatementErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    TOO_MANY = "too_many"
