@@ -4,6 +4,7 @@ import graphene
 
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
+from magnesium_exchange.financing.api.statements import ReceiptStatementQueries
 from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
 from magnesium_exchange.financing.api.loans import FinancingLoanMutations, FinancingLoanQueries
 from magnesium_exchange.members.api import MemberMutations, MemberQueries
@@ -34,7 +35,8 @@ from meidu.integrations.api import AppMutations, AppQueries
 
 class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries,
             CheckoutQueries, OrderQueries, PresaleQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
-            MarketDataQueries, TradingQueries, ExchangeSettlementQueries, FinancingLoanQueries, graphene.ObjectType):
+            ReceiptStatementQueries, MarketDataQueries, TradingQueries, ExchangeSettlementQueries, FinancingLoanQueries,
+            graphene.ObjectType):
     pass
 
 
