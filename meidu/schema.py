@@ -4,6 +4,7 @@ import graphene
 
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
+from magnesium_exchange.credit.api import CreditMutations, CreditQueries
 from magnesium_exchange.financing.api.statements import ReceiptStatementQueries
 from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
 from magnesium_exchange.financing.api.loans import FinancingLoanMutations, FinancingLoanQueries
@@ -36,14 +37,14 @@ from meidu.integrations.api import AppMutations, AppQueries
 class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries,
             CheckoutQueries, OrderQueries, PresaleQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
             ReceiptStatementQueries, MarketDataQueries, TradingQueries, ExchangeSettlementQueries, FinancingLoanQueries,
-            graphene.ObjectType):
+            CreditQueries, graphene.ObjectType):
     pass
 
 
 class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, InventoryMutations, PaymentMutations,
                CheckoutMutations, OrderMutations, PresaleMutations, SettlementMutations, ReviewMutations, ComplaintMutations,
                MemberMutations, ReceiptMutations, MarketDataMutations, TradingMutations, ExchangeSettlementMutations,
-               FinancingLoanMutations, graphene.ObjectType):
+               FinancingLoanMutations, CreditMutations, graphene.ObjectType):
     pass
 
 

@@ -4,6 +4,7 @@ from storefront.exchange import (
     prices,
     terminal_accounts,
     terminal_auctions,
+    terminal_credit,
     terminal_rfqs,
     terminal_views,
     terminal_wanted,
@@ -44,4 +45,7 @@ urlpatterns = [
     path("terminal/settlements/<int:pk>/pay/", terminal_accounts.settlement_pay_view, name="terminal_settlement_pay"),
     path("terminal/contracts/<str:number>.pdf", terminal_accounts.contract_pdf_download, name="terminal_contract_pdf"),
     path("terminal/funds/", terminal_accounts.funds_page, name="terminal_funds"),
+    path("terminal/credit/", terminal_credit.credit_page, name="terminal_credit"),
+    path("terminal/credit/<slug:code>/grant/", terminal_credit.credit_consent_grant_view, name="terminal_credit_grant"),
+    path("terminal/credit/<slug:code>/revoke/", terminal_credit.credit_consent_revoke_view, name="terminal_credit_revoke"),
 ]
