@@ -15,6 +15,7 @@ from magnesium_exchange.credit import selectors, services
 from magnesium_exchange.credit.error_codes import ExchangeCreditErrorCode as Code
 from magnesium_exchange.credit.models import CreditConsent
 from magnesium_exchange.financing.models import Bank
+from magnesium_exchange.financing.selectors import bank_of_actor
 from magnesium_exchange.members.access import require_trader
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.members.selectors import trader_for_user
@@ -118,7 +119,7 @@ def _bank_required(bank_id, bank_code) -> Bank:
 def _callers_bank(info) -> Bank:
     """The bank the caller acts for (an active officer's, or the bank whose App calls); BANK_LENDING first."""
     check_permissions(info, [ExchangePermissions.BANK_LENDING])
-    bank = selectors.bank_of_actor(requestor(info))
+    bank = bank_of_actor(requestor(info))
     if bank is None:
         raise PermissionDenied(message=_("Only a bank's officers or its App read credit reports"))
     return bank

@@ -27,12 +27,11 @@ from django.db.models.functions import Abs, Cast, TruncMonth
 from django.utils import timezone
 
 from magnesium_exchange.credit.models import CreditConsent, CreditReportRead
-from magnesium_exchange.financing.models import Bank, BankOfficer, Loan, LoanStatus, MarginCall, MarginCallStatus
+from magnesium_exchange.financing.models import Bank, Loan, LoanStatus, MarginCall, MarginCallStatus
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.settlement.models import Settlement, SettlementStatus
 from magnesium_exchange.trading.models import Trade
 from magnesium_exchange.warehouses.models import WarehouseAlert
-from meidu.integrations.models import App
 
 REPORT_VERSION = 1
 MONTHS = 12
@@ -183,20 +182,6 @@ def credit_report_build(member, *, today: dt.date | None = None) -> dict:
 
 
 # --- banks -----------------------------------------------------------------------------------------
-
-
-def bank_of_actor(actor) -> Bank | None:
-    """The bank ``actor`` acts for: a user's active BankOfficer row, or the Bank whose App it is; None
-    for anyone else. (The same rule as the financing services' bank lookup, kept here until that one is
-    on main.)"""
-    if actor is None or not getattr(actor, "pk", None):
-        return None
-    if isinstance(actor, App):
-        return Bank.objects.filter(app=actor).order_by().first()
-    if not getattr(actor, "is_authenticated", False):
-        return None
-    officer = (BankOfficer.objects.select_related("bank").filter(user=actor, is_active=True).order_by().first())
-    return officer.bank if officer else None
 
 
 def bank_list_active():

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from magnesium_exchange.credit.error_codes import ExchangeCreditErrorCode as Code
 from magnesium_exchange.credit.models import CreditConsent, CreditReportRead
-from magnesium_exchange.credit.selectors import bank_of_actor, credit_report_build
+from magnesium_exchange.credit.selectors import credit_report_build
+from magnesium_exchange.financing.selectors import bank_of_actor
 from magnesium_exchange.members.selectors import trader_for_user
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from magnesium_exchange.credit.selectors import bank_of_actor, credit_consent_list_for_bank, credit_member_by_code
+from magnesium_exchange.credit.selectors import credit_consent_list_for_bank, credit_member_by_code
+from magnesium_exchange.financing.selectors import bank_of_actor
 from magnesium_exchange.credit.services import credit_report_read
 from meidu.core.errors import DomainError
 from meidu.core.permissions import ExchangePermissions

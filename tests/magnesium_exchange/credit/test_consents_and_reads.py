@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from magnesium_exchange.credit.models import CreditConsent, CreditReportRead
 from magnesium_exchange.credit.selectors import (
-    bank_of_actor,
     credit_consent_list_for_bank,
     credit_consent_list_for_member,
     credit_report_read_list_for_member,
 )
 from magnesium_exchange.credit.services import credit_consent_grant, credit_consent_revoke, credit_report_read
 from magnesium_exchange.financing.models import BankOfficer
+from magnesium_exchange.financing.selectors import bank_of_actor
 from meidu.accounts.roles import Role
 from meidu.core.audit.models import AuditEvent
 from meidu.core.errors import DomainError
