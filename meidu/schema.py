@@ -6,6 +6,7 @@ from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
 from magnesium_exchange.financing.api.loans import FinancingLoanMutations, FinancingLoanQueries
+from magnesium_exchange.financing.api.risk import FinancingRiskMutations, FinancingRiskQueries
 from magnesium_exchange.members.api import MemberMutations, MemberQueries
 from magnesium_exchange.settlement.api import ExchangeSettlementMutations, ExchangeSettlementQueries
 from magnesium_exchange.trading.api import TradingMutations, TradingQueries
@@ -34,14 +35,15 @@ from meidu.integrations.api import AppMutations, AppQueries
 
 class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries,
             CheckoutQueries, OrderQueries, PresaleQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
-            MarketDataQueries, TradingQueries, ExchangeSettlementQueries, FinancingLoanQueries, graphene.ObjectType):
+            MarketDataQueries, TradingQueries, ExchangeSettlementQueries, FinancingLoanQueries, FinancingRiskQueries,
+            graphene.ObjectType):
     pass
 
 
 class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, InventoryMutations, PaymentMutations,
                CheckoutMutations, OrderMutations, PresaleMutations, SettlementMutations, ReviewMutations, ComplaintMutations,
                MemberMutations, ReceiptMutations, MarketDataMutations, TradingMutations, ExchangeSettlementMutations,
-               FinancingLoanMutations, graphene.ObjectType):
+               FinancingLoanMutations, FinancingRiskMutations, graphene.ObjectType):
     pass
 
 
