@@ -8,6 +8,7 @@ from magnesium_exchange.credit.api import CreditMutations, CreditQueries
 from magnesium_exchange.financing.api.statements import ReceiptStatementQueries
 from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
 from magnesium_exchange.financing.api.loans import FinancingLoanMutations, FinancingLoanQueries
+from magnesium_exchange.financing.api.risk import FinancingRiskMutations, FinancingRiskQueries
 from magnesium_exchange.members.api import MemberMutations, MemberQueries
 from magnesium_exchange.settlement.api import ExchangeSettlementMutations, ExchangeSettlementQueries
 from magnesium_exchange.trading.api import TradingMutations, TradingQueries
@@ -37,14 +38,14 @@ from meidu.integrations.api import AppMutations, AppQueries
 class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries,
             CheckoutQueries, OrderQueries, PresaleQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
             ReceiptStatementQueries, MarketDataQueries, TradingQueries, ExchangeSettlementQueries, FinancingLoanQueries,
-            CreditQueries, graphene.ObjectType):
+            FinancingRiskQueries, CreditQueries, graphene.ObjectType):
     pass
 
 
 class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, InventoryMutations, PaymentMutations,
                CheckoutMutations, OrderMutations, PresaleMutations, SettlementMutations, ReviewMutations, ComplaintMutations,
                MemberMutations, ReceiptMutations, MarketDataMutations, TradingMutations, ExchangeSettlementMutations,
-               FinancingLoanMutations, CreditMutations, graphene.ObjectType):
+               FinancingLoanMutations, FinancingRiskMutations, CreditMutations, graphene.ObjectType):
     pass
 
 
