@@ -35,6 +35,7 @@ class WebhookEventType(Enum):
     PLEDGE_RELEASED = "pledge_released"
     MARGIN_CALL_OPENED = "margin_call_opened"
     MARGIN_CALL_RESOLVED = "margin_call_resolved"
+    MARGIN_CALL_MISSED = "margin_call_missed"
     FORCED_SALE_STARTED = "forced_sale_started"
     LOAN_REPAID = "loan_repaid"
 
@@ -62,6 +63,7 @@ EVENT_PERMISSIONS = {
     WebhookEventType.PLEDGE_RELEASED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.MARGIN_CALL_OPENED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.MARGIN_CALL_RESOLVED: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.MARGIN_CALL_MISSED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.FORCED_SALE_STARTED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.LOAN_REPAID: ExchangePermissions.BANK_LENDING,
 }

@@ -65,7 +65,9 @@ def _close(loan, call: MarginCall, status: str, resolution: str, now, measured: 
         data["ltv_percent"] = str(measured.ltv_percent)
     loan_event_record(loan, action, now=now, data=data)
     audit_record(f"exchange.{action}", target=call, data={"loan": loan.number, **data})
-    loan_webhook(WebhookEventType.MARGIN_CALL_RESOLVED, loan, _call_data(call, measured))
+    missed = status == MarginCallStatus.MISSED
+    loan_webhook(WebhookEventType.MARGIN_CALL_MISSED if missed else WebhookEventType.MARGIN_CALL_RESOLVED, loan,
+                 _call_data(call, measured))
     return call
 
 

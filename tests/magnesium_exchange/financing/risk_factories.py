@@ -15,6 +15,7 @@ from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.models import EventDelivery, Webhook
 
 RISK_EVENTS = [WebhookEventType.MARGIN_CALL_OPENED.value, WebhookEventType.MARGIN_CALL_RESOLVED.value,
+               WebhookEventType.MARGIN_CALL_MISSED.value,
                WebhookEventType.FORCED_SALE_STARTED.value, WebhookEventType.LOAN_REPAID.value,
                WebhookEventType.PLEDGE_RELEASED.value]
 

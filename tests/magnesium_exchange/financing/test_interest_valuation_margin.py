@@ -150,6 +150,7 @@ def test_adding_receipts_answers_a_call(lending):
 
 
 def test_a_missed_deadline_marks_the_call_missed_and_a_recovered_loan_is_resolved_instead(lending):
+    subscribe(lending.ccb_app, lending.hxb_app)
     loan, _ = active_loan(lending)
     recovered, _ = active_loan(lending, bank=lending.hxb, principal="140500.00")  # 65.05% at 2,700
     price_today(lending, "2700")
@@ -166,6 +167,9 @@ def test_a_missed_deadline_marks_the_call_missed_and_a_recovered_loan_is_resolve
     assert (calls[loan.pk].status, calls[loan.pk].resolution) == (MarginCallStatus.MISSED, "deadline_missed")
     assert (calls[recovered.pk].status, calls[recovered.pk].resolution) == (MarginCallStatus.RESOLVED, "back_under_line")
     assert LoanEvent.objects.filter(loan=loan, action="margin_call_missed").exists()
+    # the bank hears of the miss as such (its cue for a forced sale), the recovery as a resolution
+    assert [data["loan"] for _app, data in deliveries(WebhookEventType.MARGIN_CALL_MISSED)] == [loan.number]
+    assert recovered.number in [data["loan"] for _app, data in deliveries(WebhookEventType.MARGIN_CALL_RESOLVED)]
     assert margin_calls_expire_due(now=deadline + dt.timedelta(hours=1)) == 0  # nothing left to expire
 
 
