@@ -4,6 +4,7 @@ import graphene
 
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
+from magnesium_exchange.credit.api import CreditMutations, CreditQueries
 from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
 from magnesium_exchange.members.api import MemberMutations, MemberQueries
 from magnesium_exchange.settlement.api import ExchangeSettlementMutations, ExchangeSettlementQueries
@@ -33,14 +34,14 @@ from meidu.integrations.api import AppMutations, AppQueries
 
 class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries,
             CheckoutQueries, OrderQueries, PresaleQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
-            MarketDataQueries, TradingQueries, ExchangeSettlementQueries, graphene.ObjectType):
+            MarketDataQueries, TradingQueries, ExchangeSettlementQueries, CreditQueries, graphene.ObjectType):
     pass
 
 
 class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, InventoryMutations, PaymentMutations,
                CheckoutMutations, OrderMutations, PresaleMutations, SettlementMutations, ReviewMutations, ComplaintMutations,
                MemberMutations, ReceiptMutations, MarketDataMutations, TradingMutations, ExchangeSettlementMutations,
-               graphene.ObjectType):
+               CreditMutations, graphene.ObjectType):
     pass
 
 

@@ -10,3 +10,4 @@ class ExchangeCreditErrorCode(Enum):
     NOT_GRANTED = "not_granted"
     NOT_YOUR_MEMBER = "not_your_member"
     BANK_NOT_ACTIVE = "bank_not_active"
+    NOT_YOUR_BANK = "not_your_bank"

@@ -172,6 +172,18 @@ MUTATIONS = {
     "userRolesUpdate": permission("MANAGE_STAFF", proof="tests/meidu/accounts/test_roles.py::test_without_manage_staff_the_error_names_the_permission"),
 }
 
+# --- issue 15, credit reports (credit helper) ---
+CREDIT_API = "tests/magnesium_exchange/credit/test_credit_api.py"
+QUERIES.update({
+    "creditReport": permission("BANK_LENDING", operator=False,
+                               proof=f"{CREDIT_API}::test_another_bank_and_non_banks_are_refused_writing_nothing"),
+    "creditConsents": user(f"{CREDIT_API}::test_consents_list_is_the_members_own_or_the_banks_own"),
+})
+MUTATIONS.update({
+    "creditConsentGrant": trader(f"{CREDIT_API}::test_a_trader_of_another_member_cannot_touch_its_consents"),
+    "creditConsentRevoke": trader(f"{CREDIT_API}::test_a_trader_of_another_member_cannot_touch_its_consents"),
+})
+
 # Object-scoped (or own-rows) fields whose "other owner" / "right owner" columns no test proves
 # yet: each is a gap to close by writing that test and naming it above (issue 13). Empty since the
 # owner tests (test_owner_*.py): a new such field needs its proof, or a place here, to pass.
