@@ -105,3 +105,9 @@ def loan_ledger(loan) -> list[LedgerTransaction]:
     its postings, oldest first."""
     return list(LedgerTransaction.objects.filter(reference=f"loan:{loan.pk}").order_by("id").prefetch_related(
         Prefetch("postings", queryset=LedgerPosting.objects.select_related("account").order_by("id"))))
+
+
+def member_open_margin_calls(member):
+    """A borrower's open margin calls, soonest deadline first (the trader terminal shows them as a notice)."""
+    return (MarginCall.objects.filter(loan__borrower=member, status=MarginCallStatus.OPEN)
+            .select_related("loan__bank").order_by("deadline"))

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from magnesium_exchange.credit.models import CreditConsent
+from magnesium_exchange.credit.selectors import credit_consent_in_force
 from magnesium_exchange.financing.models import LoanStatus
 from magnesium_exchange.financing.selectors import loan_debt, pledge_in_force_of
 from magnesium_exchange.financing.services.loans import loan_approve, loan_disburse, loan_reject
@@ -170,7 +170,7 @@ def application(request, bank, number):
 
 
 def _consented(member, bank) -> bool:
-    return CreditConsent.objects.filter(member=member, bank=bank, revoked_at__isnull=True).exists()
+    return credit_consent_in_force(member, bank) is not None
 
 
 @with_bank
