@@ -5,6 +5,7 @@ import graphene
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.credit.api import CreditMutations, CreditQueries
+from magnesium_exchange.financing.api.statements import ReceiptStatementQueries
 from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
 from magnesium_exchange.members.api import MemberMutations, MemberQueries
 from magnesium_exchange.settlement.api import ExchangeSettlementMutations, ExchangeSettlementQueries
@@ -34,6 +35,7 @@ from meidu.integrations.api import AppMutations, AppQueries
 
 class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries,
             CheckoutQueries, OrderQueries, PresaleQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
+            ReceiptStatementQueries,
             MarketDataQueries, TradingQueries, ExchangeSettlementQueries, CreditQueries, graphene.ObjectType):
     pass
 

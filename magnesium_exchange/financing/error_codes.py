@@ -39,3 +39,4 @@ class ExchangeStatementErrorCode(Enum):
     NOT_FOUND = "not_found"
     REQUIRED = "required"
     TOO_MANY = "too_many"
+    THROTTLED = "throttled"
