@@ -36,7 +36,7 @@ STATEMENT_TYPE = "credit_report"
 
 def _require_trader_of(member, actor):
     """Only an active trader of ``member`` gives or withdraws its consent (members' trader lookup)."""
-    trader = trader_for_user(actor)
+    trader = None if isinstance(actor, App) else trader_for_user(actor)
     if trader is None or trader.member_id != member.pk:
         raise DomainError(_("Only a trader of this member may give or withdraw its consent"), Code.NOT_YOUR_MEMBER,
                           field="member")
