@@ -4,6 +4,8 @@ everywhere shows the service's own message."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -49,10 +51,15 @@ def financing_error_message(error: DomainError) -> str:
     return str(found) if found else terminal_error_message(error)
 
 
+def _snake(name: str) -> str:
+    """The API's camelCase field name as the form's (annualRatePercent -> annual_rate_percent)."""
+    return re.sub(r"(?<!^)([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
 def add_financing_errors(form: forms.Form, exc: DomainError, field_map: dict[str, str] | None = None) -> None:
     """Attach each refusal to the form field it concerns (service field -> form field), else to the form."""
     for error in exc.as_list():
-        field = (field_map or {}).get(error.field or "", error.field)
+        field = (field_map or {}).get(error.field or "", _snake(error.field or ""))
         form.add_error(field if field in form.fields else None, financing_error_message(error))
 
 

@@ -10,7 +10,6 @@ refusals come back as form messages and nothing is written."""
 
 from __future__ import annotations
 
-import hmac
 import json
 
 from django.contrib import messages
@@ -25,7 +24,8 @@ from magnesium_exchange.financing.models import LoanStatus
 from magnesium_exchange.financing.selectors import loan_debt, pledge_in_force_of
 from magnesium_exchange.financing.services.loans import loan_approve, loan_disburse, loan_reject
 from magnesium_exchange.financing.services.forced_sale import loan_forced_sale_start
-from magnesium_exchange.financing.statements import receipt_statement
+from magnesium_exchange.financing.error_codes import ExchangeStatementErrorCode as StatementCode
+from magnesium_exchange.financing.statements import receipt_statement, receipt_statement_by_code
 from magnesium_exchange.financing.valuation import (
     after_haircut,
     loan_to_value,
@@ -58,8 +58,11 @@ def home(request, bank):
 
 def _statement(receipt, user):
     """The signed statement of ``receipt`` for ``user``: (token, claims, error message or None)."""
-    result = receipt_statement(receipt, viewer=user)
-    token = result if isinstance(result, str) else getattr(result, "token", None) or result["token"]
+    return _checked(receipt_statement(receipt, viewer=user))
+
+
+def _checked(token: str):
+    """The statement checked against the published keys, as a bank would: (token, claims, error or None)."""
     try:
         return token, statement_verify(token, statement_public_jwks()), None
     except StatementInvalid as exc:
@@ -82,20 +85,25 @@ def _flatten(claims, prefix=""):
 @with_bank
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request, bank):
-    """A receipt by number and verification code: a wrong code finds nothing, exactly as a wrong number."""
+    """A receipt by number and verification code (receipt_statement_by_code): a wrong code finds nothing,
+    exactly as a wrong number."""
     data = request.POST if request.method == "POST" else (request.GET if request.GET.get("number") else None)
     form = VerifyForm(data)
     context = {"bank": bank, "form": form, "tab": "verify"}
     if data is not None and form.is_valid():
-        receipt = receipt_get_by_number(form.cleaned_data["number"])
-        if receipt is None or not hmac.compare_digest(receipt.verification_code.encode(), form.cleaned_data["code"].encode()):
+        result = receipt_statement_by_code(form.cleaned_data["number"], form.cleaned_data["code"], viewer=request.user,
+                                           address=request.META.get("REMOTE_ADDR"))
+        if result.statement is None:
             form.add_error(None, _("No receipt has this number and verification code. Check both; a receipt that "
-                                   "cannot be found may be forged."))
+                                   "cannot be found may be forged.") if result.code == StatementCode.NOT_FOUND
+                           else result.message)
         else:
-            token, claims, invalid = _statement(receipt, request.user)
+            receipt = receipt_get_by_number(result.number)
+            token, claims, invalid = _checked(result.statement)
             pledge = pledge_in_force_of([receipt.pk]).get(receipt.pk)
             context.update({"receipt": receipt, "token": token, "claims": claims, "claim_rows": _flatten(claims),
-                            "invalid": invalid, "pledge": pledge, "pledge_ours": pledge is not None and pledge.bank_id == bank.pk})
+                            "invalid": invalid, "pledge": pledge,
+                            "pledge_ours": pledge is not None and pledge.bank_id == bank.pk})
     return render(request, "bank/verify.html", context)
 
 
@@ -142,7 +150,7 @@ def application(request, bank, number):
     reject_form = RejectForm(request.POST if action == "reject" else None, prefix="reject")
     if action == "approve" and approve_form.is_valid():
         try:
-            loan_approve(loan, actor=request.user, **approve_form.cleaned_data)
+            loan_approve(loan, bank=bank, actor=request.user, **approve_form.cleaned_data)
         except DomainError as exc:
             add_financing_errors(approve_form, exc)
         else:
@@ -151,7 +159,7 @@ def application(request, bank, number):
             return redirect("bank:loan", number=loan.number)
     elif action == "reject" and reject_form.is_valid():
         try:
-            loan_reject(loan, reason=reject_form.cleaned_data["reason"], actor=request.user)
+            loan_reject(loan, bank=bank, reason=reject_form.cleaned_data["reason"], actor=request.user)
         except DomainError as exc:
             add_financing_errors(reject_form, exc)
         else:
@@ -215,7 +223,7 @@ def loan_page(request, bank, number):
 def loan_disburse_view(request, bank, number):
     loan = _bank_loan(bank, number)
     try:
-        loan_disburse(loan, actor=request.user)
+        loan_disburse(loan, bank=bank, actor=request.user)
     except DomainError as exc:
         for message in financing_error_messages(exc):
             messages.error(request, message)
@@ -229,7 +237,7 @@ def loan_disburse_view(request, bank, number):
 def loan_forced_sale_view(request, bank, number):
     loan = _bank_loan(bank, number)
     try:
-        loan_forced_sale_start(loan, actor=request.user)
+        loan_forced_sale_start(loan, bank=bank, actor=request.user)
     except DomainError as exc:
         for message in financing_error_messages(exc):
             messages.error(request, message)

@@ -116,7 +116,7 @@ def loan_repay_view(request, trader, number):
     form = RepayForm(request.POST, prefix="repay")
     if granted(request, trader, "can_manage_funds") and form.is_valid():
         try:
-            loan_repay(loan, amount=form.cleaned_data["amount"], actor=request.user,
+            loan_repay(loan, member=trader.member, amount=form.cleaned_data["amount"], actor=request.user,
                        idempotency_key=f"terminal:{form.cleaned_data['token']}")
         except DomainError as exc:
             add_financing_errors(form, exc)
@@ -134,7 +134,7 @@ def loan_collateral_add_view(request, trader, number):
     form = CollateralForm(request.POST, prefix="add", receipts=free_receipts(trader.member).select_related("grade", "warehouse"))
     if granted(request, trader, "can_trade") and form.is_valid():
         try:
-            loan_collateral_add(loan, receipts=list(form.cleaned_data["receipts"]), actor=request.user)
+            loan_collateral_add(loan, member=trader.member, receipts=list(form.cleaned_data["receipts"]), actor=request.user)
         except DomainError as exc:
             add_financing_errors(form, exc)
         else:
@@ -166,7 +166,7 @@ def loan_withdraw_view(request, trader, number):
     loan = _my_loan(trader.member, number)
     if granted(request, trader, "can_trade"):
         try:
-            loan_withdraw(loan, actor=request.user)
+            loan_withdraw(loan, member=trader.member, actor=request.user)
         except DomainError as exc:
             for message in financing_error_messages(exc):
                 messages.error(request, message)
