@@ -1,13 +1,14 @@
 """Ledger accounts of receipt-backed loans (meidu.core.ledger; balances are sums of postings).
 
-Per loan: ``principal`` (the bank's money lent out: negative by the outstanding principal after
-disbursement, back to zero when repaid) and ``interest`` (interest accrued and not yet paid: positive).
-Per bank: ``interest-income`` (negative by the interest earned). The borrower's side is its exchange
-funds (magnesium_exchange.members.accounts).
+Signs: what members hold (their available funds) is positive, what is owed to the bank is negative,
+so every move balances. Per loan: ``principal`` (the bank's money lent out: negative by the outstanding
+principal after disbursement, back to zero when repaid) and ``interest`` (interest accrued and not yet
+paid: negative by it, like the principal). Per bank: ``interest-income`` (positive by the interest
+earned). The borrower's side is its exchange funds (magnesium_exchange.members.accounts).
 
 disburse:  loan principal -P,  borrower available +P
-accrue:    loan interest +i,   bank interest income -i
-repay:     borrower available -(a+b),  loan interest -a,  loan principal +b   (interest first)
+accrue:    loan interest -i,   bank interest income +i
+repay:     borrower available -(a+b),  loan interest +a,  loan principal +b   (interest first)
 """
 
 from __future__ import annotations

@@ -8,8 +8,21 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from magnesium_exchange.financing.accounts import interest_code, principal_code
-from magnesium_exchange.financing.models import PLEDGE_IN_FORCE, LoanCollateral
+from magnesium_exchange.financing.models import (
+    PLEDGE_IN_FORCE,
+    Bank,
+    BankOfficer,
+    CollateralStatus,
+    Loan,
+    LoanCollateral,
+    LoanStatus,
+    LoanValuation,
+)
+from magnesium_exchange.members.models import Trader
+from magnesium_exchange.members.selectors import trader_for_user
 from meidu.core.ledger.models import LedgerPosting
+from meidu.core.permissions import ExchangePermissions
+from meidu.integrations.services.apps import actor_has_permission
 
 ZERO = Decimal("0.00")
 
@@ -26,7 +39,7 @@ class Debt:
 
 def loan_debts(loan_ids) -> dict[int, Debt]:
     """Outstanding principal and accrued unpaid interest of many loans in one query (ledger balances:
-    the principal account is negative by what is owed, the interest account positive)."""
+    both accounts are negative by what is owed, see financing.accounts)."""
     loan_ids = list(loan_ids)
     codes = {principal_code(pk): (pk, "principal") for pk in loan_ids}
     codes.update({interest_code(pk): (pk, "interest") for pk in loan_ids})
@@ -35,7 +48,7 @@ def loan_debts(loan_ids) -> dict[int, Debt]:
     debts = {}
     for pk in loan_ids:
         principal = -(totals.get(principal_code(pk)) or ZERO)
-        interest = totals.get(interest_code(pk)) or ZERO
+        interest = -(totals.get(interest_code(pk)) or ZERO)
         debts[pk] = Debt(principal.quantize(Decimal("0.01")), interest.quantize(Decimal("0.01")))
     return debts
 
@@ -48,4 +61,86 @@ def pledge_in_force_of(receipt_ids) -> dict[int, LoanCollateral]:
     """The pledge in force on each receipt (with its loan and bank), if any, in one query."""
     rows = (LoanCollateral.objects.filter(receipt_id__in=list(receipt_ids), status__in=PLEDGE_IN_FORCE)
             .select_related("loan", "bank"))
+    return {row.receipt_id: row for row in rows}
+
+
+def _label(actor) -> str:
+    return getattr(getattr(actor, "_meta", None), "label_lower", "")
+
+
+def actor_is_operator(actor) -> bool:
+    """An exchange operator (MANAGE_EXCHANGE), a user or an App."""
+    return actor_has_permission(actor, ExchangePermissions.MANAGE_EXCHANGE)
+
+
+def trader_of(actor, grant: str | None = None) -> Trader | None:
+    """The active trader record of a user (with ``grant`` when named: "can_trade", "can_settle",
+    "can_manage_funds"); None for Apps and everyone else. The member's own status is the services'
+    matter (a suspended member may not borrow more, but still repays)."""
+    if _label(actor) != "accounts.user":
+        return None
+    trader = trader_for_user(actor)
+    if trader is None:
+        return None
+    if grant and not getattr(trader, grant):
+        return None
+    return trader
+
+
+def bank_of_actor(actor) -> Bank | None:
+    """The bank an actor acts for: an active officer's bank for a user, the bank whose App it is for an
+    App; None for anyone else (inactive banks included: the services refuse what they may not do)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "pk", None):
+        return None
+    label = _label(actor)
+    if label == "integrations.app":
+        return Bank.objects.filter(app_id=actor.pk).first() if actor.is_active else None
+    if label == "accounts.user":
+        officer = (BankOfficer.objects.select_related("bank").filter(user_id=actor.pk, is_active=True).first()
+                   if actor.is_active else None)
+        return officer.bank if officer is not None else None
+    return None
+
+
+def loan_list_for(actor, status=None):
+    """The loans ``actor`` may see, newest first: a bank's officers and App see their bank's loans only
+    (even if they held other permissions), operators (MANAGE_EXCHANGE) every loan, a member's active
+    traders their member's loans; nobody else any. ``status`` filters (a LoanStatus value)."""
+    bank = bank_of_actor(actor)
+    qs = Loan.objects.select_related("bank", "borrower").order_by("-id")
+    if bank is not None:
+        qs = qs.filter(bank=bank)
+    elif actor_is_operator(actor):
+        pass
+    else:
+        trader = trader_of(actor)
+        qs = qs.filter(borrower_id=trader.member_id) if trader is not None else qs.none()
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def loan_latest_valuations(loan_ids) -> dict[int, LoanValuation]:
+    """The latest daily valuation of each loan, in one query (PostgreSQL DISTINCT ON)."""
+    rows = LoanValuation.objects.filter(loan_id__in=list(loan_ids)).order_by("loan_id", "-day").distinct("loan_id")
+    return {row.loan_id: row for row in rows}
+
+
+def loans_annotate(loans: list) -> list:
+    """Attach each loan's debt (``_debt``) and latest valuation (``_valuation``) for a page of loans, in
+    two queries whatever its length."""
+    ids = [loan.pk for loan in loans]
+    if ids:
+        debts, valuations = loan_debts(ids), loan_latest_valuations(ids)
+        for loan in loans:
+            loan._debt, loan._valuation = debts[loan.pk], valuations.get(loan.pk)
+    return loans
+
+
+def open_application_of(receipt_ids, *, exclude_loan_id=None) -> dict[int, LoanCollateral]:
+    """Receipts offered in a loan application still in review (collateral proposed, loan applied)."""
+    rows = (LoanCollateral.objects.filter(receipt_id__in=list(receipt_ids), status=CollateralStatus.PROPOSED,
+                                          loan__status=LoanStatus.APPLIED).select_related("loan", "bank"))
+    if exclude_loan_id is not None:
+        rows = rows.exclude(loan_id=exclude_loan_id)
     return {row.receipt_id: row for row in rows}

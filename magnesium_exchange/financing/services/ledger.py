@@ -43,7 +43,7 @@ def loan_post_disbursement(loan, *, actor=None):
 def loan_post_interest(loan, amount: Decimal, *, day_key: str):
     """Accrue ``amount`` of interest (a day's or a period's, named by ``day_key`` for idempotency)."""
     _principal, interest_account = loan_accounts_open(loan)
-    return _post([(interest_account, amount), (bank_interest_income_account(loan.bank), -amount)], description="贷款计息",
+    return _post([(interest_account, -amount), (bank_interest_income_account(loan.bank), amount)], description="贷款计息",
                  reference=f"loan:{loan.pk}", idempotency_key=f"loan:{loan.pk}:interest:{day_key}")
 
 
@@ -60,7 +60,7 @@ def loan_post_repayment(loan, amount: Decimal, *, idempotency_key: str, actor=No
     available, _frozen = member_accounts_open(loan.borrower)
     entries = [(available, -amount)]
     if interest_paid:
-        entries.append((interest_account, -interest_paid))
+        entries.append((interest_account, interest_paid))
     if principal_paid:
         entries.append((principal_account, principal_paid))
     _post(entries, description="质押贷款还款", reference=f"loan:{loan.pk}", idempotency_key=f"loan:{loan.pk}:{idempotency_key}",

@@ -6,6 +6,7 @@ from magnesium_exchange.members.services.funds import (  # noqa: F401
     funds_freeze,
     funds_release,
     funds_request_reject,
+    funds_spend_guard,
     funds_transfer,
     funds_withdraw_confirm,
     funds_withdraw_request,

@@ -90,6 +90,18 @@ def _holds_guard(entries, member: Member, available: LedgerAccount, amount: Deci
             "held": held}, Code.INSUFFICIENT_FUNDS, field="amount")
 
 
+def funds_spend_guard(member: Member, amount: Decimal, entries=None) -> None:
+    """For another domain's ledger move that takes ``amount`` from ``member``'s available funds (a loan
+    repayment): refuse it with INSUFFICIENT_FUNDS when it would leave the member's auction holds
+    uncovered. Locks the move's no-negative accounts (``entries``; by default the member's available
+    account) in ascending id and reads the holds after the lock, as the members' own moves do; call it
+    inside the transaction that then posts, so the locks last until the posting."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("funds_spend_guard must run inside the transaction that posts the move")
+    available, _frozen = _accounts(member)
+    _holds_guard(entries or [(available, -amount)], member, available, amount)
+
+
 def _short(available: LedgerAccount, amount: Decimal) -> DomainError:
     """The ledger refused to take ``amount`` from a member's available funds: say how much there is."""
     return DomainError(_("Available funds are short: %(available)s CNY are available, %(amount)s CNY are needed") % {
