@@ -262,6 +262,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "magnesium_exchange.marketdata.tasks.daily_bars_close",
         "schedule": 900.0,
     },
+    # Bank financing: daily interest (a day is accrued once, so hourly runs catch up a missed one),
+    # the daily valuation of pledged receipts after the close, and margin calls past their deadline.
+    "financing-interest-accrue": {
+        "task": "magnesium_exchange.financing.tasks.loans_interest_accrue_due",
+        "schedule": 3600.0,
+    },
+    "financing-loans-value-daily": {
+        "task": "magnesium_exchange.financing.tasks.loans_value_daily",
+        "schedule": 900.0,
+    },
+    "financing-margin-calls-expire": {
+        "task": "magnesium_exchange.financing.tasks.margin_calls_expire_due",
+        "schedule": 300.0,
+    },
 }
 # Complaints: hours a shop has to respond, then to resolve, before the platform takes over.
 COMPLAINT_RESPONSE_HOURS = env_int("COMPLAINT_RESPONSE_HOURS", 48)

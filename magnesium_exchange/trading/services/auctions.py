@@ -7,7 +7,9 @@
   locked (whole, oldest first) as soon as the offer needs them and unlocked when the seller has no live
   offer left; the close gives each winning seller's trade its locked receipts (split to the tonnes).
 
-Lock order: see services.common (the auction row first, then ledger accounts, then receipts)."""
+Lock order: see services.common (the auction row first, then ledger accounts, then receipts). A close
+or cancellation runs the trading.hooks of apps above trading (a forced sale's loan row is taken right
+after the auction row, before any ledger account or receipt)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as C
 from magnesium_exchange.engine.auction import ACTIVE as BID_ACTIVE
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.members.services.holds import funds_available_locked, funds_lock_statements
+from magnesium_exchange.trading.hooks import trading_hooks_run
 from magnesium_exchange.trading.journal import state_load, state_prefetch, state_return, state_take
 from magnesium_exchange.trading.facts import (
     bid_facts,
@@ -45,6 +48,7 @@ from magnesium_exchange.trading.services.common import (
     run,
     tonnes_input,
 )
+from magnesium_exchange.warehouses.services import ReceiptLockPurpose
 from meidu.core.errors import DomainError
 
 T = AggregateType.AUCTION
@@ -61,11 +65,12 @@ def lots_of_size(total: Decimal, lot_size: Decimal, reserve_price) -> list[tuple
 
 def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_price=None, lots=None, lot_size=None,
                  kind: str = "sale", min_bid_quantity=None, step=None, reference_price_fallback=None, actor=None,
-                 now=None) -> Auction:
+                 now=None, lock_purpose: ReceiptLockPurpose = ReceiptLockPurpose.LISTING) -> Auction:
     """Open an auction. Sale: `receipts` (locked) are sold; `lots` is a list of (quantity, reserve price)
     summing to their tonnes, or `lot_size` cuts them into lots of that size at `reserve_price`, by
     default one lot of all of them. Procurement: `lots` as (quantity, ceiling price); the deposit on
-    the ceiling value is frozen from the initiator's funds."""
+    the ceiling value is frozen from the initiator's funds. `lock_purpose` FORCED_SALE: financing sells
+    pledged receipts under the pledge (they stay encumbered; unsold they go back to pledged)."""
     lot_size = tonnes_input(lot_size, "lotSize")
     if lot_size is not None and lots is not None:
         raise DomainError(_("A lot size is a positive number of tonnes, given instead of lots"), Code.INVALID_QUANTITY,
@@ -91,7 +96,7 @@ def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_pric
                                      starts_at=starts_at, ends_at=ends_at, reference_price=reference)
         held = funds = None
         if sale:
-            held = receipts_lock(T, row, member, receipts, actor=actor)
+            held = receipts_lock(T, row, member, receipts, actor=actor, purpose=lock_purpose)
             if lots is None:
                 if reserve_price is None:
                     raise DomainError(_("A reserve price is needed"), Code.REQUIRED, field="reservePrice")
@@ -201,7 +206,10 @@ def auction_close(auction: Auction, *, actor=None, now=None) -> Auction:
     now = now_or(now)
     with transaction.atomic():
         row, state = load(T, Auction, auction.pk)
-        run(T, row, state, CloseAuction(aggregate_id=row.aggregate_id, actor="system", now=now), actor=actor)
+        trading_hooks_run("auction_closing", row, cancel_by_member=None)
+        _events, trades = run(T, row, state, CloseAuction(aggregate_id=row.aggregate_id, actor="system", now=now),
+                              actor=actor)
+        trading_hooks_run("auction_ended", row, trades, actor=actor)
     return row
 
 
@@ -211,9 +219,11 @@ def auction_cancel(auction: Auction, *, member=None, by_operator: bool = False, 
     now = now_or(now)
     with transaction.atomic():
         row, state = load(T, Auction, auction.pk)
+        trading_hooks_run("auction_closing", row, cancel_by_member=None if by_operator else member)
         command = CancelAuction(aggregate_id=row.aggregate_id, actor=str(member.pk) if member else "operator",
                                 now=now, by_operator=by_operator, reason=reason)
-        run(T, row, state, command, actor=actor)
+        _events, trades = run(T, row, state, command, actor=actor)
+        trading_hooks_run("auction_ended", row, trades, actor=actor)
     return row
 
 

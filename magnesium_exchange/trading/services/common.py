@@ -6,6 +6,8 @@ facts a command needs about its actor (funds, exposure, credit lists) are plain 
 the row lock by the bid path; nothing is locked before step 1:
 1. the aggregate row (Listing / Auction / Rfq, SELECT ... FOR UPDATE): the one lock per aggregate,
    so each sees one sequence of commands whatever the number of web processes;
+   An auction's close or cancellation then runs the `auction_closing` hooks (trading.hooks), whose
+   rows (a forced sale's loan, financing) come here, before anything below;
 2. receipt rows the command brings (a picker's or quoting seller's receipts, receipt_lock, ascending id);
 3. the ledger accounts of every member the events touch, all at once in ascending id
    (`_ledger_lock`), before any posting, so two transactions never take them in opposite orders; a bid
@@ -160,16 +162,18 @@ def lock_row(model, pk):
 # receipts behind an aggregate ------------------------------------------------------------------------
 
 
-def receipts_lock(aggregate_type: str, row, member: Member, receipts, *, actor=None) -> Decimal:
+def receipts_lock(aggregate_type: str, row, member: Member, receipts, *, actor=None,
+                  purpose: ReceiptLockPurpose = ReceiptLockPurpose.LISTING) -> Decimal:
     """Lock `member`'s receipts for the aggregate (refusals: not yours, pledged, frozen, listed, closed,
-    resale lock, wrong grade) and record them behind it; their total tonnes."""
+    resale lock, wrong grade) and record them behind it; their total tonnes. ``purpose`` FORCED_SALE is
+    financing's sale of pledged receipts (pledged -> listed, the encumbrance kept; see custody)."""
     total = Decimal("0")
     for receipt in sorted(receipts, key=lambda r: r.pk):
         if receipt.grade_id != row.grade_id:
             raise DomainError(_("Receipt %(number)s is not of grade %(grade)s") % {
                 "number": receipt.number, "grade": row.grade.code}, Code.WRONG_GRADE, field="receipts")
         try:
-            locked = receipt_lock(receipt, holder=member, purpose=ReceiptLockPurpose.LISTING,
+            locked = receipt_lock(receipt, holder=member, purpose=purpose,
                                   reference=f"{aggregate_type}:{row.pk}", actor=actor)
         except DomainError as exc:
             raise translated(exc) from None
