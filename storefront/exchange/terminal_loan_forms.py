@@ -7,6 +7,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from storefront.exchange.forms import NUMERIC
 from storefront.exchange.terminal_forms import AMOUNT
@@ -25,7 +26,7 @@ class ReceiptsField(forms.ModelMultipleChoiceField):
 
 
 class LoanApplyForm(forms.Form):
-    bank = forms.ModelChoiceField(label=_("Bank"), queryset=None, empty_label=_("Choose a bank"))
+    bank = forms.ModelChoiceField(label=pgettext_lazy("lender", "Bank"), queryset=None, empty_label=_("Choose a bank"))
     receipts = ReceiptsField(_("Receipts to pledge"))
     amount = forms.DecimalField(label=_("Amount (yuan)"), widget=forms.TextInput(attrs=NUMERIC), **AMOUNT)
     term_days = forms.IntegerField(label=_("Term (days)"), min_value=1, max_value=3650, initial=90,

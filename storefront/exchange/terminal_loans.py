@@ -30,7 +30,7 @@ from storefront.bank.errors import add_financing_errors, financing_error_message
 from storefront.bank.ltv_chart import ltv_chart
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_loan_forms import CollateralForm, LoanApplyForm, RepayForm
-from storefront.exchange.terminal_views import free_receipts
+from storefront.exchange.terminal_views import free_receipts, my_receipts
 
 SHOWN = 100
 CHART_DAYS = 90
@@ -54,7 +54,9 @@ def loans_page(request, trader):
 @require_http_methods(["GET", "HEAD", "POST"])
 def loan_apply_view(request, trader):
     member = trader.member
-    receipts = free_receipts(member).select_related("grade", "warehouse")
+    # Offered: the free receipts. Accepted: any of the member's live receipts, so that one pledged or listed
+    # since the form was shown gets the service's clear refusal rather than "not a valid choice".
+    receipts = (my_receipts(member) if request.method == "POST" else free_receipts(member)).select_related("grade", "warehouse")
     chosen = [value for value in request.GET.getlist("receipt") if value.isdigit()]
     form = LoanApplyForm(request.POST or None, banks=bank_list_active(), receipts=receipts,
                          initial={"receipts": chosen})
