@@ -32,6 +32,7 @@ from magnesium_exchange.marketdata.services import reference_price_set
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 from meidu.accounts.models import User
+from meidu.accounts.roles import Role
 from meidu.core.permissions import ExchangePermissions
 from meidu.integrations.models import App
 from meidu.integrations.services.apps import app_create
@@ -59,7 +60,8 @@ def _member(serial: int) -> Member:
 
 
 def _officer(phone: str, last_name: str, first_name: str) -> User:
-    from meidu.accounts.services import account_register
+    """The officer's account with the bank officer role (and the buyer's, as every demo user)."""
+    from meidu.accounts.services import account_register, user_roles_set
     from meidu.demo_data import DEMO_PASSWORD, seed_demo_users
 
     user = User.objects.filter(phone=phone).first()
@@ -68,6 +70,7 @@ def _officer(phone: str, last_name: str, first_name: str) -> User:
         user = User.objects.get(phone=phone)
     if user is None:
         user = account_register(phone=phone, password=DEMO_PASSWORD, last_name=last_name, first_name=first_name, roles=())
+        user_roles_set(user, [Role.BANK_OFFICER.value, Role.BUYER.value])
     return user
 
 
@@ -80,14 +83,14 @@ def seed_financing_banks() -> int:
     created = 0
     operator = User.objects.filter(phone=OPERATOR_PHONE).first()
     for code, name, short_name, phone, (last_name, first_name), app_name in BANKS:
+        user = _officer(phone, last_name, first_name)
         bank = Bank.objects.filter(code=code).first()
         if bank is None:
             app = App.objects.filter(name=app_name).first()
-            if app is None:
-                app, _token = app_create(name=app_name, permissions=[ExchangePermissions.BANK_LENDING], actor=operator)
+            if app is None:  # the bank's officer registers its App: one may grant only what one holds
+                app, _token = app_create(name=app_name, permissions=[ExchangePermissions.BANK_LENDING], actor=user)
             bank = bank_create(code=code, name=name, short_name=short_name, app=app, actor=operator)
             created += 1
-        user = _officer(phone, last_name, first_name)
         if not BankOfficer.objects.filter(bank=bank, user=user, is_active=True).exists():
             bank_officer_add(bank, user, actor=operator)
             created += 1
