@@ -7,6 +7,7 @@ from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.credit.api import CreditMutations, CreditQueries
 from magnesium_exchange.financing.api.statements import ReceiptStatementQueries
 from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
+from magnesium_exchange.financing.api.loans import FinancingLoanMutations, FinancingLoanQueries
 from magnesium_exchange.members.api import MemberMutations, MemberQueries
 from magnesium_exchange.settlement.api import ExchangeSettlementMutations, ExchangeSettlementQueries
 from magnesium_exchange.trading.api import TradingMutations, TradingQueries
@@ -36,14 +37,15 @@ from meidu.integrations.api import AppMutations, AppQueries
 class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries,
             CheckoutQueries, OrderQueries, PresaleQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
             ReceiptStatementQueries,
-            MarketDataQueries, TradingQueries, ExchangeSettlementQueries, CreditQueries, graphene.ObjectType):
+            MarketDataQueries, TradingQueries, ExchangeSettlementQueries, CreditQueries, FinancingLoanQueries,
+            graphene.ObjectType):
     pass
 
 
 class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, InventoryMutations, PaymentMutations,
                CheckoutMutations, OrderMutations, PresaleMutations, SettlementMutations, ReviewMutations, ComplaintMutations,
                MemberMutations, ReceiptMutations, MarketDataMutations, TradingMutations, ExchangeSettlementMutations,
-               CreditMutations, graphene.ObjectType):
+               CreditMutations, FinancingLoanMutations, graphene.ObjectType):
     pass
 
 

@@ -48,7 +48,7 @@ def amount_input(value, field: str = "amount") -> Decimal:
     if amount > MAX_AMOUNT:
         raise DomainError(_("The amount is too large: at most %(max)s CNY") % {"max": MAX_AMOUNT}, Code.INVALID_AMOUNT,
                           field=field)
-    return amount
+    return amount.quantize(Decimal("0.01"))
 
 
 def term_input(value, field: str = "termDays") -> int:
@@ -66,7 +66,7 @@ def rate_input(value, field: str = "annualRatePercent") -> Decimal:
     if rate is None or rate <= 0 or rate > MAX_RATE_PERCENT or rate != rate.quantize(Decimal("0.001")):
         raise DomainError(_("The annual rate is a percentage above 0 and at most %(max)s, with three decimals at most") % {
             "max": MAX_RATE_PERCENT}, Code.INVALID_RATE, field=field)
-    return rate
+    return rate.quantize(Decimal("0.001"))
 
 
 def percent_input(value, field: str) -> Decimal:
@@ -75,7 +75,7 @@ def percent_input(value, field: str) -> Decimal:
     if percent is None or percent < 0 or percent > 100 or percent != percent.quantize(Decimal("0.01")):
         raise DomainError(_("A percentage is a number from 0 to 100 with two decimals at most"), Code.INVALID_LINES,
                           field=field)
-    return percent
+    return percent.quantize(Decimal("0.01"))
 
 
 def hours_input(value, field: str = "marginCallHours") -> int:

@@ -184,6 +184,26 @@ MUTATIONS.update({
     "creditConsentRevoke": trader(f"{CREDIT_API}::test_a_trader_of_another_member_cannot_touch_its_consents"),
 })
 
+# --- issue 15, loans (financing: loan lifecycle) -------------------------------------------------
+LOANS_API = "tests/magnesium_exchange/financing/test_api.py"
+OTHER_BANK = f"{LOANS_API}::test_an_officer_of_another_bank_is_refused_and_sees_nothing"
+BORROWER_ONLY = f"{LOANS_API}::test_only_the_borrowers_traders_with_the_funds_grant_act_for_it"
+QUERIES.update({
+    "loans": own(f"{LOANS_API}::test_each_bank_lists_only_its_loans_and_the_borrower_its_members"),
+    "loan": object_scoped(f"{LOANS_API}::test_each_bank_lists_only_its_loans_and_the_borrower_its_members"),
+})
+MUTATIONS.update({
+    "loanApply": trader(BORROWER_ONLY), "loanWithdraw": trader(BORROWER_ONLY), "loanRepay": trader(BORROWER_ONLY),
+    "loanCollateralAdd": trader(BORROWER_ONLY),
+    "loanApprove": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
+    "loanReject": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
+    "loanCancel": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
+    "loanDisburse": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
+    "loanCollateralRelease": object_scoped(OTHER_BANK),
+    "financingRuleSet": permission("MANAGE_EXCHANGE",
+                                   proof=f"{LOANS_API}::test_operators_set_financing_rules_and_bad_lines_are_refused"),
+})
+
 # Object-scoped (or own-rows) fields whose "other owner" / "right owner" columns no test proves
 # yet: each is a gap to close by writing that test and naming it above (issue 13). Empty since the
 # owner tests (test_owner_*.py): a new such field needs its proof, or a place here, to pass.
