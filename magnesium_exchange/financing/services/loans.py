@@ -58,6 +58,7 @@ from magnesium_exchange.financing.services.inputs import (
     text_input,
 )
 from magnesium_exchange.financing.services.ledger import loan_post_disbursement, loan_post_repayment
+from magnesium_exchange.financing.services.margin import margin_call_review
 from magnesium_exchange.financing.state import OWING_STATUSES, PLEDGED_STATUSES, TRANSITIONS
 from magnesium_exchange.financing.valuation import (
     DEFAULT_TERMS,
@@ -460,6 +461,7 @@ def loan_repay(loan: Loan, *, member: Member, amount, idempotency_key: str | Non
                             fields=("closed_at",))
             loan_webhook(WebhookEventType.LOAN_REPAID, locked, {"amount": str(amount)})
             loan_webhook(WebhookEventType.PLEDGE_RELEASED, locked, {"receipts": numbers, "reason": "repaid"})
+        margin_call_review(locked, now=now)  # back under the warning line (or repaid): the call is resolved
         return {"loan": locked.pk, "interest": str(interest), "principal": str(principal)}
 
     with transaction.atomic():
@@ -513,6 +515,7 @@ def loan_collateral_add(loan: Loan, *, member: Member, receipts, actor=None) -> 
         audit_record("exchange.loan_collateral_add", actor=actor, target=loan, data={"receipts": numbers})
         if pledged:
             loan_webhook(WebhookEventType.PLEDGE_CREATED, loan, {"receipts": numbers})
+            margin_call_review(loan, now=now)  # receipts added in answer to a margin call resolve it
     return loan
 
 
@@ -555,4 +558,5 @@ def loan_collateral_release(loan: Loan, *, actor, receipts) -> Loan:
             "collateral_value_after": str(value["collateral_value"]), "debt": str(debt)})
         audit_record("exchange.loan_collateral_release", actor=actor, target=loan, data={"receipts": numbers})
         loan_webhook(WebhookEventType.PLEDGE_RELEASED, loan, {"receipts": numbers, "reason": "released"})
+        margin_call_review(loan, now=now)
     return loan
