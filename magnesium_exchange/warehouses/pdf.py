@@ -1,10 +1,11 @@
 """The printable receipt: an A4 PDF in Chinese (reportlab's CID font STSong-Light, no font file
-needed) with every element, the keeper's seal fingerprint (kid and chain head) and a QR code
-linking to the public verification page."""
+needed) with every element, the keeper's seal fingerprint (kid and chain head), the verification code
+and a QR code linking to the public verification page with that code."""
 
 from __future__ import annotations
 
 import io
+from urllib.parse import urlencode
 
 import qrcode
 from django.conf import settings
@@ -27,7 +28,10 @@ ROW_SIZE, LINE_GAP, ROW_GAP = 11, 5.2 * mm, 3.8 * mm
 
 
 def verification_url(receipt: Receipt) -> str:
-    return settings.PUBLIC_URL.rstrip("/") + reverse("exchange:receipt_verify", args=[receipt.number])
+    """The QR's target: the public verification page with the receipt's verification code, which opens its
+    signed statement (without the code a number alone opens nothing)."""
+    return (settings.PUBLIC_URL.rstrip("/") + reverse("exchange:receipt_verify", args=[receipt.number])
+            + "?" + urlencode({"code": receipt.verification_code}))
 
 
 def _qr_image(url: str) -> ImageReader:
@@ -107,8 +111,8 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     pdf.drawString(20 * mm, 52 * mm, "凭证权利提示：本仓单为记名提取仓储物的凭证，背书并经保管人签章后可转让、出质。")
     pdf.drawString(20 * mm, 45 * mm, f"保管人电子签章密钥（kid）：{key}")
     pdf.drawString(20 * mm, 38 * mm, f"事件链末端哈希：{receipt.last_hash}")
-    pdf.drawString(20 * mm, 31 * mm, "扫描右侧二维码核验仓单真伪与当前状态：")
-    pdf.drawString(20 * mm, 24 * mm, url[:90])
+    pdf.drawString(20 * mm, 31 * mm, f"核验码：{receipt.verification_code}（扫描右侧二维码，或在核验页输入仓单编号与核验码）")
+    pdf.drawString(20 * mm, 24 * mm, url[:100])
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

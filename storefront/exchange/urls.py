@@ -16,6 +16,7 @@ app_name = "exchange"
 
 urlpatterns = [
     path("prices/", prices.price_page, name="prices"),
+    path("receipts/verify/", views.receipt_verify_form, name="receipt_verify_form"),
     path("receipts/<str:number>/verify/", views.receipt_verify_page, name="receipt_verify"),
     path("receipts/<str:number>/pdf/", views.receipt_pdf_download, name="receipt_pdf"),
     path("warehouse/", warehouse_views.desk_home, name="warehouse_home"),

@@ -53,20 +53,20 @@ def test_the_same_status_words_on_the_desk_the_verify_page_and_the_terminal(rece
                                                                            frozen):
     receipt = receipt_factory(seller_member)
     desk = logged_in(keeper, language).get(f"/exchange/warehouse/{warehouse.code}/").content.decode()
-    public = Client(HTTP_ACCEPT_LANGUAGE=language).get(f"/exchange/receipts/{receipt.number}/verify/").content.decode()
+    public = Client(HTTP_ACCEPT_LANGUAGE=language).get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}").content.decode()
     terminal = logged_in(trader_factory(seller_member), language).get("/exchange/terminal/").content.decode()
     assert cell(desk, "active") == cell(public, "active") == cell(terminal, "active") == active
     assert "营业中" not in desk + public + terminal and "正常" not in cell(terminal, "active")
     receipt_freeze(receipt, reason="法院协助冻结", actor=keeper)
-    public = Client(HTTP_ACCEPT_LANGUAGE=language).get(f"/exchange/receipts/{receipt.number}/verify/").content.decode()
+    public = Client(HTTP_ACCEPT_LANGUAGE=language).get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}").content.decode()
     assert cell(public, "frozen") == frozen
 
 
 def test_the_signed_history_names_its_events_in_words(receipt_factory, seller_member):
     receipt = receipt_factory(seller_member)
-    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/exchange/receipts/{receipt.number}/verify/").content.decode()
+    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}").content.decode()
     assert '<span data-action="issued">签发</span>' in html
-    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/exchange/receipts/{receipt.number}/verify/").content.decode()
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}").content.decode()
     assert '<span data-action="issued">Issued</span>' in english
     translation.activate("zh-hans")
 

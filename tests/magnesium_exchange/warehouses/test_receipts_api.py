@@ -46,7 +46,8 @@ def test_keeper_weighs_in_and_issues(keeper_client, warehouse, catalogue, seller
     assert issued["errors"] == []
     receipt = issued["receipt"]
     assert receipt["quantity"] == "34.500" and receipt["status"] == "active" and receipt["verification"] == {"valid": True}
-    assert receipt["verificationUrl"].endswith(f"/exchange/receipts/{receipt['number']}/verify/")
+    code = Receipt.objects.get(number=receipt["number"]).verification_code
+    assert receipt["verificationUrl"].endswith(f"/exchange/receipts/{receipt['number']}/verify/?code={code}")
     again = keeper_client.execute(ISSUE, {"input": {"warehouse": "HC01", "ticket": data["ticket"]["number"]}})["receiptIssue"]
     assert error_codes(again) == ["TICKET_ALREADY_USED"]
 

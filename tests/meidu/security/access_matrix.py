@@ -79,6 +79,7 @@ OWNER_CHECKOUT = "tests/meidu/security/test_owner_checkout.py::test_the_owner_su
 OWNER_EXCHANGE = "tests/meidu/security/test_owner_exchange.py::test_the_owning_member_acts_and_another_member_is_refused_writing_nothing"
 MY_EXCHANGE_ROWS = "tests/meidu/security/test_owner_exchange.py::test_my_trades_and_settlements_show_only_the_members_own"
 OWN_COMPLAINTS = "tests/meidu/security/test_owner_marketplace.py::test_each_buyer_and_each_shop_lists_only_their_own_complaints"
+STATEMENTS = "tests/magnesium_exchange/statements/test_statement_api.py::test_anonymous_sees_masked_a_bank_full_and_another_bank_not_the_pledges_bank"
 PAY_OWN_CHECKOUT = "tests/marketplace/payments/test_api.py::test_buyer_pays_only_own_or_anonymous_checkout"
 
 QUERIES = {
@@ -110,6 +111,11 @@ QUERIES = {
     "towns": public(),
     "apps": permission("MANAGE_APPS"), "app": permission("MANAGE_APPS"),
     "me": own("tests/meidu/accounts/test_tokens.py::test_token_create_by_mobile_then_me"), "users": permission("MANAGE_USERS"),
+    # issue 15, signed receipt statements (statements helper): anyone with the printed code gets the masked
+    # statement, banks and operators the full one; the pledge's bank is named to that bank alone
+    "receiptVerify": public(STATEMENTS),
+    "receiptsVerify": permission("BANK_LENDING", "MANAGE_EXCHANGE",
+                                 proof="tests/magnesium_exchange/statements/test_statement_api.py::test_the_batch_is_for_banks_and_operators_each_receipt_its_own_result"),
 }
 
 MUTATIONS = {
