@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from magnesium_exchange.financing.models import Loan, LoanStatus
-from magnesium_exchange.financing.services.loans import loan_apply, loan_approve, loan_disburse
+from magnesium_exchange.financing.services.loans import loan_apply, loan_approve
 from magnesium_exchange.financing.services.margin import margin_call_review
 from magnesium_exchange.financing.services.valuation_job import loans_value
 from magnesium_exchange.marketdata.services import reference_price_set
@@ -27,18 +27,20 @@ WORDS = {
                 "send": "提交申请", "sent": "已提交给", "portal": "银行门户", "verify": "核验仓单", "number": "仓单编号",
                 "code": "核验码", "verify_button": "核验", "ours": "已质押给贵行", "queue": "贷款申请", "approve": "批准贷款",
                 "principal": "本金（元）", "rate": "年利率（%）", "approved": "已批准", "refused": "一张仓单只能设立一个质押",
-                "margin": "追加保证金通知", "logout": "退出登录"},
+                "margin": "追加保证金通知", "disburse": "放款给借款人", "disbursed": "已放款"},
     "en": {"apply": "Apply for a loan", "bank": "Bank", "receipts": "Receipts to pledge", "amount": "Amount (yuan)",
            "term": "Term (days)", "send": "Send the application", "sent": "sent to", "portal": "Bank portal",
            "verify": "Verify a receipt", "number": "Receipt number", "code": "Verification code", "verify_button": "Verify",
            "ours": "Pledged to your bank", "queue": "Applications", "approve": "Approve the loan", "principal": "Principal (yuan)",
            "rate": "Annual rate (%)", "approved": "approved", "refused": "a receipt can carry one pledge only",
-           "margin": "Margin call", "logout": "Log out"},
+           "margin": "Margin call", "disburse": "Disburse to the borrower", "disbursed": "disbursed"},
 }
 
 
 def fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 390)
+        .slice(-3).map(e => e.tagName + '.' + e.className)""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, wide  # names what sticks out
 
 
 def switch_language(page, language):
@@ -47,9 +49,12 @@ def switch_language(page, language):
         page.wait_for_load_state()
 
 
-def log_out(page, words):
-    page.get_by_role("button", name=words["logout"]).click()
-    page.wait_for_load_state()
+def phone(page):
+    """Another phone (a new browser context) on the same live server."""
+    context = page.context.browser.new_context(viewport={"width": WIDTH, "height": 844}, is_mobile=True, has_touch=True,
+                                               locale="zh-CN", base_url=page.url.split("/exchange")[0])
+    context.set_default_timeout(10_000)
+    return context.new_page()
 
 
 @pytest.mark.e2e
@@ -89,8 +94,7 @@ def test_bank_officer_verifies_approves_and_watches_ltv(page, screenshot, market
     log_out_later = page.url
 
     # The bank officer, on another phone.
-    officer_page = page.context.browser.new_context(viewport={"width": WIDTH, "height": 844}, is_mobile=True,
-                                                    has_touch=True, locale="zh-CN", base_url=page.url.split("/exchange")[0]).new_page()
+    officer_page = phone(page)
     log_in(officer_page, lending.ccb_officer)
     switch_language(officer_page, language)
     officer_page.get_by_role("navigation", name=re.compile("主导航|Main")).get_by_role("link", name=words["portal"]).click()
@@ -115,19 +119,24 @@ def test_bank_officer_verifies_approves_and_watches_ltv(page, screenshot, market
     officer_page.wait_for_url(f"**/bank/loans/{loan.number}/")
     expect(officer_page.locator(".messages")).to_contain_text(words["approved"])
     assert Loan.objects.get(pk=loan.pk).status == LoanStatus.APPROVED
+    officer_page.get_by_role("button", name=words["disburse"]).click()
+    expect(officer_page.locator(".messages")).to_contain_text(words["disbursed"])
+    assert Loan.objects.get(pk=loan.pk).status == LoanStatus.ACTIVE
     loans_value(timezone.localdate())
     officer_page.reload()
     expect(officer_page.locator('[data-chart="ltv"]')).to_be_visible()
     expect(officer_page.locator('[data-field="ltv"]')).to_contain_text("58.34%")  # 140,000 / (100 t x 3000 x 0.8)
     fits(officer_page)
     screenshot(officer_page, f"loan-ltv-{language}")
-    log_out(officer_page, words)
-
-    # The other bank's officer cannot open that loan.
-    log_in(officer_page, lending.hxb_officer)
-    response = officer_page.goto(f"/bank/loans/{loan.number}/")
-    assert response.status == 404
     officer_page.context.close()
+
+    # The other bank's officer, on a third phone, cannot open that loan.
+    other_page = phone(page)
+    log_in(other_page, lending.hxb_officer)
+    response = other_page.goto(f"/bank/loans/{loan.number}/")
+    assert response.status == 404
+    assert loan.number not in other_page.goto("/bank/loans/").text()
+    other_page.context.close()
 
     # Back on the trader's phone: the second pledge of the same receipt is refused, clearly.
     assert page.url == log_out_later
@@ -138,7 +147,6 @@ def test_bank_officer_verifies_approves_and_watches_ltv(page, screenshot, market
 
     # The price falls; the trader's terminal home shows the margin call with its deadline.
     reference_price_set(grade=lending.grade, day=timezone.localdate(), price="2400", reason="test", actor=operator_user)
-    loan_disburse(Loan.objects.get(pk=loan.pk), bank=lending.ccb, actor=lending.ccb_officer)
     loans_value(timezone.localdate())
     assert margin_call_review(Loan.objects.get(pk=loan.pk)) is not None
     page.goto("/exchange/terminal/")
