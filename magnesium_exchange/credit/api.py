@@ -146,7 +146,7 @@ class CreditQueries(graphene.ObjectType):
         if member_id:
             member = get_node_or_error(Member, member_id, "ExchangeMember", field="memberId")
         elif credit_code:
-            member = one_or_none(Member.objects.filter(credit_code=credit_code.strip().upper()))
+            member = selectors.credit_member_by_code(credit_code)
             if member is None:
                 raise DomainError(_("Member not found"), Code.NOT_FOUND, field="creditCode")
         else:

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from magnesium_exchange.credit.models import CreditConsent, CreditReportRead
 from magnesium_exchange.financing.models import Bank, BankOfficer, Loan, LoanStatus, MarginCall, MarginCallStatus
+from magnesium_exchange.members.models import Member
 from magnesium_exchange.settlement.models import Settlement, SettlementStatus
 from magnesium_exchange.trading.models import Trade
 from magnesium_exchange.warehouses.models import WarehouseAlert
@@ -234,3 +235,11 @@ def credit_report_read_list_for_member(member):
 def credit_report_read_list_for_bank(bank):
     return (CreditReportRead.objects.filter(bank=bank).select_related("member", "reader_user", "reader_app")
             .order_by("-id"))
+
+
+def credit_member_by_code(credit_code: str):
+    """The member with this unified social credit code (spaces and case ignored), or None."""
+    code = (credit_code or "").replace(" ", "").strip().upper()
+    if not code or len(code) > 18:
+        return None
+    return Member.objects.filter(credit_code=code).order_by().first()

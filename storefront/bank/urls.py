@@ -1,6 +1,7 @@
 from django.urls import path
 
 from storefront.bank import views
+from storefront.bank.credit import credit_urlpatterns
 
 app_name = "bank"
 
@@ -17,3 +18,5 @@ urlpatterns = [
     path("margin-calls/", views.margin_calls, name="margin_calls"),
     path("forced-sales/", views.forced_sales, name="forced_sales"),
 ]
+
+urlpatterns += credit_urlpatterns  # the credit report page (credit/), built by the credit part

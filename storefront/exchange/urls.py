@@ -4,6 +4,7 @@ from storefront.exchange import (
     prices,
     terminal_accounts,
     terminal_auctions,
+    terminal_credit,
     terminal_loans,
     terminal_rfqs,
     terminal_views,
@@ -53,4 +54,7 @@ urlpatterns = [
     path("terminal/loans/<str:number>/collateral/release/", terminal_loans.loan_collateral_release_view,
          name="terminal_loan_collateral_release"),
     path("terminal/loans/<str:number>/withdraw/", terminal_loans.loan_withdraw_view, name="terminal_loan_withdraw"),
+    path("terminal/credit/", terminal_credit.credit_page, name="terminal_credit"),
+    path("terminal/credit/<slug:code>/grant/", terminal_credit.credit_consent_grant_view, name="terminal_credit_grant"),
+    path("terminal/credit/<slug:code>/revoke/", terminal_credit.credit_consent_revoke_view, name="terminal_credit_revoke"),
 ]
