@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from magnesium_exchange.credit.selectors import credit_consent_in_force
@@ -45,6 +46,29 @@ from storefront.bank.ltv_chart import ltv_chart
 
 SHOWN = 200
 CHART_DAYS = 90
+
+# The loan's event actions (financing.state and the services' event rows) in the reader's language.
+EVENT_LABELS = {
+    "apply": pgettext_lazy("loan event", "Applied"), "withdraw": pgettext_lazy("loan event", "Withdrawn"),
+    "approve": pgettext_lazy("loan event", "Approved, pledge registered"), "reject": pgettext_lazy("loan event", "Rejected"),
+    "cancel": pgettext_lazy("loan event", "Cancelled"), "disburse": pgettext_lazy("loan event", "Disbursed"),
+    "repay": pgettext_lazy("loan event", "Repayment"), "repay_in_full": pgettext_lazy("loan event", "Repaid in full"),
+    "collateral_add": pgettext_lazy("loan event", "Collateral added"),
+    "collateral_release": pgettext_lazy("loan event", "Collateral released"),
+    "margin_call_open": pgettext_lazy("loan event", "Margin call opened"),
+    "forced_sale_start": pgettext_lazy("loan event", "Forced sale started"),
+    "forced_sale_settled": pgettext_lazy("loan event", "Forced sale settled"),
+    "forced_sale_unsold": pgettext_lazy("loan event", "Forced sale unsold"),
+    "forced_sale_auction_closed": pgettext_lazy("loan event", "Forced sale auction closed"),
+    "close_with_shortfall": pgettext_lazy("loan event", "Closed with a shortfall"),
+}
+
+
+def loan_events(loan) -> list:
+    events = list(loan.events.select_related("actor_user").order_by("id"))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    return events
 
 
 @with_bank
@@ -213,7 +237,7 @@ def loan_page(request, bank, number):
     return render(request, "bank/loan.html", {
         "bank": bank, "loan": loan, "debt": loan_debt(loan), "collateral": reads.loan_collateral(loan), "chart": chart,
         "chart_days": CHART_DAYS, "valuations": valuations[-10:][::-1], "last": last, "ledger": reads.loan_ledger(loan),
-        "events": list(loan.events.select_related("actor_user").order_by("id")), "margin_calls": margin_calls,
+        "events": loan_events(loan), "margin_calls": margin_calls,
         "open_call": open_call, "forced_sales": list(loan.forced_sales.select_related("auction").order_by("-id")),
         "may_disburse": loan.status == LoanStatus.APPROVED, "may_force": may_force, "tab": "loans"})
 

@@ -12,6 +12,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from magnesium_exchange.credit.models import CreditReportRead
+from magnesium_exchange.credit.services import credit_consent_grant
 from magnesium_exchange.financing.models import Loan, LoanStatus
 from magnesium_exchange.financing.selectors import loan_debt
 from magnesium_exchange.financing.services.loans import loan_apply, loan_approve, loan_disburse
@@ -283,3 +285,16 @@ def test_trader_repays_and_may_not_open_anothers_loan(lending, make_user):
     other = logged_in(stranger)
     assert other.get(f"{T}loans/{loan.number}/").status_code == 404
     assert other.post(f"{T}loans/{loan.number}/repay/", {"repay-amount": "1", "repay-token": "t3"}).status_code == 404
+
+
+def test_the_application_links_the_consented_credit_report(lending):
+    loan, _receipt = applied(lending)
+    browser = logged_in(lending.ccb_officer)
+    page = browser.get(f"{B}applications/{loan.number}/").content.decode()
+    assert 'data-field="credit-report"' not in page and "未授权贵行查阅其信用报告" in page
+    credit_consent_grant(member=lending.borrower, bank=lending.ccb, actor=lending.trader)
+    page = browser.get(f"{B}applications/{loan.number}/").content.decode()
+    assert 'data-field="credit-report"' in page and f'action="{B}credit/"' in page
+    assert not CreditReportRead.objects.exists()  # opening the application reads nothing
+    report = browser.post(f"{B}credit/", {"credit_code": lending.borrower.credit_code})
+    assert report.status_code == 200 and CreditReportRead.objects.get().bank == lending.ccb
