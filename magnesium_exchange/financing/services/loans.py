@@ -130,10 +130,13 @@ def _in_auction(receipt_ids) -> set[int]:
 
 def _receipts_check(receipts: list[Receipt], member: Member, *, loan_id: int | None = None, approving: bool = False) -> None:
     """Each (locked) receipt must be the member's, active, not pledged, listed, frozen, in an auction or
-    offered in another open application. ``approving``: a pledge in force is ALREADY_PLEDGED."""
+    offered in another open application. ``approving``: a pledge in force is ALREADY_PLEDGED (and the
+    other applications are not asked: whichever approval pledges first wins)."""
     ids = [receipt.pk for receipt in receipts]
     pledged = pledge_in_force_of(ids)
-    in_review = open_application_of(ids, exclude_loan_id=loan_id)
+    # At approval the receipt is this application's; another application offering it too (only the ORM can
+    # make one) loses at the pledge: the first approval pledges it, the second finds it pledged.
+    in_review = {} if approving else open_application_of(ids, exclude_loan_id=loan_id)
     in_auction = _in_auction(ids) if any(r.status == ReceiptStatus.LISTED for r in receipts) else set()
     for receipt in receipts:
         number = {"number": receipt.number}

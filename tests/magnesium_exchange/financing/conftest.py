@@ -4,6 +4,7 @@ refusal must leave alone."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -40,7 +41,9 @@ class Lending:
         from magnesium_exchange.members.services import trader_add
 
         trader_add(self.borrower, self.trader, can_trade=True, can_settle=True, can_manage_funds=True)
-        reference_price_set(grade=market.grade, day=timezone.localdate(), price=PRICE, reason="test", actor=operator)
+        # Yesterday's price is in force for trading today; valuation reads the latest published, today's.
+        for day in (timezone.localdate() - timedelta(days=1), timezone.localdate()):
+            reference_price_set(grade=market.grade, day=day, price=PRICE, reason="test", actor=operator)
 
     def bank(self, code, name):
         app, token = app_create(name=f"{name}信贷系统", permissions=[ExchangePermissions.BANK_LENDING],
