@@ -8,6 +8,7 @@ from magnesium_exchange.credit.api import CreditMutations, CreditQueries
 from magnesium_exchange.financing.api.statements import ReceiptStatementQueries
 from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
 from magnesium_exchange.financing.api.loans import FinancingLoanMutations, FinancingLoanQueries
+from magnesium_exchange.financing.api.risk import FinancingRiskMutations, FinancingRiskQueries
 from magnesium_exchange.members.api import MemberMutations, MemberQueries
 from magnesium_exchange.settlement.api import ExchangeSettlementMutations, ExchangeSettlementQueries
 from magnesium_exchange.trading.api import TradingMutations, TradingQueries
@@ -38,6 +39,7 @@ class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQ
             CheckoutQueries, OrderQueries, PresaleQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
             ReceiptStatementQueries,
             MarketDataQueries, TradingQueries, ExchangeSettlementQueries, CreditQueries, FinancingLoanQueries,
+            FinancingRiskQueries,
             graphene.ObjectType):
     pass
 
@@ -45,7 +47,7 @@ class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQ
 class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, InventoryMutations, PaymentMutations,
                CheckoutMutations, OrderMutations, PresaleMutations, SettlementMutations, ReviewMutations, ComplaintMutations,
                MemberMutations, ReceiptMutations, MarketDataMutations, TradingMutations, ExchangeSettlementMutations,
-               CreditMutations, FinancingLoanMutations, graphene.ObjectType):
+               CreditMutations, FinancingLoanMutations, FinancingRiskMutations, graphene.ObjectType):
     pass
 
 

@@ -210,6 +210,17 @@ MUTATIONS.update({
                                    proof=f"{LOANS_API}::test_operators_set_financing_rules_and_bad_lines_are_refused"),
 })
 
+# --- issue 15, risk (financing: margin calls, forced sale) ------------------------------------------
+RISK_API = "tests/magnesium_exchange/financing/test_risk_api.py"
+QUERIES.update({
+    "marginCalls": own(f"{RISK_API}::test_margin_calls_are_seen_by_their_bank_borrower_and_operators_only"),
+})
+MUTATIONS.update({
+    "loanForcedSaleStart": permission(
+        "BANK_LENDING", proof=f"{RISK_API}::test_only_the_loans_bank_starts_a_forced_sale_and_not_before_the_line",
+        operator=False),
+})
+
 # Object-scoped (or own-rows) fields whose "other owner" / "right owner" columns no test proves
 # yet: each is a gap to close by writing that test and naming it above (issue 13). Empty since the
 # owner tests (test_owner_*.py): a new such field needs its proof, or a place here, to pass.
