@@ -1,4 +1,4 @@
-"""The `meidu` command: demo, serve, worker, beat, seed, check, keys, manage."""
+"""The `meidu` command: demo, serve, worker, beat, seed, check, keys, verify-statement, manage."""
 
 from __future__ import annotations
 
@@ -273,6 +273,63 @@ def cmd_keys(args) -> int:
     return 0
 
 
+EXIT_INVALID = 1
+JWKS_FETCH_TIMEOUT_SECONDS = 10
+
+
+def _load_jwks(source: str | None):
+    """The JWKS from a local file, from a URL, or from PUBLIC_URL/.well-known/jwks.json; (jwks, None) or
+    (None, problem)."""
+    import json
+    import urllib.request
+    from pathlib import Path
+
+    if not source:
+        _django()
+        from django.conf import settings
+
+        source = settings.PUBLIC_URL.rstrip("/") + "/.well-known/jwks.json"
+    try:
+        if source.startswith(("http://", "https://")):
+            request = urllib.request.Request(source, headers={"Accept": "application/json", "User-Agent": "meidu-verify-statement"})
+            with urllib.request.urlopen(request, timeout=JWKS_FETCH_TIMEOUT_SECONDS) as response:
+                document = json.loads(response.read(1_000_000))
+        else:
+            document = json.loads(Path(source).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return None, f"cannot read the JWKS from {source}: {exc}"
+    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+        return None, f"{source} is not a JWKS document (an object with a list of keys)"
+    return document, None
+
+
+def cmd_verify_statement(args) -> int:
+    """Check a signed statement (a compact JWS, as receiptVerify returns it) offline: exit 0 and print its
+    claims when valid, 1 with the reason when not, 2 when the file or the keys cannot be read."""
+    import json
+    from pathlib import Path
+
+    from meidu.core.statements import StatementInvalid, statement_verify
+
+    try:
+        token = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"meidu verify-statement: cannot read {args.file}: {exc}", file=sys.stderr)
+        return EXIT_UNSAFE
+    jwks, problem = _load_jwks(args.jwks)
+    if problem:
+        print(f"meidu verify-statement: {problem}", file=sys.stderr)
+        return EXIT_UNSAFE
+    try:
+        claims = statement_verify(token.strip(), jwks)
+    except StatementInvalid as invalid:
+        print(f"INVALID ({invalid.reason}): {invalid}")
+        return EXIT_INVALID
+    print("VALID")
+    print(json.dumps(claims, ensure_ascii=False, indent=2, sort_keys=True))
+    return 0
+
+
 def cmd_manage(args) -> int:
     """Run a Django management command."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meidu.settings.base")
@@ -322,6 +379,12 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.set_defaults(func=cmd_keys)
     ensure = keys_sub.add_parser("ensure", help="Create a signing key only if there is none.")
     ensure.set_defaults(func=cmd_keys)
+
+    verify = sub.add_parser("verify-statement", help=cmd_verify_statement.__doc__, description=cmd_verify_statement.__doc__)
+    verify.add_argument("file", metavar="FILE", help="The statement (compact JWS) in a file, or - for standard input.")
+    verify.add_argument("--jwks", metavar="FILE_OR_URL",
+                        help="The public keys: a JWKS file (offline) or URL; default PUBLIC_URL/.well-known/jwks.json.")
+    verify.set_defaults(func=cmd_verify_statement)
 
     manage = sub.add_parser("manage", help=cmd_manage.__doc__, description=cmd_manage.__doc__)
     manage.add_argument("arguments", nargs=argparse.REMAINDER)

@@ -36,9 +36,15 @@ def canonical_json(claims: dict) -> bytes:
 
 
 def _b64decode(segment: str) -> bytes:
+    """Strict base64url: the unpadded alphabet only, and the one encoding of its bytes (a segment whose
+    unused low bits were changed decodes to the same bytes; it is refused, so no character of a statement
+    can change and the statement still verify)."""
     if not isinstance(segment, str) or "=" in segment:
         raise ValueError("not base64url")
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    if b64url(decoded) != segment:
+        raise ValueError("not canonical base64url")
+    return decoded
 
 
 def _public_raw(private: Ed25519PrivateKey) -> bytes:
@@ -148,8 +154,10 @@ def statement_verify(token: str, jwks: dict | list) -> dict:
     if not isinstance(header, dict) or header.get("alg") != "EdDSA" or not isinstance(header.get("kid"), str):
         raise StatementInvalid("bad_header", "The statement's header must name alg EdDSA and a kid")
     keys = jwks.get("keys", []) if isinstance(jwks, dict) else jwks
+    # a key published for another use (a warehouse's seal key, also Ed25519 in the same JWKS) never verifies a statement
     jwk = next((k for k in keys if isinstance(k, dict) and k.get("kid") == header["kid"] and k.get("kty") == "OKP"
-                and k.get("crv") == "Ed25519"), None)
+                and k.get("crv") == "Ed25519" and k.get("meidu:use", "statements") == "statements"
+                and "meidu:warehouse" not in k), None)
     if jwk is None:
         raise StatementInvalid("unknown_key", f"No published Ed25519 key has kid {header['kid']}")
     try:

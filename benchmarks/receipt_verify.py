@@ -1,0 +1,269 @@
+"""`receiptVerify` through the HTTP API: requests/s, p50/p99 and CPU per request with concurrent clients.
+
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/meidu_bench_stmt \\
+      .venv/bin/python benchmarks/receipt_verify.py [--receipts 200] [--clients 20] [--seconds 20] [--workers 2]
+        [--worker-class sync|gthread] [--threads 4] [--redis redis://127.0.0.1:6379/5]
+
+1. Seeds (once) a warehouse, a member and ``--receipts`` receipts through the services, on a scratch database
+   (migrated by benchmarks/_setup.py; never the demo's).
+2. Serves it with gunicorn (``--workers`` processes; MEIDU_MODE=demo settings with DEBUG off and the cache on
+   Redis as in production, so the throttle's counters are a cache GET, not SQL).
+3. One in-process request first: SQL statements of one ``receiptVerify`` (Django test client, CaptureQueries).
+4. Closed loop: ``--clients`` threads, each with its own keep-alive HTTP connection, POST ``receiptVerify`` for
+   random receipts (right codes) for ``--seconds`` after a warm-up (every chain replayed once per worker).
+   Reports requests/s, p50/p90/p99/max latency, errors, and CPU milliseconds per request of the gunicorn workers,
+   the PostgreSQL backends of the benchmark database, the client and the whole machine (from /proc; other
+   work on a shared machine shows in "machine"), with the load average before the run.
+Goal (issue 15): >= 1,000 verifications/s with p99 <= 10 ms on 2 cores.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+from _setup import setup  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "meidu_bench_stmt"
+QUERY = """query V($number: String!, $code: String!) {
+  receiptVerify(number: $number, code: $code) {
+    statement claims { view number tonnes status pledged chainValid chainLastHash } errors { code }
+  }
+}"""
+
+
+def _seed(count: int) -> list[tuple[str, str]]:
+    from magnesium_exchange.commodities.models import Commodity
+    from magnesium_exchange.commodities.services import commodities_seed
+    from magnesium_exchange.members.models import Member
+    from magnesium_exchange.members.services import member_create
+    from magnesium_exchange.warehouses.models import Receipt, Warehouse
+    from magnesium_exchange.warehouses.services import inbound_ticket_create, receipt_issue, receipt_split, warehouse_create
+
+    if not Commodity.objects.exists():
+        commodities_seed()
+    warehouse = Warehouse.objects.filter(code="BV01").first() or warehouse_create(
+        code="BV01", name="大石桥基准监管仓", address="辽宁省大石桥市", keeper_name="基准仓储有限公司")
+    member = Member.objects.filter(credit_code="912108820000100012").first() or member_create(
+        name="大石桥市华鑫镁业有限公司", credit_code="912108820000100012", legal_representative="王建国",
+        registered_address="辽宁省大石桥市", bank_name="建设银行大石桥支行", bank_account_name="大石桥市华鑫镁业有限公司",
+        bank_account_number="0704000000000001")
+    fused = Commodity.objects.get(code="fused-magnesia")
+    have = Receipt.objects.filter(warehouse=warehouse).count()
+    started = time.perf_counter()
+    for n in range(have, count):
+        ticket = inbound_ticket_create(warehouse, commodity=fused, depositor=member, gross=Decimal("120.000"), tare=Decimal("20.000"),
+                                       net=Decimal("100.000"), assay={"mgo": "98.200", "sio2": "0.400", "cao": "0.900",
+                                                                      "fe2o3": "0.500", "bulk_density": "3.520"},
+                                       vehicle_plate="辽H12345", lot_no=f"B{n}")
+        receipt = receipt_issue(ticket, packaging="吨袋", pieces=100, location="A区")
+        if n % 4 == 0:  # some longer chains: a split leaves the parent with two events and two parts
+            receipt_split(receipt, [Decimal("40"), Decimal("60")])
+    if count > have:
+        print(f"seeded {count - have} receipts in {time.perf_counter() - started:.1f} s")
+    return list(Receipt.objects.filter(warehouse=warehouse).values_list("number", "verification_code"))
+
+
+def _server_env(redis: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="meidu.settings.base", MEIDU_MODE="demo",
+               DEBUG="0", REDIS_URL=redis, PUBLIC_URL="http://127.0.0.1", SECURE_SSL_REDIRECT="0")
+    env.pop("MEIDU_TEST_BROKER_URL", None)
+    return env
+
+
+def _serve(port: int, args) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "meidu.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
+               "--log-level", "warning", "--timeout", "120", "--backlog", "2048"]
+    if args.worker_class == "gthread":
+        command += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "30"]
+    process = subprocess.Popen(command, cwd=ROOT, env=_server_env(args.redis))
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=2)
+            return process
+        except urllib.error.HTTPError:
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def _cpu(pids_of) -> dict[str, float]:
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {}
+    for role, pids in pids_of().items():
+        ticks = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])
+        totals[role] = ticks / tick
+    with open("/proc/stat") as handle:
+        busy = [int(x) for x in handle.readline().split()[1:]]
+    totals["machine"] = (sum(busy) - busy[3] - busy[4]) / tick
+    return totals
+
+
+def _our_backend(pid: str) -> bool:
+    """A PostgreSQL backend serving the benchmark database (not other databases' sessions on a shared server)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return DATABASE_NAME.encode() in handle.read()
+    except OSError:
+        return False
+
+
+def _pids(server_pid: int):
+    def of() -> dict[str, list[int]]:
+        roles = {"gunicorn": [], "postgres": [], "client": [os.getpid()]}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == os.getpid():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/comm") as handle:
+                    name = handle.read().strip()
+            except OSError:
+                continue
+            if server_pid in (int(entry), parent):
+                roles["gunicorn"].append(int(entry))
+            elif name.startswith("postgres") and _our_backend(entry):
+                roles["postgres"].append(int(entry))
+        return roles
+    return of
+
+
+def _body(number: str, code: str) -> bytes:
+    return json.dumps({"query": QUERY, "variables": {"number": number, "code": code}}).encode()
+
+
+def _client(port: int, receipts, token: str | None, stop_at: float, latencies: list, errors: list, seed: int) -> None:
+    rng = random.Random(seed)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.perf_counter() < stop_at:
+        number, code = rng.choice(receipts)
+        started = time.perf_counter()
+        try:
+            connection.request("POST", "/graphql/", _body(number, code), headers)
+            response = connection.getresponse()
+            payload = response.read()
+            if response.getheader("Connection", "").lower() == "close":
+                connection.close()
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(repr(exc))
+            connection.close()
+            continue
+        latencies.append(time.perf_counter() - started)
+        if response.status != 200 or b'"errors": []' not in payload or b'"chainValid": true' not in payload:
+            errors.append(payload[:200])
+
+
+def _in_process_queries(number: str, code: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.post("/graphql/", _body(number, code), content_type="application/json")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/graphql/", _body(number, code), content_type="application/json")
+    assert response.status_code == 200, response.content
+    for query in captured.captured_queries:
+        print("   SQL:", query["sql"][:150])
+    return len(captured)
+
+
+def run(port: int, receipts, args, token: str | None) -> dict:
+    warm_stop = time.perf_counter() + args.warmup
+    warm: list = []
+    threads = [threading.Thread(target=_client, args=(port, receipts, token, warm_stop, warm, [], n)) for n in range(args.clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    load = os.getloadavg()[0]
+    latencies: list[float] = []
+    errors: list = []
+    pids_of = _pids(args.server_pid)
+    before = _cpu(pids_of)
+    started = time.perf_counter()
+    stop_at = started + args.seconds
+    threads = [threading.Thread(target=_client, args=(port, receipts, token, stop_at, latencies, errors, 100 + n))
+               for n in range(args.clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    after = _cpu(pids_of)
+    used = {role: after[role] - before[role] for role in after}
+    latencies.sort()
+    count = len(latencies)
+
+    def pct(p):
+        return latencies[min(count - 1, int(p * count))] * 1000
+
+    return {
+        "requests": count, "errors": len(errors), "first_error": errors[0] if errors else None,
+        "rps": count / elapsed, "p50_ms": pct(0.50), "p90_ms": pct(0.90), "p99_ms": pct(0.99), "max_ms": latencies[-1] * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000, "load_before": load,
+        "cpu_ms_per_request": {role: used[role] / count * 1000 for role in used},
+        "machine_cores_busy": used["machine"] / elapsed,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--receipts", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
+    args = parser.parse_args()
+    setup(DATABASE_NAME)
+    receipts = _seed(args.receipts)
+    print(f"{len(receipts)} receipts; SQL statements of one anonymous receiptVerify in process: "
+          f"{_in_process_queries(*receipts[0])}")
+    token = None  # anonymous: the public's (and the QR's) path, with the throttle check
+    from django.db import connections
+
+    connections.close_all()
+    server = _serve(args.port, args)
+    args.server_pid = server.pid
+    try:
+        result = run(args.port, receipts, args, token)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(json.dumps({"viewer": "anonymous", "clients": args.clients, "workers": args.workers,
+                      "worker_class": args.worker_class, **result}, indent=2, default=str))
+    met = result["rps"] >= 1000 and result["p99_ms"] <= 10
+    print(f"goal >= 1,000/s with p99 <= 10 ms: {'met' if met else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
