@@ -4,8 +4,8 @@ receipts, and the proceeds repay the loan at the settlement that pays them.
 * ``loan_forced_sale_start``: allowed when the loan-to-value now is at or above the liquidation line,
   or its latest margin call's deadline was missed, or it is past its due date owing. The borrower is
   the auction's initiator (the seller of its receipts); one lot of all the tonnes of one grade, whose
-  minimum bid is the whole lot, so no receipt is split; the reserve by default 90% of the reference
-  value (raised into the day's price band). The receipts go pledged -> listed keeping their
+  minimum bid is the whole lot, so no receipt is split; the reserve by default 90% of the latest
+  reference price (raised into the auction's price band: the exchange's daily limit). The receipts go pledged -> listed keeping their
   encumbrance (custody's FORCED_SALE lock); the collateral rows are ``selling``, the loan ``enforcing``.
 * At the settlement of the sale (settlement.hooks, the same transaction as ``settlement_pay``): the
   borrower received the value less its fee; from it the loan is repaid, interest first, then principal,
@@ -117,10 +117,11 @@ def _ends_at_input(ends_at, now) -> dt.datetime:
     return ends_at
 
 
-def _default_reserve(grade, reference: Decimal) -> Decimal:
-    """90% of the reference price, raised into the day's price band, rounded up to the tick."""
+def _default_reserve(grade, reference: Decimal, latest: Decimal | None) -> Decimal:
+    """90% of the latest reference price (the one the collateral is valued at), raised into the
+    auction's price band (around the reference in force for trading today), rounded up to the tick."""
     rules = market_rules(grade)
-    reserve = reference * RESERVE_SHARE
+    reserve = (latest or reference) * RESERVE_SHARE
     band = price_band(reference, rules)
     if band is not None:
         reserve = max(reserve, band[0])
@@ -170,7 +171,7 @@ def loan_forced_sale_start(loan, *, bank, reserve_price=None, ends_at=None, acto
         if reference is None:
             raise DomainError(_("Grade %(grade)s has no reference price") % {"grade": grade.code}, Code.NO_REFERENCE_PRICE,
                               field="grade")
-        reserve = reserve_price if reserve_price is not None else _default_reserve(grade, reference)
+        reserve = reserve_price if reserve_price is not None else _default_reserve(grade, reference, latest_price)
         try:
             auction = auction_open(member=loan.borrower, grade=grade, receipts=[r.receipt for r in rows],
                                    reserve_price=reserve, starts_at=now, ends_at=ends_at, min_bid_quantity=tonnes,

@@ -97,15 +97,16 @@ def test_the_forced_sale_through_a_real_auction_repays_interest_then_principal(l
     assert loan.collateral.get().status == CollateralStatus.SELLING
     assert (auction.kind, auction.initiator_id, auction.quantity, auction.min_bid_quantity) == (
         "sale", lending.borrower.pk, Decimal("100.000"), Decimal("100.000"))
-    # 90% of 2,200 is 1,980, under the day's band (2,200 ± 8%): raised to its floor, 2,024.
-    assert (auction.band_low, auction.reference_price) == (Decimal("2024.00"), Decimal("2200.00"))
+    # 90% of today's 2,200 is 1,980, under the auction's band (yesterday's 3,000 ± 8%, the daily limit):
+    # raised to its floor, 2,760.
+    assert (auction.band_low, auction.reference_price) == (Decimal("2760.00"), Decimal("3000.00"))
     started = deliveries(WebhookEventType.FORCED_SALE_STARTED)
-    assert [app for app, _ in started] == [lending.ccb_app.pk] and started[0][1]["reserve_price"] == "2024.00"
+    assert [app for app, _ in started] == [lending.ccb_app.pk] and started[0][1]["reserve_price"] == "2760.00"
 
     buyer = lending.market.member("鞍山钢铁耐材采购有限公司", funds="300000.00")
     with pytest.raises(DomainError):  # the whole lot or nothing: no receipt is split
-        auction_bid(auction, member=buyer, price="2100", quantity="60")
-    auction_bid(auction, member=buyer, price="2100", quantity="100")
+        auction_bid(auction, member=buyer, price="2800", quantity="60")
+    auction_bid(auction, member=buyer, price="2800", quantity="100")
     auction_close(auction, now=auction.ends_at + dt.timedelta(seconds=1))
     sale.refresh_from_db()
     assert sale.status == ForcedSaleStatus.OPEN  # sold at the close, settled when the buyer pays
@@ -115,10 +116,10 @@ def test_the_forced_sale_through_a_real_auction_repays_interest_then_principal(l
     settlement_pay(settlement, member=buyer)
     sale.refresh_from_db()
     loan.refresh_from_db()
-    # 100 t × 2,100 = 210,000 less the seller's fee of 100 = 209,900: interest 51.48, principal 144,000.
+    # 100 t × 2,800 = 280,000 less the seller's fee of 100 = 279,900: interest 51.48, principal 144,000.
     assert (sale.status, sale.proceeds, sale.interest_repaid, sale.principal_repaid, sale.remainder_to_owner) == (
-        ForcedSaleStatus.SOLD, Decimal("209900.00"), Decimal("51.48"), Decimal("144000.00"), Decimal("65848.52"))
-    assert member_balances(lending.borrower).available.amount == owner_before + Decimal("65848.52")
+        ForcedSaleStatus.SOLD, Decimal("279900.00"), Decimal("51.48"), Decimal("144000.00"), Decimal("135848.52"))
+    assert member_balances(lending.borrower).available.amount == owner_before + Decimal("135848.52")
     assert loan.status == LoanStatus.REPAID and loan.closed_at and loan_debt(loan).total == 0
     assert loan.collateral.get().status == CollateralStatus.SOLD
     receipt = Receipt.objects.get(pk=receipt.pk)
@@ -177,7 +178,7 @@ def test_a_buyer_who_defaults_leaves_the_receipts_pledged(lending):
     loan, receipt, sale = _sale_under_the_line(lending)
     auction = Auction.objects.get(pk=sale.auction_id)
     buyer = lending.market.member(funds="300000.00")
-    auction_bid(auction, member=buyer, price="2100", quantity="100")
+    auction_bid(auction, member=buyer, price="2800", quantity="100")
     auction_close(auction, now=auction.ends_at + dt.timedelta(seconds=1))
     settlement = Settlement.objects.get(trade__aggregate_pk=auction.pk, trade__aggregate_type="auction")
     settlement_default(settlement, now=settlement.due_at + dt.timedelta(seconds=1))

@@ -78,4 +78,4 @@ def test_only_the_loans_bank_starts_a_forced_sale_and_not_before_the_line(lendin
     assert (body["forcedSale"]["status"], body["forcedSale"]["reason"], body["loan"]["status"]) == (
         "open", "liquidation_line", LoanStatus.ENFORCING)
     sale = ForcedSale.objects.get()
-    assert sale.started_by is None and sale.auction.reference_price == Decimal("2200.00")
+    assert sale.started_by is None and sale.auction.band_low == Decimal("2760.00")
