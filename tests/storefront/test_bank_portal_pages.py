@@ -298,3 +298,21 @@ def test_the_application_links_the_consented_credit_report(lending):
     assert not CreditReportRead.objects.exists()  # opening the application reads nothing
     report = browser.post(f"{B}credit/", {"credit_code": lending.borrower.credit_code})
     assert report.status_code == 200 and CreditReportRead.objects.get().bank == lending.ccb
+
+
+def test_the_forced_sale_button_appears_past_the_liquidation_line_and_starts_the_sale(lending, operator_user):
+    loan, _receipt = active(lending, amount="140000.00")
+    browser = logged_in(lending.ccb_officer)
+    assert "启动强制处置" not in browser.get(f"{B}loans/{loan.number}/").content.decode()
+    before = snapshot()
+    browser.post(f"{B}loans/{loan.number}/forced-sale/")  # before the line: refused, nothing written
+    assert snapshot() == before
+    # 140,000 / (100 t x 2000 x 0.8) = 87.5%: past the liquidation line (80%).
+    reference_price_set(grade=lending.grade, day=timezone.localdate(), price="2000", reason="test", actor=operator_user)
+    loans_value(timezone.localdate())
+    assert "启动强制处置" in browser.get(f"{B}loans/{loan.number}/").content.decode()
+    response = browser.post(f"{B}loans/{loan.number}/forced-sale/", follow=True)
+    assert "强制处置已启动" in response.content.decode()
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.ENFORCING
+    assert loan.number in browser.get(f"{B}forced-sales/").content.decode()
