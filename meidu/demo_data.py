@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from logistics.geography.services import geography_load_county
 from magnesium_exchange.demo_data import EXCHANGE_DEMO_LOGINS, EXCHANGE_DEMO_STEPS
+from magnesium_exchange.financing.demo_data import FINANCING_DEMO_LOGINS, FINANCING_DEMO_STEPS
 from marketplace.demo_data import MARKETPLACE_DEMO_STEPS
 from marketplace.demo_orders import ORDER_DEMO_STEPS
 from meidu.accounts.models import User
@@ -42,7 +43,7 @@ DEMO_USERS = [
 
 
 # More logins printed by `meidu demo` after the one per role: (label, phone), same password.
-DEMO_MORE_LOGINS = [*EXCHANGE_DEMO_LOGINS]
+DEMO_MORE_LOGINS = [*EXCHANGE_DEMO_LOGINS, *FINANCING_DEMO_LOGINS]
 
 
 def seed_demo_users() -> int:
@@ -70,3 +71,4 @@ DEMO_STEPS = [
 DEMO_STEPS += MARKETPLACE_DEMO_STEPS
 DEMO_STEPS += ORDER_DEMO_STEPS
 DEMO_STEPS += EXCHANGE_DEMO_STEPS
+DEMO_STEPS += FINANCING_DEMO_STEPS

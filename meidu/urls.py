@@ -31,6 +31,7 @@ urlpatterns = [
     path("exchange/", include("storefront.exchange.urls")),
     path("station/", include("storefront.station.urls")),
     path("operator/", include("storefront.operator.urls")),
+    path("bank/", include("storefront.bank.urls")),
     path("", include("storefront.shell.urls")),
 ]
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "storefront.exchange",
     "storefront.station",
     "storefront.operator",
+    "storefront.bank",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from magnesium_exchange.trading.services import listing_open, listing_pick, list
 from magnesium_exchange.warehouses.models import ReceiptStatus
 from magnesium_exchange.warehouses.selectors import receipt_list
 from meidu.core.errors import DomainError
+from storefront.bank.reads import member_open_margin_calls
 from storefront.exchange.price_chart import price_chart
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors, error_messages
@@ -45,6 +46,7 @@ def overview(request, trader):
     return render(request, "exchange/terminal/overview.html", {
         "trader": trader, "member": member, "funds": member_balances(member), "receipts": list(my_receipts(member)),
         "summaries": market_grade_summaries(timezone.localdate()), "now": timezone.now(), "tab": "overview",
+        "margin_calls": list(member_open_margin_calls(member)),
     })
 
 

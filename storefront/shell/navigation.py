@@ -40,15 +40,17 @@ RUN_SHEET = NavLink(_("Delivery run"), "station:runs")
 MAGNESIA_PRICES = NavLink(_("Magnesia prices"), "exchange:prices")
 WAREHOUSE_DESK = NavLink(_("Warehouse desk"), "exchange:warehouse_home")
 TERMINAL = NavLink(_("Trader terminal"), "exchange:terminal")
+BANK_PORTAL = NavLink(_("Bank portal"), "bank:home")
+MY_LOANS = NavLink(_("My loans"), "exchange:terminal_loans")
 ESCALATED_COMPLAINTS = NavLink(_("Escalated complaints"), "operator:complaints")
 
 MEMBER_LINKS = [HOME, ACCOUNT]
 
 ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
     Role.OPERATOR: [HOME, ESCALATED_COMPLAINTS, MARKET, ACCOUNT, BACK_OFFICE, GRAPHQL],
-    Role.BANK_OFFICER: [HOME, MAGNESIA_PRICES, ACCOUNT],
+    Role.BANK_OFFICER: [HOME, BANK_PORTAL, MAGNESIA_PRICES, ACCOUNT],
     Role.WAREHOUSE_OPERATOR: [HOME, WAREHOUSE_DESK, MAGNESIA_PRICES, ACCOUNT],
-    Role.TRADER: [HOME, TERMINAL, MAGNESIA_PRICES, ACCOUNT],
+    Role.TRADER: [HOME, TERMINAL, MY_LOANS, MAGNESIA_PRICES, ACCOUNT],
     Role.SUPPLIER: MEMBER_LINKS,
     Role.DISTRIBUTOR: MEMBER_LINKS,
     Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT],

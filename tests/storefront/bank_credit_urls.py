@@ -6,4 +6,6 @@ from django.urls import include, path
 from meidu.urls import urlpatterns as site
 from storefront.bank.credit import credit_urlpatterns
 
-urlpatterns = [path("bank-credit/", include((credit_urlpatterns, "bank"))), *site]
+# Merged with the portal (which mounts credit_urlpatterns at /bank/credit/, namespace "bank"): the extra
+# mount carries no namespace, so "bank:..." names resolve to the portal's.
+urlpatterns = [path("bank-credit/", include(credit_urlpatterns)), *site]
