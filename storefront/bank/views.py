@@ -24,7 +24,7 @@ from magnesium_exchange.credit.selectors import credit_consent_in_force
 from magnesium_exchange.financing.models import LoanStatus
 from magnesium_exchange.financing.selectors import loan_debt, pledge_in_force_of
 from magnesium_exchange.financing.services.loans import loan_approve, loan_disburse, loan_reject
-from magnesium_exchange.financing.services.forced_sale import loan_forced_sale_start
+from magnesium_exchange.financing.services.forced_sale import loan_forced_sale_may_start, loan_forced_sale_start
 from magnesium_exchange.financing.error_codes import ExchangeStatementErrorCode as StatementCode
 from magnesium_exchange.financing.statements import receipt_statement, receipt_statement_by_code
 from magnesium_exchange.financing.valuation import (
@@ -230,10 +230,7 @@ def loan_page(request, bank, number):
     margin_calls = list(loan.margin_calls.order_by("-opened_at"))
     open_call = next((call for call in margin_calls if call.status == "open"), None)
     last = valuations[-1] if valuations else None
-    may_force = (loan.status in reads.OWING and not loan.forced_sales.filter(status="open").exists() and (
-        (last is not None and last.ltv_percent is not None and loan.liquidation_percent is not None
-         and last.ltv_percent >= loan.liquidation_percent)
-        or (open_call is not None and open_call.deadline <= timezone.now())))
+    may_force = loan_forced_sale_may_start(loan) is not None
     return render(request, "bank/loan.html", {
         "bank": bank, "loan": loan, "debt": loan_debt(loan), "collateral": reads.loan_collateral(loan), "chart": chart,
         "chart_days": CHART_DAYS, "valuations": valuations[-10:][::-1], "last": last, "ledger": reads.loan_ledger(loan),

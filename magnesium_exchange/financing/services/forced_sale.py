@@ -92,6 +92,15 @@ def forced_sale_entitlement(loan, measured, now) -> str | None:
     return None
 
 
+def loan_forced_sale_may_start(loan, *, now=None) -> str | None:
+    """The reason a forced sale of ``loan`` may start now (see forced_sale_entitlement), or None: the
+    pages show the button on this, the service refuses on the same rule."""
+    now = now or timezone.now()
+    if loan.status not in OWING_STATUSES or ForcedSale.objects.filter(loan=loan, status=ForcedSaleStatus.OPEN).exists():
+        return None
+    return forced_sale_entitlement(loan, loan_measure(loan, day=timezone.localdate(now)), now)
+
+
 def _reserve_input(value) -> Decimal | None:
     if value is None:
         return None
