@@ -31,6 +31,7 @@ class ExchangeFinancingErrorCode(Enum):
     LIQUIDATION_NOT_ALLOWED = "liquidation_not_allowed"
     FORCED_SALE_RUNNING = "forced_sale_running"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    DISPUTE_ALREADY_OPEN = "dispute_already_open"
 
 
 class ExchangeStatementErrorCode(Enum):

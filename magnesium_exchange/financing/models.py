@@ -259,3 +259,46 @@ class ForcedSale(models.Model):
         verbose_name_plural = _("forced sales")
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["loan"], condition=Q(status="open"), name="one_open_forced_sale_per_loan")]
+
+
+class DisputeSide(models.TextChoices):
+    BORROWER = "borrower", pgettext_lazy("dispute side", "Borrower")
+    BANK = "bank", pgettext_lazy("dispute side", "Bank")
+
+
+class DisputeSubject(models.TextChoices):
+    VALUATION = "valuation", pgettext_lazy("dispute subject", "Valuation or reference price")
+    MARGIN_CALL = "margin_call", pgettext_lazy("dispute subject", "Margin call")
+    FORCED_SALE = "forced_sale", pgettext_lazy("dispute subject", "Forced sale")
+    REPAYMENT = "repayment", pgettext_lazy("dispute subject", "Repayment or interest")
+    COLLATERAL = "collateral", pgettext_lazy("dispute subject", "Pledged receipts")
+    OTHER = "other", pgettext_lazy("dispute subject", "Other")
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("dispute status", "Open")
+    RESOLVED = "resolved", pgettext_lazy("dispute status", "Resolved")
+
+
+class LoanDispute(models.Model):
+    """A borrower or a bank contests something about a loan; an exchange operator resolves it with a
+    written decision. One open dispute per loan and side."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="disputes")
+    side = models.CharField(max_length=16, choices=DisputeSide.choices)
+    subject = models.CharField(max_length=16, choices=DisputeSubject.choices)
+    description = models.TextField(max_length=1000)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    raised_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
+    resolution = models.TextField(max_length=1000, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("loan dispute")
+        verbose_name_plural = _("loan disputes")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["loan", "side"], condition=Q(status="open"),
+                                               name="one_open_dispute_per_loan_side")]

@@ -67,3 +67,18 @@ def loan_may_release_collateral(actor, loan: Loan) -> bool:
 
 def financing_rules_may_set(actor) -> bool:
     return actor_is_operator(actor)
+
+
+def loan_dispute_side_of(actor, loan: Loan) -> str | None:
+    """The side ``actor`` may raise a dispute for: the loan's bank, or any active trader of the borrower
+    (seeing the loan is enough: a dispute moves no money); None for anyone else."""
+    if loan_is_banks(actor, loan):
+        return "bank"
+    if bank_of_actor(actor) is None and loan_is_borrowers(actor, loan, acting=False):
+        return "borrower"
+    return None
+
+
+def loan_disputes_may_resolve(actor) -> bool:
+    """Exchange operators decide disputes between a bank and a borrower."""
+    return actor_is_operator(actor)

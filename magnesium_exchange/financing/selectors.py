@@ -13,8 +13,11 @@ from magnesium_exchange.financing.models import (
     Bank,
     BankOfficer,
     CollateralStatus,
+    DisputeStatus,
+    FinancingRule,
     Loan,
     LoanCollateral,
+    LoanDispute,
     LoanStatus,
     LoanValuation,
 )
@@ -144,3 +147,25 @@ def open_application_of(receipt_ids, *, exclude_loan_id=None) -> dict[int, LoanC
     if exclude_loan_id is not None:
         rows = rows.exclude(loan_id=exclude_loan_id)
     return {row.receipt_id: row for row in rows}
+
+
+def loan_dispute_list_open():
+    """Open disputes, the longest waiting first, with what the operator's page shows."""
+    return (LoanDispute.objects.filter(status=DisputeStatus.OPEN).select_related("loan__bank", "loan__borrower", "raised_by")
+            .order_by("raised_at", "id"))
+
+
+def loan_disputes_of(loan):
+    return LoanDispute.objects.filter(loan=loan).select_related("raised_by", "resolved_by").order_by("-raised_at", "-id")
+
+
+def pledge_list_in_force():
+    """Every pledge in force, all banks (the operator's view), newest first."""
+    return (LoanCollateral.objects.filter(status__in=PLEDGE_IN_FORCE)
+            .select_related("loan", "bank", "receipt__grade", "receipt__warehouse", "receipt__holder")
+            .order_by("-pledged_at", "-id"))
+
+
+def financing_rule_list():
+    """The financing rules in force, platform defaults first, then per bank, then per grade."""
+    return FinancingRule.objects.select_related("bank", "grade").order_by("bank_id", "grade_id", "id")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("loans/export.csv", views.loans_export, name="loans_export"),
     path("loans/<str:number>/", views.loan_page, name="loan"),
     path("loans/<str:number>/disburse/", views.loan_disburse_view, name="loan_disburse"),
+    path("loans/<str:number>/dispute/", views.loan_dispute_view, name="loan_dispute"),
     path("loans/<str:number>/forced-sale/", views.loan_forced_sale_view, name="loan_forced_sale"),
     path("margin-calls/", views.margin_calls, name="margin_calls"),
     path("forced-sales/", views.forced_sales, name="forced_sales"),

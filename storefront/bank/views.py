@@ -15,6 +15,7 @@ import json
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from magnesium_exchange.credit.selectors import credit_consent_in_force
 from magnesium_exchange.financing.models import LoanStatus
-from magnesium_exchange.financing.selectors import loan_debt, pledge_in_force_of
+from magnesium_exchange.financing.selectors import loan_debt, loan_disputes_of, pledge_in_force_of
 from magnesium_exchange.financing.services.loans import loan_approve, loan_disburse, loan_reject
 from magnesium_exchange.financing.services.forced_sale import loan_forced_sale_may_start, loan_forced_sale_start
 from magnesium_exchange.financing.error_codes import ExchangeStatementErrorCode as StatementCode
@@ -43,6 +44,7 @@ from storefront.bank.errors import add_financing_errors, financing_error_message
 from storefront.bank.export import bank_loans_csv
 from storefront.bank.forms import ApproveForm, RejectForm, VerifyForm
 from storefront.bank.ltv_chart import ltv_chart
+from storefront.shell.loan_dispute_form import LoanDisputeForm, loan_dispute_posted
 
 SHOWN = 200
 CHART_DAYS = 90
@@ -236,7 +238,16 @@ def loan_page(request, bank, number):
         "chart_days": CHART_DAYS, "valuations": valuations[-10:][::-1], "last": last, "ledger": reads.loan_ledger(loan),
         "events": loan_events(loan), "margin_calls": margin_calls,
         "open_call": open_call, "forced_sales": list(loan.forced_sales.select_related("auction").order_by("-id")),
-        "may_disburse": loan.status == LoanStatus.APPROVED, "may_force": may_force, "tab": "loans"})
+        "may_disburse": loan.status == LoanStatus.APPROVED, "may_force": may_force, "tab": "loans",
+        "disputes": list(loan_disputes_of(loan)), "dispute_form": LoanDisputeForm(prefix="dispute"),
+        "dispute_action": reverse("bank:loan_dispute", kwargs={"number": loan.number})})
+
+
+@with_bank
+@require_POST
+def loan_dispute_view(request, bank, number):
+    loan_dispute_posted(request, _bank_loan(bank, number))
+    return redirect("bank:loan", number=number)
 
 
 @with_bank

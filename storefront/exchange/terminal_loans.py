@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from magnesium_exchange.credit.selectors import bank_list_active
 from magnesium_exchange.financing.models import PLEDGE_IN_FORCE, Loan, LoanStatus, MarginCallStatus
-from magnesium_exchange.financing.selectors import loan_debt
+from magnesium_exchange.financing.selectors import loan_debt, loan_disputes_of
 from magnesium_exchange.financing.services.loans import (
     loan_apply,
     loan_collateral_add,
@@ -31,6 +32,7 @@ from storefront.bank.ltv_chart import ltv_chart
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_loan_forms import CollateralForm, LoanApplyForm, RepayForm
 from storefront.exchange.terminal_views import free_receipts, my_receipts
+from storefront.shell.loan_dispute_form import LoanDisputeForm, loan_dispute_posted
 
 SHOWN = 100
 CHART_DAYS = 90
@@ -104,7 +106,16 @@ def _render_loan(request, trader, loan, repay_form=None, add_form=None, release_
         "add_form": add_form or (CollateralForm(prefix="add", receipts=free) if loan.status in reads.PLEDGED else None),
         "release_form": release_form or (CollateralForm(prefix="release", receipts=loan_pledged_receipts(loan, pledged))
                                          if owing and len(pledged) > 1 else None),
-        "may_withdraw": loan.status == LoanStatus.APPLIED, "tab": "loans"}, status=status)
+        "may_withdraw": loan.status == LoanStatus.APPLIED, "tab": "loans",
+        "disputes": list(loan_disputes_of(loan)), "dispute_form": LoanDisputeForm(prefix="dispute"),
+        "dispute_action": reverse("exchange:terminal_loan_dispute", kwargs={"number": loan.number})}, status=status)
+
+
+@with_trader
+@require_POST
+def loan_dispute_view(request, trader, number):
+    loan_dispute_posted(request, _my_loan(trader.member, number))
+    return redirect("exchange:terminal_loan", number=number)
 
 
 def loan_pledged_receipts(loan, receipt_ids):

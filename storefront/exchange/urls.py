@@ -50,6 +50,7 @@ urlpatterns = [
     path("terminal/loans/apply/", terminal_loans.loan_apply_view, name="terminal_loan_apply"),
     path("terminal/loans/<str:number>/", terminal_loans.loan_page, name="terminal_loan"),
     path("terminal/loans/<str:number>/repay/", terminal_loans.loan_repay_view, name="terminal_loan_repay"),
+    path("terminal/loans/<str:number>/dispute/", terminal_loans.loan_dispute_view, name="terminal_loan_dispute"),
     path("terminal/loans/<str:number>/collateral/add/", terminal_loans.loan_collateral_add_view, name="terminal_loan_collateral_add"),
     path("terminal/loans/<str:number>/collateral/release/", terminal_loans.loan_collateral_release_view,
          name="terminal_loan_collateral_release"),

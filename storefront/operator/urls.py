@@ -1,10 +1,12 @@
 from django.urls import path
 
-from storefront.operator import complaints
+from storefront.operator import complaints, financing
 
 app_name = "operator"
 
 urlpatterns = [
     path("complaints/", complaints.queue, name="complaints"),
     path("complaints/<int:complaint_id>/resolve/", complaints.resolve, name="complaint_resolve"),
+    path("financing/", financing.overview, name="financing"),
+    path("financing/disputes/<int:dispute_id>/resolve/", financing.dispute_resolve, name="financing_dispute_resolve"),
 ]
