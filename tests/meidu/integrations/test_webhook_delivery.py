@@ -15,6 +15,7 @@ from meidu.accounts.services import account_register
 from meidu.core.jws import read_protected_header, verify_detached
 from meidu.integrations.models import EventDelivery, EventDeliveryAttempt, EventPayload
 from meidu.integrations.services.delivery import _claim, backoff_seconds, webhook_delivery_attempt
+from meidu.integrations.services.webhooks import webhook_active_set
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +65,8 @@ def test_rolled_back_act_emits_nothing(customer_webhook, receiver, django_captur
     assert receiver.requests == []
 
 
-def test_unsubscribed_or_inactive_webhooks_get_nothing(customer_webhook, receiver, django_capture_on_commit_callbacks):
-    customer_webhook.is_active = False
-    customer_webhook.save()
+def test_unsubscribed_or_inactive_webhooks_get_nothing(customer_webhook, receiver, operator, django_capture_on_commit_callbacks):
+    webhook_active_set(customer_webhook, False, actor=operator)
     with django_capture_on_commit_callbacks(execute=True):
         _register()
     assert EventDelivery.objects.count() == 0 and receiver.requests == []
