@@ -17,6 +17,7 @@ from meidu.integrations.models import EventDelivery, EventDeliveryAttempt, Event
 from meidu.integrations.services.delivery import _claim, backoff_seconds, webhook_delivery_attempt
 from meidu.integrations.services.webhooks import webhook_active_set
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
+from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,6 @@ def test_only_the_start_of_a_huge_answer_is_read(bank_app):
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from meidu.integrations.event_types import WebhookEventType
-    from meidu.integrations.models import Webhook
     from meidu.integrations.services.outbox import webhook_event_emit
 
     class Huge(BaseHTTPRequestHandler):
@@ -183,7 +183,7 @@ def test_only_the_start_of_a_huge_answer_is_read(bank_app):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Huge)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        Webhook.objects.create(app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"])
+        webhook_row_insert(app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"])
         webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": 1})
         assert webhook_deliveries_dispatch_due() == 1
     finally:
