@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-test clean-db
+.PHONY: demo test lint-imports install install-test clean-db
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Meidu Market needs Python 3.11 or newer")'
@@ -29,6 +29,10 @@ demo: install
 ## The whole test suite: against DATABASE_URL when set, else the embedded PostgreSQL.
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The layer contracts (pyproject.toml, [tool.importlinter]): fails on an import that breaks a layer.
+lint-imports: install-test
+	$(BIN)/lint-imports --no-cache
 
 ## Forget the embedded database (it is recreated on the next run).
 clean-db:

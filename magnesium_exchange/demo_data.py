@@ -29,6 +29,7 @@ from magnesium_exchange.members.models import Member, Trader
 from magnesium_exchange.members.services import member_create, trader_add
 from magnesium_exchange.warehouses.models import Receipt, Warehouse, WarehouseStaff, WeighbridgeTicket
 from magnesium_exchange.warehouses.services import inbound_ticket_create, receipt_issue, warehouse_create, warehouse_staff_add
+from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
 from meidu.accounts.models import User
 
 TRADER_PHONE = "+8613800000007"
@@ -95,7 +96,6 @@ def _credit_code(serial: int) -> str:
 
 def _user(phone: str, last_name: str = "", first_name: str = "") -> User:
     from meidu.accounts.services import account_register
-    from meidu.demo_data import DEMO_PASSWORD, seed_demo_users
 
     user = User.objects.filter(phone=phone).first()
     if user is None and phone in (TRADER_PHONE, WAREHOUSE_OPERATOR_PHONE):

@@ -53,6 +53,7 @@ from marketplace.inventory.services import stock_update, warehouse_create
 from marketplace.shops.identity import _CHECK, _WEIGHTS
 from marketplace.shops.models import Shop, ShopKind, ShopStatus, ShopTrack
 from marketplace.shops.services import shop_apply, shop_transition
+from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
 from meidu.accounts.models import User
 from meidu.accounts.services import account_register
 
@@ -437,8 +438,6 @@ def _payout_account(serial: int) -> str:
 
 
 def _user(phone: str, last_name: str, first_name: str) -> User:
-    from meidu.demo_data import DEMO_PASSWORD
-
     user = User.objects.filter(phone=phone).first()
     if user is None:
         user = account_register(phone=phone, password=DEMO_PASSWORD, last_name=last_name, first_name=first_name)
@@ -448,8 +447,6 @@ def _user(phone: str, last_name: str, first_name: str) -> User:
 def _demo_user(phone: str) -> User:
     user = User.objects.filter(phone=phone).first()
     if user is None:
-        from meidu.demo_data import seed_demo_users
-
         seed_demo_users()
         user = User.objects.get(phone=phone)
     return user

@@ -41,7 +41,8 @@ def _seed() -> None:
 def _print_welcome() -> None:
     from django.conf import settings
 
-    from meidu.demo_data import DEMO_MORE_LOGINS, DEMO_PASSWORD, DEMO_USERS
+    from meidu.accounts.demo_data import DEMO_PASSWORD, DEMO_USERS
+    from meidu.demo_data import DEMO_MORE_LOGINS
 
     base = settings.PUBLIC_URL.rstrip("/")
     print()

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from marketplace.checkout.models import Checkout
 from meidu.core.errors import DomainError
+from marketplace.payments.models import TransactionEvent, TransactionItem
+from marketplace.payments.services import checkout_transactions_refund_or_void
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +28,6 @@ logger = logging.getLogger(__name__)
 def abandoned_paid_checkouts(cutoff, limit: int):
     """Tokens of checkouts untouched since ``cutoff`` whose payments still hold money and had no
     event since then, oldest first."""
-    from marketplace.payments.models import TransactionEvent, TransactionItem
-
     holding = TransactionItem.objects.filter(checkout_token=OuterRef("token")).filter(
         Q(authorized_amount__gt=0) | Q(charged_amount__gt=F("refunded_amount")))
     recent = TransactionEvent.objects.filter(item__checkout_token=OuterRef("token"), created_at__gte=cutoff)
@@ -37,8 +37,6 @@ def abandoned_paid_checkouts(cutoff, limit: int):
 
 def checkout_funds_release_abandoned(now=None, limit: int = 200) -> int:
     """Refund or void the money of abandoned checkouts; the number of checkouts released."""
-    from marketplace.payments.services import checkout_transactions_refund_or_void
-
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.CHECKOUT_RELEASE_FUNDS_AFTER_HOURS)
     released = 0

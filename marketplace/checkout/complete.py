@@ -44,12 +44,13 @@ from marketplace.checkout.selectors import CHECKOUT_RELATED, CheckoutInfo, check
 from marketplace.checkout.services import _check_quantity
 from marketplace.inventory.allocation import stock_low_notices
 from marketplace.inventory.models import Stock
-from marketplace.orders.selectors import orders_of_checkout
+from marketplace.orders.selectors import orders_of_checkout, presale_campaign_sold
 from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_new, orders_create_from_checkout
 from meidu.core.bulk_insert import InsertPart, StatementPart
 from meidu.core.compiled import CompiledQuery
 from meidu.core.errors import DomainError, DomainErrors
 from meidu.core.queries import generic_plans_for_transaction
+from marketplace.presale.models import PresaleCampaign
 
 
 class InsufficientStock(DomainErrors):
@@ -158,15 +159,12 @@ def _stocks_take(changes: list[tuple], token, allocations: list, movements: list
 def _presale_capacity_check(info: CheckoutInfo) -> None:
     """Pre-sale lines may not sell beyond the expected harvest. The campaign rows are locked
     (ascending pk, after the checkout and before any stock) so two buyers cannot both take the last units."""
-    from marketplace.presale.models import PresaleCampaign
-    from marketplace.presale.selectors import campaign_sold
-
     wanted = {line.campaign.pk: line for line in info.lines if line.campaign is not None}
     if not wanted:
         return
     for campaign in PresaleCampaign.objects.select_for_update().filter(pk__in=list(wanted)).order_by("pk"):
         line = wanted[campaign.pk]
-        left = campaign.expected_quantity - campaign_sold(campaign)
+        left = campaign.expected_quantity - presale_campaign_sold(campaign)
         if campaign.status != "open" or line.line.quantity > left:
             raise InsufficientStock([DomainError(_("Only %(count)s of %(sku)s left in this pre-sale") % {"count": max(left, 0), "sku": line.variant.sku},
                                                  CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
@@ -193,8 +191,6 @@ def _clearly_sold_out():
     lines sell unharvested goods: skipped."""
     from django.db.models import Exists, F, OuterRef, Subquery, Sum
     from django.db.models.functions import Coalesce
-
-    from marketplace.presale.models import PresaleCampaign
 
     free = (Stock.objects.filter(variant_id=OuterRef("variant_id")).values("variant_id")
             .annotate(free=Sum(F("quantity") - F("quantity_allocated"))).values("free"))

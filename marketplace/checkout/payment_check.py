@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from meidu.core.compiled import CompiledQuery
+from marketplace.payments.models import TransactionAction, TransactionItem
+from marketplace.payments.selectors import gateway_requires_payment_before_order
+from marketplace.payments.services import checkout_transactions_refund_or_void
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +27,6 @@ class Coverage:
 
 
 def _transactions_query(token):
-    from marketplace.payments.models import TransactionItem
-
     return TransactionItem.objects.filter(checkout_token=token).order_by("pk")
 
 
@@ -35,8 +36,6 @@ _checkout_transactions = CompiledQuery(_transactions_query, token=uuid.UUID)
 def checkout_coverage(token, total: Decimal) -> Coverage:
     """Authorised plus charged money (less refunds) of the checkout's transactions; a gateway that
     takes payment after the order (bank transfer) allows completion while its transaction is pending."""
-    from marketplace.payments.selectors import gateway_requires_payment_before_order
-
     covered = Decimal("0.00")
     gateway = ""
     pending_allowed = False
@@ -63,8 +62,6 @@ def checkout_card_action(info) -> str:
     """How a card pays this checkout: goods sold by weight are authorised on the estimate and charged
     the weighed amount at fulfilment; everything else is charged at once. (A gateway that captures
     once charges a checkout of several shops anyway: payments' transaction_initialize.)"""
-    from marketplace.payments.models import TransactionAction
-
     if any(line.sold_by_weight for group in info.groups for line in group.lines):
         return TransactionAction.AUTHORIZATION
     return TransactionAction.CHARGE
@@ -77,7 +74,6 @@ def checkout_payment_unwind(token, reason: str) -> None:
     from django.conf import settings
     from django.db import transaction
 
-    from marketplace.payments.services import checkout_transactions_refund_or_void
 
     if not settings.FOLLOW_UPS_IN_WORKER:
         checkout_transactions_refund_or_void(token, reason=reason)

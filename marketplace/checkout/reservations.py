@@ -19,7 +19,9 @@ from marketplace.checkout.availability import candidate_stocks_query, reserved_b
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import CheckoutLine, Reservation
 from marketplace.inventory.allocation import stocks_lock
+from marketplace.orders.selectors import presale_campaign_sold
 from meidu.core.errors import DomainError
+from marketplace.presale.selectors import open_campaigns_for
 
 
 def reservation_minutes() -> int:
@@ -60,11 +62,9 @@ def _anonymous_hold_check(line: CheckoutLine) -> None:
 def line_reserve(line: CheckoutLine, collection_point=None) -> None:
     """Check the line's quantity is free and (when reservations are on) hold it."""
     variant = line.variant
-    from marketplace.presale.selectors import campaign_sold, open_campaigns_for
-
     campaign = open_campaigns_for([variant.pk], line.checkout.channel).get(variant.pk)
     if campaign is not None:
-        left = campaign.expected_quantity - campaign_sold(campaign)
+        left = campaign.expected_quantity - presale_campaign_sold(campaign)
         if line.quantity > left:
             raise DomainError(_("Only %(count)s of %(sku)s left in this pre-sale") % {"count": left, "sku": variant.sku}, CheckoutErrorCode.INSUFFICIENT_STOCK,
                               field="quantity")

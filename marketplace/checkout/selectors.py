@@ -14,8 +14,10 @@ from django.db.models.functions import Coalesce
 from marketplace.catalog.models import ProductMedia, SoldBy
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.inventory.models import Warehouse
+from marketplace.orders.selectors import orders_of_checkout
+from marketplace.payments.hooks import PaymentSource
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
-from marketplace.presale.selectors import open_campaigns_for
+from marketplace.presale.selectors import deposit_of, open_campaigns_for
 from marketplace.shipping.selectors import ShippingQuote, shipping_methods_of_shops, shipping_quote
 from meidu.core.compiled import CompiledQuery
 from meidu.core.money import quantize
@@ -47,8 +49,6 @@ class LineInfo:
     def due_now(self) -> Decimal:
         if self.campaign is None:
             return self.total
-        from marketplace.presale.selectors import deposit_of
-
         return deposit_of(self.total, self.campaign)
 
     @property
@@ -236,33 +236,21 @@ def collection_points_for(group: ShopGroup) -> list[Warehouse]:
     )
 
 
-@dataclass(frozen=True)
-class CheckoutPaymentSource:
-    token: object
-    channel_slug: str
-    currency: str
-    total: Decimal
-    user_id: int | None
-    email: str
-    is_completed: bool
-    shops: int = 1  # the shops it pays (one order each): a gateway that captures once cannot hold for several
-
-
-def checkout_payment_source(token) -> CheckoutPaymentSource | None:
-    """What the payments layer needs to know about a checkout (or the orders it became)."""
+def checkout_payment_source(token) -> PaymentSource | None:
+    """What the payments layer needs to know about a checkout (or the orders it became); the
+    ``payment_source`` hook's subscriber (meidu/wiring.py)."""
     checkout = checkout_get(token)
     if checkout is not None:
         info = checkout_info(checkout)
-        return CheckoutPaymentSource(token=checkout.pk, channel_slug=checkout.channel.slug, currency=info.currency,
+        return PaymentSource(token=checkout.pk, channel_slug=checkout.channel.slug, currency=info.currency,
                                      total=info.due_now, user_id=checkout.user_id, email=checkout.email, is_completed=False,
                                      shops=max(1, len(info.groups)))
-    from marketplace.orders.selectors import orders_of_checkout
 
     orders = orders_of_checkout(token)
     if not orders:
         return None
     first = orders[0]
-    return CheckoutPaymentSource(
+    return PaymentSource(
         token=first.checkout_token, channel_slug=first.channel.slug, currency=first.currency,
         total=sum((order.total_amount for order in orders if order.status != "canceled"), Decimal("0.00")),
         user_id=first.user_id,

@@ -19,6 +19,7 @@ from meidu.accounts.addresses import address_create
 from meidu.accounts.throttle import allowance_take
 from meidu.accounts.selectors import user_default_shipping_address
 from meidu.core.errors import DomainError, DomainErrors
+from marketplace.orders.selectors import quantity_bought
 
 
 def _lock(checkout: Checkout) -> Checkout:
@@ -39,8 +40,6 @@ def _check_quantity(variant, quantity: int, user, field: str = "quantity") -> No
         return
     bought = 0
     if user is not None and user.is_authenticated:
-        from marketplace.orders.selectors import quantity_bought
-
         bought = quantity_bought(user, variant.pk)
     if quantity + bought > limit:
         raise DomainError(_("%(sku)s is limited to %(limit)s per customer (%(bought)s already bought)")

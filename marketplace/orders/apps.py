@@ -6,8 +6,3 @@ class OrdersConfig(AppConfig):
     name = "marketplace.orders"
     label = "orders"
     verbose_name = _("Orders")
-
-    def ready(self):
-        from marketplace.orders import payment_hooks
-
-        payment_hooks.register()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from marketplace.orders.hooks import order_changed
 from marketplace.orders.models import Order, OrderEvent, OrderEventType
 from meidu.accounts.models import User
 from meidu.integrations.event_types import WebhookEventType
@@ -42,9 +43,7 @@ def _webhook(order: Order, event_type: OrderEventType, data: dict) -> None:
 
 
 def _settlement(order: Order) -> None:
-    from marketplace.settlement.services.sync import settlement_order_sync_soon
-
-    settlement_order_sync_soon(order)
+    order_changed.send(order)  # settlement's postings (meidu/wiring.py)
 
 
 def order_event(order: Order, event_type: OrderEventType, *, user=None, **data) -> OrderEvent:

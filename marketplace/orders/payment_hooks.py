@@ -18,7 +18,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from marketplace.orders.events import order_event
-from marketplace.orders.models import Order, OrderEventType, OrderStatus
+from marketplace.orders.models import Order, OrderEventType, OrderLine, OrderStatus
+from marketplace.payments.models import TransactionEvent, TransactionItem
+from marketplace.presale.models import CampaignStatus
+from marketplace.presale.selectors import deposit_of
 
 ZERO = Decimal("0.00")
 
@@ -26,10 +29,6 @@ ZERO = Decimal("0.00")
 def _deferred_of_saved(orders) -> dict[int, Decimal]:
     """{order pk: the part of its total not due yet}: the balance of its lines on a pre-sale still
     taking deposits (after the harvest the balance is due)."""
-    from marketplace.orders.models import OrderLine
-    from marketplace.presale.models import CampaignStatus
-    from marketplace.presale.selectors import deposit_of
-
     by_pk = {order.pk: order for order in orders}
     deferred: dict[int, Decimal] = {}
     lines = OrderLine.objects.filter(order_id__in=list(by_pk), presale_campaign__status=CampaignStatus.OPEN).select_related(
@@ -126,8 +125,6 @@ def payment_shares_spread(items, orders, due_now=None) -> tuple[list, list]:
 def orders_payment_sync(checkout_token, *, items=None, orders=None) -> None:
     """``items`` and ``orders`` may be passed by a caller that already holds them (locked);
     ``orders`` are then all the checkout's orders, cancelled ones included, in number order."""
-    from marketplace.payments.models import TransactionItem
-
     if items is None:
         items = list(TransactionItem.objects.filter(checkout_token=checkout_token).order_by("pk"))
     if orders is None:
@@ -142,18 +139,12 @@ def orders_payment_sync(checkout_token, *, items=None, orders=None) -> None:
         order.save(update_fields=["authorized_amount", "charged_amount", "updated_at"])
 
 
-def _on_transaction_changed(item, event=None) -> None:
+def orders_transaction_changed(item: TransactionItem, event: TransactionEvent | None = None) -> None:
+    """The ``transaction_changed`` subscriber (payments.hooks, wired in meidu/wiring.py): the orders'
+    shares of the checkout's payment, and a refund the provider finished after answering "pending"."""
     if item.checkout_token:
         orders_payment_sync(item.checkout_token)
     if event is not None:
         from marketplace.orders.services.money import order_refund_settle
 
-        order_refund_settle(item, event)  # a refund the provider finished after answering "pending"
-
-
-def register() -> None:
-    try:
-        from marketplace.payments.hooks import on_transaction_changed
-    except ImportError:  # the payments app is not installed in this deployment
-        return
-    on_transaction_changed(_on_transaction_changed)
+        order_refund_settle(item, event)

@@ -69,3 +69,10 @@ def orders_on_village_runs(limit: int = 200) -> QuerySet[Order]:
         Order.objects.filter(status=OrderStatus.FULFILLED, fulfillments__local_delivery=True)
         .select_related("shop", "shipping_address__village__town").distinct().order_by("number")[:limit]
     )
+
+
+def presale_campaign_sold(campaign) -> int:
+    """How many units of a pre-sale campaign are already sold: its order lines, cancelled orders left out."""
+    row = (OrderLine.objects.filter(presale_campaign=campaign).exclude(order__status=OrderStatus.CANCELED)
+           .aggregate(total=Sum("quantity")))
+    return row["total"] or 0

@@ -1,10 +1,9 @@
-"""Open campaigns of the variants in a checkout, and how much of a campaign is already sold."""
+"""Open campaigns of the variants in a checkout, and the deposit a campaign asks (how much of a
+campaign is already sold is a read of order lines: orders.selectors.presale_campaign_sold)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-
-from django.db.models import Sum
 
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from meidu.core.money import quantize
@@ -13,14 +12,6 @@ from meidu.core.money import quantize
 def open_campaigns_for(variant_ids, channel) -> dict[int, PresaleCampaign]:
     campaigns = PresaleCampaign.objects.filter(variant_id__in=list(variant_ids), channel=channel, status=CampaignStatus.OPEN)
     return {campaign.variant_id: campaign for campaign in campaigns}
-
-
-def campaign_sold(campaign: PresaleCampaign) -> int:
-    from marketplace.orders.models import OrderLine, OrderStatus
-
-    row = (OrderLine.objects.filter(presale_campaign=campaign).exclude(order__status=OrderStatus.CANCELED)
-           .aggregate(total=Sum("quantity")))
-    return row["total"] or 0
 
 
 def deposit_of(amount: Decimal, campaign: PresaleCampaign, currency: str = "CNY") -> Decimal:

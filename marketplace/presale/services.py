@@ -31,6 +31,8 @@ from marketplace.presale.selectors import deposit_of
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.core.money import quantize
+from marketplace.settlement.services.commission import commission_line_forget
+from marketplace.payments.services import checkout_payments_lock
 
 
 def presale_campaign_open(variant, channel, *, actor, deposit_percent, expected_quantity: int,
@@ -94,8 +96,6 @@ def _drop_line(order, line: OrderLine, campaign, *, actor) -> None:
     zero units, so it is deleted (with the commission rate frozen for it, which would block the
     deletion and has nothing left to price) before the money moves, so the settlement the refund
     triggers sees the order without it. Its deposit goes back and the totals shrink."""
-    from marketplace.settlement.services.commission import commission_line_forget
-
     line_pk, short, removed = line.pk, line.quantity, line.total_price_amount
     commission_line_forget(line)
     line.delete()
@@ -120,8 +120,6 @@ def _orders_lock(campaign) -> dict[int, Order]:
     order; payments and order services take it before an order row too), then the order rows in
     ascending pk. No new order can join: checkout completion locks the campaign row, held here.
     Cancelled orders (also those cancelled while this waited for the locks) are left out."""
-    from marketplace.payments.services import checkout_payments_lock
-
     candidates = (Order.objects.filter(lines__presale_campaign=campaign).exclude(status=OrderStatus.CANCELED)
                   .values_list("pk", "checkout_token"))
     pks, tokens = set(), set()

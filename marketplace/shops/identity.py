@@ -8,9 +8,10 @@ import re
 
 from django.conf import settings
 
+from meidu.core.identity import credit_code_has_shape
+
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK = "10X98765432"
-_CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
 
 
 def normalize_id_number(raw: str) -> str:
@@ -33,4 +34,4 @@ def id_number_hash(raw: str) -> str:
 
 def is_valid_credit_code(raw: str) -> bool:
     """Unified social credit code (统一社会信用代码) shape: 18 characters from the allowed alphabet."""
-    return bool(_CREDIT_CODE.fullmatch((raw or "").strip().upper()))
+    return credit_code_has_shape(raw)

@@ -43,11 +43,9 @@ class ChecklistItem:
 
 def shop_checklist(shop: Shop) -> list[ChecklistItem]:
     """What must be true before a shop can be reviewed: computed from its data, never ticked."""
-    from marketplace.catalog.models import Product
-    from marketplace.inventory.models import Warehouse
-
-    has_product = Product.objects.filter(shop=shop).exists()
-    has_pickup = Warehouse.objects.filter(shop=shop, is_pickup_point=True).exists()
+    # Through the reverse relations the catalog's and inventory's foreign keys declare (shops sit below them).
+    has_product = shop.products.exists()
+    has_pickup = shop.warehouses.filter(is_pickup_point=True).exists()
     delivers = shop.offers_delivery or shop.shipping_methods.filter(is_active=True).exists()
     return [
         ChecklistItem("product", _("At least one product"), has_product),

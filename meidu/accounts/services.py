@@ -19,6 +19,7 @@ from meidu.accounts.roles import STAFF_ROLES, Role, roles_sync
 from meidu.accounts.selectors import user_get_by_identifier
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError, DomainErrors
+from meidu.core.graphql.auth import Caller
 from meidu.core.compiled import CompiledQuery
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.services.outbox import webhook_event_emit
@@ -170,6 +171,14 @@ def token_verify(token: str) -> dict:
 
 def user_from_access_token(token: str) -> User:
     return token_verify(token)["user"]
+
+
+def user_bearer_authenticate(credential: str) -> Caller | None:
+    """A ``bearer_authenticators`` subscriber (meidu/wiring.py): a JWT (three dot-separated parts)
+    names its user, or is refused (DomainError); any other credential is not a JWT (None)."""
+    if credential.count(".") != 2:
+        return None
+    return Caller(user=user_from_access_token(credential))
 
 
 def tokens_revoke_all(user: User, *, ip_address: str | None = None) -> None:

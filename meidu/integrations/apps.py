@@ -6,8 +6,3 @@ class IntegrationsConfig(AppConfig):
     name = "meidu.integrations"
     label = "integrations"
     verbose_name = _("Apps and webhooks")
-
-    def ready(self):
-        from meidu.integrations.subscriptions import connect
-
-        connect()

@@ -5,18 +5,20 @@ an app that loses a permission stops receiving at once, whatever it subscribed t
 
 The snapshot lives in Django's cache (Redis when REDIS_URL is set, so every process sees an
 invalidation at once; process memory otherwise, where another process may see a change up to
-SNAPSHOT_SECONDS late). Saving or deleting a webhook or an app, or changing an app's permissions,
-drops it, again after commit so a snapshot read inside that transaction's window is not kept.
+SNAPSHOT_SECONDS late). Every service that creates, switches or deletes a webhook or an app, or
+changes an app's permissions (meidu.integrations.services.apps and .webhooks) calls
+subscriptions_forget, which drops it now and again after commit, so a snapshot read inside that
+transaction's window is not kept. A write that bypasses those services (a data migration, a
+shell) calls subscriptions_forget itself or waits SNAPSHOT_SECONDS.
 """
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from meidu.integrations.event_types import WebhookEventType, event_permission_values
-from meidu.integrations.models import App, Webhook
+from meidu.integrations.models import Webhook
 
 CACHE_KEY = "integrations:webhook-subscriptions:v3"
 SNAPSHOT_SECONDS = 30
@@ -52,13 +54,8 @@ def webhook_ids_for_event(event_type: WebhookEventType, app_ids=None) -> list[in
             and (allowed_apps is None or app_id in allowed_apps)]
 
 
-def subscriptions_forget(**_kwargs) -> None:
+def subscriptions_forget() -> None:
+    """Drop the snapshot now and after the caller's transaction commits (called by the services
+    that change webhooks, apps or apps' permissions)."""
     cache.delete(CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
-
-
-def connect() -> None:
-    for model in (Webhook, App):
-        post_save.connect(subscriptions_forget, sender=model, dispatch_uid=f"subscriptions-{model.__name__}-save")
-        post_delete.connect(subscriptions_forget, sender=model, dispatch_uid=f"subscriptions-{model.__name__}-delete")
-    m2m_changed.connect(subscriptions_forget, sender=App.permissions.through, dispatch_uid="subscriptions-App-permissions")

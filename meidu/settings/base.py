@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "meidu.core.ledger",
     "meidu.core.audit",
     "meidu.core.idempotency",
+    "meidu.wiring",  # connects every hook's subscribers (meidu/wiring/__init__.py)
     "meidu.accounts",
     "meidu.integrations",
     "logistics.geography",

@@ -312,7 +312,7 @@ def test_the_demo_trader_uses_the_terminal_on_the_demo_market():
     from magnesium_exchange.demo_data import EXCHANGE_DEMO_STEPS, TRADER_PHONE
     from magnesium_exchange.marketdata.services import reference_price_for
     from meidu.accounts.models import User
-    from meidu.demo_data import DEMO_PASSWORD, seed_demo_users
+    from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
 
     seed_demo_users()
     for _label, step in EXCHANGE_DEMO_STEPS:

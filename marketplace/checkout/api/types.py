@@ -13,6 +13,7 @@ from marketplace.shipping.models import ShippingMethod
 from meidu.accounts.address_api import AddressType
 from meidu.core.graphql.types import ModelObjectType, Money
 from meidu.core.money import Money as MoneyValue
+from marketplace.payments.selectors import checkout_authorize_status, checkout_charge_status, payment_gateways_available, transactions_for_checkout
 
 
 def info_of(checkout: Checkout):
@@ -305,24 +306,16 @@ class CheckoutType(ModelObjectType):
 
     @staticmethod
     def resolve_available_payment_gateways(root, info):
-        from marketplace.payments.selectors import payment_gateways_available
-
         return payment_gateways_available(_Currency(root.channel.currency_code))
 
     @staticmethod
     def resolve_transactions(root, info):
-        from marketplace.payments.selectors import transactions_for_checkout
-
         return list(transactions_for_checkout(root.pk))
 
     @staticmethod
     def resolve_charge_status(root, info):
-        from marketplace.payments.selectors import checkout_charge_status
-
         return checkout_charge_status(root.pk, info_of(root).total)
 
     @staticmethod
     def resolve_authorize_status(root, info):
-        from marketplace.payments.selectors import checkout_authorize_status
-
         return checkout_authorize_status(root.pk, info_of(root).total)

@@ -30,6 +30,7 @@ from marketplace.orders.state import allowed, target
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from meidu.core.errors import DomainError
 from meidu.core.money import quantize
+from marketplace.payments.services import checkout_payments_lock
 
 PAY_LATER_GATEWAYS = ("cod",)
 
@@ -37,8 +38,6 @@ PAY_LATER_GATEWAYS = ("cod",)
 def _lock(order: Order) -> Order:
     """The checkout's payment lock first (payments and the paid-share hook take it too, and the
     hook locks every order of the checkout), then the order row."""
-    from marketplace.payments.services import checkout_payments_lock
-
     checkout_payments_lock(order.checkout_token)
     return Order.objects.select_for_update(of=("self",)).select_related("shop", "collection_point").get(pk=order.pk)
 

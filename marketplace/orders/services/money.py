@@ -21,6 +21,9 @@ from marketplace.orders.events import order_event
 from marketplace.orders.models import Order, OrderEvent, OrderEventType
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
+from marketplace.payments.selectors import transactions_for_checkout
+from marketplace.payments.models import TransactionEventType as T
+from marketplace.payments.services import transaction_cancel_amount, transaction_charge, transaction_cod_collect, transaction_refund
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,6 @@ MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def _items(order: Order):
-    from marketplace.payments.selectors import transactions_for_checkout
-
     return list(transactions_for_checkout(order.checkout_token))
 
 
@@ -88,9 +89,6 @@ def order_refund_amount(order: Order, amount, *, actor, reason: str, key: str) -
     a part the provider is still processing is noted (NOTE ``refund_pending``) and counted later
     by order_refund_settle, so the order never shows money back that the buyer has not got.
     """
-    from marketplace.payments.models import TransactionEventType as T
-    from marketplace.payments.services import transaction_refund
-
     amount = refund_amount_parse(amount, order.currency)
     refundable = order_refundable_amount(order)
     if amount > refundable:
@@ -129,8 +127,6 @@ def order_refund_settle(item, event) -> Order | None:
     """The provider finished a refund noted as pending (a webhook's REFUND_SUCCESS or REFUND_FAILURE):
     count it on the order that asked for it, once. Meant for payment_hooks._on_transaction_changed
     (the item row and the checkout's payment lock are held); None when no pending refund matches."""
-    from marketplace.payments.models import TransactionEventType as T
-
     if event is None or event.type not in (T.REFUND_SUCCESS, T.REFUND_FAILURE) or not event.psp_reference:
         return None
     ref = (str(item.token), event.psp_reference)
@@ -164,9 +160,6 @@ def order_charge_authorized(order: Order, amount: Decimal, *, actor, reason: str
     A capture the provider is still processing is given back to the authorisation (the hook
     spreads its CHARGE_SUCCESS later). Returns what was captured now.
     """
-    from marketplace.payments.models import TransactionEventType as T
-    from marketplace.payments.services import transaction_charge
-
     amount = min(amount, order.authorized_amount)
     if amount <= 0:
         return Decimal("0.00")
@@ -204,8 +197,6 @@ def order_charge_authorized(order: Order, amount: Decimal, *, actor, reason: str
 
 def order_release_authorized(order: Order, amount: Decimal, *, actor, reason: str) -> None:
     """Drop part of the authorised share that will never be charged (cancelled, weighed lighter)."""
-    from marketplace.payments.services import transaction_cancel_amount
-
     amount = min(amount, order.authorized_amount)
     if amount <= 0:
         return
@@ -225,9 +216,6 @@ def order_cod_collect(order: Order, *, actor, collector_verified: bool = False) 
     """Cash handed over at the door or the station counter: charge what the order still owes.
     ``collector_verified``: the caller has checked that ``actor`` may take this parcel's cash (the
     pickup counter: a member of the point's shop, after the code matched), whatever their role."""
-    from marketplace.payments.models import TransactionEventType as T
-    from marketplace.payments.services import transaction_cod_collect
-
     due = order.total_amount - order.charged_amount
     if due <= 0:
         return Decimal("0.00")

@@ -28,6 +28,7 @@ from marketplace.payments.error_codes import (
     TransactionProcessErrorCode,
     TransactionRequestActionErrorCode,
 )
+from marketplace.payments.hooks import payment_source_of
 from marketplace.payments.models import TransactionItem
 from meidu.core.errors import DomainError
 from meidu.core.graphql.mutations import BaseMutation
@@ -56,10 +57,8 @@ def _may_pay_for(info, user_id) -> bool:
 
 
 def _checkout_for_payment(info, global_id: str):
-    from marketplace.checkout.selectors import checkout_payment_source
-
     token = _uuid_from_global_id(global_id, "Checkout")
-    source = checkout_payment_source(token)
+    source = payment_source_of(token)
     if source is None or not _may_pay_for(info, source.user_id):
         raise DomainError(_("Checkout not found."), PaymentErrorCode.NOT_FOUND, field="id")
     return source
@@ -124,13 +123,11 @@ class TransactionInitialize(BaseMutation):
 
 
 def _transaction_for(info, global_id: str) -> TransactionItem:
-    from marketplace.checkout.selectors import checkout_payment_source
-
     token = _uuid_from_global_id(global_id, "TransactionItem")
     item = TransactionItem.objects.filter(token=token).first()
     if item is None:
         raise DomainError(_("Transaction not found."), PaymentErrorCode.NOT_FOUND, field="id")
-    source = checkout_payment_source(item.checkout_token)
+    source = payment_source_of(item.checkout_token)
     user_id = source.user_id if source is not None else item.created_by_id
     if not _may_pay_for(info, user_id):
         raise DomainError(_("Transaction not found."), PaymentErrorCode.NOT_FOUND, field="id")

@@ -16,7 +16,7 @@ but whose commit then failed is repaired by the provider's webhook (Stripe) or b
 idempotency key on the retry.
 
 Amounts move only through ``_event_record``: one event, its effect on the item's amounts,
-then ``hooks.transaction_changed_notify`` in the same transaction.
+then ``hooks.transaction_changed`` fired in the same transaction.
 """
 
 from marketplace.payments.selectors import (  # noqa: F401  (re-exported: the services' public surface)

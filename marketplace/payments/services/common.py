@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.payments.error_codes import PaymentErrorCode as Code
 from marketplace.payments.gateways import gateway_get
-from marketplace.payments.hooks import transaction_changed_notify
+from marketplace.payments.hooks import payment_source_of, transaction_changed
 from marketplace.payments.models import (
     TransactionAction,
     TransactionEvent,
@@ -22,6 +22,7 @@ from marketplace.payments.models import (
 from marketplace.payments.models import TransactionEventType as T
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
+from meidu.integrations.models import App
 
 MAX_IDEMPOTENCY_KEY = 255
 REQUEST_OF = {TransactionAction.CHARGE: T.CHARGE_REQUEST, TransactionAction.AUTHORIZATION: T.AUTHORIZATION_REQUEST}
@@ -53,15 +54,11 @@ class TransactionOutcome:
 
 
 def _checkout_source(checkout_token):
-    from marketplace.checkout.selectors import checkout_payment_source
-
-    return checkout_payment_source(checkout_token)
+    return payment_source_of(checkout_token)
 
 
 def _who(actor) -> dict:
     """created_by / app of an event from whoever acts (a user, an app, or None for the system)."""
-    from meidu.integrations.models import App
-
     if isinstance(actor, App):
         return {"created_by": None, "app": actor}
     if actor is not None and getattr(actor, "is_authenticated", False):
@@ -175,7 +172,7 @@ def _event_record(item: TransactionItem, type_: str, amount: Decimal, *, psp_ref
     _apply(item, type_, amount)
     if [getattr(item, name) for name in AMOUNT_FIELDS] != before:
         item.save(update_fields=[*AMOUNT_FIELDS, "modified_at"])
-        transaction_changed_notify(item, event)
+        transaction_changed.send(item, event)
     return event, True
 
 

@@ -45,6 +45,8 @@ from marketplace.shops.models import ShopMember
 from meidu.core.ledger.models import LedgerPosting
 from meidu.core.ledger.services import ledger_post
 from meidu.core.money import quantize
+from marketplace.complaints.selectors import order_has_open_complaint
+from marketplace.complaints.models import Complaint, OPEN_STATUSES
 
 ZERO = Decimal("0.00")
 logger = logging.getLogger(__name__)
@@ -52,8 +54,6 @@ logger = logging.getLogger(__name__)
 
 def _window_closed(order: Order, now) -> bool:
     """Delivered, the after-sales window over, and no complaint still being handled (a refund may follow)."""
-    from marketplace.complaints.selectors import order_has_open_complaint
-
     return (order.status != OrderStatus.CANCELED and order.delivered_at is not None
             and order.after_sales_until is not None and order.after_sales_until <= now
             and not order_has_open_complaint(order.pk))
@@ -207,8 +207,6 @@ def settlement_release_due(now=None, limit: int = 500) -> int:
     """Beat: release the earnings of delivered orders whose after-sales window has closed.
     Orders with a complaint still being handled are left out here (not only in _window_closed):
     otherwise, never released, they would stay the oldest due and fill every batch of ``limit``."""
-    from marketplace.complaints.models import OPEN_STATUSES, Complaint
-
     now = now or timezone.now()
     open_complaint = Complaint.objects.filter(order_id=OuterRef("pk"), status__in=OPEN_STATUSES)
     due = (Order.objects.filter(delivered_at__isnull=False, after_sales_until__lte=now, charged_amount__gt=0,

@@ -1,10 +1,24 @@
-"""Who is calling (a user from a JWT, or an app from its token) and what they may do."""
+"""Who is calling (a user from a JWT, or an app from its token) and what they may do.
+
+Whether an actor (a user, or an integrations App) holds a permission is answered through the
+``actor_permission_checks`` hook (subscriber named in meidu/wiring.py: integrations'
+actor_has_permission), so that core imports no domain.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from meidu.core.errors import PermissionDenied
+from meidu.core.hooks import Hook
 from meidu.core.permissions import BasePermissionEnum
-from meidu.integrations.services.apps import actor_has_permission
+
+actor_permission_checks: Hook[[Any, BasePermissionEnum], bool | None] = Hook("actor_permission_checks")
+"""Asked in order whether ``actor`` holds ``permission``; the first answer that is not None counts."""
+
+
+def actor_has_permission(actor, permission: BasePermissionEnum) -> bool:
+    return bool(actor_permission_checks.first(actor, permission))
 
 
 def requestor(info):

@@ -16,11 +16,13 @@ from django.utils.text import slugify
 
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
+from meidu.core.graphql.auth import Caller
 from meidu.core.permissions import BasePermissionEnum
 from meidu.integrations.error_codes import AppErrorCode
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.models import App, AppToken
 from meidu.integrations.services.outbox import webhook_event_emit
+from meidu.integrations.subscriptions import subscriptions_forget
 
 TOKEN_PREFIX = "mda_"
 
@@ -91,6 +93,7 @@ def app_create(*, name: str, permissions: list[BasePermissionEnum], actor, ip_ad
     with transaction.atomic():
         app = App.objects.create(name=name, identifier=_unique_identifier(name))
         app.permissions.set(rows)
+        subscriptions_forget()
         _, raw = _issue_token(app, "default")
         audit_record("app.created", actor=actor, target=app, data={"permissions": [p.name for p in permissions]}, ip_address=ip_address)
         webhook_event_emit(WebhookEventType.APP_INSTALLED, {"app": {"id": app.pk, "name": app.name, "identifier": app.identifier}})
@@ -115,7 +118,36 @@ def app_deactivate(app: App, *, actor, ip_address=None) -> App:
     with transaction.atomic():
         app.is_active = False
         app.save(update_fields=["is_active"])
+        subscriptions_forget()
         audit_record("app.deactivated", actor=actor, target=app, ip_address=ip_address)
+    return app
+
+
+def app_permissions_add(app: App, permissions: list[BasePermissionEnum], *, actor, ip_address=None) -> App:
+    """Give an app more permissions (only ones the operator holds); its webhooks receive the events
+    those permissions open at once."""
+    _check_scope(actor, permissions)
+    rows = _permission_rows(permissions)
+    with transaction.atomic():
+        app.permissions.add(*rows)
+        app.__dict__.pop("_permission_values", None)
+        subscriptions_forget()
+        audit_record("app.permissions_added", actor=actor, target=app, data={"permissions": [p.name for p in permissions]},
+                     ip_address=ip_address)
+    return app
+
+
+def app_permissions_remove(app: App, permissions: list[BasePermissionEnum], *, actor, ip_address=None) -> App:
+    """Take permissions away from an app (only ones the operator holds); its webhooks stop receiving
+    the events they opened at once."""
+    _check_scope(actor, permissions)
+    rows = _permission_rows(permissions)
+    with transaction.atomic():
+        app.permissions.remove(*rows)
+        app.__dict__.pop("_permission_values", None)
+        subscriptions_forget()
+        audit_record("app.permissions_removed", actor=actor, target=app, data={"permissions": [p.name for p in permissions]},
+                     ip_address=ip_address)
     return app
 
 
@@ -127,3 +159,10 @@ def app_authenticate(raw: str) -> App | None:
     if token is None or not token.app.is_active:
         return None
     return token.app
+
+
+def app_bearer_authenticate(credential: str) -> Caller | None:
+    """A ``bearer_authenticators`` subscriber (meidu/wiring.py, after the JWT one): the active app
+    owning this token, or None (the request is then refused as an invalid token)."""
+    app = app_authenticate(credential)
+    return Caller(app=app) if app is not None else None

@@ -13,6 +13,7 @@ from meidu.integrations.error_codes import WebhookErrorCode
 from meidu.integrations.event_types import subscribable_events
 from meidu.integrations.models import App, Webhook
 from meidu.integrations.policies import target_url_forbidden_addresses
+from meidu.integrations.subscriptions import subscriptions_forget
 
 
 def _port_valid(parsed) -> bool:
@@ -49,5 +50,17 @@ def webhook_create(app: App, *, target_url: str, events: list[str], name: str = 
         raise DomainError(f"Unknown events: {', '.join(unknown)}", WebhookErrorCode.INVALID, field="asyncEvents")
     with transaction.atomic():
         webhook = Webhook.objects.create(app=app, name=name, target_url=url, events=sorted(set(events)), is_active=is_active)
+        subscriptions_forget()
         audit_record("webhook.created", actor=actor, target=webhook, data={"events": webhook.events, "app": app.pk}, ip_address=ip_address)
+    return webhook
+
+
+def webhook_active_set(webhook: Webhook, is_active: bool, *, actor, ip_address=None) -> Webhook:
+    """Switch a webhook on or off; the next event emitted sees it."""
+    with transaction.atomic():
+        webhook.is_active = is_active
+        webhook.save(update_fields=["is_active"])
+        subscriptions_forget()
+        audit_record("webhook.activated" if is_active else "webhook.deactivated", actor=actor, target=webhook,
+                     ip_address=ip_address)
     return webhook

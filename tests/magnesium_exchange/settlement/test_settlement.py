@@ -21,16 +21,17 @@ from magnesium_exchange.warehouses.verification import receipt_verify
 from meidu.core.errors import DomainError
 from meidu.core.ledger.models import LedgerPosting
 from meidu.integrations.event_types import WebhookEventType
-from meidu.integrations.models import EventPayload, Webhook
+from meidu.integrations.models import EventPayload
 from tests.magnesium_exchange.trading.test_listings import refused
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances, ledger_total, live_tonnes
+from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def subscribed(bank_app):
-    return Webhook.objects.create(app=bank_app, target_url="https://bank.example/hooks", events=[
+    return webhook_row_insert(app=bank_app, target_url="https://bank.example/hooks", events=[
         WebhookEventType.TRADE_CREATED.value, WebhookEventType.SETTLEMENT_COMPLETED.value,
         WebhookEventType.SETTLEMENT_DEFAULTED.value])
 

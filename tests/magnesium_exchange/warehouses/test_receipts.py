@@ -28,8 +28,9 @@ from magnesium_exchange.warehouses.services import (
 from magnesium_exchange.warehouses.verification import receipt_verify
 from meidu.core.errors import DomainError
 from meidu.integrations.event_types import WebhookEventType
-from meidu.integrations.models import EventPayload, Webhook
+from meidu.integrations.models import EventPayload
 from tests.magnesium_exchange.records_factories import FUSED_97_ASSAY, FUSED_98_ASSAY, issue
+from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 
 def conserved(warehouse=None):
@@ -40,7 +41,7 @@ def conserved(warehouse=None):
 
 @pytest.fixture
 def subscribed(bank_app):
-    return Webhook.objects.create(app=bank_app, target_url="https://bank.example/hooks", events=[
+    return webhook_row_insert(app=bank_app, target_url="https://bank.example/hooks", events=[
         WebhookEventType.RECEIPT_ISSUED.value, WebhookEventType.RECEIPT_STATUS_CHANGED.value])
 
 

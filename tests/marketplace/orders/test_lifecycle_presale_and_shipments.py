@@ -18,10 +18,11 @@ from marketplace.presale.services import presale_campaign_open, presale_harvest
 from meidu.accounts.roles import Role
 from meidu.core.errors import DomainError
 from meidu.core.permissions import OrderPermissions
-from meidu.integrations.models import EventPayload, Webhook
+from meidu.integrations.models import EventPayload
 from meidu.integrations.services.apps import app_create
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE, placed_orders
 from tests.marketplace.factories import listed_product
+from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 
 def refresh(obj):
@@ -82,7 +83,7 @@ def test_a_presale_line_is_not_shipped_before_the_harvest(buyer, rural, pears, c
 def erp(make_user):
     """An app subscribed to every event, so each webhook leaves an outbox payload to count."""
     app, _raw = app_create(name="县供销社ERP", permissions=[OrderPermissions.MANAGE_ORDERS], actor=make_user(Role.OPERATOR))
-    Webhook.objects.create(app=app, target_url="https://erp.example/hooks", events=["any_events"])
+    webhook_row_insert(app=app, target_url="https://erp.example/hooks", events=["any_events"])
     return app
 
 

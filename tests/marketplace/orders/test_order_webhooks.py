@@ -11,10 +11,11 @@ from marketplace.orders.services.lifecycle import order_fulfill
 from marketplace.orders.services.pickup import order_pickup_verify
 from meidu.accounts.roles import Role
 from meidu.core.permissions import OrderPermissions
-from meidu.integrations.models import EventPayload, Webhook
+from meidu.integrations.models import EventPayload
 from meidu.integrations.services.apps import app_create
 from tests.conftest import GraphQLClient
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
+from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def erp(make_user):
     app, raw = app_create(name="县供销社ERP", permissions=[OrderPermissions.MANAGE_ORDERS], actor=make_user(Role.OPERATOR))
-    Webhook.objects.create(app=app, target_url="https://erp.example/hooks", events=["any_events"])
+    webhook_row_insert(app=app, target_url="https://erp.example/hooks", events=["any_events"])
     app.raw_token = raw
     return app
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from marketplace.checkout.services import checkout_create
-from marketplace.payments.hooks import on_transaction_changed, transaction_changed_unregister
+from marketplace.payments.hooks import transaction_changed
 from meidu.accounts.roles import Role
 from tests.marketplace.factories import listed_product
 from tests.marketplace.payments.stripe_server import WEBHOOK_SECRET, stripe_api  # noqa: F401  (stripe_api: fixture)
@@ -45,15 +45,15 @@ def station_agent(make_user):
 
 @pytest.fixture
 def changes():
-    """Every (item, event) the hooks registry announces during the test."""
+    """Every (item, event) the transaction_changed hook announces during the test."""
     seen = []
 
     def record(item, event):
         seen.append((item.pk, event.type, event.amount))
 
-    on_transaction_changed(record)
+    transaction_changed.connect(record)
     yield seen
-    transaction_changed_unregister(record)
+    transaction_changed.disconnect(record)
 
 
 def stripe_signature(payload: str, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:

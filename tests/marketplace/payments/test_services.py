@@ -15,7 +15,8 @@ from marketplace.payments.selectors import (
     payment_gateways_available,
 )
 from meidu.core.errors import DomainError, DomainErrors, PermissionDenied
-from meidu.integrations.models import App, EventPayload, Webhook
+from meidu.integrations.models import App, EventPayload
+from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 COD = "meidu.payments.cod"
 BANK = "meidu.payments.bank_transfer"
@@ -173,7 +174,7 @@ def test_refund_idempotency_key_and_refund_created_webhook(make_checkout, buyer,
     from meidu.integrations.services.apps import app_create
 
     app, _token = app_create(name="ERP", permissions=[PaymentPermissions.HANDLE_PAYMENTS], actor=operator)
-    Webhook.objects.create(app=app, target_url="https://erp.example.com/hook", events=["refund_created"])
+    webhook_row_insert(app=app, target_url="https://erp.example.com/hook", events=["refund_created"])
     item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE, user=buyer).item
     first = services.transaction_refund(item, "5.00", actor=operator, idempotency_key="rf-1")
     again = services.transaction_refund(item, "5.00", actor=operator, idempotency_key="rf-1")

@@ -6,11 +6,11 @@ import pytest
 from meidu.core.permissions import OrderPermissions
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.models import EventPayload
-from meidu.integrations.services.apps import app_create
+from meidu.integrations.services.apps import app_create, app_deactivate, app_permissions_add, app_permissions_remove
 from meidu.integrations.models import EventDelivery
 from meidu.integrations.services.delivery import webhook_delivery_attempt
 from meidu.integrations.services.outbox import webhook_event_emit
-from meidu.integrations.services.webhooks import webhook_create
+from meidu.integrations.services.webhooks import webhook_active_set, webhook_create
 from meidu.integrations.subscriptions import webhook_ids_for_event
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +36,9 @@ def test_a_new_subscription_and_a_switched_off_one_are_seen_at_once(erp_app, rec
     assert webhook_ids_for_event(ORDER_CREATED) == [webhook.pk]
     every = webhook_create(erp_app, target_url=receiver.url, events=[WebhookEventType.ANY_EVENTS.value], actor=operator)
     assert webhook_ids_for_event(ORDER_CREATED) == [webhook.pk, every.pk]
-    webhook.is_active = False
-    webhook.save()
+    webhook_active_set(webhook, False, actor=operator)
     assert webhook_ids_for_event(ORDER_CREATED) == [every.pk]
-    erp_app.is_active = False
-    erp_app.save()
+    app_deactivate(erp_app, actor=operator)
     assert webhook_ids_for_event(ORDER_CREATED) == []
 
 
@@ -65,15 +63,9 @@ def test_an_event_goes_only_to_apps_holding_its_permission(bank_app, erp_app, re
     payload = webhook_event_emit(ORDER_CREATED, {"order": {"token": "…"}})
     assert list(EventDelivery.objects.filter(payload=payload).values_list("webhook_id", flat=True)) == [allowed.pk]
 
-    bank_app.permissions.add(*_permissions(OrderPermissions.MANAGE_ORDERS))  # seen at once (m2m change)
+    app_permissions_add(bank_app, [OrderPermissions.MANAGE_ORDERS], actor=operator)  # seen at once
     assert webhook_ids_for_event(ORDER_CREATED) == [named.pk, every.pk, allowed.pk]
-    erp_app.permissions.clear()
+    app_permissions_remove(erp_app, [OrderPermissions.MANAGE_ORDERS], actor=operator)
     assert webhook_ids_for_event(ORDER_CREATED) == [named.pk, every.pk]
     assert EventPayload.objects.count() == 1
 
-
-def _permissions(*perms):
-    from django.contrib.auth.models import Permission
-
-    return [Permission.objects.get(content_type__app_label=perm.value.split(".")[0], codename=perm.value.split(".")[1])
-            for perm in perms]

@@ -15,7 +15,9 @@ from meidu.accounts.services import account_register
 from meidu.core.jws import read_protected_header, verify_detached
 from meidu.integrations.models import EventDelivery, EventDeliveryAttempt, EventPayload
 from meidu.integrations.services.delivery import _claim, backoff_seconds, webhook_delivery_attempt
+from meidu.integrations.services.webhooks import webhook_active_set
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
+from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +66,8 @@ def test_rolled_back_act_emits_nothing(customer_webhook, receiver, django_captur
     assert receiver.requests == []
 
 
-def test_unsubscribed_or_inactive_webhooks_get_nothing(customer_webhook, receiver, django_capture_on_commit_callbacks):
-    customer_webhook.is_active = False
-    customer_webhook.save()
+def test_unsubscribed_or_inactive_webhooks_get_nothing(customer_webhook, receiver, operator, django_capture_on_commit_callbacks):
+    webhook_active_set(customer_webhook, False, actor=operator)
     with django_capture_on_commit_callbacks(execute=True):
         _register()
     assert EventDelivery.objects.count() == 0 and receiver.requests == []
@@ -162,7 +163,6 @@ def test_only_the_start_of_a_huge_answer_is_read(bank_app):
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from meidu.integrations.event_types import WebhookEventType
-    from meidu.integrations.models import Webhook
     from meidu.integrations.services.outbox import webhook_event_emit
 
     class Huge(BaseHTTPRequestHandler):
@@ -183,7 +183,7 @@ def test_only_the_start_of_a_huge_answer_is_read(bank_app):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Huge)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        Webhook.objects.create(app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"])
+        webhook_row_insert(app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"])
         webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": 1})
         assert webhook_deliveries_dispatch_due() == 1
     finally:

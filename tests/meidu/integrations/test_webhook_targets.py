@@ -15,6 +15,7 @@ from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
 from meidu.runtime.paths import BASE_DIR
 from tests.conftest import GraphQLClient
+from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_a_name_that_now_resolves_inside_is_refused_at_delivery(bank_app, receiv
     """The webhook row predates the rule, or its name resolved to a public address when it was
     registered: at delivery ``localhost`` resolves to loopback and the connection is refused."""
     port = receiver.url.rsplit(":", 1)[1].split("/")[0]
-    Webhook.objects.create(app=bank_app, target_url=f"http://localhost:{port}/hooks", events=["customer_created"])
+    webhook_row_insert(app=bank_app, target_url=f"http://localhost:{port}/hooks", events=["customer_created"])
     settings.WEBHOOK_ALLOWED_NETWORKS = []
     webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": 1})
     assert webhook_deliveries_dispatch_due() == 1
@@ -115,7 +116,7 @@ def test_a_name_that_now_resolves_inside_is_refused_at_delivery(bank_app, receiv
 def test_the_same_row_is_delivered_where_loopback_is_allowed(bank_app, receiver):
     """The control of the test above: only the address rule stopped that delivery."""
     port = receiver.url.rsplit(":", 1)[1].split("/")[0]
-    Webhook.objects.create(app=bank_app, target_url=f"http://localhost:{port}/hooks", events=["customer_created"])
+    webhook_row_insert(app=bank_app, target_url=f"http://localhost:{port}/hooks", events=["customer_created"])
     webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": 1})
     assert webhook_deliveries_dispatch_due() == 1
     assert EventDelivery.objects.get().status == "success" and len(receiver.requests) == 1
@@ -139,7 +140,7 @@ def test_a_redirect_to_an_internal_address_is_not_followed(bank_app, operator, r
     server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        Webhook.objects.create(app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"])
+        webhook_row_insert(app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"])
         webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": 1})
         webhook_deliveries_dispatch_due()
     finally:

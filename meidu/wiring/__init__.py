@@ -1,0 +1,39 @@
+"""Who reacts to what: every hook's subscribers, named in this one place.
+
+A lower layer that must reach a higher one fires a typed hook (meidu.core.hooks) declared in its
+own module; the layer above never registers itself from wherever it likes. This module sits above
+every domain (it may import them all, nothing imports it) and connects each hook once at start-up,
+from WiringConfig.ready(). To see who reacts to a payment, read the block of
+``payments_hooks.transaction_changed`` below; to add a reaction, add a line here.
+
+Subscribers run in the order listed, in the firing thread and transaction (see meidu.core.hooks).
+"""
+
+from __future__ import annotations
+
+
+def connect() -> None:
+    """Connect every hook's subscribers (idempotent: a subscriber is connected once)."""
+    from marketplace.checkout.selectors import checkout_payment_source
+    from marketplace.orders import hooks as orders_hooks
+    from marketplace.orders.payment_hooks import orders_transaction_changed
+    from marketplace.payments import hooks as payments_hooks
+    from marketplace.settlement.services.sync import settlement_order_sync_soon
+    from meidu.accounts.services import user_bearer_authenticate
+    from meidu.core.graphql.auth import bearer_authenticators
+    from meidu.core.graphql.permissions import actor_permission_checks
+    from meidu.integrations.services.apps import actor_has_permission, app_bearer_authenticate
+
+    # meidu.core: who holds a bearer credential (a user's JWT first, then an app token) ...
+    bearer_authenticators.connect(user_bearer_authenticate)
+    bearer_authenticators.connect(app_bearer_authenticate)
+    # ... and whether an actor (a user or an app) holds a permission.
+    actor_permission_checks.connect(actor_has_permission)
+
+    # marketplace.payments -> orders: money moved on a checkout's transaction (shares, paid, late refunds).
+    payments_hooks.transaction_changed.connect(orders_transaction_changed)
+    # marketplace.payments -> checkout: what a checkout token pays (the checkout, or its orders).
+    payments_hooks.payment_source.connect(checkout_payment_source)
+
+    # marketplace.orders -> settlement: an order's timeline moved, so its postings may have.
+    orders_hooks.order_changed.connect(settlement_order_sync_soon)
