@@ -31,7 +31,9 @@ from magnesium_exchange.financing.valuation import after_haircut, valuation_pric
 from magnesium_exchange.marketdata.services import reference_price_set
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
+from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
 from meidu.accounts.models import User
+from meidu.accounts.services import account_register, user_roles_set
 from meidu.accounts.roles import Role
 from meidu.core.permissions import ExchangePermissions
 from meidu.integrations.models import App
@@ -61,8 +63,6 @@ def _member(serial: int) -> Member:
 
 def _officer(phone: str, last_name: str, first_name: str) -> User:
     """The officer's account with the bank officer role (and the buyer's, as every demo user)."""
-    from meidu.accounts.services import account_register, user_roles_set
-    from meidu.demo_data import DEMO_PASSWORD, seed_demo_users
 
     user = User.objects.filter(phone=phone).first()
     if user is None and phone == CCB_OFFICER_PHONE:
