@@ -69,3 +69,8 @@ def orders_on_village_runs(limit: int = 200) -> QuerySet[Order]:
         Order.objects.filter(status=OrderStatus.FULFILLED, fulfillments__local_delivery=True)
         .select_related("shop", "shipping_address__village__town").distinct().order_by("number")[:limit]
     )
+
+
+def order_get_on_village_run(number: int) -> Order | None:
+    """The order of this number if a part of it went on the county's delivery runs, else None."""
+    return Order.objects.filter(number=number, fulfillments__local_delivery=True).distinct().first()

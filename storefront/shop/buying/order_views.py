@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from marketplace.complaints.models import OPEN_STATUSES
 from marketplace.complaints.selectors import complaint_list_for_buyer
+from marketplace.orders.models import DeliveryKind
+from marketplace.orders.policies import order_may_confirm_receipt
 from marketplace.orders.selectors import order_list_for_user, order_with_lines, orders_of_checkout_with_lines
 from marketplace.orders.services.lifecycle import order_deliver
 from marketplace.payments.selectors import transactions_for_checkout
@@ -63,6 +65,7 @@ def order_detail(request, number: int):
     return render(request, "shop/buying/order.html", {
         "order": order, "timeline": order_timeline(order), "complaints": complaints, "presale": order_presale(order),
         "can_complain": not any(complaint.status in OPEN_STATUSES for complaint in complaints),
+        "can_confirm_receipt": order.delivery_kind == DeliveryKind.SHIPPING and order_may_confirm_receipt(request.user, order),
         "rating_form": ComplaintRatingForm(),
     })
 
