@@ -19,9 +19,14 @@ def can_act_for_shop(info, shop_id: int, operator_permission: BasePermissionEnum
 def require_shop_access(info, shop_id: int, operator_permission: BasePermissionEnum) -> None:
     """Raise PermissionDenied unless the caller works for this shop or holds the operator permission."""
     if not can_act_for_shop(info, shop_id, operator_permission):
-        raise PermissionDenied(
-            [operator_permission], message=f"Only members of this shop or holders of {operator_permission.name} may do this"
-        )
+        raise shop_access_denied(operator_permission)
+
+
+def shop_access_denied(operator_permission: BasePermissionEnum) -> PermissionDenied:
+    """The API's refusal when a policy says the caller neither works for the shop nor holds the permission."""
+    return PermissionDenied(
+        [operator_permission], message=f"Only members of this shop or holders of {operator_permission.name} may do this"
+    )
 
 
 def shop_from_global_id(global_id: str, field: str, not_found_code) -> Shop:

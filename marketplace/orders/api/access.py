@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.models import Order
 from marketplace.orders.policies import order_buyer_may_cancel, order_is_buyer, order_may_hand_over_as, order_may_manage
+from marketplace.shops.access import shop_access_denied
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.permissions import requestor
@@ -24,7 +25,7 @@ def order_from_id(global_id: str, field: str = "id") -> Order:
 
 
 def _refuse() -> None:
-    raise PermissionDenied([PERM], message=f"Only members of this shop or holders of {PERM.name} may do this")
+    raise shop_access_denied(PERM)
 
 
 def _require_manager(info, order: Order) -> None:

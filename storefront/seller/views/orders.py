@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.contrib.auth.decorators import login_required
 
+from marketplace.complaints.policies import complaint_may_resolve, complaint_may_respond
 from marketplace.complaints.selectors import complaint_list_for_shop
 from marketplace.orders.models import OrderStatus
 from marketplace.orders.policies import order_may_cancel, order_may_confirm, order_may_fulfill
@@ -64,8 +65,16 @@ def order_detail(request, number):
         "can_confirm": order_may_confirm(request.user, order),
         "can_fulfil": order_may_fulfill(request.user, order),
         "can_cancel": order_may_cancel(request.user, order),
-        "complaints": list(complaint_list_for_shop(order.shop_id).filter(order=order).prefetch_related("photos")),
+        "complaints": [_with_rights(complaint, request.user)
+                       for complaint in complaint_list_for_shop(order.shop_id).filter(order=order).prefetch_related("photos")],
     })
+
+
+def _with_rights(complaint, user):
+    """What the page offers on a complaint: the complaints policy decides."""
+    complaint.may_respond = complaint_may_respond(user, complaint)
+    complaint.may_resolve = complaint_may_resolve(user, complaint)
+    return complaint
 
 
 @login_required

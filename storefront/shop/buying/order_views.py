@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from marketplace.complaints.models import OPEN_STATUSES
+from marketplace.complaints.policies import complaint_may_rate
 from marketplace.complaints.selectors import complaint_list_for_buyer
 from marketplace.orders.models import DeliveryKind
 from marketplace.orders.policies import order_may_confirm_receipt
@@ -62,6 +63,8 @@ def order_detail(request, number: int):
     if order is None:
         raise Http404("No such order")
     complaints = list(complaint_list_for_buyer(request.user).filter(order=order).prefetch_related("events", "photos"))
+    for complaint in complaints:
+        complaint.may_rate = complaint_may_rate(request.user, complaint)
     return render(request, "shop/buying/order.html", {
         "order": order, "timeline": order_timeline(order), "complaints": complaints, "presale": order_presale(order),
         "can_complain": not any(complaint.status in OPEN_STATUSES for complaint in complaints),
