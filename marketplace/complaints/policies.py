@@ -28,7 +28,7 @@ def complaint_is_operator(actor) -> bool:
 
 def may_handle_as_operator(user) -> bool:
     """The operator pages' question (kept under its old name): an active user holding MANAGE_COMPLAINTS."""
-    return bool(getattr(user, "is_active", False)) and user.has_perm(MANAGE.value)
+    return isinstance(user, User) and complaint_is_operator(user)
 
 
 def complaint_is_buyer(actor, complaint: Complaint) -> bool:
