@@ -37,14 +37,14 @@ from marketplace.catalog.models import (
     WeightUnit,
 )
 from marketplace.shops.models import Shop
-from marketplace.shops.state import EDITABLE
+from marketplace.shops.policies import shop_catalogue_editable
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
 
 
 def _editable(shop: Shop) -> None:
-    if shop.status not in EDITABLE:
+    if not shop_catalogue_editable(shop):
         raise DomainError("This shop is closed; its catalogue cannot change", ProductErrorCode.SHOP_NOT_EDITABLE, field="shop")
 
 

@@ -76,3 +76,8 @@ def presale_campaign_sold(campaign) -> int:
     row = (OrderLine.objects.filter(presale_campaign=campaign).exclude(order__status=OrderStatus.CANCELED)
            .aggregate(total=Sum("quantity")))
     return row["total"] or 0
+
+
+def order_get_on_village_run(number: int) -> Order | None:
+    """The order of this number if a part of it went on the county's delivery runs, else None."""
+    return Order.objects.filter(number=number, fulfillments__local_delivery=True).distinct().first()

@@ -20,3 +20,8 @@ def allowed(action: str, status: str) -> bool:
 
 def target(action: str) -> str | None:
     return TRANSITIONS[action][1]
+
+
+def sources(action: str) -> list[str]:
+    """The statuses ``action`` starts from, in the order OrderStatus declares them (for filters)."""
+    return [status for status in OrderStatus if status in TRANSITIONS[action][0]]

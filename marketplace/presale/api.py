@@ -10,7 +10,8 @@ from marketplace.inventory.models import Warehouse
 from marketplace.presale import services
 from marketplace.presale.error_codes import PresaleErrorCode
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
-from marketplace.shops.access import require_shop_access
+from marketplace.presale.policies import presale_may_manage, presale_may_open
+from marketplace.shops.access import shop_access_denied
 from meidu.core.errors import DomainError
 from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.mutations import BaseMutation
@@ -57,7 +58,8 @@ class PresaleCampaignOpen(PresaleMutation):
     @classmethod
     def perform_mutation(cls, root, info, variant, channel, deposit_percent, expected_quantity, harvest_expected_on):
         found = get_node_or_error(ProductVariant, variant, "ProductVariant", "variant")
-        require_shop_access(info, found.product.shop_id, ProductPermissions.MANAGE_PRODUCTS)
+        if not presale_may_open(requestor(info), found.product.shop_id):
+            raise shop_access_denied(ProductPermissions.MANAGE_PRODUCTS)
         target = Channel.objects.filter(slug=channel).first()
         if target is None:
             raise DomainError("Channel not found", PresaleErrorCode.NOT_FOUND, field="channel")
@@ -75,7 +77,8 @@ class PresaleHarvest(PresaleMutation):
     @classmethod
     def perform_mutation(cls, root, info, campaign, harvested_quantity, warehouse):
         found = get_node_or_error(PresaleCampaign, campaign, "PresaleCampaign", "campaign")
-        require_shop_access(info, found.variant.product.shop_id, ProductPermissions.MANAGE_PRODUCTS)
+        if not presale_may_manage(requestor(info), found):
+            raise shop_access_denied(ProductPermissions.MANAGE_PRODUCTS)
         store = get_node_or_error(Warehouse, warehouse, "Warehouse", "warehouse")
         return cls(errors=[], campaign=services.presale_harvest(found, actor=requestor(info), harvested_quantity=harvested_quantity,
                                                                 warehouse=store))

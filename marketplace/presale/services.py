@@ -27,6 +27,7 @@ from marketplace.orders.services.lifecycle import order_cancel, order_shipping_a
 from marketplace.orders.services.money import order_refund_amount, order_refundable_amount, order_release_authorized
 from marketplace.presale.error_codes import PresaleErrorCode
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
+from marketplace.presale.policies import presale_campaign_is_open
 from marketplace.presale.selectors import deposit_of
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
@@ -141,7 +142,7 @@ def presale_harvest(campaign: PresaleCampaign, *, actor, harvested_quantity: int
         raise DomainError("Store the harvest in one of the shop's warehouses", PresaleErrorCode.NOT_FOUND, field="warehouse")
     with transaction.atomic():
         locked = PresaleCampaign.objects.select_for_update().select_related("variant__product").get(pk=campaign.pk)
-        if locked.status != CampaignStatus.OPEN:
+        if not presale_campaign_is_open(locked):
             raise DomainError("This pre-sale is not taking deposits any more", PresaleErrorCode.NOT_OPEN, field="campaign")
         orders = _orders_lock(locked)
         lines = list(OrderLine.objects.select_for_update(of=("self",)).filter(presale_campaign=locked, order_id__in=list(orders))

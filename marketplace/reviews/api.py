@@ -10,13 +10,14 @@ from marketplace.orders.models import OrderLine
 from marketplace.reviews import services
 from marketplace.reviews.error_codes import ReviewErrorCode
 from marketplace.reviews.models import Review
+from marketplace.reviews.policies import review_may_moderate
 from marketplace.reviews.selectors import author_display, review_list_for_product, review_list_for_shop
 from marketplace.shops.access import SHOP_TYPE
 from meidu.core.errors import DomainError
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.ids import from_global_id_or_error, get_node_or_error
 from meidu.core.graphql.mutations import BaseMutation
-from meidu.core.graphql.permissions import has_one_of, require_user, requestor
+from meidu.core.graphql.permissions import require_user, requestor
 from meidu.core.graphql.types import ModelObjectType
 from meidu.core.permissions import ReviewPermissions
 
@@ -43,7 +44,7 @@ class ReviewType(ModelObjectType):
 
     @staticmethod
     def resolve_hidden_reason(root, info):
-        return root.hidden_reason if has_one_of(requestor(info), [ReviewPermissions.MANAGE_REVIEWS]) else None
+        return root.hidden_reason if review_may_moderate(requestor(info)) else None
 
 
 class ReviewCountableConnection(CountableConnection):

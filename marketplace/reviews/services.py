@@ -24,6 +24,7 @@ from marketplace.catalog.services import product_rating_set
 from marketplace.orders.models import OrderLine
 from marketplace.reviews.error_codes import ReviewErrorCode
 from marketplace.reviews.models import Review
+from marketplace.reviews.policies import review_is_line_buyer, review_line_delivered
 from marketplace.shops.services import shop_rating_set
 from meidu.accounts.throttle import allowance_take
 from meidu.core.audit.services import audit_record
@@ -61,13 +62,13 @@ def _rating(value) -> int:
 def review_create(author, order_line: OrderLine, *, rating: int, text: str = "") -> Review:
     """One review per delivered line, by the order's buyer only."""
     line = OrderLine.objects.select_related("order", "variant").filter(pk=order_line.pk).first()
-    order = line.order if line is not None else None
-    if order is None or not getattr(author, "is_authenticated", False) or order.user_id != author.pk:
+    if line is None or not review_is_line_buyer(author, line):
         # Another buyer's line looks the same as a missing one.
         raise DomainError(_("Order line not found."), ReviewErrorCode.NOT_FOUND, field="orderLine")
-    if order.delivered_at is None or line.quantity_fulfilled == 0:
+    if not review_line_delivered(line):
         raise DomainError(_("You can review an item once it has been delivered."), ReviewErrorCode.NOT_DELIVERED,
                           field="orderLine")
+    order = line.order
     rating = _rating(rating)
     text = (text or "").strip()
     if len(text) > TEXT_MAX:

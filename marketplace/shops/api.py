@@ -10,7 +10,8 @@ from marketplace.shops import services
 from marketplace.shops.access import SHOP_TYPE, can_act_for_shop, require_shop_access, shop_from_global_id
 from marketplace.shops.error_codes import ShopErrorCode
 from marketplace.shops.models import Shop, ShopKind, ShopStatus, ShopTrack
-from marketplace.shops.selectors import shop_checklist, shop_ids_of_member, shop_is_owner
+from marketplace.shops.policies import shop_may_add_member, shop_may_view
+from marketplace.shops.selectors import shop_checklist, shop_ids_of_member
 from meidu.accounts.selectors import user_get_by_identifier
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.connection import CountableConnection, paginate
@@ -265,7 +266,7 @@ class ShopMemberAdd(ShopMutation):
     def perform_mutation(cls, root, info, id, phone):
         shop = _shop(info, id)
         actor = requestor(info)
-        if not shop_is_owner(actor, shop) and not has_one_of(actor, [ShopPermissions.MANAGE_SHOPS]):
+        if not shop_may_add_member(actor, shop):
             raise PermissionDenied([ShopPermissions.MANAGE_SHOPS], message="Only the shop's owner or holders of MANAGE_SHOPS may add members")
         user = user_get_by_identifier(phone)
         if user is None:
@@ -299,9 +300,7 @@ class ShopQueries(graphene.ObjectType):
         shop = qs.filter(pk=from_global_id_or_error(id, SHOP_TYPE)).first() if id else qs.filter(slug=slug).first()
         if shop is None:
             return None
-        if shop.status == ShopStatus.ACTIVE or can_act_for_shop(info, shop.pk, ShopPermissions.MANAGE_SHOPS):
-            return shop
-        return None
+        return shop if shop_may_view(requestor(info), shop) else None
 
     @staticmethod
     def resolve_my_shops(root, info):

@@ -12,6 +12,7 @@ from marketplace.shops import identity
 from marketplace.shops.error_codes import ShopErrorCode
 from marketplace.shops.models import Shop, ShopEvent, ShopKind, ShopMember, ShopMemberRole, ShopNotice, ShopStatus, ShopTrack
 from marketplace.shops.selectors import shop_checklist
+from marketplace.shops.policies import shop_may_transition
 from marketplace.shops.state import TRANSITIONS
 from meidu.accounts.roles import Role
 from meidu.accounts.services import user_role_add
@@ -104,12 +105,12 @@ def shop_transition(shop: Shop, action: str, *, actor, note: str = "", ip_addres
     """Apply one named transition of marketplace.shops.state, recording an event."""
     if action not in TRANSITIONS:
         raise DomainError(f"Unknown action {action}", ShopErrorCode.INVALID, field="action")
-    allowed_from, to_status = TRANSITIONS[action]
+    to_status = TRANSITIONS[action][1]
     if action in REASON_REQUIRED and not note.strip():
         raise DomainError("Give the reason, the seller will read it", ShopErrorCode.REQUIRED, field="reason")
     with transaction.atomic():
         locked = _locked(shop)
-        if locked.status not in allowed_from:
+        if not shop_may_transition(locked, action):
             raise DomainError(
                 f"Cannot {action} a shop that is {locked.get_status_display().lower()}", ShopErrorCode.INVALID_TRANSITION, field="status"
             )

@@ -6,8 +6,6 @@ bid on a sale, a seller's offer on a procurement), and a small JSON state polled
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from magnesium_exchange.commodities.selectors import grades_for_trading
-from magnesium_exchange.trading.models import AggregateType, AuctionStatus, JournalEntry, Trade
-from magnesium_exchange.trading.selectors import auction_list, auction_status_now
+from magnesium_exchange.trading.models import AuctionStatus
+from magnesium_exchange.trading.selectors import auction_bid_list_for_member, auction_list, auction_status_now
 from magnesium_exchange.trading.services import auction_bid, auction_close_if_due, auction_open
 from meidu.core.errors import DomainError
 from storefront.exchange.terminal_access import granted, with_trader
@@ -32,34 +30,8 @@ POLL_MS = 2000
 
 
 def my_standing(auction, member, now=None) -> list[dict]:
-    """The caller's current bid per lot, from the auction's journal: leading (live, inside the lot),
-    outbid, and once closed won or not. Two indexed reads of this auction's entries."""
-    status = auction_status_now(auction, now)
-    entries = JournalEntry.objects.filter(aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk)
-    latest: dict[str, dict] = {}
-    for payload in entries.filter(event_type="BidPlaced", payload__bidder=str(member.pk)).order_by("seq").values_list(
-            "payload", flat=True):
-        latest[str(payload["lot_id"])] = payload
-    if not latest:
-        return []
-    outbid = set(entries.filter(event_type="BidOutbid", payload__bid_no__in=[p["bid_no"] for p in latest.values()])
-                 .values_list("payload__bid_no", flat=True))
-    side = {"buyer": member} if auction.kind == "sale" else {"seller": member}  # a procurement's bidders sell
-    won = status == AuctionStatus.CLOSED and Trade.objects.filter(
-        aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk, **side).exists()
-    rows = []
-    for lot_id, bid in sorted(latest.items()):
-        if bid["bid_no"] in outbid:
-            standing = "outbid"
-        elif status == AuctionStatus.OPEN:
-            standing = "leading"
-        elif status == AuctionStatus.CLOSED:
-            standing = "won" if won else "lost"
-        else:
-            standing = "cancelled"
-        rows.append({"lot_id": lot_id, "price": str(Decimal(str(bid["price"]))),
-                     "quantity": str(Decimal(str(bid["quantity"]))), "standing": standing})
-    return rows
+    """The caller's current bid per lot: leading, outbid, and once closed won or not (trading reads its journal)."""
+    return auction_bid_list_for_member(auction, member, now)
 
 
 STANDING_LABELS = {"leading": gettext_lazy("Leading"), "outbid": gettext_lazy("Outbid"), "won": gettext_lazy("Won"),

@@ -7,20 +7,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from marketplace.orders.models import Order
-from marketplace.orders.selectors import orders_on_village_runs
-from marketplace.orders.services.delivery import is_county_driver, order_handover
+from marketplace.orders.policies import order_is_county_driver
+from marketplace.orders.selectors import order_get_on_village_run, orders_on_village_runs
+from marketplace.orders.services.delivery import order_handover
 from meidu.core.errors import DomainError
 from storefront.shop.pricing import money_text
 
 
 def _require_driver(user) -> None:
     """Anyone else gets the site's refusal page (403.html), in their language."""
-    if not is_county_driver(user):
+    if not order_is_county_driver(user):
         raise PermissionDenied("Only the county's drivers see the delivery runs")
 
 
@@ -35,7 +36,9 @@ def run_sheet(request):
 @require_POST
 def hand_over(request, number: int):
     _require_driver(request.user)
-    order = get_object_or_404(Order, number=number, fulfillments__local_delivery=True)
+    order = order_get_on_village_run(number)
+    if order is None:
+        raise Http404("No such parcel on the delivery runs")
     try:
         order_handover(order, actor=request.user, cash_collected=request.POST.get("cash_collected") == "on")
     except DomainError as exc:

@@ -4,24 +4,23 @@ operators holding MANAGE_COMPLAINTS."""
 from __future__ import annotations
 
 from marketplace.complaints.models import Complaint
-from marketplace.complaints.selectors import complaint_is_party
-from marketplace.shops.access import require_shop_access
-from marketplace.shops.selectors import shop_is_member
+from marketplace.complaints.policies import (
+    complaint_handles_as_operator, complaint_is_operator, complaint_may_handle, complaint_may_view,
+)
+from marketplace.shops.access import shop_access_denied
 from meidu.core.graphql.ids import get_node_or_error
-from meidu.core.graphql.permissions import has_one_of, requestor
+from meidu.core.graphql.permissions import requestor
 from meidu.core.permissions import ComplaintPermissions
 
 PERM = ComplaintPermissions.MANAGE_COMPLAINTS
 
 
 def is_complaint_operator(info) -> bool:
-    return has_one_of(requestor(info), [PERM])
+    return complaint_is_operator(requestor(info))
 
 
 def can_read_complaint(info, complaint: Complaint) -> bool:
-    if is_complaint_operator(info):
-        return True
-    return not getattr(info.context, "app", None) and complaint_is_party(info.context.user, complaint)
+    return complaint_may_view(requestor(info), complaint)
 
 
 def complaint_from_id(global_id: str, field: str = "id") -> Complaint:
@@ -30,8 +29,9 @@ def complaint_from_id(global_id: str, field: str = "id") -> Complaint:
 
 def complaint_for_handler(info, global_id: str) -> tuple[Complaint, bool]:
     """The complaint and whether the caller handles it as an operator (True) or for the shop
-    (False); PermissionDenied for anyone else, the buyer included."""
+    (False); PermissionDenied for anyone else, the buyer included (marketplace.complaints.policies)."""
     complaint = complaint_from_id(global_id)
-    require_shop_access(info, complaint.shop_id, PERM)
-    as_shop = not getattr(info.context, "app", None) and shop_is_member(info.context.user, complaint.shop_id)
-    return complaint, not as_shop
+    actor = requestor(info)
+    if not complaint_may_handle(actor, complaint):
+        raise shop_access_denied(PERM)
+    return complaint, complaint_handles_as_operator(actor, complaint)

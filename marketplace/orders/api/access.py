@@ -1,14 +1,17 @@
 """Who may act on an order: the shop's members (sellers), operators with MANAGE_ORDERS, the buyer
-for their own few actions, a county driver for the hand-over of a locally delivered parcel. Another shop's member gets NOT_FOUND-free top-level permission errors."""
+for their own few actions, a county driver for the hand-over of a locally delivered parcel. Another shop's member gets NOT_FOUND-free top-level permission errors.
+
+The rules are marketplace.orders.policies (the pages ask the same functions); this module finds
+the order named by a global ID and turns a refusal into the API's permission error."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
 from marketplace.orders.error_codes import OrderErrorCode
-from marketplace.orders.models import Order, OrderStatus
-from marketplace.orders.services.delivery import is_county_driver
-from marketplace.shops.access import require_shop_access
+from marketplace.orders.models import Order
+from marketplace.orders.policies import order_buyer_may_cancel, order_is_buyer, order_may_hand_over_as, order_may_manage
+from marketplace.shops.access import shop_access_denied
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.permissions import requestor
@@ -21,16 +24,24 @@ def order_from_id(global_id: str, field: str = "id") -> Order:
     return get_node_or_error(Order, global_id, "Order", field)
 
 
+def _refuse() -> None:
+    raise shop_access_denied(PERM)
+
+
+def _require_manager(info, order: Order) -> None:
+    if not order_may_manage(requestor(info), order):
+        _refuse()
+
+
 def order_for_seller(info, global_id: str, field: str = "id") -> Order:
     order = order_from_id(global_id, field)
-    require_shop_access(info, order.shop_id, PERM)
+    _require_manager(info, order)
     return order
 
 
 def order_for_buyer(info, global_id: str, field: str = "id") -> Order:
     order = order_from_id(global_id, field)
-    user = info.context.user
-    if not getattr(user, "is_authenticated", False) or order.user_id != user.pk or getattr(info.context, "app", None):
+    if not order_is_buyer(requestor(info), order):
         raise PermissionDenied(message=_("Only the buyer of this order may do this"))
     return order
 
@@ -40,11 +51,9 @@ def order_for_cancel(info, global_id: str, field: str = "id") -> tuple[Order, bo
     else) only the shop's members or an operator. Returns (order, whether as its buyer): the service
     checks the status again under the order's lock, as the seller may confirm meanwhile."""
     order = order_from_id(global_id, field)
-    user = info.context.user
-    buyer = getattr(user, "is_authenticated", False) and order.user_id == user.pk and not getattr(info.context, "app", None)
-    if buyer and order.status == OrderStatus.UNCONFIRMED:
+    if order_buyer_may_cancel(requestor(info), order):
         return order, True
-    require_shop_access(info, order.shop_id, PERM)
+    _require_manager(info, order)
     return order, False
 
 
@@ -52,9 +61,8 @@ def order_for_handover(info, global_id: str, field: str = "id") -> Order:
     """A parcel is handed over by the shop's members or an operator, or by a county driver (the DRIVER
     role: collects cash on delivery, manages no orders) when the shop sent it by local delivery."""
     order = order_from_id(global_id, field)
-    driver = is_county_driver(requestor(info)) and order.fulfillments.filter(local_delivery=True).exists()
-    if not driver:
-        require_shop_access(info, order.shop_id, PERM)
+    if not order_may_hand_over_as(requestor(info), order):
+        _refuse()
     return order
 
 

@@ -10,7 +10,7 @@ from marketplace.inventory.models import Warehouse
 from marketplace.orders.api.access import lines_of, order_for_buyer, order_for_cancel, order_for_handover, order_for_seller
 from marketplace.orders.api.types import FulfillmentType, OrderType
 from marketplace.orders.error_codes import OrderErrorCode
-from marketplace.orders.models import OrderStatus
+from marketplace.orders.policies import order_may_confirm_receipt
 from marketplace.orders.services import lifecycle
 from marketplace.orders.services.delivery import order_handover
 from marketplace.orders.services.pickup import order_pickup_verify
@@ -91,7 +91,7 @@ class OrderConfirmReceipt(OrderMutation):
     @classmethod
     def perform_mutation(cls, root, info, id):
         order = order_for_buyer(info, id)
-        if order.status != OrderStatus.FULFILLED:
+        if not order_may_confirm_receipt(requestor(info), order):
             raise DomainError(_("Only a shipped order can be confirmed as received"), OrderErrorCode.INVALID, field="id")
         return cls(errors=[], order=lifecycle.order_deliver(order, actor=info.context.user, by_buyer=True))
 

@@ -13,14 +13,13 @@ from marketplace.orders.models import (
     OrderLine,
     OrderStatus,
 )
+from marketplace.orders.policies import order_may_view
 from marketplace.payments.selectors import authorize_status, charge_status, payment_charge_status
-from marketplace.shops.selectors import shop_is_member
 from meidu.accounts.address_api import AddressType
 from meidu.core.graphql.connection import CountableConnection
-from meidu.core.graphql.permissions import has_one_of, requestor
+from meidu.core.graphql.permissions import requestor
 from meidu.core.graphql.types import ModelObjectType, Money
 from meidu.core.money import Money as MoneyValue
-from meidu.core.permissions import OrderPermissions
 
 OrderStatusEnum = graphene.Enum("OrderStatus", [(status.name, status.value) for status in OrderStatus])
 PaymentChargeStatusEnum = graphene.Enum("PaymentChargeStatusEnum", [
@@ -219,12 +218,7 @@ class OrderCountableConnection(CountableConnection):
 
 
 def can_read_order(info, order: Order) -> bool:
-    user = info.context.user
-    if getattr(user, "is_authenticated", False) and order.user_id == user.pk:
-        return True
-    if has_one_of(requestor(info), [OrderPermissions.MANAGE_ORDERS]):
-        return True
-    return not getattr(info.context, "app", None) and shop_is_member(user, order.shop_id)
+    return order_may_view(requestor(info), order)
 
 
 

@@ -62,7 +62,7 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
     row locks are then held for the shortest time)."""
     from marketplace.orders.payment_hooks import payment_shares_spread
 
-    auto_days = int(getattr(settings, "ORDER_AUTO_CONFIRM_DAYS", 10))
+    auto_days = int(settings.ORDER_AUTO_CONFIRM_DAYS)
     shipping = checkout.shipping_address
     billing = checkout.billing_address or shipping
     kinds = []

@@ -56,8 +56,9 @@ def _refuse_unless(action: str, order: Order, code=OrderErrorCode.INVALID) -> No
         raise DomainError(str(REFUSALS[action]) % {"status": order.get_status_display()}, code, field="id")
 
 
-def _days(setting: str, default: int) -> timedelta:
-    return timedelta(days=int(getattr(settings, setting, default)))
+def _days(setting: str) -> timedelta:
+    """A period in days from settings (meidu/settings/base.py holds each default once)."""
+    return timedelta(days=int(getattr(settings, setting)))
 
 
 def order_confirm(order: Order, *, actor) -> Order:
@@ -151,8 +152,8 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
                 else _("The buyer did not choose village delivery: the county delivery run does not carry this order"),
                 OrderErrorCode.INVALID, field="localDelivery")
         local_delivery = by_county_run
-        if locked.status == OrderStatus.UNCONFIRMED:
-            locked.status = OrderStatus.UNFULFILLED
+        if allowed("confirm", locked.status):  # fulfilling an unconfirmed order confirms it first
+            locked.status = target("confirm")
             locked.confirmed_at = timezone.now()
             order_event(locked, OrderEventType.CONFIRMED, user=actor, implicit=True)
         _refuse_unless("fulfill", locked)
@@ -233,7 +234,7 @@ def order_shipping_advance(locked: Order, *, actor, **data) -> bool:
     if all_done:
         locked.fulfilled_at = timezone.now()
         if locked.delivery_kind != DeliveryKind.COLLECTION:
-            locked.auto_confirm_at = locked.fulfilled_at + _days("ORDER_AUTO_CONFIRM_DAYS", 10)
+            locked.auto_confirm_at = locked.fulfilled_at + _days("ORDER_AUTO_CONFIRM_DAYS")
     locked.save(update_fields=["status", "fulfilled_at", "auto_confirm_at", "confirmed_at", "updated_at"])
     if all_done:
         kind = OrderEventType.READY_FOR_PICKUP if locked.delivery_kind == DeliveryKind.COLLECTION else OrderEventType.FULFILLED
@@ -280,7 +281,7 @@ def order_deliver(order: Order, *, actor, by_buyer: bool = False, automatic: boo
         locked.status = OrderStatus.DELIVERED
         locked.delivered_at = now
         locked.auto_confirm_at = None
-        locked.after_sales_until = now + _days("ORDER_AFTER_SALES_DAYS", 7)
+        locked.after_sales_until = now + _days("ORDER_AFTER_SALES_DAYS")
         locked.save(update_fields=["status", "delivered_at", "auto_confirm_at", "after_sales_until", "updated_at"])
         for fulfillment in locked.fulfillments.all():
             fulfillment.status = "delivered"

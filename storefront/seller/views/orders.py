@@ -11,10 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.contrib.auth.decorators import login_required
 
+from marketplace.complaints.policies import complaint_may_resolve, complaint_may_respond
 from marketplace.complaints.selectors import complaint_list_for_shop
 from marketplace.orders.models import OrderStatus
+from marketplace.orders.policies import order_may_cancel, order_may_confirm, order_may_fulfill
 from marketplace.orders.selectors import order_by_county_run, order_list_for_shop
 from marketplace.orders.services.lifecycle import order_cancel, order_confirm, order_fulfill
+from marketplace.orders.state import sources
 from meidu.core.errors import DomainError
 from storefront.seller.access import member_order, with_shop
 from storefront.seller.errors import add_domain_errors, error_message
@@ -26,9 +29,9 @@ PAGE_SIZE = 20
 S = OrderStatus
 FILTERS = [
     ("", gettext_lazy("All"), None),
-    ("new", gettext_lazy("To confirm"), [S.UNCONFIRMED]),
-    ("to_send", gettext_lazy("To send"), [S.UNFULFILLED, S.PARTIALLY_FULFILLED]),
-    ("sent", gettext_lazy("Sent"), [S.FULFILLED]),
+    ("new", gettext_lazy("To confirm"), sources("confirm")),
+    ("to_send", gettext_lazy("To send"), sources("fulfill")),
+    ("sent", gettext_lazy("Sent"), sources("deliver")),
     ("done", gettext_lazy("Done"), [S.DELIVERED]),
     ("closed", gettext_lazy("Cancelled or returned"), [S.CANCELED, S.RETURNED, S.PARTIALLY_RETURNED]),
 ]
@@ -59,11 +62,19 @@ def order_detail(request, number):
     [order] = with_commission([member_order(request, number)])
     return render(request, "seller/orders/detail.html", {
         "shop": order.shop, "order": order, "timeline": order_timeline(order),
-        "can_confirm": order.status == S.UNCONFIRMED,
-        "can_fulfil": order.status in (S.UNCONFIRMED, S.UNFULFILLED, S.PARTIALLY_FULFILLED),
-        "can_cancel": order.status in (S.UNCONFIRMED, S.UNFULFILLED),
-        "complaints": list(complaint_list_for_shop(order.shop_id).filter(order=order).prefetch_related("photos")),
+        "can_confirm": order_may_confirm(request.user, order),
+        "can_fulfil": order_may_fulfill(request.user, order),
+        "can_cancel": order_may_cancel(request.user, order),
+        "complaints": [_with_rights(complaint, request.user)
+                       for complaint in complaint_list_for_shop(order.shop_id).filter(order=order).prefetch_related("photos")],
     })
+
+
+def _with_rights(complaint, user):
+    """What the page offers on a complaint: the complaints policy decides."""
+    complaint.may_respond = complaint_may_respond(user, complaint)
+    complaint.may_resolve = complaint_may_resolve(user, complaint)
+    return complaint
 
 
 @login_required

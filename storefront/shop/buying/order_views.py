@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from marketplace.complaints.models import OPEN_STATUSES
+from marketplace.complaints.policies import complaint_may_rate
 from marketplace.complaints.selectors import complaint_list_for_buyer
+from marketplace.orders.models import DeliveryKind
+from marketplace.orders.policies import order_may_confirm_receipt
 from marketplace.orders.selectors import order_list_for_user, order_with_lines, orders_of_checkout_with_lines
 from marketplace.orders.services.lifecycle import order_deliver
 from marketplace.payments.selectors import transactions_for_checkout
@@ -60,9 +63,12 @@ def order_detail(request, number: int):
     if order is None:
         raise Http404("No such order")
     complaints = list(complaint_list_for_buyer(request.user).filter(order=order).prefetch_related("events", "photos"))
+    for complaint in complaints:
+        complaint.may_rate = complaint_may_rate(request.user, complaint)
     return render(request, "shop/buying/order.html", {
         "order": order, "timeline": order_timeline(order), "complaints": complaints, "presale": order_presale(order),
         "can_complain": not any(complaint.status in OPEN_STATUSES for complaint in complaints),
+        "can_confirm_receipt": order.delivery_kind == DeliveryKind.SHIPPING and order_may_confirm_receipt(request.user, order),
         "rating_form": ComplaintRatingForm(),
     })
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from marketplace.orders.payment_hooks import orders_due_now
-from marketplace.presale.models import CampaignStatus
+from marketplace.presale.policies import presale_campaign_is_open
 from marketplace.presale.selectors import deposit_of, open_campaigns_for
 from storefront.shop.pricing import unit_price_text
 
@@ -57,6 +57,6 @@ def order_presale(order) -> OrderPresale | None:
     campaigns = [line.presale_campaign for line in order.lines.all() if line.presale_campaign_id]
     if not campaigns:
         return None
-    open_ones = [campaign for campaign in campaigns if campaign.status == CampaignStatus.OPEN]
+    open_ones = [campaign for campaign in campaigns if presale_campaign_is_open(campaign)]
     balance = order.total_amount - orders_due_now([order])[0] if open_ones else Decimal("0.00")
     return OrderPresale(balance, max((campaign.harvest_expected_on for campaign in open_ones), default=None))
