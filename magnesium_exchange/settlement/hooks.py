@@ -1,31 +1,21 @@
-"""Explicit hooks of settlement, for apps above it that must act in the same transaction (financing:
-the proceeds of a forced sale repay the loan at the settlement that pays them). Settlement imports
-none of them: they register callbacks here from their AppConfig.ready().
+"""Typed hooks of settlement (meidu.core.hooks), for apps above it that must act in the same
+transaction (financing: the proceeds of a forced sale repay the loan at the settlement that pays
+them). Settlement imports none of them; their subscribers are named in meidu/wiring.
 
-* ``locked(settlement)``: right after the settlement row lock, before any ledger account or receipt
-  is locked; a hook takes the rows it will write here, so the lock order stays: the settlement row,
-  the hooks' rows, the ledger accounts, the receipts.
-* ``completed(settlement, actor=, now=)``: the buyer paid, funds and receipts moved; before commit.
-* ``defaulted(settlement, actor=, now=)``: the buyer defaulted, the receipts went back to the seller.
+* ``settlement_locked(settlement)``: right after the settlement row lock, before any ledger account
+  or receipt is locked; a subscriber takes the rows it will write here, so the lock order stays: the
+  settlement row, the subscribers' rows, the ledger accounts, the receipts.
+* ``settlement_completed(settlement, actor=, now=)``: the buyer paid, funds and receipts moved; before commit.
+* ``settlement_defaulted(settlement, actor=, now=)``: the buyer defaulted, the receipts went back to the seller.
 
-A hook that raises rolls the whole settlement back.
+A subscriber that raises rolls the whole settlement back. Each may have no subscriber (an exchange
+without financing settles all the same).
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from meidu.core.hooks import Hook
 
-_HOOKS: dict[str, list[Callable]] = {"locked": [], "completed": [], "defaulted": []}
-
-
-def settlement_hooks_register(*, locked: Callable | None = None, completed: Callable | None = None,
-                              defaulted: Callable | None = None) -> None:
-    """Add callbacks (each at most once, so a second ready() call changes nothing)."""
-    for stage, callback in (("locked", locked), ("completed", completed), ("defaulted", defaulted)):
-        if callback is not None and callback not in _HOOKS[stage]:
-            _HOOKS[stage].append(callback)
-
-
-def settlement_hooks_run(stage: str, settlement, **kwargs) -> None:
-    for callback in _HOOKS[stage]:
-        callback(settlement, **kwargs)
+settlement_locked: Hook = Hook("settlement.settlement_locked", required=False)
+settlement_completed: Hook = Hook("settlement.settlement_completed", required=False)
+settlement_defaulted: Hook = Hook("settlement.settlement_defaulted", required=False)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from magnesium_exchange.members.accounts import member_accounts_open
 from magnesium_exchange.members.services import funds_transfer
 from magnesium_exchange.settlement.error_codes import ExchangeSettlementErrorCode as Code
-from magnesium_exchange.settlement.hooks import settlement_hooks_run
+from magnesium_exchange.settlement import hooks
 from magnesium_exchange.settlement.models import Settlement, SettlementStatus
 from magnesium_exchange.settlement.selectors import settlements_due
 from magnesium_exchange.trading.config import trading_config
@@ -97,7 +97,7 @@ def settlement_pay(settlement: Settlement, *, member, actor=None, now=None) -> S
         if now > row.due_at:
             raise DomainError(_("The settlement deadline has passed"), Code.PAST_DEADLINE, field="id")
         trade = row.trade
-        settlement_hooks_run("locked", row)
+        hooks.settlement_locked.send(row)
         _ledger_lock(row.buyer, row.seller)
         txns = []
         seller_fee_on_deposit = trade.deposit > trade.seller_fee
@@ -119,7 +119,7 @@ def settlement_pay(settlement: Settlement, *, member, actor=None, now=None) -> S
         row.delivered_receipts = numbers
         row.ledger_transactions = txns
         row.save(update_fields=["status", "settled_at", "delivered_receipts", "ledger_transactions"])
-        settlement_hooks_run("completed", row, actor=actor, now=now)
+        hooks.settlement_completed.send(row, actor=actor, now=now)
         webhook_event_emit(WebhookEventType.SETTLEMENT_COMPLETED, _data(row))
         audit_record("exchange.settlement_completed", actor=actor, target=row, data={"trade": trade.engine_trade_id})
     return row
@@ -138,7 +138,7 @@ def settlement_default(settlement: Settlement, *, now=None, actor=None) -> Settl
         if now <= row.due_at:
             raise DomainError(_("The settlement is not due yet"), Code.NOT_DUE, field="id")
         trade = row.trade
-        settlement_hooks_run("locked", row)
+        hooks.settlement_locked.send(row)
         _ledger_lock(row.buyer, row.seller)
         txns = []
         if trade.deposit:
@@ -150,7 +150,7 @@ def settlement_default(settlement: Settlement, *, now=None, actor=None) -> Settl
         row.settled_at = now
         row.ledger_transactions = txns
         row.save(update_fields=["status", "settled_at", "ledger_transactions"])
-        settlement_hooks_run("defaulted", row, actor=actor, now=now)
+        hooks.settlement_defaulted.send(row, actor=actor, now=now)
         webhook_event_emit(WebhookEventType.SETTLEMENT_DEFAULTED, _data(row))
         audit_record("exchange.settlement_defaulted", actor=actor, target=row, data={"trade": trade.engine_trade_id})
     return row

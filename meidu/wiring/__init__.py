@@ -14,6 +14,9 @@ from __future__ import annotations
 
 def connect() -> None:
     """Connect every hook's subscribers (idempotent: a subscriber is connected once)."""
+    from magnesium_exchange.financing.services import forced_sale
+    from magnesium_exchange.settlement import hooks as settlement_hooks
+    from magnesium_exchange.trading import hooks as trading_hooks
     from marketplace.checkout.selectors import checkout_payment_source
     from marketplace.orders import hooks as orders_hooks
     from marketplace.orders.payment_hooks import orders_transaction_changed
@@ -37,3 +40,11 @@ def connect() -> None:
 
     # marketplace.orders -> settlement: an order's timeline moved, so its postings may have.
     orders_hooks.order_changed.connect(settlement_order_sync_soon)
+
+    # exchange settlement and trading -> financing: a forced sale's settlement repays the loan from the
+    # proceeds (in the settlement's transaction); its auction ending unsold leaves the loan enforcing.
+    settlement_hooks.settlement_locked.connect(forced_sale.forced_sale_settlement_locked)
+    settlement_hooks.settlement_completed.connect(forced_sale.forced_sale_settlement_completed)
+    settlement_hooks.settlement_defaulted.connect(forced_sale.forced_sale_settlement_defaulted)
+    trading_hooks.auction_closing.connect(forced_sale.forced_sale_auction_closing)
+    trading_hooks.auction_ended.connect(forced_sale.forced_sale_auction_ended)

@@ -24,7 +24,7 @@ from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as C
 from magnesium_exchange.engine.auction import ACTIVE as BID_ACTIVE
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.members.services.holds import funds_available_locked, funds_lock_statements
-from magnesium_exchange.trading.hooks import trading_hooks_run
+from magnesium_exchange.trading import hooks
 from magnesium_exchange.trading.journal import state_load, state_prefetch, state_return, state_take
 from magnesium_exchange.trading.facts import (
     bid_facts,
@@ -206,10 +206,10 @@ def auction_close(auction: Auction, *, actor=None, now=None) -> Auction:
     now = now_or(now)
     with transaction.atomic():
         row, state = load(T, Auction, auction.pk)
-        trading_hooks_run("auction_closing", row, cancel_by_member=None)
+        hooks.auction_closing.send(row, cancel_by_member=None)
         _events, trades = run(T, row, state, CloseAuction(aggregate_id=row.aggregate_id, actor="system", now=now),
                               actor=actor)
-        trading_hooks_run("auction_ended", row, trades, actor=actor)
+        hooks.auction_ended.send(row, trades, actor=actor)
     return row
 
 
@@ -219,11 +219,11 @@ def auction_cancel(auction: Auction, *, member=None, by_operator: bool = False, 
     now = now_or(now)
     with transaction.atomic():
         row, state = load(T, Auction, auction.pk)
-        trading_hooks_run("auction_closing", row, cancel_by_member=None if by_operator else member)
+        hooks.auction_closing.send(row, cancel_by_member=None if by_operator else member)
         command = CancelAuction(aggregate_id=row.aggregate_id, actor=str(member.pk) if member else "operator",
                                 now=now, by_operator=by_operator, reason=reason)
         _events, trades = run(T, row, state, command, actor=actor)
-        trading_hooks_run("auction_ended", row, trades, actor=actor)
+        hooks.auction_ended.send(row, trades, actor=actor)
     return row
 
 

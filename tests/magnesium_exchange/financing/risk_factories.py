@@ -12,7 +12,8 @@ from django.utils import timezone
 from magnesium_exchange.financing.services.loans import loan_apply, loan_approve, loan_disburse
 from magnesium_exchange.marketdata.services import reference_price_set
 from meidu.integrations.event_types import WebhookEventType
-from meidu.integrations.models import EventDelivery, Webhook
+from meidu.integrations.models import EventDelivery
+from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 RISK_EVENTS = [WebhookEventType.MARGIN_CALL_OPENED.value, WebhookEventType.MARGIN_CALL_RESOLVED.value,
                WebhookEventType.MARGIN_CALL_MISSED.value,
@@ -41,7 +42,7 @@ def price_today(lending, price) -> None:
 
 
 def subscribe(*apps):
-    return [Webhook.objects.create(app=app, target_url=f"https://bank{app.pk}.example/hooks", events=RISK_EVENTS)
+    return [webhook_row_insert(app=app, target_url=f"https://bank{app.pk}.example/hooks", events=RISK_EVENTS)
             for app in apps]
 
 
