@@ -121,7 +121,7 @@ def _service(auction, members, bids: int):
         bid(len(members))
     trips = [q["sql"] for q in one.captured_queries]
     sql = [s for s in trips if s not in ("BEGIN", "COMMIT") and not s.startswith(("SAVEPOINT", "RELEASE"))]
-    statements = sum(s.count(";\n") + 1 for s in sql)  # trading.batch joins a round trip's statements so
+    statements = sum(s.count(";\n") + 1 for s in sql)  # meidu.core.sql.batch joins a round trip's statements so
     latencies = []
     cpu0, started = time.process_time(), time.perf_counter()
     for n in range(len(members) + 1, len(members) + 1 + bids):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Sum
 
 from magnesium_exchange.members.accounts import CURRENCY, available_code, frozen_code
@@ -95,3 +96,37 @@ def members_can_deal(first: Member, second: Member) -> bool:
         for rule in CounterpartyRule.objects.filter(member__in=[first, second], counterparty__in=[first, second])
     }
     return _accepts(first, second, rules) and _accepts(second, first, rules)
+
+
+# Credit matching in SQL, for the trading facts that read it with other facts in one statement. The
+# members `m` may not deal with: those it denies or (allow-list mode) has not allowed, and those that
+# deny it or run an allow list without it (the rule of `members_can_deal`, for every counterparty).
+_EXCLUDED = """ARRAY(
+    SELECT r.counterparty_id FROM {rule} r WHERE r.member_id = m.id AND r.kind = %(deny)s
+    UNION SELECT r.member_id FROM {rule} r WHERE r.counterparty_id = m.id AND r.kind = %(deny)s
+    UNION SELECT o.id FROM {member} o WHERE m.credit_matching_mode = %(allow_list)s AND o.id <> m.id
+        AND NOT EXISTS (SELECT 1 FROM {rule} r WHERE r.member_id = m.id AND r.counterparty_id = o.id AND r.kind = %(allow)s)
+    UNION SELECT o.id FROM {member} o WHERE o.credit_matching_mode = %(allow_list)s AND o.id <> m.id
+        AND NOT EXISTS (SELECT 1 FROM {rule} r WHERE r.member_id = o.id AND r.counterparty_id = m.id AND r.kind = %(allow)s))"""
+
+
+def member_facts_sql(member_id: int) -> tuple[str, dict]:
+    """A query of one row (or none: no such member) with the member's `id`, `status`, `exposure_cap`,
+    `exposure_cap_tonnes` and `excluded` (the ids of the members it may not deal with, both directions
+    of credit matching), and its named parameters (`member`, `deny`, `allow`, `allow_list`), for a
+    statement that reads them with other facts (trading.facts.bid_facts)."""
+    quote = connection.ops.quote_name
+    tables = {"member": quote(Member._meta.db_table), "rule": quote(CounterpartyRule._meta.db_table)}
+    sql = (f"SELECT m.id, m.status, m.exposure_cap, m.exposure_cap_tonnes, {_EXCLUDED.format(**tables)} AS excluded "
+           f"FROM {tables['member']} m WHERE m.id = %(member)s")
+    return sql, {"deny": CounterpartyRuleKind.DENY.value, "allow": CounterpartyRuleKind.ALLOW.value,
+                 "allow_list": CreditMatchingMode.ALLOW_LIST.value, "member": member_id}
+
+
+def member_excluded_counterparties(member: Member) -> frozenset[int]:
+    """The ids of the members this one may not deal with (both directions of credit matching)."""
+    sql, params = member_facts_sql(member.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT f.excluded FROM ({sql}) f", params)
+        row = cursor.fetchone()
+    return frozenset(row[0] if row else ())

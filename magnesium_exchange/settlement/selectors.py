@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, Sum
 
 from magnesium_exchange.settlement.models import Settlement, SettlementStatus
+from magnesium_exchange.trading.models import Trade
 
 
 def member_open_exposure(member) -> tuple[Decimal, Decimal]:
@@ -23,3 +25,15 @@ def settlement_list_for_member(member):
 
 def settlements_due(now):
     return Settlement.objects.filter(status=SettlementStatus.PENDING, due_at__lte=now).order_by("due_at", "id")
+
+
+def member_open_exposure_sql(member_id_sql: str) -> tuple[str, dict]:
+    """`member_open_exposure` as a query of one row (`value`, `tonnes`: NULL without any) for the
+    member whose id is the SQL expression `member_id_sql` (a column of the caller's statement, e.g. a
+    LATERAL join's), with its named parameters (`pending`): for trading.facts.bid_facts, which reads
+    it with the bidder's other facts in one statement."""
+    quote = connection.ops.quote_name
+    sql = (f"SELECT SUM(t.value) AS value, SUM(t.quantity) AS tonnes FROM {quote(Settlement._meta.db_table)} s "
+           f"JOIN {quote(Trade._meta.db_table)} t ON t.id = s.trade_id WHERE s.status = %(pending)s "
+           f"AND (s.buyer_id = {member_id_sql} OR s.seller_id = {member_id_sql})")
+    return sql, {"pending": SettlementStatus.PENDING.value}

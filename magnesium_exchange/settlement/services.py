@@ -22,8 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from magnesium_exchange.members.accounts import member_accounts_open
-from magnesium_exchange.members.services import funds_transfer
+from magnesium_exchange.members.services.funds import funds_accounts_lock, funds_transfer
 from magnesium_exchange.settlement.error_codes import ExchangeSettlementErrorCode as Code
 from magnesium_exchange.settlement import hooks
 from magnesium_exchange.settlement.models import Settlement, SettlementStatus
@@ -38,7 +37,6 @@ from magnesium_exchange.warehouses.services import (
 )
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
-from meidu.core.ledger.models import LedgerAccount
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.services.outbox import webhook_event_emit
 
@@ -54,11 +52,6 @@ def _lock(settlement) -> Settlement:
     if row is None:
         raise DomainError(_("No such settlement"), Code.NOT_FOUND, field="id")
     return row
-
-
-def _ledger_lock(*members) -> None:
-    ids = [account.pk for member in sorted(members, key=lambda m: m.pk) for account in member_accounts_open(member)]
-    list(LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
 def _transfer(settlement, part: str, **kwargs):
@@ -98,7 +91,7 @@ def settlement_pay(settlement: Settlement, *, member, actor=None, now=None) -> S
             raise DomainError(_("The settlement deadline has passed"), Code.PAST_DEADLINE, field="id")
         trade = row.trade
         hooks.settlement_locked.send(row)
-        _ledger_lock(row.buyer, row.seller)
+        funds_accounts_lock([row.buyer, row.seller])
         txns = []
         seller_fee_on_deposit = trade.deposit > trade.seller_fee
         if row.balance_due:
@@ -139,7 +132,7 @@ def settlement_default(settlement: Settlement, *, now=None, actor=None) -> Settl
             raise DomainError(_("The settlement is not due yet"), Code.NOT_DUE, field="id")
         trade = row.trade
         hooks.settlement_locked.send(row)
-        _ledger_lock(row.buyer, row.seller)
+        funds_accounts_lock([row.buyer, row.seller])
         txns = []
         if trade.deposit:
             fees = min(trade.buyer_fee + trade.seller_fee, trade.deposit)

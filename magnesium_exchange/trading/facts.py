@@ -1,5 +1,8 @@
 """The facts the engine's commands need, read from the other apps: available funds, unencumbered
-receipt tonnes, exposure headroom, credit-matching exclusions (both directions), reference price."""
+receipt tonnes, exposure headroom, credit-matching exclusions (both directions), reference price.
+Each comes through the selectors of the app that owns its tables (members, settlement, warehouses,
+market data); the bid's facts are one statement that trading composes from members' and settlement's
+SQL (`member_facts_sql`, `member_open_exposure_sql`) and its own journal."""
 
 from __future__ import annotations
 
@@ -10,50 +13,18 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from magnesium_exchange.members.models import (
-    CounterpartyRule,
-    CounterpartyRuleKind,
-    CreditMatchingMode,
-    Member,
-    MemberStatus,
-)
-from magnesium_exchange.members.selectors import member_balances
+from magnesium_exchange.members.models import Member, MemberStatus
+from magnesium_exchange.members.selectors import member_balances, member_excluded_counterparties, member_facts_sql
+from magnesium_exchange.trading.models import Auction, JournalEntry
 
 
 def available_funds(member: Member) -> Decimal:
     return member_balances(member).available.amount
 
 
-def _tables() -> dict[str, str]:
-    from magnesium_exchange.settlement.models import Settlement
-    from magnesium_exchange.trading.models import Trade
-
-    quote = connection.ops.quote_name
-    return {"member": quote(Member._meta.db_table), "rule": quote(CounterpartyRule._meta.db_table),
-            "settlement": quote(Settlement._meta.db_table), "trade": quote(Trade._meta.db_table)}
-
-
-# The members `m` may not deal with: those it denies or (allow-list mode) has not allowed, and those that
-# deny it or run an allow list without it. One rule, used by excluded_counterparties and bidder_facts.
-_EXCLUDED = """ARRAY(
-    SELECT r.counterparty_id FROM {rule} r WHERE r.member_id = m.id AND r.kind = %(deny)s
-    UNION SELECT r.member_id FROM {rule} r WHERE r.counterparty_id = m.id AND r.kind = %(deny)s
-    UNION SELECT o.id FROM {member} o WHERE m.credit_matching_mode = %(allow_list)s AND o.id <> m.id
-        AND NOT EXISTS (SELECT 1 FROM {rule} r WHERE r.member_id = m.id AND r.counterparty_id = o.id AND r.kind = %(allow)s)
-    UNION SELECT o.id FROM {member} o WHERE o.credit_matching_mode = %(allow_list)s AND o.id <> m.id
-        AND NOT EXISTS (SELECT 1 FROM {rule} r WHERE r.member_id = o.id AND r.counterparty_id = m.id AND r.kind = %(allow)s))"""
-
-_KINDS = {"deny": CounterpartyRuleKind.DENY.value, "allow": CounterpartyRuleKind.ALLOW.value,
-          "allow_list": CreditMatchingMode.ALLOW_LIST.value}
-
-
 def excluded_counterparties(member: Member) -> frozenset[str]:
     """Members this one may not deal with (both directions of credit matching), as engine ids."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_EXCLUDED} FROM {{member}} m WHERE m.id = %(member)s".format(**_tables()),
-                       {**_KINDS, "member": member.pk})
-        row = cursor.fetchone()
-    return frozenset(str(pk) for pk in (row[0] if row else ()))
+    return frozenset(str(pk) for pk in member_excluded_counterparties(member))
 
 
 @dataclass(frozen=True)
@@ -75,32 +46,25 @@ def bid_facts(member: Member, auction_pk: int | None = None, journal_after: int 
     headroom (open, unsettled contracts against its caps, as `exposure_headroom`) and credit-matching
     exclusions; the auction's kind and creation time; its journal after `journal_after` (committed events
     are final, so this needs no lock). None if the member does not exist."""
-    from magnesium_exchange.trading.models import Auction, JournalEntry
+    from magnesium_exchange.settlement.selectors import member_open_exposure_sql
 
     quote = connection.ops.quote_name
-    sql = ("SELECT m.status, m.exposure_cap - COALESCE(x.value, 0), m.exposure_cap_tonnes - COALESCE(x.tonnes, 0), "
-           f"{_EXCLUDED}, a.kind, a.created_at, ARRAY(SELECT j.payload::text FROM {{journal}} j WHERE "
-           "j.aggregate_type = %(type)s AND j.aggregate_pk = a.id AND j.seq > %(after)s ORDER BY j.seq) "
-           "FROM {member} m LEFT JOIN LATERAL (SELECT SUM(t.value) AS value, SUM(t.quantity) AS tonnes "
-           "FROM {settlement} s JOIN {trade} t ON t.id = s.trade_id WHERE s.status = %(pending)s "
-           "AND (s.buyer_id = m.id OR s.seller_id = m.id)) x ON TRUE LEFT JOIN {auction} a ON a.id = %(auction)s "
-           "WHERE m.id = %(member)s").format(auction=quote(Auction._meta.db_table),
-                                             journal=quote(JournalEntry._meta.db_table), **_tables())
+    member_sql, member_params = member_facts_sql(member.pk)
+    exposure_sql, exposure_params = member_open_exposure_sql("f.id")
+    sql = (f"SELECT f.status, f.exposure_cap - COALESCE(x.value, 0), f.exposure_cap_tonnes - COALESCE(x.tonnes, 0), "
+           f"f.excluded, a.kind, a.created_at, ARRAY(SELECT j.payload::text FROM {quote(JournalEntry._meta.db_table)} j "
+           f"WHERE j.aggregate_type = %(type)s AND j.aggregate_pk = a.id AND j.seq > %(after)s ORDER BY j.seq) "
+           f"FROM ({member_sql}) f LEFT JOIN LATERAL ({exposure_sql}) x ON TRUE "
+           f"LEFT JOIN {quote(Auction._meta.db_table)} a ON a.id = %(auction)s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, {**_KINDS, "pending": _pending(), "member": member.pk, "auction": auction_pk,
-                             "type": "auction", "after": journal_after})
+        cursor.execute(sql, {**member_params, **exposure_params, "auction": auction_pk, "type": "auction",
+                             "after": journal_after})
         row = cursor.fetchone()
     if row is None:
         return None
     status, value_room, tonnes_room, excluded, kind, created_at, journal = row
     return BidFacts(status == MemberStatus.ACTIVE, value_room, tonnes_room, frozenset(str(pk) for pk in excluded),
                     kind, created_at, tuple(journal))
-
-
-def _pending() -> str:
-    from magnesium_exchange.settlement.models import SettlementStatus
-
-    return SettlementStatus.PENDING.value
 
 
 def exposure_headroom(member: Member) -> tuple[Decimal, Decimal]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import ProductChannelListing, ProductVariant, ProductVariantChannelListing
 from marketplace.checkout.error_codes import CheckoutErrorCode
+from marketplace.inventory.allocation import stocks_allocate_free
 from marketplace.inventory.models import Stock
 from marketplace.shops.models import ShopStatus
 from meidu.core.errors import DomainError
@@ -88,54 +89,33 @@ def reserved_by_checkout_subquery(checkout_token, now=None):
     return Coalesce(Subquery(units), 0)
 
 
+def reserved_elsewhere_sql(checkout_token) -> tuple[str, dict]:
+    """The units live reservations of checkouts other than `checkout_token` hold on each of the stocks
+    `%(ids)s` names, as SQL on the checkout's own tables (rows (stock_id, units)) with its named
+    parameters: the part of the stock take (inventory.allocation.stocks_allocate_free) that is
+    checkout's to say. Expiry is the database's clock."""
+    from marketplace.checkout.models import CheckoutLine, Reservation
+
+    sql = (f"SELECT r.stock_id, SUM(r.quantity) AS units "
+           f"FROM {Reservation._meta.db_table} r JOIN {CheckoutLine._meta.db_table} l ON l.id = r.checkout_line_id "
+           f"WHERE r.stock_id = ANY(%(ids)s::bigint[]) AND r.reserved_until > now() "
+           f"AND l.checkout_id <> %(token)s GROUP BY r.stock_id")
+    return sql, {"token": checkout_token}
+
+
 def stocks_take(wanted: dict[int, int], checkout_token, *, also: tuple = ()) -> list[tuple] | None:
     """Add the wanted units ({stock pk: units}) to the stocks' allocated units, if every stock still
     has them free (quantity − allocated − units other checkouts reserve); None (nothing changed) when
-    any falls short. Two statements: the first locks the rows in ascending pk (FOR NO KEY UPDATE, so
-    rows that only reference a stock do not wait); the second, on a snapshot taken once the locks are
-    held, re-checks and counts. One statement cannot do both: its snapshot predates the lock wait, so a
-    buyer who committed meanwhile would count twice, its new allocation (the locked row's newest
-    version) and its deleted reservation (still in the snapshot), and holders of the last units were
-    refused units held for them (issue 12). Every writer of allocations and reservations locks these
-    rows first, so what the second statement reads stays true until the commit. The plan may come from
-    an unlocked read; the lock lasts from the first statement to the commit.
+    any falls short. Inventory takes the stock (inventory.allocation.stocks_allocate_free: the lock
+    statement, then the statement that re-checks and counts on a snapshot taken under the lock); the
+    checkout says which units its reservations hold for others (`reserved_elsewhere_sql`). Every writer
+    of allocations and reservations locks the stock rows first, so what the second statement reads
+    stays true until the commit.
     Returns (pk, quantity, allocated after, low-stock threshold, warehouse pk, variant pk) per stock.
-    `also`: inserts (meidu.core.bulk_insert.InsertPart) written by the same statement, such as the
+    `also`: inserts (meidu.core.sql.bulk.InsertPart) written by the same statement, such as the
     allocation and movement rows of these units; when a stock falls short they are written too and
     the caller's rollback removes them with the rest."""
-    from django.db import connection
-
-    from marketplace.checkout.models import CheckoutLine, Reservation
-
-    if not wanted:
-        return []
-    ids = sorted(wanted)
-    lock = f"SELECT id FROM {Stock._meta.db_table} WHERE id = ANY(%(ids)s::bigint[]) ORDER BY id FOR NO KEY UPDATE"
-    sql = f"""
-        WITH wanted AS (SELECT * FROM unnest(%(ids)s::bigint[], %(units)s::integer[]) AS w(stock_id, units)),
-             reserved AS (SELECT r.stock_id, SUM(r.quantity) AS units
-                          FROM {Reservation._meta.db_table} r JOIN {CheckoutLine._meta.db_table} l ON l.id = r.checkout_line_id
-                          WHERE r.stock_id = ANY(%(ids)s::bigint[]) AND r.reserved_until > now()
-                            AND l.checkout_id <> %(token)s GROUP BY r.stock_id),
-             taken AS (UPDATE {Stock._meta.db_table} s SET quantity_allocated = s.quantity_allocated + w.units
-                       FROM wanted w LEFT JOIN reserved r ON r.stock_id = w.stock_id
-                       WHERE s.id = w.stock_id
-                         AND s.quantity - s.quantity_allocated - COALESCE(r.units, 0) >= w.units
-                       RETURNING s.id, s.quantity, s.quantity_allocated, s.low_stock_threshold, s.warehouse_id, s.variant_id)
-             {"".join(f", {part.cte}" for part in also)}
-        SELECT taken.*{"".join(f", {part.select}" for part in also)} FROM taken ORDER BY id"""
-    params = {"ids": ids, "units": [wanted[pk] for pk in ids], "token": checkout_token}
-    for part in also:
-        params.update(part.params)
-    with connection.cursor() as cursor:
-        cursor.execute(lock, {"ids": ids})
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if len(rows) < len(ids):
-        return None  # some stock fell short: the caller rolls back what the statement did take
-    for n, part in enumerate(also):
-        part.saved(rows[0][6 + n])
-    return [row[:6] for row in rows]
+    return stocks_allocate_free(wanted, held_elsewhere=reserved_elsewhere_sql(checkout_token), also=also)
 
 
 def stock_free(stock: Stock, reserved: dict[int, int]) -> int:

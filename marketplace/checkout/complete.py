@@ -7,8 +7,8 @@ Lock order (every writer of these rows follows it, so concurrent completions can
      (not transactional, never blocks);
   3. last, the Stock rows the plan takes units from, in ascending primary key, by a lock statement
      followed by the one that re-checks and changes their counts on a snapshot taken under the
-     lock (checkout.availability.stocks_take), so the hot rows of a popular variant are held from
-     those two statements to the commit only.
+     lock (inventory's stocks_allocate_free, through checkout.availability.stocks_take), so the hot
+     rows of a popular variant are held from those two statements to the commit only.
 The plan is made from an unlocked read of the stocks (the units this checkout holds first); the
 allocation and movement rows are written by the counting statement (their foreign keys only
 share-lock the stock rows). Payment
@@ -46,8 +46,8 @@ from marketplace.inventory.allocation import stock_low_notices
 from marketplace.inventory.models import Stock
 from marketplace.orders.selectors import orders_of_checkout, presale_campaign_sold
 from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_new, orders_create_from_checkout
-from meidu.core.bulk_insert import InsertPart, StatementPart
-from meidu.core.compiled import CompiledQuery
+from meidu.core.sql.bulk import InsertPart, StatementPart
+from meidu.core.sql.compiled import CompiledQuery
 from meidu.core.errors import DomainError, DomainErrors
 from meidu.core.queries import generic_plans_for_transaction
 from marketplace.presale.models import PresaleCampaign

@@ -19,7 +19,7 @@ from marketplace.payments.hooks import PaymentSource
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from marketplace.presale.selectors import deposit_of, open_campaigns_for
 from marketplace.shipping.selectors import ShippingQuote, shipping_methods_of_shops, shipping_quote
-from meidu.core.compiled import CompiledQuery
+from meidu.core.sql.compiled import CompiledQuery
 from meidu.core.money import quantize
 from meidu.core.queries import one_or_none
 

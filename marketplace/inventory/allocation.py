@@ -7,11 +7,12 @@ database checks keep allocated within on-hand.
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q
 
 from marketplace.inventory.models import MovementKind, Stock, StockMovement
 from marketplace.shops.models import ShopNotice
-from meidu.core.bulk_insert import bulk_insert
+from meidu.core.sql.bulk import bulk_insert
 
 
 def stocks_lock(condition: Q) -> list[Stock]:
@@ -21,6 +22,53 @@ def stocks_lock(condition: Q) -> list[Stock]:
         Stock.objects.select_for_update(of=("self",), no_key=True).filter(condition)
         .select_related("warehouse").order_by("pk")
     )
+
+
+def stocks_allocate_free(wanted: dict[int, int], *, held_elsewhere: tuple[str, dict] | None = None,
+                         also: tuple = ()) -> list[tuple] | None:
+    """Add the wanted units ({stock pk: units}) to the stocks' allocated units, if every stock still has
+    them free (quantity − allocated − the units `held_elsewhere` says others hold); None when any falls
+    short (what the statement did take and write stays until the caller rolls back).
+    `held_elsewhere`: (SQL, named params) from the app that holds units on stocks (checkout's live
+    reservations: checkout.availability.reserved_elsewhere_sql), rows (stock_id, units), which may use
+    `%(ids)s`, the bigint[] of the wanted stocks. `also`: inserts (meidu.core.sql.bulk.InsertPart)
+    written by the same statement, such as the allocation and movement rows of these units.
+
+    Two statements: the first locks the rows in ascending pk (FOR NO KEY UPDATE, so rows that only
+    reference a stock do not wait); the second, on a snapshot taken once the locks are held, re-checks
+    and counts. One statement cannot do both: its snapshot predates the lock wait, so a buyer who
+    committed meanwhile would count twice, its new allocation (the locked row's newest version) and its
+    deleted reservation (still in the snapshot), and holders of the last units were refused units held
+    for them (issue 12). The lock lasts from the first statement to the commit.
+    Returns (pk, quantity, allocated after, low-stock threshold, warehouse pk, variant pk) per stock."""
+    if not wanted:
+        return []
+    ids = sorted(wanted)
+    table = Stock._meta.db_table
+    held_sql, held_params = held_elsewhere or ("SELECT NULL::bigint AS stock_id, 0 AS units WHERE FALSE", {})
+    lock = f"SELECT id FROM {table} WHERE id = ANY(%(ids)s::bigint[]) ORDER BY id FOR NO KEY UPDATE"
+    sql = f"""
+        WITH wanted AS (SELECT * FROM unnest(%(ids)s::bigint[], %(units)s::integer[]) AS w(stock_id, units)),
+             reserved AS ({held_sql}),
+             taken AS (UPDATE {table} s SET quantity_allocated = s.quantity_allocated + w.units
+                       FROM wanted w LEFT JOIN reserved r ON r.stock_id = w.stock_id
+                       WHERE s.id = w.stock_id
+                         AND s.quantity - s.quantity_allocated - COALESCE(r.units, 0) >= w.units
+                       RETURNING s.id, s.quantity, s.quantity_allocated, s.low_stock_threshold, s.warehouse_id, s.variant_id)
+             {"".join(f", {part.cte}" for part in also)}
+        SELECT taken.*{"".join(f", {part.select}" for part in also)} FROM taken ORDER BY id"""
+    params = {**held_params, "ids": ids, "units": [wanted[pk] for pk in ids]}
+    for part in also:
+        params.update(part.params)
+    with connection.cursor() as cursor:
+        cursor.execute(lock, {"ids": ids})
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if len(rows) < len(ids):
+        return None  # some stock fell short: the caller rolls back what the statement did take
+    for n, part in enumerate(also):
+        part.saved(rows[0][6 + n])
+    return [row[:6] for row in rows]
 
 
 def _movements(changes, kind: str, *, quantity_sign: int, allocated_sign: int, note: str, actor) -> list[StockMovement]:
@@ -35,7 +83,7 @@ def _journal(changes, kind: str, *, quantity_sign: int, allocated_sign: int, not
 
 def stock_allocation_movements(changes: list[tuple[Stock, int]], *, note: str = "", actor=None) -> list[StockMovement]:
     """The movements of units allocated to orders, not written yet (for a caller that writes them
-    with the counts' change: checkout.availability.stocks_take)."""
+    with the counts' change: stocks_allocate_free)."""
     return _movements(changes, MovementKind.ALLOCATED, quantity_sign=0, allocated_sign=1, note=note, actor=actor)
 
 

@@ -56,7 +56,7 @@ def order_event(order: Order, event_type: OrderEventType, *, user=None, **data) 
 
 
 def order_events_new(entries: list[tuple[Order, OrderEventType, object, dict]]) -> list[OrderEvent]:
-    """Timeline rows not written yet: the caller inserts them with other rows (meidu.core.bulk_insert),
+    """Timeline rows not written yet: the caller inserts them with other rows (meidu.core.sql.bulk),
     then calls order_events_announce."""
     return [OrderEvent(order=order, type=event_type, user=actor, data=actor_data)
             for order, event_type, user, data in entries for actor, actor_data in [_actor(user, data)]]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from marketplace.shipping.models import SELLER_DELIVERY_DAYS, DeliveryZone, ShippingKind, ShippingMethod
-from meidu.core.compiled import CompiledQuery
+from meidu.core.sql.compiled import CompiledQuery
 from meidu.core.money import DEFAULT_CURRENCY
 
 

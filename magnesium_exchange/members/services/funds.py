@@ -73,6 +73,15 @@ def _accounts(member: Member) -> tuple[LedgerAccount, LedgerAccount]:
     return member_accounts_open(member)
 
 
+def funds_accounts_lock(members) -> None:
+    """Lock the ledger accounts (available, frozen) of every member in `members` at once, in ascending
+    account id (opening any that is missing), before a service posts to them: two transactions never
+    take them in opposite orders. The trading and settlement services' step "ledger accounts" of their
+    lock orders."""
+    ids = [account.pk for member in sorted(members, key=lambda m: m.pk) for account in member_accounts_open(member)]
+    list(LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
 def _require_active(member: Member) -> None:
     """Read the status afresh: the caller's object may predate a suspension."""
     if Member.objects.filter(pk=member.pk).values_list("status", flat=True).first() != MemberStatus.ACTIVE:

@@ -30,7 +30,7 @@ from django.db import connection, transaction
 
 from magnesium_exchange.members.accounts import available_code
 from magnesium_exchange.members.models import FundsHold
-from meidu.core.ledger.models import LedgerAccount, LedgerPosting
+from meidu.core.ledger.selectors import ledger_account_lock_sql, ledger_balance_sql
 
 ZERO = Decimal("0.00")
 FEN = Decimal("0.01")
@@ -43,13 +43,14 @@ def _table(model) -> str:
 def funds_lock_statements(member_id: int) -> list[tuple[str, list]]:
     """The two statements of `funds_available_locked`, for a caller that sends them in one round trip
     after its own (the lock, then the read: separate statements, see above). The second one's single
-    row is (what the member may still promise,)."""
+    row is (what the member may still promise,). The ledger says how its account is locked and its
+    balance summed (meidu.core.ledger.selectors); the holds are this app's."""
     code = available_code(member_id)
+    balance, balance_params = ledger_balance_sql(code)
     return [
-        (f"SELECT id FROM {_table(LedgerAccount)} WHERE code = %s FOR UPDATE", [code]),
-        (f"SELECT (SELECT COALESCE(SUM(p.amount), 0) FROM {_table(LedgerPosting)} p JOIN {_table(LedgerAccount)} a "
-         f"ON a.id = p.account_id WHERE a.code = %s) - (SELECT COALESCE(SUM(amount), 0) FROM {_table(FundsHold)} "
-         f"WHERE member_id = %s)", [code, member_id]),
+        ledger_account_lock_sql(code),
+        (f"SELECT {balance} - (SELECT COALESCE(SUM(amount), 0) FROM {_table(FundsHold)} WHERE member_id = %s)",
+         [*balance_params, member_id]),
     ]
 
 
@@ -66,7 +67,7 @@ def funds_available_locked(member_id: int) -> Decimal:
 
 def funds_holds_adjust(reference: str, deltas: dict[int, Decimal], batch) -> None:
     """Add each member's delta to its hold on `reference`, as one statement of `batch` (anything with
-    `add(sql, params)`, e.g. trading.batch.Batch). The caller holds the row lock of the aggregate behind
+    `add(sql, params)`, e.g. meidu.core.sql.batch.Batch). The caller holds the row lock of the aggregate behind
     `reference`, and for every positive delta the member's available-account lock taken by
     `funds_available_locked` (whose answer covered it). A hold never goes below zero (a CHECK)."""
     rows = [(member_id, amount) for member_id, amount in sorted(deltas.items()) if amount]

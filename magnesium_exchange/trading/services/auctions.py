@@ -38,7 +38,6 @@ from magnesium_exchange.trading.selectors import auction_is_due
 from magnesium_exchange.trading.sessions import AUCTION, session_require
 from magnesium_exchange.trading.services.common import (
     load,
-    lock_row_with,
     member_require_active,
     now_or,
     price_input,
@@ -50,6 +49,7 @@ from magnesium_exchange.trading.services.common import (
 )
 from magnesium_exchange.warehouses.services import ReceiptLockPurpose
 from meidu.core.errors import DomainError
+from meidu.core.sql.locks import lock_row_with
 
 T = AggregateType.AUCTION
 
@@ -182,6 +182,8 @@ def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1",
             state = state_prefetch(T, auction.pk, taken, facts.auction_created_at, facts.journal)
         # One round trip: the auction row lock, then (a sale) the bidder's account lock and spendable funds.
         row, results = lock_row_with(Auction, auction.pk, funds_lock_statements(member.pk) if sale else ())
+        if row is None:
+            raise DomainError(_("Not found"), Code.NOT_FOUND, field="id")
         state = state_load(T, row, state)
         funds = held = after = None
         if sale:

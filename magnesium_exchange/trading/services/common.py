@@ -10,9 +10,9 @@ the row lock by the bid path; nothing is locked before step 1:
    rows (a forced sale's loan, financing) come here, before anything below;
 2. receipt rows the command brings (a picker's or quoting seller's receipts, receipt_lock, ascending id);
 3. the ledger accounts of every member the events touch, all at once in ascending id
-   (`_ledger_lock`), before any posting, so two transactions never take them in opposite orders; a bid
-   on an auction (and a procurement auction's open) locks only the bidder's available account, right
-   after the row lock (members.services.holds): its deposit is a hold, the outbid members' holds only fall;
+   (members.services.funds.funds_accounts_lock), before any posting, so two transactions never take
+   them in opposite orders; a bid on an auction (and a procurement auction's open) locks only the
+   bidder's available account, right after the row lock (members.services.holds): its deposit is a hold, the outbid members' holds only fall;
 4. receipt rows split or unlocked by the effects, or locked behind a procurement offer (ascending id
    within each call);
 5. inserts: journal, trades, contracts, settlements, outbox.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,12 +43,10 @@ from magnesium_exchange.engine import (
     replay,
 )
 from magnesium_exchange.engine.values import MAX_PRICE, MAX_QUANTITY
-from magnesium_exchange.members.accounts import member_accounts_open
 from magnesium_exchange.members.models import Member, MemberStatus
 from magnesium_exchange.members.services import funds_freeze, funds_release
-from magnesium_exchange.members.services.funds import funds_freeze_applied
+from magnesium_exchange.members.services.funds import funds_accounts_lock, funds_freeze_applied
 from magnesium_exchange.members.services.holds import funds_holds_adjust, funds_holds_drop
-from magnesium_exchange.trading.batch import Batch
 from magnesium_exchange.trading.config import trading_config
 from magnesium_exchange.trading.contracts import contract_create
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
@@ -57,7 +55,7 @@ from magnesium_exchange.trading.models import AggregateType, LotReceipt, Trade
 from magnesium_exchange.trading.refusals import ENGINE_MESSAGES
 from magnesium_exchange.warehouses.services import ReceiptLockPurpose, receipt_lock, receipt_split, receipt_unlock
 from meidu.core.errors import DomainError
-from meidu.core.ledger.models import LedgerAccount
+from meidu.core.sql.batch import Batch
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.services.outbox import webhook_event_emit
 
@@ -126,30 +124,6 @@ def member_require_active(member: Member) -> Member:
     if fresh is None or fresh.status != MemberStatus.ACTIVE:
         raise DomainError(_("The member is not active"), Code.MEMBER_NOT_ACTIVE, field="member")
     return fresh
-
-
-def lock_row_with(model, pk, statements=()) -> tuple:
-    """Lock the aggregate row and run `statements` after it, in one round trip (trading.batch): the row
-    (without its grade: read when used) and the rows of each statement. For the bid path, where every
-    other bid on the auction waits for this lock."""
-    meta = model._meta
-    fields = meta.concrete_fields
-    quote = connection.ops.quote_name
-    batch = Batch()
-    batch.add(f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(meta.db_table)} "
-              f"WHERE {quote(meta.pk.column)} = %s FOR UPDATE", [pk])
-    for sql, params in statements:
-        batch.add(sql, params)
-    first, *rest = batch.execute()
-    if not first:
-        raise DomainError(_("Not found"), Code.NOT_FOUND, field="id")
-    values = []
-    for field, value in zip(fields, first[0]):
-        col = field.get_col(meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            value = convert(value, col, connection)
-        values.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], values), rest
 
 
 def lock_row(model, pk):
@@ -242,13 +216,6 @@ def receipts_release(aggregate_type: str, pk: int, *, holder_id: int | None = No
 # effects of events -------------------------------------------------------------------------------
 
 
-def _ledger_lock(members: list[Member]) -> None:
-    ids = []
-    for member in sorted(members, key=lambda m: m.pk):
-        ids.extend(account.pk for account in member_accounts_open(member))
-    list(LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-
-
 def _marketdata_record(trade: Trade) -> None:
     try:
         from magnesium_exchange.marketdata.services import marketdata_trade_record
@@ -301,7 +268,7 @@ def _auction_funds(reference: str, funds: list, members: dict[str, Member], batc
             if isinstance(event, DepositApplied):
                 applied[member_id] = applied.get(member_id, ZERO) + event.amount
     if applied:
-        _ledger_lock([members[str(member_id)] for member_id in applied])
+        funds_accounts_lock([members[str(member_id)] for member_id in applied])
     funds_holds_adjust(reference, deltas, batch)
     if applied:
         try:
@@ -318,7 +285,7 @@ def _ledger_funds(reference: str, funds: list, members: dict[str, Member]) -> No
     funds = [e for e in funds if not isinstance(e, DepositApplied)]
     if not funds:
         return
-    _ledger_lock(list(members.values()))
+    funds_accounts_lock(list(members.values()))
     net: dict[int, Decimal] = {}
     first_seq: dict[int, int] = {}
     for event in funds:

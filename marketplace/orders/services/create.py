@@ -16,7 +16,7 @@ from marketplace.inventory.allocation import stock_allocation_movements
 from marketplace.orders.events import order_events_announce, order_events_new
 from marketplace.orders.models import Allocation, DeliveryKind, Order, OrderEventType, OrderLine
 from meidu.accounts.models import Address
-from meidu.core.bulk_insert import InsertPart, bulk_insert, insert_together
+from meidu.core.sql.bulk import InsertPart, bulk_insert, insert_together
 
 
 @dataclass

@@ -53,7 +53,7 @@ def test_rows_written_with_the_take_go_with_its_rollback(pears, rural, buyer, dj
     taken, and undone with everything else when one stock falls short."""
     from marketplace.inventory.allocation import stock_allocation_movements
     from marketplace.inventory.models import StockMovement
-    from meidu.core.bulk_insert import InsertPart
+    from meidu.core.sql.bulk import InsertPart
 
     variant = pears["variant"]
     first = Stock.objects.get(variant=variant)

@@ -5,7 +5,7 @@ import uuid
 from django.db.models.expressions import DatabaseDefault
 
 from marketplace.orders.models import Order, OrderEvent
-from meidu.core.bulk_insert import bulk_insert
+from meidu.core.sql.bulk import bulk_insert
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 
 

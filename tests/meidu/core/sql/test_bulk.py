@@ -7,7 +7,7 @@ from django.db.models import Value
 from django.db.models.functions import Upper
 
 from meidu.accounts.models import Address
-from meidu.core.bulk_insert import bulk_insert
+from meidu.core.sql.bulk import bulk_insert
 
 ADDRESS = {"first_name": "秀英", "last_name": "王", "street_address_1": "周家镇青山村3组12号", "city": "营口市",
            "city_area": "大石桥市", "country_area": "辽宁省", "phone": "+8613904170001"}
@@ -60,7 +60,7 @@ def test_an_unsaved_related_object_is_refused(make_user):
 
 def test_parts_of_one_statement_get_their_keys_in_order(make_user, django_assert_num_queries):
     from meidu.accounts.models import User
-    from meidu.core.bulk_insert import InsertPart, insert_together
+    from meidu.core.sql.bulk import InsertPart, insert_together
 
     user = make_user()
     addresses = [Address(user=user, **ADDRESS | {"street_address_1": f"青山村{n}号"}) for n in range(3)]
@@ -74,7 +74,7 @@ def test_parts_of_one_statement_get_their_keys_in_order(make_user, django_assert
 
 def test_a_part_refuses_what_it_cannot_express(make_user):
     from marketplace.orders.models import Order
-    from meidu.core.bulk_insert import InsertPart
+    from meidu.core.sql.bulk import InsertPart
 
     with pytest.raises(ValueError):
         InsertPart("nothing", [])
@@ -85,7 +85,7 @@ def test_a_part_refuses_what_it_cannot_express(make_user):
 
 
 def test_other_steps_run_in_the_inserts_statement(make_user, django_assert_num_queries):
-    from meidu.core.bulk_insert import InsertPart, StatementPart, insert_together
+    from meidu.core.sql.bulk import InsertPart, StatementPart, insert_together
 
     user = make_user()
     old = Address.objects.create(user=user, **ADDRESS)

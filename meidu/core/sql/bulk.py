@@ -13,6 +13,20 @@ arrays cannot hold, an explicit value for a database-default column, an expressi
 `InsertPart` is the same insert as a common table expression with named parameters, for a
 statement that writes several tables at once (a checkout's order lines and events; its allocations,
 movements and stock counts): each part returns its new primary keys in insertion order.
+`StatementPart` adds other data-modifying steps (the owner's DELETEs) to such a statement.
+
+Django internals relied on (not public API; re-read them on a Django upgrade, see meidu.core.sql):
+* `Model._prepare_related_fields_for_save(operation_name=...)`: the check `save()`/`bulk_create` make
+  that related objects are saved, and the copy of their keys into the `*_id` attributes;
+* `Field.pre_save(obj, add=True)` (auto_now, defaults computed at save) and
+  `Field.get_db_prep_save(value, connection)`: the values `bulk_create` would send;
+* `Field.db_returning`, `Field.has_db_default()`, `Field.generated`, `Options.parents`,
+  `Options.concrete_fields`, `DatabaseDefault` (django.db.models.expressions): which columns are sent
+  and which are read back, as `bulk_create` decides;
+* `connection.data_types` and `Field.db_type(connection)`: the PostgreSQL type of each column array;
+  a field with its own `get_placeholder` (e.g. a geometry) is left to `bulk_create`;
+* `obj._state.adding` / `obj._state.db`: what `bulk_create` sets on saved instances.
+Why: `bulk_create` compiles anew at every call and its SQL text varies with the number of rows.
 """
 
 from __future__ import annotations

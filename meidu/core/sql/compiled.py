@@ -13,6 +13,20 @@ on its values (`__in` lists, a value Django rewrites such as `icontains`) is ref
 rather than run wrongly. Values are coerced like Django's lookups would (`uuid.UUID`, `int`, `str`,
 an aware `datetime`); `[int]` binds a list for an `__in` lookup (its SQL is compiled once per length,
 duplicates dropped as Django drops them).
+
+Django internals relied on (not public API; re-read them on a Django upgrade, see meidu.core.sql):
+* `QuerySet._iterable_class` / `ModelIterable` and `QuerySet._prefetch_related_lookups`: to refuse
+  querysets whose rows are not plain model instances (values(), prefetch_related);
+* `Query.get_compiler(using).as_sql()` and `Query.select_for_update`: the SQL, its parameters, and
+  whether it locks (Django refuses a lock outside a transaction; so does this);
+* the compiler's `select`, `klass_info`, `col_count`, `annotation_col_map`, `has_composite_fields`,
+  `get_converters` and `apply_converters`: the column layout and the value converters Django's
+  `ModelIterable` uses;
+* `django.db.models.query.get_related_populators` (its `RelatedPopulator.populate`): how Django
+  fills select_related objects from a row;
+* `Model.from_db(alias, field names, values)`: how Django builds an instance from a row.
+Why: compiling costs more than running the statement on the checkout's hot path; these are exactly
+the steps of `ModelIterable.__iter__` after compilation, kept so the instances are the same.
 """
 
 from __future__ import annotations

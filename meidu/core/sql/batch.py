@@ -8,7 +8,16 @@ several statements separated by semicolons; PostgreSQL runs them in order, each 
 (READ COMMITTED), so a statement after a lock sees what the lock waited for. A batch is one entry in
 Django's query log (what the query-count tests see) and returns each statement's rows.
 
-Values are adapted by the model fields (`get_db_prep_save`), as the ORM would."""
+Values are adapted by the model fields (`get_db_prep_save`), as the ORM would.
+
+Django internals relied on (not public API; re-read them on a Django upgrade, see meidu.core.sql):
+* `connection.connection`: the psycopg connection under Django's wrapper, to open a ClientCursor on it
+  (Django's own cursors may bind on the server when DB_PREPARED_STATEMENTS is on);
+* `connection.wrap_database_errors`: so a failure raises Django's exceptions (IntegrityError, ...);
+* `connection.queries_logged` and `connection.queries_log`: the log Django's debug cursor appends to
+  and the query-count assertions read; a batch is one entry in it, as it is one round trip;
+* `connection.ensure_connection()` (public) and psycopg's `ClientCursor.nextset()` (public psycopg 3).
+Why: a bid's work under its auction's row lock is round trips; the ORM sends one per statement."""
 
 from __future__ import annotations
 

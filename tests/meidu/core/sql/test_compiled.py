@@ -13,7 +13,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from meidu.accounts.models import Address, User
-from meidu.core.compiled import CompiledQuery
+from meidu.core.sql.compiled import CompiledQuery
 
 
 def _address(user, **extra) -> Address:
