@@ -60,7 +60,16 @@ from .events import (
 from .listing import ListingState
 from .negotiation import RfqState
 from .rules import MarketRules, price_band
-from .values import AuctionKind, CloseReason, Side, TradeMode, deposit_for, from_ms, to_ms, value_of
+from .values import (
+    AuctionKind,
+    CloseReason,
+    Side,
+    TradeMode,
+    deposit_for,
+    from_ms,
+    to_ms,
+    value_of,
+)
 
 __all__ = [name for name, value in dict(globals()).items()
            if not name.startswith("_") and not isinstance(value, _ModuleType)]

@@ -109,6 +109,8 @@ def statement_keys() -> list[StatementKey]:
         keys = []
         for path in paths:
             private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            if not isinstance(private, Ed25519PrivateKey):
+                raise RuntimeError(f"{path} is not an Ed25519 key: statement keys are Ed25519 only")
             public_raw = _public_raw(private)
             keys.append(StatementKey(_kid(public_raw), private, public_raw))
         _cache[str(directory)] = (mtime, keys)

@@ -50,8 +50,9 @@ def input_refusals(schema, document, operation, variables: dict) -> list[GraphQL
     """Refusals of the strings in ``operation``'s arguments (empty: it may run). Variables that do
     not coerce are left to execution, which reports them."""
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
-    if isinstance(coerced, list):
+    if not isinstance(coerced, dict):  # a list of errors: execution reports them
         return []
+    values: dict = coerced
     type_info = TypeInfo(schema)
     refusals: list[GraphQLError] = []
 
@@ -60,7 +61,7 @@ def input_refusals(schema, document, operation, variables: dict) -> list[GraphQL
             argument = type_info.get_argument()
             if argument is None:
                 return
-            value = value_from_ast(node.value, argument.type, coerced)
+            value = value_from_ast(node.value, argument.type, values)
             if value is Undefined:
                 return
             key = argument.out_name or node.name.value
@@ -146,7 +147,8 @@ def _unwrap(graphene_field):
 
 
 def _is_model_type(type_) -> bool:
-    return isinstance(type_, type) and issubclass(type_, DjangoObjectType) and getattr(type_._meta, "model", None) is not None
+    return (isinstance(type_, type) and issubclass(type_, DjangoObjectType)
+            and getattr(getattr(type_, "_meta", None), "model", None) is not None)
 
 
 def _model_types(payload) -> list:

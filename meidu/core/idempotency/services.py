@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Callable
+from typing import Callable, cast
 
 from django.db import transaction
 
@@ -42,7 +42,7 @@ def idempotent_call(*, scope: str, actor_key: str, key: str, request, perform: C
                     CoreErrorCode.IDEMPOTENCY_KEY_REUSED,
                     field="idempotencyKey",
                 )
-            return record.response
+            return cast(dict, record.response)  # set before the first caller's commit let us see the row
         response = perform()
         record.response = response
         record.save(update_fields=["response"])
