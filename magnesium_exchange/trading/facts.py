@@ -17,6 +17,7 @@ from magnesium_exchange.members.models import (
     Member,
     MemberStatus,
 )
+from magnesium_exchange.marketdata.selectors import reference_price_for
 from magnesium_exchange.members.selectors import member_balances
 
 
@@ -120,15 +121,8 @@ def deal_headroom(member: Member, counterparty: Member) -> tuple[Decimal, Decima
 
 def reference_price(grade, fallback: Decimal | None) -> Decimal | None:
     """Market data's reference price of the grade today, else the configured one given on open."""
-    try:
-        from magnesium_exchange.marketdata.services import reference_price_for
-    except ImportError:  # market data is built beside this app; until then the configured reference rules
-        reference_price_for = None
-    if reference_price_for is not None:
-        value = reference_price_for(grade, timezone.localdate())
-        if value is not None:
-            return value
-    return fallback
+    value = reference_price_for(grade, timezone.localdate())
+    return fallback if value is None else value
 
 
 def receipts_quantity(receipts) -> Decimal:

@@ -310,7 +310,7 @@ def test_board_query_count_does_not_grow_with_listings(market, desk, django_asse
 
 def test_the_demo_trader_uses_the_terminal_on_the_demo_market():
     from magnesium_exchange.demo_data import EXCHANGE_DEMO_STEPS, TRADER_PHONE
-    from magnesium_exchange.marketdata.services import reference_price_for
+    from magnesium_exchange.marketdata.selectors import reference_price_for
     from meidu.accounts.models import User
     from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
 
