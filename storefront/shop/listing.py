@@ -8,12 +8,20 @@ costs the same number of queries whatever its length.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.catalog.models import Category, ProductMedia, ProductVariant, ProductVariantChannelListing
-from marketplace.catalog.selectors import category_descendant_ids, products_visible, search_filter, with_min_price
+from marketplace.catalog.models import Category
+from marketplace.catalog.selectors import (
+    category_descendant_ids,
+    category_list_children,
+    category_list_top,
+    products_visible,
+    search_filter,
+    with_min_price,
+    with_page_relations,
+)
 from marketplace.channels.models import Channel
 from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.channels.selectors import channel_get
@@ -33,16 +41,6 @@ def channel_from_request(request) -> Channel:
         return channel_get(slug)
     except DomainError:
         raise Http404("No such channel") from None
-
-
-def with_page_relations(qs: QuerySet, channel: Channel) -> QuerySet:
-    """Shop, category and type joined; photos and this channel's prices batched."""
-    prices = ProductVariantChannelListing.objects.filter(channel=channel)
-    return qs.select_related("shop", "category", "product_type").prefetch_related(
-        Prefetch("media", queryset=ProductMedia.objects.order_by("sort_order", "id")),
-        Prefetch("variants", queryset=ProductVariant.objects.order_by("id")),
-        Prefetch("variants__channel_listings", queryset=prices),
-    )
 
 
 def product_listing(channel: Channel, *, category: Category | None = None, shop=None, search: str = "",
@@ -78,7 +76,7 @@ def product_for_page(channel: Channel, slug: str, user) -> tuple:
 def category_nav(category: Category | None) -> list[Category]:
     """Chips under the search box: the top categories, or the children of the open one."""
     if category is not None:
-        children = list(category.children.order_by("name"))
+        children = category_list_children(category)
         if children:
             return children
-    return list(Category.objects.filter(parent__isnull=True).order_by("name"))
+    return category_list_top()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from marketplace.inventory.models import Warehouse
+from marketplace.inventory.selectors import pickup_point_list_for_shops
 from marketplace.orders.selectors import orders_awaiting_pickup
 from marketplace.orders.services.pickup import order_pickup_verify
 from marketplace.shops.selectors import shop_ids_of_member
@@ -32,8 +32,7 @@ MESSAGES = {
 
 
 def _points(user) -> list:
-    return list(Warehouse.objects.filter(shop_id__in=shop_ids_of_member(user), is_pickup_point=True)
-                .select_related("shop").order_by("pk"))
+    return pickup_point_list_for_shops(shop_ids_of_member(user))
 
 
 @login_required
