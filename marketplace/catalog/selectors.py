@@ -198,3 +198,34 @@ def category_list_children(category: Category) -> list[Category]:
 
 def category_get_by_slug(slug: str) -> Category | None:
     return Category.objects.select_related("parent").filter(slug=slug).first()
+
+
+def product_list_for_listing(channel: Channel, *, category: Category | None = None, shop=None, search: str = "",
+                             order_by=("-created_at", "-id"), by_price: bool = False) -> QuerySet:
+    """What an anonymous buyer sees in ``channel`` (in a category and those below it, of a shop, matching a
+    search), with the page's relations batched, in ``order_by`` (``by_price``: annotate the minimum price)."""
+    qs = products_visible(channel, sees_all=False, user=None, for_listing=True)
+    if category is not None:
+        qs = qs.filter(category_id__in=category_descendant_ids([category.pk]))
+    if shop is not None:
+        qs = qs.filter(shop=shop)
+    if search:
+        qs = qs.filter(search_filter(search))
+    if by_price:
+        qs = with_min_price(qs, channel)
+    return with_page_relations(qs, channel).order_by(*order_by)
+
+
+def product_get_for_page(channel: Channel, slug: str, *, user, sees_all: bool, prefetch=()) -> Product | None:
+    """The product a visitor may open (``products_visible``) with the page's relations, its village of origin
+    and attributes, and the caller's extra ``prefetch`` lookups; None if there is none."""
+    qs = products_visible(channel, sees_all=sees_all, user=user, for_listing=False)
+    qs = with_page_relations(qs, channel).select_related("origin_village__town").prefetch_related(
+        "attribute_values__attribute", "attribute_values__choice", *prefetch,
+    )
+    return qs.filter(slug=slug).first()
+
+
+def product_is_public(channel: Channel, product: Product) -> bool:
+    """Whether buyers (anonymous visitors) see this product in ``channel``."""
+    return products_visible(channel, sees_all=False, user=None, for_listing=False).filter(pk=product.pk).exists()

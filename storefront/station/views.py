@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from marketplace.inventory.selectors import pickup_point_list_for_shops
-from marketplace.orders.selectors import orders_awaiting_pickup
+from marketplace.orders.selectors import order_list_awaiting_pickup
 from marketplace.orders.services.pickup import order_pickup_verify
 from marketplace.shops.selectors import shop_ids_of_member
 from meidu.core.errors import DomainError
@@ -55,7 +55,7 @@ def counter(request):
             messages.success(request, _("Order %(number)s handed over: %(items)s. Paid %(paid)s.") % {
                 "number": order.number, "items": items, "paid": money_text(order.charged_amount, order.currency)})
             return redirect("station:counter")
-    waiting = {point.pk: list(orders_awaiting_pickup(point.pk).select_related("shop", "billing_address").order_by("number"))
+    waiting = {point.pk: order_list_awaiting_pickup(point.pk)
                for point in points}
     return render(request, "station/counter.html", {
         "form": form, "points": [(point, waiting[point.pk]) for point in points],
