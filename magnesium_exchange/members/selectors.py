@@ -13,6 +13,7 @@ from magnesium_exchange.members.models import (
     CounterpartyRuleKind,
     CreditMatchingMode,
     FundsHold,
+    FundsRequest,
     Member,
     MemberStatus,
     Trader,
@@ -106,3 +107,8 @@ def member_list_active():
 def member_name_list(member_ids) -> dict[int, str]:
     """{member id: name} of these members, in one query."""
     return dict(Member.objects.filter(pk__in=list(member_ids)).values_list("pk", "name"))
+
+
+def funds_request_list_for_member(member: Member):
+    """The member's deposit and withdrawal requests, newest first."""
+    return FundsRequest.objects.filter(member=member).order_by("-id")

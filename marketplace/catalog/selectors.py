@@ -229,3 +229,8 @@ def product_get_for_page(channel: Channel, slug: str, *, user, sees_all: bool, p
 def product_is_public(channel: Channel, product: Product) -> bool:
     """Whether buyers (anonymous visitors) see this product in ``channel``."""
     return products_visible(channel, sees_all=False, user=None, for_listing=False).filter(pk=product.pk).exists()
+
+
+def product_media_list(product: Product) -> list[ProductMedia]:
+    """The product's photos in their order."""
+    return list(ProductMedia.objects.filter(product=product).order_by("sort_order", "id"))

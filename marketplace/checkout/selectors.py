@@ -274,3 +274,7 @@ def checkout_line_quantity_rows_for_user(user):
 def checkout_line_get(checkout: Checkout, line_id) -> CheckoutLine | None:
     """A line of this checkout with its variant and product joined, else None."""
     return CheckoutLine.objects.select_related("variant__product").filter(checkout=checkout, pk=line_id).first()
+
+
+def checkout_has_lines(checkout: Checkout) -> bool:
+    return CheckoutLine.objects.filter(checkout=checkout).exists()

@@ -103,3 +103,8 @@ def order_id_get_for_user(user, number) -> int | None:
 def order_get_for_user(user, number) -> Order | None:
     """The user's order ``number`` with its shop, channel, addresses and pickup point joined, else None."""
     return order_list_for_user(user).filter(number=number).first()
+
+
+def order_line_list(order: Order) -> list[OrderLine]:
+    """The order's lines, oldest first."""
+    return list(OrderLine.objects.filter(order=order).order_by("id"))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from magnesium_exchange.members.models import FundsRequestKind
-from magnesium_exchange.members.selectors import member_balances
+from magnesium_exchange.members.selectors import funds_request_list_for_member, member_balances
 from magnesium_exchange.members.services import funds_deposit_request, funds_withdraw_request
 from magnesium_exchange.settlement.models import SettlementStatus
 from magnesium_exchange.settlement.selectors import settlement_list_for_member
@@ -98,4 +98,4 @@ def funds_page(request, trader):
     return render(request, "exchange/terminal/funds.html", {
         "trader": trader, "member": member, "funds": member_balances(member),
         "deposit_form": forms[FundsRequestKind.DEPOSIT], "withdraw_form": forms[FundsRequestKind.WITHDRAWAL],
-        "requests": list(member.funds_requests.order_by("-id")[:REQUESTS_SHOWN]), "tab": "funds"})
+        "requests": list(funds_request_list_for_member(member)[:REQUESTS_SHOWN]), "tab": "funds"})

@@ -170,7 +170,7 @@ def loan_collateral_add_view(request, trader, number):
 @require_POST
 def loan_collateral_release_view(request, trader, number):
     loan = _my_loan(trader.member, number)
-    pledged = [c.receipt_id for c in loan.collateral.all() if c.status in PLEDGE_IN_FORCE]
+    pledged = [c.receipt_id for c in loan_collateral_list(loan) if c.status in PLEDGE_IN_FORCE]
     form = CollateralForm(request.POST, prefix="release", receipts=loan_pledged_receipts(loan, pledged))
     if granted(request, trader, "can_trade") and form.is_valid():
         try:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from marketplace.inventory.selectors import pickup_point_list_for_shops
-from marketplace.orders.selectors import order_list_awaiting_pickup
+from marketplace.orders.selectors import order_line_list, order_list_awaiting_pickup
 from marketplace.orders.services.pickup import order_pickup_verify
 from marketplace.shops.selectors import shop_ids_of_member
 from meidu.core.errors import DomainError
@@ -51,7 +51,7 @@ def counter(request):
             form.add_error("code" if exc.code != "cannot_fulfill_unpaid_order" else "cash_collected",
                            str(MESSAGES.get(exc.code, exc.message)))
         else:
-            items = "、".join(f"{line.product_name} × {line.quantity}" for line in order.lines.all())
+            items = "、".join(f"{line.product_name} × {line.quantity}" for line in order_line_list(order))
             messages.success(request, _("Order %(number)s handed over: %(items)s. Paid %(paid)s.") % {
                 "number": order.number, "items": items, "paid": money_text(order.charged_amount, order.currency)})
             return redirect("station:counter")

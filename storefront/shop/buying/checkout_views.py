@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.payment_check import checkout_card_action, checkout_payable_covered
-from marketplace.checkout.selectors import checkout_info
+from marketplace.checkout.selectors import checkout_has_lines, checkout_info
 from marketplace.checkout.services import checkout_delivery_method_update, checkout_shipping_address_update
 from marketplace.orders.selectors import orders_of_checkout
 from marketplace.payments.models import TransactionAction, TransactionEventType
@@ -47,7 +47,7 @@ def checkout_url(channel) -> str:
 
 def _cart_or_redirect(request, channel):
     checkout = cart_get(request.user, channel)
-    if checkout is None or not checkout.lines.exists():
+    if checkout is None or not checkout_has_lines(checkout):
         messages.info(request, _("Your cart is empty."))
         return None, redirect(cart_url(channel))
     return checkout, None
