@@ -238,7 +238,8 @@ def loan_row_list(loans) -> list[LoanRow]:
     valuations = loan_latest_valuations(ids) if ids else {}
     calls = ({call.loan_id: call for call in MarginCall.objects.filter(loan_id__in=ids, status=MarginCallStatus.OPEN)}
              if ids else {})
-    return [LoanRow(loan, debts.get(loan.pk, ZERO_DEBT), [c for c in loan.collateral_rows if c.status in PLEDGE_IN_FORCE],
+    return [LoanRow(loan, debts.get(loan.pk, ZERO_DEBT),
+                    [c for c in loan.collateral_rows if c.status in PLEDGE_IN_FORCE],
                     valuations.get(loan.pk), calls.get(loan.pk), loan.collateral_rows)
             for loan in loans]
 
@@ -274,7 +275,8 @@ def margin_call_list_open_for_member(member):
 
 
 def forced_sale_list_for_bank(bank):
-    return ForcedSale.objects.filter(loan__bank=bank).select_related("loan__borrower", "auction").order_by("-started_at", "-id")
+    return (ForcedSale.objects.filter(loan__bank=bank).select_related("loan__borrower", "auction")
+            .order_by("-started_at", "-id"))
 
 
 def forced_sale_list_for_loan(loan) -> list[ForcedSale]:
@@ -284,7 +286,8 @@ def forced_sale_list_for_loan(loan) -> list[ForcedSale]:
 
 def loan_collateral_list(loan) -> list[LoanCollateral]:
     """Every collateral row of the loan with receipt, grade and warehouse, oldest first."""
-    return list(LoanCollateral.objects.filter(loan=loan).select_related("receipt__grade", "receipt__warehouse").order_by("id"))
+    return list(LoanCollateral.objects.filter(loan=loan).select_related("receipt__grade", "receipt__warehouse")
+                .order_by("id"))
 
 
 def loan_valuation_list(loan) -> list[LoanValuation]:

@@ -81,7 +81,8 @@ def warehouse_get_by_code(code: str) -> Warehouse | None:
 
 def weighbridge_ticket_list_pending(warehouse, limit: int = 50) -> list[WeighbridgeTicket]:
     """Inbound tickets of the warehouse with no receipt issued yet, newest first."""
-    return list(WeighbridgeTicket.objects.filter(warehouse=warehouse, direction=TicketDirection.INBOUND, receipt__isnull=True)
+    return list(WeighbridgeTicket.objects
+                .filter(warehouse=warehouse, direction=TicketDirection.INBOUND, receipt__isnull=True)
                 .select_related("grade", "depositor").order_by("-id")[:limit])
 
 

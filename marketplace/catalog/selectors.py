@@ -166,7 +166,8 @@ def product_variant_get(variant_id) -> ProductVariant | None:
 
 def product_variant_list_for_shop(shop) -> list[ProductVariant]:
     """Every variant of the shop's products with its product, by product then variant."""
-    return list(ProductVariant.objects.filter(product__shop=shop).select_related("product").order_by("product_id", "id"))
+    return list(ProductVariant.objects.filter(product__shop=shop).select_related("product")
+                .order_by("product_id", "id"))
 
 
 def product_variant_list_in_bulk(variant_ids) -> dict[int, ProductVariant]:
@@ -175,7 +176,8 @@ def product_variant_list_in_bulk(variant_ids) -> dict[int, ProductVariant]:
     return ProductVariant.objects.select_related("product").in_bulk(variant_ids) if variant_ids else {}
 
 
-def product_variant_channel_listing_get(variant: ProductVariant, channel: Channel) -> ProductVariantChannelListing | None:
+def product_variant_channel_listing_get(variant: ProductVariant,
+                                        channel: Channel) -> ProductVariantChannelListing | None:
     return ProductVariantChannelListing.objects.filter(variant=variant, channel=channel).first()
 
 

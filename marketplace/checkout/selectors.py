@@ -268,7 +268,8 @@ def checkout_get_for_user(user, channel) -> Checkout | None:
 def checkout_line_quantity_rows_for_user(user):
     """(checkout token, channel slug, line quantity) of every line of the user's checkouts, newest checkout
     first; a checkout without lines gives one row with quantity None."""
-    return Checkout.objects.filter(user=user).order_by("-updated_at").values_list("pk", "channel__slug", "lines__quantity")
+    return (Checkout.objects.filter(user=user).order_by("-updated_at")
+            .values_list("pk", "channel__slug", "lines__quantity"))
 
 
 def checkout_line_get(checkout: Checkout, line_id) -> CheckoutLine | None:

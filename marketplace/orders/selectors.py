@@ -67,7 +67,8 @@ def orders_awaiting_pickup(collection_point_id: int) -> QuerySet[Order]:
 
 def order_list_awaiting_pickup(collection_point_id: int) -> list[Order]:
     """The parcels waiting at a pickup point with shop and billing address, by number (the counter's list)."""
-    return list(orders_awaiting_pickup(collection_point_id).select_related("shop", "billing_address").order_by("number"))
+    return list(orders_awaiting_pickup(collection_point_id).select_related("shop", "billing_address")
+                .order_by("number"))
 
 
 def orders_on_village_runs(limit: int = 200) -> QuerySet[Order]:

@@ -1,8 +1,8 @@
 """Who may use the bank portal: a signed-in user holding the bank-lending permission (the bank officer
 role) who is an active officer of an active bank. Anyone else gets 403; anonymous visitors log in first.
 
-An officer sees only its own bank's things: every read of a loan goes through ``financing.selectors.loan_list_for_bank(bank)``, so a
-loan of another bank is simply not found (404), never shown."""
+An officer sees only its own bank's things: every read of a loan goes through
+``financing.selectors.loan_list_for_bank(bank)``, so a loan of another bank is simply not found (404), never shown."""
 
 from __future__ import annotations
 

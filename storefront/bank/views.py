@@ -5,8 +5,8 @@ ledger, events and margin calls (disburse, start a forced sale), margin calls, f
 CSV export for the bank's core system.
 
 Every page is for an officer of one bank (``access.with_bank``) and reads only that bank's loans
-(``financing.selectors.loan_list_for_bank``): another bank's loan is not found. Each action calls one financing service;
-refusals come back as form messages and nothing is written."""
+(``financing.selectors.loan_list_for_bank``): another bank's loan is not found. Each action calls one financing
+service; refusals come back as form messages and nothing is written."""
 
 from __future__ import annotations
 

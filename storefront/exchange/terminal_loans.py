@@ -58,7 +58,8 @@ def loans_page(request, trader):
     member = trader.member
     rows = loan_row_list(my_loans(member).order_by("-id")[:SHOWN])
     return render(request, "exchange/terminal/loans.html", {
-        "trader": trader, "member": member, "rows": rows, "limit": SHOWN, "calls": list(margin_call_list_open_for_member(member)),
+        "trader": trader, "member": member, "rows": rows, "limit": SHOWN,
+        "calls": list(margin_call_list_open_for_member(member)),
         "tab": "loans"})
 
 
@@ -113,7 +114,8 @@ def _render_loan(request, trader, loan, repay_form=None, add_form=None, release_
                            liquidation=loan.liquidation_percent, until=timezone.localdate(), days=CHART_DAYS),
         "chart_days": CHART_DAYS, "open_call": margin_call_get_open(loan),
         "repay_form": repay_form or (RepayForm(prefix="repay") if owing else None),
-        "add_form": add_form or (CollateralForm(prefix="add", receipts=free) if loan.status in PLEDGED_STATUSES else None),
+        "add_form": add_form or (CollateralForm(prefix="add", receipts=free)
+                                 if loan.status in PLEDGED_STATUSES else None),
         "release_form": release_form or (CollateralForm(prefix="release", receipts=loan_pledged_receipts(loan, pledged))
                                          if owing and len(pledged) > 1 else None),
         "may_withdraw": loan.status == LoanStatus.APPLIED, "tab": "loans",

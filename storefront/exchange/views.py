@@ -16,7 +16,11 @@ from magnesium_exchange.financing.statements import receipt_statement_by_code
 from magnesium_exchange.members.selectors import trader_for_user
 from magnesium_exchange.warehouses.models import ReceiptStatus, receipt_event_label
 from magnesium_exchange.warehouses.pdf import receipt_pdf
-from magnesium_exchange.warehouses.selectors import is_warehouse_staff, receipt_event_list_for_number, receipt_get_by_number
+from magnesium_exchange.warehouses.selectors import (
+    is_warehouse_staff,
+    receipt_event_list_for_number,
+    receipt_get_by_number,
+)
 from meidu.core.permissions import ExchangePermissions
 
 

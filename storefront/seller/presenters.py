@@ -9,7 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace.catalog.selectors import product_list_for_shop, product_variant_list_for_shop, product_variant_list_in_bulk
+from marketplace.catalog.selectors import (
+    product_list_for_shop,
+    product_variant_list_for_shop,
+    product_variant_list_in_bulk,
+)
 from marketplace.inventory.selectors import stock_list_for_shop, warehouse_list_for_shop, warehouse_list_in_bulk
 from marketplace.settlement.selectors import commission_rates_of_orders
 from marketplace.shops.selectors import shop_notice_list_latest
