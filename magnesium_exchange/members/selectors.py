@@ -13,7 +13,9 @@ from magnesium_exchange.members.models import (
     CounterpartyRuleKind,
     CreditMatchingMode,
     FundsHold,
+    FundsRequest,
     Member,
+    MemberStatus,
     Trader,
 )
 from meidu.core.ledger.models import LedgerAccount
@@ -95,3 +97,18 @@ def members_can_deal(first: Member, second: Member) -> bool:
         for rule in CounterpartyRule.objects.filter(member__in=[first, second], counterparty__in=[first, second])
     }
     return _accepts(first, second, rules) and _accepts(second, first, rules)
+
+
+def member_list_active():
+    """Active members by name (the warehouse desk's depositor choice)."""
+    return Member.objects.filter(status=MemberStatus.ACTIVE).order_by("name")
+
+
+def member_name_list(member_ids) -> dict[int, str]:
+    """{member id: name} of these members, in one query."""
+    return dict(Member.objects.filter(pk__in=list(member_ids)).values_list("pk", "name"))
+
+
+def funds_request_list_for_member(member: Member):
+    """The member's deposit and withdrawal requests, newest first."""
+    return FundsRequest.objects.filter(member=member).order_by("-id")
