@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -94,6 +95,13 @@ def statement_keys() -> list[StatementKey]:
     """Every statement key, oldest first (the last signs); reloaded when the folder changes. Outside
     demo and test a missing key is an error (``meidu keys ensure`` makes one)."""
     directory = statement_keys_dir()
+    try:  # one stat per call (the folder's mtime changes when a key file is added or removed)
+        mtime = os.stat(directory).st_mtime
+    except FileNotFoundError:
+        mtime = 0.0
+    cached = _cache.get(str(directory))
+    if cached and cached[0] == mtime:
+        return cached[1]
     with _lock:
         mtime = directory.stat().st_mtime if directory.exists() else 0.0
         cached = _cache.get(str(directory))
