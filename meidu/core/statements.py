@@ -20,6 +20,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -27,7 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
-from meidu.core.keys import b64url, keys_dir
+from meidu.core.keys import b64url
 
 STATEMENT_TYPE = "meidu-statement+jws"
 
@@ -71,7 +72,12 @@ class StatementKey:
 
 
 def statement_keys_dir() -> Path:
-    return keys_dir() / "statements"
+    return _statement_keys_dir(str(settings.JWT_KEYS_DIR))
+
+
+@lru_cache(maxsize=8)
+def _statement_keys_dir(root: str) -> Path:  # the same Path for the same setting (tests change it)
+    return Path(root) / "statements"
 
 
 def statement_key_generate(directory: Path | None = None) -> StatementKey:
