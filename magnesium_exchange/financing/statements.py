@@ -169,9 +169,9 @@ def _owner_view(viewer: StatementViewer, receipt: Receipt) -> bool:
 
 def receipt_statement_claims(receipt: Receipt, *, viewer, pledge=None, chain=None, now: float | None = None) -> dict:
     """The claims of ``receipt``'s statement for ``viewer`` (a user, an App, None or a resolved
-    StatementViewer). ``pledge`` (the LoanCollateral or PledgeInForce in force, or False for none) and ``chain`` (the
-    ReceiptVerification) are read when not given; ``receipt`` needs its warehouse, commodity, grade and
-    holder (they are loaded when missing)."""
+    StatementViewer). ``pledge`` (the LoanCollateral or PledgeInForce in force, or False for none) and
+    ``chain`` (the ReceiptVerification) are read when not given; ``receipt`` needs its warehouse,
+    commodity, grade and holder (they are loaded when missing)."""
     if not isinstance(viewer, StatementViewer):
         viewer = statement_viewer(viewer)
     if pledge is None:
@@ -254,9 +254,9 @@ def _refusal(number: str, code: Code, message: str) -> StatementResult:
 def receipts_statements(pairs, *, viewer, address: str | None = None, sign: bool = True) -> list[StatementResult]:
     """Statements of many receipts given as (number, code) pairs, each its own result, in order. The
     SQL is the same for one receipt or 500: the viewer (0-3 queries), the receipts with their pledges in
-    force, their events with the keys (both compiled once per process). Refusals: TOO_MANY (more than BATCH_MAX, nothing looked up), REQUIRED (no
-    number or code), INVALID (too long), NOT_FOUND (unknown number or wrong code: the same answer),
-    THROTTLED (too many failed look-ups from this address or user)."""
+    force, their events with the keys (both compiled once per process). Refusals: TOO_MANY (more than
+    BATCH_MAX, nothing looked up), REQUIRED (no number or code), INVALID (too long), NOT_FOUND (unknown
+    number or wrong code: the same answer), THROTTLED (too many failed look-ups from this address or user)."""
     pairs = list(pairs)
     if len(pairs) > BATCH_MAX:
         raise DomainError(_("At most %(limit)d receipts per call") % {"limit": BATCH_MAX}, Code.TOO_MANY.value,

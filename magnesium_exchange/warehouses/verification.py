@@ -77,7 +77,8 @@ REPLAY_CACHE_SIZE = 50_000
 
 def _events_with_keys(receipt_ids):
     """The receipts' events in order, each with the public key of its kid among its warehouse's keys."""
-    key_of = WarehouseKey.objects.filter(kid=OuterRef("kid"), warehouse_id=OuterRef("receipt__warehouse_id")).values("public_key")[:1]
+    key_of = (WarehouseKey.objects.filter(kid=OuterRef("kid"), warehouse_id=OuterRef("receipt__warehouse_id"))
+              .values("public_key")[:1])
     return (ReceiptEvent.objects.filter(receipt_id__in=receipt_ids).order_by("receipt_id", "seq")
             .annotate(public_key=Subquery(key_of)).only(*_EVENT_FIELDS))
 
