@@ -76,7 +76,11 @@ def _prepare(buyers: int, units: int, warmups: int = 0):
     from logistics.geography.models import Town
     from logistics.geography.services import geography_load_county
     from marketplace.channels.services import channel_ensure
-    from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+    from marketplace.checkout.services import (
+        checkout_create,
+        checkout_delivery_method_update,
+        checkout_shipping_address_update,
+    )
     from marketplace.inventory.services import stock_update, warehouse_create
     from marketplace.payments.services import transaction_initialize
     from marketplace.shipping.models import DeliveryZone

@@ -61,8 +61,8 @@ def _prepare(bidders: int):
     from meidu.accounts.models import User
     from meidu.accounts.roles import Role
     from meidu.accounts.services import user_roles_set
-    from meidu.integrations.services.apps import app_create
     from meidu.core.permissions import ExchangePermissions
+    from meidu.integrations.services.apps import app_create
     from tests.magnesium_exchange.records_factories import credit_code, fund, make_member
 
     commodities_seed()

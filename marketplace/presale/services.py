@@ -25,15 +25,15 @@ from marketplace.orders.events import order_event
 from marketplace.orders.models import Allocation, Order, OrderEventType, OrderLine, OrderStatus
 from marketplace.orders.services.lifecycle import order_cancel, order_shipping_advance
 from marketplace.orders.services.money import order_refund_amount, order_refundable_amount, order_release_authorized
+from marketplace.payments.services import checkout_payments_lock
 from marketplace.presale.error_codes import PresaleErrorCode
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from marketplace.presale.policies import presale_campaign_is_open
 from marketplace.presale.selectors import deposit_of
+from marketplace.settlement.services.commission import commission_line_forget
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.core.money import quantize
-from marketplace.settlement.services.commission import commission_line_forget
-from marketplace.payments.services import checkout_payments_lock
 
 
 def presale_campaign_open(variant, channel, *, actor, deposit_percent, expected_quantity: int,

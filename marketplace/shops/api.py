@@ -17,7 +17,7 @@ from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.connection import CountableConnection, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.mutations import BaseMutation, ip_address
-from meidu.core.graphql.permissions import has_one_of, require_user, requestor
+from meidu.core.graphql.permissions import has_one_of, requestor, require_user
 from meidu.core.graphql.types import ModelObjectType
 from meidu.core.permissions import ShopPermissions
 

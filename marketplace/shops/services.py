@@ -10,9 +10,18 @@ from django.utils.text import slugify
 from marketplace.shipping.services import shipping_own_delivery_set
 from marketplace.shops import identity
 from marketplace.shops.error_codes import ShopErrorCode
-from marketplace.shops.models import Shop, ShopEvent, ShopKind, ShopMember, ShopMemberRole, ShopNotice, ShopStatus, ShopTrack
-from marketplace.shops.selectors import shop_checklist
+from marketplace.shops.models import (
+    Shop,
+    ShopEvent,
+    ShopKind,
+    ShopMember,
+    ShopMemberRole,
+    ShopNotice,
+    ShopStatus,
+    ShopTrack,
+)
 from marketplace.shops.policies import shop_may_transition
+from marketplace.shops.selectors import shop_checklist
 from marketplace.shops.state import TRANSITIONS
 from meidu.accounts.roles import Role
 from meidu.accounts.services import user_role_add

@@ -18,9 +18,9 @@ from meidu.accounts.phone import InvalidPhone, normalize_cn_mobile
 from meidu.accounts.roles import STAFF_ROLES, Role, roles_sync
 from meidu.accounts.selectors import user_get_by_identifier
 from meidu.core.audit.services import audit_record
+from meidu.core.compiled import CompiledQuery
 from meidu.core.errors import DomainError, DomainErrors
 from meidu.core.graphql.auth import Caller
-from meidu.core.compiled import CompiledQuery
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.services.outbox import webhook_event_emit
 

@@ -13,7 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from magnesium_exchange.warehouses.error_codes import ExchangeReceiptErrorCode as Code
-from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus, TicketDirection, WarehouseAlert, WeighbridgeTicket
+from magnesium_exchange.warehouses.models import (
+    Receipt,
+    ReceiptStatus,
+    TicketDirection,
+    WarehouseAlert,
+    WeighbridgeTicket,
+)
 from magnesium_exchange.warehouses.services.receipt_steps import change_status, check_transition, lock_rows
 from magnesium_exchange.warehouses.services.tickets import ticket_create, weights_check
 from meidu.core.errors import DomainError

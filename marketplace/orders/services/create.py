@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-
 from django.conf import settings
 
 from marketplace.inventory.allocation import stock_allocation_movements

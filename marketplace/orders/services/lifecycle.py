@@ -20,17 +20,28 @@ from marketplace.inventory.allocation import stock_release_many, stock_return_ma
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.events import order_event
 from marketplace.orders.models import (
-    Allocation, DeliveryKind, Fulfillment, FulfillmentLine, Order, OrderEventType, OrderLine, OrderStatus,
+    Allocation,
+    DeliveryKind,
+    Fulfillment,
+    FulfillmentLine,
+    Order,
+    OrderEventType,
+    OrderLine,
+    OrderStatus,
 )
 from marketplace.orders.selectors import order_by_county_run
 from marketplace.orders.services.money import (
-    order_charge_authorized, order_refund_amount, order_refundable_amount, order_release_authorized, refund_amount_parse,
+    order_charge_authorized,
+    order_refund_amount,
+    order_refundable_amount,
+    order_release_authorized,
+    refund_amount_parse,
 )
 from marketplace.orders.state import allowed, target
+from marketplace.payments.services import checkout_payments_lock
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from meidu.core.errors import DomainError
 from meidu.core.money import quantize
-from marketplace.payments.services import checkout_payments_lock
 
 PAY_LATER_GATEWAYS = ("cod",)
 

@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 from marketplace.settlement.error_codes import SettlementErrorCode
 from marketplace.settlement.models import CommissionLine, CommissionRule, OrderSettlement
 from marketplace.settlement.selectors import (
-    category_chain, commission_default_rate, commission_rule_for, commission_rules_effective,
+    category_chain,
+    commission_default_rate,
+    commission_rule_for,
+    commission_rules_effective,
 )
 from marketplace.shops.models import ShopKind
 from meidu.accounts.models import User
