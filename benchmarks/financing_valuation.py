@@ -144,7 +144,7 @@ def main() -> None:
     for run in range(1, args.runs + 1):
         statements = [0]
 
-        def count(execute, sql, params, many, context):
+        def count(execute, sql, params, many, context, statements=statements):
             statements[0] += 1
             return execute(sql, params, many, context)
 

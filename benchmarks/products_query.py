@@ -52,7 +52,7 @@ def _seed(products: int) -> None:
 
     if Product.objects.filter(slug__startswith="demo-").count() < 250:
         started = time.perf_counter()
-        for label, step in DEMO_STEPS:
+        for _label, step in DEMO_STEPS:
             step()
         print(f"demo data seeded in {time.perf_counter() - started:.1f} s")
     if bulk_seed_count() < products:

@@ -137,7 +137,7 @@ def _absorb(heavier: list[tuple[OrderLine, Decimal]], absorbed: Decimal) -> dict
         shares[index] += extra
         left -= extra
     taken = {}
-    for (line, _increase), share in zip(heavier, shares):
+    for (line, _increase), share in zip(heavier, shares, strict=True):
         if share:
             line.total_price_amount -= share
             line.save(update_fields=["total_price_amount"])

@@ -18,7 +18,7 @@ from meidu.integrations.subscriptions import subscriptions_forget
 
 def _port_valid(parsed) -> bool:
     try:
-        parsed.port
+        _port = parsed.port  # reading it raises ValueError when the port is not a number from 0 to 65535
     except ValueError:
         return False
     return True
