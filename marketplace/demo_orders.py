@@ -1,6 +1,7 @@
 """Demo data for buying: delivery zones, each shop's shipping methods, village service stations
 with the demo station agent, the department store's rice cookers also sold in the rural channel,
-the platform's commission rules, and a few orders of the demo buyer in different states (through the services, idempotent).
+the platform's commission rules, and a few orders of the demo buyer in different states (through
+the services, idempotent).
 """
 
 from __future__ import annotations

@@ -350,7 +350,8 @@ def loan_approve(loan: Loan, *, bank: Bank, principal, annual_rate_percent, term
             raise DomainError(_("The principal %(principal)s CNY is more than the collateral carries at a %(ltv)s%% "
                                 "loan-to-value: at most %(ceiling)s CNY") % {
                 "principal": principal, "ltv": max_ltv, "ceiling": ceiling}, Code.LOAN_TO_VALUE_EXCEEDED, field="principal")
-        # Receipts that changed size since they were offered (none can while offered, but the terms say what was pledged).
+        # Receipts that changed size since they were offered (none can while offered, but the terms say
+        # what was pledged).
         for row, receipt in zip(rows, receipts, strict=True):
             if row.quantity != receipt.quantity:
                 row.quantity = receipt.quantity

@@ -88,7 +88,8 @@ def receipt_withdraw(receipt: Receipt, *, gross, tare, net, vehicle_plate: str =
         change_status(receipt, "freeze", actor=actor, reason="withdrawal_weight_mismatch", data=weighing, fields=("frozen_from",))
         WarehouseAlert.objects.create(
             warehouse=receipt.warehouse, receipt=receipt, kind="withdrawal_weight_mismatch",
-            message=f"{receipt.number}: 出库净重 {ticket.net} t 与仓单 {receipt.quantity} t 相差 {difference} t，超出允差 {tolerance} t",
+            message=f"{receipt.number}: 出库净重 {ticket.net} t 与仓单 {receipt.quantity} t "
+            f"相差 {difference} t，超出允差 {tolerance} t",
             data=weighing,
         )
         return WithdrawalResult(receipt, ticket, False, difference)

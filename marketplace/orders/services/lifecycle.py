@@ -265,11 +265,13 @@ def _refuse_undelivered(order: Order) -> None:
     due = order.total_amount - order.charged_amount
     if due > 0:
         raise DomainError(
-            _("%(amount)s is still due in cash: the order is marked received when the courier or the pickup point takes the cash")
+            _("%(amount)s is still due in cash: the order is marked received when the courier or the pickup point "
+              "takes the cash")
             % {"amount": due}, OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="id")
     if order.delivery_kind == DeliveryKind.COLLECTION and order.picked_up_at is None:
         raise DomainError(
-            _("This order is collected at a pickup point: it is marked received when the staff there check the pickup code"),
+            _("This order is collected at a pickup point: it is marked received when the staff there check "
+              "the pickup code"),
             OrderErrorCode.INVALID, field="id")
 
 

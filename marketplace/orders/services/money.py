@@ -41,7 +41,8 @@ def _items(order: Order):
 
 
 def refund_amount_parse(value, currency: str) -> Decimal:
-    """A refund amount as given, or a clear INVALID refusal. Parse before comparing: NaN makes comparisons raise, 1e30 overflows quantize, 0.001 would be rounded by the database."""
+    """A refund amount as given, or a clear INVALID refusal. Parse before comparing: NaN makes
+    comparisons raise, 1e30 overflows quantize, 0.001 would be rounded by the database."""
     try:
         amount = to_decimal(value)
     except (TypeError, ValueError):

@@ -48,7 +48,8 @@ class SettlementQueries(graphene.ObjectType):
     shop_order_commissions = graphene.List(
         graphene.NonNull(OrderCommission), required=True, shop=graphene.ID(required=True),
         numbers=graphene.List(graphene.NonNull(graphene.Int), required=True, description=f"At most {MAX_ORDERS} order numbers."),
-        description="The commission rate of each of a shop's orders (its members and operators); other numbers are left out.")
+        description="The commission rate of each of a shop's orders (its members and operators); "
+        "other numbers are left out.")
 
     @staticmethod
     def resolve_shop_earnings(root, info, shop, currency="CNY"):
