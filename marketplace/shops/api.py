@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 
 from logistics.geography.api import VillageType
 from logistics.geography.models import Village
@@ -133,7 +134,7 @@ def _village(global_id: str | None) -> Village | None:
         return None
     village = Village.objects.filter(pk=from_global_id_or_error(global_id, "Village", "village")).first()
     if village is None:
-        raise DomainError("Village not found", ShopErrorCode.NOT_FOUND, field="village")
+        raise DomainError(_("Village not found"), ShopErrorCode.NOT_FOUND, field="village")
     return village
 
 
@@ -270,7 +271,7 @@ class ShopMemberAdd(ShopMutation):
             raise PermissionDenied([ShopPermissions.MANAGE_SHOPS], message="Only the shop's owner or holders of MANAGE_SHOPS may add members")
         user = user_get_by_identifier(phone)
         if user is None:
-            raise DomainError("No account has this mobile number", ShopErrorCode.NOT_FOUND, field="phone")
+            raise DomainError(_("No account has this mobile number"), ShopErrorCode.NOT_FOUND, field="phone")
         services.shop_member_add(shop, user, actor=actor)
         return cls(errors=[], shop=shop)
 
