@@ -55,7 +55,12 @@ def _seed(count: int) -> list[tuple[str, str]]:
     from magnesium_exchange.members.models import Member
     from magnesium_exchange.members.services import member_create
     from magnesium_exchange.warehouses.models import Receipt, Warehouse
-    from magnesium_exchange.warehouses.services import inbound_ticket_create, receipt_issue, receipt_split, warehouse_create
+    from magnesium_exchange.warehouses.services import (
+        inbound_ticket_create,
+        receipt_issue,
+        receipt_split,
+        warehouse_create,
+    )
 
     if not Commodity.objects.exists():
         commodities_seed()

@@ -98,7 +98,8 @@ def marketdata_trade_record(*, grade, price, quantity, executed_at, reference: s
         created_at = timezone.now()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {TradePrint._meta.db_table} (grade_id, price, quantity, executed_at, trade_day, reference, created_at)"
+                f"INSERT INTO {TradePrint._meta.db_table} "
+                "(grade_id, price, quantity, executed_at, trade_day, reference, created_at)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (reference) DO NOTHING RETURNING id",
                 [grade.pk, price, quantity, executed_at, day, reference, created_at],
             )

@@ -144,7 +144,7 @@ def lock_row_with(model, pk, statements=()) -> tuple:
     if not first:
         raise DomainError(_("Not found"), Code.NOT_FOUND, field="id")
     values = []
-    for field, value in zip(fields, first[0]):
+    for field, value in zip(fields, first[0], strict=True):
         col = field.get_col(meta.db_table)
         for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
             value = convert(value, col, connection)

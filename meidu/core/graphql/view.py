@@ -20,7 +20,16 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, gettext_noop
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from graphql import ExecutionResult, GraphQLError, execute, get_named_type, is_introspection_type, parse, specified_rules, validate
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    execute,
+    get_named_type,
+    is_introspection_type,
+    parse,
+    specified_rules,
+    validate,
+)
 from graphql.language import SKIP
 from graphql.validation import ValidationRule
 
