@@ -129,7 +129,7 @@ def _apply_deliveries(checkout, info, choices: dict[int, str]) -> bool:
             continue
         target = delivery_target(value)
         if target is None:
-            raise DomainError("Unknown delivery method", "delivery_method_not_applicable", field="deliveryMethodId")
+            raise DomainError(_("Unknown delivery method"), "delivery_method_not_applicable", field="deliveryMethodId")
         checkout_delivery_method_update(checkout, shop=group.shop, **target)
         changed = True
     return changed
@@ -151,7 +151,7 @@ def _pay(request, checkout, info, gateway_id: str, attempt: str):
     outcome = transaction_initialize(checkout_token=checkout.pk, gateway_id=gateway_id, action=_action(gateway_id, info),
                                      idempotency_key=f"web:{attempt}", user=request.user)
     if outcome.event is not None and outcome.event.type in FAILED:
-        raise DomainError("The payment was declined", "payment_declined", field="payment")
+        raise DomainError(_("The payment was declined"), "payment_declined", field="payment")
     if outcome.event is not None and outcome.event.type in NEEDS_THE_BUYER:
         return outcome.item
     return None
