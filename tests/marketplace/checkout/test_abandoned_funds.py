@@ -13,6 +13,7 @@ from marketplace.payments.models import TransactionEvent, TransactionItem
 from marketplace.payments.services import transaction_initialize, transaction_process
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE, placed_orders
 from tests.marketplace.payments.stripe_server import stripe_api  # noqa: F401  (fixture)
+from tests.support.races import holding
 
 pytestmark = pytest.mark.django_db
 
@@ -64,31 +65,11 @@ def test_recent_checkouts_recent_payments_and_completed_ones_keep_their_money(bu
 
 @pytest.mark.django_db(transaction=True)
 def test_a_checkout_locked_by_a_completion_in_progress_is_left_alone(buyer, rural, pears):
-    import threading
-
-    from django.db import connection, transaction
-
     checkout = paid_checkout(buyer, rural, pears, "k1")
     age(checkout, 25)
-    locked, done = threading.Event(), threading.Event()
-
-    def completing():
-        try:
-            with transaction.atomic():
-                Checkout.objects.select_for_update().get(pk=checkout.pk)
-                locked.set()
-                done.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=completing)
-    thread.start()
-    assert locked.wait(10)
-    try:
+    # A completion in progress on another connection holds the checkout's row.
+    with holding(lambda: Checkout.objects.select_for_update().get(pk=checkout.pk), timeout=10):
         assert checkout_funds_release_abandoned() == 0
-    finally:
-        done.set()
-        thread.join()
     assert TransactionItem.objects.get(checkout_token=checkout.pk).refunded_amount == 0
     assert checkout_funds_release_abandoned() == 1  # released once nobody holds it
 
