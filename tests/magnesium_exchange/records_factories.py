@@ -16,7 +16,7 @@ from magnesium_exchange.warehouses.services import inbound_ticket_create, receip
 from meidu.accounts.roles import Role
 from meidu.core.permissions import ExchangePermissions
 from meidu.integrations.services.apps import app_create
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 
 _serial = itertools.count(1)
 

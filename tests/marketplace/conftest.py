@@ -1,7 +1,7 @@
 import pytest
 
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import catalogue_basics, channels, open_shop
 
 

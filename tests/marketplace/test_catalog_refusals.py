@@ -139,7 +139,7 @@ def test_negative_stock_is_refused(farmer_client, farmer, farmer_shop, rural):
     ids=["text_case", "gif_case"],
 )
 def test_fake_images_are_refused(farmer, farmer_shop, rural, media_root, payload, code):  # noqa: F811
-    from tests.conftest import token_for
+    from tests.support.graphql import token_for
 
     product = listed_product(farmer_shop, farmer, rural)
     upload = io.BytesIO(payload)

@@ -13,7 +13,7 @@ from PIL import Image
 from marketplace.catalog.models import Product, ProductChannelListing, ProductMedia, ProductVariant, ProductVariantChannelListing
 from marketplace.inventory.models import Stock, StockMovement, Warehouse
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import listed_product
 
 pytestmark = pytest.mark.django_db

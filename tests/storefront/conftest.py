@@ -4,7 +4,7 @@ import pytest
 
 from logistics.geography.services import geography_load_county
 from meidu.accounts.services import account_register
-from tests.conftest import PASSWORD
+from tests.support.graphql import PASSWORD
 
 
 @pytest.fixture

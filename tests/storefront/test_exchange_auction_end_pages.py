@@ -5,7 +5,6 @@ import pytest
 
 from magnesium_exchange.trading.models import Auction, Trade
 from tests.magnesium_exchange.trading.test_auction_end import ended_auction
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
 from tests.storefront import test_exchange_terminal_pages as pages
 from tests.storefront.test_exchange_terminal_pages import T, logged_in
 

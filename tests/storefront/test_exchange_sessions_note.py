@@ -4,7 +4,6 @@ its hours per mode on trading days and whether each is open now (zh-Hans first, 
 import pytest
 from django.test import override_settings
 
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
 from tests.storefront import test_exchange_terminal_pages as pages
 from tests.storefront.test_exchange_terminal_pages import T, logged_in
 

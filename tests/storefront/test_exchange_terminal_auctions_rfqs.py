@@ -11,7 +11,6 @@ from django.utils import timezone
 from magnesium_exchange.trading.models import Auction, Rfq, Trade
 from magnesium_exchange.trading.services import auction_close
 from magnesium_exchange.warehouses.models import ReceiptStatus
-from tests.magnesium_exchange.trading_factories import *
 from tests.magnesium_exchange.trading_factories import balances, counts
 from tests.storefront import test_exchange_terminal_pages as pages
 from tests.storefront.test_exchange_terminal_more import local

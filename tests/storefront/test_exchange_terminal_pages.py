@@ -18,9 +18,8 @@ from magnesium_exchange.trading.models import Auction, Listing, Trade
 from magnesium_exchange.trading.services import auction_bid, auction_open, listing_open
 from magnesium_exchange.warehouses.models import ReceiptStatus
 from meidu.accounts.roles import Role
-from tests.conftest import PASSWORD
+from tests.support.graphql import PASSWORD
 from tests.magnesium_exchange.marketdata.support import tape
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances, counts
 
 pytestmark = pytest.mark.django_db

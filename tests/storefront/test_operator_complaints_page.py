@@ -8,7 +8,7 @@ from marketplace.complaints.models import ComplaintStatus
 from marketplace.complaints.services import complaint_create, complaint_escalate
 from meidu.accounts.roles import Role
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
-from tests.storefront.buying import html, login, pears, rural, zones  # noqa: F401  (fixtures)
+from tests.support.buying import html, login
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from magnesium_exchange.trading.models import Auction, Trade
 from magnesium_exchange.trading.selectors import auction_list, auction_status_now
 from magnesium_exchange.trading.services import auction_bid, auction_close_if_due, auction_open, auctions_close_due
 from magnesium_exchange.trading.tasks import auctions_close_due_task
-from tests.conftest import token_for
+from tests.support.graphql import token_for
 from tests.magnesium_exchange.trading_factories import REFERENCE
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,6 @@ from marketplace.checkout.services import checkout_create, checkout_delivery_met
 from marketplace.payments.models import TransactionEvent, TransactionItem
 from marketplace.payments.services import transaction_initialize, transaction_process
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE, placed_orders
-from tests.marketplace.payments.stripe_server import stripe_api  # noqa: F401  (fixture)
 from tests.support.races import holding
 
 pytestmark = pytest.mark.django_db

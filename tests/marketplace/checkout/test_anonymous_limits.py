@@ -10,7 +10,7 @@ from django.test import Client
 from marketplace.checkout.models import Checkout, CheckoutLine, Reservation
 from marketplace.checkout.services import checkout_create
 from meidu.core.errors import DomainError
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.queries import CREATE, LINES_UPDATE
 from tests.marketplace.checkout.test_checkout_flow import vid
 from tests.support.races import codes, race

@@ -90,7 +90,7 @@ def test_village_delivery_is_priced_by_zone_and_weight(buyer_client, pears):
 
 
 def test_a_cart_filled_before_login_is_attached_to_the_buyer(pears, buyer, make_user):
-    from tests.conftest import GraphQLClient, token_for
+    from tests.support.graphql import GraphQLClient, token_for
 
     anonymous = GraphQLClient()
     checkout = new_checkout(anonymous, [{"variantId": vid(pears["variant"]), "quantity": 1}])

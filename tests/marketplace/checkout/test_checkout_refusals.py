@@ -104,7 +104,7 @@ def test_complete_needs_delivery_and_lines(buyer_client, pears):
 
 
 def test_another_users_checkout_is_not_found(buyer_client, pears, make_user):
-    from tests.conftest import GraphQLClient, token_for
+    from tests.support.graphql import GraphQLClient, token_for
 
     checkout = new_checkout(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])
     other = GraphQLClient(token_for(make_user()))

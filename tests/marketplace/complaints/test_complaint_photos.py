@@ -61,7 +61,7 @@ def test_the_api_takes_photos_and_shows_them_to_the_shop(order, buyer, owner):
     from django.test import Client
     from graphql_relay import to_global_id
 
-    from tests.conftest import GraphQLClient, token_for
+    from tests.support.graphql import GraphQLClient, token_for
 
     files = {str(n): jpeg(f"p{n}.jpg") for n in range(2)}
     operations = {

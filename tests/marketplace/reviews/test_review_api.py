@@ -12,7 +12,7 @@ from marketplace.reviews.models import Review
 from marketplace.reviews.services import review_create
 from marketplace.shops.models import Shop
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.reviews.helpers import deliver
 

@@ -11,9 +11,7 @@ from marketplace.settlement.models import CommissionLine, OrderSettlement, Settl
 from marketplace.settlement.selectors import shop_balances, shop_weekly_earnings
 from marketplace.settlement.services.sync import settlement_catch_up, settlement_order_sync, settlement_release_due
 from tests.marketplace.checkout.helpers import COD, OFFLINE, placed_orders
-from tests.marketplace.settlement.helpers import (
-    account_balance, assert_balances_match_postings, code_of, entry_kinds, order_postings,
-)
+from tests.marketplace.settlement.helpers import (account_balance, assert_balances_match_postings, code_of, entry_kinds, order_postings)
 from tests.marketplace.settlement.journeys import after_window, fresh
 
 D = Decimal

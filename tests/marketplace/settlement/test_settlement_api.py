@@ -9,7 +9,7 @@ from graphql_relay import to_global_id
 from marketplace.settlement.models import CommissionRule
 from marketplace.settlement.services.payouts import payout_batch_create
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import catalogue_basics, open_shop
 from tests.marketplace.settlement.test_payouts import released_cooker_order
 

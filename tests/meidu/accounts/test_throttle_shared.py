@@ -57,7 +57,7 @@ def test_two_worker_processes_allow_five_failures_in_all_not_five_each(buyer):
     # The right password is refused too while the identifier is locked, in this process as well.
     from meidu.accounts.services import account_authenticate
     from meidu.core.errors import DomainError
-    from tests.conftest import PASSWORD
+    from tests.support.graphql import PASSWORD
 
     with pytest.raises(DomainError) as refused:
         account_authenticate(buyer.phone, PASSWORD, "10.9.9.9")

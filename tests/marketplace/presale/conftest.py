@@ -1,1 +1,0 @@
-from tests.marketplace.checkout.conftest import buyer_client, pears, zones  # noqa: F401
