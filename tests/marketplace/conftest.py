@@ -43,3 +43,10 @@ def rival_shop(rival, channel_pair):
 @pytest.fixture
 def farmer_client(farmer, farmer_shop):
     return GraphQLClient(token_for(farmer))
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    return tmp_path

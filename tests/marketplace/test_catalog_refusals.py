@@ -9,7 +9,6 @@ from graphql_relay import to_global_id
 
 from marketplace.catalog.models import Product, ProductAttributeValue, ProductMedia, ProductVariant, ProductVariantChannelListing
 from tests.marketplace.factories import listed_product
-from tests.marketplace.test_ownership_matrix import media_root  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

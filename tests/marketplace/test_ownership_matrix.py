@@ -32,13 +32,6 @@ def world(farmer, farmer_shop, rural, basics, media_root):
             "rural": rural, "basics": basics}
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-    return tmp_path
-
-
 def _jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 160, 40)).save(buffer, "JPEG")

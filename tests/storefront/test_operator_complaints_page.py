@@ -77,7 +77,7 @@ def test_other_roles_are_refused(buyer, rural, pears, make_user, role):
 
 
 def test_the_buyer_attaches_photos_and_they_the_shop_and_the_operator_see_them(buyer, rural, pears, make_user, settings, tmp_path):
-    from tests.marketplace.complaints.test_complaint_photos import jpeg
+    from tests.marketplace.complaints.helpers import jpeg
 
     settings.MEDIA_ROOT = tmp_path
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.marketplace.checkout.helpers import placed_orders
-from tests.marketplace.settlement.test_payouts import released_cooker_order
+from tests.marketplace.settlement.journeys import released_cooker_order
 from tests.support.buying import html, login
 
 pytestmark = pytest.mark.django_db

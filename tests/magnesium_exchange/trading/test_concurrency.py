@@ -13,7 +13,7 @@ from magnesium_exchange.trading.journal import state_rebuild
 from magnesium_exchange.trading.models import Auction
 from magnesium_exchange.trading.services import auction_bid, auction_close, auction_open
 from meidu.core.errors import DomainError
-from tests.magnesium_exchange.trading.test_journal_replay import assert_tables_equal_journal
+from tests.magnesium_exchange.trading.helpers import assert_tables_equal_journal
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances, ledger_total
 from tests.support.races import race
 

@@ -8,24 +8,13 @@ from django.utils import timezone
 
 from marketplace.checkout.abandoned import checkout_funds_release_abandoned
 from marketplace.checkout.models import Checkout
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
 from marketplace.payments.models import TransactionEvent, TransactionItem
-from marketplace.payments.services import transaction_initialize, transaction_process
-from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE, placed_orders
+from marketplace.payments.services import transaction_process
+from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.support.races import holding
+from tests.marketplace.checkout.helpers import paid_checkout
 
 pytestmark = pytest.mark.django_db
-
-
-def paid_checkout(buyer, rural, pears, key, action="CHARGE", gateway=OFFLINE):
-    checkout = checkout_create(channel=rural, user=buyer, lines=[(pears["variant"], 1)])
-    checkout_shipping_address_update(checkout, dict(ADDRESS))
-    checkout_delivery_method_update(checkout, shipping_method=pears["shop"].shipping_methods.get(kind="county"))
-    outcome = transaction_initialize(checkout_token=checkout.pk, gateway_id=gateway, action=action, idempotency_key=key,
-                                     user=buyer)
-    if outcome.item.psp_reference.startswith("pi_"):  # Stripe: the buyer's browser confirms the card
-        return checkout, outcome.item
-    return checkout
 
 
 def age(checkout, hours, *, payments_too=True):

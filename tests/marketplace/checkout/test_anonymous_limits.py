@@ -12,7 +12,7 @@ from marketplace.checkout.services import checkout_create
 from meidu.core.errors import DomainError
 from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.queries import CREATE, LINES_UPDATE
-from tests.marketplace.checkout.test_checkout_flow import vid
+from tests.marketplace.checkout.helpers import vid
 from tests.support.races import codes, race
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from marketplace.shops.services import shop_holiday_set
 from meidu.accounts.models import Address
 from tests.marketplace.checkout.factories import village_address
 from tests.marketplace.checkout.queries import COMPLETE, CREATE, DELIVERY, LINES_ADD, LINES_UPDATE, SHIPPING_ADDRESS
-from tests.marketplace.checkout.test_checkout_flow import new_checkout, vid
+from tests.marketplace.checkout.helpers import new_checkout, vid
 from tests.marketplace.factories import listed_product, open_shop
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 from marketplace.orders.models import Allocation, OrderEventType, OrderStatus
 from marketplace.orders.services.lifecycle import order_cancel
 from marketplace.presale.services import presale_harvest
-from tests.marketplace.presale.test_harvest_shortfall import (campaign, pear_stock, place, refunded_on_items)  # noqa: F401
+from tests.marketplace.presale.helpers import pear_stock, place, refunded_on_items
 from tests.support.races import holding, in_background
 
 pytestmark = pytest.mark.django_db(transaction=True)

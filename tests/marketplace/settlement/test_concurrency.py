@@ -9,7 +9,7 @@ from marketplace.orders.models import Order
 from marketplace.settlement.models import SettlementEntry
 from marketplace.settlement.services.sync import settlement_order_sync
 from tests.marketplace.settlement.helpers import assert_every_transaction_balances, order_postings
-from tests.marketplace.settlement.test_order_postings import cooker_order
+from tests.marketplace.settlement.journeys import cooker_order
 from tests.support.races import race
 
 

@@ -12,7 +12,7 @@ from meidu.accounts.roles import Role
 from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import placed_orders
 from tests.marketplace.factories import open_shop
-from tests.marketplace.settlement.test_payouts import released_cooker_order
+from tests.marketplace.settlement.journeys import released_cooker_order
 
 ORDER_RATES = """query($shop: ID!, $numbers: [Int!]!) { shopOrderCommissions(shop: $shop, numbers: $numbers) {
   orderNumber ratePercents isFinal } }"""
