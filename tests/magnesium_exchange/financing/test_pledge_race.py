@@ -18,7 +18,7 @@ from magnesium_exchange.financing.models import CollateralStatus, Loan, LoanColl
 from magnesium_exchange.financing.services.loans import loan_apply, loan_approve
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 from magnesium_exchange.warehouses.verification import receipt_verify
-from tests.magnesium_exchange.records_factories import race
+from tests.support.races import one_winner, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,11 +47,9 @@ def test_two_banks_approve_pledges_of_the_same_receipt_at_once_and_exactly_one_w
         calls = [_approve(first, lending.ccb), _approve(second, lending.hxb)]
         if round_no % 2:  # who starts first alternates
             calls.reverse()
-        results = race(*calls)
-        won = [r for r in results if isinstance(r, Loan)]
-        lost = [r for r in results if not isinstance(r, Loan)]
-        assert len(won) == 1 and lost == ["already_pledged"], (round_no, results)
-        winner = won[0]
+        outcomes = race(*calls)
+        winner = one_winner(outcomes, "already_pledged").value
+        assert isinstance(winner, Loan), (round_no, outcomes)
         loser = second if winner.pk == first.pk else first
         winners["ccb" if winner.bank_id == lending.ccb.pk else "hxb"] += 1
 

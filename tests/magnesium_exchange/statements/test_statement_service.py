@@ -20,7 +20,7 @@ from magnesium_exchange.warehouses.verification import receipt_verify
 from meidu.accounts.roles import Role
 from meidu.core.errors import DomainError
 from meidu.core.statements import statement_public_jwks, statement_verify
-from tests.magnesium_exchange.statements.conftest import pledge
+from tests.magnesium_exchange.statements.pledges import pledge
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from meidu.accounts.services import tokens_revoke_all
 from meidu.core.keys import key_ring
-from tests.conftest import PASSWORD, GraphQLClient
+from tests.support.graphql import PASSWORD, GraphQLClient
 
 pytestmark = pytest.mark.django_db
 

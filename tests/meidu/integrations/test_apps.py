@@ -4,7 +4,7 @@ from graphql_relay import to_global_id
 
 from meidu.integrations.models import App, AppToken
 from meidu.integrations.services.apps import token_hash
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
