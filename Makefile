@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint-imports install install-test clean-db
+.PHONY: demo test lint-imports lint typecheck install install-test clean-db
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Meidu Market needs Python 3.11 or newer")'
@@ -33,6 +33,15 @@ test: install-test
 ## The layer contracts (pyproject.toml, [tool.importlinter]): fails on an import that breaks a layer.
 lint-imports: install-test
 	$(BIN)/lint-imports --no-cache
+
+## Lint and format check (pyproject.toml, [tool.ruff]): pyflakes, import order, bugbear, 120 columns.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Type check of meidu/core and the exchange's engine (pyproject.toml, [tool.mypy]).
+typecheck: install-test
+	MEIDU_MODE=test $(BIN)/mypy
 
 ## Forget the embedded database (it is recreated on the next run).
 clean-db:

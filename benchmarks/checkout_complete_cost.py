@@ -89,7 +89,8 @@ def main() -> None:
         app.append((time.process_time() - cpu) / len(chunk) * 1000)
         database.append((_backend_cpu_seconds(backend) - pg) / len(chunk) * 1000)
     print(f"per completion, {args.rounds} rounds of {size}: app CPU median {statistics.median(app):.1f} ms "
-          f"(rounds {', '.join(f'{v:.1f}' for v in app)}); PostgreSQL backend CPU median {statistics.median(database):.1f} ms "
+          f"(rounds {', '.join(f'{v:.1f}' for v in app)}); "
+          f"PostgreSQL backend CPU median {statistics.median(database):.1f} ms "
           f"(rounds {', '.join(f'{v:.1f}' for v in database)})")
     if profiler:
         profiler.dump_stats(args.profile)

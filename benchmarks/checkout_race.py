@@ -76,7 +76,11 @@ def _prepare(buyers: int, units: int, warmups: int = 0):
     from logistics.geography.models import Town
     from logistics.geography.services import geography_load_county
     from marketplace.channels.services import channel_ensure
-    from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+    from marketplace.checkout.services import (
+        checkout_create,
+        checkout_delivery_method_update,
+        checkout_shipping_address_update,
+    )
     from marketplace.inventory.services import stock_update, warehouse_create
     from marketplace.payments.services import transaction_initialize
     from marketplace.shipping.models import DeliveryZone
@@ -234,7 +238,8 @@ class _CpuSampler(threading.Thread):
 
 def _cpu_line(used: dict[str, float], seconds: float) -> str:
     return (f"gunicorn {used['gunicorn']:.2f} s, PostgreSQL {used['postgres']:.2f} s, client {used['client']:.2f} s, "
-            f"Celery worker {used['celery']:.2f} s; whole machine {used['machine']:.2f} s (of {2 * seconds:.2f} s on 2 cores)")
+            f"Celery worker {used['celery']:.2f} s; "
+            f"whole machine {used['machine']:.2f} s (of {2 * seconds:.2f} s on 2 cores)")
 
 
 def _worker() -> subprocess.Popen:
@@ -396,7 +401,8 @@ def main() -> None:
           f"(goal >= {GOAL_ORDERS_PER_SECOND} orders/s)")
     print(f"race (first request to last answer) {wall:.2f} s: {len(orders) / wall:.0f} orders/s, "
           f"{len(results) / wall:.0f} completions/s")
-    print(f"checkoutComplete latency: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms")
+    print(f"checkoutComplete latency: p50 {statistics.median(latencies):.0f} ms, "
+          f"p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms")
     for order in orders[: max(1, len(orders) // 10)]:
         order_cancel(order, actor=None, reason="benchmark refund round")
     if worker is not None:
@@ -409,7 +415,8 @@ def main() -> None:
     print(f"orders whose settlement matches their money: {settled} of {total}")
     refunded = sum((o.refunded_amount for o in Order.objects.filter(shop=shop)), Decimal(0))
     count, balanced = _ledger_balanced()
-    print(f"after cancelling {max(1, len(orders) // 10)} orders (refunded {refunded}): {count} posting sets, all sum to zero: {balanced}")
+    print(f"after cancelling {max(1, len(orders) // 10)} orders (refunded {refunded}): "
+          f"{count} posting sets, all sum to zero: {balanced}")
     if allocated > on_hand or not balanced or settled != total:
         sys.exit(1)
 

@@ -61,8 +61,8 @@ def _prepare(bidders: int):
     from meidu.accounts.models import User
     from meidu.accounts.roles import Role
     from meidu.accounts.services import user_roles_set
-    from meidu.integrations.services.apps import app_create
     from meidu.core.permissions import ExchangePermissions
+    from meidu.integrations.services.apps import app_create
     from tests.magnesium_exchange.records_factories import credit_code, fund, make_member
 
     commodities_seed()
@@ -234,7 +234,8 @@ def _step(server, port, auction, tokens, rate, seconds, seed, label):
           f"answers {codes}; latency from the scheduled send p50 {statistics.median(latencies):.1f} ms, "
           f"p99 {p99:.1f} ms, max {latencies[-1]:.1f} ms (from the actual send p50 {statistics.median(service):.1f}, "
           f"p99 {_pct(service, 0.99):.1f} ms); server CPU {cpu / max(len(results), 1) * 1000:.1f} ms per bid "
-          f"({cpu / seconds * 100:.0f}% of one core), client CPU {client / max(len(results), 1) * 1000:.1f} ms per bid; load average {load0:.2f} -> {load1:.2f}; "
+          f"({cpu / seconds * 100:.0f}% of one core), client CPU {client / max(len(results), 1) * 1000:.1f} ms per bid; "
+          f"load average {load0:.2f} -> {load1:.2f}; "
           f"auction: {row.bid_count} bids journalled, {row.live_bid_count} live, {row.extensions} extensions, "
           f"goal p99 <= {GOAL_MS:g} ms: {'met' if p99 <= GOAL_MS else 'NOT met'}")
     return p99

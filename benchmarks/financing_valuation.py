@@ -7,8 +7,8 @@ interest), borrowers, two banks, receipts of the fused-magnesia grades pledged t
 (--per-loan receipts each), their collateral rows and debts, and publishes today's reference prices
 (3,000, 2,900, 2,800 ... a tonne by grade). Loans were approved at 3,000 for 50-62% of the value after
 the haircut, so those on the cheaper grades near the top cross their 65% warning line and get a margin
-call on the first run (97 of 2,000 with the defaults). Seeding is skipped when the database already holds the receipts, then
-VACUUM (ANALYZE). Times ``loans_value()`` --runs times: the first run of the day (writes every
+call on the first run (97 of 2,000 with the defaults). Seeding is skipped when the database already
+holds the receipts, then VACUUM (ANALYZE). Times ``loans_value()`` --runs times: the first run of the day (writes every
 valuation and opens the margin calls), then reruns (rewrite the day's rows, open nothing); reports
 wall and CPU time (this process), SQL statements, loans, receipts and calls.
 
@@ -144,7 +144,7 @@ def main() -> None:
     for run in range(1, args.runs + 1):
         statements = [0]
 
-        def count(execute, sql, params, many, context):
+        def count(execute, sql, params, many, context, statements=statements):
             statements[0] += 1
             return execute(sql, params, many, context)
 

@@ -7,8 +7,8 @@ marketplace/bulk_seed.py) unless enough exist, then POSTs the storefront query a
 to /graphql/ through django.test.Client (in process: the time is the server's, with no
 network) and reports, per scenario, the SQL queries of one request and p50/p95 over
 ``--requests`` requests after a warm-up, with the median CPU time of this process (the
-Python side alone, which other load on a shared machine does not inflate). Scenarios: the first page (default sort: NAME), a
-deep page (the cursor walked ``--deep-pages`` pages of 100), and both sorted by PRICE.
+Python side alone, which other load on a shared machine does not inflate). Scenarios: the first page
+(default sort: NAME), a deep page (the cursor walked ``--deep-pages`` pages of 100), and both sorted by PRICE.
 ``--explain`` prints EXPLAIN ANALYZE of each scenario's slowest SQL query.
 
 Uses BENCH_DATABASE_URL, or a `meidu_bench` database on the embedded PostgreSQL.
@@ -52,7 +52,7 @@ def _seed(products: int) -> None:
 
     if Product.objects.filter(slug__startswith="demo-").count() < 250:
         started = time.perf_counter()
-        for label, step in DEMO_STEPS:
+        for _label, step in DEMO_STEPS:
             step()
         print(f"demo data seeded in {time.perf_counter() - started:.1f} s")
     if bulk_seed_count() < products:
@@ -181,12 +181,15 @@ def main() -> None:
             print(_explain(slowest["sql"]))
     width = max(len(row[0]) for row in rows)
     print()
-    print(f"| {'scenario':<{width}} | SQL queries | requests | p50 ms | p95 ms | slowest SQL ms | Python CPU p50 ms | goal ≤{GOAL_QUERIES} queries, p95 ≤{GOAL_P95_MS:g} ms |")
+    print(f"| {'scenario':<{width}} | SQL queries | requests | p50 ms | p95 ms | slowest SQL ms | Python CPU p50 ms "
+          f"| goal ≤{GOAL_QUERIES} queries, p95 ≤{GOAL_P95_MS:g} ms |")
     print(f"|{'-' * (width + 2)}|-------------|----------|--------|--------|----------------|-------------------|------|")
     for label, count, n, p50, p95, slowest_ms, cpu_p50 in rows:
         verdict = ("queries met" if count <= GOAL_QUERIES else "queries MISSED") + (", p95 met" if p95 <= GOAL_P95_MS else ", p95 MISSED")
-        print(f"| {label:<{width}} | {count:>11} | {n:>8} | {p50:>6.1f} | {p95:>6.1f} | {slowest_ms:>14.1f} | {cpu_p50:>17.1f} | {verdict} |")
-    print(f"\nload average while measuring (1/5/15 min): {' / '.join(f'{value:.2f}' for value in os.getloadavg())} on {os.cpu_count()} cores")
+        print(f"| {label:<{width}} | {count:>11} | {n:>8} | {p50:>6.1f} | {p95:>6.1f} | {slowest_ms:>14.1f} "
+              f"| {cpu_p50:>17.1f} | {verdict} |")
+    print(f"\nload average while measuring (1/5/15 min): {' / '.join(f'{value:.2f}' for value in os.getloadavg())} "
+          f"on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

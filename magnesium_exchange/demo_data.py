@@ -28,7 +28,12 @@ from magnesium_exchange.members.credit_code import credit_code_check_char
 from magnesium_exchange.members.models import Member, Trader
 from magnesium_exchange.members.services import member_create, trader_add
 from magnesium_exchange.warehouses.models import Receipt, Warehouse, WarehouseStaff, WeighbridgeTicket
-from magnesium_exchange.warehouses.services import inbound_ticket_create, receipt_issue, warehouse_create, warehouse_staff_add
+from magnesium_exchange.warehouses.services import (
+    inbound_ticket_create,
+    receipt_issue,
+    warehouse_create,
+    warehouse_staff_add,
+)
 from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
 from meidu.accounts.models import User
 

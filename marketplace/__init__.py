@@ -1,1 +1,2 @@
-"""Commerce core, Saleor-shaped and multi-vendor: channels, catalogue, shops, inventory, checkout, orders (issues 3 and 4)."""
+"""Commerce core, Saleor-shaped and multi-vendor: channels, catalogue, shops, inventory, checkout,
+orders (issues 3 and 4)."""

@@ -227,7 +227,7 @@ def _create_batch(plans, warehouses, media_pool, rng: random.Random, now) -> Non
         ])
         variants = ProductVariant.objects.bulk_create([
             ProductVariant(product=product, sku=f"{SKU_PREFIX}{number:06d}", name=template.variant_name, weight_grams=template.grams)
-            for product, (number, shop, channel, template) in zip(products, plans)
+            for product, (number, shop, channel, template) in zip(products, plans, strict=True)
         ])
         amounts = [max(_money(template.price * Decimal(rng.randint(80, 125)) / 100), Decimal("0.50")) for _n, _s, _c, template in plans]
         # One variant per product: the listing's stored price range (what catalog.services.
@@ -237,25 +237,25 @@ def _create_batch(plans, warehouses, media_pool, rng: random.Random, now) -> Non
                 product=product, channel=channel, is_published=True, published_at=now, visible_in_listings=True,
                 available_for_purchase_at=now, min_price_amount=price, max_price_amount=price, product_name=product.name,
             )
-            for product, price, (number, shop, channel, template) in zip(products, amounts, plans)
+            for product, price, (number, shop, channel, template) in zip(products, amounts, plans, strict=True)
         ])
         ProductVariantChannelListing.objects.bulk_create([
             ProductVariantChannelListing(
                 variant=variant, channel=channel, currency=channel.currency_code, price_amount=price,
                 cost_price_amount=_money(price * Decimal("0.72")),
             )
-            for variant, price, (number, shop, channel, template) in zip(variants, amounts, plans)
+            for variant, price, (number, shop, channel, template) in zip(variants, amounts, plans, strict=True)
         ])
         stocks = Stock.objects.bulk_create([
             Stock(warehouse=warehouses[shop.pk][number % len(warehouses[shop.pk])], variant=variant, quantity=rng.randint(5, 500))
-            for variant, (number, shop, channel, template) in zip(variants, plans)
+            for variant, (number, shop, channel, template) in zip(variants, plans, strict=True)
         ])
         StockMovement.objects.bulk_create([
             StockMovement(stock=stock, kind=MovementKind.RECEIVED, quantity_delta=stock.quantity, note="bulk seed")
             for stock in stocks
         ])
         media = []
-        for product, (number, shop, channel, template) in zip(products, plans):
+        for product, (number, _shop, _channel, template) in zip(products, plans, strict=True):
             photos = media_pool[template.category_root]
             photo = photos[number % len(photos)]
             media.append(ProductMedia(product=product, alt=product.name, sort_order=0, **photo))

@@ -416,7 +416,7 @@ STORE_PRODUCTS = [
 def _id_number(serial: int) -> str:
     """A checksum-valid resident ID number registered in Dashiqiao (birth dates 1960-1989)."""
     body = f"{COUNTY_CODE}{1960 + serial % 30}{1 + serial % 12:02d}{1 + serial % 28:02d}{serial % 1000:03d}"
-    total = sum(int(digit) * weight for digit, weight in zip(body, _WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(body, _WEIGHTS, strict=True))
     return body + _CHECK[total % 11]
 
 
@@ -429,7 +429,7 @@ def _credit_code(kind_prefix: str, serial: int) -> str:
     organisation = f"MA{serial:06d}"
     organisation = organisation + "".join(_CREDIT_ALPHABET[(serial * 7 + i) % 31] for i in range(9 - len(organisation)))
     body = f"{kind_prefix}{COUNTY_CODE}{organisation}"
-    total = sum(_CREDIT_ALPHABET.index(char) * weight for char, weight in zip(body, _CREDIT_WEIGHTS))
+    total = sum(_CREDIT_ALPHABET.index(char) * weight for char, weight in zip(body, _CREDIT_WEIGHTS, strict=True))
     return body + _CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -725,7 +725,7 @@ def seed_farmer_shops(products_per_shop: int | None = None) -> int:
     villages = _villages_for_farmers()
     pool = list(PRODUCE)
     created = 0
-    for index, (spec, village) in enumerate(zip(FARMERS, villages), start=1):
+    for index, (spec, village) in enumerate(zip(FARMERS, villages, strict=False), start=1):
         with transaction.atomic():
             owner = _demo_user(SELLER_PHONE) if index == 1 else _user(f"+86139000000{index:02d}", spec.last_name, spec.first_name)
             shop = _open_shop(

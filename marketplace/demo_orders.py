@@ -1,6 +1,7 @@
 """Demo data for buying: delivery zones, each shop's shipping methods, village service stations
 with the demo station agent, the department store's rice cookers also sold in the rural channel,
-the platform's commission rules, and a few orders of the demo buyer in different states (through the services, idempotent).
+the platform's commission rules, and a few orders of the demo buyer in different states (through
+the services, idempotent).
 """
 
 from __future__ import annotations
@@ -15,14 +16,27 @@ from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Category, ProductVariant
 from marketplace.channels.models import Channel
 from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
-from marketplace.demo_data import OPERATOR_PHONE, STORE_NAME, _approve, _credit_code, _demo_user, _open_shop, _shop_by_name, _warehouse
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
+from marketplace.demo_data import (
+    OPERATOR_PHONE,
+    STORE_NAME,
+    _approve,
+    _credit_code,
+    _demo_user,
+    _open_shop,
+    _shop_by_name,
+    _warehouse,
+)
 from marketplace.inventory.models import Warehouse, WarehouseKind
 from marketplace.orders.models import Order
 from marketplace.orders.services.lifecycle import order_confirm, order_fulfill
+from marketplace.payments.services import transaction_initialize
 from marketplace.settlement.models import CommissionRule
 from marketplace.settlement.services.commission import commission_rule_create
-from marketplace.payments.services import transaction_initialize
 from marketplace.shipping.models import DeliveryZone, ShippingKind, ShippingMethod
 from marketplace.shipping.services import delivery_zone_create, shipping_method_enable
 from marketplace.shops.models import Shop, ShopKind, ShopMember, ShopStatus, ShopTrack

@@ -5,10 +5,10 @@ import graphene
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.credit.api import CreditMutations, CreditQueries
-from magnesium_exchange.financing.api.statements import ReceiptStatementQueries
-from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
 from magnesium_exchange.financing.api.loans import FinancingLoanMutations, FinancingLoanQueries
 from magnesium_exchange.financing.api.risk import FinancingRiskMutations, FinancingRiskQueries
+from magnesium_exchange.financing.api.statements import ReceiptStatementQueries
+from magnesium_exchange.marketdata.api import MarketDataMutations, MarketDataQueries
 from magnesium_exchange.members.api import MemberMutations, MemberQueries
 from magnesium_exchange.settlement.api import ExchangeSettlementMutations, ExchangeSettlementQueries
 from magnesium_exchange.trading.api import TradingMutations, TradingQueries
@@ -23,8 +23,8 @@ from marketplace.complaints.api.queries import ComplaintQueries
 from marketplace.inventory.api import InventoryMutations
 from marketplace.orders.api.mutations import OrderMutations
 from marketplace.orders.api.queries import OrderQueries
-from marketplace.presale.api import PresaleMutations, PresaleQueries
 from marketplace.payments.api import PaymentMutations
+from marketplace.presale.api import PresaleMutations, PresaleQueries
 from marketplace.reviews.api import ReviewMutations, ReviewQueries
 from marketplace.settlement.api.mutations import SettlementMutations
 from marketplace.settlement.api.queries import SettlementQueries

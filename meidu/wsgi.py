@@ -14,7 +14,7 @@ assert_safe_to_serve()
 # which would otherwise pay about a second of imports while buyers wait.
 from django.urls import get_resolver  # noqa: E402
 
-get_resolver().url_patterns
+get_resolver().url_patterns  # noqa: B018  (read for its side effect: the URLconf is imported)
 
 # Without a broker, this process's outbox relay thread sends webhooks (and finds those left
 # pending by a previous run) outside the requests.

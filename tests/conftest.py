@@ -1,44 +1,28 @@
-"""Fixtures shared by every test: GraphQL clients, users per role, a clean cache."""
+"""Fixtures shared by every test: GraphQL clients, users per role, a clean cache.
+
+Fixtures that several folders share live in helper modules registered here as plugins (a test module
+imports helpers from ``tests.support`` and the folders' helper modules, never another test module or a
+conftest); the race harness is ``tests.support.races``."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
 from meidu.accounts.models import User
 from meidu.accounts.roles import Role
-from meidu.accounts.services import account_register, token_create, user_roles_set
+from meidu.accounts.services import account_register, user_roles_set
+from tests.support.graphql import PASSWORD, GraphQLClient, token_for
 
-PASSWORD = "Pear-harvest-2026"
-
-
-class GraphQLClient:
-    """Posts GraphQL documents to /graphql/ as Saleor's test clients do."""
-
-    def __init__(self, token: str | None = None):
-        self.client = Client()
-        self.token = token
-
-    def post(self, query: str, variables: dict | None = None, token: str | None = None, operation_name: str | None = None):
-        headers = {}
-        bearer = token or self.token
-        if bearer:
-            headers["HTTP_AUTHORIZATION"] = f"Bearer {bearer}"
-        body = {"query": query, "variables": variables or {}}
-        if operation_name:
-            body["operationName"] = operation_name
-        return self.client.post("/graphql/", json.dumps(body), content_type="application/json", **headers)
-
-    def execute(self, query: str, variables: dict | None = None, **kwargs) -> dict:
-        """The response JSON of a request that must have executed (HTTP 200, no top-level errors)."""
-        response = self.post(query, variables, **kwargs)
-        content = response.json()
-        assert response.status_code == 200, content
-        assert "errors" not in content, content["errors"]
-        return content["data"]
+pytest_plugins = [
+    "tests.support.buying",  # the buying world: channels, zones, pears, cooker, station, commission rules
+    "tests.magnesium_exchange.records_factories",  # the exchange's catalogue, members, warehouses, receipts
+    "tests.magnesium_exchange.trading_factories",  # the market
+    "tests.magnesium_exchange.credit.lenders",  # lending banks (credit tests and pages)
+    "tests.magnesium_exchange.financing.lending",  # the financing world
+    "tests.marketplace.payments.stripe_server",  # a Stripe API double
+    "tests.meidu.integrations.broker",  # a real Celery broker
+]
 
 
 @pytest.fixture(autouse=True)
@@ -69,10 +53,6 @@ def buyer(make_user):
 @pytest.fixture
 def operator(make_user):
     return make_user(Role.OPERATOR)
-
-
-def token_for(user: User, password: str = PASSWORD) -> str:
-    return token_create(user.phone or user.email, password)["token"]
 
 
 @pytest.fixture

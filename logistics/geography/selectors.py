@@ -10,3 +10,8 @@ def town_list() -> QuerySet[Town]:
     return Town.objects.order_by("code").prefetch_related(
         Prefetch("villages", queryset=Village.objects.order_by("code"))
     )
+
+
+def village_list() -> QuerySet[Village]:
+    """Every village with its town joined (address forms pick one by id)."""
+    return Village.objects.select_related("town")

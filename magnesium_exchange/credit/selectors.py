@@ -188,6 +188,11 @@ def bank_list_active():
     return Bank.objects.filter(is_active=True).order_by("id")
 
 
+def bank_get_active(code: str) -> Bank | None:
+    """The active bank with this code, else None."""
+    return bank_list_active().filter(code=code).first()
+
+
 # --- consents and reads -----------------------------------------------------------------------------
 
 

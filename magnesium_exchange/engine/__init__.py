@@ -10,8 +10,6 @@ events. Services call:
 
 A refusal raises `EngineError` whose `code` is an `EngineErrorCode`."""
 
-from types import ModuleType as _ModuleType
-
 from .aggregate import AggregateState
 from .auction import AuctionState, auction_allocation, auction_clear
 from .commands import (
@@ -60,7 +58,26 @@ from .events import (
 from .listing import ListingState
 from .negotiation import RfqState
 from .rules import MarketRules, price_band
-from .values import AuctionKind, CloseReason, Side, TradeMode, deposit_for, from_ms, to_ms, value_of
+from .values import (
+    AuctionKind,
+    CloseReason,
+    Side,
+    TradeMode,
+    deposit_for,
+    from_ms,
+    to_ms,
+    value_of,
+)
 
-__all__ = [name for name, value in dict(globals()).items()
-           if not name.startswith("_") and not isinstance(value, _ModuleType)]
+# The engine's public names, re-exported for the services (`from magnesium_exchange.engine import ...`).
+__all__ = [
+    "AggregateState", "AuctionState", "auction_allocation", "auction_clear", "AcceptQuote", "CancelAuction",
+    "CancelRfq", "CloseAuction", "Command", "ExpireListing", "ExpireRfq", "LotSpec", "OpenAuction", "OpenListing",
+    "OpenRfq", "PickListing", "PlaceBid", "RepriceListing", "SubmitQuote", "WithdrawListing", "WithdrawQuote",
+    "command_from_dict", "apply", "decide", "execute", "replay", "EngineError", "EngineErrorCode",
+    "AuctionCancelled", "AuctionClosed", "AuctionExtended", "AuctionOpened", "BidOutbid", "BidPlaced",
+    "DepositApplied", "DepositFrozen", "DepositReleased", "Event", "ListingClosed", "ListingOpened",
+    "ListingRepriced", "QuoteSubmitted", "QuoteWithdrawn", "RfqClosed", "RfqOpened", "TradeExecuted",
+    "event_from_dict", "ListingState", "RfqState", "MarketRules", "price_band", "AuctionKind", "CloseReason", "Side",
+    "TradeMode", "deposit_for", "from_ms", "to_ms", "value_of",
+]

@@ -3,8 +3,10 @@ totals, and the emitter that numbers the events a decision produces."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from .errors import EngineError, EngineErrorCode
 from .events import DepositApplied, DepositFrozen, DepositReleased, TradeExecuted
@@ -102,7 +104,7 @@ def apply_trade(state: AggregateState, e: TradeExecuted) -> None:
     state.traded_value += e.value
 
 
-COMMON_APPLY = {
+COMMON_APPLY: dict[type, Callable[..., Any]] = {
     DepositFrozen: apply_frozen,
     DepositReleased: apply_released,
     DepositApplied: apply_applied,

@@ -9,10 +9,18 @@ clearing only sorts the live bids, which are exactly the winners."""
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
-from .aggregate import COMMON_APPLY, AggregateState, Emitter, apply_trade, effective_time
+from .aggregate import (
+    COMMON_APPLY,
+    AggregateState,
+    Emitter,
+    apply_trade,
+    effective_time,
+)
 from .commands import CancelAuction, CloseAuction, LotSpec, OpenAuction, PlaceBid
 from .errors import EngineError, EngineErrorCode
 from .events import (
@@ -37,7 +45,15 @@ from .rules import (
     check_quantity,
     price_band,
 )
-from .values import ZERO_MONEY, ZERO_TONNES, AuctionKind, TradeMode, as_decimal, deposit_for, value_of
+from .values import (
+    ZERO_MONEY,
+    ZERO_TONNES,
+    AuctionKind,
+    TradeMode,
+    as_decimal,
+    deposit_for,
+    value_of,
+)
 
 E = EngineErrorCode
 INITIATOR_HOLD = "initiator"
@@ -227,7 +243,7 @@ def decide_bid(state: AuctionState | None, c: PlaceBid) -> list:
     bid_no = s.version + 1
     out.emit(BidPlaced, bid_no, c.lot_id, bidder, price, quantity, deposit, old_no)
     if old is not None and old.deposit:
-        out.emit(DepositReleased, bidder, old.deposit, bid_hold(old_no))
+        out.emit(DepositReleased, bidder, old.deposit, bid_hold(old.bid_no))
     if deposit:
         out.emit(DepositFrozen, bidder, deposit, bid_hold(bid_no))
     total = lot.live_quantity + quantity - (old.quantity if old is not None else 0)
@@ -288,7 +304,7 @@ def auction_allocation(state: AuctionState) -> dict[str, list[tuple[Bid, Decimal
     return allocation
 
 
-def auction_clear(state: AuctionState, now: int) -> list:
+def auction_clear(state: AuctionState | None, now: int) -> list:
     """The events that close the auction at `now` (at or after its end): one trade per winning bid,
     deposits applied to the trades and the rest released, then AuctionClosed. Pure: the state is not
     changed until the events are applied."""
@@ -365,7 +381,7 @@ def _opened(state, e: AuctionOpened) -> AuctionState:
         aggregate_id=e.aggregate_id, kind=e.kind, initiator=e.initiator, grade=e.grade,
         lots={lot.lot_id: Lot(lot.lot_id, lot.quantity, lot.reserve_price) for lot in e.lots},
         starts_at=e.starts_at, ends_at=e.ends_at, scheduled_end=e.ends_at,
-        band=None if e.band_low is None else (e.band_low, e.band_high), min_bid_quantity=e.min_bid_quantity,
+        band=None if e.band_low is None or e.band_high is None else (e.band_low, e.band_high), min_bid_quantity=e.min_bid_quantity,
         step=e.step, rules=e.rules, receipt_ids=e.receipt_ids, excluded_counterparties=e.excluded_counterparties,
         increment=e.rules.bid_increment,
     )
@@ -412,10 +428,10 @@ def _extended(s: AuctionState, e: AuctionExtended) -> None:
 
 def _traded(s: AuctionState, e: TradeExecuted) -> None:
     apply_trade(s, e)
-    bid = s.bids[e.bid_no]
+    bid = s.bids[cast(int, e.bid_no)]  # an auction's trade always names its bid and lot
     bid.status = WON
     bid.filled = e.quantity
-    s.lots[e.lot_id].sold_quantity += e.quantity
+    s.lots[cast(str, e.lot_id)].sold_quantity += e.quantity
 
 
 def _closed(s: AuctionState, e: AuctionClosed) -> None:
@@ -430,7 +446,7 @@ def _cancelled(s: AuctionState, e: AuctionCancelled) -> None:
     s.status = "cancelled"
 
 
-DECIDE = {OpenAuction: decide_open, PlaceBid: decide_bid, CloseAuction: decide_close, CancelAuction: decide_cancel}
-APPLY = {AuctionOpened: _opened, BidPlaced: _bid_placed, BidOutbid: _bid_outbid, AuctionExtended: _extended,
+DECIDE: dict[type, Callable[..., Any]] = {OpenAuction: decide_open, PlaceBid: decide_bid, CloseAuction: decide_close, CancelAuction: decide_cancel}
+APPLY: dict[type, Callable[..., Any]] = {AuctionOpened: _opened, BidPlaced: _bid_placed, BidOutbid: _bid_outbid, AuctionExtended: _extended,
          TradeExecuted: _traded, AuctionClosed: _closed, AuctionCancelled: _cancelled, **COMMON_APPLY}
 OPENED = AuctionOpened

@@ -10,7 +10,8 @@ events in order. `replay(journal)` rebuilds a state equal (==) to the live one."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from . import auction, listing, negotiation
 from .aggregate import AggregateState
@@ -18,18 +19,20 @@ from .commands import Command
 from .errors import EngineError, EngineErrorCode
 from .events import Event
 
-_DECIDE = {**listing.DECIDE, **auction.DECIDE, **negotiation.DECIDE}
-_APPLY = {
+# Handlers per command / event type; each module's handlers take its own state and command or event.
+Handler = Callable[..., Any]
+_DECIDE: dict[type, Handler] = {**listing.DECIDE, **auction.DECIDE, **negotiation.DECIDE}
+_APPLY: dict[type, dict[type, Handler]] = {
     listing.ListingState: listing.APPLY,
     auction.AuctionState: auction.APPLY,
     negotiation.RfqState: negotiation.APPLY,
 }
-_STATE_OF = {
+_STATE_OF: dict[type, type] = {
     **{command: listing.ListingState for command in listing.DECIDE},
     **{command: auction.AuctionState for command in auction.DECIDE},
     **{command: negotiation.RfqState for command in negotiation.DECIDE},
 }
-_OPENERS = {listing.OPENED: listing.APPLY, auction.OPENED: auction.APPLY, negotiation.OPENED: negotiation.APPLY}
+_OPENERS: dict[type, dict[type, Handler]] = {listing.OPENED: listing.APPLY, auction.OPENED: auction.APPLY, negotiation.OPENED: negotiation.APPLY}
 
 
 def decide(state: AggregateState | None, command: Command) -> list[Event]:
@@ -102,4 +105,7 @@ def replay(events: Iterable[Event], state: AggregateState | None = None) -> Aggr
 def execute(state: AggregateState | None, command: Command) -> tuple[AggregateState, list[Event]]:
     """decide, then apply the events: the new state and the events to journal."""
     events = decide(state, command)
-    return replay(events, state), events
+    new_state = replay(events, state)
+    if new_state is None:  # a command on no aggregate yet must open it
+        raise EngineError(EngineErrorCode.INVALID_COMMAND, "the command opens nothing")
+    return new_state, events

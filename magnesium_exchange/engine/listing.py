@@ -3,11 +3,25 @@ by holders of receipts; re-price, withdraw, expire. Partial picks leave the rema
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from .aggregate import COMMON_APPLY, AggregateState, Emitter, apply_trade, effective_time
-from .commands import ExpireListing, OpenListing, PickListing, RepriceListing, WithdrawListing
+from .aggregate import (
+    COMMON_APPLY,
+    AggregateState,
+    Emitter,
+    apply_trade,
+    effective_time,
+)
+from .commands import (
+    ExpireListing,
+    OpenListing,
+    PickListing,
+    RepriceListing,
+    WithdrawListing,
+)
 from .errors import EngineError, EngineErrorCode
 from .events import (
     DepositApplied,
@@ -211,13 +225,13 @@ def _closed(s: ListingState, e: ListingClosed) -> ListingState:
     return s
 
 
-DECIDE = {
+DECIDE: dict[type, Callable[..., Any]] = {
     OpenListing: decide_open,
     PickListing: decide_pick,
     RepriceListing: decide_reprice,
     WithdrawListing: decide_withdraw,
     ExpireListing: decide_expire,
 }
-APPLY = {ListingOpened: _opened, ListingRepriced: _repriced, TradeExecuted: _traded, ListingClosed: _closed,
+APPLY: dict[type, Callable[..., Any]] = {ListingOpened: _opened, ListingRepriced: _repriced, TradeExecuted: _traded, ListingClosed: _closed,
          **COMMON_APPLY}
 OPENED = ListingOpened

@@ -3,11 +3,26 @@ re-quotes to counter), acceptance of a quote as a trade; cancel and expiry."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
-from .aggregate import COMMON_APPLY, AggregateState, Emitter, apply_trade, effective_time
-from .commands import AcceptQuote, CancelRfq, ExpireRfq, OpenRfq, SubmitQuote, WithdrawQuote
+from .aggregate import (
+    COMMON_APPLY,
+    AggregateState,
+    Emitter,
+    apply_trade,
+    effective_time,
+)
+from .commands import (
+    AcceptQuote,
+    CancelRfq,
+    ExpireRfq,
+    OpenRfq,
+    SubmitQuote,
+    WithdrawQuote,
+)
 from .errors import EngineError, EngineErrorCode
 from .events import (
     DepositApplied,
@@ -29,7 +44,15 @@ from .rules import (
     check_quantity,
     price_band,
 )
-from .values import KILO, ZERO_MONEY, CloseReason, Side, TradeMode, deposit_for, value_of
+from .values import (
+    KILO,
+    ZERO_MONEY,
+    CloseReason,
+    Side,
+    TradeMode,
+    deposit_for,
+    value_of,
+)
 
 E = EngineErrorCode
 ACTIVE, REPLACED, WITHDRAWN, ACCEPTED, CLOSED = "active", "replaced", "withdrawn", "accepted", "closed"
@@ -128,7 +151,7 @@ def decide_quote(state: RfqState | None, c: SubmitQuote) -> list:
     quote_id = s.version + 1
     out.emit(QuoteSubmitted, quote_id, c.actor, price, quantity, deposit, old_id)
     if old is not None and old.deposit:
-        out.emit(DepositReleased, c.actor, old.deposit, quote_hold(old_id))
+        out.emit(DepositReleased, c.actor, old.deposit, quote_hold(old.quote_id))
     if deposit:
         out.emit(DepositFrozen, c.actor, deposit, quote_hold(quote_id))
     return out.events
@@ -241,7 +264,8 @@ def decide_expire(state: RfqState | None, c: ExpireRfq) -> list:
 def _opened(state, e: RfqOpened) -> RfqState:
     return RfqState(
         aggregate_id=e.aggregate_id, side=e.side, requester=e.requester, grade=e.grade, quantity=e.quantity,
-        remaining=e.quantity, expires_at=e.expires_at, band=None if e.band_low is None else (e.band_low, e.band_high),
+        remaining=e.quantity, expires_at=e.expires_at,
+        band=None if e.band_low is None or e.band_high is None else (e.band_low, e.band_high),
         rules=e.rules, invited=e.invited, receipt_ids=e.receipt_ids, excluded_counterparties=e.excluded_counterparties,
     )
 
@@ -262,7 +286,7 @@ def _withdrawn(s: RfqState, e: QuoteWithdrawn) -> None:
 def _traded(s: RfqState, e: TradeExecuted) -> None:
     apply_trade(s, e)
     s.remaining -= e.quantity
-    quote = s.quotes[e.quote_id]
+    quote = s.quotes[cast(int, e.quote_id)]  # a negotiated trade always names its quote
     quote.status = ACCEPTED
     quote.filled = e.quantity
     del s.live_quote[quote.quoter]
@@ -276,8 +300,8 @@ def _closed(s: RfqState, e: RfqClosed) -> None:
     s.live_quote.clear()
 
 
-DECIDE = {OpenRfq: decide_open, SubmitQuote: decide_quote, WithdrawQuote: decide_withdraw_quote,
+DECIDE: dict[type, Callable[..., Any]] = {OpenRfq: decide_open, SubmitQuote: decide_quote, WithdrawQuote: decide_withdraw_quote,
           AcceptQuote: decide_accept, CancelRfq: decide_cancel, ExpireRfq: decide_expire}
-APPLY = {RfqOpened: _opened, QuoteSubmitted: _submitted, QuoteWithdrawn: _withdrawn, TradeExecuted: _traded,
+APPLY: dict[type, Callable[..., Any]] = {RfqOpened: _opened, QuoteSubmitted: _submitted, QuoteWithdrawn: _withdrawn, TradeExecuted: _traded,
          RfqClosed: _closed, **COMMON_APPLY}
 OPENED = RfqOpened

@@ -19,9 +19,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from magnesium_exchange.credit.models import CreditConsent
-from magnesium_exchange.demo_data import _credit_code
 from magnesium_exchange.credit.services import credit_consent_grant
-from magnesium_exchange.financing.models import Bank, BankOfficer, FinancingRule, Loan, LoanCollateral, LoanStatus, LoanValuation
+from magnesium_exchange.demo_data import _credit_code
+from magnesium_exchange.financing.models import (
+    Bank,
+    BankOfficer,
+    FinancingRule,
+    Loan,
+    LoanCollateral,
+    LoanStatus,
+    LoanValuation,
+)
 from magnesium_exchange.financing.selectors import loan_debt
 from magnesium_exchange.financing.services.banks import bank_create, bank_officer_add, financing_rule_set
 from magnesium_exchange.financing.services.loans import loan_apply, loan_approve, loan_disburse
@@ -33,8 +41,8 @@ from magnesium_exchange.members.models import Member
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
 from meidu.accounts.models import User
-from meidu.accounts.services import account_register, user_roles_set
 from meidu.accounts.roles import Role
+from meidu.accounts.services import account_register, user_roles_set
 from meidu.core.permissions import ExchangePermissions
 from meidu.integrations.models import App
 from meidu.integrations.services.apps import app_create

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Prefetch, Q, Sum
 
 from magnesium_exchange.financing.accounts import interest_code, principal_code
 from magnesium_exchange.financing.models import (
@@ -15,15 +15,20 @@ from magnesium_exchange.financing.models import (
     CollateralStatus,
     DisputeStatus,
     FinancingRule,
+    ForcedSale,
+    ForcedSaleStatus,
     Loan,
     LoanCollateral,
     LoanDispute,
+    LoanEvent,
     LoanStatus,
     LoanValuation,
+    MarginCall,
+    MarginCallStatus,
 )
 from magnesium_exchange.members.models import Trader
 from magnesium_exchange.members.selectors import trader_for_user
-from meidu.core.ledger.models import LedgerPosting
+from meidu.core.ledger.models import LedgerPosting, LedgerTransaction
 from meidu.core.permissions import ExchangePermissions
 from meidu.integrations.services.apps import actor_has_permission
 
@@ -169,3 +174,134 @@ def pledge_list_in_force():
 def financing_rule_list():
     """The financing rules in force, platform defaults first, then per bank, then per grade."""
     return FinancingRule.objects.select_related("bank", "grade").order_by("bank_id", "grade_id", "id")
+
+
+
+# --- the pages' reads: the bank portal (always scoped to one bank) and the trader terminal's loans ---------
+# A loans page costs a fixed number of queries whatever the number of loans (the query counts are tested).
+
+ZERO_DEBT = Debt(ZERO, ZERO)
+OWING_STATUSES = (LoanStatus.ACTIVE, LoanStatus.ENFORCING)
+PLEDGED_STATUSES = (LoanStatus.APPROVED, LoanStatus.ACTIVE, LoanStatus.ENFORCING)
+
+
+@dataclass
+class LoanRow:
+    loan: Loan
+    debt: Debt
+    pledged: list  # LoanCollateral rows in force (pledged or selling), receipts loaded
+    valuation: LoanValuation | None
+    margin_call: MarginCall | None
+    collateral: list  # every collateral row of the loan (offered, pledged, released ...)
+
+    @property
+    def offered(self) -> list:
+        return [c for c in self.collateral if c.status == "proposed"]
+
+    @property
+    def pledged_tonnes(self) -> Decimal:
+        return sum((c.quantity for c in self.pledged), Decimal("0.000"))
+
+    @property
+    def at_risk(self) -> bool:
+        v, loan = self.valuation, self.loan
+        return (v is not None and v.ltv_percent is not None and loan.warning_percent is not None
+                and v.ltv_percent >= loan.warning_percent)
+
+
+def bank_get_for_officer(user) -> Bank | None:
+    """The active bank ``user`` is an active officer of, else None (the permission is the caller's check)."""
+    officer = (BankOfficer.objects.select_related("bank").filter(user=user, is_active=True, bank__is_active=True)
+               .first())
+    return officer.bank if officer else None
+
+
+def loan_list_for_bank(bank, *, statuses=None):
+    """Every loan of ``bank`` (and only its), borrower joined (in ``statuses`` only, when given): the scope
+    of every loan page of the bank portal."""
+    qs = Loan.objects.filter(bank=bank).select_related("borrower")
+    return qs.filter(status__in=statuses) if statuses else qs
+
+
+def loan_list_for_member(member):
+    """A borrower's loans with bank and borrower joined (the trader terminal's scope)."""
+    return Loan.objects.filter(borrower=member).select_related("bank", "borrower")
+
+
+def loan_row_list(loans) -> list[LoanRow]:
+    """The rows of a loans page: four queries (loans with collateral, debts, valuations, open calls)."""
+    loans = list(loans.prefetch_related(Prefetch(
+        "collateral", queryset=LoanCollateral.objects.select_related("receipt__grade").order_by("id"),
+        to_attr="collateral_rows")))
+    ids = [loan.pk for loan in loans]
+    debts = loan_debts(ids) if ids else {}
+    valuations = loan_latest_valuations(ids) if ids else {}
+    calls = ({call.loan_id: call for call in MarginCall.objects.filter(loan_id__in=ids, status=MarginCallStatus.OPEN)}
+             if ids else {})
+    return [LoanRow(loan, debts.get(loan.pk, ZERO_DEBT),
+                    [c for c in loan.collateral_rows if c.status in PLEDGE_IN_FORCE],
+                    valuations.get(loan.pk), calls.get(loan.pk), loan.collateral_rows)
+            for loan in loans]
+
+
+def loan_counts_for_bank(bank) -> dict[str, int]:
+    """The bank portal home's queue counts in one query per table."""
+    counts = Loan.objects.filter(bank=bank).aggregate(
+        applied=Count("id", filter=Q(status=LoanStatus.APPLIED)),
+        approved=Count("id", filter=Q(status=LoanStatus.APPROVED)),
+        owing=Count("id", filter=Q(status__in=OWING_STATUSES)))
+    counts["margin_calls"] = MarginCall.objects.filter(loan__bank=bank, status=MarginCallStatus.OPEN).count()
+    counts["forced_sales"] = ForcedSale.objects.filter(loan__bank=bank, status=ForcedSaleStatus.OPEN).count()
+    return counts
+
+
+def margin_call_list_for_bank(bank):
+    return MarginCall.objects.filter(loan__bank=bank).select_related("loan__borrower").order_by("-opened_at", "-id")
+
+
+def margin_call_list_for_loan(loan) -> list[MarginCall]:
+    """The loan's margin calls, newest first."""
+    return list(MarginCall.objects.filter(loan=loan).order_by("-opened_at"))
+
+
+def margin_call_get_open(loan) -> MarginCall | None:
+    return MarginCall.objects.filter(loan=loan, status=MarginCallStatus.OPEN).first()
+
+
+def margin_call_list_open_for_member(member):
+    """A borrower's open margin calls, soonest deadline first (the trader terminal shows them as a notice)."""
+    return (MarginCall.objects.filter(loan__borrower=member, status=MarginCallStatus.OPEN)
+            .select_related("loan__bank").order_by("deadline"))
+
+
+def forced_sale_list_for_bank(bank):
+    return (ForcedSale.objects.filter(loan__bank=bank).select_related("loan__borrower", "auction")
+            .order_by("-started_at", "-id"))
+
+
+def forced_sale_list_for_loan(loan) -> list[ForcedSale]:
+    """The loan's forced sales with their auctions, newest first."""
+    return list(ForcedSale.objects.filter(loan=loan).select_related("auction").order_by("-id"))
+
+
+def loan_collateral_list(loan) -> list[LoanCollateral]:
+    """Every collateral row of the loan with receipt, grade and warehouse, oldest first."""
+    return list(LoanCollateral.objects.filter(loan=loan).select_related("receipt__grade", "receipt__warehouse")
+                .order_by("id"))
+
+
+def loan_valuation_list(loan) -> list[LoanValuation]:
+    """The loan's daily valuations, oldest first (the loan-to-value chart)."""
+    return list(LoanValuation.objects.filter(loan=loan).order_by("day"))
+
+
+def loan_event_list(loan) -> list[LoanEvent]:
+    """The loan's events with the acting user, oldest first."""
+    return list(LoanEvent.objects.filter(loan=loan).select_related("actor_user").order_by("id"))
+
+
+def loan_ledger_list(loan) -> list[LedgerTransaction]:
+    """The ledger transactions about the loan (disbursement, interest, repayments, sale proceeds), each with
+    its postings, oldest first."""
+    return list(LedgerTransaction.objects.filter(reference=f"loan:{loan.pk}").order_by("id").prefetch_related(
+        Prefetch("postings", queryset=LedgerPosting.objects.select_related("account").order_by("id"))))

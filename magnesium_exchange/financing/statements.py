@@ -35,15 +35,18 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext as _
 
 from magnesium_exchange.financing.error_codes import ExchangeStatementErrorCode as Code
-from magnesium_exchange.financing.models import Bank, BankOfficer
+from magnesium_exchange.financing.models import PLEDGE_IN_FORCE, Bank, BankOfficer, LoanCollateral
 from magnesium_exchange.financing.selectors import pledge_in_force_of
 from magnesium_exchange.members.selectors import trader_for_user
 from magnesium_exchange.warehouses.models import VERIFICATION_CODE_LENGTH, Receipt
 from magnesium_exchange.warehouses.verification import receipts_chain_check
 from meidu.accounts import throttle
+from meidu.core.sql.compiled import CompiledQuery
 from meidu.core.errors import DomainError
 from meidu.core.money import quantize
 from meidu.core.permissions import ExchangePermissions
@@ -63,6 +66,11 @@ FAILURES_WINDOW_SECONDS = getattr(settings, "RECEIPT_VERIFY_FAILURE_WINDOW_SECON
 # Compared against when the number is unknown, so both failures take the same path.
 _NO_CODE = "-" * VERIFICATION_CODE_LENGTH
 _RELATED = ("warehouse", "commodity", "grade", "holder")
+# The columns a statement, the chain's replay (``receipt_state``, the digest) and the code check read:
+# a look-up reads these and nothing else (any other field of these receipts would cost a query each).
+_STATEMENT_FIELDS = ("number", "quantity", "issued_at", "status", "lock_until", "encumbrance", "verification_code",
+                     "last_hash", "event_count", "warehouse__code", "warehouse__name", "commodity__code",
+                     "commodity__name", "grade__code", "grade__name", "holder__name", "holder__credit_code")
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,21 @@ class StatementViewer:
     member_id: int | None = None
     privileged: bool = False  # banks and operators: not throttled
     user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PledgeBank:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PledgeInForce:
+    """What a statement says of the pledge in force on a receipt: the bank holding it (read with the
+    receipt's row, in the same statement; ``receipt_statement_claims`` also takes a LoanCollateral)."""
+
+    bank_id: int
+    bank: PledgeBank
 
 
 @dataclass
@@ -146,9 +169,9 @@ def _owner_view(viewer: StatementViewer, receipt: Receipt) -> bool:
 
 def receipt_statement_claims(receipt: Receipt, *, viewer, pledge=None, chain=None, now: float | None = None) -> dict:
     """The claims of ``receipt``'s statement for ``viewer`` (a user, an App, None or a resolved
-    StatementViewer). ``pledge`` (the LoanCollateral in force, or False for none) and ``chain`` (the
-    ReceiptVerification) are read when not given; ``receipt`` needs its warehouse, commodity, grade and
-    holder (they are loaded when missing)."""
+    StatementViewer). ``pledge`` (the LoanCollateral or PledgeInForce in force, or False for none) and
+    ``chain`` (the ReceiptVerification) are read when not given; ``receipt`` needs its warehouse,
+    commodity, grade and holder (they are loaded when missing)."""
     if not isinstance(viewer, StatementViewer):
         viewer = statement_viewer(viewer)
     if pledge is None:
@@ -230,10 +253,10 @@ def _refusal(number: str, code: Code, message: str) -> StatementResult:
 
 def receipts_statements(pairs, *, viewer, address: str | None = None, sign: bool = True) -> list[StatementResult]:
     """Statements of many receipts given as (number, code) pairs, each its own result, in order. The
-    SQL is the same for one receipt or 500: the viewer (0-3 queries), the receipts, their events (with
-    the keys), their pledges. Refusals: TOO_MANY (more than BATCH_MAX, nothing looked up), REQUIRED (no
-    number or code), INVALID (too long), NOT_FOUND (unknown number or wrong code: the same answer),
-    THROTTLED (too many failed look-ups from this address or user)."""
+    SQL is the same for one receipt or 500: the viewer (0-3 queries), the receipts with their pledges in
+    force, their events with the keys (both compiled once per process). Refusals: TOO_MANY (more than
+    BATCH_MAX, nothing looked up), REQUIRED (no number or code), INVALID (too long), NOT_FOUND (unknown
+    number or wrong code: the same answer), THROTTLED (too many failed look-ups from this address or user)."""
     pairs = list(pairs)
     if len(pairs) > BATCH_MAX:
         raise DomainError(_("At most %(limit)d receipts per call") % {"limit": BATCH_MAX}, Code.TOO_MANY.value,
@@ -272,21 +295,41 @@ def receipts_statements(pairs, *, viewer, address: str | None = None, sign: bool
                                       _("No receipt has this number and verification code. Check both on the printed receipt."))
     _count_failures(viewer, address, failures)
     current, chains = _chains(list({receipt.pk: receipt for receipt in matched.values()}.values()))
-    pledges = pledge_in_force_of(list(current)) if current else {}
     now = time.time()
     for index, receipt in matched.items():
         receipt = current[receipt.pk]
-        claims = receipt_statement_claims(receipt, viewer=viewer, pledge=pledges.get(receipt.pk) or False,
-                                          chain=chains[receipt.pk], now=now)
+        claims = receipt_statement_claims(receipt, viewer=viewer, pledge=_pledge_of(receipt), chain=chains[receipt.pk], now=now)
         results[index] = StatementResult(number=receipt.number, statement=statement_sign(claims) if sign else None,
                                          claims=claims)
     return results
 
 
+def _statement_receipts():
+    """Receipts with what a statement needs in one statement: the related rows it names and the pledge in
+    force (at most one per receipt: the partial unique index ``one_pledge_in_force_per_receipt``) with its
+    bank, as ``pledge_in_force`` (a dict, or None)."""
+    pledge = (LoanCollateral.objects.filter(receipt_id=OuterRef("pk"), status__in=PLEDGE_IN_FORCE)
+              .values(info=JSONObject(bank_id="bank_id", code="bank__code", name="bank__name"))[:1])
+    return (Receipt.objects.select_related(*_RELATED).only(*_STATEMENT_FIELDS)
+            .annotate(pledge_in_force=Subquery(pledge)))
+
+
+# Compiled once per process (and per number of receipts asked): a look-up spends no time building SQL.
+_receipts_of_numbers = CompiledQuery(lambda numbers: _statement_receipts().filter(number__in=numbers), numbers=[str])
+_receipts_of_ids = CompiledQuery(lambda ids: _statement_receipts().filter(pk__in=ids), ids=[int])
+
+
+def _pledge_of(receipt: Receipt) -> PledgeInForce | bool:
+    info = receipt.pledge_in_force
+    if not info:
+        return False
+    return PledgeInForce(bank_id=info["bank_id"], bank=PledgeBank(code=info["code"], name=info["name"]))
+
+
 def _receipts_by_number(numbers) -> dict[str, Receipt]:
     if not numbers:
         return {}
-    return {receipt.number.upper(): receipt for receipt in Receipt.objects.select_related(*_RELATED).filter(number__in=numbers)}
+    return {receipt.number.upper(): receipt for receipt in _receipts_of_numbers(numbers=sorted(numbers))}
 
 
 def _chains(receipts: list[Receipt]) -> tuple[dict[int, Receipt], dict]:
@@ -297,7 +340,7 @@ def _chains(receipts: list[Receipt]) -> tuple[dict[int, Receipt], dict]:
     chains = receipts_chain_check(receipts)
     doubtful = [pk for pk, verdict in chains.items() if not verdict.valid]
     if doubtful:
-        fresh = list(Receipt.objects.select_related(*_RELATED).filter(pk__in=doubtful))
+        fresh = _receipts_of_ids(ids=doubtful)
         current.update({receipt.pk: receipt for receipt in fresh})
         chains.update(receipts_chain_check(fresh))
     return current, chains

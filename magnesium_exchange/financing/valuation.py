@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from django.db.models import Q
 
 from magnesium_exchange.financing.models import FinancingRule
-from magnesium_exchange.marketdata.services import reference_prices_for
+from magnesium_exchange.marketdata.selectors import reference_prices_for
 
 FEN = Decimal("0.01")
 HUNDRED = Decimal("100")

@@ -12,7 +12,21 @@ from django.utils import timezone
 
 from magnesium_exchange.commodities.models import Grade
 from magnesium_exchange.marketdata.models import DailyBar, ReferencePrice, TradePrint
-from magnesium_exchange.marketdata.services import reference_price_for, reference_prices_for  # noqa: F401
+
+
+def reference_price_for(grade, day: dt.date) -> Decimal | None:
+    """The reference price in force for trading on ``day``: the latest published before that day."""
+    grade_id = grade.pk if isinstance(grade, Grade) else grade
+    return (ReferencePrice.objects.filter(grade_id=grade_id, day__lt=day).order_by("-day")
+            .values_list("price", flat=True).first())
+
+
+def reference_prices_for(grade_ids: list[int], day: dt.date) -> dict[int, Decimal]:
+    """``reference_price_for`` of many grades in one query (PostgreSQL DISTINCT ON)."""
+    rows = (ReferencePrice.objects.filter(grade_id__in=grade_ids, day__lt=day).order_by("grade_id", "-day")
+            .distinct("grade_id").values_list("grade_id", "price"))
+    return dict(rows)
+
 
 MAX_DAYS = 366
 

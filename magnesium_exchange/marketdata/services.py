@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from magnesium_exchange.commodities.models import Grade
 from magnesium_exchange.marketdata.error_codes import ExchangeMarketDataErrorCode as Code
 from magnesium_exchange.marketdata.models import DailyBar, ReferencePrice, ReferenceSource, TradePrint
+from magnesium_exchange.marketdata.selectors import reference_price_for, reference_prices_for
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, quantize, to_decimal
@@ -97,7 +98,8 @@ def marketdata_trade_record(*, grade, price, quantity, executed_at, reference: s
         created_at = timezone.now()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {TradePrint._meta.db_table} (grade_id, price, quantity, executed_at, trade_day, reference, created_at)"
+                f"INSERT INTO {TradePrint._meta.db_table} "
+                "(grade_id, price, quantity, executed_at, trade_day, reference, created_at)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (reference) DO NOTHING RETURNING id",
                 [grade.pk, price, quantity, executed_at, day, reference, created_at],
             )
@@ -239,20 +241,3 @@ def reference_price_set(*, grade, day: dt.date, price, reason: str, actor=None) 
         audit_record("exchange.reference_price_set", actor=actor, target=row, data={
             "grade": grade.code, "day": day.isoformat(), "price": str(price), "reason": row.reason, "previous": before})
     return row
-
-
-# --- reads the services share (also exported by selectors) ----------------------------------
-
-
-def reference_price_for(grade, day: dt.date) -> Decimal | None:
-    """The reference price in force for trading on ``day``: the latest published before that day."""
-    grade_id = grade.pk if isinstance(grade, Grade) else grade
-    return (ReferencePrice.objects.filter(grade_id=grade_id, day__lt=day).order_by("-day")
-            .values_list("price", flat=True).first())
-
-
-def reference_prices_for(grade_ids: list[int], day: dt.date) -> dict[int, Decimal]:
-    """``reference_price_for`` of many grades in one query (PostgreSQL DISTINCT ON)."""
-    rows = (ReferencePrice.objects.filter(grade_id__in=grade_ids, day__lt=day).order_by("grade_id", "-day")
-            .distinct("grade_id").values_list("grade_id", "price"))
-    return dict(rows)

@@ -14,7 +14,9 @@ from magnesium_exchange.members.models import (
     CounterpartyRuleKind,
     CreditMatchingMode,
     FundsHold,
+    FundsRequest,
     Member,
+    MemberStatus,
     Trader,
 )
 from meidu.core.ledger.models import LedgerAccount
@@ -105,9 +107,11 @@ _EXCLUDED = """ARRAY(
     SELECT r.counterparty_id FROM {rule} r WHERE r.member_id = m.id AND r.kind = %(deny)s
     UNION SELECT r.member_id FROM {rule} r WHERE r.counterparty_id = m.id AND r.kind = %(deny)s
     UNION SELECT o.id FROM {member} o WHERE m.credit_matching_mode = %(allow_list)s AND o.id <> m.id
-        AND NOT EXISTS (SELECT 1 FROM {rule} r WHERE r.member_id = m.id AND r.counterparty_id = o.id AND r.kind = %(allow)s)
+        AND NOT EXISTS (SELECT 1 FROM {rule} r
+                        WHERE r.member_id = m.id AND r.counterparty_id = o.id AND r.kind = %(allow)s)
     UNION SELECT o.id FROM {member} o WHERE o.credit_matching_mode = %(allow_list)s AND o.id <> m.id
-        AND NOT EXISTS (SELECT 1 FROM {rule} r WHERE r.member_id = o.id AND r.counterparty_id = m.id AND r.kind = %(allow)s))"""
+        AND NOT EXISTS (SELECT 1 FROM {rule} r
+                        WHERE r.member_id = o.id AND r.counterparty_id = m.id AND r.kind = %(allow)s))"""
 
 
 def member_facts_sql(member_id: int) -> tuple[str, dict]:
@@ -130,3 +134,18 @@ def member_excluded_counterparties(member: Member) -> frozenset[int]:
         cursor.execute(f"SELECT f.excluded FROM ({sql}) f", params)
         row = cursor.fetchone()
     return frozenset(row[0] if row else ())
+
+
+def member_list_active():
+    """Active members by name (the warehouse desk's depositor choice)."""
+    return Member.objects.filter(status=MemberStatus.ACTIVE).order_by("name")
+
+
+def member_name_list(member_ids) -> dict[int, str]:
+    """{member id: name} of these members, in one query."""
+    return dict(Member.objects.filter(pk__in=list(member_ids)).values_list("pk", "name"))
+
+
+def funds_request_list_for_member(member: Member):
+    """The member's deposit and withdrawal requests, newest first."""
+    return FundsRequest.objects.filter(member=member).order_by("-id")

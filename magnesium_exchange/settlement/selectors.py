@@ -18,9 +18,12 @@ def member_open_exposure(member) -> tuple[Decimal, Decimal]:
     return totals["value"] or Decimal("0"), totals["tonnes"] or Decimal("0")
 
 
-def settlement_list_for_member(member):
-    return (Settlement.objects.filter(Q(buyer=member) | Q(seller=member))
-            .select_related("trade", "trade__grade", "buyer", "seller").order_by("-id"))
+def settlement_list_for_member(member, *, with_contract: bool = False):
+    """The member's settlements (as buyer or seller), newest first, with trade, grade and parties joined (and
+    the trade's contract, when asked)."""
+    qs = (Settlement.objects.filter(Q(buyer=member) | Q(seller=member))
+          .select_related("trade", "trade__grade", "buyer", "seller").order_by("-id"))
+    return qs.select_related("trade__contract") if with_contract else qs
 
 
 def settlements_due(now):

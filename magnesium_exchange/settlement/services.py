@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from magnesium_exchange.members.services.funds import funds_accounts_lock, funds_transfer
-from magnesium_exchange.settlement.error_codes import ExchangeSettlementErrorCode as Code
 from magnesium_exchange.settlement import hooks
+from magnesium_exchange.settlement.error_codes import ExchangeSettlementErrorCode as Code
 from magnesium_exchange.settlement.models import Settlement, SettlementStatus
 from magnesium_exchange.settlement.selectors import settlements_due
 from magnesium_exchange.trading.config import trading_config

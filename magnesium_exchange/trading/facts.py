@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from magnesium_exchange.marketdata.selectors import reference_price_for
 from magnesium_exchange.members.models import Member, MemberStatus
 from magnesium_exchange.members.selectors import member_balances, member_excluded_counterparties, member_facts_sql
 from magnesium_exchange.trading.models import Auction, JournalEntry
@@ -51,8 +52,9 @@ def bid_facts(member: Member, auction_pk: int | None = None, journal_after: int 
     quote = connection.ops.quote_name
     member_sql, member_params = member_facts_sql(member.pk)
     exposure_sql, exposure_params = member_open_exposure_sql("f.id")
+    journal = quote(JournalEntry._meta.db_table)
     sql = (f"SELECT f.status, f.exposure_cap - COALESCE(x.value, 0), f.exposure_cap_tonnes - COALESCE(x.tonnes, 0), "
-           f"f.excluded, a.kind, a.created_at, ARRAY(SELECT j.payload::text FROM {quote(JournalEntry._meta.db_table)} j "
+           f"f.excluded, a.kind, a.created_at, ARRAY(SELECT j.payload::text FROM {journal} j "
            f"WHERE j.aggregate_type = %(type)s AND j.aggregate_pk = a.id AND j.seq > %(after)s ORDER BY j.seq) "
            f"FROM ({member_sql}) f LEFT JOIN LATERAL ({exposure_sql}) x ON TRUE "
            f"LEFT JOIN {quote(Auction._meta.db_table)} a ON a.id = %(auction)s")
@@ -84,15 +86,8 @@ def deal_headroom(member: Member, counterparty: Member) -> tuple[Decimal, Decima
 
 def reference_price(grade, fallback: Decimal | None) -> Decimal | None:
     """Market data's reference price of the grade today, else the configured one given on open."""
-    try:
-        from magnesium_exchange.marketdata.services import reference_price_for
-    except ImportError:  # market data is built beside this app; until then the configured reference rules
-        reference_price_for = None
-    if reference_price_for is not None:
-        value = reference_price_for(grade, timezone.localdate())
-        if value is not None:
-            return value
-    return fallback
+    value = reference_price_for(grade, timezone.localdate())
+    return fallback if value is None else value
 
 
 def receipts_quantity(receipts) -> Decimal:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from magnesium_exchange.trading.models import (
-    AggregateType, Auction, AuctionStatus, JournalEntry, Listing, LotReceipt, Rfq, Trade,
+    AggregateType, Auction, AuctionStatus, Contract, JournalEntry, Listing, LotReceipt, Rfq, Trade,
 )
 
 
@@ -17,12 +17,14 @@ def trade_receipts(trade: Trade) -> list:
     return [row.receipt for row in LotReceipt.objects.filter(trade=trade, superseded=False).select_related("receipt")]
 
 
-def listing_list(*, grade=None, status: str | None = None):
+def listing_list(*, grade=None, status: str | None = None, side: str | None = None):
     qs = Listing.objects.select_related("grade", "owner")
     if grade is not None:
         qs = qs.filter(grade=grade)
     if status:
         qs = qs.filter(status=status)
+    if side:
+        qs = qs.filter(side=side)
     return qs.order_by("-id")
 
 
@@ -93,3 +95,8 @@ def auction_bid_list_for_member(auction: Auction, member, now=None) -> list[dict
         rows.append({"lot_id": lot_id, "price": str(Decimal(str(bid["price"]))),
                      "quantity": str(Decimal(str(bid["quantity"]))), "standing": standing})
     return rows
+
+
+def contract_get_by_number(number: str) -> Contract | None:
+    """A trade's contract with its trade joined (whose parties may download it)."""
+    return Contract.objects.select_related("trade").filter(number=number).first()

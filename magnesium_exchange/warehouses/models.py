@@ -193,7 +193,8 @@ class Receipt(models.Model):
     lock_until = models.DateTimeField(null=True, blank=True, help_text="Resale lock: cannot be listed before this.")
     encumbrance = models.CharField(
         max_length=40, blank=True,
-        help_text="The pledge holding the receipt (e.g. loan:12) while pledged or sold under that pledge; cleared on release.")
+        help_text="The pledge holding the receipt (e.g. loan:12) while pledged or sold under that pledge; "
+        "cleared on release.")
     verification_code = models.CharField(max_length=16, default=verification_code_new,
                                          help_text="Printed on the receipt and in its QR; opens its signed statement.")
     inbound_ticket = models.OneToOneField(WeighbridgeTicket, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt")

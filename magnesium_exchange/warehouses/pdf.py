@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 import qrcode
 from django.conf import settings
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader

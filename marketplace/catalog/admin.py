@@ -1,8 +1,8 @@
 from django.contrib import admin
 
+from marketplace.catalog.models import Attribute, AttributeChoice, Category, Product, ProductType, ProductVariant
 from meidu.core.admin_access import EnumPermissionAdminMixin
 from meidu.core.permissions import ProductPermissions
-from marketplace.catalog.models import Attribute, AttributeChoice, Category, Product, ProductType, ProductVariant
 
 
 class ChoiceInline(admin.TabularInline):

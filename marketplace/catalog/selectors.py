@@ -9,7 +9,7 @@ channel listing (kept by the catalogue services), never the variants' prices.
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from marketplace.catalog.models import (
@@ -17,7 +17,9 @@ from marketplace.catalog.models import (
     Product,
     ProductChannelListing,
     ProductMedia,
+    ProductType,
     ProductVariant,
+    ProductVariantChannelListing,
     listing_sort_price,
 )
 from marketplace.channels.models import Channel
@@ -120,3 +122,117 @@ def search_filter(text: str) -> Q:
         return Q()
     sku_match = Exists(ProductVariant.objects.filter(product=OuterRef("pk"), sku__iexact=text))
     return Q(name__icontains=text) | Q(description__icontains=text) | Q(sku_match)
+
+
+# Reads of the pages (storefront): the shop's product lists and product page, the seller centre's forms.
+
+def with_page_relations(qs: QuerySet, channel: Channel) -> QuerySet:
+    """Shop, category and type joined; photos, variants and this channel's variant prices batched."""
+    prices = ProductVariantChannelListing.objects.filter(channel=channel)
+    return qs.select_related("shop", "category", "product_type").prefetch_related(
+        Prefetch("media", queryset=ProductMedia.objects.order_by("sort_order", "id")),
+        Prefetch("variants", queryset=ProductVariant.objects.order_by("id")),
+        Prefetch("variants__channel_listings", queryset=prices),
+    )
+
+
+def product_list_for_shop(shop, channel: Channel) -> QuerySet:
+    """Every product of the shop (drafts too), newest first, with photos, prices and listing in ``channel``
+    batched (the seller centre's product list)."""
+    listings = ProductChannelListing.objects.filter(channel=channel)
+    qs = Product.objects.filter(shop=shop).prefetch_related(Prefetch("channel_listings", queryset=listings))
+    return with_page_relations(qs, channel).order_by("-created_at", "-id")
+
+
+def product_get_with_shop(product_id) -> Product | None:
+    """A product with its shop and type joined (the seller centre checks membership on it)."""
+    return Product.objects.select_related("shop", "product_type").filter(pk=product_id).first()
+
+
+def product_channel_listing_get(product: Product, channel: Channel) -> ProductChannelListing | None:
+    return ProductChannelListing.objects.filter(product=product, channel=channel).first()
+
+
+def product_variant_get_first(product: Product) -> ProductVariant | None:
+    """The product's first variant (by id): the one the seller centre's one-variant form edits."""
+    return ProductVariant.objects.filter(product=product).order_by("pk").first()
+
+
+def product_variant_get(variant_id) -> ProductVariant | None:
+    """A variant with its product, the product's shop and type joined (what adding to a cart needs)."""
+    return (ProductVariant.objects.select_related("product__shop", "product__product_type")
+            .filter(pk=variant_id).first())
+
+
+def product_variant_list_for_shop(shop) -> list[ProductVariant]:
+    """Every variant of the shop's products with its product, by product then variant."""
+    return list(ProductVariant.objects.filter(product__shop=shop).select_related("product")
+                .order_by("product_id", "id"))
+
+
+def product_variant_list_in_bulk(variant_ids) -> dict[int, ProductVariant]:
+    """{id: variant} with products joined, in one query (none when no ids)."""
+    variant_ids = set(variant_ids) - {None}
+    return ProductVariant.objects.select_related("product").in_bulk(variant_ids) if variant_ids else {}
+
+
+def product_variant_channel_listing_get(variant: ProductVariant,
+                                        channel: Channel) -> ProductVariantChannelListing | None:
+    return ProductVariantChannelListing.objects.filter(variant=variant, channel=channel).first()
+
+
+def product_type_list() -> QuerySet[ProductType]:
+    return ProductType.objects.order_by("name")
+
+
+def category_list() -> QuerySet[Category]:
+    """Every category, in tree-level then name order."""
+    return Category.objects.order_by("level", "name")
+
+
+def category_list_top() -> list[Category]:
+    return list(Category.objects.filter(parent__isnull=True).order_by("name"))
+
+
+def category_list_children(category: Category) -> list[Category]:
+    return list(Category.objects.filter(parent=category).order_by("name"))
+
+
+def category_get_by_slug(slug: str) -> Category | None:
+    return Category.objects.select_related("parent").filter(slug=slug).first()
+
+
+def product_list_for_listing(channel: Channel, *, category: Category | None = None, shop=None, search: str = "",
+                             order_by=("-created_at", "-id"), by_price: bool = False) -> QuerySet:
+    """What an anonymous buyer sees in ``channel`` (in a category and those below it, of a shop, matching a
+    search), with the page's relations batched, in ``order_by`` (``by_price``: annotate the minimum price)."""
+    qs = products_visible(channel, sees_all=False, user=None, for_listing=True)
+    if category is not None:
+        qs = qs.filter(category_id__in=category_descendant_ids([category.pk]))
+    if shop is not None:
+        qs = qs.filter(shop=shop)
+    if search:
+        qs = qs.filter(search_filter(search))
+    if by_price:
+        qs = with_min_price(qs, channel)
+    return with_page_relations(qs, channel).order_by(*order_by)
+
+
+def product_get_for_page(channel: Channel, slug: str, *, user, sees_all: bool, prefetch=()) -> Product | None:
+    """The product a visitor may open (``products_visible``) with the page's relations, its village of origin
+    and attributes, and the caller's extra ``prefetch`` lookups; None if there is none."""
+    qs = products_visible(channel, sees_all=sees_all, user=user, for_listing=False)
+    qs = with_page_relations(qs, channel).select_related("origin_village__town").prefetch_related(
+        "attribute_values__attribute", "attribute_values__choice", *prefetch,
+    )
+    return qs.filter(slug=slug).first()
+
+
+def product_is_public(channel: Channel, product: Product) -> bool:
+    """Whether buyers (anonymous visitors) see this product in ``channel``."""
+    return products_visible(channel, sees_all=False, user=None, for_listing=False).filter(pk=product.pk).exists()
+
+
+def product_media_list(product: Product) -> list[ProductMedia]:
+    """The product's photos in their order."""
+    return list(ProductMedia.objects.filter(product=product).order_by("sort_order", "id"))

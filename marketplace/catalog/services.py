@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from marketplace.catalog.attributes import parse_attribute_value
 from marketplace.catalog.error_codes import ProductErrorCode
@@ -45,17 +46,17 @@ from meidu.core.money import is_quantized, to_decimal
 
 def _editable(shop: Shop) -> None:
     if not shop_catalogue_editable(shop):
-        raise DomainError("This shop is closed; its catalogue cannot change", ProductErrorCode.SHOP_NOT_EDITABLE, field="shop")
+        raise DomainError(_("This shop is closed; its catalogue cannot change"), ProductErrorCode.SHOP_NOT_EDITABLE, field="shop")
 
 
 def _slug_for(name: str, slug: str | None, exclude_pk=None) -> str:
     if slug:
         slug = slugify(slug, allow_unicode=True)
         if not slug:
-            raise DomainError("The slug is empty after cleaning", ProductErrorCode.INVALID, field="slug")
+            raise DomainError(_("The slug is empty after cleaning"), ProductErrorCode.INVALID, field="slug")
         taken = Product.objects.filter(slug=slug).exclude(pk=exclude_pk).exists()
         if taken:
-            raise DomainError(f"Product with this slug already exists: {slug}", ProductErrorCode.UNIQUE, field="slug")
+            raise DomainError(_("Product with this slug already exists: %(slug)s") % {"slug": slug}, ProductErrorCode.UNIQUE, field="slug")
         return slug
     base = slugify(name, allow_unicode=True)[:200] or "product"
     candidate, n = base, 1
@@ -71,12 +72,13 @@ def _set_attributes(product: Product, attributes: list[tuple]) -> None:
     for attribute, raw in attributes:
         if attribute.pk not in allowed:
             raise DomainError(
-                f"{attribute.name} is not an attribute of {product.product_type.name}",
+                _("%(attribute)s is not an attribute of %(product_type)s")
+                % {"attribute": attribute.name, "product_type": product.product_type.name},
                 ProductErrorCode.ATTRIBUTE_CANNOT_BE_ASSIGNED,
                 field="attributes",
             )
         if attribute.pk in seen:
-            raise DomainError(f"{attribute.name} given twice", ProductErrorCode.INVALID, field="attributes")
+            raise DomainError(_("%(attribute)s given twice") % {"attribute": attribute.name}, ProductErrorCode.INVALID, field="attributes")
         seen.add(attribute.pk)
         columns = parse_attribute_value(attribute, raw)
         ProductAttributeValue.objects.update_or_create(
@@ -91,9 +93,9 @@ def product_create(shop: Shop, *, actor, product_type: ProductType, name: str, c
     _editable(shop)
     name = (name or "").strip()
     if not name:
-        raise DomainError("A product needs a name", ProductErrorCode.REQUIRED, field="name")
+        raise DomainError(_("A product needs a name"), ProductErrorCode.REQUIRED, field="name")
     if weight_unit not in WeightUnit.values:
-        raise DomainError("Unknown weight unit", ProductErrorCode.INVALID, field="weightUnit")
+        raise DomainError(_("Unknown weight unit"), ProductErrorCode.INVALID, field="weightUnit")
     try:
         with transaction.atomic():
             product = Product.objects.create(
@@ -104,7 +106,7 @@ def product_create(shop: Shop, *, actor, product_type: ProductType, name: str, c
             _set_attributes(product, list(attributes))
             audit_record("product.created", actor=actor, target=product, data={"shop": shop.pk})
     except IntegrityError:
-        raise DomainError("Product with this slug already exists", ProductErrorCode.UNIQUE, field="slug") from None
+        raise DomainError(_("Product with this slug already exists"), ProductErrorCode.UNIQUE, field="slug") from None
     return product
 
 
@@ -117,14 +119,14 @@ def product_update(product: Product, *, actor, **changes) -> Product:
         if "name" in changes:
             name = (changes.pop("name") or "").strip()
             if not name:
-                raise DomainError("A product needs a name", ProductErrorCode.REQUIRED, field="name")
+                raise DomainError(_("A product needs a name"), ProductErrorCode.REQUIRED, field="name")
             if name != product.name:
                 ProductChannelListing.objects.filter(product=product).update(product_name=name)
             product.name = name
         if "slug" in changes:
             product.slug = _slug_for(product.name, changes.pop("slug"), exclude_pk=product.pk)
         if "weight_unit" in changes and changes["weight_unit"] not in WeightUnit.values:
-            raise DomainError("Unknown weight unit", ProductErrorCode.INVALID, field="weightUnit")
+            raise DomainError(_("Unknown weight unit"), ProductErrorCode.INVALID, field="weightUnit")
         for field in ("description", "category", "origin_village", "weight_unit", "seo_title", "seo_description"):
             if field in changes:
                 setattr(product, field, changes.pop(field))
@@ -149,12 +151,12 @@ def variant_create(product: Product, *, actor, sku: str, name: str = "", weight_
     _editable(product.shop)
     sku = (sku or "").strip()
     if not sku:
-        raise DomainError("A variant needs a SKU", ProductErrorCode.REQUIRED, field="sku")
+        raise DomainError(_("A variant needs a SKU"), ProductErrorCode.REQUIRED, field="sku")
     for field, value in (("weightGrams", weight_grams), ("quantityLimitPerCustomer", quantity_limit_per_customer)):
         if value is not None and value <= 0:
-            raise DomainError("Must be a positive number", ProductErrorCode.INVALID, field=field)
+            raise DomainError(_("Must be a positive number"), ProductErrorCode.INVALID, field=field)
     if ProductVariant.objects.filter(sku=sku).exists():
-        raise DomainError(f"Product variant with this SKU already exists: {sku}", ProductErrorCode.UNIQUE, field="sku")
+        raise DomainError(_("Product variant with this SKU already exists: %(sku)s") % {"sku": sku}, ProductErrorCode.UNIQUE, field="sku")
     try:
         with transaction.atomic():
             variant = ProductVariant.objects.create(
@@ -163,7 +165,7 @@ def variant_create(product: Product, *, actor, sku: str, name: str = "", weight_
             )
             audit_record("variant.created", actor=actor, target=variant, data={"product": product.pk})
     except IntegrityError:
-        raise DomainError(f"Product variant with this SKU already exists: {sku}", ProductErrorCode.UNIQUE, field="sku") from None
+        raise DomainError(_("Product variant with this SKU already exists: %(sku)s") % {"sku": sku}, ProductErrorCode.UNIQUE, field="sku") from None
     return variant
 
 
@@ -174,15 +176,15 @@ def variant_update(variant: ProductVariant, *, actor, **changes) -> ProductVaria
         if "sku" in changes:
             sku = (changes.pop("sku") or "").strip()
             if not sku:
-                raise DomainError("A variant needs a SKU", ProductErrorCode.REQUIRED, field="sku")
+                raise DomainError(_("A variant needs a SKU"), ProductErrorCode.REQUIRED, field="sku")
             if ProductVariant.objects.filter(sku=sku).exclude(pk=variant.pk).exists():
-                raise DomainError(f"Product variant with this SKU already exists: {sku}", ProductErrorCode.UNIQUE, field="sku")
+                raise DomainError(_("Product variant with this SKU already exists: %(sku)s") % {"sku": sku}, ProductErrorCode.UNIQUE, field="sku")
             variant.sku = sku
         for field in ("name", "weight_grams", "quantity_limit_per_customer", "track_inventory"):
             if field in changes:
                 value = changes.pop(field)
                 if field in ("weight_grams", "quantity_limit_per_customer") and value is not None and value <= 0:
-                    raise DomainError("Must be a positive number", ProductErrorCode.INVALID, field=field)
+                    raise DomainError(_("Must be a positive number"), ProductErrorCode.INVALID, field=field)
                 setattr(variant, field, value)
         if changes:
             raise ValueError(f"Unknown variant fields: {sorted(changes)}")
@@ -255,11 +257,11 @@ def _price(value, currency: str, field: str) -> Decimal | None:
     try:
         amount = to_decimal(value if not isinstance(value, float) else str(value))
     except (TypeError, ValueError):
-        raise DomainError("Not a price", ProductErrorCode.INVALID_PRICE, field=field) from None
+        raise DomainError(_("Not a price"), ProductErrorCode.INVALID_PRICE, field=field) from None
     if amount < 0:
-        raise DomainError("A price cannot be negative", ProductErrorCode.INVALID_PRICE, field=field)
+        raise DomainError(_("A price cannot be negative"), ProductErrorCode.INVALID_PRICE, field=field)
     if not is_quantized(amount, currency) or amount >= Decimal("1e10"):
-        raise DomainError(f"A {currency} price has at most 2 decimals", ProductErrorCode.INVALID_PRICE, field=field)
+        raise DomainError(_("A %(currency)s price has at most 2 decimals") % {"currency": currency}, ProductErrorCode.INVALID_PRICE, field=field)
     return amount
 
 
@@ -276,11 +278,12 @@ def variant_channel_listing_update(variant: ProductVariant, *, actor, prices: li
             channel = item["channel"]
             if not ProductChannelListing.objects.filter(product_id=variant.product_id, channel=channel).exists():
                 raise DomainError(
-                    f"The product is not listed in channel {channel.slug}", ProductErrorCode.INVALID, field="channelId"
+                    _("The product is not listed in channel %(channel)s") % {"channel": channel.slug},
+                    ProductErrorCode.INVALID, field="channelId",
                 )
             price = _price(item.get("price"), channel.currency_code, "price")
             if price is None:
-                raise DomainError("A price is required", ProductErrorCode.REQUIRED, field="price")
+                raise DomainError(_("A price is required"), ProductErrorCode.REQUIRED, field="price")
             cost = _price(item.get("cost_price"), channel.currency_code, "costPrice")
             ProductVariantChannelListing.objects.update_or_create(
                 variant=variant, channel=channel,

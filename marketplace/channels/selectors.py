@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from marketplace.channels.models import Channel
 from meidu.core.errors import DomainError
 
@@ -8,9 +10,9 @@ def channel_get(slug: str | None, *, include_inactive: bool = False) -> Channel:
     if slug:
         channel = qs.filter(slug=slug).first()
         if channel is None:
-            raise DomainError(f"Channel with '{slug}' slug does not exist.", "not_found", field="channel")
+            raise DomainError(_("Channel with '%(slug)s' slug does not exist.") % {"slug": slug}, "not_found", field="channel")
         return channel
     channels = list(qs[:2])
     if len(channels) != 1:
-        raise DomainError("A channel slug is required: more than one channel exists.", "required", field="channel")
+        raise DomainError(_("A channel slug is required: more than one channel exists."), "required", field="channel")
     return channels[0]

@@ -18,9 +18,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from marketplace.checkout.models import Checkout
-from meidu.core.errors import DomainError
 from marketplace.payments.models import TransactionEvent, TransactionItem
 from marketplace.payments.services import checkout_transactions_refund_or_void
+from meidu.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from meidu.core.sql.compiled import CompiledQuery
 from marketplace.payments.models import TransactionAction, TransactionItem
 from marketplace.payments.selectors import gateway_requires_payment_before_order
 from marketplace.payments.services import checkout_transactions_refund_or_void
+from meidu.core.sql.compiled import CompiledQuery
 
 logger = logging.getLogger(__name__)
 

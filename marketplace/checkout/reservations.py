@@ -20,8 +20,8 @@ from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import CheckoutLine, Reservation
 from marketplace.inventory.allocation import stocks_lock
 from marketplace.orders.selectors import presale_campaign_sold
-from meidu.core.errors import DomainError
 from marketplace.presale.selectors import open_campaigns_for
+from meidu.core.errors import DomainError
 
 
 def reservation_minutes() -> int:

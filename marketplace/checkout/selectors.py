@@ -256,3 +256,26 @@ def checkout_payment_source(token) -> PaymentSource | None:
         user_id=first.user_id,
         email=first.user_email, is_completed=True, shops=len(orders),
     )
+
+
+def checkout_get_for_user(user, channel) -> Checkout | None:
+    """The user's newest checkout of ``channel`` (the storefront's cart), with channel, user and the shipping
+    address's village and town joined."""
+    return (Checkout.objects.select_related("channel", "user", "shipping_address__village__town")
+            .filter(user=user, channel=channel).order_by("-updated_at").first())
+
+
+def checkout_line_quantity_rows_for_user(user):
+    """(checkout token, channel slug, line quantity) of every line of the user's checkouts, newest checkout
+    first; a checkout without lines gives one row with quantity None."""
+    return (Checkout.objects.filter(user=user).order_by("-updated_at")
+            .values_list("pk", "channel__slug", "lines__quantity"))
+
+
+def checkout_line_get(checkout: Checkout, line_id) -> CheckoutLine | None:
+    """A line of this checkout with its variant and product joined, else None."""
+    return CheckoutLine.objects.select_related("variant__product").filter(checkout=checkout, pk=line_id).first()
+
+
+def checkout_has_lines(checkout: Checkout) -> bool:
+    return CheckoutLine.objects.filter(checkout=checkout).exists()

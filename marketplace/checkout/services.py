@@ -15,11 +15,11 @@ from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.checkout.reservations import line_reserve
 from marketplace.checkout.selectors import checkout_info, collection_points_for, shipping_quotes_for
-from meidu.accounts.addresses import address_create
-from meidu.accounts.throttle import allowance_take
-from meidu.accounts.selectors import user_default_shipping_address
-from meidu.core.errors import DomainError, DomainErrors
 from marketplace.orders.selectors import quantity_bought
+from meidu.accounts.addresses import address_create
+from meidu.accounts.selectors import user_default_shipping_address
+from meidu.accounts.throttle import allowance_take
+from meidu.core.errors import DomainError, DomainErrors
 
 
 def _lock(checkout: Checkout) -> Checkout:

@@ -10,12 +10,26 @@ from marketplace.shops.selectors import shop_is_member
 RELATED = ("order", "shop")
 
 
-def complaint_list_for_buyer(user) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(buyer=user).select_related(*RELATED)
+def complaint_list_for_buyer(user, *, order=None) -> QuerySet[Complaint]:
+    """The buyer's complaints (about ``order`` only, when given)."""
+    qs = Complaint.objects.filter(buyer=user).select_related(*RELATED)
+    return qs.filter(order=order) if order is not None else qs
 
 
-def complaint_list_for_shop(shop_id: int) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(shop_id=shop_id).select_related(*RELATED)
+def complaint_list_for_shop(shop_id: int, *, order=None) -> QuerySet[Complaint]:
+    """The shop's complaints (about ``order`` only, when given)."""
+    qs = Complaint.objects.filter(shop_id=shop_id).select_related(*RELATED)
+    return qs.filter(order=order) if order is not None else qs
+
+
+def complaint_get_for_buyer(user, order, complaint_id) -> Complaint | None:
+    """The buyer's complaint ``complaint_id`` about ``order``, else None."""
+    return complaint_list_for_buyer(user, order=order).filter(pk=complaint_id).first()
+
+
+def complaint_get_for_shop(shop_id: int, order, complaint_id) -> Complaint | None:
+    """The shop's complaint ``complaint_id`` about ``order``, else None."""
+    return complaint_list_for_shop(shop_id, order=order).filter(pk=complaint_id).first()
 
 
 def complaint_list_all() -> QuerySet[Complaint]:

@@ -22,8 +22,14 @@ from django.utils.translation import gettext as _
 from marketplace.complaints import state
 from marketplace.complaints.error_codes import ComplaintErrorCode as Code
 from marketplace.complaints.models import (
-    Complaint, ComplaintActor, ComplaintCategory, ComplaintEvent, ComplaintEventType, ComplaintPhoto, ComplaintResolution,
     OPEN_STATUSES,
+    Complaint,
+    ComplaintActor,
+    ComplaintCategory,
+    ComplaintEvent,
+    ComplaintEventType,
+    ComplaintPhoto,
+    ComplaintResolution,
 )
 from marketplace.media.processing import process_image
 from marketplace.orders.models import Order

@@ -54,7 +54,8 @@ def stocks_allocate_free(wanted: dict[int, int], *, held_elsewhere: tuple[str, d
                        FROM wanted w LEFT JOIN reserved r ON r.stock_id = w.stock_id
                        WHERE s.id = w.stock_id
                          AND s.quantity - s.quantity_allocated - COALESCE(r.units, 0) >= w.units
-                       RETURNING s.id, s.quantity, s.quantity_allocated, s.low_stock_threshold, s.warehouse_id, s.variant_id)
+                       RETURNING s.id, s.quantity, s.quantity_allocated, s.low_stock_threshold, s.warehouse_id,
+                                 s.variant_id)
              {"".join(f", {part.cte}" for part in also)}
         SELECT taken.*{"".join(f", {part.select}" for part in also)} FROM taken ORDER BY id"""
     params = {**held_params, "ids": ids, "units": [wanted[pk] for pk in ids]}

@@ -7,6 +7,7 @@ Lock order: stock rows by ascending pk (allocation of several lines in the check
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import ProductVariant
 from marketplace.inventory.error_codes import StockErrorCode
@@ -20,9 +21,9 @@ def warehouse_create(shop: Shop, *, actor, name: str, kind: str, village=None, s
                      phone: str = "", is_pickup_point: bool = False) -> Warehouse:
     name = (name or "").strip()
     if not name:
-        raise DomainError("A warehouse needs a name", StockErrorCode.REQUIRED, field="name")
+        raise DomainError(_("A warehouse needs a name"), StockErrorCode.REQUIRED, field="name")
     if kind not in WarehouseKind.values:
-        raise DomainError("Unknown warehouse kind", StockErrorCode.INVALID, field="kind")
+        raise DomainError(_("Unknown warehouse kind"), StockErrorCode.INVALID, field="kind")
     with transaction.atomic():
         warehouse = Warehouse.objects.create(
             shop=shop, name=name, kind=kind, village=village, street_address=street_address.strip(),
@@ -34,7 +35,7 @@ def warehouse_create(shop: Shop, *, actor, name: str, kind: str, village=None, s
 
 def _locked_stock(warehouse: Warehouse, variant: ProductVariant) -> Stock:
     if variant.product.shop_id != warehouse.shop_id:
-        raise DomainError("The variant and the warehouse belong to different shops", StockErrorCode.NOT_FOUND, field="warehouse")
+        raise DomainError(_("The variant and the warehouse belong to different shops"), StockErrorCode.NOT_FOUND, field="warehouse")
     Stock.objects.get_or_create(warehouse=warehouse, variant=variant)
     return Stock.objects.select_for_update().get(warehouse=warehouse, variant=variant)
 
@@ -53,12 +54,12 @@ def _notify_low_stock(stock: Stock, available_before: int, variant: ProductVaria
 def stock_update(warehouse: Warehouse, variant: ProductVariant, *, actor, quantity: int, note: str = "") -> Stock:
     """Set the on-hand quantity (a stock count); the difference is journalled as an adjustment."""
     if quantity is None or quantity < 0:
-        raise DomainError("Stock cannot be negative", StockErrorCode.INVALID, field="quantity")
+        raise DomainError(_("Stock cannot be negative"), StockErrorCode.INVALID, field="quantity")
     with transaction.atomic():
         stock = _locked_stock(warehouse, variant)
         if quantity < stock.quantity_allocated:
             raise DomainError(
-                f"{stock.quantity_allocated} units are allocated to orders; stock cannot go below that",
+                _("%(units)s units are allocated to orders; stock cannot go below that") % {"units": stock.quantity_allocated},
                 StockErrorCode.INSUFFICIENT_STOCK, field="quantity",
             )
         delta = quantity - stock.quantity
@@ -75,7 +76,7 @@ def stock_update(warehouse: Warehouse, variant: ProductVariant, *, actor, quanti
 def stock_receive(warehouse: Warehouse, variant: ProductVariant, *, actor, quantity: int, note: str = "") -> Stock:
     """Goods arrived: add to on-hand stock."""
     if quantity is None or quantity <= 0:
-        raise DomainError("Receive a positive quantity", StockErrorCode.INVALID, field="quantity")
+        raise DomainError(_("Receive a positive quantity"), StockErrorCode.INVALID, field="quantity")
     with transaction.atomic():
         stock = _locked_stock(warehouse, variant)
         stock.quantity += quantity

@@ -71,7 +71,7 @@ def payment_shares_spread(items, orders, due_now=None) -> tuple[list, list]:
         nonlocal dues
         if dues is None:
             given = list(due_now) if due_now is not None else orders_due_now(takers)
-            dues = {id(each): amount for each, amount in zip(orders if due_now is not None else takers, given)}
+            dues = {id(each): amount for each, amount in zip(orders if due_now is not None else takers, given, strict=True)}
         return min(dues[id(order)], order.total_amount)
 
     def first_due_now(spare, room_of) -> bool:

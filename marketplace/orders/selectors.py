@@ -35,8 +35,10 @@ def order_list_for_user(user) -> QuerySet[Order]:
     return Order.objects.filter(user=user).select_related(*ORDER_RELATED)
 
 
-def order_list_for_shop(shop_id: int) -> QuerySet[Order]:
-    return Order.objects.filter(shop_id=shop_id).select_related(*ORDER_RELATED)
+def order_list_for_shop(shop_id: int, *, statuses=None) -> QuerySet[Order]:
+    """The shop's orders (in ``statuses`` only, when given)."""
+    qs = Order.objects.filter(shop_id=shop_id).select_related(*ORDER_RELATED)
+    return qs.filter(status__in=statuses) if statuses else qs
 
 
 def order_with_lines(order_id: int) -> Order | None:
@@ -63,6 +65,12 @@ def orders_awaiting_pickup(collection_point_id: int) -> QuerySet[Order]:
     )
 
 
+def order_list_awaiting_pickup(collection_point_id: int) -> list[Order]:
+    """The parcels waiting at a pickup point with shop and billing address, by number (the counter's list)."""
+    return list(orders_awaiting_pickup(collection_point_id).select_related("shop", "billing_address")
+                .order_by("number"))
+
+
 def orders_on_village_runs(limit: int = 200) -> QuerySet[Order]:
     """Shipped orders carried by the county's own delivery runs, waiting to be handed over."""
     return (
@@ -81,3 +89,23 @@ def presale_campaign_sold(campaign) -> int:
 def order_get_on_village_run(number: int) -> Order | None:
     """The order of this number if a part of it went on the county's delivery runs, else None."""
     return Order.objects.filter(number=number, fulfillments__local_delivery=True).distinct().first()
+
+
+def order_id_get_for_shops(number, shop_ids) -> int | None:
+    """The id of order ``number`` if one of these shops sold it (the seller centre's scope), else None."""
+    return Order.objects.filter(number=number, shop_id__in=shop_ids).values_list("pk", flat=True).first()
+
+
+def order_id_get_for_user(user, number) -> int | None:
+    """The id of the user's order ``number``, else None."""
+    return Order.objects.filter(user=user, number=number).values_list("pk", flat=True).first()
+
+
+def order_get_for_user(user, number) -> Order | None:
+    """The user's order ``number`` with its shop, channel, addresses and pickup point joined, else None."""
+    return order_list_for_user(user).filter(number=number).first()
+
+
+def order_line_list(order: Order) -> list[OrderLine]:
+    """The order's lines, oldest first."""
+    return list(OrderLine.objects.filter(order=order).order_by("id"))

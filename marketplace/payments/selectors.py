@@ -34,8 +34,20 @@ def transactions_for_checkout(checkout_token):
     )
 
 
-def transaction_get_by_token(token) -> TransactionItem | None:
-    return TransactionItem.objects.filter(token=token).first()
+def transaction_get_by_token(token, *, gateway: str | None = None) -> TransactionItem | None:
+    """The transaction item with this token (of ``gateway`` when named), else None."""
+    qs = TransactionItem.objects.filter(token=token)
+    return (qs.filter(gateway=gateway) if gateway else qs).first()
+
+
+def transaction_list_for_gateway(checkout_token, gateway: str):
+    """The checkout's transaction items of one gateway, newest first."""
+    return TransactionItem.objects.filter(checkout_token=checkout_token, gateway=gateway).order_by("-pk")
+
+
+def transaction_event_list_of_types(item: TransactionItem, types):
+    """The item's events of these types, newest first."""
+    return TransactionEvent.objects.filter(item=item, type__in=types).order_by("-pk")
 
 
 def checkout_payment_totals(checkout_token) -> tuple[Decimal, Decimal, Decimal]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import ProductVariant
 from marketplace.channels.models import Channel
@@ -62,7 +63,7 @@ class PresaleCampaignOpen(PresaleMutation):
             raise shop_access_denied(ProductPermissions.MANAGE_PRODUCTS)
         target = Channel.objects.filter(slug=channel).first()
         if target is None:
-            raise DomainError("Channel not found", PresaleErrorCode.NOT_FOUND, field="channel")
+            raise DomainError(_("Channel not found"), PresaleErrorCode.NOT_FOUND, field="channel")
         return cls(errors=[], campaign=services.presale_campaign_open(
             found, target, actor=requestor(info), deposit_percent=deposit_percent, expected_quantity=expected_quantity,
             harvest_expected_on=harvest_expected_on))

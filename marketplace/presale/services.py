@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.inventory.allocation import stock_allocate_many, stocks_lock
 from marketplace.inventory.services import stock_receive
@@ -25,15 +26,15 @@ from marketplace.orders.events import order_event
 from marketplace.orders.models import Allocation, Order, OrderEventType, OrderLine, OrderStatus
 from marketplace.orders.services.lifecycle import order_cancel, order_shipping_advance
 from marketplace.orders.services.money import order_refund_amount, order_refundable_amount, order_release_authorized
+from marketplace.payments.services import checkout_payments_lock
 from marketplace.presale.error_codes import PresaleErrorCode
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from marketplace.presale.policies import presale_campaign_is_open
 from marketplace.presale.selectors import deposit_of
+from marketplace.settlement.services.commission import commission_line_forget
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.core.money import quantize
-from marketplace.settlement.services.commission import commission_line_forget
-from marketplace.payments.services import checkout_payments_lock
 
 
 def presale_campaign_open(variant, channel, *, actor, deposit_percent, expected_quantity: int,
@@ -41,18 +42,18 @@ def presale_campaign_open(variant, channel, *, actor, deposit_percent, expected_
     try:
         percent = Decimal(str(deposit_percent))
     except (InvalidOperation, TypeError):
-        raise DomainError("The deposit is a percentage", PresaleErrorCode.INVALID, field="depositPercent") from None
+        raise DomainError(_("The deposit is a percentage"), PresaleErrorCode.INVALID, field="depositPercent") from None
     if not Decimal("1") <= percent <= Decimal("100") or percent != percent.quantize(Decimal("0.01")):
-        raise DomainError("The deposit is 1 to 100 percent", PresaleErrorCode.INVALID, field="depositPercent")
+        raise DomainError(_("The deposit is 1 to 100 percent"), PresaleErrorCode.INVALID, field="depositPercent")
     if expected_quantity is None or expected_quantity <= 0:
-        raise DomainError("Expect a positive harvest", PresaleErrorCode.INVALID, field="expectedQuantity")
+        raise DomainError(_("Expect a positive harvest"), PresaleErrorCode.INVALID, field="expectedQuantity")
     if harvest_expected_on is None or harvest_expected_on < timezone.localdate():
-        raise DomainError("The harvest date lies ahead", PresaleErrorCode.INVALID, field="harvestExpectedOn")
+        raise DomainError(_("The harvest date lies ahead"), PresaleErrorCode.INVALID, field="harvestExpectedOn")
     if not variant.channel_listings.filter(channel=channel).exists():
-        raise DomainError("Price the variant in this channel first", PresaleErrorCode.INVALID, field="variant")
+        raise DomainError(_("Price the variant in this channel first"), PresaleErrorCode.INVALID, field="variant")
     with transaction.atomic():
         if PresaleCampaign.objects.filter(variant=variant, channel=channel, status=CampaignStatus.OPEN).exists():
-            raise DomainError("A pre-sale of this variant is already open", PresaleErrorCode.ALREADY_EXISTS, field="variant")
+            raise DomainError(_("A pre-sale of this variant is already open"), PresaleErrorCode.ALREADY_EXISTS, field="variant")
         campaign = PresaleCampaign.objects.create(
             variant=variant, channel=channel, deposit_percent=percent, expected_quantity=expected_quantity,
             harvest_expected_on=harvest_expected_on, opened_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -137,13 +138,13 @@ def presale_harvest(campaign: PresaleCampaign, *, actor, harvested_quantity: int
     """Lines are served by order number up to the harvest. A line already shipped in full takes
     nothing; one partly shipped is owed only its unshipped units (and is never cut below them)."""
     if not isinstance(harvested_quantity, int) or isinstance(harvested_quantity, bool) or harvested_quantity < 0:
-        raise DomainError("Give the harvested quantity", PresaleErrorCode.INVALID, field="harvestedQuantity")
+        raise DomainError(_("Give the harvested quantity"), PresaleErrorCode.INVALID, field="harvestedQuantity")
     if warehouse.shop_id != campaign.variant.product.shop_id:
-        raise DomainError("Store the harvest in one of the shop's warehouses", PresaleErrorCode.NOT_FOUND, field="warehouse")
+        raise DomainError(_("Store the harvest in one of the shop's warehouses"), PresaleErrorCode.NOT_FOUND, field="warehouse")
     with transaction.atomic():
         locked = PresaleCampaign.objects.select_for_update().select_related("variant__product").get(pk=campaign.pk)
         if not presale_campaign_is_open(locked):
-            raise DomainError("This pre-sale is not taking deposits any more", PresaleErrorCode.NOT_OPEN, field="campaign")
+            raise DomainError(_("This pre-sale is not taking deposits any more"), PresaleErrorCode.NOT_OPEN, field="campaign")
         orders = _orders_lock(locked)
         lines = list(OrderLine.objects.select_for_update(of=("self",)).filter(presale_campaign=locked, order_id__in=list(orders))
                      .order_by("order__number", "pk"))

@@ -17,7 +17,7 @@ from meidu.core.errors import DomainError
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.ids import from_global_id_or_error, get_node_or_error
 from meidu.core.graphql.mutations import BaseMutation
-from meidu.core.graphql.permissions import require_user, requestor
+from meidu.core.graphql.permissions import requestor, require_user
 from meidu.core.graphql.types import ModelObjectType
 from meidu.core.permissions import ReviewPermissions
 

@@ -4,7 +4,11 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from marketplace.settlement.services.payouts import last_week_end, payout_batch_create
-from marketplace.settlement.services.sync import settlement_catch_up, settlement_order_sync_by_pk, settlement_release_due
+from marketplace.settlement.services.sync import (
+    settlement_catch_up,
+    settlement_order_sync_by_pk,
+    settlement_release_due,
+)
 
 logger = logging.getLogger(__name__)
 

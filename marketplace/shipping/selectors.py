@@ -71,3 +71,7 @@ def shipping_methods_of_shops(shop_ids) -> dict[int, list[ShippingMethod]]:
     for method in ShippingMethod.objects.filter(shop_id__in=shop_ids, is_active=True).order_by("pk"):
         found.setdefault(method.shop_id, []).append(method)
     return found
+
+
+def shipping_method_get(method_id) -> ShippingMethod | None:
+    return ShippingMethod.objects.filter(pk=method_id).first()

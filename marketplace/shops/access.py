@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from marketplace.shops.models import Shop
 from marketplace.shops.policies import shop_may_act
 from meidu.core.errors import DomainError, PermissionDenied
@@ -33,5 +35,5 @@ def shop_from_global_id(global_id: str, field: str, not_found_code) -> Shop:
     pk = from_global_id_or_error(global_id, SHOP_TYPE, field)
     shop = Shop.objects.filter(pk=pk).first()
     if shop is None:
-        raise DomainError("Shop not found", not_found_code, field=field)
+        raise DomainError(_("Shop not found"), not_found_code, field=field)
     return shop

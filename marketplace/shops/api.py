@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 
 from logistics.geography.api import VillageType
 from logistics.geography.models import Village
@@ -17,7 +18,7 @@ from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.connection import CountableConnection, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.mutations import BaseMutation, ip_address
-from meidu.core.graphql.permissions import has_one_of, require_user, requestor
+from meidu.core.graphql.permissions import has_one_of, requestor, require_user
 from meidu.core.graphql.types import ModelObjectType
 from meidu.core.permissions import ShopPermissions
 
@@ -133,7 +134,7 @@ def _village(global_id: str | None) -> Village | None:
         return None
     village = Village.objects.filter(pk=from_global_id_or_error(global_id, "Village", "village")).first()
     if village is None:
-        raise DomainError("Village not found", ShopErrorCode.NOT_FOUND, field="village")
+        raise DomainError(_("Village not found"), ShopErrorCode.NOT_FOUND, field="village")
     return village
 
 
@@ -270,7 +271,7 @@ class ShopMemberAdd(ShopMutation):
             raise PermissionDenied([ShopPermissions.MANAGE_SHOPS], message="Only the shop's owner or holders of MANAGE_SHOPS may add members")
         user = user_get_by_identifier(phone)
         if user is None:
-            raise DomainError("No account has this mobile number", ShopErrorCode.NOT_FOUND, field="phone")
+            raise DomainError(_("No account has this mobile number"), ShopErrorCode.NOT_FOUND, field="phone")
         services.shop_member_add(shop, user, actor=actor)
         return cls(errors=[], shop=shop)
 

@@ -23,7 +23,7 @@ def is_valid_id_number(raw: str) -> bool:
     value = normalize_id_number(raw)
     if not re.fullmatch(r"\d{17}[\dX]", value):
         return False
-    total = sum(int(digit) * weight for digit, weight in zip(value[:17], _WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(value[:17], _WEIGHTS, strict=True))
     return _CHECK[total % 11] == value[17]
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.shops.models import Shop, ShopMember, ShopMemberRole
+from marketplace.shops.models import Shop, ShopMember, ShopMemberRole, ShopNotice
 
 
 def shop_ids_of_member(user) -> set[int]:
@@ -52,3 +52,12 @@ def shop_checklist(shop: Shop) -> list[ChecklistItem]:
         ChecklistItem("delivery", _("A pickup point or delivery offered"), delivers or has_pickup),
         ChecklistItem("terms", _("Seller terms accepted"), shop.terms_accepted_at is not None),
     ]
+
+
+def shop_list_for_member(user):
+    """The shops the user works for, oldest first (a queryset: ``.first()`` is the default shop)."""
+    return Shop.objects.filter(pk__in=shop_ids_of_member(user)).order_by("id")
+
+
+def shop_notice_list_latest(shop: Shop, limit: int = 5) -> list[ShopNotice]:
+    return list(ShopNotice.objects.filter(shop=shop).order_by("-id")[:limit])

@@ -6,13 +6,23 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from marketplace.shipping.services import shipping_own_delivery_set
 from marketplace.shops import identity
 from marketplace.shops.error_codes import ShopErrorCode
-from marketplace.shops.models import Shop, ShopEvent, ShopKind, ShopMember, ShopMemberRole, ShopNotice, ShopStatus, ShopTrack
-from marketplace.shops.selectors import shop_checklist
+from marketplace.shops.models import (
+    Shop,
+    ShopEvent,
+    ShopKind,
+    ShopMember,
+    ShopMemberRole,
+    ShopNotice,
+    ShopStatus,
+    ShopTrack,
+)
 from marketplace.shops.policies import shop_may_transition
+from marketplace.shops.selectors import shop_checklist
 from marketplace.shops.state import TRANSITIONS
 from meidu.accounts.roles import Role
 from meidu.accounts.services import user_role_add
@@ -23,7 +33,7 @@ from meidu.core.errors import DomainError, DomainErrors
 def _required(value: str, field: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise DomainError(f"{label} is required", ShopErrorCode.REQUIRED, field=field)
+        raise DomainError(_("%(label)s is required") % {"label": label}, ShopErrorCode.REQUIRED, field=field)
     return value
 
 
@@ -39,21 +49,22 @@ def _unique_slug(name: str) -> str:
 def _validate_application(user, data: dict) -> list[DomainError]:
     errors = []
     if not user.phone:
-        errors.append(DomainError("Opening a shop needs a verified mobile number on the account", ShopErrorCode.PHONE_NOT_VERIFIED, field="phone"))
-    for field, label in (("name", "Shop name"), ("real_name", "Real name"), ("payout_account_name", "Payout account holder"), ("payout_account_number", "Payout account number")):
+        errors.append(DomainError(_("Opening a shop needs a verified mobile number on the account"), ShopErrorCode.PHONE_NOT_VERIFIED, field="phone"))
+    for field, label in (("name", _("Shop name")), ("real_name", _("Real name")), ("payout_account_name", _("Payout account holder")),
+                         ("payout_account_number", _("Payout account number"))):
         if not (data.get(field) or "").strip():
-            errors.append(DomainError(f"{label} is required", ShopErrorCode.REQUIRED, field=field))
+            errors.append(DomainError(_("%(label)s is required") % {"label": label}, ShopErrorCode.REQUIRED, field=field))
     if data.get("kind") not in ShopKind.values:
-        errors.append(DomainError("Unknown shop kind", ShopErrorCode.INVALID, field="kind"))
+        errors.append(DomainError(_("Unknown shop kind"), ShopErrorCode.INVALID, field="kind"))
     if data.get("track") not in ShopTrack.values:
-        errors.append(DomainError("Unknown track", ShopErrorCode.INVALID, field="track"))
+        errors.append(DomainError(_("Unknown track"), ShopErrorCode.INVALID, field="track"))
     if not identity.is_valid_id_number(data.get("id_number", "")):
-        errors.append(DomainError("Not a valid 18-character identity number", ShopErrorCode.INVALID_ID_NUMBER, field="idNumber"))
+        errors.append(DomainError(_("Not a valid 18-character identity number"), ShopErrorCode.INVALID_ID_NUMBER, field="idNumber"))
     if data.get("track") == ShopTrack.BUSINESS and not identity.is_valid_credit_code(data.get("business_licence_number", "")):
-        errors.append(DomainError("The business track needs a valid unified social credit code", ShopErrorCode.REQUIRED, field="businessLicenceNumber"))
+        errors.append(DomainError(_("The business track needs a valid unified social credit code"), ShopErrorCode.REQUIRED, field="businessLicenceNumber"))
     number = "".join((data.get("payout_account_number") or "").split())
     if number and not (number.isalnum() and 8 <= len(number) <= 34):
-        errors.append(DomainError("The payout account number looks wrong", ShopErrorCode.INVALID, field="payoutAccountNumber"))
+        errors.append(DomainError(_("The payout account number looks wrong"), ShopErrorCode.INVALID, field="payoutAccountNumber"))
     return errors
 
 
@@ -70,7 +81,7 @@ def shop_apply(user, *, name: str, kind: str, track: str, real_name: str, id_num
         raise DomainErrors(errors)
     id_hash = identity.id_number_hash(id_number)
     if Shop.objects.filter(id_number_hash=id_hash, kind=kind).exclude(status=ShopStatus.CLOSED).exists():
-        raise DomainError("This identity already has an open shop of this kind", ShopErrorCode.UNIQUE, field="idNumber")
+        raise DomainError(_("This identity already has an open shop of this kind"), ShopErrorCode.UNIQUE, field="idNumber")
     normalized_id = identity.normalize_id_number(id_number)
     try:
         with transaction.atomic():
@@ -89,7 +100,7 @@ def shop_apply(user, *, name: str, kind: str, track: str, real_name: str, id_num
             user_role_add(user, Role.SELLER, actor=user, ip_address=ip_address)
             audit_record("shop.applied", actor=user, target=shop, data={"track": track, "kind": kind}, ip_address=ip_address)
     except IntegrityError:
-        raise DomainError("A shop with this name was just created; try again", ShopErrorCode.UNIQUE, field="name") from None
+        raise DomainError(_("A shop with this name was just created; try again"), ShopErrorCode.UNIQUE, field="name") from None
     return shop
 
 
@@ -104,20 +115,21 @@ def _locked(shop: Shop) -> Shop:
 def shop_transition(shop: Shop, action: str, *, actor, note: str = "", ip_address=None) -> Shop:
     """Apply one named transition of marketplace.shops.state, recording an event."""
     if action not in TRANSITIONS:
-        raise DomainError(f"Unknown action {action}", ShopErrorCode.INVALID, field="action")
+        raise DomainError(_("Unknown action %(action)s") % {"action": action}, ShopErrorCode.INVALID, field="action")
     to_status = TRANSITIONS[action][1]
     if action in REASON_REQUIRED and not note.strip():
-        raise DomainError("Give the reason, the seller will read it", ShopErrorCode.REQUIRED, field="reason")
+        raise DomainError(_("Give the reason, the seller will read it"), ShopErrorCode.REQUIRED, field="reason")
     with transaction.atomic():
         locked = _locked(shop)
         if not shop_may_transition(locked, action):
             raise DomainError(
-                f"Cannot {action} a shop that is {locked.get_status_display().lower()}", ShopErrorCode.INVALID_TRANSITION, field="status"
+                _("Cannot %(action)s a shop that is %(status)s") % {"action": action, "status": locked.get_status_display().lower()},
+                ShopErrorCode.INVALID_TRANSITION, field="status",
             )
         if action == "submit":
             missing = [item.code for item in shop_checklist(locked) if not item.done]
             if missing:
-                raise DomainError(f"Complete the checklist first: {', '.join(missing)}", ShopErrorCode.CHECKLIST_INCOMPLETE, field="checklist")
+                raise DomainError(_("Complete the checklist first: %(missing)s") % {"missing": ", ".join(missing)}, ShopErrorCode.CHECKLIST_INCOMPLETE, field="checklist")
         from_status = locked.status
         locked.status = to_status
         locked.rejection_reason = note.strip() if action == "reject" else ("" if action in ("submit", "approve") else locked.rejection_reason)
@@ -161,9 +173,9 @@ def shop_update(shop: Shop, *, actor, description: str | None = None, offers_del
 def shop_member_add(shop: Shop, user, *, role: str = ShopMemberRole.ASSISTANT, actor) -> ShopMember:
     """Let another account work for the shop (an assistant helps with products and stock)."""
     if role not in ShopMemberRole.values:
-        raise DomainError("Unknown member role", ShopErrorCode.INVALID, field="role")
+        raise DomainError(_("Unknown member role"), ShopErrorCode.INVALID, field="role")
     if ShopMember.objects.filter(shop=shop, user=user).exists():
-        raise DomainError("Already a member of this shop", ShopErrorCode.UNIQUE, field="phone")
+        raise DomainError(_("Already a member of this shop"), ShopErrorCode.UNIQUE, field="phone")
     with transaction.atomic():
         member = ShopMember.objects.create(shop=shop, user=user, role=role)
         ShopEvent.objects.create(shop=shop, action="member_added", from_status=shop.status, to_status=shop.status, actor=actor,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 from graphene.types.generic import GenericScalar
 
 from meidu.accounts import services
@@ -268,7 +269,7 @@ class UserRolesUpdate(BaseMutation):
 
 
 def _not_found(field):
-    return DomainError("Not found", AccountErrorCode.NOT_FOUND, field=field)
+    return DomainError(_("Not found"), AccountErrorCode.NOT_FOUND, field=field)
 
 
 class AccountQueries(graphene.ObjectType):

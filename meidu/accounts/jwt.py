@@ -12,6 +12,7 @@ from datetime import timedelta
 import jwt as pyjwt
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meidu.accounts.error_codes import AccountErrorCode
 from meidu.core.errors import DomainError
@@ -62,14 +63,14 @@ def new_csrf_token() -> str:
 def decode_token(token: str | None, expected_type: str) -> dict:
     """Verify signature, expiry, issuer and type; raise DomainError with Saleor's JWT codes."""
     if not token:
-        raise DomainError("Missing token", AccountErrorCode.JWT_MISSING_TOKEN, field="token")
+        raise DomainError(_("Missing token"), AccountErrorCode.JWT_MISSING_TOKEN, field="token")
     try:
         header = pyjwt.get_unverified_header(token)
     except pyjwt.PyJWTError:
-        raise DomainError("The token could not be decoded", AccountErrorCode.JWT_DECODE_ERROR, field="token") from None
+        raise DomainError(_("The token could not be decoded"), AccountErrorCode.JWT_DECODE_ERROR, field="token") from None
     key = key_ring().get(header.get("kid", ""))
     if key is None or header.get("alg") != "RS256":
-        raise DomainError("The token was not signed by this server", AccountErrorCode.JWT_INVALID_TOKEN, field="token")
+        raise DomainError(_("The token was not signed by this server"), AccountErrorCode.JWT_INVALID_TOKEN, field="token")
     try:
         payload = pyjwt.decode(
             token,
@@ -79,9 +80,9 @@ def decode_token(token: str | None, expected_type: str) -> dict:
             options={"require": ["exp", "iat", "sub", "type"]},
         )
     except pyjwt.ExpiredSignatureError:
-        raise DomainError("Signature has expired", AccountErrorCode.JWT_SIGNATURE_EXPIRED, field="token") from None
+        raise DomainError(_("Signature has expired"), AccountErrorCode.JWT_SIGNATURE_EXPIRED, field="token") from None
     except pyjwt.PyJWTError:
-        raise DomainError("Invalid token", AccountErrorCode.JWT_INVALID_TOKEN, field="token") from None
+        raise DomainError(_("Invalid token"), AccountErrorCode.JWT_INVALID_TOKEN, field="token") from None
     if payload.get("type") != expected_type:
-        raise DomainError(f"Expected a {expected_type} token", AccountErrorCode.JWT_INVALID_TOKEN, field="token")
+        raise DomainError(_("Expected a %(type)s token") % {"type": expected_type}, AccountErrorCode.JWT_INVALID_TOKEN, field="token")
     return payload

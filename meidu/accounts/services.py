@@ -48,7 +48,7 @@ def _clean_email(email: str | None) -> str | None:
     try:
         validate_email(email)
     except ValidationError:
-        raise DomainError(f"{email!r} is not a valid e-mail address", AccountErrorCode.INVALID, field="email") from None
+        raise DomainError(gettext("%(email)s is not a valid e-mail address") % {"email": repr(email)}, AccountErrorCode.INVALID, field="email") from None
     return email
 
 
@@ -83,11 +83,11 @@ def account_register(
     """Create a buyer account identified by a mobile number, an e-mail, or both."""
     phone, email = _clean_phone(phone), _clean_email(email)
     if not phone and not email:
-        raise DomainError("Give a mobile number or an e-mail address", AccountErrorCode.REQUIRED, field="phone")
+        raise DomainError(gettext("Give a mobile number or an e-mail address"), AccountErrorCode.REQUIRED, field="phone")
     if phone and User.objects.filter(phone=phone).exists():
-        raise DomainError("This mobile number is already registered", AccountErrorCode.UNIQUE, field="phone")
+        raise DomainError(gettext("This mobile number is already registered"), AccountErrorCode.UNIQUE, field="phone")
     if email and User.objects.filter(email=email).exists():
-        raise DomainError("This e-mail address is already registered", AccountErrorCode.UNIQUE, field="email")
+        raise DomainError(gettext("This e-mail address is already registered"), AccountErrorCode.UNIQUE, field="email")
     user = User(phone=phone, email=email, first_name=first_name.strip(), last_name=last_name.strip(), language_code=language_code)
     _check_password(password, user)
     if not throttle.allowance_take("register", ip_address, settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600):
@@ -103,7 +103,7 @@ def account_register(
             webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": user_payload(user)})
     except IntegrityError:
         # Lost a race with a concurrent registration of the same identifier.
-        raise DomainError("This account is already registered", AccountErrorCode.UNIQUE, field="phone") from None
+        raise DomainError(gettext("This account is already registered"), AccountErrorCode.UNIQUE, field="phone") from None
     return user
 
 
@@ -111,19 +111,18 @@ def account_authenticate(identifier: str, password: str, ip_address: str | None 
     """The user for these credentials, or a refusal; failures are throttled per identifier and address."""
     identifier = (identifier or "").strip()
     if not identifier or not password:
-        raise DomainError("Give your mobile number or e-mail and your password", AccountErrorCode.REQUIRED, field="email")
+        raise DomainError(gettext("Give your mobile number or e-mail and your password"), AccountErrorCode.REQUIRED, field="email")
     if throttle.login_is_blocked(identifier, ip_address):
-        raise DomainError(
-            "Too many failed attempts; try again later", AccountErrorCode.LOGIN_ATTEMPT_DELAYED, field="email"
+        raise DomainError(gettext("Too many failed attempts; try again later"), AccountErrorCode.LOGIN_ATTEMPT_DELAYED, field="email"
         )
     user = user_get_by_identifier(identifier)
     if user is None or not user.check_password(password):
         if user is None:
             User().set_password(password)  # same cost whether or not the account exists
         throttle.login_failed(identifier, ip_address)
-        raise DomainError("Please, enter valid credentials", AccountErrorCode.INVALID_CREDENTIALS, field="email")
+        raise DomainError(gettext("Please, enter valid credentials"), AccountErrorCode.INVALID_CREDENTIALS, field="email")
     if not user.is_active:
-        raise DomainError("Account inactive", AccountErrorCode.INACTIVE, field="email")
+        raise DomainError(gettext("Account inactive"), AccountErrorCode.INACTIVE, field="email")
     throttle.login_succeeded(identifier)
     return user
 
@@ -154,7 +153,7 @@ def _user_for_payload(payload: dict) -> User:
     except (TypeError, ValueError):
         user = None
     if user is None or user.jwt_token_key != payload.get("token"):
-        raise DomainError("The token's user is gone or signed out", AccountErrorCode.JWT_INVALID_TOKEN, field="token")
+        raise DomainError(gettext("The token's user is gone or signed out"), AccountErrorCode.JWT_INVALID_TOKEN, field="token")
     return user
 
 
@@ -196,13 +195,13 @@ def account_password_change(user: User, old_password: str, new_password: str, *,
     so a stolen token cannot be used to guess the password."""
     identifier = user.phone or user.email or ""
     if not old_password or not new_password:
-        raise DomainError("Give your current and your new password", AccountErrorCode.REQUIRED,
+        raise DomainError(gettext("Give your current and your new password"), AccountErrorCode.REQUIRED,
                           field="oldPassword" if not old_password else "newPassword")
     if throttle.login_is_blocked(identifier, ip_address):
-        raise DomainError("Too many failed attempts; try again later", AccountErrorCode.LOGIN_ATTEMPT_DELAYED, field="oldPassword")
+        raise DomainError(gettext("Too many failed attempts; try again later"), AccountErrorCode.LOGIN_ATTEMPT_DELAYED, field="oldPassword")
     if not user.check_password(old_password):
         throttle.login_failed(identifier, ip_address)
-        raise DomainError("Old password isn't valid.", AccountErrorCode.INVALID_CREDENTIALS, field="oldPassword")
+        raise DomainError(gettext("Old password isn't valid."), AccountErrorCode.INVALID_CREDENTIALS, field="oldPassword")
     _check_password(new_password, user, field="newPassword")
     with transaction.atomic():
         user.set_password(new_password)
@@ -224,7 +223,7 @@ def user_roles_set(user: User, roles: list[str], *, actor=None, ip_address: str 
     valid = {role.value for role in Role}
     unknown = [role for role in roles if role not in valid]
     if unknown:
-        raise DomainError(f"Unknown roles: {', '.join(unknown)}", AccountErrorCode.INVALID, field="roles")
+        raise DomainError(gettext("Unknown roles: %(roles)s") % {"roles": ", ".join(unknown)}, AccountErrorCode.INVALID, field="roles")
     with transaction.atomic():
         user.groups.set(_role_groups(roles))
         user.is_staff = bool(set(roles) & {role.value for role in STAFF_ROLES})

@@ -5,13 +5,14 @@ from meidu.core.permissions import BasePermissionEnum
 
 
 class EnumPermissionAdminMixin:
-    admin_permission: BasePermissionEnum = None
+    admin_permission: BasePermissionEnum | None = None
     allow_add = False
     allow_delete = False
 
     def _allowed(self, request) -> bool:
         user = request.user
-        return user.is_active and user.is_staff and user.has_perm(self.admin_permission.value)
+        permission = self.admin_permission
+        return permission is not None and user.is_active and user.is_staff and user.has_perm(permission.value)
 
     def has_module_permission(self, request):
         return self._allowed(request)

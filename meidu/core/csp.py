@@ -87,7 +87,7 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if HEADER not in response:
             name = getattr(response, "csp_policy", None) or getattr(request, "csp_policy", "default")
-            response[HEADER] = policy_header(name)
+            response[HEADER] = policy_header(str(name))
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -97,6 +97,8 @@ def _load(directory: Path) -> list[SigningKey]:
     keys = []
     for path in sorted(directory.glob("*.pem")):
         private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(private_key, rsa.RSAPrivateKey):  # the statement keys live in a folder of their own
+            continue
         keys.append(SigningKey(kid=thumbprint(private_key), private_key=private_key, path=path))
     return keys
 

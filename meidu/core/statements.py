@@ -16,9 +16,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -26,7 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
-from meidu.core.keys import b64url, keys_dir
+from meidu.core.keys import b64url
 
 STATEMENT_TYPE = "meidu-statement+jws"
 
@@ -70,7 +72,12 @@ class StatementKey:
 
 
 def statement_keys_dir() -> Path:
-    return keys_dir() / "statements"
+    return _statement_keys_dir(str(settings.JWT_KEYS_DIR))
+
+
+@lru_cache(maxsize=8)
+def _statement_keys_dir(root: str) -> Path:  # the same Path for the same setting (tests change it)
+    return Path(root) / "statements"
 
 
 def statement_key_generate(directory: Path | None = None) -> StatementKey:
@@ -94,6 +101,13 @@ def statement_keys() -> list[StatementKey]:
     """Every statement key, oldest first (the last signs); reloaded when the folder changes. Outside
     demo and test a missing key is an error (``meidu keys ensure`` makes one)."""
     directory = statement_keys_dir()
+    try:  # one stat per call (the folder's mtime changes when a key file is added or removed)
+        mtime = os.stat(directory).st_mtime
+    except FileNotFoundError:
+        mtime = 0.0
+    cached = _cache.get(str(directory))
+    if cached and cached[0] == mtime:
+        return cached[1]
     with _lock:
         mtime = directory.stat().st_mtime if directory.exists() else 0.0
         cached = _cache.get(str(directory))
@@ -109,6 +123,8 @@ def statement_keys() -> list[StatementKey]:
         keys = []
         for path in paths:
             private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            if not isinstance(private, Ed25519PrivateKey):
+                raise RuntimeError(f"{path} is not an Ed25519 key: statement keys are Ed25519 only")
             public_raw = _public_raw(private)
             keys.append(StatementKey(_kid(public_raw), private, public_raw))
         _cache[str(directory)] = (mtime, keys)

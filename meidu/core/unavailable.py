@@ -10,6 +10,7 @@ context processor: nothing that would need the database).
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger("meidu.unavailable")
 
+R = TypeVar("R", bound=HttpResponse)
 RETRY_AFTER_SECONDS = 30
 CODE = "DATABASE_UNAVAILABLE"
 
@@ -26,7 +28,7 @@ def database_unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, (OperationalError, InterfaceError))
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store(response: R) -> R:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -63,7 +63,8 @@ def decimal_refusal(value: Decimal) -> str | None:
     """Why ``value`` is not a number any field could take: not finite, too large, too many places."""
     if not value.is_finite():
         return _(gettext_noop("Enter a number (not NaN or Infinity)."))
-    _sign, digits, exponent = value.as_tuple()
+    _sign, digits, raw_exponent = value.as_tuple()
+    exponent = int(raw_exponent)  # a finite value's exponent is a number
     if not any(digits):
         return None
     while exponent < 0 and digits[-1] == 0:  # 5.000 has no places that matter

@@ -1,4 +1,5 @@
 import sys
+from collections.abc import Callable
 
 from django.http import JsonResponse
 from django.views import defaults
@@ -9,7 +10,7 @@ from meidu.core.unavailable import database_unavailable, unavailable_graphql_res
 
 # Other domains publish their public keys here (e.g. supervised warehouses' Ed25519 seals)
 # without core importing them: each source is a callable returning a list of JWKs.
-_jwks_sources = []
+_jwks_sources: list[Callable[[], list[dict]]] = []
 
 
 def jwks_source_register(source) -> None:
@@ -34,7 +35,7 @@ def server_error(request):
     /graphql/, a short page elsewhere), whichever view or middleware met it; other errors get
     Django's page."""
     exc = sys.exc_info()[1]
-    if database_unavailable(exc):
+    if exc is not None and database_unavailable(exc):
         if request.path.startswith("/graphql"):
             return unavailable_graphql_response(exc)
         return unavailable_page_response(exc)

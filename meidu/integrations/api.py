@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 
 from meidu.accounts.api import PermissionEnum
 from meidu.core.errors import DomainError, PermissionDenied
@@ -91,7 +92,7 @@ def _app_by_id(global_id: str, field: str) -> App:
     pk = from_global_id_or_error(global_id, "App", field)
     app = App.objects.filter(pk=pk).first()
     if app is None:
-        raise DomainError("App not found", AppErrorCode.NOT_FOUND, field=field)
+        raise DomainError(_("App not found"), AppErrorCode.NOT_FOUND, field=field)
     return app
 
 
@@ -159,7 +160,7 @@ class AppTokenDelete(BaseMutation):
         pk = from_global_id_or_error(id, "AppToken")
         token = AppToken.objects.select_related("app").filter(pk=pk).first()
         if token is None:
-            raise DomainError("App token not found", AppErrorCode.NOT_FOUND, field="id")
+            raise DomainError(_("App token not found"), AppErrorCode.NOT_FOUND, field="id")
         app_services.app_token_delete(token, actor=requestor(info), ip_address=ip_address(info))
         token.id = int(pk)
         return cls(errors=[], app_token=token)
@@ -191,7 +192,7 @@ class WebhookCreate(BaseMutation):
         else:
             check_permissions(info, [AppPermission.MANAGE_APPS])
             if not input.get("app"):
-                raise DomainError("Which app is the webhook for?", WebhookErrorCode.REQUIRED, field="app")
+                raise DomainError(_("Which app is the webhook for?"), WebhookErrorCode.REQUIRED, field="app")
             app = _app_by_id(input["app"], "app")
         webhook = webhook_create(
             app,

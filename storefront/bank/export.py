@@ -31,7 +31,8 @@ def _moment(value) -> str:
 
 
 def bank_loans_csv(rows) -> bytes:
-    """``rows``: the LoanRow objects of storefront.bank.reads (loan, debt, pledged receipts, last valuation)."""
+    """``rows``: the LoanRow objects of financing.selectors.loan_row_list (loan, debt, pledged receipts, last
+    valuation)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)

@@ -5,8 +5,8 @@ ledger, events and margin calls (disburse, start a forced sale), margin calls, f
 CSV export for the bank's core system.
 
 Every page is for an officer of one bank (``access.with_bank``) and reads only that bank's loans
-(``reads.bank_loans``): another bank's loan is not found. Each action calls one financing service;
-refusals come back as form messages and nothing is written."""
+(``financing.selectors.loan_list_for_bank``): another bank's loan is not found. Each action calls one financing
+service; refusals come back as form messages and nothing is written."""
 
 from __future__ import annotations
 
@@ -23,7 +23,23 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from magnesium_exchange.credit.selectors import credit_consent_in_force
 from magnesium_exchange.financing.models import LoanStatus
-from magnesium_exchange.financing.selectors import loan_debt, loan_disputes_of, pledge_in_force_of
+from magnesium_exchange.financing.selectors import (
+    OWING_STATUSES,
+    forced_sale_list_for_bank,
+    forced_sale_list_for_loan,
+    loan_collateral_list,
+    loan_counts_for_bank,
+    loan_debt,
+    loan_disputes_of,
+    loan_event_list,
+    loan_ledger_list,
+    loan_list_for_bank,
+    loan_row_list,
+    loan_valuation_list,
+    margin_call_list_for_bank,
+    margin_call_list_for_loan,
+    pledge_in_force_of,
+)
 from magnesium_exchange.financing.services.loans import loan_approve, loan_disburse, loan_reject
 from magnesium_exchange.financing.services.forced_sale import loan_forced_sale_may_start, loan_forced_sale_start
 from magnesium_exchange.financing.error_codes import ExchangeStatementErrorCode as StatementCode
@@ -38,7 +54,6 @@ from magnesium_exchange.financing.valuation import (
 from magnesium_exchange.warehouses.selectors import receipt_get_by_number
 from meidu.core.errors import DomainError
 from meidu.core.statements import StatementInvalid, statement_public_jwks, statement_verify
-from storefront.bank import reads
 from storefront.bank.access import with_bank
 from storefront.bank.errors import add_financing_errors, financing_error_messages
 from storefront.bank.export import bank_loans_csv
@@ -67,7 +82,7 @@ EVENT_LABELS = {
 
 
 def loan_events(loan) -> list:
-    events = list(loan.events.select_related("actor_user").order_by("id"))
+    events = loan_event_list(loan)
     for event in events:
         event.label = EVENT_LABELS.get(event.action, event.action)
     return events
@@ -76,9 +91,9 @@ def loan_events(loan) -> list:
 @with_bank
 @require_safe
 def home(request, bank):
-    owing = reads.bank_loans(bank).filter(status__in=reads.OWING).order_by("-id")[:SHOWN]
-    at_risk = [row for row in reads.loan_rows(owing) if row.at_risk or row.margin_call]
-    return render(request, "bank/home.html", {"bank": bank, "counts": reads.bank_counts(bank), "at_risk": at_risk,
+    owing = loan_list_for_bank(bank, statuses=OWING_STATUSES).order_by("-id")[:SHOWN]
+    at_risk = [row for row in loan_row_list(owing) if row.at_risk or row.margin_call]
+    return render(request, "bank/home.html", {"bank": bank, "counts": loan_counts_for_bank(bank), "at_risk": at_risk,
                                               "tab": "home"})
 
 
@@ -136,13 +151,13 @@ def verify(request, bank):
 @with_bank
 @require_safe
 def applications(request, bank):
-    loans = reads.bank_loans(bank).filter(status=LoanStatus.APPLIED).order_by("created_at", "id")[:SHOWN]
-    rows = reads.loan_rows(loans)
+    loans = loan_list_for_bank(bank, statuses=[LoanStatus.APPLIED]).order_by("created_at", "id")[:SHOWN]
+    rows = loan_row_list(loans)
     return render(request, "bank/applications.html", {"bank": bank, "rows": rows, "limit": SHOWN, "tab": "applications"})
 
 
 def _bank_loan(bank, number):
-    return get_object_or_404(reads.bank_loans(bank), number=number)
+    return get_object_or_404(loan_list_for_bank(bank), number=number)
 
 
 def _valuation_now(bank, collateral):
@@ -165,7 +180,7 @@ def _valuation_now(bank, collateral):
 @require_http_methods(["GET", "HEAD", "POST"])
 def application(request, bank, number):
     loan = _bank_loan(bank, number)
-    collateral = reads.loan_collateral(loan)
+    collateral = loan_collateral_list(loan)
     valued, total_value, total_after = _valuation_now(bank, collateral)
     first_terms = valued[0]["terms"] if valued else terms_for(bank, None)
     initial = {"principal": loan.amount_requested, "term_days": loan.term_days_requested,
@@ -211,12 +226,10 @@ def _consented(member, bank) -> bool:
 @require_safe
 def loans(request, bank):
     status = request.GET.get("status") or ""
-    qs = reads.bank_loans(bank).exclude(status=LoanStatus.APPLIED)
-    if status in LoanStatus.values:
-        qs = qs.filter(status=status)
-    else:
+    if status not in LoanStatus.values:
         status = ""
-    rows = reads.loan_rows(qs.order_by("-id")[:SHOWN])
+    qs = loan_list_for_bank(bank, statuses=[status] if status else None).exclude(status=LoanStatus.APPLIED)
+    rows = loan_row_list(qs.order_by("-id")[:SHOWN])
     return render(request, "bank/loans.html", {"bank": bank, "rows": rows, "limit": SHOWN, "status": status,
                                                "statuses": LoanStatus.choices, "tab": "loans"})
 
@@ -226,18 +239,18 @@ def loans(request, bank):
 def loan_page(request, bank, number):
     loan = _bank_loan(bank, number)
     today = timezone.localdate()
-    valuations = list(loan.valuations.order_by("day"))
+    valuations = loan_valuation_list(loan)
     chart = ltv_chart(valuations, limit=loan.max_ltv_percent, warning=loan.warning_percent,
                       liquidation=loan.liquidation_percent, until=today, days=CHART_DAYS)
-    margin_calls = list(loan.margin_calls.order_by("-opened_at"))
+    margin_calls = margin_call_list_for_loan(loan)
     open_call = next((call for call in margin_calls if call.status == "open"), None)
     last = valuations[-1] if valuations else None
     may_force = loan_forced_sale_may_start(loan) is not None
     return render(request, "bank/loan.html", {
-        "bank": bank, "loan": loan, "debt": loan_debt(loan), "collateral": reads.loan_collateral(loan), "chart": chart,
-        "chart_days": CHART_DAYS, "valuations": valuations[-10:][::-1], "last": last, "ledger": reads.loan_ledger(loan),
+        "bank": bank, "loan": loan, "debt": loan_debt(loan), "collateral": loan_collateral_list(loan), "chart": chart,
+        "chart_days": CHART_DAYS, "valuations": valuations[-10:][::-1], "last": last, "ledger": loan_ledger_list(loan),
         "events": loan_events(loan), "margin_calls": margin_calls,
-        "open_call": open_call, "forced_sales": list(loan.forced_sales.select_related("auction").order_by("-id")),
+        "open_call": open_call, "forced_sales": forced_sale_list_for_loan(loan),
         "may_disburse": loan.status == LoanStatus.APPROVED, "may_force": may_force, "tab": "loans",
         "disputes": list(loan_disputes_of(loan)), "dispute_form": LoanDisputeForm(prefix="dispute"),
         "dispute_action": reverse("bank:loan_dispute", kwargs={"number": loan.number})})
@@ -282,7 +295,7 @@ def loan_forced_sale_view(request, bank, number):
 @with_bank
 @require_safe
 def margin_calls(request, bank):
-    calls = list(reads.bank_margin_calls(bank)[:SHOWN])
+    calls = list(margin_call_list_for_bank(bank)[:SHOWN])
     return render(request, "bank/margin_calls.html", {"bank": bank, "calls": calls, "limit": SHOWN, "now": timezone.now(),
                                                       "tab": "margin_calls"})
 
@@ -290,7 +303,7 @@ def margin_calls(request, bank):
 @with_bank
 @require_safe
 def forced_sales(request, bank):
-    sales = list(reads.bank_forced_sales(bank)[:SHOWN])
+    sales = list(forced_sale_list_for_bank(bank)[:SHOWN])
     return render(request, "bank/forced_sales.html", {"bank": bank, "sales": sales, "limit": SHOWN,
                                                       "tab": "forced_sales"})
 
@@ -298,7 +311,7 @@ def forced_sales(request, bank):
 @with_bank
 @require_safe
 def loans_export(request, bank):
-    rows = reads.loan_rows(reads.bank_loans(bank).order_by("id"))
+    rows = loan_row_list(loan_list_for_bank(bank).order_by("id"))
     response = HttpResponse(bank_loans_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{bank.code}-loans-{timezone.localdate():%Y%m%d}.csv"'
     return response

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from magnesium_exchange.commodities.models import Commodity
-from magnesium_exchange.members.models import Member, MemberStatus
+from magnesium_exchange.commodities.selectors import commodity_list
+from magnesium_exchange.members.selectors import member_list_active
 
 TONNES = {"max_digits": 14, "decimal_places": 3, "min_value": 0}
 NUMERIC = {"inputmode": "decimal", "autocomplete": "off"}
@@ -22,9 +22,9 @@ def assay_field(label):
 
 
 class InboundTicketForm(forms.Form):
-    commodity = forms.ModelChoiceField(label=_("Commodity"), queryset=Commodity.objects.filter(is_active=True).order_by("id"),
+    commodity = forms.ModelChoiceField(label=_("Commodity"), queryset=commodity_list().order_by("id"),
                                        empty_label=_("Choose the commodity"))
-    depositor = forms.ModelChoiceField(label=_("Depositor"), queryset=Member.objects.filter(status=MemberStatus.ACTIVE).order_by("name"),
+    depositor = forms.ModelChoiceField(label=_("Depositor"), queryset=member_list_active(),
                                        empty_label=_("Choose the depositing member"))
     gross = tonnes_field(_("Gross weight (t)"))
     tare = tonnes_field(_("Tare (t)"))

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from magnesium_exchange.members.models import FundsRequestKind
-from magnesium_exchange.members.selectors import member_balances
+from magnesium_exchange.members.selectors import funds_request_list_for_member, member_balances
 from magnesium_exchange.members.services import funds_deposit_request, funds_withdraw_request
 from magnesium_exchange.settlement.models import SettlementStatus
 from magnesium_exchange.settlement.selectors import settlement_list_for_member
 from magnesium_exchange.settlement.services import settlement_pay
 from magnesium_exchange.trading.contracts import contract_pdf
-from magnesium_exchange.trading.models import Contract
+from magnesium_exchange.trading.selectors import contract_get_by_number
 from meidu.core.errors import DomainError
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors, error_messages
@@ -32,7 +32,7 @@ REQUESTS_SHOWN = 50
 def trades_page(request, trader):
     member = trader.member
     rows = []
-    for settlement in settlement_list_for_member(member).select_related("trade__contract")[:SETTLEMENTS_SHOWN]:
+    for settlement in settlement_list_for_member(member, with_contract=True)[:SETTLEMENTS_SHOWN]:
         buying = settlement.buyer_id == member.pk
         rows.append({"settlement": settlement, "trade": settlement.trade, "buying": buying,
                      "counterparty": settlement.seller if buying else settlement.buyer,
@@ -62,7 +62,7 @@ def settlement_pay_view(request, trader, pk):
 @with_trader
 @require_safe
 def contract_pdf_download(request, trader, number):
-    contract = Contract.objects.select_related("trade").filter(number=number).first()
+    contract = contract_get_by_number(number)
     if contract is None or trader.member_id not in (contract.trade.buyer_id, contract.trade.seller_id):
         raise Http404  # do not tell others whose contract this is
     response = HttpResponse(contract_pdf(contract), content_type="application/pdf")
@@ -98,4 +98,4 @@ def funds_page(request, trader):
     return render(request, "exchange/terminal/funds.html", {
         "trader": trader, "member": member, "funds": member_balances(member),
         "deposit_form": forms[FundsRequestKind.DEPOSIT], "withdraw_form": forms[FundsRequestKind.WITHDRAWAL],
-        "requests": list(member.funds_requests.order_by("-id")[:REQUESTS_SHOWN]), "tab": "funds"})
+        "requests": list(funds_request_list_for_member(member)[:REQUESTS_SHOWN]), "tab": "funds"})

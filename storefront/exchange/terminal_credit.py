@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from magnesium_exchange.credit.selectors import (
+    bank_get_active,
     bank_list_active,
     credit_consent_list_for_member,
     credit_report_build,
@@ -43,7 +44,7 @@ def reader_label(read) -> str:
 
 
 def _bank(code: str):
-    bank = bank_list_active().filter(code=code).first()
+    bank = bank_get_active(code)
     if bank is None:
         raise Http404
     return bank

@@ -14,8 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from magnesium_exchange.credit.selectors import bank_list_active
-from magnesium_exchange.financing.models import PLEDGE_IN_FORCE, Loan, LoanStatus, MarginCallStatus
-from magnesium_exchange.financing.selectors import loan_debt, loan_disputes_of
+from magnesium_exchange.financing.models import PLEDGE_IN_FORCE, LoanStatus
+from magnesium_exchange.financing.selectors import (
+    OWING_STATUSES,
+    PLEDGED_STATUSES,
+    loan_collateral_list,
+    loan_debt,
+    loan_disputes_of,
+    loan_list_for_member,
+    loan_row_list,
+    loan_valuation_list,
+    margin_call_get_open,
+    margin_call_list_open_for_member,
+)
 from magnesium_exchange.financing.services.loans import (
     loan_apply,
     loan_collateral_add,
@@ -24,9 +35,8 @@ from magnesium_exchange.financing.services.loans import (
     loan_withdraw,
 )
 from magnesium_exchange.members.selectors import member_balances
-from magnesium_exchange.warehouses.models import Receipt
+from magnesium_exchange.warehouses.selectors import receipt_list_by_ids
 from meidu.core.errors import DomainError
-from storefront.bank import reads
 from storefront.bank.errors import add_financing_errors, financing_error_messages
 from storefront.bank.ltv_chart import ltv_chart
 from storefront.exchange.terminal_access import granted, with_trader
@@ -39,16 +49,17 @@ CHART_DAYS = 90
 
 
 def my_loans(member):
-    return Loan.objects.filter(borrower=member).select_related("bank", "borrower")
+    return loan_list_for_member(member)
 
 
 @with_trader
 @require_safe
 def loans_page(request, trader):
     member = trader.member
-    rows = reads.loan_rows(my_loans(member).order_by("-id")[:SHOWN])
+    rows = loan_row_list(my_loans(member).order_by("-id")[:SHOWN])
     return render(request, "exchange/terminal/loans.html", {
-        "trader": trader, "member": member, "rows": rows, "limit": SHOWN, "calls": list(reads.member_open_margin_calls(member)),
+        "trader": trader, "member": member, "rows": rows, "limit": SHOWN,
+        "calls": list(margin_call_list_open_for_member(member)),
         "tab": "loans"})
 
 
@@ -58,7 +69,7 @@ def loan_apply_view(request, trader):
     member = trader.member
     # Offered: the free receipts. Accepted: any of the member's live receipts, so that one pledged or listed
     # since the form was shown gets the service's clear refusal rather than "not a valid choice".
-    receipts = (my_receipts(member) if request.method == "POST" else free_receipts(member)).select_related("grade", "warehouse")
+    receipts = my_receipts(member) if request.method == "POST" else free_receipts(member)
     chosen = [value for value in request.GET.getlist("receipt") if value.isdigit()]
     form = LoanApplyForm(request.POST or None, banks=bank_list_active(), receipts=receipts,
                          initial={"receipts": chosen})
@@ -91,19 +102,20 @@ def loan_page(request, trader, number):
 
 def _render_loan(request, trader, loan, repay_form=None, add_form=None, release_form=None, status=200):
     member = trader.member
-    collateral = reads.loan_collateral(loan)
+    collateral = loan_collateral_list(loan)
     pledged = [c.receipt_id for c in collateral if c.status in PLEDGE_IN_FORCE]
-    free = free_receipts(member).select_related("grade", "warehouse")
-    valuations = list(loan.valuations.order_by("day"))
-    owing = loan.status in reads.OWING
+    free = free_receipts(member)
+    valuations = loan_valuation_list(loan)
+    owing = loan.status in OWING_STATUSES
     return render(request, "exchange/terminal/loan.html", {
         "trader": trader, "member": member, "loan": loan, "debt": loan_debt(loan), "collateral": collateral,
         "funds": member_balances(member), "last": valuations[-1] if valuations else None,
         "chart": ltv_chart(valuations, limit=loan.max_ltv_percent, warning=loan.warning_percent,
                            liquidation=loan.liquidation_percent, until=timezone.localdate(), days=CHART_DAYS),
-        "chart_days": CHART_DAYS, "open_call": loan.margin_calls.filter(status=MarginCallStatus.OPEN).first(),
+        "chart_days": CHART_DAYS, "open_call": margin_call_get_open(loan),
         "repay_form": repay_form or (RepayForm(prefix="repay") if owing else None),
-        "add_form": add_form or (CollateralForm(prefix="add", receipts=free) if loan.status in reads.PLEDGED else None),
+        "add_form": add_form or (CollateralForm(prefix="add", receipts=free)
+                                 if loan.status in PLEDGED_STATUSES else None),
         "release_form": release_form or (CollateralForm(prefix="release", receipts=loan_pledged_receipts(loan, pledged))
                                          if owing and len(pledged) > 1 else None),
         "may_withdraw": loan.status == LoanStatus.APPLIED, "tab": "loans",
@@ -119,7 +131,7 @@ def loan_dispute_view(request, trader, number):
 
 
 def loan_pledged_receipts(loan, receipt_ids):
-    return Receipt.objects.filter(pk__in=receipt_ids).select_related("grade", "warehouse").order_by("number")
+    return receipt_list_by_ids(receipt_ids)
 
 
 @with_trader
@@ -144,7 +156,7 @@ def loan_repay_view(request, trader, number):
 @require_POST
 def loan_collateral_add_view(request, trader, number):
     loan = _my_loan(trader.member, number)
-    form = CollateralForm(request.POST, prefix="add", receipts=free_receipts(trader.member).select_related("grade", "warehouse"))
+    form = CollateralForm(request.POST, prefix="add", receipts=free_receipts(trader.member))
     if granted(request, trader, "can_trade") and form.is_valid():
         try:
             loan_collateral_add(loan, member=trader.member, receipts=list(form.cleaned_data["receipts"]), actor=request.user)
@@ -160,7 +172,7 @@ def loan_collateral_add_view(request, trader, number):
 @require_POST
 def loan_collateral_release_view(request, trader, number):
     loan = _my_loan(trader.member, number)
-    pledged = [c.receipt_id for c in loan.collateral.all() if c.status in PLEDGE_IN_FORCE]
+    pledged = [c.receipt_id for c in loan_collateral_list(loan) if c.status in PLEDGE_IN_FORCE]
     form = CollateralForm(request.POST, prefix="release", receipts=loan_pledged_receipts(loan, pledged))
     if granted(request, trader, "can_trade") and form.is_valid():
         try:

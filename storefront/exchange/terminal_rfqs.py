@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from magnesium_exchange.commodities.selectors import grades_for_trading
-from magnesium_exchange.members.models import Member
+from magnesium_exchange.members.selectors import member_name_list
 from magnesium_exchange.trading.models import ListingStatus, Side
 from magnesium_exchange.trading.selectors import rfq_list
 from magnesium_exchange.trading.services import quote_accept, quote_submit, rfq_open
@@ -70,7 +70,7 @@ def rfq_sell_open(request, trader):
 
 
 def _quotes(rfq) -> list[dict]:
-    names = dict(Member.objects.filter(pk__in=[int(q["quoter"]) for q in rfq.quotes]).values_list("pk", "name"))
+    names = member_name_list(int(q["quoter"]) for q in rfq.quotes)
     return [{**q, "quoter_name": names.get(int(q["quoter"]), "")} for q in rfq.quotes]
 
 

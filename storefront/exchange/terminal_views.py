@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from magnesium_exchange.commodities.selectors import grades_for_trading
+from magnesium_exchange.financing.selectors import margin_call_list_open_for_member
 from magnesium_exchange.marketdata.selectors import daily_bar_series, market_grade_summaries
 from magnesium_exchange.members.selectors import member_balances
 from magnesium_exchange.trading.models import ListingStatus, Side
@@ -19,7 +20,6 @@ from magnesium_exchange.trading.services import listing_open, listing_pick, list
 from magnesium_exchange.warehouses.models import ReceiptStatus
 from magnesium_exchange.warehouses.selectors import receipt_list
 from meidu.core.errors import DomainError
-from storefront.bank.reads import member_open_margin_calls
 from storefront.exchange.price_chart import price_chart
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors, error_messages
@@ -31,12 +31,13 @@ CHART_DAYS = 30
 
 
 def my_receipts(member):
-    return receipt_list(holder=member).filter(status__in=LIVE_RECEIPTS).order_by("grade_id", "-id")
+    return receipt_list(holder=member, statuses=LIVE_RECEIPTS).order_by("grade_id", "-id")
 
 
-def free_receipts(member):
-    """The member's receipts it may offer now (listing, auction, request for quote), by grade."""
-    return receipt_list(holder=member, status=ReceiptStatus.ACTIVE).order_by("grade_id", "-id")
+def free_receipts(member, grade=None):
+    """The member's receipts it may offer now (listing, auction, request for quote), by grade (of ``grade``
+    only, when given)."""
+    return receipt_list(holder=member, status=ReceiptStatus.ACTIVE, grade=grade).order_by("grade_id", "-id")
 
 
 @with_trader
@@ -46,12 +47,12 @@ def overview(request, trader):
     return render(request, "exchange/terminal/overview.html", {
         "trader": trader, "member": member, "funds": member_balances(member), "receipts": list(my_receipts(member)),
         "summaries": market_grade_summaries(timezone.localdate()), "now": timezone.now(), "tab": "overview",
-        "margin_calls": list(member_open_margin_calls(member)),
+        "margin_calls": list(margin_call_list_open_for_member(member)),
     })
 
 
 def _open_sell_listings(grade=None):
-    qs = listing_list(grade=grade, status=ListingStatus.OPEN).filter(side=Side.SELL)
+    qs = listing_list(grade=grade, status=ListingStatus.OPEN, side=Side.SELL)
     return qs.order_by("grade__commodity_id", "-grade__rank", "price", "id")
 
 

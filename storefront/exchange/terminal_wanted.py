@@ -27,7 +27,7 @@ WANTED_SHOWN = 200
 @with_trader
 @require_safe
 def wanted_board(request, trader):
-    listings = list(listing_list(status=ListingStatus.OPEN).filter(side=Side.BUY)
+    listings = list(listing_list(status=ListingStatus.OPEN, side=Side.BUY)
                     .order_by("grade__commodity_id", "-grade__rank", "-price", "id")[:WANTED_SHOWN])
     return render(request, "exchange/terminal/wanted.html", {
         "trader": trader, "member": trader.member, "listings": listings, "limit": WANTED_SHOWN, "tab": "board"})
@@ -57,9 +57,9 @@ def wanted_create(request, trader):
 @with_trader
 @require_http_methods(["GET", "HEAD", "POST"])
 def wanted_pick(request, trader, pk):
-    listing = get_object_or_404(listing_list().filter(side=Side.BUY), pk=pk)
+    listing = get_object_or_404(listing_list(side=Side.BUY), pk=pk)
     mine = listing.owner_id == trader.member_id
-    receipts = free_receipts(trader.member).filter(grade=listing.grade)
+    receipts = free_receipts(trader.member, grade=listing.grade)
     form = WantedPickForm(request.POST or None, receipts=receipts, initial={"quantity": listing.min_pick})
     can_pick = listing.status == ListingStatus.OPEN and not mine
     if request.method == "POST" and can_pick and granted(request, trader, "can_trade") and form.is_valid():

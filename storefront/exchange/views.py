@@ -14,9 +14,13 @@ from django.views.decorators.http import require_safe
 from magnesium_exchange.financing.error_codes import ExchangeStatementErrorCode as StatementCode
 from magnesium_exchange.financing.statements import receipt_statement_by_code
 from magnesium_exchange.members.selectors import trader_for_user
-from magnesium_exchange.warehouses.models import ReceiptEvent, ReceiptStatus, receipt_event_label
+from magnesium_exchange.warehouses.models import ReceiptStatus, receipt_event_label
 from magnesium_exchange.warehouses.pdf import receipt_pdf
-from magnesium_exchange.warehouses.selectors import is_warehouse_staff, receipt_get_by_number
+from magnesium_exchange.warehouses.selectors import (
+    is_warehouse_staff,
+    receipt_event_list_for_number,
+    receipt_get_by_number,
+)
 from meidu.core.permissions import ExchangePermissions
 
 
@@ -33,8 +37,7 @@ def _verify_response(request, number: str, code: str):
         status = 429 if result.code == StatementCode.THROTTLED else 400 if result.code != StatementCode.NOT_FOUND else 404
         return render(request, "exchange/receipt_verify.html", context, status=status)
     claims = result.claims
-    events = list(ReceiptEvent.objects.filter(receipt__number=claims["receipt"]["number"]).order_by("seq")
-                  .only("seq", "action", "occurred_at", "hash", "kid"))
+    events = receipt_event_list_for_number(claims["receipt"]["number"])
     for event in events:
         event.label = receipt_event_label(event.action)
     status = claims["status"]

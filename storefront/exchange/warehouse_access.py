@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from magnesium_exchange.warehouses.models import Warehouse
-from magnesium_exchange.warehouses.selectors import is_warehouse_staff, warehouse_ids_of_staff
+from magnesium_exchange.warehouses.selectors import is_warehouse_staff, warehouse_get_by_code, warehouse_list_for_staff
 from meidu.core.permissions import ExchangePermissions
 
 
@@ -21,7 +21,7 @@ def may_operate(user) -> bool:
 def staff_warehouses(user) -> list[Warehouse]:
     if not may_operate(user):
         return []
-    return list(Warehouse.objects.filter(pk__in=warehouse_ids_of_staff(user)).order_by("code"))
+    return warehouse_list_for_staff(user)
 
 
 def with_warehouse(view):
@@ -29,7 +29,7 @@ def with_warehouse(view):
     @login_required
     @wraps(view)
     def wrapper(request, code, *args, **kwargs):
-        warehouse = Warehouse.objects.filter(code=code.upper()).first()
+        warehouse = warehouse_get_by_code(code)
         if warehouse is None:
             raise Http404("No such warehouse")
         if not (may_operate(request.user) and is_warehouse_staff(request.user, warehouse.pk)):

@@ -12,8 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus, TicketDirection, WeighbridgeTicket
-from magnesium_exchange.warehouses.selectors import receipt_list
+from magnesium_exchange.warehouses.models import ReceiptStatus
+from magnesium_exchange.warehouses.selectors import (
+    receipt_get_for_ticket,
+    receipt_get_in_warehouse,
+    receipt_list,
+    weighbridge_ticket_get_inbound,
+    weighbridge_ticket_list_pending,
+)
 from magnesium_exchange.warehouses.services import inbound_ticket_create, receipt_issue, receipt_withdraw
 from meidu.core.errors import DomainError
 from storefront.exchange.errors import add_domain_errors
@@ -41,8 +47,7 @@ def receipts_page(request, warehouse):
     if status not in ReceiptStatus.values:
         status = ""
     receipts = list(receipt_list(warehouse=warehouse, status=status or None).order_by("-id")[:RECEIPTS_SHOWN])
-    pending = list(WeighbridgeTicket.objects.filter(warehouse=warehouse, direction=TicketDirection.INBOUND, receipt__isnull=True)
-                   .select_related("grade", "depositor").order_by("-id")[:50])
+    pending = weighbridge_ticket_list_pending(warehouse, limit=50)
     return render(request, "exchange/warehouse/receipts.html", {
         "warehouse": warehouse, "receipts": receipts, "pending_tickets": pending, "status": status,
         "statuses": ReceiptStatus.choices, "limit": RECEIPTS_SHOWN,
@@ -73,11 +78,10 @@ def inbound_page(request, warehouse):
 @with_warehouse
 @require_http_methods(["GET", "HEAD", "POST"])
 def issue_page(request, warehouse, ticket):
-    found = (WeighbridgeTicket.objects.filter(warehouse=warehouse, number=ticket, direction=TicketDirection.INBOUND)
-             .select_related("commodity", "grade", "depositor").first())
+    found = weighbridge_ticket_get_inbound(warehouse, ticket)
     if found is None:
         raise Http404("No such ticket")
-    issued = Receipt.objects.filter(inbound_ticket=found).first()
+    issued = receipt_get_for_ticket(found)
     form = ReceiptIssueForm(request.POST or None, initial={"pieces": int(found.net), "packaging": "吨袋"})
     if request.method == "POST" and form.is_valid():
         data = {key: value for key, value in form.cleaned_data.items()}
@@ -98,7 +102,7 @@ def issue_page(request, warehouse, ticket):
 @with_warehouse
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw_page(request, warehouse, number):
-    receipt = receipt_list(warehouse=warehouse).filter(number=number).first()
+    receipt = receipt_get_in_warehouse(warehouse, number)
     if receipt is None:
         raise Http404("No such receipt")
     form = WithdrawForm(request.POST or None)

@@ -14,19 +14,21 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from marketplace.catalog.models import Product
+from marketplace.catalog.selectors import product_get_with_shop
+from marketplace.orders.selectors import order_id_get_for_shops, order_with_lines
 from marketplace.shops.models import Shop
-from marketplace.shops.selectors import shop_get_by_slug, shop_ids_of_member, shop_is_member
+from marketplace.shops.selectors import shop_get_by_slug, shop_ids_of_member, shop_is_member, shop_list_for_member
 
 
 def member_shops(user) -> list[Shop]:
-    return list(Shop.objects.filter(pk__in=shop_ids_of_member(user)).order_by("id"))
+    return list(shop_list_for_member(user))
 
 
 def current_shop(request) -> Shop | None:
     """The shop named by ``shop`` (query or form), else the user's first shop; None if they have none."""
     slug = request.POST.get("shop") or request.GET.get("shop")
     if not slug:
-        return Shop.objects.filter(pk__in=shop_ids_of_member(request.user)).order_by("id").first()
+        return shop_list_for_member(request.user).first()
     shop = shop_get_by_slug(slug)
     if shop is None or not shop_is_member(request.user, shop.pk):
         raise Http404("No such shop")
@@ -34,7 +36,7 @@ def current_shop(request) -> Shop | None:
 
 
 def member_product(request, product_id: int) -> Product:
-    product = Product.objects.select_related("shop", "product_type").filter(pk=product_id).first()
+    product = product_get_with_shop(product_id)
     if product is None or not shop_is_member(request.user, product.shop_id):
         raise Http404("No such product")
     return product
@@ -60,10 +62,7 @@ def with_shop(view):
 
 def member_order(request, number: int):
     """An order of a shop the user works for, with lines, fulfilments and events; else a 404."""
-    from marketplace.orders.models import Order
-    from marketplace.orders.selectors import order_with_lines
-
-    found = Order.objects.filter(number=number, shop_id__in=shop_ids_of_member(request.user)).values_list("pk", flat=True).first()
+    found = order_id_get_for_shops(number, shop_ids_of_member(request.user))
     order = order_with_lines(found) if found else None
     if order is None:
         raise Http404("No such order")

@@ -3,7 +3,12 @@ one-form use case (marketplace.catalog.services_seller.product_quick_save)."""
 
 from __future__ import annotations
 
-from marketplace.catalog.models import Product, ProductChannelListing
+from marketplace.catalog.models import Product
+from marketplace.catalog.selectors import (
+    product_channel_listing_get,
+    product_variant_channel_listing_get,
+    product_variant_get_first,
+)
 from marketplace.catalog.services_seller import product_quick_save
 from marketplace.channels.selectors import channel_get
 
@@ -16,9 +21,9 @@ FIELD_MAP = {"name": "name", "slug": "name", "sku": "sku", "price": "price", "im
 def product_initial(product: Product) -> dict:
     """The form's values for an existing product: its details, first variant and rural price."""
     channel = channel_get(SELLER_CHANNEL)
-    variant = product.variants.first()
-    listing = ProductChannelListing.objects.filter(product=product, channel=channel).first()
-    price = variant.channel_listings.filter(channel=channel).first() if variant else None
+    variant = product_variant_get_first(product)
+    listing = product_channel_listing_get(product, channel)
+    price = product_variant_channel_listing_get(variant, channel) if variant else None
     return {
         "name": product.name, "category": product.category_id, "origin_village": product.origin_village_id,
         "description": product.description, "weight_unit": product.weight_unit, "sku": variant.sku if variant else "",

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from logistics.geography.models import Village
-from logistics.geography.selectors import town_list
-from marketplace.catalog.models import Category, ProductType, WeightUnit
+from logistics.geography.selectors import town_list, village_list
+from marketplace.catalog.models import WeightUnit
+from marketplace.catalog.selectors import category_list, product_type_list
 from marketplace.shops.models import ShopKind, ShopTrack
 
 # Kinds a farmer or home seller may open here; suppliers and distributors join through the incubator.
@@ -28,7 +28,7 @@ def village_choices():
 
 def category_choices():
     """Categories in tree order, indented by level, so a seller sees 水果 › 梨 at a glance."""
-    categories = list(Category.objects.order_by("level", "name"))
+    categories = list(category_list())
     children: dict = {}
     for category in categories:
         children.setdefault(category.parent_id, []).append(category)
@@ -56,7 +56,7 @@ class PickField(forms.ChoiceField):
 
 
 def village_field(label, **kwargs):
-    return PickField(Village.objects.select_related("town"), village_choices, label=label, required=False, **kwargs)
+    return PickField(village_list(), village_choices, label=label, required=False, **kwargs)
 
 
 class OpenShopForm(forms.Form):
@@ -98,8 +98,8 @@ class ProductForm(forms.Form):
     """One product with one variant and its price in the rural channel; the type is fixed once created."""
 
     name = forms.CharField(label=_("Product name"), max_length=200, help_text=_("Such as 南果梨 or 笨猪肉."))
-    product_type = forms.ModelChoiceField(label=_("Type"), queryset=ProductType.objects.order_by("name"), empty_label=None)
-    category = PickField(Category.objects.all(), category_choices, label=_("Category"), required=False)
+    product_type = forms.ModelChoiceField(label=_("Type"), queryset=product_type_list(), empty_label=None)
+    category = PickField(category_list(), category_choices, label=_("Category"), required=False)
     origin_village = village_field(_("Village of origin"))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     price = forms.DecimalField(

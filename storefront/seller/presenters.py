@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace.catalog.models import Product, ProductChannelListing, ProductVariant
-from marketplace.inventory.models import Stock, Warehouse
+from marketplace.catalog.selectors import (
+    product_list_for_shop,
+    product_variant_list_for_shop,
+    product_variant_list_in_bulk,
+)
+from marketplace.inventory.selectors import stock_list_for_shop, warehouse_list_for_shop, warehouse_list_in_bulk
 from marketplace.settlement.selectors import commission_rates_of_orders
-from marketplace.shops.models import ShopNotice
-from storefront.shop.listing import with_page_relations
+from marketplace.shops.selectors import shop_notice_list_latest
 
 # Checklist code -> (the seller centre's words for it, where to fix it, the link's words). The labels
 # are the storefront's own msgids (the selector's stay English in the back office); unknown codes keep
@@ -54,16 +56,14 @@ def checklist_rows(items, shop) -> list[ChecklistRow]:
 
 def seller_products(shop, channel):
     """The shop's products, newest first, with photos, prices and listing in ``channel`` batched."""
-    listings = ProductChannelListing.objects.filter(channel=channel)
-    qs = Product.objects.filter(shop=shop).prefetch_related(Prefetch("channel_listings", queryset=listings))
-    return with_page_relations(qs, channel).order_by("-created_at", "-id")
+    return product_list_for_shop(shop, channel)
 
 
 def stock_table(shop) -> tuple[list, list, dict]:
     """(variants, warehouses, {(variant id, warehouse id): Stock}) of the shop, in three queries."""
-    variants = list(ProductVariant.objects.filter(product__shop=shop).select_related("product").order_by("product_id", "id"))
-    warehouses = list(Warehouse.objects.filter(shop=shop).order_by("id"))
-    stocks = {(stock.variant_id, stock.warehouse_id): stock for stock in Stock.objects.filter(warehouse__shop=shop)}
+    variants = product_variant_list_for_shop(shop)
+    warehouses = warehouse_list_for_shop(shop)
+    stocks = {(stock.variant_id, stock.warehouse_id): stock for stock in stock_list_for_shop(shop)}
     return variants, warehouses, stocks
 
 
@@ -76,11 +76,11 @@ class NoticeView:
 
 def latest_notices(shop, limit: int = 5) -> list[NoticeView]:
     """The newest notices in the reader's language; low-stock ones are rebuilt from their data."""
-    notices = list(ShopNotice.objects.filter(shop=shop).order_by("-id")[:limit])
+    notices = shop_notice_list_latest(shop, limit)
     variant_ids = {notice.data.get("variant") for notice in notices if notice.kind == "low_stock"}
     warehouse_ids = {notice.data.get("warehouse") for notice in notices if notice.kind == "low_stock"}
-    variants = ProductVariant.objects.select_related("product").in_bulk(variant_ids - {None}) if variant_ids else {}
-    warehouses = Warehouse.objects.in_bulk(warehouse_ids - {None}) if warehouse_ids else {}
+    variants = product_variant_list_in_bulk(variant_ids)
+    warehouses = warehouse_list_in_bulk(warehouse_ids)
     return [_notice_view(notice, variants, warehouses) for notice in notices]
 
 

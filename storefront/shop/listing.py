@@ -8,12 +8,18 @@ costs the same number of queries whatever its length.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.catalog.models import Category, ProductMedia, ProductVariant, ProductVariantChannelListing
-from marketplace.catalog.selectors import category_descendant_ids, products_visible, search_filter, with_min_price
+from marketplace.catalog.models import Category
+from marketplace.catalog.selectors import (
+    category_list_children,
+    category_list_top,
+    product_get_for_page,
+    product_is_public,
+    product_list_for_listing,
+)
 from marketplace.channels.models import Channel
 from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.channels.selectors import channel_get
@@ -35,50 +41,28 @@ def channel_from_request(request) -> Channel:
         raise Http404("No such channel") from None
 
 
-def with_page_relations(qs: QuerySet, channel: Channel) -> QuerySet:
-    """Shop, category and type joined; photos and this channel's prices batched."""
-    prices = ProductVariantChannelListing.objects.filter(channel=channel)
-    return qs.select_related("shop", "category", "product_type").prefetch_related(
-        Prefetch("media", queryset=ProductMedia.objects.order_by("sort_order", "id")),
-        Prefetch("variants", queryset=ProductVariant.objects.order_by("id")),
-        Prefetch("variants__channel_listings", queryset=prices),
-    )
-
-
 def product_listing(channel: Channel, *, category: Category | None = None, shop=None, search: str = "",
                     sort: str = "new") -> QuerySet:
-    qs = products_visible(channel, sees_all=False, user=None, for_listing=True)
-    if category is not None:
-        qs = qs.filter(category_id__in=category_descendant_ids([category.pk]))
-    if shop is not None:
-        qs = qs.filter(shop=shop)
-    if search:
-        qs = qs.filter(search_filter(search))
-    if sort in ("price", "-price"):
-        qs = with_min_price(qs, channel)
-    return with_page_relations(qs, channel).order_by(*SORTS.get(sort, SORTS["new"]))
+    return product_list_for_listing(channel, category=category, shop=shop, search=search,
+                                    order_by=SORTS.get(sort, SORTS["new"]), by_price=sort in ("price", "-price"))
 
 
 def product_for_page(channel: Channel, slug: str, user) -> tuple:
     """(product, public): the product a visitor may open, and whether buyers see it too."""
     sees_all = user.has_perm("catalog.manage_products")
-    qs = products_visible(channel, sees_all=sees_all, user=user, for_listing=False)
-    qs = with_page_relations(qs, channel).select_related("origin_village__town").prefetch_related(
-        "attribute_values__attribute", "attribute_values__choice", stocks_sellable_prefetch("variants__stocks"),
-    )
-    product = qs.filter(slug=slug).first()
+    product = product_get_for_page(channel, slug, user=user, sees_all=sees_all,
+                                   prefetch=[stocks_sellable_prefetch("variants__stocks")])
     if product is None:
         raise Http404("No such product")
     if not sees_all and not shop_is_member(user, product.shop_id):
         return product, True
-    public = products_visible(channel, sees_all=False, user=None, for_listing=False).filter(pk=product.pk).exists()
-    return product, public
+    return product, product_is_public(channel, product)
 
 
 def category_nav(category: Category | None) -> list[Category]:
     """Chips under the search box: the top categories, or the children of the open one."""
     if category is not None:
-        children = list(category.children.order_by("name"))
+        children = category_list_children(category)
         if children:
             return children
-    return list(Category.objects.filter(parent__isnull=True).order_by("name"))
+    return category_list_top()

@@ -2,11 +2,11 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from marketplace.catalog.attributes import display_value
-from marketplace.catalog.models import Category
+from marketplace.catalog.selectors import category_get_by_slug
 from marketplace.shops.models import ShopStatus
 from marketplace.shops.selectors import shop_get_by_slug, shop_is_member
 from storefront.shop.buying.presale import presale_offers
@@ -29,7 +29,9 @@ def _page(request, queryset):
 def catalogue(request, slug=None):
     """Products of a channel, optionally in one category (and those below it) or matching a search."""
     channel = channel_from_request(request)
-    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug) if slug else None
+    category = category_get_by_slug(slug) if slug else None
+    if slug and category is None:
+        raise Http404("No such category")
     search = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "new"
     products = product_listing(channel, category=category, search=search, sort=sort)

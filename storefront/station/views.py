@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from marketplace.inventory.models import Warehouse
-from marketplace.orders.selectors import orders_awaiting_pickup
+from marketplace.inventory.selectors import pickup_point_list_for_shops
+from marketplace.orders.selectors import order_line_list, order_list_awaiting_pickup
 from marketplace.orders.services.pickup import order_pickup_verify
 from marketplace.shops.selectors import shop_ids_of_member
 from meidu.core.errors import DomainError
@@ -32,8 +32,7 @@ MESSAGES = {
 
 
 def _points(user) -> list:
-    return list(Warehouse.objects.filter(shop_id__in=shop_ids_of_member(user), is_pickup_point=True)
-                .select_related("shop").order_by("pk"))
+    return pickup_point_list_for_shops(shop_ids_of_member(user))
 
 
 @login_required
@@ -52,11 +51,11 @@ def counter(request):
             form.add_error("code" if exc.code != "cannot_fulfill_unpaid_order" else "cash_collected",
                            str(MESSAGES.get(exc.code, exc.message)))
         else:
-            items = "、".join(f"{line.product_name} × {line.quantity}" for line in order.lines.all())
+            items = "、".join(f"{line.product_name} × {line.quantity}" for line in order_line_list(order))
             messages.success(request, _("Order %(number)s handed over: %(items)s. Paid %(paid)s.") % {
                 "number": order.number, "items": items, "paid": money_text(order.charged_amount, order.currency)})
             return redirect("station:counter")
-    waiting = {point.pk: list(orders_awaiting_pickup(point.pk).select_related("shop", "billing_address").order_by("number"))
+    waiting = {point.pk: order_list_awaiting_pickup(point.pk)
                for point in points}
     return render(request, "station/counter.html", {
         "form": form, "points": [(point, waiting[point.pk]) for point in points],

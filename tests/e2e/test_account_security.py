@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meidu.accounts.services import token_create
-from tests.conftest import GraphQLClient
+from tests.support.graphql import GraphQLClient
 from tests.e2e.conftest import MOBILE
 from tests.e2e.steps import PASSWORD, log_in, member
 

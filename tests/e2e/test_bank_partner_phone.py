@@ -17,8 +17,7 @@ from magnesium_exchange.financing.services.margin import margin_call_review
 from magnesium_exchange.financing.services.valuation_job import loans_value
 from magnesium_exchange.marketdata.services import reference_price_set
 from tests.e2e.test_trader_picks_listing import log_in
-from tests.magnesium_exchange.financing.conftest import Lending
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
+from tests.magnesium_exchange.financing.lending import Lending
 
 WIDTH = 390
 

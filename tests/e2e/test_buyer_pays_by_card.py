@@ -20,7 +20,6 @@ from marketplace.payments.models import TransactionItem
 from tests.e2e.steps import add_to_cart, fill_address, log_in, member
 from tests.marketplace.checkout.factories import county_and_zones, store_with_cooker
 from tests.marketplace.factories import channels
-from tests.marketplace.payments.stripe_server import stripe_api  # noqa: F401  (fixture)
 
 # Stripe.js as far as the card page uses it; confirmPayment posts to Stripe's API and, when the
 # card is accepted, sends the browser to the return URL the way Stripe does.

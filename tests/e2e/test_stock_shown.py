@@ -7,7 +7,7 @@ from graphql_relay import to_global_id
 from playwright.sync_api import expect
 
 from marketplace.checkout.services import checkout_create
-from tests.conftest import GraphQLClient
+from tests.support.graphql import GraphQLClient
 from tests.e2e.steps import member
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
 from tests.marketplace.factories import channels

@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from magnesium_exchange.trading.models import Auction, Trade
 from magnesium_exchange.trading.services import auction_bid, auction_open, listing_open
-from tests.conftest import PASSWORD
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
+from tests.support.graphql import PASSWORD
 from tests.magnesium_exchange.trading_factories import REFERENCE
 
 

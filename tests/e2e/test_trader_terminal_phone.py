@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 
 from magnesium_exchange.trading.services import auction_open
 from tests.e2e.test_trader_picks_listing import log_in
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
 from tests.magnesium_exchange.trading_factories import REFERENCE
 
 WIDTH = 390

@@ -4,11 +4,9 @@ their services. Imported by the conftest of each of those test folders."""
 from __future__ import annotations
 
 import itertools
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from magnesium_exchange.commodities.models import Commodity, Grade
 from magnesium_exchange.commodities.services import commodities_seed
@@ -16,10 +14,9 @@ from magnesium_exchange.members.credit_code import credit_code_check_char
 from magnesium_exchange.members.services import funds_deposit_confirm, funds_deposit_request, member_create, trader_add
 from magnesium_exchange.warehouses.services import inbound_ticket_create, receipt_issue, warehouse_create, warehouse_staff_add
 from meidu.accounts.roles import Role
-from meidu.core.errors import DomainError
 from meidu.core.permissions import ExchangePermissions
 from meidu.integrations.services.apps import app_create
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 
 _serial = itertools.count(1)
 
@@ -147,24 +144,3 @@ def fund(member, amount, app):
     request = funds_deposit_request(member, Decimal(amount))
     return funds_deposit_confirm(request, app=app, bank_reference=f"BANK-{request.pk}")
 
-
-def race(*calls):
-    """Run the calls in threads released together; return their results or DomainError codes."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except DomainError as exc:
-            results[index] = exc.code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results

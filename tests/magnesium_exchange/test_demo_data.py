@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from magnesium_exchange.demo_data import EXCHANGE_DEMO_STEPS, TRADER_PHONE, WAREHOUSE_OPERATOR_PHONE
 from magnesium_exchange.marketdata.models import DailyBar, ReferencePrice, TradePrint
-from magnesium_exchange.marketdata.services import reference_price_for
+from magnesium_exchange.marketdata.selectors import reference_price_for
 from magnesium_exchange.members.credit_code import is_valid_credit_code
 from magnesium_exchange.members.models import Member, Trader
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus, Warehouse

@@ -1,4 +1,5 @@
-"""Fixtures of the trading and settlement tests: a market with a seller holding receipts of fm-98, funded
+"""The market (a plugin registered in tests/conftest.py, with records_factories under it) for the trading and
+settlement tests and the terminal pages: a market with a seller holding receipts of fm-98, funded
 buyers, and the ledger/receipt totals the conservation checks compare."""
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from magnesium_exchange.members.models import FundsHold
 from magnesium_exchange.warehouses.models import Receipt
 from magnesium_exchange.warehouses.state import SUPERSEDED
 from meidu.core.ledger.models import LedgerPosting
-from tests.magnesium_exchange.records_factories import *  # noqa: F401,F403
-from tests.magnesium_exchange.records_factories import fund, make_member
+from tests.magnesium_exchange.records_factories import fund, issue, make_member
 
 REFERENCE = Decimal("3000.00")  # band ±8%: 2760 .. 3240
 
@@ -30,8 +30,6 @@ class Market:
         return member
 
     def receipt(self, holder, net="100.000"):
-        from tests.magnesium_exchange.records_factories import issue
-
         return issue(self.warehouse, self.fused, holder, net=net, actor=self.keeper)
 
     @property

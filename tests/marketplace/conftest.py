@@ -1,7 +1,7 @@
 import pytest
 
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import catalogue_basics, channels, open_shop
 
 
@@ -43,3 +43,10 @@ def rival_shop(rival, channel_pair):
 @pytest.fixture
 def farmer_client(farmer, farmer_shop):
     return GraphQLClient(token_for(farmer))
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    return tmp_path

@@ -10,7 +10,7 @@ from marketplace.demo_data import marketplace_demo
 from marketplace.inventory.models import Stock, StockMovement
 from meidu.cli import build_parser
 from meidu.demo_data import seed_demo_users, seed_geography
-from tests.conftest import GraphQLClient
+from tests.support.graphql import GraphQLClient
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from graphql_relay import to_global_id
 
 from marketplace.catalog.models import Product, ProductAttributeValue, ProductMedia, ProductVariant, ProductVariantChannelListing
 from tests.marketplace.factories import listed_product
-from tests.marketplace.test_ownership_matrix import media_root  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +138,7 @@ def test_negative_stock_is_refused(farmer_client, farmer, farmer_shop, rural):
     ids=["text_case", "gif_case"],
 )
 def test_fake_images_are_refused(farmer, farmer_shop, rural, media_root, payload, code):  # noqa: F811
-    from tests.conftest import token_for
+    from tests.support.graphql import token_for
 
     product = listed_product(farmer_shop, farmer, rural)
     upload = io.BytesIO(payload)

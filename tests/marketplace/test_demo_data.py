@@ -23,7 +23,7 @@ from marketplace.inventory.models import Stock, Warehouse
 from marketplace.shops.identity import is_valid_credit_code, is_valid_id_number
 from marketplace.shops.models import Shop, ShopKind, ShopMember, ShopStatus, ShopTrack
 from meidu.demo_data import DEMO_STEPS, seed_demo_users, seed_geography
-from tests.conftest import GraphQLClient
+from tests.support.graphql import GraphQLClient
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,3 @@
-import threading
-
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -9,6 +7,7 @@ from marketplace.inventory.services import stock_receive, stock_update, warehous
 from marketplace.shops.models import ShopNotice
 from meidu.core.errors import DomainError
 from tests.marketplace.factories import listed_product
+from tests.support.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -69,21 +68,11 @@ def test_concurrent_receipts_all_count(make_user, channel_pair):
     shop = open_shop(owner)
     product = listed_product(shop, owner, channel_pair[1], quantity=0)
     variant, warehouse = product.variants.get(), shop.warehouses.get()
-    barrier = threading.Barrier(6)
 
     def receive():
-        from django.db import connection
+        stock_receive(warehouse, variant, actor=owner, quantity=5)
 
-        try:
-            barrier.wait()
-            stock_receive(warehouse, variant, actor=owner, quantity=5)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=receive) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(*[receive] * 6)
+    assert [outcome.code for outcome in outcomes] == ["ok"] * 6
     stock = Stock.objects.get(variant=variant, warehouse=warehouse)
     assert stock.quantity == 30 and stock_from_journal(stock) == (30, 0)

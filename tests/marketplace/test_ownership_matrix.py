@@ -13,7 +13,7 @@ from PIL import Image
 from marketplace.catalog.models import Product, ProductChannelListing, ProductMedia, ProductVariant, ProductVariantChannelListing
 from marketplace.inventory.models import Stock, StockMovement, Warehouse
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import listed_product
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +30,6 @@ def world(farmer, farmer_shop, rural, basics, media_root):
     variant = product.variants.get()
     return {"shop": farmer_shop, "product": product, "variant": variant, "warehouse": farmer_shop.warehouses.get(),
             "rural": rural, "basics": basics}
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-    return tmp_path
 
 
 def _jpeg() -> bytes:

@@ -19,6 +19,7 @@ from marketplace.catalog.services_seller import product_quick_save
 from marketplace.shops.services import shop_holiday_set
 from meidu.core.errors import DomainError
 from tests.marketplace.factories import listed_product
+from tests.support.races import holding, in_background
 
 pytestmark = pytest.mark.django_db
 
@@ -322,10 +323,6 @@ def test_concurrent_price_writes_of_one_product_keep_the_range(make_user, channe
     """Two connections price two variants of one product; the first holds its transaction open
     while the second starts. The listing lock makes the second wait and then see the first's
     price: the stored range covers both (a refresh computed from a stale snapshot would not)."""
-    import threading
-
-    from django.db import connection, transaction
-
     from tests.marketplace.factories import open_shop
 
     rural = channel_pair[1]
@@ -335,38 +332,12 @@ def test_concurrent_price_writes_of_one_product_keep_the_range(make_user, channe
     first = product.variants.get()
     second = catalog.variant_create(product, actor=owner, sku="CC-B")
     catalog.variant_channel_listing_update(second, actor=owner, prices=[_price(rural, "20.00")])
-    first_written, release, errors = threading.Event(), threading.Event(), []
-
-    def cheaper_first():
-        try:
-            with transaction.atomic():
-                catalog.variant_channel_listing_update(first, actor=owner, prices=[_price(rural, "5.00")])
-                first_written.set()
-                release.wait(10)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    def dearer_second():
-        try:
-            first_written.wait(10)
-            catalog.variant_channel_listing_update(second, actor=owner, prices=[_price(rural, "30.00")])
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=cheaper_first), threading.Thread(target=dearer_second)]
-    for thread in threads:
-        thread.start()
-    first_written.wait(10)
-    threads[1].join(0.5)
-    assert threads[1].is_alive()  # waiting for the first writer's listing lock
-    release.set()
-    for thread in threads:
-        thread.join(10)
-    assert not errors
+    with holding(lambda: catalog.variant_channel_listing_update(first, actor=owner, prices=[_price(rural, "5.00")]),
+                 timeout=10):
+        dearer_second = in_background(
+            lambda: catalog.variant_channel_listing_update(second, actor=owner, prices=[_price(rural, "30.00")]))
+        assert dearer_second.running_after(0.5)  # waiting for the first writer's listing lock
+    dearer_second.result(10)
     assert _stored(product, rural) == (Decimal("5.00"), Decimal("30.00"))
     _assert_stored_prices_match_variants(product)
 

@@ -6,7 +6,7 @@ from graphql_relay import to_global_id
 from marketplace.catalog.models import Product, ProductVariant
 from marketplace.catalog.services_seller import product_quick_save
 from meidu.core.errors import DomainError
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 

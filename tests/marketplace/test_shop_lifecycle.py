@@ -5,7 +5,7 @@ from graphql_relay import to_global_id
 
 from marketplace.shops.models import Shop, ShopEvent, ShopNotice
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import valid_id_number
 
 pytestmark = pytest.mark.django_db

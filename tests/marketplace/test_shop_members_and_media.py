@@ -8,9 +8,8 @@ from PIL import Image
 
 from marketplace.catalog.models import ProductMedia
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import listed_product
-from tests.marketplace.test_ownership_matrix import media_root  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

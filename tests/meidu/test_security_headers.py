@@ -18,7 +18,6 @@ from storefront.shop.buying.card_views import card_url
 from tests.marketplace.checkout.factories import county_and_zones, store_with_cooker
 from tests.marketplace.checkout.helpers import ADDRESS
 from tests.marketplace.factories import channels
-from tests.marketplace.payments.stripe_server import stripe_api  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

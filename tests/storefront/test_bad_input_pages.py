@@ -39,7 +39,7 @@ def test_the_database_message_is_never_shown(client, settings, mode):
 
 
 def test_control_characters_in_a_posted_form_are_refused_before_the_view(client, make_user):
-    from tests.conftest import PASSWORD
+    from tests.support.graphql import PASSWORD
 
     user = make_user()
     before = Product.objects.count()

@@ -23,9 +23,8 @@ from magnesium_exchange.marketdata.services import reference_price_set
 from magnesium_exchange.members.services import trader_add
 from magnesium_exchange.warehouses.models import ReceiptStatus
 from meidu.accounts.roles import Role
-from tests.conftest import PASSWORD
-from tests.magnesium_exchange.financing.conftest import Lending, snapshot
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
+from tests.support.graphql import PASSWORD
+from tests.magnesium_exchange.financing.lending import Lending, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,8 @@ from marketplace.checkout.models import Checkout
 from marketplace.inventory.services import stock_update
 from marketplace.orders.models import Order
 from marketplace.payments.models import TransactionItem
-from tests.marketplace.payments.stripe_server import stripe_api  # noqa: F401  (fixture)
-from tests.storefront.buying import (  # noqa: F401  (fixtures)
-    CHECKOUT, PLACE, add, address_form, buyer_web, cart_of, cooker, expected_total, html, login, pears, place_form,
-    prepared, rural, station, station_agent, zones,
+from tests.support.buying import (
+    CHECKOUT, PLACE, add, address_form, cart_of, expected_total, html, login, place_form, prepared,
 )
 
 pytestmark = pytest.mark.django_db

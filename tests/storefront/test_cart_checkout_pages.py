@@ -14,9 +14,8 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments.models import TransactionItem
 from meidu.accounts.models import Address
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
-from tests.storefront.buying import (  # noqa: F401  (fixtures)
-    CART, CHECKOUT, PLACE, add, address_form, buyer_web, cart_of, cooker, expected_total, html, login, pears, place_form,
-    prepared, rural, station, station_agent, zones,
+from tests.support.buying import (
+    CART, CHECKOUT, PLACE, add, address_form, cart_of, expected_total, html, login, place_form, prepared,
 )
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from marketplace.orders.services.lifecycle import order_fulfill
 from meidu.accounts.roles import Role
 from tests.marketplace.checkout.helpers import placed_orders
 from tests.marketplace.factories import open_shop
-from tests.storefront.buying import login, pears, rural, zones  # noqa: F401  (fixtures)
+from tests.support.buying import login
 
 
 def test_driver_hands_over_with_cash_and_others_cannot(make_user, buyer, rural, pears):

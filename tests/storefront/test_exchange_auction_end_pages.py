@@ -4,14 +4,11 @@ gone, and the reader's visit clears it (winner, trade) without waiting for the b
 import pytest
 
 from magnesium_exchange.trading.models import Auction, Trade
-from tests.magnesium_exchange.trading.test_auction_end import ended_auction
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
-from tests.storefront import test_exchange_terminal_pages as pages
-from tests.storefront.test_exchange_terminal_pages import T, logged_in
+from tests.magnesium_exchange.trading.helpers import ended_auction
+from tests.storefront.terminal import T, logged_in
 
 pytestmark = pytest.mark.django_db
 
-desk = pages.desk
 
 
 def test_the_list_shows_an_ended_auction_as_closed_not_open(market, desk):

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from magnesium_exchange.marketdata.services import daily_bars_build
 from tests.magnesium_exchange.marketdata.support import tape
-from tests.magnesium_exchange.records_factories import *  # noqa: F401,F403
 
 pytestmark = pytest.mark.django_db
 

@@ -4,13 +4,10 @@ its hours per mode on trading days and whether each is open now (zh-Hans first, 
 import pytest
 from django.test import override_settings
 
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
-from tests.storefront import test_exchange_terminal_pages as pages
-from tests.storefront.test_exchange_terminal_pages import T, logged_in
+from tests.storefront.terminal import T, logged_in
 
 pytestmark = pytest.mark.django_db
 
-desk = pages.desk
 
 
 def test_the_demo_market_says_it_is_open_every_day(desk):

@@ -11,16 +11,12 @@ from django.utils import timezone
 from magnesium_exchange.trading.models import Auction, Rfq, Trade
 from magnesium_exchange.trading.services import auction_close
 from magnesium_exchange.warehouses.models import ReceiptStatus
-from tests.magnesium_exchange.trading_factories import *
 from tests.magnesium_exchange.trading_factories import balances, counts
-from tests.storefront import test_exchange_terminal_pages as pages
-from tests.storefront.test_exchange_terminal_more import local
-from tests.storefront.test_exchange_terminal_pages import T, logged_in
+from tests.storefront.terminal import local
+from tests.storefront.terminal import T, logged_in, sell_listing
 
 pytestmark = pytest.mark.django_db
 
-desk = pages.desk
-referenced = pages.referenced
 
 
 def test_a_sale_auction_in_lots_and_a_bid_on_one_lot(market, desk, referenced):
@@ -106,7 +102,7 @@ def test_a_receipt_offered_for_quotes_is_sold_to_the_accepted_buyer(market, desk
 
 def test_offering_a_receipt_that_is_not_free_is_refused(market, desk, referenced):
     receipt = market.receipt(desk["seller"], "40.000")
-    pages.sell_listing(market, desk["seller"])  # another receipt, listed: not offered here
+    sell_listing(market, desk["seller"])  # another receipt, listed: not offered here
     seller = logged_in(desk["seller_user"])
     seller.post(f"{T}rfqs/sell/", {"receipt": receipt.pk, "expires_at": local(timezone.now() + timedelta(hours=3))})
     before = counts()

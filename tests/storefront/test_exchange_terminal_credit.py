@@ -11,9 +11,7 @@ from magnesium_exchange.credit.models import CreditConsent, CreditReportRead
 from magnesium_exchange.credit.services import credit_consent_grant, credit_report_read
 from meidu.accounts.roles import Role
 from meidu.core.statements import statement_public_jwks, statement_verify
-from tests.conftest import PASSWORD
-from tests.magnesium_exchange.credit.lenders import *  # noqa: F401,F403
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
+from tests.support.graphql import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

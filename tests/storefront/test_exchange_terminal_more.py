@@ -11,19 +11,12 @@ from django.utils import timezone
 from magnesium_exchange.trading.models import Auction, Listing, Rfq, Trade
 from magnesium_exchange.trading.services import listing_open, rfq_open
 from magnesium_exchange.warehouses.models import ReceiptStatus
-from tests.magnesium_exchange.trading_factories import *
 from tests.magnesium_exchange.trading_factories import balances, counts
-from tests.storefront import test_exchange_terminal_pages as pages
-from tests.storefront.test_exchange_terminal_pages import T, logged_in
+from tests.storefront.terminal import T, logged_in
+from tests.storefront.terminal import local
 
 pytestmark = pytest.mark.django_db
 
-desk = pages.desk  # the seller and funded buyer with their traders
-referenced = pages.referenced  # fm-98's reference price today: 3000.00
-
-
-def local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_open_a_sale_auction_of_my_receipt(market, desk, referenced):

@@ -2,7 +2,6 @@
 an active member only; picks, listings, bids, payments and funds requests through the services, their
 refusals shown as form messages with nothing written."""
 
-import datetime as dt
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,35 +9,17 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from magnesium_exchange.marketdata.services import daily_bars_build
 from magnesium_exchange.members.models import FundsRequest
 from magnesium_exchange.members.services import member_counterparty_set, member_status_set
 from magnesium_exchange.settlement.models import Settlement
 from magnesium_exchange.trading.models import Auction, Listing, Trade
-from magnesium_exchange.trading.services import auction_bid, auction_open, listing_open
+from magnesium_exchange.trading.services import auction_bid, auction_open
 from magnesium_exchange.warehouses.models import ReceiptStatus
 from meidu.accounts.roles import Role
-from tests.conftest import PASSWORD
-from tests.magnesium_exchange.marketdata.support import tape
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances, counts
+from tests.storefront.terminal import T, logged_in, sell_listing
 
 pytestmark = pytest.mark.django_db
-
-T = "/exchange/terminal/"
-
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert client.login(username=user.phone, password=PASSWORD)
-    return client
-
-
-def sell_listing(market, seller, net="100.000", price="3000", **kwargs):
-    kwargs.setdefault("min_pick", "10")
-    kwargs.setdefault("step", "10")
-    return listing_open(member=seller, grade=market.grade, price=Decimal(price), receipts=[market.receipt(seller, net)],
-                        reference_price_fallback=REFERENCE, **kwargs)
 
 
 def sale_auction(market, seller, net="100.000", reserve="2900", minutes=30):
@@ -46,22 +27,6 @@ def sale_auction(market, seller, net="100.000", reserve="2900", minutes=30):
     return auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, net)],
                         reserve_price=Decimal(reserve), starts_at=now - timedelta(seconds=1),
                         ends_at=now + timedelta(minutes=minutes), reference_price_fallback=REFERENCE)
-
-
-@pytest.fixture
-def desk(market, trader_factory):
-    """A seller and a funded buyer, each with a trader holding every grant."""
-    seller = market.member("海城市华鑫镁业有限公司")
-    buyer = market.member("鞍山钢铁耐材采购有限公司", funds="500000.00")
-    return {"seller": seller, "buyer": buyer, "seller_user": trader_factory(seller), "buyer_user": trader_factory(buyer)}
-
-
-@pytest.fixture
-def referenced(market):
-    """Market data's reference price for fm-98 today: yesterday's VWAP, 3000.00 (band 2760 .. 3240)."""
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
-    tape(market.grade, yesterday, [("3000.00", "20.000")])
-    daily_bars_build(yesterday)
 
 
 def test_every_page_renders_in_chinese_for_a_trader(market, desk):
@@ -310,7 +275,7 @@ def test_board_query_count_does_not_grow_with_listings(market, desk, django_asse
 
 def test_the_demo_trader_uses_the_terminal_on_the_demo_market():
     from magnesium_exchange.demo_data import EXCHANGE_DEMO_STEPS, TRADER_PHONE
-    from magnesium_exchange.marketdata.services import reference_price_for
+    from magnesium_exchange.marketdata.selectors import reference_price_for
     from meidu.accounts.models import User
     from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
 

@@ -7,8 +7,7 @@ from django.test import Client
 
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus, WarehouseAlert, WeighbridgeTicket
 from meidu.accounts.roles import Role
-from tests.conftest import PASSWORD
-from tests.magnesium_exchange.records_factories import *  # noqa: F401,F403
+from tests.support.graphql import PASSWORD
 from tests.magnesium_exchange.records_factories import FUSED_97_ASSAY
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from marketplace.complaints.models import ComplaintStatus
 from marketplace.complaints.services import complaint_create, complaint_escalate
 from meidu.accounts.roles import Role
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
-from tests.storefront.buying import html, login, pears, rural, zones  # noqa: F401  (fixtures)
+from tests.support.buying import html, login
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_other_roles_are_refused(buyer, rural, pears, make_user, role):
 
 
 def test_the_buyer_attaches_photos_and_they_the_shop_and_the_operator_see_them(buyer, rural, pears, make_user, settings, tmp_path):
-    from tests.marketplace.complaints.test_complaint_photos import jpeg
+    from tests.marketplace.complaints.helpers import jpeg
 
     settings.MEDIA_ROOT = tmp_path
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}

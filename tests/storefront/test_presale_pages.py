@@ -11,9 +11,7 @@ from django.utils import timezone
 
 from marketplace.presale.services import presale_campaign_open
 from tests.marketplace.checkout.helpers import placed_orders
-from tests.storefront.buying import (  # noqa: F401  (fixtures)
-    CART, CHECKOUT, add, address_form, buyer_web, cart_of, html, pears, rural, zones,
-)
+from tests.support.buying import CART, CHECKOUT, add, address_form, cart_of, html
 
 pytestmark = pytest.mark.django_db
 HARVEST = timezone.localdate() + timedelta(days=40)

@@ -3,9 +3,8 @@
 import pytest
 
 from tests.marketplace.checkout.helpers import placed_orders
-from tests.marketplace.settlement.conftest import rules  # noqa: F401  (fixture)
-from tests.marketplace.settlement.test_payouts import released_cooker_order
-from tests.storefront.buying import cooker, html, login, pears, rural, zones  # noqa: F401  (fixtures)
+from tests.marketplace.settlement.journeys import released_cooker_order
+from tests.support.buying import html, login
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,7 @@ from marketplace.orders.models import Fulfillment, OrderEvent, OrderStatus
 from meidu.accounts.roles import Role
 from meidu.accounts.services import user_role_add
 from tests.marketplace.checkout.helpers import BANK, placed_orders
-from tests.storefront.buying import (  # noqa: F401  (fixtures)
-    cooker, html, login, pears, rural, station, station_agent, zones,
-)
+from tests.support.buying import html, login
 
 pytestmark = pytest.mark.django_db
 

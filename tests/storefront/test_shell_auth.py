@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from meidu.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.support.graphql import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from meidu.accounts.roles import Role
 from meidu.accounts.services import account_register
-from tests.conftest import PASSWORD
+from tests.support.graphql import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import pytest
 from django.test import Client
 
 from magnesium_exchange.trading.services import listing_open
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
 from tests.magnesium_exchange.trading_factories import REFERENCE
 
 pytestmark = pytest.mark.django_db

@@ -68,7 +68,8 @@ class FinancingRuleType(graphene.ObjectType):
 class FinancingLoanQueries(graphene.ObjectType):
     loans = graphene.relay.ConnectionField(
         FinancingLoanCountableConnection, status=graphene.String(),
-        description="Loans the caller may see: its member's (traders), its bank's (bank officers and App), all (operators).")
+        description="Loans the caller may see: its member's (traders), its bank's (bank officers and App), "
+        "all (operators).")
     loan = graphene.Field(FinancingLoanType, id=graphene.ID(required=True),
                           description="A loan its borrower's traders, its bank or operators may see; null otherwise.")
 

@@ -5,8 +5,9 @@ receipts, and the proceeds repay the loan at the settlement that pays them.
   or its latest margin call's deadline was missed, or it is past its due date owing. The borrower is
   the auction's initiator (the seller of its receipts); one lot of all the tonnes of one grade, whose
   minimum bid is the whole lot, so no receipt is split; the reserve by default 90% of the latest
-  reference price (raised into the auction's price band: the exchange's daily limit). The receipts go pledged -> listed keeping their
-  encumbrance (custody's FORCED_SALE lock); the collateral rows are ``selling``, the loan ``enforcing``.
+  reference price (raised into the auction's price band: the exchange's daily limit). The receipts go
+  pledged -> listed keeping their encumbrance (custody's FORCED_SALE lock); the collateral rows are
+  ``selling``, the loan ``enforcing``.
 * At the settlement of the sale (settlement.hooks, the same transaction as ``settlement_pay``): the
   borrower received the value less its fee; from it the loan is repaid, interest first, then principal,
   capped at the debt; the remainder stays the owner's. The loan is repaid, or closed with a shortfall

@@ -335,7 +335,7 @@ def loan_approve(loan: Loan, *, bank: Bank, principal, annual_rate_percent, term
         if not rows:
             raise DomainError(_("The application offers no receipt"), Code.REQUIRED, field="receipts")
         receipts = lock_rows([row.receipt for row in rows])
-        for row, receipt in zip(rows, receipts):
+        for row, receipt in zip(rows, receipts, strict=True):
             row.receipt = receipt
         _receipts_check(receipts, loan.borrower, loan_id=loan.pk, approving=True)
         defaults = _strictest_terms(loan.bank, receipts)
@@ -350,8 +350,9 @@ def loan_approve(loan: Loan, *, bank: Bank, principal, annual_rate_percent, term
             raise DomainError(_("The principal %(principal)s CNY is more than the collateral carries at a %(ltv)s%% "
                                 "loan-to-value: at most %(ceiling)s CNY") % {
                 "principal": principal, "ltv": max_ltv, "ceiling": ceiling}, Code.LOAN_TO_VALUE_EXCEEDED, field="principal")
-        # Receipts that changed size since they were offered (none can while offered, but the terms say what was pledged).
-        for row, receipt in zip(rows, receipts):
+        # Receipts that changed size since they were offered (none can while offered, but the terms say
+        # what was pledged).
+        for row, receipt in zip(rows, receipts, strict=True):
             if row.quantity != receipt.quantity:
                 row.quantity = receipt.quantity
                 row.save(update_fields=["quantity"])

@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from magnesium_exchange.financing.models import PLEDGE_IN_FORCE, LoanCollateral
 from magnesium_exchange.financing.selectors import Debt, loan_debts
-from magnesium_exchange.financing.valuation import DEFAULT_TERMS, after_haircut, loan_to_value, market_value, valuation_prices
+from magnesium_exchange.financing.valuation import (
+    DEFAULT_TERMS,
+    after_haircut,
+    loan_to_value,
+    market_value,
+    valuation_prices,
+)
 
 ZERO = Decimal("0.00")
 ZERO_TONNES = Decimal("0.000")

@@ -253,12 +253,14 @@ def _request_create(kind: str, member: Member, amount, *, actor, idempotency_key
 
 
 def funds_deposit_request(member: Member, amount, *, actor=None, idempotency_key: str | None = None, note: str = "") -> FundsRequest:
-    """A member announces a transfer into the exchange's settlement account; nothing is credited until the bank confirms."""
+    """A member announces a transfer into the exchange's settlement account; nothing is credited until
+    the bank confirms."""
     return _request_create(FundsRequestKind.DEPOSIT, member, amount, actor=actor, idempotency_key=idempotency_key, note=note)
 
 
 def funds_withdraw_request(member: Member, amount, *, actor=None, idempotency_key: str | None = None, note: str = "") -> FundsRequest:
-    """A member asks to be paid out to its KYC bank account; the amount is frozen at once (INSUFFICIENT_FUNDS if short)."""
+    """A member asks to be paid out to its KYC bank account; the amount is frozen at once
+    (INSUFFICIENT_FUNDS if short)."""
     return _request_create(FundsRequestKind.WITHDRAWAL, member, amount, actor=actor, idempotency_key=idempotency_key, note=note)
 
 

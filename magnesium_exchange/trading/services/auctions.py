@@ -19,13 +19,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from magnesium_exchange.engine import AuctionKind, CancelAuction, CloseAuction, LotSpec, OpenAuction, PlaceBid, to_ms
-from magnesium_exchange.trading.config import market_rules
-from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
 from magnesium_exchange.engine.auction import ACTIVE as BID_ACTIVE
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.members.services.holds import funds_available_locked, funds_lock_statements
 from magnesium_exchange.trading import hooks
-from magnesium_exchange.trading.journal import state_load, state_prefetch, state_return, state_take
+from magnesium_exchange.trading.config import market_rules
+from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
 from magnesium_exchange.trading.facts import (
     bid_facts,
     excluded_counterparties,
@@ -33,9 +32,9 @@ from magnesium_exchange.trading.facts import (
     reference_price,
     unencumbered_receipts,
 )
+from magnesium_exchange.trading.journal import state_load, state_prefetch, state_return, state_take
 from magnesium_exchange.trading.models import AggregateType, Auction, AuctionStatus
 from magnesium_exchange.trading.selectors import auction_is_due
-from magnesium_exchange.trading.sessions import AUCTION, session_require
 from magnesium_exchange.trading.services.common import (
     load,
     member_require_active,
@@ -47,6 +46,7 @@ from magnesium_exchange.trading.services.common import (
     run,
     tonnes_input,
 )
+from magnesium_exchange.trading.sessions import AUCTION, session_require
 from magnesium_exchange.warehouses.services import ReceiptLockPurpose
 from meidu.core.errors import DomainError
 from meidu.core.sql.locks import lock_row_with

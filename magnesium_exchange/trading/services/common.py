@@ -12,7 +12,8 @@ the row lock by the bid path; nothing is locked before step 1:
 3. the ledger accounts of every member the events touch, all at once in ascending id
    (members.services.funds.funds_accounts_lock), before any posting, so two transactions never take
    them in opposite orders; a bid on an auction (and a procurement auction's open) locks only the
-   bidder's available account, right after the row lock (members.services.holds): its deposit is a hold, the outbid members' holds only fall;
+   bidder's available account, right after the row lock (members.services.holds): its deposit is a
+   hold, the outbid members' holds only fall;
 4. receipt rows split or unlocked by the effects, or locked behind a procurement offer (ascending id
    within each call);
 5. inserts: journal, trades, contracts, settlements, outbox.

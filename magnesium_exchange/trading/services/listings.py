@@ -21,7 +21,6 @@ from magnesium_exchange.trading.config import market_rules
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
 from magnesium_exchange.trading.facts import available_funds, deal_headroom, excluded_counterparties, reference_price
 from magnesium_exchange.trading.models import AggregateType, Listing, Trade
-from magnesium_exchange.trading.sessions import LISTING, session_require
 from magnesium_exchange.trading.services.common import (
     load,
     member_require_active,
@@ -32,6 +31,7 @@ from magnesium_exchange.trading.services.common import (
     run,
     tonnes_input,
 )
+from magnesium_exchange.trading.sessions import LISTING, session_require
 from meidu.core.errors import DomainError
 
 T = AggregateType.LISTING

@@ -23,7 +23,6 @@ from magnesium_exchange.trading.facts import (
     unencumbered_receipts,
 )
 from magnesium_exchange.trading.models import AggregateType, Rfq, Trade
-from magnesium_exchange.trading.sessions import RFQ, session_require
 from magnesium_exchange.trading.services.common import (
     load,
     member_require_active,
@@ -34,6 +33,7 @@ from magnesium_exchange.trading.services.common import (
     run,
     tonnes_input,
 )
+from magnesium_exchange.trading.sessions import RFQ, session_require
 from meidu.core.errors import DomainError
 
 T = AggregateType.RFQ

@@ -9,8 +9,8 @@ import datetime as dt
 from django.utils import timezone
 
 from magnesium_exchange.warehouses.models import Receipt, ReceiptEvent, WarehouseKey
-from meidu.core.money import quantize
 from magnesium_exchange.warehouses.signing import canonical_json, content_hash, sign
+from meidu.core.money import quantize
 
 GENESIS = "0" * 64
 CHAIN_VERSION = 1

@@ -13,7 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from magnesium_exchange.warehouses.error_codes import ExchangeReceiptErrorCode as Code
-from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus, TicketDirection, WarehouseAlert, WeighbridgeTicket
+from magnesium_exchange.warehouses.models import (
+    Receipt,
+    ReceiptStatus,
+    TicketDirection,
+    WarehouseAlert,
+    WeighbridgeTicket,
+)
 from magnesium_exchange.warehouses.services.receipt_steps import change_status, check_transition, lock_rows
 from magnesium_exchange.warehouses.services.tickets import ticket_create, weights_check
 from meidu.core.errors import DomainError
@@ -82,7 +88,8 @@ def receipt_withdraw(receipt: Receipt, *, gross, tare, net, vehicle_plate: str =
         change_status(receipt, "freeze", actor=actor, reason="withdrawal_weight_mismatch", data=weighing, fields=("frozen_from",))
         WarehouseAlert.objects.create(
             warehouse=receipt.warehouse, receipt=receipt, kind="withdrawal_weight_mismatch",
-            message=f"{receipt.number}: 出库净重 {ticket.net} t 与仓单 {receipt.quantity} t 相差 {difference} t，超出允差 {tolerance} t",
+            message=f"{receipt.number}: 出库净重 {ticket.net} t 与仓单 {receipt.quantity} t "
+            f"相差 {difference} t，超出允差 {tolerance} t",
             data=weighing,
         )
         return WithdrawalResult(receipt, ticket, False, difference)

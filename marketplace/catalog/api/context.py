@@ -6,8 +6,7 @@ resolver sets is the one its nested prices and availability read.
 
 from marketplace.channels.models import Channel
 from marketplace.channels.selectors import channel_get
-from meidu.core.graphql.permissions import has_one_of
-from meidu.core.graphql.permissions import requestor
+from meidu.core.graphql.permissions import has_one_of, requestor
 from meidu.core.permissions import ProductPermissions
 
 

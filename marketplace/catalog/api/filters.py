@@ -7,7 +7,14 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from graphql import GraphQLError
 
-from marketplace.catalog.selectors import CHANNEL_LISTING, available_filter, category_descendant_ids, price_lookup, search_filter, with_min_price
+from marketplace.catalog.selectors import (
+    CHANNEL_LISTING,
+    available_filter,
+    category_descendant_ids,
+    price_lookup,
+    search_filter,
+    with_min_price,
+)
 from meidu.core.graphql.connection import SortKey
 from meidu.core.graphql.ids import pks_from_global_ids
 

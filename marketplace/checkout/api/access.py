@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from graphql_relay import from_global_id
 from django.utils.translation import gettext as _
+from graphql_relay import from_global_id
 
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.selectors import checkout_get

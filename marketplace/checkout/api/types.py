@@ -9,11 +9,16 @@ from marketplace.catalog.api.types import ProductVariantType
 from marketplace.checkout.models import Checkout, CheckoutLine, Reservation
 from marketplace.checkout.selectors import checkout_info, collection_points_for, shipping_quotes_for
 from marketplace.inventory.api import WarehouseType
+from marketplace.payments.selectors import (
+    checkout_authorize_status,
+    checkout_charge_status,
+    payment_gateways_available,
+    transactions_for_checkout,
+)
 from marketplace.shipping.models import ShippingMethod
 from meidu.accounts.address_api import AddressType
 from meidu.core.graphql.types import ModelObjectType, Money
 from meidu.core.money import Money as MoneyValue
-from marketplace.payments.selectors import checkout_authorize_status, checkout_charge_status, payment_gateways_available, transactions_for_checkout
 
 
 def info_of(checkout: Checkout):

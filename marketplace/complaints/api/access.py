@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from marketplace.complaints.models import Complaint
 from marketplace.complaints.policies import (
-    complaint_handles_as_operator, complaint_is_operator, complaint_may_handle, complaint_may_view,
+    complaint_handles_as_operator,
+    complaint_is_operator,
+    complaint_may_handle,
+    complaint_may_view,
 )
 from marketplace.shops.access import shop_access_denied
 from meidu.core.graphql.ids import get_node_or_error

@@ -10,9 +10,9 @@ from marketplace.complaints.api.types import ComplaintCategoryEnum, ComplaintRes
 from marketplace.complaints.error_codes import ComplaintErrorCode
 from marketplace.orders.models import Order
 from meidu.core.graphql.ids import get_node_or_error
-from meidu.core.graphql.upload import Upload
 from meidu.core.graphql.mutations import BaseMutation
-from meidu.core.graphql.permissions import require_user, requestor
+from meidu.core.graphql.permissions import requestor, require_user
+from meidu.core.graphql.upload import Upload
 
 
 def _value(enum_arg):

@@ -8,7 +8,10 @@ from marketplace.complaints.api.access import PERM, can_read_complaint
 from marketplace.complaints.api.types import ComplaintCountableConnection, ComplaintStatusEnum, ComplaintType
 from marketplace.complaints.error_codes import ComplaintErrorCode
 from marketplace.complaints.selectors import (
-    complaint_get, complaint_list_all, complaint_list_for_buyer, complaint_list_for_shop,
+    complaint_get,
+    complaint_list_all,
+    complaint_list_for_buyer,
+    complaint_list_for_shop,
 )
 from marketplace.shops.access import require_shop_access, shop_from_global_id
 from meidu.core.errors import DomainError

@@ -6,7 +6,13 @@ import graphene
 
 from marketplace.catalog.api.types import media_url
 from marketplace.complaints.models import (
-    Complaint, ComplaintActor, ComplaintCategory, ComplaintEvent, ComplaintPhoto, ComplaintResolution, ComplaintStatus,
+    Complaint,
+    ComplaintActor,
+    ComplaintCategory,
+    ComplaintEvent,
+    ComplaintPhoto,
+    ComplaintResolution,
+    ComplaintStatus,
 )
 from marketplace.media.processing import rendition_for
 from marketplace.orders.api.types import OrderType

@@ -1,5 +1,6 @@
 """Who may act on an order: the shop's members (sellers), operators with MANAGE_ORDERS, the buyer
-for their own few actions, a county driver for the hand-over of a locally delivered parcel. Another shop's member gets NOT_FOUND-free top-level permission errors.
+for their own few actions, a county driver for the hand-over of a locally delivered parcel. Another
+shop's member gets NOT_FOUND-free top-level permission errors.
 
 The rules are marketplace.orders.policies (the pages ask the same functions); this module finds
 the order named by a global ID and turns a refusal into the API's permission error."""

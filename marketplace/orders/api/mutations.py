@@ -7,7 +7,13 @@ import graphene
 from django.utils.translation import gettext as _
 
 from marketplace.inventory.models import Warehouse
-from marketplace.orders.api.access import lines_of, order_for_buyer, order_for_cancel, order_for_handover, order_for_seller
+from marketplace.orders.api.access import (
+    lines_of,
+    order_for_buyer,
+    order_for_cancel,
+    order_for_handover,
+    order_for_seller,
+)
 from marketplace.orders.api.types import FulfillmentType, OrderType
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.policies import order_may_confirm_receipt

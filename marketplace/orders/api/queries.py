@@ -1,10 +1,10 @@
 import graphene
 
 from marketplace.orders.api.types import OrderCountableConnection, OrderStatusEnum, OrderType, can_read_order
+from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.models import Order
 from marketplace.orders.selectors import order_list_for_shop
 from marketplace.shops.access import require_shop_access, shop_from_global_id
-from marketplace.orders.error_codes import OrderErrorCode
 from meidu.core.errors import DomainError
 from meidu.core.graphql.connection import SortKey, paginate
 from meidu.core.graphql.ids import from_global_id_or_error

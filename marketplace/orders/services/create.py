@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-
 from django.conf import settings
 
 from marketplace.inventory.allocation import stock_allocation_movements
@@ -72,7 +71,7 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
         kinds.append(DeliveryKind.COLLECTION if point else (DeliveryKind.SHIPPING if method else DeliveryKind.NONE))
     shipping_copies, billing_copies = _address_copies(shipping, billing, kinds)
     orders: list[Order] = []
-    for group, kind, shipping_copy, billing_copy in zip(groups, kinds, shipping_copies, billing_copies):
+    for group, kind, shipping_copy, billing_copy in zip(groups, kinds, shipping_copies, billing_copies, strict=True):
         delivery = group.delivery
         point = delivery.collection_point if delivery else None
         method = delivery.shipping_method if delivery else None
@@ -89,7 +88,7 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
     _changed, paid = payment_shares_spread(items, orders, due_now=[group.due_now for group in groups])
     bulk_insert(orders)  # numbers from the sequence, returned with the ids
     lines, order_lines = [], {}
-    for order, group in zip(orders, groups):
+    for order, group in zip(orders, groups, strict=True):
         for info in group.lines:
             line = OrderLine(
                 order=order, variant=info.variant, product_name=info.variant.product.name, variant_name=info.variant.name,

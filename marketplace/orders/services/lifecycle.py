@@ -20,17 +20,28 @@ from marketplace.inventory.allocation import stock_release_many, stock_return_ma
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.events import order_event
 from marketplace.orders.models import (
-    Allocation, DeliveryKind, Fulfillment, FulfillmentLine, Order, OrderEventType, OrderLine, OrderStatus,
+    Allocation,
+    DeliveryKind,
+    Fulfillment,
+    FulfillmentLine,
+    Order,
+    OrderEventType,
+    OrderLine,
+    OrderStatus,
 )
 from marketplace.orders.selectors import order_by_county_run
 from marketplace.orders.services.money import (
-    order_charge_authorized, order_refund_amount, order_refundable_amount, order_release_authorized, refund_amount_parse,
+    order_charge_authorized,
+    order_refund_amount,
+    order_refundable_amount,
+    order_release_authorized,
+    refund_amount_parse,
 )
 from marketplace.orders.state import allowed, target
+from marketplace.payments.services import checkout_payments_lock
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from meidu.core.errors import DomainError
 from meidu.core.money import quantize
-from marketplace.payments.services import checkout_payments_lock
 
 PAY_LATER_GATEWAYS = ("cod",)
 
@@ -126,7 +137,7 @@ def _absorb(heavier: list[tuple[OrderLine, Decimal]], absorbed: Decimal) -> dict
         shares[index] += extra
         left -= extra
     taken = {}
-    for (line, _increase), share in zip(heavier, shares):
+    for (line, _increase), share in zip(heavier, shares, strict=True):
         if share:
             line.total_price_amount -= share
             line.save(update_fields=["total_price_amount"])
@@ -254,11 +265,13 @@ def _refuse_undelivered(order: Order) -> None:
     due = order.total_amount - order.charged_amount
     if due > 0:
         raise DomainError(
-            _("%(amount)s is still due in cash: the order is marked received when the courier or the pickup point takes the cash")
+            _("%(amount)s is still due in cash: the order is marked received when the courier or the pickup point "
+              "takes the cash")
             % {"amount": due}, OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="id")
     if order.delivery_kind == DeliveryKind.COLLECTION and order.picked_up_at is None:
         raise DomainError(
-            _("This order is collected at a pickup point: it is marked received when the staff there check the pickup code"),
+            _("This order is collected at a pickup point: it is marked received when the staff there check "
+              "the pickup code"),
             OrderErrorCode.INVALID, field="id")
 
 

@@ -19,11 +19,16 @@ from django.utils.translation import gettext as _
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.events import order_event
 from marketplace.orders.models import Order, OrderEvent, OrderEventType
+from marketplace.payments.models import TransactionEventType as T
+from marketplace.payments.selectors import transactions_for_checkout
+from marketplace.payments.services import (
+    transaction_cancel_amount,
+    transaction_charge,
+    transaction_cod_collect,
+    transaction_refund,
+)
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
-from marketplace.payments.selectors import transactions_for_checkout
-from marketplace.payments.models import TransactionEventType as T
-from marketplace.payments.services import transaction_cancel_amount, transaction_charge, transaction_cod_collect, transaction_refund
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +41,8 @@ def _items(order: Order):
 
 
 def refund_amount_parse(value, currency: str) -> Decimal:
-    """A refund amount as given, or a clear INVALID refusal. Parse before comparing: NaN makes comparisons raise, 1e30 overflows quantize, 0.001 would be rounded by the database."""
+    """A refund amount as given, or a clear INVALID refusal. Parse before comparing: NaN makes
+    comparisons raise, 1e30 overflows quantize, 0.001 would be rounded by the database."""
     try:
         amount = to_decimal(value)
     except (TypeError, ValueError):

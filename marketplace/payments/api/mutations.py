@@ -43,7 +43,7 @@ def _uuid_from_global_id(global_id: str, type_name: str, field: str = "id") -> u
             return uuid.UUID(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         pass
-    raise DomainError(f"Couldn't resolve id: {global_id}. Must receive a {type_name} id.", PaymentErrorCode.GRAPHQL_ERROR, field=field)
+    raise DomainError(_("Couldn't resolve id: %(id)s. Must receive a %(type)s id.") % {"id": global_id, "type": type_name}, PaymentErrorCode.GRAPHQL_ERROR, field=field)
 
 
 def _may_pay_for(info, user_id) -> bool:

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.payments.gateways.base import BaseGateway, GatewayResult, voidable_amount
-from marketplace.payments.models import TransactionAction, TransactionEventType as T
+from marketplace.payments.models import TransactionAction
+from marketplace.payments.models import TransactionEventType as T
 
 
 def _reference(kind: str) -> str:

@@ -30,11 +30,11 @@ from marketplace.payments.selectors import (  # noqa: F401  (re-exported: the se
 from marketplace.payments.services.common import (  # noqa: F401
     AMOUNT_FIELDS,
     FAILURE_OF,
-    GatewayConfig,
     MAX_IDEMPOTENCY_KEY,
     PAYMENT_LOCK_NAMESPACE,
     PENDING_RESULTS,
     REQUEST_OF,
+    GatewayConfig,
     TransactionOutcome,
     _amount,
     _apply,

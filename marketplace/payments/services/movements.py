@@ -1,4 +1,5 @@
-"""Money moving on an existing transaction: charge, cash collected, bank transfer confirmed, refund, void, reported events."""
+"""Money moving on an existing transaction: charge, cash collected, bank transfer confirmed, refund,
+void, reported events."""
 
 from __future__ import annotations
 

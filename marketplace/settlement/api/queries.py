@@ -1,18 +1,26 @@
 import graphene
 from django.utils.translation import gettext as _
 
+from marketplace.orders.selectors import order_list_for_shop
 from marketplace.settlement.api.types import (
-    CommissionRuleCountableConnection, OrderCommission, PayoutCountableConnection, ShopEarnings, WeeklyEarnings,
+    CommissionRuleCountableConnection,
+    OrderCommission,
+    PayoutCountableConnection,
+    ShopEarnings,
+    WeeklyEarnings,
 )
 from marketplace.settlement.error_codes import SettlementErrorCode
-from marketplace.orders.selectors import order_list_for_shop
 from marketplace.settlement.selectors import (
-    commission_rates_of_orders, commission_rule_list, commission_rule_list_for_shop_kind, payout_list_for_shop, shop_balances,
+    commission_rates_of_orders,
+    commission_rule_list,
+    commission_rule_list_for_shop_kind,
+    payout_list_for_shop,
+    shop_balances,
     shop_weekly_earnings,
 )
 from marketplace.shops.access import require_shop_access, shop_from_global_id
-from meidu.core.graphql.connection import SortKey, paginate
 from meidu.core.errors import DomainError
+from meidu.core.graphql.connection import SortKey, paginate
 from meidu.core.graphql.permissions import check_permissions
 from meidu.core.permissions import OrderPermissions
 
@@ -40,7 +48,8 @@ class SettlementQueries(graphene.ObjectType):
     shop_order_commissions = graphene.List(
         graphene.NonNull(OrderCommission), required=True, shop=graphene.ID(required=True),
         numbers=graphene.List(graphene.NonNull(graphene.Int), required=True, description=f"At most {MAX_ORDERS} order numbers."),
-        description="The commission rate of each of a shop's orders (its members and operators); other numbers are left out.")
+        description="The commission rate of each of a shop's orders (its members and operators); "
+        "other numbers are left out.")
 
     @staticmethod
     def resolve_shop_earnings(root, info, shop, currency="CNY"):

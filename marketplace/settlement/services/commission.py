@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 from marketplace.settlement.error_codes import SettlementErrorCode
 from marketplace.settlement.models import CommissionLine, CommissionRule, OrderSettlement
 from marketplace.settlement.selectors import (
-    category_chain, commission_default_rate, commission_rule_for, commission_rules_effective,
+    category_chain,
+    commission_default_rate,
+    commission_rule_for,
+    commission_rules_effective,
 )
 from marketplace.shops.models import ShopKind
 from meidu.accounts.models import User
@@ -67,7 +70,8 @@ def commission_rule_create(*, actor, rate_percent, category=None, shop_kind: str
 
 def commission_lines_freeze(settlement: OrderSettlement, order, lines) -> dict[int, Decimal]:
     """The rate of each order line: frozen on first settlement from the rules in force when the
-    order was placed (in effect and already created then: a later rule never changes it). Returns {order_line_id: rate_percent}.
+    order was placed (in effect and already created then: a later rule never changes it). Returns
+    {order_line_id: rate_percent}.
     Runs under settlement_order_sync's locks (the Order row, then the OrderSettlement row)."""
     frozen = {line.order_line_id: line.rate_percent for line in settlement.commission_lines.all()}
     missing = [line for line in lines if line.pk not in frozen]

@@ -37,6 +37,8 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
+from marketplace.complaints.models import OPEN_STATUSES, Complaint
+from marketplace.complaints.selectors import order_has_open_complaint
 from marketplace.orders.models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
 from marketplace.settlement.accounts import settlement_accounts
 from marketplace.settlement.models import EntryKind, OrderSettlement, SettlementEntry
@@ -45,8 +47,6 @@ from marketplace.shops.models import ShopMember
 from meidu.core.ledger.models import LedgerPosting
 from meidu.core.ledger.services import ledger_post
 from meidu.core.money import quantize
-from marketplace.complaints.selectors import order_has_open_complaint
-from marketplace.complaints.models import Complaint, OPEN_STATUSES
 
 ZERO = Decimal("0.00")
 logger = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 
 from meidu.core.errors import DomainError
 from meidu.core.hooks import Hook
@@ -47,13 +48,13 @@ def authenticate_request(request) -> None:
     header = request.META.get("HTTP_AUTHORIZATION", "").strip()
     if not header:
         return
-    scheme, _, credential = header.partition(" ")
+    scheme, _space, credential = header.partition(" ")
     credential = credential.strip()
     if scheme.lower() not in ("bearer", "jwt") or not credential:
-        raise DomainError("The Authorization header must be 'Bearer <token>'", BearerErrorCode.JWT_DECODE_ERROR)
+        raise DomainError(_("The Authorization header must be 'Bearer <token>'"), BearerErrorCode.JWT_DECODE_ERROR)
     caller = bearer_authenticators.first(credential)
     if caller is None:
-        raise DomainError("The app token is invalid or was revoked", BearerErrorCode.JWT_INVALID_TOKEN)
+        raise DomainError(_("The app token is invalid or was revoked"), BearerErrorCode.JWT_INVALID_TOKEN)
     if caller.user is not None:
         request.user = caller.user
     request.app = caller.app

@@ -30,7 +30,7 @@ def batch_prefetch(objects: list, info, node_type, path: tuple[str, ...] = ()) -
     if not objects or not spec:
         return objects
     wanted = selected_fields(info, path)
-    lookups = []
+    lookups: list = []
     for field_name, lookup in spec.items():
         if field_name in wanted:
             lookups.extend(lookup if isinstance(lookup, (list, tuple)) else [lookup])

@@ -90,7 +90,7 @@ def _decode_cursor(cursor: str, size: int, argument: str) -> list:
 def _keyset_filter(keys: list[SortKey], values: list, forward: bool) -> Q:
     condition = Q()
     equal = Q()
-    for key, value in zip(keys, values):
+    for key, value in zip(keys, values, strict=True):
         ascending = (not key.descending) == forward
         condition |= equal & Q(**{f"{key.field}__{'gt' if ascending else 'lt'}": value})
         equal &= Q(**{key.field: value})

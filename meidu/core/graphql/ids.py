@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 
+from django.utils.translation import gettext as _
 from graphql_relay import from_global_id, to_global_id
 
 from meidu.core.error_codes import CoreErrorCode
@@ -20,11 +21,11 @@ def from_global_id_or_error(global_id: str, only_type: str | None = None, field:
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         type_name, pk = "", ""
     if not type_name or not pk:
-        raise DomainError(f"Couldn't resolve id: {global_id}.", CoreErrorCode.GRAPHQL_ERROR, field=field)
+        raise DomainError(_("Couldn't resolve id: %(id)s.") % {"id": global_id}, CoreErrorCode.GRAPHQL_ERROR, field=field)
     if only_type and type_name != only_type:
-        raise DomainError(f"Must receive a {only_type} id.", CoreErrorCode.GRAPHQL_ERROR, field=field)
+        raise DomainError(_("Must receive a %(type)s id.") % {"type": only_type}, CoreErrorCode.GRAPHQL_ERROR, field=field)
     if not pk.isdigit():
-        raise DomainError(f"Couldn't resolve id: {global_id}.", CoreErrorCode.GRAPHQL_ERROR, field=field)
+        raise DomainError(_("Couldn't resolve id: %(id)s.") % {"id": global_id}, CoreErrorCode.GRAPHQL_ERROR, field=field)
     return pk
 
 
@@ -37,9 +38,9 @@ def get_node_or_error(model, global_id: str | None, type_name: str, field: str =
     (the codes exist in every domain's ErrorCode enum, so mutations report them in their own)."""
     if not global_id:
         if required:
-            raise DomainError(f"{field} is required", CoreErrorCode.REQUIRED, field=field)
+            raise DomainError(_("%(field)s is required") % {"field": field}, CoreErrorCode.REQUIRED, field=field)
         return None
     obj = one_or_none(model.objects.filter(pk=from_global_id_or_error(global_id, type_name, field)))
     if obj is None:
-        raise DomainError(f"{type_name} not found", CoreErrorCode.NOT_FOUND, field=field)
+        raise DomainError(_("%(type)s not found") % {"type": type_name}, CoreErrorCode.NOT_FOUND, field=field)
     return obj

@@ -16,6 +16,8 @@ is held to ``GRAPHQL_MAX_STRING_LENGTH``, as are values their service parses rat
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 from django.conf import settings
@@ -46,29 +48,54 @@ PARSED_KEYS = {"phone"}
 TEXT_SCALARS = {"String", "ID"}
 
 
-def input_refusals(schema, document, operation, variables: dict) -> list[GraphQLError]:
-    """Refusals of the strings in ``operation``'s arguments (empty: it may run). Variables that do
-    not coerce are left to execution, which reports them."""
-    coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
-    if isinstance(coerced, list):
-        return []
+# Argument sites of a document, found once per document (the walk of its AST with the schema's types):
+# the document is kept in the entry, so its id cannot be reused while the entry lives.
+SITES_CACHE_SIZE = 1000
+_sites_cache: OrderedDict[int, tuple] = OrderedDict()
+_sites_lock = threading.Lock()
+
+
+def _argument_sites(schema, document) -> list[tuple]:
+    """Each argument the document writes (every operation, each fragment once), as (argument node, the
+    schema's argument, the mutation payload class or None): what the walk needs that does not depend on
+    the variables."""
+    with _sites_lock:
+        cached = _sites_cache.get(id(document))
+        if cached is not None and cached[0] is document and cached[1] is schema:
+            _sites_cache.move_to_end(id(document))
+            return cached[2]
     type_info = TypeInfo(schema)
-    refusals: list[GraphQLError] = []
+    sites: list[tuple] = []
 
     class ArgumentVisitor(Visitor):
         def enter_argument(self, node, *_args):
             argument = type_info.get_argument()
-            if argument is None:
-                return
-            value = value_from_ast(node.value, argument.type, coerced)
-            if value is Undefined:
-                return
-            key = argument.out_name or node.name.value
-            path = () if key == "input" else (key,)
-            payload = _payload_type(type_info, schema)
-            _walk(value, argument.type, path, node.name.value, payload, node, refusals)
+            if argument is not None:
+                sites.append((node, argument, _payload_type(type_info, schema)))
 
     visit(document, TypeInfoVisitor(type_info, ArgumentVisitor()))
+    with _sites_lock:
+        _sites_cache[id(document)] = (document, schema, sites)
+        while len(_sites_cache) > SITES_CACHE_SIZE:
+            _sites_cache.popitem(last=False)
+    return sites
+
+
+def input_refusals(schema, document, operation, variables: dict) -> list[GraphQLError]:
+    """Refusals of the strings in ``operation``'s arguments (empty: it may run). Variables that do
+    not coerce are left to execution, which reports them."""
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+    if not isinstance(coerced, dict):  # a list of errors: execution reports them
+        return []
+    values: dict = coerced
+    refusals: list[GraphQLError] = []
+    for node, argument, payload in _argument_sites(schema, document):
+        value = value_from_ast(node.value, argument.type, values)
+        if value is Undefined:
+            continue
+        key = argument.out_name or node.name.value
+        path = () if key == "input" else (key,)
+        _walk(value, argument.type, path, node.name.value, payload, node, refusals)
     return refusals
 
 
@@ -146,7 +173,8 @@ def _unwrap(graphene_field):
 
 
 def _is_model_type(type_) -> bool:
-    return isinstance(type_, type) and issubclass(type_, DjangoObjectType) and getattr(type_._meta, "model", None) is not None
+    return (isinstance(type_, type) and issubclass(type_, DjangoObjectType)
+            and getattr(getattr(type_, "_meta", None), "model", None) is not None)
 
 
 def _model_types(payload) -> list:

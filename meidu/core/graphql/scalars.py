@@ -52,5 +52,5 @@ def checked_decimals(schema) -> None:
     """Make ``schema``'s Decimal scalar (graphene's, used by every app) parse with these checks."""
     decimal_type = schema.graphql_schema.type_map.get("Decimal")
     if isinstance(decimal_type, GraphQLScalarType):
-        decimal_type.parse_value = parse_decimal
-        decimal_type.parse_literal = parse_decimal_literal
+        decimal_type.parse_value = parse_decimal  # type: ignore[method-assign]
+        decimal_type.parse_literal = parse_decimal_literal  # type: ignore[method-assign,assignment]

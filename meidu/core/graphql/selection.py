@@ -6,7 +6,7 @@ from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 
 def _children(selection_set, fragments) -> list[FieldNode]:
-    fields = []
+    fields: list[FieldNode] = []
     if selection_set is None:
         return fields
     for selection in selection_set.selections:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -19,7 +20,16 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, gettext_noop
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from graphql import GraphQLError, execute, get_named_type, is_introspection_type, parse, specified_rules, validate
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    execute,
+    get_named_type,
+    is_introspection_type,
+    parse,
+    specified_rules,
+    validate,
+)
 from graphql.language import SKIP
 from graphql.validation import ValidationRule
 
@@ -75,7 +85,7 @@ def _error(message: str, code: str) -> dict:
 
 
 def format_error(error: GraphQLError) -> dict:
-    formatted = error.formatted
+    formatted: dict = dict(error.formatted)
     original = error.original_error
     inner = original
     while isinstance(inner, GraphQLError) and inner.original_error is not None:
@@ -117,7 +127,7 @@ def _limit_refusal(document, operation, measured) -> dict | None:
 
 @method_decorator(csrf_exempt, name="dispatch")
 class GraphQLView(View):
-    schema = None
+    schema: Any = None  # the graphene schema, given to as_view()
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -130,7 +140,7 @@ class GraphQLView(View):
     def get(self, request):
         if settings.GRAPHIQL_ENABLED and "text/html" in request.META.get("HTTP_ACCEPT", ""):
             response = render(request, "graphql/graphiql.html")
-            response.csp_policy = "graphiql"  # its own Content-Security-Policy (meidu.core.csp)
+            response.csp_policy = "graphiql"  # type: ignore[attr-defined]  # its own Content-Security-Policy (meidu.core.csp)
             return response
         return JsonResponse({"errors": [_error("Send queries with POST", "METHOD_NOT_ALLOWED")]}, status=405)
 
@@ -186,7 +196,7 @@ class GraphQLView(View):
         refusals = input_refusals(schema, document, operation, data["variables"])
         if refusals:
             return 400, {"errors": [format_error(e) for e in refusals], "extensions": extensions}
-        result = execute(
+        result = execute(  # synchronous: no resolver returns an awaitable
             schema,
             document,
             context_value=request,
@@ -194,10 +204,11 @@ class GraphQLView(View):
             operation_name=data["operation_name"],
             hide_suggestions=not settings.GRAPHQL_INTROSPECTION,
         )
+        assert isinstance(result, ExecutionResult)
         unavailable = next((e.original_error for e in result.errors or () if database_unavailable(e.original_error)), None)
         if unavailable is not None:
             raise unavailable  # answered by dispatch: 503, not data with an internal error
-        body = {"data": result.data}
+        body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [format_error(e) for e in result.errors]
         body["extensions"] = extensions

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Callable
+from typing import Callable, cast
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from meidu.core.error_codes import CoreErrorCode
 from meidu.core.errors import DomainError
@@ -28,7 +29,8 @@ def request_fingerprint(request) -> str:
 def idempotent_call(*, scope: str, actor_key: str, key: str, request, perform: Callable[[], dict]) -> dict:
     if not key or len(key) > MAX_KEY_LENGTH:
         raise DomainError(
-            f"An idempotency key is 1 to {MAX_KEY_LENGTH} characters", CoreErrorCode.INVALID, field="idempotencyKey"
+            _("An idempotency key is 1 to %(max)s characters") % {"max": MAX_KEY_LENGTH}, CoreErrorCode.INVALID,
+            field="idempotencyKey",
         )
     fingerprint = request_fingerprint(request)
     with transaction.atomic():
@@ -37,12 +39,11 @@ def idempotent_call(*, scope: str, actor_key: str, key: str, request, perform: C
         )
         if not created:
             if record.request_hash != fingerprint:
-                raise DomainError(
-                    "This idempotency key was already used for a different request",
+                raise DomainError(_("This idempotency key was already used for a different request"),
                     CoreErrorCode.IDEMPOTENCY_KEY_REUSED,
                     field="idempotencyKey",
                 )
-            return record.response
+            return cast(dict, record.response)  # set before the first caller's commit let us see the row
         response = perform()
         record.response = response
         record.save(update_fields=["response"])

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from meidu.core.admin_access import EnumPermissionAdminMixin
-from meidu.core.permissions import LedgerPermissions
 from meidu.core.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
+from meidu.core.permissions import LedgerPermissions
 
 
 class PostingInline(admin.TabularInline):

@@ -83,10 +83,10 @@ def _build(model, connection) -> _Statement | None:
 def _columns(objs: list, statement: _Statement, connection) -> list[list] | None:
     """The column arrays of `objs` prepared as Django prepares values, or None when a value is an
     expression (bulk_create must compile it)."""
-    columns = [[] for _ in statement.fields]
+    columns: list[list] = [[] for _ in statement.fields]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_insert")
-        for column, field in zip(columns, statement.fields):
+        for column, field in zip(columns, statement.fields, strict=True):
             value = field.pre_save(obj, add=True)
             if hasattr(value, "resolve_expression"):
                 return None
@@ -95,8 +95,8 @@ def _columns(objs: list, statement: _Statement, connection) -> list[list] | None
 
 
 def _saved(objs: list, statement: _Statement, rows, alias: str) -> None:
-    for obj, row in zip(objs, rows):
-        for field, value in zip(statement.returned, row):
+    for obj, row in zip(objs, rows, strict=False):  # no rows when nothing is read back
+        for field, value in zip(statement.returned, row, strict=True):
             setattr(obj, field.attname, value)
     for obj in objs:
         obj._state.adding = False
@@ -118,6 +118,7 @@ def bulk_insert(objs: list) -> list:
         columns = _columns(objs, statement, connection)
     if columns is None:
         return model._default_manager.using(alias).bulk_create(objs)
+    assert statement is not None  # columns come from it
     with connection.cursor() as cursor:
         cursor.execute(statement.template.format(*["%s"] * len(columns)), columns)
         rows = cursor.fetchall() if statement.returned else []
@@ -136,10 +137,11 @@ class InsertPart:
         model = type(objs[0])
         self.name, self.objs, self.alias = name, objs, router.db_for_write(model)
         connection = connections[self.alias]
-        self.statement = _statement(model, connection)
+        statement = _statement(model, connection)
         pk = model._meta.pk
-        if self.statement is None or self.statement.returned != (pk,):
+        if statement is None or statement.returned != (pk,):
             raise TypeError(f"{model.__name__} rows cannot be inserted as a part of a statement")
+        self.statement: _Statement = statement
         columns = _columns(objs, self.statement, connection)
         if columns is None:
             raise TypeError(f"{model.__name__} rows with expressions cannot be inserted as a part of a statement")
@@ -176,5 +178,5 @@ def insert_together(*parts: InsertPart | StatementPart) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, {key: value for part in parts for key, value in part.params.items()})
         keys = cursor.fetchone()
-    for part, part_keys in zip(inserts, keys):
+    for part, part_keys in zip(inserts, keys, strict=True):
         part.saved(part_keys)

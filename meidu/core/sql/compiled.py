@@ -38,6 +38,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -51,8 +52,11 @@ def _aware(value) -> datetime:
     return value
 
 
-_COERCE = {uuid.UUID: lambda value: value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)), int: int, str: str,
-           datetime: _aware}
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+_COERCE: dict[type, Callable[[Any], Any]] = {uuid.UUID: _uuid, int: int, str: str, datetime: _aware}
 
 
 def _marker(kind: type, rng: random.Random):
@@ -75,7 +79,7 @@ class _Compiled:
     locks: bool
     params: list
     slots: list  # per parameter: (name, index in a list value or None) of the value it takes, or None
-    compiler: object
+    compiler: Any  # the SQLCompiler of the first sample
     populators: list
     init_list: list
     model_fields: slice
@@ -99,7 +103,7 @@ class CompiledQuery:
         self._kinds = kinds
         self._compiled: dict[tuple, _Compiled] = {}
         self._lock = threading.Lock()
-        self._model_class = None
+        self._model_class: Any = None
 
     def __call__(self, **values) -> list:
         if values.keys() != self._kinds.keys():
@@ -114,7 +118,7 @@ class CompiledQuery:
         key = (alias, *sorted(lengths.items()))
         compiled = self._compiled.get(key) or self._compile(key, alias, lengths)
         params = [param if slot is None else bound[slot[0]] if slot[1] is None else bound[slot[0]][slot[1]]
-                  for slot, param in zip(compiled.slots, compiled.params)]
+                  for slot, param in zip(compiled.slots, compiled.params, strict=True)]
         return self._rows_to_models(compiled, alias, params)
 
     @staticmethod
@@ -128,7 +132,7 @@ class CompiledQuery:
         markers = {name: [_marker(kind[0], rng) for _ in range(lengths.get(name, 1))] if isinstance(kind, list)
                    else _marker(kind, rng) for name, kind in self._kinds.items()}
         queryset = self._build(**markers)
-        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
+        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
             raise TypeError("CompiledQuery runs querysets of model instances without prefetch_related")
         return markers, queryset
 
@@ -145,13 +149,16 @@ class CompiledQuery:
             for name, marker in first_markers.items():
                 for index, item in enumerate(marker) if isinstance(marker, list) else [(None, marker)]:
                     by_marker[item] = (name, index)
-            slots = [by_marker.get(param) if isinstance(param, (uuid.UUID, int, str, datetime)) else None for param in params]
+            slots = [by_marker.get(param) if isinstance(param, (uuid.UUID, int, str, datetime)) else None
+                     for param in params]
 
             def value_in(markers, slot):
                 return markers[slot[0]] if slot[1] is None else markers[slot[0]][slot[1]]
 
-            expected = [param if slot is None else value_in(second_markers, slot) for slot, param in zip(slots, params)]
-            if other_sql != sql or list(other_params) != expected or {slot[0] for slot in slots if slot} != set(self._kinds):
+            expected = [param if slot is None else value_in(second_markers, slot)
+                        for slot, param in zip(slots, params, strict=True)]
+            named = {slot[0] for slot in slots if slot}
+            if other_sql != sql or list(other_params) != expected or named != set(self._kinds):
                 raise ValueError("this queryset's SQL depends on its values; it cannot be compiled once")
             select, klass_info = compiler.select, compiler.klass_info
             fields = klass_info["select_fields"]
@@ -160,7 +167,7 @@ class CompiledQuery:
                 raise TypeError("CompiledQuery does not read composite primary keys")
             compiled = _Compiled(
                 sql=sql, locks=first.query.select_for_update, params=list(params), slots=slots, compiler=compiler,
-                populators=get_related_populators(klass_info, select, alias),
+                populators=get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]  # stubs: a later Django
                 init_list=[column[0].target.attname for column in select[fields[0]:fields[-1] + 1]],
                 model_fields=slice(fields[0], fields[-1] + 1),
                 # Field converters (from_db_value) do not depend on the connection, and PostgreSQL's

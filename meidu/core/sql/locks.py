@@ -29,7 +29,7 @@ def instance_from_row(model, fields, values, using=None):
     """The instance of `model` for a row of the columns of `fields` (model fields, in the row's order;
     fields left out are deferred), each value converted as the ORM converts it when it reads the column."""
     converted = {}
-    for field, value in zip(fields, values):
+    for field, value in zip(fields, values, strict=True):
         col = field.get_col(model._meta.db_table)
         for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
             value = convert(value, col, connection)

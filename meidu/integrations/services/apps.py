@@ -13,6 +13,7 @@ import secrets
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
@@ -36,7 +37,7 @@ def _permission_rows(permissions: list[BasePermissionEnum]) -> list[Permission]:
     for perm in permissions:
         row = Permission.objects.filter(content_type__app_label=perm.app_label, codename=perm.codename).first()
         if row is None:
-            raise DomainError(f"Unknown permission {perm.name}", AppErrorCode.INVALID, field="permissions")
+            raise DomainError(_("Unknown permission %(permission)s") % {"permission": perm.name}, AppErrorCode.INVALID, field="permissions")
         rows.append(row)
     return rows
 
@@ -46,7 +47,7 @@ def _check_scope(actor, permissions: list[BasePermissionEnum]) -> None:
     missing = [perm.name for perm in permissions if not actor_has_permission(actor, perm)]
     if missing:
         raise DomainError(
-            f"You cannot grant permissions you do not have: {', '.join(missing)}",
+            _("You cannot grant permissions you do not have: %(permissions)s") % {"permissions": ", ".join(missing)},
             AppErrorCode.OUT_OF_SCOPE_PERMISSION,
             field="permissions",
         )
@@ -87,14 +88,14 @@ def app_create(*, name: str, permissions: list[BasePermissionEnum], actor, ip_ad
     """Create an app with a first token; the raw token is returned once and never stored."""
     name = (name or "").strip()
     if not name:
-        raise DomainError("An app needs a name", AppErrorCode.REQUIRED, field="name")
+        raise DomainError(_("An app needs a name"), AppErrorCode.REQUIRED, field="name")
     _check_scope(actor, permissions)
     rows = _permission_rows(permissions)
     with transaction.atomic():
         app = App.objects.create(name=name, identifier=_unique_identifier(name))
         app.permissions.set(rows)
         subscriptions_forget()
-        _, raw = _issue_token(app, "default")
+        _token, raw = _issue_token(app, "default")
         audit_record("app.created", actor=actor, target=app, data={"permissions": [p.name for p in permissions]}, ip_address=ip_address)
         webhook_event_emit(WebhookEventType.APP_INSTALLED, {"app": {"id": app.pk, "name": app.name, "identifier": app.identifier}})
     return app, raw

@@ -18,7 +18,7 @@ from meidu.integrations.subscriptions import subscriptions_forget
 
 def _port_valid(parsed) -> bool:
     try:
-        parsed.port
+        _port = parsed.port  # reading it raises ValueError when the port is not a number from 0 to 65535
     except ValueError:
         return False
     return True
@@ -44,10 +44,10 @@ def _clean_url(url: str) -> str:
 def webhook_create(app: App, *, target_url: str, events: list[str], name: str = "", is_active: bool = True, actor, ip_address=None) -> Webhook:
     url = _clean_url(target_url)
     if not events:
-        raise DomainError("Subscribe to at least one event", WebhookErrorCode.REQUIRED, field="asyncEvents")
+        raise DomainError(_("Subscribe to at least one event"), WebhookErrorCode.REQUIRED, field="asyncEvents")
     unknown = sorted(set(events) - set(subscribable_events()))
     if unknown:
-        raise DomainError(f"Unknown events: {', '.join(unknown)}", WebhookErrorCode.INVALID, field="asyncEvents")
+        raise DomainError(_("Unknown events: %(events)s") % {"events": ", ".join(unknown)}, WebhookErrorCode.INVALID, field="asyncEvents")
     with transaction.atomic():
         webhook = Webhook.objects.create(app=app, name=name, target_url=url, events=sorted(set(events)), is_active=is_active)
         subscriptions_forget()

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.complaints.selectors import complaint_list_for_shop
+from marketplace.complaints.selectors import complaint_get_for_shop
 from marketplace.complaints.services import complaint_respond
 from meidu.core.errors import DomainError
 from storefront.seller.access import member_order
@@ -21,7 +21,7 @@ from storefront.shell.complaint_resolve_form import complaint_resolve_posted
 
 def _complaint(request, number, complaint_id):
     order = member_order(request, number)
-    complaint = complaint_list_for_shop(order.shop_id).filter(pk=complaint_id, order=order).first()
+    complaint = complaint_get_for_shop(order.shop_id, order, complaint_id)
     if complaint is None:
         raise Http404("No such complaint")
     return order, complaint

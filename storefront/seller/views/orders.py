@@ -42,9 +42,7 @@ FILTERS = [
 def order_list(request, shop):
     current = request.GET.get("status", "")
     statuses = next((statuses for key, _label, statuses in FILTERS if key == current), None)
-    orders = order_list_for_shop(shop.pk).prefetch_related("lines").order_by("-number")
-    if statuses:
-        orders = orders.filter(status__in=statuses)
+    orders = order_list_for_shop(shop.pk, statuses=statuses).prefetch_related("lines").order_by("-number")
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_commission(page.object_list)
     return render(request, "seller/orders/list.html", {
@@ -66,7 +64,7 @@ def order_detail(request, number):
         "can_fulfil": order_may_fulfill(request.user, order),
         "can_cancel": order_may_cancel(request.user, order),
         "complaints": [_with_rights(complaint, request.user)
-                       for complaint in complaint_list_for_shop(order.shop_id).filter(order=order).prefetch_related("photos")],
+                       for complaint in complaint_list_for_shop(order.shop_id, order=order).prefetch_related("photos")],
     })
 
 

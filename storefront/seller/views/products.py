@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from marketplace.catalog.models import ProductType
+from marketplace.catalog.selectors import product_media_list, product_type_list
 from marketplace.channels.selectors import channel_get
 from meidu.core.errors import DomainError
 from storefront.seller.access import member_product, shop_url, with_shop
@@ -47,6 +47,6 @@ def _product_form(request, shop, product, initial):
             messages.success(request, _("Saved “%(name)s”.") % {"name": saved.name})
             return redirect(shop_url("seller:products", shop))
     return render(request, "seller/product_form.html", {
-        "shop": shop, "product": product, "form": form, "photos": list(product.media.all()) if product else [],
-        "has_types": product is not None or ProductType.objects.exists(),
+        "shop": shop, "product": product, "form": form, "photos": product_media_list(product) if product else [],
+        "has_types": product is not None or product_type_list().exists(),
     })

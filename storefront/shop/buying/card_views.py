@@ -30,6 +30,11 @@ from marketplace.checkout.selectors import checkout_info
 from marketplace.orders.selectors import orders_of_checkout
 from marketplace.payments.models import TransactionEventType as T
 from marketplace.payments.models import TransactionItem
+from marketplace.payments.selectors import (
+    transaction_event_list_of_types,
+    transaction_get_by_token,
+    transaction_list_for_gateway,
+)
 from marketplace.payments.services import transaction_process
 from meidu.core.csp import csp_policy
 from meidu.core.errors import DomainError
@@ -52,7 +57,7 @@ def card_url(channel, item: TransactionItem, name: str = "shop:card") -> str:
 def card_payment_waiting(checkout_token, amount) -> TransactionItem | None:
     """A card payment of this checkout still waiting for the buyer, for this amount: a second
     "place order" goes back to it instead of opening another PaymentIntent."""
-    for item in TransactionItem.objects.filter(checkout_token=checkout_token, gateway=STRIPE).order_by("-pk"):
+    for item in transaction_list_for_gateway(checkout_token, STRIPE):
         if item.charge_pending_amount + item.authorize_pending_amount == amount and _client_secret(item):
             return item
     return None
@@ -60,7 +65,7 @@ def card_payment_waiting(checkout_token, amount) -> TransactionItem | None:
 
 def _client_secret(item: TransactionItem) -> str:
     """The PaymentIntent's client secret, as the gateway returned it with the action-required event."""
-    for event in item.events.filter(type__in=NEEDS_THE_BUYER).order_by("-pk"):
+    for event in transaction_event_list_of_types(item, NEEDS_THE_BUYER):
         secret = ((event.data or {}).get("paymentIntent") or {}).get("stripeClientSecret")
         if secret:
             return secret
@@ -77,7 +82,7 @@ def _card_payment_view(view):
     @wraps(view)
     def wrapper(request, token):
         channel = channel_from_request(request)
-        item = TransactionItem.objects.filter(token=token, gateway=STRIPE).first()
+        item = transaction_get_by_token(token, gateway=STRIPE)
         if item is None:
             raise Http404("No such payment")
         if any(order.user_id == request.user.pk for order in orders_of_checkout(item.checkout_token)):

@@ -7,14 +7,14 @@ per customer apply; the checkout is found by user and channel, not kept in the s
 from __future__ import annotations
 
 from marketplace.checkout.models import Checkout
+from marketplace.checkout.selectors import checkout_get_for_user, checkout_line_quantity_rows_for_user
 from marketplace.checkout.services import checkout_create, checkout_lines_add
 
 
 def cart_get(user, channel) -> Checkout | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return (Checkout.objects.select_related("channel", "user", "shipping_address__village__town")
-            .filter(user=user, channel=channel).order_by("-updated_at").first())
+    return checkout_get_for_user(user, channel)
 
 
 def cart_add(user, channel, variant, quantity: int) -> Checkout:
@@ -31,8 +31,7 @@ def cart_counts(user) -> dict[str, int]:
         return {}
     counts: dict[str, int] = {}
     newest: dict[str, object] = {}
-    rows = Checkout.objects.filter(user=user).order_by("-updated_at").values_list("pk", "channel__slug", "lines__quantity")
-    for token, slug, quantity in rows:
+    for token, slug, quantity in checkout_line_quantity_rows_for_user(user):
         if newest.setdefault(slug, token) == token:
             counts[slug] = counts.get(slug, 0) + (quantity or 0)
     return counts

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from marketplace.catalog.models import ProductVariant
-from marketplace.checkout.selectors import checkout_info
+from marketplace.catalog.selectors import product_variant_get
+from marketplace.checkout.selectors import checkout_info, checkout_line_get
 from marketplace.checkout.services import checkout_lines_delete, checkout_lines_update
 from meidu.core.errors import DomainError
 from storefront.shop.buying.cart import cart_add, cart_counts, cart_get
@@ -51,10 +51,9 @@ def add(request):
     form = AddToCartForm(request.POST)
     variant = None
     if form.is_valid():
-        variant = ProductVariant.objects.select_related("product__shop", "product__product_type").filter(
-            pk=form.cleaned_data["variant"]).first()
+        variant = product_variant_get(form.cleaned_data["variant"])
     elif str(request.POST.get("variant", "")).isdigit():
-        variant = ProductVariant.objects.select_related("product").filter(pk=request.POST["variant"]).first()
+        variant = product_variant_get(request.POST["variant"])
     if variant is None:
         raise Http404("No such item")
     back = _product_url(variant, channel)
@@ -85,7 +84,7 @@ def _line_action(request, act):
     if checkout is None or not form.is_valid():
         messages.error(request, _("Enter a quantity of at least 1."))
         return redirect(cart_url(channel))
-    line = checkout.lines.select_related("variant__product").filter(pk=form.cleaned_data["line"]).first()
+    line = checkout_line_get(checkout, form.cleaned_data["line"])
     if line is None:
         raise Http404("No such line")
     try:

@@ -20,12 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.payment_check import checkout_card_action, checkout_payable_covered
-from marketplace.checkout.selectors import checkout_info
+from marketplace.checkout.selectors import checkout_has_lines, checkout_info
 from marketplace.checkout.services import checkout_delivery_method_update, checkout_shipping_address_update
 from marketplace.orders.selectors import orders_of_checkout
 from marketplace.payments.models import TransactionAction, TransactionEventType
 from marketplace.payments.services import transaction_initialize
-from meidu.accounts.models import Address
+from meidu.accounts.selectors import user_default_shipping_address
 from meidu.core.errors import DomainError
 from storefront.shop.buying.card_views import NEEDS_THE_BUYER, STRIPE, card_payment_waiting, card_url
 from storefront.shop.buying.cart import cart_get
@@ -47,7 +47,7 @@ def checkout_url(channel) -> str:
 
 def _cart_or_redirect(request, channel):
     checkout = cart_get(request.user, channel)
-    if checkout is None or not checkout.lines.exists():
+    if checkout is None or not checkout_has_lines(checkout):
         messages.info(request, _("Your cart is empty."))
         return None, redirect(cart_url(channel))
     return checkout, None
@@ -86,7 +86,7 @@ def _render(request, channel, checkout, *, address_form=None, place_form=None, i
     gateways = page_gateways(info)
     address = checkout.shipping_address
     if address_form is None:
-        last = Address.objects.filter(user=request.user).order_by("-pk").first() if address is None else None
+        last = user_default_shipping_address(request.user) if address is None else None
         address_form = AddressForm(initial=AddressForm.initial_from(address or last, None if (address or last) else request.user))
     place_form = place_form or _place_form(info, rows, gateways)
     for row in rows:
@@ -129,7 +129,7 @@ def _apply_deliveries(checkout, info, choices: dict[int, str]) -> bool:
             continue
         target = delivery_target(value)
         if target is None:
-            raise DomainError("Unknown delivery method", "delivery_method_not_applicable", field="deliveryMethodId")
+            raise DomainError(_("Unknown delivery method"), "delivery_method_not_applicable", field="deliveryMethodId")
         checkout_delivery_method_update(checkout, shop=group.shop, **target)
         changed = True
     return changed
@@ -151,7 +151,7 @@ def _pay(request, checkout, info, gateway_id: str, attempt: str):
     outcome = transaction_initialize(checkout_token=checkout.pk, gateway_id=gateway_id, action=_action(gateway_id, info),
                                      idempotency_key=f"web:{attempt}", user=request.user)
     if outcome.event is not None and outcome.event.type in FAILED:
-        raise DomainError("The payment was declined", "payment_declined", field="payment")
+        raise DomainError(_("The payment was declined"), "payment_declined", field="payment")
     if outcome.event is not None and outcome.event.type in NEEDS_THE_BUYER:
         return outcome.item
     return None

@@ -13,15 +13,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from marketplace.complaints.selectors import complaint_list_for_buyer
+from marketplace.complaints.selectors import complaint_get_for_buyer
 from marketplace.complaints.services import complaint_create, complaint_rate, response_hours
-from marketplace.orders.selectors import order_list_for_user
+from marketplace.orders.selectors import order_get_for_user
 from meidu.core.errors import DomainError
 from storefront.shop.buying.forms import ComplaintForm, ComplaintRatingForm
 
 
 def _own_order(request, number: int):
-    order = order_list_for_user(request.user).filter(number=number).first()
+    order = order_get_for_user(request.user, number)
     if order is None:
         raise Http404("No such order")
     return order
@@ -50,7 +50,7 @@ def complaint_new(request, number: int):
 @require_POST
 def complaint_rating(request, number: int, complaint_id: int):
     order = _own_order(request, number)
-    complaint = complaint_list_for_buyer(request.user).filter(pk=complaint_id, order=order).first()
+    complaint = complaint_get_for_buyer(request.user, order, complaint_id)
     if complaint is None:
         raise Http404("No such complaint")
     form = ComplaintRatingForm(request.POST)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.complaints.models import ComplaintCategory
 from meidu.accounts.addresses import PROVINCES
 from storefront.seller.forms import PickField, village_choices
-from logistics.geography.models import Village
+from logistics.geography.selectors import village_list
 
 HOME_PROVINCE, HOME_CITY, HOME_COUNTY = "辽宁省", "营口市", "大石桥市"
 NUMBER = {"inputmode": "numeric", "pattern": "[0-9]*"}
@@ -34,7 +34,7 @@ class AddressForm(forms.Form):
     province = forms.ChoiceField(label=_("Province"), choices=[(name, name) for name in PROVINCES], initial=HOME_PROVINCE)
     city = forms.CharField(label=_("City"), max_length=64, initial=HOME_CITY)
     county = forms.CharField(label=_("County or district"), max_length=64, initial=HOME_COUNTY)
-    village = PickField(Village.objects.select_related("town"), village_choices, label=_("Town and village"), required=False,
+    village = PickField(village_list(), village_choices, label=_("Town and village"), required=False,
                         help_text=_("In our county? Choose your village, so the village delivery can bring it."))
     street = forms.CharField(label=_("Street, group and house number"), max_length=200,
                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))

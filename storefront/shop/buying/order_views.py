@@ -17,7 +17,13 @@ from marketplace.complaints.policies import complaint_may_rate
 from marketplace.complaints.selectors import complaint_list_for_buyer
 from marketplace.orders.models import DeliveryKind
 from marketplace.orders.policies import order_may_confirm_receipt
-from marketplace.orders.selectors import order_list_for_user, order_with_lines, orders_of_checkout_with_lines
+from marketplace.orders.selectors import (
+    order_get_for_user,
+    order_id_get_for_user,
+    order_list_for_user,
+    order_with_lines,
+    orders_of_checkout_with_lines,
+)
 from marketplace.orders.services.lifecycle import order_deliver
 from marketplace.payments.selectors import transactions_for_checkout
 from meidu.core.errors import DomainError
@@ -58,11 +64,11 @@ def my_orders(request):
 @require_safe
 def order_detail(request, number: int):
     """Another buyer's order is a 404, as if it did not exist."""
-    found = order_list_for_user(request.user).filter(number=number).values_list("pk", flat=True).first()
+    found = order_id_get_for_user(request.user, number)
     order = order_with_lines(found) if found else None
     if order is None:
         raise Http404("No such order")
-    complaints = list(complaint_list_for_buyer(request.user).filter(order=order).prefetch_related("events", "photos"))
+    complaints = list(complaint_list_for_buyer(request.user, order=order).prefetch_related("events", "photos"))
     for complaint in complaints:
         complaint.may_rate = complaint_may_rate(request.user, complaint)
     return render(request, "shop/buying/order.html", {
@@ -77,7 +83,7 @@ def order_detail(request, number: int):
 @require_POST
 def order_received(request, number: int):
     """The buyer confirms a shipped parcel arrived (otherwise it confirms itself after some days)."""
-    order = order_list_for_user(request.user).filter(number=number).first()
+    order = order_get_for_user(request.user, number)
     if order is None:
         raise Http404("No such order")
     try:

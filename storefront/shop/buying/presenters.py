@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from marketplace.checkout.selectors import collection_points_for, shipping_quotes_for
-from marketplace.inventory.models import Warehouse
+from marketplace.inventory.selectors import pickup_point_get
 from marketplace.orders.models import DeliveryKind, OrderEventType, OrderStatus
 from marketplace.payments.gateways import gateway_get
-from marketplace.shipping.models import ShippingKind, ShippingMethod
+from marketplace.shipping.models import ShippingKind
+from marketplace.shipping.selectors import shipping_method_get
 from storefront.shop.pricing import money_text
 
 # The gateways these pages offer, in this order (each only where it is available: Stripe needs its keys).
@@ -85,9 +86,9 @@ def delivery_target(value: str) -> dict | None:
         return None
     pk = int(value[1:])
     if value[0] == "m":
-        method = ShippingMethod.objects.filter(pk=pk).first()
+        method = shipping_method_get(pk)
         return {"shipping_method": method} if method else None
-    point = Warehouse.objects.filter(pk=pk, is_pickup_point=True).first()
+    point = pickup_point_get(pk)
     return {"collection_point": point} if point else None
 
 

@@ -7,7 +7,7 @@ from magnesium_exchange.financing.models import Bank, BankOfficer
 from meidu.accounts.roles import Role
 from meidu.core.permissions import ExchangePermissions
 from meidu.integrations.services.apps import app_create
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 
 
 class Lender:

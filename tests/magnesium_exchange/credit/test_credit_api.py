@@ -12,7 +12,7 @@ from meidu.accounts.roles import Role
 from meidu.core.audit.models import AuditEvent
 from meidu.core.graphql.ids import to_global_id
 from meidu.core.statements import statement_public_jwks, statement_verify
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 

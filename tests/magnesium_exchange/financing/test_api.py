@@ -14,8 +14,8 @@ from magnesium_exchange.financing.models import FinancingRule, Loan, LoanStatus
 from magnesium_exchange.financing.services.loans import loan_apply, loan_approve, loan_disburse
 from magnesium_exchange.warehouses.models import ReceiptStatus
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
-from tests.magnesium_exchange.financing.conftest import snapshot
+from tests.support.graphql import GraphQLClient, token_for
+from tests.magnesium_exchange.financing.lending import snapshot
 
 pytestmark = pytest.mark.django_db
 

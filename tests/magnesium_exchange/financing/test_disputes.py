@@ -9,8 +9,8 @@ from magnesium_exchange.financing.models import DisputeStatus, LoanDispute, Loan
 from magnesium_exchange.financing.services.disputes import loan_dispute_raise, loan_dispute_resolve
 from meidu.accounts.roles import Role
 from meidu.core.errors import DomainError
-from tests.conftest import PASSWORD
-from tests.magnesium_exchange.financing.conftest import snapshot
+from tests.support.graphql import PASSWORD
+from tests.magnesium_exchange.financing.lending import snapshot
 from tests.magnesium_exchange.financing.risk_factories import active_loan
 
 pytestmark = pytest.mark.django_db

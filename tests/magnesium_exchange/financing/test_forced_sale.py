@@ -31,7 +31,7 @@ from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 from magnesium_exchange.warehouses.verification import receipt_verify
 from meidu.core.errors import DomainError
 from meidu.integrations.event_types import WebhookEventType
-from tests.magnesium_exchange.financing.conftest import ledger_sum, snapshot
+from tests.magnesium_exchange.financing.lending import ledger_sum, snapshot
 from tests.magnesium_exchange.financing.risk_factories import active_loan, deliveries, price_today, subscribe
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from magnesium_exchange.financing.services.valuation_job import loans_value
 from magnesium_exchange.financing.tasks import loans_value_daily
 from meidu.core.ledger.models import LedgerTransaction
 from meidu.integrations.event_types import WebhookEventType
-from tests.magnesium_exchange.financing.conftest import ledger_sum
+from tests.magnesium_exchange.financing.lending import ledger_sum
 from tests.magnesium_exchange.financing.risk_factories import active_loan, deliveries, price_today, subscribe
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from magnesium_exchange.financing.services.ledger import loan_post_interest
 from magnesium_exchange.members.selectors import member_balances
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 from magnesium_exchange.warehouses.verification import receipt_verify
-from tests.magnesium_exchange.financing.conftest import ledger_sum
+from tests.magnesium_exchange.financing.lending import ledger_sum
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ from magnesium_exchange.warehouses.services import (
     receipt_withdraw,
 )
 from magnesium_exchange.warehouses.verification import receipt_verify
-from tests.magnesium_exchange.financing.conftest import snapshot
+from tests.magnesium_exchange.financing.lending import snapshot
 from tests.refusals import assert_refused
 
 pytestmark = pytest.mark.django_db

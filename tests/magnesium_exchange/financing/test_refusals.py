@@ -28,7 +28,7 @@ from magnesium_exchange.members.selectors import member_balances
 from magnesium_exchange.members.services import funds_withdraw_request, member_status_set
 from magnesium_exchange.trading.services import auction_bid, auction_open, listing_open
 from magnesium_exchange.warehouses.services import receipt_freeze, receipt_split
-from tests.magnesium_exchange.financing.conftest import snapshot
+from tests.magnesium_exchange.financing.lending import snapshot
 from tests.magnesium_exchange.records_factories import FUSED_97_ASSAY, issue
 from tests.refusals import assert_refused
 

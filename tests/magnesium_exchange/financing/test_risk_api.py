@@ -11,8 +11,8 @@ from magnesium_exchange.financing.models import ForcedSale, LoanStatus
 from magnesium_exchange.financing.services.margin import margin_call_review
 from magnesium_exchange.members.services import trader_add
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
-from tests.magnesium_exchange.financing.conftest import snapshot
+from tests.support.graphql import GraphQLClient, token_for
+from tests.magnesium_exchange.financing.lending import snapshot
 from tests.magnesium_exchange.financing.risk_factories import active_loan, price_today
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 from magnesium_exchange.marketdata.models import ReferencePrice
 from magnesium_exchange.marketdata.services import daily_bars_build
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.marketdata.support import tape
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from magnesium_exchange.marketdata.models import ReferencePrice, ReferenceSource
-from magnesium_exchange.marketdata.services import daily_bars_build, reference_price_for, reference_price_set
+from magnesium_exchange.marketdata.selectors import reference_price_for
+from magnesium_exchange.marketdata.services import daily_bars_build, reference_price_set
 from meidu.accounts.roles import Role
 from meidu.core.audit.models import AuditEvent
 from meidu.core.errors import DomainError

@@ -25,7 +25,7 @@ from meidu.core.errors import DomainError
 from meidu.core.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from meidu.core.ledger.selectors import ledger_balance
 from meidu.core.money import Money
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.records_factories import fund
 
 

@@ -13,7 +13,7 @@ from magnesium_exchange.members.models import FundsRequest, FundsRequestKind
 from magnesium_exchange.members.selectors import member_balances
 from magnesium_exchange.members.services import funds_release, funds_withdraw_request
 from meidu.core.errors import DomainError
-from tests.conftest import token_for
+from tests.support.graphql import token_for
 from tests.magnesium_exchange.records_factories import fund
 
 WITHDRAW = """

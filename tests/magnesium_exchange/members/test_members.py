@@ -17,7 +17,7 @@ from magnesium_exchange.members.services import (
 from meidu.accounts.roles import Role
 from meidu.core.errors import DomainError, DomainErrors
 from meidu.core.ledger.models import LedgerAccount
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.records_factories import credit_code, make_member
 
 

@@ -22,7 +22,7 @@ from meidu.core.errors import DomainError
 from meidu.core.ledger.models import LedgerPosting
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.models import EventPayload
-from tests.magnesium_exchange.trading.test_listings import refused
+from tests.magnesium_exchange.trading.helpers import refused
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances, ledger_total, live_tonnes
 from tests.meidu.integrations.webhook_rows import webhook_row_insert
 

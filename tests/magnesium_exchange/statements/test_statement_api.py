@@ -5,8 +5,8 @@ import pytest
 
 from meidu.accounts.roles import Role
 from meidu.core.statements import statement_public_jwks, statement_verify
-from tests.conftest import GraphQLClient, token_for
-from tests.magnesium_exchange.statements.conftest import pledge
+from tests.support.graphql import GraphQLClient, token_for
+from tests.magnesium_exchange.statements.pledges import pledge
 
 pytestmark = pytest.mark.django_db
 

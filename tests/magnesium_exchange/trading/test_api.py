@@ -6,23 +6,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.trading_factories import balances
+from tests.magnesium_exchange.trading.queries import AUCTION_CREATE, BID, LISTING_CREATE, PICK
 
 pytestmark = pytest.mark.django_db
 
-LISTING_CREATE = """
-mutation($input: ListingCreateInput!) { listingCreate(input: $input) {
-  errors { field code message } listing { id status quantity price ownerName grade } } }"""
-PICK = """
-mutation($id: ID!, $q: Decimal!) { listingPick(id: $id, quantity: $q) {
-  errors { field code message } trade { id tradeNumber buyerName sellerName quantity value deposit contractNumber receipts }
-  listing { remaining status } } }"""
-AUCTION_CREATE = """
-mutation($input: AuctionCreateInput!) { auctionCreate(input: $input) { errors { code message } auction { id status } } }"""
-BID = """
-mutation($id: ID!, $p: Decimal!, $q: Decimal!) { auctionBid(id: $id, price: $p, quantity: $q) {
-  errors { field code message } auction { bidCount bestPrice lots { lotId liveBids bestPrice } } } }"""
 MY = """
 { myTrades(first: 10) { totalCount edges { node { tradeNumber buyerName sellerName } } }
   mySettlements(first: 10) { edges { node { id status balanceDue trade { tradeNumber } } } } }"""

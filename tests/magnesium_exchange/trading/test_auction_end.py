@@ -13,24 +13,13 @@ from graphql_relay import to_global_id
 
 from magnesium_exchange.trading.models import Auction, Trade
 from magnesium_exchange.trading.selectors import auction_list, auction_status_now
-from magnesium_exchange.trading.services import auction_bid, auction_close_if_due, auction_open, auctions_close_due
+from magnesium_exchange.trading.services import auction_close_if_due, auction_open, auctions_close_due
 from magnesium_exchange.trading.tasks import auctions_close_due_task
-from tests.conftest import token_for
+from tests.support.graphql import token_for
 from tests.magnesium_exchange.trading_factories import REFERENCE
+from tests.magnesium_exchange.trading.helpers import ended_auction
 
 pytestmark = pytest.mark.django_db
-
-
-def ended_auction(market, seller, bidder, minutes_ago=2):
-    """A sale auction that ran from 32 to `minutes_ago` minutes ago with one bid, never cleared."""
-    began = timezone.now() - timedelta(minutes=32)
-    auction = auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller)],
-                           reserve_price=Decimal("2900"), starts_at=began, ends_at=began + timedelta(minutes=30 - minutes_ago + 2),
-                           reference_price_fallback=REFERENCE, now=began)
-    auction_bid(auction, member=bidder, price="2950", quantity="100", now=began + timedelta(minutes=1))
-    auction.refresh_from_db()
-    assert auction.status == "open" and auction.ends_at < timezone.now()
-    return auction
 
 
 def test_past_its_end_it_reads_closed_everywhere_before_the_task_ran(market):

@@ -10,7 +10,7 @@ from magnesium_exchange.settlement.models import Settlement
 from magnesium_exchange.trading.models import Auction, Trade
 from magnesium_exchange.trading.services import auction_bid, auction_close, auction_open, auctions_close_due
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
-from tests.magnesium_exchange.trading.test_listings import refused
+from tests.magnesium_exchange.trading.helpers import refused
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances
 
 pytestmark = pytest.mark.django_db

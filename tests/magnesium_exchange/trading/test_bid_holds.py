@@ -21,7 +21,7 @@ from magnesium_exchange.trading.facts import bid_facts, excluded_counterparties,
 from magnesium_exchange.trading.models import Auction
 from magnesium_exchange.trading.services import auction_bid, auction_cancel, auction_close, auction_open, listing_open
 from meidu.core.ledger.models import LedgerTransaction
-from tests.magnesium_exchange.trading.test_listings import refused
+from tests.magnesium_exchange.trading.helpers import refused
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances, held, ledger_balances, ledger_total
 
 pytestmark = pytest.mark.django_db

@@ -2,12 +2,10 @@
 consistent sequence (contiguous journal, table = replay), and every member's frozen funds equal the
 deposits of its live bids."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from magnesium_exchange.engine.auction import ACTIVE
@@ -15,8 +13,9 @@ from magnesium_exchange.trading.journal import state_rebuild
 from magnesium_exchange.trading.models import Auction
 from magnesium_exchange.trading.services import auction_bid, auction_close, auction_open
 from meidu.core.errors import DomainError
-from tests.magnesium_exchange.trading.test_journal_replay import assert_tables_equal_journal
+from tests.magnesium_exchange.trading.helpers import assert_tables_equal_journal
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances, ledger_total
+from tests.support.races import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,30 +27,21 @@ def test_parallel_bidders_see_one_sequence(market):
     auction = auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, "100.000")],
                            reserve_price=Decimal("2800"), starts_at=now - timedelta(seconds=1),
                            ends_at=now + timedelta(minutes=30), reference_price_fallback=REFERENCE)
-    barrier = threading.Barrier(len(bidders))
-    outcomes = {"ok": 0, "refused": {}}
-    lock = threading.Lock()
 
     def bidder(i, member):
-        try:
-            barrier.wait()
-            for round_ in range(6):
-                price = 2800 + 10 * round_ + i
-                try:
-                    auction_bid(Auction(pk=auction.pk), member=member, price=str(price), quantity="30")
-                    with lock:
-                        outcomes["ok"] += 1
-                except DomainError as exc:
-                    with lock:
-                        outcomes["refused"][exc.code] = outcomes["refused"].get(exc.code, 0) + 1
-        finally:
-            connection.close()
+        """Six bids in a row on this connection; the code of each ("ok" or the refusal's)."""
+        codes = []
+        for round_ in range(6):
+            price = 2800 + 10 * round_ + i
+            try:
+                auction_bid(Auction(pk=auction.pk), member=member, price=str(price), quantity="30")
+                codes.append("ok")
+            except DomainError as exc:
+                codes.append(exc.code)
+        return codes
 
-    threads = [threading.Thread(target=bidder, args=(i, m)) for i, m in enumerate(bidders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    bids = [code for outcome in race(*[lambda i=i, m=m: bidder(i, m) for i, m in enumerate(bidders)]) for code in outcome.value]
+    outcomes = {"ok": bids.count("ok"), "refused": {code: bids.count(code) for code in bids if code != "ok"}}
     assert outcomes["ok"] > len(bidders)
     assert set(outcomes["refused"]) <= {"bid_not_improved"}
 
@@ -74,7 +64,6 @@ def test_one_members_bids_and_withdrawal_racing_never_spend_held_funds(market):
     """Two bids on two auctions and a withdrawal of the same member on three connections: each one
     alone fits its 30,000 of funds, any two do not. The member's account lock lets exactly one through."""
     from magnesium_exchange.members.services import funds_withdraw_request
-    from tests.magnesium_exchange.records_factories import race
     from tests.magnesium_exchange.trading_factories import held, ledger_balances
 
     seller, member = market.member(), market.member(funds="30000.00")
@@ -82,10 +71,10 @@ def test_one_members_bids_and_withdrawal_racing_never_spend_held_funds(market):
     auctions = [auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, "100.000")],
                              reserve_price=Decimal("2800"), starts_at=now - timedelta(seconds=1),
                              ends_at=now + timedelta(minutes=30), reference_price_fallback=REFERENCE) for _ in range(2)]
-    results = race(lambda: auction_bid(Auction(pk=auctions[0].pk), member=member, price="3000", quantity="60"),
+    outcomes = race(lambda: auction_bid(Auction(pk=auctions[0].pk), member=member, price="3000", quantity="60"),
                    lambda: auction_bid(Auction(pk=auctions[1].pk), member=member, price="3000", quantity="60"),
                    lambda: funds_withdraw_request(member, Decimal("20000.00")))
-    assert sorted(r for r in results if isinstance(r, str)) == ["insufficient_funds", "insufficient_funds"]
+    assert sorted(outcome.code for outcome in outcomes if not outcome.ok) == ["insufficient_funds", "insufficient_funds"]
     available, frozen = ledger_balances(member)
     assert available - held(member) >= 0
     assert available + frozen == Decimal("30000.00")

@@ -31,7 +31,7 @@ from magnesium_exchange.warehouses.models import Receipt
 from magnesium_exchange.warehouses.state import SUPERSEDED
 from meidu.core.errors import DomainError
 from meidu.core.ledger.models import LedgerPosting
-from tests.magnesium_exchange.trading.test_journal_replay import assert_tables_equal_journal
+from tests.magnesium_exchange.trading.helpers import assert_tables_equal_journal
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances, ledger_total
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from magnesium_exchange.trading.models import Trade
-from tests.conftest import GraphQLClient, token_for
-from tests.magnesium_exchange.trading.test_api import AUCTION_CREATE, BID, LISTING_CREATE, PICK
+from tests.support.graphql import GraphQLClient, token_for
+from tests.magnesium_exchange.trading.queries import AUCTION_CREATE, BID, LISTING_CREATE, PICK
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from magnesium_exchange.members.services.holds import funds_holds_of
-from magnesium_exchange.trading.journal import PROJECTIONS, row_values, state_rebuild
-from magnesium_exchange.trading.models import Auction, JournalEntry, Listing, Rfq
 from magnesium_exchange.trading.services import (
     auction_bid,
     auction_close,
@@ -21,27 +18,9 @@ from magnesium_exchange.trading.services import (
     rfq_open,
 )
 from tests.magnesium_exchange.trading_factories import REFERENCE
+from tests.magnesium_exchange.trading.helpers import assert_tables_equal_journal
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_tables_equal_journal():
-    checked = 0
-    for aggregate_type, model in (("listing", Listing), ("auction", Auction), ("rfq", Rfq)):
-        for row in model.objects.all():
-            state = state_rebuild(aggregate_type, row.pk)
-            expected = PROJECTIONS[aggregate_type](state)
-            assert row_values(row, expected) == expected, (aggregate_type, row.pk)
-            seqs = list(JournalEntry.objects.filter(aggregate_type=aggregate_type, aggregate_pk=row.pk)
-                        .order_by("seq").values_list("seq", flat=True))
-            assert seqs == list(range(1, row.version + 1))
-            if aggregate_type == "auction":  # the funds held for an auction = the holds of its rebuilt state
-                held = {}
-                for member, amount in state.holds.values():
-                    held[int(member)] = held.get(int(member), Decimal("0")) + amount
-                assert funds_holds_of(f"auction:{row.pk}") == {m: a for m, a in held.items() if a}, row.pk
-            checked += 1
-    return checked
 
 
 def test_every_aggregate_rebuilt_from_its_journal_equals_its_row(market):

@@ -20,8 +20,8 @@ from magnesium_exchange.warehouses.services import (
     receipt_freeze,
     receipt_lock,
 )
-from tests.magnesium_exchange.trading_factories import REFERENCE, balances, counts
-from tests.refusals import assert_refused
+from tests.magnesium_exchange.trading_factories import REFERENCE, balances
+from tests.magnesium_exchange.trading.helpers import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,6 @@ pytestmark = pytest.mark.django_db
 def _open(market, seller, receipts, price="3000", **kwargs):
     return listing_open(member=seller, grade=market.grade, price=Decimal(price), receipts=receipts,
                         reference_price_fallback=REFERENCE, **kwargs)
-
-
-def refused(code, call):
-    return assert_refused(counts, code, call)
 
 
 def test_sell_listing_partial_pick_splits_the_receipt_and_creates_a_trade(market):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from magnesium_exchange.marketdata.models import TradePrint
 from magnesium_exchange.marketdata.services import reference_price_set
 from magnesium_exchange.trading.services import listing_open, listing_pick
-from tests.magnesium_exchange.trading.test_listings import refused
+from tests.magnesium_exchange.trading.helpers import refused
 from tests.magnesium_exchange.trading_factories import REFERENCE
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from tests.conftest import token_for
+from tests.support.graphql import token_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from magnesium_exchange.trading.models import Rfq
 from magnesium_exchange.trading.services import quote_accept, quote_submit, rfq_cancel, rfq_open
 from magnesium_exchange.warehouses.models import ReceiptStatus
-from tests.magnesium_exchange.trading.test_listings import refused
+from tests.magnesium_exchange.trading.helpers import refused
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances
 
 pytestmark = pytest.mark.django_db

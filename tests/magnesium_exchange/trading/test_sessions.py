@@ -22,7 +22,7 @@ from magnesium_exchange.trading.services import (
     rfq_open,
 )
 from magnesium_exchange.trading.sessions import session_is_open, session_next_open, sessions_cache_forget
-from tests.conftest import token_for
+from tests.support.graphql import token_for
 from tests.magnesium_exchange.trading_factories import REFERENCE, counts
 from tests.refusals import assert_refused
 

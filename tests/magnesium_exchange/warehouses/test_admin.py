@@ -4,7 +4,7 @@ from django.test import Client
 
 from magnesium_exchange.members.models import FundsRequest
 from magnesium_exchange.members.services import funds_deposit_request
-from tests.conftest import PASSWORD
+from tests.support.graphql import PASSWORD
 
 
 def test_operator_admin_screens(operator_user, receipt_factory, seller_member, catalogue):

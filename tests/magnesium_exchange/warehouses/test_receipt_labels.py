@@ -15,7 +15,7 @@ from magnesium_exchange.warehouses.models import ReceiptStatus
 from magnesium_exchange.warehouses.pdf import RIGHT_MARGIN, VALUE_X, receipt_pdf
 from magnesium_exchange.warehouses.services import receipt_freeze
 from meidu.core.errors import DomainError
-from tests.conftest import PASSWORD
+from tests.support.graphql import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

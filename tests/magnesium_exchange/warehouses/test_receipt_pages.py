@@ -11,7 +11,7 @@ from magnesium_exchange.warehouses.models import ReceiptEvent
 from magnesium_exchange.warehouses.pdf import receipt_pdf, verification_url
 from meidu.accounts.roles import Role
 from meidu.core.statements import statement_public_jwks, statement_verify
-from tests.conftest import PASSWORD
+from tests.support.graphql import PASSWORD
 
 
 def logged_in(user) -> Client:

@@ -3,7 +3,7 @@
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus, WeighbridgeTicket
 from magnesium_exchange.warehouses.services import warehouse_staff_add
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.records_factories import FUSED_98_ASSAY
 
 INBOUND = """

@@ -8,24 +8,13 @@ from django.utils import timezone
 
 from marketplace.checkout.abandoned import checkout_funds_release_abandoned
 from marketplace.checkout.models import Checkout
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
 from marketplace.payments.models import TransactionEvent, TransactionItem
-from marketplace.payments.services import transaction_initialize, transaction_process
-from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE, placed_orders
-from tests.marketplace.payments.stripe_server import stripe_api  # noqa: F401  (fixture)
+from marketplace.payments.services import transaction_process
+from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
+from tests.support.races import holding
+from tests.marketplace.checkout.helpers import paid_checkout
 
 pytestmark = pytest.mark.django_db
-
-
-def paid_checkout(buyer, rural, pears, key, action="CHARGE", gateway=OFFLINE):
-    checkout = checkout_create(channel=rural, user=buyer, lines=[(pears["variant"], 1)])
-    checkout_shipping_address_update(checkout, dict(ADDRESS))
-    checkout_delivery_method_update(checkout, shipping_method=pears["shop"].shipping_methods.get(kind="county"))
-    outcome = transaction_initialize(checkout_token=checkout.pk, gateway_id=gateway, action=action, idempotency_key=key,
-                                     user=buyer)
-    if outcome.item.psp_reference.startswith("pi_"):  # Stripe: the buyer's browser confirms the card
-        return checkout, outcome.item
-    return checkout
 
 
 def age(checkout, hours, *, payments_too=True):
@@ -64,31 +53,11 @@ def test_recent_checkouts_recent_payments_and_completed_ones_keep_their_money(bu
 
 @pytest.mark.django_db(transaction=True)
 def test_a_checkout_locked_by_a_completion_in_progress_is_left_alone(buyer, rural, pears):
-    import threading
-
-    from django.db import connection, transaction
-
     checkout = paid_checkout(buyer, rural, pears, "k1")
     age(checkout, 25)
-    locked, done = threading.Event(), threading.Event()
-
-    def completing():
-        try:
-            with transaction.atomic():
-                Checkout.objects.select_for_update().get(pk=checkout.pk)
-                locked.set()
-                done.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=completing)
-    thread.start()
-    assert locked.wait(10)
-    try:
+    # A completion in progress on another connection holds the checkout's row.
+    with holding(lambda: Checkout.objects.select_for_update().get(pk=checkout.pk), timeout=10):
         assert checkout_funds_release_abandoned() == 0
-    finally:
-        done.set()
-        thread.join()
     assert TransactionItem.objects.get(checkout_token=checkout.pk).refunded_amount == 0
     assert checkout_funds_release_abandoned() == 1  # released once nobody holds it
 

@@ -3,18 +3,17 @@ anonymous checkouts (one client address) hold at most CHECKOUT_ANONYMOUS_RESERVE
 opens at most CHECKOUTS_ANONYMOUS_PER_ADDRESS_PER_HOUR of them; signing in lifts both."""
 
 import json
-import threading
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from marketplace.checkout.models import Checkout, CheckoutLine, Reservation
 from marketplace.checkout.services import checkout_create
 from meidu.core.errors import DomainError
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.queries import CREATE, LINES_UPDATE
-from tests.marketplace.checkout.test_checkout_flow import vid
+from tests.marketplace.checkout.helpers import vid
+from tests.support.races import codes, race
 
 pytestmark = pytest.mark.django_db
 
@@ -116,22 +115,7 @@ def test_two_requests_of_one_client_at_once_cannot_both_slip_under_the_limit(pea
     from tests.marketplace.factories import listed_product
 
     other = listed_product(pears["shop"], pears["owner"], rural, name="梨膏", quantity=20).variants.get()
-    results, barrier = [], threading.Barrier(2)
-
-    def open_checkout(variant):
-        try:
-            barrier.wait()
-            checkout_create(channel=rural, lines=[(variant, 6)], client_address="203.0.113.9")
-            results.append("ok")
-        except DomainError as exc:
-            results.append(exc.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=open_checkout, args=(variant,)) for variant in (pears["variant"], other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == ["ok", "reservation_limit"]
+    outcomes = race(*[lambda variant=variant: checkout_create(channel=rural, lines=[(variant, 6)], client_address="203.0.113.9")
+                      for variant in (pears["variant"], other)])
+    assert codes(outcomes) == ["ok", "reservation_limit"]
     assert sum(Reservation.objects.values_list("quantity", flat=True)) == 6

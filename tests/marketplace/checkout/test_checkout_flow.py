@@ -5,21 +5,12 @@ from graphql_relay import to_global_id
 
 from marketplace.checkout.models import Checkout, Reservation
 from marketplace.inventory.models import Stock, StockMovement
-from marketplace.orders.models import Order, OrderStatus
+from marketplace.orders.models import Order
 from tests.marketplace.checkout.factories import village_address
-from tests.marketplace.checkout.queries import COMPLETE, CREATE, DELIVERY, PAY, SHIPPING_ADDRESS
+from tests.marketplace.checkout.queries import COMPLETE, DELIVERY, PAY, SHIPPING_ADDRESS
+from tests.marketplace.checkout.helpers import new_checkout, vid
 
 COD = "meidu.payments.cod"
-
-
-def vid(variant):
-    return to_global_id("ProductVariant", variant.pk)
-
-
-def new_checkout(client, lines, **extra):
-    data = client.execute(CREATE, {"input": {"channel": "rural", "lines": lines, **extra}})["checkoutCreate"]
-    assert data["errors"] == [], data["errors"]
-    return data["checkout"]
 
 
 def test_two_shops_station_and_store_pickup_cash_on_delivery(buyer_client, buyer, pears, cooker, station):
@@ -90,7 +81,7 @@ def test_village_delivery_is_priced_by_zone_and_weight(buyer_client, pears):
 
 
 def test_a_cart_filled_before_login_is_attached_to_the_buyer(pears, buyer, make_user):
-    from tests.conftest import GraphQLClient, token_for
+    from tests.support.graphql import GraphQLClient, token_for
 
     anonymous = GraphQLClient()
     checkout = new_checkout(anonymous, [{"variantId": vid(pears["variant"]), "quantity": 1}])

@@ -5,9 +5,9 @@ import json
 from django.utils import translation
 
 from marketplace.checkout.models import Checkout
-from tests.conftest import GraphQLClient
+from tests.support.graphql import GraphQLClient
 from tests.marketplace.checkout.queries import CREATE
-from tests.marketplace.checkout.test_checkout_flow import vid
+from tests.marketplace.checkout.helpers import vid
 
 
 def create_too_many(client: GraphQLClient, variant, language: str) -> dict:

@@ -1,10 +1,7 @@
 """Buyers on real, separate database connections race for the last units: no oversell, and each
 loser gets INSUFFICIENT_STOCK with nothing allocated and its payment voided."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.models import Checkout
@@ -14,8 +11,8 @@ from marketplace.inventory.services import stock_update
 from marketplace.orders.models import Allocation, Order
 from marketplace.payments.models import TransactionItem
 from marketplace.payments.services import transaction_initialize
-from meidu.core.errors import DomainError
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
+from tests.support.races import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,25 +34,10 @@ def test_twelve_buyers_race_for_five_units(make_user, settings, pears, rural, fo
         checkout_delivery_method_update(checkout, shipping_method=method)
         transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=f"k{n}", user=buyer)
         tokens.append((checkout.pk, buyer))
-    results, barrier = [], threading.Barrier(len(tokens))
+    outcomes = race(*[lambda token=token, buyer=buyer: checkout_complete(token, user=buyer).orders for token, buyer in tokens])
 
-    def buy(token, buyer):
-        try:
-            barrier.wait()
-            results.append(("ok", checkout_complete(token, user=buyer).orders))
-        except DomainError as exc:
-            results.append((exc.code, token))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=buy, args=pair) for pair in tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    won = [r for r in results if r[0] == "ok"]
-    lost = [r for r in results if r[0] != "ok"]
+    won = [outcome for outcome in outcomes if outcome.ok]
+    lost = [(outcome.code, token) for outcome, (token, _) in zip(outcomes, tokens) if not outcome.ok]
     assert len(won) == 5 and {code for code, _ in lost} == {"insufficient_stock"}
     stock = Stock.objects.get(variant=variant)
     assert (stock.quantity, stock.quantity_allocated) == (5, 5)
@@ -66,27 +48,6 @@ def test_twelve_buyers_race_for_five_units(make_user, settings, pears, rural, fo
         assert Checkout.objects.filter(pk=token).exists()
     for order in Order.objects.all():
         assert order.is_paid and order.settlement.charged_amount == order.charged_amount  # posted once, either way
-
-
-def _race(calls):
-    """Run the calls at once on their own connections; their results (or DomainError codes) in order."""
-    results, barrier = [None] * len(calls), threading.Barrier(len(calls))
-
-    def run(n, call):
-        try:
-            barrier.wait()
-            results[n] = call()
-        except DomainError as exc:
-            results[n] = exc.code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def _holders(variant, rural, method, make_user, count, prefix):
@@ -114,8 +75,8 @@ def test_holders_of_the_last_units_completing_together_all_buy(make_user, settin
         stock = Stock.objects.get(variant=variant)
         stock_update(warehouse, variant, actor=owner, quantity=stock.quantity_allocated + 10)
         holders = _holders(variant, rural, method, make_user, 10, f"r{round_}")
-        results = _race([lambda token=token, buyer=buyer: checkout_complete(token, user=buyer) for token, buyer in holders])
-        refused = [result for result in results if isinstance(result, str)]
+        outcomes = race(*[lambda token=token, buyer=buyer: checkout_complete(token, user=buyer) for token, buyer in holders])
+        refused = [outcome.code for outcome in outcomes if not outcome.ok]
         assert refused == [], f"round {round_}: {refused}"
         stock = Stock.objects.get(variant=variant)
         assert stock.quantity == stock.quantity_allocated  # all ten sold, none beyond

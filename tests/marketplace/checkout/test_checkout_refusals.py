@@ -11,7 +11,7 @@ from marketplace.shops.services import shop_holiday_set
 from meidu.accounts.models import Address
 from tests.marketplace.checkout.factories import village_address
 from tests.marketplace.checkout.queries import COMPLETE, CREATE, DELIVERY, LINES_ADD, LINES_UPDATE, SHIPPING_ADDRESS
-from tests.marketplace.checkout.test_checkout_flow import new_checkout, vid
+from tests.marketplace.checkout.helpers import new_checkout, vid
 from tests.marketplace.factories import listed_product, open_shop
 
 
@@ -104,7 +104,7 @@ def test_complete_needs_delivery_and_lines(buyer_client, pears):
 
 
 def test_another_users_checkout_is_not_found(buyer_client, pears, make_user):
-    from tests.conftest import GraphQLClient, token_for
+    from tests.support.graphql import GraphQLClient, token_for
 
     checkout = new_checkout(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])
     other = GraphQLClient(token_for(make_user()))

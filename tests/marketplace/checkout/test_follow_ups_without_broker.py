@@ -11,7 +11,7 @@ from marketplace.settlement.models import SettlementEntry
 from marketplace.settlement.services.sync import settlement_catch_up
 from meidu.celery import app as celery_app
 from meidu.core.errors import DomainError
-from tests.marketplace.checkout.test_abandoned_funds import paid_checkout
+from tests.marketplace.checkout.helpers import paid_checkout
 from tests.meidu.integrations.broker import _reset_connections
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -22,7 +22,7 @@ from meidu.core.errors import DomainError
 from tests.marketplace.checkout.factories import village_address, village_station
 from tests.marketplace.checkout.queries import COMPLETE, CREATE, DELIVERY, PAY, SHIPPING_ADDRESS
 from tests.marketplace.factories import listed_product, open_shop, valid_id_number
-from tests.storefront.buying import CHECKOUT, add, address_form, cart_of, html, login
+from tests.support.buying import CHECKOUT, add, address_form, cart_of, html, login
 
 pytestmark = pytest.mark.django_db
 

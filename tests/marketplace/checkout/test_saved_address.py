@@ -7,7 +7,7 @@ import pytest
 from marketplace.checkout.models import Checkout
 from marketplace.checkout.services import checkout_create, checkout_shipping_address_update
 from meidu.accounts.models import Address
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import village_address
 from tests.marketplace.checkout.helpers import ADDRESS, placed_orders
 from tests.marketplace.checkout.queries import CREATE

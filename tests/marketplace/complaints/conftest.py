@@ -1,8 +1,7 @@
 import pytest
 
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
-from tests.marketplace.checkout.conftest import pears, zones  # noqa: F401
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.factories import open_shop
 from tests.marketplace.reviews.helpers import deliver

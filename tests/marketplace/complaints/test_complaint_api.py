@@ -10,17 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from marketplace.complaints.models import Complaint, ComplaintEvent
+from marketplace.complaints.models import ComplaintEvent
 from marketplace.complaints.services import complaint_create, complaint_resolve, complaints_escalate_overdue
-from marketplace.orders.models import Order
-from marketplace.shops.models import ShopNotice
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.reviews.helpers import deliver
+from tests.marketplace.complaints.helpers import CREATE, FIELDS, state
 
-FIELDS = "id status category description dueAt response resolution refund { amount currency } handlingRating"
-CREATE = f"""mutation($order: ID!, $category: ComplaintCategory!, $description: String!) {{
-  complaintCreate(order: $order, category: $category, description: $description) {{
-    complaint {{ {FIELDS} events {{ type actor }} }} errors {{ field code message }} }} }}"""
 RESPOND = f"""mutation($id: ID!, $message: String!) {{
   complaintRespond(id: $id, message: $message) {{ complaint {{ {FIELDS} }} errors {{ field code }} }} }}"""
 RESOLVE = f"""mutation($id: ID!, $resolution: ComplaintResolution!, $amount: String, $note: String) {{
@@ -38,12 +33,6 @@ QUEUE = """query($status: ComplaintStatus) { complaints(first: 20, status: $stat
 
 def gid(obj):
     return to_global_id("Complaint", obj.pk)
-
-
-def state():
-    return (list(Complaint.objects.order_by("pk").values_list("pk", "status", "resolution", "handling_rating")),
-            ComplaintEvent.objects.count(), ShopNotice.objects.count(),
-            list(Order.objects.order_by("pk").values_list("refunded_amount", flat=True)))
 
 
 def data_of(response, name):

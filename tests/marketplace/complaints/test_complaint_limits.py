@@ -5,9 +5,9 @@ import json
 
 from graphql_relay import to_global_id
 
-from tests.conftest import token_for
+from tests.support.graphql import token_for
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
-from tests.marketplace.complaints.test_complaint_api import CREATE, state
+from tests.marketplace.complaints.helpers import CREATE, state
 from tests.marketplace.reviews.helpers import deliver
 
 

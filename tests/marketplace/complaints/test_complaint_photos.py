@@ -1,7 +1,6 @@
 """Issue 12: the buyer attaches photos to a complaint; they are stored without metadata, and a
 refused photo refuses the whole complaint (nothing half-written)."""
 
-import io
 
 import pytest
 from django.core.files.storage import default_storage
@@ -11,20 +10,13 @@ from PIL import Image
 from marketplace.complaints.models import Complaint, ComplaintPhoto
 from marketplace.complaints.services import complaint_create
 from meidu.core.errors import DomainError
+from tests.marketplace.complaints.helpers import jpeg
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-
-
-def jpeg(name="bruise.jpg", colour=(180, 90, 40)) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    exif = Image.Exif()
-    exif[0x010F] = "Phone maker"  # any metadata at all must not survive
-    Image.new("RGB", (1200, 900), colour).save(buffer, "JPEG", exif=exif)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def test_photos_are_stored_as_renditions_without_metadata(order, buyer):
@@ -61,7 +53,7 @@ def test_the_api_takes_photos_and_shows_them_to_the_shop(order, buyer, owner):
     from django.test import Client
     from graphql_relay import to_global_id
 
-    from tests.conftest import GraphQLClient, token_for
+    from tests.support.graphql import GraphQLClient, token_for
 
     files = {str(n): jpeg(f"p{n}.jpg") for n in range(2)}
     operations = {

@@ -13,7 +13,7 @@ from marketplace.orders.selectors import order_by_county_run, orders_on_village_
 from marketplace.orders.services.lifecycle import order_fulfill
 from marketplace.payments.services import transaction_initialize
 from meidu.core.errors import DomainError
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import ADDRESS, COD, placed_orders
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from graphql_relay import to_global_id
 
 from marketplace.orders.models import OrderEvent, OrderStatus
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.factories import open_shop
 

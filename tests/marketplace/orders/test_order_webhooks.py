@@ -13,7 +13,7 @@ from meidu.accounts.roles import Role
 from meidu.core.permissions import OrderPermissions
 from meidu.integrations.models import EventPayload
 from meidu.integrations.services.apps import app_create
-from tests.conftest import GraphQLClient
+from tests.support.graphql import GraphQLClient
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.meidu.integrations.webhook_rows import webhook_row_insert
 

@@ -1,11 +1,7 @@
-"""Payments fixtures: real checkouts (through the checkout services), a local Stripe, a webhook signer."""
+"""Payments fixtures: real checkouts (through the checkout services); the local Stripe and the webhook
+signer are in stripe_server.py."""
 
 from __future__ import annotations
-
-import hashlib
-import hmac
-import json
-import time
 
 import pytest
 
@@ -13,7 +9,6 @@ from marketplace.checkout.services import checkout_create
 from marketplace.payments.hooks import transaction_changed
 from meidu.accounts.roles import Role
 from tests.marketplace.factories import listed_product
-from tests.marketplace.payments.stripe_server import WEBHOOK_SECRET, stripe_api  # noqa: F401  (stripe_api: fixture)
 
 
 @pytest.fixture
@@ -55,14 +50,3 @@ def changes():
     yield seen
     transaction_changed.disconnect(record)
 
-
-def stripe_signature(payload: str, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
-    """The Stripe-Signature header exactly as Stripe computes it."""
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
-
-
-def stripe_event(event_id: str, event_type: str, obj: dict) -> str:
-    return json.dumps({"id": event_id, "object": "event", "type": event_type, "api_version": "2024-06-20",
-                       "created": int(time.time()), "data": {"object": obj}})

@@ -1,5 +1,6 @@
 """A local HTTP server speaking the small part of Stripe's API the Stripe gateway calls, and the
-``stripe_api`` fixture that points the SDK at it (imported by the payments and page tests).
+``stripe_api`` fixture that points the SDK at it (a plugin registered in tests/conftest.py), and the
+signer of webhook events (``stripe_event``, ``stripe_signature``).
 
 The real stripe SDK is pointed at it (stripe.api_base), so the tests see the exact requests
 (form payloads, Idempotency-Key headers) the gateway would send to Stripe. State lives in
@@ -8,10 +9,13 @@ memory; Idempotency-Key replays return the first answer, as Stripe does.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
@@ -154,3 +158,15 @@ def stripe_api(settings):
     stripe.api_base = previous
     server.shutdown()
     server.server_close()
+
+
+def stripe_signature(payload: str, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
+    """The Stripe-Signature header exactly as Stripe computes it."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def stripe_event(event_id: str, event_type: str, obj: dict) -> str:
+    return json.dumps({"id": event_id, "object": "event", "type": event_type, "api_version": "2024-06-20",
+                       "created": int(time.time()), "data": {"object": obj}})

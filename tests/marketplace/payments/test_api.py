@@ -5,7 +5,7 @@ from decimal import Decimal
 from graphql_relay import to_global_id
 
 from marketplace.payments.models import TransactionEvent, TransactionItem
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 
 GATEWAYS = """
 mutation($id: ID!, $gateways: [PaymentGatewayToInitialize!]) {

@@ -1,47 +1,22 @@
 """Real concurrent connections: two refunds racing for the same money, two initialize calls with one key."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
 
 from marketplace.payments import services
 from marketplace.payments.models import TransactionItem
-from meidu.core.errors import DomainError
+from tests.support.races import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(calls):
-    """Run each call in its own thread (its own database connection), started together."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    close_old_connections()
-    return results
-
-
 def test_two_refunds_cannot_both_pass_the_limit(make_checkout, buyer, operator):
     item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id="meidu.payments.offline", user=buyer).item
-    results = _race([lambda: services.transaction_refund(item, "15.00", actor=operator, reason="race a"),
-                     lambda: services.transaction_refund(item, "15.00", actor=operator, reason="race b")])
-    refused = [r for r in results if isinstance(r, DomainError)]
-    assert len(refused) == 1 and refused[0].code == "amount_exceeds_charged", results
+    outcomes = race(lambda: services.transaction_refund(item, "15.00", actor=operator, reason="race a"),
+                    lambda: services.transaction_refund(item, "15.00", actor=operator, reason="race b"))
+    refused = [outcome.error for outcome in outcomes if not outcome.ok]
+    assert len(refused) == 1 and refused[0].code == "amount_exceeds_charged", outcomes
     item.refresh_from_db()
     assert item.refunded_amount == Decimal("15.00")
 
@@ -53,8 +28,9 @@ def test_same_idempotency_key_at_once_gives_one_transaction(make_checkout, buyer
         return services.transaction_initialize(checkout_token=token, gateway_id="meidu.payments.offline", amount="10.00",
                                                idempotency_key="double-tap", user=buyer).item.pk
 
-    results = _race([initialize, initialize, initialize])
-    assert len(set(results)) == 1 and all(isinstance(r, int) for r in results), results
+    outcomes = race(initialize, initialize, initialize)
+    results = [outcome.value for outcome in outcomes]
+    assert len(set(results)) == 1 and all(isinstance(r, int) for r in results), outcomes
     item = TransactionItem.objects.get()
     assert item.charged_amount == Decimal("10.00") and item.events.count() == 2
 

@@ -9,7 +9,7 @@ from marketplace.payments import services
 from marketplace.payments.models import StripeWebhookEvent, TransactionEvent, TransactionItem
 from marketplace.payments.selectors import checkout_requires_payment_before_order, payment_gateways_available
 from meidu.core.errors import DomainError
-from tests.marketplace.payments.conftest import stripe_event, stripe_signature
+from tests.marketplace.payments.stripe_server import stripe_event, stripe_signature
 
 STRIPE = "meidu.payments.stripe"
 WEBHOOK_URL = "/payments/stripe/webhook/"

@@ -2,17 +2,17 @@
 locks the orders before it reads their lines and status, so an order cancelled while it waited
 gets no stock and the harvest goes to the next order."""
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from marketplace.orders.models import Allocation, OrderEventType, OrderStatus
 from marketplace.orders.services.lifecycle import order_cancel
 from marketplace.presale.services import presale_harvest
-from tests.marketplace.presale.test_harvest_shortfall import campaign, pear_stock, place, refunded_on_items  # noqa: F401
+from tests.marketplace.presale.helpers import pear_stock, place, refunded_on_items
+from tests.support.races import holding, in_background
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,42 +28,16 @@ def test_an_order_cancelled_while_the_harvest_waits_gets_nothing(make_user, rura
     first, middle, last = (place(buyer, rural, pears["shop"], [(pears["variant"], 2)], key)
                            for buyer, key in zip(buyers, "abc"))
     before = pear_stock(pears)
-    holding, release = threading.Event(), threading.Event()
-    failures = []
-
-    def cancel_and_hold():
-        try:
-            with transaction.atomic():
-                order_cancel(middle, actor=buyers[1], reason="changed my mind")
-                holding.set()
-                release.wait(timeout=30)
-        except Exception as exc:  # reported below
-            failures.append(exc)
-            holding.set()
-        finally:
-            connection.close()
-
-    def harvest():
-        try:
-            presale_harvest(campaign, actor=pears["owner"], harvested_quantity=4, warehouse=pears["warehouse"])
-        except Exception as exc:  # reported below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    canceller = threading.Thread(target=cancel_and_hold)
-    canceller.start()
-    assert holding.wait(timeout=30)
-    harvester = threading.Thread(target=harvest)
-    harvester.start()
-    deadline = time.monotonic() + 30
-    while not _lock_waiters() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    waited = _lock_waiters() > 0  # the harvest is blocked on the cancelled order's locks
-    release.set()
-    canceller.join(timeout=30)
-    harvester.join(timeout=30)
-    assert not failures and waited
+    # The cancellation holds its transaction (and the order's locks) open while the harvest starts.
+    with holding(lambda: order_cancel(middle, actor=buyers[1], reason="changed my mind"), timeout=30):
+        harvester = in_background(lambda: presale_harvest(campaign, actor=pears["owner"], harvested_quantity=4,
+                                                          warehouse=pears["warehouse"]))
+        deadline = time.monotonic() + 30
+        while not _lock_waiters() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        waited = _lock_waiters() > 0  # the harvest is blocked on the cancelled order's locks
+    harvester.result(timeout=30)
+    assert waited
 
     for order in (first, middle, last):
         order.refresh_from_db()

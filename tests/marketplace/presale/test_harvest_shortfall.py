@@ -2,59 +2,27 @@
 with another product beside its pre-sale line, a balance paid before the harvest, and lines shipped
 before it (data from before shipping a pre-sale line early was refused)."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
-from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
 from marketplace.inventory.models import StockMovement
 from marketplace.orders.models import Allocation, Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
 from marketplace.orders.services.lifecycle import order_fulfill
-from marketplace.payments.models import TransactionItem
 from marketplace.payments.services import transaction_initialize
 from marketplace.presale.models import CampaignStatus
-from marketplace.presale.services import presale_campaign_open, presale_harvest
+from marketplace.presale.services import presale_harvest
 from marketplace.settlement.models import CommissionLine
 from meidu.core.errors import DomainError
-from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
+from tests.marketplace.checkout.helpers import OFFLINE
 from tests.marketplace.factories import listed_product
-
-
-@pytest.fixture
-def campaign(pears, rural):
-    return presale_campaign_open(pears["variant"], rural, actor=pears["owner"], deposit_percent="30", expected_quantity=10,
-                                 harvest_expected_on=timezone.localdate() + timedelta(days=30))
+from tests.marketplace.presale.helpers import pear_stock, place, refunded_on_items
 
 
 @pytest.fixture
 def apple(pears, rural):
     """Another product of the pear farmer, sold from stock (not on pre-sale)."""
     return listed_product(pears["shop"], pears["owner"], rural, name="国光苹果", price="5.00", quantity=20).variants.get()
-
-
-def place(buyer, rural, shop, lines, key) -> Order:
-    """Checkout, the deposit (and the full price of other lines) paid by bank card, the order."""
-    checkout = checkout_create(channel=rural, user=buyer, lines=lines)
-    checkout_shipping_address_update(checkout, dict(ADDRESS))
-    checkout_delivery_method_update(checkout, shipping_method=shop.shipping_methods.get(kind="county"))
-    transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=key, user=buyer)
-    [order] = checkout_complete(checkout.pk, user=buyer).orders
-    return order
-
-
-def items_of(order):
-    return list(TransactionItem.objects.filter(checkout_token=order.checkout_token).order_by("pk"))
-
-
-def refunded_on_items(order) -> Decimal:
-    return sum((item.refunded_amount for item in items_of(order)), Decimal("0.00"))
-
-
-def pear_stock(pears):
-    return pears["warehouse"].stocks.get(variant=pears["variant"])
 
 
 def pay_balance(order, buyer, key):

@@ -89,7 +89,7 @@ def test_refusals_open_and_harvest(pears, rural, campaign, make_user):
 def test_presale_through_the_api(pears, rural, make_user, buyer):
     from graphql_relay import to_global_id
 
-    from tests.conftest import GraphQLClient, token_for
+    from tests.support.graphql import GraphQLClient, token_for
 
     opening = """mutation($v: ID!, $on: Date!) { presaleCampaignOpen(variant: $v, channel: "rural", depositPercent: "25",
       expectedQuantity: 8, harvestExpectedOn: $on) { campaign { id depositPercent status } errors { field code } } }"""

@@ -1,6 +1,5 @@
 import pytest
 
-from tests.marketplace.checkout.conftest import pears, zones  # noqa: F401
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.factories import listed_product
 from tests.marketplace.reviews.helpers import deliver

@@ -8,3 +8,9 @@ def deliver(order, owner, buyer):
     order_fulfill(order, actor=owner, lines=[(line, line.quantity, str(line.quantity) if line.sold_by_weight else None)
                                             for line in order.lines.all()])
     return order_deliver(order, actor=buyer, by_buyer=True)
+
+
+CREATE = """mutation($line: ID!, $rating: Int!, $text: String) {
+  reviewCreate(orderLine: $line, rating: $rating, text: $text) {
+    review { id rating text productName authorName isHidden shop { name rating } }
+    errors { field code message } } }"""

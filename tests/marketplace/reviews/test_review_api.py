@@ -12,14 +12,11 @@ from marketplace.reviews.models import Review
 from marketplace.reviews.services import review_create
 from marketplace.shops.models import Shop
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.reviews.helpers import deliver
+from tests.marketplace.reviews.helpers import CREATE
 
-CREATE = """mutation($line: ID!, $rating: Int!, $text: String) {
-  reviewCreate(orderLine: $line, rating: $rating, text: $text) {
-    review { id rating text productName authorName isHidden shop { name rating } }
-    errors { field code message } } }"""
 HIDE = """mutation($id: ID!, $reason: String!) {
   reviewHide(id: $id, reason: $reason) { review { id isHidden hiddenReason } errors { field code } } }"""
 PRODUCT_REVIEWS = """query($product: ID!, $first: Int, $after: String) {

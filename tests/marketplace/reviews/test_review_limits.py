@@ -7,8 +7,8 @@ from graphql_relay import to_global_id
 
 from marketplace.reviews.models import Review
 from marketplace.shops.models import Shop
-from tests.conftest import token_for
-from tests.marketplace.reviews.test_review_api import CREATE
+from tests.support.graphql import token_for
+from tests.marketplace.reviews.helpers import CREATE
 
 
 def _review(client, user, line, language="zh-hans") -> dict:

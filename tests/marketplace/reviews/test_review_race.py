@@ -2,41 +2,19 @@
 writer recompute after the previous one committed, so the averages count every review, and a
 line reviewed twice at once keeps one review."""
 
-import threading
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.db import connection
 
 from marketplace.catalog.models import Product
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import review_create
 from marketplace.shops.models import Shop
-from meidu.core.errors import DomainError
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.reviews.helpers import deliver
+from tests.support.races import codes, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(calls):
-    results, barrier = [], threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(("ok", call()))
-        except DomainError as exc:
-            results.append((exc.code, None))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_reviews_all_count(make_user, rural, pears):
@@ -46,8 +24,8 @@ def test_concurrent_reviews_all_count(make_user, rural, pears):
         [order] = placed_orders(someone, rural, [(pears["variant"], 1)], gateway=OFFLINE, action="CHARGE", key=f"race{k}")
         deliver(order, pears["owner"], someone)
         lines.append((someone, order.lines.get(), 1 + k % 5))
-    results = race([lambda s=s, line=line, r=r: review_create(s, line, rating=r) for s, line, r in lines])
-    assert [code for code, _ in results] == ["ok"] * 6
+    outcomes = race(*[lambda s=s, line=line, r=r: review_create(s, line, rating=r) for s, line, r in lines])
+    assert [outcome.code for outcome in outcomes] == ["ok"] * 6
     expected = (Decimal(sum(r for _, _, r in lines)) / 6).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     assert Shop.objects.get(pk=pears["shop"].pk).rating == expected
     assert Product.objects.get(pk=pears["variant"].product_id).rating == expected
@@ -57,7 +35,7 @@ def test_the_same_line_reviewed_twice_at_once(buyer, rural, pears):
     [order] = placed_orders(buyer, rural, [(pears["variant"], 1)], gateway=OFFLINE, action="CHARGE")
     deliver(order, pears["owner"], buyer)
     line = order.lines.get()
-    results = race([lambda: review_create(buyer, line, rating=5), lambda: review_create(buyer, line, rating=1)])
-    assert sorted(code for code, _ in results) == ["already_reviewed", "ok"]
+    outcomes = race(lambda: review_create(buyer, line, rating=5), lambda: review_create(buyer, line, rating=1))
+    assert codes(outcomes) == ["already_reviewed", "ok"]
     review = Review.objects.get()
     assert Shop.objects.get(pk=pears["shop"].pk).rating == Decimal(review.rating)

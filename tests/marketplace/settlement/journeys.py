@@ -49,3 +49,22 @@ def released_pears(buyer, rural, pears, key="fix-pears"):
 def collected_at_station(order, pears, station, agent):
     order_fulfill(order, actor=pears["owner"], lines=[(line, line.quantity, "2.0") for line in order.lines.all()])
     return order_pickup_verify(station, fresh(order).pickup_code, agent=agent, cash_collected=True)
+
+
+def cooker_order(buyer, rural, cooker, quantity=2):
+    [order] = placed_orders(buyer, rural, [(cooker["variant"], quantity)], gateway=OFFLINE, action="CHARGE",
+                            pickup=cooker["store"], key=f"pay-{quantity}-{timezone.now().timestamp()}")
+    return order
+
+
+def delivered(order, owner, buyer):
+    """Collected at the store's counter: the pickup code checked by the store (which marks it received)."""
+    order_fulfill(order, actor=owner, lines=[(line, line.quantity, None) for line in order.lines.all()])
+    return order_pickup_verify(order.collection_point, fresh(order).pickup_code, agent=owner)
+
+
+def released_cooker_order(buyer, rural, cooker, quantity=2):
+    order = cooker_order(buyer, rural, cooker, quantity)
+    delivered(order, cooker["owner"], buyer)
+    settlement_release_due(after_window(order))
+    return order

@@ -7,7 +7,7 @@ from django.utils import timezone
 from marketplace.settlement.models import CommissionRule
 from marketplace.settlement.services.payouts import payout_batch_create
 from meidu.accounts.roles import Role
-from tests.marketplace.settlement.test_payouts import released_cooker_order
+from tests.marketplace.settlement.journeys import released_cooker_order
 
 
 @pytest.fixture

@@ -16,12 +16,8 @@ from marketplace.settlement.services.sync import settlement_catch_up, settlement
 from marketplace.shops.models import ShopMember
 from meidu.accounts.roles import Role
 from tests.marketplace.checkout.helpers import COD, placed_orders
-from tests.marketplace.settlement.helpers import (
-    account_balance, assert_balances_match_postings, code_of, entry_kinds, order_postings,
-)
-from tests.marketplace.settlement.journeys import (
-    after_window, collected_at_station, fresh, picked_up_at_store, released_at_store, released_pears,
-)
+from tests.marketplace.settlement.helpers import (account_balance, assert_balances_match_postings, code_of, entry_kinds, order_postings)
+from tests.marketplace.settlement.journeys import (after_window, collected_at_station, fresh, picked_up_at_store, released_at_store, released_pears)
 
 D = Decimal
 

@@ -13,7 +13,7 @@ from marketplace.settlement.services.commission import commission_rule_create
 from meidu.core.errors import DomainError
 from tests.marketplace.factories import catalogue_basics
 from tests.marketplace.settlement.helpers import order_postings
-from tests.marketplace.settlement.test_order_postings import cooker_order
+from tests.marketplace.settlement.journeys import cooker_order
 
 
 def test_the_most_specific_rule_wins(rules):

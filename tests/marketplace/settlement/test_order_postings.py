@@ -11,24 +11,11 @@ from marketplace.settlement.models import CommissionLine, OrderSettlement, Settl
 from marketplace.settlement.selectors import shop_balances, shop_weekly_earnings
 from marketplace.settlement.services.sync import settlement_catch_up, settlement_order_sync, settlement_release_due
 from tests.marketplace.checkout.helpers import COD, OFFLINE, placed_orders
-from tests.marketplace.settlement.helpers import (
-    account_balance, assert_balances_match_postings, code_of, entry_kinds, order_postings,
-)
+from tests.marketplace.settlement.helpers import (account_balance, assert_balances_match_postings, code_of, entry_kinds, order_postings)
 from tests.marketplace.settlement.journeys import after_window, fresh
+from tests.marketplace.settlement.journeys import cooker_order, delivered
 
 D = Decimal
-
-
-def cooker_order(buyer, rural, cooker, quantity=2):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], quantity)], gateway=OFFLINE, action="CHARGE",
-                            pickup=cooker["store"], key=f"pay-{quantity}-{timezone.now().timestamp()}")
-    return order
-
-
-def delivered(order, owner, buyer):
-    """Collected at the store's counter: the pickup code checked by the store (which marks it received)."""
-    order_fulfill(order, actor=owner, lines=[(line, line.quantity, None) for line in order.lines.all()])
-    return order_pickup_verify(order.collection_point, fresh(order).pickup_code, agent=owner)
 
 
 def test_paid_order_posts_payment_and_pending_earnings_then_releases(buyer, rural, cooker, rules):

@@ -13,20 +13,12 @@ from marketplace.settlement.export import HEADER, payout_batch_csv
 from marketplace.settlement.models import Payout, PayoutBatch, PayoutLine
 from marketplace.settlement.selectors import shop_balances
 from marketplace.settlement.services.payouts import last_week_end, payout_batch_create, payout_mark_failed, payout_mark_paid
-from marketplace.settlement.services.sync import settlement_release_due
 from meidu.core.errors import DomainError
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.settlement.helpers import assert_every_transaction_balances
-from tests.marketplace.settlement.test_order_postings import after_window, cooker_order, delivered
+from tests.marketplace.settlement.journeys import released_cooker_order
 
 D = Decimal
-
-
-def released_cooker_order(buyer, rural, cooker, quantity=2):
-    order = cooker_order(buyer, rural, cooker, quantity)
-    delivered(order, cooker["owner"], buyer)
-    settlement_release_due(after_window(order))
-    return order
 
 
 def test_batch_pays_each_shop_and_exports_the_bank_file(buyer, rural, cooker, pears, rules):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from marketplace.orders.services.lifecycle import order_cancel
 from marketplace.settlement.models import SettlementEntry
 from tests.marketplace.settlement.helpers import assert_every_transaction_balances, entry_kinds, order_postings
-from tests.marketplace.settlement.test_order_postings import cooker_order
+from tests.marketplace.settlement.journeys import cooker_order
 
 D = Decimal
 

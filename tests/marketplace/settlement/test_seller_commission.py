@@ -9,10 +9,10 @@ from graphql_relay import to_global_id
 from marketplace.settlement.models import CommissionRule
 from marketplace.settlement.selectors import commission_rates_of_orders
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import placed_orders
 from tests.marketplace.factories import open_shop
-from tests.marketplace.settlement.test_payouts import released_cooker_order
+from tests.marketplace.settlement.journeys import released_cooker_order
 
 ORDER_RATES = """query($shop: ID!, $numbers: [Int!]!) { shopOrderCommissions(shop: $shop, numbers: $numbers) {
   orderNumber ratePercents isFinal } }"""

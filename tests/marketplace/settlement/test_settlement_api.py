@@ -9,9 +9,9 @@ from graphql_relay import to_global_id
 from marketplace.settlement.models import CommissionRule
 from marketplace.settlement.services.payouts import payout_batch_create
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import catalogue_basics, open_shop
-from tests.marketplace.settlement.test_payouts import released_cooker_order
+from tests.marketplace.settlement.journeys import released_cooker_order
 
 EARNINGS = """query($shop: ID!) { shopEarnings(shop: $shop) {
   currency pending { amount } available { amount currency } paidOut { amount } weekly { weekStart amount { amount } } } }"""

@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from meidu.accounts.models import User
 from meidu.accounts.services import token_create
 from meidu.core.audit.models import AuditEvent
-from tests.conftest import PASSWORD, GraphQLClient
+from tests.support.graphql import PASSWORD, GraphQLClient
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ def test_register_by_mobile_number(api_client):
 def test_register_by_email_is_case_insensitive(api_client):
     api_client.execute(REGISTER, {"input": {"email": "Li.Hua@Example.com", "password": "Nanguo-pear-9"}})
     data = api_client.execute(REGISTER, {"input": {"email": "li.hua@example.COM", "password": "Nanguo-pear-9"}})
-    assert data["accountRegister"]["errors"] == [{"field": "email", "code": "UNIQUE", "message": "This e-mail address is already registered"}]
+    assert data["accountRegister"]["errors"] == [{"field": "email", "code": "UNIQUE", "message": "此电子邮件地址已注册"}]
     assert User.objects.count() == 1
 
 
@@ -58,4 +58,4 @@ def test_bad_registrations_are_refused_and_write_nothing(api_client, input, fiel
 def test_same_mobile_in_another_spelling_is_a_duplicate(api_client):
     api_client.execute(REGISTER, {"input": {"phone": "13800138000", "password": "Nanguo-pear-9"}})
     errors = api_client.execute(REGISTER, {"input": {"phone": "+86 138 0013 8000", "password": "Nanguo-pear-9"}})["accountRegister"]["errors"]
-    assert errors == [{"field": "phone", "code": "UNIQUE", "message": "This mobile number is already registered"}]
+    assert errors == [{"field": "phone", "code": "UNIQUE", "message": "此手机号已注册"}]

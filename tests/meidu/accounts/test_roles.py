@@ -23,7 +23,7 @@ def test_granting_operator_makes_staff(operator_api_client, buyer):
 
 @pytest.mark.parametrize("role", [None, Role.BUYER, Role.BANK_OFFICER], ids=["anonymous_case", "buyer_case", "bank_officer_case"])
 def test_without_manage_staff_the_error_names_the_permission(make_user, buyer, role):
-    from tests.conftest import GraphQLClient, token_for
+    from tests.support.graphql import GraphQLClient, token_for
 
     client = GraphQLClient(token_for(make_user(role)) if role else None)
     content = client.post(ROLES_UPDATE, {"id": to_global_id("User", buyer.pk), "roles": ["OPERATOR"]}).json()

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from meidu.accounts.services import tokens_revoke_all
 from meidu.core.keys import key_ring
-from tests.conftest import PASSWORD, GraphQLClient
+from tests.support.graphql import PASSWORD, GraphQLClient
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_anonymous_me_is_null(api_client):
 def test_wrong_password_is_refused_without_token(api_client, buyer):
     data = api_client.execute(TOKEN_CREATE, {"email": buyer.phone, "password": "wrong-password"})["tokenCreate"]
     assert data["token"] is None
-    assert data["errors"] == [{"field": "email", "code": "INVALID_CREDENTIALS", "message": "Please, enter valid credentials"}]
+    assert data["errors"] == [{"field": "email", "code": "INVALID_CREDENTIALS", "message": "请输入正确的账号和密码"}]
 
 
 @override_settings(LOGIN_MAX_FAILURES=3)

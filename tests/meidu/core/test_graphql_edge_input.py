@@ -11,7 +11,7 @@ from logistics.geography.services import geography_load_county
 from marketplace.catalog.models import Product
 from meidu.core.graphql.ids import to_global_id
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import catalogue_basics, channels, open_shop
 
 pytestmark = pytest.mark.django_db

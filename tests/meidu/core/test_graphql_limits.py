@@ -153,13 +153,13 @@ def test_malformed_global_id_is_a_clear_error(operator_api_client):
     content = operator_api_client.post('{ app(id: "not-base64!") { name } }').json()
     assert content["data"]["app"] is None
     assert content["errors"][0]["extensions"]["exception"]["code"] == "GRAPHQL_ERROR"
-    assert "Couldn't resolve id" in content["errors"][0]["message"]
+    assert "无法解析 ID" in content["errors"][0]["message"]
 
 
 def test_global_id_of_the_wrong_type_is_refused(operator_api_client):
     user_id = base64.b64encode(b"User:1").decode()
     content = operator_api_client.post("query($id: ID) { app(id: $id) { name } }", {"id": user_id}).json()
-    assert content["errors"][0]["message"] == "Must receive a App id."
+    assert content["errors"][0]["message"] == "需要 App 的 ID。"
 
 
 def _doubling_fragments(levels: int, leaf: str, on: str = "Query") -> str:

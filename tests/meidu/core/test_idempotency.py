@@ -1,10 +1,9 @@
-import threading
-
 import pytest
 
 from meidu.core.errors import DomainError
 from meidu.core.idempotency.models import IdempotencyRecord
 from meidu.core.idempotency.services import idempotent_call
+from tests.support.races import race
 
 
 @pytest.mark.django_db
@@ -52,26 +51,14 @@ def test_a_failed_first_call_leaves_no_record():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_perform_once():
     calls = []
-    barrier = threading.Barrier(4)
-    results = []
 
     def perform():
         calls.append(1)
         return {"value": 42}
 
     def call():
-        from django.db import connection
+        return idempotent_call(scope="race", actor_key="u", key="k", request={}, perform=perform)
 
-        try:
-            barrier.wait()
-            results.append(idempotent_call(scope="race", actor_key="u", key="k", request={}, perform=perform))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=call) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = [outcome.value for outcome in race(*[call] * 4)]
     assert results == [{"value": 42}] * 4
     assert len(calls) == 1

@@ -1,4 +1,3 @@
-import threading
 from decimal import Decimal
 
 import pytest
@@ -9,6 +8,7 @@ from meidu.core.ledger.models import LedgerPosting, LedgerTransaction
 from meidu.core.ledger.selectors import ledger_balance, ledger_balances
 from meidu.core.ledger.services import ledger_account_open, ledger_post
 from meidu.core.money import Money
+from tests.support.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -112,26 +112,10 @@ def test_concurrent_withdrawals_never_overdraw_a_guarded_account():
     payee = ledger_account_open("member:10:funds", "Payee")
     ledger_post([(funding, Decimal("-100.00")), (wallet, Decimal("100.00"))], description="deposit")
 
-    barrier = threading.Barrier(8)
-    outcomes = []
-
     def withdraw():
-        from django.db import connection as thread_connection
+        ledger_post([(wallet, Decimal("-30.00")), (payee, Decimal("30.00"))], description="pay")
 
-        try:
-            barrier.wait()
-            ledger_post([(wallet, Decimal("-30.00")), (payee, Decimal("30.00"))], description="pay")
-            outcomes.append("ok")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=withdraw) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [outcome.code for outcome in race(*[withdraw] * 8)]
     assert outcomes.count("ok") == 3
     assert outcomes.count("insufficient_funds") == 5
     assert ledger_balance(wallet) == Money("10.00")

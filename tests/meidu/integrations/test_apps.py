@@ -4,7 +4,7 @@ from graphql_relay import to_global_id
 
 from meidu.integrations.models import App, AppToken
 from meidu.integrations.services.apps import token_hash
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_revoked_token_is_refused(operator_api_client, bank_app):
     assert data["appTokenDelete"]["errors"] == []
     response = GraphQLClient(bank_app.raw_token).post(APP_SELF)
     assert response.status_code == 401
-    assert response.json()["errors"][0]["message"] == "The app token is invalid or was revoked"
+    assert response.json()["errors"][0]["message"] == "应用令牌无效或已被撤销"
 
 
 def test_second_token_works_and_deactivated_app_is_refused(operator_api_client, bank_app, operator):
@@ -67,7 +67,7 @@ def test_cannot_grant_permissions_one_does_not_hold(make_user):
     client = GraphQLClient(token_for(manager))
     data = client.execute(APP_CREATE, {"input": {"name": "Sneaky", "permissions": ["MANAGE_STAFF"]}})["appCreate"]
     assert data["errors"] == [
-        {"field": "permissions", "code": "OUT_OF_SCOPE_PERMISSION", "message": "You cannot grant permissions you do not have: MANAGE_STAFF"}
+        {"field": "permissions", "code": "OUT_OF_SCOPE_PERMISSION", "message": "不能授予您自己没有的权限：MANAGE_STAFF"}
     ]
     assert data["authToken"] is None
     assert App.objects.count() == 0

@@ -20,7 +20,7 @@ from meidu.integrations.models import EventDelivery
 from meidu.runtime.database import database_url
 from meidu.runtime.paths import BASE_DIR
 from meidu.runtime.scheduler import JobRunner, beat_jobs
-from tests.conftest import PASSWORD
+from tests.support.graphql import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

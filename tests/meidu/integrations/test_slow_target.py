@@ -20,7 +20,7 @@ from meidu.integrations.relay import local_relay
 from meidu.integrations.services.apps import app_create
 from meidu.integrations.services.breaker import breaker_open_until, breaker_record
 from meidu.integrations.services.webhooks import webhook_create
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
 from tests.marketplace.checkout.helpers import ADDRESS, COD
 from tests.marketplace.factories import channels

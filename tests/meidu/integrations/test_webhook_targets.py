@@ -14,7 +14,7 @@ from meidu.integrations.services.outbox import webhook_event_emit
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
 from meidu.runtime.paths import BASE_DIR
-from tests.conftest import GraphQLClient
+from tests.support.graphql import GraphQLClient
 from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.meidu.security.access_matrix import MUTATIONS, QUERIES, UNPROVEN
 from tests.meidu.security.schema_walk import GRAPHQL, Operation, minimal_variables, operations
 

@@ -44,7 +44,7 @@ from meidu.integrations.services.webhooks import webhook_create
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
 from meidu.runtime.database import database_url
 from meidu.runtime.paths import BASE_DIR
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
 from tests.marketplace.factories import channels

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from meidu.accounts.roles import Role
 from meidu.accounts.services import tokens_issue
-from tests.conftest import GraphQLClient
+from tests.support.graphql import GraphQLClient
 from tests.marketplace.factories import channels, listed_product, open_shop
 from tests.meidu.security.schema_walk import operations, variables_strategy
 

@@ -13,7 +13,7 @@ from marketplace.orders.services.lifecycle import order_fulfill
 from marketplace.payments.models import TransactionItem
 from marketplace.payments.services.initialize import transaction_initialize
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears, village_address
 from tests.marketplace.checkout.helpers import ADDRESS, COD, OFFLINE, placed_orders
 from tests.marketplace.factories import channels

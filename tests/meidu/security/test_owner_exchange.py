@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.conftest import GraphQLClient, token_for
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403  (the market's fixtures)
+from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.trading_factories import balances
 from magnesium_exchange.members.models import FundsHold, FundsRequest
 from magnesium_exchange.settlement.models import Settlement

@@ -12,7 +12,7 @@ from graphql_relay import to_global_id
 
 from marketplace.complaints.services import complaint_create
 from meidu.accounts.roles import Role
-from tests.conftest import GraphQLClient, token_for
+from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.factories import channels

@@ -1,4 +1,4 @@
-"""Fixtures of the financing tests: two lending banks with officers and Apps, a borrowing member with a
+"""The financing world (a plugin registered in tests/conftest.py, used by the financing tests and the bank pages): two lending banks with officers and Apps, a borrowing member with a
 trader and receipts of fm-98, the reference price published today, and the ledger/receipt/row totals a
 refusal must leave alone."""
 
@@ -21,7 +21,6 @@ from meidu.core.audit.models import AuditEvent
 from meidu.core.ledger.models import LedgerPosting, LedgerTransaction
 from meidu.core.permissions import ExchangePermissions
 from meidu.integrations.services.apps import app_create
-from tests.magnesium_exchange.trading_factories import *  # noqa: F401,F403
 from tests.magnesium_exchange.trading_factories import counts as trading_counts
 
 PRICE = Decimal("3000.00")  # fm-98, CNY per tonne: 100 t = 300,000; less 20% = 240,000; at 60% = 144,000

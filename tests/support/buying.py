@@ -1,8 +1,7 @@
-"""Fixtures of the buying, seller-order and counter page tests (imported by those test modules).
-
-The same world as tests/marketplace/checkout: a farmer selling pears (village delivery and
-carrier), a department store selling rice cookers (store pickup and carrier), a village
-station with its agent, delivery zones.
+"""The buying world, one set of fixtures for the checkout, order, settlement and page tests (a plugin
+registered in tests/conftest.py): a farmer selling pears (village delivery and carrier), a department
+store selling rice cookers (store pickup and carrier), a village station with its agent, delivery
+zones, the commission rules; and the helpers of the buying pages (log in, cart, address form).
 """
 
 import re
@@ -10,16 +9,21 @@ import uuid
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from logistics.geography.models import Village
+from marketplace.catalog.models import Category
 from marketplace.checkout.models import Checkout
+from marketplace.settlement.models import CommissionRule
 from meidu.accounts.roles import Role
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears, store_with_cooker, village_station
-from tests.marketplace.factories import channels
+from tests.marketplace.factories import catalogue_basics, channels
+from tests.support.graphql import GraphQLClient, token_for
 
 
 @pytest.fixture
 def rural(db):
+    """The rural channel (tests/marketplace's conftest gives the same one through ``channel_pair``)."""
     return channels()[1]
 
 
@@ -32,7 +36,7 @@ def zones(db):
 def pears(make_user, rural, zones):
     owner = make_user(Role.BUYER)
     shop, variant = farmer_with_pears(owner, rural)
-    return {"owner": owner, "shop": shop, "variant": variant, "product": variant.product}
+    return {"owner": owner, "shop": shop, "variant": variant, "product": variant.product, "warehouse": shop.warehouses.get()}
 
 
 @pytest.fixture
@@ -53,10 +57,35 @@ def station(make_user, station_agent, zones):
 
 
 @pytest.fixture
+def buyer_client(buyer):
+    """The buyer on the GraphQL API."""
+    return GraphQLClient(token_for(buyer))
+
+
+@pytest.fixture
 def buyer_web(buyer):
+    """The buyer on the pages."""
     client = Client()
     client.force_login(buyer)
     return client
+
+
+@pytest.fixture
+def rules(db):
+    """Default 5%; fruit 4%; pears (a sub-category of fruit) 3%; fruit sold by stores 6%; stores 8%.
+    The pears of the farmer's microshop pay 3%, the department store's cooker (filed under fruit) 6%."""
+    basics = catalogue_basics()
+    start = timezone.now() - timezone.timedelta(days=30)
+    made = {
+        "default": CommissionRule.objects.create(rate_percent="5.00", effective_from=start),
+        "fruit": CommissionRule.objects.create(category=basics["fruit"], rate_percent="4.00", effective_from=start),
+        "pears": CommissionRule.objects.create(category=basics["pears"], rate_percent="3.00", effective_from=start),
+        "fruit_store": CommissionRule.objects.create(category=basics["fruit"], shop_kind="store", rate_percent="6.00",
+                                                     effective_from=start),
+        "store": CommissionRule.objects.create(shop_kind="store", rate_percent="8.00", effective_from=start),
+    }
+    assert Category.objects.get(slug="pears").parent_id == basics["fruit"].pk
+    return made
 
 
 def login(user) -> Client:
