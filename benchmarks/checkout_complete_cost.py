@@ -51,12 +51,18 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     warmups = 10
-    prepared, _variant, _shop, _warm = checkout_race._prepare(args.completions + warmups + 1, 2 * (args.completions + warmups + 1))
+    prepared, _variant, _shop, _warm = checkout_race._prepare(
+        args.completions + warmups + 1, 2 * (args.completions + warmups + 1)
+    )
     client = Client()
 
     def complete(checkout_id: str, token: str) -> None:
-        response = client.post("/graphql/", json.dumps({"query": checkout_race.COMPLETE, "variables": {"id": checkout_id}}),
-                               content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = client.post(
+            "/graphql/",
+            json.dumps({"query": checkout_race.COMPLETE, "variables": {"id": checkout_id}}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
         if not response.json()["data"]["checkoutComplete"]["orders"]:
             raise SystemExit(f"a completion failed: {response.json()}")
 
@@ -73,12 +79,12 @@ def main() -> None:
         backend = cursor.fetchone()[0]
     gc.collect()
     gc.freeze()  # as meidu/wsgi.py does for a web worker
-    rest = prepared[warmups + 1:]
+    rest = prepared[warmups + 1 :]
     size = max(1, len(rest) // args.rounds)
     app, database = [], []
     profiler = cProfile.Profile() if args.profile else None
     for start in range(0, size * args.rounds, size):
-        chunk = rest[start:start + size]
+        chunk = rest[start : start + size]
         cpu, pg = time.process_time(), _backend_cpu_seconds(backend)
         if profiler:
             profiler.enable()
@@ -88,10 +94,12 @@ def main() -> None:
             profiler.disable()
         app.append((time.process_time() - cpu) / len(chunk) * 1000)
         database.append((_backend_cpu_seconds(backend) - pg) / len(chunk) * 1000)
-    print(f"per completion, {args.rounds} rounds of {size}: app CPU median {statistics.median(app):.1f} ms "
-          f"(rounds {', '.join(f'{v:.1f}' for v in app)}); "
-          f"PostgreSQL backend CPU median {statistics.median(database):.1f} ms "
-          f"(rounds {', '.join(f'{v:.1f}' for v in database)})")
+    print(
+        f"per completion, {args.rounds} rounds of {size}: app CPU median {statistics.median(app):.1f} ms "
+        f"(rounds {', '.join(f'{v:.1f}' for v in app)}); "
+        f"PostgreSQL backend CPU median {statistics.median(database):.1f} ms "
+        f"(rounds {', '.join(f'{v:.1f}' for v in database)})"
+    )
     if profiler:
         profiler.dump_stats(args.profile)
     if args.broker:

@@ -95,18 +95,27 @@ def _prepare(buyers: int, units: int, warmups: int = 0):
         geography_load_county()
     _, rural = channel_ensure("retail", "县城商超"), channel_ensure("rural", "乡村好物")
     if not DeliveryZone.objects.filter(kind="county").exists():
-        delivery_zone_create(actor=None, name="全县", kind="county", base_fee="3.00", fee_per_extra_kg="1.00",
-                             towns=list(Town.objects.all()))
+        delivery_zone_create(
+            actor=None,
+            name="全县",
+            kind="county",
+            base_fee="3.00",
+            fee_per_extra_kg="1.00",
+            towns=list(Town.objects.all()),
+        )
     run = int(time.time())
     owner = account_register(phone=f"137{run % 10**8:08d}", password="bench-pass-2026", roles=())
     shop = _race_shop(owner, run)
-    product = listed_product(shop, owner, rural, name="最后一批南果梨", price="12.50", quantity=units - units // 2, sku=f"RACE-{run}")
+    product = listed_product(
+        shop, owner, rural, name="最后一批南果梨", price="12.50", quantity=units - units // 2, sku=f"RACE-{run}"
+    )
     variant = product.variants.get()
     second = warehouse_create(shop, actor=owner, name="第二仓", kind="home")
     stock_update(second, variant, actor=owner, quantity=units // 2)
     method = shipping_method_enable(shop, actor=owner, kind="county")
-    plenty = listed_product(shop, owner, rural, name="南果梨（热身）", price="12.50", quantity=warmups + 1,
-                            sku=f"WARM-{run}").variants.get()
+    plenty = listed_product(
+        shop, owner, rural, name="南果梨（热身）", price="12.50", quantity=warmups + 1, sku=f"WARM-{run}"
+    ).variants.get()
     prepared, warm = [], []
     started = time.perf_counter()
     for n in range(buyers + warmups):
@@ -114,9 +123,16 @@ def _prepare(buyers: int, units: int, warmups: int = 0):
         checkout = checkout_create(channel=rural, user=buyer, lines=[(variant if n < buyers else plenty, 1)])
         checkout_shipping_address_update(checkout, dict(ADDRESS))
         checkout_delivery_method_update(checkout, shipping_method=method)
-        transaction_initialize(checkout_token=checkout.pk, gateway_id="meidu.payments.offline", action="CHARGE",
-                               idempotency_key=f"race-{n}", user=buyer)
-        (prepared if n < buyers else warm).append((to_global_id("Checkout", str(checkout.pk)), create_access_token(buyer)))
+        transaction_initialize(
+            checkout_token=checkout.pk,
+            gateway_id="meidu.payments.offline",
+            action="CHARGE",
+            idempotency_key=f"race-{n}",
+            user=buyer,
+        )
+        (prepared if n < buyers else warm).append(
+            (to_global_id("Checkout", str(checkout.pk)), create_access_token(buyer))
+        )
     print(f"{buyers} paid checkouts (and {warmups} to warm up) prepared in {time.perf_counter() - started:.1f} s")
     _vacuum()
     return prepared, variant, shop, warm
@@ -144,9 +160,18 @@ def _race_shop(owner, run: int):
 
     for n in range(run % 1000, run % 1000 + 1000):
         try:
-            shop = shop_apply(owner, name=f"抢购果园{run}", kind="microshop", track="farmer_light", real_name="李建国",
-                              id_number=valid_id_number(n), payout_account_name="李建国",
-                              payout_account_number="6222020000000001", accept_terms=True, offers_delivery=True)
+            shop = shop_apply(
+                owner,
+                name=f"抢购果园{run}",
+                kind="microshop",
+                track="farmer_light",
+                real_name="李建国",
+                id_number=valid_id_number(n),
+                payout_account_name="李建国",
+                payout_account_number="6222020000000001",
+                accept_terms=True,
+                offers_delivery=True,
+            )
             break
         except Exception:  # that identity already has a shop from an earlier run
             continue
@@ -158,9 +183,22 @@ def _race_shop(owner, run: int):
 def _serve(port: int, workers: int) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "meidu.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--threads", "1", "--log-level", "warning", "--timeout", "120"],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "meidu.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--threads",
+            "1",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -231,24 +269,49 @@ class _CpuSampler(threading.Thread):
             self.stopped.wait(0.02)
 
     def used(self, start: float, end: float) -> dict[str, float]:
-        before = max((sample for sample in self.samples if sample[0] <= start), key=lambda sample: sample[0], default=self.samples[0])
-        after = min((sample for sample in self.samples if sample[0] >= end), key=lambda sample: sample[0], default=self.samples[-1])
+        before = max(
+            (sample for sample in self.samples if sample[0] <= start),
+            key=lambda sample: sample[0],
+            default=self.samples[0],
+        )
+        after = min(
+            (sample for sample in self.samples if sample[0] >= end),
+            key=lambda sample: sample[0],
+            default=self.samples[-1],
+        )
         return {role: after[1][role] - before[1][role] for role in after[1]}
 
 
 def _cpu_line(used: dict[str, float], seconds: float) -> str:
-    return (f"gunicorn {used['gunicorn']:.2f} s, PostgreSQL {used['postgres']:.2f} s, client {used['client']:.2f} s, "
-            f"Celery worker {used['celery']:.2f} s; "
-            f"whole machine {used['machine']:.2f} s (of {2 * seconds:.2f} s on 2 cores)")
+    return (
+        f"gunicorn {used['gunicorn']:.2f} s, PostgreSQL {used['postgres']:.2f} s, client {used['client']:.2f} s, "
+        f"Celery worker {used['celery']:.2f} s; "
+        f"whole machine {used['machine']:.2f} s (of {2 * seconds:.2f} s on 2 cores)"
+    )
 
 
 def _worker() -> subprocess.Popen:
     """A Celery worker for the settlement tasks, below the web workers' priority."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.Popen(
-        ["nice", "-n", "10", str(ROOT / ".venv" / "bin" / "celery"), "-A", "meidu", "worker", "--concurrency", "1",
-         "--loglevel", "warning", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env,
+        [
+            "nice",
+            "-n",
+            "10",
+            str(ROOT / ".venv" / "bin" / "celery"),
+            "-A",
+            "meidu",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "warning",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
     )
 
 
@@ -270,8 +333,9 @@ def _settled(shop) -> tuple[int, int]:
     from marketplace.orders.models import Order
 
     orders = Order.objects.filter(shop=shop)
-    matching = orders.filter(settlement__charged_amount=F("charged_amount"),
-                             settlement__refunded_amount=F("refunded_amount"))
+    matching = orders.filter(
+        settlement__charged_amount=F("charged_amount"), settlement__refunded_amount=F("refunded_amount")
+    )
     return matching.count(), orders.count()
 
 
@@ -294,8 +358,10 @@ def _race(port: int, prepared) -> tuple[list, float]:
 
     def buy(checkout_id, token):
         body = json.dumps({"query": COMPLETE, "variables": {"id": checkout_id}}).encode()
-        request = (f"POST /graphql/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-                   f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+        request = (
+            f"POST /graphql/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode() + body
         with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
             barrier.wait()
             started = time.perf_counter()
@@ -345,7 +411,7 @@ def main() -> None:
     # A sale opens on a running shop: every worker has served checkouts before (imports, catalogs,
     # connections to PostgreSQL and the broker, prepared statements), so the race does not measure
     # start-up. Ten each, released together in two rounds.
-    warmed = _race(port, warm[: len(warm) // 2])[0] + _race(port, warm[len(warm) // 2:])[0]
+    warmed = _race(port, warm[: len(warm) // 2])[0] + _race(port, warm[len(warm) // 2 :])[0]
     if not all(((p.get("data") or {}).get("checkoutComplete") or {}).get("orders") for _, _, p in warmed):
         raise SystemExit("warm-up checkouts failed")
     try:
@@ -358,8 +424,11 @@ def main() -> None:
         sampler.join()
         first_start = min(started for _, started, _ in results)
         print(f"CPU during the race: {_cpu_line(sampler.used(first_start, first_start + wall), wall)}")
-        won = [started + elapsed for elapsed, started, payload in results
-               if ((payload.get("data") or {}).get("checkoutComplete") or {}).get("orders")]
+        won = [
+            started + elapsed
+            for elapsed, started, payload in results
+            if ((payload.get("data") or {}).get("checkoutComplete") or {}).get("orders")
+        ]
         if won:
             sale = max(won) - first_start
             print(f"CPU during the sale: {_cpu_line(sampler.used(first_start, max(won)), sale)}")
@@ -385,24 +454,41 @@ def main() -> None:
     latencies = sorted(elapsed * 1000 for elapsed, _, _ in results)
     p95 = latencies[int(len(latencies) * 0.95) - 1]
     first_start = min(started for _, started, _ in results)
-    won = [started + elapsed for elapsed, started, payload in results
-           if ((payload.get("data") or {}).get("checkoutComplete") or {}).get("orders")]
+    won = [
+        started + elapsed
+        for elapsed, started, payload in results
+        if ((payload.get("data") or {}).get("checkoutComplete") or {}).get("orders")
+    ]
     sale = (max(won) - first_start) if won else wall
-    refused = sorted(started + elapsed - first_start for elapsed, started, payload in results
-                     if not ((payload.get("data") or {}).get("checkoutComplete") or {}).get("orders"))
+    refused = sorted(
+        started + elapsed - first_start
+        for elapsed, started, payload in results
+        if not ((payload.get("data") or {}).get("checkoutComplete") or {}).get("orders")
+    )
     ends = sorted(end - first_start for end in won)
     if ends:
-        marks = ", ".join(f"{n} by {ends[n - 1] * 1000:.0f} ms" for n in sorted({1, len(ends) // 4, len(ends) // 2, len(ends)}) if n)
-        print(f"orders answered: {marks}; first refusal answered at {refused[0] * 1000:.0f} ms" if refused else
-              f"orders answered: {marks}")
+        marks = ", ".join(
+            f"{n} by {ends[n - 1] * 1000:.0f} ms" for n in sorted({1, len(ends) // 4, len(ends) // 2, len(ends)}) if n
+        )
+        print(
+            f"orders answered: {marks}; first refusal answered at {refused[0] * 1000:.0f} ms"
+            if refused
+            else f"orders answered: {marks}"
+        )
     print(f"answers: {codes}")
     print(f"units sold {allocated} of {on_hand}; orders created {len(orders)}; oversold {max(0, allocated - on_hand)}")
-    print(f"sale (first request to last order) {sale:.2f} s: {len(orders) / sale:.0f} orders/s "
-          f"(goal >= {GOAL_ORDERS_PER_SECOND} orders/s)")
-    print(f"race (first request to last answer) {wall:.2f} s: {len(orders) / wall:.0f} orders/s, "
-          f"{len(results) / wall:.0f} completions/s")
-    print(f"checkoutComplete latency: p50 {statistics.median(latencies):.0f} ms, "
-          f"p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms")
+    print(
+        f"sale (first request to last order) {sale:.2f} s: {len(orders) / sale:.0f} orders/s "
+        f"(goal >= {GOAL_ORDERS_PER_SECOND} orders/s)"
+    )
+    print(
+        f"race (first request to last answer) {wall:.2f} s: {len(orders) / wall:.0f} orders/s, "
+        f"{len(results) / wall:.0f} completions/s"
+    )
+    print(
+        f"checkoutComplete latency: p50 {statistics.median(latencies):.0f} ms, "
+        f"p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms"
+    )
     for order in orders[: max(1, len(orders) // 10)]:
         order_cancel(order, actor=None, reason="benchmark refund round")
     if worker is not None:
@@ -415,8 +501,10 @@ def main() -> None:
     print(f"orders whose settlement matches their money: {settled} of {total}")
     refunded = sum((o.refunded_amount for o in Order.objects.filter(shop=shop)), Decimal(0))
     count, balanced = _ledger_balanced()
-    print(f"after cancelling {max(1, len(orders) // 10)} orders (refunded {refunded}): "
-          f"{count} posting sets, all sum to zero: {balanced}")
+    print(
+        f"after cancelling {max(1, len(orders) // 10)} orders (refunded {refunded}): "
+        f"{count} posting sets, all sum to zero: {balanced}"
+    )
     if allocated > on_hand or not balanced or settled != total:
         sys.exit(1)
 

@@ -43,9 +43,19 @@ FUNDS = Decimal("100000000.00")
 
 
 def open_auction(auction_id: str, lot_tonnes: int):
-    command = OpenAuction(auction_id, "seller", T0, AuctionKind.SALE, "FM97",
-                          (LotSpec("L1", Decimal(lot_tonnes), Decimal("2760.00")),), T0, T0 + 10 * HOUR, REFERENCE,
-                          rules=RULES, available_quantity=Decimal(lot_tonnes))
+    command = OpenAuction(
+        auction_id,
+        "seller",
+        T0,
+        AuctionKind.SALE,
+        "FM97",
+        (LotSpec("L1", Decimal(lot_tonnes), Decimal("2760.00")),),
+        T0,
+        T0 + 10 * HOUR,
+        REFERENCE,
+        rules=RULES,
+        available_quantity=Decimal(lot_tonnes),
+    )
     state, _ = execute(None, command)
     return state
 
@@ -66,8 +76,10 @@ def bid_specs(count: int, contested: bool, rng: random.Random) -> list[tuple]:
 
 def commands_for(auction_ids: list[str], specs: list[tuple]) -> list[PlaceBid]:
     n = len(auction_ids)
-    return [PlaceBid(auction_ids[i % n], bidder, T0 + 1000 + i, "L1", price, tonnes, available_funds=FUNDS)
-            for i, (bidder, price, tonnes) in enumerate(specs)]
+    return [
+        PlaceBid(auction_ids[i % n], bidder, T0 + 1000 + i, "L1", price, tonnes, available_funds=FUNDS)
+        for i, (bidder, price, tonnes) in enumerate(specs)
+    ]
 
 
 def run_bids(auction_count: int, specs: list[tuple], lot_tonnes: int, build: bool) -> tuple[float, float, dict]:
@@ -119,9 +131,12 @@ def main() -> None:
 
     print(f"| {'measure':<58} | {'result':>26} | {'goal':<14} |")
     print(f"|{'-' * 60}|{'-' * 28}|{'-' * 16}|")
-    for label, auctions, contested in (("1 auction, open book", 1, False), ("1 auction, contested lot", 1, True),
-                                       (f"{args.auctions} auctions, open book", args.auctions, False),
-                                       (f"{args.auctions} auctions, contested lots", args.auctions, True)):
+    for label, auctions, contested in (
+        ("1 auction, open book", 1, False),
+        ("1 auction, contested lot", 1, True),
+        (f"{args.auctions} auctions, open book", args.auctions, False),
+        (f"{args.auctions} auctions, contested lots", args.auctions, True),
+    ):
         specs = bid_specs(args.bids, contested, random.Random(7))
         lot = 500 if contested else args.bids * 10
         for build in (False, True):
@@ -132,8 +147,11 @@ def main() -> None:
                 rates.append(args.bids / elapsed)
                 cpu_rates.append(args.bids / cpu)
             kind = "execute + command" if build else "execute"
-            row(f"bids/s, {label} ({kind})",
-                f"{statistics.median(rates):,.0f} wall, {statistics.median(cpu_rates):,.0f} cpu", "≥ 50,000")
+            row(
+                f"bids/s, {label} ({kind})",
+                f"{statistics.median(rates):,.0f} wall, {statistics.median(cpu_rates):,.0f} cpu",
+                "≥ 50,000",
+            )
         if contested and auctions == 1:
             state = result["A0"]
             outbid = sum(1 for bid in state.bids.values() if bid.status == "outbid")
@@ -145,15 +163,27 @@ def main() -> None:
         decide_times, apply_times, event_count, live = clear_once(args.clear_bids, 100 + k)
         decided.append(decide_times)
         applied.append(apply_times)
-    for label, times in ((f"auction_clear ({event_count:,} events)", decided),
-                         ("auction_clear + replay into state", applied)):
+    for label, times in (
+        (f"auction_clear ({event_count:,} events)", decided),
+        ("auction_clear + replay into state", applied),
+    ):
         wall = statistics.median(t[0] for t in times) * 1000
         cpu = statistics.median(t[1] for t in times) * 1000
         row(f"clear {live:,} live bids: {label}", f"{wall:.0f} ms wall, {cpu:.0f} ms cpu", "≤ 200 ms")
 
-    opening = OpenAuction("A0", "seller", T0, AuctionKind.SALE, "FM97",
-                          (LotSpec("L1", Decimal(args.bids * 10), Decimal("2760.00")),), T0, T0 + 10 * HOUR,
-                          REFERENCE, rules=RULES, available_quantity=Decimal(args.bids * 10))
+    opening = OpenAuction(
+        "A0",
+        "seller",
+        T0,
+        AuctionKind.SALE,
+        "FM97",
+        (LotSpec("L1", Decimal(args.bids * 10), Decimal("2760.00")),),
+        T0,
+        T0 + 10 * HOUR,
+        REFERENCE,
+        rules=RULES,
+        available_quantity=Decimal(args.bids * 10),
+    )
     state, journal = execute(None, opening)
     for command in commands_for(["A0"], bid_specs(args.bids, False, random.Random(7))):
         state, events = execute(state, command)
@@ -163,8 +193,10 @@ def main() -> None:
     rebuilt = replay(journal)
     elapsed = time.perf_counter() - started
     assert rebuilt == state
-    row(f"replay a journal of {len(journal):,} events ({args.bids:,} bids)",
-        f"{elapsed * 1000:.0f} ms ({len(journal) / elapsed:,.0f} events/s)")
+    row(
+        f"replay a journal of {len(journal):,} events ({args.bids:,} bids)",
+        f"{elapsed * 1000:.0f} ms ({len(journal) / elapsed:,.0f} events/s)",
+    )
     started = time.perf_counter()
     for event in journal:
         event.to_dict()

@@ -46,8 +46,10 @@ from _setup import setup  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checkout_race import _free_port, _serve  # noqa: E402
 
-BID = ("mutation($id: ID!, $p: Decimal!, $q: Decimal!) { auctionBid(id: $id, price: $p, quantity: $q) "
-       "{ errors { code } } }")
+BID = (
+    "mutation($id: ID!, $p: Decimal!, $q: Decimal!) { auctionBid(id: $id, price: $p, quantity: $q) "
+    "{ errors { code } } }"
+)
 REFERENCE = Decimal("3000.00")
 RESERVE = 2800
 GOAL_MS = 25.0
@@ -70,12 +72,16 @@ def _prepare(bidders: int):
 
     fused = Commodity.objects.get(code="fused-magnesia")
     run = int(time.time()) % 10**6
-    warehouse = warehouse_create(code=f"B{run}", name="基准监管仓", address="辽宁省海城市", keeper_name="基准仓储有限公司")
+    warehouse = warehouse_create(
+        code=f"B{run}", name="基准监管仓", address="辽宁省海城市", keeper_name="基准仓储有限公司"
+    )
     keeper = User.objects.create_user(phone=f"+86135{run:06d}00", password=None)
     warehouse_staff_add(warehouse, keeper)
     operator = User.objects.create_user(phone=f"+86133{run:06d}00", password=None)
     user_roles_set(operator, [Role.OPERATOR.value])
-    bank, _token = app_create(name=f"基准结算银行{run}", permissions=[ExchangePermissions.CONFIRM_FUNDS], actor=operator)
+    bank, _token = app_create(
+        name=f"基准结算银行{run}", permissions=[ExchangePermissions.CONFIRM_FUNDS], actor=operator
+    )
     seller = make_member(f"基准卖方{run}", credit_code=credit_code(run * 100 + 99))
     members, tokens = [], []
     for n in range(bidders):
@@ -96,9 +102,16 @@ def _auction(seller, warehouse, fused, keeper, tonnes: str, minutes: float):
 
     receipt = issue(warehouse, fused, seller, net=tonnes, actor=keeper)
     now = timezone.now()
-    return auction_open(member=seller, grade=receipt.grade, receipts=[receipt], reserve_price=Decimal(RESERVE),
-                        starts_at=now - timedelta(seconds=1), ends_at=now + timedelta(minutes=minutes),
-                        min_bid_quantity=Decimal("10"), reference_price_fallback=REFERENCE)
+    return auction_open(
+        member=seller,
+        grade=receipt.grade,
+        receipts=[receipt],
+        reserve_price=Decimal(RESERVE),
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(minutes=minutes),
+        min_bid_quantity=Decimal("10"),
+        reference_price_fallback=REFERENCE,
+    )
 
 
 def _pct(values, q):
@@ -112,8 +125,12 @@ def _service(auction, members, bids: int):
     from magnesium_exchange.trading.services import auction_bid
 
     def bid(n):
-        auction_bid(auction, member=members[n % len(members)], price=Decimal(RESERVE) + n // len(members),
-                    quantity=Decimal("10"))
+        auction_bid(
+            auction,
+            member=members[n % len(members)],
+            price=Decimal(RESERVE) + n // len(members),
+            quantity=Decimal("10"),
+        )
 
     for n in range(len(members)):  # everyone in once, so the measured bids are raises
         bid(n)
@@ -130,10 +147,12 @@ def _service(auction, members, bids: int):
         latencies.append((time.perf_counter() - t0) * 1000)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu0
     latencies.sort()
-    print(f"service: {bids} bids on one auction in {wall:.2f} s = {bids / wall:.0f} bids/s; latency p50 "
-          f"{statistics.median(latencies):.1f} ms, p99 {_pct(latencies, 0.99):.1f} ms; CPU {cpu / bids * 1000:.2f} ms "
-          f"per bid (this process: Django + engine); {statements} SQL statements in {len(sql)} round trips per bid "
-          f"({len(trips)} with BEGIN/COMMIT); load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"service: {bids} bids on one auction in {wall:.2f} s = {bids / wall:.0f} bids/s; latency p50 "
+        f"{statistics.median(latencies):.1f} ms, p99 {_pct(latencies, 0.99):.1f} ms; CPU {cpu / bids * 1000:.2f} ms "
+        f"per bid (this process: Django + engine); {statements} SQL statements in {len(sql)} round trips per bid "
+        f"({len(trips)} with BEGIN/COMMIT); load average {os.getloadavg()[0]:.2f}"
+    )
 
 
 def _cpu_of(pid: int) -> float:
@@ -177,8 +196,12 @@ def _open_loop(port, auction_id, tokens, rate: float, seconds: float, seed: int)
                 time.sleep(delay)
             sent = time.perf_counter()
             body = json.dumps({"query": BID, "variables": {"id": auction_id, "p": str(attempt), "q": "10"}}).encode()
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql/", data=body, method="POST", headers={
-                "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/graphql/",
+                data=body,
+                method="POST",
+                headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+            )
             try:
                 with urllib.request.urlopen(request, timeout=120) as response:
                     payload = json.load(response)
@@ -207,8 +230,12 @@ def _warm_up(port, tokens, workers):
     """Each worker's first requests load code and fill caches: not part of a bid's latency."""
     body = json.dumps({"query": "{ auctions(status: \"open\") { id bidCount } }"}).encode()
     for token in tokens[: workers * 3]:
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql/", data=body, method="POST", headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/graphql/",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
         with urllib.request.urlopen(request, timeout=120) as response:
             response.read()
 
@@ -230,14 +257,16 @@ def _step(server, port, auction, tokens, rate, seconds, seed, label):
         codes[code] = codes.get(code, 0) + 1
     p99 = _pct(latencies, 0.99)
     row = Auction.objects.get(pk=auction.pk)
-    print(f"{label}: {len(results)} bids at {rate:g}/s offered ({len(results) / seconds:.1f}/s sent) over {seconds:g} s; "
-          f"answers {codes}; latency from the scheduled send p50 {statistics.median(latencies):.1f} ms, "
-          f"p99 {p99:.1f} ms, max {latencies[-1]:.1f} ms (from the actual send p50 {statistics.median(service):.1f}, "
-          f"p99 {_pct(service, 0.99):.1f} ms); server CPU {cpu / max(len(results), 1) * 1000:.1f} ms per bid "
-          f"({cpu / seconds * 100:.0f}% of one core), client CPU {client / max(len(results), 1) * 1000:.1f} ms per bid; "
-          f"load average {load0:.2f} -> {load1:.2f}; "
-          f"auction: {row.bid_count} bids journalled, {row.live_bid_count} live, {row.extensions} extensions, "
-          f"goal p99 <= {GOAL_MS:g} ms: {'met' if p99 <= GOAL_MS else 'NOT met'}")
+    print(
+        f"{label}: {len(results)} bids at {rate:g}/s offered ({len(results) / seconds:.1f}/s sent) over {seconds:g} s; "
+        f"answers {codes}; latency from the scheduled send p50 {statistics.median(latencies):.1f} ms, "
+        f"p99 {p99:.1f} ms, max {latencies[-1]:.1f} ms (from the actual send p50 {statistics.median(service):.1f}, "
+        f"p99 {_pct(service, 0.99):.1f} ms); server CPU {cpu / max(len(results), 1) * 1000:.1f} ms per bid "
+        f"({cpu / seconds * 100:.0f}% of one core), client CPU {client / max(len(results), 1) * 1000:.1f} ms per bid; "
+        f"load average {load0:.2f} -> {load1:.2f}; "
+        f"auction: {row.bid_count} bids journalled, {row.live_bid_count} live, {row.extensions} extensions, "
+        f"goal p99 <= {GOAL_MS:g} ms: {'met' if p99 <= GOAL_MS else 'NOT met'}"
+    )
     return p99
 
 
@@ -250,13 +279,19 @@ def _consistent(auction) -> bool:
     row = Auction.objects.get(pk=auction.pk)
     state = state_rebuild("auction", row.pk)
     expected = auction_projection(state)
-    seqs = list(JournalEntry.objects.filter(aggregate_type="auction", aggregate_pk=row.pk).order_by("seq")
-                .values_list("seq", flat=True))
+    seqs = list(
+        JournalEntry.objects.filter(aggregate_type="auction", aggregate_pk=row.pk)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+    )
     held = {}
     for member, amount in state.holds.values():
         held[int(member)] = held.get(int(member), Decimal("0")) + amount
-    return (row_values(row, expected) == expected and seqs == list(range(1, row.version + 1))
-            and funds_holds_of(f"auction:{row.pk}") == {m: a for m, a in held.items() if a})
+    return (
+        row_values(row, expected) == expected
+        and seqs == list(range(1, row.version + 1))
+        and funds_holds_of(f"auction:{row.pk}") == {m: a for m, a in held.items() if a}
+    )
 
 
 def main() -> None:
@@ -273,8 +308,10 @@ def main() -> None:
     setup("meidu_bench_exchange")
     started = time.perf_counter()
     seller, members, tokens, warehouse, fused, keeper = _prepare(args.bidders)
-    print(f"{args.bidders} funded bidders prepared in {time.perf_counter() - started:.1f} s; "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"{args.bidders} funded bidders prepared in {time.perf_counter() - started:.1f} s; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     auctions = []
     if args.service_bids:
         auctions.append(_auction(seller, warehouse, fused, keeper, "100000.000", minutes=600))
@@ -291,14 +328,18 @@ def main() -> None:
         met = []
         for rate in [float(r) for r in args.capacity.split(",") if r.strip()]:
             auctions.append(_auction(seller, warehouse, fused, keeper, args.lot_tonnes, minutes=1))
-            p99 = _step(server, port, auctions[-1], tokens, rate, args.step_seconds, next(seeds), f"capacity {rate:g}/s")
+            p99 = _step(
+                server, port, auctions[-1], tokens, rate, args.step_seconds, next(seeds), f"capacity {rate:g}/s"
+            )
             if p99 <= GOAL_MS:
                 met.append(rate)
             elif p99 > 4 * GOAL_MS:
                 break  # saturated: higher rates only queue longer
         if args.capacity:
-            print(f"capacity: rates stepped with p99 <= {GOAL_MS:g} ms: {', '.join(f'{r:g}' for r in met) or 'none'} "
-                  f"(highest {max(met) if met else 'none'} bids/s)")
+            print(
+                f"capacity: rates stepped with p99 <= {GOAL_MS:g} ms: {', '.join(f'{r:g}' for r in met) or 'none'} "
+                f"(highest {max(met) if met else 'none'} bids/s)"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)

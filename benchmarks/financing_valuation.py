@@ -55,16 +55,26 @@ def _seed(receipts: int, per_loan: int) -> None:
     commodity = Commodity.objects.get(code="fused-magnesia")
     grades = list(Grade.objects.filter(commodity=commodity).order_by("id"))
     warehouse = Warehouse.objects.filter(code="BV01").first() or warehouse_create(
-        code="BV01", name="基准测试监管仓", address="辽宁省海城市西柳镇", keeper_name="海城物产仓储有限公司")
+        code="BV01", name="基准测试监管仓", address="辽宁省海城市西柳镇", keeper_name="海城物产仓储有限公司"
+    )
     members = list(Member.objects.filter(name__startswith="基准质押客户"))
     for n in range(len(members), 200):
         first17 = f"91210381{900_000_000 + n:09d}"
-        members.append(member_create(
-            name=f"基准质押客户{n}号有限公司", credit_code=first17 + credit_code_check_char(first17), legal_representative="王建国",
-            registered_address="辽宁省海城市", bank_name="中国工商银行海城支行", bank_account_name=f"基准质押客户{n}号有限公司",
-            bank_account_number=f"0999{n:012d}"))
-    banks = [Bank.objects.get_or_create(code=code, defaults={"name": name})[0]
-             for code, name in (("bench-ccb", "基准建设银行"), ("bench-hxb", "基准华夏银行"))]
+        members.append(
+            member_create(
+                name=f"基准质押客户{n}号有限公司",
+                credit_code=first17 + credit_code_check_char(first17),
+                legal_representative="王建国",
+                registered_address="辽宁省海城市",
+                bank_name="中国工商银行海城支行",
+                bank_account_name=f"基准质押客户{n}号有限公司",
+                bank_account_number=f"0999{n:012d}",
+            )
+        )
+    banks = [
+        Bank.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in (("bench-ccb", "基准建设银行"), ("bench-hxb", "基准华夏银行"))
+    ]
     today = timezone.localdate()
     now = timezone.now()
     prices = {grade.pk: Decimal("3000") - 100 * i for i, grade in enumerate(grades)}
@@ -73,12 +83,32 @@ def _seed(receipts: int, per_loan: int) -> None:
     with transaction.atomic():
         first = Loan.objects.filter(number__startswith="BV").count()
         loans_n = receipts // per_loan
-        loans = Loan.objects.bulk_create([Loan(
-            number=f"BV{first + i:010d}", bank=banks[i % 2], borrower=members[i % len(members)], status=LoanStatus.ACTIVE,
-            amount_requested=Decimal("1"), term_days_requested=90, principal=Decimal("1"), annual_rate_percent=Decimal("4.350"),
-            term_days=90, haircut_percent=HAIRCUT, max_ltv_percent=Decimal("60.00"), warning_percent=WARNING,
-            liquidation_percent=LIQUIDATION, margin_call_hours=72, approved_at=now, disbursed_at=now,
-            due_date=today + dt.timedelta(days=90), interest_accrued_until=today) for i in range(loans_n)], batch_size=2000)
+        loans = Loan.objects.bulk_create(
+            [
+                Loan(
+                    number=f"BV{first + i:010d}",
+                    bank=banks[i % 2],
+                    borrower=members[i % len(members)],
+                    status=LoanStatus.ACTIVE,
+                    amount_requested=Decimal("1"),
+                    term_days_requested=90,
+                    principal=Decimal("1"),
+                    annual_rate_percent=Decimal("4.350"),
+                    term_days=90,
+                    haircut_percent=HAIRCUT,
+                    max_ltv_percent=Decimal("60.00"),
+                    warning_percent=WARNING,
+                    liquidation_percent=LIQUIDATION,
+                    margin_call_hours=72,
+                    approved_at=now,
+                    disbursed_at=now,
+                    due_date=today + dt.timedelta(days=90),
+                    interest_accrued_until=today,
+                )
+                for i in range(loans_n)
+            ],
+            batch_size=2000,
+        )
         rows, principals = [], {}
         for i, loan in enumerate(loans):
             grade = grades[i % len(grades)]
@@ -86,43 +116,89 @@ def _seed(receipts: int, per_loan: int) -> None:
             for j in range(per_loan):
                 tonnes = Decimal(rng.randint(20, 200))
                 value += tonnes * prices[grade.pk]
-                rows.append(Receipt(
-                    number=f"BVR{loan.pk:08d}{j:02d}", warehouse=warehouse, commodity=commodity, grade=grade, quantity=tonnes,
-                    depositor=loan.borrower, holder=loan.borrower, storage_start=today, keeper="海城物产仓储有限公司",
-                    issued_at=now, status=ReceiptStatus.PLEDGED, encumbrance=f"loan:{loan.pk}"))
+                rows.append(
+                    Receipt(
+                        number=f"BVR{loan.pk:08d}{j:02d}",
+                        warehouse=warehouse,
+                        commodity=commodity,
+                        grade=grade,
+                        quantity=tonnes,
+                        depositor=loan.borrower,
+                        holder=loan.borrower,
+                        storage_start=today,
+                        keeper="海城物产仓储有限公司",
+                        issued_at=now,
+                        status=ReceiptStatus.PLEDGED,
+                        encumbrance=f"loan:{loan.pk}",
+                    )
+                )
             # Approved at 3,000 a tonne for every grade at 50-62% of the value after the haircut; marked today
             # at the grade's own price, the cheaper grades cross the 65% warning line.
             at_approval = sum(r.quantity for r in rows[-per_loan:]) * Decimal("3000") * Decimal("0.8")
             principals[loan.pk] = (at_approval * Decimal(rng.randint(50, 62)) / 100).quantize(Decimal("1.00"))
         made = Receipt.objects.bulk_create(rows, batch_size=2000)
-        Loan.objects.bulk_update([Loan(pk=pk, principal=p, amount_requested=p) for pk, p in principals.items()],
-                                 ["principal", "amount_requested"], batch_size=2000)
+        Loan.objects.bulk_update(
+            [Loan(pk=pk, principal=p, amount_requested=p) for pk, p in principals.items()],
+            ["principal", "amount_requested"],
+            batch_size=2000,
+        )
         by_loan = {loan.pk: loan for loan in loans}
-        LoanCollateral.objects.bulk_create([LoanCollateral(
-            loan_id=int(r.encumbrance.split(":")[1]), receipt=r, bank=by_loan[int(r.encumbrance.split(":")[1])].bank,
-            quantity=r.quantity, status=CollateralStatus.PLEDGED, pledged_at=now) for r in made], batch_size=2000)
+        LoanCollateral.objects.bulk_create(
+            [
+                LoanCollateral(
+                    loan_id=int(r.encumbrance.split(":")[1]),
+                    receipt=r,
+                    bank=by_loan[int(r.encumbrance.split(":")[1])].bank,
+                    quantity=r.quantity,
+                    status=CollateralStatus.PLEDGED,
+                    pledged_at=now,
+                )
+                for r in made
+            ],
+            batch_size=2000,
+        )
         codes = {}
         for loan in loans:
             codes[principal_code(loan.pk)] = f"{loan.number} 贷款本金"
             codes[interest_code(loan.pk)] = f"{loan.number} 应收利息"
         for bank in banks:
             codes[interest_income_code(bank.pk)] = f"{bank.name} 利息收入"
-        LedgerAccount.objects.bulk_create([LedgerAccount(code=c, name=n, allow_negative=True) for c, n in codes.items()],
-                                          ignore_conflicts=True, batch_size=2000)
-        accounts = dict(LedgerAccount.objects.filter(code__in=list(codes) + [available_code(m.pk) for m in members])
-                        .values_list("code", "pk"))
+        LedgerAccount.objects.bulk_create(
+            [LedgerAccount(code=c, name=n, allow_negative=True) for c, n in codes.items()],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+        accounts = dict(
+            LedgerAccount.objects.filter(code__in=list(codes) + [available_code(m.pk) for m in members]).values_list(
+                "code", "pk"
+            )
+        )
         disbursed = LedgerTransaction.objects.create(description="基准放款", reference="bench")
         interest = LedgerTransaction.objects.create(description="基准计息", reference="bench")
         postings = []
         for loan in loans:
             p = principals[loan.pk]
             i = (p * Decimal("4.350") / 36500).quantize(Decimal("0.01"))
-            postings += [LedgerPosting(transaction=disbursed, account_id=accounts[principal_code(loan.pk)], amount=-p, currency="CNY"),
-                         LedgerPosting(transaction=disbursed, account_id=accounts[available_code(loan.borrower_id)], amount=p,
-                                       currency="CNY"),
-                         LedgerPosting(transaction=interest, account_id=accounts[interest_code(loan.pk)], amount=-i, currency="CNY"),
-                         LedgerPosting(transaction=interest, account_id=accounts[interest_income_code(loan.bank_id)], amount=i,
-                                       currency="CNY")]
+            postings += [
+                LedgerPosting(
+                    transaction=disbursed, account_id=accounts[principal_code(loan.pk)], amount=-p, currency="CNY"
+                ),
+                LedgerPosting(
+                    transaction=disbursed,
+                    account_id=accounts[available_code(loan.borrower_id)],
+                    amount=p,
+                    currency="CNY",
+                ),
+                LedgerPosting(
+                    transaction=interest, account_id=accounts[interest_code(loan.pk)], amount=-i, currency="CNY"
+                ),
+                LedgerPosting(
+                    transaction=interest,
+                    account_id=accounts[interest_income_code(loan.bank_id)],
+                    amount=i,
+                    currency="CNY",
+                ),
+            ]
         LedgerPosting.objects.bulk_create(postings, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
@@ -152,9 +228,11 @@ def main() -> None:
         with connection.execute_wrapper(count):
             result = loans_value()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        print(f"run {run}: {result.receipts} receipts, {result.loans} loans in {wall:.2f} s wall, {cpu:.2f} s CPU "
-              f"(this process), {statements[0]} SQL statements; {result.valuations_written} valuations written, "
-              f"{result.calls_opened} margin calls opened, {result.calls_resolved} resolved")
+        print(
+            f"run {run}: {result.receipts} receipts, {result.loans} loans in {wall:.2f} s wall, {cpu:.2f} s CPU "
+            f"(this process), {statements[0]} SQL statements; {result.valuations_written} valuations written, "
+            f"{result.calls_opened} margin calls opened, {result.calls_resolved} resolved"
+        )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,10 @@ def main() -> None:
         )
     elapsed = time.perf_counter() - started
     assert ledger_balance(seller).amount == Decimal("97.00") * args.transactions
-    print(f"{args.transactions} transactions in {elapsed:.2f} s: {args.transactions / elapsed:.0f} tx/s, "
-          f"{elapsed / args.transactions * 1000:.2f} ms per ledger_post")
+    print(
+        f"{args.transactions} transactions in {elapsed:.2f} s: {args.transactions / elapsed:.0f} tx/s, "
+        f"{elapsed / args.transactions * 1000:.2f} ms per ledger_post"
+    )
 
 
 if __name__ == "__main__":

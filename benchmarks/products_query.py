@@ -133,12 +133,21 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=100_000, help="bulk products to have (default 100000)")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per scenario (default 200)")
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--deep-pages", type=int, default=10, help="pages of 100 walked before the deep page (default 10)")
-    parser.add_argument("--budget", type=float, default=90.0,
-                        help="seconds of timed requests per scenario at most (at least 20 requests; default 90)")
+    parser.add_argument(
+        "--deep-pages", type=int, default=10, help="pages of 100 walked before the deep page (default 10)"
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=90.0,
+        help="seconds of timed requests per scenario at most (at least 20 requests; default 90)",
+    )
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each scenario's slowest query")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="gc.freeze() after start-up, as a tuned gunicorn worker would (shows the collector's share of p95)")
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="gc.freeze() after start-up, as a tuned gunicorn worker would (shows the collector's share of p95)",
+    )
     args = parser.parse_args()
     setup()
     _seed(args.products)
@@ -158,38 +167,63 @@ def main() -> None:
     scenarios = [
         ("first 10, sort NAME", {"first": 10}),
         ("first 100, sort NAME", {"first": 100}),
-        (f"page {args.deep_pages + 1} (after {args.deep_pages * 100}), first 100, sort NAME",
-         {"first": 100, "after": runner.cursor_after(args.deep_pages, None)}),
+        (
+            f"page {args.deep_pages + 1} (after {args.deep_pages * 100}), first 100, sort NAME",
+            {"first": 100, "after": runner.cursor_after(args.deep_pages, None)},
+        ),
         ("first 10, sort PRICE ASC", {"first": 10, "sortBy": PRICE_ASC}),
         ("first 100, sort PRICE ASC", {"first": 100, "sortBy": PRICE_ASC}),
-        (f"page {args.deep_pages + 1} (after {args.deep_pages * 100}), first 100, sort PRICE ASC",
-         {"first": 100, "sortBy": PRICE_ASC, "after": runner.cursor_after(args.deep_pages, PRICE_ASC)}),
+        (
+            f"page {args.deep_pages + 1} (after {args.deep_pages * 100}), first 100, sort PRICE ASC",
+            {"first": 100, "sortBy": PRICE_ASC, "after": runner.cursor_after(args.deep_pages, PRICE_ASC)},
+        ),
     ]
-    print(f"{total} products, {rural} published in channel rural; PostgreSQL {connection.pg_version // 10000}; "
-          f"up to {args.requests} timed requests per scenario after {args.warmup} warm-up"
-          f"{'; gc.freeze()' if args.gc_freeze else ''}")
+    print(
+        f"{total} products, {rural} published in channel rural; PostgreSQL {connection.pg_version // 10000}; "
+        f"up to {args.requests} timed requests per scenario after {args.warmup} warm-up"
+        f"{'; gc.freeze()' if args.gc_freeze else ''}"
+    )
     rows = []
     for label, variables in scenarios:
         page, queries = runner.captured(variables)
         assert len(page["edges"]) == variables["first"], (label, len(page["edges"]))
         times, cpu_times = runner.timed(variables, args.requests, args.warmup, args.budget)
         slowest = max(queries, key=lambda query: float(query["time"]))
-        rows.append((label, len(queries), len(times), statistics.median(times), _percentile(times, 0.95),
-                     float(slowest["time"]) * 1000, statistics.median(cpu_times)))
+        rows.append(
+            (
+                label,
+                len(queries),
+                len(times),
+                statistics.median(times),
+                _percentile(times, 0.95),
+                float(slowest["time"]) * 1000,
+                statistics.median(cpu_times),
+            )
+        )
         if args.explain:
             print(f"\n--- {label}: slowest query ({float(slowest['time']) * 1000:.1f} ms)\n{slowest['sql']}\n")
             print(_explain(slowest["sql"]))
     width = max(len(row[0]) for row in rows)
     print()
-    print(f"| {'scenario':<{width}} | SQL queries | requests | p50 ms | p95 ms | slowest SQL ms | Python CPU p50 ms "
-          f"| goal ≤{GOAL_QUERIES} queries, p95 ≤{GOAL_P95_MS:g} ms |")
-    print(f"|{'-' * (width + 2)}|-------------|----------|--------|--------|----------------|-------------------|------|")
+    print(
+        f"| {'scenario':<{width}} | SQL queries | requests | p50 ms | p95 ms | slowest SQL ms | Python CPU p50 ms "
+        f"| goal ≤{GOAL_QUERIES} queries, p95 ≤{GOAL_P95_MS:g} ms |"
+    )
+    print(
+        f"|{'-' * (width + 2)}|-------------|----------|--------|--------|----------------|-------------------|------|"
+    )
     for label, count, n, p50, p95, slowest_ms, cpu_p50 in rows:
-        verdict = ("queries met" if count <= GOAL_QUERIES else "queries MISSED") + (", p95 met" if p95 <= GOAL_P95_MS else ", p95 MISSED")
-        print(f"| {label:<{width}} | {count:>11} | {n:>8} | {p50:>6.1f} | {p95:>6.1f} | {slowest_ms:>14.1f} "
-              f"| {cpu_p50:>17.1f} | {verdict} |")
-    print(f"\nload average while measuring (1/5/15 min): {' / '.join(f'{value:.2f}' for value in os.getloadavg())} "
-          f"on {os.cpu_count()} cores")
+        verdict = ("queries met" if count <= GOAL_QUERIES else "queries MISSED") + (
+            ", p95 met" if p95 <= GOAL_P95_MS else ", p95 MISSED"
+        )
+        print(
+            f"| {label:<{width}} | {count:>11} | {n:>8} | {p50:>6.1f} | {p95:>6.1f} | {slowest_ms:>14.1f} "
+            f"| {cpu_p50:>17.1f} | {verdict} |"
+        )
+    print(
+        f"\nload average while measuring (1/5/15 min): {' / '.join(f'{value:.2f}' for value in os.getloadavg())} "
+        f"on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

@@ -65,19 +65,32 @@ def _seed(count: int) -> list[tuple[str, str]]:
     if not Commodity.objects.exists():
         commodities_seed()
     warehouse = Warehouse.objects.filter(code="BV01").first() or warehouse_create(
-        code="BV01", name="大石桥基准监管仓", address="辽宁省大石桥市", keeper_name="基准仓储有限公司")
+        code="BV01", name="大石桥基准监管仓", address="辽宁省大石桥市", keeper_name="基准仓储有限公司"
+    )
     member = Member.objects.filter(credit_code="912108820000100012").first() or member_create(
-        name="大石桥市华鑫镁业有限公司", credit_code="912108820000100012", legal_representative="王建国",
-        registered_address="辽宁省大石桥市", bank_name="建设银行大石桥支行", bank_account_name="大石桥市华鑫镁业有限公司",
-        bank_account_number="0704000000000001")
+        name="大石桥市华鑫镁业有限公司",
+        credit_code="912108820000100012",
+        legal_representative="王建国",
+        registered_address="辽宁省大石桥市",
+        bank_name="建设银行大石桥支行",
+        bank_account_name="大石桥市华鑫镁业有限公司",
+        bank_account_number="0704000000000001",
+    )
     fused = Commodity.objects.get(code="fused-magnesia")
     have = Receipt.objects.filter(warehouse=warehouse).count()
     started = time.perf_counter()
     for n in range(have, count):
-        ticket = inbound_ticket_create(warehouse, commodity=fused, depositor=member, gross=Decimal("120.000"), tare=Decimal("20.000"),
-                                       net=Decimal("100.000"), assay={"mgo": "98.200", "sio2": "0.400", "cao": "0.900",
-                                                                      "fe2o3": "0.500", "bulk_density": "3.520"},
-                                       vehicle_plate="辽H12345", lot_no=f"B{n}")
+        ticket = inbound_ticket_create(
+            warehouse,
+            commodity=fused,
+            depositor=member,
+            gross=Decimal("120.000"),
+            tare=Decimal("20.000"),
+            net=Decimal("100.000"),
+            assay={"mgo": "98.200", "sio2": "0.400", "cao": "0.900", "fe2o3": "0.500", "bulk_density": "3.520"},
+            vehicle_plate="辽H12345",
+            lot_no=f"B{n}",
+        )
         receipt = receipt_issue(ticket, packaging="吨袋", pieces=100, location="A区")
         if n % 4 == 0:  # some longer chains: a split leaves the parent with two events and two parts
             receipt_split(receipt, [Decimal("40"), Decimal("60")])
@@ -87,15 +100,37 @@ def _seed(count: int) -> list[tuple[str, str]]:
 
 
 def _server_env(redis: str) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="meidu.settings.base", MEIDU_MODE="demo",
-               DEBUG="0", REDIS_URL=redis, PUBLIC_URL="http://127.0.0.1", SECURE_SSL_REDIRECT="0")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        DJANGO_SETTINGS_MODULE="meidu.settings.base",
+        MEIDU_MODE="demo",
+        DEBUG="0",
+        REDIS_URL=redis,
+        PUBLIC_URL="http://127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+    )
     env.pop("MEIDU_TEST_BROKER_URL", None)
     return env
 
 
 def _serve(port: int, args) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "meidu.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-               "--log-level", "warning", "--timeout", "120", "--backlog", "2048"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "meidu.wsgi:application",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(args.workers),
+        "--log-level",
+        "warning",
+        "--timeout",
+        "120",
+        "--backlog",
+        "2048",
+    ]
     if args.worker_class == "gthread":
         command += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "30"]
     process = subprocess.Popen(command, cwd=ROOT, env=_server_env(args.redis))
@@ -158,6 +193,7 @@ def _pids(server_pid: int):
             elif name.startswith("postgres") and _our_backend(entry):
                 roles["postgres"].append(int(entry))
         return roles
+
     return of
 
 
@@ -165,8 +201,9 @@ def _body(number: str, code: str) -> bytes:
     return json.dumps({"query": QUERY, "variables": {"number": number, "code": code}}).encode()
 
 
-def _client(port: int, receipts, token: str | None, stop_at: float, latencies: list, errors: list, seed: int,
-            rate: float = 0.0) -> None:
+def _client(
+    port: int, receipts, token: str | None, stop_at: float, latencies: list, errors: list, seed: int, rate: float = 0.0
+) -> None:
     """Closed loop (``rate`` 0: the next request as soon as the answer is read), or open loop: requests at
     the times of a Poisson process of ``rate`` per second, each latency counted from its scheduled time (a
     client that falls behind sends at once, and the wait shows in the latency)."""
@@ -221,7 +258,10 @@ def _in_process_queries(number: str, code: str) -> int:
 def run(port: int, receipts, args, token: str | None) -> dict:
     warm_stop = time.perf_counter() + args.warmup
     warm: list = []
-    threads = [threading.Thread(target=_client, args=(port, receipts, token, warm_stop, warm, [], n)) for n in range(args.clients)]
+    threads = [
+        threading.Thread(target=_client, args=(port, receipts, token, warm_stop, warm, [], n))
+        for n in range(args.clients)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -234,8 +274,10 @@ def run(port: int, receipts, args, token: str | None) -> dict:
     started = time.perf_counter()
     stop_at = started + args.seconds
     per_client = args.rate_now / args.clients if args.rate_now else 0.0
-    threads = [threading.Thread(target=_client, args=(port, receipts, token, stop_at, latencies, errors, 100 + n, per_client))
-               for n in range(args.clients)]
+    threads = [
+        threading.Thread(target=_client, args=(port, receipts, token, stop_at, latencies, errors, 100 + n, per_client))
+        for n in range(args.clients)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -250,9 +292,16 @@ def run(port: int, receipts, args, token: str | None) -> dict:
         return latencies[min(count - 1, int(p * count))] * 1000
 
     return {
-        "requests": count, "errors": len(errors), "first_error": errors[0] if errors else None,
-        "rps": count / elapsed, "p50_ms": pct(0.50), "p90_ms": pct(0.90), "p99_ms": pct(0.99), "max_ms": latencies[-1] * 1000,
-        "mean_ms": statistics.fmean(latencies) * 1000, "load_before": load,
+        "requests": count,
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "rps": count / elapsed,
+        "p50_ms": pct(0.50),
+        "p90_ms": pct(0.90),
+        "p99_ms": pct(0.99),
+        "max_ms": latencies[-1] * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000,
+        "load_before": load,
         "cpu_ms_per_request": {role: used[role] / count * 1000 for role in used},
         "machine_cores_busy": used["machine"] / elapsed,
     }
@@ -264,9 +313,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=5)
-    parser.add_argument("--rate", type=float, nargs="*", default=[],
-                        help="open loop: total requests/s offered by the clients (Poisson); several rates run one after "
-                             "another on the same server; none: closed loop")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        nargs="*",
+        default=[],
+        help="open loop: total requests/s offered by the clients (Poisson); several rates run one after "
+        "another on the same server; none: closed loop",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
     parser.add_argument("--threads", type=int, default=4)
@@ -275,8 +329,10 @@ def main() -> None:
     args = parser.parse_args()
     setup(DATABASE_NAME)
     receipts = _seed(args.receipts)
-    print(f"{len(receipts)} receipts; SQL statements of one anonymous receiptVerify in process: "
-          f"{_in_process_queries(*receipts[0])}")
+    print(
+        f"{len(receipts)} receipts; SQL statements of one anonymous receiptVerify in process: "
+        f"{_in_process_queries(*receipts[0])}"
+    )
     token = None  # anonymous: the public's (and the QR's) path, with the throttle check
     from django.db import connection, connections
 
@@ -290,17 +346,32 @@ def main() -> None:
         for rate in args.rate or [0.0]:
             args.rate_now = rate
             results.append(run(args.port, receipts, args, token))
-            print(json.dumps({"viewer": "anonymous", "clients": args.clients, "workers": args.workers,
-                              "worker_class": args.worker_class, "threads": args.threads if args.worker_class == "gthread" else None,
-                              "offered_rps": rate or "closed loop", **results[-1], "load_after": os.getloadavg()},
-                             indent=2, default=str), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "viewer": "anonymous",
+                        "clients": args.clients,
+                        "workers": args.workers,
+                        "worker_class": args.worker_class,
+                        "threads": args.threads if args.worker_class == "gthread" else None,
+                        "offered_rps": rate or "closed loop",
+                        **results[-1],
+                        "load_after": os.getloadavg(),
+                    },
+                    indent=2,
+                    default=str,
+                ),
+                flush=True,
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
     for rate, result in zip(args.rate or [0.0], results):
         met = result["rps"] >= 1000 and result["p99_ms"] <= 10
-        print(f"{'closed loop' if not rate else f'offered {rate:g}/s'}: {result['rps']:.0f}/s, p50 {result['p50_ms']:.1f} ms, "
-              f"p99 {result['p99_ms']:.1f} ms; goal >= 1,000/s with p99 <= 10 ms: {'met' if met else 'NOT met'}")
+        print(
+            f"{'closed loop' if not rate else f'offered {rate:g}/s'}: {result['rps']:.0f}/s, p50 {result['p50_ms']:.1f} ms, "
+            f"p99 {result['p99_ms']:.1f} ms; goal >= 1,000/s with p99 <= 10 ms: {'met' if met else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

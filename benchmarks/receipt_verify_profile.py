@@ -29,12 +29,26 @@ QUERY = """query V($number: String!, $code: String!) {
 
 
 def _environ(body: bytes) -> dict:
-    return {"REQUEST_METHOD": "POST", "PATH_INFO": "/graphql/", "SCRIPT_NAME": "", "QUERY_STRING": "",
-            "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)), "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8765", "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8765",
-            "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http",
-            "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
-            "wsgi.version": (1, 0)}
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/graphql/",
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8765",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1:8765",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
 
 
 def _backend_cpu(pid: int) -> float:
@@ -50,14 +64,22 @@ def main() -> None:
     parser.add_argument("--profile", choices=["cprofile", "pyinstrument", "none"], default="cprofile")
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
-    os.environ.update(DJANGO_SETTINGS_MODULE="meidu.settings.base", MEIDU_MODE="demo", DEBUG="0", REDIS_URL=args.redis,
-                      PUBLIC_URL="http://127.0.0.1", SECURE_SSL_REDIRECT="0", DATABASE_URL=os.environ["BENCH_DATABASE_URL"])
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="meidu.settings.base",
+        MEIDU_MODE="demo",
+        DEBUG="0",
+        REDIS_URL=args.redis,
+        PUBLIC_URL="http://127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=os.environ["BENCH_DATABASE_URL"],
+    )
     os.environ.pop("MEIDU_TEST_BROKER_URL", None)
     sys.path.insert(0, str(ROOT))
-    from meidu.wsgi import application
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
     from magnesium_exchange.warehouses.models import Receipt
+    from meidu.wsgi import application
 
     receipts = list(Receipt.objects.values_list("number", "verification_code"))
     rng = random.Random(7)
@@ -93,9 +115,20 @@ def main() -> None:
     pg = _backend_cpu(backend) - pg_before
     per_request.sort()
     n = len(order)
-    print(json.dumps({"requests": n, "app_cpu_ms_mean": cpu / n * 1000, "app_cpu_ms_median": statistics.median(per_request) * 1000,
-                      "app_cpu_ms_p99": per_request[int(0.99 * n)] * 1000, "postgres_cpu_ms_mean": pg / n * 1000,
-                      "wall_ms_mean": wall / n * 1000, "load": os.getloadavg()}, indent=2))
+    print(
+        json.dumps(
+            {
+                "requests": n,
+                "app_cpu_ms_mean": cpu / n * 1000,
+                "app_cpu_ms_median": statistics.median(per_request) * 1000,
+                "app_cpu_ms_p99": per_request[int(0.99 * n)] * 1000,
+                "postgres_cpu_ms_mean": pg / n * 1000,
+                "wall_ms_mean": wall / n * 1000,
+                "load": os.getloadavg(),
+            },
+            indent=2,
+        )
+    )
     if args.profile == "cprofile":
         import cProfile
         import pstats

@@ -31,9 +31,11 @@ def timed(label: str, call, rounds: int) -> None:
         samples.append(time.perf_counter() - started)
     cpu = time.process_time() - cpu
     samples.sort()
-    print(f"{label}: median {statistics.median(samples) * 1e6:.0f} µs, "
-          f"p99 {samples[int(0.99 * len(samples))] * 1e6:.0f} µs, "
-          f"CPU {cpu / rounds * 1e6:.0f} µs per verification ({rounds} rounds)")
+    print(
+        f"{label}: median {statistics.median(samples) * 1e6:.0f} µs, "
+        f"p99 {samples[int(0.99 * len(samples))] * 1e6:.0f} µs, "
+        f"CPU {cpu / rounds * 1e6:.0f} µs per verification ({rounds} rounds)"
+    )
 
 
 def main() -> None:

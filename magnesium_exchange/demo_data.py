@@ -42,7 +42,13 @@ WAREHOUSE_OPERATOR_PHONE = "+8613800000008"
 PRICE_DAYS = 30
 
 WAREHOUSES = [
-    ("DSQ01", "大石桥南楼镁砂监管仓", "辽宁省营口市大石桥市南楼经济开发区镁砂路 8 号", "大石桥港储物流有限公司", "中储发展营口监管部"),
+    (
+        "DSQ01",
+        "大石桥南楼镁砂监管仓",
+        "辽宁省营口市大石桥市南楼经济开发区镁砂路 8 号",
+        "大石桥港储物流有限公司",
+        "中储发展营口监管部",
+    ),
     ("HC02", "海城牌楼监管仓", "辽宁省鞍山市海城市牌楼镇工业园区 16 号", "海城物产仓储有限公司", "中外运辽宁监管中心"),
     ("YK03", "营口鲅鱼圈港区监管仓", "辽宁省营口市鲅鱼圈区港区三路 2 号", "营口港务仓储有限公司", "中储发展营口监管部"),
 ]
@@ -75,21 +81,52 @@ ASSAYS = {
 
 # (warehouse, member index, grade, net tonnes): 30 lots, 20,000 t in all.
 LOTS = [
-    ("DSQ01", 0, "fm-97", 800), ("DSQ01", 0, "fm-97", 600), ("DSQ01", 0, "fm-98", 500), ("DSQ01", 3, "fm-97", 700),
-    ("DSQ01", 3, "db-90", 1000), ("DSQ01", 5, "db-90", 900), ("DSQ01", 5, "lb-85", 800), ("DSQ01", 0, "db-95", 600),
-    ("DSQ01", 3, "lb-85", 700), ("DSQ01", 5, "ore-47", 500),
-    ("HC02", 1, "fm-97", 900), ("HC02", 1, "fm-98", 500), ("HC02", 4, "db-90", 1000), ("HC02", 4, "db-95", 500),
-    ("HC02", 1, "lb-85", 800), ("HC02", 4, "ore-47", 500), ("HC02", 1, "lb-90", 600), ("HC02", 4, "db-90", 600),
-    ("HC02", 1, "fm-97", 500), ("HC02", 4, "lb-85", 400),
-    ("YK03", 2, "fm-97", 500), ("YK03", 2, "fm-98", 500), ("YK03", 7, "db-90", 800), ("YK03", 2, "db-95", 900),
-    ("YK03", 7, "lb-85", 700), ("YK03", 2, "lb-90", 900), ("YK03", 7, "db-90", 700), ("YK03", 2, "lb-85", 600),
-    ("YK03", 7, "fm-97", 500), ("YK03", 2, "fm-97", 500),
+    ("DSQ01", 0, "fm-97", 800),
+    ("DSQ01", 0, "fm-97", 600),
+    ("DSQ01", 0, "fm-98", 500),
+    ("DSQ01", 3, "fm-97", 700),
+    ("DSQ01", 3, "db-90", 1000),
+    ("DSQ01", 5, "db-90", 900),
+    ("DSQ01", 5, "lb-85", 800),
+    ("DSQ01", 0, "db-95", 600),
+    ("DSQ01", 3, "lb-85", 700),
+    ("DSQ01", 5, "ore-47", 500),
+    ("HC02", 1, "fm-97", 900),
+    ("HC02", 1, "fm-98", 500),
+    ("HC02", 4, "db-90", 1000),
+    ("HC02", 4, "db-95", 500),
+    ("HC02", 1, "lb-85", 800),
+    ("HC02", 4, "ore-47", 500),
+    ("HC02", 1, "lb-90", 600),
+    ("HC02", 4, "db-90", 600),
+    ("HC02", 1, "fm-97", 500),
+    ("HC02", 4, "lb-85", 400),
+    ("YK03", 2, "fm-97", 500),
+    ("YK03", 2, "fm-98", 500),
+    ("YK03", 7, "db-90", 800),
+    ("YK03", 2, "db-95", 900),
+    ("YK03", 7, "lb-85", 700),
+    ("YK03", 2, "lb-90", 900),
+    ("YK03", 7, "db-90", 700),
+    ("YK03", 2, "lb-85", 600),
+    ("YK03", 7, "fm-97", 500),
+    ("YK03", 2, "fm-97", 500),
 ]
 
 # CNY per tonne around which each grade trades (on its commodity's tick).
 BASE_PRICES = {
-    "fm-98": 4300, "fm-97": 3800, "fm-96": 3500, "db-95": 2300, "db-90": 1400, "lb-90": 1150, "lb-85": 900,
-    "ore-47": 520, "ore-46": 480, "mt-14": 5200, "mt-10": 5600, "boron-mgo-40": 1700,
+    "fm-98": 4300,
+    "fm-97": 3800,
+    "fm-96": 3500,
+    "db-95": 2300,
+    "db-90": 1400,
+    "lb-90": 1150,
+    "lb-85": 900,
+    "ore-47": 520,
+    "ore-46": 480,
+    "mt-14": 5200,
+    "mt-10": 5600,
+    "boron-mgo-40": 1700,
 }
 TRADE_SIZES = (20, 30, 50, 60, 80, 100, 150, 200)
 
@@ -121,8 +158,14 @@ def seed_exchange_warehouses() -> int:
     created = 0
     for code, name, address, keeper, supervisor in WAREHOUSES:
         if not Warehouse.objects.filter(code=code).exists():
-            warehouse_create(code=code, name=name, address=address, keeper_name=keeper, supervisor_name=supervisor,
-                             licence_number=f"LN-{code}-2026")
+            warehouse_create(
+                code=code,
+                name=name,
+                address=address,
+                keeper_name=keeper,
+                supervisor_name=supervisor,
+                licence_number=f"LN-{code}-2026",
+            )
             created += 1
     operator = _user(WAREHOUSE_OPERATOR_PHONE)
     first = Warehouse.objects.get(code=WAREHOUSES[0][0])
@@ -139,9 +182,16 @@ def seed_exchange_members() -> int:
         member = Member.objects.filter(credit_code=code).first()
         if member is None:
             member = member_create(
-                name=name, credit_code=code, legal_representative=representative, registered_address=address,
-                bank_name="中国工商银行大石桥支行", bank_account_name=name, bank_account_number=f"0711{serial:012d}",
-                short_name=name[:6], contact_name=representative, contact_phone=f"1380000{serial + 100:04d}",
+                name=name,
+                credit_code=code,
+                legal_representative=representative,
+                registered_address=address,
+                bank_name="中国工商银行大石桥支行",
+                bank_account_name=name,
+                bank_account_number=f"0711{serial:012d}",
+                short_name=name[:6],
+                contact_name=representative,
+                contact_phone=f"1380000{serial + 100:04d}",
             )
             created += 1
         phone = TRADER_PHONE if serial == 1 else f"+86138000011{serial:02d}"
@@ -155,11 +205,17 @@ def seed_exchange_members() -> int:
 def seed_exchange_receipts() -> int:
     """Weigh each lot in (ticket DEMO-<n>) and issue its receipt, skipping what exists."""
     members = [Member.objects.get(credit_code=_credit_code(serial)) for serial in range(1, len(MEMBERS) + 1)]
-    warehouses = {warehouse.code: warehouse for warehouse in Warehouse.objects.filter(code__in=[w[0] for w in WAREHOUSES])}
+    warehouses = {
+        warehouse.code: warehouse for warehouse in Warehouse.objects.filter(code__in=[w[0] for w in WAREHOUSES])
+    }
     grades = {grade.code: grade for grade in Grade.objects.select_related("commodity")}
     operator = _user(WAREHOUSE_OPERATOR_PHONE)
     done = set(WeighbridgeTicket.objects.filter(number__startswith="DEMO-").values_list("warehouse__code", "number"))
-    issued = set(Receipt.objects.filter(inbound_ticket__number__startswith="DEMO-").values_list("inbound_ticket__number", flat=True))
+    issued = set(
+        Receipt.objects.filter(inbound_ticket__number__startswith="DEMO-").values_list(
+            "inbound_ticket__number", flat=True
+        )
+    )
     created = 0
     for index, (code, member_index, grade_code, net) in enumerate(LOTS, start=1):
         warehouse, grade, number = warehouses[code], grades[grade_code], f"DEMO-{code}-{index:03d}"
@@ -172,13 +228,29 @@ def seed_exchange_receipts() -> int:
             else:
                 tare = Decimal("18.600")
                 ticket = inbound_ticket_create(
-                    warehouse, commodity=grade.commodity, depositor=members[member_index], gross=Decimal(net) + tare, tare=tare,
-                    net=Decimal(net), assay=ASSAYS[grade_code], vehicle_plate="铁路专用线", lot_no=f"L2026-{index:03d}",
-                    inspection_ref=f"营口质检 2026-{index:04d}", number=number, actor=actor,
+                    warehouse,
+                    commodity=grade.commodity,
+                    depositor=members[member_index],
+                    gross=Decimal(net) + tare,
+                    tare=tare,
+                    net=Decimal(net),
+                    assay=ASSAYS[grade_code],
+                    vehicle_plate="铁路专用线",
+                    lot_no=f"L2026-{index:03d}",
+                    inspection_ref=f"营口质检 2026-{index:04d}",
+                    number=number,
+                    actor=actor,
                 )
-            receipt_issue(ticket, packaging="吨袋", pieces=net, location=f"{'ABC'[index % 3]}区{index % 9 + 1}垛",
-                          insured_value=Decimal(net) * BASE_PRICES[grade_code], insurer="中国人民财产保险营口分公司",
-                          insurance_policy_no=f"PICC-YK-2026-{index:04d}", actor=actor)
+            receipt_issue(
+                ticket,
+                packaging="吨袋",
+                pieces=net,
+                location=f"{'ABC'[index % 3]}区{index % 9 + 1}垛",
+                insured_value=Decimal(net) * BASE_PRICES[grade_code],
+                insurer="中国人民财产保险营口分公司",
+                insurance_policy_no=f"PICC-YK-2026-{index:04d}",
+                actor=actor,
+            )
             created += 1
     return created
 
@@ -200,9 +272,18 @@ def _day_prints(grade: Grade, day: dt.date, count_limit: int | None = None) -> l
     prints = []
     for n in range(count):
         price = ((centre * Decimal(str(1 + rng.uniform(-0.008, 0.008)))) / tick).quantize(Decimal(1)) * tick
-        executed_at = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30))) + dt.timedelta(minutes=rng.randint(0, 300))
-        prints.append({"grade": grade, "price": price, "quantity": Decimal(rng.choice(TRADE_SIZES)),
-                       "executed_at": executed_at, "reference": f"demo:{grade.code}:{day.isoformat()}:{n}"})
+        executed_at = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30))) + dt.timedelta(
+            minutes=rng.randint(0, 300)
+        )
+        prints.append(
+            {
+                "grade": grade,
+                "price": price,
+                "quantity": Decimal(rng.choice(TRADE_SIZES)),
+                "executed_at": executed_at,
+                "reference": f"demo:{grade.code}:{day.isoformat()}:{n}",
+            }
+        )
     return sorted(prints, key=lambda item: item["executed_at"])
 
 
@@ -215,7 +296,9 @@ def seed_exchange_prices() -> int:
     days = [today - dt.timedelta(days=back) for back in range(PRICE_DAYS, 0, -1)]
     wanted = [item for day in days if day.weekday() < 5 for grade in grades for item in _day_prints(grade, day)]
     if today.weekday() < 5:
-        wanted += [item for grade in grades for item in _day_prints(grade, today, count_limit=2) if item["executed_at"] <= now]
+        wanted += [
+            item for grade in grades for item in _day_prints(grade, today, count_limit=2) if item["executed_at"] <= now
+        ]
     existing = set(TradePrint.objects.filter(reference__startswith="demo:").values_list("reference", flat=True))
     written = 0
     for item in wanted:
@@ -251,7 +334,9 @@ def seed_exchange_funds() -> int:
         if FundsRequest.objects.filter(member=member, kind=FundsRequestKind.DEPOSIT).exists():
             continue
         with transaction.atomic():
-            deposit = funds_deposit_request(member, DEMO_DEPOSIT, idempotency_key=f"demo-deposit-{serial}", note="演示入金")
+            deposit = funds_deposit_request(
+                member, DEMO_DEPOSIT, idempotency_key=f"demo-deposit-{serial}", note="演示入金"
+            )
             funds_deposit_confirm(deposit, app=bank, bank_reference=f"DEMO-DEP-{serial:03d}")
         created += 1
     return created
@@ -260,10 +345,14 @@ def seed_exchange_funds() -> int:
 # The weekdays closed by the State Council's 2026 holiday notice (weekends are closed anyway, make-up
 # working Saturdays included); operators add each year's in the admin when the notice is published.
 HOLIDAYS_2026 = [
-    ("元旦", dt.date(2026, 1, 1), dt.date(2026, 1, 2)), ("春节", dt.date(2026, 2, 16), dt.date(2026, 2, 20)),
-    ("春节", dt.date(2026, 2, 23), dt.date(2026, 2, 23)), ("清明节", dt.date(2026, 4, 6), dt.date(2026, 4, 6)),
-    ("劳动节", dt.date(2026, 5, 1), dt.date(2026, 5, 1)), ("劳动节", dt.date(2026, 5, 4), dt.date(2026, 5, 5)),
-    ("端午节", dt.date(2026, 6, 19), dt.date(2026, 6, 19)), ("中秋节", dt.date(2026, 9, 25), dt.date(2026, 9, 25)),
+    ("元旦", dt.date(2026, 1, 1), dt.date(2026, 1, 2)),
+    ("春节", dt.date(2026, 2, 16), dt.date(2026, 2, 20)),
+    ("春节", dt.date(2026, 2, 23), dt.date(2026, 2, 23)),
+    ("清明节", dt.date(2026, 4, 6), dt.date(2026, 4, 6)),
+    ("劳动节", dt.date(2026, 5, 1), dt.date(2026, 5, 1)),
+    ("劳动节", dt.date(2026, 5, 4), dt.date(2026, 5, 5)),
+    ("端午节", dt.date(2026, 6, 19), dt.date(2026, 6, 19)),
+    ("中秋节", dt.date(2026, 9, 25), dt.date(2026, 9, 25)),
     ("国庆节", dt.date(2026, 10, 1), dt.date(2026, 10, 7)),
 ]
 

@@ -32,8 +32,15 @@ from magnesium_exchange.trading.sessions import every_day
 
 # The second trader: 孙立军's firm (member 2); the demo trader (+8613800000007) trades for member 1.
 SECOND_TRADER_PHONE = "+8613800001102"
-FALLBACK = {"fm-98": Decimal("4300"), "fm-97": Decimal("3800"), "db-95": Decimal("2300"), "db-90": Decimal("1400"),
-            "lb-90": Decimal("1150"), "lb-85": Decimal("900"), "ore-47": Decimal("520")}
+FALLBACK = {
+    "fm-98": Decimal("4300"),
+    "fm-97": Decimal("3800"),
+    "db-95": Decimal("2300"),
+    "db-90": Decimal("1400"),
+    "lb-90": Decimal("1150"),
+    "lb-85": Decimal("900"),
+    "ore-47": Decimal("520"),
+}
 
 # (member serial, grade) of the open sell listings other members keep on the board
 SELL_LISTINGS = [(2, "fm-97"), (3, "db-95"), (4, "db-90"), (8, "lb-85")]
@@ -67,8 +74,16 @@ def _open_sell(member: Member, grade: Grade, now) -> int:
     receipt = _free_receipt(member, grade, now)
     if receipt is None:
         return 0
-    listing_open(member=member, grade=grade, price=_price(grade), receipts=[receipt], min_pick="10", step="10",
-                 reference_price_fallback=FALLBACK[grade.code], now=now)
+    listing_open(
+        member=member,
+        grade=grade,
+        price=_price(grade),
+        receipts=[receipt],
+        min_pick="10",
+        step="10",
+        reference_price_fallback=FALLBACK[grade.code],
+        now=now,
+    )
     return 1
 
 
@@ -80,10 +95,26 @@ def _history(members: dict[int, Member], now) -> int:
         return 0
     fm98, fm97 = _grade("fm-98"), _grade("fm-97")
     opened = now - dt.timedelta(days=4)
-    theirs = listing_open(member=seller, grade=fm98, price=_price(fm98), receipts=[_free_receipt(seller, fm98, opened)],
-                          min_pick="10", step="10", reference_price_fallback=FALLBACK["fm-98"], now=opened)
-    mine = listing_open(member=me, grade=fm97, price=_price(fm97), receipts=[_free_receipt(me, fm97, opened)],
-                        min_pick="10", step="10", reference_price_fallback=FALLBACK["fm-97"], now=opened)
+    theirs = listing_open(
+        member=seller,
+        grade=fm98,
+        price=_price(fm98),
+        receipts=[_free_receipt(seller, fm98, opened)],
+        min_pick="10",
+        step="10",
+        reference_price_fallback=FALLBACK["fm-98"],
+        now=opened,
+    )
+    mine = listing_open(
+        member=me,
+        grade=fm97,
+        price=_price(fm97),
+        receipts=[_free_receipt(me, fm97, opened)],
+        min_pick="10",
+        step="10",
+        reference_price_fallback=FALLBACK["fm-97"],
+        now=opened,
+    )
     settled = listing_pick(theirs, member=me, quantity="100", now=now - dt.timedelta(days=3))
     listing_pick(mine, member=buyer, quantity="200", now=now - dt.timedelta(days=2))
     listing_pick(theirs, member=me, quantity="50", now=now - dt.timedelta(days=1))
@@ -100,18 +131,33 @@ def _auctions(members: dict[int, Member], now) -> int:
     if not live.filter(ends_at__gt=now + dt.timedelta(hours=6)).exists():
         receipt = _free_receipt(members[5], db90, now)
         if receipt is not None:
-            auction_open(member=members[5], grade=db90, receipts=[receipt], reserve_price=_price(db90, ticks_below=2),
-                         lot_size="250", starts_at=now, ends_at=now + dt.timedelta(days=2),
-                         reference_price_fallback=FALLBACK["db-90"], now=now)
+            auction_open(
+                member=members[5],
+                grade=db90,
+                receipts=[receipt],
+                reserve_price=_price(db90, ticks_below=2),
+                lot_size="250",
+                starts_at=now,
+                ends_at=now + dt.timedelta(days=2),
+                reference_price_fallback=FALLBACK["db-90"],
+                now=now,
+            )
             created += 1
     if not live.filter(ends_at__lte=now + dt.timedelta(hours=1)).exists():
         lb85 = _grade("lb-85")
         receipt = _free_receipt(members[6], lb85, now)
         if receipt is not None:
             reserve = _price(lb85, ticks_below=1)
-            soon = auction_open(member=members[6], grade=lb85, receipts=[receipt], reserve_price=reserve,
-                                starts_at=now, ends_at=now + dt.timedelta(minutes=20),
-                                reference_price_fallback=FALLBACK["lb-85"], now=now)
+            soon = auction_open(
+                member=members[6],
+                grade=lb85,
+                receipts=[receipt],
+                reserve_price=reserve,
+                starts_at=now,
+                ends_at=now + dt.timedelta(minutes=20),
+                reference_price_fallback=FALLBACK["lb-85"],
+                now=now,
+            )
             auction_bid(soon, member=members[9], price=reserve, quantity=str(receipt.quantity), now=now)
             created += 1
     return created
@@ -120,8 +166,15 @@ def _auctions(members: dict[int, Member], now) -> int:
 def _rfq(members: dict[int, Member], now) -> int:
     if Rfq.objects.filter(status=ListingStatus.OPEN, expires_at__gt=now + dt.timedelta(hours=1), quotes=[]).exists():
         return 0
-    rfq_open(member=members[10], grade=_grade("fm-98"), side="buy", quantity="300", expires_at=now + dt.timedelta(days=2),
-             reference_price_fallback=FALLBACK["fm-98"], now=now)
+    rfq_open(
+        member=members[10],
+        grade=_grade("fm-98"),
+        side="buy",
+        quantity="300",
+        expires_at=now + dt.timedelta(days=2),
+        reference_price_fallback=FALLBACK["fm-98"],
+        now=now,
+    )
     return 1
 
 
@@ -129,8 +182,17 @@ def _wanted(members: dict[int, Member], now) -> int:
     buyer, fm97 = members[7], _grade("fm-97")
     if Listing.objects.filter(owner=buyer, side="buy", status=ListingStatus.OPEN).exists():
         return 0
-    listing_open(member=buyer, grade=fm97, side="buy", quantity="200", price=_price(fm97), min_pick="10", step="10",
-                 reference_price_fallback=FALLBACK["fm-97"], now=now)
+    listing_open(
+        member=buyer,
+        grade=fm97,
+        side="buy",
+        quantity="200",
+        price=_price(fm97),
+        min_pick="10",
+        step="10",
+        reference_price_fallback=FALLBACK["fm-97"],
+        now=now,
+    )
     return 1
 
 

@@ -65,9 +65,14 @@ def bulk_seed_count() -> int:
 
 def _last_number() -> int:
     """The highest bulk number in use (numbering continues after it, even if some were deleted)."""
-    last = ProductVariant.objects.filter(sku__startswith=SKU_PREFIX).order_by("-product_id").values_list("sku", flat=True).first()
+    last = (
+        ProductVariant.objects.filter(sku__startswith=SKU_PREFIX)
+        .order_by("-product_id")
+        .values_list("sku", flat=True)
+        .first()
+    )
     try:
-        return int(last[len(SKU_PREFIX):]) if last else 0
+        return int(last[len(SKU_PREFIX) :]) if last else 0
     except ValueError:
         return bulk_seed_count()
 
@@ -78,8 +83,12 @@ def _templates(setup: dict) -> dict[str, list[_Template]]:
 
     def template(item, type_slug, variant_name):
         return _Template(
-            name=item.name, category_id=categories[item.category].pk, category_root=demo_data.category_root_slug(item.category),
-            product_type_id=types[type_slug].pk, price=Decimal(item.price), grams=item.grams or (500 if type_slug == "produce" else None),
+            name=item.name,
+            category_id=categories[item.category].pk,
+            category_root=demo_data.category_root_slug(item.category),
+            product_type_id=types[type_slug].pk,
+            price=Decimal(item.price),
+            grams=item.grams or (500 if type_slug == "produce" else None),
             variant_name=variant_name,
         )
 
@@ -110,7 +119,12 @@ def _media_pool(roots: set[str]) -> dict[str, list[dict]]:
         root = demo_data.category_root_slug(media.product.category.slug)
         if root in pool and len(pool[root]) < MEDIA_POOL_SIZE:
             pool[root].append(
-                {"renditions": media.renditions, "width": media.width, "height": media.height, "content_hash": media.content_hash}
+                {
+                    "renditions": media.renditions,
+                    "width": media.width,
+                    "height": media.height,
+                    "content_hash": media.content_hash,
+                }
             )
     missing = [root for root, photos in pool.items() if not photos]
     if missing:
@@ -128,12 +142,19 @@ def _render_pool(pool: dict[str, list[dict]], roots: list[str]) -> None:
     names = {slug: name for slug, name, _parent, _colour in demo_data.CATEGORIES}
     for root in roots:
         for k in range(MEDIA_POOL_SIZE):
-            card = demo_data.product_card(label=names[root], code=f"BULK-{root}-{k}", colour=colours[root], shape=demo_data.SHAPES[root])
-            processed = process_image(SimpleUploadedFile(f"bulk-{root}-{k}.jpg", card, content_type="image/jpeg"),
-                                      basename=f"bulk-{root}-{k}")
+            card = demo_data.product_card(
+                label=names[root], code=f"BULK-{root}-{k}", colour=colours[root], shape=demo_data.SHAPES[root]
+            )
+            processed = process_image(
+                SimpleUploadedFile(f"bulk-{root}-{k}.jpg", card, content_type="image/jpeg"), basename=f"bulk-{root}-{k}"
+            )
             pool[root].append(
-                {"renditions": processed.renditions, "width": processed.width, "height": processed.height,
-                 "content_hash": processed.content_hash}
+                {
+                    "renditions": processed.renditions,
+                    "width": processed.width,
+                    "height": processed.height,
+                    "content_hash": processed.content_hash,
+                }
             )
 
 
@@ -149,8 +170,9 @@ def bulk_seed_products(count: int, *, batch_size: int = 2000, progress: bool = T
         return 0
     setup = demo_data.catalogue_setup()
     shops = list(
-        Shop.objects.filter(status=ShopStatus.ACTIVE, kind__in=[ShopKind.STORE, ShopKind.MICROSHOP, ShopKind.COOPERATIVE])
-        .order_by("id")
+        Shop.objects.filter(
+            status=ShopStatus.ACTIVE, kind__in=[ShopKind.STORE, ShopKind.MICROSHOP, ShopKind.COOPERATIVE]
+        ).order_by("id")
     )
     stores = [shop for shop in shops if shop.kind == ShopKind.STORE]
     rural = [shop for shop in shops if shop.kind != ShopKind.STORE]
@@ -207,8 +229,18 @@ def catalogue_analyze() -> None:
     statistics it guesses that one shop is active, which can flip the page query's plan."""
     if connection.vendor != "postgresql":
         return
-    models = (Product, ProductVariant, ProductChannelListing, ProductVariantChannelListing, ProductMedia, Stock,
-              StockMovement, Shop, Category, Channel)
+    models = (
+        Product,
+        ProductVariant,
+        ProductChannelListing,
+        ProductVariantChannelListing,
+        ProductMedia,
+        Stock,
+        StockMovement,
+        Shop,
+        Category,
+        Channel,
+    )
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
@@ -216,44 +248,83 @@ def catalogue_analyze() -> None:
 
 def _create_batch(plans, warehouses, media_pool, rng: random.Random, now) -> None:
     with transaction.atomic():
-        products = Product.objects.bulk_create([
-            Product(
-                shop=shop, product_type_id=template.product_type_id, category_id=template.category_id,
-                name=f"{template.name} {number:06d}", slug=f"{SLUG_PREFIX}{number:06d}",
-                description=f"压测数据 {number}：{template.name}", origin_village_id=shop.village_id,
-                weight_unit=WeightUnit.JIN, seo_title=template.name[:120],
-            )
-            for number, shop, channel, template in plans
-        ])
-        variants = ProductVariant.objects.bulk_create([
-            ProductVariant(product=product, sku=f"{SKU_PREFIX}{number:06d}", name=template.variant_name, weight_grams=template.grams)
-            for product, (number, shop, channel, template) in zip(products, plans, strict=True)
-        ])
-        amounts = [max(_money(template.price * Decimal(rng.randint(80, 125)) / 100), Decimal("0.50")) for _n, _s, _c, template in plans]
+        products = Product.objects.bulk_create(
+            [
+                Product(
+                    shop=shop,
+                    product_type_id=template.product_type_id,
+                    category_id=template.category_id,
+                    name=f"{template.name} {number:06d}",
+                    slug=f"{SLUG_PREFIX}{number:06d}",
+                    description=f"压测数据 {number}：{template.name}",
+                    origin_village_id=shop.village_id,
+                    weight_unit=WeightUnit.JIN,
+                    seo_title=template.name[:120],
+                )
+                for number, shop, channel, template in plans
+            ]
+        )
+        variants = ProductVariant.objects.bulk_create(
+            [
+                ProductVariant(
+                    product=product,
+                    sku=f"{SKU_PREFIX}{number:06d}",
+                    name=template.variant_name,
+                    weight_grams=template.grams,
+                )
+                for product, (number, shop, channel, template) in zip(products, plans, strict=True)
+            ]
+        )
+        amounts = [
+            max(_money(template.price * Decimal(rng.randint(80, 125)) / 100), Decimal("0.50"))
+            for _n, _s, _c, template in plans
+        ]
         # One variant per product: the listing's stored price range (what catalog.services.
         # listing_prices_refresh would compute) is that variant's price.
-        ProductChannelListing.objects.bulk_create([
-            ProductChannelListing(
-                product=product, channel=channel, is_published=True, published_at=now, visible_in_listings=True,
-                available_for_purchase_at=now, min_price_amount=price, max_price_amount=price, product_name=product.name,
-            )
-            for product, price, (number, shop, channel, template) in zip(products, amounts, plans, strict=True)
-        ])
-        ProductVariantChannelListing.objects.bulk_create([
-            ProductVariantChannelListing(
-                variant=variant, channel=channel, currency=channel.currency_code, price_amount=price,
-                cost_price_amount=_money(price * Decimal("0.72")),
-            )
-            for variant, price, (number, shop, channel, template) in zip(variants, amounts, plans, strict=True)
-        ])
-        stocks = Stock.objects.bulk_create([
-            Stock(warehouse=warehouses[shop.pk][number % len(warehouses[shop.pk])], variant=variant, quantity=rng.randint(5, 500))
-            for variant, (number, shop, channel, template) in zip(variants, plans, strict=True)
-        ])
-        StockMovement.objects.bulk_create([
-            StockMovement(stock=stock, kind=MovementKind.RECEIVED, quantity_delta=stock.quantity, note="bulk seed")
-            for stock in stocks
-        ])
+        ProductChannelListing.objects.bulk_create(
+            [
+                ProductChannelListing(
+                    product=product,
+                    channel=channel,
+                    is_published=True,
+                    published_at=now,
+                    visible_in_listings=True,
+                    available_for_purchase_at=now,
+                    min_price_amount=price,
+                    max_price_amount=price,
+                    product_name=product.name,
+                )
+                for product, price, (number, shop, channel, template) in zip(products, amounts, plans, strict=True)
+            ]
+        )
+        ProductVariantChannelListing.objects.bulk_create(
+            [
+                ProductVariantChannelListing(
+                    variant=variant,
+                    channel=channel,
+                    currency=channel.currency_code,
+                    price_amount=price,
+                    cost_price_amount=_money(price * Decimal("0.72")),
+                )
+                for variant, price, (number, shop, channel, template) in zip(variants, amounts, plans, strict=True)
+            ]
+        )
+        stocks = Stock.objects.bulk_create(
+            [
+                Stock(
+                    warehouse=warehouses[shop.pk][number % len(warehouses[shop.pk])],
+                    variant=variant,
+                    quantity=rng.randint(5, 500),
+                )
+                for variant, (number, shop, channel, template) in zip(variants, plans, strict=True)
+            ]
+        )
+        StockMovement.objects.bulk_create(
+            [
+                StockMovement(stock=stock, kind=MovementKind.RECEIVED, quantity_delta=stock.quantity, note="bulk seed")
+                for stock in stocks
+            ]
+        )
         media = []
         for product, (number, _shop, _channel, template) in zip(products, plans, strict=True):
             photos = media_pool[template.category_root]

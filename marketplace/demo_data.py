@@ -102,16 +102,36 @@ CATEGORIES = [
 
 # Shape drawn on the product card, per top-level category.
 SHAPES = {
-    "fruit": "circle", "grain-oil": "grain", "meat-eggs": "egg", "mountain-goods": "mountain",
-    "vegetables": "leaf", "appliances": "box", "daily-goods": "diamond", "drinks": "bottle",
+    "fruit": "circle",
+    "grain-oil": "grain",
+    "meat-eggs": "egg",
+    "mountain-goods": "mountain",
+    "vegetables": "leaf",
+    "appliances": "box",
+    "daily-goods": "diamond",
+    "drinks": "bottle",
 }
 
 VARIETIES = [
-    ("nanguo", "南果梨"), ("pingguoli", "苹果梨"), ("hanfu", "寒富苹果"), ("guoguang", "国光苹果"), ("fuji", "红富士"),
-    ("yellow-corn", "黄玉米"), ("waxy-corn", "黏玉米"), ("japonica", "粳稻"), ("yellow-millet", "黄小米"),
-    ("sorghum", "红高粱"), ("black-pig", "东北黑猪"), ("free-range-chicken", "散养柴鸡"), ("hazel-mushroom", "榛蘑"),
-    ("pine-mushroom", "松蘑"), ("shiitake", "香菇"), ("black-fungus", "黑木耳"), ("linden-honey", "椴树蜜"),
-    ("acacia-honey", "槐花蜜"), ("vitex-honey", "荆条蜜"),
+    ("nanguo", "南果梨"),
+    ("pingguoli", "苹果梨"),
+    ("hanfu", "寒富苹果"),
+    ("guoguang", "国光苹果"),
+    ("fuji", "红富士"),
+    ("yellow-corn", "黄玉米"),
+    ("waxy-corn", "黏玉米"),
+    ("japonica", "粳稻"),
+    ("yellow-millet", "黄小米"),
+    ("sorghum", "红高粱"),
+    ("black-pig", "东北黑猪"),
+    ("free-range-chicken", "散养柴鸡"),
+    ("hazel-mushroom", "榛蘑"),
+    ("pine-mushroom", "松蘑"),
+    ("shiitake", "香菇"),
+    ("black-fungus", "黑木耳"),
+    ("linden-honey", "椴树蜜"),
+    ("acacia-honey", "槐花蜜"),
+    ("vitex-honey", "荆条蜜"),
 ]
 GRADES = [("premium", "特级"), ("first", "一级"), ("second", "二级")]
 
@@ -139,13 +159,21 @@ def catalogue_setup() -> dict:
     a = attributes
     types = {
         "produce": product_type_ensure(
-            "produce", "农产品", sold_by=SoldBy.WEIGHT, attributes=[a["variety"], a["origin"], a["grade"], a["harvest"], a["weight"]]
+            "produce",
+            "农产品",
+            sold_by=SoldBy.WEIGHT,
+            attributes=[a["variety"], a["origin"], a["grade"], a["harvest"], a["weight"]],
         ),
         "packaged-food": product_type_ensure(
-            "packaged-food", "预包装农产品", sold_by=SoldBy.PIECE, attributes=[a["variety"], a["origin"], a["grade"], a["weight"]]
+            "packaged-food",
+            "预包装农产品",
+            sold_by=SoldBy.PIECE,
+            attributes=[a["variety"], a["origin"], a["grade"], a["weight"]],
         ),
         "appliance": product_type_ensure("appliance", "家用电器", sold_by=SoldBy.PIECE, attributes=[a["origin"]]),
-        "daily-goods": product_type_ensure("daily-goods", "日用百货", sold_by=SoldBy.PIECE, attributes=[a["origin"], a["weight"]]),
+        "daily-goods": product_type_ensure(
+            "daily-goods", "日用百货", sold_by=SoldBy.PIECE, attributes=[a["origin"], a["weight"]]
+        ),
     }
     channels = {channel.slug: channel for channel in Channel.objects.filter(slug__in=[slug for slug, _ in CHANNELS])}
     return {"categories": categories, "attributes": attributes, "types": types, "channels": channels}
@@ -191,42 +219,287 @@ class Item:
 
 
 # Farmers sell by weight: the price is per 斤 (500 g).
-PRODUCE = {item.code: item for item in [
-    Item("nanguo-premium", "南果梨（特级大果）", "pears", "8.80", "nanguo", "premium", "09-20", description="辽南特产，后熟变软后香甜多汁，大果精选。"),
-    Item("nanguo", "南果梨", "pears", "6.50", "nanguo", "first", "09-22", description="自家果园现摘，放软再吃，满口果香。"),
-    Item("nanguo-soft", "南果梨（熟软即食）", "pears", "5.80", "nanguo", "second", "09-25", description="已经放软，到手即食，不宜久放。"),
-    Item("pingguoli", "苹果梨", "pears", "3.50", "pingguoli", "first", "10-05", description="皮薄肉脆，耐储存，冬天冻梨也好吃。"),
-    Item("hanfu", "寒富苹果", "apples", "4.80", "hanfu", "first", "10-10", description="抗寒品种，果大色艳，酸甜脆口。"),
-    Item("guoguang", "国光苹果", "apples", "3.80", "guoguang", "first", "10-15", description="老品种国光，酸甜硬脆，小时候的味道。"),
-    Item("fuji", "红富士苹果", "apples", "5.50", "fuji", "premium", "10-20", description="霜降后采摘，糖心脆甜。"),
-    Item("fresh-corn", "鲜食黄玉米", "corn", "2.50", "yellow-corn", "first", "08-15", description="早上现掰，煮着吃香甜。"),
-    Item("waxy-corn", "黏玉米", "corn", "3.50", "waxy-corn", "first", "08-20", description="东北黏苞米，软糯有嚼劲。"),
-    Item("corn-grits", "玉米碴子", "corn", "3.80", "yellow-corn", "first", "10-01", description="新玉米现磨，熬粥香。"),
-    Item("corn-flour", "玉米面", "corn", "3.20", "yellow-corn", "first", "10-01", description="贴饼子、蒸窝头都好用。"),
-    Item("rice", "当季新大米", "rice", "4.20", "japonica", "first", "10-10", description="一年一季，现碾现卖。"),
-    Item("rice-premium", "蟹田大米", "rice", "6.80", "japonica", "premium", "10-10", description="稻田养蟹，不打农药，米香浓。"),
-    Item("millet", "黄小米", "millet", "6.00", "yellow-millet", "first", "09-25", description="山坡地小米，熬粥有米油。"),
-    Item("millet-premium", "月子小米", "millet", "9.80", "yellow-millet", "premium", "09-25", description="精选新米，颗粒饱满。"),
-    Item("sorghum", "高粱米", "coarse-grains", "4.50", "sorghum", "first", "10-05", description="东北高粱米，焖饭熬粥。"),
-    Item("pork-belly", "散养土猪五花肉", "pork", "22.00", "black-pig", "first", "11-10", description="吃粮食长大的黑猪，养足一年，肥瘦相间。"),
-    Item("pork-leg", "土猪后腿肉", "pork", "18.00", "black-pig", "first", "11-10", description="瘦肉多，包饺子、炒菜都行。"),
-    Item("pork-ribs", "土猪排骨", "pork", "32.00", "black-pig", "premium", "11-10", description="肋排，炖酸菜、炖豆角。"),
-    Item("eggs", "散养笨鸡蛋", "eggs", "7.50", "free-range-chicken", "first", "11-20", description="山上散养柴鸡，蛋黄红亮。"),
-    Item("eggs-grass", "草鸡蛋", "eggs", "6.80", "free-range-chicken", "second", "11-20", description="院里散养，每天现捡。"),
-    Item("hazel-mushroom", "干榛蘑", "mushrooms", "78.00", "hazel-mushroom", "first", "09-05", description="小鸡炖蘑菇就用它，野生采摘晾干。"),
-    Item("pine-mushroom", "干松蘑", "mushrooms", "60.00", "pine-mushroom", "first", "08-25", description="松林里采的，香味浓。"),
-    Item("shiitake", "干香菇", "mushrooms", "42.00", "shiitake", "first", "10-15", description="椴木香菇，肉厚味香。"),
-    Item("black-fungus", "秋木耳", "mushrooms", "55.00", "black-fungus", "premium", "09-30", description="小碗耳，泡发率高。"),
-    Item("linden-honey", "椴树蜜", "honey", "38.00", "linden-honey", "premium", "07-20", description="椴树花期摇的蜜，冬天会结晶，是真蜜的表现。"),
-    Item("acacia-honey", "槐花蜜", "honey", "30.00", "acacia-honey", "first", "06-01", description="清香淡雅，不易结晶。"),
-    Item("vitex-honey", "荆条蜜", "honey", "26.00", "vitex-honey", "first", "07-30", description="山上荆条花蜜，味道醇厚。"),
-    Item("cabbage", "秋白菜", "seasonal-vegetables", "0.80", None, "first", "10-25", description="积酸菜、冬储都合适。"),
-    Item("potato", "土豆", "seasonal-vegetables", "1.50", None, "first", "09-10", description="沙瓤土豆，炖菜面。"),
-    Item("scallion", "大葱", "seasonal-vegetables", "2.50", None, "first", "10-15", description="蘸酱大葱，甜不辣。"),
-    Item("sweet-potato", "红薯", "seasonal-vegetables", "2.00", None, "first", "09-28", description="烤着吃、蒸着吃都甜。"),
-    Item("pumpkin", "老南瓜", "seasonal-vegetables", "1.20", None, "first", "09-20", description="面甜，熬粥蒸饭。"),
-    Item("pepper", "尖椒", "seasonal-vegetables", "3.00", None, "first", "08-30", description="地产尖椒，微辣。"),
-]}
+PRODUCE = {
+    item.code: item
+    for item in [
+        Item(
+            "nanguo-premium",
+            "南果梨（特级大果）",
+            "pears",
+            "8.80",
+            "nanguo",
+            "premium",
+            "09-20",
+            description="辽南特产，后熟变软后香甜多汁，大果精选。",
+        ),
+        Item(
+            "nanguo",
+            "南果梨",
+            "pears",
+            "6.50",
+            "nanguo",
+            "first",
+            "09-22",
+            description="自家果园现摘，放软再吃，满口果香。",
+        ),
+        Item(
+            "nanguo-soft",
+            "南果梨（熟软即食）",
+            "pears",
+            "5.80",
+            "nanguo",
+            "second",
+            "09-25",
+            description="已经放软，到手即食，不宜久放。",
+        ),
+        Item(
+            "pingguoli",
+            "苹果梨",
+            "pears",
+            "3.50",
+            "pingguoli",
+            "first",
+            "10-05",
+            description="皮薄肉脆，耐储存，冬天冻梨也好吃。",
+        ),
+        Item(
+            "hanfu",
+            "寒富苹果",
+            "apples",
+            "4.80",
+            "hanfu",
+            "first",
+            "10-10",
+            description="抗寒品种，果大色艳，酸甜脆口。",
+        ),
+        Item(
+            "guoguang",
+            "国光苹果",
+            "apples",
+            "3.80",
+            "guoguang",
+            "first",
+            "10-15",
+            description="老品种国光，酸甜硬脆，小时候的味道。",
+        ),
+        Item("fuji", "红富士苹果", "apples", "5.50", "fuji", "premium", "10-20", description="霜降后采摘，糖心脆甜。"),
+        Item(
+            "fresh-corn",
+            "鲜食黄玉米",
+            "corn",
+            "2.50",
+            "yellow-corn",
+            "first",
+            "08-15",
+            description="早上现掰，煮着吃香甜。",
+        ),
+        Item(
+            "waxy-corn", "黏玉米", "corn", "3.50", "waxy-corn", "first", "08-20", description="东北黏苞米，软糯有嚼劲。"
+        ),
+        Item(
+            "corn-grits",
+            "玉米碴子",
+            "corn",
+            "3.80",
+            "yellow-corn",
+            "first",
+            "10-01",
+            description="新玉米现磨，熬粥香。",
+        ),
+        Item(
+            "corn-flour",
+            "玉米面",
+            "corn",
+            "3.20",
+            "yellow-corn",
+            "first",
+            "10-01",
+            description="贴饼子、蒸窝头都好用。",
+        ),
+        Item("rice", "当季新大米", "rice", "4.20", "japonica", "first", "10-10", description="一年一季，现碾现卖。"),
+        Item(
+            "rice-premium",
+            "蟹田大米",
+            "rice",
+            "6.80",
+            "japonica",
+            "premium",
+            "10-10",
+            description="稻田养蟹，不打农药，米香浓。",
+        ),
+        Item(
+            "millet",
+            "黄小米",
+            "millet",
+            "6.00",
+            "yellow-millet",
+            "first",
+            "09-25",
+            description="山坡地小米，熬粥有米油。",
+        ),
+        Item(
+            "millet-premium",
+            "月子小米",
+            "millet",
+            "9.80",
+            "yellow-millet",
+            "premium",
+            "09-25",
+            description="精选新米，颗粒饱满。",
+        ),
+        Item(
+            "sorghum",
+            "高粱米",
+            "coarse-grains",
+            "4.50",
+            "sorghum",
+            "first",
+            "10-05",
+            description="东北高粱米，焖饭熬粥。",
+        ),
+        Item(
+            "pork-belly",
+            "散养土猪五花肉",
+            "pork",
+            "22.00",
+            "black-pig",
+            "first",
+            "11-10",
+            description="吃粮食长大的黑猪，养足一年，肥瘦相间。",
+        ),
+        Item(
+            "pork-leg",
+            "土猪后腿肉",
+            "pork",
+            "18.00",
+            "black-pig",
+            "first",
+            "11-10",
+            description="瘦肉多，包饺子、炒菜都行。",
+        ),
+        Item(
+            "pork-ribs",
+            "土猪排骨",
+            "pork",
+            "32.00",
+            "black-pig",
+            "premium",
+            "11-10",
+            description="肋排，炖酸菜、炖豆角。",
+        ),
+        Item(
+            "eggs",
+            "散养笨鸡蛋",
+            "eggs",
+            "7.50",
+            "free-range-chicken",
+            "first",
+            "11-20",
+            description="山上散养柴鸡，蛋黄红亮。",
+        ),
+        Item(
+            "eggs-grass",
+            "草鸡蛋",
+            "eggs",
+            "6.80",
+            "free-range-chicken",
+            "second",
+            "11-20",
+            description="院里散养，每天现捡。",
+        ),
+        Item(
+            "hazel-mushroom",
+            "干榛蘑",
+            "mushrooms",
+            "78.00",
+            "hazel-mushroom",
+            "first",
+            "09-05",
+            description="小鸡炖蘑菇就用它，野生采摘晾干。",
+        ),
+        Item(
+            "pine-mushroom",
+            "干松蘑",
+            "mushrooms",
+            "60.00",
+            "pine-mushroom",
+            "first",
+            "08-25",
+            description="松林里采的，香味浓。",
+        ),
+        Item(
+            "shiitake", "干香菇", "mushrooms", "42.00", "shiitake", "first", "10-15", description="椴木香菇，肉厚味香。"
+        ),
+        Item(
+            "black-fungus",
+            "秋木耳",
+            "mushrooms",
+            "55.00",
+            "black-fungus",
+            "premium",
+            "09-30",
+            description="小碗耳，泡发率高。",
+        ),
+        Item(
+            "linden-honey",
+            "椴树蜜",
+            "honey",
+            "38.00",
+            "linden-honey",
+            "premium",
+            "07-20",
+            description="椴树花期摇的蜜，冬天会结晶，是真蜜的表现。",
+        ),
+        Item(
+            "acacia-honey",
+            "槐花蜜",
+            "honey",
+            "30.00",
+            "acacia-honey",
+            "first",
+            "06-01",
+            description="清香淡雅，不易结晶。",
+        ),
+        Item(
+            "vitex-honey",
+            "荆条蜜",
+            "honey",
+            "26.00",
+            "vitex-honey",
+            "first",
+            "07-30",
+            description="山上荆条花蜜，味道醇厚。",
+        ),
+        Item(
+            "cabbage",
+            "秋白菜",
+            "seasonal-vegetables",
+            "0.80",
+            None,
+            "first",
+            "10-25",
+            description="积酸菜、冬储都合适。",
+        ),
+        Item("potato", "土豆", "seasonal-vegetables", "1.50", None, "first", "09-10", description="沙瓤土豆，炖菜面。"),
+        Item(
+            "scallion", "大葱", "seasonal-vegetables", "2.50", None, "first", "10-15", description="蘸酱大葱，甜不辣。"
+        ),
+        Item(
+            "sweet-potato",
+            "红薯",
+            "seasonal-vegetables",
+            "2.00",
+            None,
+            "first",
+            "09-28",
+            description="烤着吃、蒸着吃都甜。",
+        ),
+        Item(
+            "pumpkin", "老南瓜", "seasonal-vegetables", "1.20", None, "first", "09-20", description="面甜，熬粥蒸饭。"
+        ),
+        Item("pepper", "尖椒", "seasonal-vegetables", "3.00", None, "first", "08-30", description="地产尖椒，微辣。"),
+    ]
+}
 
 
 @dataclass(frozen=True)
@@ -280,56 +553,191 @@ def _pack(code, name, category, price, jin, variety=None, grade="first", harvest
 
 
 COOPERATIVES = [
-    CoopSpec("c1", "ZJ", "周家镇南果梨专业合作社", ("孟", "宪章"), "周家镇百余户果农联合经营，统一分级、冷库储存、礼盒包装。", (
-        _pack("nanguo-box-10", "南果梨礼盒 10斤装", "pears", "88.00", "10", "nanguo", "premium", "09-20", "精选75mm以上大果，单果网套。"),
-        _pack("nanguo-family-5", "南果梨 5斤家庭装", "pears", "42.00", "5", "nanguo", "first", "09-22"),
-        _pack("nanguo-gift-12", "南果梨特级礼盒 12枚", "pears", "68.00", "4", "nanguo", "premium", "09-20", "送礼首选。"),
-        _pack("frozen-pear-5", "南果梨冻梨 5斤装", "pears", "35.00", "5", "nanguo", "first", "09-25", "东北冻梨，缓化后冰甜爽口。"),
-        _pack("pingguoli-10", "苹果梨 10斤箱装", "pears", "32.00", "10", "pingguoli", "first", "10-05"),
-        _pack("hanfu-10", "寒富苹果 10斤箱装", "apples", "45.00", "10", "hanfu", "first", "10-10"),
-        _pack("guoguang-10", "国光苹果 10斤箱装", "apples", "36.00", "10", "guoguang", "first", "10-15"),
-        _pack("fuji-8", "红富士苹果 8斤礼盒", "apples", "52.00", "8", "fuji", "premium", "10-20"),
-    )),
-    CoopSpec("c2", "TC", "汤池镇食用菌种植专业合作社", ("于", "长海"), "林下种植与野生采集，统一烘干、分拣、包装。", (
-        _pack("hazel-250", "干榛蘑 250克", "mushrooms", "45.00", "0.5", "hazel-mushroom", "first", "09-05"),
-        _pack("pine-250", "干松蘑 250克", "mushrooms", "36.00", "0.5", "pine-mushroom", "first", "08-25"),
-        _pack("shiitake-500", "椴木干香菇 500克", "mushrooms", "48.00", "1", "shiitake", "premium", "10-15"),
-        _pack("fungus-250", "秋木耳 250克", "mushrooms", "32.00", "0.5", "black-fungus", "premium", "09-30"),
-        _pack("fresh-shiitake-3", "鲜香菇 3斤装", "mushrooms", "27.00", "3", "shiitake", "first", "11-20"),
-        _pack("mushroom-gift", "山珍菌菇礼盒 1斤", "mushrooms", "98.00", "1", None, "premium", "09-30", "榛蘑、松蘑、香菇、木耳四拼。"),
-        _pack("hericium-250", "干猴头菇 250克", "mushrooms", "58.00", "0.5", None, "first", "09-15"),
-        _pack("yuanmo-250", "干元蘑 250克", "mushrooms", "30.00", "0.5", None, "first", "09-10"),
-    )),
-    CoopSpec("c3", "BLP", "博洛铺镇粮食种植专业合作社", ("钱", "广富"), "合作社统一种植、统一收割，稻谷现碾。", (
-        _pack("crab-rice-10", "蟹田大米 10斤装", "rice", "65.00", "10", "japonica", "premium", "10-10"),
-        _pack("rice-25", "当季新大米 25斤袋", "rice", "99.00", "25", "japonica", "first", "10-10"),
-        _pack("millet-5", "黄小米 5斤装", "millet", "35.00", "5", "yellow-millet", "first", "09-25"),
-        _pack("corn-grits-5", "玉米碴子 5斤装", "corn", "19.00", "5", "yellow-corn", "first", "10-01"),
-        _pack("corn-flour-5", "玉米面 5斤装", "corn", "16.00", "5", "yellow-corn", "first", "10-01"),
-        _pack("waxy-corn-10", "真空黏玉米 10穗装", "corn", "39.00", "5", "waxy-corn", "first", "08-20", "真空包装，常温保存，蒸10分钟即食。"),
-        _pack("grains-gift", "东北杂粮礼盒 6斤", "coarse-grains", "69.00", "6", None, "premium", "10-05", "小米、高粱米、玉米碴、红小豆、绿豆、黄豆。"),
-        _pack("sorghum-5", "高粱米 5斤装", "coarse-grains", "25.00", "5", "sorghum", "first", "10-05"),
-    )),
-    CoopSpec("c4", "HZ", "虎庄镇蜂业专业合作社", ("沈", "玉华"), "三十多户蜂农，跟着花期转场，成熟蜜才摇。", (
-        _pack("linden-1", "椴树蜜 1斤瓶装", "honey", "45.00", "1", "linden-honey", "premium", "07-20"),
-        _pack("linden-2", "椴树蜜 2斤装", "honey", "85.00", "2", "linden-honey", "premium", "07-20"),
-        _pack("acacia-1", "槐花蜜 1斤瓶装", "honey", "36.00", "1", "acacia-honey", "first", "06-01"),
-        _pack("vitex-1", "荆条蜜 1斤瓶装", "honey", "32.00", "1", "vitex-honey", "first", "07-30"),
-        _pack("comb-honey", "蜂巢蜜 1斤盒装", "honey", "68.00", "1", None, "premium", "07-25", "整块巢脾，连蜡嚼着吃。"),
-        _pack("wildflower-5", "百花蜜 5斤桶装", "honey", "120.00", "5", None, "first", "08-15"),
-        _pack("royal-jelly", "鲜蜂王浆 250克", "honey", "88.00", "0.5", None, "premium", "06-10", "冷冻保存。"),
-        _pack("honey-gift", "蜂蜜礼盒 双瓶装", "honey", "118.00", "2", None, "premium", "07-30", "椴树蜜、荆条蜜各一瓶。"),
-    )),
-    CoopSpec("c5", "GT", "官屯镇生猪养殖专业合作社", ("邹", "立新"), "林下散养黑猪和柴鸡，定点屠宰，冷链配送到村。", (
-        _pack("belly-5", "黑猪五花肉 5斤装", "pork", "115.00", "5", "black-pig", "first", "11-10"),
-        _pack("ribs-5", "黑猪排骨 5斤装", "pork", "165.00", "5", "black-pig", "premium", "11-10"),
-        _pack("leg-5", "黑猪后腿肉 5斤装", "pork", "92.00", "5", "black-pig", "first", "11-10"),
-        _pack("mince-2", "黑猪肉馅 2斤装", "pork", "38.00", "2", "black-pig", "first", "11-10", "包饺子专用，三七肥瘦。"),
-        _pack("blood-sausage", "酸菜血肠 2斤装", "pork", "36.00", "2", None, "first", "11-15", "杀猪菜必备。"),
-        _pack("eggs-30", "柴鸡蛋 30枚装", "eggs", "39.00", "3", "free-range-chicken", "first", "11-20"),
-        _pack("eggs-60", "柴鸡蛋 60枚箱装", "eggs", "75.00", "6", "free-range-chicken", "first", "11-20"),
-        _pack("pork-gift", "年猪礼盒 10斤", "pork", "298.00", "10", "black-pig", "premium", "11-10", "五花、排骨、后腿、肉馅组合。"),
-    )),
+    CoopSpec(
+        "c1",
+        "ZJ",
+        "周家镇南果梨专业合作社",
+        ("孟", "宪章"),
+        "周家镇百余户果农联合经营，统一分级、冷库储存、礼盒包装。",
+        (
+            _pack(
+                "nanguo-box-10",
+                "南果梨礼盒 10斤装",
+                "pears",
+                "88.00",
+                "10",
+                "nanguo",
+                "premium",
+                "09-20",
+                "精选75mm以上大果，单果网套。",
+            ),
+            _pack("nanguo-family-5", "南果梨 5斤家庭装", "pears", "42.00", "5", "nanguo", "first", "09-22"),
+            _pack(
+                "nanguo-gift-12",
+                "南果梨特级礼盒 12枚",
+                "pears",
+                "68.00",
+                "4",
+                "nanguo",
+                "premium",
+                "09-20",
+                "送礼首选。",
+            ),
+            _pack(
+                "frozen-pear-5",
+                "南果梨冻梨 5斤装",
+                "pears",
+                "35.00",
+                "5",
+                "nanguo",
+                "first",
+                "09-25",
+                "东北冻梨，缓化后冰甜爽口。",
+            ),
+            _pack("pingguoli-10", "苹果梨 10斤箱装", "pears", "32.00", "10", "pingguoli", "first", "10-05"),
+            _pack("hanfu-10", "寒富苹果 10斤箱装", "apples", "45.00", "10", "hanfu", "first", "10-10"),
+            _pack("guoguang-10", "国光苹果 10斤箱装", "apples", "36.00", "10", "guoguang", "first", "10-15"),
+            _pack("fuji-8", "红富士苹果 8斤礼盒", "apples", "52.00", "8", "fuji", "premium", "10-20"),
+        ),
+    ),
+    CoopSpec(
+        "c2",
+        "TC",
+        "汤池镇食用菌种植专业合作社",
+        ("于", "长海"),
+        "林下种植与野生采集，统一烘干、分拣、包装。",
+        (
+            _pack("hazel-250", "干榛蘑 250克", "mushrooms", "45.00", "0.5", "hazel-mushroom", "first", "09-05"),
+            _pack("pine-250", "干松蘑 250克", "mushrooms", "36.00", "0.5", "pine-mushroom", "first", "08-25"),
+            _pack("shiitake-500", "椴木干香菇 500克", "mushrooms", "48.00", "1", "shiitake", "premium", "10-15"),
+            _pack("fungus-250", "秋木耳 250克", "mushrooms", "32.00", "0.5", "black-fungus", "premium", "09-30"),
+            _pack("fresh-shiitake-3", "鲜香菇 3斤装", "mushrooms", "27.00", "3", "shiitake", "first", "11-20"),
+            _pack(
+                "mushroom-gift",
+                "山珍菌菇礼盒 1斤",
+                "mushrooms",
+                "98.00",
+                "1",
+                None,
+                "premium",
+                "09-30",
+                "榛蘑、松蘑、香菇、木耳四拼。",
+            ),
+            _pack("hericium-250", "干猴头菇 250克", "mushrooms", "58.00", "0.5", None, "first", "09-15"),
+            _pack("yuanmo-250", "干元蘑 250克", "mushrooms", "30.00", "0.5", None, "first", "09-10"),
+        ),
+    ),
+    CoopSpec(
+        "c3",
+        "BLP",
+        "博洛铺镇粮食种植专业合作社",
+        ("钱", "广富"),
+        "合作社统一种植、统一收割，稻谷现碾。",
+        (
+            _pack("crab-rice-10", "蟹田大米 10斤装", "rice", "65.00", "10", "japonica", "premium", "10-10"),
+            _pack("rice-25", "当季新大米 25斤袋", "rice", "99.00", "25", "japonica", "first", "10-10"),
+            _pack("millet-5", "黄小米 5斤装", "millet", "35.00", "5", "yellow-millet", "first", "09-25"),
+            _pack("corn-grits-5", "玉米碴子 5斤装", "corn", "19.00", "5", "yellow-corn", "first", "10-01"),
+            _pack("corn-flour-5", "玉米面 5斤装", "corn", "16.00", "5", "yellow-corn", "first", "10-01"),
+            _pack(
+                "waxy-corn-10",
+                "真空黏玉米 10穗装",
+                "corn",
+                "39.00",
+                "5",
+                "waxy-corn",
+                "first",
+                "08-20",
+                "真空包装，常温保存，蒸10分钟即食。",
+            ),
+            _pack(
+                "grains-gift",
+                "东北杂粮礼盒 6斤",
+                "coarse-grains",
+                "69.00",
+                "6",
+                None,
+                "premium",
+                "10-05",
+                "小米、高粱米、玉米碴、红小豆、绿豆、黄豆。",
+            ),
+            _pack("sorghum-5", "高粱米 5斤装", "coarse-grains", "25.00", "5", "sorghum", "first", "10-05"),
+        ),
+    ),
+    CoopSpec(
+        "c4",
+        "HZ",
+        "虎庄镇蜂业专业合作社",
+        ("沈", "玉华"),
+        "三十多户蜂农，跟着花期转场，成熟蜜才摇。",
+        (
+            _pack("linden-1", "椴树蜜 1斤瓶装", "honey", "45.00", "1", "linden-honey", "premium", "07-20"),
+            _pack("linden-2", "椴树蜜 2斤装", "honey", "85.00", "2", "linden-honey", "premium", "07-20"),
+            _pack("acacia-1", "槐花蜜 1斤瓶装", "honey", "36.00", "1", "acacia-honey", "first", "06-01"),
+            _pack("vitex-1", "荆条蜜 1斤瓶装", "honey", "32.00", "1", "vitex-honey", "first", "07-30"),
+            _pack(
+                "comb-honey",
+                "蜂巢蜜 1斤盒装",
+                "honey",
+                "68.00",
+                "1",
+                None,
+                "premium",
+                "07-25",
+                "整块巢脾，连蜡嚼着吃。",
+            ),
+            _pack("wildflower-5", "百花蜜 5斤桶装", "honey", "120.00", "5", None, "first", "08-15"),
+            _pack("royal-jelly", "鲜蜂王浆 250克", "honey", "88.00", "0.5", None, "premium", "06-10", "冷冻保存。"),
+            _pack(
+                "honey-gift",
+                "蜂蜜礼盒 双瓶装",
+                "honey",
+                "118.00",
+                "2",
+                None,
+                "premium",
+                "07-30",
+                "椴树蜜、荆条蜜各一瓶。",
+            ),
+        ),
+    ),
+    CoopSpec(
+        "c5",
+        "GT",
+        "官屯镇生猪养殖专业合作社",
+        ("邹", "立新"),
+        "林下散养黑猪和柴鸡，定点屠宰，冷链配送到村。",
+        (
+            _pack("belly-5", "黑猪五花肉 5斤装", "pork", "115.00", "5", "black-pig", "first", "11-10"),
+            _pack("ribs-5", "黑猪排骨 5斤装", "pork", "165.00", "5", "black-pig", "premium", "11-10"),
+            _pack("leg-5", "黑猪后腿肉 5斤装", "pork", "92.00", "5", "black-pig", "first", "11-10"),
+            _pack(
+                "mince-2",
+                "黑猪肉馅 2斤装",
+                "pork",
+                "38.00",
+                "2",
+                "black-pig",
+                "first",
+                "11-10",
+                "包饺子专用，三七肥瘦。",
+            ),
+            _pack("blood-sausage", "酸菜血肠 2斤装", "pork", "36.00", "2", None, "first", "11-15", "杀猪菜必备。"),
+            _pack("eggs-30", "柴鸡蛋 30枚装", "eggs", "39.00", "3", "free-range-chicken", "first", "11-20"),
+            _pack("eggs-60", "柴鸡蛋 60枚箱装", "eggs", "75.00", "6", "free-range-chicken", "first", "11-20"),
+            _pack(
+                "pork-gift",
+                "年猪礼盒 10斤",
+                "pork",
+                "298.00",
+                "10",
+                "black-pig",
+                "premium",
+                "11-10",
+                "五花、排骨、后腿、肉馅组合。",
+            ),
+        ),
+    ),
 ]
 COOP_PRODUCTS = 8
 
@@ -482,7 +890,7 @@ def _font():
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
     hex_colour = hex_colour.lstrip("#")
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
 
 
 def _shade(rgb: tuple[int, int, int], seed: int) -> tuple[int, int, int]:
@@ -518,15 +926,22 @@ def product_card(*, label: str, code: str, colour: str, shape: str, side: int = 
         draw.ellipse((cx - r * 0.8, cy - r, cx + r * 0.8, cy + r), fill=base, outline=dark, width=4)
     elif shape == "mountain":
         draw.polygon([(cx - r * 1.4, cy + r * 0.8), (cx - r * 0.3, cy - r), (cx + r * 0.5, cy + r * 0.8)], fill=dark)
-        draw.polygon([(cx - r * 0.4, cy + r * 0.8), (cx + r * 0.6, cy - r * 0.5), (cx + r * 1.4, cy + r * 0.8)], fill=base)
+        draw.polygon(
+            [(cx - r * 0.4, cy + r * 0.8), (cx + r * 0.6, cy - r * 0.5), (cx + r * 1.4, cy + r * 0.8)], fill=base
+        )
     elif shape == "leaf":
         draw.chord((cx - r, cy - r * 0.6, cx + r, cy + r * 0.6), 0, 360, fill=base)
         draw.line((cx - r, cy, cx + r, cy), fill=dark, width=int(u * 0.2))
     elif shape == "box":
         draw.rounded_rectangle((cx - r, cy - r * 0.8, cx + r, cy + r * 0.8), radius=u * 0.6, fill=base)
-        draw.rounded_rectangle((cx - r * 0.7, cy - r * 0.5, cx + r * 0.1, cy + r * 0.5), radius=u * 0.3, fill=background)
+        draw.rounded_rectangle(
+            (cx - r * 0.7, cy - r * 0.5, cx + r * 0.1, cy + r * 0.5), radius=u * 0.3, fill=background
+        )
         for i in range(3):
-            draw.ellipse((cx + r * 0.35, cy - r * 0.5 + i * u, cx + r * 0.35 + u * 0.6, cy - r * 0.5 + i * u + u * 0.6), fill=dark)
+            draw.ellipse(
+                (cx + r * 0.35, cy - r * 0.5 + i * u, cx + r * 0.35 + u * 0.6, cy - r * 0.5 + i * u + u * 0.6),
+                fill=dark,
+            )
     elif shape == "diamond":
         draw.polygon([(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)], fill=base, outline=dark)
     else:  # bottle
@@ -541,7 +956,9 @@ def product_card(*, label: str, code: str, colour: str, shape: str, side: int = 
     draw.text((side / 2, side * 0.86), text, font=font, fill=(255, 255, 255), anchor="mm")
     for i in range(16):
         if (seed >> i) & 1:
-            draw.rectangle((u * 0.4 + i * u * 0.35, side * 0.945, u * 0.4 + i * u * 0.35 + u * 0.22, side * 0.975), fill=background)
+            draw.rectangle(
+                (u * 0.4 + i * u * 0.35, side * 0.945, u * 0.4 + i * u * 0.35 + u * 0.22, side * 0.975), fill=background
+            )
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=IMAGE_QUALITY)
     return buffer.getvalue()
@@ -560,17 +977,38 @@ def _shop_by_name(name: str) -> Shop | None:
     return Shop.objects.filter(slug=slugify(name, allow_unicode=True)[:100]).first()
 
 
-def _open_shop(owner: User, *, name: str, kind: str, track: str, serial: int, village=None, description: str = "",
-               credit_code: str = "", real_name: str = "", bank: str = "辽宁大石桥农村商业银行") -> Shop:
+def _open_shop(
+    owner: User,
+    *,
+    name: str,
+    kind: str,
+    track: str,
+    serial: int,
+    village=None,
+    description: str = "",
+    credit_code: str = "",
+    real_name: str = "",
+    bank: str = "辽宁大石桥农村商业银行",
+) -> Shop:
     shop = _shop_by_name(name)
     if shop is not None:
         return shop
     real_name = real_name or f"{owner.last_name}{owner.first_name}"
     return shop_apply(
-        owner, name=name, kind=kind, track=track, real_name=real_name, id_number=_id_number(serial),
-        payout_account_name=real_name if track == ShopTrack.FARMER_LIGHT else name, payout_account_number=_payout_account(serial),
-        payout_bank=bank, business_licence_number=credit_code, description=description, village=village,
-        offers_delivery=True, accept_terms=True,
+        owner,
+        name=name,
+        kind=kind,
+        track=track,
+        real_name=real_name,
+        id_number=_id_number(serial),
+        payout_account_name=real_name if track == ShopTrack.FARMER_LIGHT else name,
+        payout_account_number=_payout_account(serial),
+        payout_bank=bank,
+        business_licence_number=credit_code,
+        description=description,
+        village=village,
+        offers_delivery=True,
+        accept_terms=True,
     )
 
 
@@ -582,13 +1020,28 @@ def _approve(shop: Shop, owner: User, operator: User) -> Shop:
     return shop
 
 
-def _warehouse(shop: Shop, owner: User, *, name: str, kind: str, village=None, street_address: str = "",
-               phone: str = "", is_pickup_point: bool = False) -> Warehouse:
+def _warehouse(
+    shop: Shop,
+    owner: User,
+    *,
+    name: str,
+    kind: str,
+    village=None,
+    street_address: str = "",
+    phone: str = "",
+    is_pickup_point: bool = False,
+) -> Warehouse:
     existing = Warehouse.objects.filter(shop=shop, name=name).first()
     if existing is not None:
         return existing
     return warehouse_create(
-        shop, actor=owner, name=name, kind=kind, village=village, street_address=street_address, phone=phone,
+        shop,
+        actor=owner,
+        name=name,
+        kind=kind,
+        village=village,
+        street_address=street_address,
+        phone=phone,
         is_pickup_point=is_pickup_point,
     )
 
@@ -636,26 +1089,45 @@ def _ensure_product(shop: Shop, owner: User, plan: ProductPlan, setup: dict) -> 
     product = Product.objects.filter(slug=plan.slug).first()
     if product is None:
         product = catalog.product_create(
-            shop, actor=owner, product_type=setup["types"][plan.product_type], name=plan.name, category=category,
-            slug=plan.slug, description=plan.item.description, origin_village=plan.origin_village,
-            attributes=_attributes(plan, setup), seo_title=plan.name[:120],
+            shop,
+            actor=owner,
+            product_type=setup["types"][plan.product_type],
+            name=plan.name,
+            category=category,
+            slug=plan.slug,
+            description=plan.item.description,
+            origin_village=plan.origin_village,
+            attributes=_attributes(plan, setup),
+            seo_title=plan.name[:120],
         )
         wrote = True
     if not ProductChannelListing.objects.filter(product=product, channel=channel).exists():
         now = timezone.now()
         catalog.product_channel_listing_update(
-            product, actor=owner,
-            update_channels=[{"channel": channel, "is_published": True, "published_at": now,
-                              "visible_in_listings": True, "available_for_purchase_at": now}],
+            product,
+            actor=owner,
+            update_channels=[
+                {
+                    "channel": channel,
+                    "is_published": True,
+                    "published_at": now,
+                    "visible_in_listings": True,
+                    "available_for_purchase_at": now,
+                }
+            ],
         )
         wrote = True
     variant = ProductVariant.objects.filter(sku=plan.sku).first()
     if variant is None:
-        variant = catalog.variant_create(product, actor=owner, sku=plan.sku, name=plan.variant_name, weight_grams=plan.weight_grams)
+        variant = catalog.variant_create(
+            product, actor=owner, sku=plan.sku, name=plan.variant_name, weight_grams=plan.weight_grams
+        )
         wrote = True
     if not ProductVariantChannelListing.objects.filter(variant=variant, channel=channel).exists():
         catalog.variant_channel_listing_update(
-            variant, actor=owner, prices=[{"channel": channel, "price": plan.price, "cost_price": _money(plan.price * Decimal("0.72"))}]
+            variant,
+            actor=owner,
+            prices=[{"channel": channel, "price": plan.price, "cost_price": _money(plan.price * Decimal("0.72"))}],
         )
         wrote = True
     for warehouse, quantity in plan.stocks:
@@ -663,7 +1135,12 @@ def _ensure_product(shop: Shop, owner: User, plan: ProductPlan, setup: dict) -> 
             stock_update(warehouse, variant, actor=owner, quantity=quantity, note="演示数据期初盘点")
             wrote = True
     if not product.media.exists():
-        card = product_card(label=plan.name, code=plan.sku, colour=category_colour(category), shape=SHAPES[category_root_slug(category.slug)])
+        card = product_card(
+            label=plan.name,
+            code=plan.sku,
+            colour=category_colour(category),
+            shape=SHAPES[category_root_slug(category.slug)],
+        )
         upload = SimpleUploadedFile(f"{plan.sku.lower()}.jpg", card, content_type="image/jpeg")
         catalog.product_media_create(product, actor=owner, image=upload, alt=plan.name)
         wrote = True
@@ -696,21 +1173,43 @@ def seed_department_store(products_per_shop: int | None = None) -> int:
     with transaction.atomic():
         owner = _user("+8613900000030", "孙", "志远")
         shop = _open_shop(
-            owner, name=STORE_NAME, kind=ShopKind.STORE, track=ShopTrack.BUSINESS, serial=900,
-            credit_code=_credit_code("91", 1), real_name="孙志远", bank="中国工商银行大石桥支行",
+            owner,
+            name=STORE_NAME,
+            kind=ShopKind.STORE,
+            track=ShopTrack.BUSINESS,
+            serial=900,
+            credit_code=_credit_code("91", 1),
+            real_name="孙志远",
+            bank="中国工商银行大石桥支行",
             description="县城老字号百货商场，三家门店均可到店自提，县城内当日送货上门。",
         )
         warehouses = [
-            _warehouse(shop, owner, name=name, kind=WarehouseKind.STORE, street_address=address, phone=phone, is_pickup_point=True)
+            _warehouse(
+                shop,
+                owner,
+                name=name,
+                kind=WarehouseKind.STORE,
+                street_address=address,
+                phone=phone,
+                is_pickup_point=True,
+            )
             for name, address, phone in STORE_WAREHOUSES
         ]
         rng = random.Random(STORE_NAME)
         for n, item in enumerate(STORE_PRODUCTS[: _limit(len(STORE_PRODUCTS), products_per_shop)], start=1):
             plan = ProductPlan(
-                slug=f"demo-store-{item.code}", sku=f"DEMO-S-{n:02d}", name=item.name, item=item,
-                product_type="appliance" if item.category.endswith("appliances") else "daily-goods", channel="retail",
-                price=Decimal(item.price), variant_name="", weight_grams=item.grams,
-                stocks=tuple((warehouse, rng.randint(6, 80)) for warehouse in warehouses), origin_village=None, origin_text=item.origin,
+                slug=f"demo-store-{item.code}",
+                sku=f"DEMO-S-{n:02d}",
+                name=item.name,
+                item=item,
+                product_type="appliance" if item.category.endswith("appliances") else "daily-goods",
+                channel="retail",
+                price=Decimal(item.price),
+                variant_name="",
+                weight_grams=item.grams,
+                stocks=tuple((warehouse, rng.randint(6, 80)) for warehouse in warehouses),
+                origin_village=None,
+                origin_text=item.origin,
             )
             _, wrote = _ensure_product(shop, owner, plan, setup)
             created += wrote
@@ -727,10 +1226,19 @@ def seed_farmer_shops(products_per_shop: int | None = None) -> int:
     created = 0
     for index, (spec, village) in enumerate(zip(FARMERS, villages, strict=False), start=1):
         with transaction.atomic():
-            owner = _demo_user(SELLER_PHONE) if index == 1 else _user(f"+86139000000{index:02d}", spec.last_name, spec.first_name)
+            owner = (
+                _demo_user(SELLER_PHONE)
+                if index == 1
+                else _user(f"+86139000000{index:02d}", spec.last_name, spec.first_name)
+            )
             shop = _open_shop(
-                owner, name=spec.shop_name, kind=ShopKind.MICROSHOP, track=ShopTrack.FARMER_LIGHT, serial=index,
-                village=village, real_name=f"{spec.last_name}{spec.first_name}",
+                owner,
+                name=spec.shop_name,
+                kind=ShopKind.MICROSHOP,
+                track=ShopTrack.FARMER_LIGHT,
+                serial=index,
+                village=village,
+                real_name=f"{spec.last_name}{spec.first_name}",
                 description=f"{village.town.name}{village.name}{spec.last_name}{spec.first_name}家的小店，自家种养，县城统一配送到村。",
             )
             home = _warehouse(shop, owner, name="自家仓房", kind=WarehouseKind.HOME, village=village)
@@ -748,10 +1256,18 @@ def seed_farmer_shops(products_per_shop: int | None = None) -> int:
                 factor = Decimal(rng.choice(["0.9", "0.95", "1", "1", "1.05", "1.1"]))
                 price = _money((Decimal(item.price) * factor).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
                 plan = ProductPlan(
-                    slug=f"demo-f{index:02d}-{code}", sku=f"DEMO-F{index:02d}-{n:02d}", name=f"{village.name}{item.name}",
-                    item=item, product_type="produce", channel="rural", price=max(price, Decimal("0.50")),
-                    variant_name="1斤", weight_grams=500, stocks=((home, rng.randrange(50, 800, 10)),),
-                    origin_village=village, origin_text=f"{COUNTY}{village.town.name}{village.name}",
+                    slug=f"demo-f{index:02d}-{code}",
+                    sku=f"DEMO-F{index:02d}-{n:02d}",
+                    name=f"{village.name}{item.name}",
+                    item=item,
+                    product_type="produce",
+                    channel="rural",
+                    price=max(price, Decimal("0.50")),
+                    variant_name="1斤",
+                    weight_grams=500,
+                    stocks=((home, rng.randrange(50, 800, 10)),),
+                    origin_village=village,
+                    origin_text=f"{COUNTY}{village.town.name}{village.name}",
                 )
                 _, wrote = _ensure_product(shop, owner, plan, setup)
                 created += wrote
@@ -772,20 +1288,39 @@ def seed_cooperatives(products_per_shop: int | None = None) -> int:
         with transaction.atomic():
             owner = _user(f"+86139000000{20 + index:02d}", *spec.chair)
             shop = _open_shop(
-                owner, name=spec.name, kind=ShopKind.COOPERATIVE, track=ShopTrack.BUSINESS, serial=800 + index,
-                village=village, credit_code=_credit_code("93", 100 + index), real_name="".join(spec.chair),
+                owner,
+                name=spec.name,
+                kind=ShopKind.COOPERATIVE,
+                track=ShopTrack.BUSINESS,
+                serial=800 + index,
+                village=village,
+                credit_code=_credit_code("93", 100 + index),
+                real_name="".join(spec.chair),
                 description=spec.description,
             )
             depot = _warehouse(
-                shop, owner, name="合作社仓库", kind=WarehouseKind.HOME, village=village,
-                street_address=f"{COUNTY}{village.town.name}{village.name}", is_pickup_point=True,
+                shop,
+                owner,
+                name="合作社仓库",
+                kind=WarehouseKind.HOME,
+                village=village,
+                street_address=f"{COUNTY}{village.town.name}{village.name}",
+                is_pickup_point=True,
             )
             rng = random.Random(spec.name)
             for n, item in enumerate(spec.items[: _limit(COOP_PRODUCTS, products_per_shop)], start=1):
                 plan = ProductPlan(
-                    slug=f"demo-{spec.code}-{item.code}", sku=f"DEMO-{spec.code.upper()}-{n:02d}", name=item.name, item=item,
-                    product_type="packaged-food", channel="rural", price=Decimal(item.price), variant_name=f"{item.jin}斤",
-                    weight_grams=item.grams, stocks=((depot, rng.randrange(20, 300, 5)),), origin_village=village,
+                    slug=f"demo-{spec.code}-{item.code}",
+                    sku=f"DEMO-{spec.code.upper()}-{n:02d}",
+                    name=item.name,
+                    item=item,
+                    product_type="packaged-food",
+                    channel="rural",
+                    price=Decimal(item.price),
+                    variant_name=f"{item.jin}斤",
+                    weight_grams=item.grams,
+                    stocks=((depot, rng.randrange(20, 300, 5)),),
+                    origin_village=village,
                     origin_text=f"{COUNTY}{village.town.name}{village.name}",
                 )
                 _, wrote = _ensure_product(shop, owner, plan, setup)

@@ -119,8 +119,15 @@ def cmd_demo(args) -> int:
 
 # Signals a gunicorn master acts on (stop, reload, re-open logs, add/remove workers).
 FORWARDED_SIGNALS = (
-    signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT,
-    signal.SIGUSR1, signal.SIGUSR2, signal.SIGTTIN, signal.SIGTTOU, signal.SIGWINCH,
+    signal.SIGTERM,
+    signal.SIGINT,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+    signal.SIGTTIN,
+    signal.SIGTTOU,
+    signal.SIGWINCH,
 )
 
 
@@ -169,8 +176,16 @@ def cmd_serve(args) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()
     command = [
-        sys.executable, "-m", "gunicorn", "meidu.wsgi:application",
-        "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers), "--access-logfile", "-",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "meidu.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
     ]
     return run_forwarding_signals(command)
 
@@ -180,7 +195,10 @@ def _celery(kind: str, extra: list[str]) -> int:
     from django.conf import settings
 
     if not settings.CELERY_BROKER_URL:
-        print(f"meidu {kind}: set CELERY_BROKER_URL (redis://... or amqp://...); without it tasks run eagerly.", file=sys.stderr)
+        print(
+            f"meidu {kind}: set CELERY_BROKER_URL (redis://... or amqp://...); without it tasks run eagerly.",
+            file=sys.stderr,
+        )
         return EXIT_UNSAFE
     from meidu.celery import app
 
@@ -292,7 +310,9 @@ def _load_jwks(source: str | None):
         source = settings.PUBLIC_URL.rstrip("/") + "/.well-known/jwks.json"
     try:
         if source.startswith(("http://", "https://")):
-            request = urllib.request.Request(source, headers={"Accept": "application/json", "User-Agent": "meidu-verify-statement"})
+            request = urllib.request.Request(
+                source, headers={"Accept": "application/json", "User-Agent": "meidu-verify-statement"}
+            )
             with urllib.request.urlopen(request, timeout=JWKS_FETCH_TIMEOUT_SECONDS) as response:
                 document = json.loads(response.read(1_000_000))
         else:
@@ -348,7 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="Prepare the database and demo data, then exit.")
-    demo.add_argument("--no-seed", action="store_true", help="Serve the database as it is (skip loading the demo data).")
+    demo.add_argument(
+        "--no-seed", action="store_true", help="Serve the database as it is (skip loading the demo data)."
+    )
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
@@ -366,7 +388,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help=cmd_seed.__doc__, description=cmd_seed.__doc__)
     seed.add_argument(
-        "--products", type=int, default=0, metavar="N",
+        "--products",
+        type=int,
+        default=0,
+        metavar="N",
         help="Also make sure N bulk products (SKU BULK-...) exist, written with bulk_create for benchmarks.",
     )
     seed.set_defaults(func=cmd_seed)
@@ -381,10 +406,15 @@ def build_parser() -> argparse.ArgumentParser:
     ensure = keys_sub.add_parser("ensure", help="Create a signing key only if there is none.")
     ensure.set_defaults(func=cmd_keys)
 
-    verify = sub.add_parser("verify-statement", help=cmd_verify_statement.__doc__, description=cmd_verify_statement.__doc__)
+    verify = sub.add_parser(
+        "verify-statement", help=cmd_verify_statement.__doc__, description=cmd_verify_statement.__doc__
+    )
     verify.add_argument("file", metavar="FILE", help="The statement (compact JWS) in a file, or - for standard input.")
-    verify.add_argument("--jwks", metavar="FILE_OR_URL",
-                        help="The public keys: a JWKS file (offline) or URL; default PUBLIC_URL/.well-known/jwks.json.")
+    verify.add_argument(
+        "--jwks",
+        metavar="FILE_OR_URL",
+        help="The public keys: a JWKS file (offline) or URL; default PUBLIC_URL/.well-known/jwks.json.",
+    )
     verify.set_defaults(func=cmd_verify_statement)
 
     manage = sub.add_parser("manage", help=cmd_manage.__doc__, description=cmd_manage.__doc__)

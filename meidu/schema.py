@@ -35,17 +35,58 @@ from meidu.core.graphql.shop import ShopQueries as StoreQueries
 from meidu.integrations.api import AppMutations, AppQueries
 
 
-class Query(AccountQueries, AppQueries, GeographyQueries, StoreQueries, ChannelQueries, CatalogQueries, ShopQueries,
-            CheckoutQueries, OrderQueries, PresaleQueries, SettlementQueries, ReviewQueries, ComplaintQueries, CommodityQueries, MemberQueries, ReceiptQueries,
-            ReceiptStatementQueries, MarketDataQueries, TradingQueries, ExchangeSettlementQueries, FinancingLoanQueries,
-            FinancingRiskQueries, CreditQueries, graphene.ObjectType):
+class Query(
+    AccountQueries,
+    AppQueries,
+    GeographyQueries,
+    StoreQueries,
+    ChannelQueries,
+    CatalogQueries,
+    ShopQueries,
+    CheckoutQueries,
+    OrderQueries,
+    PresaleQueries,
+    SettlementQueries,
+    ReviewQueries,
+    ComplaintQueries,
+    CommodityQueries,
+    MemberQueries,
+    ReceiptQueries,
+    ReceiptStatementQueries,
+    MarketDataQueries,
+    TradingQueries,
+    ExchangeSettlementQueries,
+    FinancingLoanQueries,
+    FinancingRiskQueries,
+    CreditQueries,
+    graphene.ObjectType,
+):
     pass
 
 
-class Mutation(AccountMutations, AppMutations, ShopMutations, CatalogMutations, InventoryMutations, PaymentMutations,
-               CheckoutMutations, OrderMutations, PresaleMutations, SettlementMutations, ReviewMutations, ComplaintMutations,
-               MemberMutations, ReceiptMutations, MarketDataMutations, TradingMutations, ExchangeSettlementMutations,
-               FinancingLoanMutations, FinancingRiskMutations, CreditMutations, graphene.ObjectType):
+class Mutation(
+    AccountMutations,
+    AppMutations,
+    ShopMutations,
+    CatalogMutations,
+    InventoryMutations,
+    PaymentMutations,
+    CheckoutMutations,
+    OrderMutations,
+    PresaleMutations,
+    SettlementMutations,
+    ReviewMutations,
+    ComplaintMutations,
+    MemberMutations,
+    ReceiptMutations,
+    MarketDataMutations,
+    TradingMutations,
+    ExchangeSettlementMutations,
+    FinancingLoanMutations,
+    FinancingRiskMutations,
+    CreditMutations,
+    graphene.ObjectType,
+):
     pass
 
 

@@ -35,7 +35,12 @@ def geography_load_county(path: Path = COUNTY_DATA) -> tuple[int, int]:
         for row in town_row["villages"]:
             Village.objects.update_or_create(
                 code=row["code"],
-                defaults={"town": town, "name": row["name"], "latitude": Decimal(str(row["lat"])), "longitude": Decimal(str(row["lng"]))},
+                defaults={
+                    "town": town,
+                    "name": row["name"],
+                    "latitude": Decimal(str(row["lat"])),
+                    "longitude": Decimal(str(row["lng"])),
+                },
             )
             villages += 1
     return len(data["towns"]), villages

@@ -34,10 +34,15 @@ class CommodityGradeType(ModelObjectType):
     def resolve_spec(root, info):
         ranges = root.spec_ranges()
         return [
-            SpecRange(property=stem, label=str(label), unit=unit,
-                      min=None if ranges[stem][0] is None else str(ranges[stem][0]),
-                      max=None if ranges[stem][1] is None else str(ranges[stem][1]))
-            for stem, label, unit in SPEC_FIELDS if ranges[stem] != (None, None)
+            SpecRange(
+                property=stem,
+                label=str(label),
+                unit=unit,
+                min=None if ranges[stem][0] is None else str(ranges[stem][0]),
+                max=None if ranges[stem][1] is None else str(ranges[stem][1]),
+            )
+            for stem, label, unit in SPEC_FIELDS
+            if ranges[stem] != (None, None)
         ]
 
 
@@ -76,7 +81,9 @@ class CommodityType(ModelObjectType):
 
 
 class CommodityQueries(graphene.ObjectType):
-    commodities = graphene.List(graphene.NonNull(CommodityType), required=True, description="Active commodities of the exchange.")
+    commodities = graphene.List(
+        graphene.NonNull(CommodityType), required=True, description="Active commodities of the exchange."
+    )
     commodity = graphene.Field(CommodityType, code=graphene.String(required=True))
     commodity_grades = graphene.List(
         graphene.NonNull(CommodityGradeType), required=True, commodity=graphene.String(description="Commodity code.")

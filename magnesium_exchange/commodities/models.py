@@ -74,10 +74,18 @@ class Grade(models.Model):
     cao_max = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True, help_text="CaO %, maximum")
     fe2o3_min = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True, help_text="Fe2O3 %, minimum")
     fe2o3_max = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True, help_text="Fe2O3 %, maximum")
-    bulk_density_min = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True, help_text="Bulk density g/cm³, minimum")
-    bulk_density_max = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True, help_text="Bulk density g/cm³, maximum")
-    grain_size_min = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True, help_text="Grain size mm, minimum")
-    grain_size_max = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True, help_text="Grain size mm, maximum")
+    bulk_density_min = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True, help_text="Bulk density g/cm³, minimum"
+    )
+    bulk_density_max = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True, help_text="Bulk density g/cm³, maximum"
+    )
+    grain_size_min = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True, help_text="Grain size mm, minimum"
+    )
+    grain_size_max = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True, help_text="Grain size mm, maximum"
+    )
 
     class Meta:
         verbose_name = _("grade")

@@ -29,15 +29,25 @@ def assay_clean(assay: dict) -> dict[str, Decimal]:
     cleaned = {}
     for key, raw in assay.items():
         if key not in SPEC_KEYS:
-            raise DomainError(_("Unknown assay property %(key)s") % {"key": repr(key)}, Code.INVALID_ASSAY, field="assay")
+            raise DomainError(
+                _("Unknown assay property %(key)s") % {"key": repr(key)}, Code.INVALID_ASSAY, field="assay"
+            )
         if raw is None or raw == "":
             continue
         try:
             value = to_decimal(raw)
         except (TypeError, ValueError):
-            raise DomainError(_("%(property)s must be a decimal number") % {"property": _SPEC_LABELS[key]}, Code.INVALID_ASSAY, field="assay") from None
+            raise DomainError(
+                _("%(property)s must be a decimal number") % {"property": _SPEC_LABELS[key]},
+                Code.INVALID_ASSAY,
+                field="assay",
+            ) from None
         if value < 0 or (key in PERCENT_KEYS and value > 100):
-            raise DomainError(_("%(property)s = %(value)s is out of range") % {"property": _SPEC_LABELS[key], "value": value}, Code.INVALID_ASSAY, field="assay")
+            raise DomainError(
+                _("%(property)s = %(value)s is out of range") % {"property": _SPEC_LABELS[key], "value": value},
+                Code.INVALID_ASSAY,
+                field="assay",
+            )
         cleaned[key] = value
     if not cleaned:
         raise DomainError(_("An assay needs at least one measured value"), Code.INVALID_ASSAY, field="assay")
@@ -63,7 +73,9 @@ def grade_assign(commodity: Commodity, assay: dict) -> Grade:
         if grade_matches(grade, cleaned):
             return grade
     raise DomainError(
-        _("The assay matches no grade of %(commodity)s") % {"commodity": commodity.name}, Code.NO_MATCHING_GRADE, field="assay"
+        _("The assay matches no grade of %(commodity)s") % {"commodity": commodity.name},
+        Code.NO_MATCHING_GRADE,
+        field="assay",
     )
 
 
@@ -72,13 +84,25 @@ def quantity_check(commodity: Commodity, quantity, *, field: str = "quantity", m
     try:
         value = to_decimal(quantity)
     except (TypeError, ValueError):
-        raise DomainError(_("The quantity must be a decimal number of tonnes"), Code.INVALID_QUANTITY, field=field) from None
+        raise DomainError(
+            _("The quantity must be a decimal number of tonnes"), Code.INVALID_QUANTITY, field=field
+        ) from None
     if value <= 0 or not is_quantized(value, "TNE"):
-        raise DomainError(_("The quantity must be positive tonnes with at most 3 decimals"), Code.INVALID_QUANTITY, field=field)
+        raise DomainError(
+            _("The quantity must be positive tonnes with at most 3 decimals"), Code.INVALID_QUANTITY, field=field
+        )
     if value % commodity.quantity_step != 0:
-        raise DomainError(_("The quantity must be a multiple of %(step)s t") % {"step": commodity.quantity_step}, Code.OFF_QUANTITY_STEP, field=field)
+        raise DomainError(
+            _("The quantity must be a multiple of %(step)s t") % {"step": commodity.quantity_step},
+            Code.OFF_QUANTITY_STEP,
+            field=field,
+        )
     if minimum and value < commodity.min_quantity:
-        raise DomainError(_("The quantity must be at least %(minimum)s t") % {"minimum": commodity.min_quantity}, Code.INVALID_QUANTITY, field=field)
+        raise DomainError(
+            _("The quantity must be at least %(minimum)s t") % {"minimum": commodity.min_quantity},
+            Code.INVALID_QUANTITY,
+            field=field,
+        )
     return value
 
 
@@ -91,19 +115,35 @@ def price_check(commodity: Commodity, price, *, field: str = "price") -> Decimal
     if value <= 0 or not is_quantized(value, commodity.currency):
         raise DomainError(_("The price must be positive with at most 2 decimals"), Code.INVALID, field=field)
     if value % commodity.price_tick != 0:
-        raise DomainError(_("The price must be on the tick of %(tick)s") % {"tick": commodity.price_tick}, Code.OFF_PRICE_TICK, field=field)
+        raise DomainError(
+            _("The price must be on the tick of %(tick)s") % {"tick": commodity.price_tick},
+            Code.OFF_PRICE_TICK,
+            field=field,
+        )
     return value
 
 
-def commodity_create(*, code: str, name: str, kind: str, quantity_step=Decimal("1"), min_quantity=Decimal("1"),
-                     price_tick=Decimal("1"), grades: list[dict] | None = None) -> Commodity:
+def commodity_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    quantity_step=Decimal("1"),
+    min_quantity=Decimal("1"),
+    price_tick=Decimal("1"),
+    grades: list[dict] | None = None,
+) -> Commodity:
     """Create a commodity and its grades (``{"code", "name", "rank", "mgo_min", ...}`` dicts)."""
     if Commodity.objects.filter(code=code).exists():
         raise DomainError(_("Commodity %(code)s exists") % {"code": code}, Code.UNIQUE, field="code")
     with transaction.atomic():
         commodity = Commodity.objects.create(
-            code=code, name=name, kind=kind, quantity_step=to_decimal(quantity_step),
-            min_quantity=to_decimal(min_quantity), price_tick=to_decimal(price_tick),
+            code=code,
+            name=name,
+            kind=kind,
+            quantity_step=to_decimal(quantity_step),
+            min_quantity=to_decimal(min_quantity),
+            price_tick=to_decimal(price_tick),
         )
         for spec in grades or []:
             grade_create(commodity, **spec)
@@ -113,11 +153,17 @@ def commodity_create(*, code: str, name: str, kind: str, quantity_step=Decimal("
 def grade_create(commodity: Commodity, *, code: str, name: str, rank: int = 0, standard: str = "", **ranges) -> Grade:
     unknown = {key for key in ranges if key.rsplit("_", 1)[0] not in SPEC_KEYS or not key.endswith(("_min", "_max"))}
     if unknown:
-        raise DomainError(_("Unknown spec bounds: %(bounds)s") % {"bounds": ", ".join(sorted(unknown))}, Code.INVALID, field="ranges")
+        raise DomainError(
+            _("Unknown spec bounds: %(bounds)s") % {"bounds": ", ".join(sorted(unknown))}, Code.INVALID, field="ranges"
+        )
     if Grade.objects.filter(code=code).exists():
         raise DomainError(_("Grade %(code)s exists") % {"code": code}, Code.UNIQUE, field="code")
     return Grade.objects.create(
-        commodity=commodity, code=code, name=name, rank=rank, standard=standard,
+        commodity=commodity,
+        code=code,
+        name=name,
+        rank=rank,
+        standard=standard,
         **{key: to_decimal(value) for key, value in ranges.items() if value is not None},
     )
 

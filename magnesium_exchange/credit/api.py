@@ -93,7 +93,9 @@ class CreditReportType(graphene.ObjectType):
     member_credit_code = graphene.String(required=True)
     bank = graphene.Field(CreditBankType, required=True)
     report = graphene.JSONString(required=True, description="The report (the statement's `report` claim).")
-    statement = graphene.String(required=True, description="Compact JWS (EdDSA) of the report; keys at /.well-known/jwks.json.")
+    statement = graphene.String(
+        required=True, description="Compact JWS (EdDSA) of the report; keys at /.well-known/jwks.json."
+    )
 
     class Meta:
         name = "CreditReport"
@@ -127,14 +129,19 @@ def _callers_bank(info) -> Bank:
 
 class CreditQueries(graphene.ObjectType):
     credit_report = graphene.Field(
-        CreditReportType, member_id=graphene.ID(description="ExchangeMember global ID."),
+        CreditReportType,
+        member_id=graphene.ID(description="ExchangeMember global ID."),
         credit_code=graphene.String(description="The member's unified social credit code."),
-        bank_id=graphene.ID(description="Your own bank (optional)."), bank_code=graphene.String(description="Your own bank's code (optional)."),
+        bank_id=graphene.ID(description="Your own bank (optional)."),
+        bank_code=graphene.String(description="Your own bank's code (optional)."),
         description="A member's credit report and its signed statement, for an officer or the App of a bank the member "
-                    "consented to. Every read is recorded and audited.")
+        "consented to. Every read is recorded and audited.",
+    )
     credit_consents = graphene.relay.ConnectionField(
-        CreditConsentCountableConnection, in_force=graphene.Boolean(),
-        description="A trader: its member's consents. A bank officer or bank App: the consents given to its bank.")
+        CreditConsentCountableConnection,
+        in_force=graphene.Boolean(),
+        description="A trader: its member's consents. A bank officer or bank App: the consents given to its bank.",
+    )
 
     @staticmethod
     def resolve_credit_report(root, info, member_id=None, credit_code=None, bank_id=None, bank_code=None):
@@ -142,8 +149,11 @@ class CreditQueries(graphene.ObjectType):
         if bank_id or bank_code:
             named = _bank_named(bank_id, bank_code)
             if named is None or named.pk != bank.pk:
-                raise DomainError(_("You may read reports only for your own bank"), Code.NOT_YOUR_BANK,
-                                  field="bankId" if bank_id else "bankCode")
+                raise DomainError(
+                    _("You may read reports only for your own bank"),
+                    Code.NOT_YOUR_BANK,
+                    field="bankId" if bank_id else "bankCode",
+                )
         if member_id:
             member = get_node_or_error(Member, member_id, "ExchangeMember", field="memberId")
         elif credit_code:
@@ -152,10 +162,16 @@ class CreditQueries(graphene.ObjectType):
                 raise DomainError(_("Member not found"), Code.NOT_FOUND, field="creditCode")
         else:
             raise DomainError(_("Name the member (memberId or creditCode)"), Code.INVALID, field="memberId")
-        report, statement = services.credit_report_read(member=member, bank=bank, actor=requestor(info),
-                                                        ip_address=ip_address(info))
-        return CreditReportType(member_name=member.name, member_credit_code=member.credit_code, bank=bank, report=report,
-                                statement=statement)
+        report, statement = services.credit_report_read(
+            member=member, bank=bank, actor=requestor(info), ip_address=ip_address(info)
+        )
+        return CreditReportType(
+            member_name=member.name,
+            member_credit_code=member.credit_code,
+            bank=bank,
+            report=report,
+            statement=statement,
+        )
 
     @staticmethod
     def resolve_credit_consents(root, info, in_force=None, **kwargs):
@@ -170,7 +186,9 @@ class CreditQueries(graphene.ObjectType):
             if bank is None:
                 raise PermissionDenied(message=_("Only traders and banks see credit report consents"))
             queryset = selectors.credit_consent_list_for_bank(bank, in_force=in_force)
-        return paginate(queryset, info, CreditConsentCountableConnection, sort=[SortKey("pk", descending=True)], **kwargs)
+        return paginate(
+            queryset, info, CreditConsentCountableConnection, sort=[SortKey("pk", descending=True)], **kwargs
+        )
 
 
 class CreditMutation(BaseMutation):

@@ -65,13 +65,20 @@ def _aware(day: dt.date) -> dt.datetime:
 
 def _trading(member, months: list[dt.date], end: dt.datetime) -> dict:
     buyer, seller = Q(buyer=member), Q(seller=member)
-    rows = (Trade.objects.filter(buyer | seller, executed_at__gte=_aware(months[0]), executed_at__lt=end)
-            .annotate(month=TruncMonth("executed_at", tzinfo=timezone.get_current_timezone()))
-            .values("month")
-            .annotate(bought_trades=Count("id", filter=buyer), bought_tonnes=Sum("quantity", filter=buyer),
-                      bought_value=Sum("value", filter=buyer), sold_trades=Count("id", filter=seller),
-                      sold_tonnes=Sum("quantity", filter=seller), sold_value=Sum("value", filter=seller))
-            .order_by("month"))
+    rows = (
+        Trade.objects.filter(buyer | seller, executed_at__gte=_aware(months[0]), executed_at__lt=end)
+        .annotate(month=TruncMonth("executed_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(
+            bought_trades=Count("id", filter=buyer),
+            bought_tonnes=Sum("quantity", filter=buyer),
+            bought_value=Sum("value", filter=buyer),
+            sold_trades=Count("id", filter=seller),
+            sold_tonnes=Sum("quantity", filter=seller),
+            sold_value=Sum("value", filter=seller),
+        )
+        .order_by("month")
+    )
     by_month = {}
     for row in rows:
         month = row["month"]
@@ -84,14 +91,28 @@ def _trading(member, months: list[dt.date], end: dt.datetime) -> dict:
         row = by_month.get((start.year, start.month), {})
         for key in keys:
             totals[key] += row.get(key) or 0
-        result.append({"month": f"{start:%Y-%m}", "bought_trades": row.get("bought_trades") or 0,
-                       "bought_tonnes": _t(row.get("bought_tonnes")), "bought_value": _y(row.get("bought_value")),
-                       "sold_trades": row.get("sold_trades") or 0, "sold_tonnes": _t(row.get("sold_tonnes")),
-                       "sold_value": _y(row.get("sold_value"))})
-    return {"months": result, "totals": {
-        "bought_trades": totals["bought_trades"], "bought_tonnes": _t(totals["bought_tonnes"]),
-        "bought_value": _y(totals["bought_value"]), "sold_trades": totals["sold_trades"],
-        "sold_tonnes": _t(totals["sold_tonnes"]), "sold_value": _y(totals["sold_value"])}}
+        result.append(
+            {
+                "month": f"{start:%Y-%m}",
+                "bought_trades": row.get("bought_trades") or 0,
+                "bought_tonnes": _t(row.get("bought_tonnes")),
+                "bought_value": _y(row.get("bought_value")),
+                "sold_trades": row.get("sold_trades") or 0,
+                "sold_tonnes": _t(row.get("sold_tonnes")),
+                "sold_value": _y(row.get("sold_value")),
+            }
+        )
+    return {
+        "months": result,
+        "totals": {
+            "bought_trades": totals["bought_trades"],
+            "bought_tonnes": _t(totals["bought_tonnes"]),
+            "bought_value": _y(totals["bought_value"]),
+            "sold_trades": totals["sold_trades"],
+            "sold_tonnes": _t(totals["sold_tonnes"]),
+            "sold_value": _y(totals["sold_value"]),
+        },
+    }
 
 
 def _settlements(member, as_of: dt.datetime) -> dict:
@@ -105,40 +126,65 @@ def _settlements(member, as_of: dt.datetime) -> dict:
     aggregates = {}
     for side in ("buyer", "seller"):
         mine = Q(**{side: member})
-        aggregates.update({
-            f"{side}_on_time": Count("id", filter=mine & on_time), f"{side}_late": Count("id", filter=mine & late),
-            f"{side}_defaulted": Count("id", filter=mine & defaulted), f"{side}_pending": Count("id", filter=mine & pending),
-            f"{side}_defaulted_value": Sum("trade__value", filter=mine & defaulted),
-        })
+        aggregates.update(
+            {
+                f"{side}_on_time": Count("id", filter=mine & on_time),
+                f"{side}_late": Count("id", filter=mine & late),
+                f"{side}_defaulted": Count("id", filter=mine & defaulted),
+                f"{side}_pending": Count("id", filter=mine & pending),
+                f"{side}_defaulted_value": Sum("trade__value", filter=mine & defaulted),
+            }
+        )
     totals = Settlement.objects.filter(Q(buyer=member) | Q(seller=member)).aggregate(**aggregates)
-    return {("as_buyer" if side == "buyer" else "as_seller"): {
-        "on_time": totals[f"{side}_on_time"], "late": totals[f"{side}_late"], "defaulted": totals[f"{side}_defaulted"],
-        "pending": totals[f"{side}_pending"], "defaulted_value": _y(totals[f"{side}_defaulted_value"]),
-    } for side in ("buyer", "seller")}
+    return {
+        ("as_buyer" if side == "buyer" else "as_seller"): {
+            "on_time": totals[f"{side}_on_time"],
+            "late": totals[f"{side}_late"],
+            "defaulted": totals[f"{side}_defaulted"],
+            "pending": totals[f"{side}_pending"],
+            "defaulted_value": _y(totals[f"{side}_defaulted_value"]),
+        }
+        for side in ("buyer", "seller")
+    }
 
 
 def _weighbridge(member) -> dict:
-    alerts = WarehouseAlert.objects.filter(Q(receipt__depositor=member) | Q(receipt__holder=member), kind=WEIGHT_MISMATCH)
+    alerts = WarehouseAlert.objects.filter(
+        Q(receipt__depositor=member) | Q(receipt__holder=member), kind=WEIGHT_MISMATCH
+    )
     difference = Cast(KeyTextTransform("difference", "data"), DecimalField(max_digits=14, decimal_places=3))
-    totals = alerts.aggregate(count=Count("id"), unresolved=Count("id", filter=Q(resolved_at__isnull=True)),
-                              tonnes=Sum(Abs(difference)))
-    latest = [{"receipt": row["receipt__number"], "warehouse": row["warehouse__code"],
-               "date": f"{timezone.localtime(row['created_at']):%Y-%m-%d}",
-               "difference_tonnes": _t(Decimal(row["data"].get("difference") or "0")),
-               "tolerance_tonnes": _t(Decimal(row["data"].get("tolerance") or "0")),
-               "resolved": row["resolved_at"] is not None}
-              for row in alerts.order_by("-id").values("receipt__number", "warehouse__code", "created_at", "data",
-                                                        "resolved_at")[:LATEST_DISCREPANCIES]]
-    return {"discrepancies": totals["count"], "unresolved": totals["unresolved"],
-            "difference_tonnes": _t(totals["tonnes"]), "latest": latest}
+    totals = alerts.aggregate(
+        count=Count("id"), unresolved=Count("id", filter=Q(resolved_at__isnull=True)), tonnes=Sum(Abs(difference))
+    )
+    latest = [
+        {
+            "receipt": row["receipt__number"],
+            "warehouse": row["warehouse__code"],
+            "date": f"{timezone.localtime(row['created_at']):%Y-%m-%d}",
+            "difference_tonnes": _t(Decimal(row["data"].get("difference") or "0")),
+            "tolerance_tonnes": _t(Decimal(row["data"].get("tolerance") or "0")),
+            "resolved": row["resolved_at"] is not None,
+        }
+        for row in alerts.order_by("-id").values(
+            "receipt__number", "warehouse__code", "created_at", "data", "resolved_at"
+        )[:LATEST_DISCREPANCIES]
+    ]
+    return {
+        "discrepancies": totals["count"],
+        "unresolved": totals["unresolved"],
+        "difference_tonnes": _t(totals["tonnes"]),
+        "latest": latest,
+    }
 
 
 def _loans(member, today: dt.date) -> dict:
     taken = Q(disbursed_at__isnull=False)
     running = Q(status__in=[LoanStatus.ACTIVE, LoanStatus.ENFORCING])
     totals = Loan.objects.filter(borrower=member).aggregate(
-        applied=Count("id"), rejected=Count("id", filter=Q(status=LoanStatus.REJECTED)),
-        taken=Count("id", filter=taken), active=Count("id", filter=Q(status=LoanStatus.ACTIVE)),
+        applied=Count("id"),
+        rejected=Count("id", filter=Q(status=LoanStatus.REJECTED)),
+        taken=Count("id", filter=taken),
+        active=Count("id", filter=Q(status=LoanStatus.ACTIVE)),
         overdue=Count("id", filter=running & Q(due_date__lt=today)),
         forced_sale=Count("id", filter=Q(status=LoanStatus.ENFORCING)),
         repaid=Count("id", filter=Q(status=LoanStatus.REPAID)),
@@ -153,9 +199,11 @@ def _loans(member, today: dt.date) -> dict:
 
 def _margin_calls(member) -> dict:
     return MarginCall.objects.filter(loan__borrower=member).aggregate(
-        opened=Count("id"), resolved=Count("id", filter=Q(status=MarginCallStatus.RESOLVED)),
+        opened=Count("id"),
+        resolved=Count("id", filter=Q(status=MarginCallStatus.RESOLVED)),
         missed=Count("id", filter=Q(status=MarginCallStatus.MISSED)),
-        open=Count("id", filter=Q(status=MarginCallStatus.OPEN)))
+        open=Count("id", filter=Q(status=MarginCallStatus.OPEN)),
+    )
 
 
 def credit_report_build(member, *, today: dt.date | None = None) -> dict:
@@ -169,8 +217,12 @@ def credit_report_build(member, *, today: dt.date | None = None) -> dict:
     end = _aware(today + dt.timedelta(days=1))
     return {
         "version": REPORT_VERSION,
-        "member": {"name": member.name, "credit_code": member.credit_code, "status": str(member.status),
-                   "member_since": f"{timezone.localtime(member.created_at):%Y-%m-%d}"},
+        "member": {
+            "name": member.name,
+            "credit_code": member.credit_code,
+            "status": str(member.status),
+            "member_since": f"{timezone.localtime(member.created_at):%Y-%m-%d}",
+        },
         "period": {"from": f"{months[0]:%Y-%m}", "to": f"{months[-1]:%Y-%m}", "as_of": today.isoformat()},
         "currency": "CNY",
         "trading": _trading(member, months, end),
@@ -201,7 +253,9 @@ def credit_consent_in_force(member, bank) -> CreditConsent | None:
 
 
 def _with_reads(queryset):
-    return queryset.select_related("bank", "member").annotate(read_count=Count("reads"), last_read_at=Max("reads__read_at"))
+    return queryset.select_related("bank", "member").annotate(
+        read_count=Count("reads"), last_read_at=Max("reads__read_at")
+    )
 
 
 def credit_consent_list_for_member(member):
@@ -218,13 +272,17 @@ def credit_consent_list_for_bank(bank, *, in_force: bool | None = None):
 
 def credit_report_read_list_for_member(member):
     """Who read the member's report, when, for which bank: newest first."""
-    return (CreditReportRead.objects.filter(member=member).select_related("bank", "reader_user", "reader_app")
-            .order_by("-id"))
+    return (
+        CreditReportRead.objects.filter(member=member)
+        .select_related("bank", "reader_user", "reader_app")
+        .order_by("-id")
+    )
 
 
 def credit_report_read_list_for_bank(bank):
-    return (CreditReportRead.objects.filter(bank=bank).select_related("member", "reader_user", "reader_app")
-            .order_by("-id"))
+    return (
+        CreditReportRead.objects.filter(bank=bank).select_related("member", "reader_user", "reader_app").order_by("-id")
+    )
 
 
 def credit_member_by_code(credit_code: str):

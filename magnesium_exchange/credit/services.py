@@ -39,8 +39,9 @@ def _require_trader_of(member, actor):
     """Only an active trader of ``member`` gives or withdraws its consent (members' trader lookup)."""
     trader = None if isinstance(actor, App) else trader_for_user(actor)
     if trader is None or trader.member_id != member.pk:
-        raise DomainError(_("Only a trader of this member may give or withdraw its consent"), Code.NOT_YOUR_MEMBER,
-                          field="member")
+        raise DomainError(
+            _("Only a trader of this member may give or withdraw its consent"), Code.NOT_YOUR_MEMBER, field="member"
+        )
     return trader
 
 
@@ -58,11 +59,17 @@ def credit_consent_grant(*, member, bank, actor) -> CreditConsent:
             raise DomainError(_("This bank already has your consent"), Code.ALREADY_GRANTED, field="bank")
         try:
             with transaction.atomic():
-                consent = CreditConsent.objects.create(member=member, bank=bank, granted_by=actor, granted_at=timezone.now())
+                consent = CreditConsent.objects.create(
+                    member=member, bank=bank, granted_by=actor, granted_at=timezone.now()
+                )
         except IntegrityError:  # a concurrent grant won the partial unique index
             raise DomainError(_("This bank already has your consent"), Code.ALREADY_GRANTED, field="bank") from None
-        audit_record("exchange.credit_consent_granted", actor=actor, target=consent,
-                     data={"member": member.credit_code, "bank": bank.code})
+        audit_record(
+            "exchange.credit_consent_granted",
+            actor=actor,
+            target=consent,
+            data={"member": member.credit_code, "bank": bank.code},
+        )
     return consent
 
 
@@ -83,15 +90,24 @@ def credit_consent_revoke(consent: CreditConsent | None = None, *, member=None, 
         row.revoked_at = timezone.now()
         row.revoked_by = actor
         row.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record("exchange.credit_consent_revoked", actor=actor, target=row,
-                     data={"member": member.credit_code, "bank": bank.code})
+        audit_record(
+            "exchange.credit_consent_revoked",
+            actor=actor,
+            target=row,
+            data={"member": member.credit_code, "bank": bank.code},
+        )
     return row
 
 
 def credit_report_claims(report: dict, *, member, bank, generated_at) -> dict:
     """The claims of the report's signed statement."""
-    return {"type": STATEMENT_TYPE, "member": member.credit_code, "bank": bank.code,
-            "generated_at": generated_at.isoformat(timespec="seconds"), "report": report}
+    return {
+        "type": STATEMENT_TYPE,
+        "member": member.credit_code,
+        "bank": bank.code,
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "report": report,
+    }
 
 
 def credit_report_read(*, member, bank, actor, today=None, ip_address=None) -> tuple[dict, str]:
@@ -101,23 +117,44 @@ def credit_report_read(*, member, bank, actor, today=None, ip_address=None) -> t
     sha256 of the statement's signed payload (``canonical_json(claims)``, which a bank can recompute from
     the statement it received) and audited."""
     _require_active(bank)
-    if not actor_has_permission(actor, ExchangePermissions.BANK_LENDING) or getattr(bank_of_actor(actor), "pk", None) != bank.pk:
+    if (
+        not actor_has_permission(actor, ExchangePermissions.BANK_LENDING)
+        or getattr(bank_of_actor(actor), "pk", None) != bank.pk
+    ):
         raise DomainError(_("You act for another bank, or for none"), Code.NOT_YOUR_BANK, field="bank")
     with transaction.atomic():
-        consent = (CreditConsent.objects.select_for_update().filter(member=member, bank=bank, revoked_at__isnull=True)
-                   .order_by().first())
+        consent = (
+            CreditConsent.objects.select_for_update()
+            .filter(member=member, bank=bank, revoked_at__isnull=True)
+            .order_by()
+            .first()
+        )
         if consent is None:
-            raise DomainError(_("The member has not consented to your bank reading its credit report"), Code.NO_CONSENT,
-                              field="member")
+            raise DomainError(
+                _("The member has not consented to your bank reading its credit report"),
+                Code.NO_CONSENT,
+                field="member",
+            )
         now = timezone.now()
         report = credit_report_build(member, today=today)
         claims = credit_report_claims(report, member=member, bank=bank, generated_at=now)
         statement = statement_sign(claims)
         digest = hashlib.sha256(canonical_json(claims)).hexdigest()
         is_app = isinstance(actor, App)
-        read = CreditReportRead.objects.create(consent=consent, member=member, bank=bank,
-                                               reader_user=None if is_app else actor, reader_app=actor if is_app else None,
-                                               report_sha256=digest, read_at=now)
-        audit_record("exchange.credit_report_read", actor=actor, target=read, ip_address=ip_address,
-                     data={"member": member.credit_code, "bank": bank.code, "consent": consent.pk, "sha256": digest})
+        read = CreditReportRead.objects.create(
+            consent=consent,
+            member=member,
+            bank=bank,
+            reader_user=None if is_app else actor,
+            reader_app=actor if is_app else None,
+            report_sha256=digest,
+            read_at=now,
+        )
+        audit_record(
+            "exchange.credit_report_read",
+            actor=actor,
+            target=read,
+            ip_address=ip_address,
+            data={"member": member.credit_code, "bank": bank.code, "consent": consent.pk, "sha256": digest},
+        )
     return report, statement

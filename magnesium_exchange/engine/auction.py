@@ -145,8 +145,9 @@ def decide_open(state, c: OpenAuction) -> list:
     band = price_band(c.reference_price, rules)
     step = check_quantity(c.step if c.step is not None else rules.quantity_step, rules.quantity_step, "step")
     default_min = step if step >= rules.min_quantity else rules.min_quantity
-    min_bid = check_quantity(c.min_bid_quantity if c.min_bid_quantity is not None else default_min, step,
-                             "min_bid_quantity")
+    min_bid = check_quantity(
+        c.min_bid_quantity if c.min_bid_quantity is not None else default_min, step, "min_bid_quantity"
+    )
     if min_bid < rules.min_quantity:
         raise EngineError(E.BELOW_MIN_PICK, f"the minimum bid is at least {rules.min_quantity} t", "min_bid_quantity")
     lots = []
@@ -165,9 +166,22 @@ def decide_open(state, c: OpenAuction) -> list:
         check_holding(total, c.available_quantity)
     else:
         check_funds(initiator_deposit, c.available_funds)
-    out.emit(AuctionOpened, c.kind, c.actor, c.grade, tuple(lots), c.starts_at, c.ends_at,
-             band[0] if band else None, band[1] if band else None, min_bid, step, rules, tuple(c.receipt_ids),
-             frozenset(c.excluded_counterparties))
+    out.emit(
+        AuctionOpened,
+        c.kind,
+        c.actor,
+        c.grade,
+        tuple(lots),
+        c.starts_at,
+        c.ends_at,
+        band[0] if band else None,
+        band[1] if band else None,
+        min_bid,
+        step,
+        rules,
+        tuple(c.receipt_ids),
+        frozenset(c.excluded_counterparties),
+    )
     if c.kind is not _SALE and initiator_deposit:
         out.emit(DepositFrozen, c.actor, initiator_deposit, INITIATOR_HOLD)
     return out.events
@@ -212,13 +226,17 @@ def decide_bid(state: AuctionState | None, c: PlaceBid) -> list:
     old = s.bids[old_no] if old_no is not None else None
     if old is not None:
         if quantity < old.quantity or (price < old.price + increment if sale else price > old.price - increment):
-            raise EngineError(E.BID_NOT_IMPROVED, "a new bid must better your own by the increment, "
-                                                  "for at least the same quantity", "price")
+            raise EngineError(
+                E.BID_NOT_IMPROVED,
+                "a new bid must better your own by the increment, for at least the same quantity",
+                "price",
+            )
     if lot.live_quantity >= lot.quantity:
         marginal = s.bids[_bid_no(lot.heap[0])].price
         if price < marginal + increment if sale else price > marginal - increment:
-            raise EngineError(E.BID_NOT_IMPROVED, f"the lot is covered: the bid must better {marginal} "
-                                                  f"by {increment}", "price")
+            raise EngineError(
+                E.BID_NOT_IMPROVED, f"the lot is covered: the bid must better {marginal} by {increment}", "price"
+            )
     if c.exposure_headroom is not None:
         check_exposure(price * quantity - (old.price * old.quantity if old is not None else 0), c.exposure_headroom)
     if sale:
@@ -332,8 +350,21 @@ def auction_clear(state: AuctionState | None, now: int) -> list:
             value = value_of(bid.price, take)
             if sale:
                 applied = bid.deposit if take == bid.quantity else deposit_for(bid.price, take, ratio)
-                emit(TradeExecuted, trade_id, TradeMode.AUCTION, state.grade, bid.bidder, initiator, take,
-                     bid.price, value, applied, lot_id, bid.bid_no, None)
+                emit(
+                    TradeExecuted,
+                    trade_id,
+                    TradeMode.AUCTION,
+                    state.grade,
+                    bid.bidder,
+                    initiator,
+                    take,
+                    bid.price,
+                    value,
+                    applied,
+                    lot_id,
+                    bid.bid_no,
+                    None,
+                )
                 if applied:
                     emit(DepositApplied, bid.bidder, applied, bid_hold(bid.bid_no), trade_id)
                 if bid.deposit > applied:
@@ -341,8 +372,21 @@ def auction_clear(state: AuctionState | None, now: int) -> list:
             else:
                 applied = min(deposit_for(bid.price, take, ratio), initiator_left)
                 initiator_left -= applied
-                emit(TradeExecuted, trade_id, TradeMode.AUCTION, state.grade, initiator, bid.bidder, take,
-                     bid.price, value, applied, lot_id, bid.bid_no, None)
+                emit(
+                    TradeExecuted,
+                    trade_id,
+                    TradeMode.AUCTION,
+                    state.grade,
+                    initiator,
+                    bid.bidder,
+                    take,
+                    bid.price,
+                    value,
+                    applied,
+                    lot_id,
+                    bid.bid_no,
+                    None,
+                )
                 if applied:
                     emit(DepositApplied, initiator, applied, INITIATOR_HOLD, trade_id)
     if initiator_left:
@@ -378,11 +422,20 @@ def decide_cancel(state: AuctionState | None, c: CancelAuction) -> list:
 
 def _opened(state, e: AuctionOpened) -> AuctionState:
     return AuctionState(
-        aggregate_id=e.aggregate_id, kind=e.kind, initiator=e.initiator, grade=e.grade,
+        aggregate_id=e.aggregate_id,
+        kind=e.kind,
+        initiator=e.initiator,
+        grade=e.grade,
         lots={lot.lot_id: Lot(lot.lot_id, lot.quantity, lot.reserve_price) for lot in e.lots},
-        starts_at=e.starts_at, ends_at=e.ends_at, scheduled_end=e.ends_at,
-        band=None if e.band_low is None or e.band_high is None else (e.band_low, e.band_high), min_bid_quantity=e.min_bid_quantity,
-        step=e.step, rules=e.rules, receipt_ids=e.receipt_ids, excluded_counterparties=e.excluded_counterparties,
+        starts_at=e.starts_at,
+        ends_at=e.ends_at,
+        scheduled_end=e.ends_at,
+        band=None if e.band_low is None or e.band_high is None else (e.band_low, e.band_high),
+        min_bid_quantity=e.min_bid_quantity,
+        step=e.step,
+        rules=e.rules,
+        receipt_ids=e.receipt_ids,
+        excluded_counterparties=e.excluded_counterparties,
         increment=e.rules.bid_increment,
     )
 
@@ -446,7 +499,20 @@ def _cancelled(s: AuctionState, e: AuctionCancelled) -> None:
     s.status = "cancelled"
 
 
-DECIDE: dict[type, Callable[..., Any]] = {OpenAuction: decide_open, PlaceBid: decide_bid, CloseAuction: decide_close, CancelAuction: decide_cancel}
-APPLY: dict[type, Callable[..., Any]] = {AuctionOpened: _opened, BidPlaced: _bid_placed, BidOutbid: _bid_outbid, AuctionExtended: _extended,
-         TradeExecuted: _traded, AuctionClosed: _closed, AuctionCancelled: _cancelled, **COMMON_APPLY}
+DECIDE: dict[type, Callable[..., Any]] = {
+    OpenAuction: decide_open,
+    PlaceBid: decide_bid,
+    CloseAuction: decide_close,
+    CancelAuction: decide_cancel,
+}
+APPLY: dict[type, Callable[..., Any]] = {
+    AuctionOpened: _opened,
+    BidPlaced: _bid_placed,
+    BidOutbid: _bid_outbid,
+    AuctionExtended: _extended,
+    TradeExecuted: _traded,
+    AuctionClosed: _closed,
+    AuctionCancelled: _cancelled,
+    **COMMON_APPLY,
+}
 OPENED = AuctionOpened

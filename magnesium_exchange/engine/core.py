@@ -32,7 +32,11 @@ _STATE_OF: dict[type, type] = {
     **{command: auction.AuctionState for command in auction.DECIDE},
     **{command: negotiation.RfqState for command in negotiation.DECIDE},
 }
-_OPENERS: dict[type, dict[type, Handler]] = {listing.OPENED: listing.APPLY, auction.OPENED: auction.APPLY, negotiation.OPENED: negotiation.APPLY}
+_OPENERS: dict[type, dict[type, Handler]] = {
+    listing.OPENED: listing.APPLY,
+    auction.OPENED: auction.APPLY,
+    negotiation.OPENED: negotiation.APPLY,
+}
 
 
 def decide(state: AggregateState | None, command: Command) -> list[Event]:
@@ -57,8 +61,10 @@ def apply(state: AggregateState | None, event: Event) -> AggregateState:
         state = appliers[type(event)](None, event)
     else:
         if event.seq != state.version + 1 or event.aggregate_id != state.aggregate_id:
-            raise EngineError(EngineErrorCode.OUT_OF_SEQUENCE,
-                              f"expected seq {state.version + 1} of {state.aggregate_id}, got {event.seq}")
+            raise EngineError(
+                EngineErrorCode.OUT_OF_SEQUENCE,
+                f"expected seq {state.version + 1} of {state.aggregate_id}, got {event.seq}",
+            )
         handler = _APPLY[type(state)].get(type(event))
         if handler is None:
             raise EngineError(EngineErrorCode.OUT_OF_SEQUENCE, f"{type(event).__name__} does not fit this aggregate")
@@ -87,12 +93,14 @@ def replay(events: Iterable[Event], state: AggregateState | None = None) -> Aggr
         for event in events:
             version += 1
             if event.seq != version or event.aggregate_id != aggregate_id:
-                raise EngineError(EngineErrorCode.OUT_OF_SEQUENCE,
-                                  f"expected seq {version} of {aggregate_id}, got {event.seq}")
+                raise EngineError(
+                    EngineErrorCode.OUT_OF_SEQUENCE, f"expected seq {version} of {aggregate_id}, got {event.seq}"
+                )
             handler = handlers.get(type(event))
             if handler is None:
-                raise EngineError(EngineErrorCode.OUT_OF_SEQUENCE,
-                                  f"{type(event).__name__} does not fit this aggregate")
+                raise EngineError(
+                    EngineErrorCode.OUT_OF_SEQUENCE, f"{type(event).__name__} does not fit this aggregate"
+                )
             handler(state, event)
             state.version = version
             if event.at > last_at:

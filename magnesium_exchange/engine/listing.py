@@ -104,8 +104,20 @@ def decide_open(state, c: OpenListing) -> list:
     else:
         deposit = deposit_for(price, quantity, rules.deposit_ratio)
         check_funds(deposit, c.available_funds)
-    out.emit(ListingOpened, c.side, c.actor, c.grade, quantity, price, min_pick, step, c.expires_at, rules,
-             tuple(c.receipt_ids), frozenset(c.excluded_counterparties))
+    out.emit(
+        ListingOpened,
+        c.side,
+        c.actor,
+        c.grade,
+        quantity,
+        price,
+        min_pick,
+        step,
+        c.expires_at,
+        rules,
+        tuple(c.receipt_ids),
+        frozenset(c.excluded_counterparties),
+    )
     if deposit:
         out.emit(DepositFrozen, c.actor, deposit, HOLD)
     return out.events
@@ -136,16 +148,18 @@ def decide_pick(state: ListingState | None, c: PickListing) -> list:
         hold = f"trade:{trade_id}"
         if deposit:
             out.emit(DepositFrozen, c.actor, deposit, hold)
-        out.emit(TradeExecuted, trade_id, TradeMode.LISTING, s.grade, c.actor, s.owner, quantity, s.price, value,
-                 deposit)
+        out.emit(
+            TradeExecuted, trade_id, TradeMode.LISTING, s.grade, c.actor, s.owner, quantity, s.price, value, deposit
+        )
         if deposit:
             out.emit(DepositApplied, c.actor, deposit, hold, trade_id)
     else:
         check_holding(quantity, c.available_quantity)
         held = s.held(HOLD)
         deposit = min(deposit, held)
-        out.emit(TradeExecuted, trade_id, TradeMode.LISTING, s.grade, s.owner, c.actor, quantity, s.price, value,
-                 deposit)
+        out.emit(
+            TradeExecuted, trade_id, TradeMode.LISTING, s.grade, s.owner, c.actor, quantity, s.price, value, deposit
+        )
         if deposit:
             out.emit(DepositApplied, s.owner, deposit, HOLD, trade_id)
         if filled and held > deposit:
@@ -202,9 +216,19 @@ def decide_expire(state: ListingState | None, c: ExpireListing) -> list:
 
 def _opened(state, e: ListingOpened) -> ListingState:
     return ListingState(
-        aggregate_id=e.aggregate_id, side=e.side, owner=e.owner, grade=e.grade, quantity=e.quantity,
-        price=e.price, min_pick=e.min_pick, step=e.step, expires_at=e.expires_at, rules=e.rules,
-        receipt_ids=e.receipt_ids, excluded_counterparties=e.excluded_counterparties, remaining=e.quantity,
+        aggregate_id=e.aggregate_id,
+        side=e.side,
+        owner=e.owner,
+        grade=e.grade,
+        quantity=e.quantity,
+        price=e.price,
+        min_pick=e.min_pick,
+        step=e.step,
+        expires_at=e.expires_at,
+        rules=e.rules,
+        receipt_ids=e.receipt_ids,
+        excluded_counterparties=e.excluded_counterparties,
+        remaining=e.quantity,
     )
 
 
@@ -232,6 +256,11 @@ DECIDE: dict[type, Callable[..., Any]] = {
     WithdrawListing: decide_withdraw,
     ExpireListing: decide_expire,
 }
-APPLY: dict[type, Callable[..., Any]] = {ListingOpened: _opened, ListingRepriced: _repriced, TradeExecuted: _traded, ListingClosed: _closed,
-         **COMMON_APPLY}
+APPLY: dict[type, Callable[..., Any]] = {
+    ListingOpened: _opened,
+    ListingRepriced: _repriced,
+    TradeExecuted: _traded,
+    ListingClosed: _closed,
+    **COMMON_APPLY,
+}
 OPENED = ListingOpened

@@ -119,9 +119,20 @@ def decide_open(state, c: OpenRfq) -> list:
     if c.side is Side.SELL:
         check_holding(quantity, c.available_quantity)
     out = Emitter(c.aggregate_id, 0, c.now)
-    out.emit(RfqOpened, c.side, c.actor, c.grade, quantity, c.expires_at, band[0] if band else None,
-             band[1] if band else None, rules, frozenset(c.invited), tuple(c.receipt_ids),
-             frozenset(c.excluded_counterparties))
+    out.emit(
+        RfqOpened,
+        c.side,
+        c.actor,
+        c.grade,
+        quantity,
+        c.expires_at,
+        band[0] if band else None,
+        band[1] if band else None,
+        rules,
+        frozenset(c.invited),
+        tuple(c.receipt_ids),
+        frozenset(c.excluded_counterparties),
+    )
     return out.events
 
 
@@ -143,8 +154,7 @@ def decide_quote(state: RfqState | None, c: SubmitQuote) -> list:
     deposit = ZERO_MONEY
     if s.side is Side.SELL:  # the quoter buys
         deposit = deposit_for(price, quantity, s.rules.deposit_ratio)
-        check_funds(deposit, None if c.available_funds is None else
-                    c.available_funds + (old.deposit if old else 0))
+        check_funds(deposit, None if c.available_funds is None else c.available_funds + (old.deposit if old else 0))
     else:
         check_holding(quantity, c.available_quantity)
     out = Emitter(s.aggregate_id, s.version, at)
@@ -217,14 +227,40 @@ def decide_accept(state: RfqState | None, c: AcceptQuote) -> list:
         hold = f"trade:{trade_id}"
         if deposit:
             out.emit(DepositFrozen, s.requester, deposit, hold)
-        out.emit(TradeExecuted, trade_id, TradeMode.NEGOTIATED, s.grade, s.requester, quote.quoter, fill,
-                 quote.price, value, deposit, None, None, quote.quote_id)
+        out.emit(
+            TradeExecuted,
+            trade_id,
+            TradeMode.NEGOTIATED,
+            s.grade,
+            s.requester,
+            quote.quoter,
+            fill,
+            quote.price,
+            value,
+            deposit,
+            None,
+            None,
+            quote.quote_id,
+        )
         if deposit:
             out.emit(DepositApplied, s.requester, deposit, hold, trade_id)
     else:
         deposit = min(deposit, quote.deposit)
-        out.emit(TradeExecuted, trade_id, TradeMode.NEGOTIATED, s.grade, quote.quoter, s.requester, fill,
-                 quote.price, value, deposit, None, None, quote.quote_id)
+        out.emit(
+            TradeExecuted,
+            trade_id,
+            TradeMode.NEGOTIATED,
+            s.grade,
+            quote.quoter,
+            s.requester,
+            fill,
+            quote.price,
+            value,
+            deposit,
+            None,
+            None,
+            quote.quote_id,
+        )
         if deposit:
             out.emit(DepositApplied, quote.quoter, deposit, quote_hold(quote.quote_id), trade_id)
         if quote.deposit > deposit:
@@ -263,10 +299,18 @@ def decide_expire(state: RfqState | None, c: ExpireRfq) -> list:
 
 def _opened(state, e: RfqOpened) -> RfqState:
     return RfqState(
-        aggregate_id=e.aggregate_id, side=e.side, requester=e.requester, grade=e.grade, quantity=e.quantity,
-        remaining=e.quantity, expires_at=e.expires_at,
+        aggregate_id=e.aggregate_id,
+        side=e.side,
+        requester=e.requester,
+        grade=e.grade,
+        quantity=e.quantity,
+        remaining=e.quantity,
+        expires_at=e.expires_at,
         band=None if e.band_low is None or e.band_high is None else (e.band_low, e.band_high),
-        rules=e.rules, invited=e.invited, receipt_ids=e.receipt_ids, excluded_counterparties=e.excluded_counterparties,
+        rules=e.rules,
+        invited=e.invited,
+        receipt_ids=e.receipt_ids,
+        excluded_counterparties=e.excluded_counterparties,
     )
 
 
@@ -300,8 +344,20 @@ def _closed(s: RfqState, e: RfqClosed) -> None:
     s.live_quote.clear()
 
 
-DECIDE: dict[type, Callable[..., Any]] = {OpenRfq: decide_open, SubmitQuote: decide_quote, WithdrawQuote: decide_withdraw_quote,
-          AcceptQuote: decide_accept, CancelRfq: decide_cancel, ExpireRfq: decide_expire}
-APPLY: dict[type, Callable[..., Any]] = {RfqOpened: _opened, QuoteSubmitted: _submitted, QuoteWithdrawn: _withdrawn, TradeExecuted: _traded,
-         RfqClosed: _closed, **COMMON_APPLY}
+DECIDE: dict[type, Callable[..., Any]] = {
+    OpenRfq: decide_open,
+    SubmitQuote: decide_quote,
+    WithdrawQuote: decide_withdraw_quote,
+    AcceptQuote: decide_accept,
+    CancelRfq: decide_cancel,
+    ExpireRfq: decide_expire,
+}
+APPLY: dict[type, Callable[..., Any]] = {
+    RfqOpened: _opened,
+    QuoteSubmitted: _submitted,
+    QuoteWithdrawn: _withdrawn,
+    TradeExecuted: _traded,
+    RfqClosed: _closed,
+    **COMMON_APPLY,
+}
 OPENED = RfqOpened

@@ -86,12 +86,21 @@ class BankOfficerAdmin(OperatorMixin, admin.ModelAdmin):
 class FinancingRuleForm(forms.ModelForm):
     class Meta:
         model = FinancingRule
-        fields = ["bank", "grade", "haircut_percent", "max_ltv_percent", "warning_percent", "liquidation_percent",
-                  "margin_call_hours"]
+        fields = [
+            "bank",
+            "grade",
+            "haircut_percent",
+            "max_ltv_percent",
+            "warning_percent",
+            "liquidation_percent",
+            "margin_call_hours",
+        ]
 
     def clean(self):
         data = super().clean()
-        values = [data.get(name) for name in ("haircut_percent", "max_ltv_percent", "warning_percent", "liquidation_percent")]
+        values = [
+            data.get(name) for name in ("haircut_percent", "max_ltv_percent", "warning_percent", "liquidation_percent")
+        ]
         if None not in values:
             try:
                 lines_check(*values)
@@ -104,15 +113,29 @@ class FinancingRuleForm(forms.ModelForm):
 class FinancingRuleAdmin(OperatorMixin, admin.ModelAdmin):
     allow_add = True
     form = FinancingRuleForm
-    list_display = ["bank", "grade", "haircut_percent", "max_ltv_percent", "warning_percent", "liquidation_percent",
-                    "margin_call_hours", "updated_at"]
+    list_display = [
+        "bank",
+        "grade",
+        "haircut_percent",
+        "max_ltv_percent",
+        "warning_percent",
+        "liquidation_percent",
+        "margin_call_hours",
+        "updated_at",
+    ]
     list_filter = ["bank"]
 
     def save_model(self, request, obj, form, change):
-        rule = financing_rule_set(bank=obj.bank, grade=obj.grade, haircut_percent=obj.haircut_percent,
-                                  max_ltv_percent=obj.max_ltv_percent, warning_percent=obj.warning_percent,
-                                  liquidation_percent=obj.liquidation_percent, margin_call_hours=obj.margin_call_hours,
-                                  actor=request.user)
+        rule = financing_rule_set(
+            bank=obj.bank,
+            grade=obj.grade,
+            haircut_percent=obj.haircut_percent,
+            max_ltv_percent=obj.max_ltv_percent,
+            warning_percent=obj.warning_percent,
+            liquidation_percent=obj.liquidation_percent,
+            margin_call_hours=obj.margin_call_hours,
+            actor=request.user,
+        )
         obj.pk, obj.updated_at = rule.pk, rule.updated_at
 
 

@@ -56,8 +56,13 @@ BANKS = [
     ("ccb-dsq", "建设银行大石桥支行", "建行大石桥", CCB_OFFICER_PHONE, ("周", "敏"), "建设银行大石桥支行信贷系统"),
     ("hxb-yk", "华夏银行营口分行", "华夏营口", HXB_OFFICER_PHONE, ("郑", "秋实"), "华夏银行营口分行信贷系统"),
 ]
-RULE = {"haircut_percent": Decimal("20.00"), "max_ltv_percent": Decimal("60.00"), "warning_percent": Decimal("65.00"),
-        "liquidation_percent": Decimal("80.00"), "margin_call_hours": 72}
+RULE = {
+    "haircut_percent": Decimal("20.00"),
+    "max_ltv_percent": Decimal("60.00"),
+    "warning_percent": Decimal("65.00"),
+    "liquidation_percent": Decimal("80.00"),
+    "margin_call_hours": 72,
+}
 GOOD_DAYS_AGO = 21
 RATE = Decimal("4.350")
 # The margin-call loan's grade: not traded on the demo's live market, so its fall moves nothing else.
@@ -77,7 +82,9 @@ def _officer(phone: str, last_name: str, first_name: str) -> User:
         seed_demo_users()
         user = User.objects.get(phone=phone)
     if user is None:
-        user = account_register(phone=phone, password=DEMO_PASSWORD, last_name=last_name, first_name=first_name, roles=())
+        user = account_register(
+            phone=phone, password=DEMO_PASSWORD, last_name=last_name, first_name=first_name, roles=()
+        )
         user_roles_set(user, [Role.BANK_OFFICER.value, Role.BUYER.value])
     return user
 
@@ -111,8 +118,13 @@ def seed_financing_banks() -> int:
 def _free_receipt(member: Member, grade_code: str, exclude=()) -> Receipt | None:
     """The member's biggest active receipt of the grade that no loan holds or offers."""
     offered = LoanCollateral.objects.filter(status__in=["proposed", "pledged", "selling"]).values("receipt_id")
-    return (Receipt.objects.filter(holder=member, grade__code=grade_code, status=ReceiptStatus.ACTIVE)
-            .exclude(pk__in=offered).exclude(pk__in=list(exclude)).order_by("-quantity", "id").first())
+    return (
+        Receipt.objects.filter(holder=member, grade__code=grade_code, status=ReceiptStatus.ACTIVE)
+        .exclude(pk__in=offered)
+        .exclude(pk__in=list(exclude))
+        .order_by("-quantity", "id")
+        .first()
+    )
 
 
 def _principal(receipt: Receipt, percent: Decimal, day: dt.date) -> Decimal:
@@ -127,10 +139,25 @@ def _lend(bank: Bank, member: Member, receipt: Receipt, *, percent: Decimal, pur
     amount = _principal(receipt, percent, day)
     officer = bank.officers.filter(is_active=True).select_related("user").first().user
     with transaction.atomic():
-        loan = loan_apply(member=member, bank=bank, receipts=[receipt], amount=amount, term_days=180, purpose=purpose,
-                          idempotency_key=f"demo-loan-{bank.code}-{receipt.number}")
-        loan = loan_approve(loan, bank=bank, principal=amount, annual_rate_percent=RATE, term_days=180,
-                            registry_filing_no=filing, actor=officer, now=now)
+        loan = loan_apply(
+            member=member,
+            bank=bank,
+            receipts=[receipt],
+            amount=amount,
+            term_days=180,
+            purpose=purpose,
+            idempotency_key=f"demo-loan-{bank.code}-{receipt.number}",
+        )
+        loan = loan_approve(
+            loan,
+            bank=bank,
+            principal=amount,
+            annual_rate_percent=RATE,
+            term_days=180,
+            registry_filing_no=filing,
+            actor=officer,
+            now=now,
+        )
         return loan_disburse(loan, bank=bank, actor=officer, now=now)
 
 
@@ -145,8 +172,15 @@ def seed_financing_loans() -> int:
         receipt = _free_receipt(trader_firm, "db-95")
         if receipt is not None:
             started = timezone.now() - dt.timedelta(days=GOOD_DAYS_AGO)
-            _lend(ccb, trader_firm, receipt, percent=Decimal("45"), purpose="采购原矿流动资金",
-                  filing="ZD2026-0210-0001", now=started)
+            _lend(
+                ccb,
+                trader_firm,
+                receipt,
+                percent=Decimal("45"),
+                purpose="采购原矿流动资金",
+                filing="ZD2026-0210-0001",
+                now=started,
+            )
             written += 1
     good = Loan.objects.filter(bank=ccb, borrower=trader_firm, status=LoanStatus.ACTIVE).first()
     if good is not None and not LoanValuation.objects.filter(loan=good).exists():
@@ -156,15 +190,29 @@ def seed_financing_loans() -> int:
     if not Loan.objects.filter(bank=hxb, borrower=third_firm).exists():
         receipt = _free_receipt(third_firm, FALLING_GRADE)
         if receipt is not None:
-            _lend(hxb, third_firm, receipt, percent=Decimal("58"), purpose="冬储备货", filing="ZD2026-0210-0002",
-                  now=timezone.now())
+            _lend(
+                hxb,
+                third_firm,
+                receipt,
+                percent=Decimal("58"),
+                purpose="冬储备货",
+                filing="ZD2026-0210-0002",
+                now=timezone.now(),
+            )
             written += 1
     written += _price_fall(hxb, third_firm, today)
     if not Loan.objects.filter(bank=ccb, borrower=second_firm, status=LoanStatus.APPLIED).exists():
         receipt = _free_receipt(second_firm, "fm-97")
         if receipt is not None:
-            loan_apply(member=second_firm, bank=ccb, receipts=[receipt], amount=_principal(receipt, Decimal("50"), today),
-                       term_days=90, purpose="扩大电熔镁砂产能", idempotency_key=f"demo-apply-{receipt.number}")
+            loan_apply(
+                member=second_firm,
+                bank=ccb,
+                receipts=[receipt],
+                amount=_principal(receipt, Decimal("50"), today),
+                term_days=90,
+                purpose="扩大电熔镁砂产能",
+                idempotency_key=f"demo-apply-{receipt.number}",
+            )
             written += 1
     return written
 

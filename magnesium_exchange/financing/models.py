@@ -20,8 +20,14 @@ class Bank(models.Model):
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(max_length=120)
     short_name = models.CharField(max_length=40, blank=True)
-    app = models.OneToOneField("integrations.App", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="exchange_bank", help_text="The App the bank's own systems call with.")
+    app = models.OneToOneField(
+        "integrations.App",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exchange_bank",
+        help_text="The App the bank's own systems call with.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -29,7 +35,9 @@ class Bank(models.Model):
         verbose_name = _("lending bank")
         verbose_name_plural = _("lending banks")
         ordering = ["id"]
-        permissions = [("bank_lending", "Act for one's bank: full receipt statements, its loans, consented credit reports")]
+        permissions = [
+            ("bank_lending", "Act for one's bank: full receipt statements, its loans, consented credit reports")
+        ]
 
     def __str__(self):
         return self.name
@@ -37,7 +45,9 @@ class Bank(models.Model):
 
 class BankOfficer(models.Model):
     bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="officers")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_bank_officer")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_bank_officer"
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -52,13 +62,21 @@ class FinancingRule(models.Model):
     specific rule wins (bank and grade, then bank, then grade, then the platform default)."""
 
     bank = models.ForeignKey(Bank, null=True, blank=True, on_delete=models.CASCADE, related_name="rules")
-    grade = models.ForeignKey("exchange_commodities.Grade", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    grade = models.ForeignKey(
+        "exchange_commodities.Grade", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     haircut_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20.00"))
-    max_ltv_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("60.00"),
-                                          help_text="Loan-to-value limit at approval and for releasing collateral.")
+    max_ltv_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60.00"),
+        help_text="Loan-to-value limit at approval and for releasing collateral.",
+    )
     warning_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("65.00"))
     liquidation_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("80.00"))
-    margin_call_hours = models.PositiveIntegerField(default=72, help_text="Time a borrower has to answer a margin call.")
+    margin_call_hours = models.PositiveIntegerField(
+        default=72, help_text="Time a borrower has to answer a margin call."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -66,12 +84,19 @@ class FinancingRule(models.Model):
         verbose_name_plural = _("financing rules")
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["bank", "grade"], nulls_distinct=False, name="financing_rule_bank_grade_unique"),
-            models.CheckConstraint(condition=Q(haircut_percent__gte=0) & Q(haircut_percent__lt=100), name="financing_rule_haircut_range"),
+            models.UniqueConstraint(
+                fields=["bank", "grade"], nulls_distinct=False, name="financing_rule_bank_grade_unique"
+            ),
             models.CheckConstraint(
-                condition=Q(max_ltv_percent__gt=0) & Q(max_ltv_percent__lte=F("warning_percent"))
-                & Q(warning_percent__lt=F("liquidation_percent")) & Q(liquidation_percent__lte=100),
-                name="financing_rule_lines_ordered"),
+                condition=Q(haircut_percent__gte=0) & Q(haircut_percent__lt=100), name="financing_rule_haircut_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_ltv_percent__gt=0)
+                & Q(max_ltv_percent__lte=F("warning_percent"))
+                & Q(warning_percent__lt=F("liquidation_percent"))
+                & Q(liquidation_percent__lte=100),
+                name="financing_rule_lines_ordered",
+            ),
         ]
 
 
@@ -107,13 +132,16 @@ class Loan(models.Model):
     warning_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     liquidation_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     margin_call_hours = models.PositiveIntegerField(null=True, blank=True)
-    registry_filing_no = models.CharField(max_length=40, blank=True,
-                                          help_text="Filing number at the national movable-property registry (中登网).")
+    registry_filing_no = models.CharField(
+        max_length=40, blank=True, help_text="Filing number at the national movable-property registry (中登网)."
+    )
     rejection_reason = models.CharField(max_length=255, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     disbursed_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
-    interest_accrued_until = models.DateField(null=True, blank=True, help_text="Interest is accrued for every day before this.")
+    interest_accrued_until = models.DateField(
+        null=True, blank=True, help_text="Interest is accrued for every day before this."
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -125,7 +153,9 @@ class Loan(models.Model):
         indexes = [models.Index(fields=["bank", "status"]), models.Index(fields=["borrower", "status"])]
         constraints = [
             models.CheckConstraint(condition=Q(amount_requested__gt=0), name="loan_amount_requested_positive"),
-            models.CheckConstraint(condition=Q(principal__isnull=True) | Q(principal__gt=0), name="loan_principal_positive"),
+            models.CheckConstraint(
+                condition=Q(principal__isnull=True) | Q(principal__gt=0), name="loan_principal_positive"
+            ),
             models.CheckConstraint(condition=Q(term_days_requested__gt=0), name="loan_term_positive"),
         ]
 
@@ -165,8 +195,11 @@ class LoanCollateral(models.Model):
         constraints = [
             # One pledge per receipt, by construction: a second bank's approval fails here even if every
             # check before it were wrong.
-            models.UniqueConstraint(fields=["receipt"], condition=Q(status__in=["pledged", "selling"]),
-                                    name="one_pledge_in_force_per_receipt"),
+            models.UniqueConstraint(
+                fields=["receipt"],
+                condition=Q(status__in=["pledged", "selling"]),
+                name="one_pledge_in_force_per_receipt",
+            ),
             models.UniqueConstraint(fields=["loan", "receipt"], name="loan_collateral_receipt_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="loan_collateral_quantity_positive"),
         ]
@@ -180,8 +213,12 @@ class LoanEvent(models.Model):
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_app = models.ForeignKey("integrations.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_app = models.ForeignKey(
+        "integrations.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     occurred_at = models.DateTimeField()
 
     class Meta:
@@ -199,8 +236,13 @@ class LoanValuation(models.Model):
     market_value = models.DecimalField(max_digits=18, decimal_places=2)
     collateral_value = models.DecimalField(max_digits=18, decimal_places=2, help_text="Market value less the haircut.")
     debt = models.DecimalField(max_digits=18, decimal_places=2, help_text="Principal and accrued interest outstanding.")
-    ltv_percent = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True,
-                                      help_text="Debt over collateral value; blank when there is no priced collateral.")
+    ltv_percent = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Debt over collateral value; blank when there is no priced collateral.",
+    )
     prices = models.JSONField(default=dict, help_text="Reference price per grade code used.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -230,7 +272,9 @@ class MarginCall(models.Model):
         verbose_name = _("margin call")
         verbose_name_plural = _("margin calls")
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["loan"], condition=Q(status="open"), name="one_open_margin_call_per_loan")]
+        constraints = [
+            models.UniqueConstraint(fields=["loan"], condition=Q(status="open"), name="one_open_margin_call_per_loan")
+        ]
 
 
 class ForcedSaleStatus(models.TextChoices):
@@ -250,7 +294,9 @@ class ForcedSale(models.Model):
     interest_repaid = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     principal_repaid = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     remainder_to_owner = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     started_at = models.DateTimeField()
     settled_at = models.DateTimeField(null=True, blank=True)
 
@@ -258,7 +304,9 @@ class ForcedSale(models.Model):
         verbose_name = _("forced sale")
         verbose_name_plural = _("forced sales")
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["loan"], condition=Q(status="open"), name="one_open_forced_sale_per_loan")]
+        constraints = [
+            models.UniqueConstraint(fields=["loan"], condition=Q(status="open"), name="one_open_forced_sale_per_loan")
+        ]
 
 
 class DisputeSide(models.TextChoices):
@@ -292,13 +340,17 @@ class LoanDispute(models.Model):
     raised_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
     resolution = models.TextField(max_length=1000, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("loan dispute")
         verbose_name_plural = _("loan disputes")
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["loan", "side"], condition=Q(status="open"),
-                                               name="one_open_dispute_per_loan_side")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan", "side"], condition=Q(status="open"), name="one_open_dispute_per_loan_side"
+            )
+        ]

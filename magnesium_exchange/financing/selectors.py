@@ -51,8 +51,12 @@ def loan_debts(loan_ids) -> dict[int, Debt]:
     loan_ids = list(loan_ids)
     codes = {principal_code(pk): (pk, "principal") for pk in loan_ids}
     codes.update({interest_code(pk): (pk, "interest") for pk in loan_ids})
-    totals = dict(LedgerPosting.objects.filter(account__code__in=list(codes)).values("account__code")
-                  .annotate(total=Sum("amount")).values_list("account__code", "total"))
+    totals = dict(
+        LedgerPosting.objects.filter(account__code__in=list(codes))
+        .values("account__code")
+        .annotate(total=Sum("amount"))
+        .values_list("account__code", "total")
+    )
     debts = {}
     for pk in loan_ids:
         principal = -(totals.get(principal_code(pk)) or ZERO)
@@ -67,8 +71,9 @@ def loan_debt(loan) -> Debt:
 
 def pledge_in_force_of(receipt_ids) -> dict[int, LoanCollateral]:
     """The pledge in force on each receipt (with its loan and bank), if any, in one query."""
-    rows = (LoanCollateral.objects.filter(receipt_id__in=list(receipt_ids), status__in=PLEDGE_IN_FORCE)
-            .select_related("loan", "bank"))
+    rows = LoanCollateral.objects.filter(receipt_id__in=list(receipt_ids), status__in=PLEDGE_IN_FORCE).select_related(
+        "loan", "bank"
+    )
     return {row.receipt_id: row for row in rows}
 
 
@@ -104,8 +109,11 @@ def bank_of_actor(actor) -> Bank | None:
     if label == "integrations.app":
         return Bank.objects.filter(app_id=actor.pk).first() if actor.is_active else None
     if label == "accounts.user":
-        officer = (BankOfficer.objects.select_related("bank").filter(user_id=actor.pk, is_active=True).first()
-                   if actor.is_active else None)
+        officer = (
+            BankOfficer.objects.select_related("bank").filter(user_id=actor.pk, is_active=True).first()
+            if actor.is_active
+            else None
+        )
         return officer.bank if officer is not None else None
     return None
 
@@ -147,8 +155,9 @@ def loans_annotate(loans: list) -> list:
 
 def open_application_of(receipt_ids, *, exclude_loan_id=None) -> dict[int, LoanCollateral]:
     """Receipts offered in a loan application still in review (collateral proposed, loan applied)."""
-    rows = (LoanCollateral.objects.filter(receipt_id__in=list(receipt_ids), status=CollateralStatus.PROPOSED,
-                                          loan__status=LoanStatus.APPLIED).select_related("loan", "bank"))
+    rows = LoanCollateral.objects.filter(
+        receipt_id__in=list(receipt_ids), status=CollateralStatus.PROPOSED, loan__status=LoanStatus.APPLIED
+    ).select_related("loan", "bank")
     if exclude_loan_id is not None:
         rows = rows.exclude(loan_id=exclude_loan_id)
     return {row.receipt_id: row for row in rows}
@@ -156,25 +165,31 @@ def open_application_of(receipt_ids, *, exclude_loan_id=None) -> dict[int, LoanC
 
 def loan_dispute_list_open():
     """Open disputes, the longest waiting first, with what the operator's page shows."""
-    return (LoanDispute.objects.filter(status=DisputeStatus.OPEN).select_related("loan__bank", "loan__borrower", "raised_by")
-            .order_by("raised_at", "id"))
+    return (
+        LoanDispute.objects.filter(status=DisputeStatus.OPEN)
+        .select_related("loan__bank", "loan__borrower", "raised_by")
+        .order_by("raised_at", "id")
+    )
 
 
 def loan_disputes_of(loan):
-    return LoanDispute.objects.filter(loan=loan).select_related("raised_by", "resolved_by").order_by("-raised_at", "-id")
+    return (
+        LoanDispute.objects.filter(loan=loan).select_related("raised_by", "resolved_by").order_by("-raised_at", "-id")
+    )
 
 
 def pledge_list_in_force():
     """Every pledge in force, all banks (the operator's view), newest first."""
-    return (LoanCollateral.objects.filter(status__in=PLEDGE_IN_FORCE)
-            .select_related("loan", "bank", "receipt__grade", "receipt__warehouse", "receipt__holder")
-            .order_by("-pledged_at", "-id"))
+    return (
+        LoanCollateral.objects.filter(status__in=PLEDGE_IN_FORCE)
+        .select_related("loan", "bank", "receipt__grade", "receipt__warehouse", "receipt__holder")
+        .order_by("-pledged_at", "-id")
+    )
 
 
 def financing_rule_list():
     """The financing rules in force, platform defaults first, then per bank, then per grade."""
     return FinancingRule.objects.select_related("bank", "grade").order_by("bank_id", "grade_id", "id")
-
 
 
 # --- the pages' reads: the bank portal (always scoped to one bank) and the trader terminal's loans ---------
@@ -205,14 +220,17 @@ class LoanRow:
     @property
     def at_risk(self) -> bool:
         v, loan = self.valuation, self.loan
-        return (v is not None and v.ltv_percent is not None and loan.warning_percent is not None
-                and v.ltv_percent >= loan.warning_percent)
+        return (
+            v is not None
+            and v.ltv_percent is not None
+            and loan.warning_percent is not None
+            and v.ltv_percent >= loan.warning_percent
+        )
 
 
 def bank_get_for_officer(user) -> Bank | None:
     """The active bank ``user`` is an active officer of, else None (the permission is the caller's check)."""
-    officer = (BankOfficer.objects.select_related("bank").filter(user=user, is_active=True, bank__is_active=True)
-               .first())
+    officer = BankOfficer.objects.select_related("bank").filter(user=user, is_active=True, bank__is_active=True).first()
     return officer.bank if officer else None
 
 
@@ -230,18 +248,34 @@ def loan_list_for_member(member):
 
 def loan_row_list(loans) -> list[LoanRow]:
     """The rows of a loans page: four queries (loans with collateral, debts, valuations, open calls)."""
-    loans = list(loans.prefetch_related(Prefetch(
-        "collateral", queryset=LoanCollateral.objects.select_related("receipt__grade").order_by("id"),
-        to_attr="collateral_rows")))
+    loans = list(
+        loans.prefetch_related(
+            Prefetch(
+                "collateral",
+                queryset=LoanCollateral.objects.select_related("receipt__grade").order_by("id"),
+                to_attr="collateral_rows",
+            )
+        )
+    )
     ids = [loan.pk for loan in loans]
     debts = loan_debts(ids) if ids else {}
     valuations = loan_latest_valuations(ids) if ids else {}
-    calls = ({call.loan_id: call for call in MarginCall.objects.filter(loan_id__in=ids, status=MarginCallStatus.OPEN)}
-             if ids else {})
-    return [LoanRow(loan, debts.get(loan.pk, ZERO_DEBT),
-                    [c for c in loan.collateral_rows if c.status in PLEDGE_IN_FORCE],
-                    valuations.get(loan.pk), calls.get(loan.pk), loan.collateral_rows)
-            for loan in loans]
+    calls = (
+        {call.loan_id: call for call in MarginCall.objects.filter(loan_id__in=ids, status=MarginCallStatus.OPEN)}
+        if ids
+        else {}
+    )
+    return [
+        LoanRow(
+            loan,
+            debts.get(loan.pk, ZERO_DEBT),
+            [c for c in loan.collateral_rows if c.status in PLEDGE_IN_FORCE],
+            valuations.get(loan.pk),
+            calls.get(loan.pk),
+            loan.collateral_rows,
+        )
+        for loan in loans
+    ]
 
 
 def loan_counts_for_bank(bank) -> dict[str, int]:
@@ -249,7 +283,8 @@ def loan_counts_for_bank(bank) -> dict[str, int]:
     counts = Loan.objects.filter(bank=bank).aggregate(
         applied=Count("id", filter=Q(status=LoanStatus.APPLIED)),
         approved=Count("id", filter=Q(status=LoanStatus.APPROVED)),
-        owing=Count("id", filter=Q(status__in=OWING_STATUSES)))
+        owing=Count("id", filter=Q(status__in=OWING_STATUSES)),
+    )
     counts["margin_calls"] = MarginCall.objects.filter(loan__bank=bank, status=MarginCallStatus.OPEN).count()
     counts["forced_sales"] = ForcedSale.objects.filter(loan__bank=bank, status=ForcedSaleStatus.OPEN).count()
     return counts
@@ -270,13 +305,19 @@ def margin_call_get_open(loan) -> MarginCall | None:
 
 def margin_call_list_open_for_member(member):
     """A borrower's open margin calls, soonest deadline first (the trader terminal shows them as a notice)."""
-    return (MarginCall.objects.filter(loan__borrower=member, status=MarginCallStatus.OPEN)
-            .select_related("loan__bank").order_by("deadline"))
+    return (
+        MarginCall.objects.filter(loan__borrower=member, status=MarginCallStatus.OPEN)
+        .select_related("loan__bank")
+        .order_by("deadline")
+    )
 
 
 def forced_sale_list_for_bank(bank):
-    return (ForcedSale.objects.filter(loan__bank=bank).select_related("loan__borrower", "auction")
-            .order_by("-started_at", "-id"))
+    return (
+        ForcedSale.objects.filter(loan__bank=bank)
+        .select_related("loan__borrower", "auction")
+        .order_by("-started_at", "-id")
+    )
 
 
 def forced_sale_list_for_loan(loan) -> list[ForcedSale]:
@@ -286,8 +327,9 @@ def forced_sale_list_for_loan(loan) -> list[ForcedSale]:
 
 def loan_collateral_list(loan) -> list[LoanCollateral]:
     """Every collateral row of the loan with receipt, grade and warehouse, oldest first."""
-    return list(LoanCollateral.objects.filter(loan=loan).select_related("receipt__grade", "receipt__warehouse")
-                .order_by("id"))
+    return list(
+        LoanCollateral.objects.filter(loan=loan).select_related("receipt__grade", "receipt__warehouse").order_by("id")
+    )
 
 
 def loan_valuation_list(loan) -> list[LoanValuation]:
@@ -303,5 +345,8 @@ def loan_event_list(loan) -> list[LoanEvent]:
 def loan_ledger_list(loan) -> list[LedgerTransaction]:
     """The ledger transactions about the loan (disbursement, interest, repayments, sale proceeds), each with
     its postings, oldest first."""
-    return list(LedgerTransaction.objects.filter(reference=f"loan:{loan.pk}").order_by("id").prefetch_related(
-        Prefetch("postings", queryset=LedgerPosting.objects.select_related("account").order_by("id"))))
+    return list(
+        LedgerTransaction.objects.filter(reference=f"loan:{loan.pk}")
+        .order_by("id")
+        .prefetch_related(Prefetch("postings", queryset=LedgerPosting.objects.select_related("account").order_by("id")))
+    )

@@ -46,10 +46,10 @@ from magnesium_exchange.members.selectors import trader_for_user
 from magnesium_exchange.warehouses.models import VERIFICATION_CODE_LENGTH, Receipt
 from magnesium_exchange.warehouses.verification import receipts_chain_check
 from meidu.accounts import throttle
-from meidu.core.sql.compiled import CompiledQuery
 from meidu.core.errors import DomainError
 from meidu.core.money import quantize
 from meidu.core.permissions import ExchangePermissions
+from meidu.core.sql.compiled import CompiledQuery
 from meidu.core.statements import statement_sign
 from meidu.integrations.models import App
 from meidu.integrations.services.apps import actor_has_permission
@@ -68,9 +68,25 @@ _NO_CODE = "-" * VERIFICATION_CODE_LENGTH
 _RELATED = ("warehouse", "commodity", "grade", "holder")
 # The columns a statement, the chain's replay (``receipt_state``, the digest) and the code check read:
 # a look-up reads these and nothing else (any other field of these receipts would cost a query each).
-_STATEMENT_FIELDS = ("number", "quantity", "issued_at", "status", "lock_until", "encumbrance", "verification_code",
-                     "last_hash", "event_count", "warehouse__code", "warehouse__name", "commodity__code",
-                     "commodity__name", "grade__code", "grade__name", "holder__name", "holder__credit_code")
+_STATEMENT_FIELDS = (
+    "number",
+    "quantity",
+    "issued_at",
+    "status",
+    "lock_until",
+    "encumbrance",
+    "verification_code",
+    "last_hash",
+    "event_count",
+    "warehouse__code",
+    "warehouse__name",
+    "commodity__code",
+    "commodity__name",
+    "grade__code",
+    "grade__name",
+    "holder__name",
+    "holder__credit_code",
+)
 
 
 @dataclass(frozen=True)
@@ -123,11 +139,15 @@ def statement_viewer(viewer) -> StatementViewer:
             return StatementViewer(full=True, audience="exchange", privileged=True)
         return StatementViewer(full=True, audience=f"bank:{bank[1]}", bank_id=bank[0], privileged=True)
     if actor_has_permission(viewer, ExchangePermissions.BANK_LENDING):
-        officer = (BankOfficer.objects.filter(user=viewer, is_active=True, bank__is_active=True)
-                   .values_list("bank_id", "bank__code").first())
+        officer = (
+            BankOfficer.objects.filter(user=viewer, is_active=True, bank__is_active=True)
+            .values_list("bank_id", "bank__code")
+            .first()
+        )
         if officer is not None:
-            return StatementViewer(full=True, audience=f"bank:{officer[1]}", bank_id=officer[0], privileged=True,
-                                   user_id=viewer.pk)
+            return StatementViewer(
+                full=True, audience=f"bank:{officer[1]}", bank_id=officer[0], privileged=True, user_id=viewer.pk
+            )
         if actor_has_permission(viewer, ExchangePermissions.MANAGE_EXCHANGE):
             return StatementViewer(full=True, audience="exchange", privileged=True, user_id=viewer.pk)
         # the role without a bank: a full view of the facts, but no bank is "theirs"
@@ -182,7 +202,9 @@ def receipt_statement_claims(receipt: Receipt, *, viewer, pledge=None, chain=Non
     holder = receipt.holder
     pledged = bool(pledge) or bool(receipt.encumbrance)
     encumbrance: dict = {"pledged": pledged}
-    if pledge and (viewer.bank_id == pledge.bank_id or (viewer.member_id is not None and viewer.member_id == receipt.holder_id)):
+    if pledge and (
+        viewer.bank_id == pledge.bank_id or (viewer.member_id is not None and viewer.member_id == receipt.holder_id)
+    ):
         encumbrance["bank"] = {"code": pledge.bank.code, "name": pledge.bank.name}
     issued = now if now is not None else time.time()
     return {
@@ -198,8 +220,11 @@ def receipt_statement_claims(receipt: Receipt, *, viewer, pledge=None, chain=Non
             "grade": {"code": receipt.grade.code, "name": receipt.grade.name},
             "tonnes": str(quantize(receipt.quantity, "TNE")),
             "warehouse": {"code": receipt.warehouse.code, "name": receipt.warehouse.name},
-            "owner": ({"name": holder.name, "credit_code": holder.credit_code} if owner_full
-                      else {"name": mask_name(holder.name), "credit_code": mask_credit_code(holder.credit_code)}),
+            "owner": (
+                {"name": holder.name, "credit_code": holder.credit_code}
+                if owner_full
+                else {"name": mask_name(holder.name), "credit_code": mask_credit_code(holder.credit_code)}
+            ),
             "issued_at": _iso(receipt.issued_at),
         },
         "status": receipt.status,
@@ -259,26 +284,41 @@ def receipts_statements(pairs, *, viewer, address: str | None = None, sign: bool
     number or wrong code: the same answer), THROTTLED (too many failed look-ups from this address or user)."""
     pairs = list(pairs)
     if len(pairs) > BATCH_MAX:
-        raise DomainError(_("At most %(limit)d receipts per call") % {"limit": BATCH_MAX}, Code.TOO_MANY.value,
-                          field="receipts")
+        raise DomainError(
+            _("At most %(limit)d receipts per call") % {"limit": BATCH_MAX}, Code.TOO_MANY.value, field="receipts"
+        )
     if not isinstance(viewer, StatementViewer):
         viewer = statement_viewer(viewer)
     if receipt_statement_throttled(viewer, address):
         message = _("Too many failed look-ups. Try again later.")
-        return [_refusal(_clean_number(number) if isinstance(number, str) else "", Code.THROTTLED, message)
-                for number, _code in pairs]
+        return [
+            _refusal(_clean_number(number) if isinstance(number, str) else "", Code.THROTTLED, message)
+            for number, _code in pairs
+        ]
     results: list[StatementResult | None] = [None] * len(pairs)
     wanted: dict[int, tuple[str, str]] = {}
     for index, (number, code) in enumerate(pairs):
         clean_number, clean_code = _clean_number(number), _clean_code(code)
         if not clean_number or not clean_code:
             field = "number" if not clean_number else "code"
-            results[index] = _refusal(clean_number, Code.REQUIRED, _("Give the receipt's number and its verification code")
-                                      if field == "code" else _("Give the receipt's number"))
-        elif len(clean_number) > NUMBER_MAX_LENGTH or len(clean_code) > CODE_MAX_LENGTH or "\x00" in clean_number + clean_code:
-            results[index] = _refusal(clean_number[:NUMBER_MAX_LENGTH], Code.INVALID,
-                                      _("A receipt number has at most %(number)d characters and a code at most %(code)d")
-                                      % {"number": NUMBER_MAX_LENGTH, "code": CODE_MAX_LENGTH})
+            results[index] = _refusal(
+                clean_number,
+                Code.REQUIRED,
+                _("Give the receipt's number and its verification code")
+                if field == "code"
+                else _("Give the receipt's number"),
+            )
+        elif (
+            len(clean_number) > NUMBER_MAX_LENGTH
+            or len(clean_code) > CODE_MAX_LENGTH
+            or "\x00" in clean_number + clean_code
+        ):
+            results[index] = _refusal(
+                clean_number[:NUMBER_MAX_LENGTH],
+                Code.INVALID,
+                _("A receipt number has at most %(number)d characters and a code at most %(code)d")
+                % {"number": NUMBER_MAX_LENGTH, "code": CODE_MAX_LENGTH},
+            )
         else:
             wanted[index] = (clean_number, clean_code)
     found = _receipts_by_number({number for number, _code in wanted.values()})
@@ -291,16 +331,22 @@ def receipts_statements(pairs, *, viewer, address: str | None = None, sign: bool
             matched[index] = receipt
         else:
             failures += 1
-            results[index] = _refusal(number, Code.NOT_FOUND,
-                                      _("No receipt has this number and verification code. Check both on the printed receipt."))
+            results[index] = _refusal(
+                number,
+                Code.NOT_FOUND,
+                _("No receipt has this number and verification code. Check both on the printed receipt."),
+            )
     _count_failures(viewer, address, failures)
     current, chains = _chains(list({receipt.pk: receipt for receipt in matched.values()}.values()))
     now = time.time()
     for index, receipt in matched.items():
         receipt = current[receipt.pk]
-        claims = receipt_statement_claims(receipt, viewer=viewer, pledge=_pledge_of(receipt), chain=chains[receipt.pk], now=now)
-        results[index] = StatementResult(number=receipt.number, statement=statement_sign(claims) if sign else None,
-                                         claims=claims)
+        claims = receipt_statement_claims(
+            receipt, viewer=viewer, pledge=_pledge_of(receipt), chain=chains[receipt.pk], now=now
+        )
+        results[index] = StatementResult(
+            number=receipt.number, statement=statement_sign(claims) if sign else None, claims=claims
+        )
     return results
 
 
@@ -308,10 +354,10 @@ def _statement_receipts():
     """Receipts with what a statement needs in one statement: the related rows it names and the pledge in
     force (at most one per receipt: the partial unique index ``one_pledge_in_force_per_receipt``) with its
     bank, as ``pledge_in_force`` (a dict, or None)."""
-    pledge = (LoanCollateral.objects.filter(receipt_id=OuterRef("pk"), status__in=PLEDGE_IN_FORCE)
-              .values(info=JSONObject(bank_id="bank_id", code="bank__code", name="bank__name"))[:1])
-    return (Receipt.objects.select_related(*_RELATED).only(*_STATEMENT_FIELDS)
-            .annotate(pledge_in_force=Subquery(pledge)))
+    pledge = LoanCollateral.objects.filter(receipt_id=OuterRef("pk"), status__in=PLEDGE_IN_FORCE).values(
+        info=JSONObject(bank_id="bank_id", code="bank__code", name="bank__name")
+    )[:1]
+    return Receipt.objects.select_related(*_RELATED).only(*_STATEMENT_FIELDS).annotate(pledge_in_force=Subquery(pledge))
 
 
 # Compiled once per process (and per number of receipts asked): a look-up spends no time building SQL.

@@ -39,9 +39,11 @@ def loans_value_daily(now=None) -> str:
         return f"{day}: valued already"
     daily_bars_build(day)
     result = _value(day, now=moment)
-    return (f"{day}: {result.loans} loans, {result.receipts} receipts, {result.calls_opened} margin calls opened, "
-            f"{result.calls_resolved} resolved" + (f", no price for {', '.join(result.unpriced_grades)}"
-                                                   if result.unpriced_grades else ""))
+    return (
+        f"{day}: {result.loans} loans, {result.receipts} receipts, {result.calls_opened} margin calls opened, "
+        f"{result.calls_resolved} resolved"
+        + (f", no price for {', '.join(result.unpriced_grades)}" if result.unpriced_grades else "")
+    )
 
 
 @shared_task(name="magnesium_exchange.financing.tasks.margin_calls_expire_due")
@@ -49,4 +51,3 @@ def margin_calls_expire_due(now=None) -> int:
     """Beat (every 5 minutes): open margin calls past their deadline are missed (or resolved when the
     loan is back under its line by now)."""
     return _expire_due(_moment(now))
-

@@ -41,13 +41,22 @@ def terms_for(bank, grade) -> Terms:
     """The most specific rule: bank and grade, then bank, then grade, then the platform's, then defaults."""
     bank_id = getattr(bank, "pk", bank)
     grade_id = getattr(grade, "pk", grade)
-    rules = {(rule.bank_id, rule.grade_id): rule for rule in FinancingRule.objects.filter(
-        Q(bank_id=bank_id) | Q(bank__isnull=True), Q(grade_id=grade_id) | Q(grade__isnull=True))}
+    rules = {
+        (rule.bank_id, rule.grade_id): rule
+        for rule in FinancingRule.objects.filter(
+            Q(bank_id=bank_id) | Q(bank__isnull=True), Q(grade_id=grade_id) | Q(grade__isnull=True)
+        )
+    }
     for key in ((bank_id, grade_id), (bank_id, None), (None, grade_id), (None, None)):
         rule = rules.get(key)
         if rule is not None:
-            return Terms(rule.haircut_percent, rule.max_ltv_percent, rule.warning_percent, rule.liquidation_percent,
-                         rule.margin_call_hours)
+            return Terms(
+                rule.haircut_percent,
+                rule.max_ltv_percent,
+                rule.warning_percent,
+                rule.liquidation_percent,
+                rule.margin_call_hours,
+            )
     return DEFAULT_TERMS
 
 

@@ -13,6 +13,7 @@ class TradePrintAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # views only: every write goes through the services
+
     list_display = ["executed_at", "grade", "price", "quantity", "reference"]
     list_filter = ["grade", "trade_day"]
     search_fields = ["reference"]
@@ -24,6 +25,7 @@ class DailyBarAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # views only: every write goes through the services
+
     list_display = ["day", "grade", "open", "high", "low", "close", "vwap", "volume", "trade_count"]
     list_filter = ["grade"]
 
@@ -36,5 +38,6 @@ class ReferencePriceAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # views only: every write goes through the services
+
     list_display = ["day", "grade", "price", "source", "reason", "set_by"]
     list_filter = ["grade", "source"]

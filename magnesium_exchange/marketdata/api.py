@@ -151,15 +151,21 @@ class ReferencePriceType(graphene.ObjectType):
 
 
 class MarketDataQueries(graphene.ObjectType):
-    market_grades = graphene.List(graphene.NonNull(MarketGradeSummary), required=True,
-                                  description="Every active grade: last price, change against the reference, today's volume.")
+    market_grades = graphene.List(
+        graphene.NonNull(MarketGradeSummary),
+        required=True,
+        description="Every active grade: last price, change against the reference, today's volume.",
+    )
     daily_bars = graphene.List(
-        graphene.NonNull(DailyBarType), required=True, grade=graphene.String(required=True, description="Grade code."),
+        graphene.NonNull(DailyBarType),
+        required=True,
+        grade=graphene.String(required=True, description="Grade code."),
         days=graphene.Int(default_value=30, description=f"Calendar days back from today, 1 to {selectors.MAX_DAYS}."),
         description="Daily bars of a grade, oldest first (days without trades have none).",
     )
     reference_price = graphene.Field(
-        ReferencePriceType, grade=graphene.String(required=True, description="Grade code."),
+        ReferencePriceType,
+        grade=graphene.String(required=True, description="Grade code."),
         date=graphene.Date(description="Trading day; today when omitted."),
         description="The reference price in force for trading on the date (the latest published before it).",
     )
@@ -191,7 +197,10 @@ class ReferencePriceSet(BaseMutation):
 
     class Arguments:
         grade = graphene.String(required=True, description="Grade code.")
-        date = graphene.Date(required=True, description="The day the price is published for (today or earlier); in force from the next day.")
+        date = graphene.Date(
+            required=True,
+            description="The day the price is published for (today or earlier); in force from the next day.",
+        )
         price = graphene.Decimal(required=True, description="CNY per tonne, at most two decimals.")
         reason = graphene.String(required=True)
 

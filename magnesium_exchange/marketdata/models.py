@@ -46,7 +46,9 @@ class DailyBar(models.Model):
     close = models.DecimalField(max_digits=12, decimal_places=2)
     vwap = models.DecimalField(max_digits=12, decimal_places=2)
     volume = models.DecimalField(max_digits=16, decimal_places=3)
-    turnover = models.DecimalField(max_digits=20, decimal_places=2, help_text="Sum of price × quantity, half-up to the fen.")
+    turnover = models.DecimalField(
+        max_digits=20, decimal_places=2, help_text="Sum of price × quantity, half-up to the fen."
+    )
     trade_count = models.PositiveIntegerField()
     built_at = models.DateTimeField(auto_now=True)
 
@@ -76,7 +78,9 @@ class ReferencePrice(models.Model):
     price = models.DecimalField(max_digits=12, decimal_places=2)
     source = models.CharField(max_length=16, choices=ReferenceSource.choices)
     reason = models.CharField(max_length=255, blank=True)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

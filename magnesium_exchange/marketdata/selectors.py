@@ -17,14 +17,22 @@ from magnesium_exchange.marketdata.models import DailyBar, ReferencePrice, Trade
 def reference_price_for(grade, day: dt.date) -> Decimal | None:
     """The reference price in force for trading on ``day``: the latest published before that day."""
     grade_id = grade.pk if isinstance(grade, Grade) else grade
-    return (ReferencePrice.objects.filter(grade_id=grade_id, day__lt=day).order_by("-day")
-            .values_list("price", flat=True).first())
+    return (
+        ReferencePrice.objects.filter(grade_id=grade_id, day__lt=day)
+        .order_by("-day")
+        .values_list("price", flat=True)
+        .first()
+    )
 
 
 def reference_prices_for(grade_ids: list[int], day: dt.date) -> dict[int, Decimal]:
     """``reference_price_for`` of many grades in one query (PostgreSQL DISTINCT ON)."""
-    rows = (ReferencePrice.objects.filter(grade_id__in=grade_ids, day__lt=day).order_by("grade_id", "-day")
-            .distinct("grade_id").values_list("grade_id", "price"))
+    rows = (
+        ReferencePrice.objects.filter(grade_id__in=grade_ids, day__lt=day)
+        .order_by("grade_id", "-day")
+        .distinct("grade_id")
+        .values_list("grade_id", "price")
+    )
     return dict(rows)
 
 
@@ -58,23 +66,40 @@ def market_grade_summaries(day: dt.date | None = None) -> list[GradeSummary]:
     """Every active grade with its last price, change against the reference in force and the day's
     volume: four queries (grades, last prints, the day's totals, references)."""
     day = day or timezone.localdate()
-    grades = list(Grade.objects.filter(is_active=True, commodity__is_active=True).select_related("commodity")
-                  .order_by("commodity_id", "-rank", "id"))
+    grades = list(
+        Grade.objects.filter(is_active=True, commodity__is_active=True)
+        .select_related("commodity")
+        .order_by("commodity_id", "-rank", "id")
+    )
     ids = [grade.pk for grade in grades]
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
-    last = {row.grade_id: row for row in TradePrint.objects.filter(grade_id__in=ids, executed_at__lt=end)
-            .order_by("grade_id", "-executed_at", "-id").distinct("grade_id").only("grade_id", "price", "executed_at")}
-    totals = {row["grade_id"]: row for row in TradePrint.objects.filter(grade_id__in=ids, trade_day=day)
-              .values("grade_id").annotate(volume=Sum("quantity"), trades=Count("id"))}
+    last = {
+        row.grade_id: row
+        for row in TradePrint.objects.filter(grade_id__in=ids, executed_at__lt=end)
+        .order_by("grade_id", "-executed_at", "-id")
+        .distinct("grade_id")
+        .only("grade_id", "price", "executed_at")
+    }
+    totals = {
+        row["grade_id"]: row
+        for row in TradePrint.objects.filter(grade_id__in=ids, trade_day=day)
+        .values("grade_id")
+        .annotate(volume=Sum("quantity"), trades=Count("id"))
+    }
     references = reference_prices_for(ids, day)
     summaries = []
     for grade in grades:
         printed, total = last.get(grade.pk), totals.get(grade.pk, {})
-        summaries.append(GradeSummary(
-            grade=grade, last_price=printed.price if printed else None, last_trade_at=printed.executed_at if printed else None,
-            reference_price=references.get(grade.pk), volume=total.get("volume") or Decimal("0.000"),
-            trade_count=total.get("trades") or 0,
-        ))
+        summaries.append(
+            GradeSummary(
+                grade=grade,
+                last_price=printed.price if printed else None,
+                last_trade_at=printed.executed_at if printed else None,
+                reference_price=references.get(grade.pk),
+                volume=total.get("volume") or Decimal("0.000"),
+                trade_count=total.get("trades") or 0,
+            )
+        )
     return summaries
 
 
@@ -84,7 +109,9 @@ def daily_bar_series(grade_ids: list[int], days: int, until: dt.date | None = No
     days = max(1, min(int(days), MAX_DAYS))
     since = until - dt.timedelta(days=days - 1)
     series: dict[int, list[DailyBar]] = {grade_id: [] for grade_id in grade_ids}
-    for bar in DailyBar.objects.filter(grade_id__in=grade_ids, day__gte=since, day__lte=until).order_by("grade_id", "day"):
+    for bar in DailyBar.objects.filter(grade_id__in=grade_ids, day__gte=since, day__lte=until).order_by(
+        "grade_id", "day"
+    ):
         series[bar.grade_id].append(bar)
     return series
 
@@ -94,7 +121,9 @@ def reference_series(grade_ids: list[int], days: int, until: dt.date | None = No
     until = until or timezone.localdate()
     since = until - dt.timedelta(days=max(1, min(int(days), MAX_DAYS)) - 1)
     series: dict[int, list[ReferencePrice]] = {grade_id: [] for grade_id in grade_ids}
-    for row in ReferencePrice.objects.filter(grade_id__in=grade_ids, day__gte=since, day__lte=until).order_by("grade_id", "day"):
+    for row in ReferencePrice.objects.filter(grade_id__in=grade_ids, day__gte=since, day__lte=until).order_by(
+        "grade_id", "day"
+    ):
         series[row.grade_id].append(row)
     return series
 

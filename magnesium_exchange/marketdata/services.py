@@ -43,12 +43,17 @@ def _positive(value, unit: str, field: str, code: Code) -> Decimal:
     try:
         amount = to_decimal(value)
     except (TypeError, ValueError):
-        raise DomainError(_("%(name)s must be a decimal") % {"name": _AMOUNT_NAMES.get(field, field)}, code,
-                          field=field) from None
+        raise DomainError(
+            _("%(name)s must be a decimal") % {"name": _AMOUNT_NAMES.get(field, field)}, code, field=field
+        ) from None
     if amount <= 0 or not is_quantized(amount, unit):
         places = 2 if unit == "CNY" else 3
-        raise DomainError(_("%(name)s must be positive with at most %(places)s decimals") % {
-            "name": _AMOUNT_NAMES.get(field, field), "places": places}, code, field=field)
+        raise DomainError(
+            _("%(name)s must be positive with at most %(places)s decimals")
+            % {"name": _AMOUNT_NAMES.get(field, field), "places": places},
+            code,
+            field=field,
+        )
     return quantize(amount, unit)
 
 
@@ -90,7 +95,9 @@ def marketdata_trade_record(*, grade, price, quantity, executed_at, reference: s
         raise DomainError(_("executed_at must be a time with its time zone"), Code.INVALID_DATE, field="executedAt")
     reference = (reference or "").strip()
     if not reference or len(reference) > 80:
-        raise DomainError(_("A print needs the trade's reference (at most 80 characters)"), Code.REQUIRED, field="reference")
+        raise DomainError(
+            _("A print needs the trade's reference (at most 80 characters)"), Code.REQUIRED, field="reference"
+        )
     day = timezone.localtime(executed_at).date()
     with transaction.atomic():
         # ON CONFLICT DO NOTHING: a concurrent retry of the same trade waits for the first, then finds its row.
@@ -106,16 +113,37 @@ def marketdata_trade_record(*, grade, price, quantity, executed_at, reference: s
             inserted = cursor.fetchone()
         if inserted is None:
             printed = TradePrint.objects.get(reference=reference)
-            if (printed.grade_id, printed.price, printed.quantity, printed.executed_at) != (grade.pk, price, quantity, executed_at):
-                raise DomainError(_("Reference %(reference)s is already on the tape with other terms") % {
-                    "reference": reference}, Code.REFERENCE_REUSED, field="reference")
+            if (printed.grade_id, printed.price, printed.quantity, printed.executed_at) != (
+                grade.pk,
+                price,
+                quantity,
+                executed_at,
+            ):
+                raise DomainError(
+                    _("Reference %(reference)s is already on the tape with other terms") % {"reference": reference},
+                    Code.REFERENCE_REUSED,
+                    field="reference",
+                )
             return printed
-        printed = TradePrint(pk=inserted[0], grade=grade, price=price, quantity=quantity, executed_at=executed_at,
-                             trade_day=day, reference=reference, created_at=created_at)
-        published = Grade.objects.filter(pk=grade.pk).annotate(
-            bar=Exists(DailyBar.objects.filter(grade=grade, day=day)),
-            reference=Exists(ReferencePrice.objects.filter(grade=grade, day=day)),
-        ).values_list("bar", "reference").get()
+        printed = TradePrint(
+            pk=inserted[0],
+            grade=grade,
+            price=price,
+            quantity=quantity,
+            executed_at=executed_at,
+            trade_day=day,
+            reference=reference,
+            created_at=created_at,
+        )
+        published = (
+            Grade.objects.filter(pk=grade.pk)
+            .annotate(
+                bar=Exists(DailyBar.objects.filter(grade=grade, day=day)),
+                reference=Exists(ReferencePrice.objects.filter(grade=grade, day=day)),
+            )
+            .values_list("bar", "reference")
+            .get()
+        )
         if any(published):
             # A late print: lock the grade's published rows, then re-read the tape (a concurrent late print
             # of the same grade waits here and, read-committed, then sees this one's print).
@@ -149,17 +177,29 @@ def _bar_values(prints: list[tuple[Decimal, Decimal]]) -> dict:
     prices = [price for price, _quantity in prints]
     turnover = sum((price * quantity for price, quantity in prints), Decimal(0))
     return {
-        "open": prices[0], "high": max(prices), "low": min(prices), "close": prices[-1], "vwap": vwap_of(prints),
+        "open": prices[0],
+        "high": max(prices),
+        "low": min(prices),
+        "close": prices[-1],
+        "vwap": vwap_of(prints),
         "volume": sum((quantity for _price, quantity in prints), Decimal(0)),
-        "turnover": turnover.quantize(FEN, rounding=ROUND_HALF_UP), "trade_count": len(prints),
+        "turnover": turnover.quantize(FEN, rounding=ROUND_HALF_UP),
+        "trade_count": len(prints),
     }
 
 
 _UNKNOWN = object()
 
 
-def _grade_day_publish(grade_id: int, day: dt.date, prints: list, previous: Decimal | None = None,
-                       previous_known: bool = False, bar=_UNKNOWN, row=_UNKNOWN) -> tuple[int, int]:
+def _grade_day_publish(
+    grade_id: int,
+    day: dt.date,
+    prints: list,
+    previous: Decimal | None = None,
+    previous_known: bool = False,
+    bar=_UNKNOWN,
+    row=_UNKNOWN,
+) -> tuple[int, int]:
     """Write the grade's bar and reference for ``day`` when they differ from what is stored (``bar`` and
     ``row`` when the caller fetched them); returns (bars written, references written). Call under the day's lock."""
     bars = references = 0
@@ -210,11 +250,20 @@ def daily_bars_build(day: dt.date) -> BuildResult:
         stored_rows = {row.grade_id: row for row in ReferencePrice.objects.filter(day=day)}
         bars = references = 0
         for grade_id in sorted(grade_ids):
-            wrote = _grade_day_publish(grade_id, day, prints.get(grade_id, []), previous.get(grade_id), previous_known=True,
-                                       bar=stored_bars.get(grade_id), row=stored_rows.get(grade_id))
+            wrote = _grade_day_publish(
+                grade_id,
+                day,
+                prints.get(grade_id, []),
+                previous.get(grade_id),
+                previous_known=True,
+                bar=stored_bars.get(grade_id),
+                row=stored_rows.get(grade_id),
+            )
             bars, references = bars + wrote[0], references + wrote[1]
         if bars or references:
-            audit_record("exchange.daily_bars_built", data={"day": day.isoformat(), "bars": bars, "references": references})
+            audit_record(
+                "exchange.daily_bars_built", data={"day": day.isoformat(), "bars": bars, "references": references}
+            )
     return BuildResult(day, bars, references)
 
 
@@ -238,6 +287,16 @@ def reference_price_set(*, grade, day: dt.date, price, reason: str, actor=None) 
             row = ReferencePrice(grade=grade, day=day)
         row.price, row.source, row.reason, row.set_by = price, ReferenceSource.OPERATOR, reason[:255], user_of(actor)
         row.save()
-        audit_record("exchange.reference_price_set", actor=actor, target=row, data={
-            "grade": grade.code, "day": day.isoformat(), "price": str(price), "reason": row.reason, "previous": before})
+        audit_record(
+            "exchange.reference_price_set",
+            actor=actor,
+            target=row,
+            data={
+                "grade": grade.code,
+                "day": day.isoformat(),
+                "price": str(price),
+                "reason": row.reason,
+                "previous": before,
+            },
+        )
     return row

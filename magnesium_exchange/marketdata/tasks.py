@@ -22,5 +22,7 @@ def daily_bars_close() -> list[str]:
     days = [now.date() - dt.timedelta(days=1)]
     if now.time() >= market_close():
         days.append(now.date())
-    return [f"{result.day}: {result.bars_written} bars, {result.references_written} references"
-            for result in (daily_bars_build(day) for day in days)]
+    return [
+        f"{result.day}: {result.bars_written} bars, {result.references_written} references"
+        for result in (daily_bars_build(day) for day in days)
+    ]

@@ -25,8 +25,9 @@ def require_trader(info, grant: str | None = None) -> Trader:
     if trader is None:
         raise PermissionDenied(message=_("Only traders of an exchange member may do this"))
     if grant and not getattr(trader, grant):
-        raise PermissionDenied(message=_("Your member has not granted you %(grant)s") % {
-            "grant": _GRANT_NAMES.get(grant, grant.removeprefix("can_"))})
+        raise PermissionDenied(
+            message=_("Your member has not granted you %(grant)s")
+            % {"grant": _GRANT_NAMES.get(grant, grant.removeprefix("can_"))}
+        )
     trader.user = user  # the same row: services name it as the actor without reading it again
     return trader
-

@@ -25,7 +25,9 @@ def frozen_code(member_id: int) -> str:
 
 
 def member_accounts_open(member) -> tuple[LedgerAccount, LedgerAccount]:
-    available = ledger_account_open(available_code(member.pk), f"{member.name} 可用资金", CURRENCY, allow_negative=False)
+    available = ledger_account_open(
+        available_code(member.pk), f"{member.name} 可用资金", CURRENCY, allow_negative=False
+    )
     frozen = ledger_account_open(frozen_code(member.pk), f"{member.name} 冻结资金", CURRENCY, allow_negative=False)
     return available, frozen
 

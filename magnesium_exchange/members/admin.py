@@ -29,7 +29,10 @@ class MemberAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
     list_display = ["name", "credit_code", "status", "credit_matching_mode", "exposure_cap", "created_at"]
     list_filter = ["status", "credit_matching_mode"]
     search_fields = ["name", "short_name", "credit_code"]
-    readonly_fields = [field.name for field in Member._meta.fields if field.name != "bank_account_number"] + ["funds", "bank_account_last4"]
+    readonly_fields = [field.name for field in Member._meta.fields if field.name != "bank_account_number"] + [
+        "funds",
+        "bank_account_last4",
+    ]
     exclude = ["bank_account_number"]
     inlines = [TraderInline, CounterpartyRuleInline]
 

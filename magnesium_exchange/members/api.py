@@ -85,8 +85,16 @@ class ExchangeMemberType(ModelObjectType):
     class Meta:
         model = Member
         name = "ExchangeMember"
-        fields = ["id", "name", "short_name", "credit_code", "legal_representative", "registered_address", "bank_name",
-                  "created_at"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "credit_code",
+            "legal_representative",
+            "registered_address",
+            "bank_name",
+            "created_at",
+        ]
 
     @staticmethod
     def resolve_status(root, info):
@@ -129,7 +137,10 @@ class MemberQueries(graphene.ObjectType):
     exchange_member = graphene.Field(ExchangeMemberType, id=graphene.ID(required=True))
     exchange_members = graphene.List(graphene.NonNull(ExchangeMemberType), required=True)
     exchange_funds_requests = graphene.List(
-        graphene.NonNull(FundsRequestType), required=True, status=graphene.String(), description="Settlement bank and operators: latest 100."
+        graphene.NonNull(FundsRequestType),
+        required=True,
+        status=graphene.String(),
+        description="Settlement bank and operators: latest 100.",
     )
 
     @staticmethod
@@ -185,7 +196,9 @@ class FundsDepositRequest(FundsMutation):
     @classmethod
     def perform_mutation(cls, root, info, amount, idempotency_key=None, note=""):
         trader = require_trader(info, "can_manage_funds")
-        request = services.funds_deposit_request(trader.member, amount, actor=trader.user, idempotency_key=idempotency_key, note=note or "")
+        request = services.funds_deposit_request(
+            trader.member, amount, actor=trader.user, idempotency_key=idempotency_key, note=note or ""
+        )
         return cls(errors=[], funds_request=request, funds=member_balances(trader.member))
 
 
@@ -201,14 +214,18 @@ class FundsWithdrawRequest(FundsMutation):
     @classmethod
     def perform_mutation(cls, root, info, amount, idempotency_key=None, note=""):
         trader = require_trader(info, "can_manage_funds")
-        request = services.funds_withdraw_request(trader.member, amount, actor=trader.user, idempotency_key=idempotency_key, note=note or "")
+        request = services.funds_withdraw_request(
+            trader.member, amount, actor=trader.user, idempotency_key=idempotency_key, note=note or ""
+        )
         return cls(errors=[], funds_request=request, funds=member_balances(trader.member))
 
 
 def _bank_app(info):
     app = getattr(info.context, "app", None)
     if app is None:
-        raise PermissionDenied([ExchangePermissions.CONFIRM_FUNDS], message=_("Only the settlement bank's app confirms funds"))
+        raise PermissionDenied(
+            [ExchangePermissions.CONFIRM_FUNDS], message=_("Only the settlement bank's app confirms funds")
+        )
     return app
 
 
@@ -224,14 +241,23 @@ def _bank_decision(name: str, doc: str, action):
         return cls(errors=[], funds_request=request, funds=member_balances(request.member))
 
     meta = {"description": doc, "permissions": [ExchangePermissions.CONFIRM_FUNDS]}
-    return type(name, (FundsMutation,), {"Arguments": Arguments, "Meta": type("Meta", (), meta),
-                                         "perform_mutation": classmethod(perform_mutation)})
+    return type(
+        name,
+        (FundsMutation,),
+        {"Arguments": Arguments, "Meta": type("Meta", (), meta), "perform_mutation": classmethod(perform_mutation)},
+    )
 
 
-FundsDepositConfirm = _bank_decision("FundsDepositConfirm", "The settlement bank confirms a deposit arrived (idempotent).",
-                                     services.funds_deposit_confirm)
-FundsWithdrawConfirm = _bank_decision("FundsWithdrawConfirm", "The settlement bank confirms a withdrawal was paid (idempotent).",
-                                      services.funds_withdraw_confirm)
+FundsDepositConfirm = _bank_decision(
+    "FundsDepositConfirm",
+    "The settlement bank confirms a deposit arrived (idempotent).",
+    services.funds_deposit_confirm,
+)
+FundsWithdrawConfirm = _bank_decision(
+    "FundsWithdrawConfirm",
+    "The settlement bank confirms a withdrawal was paid (idempotent).",
+    services.funds_withdraw_confirm,
+)
 
 
 class FundsRequestReject(FundsMutation):
@@ -287,8 +313,9 @@ class ExchangeMemberCreate(MemberMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, input):
-        member = services.member_create(**{key: value or "" for key, value in input.items()}, actor=requestor(info),
-                                        ip_address=ip_address(info))
+        member = services.member_create(
+            **{key: value or "" for key, value in input.items()}, actor=requestor(info), ip_address=ip_address(info)
+        )
         return cls(errors=[], member=member)
 
 
@@ -310,8 +337,14 @@ class ExchangeTraderAdd(MemberMutation):
         user_obj = user_get_by_identifier(user)
         if user_obj is None:
             raise DomainError(_("User not found"), ExchangeMemberErrorCode.NOT_FOUND, field="user")
-        services.trader_add(member_obj, user_obj, can_trade=bool(can_trade), can_settle=bool(can_settle),
-                            can_manage_funds=bool(can_manage_funds), actor=requestor(info))
+        services.trader_add(
+            member_obj,
+            user_obj,
+            can_trade=bool(can_trade),
+            can_settle=bool(can_settle),
+            can_manage_funds=bool(can_manage_funds),
+            actor=requestor(info),
+        )
         return cls(errors=[], member=member_obj)
 
 

@@ -38,13 +38,19 @@ class Member(models.Model):
     bank_account_number = models.CharField(max_length=34)
     status = models.CharField(max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     kyc_verified_at = models.DateTimeField(null=True, blank=True)
-    credit_matching_mode = models.CharField(max_length=16, choices=CreditMatchingMode.choices, default=CreditMatchingMode.OPEN)
+    credit_matching_mode = models.CharField(
+        max_length=16, choices=CreditMatchingMode.choices, default=CreditMatchingMode.OPEN
+    )
     exposure_cap = models.DecimalField(
-        max_digits=16, decimal_places=2, default=Decimal("10000000.00"),
+        max_digits=16,
+        decimal_places=2,
+        default=Decimal("10000000.00"),
         help_text="Most value (CNY) of open, unsettled buy and sell contracts the member may carry.",
     )
     exposure_cap_tonnes = models.DecimalField(
-        max_digits=14, decimal_places=3, default=Decimal("20000.000"),
+        max_digits=14,
+        decimal_places=3,
+        default=Decimal("20000.000"),
         help_text="Most tonnes of open, unsettled contracts the member may carry.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -60,12 +66,15 @@ class Member(models.Model):
         ]
         indexes = [
             # the few members that run an allow list: every bid's credit-matching facts look them up
-            models.Index(fields=["id"], condition=models.Q(credit_matching_mode="allow_list"),
-                         name="member_allow_list_idx"),
+            models.Index(
+                fields=["id"], condition=models.Q(credit_matching_mode="allow_list"), name="member_allow_list_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(exposure_cap__gte=0), name="member_exposure_cap_nonneg"),
-            models.CheckConstraint(condition=models.Q(exposure_cap_tonnes__gte=0), name="member_exposure_tonnes_nonneg"),
+            models.CheckConstraint(
+                condition=models.Q(exposure_cap_tonnes__gte=0), name="member_exposure_tonnes_nonneg"
+            ),
         ]
 
     def __str__(self):
@@ -111,7 +120,9 @@ class CounterpartyRule(models.Model):
         verbose_name_plural = _("counterparty rules")
         constraints = [
             models.UniqueConstraint(fields=["member", "counterparty"], name="counterparty_rule_unique"),
-            models.CheckConstraint(condition=~models.Q(member=models.F("counterparty")), name="counterparty_rule_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(member=models.F("counterparty")), name="counterparty_rule_not_self"
+            ),
         ]
 
 
@@ -135,10 +146,14 @@ class FundsRequest(models.Model):
     currency = models.CharField(max_length=3, default="CNY")
     status = models.CharField(max_length=16, choices=FundsRequestStatus.choices, default=FundsRequestStatus.REQUESTED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by_app = models.ForeignKey("integrations.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by_app = models.ForeignKey(
+        "integrations.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     bank_reference = models.CharField(max_length=64, blank=True)
     note = models.CharField(max_length=255, blank=True)
-    ledger_transaction = models.ForeignKey("ledger.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ledger_transaction = models.ForeignKey(
+        "ledger.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

@@ -74,8 +74,12 @@ def funds_held(member_ids) -> dict[int, Decimal]:
     """Each member's funds held by live auction bids (zero when none): one query."""
     totals = {member_id: Decimal("0.00") for member_id in member_ids}
     if totals:
-        rows = (FundsHold.objects.filter(member_id__in=list(totals)).values("member_id").annotate(total=Sum("amount"))
-                .values_list("member_id", "total"))
+        rows = (
+            FundsHold.objects.filter(member_id__in=list(totals))
+            .values("member_id")
+            .annotate(total=Sum("amount"))
+            .values_list("member_id", "total")
+        )
         totals.update(rows)
     return totals
 
@@ -121,10 +125,16 @@ def member_facts_sql(member_id: int) -> tuple[str, dict]:
     statement that reads them with other facts (trading.facts.bid_facts)."""
     quote = connection.ops.quote_name
     tables = {"member": quote(Member._meta.db_table), "rule": quote(CounterpartyRule._meta.db_table)}
-    sql = (f"SELECT m.id, m.status, m.exposure_cap, m.exposure_cap_tonnes, {_EXCLUDED.format(**tables)} AS excluded "
-           f"FROM {tables['member']} m WHERE m.id = %(member)s")
-    return sql, {"deny": CounterpartyRuleKind.DENY.value, "allow": CounterpartyRuleKind.ALLOW.value,
-                 "allow_list": CreditMatchingMode.ALLOW_LIST.value, "member": member_id}
+    sql = (
+        f"SELECT m.id, m.status, m.exposure_cap, m.exposure_cap_tonnes, {_EXCLUDED.format(**tables)} AS excluded "
+        f"FROM {tables['member']} m WHERE m.id = %(member)s"
+    )
+    return sql, {
+        "deny": CounterpartyRuleKind.DENY.value,
+        "allow": CounterpartyRuleKind.ALLOW.value,
+        "allow_list": CreditMatchingMode.ALLOW_LIST.value,
+        "member": member_id,
+    }
 
 
 def member_excluded_counterparties(member: Member) -> frozenset[int]:

@@ -43,8 +43,11 @@ class ExchangeSettlementCountableConnection(CountableConnection):
 
 
 class ExchangeSettlementQueries(graphene.ObjectType):
-    my_settlements = graphene.relay.ConnectionField(ExchangeSettlementCountableConnection, status=graphene.String(),
-                                                    description="Settlements of the caller's member only.")
+    my_settlements = graphene.relay.ConnectionField(
+        ExchangeSettlementCountableConnection,
+        status=graphene.String(),
+        description="Settlements of the caller's member only.",
+    )
 
     @staticmethod
     def resolve_my_settlements(root, info, status=None, **kwargs):
@@ -52,7 +55,9 @@ class ExchangeSettlementQueries(graphene.ObjectType):
         qs = selectors.settlement_list_for_member(trader.member)
         if status:
             qs = qs.filter(status=status)
-        return paginate(qs, info, ExchangeSettlementCountableConnection, sort=[SortKey("pk", descending=True)], **kwargs)
+        return paginate(
+            qs, info, ExchangeSettlementCountableConnection, sort=[SortKey("pk", descending=True)], **kwargs
+        )
 
 
 class SettlementPay(BaseMutation):

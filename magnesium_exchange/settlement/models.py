@@ -29,5 +29,9 @@ class Settlement(models.Model):
         verbose_name = _("exchange settlement")
         verbose_name_plural = _("exchange settlements")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["buyer"]), models.Index(fields=["seller"])]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["buyer"]),
+            models.Index(fields=["seller"]),
+        ]
         constraints = [models.CheckConstraint(condition=Q(balance_due__gte=0), name="settlement_balance_nonneg")]

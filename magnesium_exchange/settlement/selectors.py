@@ -13,16 +13,22 @@ from magnesium_exchange.trading.models import Trade
 
 def member_open_exposure(member) -> tuple[Decimal, Decimal]:
     """(value, tonnes) of the member's trades, as buyer or seller, still awaiting settlement."""
-    totals = (Settlement.objects.filter(status=SettlementStatus.PENDING).filter(Q(buyer=member) | Q(seller=member))
-              .aggregate(value=Sum("trade__value"), tonnes=Sum("trade__quantity")))
+    totals = (
+        Settlement.objects.filter(status=SettlementStatus.PENDING)
+        .filter(Q(buyer=member) | Q(seller=member))
+        .aggregate(value=Sum("trade__value"), tonnes=Sum("trade__quantity"))
+    )
     return totals["value"] or Decimal("0"), totals["tonnes"] or Decimal("0")
 
 
 def settlement_list_for_member(member, *, with_contract: bool = False):
     """The member's settlements (as buyer or seller), newest first, with trade, grade and parties joined (and
     the trade's contract, when asked)."""
-    qs = (Settlement.objects.filter(Q(buyer=member) | Q(seller=member))
-          .select_related("trade", "trade__grade", "buyer", "seller").order_by("-id"))
+    qs = (
+        Settlement.objects.filter(Q(buyer=member) | Q(seller=member))
+        .select_related("trade", "trade__grade", "buyer", "seller")
+        .order_by("-id")
+    )
     return qs.select_related("trade__contract") if with_contract else qs
 
 
@@ -36,7 +42,9 @@ def member_open_exposure_sql(member_id_sql: str) -> tuple[str, dict]:
     LATERAL join's), with its named parameters (`pending`): for trading.facts.bid_facts, which reads
     it with the bidder's other facts in one statement."""
     quote = connection.ops.quote_name
-    sql = (f"SELECT SUM(t.value) AS value, SUM(t.quantity) AS tonnes FROM {quote(Settlement._meta.db_table)} s "
-           f"JOIN {quote(Trade._meta.db_table)} t ON t.id = s.trade_id WHERE s.status = %(pending)s "
-           f"AND (s.buyer_id = {member_id_sql} OR s.seller_id = {member_id_sql})")
+    sql = (
+        f"SELECT SUM(t.value) AS value, SUM(t.quantity) AS tonnes FROM {quote(Settlement._meta.db_table)} s "
+        f"JOIN {quote(Trade._meta.db_table)} t ON t.id = s.trade_id WHERE s.status = %(pending)s "
+        f"AND (s.buyer_id = {member_id_sql} OR s.seller_id = {member_id_sql})"
+    )
     return sql, {"pending": SettlementStatus.PENDING.value}

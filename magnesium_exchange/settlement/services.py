@@ -42,13 +42,22 @@ from meidu.integrations.services.outbox import webhook_event_emit
 
 
 def settlement_open(trade) -> Settlement:
-    return Settlement.objects.create(trade=trade, buyer=trade.buyer, seller=trade.seller,
-                                     balance_due=trade.value - trade.deposit, due_at=trade.settlement_due_at)
+    return Settlement.objects.create(
+        trade=trade,
+        buyer=trade.buyer,
+        seller=trade.seller,
+        balance_due=trade.value - trade.deposit,
+        due_at=trade.settlement_due_at,
+    )
 
 
 def _lock(settlement) -> Settlement:
-    row = (Settlement.objects.select_for_update(of=("self",)).select_related("trade", "trade__grade", "buyer", "seller")
-           .filter(pk=settlement.pk).first())
+    row = (
+        Settlement.objects.select_for_update(of=("self",))
+        .select_related("trade", "trade__grade", "buyer", "seller")
+        .filter(pk=settlement.pk)
+        .first()
+    )
     if row is None:
         raise DomainError(_("No such settlement"), Code.NOT_FOUND, field="id")
     return row
@@ -56,21 +65,35 @@ def _lock(settlement) -> Settlement:
 
 def _transfer(settlement, part: str, **kwargs):
     try:
-        return funds_transfer(payer=settlement.buyer, payee=settlement.seller, reference=f"settlement:{settlement.pk}",
-                              idempotency_key=f"settlement:{settlement.pk}:{part}", **kwargs).pk
+        return funds_transfer(
+            payer=settlement.buyer,
+            payee=settlement.seller,
+            reference=f"settlement:{settlement.pk}",
+            idempotency_key=f"settlement:{settlement.pk}:{part}",
+            **kwargs,
+        ).pk
     except DomainError as exc:
         if exc.code == "insufficient_funds":
-            raise DomainError(_("Available funds do not cover the balance and fees"), Code.INSUFFICIENT_FUNDS,
-                              field="settlement") from None
+            raise DomainError(
+                _("Available funds do not cover the balance and fees"), Code.INSUFFICIENT_FUNDS, field="settlement"
+            ) from None
         raise
 
 
 def _data(settlement) -> dict:
     trade = settlement.trade
-    return {"settlement": settlement.pk, "trade": trade.engine_trade_id, "buyer": settlement.buyer.credit_code,
-            "seller": settlement.seller.credit_code, "grade": trade.grade.code, "quantity": str(trade.quantity),
-            "value": str(trade.value), "deposit": str(trade.deposit), "receipts": settlement.delivered_receipts,
-            "status": settlement.status}
+    return {
+        "settlement": settlement.pk,
+        "trade": trade.engine_trade_id,
+        "buyer": settlement.buyer.credit_code,
+        "seller": settlement.seller.credit_code,
+        "grade": trade.grade.code,
+        "quantity": str(trade.quantity),
+        "value": str(trade.value),
+        "deposit": str(trade.deposit),
+        "receipts": settlement.delivered_receipts,
+        "status": settlement.status,
+    }
 
 
 def settlement_pay(settlement: Settlement, *, member, actor=None, now=None) -> Settlement:
@@ -95,17 +118,38 @@ def settlement_pay(settlement: Settlement, *, member, actor=None, now=None) -> S
         txns = []
         seller_fee_on_deposit = trade.deposit > trade.seller_fee
         if row.balance_due:
-            txns.append(_transfer(row, "balance", amount=row.balance_due, source="available", payer_fee=trade.buyer_fee,
-                                  payee_fee=0 if seller_fee_on_deposit else trade.seller_fee))
+            txns.append(
+                _transfer(
+                    row,
+                    "balance",
+                    amount=row.balance_due,
+                    source="available",
+                    payer_fee=trade.buyer_fee,
+                    payee_fee=0 if seller_fee_on_deposit else trade.seller_fee,
+                )
+            )
         if trade.deposit:
-            txns.append(_transfer(row, "deposit", amount=trade.deposit, source="frozen",
-                                  payer_fee=0 if row.balance_due else trade.buyer_fee,
-                                  payee_fee=trade.seller_fee if seller_fee_on_deposit else 0))
+            txns.append(
+                _transfer(
+                    row,
+                    "deposit",
+                    amount=trade.deposit,
+                    source="frozen",
+                    payer_fee=0 if row.balance_due else trade.buyer_fee,
+                    payee_fee=trade.seller_fee if seller_fee_on_deposit else 0,
+                )
+            )
         lock_until = config.resale_lock_until(now)
         numbers = []
         for receipt in sorted(trade_receipts(trade), key=lambda r: r.pk):
-            moved = receipt_transfer(receipt, to_member=row.buyer, reason=ReceiptTransferReason.SETTLEMENT,
-                                     reference=f"settlement:{row.pk}", lock_until=lock_until, actor=actor)
+            moved = receipt_transfer(
+                receipt,
+                to_member=row.buyer,
+                reason=ReceiptTransferReason.SETTLEMENT,
+                reference=f"settlement:{row.pk}",
+                lock_until=lock_until,
+                actor=actor,
+            )
             numbers.append(moved.number)
         row.status = SettlementStatus.COMPLETED
         row.settled_at = now

@@ -48,8 +48,22 @@ class ExchangeListingType(_Named, DjangoObjectType):
         name = "ExchangeListing"
         interfaces = (graphene.relay.Node,)
         convert_choices_to_enum = False
-        fields = ["id", "side", "status", "quantity", "remaining", "price", "min_pick", "step", "reference_price",
-                  "expires_at", "trade_count", "traded_quantity", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "side",
+            "status",
+            "quantity",
+            "remaining",
+            "price",
+            "min_pick",
+            "step",
+            "reference_price",
+            "expires_at",
+            "trade_count",
+            "traded_quantity",
+            "created_at",
+            "updated_at",
+        ]
 
     @staticmethod
     def resolve_owner_name(root, info):
@@ -80,17 +94,36 @@ class ExchangeAuctionLotType(graphene.ObjectType):
 
 class ExchangeAuctionType(_Named, DjangoObjectType):
     initiator_name = graphene.String(required=True)
-    lots = graphene.List(graphene.NonNull(ExchangeAuctionLotType), required=True,
-                         description="Bids summary per lot: live tonnes and bids, best price.")
+    lots = graphene.List(
+        graphene.NonNull(ExchangeAuctionLotType),
+        required=True,
+        description="Bids summary per lot: live tonnes and bids, best price.",
+    )
 
     class Meta:
         model = Auction
         name = "ExchangeAuction"
         interfaces = (graphene.relay.Node,)
         convert_choices_to_enum = False
-        fields = ["id", "kind", "status", "quantity", "reference_price", "band_low", "band_high", "min_bid_quantity",
-                  "starts_at", "ends_at", "extensions", "bid_count", "live_bid_count", "best_price", "sold_quantity",
-                  "trade_count", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "quantity",
+            "reference_price",
+            "band_low",
+            "band_high",
+            "min_bid_quantity",
+            "starts_at",
+            "ends_at",
+            "extensions",
+            "bid_count",
+            "live_bid_count",
+            "best_price",
+            "sold_quantity",
+            "trade_count",
+            "created_at",
+        ]
 
     @staticmethod
     def resolve_initiator_name(root, info):
@@ -117,16 +150,28 @@ class ExchangeRfqQuoteType(graphene.ObjectType):
 
 class ExchangeRfqType(_Named, DjangoObjectType):
     requester_name = graphene.String(required=True)
-    quotes = graphene.List(graphene.NonNull(ExchangeRfqQuoteType), required=True,
-                           description="The requester sees every live quote, a quoter its own.")
+    quotes = graphene.List(
+        graphene.NonNull(ExchangeRfqQuoteType),
+        required=True,
+        description="The requester sees every live quote, a quoter its own.",
+    )
 
     class Meta:
         model = Rfq
         name = "ExchangeRfq"
         interfaces = (graphene.relay.Node,)
         convert_choices_to_enum = False
-        fields = ["id", "side", "status", "quantity", "remaining", "reference_price", "expires_at", "trade_count",
-                  "created_at"]
+        fields = [
+            "id",
+            "side",
+            "status",
+            "quantity",
+            "remaining",
+            "reference_price",
+            "expires_at",
+            "trade_count",
+            "created_at",
+        ]
 
     @staticmethod
     def resolve_requester_name(root, info):
@@ -138,8 +183,15 @@ class ExchangeRfqType(_Named, DjangoObjectType):
         mine = str(trader.member_id)
         visible = [q for q in root.quotes if root.requester_id == trader.member_id or q["quoter"] == mine]
         names = dict(Member.objects.filter(pk__in=[int(q["quoter"]) for q in visible]).values_list("pk", "name"))
-        return [ExchangeRfqQuoteType(quote_id=q["quote_id"], quoter_name=names.get(int(q["quoter"]), ""),
-                                     price=q["price"], quantity=q["quantity"]) for q in visible]
+        return [
+            ExchangeRfqQuoteType(
+                quote_id=q["quote_id"],
+                quoter_name=names.get(int(q["quoter"]), ""),
+                price=q["price"],
+                quantity=q["quantity"],
+            )
+            for q in visible
+        ]
 
 
 class ExchangeTradeType(_Named, DjangoObjectType):
@@ -156,8 +208,19 @@ class ExchangeTradeType(_Named, DjangoObjectType):
         name = "ExchangeTrade"
         interfaces = (graphene.relay.Node,)
         convert_choices_to_enum = False
-        fields = ["id", "mode", "price", "quantity", "value", "deposit", "buyer_fee", "seller_fee", "currency",
-                  "settlement_due_at", "executed_at"]
+        fields = [
+            "id",
+            "mode",
+            "price",
+            "quantity",
+            "value",
+            "deposit",
+            "buyer_fee",
+            "seller_fee",
+            "currency",
+            "settlement_due_at",
+            "executed_at",
+        ]
 
     @staticmethod
     def resolve_trade_number(root, info):
@@ -212,15 +275,25 @@ def _receipts(numbers) -> list:
 
 
 class TradingQueries(graphene.ObjectType):
-    listings = graphene.relay.ConnectionField(ExchangeListingCountableConnection, grade=graphene.String(),
-                                              status=graphene.String(), description="The listing board (traders).")
+    listings = graphene.relay.ConnectionField(
+        ExchangeListingCountableConnection,
+        grade=graphene.String(),
+        status=graphene.String(),
+        description="The listing board (traders).",
+    )
     auction = graphene.Field(ExchangeAuctionType, id=graphene.ID(required=True))
-    auctions = graphene.List(graphene.NonNull(ExchangeAuctionType), required=True, status=graphene.String(),
-                             description="Latest 100.")
-    rfqs = graphene.List(graphene.NonNull(ExchangeRfqType), required=True, status=graphene.String(),
-                         description="Requests for quote, latest 100.")
-    my_trades = graphene.relay.ConnectionField(ExchangeTradeCountableConnection,
-                                               description="Trades of the caller's member, as buyer or seller.")
+    auctions = graphene.List(
+        graphene.NonNull(ExchangeAuctionType), required=True, status=graphene.String(), description="Latest 100."
+    )
+    rfqs = graphene.List(
+        graphene.NonNull(ExchangeRfqType),
+        required=True,
+        status=graphene.String(),
+        description="Requests for quote, latest 100.",
+    )
+    my_trades = graphene.relay.ConnectionField(
+        ExchangeTradeCountableConnection, description="Trades of the caller's member, as buyer or seller."
+    )
 
     @staticmethod
     def resolve_listings(root, info, grade=None, status=None, **kwargs):
@@ -247,8 +320,13 @@ class TradingQueries(graphene.ObjectType):
     @staticmethod
     def resolve_my_trades(root, info, **kwargs):
         trader = require_trader(info)
-        return paginate(selectors.trade_list_for_member(trader.member), info, ExchangeTradeCountableConnection,
-                        sort=[SortKey("pk", descending=True)], **kwargs)
+        return paginate(
+            selectors.trade_list_for_member(trader.member),
+            info,
+            ExchangeTradeCountableConnection,
+            sort=[SortKey("pk", descending=True)],
+            **kwargs,
+        )
 
 
 # --- mutations --------------------------------------------------------------------------------
@@ -295,10 +373,18 @@ class ListingCreate(TradingMutation):
     def perform_mutation(cls, root, info, input):
         trader = _trader(info)
         listing = services.listing_open(
-            member=trader.member, grade=_grade(input["grade"]), price=input["price"], side=input.get("side") or "sell",
-            receipts=_receipts(input.get("receipts")), quantity=input.get("quantity"), min_pick=input.get("min_pick"),
-            step=input.get("step"), expires_at=input.get("expires_at"),
-            reference_price_fallback=input.get("reference_price"), actor=trader.user)
+            member=trader.member,
+            grade=_grade(input["grade"]),
+            price=input["price"],
+            side=input.get("side") or "sell",
+            receipts=_receipts(input.get("receipts")),
+            quantity=input.get("quantity"),
+            min_pick=input.get("min_pick"),
+            step=input.get("step"),
+            expires_at=input.get("expires_at"),
+            reference_price_fallback=input.get("reference_price"),
+            actor=trader.user,
+        )
         return cls(errors=[], listing=listing)
 
 
@@ -315,8 +401,9 @@ class ListingPick(TradingMutation):
     def perform_mutation(cls, root, info, id, quantity, receipts=None):
         trader = _trader(info)
         listing = get_node_or_error(Listing, id, "ExchangeListing")
-        trade = services.listing_pick(listing, member=trader.member, quantity=quantity, receipts=_receipts(receipts),
-                                      actor=trader.user)
+        trade = services.listing_pick(
+            listing, member=trader.member, quantity=quantity, receipts=_receipts(receipts), actor=trader.user
+        )
         return cls(errors=[], trade=trade, listing=Listing.objects.get(pk=listing.pk))
 
 
@@ -329,8 +416,9 @@ class ListingReprice(TradingMutation):
     def perform_mutation(cls, root, info, id, price):
         trader = _trader(info)
         listing = get_node_or_error(Listing, id, "ExchangeListing")
-        return cls(errors=[], listing=services.listing_reprice(listing, member=trader.member, price=price,
-                                                               actor=trader.user))
+        return cls(
+            errors=[], listing=services.listing_reprice(listing, member=trader.member, price=price, actor=trader.user)
+        )
 
 
 class ListingWithdraw(TradingMutation):
@@ -374,11 +462,19 @@ class AuctionCreate(TradingMutation):
         trader = _trader(info)
         lots = [(lot["quantity"], lot["price"]) for lot in input["lots"]] if input.get("lots") else None
         auction = services.auction_open(
-            member=trader.member, grade=_grade(input["grade"]), kind=input.get("kind") or "sale",
-            receipts=_receipts(input.get("receipts")), reserve_price=input.get("reserve_price"), lots=lots,
-            starts_at=input["starts_at"], ends_at=input["ends_at"],
-            min_bid_quantity=input.get("min_bid_quantity"), step=input.get("step"),
-            reference_price_fallback=input.get("reference_price"), actor=trader.user)
+            member=trader.member,
+            grade=_grade(input["grade"]),
+            kind=input.get("kind") or "sale",
+            receipts=_receipts(input.get("receipts")),
+            reserve_price=input.get("reserve_price"),
+            lots=lots,
+            starts_at=input["starts_at"],
+            ends_at=input["ends_at"],
+            min_bid_quantity=input.get("min_bid_quantity"),
+            step=input.get("step"),
+            reference_price_fallback=input.get("reference_price"),
+            actor=trader.user,
+        )
         return cls(errors=[], auction=auction)
 
 
@@ -394,8 +490,12 @@ class AuctionBid(TradingMutation):
         trader = _trader(info)
         # No read of the auction here: the service locks its row (NOT_FOUND if there is none).
         auction = Auction(pk=int(from_global_id_or_error(id, "ExchangeAuction")))
-        return cls(errors=[], auction=services.auction_bid(auction, member=trader.member, price=price,
-                                                           quantity=quantity, lot_id=lot_id or "1", actor=trader.user))
+        return cls(
+            errors=[],
+            auction=services.auction_bid(
+                auction, member=trader.member, price=price, quantity=quantity, lot_id=lot_id or "1", actor=trader.user
+            ),
+        )
 
 
 class AuctionClose(TradingMutation):
@@ -433,10 +533,17 @@ class RfqCreate(TradingMutation):
         if side not in {s.value for s in Side}:
             raise DomainError(_("side is sell or buy"), Code.INVALID, field="side")
         invited = list(Member.objects.filter(credit_code__in=input.get("invited") or []))
-        rfq = services.rfq_open(member=trader.member, grade=_grade(input["grade"]), side=side,
-                                expires_at=input["expires_at"], quantity=input.get("quantity"),
-                                receipts=_receipts(input.get("receipts")), invited=invited,
-                                reference_price_fallback=input.get("reference_price"), actor=trader.user)
+        rfq = services.rfq_open(
+            member=trader.member,
+            grade=_grade(input["grade"]),
+            side=side,
+            expires_at=input["expires_at"],
+            quantity=input.get("quantity"),
+            receipts=_receipts(input.get("receipts")),
+            invited=invited,
+            reference_price_fallback=input.get("reference_price"),
+            actor=trader.user,
+        )
         return cls(errors=[], rfq=rfq)
 
 
@@ -450,8 +557,10 @@ class QuoteSubmit(TradingMutation):
     def perform_mutation(cls, root, info, rfq, price, quantity):
         trader = _trader(info)
         found = get_node_or_error(Rfq, rfq, "ExchangeRfq", field="rfq")
-        return cls(errors=[], rfq=services.quote_submit(found, member=trader.member, price=price, quantity=quantity,
-                                                        actor=trader.user))
+        return cls(
+            errors=[],
+            rfq=services.quote_submit(found, member=trader.member, price=price, quantity=quantity, actor=trader.user),
+        )
 
 
 class QuoteAccept(TradingMutation):
@@ -464,8 +573,9 @@ class QuoteAccept(TradingMutation):
     def perform_mutation(cls, root, info, rfq, quote_id, quantity=None):
         trader = _trader(info)
         found = get_node_or_error(Rfq, rfq, "ExchangeRfq", field="rfq")
-        trade = services.quote_accept(found, member=trader.member, quote_id=quote_id, quantity=quantity,
-                                      actor=trader.user)
+        trade = services.quote_accept(
+            found, member=trader.member, quote_id=quote_id, quantity=quantity, actor=trader.user
+        )
         return cls(errors=[], trade=trade, rfq=Rfq.objects.get(pk=found.pk))
 
 

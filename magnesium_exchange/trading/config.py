@@ -58,7 +58,12 @@ def market_rules(grade) -> MarketRules:
     """The engine's rules for a grade: tick, step and minimum from its commodity, ratios from config."""
     config = trading_config()
     commodity = grade.commodity
-    return MarketRules(price_tick=commodity.price_tick, quantity_step=commodity.quantity_step,
-                       min_quantity=commodity.min_quantity, price_limit_ratio=config.price_limit_ratio,
-                       deposit_ratio=config.deposit_ratio, require_reference_price=config.require_reference_price,
-                       currency=commodity.currency)
+    return MarketRules(
+        price_tick=commodity.price_tick,
+        quantity_step=commodity.quantity_step,
+        min_quantity=commodity.min_quantity,
+        price_limit_ratio=config.price_limit_ratio,
+        deposit_ratio=config.deposit_ratio,
+        require_reference_price=config.require_reference_price,
+        currency=commodity.currency,
+    )

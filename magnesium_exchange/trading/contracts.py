@@ -21,13 +21,21 @@ MODE_ZH = {"listing": "挂牌摘牌", "auction": "竞价交易", "negotiated": "
 
 def contract_terms(trade: Trade, receipt_numbers: list[str]) -> dict:
     return {
-        "trade": trade.engine_trade_id, "mode": trade.mode,
+        "trade": trade.engine_trade_id,
+        "mode": trade.mode,
         "buyer": {"name": trade.buyer.name, "credit_code": trade.buyer.credit_code},
         "seller": {"name": trade.seller.name, "credit_code": trade.seller.credit_code},
-        "commodity": trade.grade.commodity.name, "grade": trade.grade.code, "grade_name": trade.grade.name,
-        "quantity_t": str(trade.quantity), "price_cny_per_t": str(trade.price), "value_cny": str(trade.value),
-        "deposit_cny": str(trade.deposit), "buyer_fee_cny": str(trade.buyer_fee), "seller_fee_cny": str(trade.seller_fee),
-        "executed_at": trade.executed_at.isoformat(), "settlement_due_at": trade.settlement_due_at.isoformat(),
+        "commodity": trade.grade.commodity.name,
+        "grade": trade.grade.code,
+        "grade_name": trade.grade.name,
+        "quantity_t": str(trade.quantity),
+        "price_cny_per_t": str(trade.price),
+        "value_cny": str(trade.value),
+        "deposit_cny": str(trade.deposit),
+        "buyer_fee_cny": str(trade.buyer_fee),
+        "seller_fee_cny": str(trade.seller_fee),
+        "executed_at": trade.executed_at.isoformat(),
+        "settlement_due_at": trade.settlement_due_at.isoformat(),
         "receipts": receipt_numbers,
         "delivery": "仓单过户交收（货款对付），买方于交收期限前付清余款；逾期视为违约，保证金扣除手续费后归卖方。",
     }
@@ -35,11 +43,19 @@ def contract_terms(trade: Trade, receipt_numbers: list[str]) -> dict:
 
 def contract_create(trade: Trade, receipt_numbers: list[str]) -> Contract:
     terms = contract_terms(trade, receipt_numbers)
-    digest = hashlib.sha256(json.dumps(terms, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps(terms, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
     return Contract.objects.create(
-        trade=trade, number=f"MX{trade.executed_at:%Y%m%d}{trade.pk:07d}", buyer_name=trade.buyer.name,
-        buyer_credit_code=trade.buyer.credit_code, seller_name=trade.seller.name,
-        seller_credit_code=trade.seller.credit_code, terms=terms, terms_sha256=digest)
+        trade=trade,
+        number=f"MX{trade.executed_at:%Y%m%d}{trade.pk:07d}",
+        buyer_name=trade.buyer.name,
+        buyer_credit_code=trade.buyer.credit_code,
+        seller_name=trade.seller.name,
+        seller_credit_code=trade.seller.credit_code,
+        terms=terms,
+        terms_sha256=digest,
+    )
 
 
 def contract_pdf(contract: Contract) -> bytes:

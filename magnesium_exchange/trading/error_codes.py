@@ -25,5 +25,7 @@ SERVICE_CODES = {
 }
 
 ExchangeTradingErrorCode = Enum(
-    "ExchangeTradingErrorCode", {**SERVICE_CODES, **{code.name: code.value for code in EngineErrorCode}}, module=__name__,
+    "ExchangeTradingErrorCode",
+    {**SERVICE_CODES, **{code.name: code.value for code in EngineErrorCode}},
+    module=__name__,
 )

@@ -53,20 +53,30 @@ def bid_facts(member: Member, auction_pk: int | None = None, journal_after: int 
     member_sql, member_params = member_facts_sql(member.pk)
     exposure_sql, exposure_params = member_open_exposure_sql("f.id")
     journal = quote(JournalEntry._meta.db_table)
-    sql = (f"SELECT f.status, f.exposure_cap - COALESCE(x.value, 0), f.exposure_cap_tonnes - COALESCE(x.tonnes, 0), "
-           f"f.excluded, a.kind, a.created_at, ARRAY(SELECT j.payload::text FROM {journal} j "
-           f"WHERE j.aggregate_type = %(type)s AND j.aggregate_pk = a.id AND j.seq > %(after)s ORDER BY j.seq) "
-           f"FROM ({member_sql}) f LEFT JOIN LATERAL ({exposure_sql}) x ON TRUE "
-           f"LEFT JOIN {quote(Auction._meta.db_table)} a ON a.id = %(auction)s")
+    sql = (
+        f"SELECT f.status, f.exposure_cap - COALESCE(x.value, 0), f.exposure_cap_tonnes - COALESCE(x.tonnes, 0), "
+        f"f.excluded, a.kind, a.created_at, ARRAY(SELECT j.payload::text FROM {journal} j "
+        f"WHERE j.aggregate_type = %(type)s AND j.aggregate_pk = a.id AND j.seq > %(after)s ORDER BY j.seq) "
+        f"FROM ({member_sql}) f LEFT JOIN LATERAL ({exposure_sql}) x ON TRUE "
+        f"LEFT JOIN {quote(Auction._meta.db_table)} a ON a.id = %(auction)s"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, {**member_params, **exposure_params, "auction": auction_pk, "type": "auction",
-                             "after": journal_after})
+        cursor.execute(
+            sql, {**member_params, **exposure_params, "auction": auction_pk, "type": "auction", "after": journal_after}
+        )
         row = cursor.fetchone()
     if row is None:
         return None
     status, value_room, tonnes_room, excluded, kind, created_at, journal = row
-    return BidFacts(status == MemberStatus.ACTIVE, value_room, tonnes_room, frozenset(str(pk) for pk in excluded),
-                    kind, created_at, tuple(journal))
+    return BidFacts(
+        status == MemberStatus.ACTIVE,
+        value_room,
+        tonnes_room,
+        frozenset(str(pk) for pk in excluded),
+        kind,
+        created_at,
+        tuple(journal),
+    )
 
 
 def exposure_headroom(member: Member) -> tuple[Decimal, Decimal]:
@@ -94,11 +104,12 @@ def receipts_quantity(receipts) -> Decimal:
     return sum((r.quantity for r in receipts), Decimal("0"))
 
 
-
-
 def unencumbered_receipts(member: Member, grade, now) -> list:
     """The member's active receipts of the grade out of their resale lock, oldest first."""
     from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 
-    return list(Receipt.objects.filter(holder=member, grade=grade, status=ReceiptStatus.ACTIVE)
-                .filter(Q(lock_until__isnull=True) | Q(lock_until__lte=now)).order_by("id"))
+    return list(
+        Receipt.objects.filter(holder=member, grade=grade, status=ReceiptStatus.ACTIVE)
+        .filter(Q(lock_until__isnull=True) | Q(lock_until__lte=now))
+        .order_by("id")
+    )

@@ -29,8 +29,11 @@ ZERO = Decimal("0")
 
 
 def journal_events(aggregate_type: str, pk: int, after: int = 0) -> list:
-    payloads = (JournalEntry.objects.filter(aggregate_type=aggregate_type, aggregate_pk=pk, seq__gt=after)
-                .order_by("seq").values_list("payload", flat=True))
+    payloads = (
+        JournalEntry.objects.filter(aggregate_type=aggregate_type, aggregate_pk=pk, seq__gt=after)
+        .order_by("seq")
+        .values_list("payload", flat=True)
+    )
     return [event_from_dict(payload) for payload in payloads]
 
 
@@ -106,11 +109,20 @@ def state_keep(aggregate_type: str, row, state, *, now: bool = False) -> None:
 def journal_append(aggregate_type: str, pk: int, events: list, batch) -> None:
     """The command's events as one INSERT of `batch` (sent with the command's other writes)."""
     now = timezone.now()
-    batch.insert(JournalEntry, [
-        {"aggregate_type": aggregate_type, "aggregate_pk": pk, "seq": event.seq, "event_type": type(event).__name__,
-         "payload": event.to_dict(), "created_at": now}
-        for event in events
-    ])
+    batch.insert(
+        JournalEntry,
+        [
+            {
+                "aggregate_type": aggregate_type,
+                "aggregate_pk": pk,
+                "seq": event.seq,
+                "event_type": type(event).__name__,
+                "payload": event.to_dict(),
+                "created_at": now,
+            }
+            for event in events
+        ],
+    )
 
 
 # projections: state -> row fields ------------------------------------------------------------------
@@ -122,10 +134,20 @@ def _dt(ms):
 
 def listing_projection(s: ListingState) -> dict:
     status = "open" if s.open else s.close_reason.value
-    return {"side": s.side.value, "quantity": s.quantity, "remaining": s.remaining, "price": s.price,
-            "min_pick": s.min_pick, "step": s.step, "status": status, "expires_at": _dt(s.expires_at),
-            "trade_count": s.trade_count, "traded_quantity": s.traded_quantity,
-            "deposit_held": sum((amount for _m, amount in s.holds.values()), ZERO), "version": s.version}
+    return {
+        "side": s.side.value,
+        "quantity": s.quantity,
+        "remaining": s.remaining,
+        "price": s.price,
+        "min_pick": s.min_pick,
+        "step": s.step,
+        "status": status,
+        "expires_at": _dt(s.expires_at),
+        "trade_count": s.trade_count,
+        "traded_quantity": s.traded_quantity,
+        "deposit_held": sum((amount for _m, amount in s.holds.values()), ZERO),
+        "version": s.version,
+    }
 
 
 def auction_projection(s: AuctionState) -> dict:
@@ -137,24 +159,55 @@ def auction_projection(s: AuctionState) -> dict:
         best = (max(prices) if sale else min(prices)) if prices else None
         if best is not None and (best_overall is None or (best > best_overall if sale else best < best_overall)):
             best_overall = best
-        lots.append({"lot_id": lot.lot_id, "quantity": str(lot.quantity), "reserve_price": str(lot.reserve_price),
-                     "live_quantity": str(lot.live_quantity), "sold_quantity": str(lot.sold_quantity),
-                     "best_price": None if best is None else str(best), "live_bids": len(prices)})
-    return {"kind": s.kind.value, "quantity": s.quantity, "lots": lots,
-            "band_low": s.band[0] if s.band else None, "band_high": s.band[1] if s.band else None,
-            "min_bid_quantity": s.min_bid_quantity, "starts_at": _dt(s.starts_at), "ends_at": _dt(s.ends_at),
-            "extensions": s.extensions, "status": s.status, "bid_count": len(s.bids), "live_bid_count": live,
-            "best_price": best_overall, "sold_quantity": sum((lot.sold_quantity for lot in s.lots.values()), ZERO),
-            "trade_count": s.trade_count, "deposits_held": sum((amount for _m, amount in s.holds.values()), ZERO),
-            "version": s.version}
+        lots.append(
+            {
+                "lot_id": lot.lot_id,
+                "quantity": str(lot.quantity),
+                "reserve_price": str(lot.reserve_price),
+                "live_quantity": str(lot.live_quantity),
+                "sold_quantity": str(lot.sold_quantity),
+                "best_price": None if best is None else str(best),
+                "live_bids": len(prices),
+            }
+        )
+    return {
+        "kind": s.kind.value,
+        "quantity": s.quantity,
+        "lots": lots,
+        "band_low": s.band[0] if s.band else None,
+        "band_high": s.band[1] if s.band else None,
+        "min_bid_quantity": s.min_bid_quantity,
+        "starts_at": _dt(s.starts_at),
+        "ends_at": _dt(s.ends_at),
+        "extensions": s.extensions,
+        "status": s.status,
+        "bid_count": len(s.bids),
+        "live_bid_count": live,
+        "best_price": best_overall,
+        "sold_quantity": sum((lot.sold_quantity for lot in s.lots.values()), ZERO),
+        "trade_count": s.trade_count,
+        "deposits_held": sum((amount for _m, amount in s.holds.values()), ZERO),
+        "version": s.version,
+    }
 
 
 def rfq_projection(s: RfqState) -> dict:
     status = "open" if s.open else s.close_reason.value
-    quotes = [{"quote_id": q.quote_id, "quoter": q.quoter, "price": str(q.price), "quantity": str(q.quantity)}
-              for q in s.quotes.values() if q.status == QUOTE_ACTIVE]
-    return {"side": s.side.value, "quantity": s.quantity, "remaining": s.remaining, "expires_at": _dt(s.expires_at),
-            "status": status, "quotes": quotes, "trade_count": s.trade_count, "version": s.version}
+    quotes = [
+        {"quote_id": q.quote_id, "quoter": q.quoter, "price": str(q.price), "quantity": str(q.quantity)}
+        for q in s.quotes.values()
+        if q.status == QUOTE_ACTIVE
+    ]
+    return {
+        "side": s.side.value,
+        "quantity": s.quantity,
+        "remaining": s.remaining,
+        "expires_at": _dt(s.expires_at),
+        "status": status,
+        "quotes": quotes,
+        "trade_count": s.trade_count,
+        "version": s.version,
+    }
 
 
 PROJECTIONS = {"listing": listing_projection, "auction": auction_projection, "rfq": rfq_projection}

@@ -156,8 +156,9 @@ class JournalEntry(models.Model):
         verbose_name = _("journal entry")
         verbose_name_plural = _("journal entries")
         ordering = ["aggregate_type", "aggregate_pk", "seq"]
-        constraints = [models.UniqueConstraint(fields=["aggregate_type", "aggregate_pk", "seq"],
-                                               name="trading_journal_seq_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["aggregate_type", "aggregate_pk", "seq"], name="trading_journal_seq_unique")
+        ]
 
 
 class TradeMode(models.TextChoices):

@@ -8,7 +8,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from magnesium_exchange.trading.models import (
-    AggregateType, Auction, AuctionStatus, Contract, JournalEntry, Listing, LotReceipt, Rfq, Trade,
+    AggregateType,
+    Auction,
+    AuctionStatus,
+    Contract,
+    JournalEntry,
+    Listing,
+    LotReceipt,
+    Rfq,
+    Trade,
 )
 
 
@@ -60,8 +68,11 @@ def rfq_list(*, status: str | None = None):
 
 
 def trade_list_for_member(member):
-    return (Trade.objects.filter(Q(buyer=member) | Q(seller=member))
-            .select_related("grade", "buyer", "seller", "contract").order_by("-id"))
+    return (
+        Trade.objects.filter(Q(buyer=member) | Q(seller=member))
+        .select_related("grade", "buyer", "seller", "contract")
+        .order_by("-id")
+    )
 
 
 def auction_bid_list_for_member(auction: Auction, member, now=None) -> list[dict]:
@@ -72,16 +83,24 @@ def auction_bid_list_for_member(auction: Auction, member, now=None) -> list[dict
     status = auction_status_now(auction, now)
     entries = JournalEntry.objects.filter(aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk)
     latest: dict[str, dict] = {}
-    for payload in entries.filter(event_type="BidPlaced", payload__bidder=str(member.pk)).order_by("seq").values_list(
-            "payload", flat=True):
+    for payload in (
+        entries.filter(event_type="BidPlaced", payload__bidder=str(member.pk))
+        .order_by("seq")
+        .values_list("payload", flat=True)
+    ):
         latest[str(payload["lot_id"])] = payload
     if not latest:
         return []
-    outbid = set(entries.filter(event_type="BidOutbid", payload__bid_no__in=[p["bid_no"] for p in latest.values()])
-                 .values_list("payload__bid_no", flat=True))
+    outbid = set(
+        entries.filter(event_type="BidOutbid", payload__bid_no__in=[p["bid_no"] for p in latest.values()]).values_list(
+            "payload__bid_no", flat=True
+        )
+    )
     side = {"buyer": member} if auction.kind == "sale" else {"seller": member}  # a procurement's bidders sell
-    won = status == AuctionStatus.CLOSED and Trade.objects.filter(
-        aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk, **side).exists()
+    won = (
+        status == AuctionStatus.CLOSED
+        and Trade.objects.filter(aggregate_type=AggregateType.AUCTION, aggregate_pk=auction.pk, **side).exists()
+    )
     rows = []
     for lot_id, bid in sorted(latest.items()):
         if bid["bid_no"] in outbid:
@@ -92,8 +111,14 @@ def auction_bid_list_for_member(auction: Auction, member, now=None) -> list[dict
             standing = "won" if won else "lost"
         else:
             standing = "cancelled"
-        rows.append({"lot_id": lot_id, "price": str(Decimal(str(bid["price"]))),
-                     "quantity": str(Decimal(str(bid["quantity"]))), "standing": standing})
+        rows.append(
+            {
+                "lot_id": lot_id,
+                "price": str(Decimal(str(bid["price"]))),
+                "quantity": str(Decimal(str(bid["quantity"]))),
+                "standing": standing,
+            }
+        )
     return rows
 
 

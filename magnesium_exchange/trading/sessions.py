@@ -24,8 +24,11 @@ from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as C
 from meidu.core.errors import DomainError
 
 LISTING, AUCTION, RFQ = "listing", "auction", "rfq"
-MODE_WORDS = {LISTING: pgettext_lazy("trading mode", "listing trading"), AUCTION: pgettext_lazy("trading mode", "auctions"),
-              RFQ: pgettext_lazy("trading mode", "requests for quote")}
+MODE_WORDS = {
+    LISTING: pgettext_lazy("trading mode", "listing trading"),
+    AUCTION: pgettext_lazy("trading mode", "auctions"),
+    RFQ: pgettext_lazy("trading mode", "requests for quote"),
+}
 END_OF_DAY = time(23, 59, 59, 999999)
 HOLIDAY_CACHE_SECONDS = 60  # a holiday is published weeks ahead; the bid path should not ask every time
 _holiday_cache: dict[date, tuple[float, bool]] = {}
@@ -112,15 +115,30 @@ def session_require(mode: str, now: datetime | None = None) -> None:
     if session_is_open(mode, now):
         return
     following = session_next_open(mode, now)
-    raise DomainError(_("Outside the trading sessions of %(mode)s: on trading days %(hours)s (Beijing time); "
-                        "next opening %(next)s") % {"mode": MODE_WORDS[mode], "hours": "、".join(str(w) for w in windows(mode)),
-                                       "next": timezone.localtime(following).strftime("%Y-%m-%d %H:%M") if following
-                                       else "—"}, Code.OUTSIDE_TRADING_SESSION, field=None)
+    raise DomainError(
+        _("Outside the trading sessions of %(mode)s: on trading days %(hours)s (Beijing time); next opening %(next)s")
+        % {
+            "mode": MODE_WORDS[mode],
+            "hours": "、".join(str(w) for w in windows(mode)),
+            "next": timezone.localtime(following).strftime("%Y-%m-%d %H:%M") if following else "—",
+        },
+        Code.OUTSIDE_TRADING_SESSION,
+        field=None,
+    )
 
 
 def sessions_summary(now: datetime | None = None) -> dict:
     """What the terminal states: every day around the clock (demo) or each mode's hours, and whether
     each is open now."""
-    return {"every_day": every_day(),
-            "modes": [{"mode": mode, "label": MODE_WORDS[mode], "hours": "、".join(str(w) for w in windows(mode)),
-                       "open": session_is_open(mode, now)} for mode in (LISTING, AUCTION, RFQ)]}
+    return {
+        "every_day": every_day(),
+        "modes": [
+            {
+                "mode": mode,
+                "label": MODE_WORDS[mode],
+                "hours": "、".join(str(w) for w in windows(mode)),
+                "open": session_is_open(mode, now),
+            }
+            for mode in (LISTING, AUCTION, RFQ)
+        ],
+    }

@@ -9,8 +9,11 @@ def trading_close_due(now=None) -> dict:
     """Beat: clear every auction past its (possibly extended) end; expire listings and requests for
     quote past their expiry. ``now`` (ISO string or datetime) replays a run for a moment."""
     moment = parse_datetime(now) if isinstance(now, str) else now
-    return {"auctions": auctions_close_due(moment), "listings": listings_expire_due(moment),
-            "rfqs": rfqs_expire_due(moment)}
+    return {
+        "auctions": auctions_close_due(moment),
+        "listings": listings_expire_due(moment),
+        "rfqs": rfqs_expire_due(moment),
+    }
 
 
 @shared_task(name="magnesium_exchange.trading.tasks.auctions_close_due")

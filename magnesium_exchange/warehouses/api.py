@@ -78,9 +78,28 @@ class WarehouseReceiptType(ModelObjectType):
     class Meta:
         model = Receipt
         name = "WarehouseReceipt"
-        fields = ["id", "number", "packaging", "pieces", "marks", "location", "lot_no", "inspection_ref", "loss_standard",
-                  "storage_fee_terms", "storage_start", "storage_until", "insurer", "insurance_policy_no", "insurance_until",
-                  "issue_place", "keeper", "issued_at", "lock_until", "last_hash"]
+        fields = [
+            "id",
+            "number",
+            "packaging",
+            "pieces",
+            "marks",
+            "location",
+            "lot_no",
+            "inspection_ref",
+            "loss_standard",
+            "storage_fee_terms",
+            "storage_start",
+            "storage_until",
+            "insurer",
+            "insurance_policy_no",
+            "insurance_until",
+            "issue_place",
+            "keeper",
+            "issued_at",
+            "lock_until",
+            "last_hash",
+        ]
 
     @staticmethod
     def resolve_status(root, info):
@@ -112,14 +131,26 @@ class WarehouseReceiptType(ModelObjectType):
 
     @staticmethod
     def resolve_events(root, info):
-        return [ReceiptEventType(seq=e.seq, action=e.action, occurred_at=e.occurred_at, kid=e.kid, prev_hash=e.prev_hash,
-                                 hash=e.hash, signature=e.signature, data=e.data)
-                for e in root.events.all()]  # prefetched for pages (batched_fields), ordered by seq
+        return [
+            ReceiptEventType(
+                seq=e.seq,
+                action=e.action,
+                occurred_at=e.occurred_at,
+                kid=e.kid,
+                prev_hash=e.prev_hash,
+                hash=e.hash,
+                signature=e.signature,
+                data=e.data,
+            )
+            for e in root.events.all()
+        ]  # prefetched for pages (batched_fields), ordered by seq
 
     @staticmethod
     def resolve_verification(root, info):
         result = receipt_verify(root)
-        return ReceiptVerificationType(valid=result.valid, events=result.events, last_hash=result.last_hash, problems=result.problems)
+        return ReceiptVerificationType(
+            valid=result.valid, events=result.events, last_hash=result.last_hash, problems=result.problems
+        )
 
 
 class WarehouseReceiptCountableConnection(CountableConnection):
@@ -165,13 +196,20 @@ class WeighbridgeTicketType(ModelObjectType):
 
 class ReceiptQueries(graphene.ObjectType):
     my_receipts = graphene.relay.ConnectionField(
-        WarehouseReceiptCountableConnection, status=graphene.String(), description="Receipts held by the caller's member."
+        WarehouseReceiptCountableConnection,
+        status=graphene.String(),
+        description="Receipts held by the caller's member.",
     )
-    receipt = graphene.Field(WarehouseReceiptType, number=graphene.String(required=True),
-                             description="A receipt its holder's traders, its warehouse's staff or operators may see.")
+    receipt = graphene.Field(
+        WarehouseReceiptType,
+        number=graphene.String(required=True),
+        description="A receipt its holder's traders, its warehouse's staff or operators may see.",
+    )
     warehouse_receipts = graphene.relay.ConnectionField(
-        WarehouseReceiptCountableConnection, warehouse=graphene.String(required=True, description="Warehouse code."),
-        status=graphene.String(), description="Receipts a warehouse keeps (its staff, operators).",
+        WarehouseReceiptCountableConnection,
+        warehouse=graphene.String(required=True, description="Warehouse code."),
+        status=graphene.String(),
+        description="Receipts a warehouse keeps (its staff, operators).",
     )
 
     @staticmethod
@@ -190,7 +228,9 @@ class ReceiptQueries(graphene.ObjectType):
         if found is None:
             raise DomainError(_("Warehouse not found"), Code.NOT_FOUND, field="warehouse")
         user = info.context.user
-        if not has_one_of(requestor(info), [ExchangePermissions.MANAGE_EXCHANGE]) and found.pk not in warehouse_ids_of_staff(user):
+        if not has_one_of(
+            requestor(info), [ExchangePermissions.MANAGE_EXCHANGE]
+        ) and found.pk not in warehouse_ids_of_staff(user):
             raise PermissionDenied(message=_("Only this warehouse's staff and operators may list its receipts"))
         qs = receipt_list(warehouse=found, status=status)
         return paginate(qs, info, WarehouseReceiptCountableConnection, sort=[SortKey("pk", descending=True)], **kwargs)
@@ -261,9 +301,18 @@ class InboundTicketCreate(ReceiptMutation):
             raise DomainError(_("Member not found"), Code.NOT_FOUND, field="depositor")
         assay = {key: value for key, value in dict(input["assay"]).items() if value is not None}
         ticket = services.inbound_ticket_create(
-            warehouse, commodity=commodity, depositor=depositor, gross=input["gross"], tare=input["tare"], net=input["net"],
-            assay=assay, vehicle_plate=input.get("vehicle_plate") or "", lot_no=input.get("lot_no") or "",
-            inspection_ref=input.get("inspection_ref") or "", number=input.get("number") or "", actor=requestor(info),
+            warehouse,
+            commodity=commodity,
+            depositor=depositor,
+            gross=input["gross"],
+            tare=input["tare"],
+            net=input["net"],
+            assay=assay,
+            vehicle_plate=input.get("vehicle_plate") or "",
+            lot_no=input.get("lot_no") or "",
+            inspection_ref=input.get("inspection_ref") or "",
+            number=input.get("number") or "",
+            actor=requestor(info),
         )
         return cls(errors=[], ticket=ticket)
 
@@ -300,11 +349,27 @@ class ReceiptIssue(ReceiptMutation):
         ticket = WeighbridgeTicket.objects.filter(warehouse=warehouse, number=input["ticket"].strip()).first()
         if ticket is None:
             raise DomainError(_("Ticket not found"), Code.NOT_FOUND, field="ticket")
-        text = {key: input.get(key) or "" for key in ("packaging", "marks", "location", "loss_standard", "storage_fee_terms",
-                                                      "insurer", "insurance_policy_no", "issue_place")}
+        text = {
+            key: input.get(key) or ""
+            for key in (
+                "packaging",
+                "marks",
+                "location",
+                "loss_standard",
+                "storage_fee_terms",
+                "insurer",
+                "insurance_policy_no",
+                "issue_place",
+            )
+        }
         receipt = services.receipt_issue(
-            ticket, pieces=input.get("pieces"), storage_until=input.get("storage_until"), insured_value=input.get("insured_value"),
-            insurance_until=input.get("insurance_until"), actor=requestor(info), **text,
+            ticket,
+            pieces=input.get("pieces"),
+            storage_until=input.get("storage_until"),
+            insured_value=input.get("insured_value"),
+            insurance_until=input.get("insurance_until"),
+            actor=requestor(info),
+            **text,
         )
         return cls(errors=[], receipt=receipt)
 
@@ -314,7 +379,9 @@ class ReceiptSplit(ReceiptMutation):
 
     class Arguments:
         number = graphene.String(required=True)
-        quantities = graphene.List(graphene.NonNull(graphene.Decimal), required=True, description="Must sum to the receipt's quantity.")
+        quantities = graphene.List(
+            graphene.NonNull(graphene.Decimal), required=True, description="Must sum to the receipt's quantity."
+        )
 
     class Meta:
         description = "Split a receipt into parts (on the holder's instruction)."
@@ -341,7 +408,9 @@ class ReceiptMerge(ReceiptMutation):
         for number in numbers:
             receipt = receipt_get_by_number(number)
             if receipt is None:
-                raise DomainError(_("Receipt %(number)s not found") % {"number": number}, Code.NOT_FOUND, field="numbers")
+                raise DomainError(
+                    _("Receipt %(number)s not found") % {"number": number}, Code.NOT_FOUND, field="numbers"
+                )
             require_staff(info, receipt.warehouse)
             receipts.append(receipt)
         merged = services.receipt_merge(receipts, actor=requestor(info))
@@ -368,10 +437,22 @@ class ReceiptWithdraw(ReceiptMutation):
     @classmethod
     def perform_mutation(cls, root, info, number, gross, tare, net, vehicle_plate="", ticket_number=""):
         receipt = receipt_for_staff(info, number)
-        result = services.receipt_withdraw(receipt, gross=gross, tare=tare, net=net, vehicle_plate=vehicle_plate or "",
-                                           number=ticket_number or "", actor=requestor(info))
-        return cls(errors=[], receipt=result.receipt, ticket=result.ticket, within_tolerance=result.within_tolerance,
-                   difference=str(result.difference))
+        result = services.receipt_withdraw(
+            receipt,
+            gross=gross,
+            tare=tare,
+            net=net,
+            vehicle_plate=vehicle_plate or "",
+            number=ticket_number or "",
+            actor=requestor(info),
+        )
+        return cls(
+            errors=[],
+            receipt=result.receipt,
+            ticket=result.ticket,
+            within_tolerance=result.within_tolerance,
+            difference=str(result.difference),
+        )
 
 
 def _reasoned(name: str, doc: str, action):
@@ -384,12 +465,17 @@ def _reasoned(name: str, doc: str, action):
         return cls(errors=[], receipt=action(receipt, reason=reason, actor=requestor(info)))
 
     meta = {"description": doc, "permissions": [ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS]}
-    return type(name, (ReceiptMutation,), {"Arguments": Arguments, "Meta": type("Meta", (), meta),
-                                           "perform_mutation": classmethod(perform_mutation)})
+    return type(
+        name,
+        (ReceiptMutation,),
+        {"Arguments": Arguments, "Meta": type("Meta", (), meta), "perform_mutation": classmethod(perform_mutation)},
+    )
 
 
 ReceiptCancel = _reasoned("ReceiptCancel", "Void an active receipt, with the reason.", services.receipt_cancel)
-ReceiptFreeze = _reasoned("ReceiptFreeze", "Freeze a receipt (court order, discrepancy), with the reason.", services.receipt_freeze)
+ReceiptFreeze = _reasoned(
+    "ReceiptFreeze", "Freeze a receipt (court order, discrepancy), with the reason.", services.receipt_freeze
+)
 ReceiptUnfreeze = _reasoned("ReceiptUnfreeze", "Unfreeze a receipt, with the reason.", services.receipt_unfreeze)
 
 
@@ -418,12 +504,29 @@ class ExchangeWarehouseCreate(WarehouseMutation):
         permissions = [ExchangePermissions.MANAGE_EXCHANGE]
 
     @classmethod
-    def perform_mutation(cls, root, info, code, name, address, keeper_name, licence_number="", supervisor_name="",
-                         loss_tolerance_percent=None):
+    def perform_mutation(
+        cls,
+        root,
+        info,
+        code,
+        name,
+        address,
+        keeper_name,
+        licence_number="",
+        supervisor_name="",
+        loss_tolerance_percent=None,
+    ):
         extra = {} if loss_tolerance_percent is None else {"loss_tolerance_percent": loss_tolerance_percent}
-        warehouse = services.warehouse_create(code=code, name=name, address=address, keeper_name=keeper_name,
-                                              licence_number=licence_number or "", supervisor_name=supervisor_name or "",
-                                              actor=requestor(info), **extra)
+        warehouse = services.warehouse_create(
+            code=code,
+            name=name,
+            address=address,
+            keeper_name=keeper_name,
+            licence_number=licence_number or "",
+            supervisor_name=supervisor_name or "",
+            actor=requestor(info),
+            **extra,
+        )
         return cls(errors=[], warehouse=warehouse)
 
 

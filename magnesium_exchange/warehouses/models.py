@@ -15,14 +15,18 @@ from django.utils.translation import pgettext_lazy
 
 
 class Warehouse(models.Model):
-    code = models.CharField(max_length=12, unique=True, help_text="Upper-case letters and digits; part of receipt numbers.")
+    code = models.CharField(
+        max_length=12, unique=True, help_text="Upper-case letters and digits; part of receipt numbers."
+    )
     name = models.CharField(max_length=120)
     address = models.CharField(max_length=255)
     keeper_name = models.CharField(max_length=120, help_text="The keeper (保管人) that issues and seals receipts.")
     licence_number = models.CharField(max_length=40, blank=True)
     supervisor_name = models.CharField(max_length=120, blank=True, help_text="Third-party supervisor (监管方).")
     loss_tolerance_percent = models.DecimalField(
-        max_digits=5, decimal_places=3, default=Decimal("0.300"),
+        max_digits=5,
+        decimal_places=3,
+        default=Decimal("0.300"),
         help_text="Outbound weight may differ from the receipt by this share before the receipt is frozen.",
     )
     default_storage_fee_terms = models.CharField(max_length=255, default="仓储费 1.00 元/吨·天，按月结算")
@@ -36,8 +40,12 @@ class Warehouse(models.Model):
         verbose_name_plural = _("supervised warehouses")
         ordering = ["id"]
         permissions = [("manage_warehouse_receipts", "Weigh goods in and out, issue and operate warehouse receipts")]
-        constraints = [models.CheckConstraint(condition=Q(loss_tolerance_percent__gte=0) & Q(loss_tolerance_percent__lte=5),
-                                              name="warehouse_tolerance_range")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(loss_tolerance_percent__gte=0) & Q(loss_tolerance_percent__lte=5),
+                name="warehouse_tolerance_range",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -59,12 +67,16 @@ class WarehouseKey(models.Model):
         verbose_name = _("warehouse seal key")
         verbose_name_plural = _("warehouse seal keys")
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["warehouse"], condition=Q(is_active=True), name="warehouse_one_active_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["warehouse"], condition=Q(is_active=True), name="warehouse_one_active_key")
+        ]
 
 
 class WarehouseStaff(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="staff")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_warehouse_staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_warehouse_staff"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -85,8 +97,12 @@ class WeighbridgeTicket(models.Model):
     number = models.CharField(max_length=40)
     direction = models.CharField(max_length=16, choices=TicketDirection.choices)
     commodity = models.ForeignKey("exchange_commodities.Commodity", on_delete=models.PROTECT, related_name="+")
-    grade = models.ForeignKey("exchange_commodities.Grade", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    depositor = models.ForeignKey("exchange_members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    grade = models.ForeignKey(
+        "exchange_commodities.Grade", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    depositor = models.ForeignKey(
+        "exchange_members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     vehicle_plate = models.CharField(max_length=16, blank=True)
     gross = models.DecimalField(max_digits=14, decimal_places=3)
     tare = models.DecimalField(max_digits=14, decimal_places=3)
@@ -192,15 +208,26 @@ class Receipt(models.Model):
     frozen_from = models.CharField(max_length=16, blank=True, help_text="Status to return to when unfrozen.")
     lock_until = models.DateTimeField(null=True, blank=True, help_text="Resale lock: cannot be listed before this.")
     encumbrance = models.CharField(
-        max_length=40, blank=True,
+        max_length=40,
+        blank=True,
         help_text="The pledge holding the receipt (e.g. loan:12) while pledged or sold under that pledge; "
-        "cleared on release.")
-    verification_code = models.CharField(max_length=16, default=verification_code_new,
-                                         help_text="Printed on the receipt and in its QR; opens its signed statement.")
-    inbound_ticket = models.OneToOneField(WeighbridgeTicket, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt")
-    outbound_ticket = models.OneToOneField(WeighbridgeTicket, null=True, blank=True, on_delete=models.PROTECT, related_name="withdrawn_receipt")
+        "cleared on release.",
+    )
+    verification_code = models.CharField(
+        max_length=16,
+        default=verification_code_new,
+        help_text="Printed on the receipt and in its QR; opens its signed statement.",
+    )
+    inbound_ticket = models.OneToOneField(
+        WeighbridgeTicket, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt"
+    )
+    outbound_ticket = models.OneToOneField(
+        WeighbridgeTicket, null=True, blank=True, on_delete=models.PROTECT, related_name="withdrawn_receipt"
+    )
     split_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="split_parts")
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_sources")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_sources"
+    )
     last_hash = models.CharField(max_length=64, blank=True)
     event_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -226,8 +253,12 @@ class ReceiptEvent(models.Model):
     action = models.CharField(max_length=32)
     data = models.JSONField(default=dict)
     occurred_at = models.DateTimeField()
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_app = models.ForeignKey("integrations.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_app = models.ForeignKey(
+        "integrations.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kid = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)

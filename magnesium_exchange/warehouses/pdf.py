@@ -30,8 +30,12 @@ ROW_SIZE, LINE_GAP, ROW_GAP = 11, 5.2 * mm, 3.8 * mm
 def verification_url(receipt: Receipt) -> str:
     """The QR's target: the public verification page with the receipt's verification code, which opens its
     signed statement (without the code a number alone opens nothing)."""
-    return (settings.PUBLIC_URL.rstrip("/") + reverse("exchange:receipt_verify", args=[receipt.number])
-            + "?" + urlencode({"code": receipt.verification_code}))
+    return (
+        settings.PUBLIC_URL.rstrip("/")
+        + reverse("exchange:receipt_verify", args=[receipt.number])
+        + "?"
+        + urlencode({"code": receipt.verification_code})
+    )
 
 
 def _qr_image(url: str) -> ImageReader:
@@ -44,7 +48,11 @@ def _qr_image(url: str) -> ImageReader:
 
 def _rows(receipt: Receipt) -> list[tuple[str, str]]:
     spec = "；".join(f"{label} {receipt.spec[stem]}{unit}" for stem, label, unit in SPEC_FIELDS if stem in receipt.spec)
-    insured = f"{receipt.insured_value} 元（{receipt.insurer} {receipt.insurance_policy_no}）" if receipt.insured_value is not None else "未投保"
+    insured = (
+        f"{receipt.insured_value} 元（{receipt.insurer} {receipt.insurance_policy_no}）"
+        if receipt.insured_value is not None
+        else "未投保"
+    )
     return [
         ("仓单编号", receipt.number),
         ("存货人", f"{receipt.depositor.name}（{receipt.depositor.credit_code}）"),
@@ -57,7 +65,12 @@ def _rows(receipt: Receipt) -> list[tuple[str, str]]:
         ("批号 / 检验报告", f"{receipt.lot_no or '-'} / {receipt.inspection_ref or '-'}"),
         ("储存场所", f"{receipt.warehouse.name} {receipt.location}"),
         ("损耗标准", receipt.loss_standard or "-"),
-        ("储存期间", f"{receipt.storage_start:%Y-%m-%d} 至 {receipt.storage_until:%Y-%m-%d}" if receipt.storage_until else f"{receipt.storage_start:%Y-%m-%d} 起"),
+        (
+            "储存期间",
+            f"{receipt.storage_start:%Y-%m-%d} 至 {receipt.storage_until:%Y-%m-%d}"
+            if receipt.storage_until
+            else f"{receipt.storage_start:%Y-%m-%d} 起",
+        ),
         ("仓储费", receipt.storage_fee_terms or "-"),
         ("保险", insured),
         ("保管人", receipt.keeper),
@@ -111,7 +124,9 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     pdf.drawString(20 * mm, 52 * mm, "凭证权利提示：本仓单为记名提取仓储物的凭证，背书并经保管人签章后可转让、出质。")
     pdf.drawString(20 * mm, 45 * mm, f"保管人电子签章密钥（kid）：{key}")
     pdf.drawString(20 * mm, 38 * mm, f"事件链末端哈希：{receipt.last_hash}")
-    pdf.drawString(20 * mm, 31 * mm, f"核验码：{receipt.verification_code}（扫描右侧二维码，或在核验页输入仓单编号与核验码）")
+    pdf.drawString(
+        20 * mm, 31 * mm, f"核验码：{receipt.verification_code}（扫描右侧二维码，或在核验页输入仓单编号与核验码）"
+    )
     pdf.drawString(20 * mm, 24 * mm, url[:100])
     pdf.showPage()
     pdf.save()

@@ -65,10 +65,13 @@ def tonnes_conservation(warehouse=None) -> tuple[Decimal, Decimal]:
 def tonnes_in_store(warehouse) -> Decimal:
     """Tonnes the warehouse still keeps for live receipts (not withdrawn, cancelled or superseded)."""
     live = [ReceiptStatus.ACTIVE, ReceiptStatus.LISTED, ReceiptStatus.PLEDGED, ReceiptStatus.FROZEN]
-    return Receipt.objects.filter(warehouse=warehouse, status__in=live).aggregate(total=Sum("quantity"))["total"] or Decimal(0)
+    return Receipt.objects.filter(warehouse=warehouse, status__in=live).aggregate(total=Sum("quantity"))[
+        "total"
+    ] or Decimal(0)
 
 
 # Reads of the pages (storefront): the warehouse desk, the public verification page, the loan pages.
+
 
 def warehouse_list_for_staff(user) -> list[Warehouse]:
     """The warehouses the user works at, by code."""
@@ -81,14 +84,19 @@ def warehouse_get_by_code(code: str) -> Warehouse | None:
 
 def weighbridge_ticket_list_pending(warehouse, limit: int = 50) -> list[WeighbridgeTicket]:
     """Inbound tickets of the warehouse with no receipt issued yet, newest first."""
-    return list(WeighbridgeTicket.objects
-                .filter(warehouse=warehouse, direction=TicketDirection.INBOUND, receipt__isnull=True)
-                .select_related("grade", "depositor").order_by("-id")[:limit])
+    return list(
+        WeighbridgeTicket.objects.filter(warehouse=warehouse, direction=TicketDirection.INBOUND, receipt__isnull=True)
+        .select_related("grade", "depositor")
+        .order_by("-id")[:limit]
+    )
 
 
 def weighbridge_ticket_get_inbound(warehouse, number: str) -> WeighbridgeTicket | None:
-    return (WeighbridgeTicket.objects.filter(warehouse=warehouse, number=number, direction=TicketDirection.INBOUND)
-            .select_related("commodity", "grade", "depositor").first())
+    return (
+        WeighbridgeTicket.objects.filter(warehouse=warehouse, number=number, direction=TicketDirection.INBOUND)
+        .select_related("commodity", "grade", "depositor")
+        .first()
+    )
 
 
 def receipt_get_for_ticket(ticket: WeighbridgeTicket) -> Receipt | None:
@@ -107,5 +115,8 @@ def receipt_list_by_ids(receipt_ids):
 
 def receipt_event_list_for_number(number: str) -> list[ReceiptEvent]:
     """The chain of a receipt (by its number), oldest first, with only what the public page shows."""
-    return list(ReceiptEvent.objects.filter(receipt__number=number).order_by("seq")
-                .only("seq", "action", "occurred_at", "hash", "kid"))
+    return list(
+        ReceiptEvent.objects.filter(receipt__number=number)
+        .order_by("seq")
+        .only("seq", "action", "occurred_at", "hash", "kid")
+    )

@@ -51,14 +51,18 @@ def okp_thumbprint(public_raw: bytes) -> str:
 
 def _wrapping_key() -> bytes:
     secret = getattr(settings, "EXCHANGE_WAREHOUSE_KEY_SECRET", "") or settings.SECRET_KEY
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"meidu-exchange-warehouse-keys", info=b"aes-gcm").derive(secret.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"meidu-exchange-warehouse-keys", info=b"aes-gcm").derive(
+        secret.encode()
+    )
 
 
 def key_generate() -> tuple[str, str, str]:
     """A new key pair as (kid, public key base64url, encrypted private key)."""
     private = Ed25519PrivateKey.generate()
     public_raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    private_raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    private_raw = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
     kid = okp_thumbprint(public_raw)
     nonce = os.urandom(12)
     sealed = nonce + AESGCM(_wrapping_key()).encrypt(nonce, private_raw, kid.encode())
@@ -91,5 +95,7 @@ def warehouse_public_jwks() -> list[dict]:
 
     return [
         {**okp_jwk(b64url_decode(public_key), kid), "meidu:warehouse": code}
-        for kid, public_key, code in WarehouseKey.objects.order_by("id").values_list("kid", "public_key", "warehouse__code")
+        for kid, public_key, code in WarehouseKey.objects.order_by("id").values_list(
+            "kid", "public_key", "warehouse__code"
+        )
     ]

@@ -66,7 +66,9 @@ def receipt_chain_replay(receipt: Receipt, events: list[ReceiptEvent], keys: dic
         for key, value in current.items():
             if state.get(key) != value:
                 problems.append(f"the receipt's {key} ({value}) differs from its signed history ({state.get(key)})")
-    return ReceiptVerification(number=receipt.number, valid=not problems, events=len(events), last_hash=prev_hash, problems=problems)
+    return ReceiptVerification(
+        number=receipt.number, valid=not problems, events=len(events), last_hash=prev_hash, problems=problems
+    )
 
 
 # --- many receipts at once, replaying only what has not been replayed before -------------------------
@@ -77,10 +79,15 @@ REPLAY_CACHE_SIZE = 50_000
 
 def _events_with_keys(receipt_ids):
     """The receipts' events in order, each with the public key of its kid among its warehouse's keys."""
-    key_of = (WarehouseKey.objects.filter(kid=OuterRef("kid"), warehouse_id=OuterRef("receipt__warehouse_id"))
-              .values("public_key")[:1])
-    return (ReceiptEvent.objects.filter(receipt_id__in=receipt_ids).order_by("receipt_id", "seq")
-            .annotate(public_key=Subquery(key_of)).only(*_EVENT_FIELDS))
+    key_of = WarehouseKey.objects.filter(kid=OuterRef("kid"), warehouse_id=OuterRef("receipt__warehouse_id")).values(
+        "public_key"
+    )[:1]
+    return (
+        ReceiptEvent.objects.filter(receipt_id__in=receipt_ids)
+        .order_by("receipt_id", "seq")
+        .annotate(public_key=Subquery(key_of))
+        .only(*_EVENT_FIELDS)
+    )
 
 
 # SQL compiled once per process (and per number of receipts): verifying spends no time building it.
@@ -93,12 +100,28 @@ def _fingerprint(receipt: Receipt, events: list[ReceiptEvent], keys: dict[str, s
     """A digest of every input of ``receipt_chain_replay``: the row's head and restated state, each event
     as stored (all the fields the replay reads) and the public keys it used. Equal inputs give an equal
     verdict, so a verdict cached under this digest is the verdict of a replay now."""
-    parts = [receipt.pk, receipt.number, receipt.warehouse.code, receipt.last_hash, receipt.event_count,
-             sorted(receipt_state(receipt).items())]
+    parts = [
+        receipt.pk,
+        receipt.number,
+        receipt.warehouse.code,
+        receipt.last_hash,
+        receipt.event_count,
+        sorted(receipt_state(receipt).items()),
+    ]
     for event in events:
-        parts.append((event.seq, event.action, canonical_json(event.data) if isinstance(event.data, dict) else repr(event.data),
-                      event.occurred_at.isoformat(), event.kid, event.prev_hash, event.hash, event.signature,
-                      keys.get(event.kid)))
+        parts.append(
+            (
+                event.seq,
+                event.action,
+                canonical_json(event.data) if isinstance(event.data, dict) else repr(event.data),
+                event.occurred_at.isoformat(),
+                event.kid,
+                event.prev_hash,
+                event.hash,
+                event.signature,
+                keys.get(event.kid),
+            )
+        )
     return hashlib.sha256(repr(parts).encode("utf-8")).digest()
 
 

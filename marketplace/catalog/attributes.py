@@ -14,8 +14,10 @@ from meidu.core.errors import DomainError
 
 def _bad(attribute: Attribute, raw, expected: str) -> DomainError:
     return DomainError(
-        _("%(attribute)s: %(value)s is not %(expected)s") % {"attribute": attribute.name, "value": repr(raw), "expected": expected},
-        ProductErrorCode.INVALID_ATTRIBUTE_VALUE, field="attributes",
+        _("%(attribute)s: %(value)s is not %(expected)s")
+        % {"attribute": attribute.name, "value": repr(raw), "expected": expected},
+        ProductErrorCode.INVALID_ATTRIBUTE_VALUE,
+        field="attributes",
     )
 
 
@@ -39,9 +41,10 @@ def parse_attribute_value(attribute: Attribute, raw) -> dict:
             return {"date": date.fromisoformat(text)}
         except ValueError:
             raise _bad(attribute, raw, _("a date (YYYY-MM-DD)")) from None
-    choice = AttributeChoice.objects.filter(attribute=attribute, slug=text).first() or AttributeChoice.objects.filter(
-        attribute=attribute, name=text
-    ).first()
+    choice = (
+        AttributeChoice.objects.filter(attribute=attribute, slug=text).first()
+        or AttributeChoice.objects.filter(attribute=attribute, name=text).first()
+    )
     if choice is None:
         raise _bad(attribute, raw, _("one of the choices of %(attribute)s") % {"attribute": attribute.name})
     return {"choice": choice}

@@ -101,7 +101,9 @@ class Product(models.Model):
     description = models.TextField(blank=True)
     seo_title = models.CharField(max_length=120, blank=True)
     seo_description = models.CharField(max_length=300, blank=True)
-    origin_village = models.ForeignKey("geography.Village", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    origin_village = models.ForeignKey(
+        "geography.Village", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     weight_unit = models.CharField(max_length=4, choices=WeightUnit.choices, default=WeightUnit.JIN)
     rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -112,7 +114,11 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         ordering = ["id"]
         permissions = [("manage_products", "Moderate every shop's catalogue")]
-        indexes = [models.Index(fields=["shop", "id"]), models.Index(fields=["category", "id"]), models.Index(fields=["name", "id"])]
+        indexes = [
+            models.Index(fields=["shop", "id"]),
+            models.Index(fields=["category", "id"]),
+            models.Index(fields=["name", "id"]),
+        ]
 
     def __str__(self):
         return self.name
@@ -137,7 +143,9 @@ class ProductVariant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     name = models.CharField(max_length=200, blank=True)
     sku = models.CharField(max_length=64, unique=True)
-    weight_grams = models.PositiveIntegerField(null=True, blank=True, help_text="Per piece, or per unit when sold by weight.")
+    weight_grams = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Per piece, or per unit when sold by weight."
+    )
     quantity_limit_per_customer = models.PositiveIntegerField(null=True, blank=True)
     track_inventory = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -178,13 +186,16 @@ class ProductChannelListing(models.Model):
             models.Index(fields=["channel", "is_published", "product"]),
             # Storefront listings sorted by price: unpriced products sort as 0 (selectors.with_min_price).
             models.Index(
-                F("channel"), listing_sort_price(), F("product"),
+                F("channel"),
+                listing_sort_price(),
+                F("product"),
                 name="listing_channel_price_idx",
                 condition=Q(is_published=True, visible_in_listings=True),
             ),
             # Storefront listings sorted by name (api.filters.apply_sort).
             models.Index(
-                fields=["channel", "product_name", "product"], name="listing_channel_name_idx",
+                fields=["channel", "product_name", "product"],
+                name="listing_channel_name_idx",
                 condition=Q(is_published=True, visible_in_listings=True),
             ),
         ]
@@ -201,7 +212,10 @@ class ProductVariantChannelListing(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["variant", "channel"], name="variant_listing_once"),
             models.CheckConstraint(condition=Q(price_amount__gte=0), name="variant_price_not_negative"),
-            models.CheckConstraint(condition=Q(cost_price_amount__isnull=True) | Q(cost_price_amount__gte=0), name="variant_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(cost_price_amount__isnull=True) | Q(cost_price_amount__gte=0),
+                name="variant_cost_not_negative",
+            ),
         ]
 
 
@@ -212,5 +226,3 @@ class ProductMedia(StoredImage):
 
     class Meta:
         ordering = ["sort_order", "id"]
-
-

@@ -35,7 +35,9 @@ CHANNEL_LISTING = "channel_listing"
 
 def with_channel_listing(qs: QuerySet, channel: Channel) -> QuerySet:
     """Join the product's listing in ``channel`` as CHANNEL_LISTING (filter, sort or select it)."""
-    return qs.annotate(**{CHANNEL_LISTING: FilteredRelation("channel_listings", condition=Q(channel_listings__channel=channel))})
+    return qs.annotate(
+        **{CHANNEL_LISTING: FilteredRelation("channel_listings", condition=Q(channel_listings__channel=channel))}
+    )
 
 
 def _published(for_listing: bool) -> Q:
@@ -82,10 +84,12 @@ THUMBNAIL_ALT = "thumbnail_alt"
 
 def with_thumbnail(qs: QuerySet) -> QuerySet:
     first = ProductMedia.objects.filter(product=OuterRef("pk")).order_by("sort_order", "id")
-    return qs.annotate(**{
-        THUMBNAIL: Subquery(first.values("renditions")[:1]),
-        THUMBNAIL_ALT: Subquery(first.values("alt")[:1]),
-    })
+    return qs.annotate(
+        **{
+            THUMBNAIL: Subquery(first.values("renditions")[:1]),
+            THUMBNAIL_ALT: Subquery(first.values("alt")[:1]),
+        }
+    )
 
 
 def price_lookup(lookup: str = "") -> str:
@@ -97,11 +101,16 @@ def available_filter(channel: Channel) -> Q:
     """Available for purchase now, with at least one priced variant in the channel (the stored
     minimum price is NULL until a variant has a price there)."""
     now = timezone.now()
-    return Q(Exists(
-        ProductChannelListing.objects.filter(
-            product=OuterRef("pk"), channel=channel, available_for_purchase_at__lte=now, min_price_amount__isnull=False
+    return Q(
+        Exists(
+            ProductChannelListing.objects.filter(
+                product=OuterRef("pk"),
+                channel=channel,
+                available_for_purchase_at__lte=now,
+                min_price_amount__isnull=False,
+            )
         )
-    ))
+    )
 
 
 def category_descendant_ids(category_ids: list[int]) -> list[int]:
@@ -125,6 +134,7 @@ def search_filter(text: str) -> Q:
 
 
 # Reads of the pages (storefront): the shop's product lists and product page, the seller centre's forms.
+
 
 def with_page_relations(qs: QuerySet, channel: Channel) -> QuerySet:
     """Shop, category and type joined; photos, variants and this channel's variant prices batched."""
@@ -160,14 +170,14 @@ def product_variant_get_first(product: Product) -> ProductVariant | None:
 
 def product_variant_get(variant_id) -> ProductVariant | None:
     """A variant with its product, the product's shop and type joined (what adding to a cart needs)."""
-    return (ProductVariant.objects.select_related("product__shop", "product__product_type")
-            .filter(pk=variant_id).first())
+    return ProductVariant.objects.select_related("product__shop", "product__product_type").filter(pk=variant_id).first()
 
 
 def product_variant_list_for_shop(shop) -> list[ProductVariant]:
     """Every variant of the shop's products with its product, by product then variant."""
-    return list(ProductVariant.objects.filter(product__shop=shop).select_related("product")
-                .order_by("product_id", "id"))
+    return list(
+        ProductVariant.objects.filter(product__shop=shop).select_related("product").order_by("product_id", "id")
+    )
 
 
 def product_variant_list_in_bulk(variant_ids) -> dict[int, ProductVariant]:
@@ -176,8 +186,9 @@ def product_variant_list_in_bulk(variant_ids) -> dict[int, ProductVariant]:
     return ProductVariant.objects.select_related("product").in_bulk(variant_ids) if variant_ids else {}
 
 
-def product_variant_channel_listing_get(variant: ProductVariant,
-                                        channel: Channel) -> ProductVariantChannelListing | None:
+def product_variant_channel_listing_get(
+    variant: ProductVariant, channel: Channel
+) -> ProductVariantChannelListing | None:
     return ProductVariantChannelListing.objects.filter(variant=variant, channel=channel).first()
 
 
@@ -202,8 +213,15 @@ def category_get_by_slug(slug: str) -> Category | None:
     return Category.objects.select_related("parent").filter(slug=slug).first()
 
 
-def product_list_for_listing(channel: Channel, *, category: Category | None = None, shop=None, search: str = "",
-                             order_by=("-created_at", "-id"), by_price: bool = False) -> QuerySet:
+def product_list_for_listing(
+    channel: Channel,
+    *,
+    category: Category | None = None,
+    shop=None,
+    search: str = "",
+    order_by=("-created_at", "-id"),
+    by_price: bool = False,
+) -> QuerySet:
     """What an anonymous buyer sees in ``channel`` (in a category and those below it, of a shop, matching a
     search), with the page's relations batched, in ``order_by`` (``by_price``: annotate the minimum price)."""
     qs = products_visible(channel, sees_all=False, user=None, for_listing=True)
@@ -222,8 +240,14 @@ def product_get_for_page(channel: Channel, slug: str, *, user, sees_all: bool, p
     """The product a visitor may open (``products_visible``) with the page's relations, its village of origin
     and attributes, and the caller's extra ``prefetch`` lookups; None if there is none."""
     qs = products_visible(channel, sees_all=sees_all, user=user, for_listing=False)
-    qs = with_page_relations(qs, channel).select_related("origin_village__town").prefetch_related(
-        "attribute_values__attribute", "attribute_values__choice", *prefetch,
+    qs = (
+        with_page_relations(qs, channel)
+        .select_related("origin_village__town")
+        .prefetch_related(
+            "attribute_values__attribute",
+            "attribute_values__choice",
+            *prefetch,
+        )
     )
     return qs.filter(slug=slug).first()
 

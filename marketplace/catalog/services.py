@@ -46,7 +46,9 @@ from meidu.core.money import is_quantized, to_decimal
 
 def _editable(shop: Shop) -> None:
     if not shop_catalogue_editable(shop):
-        raise DomainError(_("This shop is closed; its catalogue cannot change"), ProductErrorCode.SHOP_NOT_EDITABLE, field="shop")
+        raise DomainError(
+            _("This shop is closed; its catalogue cannot change"), ProductErrorCode.SHOP_NOT_EDITABLE, field="shop"
+        )
 
 
 def _slug_for(name: str, slug: str | None, exclude_pk=None) -> str:
@@ -56,7 +58,11 @@ def _slug_for(name: str, slug: str | None, exclude_pk=None) -> str:
             raise DomainError(_("The slug is empty after cleaning"), ProductErrorCode.INVALID, field="slug")
         taken = Product.objects.filter(slug=slug).exclude(pk=exclude_pk).exists()
         if taken:
-            raise DomainError(_("Product with this slug already exists: %(slug)s") % {"slug": slug}, ProductErrorCode.UNIQUE, field="slug")
+            raise DomainError(
+                _("Product with this slug already exists: %(slug)s") % {"slug": slug},
+                ProductErrorCode.UNIQUE,
+                field="slug",
+            )
         return slug
     base = slugify(name, allow_unicode=True)[:200] or "product"
     candidate, n = base, 1
@@ -78,18 +84,35 @@ def _set_attributes(product: Product, attributes: list[tuple]) -> None:
                 field="attributes",
             )
         if attribute.pk in seen:
-            raise DomainError(_("%(attribute)s given twice") % {"attribute": attribute.name}, ProductErrorCode.INVALID, field="attributes")
+            raise DomainError(
+                _("%(attribute)s given twice") % {"attribute": attribute.name},
+                ProductErrorCode.INVALID,
+                field="attributes",
+            )
         seen.add(attribute.pk)
         columns = parse_attribute_value(attribute, raw)
         ProductAttributeValue.objects.update_or_create(
-            product=product, attribute=attribute,
+            product=product,
+            attribute=attribute,
             defaults={"text": "", "number": None, "date": None, "choice": None, **columns},
         )
 
 
-def product_create(shop: Shop, *, actor, product_type: ProductType, name: str, category: Category | None = None,
-                   slug: str | None = None, description: str = "", origin_village=None, weight_unit: str = WeightUnit.JIN,
-                   attributes: list[tuple] = (), seo_title: str = "", seo_description: str = "") -> Product:
+def product_create(
+    shop: Shop,
+    *,
+    actor,
+    product_type: ProductType,
+    name: str,
+    category: Category | None = None,
+    slug: str | None = None,
+    description: str = "",
+    origin_village=None,
+    weight_unit: str = WeightUnit.JIN,
+    attributes: list[tuple] = (),
+    seo_title: str = "",
+    seo_description: str = "",
+) -> Product:
     _editable(shop)
     name = (name or "").strip()
     if not name:
@@ -99,9 +122,16 @@ def product_create(shop: Shop, *, actor, product_type: ProductType, name: str, c
     try:
         with transaction.atomic():
             product = Product.objects.create(
-                shop=shop, product_type=product_type, category=category, name=name, slug=_slug_for(name, slug),
-                description=description.strip(), origin_village=origin_village, weight_unit=weight_unit,
-                seo_title=seo_title, seo_description=seo_description,
+                shop=shop,
+                product_type=product_type,
+                category=category,
+                name=name,
+                slug=_slug_for(name, slug),
+                description=description.strip(),
+                origin_village=origin_village,
+                weight_unit=weight_unit,
+                seo_title=seo_title,
+                seo_description=seo_description,
             )
             _set_attributes(product, list(attributes))
             audit_record("product.created", actor=actor, target=product, data={"shop": shop.pk})
@@ -142,12 +172,22 @@ def product_update(product: Product, *, actor, **changes) -> Product:
 def product_delete(product: Product, *, actor) -> None:
     _editable(product.shop)
     with transaction.atomic():
-        audit_record("product.deleted", actor=actor, target=product, data={"name": product.name, "shop": product.shop_id})
+        audit_record(
+            "product.deleted", actor=actor, target=product, data={"name": product.name, "shop": product.shop_id}
+        )
         product.delete()
 
 
-def variant_create(product: Product, *, actor, sku: str, name: str = "", weight_grams: int | None = None,
-                   quantity_limit_per_customer: int | None = None, track_inventory: bool = True) -> ProductVariant:
+def variant_create(
+    product: Product,
+    *,
+    actor,
+    sku: str,
+    name: str = "",
+    weight_grams: int | None = None,
+    quantity_limit_per_customer: int | None = None,
+    track_inventory: bool = True,
+) -> ProductVariant:
     _editable(product.shop)
     sku = (sku or "").strip()
     if not sku:
@@ -156,16 +196,28 @@ def variant_create(product: Product, *, actor, sku: str, name: str = "", weight_
         if value is not None and value <= 0:
             raise DomainError(_("Must be a positive number"), ProductErrorCode.INVALID, field=field)
     if ProductVariant.objects.filter(sku=sku).exists():
-        raise DomainError(_("Product variant with this SKU already exists: %(sku)s") % {"sku": sku}, ProductErrorCode.UNIQUE, field="sku")
+        raise DomainError(
+            _("Product variant with this SKU already exists: %(sku)s") % {"sku": sku},
+            ProductErrorCode.UNIQUE,
+            field="sku",
+        )
     try:
         with transaction.atomic():
             variant = ProductVariant.objects.create(
-                product=product, sku=sku, name=name.strip(), weight_grams=weight_grams,
-                quantity_limit_per_customer=quantity_limit_per_customer, track_inventory=track_inventory,
+                product=product,
+                sku=sku,
+                name=name.strip(),
+                weight_grams=weight_grams,
+                quantity_limit_per_customer=quantity_limit_per_customer,
+                track_inventory=track_inventory,
             )
             audit_record("variant.created", actor=actor, target=variant, data={"product": product.pk})
     except IntegrityError:
-        raise DomainError(_("Product variant with this SKU already exists: %(sku)s") % {"sku": sku}, ProductErrorCode.UNIQUE, field="sku") from None
+        raise DomainError(
+            _("Product variant with this SKU already exists: %(sku)s") % {"sku": sku},
+            ProductErrorCode.UNIQUE,
+            field="sku",
+        ) from None
     return variant
 
 
@@ -178,7 +230,11 @@ def variant_update(variant: ProductVariant, *, actor, **changes) -> ProductVaria
             if not sku:
                 raise DomainError(_("A variant needs a SKU"), ProductErrorCode.REQUIRED, field="sku")
             if ProductVariant.objects.filter(sku=sku).exclude(pk=variant.pk).exists():
-                raise DomainError(_("Product variant with this SKU already exists: %(sku)s") % {"sku": sku}, ProductErrorCode.UNIQUE, field="sku")
+                raise DomainError(
+                    _("Product variant with this SKU already exists: %(sku)s") % {"sku": sku},
+                    ProductErrorCode.UNIQUE,
+                    field="sku",
+                )
             variant.sku = sku
         for field in ("name", "weight_grams", "quantity_limit_per_customer", "track_inventory"):
             if field in changes:
@@ -207,7 +263,12 @@ def variant_delete(variant: ProductVariant, *, actor) -> None:
 
 def _listings_lock(product_id: int) -> None:
     """Lock the product's channel listing rows before its variant prices change (lock order above)."""
-    list(ProductChannelListing.objects.select_for_update().filter(product_id=product_id).order_by("pk").values_list("pk", flat=True))
+    list(
+        ProductChannelListing.objects.select_for_update()
+        .filter(product_id=product_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def listing_prices_refresh(product_ids, channel_ids=None) -> int:
@@ -233,18 +294,26 @@ def listing_purchasable_from(available: bool):
     return timezone.now() if available else None
 
 
-def product_channel_listing_update(product: Product, *, actor, update_channels: list[dict], remove_channels: list = ()) -> Product:
+def product_channel_listing_update(
+    product: Product, *, actor, update_channels: list[dict], remove_channels: list = ()
+) -> Product:
     """Publish or hide the product per channel (Saleor's productChannelListingUpdate)."""
     _editable(product.shop)
     with transaction.atomic():
         for item in update_channels:
             channel = item["channel"]
-            defaults = {key: item[key] for key in ("is_published", "published_at", "visible_in_listings", "available_for_purchase_at") if key in item}
+            defaults = {
+                key: item[key]
+                for key in ("is_published", "published_at", "visible_in_listings", "available_for_purchase_at")
+                if key in item
+            }
             defaults["product_name"] = product.name
             ProductChannelListing.objects.update_or_create(product=product, channel=channel, defaults=defaults)
         if remove_channels:
             ProductChannelListing.objects.filter(product=product, channel__in=list(remove_channels)).delete()
-            ProductVariantChannelListing.objects.filter(variant__product=product, channel__in=list(remove_channels)).delete()
+            ProductVariantChannelListing.objects.filter(
+                variant__product=product, channel__in=list(remove_channels)
+            ).delete()
         if update_channels:  # a listing created again finds the variant prices that are there
             listing_prices_refresh([product.pk], [item["channel"].pk for item in update_channels])
         audit_record("product.channel_listing_updated", actor=actor, target=product)
@@ -261,11 +330,17 @@ def _price(value, currency: str, field: str) -> Decimal | None:
     if amount < 0:
         raise DomainError(_("A price cannot be negative"), ProductErrorCode.INVALID_PRICE, field=field)
     if not is_quantized(amount, currency) or amount >= Decimal("1e10"):
-        raise DomainError(_("A %(currency)s price has at most 2 decimals") % {"currency": currency}, ProductErrorCode.INVALID_PRICE, field=field)
+        raise DomainError(
+            _("A %(currency)s price has at most 2 decimals") % {"currency": currency},
+            ProductErrorCode.INVALID_PRICE,
+            field=field,
+        )
     return amount
 
 
-def variant_channel_listing_update(variant: ProductVariant, *, actor, prices: list[dict], remove_channels: list = ()) -> ProductVariant:
+def variant_channel_listing_update(
+    variant: ProductVariant, *, actor, prices: list[dict], remove_channels: list = ()
+) -> ProductVariant:
     """Set the variant's price (and cost price) per channel, the product must be listed there;
     ``remove_channels`` takes the variant's price out of those channels (it is then not sold there)."""
     _editable(variant.product.shop)
@@ -279,17 +354,21 @@ def variant_channel_listing_update(variant: ProductVariant, *, actor, prices: li
             if not ProductChannelListing.objects.filter(product_id=variant.product_id, channel=channel).exists():
                 raise DomainError(
                     _("The product is not listed in channel %(channel)s") % {"channel": channel.slug},
-                    ProductErrorCode.INVALID, field="channelId",
+                    ProductErrorCode.INVALID,
+                    field="channelId",
                 )
             price = _price(item.get("price"), channel.currency_code, "price")
             if price is None:
                 raise DomainError(_("A price is required"), ProductErrorCode.REQUIRED, field="price")
             cost = _price(item.get("cost_price"), channel.currency_code, "costPrice")
             ProductVariantChannelListing.objects.update_or_create(
-                variant=variant, channel=channel,
+                variant=variant,
+                channel=channel,
                 defaults={"price_amount": price, "cost_price_amount": cost, "currency": channel.currency_code},
             )
-        listing_prices_refresh([variant.product_id], [item["channel"].pk for item in prices] + [channel.pk for channel in removed])
+        listing_prices_refresh(
+            [variant.product_id], [item["channel"].pk for item in prices] + [channel.pk for channel in removed]
+        )
         audit_record("variant.prices_updated", actor=actor, target=variant)
     return variant
 
@@ -306,8 +385,13 @@ def product_media_create(product: Product, *, actor, image, alt: str = "") -> Pr
     with transaction.atomic():
         position = product.media.count()
         media = ProductMedia.objects.create(
-            product=product, alt=alt.strip()[:250], sort_order=position, renditions=processed.renditions,
-            width=processed.width, height=processed.height, content_hash=processed.content_hash,
+            product=product,
+            alt=alt.strip()[:250],
+            sort_order=position,
+            renditions=processed.renditions,
+            width=processed.width,
+            height=processed.height,
+            content_hash=processed.content_hash,
         )
         audit_record("product.media_created", actor=actor, target=product, data={"media": media.pk})
     return media

@@ -25,8 +25,19 @@ from marketplace.catalog.services import (
 )
 
 
-def product_quick_save(shop, *, actor, channel, details: dict, price: Decimal, publish: bool, sku: str = "",
-                       product_type=None, photo=None, product: Product | None = None) -> Product:
+def product_quick_save(
+    shop,
+    *,
+    actor,
+    channel,
+    details: dict,
+    price: Decimal,
+    publish: bool,
+    sku: str = "",
+    product_type=None,
+    photo=None,
+    product: Product | None = None,
+) -> Product:
     """Create or update a single-variant product as a farmer fills it in on a phone.
 
     An empty SKU keeps the variant's SKU or gets ``S<shop>-P<product>``; publishing makes the

@@ -35,7 +35,9 @@ def category_ensure(slug: str, name: str, *, parent: Category | None = None, des
     return category
 
 
-def attribute_ensure(slug: str, name: str, input_type: str, *, unit: str = "", choices: list[tuple[str, str]] = ()) -> Attribute:
+def attribute_ensure(
+    slug: str, name: str, input_type: str, *, unit: str = "", choices: list[tuple[str, str]] = ()
+) -> Attribute:
     """The attribute with this slug; for a dropdown, ``choices`` are (slug, name) pairs added if missing."""
     if input_type not in AttributeInputType.values:
         raise ValueError(f"Unknown attribute input type {input_type!r}")
@@ -55,8 +57,15 @@ def attribute_ensure(slug: str, name: str, input_type: str, *, unit: str = "", c
     return attribute
 
 
-def product_type_ensure(slug: str, name: str, *, sold_by: str = SoldBy.PIECE, attributes: list[Attribute] = (),
-                        is_shipping_required: bool = True, kind: str = "normal") -> ProductType:
+def product_type_ensure(
+    slug: str,
+    name: str,
+    *,
+    sold_by: str = SoldBy.PIECE,
+    attributes: list[Attribute] = (),
+    is_shipping_required: bool = True,
+    kind: str = "normal",
+) -> ProductType:
     """The product type with this slug; the given attributes are added to it if missing."""
     if sold_by not in SoldBy.values:
         raise ValueError(f"Unknown sold_by {sold_by!r}")

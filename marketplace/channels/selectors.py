@@ -10,7 +10,9 @@ def channel_get(slug: str | None, *, include_inactive: bool = False) -> Channel:
     if slug:
         channel = qs.filter(slug=slug).first()
         if channel is None:
-            raise DomainError(_("Channel with '%(slug)s' slug does not exist.") % {"slug": slug}, "not_found", field="channel")
+            raise DomainError(
+                _("Channel with '%(slug)s' slug does not exist.") % {"slug": slug}, "not_found", field="channel"
+            )
         return channel
     channels = list(qs[:2])
     if len(channels) != 1:

@@ -29,10 +29,16 @@ def abandoned_paid_checkouts(cutoff, limit: int):
     """Tokens of checkouts untouched since ``cutoff`` whose payments still hold money and had no
     event since then, oldest first."""
     holding = TransactionItem.objects.filter(checkout_token=OuterRef("token")).filter(
-        Q(authorized_amount__gt=0) | Q(charged_amount__gt=F("refunded_amount")))
+        Q(authorized_amount__gt=0) | Q(charged_amount__gt=F("refunded_amount"))
+    )
     recent = TransactionEvent.objects.filter(item__checkout_token=OuterRef("token"), created_at__gte=cutoff)
-    return list(Checkout.objects.filter(updated_at__lt=cutoff).filter(Exists(holding)).exclude(Exists(recent))
-                .order_by("updated_at").values_list("token", flat=True)[:limit])
+    return list(
+        Checkout.objects.filter(updated_at__lt=cutoff)
+        .filter(Exists(holding))
+        .exclude(Exists(recent))
+        .order_by("updated_at")
+        .values_list("token", flat=True)[:limit]
+    )
 
 
 def checkout_funds_release_abandoned(now=None, limit: int = 200) -> int:
@@ -43,12 +49,15 @@ def checkout_funds_release_abandoned(now=None, limit: int = 200) -> int:
     for token in abandoned_paid_checkouts(cutoff, limit):
         try:
             with transaction.atomic():
-                locked = (Checkout.objects.select_for_update(skip_locked=True)
-                          .filter(pk=token, updated_at__lt=cutoff).first())
+                locked = (
+                    Checkout.objects.select_for_update(skip_locked=True).filter(pk=token, updated_at__lt=cutoff).first()
+                )
                 if locked is None:
                     continue  # being completed or changed right now
                 # one attempt per hourly run: a refusal is tried again next hour under a new key
-                checkout_transactions_refund_or_void(token, reason="checkout abandoned", attempt=now.strftime("%Y%m%d%H"))
+                checkout_transactions_refund_or_void(
+                    token, reason="checkout abandoned", attempt=now.strftime("%Y%m%d%H")
+                )
             released += 1
         except DomainError as exc:  # a provider refused: try again next hour, the others go on
             logger.warning("releasing the funds of checkout %s failed: %s", token, exc)

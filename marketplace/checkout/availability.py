@@ -20,19 +20,37 @@ from marketplace.shops.models import ShopStatus
 from meidu.core.errors import DomainError
 
 
-def purchase_refusal(variant: ProductVariant, channel, product_listing, variant_listing, now=None) -> DomainError | None:
+def purchase_refusal(
+    variant: ProductVariant, channel, product_listing, variant_listing, now=None
+) -> DomainError | None:
     """Why the variant cannot be bought in the channel now, or None."""
     now = now or timezone.now()
     shop = variant.product.shop
     field = "lines"
-    if product_listing is None or not product_listing.is_published or (
-        product_listing.published_at and product_listing.published_at > now
-    ) or shop.status != ShopStatus.ACTIVE or shop.holiday_mode:
-        return DomainError(_("%(sku)s is not published in %(channel)s") % {"sku": variant.sku, "channel": channel.slug}, CheckoutErrorCode.PRODUCT_NOT_PUBLISHED, field)
+    if (
+        product_listing is None
+        or not product_listing.is_published
+        or (product_listing.published_at and product_listing.published_at > now)
+        or shop.status != ShopStatus.ACTIVE
+        or shop.holiday_mode
+    ):
+        return DomainError(
+            _("%(sku)s is not published in %(channel)s") % {"sku": variant.sku, "channel": channel.slug},
+            CheckoutErrorCode.PRODUCT_NOT_PUBLISHED,
+            field,
+        )
     if variant_listing is None:
-        return DomainError(_("%(sku)s has no price in %(channel)s") % {"sku": variant.sku, "channel": channel.slug}, CheckoutErrorCode.UNAVAILABLE_VARIANT_IN_CHANNEL, field)
+        return DomainError(
+            _("%(sku)s has no price in %(channel)s") % {"sku": variant.sku, "channel": channel.slug},
+            CheckoutErrorCode.UNAVAILABLE_VARIANT_IN_CHANNEL,
+            field,
+        )
     if product_listing.available_for_purchase_at is None or product_listing.available_for_purchase_at > now:
-        return DomainError(_("%(sku)s cannot be bought yet") % {"sku": variant.sku}, CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE, field)
+        return DomainError(
+            _("%(sku)s cannot be bought yet") % {"sku": variant.sku},
+            CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE,
+            field,
+        )
     return None
 
 
@@ -57,7 +75,8 @@ def reserved_by_others(stock_ids, checkout_token, now=None) -> dict[int, int]:
     rows = (
         Reservation.objects.filter(stock_id__in=list(stock_ids), reserved_until__gt=now)
         .exclude(checkout_line__checkout_id=checkout_token)
-        .values("stock_id").annotate(total=Sum("quantity"))
+        .values("stock_id")
+        .annotate(total=Sum("quantity"))
     )
     return {row["stock_id"]: row["total"] for row in rows}
 
@@ -71,9 +90,13 @@ def reserved_by_others_subquery(checkout_token, now=None):
     from marketplace.checkout.models import Reservation
 
     now = now or timezone.now()
-    units = (Reservation.objects.filter(stock_id=OuterRef("pk"), reserved_until__gt=now)
-             .exclude(checkout_line__checkout_id=checkout_token).values("stock_id")
-             .annotate(total=Sum("quantity")).values("total"))
+    units = (
+        Reservation.objects.filter(stock_id=OuterRef("pk"), reserved_until__gt=now)
+        .exclude(checkout_line__checkout_id=checkout_token)
+        .values("stock_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
     return Coalesce(Subquery(units), 0)
 
 
@@ -83,9 +106,14 @@ def reserved_by_checkout_subquery(checkout_token, now=None):
     from marketplace.checkout.models import Reservation
 
     now = now or timezone.now()
-    units = (Reservation.objects.filter(stock_id=OuterRef("pk"), reserved_until__gt=now,
-                                        checkout_line__checkout_id=checkout_token).values("stock_id")
-             .annotate(total=Sum("quantity")).values("total"))
+    units = (
+        Reservation.objects.filter(
+            stock_id=OuterRef("pk"), reserved_until__gt=now, checkout_line__checkout_id=checkout_token
+        )
+        .values("stock_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
     return Coalesce(Subquery(units), 0)
 
 
@@ -96,10 +124,12 @@ def reserved_elsewhere_sql(checkout_token) -> tuple[str, dict]:
     checkout's to say. Expiry is the database's clock."""
     from marketplace.checkout.models import CheckoutLine, Reservation
 
-    sql = (f"SELECT r.stock_id, SUM(r.quantity) AS units "
-           f"FROM {Reservation._meta.db_table} r JOIN {CheckoutLine._meta.db_table} l ON l.id = r.checkout_line_id "
-           f"WHERE r.stock_id = ANY(%(ids)s::bigint[]) AND r.reserved_until > now() "
-           f"AND l.checkout_id <> %(token)s GROUP BY r.stock_id")
+    sql = (
+        f"SELECT r.stock_id, SUM(r.quantity) AS units "
+        f"FROM {Reservation._meta.db_table} r JOIN {CheckoutLine._meta.db_table} l ON l.id = r.checkout_line_id "
+        f"WHERE r.stock_id = ANY(%(ids)s::bigint[]) AND r.reserved_until > now() "
+        f"AND l.checkout_id <> %(token)s GROUP BY r.stock_id"
+    )
     return sql, {"token": checkout_token}
 
 
@@ -132,8 +162,12 @@ def stocks_sellable_prefetch(lookup: str = "stocks") -> Prefetch:
     Expiry is compared with the database's clock, so the object can be built once."""
     from marketplace.checkout.models import Reservation
 
-    held = (Reservation.objects.filter(stock_id=OuterRef("pk"), reserved_until__gt=Now()).values("stock_id")
-            .annotate(total=Sum("quantity")).values("total"))
+    held = (
+        Reservation.objects.filter(stock_id=OuterRef("pk"), reserved_until__gt=Now())
+        .values("stock_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
     return Prefetch(lookup, queryset=Stock.objects.annotate(reserved=Coalesce(Subquery(held), 0)).order_by("pk"))
 
 

@@ -34,7 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.checkout.availability import (
-    candidate_stocks_query, purchase_refusal, reserved_by_checkout_subquery, reserved_by_others_subquery, stock_free,
+    candidate_stocks_query,
+    purchase_refusal,
+    reserved_by_checkout_subquery,
+    reserved_by_others_subquery,
+    stock_free,
     stocks_take,
 )
 from marketplace.checkout.error_codes import CheckoutErrorCode
@@ -46,11 +50,11 @@ from marketplace.inventory.allocation import stock_low_notices
 from marketplace.inventory.models import Stock
 from marketplace.orders.selectors import orders_of_checkout, presale_campaign_sold
 from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_new, orders_create_from_checkout
-from meidu.core.sql.bulk import InsertPart, StatementPart
-from meidu.core.sql.compiled import CompiledQuery
+from marketplace.presale.models import PresaleCampaign
 from meidu.core.errors import DomainError, DomainErrors
 from meidu.core.queries import generic_plans_for_transaction
-from marketplace.presale.models import PresaleCampaign
+from meidu.core.sql.bulk import InsertPart, StatementPart
+from meidu.core.sql.compiled import CompiledQuery
 
 
 class InsufficientStock(DomainErrors):
@@ -84,12 +88,20 @@ def _validate(info: CheckoutInfo, user) -> None:
         if group.has_delivery:
             continue
         if group.delivery is None or group.delivery.shipping_method_id is None:
-            raise DomainError(_("Choose how %(shop)s delivers") % {"shop": group.shop.name}, CheckoutErrorCode.SHIPPING_METHOD_NOT_SET,
-                              field="deliveryMethod")
+            raise DomainError(
+                _("Choose how %(shop)s delivers") % {"shop": group.shop.name},
+                CheckoutErrorCode.SHIPPING_METHOD_NOT_SET,
+                field="deliveryMethod",
+            )
         if checkout.shipping_address is None:
-            raise DomainError(_("Set the shipping address"), CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET, field="shippingAddress")
-        raise DomainError(_("%(method)s does not deliver there") % {"method": group.delivery.shipping_method.name},
-                          CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE, field="deliveryMethod")
+            raise DomainError(
+                _("Set the shipping address"), CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET, field="shippingAddress"
+            )
+        raise DomainError(
+            _("%(method)s does not deliver there") % {"method": group.delivery.shipping_method.name},
+            CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE,
+            field="deliveryMethod",
+        )
 
 
 def _plan(info: CheckoutInfo) -> list[GroupPlan]:
@@ -98,7 +110,9 @@ def _plan(info: CheckoutInfo) -> list[GroupPlan]:
     first, then the fullest warehouse."""
     tracked = [line for line in info.lines if line.variant.track_inventory and line.campaign is None]
     points = {group.shop.pk: (group.delivery.collection_point if group.delivery else None) for group in info.groups}
-    locked = _candidate_stocks(variant_ids=[line.variant.pk for line in tracked], token=info.checkout.pk, now=timezone.now())
+    locked = _candidate_stocks(
+        variant_ids=[line.variant.pk for line in tracked], token=info.checkout.pk, now=timezone.now()
+    )
     free = {stock.pk: stock_free(stock, {stock.pk: stock.reserved_elsewhere}) for stock in locked}
     short = []
     plans = []
@@ -109,8 +123,12 @@ def _plan(info: CheckoutInfo) -> list[GroupPlan]:
             if not line.variant.track_inventory or line.campaign is not None:
                 line_plans.append(LinePlan(line, []))  # pre-sale units are allocated at harvest
                 continue
-            stocks = [stock for stock in locked if stock.variant_id == line.variant.pk and (
-                point is None or point.kind == "station" or stock.warehouse_id == point.pk)]
+            stocks = [
+                stock
+                for stock in locked
+                if stock.variant_id == line.variant.pk
+                and (point is None or point.kind == "station" or stock.warehouse_id == point.pk)
+            ]
             stocks.sort(key=lambda stock: (-free[stock.pk], stock.pk))
             wanted, taken = line.line.quantity, {}
             # First the units this checkout holds (nobody else may take them while it completes),
@@ -125,7 +143,13 @@ def _plan(info: CheckoutInfo) -> list[GroupPlan]:
                         wanted -= units
             taken = list(taken.items())
             if wanted:
-                short.append(DomainError(_("Not enough %(sku)s left") % {"sku": line.variant.sku}, CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines"))
+                short.append(
+                    DomainError(
+                        _("Not enough %(sku)s left") % {"sku": line.variant.sku},
+                        CheckoutErrorCode.INSUFFICIENT_STOCK,
+                        field="lines",
+                    )
+                )
             line_plans.append(LinePlan(line, taken))
         plans.append(GroupPlan(group, line_plans))
     if short:
@@ -134,10 +158,18 @@ def _plan(info: CheckoutInfo) -> list[GroupPlan]:
 
 
 _candidate_stocks = CompiledQuery(
-    lambda variant_ids, token, now: Stock.objects.filter(candidate_stocks_query(variant_ids)).select_related("warehouse")
-    .annotate(reserved_elsewhere=reserved_by_others_subquery(token, now),
-              reserved_here=reserved_by_checkout_subquery(token, now)).order_by("pk"),
-    variant_ids=[int], token=uuid.UUID, now=datetime,
+    lambda variant_ids, token, now: (
+        Stock.objects.filter(candidate_stocks_query(variant_ids))
+        .select_related("warehouse")
+        .annotate(
+            reserved_elsewhere=reserved_by_others_subquery(token, now),
+            reserved_here=reserved_by_checkout_subquery(token, now),
+        )
+        .order_by("pk")
+    ),
+    variant_ids=[int],
+    token=uuid.UUID,
+    now=datetime,
 )
 
 
@@ -146,8 +178,11 @@ def _stocks_take(changes: list[tuple], token, allocations: list, movements: list
     rows by one statement, or the whole completion rolls back."""
     if not changes:
         return
-    taken = stocks_take({stock.pk: units for stock, units in changes}, token,
-                        also=(InsertPart("allocations", allocations), InsertPart("movements", movements)))
+    taken = stocks_take(
+        {stock.pk: units for stock, units in changes},
+        token,
+        also=(InsertPart("allocations", allocations), InsertPart("movements", movements)),
+    )
     if taken is None:
         raise InsufficientStock([DomainError(_("Sold out"), CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
     after = {row[0]: row for row in taken}
@@ -166,22 +201,44 @@ def _presale_capacity_check(info: CheckoutInfo) -> None:
         line = wanted[campaign.pk]
         left = campaign.expected_quantity - presale_campaign_sold(campaign)
         if campaign.status != "open" or line.line.quantity > left:
-            raise InsufficientStock([DomainError(_("Only %(count)s of %(sku)s left in this pre-sale") % {"count": max(left, 0), "sku": line.variant.sku},
-                                                 CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
+            raise InsufficientStock(
+                [
+                    DomainError(
+                        _("Only %(count)s of %(sku)s left in this pre-sale")
+                        % {"count": max(left, 0), "sku": line.variant.sku},
+                        CheckoutErrorCode.INSUFFICIENT_STOCK,
+                        field="lines",
+                    )
+                ]
+            )
 
 
 def checkout_deletion(checkout: Checkout) -> StatementPart:
     """The completed checkout goes (its orders keep the token): its reservations, deliveries, lines and
     row, as steps of the statement that writes the order lines (foreign keys are checked at commit)."""
-    tables = {name: model._meta.db_table for name, model in
-              (("reservation", Reservation), ("delivery", CheckoutDelivery), ("line", CheckoutLine), ("checkout", Checkout))}
-    return StatementPart(router.db_for_write(Checkout), [
-        ("checkout_reservations_gone", f"DELETE FROM {tables['reservation']} WHERE checkout_line_id IN "
-                                       f"(SELECT id FROM {tables['line']} WHERE checkout_id = %(checkout_token)s)"),
-        ("checkout_deliveries_gone", f"DELETE FROM {tables['delivery']} WHERE checkout_id = %(checkout_token)s"),
-        ("checkout_lines_gone", f"DELETE FROM {tables['line']} WHERE checkout_id = %(checkout_token)s"),
-        ("checkout_gone", f"DELETE FROM {tables['checkout']} WHERE token = %(checkout_token)s"),
-    ], {"checkout_token": checkout.pk})
+    tables = {
+        name: model._meta.db_table
+        for name, model in (
+            ("reservation", Reservation),
+            ("delivery", CheckoutDelivery),
+            ("line", CheckoutLine),
+            ("checkout", Checkout),
+        )
+    }
+    return StatementPart(
+        router.db_for_write(Checkout),
+        [
+            (
+                "checkout_reservations_gone",
+                f"DELETE FROM {tables['reservation']} WHERE checkout_line_id IN "
+                f"(SELECT id FROM {tables['line']} WHERE checkout_id = %(checkout_token)s)",
+            ),
+            ("checkout_deliveries_gone", f"DELETE FROM {tables['delivery']} WHERE checkout_id = %(checkout_token)s"),
+            ("checkout_lines_gone", f"DELETE FROM {tables['line']} WHERE checkout_id = %(checkout_token)s"),
+            ("checkout_gone", f"DELETE FROM {tables['checkout']} WHERE token = %(checkout_token)s"),
+        ],
+        {"checkout_token": checkout.pk},
+    )
 
 
 def _clearly_sold_out():
@@ -192,18 +249,30 @@ def _clearly_sold_out():
     from django.db.models import Exists, F, OuterRef, Subquery, Sum
     from django.db.models.functions import Coalesce
 
-    free = (Stock.objects.filter(variant_id=OuterRef("variant_id")).values("variant_id")
-            .annotate(free=Sum(F("quantity") - F("quantity_allocated"))).values("free"))
+    free = (
+        Stock.objects.filter(variant_id=OuterRef("variant_id"))
+        .values("variant_id")
+        .annotate(free=Sum(F("quantity") - F("quantity_allocated")))
+        .values("free")
+    )
     presale = PresaleCampaign.objects.filter(variant_id=OuterRef("variant_id"), status="open")
-    short = (CheckoutLine.objects.filter(checkout_id=OuterRef("token"), variant__track_inventory=True)
-             .annotate(free=Coalesce(Subquery(free), 0)).filter(quantity__gt=F("free")).exclude(Exists(presale)))
+    short = (
+        CheckoutLine.objects.filter(checkout_id=OuterRef("token"), variant__track_inventory=True)
+        .annotate(free=Coalesce(Subquery(free), 0))
+        .filter(quantity__gt=F("free"))
+        .exclude(Exists(presale))
+    )
     return Exists(short)
 
 
 _checkout_lock = CompiledQuery(
-    lambda token: Checkout.objects.select_for_update(of=("self",))
-    .select_related(*CHECKOUT_RELATED)
-    .annotate(sold_out=_clearly_sold_out()).filter(pk=token).order_by()[:1],
+    lambda token: (
+        Checkout.objects.select_for_update(of=("self",))
+        .select_related(*CHECKOUT_RELATED)
+        .annotate(sold_out=_clearly_sold_out())
+        .filter(pk=token)
+        .order_by()[:1]
+    ),
     token=uuid.UUID,
 )
 
@@ -221,7 +290,9 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
             if checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id:
                 raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field="id")
             if checkout.sold_out:
-                raise InsufficientStock([DomainError(_("Sold out"), CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")])
+                raise InsufficientStock(
+                    [DomainError(_("Sold out"), CheckoutErrorCode.INSUFFICIENT_STOCK, field="lines")]
+                )
             info = checkout_info(checkout, with_shipping_methods=False)
             _validate(info, user)
             # Stock before payment: a buyer refused for stock (its money given back) who tries again
@@ -230,14 +301,23 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
             plans = _plan(info)
             coverage = checkout_coverage(checkout.pk, info.due_now)
             if not coverage.allows(info.due_now):
-                raise DomainError(_("The checkout is not fully paid (%(covered)s of %(total)s)")
-                                  % {"covered": coverage.covered, "total": info.due_now},
-                                  CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID, field="id")
-            orders, order_lines = orders_create_from_checkout(checkout, info.groups, user=checkout.user,
-                                                              payment_gateway=coverage.gateway, items=coverage.items,
-                                                              also=(checkout_deletion(checkout),))
+                raise DomainError(
+                    _("The checkout is not fully paid (%(covered)s of %(total)s)")
+                    % {"covered": coverage.covered, "total": info.due_now},
+                    CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID,
+                    field="id",
+                )
+            orders, order_lines = orders_create_from_checkout(
+                checkout,
+                info.groups,
+                user=checkout.user,
+                payment_gateway=coverage.gateway,
+                items=coverage.items,
+                also=(checkout_deletion(checkout),),
+            )
             changes, allocations, movements = order_allocations_new(
-                plans, order_lines, actor=checkout.user, note=", ".join(f"#{order.number}" for order in orders))
+                plans, order_lines, actor=checkout.user, note=", ".join(f"#{order.number}" for order in orders)
+            )
             _stocks_take(changes, checkout.pk, allocations, movements)
     except InsufficientStock:
         checkout_payment_unwind(token, reason="stock ran out before the order was placed")

@@ -14,10 +14,16 @@ from django.db.models import Q
 class Checkout(models.Model):
     token = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="checkouts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="checkouts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="checkouts"
+    )
     email = models.EmailField(blank=True)
-    shipping_address = models.ForeignKey("accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    billing_address = models.ForeignKey("accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    shipping_address = models.ForeignKey(
+        "accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    billing_address = models.ForeignKey(
+        "accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(max_length=255, blank=True)
     # The address an anonymous checkout was opened from: its reservations count against that
     # client's CHECKOUT_ANONYMOUS_RESERVED_UNITS (none for a signed-in buyer's checkout).
@@ -27,7 +33,9 @@ class Checkout(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["client_address"], condition=Q(user__isnull=True), name="checkout_anonymous_client")]
+        indexes = [
+            models.Index(fields=["client_address"], condition=Q(user__isnull=True), name="checkout_anonymous_client")
+        ]
 
     def __str__(self):
         return str(self.token)
@@ -52,8 +60,12 @@ class CheckoutDelivery(models.Model):
 
     checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="deliveries")
     shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
-    shipping_method = models.ForeignKey("shipping.ShippingMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    collection_point = models.ForeignKey("inventory.Warehouse", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    shipping_method = models.ForeignKey(
+        "shipping.ShippingMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    collection_point = models.ForeignKey(
+        "inventory.Warehouse", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]

@@ -74,7 +74,6 @@ def checkout_payment_unwind(token, reason: str) -> None:
     from django.conf import settings
     from django.db import transaction
 
-
     if not settings.FOLLOW_UPS_IN_WORKER:
         checkout_transactions_refund_or_void(token, reason=reason)
         return

@@ -32,7 +32,9 @@ def free_units(variant, checkout_token, collection_point=None) -> tuple[int, lis
     """Units of ``variant`` this checkout may still take, and the (locked) stocks holding them."""
     stocks = stocks_lock(candidate_stocks_query([variant.pk], collection_point))
     reserved = reserved_by_others([stock.pk for stock in stocks], checkout_token)
-    return sum(stock_free(stock, reserved) for stock in stocks), [(stock, stock_free(stock, reserved)) for stock in stocks]
+    return sum(stock_free(stock, reserved) for stock in stocks), [
+        (stock, stock_free(stock, reserved)) for stock in stocks
+    ]
 
 
 def _anonymous_hold_check(line: CheckoutLine) -> None:
@@ -47,16 +49,27 @@ def _anonymous_hold_check(line: CheckoutLine) -> None:
         return
     if checkout.client_address:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"checkout-anonymous:{checkout.client_address}"])
-        client = Q(checkout_line__checkout__user__isnull=True, checkout_line__checkout__client_address=checkout.client_address)
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"checkout-anonymous:{checkout.client_address}"]
+            )
+        client = Q(
+            checkout_line__checkout__user__isnull=True, checkout_line__checkout__client_address=checkout.client_address
+        )
     else:
         client = Q(checkout_line__checkout_id=checkout.pk)
-    held = (Reservation.objects.filter(client, reserved_until__gt=timezone.now()).exclude(checkout_line_id=line.pk)
-            .aggregate(total=Sum("quantity"))["total"] or 0)
+    held = (
+        Reservation.objects.filter(client, reserved_until__gt=timezone.now())
+        .exclude(checkout_line_id=line.pk)
+        .aggregate(total=Sum("quantity"))["total"]
+        or 0
+    )
     if held + line.quantity > limit:
         raise DomainError(
             _("Without an account you may hold %(limit)s units at a time (%(held)s held now): sign in to hold more")
-            % {"limit": limit, "held": held}, CheckoutErrorCode.RESERVATION_LIMIT, field="quantity")
+            % {"limit": limit, "held": held},
+            CheckoutErrorCode.RESERVATION_LIMIT,
+            field="quantity",
+        )
 
 
 def line_reserve(line: CheckoutLine, collection_point=None) -> None:
@@ -66,8 +79,11 @@ def line_reserve(line: CheckoutLine, collection_point=None) -> None:
     if campaign is not None:
         left = campaign.expected_quantity - presale_campaign_sold(campaign)
         if line.quantity > left:
-            raise DomainError(_("Only %(count)s of %(sku)s left in this pre-sale") % {"count": left, "sku": variant.sku}, CheckoutErrorCode.INSUFFICIENT_STOCK,
-                              field="quantity")
+            raise DomainError(
+                _("Only %(count)s of %(sku)s left in this pre-sale") % {"count": left, "sku": variant.sku},
+                CheckoutErrorCode.INSUFFICIENT_STOCK,
+                field="quantity",
+            )
         return
     if not variant.track_inventory:
         return
@@ -78,7 +94,8 @@ def line_reserve(line: CheckoutLine, collection_point=None) -> None:
     if line.quantity > available:
         raise DomainError(
             _("Only %(count)s of %(sku)s left") % {"count": available, "sku": variant.sku},
-            CheckoutErrorCode.INSUFFICIENT_STOCK, field="quantity",
+            CheckoutErrorCode.INSUFFICIENT_STOCK,
+            field="quantity",
         )
     Reservation.objects.filter(checkout_line=line).delete()
     if not minutes:
@@ -99,6 +116,3 @@ def reservations_expire_before(moment) -> int:
     """Housekeeping: drop reservations that ended (they are already ignored)."""
     deleted, _rows = Reservation.objects.filter(reserved_until__lte=moment).delete()
     return deleted
-
-
-

@@ -19,9 +19,9 @@ from marketplace.payments.hooks import PaymentSource
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
 from marketplace.presale.selectors import deposit_of, open_campaigns_for
 from marketplace.shipping.selectors import ShippingQuote, shipping_methods_of_shops, shipping_quote
-from meidu.core.sql.compiled import CompiledQuery
 from meidu.core.money import quantize
 from meidu.core.queries import one_or_none
+from meidu.core.sql.compiled import CompiledQuery
 
 DEFAULT_UNIT_GRAMS = {"jin": 500, "kg": 1000}
 
@@ -157,25 +157,42 @@ def checkout_get(token) -> Checkout | None:
 
 
 def _lines_query(token, channel_id):
-    first_thumbnail = (ProductMedia.objects.filter(product_id=OuterRef("variant__product_id"))
-                       .order_by("sort_order", "pk").values(name=KT("renditions__thumbnail"))[:1])
-    presale = PresaleCampaign.objects.filter(variant_id=OuterRef("variant_id"), channel_id=channel_id,
-                                             status=CampaignStatus.OPEN)
-    return CheckoutLine.objects.filter(checkout_id=token).annotate(
-        product_listing_row=FilteredRelation("variant__product__channel_listings", condition=Q(
-            variant__product__channel_listings__channel_id=channel_id)),
-        variant_listing_row=FilteredRelation("variant__channel_listings", condition=Q(
-            variant__channel_listings__channel_id=channel_id)),
-        thumbnail_name=Coalesce(Subquery(first_thumbnail), Value(""), output_field=TextField()),
-        on_presale=Exists(presale),
-    ).select_related(
-        "variant__product__shop", "variant__product__product_type", "product_listing_row", "variant_listing_row",
-    ).order_by("pk")
+    first_thumbnail = (
+        ProductMedia.objects.filter(product_id=OuterRef("variant__product_id"))
+        .order_by("sort_order", "pk")
+        .values(name=KT("renditions__thumbnail"))[:1]
+    )
+    presale = PresaleCampaign.objects.filter(
+        variant_id=OuterRef("variant_id"), channel_id=channel_id, status=CampaignStatus.OPEN
+    )
+    return (
+        CheckoutLine.objects.filter(checkout_id=token)
+        .annotate(
+            product_listing_row=FilteredRelation(
+                "variant__product__channel_listings",
+                condition=Q(variant__product__channel_listings__channel_id=channel_id),
+            ),
+            variant_listing_row=FilteredRelation(
+                "variant__channel_listings", condition=Q(variant__channel_listings__channel_id=channel_id)
+            ),
+            thumbnail_name=Coalesce(Subquery(first_thumbnail), Value(""), output_field=TextField()),
+            on_presale=Exists(presale),
+        )
+        .select_related(
+            "variant__product__shop",
+            "variant__product__product_type",
+            "product_listing_row",
+            "variant_listing_row",
+        )
+        .order_by("pk")
+    )
 
 
 _lines = CompiledQuery(_lines_query, token=uuid.UUID, channel_id=int)
 _deliveries = CompiledQuery(
-    lambda token: CheckoutDelivery.objects.filter(checkout_id=token).select_related("shipping_method", "collection_point"),
+    lambda token: CheckoutDelivery.objects.filter(checkout_id=token).select_related(
+        "shipping_method", "collection_point"
+    ),
     token=uuid.UUID,
 )
 
@@ -188,8 +205,12 @@ def checkout_lines(checkout: Checkout) -> list[CheckoutLine]:
     lines = _lines(token=checkout.pk, channel_id=checkout.channel_id)
     for line in lines:
         line.checkout = checkout
-        line.product_listing = line.product_listing_row if line.product_listing_row and line.product_listing_row.pk else None
-        line.variant_listing = line.variant_listing_row if line.variant_listing_row and line.variant_listing_row.pk else None
+        line.product_listing = (
+            line.product_listing_row if line.product_listing_row and line.product_listing_row.pk else None
+        )
+        line.variant_listing = (
+            line.variant_listing_row if line.variant_listing_row and line.variant_listing_row.pk else None
+        )
     return lines
 
 
@@ -199,7 +220,9 @@ def checkout_info(checkout: Checkout, *, with_shipping_methods: bool = True) -> 
     lines = checkout_lines(checkout)
     on_presale = [line.variant_id for line in lines if line.on_presale]
     campaigns = open_campaigns_for(on_presale, checkout.channel) if on_presale else {}
-    infos = [LineInfo(line, line.product_listing, line.variant_listing, campaigns.get(line.variant_id)) for line in lines]
+    infos = [
+        LineInfo(line, line.product_listing, line.variant_listing, campaigns.get(line.variant_id)) for line in lines
+    ]
     groups: dict[int, ShopGroup] = {}
     for info in infos:
         shop = info.variant.product.shop
@@ -214,14 +237,17 @@ def checkout_info(checkout: Checkout, *, with_shipping_methods: bool = True) -> 
             group.shipping_methods = methods.get(shop_id, [])
             method = group.delivery.shipping_method if group.delivery else None
             if method is not None:
-                group.quote = shipping_quote(method, checkout.shipping_address, weight_grams=group.weight_grams,
-                                             subtotal=group.subtotal)
+                group.quote = shipping_quote(
+                    method, checkout.shipping_address, weight_grams=group.weight_grams, subtotal=group.subtotal
+                )
     return CheckoutInfo(checkout=checkout, lines=infos, groups=list(groups.values()))
 
 
 def shipping_quotes_for(group: ShopGroup, address) -> list[ShippingQuote]:
-    quotes = [shipping_quote(method, address, weight_grams=group.weight_grams, subtotal=group.subtotal)
-              for method in group.shipping_methods]
+    quotes = [
+        shipping_quote(method, address, weight_grams=group.weight_grams, subtotal=group.subtotal)
+        for method in group.shipping_methods
+    ]
     return [quote for quote in quotes if quote is not None]
 
 
@@ -242,34 +268,50 @@ def checkout_payment_source(token) -> PaymentSource | None:
     checkout = checkout_get(token)
     if checkout is not None:
         info = checkout_info(checkout)
-        return PaymentSource(token=checkout.pk, channel_slug=checkout.channel.slug, currency=info.currency,
-                                     total=info.due_now, user_id=checkout.user_id, email=checkout.email, is_completed=False,
-                                     shops=max(1, len(info.groups)))
+        return PaymentSource(
+            token=checkout.pk,
+            channel_slug=checkout.channel.slug,
+            currency=info.currency,
+            total=info.due_now,
+            user_id=checkout.user_id,
+            email=checkout.email,
+            is_completed=False,
+            shops=max(1, len(info.groups)),
+        )
 
     orders = orders_of_checkout(token)
     if not orders:
         return None
     first = orders[0]
     return PaymentSource(
-        token=first.checkout_token, channel_slug=first.channel.slug, currency=first.currency,
+        token=first.checkout_token,
+        channel_slug=first.channel.slug,
+        currency=first.currency,
         total=sum((order.total_amount for order in orders if order.status != "canceled"), Decimal("0.00")),
         user_id=first.user_id,
-        email=first.user_email, is_completed=True, shops=len(orders),
+        email=first.user_email,
+        is_completed=True,
+        shops=len(orders),
     )
 
 
 def checkout_get_for_user(user, channel) -> Checkout | None:
     """The user's newest checkout of ``channel`` (the storefront's cart), with channel, user and the shipping
     address's village and town joined."""
-    return (Checkout.objects.select_related("channel", "user", "shipping_address__village__town")
-            .filter(user=user, channel=channel).order_by("-updated_at").first())
+    return (
+        Checkout.objects.select_related("channel", "user", "shipping_address__village__town")
+        .filter(user=user, channel=channel)
+        .order_by("-updated_at")
+        .first()
+    )
 
 
 def checkout_line_quantity_rows_for_user(user):
     """(checkout token, channel slug, line quantity) of every line of the user's checkouts, newest checkout
     first; a checkout without lines gives one row with quantity None."""
-    return (Checkout.objects.filter(user=user).order_by("-updated_at")
-            .values_list("pk", "channel__slug", "lines__quantity"))
+    return (
+        Checkout.objects.filter(user=user).order_by("-updated_at").values_list("pk", "channel__slug", "lines__quantity")
+    )
 
 
 def checkout_line_get(checkout: Checkout, line_id) -> CheckoutLine | None:

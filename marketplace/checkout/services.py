@@ -23,7 +23,12 @@ from meidu.core.errors import DomainError, DomainErrors
 
 
 def _lock(checkout: Checkout) -> Checkout:
-    locked = Checkout.objects.select_for_update(of=("self",)).select_related("channel", "shipping_address__village").filter(pk=checkout.pk).first()
+    locked = (
+        Checkout.objects.select_for_update(of=("self",))
+        .select_related("channel", "shipping_address__village")
+        .filter(pk=checkout.pk)
+        .first()
+    )
     if locked is None:
         raise DomainError(_("This checkout was completed or removed"), CheckoutErrorCode.NOT_FOUND, field="id")
     return locked
@@ -33,8 +38,11 @@ def _check_quantity(variant, quantity: int, user, field: str = "quantity") -> No
     if quantity <= 0:
         raise DomainError(_("The quantity must be greater than zero"), CheckoutErrorCode.ZERO_QUANTITY, field=field)
     if quantity > max_line_quantity():
-        raise DomainError(_("At most %(limit)s of one item per order") % {"limit": max_line_quantity()},
-                          CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT, field=field)
+        raise DomainError(
+            _("At most %(limit)s of one item per order") % {"limit": max_line_quantity()},
+            CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT,
+            field=field,
+        )
     limit = variant.quantity_limit_per_customer
     if limit is None:
         return
@@ -42,16 +50,21 @@ def _check_quantity(variant, quantity: int, user, field: str = "quantity") -> No
     if user is not None and user.is_authenticated:
         bought = quantity_bought(user, variant.pk)
     if quantity + bought > limit:
-        raise DomainError(_("%(sku)s is limited to %(limit)s per customer (%(bought)s already bought)")
-                          % {"sku": variant.sku, "limit": limit, "bought": bought},
-                          CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT, field=field)
+        raise DomainError(
+            _("%(sku)s is limited to %(limit)s per customer (%(bought)s already bought)")
+            % {"sku": variant.sku, "limit": limit, "bought": bought},
+            CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT,
+            field=field,
+        )
 
 
 def _check_purchasable(checkout: Checkout, variants) -> None:
     product_listings, variant_listings = listings_for(variants, checkout.channel)
     errors = []
     for variant in variants:
-        refusal = purchase_refusal(variant, checkout.channel, product_listings.get(variant.product_id), variant_listings.get(variant.pk))
+        refusal = purchase_refusal(
+            variant, checkout.channel, product_listings.get(variant.product_id), variant_listings.get(variant.pk)
+        )
         if refusal:
             errors.append(refusal)
     if errors:
@@ -59,7 +72,9 @@ def _check_purchasable(checkout: Checkout, variants) -> None:
 
 
 def _collection_point_of(checkout: Checkout, shop_id: int):
-    delivery = CheckoutDelivery.objects.filter(checkout=checkout, shop_id=shop_id).select_related("collection_point").first()
+    delivery = (
+        CheckoutDelivery.objects.filter(checkout=checkout, shop_id=shop_id).select_related("collection_point").first()
+    )
     return delivery.collection_point if delivery else None
 
 
@@ -77,7 +92,9 @@ def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, rep
             continue
         new_quantity = quantity if replace else quantity + (line.quantity if line else 0)
         if not replace and quantity <= 0:
-            raise DomainError(_("The quantity must be greater than zero"), CheckoutErrorCode.ZERO_QUANTITY, field="quantity")
+            raise DomainError(
+                _("The quantity must be greater than zero"), CheckoutErrorCode.ZERO_QUANTITY, field="quantity"
+            )
         _check_quantity(variant, new_quantity, checkout.user)
         if line is None:
             line = CheckoutLine.objects.create(checkout=checkout, variant=variant, quantity=new_quantity)
@@ -109,24 +126,43 @@ def _clean_email(email: str | None) -> str:
     return email
 
 
-def checkout_create(*, channel, user=None, email: str | None = None, lines=(), shipping_address: dict | None = None,
-                    billing_address: dict | None = None, client_address: str | None = None) -> Checkout:
+def checkout_create(
+    *,
+    channel,
+    user=None,
+    email: str | None = None,
+    lines=(),
+    shipping_address: dict | None = None,
+    billing_address: dict | None = None,
+    client_address: str | None = None,
+) -> Checkout:
     """``client_address``: where an anonymous buyer calls from; its checkouts share the limits of
     issue 13 (CHECKOUTS_ANONYMOUS_PER_ADDRESS_PER_HOUR opened, CHECKOUT_ANONYMOUS_RESERVED_UNITS held)."""
     if not channel.is_active:
         raise DomainError(_("This channel is not active"), CheckoutErrorCode.CHANNEL_INACTIVE, field="channel")
     user = user if user is not None and user.is_authenticated else None
     email = _clean_email(email) or (user.email if user and user.email else "")
-    if user is None and not allowance_take("checkout-anonymous", client_address,
-                                           settings.CHECKOUTS_ANONYMOUS_PER_ADDRESS_PER_HOUR, 3600):
-        raise DomainError(_("Too many checkouts opened without an account from this address: sign in, or try again in an hour"),
-                          CheckoutErrorCode.RATE_LIMITED)
+    if user is None and not allowance_take(
+        "checkout-anonymous", client_address, settings.CHECKOUTS_ANONYMOUS_PER_ADDRESS_PER_HOUR, 3600
+    ):
+        raise DomainError(
+            _("Too many checkouts opened without an account from this address: sign in, or try again in an hour"),
+            CheckoutErrorCode.RATE_LIMITED,
+        )
     with transaction.atomic():
         # A returning buyer's last saved address is offered again (Saleor uses the default address too).
-        shipping = address_create(shipping_address, user=user) if shipping_address else user_default_shipping_address(user)
+        shipping = (
+            address_create(shipping_address, user=user) if shipping_address else user_default_shipping_address(user)
+        )
         billing = address_create(billing_address, user=user) if billing_address else None
-        checkout = Checkout.objects.create(channel=channel, user=user, email=email, shipping_address=shipping,
-                                           billing_address=billing, client_address=client_address if user is None else None)
+        checkout = Checkout.objects.create(
+            channel=channel,
+            user=user,
+            email=email,
+            shipping_address=shipping,
+            billing_address=billing,
+            client_address=client_address if user is None else None,
+        )
         if lines:
             _set_quantities(checkout, _merge(lines), replace=False)
     return checkout
@@ -146,7 +182,9 @@ def checkout_lines_update(checkout: Checkout, lines) -> Checkout:
         locked = _lock(checkout)
         for _variant, quantity in lines:
             if quantity < 0:
-                raise DomainError(_("The quantity cannot be negative"), CheckoutErrorCode.ZERO_QUANTITY, field="quantity")
+                raise DomainError(
+                    _("The quantity cannot be negative"), CheckoutErrorCode.ZERO_QUANTITY, field="quantity"
+                )
         _set_quantities(locked, lines, replace=True)
     return locked
 
@@ -195,39 +233,67 @@ def checkout_billing_address_update(checkout: Checkout, data: dict) -> Checkout:
     return locked
 
 
-def checkout_delivery_method_update(checkout: Checkout, *, shipping_method=None, collection_point=None, shop=None) -> Checkout:
+def checkout_delivery_method_update(
+    checkout: Checkout, *, shipping_method=None, collection_point=None, shop=None
+) -> Checkout:
     """Choose how a shop's part travels. A shipping method or a store belongs to one shop; a village
     station serves every shop, so without ``shop`` it applies to all shops of the checkout."""
     if (shipping_method is None) == (collection_point is None):
-        raise DomainError(_("Give a shipping method or a collection point"), CheckoutErrorCode.INVALID, field="deliveryMethodId")
+        raise DomainError(
+            _("Give a shipping method or a collection point"), CheckoutErrorCode.INVALID, field="deliveryMethodId"
+        )
     with transaction.atomic():
         locked = _lock(checkout)
         info = checkout_info(locked)
         if not info.groups:
             raise DomainError(_("The checkout has no lines"), CheckoutErrorCode.NO_LINES, field="lines")
-        owner_id = shipping_method.shop_id if shipping_method else (
-            collection_point.shop_id if collection_point.kind != "station" else None)
+        owner_id = (
+            shipping_method.shop_id
+            if shipping_method
+            else (collection_point.shop_id if collection_point.kind != "station" else None)
+        )
         if shop is not None and owner_id is not None and shop.pk != owner_id:
-            raise DomainError(_("That delivery method belongs to another shop"),
-                              CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
-        target_ids = [owner_id] if owner_id is not None else ([shop.pk] if shop else [group.shop.pk for group in info.groups])
+            raise DomainError(
+                _("That delivery method belongs to another shop"),
+                CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
+                field="deliveryMethodId",
+            )
+        target_ids = (
+            [owner_id] if owner_id is not None else ([shop.pk] if shop else [group.shop.pk for group in info.groups])
+        )
         for shop_id in target_ids:
             group = info.group_for(shop_id)
             if group is None:
-                raise DomainError(_("That delivery method belongs to a shop with nothing in this checkout"),
-                                  CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
+                raise DomainError(
+                    _("That delivery method belongs to a shop with nothing in this checkout"),
+                    CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
+                    field="deliveryMethodId",
+                )
             if shipping_method is not None:
                 if locked.shipping_address is None:
-                    raise DomainError(_("Set the shipping address first"), CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
-                                      field="shippingAddress")
-                if not any(quote.method.pk == shipping_method.pk for quote in shipping_quotes_for(group, locked.shipping_address)):
-                    raise DomainError(_("This shipping method does not deliver to the address or weight"),
-                                      CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
+                    raise DomainError(
+                        _("Set the shipping address first"),
+                        CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
+                        field="shippingAddress",
+                    )
+                if not any(
+                    quote.method.pk == shipping_method.pk
+                    for quote in shipping_quotes_for(group, locked.shipping_address)
+                ):
+                    raise DomainError(
+                        _("This shipping method does not deliver to the address or weight"),
+                        CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE,
+                        field="deliveryMethodId",
+                    )
             elif collection_point.pk not in {point.pk for point in collection_points_for(group)}:
-                raise DomainError(_("This pickup point does not serve the shop"),
-                                  CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE, field="deliveryMethodId")
+                raise DomainError(
+                    _("This pickup point does not serve the shop"),
+                    CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
+                    field="deliveryMethodId",
+                )
             CheckoutDelivery.objects.update_or_create(
-                checkout=locked, shop_id=shop_id,
+                checkout=locked,
+                shop_id=shop_id,
                 defaults={"shipping_method": shipping_method, "collection_point": collection_point},
             )
             if collection_point is not None and collection_point.kind != "station":
@@ -253,4 +319,3 @@ def checkout_customer_attach(checkout: Checkout, user) -> Checkout:
             locked.shipping_address = user_default_shipping_address(user)
         locked.save(update_fields=["user", "email", "shipping_address", "updated_at"])
     return locked
-

@@ -17,7 +17,17 @@ class EventInline(admin.TabularInline):
 @admin.register(Complaint)
 class ComplaintAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
     admin_permission = ComplaintPermissions.MANAGE_COMPLAINTS
-    list_display = ["id", "shop", "order", "category", "status", "due_at", "resolution", "handling_rating", "created_at"]
+    list_display = [
+        "id",
+        "shop",
+        "order",
+        "category",
+        "status",
+        "due_at",
+        "resolution",
+        "handling_rating",
+        "created_at",
+    ]
     list_filter = ["status", "category", "resolution"]
     list_select_related = ["shop", "order"]
     readonly_fields = [field.name for field in Complaint._meta.fields]

@@ -67,12 +67,20 @@ class Complaint(models.Model):
         ordering = ["-id"]
         permissions = [("manage_complaints", "Handle escalated complaints of every shop")]
         constraints = [
-            models.UniqueConstraint(fields=["order"], condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
-                                    name="complaint_one_open_per_order"),
-            models.CheckConstraint(condition=Q(handling_rating__isnull=True) | Q(handling_rating__gte=1, handling_rating__lte=5),
-                                   name="complaint_rating_1_to_5"),
-            models.CheckConstraint(condition=Q(resolution="refund", refund_amount__gt=0) | (~Q(resolution="refund") & Q(refund_amount__isnull=True)),
-                                   name="complaint_refund_amount_iff_refund"),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+                name="complaint_one_open_per_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(handling_rating__isnull=True) | Q(handling_rating__gte=1, handling_rating__lte=5),
+                name="complaint_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution="refund", refund_amount__gt=0)
+                | (~Q(resolution="refund") & Q(refund_amount__isnull=True)),
+                name="complaint_refund_amount_iff_refund",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "due_at"], name="complaint_due"),
@@ -114,7 +122,9 @@ class ComplaintEvent(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=16, choices=ComplaintEventType.choices)
     actor_kind = models.CharField(max_length=16, choices=ComplaintActor.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -56,5 +56,10 @@ def order_has_open_complaint(order_id: int) -> bool:
 def complaint_list_escalated() -> QuerySet[Complaint]:
     """The operators' queue: complaints whose shop missed its deadline, the longest waiting first,
     with the buyer and the timeline for the page (a fixed number of queries)."""
-    return (complaint_list_all().filter(status=ComplaintStatus.ESCALATED).select_related("buyer")
-            .prefetch_related("events", "photos").order_by("escalated_at", "pk"))
+    return (
+        complaint_list_all()
+        .filter(status=ComplaintStatus.ESCALATED)
+        .select_related("buyer")
+        .prefetch_related("events", "photos")
+        .order_by("escalated_at", "pk")
+    )

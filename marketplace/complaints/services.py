@@ -60,8 +60,12 @@ def _user(actor):
     return actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None
 
 
-def _event(complaint: Complaint, event_type: ComplaintEventType, actor_kind: ComplaintActor, actor=None, **data) -> ComplaintEvent:
-    return ComplaintEvent.objects.create(complaint=complaint, type=event_type, actor_kind=actor_kind, user=_user(actor), data=data)
+def _event(
+    complaint: Complaint, event_type: ComplaintEventType, actor_kind: ComplaintActor, actor=None, **data
+) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        complaint=complaint, type=event_type, actor_kind=actor_kind, user=_user(actor), data=data
+    )
 
 
 def _text(value: str, field: str, limit: int, *, required: bool, label: str) -> str:
@@ -69,8 +73,9 @@ def _text(value: str, field: str, limit: int, *, required: bool, label: str) -> 
     if required and not value:
         raise DomainError(_("%(label)s is required.") % {"label": label}, Code.REQUIRED, field=field)
     if len(value) > limit:
-        raise DomainError(_("%(label)s is at most %(max)s characters.") % {"label": label, "max": limit}, Code.INVALID,
-                          field=field)
+        raise DomainError(
+            _("%(label)s is at most %(max)s characters.") % {"label": label, "max": limit}, Code.INVALID, field=field
+        )
     return value
 
 
@@ -80,9 +85,12 @@ def _lock(complaint: Complaint) -> Complaint:
 
 def _transition(complaint: Complaint, action: str) -> None:
     if not state.allowed(action, complaint.status):
-        raise DomainError(_("This complaint is %(status)s; that step is not possible now.")
-                          % {"status": complaint.get_status_display()}, state.refusal_code(action, complaint.status),
-                          field="id")
+        raise DomainError(
+            _("This complaint is %(status)s; that step is not possible now.")
+            % {"status": complaint.get_status_display()},
+            state.refusal_code(action, complaint.status),
+            field="id",
+        )
     complaint.status = state.target(action)
 
 
@@ -96,8 +104,11 @@ def _photos(order: Order, photos) -> list:
         try:
             processed.append(process_image(photo, basename=f"o{order.pk}", folder="complaints"))
         except DomainError as exc:
-            raise DomainError(_("Photo %(number)d: %(reason)s") % {"number": number, "reason": exc.message}, Code.INVALID,
-                              field="photos") from None
+            raise DomainError(
+                _("Photo %(number)d: %(reason)s") % {"number": number, "reason": exc.message},
+                Code.INVALID,
+                field="photos",
+            ) from None
     return processed
 
 
@@ -117,24 +128,57 @@ def complaint_create(order: Order, *, buyer, category: str, description: str, ph
         raise duplicate
     if not allowance_take("complaint", buyer.pk, settings.COMPLAINTS_PER_USER_PER_DAY, 24 * 3600):
         # issue 13: a flood of complaints (cheap orders bought to complain) would bury the shops and operators
-        raise DomainError(_("You have made too many complaints today: try again tomorrow, or contact the platform operator."),
-                          Code.RATE_LIMITED)
+        raise DomainError(
+            _("You have made too many complaints today: try again tomorrow, or contact the platform operator."),
+            Code.RATE_LIMITED,
+        )
     processed = _photos(order, photos)
     due_at = now + timedelta(hours=response_hours())
     try:
         with transaction.atomic():
-            complaint = Complaint.objects.create(order=order, shop_id=order.shop_id, buyer=buyer, category=category,
-                                                 description=description, currency=order.currency, due_at=due_at)
-            ComplaintPhoto.objects.bulk_create([
-                ComplaintPhoto(complaint=complaint, renditions=photo.renditions, width=photo.width, height=photo.height,
-                               content_hash=photo.content_hash) for photo in processed])
-            _event(complaint, ComplaintEventType.CREATED, ComplaintActor.BUYER, buyer, category=category,
-                   photos=len(processed))
-            _event(complaint, ComplaintEventType.ROUTED, ComplaintActor.SYSTEM, shop=order.shop_id, due_at=due_at.isoformat())
-            shop_notice_send(order.shop, kind="complaint_received",
-                             message=_("Complaint about order #%(number)s: respond by %(due)s.")
-                             % {"number": order.number, "due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
-                             data={"complaint": complaint.pk, "order": order.pk, "due_at": due_at.isoformat()})
+            complaint = Complaint.objects.create(
+                order=order,
+                shop_id=order.shop_id,
+                buyer=buyer,
+                category=category,
+                description=description,
+                currency=order.currency,
+                due_at=due_at,
+            )
+            ComplaintPhoto.objects.bulk_create(
+                [
+                    ComplaintPhoto(
+                        complaint=complaint,
+                        renditions=photo.renditions,
+                        width=photo.width,
+                        height=photo.height,
+                        content_hash=photo.content_hash,
+                    )
+                    for photo in processed
+                ]
+            )
+            _event(
+                complaint,
+                ComplaintEventType.CREATED,
+                ComplaintActor.BUYER,
+                buyer,
+                category=category,
+                photos=len(processed),
+            )
+            _event(
+                complaint,
+                ComplaintEventType.ROUTED,
+                ComplaintActor.SYSTEM,
+                shop=order.shop_id,
+                due_at=due_at.isoformat(),
+            )
+            shop_notice_send(
+                order.shop,
+                kind="complaint_received",
+                message=_("Complaint about order #%(number)s: respond by %(due)s.")
+                % {"number": order.number, "due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
+                data={"complaint": complaint.pk, "order": order.pk, "due_at": due_at.isoformat()},
+            )
     except IntegrityError:
         raise duplicate from None
     return complaint
@@ -151,8 +195,14 @@ def complaint_respond(complaint: Complaint, *, actor, message: str, as_operator:
         locked.responded_at = now
         locked.due_at = now + timedelta(hours=resolution_hours())
         locked.save(update_fields=["status", "response", "responded_at", "due_at", "updated_at"])
-        _event(locked, ComplaintEventType.RESPONDED, ComplaintActor.OPERATOR if as_operator else ComplaintActor.SHOP, actor,
-               message=message, due_at=locked.due_at.isoformat())
+        _event(
+            locked,
+            ComplaintEventType.RESPONDED,
+            ComplaintActor.OPERATOR if as_operator else ComplaintActor.SHOP,
+            actor,
+            message=message,
+            due_at=locked.due_at.isoformat(),
+        )
     return locked
 
 
@@ -170,19 +220,25 @@ def complaint_escalate(complaint: Complaint, *, now=None) -> bool:
         locked.escalated_at = now
         locked.due_at = None
         locked.save(update_fields=["status", "escalated_at", "due_at", "updated_at"])
-        _event(locked, ComplaintEventType.ESCALATED, ComplaintActor.SYSTEM, missed=missed, due_at=missed_due_at.isoformat())
-        shop_notice_send(locked.shop, kind="complaint_escalated",
-                         message=_("A complaint about order #%(number)s was escalated to the platform: the deadline passed.")
-                         % {"number": locked.order.number},
-                         data={"complaint": locked.pk, "order": locked.order_id, "missed": missed})
+        _event(
+            locked, ComplaintEventType.ESCALATED, ComplaintActor.SYSTEM, missed=missed, due_at=missed_due_at.isoformat()
+        )
+        shop_notice_send(
+            locked.shop,
+            kind="complaint_escalated",
+            message=_("A complaint about order #%(number)s was escalated to the platform: the deadline passed.")
+            % {"number": locked.order.number},
+            data={"complaint": locked.pk, "order": locked.order_id, "missed": missed},
+        )
     return True
 
 
 def complaints_escalate_overdue(now=None, limit: int = 500) -> int:
     """Escalate every complaint whose shop missed its deadline by ``now``; returns how many."""
     now = now or timezone.now()
-    due = list(Complaint.objects.filter(status__in=state.DEADLINE_STATUSES, due_at__lte=now)
-               .order_by("due_at", "pk")[:limit])
+    due = list(
+        Complaint.objects.filter(status__in=state.DEADLINE_STATUSES, due_at__lte=now).order_by("due_at", "pk")[:limit]
+    )
     return sum(1 for complaint in due if complaint_escalate(complaint, now=now))
 
 
@@ -202,8 +258,9 @@ def _refund_amount(value, currency: str):
     return amount
 
 
-def complaint_resolve(complaint: Complaint, *, actor, as_operator: bool, resolution: str, amount=None, note: str = "",
-                      now=None) -> Complaint:
+def complaint_resolve(
+    complaint: Complaint, *, actor, as_operator: bool, resolution: str, amount=None, note: str = "", now=None
+) -> Complaint:
     """Close the handling: refund part of what was paid (through the orders service, which refuses
     more than was paid), promise a replacement, or reject with a reason. Shops resolve their own
     complaints until escalated; operators resolve any."""
@@ -227,7 +284,9 @@ def complaint_resolve(complaint: Complaint, *, actor, as_operator: bool, resolut
                 if code == Code.REFUND_ABOVE_PAID:
                     left = max(order_refundable_amount(locked.order), 0)
                     message = _("At most %(left)s %(currency)s of what was paid can still be refunded.") % {
-                        "left": left, "currency": locked.currency}
+                        "left": left,
+                        "currency": locked.currency,
+                    }
                 raise DomainError(message, code, field="amount") from None
         locked.resolution = resolution
         locked.resolution_note = note
@@ -235,18 +294,45 @@ def complaint_resolve(complaint: Complaint, *, actor, as_operator: bool, resolut
         locked.resolved_at = now
         locked.resolved_by_operator = as_operator
         locked.due_at = None
-        locked.save(update_fields=["status", "resolution", "resolution_note", "refund_amount", "resolved_at",
-                                   "resolved_by_operator", "due_at", "updated_at"])
-        _event(locked, ComplaintEventType.RESOLVED, actor_kind, actor, resolution=resolution, note=note,
-               amount=str(refund) if refund is not None else None)
+        locked.save(
+            update_fields=[
+                "status",
+                "resolution",
+                "resolution_note",
+                "refund_amount",
+                "resolved_at",
+                "resolved_by_operator",
+                "due_at",
+                "updated_at",
+            ]
+        )
+        _event(
+            locked,
+            ComplaintEventType.RESOLVED,
+            actor_kind,
+            actor,
+            resolution=resolution,
+            note=note,
+            amount=str(refund) if refund is not None else None,
+        )
         if as_operator:
-            shop_notice_send(locked.shop, kind="complaint_resolved",
-                             message=_("The platform resolved the complaint about order #%(number)s: %(resolution)s.")
-                             % {"number": locked.order.number, "resolution": locked.get_resolution_display()},
-                             data={"complaint": locked.pk, "order": locked.order_id, "resolution": resolution})
-        audit_record("complaint.resolved", actor=actor, target=locked,
-                     data={"resolution": resolution, "amount": str(refund) if refund is not None else None,
-                           "by": actor_kind.value})
+            shop_notice_send(
+                locked.shop,
+                kind="complaint_resolved",
+                message=_("The platform resolved the complaint about order #%(number)s: %(resolution)s.")
+                % {"number": locked.order.number, "resolution": locked.get_resolution_display()},
+                data={"complaint": locked.pk, "order": locked.order_id, "resolution": resolution},
+            )
+        audit_record(
+            "complaint.resolved",
+            actor=actor,
+            target=locked,
+            data={
+                "resolution": resolution,
+                "amount": str(refund) if refund is not None else None,
+                "by": actor_kind.value,
+            },
+        )
     return locked
 
 

@@ -44,4 +44,3 @@ def refusal_code(action: str, status: str) -> ComplaintErrorCode:
     if action == "rate":
         return ComplaintErrorCode.ALREADY_RATED if status == S.CLOSED else ComplaintErrorCode.NOT_RESOLVED
     return ComplaintErrorCode.INVALID_TRANSITION
-

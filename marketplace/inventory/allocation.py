@@ -19,13 +19,16 @@ def stocks_lock(condition: Q) -> list[Stock]:
     """Lock the stock rows matching ``condition`` in ascending pk. FOR NO KEY UPDATE: only counts
     change, so inserts of rows referencing a stock (allocations, movements) need not wait."""
     return list(
-        Stock.objects.select_for_update(of=("self",), no_key=True).filter(condition)
-        .select_related("warehouse").order_by("pk")
+        Stock.objects.select_for_update(of=("self",), no_key=True)
+        .filter(condition)
+        .select_related("warehouse")
+        .order_by("pk")
     )
 
 
-def stocks_allocate_free(wanted: dict[int, int], *, held_elsewhere: tuple[str, dict] | None = None,
-                         also: tuple = ()) -> list[tuple] | None:
+def stocks_allocate_free(
+    wanted: dict[int, int], *, held_elsewhere: tuple[str, dict] | None = None, also: tuple = ()
+) -> list[tuple] | None:
     """Add the wanted units ({stock pk: units}) to the stocks' allocated units, if every stock still has
     them free (quantity − allocated − the units `held_elsewhere` says others hold); None when any falls
     short (what the statement did take and write stays until the caller rolls back).
@@ -73,13 +76,23 @@ def stocks_allocate_free(wanted: dict[int, int], *, held_elsewhere: tuple[str, d
 
 
 def _movements(changes, kind: str, *, quantity_sign: int, allocated_sign: int, note: str, actor) -> list[StockMovement]:
-    return [StockMovement(stock=stock, kind=kind, quantity_delta=quantity_sign * units, allocated_delta=allocated_sign * units,
-                          note=note[:255], actor=actor)
-            for stock, units in changes]
+    return [
+        StockMovement(
+            stock=stock,
+            kind=kind,
+            quantity_delta=quantity_sign * units,
+            allocated_delta=allocated_sign * units,
+            note=note[:255],
+            actor=actor,
+        )
+        for stock, units in changes
+    ]
 
 
 def _journal(changes, kind: str, *, quantity_sign: int, allocated_sign: int, note: str, actor) -> None:
-    bulk_insert(_movements(changes, kind, quantity_sign=quantity_sign, allocated_sign=allocated_sign, note=note, actor=actor))
+    bulk_insert(
+        _movements(changes, kind, quantity_sign=quantity_sign, allocated_sign=allocated_sign, note=note, actor=actor)
+    )
 
 
 def stock_allocation_movements(changes: list[tuple[Stock, int]], *, note: str = "", actor=None) -> list[StockMovement]:
@@ -99,11 +112,14 @@ def stock_low_notices(changes) -> None:
     for stock, units in changes:
         available = stock.quantity - stock.quantity_allocated
         if available < stock.low_stock_threshold <= available + units:
-            notices.append(ShopNotice(
-                shop_id=stock.warehouse.shop_id, kind="low_stock",
-                message=f"SKU variant {stock.variant_id}: {available} left in {stock.warehouse.name}",
-                data={"variant": stock.variant_id, "warehouse": stock.warehouse_id, "available": available},
-            ))
+            notices.append(
+                ShopNotice(
+                    shop_id=stock.warehouse.shop_id,
+                    kind="low_stock",
+                    message=f"SKU variant {stock.variant_id}: {available} left in {stock.warehouse.name}",
+                    data={"variant": stock.variant_id, "warehouse": stock.warehouse_id, "available": available},
+                )
+            )
     if notices:
         ShopNotice.objects.bulk_create(notices)
 

@@ -68,8 +68,13 @@ class WarehouseCreate(BaseMutation):
         require_shop_access(info, shop.pk, PERM)
         village = get_node_or_error(Village, input["village"], "Village", "village") if input.get("village") else None
         warehouse = services.warehouse_create(
-            shop, actor=requestor(info), name=input["name"], kind=getattr(input["kind"], "value", input["kind"]), village=village,
-            street_address=input.get("street_address") or "", phone=input.get("phone") or "",
+            shop,
+            actor=requestor(info),
+            name=input["name"],
+            kind=getattr(input["kind"], "value", input["kind"]),
+            village=village,
+            street_address=input.get("street_address") or "",
+            phone=input.get("phone") or "",
             is_pickup_point=bool(input.get("is_pickup_point")),
         )
         return cls(errors=[], warehouse=warehouse)
@@ -97,7 +102,9 @@ class StockUpdate(BaseMutation):
         warehouse = get_node_or_error(Warehouse, input["warehouse"], "Warehouse", "warehouse")
         require_shop_access(info, warehouse.shop_id, PERM)
         variant = get_node_or_error(ProductVariant, input["variant"], "ProductVariant", "variant")
-        stock = services.stock_update(warehouse, variant, actor=requestor(info), quantity=input["quantity"], note=input.get("note") or "")
+        stock = services.stock_update(
+            warehouse, variant, actor=requestor(info), quantity=input["quantity"], note=input.get("note") or ""
+        )
         return cls(errors=[], stock=stock)
 
 

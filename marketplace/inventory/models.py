@@ -47,7 +47,9 @@ class Stock(models.Model):
             models.UniqueConstraint(fields=["warehouse", "variant"], name="stock_once_per_warehouse"),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_quantity_not_negative"),
             models.CheckConstraint(condition=Q(quantity_allocated__gte=0), name="stock_allocated_not_negative"),
-            models.CheckConstraint(condition=Q(quantity_allocated__lte=F("quantity")), name="stock_allocated_within_quantity"),
+            models.CheckConstraint(
+                condition=Q(quantity_allocated__lte=F("quantity")), name="stock_allocated_within_quantity"
+            ),
         ]
 
 
@@ -67,7 +69,9 @@ class StockMovement(models.Model):
     quantity_delta = models.IntegerField(default=0)
     allocated_delta = models.IntegerField(default=0)
     note = models.CharField(max_length=255, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ def stock_from_journal(stock: Stock) -> tuple[int, int]:
 
 # Reads of the pages (storefront): the seller centre's stock table and notices, pickup counters, checkout.
 
+
 def warehouse_list_for_shop(shop) -> list[Warehouse]:
     return list(Warehouse.objects.filter(shop=shop).order_by("id"))
 
@@ -30,8 +31,9 @@ def stock_list_for_shop(shop) -> QuerySet[Stock]:
 
 def pickup_point_list_for_shops(shop_ids) -> list[Warehouse]:
     """The pickup points of these shops, with their shop, oldest first."""
-    return list(Warehouse.objects.filter(shop_id__in=shop_ids, is_pickup_point=True).select_related("shop")
-                .order_by("pk"))
+    return list(
+        Warehouse.objects.filter(shop_id__in=shop_ids, is_pickup_point=True).select_related("shop").order_by("pk")
+    )
 
 
 def pickup_point_get(warehouse_id) -> Warehouse | None:

@@ -17,8 +17,17 @@ from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 
 
-def warehouse_create(shop: Shop, *, actor, name: str, kind: str, village=None, street_address: str = "",
-                     phone: str = "", is_pickup_point: bool = False) -> Warehouse:
+def warehouse_create(
+    shop: Shop,
+    *,
+    actor,
+    name: str,
+    kind: str,
+    village=None,
+    street_address: str = "",
+    phone: str = "",
+    is_pickup_point: bool = False,
+) -> Warehouse:
     name = (name or "").strip()
     if not name:
         raise DomainError(_("A warehouse needs a name"), StockErrorCode.REQUIRED, field="name")
@@ -26,8 +35,13 @@ def warehouse_create(shop: Shop, *, actor, name: str, kind: str, village=None, s
         raise DomainError(_("Unknown warehouse kind"), StockErrorCode.INVALID, field="kind")
     with transaction.atomic():
         warehouse = Warehouse.objects.create(
-            shop=shop, name=name, kind=kind, village=village, street_address=street_address.strip(),
-            phone=phone.strip(), is_pickup_point=is_pickup_point,
+            shop=shop,
+            name=name,
+            kind=kind,
+            village=village,
+            street_address=street_address.strip(),
+            phone=phone.strip(),
+            is_pickup_point=is_pickup_point,
         )
         audit_record("warehouse.created", actor=actor, target=warehouse, data={"shop": shop.pk})
     return warehouse
@@ -35,7 +49,9 @@ def warehouse_create(shop: Shop, *, actor, name: str, kind: str, village=None, s
 
 def _locked_stock(warehouse: Warehouse, variant: ProductVariant) -> Stock:
     if variant.product.shop_id != warehouse.shop_id:
-        raise DomainError(_("The variant and the warehouse belong to different shops"), StockErrorCode.NOT_FOUND, field="warehouse")
+        raise DomainError(
+            _("The variant and the warehouse belong to different shops"), StockErrorCode.NOT_FOUND, field="warehouse"
+        )
     Stock.objects.get_or_create(warehouse=warehouse, variant=variant)
     return Stock.objects.select_for_update().get(warehouse=warehouse, variant=variant)
 
@@ -59,16 +75,22 @@ def stock_update(warehouse: Warehouse, variant: ProductVariant, *, actor, quanti
         stock = _locked_stock(warehouse, variant)
         if quantity < stock.quantity_allocated:
             raise DomainError(
-                _("%(units)s units are allocated to orders; stock cannot go below that") % {"units": stock.quantity_allocated},
-                StockErrorCode.INSUFFICIENT_STOCK, field="quantity",
+                _("%(units)s units are allocated to orders; stock cannot go below that")
+                % {"units": stock.quantity_allocated},
+                StockErrorCode.INSUFFICIENT_STOCK,
+                field="quantity",
             )
         delta = quantity - stock.quantity
         if delta:
             available_before = stock.quantity - stock.quantity_allocated
-            kind = MovementKind.RECEIVED if stock.quantity == 0 and not stock.movements.exists() else MovementKind.ADJUSTED
+            kind = (
+                MovementKind.RECEIVED if stock.quantity == 0 and not stock.movements.exists() else MovementKind.ADJUSTED
+            )
             stock.quantity = quantity
             stock.save(update_fields=["quantity"])
-            StockMovement.objects.create(stock=stock, kind=kind, quantity_delta=delta, note=note.strip()[:255], actor=actor)
+            StockMovement.objects.create(
+                stock=stock, kind=kind, quantity_delta=delta, note=note.strip()[:255], actor=actor
+            )
             _notify_low_stock(stock, available_before, variant)
     return stock
 
@@ -81,5 +103,7 @@ def stock_receive(warehouse: Warehouse, variant: ProductVariant, *, actor, quant
         stock = _locked_stock(warehouse, variant)
         stock.quantity += quantity
         stock.save(update_fields=["quantity"])
-        StockMovement.objects.create(stock=stock, kind=MovementKind.RECEIVED, quantity_delta=quantity, note=note.strip()[:255], actor=actor)
+        StockMovement.objects.create(
+            stock=stock, kind=MovementKind.RECEIVED, quantity_delta=quantity, note=note.strip()[:255], actor=actor
+        )
     return stock

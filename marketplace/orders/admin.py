@@ -9,8 +9,17 @@ class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    readonly_fields = ("product_name", "variant_name", "product_sku", "quantity", "quantity_fulfilled", "quantity_returned",
-                       "unit_price_amount", "total_price_amount", "actual_weight")
+    readonly_fields = (
+        "product_name",
+        "variant_name",
+        "product_sku",
+        "quantity",
+        "quantity_fulfilled",
+        "quantity_returned",
+        "unit_price_amount",
+        "total_price_amount",
+        "actual_weight",
+    )
     exclude = ("variant",)
 
 
@@ -27,7 +36,16 @@ class OrderAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
     Guarded by MANAGE_ORDERS, which operators hold (Django's per-model view permission they do not)."""
 
     admin_permission = OrderPermissions.MANAGE_ORDERS
-    list_display = ("number", "shop", "status", "total_amount", "charged_amount", "refunded_amount", "delivery_kind", "created_at")
+    list_display = (
+        "number",
+        "shop",
+        "status",
+        "total_amount",
+        "charged_amount",
+        "refunded_amount",
+        "delivery_kind",
+        "created_at",
+    )
     list_filter = ("status", "delivery_kind", "channel")
     search_fields = ("number", "user_email", "shop__name")
     inlines = [OrderLineInline, OrderEventInline]

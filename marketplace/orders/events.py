@@ -21,9 +21,13 @@ WEBHOOK_FOR_EVENT = {
 
 def order_webhook_data(order: Order) -> dict:
     return {
-        "number": order.number, "token": str(order.token), "shop": order.shop_id, "status": order.status,
+        "number": order.number,
+        "token": str(order.token),
+        "shop": order.shop_id,
+        "status": order.status,
         "total": {"amount": str(order.total_amount), "currency": order.currency},
-        "charged": str(order.charged_amount), "refunded": str(order.refunded_amount),
+        "charged": str(order.charged_amount),
+        "refunded": str(order.refunded_amount),
         "delivery": order.delivery_kind,
     }
 
@@ -58,8 +62,11 @@ def order_event(order: Order, event_type: OrderEventType, *, user=None, **data) 
 def order_events_new(entries: list[tuple[Order, OrderEventType, object, dict]]) -> list[OrderEvent]:
     """Timeline rows not written yet: the caller inserts them with other rows (meidu.core.sql.bulk),
     then calls order_events_announce."""
-    return [OrderEvent(order=order, type=event_type, user=actor, data=actor_data)
-            for order, event_type, user, data in entries for actor, actor_data in [_actor(user, data)]]
+    return [
+        OrderEvent(order=order, type=event_type, user=actor, data=actor_data)
+        for order, event_type, user, data in entries
+        for actor, actor_data in [_actor(user, data)]
+    ]
 
 
 def order_events_announce(entries: list[tuple[Order, OrderEventType, object, dict]]) -> None:

@@ -31,13 +31,18 @@ class DeliveryKind(models.TextChoices):
 
 
 class Order(models.Model):
-    number = models.BigIntegerField(unique=True, editable=False, db_default=Func(
-        Value("order_number_seq"), function="nextval", output_field=models.BigIntegerField()))
+    number = models.BigIntegerField(
+        unique=True,
+        editable=False,
+        db_default=Func(Value("order_number_seq"), function="nextval", output_field=models.BigIntegerField()),
+    )
     token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     checkout_token = models.UUIDField(db_index=True)
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="orders")
     channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="orders")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
     user_email = models.EmailField(blank=True)
     status = models.CharField(max_length=24, choices=OrderStatus.choices, default=OrderStatus.UNCONFIRMED)
     currency = models.CharField(max_length=3)
@@ -49,17 +54,29 @@ class Order(models.Model):
     charged_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     payment_gateway = models.CharField(max_length=64, blank=True)
-    shipping_address = models.ForeignKey("accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    billing_address = models.ForeignKey("accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    shipping_address = models.ForeignKey(
+        "accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    billing_address = models.ForeignKey(
+        "accounts.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     delivery_kind = models.CharField(max_length=16, choices=DeliveryKind.choices)
-    shipping_method = models.ForeignKey("shipping.ShippingMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    shipping_method = models.ForeignKey(
+        "shipping.ShippingMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     shipping_method_name = models.CharField(max_length=120, blank=True)
-    collection_point = models.ForeignKey("inventory.Warehouse", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    collection_point = models.ForeignKey(
+        "inventory.Warehouse", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     collection_point_name = models.CharField(max_length=120, blank=True)
-    pickup_code = models.CharField(max_length=8, blank=True, help_text="核销码 shown to the buyer, checked at the counter.")
+    pickup_code = models.CharField(
+        max_length=8, blank=True, help_text="核销码 shown to the buyer, checked at the counter."
+    )
     pickup_code_failures = models.PositiveSmallIntegerField(default=0)
     picked_up_at = models.DateTimeField(null=True, blank=True)
-    picked_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    picked_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     customer_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -67,8 +84,9 @@ class Order(models.Model):
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
-    auto_confirm_at = models.DateTimeField(null=True, blank=True, db_index=True,
-                                           help_text="Receipt is confirmed automatically at this time.")
+    auto_confirm_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="Receipt is confirmed automatically at this time."
+    )
     after_sales_until = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
@@ -77,9 +95,15 @@ class Order(models.Model):
         ordering = ["-number"]
         permissions = [("manage_orders", "Manage every shop's orders")]
         constraints = [
-            models.CheckConstraint(condition=Q(total_amount=F("subtotal_amount") + F("shipping_amount")), name="order_total_adds_up"),
-            models.CheckConstraint(condition=Q(refunded_amount__lte=F("charged_amount")), name="order_refund_within_charged"),
-            models.CheckConstraint(condition=Q(subtotal_amount__gte=0) & Q(shipping_amount__gte=0), name="order_amounts_not_negative"),
+            models.CheckConstraint(
+                condition=Q(total_amount=F("subtotal_amount") + F("shipping_amount")), name="order_total_adds_up"
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=F("charged_amount")), name="order_refund_within_charged"
+            ),
+            models.CheckConstraint(
+                condition=Q(subtotal_amount__gte=0) & Q(shipping_amount__gte=0), name="order_amounts_not_negative"
+            ),
         ]
         indexes = [models.Index(fields=["shop", "-number"], name="order_shop_number")]
 
@@ -97,7 +121,9 @@ class Order(models.Model):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    variant = models.ForeignKey("catalog.ProductVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     product_name = models.CharField(max_length=200)
     variant_name = models.CharField(max_length=200, blank=True)
     product_sku = models.CharField(max_length=64)
@@ -109,11 +135,22 @@ class OrderLine(models.Model):
     total_price_amount = models.DecimalField(max_digits=12, decimal_places=2)
     sold_by_weight = models.BooleanField(default=False)
     weight_unit = models.CharField(max_length=4, blank=True)
-    actual_weight = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True,
-                                        help_text="Weighed at fulfilment, in weight_unit; charged instead of the estimate.")
+    actual_weight = models.DecimalField(
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Weighed at fulfilment, in weight_unit; charged instead of the estimate.",
+    )
     thumbnail_name = models.CharField(max_length=255, blank=True)
-    presale_campaign = models.ForeignKey("presale.PresaleCampaign", null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="order_lines", help_text="Bought before harvest with a deposit.")
+    presale_campaign = models.ForeignKey(
+        "presale.PresaleCampaign",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="order_lines",
+        help_text="Bought before harvest with a deposit.",
+    )
 
     class Meta:
         verbose_name = _("order line")
@@ -121,8 +158,12 @@ class OrderLine(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
-            models.CheckConstraint(condition=Q(quantity_fulfilled__lte=F("quantity")), name="order_line_fulfilled_within"),
-            models.CheckConstraint(condition=Q(quantity_returned__lte=F("quantity_fulfilled")), name="order_line_returned_within"),
+            models.CheckConstraint(
+                condition=Q(quantity_fulfilled__lte=F("quantity")), name="order_line_fulfilled_within"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_returned__lte=F("quantity_fulfilled")), name="order_line_returned_within"
+            ),
         ]
 
 
@@ -152,7 +193,9 @@ class Fulfillment(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["order", "fulfillment_order"], name="fulfillment_number_in_order")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "fulfillment_order"], name="fulfillment_number_in_order")
+        ]
 
 
 class FulfillmentLine(models.Model):
@@ -183,7 +226,9 @@ class OrderEventType(models.TextChoices):
 class OrderEvent(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=24, choices=OrderEventType.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

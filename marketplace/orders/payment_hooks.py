@@ -31,8 +31,9 @@ def _deferred_of_saved(orders) -> dict[int, Decimal]:
     taking deposits (after the harvest the balance is due)."""
     by_pk = {order.pk: order for order in orders}
     deferred: dict[int, Decimal] = {}
-    lines = OrderLine.objects.filter(order_id__in=list(by_pk), presale_campaign__status=CampaignStatus.OPEN).select_related(
-        "presale_campaign")
+    lines = OrderLine.objects.filter(
+        order_id__in=list(by_pk), presale_campaign__status=CampaignStatus.OPEN
+    ).select_related("presale_campaign")
     for line in lines:
         currency = by_pk[line.order_id].currency
         balance = line.total_price_amount - deposit_of(line.total_price_amount, line.presale_campaign, currency)
@@ -59,9 +60,12 @@ def payment_shares_spread(items, orders, due_now=None) -> tuple[list, list]:
     in the order shares are filled. ``due_now``: what each of them owes now, in the same order
     (checkout completion knows it from its shop groups); looked up (orders_due_now) only when the
     money does not cover every total, so that which order comes first matters."""
-    spare_charged = sum((item.charged_amount for item in items), ZERO) - sum((order.charged_amount for order in orders), ZERO)
-    spare_authorized = (sum((item.authorized_amount for item in items), ZERO)
-                        - sum((order.authorized_amount for order in orders), ZERO))
+    spare_charged = sum((item.charged_amount for item in items), ZERO) - sum(
+        (order.charged_amount for order in orders), ZERO
+    )
+    spare_authorized = sum((item.authorized_amount for item in items), ZERO) - sum(
+        (order.authorized_amount for order in orders), ZERO
+    )
     takers = [order for order in orders if order.status != OrderStatus.CANCELED]
     before = [(order, order.charged_amount, order.authorized_amount) for order in orders]
     was_paid = {id(order): order.is_paid for order in takers}
@@ -71,7 +75,9 @@ def payment_shares_spread(items, orders, due_now=None) -> tuple[list, list]:
         nonlocal dues
         if dues is None:
             given = list(due_now) if due_now is not None else orders_due_now(takers)
-            dues = {id(each): amount for each, amount in zip(orders if due_now is not None else takers, given, strict=True)}
+            dues = {
+                id(each): amount for each, amount in zip(orders if due_now is not None else takers, given, strict=True)
+            }
         return min(dues[id(order)], order.total_amount)
 
     def first_due_now(spare, room_of) -> bool:
@@ -97,7 +103,9 @@ def payment_shares_spread(items, orders, due_now=None) -> tuple[list, list]:
 
     # Authorised money likewise, on what is neither charged nor authorised yet.
     passes = []
-    if first_due_now(spare_authorized, lambda order: order.total_amount - order.charged_amount - order.authorized_amount):
+    if first_due_now(
+        spare_authorized, lambda order: order.total_amount - order.charged_amount - order.authorized_amount
+    ):
         passes.append(lambda order: due_of(order) - order.charged_amount - order.authorized_amount)
     passes.append(lambda order: order.total_amount - order.charged_amount - order.authorized_amount)
     for room_of in passes:
@@ -116,8 +124,11 @@ def payment_shares_spread(items, orders, due_now=None) -> tuple[list, list]:
             order.authorized_amount -= release
             spare_authorized += release
 
-    changed = [order for order, charged, authorized in before
-               if (order.charged_amount, order.authorized_amount) != (charged, authorized)]
+    changed = [
+        order
+        for order, charged, authorized in before
+        if (order.charged_amount, order.authorized_amount) != (charged, authorized)
+    ]
     paid = [order for order in takers if order.is_paid and not was_paid[id(order)]]
     return changed, paid
 
@@ -128,8 +139,12 @@ def orders_payment_sync(checkout_token, *, items=None, orders=None) -> None:
     if items is None:
         items = list(TransactionItem.objects.filter(checkout_token=checkout_token).order_by("pk"))
     if orders is None:
-        orders = list(Order.objects.select_for_update().filter(checkout_token=checkout_token)
-                      .select_related("shop").order_by("number"))
+        orders = list(
+            Order.objects.select_for_update()
+            .filter(checkout_token=checkout_token)
+            .select_related("shop")
+            .order_by("number")
+        )
     if not orders:
         return
     changed, paid = payment_shares_spread(items, orders)

@@ -26,7 +26,9 @@ MANAGE = OrderPermissions.MANAGE_ORDERS
 
 def order_is_buyer(actor, order: Order) -> bool:
     """The signed-in user who placed the order (an app acting with a token is never the buyer)."""
-    return isinstance(actor, User) and actor.is_authenticated and order.user_id is not None and order.user_id == actor.pk
+    return (
+        isinstance(actor, User) and actor.is_authenticated and order.user_id is not None and order.user_id == actor.pk
+    )
 
 
 def order_may_manage(actor, order: Order) -> bool:

@@ -17,8 +17,12 @@ def orders_of_checkout(checkout_token) -> list[Order]:
 def orders_of_checkout_with_lines(checkout_token) -> list[Order]:
     """orders_of_checkout with their lines and the lines' pre-sale campaigns (the confirmation page)."""
     lines = Prefetch("lines", queryset=OrderLine.objects.select_related("presale_campaign").order_by("pk"))
-    return list(Order.objects.filter(checkout_token=checkout_token).select_related(*ORDER_RELATED)
-                .prefetch_related(lines).order_by("number"))
+    return list(
+        Order.objects.filter(checkout_token=checkout_token)
+        .select_related(*ORDER_RELATED)
+        .prefetch_related(lines)
+        .order_by("number")
+    )
 
 
 def quantity_bought(user, variant_id: int) -> int:
@@ -43,9 +47,13 @@ def order_list_for_shop(shop_id: int, *, statuses=None) -> QuerySet[Order]:
 
 def order_with_lines(order_id: int) -> Order | None:
     return (
-        Order.objects.filter(pk=order_id).select_related(*ORDER_RELATED)
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("presale_campaign").order_by("pk")),
-                          "fulfillments__lines", "events")
+        Order.objects.filter(pk=order_id)
+        .select_related(*ORDER_RELATED)
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("presale_campaign").order_by("pk")),
+            "fulfillments__lines",
+            "events",
+        )
         .first()
     )
 
@@ -60,29 +68,36 @@ def order_by_county_run(order: Order) -> bool:
 
 def orders_awaiting_pickup(collection_point_id: int) -> QuerySet[Order]:
     return Order.objects.filter(
-        collection_point_id=collection_point_id, picked_up_at__isnull=True,
+        collection_point_id=collection_point_id,
+        picked_up_at__isnull=True,
         status__in=[OrderStatus.UNCONFIRMED, OrderStatus.UNFULFILLED, OrderStatus.FULFILLED],
     )
 
 
 def order_list_awaiting_pickup(collection_point_id: int) -> list[Order]:
     """The parcels waiting at a pickup point with shop and billing address, by number (the counter's list)."""
-    return list(orders_awaiting_pickup(collection_point_id).select_related("shop", "billing_address")
-                .order_by("number"))
+    return list(
+        orders_awaiting_pickup(collection_point_id).select_related("shop", "billing_address").order_by("number")
+    )
 
 
 def orders_on_village_runs(limit: int = 200) -> QuerySet[Order]:
     """Shipped orders carried by the county's own delivery runs, waiting to be handed over."""
     return (
         Order.objects.filter(status=OrderStatus.FULFILLED, fulfillments__local_delivery=True)
-        .select_related("shop", "shipping_address__village__town").distinct().order_by("number")[:limit]
+        .select_related("shop", "shipping_address__village__town")
+        .distinct()
+        .order_by("number")[:limit]
     )
 
 
 def presale_campaign_sold(campaign) -> int:
     """How many units of a pre-sale campaign are already sold: its order lines, cancelled orders left out."""
-    row = (OrderLine.objects.filter(presale_campaign=campaign).exclude(order__status=OrderStatus.CANCELED)
-           .aggregate(total=Sum("quantity")))
+    row = (
+        OrderLine.objects.filter(presale_campaign=campaign)
+        .exclude(order__status=OrderStatus.CANCELED)
+        .aggregate(total=Sum("quantity"))
+    )
     return row["total"] or 0
 
 

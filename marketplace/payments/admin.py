@@ -32,16 +32,27 @@ class ReasonForm(forms.Form):
 @admin.action(description=_("Confirm the bank transfer received (the whole awaited amount)"))
 def confirm_bank_transfers(modeladmin, request, queryset):
     if "apply" not in request.POST:
-        return render(request, "admin/payments/confirm.html", {
-            "form": ReasonForm(), "items": queryset, "opts": modeladmin.model._meta,
-            "action": "confirm_bank_transfers", "label": "Confirm bank transfers",
-        })
+        return render(
+            request,
+            "admin/payments/confirm.html",
+            {
+                "form": ReasonForm(),
+                "items": queryset,
+                "opts": modeladmin.model._meta,
+                "action": "confirm_bank_transfers",
+                "label": "Confirm bank transfers",
+            },
+        )
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     for item in queryset:
         try:
-            transaction_bank_transfer_confirm(item, actor=request.user, amount=item.charge_pending_amount, reason=reason)
-            modeladmin.message_user(request, f"{item.token}: {item.charge_pending_amount} {item.currency} confirmed", messages.SUCCESS)
+            transaction_bank_transfer_confirm(
+                item, actor=request.user, amount=item.charge_pending_amount, reason=reason
+            )
+            modeladmin.message_user(
+                request, f"{item.token}: {item.charge_pending_amount} {item.currency} confirmed", messages.SUCCESS
+            )
         except (DomainError, PermissionDenied) as exc:
             modeladmin.message_user(request, f"{item.token}: {getattr(exc, 'message', exc)}", messages.ERROR)
     return None
@@ -61,8 +72,18 @@ def void_transactions(modeladmin, request, queryset):
 @admin.register(TransactionItem)
 class TransactionItemAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
     admin_permission = PaymentPermissions.HANDLE_PAYMENTS
-    list_display = ["token", "name", "checkout_token", "currency", "authorized_amount", "charged_amount",
-                    "charge_pending_amount", "refunded_amount", "canceled_amount", "created_at"]
+    list_display = [
+        "token",
+        "name",
+        "checkout_token",
+        "currency",
+        "authorized_amount",
+        "charged_amount",
+        "charge_pending_amount",
+        "refunded_amount",
+        "canceled_amount",
+        "created_at",
+    ]
     list_filter = ["gateway", "currency"]
     search_fields = ["=token", "=checkout_token", "psp_reference", "idempotency_key"]
     readonly_fields = [f.name for f in TransactionItem._meta.fields]

@@ -59,8 +59,12 @@ class TransactionItem(models.Model):
     charge_pending_amount = models.DecimalField(**AMOUNT)
     refund_pending_amount = models.DecimalField(**AMOUNT)
     idempotency_key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64, help_text="Fingerprint of the initialize request, to tell a retry from a reuse.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    request_hash = models.CharField(
+        max_length=64, help_text="Fingerprint of the initialize request, to tell a retry from a reuse."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     app = models.ForeignKey("integrations.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
@@ -74,14 +78,22 @@ class TransactionItem(models.Model):
             ("collect_cash_on_delivery", "Confirm cash collected on delivery"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["checkout_token", "idempotency_key"], name="transaction_idempotency_per_checkout"),
+            models.UniqueConstraint(
+                fields=["checkout_token", "idempotency_key"], name="transaction_idempotency_per_checkout"
+            ),
             models.CheckConstraint(
-                condition=Q(authorized_amount__gte=0) & Q(charged_amount__gte=0) & Q(refunded_amount__gte=0)
-                & Q(canceled_amount__gte=0) & Q(authorize_pending_amount__gte=0) & Q(charge_pending_amount__gte=0)
+                condition=Q(authorized_amount__gte=0)
+                & Q(charged_amount__gte=0)
+                & Q(refunded_amount__gte=0)
+                & Q(canceled_amount__gte=0)
+                & Q(authorize_pending_amount__gte=0)
+                & Q(charge_pending_amount__gte=0)
                 & Q(refund_pending_amount__gte=0),
                 name="transaction_amounts_not_negative",
             ),
-            models.CheckConstraint(condition=Q(refunded_amount__lte=F("charged_amount")), name="transaction_refunded_within_charged"),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=F("charged_amount")), name="transaction_refunded_within_charged"
+            ),
         ]
 
     def __str__(self):
@@ -95,8 +107,12 @@ class TransactionEvent(models.Model):
     psp_reference = models.CharField(max_length=255, blank=True)
     message = models.CharField(max_length=512, blank=True)
     external_url = models.URLField(max_length=500, blank=True)
-    data = models.JSONField(default=dict, blank=True, help_text="What the gateway handed back for the client (e.g. a client secret).")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    data = models.JSONField(
+        default=dict, blank=True, help_text="What the gateway handed back for the client (e.g. a client secret)."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     app = models.ForeignKey("integrations.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -107,7 +123,9 @@ class TransactionEvent(models.Model):
         constraints = [
             # A reported event (webhook, process, retry) is recorded once: same item, type and PSP reference.
             models.UniqueConstraint(
-                fields=["item", "type", "psp_reference"], condition=~Q(psp_reference=""), name="transaction_event_reported_once"
+                fields=["item", "type", "psp_reference"],
+                condition=~Q(psp_reference=""),
+                name="transaction_event_reported_once",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="transaction_event_amount_not_negative"),
         ]

@@ -29,8 +29,10 @@ class CheckoutAuthorizeStatus:
 
 def transactions_for_checkout(checkout_token):
     """The checkout's transaction items (oldest first) with their events prefetched: Checkout.transactions."""
-    return TransactionItem.objects.filter(checkout_token=checkout_token).order_by("pk").prefetch_related(
-        Prefetch("events", queryset=TransactionEvent.objects.order_by("pk"))
+    return (
+        TransactionItem.objects.filter(checkout_token=checkout_token)
+        .order_by("pk")
+        .prefetch_related(Prefetch("events", queryset=TransactionEvent.objects.order_by("pk")))
     )
 
 

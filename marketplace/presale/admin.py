@@ -11,7 +11,15 @@ from meidu.core.permissions import ProductPermissions
 @admin.register(PresaleCampaign)
 class PresaleCampaignAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
     admin_permission = ProductPermissions.MANAGE_PRODUCTS
-    list_display = ("variant", "channel", "deposit_percent", "expected_quantity", "harvest_expected_on", "status", "harvested_quantity")
+    list_display = (
+        "variant",
+        "channel",
+        "deposit_percent",
+        "expected_quantity",
+        "harvest_expected_on",
+        "status",
+        "harvested_quantity",
+    )
     list_filter = ("status", "channel")
     list_select_related = ("variant__product", "channel")
     raw_id_fields = ("variant",)

@@ -64,9 +64,17 @@ class PresaleCampaignOpen(PresaleMutation):
         target = Channel.objects.filter(slug=channel).first()
         if target is None:
             raise DomainError(_("Channel not found"), PresaleErrorCode.NOT_FOUND, field="channel")
-        return cls(errors=[], campaign=services.presale_campaign_open(
-            found, target, actor=requestor(info), deposit_percent=deposit_percent, expected_quantity=expected_quantity,
-            harvest_expected_on=harvest_expected_on))
+        return cls(
+            errors=[],
+            campaign=services.presale_campaign_open(
+                found,
+                target,
+                actor=requestor(info),
+                deposit_percent=deposit_percent,
+                expected_quantity=expected_quantity,
+                harvest_expected_on=harvest_expected_on,
+            ),
+        )
 
 
 class PresaleHarvest(PresaleMutation):
@@ -81,18 +89,28 @@ class PresaleHarvest(PresaleMutation):
         if not presale_may_manage(requestor(info), found):
             raise shop_access_denied(ProductPermissions.MANAGE_PRODUCTS)
         store = get_node_or_error(Warehouse, warehouse, "Warehouse", "warehouse")
-        return cls(errors=[], campaign=services.presale_harvest(found, actor=requestor(info), harvested_quantity=harvested_quantity,
-                                                                warehouse=store))
+        return cls(
+            errors=[],
+            campaign=services.presale_harvest(
+                found, actor=requestor(info), harvested_quantity=harvested_quantity, warehouse=store
+            ),
+        )
 
 
 class PresaleQueries(graphene.ObjectType):
-    presale_campaigns = graphene.List(graphene.NonNull(PresaleCampaignType), channel=graphene.String(required=True),
-                                      description="Pre-sales taking deposits in the channel.")
+    presale_campaigns = graphene.List(
+        graphene.NonNull(PresaleCampaignType),
+        channel=graphene.String(required=True),
+        description="Pre-sales taking deposits in the channel.",
+    )
 
     @staticmethod
     def resolve_presale_campaigns(root, info, channel):
-        return list(PresaleCampaign.objects.filter(channel__slug=channel, status=CampaignStatus.OPEN)
-                    .select_related("variant").order_by("harvest_expected_on", "pk")[:100])
+        return list(
+            PresaleCampaign.objects.filter(channel__slug=channel, status=CampaignStatus.OPEN)
+            .select_related("variant")
+            .order_by("harvest_expected_on", "pk")[:100]
+        )
 
 
 class PresaleMutations(graphene.ObjectType):

@@ -22,7 +22,9 @@ class PresaleCampaign(models.Model):
     status = models.CharField(max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.OPEN)
     harvested_quantity = models.PositiveIntegerField(null=True, blank=True)
     harvested_at = models.DateTimeField(null=True, blank=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -30,8 +32,12 @@ class PresaleCampaign(models.Model):
         verbose_name_plural = _("pre-sale campaigns")
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["variant", "channel"], condition=Q(status="open"), name="one_open_presale_per_variant"),
-            models.CheckConstraint(condition=Q(deposit_percent__gt=0) & Q(deposit_percent__lte=100), name="presale_deposit_percent_range"),
+            models.UniqueConstraint(
+                fields=["variant", "channel"], condition=Q(status="open"), name="one_open_presale_per_variant"
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_percent__gt=0) & Q(deposit_percent__lte=100), name="presale_deposit_percent_range"
+            ),
             models.CheckConstraint(condition=Q(expected_quantity__gt=0), name="presale_expected_quantity_positive"),
         ]
 

@@ -10,7 +10,9 @@ from meidu.core.money import quantize
 
 
 def open_campaigns_for(variant_ids, channel) -> dict[int, PresaleCampaign]:
-    campaigns = PresaleCampaign.objects.filter(variant_id__in=list(variant_ids), channel=channel, status=CampaignStatus.OPEN)
+    campaigns = PresaleCampaign.objects.filter(
+        variant_id__in=list(variant_ids), channel=channel, status=CampaignStatus.OPEN
+    )
     return {campaign.variant_id: campaign for campaign in campaigns}
 
 

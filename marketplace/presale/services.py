@@ -37,8 +37,9 @@ from meidu.core.errors import DomainError
 from meidu.core.money import quantize
 
 
-def presale_campaign_open(variant, channel, *, actor, deposit_percent, expected_quantity: int,
-                          harvest_expected_on: date) -> PresaleCampaign:
+def presale_campaign_open(
+    variant, channel, *, actor, deposit_percent, expected_quantity: int, harvest_expected_on: date
+) -> PresaleCampaign:
     try:
         percent = Decimal(str(deposit_percent))
     except (InvalidOperation, TypeError):
@@ -53,10 +54,16 @@ def presale_campaign_open(variant, channel, *, actor, deposit_percent, expected_
         raise DomainError(_("Price the variant in this channel first"), PresaleErrorCode.INVALID, field="variant")
     with transaction.atomic():
         if PresaleCampaign.objects.filter(variant=variant, channel=channel, status=CampaignStatus.OPEN).exists():
-            raise DomainError(_("A pre-sale of this variant is already open"), PresaleErrorCode.ALREADY_EXISTS, field="variant")
+            raise DomainError(
+                _("A pre-sale of this variant is already open"), PresaleErrorCode.ALREADY_EXISTS, field="variant"
+            )
         campaign = PresaleCampaign.objects.create(
-            variant=variant, channel=channel, deposit_percent=percent, expected_quantity=expected_quantity,
-            harvest_expected_on=harvest_expected_on, opened_by=actor if getattr(actor, "is_authenticated", False) else None,
+            variant=variant,
+            channel=channel,
+            deposit_percent=percent,
+            expected_quantity=expected_quantity,
+            harvest_expected_on=harvest_expected_on,
+            opened_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         audit_record("presale.opened", actor=actor, target=campaign, data={"deposit_percent": str(percent)})
     return campaign
@@ -89,8 +96,14 @@ def _shrink_line(order, line: OrderLine, quantity: int, campaign, *, actor) -> N
     order.total_amount -= removed
     order.save(update_fields=["subtotal_amount", "total_amount", "updated_at"])
     deposit_back = _money_back(order, removed, campaign, actor=actor, key=f"presale-short:{order.pk}:{line.pk}")
-    order_event(order, OrderEventType.NOTE, user=actor, harvest_short=short, sku=line.product_sku,
-                deposit_refunded=str(deposit_back))
+    order_event(
+        order,
+        OrderEventType.NOTE,
+        user=actor,
+        harvest_short=short,
+        sku=line.product_sku,
+        deposit_refunded=str(deposit_back),
+    )
 
 
 def _drop_line(order, line: OrderLine, campaign, *, actor) -> None:
@@ -105,14 +118,25 @@ def _drop_line(order, line: OrderLine, campaign, *, actor) -> None:
     order.total_amount -= removed
     order.save(update_fields=["subtotal_amount", "total_amount", "updated_at"])
     deposit_back = _money_back(order, removed, campaign, actor=actor, key=f"presale-short:{order.pk}:{line_pk}")
-    order_event(order, OrderEventType.NOTE, user=actor, harvest_short=short, sku=line.product_sku,
-                deposit_refunded=str(deposit_back), line_removed=True, unit_price=str(line.unit_price_amount))
+    order_event(
+        order,
+        OrderEventType.NOTE,
+        user=actor,
+        harvest_short=short,
+        sku=line.product_sku,
+        deposit_refunded=str(deposit_back),
+        line_removed=True,
+        unit_price=str(line.unit_price_amount),
+    )
 
 
 def _finish_if_all_shipped(order, *, actor) -> None:
     """A partly shipped order whose only open units were the ones the harvest could not give is
     now wholly shipped: it moves on as order_fulfill moves it (else it would wait forever)."""
-    if order.status == OrderStatus.PARTIALLY_FULFILLED and not order.lines.filter(quantity_fulfilled__lt=F("quantity")).exists():
+    if (
+        order.status == OrderStatus.PARTIALLY_FULFILLED
+        and not order.lines.filter(quantity_fulfilled__lt=F("quantity")).exists()
+    ):
         order_shipping_advance(order, actor=actor, harvest_short=True)
 
 
@@ -122,8 +146,11 @@ def _orders_lock(campaign) -> dict[int, Order]:
     order; payments and order services take it before an order row too), then the order rows in
     ascending pk. No new order can join: checkout completion locks the campaign row, held here.
     Cancelled orders (also those cancelled while this waited for the locks) are left out."""
-    candidates = (Order.objects.filter(lines__presale_campaign=campaign).exclude(status=OrderStatus.CANCELED)
-                  .values_list("pk", "checkout_token"))
+    candidates = (
+        Order.objects.filter(lines__presale_campaign=campaign)
+        .exclude(status=OrderStatus.CANCELED)
+        .values_list("pk", "checkout_token")
+    )
     pks, tokens = set(), set()
     for pk, token in candidates:
         pks.add(pk)
@@ -140,14 +167,21 @@ def presale_harvest(campaign: PresaleCampaign, *, actor, harvested_quantity: int
     if not isinstance(harvested_quantity, int) or isinstance(harvested_quantity, bool) or harvested_quantity < 0:
         raise DomainError(_("Give the harvested quantity"), PresaleErrorCode.INVALID, field="harvestedQuantity")
     if warehouse.shop_id != campaign.variant.product.shop_id:
-        raise DomainError(_("Store the harvest in one of the shop's warehouses"), PresaleErrorCode.NOT_FOUND, field="warehouse")
+        raise DomainError(
+            _("Store the harvest in one of the shop's warehouses"), PresaleErrorCode.NOT_FOUND, field="warehouse"
+        )
     with transaction.atomic():
         locked = PresaleCampaign.objects.select_for_update().select_related("variant__product").get(pk=campaign.pk)
         if not presale_campaign_is_open(locked):
-            raise DomainError(_("This pre-sale is not taking deposits any more"), PresaleErrorCode.NOT_OPEN, field="campaign")
+            raise DomainError(
+                _("This pre-sale is not taking deposits any more"), PresaleErrorCode.NOT_OPEN, field="campaign"
+            )
         orders = _orders_lock(locked)
-        lines = list(OrderLine.objects.select_for_update(of=("self",)).filter(presale_campaign=locked, order_id__in=list(orders))
-                     .order_by("order__number", "pk"))
+        lines = list(
+            OrderLine.objects.select_for_update(of=("self",))
+            .filter(presale_campaign=locked, order_id__in=list(orders))
+            .order_by("order__number", "pk")
+        )
         remaining = harvested_quantity
         allocations: list[tuple[OrderLine, int]] = []
         for line in lines:
@@ -170,14 +204,23 @@ def presale_harvest(campaign: PresaleCampaign, *, actor, harvested_quantity: int
                 _finish_if_all_shipped(order, actor=actor)
             if served:
                 allocations.append((line, served))
-            order_event(order, OrderEventType.NOTE, user=actor, harvested=True, served=served,
-                        balance_due=str(order.total_amount - order.charged_amount + order.refunded_amount))
+            order_event(
+                order,
+                OrderEventType.NOTE,
+                user=actor,
+                harvested=True,
+                served=served,
+                balance_due=str(order.total_amount - order.charged_amount + order.refunded_amount),
+            )
         if harvested_quantity:
-            stock_receive(warehouse, locked.variant, actor=actor, quantity=harvested_quantity, note="harvest (pre-sale)")
+            stock_receive(
+                warehouse, locked.variant, actor=actor, quantity=harvested_quantity, note="harvest (pre-sale)"
+            )
         if allocations:
             [stock] = stocks_lock(Q(warehouse=warehouse, variant=locked.variant))
-            Allocation.objects.bulk_create([Allocation(order_line=line, stock=stock, quantity_allocated=units)
-                                            for line, units in allocations])
+            Allocation.objects.bulk_create(
+                [Allocation(order_line=line, stock=stock, quantity_allocated=units) for line, units in allocations]
+            )
             stock_allocate_many([(stock, sum(units for _, units in allocations))], note="pre-sale orders", actor=actor)
         locked.status = CampaignStatus.HARVESTED
         locked.harvested_quantity = harvested_quantity

@@ -20,7 +20,11 @@ class ReasonForm(forms.Form):
 def hide_reviews(modeladmin, request, queryset):
     form = ReasonForm(request.POST) if "apply" in request.POST else ReasonForm()
     if not form.is_bound or not form.is_valid():
-        return render(request, "admin/reviews/hide_reason.html", {"reviews": queryset, "form": form, "opts": modeladmin.model._meta})
+        return render(
+            request,
+            "admin/reviews/hide_reason.html",
+            {"reviews": queryset, "form": form, "opts": modeladmin.model._meta},
+        )
     done = 0
     for review in queryset:
         try:

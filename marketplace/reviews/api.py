@@ -61,11 +61,23 @@ def _pk(global_id: str, type_name: str, field: str) -> int:
 
 class ReviewQueries(graphene.ObjectType):
     product_reviews = graphene.Field(
-        ReviewCountableConnection, product=graphene.ID(required=True), first=graphene.Int(), after=graphene.String(),
-        last=graphene.Int(), before=graphene.String(), description="Visible reviews of a product, newest first.")
+        ReviewCountableConnection,
+        product=graphene.ID(required=True),
+        first=graphene.Int(),
+        after=graphene.String(),
+        last=graphene.Int(),
+        before=graphene.String(),
+        description="Visible reviews of a product, newest first.",
+    )
     shop_reviews = graphene.Field(
-        ReviewCountableConnection, shop=graphene.ID(required=True), first=graphene.Int(), after=graphene.String(),
-        last=graphene.Int(), before=graphene.String(), description="Visible reviews of a shop, newest first.")
+        ReviewCountableConnection,
+        shop=graphene.ID(required=True),
+        first=graphene.Int(),
+        after=graphene.String(),
+        last=graphene.Int(),
+        before=graphene.String(),
+        description="Visible reviews of a shop, newest first.",
+    )
 
     @staticmethod
     def resolve_product_reviews(root, info, product, **kwargs):

@@ -14,15 +14,21 @@ class Review(models.Model):
     order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="reviews")
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="reviews")
     # Kept when the product is deleted: the review still counts for the shop.
-    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
     product_name = models.CharField(max_length=200)
     variant_name = models.CharField(max_length=200, blank=True)
     rating = models.PositiveSmallIntegerField()
     text = models.TextField(blank=True)
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=255, blank=True)
-    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     hidden_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -35,7 +41,9 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order_line"], name="review_once_per_order_line"),
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="review_rating_1_to_5"),
-            models.CheckConstraint(condition=Q(is_hidden=False) | ~Q(hidden_reason=""), name="review_hidden_with_reason"),
+            models.CheckConstraint(
+                condition=Q(is_hidden=False) | ~Q(hidden_reason=""), name="review_hidden_with_reason"
+            ),
         ]
         indexes = [
             models.Index(fields=["product", "-id"], condition=Q(is_hidden=False), name="review_product_visible"),

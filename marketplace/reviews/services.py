@@ -66,33 +66,45 @@ def review_create(author, order_line: OrderLine, *, rating: int, text: str = "")
         # Another buyer's line looks the same as a missing one.
         raise DomainError(_("Order line not found."), ReviewErrorCode.NOT_FOUND, field="orderLine")
     if not review_line_delivered(line):
-        raise DomainError(_("You can review an item once it has been delivered."), ReviewErrorCode.NOT_DELIVERED,
-                          field="orderLine")
+        raise DomainError(
+            _("You can review an item once it has been delivered."), ReviewErrorCode.NOT_DELIVERED, field="orderLine"
+        )
     order = line.order
     rating = _rating(rating)
     text = (text or "").strip()
     if len(text) > TEXT_MAX:
-        raise DomainError(_("A review is at most %(max)s characters.") % {"max": TEXT_MAX}, ReviewErrorCode.INVALID,
-                          field="text")
+        raise DomainError(
+            _("A review is at most %(max)s characters.") % {"max": TEXT_MAX}, ReviewErrorCode.INVALID, field="text"
+        )
     if not allowance_take("review", author.pk, settings.REVIEWS_PER_USER_PER_HOUR, 3600):
         # issue 13: a flood of reviews would swamp the shops' ratings
-        raise DomainError(_("You have written too many reviews in the last hour: try again later."), ReviewErrorCode.RATE_LIMITED)
+        raise DomainError(
+            _("You have written too many reviews in the last hour: try again later."), ReviewErrorCode.RATE_LIMITED
+        )
     product_id = line.variant.product_id if line.variant is not None else None
     try:
         with transaction.atomic():
             _shop_lock(order.shop_id)
             if Review.objects.filter(order_line=line).exists():
-                raise DomainError(_("You have already reviewed this item."), ReviewErrorCode.ALREADY_REVIEWED,
-                                  field="orderLine")
+                raise DomainError(
+                    _("You have already reviewed this item."), ReviewErrorCode.ALREADY_REVIEWED, field="orderLine"
+                )
             review = Review.objects.create(
-                order_line=line, shop_id=order.shop_id, product_id=product_id, user=author,
-                product_name=line.product_name, variant_name=line.variant_name, rating=rating, text=text,
+                order_line=line,
+                shop_id=order.shop_id,
+                product_id=product_id,
+                user=author,
+                product_name=line.product_name,
+                variant_name=line.variant_name,
+                rating=rating,
+                text=text,
             )
             _ratings_refresh(order.shop_id, product_id)
     except IntegrityError:
         # A concurrent request won the race for the unique constraint.
-        raise DomainError(_("You have already reviewed this item."), ReviewErrorCode.ALREADY_REVIEWED,
-                          field="orderLine") from None
+        raise DomainError(
+            _("You have already reviewed this item."), ReviewErrorCode.ALREADY_REVIEWED, field="orderLine"
+        ) from None
     return review
 
 
@@ -102,8 +114,11 @@ def review_hide(review: Review, *, actor, reason: str) -> Review:
     if not reason:
         raise DomainError(_("Give the reason for hiding this review."), ReviewErrorCode.REQUIRED, field="reason")
     if len(reason) > REASON_MAX:
-        raise DomainError(_("The reason is at most %(max)s characters.") % {"max": REASON_MAX},
-                          ReviewErrorCode.INVALID, field="reason")
+        raise DomainError(
+            _("The reason is at most %(max)s characters.") % {"max": REASON_MAX},
+            ReviewErrorCode.INVALID,
+            field="reason",
+        )
     with transaction.atomic():
         _shop_lock(review.shop_id)
         locked = Review.objects.select_for_update().get(pk=review.pk)

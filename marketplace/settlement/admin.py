@@ -32,8 +32,13 @@ class CommissionRuleForm(forms.ModelForm):
         data = self.cleaned_data
         try:
             self.created = commission_rule_create(
-                actor=self.request_user, rate_percent=data.get("rate_percent"), category=data.get("category"),
-                shop_kind=data.get("shop_kind") or "", effective_from=data.get("effective_from"), note=data.get("note") or "")
+                actor=self.request_user,
+                rate_percent=data.get("rate_percent"),
+                category=data.get("category"),
+                shop_kind=data.get("shop_kind") or "",
+                effective_from=data.get("effective_from"),
+                note=data.get("note") or "",
+            )
         except DomainError as exc:
             self.add_error(FIELD_OF.get(exc.field) or None, ValidationError(exc.message))
 
@@ -63,8 +68,15 @@ class SettlementEntryInline(admin.TabularInline):
     model = SettlementEntry
     extra = 0
     can_delete = False
-    fields = readonly_fields = ("sequence", "kind", "amount", "commission_amount", "commission_rate_percent", "ledger_transaction",
-                                "created_at")
+    fields = readonly_fields = (
+        "sequence",
+        "kind",
+        "amount",
+        "commission_amount",
+        "commission_rate_percent",
+        "ledger_transaction",
+        "created_at",
+    )
 
 
 @admin.register(OrderSettlement)

@@ -41,6 +41,13 @@ def payout_batch_csv(batch: PayoutBatch) -> bytes:
     writer.writerow(HEADER)
     for payout in batch.payouts.filter(status=PayoutStatus.CREATED).order_by("id"):
         # the amount is ours and always positive: only the texts a seller typed are neutralised
-        writer.writerow([csv_safe(payout.payee_name), csv_safe(payout.account_number), csv_safe(payout.bank),
-                         f"{payout.amount:.2f}", csv_safe(payout.reference)])
+        writer.writerow(
+            [
+                csv_safe(payout.payee_name),
+                csv_safe(payout.account_number),
+                csv_safe(payout.bank),
+                f"{payout.amount:.2f}",
+                csv_safe(payout.reference),
+            ]
+        )
     return buffer.getvalue().encode("utf-8-sig")

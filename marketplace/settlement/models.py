@@ -23,13 +23,23 @@ AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
 
 class CommissionRule(models.Model):
-    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                 help_text=_("Empty: every category. Sub-categories inherit the rule."))
-    shop_kind = models.CharField(max_length=16, choices=ShopKind.choices, blank=True, help_text=_("Empty: every kind of shop."))
+    category = models.ForeignKey(
+        "catalog.Category",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: every category. Sub-categories inherit the rule."),
+    )
+    shop_kind = models.CharField(
+        max_length=16, choices=ShopKind.choices, blank=True, help_text=_("Empty: every kind of shop.")
+    )
     rate_percent = models.DecimalField(**RATE)
     effective_from = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=255, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -37,13 +47,20 @@ class CommissionRule(models.Model):
         verbose_name_plural = _("commission rules")
         ordering = ["-effective_from", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(rate_percent__gte=0) & Q(rate_percent__lte=100), name="commission_rate_0_100"),
-            models.UniqueConstraint(fields=["category", "shop_kind", "effective_from"], nulls_distinct=False,
-                                    name="commission_rule_once_per_scope_and_date"),
+            models.CheckConstraint(
+                condition=Q(rate_percent__gte=0) & Q(rate_percent__lte=100), name="commission_rate_0_100"
+            ),
+            models.UniqueConstraint(
+                fields=["category", "shop_kind", "effective_from"],
+                nulls_distinct=False,
+                name="commission_rule_once_per_scope_and_date",
+            ),
         ]
 
     def __str__(self):
-        scope = " / ".join(filter(None, [str(self.category or ""), self.get_shop_kind_display() if self.shop_kind else ""]))
+        scope = " / ".join(
+            filter(None, [str(self.category or ""), self.get_shop_kind_display() if self.shop_kind else ""])
+        )
         return f"{scope or _('Default')}: {self.rate_percent}% ({self.effective_from:%Y-%m-%d})"
 
 
@@ -51,7 +68,9 @@ class OrderSettlement(models.Model):
     order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="settlement")
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="+")
     currency = models.CharField(max_length=3)
-    next_sequence = models.PositiveIntegerField(default=1, help_text="Numbers the idempotency keys of this order's postings.")
+    next_sequence = models.PositiveIntegerField(
+        default=1, help_text="Numbers the idempotency keys of this order's postings."
+    )
     released_at = models.DateTimeField(null=True, blank=True, help_text="Earnings moved from pending to available.")
     synced_at = models.DateTimeField(null=True, blank=True)
     # The order's money as last settled: an order whose money differs was changed without a sync.
@@ -60,8 +79,9 @@ class OrderSettlement(models.Model):
     total_amount = models.DecimalField(**AMOUNT, default=0)
     # Cash on delivery collected by the order's own shop (its owner or staff), who keeps it: decided
     # once per collection, when the collection event is first settled (see services.sync).
-    shop_cash_amount = models.DecimalField(**AMOUNT, default=0,
-                                           help_text="Cash on delivery collected and kept by the order's own shop.")
+    shop_cash_amount = models.DecimalField(
+        **AMOUNT, default=0, help_text="Cash on delivery collected and kept by the order's own shop."
+    )
     cash_events_seen = models.PositiveBigIntegerField(default=0, help_text="Last cash-collection order event examined.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -98,11 +118,18 @@ class SettlementEntry(models.Model):
     settlement = models.ForeignKey(OrderSettlement, on_delete=models.PROTECT, related_name="entries")
     sequence = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=EntryKind.choices)
-    ledger_transaction = models.OneToOneField("ledger.LedgerTransaction", on_delete=models.PROTECT, related_name="settlement_entry")
+    ledger_transaction = models.OneToOneField(
+        "ledger.LedgerTransaction", on_delete=models.PROTECT, related_name="settlement_entry"
+    )
     amount = models.DecimalField(**AMOUNT, help_text="Money moved (earnings for EARNINGS/CLAWBACK).")
     commission_amount = models.DecimalField(**AMOUNT, default=0)
-    commission_rate_percent = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True,
-                                                  help_text="Commission over goods value of the order when posted.")
+    commission_rate_percent = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Commission over goods value of the order when posted.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,7 +147,9 @@ class PayoutStatus(models.TextChoices):
 
 class PayoutBatch(models.Model):
     week_end = models.DateField(unique=True, help_text="Last day (Sunday) of the week paid out.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,8 +173,9 @@ class Payout(models.Model):
     status = models.CharField(max_length=16, choices=PayoutStatus.choices, default=PayoutStatus.CREATED)
     bank_reference = models.CharField(max_length=64, blank=True)
     ledger_transaction = models.OneToOneField("ledger.LedgerTransaction", on_delete=models.PROTECT, related_name="+")
-    reversal_transaction = models.OneToOneField("ledger.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT,
-                                                related_name="+")
+    reversal_transaction = models.OneToOneField(
+        "ledger.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     settled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,8 +13,8 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from marketplace.catalog.models import Category
-from marketplace.settlement.accounts import shop_code
 from marketplace.orders.models import OrderLine
+from marketplace.settlement.accounts import shop_code
 from marketplace.settlement.models import CommissionLine, CommissionRule, EntryKind, Payout
 from meidu.core.ledger.models import LedgerAccount, LedgerPosting
 from meidu.core.money import Money, quantize
@@ -81,7 +81,8 @@ def commission_rates_of_orders(orders) -> dict[int, tuple[list[Decimal], bool]]:
     frozen_rate = CommissionLine.objects.filter(order_line=OuterRef("pk")).values("rate_percent")[:1]
     lines: dict[int, list] = defaultdict(list)
     for order_id, shop_kind, category_id, frozen in (
-        OrderLine.objects.filter(order__in=[order.pk for order in orders]).annotate(frozen=Subquery(frozen_rate))
+        OrderLine.objects.filter(order__in=[order.pk for order in orders])
+        .annotate(frozen=Subquery(frozen_rate))
         .values_list("order_id", "order__shop__kind", "variant__product__category_id", "frozen")
     ):
         lines[order_id].append((shop_kind, category_id, frozen))
@@ -93,7 +94,9 @@ def commission_rates_of_orders(orders) -> dict[int, tuple[list[Decimal], bool]]:
         parents = dict(Category.objects.values_list("id", "parent_id"))
     result = {}
     for order in orders:
-        in_force = [rule for rule in rules if rule.effective_from <= order.created_at and rule.created_at <= order.created_at]
+        in_force = [
+            rule for rule in rules if rule.effective_from <= order.created_at and rule.created_at <= order.created_at
+        ]
         rates = set()
         for shop_kind, category_id, frozen in lines[order.pk]:
             if frozen is None:
@@ -122,10 +125,16 @@ def shop_balances(shop_id: int, currency: str = "CNY") -> dict[str, Money]:
     """pending, available and paid_out of a shop: sums of its accounts' postings (two queries)."""
     roles = ("pending", "available", "paid_out")
     accounts = _accounts(shop_id, currency, roles)
-    totals = dict(
-        LedgerPosting.objects.filter(account__in=list(accounts.values())).values("account_id")
-        .annotate(total=Sum("amount")).values_list("account_id", "total")
-    ) if accounts else {}
+    totals = (
+        dict(
+            LedgerPosting.objects.filter(account__in=list(accounts.values()))
+            .values("account_id")
+            .annotate(total=Sum("amount"))
+            .values_list("account_id", "total")
+        )
+        if accounts
+        else {}
+    )
     result = {}
     for role in roles:
         account = accounts.get(role)
@@ -138,7 +147,9 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def shop_weekly_earnings(shop_id: int, *, weeks: int = 12, now: datetime | None = None, currency: str = "CNY") -> list[tuple[date, Money]]:
+def shop_weekly_earnings(
+    shop_id: int, *, weeks: int = 12, now: datetime | None = None, currency: str = "CNY"
+) -> list[tuple[date, Money]]:
     """Net earnings (after commission and claw-backs) posted per week, Monday first, oldest first,
     over the last ``weeks`` weeks including the current one; empty weeks are zero."""
     now = timezone.localtime(now or timezone.now())
@@ -150,13 +161,18 @@ def shop_weekly_earnings(shop_id: int, *, weeks: int = 12, now: datetime | None 
         since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
         rows = (
             LedgerPosting.objects.filter(
-                account__in=list(accounts.values()), created_at__gte=since,
+                account__in=list(accounts.values()),
+                created_at__gte=since,
                 transaction__settlement_entry__kind__in=[EntryKind.EARNINGS, EntryKind.CLAWBACK],
             )
             .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
-            .values("week").annotate(total=Sum("amount")).values_list("week", "total")
+            .values("week")
+            .annotate(total=Sum("amount"))
+            .values_list("week", "total")
         )
-        totals = {timezone.localtime(week).date() if isinstance(week, datetime) else week: total for week, total in rows}
+        totals = {
+            timezone.localtime(week).date() if isinstance(week, datetime) else week: total for week, total in rows
+        }
     return [(start, Money(quantize(totals.get(start, Decimal(0)), currency), currency)) for start in starts]
 
 

@@ -39,8 +39,9 @@ class DeliveryZone(models.Model):
         verbose_name_plural = _("delivery zones")
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(base_fee_amount__gte=0) & Q(fee_per_extra_kg_amount__gte=0),
-                                   name="zone_fees_not_negative"),
+            models.CheckConstraint(
+                condition=Q(base_fee_amount__gte=0) & Q(fee_per_extra_kg_amount__gte=0), name="zone_fees_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -52,8 +53,9 @@ class ShippingMethod(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=16, choices=ShippingKind.choices)
     max_weight_grams = models.PositiveIntegerField(null=True, blank=True)
-    free_above_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True,
-                                            help_text="Subtotal from which this shop pays the fee.")
+    free_above_amount = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, help_text="Subtotal from which this shop pays the fee."
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

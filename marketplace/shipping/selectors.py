@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from marketplace.shipping.models import SELLER_DELIVERY_DAYS, DeliveryZone, ShippingKind, ShippingMethod
-from meidu.core.sql.compiled import CompiledQuery
 from meidu.core.money import DEFAULT_CURRENCY
+from meidu.core.sql.compiled import CompiledQuery
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,11 @@ class ShippingQuote:
         return self.zone.days_max if self.zone else SELLER_DELIVERY_DAYS[1]
 
 
-_zone_of_town = CompiledQuery(lambda kind, town_id: DeliveryZone.objects.filter(kind=kind, towns__id=town_id).order_by("pk")[:1],
-                              kind=str, town_id=int)
+_zone_of_town = CompiledQuery(
+    lambda kind, town_id: DeliveryZone.objects.filter(kind=kind, towns__id=town_id).order_by("pk")[:1],
+    kind=str,
+    town_id=int,
+)
 _zones_of_kind = CompiledQuery(lambda kind: DeliveryZone.objects.filter(kind=kind).order_by("pk"), kind=str)
 
 

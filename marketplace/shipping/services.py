@@ -26,8 +26,19 @@ def _amount(raw, field: str) -> Decimal | None:
     return value
 
 
-def delivery_zone_create(*, actor, name: str, kind: str, base_fee, fee_per_extra_kg=0, base_weight_grams: int = 1000,
-                         towns=(), provinces=(), days_min: int = 1, days_max: int = 2) -> DeliveryZone:
+def delivery_zone_create(
+    *,
+    actor,
+    name: str,
+    kind: str,
+    base_fee,
+    fee_per_extra_kg=0,
+    base_weight_grams: int = 1000,
+    towns=(),
+    provinces=(),
+    days_min: int = 1,
+    days_max: int = 2,
+) -> DeliveryZone:
     if kind not in ShippingKind.values:
         raise DomainError(_("Unknown kind"), ShippingErrorCode.INVALID, field="kind")
     if kind == ShippingKind.SELLER:
@@ -36,7 +47,9 @@ def delivery_zone_create(*, actor, name: str, kind: str, base_fee, fee_per_extra
     for raw in provinces:
         province = province_normalize(raw)
         if province is None:
-            raise DomainError(_("%(name)s is not a province") % {"name": raw}, ShippingErrorCode.INVALID, field="provinces")
+            raise DomainError(
+                _("%(name)s is not a province") % {"name": raw}, ShippingErrorCode.INVALID, field="provinces"
+            )
         normalized.append(province)
     if kind == ShippingKind.CARRIER and not normalized:
         raise DomainError(_("A carrier zone lists provinces"), ShippingErrorCode.REQUIRED, field="provinces")
@@ -44,17 +57,23 @@ def delivery_zone_create(*, actor, name: str, kind: str, base_fee, fee_per_extra
         raise DomainError(_("A village delivery zone lists towns"), ShippingErrorCode.REQUIRED, field="towns")
     with transaction.atomic():
         zone = DeliveryZone.objects.create(
-            name=name.strip(), kind=kind, provinces=normalized, base_fee_amount=_amount(base_fee, "baseFee"),
+            name=name.strip(),
+            kind=kind,
+            provinces=normalized,
+            base_fee_amount=_amount(base_fee, "baseFee"),
             fee_per_extra_kg_amount=_amount(fee_per_extra_kg, "feePerExtraKg") or Decimal("0"),
-            base_weight_grams=base_weight_grams, days_min=days_min, days_max=days_max,
+            base_weight_grams=base_weight_grams,
+            days_min=days_min,
+            days_max=days_max,
         )
         zone.towns.set(towns)
         audit_record("delivery_zone.created", actor=actor, target=zone, data={"kind": kind})
     return zone
 
 
-def shipping_method_enable(shop, *, actor, kind: str, name: str = "", max_weight_grams: int | None = None,
-                           free_above=None) -> ShippingMethod:
+def shipping_method_enable(
+    shop, *, actor, kind: str, name: str = "", max_weight_grams: int | None = None, free_above=None
+) -> ShippingMethod:
     """Offer (or update) the shop's method of ``kind``; an active method counts as delivery on the
     shop's checklist (shops.selectors.shop_checklist)."""
     if kind not in ShippingKind.values:
@@ -63,9 +82,14 @@ def shipping_method_enable(shop, *, actor, kind: str, name: str = "", max_weight
         raise DomainError(_("The weight limit must be positive"), ShippingErrorCode.INVALID, field="maxWeightGrams")
     with transaction.atomic():
         method, _created = ShippingMethod.objects.update_or_create(
-            shop=shop, kind=kind,
-            defaults={"name": name.strip() or str(ShippingKind(kind).label), "is_active": True,
-                      "max_weight_grams": max_weight_grams, "free_above_amount": _amount(free_above, "freeAbove")},
+            shop=shop,
+            kind=kind,
+            defaults={
+                "name": name.strip() or str(ShippingKind(kind).label),
+                "is_active": True,
+                "max_weight_grams": max_weight_grams,
+                "free_above_amount": _amount(free_above, "freeAbove"),
+            },
         )
         audit_record("shipping_method.enabled", actor=actor, target=method, data={"shop": shop.pk, "kind": kind})
     return method
@@ -79,7 +103,14 @@ def shipping_own_delivery_set(shop, *, actor, on: bool) -> ShippingMethod | None
         if on:
             offered = ShippingMethod.objects.filter(shop=shop, kind=ShippingKind.SELLER, is_active=True).first()
             return offered or shipping_method_enable(shop, actor=actor, kind=ShippingKind.SELLER)
-        withdrawn = ShippingMethod.objects.filter(shop=shop, kind=ShippingKind.SELLER, is_active=True).update(is_active=False)
+        withdrawn = ShippingMethod.objects.filter(shop=shop, kind=ShippingKind.SELLER, is_active=True).update(
+            is_active=False
+        )
         if withdrawn:
-            audit_record("shipping_method.disabled", actor=actor, target=shop, data={"shop": shop.pk, "kind": ShippingKind.SELLER})
+            audit_record(
+                "shipping_method.disabled",
+                actor=actor,
+                target=shop,
+                data={"shop": shop.pk, "kind": ShippingKind.SELLER},
+            )
     return None

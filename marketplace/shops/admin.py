@@ -51,8 +51,11 @@ def _with_reason(action, label):
                 return None
         else:
             form = ReasonForm()
-        return render(request, "admin/shops/reason.html", {"form": form, "shops": queryset, "action": action, "label": label,
-                                                           "opts": modeladmin.model._meta})
+        return render(
+            request,
+            "admin/shops/reason.html",
+            {"form": form, "shops": queryset, "action": action, "label": label, "opts": modeladmin.model._meta},
+        )
 
     run.short_description = label
     run.__name__ = f"{action}_shops"
@@ -78,8 +81,12 @@ class ShopAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "id_number_last4", "checklist", "rejection_reason", "created_at", "updated_at"]
     exclude = ["id_number_hash", "payout_account_number"]
     inlines = [MemberInline, EventInline]
-    actions = [approve_shops, _with_reason("reject", _("Reject selected shops (with reason)")),
-               _with_reason("suspend", _("Suspend selected shops (with reason)")), reinstate_shops]
+    actions = [
+        approve_shops,
+        _with_reason("reject", _("Reject selected shops (with reason)")),
+        _with_reason("suspend", _("Suspend selected shops (with reason)")),
+        reinstate_shops,
+    ]
 
     @admin.display(description=_("Checklist"))
     def checklist(self, shop):

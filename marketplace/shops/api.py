@@ -59,7 +59,9 @@ class MarketplaceShopType(ModelObjectType):
     rejection_reason = graphene.String(description="Members and operators only.")
     checklist = graphene.List(graphene.NonNull(ShopChecklistItem), description="Members and operators only.")
     events = graphene.List(graphene.NonNull(ShopEventType), description="Members and operators only.")
-    notices = graphene.List(graphene.NonNull(ShopNoticeType), description="Latest 20 notices; members and operators only.")
+    notices = graphene.List(
+        graphene.NonNull(ShopNoticeType), description="Latest 20 notices; members and operators only."
+    )
 
     batched_selects = {"village": "village"}
 
@@ -110,14 +112,21 @@ class MarketplaceShopType(ModelObjectType):
     def resolve_events(root, info):
         if not MarketplaceShopType._private(root, info):
             return None
-        return [ShopEventType(action=e.action, from_status=e.from_status, to_status=e.to_status, note=e.note, created_at=e.created_at) for e in root.events.all()]
-
+        return [
+            ShopEventType(
+                action=e.action, from_status=e.from_status, to_status=e.to_status, note=e.note, created_at=e.created_at
+            )
+            for e in root.events.all()
+        ]
 
     @staticmethod
     def resolve_notices(root, info):
         if not MarketplaceShopType._private(root, info):
             return None
-        return [ShopNoticeType(kind=n.kind, message=n.message, created_at=n.created_at, read_at=n.read_at) for n in root.notices.all()[:20]]
+        return [
+            ShopNoticeType(kind=n.kind, message=n.message, created_at=n.created_at, read_at=n.read_at)
+            for n in root.notices.all()[:20]
+        ]
 
 
 class MarketplaceShopCountableConnection(CountableConnection):
@@ -176,12 +185,20 @@ class ShopApply(ShopMutation):
         user = require_user(info)
         shop = services.shop_apply(
             user,
-            name=input["name"], kind=getattr(input["kind"], "value", input["kind"]), track=getattr(input["track"], "value", input["track"]),
-            real_name=input["real_name"], id_number=input["id_number"], payout_account_name=input["payout_account_name"],
-            payout_account_number=input["payout_account_number"], payout_bank=input.get("payout_bank") or "",
-            business_licence_number=input.get("business_licence_number") or "", description=input.get("description") or "",
-            village=_village(input.get("village")), offers_delivery=bool(input.get("offers_delivery")),
-            accept_terms=bool(input.get("accept_terms")), ip_address=ip_address(info),
+            name=input["name"],
+            kind=getattr(input["kind"], "value", input["kind"]),
+            track=getattr(input["track"], "value", input["track"]),
+            real_name=input["real_name"],
+            id_number=input["id_number"],
+            payout_account_name=input["payout_account_name"],
+            payout_account_number=input["payout_account_number"],
+            payout_bank=input.get("payout_bank") or "",
+            business_licence_number=input.get("business_licence_number") or "",
+            description=input.get("description") or "",
+            village=_village(input.get("village")),
+            offers_delivery=bool(input.get("offers_delivery")),
+            accept_terms=bool(input.get("accept_terms")),
+            ip_address=ip_address(info),
         )
         return cls(errors=[], shop=shop)
 
@@ -202,19 +219,39 @@ def _transition_mutation(name: str, action: str, *, members_may: bool, needs_rea
     meta = {"description": doc, "error_code_enum": ShopErrorCode, "error_type_name": "ShopError"}
     if not members_may:
         meta["permissions"] = [ShopPermissions.MANAGE_SHOPS]
-    return type(name, (ShopMutation,), {
-        "Arguments": type("Arguments", (), arguments),
-        "Meta": type("Meta", (), meta),
-        "perform_mutation": classmethod(perform_mutation),
-    })
+    return type(
+        name,
+        (ShopMutation,),
+        {
+            "Arguments": type("Arguments", (), arguments),
+            "Meta": type("Meta", (), meta),
+            "perform_mutation": classmethod(perform_mutation),
+        },
+    )
 
 
-ShopSubmitForReview = _transition_mutation("ShopSubmitForReview", "submit", members_may=True, needs_reason=False, doc="Send a shop whose checklist is complete to review.")
-ShopApprove = _transition_mutation("ShopApprove", "approve", members_may=False, needs_reason=False, doc="Approve a shop in review.")
-ShopReject = _transition_mutation("ShopReject", "reject", members_may=False, needs_reason=True, doc="Reject a shop in review, with the reason.")
-ShopSuspend = _transition_mutation("ShopSuspend", "suspend", members_may=False, needs_reason=True, doc="Suspend an active shop, with the reason.")
-ShopReinstate = _transition_mutation("ShopReinstate", "reinstate", members_may=False, needs_reason=False, doc="Reinstate a suspended shop.")
-ShopClose = _transition_mutation("ShopClose", "close", members_may=True, needs_reason=False, doc="Close a shop for good.")
+ShopSubmitForReview = _transition_mutation(
+    "ShopSubmitForReview",
+    "submit",
+    members_may=True,
+    needs_reason=False,
+    doc="Send a shop whose checklist is complete to review.",
+)
+ShopApprove = _transition_mutation(
+    "ShopApprove", "approve", members_may=False, needs_reason=False, doc="Approve a shop in review."
+)
+ShopReject = _transition_mutation(
+    "ShopReject", "reject", members_may=False, needs_reason=True, doc="Reject a shop in review, with the reason."
+)
+ShopSuspend = _transition_mutation(
+    "ShopSuspend", "suspend", members_may=False, needs_reason=True, doc="Suspend an active shop, with the reason."
+)
+ShopReinstate = _transition_mutation(
+    "ShopReinstate", "reinstate", members_may=False, needs_reason=False, doc="Reinstate a suspended shop."
+)
+ShopClose = _transition_mutation(
+    "ShopClose", "close", members_may=True, needs_reason=False, doc="Close a shop for good."
+)
 
 
 class ShopUpdateInput(graphene.InputObjectType):
@@ -234,8 +271,12 @@ class ShopUpdate(ShopMutation):
         shop = _shop(info, id)
         require_shop_access(info, shop.pk, ShopPermissions.MANAGE_SHOPS)
         shop = services.shop_update(
-            shop, actor=requestor(info), description=input.get("description"), offers_delivery=input.get("offers_delivery"),
-            accept_terms=input.get("accept_terms"), village=_village(input.get("village")),
+            shop,
+            actor=requestor(info),
+            description=input.get("description"),
+            offers_delivery=input.get("offers_delivery"),
+            accept_terms=input.get("accept_terms"),
+            village=_village(input.get("village")),
         )
         return cls(errors=[], shop=shop)
 
@@ -268,7 +309,10 @@ class ShopMemberAdd(ShopMutation):
         shop = _shop(info, id)
         actor = requestor(info)
         if not shop_may_add_member(actor, shop):
-            raise PermissionDenied([ShopPermissions.MANAGE_SHOPS], message="Only the shop's owner or holders of MANAGE_SHOPS may add members")
+            raise PermissionDenied(
+                [ShopPermissions.MANAGE_SHOPS],
+                message="Only the shop's owner or holders of MANAGE_SHOPS may add members",
+            )
         user = user_get_by_identifier(phone)
         if user is None:
             raise DomainError(_("No account has this mobile number"), ShopErrorCode.NOT_FOUND, field="phone")
@@ -281,7 +325,9 @@ class ShopQueries(graphene.ObjectType):
         MarketplaceShopCountableConnection, kind=ShopKindEnum(), status=ShopStatusEnum(description="Operators only.")
     )
     marketplace_shop = graphene.Field(MarketplaceShopType, slug=graphene.String(), id=graphene.ID())
-    my_shops = graphene.List(graphene.NonNull(MarketplaceShopType), required=True, description="Shops the caller works for.")
+    my_shops = graphene.List(
+        graphene.NonNull(MarketplaceShopType), required=True, description="Shops the caller works for."
+    )
 
     @staticmethod
     def resolve_shops(root, info, kind=None, status=None, **kwargs):

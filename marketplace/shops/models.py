@@ -34,7 +34,9 @@ class Shop(models.Model):
     track = models.CharField(max_length=16, choices=ShopTrack.choices)
     status = models.CharField(max_length=16, choices=ShopStatus.choices, default=ShopStatus.APPLIED)
     description = models.TextField(blank=True)
-    village = models.ForeignKey("geography.Village", null=True, blank=True, on_delete=models.SET_NULL, related_name="shops")
+    village = models.ForeignKey(
+        "geography.Village", null=True, blank=True, on_delete=models.SET_NULL, related_name="shops"
+    )
     # Identity: the ID number is kept only as a keyed hash (to detect duplicates) and its last four.
     real_name = models.CharField(max_length=64)
     id_number_hash = models.CharField(max_length=64)
@@ -89,7 +91,9 @@ class ShopEvent(models.Model):
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -49,48 +49,107 @@ def _unique_slug(name: str) -> str:
 def _validate_application(user, data: dict) -> list[DomainError]:
     errors = []
     if not user.phone:
-        errors.append(DomainError(_("Opening a shop needs a verified mobile number on the account"), ShopErrorCode.PHONE_NOT_VERIFIED, field="phone"))
-    for field, label in (("name", _("Shop name")), ("real_name", _("Real name")), ("payout_account_name", _("Payout account holder")),
-                         ("payout_account_number", _("Payout account number"))):
+        errors.append(
+            DomainError(
+                _("Opening a shop needs a verified mobile number on the account"),
+                ShopErrorCode.PHONE_NOT_VERIFIED,
+                field="phone",
+            )
+        )
+    for field, label in (
+        ("name", _("Shop name")),
+        ("real_name", _("Real name")),
+        ("payout_account_name", _("Payout account holder")),
+        ("payout_account_number", _("Payout account number")),
+    ):
         if not (data.get(field) or "").strip():
-            errors.append(DomainError(_("%(label)s is required") % {"label": label}, ShopErrorCode.REQUIRED, field=field))
+            errors.append(
+                DomainError(_("%(label)s is required") % {"label": label}, ShopErrorCode.REQUIRED, field=field)
+            )
     if data.get("kind") not in ShopKind.values:
         errors.append(DomainError(_("Unknown shop kind"), ShopErrorCode.INVALID, field="kind"))
     if data.get("track") not in ShopTrack.values:
         errors.append(DomainError(_("Unknown track"), ShopErrorCode.INVALID, field="track"))
     if not identity.is_valid_id_number(data.get("id_number", "")):
-        errors.append(DomainError(_("Not a valid 18-character identity number"), ShopErrorCode.INVALID_ID_NUMBER, field="idNumber"))
-    if data.get("track") == ShopTrack.BUSINESS and not identity.is_valid_credit_code(data.get("business_licence_number", "")):
-        errors.append(DomainError(_("The business track needs a valid unified social credit code"), ShopErrorCode.REQUIRED, field="businessLicenceNumber"))
+        errors.append(
+            DomainError(
+                _("Not a valid 18-character identity number"), ShopErrorCode.INVALID_ID_NUMBER, field="idNumber"
+            )
+        )
+    if data.get("track") == ShopTrack.BUSINESS and not identity.is_valid_credit_code(
+        data.get("business_licence_number", "")
+    ):
+        errors.append(
+            DomainError(
+                _("The business track needs a valid unified social credit code"),
+                ShopErrorCode.REQUIRED,
+                field="businessLicenceNumber",
+            )
+        )
     number = "".join((data.get("payout_account_number") or "").split())
     if number and not (number.isalnum() and 8 <= len(number) <= 34):
-        errors.append(DomainError(_("The payout account number looks wrong"), ShopErrorCode.INVALID, field="payoutAccountNumber"))
+        errors.append(
+            DomainError(_("The payout account number looks wrong"), ShopErrorCode.INVALID, field="payoutAccountNumber")
+        )
     return errors
 
 
-def shop_apply(user, *, name: str, kind: str, track: str, real_name: str, id_number: str, payout_account_name: str,
-               payout_account_number: str, payout_bank: str = "", business_licence_number: str = "", description: str = "",
-               village=None, offers_delivery: bool = False, accept_terms: bool = False, ip_address=None) -> Shop:
+def shop_apply(
+    user,
+    *,
+    name: str,
+    kind: str,
+    track: str,
+    real_name: str,
+    id_number: str,
+    payout_account_name: str,
+    payout_account_number: str,
+    payout_bank: str = "",
+    business_licence_number: str = "",
+    description: str = "",
+    village=None,
+    offers_delivery: bool = False,
+    accept_terms: bool = False,
+    ip_address=None,
+) -> Shop:
     """Open an application. The farmer light track needs only a mobile number, real name, ID
     number and payout account (e-commerce law art. 10); the business track adds a licence."""
-    data = {"name": name, "kind": kind, "track": track, "real_name": real_name, "id_number": id_number,
-            "payout_account_name": payout_account_name, "payout_account_number": payout_account_number,
-            "business_licence_number": business_licence_number}
+    data = {
+        "name": name,
+        "kind": kind,
+        "track": track,
+        "real_name": real_name,
+        "id_number": id_number,
+        "payout_account_name": payout_account_name,
+        "payout_account_number": payout_account_number,
+        "business_licence_number": business_licence_number,
+    }
     errors = _validate_application(user, data)
     if errors:
         raise DomainErrors(errors)
     id_hash = identity.id_number_hash(id_number)
     if Shop.objects.filter(id_number_hash=id_hash, kind=kind).exclude(status=ShopStatus.CLOSED).exists():
-        raise DomainError(_("This identity already has an open shop of this kind"), ShopErrorCode.UNIQUE, field="idNumber")
+        raise DomainError(
+            _("This identity already has an open shop of this kind"), ShopErrorCode.UNIQUE, field="idNumber"
+        )
     normalized_id = identity.normalize_id_number(id_number)
     try:
         with transaction.atomic():
             shop = Shop.objects.create(
-                name=name.strip(), slug=_unique_slug(name), kind=kind, track=track, description=description.strip(),
-                village=village, real_name=real_name.strip(), id_number_hash=id_hash, id_number_last4=normalized_id[-4:],
+                name=name.strip(),
+                slug=_unique_slug(name),
+                kind=kind,
+                track=track,
+                description=description.strip(),
+                village=village,
+                real_name=real_name.strip(),
+                id_number_hash=id_hash,
+                id_number_last4=normalized_id[-4:],
                 business_licence_number=(business_licence_number or "").strip().upper(),
-                payout_account_name=payout_account_name.strip(), payout_account_number="".join(payout_account_number.split()),
-                payout_bank=payout_bank.strip(), offers_delivery=offers_delivery,
+                payout_account_name=payout_account_name.strip(),
+                payout_account_number="".join(payout_account_number.split()),
+                payout_bank=payout_bank.strip(),
+                offers_delivery=offers_delivery,
                 terms_accepted_at=timezone.now() if accept_terms else None,
             )
             ShopMember.objects.create(shop=shop, user=user, role=ShopMemberRole.OWNER)
@@ -98,9 +157,13 @@ def shop_apply(user, *, name: str, kind: str, track: str, real_name: str, id_num
                 shipping_own_delivery_set(shop, actor=user, on=True)
             ShopEvent.objects.create(shop=shop, action="apply", to_status=shop.status, actor=user)
             user_role_add(user, Role.SELLER, actor=user, ip_address=ip_address)
-            audit_record("shop.applied", actor=user, target=shop, data={"track": track, "kind": kind}, ip_address=ip_address)
+            audit_record(
+                "shop.applied", actor=user, target=shop, data={"track": track, "kind": kind}, ip_address=ip_address
+            )
     except IntegrityError:
-        raise DomainError(_("A shop with this name was just created; try again"), ShopErrorCode.UNIQUE, field="name") from None
+        raise DomainError(
+            _("A shop with this name was just created; try again"), ShopErrorCode.UNIQUE, field="name"
+        ) from None
     return shop
 
 
@@ -123,21 +186,39 @@ def shop_transition(shop: Shop, action: str, *, actor, note: str = "", ip_addres
         locked = _locked(shop)
         if not shop_may_transition(locked, action):
             raise DomainError(
-                _("Cannot %(action)s a shop that is %(status)s") % {"action": action, "status": locked.get_status_display().lower()},
-                ShopErrorCode.INVALID_TRANSITION, field="status",
+                _("Cannot %(action)s a shop that is %(status)s")
+                % {"action": action, "status": locked.get_status_display().lower()},
+                ShopErrorCode.INVALID_TRANSITION,
+                field="status",
             )
         if action == "submit":
             missing = [item.code for item in shop_checklist(locked) if not item.done]
             if missing:
-                raise DomainError(_("Complete the checklist first: %(missing)s") % {"missing": ", ".join(missing)}, ShopErrorCode.CHECKLIST_INCOMPLETE, field="checklist")
+                raise DomainError(
+                    _("Complete the checklist first: %(missing)s") % {"missing": ", ".join(missing)},
+                    ShopErrorCode.CHECKLIST_INCOMPLETE,
+                    field="checklist",
+                )
         from_status = locked.status
         locked.status = to_status
-        locked.rejection_reason = note.strip() if action == "reject" else ("" if action in ("submit", "approve") else locked.rejection_reason)
+        locked.rejection_reason = (
+            note.strip() if action == "reject" else ("" if action in ("submit", "approve") else locked.rejection_reason)
+        )
         locked.save(update_fields=["status", "rejection_reason", "updated_at"])
-        ShopEvent.objects.create(shop=locked, action=action, from_status=from_status, to_status=to_status, actor=actor, note=note.strip())
+        ShopEvent.objects.create(
+            shop=locked, action=action, from_status=from_status, to_status=to_status, actor=actor, note=note.strip()
+        )
         if action in ("approve", "reject", "suspend", "reinstate"):
-            ShopNotice.objects.create(shop=locked, kind=f"shop_{action}", message=note.strip() or action, data={"status": to_status})
-        audit_record(f"shop.{action}", actor=actor, target=locked, data={"from": from_status, "to": to_status, "note": note}, ip_address=ip_address)
+            ShopNotice.objects.create(
+                shop=locked, kind=f"shop_{action}", message=note.strip() or action, data={"status": to_status}
+            )
+        audit_record(
+            f"shop.{action}",
+            actor=actor,
+            target=locked,
+            data={"from": from_status, "to": to_status, "note": note},
+            ip_address=ip_address,
+        )
     return locked
 
 
@@ -148,12 +229,25 @@ def shop_holiday_set(shop: Shop, on: bool, *, actor) -> Shop:
         if locked.holiday_mode != on:
             locked.holiday_mode = on
             locked.save(update_fields=["holiday_mode", "updated_at"])
-            ShopEvent.objects.create(shop=locked, action="holiday_on" if on else "holiday_off", from_status=locked.status, to_status=locked.status, actor=actor)
+            ShopEvent.objects.create(
+                shop=locked,
+                action="holiday_on" if on else "holiday_off",
+                from_status=locked.status,
+                to_status=locked.status,
+                actor=actor,
+            )
     return locked
 
 
-def shop_update(shop: Shop, *, actor, description: str | None = None, offers_delivery: bool | None = None,
-                accept_terms: bool | None = None, village=None) -> Shop:
+def shop_update(
+    shop: Shop,
+    *,
+    actor,
+    description: str | None = None,
+    offers_delivery: bool | None = None,
+    accept_terms: bool | None = None,
+    village=None,
+) -> Shop:
     with transaction.atomic():
         locked = _locked(shop)
         if description is not None:
@@ -166,7 +260,9 @@ def shop_update(shop: Shop, *, actor, description: str | None = None, offers_del
         if village is not None:
             locked.village = village
         locked.save()
-        ShopEvent.objects.create(shop=locked, action="update", from_status=locked.status, to_status=locked.status, actor=actor)
+        ShopEvent.objects.create(
+            shop=locked, action="update", from_status=locked.status, to_status=locked.status, actor=actor
+        )
     return locked
 
 
@@ -178,8 +274,14 @@ def shop_member_add(shop: Shop, user, *, role: str = ShopMemberRole.ASSISTANT, a
         raise DomainError(_("Already a member of this shop"), ShopErrorCode.UNIQUE, field="phone")
     with transaction.atomic():
         member = ShopMember.objects.create(shop=shop, user=user, role=role)
-        ShopEvent.objects.create(shop=shop, action="member_added", from_status=shop.status, to_status=shop.status, actor=actor,
-                                 note=f"{user.masked_phone or user.pk} as {role}")
+        ShopEvent.objects.create(
+            shop=shop,
+            action="member_added",
+            from_status=shop.status,
+            to_status=shop.status,
+            actor=actor,
+            note=f"{user.masked_phone or user.pk} as {role}",
+        )
         audit_record("shop.member_added", actor=actor, target=shop, data={"user": user.pk, "role": role})
     return member
 

@@ -16,8 +16,19 @@ class AddressType(ModelObjectType):
     class Meta:
         model = Address
         name = "Address"
-        fields = ["id", "first_name", "last_name", "company_name", "street_address_1", "street_address_2", "city",
-                  "city_area", "postal_code", "country_area", "phone"]
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "company_name",
+            "street_address_1",
+            "street_address_2",
+            "city",
+            "city_area",
+            "postal_code",
+            "country_area",
+            "phone",
+        ]
 
     @staticmethod
     def resolve_country(root, info):

@@ -18,16 +18,55 @@ from meidu.accounts.phone import InvalidPhone, normalize_cn_mobile
 from meidu.core.errors import DomainError, DomainErrors
 
 PROVINCES = (
-    "北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省",
-    "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省",
-    "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区",
-    "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区",
+    "北京市",
+    "天津市",
+    "上海市",
+    "重庆市",
+    "河北省",
+    "山西省",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "海南省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "台湾省",
+    "内蒙古自治区",
+    "广西壮族自治区",
+    "西藏自治区",
+    "宁夏回族自治区",
+    "新疆维吾尔自治区",
+    "香港特别行政区",
+    "澳门特别行政区",
 )
-_SHORT = {re.sub(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$", "", name): name for name in PROVINCES}
+_SHORT = {
+    re.sub(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$", "", name): name for name in PROVINCES
+}
 _POSTAL = re.compile(r"\d{6}")
 _REQUIRED = ("first_name", "street_address_1", "city", "city_area", "country_area", "phone")
-_LIMITS = {"first_name": 64, "last_name": 64, "company_name": 128, "street_address_1": 255, "street_address_2": 255,
-           "city": 64, "city_area": 64}
+_LIMITS = {
+    "first_name": 64,
+    "last_name": 64,
+    "company_name": 128,
+    "street_address_1": 255,
+    "street_address_2": 255,
+    "city": 64,
+    "city_area": 64,
+}
 _FIELD_NAMES = {
     "first_name": pgettext_lazy("address field", "first_name"),
     "last_name": pgettext_lazy("address field", "last_name"),
@@ -68,18 +107,34 @@ def address_clean(data: dict, *, field_prefix: str = "") -> dict:
     cleaned["country"] = (cleaned["country"] or "CN").upper()
     for key in _REQUIRED:
         if not cleaned[key]:
-            errors.append(DomainError(_("%(field)s is required") % {"field": _FIELD_NAMES[key]}, "required", field=field_prefix + key))
+            errors.append(
+                DomainError(
+                    _("%(field)s is required") % {"field": _FIELD_NAMES[key]}, "required", field=field_prefix + key
+                )
+            )
     for key, limit in _LIMITS.items():
         if len(cleaned[key]) > limit:
-            errors.append(DomainError(_("%(field)s is longer than %(limit)s characters") % {"field": _FIELD_NAMES[key], "limit": limit},
-                                      "invalid", field=field_prefix + key))
+            errors.append(
+                DomainError(
+                    _("%(field)s is longer than %(limit)s characters") % {"field": _FIELD_NAMES[key], "limit": limit},
+                    "invalid",
+                    field=field_prefix + key,
+                )
+            )
     if cleaned["country"] != "CN":
-        errors.append(DomainError(_("Only addresses in mainland China are served"), "invalid", field=field_prefix + "country"))
+        errors.append(
+            DomainError(_("Only addresses in mainland China are served"), "invalid", field=field_prefix + "country")
+        )
     if cleaned["country_area"]:
         province = province_normalize(cleaned["country_area"])
         if province is None:
-            errors.append(DomainError(_("%(name)s is not a province of China") % {"name": cleaned["country_area"]}, "invalid",
-                                      field=field_prefix + "countryArea"))
+            errors.append(
+                DomainError(
+                    _("%(name)s is not a province of China") % {"name": cleaned["country_area"]},
+                    "invalid",
+                    field=field_prefix + "countryArea",
+                )
+            )
         cleaned["country_area"] = province or cleaned["country_area"]
     if cleaned["postal_code"] and not _POSTAL.fullmatch(cleaned["postal_code"]):
         errors.append(DomainError(_("A postal code has six digits"), "invalid", field=field_prefix + "postalCode"))

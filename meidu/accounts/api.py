@@ -31,14 +31,23 @@ class UserPermission(graphene.ObjectType):
 class UserType(ModelObjectType):
     roles = graphene.List(graphene.NonNull(RoleEnum), required=True, description="Roles granted to the user.")
     user_permissions = graphene.List(graphene.NonNull(UserPermission), required=True)
-    addresses = graphene.List(graphene.NonNull("meidu.accounts.address_api.AddressType"), required=True,
-                              description="Addresses the user has shipped to, newest first.")
+    addresses = graphene.List(
+        graphene.NonNull("meidu.accounts.address_api.AddressType"),
+        required=True,
+        description="Addresses the user has shipped to, newest first.",
+    )
     default_shipping_address = graphene.Field("meidu.accounts.address_api.AddressType")
-    orders = graphene.Field("marketplace.orders.api.types.OrderCountableConnection", first=graphene.Int(),
-                            after=graphene.String(), last=graphene.Int(), before=graphene.String(),
-                            description="The user's orders, newest first (the user and staff only).")
-    checkout_ids = graphene.List(graphene.NonNull(graphene.ID), channel=graphene.String(),
-                                 description="The user's open checkouts.")
+    orders = graphene.Field(
+        "marketplace.orders.api.types.OrderCountableConnection",
+        first=graphene.Int(),
+        after=graphene.String(),
+        last=graphene.Int(),
+        before=graphene.String(),
+        description="The user's orders, newest first (the user and staff only).",
+    )
+    checkout_ids = graphene.List(
+        graphene.NonNull(graphene.ID), channel=graphene.String(), description="The user's open checkouts."
+    )
 
     # Relations read by list fields; see meidu.core.graphql.batching.
     batched_fields = {
@@ -49,7 +58,17 @@ class UserType(ModelObjectType):
     class Meta:
         model = User
         name = "User"
-        fields = ["id", "email", "phone", "first_name", "last_name", "is_staff", "is_active", "date_joined", "language_code"]
+        fields = [
+            "id",
+            "email",
+            "phone",
+            "first_name",
+            "last_name",
+            "is_staff",
+            "is_active",
+            "date_joined",
+            "language_code",
+        ]
 
     @staticmethod
     def resolve_roles(root, info):
@@ -80,7 +99,13 @@ class UserType(ModelObjectType):
 
         if not UserType._is_self_or_staff(root, info):
             return None
-        return paginate(order_list_for_user(root), info, OrderCountableConnection, sort=[SortKey("number", descending=True)], **kwargs)
+        return paginate(
+            order_list_for_user(root),
+            info,
+            OrderCountableConnection,
+            sort=[SortKey("number", descending=True)],
+            **kwargs,
+        )
 
     @staticmethod
     def resolve_checkout_ids(root, info, channel=None):
@@ -93,11 +118,16 @@ class UserType(ModelObjectType):
         checkouts = Checkout.objects.filter(user=root)
         if channel:
             checkouts = checkouts.filter(channel__slug=channel)
-        return [to_global_id("Checkout", str(token)) for token in checkouts.order_by("-updated_at").values_list("pk", flat=True)]
+        return [
+            to_global_id("Checkout", str(token))
+            for token in checkouts.order_by("-updated_at").values_list("pk", flat=True)
+        ]
 
     @staticmethod
     def resolve_user_permissions(root, info):
-        rows = {perm for group in root.groups.all() for perm in group.permissions.all()} | set(root.user_permissions.all())
+        rows = {perm for group in root.groups.all() for perm in group.permissions.all()} | set(
+            root.user_permissions.all()
+        )
         found = {}
         for row in rows:
             perm = permission_for_row(row)
@@ -118,7 +148,9 @@ class AccountRegisterInput(graphene.InputObjectType):
     first_name = graphene.String()
     last_name = graphene.String()
     language_code = graphene.String()
-    redirect_url = graphene.String(description="Accepted for Saleor compatibility; accounts need no e-mail confirmation.")
+    redirect_url = graphene.String(
+        description="Accepted for Saleor compatibility; accounts need no e-mail confirmation."
+    )
     channel = graphene.String(description="Accepted for Saleor compatibility.")
 
 
@@ -149,7 +181,9 @@ class TokenRefresh(BaseMutation):
 
     class Arguments:
         refresh_token = graphene.String(required=True)
-        csrf_token = graphene.String(description="Accepted for Saleor compatibility; refresh tokens are not read from cookies.")
+        csrf_token = graphene.String(
+            description="Accepted for Saleor compatibility; refresh tokens are not read from cookies."
+        )
 
     class Meta:
         error_code_enum = AccountErrorCode
@@ -228,7 +262,9 @@ class PasswordChange(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, old_password, new_password):
-        user = services.account_password_change(require_user(info), old_password, new_password, ip_address=ip_address(info))
+        user = services.account_password_change(
+            require_user(info), old_password, new_password, ip_address=ip_address(info)
+        )
         return cls(errors=[], **services.tokens_issue(user))
 
 
@@ -295,5 +331,3 @@ class AccountMutations(graphene.ObjectType):
     password_change = PasswordChange.Field()
     tokens_deactivate_all = TokensDeactivateAll.Field()
     user_roles_update = UserRolesUpdate.Field()
-
-

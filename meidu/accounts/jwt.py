@@ -67,10 +67,14 @@ def decode_token(token: str | None, expected_type: str) -> dict:
     try:
         header = pyjwt.get_unverified_header(token)
     except pyjwt.PyJWTError:
-        raise DomainError(_("The token could not be decoded"), AccountErrorCode.JWT_DECODE_ERROR, field="token") from None
+        raise DomainError(
+            _("The token could not be decoded"), AccountErrorCode.JWT_DECODE_ERROR, field="token"
+        ) from None
     key = key_ring().get(header.get("kid", ""))
     if key is None or header.get("alg") != "RS256":
-        raise DomainError(_("The token was not signed by this server"), AccountErrorCode.JWT_INVALID_TOKEN, field="token")
+        raise DomainError(
+            _("The token was not signed by this server"), AccountErrorCode.JWT_INVALID_TOKEN, field="token"
+        )
     try:
         payload = pyjwt.decode(
             token,
@@ -84,5 +88,7 @@ def decode_token(token: str | None, expected_type: str) -> dict:
     except pyjwt.PyJWTError:
         raise DomainError(_("Invalid token"), AccountErrorCode.JWT_INVALID_TOKEN, field="token") from None
     if payload.get("type") != expected_type:
-        raise DomainError(_("Expected a %(type)s token") % {"type": expected_type}, AccountErrorCode.JWT_INVALID_TOKEN, field="token")
+        raise DomainError(
+            _("Expected a %(type)s token") % {"type": expected_type}, AccountErrorCode.JWT_INVALID_TOKEN, field="token"
+        )
     return payload

@@ -56,7 +56,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=Q(phone__isnull=False) | Q(email__isnull=False), name="user_has_phone_or_email"
             ),
-            models.CheckConstraint(condition=Q(email__isnull=True) | Q(email__exact=models.functions.Lower("email")), name="user_email_lowercase"),
+            models.CheckConstraint(
+                condition=Q(email__isnull=True) | Q(email__exact=models.functions.Lower("email")),
+                name="user_email_lowercase",
+            ),
         ]
         permissions = [
             ("manage_users", "Manage customers and their accounts"),
@@ -95,7 +98,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Django ends a web session whose hash no longer matches: covering the token key makes
         "sign out everywhere" end web sessions as well as JWTs."""
         key_salt = "meidu.accounts.User.get_session_auth_hash"
-        return salted_hmac(key_salt, f"{self.password}:{self.jwt_token_key}", secret=secret, algorithm="sha256").hexdigest()
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.jwt_token_key}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def display_name(self) -> str:
@@ -146,8 +151,17 @@ class Address(models.Model):
 
 
 ADDRESS_FIELDS = (
-    "first_name", "last_name", "company_name", "street_address_1", "street_address_2", "city", "city_area",
-    "postal_code", "country", "country_area", "phone",
+    "first_name",
+    "last_name",
+    "company_name",
+    "street_address_1",
+    "street_address_2",
+    "city",
+    "city_area",
+    "postal_code",
+    "country",
+    "country_area",
+    "phone",
 )
 
 

@@ -15,7 +15,7 @@ def normalize_cn_mobile(raw: str) -> str:
     digits = _SEPARATORS.sub("", raw or "")
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     if not _MOBILE.fullmatch(digits):
         raise InvalidPhone(f"{raw!r} is not a mainland China mobile number (11 digits starting with 13-19)")

@@ -48,7 +48,11 @@ def _clean_email(email: str | None) -> str | None:
     try:
         validate_email(email)
     except ValidationError:
-        raise DomainError(gettext("%(email)s is not a valid e-mail address") % {"email": repr(email)}, AccountErrorCode.INVALID, field="email") from None
+        raise DomainError(
+            gettext("%(email)s is not a valid e-mail address") % {"email": repr(email)},
+            AccountErrorCode.INVALID,
+            field="email",
+        ) from None
     return email
 
 
@@ -66,7 +70,13 @@ def _check_password(password: str, user: User, field: str = "password") -> None:
 
 
 def user_payload(user: User) -> dict:
-    return {"id": user.pk, "email": user.email, "phone": user.phone, "first_name": user.first_name, "last_name": user.last_name}
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "phone": user.phone,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+    }
 
 
 def account_register(
@@ -83,17 +93,27 @@ def account_register(
     """Create a buyer account identified by a mobile number, an e-mail, or both."""
     phone, email = _clean_phone(phone), _clean_email(email)
     if not phone and not email:
-        raise DomainError(gettext("Give a mobile number or an e-mail address"), AccountErrorCode.REQUIRED, field="phone")
+        raise DomainError(
+            gettext("Give a mobile number or an e-mail address"), AccountErrorCode.REQUIRED, field="phone"
+        )
     if phone and User.objects.filter(phone=phone).exists():
         raise DomainError(gettext("This mobile number is already registered"), AccountErrorCode.UNIQUE, field="phone")
     if email and User.objects.filter(email=email).exists():
         raise DomainError(gettext("This e-mail address is already registered"), AccountErrorCode.UNIQUE, field="email")
-    user = User(phone=phone, email=email, first_name=first_name.strip(), last_name=last_name.strip(), language_code=language_code)
+    user = User(
+        phone=phone,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        language_code=language_code,
+    )
     _check_password(password, user)
     if not throttle.allowance_take("register", ip_address, settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600):
         # issue 13: accounts farmed from one address (to dodge per-buyer limits, to flood complaints)
-        raise DomainError(gettext("Too many accounts registered from this address: try again in an hour"),
-                          AccountErrorCode.RATE_LIMITED)
+        raise DomainError(
+            gettext("Too many accounts registered from this address: try again in an hour"),
+            AccountErrorCode.RATE_LIMITED,
+        )
     user.set_password(password)
     try:
         with transaction.atomic():
@@ -103,7 +123,9 @@ def account_register(
             webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": user_payload(user)})
     except IntegrityError:
         # Lost a race with a concurrent registration of the same identifier.
-        raise DomainError(gettext("This account is already registered"), AccountErrorCode.UNIQUE, field="phone") from None
+        raise DomainError(
+            gettext("This account is already registered"), AccountErrorCode.UNIQUE, field="phone"
+        ) from None
     return user
 
 
@@ -111,16 +133,21 @@ def account_authenticate(identifier: str, password: str, ip_address: str | None 
     """The user for these credentials, or a refusal; failures are throttled per identifier and address."""
     identifier = (identifier or "").strip()
     if not identifier or not password:
-        raise DomainError(gettext("Give your mobile number or e-mail and your password"), AccountErrorCode.REQUIRED, field="email")
+        raise DomainError(
+            gettext("Give your mobile number or e-mail and your password"), AccountErrorCode.REQUIRED, field="email"
+        )
     if throttle.login_is_blocked(identifier, ip_address):
-        raise DomainError(gettext("Too many failed attempts; try again later"), AccountErrorCode.LOGIN_ATTEMPT_DELAYED, field="email"
+        raise DomainError(
+            gettext("Too many failed attempts; try again later"), AccountErrorCode.LOGIN_ATTEMPT_DELAYED, field="email"
         )
     user = user_get_by_identifier(identifier)
     if user is None or not user.check_password(password):
         if user is None:
             User().set_password(password)  # same cost whether or not the account exists
         throttle.login_failed(identifier, ip_address)
-        raise DomainError(gettext("Please, enter valid credentials"), AccountErrorCode.INVALID_CREDENTIALS, field="email")
+        raise DomainError(
+            gettext("Please, enter valid credentials"), AccountErrorCode.INVALID_CREDENTIALS, field="email"
+        )
     if not user.is_active:
         raise DomainError(gettext("Account inactive"), AccountErrorCode.INACTIVE, field="email")
     throttle.login_succeeded(identifier)
@@ -153,7 +180,9 @@ def _user_for_payload(payload: dict) -> User:
     except (TypeError, ValueError):
         user = None
     if user is None or user.jwt_token_key != payload.get("token"):
-        raise DomainError(gettext("The token's user is gone or signed out"), AccountErrorCode.JWT_INVALID_TOKEN, field="token")
+        raise DomainError(
+            gettext("The token's user is gone or signed out"), AccountErrorCode.JWT_INVALID_TOKEN, field="token"
+        )
     return user
 
 
@@ -195,13 +224,22 @@ def account_password_change(user: User, old_password: str, new_password: str, *,
     so a stolen token cannot be used to guess the password."""
     identifier = user.phone or user.email or ""
     if not old_password or not new_password:
-        raise DomainError(gettext("Give your current and your new password"), AccountErrorCode.REQUIRED,
-                          field="oldPassword" if not old_password else "newPassword")
+        raise DomainError(
+            gettext("Give your current and your new password"),
+            AccountErrorCode.REQUIRED,
+            field="oldPassword" if not old_password else "newPassword",
+        )
     if throttle.login_is_blocked(identifier, ip_address):
-        raise DomainError(gettext("Too many failed attempts; try again later"), AccountErrorCode.LOGIN_ATTEMPT_DELAYED, field="oldPassword")
+        raise DomainError(
+            gettext("Too many failed attempts; try again later"),
+            AccountErrorCode.LOGIN_ATTEMPT_DELAYED,
+            field="oldPassword",
+        )
     if not user.check_password(old_password):
         throttle.login_failed(identifier, ip_address)
-        raise DomainError(gettext("Old password isn't valid."), AccountErrorCode.INVALID_CREDENTIALS, field="oldPassword")
+        raise DomainError(
+            gettext("Old password isn't valid."), AccountErrorCode.INVALID_CREDENTIALS, field="oldPassword"
+        )
     _check_password(new_password, user, field="newPassword")
     with transaction.atomic():
         user.set_password(new_password)
@@ -223,12 +261,16 @@ def user_roles_set(user: User, roles: list[str], *, actor=None, ip_address: str 
     valid = {role.value for role in Role}
     unknown = [role for role in roles if role not in valid]
     if unknown:
-        raise DomainError(gettext("Unknown roles: %(roles)s") % {"roles": ", ".join(unknown)}, AccountErrorCode.INVALID, field="roles")
+        raise DomainError(
+            gettext("Unknown roles: %(roles)s") % {"roles": ", ".join(unknown)}, AccountErrorCode.INVALID, field="roles"
+        )
     with transaction.atomic():
         user.groups.set(_role_groups(roles))
         user.is_staff = bool(set(roles) & {role.value for role in STAFF_ROLES})
         user.save(update_fields=["is_staff", "updated_at"])
-        audit_record("account.roles_set", actor=actor, target=user, data={"roles": sorted(roles)}, ip_address=ip_address)
+        audit_record(
+            "account.roles_set", actor=actor, target=user, data={"roles": sorted(roles)}, ip_address=ip_address
+        )
     user._role_names = sorted(roles)
     return user
 

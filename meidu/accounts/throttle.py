@@ -23,8 +23,11 @@ from meidu.accounts.models import ThrottleCounter
 # An address may fail more often than one identifier: a village station shares one IP.
 IP_FACTOR = 4
 # Cache backends that every process shares and that increment atomically.
-SHARED_CACHE_BACKENDS = ("django.core.cache.backends.redis.", "django.core.cache.backends.memcached.",
-                         "meidu.core.cache.RedisCache")
+SHARED_CACHE_BACKENDS = (
+    "django.core.cache.backends.redis.",
+    "django.core.cache.backends.memcached.",
+    "meidu.core.cache.RedisCache",
+)
 
 
 def counters_in_cache() -> bool:

@@ -49,7 +49,9 @@ def verify_detached(jws: str, payload: bytes, public_key: rsa.RSAPublicKey) -> b
     if header.get("alg") != "RS256" or header.get("b64") is not False or "b64" not in header.get("crit", []):
         return False
     try:
-        public_key.verify(_b64decode(signature), protected.encode("ascii") + b"." + payload, padding.PKCS1v15(), hashes.SHA256())
+        public_key.verify(
+            _b64decode(signature), protected.encode("ascii") + b"." + payload, padding.PKCS1v15(), hashes.SHA256()
+        )
     except InvalidSignature:
         return False
     return True

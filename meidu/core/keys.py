@@ -38,7 +38,14 @@ class SigningKey:
     @property
     def public_jwk(self) -> dict:
         numbers = self.private_key.public_key().public_numbers()
-        return {"kty": "RSA", "kid": self.kid, "use": "sig", "alg": "RS256", "e": _int_b64(numbers.e), "n": _int_b64(numbers.n)}
+        return {
+            "kty": "RSA",
+            "kid": self.kid,
+            "use": "sig",
+            "alg": "RS256",
+            "e": _int_b64(numbers.e),
+            "n": _int_b64(numbers.n),
+        }
 
     @property
     def private_pem(self) -> bytes:

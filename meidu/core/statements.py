@@ -67,8 +67,15 @@ class StatementKey:
 
     @property
     def public_jwk(self) -> dict:
-        return {"kty": "OKP", "crv": "Ed25519", "x": b64url(self.public_raw), "kid": self.kid, "use": "sig",
-                "alg": "EdDSA", "meidu:use": "statements"}
+        return {
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "x": b64url(self.public_raw),
+            "kid": self.kid,
+            "use": "sig",
+            "alg": "EdDSA",
+            "meidu:use": "statements",
+        }
 
 
 def statement_keys_dir() -> Path:
@@ -87,8 +94,11 @@ def statement_key_generate(directory: Path | None = None) -> StatementKey:
     private = Ed25519PrivateKey.generate()
     public_raw = _public_raw(private)
     path = directory / f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}.pem"
-    path.write_bytes(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    path.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     path.chmod(0o600)
     return StatementKey(_kid(public_raw), private, public_raw)
 
@@ -171,13 +181,25 @@ def statement_verify(token: str, jwks: dict | list) -> dict:
         raise StatementInvalid("bad_header", "The statement's header must name alg EdDSA and a kid")
     keys = jwks.get("keys", []) if isinstance(jwks, dict) else jwks
     # a key published for another use (a warehouse's seal key, also Ed25519 in the same JWKS) never verifies a statement
-    jwk = next((k for k in keys if isinstance(k, dict) and k.get("kid") == header["kid"] and k.get("kty") == "OKP"
-                and k.get("crv") == "Ed25519" and k.get("meidu:use", "statements") == "statements"
-                and "meidu:warehouse" not in k), None)
+    jwk = next(
+        (
+            k
+            for k in keys
+            if isinstance(k, dict)
+            and k.get("kid") == header["kid"]
+            and k.get("kty") == "OKP"
+            and k.get("crv") == "Ed25519"
+            and k.get("meidu:use", "statements") == "statements"
+            and "meidu:warehouse" not in k
+        ),
+        None,
+    )
     if jwk is None:
         raise StatementInvalid("unknown_key", f"No published Ed25519 key has kid {header['kid']}")
     try:
-        Ed25519PublicKey.from_public_bytes(_b64decode(jwk["x"])).verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
+        Ed25519PublicKey.from_public_bytes(_b64decode(jwk["x"])).verify(
+            signature, f"{parts[0]}.{parts[1]}".encode("ascii")
+        )
     except (InvalidSignature, ValueError, KeyError, TypeError):
         raise StatementInvalid("bad_signature", "The signature does not match the statement") from None
     if not isinstance(claims, dict) or canonical_json(claims) != payload:

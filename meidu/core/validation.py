@@ -52,10 +52,15 @@ def text_refusal(value: str, *, max_length: int | None = None, name: bool = Fals
         return _(gettext_noop("The text may not contain a NUL character."))
     if (_NAME_FORBIDDEN if name else _CONTROL).search(value):
         if name:
-            return _(gettext_noop("A name may not contain control characters or characters that change the text direction."))
+            return _(
+                gettext_noop("A name may not contain control characters or characters that change the text direction.")
+            )
         return _(gettext_noop("The text may not contain control characters."))
     if max_length is not None and len(value) > max_length:
-        return _(gettext_noop("Enter at most %(limit)d characters (you entered %(count)d)."), {"limit": max_length, "count": len(value)})
+        return _(
+            gettext_noop("Enter at most %(limit)d characters (you entered %(count)d)."),
+            {"limit": max_length, "count": len(value)},
+        )
     return None
 
 
@@ -72,8 +77,12 @@ def decimal_refusal(value: Decimal) -> str | None:
     places = max(0, -exponent)
     integer_digits = len(digits) + exponent
     if integer_digits > DECIMAL_MAX_INTEGER_DIGITS or places > DECIMAL_MAX_PLACES:
-        return _(gettext_noop("Enter a number with at most %(integer)d digits before the decimal point and %(places)d after it."),
-                 {"integer": DECIMAL_MAX_INTEGER_DIGITS, "places": DECIMAL_MAX_PLACES})
+        return _(
+            gettext_noop(
+                "Enter a number with at most %(integer)d digits before the decimal point and %(places)d after it."
+            ),
+            {"integer": DECIMAL_MAX_INTEGER_DIGITS, "places": DECIMAL_MAX_PLACES},
+        )
     return None
 
 

@@ -116,7 +116,9 @@ class AppCreate(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, input):
         perms = [permission_by_value(getattr(p, "value", p)) for p in input.get("permissions") or []]
-        app, raw = app_services.app_create(name=input["name"], permissions=perms, actor=requestor(info), ip_address=ip_address(info))
+        app, raw = app_services.app_create(
+            name=input["name"], permissions=perms, actor=requestor(info), ip_address=ip_address(info)
+        )
         return cls(errors=[], app=app, auth_token=raw)
 
 
@@ -140,7 +142,9 @@ class AppTokenCreate(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, input):
         app = _app_by_id(input["app"], "app")
-        token, raw = app_services.app_token_create(app, name=input.get("name") or "", actor=requestor(info), ip_address=ip_address(info))
+        token, raw = app_services.app_token_create(
+            app, name=input.get("name") or "", actor=requestor(info), ip_address=ip_address(info)
+        )
         return cls(errors=[], app_token=token, auth_token=raw)
 
 

@@ -48,7 +48,10 @@ EVENT_PERMISSIONS = {
     WebhookEventType.APP_DELETED: AppPermission.MANAGE_APPS,
     WebhookEventType.WEBHOOK_TEST: None,
     WebhookEventType.RECEIPT_ISSUED: (ExchangePermissions.CONFIRM_FUNDS, ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS),
-    WebhookEventType.RECEIPT_STATUS_CHANGED: (ExchangePermissions.CONFIRM_FUNDS, ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS),
+    WebhookEventType.RECEIPT_STATUS_CHANGED: (
+        ExchangePermissions.CONFIRM_FUNDS,
+        ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS,
+    ),
     WebhookEventType.TRADE_CREATED: ExchangePermissions.CONFIRM_FUNDS,
     WebhookEventType.SETTLEMENT_COMPLETED: ExchangePermissions.CONFIRM_FUNDS,
     WebhookEventType.SETTLEMENT_DEFAULTED: ExchangePermissions.CONFIRM_FUNDS,

@@ -69,7 +69,9 @@ class LocalRelay:
                     if not due:
                         break
             except Exception:
-                logger.exception("The outbox relay failed; it scans again in %ss", settings.WEBHOOK_RELAY_INTERVAL_SECONDS)
+                logger.exception(
+                    "The outbox relay failed; it scans again in %ss", settings.WEBHOOK_RELAY_INTERVAL_SECONDS
+                )
             finally:
                 connections.close_all()  # no connection held between passes
                 self.passes += 1

@@ -31,9 +31,12 @@ def _snapshot() -> list[tuple[int, int, frozenset[str], frozenset[str]]]:
     if rows is None:
         found: dict[int, tuple[int, frozenset[str], set[str]]] = {}
         for pk, app_id, events, app_label, codename in (
-                Webhook.objects.filter(is_active=True, app__is_active=True).order_by("pk")
-                .values_list("pk", "app_id", "events", "app__permissions__content_type__app_label",
-                             "app__permissions__codename")):
+            Webhook.objects.filter(is_active=True, app__is_active=True)
+            .order_by("pk")
+            .values_list(
+                "pk", "app_id", "events", "app__permissions__content_type__app_label", "app__permissions__codename"
+            )
+        ):
             permissions = found.setdefault(pk, (app_id, frozenset(events), set()))[2]
             if codename:
                 permissions.add(f"{app_label}.{codename}")
@@ -49,9 +52,13 @@ def webhook_ids_for_event(event_type: WebhookEventType, app_ids=None) -> list[in
     wanted = {event_type.value, WebhookEventType.ANY_EVENTS.value}
     needed = event_permission_values(event_type)
     allowed_apps = None if app_ids is None else frozenset(app_ids)
-    return [pk for pk, app_id, events, permissions in _snapshot()
-            if events & wanted and (needed is None or needed & permissions)
-            and (allowed_apps is None or app_id in allowed_apps)]
+    return [
+        pk
+        for pk, app_id, events, permissions in _snapshot()
+        if events & wanted
+        and (needed is None or needed & permissions)
+        and (allowed_apps is None or app_id in allowed_apps)
+    ]
 
 
 def subscriptions_forget() -> None:

@@ -31,15 +31,22 @@ def _guarded_new_conn(conn) -> socket.socket:
         raise NameResolutionError(conn.host, conn, exc) from exc
     forbidden = [address for address in addresses if not address_allowed(address)]
     if forbidden:
-        raise ForbiddenTargetError(conn, f"{conn.host} resolves to an address webhooks may not reach ({', '.join(forbidden)})")
+        raise ForbiddenTargetError(
+            conn, f"{conn.host} resolves to an address webhooks may not reach ({', '.join(forbidden)})"
+        )
     last_error: OSError | None = None
     for address in addresses:  # every one was checked; connect to exactly these, no second lookup
         try:
             return urllib3_connection.create_connection(
-                (address, conn.port), conn.timeout, source_address=conn.source_address, socket_options=conn.socket_options
+                (address, conn.port),
+                conn.timeout,
+                source_address=conn.source_address,
+                socket_options=conn.socket_options,
             )
         except socket.timeout as exc:
-            raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out. (connect timeout={conn.timeout})") from exc
+            raise ConnectTimeoutError(
+                conn, f"Connection to {conn.host} timed out. (connect timeout={conn.timeout})"
+            ) from exc
         except OSError as exc:
             last_error = exc
     raise NewConnectionError(conn, f"Failed to establish a new connection: {last_error}")
@@ -66,7 +73,10 @@ class GuardedHTTPSConnectionPool(HTTPSConnectionPool):
 class GuardedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": GuardedHTTPConnectionPool, "https": GuardedHTTPSConnectionPool}
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": GuardedHTTPConnectionPool,
+            "https": GuardedHTTPSConnectionPool,
+        }
 
 
 def webhook_session() -> requests.Session:
@@ -85,5 +95,7 @@ def forbidden_target(exc: requests.RequestException) -> bool:
         seen.add(id(error))
         if isinstance(error, ForbiddenTargetError):
             return True
-        error = getattr(error, "reason", None) or (error.args[0] if error.args and isinstance(error.args[0], BaseException) else None)
+        error = getattr(error, "reason", None) or (
+            error.args[0] if error.args and isinstance(error.args[0], BaseException) else None
+        )
     return False

@@ -28,7 +28,9 @@ def serving_problems() -> list[str]:
         )
     keys_dir = Path(settings.JWT_KEYS_DIR)
     if not keys_dir.is_dir() or not any(keys_dir.glob("*.pem")):
-        problems.append(f"No signing key in JWT_KEYS_DIR ({keys_dir}): run `meidu keys rotate` once and share the folder.")
+        problems.append(
+            f"No signing key in JWT_KEYS_DIR ({keys_dir}): run `meidu keys rotate` once and share the folder."
+        )
     return problems
 
 

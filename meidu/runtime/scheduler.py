@@ -63,10 +63,15 @@ def beat_jobs(beat_schedule: dict | None = None, app=None) -> list[PeriodicJob]:
         task = app.tasks.get(entry["task"])
         if task is None:
             raise ImproperlyConfigured(f"CELERY_BEAT_SCHEDULE[{name!r}] names an unknown task {entry['task']!r}.")
-        jobs.append(PeriodicJob(
-            name=name, task=task, schedule=maybe_schedule(entry["schedule"], app=app),
-            args=tuple(entry.get("args", ())), kwargs=dict(entry.get("kwargs", {})),
-        ))
+        jobs.append(
+            PeriodicJob(
+                name=name,
+                task=task,
+                schedule=maybe_schedule(entry["schedule"], app=app),
+                args=tuple(entry.get("args", ())),
+                kwargs=dict(entry.get("kwargs", {})),
+            )
+        )
     return jobs
 
 

@@ -353,15 +353,19 @@ STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 # Payment gateways offered (dotted class paths; marketplace.payments.gateways). Stripe is offered
 # only when STRIPE_SECRET_KEY is set, the offline test gateway only in demo and test mode.
-PAYMENT_GATEWAYS = env_list("PAYMENT_GATEWAYS", [
-    "marketplace.payments.gateways.cod.CashOnDeliveryGateway",
-    "marketplace.payments.gateways.bank_transfer.BankTransferGateway",
-    "marketplace.payments.gateways.stripe.StripeGateway",
-    "marketplace.payments.gateways.offline.OfflineGateway",
-])
+PAYMENT_GATEWAYS = env_list(
+    "PAYMENT_GATEWAYS",
+    [
+        "marketplace.payments.gateways.cod.CashOnDeliveryGateway",
+        "marketplace.payments.gateways.bank_transfer.BankTransferGateway",
+        "marketplace.payments.gateways.stripe.StripeGateway",
+        "marketplace.payments.gateways.offline.OfflineGateway",
+    ],
+)
 
 DEFAULT_CURRENCY = "CNY"
 DEFAULT_COUNTRY = "CN"
+
 
 # Security headers. Content-Security-Policy on every response (meidu.core.csp); images may also come
 # from these origins (the media bucket's, e.g. https://media.example.cn).

@@ -25,6 +25,7 @@ def officer_bank(user) -> Bank | None:
 
 def with_bank(view):
     """The view receives the officer's Bank after the request."""
+
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):

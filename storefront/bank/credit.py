@@ -20,24 +20,32 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from magnesium_exchange.credit.selectors import credit_consent_list_for_bank, credit_member_by_code
-from magnesium_exchange.financing.selectors import bank_of_actor
 from magnesium_exchange.credit.services import credit_report_read
+from magnesium_exchange.financing.selectors import bank_of_actor
 from meidu.core.errors import DomainError
 from meidu.core.permissions import ExchangePermissions
 
 CONSENTS_SHOWN = 100
 
 MESSAGES = {
-    "no_consent": _("This member has not consented to your bank reading its credit report (or has withdrawn its consent)."),
+    "no_consent": _(
+        "This member has not consented to your bank reading its credit report (or has withdrawn its consent)."
+    ),
     "not_your_bank": _("You may read credit reports only for your own bank."),
     "bank_not_active": _("Your bank is not active on the exchange."),
 }
 
 
 class CreditLookupForm(forms.Form):
-    credit_code = forms.CharField(label=pgettext_lazy("credit report", "Unified social credit code"), max_length=18, min_length=18, strip=True,
-                                  widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                                                "spellcheck": "false", "inputmode": "latin"}))
+    credit_code = forms.CharField(
+        label=pgettext_lazy("credit report", "Unified social credit code"),
+        max_length=18,
+        min_length=18,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "inputmode": "latin"}
+        ),
+    )
 
     def clean_credit_code(self):
         code = self.cleaned_data["credit_code"].replace(" ", "").upper()
@@ -48,6 +56,7 @@ class CreditLookupForm(forms.Form):
 
 def with_bank(view):
     """The view receives the caller's bank: an active officer of a bank holding BANK_LENDING; others get 403."""
+
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -71,15 +80,26 @@ def credit_report_page(request, bank):
             form.add_error("credit_code", _("No exchange member has this credit code."))
         else:
             try:
-                report, statement = credit_report_read(member=member, bank=bank, actor=request.user,
-                                                       ip_address=request.META.get("REMOTE_ADDR"))
+                report, statement = credit_report_read(
+                    member=member, bank=bank, actor=request.user, ip_address=request.META.get("REMOTE_ADDR")
+                )
             except DomainError as exc:
                 for error in exc.as_list():
                     messages.error(request, str(MESSAGES.get(error.code, error.message)))
     consents = list(credit_consent_list_for_bank(bank, in_force=True)[:CONSENTS_SHOWN])
-    return render(request, "bank/credit_report.html", {
-        "bank": bank, "form": form, "member": member, "report": report, "statement": statement, "consents": consents,
-        "consents_limit": CONSENTS_SHOWN})
+    return render(
+        request,
+        "bank/credit_report.html",
+        {
+            "bank": bank,
+            "form": form,
+            "member": member,
+            "report": report,
+            "statement": statement,
+            "consents": consents,
+            "consents_limit": CONSENTS_SHOWN,
+        },
+    )
 
 
 credit_urlpatterns = [

@@ -34,10 +34,14 @@ MESSAGES = {
     ("receipt_closed", None): _("The receipt is closed (withdrawn, cancelled, split or merged)."),
     ("no_reference_price", None): _("The receipt's grade has no reference price: it cannot be valued."),
     ("loan_to_value_exceeded", None): _("Above the loan-to-value limit: lend less or take more collateral."),
-    ("loan_to_value_exceeded", "receipts"): _("Releasing these receipts would leave the loan above its loan-to-value limit."),
+    ("loan_to_value_exceeded", "receipts"): _(
+        "Releasing these receipts would leave the loan above its loan-to-value limit."
+    ),
     ("repayment_exceeds_debt", None): _("The repayment is more than what is owed."),
     ("insufficient_funds", None): _("The borrower's available funds do not cover this amount."),
-    ("liquidation_not_allowed", None): _("A forced sale is allowed only past the liquidation line or a missed margin call deadline."),
+    ("liquidation_not_allowed", None): _(
+        "A forced sale is allowed only past the liquidation line or a missed margin call deadline."
+    ),
     ("forced_sale_running", None): _("A forced sale of this loan's receipts is already running."),
     ("idempotency_key_reused", None): _("This form was already sent with other values. Reload the page and try again."),
     ("too_many", None): _("Too many receipts in one request."),

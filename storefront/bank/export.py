@@ -10,9 +10,26 @@ from __future__ import annotations
 import csv
 import io
 
-HEADER = ["贷款编号", "借款会员", "统一社会信用代码", "状态", "申请金额", "本金", "年利率(%)", "期限(天)", "批准时间",
-          "放款时间", "到期日", "未还本金", "应计未付利息", "质押仓单", "质押吨数", "最新估值日", "最新质押率(%)",
-          "中登网登记号"]
+HEADER = [
+    "贷款编号",
+    "借款会员",
+    "统一社会信用代码",
+    "状态",
+    "申请金额",
+    "本金",
+    "年利率(%)",
+    "期限(天)",
+    "批准时间",
+    "放款时间",
+    "到期日",
+    "未还本金",
+    "应计未付利息",
+    "质押仓单",
+    "质押吨数",
+    "最新估值日",
+    "最新质押率(%)",
+    "中登网登记号",
+]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -38,15 +55,26 @@ def bank_loans_csv(rows) -> bytes:
     writer.writerow(HEADER)
     for row in rows:
         loan, valuation = row.loan, row.valuation
-        writer.writerow([
-            csv_safe(loan.number), csv_safe(loan.borrower.name), csv_safe(loan.borrower.credit_code),
-            csv_safe(loan.get_status_display()), _money(loan.amount_requested), _money(loan.principal),
-            "" if loan.annual_rate_percent is None else f"{loan.annual_rate_percent}", loan.term_days or "",
-            _moment(loan.approved_at), _moment(loan.disbursed_at), loan.due_date.isoformat() if loan.due_date else "",
-            _money(row.debt.principal), _money(row.debt.interest),
-            csv_safe(";".join(c.receipt.number for c in row.pledged)), f"{row.pledged_tonnes:.3f}",
-            valuation.day.isoformat() if valuation else "",
-            "" if valuation is None or valuation.ltv_percent is None else f"{valuation.ltv_percent}",
-            csv_safe(loan.registry_filing_no),
-        ])
+        writer.writerow(
+            [
+                csv_safe(loan.number),
+                csv_safe(loan.borrower.name),
+                csv_safe(loan.borrower.credit_code),
+                csv_safe(loan.get_status_display()),
+                _money(loan.amount_requested),
+                _money(loan.principal),
+                "" if loan.annual_rate_percent is None else f"{loan.annual_rate_percent}",
+                loan.term_days or "",
+                _moment(loan.approved_at),
+                _moment(loan.disbursed_at),
+                loan.due_date.isoformat() if loan.due_date else "",
+                _money(row.debt.principal),
+                _money(row.debt.interest),
+                csv_safe(";".join(c.receipt.number for c in row.pledged)),
+                f"{row.pledged_tonnes:.3f}",
+                valuation.day.isoformat() if valuation else "",
+                "" if valuation is None or valuation.ltv_percent is None else f"{valuation.ltv_percent}",
+                csv_safe(loan.registry_filing_no),
+            ]
+        )
     return buffer.getvalue().encode("utf-8-sig")

@@ -48,8 +48,15 @@ class LtvChart:
     last: Point
 
 
-def ltv_chart(valuations: list, *, limit: Decimal | None, warning: Decimal | None, liquidation: Decimal | None,
-              until: dt.date, days: int) -> LtvChart | None:
+def ltv_chart(
+    valuations: list,
+    *,
+    limit: Decimal | None,
+    warning: Decimal | None,
+    liquidation: Decimal | None,
+    until: dt.date,
+    days: int,
+) -> LtvChart | None:
     """The chart of ``valuations`` (LoanValuation rows, oldest first, those without an LTV skipped) over
     the ``days`` days ending ``until``; None when no valuation falls in the window."""
     first_day = until - dt.timedelta(days=days - 1)
@@ -65,12 +72,35 @@ def ltv_chart(valuations: list, *, limit: Decimal | None, warning: Decimal | Non
     def y(percent: Decimal) -> float:
         return round(TOP + float((ceiling - percent) / ceiling) * plot_height, 1)
 
-    points = [Point(x=round(LEFT + slot * ((row.day - first_day).days + 0.5), 1), y=y(row.ltv_percent), day=row.day,
-                    ltv=row.ltv_percent, collateral_value=row.collateral_value, debt=row.debt,
-                    above_warning=warning is not None and row.ltv_percent >= warning) for row in rows]
-    lines = [Line(kind, y(percent), percent) for kind, percent in
-             (("limit", limit), ("warning", warning), ("liquidation", liquidation)) if percent is not None]
+    points = [
+        Point(
+            x=round(LEFT + slot * ((row.day - first_day).days + 0.5), 1),
+            y=y(row.ltv_percent),
+            day=row.day,
+            ltv=row.ltv_percent,
+            collateral_value=row.collateral_value,
+            debt=row.debt,
+            above_warning=warning is not None and row.ltv_percent >= warning,
+        )
+        for row in rows
+    ]
+    lines = [
+        Line(kind, y(percent), percent)
+        for kind, percent in (("limit", limit), ("warning", warning), ("liquidation", liquidation))
+        if percent is not None
+    ]
     axis = [(y(Decimal(ceiling * i // 4)), ceiling * i // 4) for i in range(5)]
-    return LtvChart(width=WIDTH, height=HEIGHT, points=points, polyline=" ".join(f"{p.x},{p.y}" for p in points),
-                    lines=lines, axis=axis, first_day=first_day, last_day=until, plot_left=LEFT, plot_right=WIDTH - RIGHT,
-                    label_y=HEIGHT - 5, last=points[-1])
+    return LtvChart(
+        width=WIDTH,
+        height=HEIGHT,
+        points=points,
+        polyline=" ".join(f"{p.x},{p.y}" for p in points),
+        lines=lines,
+        axis=axis,
+        first_day=first_day,
+        last_day=until,
+        plot_left=LEFT,
+        plot_right=WIDTH - RIGHT,
+        label_y=HEIGHT - 5,
+        last=points[-1],
+    )

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from magnesium_exchange.credit.selectors import credit_consent_in_force
+from magnesium_exchange.financing.error_codes import ExchangeStatementErrorCode as StatementCode
 from magnesium_exchange.financing.models import LoanStatus
 from magnesium_exchange.financing.selectors import (
     OWING_STATUSES,
@@ -40,9 +41,8 @@ from magnesium_exchange.financing.selectors import (
     margin_call_list_for_loan,
     pledge_in_force_of,
 )
-from magnesium_exchange.financing.services.loans import loan_approve, loan_disburse, loan_reject
 from magnesium_exchange.financing.services.forced_sale import loan_forced_sale_may_start, loan_forced_sale_start
-from magnesium_exchange.financing.error_codes import ExchangeStatementErrorCode as StatementCode
+from magnesium_exchange.financing.services.loans import loan_approve, loan_disburse, loan_reject
 from magnesium_exchange.financing.statements import receipt_statement, receipt_statement_by_code
 from magnesium_exchange.financing.valuation import (
     after_haircut,
@@ -66,10 +66,14 @@ CHART_DAYS = 90
 
 # The loan's event actions (financing.state and the services' event rows) in the reader's language.
 EVENT_LABELS = {
-    "apply": pgettext_lazy("loan event", "Applied"), "withdraw": pgettext_lazy("loan event", "Withdrawn"),
-    "approve": pgettext_lazy("loan event", "Approved, pledge registered"), "reject": pgettext_lazy("loan event", "Rejected"),
-    "cancel": pgettext_lazy("loan event", "Cancelled"), "disburse": pgettext_lazy("loan event", "Disbursed"),
-    "repay": pgettext_lazy("loan event", "Repayment"), "repay_in_full": pgettext_lazy("loan event", "Repaid in full"),
+    "apply": pgettext_lazy("loan event", "Applied"),
+    "withdraw": pgettext_lazy("loan event", "Withdrawn"),
+    "approve": pgettext_lazy("loan event", "Approved, pledge registered"),
+    "reject": pgettext_lazy("loan event", "Rejected"),
+    "cancel": pgettext_lazy("loan event", "Cancelled"),
+    "disburse": pgettext_lazy("loan event", "Disbursed"),
+    "repay": pgettext_lazy("loan event", "Repayment"),
+    "repay_in_full": pgettext_lazy("loan event", "Repaid in full"),
     "collateral_add": pgettext_lazy("loan event", "Collateral added"),
     "collateral_release": pgettext_lazy("loan event", "Collateral released"),
     "margin_call_open": pgettext_lazy("loan event", "Margin call opened"),
@@ -93,8 +97,11 @@ def loan_events(loan) -> list:
 def home(request, bank):
     owing = loan_list_for_bank(bank, statuses=OWING_STATUSES).order_by("-id")[:SHOWN]
     at_risk = [row for row in loan_row_list(owing) if row.at_risk or row.margin_call]
-    return render(request, "bank/home.html", {"bank": bank, "counts": loan_counts_for_bank(bank), "at_risk": at_risk,
-                                              "tab": "home"})
+    return render(
+        request,
+        "bank/home.html",
+        {"bank": bank, "counts": loan_counts_for_bank(bank), "at_risk": at_risk, "tab": "home"},
+    )
 
 
 def _statement(receipt, user):
@@ -132,19 +139,37 @@ def verify(request, bank):
     form = VerifyForm(data)
     context = {"bank": bank, "form": form, "tab": "verify"}
     if data is not None and form.is_valid():
-        result = receipt_statement_by_code(form.cleaned_data["number"], form.cleaned_data["code"], viewer=request.user,
-                                           address=request.META.get("REMOTE_ADDR"))
+        result = receipt_statement_by_code(
+            form.cleaned_data["number"],
+            form.cleaned_data["code"],
+            viewer=request.user,
+            address=request.META.get("REMOTE_ADDR"),
+        )
         if result.statement is None:
-            form.add_error(None, _("No receipt has this number and verification code. Check both; a receipt that "
-                                   "cannot be found may be forged.") if result.code == StatementCode.NOT_FOUND
-                           else result.message)
+            form.add_error(
+                None,
+                _(
+                    "No receipt has this number and verification code. Check both; a receipt that "
+                    "cannot be found may be forged."
+                )
+                if result.code == StatementCode.NOT_FOUND
+                else result.message,
+            )
         else:
             receipt = receipt_get_by_number(result.number)
             token, claims, invalid = _checked(result.statement)
             pledge = pledge_in_force_of([receipt.pk]).get(receipt.pk)
-            context.update({"receipt": receipt, "token": token, "claims": claims, "claim_rows": _flatten(claims),
-                            "invalid": invalid, "pledge": pledge,
-                            "pledge_ours": pledge is not None and pledge.bank_id == bank.pk})
+            context.update(
+                {
+                    "receipt": receipt,
+                    "token": token,
+                    "claims": claims,
+                    "claim_rows": _flatten(claims),
+                    "invalid": invalid,
+                    "pledge": pledge,
+                    "pledge_ours": pledge is not None and pledge.bank_id == bank.pk,
+                }
+            )
     return render(request, "bank/verify.html", context)
 
 
@@ -153,7 +178,9 @@ def verify(request, bank):
 def applications(request, bank):
     loans = loan_list_for_bank(bank, statuses=[LoanStatus.APPLIED]).order_by("created_at", "id")[:SHOWN]
     rows = loan_row_list(loans)
-    return render(request, "bank/applications.html", {"bank": bank, "rows": rows, "limit": SHOWN, "tab": "applications"})
+    return render(
+        request, "bank/applications.html", {"bank": bank, "rows": rows, "limit": SHOWN, "tab": "applications"}
+    )
 
 
 def _bank_loan(bank, number):
@@ -183,9 +210,14 @@ def application(request, bank, number):
     collateral = loan_collateral_list(loan)
     valued, total_value, total_after = _valuation_now(bank, collateral)
     first_terms = valued[0]["terms"] if valued else terms_for(bank, None)
-    initial = {"principal": loan.amount_requested, "term_days": loan.term_days_requested,
-               "haircut_percent": first_terms.haircut_percent, "max_ltv_percent": first_terms.max_ltv_percent,
-               "warning_percent": first_terms.warning_percent, "liquidation_percent": first_terms.liquidation_percent}
+    initial = {
+        "principal": loan.amount_requested,
+        "term_days": loan.term_days_requested,
+        "haircut_percent": first_terms.haircut_percent,
+        "max_ltv_percent": first_terms.max_ltv_percent,
+        "warning_percent": first_terms.warning_percent,
+        "liquidation_percent": first_terms.liquidation_percent,
+    }
     action = request.POST.get("action") if request.method == "POST" else None
     approve_form = ApproveForm(request.POST if action == "approve" else None, initial=initial, prefix="approve")
     reject_form = RejectForm(request.POST if action == "reject" else None, prefix="reject")
@@ -195,8 +227,11 @@ def application(request, bank, number):
         except DomainError as exc:
             add_financing_errors(approve_form, exc)
         else:
-            messages.success(request, _("Loan %(number)s approved: the receipts are pledged to your bank and frozen.")
-                             % {"number": loan.number})
+            messages.success(
+                request,
+                _("Loan %(number)s approved: the receipts are pledged to your bank and frozen.")
+                % {"number": loan.number},
+            )
             return redirect("bank:loan", number=loan.number)
     elif action == "reject" and reject_form.is_valid():
         try:
@@ -204,18 +239,33 @@ def application(request, bank, number):
         except DomainError as exc:
             add_financing_errors(reject_form, exc)
         else:
-            messages.success(request, _("Application %(number)s rejected; the trader is told the reason.")
-                             % {"number": loan.number})
+            messages.success(
+                request, _("Application %(number)s rejected; the trader is told the reason.") % {"number": loan.number}
+            )
             return redirect("bank:applications")
     statements = []
     for item in collateral:
         token, claims, invalid = _statement(item.receipt, request.user)
         statements.append({"receipt": item.receipt, "token": token, "claim_rows": _flatten(claims), "invalid": invalid})
     ltv = loan_to_value(loan.amount_requested, total_after) if total_after else None
-    return render(request, "bank/application.html", {
-        "bank": bank, "loan": loan, "valued": valued, "total_value": total_value, "total_after": total_after,
-        "requested_ltv": ltv, "statements": statements, "approve_form": approve_form, "reject_form": reject_form,
-        "consented": _consented(loan.borrower, bank), "open": loan.status == LoanStatus.APPLIED, "tab": "applications"})
+    return render(
+        request,
+        "bank/application.html",
+        {
+            "bank": bank,
+            "loan": loan,
+            "valued": valued,
+            "total_value": total_value,
+            "total_after": total_after,
+            "requested_ltv": ltv,
+            "statements": statements,
+            "approve_form": approve_form,
+            "reject_form": reject_form,
+            "consented": _consented(loan.borrower, bank),
+            "open": loan.status == LoanStatus.APPLIED,
+            "tab": "applications",
+        },
+    )
 
 
 def _consented(member, bank) -> bool:
@@ -230,8 +280,11 @@ def loans(request, bank):
         status = ""
     qs = loan_list_for_bank(bank, statuses=[status] if status else None).exclude(status=LoanStatus.APPLIED)
     rows = loan_row_list(qs.order_by("-id")[:SHOWN])
-    return render(request, "bank/loans.html", {"bank": bank, "rows": rows, "limit": SHOWN, "status": status,
-                                               "statuses": LoanStatus.choices, "tab": "loans"})
+    return render(
+        request,
+        "bank/loans.html",
+        {"bank": bank, "rows": rows, "limit": SHOWN, "status": status, "statuses": LoanStatus.choices, "tab": "loans"},
+    )
 
 
 @with_bank
@@ -240,20 +293,43 @@ def loan_page(request, bank, number):
     loan = _bank_loan(bank, number)
     today = timezone.localdate()
     valuations = loan_valuation_list(loan)
-    chart = ltv_chart(valuations, limit=loan.max_ltv_percent, warning=loan.warning_percent,
-                      liquidation=loan.liquidation_percent, until=today, days=CHART_DAYS)
+    chart = ltv_chart(
+        valuations,
+        limit=loan.max_ltv_percent,
+        warning=loan.warning_percent,
+        liquidation=loan.liquidation_percent,
+        until=today,
+        days=CHART_DAYS,
+    )
     margin_calls = margin_call_list_for_loan(loan)
     open_call = next((call for call in margin_calls if call.status == "open"), None)
     last = valuations[-1] if valuations else None
     may_force = loan_forced_sale_may_start(loan) is not None
-    return render(request, "bank/loan.html", {
-        "bank": bank, "loan": loan, "debt": loan_debt(loan), "collateral": loan_collateral_list(loan), "chart": chart,
-        "chart_days": CHART_DAYS, "valuations": valuations[-10:][::-1], "last": last, "ledger": loan_ledger_list(loan),
-        "events": loan_events(loan), "margin_calls": margin_calls,
-        "open_call": open_call, "forced_sales": forced_sale_list_for_loan(loan),
-        "may_disburse": loan.status == LoanStatus.APPROVED, "may_force": may_force, "tab": "loans",
-        "disputes": list(loan_disputes_of(loan)), "dispute_form": LoanDisputeForm(prefix="dispute"),
-        "dispute_action": reverse("bank:loan_dispute", kwargs={"number": loan.number})})
+    return render(
+        request,
+        "bank/loan.html",
+        {
+            "bank": bank,
+            "loan": loan,
+            "debt": loan_debt(loan),
+            "collateral": loan_collateral_list(loan),
+            "chart": chart,
+            "chart_days": CHART_DAYS,
+            "valuations": valuations[-10:][::-1],
+            "last": last,
+            "ledger": loan_ledger_list(loan),
+            "events": loan_events(loan),
+            "margin_calls": margin_calls,
+            "open_call": open_call,
+            "forced_sales": forced_sale_list_for_loan(loan),
+            "may_disburse": loan.status == LoanStatus.APPROVED,
+            "may_force": may_force,
+            "tab": "loans",
+            "disputes": list(loan_disputes_of(loan)),
+            "dispute_form": LoanDisputeForm(prefix="dispute"),
+            "dispute_action": reverse("bank:loan_dispute", kwargs={"number": loan.number}),
+        },
+    )
 
 
 @with_bank
@@ -273,7 +349,9 @@ def loan_disburse_view(request, bank, number):
         for message in financing_error_messages(exc):
             messages.error(request, message)
     else:
-        messages.success(request, _("Loan %(number)s disbursed to the borrower's exchange funds.") % {"number": loan.number})
+        messages.success(
+            request, _("Loan %(number)s disbursed to the borrower's exchange funds.") % {"number": loan.number}
+        )
     return redirect("bank:loan", number=loan.number)
 
 
@@ -287,8 +365,11 @@ def loan_forced_sale_view(request, bank, number):
         for message in financing_error_messages(exc):
             messages.error(request, message)
     else:
-        messages.success(request, _("Forced sale of loan %(number)s started: the pledged receipts are in a sale auction.")
-                         % {"number": loan.number})
+        messages.success(
+            request,
+            _("Forced sale of loan %(number)s started: the pledged receipts are in a sale auction.")
+            % {"number": loan.number},
+        )
     return redirect("bank:loan", number=loan.number)
 
 
@@ -296,16 +377,20 @@ def loan_forced_sale_view(request, bank, number):
 @require_safe
 def margin_calls(request, bank):
     calls = list(margin_call_list_for_bank(bank)[:SHOWN])
-    return render(request, "bank/margin_calls.html", {"bank": bank, "calls": calls, "limit": SHOWN, "now": timezone.now(),
-                                                      "tab": "margin_calls"})
+    return render(
+        request,
+        "bank/margin_calls.html",
+        {"bank": bank, "calls": calls, "limit": SHOWN, "now": timezone.now(), "tab": "margin_calls"},
+    )
 
 
 @with_bank
 @require_safe
 def forced_sales(request, bank):
     sales = list(forced_sale_list_for_bank(bank)[:SHOWN])
-    return render(request, "bank/forced_sales.html", {"bank": bank, "sales": sales, "limit": SHOWN,
-                                                      "tab": "forced_sales"})
+    return render(
+        request, "bank/forced_sales.html", {"bank": bank, "sales": sales, "limit": SHOWN, "tab": "forced_sales"}
+    )
 
 
 @with_bank

@@ -9,8 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from meidu.core.errors import DomainError
 
 MESSAGES = {
-    ("net_weight_mismatch", None): _("The net weight must equal the gross weight minus the tare. Weigh again or correct the numbers."),
-    ("invalid_quantity", None): _("Enter weights in tonnes with at most three decimals; the gross weight must exceed the tare."),
+    ("net_weight_mismatch", None): _(
+        "The net weight must equal the gross weight minus the tare. Weigh again or correct the numbers."
+    ),
+    ("invalid_quantity", None): _(
+        "Enter weights in tonnes with at most three decimals; the gross weight must exceed the tare."
+    ),
     ("invalid_assay", None): _("The assay is not valid: enter percentages between 0 and 100."),
     ("no_matching_grade", None): _("The assay matches no grade of this commodity: these goods cannot back a receipt."),
     ("member_not_active", None): _("The depositor is not an active member of the exchange."),

@@ -67,13 +67,37 @@ def price_chart(bars: list, until: dt.date, days: int) -> PriceChart | None:
         centre = LEFT + slot * (index + 0.5)
         body_width = max(slot * 0.6, 1.0)
         top, bottom = y(max(bar.open, bar.close)), y(min(bar.open, bar.close))
-        candles.append(Candle(
-            x=round(centre, 1), body_x=round(centre - body_width / 2, 1), body_width=round(body_width, 1), high_y=y(bar.high),
-            low_y=y(bar.low), body_y=top, body_height=max(round(bottom - top, 1), 1.0), rising=bar.close >= bar.open,
-            day=bar.day, open=bar.open, high=bar.high, low=bar.low, close=bar.close, vwap=bar.vwap, volume=bar.volume,
-        ))
+        candles.append(
+            Candle(
+                x=round(centre, 1),
+                body_x=round(centre - body_width / 2, 1),
+                body_width=round(body_width, 1),
+                high_y=y(bar.high),
+                low_y=y(bar.low),
+                body_y=top,
+                body_height=max(round(bottom - top, 1), 1.0),
+                rising=bar.close >= bar.open,
+                day=bar.day,
+                open=bar.open,
+                high=bar.high,
+                low=bar.low,
+                close=bar.close,
+                vwap=bar.vwap,
+                volume=bar.volume,
+            )
+        )
     points = " ".join(f"{candle.x},{y(candle.vwap)}" for candle in candles)
     step = (high - low) / 3
     axis = [(y(high - step * i), (high - step * i).quantize(Decimal("1"))) for i in range(4)]
-    return PriceChart(width=WIDTH, height=HEIGHT, candles=candles, vwap_points=points, axis=axis, first_day=first_day,
-                      last_day=until, plot_left=LEFT, plot_right=WIDTH - RIGHT, label_y=HEIGHT - 5)
+    return PriceChart(
+        width=WIDTH,
+        height=HEIGHT,
+        candles=candles,
+        vwap_points=points,
+        axis=axis,
+        first_day=first_day,
+        last_day=until,
+        plot_left=LEFT,
+        plot_right=WIDTH - RIGHT,
+        label_y=HEIGHT - 5,
+    )

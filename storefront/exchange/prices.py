@@ -18,7 +18,12 @@ def price_page(request):
     today = timezone.localdate()
     summaries = market_grade_summaries(today)
     series = daily_bar_series([summary.grade.pk for summary in summaries], CHART_DAYS, today)
-    rows = [{"summary": summary, "chart": price_chart(series[summary.grade.pk], today, CHART_DAYS),
-             "last_bar": (series[summary.grade.pk] or [None])[-1]}
-            for summary in summaries]
+    rows = [
+        {
+            "summary": summary,
+            "chart": price_chart(series[summary.grade.pk], today, CHART_DAYS),
+            "last_bar": (series[summary.grade.pk] or [None])[-1],
+        }
+        for summary in summaries
+    ]
     return render(request, "exchange/prices.html", {"rows": rows, "today": today, "chart_days": CHART_DAYS})

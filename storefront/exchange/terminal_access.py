@@ -30,6 +30,7 @@ def terminal_trader(user) -> Trader | None:
 
 def with_trader(view):
     """The view receives the caller's Trader (its member already loaded)."""
+
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -34,13 +34,29 @@ def trades_page(request, trader):
     rows = []
     for settlement in settlement_list_for_member(member, with_contract=True)[:SETTLEMENTS_SHOWN]:
         buying = settlement.buyer_id == member.pk
-        rows.append({"settlement": settlement, "trade": settlement.trade, "buying": buying,
-                     "counterparty": settlement.seller if buying else settlement.buyer,
-                     "contract": getattr(settlement.trade, "contract", None),
-                     "payable": buying and settlement.status == SettlementStatus.PENDING})
-    return render(request, "exchange/terminal/trades.html", {
-        "trader": trader, "member": member, "rows": rows, "limit": SETTLEMENTS_SHOWN, "now": timezone.now(),
-        "funds": member_balances(member), "tab": "trades"})
+        rows.append(
+            {
+                "settlement": settlement,
+                "trade": settlement.trade,
+                "buying": buying,
+                "counterparty": settlement.seller if buying else settlement.buyer,
+                "contract": getattr(settlement.trade, "contract", None),
+                "payable": buying and settlement.status == SettlementStatus.PENDING,
+            }
+        )
+    return render(
+        request,
+        "exchange/terminal/trades.html",
+        {
+            "trader": trader,
+            "member": member,
+            "rows": rows,
+            "limit": SETTLEMENTS_SHOWN,
+            "now": timezone.now(),
+            "funds": member_balances(member),
+            "tab": "trades",
+        },
+    )
 
 
 @with_trader
@@ -54,8 +70,11 @@ def settlement_pay_view(request, trader, pk):
             for message in error_messages(exc):
                 messages.error(request, message)
         else:
-            messages.success(request, _("Settlement paid: receipts %(receipts)s are now your member's.") % {
-                "receipts": "、".join(paid.delivered_receipts) or "—"})
+            messages.success(
+                request,
+                _("Settlement paid: receipts %(receipts)s are now your member's.")
+                % {"receipts": "、".join(paid.delivered_receipts) or "—"},
+            )
     return redirect("exchange:terminal_trades")
 
 
@@ -83,19 +102,45 @@ def funds_page(request, trader):
         form = forms[kind]
         data = form.cleaned_data
         try:
-            funds_request = SERVICES[kind](member, data["amount"], actor=request.user,
-                                           idempotency_key=f"terminal:{data['token']}", note=data["note"])
+            funds_request = SERVICES[kind](
+                member,
+                data["amount"],
+                actor=request.user,
+                idempotency_key=f"terminal:{data['token']}",
+                note=data["note"],
+            )
         except DomainError as exc:
             add_terminal_errors(form, exc)
         else:
             if kind == FundsRequestKind.DEPOSIT:
-                messages.success(request, _("Deposit of %(amount)s yuan announced: it is credited once the settlement "
-                                            "bank confirms the transfer.") % {"amount": funds_request.amount})
+                messages.success(
+                    request,
+                    _(
+                        "Deposit of %(amount)s yuan announced: it is credited once the settlement "
+                        "bank confirms the transfer."
+                    )
+                    % {"amount": funds_request.amount},
+                )
             else:
-                messages.success(request, _("Withdrawal of %(amount)s yuan requested: the amount is frozen until the "
-                                            "settlement bank pays it out.") % {"amount": funds_request.amount})
+                messages.success(
+                    request,
+                    _(
+                        "Withdrawal of %(amount)s yuan requested: the amount is frozen until the "
+                        "settlement bank pays it out."
+                    )
+                    % {"amount": funds_request.amount},
+                )
             return redirect("exchange:terminal_funds")
-    return render(request, "exchange/terminal/funds.html", {
-        "trader": trader, "member": member, "funds": member_balances(member),
-        "deposit_form": forms[FundsRequestKind.DEPOSIT], "withdraw_form": forms[FundsRequestKind.WITHDRAWAL],
-        "requests": list(funds_request_list_for_member(member)[:REQUESTS_SHOWN]), "tab": "funds"})
+    return render(
+        request,
+        "exchange/terminal/funds.html",
+        {
+            "trader": trader,
+            "member": member,
+            "funds": member_balances(member),
+            "deposit_form": forms[FundsRequestKind.DEPOSIT],
+            "withdraw_form": forms[FundsRequestKind.WITHDRAWAL],
+            "requests": list(funds_request_list_for_member(member)[:REQUESTS_SHOWN]),
+            "tab": "funds",
+        },
+    )

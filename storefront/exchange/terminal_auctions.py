@@ -34,8 +34,13 @@ def my_standing(auction, member, now=None) -> list[dict]:
     return auction_bid_list_for_member(auction, member, now)
 
 
-STANDING_LABELS = {"leading": gettext_lazy("Leading"), "outbid": gettext_lazy("Outbid"), "won": gettext_lazy("Won"),
-                   "lost": gettext_lazy("Not won"), "cancelled": gettext_lazy("Auction cancelled")}
+STANDING_LABELS = {
+    "leading": gettext_lazy("Leading"),
+    "outbid": gettext_lazy("Outbid"),
+    "won": gettext_lazy("Won"),
+    "lost": gettext_lazy("Not won"),
+    "cancelled": gettext_lazy("Auction cancelled"),
+}
 
 
 def _seconds_left(auction, now) -> int:
@@ -50,9 +55,18 @@ def auctions_page(request, trader):
     now = timezone.now()  # one clock for both lists: an auction past its end is in "closed" only
     open_auctions = list(auction_list(status=AuctionStatus.OPEN, now=now).order_by("ends_at", "id")[:AUCTIONS_SHOWN])
     closed = list(auction_list(status=AuctionStatus.CLOSED, now=now).order_by("-ends_at", "-id")[:20])
-    return render(request, "exchange/terminal/auctions.html", {
-        "trader": trader, "member": trader.member, "open_auctions": open_auctions, "closed_auctions": closed,
-        "now": now, "tab": "auctions"})
+    return render(
+        request,
+        "exchange/terminal/auctions.html",
+        {
+            "trader": trader,
+            "member": trader.member,
+            "open_auctions": open_auctions,
+            "closed_auctions": closed,
+            "now": now,
+            "tab": "auctions",
+        },
+    )
 
 
 @with_trader
@@ -66,19 +80,41 @@ def auction_create(request, trader):
         data = form.cleaned_data
         receipt = data["receipt"]
         try:
-            auction = auction_open(member=trader.member, grade=receipt.grade, receipts=[receipt],
-                                   reserve_price=data["reserve_price"],
-                                   lot_size=data["lot_size"],
-                                   starts_at=data["starts_at"] or timezone.now(), ends_at=data["ends_at"], actor=request.user)
+            auction = auction_open(
+                member=trader.member,
+                grade=receipt.grade,
+                receipts=[receipt],
+                reserve_price=data["reserve_price"],
+                lot_size=data["lot_size"],
+                starts_at=data["starts_at"] or timezone.now(),
+                ends_at=data["ends_at"],
+                actor=request.user,
+            )
         except DomainError as exc:
-            add_terminal_errors(form, exc, {"receipts": "receipt", "reservePrice": "reserve_price", "lots": "lot_size", "lotSize": "lot_size",
-                                            "startsAt": "starts_at", "endsAt": "ends_at"})
+            add_terminal_errors(
+                form,
+                exc,
+                {
+                    "receipts": "receipt",
+                    "reservePrice": "reserve_price",
+                    "lots": "lot_size",
+                    "lotSize": "lot_size",
+                    "startsAt": "starts_at",
+                    "endsAt": "ends_at",
+                },
+            )
         else:
-            messages.success(request, _("Sale auction opened: %(quantity)s t of %(grade)s, reserve %(price)s yuan/t.") % {
-                "quantity": auction.quantity, "grade": receipt.grade.name, "price": data["reserve_price"]})
+            messages.success(
+                request,
+                _("Sale auction opened: %(quantity)s t of %(grade)s, reserve %(price)s yuan/t.")
+                % {"quantity": auction.quantity, "grade": receipt.grade.name, "price": data["reserve_price"]},
+            )
             return redirect("exchange:terminal_auction", pk=auction.pk)
-    return render(request, "exchange/terminal/auction_new.html", {
-        "trader": trader, "member": trader.member, "form": form, "tab": "auctions"})
+    return render(
+        request,
+        "exchange/terminal/auction_new.html",
+        {"trader": trader, "member": trader.member, "form": form, "tab": "auctions"},
+    )
 
 
 @with_trader
@@ -91,17 +127,29 @@ def procurement_create(request, trader):
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data
         try:
-            auction = auction_open(member=trader.member, grade=data["grade"], kind="procurement",
-                                   lots=[(data["quantity"], data["ceiling_price"])],
-                                   starts_at=data["starts_at"] or timezone.now(), ends_at=data["ends_at"], actor=request.user)
+            auction = auction_open(
+                member=trader.member,
+                grade=data["grade"],
+                kind="procurement",
+                lots=[(data["quantity"], data["ceiling_price"])],
+                starts_at=data["starts_at"] or timezone.now(),
+                ends_at=data["ends_at"],
+                actor=request.user,
+            )
         except DomainError as exc:
             add_terminal_errors(form, exc, {"lots": "ceiling_price", "startsAt": "starts_at", "endsAt": "ends_at"})
         else:
-            messages.success(request, _("Procurement auction opened: %(quantity)s t of %(grade)s, ceiling %(price)s yuan/t.") % {
-                "quantity": auction.quantity, "grade": data["grade"].name, "price": data["ceiling_price"]})
+            messages.success(
+                request,
+                _("Procurement auction opened: %(quantity)s t of %(grade)s, ceiling %(price)s yuan/t.")
+                % {"quantity": auction.quantity, "grade": data["grade"].name, "price": data["ceiling_price"]},
+            )
             return redirect("exchange:terminal_auction", pk=auction.pk)
-    return render(request, "exchange/terminal/auction_new_procurement.html", {
-        "trader": trader, "member": trader.member, "form": form, "tab": "auctions"})
+    return render(
+        request,
+        "exchange/terminal/auction_new_procurement.html",
+        {"trader": trader, "member": trader.member, "form": form, "tab": "auctions"},
+    )
 
 
 @with_trader
@@ -112,24 +160,45 @@ def auction_room(request, trader, pk):
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data
         try:
-            auction_bid(auction, member=trader.member, price=data["price"], quantity=data["quantity"], lot_id=data["lot"],
-                        actor=request.user)
+            auction_bid(
+                auction,
+                member=trader.member,
+                price=data["price"],
+                quantity=data["quantity"],
+                lot_id=data["lot"],
+                actor=request.user,
+            )
         except DomainError as exc:
             add_terminal_errors(form, exc)
         else:
-            messages.success(request, _("Bid placed: %(quantity)s t at %(price)s yuan/t.") % {
-                "quantity": data["quantity"], "price": data["price"]})
+            messages.success(
+                request,
+                _("Bid placed: %(quantity)s t at %(price)s yuan/t.")
+                % {"quantity": data["quantity"], "price": data["price"]},
+            )
             return redirect("exchange:terminal_auction", pk=auction.pk)
     now = timezone.now()
     status = auction_status_now(auction, now)
     standing = my_standing(auction, trader.member, now)
     for row in standing:
         row["label"] = str(STANDING_LABELS[row["standing"]])
-    return render(request, "exchange/terminal/auction.html", {
-        "trader": trader, "member": trader.member, "auction": auction, "form": form, "standing": standing,
-        "mine": auction.initiator_id == trader.member_id, "seconds_left": _seconds_left(auction, now),
-        "status": status, "status_label": AuctionStatus(status).label,
-        "poll_ms": POLL_MS, "tab": "auctions"})
+    return render(
+        request,
+        "exchange/terminal/auction.html",
+        {
+            "trader": trader,
+            "member": trader.member,
+            "auction": auction,
+            "form": form,
+            "standing": standing,
+            "mine": auction.initiator_id == trader.member_id,
+            "seconds_left": _seconds_left(auction, now),
+            "status": status,
+            "status_label": AuctionStatus(status).label,
+            "poll_ms": POLL_MS,
+            "tab": "auctions",
+        },
+    )
 
 
 @never_cache
@@ -144,13 +213,28 @@ def auction_state(request, trader, pk):
     standing = my_standing(auction, trader.member, now)
     for row in standing:
         row["label"] = str(STANDING_LABELS[row["standing"]])
-    return JsonResponse({
-        "id": auction.pk, "status": status, "status_label": str(AuctionStatus(status).label),
-        "ends_at": timezone.localtime(auction.ends_at).isoformat(), "seconds_left": _seconds_left(auction, now),
-        "extensions": auction.extensions, "bid_count": auction.bid_count, "live_bid_count": auction.live_bid_count,
-        "best_price": None if auction.best_price is None else str(auction.best_price),
-        "lots": [{"lot_id": lot["lot_id"], "best_price": lot["best_price"], "live_quantity": lot["live_quantity"],
-                  "live_bids": lot["live_bids"], "quantity": lot["quantity"], "reserve_price": lot["reserve_price"]}
-                 for lot in auction.lots],
-        "mine": standing,
-    })
+    return JsonResponse(
+        {
+            "id": auction.pk,
+            "status": status,
+            "status_label": str(AuctionStatus(status).label),
+            "ends_at": timezone.localtime(auction.ends_at).isoformat(),
+            "seconds_left": _seconds_left(auction, now),
+            "extensions": auction.extensions,
+            "bid_count": auction.bid_count,
+            "live_bid_count": auction.live_bid_count,
+            "best_price": None if auction.best_price is None else str(auction.best_price),
+            "lots": [
+                {
+                    "lot_id": lot["lot_id"],
+                    "best_price": lot["best_price"],
+                    "live_quantity": lot["live_quantity"],
+                    "live_bids": lot["live_bids"],
+                    "quantity": lot["quantity"],
+                    "reserve_price": lot["reserve_price"],
+                }
+                for lot in auction.lots
+            ],
+            "mine": standing,
+        }
+    )

@@ -62,11 +62,24 @@ def credit_page(request, trader):
     consents = list(credit_consent_list_for_member(member))
     in_force = {c.bank_id: c for c in consents if c.revoked_at is None}
     banks = [{"bank": bank, "consent": in_force.get(bank.pk)} for bank in bank_list_active()]
-    reads = [{"read": read, "reader": reader_label(read)}
-             for read in credit_report_read_list_for_member(member)[:READS_SHOWN]]
-    return render(request, "exchange/terminal/credit.html", {
-        "trader": trader, "member": member, "banks": banks, "consents": consents,
-        "reads": reads, "reads_limit": READS_SHOWN, "report": credit_report_build(member), "tab": "credit"})
+    reads = [
+        {"read": read, "reader": reader_label(read)}
+        for read in credit_report_read_list_for_member(member)[:READS_SHOWN]
+    ]
+    return render(
+        request,
+        "exchange/terminal/credit.html",
+        {
+            "trader": trader,
+            "member": member,
+            "banks": banks,
+            "consents": consents,
+            "reads": reads,
+            "reads_limit": READS_SHOWN,
+            "report": credit_report_build(member),
+            "tab": "credit",
+        },
+    )
 
 
 @with_trader
@@ -78,8 +91,11 @@ def credit_consent_grant_view(request, trader, code):
     except DomainError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, _("%(bank)s may now read your member's credit report. You can withdraw this at any time.")
-                         % {"bank": bank.name})
+        messages.success(
+            request,
+            _("%(bank)s may now read your member's credit report. You can withdraw this at any time.")
+            % {"bank": bank.name},
+        )
     return redirect("exchange:terminal_credit")
 
 
@@ -92,6 +108,8 @@ def credit_consent_revoke_view(request, trader, code):
     except DomainError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, _("Consent withdrawn: %(bank)s can no longer read your member's credit report.")
-                         % {"bank": bank.name})
+        messages.success(
+            request,
+            _("Consent withdrawn: %(bank)s can no longer read your member's credit report.") % {"bank": bank.name},
+        )
     return redirect("exchange:terminal_credit")

@@ -17,9 +17,13 @@ MESSAGES = {
     ("quantity_exceeds_available", None): _("More tonnes than are available."),
     ("insufficient_quantity", None): _("Not enough tonnes on your unencumbered receipts."),
     ("insufficient_funds", None): _("Your available funds do not cover the deposit."),
-    ("insufficient_funds", "settlement"): _("Your available funds do not cover the balance and fees: deposit funds first."),
+    ("insufficient_funds", "settlement"): _(
+        "Your available funds do not cover the balance and fees: deposit funds first."
+    ),
     ("insufficient_funds", "amount"): _("Your available funds do not cover this amount."),
-    ("excluded_counterparty", None): _("Credit matching: your member and this counterparty do not deal with each other."),
+    ("excluded_counterparty", None): _(
+        "Credit matching: your member and this counterparty do not deal with each other."
+    ),
     ("exposure_cap_exceeded", None): _("A member's exposure cap would be exceeded."),
     ("self_trade", None): _("You cannot trade with your own member."),
     ("resale_locked", None): _("This receipt is still under the resale lock after its purchase."),

@@ -73,8 +73,9 @@ class WantedPickForm(forms.Form):
 
 
 def moment(label, **kwargs):
-    return forms.DateTimeField(label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                                       format="%Y-%m-%dT%H:%M"), **kwargs)
+    return forms.DateTimeField(
+        label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), **kwargs
+    )
 
 
 class SaleAuctionForm(forms.Form):
@@ -82,9 +83,11 @@ class SaleAuctionForm(forms.Form):
 
     receipt = ReceiptChoiceField()
     reserve_price = price(_("Reserve price (yuan per tonne)"))
-    lot_size = tonnes(_("Lot size (t)"), required=False,
-                      help_text=_("Split the receipt into lots of this size (the last lot takes the rest); leave empty "
-                                  "for one lot."))
+    lot_size = tonnes(
+        _("Lot size (t)"),
+        required=False,
+        help_text=_("Split the receipt into lots of this size (the last lot takes the rest); leave empty for one lot."),
+    )
     starts_at = moment(_("Starts at"), required=False, help_text=_("Leave empty to start now."))
     ends_at = moment(_("Ends at"))
 

@@ -29,8 +29,13 @@ class LoanApplyForm(forms.Form):
     bank = forms.ModelChoiceField(label=pgettext_lazy("lender", "Bank"), queryset=None, empty_label=_("Choose a bank"))
     receipts = ReceiptsField(_("Receipts to pledge"))
     amount = forms.DecimalField(label=_("Amount (yuan)"), widget=forms.TextInput(attrs=NUMERIC), **AMOUNT)
-    term_days = forms.IntegerField(label=_("Term (days)"), min_value=1, max_value=3650, initial=90,
-                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    term_days = forms.IntegerField(
+        label=_("Term (days)"),
+        min_value=1,
+        max_value=3650,
+        initial=90,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     purpose = forms.CharField(label=_("Purpose"), max_length=255, required=False)
 
     def __init__(self, *args, banks, receipts, **kwargs):

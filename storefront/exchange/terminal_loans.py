@@ -57,10 +57,18 @@ def my_loans(member):
 def loans_page(request, trader):
     member = trader.member
     rows = loan_row_list(my_loans(member).order_by("-id")[:SHOWN])
-    return render(request, "exchange/terminal/loans.html", {
-        "trader": trader, "member": member, "rows": rows, "limit": SHOWN,
-        "calls": list(margin_call_list_open_for_member(member)),
-        "tab": "loans"})
+    return render(
+        request,
+        "exchange/terminal/loans.html",
+        {
+            "trader": trader,
+            "member": member,
+            "rows": rows,
+            "limit": SHOWN,
+            "calls": list(margin_call_list_open_for_member(member)),
+            "tab": "loans",
+        },
+    )
 
 
 @with_trader
@@ -71,21 +79,33 @@ def loan_apply_view(request, trader):
     # since the form was shown gets the service's clear refusal rather than "not a valid choice".
     receipts = my_receipts(member) if request.method == "POST" else free_receipts(member)
     chosen = [value for value in request.GET.getlist("receipt") if value.isdigit()]
-    form = LoanApplyForm(request.POST or None, banks=bank_list_active(), receipts=receipts,
-                         initial={"receipts": chosen})
+    form = LoanApplyForm(
+        request.POST or None, banks=bank_list_active(), receipts=receipts, initial={"receipts": chosen}
+    )
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data
         try:
-            loan = loan_apply(member=member, bank=data["bank"], receipts=list(data["receipts"]), amount=data["amount"],
-                              term_days=data["term_days"], purpose=data["purpose"], actor=request.user)
+            loan = loan_apply(
+                member=member,
+                bank=data["bank"],
+                receipts=list(data["receipts"]),
+                amount=data["amount"],
+                term_days=data["term_days"],
+                purpose=data["purpose"],
+                actor=request.user,
+            )
         except DomainError as exc:
             add_financing_errors(form, exc, {"amount": "amount", "termDays": "term_days"})
         else:
-            messages.success(request, _("Application %(number)s sent to %(bank)s: the receipts are held for its review.")
-                             % {"number": loan.number, "bank": data["bank"].name})
+            messages.success(
+                request,
+                _("Application %(number)s sent to %(bank)s: the receipts are held for its review.")
+                % {"number": loan.number, "bank": data["bank"].name},
+            )
             return redirect("exchange:terminal_loan", number=loan.number)
-    return render(request, "exchange/terminal/loan_apply.html", {
-        "trader": trader, "member": member, "form": form, "tab": "loans"})
+    return render(
+        request, "exchange/terminal/loan_apply.html", {"trader": trader, "member": member, "form": form, "tab": "loans"}
+    )
 
 
 def _my_loan(member, number):
@@ -107,20 +127,44 @@ def _render_loan(request, trader, loan, repay_form=None, add_form=None, release_
     free = free_receipts(member)
     valuations = loan_valuation_list(loan)
     owing = loan.status in OWING_STATUSES
-    return render(request, "exchange/terminal/loan.html", {
-        "trader": trader, "member": member, "loan": loan, "debt": loan_debt(loan), "collateral": collateral,
-        "funds": member_balances(member), "last": valuations[-1] if valuations else None,
-        "chart": ltv_chart(valuations, limit=loan.max_ltv_percent, warning=loan.warning_percent,
-                           liquidation=loan.liquidation_percent, until=timezone.localdate(), days=CHART_DAYS),
-        "chart_days": CHART_DAYS, "open_call": margin_call_get_open(loan),
-        "repay_form": repay_form or (RepayForm(prefix="repay") if owing else None),
-        "add_form": add_form or (CollateralForm(prefix="add", receipts=free)
-                                 if loan.status in PLEDGED_STATUSES else None),
-        "release_form": release_form or (CollateralForm(prefix="release", receipts=loan_pledged_receipts(loan, pledged))
-                                         if owing and len(pledged) > 1 else None),
-        "may_withdraw": loan.status == LoanStatus.APPLIED, "tab": "loans",
-        "disputes": list(loan_disputes_of(loan)), "dispute_form": LoanDisputeForm(prefix="dispute"),
-        "dispute_action": reverse("exchange:terminal_loan_dispute", kwargs={"number": loan.number})}, status=status)
+    return render(
+        request,
+        "exchange/terminal/loan.html",
+        {
+            "trader": trader,
+            "member": member,
+            "loan": loan,
+            "debt": loan_debt(loan),
+            "collateral": collateral,
+            "funds": member_balances(member),
+            "last": valuations[-1] if valuations else None,
+            "chart": ltv_chart(
+                valuations,
+                limit=loan.max_ltv_percent,
+                warning=loan.warning_percent,
+                liquidation=loan.liquidation_percent,
+                until=timezone.localdate(),
+                days=CHART_DAYS,
+            ),
+            "chart_days": CHART_DAYS,
+            "open_call": margin_call_get_open(loan),
+            "repay_form": repay_form or (RepayForm(prefix="repay") if owing else None),
+            "add_form": add_form
+            or (CollateralForm(prefix="add", receipts=free) if loan.status in PLEDGED_STATUSES else None),
+            "release_form": release_form
+            or (
+                CollateralForm(prefix="release", receipts=loan_pledged_receipts(loan, pledged))
+                if owing and len(pledged) > 1
+                else None
+            ),
+            "may_withdraw": loan.status == LoanStatus.APPLIED,
+            "tab": "loans",
+            "disputes": list(loan_disputes_of(loan)),
+            "dispute_form": LoanDisputeForm(prefix="dispute"),
+            "dispute_action": reverse("exchange:terminal_loan_dispute", kwargs={"number": loan.number}),
+        },
+        status=status,
+    )
 
 
 @with_trader
@@ -141,13 +185,21 @@ def loan_repay_view(request, trader, number):
     form = RepayForm(request.POST, prefix="repay")
     if granted(request, trader, "can_manage_funds") and form.is_valid():
         try:
-            loan_repay(loan, member=trader.member, amount=form.cleaned_data["amount"], actor=request.user,
-                       idempotency_key=f"terminal:{form.cleaned_data['token']}")
+            loan_repay(
+                loan,
+                member=trader.member,
+                amount=form.cleaned_data["amount"],
+                actor=request.user,
+                idempotency_key=f"terminal:{form.cleaned_data['token']}",
+            )
         except DomainError as exc:
             add_financing_errors(form, exc)
         else:
-            messages.success(request, _("Repaid %(amount)s yuan on loan %(number)s (interest first, then principal).")
-                             % {"amount": form.cleaned_data["amount"], "number": loan.number})
+            messages.success(
+                request,
+                _("Repaid %(amount)s yuan on loan %(number)s (interest first, then principal).")
+                % {"amount": form.cleaned_data["amount"], "number": loan.number},
+            )
             return redirect("exchange:terminal_loan", number=loan.number)
     return _render_loan(request, trader, loan, repay_form=form, status=400 if form.errors else 200)
 
@@ -159,7 +211,9 @@ def loan_collateral_add_view(request, trader, number):
     form = CollateralForm(request.POST, prefix="add", receipts=free_receipts(trader.member))
     if granted(request, trader, "can_trade") and form.is_valid():
         try:
-            loan_collateral_add(loan, member=trader.member, receipts=list(form.cleaned_data["receipts"]), actor=request.user)
+            loan_collateral_add(
+                loan, member=trader.member, receipts=list(form.cleaned_data["receipts"]), actor=request.user
+            )
         except DomainError as exc:
             add_financing_errors(form, exc)
         else:
@@ -180,7 +234,9 @@ def loan_collateral_release_view(request, trader, number):
         except DomainError as exc:
             add_financing_errors(form, exc)
         else:
-            messages.success(request, _("Receipts released from the pledge of loan %(number)s.") % {"number": loan.number})
+            messages.success(
+                request, _("Receipts released from the pledge of loan %(number)s.") % {"number": loan.number}
+            )
             return redirect("exchange:terminal_loan", number=loan.number)
     return _render_loan(request, trader, loan, release_form=form, status=400 if form.errors else 200)
 
@@ -196,5 +252,7 @@ def loan_withdraw_view(request, trader, number):
             for message in financing_error_messages(exc):
                 messages.error(request, message)
         else:
-            messages.success(request, _("Application %(number)s withdrawn; its receipts are free again.") % {"number": loan.number})
+            messages.success(
+                request, _("Application %(number)s withdrawn; its receipts are free again.") % {"number": loan.number}
+            )
     return redirect("exchange:terminal_loan", number=loan.number)

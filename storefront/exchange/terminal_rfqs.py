@@ -34,17 +34,29 @@ def rfqs_page(request, trader):
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data
         try:
-            rfq = rfq_open(member=trader.member, grade=data["grade"], side=Side.BUY.value, quantity=data["quantity"],
-                           expires_at=data["expires_at"], actor=request.user)
+            rfq = rfq_open(
+                member=trader.member,
+                grade=data["grade"],
+                side=Side.BUY.value,
+                quantity=data["quantity"],
+                expires_at=data["expires_at"],
+                actor=request.user,
+            )
         except DomainError as exc:
             add_terminal_errors(form, exc, {"expiresAt": "expires_at"})
         else:
-            messages.success(request, _("Request for quote opened: %(quantity)s t of %(grade)s.") % {
-                "quantity": rfq.quantity, "grade": data["grade"].name})
+            messages.success(
+                request,
+                _("Request for quote opened: %(quantity)s t of %(grade)s.")
+                % {"quantity": rfq.quantity, "grade": data["grade"].name},
+            )
             return redirect("exchange:terminal_rfq", pk=rfq.pk)
     rfqs = list(rfq_list(status=ListingStatus.OPEN).order_by("expires_at", "id")[:RFQS_SHOWN])
-    return render(request, "exchange/terminal/rfqs.html", {
-        "trader": trader, "member": trader.member, "form": form, "rfqs": rfqs, "tab": "board"})
+    return render(
+        request,
+        "exchange/terminal/rfqs.html",
+        {"trader": trader, "member": trader.member, "form": form, "rfqs": rfqs, "tab": "board"},
+    )
 
 
 @with_trader
@@ -57,16 +69,28 @@ def rfq_sell_open(request, trader):
         data = form.cleaned_data
         receipt = data["receipt"]
         try:
-            rfq = rfq_open(member=trader.member, grade=receipt.grade, side=Side.SELL.value, receipts=[receipt],
-                           expires_at=data["expires_at"], actor=request.user)
+            rfq = rfq_open(
+                member=trader.member,
+                grade=receipt.grade,
+                side=Side.SELL.value,
+                receipts=[receipt],
+                expires_at=data["expires_at"],
+                actor=request.user,
+            )
         except DomainError as exc:
             add_terminal_errors(form, exc, {"expiresAt": "expires_at", "receipts": "receipt"})
         else:
-            messages.success(request, _("Receipt offered for quotes: %(quantity)s t of %(grade)s.") % {
-                "quantity": rfq.quantity, "grade": receipt.grade.name})
+            messages.success(
+                request,
+                _("Receipt offered for quotes: %(quantity)s t of %(grade)s.")
+                % {"quantity": rfq.quantity, "grade": receipt.grade.name},
+            )
             return redirect("exchange:terminal_rfq", pk=rfq.pk)
-    return render(request, "exchange/terminal/rfq_sell_new.html", {
-        "trader": trader, "member": trader.member, "form": form, "tab": "board"})
+    return render(
+        request,
+        "exchange/terminal/rfq_sell_new.html",
+        {"trader": trader, "member": trader.member, "form": form, "tab": "board"},
+    )
 
 
 def _quotes(rfq) -> list[dict]:
@@ -88,12 +112,26 @@ def rfq_page(request, trader, pk):
         except DomainError as exc:
             add_terminal_errors(form, exc)
         else:
-            messages.success(request, _("Quote sent: %(quantity)s t at %(price)s yuan/t.") % {
-                "quantity": data["quantity"], "price": data["price"]})
+            messages.success(
+                request,
+                _("Quote sent: %(quantity)s t at %(price)s yuan/t.")
+                % {"quantity": data["quantity"], "price": data["price"]},
+            )
             return redirect("exchange:terminal_rfq", pk=rfq.pk)
-    return render(request, "exchange/terminal/rfq.html", {
-        "trader": trader, "member": trader.member, "rfq": rfq, "mine": mine, "form": form, "can_quote": can_quote,
-        "quotes": _quotes(rfq), "tab": "board"})
+    return render(
+        request,
+        "exchange/terminal/rfq.html",
+        {
+            "trader": trader,
+            "member": trader.member,
+            "rfq": rfq,
+            "mine": mine,
+            "form": form,
+            "can_quote": can_quote,
+            "quotes": _quotes(rfq),
+            "tab": "board",
+        },
+    )
 
 
 @with_trader
@@ -102,14 +140,22 @@ def quote_accept_view(request, trader, pk):
     rfq = get_object_or_404(rfq_list(), pk=pk)
     if granted(request, trader, "can_trade"):
         try:
-            trade = quote_accept(rfq, member=trader.member, quote_id=request.POST.get("quote_id") or 0, actor=request.user)
+            trade = quote_accept(
+                rfq, member=trader.member, quote_id=request.POST.get("quote_id") or 0, actor=request.user
+            )
         except (DomainError, ValueError) as exc:
             for message in error_messages(exc) if isinstance(exc, DomainError) else [_("No such quote.")]:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Quote accepted: %(quantity)s t at %(price)s yuan/t from %(seller)s; the balance "
-                                        "is due by %(due)s.") % {
-                "quantity": trade.quantity, "price": trade.price, "seller": trade.seller.name,
-                "due": timezone.localtime(trade.settlement_due_at).strftime("%Y-%m-%d %H:%M")})
+            messages.success(
+                request,
+                _("Quote accepted: %(quantity)s t at %(price)s yuan/t from %(seller)s; the balance is due by %(due)s.")
+                % {
+                    "quantity": trade.quantity,
+                    "price": trade.price,
+                    "seller": trade.seller.name,
+                    "due": timezone.localtime(trade.settlement_due_at).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
             return redirect("exchange:terminal_trades")
     return redirect("exchange:terminal_rfq", pk=rfq.pk)

@@ -44,11 +44,20 @@ def free_receipts(member, grade=None):
 @require_safe
 def overview(request, trader):
     member = trader.member
-    return render(request, "exchange/terminal/overview.html", {
-        "trader": trader, "member": member, "funds": member_balances(member), "receipts": list(my_receipts(member)),
-        "summaries": market_grade_summaries(timezone.localdate()), "now": timezone.now(), "tab": "overview",
-        "margin_calls": list(margin_call_list_open_for_member(member)),
-    })
+    return render(
+        request,
+        "exchange/terminal/overview.html",
+        {
+            "trader": trader,
+            "member": member,
+            "funds": member_balances(member),
+            "receipts": list(my_receipts(member)),
+            "summaries": market_grade_summaries(timezone.localdate()),
+            "now": timezone.now(),
+            "tab": "overview",
+            "margin_calls": list(margin_call_list_open_for_member(member)),
+        },
+    )
 
 
 def _open_sell_listings(grade=None):
@@ -66,10 +75,21 @@ def board(request, trader):
     if grade is not None:
         today = timezone.localdate()
         chart = price_chart(daily_bar_series([grade.pk], CHART_DAYS, today)[grade.pk], today, CHART_DAYS)
-    return render(request, "exchange/terminal/board.html", {
-        "trader": trader, "member": trader.member, "grades": grades, "grade": grade, "listings": listings,
-        "limit": LISTINGS_SHOWN, "chart": chart, "chart_days": CHART_DAYS, "tab": "board",
-    })
+    return render(
+        request,
+        "exchange/terminal/board.html",
+        {
+            "trader": trader,
+            "member": trader.member,
+            "grades": grades,
+            "grade": grade,
+            "listings": listings,
+            "limit": LISTINGS_SHOWN,
+            "chart": chart,
+            "chart_days": CHART_DAYS,
+            "tab": "board",
+        },
+    )
 
 
 @with_trader
@@ -80,19 +100,41 @@ def listing_page(request, trader, pk):
     form = PickForm(request.POST or None, initial={"quantity": listing.min_pick})
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         try:
-            trade = listing_pick(listing, member=trader.member, quantity=form.cleaned_data["quantity"], actor=request.user)
+            trade = listing_pick(
+                listing, member=trader.member, quantity=form.cleaned_data["quantity"], actor=request.user
+            )
         except DomainError as exc:
             add_terminal_errors(form, exc)
         else:
-            messages.success(request, _("Picked %(quantity)s t of %(grade)s at %(price)s yuan/t from %(seller)s: deposit "
-                                        "%(deposit)s yuan frozen, balance due by %(due)s.") % {
-                "quantity": trade.quantity, "grade": listing.grade.name, "price": trade.price, "seller": trade.seller.name,
-                "deposit": trade.deposit, "due": timezone.localtime(trade.settlement_due_at).strftime("%Y-%m-%d %H:%M")})
+            messages.success(
+                request,
+                _(
+                    "Picked %(quantity)s t of %(grade)s at %(price)s yuan/t from %(seller)s: deposit "
+                    "%(deposit)s yuan frozen, balance due by %(due)s."
+                )
+                % {
+                    "quantity": trade.quantity,
+                    "grade": listing.grade.name,
+                    "price": trade.price,
+                    "seller": trade.seller.name,
+                    "deposit": trade.deposit,
+                    "due": timezone.localtime(trade.settlement_due_at).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
             return redirect("exchange:terminal_trades")
-    return render(request, "exchange/terminal/listing.html", {
-        "trader": trader, "member": trader.member, "listing": listing, "mine": mine, "form": form,
-        "can_pick": listing.status == ListingStatus.OPEN and listing.side == Side.SELL and not mine, "tab": "board",
-    })
+    return render(
+        request,
+        "exchange/terminal/listing.html",
+        {
+            "trader": trader,
+            "member": trader.member,
+            "listing": listing,
+            "mine": mine,
+            "form": form,
+            "can_pick": listing.status == ListingStatus.OPEN and listing.side == Side.SELL and not mine,
+            "tab": "board",
+        },
+    )
 
 
 @with_trader
@@ -104,16 +146,34 @@ def listing_create(request, trader):
         data = form.cleaned_data
         receipt = data["receipt"]
         try:
-            listing = listing_open(member=trader.member, grade=receipt.grade, price=data["price"], receipts=[receipt],
-                                   min_pick=data["min_pick"], step=data["step"], actor=request.user)
+            listing = listing_open(
+                member=trader.member,
+                grade=receipt.grade,
+                price=data["price"],
+                receipts=[receipt],
+                min_pick=data["min_pick"],
+                step=data["step"],
+                actor=request.user,
+            )
         except DomainError as exc:
             add_terminal_errors(form, exc, {"receipts": "receipt", "minPick": "min_pick"})
         else:
-            messages.success(request, _("Receipt %(number)s listed: %(quantity)s t of %(grade)s at %(price)s yuan/t.") % {
-                "number": receipt.number, "quantity": listing.quantity, "grade": receipt.grade.name, "price": listing.price})
+            messages.success(
+                request,
+                _("Receipt %(number)s listed: %(quantity)s t of %(grade)s at %(price)s yuan/t.")
+                % {
+                    "number": receipt.number,
+                    "quantity": listing.quantity,
+                    "grade": receipt.grade.name,
+                    "price": listing.price,
+                },
+            )
             return redirect("exchange:terminal_listing", pk=listing.pk)
-    return render(request, "exchange/terminal/listing_new.html", {
-        "trader": trader, "member": trader.member, "form": form, "tab": "board"})
+    return render(
+        request,
+        "exchange/terminal/listing_new.html",
+        {"trader": trader, "member": trader.member, "form": form, "tab": "board"},
+    )
 
 
 @with_trader

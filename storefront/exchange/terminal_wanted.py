@@ -27,10 +27,16 @@ WANTED_SHOWN = 200
 @with_trader
 @require_safe
 def wanted_board(request, trader):
-    listings = list(listing_list(status=ListingStatus.OPEN, side=Side.BUY)
-                    .order_by("grade__commodity_id", "-grade__rank", "-price", "id")[:WANTED_SHOWN])
-    return render(request, "exchange/terminal/wanted.html", {
-        "trader": trader, "member": trader.member, "listings": listings, "limit": WANTED_SHOWN, "tab": "board"})
+    listings = list(
+        listing_list(status=ListingStatus.OPEN, side=Side.BUY).order_by(
+            "grade__commodity_id", "-grade__rank", "-price", "id"
+        )[:WANTED_SHOWN]
+    )
+    return render(
+        request,
+        "exchange/terminal/wanted.html",
+        {"trader": trader, "member": trader.member, "listings": listings, "limit": WANTED_SHOWN, "tab": "board"},
+    )
 
 
 @with_trader
@@ -41,17 +47,30 @@ def wanted_create(request, trader):
     if request.method == "POST" and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data
         try:
-            listing = listing_open(member=trader.member, grade=data["grade"], side=Side.BUY.value, price=data["price"],
-                                   quantity=data["quantity"], min_pick=data["min_pick"], step=data["step"],
-                                   actor=request.user)
+            listing = listing_open(
+                member=trader.member,
+                grade=data["grade"],
+                side=Side.BUY.value,
+                price=data["price"],
+                quantity=data["quantity"],
+                min_pick=data["min_pick"],
+                step=data["step"],
+                actor=request.user,
+            )
         except DomainError as exc:
             add_terminal_errors(form, exc, {"minPick": "min_pick"})
         else:
-            messages.success(request, _("Wanted listing posted: %(quantity)s t of %(grade)s at %(price)s yuan/t.") % {
-                "quantity": listing.quantity, "grade": data["grade"].name, "price": listing.price})
+            messages.success(
+                request,
+                _("Wanted listing posted: %(quantity)s t of %(grade)s at %(price)s yuan/t.")
+                % {"quantity": listing.quantity, "grade": data["grade"].name, "price": listing.price},
+            )
             return redirect("exchange:terminal_wanted_pick", pk=listing.pk)
-    return render(request, "exchange/terminal/wanted_new.html", {
-        "trader": trader, "member": trader.member, "form": form, "tab": "board"})
+    return render(
+        request,
+        "exchange/terminal/wanted_new.html",
+        {"trader": trader, "member": trader.member, "form": form, "tab": "board"},
+    )
 
 
 @with_trader
@@ -65,16 +84,34 @@ def wanted_pick(request, trader, pk):
     if request.method == "POST" and can_pick and granted(request, trader, "can_trade") and form.is_valid():
         data = form.cleaned_data
         try:
-            trade = listing_pick(listing, member=trader.member, quantity=data["quantity"], receipts=[data["receipt"]],
-                                 actor=request.user)
+            trade = listing_pick(
+                listing, member=trader.member, quantity=data["quantity"], receipts=[data["receipt"]], actor=request.user
+            )
         except DomainError as exc:
             add_terminal_errors(form, exc, {"receipts": "receipt"})
         else:
-            messages.success(request, _("Sold %(quantity)s t of %(grade)s at %(price)s yuan/t to %(buyer)s; the balance "
-                                        "is due by %(due)s.") % {
-                "quantity": trade.quantity, "grade": listing.grade.name, "price": trade.price, "buyer": trade.buyer.name,
-                "due": timezone.localtime(trade.settlement_due_at).strftime("%Y-%m-%d %H:%M")})
+            messages.success(
+                request,
+                _("Sold %(quantity)s t of %(grade)s at %(price)s yuan/t to %(buyer)s; the balance is due by %(due)s.")
+                % {
+                    "quantity": trade.quantity,
+                    "grade": listing.grade.name,
+                    "price": trade.price,
+                    "buyer": trade.buyer.name,
+                    "due": timezone.localtime(trade.settlement_due_at).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
             return redirect("exchange:terminal_trades")
-    return render(request, "exchange/terminal/wanted_pick.html", {
-        "trader": trader, "member": trader.member, "listing": listing, "mine": mine, "form": form,
-        "can_pick": can_pick, "tab": "board"})
+    return render(
+        request,
+        "exchange/terminal/wanted_pick.html",
+        {
+            "trader": trader,
+            "member": trader.member,
+            "listing": listing,
+            "mine": mine,
+            "form": form,
+            "can_pick": can_pick,
+            "tab": "board",
+        },
+    )

@@ -24,12 +24,16 @@ urlpatterns = [
     path("warehouse/<str:code>/", warehouse_views.receipts_page, name="warehouse_receipts"),
     path("warehouse/<str:code>/inbound/", warehouse_views.inbound_page, name="warehouse_inbound"),
     path("warehouse/<str:code>/tickets/<str:ticket>/issue/", warehouse_views.issue_page, name="warehouse_issue"),
-    path("warehouse/<str:code>/receipts/<str:number>/withdraw/", warehouse_views.withdraw_page, name="warehouse_withdraw"),
+    path(
+        "warehouse/<str:code>/receipts/<str:number>/withdraw/", warehouse_views.withdraw_page, name="warehouse_withdraw"
+    ),
     path("terminal/", terminal_views.overview, name="terminal"),
     path("terminal/listings/", terminal_views.board, name="terminal_board"),
     path("terminal/listings/new/", terminal_views.listing_create, name="terminal_listing_new"),
     path("terminal/listings/<int:pk>/", terminal_views.listing_page, name="terminal_listing"),
-    path("terminal/listings/<int:pk>/withdraw/", terminal_views.listing_withdraw_view, name="terminal_listing_withdraw"),
+    path(
+        "terminal/listings/<int:pk>/withdraw/", terminal_views.listing_withdraw_view, name="terminal_listing_withdraw"
+    ),
     path("terminal/wanted/", terminal_wanted.wanted_board, name="terminal_wanted"),
     path("terminal/wanted/new/", terminal_wanted.wanted_create, name="terminal_wanted_new"),
     path("terminal/wanted/<int:pk>/", terminal_wanted.wanted_pick, name="terminal_wanted_pick"),
@@ -51,11 +55,20 @@ urlpatterns = [
     path("terminal/loans/<str:number>/", terminal_loans.loan_page, name="terminal_loan"),
     path("terminal/loans/<str:number>/repay/", terminal_loans.loan_repay_view, name="terminal_loan_repay"),
     path("terminal/loans/<str:number>/dispute/", terminal_loans.loan_dispute_view, name="terminal_loan_dispute"),
-    path("terminal/loans/<str:number>/collateral/add/", terminal_loans.loan_collateral_add_view, name="terminal_loan_collateral_add"),
-    path("terminal/loans/<str:number>/collateral/release/", terminal_loans.loan_collateral_release_view,
-         name="terminal_loan_collateral_release"),
+    path(
+        "terminal/loans/<str:number>/collateral/add/",
+        terminal_loans.loan_collateral_add_view,
+        name="terminal_loan_collateral_add",
+    ),
+    path(
+        "terminal/loans/<str:number>/collateral/release/",
+        terminal_loans.loan_collateral_release_view,
+        name="terminal_loan_collateral_release",
+    ),
     path("terminal/loans/<str:number>/withdraw/", terminal_loans.loan_withdraw_view, name="terminal_loan_withdraw"),
     path("terminal/credit/", terminal_credit.credit_page, name="terminal_credit"),
     path("terminal/credit/<slug:code>/grant/", terminal_credit.credit_consent_grant_view, name="terminal_credit_grant"),
-    path("terminal/credit/<slug:code>/revoke/", terminal_credit.credit_consent_revoke_view, name="terminal_credit_revoke"),
+    path(
+        "terminal/credit/<slug:code>/revoke/", terminal_credit.credit_consent_revoke_view, name="terminal_credit_revoke"
+    ),
 ]

@@ -34,7 +34,9 @@ def _verify_response(request, number: str, code: str):
     result = receipt_statement_by_code(number, code, viewer=None, address=request.META.get("REMOTE_ADDR"))
     if result.code is not None:
         context.update(refusal=result.message, refusal_code=result.code.value)
-        status = 429 if result.code == StatementCode.THROTTLED else 400 if result.code != StatementCode.NOT_FOUND else 404
+        status = (
+            429 if result.code == StatementCode.THROTTLED else 400 if result.code != StatementCode.NOT_FOUND else 404
+        )
         return render(request, "exchange/receipt_verify.html", context, status=status)
     claims = result.claims
     events = receipt_event_list_for_number(claims["receipt"]["number"])
@@ -42,7 +44,10 @@ def _verify_response(request, number: str, code: str):
         event.label = receipt_event_label(event.action)
     status = claims["status"]
     context.update(
-        statement=result.statement, claims=claims, events=events, number=claims["receipt"]["number"],
+        statement=result.statement,
+        claims=claims,
+        events=events,
+        number=claims["receipt"]["number"],
         status_label=ReceiptStatus(status).label if status in ReceiptStatus.values else status,
         signed_at=dt.datetime.fromtimestamp(claims["iat"], tz=dt.timezone.utc),
         issued_at=dt.datetime.fromisoformat(claims["receipt"]["issued_at"].replace("Z", "+00:00")),

@@ -26,6 +26,7 @@ def staff_warehouses(user) -> list[Warehouse]:
 
 def with_warehouse(view):
     """The view receives the warehouse named by ``code`` in the URL, if the user works there."""
+
     @login_required
     @wraps(view)
     def wrapper(request, code, *args, **kwargs):

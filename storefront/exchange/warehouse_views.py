@@ -48,10 +48,18 @@ def receipts_page(request, warehouse):
         status = ""
     receipts = list(receipt_list(warehouse=warehouse, status=status or None).order_by("-id")[:RECEIPTS_SHOWN])
     pending = weighbridge_ticket_list_pending(warehouse, limit=50)
-    return render(request, "exchange/warehouse/receipts.html", {
-        "warehouse": warehouse, "receipts": receipts, "pending_tickets": pending, "status": status,
-        "statuses": ReceiptStatus.choices, "limit": RECEIPTS_SHOWN,
-    })
+    return render(
+        request,
+        "exchange/warehouse/receipts.html",
+        {
+            "warehouse": warehouse,
+            "receipts": receipts,
+            "pending_tickets": pending,
+            "status": status,
+            "statuses": ReceiptStatus.choices,
+            "limit": RECEIPTS_SHOWN,
+        },
+    )
 
 
 @with_warehouse
@@ -62,15 +70,27 @@ def inbound_page(request, warehouse):
         data = form.cleaned_data
         try:
             ticket = inbound_ticket_create(
-                warehouse, commodity=data["commodity"], depositor=data["depositor"], gross=data["gross"], tare=data["tare"],
-                net=data["net"], assay=form.assay(), vehicle_plate=data["vehicle_plate"], lot_no=data["lot_no"],
-                inspection_ref=data["inspection_ref"], number=data["number"], actor=request.user,
+                warehouse,
+                commodity=data["commodity"],
+                depositor=data["depositor"],
+                gross=data["gross"],
+                tare=data["tare"],
+                net=data["net"],
+                assay=form.assay(),
+                vehicle_plate=data["vehicle_plate"],
+                lot_no=data["lot_no"],
+                inspection_ref=data["inspection_ref"],
+                number=data["number"],
+                actor=request.user,
             )
         except DomainError as exc:
             add_domain_errors(form, exc, {"assay": None})
         else:
-            messages.success(request, _("Ticket %(number)s recorded: %(net)s t of %(grade)s.") % {
-                "number": ticket.number, "net": ticket.net, "grade": ticket.grade.name})
+            messages.success(
+                request,
+                _("Ticket %(number)s recorded: %(net)s t of %(grade)s.")
+                % {"number": ticket.number, "net": ticket.net, "grade": ticket.grade.name},
+            )
             return redirect("exchange:warehouse_issue", code=warehouse.code, ticket=ticket.number)
     return render(request, "exchange/warehouse/inbound.html", {"warehouse": warehouse, "form": form})
 
@@ -87,16 +107,29 @@ def issue_page(request, warehouse, ticket):
         data = {key: value for key, value in form.cleaned_data.items()}
         text = {key: data[key] or "" for key in ("packaging", "marks", "location", "insurer", "insurance_policy_no")}
         try:
-            receipt = receipt_issue(found, pieces=data["pieces"], storage_until=data["storage_until"],
-                                    insured_value=data["insured_value"], insurance_until=data["insurance_until"],
-                                    actor=request.user, **text)
+            receipt = receipt_issue(
+                found,
+                pieces=data["pieces"],
+                storage_until=data["storage_until"],
+                insured_value=data["insured_value"],
+                insurance_until=data["insurance_until"],
+                actor=request.user,
+                **text,
+            )
         except DomainError as exc:
             add_domain_errors(form, exc)
         else:
-            messages.success(request, _("Receipt %(number)s issued for %(quantity)s t.") % {
-                "number": receipt.number, "quantity": receipt.quantity})
+            messages.success(
+                request,
+                _("Receipt %(number)s issued for %(quantity)s t.")
+                % {"number": receipt.number, "quantity": receipt.quantity},
+            )
             return redirect("exchange:warehouse_receipts", code=warehouse.code)
-    return render(request, "exchange/warehouse/issue.html", {"warehouse": warehouse, "ticket": found, "issued": issued, "form": form})
+    return render(
+        request,
+        "exchange/warehouse/issue.html",
+        {"warehouse": warehouse, "ticket": found, "issued": issued, "form": form},
+    )
 
 
 @with_warehouse
@@ -109,8 +142,15 @@ def withdraw_page(request, warehouse, number):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = receipt_withdraw(receipt, gross=data["gross"], tare=data["tare"], net=data["net"],
-                                      vehicle_plate=data["vehicle_plate"], number=data["number"], actor=request.user)
+            result = receipt_withdraw(
+                receipt,
+                gross=data["gross"],
+                tare=data["tare"],
+                net=data["net"],
+                vehicle_plate=data["vehicle_plate"],
+                number=data["number"],
+                actor=request.user,
+            )
         except DomainError as exc:
             add_domain_errors(form, exc)
         else:
@@ -118,7 +158,15 @@ def withdraw_page(request, warehouse, number):
             if result.within_tolerance:
                 messages.success(request, _("Goods of receipt %(number)s released: %(net)s t weighed out.") % values)
             else:
-                messages.error(request, _("Receipt %(number)s frozen: %(net)s t weighed out differs by %(difference)s t, "
-                                          "beyond the loss tolerance. The supervisor has been alerted.") % values)
+                messages.error(
+                    request,
+                    _(
+                        "Receipt %(number)s frozen: %(net)s t weighed out differs by %(difference)s t, "
+                        "beyond the loss tolerance. The supervisor has been alerted."
+                    )
+                    % values,
+                )
             return redirect("exchange:warehouse_receipts", code=warehouse.code)
-    return render(request, "exchange/warehouse/withdraw.html", {"warehouse": warehouse, "receipt": receipt, "form": form})
+    return render(
+        request, "exchange/warehouse/withdraw.html", {"warehouse": warehouse, "receipt": receipt, "form": form}
+    )

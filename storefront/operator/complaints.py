@@ -46,5 +46,7 @@ def resolve(request, complaint_id: int):
         for error in exc.as_list():
             messages.error(request, _("Complaint %(id)s: %(message)s") % {"id": complaint.pk, "message": error.message})
     else:
-        messages.success(request, _("Complaint %(id)s resolved; the shop and the buyer are told.") % {"id": complaint.pk})
+        messages.success(
+            request, _("Complaint %(id)s resolved; the shop and the buyer are told.") % {"id": complaint.pk}
+        )
     return redirect("operator:complaints")

@@ -27,9 +27,17 @@ def _require_operator(user) -> None:
 @require_safe
 def overview(request):
     _require_operator(request.user)
-    return render(request, "operator/financing.html", {
-        "pledges": list(pledge_list_in_force()[:SHOWN]), "disputes": list(loan_dispute_list_open()[:SHOWN]),
-        "rules": list(financing_rule_list()), "defaults": DEFAULT_TERMS, "limit": SHOWN})
+    return render(
+        request,
+        "operator/financing.html",
+        {
+            "pledges": list(pledge_list_in_force()[:SHOWN]),
+            "disputes": list(loan_dispute_list_open()[:SHOWN]),
+            "rules": list(financing_rule_list()),
+            "defaults": DEFAULT_TERMS,
+            "limit": SHOWN,
+        },
+    )
 
 
 @login_required
@@ -41,5 +49,7 @@ def dispute_resolve(request, dispute_id: int):
     except DomainError as exc:
         messages.error(request, _("Dispute %(id)s: %(message)s") % {"id": dispute_id, "message": exc.message})
     else:
-        messages.success(request, _("Dispute %(id)s on loan %(loan)s resolved.") % {"id": dispute.pk, "loan": dispute.loan.number})
+        messages.success(
+            request, _("Dispute %(id)s on loan %(loan)s resolved.") % {"id": dispute.pk, "loan": dispute.loan.number}
+        )
     return redirect("operator:financing")

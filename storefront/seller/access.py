@@ -49,6 +49,7 @@ def shop_url(name: str, shop: Shop, *args) -> str:
 
 def with_shop(view):
     """Sign-in required; the view receives the current shop; a user without one is sent to open one."""
+
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -29,6 +29,14 @@ def weekly_bars(weeks: list[tuple], width: int = WIDTH, height: int = HEIGHT) ->
     for index, (start, money) in enumerate(weeks):
         amount = money.amount
         bar_height = float(amount / peak * plot) if peak > 0 and amount > 0 else 0.0
-        bars.append(Bar(x=round(index * slot + slot * 0.15, 1), y=round(TOP + plot - bar_height, 1),
-                        width=round(slot * 0.7, 1), height=round(bar_height, 1), label=f"{start:%m-%d}", amount=amount))
+        bars.append(
+            Bar(
+                x=round(index * slot + slot * 0.15, 1),
+                y=round(TOP + plot - bar_height, 1),
+                width=round(slot * 0.7, 1),
+                height=round(bar_height, 1),
+                label=f"{start:%m-%d}",
+                amount=amount,
+            )
+        )
     return bars

@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from meidu.core.errors import DomainError
 
 MESSAGES = {
-    ("invalid_id_number", None): _("Enter the 18-character number on your resident identity card; the last character may be X."),
+    ("invalid_id_number", None): _(
+        "Enter the 18-character number on your resident identity card; the last character may be X."
+    ),
     ("unique", "idNumber"): _("This identity card already has an open shop of this kind."),
     ("unique", "name"): _("A shop with this name was opened just now. Please try again."),
     ("unique", "sku"): _("Another product already uses this SKU. Choose another one or leave it empty."),
@@ -42,7 +44,9 @@ MESSAGES = {
     # Orders (marketplace.orders.services)
     ("invalid", "id"): _("This is not possible while the order has its current status."),
     ("cannot_cancel_order", None): _("This order can no longer be cancelled: it has been sent."),
-    ("cannot_fulfill_unpaid_order", None): _("This order is not paid yet: wait for the bank transfer before sending it."),
+    ("cannot_fulfill_unpaid_order", None): _(
+        "This order is not paid yet: wait for the bank transfer before sending it."
+    ),
     ("fulfill_order_line", None): _("Send at most the units still to send; a weighed line is sent whole."),
     ("required", "actualWeight"): _("Weigh each item sold by weight and enter its weight."),
     ("invalid", "actualWeight"): _("Enter the weight as a positive number with at most three decimals."),

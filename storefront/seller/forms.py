@@ -19,8 +19,10 @@ NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "characters", "spellchec
 def village_choices():
     english = get_language() == "en"
     groups = [
-        (f"{town.name} {town.name_en}" if english and town.name_en else town.name,
-         [(village.pk, village.name) for village in town.villages.all()])
+        (
+            f"{town.name} {town.name_en}" if english and town.name_en else town.name,
+            [(village.pk, village.name) for village in town.villages.all()],
+        )
         for town in town_list()
     ]
     return [("", _("Choose your village"))] + groups
@@ -66,20 +68,26 @@ class OpenShopForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of shop"), choices=OPEN_KINDS, initial=ShopKind.MICROSHOP)
     real_name = forms.CharField(label=_("Your real name"), max_length=64, help_text=_("As on your identity card."))
     id_number = forms.CharField(
-        label=_("Identity card number"), max_length=24, widget=forms.TextInput(attrs=NO_AUTOFILL),
+        label=_("Identity card number"),
+        max_length=24,
+        widget=forms.TextInput(attrs=NO_AUTOFILL),
         help_text=_("18 characters; the last one may be X. We keep only its last four characters."),
     )
     payout_account_name = forms.CharField(
         label=_("Account holder"), max_length=64, help_text=_("Whose bank account receives your sales.")
     )
     payout_account_number = forms.CharField(
-        label=_("Bank card or account number"), max_length=40,
+        label=_("Bank card or account number"),
+        max_length=40,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    payout_bank = forms.CharField(label=_("Bank"), max_length=64, required=False, help_text=_("Such as 农村信用社 or 邮储银行."))
+    payout_bank = forms.CharField(
+        label=_("Bank"), max_length=64, required=False, help_text=_("Such as 农村信用社 or 邮储银行.")
+    )
     village = village_field(_("Your village"))
     offers_delivery = forms.BooleanField(
-        label=_("I can deliver orders myself"), required=False,
+        label=_("I can deliver orders myself"),
+        required=False,
         help_text=_("Or add a pickup point later, where buyers collect their orders."),
     )
     accept_terms = forms.BooleanField(label=_("I accept the Meidu Market seller terms"), required=False)
@@ -103,20 +111,31 @@ class ProductForm(forms.Form):
     origin_village = village_field(_("Village of origin"))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     price = forms.DecimalField(
-        label=_("Price (yuan)"), min_value=0, max_digits=12, decimal_places=2,
+        label=_("Price (yuan)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
         help_text=_("For produce sold by weight: the price of one unit below."),
     )
-    weight_unit = forms.ChoiceField(label=_("Unit for produce sold by weight"), choices=WeightUnit.choices, initial=WeightUnit.JIN)
+    weight_unit = forms.ChoiceField(
+        label=_("Unit for produce sold by weight"), choices=WeightUnit.choices, initial=WeightUnit.JIN
+    )
     sku = forms.CharField(
-        label=_("SKU"), max_length=64, required=False, help_text=_("Your own code for this item. Leave empty and we make one.")
+        label=_("SKU"),
+        max_length=64,
+        required=False,
+        help_text=_("Your own code for this item. Leave empty and we make one."),
     )
     photo = forms.FileField(
-        label=_("Add a photo"), required=False,
+        label=_("Add a photo"),
+        required=False,
         widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
         help_text=_("Take it with your phone camera, in daylight. JPEG, PNG or WebP."),
     )
-    publish = forms.BooleanField(label=_("Publish: buyers can find it once the shop is open"), required=False, initial=True)
+    publish = forms.BooleanField(
+        label=_("Publish: buyers can find it once the shop is open"), required=False, initial=True
+    )
 
     def __init__(self, *args, product=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +164,10 @@ class StockForm(forms.Form):
                 name = f"q_{variant.pk}_{warehouse.pk}"
                 stock = stocks.get((variant.pk, warehouse.pk))
                 self.fields[name] = forms.IntegerField(
-                    label=warehouse.name, min_value=0, required=False, initial=stock.quantity if stock else 0,
+                    label=warehouse.name,
+                    min_value=0,
+                    required=False,
+                    initial=stock.quantity if stock else 0,
                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 )
                 self.cells[name] = (variant, warehouse)

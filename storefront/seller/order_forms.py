@@ -12,8 +12,12 @@ from storefront.shop.pricing import weight_unit_name
 
 
 class FulfilForm(forms.Form):
-    tracking_number = forms.CharField(label=_("Tracking number"), max_length=64, required=False,
-                                      help_text=_("From the carrier's label. Leave empty for the county delivery run or pickup."))
+    tracking_number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=64,
+        required=False,
+        help_text=_("From the carrier's label. Leave empty for the county delivery run or pickup."),
+    )
 
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,16 +25,23 @@ class FulfilForm(forms.Form):
         for line in self.order_lines:
             remaining = line.quantity - line.quantity_fulfilled
             self.fields[f"qty_{line.pk}"] = forms.IntegerField(
-                label=_("Units to send"), min_value=0, max_value=remaining, initial=remaining,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+                label=_("Units to send"),
+                min_value=0,
+                max_value=remaining,
+                initial=remaining,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
             if line.sold_by_weight:
                 self.fields[f"weight_{line.pk}"] = forms.DecimalField(
                     label=_("Weighed (%(unit)s)") % {"unit": weight_unit_name(line.weight_unit or "jin")},
                     min_value=Decimal("0.001"),
-                    max_digits=10, decimal_places=3, required=False,
+                    max_digits=10,
+                    decimal_places=3,
+                    required=False,
                     widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.001"}),
                     help_text=_("Ordered %(quantity)s; the buyer pays for what you weigh, at most the estimate.")
-                    % {"quantity": line.quantity})
+                    % {"quantity": line.quantity},
+                )
 
     def rows(self):
         for line in self.order_lines:
@@ -46,5 +57,8 @@ class FulfilForm(forms.Form):
     def service_lines(self) -> list[tuple]:
         """[(OrderLine, quantity, actual weight or None)] for order_fulfill."""
         data = self.cleaned_data
-        return [(line, data[f"qty_{line.pk}"], data.get(f"weight_{line.pk}")) for line in self.order_lines
-                if data.get(f"qty_{line.pk}")]
+        return [
+            (line, data[f"qty_{line.pk}"], data.get(f"weight_{line.pk}"))
+            for line in self.order_lines
+            if data.get(f"qty_{line.pk}")
+        ]

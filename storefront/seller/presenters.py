@@ -23,9 +23,18 @@ from marketplace.shops.selectors import shop_notice_list_latest
 # the selector's label.
 CHECKLIST = {
     "product": (gettext_lazy("At least one product listed"), "seller:product_new", "", gettext_lazy("Add a product")),
-    "delivery": (gettext_lazy("Delivery or a pickup point"), "seller:dashboard", "#settings",
-                 gettext_lazy("Offer delivery, or add a pickup point on the stock page")),
-    "terms": (gettext_lazy("Terms accepted"), "seller:dashboard", "#settings", gettext_lazy("Read and accept the terms")),
+    "delivery": (
+        gettext_lazy("Delivery or a pickup point"),
+        "seller:dashboard",
+        "#settings",
+        gettext_lazy("Offer delivery, or add a pickup point on the stock page"),
+    ),
+    "terms": (
+        gettext_lazy("Terms accepted"),
+        "seller:dashboard",
+        "#settings",
+        gettext_lazy("Read and accept the terms"),
+    ),
 }
 NOTICE_TITLES = {
     "low_stock": gettext_lazy("Low stock"),
@@ -92,7 +101,9 @@ def _notice_view(notice, variants, warehouses) -> NoticeView:
         warehouse = warehouses.get(notice.data.get("warehouse"))
         if variant and warehouse:
             detail = _("%(item)s: %(count)s left in %(warehouse)s") % {
-                "item": str(variant), "count": notice.data.get("available"), "warehouse": warehouse.name,
+                "item": str(variant),
+                "count": notice.data.get("available"),
+                "warehouse": warehouse.name,
             }
     elif notice.kind.startswith("shop_") and notice.message == notice.kind.removeprefix("shop_"):
         detail = ""  # the service stores the bare action when the operator wrote no note
@@ -100,7 +111,7 @@ def _notice_view(notice, variants, warehouses) -> NoticeView:
 
 
 def commission_text(rates, final: bool) -> str:
-    """"Commission 3%" (or "3%–6%" when the order's goods differ); "expected" until the order is settled."""
+    """ "Commission 3%" (or "3%–6%" when the order's goods differ); "expected" until the order is settled."""
     if not rates:
         return ""
     span = f"{rates[0].normalize():f}%" if len(rates) == 1 else f"{rates[0].normalize():f}%–{rates[-1].normalize():f}%"

@@ -84,6 +84,10 @@ class PasswordChangeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("new_password") and data.get("new_password_confirm") and data["new_password"] != data["new_password_confirm"]:
+        if (
+            data.get("new_password")
+            and data.get("new_password_confirm")
+            and data["new_password"] != data["new_password_confirm"]
+        ):
             self.add_error("new_password_confirm", _("The two passwords do not match."))
         return data

@@ -13,8 +13,11 @@ from meidu.core.errors import DomainError
 
 class LoanDisputeForm(forms.Form):
     subject = forms.ChoiceField(label=gettext_lazy("What do you dispute?"), choices=DisputeSubject.choices)
-    description = forms.CharField(label=gettext_lazy("What happened, and what should be done"), max_length=TEXT_MAX,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=gettext_lazy("What happened, and what should be done"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 def loan_dispute_posted(request, loan) -> bool:
@@ -26,10 +29,13 @@ def loan_dispute_posted(request, loan) -> bool:
                 messages.error(request, error)
         return False
     try:
-        loan_dispute_raise(loan, actor=request.user, subject=form.cleaned_data["subject"],
-                           description=form.cleaned_data["description"])
+        loan_dispute_raise(
+            loan, actor=request.user, subject=form.cleaned_data["subject"], description=form.cleaned_data["description"]
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return False
-    messages.success(request, _("Your dispute on loan %(number)s is with the exchange's operators.") % {"number": loan.number})
+    messages.success(
+        request, _("Your dispute on loan %(number)s is with the exchange's operators.") % {"number": loan.number}
+    )
     return True

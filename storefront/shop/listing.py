@@ -21,8 +21,8 @@ from marketplace.catalog.selectors import (
     product_list_for_listing,
 )
 from marketplace.channels.models import Channel
-from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.channels.selectors import channel_get
+from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.shops.selectors import shop_is_member
 from meidu.core.errors import DomainError
 
@@ -41,17 +41,25 @@ def channel_from_request(request) -> Channel:
         raise Http404("No such channel") from None
 
 
-def product_listing(channel: Channel, *, category: Category | None = None, shop=None, search: str = "",
-                    sort: str = "new") -> QuerySet:
-    return product_list_for_listing(channel, category=category, shop=shop, search=search,
-                                    order_by=SORTS.get(sort, SORTS["new"]), by_price=sort in ("price", "-price"))
+def product_listing(
+    channel: Channel, *, category: Category | None = None, shop=None, search: str = "", sort: str = "new"
+) -> QuerySet:
+    return product_list_for_listing(
+        channel,
+        category=category,
+        shop=shop,
+        search=search,
+        order_by=SORTS.get(sort, SORTS["new"]),
+        by_price=sort in ("price", "-price"),
+    )
 
 
 def product_for_page(channel: Channel, slug: str, user) -> tuple:
     """(product, public): the product a visitor may open, and whether buyers see it too."""
     sees_all = user.has_perm("catalog.manage_products")
-    product = product_get_for_page(channel, slug, user=user, sees_all=sees_all,
-                                   prefetch=[stocks_sellable_prefetch("variants__stocks")])
+    product = product_get_for_page(
+        channel, slug, user=user, sees_all=sees_all, prefetch=[stocks_sellable_prefetch("variants__stocks")]
+    )
     if product is None:
         raise Http404("No such product")
     if not sees_all and not shop_is_member(user, product.shop_id):

@@ -24,5 +24,9 @@ urlpatterns = [
     path("orders/<int:number>/", order_views.order_detail, name="order"),
     path("orders/<int:number>/received/", order_views.order_received, name="order_received"),
     path("orders/<int:number>/complaint/", complaint_views.complaint_new, name="complaint_new"),
-    path("orders/<int:number>/complaint/<int:complaint_id>/rating/", complaint_views.complaint_rating, name="complaint_rating"),
+    path(
+        "orders/<int:number>/complaint/<int:complaint_id>/rating/",
+        complaint_views.complaint_rating,
+        name="complaint_rating",
+    ),
 ]

@@ -35,10 +35,19 @@ def catalogue(request, slug=None):
     search = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "new"
     products = product_listing(channel, category=category, search=search, sort=sort)
-    return render(request, "shop/catalogue.html", {
-        "channel": channel, "channel_tabs": CHANNEL_TABS, "category": category, "categories": category_nav(category),
-        "search": search, "sort": sort, "page": _page(request, products),
-    })
+    return render(
+        request,
+        "shop/catalogue.html",
+        {
+            "channel": channel,
+            "channel_tabs": CHANNEL_TABS,
+            "category": category,
+            "categories": category_nav(category),
+            "search": search,
+            "sort": sort,
+            "page": _page(request, products),
+        },
+    )
 
 
 @require_safe
@@ -47,11 +56,19 @@ def product_detail(request, slug):
     product, public = product_for_page(channel, slug, request.user)
     attributes = [(value.attribute, display_value(value)[1]) for value in product.attribute_values.all()]
     variants = list(product.variants.all())
-    return render(request, "shop/product.html", {
-        "channel": channel, "product": product, "public": public, "attributes": attributes,
-        "photos": list(product.media.all()), "variants": variants,
-        "presales": presale_offers(product, variants, channel),
-    })
+    return render(
+        request,
+        "shop/product.html",
+        {
+            "channel": channel,
+            "product": product,
+            "public": public,
+            "attributes": attributes,
+            "photos": list(product.media.all()),
+            "variants": variants,
+            "presales": presale_offers(product, variants, channel),
+        },
+    )
 
 
 @require_safe
@@ -62,6 +79,13 @@ def shop_detail(request, slug):
         raise Http404("No such shop")
     channel = channel_from_request(request)
     products = product_listing(channel, shop=shop)
-    return render(request, "shop/shop.html", {
-        "channel": channel, "channel_tabs": CHANNEL_TABS, "shop": shop, "page": _page(request, products),
-    })
+    return render(
+        request,
+        "shop/shop.html",
+        {
+            "channel": channel,
+            "channel_tabs": CHANNEL_TABS,
+            "shop": shop,
+            "page": _page(request, products),
+        },
+    )

@@ -44,6 +44,9 @@ def hand_over(request, number: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Order %(number)s delivered; %(paid)s paid.") % {
-            "number": order.number, "paid": money_text(order.total_amount, order.currency)})
+        messages.success(
+            request,
+            _("Order %(number)s delivered; %(paid)s paid.")
+            % {"number": order.number, "paid": money_text(order.total_amount, order.currency)},
+        )
     return redirect("station:runs")

@@ -26,7 +26,9 @@ MESSAGES = {
     "pickup_code_used": gettext_lazy("This code was already used: the parcel has been collected."),
     "pickup_code_locked": gettext_lazy("Too many wrong codes. Wait ten minutes before trying again."),
     "not_collection_point_agent": gettext_lazy("Only the staff of this pickup point can check its codes."),
-    "cannot_fulfill_unpaid_order": gettext_lazy("This parcel is paid in cash: collect the money, tick “Cash collected” and confirm again."),
+    "cannot_fulfill_unpaid_order": gettext_lazy(
+        "This parcel is paid in cash: collect the money, tick “Cash collected” and confirm again."
+    ),
     "invalid": gettext_lazy("This parcel is not ready for pickup yet."),
 }
 
@@ -45,18 +47,29 @@ def counter(request):
     if request.method == "POST" and form.is_valid():
         point = form.cleaned_data["point"]
         try:
-            order = order_pickup_verify(point, form.cleaned_data["code"], agent=request.user,
-                                        cash_collected=form.cleaned_data["cash_collected"])
+            order = order_pickup_verify(
+                point, form.cleaned_data["code"], agent=request.user, cash_collected=form.cleaned_data["cash_collected"]
+            )
         except DomainError as exc:
-            form.add_error("code" if exc.code != "cannot_fulfill_unpaid_order" else "cash_collected",
-                           str(MESSAGES.get(exc.code, exc.message)))
+            form.add_error(
+                "code" if exc.code != "cannot_fulfill_unpaid_order" else "cash_collected",
+                str(MESSAGES.get(exc.code, exc.message)),
+            )
         else:
             items = "、".join(f"{line.product_name} × {line.quantity}" for line in order_line_list(order))
-            messages.success(request, _("Order %(number)s handed over: %(items)s. Paid %(paid)s.") % {
-                "number": order.number, "items": items, "paid": money_text(order.charged_amount, order.currency)})
+            messages.success(
+                request,
+                _("Order %(number)s handed over: %(items)s. Paid %(paid)s.")
+                % {"number": order.number, "items": items, "paid": money_text(order.charged_amount, order.currency)},
+            )
             return redirect("station:counter")
-    waiting = {point.pk: order_list_awaiting_pickup(point.pk)
-               for point in points}
-    return render(request, "station/counter.html", {
-        "form": form, "points": [(point, waiting[point.pk]) for point in points],
-    }, status=400 if form.errors else 200)
+    waiting = {point.pk: order_list_awaiting_pickup(point.pk) for point in points}
+    return render(
+        request,
+        "station/counter.html",
+        {
+            "form": form,
+            "points": [(point, waiting[point.pk]) for point in points],
+        },
+        status=400 if form.errors else 200,
+    )

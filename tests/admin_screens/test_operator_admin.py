@@ -14,10 +14,17 @@ def operator_client(client, make_user):
     return client
 
 
-@pytest.mark.parametrize("name", [
-    "orders_order", "shipping_deliveryzone", "shipping_shippingmethod", "presale_presalecampaign",
-    "geography_town", "geography_village",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "orders_order",
+        "shipping_deliveryzone",
+        "shipping_shippingmethod",
+        "presale_presalecampaign",
+        "geography_town",
+        "geography_village",
+    ],
+)
 def test_the_operator_opens_orders_shipping_presale_and_geography(operator_client, name):
     assert operator_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
 
@@ -45,7 +52,17 @@ def test_other_roles_do_not_reach_the_orders_screen(client, make_user, role):
 
 def test_model_and_app_names_are_chinese(operator_client):
     html = operator_client.get(reverse("admin:index")).content.decode()
-    for word in ["交易日志", "订单", "配送区域", "预售活动", "镇", "佣金规则", "仓单", "交易所：交易（挂牌、竞价、协商成交）", "店铺"]:
+    for word in [
+        "交易日志",
+        "订单",
+        "配送区域",
+        "预售活动",
+        "镇",
+        "佣金规则",
+        "仓单",
+        "交易所：交易（挂牌、竞价、协商成交）",
+        "店铺",
+    ]:
         assert word in html, word
     for english in ["Journal entrys", "Journal entries", "Delivery zones", "Presale campaigns", "Exchange: trading"]:
         assert english not in html, english

@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from meidu.accounts.services import token_create
-from tests.support.graphql import GraphQLClient
 from tests.e2e.conftest import MOBILE
 from tests.e2e.steps import PASSWORD, log_in, member
+from tests.support.graphql import GraphQLClient
 
 PHONE = "13800138111"
 NEW_PASSWORD = "Magnesia-Kiln-2027"
@@ -19,7 +19,9 @@ def token_works(token: str) -> bool:
 
 
 def other_phone(browser, live_server):
-    context = browser.new_context(viewport=MOBILE, is_mobile=True, has_touch=True, locale="zh-CN", base_url=live_server.url)
+    context = browser.new_context(
+        viewport=MOBILE, is_mobile=True, has_touch=True, locale="zh-CN", base_url=live_server.url
+    )
     page = context.new_page()
     log_in(page, PHONE)
     return context, page

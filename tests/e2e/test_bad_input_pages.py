@@ -8,7 +8,9 @@ from tests.marketplace.factories import channels
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.parametrize("address", ["/shop/?q=%E6%A2%A8%00", "/shop/p/%E6%A2%A8%00/"], ids=["search_case", "product_case"])
+@pytest.mark.parametrize(
+    "address", ["/shop/?q=%E6%A2%A8%00", "/shop/p/%E6%A2%A8%00/"], ids=["search_case", "product_case"]
+)
 def test_nul_in_an_address_is_a_clear_page_in_chinese_and_english(page, screenshot, address):
     channels()
     response = page.goto(address)

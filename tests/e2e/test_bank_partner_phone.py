@@ -22,17 +22,54 @@ from tests.magnesium_exchange.financing.lending import Lending
 WIDTH = 390
 
 WORDS = {
-    "zh-hans": {"apply": "申请贷款", "bank": "银行", "receipts": "拟质押仓单", "amount": "金额（元）", "term": "期限（天）",
-                "send": "提交申请", "sent": "已提交给", "portal": "银行门户", "verify": "核验仓单", "number": "仓单编号",
-                "code": "核验码", "verify_button": "核验", "ours": "已质押给贵行", "queue": "贷款申请", "approve": "批准贷款",
-                "principal": "本金（元）", "rate": "年利率（%）", "approved": "已批准", "refused": "一张仓单只能设立一个质押",
-                "margin": "追加保证金通知", "disburse": "放款给借款人", "disbursed": "已放款"},
-    "en": {"apply": "Apply for a loan", "bank": "Bank", "receipts": "Receipts to pledge", "amount": "Amount (yuan)",
-           "term": "Term (days)", "send": "Send the application", "sent": "sent to", "portal": "Bank portal",
-           "verify": "Verify a receipt", "number": "Receipt number", "code": "Verification code", "verify_button": "Verify",
-           "ours": "Pledged to your bank", "queue": "Applications", "approve": "Approve the loan", "principal": "Principal (yuan)",
-           "rate": "Annual rate (%)", "approved": "approved", "refused": "a receipt can carry one pledge only",
-           "margin": "Margin call", "disburse": "Disburse to the borrower", "disbursed": "disbursed"},
+    "zh-hans": {
+        "apply": "申请贷款",
+        "bank": "银行",
+        "receipts": "拟质押仓单",
+        "amount": "金额（元）",
+        "term": "期限（天）",
+        "send": "提交申请",
+        "sent": "已提交给",
+        "portal": "银行门户",
+        "verify": "核验仓单",
+        "number": "仓单编号",
+        "code": "核验码",
+        "verify_button": "核验",
+        "ours": "已质押给贵行",
+        "queue": "贷款申请",
+        "approve": "批准贷款",
+        "principal": "本金（元）",
+        "rate": "年利率（%）",
+        "approved": "已批准",
+        "refused": "一张仓单只能设立一个质押",
+        "margin": "追加保证金通知",
+        "disburse": "放款给借款人",
+        "disbursed": "已放款",
+    },
+    "en": {
+        "apply": "Apply for a loan",
+        "bank": "Bank",
+        "receipts": "Receipts to pledge",
+        "amount": "Amount (yuan)",
+        "term": "Term (days)",
+        "send": "Send the application",
+        "sent": "sent to",
+        "portal": "Bank portal",
+        "verify": "Verify a receipt",
+        "number": "Receipt number",
+        "code": "Verification code",
+        "verify_button": "Verify",
+        "ours": "Pledged to your bank",
+        "queue": "Applications",
+        "approve": "Approve the loan",
+        "principal": "Principal (yuan)",
+        "rate": "Annual rate (%)",
+        "approved": "approved",
+        "refused": "a receipt can carry one pledge only",
+        "margin": "Margin call",
+        "disburse": "Disburse to the borrower",
+        "disbursed": "disbursed",
+    },
 }
 
 
@@ -50,8 +87,13 @@ def switch_language(page, language):
 
 def phone(page):
     """Another phone (a new browser context) on the same live server."""
-    context = page.context.browser.new_context(viewport={"width": WIDTH, "height": 844}, is_mobile=True, has_touch=True,
-                                               locale="zh-CN", base_url=page.url.split("/exchange")[0])
+    context = page.context.browser.new_context(
+        viewport={"width": WIDTH, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        base_url=page.url.split("/exchange")[0],
+    )
     context.set_default_timeout(10_000)
     return context.new_page()
 
@@ -63,10 +105,22 @@ def test_bank_officer_verifies_approves_and_watches_ltv(page, screenshot, market
     words = WORDS[language]
     lending = Lending(market, make_user, operator_user)
     pledged = lending.receipt(net="60.000")  # already pledged to 建设银行 by an earlier loan
-    earlier = loan_apply(member=lending.borrower, bank=lending.ccb, receipts=[pledged], amount="80000", term_days=90,
-                         actor=lending.trader)
-    loan_approve(earlier, bank=lending.ccb, principal="80000", annual_rate_percent="4.35", term_days=90,
-                 actor=lending.ccb_officer)
+    earlier = loan_apply(
+        member=lending.borrower,
+        bank=lending.ccb,
+        receipts=[pledged],
+        amount="80000",
+        term_days=90,
+        actor=lending.trader,
+    )
+    loan_approve(
+        earlier,
+        bank=lending.ccb,
+        principal="80000",
+        annual_rate_percent="4.35",
+        term_days=90,
+        actor=lending.ccb_officer,
+    )
     receipt = lending.receipt(net="100.000")
 
     # The trader applies from the terminal's receipts page.
@@ -96,7 +150,9 @@ def test_bank_officer_verifies_approves_and_watches_ltv(page, screenshot, market
     officer_page = phone(page)
     log_in(officer_page, lending.ccb_officer)
     switch_language(officer_page, language)
-    officer_page.get_by_role("navigation", name=re.compile("主导航|Main")).get_by_role("link", name=words["portal"]).click()
+    officer_page.get_by_role("navigation", name=re.compile("主导航|Main")).get_by_role(
+        "link", name=words["portal"]
+    ).click()
     officer_page.wait_for_url("**/bank/")
     fits(officer_page)
     officer_page.locator(".terminal-nav").get_by_role("link", name=words["verify"]).click()

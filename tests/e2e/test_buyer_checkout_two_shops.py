@@ -9,9 +9,10 @@ from playwright.sync_api import expect
 
 from logistics.geography.models import Village
 from marketplace.orders.models import Order
-from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears, store_with_cooker, village_station
 from tests.e2e.steps import add_to_cart, fill_address, log_in, member
+from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears, store_with_cooker, village_station
 from tests.marketplace.factories import channels
+
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

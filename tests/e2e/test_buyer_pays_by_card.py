@@ -83,8 +83,12 @@ def test_buyer_pays_by_card_after_a_declined_one(page, screenshot, stripe_api): 
             error = {"error": {"type": "card_error", "code": "card_declined", "message": "您的银行卡被拒绝。"}}
             route.fulfill(status=402, content_type="application/json", headers=cors, body=json.dumps(error))
         else:
-            route.fulfill(status=200, content_type="application/json", headers=cors,
-                          body=json.dumps(stripe_api.confirm(intent_id)))
+            route.fulfill(
+                status=200,
+                content_type="application/json",
+                headers=cors,
+                body=json.dumps(stripe_api.confirm(intent_id)),
+            )
 
     # Registered after the fixture's guard, so these two win over its "abort anything external".
     page.route("https://js.stripe.com/v3/", stripe_js)
@@ -125,5 +129,7 @@ def test_buyer_pays_by_card_after_a_declined_one(page, screenshot, stripe_api): 
     assert order.collection_point_id == store.pk and order.payment_gateway == "meidu.payments.stripe"
     assert order.charged_amount == order.total_amount and item.charged_amount == order.total_amount
     assert [intent for intent, _key in confirmations] == [item.psp_reference, item.psp_reference]
-    assert {key for _intent, key in confirmations} == {"Bearer pk_test_local"}  # the browser holds only the publishable key
+    assert {key for _intent, key in confirmations} == {
+        "Bearer pk_test_local"
+    }  # the browser holds only the publishable key
     assert page.external_requests == []

@@ -32,7 +32,9 @@ def pears_on_presale():
     _retail, rural = channels()
     farmer = member("13900139001")
     shop, pears = farmer_with_pears(farmer, rural)
-    presale_campaign_open(pears, rural, actor=farmer, deposit_percent="30", expected_quantity=10, harvest_expected_on=HARVEST)
+    presale_campaign_open(
+        pears, rural, actor=farmer, deposit_percent="30", expected_quantity=10, harvest_expected_on=HARVEST
+    )
     return shop, pears
 
 

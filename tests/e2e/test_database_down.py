@@ -26,7 +26,9 @@ def test_a_phone_gets_a_short_try_again_page(browser, server, screenshot, locale
         assert page.title() == "请稍后再试 · Please try again"
         page.get_by_role("heading", name="美都集市暂时无法访问").wait_for()
         page.get_by_role("heading", name="Meidu Market is briefly unavailable").wait_for()
-        assert page.evaluate("getComputedStyle(document.querySelector('.button')).backgroundColor") != "rgba(0, 0, 0, 0)"
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('.button')).backgroundColor") != "rgba(0, 0, 0, 0)"
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]  # no sideways scrolling
         screenshot(page, f"try-again-{locale}")
         with page.expect_navigation() as reloaded:

@@ -151,4 +151,6 @@ def test_farmer_opens_shop_and_a_buyer_finds_the_pears(page, screenshot, setting
 def _wait_until_loaded(page, image, timeout_ms: int = 15000) -> None:
     """The photo arrives and decodes (a lazy image on a busy machine may take a moment): fails if the
     server never delivers a real image."""
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=timeout_ms)
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=timeout_ms
+    )

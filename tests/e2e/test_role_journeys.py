@@ -1,8 +1,8 @@
 """Issue 12 on the phone (390x844, Chinese): what each role meets on the way."""
 
 import pytest
-from django.utils import timezone
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from meidu.accounts.roles import Role

@@ -65,7 +65,9 @@ def test_seller_confirms_weighs_and_sends_an_order(page, screenshot):
     expect(page.locator(".timeline")).to_contain_text("已过秤")
     screenshot(page, "sent")
     order.refresh_from_db()
-    assert order.status == OrderStatus.FULFILLED and str(order.total_amount) == str(order.subtotal_amount + order.shipping_amount)
+    assert order.status == OrderStatus.FULFILLED and str(order.total_amount) == str(
+        order.subtotal_amount + order.shipping_amount
+    )
     assert Fulfillment.objects.get().local_delivery and list(orders_on_village_runs()) == [order]
 
     page.get_by_role("link", name="发货单").click()

@@ -7,10 +7,10 @@ from graphql_relay import to_global_id
 from playwright.sync_api import expect
 
 from marketplace.checkout.services import checkout_create
-from tests.support.graphql import GraphQLClient
 from tests.e2e.steps import member
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
 from tests.marketplace.factories import channels
+from tests.support.graphql import GraphQLClient
 
 
 @pytest.mark.e2e
@@ -21,8 +21,10 @@ def test_product_page_shows_the_units_left_after_reservations(page, screenshot, 
     _retail, rural = channels()
     _farm, pears = farmer_with_pears(member("13900139011"), rural)  # 20 in stock
     checkout_create(channel=rural, user=member("13900139012"), lines=[(pears, 19)])  # another buyer holds 19
-    api = GraphQLClient().execute('query($id: ID!) { productVariant(id: $id, channel: "rural") { quantityAvailable } }',
-                                  {"id": to_global_id("ProductVariant", pears.pk)})
+    api = GraphQLClient().execute(
+        'query($id: ID!) { productVariant(id: $id, channel: "rural") { quantityAvailable } }',
+        {"id": to_global_id("ProductVariant", pears.pk)},
+    )
     assert api["productVariant"]["quantityAvailable"] == 1
 
     page.goto(reverse("shop:product", args=[pears.product.slug]) + "?channel=rural")

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from magnesium_exchange.trading.models import Auction, Trade
 from magnesium_exchange.trading.services import auction_bid, auction_open, listing_open
-from tests.support.graphql import PASSWORD
 from tests.magnesium_exchange.trading_factories import REFERENCE
+from tests.support.graphql import PASSWORD
 
 
 def log_in(page, user) -> None:
@@ -30,12 +30,25 @@ def test_trader_picks_a_listing_and_follows_an_auction(page, screenshot, market,
     seller = market.member("海城市华鑫镁业有限公司")
     buyer = market.member("鞍山钢铁耐材采购有限公司", funds="500000.00")
     rival = market.member("营口青花耐火材料股份有限公司", funds="500000.00")
-    listing = listing_open(member=seller, grade=market.grade, price=Decimal("3000"), receipts=[market.receipt(seller)],
-                           min_pick="10", step="10", reference_price_fallback=REFERENCE)
+    listing = listing_open(
+        member=seller,
+        grade=market.grade,
+        price=Decimal("3000"),
+        receipts=[market.receipt(seller)],
+        min_pick="10",
+        step="10",
+        reference_price_fallback=REFERENCE,
+    )
     now = timezone.now()
-    auction = auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, "50.000")],
-                           reserve_price=Decimal("2900"), starts_at=now - timedelta(seconds=1),
-                           ends_at=now + timedelta(minutes=30), reference_price_fallback=REFERENCE)
+    auction = auction_open(
+        member=seller,
+        grade=market.grade,
+        receipts=[market.receipt(seller, "50.000")],
+        reserve_price=Decimal("2900"),
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(minutes=30),
+        reference_price_fallback=REFERENCE,
+    )
     user = trader_factory(buyer)
 
     log_in(page, user)

@@ -20,22 +20,31 @@ def fits(page, selector: str) -> None:
     """The page does not scroll sideways and every element matched lies inside the screen."""
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     for box in page.locator(selector).evaluate_all(
-            "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })"):
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })"
+    ):
         assert box[0] >= 0 and box[1] <= WIDTH, (selector, box)
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("language,submit,lot_word", [("zh-hans", "挂牌", "标的"), ("en", "List", "Lot")])
-def test_the_listing_form_and_the_lot_table_fit_a_phone(page, screenshot, market, trader_factory, language, submit,
-                                                        lot_word):
+def test_the_listing_form_and_the_lot_table_fit_a_phone(
+    page, screenshot, market, trader_factory, language, submit, lot_word
+):
     seller = market.member("大石桥市南楼富源镁制品有限公司营口分公司")
     for net in ("100.000", "60.000"):
         market.receipt(seller, net)
     now = timezone.now()
-    auction = auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, "1000.000")],
-                           reserve_price=Decimal("2900"), lot_size="250", starts_at=now - timedelta(seconds=1),
-                           ends_at=now + timedelta(minutes=30), reference_price_fallback=REFERENCE)
+    auction = auction_open(
+        member=seller,
+        grade=market.grade,
+        receipts=[market.receipt(seller, "1000.000")],
+        reserve_price=Decimal("2900"),
+        lot_size="250",
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(minutes=30),
+        reference_price_fallback=REFERENCE,
+    )
     user = trader_factory(seller)
     log_in(page, user)
     page.goto("/exchange/terminal/listings/new/")

@@ -12,7 +12,12 @@ from magnesium_exchange.commodities.models import Commodity, Grade
 from magnesium_exchange.commodities.services import commodities_seed
 from magnesium_exchange.members.credit_code import credit_code_check_char
 from magnesium_exchange.members.services import funds_deposit_confirm, funds_deposit_request, member_create, trader_add
-from magnesium_exchange.warehouses.services import inbound_ticket_create, receipt_issue, warehouse_create, warehouse_staff_add
+from magnesium_exchange.warehouses.services import (
+    inbound_ticket_create,
+    receipt_issue,
+    warehouse_create,
+    warehouse_staff_add,
+)
 from meidu.accounts.roles import Role
 from meidu.core.permissions import ExchangePermissions
 from meidu.integrations.services.apps import app_create
@@ -33,9 +38,13 @@ def credit_code(n: int | None = None) -> str:
 def make_member(name: str | None = None, **kwargs):
     n = next(_serial)
     defaults = dict(
-        name=name or f"海城镁业{n}号有限公司", credit_code=credit_code(n), legal_representative="王建国",
-        registered_address="辽宁省鞍山市海城市牌楼镇", bank_name="中国工商银行海城支行",
-        bank_account_name=name or f"海城镁业{n}号有限公司", bank_account_number=f"0704{n:012d}",
+        name=name or f"海城镁业{n}号有限公司",
+        credit_code=credit_code(n),
+        legal_representative="王建国",
+        registered_address="辽宁省鞍山市海城市牌楼镇",
+        bank_name="中国工商银行海城支行",
+        bank_account_name=name or f"海城镁业{n}号有限公司",
+        bank_account_number=f"0704{n:012d}",
     )
     defaults.update(kwargs)
     return member_create(**defaults)
@@ -89,7 +98,9 @@ def operator_user(make_user):
 
 @pytest.fixture
 def bank_app(operator_user):
-    app, token = app_create(name="海城农商银行结算", permissions=[ExchangePermissions.CONFIRM_FUNDS], actor=operator_user)
+    app, token = app_create(
+        name="海城农商银行结算", permissions=[ExchangePermissions.CONFIRM_FUNDS], actor=operator_user
+    )
     app.raw_token = token
     return app
 
@@ -101,13 +112,24 @@ def bank_client(bank_app):
 
 @pytest.fixture
 def warehouse(db):
-    return warehouse_create(code="HC01", name="海城西柳监管仓", address="辽宁省海城市西柳镇物流园 3 号", keeper_name="海城物产仓储有限公司",
-                            supervisor_name="中储发展监管部", loss_tolerance_percent=Decimal("0.300"))
+    return warehouse_create(
+        code="HC01",
+        name="海城西柳监管仓",
+        address="辽宁省海城市西柳镇物流园 3 号",
+        keeper_name="海城物产仓储有限公司",
+        supervisor_name="中储发展监管部",
+        loss_tolerance_percent=Decimal("0.300"),
+    )
 
 
 @pytest.fixture
 def other_warehouse(db):
-    return warehouse_create(code="DSQ02", name="大石桥南楼监管仓", address="辽宁省大石桥市南楼经济开发区", keeper_name="大石桥港储物流有限公司")
+    return warehouse_create(
+        code="DSQ02",
+        name="大石桥南楼监管仓",
+        address="辽宁省大石桥市南楼经济开发区",
+        keeper_name="大石桥港储物流有限公司",
+    )
 
 
 @pytest.fixture
@@ -125,11 +147,29 @@ def keeper_client(keeper):
 def issue(warehouse, commodity, depositor, net="100.000", tare="20.000", assay=None, actor=None, **kwargs):
     """Weigh in and issue one receipt of ``net`` tonnes."""
     net = Decimal(net)
-    ticket = inbound_ticket_create(warehouse, commodity=commodity, depositor=depositor, gross=net + Decimal(tare), tare=tare,
-                                   net=net, assay=assay or FUSED_98_ASSAY, vehicle_plate="辽C12345", lot_no="L2026-11",
-                                   actor=actor)
-    return receipt_issue(ticket, packaging="吨袋", pieces=int(net), location="A区3垛", insured_value=net * 3000,
-                         insurer="中国人保海城支公司", insurance_policy_no="PICC-2026-001", actor=actor, **kwargs)
+    ticket = inbound_ticket_create(
+        warehouse,
+        commodity=commodity,
+        depositor=depositor,
+        gross=net + Decimal(tare),
+        tare=tare,
+        net=net,
+        assay=assay or FUSED_98_ASSAY,
+        vehicle_plate="辽C12345",
+        lot_no="L2026-11",
+        actor=actor,
+    )
+    return receipt_issue(
+        ticket,
+        packaging="吨袋",
+        pieces=int(net),
+        location="A区3垛",
+        insured_value=net * 3000,
+        insurer="中国人保海城支公司",
+        insurance_policy_no="PICC-2026-001",
+        actor=actor,
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -143,4 +183,3 @@ def receipt_factory(warehouse, fused, keeper):
 def fund(member, amount, app):
     request = funds_deposit_request(member, Decimal(amount))
     return funds_deposit_confirm(request, app=app, bank_reference=f"BANK-{request.pk}")
-

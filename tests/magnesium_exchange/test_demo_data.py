@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db.models import Sum
 from django.utils import timezone
 
 from magnesium_exchange.demo_data import EXCHANGE_DEMO_STEPS, TRADER_PHONE, WAREHOUSE_OPERATOR_PHONE
@@ -33,13 +32,14 @@ def test_exchange_demo_builds_the_market_and_is_idempotent():
     assert not is_trading_day(dt.date(2026, 10, 1)) and is_trading_day(dt.date(2026, 10, 8))  # Golden Week
     operator = User.objects.get(phone=WAREHOUSE_OPERATOR_PHONE)
     assert is_warehouse_staff(operator, Warehouse.objects.get(code="DSQ01").pk)
-    assert Member.objects.count() == 12 and all(is_valid_credit_code(code) for code in Member.objects.values_list("credit_code", flat=True))
+    assert Member.objects.count() == 12 and all(
+        is_valid_credit_code(code) for code in Member.objects.values_list("credit_code", flat=True)
+    )
     assert Trader.objects.values("member").distinct().count() == 12
     trader_member = Trader.objects.get(user__phone=TRADER_PHONE).member
     assert trader_member.name == "大石桥市金鼎镁业有限公司"
-    from magnesium_exchange.members.selectors import member_balances
-
     from magnesium_exchange.members.models import FundsRequest
+    from magnesium_exchange.members.selectors import member_balances
 
     assert FundsRequest.objects.get(member=trader_member, kind="deposit").amount == Decimal("5000000.00")
     balances = member_balances(trader_member)  # less what its live-market trades moved (demo_market)
@@ -57,8 +57,16 @@ def test_exchange_demo_builds_the_market_and_is_idempotent():
     fm97 = reference_price_for(Receipt.objects.filter(grade__code="fm-97").first().grade, today)
     db90 = reference_price_for(Receipt.objects.filter(grade__code="db-90").first().grade, today)
     lb85 = reference_price_for(Receipt.objects.filter(grade__code="lb-85").first().grade, today)
-    assert Decimal("3500") < fm97 < Decimal("4100") and Decimal("1250") < db90 < Decimal("1550") and Decimal("800") < lb85 < Decimal("1000")
+    assert (
+        Decimal("3500") < fm97 < Decimal("4100")
+        and Decimal("1250") < db90 < Decimal("1550")
+        and Decimal("800") < lb85 < Decimal("1000")
+    )
 
-    counts = [model.objects.count() for model in (Warehouse, Member, Trader, Receipt, TradePrint, DailyBar, ReferencePrice)]
+    counts = [
+        model.objects.count() for model in (Warehouse, Member, Trader, Receipt, TradePrint, DailyBar, ReferencePrice)
+    ]
     assert [step() for _label, step in EXCHANGE_DEMO_STEPS] == [0] * len(EXCHANGE_DEMO_STEPS)
-    assert [model.objects.count() for model in (Warehouse, Member, Trader, Receipt, TradePrint, DailyBar, ReferencePrice)] == counts
+    assert [
+        model.objects.count() for model in (Warehouse, Member, Trader, Receipt, TradePrint, DailyBar, ReferencePrice)
+    ] == counts

@@ -15,8 +15,8 @@ from magnesium_exchange.members.models import Trader
 from magnesium_exchange.settlement.models import SettlementStatus
 from magnesium_exchange.trading.models import Auction, Listing, Rfq, Trade
 from magnesium_exchange.trading.services import auctions_close_due
-from meidu.cli import _print_welcome
 from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
+from meidu.cli import _print_welcome
 
 pytestmark = pytest.mark.django_db
 

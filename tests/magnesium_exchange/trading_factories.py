@@ -46,6 +46,7 @@ def market(warehouse, fused, keeper, bank_app):
 
 def ledger_balances(member) -> tuple[Decimal, Decimal]:
     """(available, frozen) on the ledger alone, summed from postings."""
+
     def total(code):
         return LedgerPosting.objects.filter(account__code=code).aggregate(s=Sum("amount"))["s"] or Decimal("0")
 
@@ -79,8 +80,21 @@ def counts() -> dict:
     from magnesium_exchange.warehouses.models import ReceiptEvent
     from meidu.core.ledger.models import LedgerTransaction
 
-    rows = {model.__name__: model.objects.count() for model in (Listing, Auction, Rfq, JournalEntry, Trade, Contract,
-                                                                 LotReceipt, Settlement, ReceiptEvent, LedgerTransaction,
-                                                                 FundsHold)}
+    rows = {
+        model.__name__: model.objects.count()
+        for model in (
+            Listing,
+            Auction,
+            Rfq,
+            JournalEntry,
+            Trade,
+            Contract,
+            LotReceipt,
+            Settlement,
+            ReceiptEvent,
+            LedgerTransaction,
+            FundsHold,
+        )
+    }
     rows["held"] = FundsHold.objects.aggregate(s=Sum("amount"))["s"] or Decimal("0")  # holds change in place
     return rows

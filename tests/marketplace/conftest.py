@@ -1,8 +1,8 @@
 import pytest
 
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import catalogue_basics, channels, open_shop
+from tests.support.graphql import GraphQLClient, token_for
 
 
 @pytest.fixture

@@ -39,7 +39,9 @@ def test_reject_in_admin_asks_for_the_reason(staff_client, in_review):
     url = reverse("admin:shops_shop_changelist")
     page = staff_client.post(url, {"action": "reject_shops", "_selected_action": [in_review.pk]})
     assert page.status_code == 200 and b"reason" in page.content
-    staff_client.post(url, {"action": "reject_shops", "_selected_action": [in_review.pk], "apply": "1", "reason": "身份证照片模糊"})
+    staff_client.post(
+        url, {"action": "reject_shops", "_selected_action": [in_review.pk], "apply": "1", "reason": "身份证照片模糊"}
+    )
     in_review.refresh_from_db()
     assert in_review.status == ShopStatus.REJECTED and in_review.rejection_reason == "身份证照片模糊"
 

@@ -46,7 +46,10 @@ def test_bulk_products_are_visible_in_the_products_query(demo, django_assert_max
     bulk = Product.objects.filter(slug__startswith="bulk-")
     assert bulk.count() == 200 and Stock.objects.filter(variant__product__in=bulk).count() == 200
     assert StockMovement.objects.filter(stock__variant__product__in=bulk).count() == 200
-    assert not bulk.filter(media__isnull=True).exists() and not bulk.filter(variants__channel_listings__isnull=True).exists()
+    assert (
+        not bulk.filter(media__isnull=True).exists()
+        and not bulk.filter(variants__channel_listings__isnull=True).exists()
+    )
     # A handful of shared photos (the demo's, or a few rendered once per category): none processed per product.
     assert ProductMedia.objects.filter(product__in=bulk).values("content_hash").distinct().count() <= 6 * 8
     assert bulk.values("shop").distinct().count() == 26
@@ -55,11 +58,15 @@ def test_bulk_products_are_visible_in_the_products_query(demo, django_assert_max
     rural = client.execute(QUERY, {"channel": "rural", "first": 100})["products"]
     retail = client.execute(QUERY, {"channel": "retail", "first": 100})["products"]
     assert rural["totalCount"] == 25 + 160 and retail["totalCount"] == 1 + 40  # every fifth bulk product is the store's
-    cheapest = client.execute(QUERY, {"channel": "rural", "first": 100, "sortBy": {"field": "PRICE", "direction": "ASC"}})["products"]
+    cheapest = client.execute(
+        QUERY, {"channel": "rural", "first": 100, "sortBy": {"field": "PRICE", "direction": "ASC"}}
+    )["products"]
     amounts = [edge["node"]["pricing"]["priceRange"]["start"]["gross"]["amount"] for edge in cheapest["edges"]]
     assert amounts == sorted(amounts)
     bulk_nodes = [edge["node"] for edge in rural["edges"] if edge["node"]["slug"].startswith("bulk-")]
-    assert bulk_nodes and all(node["thumbnail"]["url"].endswith(".webp") and node["category"] and node["shop"] for node in bulk_nodes)
+    assert bulk_nodes and all(
+        node["thumbnail"]["url"].endswith(".webp") and node["category"] and node["shop"] for node in bulk_nodes
+    )
     with django_assert_max_num_queries(8):
         client.execute(QUERY.replace("totalCount", ""), {"channel": "rural", "first": 100})
 

@@ -7,7 +7,13 @@ import pytest
 from django.test import Client
 from graphql_relay import to_global_id
 
-from marketplace.catalog.models import Product, ProductAttributeValue, ProductMedia, ProductVariant, ProductVariantChannelListing
+from marketplace.catalog.models import (
+    Product,
+    ProductAttributeValue,
+    ProductMedia,
+    ProductVariant,
+    ProductVariantChannelListing,
+)
 from tests.marketplace.factories import listed_product
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +22,11 @@ CREATE = "mutation($i: ProductCreateInput!) { productCreate(input: $i) { product
 
 
 def _create_input(shop, basics, **extra):
-    data = {"shop": to_global_id("MarketplaceShop", shop.pk), "productType": to_global_id("ProductType", basics["produce"].pk), "name": "南果梨"}
+    data = {
+        "shop": to_global_id("MarketplaceShop", shop.pk),
+        "productType": to_global_id("ProductType", basics["produce"].pk),
+        "name": "南果梨",
+    }
     data.update(extra)
     return {"i": data}
 
@@ -85,7 +95,9 @@ def test_bad_prices_are_refused(farmer_client, farmer, farmer_shop, rural, price
     product = listed_product(farmer_shop, farmer, rural, price="12.50")
     variant = product.variants.get()
     query = PRICE.replace("PositiveDecimal!", "Decimal!")
-    content = farmer_client.post(query, {"id": to_global_id("ProductVariant", variant.pk), "c": to_global_id("Channel", rural.pk), "p": price}).json()
+    content = farmer_client.post(
+        query, {"id": to_global_id("ProductVariant", variant.pk), "c": to_global_id("Channel", rural.pk), "p": price}
+    ).json()
     if "errors" in content:  # the Decimal scalar itself refused it
         assert content["data"] is None or content["data"]["productVariantChannelListingUpdate"] is None
     else:
@@ -98,7 +110,11 @@ def test_price_in_a_channel_the_product_is_not_listed_in(farmer_client, farmer, 
     retail = channel_pair[0]
     content = farmer_client.post(
         PRICE.replace("PositiveDecimal!", "Decimal!"),
-        {"id": to_global_id("ProductVariant", product.variants.get().pk), "c": to_global_id("Channel", retail.pk), "p": "3.00"},
+        {
+            "id": to_global_id("ProductVariant", product.variants.get().pk),
+            "c": to_global_id("Channel", retail.pk),
+            "p": "3.00",
+        },
     ).json()
     assert _errors(content["data"], "productVariantChannelListingUpdate") == [("channelId", "INVALID")]
 
@@ -127,7 +143,10 @@ def test_negative_stock_is_refused(farmer_client, farmer, farmer_shop, rural):
     product = listed_product(farmer_shop, farmer, rural, quantity=20)
     content = farmer_client.execute(
         "mutation($v: ID!, $w: ID!) { stockUpdate(input: {variant: $v, warehouse: $w, quantity: -1}) { errors { field code } } }",
-        {"v": to_global_id("ProductVariant", product.variants.get().pk), "w": to_global_id("Warehouse", farmer_shop.warehouses.get().pk)},
+        {
+            "v": to_global_id("ProductVariant", product.variants.get().pk),
+            "w": to_global_id("Warehouse", farmer_shop.warehouses.get().pk),
+        },
     )
     assert _errors(content, "stockUpdate") == [("quantity", "INVALID")]
 
@@ -148,7 +167,8 @@ def test_fake_images_are_refused(farmer, farmer_shop, rural, media_root, payload
         "variables": {"i": {"product": to_global_id("Product", product.pk), "image": None}},
     }
     response = Client().post(
-        "/graphql/", {"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.i.image"]}), "0": upload},
+        "/graphql/",
+        {"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.i.image"]}), "0": upload},
         HTTP_AUTHORIZATION=f"Bearer {token_for(farmer)}",
     )
     assert _errors(response.json()["data"], "productMediaCreate") == [("image", code)]

@@ -29,10 +29,25 @@ pytestmark = pytest.mark.django_db
 
 PER_SHOP = 2  # the tests build 2 products per shop (52); the demo steps build the full ~300
 COUNTED = [
-    "accounts.User", "shops.Shop", "shops.ShopMember", "shops.ShopEvent", "shops.ShopNotice", "catalog.Category",
-    "catalog.Attribute", "catalog.AttributeChoice", "catalog.ProductType", "catalog.Product", "catalog.ProductVariant",
-    "catalog.ProductAttributeValue", "catalog.ProductChannelListing", "catalog.ProductVariantChannelListing",
-    "catalog.ProductMedia", "inventory.Warehouse", "inventory.Stock", "inventory.StockMovement", "channels.Channel",
+    "accounts.User",
+    "shops.Shop",
+    "shops.ShopMember",
+    "shops.ShopEvent",
+    "shops.ShopNotice",
+    "catalog.Category",
+    "catalog.Attribute",
+    "catalog.AttributeChoice",
+    "catalog.ProductType",
+    "catalog.Product",
+    "catalog.ProductVariant",
+    "catalog.ProductAttributeValue",
+    "catalog.ProductChannelListing",
+    "catalog.ProductVariantChannelListing",
+    "catalog.ProductMedia",
+    "inventory.Warehouse",
+    "inventory.Stock",
+    "inventory.StockMovement",
+    "channels.Channel",
     "audit.AuditEvent",
 ]
 
@@ -75,7 +90,11 @@ def test_demo_builds_every_shop_through_the_services_and_a_second_run_writes_not
     assert Shop.objects.filter(kind=ShopKind.MICROSHOP, track=ShopTrack.FARMER_LIGHT).count() == 20
     assert Shop.objects.filter(kind=ShopKind.COOPERATIVE, track=ShopTrack.BUSINESS).count() == 5
     store = Shop.objects.get(kind=ShopKind.STORE)
-    assert store.name == STORE_NAME and store.track == ShopTrack.BUSINESS and is_valid_credit_code(store.business_licence_number)
+    assert (
+        store.name == STORE_NAME
+        and store.track == ShopTrack.BUSINESS
+        and is_valid_credit_code(store.business_licence_number)
+    )
     assert Warehouse.objects.filter(shop=store, kind="store", is_pickup_point=True).count() == 3
     assert not Shop.objects.exclude(status=ShopStatus.ACTIVE).exists()
 
@@ -90,7 +109,12 @@ def test_demo_builds_every_shop_through_the_services_and_a_second_run_writes_not
 
     products = Product.objects.select_related("shop", "product_type", "category")
     assert products.count() == PER_SHOP * 26 == first["catalog.Product"]
-    assert first["catalog.ProductVariant"] == first["catalog.ProductMedia"] == first["catalog.ProductVariantChannelListing"] == 52
+    assert (
+        first["catalog.ProductVariant"]
+        == first["catalog.ProductMedia"]
+        == first["catalog.ProductVariantChannelListing"]
+        == 52
+    )
     assert not products.filter(media__isnull=True).exists()
     assert not products.filter(variants__channel_listings__isnull=True).exists()
     for product in products.filter(shop__kind=ShopKind.MICROSHOP):
@@ -99,7 +123,11 @@ def test_demo_builds_every_shop_through_the_services_and_a_second_run_writes_not
     assert not products.exclude(shop__kind=ShopKind.STORE).filter(origin_village__isnull=True).exists()
     store_stock = Stock.objects.filter(variant__product__shop=store)
     assert store_stock.count() == 3 * PER_SHOP and len({stock.warehouse_id for stock in store_stock}) == 3
-    retail = set(ProductVariantChannelListing.objects.filter(channel__slug="retail").values_list("variant__product__shop__kind", flat=True))
+    retail = set(
+        ProductVariantChannelListing.objects.filter(channel__slug="retail").values_list(
+            "variant__product__shop__kind", flat=True
+        )
+    )
     assert retail == {ShopKind.STORE}
 
 
@@ -119,4 +147,6 @@ def test_missing_pieces_are_rebuilt_and_the_storefront_lists_the_demo(media_root
     data = GraphQLClient().execute(query)["products"]
     assert data["totalCount"] == 25  # 20 farmers and 5 cooperatives, one product each
     node = data["edges"][0]["node"]
-    assert node["pricing"]["priceRange"]["start"]["gross"]["currency"] == "CNY" and node["thumbnail"]["url"].endswith(".webp")
+    assert node["pricing"]["priceRange"]["start"]["gross"]["currency"] == "CNY" and node["thumbnail"]["url"].endswith(
+        ".webp"
+    )

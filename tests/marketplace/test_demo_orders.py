@@ -28,7 +28,10 @@ def test_order_demo_steps_build_orders_and_are_idempotent():
     marketplace_demo(products_per_shop=2)
     for _, step in ORDER_DEMO_STEPS:
         step()
-    assert DeliveryZone.objects.filter(kind="county").count() == 2 and DeliveryZone.objects.filter(kind="carrier").count() == 4
+    assert (
+        DeliveryZone.objects.filter(kind="county").count() == 2
+        and DeliveryZone.objects.filter(kind="carrier").count() == 4
+    )
     stations = Warehouse.objects.filter(kind="station", is_pickup_point=True)
     assert stations.count() == 5
     agent = User.objects.get(phone=STATION_AGENT_PHONE)

@@ -27,7 +27,11 @@ def test_journal_recomputes_the_quantity(farmer, stocked):
     stock = Stock.objects.get(variant=variant, warehouse=warehouse)
     assert stock.quantity == 42
     assert stock_from_journal(stock) == (42, 0)
-    assert list(stock.movements.values_list("kind", "quantity_delta")) == [("received", 20), ("adjusted", -8), ("received", 30)]
+    assert list(stock.movements.values_list("kind", "quantity_delta")) == [
+        ("received", 20),
+        ("adjusted", -8),
+        ("received", 30),
+    ]
 
 
 def test_low_stock_notice_once_when_crossing_the_threshold(farmer, farmer_shop, stocked):

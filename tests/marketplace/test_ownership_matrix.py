@@ -10,11 +10,17 @@ from django.test import Client
 from graphql_relay import to_global_id
 from PIL import Image
 
-from marketplace.catalog.models import Product, ProductChannelListing, ProductMedia, ProductVariant, ProductVariantChannelListing
+from marketplace.catalog.models import (
+    Product,
+    ProductChannelListing,
+    ProductMedia,
+    ProductVariant,
+    ProductVariantChannelListing,
+)
 from marketplace.inventory.models import Stock, StockMovement, Warehouse
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import listed_product
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +34,14 @@ def gid(obj):
 def world(farmer, farmer_shop, rural, basics, media_root):
     product = listed_product(farmer_shop, farmer, rural, name="南果梨")
     variant = product.variants.get()
-    return {"shop": farmer_shop, "product": product, "variant": variant, "warehouse": farmer_shop.warehouses.get(),
-            "rural": rural, "basics": basics}
+    return {
+        "shop": farmer_shop,
+        "product": product,
+        "variant": variant,
+        "warehouse": farmer_shop.warehouses.get(),
+        "rural": rural,
+        "basics": basics,
+    }
 
 
 def _jpeg() -> bytes:
@@ -103,7 +115,9 @@ def _post(token, name, variables):
     operations = json.dumps({"query": query, "variables": variables})
     upload = io.BytesIO(_jpeg())
     upload.name = "pear.jpg"
-    response = Client().post("/graphql/", {"operations": operations, "map": json.dumps({"0": ["variables.i.image"]}), "0": upload}, **headers)
+    response = Client().post(
+        "/graphql/", {"operations": operations, "map": json.dumps({"0": ["variables.i.image"]}), "0": upload}, **headers
+    )
     return response.json()
 
 

@@ -94,20 +94,38 @@ def test_filters_and_sorting(api_client, farmer, farmer_shop, rural, basics):
     listed_product(farmer_shop, farmer, rural, name="小米", price="30.00")
     listed_product(farmer_shop, farmer, rural, name="大米", price="8.00")
     listed_product(farmer_shop, farmer, rural, name="南果梨", price="12.50")
-    by_price = api_client.execute(PRODUCTS, {"channel": "rural", "first": 10, "sortBy": {"field": "PRICE", "direction": "DESC"}})
+    by_price = api_client.execute(
+        PRODUCTS, {"channel": "rural", "first": 10, "sortBy": {"field": "PRICE", "direction": "DESC"}}
+    )
     assert _names(by_price) == ["小米", "南果梨", "大米"]
-    cheap = api_client.execute(PRODUCTS, {"channel": "rural", "first": 10, "where": {"price": {"range": {"lte": 13}}}, "sortBy": {"field": "PRICE", "direction": "ASC"}})
+    cheap = api_client.execute(
+        PRODUCTS,
+        {
+            "channel": "rural",
+            "first": 10,
+            "where": {"price": {"range": {"lte": 13}}},
+            "sortBy": {"field": "PRICE", "direction": "ASC"},
+        },
+    )
     assert _names(cheap) == ["大米", "南果梨"]
-    either = api_client.execute(PRODUCTS, {"channel": "rural", "first": 10, "where": {"OR": [{"name": {"eq": "小米"}}, {"name": {"eq": "大米"}}]}})
+    either = api_client.execute(
+        PRODUCTS,
+        {"channel": "rural", "first": 10, "where": {"OR": [{"name": {"eq": "小米"}}, {"name": {"eq": "大米"}}]}},
+    )
     assert sorted(_names(either)) == ["大米", "小米"]
-    in_category = api_client.execute(PRODUCTS, {"channel": "rural", "first": 10, "where": {"category": {"eq": to_global_id("Category", basics["pears"].pk)}}})
+    in_category = api_client.execute(
+        PRODUCTS,
+        {"channel": "rural", "first": 10, "where": {"category": {"eq": to_global_id("Category", basics["pears"].pk)}}},
+    )
     assert in_category["products"]["totalCount"] == 3
     searched = api_client.execute(PRODUCTS, {"channel": "rural", "first": 10, "search": "米"})
     assert sorted(_names(searched)) == ["大米", "小米"]
 
 
 def test_rank_needs_search(api_client, rural):
-    content = api_client.post(PRODUCTS, {"channel": "rural", "first": 5, "sortBy": {"field": "RANK", "direction": "DESC"}}).json()
+    content = api_client.post(
+        PRODUCTS, {"channel": "rural", "first": 5, "sortBy": {"field": "RANK", "direction": "DESC"}}
+    ).json()
     assert "RANK" in content["errors"][0]["message"]
 
 
@@ -127,22 +145,31 @@ def test_price_sorted_pages_walk_without_gaps(api_client, farmer, farmer_shop, r
 
 @pytest.mark.parametrize("size", [10, 100])
 @pytest.mark.parametrize("sort_by", [None, PRICE_ASC])
-def test_products_page_costs_at_most_8_queries(api_client, farmer, farmer_shop, rural, django_assert_max_num_queries, size, sort_by,
-                                               media_root):
+def test_products_page_costs_at_most_8_queries(
+    api_client, farmer, farmer_shop, rural, django_assert_max_num_queries, size, sort_by, media_root
+):
     for i in range(size):
-        product = listed_product(farmer_shop, farmer, rural, name=f"产品{i:03d}", sku=f"Q-{size}-{i}", price=f"{10 + i % 7}.00")
+        product = listed_product(
+            farmer_shop, farmer, rural, name=f"产品{i:03d}", sku=f"Q-{size}-{i}", price=f"{10 + i % 7}.00"
+        )
         if i % 25 == 0:
             _photo(product, farmer)
     with django_assert_max_num_queries(8):
-        data = api_client.execute(PRODUCTS.replace("totalCount", ""), {"channel": "rural", "first": size, "sortBy": sort_by})
+        data = api_client.execute(
+            PRODUCTS.replace("totalCount", ""), {"channel": "rural", "first": size, "sortBy": sort_by}
+        )
     edges = data["products"]["edges"]
-    assert len(edges) == size and all(edge["node"]["pricing"] and edge["node"]["shop"]["slug"] == farmer_shop.slug for edge in edges)
+    assert len(edges) == size and all(
+        edge["node"]["pricing"] and edge["node"]["shop"]["slug"] == farmer_shop.slug for edge in edges
+    )
     assert sum(1 for edge in edges if edge["node"]["thumbnail"]) == len(range(0, size, 25))
 
 
 def test_product_variants_connection(api_client, farmer, farmer_shop, rural):
     listed_product(farmer_shop, farmer, rural, name="南果梨", sku="PV-1")
-    data = api_client.execute('{ product(slug: "南果梨", channel: "rural") { productVariants(first: 5) { totalCount edges { node { sku } } } } }')
+    data = api_client.execute(
+        '{ product(slug: "南果梨", channel: "rural") { productVariants(first: 5) { totalCount edges { node { sku } } } } }'
+    )
     assert data["product"]["productVariants"] == {"totalCount": 1, "edges": [{"node": {"sku": "PV-1"}}]}
 
 
@@ -171,7 +198,9 @@ def _assert_stored_prices_match_variants(*products):
         expected = ProductVariantChannelListing.objects.filter(
             variant__product_id=listing.product_id, channel_id=listing.channel_id
         ).aggregate(low=Min("price_amount"), high=Max("price_amount"))
-        assert (listing.min_price_amount, listing.max_price_amount) == (expected["low"], expected["high"]), listing.product_id
+        assert (listing.min_price_amount, listing.max_price_amount) == (expected["low"], expected["high"]), (
+            listing.product_id
+        )
 
 
 def _price(channel, amount):
@@ -208,13 +237,17 @@ def test_stored_price_range_is_per_channel_and_follows_listing_removal(api_clien
     retail, rural = channel_pair
     product = listed_product(farmer_shop, farmer, rural, name="小米", price="30.00")
     variant = product.variants.get()
-    catalog.product_channel_listing_update(product, actor=farmer, update_channels=[{"channel": retail, "is_published": True}])
+    catalog.product_channel_listing_update(
+        product, actor=farmer, update_channels=[{"channel": retail, "is_published": True}]
+    )
     assert _stored(product, retail) == (None, None)  # listed there, no price yet
     catalog.variant_channel_listing_update(variant, actor=farmer, prices=[_price(retail, "35.00")])
     assert _stored(product, retail) == (Decimal("35.00"), Decimal("35.00"))
     assert _stored(product, rural) == (Decimal("30.00"), Decimal("30.00"))
     catalog.product_channel_listing_update(product, actor=farmer, update_channels=[], remove_channels=[retail])
-    catalog.product_channel_listing_update(product, actor=farmer, update_channels=[{"channel": retail, "is_published": True}])
+    catalog.product_channel_listing_update(
+        product, actor=farmer, update_channels=[{"channel": retail, "is_published": True}]
+    )
     assert _stored(product, retail) == (None, None)  # removing the listing removed the variant's price there too
     _assert_stored_prices_match_variants(product)
 
@@ -227,7 +260,9 @@ def test_refused_price_write_leaves_the_stored_range(farmer, farmer_shop, channe
         catalog.variant_channel_listing_update(variant, actor=farmer, prices=[_price(rural, "-1")])
     assert refused.value.code == ProductErrorCode.INVALID_PRICE.value
     with pytest.raises(DomainError) as refused:  # not listed in retail: the whole write is refused
-        catalog.variant_channel_listing_update(variant, actor=farmer, prices=[_price(rural, "1.00"), _price(retail_channel, "2.00")])
+        catalog.variant_channel_listing_update(
+            variant, actor=farmer, prices=[_price(rural, "1.00"), _price(retail_channel, "2.00")]
+        )
     assert refused.value.code == ProductErrorCode.INVALID.value
     assert _stored(product, rural) == (Decimal("12.50"), Decimal("12.50"))
     _assert_stored_prices_match_variants(product)
@@ -235,18 +270,34 @@ def test_refused_price_write_leaves_the_stored_range(farmer, farmer_shop, channe
 
 def test_quick_save_keeps_the_stored_range(farmer, farmer_shop, rural, basics):
     details = {"name": "散养猪肉", "category": basics["pears"]}
-    product = product_quick_save(farmer_shop, actor=farmer, channel=rural, details=details, price=Decimal("38.00"),
-                                 publish=True, product_type=basics["produce"])
+    product = product_quick_save(
+        farmer_shop,
+        actor=farmer,
+        channel=rural,
+        details=details,
+        price=Decimal("38.00"),
+        publish=True,
+        product_type=basics["produce"],
+    )
     assert _stored(product, rural) == (Decimal("38.00"), Decimal("38.00"))
-    product = product_quick_save(farmer_shop, actor=farmer, channel=rural, details={"name": "散养猪肉"}, price=Decimal("36.50"),
-                                 publish=True, product=product)
+    product = product_quick_save(
+        farmer_shop,
+        actor=farmer,
+        channel=rural,
+        details={"name": "散养猪肉"},
+        price=Decimal("36.50"),
+        publish=True,
+        product=product,
+    )
     assert _stored(product, rural) == (Decimal("36.50"), Decimal("36.50"))
     _assert_stored_prices_match_variants(product)
 
 
 def test_backfill_migration_computes_the_stored_range(farmer, farmer_shop, rural):
     cheap = listed_product(farmer_shop, farmer, rural, name="大米", price="8.00")
-    catalog.variant_channel_listing_update(catalog.variant_create(cheap, actor=farmer, sku="BF-2"), actor=farmer, prices=[_price(rural, "9.50")])
+    catalog.variant_channel_listing_update(
+        catalog.variant_create(cheap, actor=farmer, sku="BF-2"), actor=farmer, prices=[_price(rural, "9.50")]
+    )
     unpriced = listed_product(farmer_shop, farmer, rural, name="无价", price=None)
     ProductChannelListing.objects.update(min_price_amount=Decimal("1.00"), max_price_amount=Decimal("1.00"))
     migration = importlib.import_module("marketplace.catalog.migrations.0003_listing_price_range")
@@ -257,26 +308,36 @@ def test_backfill_migration_computes_the_stored_range(farmer, farmer_shop, rural
 
 def test_price_sort_and_filters_read_the_stored_minimum(api_client, farmer, farmer_shop, rural):
     ranged = listed_product(farmer_shop, farmer, rural, name="礼盒", price="50.00")
-    catalog.variant_channel_listing_update(catalog.variant_create(ranged, actor=farmer, sku="PS-2"), actor=farmer, prices=[_price(rural, "5.00")])
+    catalog.variant_channel_listing_update(
+        catalog.variant_create(ranged, actor=farmer, sku="PS-2"), actor=farmer, prices=[_price(rural, "5.00")]
+    )
     listed_product(farmer_shop, farmer, rural, name="小米", price="30.00")
     listed_product(farmer_shop, farmer, rural, name="无价", price=None)
     ascending = api_client.execute(PRODUCTS, {"channel": "rural", "first": 10, "sortBy": PRICE_ASC})
     assert _names(ascending) == ["无价", "礼盒", "小米"]  # unpriced sorts as 0; the box from its cheapest variant
     box = ascending["products"]["edges"][1]["node"]["pricing"]["priceRange"]
     assert (box["start"]["gross"]["amount"], box["stop"]["gross"]["amount"]) == (5.0, 50.0)
-    descending = api_client.execute(PRODUCTS, {"channel": "rural", "first": 10, "sortBy": {"field": "PRICE", "direction": "DESC"}})
+    descending = api_client.execute(
+        PRODUCTS, {"channel": "rural", "first": 10, "sortBy": {"field": "PRICE", "direction": "DESC"}}
+    )
     assert _names(descending) == ["小米", "礼盒", "无价"]
     cheap = api_client.execute(PRODUCTS, {"channel": "rural", "first": 10, "where": {"price": {"range": {"lte": 10}}}})
     assert _names(cheap) == ["礼盒"]  # an unpriced product has no price to match
     exact = api_client.execute(PRODUCTS, {"channel": "rural", "first": 10, "where": {"price": {"oneOf": [30, 7]}}})
     assert _names(exact) == ["小米"]
-    legacy = api_client.execute('{ products(channel: "rural", first: 10, filter: {price: {gte: 6}}) { edges { node { name } } } }')
+    legacy = api_client.execute(
+        '{ products(channel: "rural", first: 10, filter: {price: {gte: 6}}) { edges { node { name } } } }'
+    )
     assert _names(legacy) == ["小米"]
-    either = api_client.execute(PRODUCTS, {"channel": "rural", "first": 10, "where": {"OR": [{"price": {"eq": 30}}, {"name": {"eq": "无价"}}]}})
+    either = api_client.execute(
+        PRODUCTS, {"channel": "rural", "first": 10, "where": {"OR": [{"price": {"eq": 30}}, {"name": {"eq": "无价"}}]}}
+    )
     assert sorted(_names(either)) == ["小米", "无价"]
 
 
-def test_thumbnail_and_pricing_are_the_same_on_the_page_and_the_product(api_client, farmer, farmer_shop, rural, media_root):
+def test_thumbnail_and_pricing_are_the_same_on_the_page_and_the_product(
+    api_client, farmer, farmer_shop, rural, media_root
+):
     product = listed_product(farmer_shop, farmer, rural, name="南果梨", price="12.50")
     _photo(product, farmer, "green")
     _photo(product, farmer, "blue")
@@ -287,12 +348,16 @@ def test_thumbnail_and_pricing_are_the_same_on_the_page_and_the_product(api_clie
     single = api_client.execute(f'{{ product(slug: "{product.slug}", channel: "rural") {{ {fields} }} }}')["product"]
     assert nodes["南果梨"] == single
     first_photo = product.media.order_by("sort_order", "id").first()
-    assert single["thumbnail"]["url"].endswith(first_photo.renditions["thumbnail"]) and single["thumbnail"]["alt"] == "照片"
+    assert (
+        single["thumbnail"]["url"].endswith(first_photo.renditions["thumbnail"])
+        and single["thumbnail"]["alt"] == "照片"
+    )
     assert nodes["无图"]["thumbnail"] is None
 
 
-def test_members_see_their_unlisted_products_priced_as_none_without_extra_queries(farmer_client, farmer, farmer_shop, rural, basics,
-                                                                                   django_assert_max_num_queries):
+def test_members_see_their_unlisted_products_priced_as_none_without_extra_queries(
+    farmer_client, farmer, farmer_shop, rural, basics, django_assert_max_num_queries
+):
     listed_product(farmer_shop, farmer, rural, name="已上架", price="9.00")
     for i in range(5):  # drafts never listed in the channel: the joined listing is missing
         catalog.product_create(farmer_shop, actor=farmer, product_type=basics["produce"], name=f"草稿{i}")
@@ -332,20 +397,26 @@ def test_concurrent_price_writes_of_one_product_keep_the_range(make_user, channe
     first = product.variants.get()
     second = catalog.variant_create(product, actor=owner, sku="CC-B")
     catalog.variant_channel_listing_update(second, actor=owner, prices=[_price(rural, "20.00")])
-    with holding(lambda: catalog.variant_channel_listing_update(first, actor=owner, prices=[_price(rural, "5.00")]),
-                 timeout=10):
+    with holding(
+        lambda: catalog.variant_channel_listing_update(first, actor=owner, prices=[_price(rural, "5.00")]), timeout=10
+    ):
         dearer_second = in_background(
-            lambda: catalog.variant_channel_listing_update(second, actor=owner, prices=[_price(rural, "30.00")]))
+            lambda: catalog.variant_channel_listing_update(second, actor=owner, prices=[_price(rural, "30.00")])
+        )
         assert dearer_second.running_after(0.5)  # waiting for the first writer's listing lock
     dearer_second.result(10)
     assert _stored(product, rural) == (Decimal("5.00"), Decimal("30.00"))
     _assert_stored_prices_match_variants(product)
 
 
-def test_name_sort_walks_the_listings_copy_of_the_name_and_follows_renames(api_client, farmer, farmer_shop, farmer_client, rural):
+def test_name_sort_walks_the_listings_copy_of_the_name_and_follows_renames(
+    api_client, farmer, farmer_shop, farmer_client, rural
+):
     """Buyers' NAME order reads ProductChannelListing.product_name (one index walk per channel):
     it is written with the listing and again when the product is renamed; pages walk without gaps."""
-    products = [listed_product(farmer_shop, farmer, rural, name=name) for name in ("丙梨", "甲梨", "乙梨", "丁梨", "戊梨")]
+    products = [
+        listed_product(farmer_shop, farmer, rural, name=name) for name in ("丙梨", "甲梨", "乙梨", "丁梨", "戊梨")
+    ]
     assert all(ProductChannelListing.objects.get(product=p).product_name == p.name for p in products)
     catalog.product_update(products[0], actor=farmer, name="aa 早熟梨")
     assert ProductChannelListing.objects.get(product=products[0]).product_name == "aa 早熟梨"
@@ -359,6 +430,8 @@ def test_name_sort_walks_the_listings_copy_of_the_name_and_follows_renames(api_c
         after = page["pageInfo"]["endCursor"]
     assert seen == sorted(["aa 早熟梨", "甲梨", "乙梨", "丁梨", "戊梨"])  # the shop's unlisted sample is not for buyers
     # A member also sees unlisted products of the shop: that page sorts on the product's own name.
-    own = farmer_client.execute('{ products(channel: "rural", first: 20) { edges { node { name } } } }')["products"]["edges"]
+    own = farmer_client.execute('{ products(channel: "rural", first: 20) { edges { node { name } } } }')["products"][
+        "edges"
+    ]
     own_names = [edge["node"]["name"] for edge in own]
     assert own_names == sorted(own_names) and len(own_names) >= 5

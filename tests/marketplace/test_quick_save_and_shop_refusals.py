@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 
 def test_quick_save_creates_a_purchasable_single_variant_product(farmer, farmer_shop, rural, basics):
     product = product_quick_save(
-        farmer_shop, actor=farmer, channel=rural, details={"name": "小米"}, price=Decimal("8.80"), publish=True,
+        farmer_shop,
+        actor=farmer,
+        channel=rural,
+        details={"name": "小米"},
+        price=Decimal("8.80"),
+        publish=True,
         product_type=basics["produce"],
     )
     variant = product.variants.get()
@@ -26,7 +31,12 @@ def test_quick_save_refused_price_leaves_nothing(farmer, farmer_shop, rural, bas
     before = (Product.objects.count(), ProductVariant.objects.count())
     with pytest.raises(DomainError) as exc:
         product_quick_save(
-            farmer_shop, actor=farmer, channel=rural, details={"name": "小米"}, price=Decimal("-1"), publish=True,
+            farmer_shop,
+            actor=farmer,
+            channel=rural,
+            details={"name": "小米"},
+            price=Decimal("-1"),
+            publish=True,
             product_type=basics["produce"],
         )
     assert exc.value.code == "invalid_price"
@@ -44,7 +54,9 @@ def test_quick_save_refused_price_leaves_nothing(farmer, farmer_shop, rural, bas
     ids=["update_case", "holiday_case", "submit_case", "close_case"],
 )
 def test_members_of_another_shop_cannot_act_for_it(farmer_shop, rival, rival_shop, query):
-    content = GraphQLClient(token_for(rival)).post(query, {"id": to_global_id("MarketplaceShop", farmer_shop.pk)}).json()
+    content = (
+        GraphQLClient(token_for(rival)).post(query, {"id": to_global_id("MarketplaceShop", farmer_shop.pk)}).json()
+    )
     assert content["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
     farmer_shop.refresh_from_db()
     assert farmer_shop.status == "active" and not farmer_shop.holiday_mode and farmer_shop.description == ""

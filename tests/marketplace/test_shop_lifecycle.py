@@ -5,8 +5,8 @@ from graphql_relay import to_global_id
 
 from marketplace.shops.models import Shop, ShopEvent, ShopNotice
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import valid_id_number
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,13 @@ mutation($input: ShopApplyInput!) {
 
 def light_input(**overrides):
     data = {
-        "name": "老李家南果梨", "kind": "MICROSHOP", "track": "FARMER_LIGHT", "realName": "李建国",
-        "idNumber": valid_id_number(7), "payoutAccountName": "李建国", "payoutAccountNumber": "6222 0200 0000 1234",
+        "name": "老李家南果梨",
+        "kind": "MICROSHOP",
+        "track": "FARMER_LIGHT",
+        "realName": "李建国",
+        "idNumber": valid_id_number(7),
+        "payoutAccountName": "李建国",
+        "payoutAccountNumber": "6222 0200 0000 1234",
     }
     data.update(overrides)
     return data
@@ -45,7 +50,11 @@ def test_farmer_light_track_needs_no_licence_and_hides_the_id_number(applicant_c
     shop = data["shop"]
     assert (shop["status"], shop["track"], shop["kind"]) == ("APPLIED", "FARMER_LIGHT", "MICROSHOP")
     assert shop["idNumberLast4"] == valid_id_number(7)[-4:] and shop["payoutAccountLast4"] == "1234"
-    assert {item["code"]: item["done"] for item in shop["checklist"]} == {"product": False, "delivery": False, "terms": False}
+    assert {item["code"]: item["done"] for item in shop["checklist"]} == {
+        "product": False,
+        "delivery": False,
+        "terms": False,
+    }
     stored = Shop.objects.get()
     assert valid_id_number(7) not in stored.id_number_hash and len(stored.id_number_hash) == 64
     applicant.refresh_from_db()
@@ -63,7 +72,14 @@ def test_farmer_light_track_needs_no_licence_and_hides_the_id_number(applicant_c
         ({"track": "BUSINESS"}, "businessLicenceNumber", "REQUIRED"),
         ({"track": "BUSINESS", "businessLicenceNumber": "not-a-code"}, "businessLicenceNumber", "REQUIRED"),
     ],
-    ids=["bad_checksum_case", "short_id_case", "no_real_name_case", "bad_account_case", "business_without_licence_case", "bad_licence_case"],
+    ids=[
+        "bad_checksum_case",
+        "short_id_case",
+        "no_real_name_case",
+        "bad_account_case",
+        "business_without_licence_case",
+        "bad_licence_case",
+    ],
 )
 def test_bad_applications_are_refused_and_write_nothing(applicant_client, channel_pair, overrides, field, code):
     errors = applicant_client.execute(APPLY, {"input": light_input(**overrides)})["shopApply"]["errors"]
@@ -100,21 +116,28 @@ TRANSITION = "mutation($id: ID!) {{ {name}(id: $id{extra}) {{ shop {{ status }} 
 
 def _do(client, name, shop, reason=None):
     extra = ", reason: $reason" if reason is not None else ""
-    query = TRANSITION.format(name=name, extra=extra).replace("$id: ID!)", "$id: ID!, $reason: String!)" if reason is not None else "$id: ID!)")
+    query = TRANSITION.format(name=name, extra=extra).replace(
+        "$id: ID!)", "$id: ID!, $reason: String!)" if reason is not None else "$id: ID!)"
+    )
     variables = {"id": to_global_id("MarketplaceShop", shop.pk)}
     if reason is not None:
         variables["reason"] = reason
     return client.post(query, variables).json()
 
 
-def test_checklist_then_review_reject_retry_approve_suspend_reinstate_close(applicant_client, applicant, operator_api_client, channel_pair, basics):
+def test_checklist_then_review_reject_retry_approve_suspend_reinstate_close(
+    applicant_client, applicant, operator_api_client, channel_pair, basics
+):
     from marketplace.catalog.services import product_create
     from marketplace.inventory.services import warehouse_create
 
     applicant_client.execute(APPLY, {"input": light_input()})
     shop = Shop.objects.get()
     refused = _do(applicant_client, "shopSubmitForReview", shop)["data"]["shopSubmitForReview"]
-    assert refused["errors"][0]["code"] == "CHECKLIST_INCOMPLETE" and "product, delivery, terms" in refused["errors"][0]["message"]
+    assert (
+        refused["errors"][0]["code"] == "CHECKLIST_INCOMPLETE"
+        and "product, delivery, terms" in refused["errors"][0]["message"]
+    )
 
     product_create(shop, actor=applicant, product_type=basics["produce"], name="南果梨")
     warehouse_create(shop, actor=applicant, name="自家仓", kind="home", is_pickup_point=True)
@@ -122,21 +145,41 @@ def test_checklist_then_review_reject_retry_approve_suspend_reinstate_close(appl
         "mutation($id: ID!) { shopUpdate(id: $id, input: {acceptTerms: true}) { errors { code } } }",
         {"id": to_global_id("MarketplaceShop", shop.pk)},
     )
-    assert _do(applicant_client, "shopSubmitForReview", shop)["data"]["shopSubmitForReview"]["shop"]["status"] == "IN_REVIEW"
+    assert (
+        _do(applicant_client, "shopSubmitForReview", shop)["data"]["shopSubmitForReview"]["shop"]["status"]
+        == "IN_REVIEW"
+    )
 
     no_reason = _do(operator_api_client, "shopReject", shop, reason=" ")["data"]["shopReject"]["errors"]
     assert no_reason[0]["code"] == "REQUIRED"
-    assert _do(operator_api_client, "shopReject", shop, reason="照片不清楚")["data"]["shopReject"]["shop"]["status"] == "REJECTED"
+    assert (
+        _do(operator_api_client, "shopReject", shop, reason="照片不清楚")["data"]["shopReject"]["shop"]["status"]
+        == "REJECTED"
+    )
     assert ShopNotice.objects.filter(shop=shop, kind="shop_reject", message="照片不清楚").exists()
-    assert _do(applicant_client, "shopSubmitForReview", shop)["data"]["shopSubmitForReview"]["shop"]["status"] == "IN_REVIEW"
+    assert (
+        _do(applicant_client, "shopSubmitForReview", shop)["data"]["shopSubmitForReview"]["shop"]["status"]
+        == "IN_REVIEW"
+    )
     assert _do(operator_api_client, "shopApprove", shop)["data"]["shopApprove"]["shop"]["status"] == "ACTIVE"
-    assert _do(operator_api_client, "shopSuspend", shop, reason="投诉核查")["data"]["shopSuspend"]["shop"]["status"] == "SUSPENDED"
+    assert (
+        _do(operator_api_client, "shopSuspend", shop, reason="投诉核查")["data"]["shopSuspend"]["shop"]["status"]
+        == "SUSPENDED"
+    )
     assert _do(operator_api_client, "shopReinstate", shop)["data"]["shopReinstate"]["shop"]["status"] == "ACTIVE"
     assert _do(applicant_client, "shopClose", shop)["data"]["shopClose"]["shop"]["status"] == "CLOSED"
     again = _do(applicant_client, "shopSubmitForReview", shop)["data"]["shopSubmitForReview"]["errors"]
     assert again[0]["code"] == "INVALID_TRANSITION"
     assert list(shop.events.values_list("action", flat=True)) == [
-        "apply", "update", "submit", "reject", "submit", "approve", "suspend", "reinstate", "close"
+        "apply",
+        "update",
+        "submit",
+        "reject",
+        "submit",
+        "approve",
+        "suspend",
+        "reinstate",
+        "close",
     ]
 
 
@@ -163,7 +206,9 @@ def test_private_fields_are_hidden_from_the_public(api_client, farmer_shop):
     assert data["idNumberLast4"] is None and data["payoutAccountLast4"] is None and data["checklist"] is None
 
 
-def test_shops_listing_shows_only_active_shops_to_the_public(api_client, operator_api_client, farmer_shop, applicant_client):
+def test_shops_listing_shows_only_active_shops_to_the_public(
+    api_client, operator_api_client, farmer_shop, applicant_client
+):
     applicant_client.execute(APPLY, {"input": light_input(name="新店")})
     public = api_client.execute("{ shops(first: 10) { totalCount edges { node { name status } } } }")["shops"]
     assert public["totalCount"] == 1 and public["edges"][0]["node"]["status"] == "ACTIVE"

@@ -8,8 +8,8 @@ from PIL import Image
 
 from marketplace.catalog.models import ProductMedia
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import listed_product
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,19 @@ def test_owner_adds_an_assistant_who_can_then_edit_products(farmer_client, farme
 def test_assistants_cannot_add_members_and_unknown_phones_are_refused(farmer_client, farmer_shop, make_user):
     assistant = make_user(Role.BUYER)
     farmer_client.execute(ADD, {"id": to_global_id("MarketplaceShop", farmer_shop.pk), "phone": assistant.phone})
-    content = GraphQLClient(token_for(assistant)).post(ADD, {"id": to_global_id("MarketplaceShop", farmer_shop.pk), "phone": "13911112222"}).json()
+    content = (
+        GraphQLClient(token_for(assistant))
+        .post(ADD, {"id": to_global_id("MarketplaceShop", farmer_shop.pk), "phone": "13911112222"})
+        .json()
+    )
     assert content["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
-    missing = farmer_client.execute(ADD, {"id": to_global_id("MarketplaceShop", farmer_shop.pk), "phone": "13911112222"})
+    missing = farmer_client.execute(
+        ADD, {"id": to_global_id("MarketplaceShop", farmer_shop.pk), "phone": "13911112222"}
+    )
     assert missing["shopMemberAdd"]["errors"] == [{"field": "phone", "code": "NOT_FOUND"}]
-    again = farmer_client.execute(ADD, {"id": to_global_id("MarketplaceShop", farmer_shop.pk), "phone": assistant.phone})
+    again = farmer_client.execute(
+        ADD, {"id": to_global_id("MarketplaceShop", farmer_shop.pk), "phone": assistant.phone}
+    )
     assert again["shopMemberAdd"]["errors"] == [{"field": "phone", "code": "UNIQUE"}]
 
 
@@ -54,7 +62,8 @@ def test_photo_upload_gives_thumbnails_without_location(farmer, farmer_shop, rur
         "variables": {"i": {"product": to_global_id("Product", product.pk), "image": None, "alt": "南果梨"}},
     }
     response = Client().post(
-        "/graphql/", {"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.i.image"]}), "0": buffer},
+        "/graphql/",
+        {"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.i.image"]}), "0": buffer},
         HTTP_AUTHORIZATION=f"Bearer {token_for(farmer)}",
     )
     payload = response.json()["data"]["productMediaCreate"]
@@ -63,7 +72,9 @@ def test_photo_upload_gives_thumbnails_without_location(farmer, farmer_shop, rur
     assert set(media.renditions) == {"thumbnail", "medium", "large"}
     stored = Image.open(media_root / media.renditions["large"])
     assert stored.format == "WEBP" and not stored.getexif()
-    thumb = api_client.execute('{ product(slug: "南果梨", channel: "rural") { thumbnail(size: 200) { url alt } media { url } } }')["product"]
+    thumb = api_client.execute(
+        '{ product(slug: "南果梨", channel: "rural") { thumbnail(size: 200) { url alt } media { url } } }'
+    )["product"]
     assert thumb["thumbnail"]["url"].endswith(media.renditions["thumbnail"]) and thumb["thumbnail"]["alt"] == "南果梨"
 
 
@@ -71,8 +82,17 @@ def test_variant_by_sku_and_members_see_notices(farmer_client, farmer, farmer_sh
     from marketplace.inventory.services import stock_update
 
     product = listed_product(farmer_shop, farmer, rural, sku="PEAR-5", quantity=20)
-    variant = farmer_client.execute('{ productVariant(sku: "PEAR-5", channel: "rural") { sku quantityAvailable pricing { price { gross { amount } } } product { name } } }')
-    assert variant["productVariant"] == {"sku": "PEAR-5", "quantityAvailable": 20, "pricing": {"price": {"gross": {"amount": 12.5}}}, "product": {"name": product.name}}
+    variant = farmer_client.execute(
+        '{ productVariant(sku: "PEAR-5", channel: "rural") { sku quantityAvailable pricing { price { gross { amount } } } product { name } } }'
+    )
+    assert variant["productVariant"] == {
+        "sku": "PEAR-5",
+        "quantityAvailable": 20,
+        "pricing": {"price": {"gross": {"amount": 12.5}}},
+        "product": {"name": product.name},
+    }
     stock_update(farmer_shop.warehouses.get(), product.variants.get(), actor=farmer, quantity=1)
-    notices = farmer_client.execute('query($s: String) { marketplaceShop(slug: $s) { notices { kind message } } }', {"s": farmer_shop.slug})
+    notices = farmer_client.execute(
+        'query($s: String) { marketplaceShop(slug: $s) { notices { kind message } } }', {"s": farmer_shop.slug}
+    )
     assert notices["marketplaceShop"]["notices"][0]["kind"] == "low_stock"

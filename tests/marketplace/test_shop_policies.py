@@ -24,8 +24,16 @@ def world(make_user):
     shop_member_add(shop, assistant, role=ShopMemberRole.ASSISTANT, actor=owner)
     shops_app, _raw = app_create(name="Registry", permissions=[ShopPermissions.MANAGE_SHOPS], actor=operator)
     other_app, _raw = app_create(name="CRM", permissions=[AccountPermissions.MANAGE_USERS], actor=operator)
-    actors = {"anonymous": AnonymousUser(), "stranger": make_user(), "rival_owner": rival, "assistant": assistant,
-              "owner": owner, "operator": operator, "shops_app": shops_app, "other_app": other_app}
+    actors = {
+        "anonymous": AnonymousUser(),
+        "stranger": make_user(),
+        "rival_owner": rival,
+        "assistant": assistant,
+        "owner": owner,
+        "operator": operator,
+        "shops_app": shops_app,
+        "other_app": other_app,
+    }
     return shop, actors
 
 
@@ -38,11 +46,17 @@ def fresh(actor):
 
 def test_act_for_the_shop(world):
     shop, actors = world
-    acting = {name for name in ACTORS if policies.shop_may_act(fresh(actors[name]), shop.pk, ShopPermissions.MANAGE_SHOPS)}
+    acting = {
+        name for name in ACTORS if policies.shop_may_act(fresh(actors[name]), shop.pk, ShopPermissions.MANAGE_SHOPS)
+    }
     assert acting == {"assistant", "owner", "operator", "shops_app"}
     # The memoised memberships are asked first; the answers stay the same.
-    assert {name for name in ACTORS if policies.shop_may_act(actors[name], shop.pk, ShopPermissions.MANAGE_SHOPS)} == acting
-    another = {name for name in ACTORS if policies.shop_may_act(fresh(actors[name]), shop.pk, AccountPermissions.MANAGE_USERS)}
+    assert {
+        name for name in ACTORS if policies.shop_may_act(actors[name], shop.pk, ShopPermissions.MANAGE_SHOPS)
+    } == acting
+    another = {
+        name for name in ACTORS if policies.shop_may_act(fresh(actors[name]), shop.pk, AccountPermissions.MANAGE_USERS)
+    }
     assert another == {"assistant", "owner", "operator", "other_app"}
 
 
@@ -56,7 +70,11 @@ def test_view(world, status):
 
 def test_add_member(world):
     shop, actors = world
-    assert {name for name in ACTORS if policies.shop_may_add_member(actors[name], shop)} == {"owner", "operator", "shops_app"}
+    assert {name for name in ACTORS if policies.shop_may_add_member(actors[name], shop)} == {
+        "owner",
+        "operator",
+        "shops_app",
+    }
 
 
 TRANSITION_MATRIX = {

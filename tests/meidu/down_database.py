@@ -32,9 +32,21 @@ class ServerWithoutDatabase:
             "PYTHONPATH": str(BASE_DIR),
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "meidu.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
-             "--no-control-socket"],
-            cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "meidu.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--no-control-socket",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
 
     def wait_ready(self, seconds: float = 60) -> None:

@@ -15,9 +15,20 @@ SUBCOMMANDS = ["demo", "serve", "worker", "beat", "seed", "check", "keys"]
 
 
 def _run(args, env_extra=None, timeout=120):
-    env = {k: v for k, v in os.environ.items() if k not in {"MEIDU_MODE", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MEIDU_MODE", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL"}
+    }
     env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "meidu.cli", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "meidu.cli", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -44,7 +55,13 @@ def test_serve_refuses_without_secret_key(tmp_path):
 @pytest.mark.django_db
 def test_serve_refuses_debug_on_a_public_host(tmp_path):
     (tmp_path / "k.pem").write_text("x")
-    env = {**_database_env(), "SECRET_KEY": "s" * 60, "DEBUG": "1", "ALLOWED_HOSTS": "market.example.cn", "JWT_KEYS_DIR": str(tmp_path)}
+    env = {
+        **_database_env(),
+        "SECRET_KEY": "s" * 60,
+        "DEBUG": "1",
+        "ALLOWED_HOSTS": "market.example.cn",
+        "JWT_KEYS_DIR": str(tmp_path),
+    }
     result = _run(["serve"], env)
     assert result.returncode == 2
     assert "set DEBUG=0" in result.stderr

@@ -9,7 +9,11 @@ import sys
 import pytest
 from django.test import Client
 
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.payments.models import TransactionItem
 from marketplace.payments.services import transaction_initialize
 from meidu.accounts.roles import Role
@@ -21,9 +25,11 @@ from tests.marketplace.factories import channels
 
 pytestmark = pytest.mark.django_db
 
-STRICT = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-          "connect-src 'self'; frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-          "frame-ancestors 'none'")
+STRICT = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
 
 def _policy(response) -> dict[str, list[str]]:
@@ -31,7 +37,9 @@ def _policy(response) -> dict[str, list[str]]:
     return {first: rest for first, *rest in directives}
 
 
-@pytest.mark.parametrize("path", ["/", "/login/", "/register/", "/exchange/prices/", "/.well-known/jwks.json", "/admin/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login/", "/register/", "/exchange/prices/", "/.well-known/jwks.json", "/admin/"]
+)
 def test_every_page_gets_the_strict_policy(client, path):
     response = client.get(path)
     assert response.status_code in (200, 302)
@@ -58,12 +66,24 @@ def test_the_graphql_explorer_has_its_own_policy(client, settings):
 def test_no_page_template_carries_inline_script_or_style():
     """The strict policy would refuse them: they live in static files."""
     offenders = []
-    templates = [t for folder in ("storefront", "meidu", "marketplace", "magnesium_exchange", "logistics", "incubator")
-                 for t in (BASE_DIR / folder).rglob("*.html")]
+    templates = [
+        t
+        for folder in ("storefront", "meidu", "marketplace", "magnesium_exchange", "logistics", "incubator")
+        for t in (BASE_DIR / folder).rglob("*.html")
+    ]
     assert len(templates) > 50
     for template in templates:
         text = template.read_text()
-        for needle in ("<script>", "<style", " style=\"", " onclick=", " onchange=", " onsubmit=", " onload=", "javascript:"):
+        for needle in (
+            "<script>",
+            "<style",
+            " style=\"",
+            " onclick=",
+            " onchange=",
+            " onsubmit=",
+            " onload=",
+            "javascript:",
+        ):
             if needle in text:
                 offenders.append(f"{template.relative_to(BASE_DIR)}: {needle}")
     assert offenders == []
@@ -81,7 +101,9 @@ def test_only_the_card_page_may_load_stripe(client, make_user, buyer, stripe_api
     checkout = checkout_create(channel=rural, user=buyer, lines=[(cooker, 1)])
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     checkout_delivery_method_update(checkout, collection_point=store, shop=shop)
-    transaction_initialize(checkout_token=checkout.pk, gateway_id="meidu.payments.stripe", idempotency_key="card-csp", user=buyer)
+    transaction_initialize(
+        checkout_token=checkout.pk, gateway_id="meidu.payments.stripe", idempotency_key="card-csp", user=buyer
+    )
     item = TransactionItem.objects.get(checkout_token=checkout.pk)
     client.force_login(buyer)
 
@@ -111,20 +133,44 @@ def test_behind_a_tls_proxy_the_forwarded_scheme_counts(client, settings):
 
 
 def _settings_in(mode: str, **env) -> dict:
-    code = ("import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in "
-            "['SECURE_HSTS_SECONDS', 'SECURE_PROXY_SSL_HEADER', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'CSP_IMG_SRC']}))")
-    environment = {"MEIDU_MODE": mode, "DJANGO_SETTINGS_MODULE": "meidu.settings.base", "PATH": "/usr/bin:/bin",
-                   "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none", "PYTHONPATH": str(BASE_DIR), **env}
-    out = subprocess.run([sys.executable, "-c", code], env=environment, cwd=BASE_DIR, capture_output=True, text=True, timeout=60)
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in "
+        "['SECURE_HSTS_SECONDS', 'SECURE_PROXY_SSL_HEADER', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'CSP_IMG_SRC']}))"
+    )
+    environment = {
+        "MEIDU_MODE": mode,
+        "DJANGO_SETTINGS_MODULE": "meidu.settings.base",
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none",
+        "PYTHONPATH": str(BASE_DIR),
+        **env,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=environment, cwd=BASE_DIR, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
 
 def test_production_defaults_and_their_variables():
-    assert _settings_in("production") == {"SECURE_HSTS_SECONDS": 31536000, "SECURE_PROXY_SSL_HEADER": None,
-                                          "SECURE_HSTS_INCLUDE_SUBDOMAINS": False, "CSP_IMG_SRC": []}
-    tuned = _settings_in("production", TRUST_X_FORWARDED_PROTO="1", SECURE_HSTS_SECONDS="600", SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
-                         AWS_STORAGE_BUCKET_NAME="media", AWS_S3_ENDPOINT_URL="https://oss.meidu.example:9000/")
-    assert tuned == {"SECURE_HSTS_SECONDS": 600, "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
-                     "SECURE_HSTS_INCLUDE_SUBDOMAINS": True, "CSP_IMG_SRC": ["https://oss.meidu.example:9000"]}
+    assert _settings_in("production") == {
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_PROXY_SSL_HEADER": None,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "CSP_IMG_SRC": [],
+    }
+    tuned = _settings_in(
+        "production",
+        TRUST_X_FORWARDED_PROTO="1",
+        SECURE_HSTS_SECONDS="600",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        AWS_STORAGE_BUCKET_NAME="media",
+        AWS_S3_ENDPOINT_URL="https://oss.meidu.example:9000/",
+    )
+    assert tuned == {
+        "SECURE_HSTS_SECONDS": 600,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "CSP_IMG_SRC": ["https://oss.meidu.example:9000"],
+    }
     assert _settings_in("demo")["SECURE_HSTS_SECONDS"] == 0  # a demo on a LAN address must not pin HTTPS

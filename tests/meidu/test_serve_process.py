@@ -44,13 +44,19 @@ def test_sigterm_stops_gunicorn_and_its_workers_and_frees_the_port(tmp_path):
     drop = {"MEIDU_MODE", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "CELERY_BROKER_URL", "DEBUG"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
-        SECRET_KEY="s" * 60, DATABASE_URL=database_url(connection.settings_dict),
-        JWT_KEYS_DIR=str(settings.JWT_KEYS_DIR), STATIC_ROOT=str(tmp_path / "static"),
+        SECRET_KEY="s" * 60,
+        DATABASE_URL=database_url(connection.settings_dict),
+        JWT_KEYS_DIR=str(settings.JWT_KEYS_DIR),
+        STATIC_ROOT=str(tmp_path / "static"),
     )
     log = open(tmp_path / "serve.log", "w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "meidu.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 180
@@ -85,6 +91,8 @@ def test_sigterm_stops_gunicorn_and_its_workers_and_frees_the_port(tmp_path):
 def test_several_workers_with_a_process_local_cache_draw_a_warning():
     assert serving_warnings(workers=1) == []
     assert "Set REDIS_URL" in serving_warnings(workers=4)[0]
-    redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/4"}}
+    redis = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/4"}
+    }
     with override_settings(CACHES=redis):
         assert serving_warnings(workers=4) == []

@@ -30,7 +30,12 @@ def desk(market, trader_factory):
     """A seller and a funded buyer, each with a trader holding every grant."""
     seller = market.member("海城市华鑫镁业有限公司")
     buyer = market.member("鞍山钢铁耐材采购有限公司", funds="500000.00")
-    return {"seller": seller, "buyer": buyer, "seller_user": trader_factory(seller), "buyer_user": trader_factory(buyer)}
+    return {
+        "seller": seller,
+        "buyer": buyer,
+        "seller_user": trader_factory(seller),
+        "buyer_user": trader_factory(buyer),
+    }
 
 
 @pytest.fixture

@@ -21,8 +21,14 @@ def logged_in(user) -> Client:
 def sell_listing(market, seller, net="100.000", price="3000", **kwargs):
     kwargs.setdefault("min_pick", "10")
     kwargs.setdefault("step", "10")
-    return listing_open(member=seller, grade=market.grade, price=Decimal(price), receipts=[market.receipt(seller, net)],
-                        reference_price_fallback=REFERENCE, **kwargs)
+    return listing_open(
+        member=seller,
+        grade=market.grade,
+        price=Decimal(price),
+        receipts=[market.receipt(seller, net)],
+        reference_price_fallback=REFERENCE,
+        **kwargs,
+    )
 
 
 def local(moment) -> str:

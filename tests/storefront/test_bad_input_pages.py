@@ -18,9 +18,18 @@ def shop_channels(db):
     channels()
 
 
-@pytest.mark.parametrize("url", ["/shop/?q=%E6%A2%A8%00", "/shop/p/%E6%A2%A8%00/", "/shop/c/%00/", "/shop/s/%00/",
-                                 "/shop/?channel=%00", "/shop/?q%00=1"],
-                         ids=["search_case", "product_case", "category_case", "shop_case", "channel_case", "key_case"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/shop/?q=%E6%A2%A8%00",
+        "/shop/p/%E6%A2%A8%00/",
+        "/shop/c/%00/",
+        "/shop/s/%00/",
+        "/shop/?channel=%00",
+        "/shop/?q%00=1",
+    ],
+    ids=["search_case", "product_case", "category_case", "shop_case", "channel_case", "key_case"],
+)
 def test_nul_in_a_page_address_is_a_400_page_in_the_readers_language(client, url):
     response = client.get(url)
     assert response.status_code == 400
@@ -43,7 +52,9 @@ def test_control_characters_in_a_posted_form_are_refused_before_the_view(client,
 
     user = make_user()
     before = Product.objects.count()
-    response = client.post("/login/", {"identifier": f"{user.phone}\x07", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/login/", {"identifier": f"{user.phone}\x07", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert "The text may not contain control characters." in response.content.decode()
     assert "_auth_user_id" not in client.session and Product.objects.count() == before

@@ -23,8 +23,8 @@ from magnesium_exchange.marketdata.services import reference_price_set
 from magnesium_exchange.members.services import trader_add
 from magnesium_exchange.warehouses.models import ReceiptStatus
 from meidu.accounts.roles import Role
-from tests.support.graphql import PASSWORD
 from tests.magnesium_exchange.financing.lending import Lending, snapshot
+from tests.support.graphql import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +45,15 @@ def logged_in(user, language="zh-hans") -> Client:
 
 def applied(lending, net="100.000", amount="100000.00", bank=None, holder=None):
     receipt = lending.receipt(holder, net=net)
-    loan = loan_apply(member=holder or lending.borrower, bank=bank or lending.ccb, receipts=[receipt], amount=amount,
-                      term_days=90, purpose="采购菱镁矿", actor=lending.trader)
+    loan = loan_apply(
+        member=holder or lending.borrower,
+        bank=bank or lending.ccb,
+        receipts=[receipt],
+        amount=amount,
+        term_days=90,
+        purpose="采购菱镁矿",
+        actor=lending.trader,
+    )
     return loan, receipt
 
 
@@ -54,15 +61,30 @@ def active(lending, **kwargs):
     loan, receipt = applied(lending, **kwargs)
     bank = kwargs.get("bank") or lending.ccb
     officer = lending.ccb_officer if bank == lending.ccb else lending.hxb_officer
-    loan = loan_approve(loan, bank=bank, principal=loan.amount_requested, annual_rate_percent="4.350", term_days=90,
-                        registry_filing_no="ZD2026120600123", actor=officer)
+    loan = loan_approve(
+        loan,
+        bank=bank,
+        principal=loan.amount_requested,
+        annual_rate_percent="4.350",
+        term_days=90,
+        registry_filing_no="ZD2026120600123",
+        actor=officer,
+    )
     return loan_disburse(loan, bank=bank, actor=officer), receipt
 
 
 def test_anonymous_visitors_log_in_and_others_are_refused(lending, make_user, client):
     loan, _receipt = active(lending)
-    pages = [B, f"{B}verify/", f"{B}applications/", f"{B}loans/", f"{B}loans/{loan.number}/", f"{B}margin-calls/",
-             f"{B}forced-sales/", f"{B}loans/export.csv"]
+    pages = [
+        B,
+        f"{B}verify/",
+        f"{B}applications/",
+        f"{B}loans/",
+        f"{B}loans/{loan.number}/",
+        f"{B}margin-calls/",
+        f"{B}forced-sales/",
+        f"{B}loans/export.csv",
+    ]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], url
@@ -78,10 +100,16 @@ def test_every_page_renders_in_chinese_for_an_officer(lending):
     waiting, _ = applied(lending, net="50.000", amount="50000.00")
     loans_value(timezone.localdate())
     browser = logged_in(lending.ccb_officer)
-    pages = {B: ["银行门户", "待审申请", "风险贷款"], f"{B}verify/": ["核验仓单", "核验码", "扫描二维码"],
-             f"{B}applications/": [waiting.number, "待审贷款申请"], f"{B}applications/{waiting.number}/": ["批准", "拒绝", "当前估值"],
-             f"{B}loans/": [loan.number, "质押率"], f"{B}loans/{loan.number}/": ["质押率", "台账", "事件", "质押物"],
-             f"{B}margin-calls/": ["追加保证金通知"], f"{B}forced-sales/": ["强制处置"]}
+    pages = {
+        B: ["银行门户", "待审申请", "风险贷款"],
+        f"{B}verify/": ["核验仓单", "核验码", "扫描二维码"],
+        f"{B}applications/": [waiting.number, "待审贷款申请"],
+        f"{B}applications/{waiting.number}/": ["批准", "拒绝", "当前估值"],
+        f"{B}loans/": [loan.number, "质押率"],
+        f"{B}loans/{loan.number}/": ["质押率", "台账", "事件", "质押物"],
+        f"{B}margin-calls/": ["追加保证金通知"],
+        f"{B}forced-sales/": ["强制处置"],
+    }
     for url, words in pages.items():
         response = browser.get(url)
         assert response.status_code == 200, url
@@ -98,8 +126,12 @@ def test_an_officer_never_sees_another_banks_loan(lending):
     for url in (f"{B}loans/{theirs.number}/", f"{B}applications/{waiting.number}/"):
         assert browser.get(url).status_code == 404
     before = snapshot()
-    assert browser.post(f"{B}applications/{waiting.number}/", {
-        "action": "reject", "reject-reason": "不是我行的"}).status_code == 404
+    assert (
+        browser.post(
+            f"{B}applications/{waiting.number}/", {"action": "reject", "reject-reason": "不是我行的"}
+        ).status_code
+        == 404
+    )
     assert browser.post(f"{B}loans/{theirs.number}/forced-sale/").status_code == 404
     assert snapshot() == before
     for url in (B, f"{B}loans/", f"{B}applications/", f"{B}margin-calls/"):
@@ -118,13 +150,19 @@ def test_verify_by_number_and_code_shows_the_signed_statement_and_our_pledge(len
     assert f"已质押给贵行（贷款 {loan.number}）" in html
     assert lending.borrower.name in html  # a bank gets the owner in full
     assert "eyJ" in html and 'data-token' in html  # the compact JWS, copyable
-    other = logged_in(lending.hxb_officer).post(f"{B}verify/", {"number": receipt.number,
-                                                               "code": receipt.verification_code}).content.decode()
+    other = (
+        logged_in(lending.hxb_officer)
+        .post(f"{B}verify/", {"number": receipt.number, "code": receipt.verification_code})
+        .content.decode()
+    )
     assert "已质押给其他银行" in other and loan.number not in other and "建设银行" not in other
 
     wrong = browser.post(f"{B}verify/", {"number": receipt.number, "code": "ZZZZZZZZZZ"}).content.decode()
     assert "没有仓单同时匹配此编号和核验码" in wrong and "data-statement" not in wrong
-    assert "没有仓单同时匹配此编号和核验码" in browser.post(f"{B}verify/", {"number": "NOPE-1", "code": "ABC"}).content.decode()
+    assert (
+        "没有仓单同时匹配此编号和核验码"
+        in browser.post(f"{B}verify/", {"number": "NOPE-1", "code": "ABC"}).content.decode()
+    )
     hostile = browser.post(f"{B}verify/", {"number": "A" * 500, "code": "x"})
     assert hostile.status_code == 200 and "data-statement" not in hostile.content.decode()
     by_link = browser.get(f"{B}verify/?number={receipt.number}&code={receipt.verification_code}").content.decode()
@@ -134,10 +172,17 @@ def test_verify_by_number_and_code_shows_the_signed_statement_and_our_pledge(len
 def test_approve_with_terms_pledges_the_receipt_and_a_refusal_writes_nothing(lending):
     loan, receipt = applied(lending, amount="200000.00")
     browser = logged_in(lending.ccb_officer)
-    form = {"action": "approve", "approve-principal": "200000.00", "approve-annual_rate_percent": "4.35",
-            "approve-term_days": "90", "approve-haircut_percent": "20", "approve-max_ltv_percent": "60",
-            "approve-warning_percent": "65", "approve-liquidation_percent": "80",
-            "approve-registry_filing_no": "ZD2026120600999"}
+    form = {
+        "action": "approve",
+        "approve-principal": "200000.00",
+        "approve-annual_rate_percent": "4.35",
+        "approve-term_days": "90",
+        "approve-haircut_percent": "20",
+        "approve-max_ltv_percent": "60",
+        "approve-warning_percent": "65",
+        "approve-liquidation_percent": "80",
+        "approve-registry_filing_no": "ZD2026120600999",
+    }
     before = snapshot()
     response = browser.post(f"{B}applications/{loan.number}/", form)  # 100 t x 3000 less 20% at 60% = 144,000
     assert response.status_code == 200 and "超过质押率上限" in response.content.decode()
@@ -166,8 +211,13 @@ def test_approve_with_terms_pledges_the_receipt_and_a_refusal_writes_nothing(len
 def test_reject_with_a_reason(lending):
     loan, receipt = applied(lending)
     browser = logged_in(lending.ccb_officer)
-    assert "error-text" in browser.post(f"{B}applications/{loan.number}/", {"action": "reject", "reject-reason": ""}).content.decode()
-    response = browser.post(f"{B}applications/{loan.number}/", {"action": "reject", "reject-reason": "仓单品级不符合我行准入"})
+    assert (
+        "error-text"
+        in browser.post(f"{B}applications/{loan.number}/", {"action": "reject", "reject-reason": ""}).content.decode()
+    )
+    response = browser.post(
+        f"{B}applications/{loan.number}/", {"action": "reject", "reject-reason": "仓单品级不符合我行准入"}
+    )
     assert response.status_code == 302
     loan.refresh_from_db()
     assert loan.status == LoanStatus.REJECTED and loan.rejection_reason == "仓单品级不符合我行准入"
@@ -219,7 +269,14 @@ def test_list_pages_cost_a_fixed_number_of_queries(lending, django_assert_max_nu
     browser = logged_in(lending.ccb_officer)
 
     def load_all():
-        for url in (B, f"{B}applications/", f"{B}loans/", f"{B}margin-calls/", f"{B}forced-sales/", f"{B}loans/export.csv"):
+        for url in (
+            B,
+            f"{B}applications/",
+            f"{B}loans/",
+            f"{B}margin-calls/",
+            f"{B}forced-sales/",
+            f"{B}loans/export.csv",
+        ):
             assert browser.get(url).status_code == 200
 
     active(lending, net="30.000", amount="30000.00")
@@ -249,20 +306,24 @@ def test_trader_applies_from_the_receipts_page_and_a_second_pledge_is_refused(le
         response = browser.post(f"{T}loans/apply/", form)
         assert response.status_code == 200 and "error-text" in response.content.decode(), bad
     assert snapshot() == before
-    response = browser.post(f"{T}loans/apply/", {"bank": lending.ccb.pk, "receipts": [receipt.pk], "amount": "100000",
-                                                 "term_days": "90", "purpose": "采购"})
+    response = browser.post(
+        f"{T}loans/apply/",
+        {"bank": lending.ccb.pk, "receipts": [receipt.pk], "amount": "100000", "term_days": "90", "purpose": "采购"},
+    )
     assert response.status_code == 302
     loan = Loan.objects.get()
     assert loan.borrower == lending.borrower and loan.status == LoanStatus.APPLIED
-    loan_approve(loan, bank=lending.ccb, principal="100000", annual_rate_percent="4.35", term_days=90,
-                 actor=lending.ccb_officer)
+    loan_approve(
+        loan, bank=lending.ccb, principal="100000", annual_rate_percent="4.35", term_days=90, actor=lending.ccb_officer
+    )
     loans_page = browser.get(f"{T}loans/").content.decode()
     assert loan.number in loans_page and "建设银行大石桥支行" in loans_page
 
     # The receipt is pledged now: a second application is refused on the page, nothing written.
     before = snapshot()
-    response = browser.post(f"{T}loans/apply/", {"bank": lending.hxb.pk, "receipts": [receipt.pk], "amount": "50000",
-                                                 "term_days": "30"})
+    response = browser.post(
+        f"{T}loans/apply/", {"bank": lending.hxb.pk, "receipts": [receipt.pk], "amount": "50000", "term_days": "30"}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "一张仓单只能设立一个质押" in html
     assert snapshot() == before

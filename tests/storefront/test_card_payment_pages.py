@@ -14,7 +14,16 @@ from marketplace.inventory.services import stock_update
 from marketplace.orders.models import Order
 from marketplace.payments.models import TransactionItem
 from tests.support.buying import (
-    CHECKOUT, PLACE, add, address_form, cart_of, expected_total, html, login, place_form, prepared,
+    CHECKOUT,
+    PLACE,
+    add,
+    address_form,
+    cart_of,
+    expected_total,
+    html,
+    login,
+    place_form,
+    prepared,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +41,15 @@ def return_path(item, intent=None) -> str:
 
 
 def place_by_card(client, checkout, choices):
-    return client.post(PLACE, {**place_form(checkout, **choices), "payment": STRIPE, "expected_total": expected_total(client)})
+    return client.post(
+        PLACE, {**place_form(checkout, **choices), "payment": STRIPE, "expected_total": expected_total(client)}
+    )
 
 
 def intents_created(stripe_api) -> int:  # noqa: F811
-    return sum(1 for request in stripe_api.requests if (request["method"], request["path"]) == ("POST", "/v1/payment_intents"))
+    return sum(
+        1 for request in stripe_api.requests if (request["method"], request["path"]) == ("POST", "/v1/payment_intents")
+    )
 
 
 def test_the_card_is_offered_only_when_stripe_is_configured(buyer_web, buyer, pears, cooker, station, settings):
@@ -60,7 +73,11 @@ def test_paying_by_card_places_the_orders(buyer_web, buyer, pears, cooker, stati
     assert not Order.objects.exists()  # nothing is ordered before Stripe says the card paid
     created = stripe_api.requests[-1]["form"]
     # Two shops: one PaymentIntent is captured once, so it is charged at once (weighing refunds the difference).
-    assert (created["amount"], created["currency"], created["capture_method"]) == (str(int(total * 100)), "cny", "automatic")
+    assert (created["amount"], created["currency"], created["capture_method"]) == (
+        str(int(total * 100)),
+        "cny",
+        "automatic",
+    )
 
     form = html(buyer_web.get(card_path(item)))
     assert 'data-publishable-key="pk_test_local"' in form and 'data-client-secret="pi_test1_secret_local"' in form
@@ -118,7 +135,9 @@ def test_placing_again_goes_back_to_the_same_card_payment(buyer_web, buyer, pear
     assert intents_created(stripe_api) == 1
 
 
-def test_a_declined_card_goes_back_to_the_checkout_and_orders_nothing(buyer_web, buyer, pears, cooker, station, stripe_api):  # noqa: F811
+def test_a_declined_card_goes_back_to_the_checkout_and_orders_nothing(
+    buyer_web, buyer, pears, cooker, station, stripe_api
+):  # noqa: F811
     checkout, choices = prepared(buyer_web, buyer, pears, cooker, station)
     place_by_card(buyer_web, checkout, choices)
     item = TransactionItem.objects.get()
@@ -184,4 +203,6 @@ def test_stock_gone_while_paying_gives_the_money_back(buyer_web, buyer, pears, c
     assert not Order.objects.exists()
     item.refresh_from_db()
     assert item.charged_amount > 0 and item.refunded_amount == item.charged_amount  # refunded at Stripe
-    assert [r["form"]["amount"] for r in stripe_api.requests if r["path"] == "/v1/refunds"] == [str(int(item.charged_amount * 100))]
+    assert [r["form"]["amount"] for r in stripe_api.requests if r["path"] == "/v1/refunds"] == [
+        str(int(item.charged_amount * 100))
+    ]

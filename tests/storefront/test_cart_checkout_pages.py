@@ -15,7 +15,17 @@ from marketplace.payments.models import TransactionItem
 from meidu.accounts.models import Address
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.support.buying import (
-    CART, CHECKOUT, PLACE, add, address_form, cart_of, expected_total, html, login, place_form, prepared,
+    CART,
+    CHECKOUT,
+    PLACE,
+    add,
+    address_form,
+    cart_of,
+    expected_total,
+    html,
+    login,
+    place_form,
+    prepared,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,14 +108,22 @@ def test_checkout_with_two_shops_pickups_and_cash_on_delivery(buyer_web, buyer, 
     checkout, choices = prepared(buyer_web, buyer, pears, cooker, station)
     address = Checkout.objects.get(pk=checkout.pk).shipping_address
     assert address.phone == "+8613904170001" and address.village_id is not None
-    assert address.street_address_1.endswith("3组12号") and address.street_address_1.startswith(address.village.town.name)
+    assert address.street_address_1.endswith("3组12号") and address.street_address_1.startswith(
+        address.village.town.name
+    )
 
     page = html(buyer_web.get(CHECKOUT))
     assert "村级服务站自提" in page and "门店自提" in page and "村级配送" in page
     assert "货到付款" in page and "银行转账" in page and "演示银行卡" in page
 
-    response = buyer_web.post(PLACE, {**place_form(checkout, **choices), "payment": "meidu.payments.cod",
-                                      "expected_total": expected_total(buyer_web)})
+    response = buyer_web.post(
+        PLACE,
+        {
+            **place_form(checkout, **choices),
+            "payment": "meidu.payments.cod",
+            "expected_total": expected_total(buyer_web),
+        },
+    )
     assert response.status_code == 302, html(response)
     orders = list(Order.objects.order_by("number"))
     assert len(orders) == 2
@@ -128,8 +146,14 @@ def test_checkout_with_two_shops_pickups_and_cash_on_delivery(buyer_web, buyer, 
 def test_the_next_checkout_offers_the_saved_address(buyer_web, buyer, pears, cooker, station):
     """Typed once, the address comes back at the next checkout: shown, with delivery priced, no form to fill."""
     checkout, choices = prepared(buyer_web, buyer, pears, cooker, station)
-    buyer_web.post(PLACE, {**place_form(checkout, **choices), "payment": "meidu.payments.cod",
-                           "expected_total": expected_total(buyer_web)})
+    buyer_web.post(
+        PLACE,
+        {
+            **place_form(checkout, **choices),
+            "payment": "meidu.payments.cod",
+            "expected_total": expected_total(buyer_web),
+        },
+    )
     assert Checkout.objects.count() == 0
 
     add(buyer_web, pears["variant"], 1)
@@ -142,8 +166,14 @@ def test_the_next_checkout_offers_the_saved_address(buyer_web, buyer, pears, coo
     village_delivery = f"m{pears['shop'].shipping_methods.get(kind='county').pk}"
     choice = {f"delivery_{pears['shop'].pk}": village_delivery}
     buyer_web.post(PLACE, {**place_form(checkout, **choice), "action": "update"})  # priced at the saved address
-    response = buyer_web.post(PLACE, {**place_form(checkout, **choice), "payment": "meidu.payments.cod",
-                                      "expected_total": expected_total(buyer_web)})
+    response = buyer_web.post(
+        PLACE,
+        {
+            **place_form(checkout, **choice),
+            "payment": "meidu.payments.cod",
+            "expected_total": expected_total(buyer_web),
+        },
+    )
     assert response.status_code == 302, html(response)
     newest = Order.objects.order_by("-number").first()
     assert newest.shipping_address.street_address_1.endswith("3组12号") and newest.shipping_method.kind == "county"
@@ -151,7 +181,11 @@ def test_the_next_checkout_offers_the_saved_address(buyer_web, buyer, pears, coo
 
 def test_a_double_tap_on_place_order_gives_the_same_orders(buyer_web, buyer, pears, cooker, station):
     checkout, choices = prepared(buyer_web, buyer, pears, cooker, station)
-    data = {**place_form(checkout, **choices), "payment": "meidu.payments.cod", "expected_total": expected_total(buyer_web)}
+    data = {
+        **place_form(checkout, **choices),
+        "payment": "meidu.payments.cod",
+        "expected_total": expected_total(buyer_web),
+    }
     first = buyer_web.post(PLACE, data)
     second = buyer_web.post(PLACE, data)
     assert first.url == second.url
@@ -187,11 +221,15 @@ def test_a_pickup_point_of_another_shop_is_refused(buyer_web, buyer, pears, cook
     assert not CheckoutDelivery.objects.filter(shop=pears["shop"]).exists()
 
 
-def test_stock_gone_before_placing_is_a_message_and_nothing_is_ordered(buyer_web, buyer, pears, cooker, station, settings):
+def test_stock_gone_before_placing_is_a_message_and_nothing_is_ordered(
+    buyer_web, buyer, pears, cooker, station, settings
+):
     checkout, choices = prepared(buyer_web, buyer, pears, cooker, station)
     total = expected_total(buyer_web)
     stock_update(cooker["store"], cooker["variant"], actor=cooker["owner"], quantity=0)
-    response = buyer_web.post(PLACE, {**place_form(checkout, **choices), "payment": "meidu.payments.cod", "expected_total": total})
+    response = buyer_web.post(
+        PLACE, {**place_form(checkout, **choices), "payment": "meidu.payments.cod", "expected_total": total}
+    )
     assert response.status_code == 400
     assert "库存不足" in html(response)
     assert Order.objects.count() == 0
@@ -229,8 +267,14 @@ def test_update_the_total_needs_no_payment_choice_yet(buyer_web, buyer, pears, c
 
 def test_bank_transfer_shows_the_reference_code(buyer_web, buyer, pears, cooker, station):
     checkout, choices = prepared(buyer_web, buyer, pears, cooker, station)
-    response = buyer_web.post(PLACE, {**place_form(checkout, **choices), "payment": "meidu.payments.bank_transfer",
-                                      "expected_total": expected_total(buyer_web)})
+    response = buyer_web.post(
+        PLACE,
+        {
+            **place_form(checkout, **choices),
+            "payment": "meidu.payments.bank_transfer",
+            "expected_total": expected_total(buyer_web),
+        },
+    )
     assert response.status_code == 302
     item = TransactionItem.objects.get()
     assert item.psp_reference.startswith("BT") and item.psp_reference in html(buyer_web.get(response.url))
@@ -238,8 +282,14 @@ def test_bank_transfer_shows_the_reference_code(buyer_web, buyer, pears, cooker,
 
 def test_the_demo_card_pays_at_once(buyer_web, buyer, pears, cooker, station):
     checkout, choices = prepared(buyer_web, buyer, pears, cooker, station)
-    response = buyer_web.post(PLACE, {**place_form(checkout, **choices), "payment": "meidu.payments.offline",
-                                      "expected_total": expected_total(buyer_web)})
+    response = buyer_web.post(
+        PLACE,
+        {
+            **place_form(checkout, **choices),
+            "payment": "meidu.payments.offline",
+            "expected_total": expected_total(buyer_web),
+        },
+    )
     assert response.status_code == 302
     assert all(order.charged_amount == order.total_amount for order in Order.objects.all())
 
@@ -260,7 +310,9 @@ def test_another_buyers_orders_are_404(buyer_web, make_user, rural, pears, cooke
     assert orders[0].pickup_code not in html(buyer_web.get("/shop/orders/"))
 
 
-def test_my_orders_costs_a_fixed_number_of_queries(buyer_web, buyer, rural, pears, cooker, station, django_assert_max_num_queries):
+def test_my_orders_costs_a_fixed_number_of_queries(
+    buyer_web, buyer, rural, pears, cooker, station, django_assert_max_num_queries
+):
     for n in range(3):
         placed_orders(buyer, rural, [(pears["variant"], 1), (cooker["variant"], 1)], pickup=station, key=f"pay-{n}")
     with django_assert_max_num_queries(8):
@@ -271,7 +323,9 @@ def test_my_orders_costs_a_fixed_number_of_queries(buyer_web, buyer, rural, pear
 def test_the_buyer_confirms_receipt_of_a_shipped_order(buyer_web, buyer, rural, pears):
     from marketplace.orders.services.lifecycle import order_fulfill
 
-    order = placed_orders(buyer, rural, [(pears["variant"], 2)], gateway=OFFLINE, action="CHARGE")[0]  # paid: cash owed is not
+    order = placed_orders(buyer, rural, [(pears["variant"], 2)], gateway=OFFLINE, action="CHARGE")[
+        0
+    ]  # paid: cash owed is not
     order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 2, "2.000")], local_delivery=True)
     response = buyer_web.post(f"/shop/orders/{order.number}/received/", follow=True)
     assert "已确认收货" in html(response)
@@ -320,7 +374,12 @@ def test_the_buyer_complains_then_rates_the_handling(buyer_web, buyer, rural, pe
 def test_another_buyers_order_cannot_be_complained_about(buyer_web, make_user, rural, pears):
     order = placed_orders(make_user(), rural, [(pears["variant"], 1)])[0]
     assert buyer_web.get(f"/shop/orders/{order.number}/complaint/").status_code == 404
-    assert buyer_web.post(f"/shop/orders/{order.number}/complaint/", {"category": "quality", "description": "x"}).status_code == 404
+    assert (
+        buyer_web.post(
+            f"/shop/orders/{order.number}/complaint/", {"category": "quality", "description": "x"}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_pages_read_in_english_too(buyer_web, buyer, pears, cooker, station, settings):

@@ -10,7 +10,6 @@ from tests.storefront.terminal import T, logged_in
 pytestmark = pytest.mark.django_db
 
 
-
 def test_the_list_shows_an_ended_auction_as_closed_not_open(market, desk):
     auction = ended_auction(market, desk["seller"], desk["buyer"])
     html = logged_in(desk["buyer_user"]).get(f"{T}auctions/").content.decode()

@@ -24,20 +24,32 @@ pytestmark = pytest.mark.django_db
 
 def sale_auction(market, seller, net="100.000", reserve="2900", minutes=30):
     now = timezone.now()
-    return auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, net)],
-                        reserve_price=Decimal(reserve), starts_at=now - timedelta(seconds=1),
-                        ends_at=now + timedelta(minutes=minutes), reference_price_fallback=REFERENCE)
+    return auction_open(
+        member=seller,
+        grade=market.grade,
+        receipts=[market.receipt(seller, net)],
+        reserve_price=Decimal(reserve),
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(minutes=minutes),
+        reference_price_fallback=REFERENCE,
+    )
 
 
 def test_every_page_renders_in_chinese_for_a_trader(market, desk):
     listing = sell_listing(market, desk["seller"])
     auction = sale_auction(market, desk["seller"])
     client = logged_in(desk["buyer_user"])
-    pages = {T: ["交易终端", "可用资金", "冻结资金", "我的仓单", "行情"], f"{T}listings/": ["挂牌大厅", "摘牌"],
-             f"{T}listings/?grade=fm-98": ["挂牌大厅"], f"{T}listings/{listing.pk}/": ["最小摘牌量", "步长"],
-             f"{T}listings/new/": ["挂牌出售仓单"], f"{T}auctions/": ["竞价大厅", "进行中的竞价"],
-             f"{T}auctions/{auction.pk}/": ["保留价", "剩余时间", "我的出价"], f"{T}trades/": ["我的成交与交收"],
-             f"{T}funds/": ["入金", "出金", "申请记录"]}
+    pages = {
+        T: ["交易终端", "可用资金", "冻结资金", "我的仓单", "行情"],
+        f"{T}listings/": ["挂牌大厅", "摘牌"],
+        f"{T}listings/?grade=fm-98": ["挂牌大厅"],
+        f"{T}listings/{listing.pk}/": ["最小摘牌量", "步长"],
+        f"{T}listings/new/": ["挂牌出售仓单"],
+        f"{T}auctions/": ["竞价大厅", "进行中的竞价"],
+        f"{T}auctions/{auction.pk}/": ["保留价", "剩余时间", "我的出价"],
+        f"{T}trades/": ["我的成交与交收"],
+        f"{T}funds/": ["入金", "出金", "申请记录"],
+    }
     for url, words in pages.items():
         response = client.get(url)
         assert response.status_code == 200, url
@@ -63,16 +75,31 @@ def test_pages_refuse_anyone_but_traders_of_an_active_member(market, desk, make_
     suspended = market.member("营口停牌镁业有限公司", funds="100000.00")
     suspended_user = trader_factory(suspended)
     member_status_set(suspended, "suspended")
-    urls = [T, f"{T}listings/", f"{T}listings/new/", f"{T}listings/{listing.pk}/", f"{T}auctions/",
-            f"{T}auctions/{auction.pk}/", f"{T}auctions/{auction.pk}/state.json", f"{T}trades/", f"{T}funds/"]
+    urls = [
+        T,
+        f"{T}listings/",
+        f"{T}listings/new/",
+        f"{T}listings/{listing.pk}/",
+        f"{T}auctions/",
+        f"{T}auctions/{auction.pk}/",
+        f"{T}auctions/{auction.pk}/state.json",
+        f"{T}trades/",
+        f"{T}funds/",
+    ]
     before = counts()
     for user in (make_user(Role.BUYER), make_user(Role.WAREHOUSE_OPERATOR), make_user(Role.TRADER), suspended_user):
         client = logged_in(user)
         for url in urls:
             assert client.get(url).status_code == 403, (user, url)
         assert client.post(f"{T}listings/{listing.pk}/", {"quantity": "10"}).status_code == 403
-        assert client.post(f"{T}auctions/{auction.pk}/", {"lot": "1", "price": "2950", "quantity": "10"}).status_code == 403
-        assert client.post(f"{T}funds/", {"kind": "deposit", "deposit-amount": "100", "deposit-token": "x"}).status_code == 403
+        assert (
+            client.post(f"{T}auctions/{auction.pk}/", {"lot": "1", "price": "2950", "quantity": "10"}).status_code
+            == 403
+        )
+        assert (
+            client.post(f"{T}funds/", {"kind": "deposit", "deposit-amount": "100", "deposit-token": "x"}).status_code
+            == 403
+        )
     for url in urls:
         assert Client().get(url).status_code == 302  # to the login page
     assert counts() == before and not FundsRequest.objects.filter(member=suspended, kind="withdrawal").exists()
@@ -87,7 +114,13 @@ def test_a_pick_makes_a_trade_which_the_buyer_pays_and_cannot_resell_inside_the_
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == f"{T}trades/" and "已摘牌" in html
     row = html.split(f'data-trade="{trade.engine_trade_id}"')[1].split("</tr>")[0]
-    assert "海城市华鑫镁业有限公司" in row and "9000.00" in row and "81000.00" in row and "支付余款" in row and "待付款" in row
+    assert (
+        "海城市华鑫镁业有限公司" in row
+        and "9000.00" in row
+        and "81000.00" in row
+        and "支付余款" in row
+        and "待付款" in row
+    )
     contract = trade.contract
     assert client.get(f"{T}contracts/{contract.number}.pdf")["Content-Type"] == "application/pdf"
     assert logged_in(desk["seller_user"]).get(f"{T}contracts/{contract.number}.pdf").status_code == 200
@@ -115,8 +148,12 @@ def test_pick_refusals_are_form_messages_and_write_nothing(market, desk, trader_
     client = logged_in(desk["buyer_user"])
     poor = market.member("盖州小额镁业有限公司", funds="1000.00")
     before = counts()
-    cases = [({"quantity": "5"}, "低于最小摘牌量"), ({"quantity": "15"}, "摘牌步长"), ({"quantity": "abc"}, "输入一个数字"),
-             ({"quantity": "200"}, "超过可用数量")]
+    cases = [
+        ({"quantity": "5"}, "低于最小摘牌量"),
+        ({"quantity": "15"}, "摘牌步长"),
+        ({"quantity": "abc"}, "输入一个数字"),
+        ({"quantity": "200"}, "超过可用数量"),
+    ]
     for data, message in cases:
         response = client.post(f"{T}listings/{listing.pk}/", data)
         assert response.status_code == 200 and message in response.content.decode(), (data, message)
@@ -150,16 +187,24 @@ def test_list_a_receipt_and_withdraw_it(market, desk, referenced):
     client = logged_in(desk["seller_user"])
     assert receipt.number in client.get(f"{T}listings/new/").content.decode()
     before = counts()
-    for data, message in [({"price": "3500"}, "超出当日涨跌停"), ({"price": "3000.50"}, "价格最小变动单位"),
-                          ({"price": "3000", "min_pick": "7"}, "最小交易量")]:
+    for data, message in [
+        ({"price": "3500"}, "超出当日涨跌停"),
+        ({"price": "3000.50"}, "价格最小变动单位"),
+        ({"price": "3000", "min_pick": "7"}, "最小交易量"),
+    ]:
         response = client.post(f"{T}listings/new/", {"receipt": receipt.pk, **data})
         assert response.status_code == 200 and message in response.content.decode(), data
     assert counts() == before
-    response = client.post(f"{T}listings/new/", {"receipt": receipt.pk, "price": "3100", "min_pick": "10", "step": "5"},
-                           follow=True)
+    response = client.post(
+        f"{T}listings/new/", {"receipt": receipt.pk, "price": "3100", "min_pick": "10", "step": "5"}, follow=True
+    )
     listing = Listing.objects.get()
     assert (listing.price, listing.quantity, listing.min_pick, listing.step) == (
-        Decimal("3100.00"), Decimal("50.000"), Decimal("10.000"), Decimal("5.000"))
+        Decimal("3100.00"),
+        Decimal("50.000"),
+        Decimal("10.000"),
+        Decimal("5.000"),
+    )
     assert "已挂牌" in response.content.decode()
     receipt.refresh_from_db()
     assert receipt.status == ReceiptStatus.LISTED
@@ -173,7 +218,12 @@ def test_list_a_receipt_and_withdraw_it(market, desk, referenced):
     listing.refresh_from_db()
     receipt.refresh_from_db()
     html = response.content.decode()
-    assert listing.status == "withdrawn" and receipt.status == ReceiptStatus.ACTIVE and "已撤销" in html and "已撤牌" in html
+    assert (
+        listing.status == "withdrawn"
+        and receipt.status == ReceiptStatus.ACTIVE
+        and "已撤销" in html
+        and "已撤牌" in html
+    )
 
 
 def test_a_bid_succeeds_and_the_state_endpoint_follows_it(market, desk):
@@ -187,7 +237,9 @@ def test_a_bid_succeeds_and_the_state_endpoint_follows_it(market, desk):
     assert balances(desk["buyer"]) == (Decimal("470500.00"), Decimal("29500.00"))
     state = client.get(f"{T}auctions/{auction.pk}/state.json").json()
     assert state["best_price"] == "2950.00" and state["lots"][0]["best_price"] == "2950.00"
-    assert state["mine"] == [{"lot_id": "1", "price": "2950.00", "quantity": "100.000", "standing": "leading", "label": "领先"}]
+    assert state["mine"] == [
+        {"lot_id": "1", "price": "2950.00", "quantity": "100.000", "standing": "leading", "label": "领先"}
+    ]
     rival = market.member("营口青花耐火材料股份有限公司", funds="500000.00")
     auction_bid(Auction.objects.get(pk=auction.pk), member=rival, price="3000", quantity="100")
     state = client.get(f"{T}auctions/{auction.pk}/state.json").json()
@@ -201,12 +253,16 @@ def test_bid_refusals_are_form_messages_and_write_nothing(market, desk, trader_f
     client = logged_in(desk["buyer_user"])
     poor = market.member("盖州小额镁业有限公司", funds="1000.00")
     before = counts()
-    for data, message in [({"price": "2800", "quantity": "10"}, "低于保留价"),
-                          ({"price": "3500", "quantity": "10"}, "超出当日涨跌停"),
-                          ({"price": "2950", "quantity": "500"}, "超过可用数量")]:
+    for data, message in [
+        ({"price": "2800", "quantity": "10"}, "低于保留价"),
+        ({"price": "3500", "quantity": "10"}, "超出当日涨跌停"),
+        ({"price": "2950", "quantity": "500"}, "超过可用数量"),
+    ]:
         response = client.post(f"{T}auctions/{auction.pk}/", {"lot": "1", **data})
         assert response.status_code == 200 and message in response.content.decode(), data
-    response = logged_in(trader_factory(poor)).post(f"{T}auctions/{auction.pk}/", {"lot": "1", "price": "2950", "quantity": "10"})
+    response = logged_in(trader_factory(poor)).post(
+        f"{T}auctions/{auction.pk}/", {"lot": "1", "price": "2950", "quantity": "10"}
+    )
     assert "可用资金不足" in response.content.decode()
     # the initiator has no bid form on its own auction
     assert 'name="price"' not in logged_in(desk["seller_user"]).get(f"{T}auctions/{auction.pk}/").content.decode()
@@ -244,11 +300,18 @@ def test_funds_requests_and_their_refusals(market, desk, trader_factory):
     assert FundsRequest.objects.filter(member=desk["buyer"], kind="deposit", status="requested").count() == 1
     before = counts()
     for amount, message in [("600000.00", "可用资金不足以支付该金额"), ("-5", ""), ("1.001", "")]:
-        response = client.post(f"{T}funds/", {"kind": "withdrawal", "withdrawal-amount": amount, "withdrawal-token": f"t{amount}"})
-        assert response.status_code == 200 and "field--error" in response.content.decode() and message in response.content.decode()
+        response = client.post(
+            f"{T}funds/", {"kind": "withdrawal", "withdrawal-amount": amount, "withdrawal-token": f"t{amount}"}
+        )
+        assert (
+            response.status_code == 200
+            and "field--error" in response.content.decode()
+            and message in response.content.decode()
+        )
     assert counts() == before and not FundsRequest.objects.filter(kind="withdrawal").exists()
-    response = client.post(f"{T}funds/", {"kind": "withdrawal", "withdrawal-amount": "1000.00", "withdrawal-token": "w1"},
-                           follow=True)
+    response = client.post(
+        f"{T}funds/", {"kind": "withdrawal", "withdrawal-amount": "1000.00", "withdrawal-token": "w1"}, follow=True
+    )
     assert "出金申请已提交" in response.content.decode()
     assert balances(desk["buyer"]) == (Decimal("499000.00"), Decimal("1000.00"))
     html = client.get(f"{T}funds/").content.decode()
@@ -276,8 +339,8 @@ def test_board_query_count_does_not_grow_with_listings(market, desk, django_asse
 def test_the_demo_trader_uses_the_terminal_on_the_demo_market():
     from magnesium_exchange.demo_data import EXCHANGE_DEMO_STEPS, TRADER_PHONE
     from magnesium_exchange.marketdata.selectors import reference_price_for
-    from meidu.accounts.models import User
     from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
+    from meidu.accounts.models import User
 
     seed_demo_users()
     for _label, step in EXCHANGE_DEMO_STEPS:
@@ -288,13 +351,18 @@ def test_the_demo_trader_uses_the_terminal_on_the_demo_market():
         response = client.get(url)
         assert response.status_code == 200 and "大石桥市金鼎镁业有限公司" in response.content.decode(), url
     member = User.objects.get(phone=TRADER_PHONE).exchange_trader.member
-    receipt = member.exchange_receipts.filter(status=ReceiptStatus.ACTIVE).select_related("grade").order_by("id").first()
+    receipt = (
+        member.exchange_receipts.filter(status=ReceiptStatus.ACTIVE).select_related("grade").order_by("id").first()
+    )
     tick = receipt.grade.commodity.price_tick
     price = (reference_price_for(receipt.grade, timezone.localdate()) / tick).to_integral_value() * tick
     response = client.post(f"{T}listings/new/", {"receipt": receipt.pk, "price": str(price)}, follow=True)
     assert "已挂牌" in response.content.decode()
-    assert Listing.objects.filter(owner=member, status="open").filter(
-        pk__in=Listing.objects.order_by("-id").values("pk")[:1]).exists()  # the newest, beside the live market's
+    assert (
+        Listing.objects.filter(owner=member, status="open")
+        .filter(pk__in=Listing.objects.order_by("-id").values("pk")[:1])
+        .exists()
+    )  # the newest, beside the live market's
 
 
 def test_trades_page_query_count_does_not_grow_with_trades(market, desk, django_assert_max_num_queries):

@@ -37,8 +37,11 @@ def test_the_queue_lists_escalated_complaints_only(buyer, rural, pears, make_use
 def test_an_operator_refunds_part_of_the_payment(buyer, rural, pears, make_user):
     complaint = escalated(buyer, rural, pears)
     operator = login(make_user(Role.OPERATOR))
-    response = operator.post(f"/operator/complaints/{complaint.pk}/resolve/",
-                             {"resolution": "refund", "amount": "5.00", "note": "部分退款"}, follow=True)
+    response = operator.post(
+        f"/operator/complaints/{complaint.pk}/resolve/",
+        {"resolution": "refund", "amount": "5.00", "note": "部分退款"},
+        follow=True,
+    )
     assert f"投诉 {complaint.pk} 已处理" in html(response)
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.RESOLVED and complaint.resolved_by_operator
@@ -46,8 +49,11 @@ def test_an_operator_refunds_part_of_the_payment(buyer, rural, pears, make_user)
     complaint.order.refresh_from_db()
     assert str(complaint.order.refunded_amount) == "5.00"
     # A second attempt is refused by the state machine, in Chinese, and changes nothing.
-    again = html(operator.post(f"/operator/complaints/{complaint.pk}/resolve/",
-                               {"resolution": "refund", "amount": "5.00"}, follow=True))
+    again = html(
+        operator.post(
+            f"/operator/complaints/{complaint.pk}/resolve/", {"resolution": "refund", "amount": "5.00"}, follow=True
+        )
+    )
     assert f"投诉 {complaint.pk}：" in again and "already" not in again
     complaint.order.refresh_from_db()
     assert str(complaint.order.refunded_amount) == "5.00"
@@ -61,8 +67,11 @@ def test_a_rejection_without_a_reason_is_refused_in_the_readers_language(buyer, 
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.ESCALATED
     operator.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    page = html(operator.post(f"/operator/complaints/{complaint.pk}/resolve/", {"resolution": "refund", "amount": "-1"},
-                              follow=True))
+    page = html(
+        operator.post(
+            f"/operator/complaints/{complaint.pk}/resolve/", {"resolution": "refund", "amount": "-1"}, follow=True
+        )
+    )
     assert f"Complaint {complaint.pk}: " in page and "Escalated complaints" in page
 
 
@@ -76,7 +85,9 @@ def test_other_roles_are_refused(buyer, rural, pears, make_user, role):
     assert complaint.status == ComplaintStatus.ESCALATED
 
 
-def test_the_buyer_attaches_photos_and_they_the_shop_and_the_operator_see_them(buyer, rural, pears, make_user, settings, tmp_path):
+def test_the_buyer_attaches_photos_and_they_the_shop_and_the_operator_see_them(
+    buyer, rural, pears, make_user, settings, tmp_path
+):
     from tests.marketplace.complaints.helpers import jpeg
 
     settings.MEDIA_ROOT = tmp_path
@@ -85,11 +96,15 @@ def test_the_buyer_attaches_photos_and_they_the_shop_and_the_operator_see_them(b
     web = login(buyer)
     form = html(web.get(f"/shop/orders/{order.number}/complaint/"))
     assert 'enctype="multipart/form-data"' in form and 'type="file"' in form and "multiple" in form
-    refused = web.post(f"/shop/orders/{order.number}/complaint/", {
-        "category": "quality", "description": "梨有碰伤", "photos": [jpeg() for _ in range(5)]})
+    refused = web.post(
+        f"/shop/orders/{order.number}/complaint/",
+        {"category": "quality", "description": "梨有碰伤", "photos": [jpeg() for _ in range(5)]},
+    )
     assert refused.status_code == 400 and "最多只能上传 4 张照片" in html(refused)
-    web.post(f"/shop/orders/{order.number}/complaint/", {
-        "category": "quality", "description": "梨有碰伤", "photos": [jpeg(), jpeg("b.jpg")]})
+    web.post(
+        f"/shop/orders/{order.number}/complaint/",
+        {"category": "quality", "description": "梨有碰伤", "photos": [jpeg(), jpeg("b.jpg")]},
+    )
     complaint = order.complaints.get()
     assert complaint.photos.count() == 2
     assert html(web.get(f"/shop/orders/{order.number}/")).count('alt="买家照片') == 2  # the buyer sees what they sent

@@ -83,8 +83,13 @@ def test_the_scan_finds_each_kind_of_manager_read():
         "f = selector_list().filter(pk=1)\n"
     )
     found = manager_reads(source, "storefront.example")
-    assert sorted(found) == [(4, ".objects"), (5, "._default_manager"), (6, "._base_manager"),
-                             (7, "get_object_or_404(Product, ...)"), (8, ".objects")]
+    assert sorted(found) == [
+        (4, ".objects"),
+        (5, "._default_manager"),
+        (6, "._base_manager"),
+        (7, "get_object_or_404(Product, ...)"),
+        (8, ".objects"),
+    ]
 
 
 def test_the_scan_knows_the_managers_of_imported_models_under_any_name():

@@ -19,8 +19,14 @@ HARVEST = timezone.localdate() + timedelta(days=40)
 
 @pytest.fixture
 def campaign(pears, rural):
-    return presale_campaign_open(pears["variant"], rural, actor=pears["owner"], deposit_percent="30", expected_quantity=10,
-                                 harvest_expected_on=HARVEST)
+    return presale_campaign_open(
+        pears["variant"],
+        rural,
+        actor=pears["owner"],
+        deposit_percent="30",
+        expected_quantity=10,
+        harvest_expected_on=HARVEST,
+    )
 
 
 def amount(page, element_id) -> str:
@@ -53,8 +59,15 @@ def test_cart_and_checkout_show_the_deposit_due_now_and_the_balance(buyer_web, b
     assert buyer_web.post(CHECKOUT + "?channel=rural", address_form()).status_code == 302
     checkout = cart_of(buyer)
     method = pears["shop"].shipping_methods.get(kind="county")
-    buyer_web.post("/shop/checkout/place/?channel=rural", {
-        "token": str(checkout.pk), "attempt": "a1", "action": "update", f"delivery_{pears['shop'].pk}": f"m{method.pk}"})
+    buyer_web.post(
+        "/shop/checkout/place/?channel=rural",
+        {
+            "token": str(checkout.pk),
+            "attempt": "a1",
+            "action": "update",
+            f"delivery_{pears['shop'].pk}": f"m{method.pk}",
+        },
+    )
     page = html(buyer_web.get(CHECKOUT + "?channel=rural"))
     total = amount(page, "grand-total")
     due_now = amount(page, "due-now")

@@ -38,7 +38,9 @@ def test_the_orders_list_shows_only_the_own_shop(farmer_web, buyer, rural, pears
     assert f"订单 {mine.number}" not in html(farmer_web.get("/seller/orders/", {"status": "sent"}))
 
 
-def test_the_orders_list_costs_a_fixed_number_of_queries(farmer_web, buyer, rural, pears, django_assert_max_num_queries):
+def test_the_orders_list_costs_a_fixed_number_of_queries(
+    farmer_web, buyer, rural, pears, django_assert_max_num_queries
+):
     for n in range(5):
         placed_orders(buyer, rural, [(pears["variant"], 1)], key=f"pay-{n}")
     with django_assert_max_num_queries(13):  # 10, and the commission rates: lines, rules, categories
@@ -55,7 +57,10 @@ def test_another_shops_order_is_a_404_everywhere(buyer, rural, cooker, pear_orde
     assert rival.post(f"/seller/orders/{number}/confirm/").status_code == 404
     assert rival.post(f"/seller/orders/{number}/cancel/").status_code == 404
     line = pear_order.lines.get()
-    assert rival.post(f"/seller/orders/{number}/fulfil/", {f"qty_{line.pk}": 2, f"weight_{line.pk}": "2"}).status_code == 404
+    assert (
+        rival.post(f"/seller/orders/{number}/fulfil/", {f"qty_{line.pk}": 2, f"weight_{line.pk}": "2"}).status_code
+        == 404
+    )
     assert rival.get("/seller/orders/", {"shop": pear_order.shop.slug}).status_code == 404
     pear_order.refresh_from_db()
     assert pear_order.status == OrderStatus.UNCONFIRMED and not Fulfillment.objects.exists()
@@ -87,8 +92,9 @@ def test_confirm_then_fulfil_with_the_weighed_weight(farmer_web, pear_order):
     assert "请给每件称重商品过秤并填写重量。" in html(response)
     assert not Fulfillment.objects.exists()
 
-    response = farmer_web.post(f"/seller/orders/{number}/fulfil/", {f"qty_{line.pk}": 2, f"weight_{line.pk}": "1.900"},
-                               follow=True)
+    response = farmer_web.post(
+        f"/seller/orders/{number}/fulfil/", {f"qty_{line.pk}": 2, f"weight_{line.pk}": "1.900"}, follow=True
+    )
     assert f"订单 {number} 已发货" in html(response)
     pear_order.refresh_from_db()
     assert pear_order.status == OrderStatus.FULFILLED
@@ -116,7 +122,9 @@ def test_the_fulfil_page_shows_the_buyers_route_and_asks_no_tick(farmer_web, pea
 
 def test_fulfil_refuses_more_than_ordered(farmer_web, pear_order):
     line = pear_order.lines.get()
-    response = farmer_web.post(f"/seller/orders/{pear_order.number}/fulfil/", {f"qty_{line.pk}": 3, f"weight_{line.pk}": "2"})
+    response = farmer_web.post(
+        f"/seller/orders/{pear_order.number}/fulfil/", {f"qty_{line.pk}": 3, f"weight_{line.pk}": "2"}
+    )
     assert response.status_code == 400
     assert not Fulfillment.objects.exists()
 
@@ -124,7 +132,9 @@ def test_fulfil_refuses_more_than_ordered(farmer_web, pear_order):
 def test_an_unpaid_bank_transfer_cannot_be_sent(farmer_web, buyer, rural, pears):
     order = placed_orders(buyer, rural, [(pears["variant"], 2)], gateway=BANK)[0]
     line = order.lines.get()
-    response = farmer_web.post(f"/seller/orders/{order.number}/fulfil/", {f"qty_{line.pk}": 2, f"weight_{line.pk}": "2"})
+    response = farmer_web.post(
+        f"/seller/orders/{order.number}/fulfil/", {f"qty_{line.pk}": 2, f"weight_{line.pk}": "2"}
+    )
     assert response.status_code == 400
     assert "还没付款" in html(response)
     assert not Fulfillment.objects.exists()
@@ -144,7 +154,9 @@ def test_cancel_and_a_second_cancel_is_a_message(farmer_web, pear_order):
 def test_the_packing_slip_prints_without_the_pickup_code(buyer, rural, pears, station):
     order = placed_orders(buyer, rural, [(pears["variant"], 2)], pickup=station)[0]
     page = html(login(pears["owner"]).get(f"/seller/orders/{order.number}/slip/"))
-    assert "发货单" in page and "orders.css" in page and "data-print" in page and "storefront/js/print-button.js" in page
+    assert (
+        "发货单" in page and "orders.css" in page and "data-print" in page and "storefront/js/print-button.js" in page
+    )
     assert order.pickup_code not in page
     assert "收现金" in page  # cash on delivery still to collect
 
@@ -179,16 +191,21 @@ def test_the_agent_hands_over_with_the_code_and_cash(station_agent, station, rea
     assert response.status_code == 400
     assert "请先收款" in html(response)
 
-    response = agent.post("/station/", {"point": station.pk, "code": "000000" if ready_at_station.pickup_code != "000000" else "111111"})
+    response = agent.post(
+        "/station/", {"point": station.pk, "code": "000000" if ready_at_station.pickup_code != "000000" else "111111"}
+    )
     assert "核对数字" in html(response)
 
-    response = agent.post("/station/", {"point": station.pk, "code": ready_at_station.pickup_code, "cash_collected": "on"},
-                          follow=True)
+    response = agent.post(
+        "/station/", {"point": station.pk, "code": ready_at_station.pickup_code, "cash_collected": "on"}, follow=True
+    )
     assert f"订单 {ready_at_station.number} 已交付" in html(response)
     ready_at_station.refresh_from_db()
     assert ready_at_station.status == OrderStatus.DELIVERED and ready_at_station.is_paid
 
-    response = agent.post("/station/", {"point": station.pk, "code": ready_at_station.pickup_code, "cash_collected": "on"})
+    response = agent.post(
+        "/station/", {"point": station.pk, "code": ready_at_station.pickup_code, "cash_collected": "on"}
+    )
     assert "已使用" in html(response)
 
 
@@ -213,20 +230,27 @@ def test_navigation_per_role(station_agent, station, pears, make_user):
 
 
 def test_earnings_after_a_collected_order(station_agent, station, pears, ready_at_station):
-    login(station_agent).post("/station/", {"point": station.pk, "code": ready_at_station.pickup_code, "cash_collected": "on"})
+    login(station_agent).post(
+        "/station/", {"point": station.pk, "code": ready_at_station.pickup_code, "cash_collected": "on"}
+    )
     page = html(login(pears["owner"]).get("/seller/earnings/"))
     pending = re.search(r'data-balance="pending">¥([0-9.]+)<', page).group(1)
     assert 0 < float(pending) <= float(ready_at_station.total_amount)
-    heights = [float(h) for h in re.findall(r'class="bar" x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="([0-9.]+)"', page)]
+    heights = [
+        float(h) for h in re.findall(r'class="bar" x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="([0-9.]+)"', page)
+    ]
     assert heights[-1] > 0 and all(h == 0 for h in heights[:-1])  # this week only
 
 
-def test_the_shop_answers_and_resolves_a_complaint_with_a_refund(farmer_web, buyer, cooker, rural, pears, station,
-                                                                    ready_at_station, station_agent):
+def test_the_shop_answers_and_resolves_a_complaint_with_a_refund(
+    farmer_web, buyer, cooker, rural, pears, station, ready_at_station, station_agent
+):
     from marketplace.complaints.models import Complaint, ComplaintStatus
     from marketplace.complaints.services import complaint_create
 
-    login(station_agent).post("/station/", {"point": station.pk, "code": ready_at_station.pickup_code, "cash_collected": "on"})
+    login(station_agent).post(
+        "/station/", {"point": station.pk, "code": ready_at_station.pickup_code, "cash_collected": "on"}
+    )
     complaint = complaint_create(ready_at_station, buyer=buyer, category="quality", description="有两个梨烂了")
     number = ready_at_station.number
     page = html(farmer_web.get(f"/seller/orders/{number}/"))
@@ -234,21 +258,29 @@ def test_the_shop_answers_and_resolves_a_complaint_with_a_refund(farmer_web, buy
 
     # Another shop cannot act on it.
     rival = login(cooker["owner"])
-    assert rival.post(f"/seller/orders/{number}/complaints/{complaint.pk}/respond/", {"message": "x"}).status_code == 404
+    assert (
+        rival.post(f"/seller/orders/{number}/complaints/{complaint.pk}/respond/", {"message": "x"}).status_code == 404
+    )
 
     farmer_web.post(f"/seller/orders/{number}/complaints/{complaint.pk}/respond/", {"message": "对不起，马上处理"})
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.RESPONDED
 
     # A refund above what was paid is refused with a message; nothing changes.
-    response = farmer_web.post(f"/seller/orders/{number}/complaints/{complaint.pk}/resolve/",
-                               {"resolution": "refund", "amount": "999.00", "note": "退款"}, follow=True)
+    response = farmer_web.post(
+        f"/seller/orders/{number}/complaints/{complaint.pk}/resolve/",
+        {"resolution": "refund", "amount": "999.00", "note": "退款"},
+        follow=True,
+    )
     assert "message--error" in html(response)
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.RESPONDED
 
-    response = farmer_web.post(f"/seller/orders/{number}/complaints/{complaint.pk}/resolve/",
-                               {"resolution": "refund", "amount": "5.00", "note": "退两个梨的钱"}, follow=True)
+    response = farmer_web.post(
+        f"/seller/orders/{number}/complaints/{complaint.pk}/resolve/",
+        {"resolution": "refund", "amount": "5.00", "note": "退两个梨的钱"},
+        follow=True,
+    )
     assert "投诉已处理" in html(response)
     complaint = Complaint.objects.get()
     assert complaint.status == ComplaintStatus.RESOLVED and str(complaint.refund_amount) == "5.00"

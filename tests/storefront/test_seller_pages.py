@@ -92,9 +92,16 @@ def test_other_users_get_404_everywhere(client, applied_shop, farmer, market, ma
 
 def open_form(village, **changes) -> dict:
     data = {
-        "name": "老王家玉米", "kind": "microshop", "real_name": "王德福", "id_number": valid_id_number(7),
-        "payout_account_name": "王德福", "payout_account_number": "6228 4800 1234 5678", "payout_bank": "农村信用社",
-        "village": village.pk, "offers_delivery": "on", "accept_terms": "on",
+        "name": "老王家玉米",
+        "kind": "microshop",
+        "real_name": "王德福",
+        "id_number": valid_id_number(7),
+        "payout_account_name": "王德福",
+        "payout_account_number": "6228 4800 1234 5678",
+        "payout_bank": "农村信用社",
+        "village": village.pk,
+        "offers_delivery": "on",
+        "accept_terms": "on",
     }
     return {**data, **changes}
 
@@ -121,7 +128,12 @@ def test_open_shop_on_the_light_track(farmer_client, farmer, county):
     shop = Shop.objects.get()
     assert response.status_code == 302
     assert response.url == f"/seller/?{urlencode({'shop': shop.slug})}"
-    assert (shop.track, shop.kind, shop.village, shop.offers_delivery) == (ShopTrack.FARMER_LIGHT, "microshop", village, True)
+    assert (shop.track, shop.kind, shop.village, shop.offers_delivery) == (
+        ShopTrack.FARMER_LIGHT,
+        "microshop",
+        village,
+        True,
+    )
     assert shop.id_number_last4 == valid_id_number(7)[-4:]
     assert Role.SELLER.value in roles_of(farmer)
     dashboard = html_of(farmer_client.get(response.url))
@@ -183,8 +195,16 @@ def test_holiday_mode_toggles(farmer_client, applied_shop):
 
 
 def product_form(market, **changes) -> dict:
-    data = {"name": "南果梨", "product_type": market["produce"].pk, "category": market["pears"].pk, "description": "树上熟透才摘",
-            "price": "6.80", "weight_unit": "jin", "sku": "", "publish": "on"}
+    data = {
+        "name": "南果梨",
+        "product_type": market["produce"].pk,
+        "category": market["pears"].pk,
+        "description": "树上熟透才摘",
+        "price": "6.80",
+        "weight_unit": "jin",
+        "sku": "",
+        "publish": "on",
+    }
     return {**data, **changes}
 
 
@@ -212,7 +232,9 @@ def test_product_create_with_a_photo(farmer_client, applied_shop, market, settin
 def test_product_create_refuses_a_file_that_is_not_a_photo(farmer_client, applied_shop, market, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     not_a_photo = SimpleUploadedFile("notes.jpg", b"just some text", content_type="image/jpeg")
-    response = farmer_client.post(f"/seller/products/new/?shop={applied_shop.slug}", {**product_form(market), "photo": not_a_photo})
+    response = farmer_client.post(
+        f"/seller/products/new/?shop={applied_shop.slug}", {**product_form(market), "photo": not_a_photo}
+    )
     assert response.status_code == 200
     assert "这个文件不是照片" in html_of(response)
     assert not Product.objects.filter(shop=applied_shop).exists()  # all or nothing
@@ -255,7 +277,9 @@ def test_a_shop_without_warehouse_creates_a_pickup_point(farmer_client, farmer, 
     shop = open_shop(farmer, name="新开的店", active=False)
     html = html_of(farmer_client.get("/seller/stock/", {"shop": shop.slug}))
     assert "您的货放在哪里？" in html
-    response = farmer_client.post("/seller/stock/warehouse/", {"shop": shop.slug, "name": "自家仓", "is_pickup_point": "on"})
+    response = farmer_client.post(
+        "/seller/stock/warehouse/", {"shop": shop.slug, "name": "自家仓", "is_pickup_point": "on"}
+    )
     assert response.status_code == 302
     warehouse = Warehouse.objects.get(shop=shop)
     assert (warehouse.kind, warehouse.is_pickup_point) == ("home", True)
@@ -270,6 +294,9 @@ def test_terms_and_delivery_accepted_later_in_the_settings(farmer_client, county
     html = html_of(farmer_client.get("/seller/"))
     assert "阅读并同意商家协议" in html and "开通送货，或在库存页面添加自提点" in html
 
-    farmer_client.post("/seller/settings/", {"shop": shop.slug, "offers_delivery": "on", "accept_terms": "on", "description": "自家种的"})
+    farmer_client.post(
+        "/seller/settings/",
+        {"shop": shop.slug, "offers_delivery": "on", "accept_terms": "on", "description": "自家种的"},
+    )
     shop.refresh_from_db()
     assert shop.terms_accepted_at is not None and shop.offers_delivery and shop.description == "自家种的"

@@ -44,7 +44,9 @@ def test_register_with_bad_phone_shows_error_and_creates_nothing(client):
 
 
 def test_register_with_weak_password_shows_django_message(client):
-    response = client.post(reverse("shell:register"), {**REGISTER, "password": "20240817", "password_confirm": "20240817"})
+    response = client.post(
+        reverse("shell:register"), {**REGISTER, "password": "20240817", "password_confirm": "20240817"}
+    )
     assert "密码只包含数字" in response.content.decode()
     assert not User.objects.exists()
 

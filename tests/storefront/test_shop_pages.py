@@ -67,9 +67,13 @@ def test_price_per_kg_and_per_piece(client, shop, farmer, market):
     catalog.product_update(by_kg, actor=farmer, weight_unit="kg")
     gift_box = ProductType.objects.create(name="礼盒", slug="gift-box", sold_by="piece")
     boxed = catalog.product_create(shop, actor=farmer, product_type=gift_box, name="南果梨礼盒")
-    catalog.product_channel_listing_update(boxed, actor=farmer, update_channels=[{"channel": market["rural"], "is_published": True}])
+    catalog.product_channel_listing_update(
+        boxed, actor=farmer, update_channels=[{"channel": market["rural"], "is_published": True}]
+    )
     variant = catalog.variant_create(boxed, actor=farmer, sku="BOX-1")
-    catalog.variant_channel_listing_update(variant, actor=farmer, prices=[{"channel": market["rural"], "price": "88.00"}])
+    catalog.variant_channel_listing_update(
+        variant, actor=farmer, prices=[{"channel": market["rural"], "price": "88.00"}]
+    )
 
     assert "¥38.00/公斤" in client.get(f"/shop/p/{by_kg.slug}/").content.decode()
     html = client.get(f"/shop/p/{boxed.slug}/").content.decode()
@@ -153,8 +157,13 @@ def test_search_and_category_filter(client, shop, farmer, market):
 def test_product_page_shows_photo_shop_village_and_attributes(client, shop, farmer, market, county, media_root):
     product = listed_product(shop, farmer, market["rural"], name="南果梨")
     village = Village.objects.select_related("town").order_by("code").first()
-    catalog.product_update(product, actor=farmer, origin_village=village, description="树上熟透才摘。",
-                           attributes=[(market["variety"], "nanguo"), (market["weight"], "5")])
+    catalog.product_update(
+        product,
+        actor=farmer,
+        origin_village=village,
+        description="树上熟透才摘。",
+        attributes=[(market["variety"], "nanguo"), (market["weight"], "5")],
+    )
     media = catalog.product_media_create(product, actor=farmer, image=jpeg(), alt="刚摘的南果梨")
 
     html = client.get(f"/shop/p/{product.slug}/").content.decode()
@@ -167,7 +176,9 @@ def test_product_page_shows_photo_shop_village_and_attributes(client, shop, farm
 
 
 @pytest.mark.parametrize("count", [5, 30])
-def test_catalogue_costs_a_fixed_number_of_queries(client, shop, farmer, market, media_root, count, django_assert_max_num_queries):
+def test_catalogue_costs_a_fixed_number_of_queries(
+    client, shop, farmer, market, media_root, count, django_assert_max_num_queries
+):
     for n in range(count):
         product = listed_product(shop, farmer, market["rural"], name=f"南果梨{n}", price=f"{10 + n}.00")
         catalog.product_media_create(product, actor=farmer, image=jpeg(size=(8, 8)))

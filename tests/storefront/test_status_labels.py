@@ -22,8 +22,9 @@ def test_receipt_and_listing_statuses_are_labels_in_both_languages(market, trade
     user = trader_factory(seller)
     kept = market.receipt(seller, "40.000")
     listed = market.receipt(seller, "50.000")
-    listing = listing_open(member=seller, grade=market.grade, price=Decimal("3000"), receipts=[listed],
-                           reference_price_fallback=REFERENCE)
+    listing = listing_open(
+        member=seller, grade=market.grade, price=Decimal("3000"), receipts=[listed], reference_price_fallback=REFERENCE
+    )
     client = Client()
     client.force_login(user)
     overview = client.get(T).content.decode()
@@ -38,4 +39,6 @@ def test_receipt_and_listing_statuses_are_labels_in_both_languages(market, trade
     assert ">Listed<" in row_of(overview, f'data-receipt="{listed.number}"')
     detail = client.get(f"{T}listings/{listing.pk}/").content.decode()
     assert ">Open<" in detail and ">Sell<" in detail
-    assert ">open<" not in detail and ">sell<" not in detail and ">active<" not in overview and ">listed<" not in overview
+    assert (
+        ">open<" not in detail and ">sell<" not in detail and ">active<" not in overview and ">listed<" not in overview
+    )

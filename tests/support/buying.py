@@ -36,7 +36,13 @@ def zones(db):
 def pears(make_user, rural, zones):
     owner = make_user(Role.BUYER)
     shop, variant = farmer_with_pears(owner, rural)
-    return {"owner": owner, "shop": shop, "variant": variant, "product": variant.product, "warehouse": shop.warehouses.get()}
+    return {
+        "owner": owner,
+        "shop": shop,
+        "variant": variant,
+        "product": variant.product,
+        "warehouse": shop.warehouses.get(),
+    }
 
 
 @pytest.fixture
@@ -80,8 +86,9 @@ def rules(db):
         "default": CommissionRule.objects.create(rate_percent="5.00", effective_from=start),
         "fruit": CommissionRule.objects.create(category=basics["fruit"], rate_percent="4.00", effective_from=start),
         "pears": CommissionRule.objects.create(category=basics["pears"], rate_percent="3.00", effective_from=start),
-        "fruit_store": CommissionRule.objects.create(category=basics["fruit"], shop_kind="store", rate_percent="6.00",
-                                                     effective_from=start),
+        "fruit_store": CommissionRule.objects.create(
+            category=basics["fruit"], shop_kind="store", rate_percent="6.00", effective_from=start
+        ),
         "store": CommissionRule.objects.create(shop_kind="store", rate_percent="8.00", effective_from=start),
     }
     assert Category.objects.get(slug="pears").parent_id == basics["fruit"].pk
@@ -96,8 +103,16 @@ def login(user) -> Client:
 
 def address_form(**changes) -> dict:
     village = Village.objects.select_related("town").order_by("code").first()
-    data = {"recipient": "王秀英", "phone": "139 0417 0001", "province": "辽宁省", "city": "营口市", "county": "大石桥市",
-            "village": village.pk, "street": "3组12号", "postal_code": ""}
+    data = {
+        "recipient": "王秀英",
+        "phone": "139 0417 0001",
+        "province": "辽宁省",
+        "city": "营口市",
+        "county": "大石桥市",
+        "village": village.pk,
+        "street": "3组12号",
+        "postal_code": "",
+    }
     return {**data, **changes}
 
 
@@ -128,7 +143,10 @@ def prepared(buyer_web, buyer, pears, cooker, station):
     add(buyer_web, cooker["variant"], 1)
     assert buyer_web.post(CHECKOUT, address_form()).status_code == 302
     checkout = cart_of(buyer)
-    return checkout, {f"delivery_{pears['shop'].pk}": f"p{station.pk}", f"delivery_{cooker['shop'].pk}": f"p{cooker['store'].pk}"}
+    return checkout, {
+        f"delivery_{pears['shop'].pk}": f"p{station.pk}",
+        f"delivery_{cooker['shop'].pk}": f"p{cooker['store'].pk}",
+    }
 
 
 def expected_total(client) -> str:

@@ -19,7 +19,9 @@ class GraphQLClient:
         self.client = Client()
         self.token = token
 
-    def post(self, query: str, variables: dict | None = None, token: str | None = None, operation_name: str | None = None):
+    def post(
+        self, query: str, variables: dict | None = None, token: str | None = None, operation_name: str | None = None
+    ):
         headers = {}
         bearer = token or self.token
         if bearer:

@@ -5,11 +5,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
@@ -35,7 +33,12 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=64)),
                 ('latitude', models.DecimalField(decimal_places=6, max_digits=9)),
                 ('longitude', models.DecimalField(decimal_places=6, max_digits=9)),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='villages', to='geography.town')),
+                (
+                    'town',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='villages', to='geography.town'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['code'],

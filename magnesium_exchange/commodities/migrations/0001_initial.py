@@ -6,11 +6,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
@@ -19,7 +17,20 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.SlugField(max_length=40, unique=True)),
                 ('name', models.CharField(max_length=80)),
-                ('kind', models.CharField(choices=[('fused_magnesia', 'Fused magnesia'), ('dead_burned', 'Dead-burned magnesia'), ('light_burned', 'Light-burned magnesia'), ('magnesite_ore', 'Magnesite ore'), ('magnesia_carbon_brick', 'Magnesia-carbon bricks'), ('boron', 'Boron products')], max_length=32)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('fused_magnesia', 'Fused magnesia'),
+                            ('dead_burned', 'Dead-burned magnesia'),
+                            ('light_burned', 'Light-burned magnesia'),
+                            ('magnesite_ore', 'Magnesite ore'),
+                            ('magnesia_carbon_brick', 'Magnesia-carbon bricks'),
+                            ('boron', 'Boron products'),
+                        ],
+                        max_length=32,
+                    ),
+                ),
                 ('unit', models.CharField(default='t', editable=False, help_text='Always tonnes.', max_length=8)),
                 ('quantity_step', models.DecimalField(decimal_places=3, default=Decimal('1.000'), max_digits=12)),
                 ('min_quantity', models.DecimalField(decimal_places=3, default=Decimal('1.000'), max_digits=12)),
@@ -31,7 +42,13 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name_plural': 'commodities',
                 'ordering': ['id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('quantity_step__gt', 0)), name='commodity_step_positive'), models.CheckConstraint(condition=models.Q(('price_tick__gt', 0)), name='commodity_tick_positive'), models.CheckConstraint(condition=models.Q(('min_quantity__gt', 0)), name='commodity_min_positive')],
+                'constraints': [
+                    models.CheckConstraint(
+                        condition=models.Q(('quantity_step__gt', 0)), name='commodity_step_positive'
+                    ),
+                    models.CheckConstraint(condition=models.Q(('price_tick__gt', 0)), name='commodity_tick_positive'),
+                    models.CheckConstraint(condition=models.Q(('min_quantity__gt', 0)), name='commodity_min_positive'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -40,22 +57,99 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.SlugField(max_length=40, unique=True)),
                 ('name', models.CharField(max_length=80)),
-                ('rank', models.PositiveIntegerField(default=0, help_text='Higher is better; the best matching grade is assigned.')),
-                ('standard', models.CharField(blank=True, help_text='Applicable standard, e.g. a GB/T or YB/T code.', max_length=60)),
+                (
+                    'rank',
+                    models.PositiveIntegerField(
+                        default=0, help_text='Higher is better; the best matching grade is assigned.'
+                    ),
+                ),
+                (
+                    'standard',
+                    models.CharField(
+                        blank=True, help_text='Applicable standard, e.g. a GB/T or YB/T code.', max_length=60
+                    ),
+                ),
                 ('is_active', models.BooleanField(default=True)),
-                ('mgo_min', models.DecimalField(blank=True, decimal_places=3, help_text='MgO %, minimum', max_digits=8, null=True)),
-                ('mgo_max', models.DecimalField(blank=True, decimal_places=3, help_text='MgO %, maximum', max_digits=8, null=True)),
-                ('sio2_min', models.DecimalField(blank=True, decimal_places=3, help_text='SiO2 %, minimum', max_digits=8, null=True)),
-                ('sio2_max', models.DecimalField(blank=True, decimal_places=3, help_text='SiO2 %, maximum', max_digits=8, null=True)),
-                ('cao_min', models.DecimalField(blank=True, decimal_places=3, help_text='CaO %, minimum', max_digits=8, null=True)),
-                ('cao_max', models.DecimalField(blank=True, decimal_places=3, help_text='CaO %, maximum', max_digits=8, null=True)),
-                ('fe2o3_min', models.DecimalField(blank=True, decimal_places=3, help_text='Fe2O3 %, minimum', max_digits=8, null=True)),
-                ('fe2o3_max', models.DecimalField(blank=True, decimal_places=3, help_text='Fe2O3 %, maximum', max_digits=8, null=True)),
-                ('bulk_density_min', models.DecimalField(blank=True, decimal_places=3, help_text='Bulk density g/cm³, minimum', max_digits=8, null=True)),
-                ('bulk_density_max', models.DecimalField(blank=True, decimal_places=3, help_text='Bulk density g/cm³, maximum', max_digits=8, null=True)),
-                ('grain_size_min', models.DecimalField(blank=True, decimal_places=3, help_text='Grain size mm, minimum', max_digits=8, null=True)),
-                ('grain_size_max', models.DecimalField(blank=True, decimal_places=3, help_text='Grain size mm, maximum', max_digits=8, null=True)),
-                ('commodity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grades', to='exchange_commodities.commodity')),
+                (
+                    'mgo_min',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='MgO %, minimum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'mgo_max',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='MgO %, maximum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'sio2_min',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='SiO2 %, minimum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'sio2_max',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='SiO2 %, maximum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'cao_min',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='CaO %, minimum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'cao_max',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='CaO %, maximum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'fe2o3_min',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='Fe2O3 %, minimum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'fe2o3_max',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='Fe2O3 %, maximum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'bulk_density_min',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='Bulk density g/cm³, minimum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'bulk_density_max',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='Bulk density g/cm³, maximum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'grain_size_min',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='Grain size mm, minimum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'grain_size_max',
+                    models.DecimalField(
+                        blank=True, decimal_places=3, help_text='Grain size mm, maximum', max_digits=8, null=True
+                    ),
+                ),
+                (
+                    'commodity',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='grades',
+                        to='exchange_commodities.commodity',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['commodity_id', '-rank', 'id'],

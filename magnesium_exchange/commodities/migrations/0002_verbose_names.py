@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_commodities', '0001_initial'),
     ]
@@ -16,6 +15,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='grade',
-            options={'ordering': ['commodity_id', '-rank', 'id'], 'verbose_name': 'grade', 'verbose_name_plural': 'grades'},
+            options={
+                'ordering': ['commodity_id', '-rank', 'id'],
+                'verbose_name': 'grade',
+                'verbose_name_plural': 'grades',
+            },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -21,50 +20,88 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='creditconsent',
             name='bank',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_consents', to='exchange_financing.bank'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='credit_consents',
+                to='exchange_financing.bank',
+            ),
         ),
         migrations.AddField(
             model_name='creditconsent',
             name='granted_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
             model_name='creditconsent',
             name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_consents', to='exchange_members.member'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='credit_consents',
+                to='exchange_members.member',
+            ),
         ),
         migrations.AddField(
             model_name='creditconsent',
             name='revoked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
             model_name='creditreportread',
             name='bank',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_financing.bank'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_financing.bank'
+            ),
         ),
         migrations.AddField(
             model_name='creditreportread',
             name='consent',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reads', to='exchange_credit.creditconsent'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name='reads', to='exchange_credit.creditconsent'
+            ),
         ),
         migrations.AddField(
             model_name='creditreportread',
             name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'
+            ),
         ),
         migrations.AddField(
             model_name='creditreportread',
             name='reader_app',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='integrations.app'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to='integrations.app',
+            ),
         ),
         migrations.AddField(
             model_name='creditreportread',
             name='reader_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
             model_name='creditconsent',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('member', 'bank'), name='one_credit_consent_in_force'),
+            constraint=models.UniqueConstraint(
+                condition=models.Q(('revoked_at__isnull', True)),
+                fields=('member', 'bank'),
+                name='one_credit_consent_in_force',
+            ),
         ),
     ]

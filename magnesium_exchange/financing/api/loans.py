@@ -67,23 +67,31 @@ class FinancingRuleType(graphene.ObjectType):
 
 class FinancingLoanQueries(graphene.ObjectType):
     loans = graphene.relay.ConnectionField(
-        FinancingLoanCountableConnection, status=graphene.String(),
+        FinancingLoanCountableConnection,
+        status=graphene.String(),
         description="Loans the caller may see: its member's (traders), its bank's (bank officers and App), "
-        "all (operators).")
-    loan = graphene.Field(FinancingLoanType, id=graphene.ID(required=True),
-                          description="A loan its borrower's traders, its bank or operators may see; null otherwise.")
+        "all (operators).",
+    )
+    loan = graphene.Field(
+        FinancingLoanType,
+        id=graphene.ID(required=True),
+        description="A loan its borrower's traders, its bank or operators may see; null otherwise.",
+    )
 
     @staticmethod
     def resolve_loans(root, info, status=None, **kwargs):
         qs = loan_list_for(requestor(info), status=status or None)
-        connection = paginate(qs, info, FinancingLoanCountableConnection, sort=[SortKey("pk", descending=True)], **kwargs)
+        connection = paginate(
+            qs, info, FinancingLoanCountableConnection, sort=[SortKey("pk", descending=True)], **kwargs
+        )
         loans_annotate([edge.node for edge in connection.edges])
         return connection
 
     @staticmethod
     def resolve_loan(root, info, id):
-        loan = one_or_none(Loan.objects.select_related("bank", "borrower").filter(
-            pk=from_global_id_or_error(id, "FinancingLoan")))
+        loan = one_or_none(
+            Loan.objects.select_related("bank", "borrower").filter(pk=from_global_id_or_error(id, "FinancingLoan"))
+        )
         if loan is None or not loan_may_view(requestor(info), loan):
             return None
         return loan
@@ -118,8 +126,16 @@ class LoanApply(LoanMutation):
     def perform_mutation(cls, root, info, bank, receipts, amount, term_days, purpose="", idempotency_key=None):
         trader = require_trader(info, BORROWER_GRANT)
         bank_obj = get_node_or_error(Bank, bank, "FinancingBank", field="bank")
-        loan = loans.loan_apply(member=trader.member, bank=bank_obj, receipts=_receipts(receipts), amount=amount,
-                                term_days=term_days, purpose=purpose or "", actor=trader.user, idempotency_key=idempotency_key)
+        loan = loans.loan_apply(
+            member=trader.member,
+            bank=bank_obj,
+            receipts=_receipts(receipts),
+            amount=amount,
+            term_days=term_days,
+            purpose=purpose or "",
+            actor=trader.user,
+            idempotency_key=idempotency_key,
+        )
         return cls(errors=[], loan=loan)
 
 
@@ -145,7 +161,9 @@ class LoanApproveInput(graphene.InputObjectType):
     warning_percent = graphene.Decimal()
     liquidation_percent = graphene.Decimal()
     margin_call_hours = graphene.Int()
-    registry_filing_no = graphene.String(description="Filing number at the national movable-property registry (中登网).")
+    registry_filing_no = graphene.String(
+        description="Filing number at the national movable-property registry (中登网)."
+    )
 
 
 class LoanApprove(LoanMutation):
@@ -161,11 +179,26 @@ class LoanApprove(LoanMutation):
     def perform_mutation(cls, root, info, id, input):
         actor = requestor(info)
         bank = banks.bank_require(actor)
-        values = {key: input.get(key) for key in ("haircut_percent", "max_ltv_percent", "warning_percent",
-                                                   "liquidation_percent", "margin_call_hours")}
-        loan = loans.loan_approve(_loan(id), bank=bank, principal=input["principal"],
-                                  annual_rate_percent=input["annual_rate_percent"], term_days=input["term_days"],
-                                  registry_filing_no=input.get("registry_filing_no") or "", actor=actor, **values)
+        values = {
+            key: input.get(key)
+            for key in (
+                "haircut_percent",
+                "max_ltv_percent",
+                "warning_percent",
+                "liquidation_percent",
+                "margin_call_hours",
+            )
+        }
+        loan = loans.loan_approve(
+            _loan(id),
+            bank=bank,
+            principal=input["principal"],
+            annual_rate_percent=input["annual_rate_percent"],
+            term_days=input["term_days"],
+            registry_filing_no=input.get("registry_filing_no") or "",
+            actor=actor,
+            **values,
+        )
         return cls(errors=[], loan=loan)
 
 
@@ -228,8 +261,9 @@ class LoanRepay(LoanMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, amount, idempotency_key=None):
         trader = require_trader(info, BORROWER_GRANT)
-        loan = loans.loan_repay(_loan(id), member=trader.member, amount=amount, idempotency_key=idempotency_key,
-                                actor=trader.user)
+        loan = loans.loan_repay(
+            _loan(id), member=trader.member, amount=amount, idempotency_key=idempotency_key, actor=trader.user
+        )
         return cls(errors=[], loan=loan)
 
 
@@ -244,7 +278,9 @@ class LoanCollateralAdd(LoanMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, receipts):
         trader = require_trader(info, BORROWER_GRANT)
-        loan = loans.loan_collateral_add(_loan(id), member=trader.member, receipts=_receipts(receipts), actor=trader.user)
+        loan = loans.loan_collateral_add(
+            _loan(id), member=trader.member, receipts=_receipts(receipts), actor=trader.user
+        )
         return cls(errors=[], loan=loan)
 
 
@@ -254,7 +290,9 @@ class LoanCollateralRelease(LoanMutation):
         receipts = graphene.List(graphene.NonNull(graphene.ID), required=True, description="WarehouseReceipt IDs.")
 
     class Meta:
-        description = "Release pledged receipts while the loan-to-value stays within the loan's limit (borrower or bank)."
+        description = (
+            "Release pledged receipts while the loan-to-value stays within the loan's limit (borrower or bank)."
+        )
 
     @classmethod
     def perform_mutation(cls, root, info, id, receipts):
@@ -283,24 +321,46 @@ class FinancingRuleSet(BaseMutation):
         permissions = [ExchangePermissions.MANAGE_EXCHANGE]
 
     @classmethod
-    def perform_mutation(cls, root, info, haircut_percent, max_ltv_percent, warning_percent, liquidation_percent,
-                         bank=None, grade=None, margin_call_hours=72):
+    def perform_mutation(
+        cls,
+        root,
+        info,
+        haircut_percent,
+        max_ltv_percent,
+        warning_percent,
+        liquidation_percent,
+        bank=None,
+        grade=None,
+        margin_call_hours=72,
+    ):
         bank_obj = get_node_or_error(Bank, bank, "FinancingBank", field="bank", required=False)
         grade_obj = None
         if grade:
             grade_obj = Grade.objects.filter(code=grade.strip()).first()
             if grade_obj is None:
                 raise DomainError(_("Grade not found"), Code.NOT_FOUND, field="grade")
-        rule = banks.financing_rule_set(bank=bank_obj, grade=grade_obj, haircut_percent=haircut_percent,
-                                        max_ltv_percent=max_ltv_percent, warning_percent=warning_percent,
-                                        liquidation_percent=liquidation_percent,
-                                        margin_call_hours=72 if margin_call_hours is None else margin_call_hours,
-                                        actor=requestor(info))
-        return cls(errors=[], rule=FinancingRuleType(
-            bank=bank_obj.code if bank_obj else None, grade=grade_obj.code if grade_obj else None,
-            haircut_percent=str(rule.haircut_percent), max_ltv_percent=str(rule.max_ltv_percent),
-            warning_percent=str(rule.warning_percent), liquidation_percent=str(rule.liquidation_percent),
-            margin_call_hours=rule.margin_call_hours))
+        rule = banks.financing_rule_set(
+            bank=bank_obj,
+            grade=grade_obj,
+            haircut_percent=haircut_percent,
+            max_ltv_percent=max_ltv_percent,
+            warning_percent=warning_percent,
+            liquidation_percent=liquidation_percent,
+            margin_call_hours=72 if margin_call_hours is None else margin_call_hours,
+            actor=requestor(info),
+        )
+        return cls(
+            errors=[],
+            rule=FinancingRuleType(
+                bank=bank_obj.code if bank_obj else None,
+                grade=grade_obj.code if grade_obj else None,
+                haircut_percent=str(rule.haircut_percent),
+                max_ltv_percent=str(rule.max_ltv_percent),
+                warning_percent=str(rule.warning_percent),
+                liquidation_percent=str(rule.liquidation_percent),
+                margin_call_hours=rule.margin_call_hours,
+            ),
+        )
 
 
 class FinancingLoanMutations(graphene.ObjectType):

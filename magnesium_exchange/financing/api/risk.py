@@ -28,9 +28,11 @@ _STATUSES = {choice.value for choice in MarginCallStatus}
 
 class FinancingRiskQueries(graphene.ObjectType):
     margin_calls = graphene.relay.ConnectionField(
-        FinancingMarginCallCountableConnection, status=graphene.String(description="open, resolved or missed."),
+        FinancingMarginCallCountableConnection,
+        status=graphene.String(description="open, resolved or missed."),
         description="Margin calls of the loans the caller may see: its bank's (bank officers and App), its member's "
-                    "(traders), all (operators); newest first.")
+        "(traders), all (operators); newest first.",
+    )
 
     @staticmethod
     def resolve_margin_calls(root, info, status=None, **kwargs):
@@ -38,8 +40,9 @@ class FinancingRiskQueries(graphene.ObjectType):
         qs = MarginCall.objects.filter(loan__in=loans.values("pk")).select_related("loan__bank", "loan__borrower")
         if status:
             qs = qs.filter(status=status) if status in _STATUSES else qs.none()
-        connection = paginate(qs, info, FinancingMarginCallCountableConnection, sort=[SortKey("pk", descending=True)],
-                              **kwargs)
+        connection = paginate(
+            qs, info, FinancingMarginCallCountableConnection, sort=[SortKey("pk", descending=True)], **kwargs
+        )
         loans_annotate(list({edge.node.loan_id: edge.node.loan for edge in connection.edges}.values()))
         return connection
 
@@ -50,13 +53,16 @@ class LoanForcedSaleStart(BaseMutation):
 
     class Arguments:
         id = graphene.ID(required=True, description="FinancingLoan ID.")
-        reserve_price = graphene.Decimal(description="CNY per tonne; by default 90% of the reference price, "
-                                                     "raised into the day's price band.")
+        reserve_price = graphene.Decimal(
+            description="CNY per tonne; by default 90% of the reference price, raised into the day's price band."
+        )
         ends_at = graphene.DateTime(description="When the auction ends; by default in 24 hours.")
 
     class Meta:
-        description = ("The loan's bank sells its pledged receipts through an exchange sale auction (平仓): allowed at or "
-                       "above the liquidation line, after a missed margin call, or past the due date.")
+        description = (
+            "The loan's bank sells its pledged receipts through an exchange sale auction (平仓): allowed at or "
+            "above the liquidation line, after a missed margin call, or past the due date."
+        )
         permissions = [ExchangePermissions.BANK_LENDING]
         error_code_enum = Code
         error_type_name = "ExchangeFinancingError"
@@ -67,7 +73,9 @@ class LoanForcedSaleStart(BaseMutation):
         bank = banks.bank_require(actor)
         loan = get_node_or_error(Loan, id, "FinancingLoan")
         sale = loan_forced_sale_start(loan, bank=bank, reserve_price=reserve_price, ends_at=ends_at, actor=actor)
-        return cls(errors=[], forced_sale=sale, loan=Loan.objects.select_related("bank", "borrower").get(pk=sale.loan_id))
+        return cls(
+            errors=[], forced_sale=sale, loan=Loan.objects.select_related("bank", "borrower").get(pk=sale.loan_id)
+        )
 
 
 class FinancingRiskMutations(graphene.ObjectType):

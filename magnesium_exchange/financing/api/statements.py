@@ -56,7 +56,9 @@ class ReceiptStatementClaims(graphene.ObjectType):
     pledge_bank = graphene.Field(ReceiptStatementBank, description="Only for that bank and for the owner.")
     chain_last_hash = graphene.String(required=True)
     chain_event_count = graphene.Int(required=True)
-    chain_valid = graphene.Boolean(required=True, description="The signed history replayed when the statement was made.")
+    chain_valid = graphene.Boolean(
+        required=True, description="The signed history replayed when the statement was made."
+    )
 
     class Meta:
         name = "ReceiptStatementClaims"
@@ -66,16 +68,28 @@ class ReceiptStatementClaims(graphene.ObjectType):
         receipt, chain, encumbrance = claims["receipt"], claims["chain"], claims["encumbrance"]
         bank = encumbrance.get("bank")
         return cls(
-            statement_id=claims["jti"], issuer=claims["iss"], audience=claims["aud"], view=claims["view"],
+            statement_id=claims["jti"],
+            issuer=claims["iss"],
+            audience=claims["aud"],
+            view=claims["view"],
             issued_at=dt.datetime.fromtimestamp(claims["iat"], tz=dt.timezone.utc),
-            number=receipt["number"], commodity_code=receipt["commodity"]["code"], commodity_name=receipt["commodity"]["name"],
-            grade_code=receipt["grade"]["code"], grade_name=receipt["grade"]["name"], tonnes=receipt["tonnes"],
-            warehouse_code=receipt["warehouse"]["code"], warehouse_name=receipt["warehouse"]["name"],
-            owner_name=receipt["owner"]["name"], owner_credit_code=receipt["owner"]["credit_code"],
+            number=receipt["number"],
+            commodity_code=receipt["commodity"]["code"],
+            commodity_name=receipt["commodity"]["name"],
+            grade_code=receipt["grade"]["code"],
+            grade_name=receipt["grade"]["name"],
+            tonnes=receipt["tonnes"],
+            warehouse_code=receipt["warehouse"]["code"],
+            warehouse_name=receipt["warehouse"]["name"],
+            owner_name=receipt["owner"]["name"],
+            owner_credit_code=receipt["owner"]["credit_code"],
             receipt_issued_at=dt.datetime.fromisoformat(receipt["issued_at"].replace("Z", "+00:00")),
-            status=claims["status"], pledged=encumbrance["pledged"],
+            status=claims["status"],
+            pledged=encumbrance["pledged"],
             pledge_bank=ReceiptStatementBank(code=bank["code"], name=bank["name"]) if bank else None,
-            chain_last_hash=chain["last_hash"], chain_event_count=chain["event_count"], chain_valid=chain["valid"],
+            chain_last_hash=chain["last_hash"],
+            chain_event_count=chain["event_count"],
+            chain_valid=chain["valid"],
         )
 
 
@@ -92,12 +106,19 @@ class ReceiptStatement(graphene.ObjectType):
     def of(cls, result: StatementResult) -> ReceiptStatement:
         if result.code is not None:
             field = "code" if result.code == Code.NOT_FOUND else None
-            return cls(number=result.number, errors=[ExchangeStatementError(field=field, message=result.message, code=result.code)])
-        return cls(number=result.number, statement=result.statement, claims=ReceiptStatementClaims.of(result.claims), errors=[])
+            return cls(
+                number=result.number,
+                errors=[ExchangeStatementError(field=field, message=result.message, code=result.code)],
+            )
+        return cls(
+            number=result.number, statement=result.statement, claims=ReceiptStatementClaims.of(result.claims), errors=[]
+        )
 
 
 class ReceiptStatements(graphene.ObjectType):
-    results = graphene.List(graphene.NonNull(ReceiptStatement), required=True, description="One per receipt asked, in order.")
+    results = graphene.List(
+        graphene.NonNull(ReceiptStatement), required=True, description="One per receipt asked, in order."
+    )
     errors = graphene.List(graphene.NonNull(ExchangeStatementError), required=True)
 
     class Meta:
@@ -114,16 +135,25 @@ class ReceiptVerifyInput(graphene.InputObjectType):
 
 class ReceiptStatementQueries(graphene.ObjectType):
     receipt_verify = graphene.Field(
-        ReceiptStatement, required=True, number=graphene.String(required=True), code=graphene.String(required=True),
+        ReceiptStatement,
+        required=True,
+        number=graphene.String(required=True),
+        code=graphene.String(required=True),
         description="The signed statement of a receipt now, by its number and the verification code printed on it. "
-                    "Masked for the public; full for bank officers, bank Apps, operators and the owner.")
+        "Masked for the public; full for bank officers, bank Apps, operators and the owner.",
+    )
     receipts_verify = graphene.Field(
-        ReceiptStatements, required=True, receipts=graphene.List(graphene.NonNull(ReceiptVerifyInput), required=True),
-        description=f"Statements of up to {BATCH_MAX} receipts at once, each its own result (banks and operators).")
+        ReceiptStatements,
+        required=True,
+        receipts=graphene.List(graphene.NonNull(ReceiptVerifyInput), required=True),
+        description=f"Statements of up to {BATCH_MAX} receipts at once, each its own result (banks and operators).",
+    )
 
     @staticmethod
     def resolve_receipt_verify(root, info, number, code):
-        result = receipts_statements([(number, code)], viewer=statement_viewer(requestor(info)), address=ip_address(info))[0]
+        result = receipts_statements(
+            [(number, code)], viewer=statement_viewer(requestor(info)), address=ip_address(info)
+        )[0]
         return ReceiptStatement.of(result)
 
     @staticmethod
@@ -133,7 +163,7 @@ class ReceiptStatementQueries(graphene.ObjectType):
         try:
             results = receipts_statements(pairs, viewer=statement_viewer(requestor(info)), address=ip_address(info))
         except DomainError as exc:
-            return ReceiptStatements(results=[], errors=[ExchangeStatementError(field=exc.field, message=exc.message,
-                                                                                code=Code(exc.code))])
+            return ReceiptStatements(
+                results=[], errors=[ExchangeStatementError(field=exc.field, message=exc.message, code=Code(exc.code))]
+            )
         return ReceiptStatements(results=[ReceiptStatement.of(result) for result in results], errors=[])
-

@@ -90,16 +90,31 @@ class FinancingLoanType(ModelObjectType):
 
     batched_selects = {"bank": "bank", "borrowerName": "borrower", "borrowerCreditCode": "borrower"}
     batched_fields = {
-        "collateral": Prefetch("collateral", queryset=LoanCollateral.objects.select_related("receipt__grade").order_by("id")),
+        "collateral": Prefetch(
+            "collateral", queryset=LoanCollateral.objects.select_related("receipt__grade").order_by("id")
+        ),
         "events": "events",
     }
 
     class Meta:
         model = Loan
         name = "FinancingLoan"
-        fields = ["id", "number", "term_days_requested", "purpose", "term_days", "margin_call_hours", "registry_filing_no",
-                  "rejection_reason", "approved_at", "disbursed_at", "due_date", "interest_accrued_until", "closed_at",
-                  "created_at"]
+        fields = [
+            "id",
+            "number",
+            "term_days_requested",
+            "purpose",
+            "term_days",
+            "margin_call_hours",
+            "registry_filing_no",
+            "rejection_reason",
+            "approved_at",
+            "disbursed_at",
+            "due_date",
+            "interest_accrued_until",
+            "closed_at",
+            "created_at",
+        ]
 
     @staticmethod
     def resolve_status(root, info):
@@ -147,15 +162,30 @@ class FinancingLoanType(ModelObjectType):
 
     @staticmethod
     def resolve_collateral(root, info):
-        return [FinancingLoanCollateralType(receipt_number=row.receipt.number, grade=row.receipt.grade.code,
-                                            quantity=str(row.quantity), status=str(row.status), pledged_at=row.pledged_at,
-                                            released_at=row.released_at)
-                for row in root.collateral.all()]
+        return [
+            FinancingLoanCollateralType(
+                receipt_number=row.receipt.number,
+                grade=row.receipt.grade.code,
+                quantity=str(row.quantity),
+                status=str(row.status),
+                pledged_at=row.pledged_at,
+                released_at=row.released_at,
+            )
+            for row in root.collateral.all()
+        ]
 
     @staticmethod
     def resolve_events(root, info):
-        return [FinancingLoanEventType(action=e.action, from_status=e.from_status, to_status=e.to_status, data=e.data,
-                                       occurred_at=e.occurred_at) for e in root.events.all()]
+        return [
+            FinancingLoanEventType(
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                data=e.data,
+                occurred_at=e.occurred_at,
+            )
+            for e in root.events.all()
+        ]
 
     @staticmethod
     def resolve_debt(root, info):
@@ -167,10 +197,14 @@ class FinancingLoanType(ModelObjectType):
         valuation = root._valuation if hasattr(root, "_valuation") else loan_latest_valuations([root.pk]).get(root.pk)
         if valuation is None:
             return None
-        return FinancingLoanValuationType(day=valuation.day, tonnes=str(valuation.tonnes),
-                                          market_value=str(valuation.market_value),
-                                          collateral_value=str(valuation.collateral_value), debt=str(valuation.debt),
-                                          ltv_percent=_text(valuation.ltv_percent))
+        return FinancingLoanValuationType(
+            day=valuation.day,
+            tonnes=str(valuation.tonnes),
+            market_value=str(valuation.market_value),
+            collateral_value=str(valuation.collateral_value),
+            debt=str(valuation.debt),
+            ltv_percent=_text(valuation.ltv_percent),
+        )
 
 
 class FinancingLoanCountableConnection(CountableConnection):

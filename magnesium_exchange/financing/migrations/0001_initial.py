@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -29,13 +28,25 @@ class Migration(migrations.Migration):
                 ('short_name', models.CharField(blank=True, max_length=40)),
                 ('is_active', models.BooleanField(default=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('app', models.OneToOneField(blank=True, help_text="The App the bank's own systems call with.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exchange_bank', to='integrations.app')),
+                (
+                    'app',
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The App the bank's own systems call with.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='exchange_bank',
+                        to='integrations.app',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'lending bank',
                 'verbose_name_plural': 'lending banks',
                 'ordering': ['id'],
-                'permissions': [('bank_lending', "Act for one's bank: full receipt statements, its loans, consented credit reports")],
+                'permissions': [
+                    ('bank_lending', "Act for one's bank: full receipt statements, its loans, consented credit reports")
+                ],
             },
         ),
         migrations.CreateModel(
@@ -44,8 +55,22 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('is_active', models.BooleanField(default=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('bank', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='officers', to='exchange_financing.bank')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='exchange_bank_officer', to=settings.AUTH_USER_MODEL)),
+                (
+                    'bank',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='officers',
+                        to='exchange_financing.bank',
+                    ),
+                ),
+                (
+                    'user',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='exchange_bank_officer',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'bank officer',
@@ -58,7 +83,24 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.CharField(max_length=24, unique=True)),
-                ('status', models.CharField(choices=[('applied', 'In review'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn'), ('approved', 'Approved, pledge registered'), ('cancelled', 'Cancelled before disbursement'), ('active', 'Disbursed'), ('enforcing', 'Forced sale'), ('repaid', 'Repaid'), ('defaulted', 'Closed with a shortfall')], default='applied', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('applied', 'In review'),
+                            ('rejected', 'Rejected'),
+                            ('withdrawn', 'Withdrawn'),
+                            ('approved', 'Approved, pledge registered'),
+                            ('cancelled', 'Cancelled before disbursement'),
+                            ('active', 'Disbursed'),
+                            ('enforcing', 'Forced sale'),
+                            ('repaid', 'Repaid'),
+                            ('defaulted', 'Closed with a shortfall'),
+                        ],
+                        default='applied',
+                        max_length=16,
+                    ),
+                ),
                 ('amount_requested', models.DecimalField(decimal_places=2, max_digits=16)),
                 ('term_days_requested', models.PositiveIntegerField()),
                 ('purpose', models.CharField(blank=True, max_length=255)),
@@ -70,18 +112,46 @@ class Migration(migrations.Migration):
                 ('warning_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
                 ('liquidation_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
                 ('margin_call_hours', models.PositiveIntegerField(blank=True, null=True)),
-                ('registry_filing_no', models.CharField(blank=True, help_text='Filing number at the national movable-property registry (中登网).', max_length=40)),
+                (
+                    'registry_filing_no',
+                    models.CharField(
+                        blank=True,
+                        help_text='Filing number at the national movable-property registry (中登网).',
+                        max_length=40,
+                    ),
+                ),
                 ('rejection_reason', models.CharField(blank=True, max_length=255)),
                 ('approved_at', models.DateTimeField(blank=True, null=True)),
                 ('disbursed_at', models.DateTimeField(blank=True, null=True)),
                 ('due_date', models.DateField(blank=True, null=True)),
-                ('interest_accrued_until', models.DateField(blank=True, help_text='Interest is accrued for every day before this.', null=True)),
+                (
+                    'interest_accrued_until',
+                    models.DateField(blank=True, help_text='Interest is accrued for every day before this.', null=True),
+                ),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('applied_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('bank', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='exchange_financing.bank')),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='exchange_members.member')),
+                (
+                    'applied_by',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'bank',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='exchange_financing.bank'
+                    ),
+                ),
+                (
+                    'borrower',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='exchange_members.member'
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'receipt-backed loan',
@@ -93,7 +163,14 @@ class Migration(migrations.Migration):
             name='ForcedSale',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'Auction running'), ('sold', 'Sold and settled'), ('unsold', 'Not sold')], default='open', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('open', 'Auction running'), ('sold', 'Sold and settled'), ('unsold', 'Not sold')],
+                        default='open',
+                        max_length=16,
+                    ),
+                ),
                 ('reason', models.CharField(max_length=32)),
                 ('proceeds', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
                 ('interest_repaid', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
@@ -101,9 +178,32 @@ class Migration(migrations.Migration):
                 ('remainder_to_owner', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
                 ('started_at', models.DateTimeField()),
                 ('settled_at', models.DateTimeField(blank=True, null=True)),
-                ('auction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='forced_sale', to='exchange_trading.auction')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='forced_sales', to='exchange_financing.loan')),
+                (
+                    'auction',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='forced_sale',
+                        to='exchange_trading.auction',
+                    ),
+                ),
+                (
+                    'started_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'loan',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='forced_sales',
+                        to='exchange_financing.loan',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'forced sale',
@@ -116,13 +216,44 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('quantity', models.DecimalField(decimal_places=3, max_digits=14)),
-                ('status', models.CharField(choices=[('proposed', 'Offered'), ('pledged', 'Pledged'), ('selling', 'In a forced sale'), ('released', 'Released'), ('dropped', 'Not pledged'), ('sold', 'Sold')], default='proposed', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('proposed', 'Offered'),
+                            ('pledged', 'Pledged'),
+                            ('selling', 'In a forced sale'),
+                            ('released', 'Released'),
+                            ('dropped', 'Not pledged'),
+                            ('sold', 'Sold'),
+                        ],
+                        default='proposed',
+                        max_length=16,
+                    ),
+                ),
                 ('pledged_at', models.DateTimeField(blank=True, null=True)),
                 ('released_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('bank', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_financing.bank')),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='collateral', to='exchange_financing.loan')),
-                ('receipt', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_warehouses.receipt')),
+                (
+                    'bank',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_financing.bank'
+                    ),
+                ),
+                (
+                    'loan',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='collateral',
+                        to='exchange_financing.loan',
+                    ),
+                ),
+                (
+                    'receipt',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_warehouses.receipt'
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'pledged receipt',
@@ -139,9 +270,32 @@ class Migration(migrations.Migration):
                 ('to_status', models.CharField(blank=True, max_length=16)),
                 ('data', models.JSONField(blank=True, default=dict)),
                 ('occurred_at', models.DateTimeField()),
-                ('actor_app', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='integrations.app')),
-                ('actor_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='exchange_financing.loan')),
+                (
+                    'actor_app',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='integrations.app',
+                    ),
+                ),
+                (
+                    'actor_user',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'loan',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='events', to='exchange_financing.loan'
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'loan event',
@@ -156,12 +310,36 @@ class Migration(migrations.Migration):
                 ('day', models.DateField()),
                 ('tonnes', models.DecimalField(decimal_places=3, max_digits=16)),
                 ('market_value', models.DecimalField(decimal_places=2, max_digits=18)),
-                ('collateral_value', models.DecimalField(decimal_places=2, help_text='Market value less the haircut.', max_digits=18)),
-                ('debt', models.DecimalField(decimal_places=2, help_text='Principal and accrued interest outstanding.', max_digits=18)),
-                ('ltv_percent', models.DecimalField(blank=True, decimal_places=2, help_text='Debt over collateral value; blank when there is no priced collateral.', max_digits=9, null=True)),
+                (
+                    'collateral_value',
+                    models.DecimalField(decimal_places=2, help_text='Market value less the haircut.', max_digits=18),
+                ),
+                (
+                    'debt',
+                    models.DecimalField(
+                        decimal_places=2, help_text='Principal and accrued interest outstanding.', max_digits=18
+                    ),
+                ),
+                (
+                    'ltv_percent',
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text='Debt over collateral value; blank when there is no priced collateral.',
+                        max_digits=9,
+                        null=True,
+                    ),
+                ),
                 ('prices', models.JSONField(default=dict, help_text='Reference price per grade code used.')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='valuations', to='exchange_financing.loan')),
+                (
+                    'loan',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='valuations',
+                        to='exchange_financing.loan',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'loan valuation',
@@ -173,13 +351,32 @@ class Migration(migrations.Migration):
             name='MarginCall',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved'), ('missed', 'Deadline missed')], default='open', max_length=16)),
-                ('ltv_percent', models.DecimalField(decimal_places=2, help_text='Loan-to-value when the call opened.', max_digits=9)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('open', 'Open'), ('resolved', 'Resolved'), ('missed', 'Deadline missed')],
+                        default='open',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'ltv_percent',
+                    models.DecimalField(
+                        decimal_places=2, help_text='Loan-to-value when the call opened.', max_digits=9
+                    ),
+                ),
                 ('opened_at', models.DateTimeField()),
                 ('deadline', models.DateTimeField()),
                 ('resolved_at', models.DateTimeField(blank=True, null=True)),
                 ('resolution', models.CharField(blank=True, max_length=32)),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='margin_calls', to='exchange_financing.loan')),
+                (
+                    'loan',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='margin_calls',
+                        to='exchange_financing.loan',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'margin call',
@@ -192,19 +389,65 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('haircut_percent', models.DecimalField(decimal_places=2, default=Decimal('20.00'), max_digits=5)),
-                ('max_ltv_percent', models.DecimalField(decimal_places=2, default=Decimal('60.00'), help_text='Loan-to-value limit at approval and for releasing collateral.', max_digits=5)),
+                (
+                    'max_ltv_percent',
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal('60.00'),
+                        help_text='Loan-to-value limit at approval and for releasing collateral.',
+                        max_digits=5,
+                    ),
+                ),
                 ('warning_percent', models.DecimalField(decimal_places=2, default=Decimal('65.00'), max_digits=5)),
                 ('liquidation_percent', models.DecimalField(decimal_places=2, default=Decimal('80.00'), max_digits=5)),
-                ('margin_call_hours', models.PositiveIntegerField(default=72, help_text='Time a borrower has to answer a margin call.')),
+                (
+                    'margin_call_hours',
+                    models.PositiveIntegerField(default=72, help_text='Time a borrower has to answer a margin call.'),
+                ),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('bank', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='exchange_financing.bank')),
-                ('grade', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange_commodities.grade')),
+                (
+                    'bank',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='rules',
+                        to='exchange_financing.bank',
+                    ),
+                ),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to='exchange_commodities.grade',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'financing rule',
                 'verbose_name_plural': 'financing rules',
                 'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('bank', 'grade'), name='financing_rule_bank_grade_unique', nulls_distinct=False), models.CheckConstraint(condition=models.Q(('haircut_percent__gte', 0), ('haircut_percent__lt', 100)), name='financing_rule_haircut_range'), models.CheckConstraint(condition=models.Q(('max_ltv_percent__gt', 0), ('max_ltv_percent__lte', models.F('warning_percent')), ('warning_percent__lt', models.F('liquidation_percent')), ('liquidation_percent__lte', 100)), name='financing_rule_lines_ordered')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        fields=('bank', 'grade'), name='financing_rule_bank_grade_unique', nulls_distinct=False
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(('haircut_percent__gte', 0), ('haircut_percent__lt', 100)),
+                        name='financing_rule_haircut_range',
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ('max_ltv_percent__gt', 0),
+                            ('max_ltv_percent__lte', models.F('warning_percent')),
+                            ('warning_percent__lt', models.F('liquidation_percent')),
+                            ('liquidation_percent__lte', 100),
+                        ),
+                        name='financing_rule_lines_ordered',
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
@@ -217,23 +460,36 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='loan',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_requested__gt', 0)), name='loan_amount_requested_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('amount_requested__gt', 0)), name='loan_amount_requested_positive'
+            ),
         ),
         migrations.AddConstraint(
             model_name='loan',
-            constraint=models.CheckConstraint(condition=models.Q(('principal__isnull', True), ('principal__gt', 0), _connector='OR'), name='loan_principal_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('principal__isnull', True), ('principal__gt', 0), _connector='OR'),
+                name='loan_principal_positive',
+            ),
         ),
         migrations.AddConstraint(
             model_name='loan',
-            constraint=models.CheckConstraint(condition=models.Q(('term_days_requested__gt', 0)), name='loan_term_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('term_days_requested__gt', 0)), name='loan_term_positive'
+            ),
         ),
         migrations.AddConstraint(
             model_name='forcedsale',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('loan',), name='one_open_forced_sale_per_loan'),
+            constraint=models.UniqueConstraint(
+                condition=models.Q(('status', 'open')), fields=('loan',), name='one_open_forced_sale_per_loan'
+            ),
         ),
         migrations.AddConstraint(
             model_name='loancollateral',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['pledged', 'selling'])), fields=('receipt',), name='one_pledge_in_force_per_receipt'),
+            constraint=models.UniqueConstraint(
+                condition=models.Q(('status__in', ['pledged', 'selling'])),
+                fields=('receipt',),
+                name='one_pledge_in_force_per_receipt',
+            ),
         ),
         migrations.AddConstraint(
             model_name='loancollateral',
@@ -241,7 +497,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='loancollateral',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='loan_collateral_quantity_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity__gt', 0)), name='loan_collateral_quantity_positive'
+            ),
         ),
         migrations.AddConstraint(
             model_name='loanvaluation',
@@ -249,6 +507,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='margincall',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('loan',), name='one_open_margin_call_per_loan'),
+            constraint=models.UniqueConstraint(
+                condition=models.Q(('status', 'open')), fields=('loan',), name='one_open_margin_call_per_loan'
+            ),
         ),
     ]

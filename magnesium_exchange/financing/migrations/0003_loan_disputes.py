@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_financing', '0002_bank_lending_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -18,21 +17,69 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('side', models.CharField(choices=[('borrower', 'Borrower'), ('bank', 'Bank')], max_length=16)),
-                ('subject', models.CharField(choices=[('valuation', 'Valuation or reference price'), ('margin_call', 'Margin call'), ('forced_sale', 'Forced sale'), ('repayment', 'Repayment or interest'), ('collateral', 'Pledged receipts'), ('other', 'Other')], max_length=16)),
+                (
+                    'subject',
+                    models.CharField(
+                        choices=[
+                            ('valuation', 'Valuation or reference price'),
+                            ('margin_call', 'Margin call'),
+                            ('forced_sale', 'Forced sale'),
+                            ('repayment', 'Repayment or interest'),
+                            ('collateral', 'Pledged receipts'),
+                            ('other', 'Other'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 ('description', models.TextField(max_length=1000)),
                 ('raised_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', max_length=16
+                    ),
+                ),
                 ('resolution', models.TextField(blank=True, max_length=1000)),
                 ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disputes', to='exchange_financing.loan')),
-                ('raised_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'loan',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='disputes',
+                        to='exchange_financing.loan',
+                    ),
+                ),
+                (
+                    'raised_by',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'resolved_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'loan dispute',
                 'verbose_name_plural': 'loan disputes',
                 'ordering': ['-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('loan', 'side'), name='one_open_dispute_per_loan_side')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        condition=models.Q(('status', 'open')),
+                        fields=('loan', 'side'),
+                        name='one_open_dispute_per_loan_side',
+                    )
+                ],
             },
         ),
     ]

@@ -41,7 +41,9 @@ def bank_create(*, code: str, name: str, short_name: str = "", app=None, actor=N
     the integrations App its own systems call with (one bank per App)."""
     code = text_input(code, "code", max_length=32, required=True).lower()
     if not _CODE.match(code):
-        raise DomainError(_("The code is lower-case letters, digits and hyphens, at most 32"), Code.INVALID, field="code")
+        raise DomainError(
+            _("The code is lower-case letters, digits and hyphens, at most 32"), Code.INVALID, field="code"
+        )
     name = text_input(name, "name", max_length=120, required=True)
     short_name = text_input(short_name, "shortName", max_length=40)
     with transaction.atomic():
@@ -54,7 +56,9 @@ def bank_create(*, code: str, name: str, short_name: str = "", app=None, actor=N
                 bank = Bank.objects.create(code=code, name=name, short_name=short_name, app=app)
         except IntegrityError:  # a concurrent create of the same code or app
             raise DomainError(_("A bank with this code or app exists"), Code.INVALID, field="code") from None
-        audit_record("exchange.bank_created", actor=actor, target=bank, data={"code": code, "app": getattr(app, "pk", None)})
+        audit_record(
+            "exchange.bank_created", actor=actor, target=bank, data={"code": code, "app": getattr(app, "pk", None)}
+        )
     return bank
 
 
@@ -73,8 +77,17 @@ def bank_officer_add(bank: Bank, user, *, actor=None) -> BankOfficer:
     return officer
 
 
-def financing_rule_set(*, bank=None, grade=None, haircut_percent, max_ltv_percent, warning_percent, liquidation_percent,
-                       margin_call_hours=72, actor=None) -> FinancingRule:
+def financing_rule_set(
+    *,
+    bank=None,
+    grade=None,
+    haircut_percent,
+    max_ltv_percent,
+    warning_percent,
+    liquidation_percent,
+    margin_call_hours=72,
+    actor=None,
+) -> FinancingRule:
     """Set the haircut and lines for a bank and grade (either blank: every one), operators. The lines
     must be ordered (INVALID_LINES): 0 ≤ haircut < 100, 0 < loan-to-value limit ≤ warning < liquidation ≤ 100."""
     haircut = percent_input(haircut_percent, "haircutPercent")
@@ -83,8 +96,13 @@ def financing_rule_set(*, bank=None, grade=None, haircut_percent, max_ltv_percen
     liquidation = percent_input(liquidation_percent, "liquidationPercent")
     hours = hours_input(margin_call_hours)
     lines_check(haircut, max_ltv, warning, liquidation)
-    values = {"haircut_percent": haircut, "max_ltv_percent": max_ltv, "warning_percent": warning,
-              "liquidation_percent": liquidation, "margin_call_hours": hours}
+    values = {
+        "haircut_percent": haircut,
+        "max_ltv_percent": max_ltv,
+        "warning_percent": warning,
+        "liquidation_percent": liquidation,
+        "margin_call_hours": hours,
+    }
     with transaction.atomic():
         key = {"bank_id": getattr(bank, "pk", None), "grade_id": getattr(grade, "pk", None)}
         rule = FinancingRule.objects.select_for_update().filter(**key).first()
@@ -100,6 +118,10 @@ def financing_rule_set(*, bank=None, grade=None, haircut_percent, max_ltv_percen
             for field, value in values.items():
                 setattr(rule, field, value)
             rule.save()
-        audit_record("exchange.financing_rule_set", actor=actor, target=rule, data={
-            **key, **{field: str(value) for field, value in values.items()}, "previous": previous})
+        audit_record(
+            "exchange.financing_rule_set",
+            actor=actor,
+            target=rule,
+            data={**key, **{field: str(value) for field, value in values.items()}, "previous": previous},
+        )
     return rule

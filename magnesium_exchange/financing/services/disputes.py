@@ -43,15 +43,27 @@ def loan_dispute_raise(loan, *, actor, subject: str, description: str, now=None)
             raise DomainError(_("Only the loan's bank or its borrower may dispute it"), Code.NOT_YOUR_LOAN, field="id")
         try:
             with transaction.atomic():
-                dispute = LoanDispute.objects.create(loan=loan, side=side, subject=subject, description=description,
-                                                     raised_by=_user(actor), raised_at=now)
+                dispute = LoanDispute.objects.create(
+                    loan=loan,
+                    side=side,
+                    subject=subject,
+                    description=description,
+                    raised_by=_user(actor),
+                    raised_at=now,
+                )
         except IntegrityError:
-            raise DomainError(_("Your side already has an open dispute on this loan"), Code.DISPUTE_ALREADY_OPEN,
-                              field="id") from None
-        loan_event_record(loan, "dispute_raised", actor=actor, now=now,
-                          data={"dispute": dispute.pk, "side": side, "subject": subject})
-        audit_record("exchange.loan_dispute_raised", actor=actor, target=dispute,
-                     data={"loan": loan.number, "side": side, "subject": subject})
+            raise DomainError(
+                _("Your side already has an open dispute on this loan"), Code.DISPUTE_ALREADY_OPEN, field="id"
+            ) from None
+        loan_event_record(
+            loan, "dispute_raised", actor=actor, now=now, data={"dispute": dispute.pk, "side": side, "subject": subject}
+        )
+        audit_record(
+            "exchange.loan_dispute_raised",
+            actor=actor,
+            target=dispute,
+            data={"loan": loan.number, "side": side, "subject": subject},
+        )
     return dispute
 
 
@@ -63,14 +75,25 @@ def loan_dispute_resolve(dispute, *, actor, resolution: str, now=None) -> LoanDi
         raise DomainError(_("Only exchange operators resolve loan disputes"), Code.NOT_YOUR_LOAN, field="id")
     resolution = text_input(resolution, "resolution", max_length=TEXT_MAX, required=True)
     with transaction.atomic():
-        row = (LoanDispute.objects.select_for_update(of=("self",)).select_related("loan")
-               .filter(pk=getattr(dispute, "pk", dispute)).first())
+        row = (
+            LoanDispute.objects.select_for_update(of=("self",))
+            .select_related("loan")
+            .filter(pk=getattr(dispute, "pk", dispute))
+            .first()
+        )
         if row is None:
             raise DomainError(_("No such dispute"), Code.NOT_FOUND, field="id")
         if row.status != DisputeStatus.OPEN:
             raise DomainError(_("This dispute is already resolved"), Code.INVALID_TRANSITION, field="id")
-        row.status, row.resolution, row.resolved_by, row.resolved_at = DisputeStatus.RESOLVED, resolution, _user(actor), now
+        row.status, row.resolution, row.resolved_by, row.resolved_at = (
+            DisputeStatus.RESOLVED,
+            resolution,
+            _user(actor),
+            now,
+        )
         row.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
-        loan_event_record(row.loan, "dispute_resolved", actor=actor, now=now, data={"dispute": row.pk, "side": row.side})
+        loan_event_record(
+            row.loan, "dispute_resolved", actor=actor, now=now, data={"dispute": row.pk, "side": row.side}
+        )
         audit_record("exchange.loan_dispute_resolved", actor=actor, target=row, data={"loan": row.loan.number})
     return row

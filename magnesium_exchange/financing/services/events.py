@@ -17,8 +17,12 @@ from meidu.integrations.services.outbox import webhook_event_emit
 
 def loan_lock(loan) -> Loan:
     """The loan row, locked (SELECT ... FOR UPDATE), with its bank and borrower; NOT_FOUND if gone."""
-    row = (Loan.objects.select_for_update(of=("self",)).select_related("bank", "borrower")
-           .filter(pk=getattr(loan, "pk", loan)).first())
+    row = (
+        Loan.objects.select_for_update(of=("self",))
+        .select_related("bank", "borrower")
+        .filter(pk=getattr(loan, "pk", loan))
+        .first()
+    )
     if row is None:
         raise DomainError(_("No such loan"), Code.NOT_FOUND, field="id")
     return row
@@ -26,16 +30,25 @@ def loan_lock(loan) -> Loan:
 
 def _actors(actor) -> dict:
     label = getattr(getattr(actor, "_meta", None), "label_lower", "")
-    return {"actor_user": actor if label == "accounts.user" else None,
-            "actor_app": actor if label == "integrations.app" else None}
+    return {
+        "actor_user": actor if label == "accounts.user" else None,
+        "actor_app": actor if label == "integrations.app" else None,
+    }
 
 
-def loan_event_record(loan: Loan, action: str, *, actor=None, data=None, now=None, from_status: str = "",
-                      to_status: str = "") -> LoanEvent:
+def loan_event_record(
+    loan: Loan, action: str, *, actor=None, data=None, now=None, from_status: str = "", to_status: str = ""
+) -> LoanEvent:
     """Record something that happened to a loan (a repayment, collateral added) without a status change."""
-    return LoanEvent.objects.create(loan=loan, action=action, from_status=from_status or loan.status,
-                                    to_status=to_status or loan.status, data=data or {}, occurred_at=now or timezone.now(),
-                                    **_actors(actor))
+    return LoanEvent.objects.create(
+        loan=loan,
+        action=action,
+        from_status=from_status or loan.status,
+        to_status=to_status or loan.status,
+        data=data or {},
+        occurred_at=now or timezone.now(),
+        **_actors(actor),
+    )
 
 
 def loan_transition(loan: Loan, action: str, *, actor=None, data=None, now=None, fields: tuple = ()) -> Loan:
@@ -43,19 +56,32 @@ def loan_transition(loan: Loan, action: str, *, actor=None, data=None, now=None,
     ``fields``), record the event, audit. INVALID_TRANSITION names the current status."""
     allowed, target = TRANSITIONS[action]
     if loan.status not in allowed:
-        raise DomainError(_("The loan is %(status)s: this cannot be done now") % {"status": loan.get_status_display()},
-                          Code.INVALID_TRANSITION, field="id")
+        raise DomainError(
+            _("The loan is %(status)s: this cannot be done now") % {"status": loan.get_status_display()},
+            Code.INVALID_TRANSITION,
+            field="id",
+        )
     previous = loan.status
     loan.status = target
     loan.save(update_fields=["status", "updated_at", *fields])
     loan_event_record(loan, action, actor=actor, data=data, now=now, from_status=previous, to_status=target)
-    audit_record(f"exchange.loan_{action}", actor=actor, target=loan, data={"from": previous, "to": target, **(data or {})})
+    audit_record(
+        f"exchange.loan_{action}", actor=actor, target=loan, data={"from": previous, "to": target, **(data or {})}
+    )
     return loan
 
 
 def loan_webhook(event_type, loan: Loan, data: dict) -> None:
     """Tell the loan's bank (its App's webhooks only; nobody when the bank has no App)."""
     if loan.bank.app_id:
-        webhook_event_emit(event_type, {"loan": loan.number, "bank": loan.bank.code,
-                                        "borrower": loan.borrower.credit_code, "status": loan.status, **data},
-                           app_ids=[loan.bank.app_id])
+        webhook_event_emit(
+            event_type,
+            {
+                "loan": loan.number,
+                "bank": loan.bank.code,
+                "borrower": loan.borrower.credit_code,
+                "status": loan.status,
+                **data,
+            },
+            app_ids=[loan.bank.app_id],
+        )

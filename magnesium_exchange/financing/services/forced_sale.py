@@ -85,8 +85,9 @@ def forced_sale_entitlement(loan, measured, now) -> str | None:
     if measured.complete and measured.ltv_percent >= _liquidation_line(loan):
         return "liquidation_line"
     latest = MarginCall.objects.filter(loan=loan).order_by("-opened_at", "-id").first()
-    if latest is not None and (latest.status == MarginCallStatus.MISSED
-                               or (latest.status == MarginCallStatus.OPEN and latest.deadline <= now)):
+    if latest is not None and (
+        latest.status == MarginCallStatus.MISSED or (latest.status == MarginCallStatus.OPEN and latest.deadline <= now)
+    ):
         return "margin_call_missed"
     if loan.due_date is not None and loan.due_date < timezone.localdate(now) and measured.debt.total > 0:
         return "past_due"
@@ -112,18 +113,26 @@ def _reserve_input(value) -> Decimal | None:
         except InvalidOperation:
             number = None
     if number is None or not number.is_finite() or number <= 0 or number > MAX_PRICE:
-        raise DomainError(_("The reserve price is a positive number of CNY per tonne"), Code.INVALID_AMOUNT,
-                          field="reservePrice")
+        raise DomainError(
+            _("The reserve price is a positive number of CNY per tonne"), Code.INVALID_AMOUNT, field="reservePrice"
+        )
     return number
 
 
 def _ends_at_input(ends_at, now) -> dt.datetime:
     if ends_at is None:
         return now + dt.timedelta(hours=FORCED_SALE_HOURS)
-    if not isinstance(ends_at, dt.datetime) or timezone.is_naive(ends_at) or ends_at <= now \
-            or ends_at > now + dt.timedelta(days=MAX_FORCED_SALE_DAYS):
-        raise DomainError(_("The auction ends in the future, within %(days)s days") % {"days": MAX_FORCED_SALE_DAYS},
-                          Code.INVALID, field="endsAt")
+    if (
+        not isinstance(ends_at, dt.datetime)
+        or timezone.is_naive(ends_at)
+        or ends_at <= now
+        or ends_at > now + dt.timedelta(days=MAX_FORCED_SALE_DAYS)
+    ):
+        raise DomainError(
+            _("The auction ends in the future, within %(days)s days") % {"days": MAX_FORCED_SALE_DAYS},
+            Code.INVALID,
+            field="endsAt",
+        )
     return ends_at
 
 
@@ -153,20 +162,32 @@ def loan_forced_sale_start(loan, *, bank, reserve_price=None, ends_at=None, acto
         if bank is None or loan.bank_id != getattr(bank, "pk", None):
             raise DomainError(_("This loan is another bank's"), Code.NOT_YOUR_BANK, field="id")
         if loan.status not in (LoanStatus.ACTIVE, LoanStatus.ENFORCING):
-            raise DomainError(_("The loan is %(status)s: this cannot be done now") % {
-                "status": loan.get_status_display()}, Code.INVALID_TRANSITION, field="id")
+            raise DomainError(
+                _("The loan is %(status)s: this cannot be done now") % {"status": loan.get_status_display()},
+                Code.INVALID_TRANSITION,
+                field="id",
+            )
         if ForcedSale.objects.filter(loan=loan, status=ForcedSaleStatus.OPEN).exists():
             raise DomainError(_("A forced sale of this loan is already running"), Code.FORCED_SALE_RUNNING, field="id")
         measured = loan_measure(loan, day=timezone.localdate(now))
         reason = forced_sale_entitlement(loan, measured, now)
         if reason is None:
             ltv = "-" if measured.ltv_percent is None else f"{measured.ltv_percent}%"
-            raise DomainError(_("The loan-to-value is %(ltv)s, under the liquidation line of %(line)s%%, no margin call "
-                                "was missed and the loan is not past due: a forced sale is not allowed") % {
-                "ltv": ltv, "line": _liquidation_line(loan)}, Code.LIQUIDATION_NOT_ALLOWED, field="id")
-        collateral = list(LoanCollateral.objects.select_for_update(of=("self",))
-                          .filter(loan=loan, status=CollateralStatus.PLEDGED)
-                          .select_related("receipt__grade__commodity").order_by("receipt_id"))
+            raise DomainError(
+                _(
+                    "The loan-to-value is %(ltv)s, under the liquidation line of %(line)s%%, no margin call "
+                    "was missed and the loan is not past due: a forced sale is not allowed"
+                )
+                % {"ltv": ltv, "line": _liquidation_line(loan)},
+                Code.LIQUIDATION_NOT_ALLOWED,
+                field="id",
+            )
+        collateral = list(
+            LoanCollateral.objects.select_for_update(of=("self",))
+            .filter(loan=loan, status=CollateralStatus.PLEDGED)
+            .select_related("receipt__grade__commodity")
+            .order_by("receipt_id")
+        )
         if not collateral:
             raise DomainError(_("No receipt of this loan is pledged"), Code.INVALID, field="id")
         by_grade: dict[int, list[LoanCollateral]] = {}
@@ -179,24 +200,44 @@ def loan_forced_sale_start(loan, *, bank, reserve_price=None, ends_at=None, acto
         latest_price = valuation_prices([grade.pk], timezone.localdate(now)).get(grade.pk)
         reference = reference_price(grade, latest_price)
         if reference is None:
-            raise DomainError(_("Grade %(grade)s has no reference price") % {"grade": grade.code}, Code.NO_REFERENCE_PRICE,
-                              field="grade")
+            raise DomainError(
+                _("Grade %(grade)s has no reference price") % {"grade": grade.code},
+                Code.NO_REFERENCE_PRICE,
+                field="grade",
+            )
         reserve = reserve_price if reserve_price is not None else _default_reserve(grade, reference, latest_price)
         try:
-            auction = auction_open(member=loan.borrower, grade=grade, receipts=[r.receipt for r in rows],
-                                   reserve_price=reserve, starts_at=now, ends_at=ends_at, min_bid_quantity=tonnes,
-                                   reference_price_fallback=latest_price, actor=actor, now=now,
-                                   lock_purpose=ReceiptLockPurpose.FORCED_SALE)
+            auction = auction_open(
+                member=loan.borrower,
+                grade=grade,
+                receipts=[r.receipt for r in rows],
+                reserve_price=reserve,
+                starts_at=now,
+                ends_at=ends_at,
+                min_bid_quantity=tonnes,
+                reference_price_fallback=latest_price,
+                actor=actor,
+                now=now,
+                lock_purpose=ReceiptLockPurpose.FORCED_SALE,
+            )
         except DomainError as exc:
             code, field = _TRADING_TO_FINANCING.get(exc.code, (Code.INVALID, exc.field))
             raise DomainError(exc.message, code, field=field) from None
         LoanCollateral.objects.filter(pk__in=[r.pk for r in rows]).update(status=CollateralStatus.SELLING)
         user = actor if getattr(getattr(actor, "_meta", None), "label_lower", "") == "accounts.user" else None
         sale = ForcedSale.objects.create(loan=loan, auction=auction, reason=reason, started_by=user, started_at=now)
-        data = {"forced_sale": sale.pk, "auction": auction.pk, "reason": reason, "grade": grade.code,
-                "tonnes": str(tonnes), "reserve_price": str(reserve), "reference_price": str(reference),
-                "ends_at": ends_at.isoformat(), "receipts": [r.receipt.number for r in rows],
-                "ltv_percent": None if measured.ltv_percent is None else str(measured.ltv_percent)}
+        data = {
+            "forced_sale": sale.pk,
+            "auction": auction.pk,
+            "reason": reason,
+            "grade": grade.code,
+            "tonnes": str(tonnes),
+            "reserve_price": str(reserve),
+            "reference_price": str(reference),
+            "ends_at": ends_at.isoformat(),
+            "receipts": [r.receipt.number for r in rows],
+            "ltv_percent": None if measured.ltv_percent is None else str(measured.ltv_percent),
+        }
         loan_transition(loan, "forced_sale_start", actor=actor, now=now, data=data)
         loan_webhook(WebhookEventType.FORCED_SALE_STARTED, loan, data)
     return sale
@@ -221,13 +262,20 @@ def _sale_of_settlement(settlement, *, lock: bool) -> ForcedSale | None:
 
 def _unsold(sale: ForcedSale, loan, why: str, now, actor=None) -> None:
     if loan.status in PLEDGED_STATUSES:
-        LoanCollateral.objects.filter(loan=loan, status=CollateralStatus.SELLING).update(status=CollateralStatus.PLEDGED)
+        LoanCollateral.objects.filter(loan=loan, status=CollateralStatus.SELLING).update(
+            status=CollateralStatus.PLEDGED
+        )
     else:  # repaid meanwhile by the borrower: the receipts custody put back to pledged are released
         _collateral_release(loan, [CollateralStatus.SELLING], actor=actor, now=now)
     sale.status, sale.settled_at = ForcedSaleStatus.UNSOLD, now
     sale.save(update_fields=["status", "settled_at"])
-    loan_event_record(loan, "forced_sale_unsold", actor=actor, now=now,
-                      data={"forced_sale": sale.pk, "auction": sale.auction_id, "why": why})
+    loan_event_record(
+        loan,
+        "forced_sale_unsold",
+        actor=actor,
+        now=now,
+        data={"forced_sale": sale.pk, "auction": sale.auction_id, "why": why},
+    )
 
 
 def forced_sale_settlement_locked(settlement) -> None:
@@ -253,24 +301,37 @@ def forced_sale_settlement_completed(settlement, *, actor=None, now=None) -> Non
     interest_paid = principal_paid = ZERO
     if repay > 0:
         interest_paid, principal_paid = loan_post_repayment(
-            loan, repay, idempotency_key=f"forced-sale:{sale.pk}:settlement:{settlement.pk}")
+            loan, repay, idempotency_key=f"forced-sale:{sale.pk}:settlement:{settlement.pk}"
+        )
     sale.proceeds = (sale.proceeds or ZERO) + proceeds
     sale.interest_repaid = (sale.interest_repaid or ZERO) + interest_paid
     sale.principal_repaid = (sale.principal_repaid or ZERO) + principal_paid
     sale.remainder_to_owner = (sale.remainder_to_owner or ZERO) + proceeds - repay
-    still_pending = Settlement.objects.filter(trade__aggregate_type=AggregateType.AUCTION,
-                                              trade__aggregate_pk=sale.auction_id,
-                                              status=SettlementStatus.PENDING).exclude(pk=settlement.pk).exists()
+    still_pending = (
+        Settlement.objects.filter(
+            trade__aggregate_type=AggregateType.AUCTION,
+            trade__aggregate_pk=sale.auction_id,
+            status=SettlementStatus.PENDING,
+        )
+        .exclude(pk=settlement.pk)
+        .exists()
+    )
     fields = ["proceeds", "interest_repaid", "principal_repaid", "remainder_to_owner"]
     if still_pending:
         sale.save(update_fields=fields)
         return
     LoanCollateral.objects.filter(loan=loan, status=CollateralStatus.SELLING).update(
-        status=CollateralStatus.SOLD, released_at=now)
+        status=CollateralStatus.SOLD, released_at=now
+    )
     sale.status, sale.settled_at = ForcedSaleStatus.SOLD, now
     sale.save(update_fields=[*fields, "status", "settled_at"])
-    figures = {"forced_sale": sale.pk, "proceeds": str(sale.proceeds), "interest_repaid": str(sale.interest_repaid),
-               "principal_repaid": str(sale.principal_repaid), "remainder_to_owner": str(sale.remainder_to_owner)}
+    figures = {
+        "forced_sale": sale.pk,
+        "proceeds": str(sale.proceeds),
+        "interest_repaid": str(sale.interest_repaid),
+        "principal_repaid": str(sale.principal_repaid),
+        "remainder_to_owner": str(sale.remainder_to_owner),
+    }
     loan_event_record(loan, "forced_sale_settled", actor=actor, now=now, data=figures)
     if not owing:
         return
@@ -284,8 +345,14 @@ def forced_sale_settlement_completed(settlement, *, actor=None, now=None) -> Non
         loan_webhook(WebhookEventType.LOAN_REPAID, loan, figures)
     elif not others:
         loan.closed_at = now
-        loan_transition(loan, "close_with_shortfall", actor=actor, now=now, fields=("closed_at",),
-                        data={**figures, "shortfall": str(left.total)})
+        loan_transition(
+            loan,
+            "close_with_shortfall",
+            actor=actor,
+            now=now,
+            fields=("closed_at",),
+            data={**figures, "shortfall": str(left.total)},
+        )
     # else: other receipts stay pledged and the loan enforcing: the bank sells them next
 
 
@@ -293,8 +360,12 @@ def _collateral_release(loan, statuses, *, actor=None, now=None) -> None:
     """Release the pledge of the loan's receipts in ``statuses`` (the debt is cleared: by the sale of one
     grade while others were pledged, or by the borrower while the sale ran)."""
     numbers = []
-    for row in LoanCollateral.objects.select_for_update().filter(loan=loan, status__in=statuses).select_related(
-            "receipt").order_by("receipt_id"):
+    for row in (
+        LoanCollateral.objects.select_for_update()
+        .filter(loan=loan, status__in=statuses)
+        .select_related("receipt")
+        .order_by("receipt_id")
+    ):
         receipt_unlock(row.receipt, purpose=ReceiptLockPurpose.PLEDGE, reference=f"loan:{loan.pk}", actor=actor)
         row.status, row.released_at = CollateralStatus.RELEASED, now
         row.save(update_fields=["status", "released_at"])
@@ -333,8 +404,17 @@ def forced_sale_auction_ended(auction, trades, *, actor=None) -> None:
     loan = loan_lock(sale.loan_id)
     now = timezone.now()
     if trades:
-        loan_event_record(loan, "forced_sale_auction_closed", actor=actor, now=now, data={
-            "forced_sale": sale.pk, "trades": [t.engine_trade_id for t in trades],
-            "price": str(trades[0].price), "quantity": str(sum(t.quantity for t in trades))})
+        loan_event_record(
+            loan,
+            "forced_sale_auction_closed",
+            actor=actor,
+            now=now,
+            data={
+                "forced_sale": sale.pk,
+                "trades": [t.engine_trade_id for t in trades],
+                "price": str(trades[0].price),
+                "quantity": str(sum(t.quantity for t in trades)),
+            },
+        )
         return
     _unsold(sale, loan, "no_trade", now, actor=actor)

@@ -44,10 +44,13 @@ def amount_input(value, field: str = "amount") -> Decimal:
     """A positive CNY amount in fen, at most MAX_AMOUNT: INVALID_AMOUNT otherwise."""
     amount = _decimal(value)
     if amount is None or amount <= 0 or not is_quantized(amount, CURRENCY):
-        raise DomainError(_("The amount must be a positive number of yuan, in fen at most"), Code.INVALID_AMOUNT, field=field)
+        raise DomainError(
+            _("The amount must be a positive number of yuan, in fen at most"), Code.INVALID_AMOUNT, field=field
+        )
     if amount > MAX_AMOUNT:
-        raise DomainError(_("The amount is too large: at most %(max)s CNY") % {"max": MAX_AMOUNT}, Code.INVALID_AMOUNT,
-                          field=field)
+        raise DomainError(
+            _("The amount is too large: at most %(max)s CNY") % {"max": MAX_AMOUNT}, Code.INVALID_AMOUNT, field=field
+        )
     return amount.quantize(Decimal("0.01"))
 
 
@@ -55,8 +58,11 @@ def term_input(value, field: str = "termDays") -> int:
     """Whole days, 1 to MAX_TERM_DAYS: INVALID_TERM otherwise."""
     number = _decimal(value)
     if number is None or number != number.to_integral_value() or not 1 <= number <= MAX_TERM_DAYS:
-        raise DomainError(_("The term is a whole number of days from 1 to %(max)s") % {"max": MAX_TERM_DAYS},
-                          Code.INVALID_TERM, field=field)
+        raise DomainError(
+            _("The term is a whole number of days from 1 to %(max)s") % {"max": MAX_TERM_DAYS},
+            Code.INVALID_TERM,
+            field=field,
+        )
     return int(number)
 
 
@@ -64,8 +70,12 @@ def rate_input(value, field: str = "annualRatePercent") -> Decimal:
     """An annual rate in percent, above 0 and at most MAX_RATE_PERCENT, three decimals at most."""
     rate = _decimal(value)
     if rate is None or rate <= 0 or rate > MAX_RATE_PERCENT or rate != rate.quantize(Decimal("0.001")):
-        raise DomainError(_("The annual rate is a percentage above 0 and at most %(max)s, with three decimals at most") % {
-            "max": MAX_RATE_PERCENT}, Code.INVALID_RATE, field=field)
+        raise DomainError(
+            _("The annual rate is a percentage above 0 and at most %(max)s, with three decimals at most")
+            % {"max": MAX_RATE_PERCENT},
+            Code.INVALID_RATE,
+            field=field,
+        )
     return rate.quantize(Decimal("0.001"))
 
 
@@ -73,16 +83,21 @@ def percent_input(value, field: str) -> Decimal:
     """A percentage from 0 to 100 with two decimals at most: INVALID_LINES otherwise."""
     percent = _decimal(value)
     if percent is None or percent < 0 or percent > 100 or percent != percent.quantize(Decimal("0.01")):
-        raise DomainError(_("A percentage is a number from 0 to 100 with two decimals at most"), Code.INVALID_LINES,
-                          field=field)
+        raise DomainError(
+            _("A percentage is a number from 0 to 100 with two decimals at most"), Code.INVALID_LINES, field=field
+        )
     return percent.quantize(Decimal("0.01"))
 
 
 def hours_input(value, field: str = "marginCallHours") -> int:
     number = _decimal(value)
     if number is None or number != number.to_integral_value() or not 1 <= number <= MAX_MARGIN_CALL_HOURS:
-        raise DomainError(_("The time to answer a margin call is a whole number of hours from 1 to %(max)s") % {
-            "max": MAX_MARGIN_CALL_HOURS}, Code.INVALID_LINES, field=field)
+        raise DomainError(
+            _("The time to answer a margin call is a whole number of hours from 1 to %(max)s")
+            % {"max": MAX_MARGIN_CALL_HOURS},
+            Code.INVALID_LINES,
+            field=field,
+        )
     return int(number)
 
 
@@ -91,8 +106,11 @@ def lines_check(haircut: Decimal, max_ltv: Decimal, warning: Decimal, liquidatio
     if not haircut < 100:
         raise DomainError(_("The haircut must be below 100%"), Code.INVALID_LINES, field="haircutPercent")
     if not (0 < max_ltv <= warning < liquidation <= 100):
-        raise DomainError(_("The lines must be ordered: 0 < loan-to-value limit ≤ warning line < liquidation line ≤ 100"),
-                          Code.INVALID_LINES, field="maxLtvPercent")
+        raise DomainError(
+            _("The lines must be ordered: 0 < loan-to-value limit ≤ warning line < liquidation line ≤ 100"),
+            Code.INVALID_LINES,
+            field="maxLtvPercent",
+        )
 
 
 def text_input(value, field: str, *, max_length: int, required: bool = False, code=Code.INVALID) -> str:

@@ -41,8 +41,11 @@ def _day_start(day: dt.date) -> dt.datetime:
 def _principal_at_day_ends(loan, first: dt.date, until: dt.date) -> dict[dt.date, Decimal]:
     """Outstanding principal at the end of each day in [first, until), from the principal account's
     postings (one query)."""
-    postings = list(LedgerPosting.objects.filter(account__code=principal_code(loan.pk), created_at__lt=_day_start(until))
-                    .order_by("created_at", "id").values_list("created_at", "amount"))
+    postings = list(
+        LedgerPosting.objects.filter(account__code=principal_code(loan.pk), created_at__lt=_day_start(until))
+        .order_by("created_at", "id")
+        .values_list("created_at", "amount")
+    )
     balances, owed, index = {}, ZERO, 0
     day = first
     while day < until:
@@ -88,6 +91,10 @@ def loans_interest_accrue_due(today: dt.date | None = None) -> int:
     """Beat (daily, rerun safely): every owing loan accrues up to today (yesterday is the last day
     accrued), each in its own transaction. Returns the number of loans whose accrual moved."""
     today = today or timezone.localdate()
-    pks = list(Loan.objects.filter(status__in=OWING_STATUSES).exclude(interest_accrued_until__gte=today)
-               .order_by("id").values_list("pk", flat=True))
+    pks = list(
+        Loan.objects.filter(status__in=OWING_STATUSES)
+        .exclude(interest_accrued_until__gte=today)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
     return sum(1 for pk in pks if _accrue(Loan(pk=pk), today)[0])

@@ -24,11 +24,18 @@ ZERO = Decimal("0.00")
 def _post(entries, *, description: str, reference: str, idempotency_key: str, actor=None):
     user = actor if getattr(getattr(actor, "_meta", None), "label_lower", "") == "accounts.user" else None
     try:
-        return ledger_post(entries, description=description, reference=reference, actor=user,
-                           idempotency_key=f"exchange:{idempotency_key}")
+        return ledger_post(
+            entries,
+            description=description,
+            reference=reference,
+            actor=user,
+            idempotency_key=f"exchange:{idempotency_key}",
+        )
     except DomainError as exc:
         if exc.code == "insufficient_funds":
-            raise DomainError(_("Available funds do not cover this payment"), Code.INSUFFICIENT_FUNDS, field="amount") from None
+            raise DomainError(
+                _("Available funds do not cover this payment"), Code.INSUFFICIENT_FUNDS, field="amount"
+            ) from None
         raise
 
 
@@ -36,15 +43,24 @@ def loan_post_disbursement(loan, *, actor=None):
     """The principal leaves the bank's lending account for the loan into the borrower's available funds."""
     principal_account, _interest = loan_accounts_open(loan)
     available, _frozen = member_accounts_open(loan.borrower)
-    return _post([(principal_account, -loan.principal), (available, loan.principal)], description="质押贷款放款",
-                 reference=f"loan:{loan.pk}", idempotency_key=f"loan:{loan.pk}:disburse", actor=actor)
+    return _post(
+        [(principal_account, -loan.principal), (available, loan.principal)],
+        description="质押贷款放款",
+        reference=f"loan:{loan.pk}",
+        idempotency_key=f"loan:{loan.pk}:disburse",
+        actor=actor,
+    )
 
 
 def loan_post_interest(loan, amount: Decimal, *, day_key: str):
     """Accrue ``amount`` of interest (a day's or a period's, named by ``day_key`` for idempotency)."""
     _principal, interest_account = loan_accounts_open(loan)
-    return _post([(interest_account, -amount), (bank_interest_income_account(loan.bank), amount)], description="贷款计息",
-                 reference=f"loan:{loan.pk}", idempotency_key=f"loan:{loan.pk}:interest:{day_key}")
+    return _post(
+        [(interest_account, -amount), (bank_interest_income_account(loan.bank), amount)],
+        description="贷款计息",
+        reference=f"loan:{loan.pk}",
+        idempotency_key=f"loan:{loan.pk}:interest:{day_key}",
+    )
 
 
 def loan_post_repayment(loan, amount: Decimal, *, idempotency_key: str, actor=None) -> tuple[Decimal, Decimal]:
@@ -52,8 +68,11 @@ def loan_post_repayment(loan, amount: Decimal, *, idempotency_key: str, actor=No
     Returns (interest paid, principal paid). REPAYMENT_EXCEEDS_DEBT when it is more than is owed."""
     debt = loan_debt(loan)
     if amount > debt.total:
-        raise DomainError(_("The repayment is more than the %(debt)s CNY owed") % {"debt": debt.total},
-                          Code.REPAYMENT_EXCEEDS_DEBT, field="amount")
+        raise DomainError(
+            _("The repayment is more than the %(debt)s CNY owed") % {"debt": debt.total},
+            Code.REPAYMENT_EXCEEDS_DEBT,
+            field="amount",
+        )
     interest_paid = min(amount, debt.interest)
     principal_paid = amount - interest_paid
     principal_account, interest_account = loan_accounts_open(loan)
@@ -63,6 +82,11 @@ def loan_post_repayment(loan, amount: Decimal, *, idempotency_key: str, actor=No
         entries.append((interest_account, interest_paid))
     if principal_paid:
         entries.append((principal_account, principal_paid))
-    _post(entries, description="质押贷款还款", reference=f"loan:{loan.pk}", idempotency_key=f"loan:{loan.pk}:{idempotency_key}",
-          actor=actor)
+    _post(
+        entries,
+        description="质押贷款还款",
+        reference=f"loan:{loan.pk}",
+        idempotency_key=f"loan:{loan.pk}:{idempotency_key}",
+        actor=actor,
+    )
     return interest_paid, principal_paid

@@ -117,18 +117,29 @@ def _member_active(member: Member) -> None:
 def _status_check(loan: Loan, action: str) -> None:
     """Refuse early (before any write) what ``loan_transition`` would refuse at the end."""
     if loan.status not in TRANSITIONS[action][0]:
-        raise DomainError(_("The loan is %(status)s: this cannot be done now") % {"status": loan.get_status_display()},
-                          Code.INVALID_TRANSITION, field="id")
+        raise DomainError(
+            _("The loan is %(status)s: this cannot be done now") % {"status": loan.get_status_display()},
+            Code.INVALID_TRANSITION,
+            field="id",
+        )
 
 
 def _in_auction(receipt_ids) -> set[int]:
     """Receipts locked behind an auction and not yet sold or released."""
-    return set(LotReceipt.objects.filter(receipt_id__in=list(receipt_ids), aggregate_type=AggregateType.AUCTION,
-                                         released=False, superseded=False, trade__isnull=True)
-               .values_list("receipt_id", flat=True))
+    return set(
+        LotReceipt.objects.filter(
+            receipt_id__in=list(receipt_ids),
+            aggregate_type=AggregateType.AUCTION,
+            released=False,
+            superseded=False,
+            trade__isnull=True,
+        ).values_list("receipt_id", flat=True)
+    )
 
 
-def _receipts_check(receipts: list[Receipt], member: Member, *, loan_id: int | None = None, approving: bool = False) -> None:
+def _receipts_check(
+    receipts: list[Receipt], member: Member, *, loan_id: int | None = None, approving: bool = False
+) -> None:
     """Each (locked) receipt must be the member's, active, not pledged, listed, frozen, in an auction or
     offered in another open application. ``approving``: a pledge in force is ALREADY_PLEDGED (and the
     other applications are not asked: whichever approval pledges first wins)."""
@@ -141,28 +152,44 @@ def _receipts_check(receipts: list[Receipt], member: Member, *, loan_id: int | N
     for receipt in receipts:
         number = {"number": receipt.number}
         if receipt.holder_id != member.pk:
-            raise DomainError(_("Receipt %(number)s is not your member's") % number, Code.RECEIPT_NOT_YOURS, field="receipts")
+            raise DomainError(
+                _("Receipt %(number)s is not your member's") % number, Code.RECEIPT_NOT_YOURS, field="receipts"
+            )
         if receipt.status in CLOSED:
-            raise DomainError(_("Receipt %(number)s is closed (%(status)s)") % {
-                **number, "status": receipt.get_status_display()}, Code.RECEIPT_CLOSED, field="receipts")
+            raise DomainError(
+                _("Receipt %(number)s is closed (%(status)s)") % {**number, "status": receipt.get_status_display()},
+                Code.RECEIPT_CLOSED,
+                field="receipts",
+            )
         if receipt.status == ReceiptStatus.FROZEN:
             raise DomainError(_("Receipt %(number)s is frozen") % number, Code.RECEIPT_FROZEN, field="receipts")
         in_force = pledged.get(receipt.pk)
         if receipt.status == ReceiptStatus.PLEDGED or receipt.encumbrance or (in_force and in_force.loan_id != loan_id):
             if approving:
-                raise DomainError(_("Receipt %(number)s is already pledged: a receipt is pledged once") % number,
-                                  Code.ALREADY_PLEDGED, field="receipts")
+                raise DomainError(
+                    _("Receipt %(number)s is already pledged: a receipt is pledged once") % number,
+                    Code.ALREADY_PLEDGED,
+                    field="receipts",
+                )
             raise DomainError(_("Receipt %(number)s is pledged") % number, Code.RECEIPT_PLEDGED, field="receipts")
         if receipt.status == ReceiptStatus.LISTED:
             if receipt.pk in in_auction:
-                raise DomainError(_("Receipt %(number)s is in an auction") % number, Code.RECEIPT_IN_AUCTION, field="receipts")
-            raise DomainError(_("Receipt %(number)s is listed for sale") % number, Code.RECEIPT_LISTED, field="receipts")
+                raise DomainError(
+                    _("Receipt %(number)s is in an auction") % number, Code.RECEIPT_IN_AUCTION, field="receipts"
+                )
+            raise DomainError(
+                _("Receipt %(number)s is listed for sale") % number, Code.RECEIPT_LISTED, field="receipts"
+            )
         if receipt.pk in in_review:
-            raise DomainError(_("Receipt %(number)s is offered in another loan application under review") % number,
-                              Code.RECEIPT_IN_REVIEW, field="receipts")
+            raise DomainError(
+                _("Receipt %(number)s is offered in another loan application under review") % number,
+                Code.RECEIPT_IN_REVIEW,
+                field="receipts",
+            )
         if receipt.status != ReceiptStatus.ACTIVE:
-            raise DomainError(_("Receipt %(number)s cannot be pledged now") % number, Code.RECEIPT_NOT_AVAILABLE,
-                              field="receipts")
+            raise DomainError(
+                _("Receipt %(number)s cannot be pledged now") % number, Code.RECEIPT_NOT_AVAILABLE, field="receipts"
+            )
 
 
 def _valuation(receipts: list[Receipt], haircut: Decimal, day: dt.date) -> dict:
@@ -172,20 +199,33 @@ def _valuation(receipts: list[Receipt], haircut: Decimal, day: dt.date) -> dict:
     prices = valuation_prices(grades, day)
     missing = [grade.code for grade_id, grade in grades.items() if grade_id not in prices]
     if missing:
-        raise DomainError(_("No reference price for grade %(grades)s: the collateral cannot be valued") % {
-            "grades": ", ".join(sorted(missing))}, Code.NO_REFERENCE_PRICE, field="receipts")
+        raise DomainError(
+            _("No reference price for grade %(grades)s: the collateral cannot be valued")
+            % {"grades": ", ".join(sorted(missing))},
+            Code.NO_REFERENCE_PRICE,
+            field="receipts",
+        )
     value = sum((market_value(receipt.quantity, prices[receipt.grade_id]) for receipt in receipts), ZERO)
-    return {"tonnes": sum((receipt.quantity for receipt in receipts), Decimal("0.000")), "market_value": value,
-            "collateral_value": after_haircut(value, haircut),
-            "prices": {grades[grade_id].code: str(price) for grade_id, price in prices.items()}}
+    return {
+        "tonnes": sum((receipt.quantity for receipt in receipts), Decimal("0.000")),
+        "market_value": value,
+        "collateral_value": after_haircut(value, haircut),
+        "prices": {grades[grade_id].code: str(price) for grade_id, price in prices.items()},
+    }
 
 
 def _strictest_terms(bank: Bank, receipts: list[Receipt]) -> Terms:
     """The rule of each grade among the receipts, combined to the most careful terms."""
-    terms = [terms_for(bank, grade_id) for grade_id in sorted({receipt.grade_id for receipt in receipts})] or [DEFAULT_TERMS]
-    return Terms(max(t.haircut_percent for t in terms), min(t.max_ltv_percent for t in terms),
-                 min(t.warning_percent for t in terms), min(t.liquidation_percent for t in terms),
-                 min(t.margin_call_hours for t in terms))
+    terms = [terms_for(bank, grade_id) for grade_id in sorted({receipt.grade_id for receipt in receipts})] or [
+        DEFAULT_TERMS
+    ]
+    return Terms(
+        max(t.haircut_percent for t in terms),
+        min(t.max_ltv_percent for t in terms),
+        min(t.warning_percent for t in terms),
+        min(t.liquidation_percent for t in terms),
+        min(t.margin_call_hours for t in terms),
+    )
 
 
 def _collateral_rows(loan: Loan, statuses) -> list[LoanCollateral]:
@@ -202,12 +242,18 @@ def _pledge(loan: Loan, rows: list[LoanCollateral], *, actor, now) -> list[str]:
             for row in sorted(rows, key=lambda r: r.receipt_id):
                 row.status, row.pledged_at, row.released_at = CollateralStatus.PLEDGED, now, None
                 row.save(update_fields=["status", "pledged_at", "released_at"])
-                receipt = receipt_lock(row.receipt, holder=loan.borrower, purpose=ReceiptLockPurpose.PLEDGE,
-                                       reference=_reference(loan), actor=actor)
+                receipt = receipt_lock(
+                    row.receipt,
+                    holder=loan.borrower,
+                    purpose=ReceiptLockPurpose.PLEDGE,
+                    reference=_reference(loan),
+                    actor=actor,
+                )
                 numbers.append(receipt.number)
     except IntegrityError:
-        raise DomainError(_("A receipt is already pledged: a receipt is pledged once"), Code.ALREADY_PLEDGED,
-                          field="receipts") from None
+        raise DomainError(
+            _("A receipt is already pledged: a receipt is pledged once"), Code.ALREADY_PLEDGED, field="receipts"
+        ) from None
     except DomainError as exc:
         if exc.code == "receipt_pledged":
             raise DomainError(exc.message, Code.ALREADY_PLEDGED, field="receipts") from None
@@ -221,7 +267,9 @@ def _release(loan: Loan, rows: list[LoanCollateral], *, actor, now) -> list[str]
     for row in sorted(rows, key=lambda r: r.receipt_id):
         row.status, row.released_at = CollateralStatus.RELEASED, now
         row.save(update_fields=["status", "released_at"])
-        receipt = receipt_unlock(row.receipt, purpose=ReceiptLockPurpose.PLEDGE, reference=_reference(loan), actor=actor)
+        receipt = receipt_unlock(
+            row.receipt, purpose=ReceiptLockPurpose.PLEDGE, reference=_reference(loan), actor=actor
+        )
         numbers.append(receipt.number)
     return numbers
 
@@ -243,19 +291,32 @@ def _idempotent(scope: str, actor_key: str, key: str | None, request: dict, perf
         return idempotent_call(scope=scope, actor_key=actor_key, key=key, request=request, perform=perform)
     except DomainError as exc:
         if exc.code == "idempotency_key_reused":
-            raise DomainError(_("This request was already sent with other values"), Code.IDEMPOTENCY_KEY_REUSED,
-                              field="idempotencyKey") from None
+            raise DomainError(
+                _("This request was already sent with other values"),
+                Code.IDEMPOTENCY_KEY_REUSED,
+                field="idempotencyKey",
+            ) from None
         if exc.code == "invalid" and exc.field == "idempotencyKey":
-            raise DomainError(_("The idempotency key must be 1 to 255 characters"), Code.INVALID,
-                              field="idempotencyKey") from None
+            raise DomainError(
+                _("The idempotency key must be 1 to 255 characters"), Code.INVALID, field="idempotencyKey"
+            ) from None
         raise
 
 
 # --- the borrower applies, or withdraws -------------------------------------------------------
 
 
-def loan_apply(*, member: Member, bank: Bank, receipts, amount, term_days, purpose: str = "", actor=None,
-               idempotency_key: str | None = None) -> Loan:
+def loan_apply(
+    *,
+    member: Member,
+    bank: Bank,
+    receipts,
+    amount,
+    term_days,
+    purpose: str = "",
+    actor=None,
+    idempotency_key: str | None = None,
+) -> Loan:
     """The member asks ``bank`` for ``amount`` over ``term_days`` on its ``receipts``: a loan in review
     with the receipts offered (collateral proposed). Refusals: INVALID_AMOUNT, INVALID_TERM,
     BANK_NOT_ACTIVE, MEMBER_NOT_ACTIVE, and per receipt (under the receipt row locks)
@@ -274,17 +335,36 @@ def loan_apply(*, member: Member, bank: Bank, receipts, amount, term_days, purpo
         locked = lock_rows(sorted(receipts, key=lambda r: r.pk))
         _receipts_check(locked, member)
         pk, number = _next_number(timezone.localdate())
-        loan = Loan.objects.create(pk=pk, number=number, bank=bank, borrower=member, applied_by=user,
-                                   amount_requested=amount, term_days_requested=term, purpose=purpose)
-        LoanCollateral.objects.bulk_create([LoanCollateral(loan=loan, receipt=receipt, bank=bank, quantity=receipt.quantity)
-                                            for receipt in locked])
-        loan_event_record(loan, "apply", actor=actor, from_status="", data={
-            "amount": str(amount), "term_days": term, "receipts": [receipt.number for receipt in locked]})
+        loan = Loan.objects.create(
+            pk=pk,
+            number=number,
+            bank=bank,
+            borrower=member,
+            applied_by=user,
+            amount_requested=amount,
+            term_days_requested=term,
+            purpose=purpose,
+        )
+        LoanCollateral.objects.bulk_create(
+            [LoanCollateral(loan=loan, receipt=receipt, bank=bank, quantity=receipt.quantity) for receipt in locked]
+        )
+        loan_event_record(
+            loan,
+            "apply",
+            actor=actor,
+            from_status="",
+            data={"amount": str(amount), "term_days": term, "receipts": [receipt.number for receipt in locked]},
+        )
         audit_record("exchange.loan_apply", actor=actor, target=loan, data={"bank": bank.code, "amount": str(amount)})
         return {"loan": loan.pk}
 
-    request = {"bank": bank.pk, "receipts": sorted(r.pk for r in receipts), "amount": str(amount), "term": term,
-               "purpose": purpose}
+    request = {
+        "bank": bank.pk,
+        "receipts": sorted(r.pk for r in receipts),
+        "amount": str(amount),
+        "term": term,
+        "purpose": purpose,
+    }
     with transaction.atomic():
         result = _idempotent("exchange.loan.apply", f"member:{member.pk}", idempotency_key, request, perform)
     return Loan.objects.select_related("bank", "borrower").get(pk=result["loan"])
@@ -296,7 +376,9 @@ def loan_withdraw(loan: Loan, *, member: Member, actor=None) -> Loan:
         loan = loan_lock(loan)
         _borrower_check(loan, member)
         _status_check(loan, "withdraw")
-        LoanCollateral.objects.filter(loan=loan, status=CollateralStatus.PROPOSED).update(status=CollateralStatus.DROPPED)
+        LoanCollateral.objects.filter(loan=loan, status=CollateralStatus.PROPOSED).update(
+            status=CollateralStatus.DROPPED
+        )
         loan.closed_at = timezone.now()
         loan_transition(loan, "withdraw", actor=actor, fields=("closed_at",))
     return loan
@@ -305,9 +387,22 @@ def loan_withdraw(loan: Loan, *, member: Member, actor=None) -> Loan:
 # --- the bank decides ----------------------------------------------------------------------------
 
 
-def loan_approve(loan: Loan, *, bank: Bank, principal, annual_rate_percent, term_days, haircut_percent=None,
-                 max_ltv_percent=None, warning_percent=None, liquidation_percent=None, margin_call_hours=None,
-                 registry_filing_no: str = "", actor=None, now=None) -> Loan:
+def loan_approve(
+    loan: Loan,
+    *,
+    bank: Bank,
+    principal,
+    annual_rate_percent,
+    term_days,
+    haircut_percent=None,
+    max_ltv_percent=None,
+    warning_percent=None,
+    liquidation_percent=None,
+    margin_call_hours=None,
+    registry_filing_no: str = "",
+    actor=None,
+    now=None,
+) -> Loan:
     """The bank approves with its terms and the pledge is registered: every offered receipt is locked
     for the pledge (chain event PLEDGED, collateral pledged). Terms not given come from the financing
     rules (``valuation.terms_for``, the strictest over the receipts' grades). The collateral is valued
@@ -318,8 +413,12 @@ def loan_approve(loan: Loan, *, bank: Bank, principal, annual_rate_percent, term
     rate = rate_input(annual_rate_percent)
     term = term_input(term_days)
     filing = text_input(registry_filing_no, "registryFilingNo", max_length=40)
-    given = {"haircut_percent": haircut_percent, "max_ltv_percent": max_ltv_percent, "warning_percent": warning_percent,
-             "liquidation_percent": liquidation_percent}
+    given = {
+        "haircut_percent": haircut_percent,
+        "max_ltv_percent": max_ltv_percent,
+        "warning_percent": warning_percent,
+        "liquidation_percent": liquidation_percent,
+    }
     given = {key: percent_input(value, _camel(key)) for key, value in given.items() if value is not None}
     hours = hours_input(margin_call_hours) if margin_call_hours is not None else None
     now, day = _now_day(now)
@@ -329,8 +428,11 @@ def loan_approve(loan: Loan, *, bank: Bank, principal, annual_rate_percent, term
         _status_check(loan, "approve")
         _member_active(loan.borrower)
         if principal > loan.amount_requested:
-            raise DomainError(_("The principal cannot exceed the %(amount)s CNY applied for") % {
-                "amount": loan.amount_requested}, Code.INVALID_AMOUNT, field="principal")
+            raise DomainError(
+                _("The principal cannot exceed the %(amount)s CNY applied for") % {"amount": loan.amount_requested},
+                Code.INVALID_AMOUNT,
+                field="principal",
+            )
         rows = list(LoanCollateral.objects.filter(loan=loan, status=CollateralStatus.PROPOSED).order_by("receipt_id"))
         if not rows:
             raise DomainError(_("The application offers no receipt"), Code.REQUIRED, field="receipts")
@@ -347,9 +449,15 @@ def loan_approve(loan: Loan, *, bank: Bank, principal, annual_rate_percent, term
         value = _valuation(receipts, haircut, day)
         ceiling = max_principal(value["collateral_value"], max_ltv)
         if principal > ceiling:
-            raise DomainError(_("The principal %(principal)s CNY is more than the collateral carries at a %(ltv)s%% "
-                                "loan-to-value: at most %(ceiling)s CNY") % {
-                "principal": principal, "ltv": max_ltv, "ceiling": ceiling}, Code.LOAN_TO_VALUE_EXCEEDED, field="principal")
+            raise DomainError(
+                _(
+                    "The principal %(principal)s CNY is more than the collateral carries at a %(ltv)s%% "
+                    "loan-to-value: at most %(ceiling)s CNY"
+                )
+                % {"principal": principal, "ltv": max_ltv, "ceiling": ceiling},
+                Code.LOAN_TO_VALUE_EXCEEDED,
+                field="principal",
+            )
         # Receipts that changed size since they were offered (none can while offered, but the terms say
         # what was pledged).
         for row, receipt in zip(rows, receipts, strict=True):
@@ -362,15 +470,44 @@ def loan_approve(loan: Loan, *, bank: Bank, principal, annual_rate_percent, term
         loan.liquidation_percent = liquidation
         loan.margin_call_hours = hours if hours is not None else defaults.margin_call_hours
         loan.registry_filing_no, loan.approved_at = filing, now
-        data = {"principal": str(principal), "annual_rate_percent": str(rate), "term_days": term,
-                "haircut_percent": str(haircut), "max_ltv_percent": str(max_ltv), "warning_percent": str(warning),
-                "liquidation_percent": str(liquidation), "registry_filing_no": filing, "receipts": numbers,
-                "valuation": {"tonnes": str(value["tonnes"]), "market_value": str(value["market_value"]),
-                              "collateral_value": str(value["collateral_value"]), "max_principal": str(ceiling),
-                              "prices": value["prices"], "day": day.isoformat()}}
-        loan_transition(loan, "approve", actor=actor, now=now, data=data, fields=(
-            "principal", "annual_rate_percent", "term_days", "haircut_percent", "max_ltv_percent", "warning_percent",
-            "liquidation_percent", "margin_call_hours", "registry_filing_no", "approved_at"))
+        data = {
+            "principal": str(principal),
+            "annual_rate_percent": str(rate),
+            "term_days": term,
+            "haircut_percent": str(haircut),
+            "max_ltv_percent": str(max_ltv),
+            "warning_percent": str(warning),
+            "liquidation_percent": str(liquidation),
+            "registry_filing_no": filing,
+            "receipts": numbers,
+            "valuation": {
+                "tonnes": str(value["tonnes"]),
+                "market_value": str(value["market_value"]),
+                "collateral_value": str(value["collateral_value"]),
+                "max_principal": str(ceiling),
+                "prices": value["prices"],
+                "day": day.isoformat(),
+            },
+        }
+        loan_transition(
+            loan,
+            "approve",
+            actor=actor,
+            now=now,
+            data=data,
+            fields=(
+                "principal",
+                "annual_rate_percent",
+                "term_days",
+                "haircut_percent",
+                "max_ltv_percent",
+                "warning_percent",
+                "liquidation_percent",
+                "margin_call_hours",
+                "registry_filing_no",
+                "approved_at",
+            ),
+        )
         loan_webhook(WebhookEventType.LOAN_APPROVED, loan, {k: v for k, v in data.items() if k != "valuation"})
         loan_webhook(WebhookEventType.PLEDGE_CREATED, loan, {"receipts": numbers})
     return loan
@@ -388,7 +525,9 @@ def loan_reject(loan: Loan, *, bank: Bank, reason: str, actor=None) -> Loan:
         loan = loan_lock(loan)
         _bank_check(loan, bank)
         _status_check(loan, "reject")
-        LoanCollateral.objects.filter(loan=loan, status=CollateralStatus.PROPOSED).update(status=CollateralStatus.DROPPED)
+        LoanCollateral.objects.filter(loan=loan, status=CollateralStatus.PROPOSED).update(
+            status=CollateralStatus.DROPPED
+        )
         loan.rejection_reason, loan.closed_at = reason, timezone.now()
         loan_transition(loan, "reject", actor=actor, data={"reason": reason}, fields=("rejection_reason", "closed_at"))
     return loan
@@ -405,8 +544,14 @@ def loan_cancel(loan: Loan, *, bank: Bank, reason: str, actor=None) -> Loan:
         _status_check(loan, "cancel")
         numbers = _release(loan, _collateral_rows(loan, [CollateralStatus.PLEDGED]), actor=actor, now=now)
         loan.rejection_reason, loan.closed_at = reason, now
-        loan_transition(loan, "cancel", actor=actor, now=now, data={"reason": reason, "released": numbers},
-                        fields=("rejection_reason", "closed_at"))
+        loan_transition(
+            loan,
+            "cancel",
+            actor=actor,
+            now=now,
+            data={"reason": reason, "released": numbers},
+            fields=("rejection_reason", "closed_at"),
+        )
         loan_webhook(WebhookEventType.PLEDGE_RELEASED, loan, {"receipts": numbers, "reason": "cancelled"})
     return loan
 
@@ -420,10 +565,19 @@ def loan_disburse(loan: Loan, *, bank: Bank, actor=None, now=None) -> Loan:
         _bank_check(loan, bank)
         _status_check(loan, "disburse")
         loan_post_disbursement(loan, actor=actor)
-        loan.disbursed_at, loan.due_date, loan.interest_accrued_until = now, day + dt.timedelta(days=loan.term_days), day
-        loan_transition(loan, "disburse", actor=actor, now=now, data={"principal": str(loan.principal),
-                                                                      "due_date": loan.due_date.isoformat()},
-                        fields=("disbursed_at", "due_date", "interest_accrued_until"))
+        loan.disbursed_at, loan.due_date, loan.interest_accrued_until = (
+            now,
+            day + dt.timedelta(days=loan.term_days),
+            day,
+        )
+        loan_transition(
+            loan,
+            "disburse",
+            actor=actor,
+            now=now,
+            data={"principal": str(loan.principal), "due_date": loan.due_date.isoformat()},
+            fields=("disbursed_at", "due_date", "interest_accrued_until"),
+        )
     return loan
 
 
@@ -443,26 +597,38 @@ def loan_repay(loan: Loan, *, member: Member, amount, idempotency_key: str | Non
         locked = loan_lock(loan)
         _borrower_check(locked, member)
         if locked.status not in OWING_STATUSES:
-            raise DomainError(_("The loan is %(status)s: nothing is owed on it") % {"status": locked.get_status_display()},
-                              Code.INVALID_TRANSITION, field="id")
+            raise DomainError(
+                _("The loan is %(status)s: nothing is owed on it") % {"status": locked.get_status_display()},
+                Code.INVALID_TRANSITION,
+                field="id",
+            )
         debt = loan_debt(locked)
         if amount > debt.total:
-            raise DomainError(_("The repayment is more than the %(debt)s CNY owed") % {"debt": debt.total},
-                              Code.REPAYMENT_EXCEEDS_DEBT, field="amount")
+            raise DomainError(
+                _("The repayment is more than the %(debt)s CNY owed") % {"debt": debt.total},
+                Code.REPAYMENT_EXCEEDS_DEBT,
+                field="amount",
+            )
         try:
             funds_spend_guard(locked.borrower, amount)
         except DomainError as exc:
             raise DomainError(exc.message, Code.INSUFFICIENT_FUNDS, field="amount") from None
         key = idempotency_key or uuid.uuid4().hex
         interest, principal = loan_post_repayment(locked, amount, idempotency_key=f"repay:{key}", actor=actor)
-        loan_event_record(locked, "repay", actor=actor, now=now, data={
-            "amount": str(amount), "interest": str(interest), "principal": str(principal)})
+        loan_event_record(
+            locked,
+            "repay",
+            actor=actor,
+            now=now,
+            data={"amount": str(amount), "interest": str(interest), "principal": str(principal)},
+        )
         audit_record("exchange.loan_repay", actor=actor, target=locked, data={"amount": str(amount)})
         if loan_debt(locked).total == 0:
             numbers = _release(locked, _collateral_rows(locked, [CollateralStatus.PLEDGED]), actor=actor, now=now)
             locked.closed_at = now
-            loan_transition(locked, "repay_in_full", actor=actor, now=now, data={"released": numbers},
-                            fields=("closed_at",))
+            loan_transition(
+                locked, "repay_in_full", actor=actor, now=now, data={"released": numbers}, fields=("closed_at",)
+            )
             loan_webhook(WebhookEventType.LOAN_REPAID, locked, {"amount": str(amount)})
             loan_webhook(WebhookEventType.PLEDGE_RELEASED, locked, {"receipts": numbers, "reason": "repaid"})
         margin_call_review(locked, now=now)  # back under the warning line (or repaid): the call is resolved
@@ -473,8 +639,13 @@ def loan_repay(loan: Loan, *, member: Member, amount, idempotency_key: str | Non
             perform()
         else:
             loan_lock(loan)  # the loan row before the idempotency record (the lock order)
-            _idempotent("exchange.loan.repay", f"loan:{getattr(loan, 'pk', loan)}", idempotency_key,
-                        {"amount": str(amount), "member": member.pk}, perform)
+            _idempotent(
+                "exchange.loan.repay",
+                f"loan:{getattr(loan, 'pk', loan)}",
+                idempotency_key,
+                {"amount": str(amount), "member": member.pk},
+                perform,
+            )
     return Loan.objects.select_related("bank", "borrower").get(pk=getattr(loan, "pk", loan))
 
 
@@ -491,21 +662,29 @@ def loan_collateral_add(loan: Loan, *, member: Member, receipts, actor=None) -> 
         loan = loan_lock(loan)
         _borrower_check(loan, member)
         if loan.status != LoanStatus.APPLIED and loan.status not in PLEDGED_STATUSES:
-            raise DomainError(_("The loan is %(status)s: no collateral can be added") % {
-                "status": loan.get_status_display()}, Code.INVALID_TRANSITION, field="id")
+            raise DomainError(
+                _("The loan is %(status)s: no collateral can be added") % {"status": loan.get_status_display()},
+                Code.INVALID_TRANSITION,
+                field="id",
+            )
         locked = lock_rows(sorted(receipts, key=lambda r: r.pk))
         existing = {row.receipt_id: row for row in LoanCollateral.objects.filter(loan=loan, receipt__in=locked)}
         for receipt in locked:
             row = existing.get(receipt.pk)
             if row is not None and (row.status == CollateralStatus.PROPOSED or row.status in PLEDGE_IN_FORCE):
-                raise DomainError(_("Receipt %(number)s is already collateral of this loan") % {"number": receipt.number},
-                                  Code.INVALID, field="receipts")
+                raise DomainError(
+                    _("Receipt %(number)s is already collateral of this loan") % {"number": receipt.number},
+                    Code.INVALID,
+                    field="receipts",
+                )
         _receipts_check(locked, member, loan_id=loan.pk)
         rows = []
         for receipt in locked:
             row = existing.get(receipt.pk)  # a receipt released earlier from this loan comes back on its row
             if row is None:
-                row = LoanCollateral.objects.create(loan=loan, receipt=receipt, bank=loan.bank, quantity=receipt.quantity)
+                row = LoanCollateral.objects.create(
+                    loan=loan, receipt=receipt, bank=loan.bank, quantity=receipt.quantity
+                )
             else:
                 row.status, row.quantity, row.released_at = CollateralStatus.PROPOSED, receipt.quantity, None
                 row.save(update_fields=["status", "quantity", "released_at"])
@@ -533,33 +712,59 @@ def loan_collateral_release(loan: Loan, *, actor, receipts) -> Loan:
     with transaction.atomic():
         loan = loan_lock(loan)
         if not loan_may_release_collateral(actor, loan):
-            raise DomainError(_("Only the borrower or the loan's bank may release its collateral"), Code.NOT_YOUR_LOAN,
-                              field="id")
+            raise DomainError(
+                _("Only the borrower or the loan's bank may release its collateral"), Code.NOT_YOUR_LOAN, field="id"
+            )
         if loan.status not in (LoanStatus.APPROVED, LoanStatus.ACTIVE):
-            raise DomainError(_("The loan is %(status)s: no collateral can be released") % {
-                "status": loan.get_status_display()}, Code.INVALID_TRANSITION, field="id")
+            raise DomainError(
+                _("The loan is %(status)s: no collateral can be released") % {"status": loan.get_status_display()},
+                Code.INVALID_TRANSITION,
+                field="id",
+            )
         pledged = {row.receipt_id: row for row in _collateral_rows(loan, [CollateralStatus.PLEDGED])}
         wanted = sorted({receipt.pk for receipt in receipts})
         outside = [receipt.number for receipt in receipts if receipt.pk not in pledged]
         if outside:
-            raise DomainError(_("Receipt %(number)s is not pledged to this loan") % {"number": outside[0]}, Code.INVALID,
-                              field="receipts")
+            raise DomainError(
+                _("Receipt %(number)s is not pledged to this loan") % {"number": outside[0]},
+                Code.INVALID,
+                field="receipts",
+            )
         locked = {receipt.pk: receipt for receipt in lock_rows([pledged[pk].receipt for pk in sorted(pledged)])}
         staying = [locked[pk] for pk in sorted(pledged) if pk not in wanted]
         debt = loan.principal if loan.status == LoanStatus.APPROVED else loan_debt(loan).total
-        value = _valuation(staying, loan.haircut_percent, day) if staying else {"collateral_value": ZERO, "market_value": ZERO}
+        value = (
+            _valuation(staying, loan.haircut_percent, day)
+            if staying
+            else {"collateral_value": ZERO, "market_value": ZERO}
+        )
         ltv = loan_to_value(debt, value["collateral_value"])
         if debt > 0 and (ltv is None or ltv > loan.max_ltv_percent):
-            raise DomainError(_("After this release the loan-to-value would be %(ltv)s, above the loan's %(limit)s%% limit") % {
-                "ltv": f"{ltv}%" if ltv is not None else _("unmeasurable (no collateral left)"), "limit": loan.max_ltv_percent},
-                Code.LOAN_TO_VALUE_EXCEEDED, field="receipts")
+            raise DomainError(
+                _("After this release the loan-to-value would be %(ltv)s, above the loan's %(limit)s%% limit")
+                % {
+                    "ltv": f"{ltv}%" if ltv is not None else _("unmeasurable (no collateral left)"),
+                    "limit": loan.max_ltv_percent,
+                },
+                Code.LOAN_TO_VALUE_EXCEEDED,
+                field="receipts",
+            )
         rows = [pledged[pk] for pk in wanted]
         for row in rows:
             row.receipt = locked[row.receipt_id]
         numbers = _release(loan, rows, actor=actor, now=now)
-        loan_event_record(loan, "collateral_release", actor=actor, now=now, data={
-            "receipts": numbers, "ltv_after": str(ltv) if ltv is not None else None,
-            "collateral_value_after": str(value["collateral_value"]), "debt": str(debt)})
+        loan_event_record(
+            loan,
+            "collateral_release",
+            actor=actor,
+            now=now,
+            data={
+                "receipts": numbers,
+                "ltv_after": str(ltv) if ltv is not None else None,
+                "collateral_value_after": str(value["collateral_value"]),
+                "debt": str(debt),
+            },
+        )
         audit_record("exchange.loan_collateral_release", actor=actor, target=loan, data={"receipts": numbers})
         loan_webhook(WebhookEventType.PLEDGE_RELEASED, loan, {"receipts": numbers, "reason": "released"})
         margin_call_review(loan, now=now)

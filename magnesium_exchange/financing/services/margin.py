@@ -36,8 +36,13 @@ def call_hours(loan) -> int:
 
 
 def _call_data(call: MarginCall, measured: Measure | None = None) -> dict:
-    data = {"margin_call": call.pk, "margin_call_status": call.status, "ltv_percent": str(call.ltv_percent),
-            "opened_at": call.opened_at.isoformat(), "deadline": call.deadline.isoformat()}
+    data = {
+        "margin_call": call.pk,
+        "margin_call_status": call.status,
+        "ltv_percent": str(call.ltv_percent),
+        "opened_at": call.opened_at.isoformat(),
+        "deadline": call.deadline.isoformat(),
+    }
     if call.resolution:
         data["resolution"] = call.resolution
     if measured is not None and measured.ltv_percent is not None:
@@ -46,13 +51,26 @@ def _call_data(call: MarginCall, measured: Measure | None = None) -> dict:
 
 
 def _open(loan, measured: Measure, now) -> MarginCall:
-    call = MarginCall.objects.create(loan=loan, ltv_percent=measured.ltv_percent, opened_at=now,
-                                     deadline=now + dt.timedelta(hours=call_hours(loan)))
-    loan_event_record(loan, "margin_call_open", now=now, data={
-        "margin_call": call.pk, "ltv_percent": str(call.ltv_percent), "warning_percent": str(warning_line(loan)),
-        "deadline": call.deadline.isoformat()})
-    audit_record("exchange.margin_call_open", target=call, data={"loan": loan.number, "ltv_percent": str(call.ltv_percent)})
-    loan_webhook(WebhookEventType.MARGIN_CALL_OPENED, loan, {**_call_data(call), "warning_percent": str(warning_line(loan))})
+    call = MarginCall.objects.create(
+        loan=loan, ltv_percent=measured.ltv_percent, opened_at=now, deadline=now + dt.timedelta(hours=call_hours(loan))
+    )
+    loan_event_record(
+        loan,
+        "margin_call_open",
+        now=now,
+        data={
+            "margin_call": call.pk,
+            "ltv_percent": str(call.ltv_percent),
+            "warning_percent": str(warning_line(loan)),
+            "deadline": call.deadline.isoformat(),
+        },
+    )
+    audit_record(
+        "exchange.margin_call_open", target=call, data={"loan": loan.number, "ltv_percent": str(call.ltv_percent)}
+    )
+    loan_webhook(
+        WebhookEventType.MARGIN_CALL_OPENED, loan, {**_call_data(call), "warning_percent": str(warning_line(loan))}
+    )
     return call
 
 
@@ -66,8 +84,11 @@ def _close(loan, call: MarginCall, status: str, resolution: str, now, measured: 
     loan_event_record(loan, action, now=now, data=data)
     audit_record(f"exchange.{action}", target=call, data={"loan": loan.number, **data})
     missed = status == MarginCallStatus.MISSED
-    loan_webhook(WebhookEventType.MARGIN_CALL_MISSED if missed else WebhookEventType.MARGIN_CALL_RESOLVED, loan,
-                 _call_data(call, measured))
+    loan_webhook(
+        WebhookEventType.MARGIN_CALL_MISSED if missed else WebhookEventType.MARGIN_CALL_RESOLVED,
+        loan,
+        _call_data(call, measured),
+    )
     return call
 
 
@@ -105,8 +126,11 @@ def margin_calls_expire_due(now=None) -> int:
     number marked missed."""
     now = now or timezone.now()
     missed = 0
-    for pk, loan_id in list(MarginCall.objects.filter(status=MarginCallStatus.OPEN, deadline__lte=now)
-                            .order_by("deadline").values_list("pk", "loan_id")):
+    for pk, loan_id in list(
+        MarginCall.objects.filter(status=MarginCallStatus.OPEN, deadline__lte=now)
+        .order_by("deadline")
+        .values_list("pk", "loan_id")
+    ):
         with transaction.atomic():
             loan = loan_lock(loan_id)
             call = MarginCall.objects.select_for_update().filter(pk=pk, status=MarginCallStatus.OPEN).first()

@@ -74,8 +74,11 @@ def measure(loan, rows, prices: dict[int, Decimal], debt: Debt) -> Measure:
 def collateral_in_force(loan_ids) -> dict[int, list[tuple]]:
     """The receipts pledged in force of each loan, in one query."""
     by_loan: dict[int, list[tuple]] = {}
-    for row in LoanCollateral.objects.filter(loan_id__in=list(loan_ids), status__in=PLEDGE_IN_FORCE).values_list(
-            *COLLATERAL_FIELDS).order_by("loan_id", "id"):
+    for row in (
+        LoanCollateral.objects.filter(loan_id__in=list(loan_ids), status__in=PLEDGE_IN_FORCE)
+        .values_list(*COLLATERAL_FIELDS)
+        .order_by("loan_id", "id")
+    ):
         by_loan.setdefault(row[0], []).append(row)
     return by_loan
 

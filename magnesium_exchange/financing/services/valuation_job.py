@@ -56,14 +56,19 @@ def loans_value(day: dt.date | None = None, *, now=None) -> ValuationResult:
     today = timezone.localdate(now)
     day = day or today
     result = ValuationResult(day=day)
-    loans = {loan.pk: loan for loan in Loan.objects.filter(status__in=PLEDGED_STATUSES).only(
-        "id", "status", "haircut_percent", "warning_percent")}
+    loans = {
+        loan.pk: loan
+        for loan in Loan.objects.filter(status__in=PLEDGED_STATUSES).only(
+            "id", "status", "haircut_percent", "warning_percent"
+        )
+    }
     result.loans = len(loans)
     if not loans:
         return result
     rows_by_loan: dict[int, list[tuple]] = {}
-    for row in (LoanCollateral.objects.filter(status__in=PLEDGE_IN_FORCE, loan__status__in=PLEDGED_STATUSES)
-                .values_list(*COLLATERAL_FIELDS)):
+    for row in LoanCollateral.objects.filter(status__in=PLEDGE_IN_FORCE, loan__status__in=PLEDGED_STATUSES).values_list(
+        *COLLATERAL_FIELDS
+    ):
         rows_by_loan.setdefault(row[0], []).append(row)
         result.receipts += 1
     prices = valuation_prices({row[2] for rows in rows_by_loan.values() for row in rows}, day)
@@ -74,9 +79,18 @@ def loans_value(day: dt.date | None = None, *, now=None) -> ValuationResult:
         measured = measure(loan, rows_by_loan.get(pk, []), prices, debts[pk])
         unpriced.update(code for code, price in measured.prices.items() if price is None)
         ltv = measured.ltv_percent if measured.ltv_percent is None else min(measured.ltv_percent, LTV_MAX)
-        valuations.append(LoanValuation(
-            loan_id=pk, day=day, tonnes=measured.tonnes, market_value=measured.market_value,
-            collateral_value=measured.collateral_value, debt=measured.debt.total, ltv_percent=ltv, prices=measured.prices))
+        valuations.append(
+            LoanValuation(
+                loan_id=pk,
+                day=day,
+                tonnes=measured.tonnes,
+                market_value=measured.market_value,
+                collateral_value=measured.collateral_value,
+                debt=measured.debt.total,
+                ltv_percent=ltv,
+                prices=measured.prices,
+            )
+        )
         if day != today:
             continue
         has_call = pk in open_calls
@@ -90,8 +104,11 @@ def loans_value(day: dt.date | None = None, *, now=None) -> ValuationResult:
     with transaction.atomic():
         for start in range(0, len(valuations), BATCH):
             LoanValuation.objects.bulk_create(
-                valuations[start:start + BATCH], update_conflicts=True, unique_fields=["loan", "day"],
-                update_fields=["tonnes", "market_value", "collateral_value", "debt", "ltv_percent", "prices"])
+                valuations[start : start + BATCH],
+                update_conflicts=True,
+                unique_fields=["loan", "day"],
+                update_fields=["tonnes", "market_value", "collateral_value", "debt", "ltv_percent", "prices"],
+            )
     result.valuations_written = len(valuations)
     result.unpriced_grades = sorted(unpriced)
     for pk in review:

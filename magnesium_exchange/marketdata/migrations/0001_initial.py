@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -26,14 +25,32 @@ class Migration(migrations.Migration):
                 ('close', models.DecimalField(decimal_places=2, max_digits=12)),
                 ('vwap', models.DecimalField(decimal_places=2, max_digits=12)),
                 ('volume', models.DecimalField(decimal_places=3, max_digits=16)),
-                ('turnover', models.DecimalField(decimal_places=2, help_text='Sum of price × quantity, half-up to the fen.', max_digits=20)),
+                (
+                    'turnover',
+                    models.DecimalField(
+                        decimal_places=2, help_text='Sum of price × quantity, half-up to the fen.', max_digits=20
+                    ),
+                ),
                 ('trade_count', models.PositiveIntegerField()),
                 ('built_at', models.DateTimeField(auto_now=True)),
-                ('grade', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade')),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['grade_id', 'day'],
-                'constraints': [models.UniqueConstraint(fields=('grade', 'day'), name='daily_bar_grade_day_unique'), models.CheckConstraint(condition=models.Q(('low__lte', models.F('high'))), name='daily_bar_low_le_high'), models.CheckConstraint(condition=models.Q(('volume__gt', 0), ('trade_count__gt', 0)), name='daily_bar_has_trades')],
+                'constraints': [
+                    models.UniqueConstraint(fields=('grade', 'day'), name='daily_bar_grade_day_unique'),
+                    models.CheckConstraint(
+                        condition=models.Q(('low__lte', models.F('high'))), name='daily_bar_low_le_high'
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(('volume__gt', 0), ('trade_count__gt', 0)), name='daily_bar_has_trades'
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -42,16 +59,43 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField()),
                 ('price', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('source', models.CharField(choices=[('vwap', 'Volume-weighted average of the day'), ('carried', 'Previous reference (no trades)'), ('operator', 'Set by the exchange')], max_length=16)),
+                (
+                    'source',
+                    models.CharField(
+                        choices=[
+                            ('vwap', 'Volume-weighted average of the day'),
+                            ('carried', 'Previous reference (no trades)'),
+                            ('operator', 'Set by the exchange'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 ('reason', models.CharField(blank=True, max_length=255)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('grade', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade'
+                    ),
+                ),
+                (
+                    'set_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['grade_id', 'day'],
-                'constraints': [models.UniqueConstraint(fields=('grade', 'day'), name='reference_price_grade_day_unique'), models.CheckConstraint(condition=models.Q(('price__gt', 0)), name='reference_price_positive')],
+                'constraints': [
+                    models.UniqueConstraint(fields=('grade', 'day'), name='reference_price_grade_day_unique'),
+                    models.CheckConstraint(condition=models.Q(('price__gt', 0)), name='reference_price_positive'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -64,12 +108,25 @@ class Migration(migrations.Migration):
                 ('trade_day', models.DateField(help_text='The local (Asia/Shanghai) date of executed_at.')),
                 ('reference', models.CharField(max_length=80, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('grade', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade')),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['executed_at', 'id'],
-                'indexes': [models.Index(fields=['grade', 'trade_day', 'executed_at'], name='exchange_ma_grade_i_a0306e_idx'), models.Index(fields=['trade_day'], name='exchange_ma_trade_d_ba4ba4_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('price__gt', 0)), name='trade_print_price_positive'), models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='trade_print_quantity_positive')],
+                'indexes': [
+                    models.Index(fields=['grade', 'trade_day', 'executed_at'], name='exchange_ma_grade_i_a0306e_idx'),
+                    models.Index(fields=['trade_day'], name='exchange_ma_trade_d_ba4ba4_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('price__gt', 0)), name='trade_print_price_positive'),
+                    models.CheckConstraint(
+                        condition=models.Q(('quantity__gt', 0)), name='trade_print_quantity_positive'
+                    ),
+                ],
             },
         ),
     ]

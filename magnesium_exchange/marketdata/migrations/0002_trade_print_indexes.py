@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_commodities', '0001_initial'),
         ('exchange_marketdata', '0001_initial'),

@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_marketdata', '0002_trade_print_indexes'),
     ]
@@ -16,10 +15,18 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='referenceprice',
-            options={'ordering': ['grade_id', 'day'], 'verbose_name': 'reference price', 'verbose_name_plural': 'reference prices'},
+            options={
+                'ordering': ['grade_id', 'day'],
+                'verbose_name': 'reference price',
+                'verbose_name_plural': 'reference prices',
+            },
         ),
         migrations.AlterModelOptions(
             name='tradeprint',
-            options={'ordering': ['executed_at', 'id'], 'verbose_name': 'trade print', 'verbose_name_plural': 'trade prints'},
+            options={
+                'ordering': ['executed_at', 'id'],
+                'verbose_name': 'trade print',
+                'verbose_name_plural': 'trade prints',
+            },
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -31,18 +30,61 @@ class Migration(migrations.Migration):
                 ('bank_name', models.CharField(max_length=64)),
                 ('bank_account_name', models.CharField(max_length=120)),
                 ('bank_account_number', models.CharField(max_length=34)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('suspended', 'Suspended'), ('closed', 'Closed')], default='active', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('active', 'Active'), ('suspended', 'Suspended'), ('closed', 'Closed')],
+                        default='active',
+                        max_length=16,
+                    ),
+                ),
                 ('kyc_verified_at', models.DateTimeField(blank=True, null=True)),
-                ('credit_matching_mode', models.CharField(choices=[('open', 'Deal with every member except those denied'), ('allow_list', 'Deal only with members on the allow list')], default='open', max_length=16)),
-                ('exposure_cap', models.DecimalField(decimal_places=2, default=Decimal('10000000.00'), help_text='Most value (CNY) of open, unsettled buy and sell contracts the member may carry.', max_digits=16)),
-                ('exposure_cap_tonnes', models.DecimalField(decimal_places=3, default=Decimal('20000.000'), help_text='Most tonnes of open, unsettled contracts the member may carry.', max_digits=14)),
+                (
+                    'credit_matching_mode',
+                    models.CharField(
+                        choices=[
+                            ('open', 'Deal with every member except those denied'),
+                            ('allow_list', 'Deal only with members on the allow list'),
+                        ],
+                        default='open',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'exposure_cap',
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal('10000000.00'),
+                        help_text='Most value (CNY) of open, unsettled buy and sell contracts the member may carry.',
+                        max_digits=16,
+                    ),
+                ),
+                (
+                    'exposure_cap_tonnes',
+                    models.DecimalField(
+                        decimal_places=3,
+                        default=Decimal('20000.000'),
+                        help_text='Most tonnes of open, unsettled contracts the member may carry.',
+                        max_digits=14,
+                    ),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
                 'ordering': ['id'],
-                'permissions': [('manage_exchange', 'Operate the exchange: members, commodities, configuration'), ('confirm_funds', 'Confirm deposits and withdrawals as the settlement bank')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('exposure_cap__gte', 0)), name='member_exposure_cap_nonneg'), models.CheckConstraint(condition=models.Q(('exposure_cap_tonnes__gte', 0)), name='member_exposure_tonnes_nonneg')],
+                'permissions': [
+                    ('manage_exchange', 'Operate the exchange: members, commodities, configuration'),
+                    ('confirm_funds', 'Confirm deposits and withdrawals as the settlement bank'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(
+                        condition=models.Q(('exposure_cap__gte', 0)), name='member_exposure_cap_nonneg'
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(('exposure_cap_tonnes__gte', 0)), name='member_exposure_tonnes_nonneg'
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -54,8 +96,22 @@ class Migration(migrations.Migration):
                 ('can_manage_funds', models.BooleanField(default=False)),
                 ('is_active', models.BooleanField(default=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='traders', to='exchange_members.member')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='exchange_trader', to=settings.AUTH_USER_MODEL)),
+                (
+                    'member',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='traders',
+                        to='exchange_members.member',
+                    ),
+                ),
+                (
+                    'user',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='exchange_trader',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -65,22 +121,67 @@ class Migration(migrations.Migration):
             name='FundsRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('deposit', 'Deposit'), ('withdrawal', 'Withdrawal')], max_length=16)),
+                (
+                    'kind',
+                    models.CharField(choices=[('deposit', 'Deposit'), ('withdrawal', 'Withdrawal')], max_length=16),
+                ),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=16)),
                 ('currency', models.CharField(default='CNY', max_length=3)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='requested', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('requested', 'Requested'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')],
+                        default='requested',
+                        max_length=16,
+                    ),
+                ),
                 ('bank_reference', models.CharField(blank=True, max_length=64)),
                 ('note', models.CharField(blank=True, max_length=255)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by_app', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='integrations.app')),
-                ('ledger_transaction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgertransaction')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='funds_requests', to='exchange_members.member')),
+                (
+                    'decided_by_app',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='integrations.app',
+                    ),
+                ),
+                (
+                    'ledger_transaction',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='ledger.ledgertransaction',
+                    ),
+                ),
+                (
+                    'requested_by',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'member',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='funds_requests',
+                        to='exchange_members.member',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='funds_request_amount_positive')],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='funds_request_amount_positive')
+                ],
             },
         ),
         migrations.CreateModel(
@@ -89,11 +190,29 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('allow', 'Allow'), ('deny', 'Deny')], max_length=8)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('counterparty', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange_members.member')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='counterparty_rules', to='exchange_members.member')),
+                (
+                    'counterparty',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange_members.member'
+                    ),
+                ),
+                (
+                    'member',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='counterparty_rules',
+                        to='exchange_members.member',
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('member', 'counterparty'), name='counterparty_rule_unique'), models.CheckConstraint(condition=models.Q(('member', models.F('counterparty')), _negated=True), name='counterparty_rule_not_self')],
+                'constraints': [
+                    models.UniqueConstraint(fields=('member', 'counterparty'), name='counterparty_rule_unique'),
+                    models.CheckConstraint(
+                        condition=models.Q(('member', models.F('counterparty')), _negated=True),
+                        name='counterparty_rule_not_self',
+                    ),
+                ],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_members', '0001_initial'),
     ]
@@ -16,7 +15,10 @@ class Migration(migrations.Migration):
             name='FundsHold',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(help_text='The aggregate holding the funds, e.g. auction:12.', max_length=64)),
+                (
+                    'reference',
+                    models.CharField(help_text='The aggregate holding the funds, e.g. auction:12.', max_length=64),
+                ),
                 ('amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=16)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
@@ -26,16 +28,25 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='member',
-            index=models.Index(condition=models.Q(('credit_matching_mode', 'allow_list')), fields=['id'], name='member_allow_list_idx'),
+            index=models.Index(
+                condition=models.Q(('credit_matching_mode', 'allow_list')), fields=['id'], name='member_allow_list_idx'
+            ),
         ),
         migrations.AddField(
             model_name='fundshold',
             name='member',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'),
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='+',
+                to='exchange_members.member',
+            ),
         ),
         migrations.AddConstraint(
             model_name='fundshold',
-            constraint=models.UniqueConstraint(fields=('member', 'reference'), name='funds_hold_member_reference_unique'),
+            constraint=models.UniqueConstraint(
+                fields=('member', 'reference'), name='funds_hold_member_reference_unique'
+            ),
         ),
         migrations.AddConstraint(
             model_name='fundshold',

@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_members', '0002_funds_hold'),
     ]
@@ -20,7 +19,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='member',
-            options={'ordering': ['id'], 'permissions': [('manage_exchange', 'Operate the exchange: members, commodities, configuration'), ('confirm_funds', 'Confirm deposits and withdrawals as the settlement bank')], 'verbose_name': 'exchange member', 'verbose_name_plural': 'exchange members'},
+            options={
+                'ordering': ['id'],
+                'permissions': [
+                    ('manage_exchange', 'Operate the exchange: members, commodities, configuration'),
+                    ('confirm_funds', 'Confirm deposits and withdrawals as the settlement bank'),
+                ],
+                'verbose_name': 'exchange member',
+                'verbose_name_plural': 'exchange members',
+            },
         ),
         migrations.AlterModelOptions(
             name='trader',

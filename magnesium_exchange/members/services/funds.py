@@ -55,7 +55,9 @@ def _amount(value, field: str = "amount", allow_zero: bool = False) -> Decimal:
     amounts are refused."""
     if isinstance(value, Money):
         if value.currency != CURRENCY:
-            raise DomainError(_("Exchange funds are in %(currency)s") % {"currency": CURRENCY}, Code.INVALID_AMOUNT, field=field)
+            raise DomainError(
+                _("Exchange funds are in %(currency)s") % {"currency": CURRENCY}, Code.INVALID_AMOUNT, field=field
+            )
         value = value.amount
     try:
         amount = to_decimal(value)
@@ -64,8 +66,9 @@ def _amount(value, field: str = "amount", allow_zero: bool = False) -> Decimal:
     if amount < 0 or (amount == 0 and not allow_zero) or not is_quantized(amount, CURRENCY):
         raise DomainError(_("The amount must be positive, in fen at most"), Code.INVALID_AMOUNT, field=field)
     if amount > MAX_AMOUNT:
-        raise DomainError(_("The amount is too large: at most %(max)s CNY") % {"max": MAX_AMOUNT}, Code.INVALID_AMOUNT,
-                          field=field)
+        raise DomainError(
+            _("The amount is too large: at most %(max)s CNY") % {"max": MAX_AMOUNT}, Code.INVALID_AMOUNT, field=field
+        )
     return amount
 
 
@@ -95,8 +98,11 @@ def _holds_guard(entries, member: Member, available: LedgerAccount, amount: Deci
     list(LedgerAccount.objects.select_for_update().filter(pk__in=guarded).order_by("pk").values_list("pk", flat=True))
     held = funds_held([member.pk])[member.pk]
     if held and ledger_balance(available).amount - held < amount:
-        raise DomainError(_("Available funds are short: %(held)s CNY are held by bids in live auctions") % {
-            "held": held}, Code.INSUFFICIENT_FUNDS, field="amount")
+        raise DomainError(
+            _("Available funds are short: %(held)s CNY are held by bids in live auctions") % {"held": held},
+            Code.INSUFFICIENT_FUNDS,
+            field="amount",
+        )
 
 
 def funds_spend_guard(member: Member, amount: Decimal, entries=None) -> None:
@@ -113,9 +119,12 @@ def funds_spend_guard(member: Member, amount: Decimal, entries=None) -> None:
 
 def _short(available: LedgerAccount, amount: Decimal) -> DomainError:
     """The ledger refused to take ``amount`` from a member's available funds: say how much there is."""
-    return DomainError(_("Available funds are short: %(available)s CNY are available, %(amount)s CNY are needed") % {
-        "available": max(ledger_balance(available).amount, Decimal("0.00")), "amount": amount},
-        Code.INSUFFICIENT_FUNDS, field="amount")
+    return DomainError(
+        _("Available funds are short: %(available)s CNY are available, %(amount)s CNY are needed")
+        % {"available": max(ledger_balance(available).amount, Decimal("0.00")), "amount": amount},
+        Code.INSUFFICIENT_FUNDS,
+        field="amount",
+    )
 
 
 def _ledger_refusal(exc: DomainError) -> DomainError:
@@ -132,23 +141,42 @@ def _ledger_refusal(exc: DomainError) -> DomainError:
 
 
 def _key_reused() -> DomainError:
-    return DomainError(_("This request was already sent with other values"), Code.IDEMPOTENCY_KEY_REUSED,
-                       field="idempotencyKey")
+    return DomainError(
+        _("This request was already sent with other values"), Code.IDEMPOTENCY_KEY_REUSED, field="idempotencyKey"
+    )
 
 
-def _post(entries, *, description: str, reference: str, idempotency_key: str, actor=None,
-          spends: tuple[Member, LedgerAccount, Decimal] | None = None) -> LedgerTransaction:
+def _post(
+    entries,
+    *,
+    description: str,
+    reference: str,
+    idempotency_key: str,
+    actor=None,
+    spends: tuple[Member, LedgerAccount, Decimal] | None = None,
+) -> LedgerTransaction:
     """One ledger move; ``spends`` = (member, its available account, amount) when it debits available funds."""
     if spends is not None:
         if not transaction.get_connection().in_atomic_block:  # the guard's locks must last until the posting
             with transaction.atomic():
-                return _post(entries, description=description, reference=reference, idempotency_key=idempotency_key,
-                             actor=actor, spends=spends)
+                return _post(
+                    entries,
+                    description=description,
+                    reference=reference,
+                    idempotency_key=idempotency_key,
+                    actor=actor,
+                    spends=spends,
+                )
         _holds_guard(entries, *spends)
     user = actor if getattr(actor, "_meta", None) and actor._meta.label_lower == "accounts.user" else None
     try:
-        return ledger_post(entries, description=description, reference=reference, actor=user,
-                           idempotency_key=f"exchange:{idempotency_key}")
+        return ledger_post(
+            entries,
+            description=description,
+            reference=reference,
+            actor=user,
+            idempotency_key=f"exchange:{idempotency_key}",
+        )
     except DomainError as exc:
         if exc.code == "insufficient_funds" and spends is not None:
             raise _short(spends[1], spends[2]) from None
@@ -164,8 +192,14 @@ def funds_freeze(member: Member, amount, *, reference: str, idempotency_key: str
     amount = _amount(amount)
     _require_active(member)
     available, frozen = _accounts(member)
-    return _post([(available, -amount), (frozen, amount)], description="冻结保证金", reference=reference,
-                 idempotency_key=f"freeze:{idempotency_key}", actor=actor, spends=(member, available, amount))
+    return _post(
+        [(available, -amount), (frozen, amount)],
+        description="冻结保证金",
+        reference=reference,
+        idempotency_key=f"freeze:{idempotency_key}",
+        actor=actor,
+        spends=(member, available, amount),
+    )
 
 
 def funds_freeze_applied(amounts: dict, *, reference: str, idempotency_key: str) -> LedgerTransaction:
@@ -178,19 +212,36 @@ def funds_freeze_applied(amounts: dict, *, reference: str, idempotency_key: str)
         amount = _amount(amounts[member])
         available, frozen = _accounts(member)
         entries += [(available, -amount), (frozen, amount)]
-    return _post(entries, description="成交保证金冻结", reference=reference, idempotency_key=f"freeze-applied:{idempotency_key}")
+    return _post(
+        entries, description="成交保证金冻结", reference=reference, idempotency_key=f"freeze-applied:{idempotency_key}"
+    )
 
 
 def funds_release(member: Member, amount, *, reference: str, idempotency_key: str, actor=None) -> LedgerTransaction:
     """Move ``amount`` back from frozen to available (a lost bid, a withdrawn listing, a cancelled trade)."""
     amount = _amount(amount)
     available, frozen = _accounts(member)
-    return _post([(frozen, -amount), (available, amount)], description="解冻保证金", reference=reference,
-                 idempotency_key=f"release:{idempotency_key}", actor=actor)
+    return _post(
+        [(frozen, -amount), (available, amount)],
+        description="解冻保证金",
+        reference=reference,
+        idempotency_key=f"release:{idempotency_key}",
+        actor=actor,
+    )
 
 
-def funds_transfer(*, payer: Member, payee: Member, amount, reference: str, idempotency_key: str, source: str = "frozen",
-                   payer_fee=Decimal("0"), payee_fee=Decimal("0"), actor=None) -> LedgerTransaction:
+def funds_transfer(
+    *,
+    payer: Member,
+    payee: Member,
+    amount,
+    reference: str,
+    idempotency_key: str,
+    source: str = "frozen",
+    payer_fee=Decimal("0"),
+    payee_fee=Decimal("0"),
+    actor=None,
+) -> LedgerTransaction:
     """Pay ``amount`` from the payer's ``source`` funds ("frozen" or "available") to the payee's available
     funds, in one transaction with the exchange's fees: the payer pays ``amount + payer_fee``, the payee
     receives ``amount - payee_fee``, the fee income account receives both fees."""
@@ -211,27 +262,44 @@ def funds_transfer(*, payer: Member, payee: Member, amount, reference: str, idem
         entries.append((payee_available, amount - payee_fee))
     if payer_fee + payee_fee:
         entries.append((fee_income_account(), payer_fee + payee_fee))
-    return _post(entries, description="交收划款", reference=reference, idempotency_key=f"transfer:{idempotency_key}", actor=actor,
-                 spends=spends)
+    return _post(
+        entries,
+        description="交收划款",
+        reference=reference,
+        idempotency_key=f"transfer:{idempotency_key}",
+        actor=actor,
+        spends=spends,
+    )
 
 
 # --- deposits and withdrawals ---------------------------------------------------------------
 
 
-def _request_create(kind: str, member: Member, amount, *, actor, idempotency_key: str | None, note: str) -> FundsRequest:
+def _request_create(
+    kind: str, member: Member, amount, *, actor, idempotency_key: str | None, note: str
+) -> FundsRequest:
     amount = _amount(amount)
     _require_active(member)
 
     def perform():
-        funds_request = FundsRequest.objects.create(member=member, kind=kind, amount=amount, requested_by=actor, note=note[:255])
+        funds_request = FundsRequest.objects.create(
+            member=member, kind=kind, amount=amount, requested_by=actor, note=note[:255]
+        )
         if kind == FundsRequestKind.WITHDRAWAL:
             # The money is held (frozen) until the bank pays it out or rejects the request.
             available, frozen = _accounts(member)
             funds_request.ledger_transaction = _post(
-                [(available, -amount), (frozen, amount)], description="出金冻结", reference=f"funds-request:{funds_request.pk}",
-                idempotency_key=f"withdraw-hold:{funds_request.pk}", actor=actor, spends=(member, available, amount))
+                [(available, -amount), (frozen, amount)],
+                description="出金冻结",
+                reference=f"funds-request:{funds_request.pk}",
+                idempotency_key=f"withdraw-hold:{funds_request.pk}",
+                actor=actor,
+                spends=(member, available, amount),
+            )
             funds_request.save(update_fields=["ledger_transaction"])
-        audit_record(f"exchange.funds_{kind}_requested", actor=actor, target=funds_request, data={"amount": str(amount)})
+        audit_record(
+            f"exchange.funds_{kind}_requested", actor=actor, target=funds_request, data={"amount": str(amount)}
+        )
         return {"request": funds_request.pk}
 
     with transaction.atomic():
@@ -239,44 +307,65 @@ def _request_create(kind: str, member: Member, amount, *, actor, idempotency_key
             result = perform()
         else:
             try:
-                result = idempotent_call(scope=f"exchange.funds.{kind}", actor_key=f"member:{member.pk}",
-                                         key=idempotency_key, request={"amount": str(amount), "note": note},
-                                         perform=perform)
+                result = idempotent_call(
+                    scope=f"exchange.funds.{kind}",
+                    actor_key=f"member:{member.pk}",
+                    key=idempotency_key,
+                    request={"amount": str(amount), "note": note},
+                    perform=perform,
+                )
             except DomainError as exc:
                 if exc.code == "idempotency_key_reused":
                     raise _key_reused() from None
                 if exc.code == "invalid" and exc.field == "idempotencyKey":
-                    raise DomainError(_("The idempotency key must be 1 to 255 characters"), Code.INVALID,
-                                      field="idempotencyKey") from None
+                    raise DomainError(
+                        _("The idempotency key must be 1 to 255 characters"), Code.INVALID, field="idempotencyKey"
+                    ) from None
                 raise
         return FundsRequest.objects.get(pk=result["request"])
 
 
-def funds_deposit_request(member: Member, amount, *, actor=None, idempotency_key: str | None = None, note: str = "") -> FundsRequest:
+def funds_deposit_request(
+    member: Member, amount, *, actor=None, idempotency_key: str | None = None, note: str = ""
+) -> FundsRequest:
     """A member announces a transfer into the exchange's settlement account; nothing is credited until
     the bank confirms."""
-    return _request_create(FundsRequestKind.DEPOSIT, member, amount, actor=actor, idempotency_key=idempotency_key, note=note)
+    return _request_create(
+        FundsRequestKind.DEPOSIT, member, amount, actor=actor, idempotency_key=idempotency_key, note=note
+    )
 
 
-def funds_withdraw_request(member: Member, amount, *, actor=None, idempotency_key: str | None = None, note: str = "") -> FundsRequest:
+def funds_withdraw_request(
+    member: Member, amount, *, actor=None, idempotency_key: str | None = None, note: str = ""
+) -> FundsRequest:
     """A member asks to be paid out to its KYC bank account; the amount is frozen at once
     (INSUFFICIENT_FUNDS if short)."""
-    return _request_create(FundsRequestKind.WITHDRAWAL, member, amount, actor=actor, idempotency_key=idempotency_key, note=note)
+    return _request_create(
+        FundsRequestKind.WITHDRAWAL, member, amount, actor=actor, idempotency_key=idempotency_key, note=note
+    )
 
 
-def _decide(funds_request: FundsRequest, kind: str, *, app, bank_reference: str, confirm: bool, reason: str = "") -> FundsRequest:
+def _decide(
+    funds_request: FundsRequest, kind: str, *, app, bank_reference: str, confirm: bool, reason: str = ""
+) -> FundsRequest:
     with transaction.atomic():
         funds_request = FundsRequest.objects.select_for_update().select_related("member").get(pk=funds_request.pk)
         if kind and funds_request.kind != kind:
-            raise DomainError(_("This is a %(kind)s request") % {
-                "kind": _REQUEST_WORDS.get(funds_request.kind, funds_request.kind)}, Code.INVALID, field="id")
+            raise DomainError(
+                _("This is a %(kind)s request") % {"kind": _REQUEST_WORDS.get(funds_request.kind, funds_request.kind)},
+                Code.INVALID,
+                field="id",
+            )
         wanted = FundsRequestStatus.CONFIRMED if confirm else FundsRequestStatus.REJECTED
         if funds_request.status == wanted:
             return funds_request  # a retried bank callback: already done, nothing moves again
         if funds_request.status != FundsRequestStatus.REQUESTED:
-            raise DomainError(_("The request is already %(status)s") % {
-                "status": _REQUEST_WORDS.get(funds_request.status, funds_request.status)}, Code.INVALID_TRANSITION,
-                field="id")
+            raise DomainError(
+                _("The request is already %(status)s")
+                % {"status": _REQUEST_WORDS.get(funds_request.status, funds_request.status)},
+                Code.INVALID_TRANSITION,
+                field="id",
+            )
         member, amount = funds_request.member, funds_request.amount
         available, frozen = _accounts(member)
         clearing = bank_clearing_account()
@@ -286,7 +375,9 @@ def _decide(funds_request: FundsRequest, kind: str, *, app, bank_reference: str,
             entries = [(frozen, -amount), (clearing, amount)] if confirm else [(frozen, -amount), (available, amount)]
         if entries:
             funds_request.ledger_transaction = _post(
-                entries, description=("入金" if funds_request.kind == FundsRequestKind.DEPOSIT else "出金") + ("确认" if confirm else "退回"),
+                entries,
+                description=("入金" if funds_request.kind == FundsRequestKind.DEPOSIT else "出金")
+                + ("确认" if confirm else "退回"),
                 reference=f"funds-request:{funds_request.pk}",
                 idempotency_key=f"{funds_request.kind}-{'confirm' if confirm else 'reject'}:{funds_request.pk}",
             )
@@ -296,9 +387,15 @@ def _decide(funds_request: FundsRequest, kind: str, *, app, bank_reference: str,
         funds_request.decided_at = timezone.now()
         if reason:
             funds_request.note = reason[:255]
-        funds_request.save(update_fields=["status", "decided_by_app", "bank_reference", "decided_at", "note", "ledger_transaction"])
-        audit_record(f"exchange.funds_{funds_request.kind}_{wanted}", actor=app, target=funds_request,
-                     data={"amount": str(amount), "bank_reference": funds_request.bank_reference})
+        funds_request.save(
+            update_fields=["status", "decided_by_app", "bank_reference", "decided_at", "note", "ledger_transaction"]
+        )
+        audit_record(
+            f"exchange.funds_{funds_request.kind}_{wanted}",
+            actor=app,
+            target=funds_request,
+            data={"amount": str(amount), "bank_reference": funds_request.bank_reference},
+        )
     return funds_request
 
 

@@ -49,8 +49,10 @@ def funds_lock_statements(member_id: int) -> list[tuple[str, list]]:
     balance, balance_params = ledger_balance_sql(code)
     return [
         ledger_account_lock_sql(code),
-        (f"SELECT {balance} - (SELECT COALESCE(SUM(amount), 0) FROM {_table(FundsHold)} WHERE member_id = %s)",
-         [*balance_params, member_id]),
+        (
+            f"SELECT {balance} - (SELECT COALESCE(SUM(amount), 0) FROM {_table(FundsHold)} WHERE member_id = %s)",
+            [*balance_params, member_id],
+        ),
     ]
 
 
@@ -81,7 +83,8 @@ def funds_holds_adjust(reference: str, deltas: dict[int, Decimal], batch) -> Non
         f"WHERE h.member_id = d.member_id AND h.reference = %s RETURNING h.member_id) "
         f"INSERT INTO {table} (member_id, reference, amount, updated_at) "
         f"SELECT d.member_id, %s, d.amount, now() FROM d WHERE d.member_id NOT IN (SELECT member_id FROM up)",
-        [value for row in rows for value in row] + [reference, reference])
+        [value for row in rows for value in row] + [reference, reference],
+    )
 
 
 def funds_holds_drop(reference: str, batch) -> None:
@@ -93,4 +96,3 @@ def funds_holds_drop(reference: str, batch) -> None:
 def funds_holds_of(reference: str) -> dict[int, Decimal]:
     """Per member, the funds held by `reference` (what the replay test compares with the journal)."""
     return dict(FundsHold.objects.filter(reference=reference).exclude(amount=0).values_list("member_id", "amount"))
-

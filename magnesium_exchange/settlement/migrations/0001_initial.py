@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,21 +17,60 @@ class Migration(migrations.Migration):
             name='Settlement',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('balance_due', models.DecimalField(decimal_places=2, help_text='Value less the deposit.', max_digits=16)),
+                (
+                    'balance_due',
+                    models.DecimalField(decimal_places=2, help_text='Value less the deposit.', max_digits=16),
+                ),
                 ('due_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('pending', 'Awaiting payment'), ('completed', 'Completed'), ('defaulted', 'Buyer defaulted')], default='pending', max_length=12)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('pending', 'Awaiting payment'),
+                            ('completed', 'Completed'),
+                            ('defaulted', 'Buyer defaulted'),
+                        ],
+                        default='pending',
+                        max_length=12,
+                    ),
+                ),
                 ('delivered_receipts', models.JSONField(default=list, help_text='Receipt numbers moved to the buyer.')),
                 ('settled_at', models.DateTimeField(blank=True, null=True)),
                 ('ledger_transactions', models.JSONField(default=list)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member')),
-                ('seller', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member')),
-                ('trade', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='settlement', to='exchange_trading.trade')),
+                (
+                    'buyer',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'
+                    ),
+                ),
+                (
+                    'seller',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'
+                    ),
+                ),
+                (
+                    'trade',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='settlement',
+                        to='exchange_trading.trade',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
-                'indexes': [models.Index(fields=['status', 'due_at'], name='exchange_se_status_9db72a_idx'), models.Index(fields=['buyer'], name='exchange_se_buyer_i_05e41a_idx'), models.Index(fields=['seller'], name='exchange_se_seller__04a884_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('balance_due__gte', 0)), name='settlement_balance_nonneg')],
+                'indexes': [
+                    models.Index(fields=['status', 'due_at'], name='exchange_se_status_9db72a_idx'),
+                    models.Index(fields=['buyer'], name='exchange_se_buyer_i_05e41a_idx'),
+                    models.Index(fields=['seller'], name='exchange_se_seller__04a884_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(
+                        condition=models.Q(('balance_due__gte', 0)), name='settlement_balance_nonneg'
+                    )
+                ],
             },
         ),
     ]

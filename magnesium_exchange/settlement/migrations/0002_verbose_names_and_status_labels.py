@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_settlement', '0001_initial'),
     ]
@@ -12,6 +11,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='settlement',
-            options={'ordering': ['-id'], 'verbose_name': 'exchange settlement', 'verbose_name_plural': 'exchange settlements'},
+            options={
+                'ordering': ['-id'],
+                'verbose_name': 'exchange settlement',
+                'verbose_name_plural': 'exchange settlements',
+            },
         ),
     ]

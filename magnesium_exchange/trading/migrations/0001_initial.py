@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,7 +19,13 @@ class Migration(migrations.Migration):
             name='JournalEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('aggregate_type', models.CharField(choices=[('listing', 'Listing'), ('auction', 'Auction'), ('rfq', 'Request for quote')], max_length=8)),
+                (
+                    'aggregate_type',
+                    models.CharField(
+                        choices=[('listing', 'Listing'), ('auction', 'Auction'), ('rfq', 'Request for quote')],
+                        max_length=8,
+                    ),
+                ),
                 ('aggregate_pk', models.BigIntegerField()),
                 ('seq', models.PositiveIntegerField()),
                 ('event_type', models.CharField(max_length=40)),
@@ -29,7 +34,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['aggregate_type', 'aggregate_pk', 'seq'],
-                'constraints': [models.UniqueConstraint(fields=('aggregate_type', 'aggregate_pk', 'seq'), name='trading_journal_seq_unique')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        fields=('aggregate_type', 'aggregate_pk', 'seq'), name='trading_journal_seq_unique'
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -41,14 +50,37 @@ class Migration(migrations.Migration):
                 ('remaining', models.DecimalField(decimal_places=3, max_digits=14)),
                 ('reference_price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
                 ('expires_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('filled', 'Filled'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired'), ('cancelled', 'Cancelled')], default='open', max_length=12)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('open', 'Open'),
+                            ('filled', 'Filled'),
+                            ('withdrawn', 'Withdrawn'),
+                            ('expired', 'Expired'),
+                            ('cancelled', 'Cancelled'),
+                        ],
+                        default='open',
+                        max_length=12,
+                    ),
+                ),
                 ('quotes', models.JSONField(default=list, help_text='Live quotes: id, quoter, price, quantity.')),
                 ('trade_count', models.PositiveIntegerField(default=0)),
                 ('version', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('grade', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member')),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade'
+                    ),
+                ),
+                (
+                    'requester',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
@@ -59,8 +91,20 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('engine_trade_id', models.CharField(max_length=40, unique=True)),
-                ('mode', models.CharField(choices=[('listing', 'Listing'), ('auction', 'Auction'), ('negotiated', 'Negotiated')], max_length=12)),
-                ('aggregate_type', models.CharField(choices=[('listing', 'Listing'), ('auction', 'Auction'), ('rfq', 'Request for quote')], max_length=8)),
+                (
+                    'mode',
+                    models.CharField(
+                        choices=[('listing', 'Listing'), ('auction', 'Auction'), ('negotiated', 'Negotiated')],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    'aggregate_type',
+                    models.CharField(
+                        choices=[('listing', 'Listing'), ('auction', 'Auction'), ('rfq', 'Request for quote')],
+                        max_length=8,
+                    ),
+                ),
                 ('aggregate_pk', models.BigIntegerField()),
                 ('price', models.DecimalField(decimal_places=2, max_digits=12)),
                 ('quantity', models.DecimalField(decimal_places=3, max_digits=14)),
@@ -72,9 +116,24 @@ class Migration(migrations.Migration):
                 ('settlement_due_at', models.DateTimeField()),
                 ('executed_at', models.DateTimeField()),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member')),
-                ('grade', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade')),
-                ('seller', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member')),
+                (
+                    'buyer',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'
+                    ),
+                ),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade'
+                    ),
+                ),
+                (
+                    'seller',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
@@ -84,13 +143,36 @@ class Migration(migrations.Migration):
             name='LotReceipt',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('aggregate_type', models.CharField(choices=[('listing', 'Listing'), ('auction', 'Auction'), ('rfq', 'Request for quote')], max_length=8)),
+                (
+                    'aggregate_type',
+                    models.CharField(
+                        choices=[('listing', 'Listing'), ('auction', 'Auction'), ('rfq', 'Request for quote')],
+                        max_length=8,
+                    ),
+                ),
                 ('aggregate_pk', models.BigIntegerField()),
                 ('quantity', models.DecimalField(decimal_places=3, max_digits=14)),
                 ('released', models.BooleanField(default=False)),
-                ('superseded', models.BooleanField(default=False, help_text='Split into parts listed in their own rows.')),
-                ('receipt', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_warehouses.receipt')),
-                ('trade', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='exchange_trading.trade')),
+                (
+                    'superseded',
+                    models.BooleanField(default=False, help_text='Split into parts listed in their own rows.'),
+                ),
+                (
+                    'receipt',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_warehouses.receipt'
+                    ),
+                ),
+                (
+                    'trade',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='receipts',
+                        to='exchange_trading.trade',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -108,7 +190,14 @@ class Migration(migrations.Migration):
                 ('terms', models.JSONField()),
                 ('terms_sha256', models.CharField(max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('trade', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='contract', to='exchange_trading.trade')),
+                (
+                    'trade',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='contract',
+                        to='exchange_trading.trade',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
@@ -128,7 +217,14 @@ class Migration(migrations.Migration):
                 ('starts_at', models.DateTimeField()),
                 ('ends_at', models.DateTimeField()),
                 ('extensions', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], default='open', max_length=12)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('open', 'Open'), ('closed', 'Closed'), ('cancelled', 'Cancelled')],
+                        default='open',
+                        max_length=12,
+                    ),
+                ),
                 ('bid_count', models.PositiveIntegerField(default=0)),
                 ('live_bid_count', models.PositiveIntegerField(default=0)),
                 ('best_price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
@@ -138,8 +234,18 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('grade', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade')),
-                ('initiator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member')),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade'
+                    ),
+                ),
+                (
+                    'initiator',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
@@ -157,7 +263,20 @@ class Migration(migrations.Migration):
                 ('min_pick', models.DecimalField(decimal_places=3, max_digits=14)),
                 ('step', models.DecimalField(decimal_places=3, max_digits=14)),
                 ('reference_price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('filled', 'Filled'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired'), ('cancelled', 'Cancelled')], default='open', max_length=12)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('open', 'Open'),
+                            ('filled', 'Filled'),
+                            ('withdrawn', 'Withdrawn'),
+                            ('expired', 'Expired'),
+                            ('cancelled', 'Cancelled'),
+                        ],
+                        default='open',
+                        max_length=12,
+                    ),
+                ),
                 ('expires_at', models.DateTimeField(blank=True, null=True)),
                 ('trade_count', models.PositiveIntegerField(default=0)),
                 ('traded_quantity', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
@@ -165,13 +284,27 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('grade', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member')),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade'
+                    ),
+                ),
+                (
+                    'owner',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
                 'indexes': [models.Index(fields=['grade', 'status'], name='exchange_tr_grade_i_5d44e2_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('remaining__gte', 0)), name='trading_listing_remaining_nonneg')],
+                'constraints': [
+                    models.CheckConstraint(
+                        condition=models.Q(('remaining__gte', 0)), name='trading_listing_remaining_nonneg'
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
@@ -184,11 +317,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='trade',
-            constraint=models.CheckConstraint(condition=models.Q(('buyer', models.F('seller')), _negated=True), name='trading_trade_two_parties'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('buyer', models.F('seller')), _negated=True), name='trading_trade_two_parties'
+            ),
         ),
         migrations.AddConstraint(
             model_name='trade',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0), ('price__gt', 0)), name='trading_trade_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity__gt', 0), ('price__gt', 0)), name='trading_trade_positive'
+            ),
         ),
         migrations.AddIndex(
             model_name='lotreceipt',

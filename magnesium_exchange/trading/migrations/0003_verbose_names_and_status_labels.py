@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_trading', '0002_trading_holiday'),
     ]
@@ -20,7 +19,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='journalentry',
-            options={'ordering': ['aggregate_type', 'aggregate_pk', 'seq'], 'verbose_name': 'journal entry', 'verbose_name_plural': 'journal entries'},
+            options={
+                'ordering': ['aggregate_type', 'aggregate_pk', 'seq'],
+                'verbose_name': 'journal entry',
+                'verbose_name_plural': 'journal entries',
+            },
         ),
         migrations.AlterModelOptions(
             name='listing',
@@ -28,7 +31,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='rfq',
-            options={'ordering': ['-id'], 'verbose_name': 'request for quote', 'verbose_name_plural': 'requests for quote'},
+            options={
+                'ordering': ['-id'],
+                'verbose_name': 'request for quote',
+                'verbose_name_plural': 'requests for quote',
+            },
         ),
         migrations.AlterModelOptions(
             name='trade',
@@ -36,6 +43,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='tradingholiday',
-            options={'ordering': ['date'], 'verbose_name': 'trading holiday', 'verbose_name_plural': 'trading holidays'},
+            options={
+                'ordering': ['date'],
+                'verbose_name': 'trading holiday',
+                'verbose_name_plural': 'trading holidays',
+            },
         ),
     ]

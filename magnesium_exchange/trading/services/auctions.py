@@ -63,9 +63,24 @@ def lots_of_size(total: Decimal, lot_size: Decimal, reserve_price) -> list[tuple
     return lots
 
 
-def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_price=None, lots=None, lot_size=None,
-                 kind: str = "sale", min_bid_quantity=None, step=None, reference_price_fallback=None, actor=None,
-                 now=None, lock_purpose: ReceiptLockPurpose = ReceiptLockPurpose.LISTING) -> Auction:
+def auction_open(
+    *,
+    member,
+    grade,
+    starts_at,
+    ends_at,
+    receipts=(),
+    reserve_price=None,
+    lots=None,
+    lot_size=None,
+    kind: str = "sale",
+    min_bid_quantity=None,
+    step=None,
+    reference_price_fallback=None,
+    actor=None,
+    now=None,
+    lock_purpose: ReceiptLockPurpose = ReceiptLockPurpose.LISTING,
+) -> Auction:
     """Open an auction. Sale: `receipts` (locked) are sold; `lots` is a list of (quantity, reserve price)
     summing to their tonnes, or `lot_size` cuts them into lots of that size at `reserve_price`, by
     default one lot of all of them. Procurement: `lots` as (quantity, ceiling price); the deposit on
@@ -73,8 +88,11 @@ def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_pric
     pledged receipts under the pledge (they stay encumbered; unsold they go back to pledged)."""
     lot_size = tonnes_input(lot_size, "lotSize")
     if lot_size is not None and lots is not None:
-        raise DomainError(_("A lot size is a positive number of tonnes, given instead of lots"), Code.INVALID_QUANTITY,
-                          field="lotSize")
+        raise DomainError(
+            _("A lot size is a positive number of tonnes, given instead of lots"),
+            Code.INVALID_QUANTITY,
+            field="lotSize",
+        )
     reserve_price = price_input(reserve_price, "reservePrice")
     min_bid_quantity, step = tonnes_input(min_bid_quantity, "minBidQuantity"), tonnes_input(step, "step")
     if lots is not None:
@@ -92,8 +110,16 @@ def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_pric
         raise DomainError(_("A procurement auction needs lots (quantity, ceiling price)"), Code.REQUIRED, field="lots")
     with transaction.atomic():
         reference = reference_price(grade, reference_price_fallback)
-        row = Auction.objects.create(kind=kind, initiator=member, grade=grade, quantity=0, min_bid_quantity=0,
-                                     starts_at=starts_at, ends_at=ends_at, reference_price=reference)
+        row = Auction.objects.create(
+            kind=kind,
+            initiator=member,
+            grade=grade,
+            quantity=0,
+            min_bid_quantity=0,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reference_price=reference,
+        )
         held = funds = None
         if sale:
             held = receipts_lock(T, row, member, receipts, actor=actor, purpose=lock_purpose)
@@ -105,13 +131,29 @@ def auction_open(*, member, grade, starts_at, ends_at, receipts=(), reserve_pric
             funds = funds_available_locked(member.pk)  # the initiator's deposit is a hold
         specs = tuple(LotSpec(str(i), Decimal(str(q)), Decimal(str(p))) for i, (q, p) in enumerate(lots, start=1))
         if sale and sum(spec.quantity for spec in specs) != held:
-            raise DomainError(_("The lots must add up to the receipts' %(quantity)s t") % {"quantity": held}, Code.INVALID_QUANTITY, field="lots")
+            raise DomainError(
+                _("The lots must add up to the receipts' %(quantity)s t") % {"quantity": held},
+                Code.INVALID_QUANTITY,
+                field="lots",
+            )
         command = OpenAuction(
-            aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, kind=engine_kind, grade=grade.code,
-            lots=specs, starts_at=to_ms(starts_at), ends_at=to_ms(ends_at), reference_price=reference,
-            min_bid_quantity=min_bid_quantity, step=step, rules=market_rules(grade),
-            receipt_ids=tuple(r.number for r in receipts), available_quantity=held, available_funds=funds,
-            excluded_counterparties=excluded_counterparties(member))
+            aggregate_id=row.aggregate_id,
+            actor=str(member.pk),
+            now=now,
+            kind=engine_kind,
+            grade=grade.code,
+            lots=specs,
+            starts_at=to_ms(starts_at),
+            ends_at=to_ms(ends_at),
+            reference_price=reference,
+            min_bid_quantity=min_bid_quantity,
+            step=step,
+            rules=market_rules(grade),
+            receipt_ids=tuple(r.number for r in receipts),
+            available_quantity=held,
+            available_funds=funds,
+            excluded_counterparties=excluded_counterparties(member),
+        )
         run(T, row, None, command, actor=actor)
     return row
 
@@ -144,8 +186,11 @@ def _offers_backed(row, bidder: Member, now, actor):
                 if total >= missing:
                     break
             if total < missing:  # spent elsewhere since the facts were read
-                raise DomainError(_("%(quantity)s t of unencumbered receipts are needed") % {"quantity": missing},
-                                  Code.INSUFFICIENT_QUANTITY, field="quantity")
+                raise DomainError(
+                    _("%(quantity)s t of unencumbered receipts are needed") % {"quantity": missing},
+                    Code.INSUFFICIENT_QUANTITY,
+                    field="quantity",
+                )
             receipts_lock(T, row, bidder, chosen, actor=actor)
 
     return sync
@@ -171,8 +216,9 @@ def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1",
             if facts is None or not facts.active:
                 raise DomainError(_("The member is not active"), Code.MEMBER_NOT_ACTIVE, field="member")
             if quantity > facts.tonnes_room:
-                raise DomainError(_("The member's tonnage cap would be exceeded"), Code.EXPOSURE_CAP_EXCEEDED,
-                                  field="quantity")
+                raise DomainError(
+                    _("The member's tonnage cap would be exceeded"), Code.EXPOSURE_CAP_EXCEEDED, field="quantity"
+                )
         except DomainError:
             state_return(T, auction.pk, taken)
             raise
@@ -195,9 +241,18 @@ def auction_bid(auction: Auction, *, member, price, quantity, lot_id: str = "1",
                 spare -= _offered(state).get(member.pk, Decimal("0"))
             held = receipts_quantity(unencumbered_receipts(member, row.grade, now)) + max(spare, Decimal("0"))
             after = _offers_backed(row, member, now, actor)
-        command = PlaceBid(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, lot_id=str(lot_id),
-                           price=price, quantity=quantity, available_funds=funds, available_quantity=held,
-                           excluded_counterparties=facts.excluded, exposure_headroom=facts.value_room)
+        command = PlaceBid(
+            aggregate_id=row.aggregate_id,
+            actor=str(member.pk),
+            now=now,
+            lot_id=str(lot_id),
+            price=price,
+            quantity=quantity,
+            available_funds=funds,
+            available_quantity=held,
+            excluded_counterparties=facts.excluded,
+            exposure_headroom=facts.value_room,
+        )
         run(T, row, state, command, actor=actor, after=after)
     return row
 
@@ -209,21 +264,28 @@ def auction_close(auction: Auction, *, actor=None, now=None) -> Auction:
     with transaction.atomic():
         row, state = load(T, Auction, auction.pk)
         hooks.auction_closing.send(row, cancel_by_member=None)
-        _events, trades = run(T, row, state, CloseAuction(aggregate_id=row.aggregate_id, actor="system", now=now),
-                              actor=actor)
+        _events, trades = run(
+            T, row, state, CloseAuction(aggregate_id=row.aggregate_id, actor="system", now=now), actor=actor
+        )
         hooks.auction_ended.send(row, trades, actor=actor)
     return row
 
 
-def auction_cancel(auction: Auction, *, member=None, by_operator: bool = False, reason: str = "", actor=None,
-                   now=None) -> Auction:
+def auction_cancel(
+    auction: Auction, *, member=None, by_operator: bool = False, reason: str = "", actor=None, now=None
+) -> Auction:
     """The initiator cancels before any bid; an operator at any time (all deposits released)."""
     now = now_or(now)
     with transaction.atomic():
         row, state = load(T, Auction, auction.pk)
         hooks.auction_closing.send(row, cancel_by_member=None if by_operator else member)
-        command = CancelAuction(aggregate_id=row.aggregate_id, actor=str(member.pk) if member else "operator",
-                                now=now, by_operator=by_operator, reason=reason)
+        command = CancelAuction(
+            aggregate_id=row.aggregate_id,
+            actor=str(member.pk) if member else "operator",
+            now=now,
+            by_operator=by_operator,
+            reason=reason,
+        )
         _events, trades = run(T, row, state, command, actor=actor)
         hooks.auction_ended.send(row, trades, actor=actor)
     return row
@@ -249,8 +311,11 @@ def auctions_close_due(now=None) -> int:
     own transaction. When none is due it costs one indexed query (status, ends_at)."""
     now = now_or(now)
     closed = 0
-    for pk in Auction.objects.filter(status=AuctionStatus.OPEN, ends_at__lte=now).order_by("ends_at").values_list(
-            "pk", flat=True):
+    for pk in (
+        Auction.objects.filter(status=AuctionStatus.OPEN, ends_at__lte=now)
+        .order_by("ends_at")
+        .values_list("pk", flat=True)
+    ):
         try:
             auction_close(Auction(pk=pk), now=now)
             closed += 1

@@ -137,30 +137,47 @@ def lock_row(model, pk):
 # receipts behind an aggregate ------------------------------------------------------------------------
 
 
-def receipts_lock(aggregate_type: str, row, member: Member, receipts, *, actor=None,
-                  purpose: ReceiptLockPurpose = ReceiptLockPurpose.LISTING) -> Decimal:
+def receipts_lock(
+    aggregate_type: str,
+    row,
+    member: Member,
+    receipts,
+    *,
+    actor=None,
+    purpose: ReceiptLockPurpose = ReceiptLockPurpose.LISTING,
+) -> Decimal:
     """Lock `member`'s receipts for the aggregate (refusals: not yours, pledged, frozen, listed, closed,
     resale lock, wrong grade) and record them behind it; their total tonnes. ``purpose`` FORCED_SALE is
     financing's sale of pledged receipts (pledged -> listed, the encumbrance kept; see custody)."""
     total = Decimal("0")
     for receipt in sorted(receipts, key=lambda r: r.pk):
         if receipt.grade_id != row.grade_id:
-            raise DomainError(_("Receipt %(number)s is not of grade %(grade)s") % {
-                "number": receipt.number, "grade": row.grade.code}, Code.WRONG_GRADE, field="receipts")
+            raise DomainError(
+                _("Receipt %(number)s is not of grade %(grade)s") % {"number": receipt.number, "grade": row.grade.code},
+                Code.WRONG_GRADE,
+                field="receipts",
+            )
         try:
-            locked = receipt_lock(receipt, holder=member, purpose=purpose,
-                                  reference=f"{aggregate_type}:{row.pk}", actor=actor)
+            locked = receipt_lock(
+                receipt, holder=member, purpose=purpose, reference=f"{aggregate_type}:{row.pk}", actor=actor
+            )
         except DomainError as exc:
             raise translated(exc) from None
-        LotReceipt.objects.create(aggregate_type=aggregate_type, aggregate_pk=row.pk, receipt=locked,
-                                  quantity=locked.quantity)
+        LotReceipt.objects.create(
+            aggregate_type=aggregate_type, aggregate_pk=row.pk, receipt=locked, quantity=locked.quantity
+        )
         total += locked.quantity
     return total
 
 
 def _unallocated(aggregate_type: str, pk: int):
-    return LotReceipt.objects.filter(aggregate_type=aggregate_type, aggregate_pk=pk, trade=None, released=False,
-                                     superseded=False).select_related("receipt").order_by("id")
+    return (
+        LotReceipt.objects.filter(
+            aggregate_type=aggregate_type, aggregate_pk=pk, trade=None, released=False, superseded=False
+        )
+        .select_related("receipt")
+        .order_by("id")
+    )
 
 
 def receipts_allocate(aggregate_type: str, pk: int, trade: Trade, quantity: Decimal, *, actor=None) -> list[str]:
@@ -182,15 +199,19 @@ def receipts_allocate(aggregate_type: str, pk: int, trade: Trade, quantity: Deci
             raise translated(exc) from None
         row.superseded = True
         row.save(update_fields=["superseded"])
-        LotReceipt.objects.create(aggregate_type=aggregate_type, aggregate_pk=pk, receipt=sold, quantity=left,
-                                  trade=trade)
-        LotReceipt.objects.create(aggregate_type=aggregate_type, aggregate_pk=pk, receipt=rest,
-                                  quantity=rest.quantity)
+        LotReceipt.objects.create(
+            aggregate_type=aggregate_type, aggregate_pk=pk, receipt=sold, quantity=left, trade=trade
+        )
+        LotReceipt.objects.create(aggregate_type=aggregate_type, aggregate_pk=pk, receipt=rest, quantity=rest.quantity)
         numbers.append(sold.number)
         left = Decimal("0")
     if left:
-        raise DomainError(_("%(quantity)s t of receipts are missing behind %(aggregate)s %(id)s") % {
-            "quantity": left, "aggregate": aggregate_type, "id": pk}, Code.INSUFFICIENT_QUANTITY, field="quantity")
+        raise DomainError(
+            _("%(quantity)s t of receipts are missing behind %(aggregate)s %(id)s")
+            % {"quantity": left, "aggregate": aggregate_type, "id": pk},
+            Code.INSUFFICIENT_QUANTITY,
+            field="quantity",
+        )
     return numbers
 
 
@@ -222,8 +243,13 @@ def _marketdata_record(trade: Trade) -> None:
         from magnesium_exchange.marketdata.services import marketdata_trade_record
     except ImportError:  # TODO(marketdata): the market-data app is built beside this one
         return
-    marketdata_trade_record(grade=trade.grade, price=trade.price, quantity=trade.quantity,
-                            executed_at=trade.executed_at, reference=trade.engine_trade_id)
+    marketdata_trade_record(
+        grade=trade.grade,
+        price=trade.price,
+        quantity=trade.quantity,
+        executed_at=trade.executed_at,
+        reference=trade.engine_trade_id,
+    )
 
 
 def trade_record(aggregate_type: str, row, event: TradeExecuted, members: dict[str, Member], *, actor=None) -> Trade:
@@ -233,19 +259,42 @@ def trade_record(aggregate_type: str, row, event: TradeExecuted, members: dict[s
     config = trading_config()
     executed_at = from_ms(event.at)
     trade = Trade.objects.create(
-        engine_trade_id=event.trade_id, mode=event.mode.value, aggregate_type=aggregate_type, aggregate_pk=row.pk,
-        grade=row.grade, buyer=members[event.buyer], seller=members[event.seller], price=event.price,
-        quantity=event.quantity, value=event.value, deposit=event.buyer_deposit, buyer_fee=config.fee(event.quantity),
-        seller_fee=config.fee(event.quantity), settlement_due_at=config.settlement_due(executed_at),
-        executed_at=executed_at)
+        engine_trade_id=event.trade_id,
+        mode=event.mode.value,
+        aggregate_type=aggregate_type,
+        aggregate_pk=row.pk,
+        grade=row.grade,
+        buyer=members[event.buyer],
+        seller=members[event.seller],
+        price=event.price,
+        quantity=event.quantity,
+        value=event.value,
+        deposit=event.buyer_deposit,
+        buyer_fee=config.fee(event.quantity),
+        seller_fee=config.fee(event.quantity),
+        settlement_due_at=config.settlement_due(executed_at),
+        executed_at=executed_at,
+    )
     numbers = receipts_allocate(aggregate_type, row.pk, trade, event.quantity, actor=actor)
     contract = contract_create(trade, numbers)
     settlement_open(trade)
-    webhook_event_emit(WebhookEventType.TRADE_CREATED, {
-        "trade": trade.engine_trade_id, "contract": contract.number, "mode": trade.mode, "grade": row.grade.code,
-        "buyer": trade.buyer.credit_code, "seller": trade.seller.credit_code, "price": str(trade.price),
-        "quantity": str(trade.quantity), "value": str(trade.value), "deposit": str(trade.deposit),
-        "receipts": numbers, "settlement_due_at": trade.settlement_due_at.isoformat()})
+    webhook_event_emit(
+        WebhookEventType.TRADE_CREATED,
+        {
+            "trade": trade.engine_trade_id,
+            "contract": contract.number,
+            "mode": trade.mode,
+            "grade": row.grade.code,
+            "buyer": trade.buyer.credit_code,
+            "seller": trade.seller.credit_code,
+            "price": str(trade.price),
+            "quantity": str(trade.quantity),
+            "value": str(trade.value),
+            "deposit": str(trade.deposit),
+            "receipts": numbers,
+            "settlement_due_at": trade.settlement_due_at.isoformat(),
+        },
+    )
     _marketdata_record(trade)
     return trade
 
@@ -273,8 +322,11 @@ def _auction_funds(reference: str, funds: list, members: dict[str, Member], batc
     funds_holds_adjust(reference, deltas, batch)
     if applied:
         try:
-            funds_freeze_applied({members[str(m)]: amount for m, amount in applied.items()}, reference=reference,
-                                 idempotency_key=f"trading:{reference}:{funds[0].seq}")
+            funds_freeze_applied(
+                {members[str(m)]: amount for m, amount in applied.items()},
+                reference=reference,
+                idempotency_key=f"trading:{reference}:{funds[0].seq}",
+            )
         except DomainError as exc:
             raise translated(exc) from None
 

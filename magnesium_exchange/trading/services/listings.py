@@ -41,8 +41,21 @@ def _ms(value):
     return None if value is None else to_ms(value)
 
 
-def listing_open(*, member, grade, price, side: str = "sell", receipts=(), quantity=None, min_pick=None, step=None,
-                 expires_at=None, reference_price_fallback=None, actor=None, now=None) -> Listing:
+def listing_open(
+    *,
+    member,
+    grade,
+    price,
+    side: str = "sell",
+    receipts=(),
+    quantity=None,
+    min_pick=None,
+    step=None,
+    expires_at=None,
+    reference_price_fallback=None,
+    actor=None,
+    now=None,
+) -> Listing:
     """Post a listing. Sell: `receipts` (the member's, unencumbered, out of their resale lock, of the
     grade) are locked and listed whole. Buy (wanted): `quantity` t, its deposit frozen from available funds.
     The price must be on the tick and within the limit around the reference price (market data's, else
@@ -57,8 +70,17 @@ def listing_open(*, member, grade, price, side: str = "sell", receipts=(), quant
     engine_side = Side(side)
     with transaction.atomic():
         reference = reference_price(grade, reference_price_fallback)
-        row = Listing.objects.create(side=side, owner=member, grade=grade, quantity=0, remaining=0, price=Decimal("0"),
-                                     min_pick=0, step=0, reference_price=reference)
+        row = Listing.objects.create(
+            side=side,
+            owner=member,
+            grade=grade,
+            quantity=0,
+            remaining=0,
+            price=Decimal("0"),
+            min_pick=0,
+            step=0,
+            reference_price=reference,
+        )
         held = funds = None
         if engine_side is Side.SELL:
             if not receipts:
@@ -70,10 +92,23 @@ def listing_open(*, member, grade, price, side: str = "sell", receipts=(), quant
                 raise DomainError(_("A wanted listing needs a quantity"), Code.REQUIRED, field="quantity")
             funds = available_funds(member)
         command = OpenListing(
-            aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, side=engine_side, grade=grade.code,
-            quantity=quantity, price=price, reference_price=reference, min_pick=min_pick, step=step,
-            expires_at=_ms(expires_at), rules=market_rules(grade), receipt_ids=tuple(r.number for r in receipts),
-            available_quantity=held, available_funds=funds, excluded_counterparties=excluded_counterparties(member))
+            aggregate_id=row.aggregate_id,
+            actor=str(member.pk),
+            now=now,
+            side=engine_side,
+            grade=grade.code,
+            quantity=quantity,
+            price=price,
+            reference_price=reference,
+            min_pick=min_pick,
+            step=step,
+            expires_at=_ms(expires_at),
+            rules=market_rules(grade),
+            receipt_ids=tuple(r.number for r in receipts),
+            available_quantity=held,
+            available_funds=funds,
+            excluded_counterparties=excluded_counterparties(member),
+        )
         run(T, row, None, command, actor=actor)
     return row
 
@@ -90,7 +125,9 @@ def listing_pick(listing: Listing, *, member, quantity, receipts=(), actor=None,
         row, state = load(T, Listing, listing.pk)
         value_room, tonnes_room = deal_headroom(member, row.owner)  # both sides' caps
         if quantity > tonnes_room:
-            raise DomainError(_("A member's tonnage cap would be exceeded"), Code.EXPOSURE_CAP_EXCEEDED, field="quantity")
+            raise DomainError(
+                _("A member's tonnage cap would be exceeded"), Code.EXPOSURE_CAP_EXCEEDED, field="quantity"
+            )
         funds = held = None
         if row.side == Side.SELL.value:
             funds = available_funds(member)
@@ -99,9 +136,16 @@ def listing_pick(listing: Listing, *, member, quantity, receipts=(), actor=None,
                 raise DomainError(_("Picking a wanted listing needs receipts"), Code.REQUIRED, field="receipts")
             held = receipts_lock(T, row, member, receipts, actor=actor)
         command = PickListing(
-            aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, quantity=quantity, available_funds=funds,
-            available_quantity=held, reference_price=reference_price(row.grade, row.reference_price),
-            excluded_counterparties=excluded_counterparties(member), exposure_headroom=value_room)
+            aggregate_id=row.aggregate_id,
+            actor=str(member.pk),
+            now=now,
+            quantity=quantity,
+            available_funds=funds,
+            available_quantity=held,
+            reference_price=reference_price(row.grade, row.reference_price),
+            excluded_counterparties=excluded_counterparties(member),
+            exposure_headroom=value_room,
+        )
         _events, trades = run(T, row, state, command, actor=actor)
         if row.side == Side.BUY.value:
             receipts_release(T, row.pk, actor=actor)  # the picker's tonnes beyond the pick
@@ -115,9 +159,14 @@ def listing_reprice(listing: Listing, *, member, price, actor=None, now=None) ->
     session_require(LISTING, now)
     with transaction.atomic():
         row, state = load(T, Listing, listing.pk)
-        command = RepriceListing(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, price=price,
-                                 reference_price=reference_price(row.grade, row.reference_price),
-                                 available_funds=available_funds(member) if row.side == Side.BUY.value else None)
+        command = RepriceListing(
+            aggregate_id=row.aggregate_id,
+            actor=str(member.pk),
+            now=now,
+            price=price,
+            reference_price=reference_price(row.grade, row.reference_price),
+            available_funds=available_funds(member) if row.side == Side.BUY.value else None,
+        )
         run(T, row, state, command, actor=actor)
     return row
 

@@ -39,8 +39,19 @@ from meidu.core.errors import DomainError
 T = AggregateType.RFQ
 
 
-def rfq_open(*, member, grade, side: str, expires_at, quantity=None, receipts=(), invited=(),
-             reference_price_fallback=None, actor=None, now=None) -> Rfq:
+def rfq_open(
+    *,
+    member,
+    grade,
+    side: str,
+    expires_at,
+    quantity=None,
+    receipts=(),
+    invited=(),
+    reference_price_fallback=None,
+    actor=None,
+    now=None,
+) -> Rfq:
     now = now_or(now)
     quantity = tonnes_input(quantity)
     session_require(RFQ, now)
@@ -50,8 +61,15 @@ def rfq_open(*, member, grade, side: str, expires_at, quantity=None, receipts=()
     engine_side = Side(side)
     with transaction.atomic():
         reference = reference_price(grade, reference_price_fallback)
-        row = Rfq.objects.create(side=side, requester=member, grade=grade, quantity=0, remaining=0,
-                                 reference_price=reference, expires_at=expires_at)
+        row = Rfq.objects.create(
+            side=side,
+            requester=member,
+            grade=grade,
+            quantity=0,
+            remaining=0,
+            reference_price=reference,
+            expires_at=expires_at,
+        )
         held = None
         if engine_side is Side.SELL:
             if not receipts:
@@ -60,12 +78,21 @@ def rfq_open(*, member, grade, side: str, expires_at, quantity=None, receipts=()
             quantity = held
         elif quantity is None:
             raise DomainError(_("A buying request needs a quantity"), Code.REQUIRED, field="quantity")
-        command = OpenRfq(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, side=engine_side,
-                          grade=grade.code, quantity=quantity, expires_at=to_ms(expires_at),
-                          reference_price=reference, rules=market_rules(grade),
-                          invited=frozenset(str(m.pk) for m in invited),
-                          receipt_ids=tuple(r.number for r in receipts), available_quantity=held,
-                          excluded_counterparties=excluded_counterparties(member))
+        command = OpenRfq(
+            aggregate_id=row.aggregate_id,
+            actor=str(member.pk),
+            now=now,
+            side=engine_side,
+            grade=grade.code,
+            quantity=quantity,
+            expires_at=to_ms(expires_at),
+            reference_price=reference,
+            rules=market_rules(grade),
+            invited=frozenset(str(m.pk) for m in invited),
+            receipt_ids=tuple(r.number for r in receipts),
+            available_quantity=held,
+            excluded_counterparties=excluded_counterparties(member),
+        )
         run(T, row, None, command, actor=actor)
     return row
 
@@ -82,11 +109,19 @@ def quote_submit(rfq: Rfq, *, member, price, quantity, actor=None, now=None) -> 
         value_room, _tonnes = exposure_headroom(member)
         selling_request = row.side == Side.SELL.value
         command = SubmitQuote(
-            aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, price=price,
-            quantity=quantity, reference_price=reference_price(row.grade, row.reference_price),
+            aggregate_id=row.aggregate_id,
+            actor=str(member.pk),
+            now=now,
+            price=price,
+            quantity=quantity,
+            reference_price=reference_price(row.grade, row.reference_price),
             available_funds=available_funds(member) if selling_request else None,
-            available_quantity=None if selling_request else receipts_quantity(unencumbered_receipts(member, row.grade, now)),
-            excluded_counterparties=excluded_counterparties(member), exposure_headroom=value_room)
+            available_quantity=None
+            if selling_request
+            else receipts_quantity(unencumbered_receipts(member, row.grade, now)),
+            excluded_counterparties=excluded_counterparties(member),
+            exposure_headroom=value_room,
+        )
         run(T, row, state, command, actor=actor)
     return row
 
@@ -109,11 +144,18 @@ def quote_accept(rfq: Rfq, *, member, quote_id: int, quantity=None, actor=None, 
             seller_held = receipts_quantity(receipts)
             if receipts and quoter.pk != member.pk:
                 receipts_lock(T, row, quoter, receipts, actor=actor)
-        command = AcceptQuote(aggregate_id=row.aggregate_id, actor=str(member.pk), now=now, quote_id=int(quote_id),
-                              quantity=quantity,
-                              reference_price=reference_price(row.grade, row.reference_price), available_funds=funds,
-                              seller_available_quantity=seller_held,
-                              excluded_counterparties=excluded_counterparties(member), exposure_headroom=value_room)
+        command = AcceptQuote(
+            aggregate_id=row.aggregate_id,
+            actor=str(member.pk),
+            now=now,
+            quote_id=int(quote_id),
+            quantity=quantity,
+            reference_price=reference_price(row.grade, row.reference_price),
+            available_funds=funds,
+            seller_available_quantity=seller_held,
+            excluded_counterparties=excluded_counterparties(member),
+            exposure_headroom=value_room,
+        )
         _events, trades = run(T, row, state, command, actor=actor)
         if row.side == Side.BUY.value:
             receipts_release(T, row.pk, actor=actor)

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -23,14 +22,36 @@ class Migration(migrations.Migration):
             name='Warehouse',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Upper-case letters and digits; part of receipt numbers.', max_length=12, unique=True)),
+                (
+                    'code',
+                    models.CharField(
+                        help_text='Upper-case letters and digits; part of receipt numbers.', max_length=12, unique=True
+                    ),
+                ),
                 ('name', models.CharField(max_length=120)),
                 ('address', models.CharField(max_length=255)),
-                ('keeper_name', models.CharField(help_text='The keeper (保管人) that issues and seals receipts.', max_length=120)),
+                (
+                    'keeper_name',
+                    models.CharField(help_text='The keeper (保管人) that issues and seals receipts.', max_length=120),
+                ),
                 ('licence_number', models.CharField(blank=True, max_length=40)),
-                ('supervisor_name', models.CharField(blank=True, help_text='Third-party supervisor (监管方).', max_length=120)),
-                ('loss_tolerance_percent', models.DecimalField(decimal_places=3, default=Decimal('0.300'), help_text='Outbound weight may differ from the receipt by this share before the receipt is frozen.', max_digits=5)),
-                ('default_storage_fee_terms', models.CharField(default='仓储费 1.00 元/吨·天，按月结算', max_length=255)),
+                (
+                    'supervisor_name',
+                    models.CharField(blank=True, help_text='Third-party supervisor (监管方).', max_length=120),
+                ),
+                (
+                    'loss_tolerance_percent',
+                    models.DecimalField(
+                        decimal_places=3,
+                        default=Decimal('0.300'),
+                        help_text='Outbound weight may differ from the receipt by this share before the receipt is frozen.',
+                        max_digits=5,
+                    ),
+                ),
+                (
+                    'default_storage_fee_terms',
+                    models.CharField(default='仓储费 1.00 元/吨·天，按月结算', max_length=255),
+                ),
                 ('receipt_seq', models.PositiveIntegerField(default=0)),
                 ('ticket_seq', models.PositiveIntegerField(default=0)),
                 ('is_active', models.BooleanField(default=True)),
@@ -38,8 +59,15 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
-                'permissions': [('manage_warehouse_receipts', 'Weigh goods in and out, issue and operate warehouse receipts')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('loss_tolerance_percent__gte', 0), ('loss_tolerance_percent__lte', 5)), name='warehouse_tolerance_range')],
+                'permissions': [
+                    ('manage_warehouse_receipts', 'Weigh goods in and out, issue and operate warehouse receipts')
+                ],
+                'constraints': [
+                    models.CheckConstraint(
+                        condition=models.Q(('loss_tolerance_percent__gte', 0), ('loss_tolerance_percent__lte', 5)),
+                        name='warehouse_tolerance_range',
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -47,7 +75,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.CharField(max_length=40, unique=True)),
-                ('spec', models.JSONField(default=dict, help_text='The assay the grade was assigned from (decimal strings).')),
+                (
+                    'spec',
+                    models.JSONField(
+                        default=dict, help_text='The assay the grade was assigned from (decimal strings).'
+                    ),
+                ),
                 ('quantity', models.DecimalField(decimal_places=3, max_digits=14)),
                 ('packaging', models.CharField(blank=True, max_length=60)),
                 ('pieces', models.PositiveIntegerField(blank=True, null=True)),
@@ -66,20 +99,91 @@ class Migration(migrations.Migration):
                 ('issue_place', models.CharField(blank=True, max_length=120)),
                 ('keeper', models.CharField(max_length=120)),
                 ('issued_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('active', 'Active'), ('listed', 'Listed'), ('pledged', 'Pledged'), ('frozen', 'Frozen'), ('withdrawn', 'Withdrawn'), ('cancelled', 'Cancelled'), ('split', 'Split (replaced by its parts)'), ('merged', 'Merged (replaced by the merged receipt)')], default='active', max_length=16)),
-                ('frozen_from', models.CharField(blank=True, help_text='Status to return to when unfrozen.', max_length=16)),
-                ('lock_until', models.DateTimeField(blank=True, help_text='Resale lock: cannot be listed before this.', null=True)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('active', 'Active'),
+                            ('listed', 'Listed'),
+                            ('pledged', 'Pledged'),
+                            ('frozen', 'Frozen'),
+                            ('withdrawn', 'Withdrawn'),
+                            ('cancelled', 'Cancelled'),
+                            ('split', 'Split (replaced by its parts)'),
+                            ('merged', 'Merged (replaced by the merged receipt)'),
+                        ],
+                        default='active',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'frozen_from',
+                    models.CharField(blank=True, help_text='Status to return to when unfrozen.', max_length=16),
+                ),
+                (
+                    'lock_until',
+                    models.DateTimeField(blank=True, help_text='Resale lock: cannot be listed before this.', null=True),
+                ),
                 ('last_hash', models.CharField(blank=True, max_length=64)),
                 ('event_count', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('commodity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.commodity')),
-                ('depositor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member')),
-                ('grade', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exchange_receipts', to='exchange_members.member')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_sources', to='exchange_warehouses.receipt')),
-                ('split_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='split_parts', to='exchange_warehouses.receipt')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='exchange_warehouses.warehouse')),
+                (
+                    'commodity',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='exchange_commodities.commodity',
+                    ),
+                ),
+                (
+                    'depositor',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'
+                    ),
+                ),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade'
+                    ),
+                ),
+                (
+                    'holder',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='exchange_receipts',
+                        to='exchange_members.member',
+                    ),
+                ),
+                (
+                    'merged_into',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='merged_sources',
+                        to='exchange_warehouses.receipt',
+                    ),
+                ),
+                (
+                    'split_from',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='split_parts',
+                        to='exchange_warehouses.receipt',
+                    ),
+                ),
+                (
+                    'warehouse',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='receipts',
+                        to='exchange_warehouses.warehouse',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
@@ -94,8 +198,24 @@ class Migration(migrations.Migration):
                 ('data', models.JSONField(blank=True, default=dict)),
                 ('resolved_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('receipt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='exchange_warehouses.receipt')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='exchange_warehouses.warehouse')),
+                (
+                    'receipt',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='alerts',
+                        to='exchange_warehouses.receipt',
+                    ),
+                ),
+                (
+                    'warehouse',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='alerts',
+                        to='exchange_warehouses.warehouse',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
@@ -106,7 +226,10 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.CharField(max_length=40)),
-                ('direction', models.CharField(choices=[('inbound', 'Inbound'), ('outbound', 'Outbound')], max_length=16)),
+                (
+                    'direction',
+                    models.CharField(choices=[('inbound', 'Inbound'), ('outbound', 'Outbound')], max_length=16),
+                ),
                 ('vehicle_plate', models.CharField(blank=True, max_length=16)),
                 ('gross', models.DecimalField(decimal_places=3, max_digits=14)),
                 ('tare', models.DecimalField(decimal_places=3, max_digits=14)),
@@ -116,11 +239,51 @@ class Migration(migrations.Migration):
                 ('inspection_ref', models.CharField(blank=True, max_length=60)),
                 ('weighed_at', models.DateTimeField()),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('commodity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.commodity')),
-                ('depositor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member')),
-                ('grade', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_commodities.grade')),
-                ('operator', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='exchange_warehouses.warehouse')),
+                (
+                    'commodity',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='exchange_commodities.commodity',
+                    ),
+                ),
+                (
+                    'depositor',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='exchange_members.member',
+                    ),
+                ),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='exchange_commodities.grade',
+                    ),
+                ),
+                (
+                    'operator',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'warehouse',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='tickets',
+                        to='exchange_warehouses.warehouse',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
@@ -129,12 +292,24 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='receipt',
             name='inbound_ticket',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='receipt', to='exchange_warehouses.weighbridgeticket'),
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='receipt',
+                to='exchange_warehouses.weighbridgeticket',
+            ),
         ),
         migrations.AddField(
             model_name='receipt',
             name='outbound_ticket',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='withdrawn_receipt', to='exchange_warehouses.weighbridgeticket'),
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='withdrawn_receipt',
+                to='exchange_warehouses.weighbridgeticket',
+            ),
         ),
         migrations.CreateModel(
             name='ReceiptEvent',
@@ -148,9 +323,34 @@ class Migration(migrations.Migration):
                 ('prev_hash', models.CharField(max_length=64)),
                 ('hash', models.CharField(max_length=64, unique=True)),
                 ('signature', models.CharField(max_length=128)),
-                ('actor_app', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='integrations.app')),
-                ('actor_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('receipt', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='exchange_warehouses.receipt')),
+                (
+                    'actor_app',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='integrations.app',
+                    ),
+                ),
+                (
+                    'actor_user',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'receipt',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='events',
+                        to='exchange_warehouses.receipt',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['receipt_id', 'seq'],
@@ -167,11 +367,22 @@ class Migration(migrations.Migration):
                 ('is_active', models.BooleanField(default=True, help_text='The active key signs new events.')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='keys', to='exchange_warehouses.warehouse')),
+                (
+                    'warehouse',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='keys',
+                        to='exchange_warehouses.warehouse',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('warehouse',), name='warehouse_one_active_key')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        condition=models.Q(('is_active', True)), fields=('warehouse',), name='warehouse_one_active_key'
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -179,8 +390,22 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exchange_warehouse_staff', to=settings.AUTH_USER_MODEL)),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='exchange_warehouses.warehouse')),
+                (
+                    'user',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='exchange_warehouse_staff',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'warehouse',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='staff',
+                        to='exchange_warehouses.warehouse',
+                    ),
+                ),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('warehouse', 'user'), name='warehouse_staff_unique')],
@@ -192,11 +417,18 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='weighbridgeticket',
-            constraint=models.CheckConstraint(condition=models.Q(('net', django.db.models.expressions.CombinedExpression(models.F('gross'), '-', models.F('tare')))), name='ticket_net_is_gross_minus_tare'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ('net', django.db.models.expressions.CombinedExpression(models.F('gross'), '-', models.F('tare')))
+                ),
+                name='ticket_net_is_gross_minus_tare',
+            ),
         ),
         migrations.AddConstraint(
             model_name='weighbridgeticket',
-            constraint=models.CheckConstraint(condition=models.Q(('tare__gte', 0), ('net__gt', 0)), name='ticket_weights_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('tare__gte', 0), ('net__gt', 0)), name='ticket_weights_positive'
+            ),
         ),
         migrations.AddIndex(
             model_name='receipt',
@@ -204,6 +436,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='receipt',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='receipt_quantity_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity__gt', 0)), name='receipt_quantity_positive'
+            ),
         ),
     ]

@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_warehouses', '0002_exchange_permissions'),
     ]
@@ -12,15 +11,30 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='receipt',
-            options={'ordering': ['-id'], 'verbose_name': 'warehouse receipt', 'verbose_name_plural': 'warehouse receipts'},
+            options={
+                'ordering': ['-id'],
+                'verbose_name': 'warehouse receipt',
+                'verbose_name_plural': 'warehouse receipts',
+            },
         ),
         migrations.AlterModelOptions(
             name='receiptevent',
-            options={'ordering': ['receipt_id', 'seq'], 'verbose_name': 'receipt event', 'verbose_name_plural': 'receipt events'},
+            options={
+                'ordering': ['receipt_id', 'seq'],
+                'verbose_name': 'receipt event',
+                'verbose_name_plural': 'receipt events',
+            },
         ),
         migrations.AlterModelOptions(
             name='warehouse',
-            options={'ordering': ['id'], 'permissions': [('manage_warehouse_receipts', 'Weigh goods in and out, issue and operate warehouse receipts')], 'verbose_name': 'supervised warehouse', 'verbose_name_plural': 'supervised warehouses'},
+            options={
+                'ordering': ['id'],
+                'permissions': [
+                    ('manage_warehouse_receipts', 'Weigh goods in and out, issue and operate warehouse receipts')
+                ],
+                'verbose_name': 'supervised warehouse',
+                'verbose_name_plural': 'supervised warehouses',
+            },
         ),
         migrations.AlterModelOptions(
             name='warehousealert',
@@ -28,7 +42,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='warehousekey',
-            options={'ordering': ['id'], 'verbose_name': 'warehouse seal key', 'verbose_name_plural': 'warehouse seal keys'},
+            options={
+                'ordering': ['id'],
+                'verbose_name': 'warehouse seal key',
+                'verbose_name_plural': 'warehouse seal keys',
+            },
         ),
         migrations.AlterModelOptions(
             name='warehousestaff',
@@ -36,6 +54,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='weighbridgeticket',
-            options={'ordering': ['-id'], 'verbose_name': 'weighbridge ticket', 'verbose_name_plural': 'weighbridge tickets'},
+            options={
+                'ordering': ['-id'],
+                'verbose_name': 'weighbridge ticket',
+                'verbose_name_plural': 'weighbridge tickets',
+            },
         ),
     ]

@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_warehouses', '0003_verbose_names_and_status_labels'),
     ]
@@ -13,6 +12,19 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='receipt',
             name='status',
-            field=models.CharField(choices=[('active', 'Valid'), ('listed', 'Listed'), ('pledged', 'Pledged'), ('frozen', 'Frozen'), ('withdrawn', 'Goods released'), ('cancelled', 'Cancelled'), ('split', 'Split'), ('merged', 'Merged')], default='active', max_length=16),
+            field=models.CharField(
+                choices=[
+                    ('active', 'Valid'),
+                    ('listed', 'Listed'),
+                    ('pledged', 'Pledged'),
+                    ('frozen', 'Frozen'),
+                    ('withdrawn', 'Goods released'),
+                    ('cancelled', 'Cancelled'),
+                    ('split', 'Split'),
+                    ('merged', 'Merged'),
+                ],
+                default='active',
+                max_length=16,
+            ),
         ),
     ]

@@ -29,8 +29,9 @@ def receipt_state(receipt: Receipt) -> dict:
     }
 
 
-def event_content(*, number: str, warehouse_code: str, seq: int, action: str, data: dict, occurred_at, kid: str,
-                  prev_hash: str) -> dict:
+def event_content(
+    *, number: str, warehouse_code: str, seq: int, action: str, data: dict, occurred_at, kid: str, prev_hash: str
+) -> dict:
     return {
         "v": CHAIN_VERSION,
         "receipt": number,
@@ -45,9 +46,16 @@ def event_content(*, number: str, warehouse_code: str, seq: int, action: str, da
 
 
 def content_of(event: ReceiptEvent) -> dict:
-    return event_content(number=event.receipt.number, warehouse_code=event.receipt.warehouse.code, seq=event.seq,
-                         action=event.action, data=event.data, occurred_at=event.occurred_at, kid=event.kid,
-                         prev_hash=event.prev_hash)
+    return event_content(
+        number=event.receipt.number,
+        warehouse_code=event.receipt.warehouse.code,
+        seq=event.seq,
+        action=event.action,
+        data=event.data,
+        occurred_at=event.occurred_at,
+        kid=event.kid,
+        prev_hash=event.prev_hash,
+    )
 
 
 def _actor_fields(actor) -> dict:
@@ -66,11 +74,27 @@ def receipt_event_append(receipt: Receipt, action: str, data: dict | None = None
     prev_hash = receipt.last_hash or GENESIS
     payload = {**(data or {}), "state": receipt_state(receipt)}
     occurred_at = timezone.now()
-    content = event_content(number=receipt.number, warehouse_code=receipt.warehouse.code, seq=seq, action=action, data=payload,
-                            occurred_at=occurred_at, kid=key.kid, prev_hash=prev_hash)
+    content = event_content(
+        number=receipt.number,
+        warehouse_code=receipt.warehouse.code,
+        seq=seq,
+        action=action,
+        data=payload,
+        occurred_at=occurred_at,
+        kid=key.kid,
+        prev_hash=prev_hash,
+    )
     event = ReceiptEvent.objects.create(
-        receipt=receipt, seq=seq, action=action, data=payload, occurred_at=occurred_at, kid=key.kid, prev_hash=prev_hash,
-        hash=content_hash(content), signature=sign(key, canonical_json(content)), **_actor_fields(actor),
+        receipt=receipt,
+        seq=seq,
+        action=action,
+        data=payload,
+        occurred_at=occurred_at,
+        kid=key.kid,
+        prev_hash=prev_hash,
+        hash=content_hash(content),
+        signature=sign(key, canonical_json(content)),
+        **_actor_fields(actor),
     )
     receipt.event_count, receipt.last_hash = seq, event.hash
     Receipt.objects.filter(pk=receipt.pk).update(event_count=seq, last_hash=event.hash)

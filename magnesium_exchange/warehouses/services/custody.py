@@ -40,8 +40,11 @@ class ReceiptLockPurpose(Enum):
     FORCED_SALE = "forced_sale"  # a pledged receipt listed for sale by the lender enforcing the pledge
 
 
-_LOCK_ACTIONS = {ReceiptLockPurpose.LISTING: "list", ReceiptLockPurpose.PLEDGE: "pledge",
-                 ReceiptLockPurpose.FORCED_SALE: "enforce"}
+_LOCK_ACTIONS = {
+    ReceiptLockPurpose.LISTING: "list",
+    ReceiptLockPurpose.PLEDGE: "pledge",
+    ReceiptLockPurpose.FORCED_SALE: "enforce",
+}
 
 
 def receipt_lock(receipt: Receipt, *, holder, purpose: ReceiptLockPurpose, reference: str, actor=None) -> Receipt:
@@ -57,8 +60,12 @@ def receipt_lock(receipt: Receipt, *, holder, purpose: ReceiptLockPurpose, refer
         action = _LOCK_ACTIONS[purpose]
         check_transition(receipt, action)
         if purpose == ReceiptLockPurpose.LISTING and receipt.lock_until and receipt.lock_until > timezone.now():
-            raise DomainError(_("The receipt cannot be resold before %(time)s") % {
-                "time": f"{timezone.localtime(receipt.lock_until):%Y-%m-%d %H:%M}"}, Code.RESALE_LOCKED, field="receipt")
+            raise DomainError(
+                _("The receipt cannot be resold before %(time)s")
+                % {"time": f"{timezone.localtime(receipt.lock_until):%Y-%m-%d %H:%M}"},
+                Code.RESALE_LOCKED,
+                field="receipt",
+            )
         if purpose == ReceiptLockPurpose.PLEDGE:
             receipt.encumbrance = reference
             return change_status(receipt, action, actor=actor, data={"reference": reference}, fields=("encumbrance",))
@@ -77,22 +84,33 @@ def receipt_unlock(receipt: Receipt, *, purpose: ReceiptLockPurpose, reference: 
         if purpose == ReceiptLockPurpose.PLEDGE:
             check_transition(receipt, "unpledge")
             if receipt.encumbrance != reference:
-                raise DomainError(_("The receipt is pledged under another reference"), Code.INVALID_TRANSITION,
-                                  field="receipt")
+                raise DomainError(
+                    _("The receipt is pledged under another reference"), Code.INVALID_TRANSITION, field="receipt"
+                )
             receipt.encumbrance = ""
-            return change_status(receipt, "unpledge", actor=actor, data={"reference": reference}, fields=("encumbrance",))
-        return change_status(receipt, "unlist", actor=actor, data={"reference": reference},
-                             to_status=ReceiptStatus.PLEDGED if receipt.encumbrance else None)
+            return change_status(
+                receipt, "unpledge", actor=actor, data={"reference": reference}, fields=("encumbrance",)
+            )
+        return change_status(
+            receipt,
+            "unlist",
+            actor=actor,
+            data={"reference": reference},
+            to_status=ReceiptStatus.PLEDGED if receipt.encumbrance else None,
+        )
 
 
-def receipt_transfer(receipt: Receipt, *, to_member, reason: ReceiptTransferReason, reference: str, lock_until=None,
-                     actor=None) -> Receipt:
+def receipt_transfer(
+    receipt: Receipt, *, to_member, reason: ReceiptTransferReason, reference: str, lock_until=None, actor=None
+) -> Receipt:
     """Move ownership to ``to_member`` (the receipt becomes active for its new holder, with an optional
     resale lock). Only settlement and financing call this: ``reason`` must be a ReceiptTransferReason and
     ``reference`` names the settlement or loan. A listed receipt moves only by settlement, a pledged one
     only by financing enforcement."""
     if not isinstance(reason, ReceiptTransferReason):
-        raise DomainError(_("Receipts move only through settlement or financing"), Code.INVALID_TRANSFER_REASON, field="reason")
+        raise DomainError(
+            _("Receipts move only through settlement or financing"), Code.INVALID_TRANSFER_REASON, field="reason"
+        )
     if not (reference or "").strip():
         raise DomainError(_("A transfer names its settlement or loan"), Code.REQUIRED, field="reference")
     if to_member.status == MemberStatus.CLOSED:
@@ -103,11 +121,22 @@ def receipt_transfer(receipt: Receipt, *, to_member, reason: ReceiptTransferReas
         if receipt.status == ReceiptStatus.LISTED and reason != ReceiptTransferReason.SETTLEMENT:
             raise DomainError(_("A listed receipt moves only by settlement"), Code.RECEIPT_LISTED, field="receipt")
         if receipt.status == ReceiptStatus.PLEDGED and reason != ReceiptTransferReason.FINANCING_ENFORCEMENT:
-            raise DomainError(_("A pledged receipt moves only when the pledge is enforced"), Code.RECEIPT_PLEDGED, field="receipt")
+            raise DomainError(
+                _("A pledged receipt moves only when the pledge is enforced"), Code.RECEIPT_PLEDGED, field="receipt"
+            )
         if receipt.holder_id == to_member.pk:
             raise DomainError(_("The receipt already belongs to this member"), Code.INVALID, field="toMember")
         previous_holder = receipt.holder
         receipt.holder, receipt.lock_until, receipt.encumbrance = to_member, lock_until, ""
-        return change_status(receipt, "transfer", actor=actor, reason=reason.value,
-                             fields=("holder", "lock_until", "encumbrance"), data={
-            "from_holder": previous_holder.credit_code, "to_holder": to_member.credit_code, "reference": reference.strip()})
+        return change_status(
+            receipt,
+            "transfer",
+            actor=actor,
+            reason=reason.value,
+            fields=("holder", "lock_until", "encumbrance"),
+            data={
+                "from_holder": previous_holder.credit_code,
+                "to_holder": to_member.credit_code,
+                "reference": reference.strip(),
+            },
+        )

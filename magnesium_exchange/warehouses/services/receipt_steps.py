@@ -49,13 +49,19 @@ def check_transition(receipt: Receipt, action: str) -> str | None:
         return target
     status = STATUS_NAMES.get(receipt.status, receipt.status)
     if receipt.status in CLOSED:
-        raise DomainError(_("Receipt %(number)s is %(status)s") % {"number": receipt.number, "status": status},
-                          Code.RECEIPT_CLOSED, field="receipt")
+        raise DomainError(
+            _("Receipt %(number)s is %(status)s") % {"number": receipt.number, "status": status},
+            Code.RECEIPT_CLOSED,
+            field="receipt",
+        )
     code, message = STATUS_REFUSALS.get(receipt.status, (Code.INVALID_TRANSITION, None))
     if message is None:
         message = _("The receipt is %(status)s") % {"status": status}
-    raise DomainError(_("%(reason)s: cannot %(action)s it") % {"reason": message, "action": ACTION_NAMES.get(action, action)},
-                      code, field="receipt")
+    raise DomainError(
+        _("%(reason)s: cannot %(action)s it") % {"reason": message, "action": ACTION_NAMES.get(action, action)},
+        code,
+        field="receipt",
+    )
 
 
 def lock_rows(receipts: list[Receipt]) -> list[Receipt]:
@@ -71,9 +77,16 @@ def lock_rows(receipts: list[Receipt]) -> list[Receipt]:
 
 
 def summary(receipt: Receipt) -> dict:
-    return {"number": receipt.number, "warehouse": receipt.warehouse.code, "holder": receipt.holder.credit_code,
-            "holder_name": receipt.holder.name, "commodity": receipt.commodity.code, "grade": receipt.grade.code,
-            "quantity": str(receipt.quantity), "status": receipt.status}
+    return {
+        "number": receipt.number,
+        "warehouse": receipt.warehouse.code,
+        "holder": receipt.holder.credit_code,
+        "holder_name": receipt.holder.name,
+        "commodity": receipt.commodity.code,
+        "grade": receipt.grade.code,
+        "quantity": str(receipt.quantity),
+        "status": receipt.status,
+    }
 
 
 def elements(receipt: Receipt) -> dict:
@@ -109,14 +122,29 @@ def elements(receipt: Receipt) -> dict:
 
 
 def emit_status(receipt: Receipt, previous: str, action: str, reason: str = "", extra: dict | None = None) -> None:
-    webhook_event_emit(WebhookEventType.RECEIPT_STATUS_CHANGED, {
-        "receipt": summary(receipt), "from": previous, "to": receipt.status, "action": action, "reason": reason,
-        **(extra or {}),
-    })
+    webhook_event_emit(
+        WebhookEventType.RECEIPT_STATUS_CHANGED,
+        {
+            "receipt": summary(receipt),
+            "from": previous,
+            "to": receipt.status,
+            "action": action,
+            "reason": reason,
+            **(extra or {}),
+        },
+    )
 
 
-def change_status(receipt: Receipt, action: str, *, actor, reason: str = "", data: dict | None = None, to_status: str | None = None,
-                  fields: tuple = ()) -> Receipt:
+def change_status(
+    receipt: Receipt,
+    action: str,
+    *,
+    actor,
+    reason: str = "",
+    data: dict | None = None,
+    to_status: str | None = None,
+    fields: tuple = (),
+) -> Receipt:
     """Apply a status transition to a locked receipt: save, sign the event, emit, audit."""
     target = check_transition(receipt, action)
     previous = receipt.status
@@ -125,7 +153,12 @@ def change_status(receipt: Receipt, action: str, *, actor, reason: str = "", dat
     event_data = {"from": previous, "reason": reason, **(data or {})}
     receipt_event_append(receipt, action, event_data, actor=actor)
     emit_status(receipt, previous, action, reason, data)
-    audit_record(f"exchange.receipt_{action}", actor=actor, target=receipt, data={"from": previous, "to": receipt.status, "reason": reason})
+    audit_record(
+        f"exchange.receipt_{action}",
+        actor=actor,
+        target=receipt,
+        data={"from": previous, "to": receipt.status, "reason": reason},
+    )
     return receipt
 
 
@@ -137,19 +170,47 @@ def next_receipt_number(warehouse: Warehouse) -> str:
 
 
 # Element fields a split or merge part inherits.
-INHERITED = ("warehouse", "commodity", "grade", "spec", "depositor", "holder", "packaging", "marks", "location", "lot_no",
-              "inspection_ref", "loss_standard", "storage_fee_terms", "storage_start", "storage_until", "insurer",
-              "insurance_policy_no", "insurance_until", "issue_place", "keeper", "lock_until", "encumbrance")
+INHERITED = (
+    "warehouse",
+    "commodity",
+    "grade",
+    "spec",
+    "depositor",
+    "holder",
+    "packaging",
+    "marks",
+    "location",
+    "lot_no",
+    "inspection_ref",
+    "loss_standard",
+    "storage_fee_terms",
+    "storage_start",
+    "storage_until",
+    "insurer",
+    "insurance_policy_no",
+    "insurance_until",
+    "issue_place",
+    "keeper",
+    "lock_until",
+    "encumbrance",
+)
 
 
 def new_part(template: Receipt, *, quantity: Decimal, status: str, **extra) -> Receipt:
     values = {field: getattr(template, field) for field in INHERITED}
     if template.insured_value is not None:
         # Insured value follows the tonnes, rounded down to the fen so the parts never exceed the whole.
-        values["insured_value"] = (template.insured_value * quantity / template.quantity).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+        values["insured_value"] = (template.insured_value * quantity / template.quantity).quantize(
+            Decimal("0.01"), rounding="ROUND_DOWN"
+        )
     values.update(extra)
-    return Receipt.objects.create(number=next_receipt_number(template.warehouse), quantity=quantity, status=status,
-                                  issued_at=timezone.now(), **values)
+    return Receipt.objects.create(
+        number=next_receipt_number(template.warehouse),
+        quantity=quantity,
+        status=status,
+        issued_at=timezone.now(),
+        **values,
+    )
 
 
 def announce_issued(receipt: Receipt, action: str, *, actor, data: dict) -> None:

@@ -55,7 +55,9 @@ def receipt_unfreeze(receipt: Receipt, *, reason: str, actor=None) -> Receipt:
         (receipt,) = lock_rows([receipt])
         back_to = receipt.frozen_from or ReceiptStatus.ACTIVE
         receipt.frozen_from = ""
-        return change_status(receipt, "unfreeze", actor=actor, reason=reason, to_status=back_to, fields=("frozen_from",))
+        return change_status(
+            receipt, "unfreeze", actor=actor, reason=reason, to_status=back_to, fields=("frozen_from",)
+        )
 
 
 def receipt_cancel(receipt: Receipt, *, reason: str, actor=None) -> Receipt:
@@ -66,7 +68,9 @@ def receipt_cancel(receipt: Receipt, *, reason: str, actor=None) -> Receipt:
         return change_status(receipt, "cancel", actor=actor, reason=reason)
 
 
-def receipt_withdraw(receipt: Receipt, *, gross, tare, net, vehicle_plate: str = "", number: str = "", actor=None) -> WithdrawalResult:
+def receipt_withdraw(
+    receipt: Receipt, *, gross, tare, net, vehicle_plate: str = "", number: str = "", actor=None
+) -> WithdrawalResult:
     """The holder takes the goods out: weigh them (net = gross - tare) and compare with the receipt.
     Within the warehouse's loss tolerance the receipt becomes withdrawn; beyond it the receipt is
     frozen, an alert is raised and RECEIPT_STATUS_CHANGED tells subscribers (the ticket is kept)."""
@@ -74,20 +78,40 @@ def receipt_withdraw(receipt: Receipt, *, gross, tare, net, vehicle_plate: str =
     with transaction.atomic():
         (receipt,) = lock_rows([receipt])
         check_transition(receipt, "withdraw")
-        ticket = ticket_create(receipt.warehouse, TicketDirection.OUTBOUND, commodity=receipt.commodity, grade=receipt.grade,
-                               depositor=receipt.holder, gross=gross, tare=tare, net=net, vehicle_plate=vehicle_plate,
-                               lot_no=receipt.lot_no, number=number, actor=actor)
+        ticket = ticket_create(
+            receipt.warehouse,
+            TicketDirection.OUTBOUND,
+            commodity=receipt.commodity,
+            grade=receipt.grade,
+            depositor=receipt.holder,
+            gross=gross,
+            tare=tare,
+            net=net,
+            vehicle_plate=vehicle_plate,
+            lot_no=receipt.lot_no,
+            number=number,
+            actor=actor,
+        )
         difference = ticket.net - receipt.quantity
         tolerance = (receipt.quantity * receipt.warehouse.loss_tolerance_percent / 100).quantize(Decimal("0.001"))
-        weighing = {"ticket": ticket.number, "net": str(ticket.net), "difference": str(difference), "tolerance": str(tolerance)}
+        weighing = {
+            "ticket": ticket.number,
+            "net": str(ticket.net),
+            "difference": str(difference),
+            "tolerance": str(tolerance),
+        }
         if abs(difference) <= tolerance:
             receipt.outbound_ticket = ticket
             change_status(receipt, "withdraw", actor=actor, data=weighing, fields=("outbound_ticket",))
             return WithdrawalResult(receipt, ticket, True, difference)
         receipt.frozen_from = receipt.status
-        change_status(receipt, "freeze", actor=actor, reason="withdrawal_weight_mismatch", data=weighing, fields=("frozen_from",))
+        change_status(
+            receipt, "freeze", actor=actor, reason="withdrawal_weight_mismatch", data=weighing, fields=("frozen_from",)
+        )
         WarehouseAlert.objects.create(
-            warehouse=receipt.warehouse, receipt=receipt, kind="withdrawal_weight_mismatch",
+            warehouse=receipt.warehouse,
+            receipt=receipt,
+            kind="withdrawal_weight_mismatch",
             message=f"{receipt.number}: 出库净重 {ticket.net} t 与仓单 {receipt.quantity} t "
             f"相差 {difference} t，超出允差 {tolerance} t",
             data=weighing,

@@ -41,11 +41,18 @@ def tonnes_clean(value, field: str) -> Decimal:
     try:
         amount = to_decimal(value)
     except (TypeError, ValueError):
-        raise DomainError(_("%(name)s must be decimal tonnes") % {"name": _WEIGHT_NAMES.get(field, field)},
-                          Code.INVALID_QUANTITY, field=field) from None
+        raise DomainError(
+            _("%(name)s must be decimal tonnes") % {"name": _WEIGHT_NAMES.get(field, field)},
+            Code.INVALID_QUANTITY,
+            field=field,
+        ) from None
     if amount < 0 or not is_quantized(amount, "TNE"):
-        raise DomainError(_("%(name)s must be non-negative tonnes with at most 3 decimals") % {
-            "name": _WEIGHT_NAMES.get(field, field)}, Code.INVALID_QUANTITY, field=field)
+        raise DomainError(
+            _("%(name)s must be non-negative tonnes with at most 3 decimals")
+            % {"name": _WEIGHT_NAMES.get(field, field)},
+            Code.INVALID_QUANTITY,
+            field=field,
+        )
     return quantize(amount, "TNE")
 
 
@@ -55,8 +62,12 @@ def weights_check(gross, tare, net) -> tuple[Decimal, Decimal, Decimal]:
     if net <= 0 or gross <= tare:
         raise DomainError(_("Gross must exceed tare and net must be positive"), Code.INVALID_QUANTITY, field="net")
     if net != gross - tare:
-        raise DomainError(_("Net %(net)s t is not gross %(gross)s t minus tare %(tare)s t") % {
-            "net": net, "gross": gross, "tare": tare}, Code.NET_WEIGHT_MISMATCH, field="net")
+        raise DomainError(
+            _("Net %(net)s t is not gross %(gross)s t minus tare %(tare)s t")
+            % {"net": net, "gross": gross, "tare": tare},
+            Code.NET_WEIGHT_MISMATCH,
+            field="net",
+        )
     return gross, tare, net
 
 
@@ -69,9 +80,24 @@ def next_ticket_number(warehouse: Warehouse, direction: str) -> str:
     return f"{locked.code}-{prefix}-{timezone.localdate():%Y%m%d}-{locked.ticket_seq:06d}"
 
 
-def ticket_create(warehouse: Warehouse, direction: str, *, commodity, gross, tare, net, depositor=None, grade=None,
-                  assay: dict | None = None, vehicle_plate: str = "", lot_no: str = "", inspection_ref: str = "",
-                  number: str = "", weighed_at=None, actor=None) -> WeighbridgeTicket:
+def ticket_create(
+    warehouse: Warehouse,
+    direction: str,
+    *,
+    commodity,
+    gross,
+    tare,
+    net,
+    depositor=None,
+    grade=None,
+    assay: dict | None = None,
+    vehicle_plate: str = "",
+    lot_no: str = "",
+    inspection_ref: str = "",
+    number: str = "",
+    weighed_at=None,
+    actor=None,
+) -> WeighbridgeTicket:
     """Record a weighing (inside the caller's transaction); weights are checked first."""
     gross, tare, net = weights_check(gross, tare, net)
     if not warehouse.is_active:
@@ -80,16 +106,40 @@ def ticket_create(warehouse: Warehouse, direction: str, *, commodity, gross, tar
     if WeighbridgeTicket.objects.filter(warehouse=warehouse, number=number).exists():
         raise DomainError(_("This ticket number was already recorded"), Code.UNIQUE, field="number")
     return WeighbridgeTicket.objects.create(
-        warehouse=warehouse, number=number, direction=direction, commodity=commodity, grade=grade, depositor=depositor,
-        vehicle_plate=(vehicle_plate or "").strip().upper(), gross=gross, tare=tare, net=net, assay=assay or {},
-        lot_no=(lot_no or "").strip(), inspection_ref=(inspection_ref or "").strip(), weighed_at=weighed_at or timezone.now(),
+        warehouse=warehouse,
+        number=number,
+        direction=direction,
+        commodity=commodity,
+        grade=grade,
+        depositor=depositor,
+        vehicle_plate=(vehicle_plate or "").strip().upper(),
+        gross=gross,
+        tare=tare,
+        net=net,
+        assay=assay or {},
+        lot_no=(lot_no or "").strip(),
+        inspection_ref=(inspection_ref or "").strip(),
+        weighed_at=weighed_at or timezone.now(),
         operator=user_of(actor),
     )
 
 
-def inbound_ticket_create(warehouse: Warehouse, *, commodity, depositor, gross, tare, net, assay: dict,
-                          vehicle_plate: str = "", lot_no: str = "", inspection_ref: str = "", number: str = "",
-                          weighed_at=None, actor=None) -> WeighbridgeTicket:
+def inbound_ticket_create(
+    warehouse: Warehouse,
+    *,
+    commodity,
+    depositor,
+    gross,
+    tare,
+    net,
+    assay: dict,
+    vehicle_plate: str = "",
+    lot_no: str = "",
+    inspection_ref: str = "",
+    number: str = "",
+    weighed_at=None,
+    actor=None,
+) -> WeighbridgeTicket:
     """Goods arrive: weigh them (net must be gross - tare) and grade the sample (refused when no grade
     matches). A receipt can then be issued against this ticket, once."""
     weights_check(gross, tare, net)
@@ -99,9 +149,23 @@ def inbound_ticket_create(warehouse: Warehouse, *, commodity, depositor, gross, 
     grade = grade_assign(commodity, cleaned)
     with transaction.atomic():
         ticket = ticket_create(
-            warehouse, TicketDirection.INBOUND, commodity=commodity, gross=gross, tare=tare, net=net, depositor=depositor,
-            grade=grade, assay={key: str(value) for key, value in cleaned.items()}, vehicle_plate=vehicle_plate,
-            lot_no=lot_no, inspection_ref=inspection_ref, number=number, weighed_at=weighed_at, actor=actor,
+            warehouse,
+            TicketDirection.INBOUND,
+            commodity=commodity,
+            gross=gross,
+            tare=tare,
+            net=net,
+            depositor=depositor,
+            grade=grade,
+            assay={key: str(value) for key, value in cleaned.items()},
+            vehicle_plate=vehicle_plate,
+            lot_no=lot_no,
+            inspection_ref=inspection_ref,
+            number=number,
+            weighed_at=weighed_at,
+            actor=actor,
         )
-        audit_record("exchange.inbound_ticket", actor=actor, target=ticket, data={"net": str(ticket.net), "grade": grade.code})
+        audit_record(
+            "exchange.inbound_ticket", actor=actor, target=ticket, data={"net": str(ticket.net), "grade": grade.code}
+        )
     return ticket

@@ -19,8 +19,17 @@ from meidu.core.errors import DomainError
 from meidu.core.money import to_decimal
 
 
-def warehouse_create(*, code: str, name: str, address: str, keeper_name: str, licence_number: str = "",
-                     supervisor_name: str = "", loss_tolerance_percent=Decimal("0.300"), actor=None) -> Warehouse:
+def warehouse_create(
+    *,
+    code: str,
+    name: str,
+    address: str,
+    keeper_name: str,
+    licence_number: str = "",
+    supervisor_name: str = "",
+    loss_tolerance_percent=Decimal("0.300"),
+    actor=None,
+) -> Warehouse:
     code = (code or "").strip().upper()
     if not re.fullmatch(r"[A-Z0-9]{2,12}", code):
         raise DomainError(_("A warehouse code is 2-12 upper-case letters or digits"), Code.INVALID, field="code")
@@ -33,8 +42,13 @@ def warehouse_create(*, code: str, name: str, address: str, keeper_name: str, li
         raise DomainError(_("A warehouse with this code exists"), Code.UNIQUE, field="code")
     with transaction.atomic():
         warehouse = Warehouse.objects.create(
-            code=code, name=name.strip(), address=(address or "").strip(), keeper_name=keeper_name.strip(),
-            licence_number=licence_number.strip(), supervisor_name=supervisor_name.strip(), loss_tolerance_percent=tolerance,
+            code=code,
+            name=name.strip(),
+            address=(address or "").strip(),
+            keeper_name=keeper_name.strip(),
+            licence_number=licence_number.strip(),
+            supervisor_name=supervisor_name.strip(),
+            loss_tolerance_percent=tolerance,
         )
         _key_create(warehouse)
         audit_record("exchange.warehouse_created", actor=actor, target=warehouse, data={"code": code})
@@ -43,7 +57,9 @@ def warehouse_create(*, code: str, name: str, address: str, keeper_name: str, li
 
 def _key_create(warehouse: Warehouse) -> WarehouseKey:
     kid, public_key, encrypted = key_generate()
-    return WarehouseKey.objects.create(warehouse=warehouse, kid=kid, public_key=public_key, private_key_encrypted=encrypted)
+    return WarehouseKey.objects.create(
+        warehouse=warehouse, kid=kid, public_key=public_key, private_key_encrypted=encrypted
+    )
 
 
 def warehouse_key_rotate(warehouse: Warehouse, *, actor=None) -> WarehouseKey:
@@ -51,7 +67,9 @@ def warehouse_key_rotate(warehouse: Warehouse, *, actor=None) -> WarehouseKey:
     Lock order: the warehouse row, then its keys."""
     with transaction.atomic():
         Warehouse.objects.select_for_update().get(pk=warehouse.pk)
-        WarehouseKey.objects.filter(warehouse=warehouse, is_active=True).update(is_active=False, retired_at=timezone.now())
+        WarehouseKey.objects.filter(warehouse=warehouse, is_active=True).update(
+            is_active=False, retired_at=timezone.now()
+        )
         key = _key_create(warehouse)
         audit_record("exchange.warehouse_key_rotated", actor=actor, target=warehouse, data={"kid": key.kid})
     return key

@@ -149,10 +149,19 @@ def legacy_filter_q(spec: dict) -> Q:
     if spec.get("search"):
         q &= search_filter(spec["search"])
     if spec.get("categories"):
-        ids = [int(pk) for pk in pks_from_global_ids(_limited(spec["categories"], "categories"), "Category", "categories")]
+        ids = [
+            int(pk) for pk in pks_from_global_ids(_limited(spec["categories"], "categories"), "Category", "categories")
+        ]
         q &= Q(category_id__in=category_descendant_ids(ids))
     if spec.get("product_types"):
-        q &= Q(product_type_id__in=[int(pk) for pk in pks_from_global_ids(_limited(spec["product_types"], "productTypes"), "ProductType", "productTypes")])
+        q &= Q(
+            product_type_id__in=[
+                int(pk)
+                for pk in pks_from_global_ids(
+                    _limited(spec["product_types"], "productTypes"), "ProductType", "productTypes"
+                )
+            ]
+        )
     if spec.get("price"):
         if spec["price"].get("gte") is not None:
             q &= Q(**{price_lookup("gte"): spec["price"]["gte"]})
@@ -185,7 +194,9 @@ def apply_sort(qs, sort_by: dict | None, search: str | None, *, listing_names: b
     if field == "price":
         return with_min_price(qs), [SortKey("min_price", descending)]
     if field == "rating":
-        return qs.annotate(rating_sort=Coalesce("rating", Value(0), output_field=IntegerField())), [SortKey("rating_sort", descending)]
+        return qs.annotate(rating_sort=Coalesce("rating", Value(0), output_field=IntegerField())), [
+            SortKey("rating_sort", descending)
+        ]
     if field == "created_at":
         return qs, [SortKey("created_at", descending)]
     if listing_names:

@@ -34,7 +34,9 @@ def _variant(info, global_id: str) -> ProductVariant:
 
 
 def _attributes(items) -> list[tuple]:
-    return [(get_node_or_error(Attribute, item["id"], "Attribute", "attributes"), item.get("value")) for item in items or []]
+    return [
+        (get_node_or_error(Attribute, item["id"], "Attribute", "attributes"), item.get("value")) for item in items or []
+    ]
 
 
 class AttributeValueInput(graphene.InputObjectType):
@@ -71,7 +73,9 @@ def _product_fields(data: dict) -> dict:
     if "category" in data:
         fields["category"] = get_node_or_error(Category, data["category"], "Category", "category", required=False)
     if "origin_village" in data:
-        fields["origin_village"] = get_node_or_error(Village, data["origin_village"], "Village", "originVillage", required=False)
+        fields["origin_village"] = get_node_or_error(
+            Village, data["origin_village"], "Village", "originVillage", required=False
+        )
     if data.get("weight_unit"):
         fields["weight_unit"] = data["weight_unit"].lower()
     if data.get("seo"):
@@ -102,7 +106,9 @@ class ProductCreate(ProductMutation):
         require_shop_access(info, shop.pk, PERM)
         product_type = get_node_or_error(ProductType, input["product_type"], "ProductType", "productType")
         fields = _product_fields(input)
-        product = services.product_create(shop, actor=requestor(info), product_type=product_type, name=fields.pop("name", ""), **fields)
+        product = services.product_create(
+            shop, actor=requestor(info), product_type=product_type, name=fields.pop("name", ""), **fields
+        )
         return cls(errors=[], product=product)
 
 
@@ -153,7 +159,11 @@ class VariantMutation(BaseMutation):
 
 
 def _variant_fields(data: dict) -> dict:
-    return {key: data[key] for key in ("sku", "name", "weight_grams", "quantity_limit_per_customer", "track_inventory") if key in data}
+    return {
+        key: data[key]
+        for key in ("sku", "name", "weight_grams", "quantity_limit_per_customer", "track_inventory")
+        if key in data
+    }
 
 
 class ProductVariantCreate(VariantMutation):
@@ -176,7 +186,9 @@ class ProductVariantUpdate(VariantMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, input):
         variant = _variant(info, id)
-        return cls(errors=[], product_variant=services.variant_update(variant, actor=requestor(info), **_variant_fields(input)))
+        return cls(
+            errors=[], product_variant=services.variant_update(variant, actor=requestor(info), **_variant_fields(input))
+        )
 
 
 class ProductChannelListingAddInput(graphene.InputObjectType):
@@ -216,10 +228,14 @@ class ProductChannelListingUpdate(ProductMutation):
                 if item.get(key) is not None:
                     entry[key] = item[key]
             if item.get("is_available_for_purchase") is not None and "available_for_purchase_at" not in entry:
-                entry["available_for_purchase_at"] = services.listing_purchasable_from(item["is_available_for_purchase"])
+                entry["available_for_purchase_at"] = services.listing_purchasable_from(
+                    item["is_available_for_purchase"]
+                )
             updates.append(entry)
         removed = [_channel(value, "removeChannels") for value in input.get("remove_channels") or []]
-        product = services.product_channel_listing_update(product, actor=requestor(info), update_channels=updates, remove_channels=removed)
+        product = services.product_channel_listing_update(
+            product, actor=requestor(info), update_channels=updates, remove_channels=removed
+        )
         return cls(errors=[], product=product)
 
 
@@ -241,8 +257,14 @@ class ProductVariantChannelListingUpdate(VariantMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, input):
         variant = _variant(info, id)
-        prices = [{"channel": _channel(item["channel_id"]), "price": item["price"], "cost_price": item.get("cost_price")} for item in input]
-        return cls(errors=[], product_variant=services.variant_channel_listing_update(variant, actor=requestor(info), prices=prices))
+        prices = [
+            {"channel": _channel(item["channel_id"]), "price": item["price"], "cost_price": item.get("cost_price")}
+            for item in input
+        ]
+        return cls(
+            errors=[],
+            product_variant=services.variant_channel_listing_update(variant, actor=requestor(info), prices=prices),
+        )
 
 
 class ProductMediaCreateInput(graphene.InputObjectType):
@@ -260,7 +282,9 @@ class ProductMediaCreate(ProductMutation):
     @classmethod
     def perform_mutation(cls, root, info, input):
         product = _product(info, input["product"], field="product")
-        media = services.product_media_create(product, actor=requestor(info), image=input["image"], alt=input.get("alt") or "")
+        media = services.product_media_create(
+            product, actor=requestor(info), image=input["image"], alt=input.get("alt") or ""
+        )
         return cls(errors=[], product=product, media=media)
 
 

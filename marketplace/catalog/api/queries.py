@@ -38,7 +38,9 @@ from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.selection import selected_fields
 
 
-def resolve_product_list(info, channel=None, search=None, where=None, filter=None, sort_by=None, category_ids=None, **kwargs):
+def resolve_product_list(
+    info, channel=None, search=None, where=None, filter=None, sort_by=None, category_ids=None, **kwargs
+):
     channel_obj = use_channel(info, channel)
     sees_all = sees_all_products(info)
     qs = products_visible(channel_obj, sees_all=sees_all, user=info.context.user, for_listing=True)
@@ -93,7 +95,9 @@ class CatalogQueries(graphene.ObjectType):
         sort_by=ProductOrder(),
     )
     product = graphene.Field(ProductType_, id=graphene.ID(), slug=graphene.String(), channel=graphene.String())
-    product_variant = graphene.Field(ProductVariantType, id=graphene.ID(), sku=graphene.String(), channel=graphene.String())
+    product_variant = graphene.Field(
+        ProductVariantType, id=graphene.ID(), sku=graphene.String(), channel=graphene.String()
+    )
     categories = graphene.relay.ConnectionField(CategoryCountableConnection, level=graphene.Int())
     category = graphene.Field(CategoryType, id=graphene.ID(), slug=graphene.String())
     collections = graphene.relay.ConnectionField(CollectionCountableConnection, channel=graphene.String())
@@ -118,8 +122,12 @@ class CatalogQueries(graphene.ObjectType):
         if bool(id) == bool(sku):
             raise GraphQLError("Provide exactly one of `id` or `sku`.")
         channel_obj = use_channel(info, channel)
-        visible = products_visible(channel_obj, sees_all=sees_all_products(info), user=info.context.user, for_listing=False)
-        qs = ProductVariant.objects.filter(product__in=visible).prefetch_related("channel_listings", stocks_sellable_prefetch())
+        visible = products_visible(
+            channel_obj, sees_all=sees_all_products(info), user=info.context.user, for_listing=False
+        )
+        qs = ProductVariant.objects.filter(product__in=visible).prefetch_related(
+            "channel_listings", stocks_sellable_prefetch()
+        )
         return qs.filter(pk=from_global_id_or_error(id, "ProductVariant")).first() if id else qs.filter(sku=sku).first()
 
     @staticmethod
@@ -131,11 +139,17 @@ class CatalogQueries(graphene.ObjectType):
     def resolve_category(root, info, id=None, slug=None):
         if bool(id) == bool(slug):
             raise GraphQLError("Provide exactly one of `id` or `slug`.")
-        return Category.objects.filter(pk=from_global_id_or_error(id, "Category")).first() if id else Category.objects.filter(slug=slug).first()
+        return (
+            Category.objects.filter(pk=from_global_id_or_error(id, "Category")).first()
+            if id
+            else Category.objects.filter(slug=slug).first()
+        )
 
     @staticmethod
     def resolve_collections(root, info, channel=None, **kwargs):
-        connection = CollectionCountableConnection(edges=[], page_info=graphene.relay.PageInfo(has_next_page=False, has_previous_page=False))
+        connection = CollectionCountableConnection(
+            edges=[], page_info=graphene.relay.PageInfo(has_next_page=False, has_previous_page=False)
+        )
         connection.queryset = Category.objects.none()  # totalCount: 0
         return connection
 

@@ -162,14 +162,18 @@ def _pricing(info, currency: str, low, high) -> ProductPricingInfo:
     pricing = cache.get(key)
     if pricing is None:
         price_range = TaxedMoneyRange(start=taxed(low, currency), stop=taxed(high, currency))
-        pricing = cache[key] = ProductPricingInfo(on_sale=False, price_range=price_range, price_range_undiscounted=price_range)
+        pricing = cache[key] = ProductPricingInfo(
+            on_sale=False, price_range=price_range, price_range_undiscounted=price_range
+        )
     return pricing
 
 
 class ProductVariantType(ModelObjectType):
     pricing = graphene.Field(VariantPricingInfo)
-    quantity_available = graphene.Int(description="Units a buyer can put in a cart now: stock less allocated units "
-                                                  "and other buyers' reservations, at most CHECKOUT_MAX_LINE_QUANTITY.")
+    quantity_available = graphene.Int(
+        description="Units a buyer can put in a cart now: stock less allocated units "
+        "and other buyers' reservations, at most CHECKOUT_MAX_LINE_QUANTITY."
+    )
     product = graphene.Field(lambda: ProductType_, required=True)
     attributes = graphene.List(graphene.NonNull(SelectedAttribute), required=True)
     media = graphene.List(graphene.NonNull(ProductMediaType))
@@ -310,7 +314,9 @@ class ProductType_(ModelObjectType):
 
     @staticmethod
     def resolve_product_variants(root, info, **kwargs):
-        variants = ProductVariant.objects.filter(product=root).prefetch_related("channel_listings", stocks_sellable_prefetch())
+        variants = ProductVariant.objects.filter(product=root).prefetch_related(
+            "channel_listings", stocks_sellable_prefetch()
+        )
         return paginate(variants, info, ProductVariantCountableConnection, **kwargs)
 
     @staticmethod
@@ -318,7 +324,9 @@ class ProductType_(ModelObjectType):
         result = []
         for value in root.attribute_values.all():
             slug, name = display_value(value)
-            result.append(SelectedAttribute(attribute=value.attribute, values=[AttributeValueType(slug=slug, name=name)]))
+            result.append(
+                SelectedAttribute(attribute=value.attribute, values=[AttributeValueType(slug=slug, name=name)])
+            )
         return result
 
 
@@ -341,7 +349,9 @@ class CategoryType(ModelObjectType):
 
     @staticmethod
     def resolve_children(root, info, **kwargs):
-        return paginate(Category.objects.filter(parent=root), info, CategoryCountableConnection, sort=[SortKey("slug")], **kwargs)
+        return paginate(
+            Category.objects.filter(parent=root), info, CategoryCountableConnection, sort=[SortKey("slug")], **kwargs
+        )
 
     @staticmethod
     def resolve_products(root, info, channel=None, **kwargs):

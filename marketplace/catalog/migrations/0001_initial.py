@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,7 +18,13 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120)),
                 ('slug', models.SlugField(max_length=120, unique=True)),
-                ('input_type', models.CharField(choices=[('text', 'Text'), ('numeric', 'Number'), ('date', 'Date'), ('dropdown', 'Choice')], max_length=16)),
+                (
+                    'input_type',
+                    models.CharField(
+                        choices=[('text', 'Text'), ('numeric', 'Number'), ('date', 'Date'), ('dropdown', 'Choice')],
+                        max_length=16,
+                    ),
+                ),
                 ('unit', models.CharField(blank=True, max_length=16)),
             ],
             options={
@@ -54,7 +59,10 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('alt', models.CharField(blank=True, max_length=250)),
                 ('sort_order', models.PositiveIntegerField(default=0)),
-                ('renditions', models.JSONField(default=dict, help_text='size name -> storage name of a WebP rendition')),
+                (
+                    'renditions',
+                    models.JSONField(default=dict, help_text='size name -> storage name of a WebP rendition'),
+                ),
                 ('width', models.PositiveIntegerField(default=0)),
                 ('height', models.PositiveIntegerField(default=0)),
                 ('content_hash', models.CharField(blank=True, max_length=64)),
@@ -72,7 +80,12 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=120, unique=True)),
                 ('kind', models.CharField(default='normal', max_length=16)),
                 ('is_shipping_required', models.BooleanField(default=True)),
-                ('sold_by', models.CharField(choices=[('piece', 'By the piece'), ('weight', 'By weight')], default='piece', max_length=8)),
+                (
+                    'sold_by',
+                    models.CharField(
+                        choices=[('piece', 'By the piece'), ('weight', 'By weight')], default='piece', max_length=8
+                    ),
+                ),
             ],
             options={
                 'ordering': ['slug'],
@@ -84,7 +97,12 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(blank=True, max_length=200)),
                 ('sku', models.CharField(max_length=64, unique=True)),
-                ('weight_grams', models.PositiveIntegerField(blank=True, help_text='Per piece, or per unit when sold by weight.', null=True)),
+                (
+                    'weight_grams',
+                    models.PositiveIntegerField(
+                        blank=True, help_text='Per piece, or per unit when sold by weight.', null=True
+                    ),
+                ),
                 ('quantity_limit_per_customer', models.PositiveIntegerField(blank=True, null=True)),
                 ('track_inventory', models.BooleanField(default=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -108,7 +126,12 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120)),
                 ('slug', models.SlugField(allow_unicode=True, max_length=120)),
-                ('attribute', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='catalog.attribute')),
+                (
+                    'attribute',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='catalog.attribute'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -122,7 +145,16 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(allow_unicode=True, max_length=120, unique=True)),
                 ('description', models.TextField(blank=True)),
                 ('level', models.PositiveSmallIntegerField(default=0)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.category')),
+                (
+                    'parent',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='children',
+                        to='catalog.category',
+                    ),
+                ),
             ],
             options={
                 'verbose_name_plural': 'categories',
@@ -138,12 +170,33 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True)),
                 ('seo_title', models.CharField(blank=True, max_length=120)),
                 ('seo_description', models.CharField(blank=True, max_length=300)),
-                ('weight_unit', models.CharField(choices=[('jin', 'jin (500 g)'), ('kg', 'kg')], default='jin', max_length=4)),
+                (
+                    'weight_unit',
+                    models.CharField(choices=[('jin', 'jin (500 g)'), ('kg', 'kg')], default='jin', max_length=4),
+                ),
                 ('rating', models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='products', to='catalog.category')),
-                ('origin_village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='geography.village')),
+                (
+                    'category',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='products',
+                        to='catalog.category',
+                    ),
+                ),
+                (
+                    'origin_village',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='geography.village',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],

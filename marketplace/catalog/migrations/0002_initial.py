@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,37 +17,55 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='product',
             name='shop',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='shops.shop'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name='products', to='shops.shop'
+            ),
         ),
         migrations.AddField(
             model_name='productattributevalue',
             name='attribute',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.attribute'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.attribute'
+            ),
         ),
         migrations.AddField(
             model_name='productattributevalue',
             name='choice',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.attributechoice'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='+',
+                to='catalog.attributechoice',
+            ),
         ),
         migrations.AddField(
             model_name='productattributevalue',
             name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attribute_values', to='catalog.product'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='attribute_values', to='catalog.product'
+            ),
         ),
         migrations.AddField(
             model_name='productchannellisting',
             name='channel',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='product_listings', to='channels.channel'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='product_listings', to='channels.channel'
+            ),
         ),
         migrations.AddField(
             model_name='productchannellisting',
             name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channel_listings', to='catalog.product'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='channel_listings', to='catalog.product'
+            ),
         ),
         migrations.AddField(
             model_name='productmedia',
             name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='media', to='catalog.product'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='media', to='catalog.product'
+            ),
         ),
         migrations.AddField(
             model_name='producttype',
@@ -58,22 +75,32 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='product',
             name='product_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.producttype'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.producttype'
+            ),
         ),
         migrations.AddField(
             model_name='productvariant',
             name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='catalog.product'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='catalog.product'
+            ),
         ),
         migrations.AddField(
             model_name='productvariantchannellisting',
             name='channel',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variant_listings', to='channels.channel'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='variant_listings', to='channels.channel'
+            ),
         ),
         migrations.AddField(
             model_name='productvariantchannellisting',
             name='variant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channel_listings', to='catalog.productvariant'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name='channel_listings',
+                to='catalog.productvariant',
+            ),
         ),
         migrations.AddConstraint(
             model_name='attributechoice',
@@ -109,10 +136,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='productvariantchannellisting',
-            constraint=models.CheckConstraint(condition=models.Q(('price_amount__gte', 0)), name='variant_price_not_negative'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('price_amount__gte', 0)), name='variant_price_not_negative'
+            ),
         ),
         migrations.AddConstraint(
             model_name='productvariantchannellisting',
-            constraint=models.CheckConstraint(condition=models.Q(('cost_price_amount__isnull', True), ('cost_price_amount__gte', 0), _connector='OR'), name='variant_cost_not_negative'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('cost_price_amount__isnull', True), ('cost_price_amount__gte', 0), _connector='OR'),
+                name='variant_cost_not_negative',
+            ),
         ),
     ]

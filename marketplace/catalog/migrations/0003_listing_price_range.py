@@ -20,7 +20,6 @@ def backfill_price_range(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('catalog', '0002_initial'),
         ('channels', '0001_initial'),
@@ -40,6 +39,16 @@ class Migration(migrations.Migration):
         migrations.RunPython(backfill_price_range, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='productchannellisting',
-            index=models.Index(models.F('channel'), django.db.models.functions.comparison.Coalesce(models.F('min_price_amount'), models.Value(0), output_field=models.DecimalField(decimal_places=2, max_digits=12)), models.F('product'), condition=models.Q(('is_published', True), ('visible_in_listings', True)), name='listing_channel_price_idx'),
+            index=models.Index(
+                models.F('channel'),
+                django.db.models.functions.comparison.Coalesce(
+                    models.F('min_price_amount'),
+                    models.Value(0),
+                    output_field=models.DecimalField(decimal_places=2, max_digits=12),
+                ),
+                models.F('product'),
+                condition=models.Q(('is_published', True), ('visible_in_listings', True)),
+                name='listing_channel_price_idx',
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('catalog', '0003_listing_price_range'),
     ]
@@ -15,6 +14,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='productchannellisting',
             name='product',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='channel_listings', to='catalog.product'),
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name='channel_listings',
+                to='catalog.product',
+            ),
         ),
     ]

@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('catalog', '0004_listing_product_index'),
         ('channels', '0001_initial'),
@@ -23,6 +22,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='productchannellisting',
-            index=models.Index(condition=models.Q(('is_published', True), ('visible_in_listings', True)), fields=['channel', 'product_name', 'product'], name='listing_channel_name_idx'),
+            index=models.Index(
+                condition=models.Q(('is_published', True), ('visible_in_listings', True)),
+                fields=['channel', 'product_name', 'product'],
+                name='listing_channel_name_idx',
+            ),
         ),
     ]

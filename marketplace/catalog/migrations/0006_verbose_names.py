@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('catalog', '0005_listing_product_name'),
     ]
@@ -16,7 +15,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='attributechoice',
-            options={'ordering': ['id'], 'verbose_name': 'attribute choice', 'verbose_name_plural': 'attribute choices'},
+            options={
+                'ordering': ['id'],
+                'verbose_name': 'attribute choice',
+                'verbose_name_plural': 'attribute choices',
+            },
         ),
         migrations.AlterModelOptions(
             name='category',
@@ -24,7 +27,12 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='product',
-            options={'ordering': ['id'], 'permissions': [('manage_products', "Moderate every shop's catalogue")], 'verbose_name': 'product', 'verbose_name_plural': 'products'},
+            options={
+                'ordering': ['id'],
+                'permissions': [('manage_products', "Moderate every shop's catalogue")],
+                'verbose_name': 'product',
+                'verbose_name_plural': 'products',
+            },
         ),
         migrations.AlterModelOptions(
             name='producttype',

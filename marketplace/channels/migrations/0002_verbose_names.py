@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('channels', '0001_initial'),
     ]
@@ -12,6 +11,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='channel',
-            options={'ordering': ['slug'], 'permissions': [('manage_channels', 'Manage channels')], 'verbose_name': 'channel', 'verbose_name_plural': 'channels'},
+            options={
+                'ordering': ['slug'],
+                'permissions': [('manage_channels', 'Manage channels')],
+                'verbose_name': 'channel',
+                'verbose_name_plural': 'channels',
+            },
         ),
     ]

@@ -23,13 +23,19 @@ def checkout_token_from_id(global_id: str | None, field: str = "id") -> uuid.UUI
         try:
             return uuid.UUID(str(global_id))  # Saleor also accepts the bare token
         except (ValueError, TypeError):
-            raise DomainError(_("Couldn't resolve to a Checkout: %(id)s") % {"id": global_id}, CheckoutErrorCode.GRAPHQL_ERROR, field=field) from None
+            raise DomainError(
+                _("Couldn't resolve to a Checkout: %(id)s") % {"id": global_id},
+                CheckoutErrorCode.GRAPHQL_ERROR,
+                field=field,
+            ) from None
 
 
 def checkout_for_request(info, global_id: str | None, field: str = "id"):
     token = checkout_token_from_id(global_id, field)
     checkout = checkout_get(token)
     user = info.context.user
-    if checkout is None or (checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id):
+    if checkout is None or (
+        checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id
+    ):
         raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field=field)
     return checkout

@@ -57,7 +57,9 @@ def _variants(global_ids: list[str], field: str = "variantId") -> dict[str, Prod
     for global_id, pk in pks.items():
         variant = found.get(int(pk)) if str(pk).isdigit() else None
         if variant is None:
-            raise DomainError(_("Couldn't find variant %(id)s") % {"id": global_id}, CheckoutErrorCode.NOT_FOUND, field=field)
+            raise DomainError(
+                _("Couldn't find variant %(id)s") % {"id": global_id}, CheckoutErrorCode.NOT_FOUND, field=field
+            )
         variants[global_id] = variant
     return variants
 
@@ -78,9 +80,13 @@ class CheckoutCreate(CheckoutMutation):
         if channel is None:
             raise DomainError(_("Channel not found"), CheckoutErrorCode.NOT_FOUND, field="channel")
         checkout = services.checkout_create(
-            channel=channel, user=info.context.user, email=input.get("email"), lines=_line_pairs(input["lines"]),
+            channel=channel,
+            user=info.context.user,
+            email=input.get("email"),
+            lines=_line_pairs(input["lines"]),
             shipping_address=address_input_data(input.get("shipping_address")),
-            billing_address=address_input_data(input.get("billing_address")), client_address=ip_address(info),
+            billing_address=address_input_data(input.get("billing_address")),
+            client_address=ip_address(info),
         )
         return cls(errors=[], checkout=checkout)
 
@@ -155,7 +161,10 @@ class CheckoutShippingAddressUpdate(CheckoutMutation):
     @classmethod
     def perform_mutation(cls, root, info, shipping_address, id=None):
         checkout = checkout_for_request(info, id)
-        return cls(errors=[], checkout=services.checkout_shipping_address_update(checkout, address_input_data(shipping_address)))
+        return cls(
+            errors=[],
+            checkout=services.checkout_shipping_address_update(checkout, address_input_data(shipping_address)),
+        )
 
 
 class CheckoutBillingAddressUpdate(CheckoutMutation):
@@ -166,14 +175,20 @@ class CheckoutBillingAddressUpdate(CheckoutMutation):
     @classmethod
     def perform_mutation(cls, root, info, billing_address, id=None):
         checkout = checkout_for_request(info, id)
-        return cls(errors=[], checkout=services.checkout_billing_address_update(checkout, address_input_data(billing_address)))
+        return cls(
+            errors=[], checkout=services.checkout_billing_address_update(checkout, address_input_data(billing_address))
+        )
 
 
 class CheckoutDeliveryMethodUpdate(CheckoutMutation):
     class Arguments:
         id = graphene.ID()
-        delivery_method_id = graphene.ID(required=True, description="A ShippingMethod ID, or a Warehouse ID to collect there.")
-        shop_id = graphene.ID(description="The shop this choice is for (needed only for a village station and several shops).")
+        delivery_method_id = graphene.ID(
+            required=True, description="A ShippingMethod ID, or a Warehouse ID to collect there."
+        )
+        shop_id = graphene.ID(
+            description="The shop this choice is for (needed only for a village station and several shops)."
+        )
 
     @classmethod
     def perform_mutation(cls, root, info, delivery_method_id, id=None, shop_id=None):
@@ -190,7 +205,9 @@ class CheckoutDeliveryMethodUpdate(CheckoutMutation):
         elif type_name == "Warehouse" and pk.isdigit():
             point = Warehouse.objects.filter(pk=pk, is_pickup_point=True).first()
         else:
-            raise DomainError(_("Give a ShippingMethod or Warehouse ID"), CheckoutErrorCode.GRAPHQL_ERROR, field="deliveryMethodId")
+            raise DomainError(
+                _("Give a ShippingMethod or Warehouse ID"), CheckoutErrorCode.GRAPHQL_ERROR, field="deliveryMethodId"
+            )
         if method is None and point is None:
             raise DomainError(_("Delivery method not found"), CheckoutErrorCode.NOT_FOUND, field="deliveryMethodId")
         shop = None
@@ -198,8 +215,12 @@ class CheckoutDeliveryMethodUpdate(CheckoutMutation):
             shop = Shop.objects.filter(pk=from_global_id_or_error(shop_id, SHOP_TYPE, "shopId")).first()
             if shop is None:
                 raise DomainError(_("Shop not found"), CheckoutErrorCode.NOT_FOUND, field="shopId")
-        return cls(errors=[], checkout=services.checkout_delivery_method_update(
-            checkout, shipping_method=method, collection_point=point, shop=shop))
+        return cls(
+            errors=[],
+            checkout=services.checkout_delivery_method_update(
+                checkout, shipping_method=method, collection_point=point, shop=shop
+            ),
+        )
 
 
 class CheckoutCustomerAttach(CheckoutMutation):
@@ -216,9 +237,14 @@ class CheckoutCustomerAttach(CheckoutMutation):
 
 
 class CheckoutComplete(CheckoutMutation):
-    order = graphene.Field("marketplace.orders.api.types.OrderType", description="The first of the orders (Saleor shape).")
-    orders = graphene.List(graphene.NonNull("marketplace.orders.api.types.OrderType"), required=True,
-                           description="One order per shop of the checkout.")
+    order = graphene.Field(
+        "marketplace.orders.api.types.OrderType", description="The first of the orders (Saleor shape)."
+    )
+    orders = graphene.List(
+        graphene.NonNull("marketplace.orders.api.types.OrderType"),
+        required=True,
+        description="One order per shop of the checkout.",
+    )
 
     class Arguments:
         id = graphene.ID()

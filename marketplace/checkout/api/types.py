@@ -37,8 +37,9 @@ class ShippingMethodType(ModelObjectType):
     maximum_delivery_days = graphene.Int()
     active = graphene.Boolean(required=True)
     message = graphene.String()
-    kind = graphene.String(required=True, description="county (village delivery), carrier or seller (the shop delivers "
-                                                      "itself) (ours).")
+    kind = graphene.String(
+        required=True, description="county (village delivery), carrier or seller (the shop delivers itself) (ours)."
+    )
 
     class Meta:
         model = ShippingMethod
@@ -205,8 +206,12 @@ def _line_objects(checkout):
 
 
 # Values are the payments selectors' (marketplace.payments.selectors.CheckoutChargeStatus and friends).
-CheckoutChargeStatusEnum = graphene.Enum("CheckoutChargeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL", "OVERCHARGED")])
-CheckoutAuthorizeStatusEnum = graphene.Enum("CheckoutAuthorizeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL")])
+CheckoutChargeStatusEnum = graphene.Enum(
+    "CheckoutChargeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL", "OVERCHARGED")]
+)
+CheckoutAuthorizeStatusEnum = graphene.Enum(
+    "CheckoutAuthorizeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL")]
+)
 
 
 class CheckoutType(ModelObjectType):
@@ -217,19 +222,33 @@ class CheckoutType(ModelObjectType):
     subtotal_price = graphene.Field(TaxedMoney, required=True)
     shipping_price = graphene.Field(TaxedMoney, required=True)
     total_price = graphene.Field(TaxedMoney, required=True)
-    due_now_price = graphene.Field(TaxedMoney, required=True,
-                                   description="Paid at checkout: the total, less the balance of harvest pre-sale lines.")
+    due_now_price = graphene.Field(
+        TaxedMoney,
+        required=True,
+        description="Paid at checkout: the total, less the balance of harvest pre-sale lines.",
+    )
     shipping_address = graphene.Field(AddressType)
     billing_address = graphene.Field(AddressType)
-    shipping_methods = graphene.List(graphene.NonNull(ShippingMethodType), required=True,
-                                     description="Every shop's shipping methods that apply to the address.")
-    available_collection_points = graphene.List(graphene.NonNull(WarehouseType), required=True,
-                                                description="Pickup points that serve every shop of the checkout.")
+    shipping_methods = graphene.List(
+        graphene.NonNull(ShippingMethodType),
+        required=True,
+        description="Every shop's shipping methods that apply to the address.",
+    )
+    available_collection_points = graphene.List(
+        graphene.NonNull(WarehouseType),
+        required=True,
+        description="Pickup points that serve every shop of the checkout.",
+    )
     delivery_method = graphene.Field(DeliveryMethod, description="The first shop's delivery choice (see deliveries).")
-    deliveries = graphene.List(graphene.NonNull(CheckoutShopDelivery), required=True,
-                               description="One group per shop: lines, delivery options and choice, prices.")
+    deliveries = graphene.List(
+        graphene.NonNull(CheckoutShopDelivery),
+        required=True,
+        description="One group per shop: lines, delivery options and choice, prices.",
+    )
     stock_reservation_expires = graphene.DateTime()
-    available_payment_gateways = graphene.List(graphene.NonNull("marketplace.payments.api.types.PaymentGatewayObject"), required=True)
+    available_payment_gateways = graphene.List(
+        graphene.NonNull("marketplace.payments.api.types.PaymentGatewayObject"), required=True
+    )
     transactions = graphene.List(graphene.NonNull("marketplace.payments.api.types.TransactionItemObject"))
     charge_status = graphene.Field(CheckoutChargeStatusEnum, required=True)
     authorize_status = graphene.Field(CheckoutAuthorizeStatusEnum, required=True)

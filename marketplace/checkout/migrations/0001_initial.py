@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -48,10 +47,42 @@ class Migration(migrations.Migration):
                 ('note', models.CharField(blank=True, max_length=255)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('billing_address', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.address')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checkouts', to='channels.channel')),
-                ('shipping_address', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.address')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='checkouts', to=settings.AUTH_USER_MODEL)),
+                (
+                    'billing_address',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='accounts.address',
+                    ),
+                ),
+                (
+                    'channel',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='checkouts', to='channels.channel'
+                    ),
+                ),
+                (
+                    'shipping_address',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='accounts.address',
+                    ),
+                ),
+                (
+                    'user',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='checkouts',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['created_at'],
@@ -61,8 +92,22 @@ class Migration(migrations.Migration):
             name='CheckoutDelivery',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checkout', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='checkout.checkout')),
-                ('collection_point', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='inventory.warehouse')),
+                (
+                    'checkout',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='checkout.checkout'
+                    ),
+                ),
+                (
+                    'collection_point',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='inventory.warehouse',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],

@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,7 +19,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='checkoutdelivery',
             name='shipping_method',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='shipping.shippingmethod'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to='shipping.shippingmethod',
+            ),
         ),
         migrations.AddField(
             model_name='checkoutdelivery',
@@ -30,22 +35,30 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='checkoutline',
             name='checkout',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='checkout.checkout'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='checkout.checkout'
+            ),
         ),
         migrations.AddField(
             model_name='checkoutline',
             name='variant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.productvariant'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.productvariant'
+            ),
         ),
         migrations.AddField(
             model_name='reservation',
             name='checkout_line',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reservations', to='checkout.checkoutline'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='reservations', to='checkout.checkoutline'
+            ),
         ),
         migrations.AddField(
             model_name='reservation',
             name='stock',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reservations', to='inventory.stock'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='reservations', to='inventory.stock'
+            ),
         ),
         migrations.AddConstraint(
             model_name='checkoutdelivery',
@@ -53,7 +66,12 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='checkoutdelivery',
-            constraint=models.CheckConstraint(condition=models.Q(('shipping_method__isnull', True), ('collection_point__isnull', True), _connector='OR'), name='delivery_method_or_collection_point'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ('shipping_method__isnull', True), ('collection_point__isnull', True), _connector='OR'
+                ),
+                name='delivery_method_or_collection_point',
+            ),
         ),
         migrations.AddConstraint(
             model_name='checkoutline',
@@ -61,7 +79,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='checkoutline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='checkout_line_quantity_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity__gt', 0)), name='checkout_line_quantity_positive'
+            ),
         ),
         migrations.AddConstraint(
             model_name='reservation',

@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('accounts', '0003_address'),
         ('channels', '0001_initial'),
@@ -21,6 +20,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='checkout',
-            index=models.Index(condition=models.Q(('user__isnull', True)), fields=['client_address'], name='checkout_anonymous_client'),
+            index=models.Index(
+                condition=models.Q(('user__isnull', True)), fields=['client_address'], name='checkout_anonymous_client'
+            ),
         ),
     ]

@@ -35,14 +35,20 @@ class ComplaintCreate(ComplaintMutation):
         order = graphene.ID(required=True)
         category = ComplaintCategoryEnum(required=True)
         description = graphene.String(required=True)
-        photos = graphene.List(graphene.NonNull(Upload), description="Up to 4 photos, sent as a GraphQL multipart upload.")
+        photos = graphene.List(
+            graphene.NonNull(Upload), description="Up to 4 photos, sent as a GraphQL multipart upload."
+        )
 
     @classmethod
     def perform_mutation(cls, root, info, order, category, description, photos=None):
         buyer = require_user(info)
         found = get_node_or_error(Order, order, "Order", "order")
-        return cls(errors=[], complaint=services.complaint_create(found, buyer=buyer, category=_value(category),
-                                                                  description=description, photos=photos or ()))
+        return cls(
+            errors=[],
+            complaint=services.complaint_create(
+                found, buyer=buyer, category=_value(category), description=description, photos=photos or ()
+            ),
+        )
 
 
 class ComplaintRespond(ComplaintMutation):
@@ -55,8 +61,12 @@ class ComplaintRespond(ComplaintMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, message):
         complaint, as_operator = complaint_for_handler(info, id)
-        return cls(errors=[], complaint=services.complaint_respond(complaint, actor=requestor(info), message=message,
-                                                                   as_operator=as_operator))
+        return cls(
+            errors=[],
+            complaint=services.complaint_respond(
+                complaint, actor=requestor(info), message=message, as_operator=as_operator
+            ),
+        )
 
 
 class ComplaintResolve(ComplaintMutation):
@@ -71,9 +81,17 @@ class ComplaintResolve(ComplaintMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, resolution, amount=None, note=""):
         complaint, as_operator = complaint_for_handler(info, id)
-        return cls(errors=[], complaint=services.complaint_resolve(
-            complaint, actor=requestor(info), as_operator=as_operator, resolution=_value(resolution), amount=amount,
-            note=note or ""))
+        return cls(
+            errors=[],
+            complaint=services.complaint_resolve(
+                complaint,
+                actor=requestor(info),
+                as_operator=as_operator,
+                resolution=_value(resolution),
+                amount=amount,
+                note=note or "",
+            ),
+        )
 
 
 class ComplaintRate(ComplaintMutation):
@@ -87,8 +105,10 @@ class ComplaintRate(ComplaintMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, rating, comment=""):
         buyer = require_user(info)
-        return cls(errors=[], complaint=services.complaint_rate(complaint_from_id(id), buyer=buyer, rating=rating,
-                                                                comment=comment or ""))
+        return cls(
+            errors=[],
+            complaint=services.complaint_rate(complaint_from_id(id), buyer=buyer, rating=rating, comment=comment or ""),
+        )
 
 
 class ComplaintMutations(graphene.ObjectType):

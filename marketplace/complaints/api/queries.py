@@ -30,15 +30,30 @@ def _page(qs, info, status, kwargs):
 
 
 class ComplaintQueries(graphene.ObjectType):
-    complaint = graphene.Field(ComplaintType, id=graphene.ID(required=True),
-                               description="A complaint you filed, about your shop, or any (operators).")
-    my_complaints = graphene.Field(ComplaintCountableConnection, status=ComplaintStatusEnum(), **PAGE_ARGS,
-                                   description="Complaints you filed, newest first.")
-    shop_complaints = graphene.Field(ComplaintCountableConnection, shop=graphene.ID(required=True),
-                                     status=ComplaintStatusEnum(), **PAGE_ARGS,
-                                     description="Complaints about a shop, newest first (its members and operators).")
-    complaints = graphene.Field(ComplaintCountableConnection, status=ComplaintStatusEnum(), **PAGE_ARGS,
-                                description="Every complaint, newest first (operators; filter ESCALATED for the queue).")
+    complaint = graphene.Field(
+        ComplaintType,
+        id=graphene.ID(required=True),
+        description="A complaint you filed, about your shop, or any (operators).",
+    )
+    my_complaints = graphene.Field(
+        ComplaintCountableConnection,
+        status=ComplaintStatusEnum(),
+        **PAGE_ARGS,
+        description="Complaints you filed, newest first.",
+    )
+    shop_complaints = graphene.Field(
+        ComplaintCountableConnection,
+        shop=graphene.ID(required=True),
+        status=ComplaintStatusEnum(),
+        **PAGE_ARGS,
+        description="Complaints about a shop, newest first (its members and operators).",
+    )
+    complaints = graphene.Field(
+        ComplaintCountableConnection,
+        status=ComplaintStatusEnum(),
+        **PAGE_ARGS,
+        description="Every complaint, newest first (operators; filter ESCALATED for the queue).",
+    )
 
     @staticmethod
     def resolve_complaint(root, info, id):

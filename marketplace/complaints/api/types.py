@@ -71,7 +71,9 @@ class ComplaintType(ModelObjectType):
     refund = graphene.Field(Money, description="Refunded to the buyer when resolved by a refund.")
     order = graphene.Field(OrderType, required=True)
     shop = graphene.Field("marketplace.shops.api.MarketplaceShopType", required=True)
-    events = graphene.List(graphene.NonNull(ComplaintEventType_), required=True, description="The timeline, oldest first.")
+    events = graphene.List(
+        graphene.NonNull(ComplaintEventType_), required=True, description="The timeline, oldest first."
+    )
     photos = graphene.List(graphene.NonNull(ComplaintPhotoType), required=True, description="The buyer's photos.")
 
     batched_selects = {"order": "order", "shop": "shop"}
@@ -80,8 +82,21 @@ class ComplaintType(ModelObjectType):
     class Meta:
         model = Complaint
         name = "Complaint"
-        fields = ["id", "description", "due_at", "response", "responded_at", "escalated_at", "resolution_note",
-                  "resolved_at", "resolved_by_operator", "handling_rating", "rating_comment", "rated_at", "created_at"]
+        fields = [
+            "id",
+            "description",
+            "due_at",
+            "response",
+            "responded_at",
+            "escalated_at",
+            "resolution_note",
+            "resolved_at",
+            "resolved_by_operator",
+            "handling_rating",
+            "rating_comment",
+            "rated_at",
+            "created_at",
+        ]
 
     @staticmethod
     def resolve_category(root, info):

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,14 +19,52 @@ class Migration(migrations.Migration):
             name='Complaint',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('quality', 'Quality problem'), ('missing_item', 'Missing item'), ('late_delivery', 'Late delivery'), ('wrong_weight', 'Short weight'), ('service', 'Service attitude'), ('other', 'Other')], max_length=16)),
+                (
+                    'category',
+                    models.CharField(
+                        choices=[
+                            ('quality', 'Quality problem'),
+                            ('missing_item', 'Missing item'),
+                            ('late_delivery', 'Late delivery'),
+                            ('wrong_weight', 'Short weight'),
+                            ('service', 'Service attitude'),
+                            ('other', 'Other'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 ('description', models.TextField()),
-                ('status', models.CharField(choices=[('awaiting_shop', 'Waiting for the shop'), ('responded', 'Shop responded'), ('escalated', 'Escalated to the platform'), ('resolved', 'Resolved'), ('closed', 'Closed (rated)')], default='awaiting_shop', max_length=16)),
-                ('due_at', models.DateTimeField(blank=True, help_text='The shop must respond (then resolve) by this time.', null=True)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('awaiting_shop', 'Waiting for the shop'),
+                            ('responded', 'Shop responded'),
+                            ('escalated', 'Escalated to the platform'),
+                            ('resolved', 'Resolved'),
+                            ('closed', 'Closed (rated)'),
+                        ],
+                        default='awaiting_shop',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'due_at',
+                    models.DateTimeField(
+                        blank=True, help_text='The shop must respond (then resolve) by this time.', null=True
+                    ),
+                ),
                 ('response', models.TextField(blank=True)),
                 ('responded_at', models.DateTimeField(blank=True, null=True)),
                 ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.CharField(blank=True, choices=[('refund', 'Refund'), ('replacement', 'Replacement'), ('rejected', 'Rejected')], max_length=16)),
+                (
+                    'resolution',
+                    models.CharField(
+                        blank=True,
+                        choices=[('refund', 'Refund'), ('replacement', 'Replacement'), ('rejected', 'Rejected')],
+                        max_length=16,
+                    ),
+                ),
                 ('resolution_note', models.TextField(blank=True)),
                 ('refund_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
                 ('currency', models.CharField(max_length=3)),
@@ -38,9 +75,26 @@ class Migration(migrations.Migration):
                 ('rated_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='orders.order')),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='shops.shop')),
+                (
+                    'buyer',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='complaints',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'order',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='orders.order'
+                    ),
+                ),
+                (
+                    'shop',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='shops.shop'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
@@ -51,12 +105,45 @@ class Migration(migrations.Migration):
             name='ComplaintEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('created', 'Registered'), ('routed', 'Sent to the shop'), ('responded', 'Shop responded'), ('escalated', 'Escalated to the platform'), ('resolved', 'Resolved'), ('rated', 'Handling rated')], max_length=16)),
-                ('actor_kind', models.CharField(choices=[('buyer', 'Buyer'), ('shop', 'Shop'), ('operator', 'Platform'), ('system', 'System')], max_length=16)),
+                (
+                    'type',
+                    models.CharField(
+                        choices=[
+                            ('created', 'Registered'),
+                            ('routed', 'Sent to the shop'),
+                            ('responded', 'Shop responded'),
+                            ('escalated', 'Escalated to the platform'),
+                            ('resolved', 'Resolved'),
+                            ('rated', 'Handling rated'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'actor_kind',
+                    models.CharField(
+                        choices=[('buyer', 'Buyer'), ('shop', 'Shop'), ('operator', 'Platform'), ('system', 'System')],
+                        max_length=16,
+                    ),
+                ),
                 ('data', models.JSONField(blank=True, default=dict)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='complaints.complaint')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'complaint',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='events', to='complaints.complaint'
+                    ),
+                ),
+                (
+                    'user',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -76,14 +163,32 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='complaint',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['awaiting_shop', 'responded', 'escalated'])), fields=('order',), name='complaint_one_open_per_order'),
+            constraint=models.UniqueConstraint(
+                condition=models.Q(('status__in', ['awaiting_shop', 'responded', 'escalated'])),
+                fields=('order',),
+                name='complaint_one_open_per_order',
+            ),
         ),
         migrations.AddConstraint(
             model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('handling_rating__isnull', True), models.Q(('handling_rating__gte', 1), ('handling_rating__lte', 5)), _connector='OR'), name='complaint_rating_1_to_5'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ('handling_rating__isnull', True),
+                    models.Q(('handling_rating__gte', 1), ('handling_rating__lte', 5)),
+                    _connector='OR',
+                ),
+                name='complaint_rating_1_to_5',
+            ),
         ),
         migrations.AddConstraint(
             model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('refund_amount__gt', 0), ('resolution', 'refund')), models.Q(models.Q(('resolution', 'refund'), _negated=True), ('refund_amount__isnull', True)), _connector='OR'), name='complaint_refund_amount_iff_refund'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(('refund_amount__gt', 0), ('resolution', 'refund')),
+                    models.Q(models.Q(('resolution', 'refund'), _negated=True), ('refund_amount__isnull', True)),
+                    _connector='OR',
+                ),
+                name='complaint_refund_amount_iff_refund',
+            ),
         ),
     ]

@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('complaints', '0002_operator_permissions'),
     ]
@@ -13,7 +12,12 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='complaint',
-            options={'ordering': ['-id'], 'permissions': [('manage_complaints', 'Handle escalated complaints of every shop')], 'verbose_name': 'complaint', 'verbose_name_plural': 'complaints'},
+            options={
+                'ordering': ['-id'],
+                'permissions': [('manage_complaints', 'Handle escalated complaints of every shop')],
+                'verbose_name': 'complaint',
+                'verbose_name_plural': 'complaints',
+            },
         ),
         migrations.AlterModelOptions(
             name='complaintevent',
@@ -23,12 +27,20 @@ class Migration(migrations.Migration):
             name='ComplaintPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('renditions', models.JSONField(default=dict, help_text='size name -> storage name of a WebP rendition')),
+                (
+                    'renditions',
+                    models.JSONField(default=dict, help_text='size name -> storage name of a WebP rendition'),
+                ),
                 ('width', models.PositiveIntegerField(default=0)),
                 ('height', models.PositiveIntegerField(default=0)),
                 ('content_hash', models.CharField(blank=True, max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='complaints.complaint')),
+                (
+                    'complaint',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='complaints.complaint'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,7 +19,18 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('home', 'Home storage'), ('store', 'Store'), ('park', 'E-commerce park warehouse'), ('station', 'Village station')], max_length=16)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('home', 'Home storage'),
+                            ('store', 'Store'),
+                            ('park', 'E-commerce park warehouse'),
+                            ('station', 'Village station'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 ('street_address', models.CharField(blank=True, max_length=255)),
                 ('phone', models.CharField(blank=True, max_length=16)),
                 ('is_pickup_point', models.BooleanField(default=False, help_text='Buyers may collect orders here.')),
@@ -37,7 +47,12 @@ class Migration(migrations.Migration):
                 ('quantity', models.IntegerField(default=0)),
                 ('quantity_allocated', models.IntegerField(default=0)),
                 ('low_stock_threshold', models.PositiveIntegerField(default=5)),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stocks', to='catalog.productvariant')),
+                (
+                    'variant',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='stocks', to='catalog.productvariant'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -47,13 +62,39 @@ class Migration(migrations.Migration):
             name='StockMovement',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('received', 'Received'), ('adjusted', 'Adjusted'), ('allocated', 'Allocated'), ('released', 'Released'), ('shipped', 'Shipped')], max_length=16)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('received', 'Received'),
+                            ('adjusted', 'Adjusted'),
+                            ('allocated', 'Allocated'),
+                            ('released', 'Released'),
+                            ('shipped', 'Shipped'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 ('quantity_delta', models.IntegerField(default=0)),
                 ('allocated_delta', models.IntegerField(default=0)),
                 ('note', models.CharField(blank=True, max_length=255)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('stock', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='movements', to='inventory.stock')),
+                (
+                    'actor',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'stock',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='movements', to='inventory.stock'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],

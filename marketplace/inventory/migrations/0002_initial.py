@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,17 +17,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='warehouse',
             name='shop',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='warehouses', to='shops.shop'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name='warehouses', to='shops.shop'
+            ),
         ),
         migrations.AddField(
             model_name='warehouse',
             name='village',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='geography.village'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to='geography.village',
+            ),
         ),
         migrations.AddField(
             model_name='stock',
             name='warehouse',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stocks', to='inventory.warehouse'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name='stocks', to='inventory.warehouse'
+            ),
         ),
         migrations.AddConstraint(
             model_name='stock',
@@ -36,14 +45,21 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 0)), name='stock_quantity_not_negative'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity__gte', 0)), name='stock_quantity_not_negative'
+            ),
         ),
         migrations.AddConstraint(
             model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_allocated__gte', 0)), name='stock_allocated_not_negative'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity_allocated__gte', 0)), name='stock_allocated_not_negative'
+            ),
         ),
         migrations.AddConstraint(
             model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_allocated__lte', models.F('quantity'))), name='stock_allocated_within_quantity'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity_allocated__lte', models.F('quantity'))),
+                name='stock_allocated_within_quantity',
+            ),
         ),
     ]

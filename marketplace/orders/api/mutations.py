@@ -56,8 +56,9 @@ class OrderFulfillInput(graphene.InputObjectType):
     tracking_number = graphene.String()
     local_delivery = graphene.Boolean(
         description="Carried by the county's village delivery run. Optional: the buyer's delivery choice decides it; "
-                    "a value that contradicts that choice is refused.",
-        deprecation_reason="The buyer's delivery method decides the route; read Fulfillment.localDelivery.")
+        "a value that contradicts that choice is refused.",
+        deprecation_reason="The buyer's delivery method decides the route; read Fulfillment.localDelivery.",
+    )
 
 
 class OrderFulfill(OrderMutation):
@@ -71,9 +72,13 @@ class OrderFulfill(OrderMutation):
     def perform_mutation(cls, root, info, order, input):
         found = order_for_seller(info, order, "order")
         lines = [(line, item["quantity"], item.get("actual_weight")) for line, item in lines_of(found, input["lines"])]
-        fulfillment = lifecycle.order_fulfill(found, actor=requestor(info), lines=lines,
-                                              tracking_number=input.get("tracking_number") or "",
-                                              local_delivery=input.get("local_delivery"))
+        fulfillment = lifecycle.order_fulfill(
+            found,
+            actor=requestor(info),
+            lines=lines,
+            tracking_number=input.get("tracking_number") or "",
+            local_delivery=input.get("local_delivery"),
+        )
         return cls(errors=[], order=fulfillment.order, fulfillments=[fulfillment])
 
 
@@ -85,7 +90,10 @@ class OrderCancel(OrderMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, reason=""):
         order, as_buyer = order_for_cancel(info, id)
-        return cls(errors=[], order=lifecycle.order_cancel(order, actor=requestor(info), reason=reason or "", by_buyer=as_buyer))
+        return cls(
+            errors=[],
+            order=lifecycle.order_cancel(order, actor=requestor(info), reason=reason or "", by_buyer=as_buyer),
+        )
 
 
 class OrderConfirmReceipt(OrderMutation):
@@ -98,7 +106,9 @@ class OrderConfirmReceipt(OrderMutation):
     def perform_mutation(cls, root, info, id):
         order = order_for_buyer(info, id)
         if not order_may_confirm_receipt(requestor(info), order):
-            raise DomainError(_("Only a shipped order can be confirmed as received"), OrderErrorCode.INVALID, field="id")
+            raise DomainError(
+                _("Only a shipped order can be confirmed as received"), OrderErrorCode.INVALID, field="id"
+            )
         return cls(errors=[], order=lifecycle.order_deliver(order, actor=info.context.user, by_buyer=True))
 
 
@@ -135,9 +145,17 @@ class OrderReturn(OrderMutation):
     def perform_mutation(cls, root, info, id, input):
         order = order_for_seller(info, id)
         lines = [(line, item["quantity"]) for line, item in lines_of(order, input["lines"])]
-        return cls(errors=[], order=lifecycle.order_return(
-            order, actor=requestor(info), lines=lines, refund=input.get("refund", True),
-            restock=input.get("restock", True), reason=input.get("reason") or ""))
+        return cls(
+            errors=[],
+            order=lifecycle.order_return(
+                order,
+                actor=requestor(info),
+                lines=lines,
+                refund=input.get("refund", True),
+                restock=input.get("restock", True),
+                reason=input.get("reason") or "",
+            ),
+        )
 
 
 class OrderPickupVerify(OrderMutation):

@@ -13,11 +13,17 @@ from meidu.core.permissions import OrderPermissions
 
 class OrderQueries(graphene.ObjectType):
     order = graphene.Field(OrderType, id=graphene.ID(required=True), description="An order of yours or your shop's.")
-    order_by_token = graphene.Field(OrderType, token=graphene.UUID(required=True),
-                                    deprecation_reason="Use order(id).")
-    shop_orders = graphene.Field(OrderCountableConnection, shop=graphene.ID(required=True), status=OrderStatusEnum(),
-                                 first=graphene.Int(), after=graphene.String(), last=graphene.Int(), before=graphene.String(),
-                                 description="A shop's orders, newest first (its members and operators).")
+    order_by_token = graphene.Field(OrderType, token=graphene.UUID(required=True), deprecation_reason="Use order(id).")
+    shop_orders = graphene.Field(
+        OrderCountableConnection,
+        shop=graphene.ID(required=True),
+        status=OrderStatusEnum(),
+        first=graphene.Int(),
+        after=graphene.String(),
+        last=graphene.Int(),
+        before=graphene.String(),
+        description="A shop's orders, newest first (its members and operators).",
+    )
 
     @staticmethod
     def resolve_order(root, info, id):

@@ -22,19 +22,33 @@ from meidu.core.graphql.types import ModelObjectType, Money
 from meidu.core.money import Money as MoneyValue
 
 OrderStatusEnum = graphene.Enum("OrderStatus", [(status.name, status.value) for status in OrderStatus])
-PaymentChargeStatusEnum = graphene.Enum("PaymentChargeStatusEnum", [
-    ("NOT_CHARGED", "not-charged"), ("PARTIALLY_CHARGED", "partially-charged"), ("FULLY_CHARGED", "fully-charged"),
-    ("PARTIALLY_REFUNDED", "partially-refunded"), ("FULLY_REFUNDED", "fully-refunded"),
-])
+PaymentChargeStatusEnum = graphene.Enum(
+    "PaymentChargeStatusEnum",
+    [
+        ("NOT_CHARGED", "not-charged"),
+        ("PARTIALLY_CHARGED", "partially-charged"),
+        ("FULLY_CHARGED", "fully-charged"),
+        ("PARTIALLY_REFUNDED", "partially-refunded"),
+        ("FULLY_REFUNDED", "fully-refunded"),
+    ],
+)
 # Values are the payments selectors' (charge_status / authorize_status), applied to the order's share.
-OrderChargeStatusEnum = graphene.Enum("OrderChargeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL", "OVERCHARGED")])
-OrderAuthorizeStatusEnum = graphene.Enum("OrderAuthorizeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL")])
+OrderChargeStatusEnum = graphene.Enum(
+    "OrderChargeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL", "OVERCHARGED")]
+)
+OrderAuthorizeStatusEnum = graphene.Enum(
+    "OrderAuthorizeStatusEnum", [(name, name) for name in ("NONE", "PARTIAL", "FULL")]
+)
 
 
 def _thumbnail_url(info, name: str) -> str | None:
     if not name:
         return None
-    return info.context.build_absolute_uri(default_storage.url(name)) if hasattr(info.context, "build_absolute_uri") else default_storage.url(name)
+    return (
+        info.context.build_absolute_uri(default_storage.url(name))
+        if hasattr(info.context, "build_absolute_uri")
+        else default_storage.url(name)
+    )
 
 
 class OrderThumbnail(graphene.ObjectType):
@@ -51,8 +65,18 @@ class OrderLineType(ModelObjectType):
     class Meta:
         model = OrderLine
         name = "OrderLine"
-        fields = ["id", "product_name", "variant_name", "product_sku", "quantity", "quantity_fulfilled", "quantity_returned",
-                  "sold_by_weight", "weight_unit", "variant"]
+        fields = [
+            "id",
+            "product_name",
+            "variant_name",
+            "product_sku",
+            "quantity",
+            "quantity_fulfilled",
+            "quantity_returned",
+            "sold_by_weight",
+            "weight_unit",
+            "variant",
+        ]
 
     @staticmethod
     def resolve_unit_price(root, info):
@@ -131,8 +155,12 @@ class OrderType(ModelObjectType):
     delivery_kind = graphene.String(required=True)
 
     batched_fields = {"lines": "lines", "fulfillments": "fulfillments", "events": "events"}
-    batched_selects = {"shop": "shop", "shippingAddress": "shipping_address", "billingAddress": "billing_address",
-                       "collectionPoint": "collection_point"}
+    batched_selects = {
+        "shop": "shop",
+        "shippingAddress": "shipping_address",
+        "billingAddress": "billing_address",
+        "collectionPoint": "collection_point",
+    }
 
     class Meta:
         model = Order
@@ -219,6 +247,3 @@ class OrderCountableConnection(CountableConnection):
 
 def can_read_order(info, order: Order) -> bool:
     return order_may_view(requestor(info), order)
-
-
-

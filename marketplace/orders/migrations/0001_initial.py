@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -23,9 +22,19 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('fulfillment_order', models.PositiveSmallIntegerField()),
-                ('status', models.CharField(choices=[('fulfilled', 'Shipped'), ('delivered', 'Delivered'), ('returned', 'Returned')], default='fulfilled', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('fulfilled', 'Shipped'), ('delivered', 'Delivered'), ('returned', 'Returned')],
+                        default='fulfilled',
+                        max_length=16,
+                    ),
+                ),
                 ('tracking_number', models.CharField(blank=True, max_length=64)),
-                ('local_delivery', models.BooleanField(default=False, help_text="Carried by the county's own delivery run.")),
+                (
+                    'local_delivery',
+                    models.BooleanField(default=False, help_text="Carried by the county's own delivery run."),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
@@ -36,7 +45,27 @@ class Migration(migrations.Migration):
             name='OrderEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('created', 'Order placed'), ('confirmed', 'Confirmed by the seller'), ('paid', 'Paid'), ('fulfilled', 'Shipped'), ('ready_for_pickup', 'Ready for pickup'), ('picked_up', 'Collected'), ('pickup_code_refused', 'Wrong pickup code'), ('delivered', 'Delivered'), ('weighed', 'Weighed'), ('canceled', 'Cancelled'), ('returned', 'Returned'), ('refunded', 'Refunded'), ('note', 'Note')], max_length=24)),
+                (
+                    'type',
+                    models.CharField(
+                        choices=[
+                            ('created', 'Order placed'),
+                            ('confirmed', 'Confirmed by the seller'),
+                            ('paid', 'Paid'),
+                            ('fulfilled', 'Shipped'),
+                            ('ready_for_pickup', 'Ready for pickup'),
+                            ('picked_up', 'Collected'),
+                            ('pickup_code_refused', 'Wrong pickup code'),
+                            ('delivered', 'Delivered'),
+                            ('weighed', 'Weighed'),
+                            ('canceled', 'Cancelled'),
+                            ('returned', 'Returned'),
+                            ('refunded', 'Refunded'),
+                            ('note', 'Note'),
+                        ],
+                        max_length=24,
+                    ),
+                ),
                 ('data', models.JSONField(blank=True, default=dict)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
@@ -59,7 +88,16 @@ class Migration(migrations.Migration):
                 ('total_price_amount', models.DecimalField(decimal_places=2, max_digits=12)),
                 ('sold_by_weight', models.BooleanField(default=False)),
                 ('weight_unit', models.CharField(blank=True, max_length=4)),
-                ('actual_weight', models.DecimalField(blank=True, decimal_places=3, help_text='Weighed at fulfilment, in weight_unit; charged instead of the estimate.', max_digits=10, null=True)),
+                (
+                    'actual_weight',
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        help_text='Weighed at fulfilment, in weight_unit; charged instead of the estimate.',
+                        max_digits=10,
+                        null=True,
+                    ),
+                ),
                 ('thumbnail_name', models.CharField(blank=True, max_length=255)),
             ],
             options={
@@ -71,7 +109,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('quantity_allocated', models.PositiveIntegerField()),
-                ('stock', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='inventory.stock')),
+                (
+                    'stock',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='inventory.stock'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['stock_id'],
@@ -82,7 +125,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('quantity', models.PositiveIntegerField()),
-                ('fulfillment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.fulfillment')),
+                (
+                    'fulfillment',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.fulfillment'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -96,7 +144,23 @@ class Migration(migrations.Migration):
                 ('token', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('checkout_token', models.UUIDField(db_index=True)),
                 ('user_email', models.EmailField(blank=True, max_length=254)),
-                ('status', models.CharField(choices=[('unconfirmed', 'Awaiting seller'), ('unfulfilled', 'Confirmed'), ('partially_fulfilled', 'Partly shipped'), ('fulfilled', 'Shipped'), ('delivered', 'Delivered'), ('partially_returned', 'Partly returned'), ('returned', 'Returned'), ('canceled', 'Cancelled')], default='unconfirmed', max_length=24)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('unconfirmed', 'Awaiting seller'),
+                            ('unfulfilled', 'Confirmed'),
+                            ('partially_fulfilled', 'Partly shipped'),
+                            ('fulfilled', 'Shipped'),
+                            ('delivered', 'Delivered'),
+                            ('partially_returned', 'Partly returned'),
+                            ('returned', 'Returned'),
+                            ('canceled', 'Cancelled'),
+                        ],
+                        default='unconfirmed',
+                        max_length=24,
+                    ),
+                ),
                 ('currency', models.CharField(max_length=3)),
                 ('subtotal_amount', models.DecimalField(decimal_places=2, max_digits=12)),
                 ('shipping_amount', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
@@ -105,10 +169,21 @@ class Migration(migrations.Migration):
                 ('charged_amount', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
                 ('refunded_amount', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
                 ('payment_gateway', models.CharField(blank=True, max_length=64)),
-                ('delivery_kind', models.CharField(choices=[('shipping', 'Delivery'), ('collection', 'Pickup'), ('none', 'No delivery needed')], max_length=16)),
+                (
+                    'delivery_kind',
+                    models.CharField(
+                        choices=[('shipping', 'Delivery'), ('collection', 'Pickup'), ('none', 'No delivery needed')],
+                        max_length=16,
+                    ),
+                ),
                 ('shipping_method_name', models.CharField(blank=True, max_length=120)),
                 ('collection_point_name', models.CharField(blank=True, max_length=120)),
-                ('pickup_code', models.CharField(blank=True, help_text='核销码 shown to the buyer, checked at the counter.', max_length=8)),
+                (
+                    'pickup_code',
+                    models.CharField(
+                        blank=True, help_text='核销码 shown to the buyer, checked at the counter.', max_length=8
+                    ),
+                ),
                 ('pickup_code_failures', models.PositiveSmallIntegerField(default=0)),
                 ('picked_up_at', models.DateTimeField(blank=True, null=True)),
                 ('customer_note', models.CharField(blank=True, max_length=255)),
@@ -118,13 +193,62 @@ class Migration(migrations.Migration):
                 ('fulfilled_at', models.DateTimeField(blank=True, null=True)),
                 ('delivered_at', models.DateTimeField(blank=True, null=True)),
                 ('canceled_at', models.DateTimeField(blank=True, null=True)),
-                ('auto_confirm_at', models.DateTimeField(blank=True, db_index=True, help_text='Receipt is confirmed automatically at this time.', null=True)),
+                (
+                    'auto_confirm_at',
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text='Receipt is confirmed automatically at this time.',
+                        null=True,
+                    ),
+                ),
                 ('after_sales_until', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('billing_address', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.address')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='channels.channel')),
-                ('collection_point', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='inventory.warehouse')),
-                ('picked_up_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('shipping_address', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.address')),
+                (
+                    'billing_address',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='accounts.address',
+                    ),
+                ),
+                (
+                    'channel',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='channels.channel'
+                    ),
+                ),
+                (
+                    'collection_point',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='inventory.warehouse',
+                    ),
+                ),
+                (
+                    'picked_up_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'shipping_address',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='accounts.address',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-number'],

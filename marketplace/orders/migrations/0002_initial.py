@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -22,52 +21,88 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='order',
             name='shipping_method',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='shipping.shippingmethod'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to='shipping.shippingmethod',
+            ),
         ),
         migrations.AddField(
             model_name='order',
             name='shop',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='shops.shop'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='shops.shop'
+            ),
         ),
         migrations.AddField(
             model_name='order',
             name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='orders', to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='orders',
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
             model_name='fulfillment',
             name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fulfillments', to='orders.order'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='fulfillments', to='orders.order'
+            ),
         ),
         migrations.AddField(
             model_name='orderevent',
             name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='orders.order'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='events', to='orders.order'
+            ),
         ),
         migrations.AddField(
             model_name='orderevent',
             name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
             model_name='orderline',
             name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.order'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.order'
+            ),
         ),
         migrations.AddField(
             model_name='orderline',
             name='variant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.productvariant'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to='catalog.productvariant',
+            ),
         ),
         migrations.AddField(
             model_name='fulfillmentline',
             name='order_line',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fulfillment_lines', to='orders.orderline'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='fulfillment_lines', to='orders.orderline'
+            ),
         ),
         migrations.AddField(
             model_name='allocation',
             name='order_line',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='orders.orderline'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='orders.orderline'
+            ),
         ),
         migrations.AddIndex(
             model_name='order',
@@ -75,31 +110,57 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('total_amount', django.db.models.expressions.CombinedExpression(models.F('subtotal_amount'), '+', models.F('shipping_amount')))), name='order_total_adds_up'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        'total_amount',
+                        django.db.models.expressions.CombinedExpression(
+                            models.F('subtotal_amount'), '+', models.F('shipping_amount')
+                        ),
+                    )
+                ),
+                name='order_total_adds_up',
+            ),
         ),
         migrations.AddConstraint(
             model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_amount__lte', models.F('charged_amount'))), name='order_refund_within_charged'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('refunded_amount__lte', models.F('charged_amount'))),
+                name='order_refund_within_charged',
+            ),
         ),
         migrations.AddConstraint(
             model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('subtotal_amount__gte', 0), ('shipping_amount__gte', 0)), name='order_amounts_not_negative'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('subtotal_amount__gte', 0), ('shipping_amount__gte', 0)),
+                name='order_amounts_not_negative',
+            ),
         ),
         migrations.AddConstraint(
             model_name='fulfillment',
-            constraint=models.UniqueConstraint(fields=('order', 'fulfillment_order'), name='fulfillment_number_in_order'),
+            constraint=models.UniqueConstraint(
+                fields=('order', 'fulfillment_order'), name='fulfillment_number_in_order'
+            ),
         ),
         migrations.AddConstraint(
             model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='order_line_quantity_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity__gt', 0)), name='order_line_quantity_positive'
+            ),
         ),
         migrations.AddConstraint(
             model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_fulfilled__lte', models.F('quantity'))), name='order_line_fulfilled_within'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity_fulfilled__lte', models.F('quantity'))),
+                name='order_line_fulfilled_within',
+            ),
         ),
         migrations.AddConstraint(
             model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_returned__lte', models.F('quantity_fulfilled'))), name='order_line_returned_within'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity_returned__lte', models.F('quantity_fulfilled'))),
+                name='order_line_returned_within',
+            ),
         ),
         migrations.AddConstraint(
             model_name='allocation',

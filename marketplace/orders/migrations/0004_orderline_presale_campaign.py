@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('orders', '0003_order_number_sequence'),
         ('presale', '0001_initial'),
@@ -15,6 +14,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='orderline',
             name='presale_campaign',
-            field=models.ForeignKey(blank=True, help_text='Bought before harvest with a deposit.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='order_lines', to='presale.presalecampaign'),
+            field=models.ForeignKey(
+                blank=True,
+                help_text='Bought before harvest with a deposit.',
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='order_lines',
+                to='presale.presalecampaign',
+            ),
         ),
     ]

@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('orders', '0004_orderline_presale_campaign'),
     ]
@@ -13,6 +12,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='order',
             name='number',
-            field=models.BigIntegerField(db_default=models.Func(models.Value('order_number_seq'), function='nextval', output_field=models.BigIntegerField()), editable=False, unique=True),
+            field=models.BigIntegerField(
+                db_default=models.Func(
+                    models.Value('order_number_seq'), function='nextval', output_field=models.BigIntegerField()
+                ),
+                editable=False,
+                unique=True,
+            ),
         ),
     ]

@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('orders', '0005_order_number_default'),
     ]
@@ -12,7 +11,12 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='order',
-            options={'ordering': ['-number'], 'permissions': [('manage_orders', "Manage every shop's orders")], 'verbose_name': 'order', 'verbose_name_plural': 'orders'},
+            options={
+                'ordering': ['-number'],
+                'permissions': [('manage_orders', "Manage every shop's orders")],
+                'verbose_name': 'order',
+                'verbose_name_plural': 'orders',
+            },
         ),
         migrations.AlterModelOptions(
             name='orderevent',

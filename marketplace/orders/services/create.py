@@ -53,7 +53,9 @@ def _address_copies(shipping, billing, kinds) -> tuple[list, list]:
     return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
 
 
-def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str, items=(), also=()) -> tuple[list[Order], dict]:
+def orders_create_from_checkout(
+    checkout, groups, *, user, payment_gateway: str, items=(), also=()
+) -> tuple[list[Order], dict]:
     """Orders and lines for each shop group, with their shares of the checkout's payment
     (``items``: its transaction items) and their created/paid events, in a fixed number of inserts
     (``also``: the caller's other steps for the lines' statement, e.g. deleting the checkout);
@@ -75,27 +77,48 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
         delivery = group.delivery
         point = delivery.collection_point if delivery else None
         method = delivery.shipping_method if delivery else None
-        orders.append(Order(
-            checkout_token=checkout.pk, shop=group.shop, channel=checkout.channel,
-            user=user, user_email=checkout.email or (user.email if user and user.email else ""),
-            currency=checkout.channel.currency_code, subtotal_amount=group.subtotal, shipping_amount=group.shipping_price,
-            total_amount=group.total, payment_gateway=payment_gateway,
-            shipping_address=shipping_copy, billing_address=billing_copy,
-            delivery_kind=kind, shipping_method=method, shipping_method_name=method.name if method else "",
-            collection_point=point, collection_point_name=point.name if point else "",
-            pickup_code=pickup_code_new(point.pk) if point else "", customer_note=checkout.note,
-        ))
+        orders.append(
+            Order(
+                checkout_token=checkout.pk,
+                shop=group.shop,
+                channel=checkout.channel,
+                user=user,
+                user_email=checkout.email or (user.email if user and user.email else ""),
+                currency=checkout.channel.currency_code,
+                subtotal_amount=group.subtotal,
+                shipping_amount=group.shipping_price,
+                total_amount=group.total,
+                payment_gateway=payment_gateway,
+                shipping_address=shipping_copy,
+                billing_address=billing_copy,
+                delivery_kind=kind,
+                shipping_method=method,
+                shipping_method_name=method.name if method else "",
+                collection_point=point,
+                collection_point_name=point.name if point else "",
+                pickup_code=pickup_code_new(point.pk) if point else "",
+                customer_note=checkout.note,
+            )
+        )
     _changed, paid = payment_shares_spread(items, orders, due_now=[group.due_now for group in groups])
     bulk_insert(orders)  # numbers from the sequence, returned with the ids
     lines, order_lines = [], {}
     for order, group in zip(orders, groups, strict=True):
         for info in group.lines:
             line = OrderLine(
-                order=order, variant=info.variant, product_name=info.variant.product.name, variant_name=info.variant.name,
-                product_sku=info.variant.sku, quantity=info.line.quantity, currency=order.currency,
-                unit_price_amount=info.unit_price, total_price_amount=info.total, sold_by_weight=info.sold_by_weight,
+                order=order,
+                variant=info.variant,
+                product_name=info.variant.product.name,
+                variant_name=info.variant.name,
+                product_sku=info.variant.sku,
+                quantity=info.line.quantity,
+                currency=order.currency,
+                unit_price_amount=info.unit_price,
+                total_price_amount=info.total,
+                sold_by_weight=info.sold_by_weight,
                 weight_unit=info.variant.product.weight_unit if info.sold_by_weight else "",
-                thumbnail_name=info.line.thumbnail_name or "", presale_campaign=info.campaign,
+                thumbnail_name=info.line.thumbnail_name or "",
+                presale_campaign=info.campaign,
             )
             lines.append(line)
             order_lines[info.line.pk] = line
@@ -106,13 +129,17 @@ def orders_create_from_checkout(checkout, groups, *, user, payment_gateway: str,
     return orders, order_lines
 
 
-def order_allocations_new(plans: list[GroupPlan], order_lines: dict, *, actor, note: str) -> tuple[list[tuple], list, list]:
+def order_allocations_new(
+    plans: list[GroupPlan], order_lines: dict, *, actor, note: str
+) -> tuple[list[tuple], list, list]:
     """The planned units per stock, [(stock, units)], and the allocation and stock movement rows that
     record them, not written yet: the caller writes them with the change of the stock counts, last
     (checkout.availability.stocks_take)."""
     allocations = [
         Allocation(order_line=order_lines[line_plan.info.line.pk], stock=stock, quantity_allocated=units)
-        for plan in plans for line_plan in plan.lines for stock, units in line_plan.stocks
+        for plan in plans
+        for line_plan in plan.lines
+        for stock, units in line_plan.stocks
     ]
     by_stock: dict[int, list] = {}
     for allocation in allocations:

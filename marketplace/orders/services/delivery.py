@@ -21,6 +21,10 @@ def order_handover(order: Order, *, actor, cash_collected: bool = False) -> Orde
         due = locked.total_amount - locked.charged_amount
         if due > 0:
             if not cash_collected:
-                raise DomainError(_("Collect %(amount)s in cash first") % {"amount": due}, OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="cashCollected")
+                raise DomainError(
+                    _("Collect %(amount)s in cash first") % {"amount": due},
+                    OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER,
+                    field="cashCollected",
+                )
             order_cod_collect(locked, actor=actor)
         return order_deliver(locked, actor=actor)

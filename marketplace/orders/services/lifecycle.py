@@ -100,11 +100,18 @@ def _settle_payment(order: Order, *, actor) -> None:
     delivery) keep their authorisation until the cash is collected."""
     net_charged = order_refundable_amount(order)  # refunds still in progress are on their way back
     if net_charged > order.total_amount:
-        order_refund_amount(order, net_charged - order.total_amount, actor=actor, reason="weighed lighter than estimated",
-                            key=f"weight:{order.pk}:{order.fulfillments.count()}")
+        order_refund_amount(
+            order,
+            net_charged - order.total_amount,
+            actor=actor,
+            reason="weighed lighter than estimated",
+            key=f"weight:{order.pk}:{order.fulfillments.count()}",
+        )
         net_charged = order.total_amount
     if order.authorized_amount > 0 and not order.payment_gateway.endswith(PAY_LATER_GATEWAYS):
-        net_charged += order_charge_authorized(order, order.total_amount - net_charged, actor=actor, reason="charged at fulfilment")
+        net_charged += order_charge_authorized(
+            order, order.total_amount - net_charged, actor=actor, reason="charged at fulfilment"
+        )
     surplus = net_charged + order.authorized_amount - order.total_amount
     if surplus > 0:
         order_release_authorized(order, surplus, actor=actor, reason="weighed lighter than estimated")
@@ -116,11 +123,16 @@ def _refuse_presale_before_harvest(order_lines) -> None:
     campaign_ids = {line.presale_campaign_id for line in order_lines if line.presale_campaign_id}
     if not campaign_ids:
         return
-    still_open = set(PresaleCampaign.objects.filter(pk__in=campaign_ids, status=CampaignStatus.OPEN).values_list("pk", flat=True))
+    still_open = set(
+        PresaleCampaign.objects.filter(pk__in=campaign_ids, status=CampaignStatus.OPEN).values_list("pk", flat=True)
+    )
     for line in order_lines:
         if line.presale_campaign_id in still_open:
-            raise DomainError(_("%(sku)s is sold on pre-sale: ship it after the harvest") % {"sku": line.product_sku},
-                              OrderErrorCode.FULFILL_ORDER_LINE, field="lines")
+            raise DomainError(
+                _("%(sku)s is sold on pre-sale: ship it after the harvest") % {"sku": line.product_sku},
+                OrderErrorCode.FULFILL_ORDER_LINE,
+                field="lines",
+            )
 
 
 def _absorb(heavier: list[tuple[OrderLine, Decimal]], absorbed: Decimal) -> dict[str, str]:
@@ -129,8 +141,10 @@ def _absorb(heavier: list[tuple[OrderLine, Decimal]], absorbed: Decimal) -> dict
     (a later return of one line must not refund another's price). The caller keeps
     ``absorbed`` <= the sum of the increases."""
     increases = sum(increase for _line, increase in heavier)
-    shares = [min(increase, (absorbed * increase / increases).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
-              for _line, increase in heavier]
+    shares = [
+        min(increase, (absorbed * increase / increases).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+        for _line, increase in heavier
+    ]
     left = absorbed - sum(shares)
     for index, (_line, increase) in enumerate(heavier):
         extra = min(left, increase - shares[index])
@@ -145,8 +159,14 @@ def _absorb(heavier: list[tuple[OrderLine, Decimal]], absorbed: Decimal) -> dict
     return taken
 
 
-def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, object]], tracking_number: str = "",
-                  local_delivery: bool | None = None) -> Fulfillment:
+def order_fulfill(
+    order: Order,
+    *,
+    actor,
+    lines: list[tuple[OrderLine, int, object]],
+    tracking_number: str = "",
+    local_delivery: bool | None = None,
+) -> Fulfillment:
     """Ship (or make ready for pickup) some units. By-weight lines give their actual weight: the
     line is charged on it (from the authorisation) and any prepaid difference is refunded.
     Pre-sale lines wait for their harvest. FULFILLED (and its webhook) comes with the last part.
@@ -159,9 +179,12 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
         by_county_run = order_by_county_run(locked)
         if local_delivery is not None and bool(local_delivery) != by_county_run:
             raise DomainError(
-                _("The buyer chose village delivery: the county delivery run carries this order") if by_county_run
+                _("The buyer chose village delivery: the county delivery run carries this order")
+                if by_county_run
                 else _("The buyer did not choose village delivery: the county delivery run does not carry this order"),
-                OrderErrorCode.INVALID, field="localDelivery")
+                OrderErrorCode.INVALID,
+                field="localDelivery",
+            )
         local_delivery = by_county_run
         if allowed("confirm", locked.status):  # fulfilling an unconfirmed order confirms it first
             locked.status = target("confirm")
@@ -172,27 +195,47 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
         if covered < locked.total_amount and not locked.payment_gateway.endswith(PAY_LATER_GATEWAYS):
             raise DomainError(_("The order is not paid yet"), OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="id")
         line_ids = [line.pk for line, _quantity, _weight in lines]
-        order_lines = {line.pk: line for line in OrderLine.objects.select_for_update().filter(order=locked, pk__in=line_ids)}
+        order_lines = {
+            line.pk: line for line in OrderLine.objects.select_for_update().filter(order=locked, pk__in=line_ids)
+        }
         if len(order_lines) != len(set(line_ids)):
             raise DomainError(_("A line is not part of this order"), OrderErrorCode.NOT_FOUND, field="lines")
         _refuse_presale_before_harvest(order_lines.values())
-        allocations = list(Allocation.objects.filter(order_line__in=order_lines.values(), quantity_allocated__gt=0).order_by("stock_id"))
-        stocks = {stock.pk: stock for stock in stocks_lock(Q(pk__in=[allocation.stock_id for allocation in allocations]))}
+        allocations = list(
+            Allocation.objects.filter(order_line__in=order_lines.values(), quantity_allocated__gt=0).order_by(
+                "stock_id"
+            )
+        )
+        stocks = {
+            stock.pk: stock for stock in stocks_lock(Q(pk__in=[allocation.stock_id for allocation in allocations]))
+        }
         shipments: dict[int, list] = {}
         number = locked.fulfillments.count() + 1
-        fulfillment = Fulfillment.objects.create(order=locked, fulfillment_order=number,
-                                                 tracking_number=(tracking_number or "").strip()[:64], local_delivery=local_delivery)
+        fulfillment = Fulfillment.objects.create(
+            order=locked,
+            fulfillment_order=number,
+            tracking_number=(tracking_number or "").strip()[:64],
+            local_delivery=local_delivery,
+        )
         delta = Decimal("0.00")
         heavier: list[tuple[OrderLine, Decimal]] = []
         for given, quantity, actual_weight in lines:
             line = order_lines[given.pk]
             remaining = line.quantity - line.quantity_fulfilled
             if quantity is None or quantity <= 0 or quantity > remaining:
-                raise DomainError(_("Between 1 and %(count)s of %(sku)s can be fulfilled") % {"count": remaining, "sku": line.product_sku},
-                                  OrderErrorCode.FULFILL_ORDER_LINE, field="lines")
+                raise DomainError(
+                    _("Between 1 and %(count)s of %(sku)s can be fulfilled")
+                    % {"count": remaining, "sku": line.product_sku},
+                    OrderErrorCode.FULFILL_ORDER_LINE,
+                    field="lines",
+                )
             if line.sold_by_weight:
                 if actual_weight is None:
-                    raise DomainError(_("Weigh %(product)s before shipping") % {"product": line.product_name}, OrderErrorCode.REQUIRED, field="actualWeight")
+                    raise DomainError(
+                        _("Weigh %(product)s before shipping") % {"product": line.product_name},
+                        OrderErrorCode.REQUIRED,
+                        field="actualWeight",
+                    )
                 if quantity != remaining:
                     raise DomainError(_("A weighed line ships whole"), OrderErrorCode.FULFILL_ORDER_LINE, field="lines")
                 new_total = _weighed_total(line, actual_weight)
@@ -201,8 +244,15 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
                     heavier.append((line, new_total - line.total_price_amount))
                 line.actual_weight = Decimal(str(actual_weight))
                 line.total_price_amount = new_total
-                order_event(locked, OrderEventType.WEIGHED, user=actor, sku=line.product_sku,
-                            estimated=line.quantity, actual=str(actual_weight), total=str(new_total))
+                order_event(
+                    locked,
+                    OrderEventType.WEIGHED,
+                    user=actor,
+                    sku=line.product_sku,
+                    estimated=line.quantity,
+                    actual=str(actual_weight),
+                    total=str(new_total),
+                )
             line.quantity_fulfilled += quantity
             line.save(update_fields=["quantity_fulfilled", "actual_weight", "total_price_amount"])
             FulfillmentLine.objects.create(fulfillment=fulfillment, order_line=line, quantity=quantity)
@@ -216,7 +266,9 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
                 shipments.setdefault(allocation.stock_id, [stocks[allocation.stock_id], 0])[1] += units
                 wanted -= units
         if shipments:
-            stock_ship_many([(stock, units) for stock, units in shipments.values()], note=f"order #{locked.number}", actor=actor)
+            stock_ship_many(
+                [(stock, units) for stock, units in shipments.values()], note=f"order #{locked.number}", actor=actor
+            )
         if delta > 0:
             # Heavier than estimated: the buyer agreed to pay the estimate at most; the shop absorbs the rest.
             # Only this shipment's excess: what was short before it is not the weighing's doing.
@@ -231,8 +283,13 @@ def order_fulfill(order: Order, *, actor, lines: list[tuple[OrderLine, int, obje
             locked.total_amount += delta
             locked.save(update_fields=["subtotal_amount", "total_amount", "updated_at"])
         _settle_payment(locked, actor=actor)
-        order_shipping_advance(locked, actor=actor, fulfillment=number, tracking_number=fulfillment.tracking_number,
-                               local_delivery=local_delivery)
+        order_shipping_advance(
+            locked,
+            actor=actor,
+            fulfillment=number,
+            tracking_number=fulfillment.tracking_number,
+            local_delivery=local_delivery,
+        )
     return fulfillment
 
 
@@ -248,7 +305,11 @@ def order_shipping_advance(locked: Order, *, actor, **data) -> bool:
             locked.auto_confirm_at = locked.fulfilled_at + _days("ORDER_AUTO_CONFIRM_DAYS")
     locked.save(update_fields=["status", "fulfilled_at", "auto_confirm_at", "confirmed_at", "updated_at"])
     if all_done:
-        kind = OrderEventType.READY_FOR_PICKUP if locked.delivery_kind == DeliveryKind.COLLECTION else OrderEventType.FULFILLED
+        kind = (
+            OrderEventType.READY_FOR_PICKUP
+            if locked.delivery_kind == DeliveryKind.COLLECTION
+            else OrderEventType.FULFILLED
+        )
     else:
         # A part sent is a note, not FULFILLED: that event is the order_fulfilled webhook, which
         # subscribers read as "everything has left", so it is sent once, with the last part.
@@ -265,14 +326,23 @@ def _refuse_undelivered(order: Order) -> None:
     due = order.total_amount - order.charged_amount
     if due > 0:
         raise DomainError(
-            _("%(amount)s is still due in cash: the order is marked received when the courier or the pickup point "
-              "takes the cash")
-            % {"amount": due}, OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="id")
+            _(
+                "%(amount)s is still due in cash: the order is marked received when the courier or the pickup point "
+                "takes the cash"
+            )
+            % {"amount": due},
+            OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER,
+            field="id",
+        )
     if order.delivery_kind == DeliveryKind.COLLECTION and order.picked_up_at is None:
         raise DomainError(
-            _("This order is collected at a pickup point: it is marked received when the staff there check "
-              "the pickup code"),
-            OrderErrorCode.INVALID, field="id")
+            _(
+                "This order is collected at a pickup point: it is marked received when the staff there check "
+                "the pickup code"
+            ),
+            OrderErrorCode.INVALID,
+            field="id",
+        )
 
 
 def _undelivered_q() -> Q:
@@ -308,8 +378,11 @@ def orders_auto_confirm_due(now=None, limit: int = 500) -> int:
     is still due or that wait at a pickup point are left to the hand-over and the pickup code
     (and filtered out in the query, so they do not fill every batch). Returns how many were delivered."""
     now = now or timezone.now()
-    due = list(Order.objects.filter(status=OrderStatus.FULFILLED, auto_confirm_at__lte=now).exclude(_undelivered_q())
-               .order_by("auto_confirm_at")[:limit])
+    due = list(
+        Order.objects.filter(status=OrderStatus.FULFILLED, auto_confirm_at__lte=now)
+        .exclude(_undelivered_q())
+        .order_by("auto_confirm_at")[:limit]
+    )
     delivered = 0
     for order in due:
         try:
@@ -321,7 +394,9 @@ def orders_auto_confirm_due(now=None, limit: int = 500) -> int:
 
 
 def _release_allocations(order: Order, *, actor, note: str) -> None:
-    allocations = list(Allocation.objects.filter(order_line__order=order, quantity_allocated__gt=0).order_by("stock_id"))
+    allocations = list(
+        Allocation.objects.filter(order_line__order=order, quantity_allocated__gt=0).order_by("stock_id")
+    )
     if not allocations:
         return
     stocks = {stock.pk: stock for stock in stocks_lock(Q(pk__in=[allocation.stock_id for allocation in allocations]))}
@@ -340,13 +415,18 @@ def order_cancel(order: Order, *, actor, reason: str = "", by_buyer: bool = Fals
     with transaction.atomic():
         locked = _lock(order)
         if by_buyer and locked.status != OrderStatus.UNCONFIRMED:
-            raise DomainError(_("The seller has confirmed this order: ask the shop to cancel it"),
-                              OrderErrorCode.CANNOT_CANCEL_ORDER, field="id")
+            raise DomainError(
+                _("The seller has confirmed this order: ask the shop to cancel it"),
+                OrderErrorCode.CANNOT_CANCEL_ORDER,
+                field="id",
+            )
         _refuse_unless("cancel", locked, OrderErrorCode.CANNOT_CANCEL_ORDER)
         _release_allocations(locked, actor=actor, note=f"order #{locked.number} cancelled")
         refundable = order_refundable_amount(locked)
         if refundable > 0:
-            order_refund_amount(locked, refundable, actor=actor, reason=reason or "order cancelled", key=f"cancel:{locked.pk}")
+            order_refund_amount(
+                locked, refundable, actor=actor, reason=reason or "order cancelled", key=f"cancel:{locked.pk}"
+            )
         order_release_authorized(locked, locked.authorized_amount, actor=actor, reason="order cancelled")
         locked.status = OrderStatus.CANCELED
         locked.canceled_at = timezone.now()
@@ -361,16 +441,27 @@ def _returned_share(line: OrderLine, units: int) -> Decimal:
     return quantize(line.total_price_amount * units / line.quantity)
 
 
-def order_return(order: Order, *, actor, lines: list[tuple[OrderLine, int]], refund: bool = True, restock: bool = True,
-                 reason: str = "") -> Order:
+def order_return(
+    order: Order,
+    *,
+    actor,
+    lines: list[tuple[OrderLine, int]],
+    refund: bool = True,
+    restock: bool = True,
+    reason: str = "",
+) -> Order:
     """Take back shipped units (all or some); refund their price and put them back on the shelf."""
     if not lines:
         raise DomainError(_("Choose the lines to return"), OrderErrorCode.REQUIRED, field="lines")
     with transaction.atomic():
         locked = _lock(order)
         _refuse_unless("return", locked)
-        order_lines = {line.pk: line for line in OrderLine.objects.select_for_update().filter(
-            order=locked, pk__in=[line.pk for line, _quantity in lines])}
+        order_lines = {
+            line.pk: line
+            for line in OrderLine.objects.select_for_update().filter(
+                order=locked, pk__in=[line.pk for line, _quantity in lines]
+            )
+        }
         if len(order_lines) != len({line.pk for line, _quantity in lines}):
             raise DomainError(_("A line is not part of this order"), OrderErrorCode.NOT_FOUND, field="lines")
         amount = Decimal("0.00")
@@ -379,28 +470,52 @@ def order_return(order: Order, *, actor, lines: list[tuple[OrderLine, int]], ref
             line = order_lines[given.pk]
             returnable = line.quantity_fulfilled - line.quantity_returned
             if quantity is None or quantity <= 0 or quantity > returnable:
-                raise DomainError(_("Between 1 and %(count)s of %(sku)s can be returned") % {"count": returnable, "sku": line.product_sku},
-                                  OrderErrorCode.INVALID_QUANTITY, field="lines")
+                raise DomainError(
+                    _("Between 1 and %(count)s of %(sku)s can be returned")
+                    % {"count": returnable, "sku": line.product_sku},
+                    OrderErrorCode.INVALID_QUANTITY,
+                    field="lines",
+                )
             before = line.quantity_returned
             line.quantity_returned += quantity
             line.save(update_fields=["quantity_returned"])
             amount += _returned_share(line, line.quantity_returned) - _returned_share(line, before)
-            first_stock = Allocation.objects.filter(order_line=line).order_by("stock_id").values_list("stock_id", flat=True).first()
+            first_stock = (
+                Allocation.objects.filter(order_line=line)
+                .order_by("stock_id")
+                .values_list("stock_id", flat=True)
+                .first()
+            )
             if restock and first_stock and not line.sold_by_weight:
                 restocks[first_stock] = restocks.get(first_stock, 0) + quantity
         if restocks:
             stocks = stocks_lock(Q(pk__in=list(restocks)))
-            stock_return_many([(stock, restocks[stock.pk]) for stock in stocks], note=f"returned from order #{locked.number}", actor=actor)
+            stock_return_many(
+                [(stock, restocks[stock.pk]) for stock in stocks],
+                note=f"returned from order #{locked.number}",
+                actor=actor,
+            )
         everything = not locked.lines.exclude(quantity_returned=F("quantity")).exists()
         locked.status = OrderStatus.RETURNED if everything else OrderStatus.PARTIALLY_RETURNED
         locked.save(update_fields=["status", "updated_at"])
-        order_event(locked, OrderEventType.RETURNED, user=actor, amount=str(amount), reason=reason,
-                    lines=[{"sku": order_lines[line.pk].product_sku, "quantity": quantity} for line, quantity in lines])
+        order_event(
+            locked,
+            OrderEventType.RETURNED,
+            user=actor,
+            amount=str(amount),
+            reason=reason,
+            lines=[{"sku": order_lines[line.pk].product_sku, "quantity": quantity} for line, quantity in lines],
+        )
         if refund:
             refundable = order_refundable_amount(locked)
             if min(amount, refundable) > 0:
-                order_refund_amount(locked, min(amount, refundable), actor=actor, reason=reason or "goods returned",
-                                    key=f"return:{locked.pk}:{locked.events.count()}")
+                order_refund_amount(
+                    locked,
+                    min(amount, refundable),
+                    actor=actor,
+                    reason=reason or "goods returned",
+                    key=f"return:{locked.pk}:{locked.events.count()}",
+                )
     return locked
 
 
@@ -411,6 +526,7 @@ def order_refund(order: Order, amount, *, actor, reason: str = "") -> Order:
         locked = _lock(order)
         if locked.status == OrderStatus.CANCELED:
             raise DomainError(_("A cancelled order was already refunded"), OrderErrorCode.CANNOT_REFUND, field="id")
-        order_refund_amount(locked, amount, actor=actor, reason=reason or "refund",
-                            key=f"refund:{locked.pk}:{locked.events.count()}")
+        order_refund_amount(
+            locked, amount, actor=actor, reason=reason or "refund", key=f"refund:{locked.pk}:{locked.events.count()}"
+        )
     return locked

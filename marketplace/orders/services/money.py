@@ -52,16 +52,24 @@ def refund_amount_parse(value, currency: str) -> Decimal:
     if amount > MAX_AMOUNT:
         raise DomainError(_("Enter a valid amount."), OrderErrorCode.INVALID, field="amount")
     if not is_quantized(amount, currency):
-        raise DomainError(_("The amount has more decimal places than %(currency)s allows.") % {"currency": currency},
-                          OrderErrorCode.INVALID, field="amount")
+        raise DomainError(
+            _("The amount has more decimal places than %(currency)s allows.") % {"currency": currency},
+            OrderErrorCode.INVALID,
+            field="amount",
+        )
     return amount
 
 
 def _refused(event, message: str):
     """The provider said no: raise so the caller's transaction (and the failure event) rolls back;
     the provider's reason is logged because the rolled-back event cannot keep it."""
-    logger.warning("payment provider refused %s of %s on transaction %s: %s", event.type, event.amount,
-                   event.item_id, event.message)
+    logger.warning(
+        "payment provider refused %s of %s on transaction %s: %s",
+        event.type,
+        event.amount,
+        event.item_id,
+        event.message,
+    )
     raise DomainError(message, OrderErrorCode.GATEWAY_ERROR, field="amount")
 
 
@@ -98,7 +106,11 @@ def order_refund_amount(order: Order, amount, *, actor, reason: str, key: str) -
     amount = refund_amount_parse(amount, order.currency)
     refundable = order_refundable_amount(order)
     if amount > refundable:
-        raise DomainError(_("At most %(amount)s can be refunded") % {"amount": refundable}, OrderErrorCode.CANNOT_REFUND, field="amount")
+        raise DomainError(
+            _("At most %(amount)s can be refunded") % {"amount": refundable},
+            OrderErrorCode.CANNOT_REFUND,
+            field="amount",
+        )
     # Plan every item's part first: a shortfall is refused before any provider is asked.
     plan, left = [], amount
     for item in _items(order):
@@ -118,8 +130,15 @@ def order_refund_amount(order: Order, amount, *, actor, reason: str, key: str) -
         elif event.type == T.REFUND_REQUEST:
             # A replayed idempotency key returns the same request: note it once.
             if not event.psp_reference or (str(item.token), event.psp_reference) not in _pending_refunds(order):
-                order_event(order, OrderEventType.NOTE, user=actor, refund_pending=str(min(event.amount, take)),
-                            transaction=str(item.token), psp_reference=event.psp_reference, reason=reason)
+                order_event(
+                    order,
+                    OrderEventType.NOTE,
+                    user=actor,
+                    refund_pending=str(min(event.amount, take)),
+                    transaction=str(item.token),
+                    psp_reference=event.psp_reference,
+                    reason=reason,
+                )
         else:
             _refused(event, _("The payment provider refused the refund."))
     if refunded:
@@ -136,9 +155,17 @@ def order_refund_settle(item, event) -> Order | None:
     if event is None or event.type not in (T.REFUND_SUCCESS, T.REFUND_FAILURE) or not event.psp_reference:
         return None
     ref = (str(item.token), event.psp_reference)
-    note = (OrderEvent.objects
-            .filter(order__checkout_token=item.checkout_token, type=OrderEventType.NOTE, data__has_key="refund_pending",
-                    data__transaction=ref[0], data__psp_reference=ref[1]).order_by("pk").first())
+    note = (
+        OrderEvent.objects.filter(
+            order__checkout_token=item.checkout_token,
+            type=OrderEventType.NOTE,
+            data__has_key="refund_pending",
+            data__transaction=ref[0],
+            data__psp_reference=ref[1],
+        )
+        .order_by("pk")
+        .first()
+    )
     if note is None:
         return None
     order = Order.objects.select_for_update(of=("self",)).get(pk=note.order_id)
@@ -150,11 +177,23 @@ def order_refund_settle(item, event) -> Order | None:
         amount = min(amount, event.amount, order.charged_amount - order.refunded_amount)
         order.refunded_amount += amount
         order.save(update_fields=["refunded_amount", "updated_at"])
-        order_event(order, OrderEventType.REFUNDED, amount=str(amount), reason=data.get("reason", ""),
-                    transaction=ref[0], psp_reference=ref[1])
+        order_event(
+            order,
+            OrderEventType.REFUNDED,
+            amount=str(amount),
+            reason=data.get("reason", ""),
+            transaction=ref[0],
+            psp_reference=ref[1],
+        )
     else:
-        order_event(order, OrderEventType.NOTE, refund_failed=str(amount), transaction=ref[0], psp_reference=ref[1],
-                    message=event.message)
+        order_event(
+            order,
+            OrderEventType.NOTE,
+            refund_failed=str(amount),
+            transaction=ref[0],
+            psp_reference=ref[1],
+            message=event.message,
+        )
     return order
 
 

@@ -33,11 +33,16 @@ def _failures_key(agent, point_id: int) -> str:
 
 def order_pickup_verify(collection_point, code: str, *, agent, cash_collected: bool = False) -> Order:
     if agent is None or not shop_is_member(agent, collection_point.shop_id):
-        raise DomainError(_("Only the staff of this pickup point can verify its codes"),
-                          OrderErrorCode.NOT_COLLECTION_POINT_AGENT, field="collectionPoint")
+        raise DomainError(
+            _("Only the staff of this pickup point can verify its codes"),
+            OrderErrorCode.NOT_COLLECTION_POINT_AGENT,
+            field="collectionPoint",
+        )
     key = _failures_key(agent, collection_point.pk)
     if hits(key) >= MAX_FAILURES:
-        raise DomainError(_("Too many wrong codes; try again in ten minutes"), OrderErrorCode.PICKUP_CODE_LOCKED, field="code")
+        raise DomainError(
+            _("Too many wrong codes; try again in ten minutes"), OrderErrorCode.PICKUP_CODE_LOCKED, field="code"
+        )
     code = (code or "").strip()
     try:
         delivered = _verify(collection_point, code, agent=agent, cash_collected=cash_collected)
@@ -51,10 +56,22 @@ def order_pickup_verify(collection_point, code: str, *, agent, cash_collected: b
 
 def _verify(collection_point, code: str, *, agent, cash_collected: bool) -> Order:
     with transaction.atomic():
-        found = list(Order.objects.filter(collection_point=collection_point, pickup_code=code).order_by("-number")[:5]) if code else []
+        found = (
+            list(Order.objects.filter(collection_point=collection_point, pickup_code=code).order_by("-number")[:5])
+            if code
+            else []
+        )
         candidates = [_lock(order) for order in found]
-        match = next((order for order in candidates if hmac.compare_digest(order.pickup_code, code)
-                      and order.picked_up_at is None and order.status != OrderStatus.CANCELED), None)
+        match = next(
+            (
+                order
+                for order in candidates
+                if hmac.compare_digest(order.pickup_code, code)
+                and order.picked_up_at is None
+                and order.status != OrderStatus.CANCELED
+            ),
+            None,
+        )
         if match is None:
             if any(order.picked_up_at for order in candidates):
                 raise DomainError(_("This code was already used"), OrderErrorCode.PICKUP_CODE_USED, field="code")
@@ -64,7 +81,11 @@ def _verify(collection_point, code: str, *, agent, cash_collected: bool) -> Orde
         due = match.total_amount - match.charged_amount
         if due > 0:
             if not cash_collected:
-                raise DomainError(_("Collect %(amount)s in cash first") % {"amount": due}, OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="cashCollected")
+                raise DomainError(
+                    _("Collect %(amount)s in cash first") % {"amount": due},
+                    OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER,
+                    field="cashCollected",
+                )
             order_cod_collect(match, actor=agent, collector_verified=True)  # a member of the point's shop
         match.picked_up_at = timezone.now()
         match.picked_up_by = agent

@@ -43,7 +43,11 @@ def _uuid_from_global_id(global_id: str, type_name: str, field: str = "id") -> u
             return uuid.UUID(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         pass
-    raise DomainError(_("Couldn't resolve id: %(id)s. Must receive a %(type)s id.") % {"id": global_id, "type": type_name}, PaymentErrorCode.GRAPHQL_ERROR, field=field)
+    raise DomainError(
+        _("Couldn't resolve id: %(id)s. Must receive a %(type)s id.") % {"id": global_id, "type": type_name},
+        PaymentErrorCode.GRAPHQL_ERROR,
+        field=field,
+    )
 
 
 def _may_pay_for(info, user_id) -> bool:
@@ -75,7 +79,10 @@ class PaymentGatewayInitialize(BaseMutation):
     class Arguments:
         id = graphene.ID(required=True, description="Checkout ID.")
         amount = graphene.Decimal(description="Amount to pay; the checkout total by default.")
-        payment_gateways = graphene.List(graphene.NonNull(PaymentGatewayToInitialize), description="Gateways to initialise; all available by default.")
+        payment_gateways = graphene.List(
+            graphene.NonNull(PaymentGatewayToInitialize),
+            description="Gateways to initialise; all available by default.",
+        )
 
     class Meta:
         description = "Initialise payment gateways for a checkout (what the client needs before paying)."
@@ -87,11 +94,22 @@ class PaymentGatewayInitialize(BaseMutation):
         source = _checkout_for_payment(info, id)
         requested = [(g["id"], g.get("data")) for g in payment_gateways or []]
         configs = services.payment_gateway_initialize(checkout_token=source.token, amount=amount, gateways=requested)
-        return cls(errors=[], gateway_configs=[
-            PaymentGatewayConfig(id=c.id, data=c.data, errors=[
-                PaymentGatewayConfigError(field=e.field, message=e.message, code=PaymentGatewayConfigErrorCode(e.code)) for e in c.errors
-            ]) for c in configs
-        ])
+        return cls(
+            errors=[],
+            gateway_configs=[
+                PaymentGatewayConfig(
+                    id=c.id,
+                    data=c.data,
+                    errors=[
+                        PaymentGatewayConfigError(
+                            field=e.field, message=e.message, code=PaymentGatewayConfigErrorCode(e.code)
+                        )
+                        for e in c.errors
+                    ],
+                )
+                for c in configs
+            ],
+        )
 
 
 class TransactionInitialize(BaseMutation):
@@ -104,7 +122,9 @@ class TransactionInitialize(BaseMutation):
         payment_gateway = PaymentGatewayToInitialize(required=True)
         amount = graphene.Decimal(description="Amount; the checkout total minus what is already paid by default.")
         action = TransactionFlowStrategyEnum(description="CHARGE or AUTHORIZATION; cash on delivery always authorises.")
-        idempotency_key = graphene.String(description="Retrying with the same key and data returns the same transaction.")
+        idempotency_key = graphene.String(
+            description="Retrying with the same key and data returns the same transaction."
+        )
 
     class Meta:
         description = "Start a payment for a checkout with a gateway (Saleor's transactionInitialize)."
@@ -115,8 +135,12 @@ class TransactionInitialize(BaseMutation):
     def perform_mutation(cls, root, info, id, payment_gateway, amount=None, action=None, idempotency_key=None):
         source = _checkout_for_payment(info, id)
         outcome = services.transaction_initialize(
-            checkout_token=source.token, gateway_id=payment_gateway["id"], amount=amount,
-            action=getattr(action, "value", action), data=payment_gateway.get("data"), idempotency_key=idempotency_key,
+            checkout_token=source.token,
+            gateway_id=payment_gateway["id"],
+            amount=amount,
+            action=getattr(action, "value", action),
+            data=payment_gateway.get("data"),
+            idempotency_key=idempotency_key,
             **_actor_kwargs(info),
         )
         return cls(errors=[], transaction=outcome.item, transaction_event=outcome.event, data=outcome.data)

@@ -12,9 +12,15 @@ from meidu.core.graphql.mutations import error_type
 from meidu.core.graphql.types import Money
 from meidu.core.money import Money as MoneyValue
 
-TransactionEventTypeEnum = graphene.Enum("TransactionEventTypeEnum", [(value, value) for value in TransactionEventType.values])
-TransactionFlowStrategyEnum = graphene.Enum("TransactionFlowStrategyEnum", [(value, value) for value in TransactionAction.values])
-TransactionActionEnum = graphene.Enum("TransactionActionEnum", [("CHARGE", "CHARGE"), ("REFUND", "REFUND"), ("CANCEL", "CANCEL")])
+TransactionEventTypeEnum = graphene.Enum(
+    "TransactionEventTypeEnum", [(value, value) for value in TransactionEventType.values]
+)
+TransactionFlowStrategyEnum = graphene.Enum(
+    "TransactionFlowStrategyEnum", [(value, value) for value in TransactionAction.values]
+)
+TransactionActionEnum = graphene.Enum(
+    "TransactionActionEnum", [("CHARGE", "CHARGE"), ("REFUND", "REFUND"), ("CANCEL", "CANCEL")]
+)
 
 
 class JSON(GenericScalar):
@@ -118,7 +124,10 @@ class PaymentGatewayObject(graphene.ObjectType):
 
     @staticmethod
     def resolve_config(root, info):
-        return [GatewayConfigLine(field=key, value=None if value is None else str(value)) for key, value in root.config().items()]
+        return [
+            GatewayConfigLine(field=key, value=None if value is None else str(value))
+            for key, value in root.config().items()
+        ]
 
 
 PaymentGatewayConfigError = error_type("PaymentGatewayConfigError", PaymentGatewayConfigErrorCode)

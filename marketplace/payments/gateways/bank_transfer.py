@@ -32,7 +32,9 @@ class BankTransferGateway(BaseGateway):
     def initialize(self, item, *, action, amount, data, idempotency_key):
         reference = transfer_reference(item)
         return GatewayResult(
-            T.CHARGE_REQUEST, amount, psp_reference=reference,
+            T.CHARGE_REQUEST,
+            amount,
+            psp_reference=reference,
             data={"reference": reference, "amount": str(amount), "currency": item.currency, "payee": self.config()},
             message=str(_("Waiting for the transfer; write the reference code in the transfer note")),
         )

@@ -48,7 +48,9 @@ class PaymentGateway(Protocol):
     def initialize_session(self, *, source, amount: Decimal, data: dict | None) -> dict:
         """paymentGatewayInitialize: what the client needs before paying (e.g. a publishable key)."""
 
-    def initialize(self, item, *, action: str, amount: Decimal, data: dict | None, idempotency_key: str) -> GatewayResult:
+    def initialize(
+        self, item, *, action: str, amount: Decimal, data: dict | None, idempotency_key: str
+    ) -> GatewayResult:
         """transactionInitialize: start a payment of ``amount``; ``action`` is CHARGE or AUTHORIZATION."""
 
     def process(self, item, *, data: dict | None) -> GatewayResult:
@@ -93,4 +95,6 @@ class BaseGateway:
 
 def voidable_amount(item) -> Decimal:
     """What a cancel releases: the authorisation not yet charged plus anything still pending."""
-    return Decimal(item.authorized_amount) + Decimal(item.authorize_pending_amount) + Decimal(item.charge_pending_amount)
+    return (
+        Decimal(item.authorized_amount) + Decimal(item.authorize_pending_amount) + Decimal(item.charge_pending_amount)
+    )

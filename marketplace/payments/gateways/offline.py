@@ -34,7 +34,9 @@ class OfflineGateway(BaseGateway):
         authorize = action == TransactionAction.AUTHORIZATION
         if (data or {}).get("simulate") == "decline":
             failure = T.AUTHORIZATION_FAILURE if authorize else T.CHARGE_FAILURE
-            return GatewayResult(failure, amount, psp_reference=_reference("declined"), message=str(_("Payment declined")))
+            return GatewayResult(
+                failure, amount, psp_reference=_reference("declined"), message=str(_("Payment declined"))
+            )
         success = T.AUTHORIZATION_SUCCESS if authorize else T.CHARGE_SUCCESS
         return GatewayResult(success, amount, psp_reference=_reference("pay"))
 

@@ -40,12 +40,18 @@ def intent_result(intent, currency: str) -> GatewayResult:
     if status == "requires_capture":
         return GatewayResult(T.AUTHORIZATION_SUCCESS, from_minor(intent.get("amount_capturable"), currency), reference)
     if status == "processing":
-        return GatewayResult(T.AUTHORIZATION_REQUEST if manual else T.CHARGE_REQUEST, amount, reference, data=client_data)
+        return GatewayResult(
+            T.AUTHORIZATION_REQUEST if manual else T.CHARGE_REQUEST, amount, reference, data=client_data
+        )
     error = intent.get("last_payment_error")
     if status == "canceled" or (status == "requires_payment_method" and error):
         message = (error or {}).get("message") or str(_("Payment failed"))
-        return GatewayResult(T.AUTHORIZATION_FAILURE if manual else T.CHARGE_FAILURE, amount, reference, message=message)
-    return GatewayResult(T.AUTHORIZATION_ACTION_REQUIRED if manual else T.CHARGE_ACTION_REQUIRED, amount, reference, data=client_data)
+        return GatewayResult(
+            T.AUTHORIZATION_FAILURE if manual else T.CHARGE_FAILURE, amount, reference, message=message
+        )
+    return GatewayResult(
+        T.AUTHORIZATION_ACTION_REQUIRED if manual else T.CHARGE_ACTION_REQUIRED, amount, reference, data=client_data
+    )
 
 
 class StripeGateway(BaseGateway):
@@ -90,8 +96,10 @@ class StripeGateway(BaseGateway):
 
     def charge(self, item, amount, *, idempotency_key=""):
         intent = self._call(
-            stripe_sdk.PaymentIntent.capture, item.psp_reference,
-            amount_to_capture=to_minor(amount, item.currency), idempotency_key=idempotency_key or None,
+            stripe_sdk.PaymentIntent.capture,
+            item.psp_reference,
+            amount_to_capture=to_minor(amount, item.currency),
+            idempotency_key=idempotency_key or None,
         )
         if intent.get("status") != "succeeded":
             return GatewayResult(T.CHARGE_FAILURE, amount, intent["id"], message=str(_("Capture failed")))
@@ -99,8 +107,10 @@ class StripeGateway(BaseGateway):
 
     def refund(self, item, amount, *, idempotency_key=""):
         refund = self._call(
-            stripe_sdk.Refund.create, payment_intent=item.psp_reference,
-            amount=to_minor(amount, item.currency), idempotency_key=idempotency_key or None,
+            stripe_sdk.Refund.create,
+            payment_intent=item.psp_reference,
+            amount=to_minor(amount, item.currency),
+            idempotency_key=idempotency_key or None,
         )
         status = refund.get("status")
         refunded = from_minor(refund.get("amount"), item.currency)

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -37,7 +36,10 @@ class Migration(migrations.Migration):
                 ('gateway', models.CharField(help_text='Gateway id, e.g. meidu.payments.cod', max_length=64)),
                 ('name', models.CharField(blank=True, max_length=120)),
                 ('psp_reference', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('action', models.CharField(choices=[('CHARGE', 'Charge'), ('AUTHORIZATION', 'Authorization')], max_length=16)),
+                (
+                    'action',
+                    models.CharField(choices=[('CHARGE', 'Charge'), ('AUTHORIZATION', 'Authorization')], max_length=16),
+                ),
                 ('currency', models.CharField(max_length=3)),
                 ('authorized_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('charged_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
@@ -47,31 +49,111 @@ class Migration(migrations.Migration):
                 ('charge_pending_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('refund_pending_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('idempotency_key', models.CharField(max_length=255)),
-                ('request_hash', models.CharField(help_text='Fingerprint of the initialize request, to tell a retry from a reuse.', max_length=64)),
+                (
+                    'request_hash',
+                    models.CharField(
+                        help_text='Fingerprint of the initialize request, to tell a retry from a reuse.', max_length=64
+                    ),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('modified_at', models.DateTimeField(auto_now=True)),
-                ('app', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='integrations.app')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'app',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='integrations.app',
+                    ),
+                ),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['pk'],
-                'permissions': [('handle_payments', 'Handle payments: confirm bank transfers, charge, refund and void'), ('collect_cash_on_delivery', 'Confirm cash collected on delivery')],
+                'permissions': [
+                    ('handle_payments', 'Handle payments: confirm bank transfers, charge, refund and void'),
+                    ('collect_cash_on_delivery', 'Confirm cash collected on delivery'),
+                ],
             },
         ),
         migrations.CreateModel(
             name='TransactionEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('AUTHORIZATION_REQUEST', 'Authorization requested'), ('AUTHORIZATION_SUCCESS', 'Authorized'), ('AUTHORIZATION_FAILURE', 'Authorization failed'), ('AUTHORIZATION_ACTION_REQUIRED', 'Authorization needs buyer action'), ('CHARGE_REQUEST', 'Charge requested'), ('CHARGE_SUCCESS', 'Charged'), ('CHARGE_FAILURE', 'Charge failed'), ('CHARGE_ACTION_REQUIRED', 'Charge needs buyer action'), ('REFUND_REQUEST', 'Refund requested'), ('REFUND_SUCCESS', 'Refunded'), ('REFUND_FAILURE', 'Refund failed'), ('CANCEL_REQUEST', 'Cancel requested'), ('CANCEL_SUCCESS', 'Canceled'), ('CANCEL_FAILURE', 'Cancel failed'), ('INFO', 'Information')], max_length=40)),
+                (
+                    'type',
+                    models.CharField(
+                        choices=[
+                            ('AUTHORIZATION_REQUEST', 'Authorization requested'),
+                            ('AUTHORIZATION_SUCCESS', 'Authorized'),
+                            ('AUTHORIZATION_FAILURE', 'Authorization failed'),
+                            ('AUTHORIZATION_ACTION_REQUIRED', 'Authorization needs buyer action'),
+                            ('CHARGE_REQUEST', 'Charge requested'),
+                            ('CHARGE_SUCCESS', 'Charged'),
+                            ('CHARGE_FAILURE', 'Charge failed'),
+                            ('CHARGE_ACTION_REQUIRED', 'Charge needs buyer action'),
+                            ('REFUND_REQUEST', 'Refund requested'),
+                            ('REFUND_SUCCESS', 'Refunded'),
+                            ('REFUND_FAILURE', 'Refund failed'),
+                            ('CANCEL_REQUEST', 'Cancel requested'),
+                            ('CANCEL_SUCCESS', 'Canceled'),
+                            ('CANCEL_FAILURE', 'Cancel failed'),
+                            ('INFO', 'Information'),
+                        ],
+                        max_length=40,
+                    ),
+                ),
                 ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('psp_reference', models.CharField(blank=True, max_length=255)),
                 ('message', models.CharField(blank=True, max_length=512)),
                 ('external_url', models.URLField(blank=True, max_length=500)),
-                ('data', models.JSONField(blank=True, default=dict, help_text='What the gateway handed back for the client (e.g. a client secret).')),
+                (
+                    'data',
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='What the gateway handed back for the client (e.g. a client secret).',
+                    ),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('app', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='integrations.app')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='payments.transactionitem')),
+                (
+                    'app',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='integrations.app',
+                    ),
+                ),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'item',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='events',
+                        to='payments.transactionitem',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['pk'],
@@ -79,22 +161,44 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='transactionitem',
-            constraint=models.UniqueConstraint(fields=('checkout_token', 'idempotency_key'), name='transaction_idempotency_per_checkout'),
+            constraint=models.UniqueConstraint(
+                fields=('checkout_token', 'idempotency_key'), name='transaction_idempotency_per_checkout'
+            ),
         ),
         migrations.AddConstraint(
             model_name='transactionitem',
-            constraint=models.CheckConstraint(condition=models.Q(('authorized_amount__gte', 0), ('charged_amount__gte', 0), ('refunded_amount__gte', 0), ('canceled_amount__gte', 0), ('authorize_pending_amount__gte', 0), ('charge_pending_amount__gte', 0), ('refund_pending_amount__gte', 0)), name='transaction_amounts_not_negative'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ('authorized_amount__gte', 0),
+                    ('charged_amount__gte', 0),
+                    ('refunded_amount__gte', 0),
+                    ('canceled_amount__gte', 0),
+                    ('authorize_pending_amount__gte', 0),
+                    ('charge_pending_amount__gte', 0),
+                    ('refund_pending_amount__gte', 0),
+                ),
+                name='transaction_amounts_not_negative',
+            ),
         ),
         migrations.AddConstraint(
             model_name='transactionitem',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_amount__lte', models.F('charged_amount'))), name='transaction_refunded_within_charged'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('refunded_amount__lte', models.F('charged_amount'))),
+                name='transaction_refunded_within_charged',
+            ),
         ),
         migrations.AddConstraint(
             model_name='transactionevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('psp_reference', ''), _negated=True), fields=('item', 'type', 'psp_reference'), name='transaction_event_reported_once'),
+            constraint=models.UniqueConstraint(
+                condition=models.Q(('psp_reference', ''), _negated=True),
+                fields=('item', 'type', 'psp_reference'),
+                name='transaction_event_reported_once',
+            ),
         ),
         migrations.AddConstraint(
             model_name='transactionevent',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='transaction_event_amount_not_negative'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('amount__gte', 0)), name='transaction_event_amount_not_negative'
+            ),
         ),
     ]

@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('payments', '0002_operator_permissions'),
     ]
@@ -12,7 +11,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='stripewebhookevent',
-            options={'ordering': ['-pk'], 'verbose_name': 'Stripe webhook event', 'verbose_name_plural': 'Stripe webhook events'},
+            options={
+                'ordering': ['-pk'],
+                'verbose_name': 'Stripe webhook event',
+                'verbose_name_plural': 'Stripe webhook events',
+            },
         ),
         migrations.AlterModelOptions(
             name='transactionevent',
@@ -20,6 +23,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='transactionitem',
-            options={'ordering': ['pk'], 'permissions': [('handle_payments', 'Handle payments: confirm bank transfers, charge, refund and void'), ('collect_cash_on_delivery', 'Confirm cash collected on delivery')], 'verbose_name': 'payment transaction', 'verbose_name_plural': 'payment transactions'},
+            options={
+                'ordering': ['pk'],
+                'permissions': [
+                    ('handle_payments', 'Handle payments: confirm bank transfers, charge, refund and void'),
+                    ('collect_cash_on_delivery', 'Confirm cash collected on delivery'),
+                ],
+                'verbose_name': 'payment transaction',
+                'verbose_name_plural': 'payment transactions',
+            },
         ),
     ]

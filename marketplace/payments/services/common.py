@@ -74,8 +74,11 @@ def _amount(value, currency: str, field: str = "amount") -> Decimal:
     if amount <= 0:
         raise DomainError(_("The amount must be greater than zero."), Code.INVALID, field=field)
     if not is_quantized(amount, currency):
-        raise DomainError(_("The amount has more decimal places than %(currency)s allows.") % {"currency": currency},
-                          Code.INVALID, field=field)
+        raise DomainError(
+            _("The amount has more decimal places than %(currency)s allows.") % {"currency": currency},
+            Code.INVALID,
+            field=field,
+        )
     return amount
 
 
@@ -147,12 +150,28 @@ def _apply(item: TransactionItem, type_: str, amount: Decimal) -> None:
             left -= take
 
 
-AMOUNT_FIELDS = ["authorized_amount", "charged_amount", "refunded_amount", "canceled_amount",
-                 "authorize_pending_amount", "charge_pending_amount", "refund_pending_amount"]
+AMOUNT_FIELDS = [
+    "authorized_amount",
+    "charged_amount",
+    "refunded_amount",
+    "canceled_amount",
+    "authorize_pending_amount",
+    "charge_pending_amount",
+    "refund_pending_amount",
+]
 
 
-def _event_record(item: TransactionItem, type_: str, amount: Decimal, *, psp_reference: str = "", message: str = "",
-                  external_url: str = "", data: dict | None = None, actor=None) -> tuple[TransactionEvent, bool]:
+def _event_record(
+    item: TransactionItem,
+    type_: str,
+    amount: Decimal,
+    *,
+    psp_reference: str = "",
+    message: str = "",
+    external_url: str = "",
+    data: dict | None = None,
+    actor=None,
+) -> tuple[TransactionEvent, bool]:
     """Record one event on a LOCKED item and move its amounts; (event, created).
 
     An event with a PSP reference already recorded for the same type is returned as is
@@ -165,8 +184,14 @@ def _event_record(item: TransactionItem, type_: str, amount: Decimal, *, psp_ref
         if existing is not None:
             return existing, False
     event = TransactionEvent.objects.create(
-        item=item, type=type_, amount=amount, psp_reference=psp_reference or "", message=(message or "")[:512],
-        external_url=external_url or "", data=data or {}, **_who(actor),
+        item=item,
+        type=type_,
+        amount=amount,
+        psp_reference=psp_reference or "",
+        message=(message or "")[:512],
+        external_url=external_url or "",
+        data=data or {},
+        **_who(actor),
     )
     before = [getattr(item, name) for name in AMOUNT_FIELDS]
     _apply(item, type_, amount)
@@ -176,7 +201,9 @@ def _event_record(item: TransactionItem, type_: str, amount: Decimal, *, psp_ref
     return event, True
 
 
-def _record_result(item: TransactionItem, result, *, actor=None, request_event=None, extra_data=None) -> TransactionEvent:
+def _record_result(
+    item: TransactionItem, result, *, actor=None, request_event=None, extra_data=None
+) -> TransactionEvent:
     """Record a gateway result; a result that only says "still pending" is folded into its request event."""
     if result.psp_reference and not item.psp_reference:
         item.psp_reference = result.psp_reference
@@ -189,8 +216,14 @@ def _record_result(item: TransactionItem, result, *, actor=None, request_event=N
     data = dict(result.data or {})
     data.update(extra_data or {})
     event, _created = _event_record(
-        item, result.type, result.amount, psp_reference=result.psp_reference, message=result.message,
-        external_url=result.external_url, data=data, actor=actor,
+        item,
+        result.type,
+        result.amount,
+        psp_reference=result.psp_reference,
+        message=result.message,
+        external_url=result.external_url,
+        data=data,
+        actor=actor,
     )
     return event
 

@@ -37,7 +37,9 @@ from meidu.core.errors import DomainError
 from meidu.core.money import quantize
 
 
-def payment_gateway_initialize(*, checkout_token, amount=None, gateways: list[tuple[str, dict | None]] | None = None) -> list[GatewayConfig]:
+def payment_gateway_initialize(
+    *, checkout_token, amount=None, gateways: list[tuple[str, dict | None]] | None = None
+) -> list[GatewayConfig]:
     """paymentGatewayInitialize: ask each gateway what the client needs before paying. Writes nothing.
 
     ``gateways`` lists (gateway id, data); None or empty means every gateway available for the checkout.
@@ -52,10 +54,16 @@ def payment_gateway_initialize(*, checkout_token, amount=None, gateways: list[tu
     for gateway_id, data in requested:
         gateway = available.get(gateway_id)
         if gateway is None:
-            configs.append(GatewayConfig(gateway_id, None, [DomainError(_("Payment gateway not available."), Code.NOT_FOUND, field="id")]))
+            configs.append(
+                GatewayConfig(
+                    gateway_id, None, [DomainError(_("Payment gateway not available."), Code.NOT_FOUND, field="id")]
+                )
+            )
             continue
         try:
-            configs.append(GatewayConfig(gateway_id, gateway.initialize_session(source=source, amount=total, data=data)))
+            configs.append(
+                GatewayConfig(gateway_id, gateway.initialize_session(source=source, amount=total, data=data))
+            )
         except GatewayError as exc:
             configs.append(GatewayConfig(gateway_id, None, [DomainError(str(exc), Code.INVALID, field="id")]))
     return configs
@@ -63,13 +71,27 @@ def payment_gateway_initialize(*, checkout_token, amount=None, gateways: list[tu
 
 def _initialize_replay(item: TransactionItem, fingerprint: str) -> TransactionOutcome:
     if item.request_hash != fingerprint:
-        raise DomainError(_("This idempotency key was already used with different data."), Code.UNIQUE, field="idempotencyKey")
-    event = item.events.exclude(type__in=[T.AUTHORIZATION_REQUEST, T.CHARGE_REQUEST]).order_by("-pk").first() or item.events.order_by("-pk").first()
+        raise DomainError(
+            _("This idempotency key was already used with different data."), Code.UNIQUE, field="idempotencyKey"
+        )
+    event = (
+        item.events.exclude(type__in=[T.AUTHORIZATION_REQUEST, T.CHARGE_REQUEST]).order_by("-pk").first()
+        or item.events.order_by("-pk").first()
+    )
     return TransactionOutcome(item, event, (event.data or None) if event else None)
 
 
-def transaction_initialize(*, checkout_token, gateway_id: str, amount=None, action: str | None = None, data: dict | None = None,
-                           idempotency_key: str | None = None, user=None, app=None) -> TransactionOutcome:
+def transaction_initialize(
+    *,
+    checkout_token,
+    gateway_id: str,
+    amount=None,
+    action: str | None = None,
+    data: dict | None = None,
+    idempotency_key: str | None = None,
+    user=None,
+    app=None,
+) -> TransactionOutcome:
     """transactionInitialize: open a TransactionItem for the checkout and start the payment with the gateway.
 
     ``amount`` defaults to the checkout total minus what is already authorised or charged (net
@@ -85,7 +107,11 @@ def transaction_initialize(*, checkout_token, gateway_id: str, amount=None, acti
     if source is None:
         raise DomainError(_("Checkout not found."), Code.NOT_FOUND, field="id")
     if getattr(source, "is_completing", False):
-        raise DomainError(_("The checkout is being completed; no new payment can start."), Code.CHECKOUT_COMPLETION_IN_PROGRESS, field="id")
+        raise DomainError(
+            _("The checkout is being completed; no new payment can start."),
+            Code.CHECKOUT_COMPLETION_IN_PROGRESS,
+            field="id",
+        )
     gateway = gateway_get(gateway_id)
     if gateway is None or source.currency not in gateway.currencies:
         raise DomainError(_("Payment gateway not available."), Code.NOT_FOUND, field="paymentGateway")
@@ -94,12 +120,22 @@ def transaction_initialize(*, checkout_token, gateway_id: str, amount=None, acti
     if action is not None and action not in TransactionAction.values:
         raise DomainError(_("Unknown action."), Code.INVALID, field="action")
     amount = None if amount is None else _amount(amount, source.currency)
-    fingerprint = _fingerprint(gateway=gateway.id, amount=None if amount is None else str(quantize(amount, source.currency)),
-                               action=action, data=data, user=getattr(user, "pk", None), app=getattr(app, "pk", None))
+    fingerprint = _fingerprint(
+        gateway=gateway.id,
+        amount=None if amount is None else str(quantize(amount, source.currency)),
+        action=action,
+        data=data,
+        user=getattr(user, "pk", None),
+        app=getattr(app, "pk", None),
+    )
     key = idempotency_key or str(uuid.uuid4())
     flow = action if action in gateway.actions else gateway.actions[0]
-    if (flow == TransactionAction.AUTHORIZATION and gateway.capture_releases_remainder and source.shops > 1
-            and TransactionAction.CHARGE in gateway.actions):
+    if (
+        flow == TransactionAction.AUTHORIZATION
+        and gateway.capture_releases_remainder
+        and source.shops > 1
+        and TransactionAction.CHARGE in gateway.actions
+    ):
         # A Stripe PaymentIntent is captured once, releasing the rest: one shop's capture would drop the
         # hold of the others' orders. Several shops are charged at once; weighing refunds the difference.
         flow = TransactionAction.CHARGE
@@ -117,12 +153,20 @@ def transaction_initialize(*, checkout_token, gateway_id: str, amount=None, acti
         try:
             with transaction.atomic():
                 item = TransactionItem.objects.create(
-                    checkout_token=source.token, gateway=gateway.id, name=str(gateway.name), action=flow,
-                    currency=source.currency, idempotency_key=key, request_hash=fingerprint,
-                    created_by=user if getattr(user, "is_authenticated", False) else None, app=app,
+                    checkout_token=source.token,
+                    gateway=gateway.id,
+                    name=str(gateway.name),
+                    action=flow,
+                    currency=source.currency,
+                    idempotency_key=key,
+                    request_hash=fingerprint,
+                    created_by=user if getattr(user, "is_authenticated", False) else None,
+                    app=app,
                 )
         except IntegrityError:
-            return _initialize_replay(TransactionItem.objects.get(checkout_token=source.token, idempotency_key=key), fingerprint)
+            return _initialize_replay(
+                TransactionItem.objects.get(checkout_token=source.token, idempotency_key=key), fingerprint
+            )
         actor = app or user
         request_event, _created = _event_record(item, REQUEST_OF[flow], amount, actor=actor)
         try:
@@ -156,8 +200,12 @@ def transaction_process(item: TransactionItem, data: dict | None = None, *, user
         except GatewayError as exc:
             raise DomainError(str(exc), Code.GATEWAY_ERROR, field="id") from exc
         if result.type in PENDING_RESULTS or result.type == T.INFO:  # nothing new to record
-            return TransactionOutcome(item, item.events.order_by("-pk").first(), result.data or None,
-                                      still_pending=result.type in PENDING_RESULTS)
+            return TransactionOutcome(
+                item,
+                item.events.order_by("-pk").first(),
+                result.data or None,
+                still_pending=result.type in PENDING_RESULTS,
+            )
         event = _record_result(item, result, actor=app or user)
         return TransactionOutcome(item, event, result.data or None)
 

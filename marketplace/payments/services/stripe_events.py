@@ -43,13 +43,24 @@ def _stripe_reports(event_type: str, obj, item: TransactionItem) -> list[tuple[s
     if event_type == "payment_intent.payment_failed":
         manual = obj.get("capture_method") in ("manual", "manual_preferred")
         message = (obj.get("last_payment_error") or {}).get("message") or ""
-        return [(T.AUTHORIZATION_FAILURE if manual else T.CHARGE_FAILURE, from_minor(obj.get("amount"), currency), obj["id"], message)]
+        return [
+            (
+                T.AUTHORIZATION_FAILURE if manual else T.CHARGE_FAILURE,
+                from_minor(obj.get("amount"), currency),
+                obj["id"],
+                message,
+            )
+        ]
     if event_type == "payment_intent.canceled":
         return [(T.CANCEL_SUCCESS, voidable_amount(item), obj["id"], obj.get("cancellation_reason") or "")]
     if event_type == "charge.refunded":
         refunds = ((obj.get("refunds") or {}).get("data")) or []
         if refunds:
-            return [(T.REFUND_SUCCESS, from_minor(r.get("amount"), currency), r["id"], "") for r in refunds if r.get("status") == "succeeded"]
+            return [
+                (T.REFUND_SUCCESS, from_minor(r.get("amount"), currency), r["id"], "")
+                for r in refunds
+                if r.get("status") == "succeeded"
+            ]
         delta = from_minor(obj.get("amount_refunded"), currency) - item.refunded_amount
         return [(T.REFUND_SUCCESS, delta, f"{obj['id']}:{obj.get('amount_refunded')}", "")] if delta > 0 else []
     return []

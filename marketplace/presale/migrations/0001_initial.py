@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -21,19 +20,63 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('deposit_percent', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('expected_quantity', models.PositiveIntegerField(help_text='Units the farmer expects to harvest; sales stop there.')),
+                (
+                    'expected_quantity',
+                    models.PositiveIntegerField(help_text='Units the farmer expects to harvest; sales stop there.'),
+                ),
                 ('harvest_expected_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Taking deposits'), ('harvested', 'Harvested'), ('closed', 'Closed')], default='open', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('open', 'Taking deposits'), ('harvested', 'Harvested'), ('closed', 'Closed')],
+                        default='open',
+                        max_length=16,
+                    ),
+                ),
                 ('harvested_quantity', models.PositiveIntegerField(blank=True, null=True)),
                 ('harvested_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='channels.channel')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='presale_campaigns', to='catalog.productvariant')),
+                (
+                    'channel',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='+', to='channels.channel'
+                    ),
+                ),
+                (
+                    'opened_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'variant',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='presale_campaigns',
+                        to='catalog.productvariant',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('variant', 'channel'), name='one_open_presale_per_variant'), models.CheckConstraint(condition=models.Q(('deposit_percent__gt', 0), ('deposit_percent__lte', 100)), name='presale_deposit_percent_range'), models.CheckConstraint(condition=models.Q(('expected_quantity__gt', 0)), name='presale_expected_quantity_positive')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        condition=models.Q(('status', 'open')),
+                        fields=('variant', 'channel'),
+                        name='one_open_presale_per_variant',
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(('deposit_percent__gt', 0), ('deposit_percent__lte', 100)),
+                        name='presale_deposit_percent_range',
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(('expected_quantity__gt', 0)), name='presale_expected_quantity_positive'
+                    ),
+                ],
             },
         ),
     ]

@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('presale', '0001_initial'),
     ]
@@ -12,6 +11,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='presalecampaign',
-            options={'ordering': ['id'], 'verbose_name': 'pre-sale campaign', 'verbose_name_plural': 'pre-sale campaigns'},
+            options={
+                'ordering': ['id'],
+                'verbose_name': 'pre-sale campaign',
+                'verbose_name_plural': 'pre-sale campaigns',
+            },
         ),
     ]

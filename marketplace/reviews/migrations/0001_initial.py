@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -30,17 +29,74 @@ class Migration(migrations.Migration):
                 ('hidden_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='orders.orderline')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviews', to='catalog.product')),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='shops.shop')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviews', to=settings.AUTH_USER_MODEL)),
+                (
+                    'hidden_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'order_line',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='orders.orderline'
+                    ),
+                ),
+                (
+                    'product',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='reviews',
+                        to='catalog.product',
+                    ),
+                ),
+                (
+                    'shop',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='shops.shop'
+                    ),
+                ),
+                (
+                    'user',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='reviews',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
                 'permissions': [('manage_reviews', 'Hide abusive reviews')],
-                'indexes': [models.Index(condition=models.Q(('is_hidden', False)), fields=['product', '-id'], name='review_product_visible'), models.Index(condition=models.Q(('is_hidden', False)), fields=['shop', '-id'], name='review_shop_visible')],
-                'constraints': [models.UniqueConstraint(fields=('order_line',), name='review_once_per_order_line'), models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='review_rating_1_to_5'), models.CheckConstraint(condition=models.Q(('is_hidden', False), models.Q(('hidden_reason', ''), _negated=True), _connector='OR'), name='review_hidden_with_reason')],
+                'indexes': [
+                    models.Index(
+                        condition=models.Q(('is_hidden', False)),
+                        fields=['product', '-id'],
+                        name='review_product_visible',
+                    ),
+                    models.Index(
+                        condition=models.Q(('is_hidden', False)), fields=['shop', '-id'], name='review_shop_visible'
+                    ),
+                ],
+                'constraints': [
+                    models.UniqueConstraint(fields=('order_line',), name='review_once_per_order_line'),
+                    models.CheckConstraint(
+                        condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='review_rating_1_to_5'
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ('is_hidden', False), models.Q(('hidden_reason', ''), _negated=True), _connector='OR'
+                        ),
+                        name='review_hidden_with_reason',
+                    ),
+                ],
             },
         ),
     ]

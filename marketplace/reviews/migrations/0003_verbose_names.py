@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('reviews', '0002_operator_permissions'),
     ]
@@ -12,6 +11,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='review',
-            options={'ordering': ['-id'], 'permissions': [('manage_reviews', 'Hide abusive reviews')], 'verbose_name': 'review', 'verbose_name_plural': 'reviews'},
+            options={
+                'ordering': ['-id'],
+                'permissions': [('manage_reviews', 'Hide abusive reviews')],
+                'verbose_name': 'review',
+                'verbose_name_plural': 'reviews',
+            },
         ),
     ]

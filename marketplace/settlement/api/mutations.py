@@ -38,8 +38,13 @@ class CommissionRuleCreate(BaseMutation):
         category = get_node_or_error(Category, input.get("category"), "Category", field="category", required=False)
         kind = input.get("shop_kind")
         rule = commission_rule_create(
-            actor=requestor(info), rate_percent=input["rate_percent"], category=category,
-            shop_kind=getattr(kind, "value", kind) or "", effective_from=input.get("effective_from"), note=input.get("note") or "")
+            actor=requestor(info),
+            rate_percent=input["rate_percent"],
+            category=category,
+            shop_kind=getattr(kind, "value", kind) or "",
+            effective_from=input.get("effective_from"),
+            note=input.get("note") or "",
+        )
         return cls(errors=[], commission_rule=rule)
 
 
@@ -66,7 +71,9 @@ class PayoutMarkPaid(PayoutMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, bank_reference=""):
         payout = get_node_or_error(Payout, id, "Payout", field="id")
-        return cls(errors=[], payout=payout_mark_paid(payout, actor=requestor(info), bank_reference=bank_reference or ""))
+        return cls(
+            errors=[], payout=payout_mark_paid(payout, actor=requestor(info), bank_reference=bank_reference or "")
+        )
 
 
 class PayoutMarkFailed(PayoutMutation):
@@ -75,8 +82,10 @@ class PayoutMarkFailed(PayoutMutation):
         reason = graphene.String(required=True, description="Why the bank returned the transfer.")
 
     class Meta:
-        description = ("The bank returned a payout's transfer: the money goes back to the shop's available "
-                       "balance and its orders are paid in a later batch.")
+        description = (
+            "The bank returned a payout's transfer: the money goes back to the shop's available "
+            "balance and its orders are paid in a later batch."
+        )
         permissions = (PaymentPermissions.HANDLE_PAYMENTS,)
 
     @classmethod

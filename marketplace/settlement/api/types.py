@@ -14,15 +14,21 @@ PayoutStatusEnum = graphene.Enum("PayoutStatusEnum", [(status.name, status.value
 
 class WeeklyEarnings(graphene.ObjectType):
     week_start = graphene.Date(required=True, description="Monday of the week (China time).")
-    amount = graphene.Field(Money, required=True, description="Earnings posted that week, after commission and claw-backs.")
+    amount = graphene.Field(
+        Money, required=True, description="Earnings posted that week, after commission and claw-backs."
+    )
 
 
 class ShopEarnings(graphene.ObjectType):
     currency = graphene.String(required=True)
     pending = graphene.Field(Money, required=True, description="Waiting for delivery and the after-sales window.")
-    available = graphene.Field(Money, required=True, description="Released, to be paid in the next weekly payout (negative: a debt).")
+    available = graphene.Field(
+        Money, required=True, description="Released, to be paid in the next weekly payout (negative: a debt)."
+    )
     paid_out = graphene.Field(Money, required=True, description="Sent to the shop's bank account so far.")
-    weekly = graphene.List(graphene.NonNull(WeeklyEarnings), required=True, description="The last 12 weeks, oldest first.")
+    weekly = graphene.List(
+        graphene.NonNull(WeeklyEarnings), required=True, description="The last 12 weeks, oldest first."
+    )
 
 
 class PayoutLineType(DjangoObjectType):
@@ -110,7 +116,13 @@ class CommissionRuleCountableConnection(CountableConnection):
 
 class OrderCommission(graphene.ObjectType):
     order_number = graphene.Int(required=True)
-    rate_percents = graphene.List(graphene.NonNull(graphene.Decimal), required=True,
-                                  description="The rates of the order's goods, lowest first (one when every line has the same).")
-    is_final = graphene.Boolean(required=True, description="Frozen when the order was first settled; before that, "
-                                "the rates of the rules in force when it was placed.")
+    rate_percents = graphene.List(
+        graphene.NonNull(graphene.Decimal),
+        required=True,
+        description="The rates of the order's goods, lowest first (one when every line has the same).",
+    )
+    is_final = graphene.Boolean(
+        required=True,
+        description="Frozen when the order was first settled; before that, "
+        "the rates of the rules in force when it was placed.",
+    )

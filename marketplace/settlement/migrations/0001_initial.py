@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -23,13 +22,46 @@ class Migration(migrations.Migration):
             name='CommissionRule',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shop_kind', models.CharField(blank=True, choices=[('microshop', 'Microshop'), ('store', 'Store'), ('cooperative', 'Cooperative'), ('supplier', 'Supplier'), ('distributor', 'Distributor')], help_text='Empty: every kind of shop.', max_length=16)),
+                (
+                    'shop_kind',
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ('microshop', 'Microshop'),
+                            ('store', 'Store'),
+                            ('cooperative', 'Cooperative'),
+                            ('supplier', 'Supplier'),
+                            ('distributor', 'Distributor'),
+                        ],
+                        help_text='Empty: every kind of shop.',
+                        max_length=16,
+                    ),
+                ),
                 ('rate_percent', models.DecimalField(decimal_places=2, max_digits=5)),
                 ('effective_from', models.DateTimeField(default=django.utils.timezone.now)),
                 ('note', models.CharField(blank=True, max_length=255)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('category', models.ForeignKey(blank=True, help_text='Empty: every category. Sub-categories inherit the rule.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.category')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'category',
+                    models.ForeignKey(
+                        blank=True,
+                        help_text='Empty: every category. Sub-categories inherit the rule.',
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='catalog.category',
+                    ),
+                ),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-effective_from', '-id'],
@@ -40,15 +72,31 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('currency', models.CharField(max_length=3)),
-                ('next_sequence', models.PositiveIntegerField(default=1, help_text="Numbers the idempotency keys of this order's postings.")),
-                ('released_at', models.DateTimeField(blank=True, help_text='Earnings moved from pending to available.', null=True)),
+                (
+                    'next_sequence',
+                    models.PositiveIntegerField(
+                        default=1, help_text="Numbers the idempotency keys of this order's postings."
+                    ),
+                ),
+                (
+                    'released_at',
+                    models.DateTimeField(blank=True, help_text='Earnings moved from pending to available.', null=True),
+                ),
                 ('synced_at', models.DateTimeField(blank=True, null=True)),
                 ('charged_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('refunded_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('total_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('order', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='settlement', to='orders.order')),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shops.shop')),
+                (
+                    'order',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='settlement', to='orders.order'
+                    ),
+                ),
+                (
+                    'shop',
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shops.shop'),
+                ),
             ],
         ),
         migrations.CreateModel(
@@ -56,9 +104,30 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('rate_percent', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('order_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderline')),
-                ('rule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='settlement.commissionrule')),
-                ('settlement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commission_lines', to='settlement.ordersettlement')),
+                (
+                    'order_line',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderline'
+                    ),
+                ),
+                (
+                    'rule',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='settlement.commissionrule',
+                    ),
+                ),
+                (
+                    'settlement',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='commission_lines',
+                        to='settlement.ordersettlement',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -70,7 +139,16 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('week_end', models.DateField(help_text='Last day (Sunday) of the week paid out.', unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'verbose_name_plural': 'payout batches',
@@ -87,14 +165,49 @@ class Migration(migrations.Migration):
                 ('payee_name', models.CharField(max_length=64)),
                 ('account_number', models.CharField(max_length=34)),
                 ('bank', models.CharField(blank=True, max_length=64)),
-                ('status', models.CharField(choices=[('created', 'Sent to the bank'), ('paid', 'Paid'), ('failed', 'Failed, money back to available')], default='created', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('created', 'Sent to the bank'),
+                            ('paid', 'Paid'),
+                            ('failed', 'Failed, money back to available'),
+                        ],
+                        default='created',
+                        max_length=16,
+                    ),
+                ),
                 ('bank_reference', models.CharField(blank=True, max_length=64)),
                 ('settled_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('ledger_transaction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgertransaction')),
-                ('reversal_transaction', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgertransaction')),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payouts', to='shops.shop')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payouts', to='settlement.payoutbatch')),
+                (
+                    'ledger_transaction',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgertransaction'
+                    ),
+                ),
+                (
+                    'reversal_transaction',
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='ledger.ledgertransaction',
+                    ),
+                ),
+                (
+                    'shop',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='payouts', to='shops.shop'
+                    ),
+                ),
+                (
+                    'batch',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='payouts', to='settlement.payoutbatch'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
@@ -104,9 +217,22 @@ class Migration(migrations.Migration):
             name='PayoutLine',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, help_text='Negative for a claw-back netted in this payout.', max_digits=14)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.order')),
-                ('payout', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='settlement.payout')),
+                (
+                    'amount',
+                    models.DecimalField(
+                        decimal_places=2, help_text='Negative for a claw-back netted in this payout.', max_digits=14
+                    ),
+                ),
+                (
+                    'order',
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.order'),
+                ),
+                (
+                    'payout',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='settlement.payout'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -117,13 +243,53 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sequence', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('payment', 'Buyer payment received'), ('refund', 'Refund to buyer'), ('earnings', 'Seller earnings and commission'), ('clawback', 'Earnings clawed back'), ('release', 'Earnings released')], max_length=16)),
-                ('amount', models.DecimalField(decimal_places=2, help_text='Money moved (earnings for EARNINGS/CLAWBACK).', max_digits=14)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('payment', 'Buyer payment received'),
+                            ('refund', 'Refund to buyer'),
+                            ('earnings', 'Seller earnings and commission'),
+                            ('clawback', 'Earnings clawed back'),
+                            ('release', 'Earnings released'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'amount',
+                    models.DecimalField(
+                        decimal_places=2, help_text='Money moved (earnings for EARNINGS/CLAWBACK).', max_digits=14
+                    ),
+                ),
                 ('commission_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('commission_rate_percent', models.DecimalField(blank=True, decimal_places=4, help_text='Commission over goods value of the order when posted.', max_digits=7, null=True)),
+                (
+                    'commission_rate_percent',
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text='Commission over goods value of the order when posted.',
+                        max_digits=7,
+                        null=True,
+                    ),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('ledger_transaction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='settlement_entry', to='ledger.ledgertransaction')),
-                ('settlement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='settlement.ordersettlement')),
+                (
+                    'ledger_transaction',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='settlement_entry',
+                        to='ledger.ledgertransaction',
+                    ),
+                ),
+                (
+                    'settlement',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='entries',
+                        to='settlement.ordersettlement',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -131,11 +297,17 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='commissionrule',
-            constraint=models.CheckConstraint(condition=models.Q(('rate_percent__gte', 0), ('rate_percent__lte', 100)), name='commission_rate_0_100'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('rate_percent__gte', 0), ('rate_percent__lte', 100)), name='commission_rate_0_100'
+            ),
         ),
         migrations.AddConstraint(
             model_name='commissionrule',
-            constraint=models.UniqueConstraint(fields=('category', 'shop_kind', 'effective_from'), name='commission_rule_once_per_scope_and_date', nulls_distinct=False),
+            constraint=models.UniqueConstraint(
+                fields=('category', 'shop_kind', 'effective_from'),
+                name='commission_rule_once_per_scope_and_date',
+                nulls_distinct=False,
+            ),
         ),
         migrations.AddIndex(
             model_name='ordersettlement',

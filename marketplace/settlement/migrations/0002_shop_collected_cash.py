@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('settlement', '0001_initial'),
     ]
@@ -18,11 +17,26 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ordersettlement',
             name='shop_cash_amount',
-            field=models.DecimalField(decimal_places=2, default=0, help_text="Cash on delivery collected and kept by the order's own shop.", max_digits=14),
+            field=models.DecimalField(
+                decimal_places=2,
+                default=0,
+                help_text="Cash on delivery collected and kept by the order's own shop.",
+                max_digits=14,
+            ),
         ),
         migrations.AlterField(
             model_name='settlemententry',
             name='kind',
-            field=models.CharField(choices=[('payment', 'Buyer payment received'), ('refund', 'Refund to buyer'), ('earnings', 'Seller earnings and commission'), ('clawback', 'Earnings clawed back'), ('release', 'Earnings released'), ('cash_kept', 'Cash on delivery kept by the shop')], max_length=16),
+            field=models.CharField(
+                choices=[
+                    ('payment', 'Buyer payment received'),
+                    ('refund', 'Refund to buyer'),
+                    ('earnings', 'Seller earnings and commission'),
+                    ('clawback', 'Earnings clawed back'),
+                    ('release', 'Earnings released'),
+                    ('cash_kept', 'Cash on delivery kept by the shop'),
+                ],
+                max_length=16,
+            ),
         ),
     ]

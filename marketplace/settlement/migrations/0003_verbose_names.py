@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('settlement', '0002_shop_collected_cash'),
     ]
@@ -12,7 +11,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='commissionrule',
-            options={'ordering': ['-effective_from', '-id'], 'verbose_name': 'commission rule', 'verbose_name_plural': 'commission rules'},
+            options={
+                'ordering': ['-effective_from', '-id'],
+                'verbose_name': 'commission rule',
+                'verbose_name_plural': 'commission rules',
+            },
         ),
         migrations.AlterModelOptions(
             name='ordersettlement',
@@ -24,10 +27,18 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='payoutbatch',
-            options={'ordering': ['-week_end'], 'verbose_name': 'payout batch', 'verbose_name_plural': 'payout batches'},
+            options={
+                'ordering': ['-week_end'],
+                'verbose_name': 'payout batch',
+                'verbose_name_plural': 'payout batches',
+            },
         ),
         migrations.AlterModelOptions(
             name='settlemententry',
-            options={'ordering': ['id'], 'verbose_name': 'settlement entry', 'verbose_name_plural': 'settlement entries'},
+            options={
+                'ordering': ['id'],
+                'verbose_name': 'settlement entry',
+                'verbose_name_plural': 'settlement entries',
+            },
         ),
     ]

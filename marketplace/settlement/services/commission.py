@@ -32,13 +32,17 @@ def _rate(value) -> Decimal:
     except (InvalidOperation, TypeError):
         raise DomainError(_("The rate is not a number"), SettlementErrorCode.INVALID, field="ratePercent") from None
     if not rate.is_finite() or rate < 0 or rate > 100 or rate != rate.quantize(Decimal("0.01")):
-        raise DomainError(_("A rate is a percentage from 0 to 100 with at most two decimals"), SettlementErrorCode.INVALID,
-                          field="ratePercent")
+        raise DomainError(
+            _("A rate is a percentage from 0 to 100 with at most two decimals"),
+            SettlementErrorCode.INVALID,
+            field="ratePercent",
+        )
     return rate
 
 
-def commission_rule_create(*, actor, rate_percent, category=None, shop_kind: str = "", effective_from=None,
-                           note: str = "") -> CommissionRule:
+def commission_rule_create(
+    *, actor, rate_percent, category=None, shop_kind: str = "", effective_from=None, note: str = ""
+) -> CommissionRule:
     """Add a rule. It applies to orders placed from ``effective_from`` (now or later; a few minutes
     in the past are accepted for a form's clock, but a rule never reaches back to orders placed
     before it was added: see selectors.commission_rules_effective); to change a rate, add a rule
@@ -52,19 +56,34 @@ def commission_rule_create(*, actor, rate_percent, category=None, shop_kind: str
     now = timezone.now()
     effective_from = effective_from or now
     if effective_from < now - BACKDATE_TOLERANCE:
-        raise DomainError(_("A rule takes effect now or later, never in the past"), SettlementErrorCode.INVALID,
-                          field="effectiveFrom")
+        raise DomainError(
+            _("A rule takes effect now or later, never in the past"), SettlementErrorCode.INVALID, field="effectiveFrom"
+        )
     try:
         with transaction.atomic():
-            rule = CommissionRule.objects.create(category=category, shop_kind=shop_kind, rate_percent=rate,
-                                                 effective_from=effective_from, note=(note or "")[:255],
-                                                 created_by=actor if isinstance(actor, User) else None)
-            audit_record("settlement.commission_rule_create", actor=actor, target=rule,
-                         data={"rate": str(rate), "category": getattr(category, "pk", None), "shop_kind": shop_kind,
-                               "effective_from": effective_from.isoformat()})
+            rule = CommissionRule.objects.create(
+                category=category,
+                shop_kind=shop_kind,
+                rate_percent=rate,
+                effective_from=effective_from,
+                note=(note or "")[:255],
+                created_by=actor if isinstance(actor, User) else None,
+            )
+            audit_record(
+                "settlement.commission_rule_create",
+                actor=actor,
+                target=rule,
+                data={
+                    "rate": str(rate),
+                    "category": getattr(category, "pk", None),
+                    "shop_kind": shop_kind,
+                    "effective_from": effective_from.isoformat(),
+                },
+            )
     except IntegrityError:
-        raise DomainError(_("A rule for this scope already starts at that time"), SettlementErrorCode.UNIQUE,
-                          field="effectiveFrom") from None
+        raise DomainError(
+            _("A rule for this scope already starts at that time"), SettlementErrorCode.UNIQUE, field="effectiveFrom"
+        ) from None
     return rule
 
 

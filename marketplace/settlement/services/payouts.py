@@ -41,8 +41,12 @@ def _cutoff(week_end: date) -> datetime:
 
 
 def _available_postings(cutoff: datetime):
-    return LedgerPosting.objects.filter(created_at__lt=cutoff, transaction__settlement_entry__isnull=False,
-                                        account__code__startswith="settlement:shop:", account__code__contains=":available:")
+    return LedgerPosting.objects.filter(
+        created_at__lt=cutoff,
+        transaction__settlement_entry__isnull=False,
+        account__code__startswith="settlement:shop:",
+        account__code__contains=":available:",
+    )
 
 
 def _unpaid_by_order(cutoff: datetime) -> dict[tuple[int, str], dict[int, Decimal]]:
@@ -52,8 +56,12 @@ def _unpaid_by_order(cutoff: datetime) -> dict[tuple[int, str], dict[int, Decima
     for row in earned:
         result[(row[SHOP], row["currency"])][row[ORDER]] = row["total"]
     order_ids = [order for orders in result.values() for order in orders]
-    paid = (PayoutLine.objects.filter(order_id__in=order_ids).exclude(payout__status=PayoutStatus.FAILED)
-            .values("order_id", "payout__shop_id", "payout__currency").annotate(total=Sum("amount")))
+    paid = (
+        PayoutLine.objects.filter(order_id__in=order_ids)
+        .exclude(payout__status=PayoutStatus.FAILED)
+        .values("order_id", "payout__shop_id", "payout__currency")
+        .annotate(total=Sum("amount"))
+    )
     for row in paid:
         orders = result[(row["payout__shop_id"], row["payout__currency"])]
         orders[row["order_id"]] = orders.get(row["order_id"], ZERO) - row["total"]
@@ -83,18 +91,31 @@ def payout_batch_create(week_end: date, *, actor=None) -> PayoutBatch:
             if total <= 0 or shop.status == ShopStatus.SUSPENDED:
                 continue
             accounts = shop_accounts(shop, currency, roles=("available", "paid_out"))
-            txn = ledger_post([(accounts["available"], -total), (accounts["paid_out"], total)],
-                              description=f"Payout to {shop.name} for the week ending {week_end:%Y-%m-%d}",
-                              reference=f"payout:{week_end:%Y%m%d}:{shop_id}", actor=actor,
-                              idempotency_key=f"settlement:payout:{week_end:%Y%m%d}:{shop_id}:{currency}")
+            txn = ledger_post(
+                [(accounts["available"], -total), (accounts["paid_out"], total)],
+                description=f"Payout to {shop.name} for the week ending {week_end:%Y-%m-%d}",
+                reference=f"payout:{week_end:%Y%m%d}:{shop_id}",
+                actor=actor,
+                idempotency_key=f"settlement:payout:{week_end:%Y%m%d}:{shop_id}:{currency}",
+            )
             suffix = "" if currency == "CNY" else currency
             payout = Payout.objects.create(
-                batch=batch, shop=shop, currency=currency, amount=total, reference=f"MD{week_end:%Y%m%d}S{shop_id}{suffix}",
-                payee_name=shop.payout_account_name, account_number=shop.payout_account_number, bank=shop.payout_bank,
-                ledger_transaction=txn)
-            PayoutLine.objects.bulk_create([PayoutLine(payout=payout, order_id=order, amount=amount)
-                                            for order, amount in sorted(lines.items())])
-        audit_record("settlement.payout_batch_create", actor=actor, target=batch, data={"week_end": week_end.isoformat()})
+                batch=batch,
+                shop=shop,
+                currency=currency,
+                amount=total,
+                reference=f"MD{week_end:%Y%m%d}S{shop_id}{suffix}",
+                payee_name=shop.payout_account_name,
+                account_number=shop.payout_account_number,
+                bank=shop.payout_bank,
+                ledger_transaction=txn,
+            )
+            PayoutLine.objects.bulk_create(
+                [PayoutLine(payout=payout, order_id=order, amount=amount) for order, amount in sorted(lines.items())]
+            )
+        audit_record(
+            "settlement.payout_batch_create", actor=actor, target=batch, data={"week_end": week_end.isoformat()}
+        )
     return batch
 
 
@@ -113,7 +134,9 @@ def payout_mark_paid(payout: Payout, *, actor, bank_reference: str = "") -> Payo
         locked.bank_reference = (bank_reference or "").strip()[:64]
         locked.settled_at = timezone.now()
         locked.save(update_fields=["status", "bank_reference", "settled_at"])
-        audit_record("settlement.payout_mark_paid", actor=actor, target=locked, data={"bank_reference": locked.bank_reference})
+        audit_record(
+            "settlement.payout_mark_paid", actor=actor, target=locked, data={"bank_reference": locked.bank_reference}
+        )
     return locked
 
 
@@ -125,8 +148,11 @@ def payout_mark_failed(payout: Payout, *, actor, reason: str = "") -> Payout:
         accounts = shop_accounts(locked.shop, locked.currency, roles=("available", "paid_out"))
         locked.reversal_transaction = ledger_post(
             [(accounts["paid_out"], -locked.amount), (accounts["available"], locked.amount)],
-            description=f"Payout {locked.reference} returned by the bank", reference=f"payout:{locked.reference}",
-            actor=actor, idempotency_key=f"settlement:payout:{locked.pk}:reversal")
+            description=f"Payout {locked.reference} returned by the bank",
+            reference=f"payout:{locked.reference}",
+            actor=actor,
+            idempotency_key=f"settlement:payout:{locked.pk}:reversal",
+        )
         locked.status = PayoutStatus.FAILED
         locked.settled_at = timezone.now()
         locked.save(update_fields=["status", "reversal_transaction", "settled_at"])

@@ -54,19 +54,36 @@ logger = logging.getLogger(__name__)
 
 def _window_closed(order: Order, now) -> bool:
     """Delivered, the after-sales window over, and no complaint still being handled (a refund may follow)."""
-    return (order.status != OrderStatus.CANCELED and order.delivered_at is not None
-            and order.after_sales_until is not None and order.after_sales_until <= now
-            and not order_has_open_complaint(order.pk))
+    return (
+        order.status != OrderStatus.CANCELED
+        and order.delivered_at is not None
+        and order.after_sales_until is not None
+        and order.after_sales_until <= now
+        and not order_has_open_complaint(order.pk)
+    )
 
 
-def _post(settlement: OrderSettlement, order: Order, kind: str, entries, *, amount, commission=ZERO, rate=None) -> SettlementEntry:
+def _post(
+    settlement: OrderSettlement, order: Order, kind: str, entries, *, amount, commission=ZERO, rate=None
+) -> SettlementEntry:
     entries = [(account, value) for account, value in entries if value]
     sequence = settlement.next_sequence
-    txn = ledger_post(entries, description=f"Order #{order.number}: {EntryKind(kind).label}", reference=f"order:{order.number}",
-                      idempotency_key=f"settlement:order:{order.pk}:{sequence}")
+    txn = ledger_post(
+        entries,
+        description=f"Order #{order.number}: {EntryKind(kind).label}",
+        reference=f"order:{order.number}",
+        idempotency_key=f"settlement:order:{order.pk}:{sequence}",
+    )
     settlement.next_sequence = sequence + 1
-    return SettlementEntry.objects.create(settlement=settlement, sequence=sequence, kind=kind, ledger_transaction=txn,
-                                          amount=amount, commission_amount=commission, commission_rate_percent=rate)
+    return SettlementEntry.objects.create(
+        settlement=settlement,
+        sequence=sequence,
+        kind=kind,
+        ledger_transaction=txn,
+        amount=amount,
+        commission_amount=commission,
+        commission_rate_percent=rate,
+    )
 
 
 def _target_commission(base: Decimal, net: Decimal, total: Decimal, currency: str) -> Decimal:
@@ -80,12 +97,20 @@ def _shop_cash_note(settlement: OrderSettlement, order: Order) -> None:
     """Add the cash collections of ``order`` not examined yet to ``settlement.shop_cash_amount``
     when their collector is a member (owner or staff) of the order's shop (one query, two when
     there is a new collection). Runs under settlement_order_sync's locks; the caller saves."""
-    events = list(OrderEvent.objects.filter(order_id=order.pk, type=OrderEventType.PAID, data__cash=True,
-                                            pk__gt=settlement.cash_events_seen).order_by("pk").values_list("pk", "user_id", "data"))
+    events = list(
+        OrderEvent.objects.filter(
+            order_id=order.pk, type=OrderEventType.PAID, data__cash=True, pk__gt=settlement.cash_events_seen
+        )
+        .order_by("pk")
+        .values_list("pk", "user_id", "data")
+    )
     if not events:
         return
-    members = set(ShopMember.objects.filter(shop_id=order.shop_id, user_id__in={user for _, user, _ in events if user})
-                  .values_list("user_id", flat=True))
+    members = set(
+        ShopMember.objects.filter(
+            shop_id=order.shop_id, user_id__in={user for _, user, _ in events if user}
+        ).values_list("user_id", flat=True)
+    )
     for pk, user_id, data in events:
         if user_id in members:
             settlement.shop_cash_amount += quantize(Decimal(str(data.get("amount") or 0)), order.currency)
@@ -107,10 +132,15 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
         charged = max(row.charged_amount, order.charged_amount)
         refunded = max(row.refunded_amount, order.refunded_amount)
         settlement, _ = OrderSettlement.objects.select_for_update().get_or_create(
-            order=row, defaults={"shop": row.shop, "currency": row.currency})
+            order=row, defaults={"shop": row.shop, "currency": row.currency}
+        )
         accounts = settlement_accounts(row.shop, row.currency)
-        posted = dict(LedgerPosting.objects.filter(transaction__settlement_entry__settlement=settlement)
-                      .values("account_id").annotate(total=Sum("amount")).values_list("account_id", "total"))
+        posted = dict(
+            LedgerPosting.objects.filter(transaction__settlement_entry__settlement=settlement)
+            .values("account_id")
+            .annotate(total=Sum("amount"))
+            .values_list("account_id", "total")
+        )
 
         def held(role: str) -> Decimal:
             return posted.get(accounts[role].pk, ZERO)
@@ -122,16 +152,30 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
             released = True
             settlement.released_at = now
             if pending:
-                created.append(_post(settlement, row, EntryKind.RELEASE,
-                                     [(accounts["pending"], -pending), (accounts["available"], pending)], amount=pending))
+                created.append(
+                    _post(
+                        settlement,
+                        row,
+                        EntryKind.RELEASE,
+                        [(accounts["pending"], -pending), (accounts["available"], pending)],
+                        amount=pending,
+                    )
+                )
                 available, pending = available + pending, ZERO
 
         net = charged - refunded
         moved = net + held("gateway")  # the gateway account holds minus what was received
         if moved:
             kind = EntryKind.PAYMENT if moved > 0 else EntryKind.REFUND
-            created.append(_post(settlement, row, kind, [(accounts["gateway"], -moved), (accounts["clearing"], moved)],
-                                 amount=abs(moved)))
+            created.append(
+                _post(
+                    settlement,
+                    row,
+                    kind,
+                    [(accounts["gateway"], -moved), (accounts["clearing"], moved)],
+                    amount=abs(moved),
+                )
+            )
 
         lines = list(OrderLine.objects.filter(order=row).select_related("variant__product"))
         rates = commission_lines_freeze(settlement, row, lines)
@@ -146,18 +190,51 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
         bucket = accounts["available" if released else "pending"]
         if earn_delta or commission_delta:
             kind = EntryKind.CLAWBACK if earn_delta < 0 else EntryKind.EARNINGS
-            created.append(_post(settlement, row, kind, [
-                (accounts["clearing"], -(earn_delta + commission_delta)), (bucket, earn_delta), (accounts["commission"], commission_delta),
-            ], amount=earn_delta, commission=commission_delta, rate=rate))
+            created.append(
+                _post(
+                    settlement,
+                    row,
+                    kind,
+                    [
+                        (accounts["clearing"], -(earn_delta + commission_delta)),
+                        (bucket, earn_delta),
+                        (accounts["commission"], commission_delta),
+                    ],
+                    amount=earn_delta,
+                    commission=commission_delta,
+                    rate=rate,
+                )
+            )
         _shop_cash_note(settlement, row)
         kept_delta = max(ZERO, min(settlement.shop_cash_amount, net)) - kept_posted
         if kept_delta:
-            created.append(_post(settlement, row, EntryKind.CASH_KEPT, [(bucket, -kept_delta), (accounts["cash"], kept_delta)],
-                                 amount=kept_delta))
+            created.append(
+                _post(
+                    settlement,
+                    row,
+                    EntryKind.CASH_KEPT,
+                    [(bucket, -kept_delta), (accounts["cash"], kept_delta)],
+                    amount=kept_delta,
+                )
+            )
         settlement.synced_at = now
-        settlement.charged_amount, settlement.refunded_amount, settlement.total_amount = charged, refunded, row.total_amount
-        settlement.save(update_fields=["next_sequence", "released_at", "synced_at", "charged_amount", "refunded_amount",
-                                       "total_amount", "shop_cash_amount", "cash_events_seen"])
+        settlement.charged_amount, settlement.refunded_amount, settlement.total_amount = (
+            charged,
+            refunded,
+            row.total_amount,
+        )
+        settlement.save(
+            update_fields=[
+                "next_sequence",
+                "released_at",
+                "synced_at",
+                "charged_amount",
+                "refunded_amount",
+                "total_amount",
+                "shop_cash_amount",
+                "cash_events_seen",
+            ]
+        )
     return created
 
 
@@ -209,10 +286,18 @@ def settlement_release_due(now=None, limit: int = 500) -> int:
     otherwise, never released, they would stay the oldest due and fill every batch of ``limit``."""
     now = now or timezone.now()
     open_complaint = Complaint.objects.filter(order_id=OuterRef("pk"), status__in=OPEN_STATUSES)
-    due = (Order.objects.filter(delivered_at__isnull=False, after_sales_until__lte=now, charged_amount__gt=0,
-                                settlement__released_at__isnull=True)
-           .exclude(status=OrderStatus.CANCELED).exclude(Exists(open_complaint))
-           .order_by("after_sales_until", "pk").values_list("pk", flat=True)[:limit])
+    due = (
+        Order.objects.filter(
+            delivered_at__isnull=False,
+            after_sales_until__lte=now,
+            charged_amount__gt=0,
+            settlement__released_at__isnull=True,
+        )
+        .exclude(status=OrderStatus.CANCELED)
+        .exclude(Exists(open_complaint))
+        .order_by("after_sales_until", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     return _sync_each(list(due), now)
 
 
@@ -220,8 +305,15 @@ def settlement_catch_up(now=None, limit: int = 500) -> int:
     """Beat: re-sync orders whose money changed without a sync (a partial charge spread over a
     checkout raises no order event; a weighed total saved after its event). Safe any time."""
     now = now or timezone.now()
-    stale = (Order.objects.filter(charged_amount__gt=0)
-             .filter(Q(settlement__isnull=True) | ~Q(settlement__charged_amount=F("charged_amount"))
-                     | ~Q(settlement__refunded_amount=F("refunded_amount")) | ~Q(settlement__total_amount=F("total_amount")))
-             .order_by("updated_at").values_list("pk", flat=True)[:limit])
+    stale = (
+        Order.objects.filter(charged_amount__gt=0)
+        .filter(
+            Q(settlement__isnull=True)
+            | ~Q(settlement__charged_amount=F("charged_amount"))
+            | ~Q(settlement__refunded_amount=F("refunded_amount"))
+            | ~Q(settlement__total_amount=F("total_amount"))
+        )
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
     return _sync_each(list(stale), now)

@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,8 +18,16 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('county', 'Village delivery'), ('carrier', 'Nationwide carrier')], max_length=16)),
-                ('provinces', models.JSONField(blank=True, default=list, help_text='Province names, for carrier zones.')),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[('county', 'Village delivery'), ('carrier', 'Nationwide carrier')], max_length=16
+                    ),
+                ),
+                (
+                    'provinces',
+                    models.JSONField(blank=True, default=list, help_text='Province names, for carrier zones.'),
+                ),
                 ('currency', models.CharField(default='CNY', max_length=3)),
                 ('base_fee_amount', models.DecimalField(decimal_places=2, max_digits=10)),
                 ('base_weight_grams', models.PositiveIntegerField(default=1000)),
@@ -31,7 +38,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('base_fee_amount__gte', 0), ('fee_per_extra_kg_amount__gte', 0)), name='zone_fees_not_negative')],
+                'constraints': [
+                    models.CheckConstraint(
+                        condition=models.Q(('base_fee_amount__gte', 0), ('fee_per_extra_kg_amount__gte', 0)),
+                        name='zone_fees_not_negative',
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -39,11 +51,30 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('county', 'Village delivery'), ('carrier', 'Nationwide carrier')], max_length=16)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[('county', 'Village delivery'), ('carrier', 'Nationwide carrier')], max_length=16
+                    ),
+                ),
                 ('max_weight_grams', models.PositiveIntegerField(blank=True, null=True)),
-                ('free_above_amount', models.DecimalField(blank=True, decimal_places=2, help_text='Subtotal from which this shop pays the fee.', max_digits=10, null=True)),
+                (
+                    'free_above_amount',
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text='Subtotal from which this shop pays the fee.',
+                        max_digits=10,
+                        null=True,
+                    ),
+                ),
                 ('is_active', models.BooleanField(default=True)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shipping_methods', to='shops.shop')),
+                (
+                    'shop',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='shipping_methods', to='shops.shop'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],

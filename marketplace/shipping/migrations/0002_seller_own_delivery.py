@@ -9,14 +9,16 @@ def offer_own_delivery_of_delivering_shops(apps, schema_editor):
     Shop = apps.get_model("shops", "Shop")
     ShippingMethod = apps.get_model("shipping", "ShippingMethod")
     having = set(ShippingMethod.objects.filter(kind="seller").values_list("shop_id", flat=True))
-    ShippingMethod.objects.bulk_create([
-        ShippingMethod(shop_id=pk, name="卖家送货上门", kind="seller", is_active=True)
-        for pk in Shop.objects.filter(offers_delivery=True).values_list("pk", flat=True) if pk not in having
-    ])
+    ShippingMethod.objects.bulk_create(
+        [
+            ShippingMethod(shop_id=pk, name="卖家送货上门", kind="seller", is_active=True)
+            for pk in Shop.objects.filter(offers_delivery=True).values_list("pk", flat=True)
+            if pk not in having
+        ]
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('shipping', '0001_initial'),
         ('shops', '0001_initial'),
@@ -26,12 +28,26 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='deliveryzone',
             name='kind',
-            field=models.CharField(choices=[('county', 'Village delivery'), ('carrier', 'Nationwide carrier'), ('seller', 'Delivered by the seller')], max_length=16),
+            field=models.CharField(
+                choices=[
+                    ('county', 'Village delivery'),
+                    ('carrier', 'Nationwide carrier'),
+                    ('seller', 'Delivered by the seller'),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
             model_name='shippingmethod',
             name='kind',
-            field=models.CharField(choices=[('county', 'Village delivery'), ('carrier', 'Nationwide carrier'), ('seller', 'Delivered by the seller')], max_length=16),
+            field=models.CharField(
+                choices=[
+                    ('county', 'Village delivery'),
+                    ('carrier', 'Nationwide carrier'),
+                    ('seller', 'Delivered by the seller'),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.RunPython(offer_own_delivery_of_delivering_shops, migrations.RunPython.noop),
     ]

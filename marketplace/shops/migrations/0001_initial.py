@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -21,9 +20,44 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120)),
                 ('slug', models.SlugField(allow_unicode=True, max_length=120, unique=True)),
-                ('kind', models.CharField(choices=[('microshop', 'Microshop'), ('store', 'Store'), ('cooperative', 'Cooperative'), ('supplier', 'Supplier'), ('distributor', 'Distributor')], max_length=16)),
-                ('track', models.CharField(choices=[('farmer_light', 'Farmer (light track, no business licence)'), ('business', 'Business (with licence)')], max_length=16)),
-                ('status', models.CharField(choices=[('applied', 'Applied'), ('in_review', 'In review'), ('active', 'Active'), ('rejected', 'Rejected'), ('suspended', 'Suspended'), ('closed', 'Closed')], default='applied', max_length=16)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('microshop', 'Microshop'),
+                            ('store', 'Store'),
+                            ('cooperative', 'Cooperative'),
+                            ('supplier', 'Supplier'),
+                            ('distributor', 'Distributor'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'track',
+                    models.CharField(
+                        choices=[
+                            ('farmer_light', 'Farmer (light track, no business licence)'),
+                            ('business', 'Business (with licence)'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('applied', 'Applied'),
+                            ('in_review', 'In review'),
+                            ('active', 'Active'),
+                            ('rejected', 'Rejected'),
+                            ('suspended', 'Suspended'),
+                            ('closed', 'Closed'),
+                        ],
+                        default='applied',
+                        max_length=16,
+                    ),
+                ),
                 ('description', models.TextField(blank=True)),
                 ('real_name', models.CharField(max_length=64)),
                 ('id_number_hash', models.CharField(max_length=64)),
@@ -33,13 +67,25 @@ class Migration(migrations.Migration):
                 ('payout_account_number', models.CharField(max_length=34)),
                 ('payout_bank', models.CharField(blank=True, max_length=64)),
                 ('terms_accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('offers_delivery', models.BooleanField(default=False, help_text='Delivers itself or through county delivery.')),
+                (
+                    'offers_delivery',
+                    models.BooleanField(default=False, help_text='Delivers itself or through county delivery.'),
+                ),
                 ('holiday_mode', models.BooleanField(default=False)),
                 ('rejection_reason', models.TextField(blank=True)),
                 ('rating', models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='shops', to='geography.village')),
+                (
+                    'village',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='shops',
+                        to='geography.village',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -55,8 +101,22 @@ class Migration(migrations.Migration):
                 ('to_status', models.CharField(blank=True, max_length=16)),
                 ('note', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='shops.shop')),
+                (
+                    'actor',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'shop',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='events', to='shops.shop'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -71,7 +131,12 @@ class Migration(migrations.Migration):
                 ('data', models.JSONField(blank=True, default=dict)),
                 ('read_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='shops.shop')),
+                (
+                    'shop',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='shops.shop'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-id'],
@@ -83,8 +148,20 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(choices=[('owner', 'Owner'), ('assistant', 'Assistant')], max_length=16)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='shops.shop')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shop_memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    'shop',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='members', to='shops.shop'
+                    ),
+                ),
+                (
+                    'user',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='shop_memberships',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('shop', 'user'), name='shop_member_unique')],

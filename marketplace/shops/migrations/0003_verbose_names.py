@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('shops', '0002_operator_permissions'),
     ]
@@ -12,7 +11,12 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='shop',
-            options={'ordering': ['id'], 'permissions': [('manage_shops', 'Review, suspend and close shops')], 'verbose_name': 'shop', 'verbose_name_plural': 'shops'},
+            options={
+                'ordering': ['id'],
+                'permissions': [('manage_shops', 'Review, suspend and close shops')],
+                'verbose_name': 'shop',
+                'verbose_name_plural': 'shops',
+            },
         ),
         migrations.AlterModelOptions(
             name='shopevent',

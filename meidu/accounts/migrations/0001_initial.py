@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -21,8 +20,20 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('password', models.CharField(max_length=128, verbose_name='password')),
                 ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('phone', models.CharField(blank=True, help_text='E.164, e.g. +8613800138000', max_length=16, null=True, unique=True)),
+                (
+                    'is_superuser',
+                    models.BooleanField(
+                        default=False,
+                        help_text='Designates that this user has all permissions without explicitly assigning them.',
+                        verbose_name='superuser status',
+                    ),
+                ),
+                (
+                    'phone',
+                    models.CharField(
+                        blank=True, help_text='E.164, e.g. +8613800138000', max_length=16, null=True, unique=True
+                    ),
+                ),
                 ('email', models.EmailField(blank=True, max_length=254, null=True, unique=True)),
                 ('first_name', models.CharField(blank=True, max_length=150)),
                 ('last_name', models.CharField(blank=True, max_length=150)),
@@ -32,13 +43,49 @@ class Migration(migrations.Migration):
                 ('jwt_token_key', models.CharField(default=meidu.accounts.models.new_jwt_token_key, max_length=32)),
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    'groups',
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.',
+                        related_name='user_set',
+                        related_query_name='user',
+                        to='auth.group',
+                        verbose_name='groups',
+                    ),
+                ),
+                (
+                    'user_permissions',
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text='Specific permissions for this user.',
+                        related_name='user_set',
+                        related_query_name='user',
+                        to='auth.permission',
+                        verbose_name='user permissions',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
-                'permissions': [('manage_users', 'Manage customers and their accounts'), ('manage_staff', 'Manage staff and grant roles')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('phone__isnull', False), ('email__isnull', False), _connector='OR'), name='user_has_phone_or_email'), models.CheckConstraint(condition=models.Q(('email__isnull', True), ('email__exact', django.db.models.functions.text.Lower('email')), _connector='OR'), name='user_email_lowercase')],
+                'permissions': [
+                    ('manage_users', 'Manage customers and their accounts'),
+                    ('manage_staff', 'Manage staff and grant roles'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(
+                        condition=models.Q(('phone__isnull', False), ('email__isnull', False), _connector='OR'),
+                        name='user_has_phone_or_email',
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ('email__isnull', True),
+                            ('email__exact', django.db.models.functions.text.Lower('email')),
+                            _connector='OR',
+                        ),
+                        name='user_email_lowercase',
+                    ),
+                ],
             },
             managers=[
                 ('objects', meidu.accounts.models.UserManager()),

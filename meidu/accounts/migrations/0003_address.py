@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('accounts', '0002_roles'),
         ('geography', '0001_initial'),
@@ -28,8 +27,26 @@ class Migration(migrations.Migration):
                 ('country', models.CharField(default='CN', max_length=2)),
                 ('country_area', models.CharField(max_length=32)),
                 ('phone', models.CharField(max_length=16)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to=settings.AUTH_USER_MODEL)),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='geography.village')),
+                (
+                    'user',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='addresses',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'village',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='geography.village',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],

@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('accounts', '0004_throttle_counter'),
     ]
@@ -12,6 +11,14 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='user',
-            options={'ordering': ['id'], 'permissions': [('manage_users', 'Manage customers and their accounts'), ('manage_staff', 'Manage staff and grant roles')], 'verbose_name': 'user', 'verbose_name_plural': 'users'},
+            options={
+                'ordering': ['id'],
+                'permissions': [
+                    ('manage_users', 'Manage customers and their accounts'),
+                    ('manage_staff', 'Manage staff and grant roles'),
+                ],
+                'verbose_name': 'user',
+                'verbose_name_plural': 'users',
+            },
         ),
     ]

@@ -7,8 +7,12 @@ class AuditEvent(models.Model):
     """Who (a user or an app) did what to which object, from where, and when."""
 
     action = models.CharField(max_length=100, db_index=True)
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_app = models.ForeignKey("integrations.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_app = models.ForeignKey(
+        "integrations.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)

@@ -71,8 +71,11 @@ def _cursor_value_ok(value) -> bool:
 
 
 def _invalid_cursor(argument: str) -> DomainError:
-    return DomainError(lazy_message(gettext_noop("The page cursor is not valid: start again from the first page.")),
-                       CoreErrorCode.INVALID, field=argument)
+    return DomainError(
+        lazy_message(gettext_noop("The page cursor is not valid: start again from the first page.")),
+        CoreErrorCode.INVALID,
+        field=argument,
+    )
 
 
 def _decode_cursor(cursor: str, size: int, argument: str) -> list:
@@ -147,7 +150,9 @@ def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | No
     if not forward:
         rows.reverse()
     batch_prefetch(rows, info, node_type, path=("edges", "node"))
-    edges = [connection_type.Edge(node=row, cursor=_encode_cursor([_value(row, key.field) for key in keys])) for row in rows]
+    edges = [
+        connection_type.Edge(node=row, cursor=_encode_cursor([_value(row, key.field) for key in keys])) for row in rows
+    ]
     page_info = graphene.relay.PageInfo(
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,

@@ -21,11 +21,17 @@ def from_global_id_or_error(global_id: str, only_type: str | None = None, field:
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         type_name, pk = "", ""
     if not type_name or not pk:
-        raise DomainError(_("Couldn't resolve id: %(id)s.") % {"id": global_id}, CoreErrorCode.GRAPHQL_ERROR, field=field)
+        raise DomainError(
+            _("Couldn't resolve id: %(id)s.") % {"id": global_id}, CoreErrorCode.GRAPHQL_ERROR, field=field
+        )
     if only_type and type_name != only_type:
-        raise DomainError(_("Must receive a %(type)s id.") % {"type": only_type}, CoreErrorCode.GRAPHQL_ERROR, field=field)
+        raise DomainError(
+            _("Must receive a %(type)s id.") % {"type": only_type}, CoreErrorCode.GRAPHQL_ERROR, field=field
+        )
     if not pk.isdigit():
-        raise DomainError(_("Couldn't resolve id: %(id)s.") % {"id": global_id}, CoreErrorCode.GRAPHQL_ERROR, field=field)
+        raise DomainError(
+            _("Couldn't resolve id: %(id)s.") % {"id": global_id}, CoreErrorCode.GRAPHQL_ERROR, field=field
+        )
     return pk
 
 

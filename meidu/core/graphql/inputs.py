@@ -139,7 +139,11 @@ def _check(value, path: tuple, field_name: str, limit: int | None, node, refusal
         return
     key = path[-1] if path else field_name
     name = key in NAME_KEYS or key.endswith("_name")
-    refusal = text_refusal(value, max_length=min(limit or settings.GRAPHQL_MAX_STRING_LENGTH, settings.GRAPHQL_MAX_STRING_LENGTH), name=name)
+    refusal = text_refusal(
+        value,
+        max_length=min(limit or settings.GRAPHQL_MAX_STRING_LENGTH, settings.GRAPHQL_MAX_STRING_LENGTH),
+        name=name,
+    )
     if refusal is not None:
         refusals.append(refusal_error(refusal, field=field_name, nodes=node))
 
@@ -173,8 +177,11 @@ def _unwrap(graphene_field):
 
 
 def _is_model_type(type_) -> bool:
-    return (isinstance(type_, type) and issubclass(type_, DjangoObjectType)
-            and getattr(getattr(type_, "_meta", None), "model", None) is not None)
+    return (
+        isinstance(type_, type)
+        and issubclass(type_, DjangoObjectType)
+        and getattr(getattr(type_, "_meta", None), "model", None) is not None
+    )
 
 
 def _model_types(payload) -> list:

@@ -44,7 +44,11 @@ def _multiplier(field: FieldNode, variables: dict) -> int:
     for argument in field.arguments or []:
         if argument.name.value in ("first", "last"):
             node = argument.value
-            value = variables.get(node.name.value) if isinstance(node, VariableNode) else value_from_ast_untyped(node, variables)
+            value = (
+                variables.get(node.name.value)
+                if isinstance(node, VariableNode)
+                else value_from_ast_untyped(node, variables)
+            )
             if isinstance(value, int) and value > 0:
                 return value
     return 1
@@ -112,7 +116,9 @@ class _Walk:
         return self.memo[name]
 
 
-def measure(document: DocumentNode, operation: OperationDefinitionNode, variables: dict, max_cost: int | None = None) -> Measure:
+def measure(
+    document: DocumentNode, operation: OperationDefinitionNode, variables: dict, max_cost: int | None = None
+) -> Measure:
     """Cost and depth of ``operation``, stopping as soon as the cost passes ``max_cost``."""
     walk = _Walk(_fragments(document), variables or {}, max_cost)
     try:

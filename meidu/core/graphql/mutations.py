@@ -53,7 +53,9 @@ class BaseMutation(graphene.Mutation):
         abstract = True
 
     @classmethod
-    def __init_subclass_with_meta__(cls, permissions=(), error_code_enum=None, error_type_name=None, _meta=None, **options):
+    def __init_subclass_with_meta__(
+        cls, permissions=(), error_code_enum=None, error_type_name=None, _meta=None, **options
+    ):
         if _meta is None:
             _meta = MeiduMutationOptions(cls)
         _meta.permissions = tuple(permissions)
@@ -88,7 +90,9 @@ class BaseMutation(graphene.Mutation):
 
     @classmethod
     def _error(cls, err: DomainError):
-        return error_type(cls._meta.error_type_name, cls._meta.error_code_enum)(field=err.field, message=err.message, code=cls._code(err.code))
+        return error_type(cls._meta.error_type_name, cls._meta.error_code_enum)(
+            field=err.field, message=err.message, code=cls._code(err.code)
+        )
 
     @classmethod
     def _validation_error(cls, field, err):

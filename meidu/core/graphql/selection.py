@@ -25,5 +25,10 @@ def selected_fields(info, path: tuple[str, ...] = ()) -> set[str]:
     """Field names selected under ``path`` (e.g. ("edges", "node")) of the field being resolved."""
     nodes = list(info.field_nodes)
     for name in path:
-        nodes = [child for node in nodes for child in _children(node.selection_set, info.fragments) if child.name.value == name]
+        nodes = [
+            child
+            for node in nodes
+            for child in _children(node.selection_set, info.fragments)
+            if child.name.value == name
+        ]
     return {child.name.value for node in nodes for child in _children(node.selection_set, info.fragments)}

@@ -102,7 +102,9 @@ def format_error(error: GraphQLError) -> dict:
     elif original is not None and not isinstance(original, GraphQLError):
         logger.exception("Unhandled error in a resolver", exc_info=original)
         formatted["message"] = str(original) if settings.DEBUG else "Internal Server Error"
-        formatted["extensions"] = {"exception": {"code": type(original).__name__ if settings.DEBUG else "INTERNAL_ERROR"}}
+        formatted["extensions"] = {
+            "exception": {"code": type(original).__name__ if settings.DEBUG else "INTERNAL_ERROR"}
+        }
     else:
         formatted.setdefault("extensions", {}).setdefault("exception", {"code": "GraphQLError"})
     return formatted
@@ -111,17 +113,25 @@ def format_error(error: GraphQLError) -> dict:
 def _limit_refusal(document, operation, measured) -> dict | None:
     """The first document limit ``operation`` passes, as an error in the reader's language."""
     if measured.over_cost:
-        return _error(gettext("The query exceeds the maximum cost of %(limit)d.") % {"limit": settings.GRAPHQL_MAX_COST},
-                      "QUERY_COST_EXCEEDED")
+        return _error(
+            gettext("The query exceeds the maximum cost of %(limit)d.") % {"limit": settings.GRAPHQL_MAX_COST},
+            "QUERY_COST_EXCEEDED",
+        )
     if measured.depth > settings.GRAPHQL_MAX_DEPTH:
-        return _error(gettext("The query may not nest fields more than %(limit)d deep.") % {"limit": settings.GRAPHQL_MAX_DEPTH},
-                      "QUERY_TOO_DEEP")
+        return _error(
+            gettext("The query may not nest fields more than %(limit)d deep.") % {"limit": settings.GRAPHQL_MAX_DEPTH},
+            "QUERY_TOO_DEEP",
+        )
     if alias_count(document) > settings.GRAPHQL_MAX_ALIASES:
-        return _error(gettext("The query may not use more than %(limit)d aliases.") % {"limit": settings.GRAPHQL_MAX_ALIASES},
-                      "TOO_MANY_ALIASES")
+        return _error(
+            gettext("The query may not use more than %(limit)d aliases.") % {"limit": settings.GRAPHQL_MAX_ALIASES},
+            "TOO_MANY_ALIASES",
+        )
     if mutation_count(document, operation) > settings.GRAPHQL_MAX_MUTATIONS:
-        return _error(gettext("A document may hold at most %(limit)d mutations.") % {"limit": settings.GRAPHQL_MAX_MUTATIONS},
-                      "TOO_MANY_MUTATIONS")
+        return _error(
+            gettext("A document may hold at most %(limit)d mutations.") % {"limit": settings.GRAPHQL_MAX_MUTATIONS},
+            "TOO_MANY_MUTATIONS",
+        )
     return None
 
 
@@ -205,7 +215,9 @@ class GraphQLView(View):
             hide_suggestions=not settings.GRAPHQL_INTROSPECTION,
         )
         assert isinstance(result, ExecutionResult)
-        unavailable = next((e.original_error for e in result.errors or () if database_unavailable(e.original_error)), None)
+        unavailable = next(
+            (e.original_error for e in result.errors or () if database_unavailable(e.original_error)), None
+        )
         if unavailable is not None:
             raise unavailable  # answered by dispatch: 503, not data with an internal error
         body: dict[str, Any] = {"data": result.data}

@@ -29,7 +29,8 @@ def request_fingerprint(request) -> str:
 def idempotent_call(*, scope: str, actor_key: str, key: str, request, perform: Callable[[], dict]) -> dict:
     if not key or len(key) > MAX_KEY_LENGTH:
         raise DomainError(
-            _("An idempotency key is 1 to %(max)s characters") % {"max": MAX_KEY_LENGTH}, CoreErrorCode.INVALID,
+            _("An idempotency key is 1 to %(max)s characters") % {"max": MAX_KEY_LENGTH},
+            CoreErrorCode.INVALID,
             field="idempotencyKey",
         )
     fingerprint = request_fingerprint(request)
@@ -39,7 +40,8 @@ def idempotent_call(*, scope: str, actor_key: str, key: str, request, perform: C
         )
         if not created:
             if record.request_hash != fingerprint:
-                raise DomainError(_("This idempotency key was already used for a different request"),
+                raise DomainError(
+                    _("This idempotency key was already used for a different request"),
                     CoreErrorCode.IDEMPOTENCY_KEY_REUSED,
                     field="idempotencyKey",
                 )

@@ -29,7 +29,9 @@ class LedgerAccount(models.Model):
 class LedgerTransaction(models.Model):
     description = models.CharField(max_length=255)
     reference = models.CharField(max_length=160, blank=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

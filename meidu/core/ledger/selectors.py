@@ -50,5 +50,8 @@ def ledger_balance_sql(code: str) -> tuple[str, list]:
     subquery with its positional parameters, for a caller that reads it in a statement of its own."""
     from django.db import connection
 
-    return (f"(SELECT COALESCE(SUM(p.amount), 0) FROM {_table(LedgerPosting, connection)} p "
-            f"JOIN {_table(LedgerAccount, connection)} a ON a.id = p.account_id WHERE a.code = %s)", [code])
+    return (
+        f"(SELECT COALESCE(SUM(p.amount), 0) FROM {_table(LedgerPosting, connection)} p "
+        f"JOIN {_table(LedgerAccount, connection)} a ON a.id = p.account_id WHERE a.code = %s)",
+        [code],
+    )

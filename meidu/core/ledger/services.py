@@ -50,7 +50,9 @@ def _validate_entries(entries: Sequence[tuple[LedgerAccount, Decimal]]) -> list[
             raise DomainError("Postings of zero are not allowed", LedgerErrorCode.INVALID_AMOUNT, field="entries")
         if not is_quantized(amount, account.currency):
             raise DomainError(
-                f"{amount} has more decimals than {account.currency} allows", LedgerErrorCode.INVALID_AMOUNT, field="entries"
+                f"{amount} has more decimals than {account.currency} allows",
+                LedgerErrorCode.INVALID_AMOUNT,
+                field="entries",
             )
         totals[account.currency] += amount
         cleaned.append((account, amount))
@@ -86,7 +88,10 @@ def _post(cleaned, description: str, reference: str, actor) -> LedgerTransaction
     _check_no_negative(cleaned)
     txn = LedgerTransaction.objects.create(description=description, reference=reference, actor=actor)
     LedgerPosting.objects.bulk_create(
-        [LedgerPosting(transaction=txn, account=account, amount=amount, currency=account.currency) for account, amount in cleaned]
+        [
+            LedgerPosting(transaction=txn, account=account, amount=amount, currency=account.currency)
+            for account, amount in cleaned
+        ]
     )
     return txn
 

@@ -46,9 +46,11 @@ class Batch:
         fields = [model._meta.get_field(name) for name in rows[0]]
         quote = connection.ops.quote_name
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        self.add(f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-                 f"VALUES {', '.join([one] * len(rows))}",
-                 [field.get_db_prep_save(row[field.name], connection) for row in rows for field in fields])
+        self.add(
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES {', '.join([one] * len(rows))}",
+            [field.get_db_prep_save(row[field.name], connection) for row in rows for field in fields],
+        )
 
     def update(self, instance, names) -> None:
         """UPDATE the instance's row with its current values of the fields `names`."""
@@ -57,9 +59,11 @@ class Batch:
         meta = instance._meta
         fields = [meta.get_field(name) for name in names]
         quote = connection.ops.quote_name
-        self.add(f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
-                 f"WHERE {quote(meta.pk.column)} = %s",
-                 [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields] + [instance.pk])
+        self.add(
+            f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+            f"WHERE {quote(meta.pk.column)} = %s",
+            [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields] + [instance.pk],
+        )
 
     def execute(self) -> list[list[tuple] | None]:
         """Run the statements in one round trip; the rows of each (None for a statement without rows)."""
@@ -77,6 +81,7 @@ class Batch:
                 if not cursor.nextset():
                     break
             if connection.queries_logged:  # as Django's debug cursor logs a query
-                connection.queries_log.append({"sql": cursor.mogrify(sql, params),
-                                               "time": f"{time.monotonic() - started:.3f}"})
+                connection.queries_log.append(
+                    {"sql": cursor.mogrify(sql, params), "time": f"{time.monotonic() - started:.3f}"}
+                )
         return results

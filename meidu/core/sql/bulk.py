@@ -76,8 +76,11 @@ def _build(model, connection) -> _Statement | None:
     arrays = ", ".join(f"({{}})::{field.db_type(connection).split('(')[0]}[]" for field in fields)
     returning = ", ".join(quote(field.column) for field in returned)
     template = f"INSERT INTO {quote(opts.db_table)} ({columns}) SELECT * FROM UNNEST({arrays})"
-    return _Statement(template=template + (f" RETURNING {returning}" if returning else ""), fields=tuple(fields),
-                      returned=tuple(returned))
+    return _Statement(
+        template=template + (f" RETURNING {returning}" if returning else ""),
+        fields=tuple(fields),
+        returned=tuple(returned),
+    )
 
 
 def _columns(objs: list, statement: _Statement, connection) -> list[list] | None:
@@ -113,8 +116,12 @@ def bulk_insert(objs: list) -> list:
     connection = connections[alias]
     statement = _statement(model, connection)
     columns = None
-    if statement is not None and all(isinstance(getattr(obj, field.attname), DatabaseDefault)
-                                     for obj in objs for field in statement.returned if field.has_db_default()):
+    if statement is not None and all(
+        isinstance(getattr(obj, field.attname), DatabaseDefault)
+        for obj in objs
+        for field in statement.returned
+        if field.has_db_default()
+    ):
         columns = _columns(objs, statement, connection)
     if columns is None:
         return model._default_manager.using(alias).bulk_create(objs)

@@ -117,8 +117,10 @@ class CompiledQuery:
             return []  # `__in` an empty list finds nothing (Django sends no query either)
         key = (alias, *sorted(lengths.items()))
         compiled = self._compiled.get(key) or self._compile(key, alias, lengths)
-        params = [param if slot is None else bound[slot[0]] if slot[1] is None else bound[slot[0]][slot[1]]
-                  for slot, param in zip(compiled.slots, compiled.params, strict=True)]
+        params = [
+            param if slot is None else bound[slot[0]] if slot[1] is None else bound[slot[0]][slot[1]]
+            for slot, param in zip(compiled.slots, compiled.params, strict=True)
+        ]
         return self._rows_to_models(compiled, alias, params)
 
     @staticmethod
@@ -129,8 +131,12 @@ class CompiledQuery:
         return list(dict.fromkeys(coerce(item) for item in value))
 
     def _sample(self, rng: random.Random, lengths: dict):
-        markers = {name: [_marker(kind[0], rng) for _ in range(lengths.get(name, 1))] if isinstance(kind, list)
-                   else _marker(kind, rng) for name, kind in self._kinds.items()}
+        markers = {
+            name: [_marker(kind[0], rng) for _ in range(lengths.get(name, 1))]
+            if isinstance(kind, list)
+            else _marker(kind, rng)
+            for name, kind in self._kinds.items()
+        }
         queryset = self._build(**markers)
         if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
             raise TypeError("CompiledQuery runs querysets of model instances without prefetch_related")
@@ -149,26 +155,33 @@ class CompiledQuery:
             for name, marker in first_markers.items():
                 for index, item in enumerate(marker) if isinstance(marker, list) else [(None, marker)]:
                     by_marker[item] = (name, index)
-            slots = [by_marker.get(param) if isinstance(param, (uuid.UUID, int, str, datetime)) else None
-                     for param in params]
+            slots = [
+                by_marker.get(param) if isinstance(param, (uuid.UUID, int, str, datetime)) else None for param in params
+            ]
 
             def value_in(markers, slot):
                 return markers[slot[0]] if slot[1] is None else markers[slot[0]][slot[1]]
 
-            expected = [param if slot is None else value_in(second_markers, slot)
-                        for slot, param in zip(slots, params, strict=True)]
+            expected = [
+                param if slot is None else value_in(second_markers, slot)
+                for slot, param in zip(slots, params, strict=True)
+            ]
             named = {slot[0] for slot in slots if slot}
             if other_sql != sql or list(other_params) != expected or named != set(self._kinds):
                 raise ValueError("this queryset's SQL depends on its values; it cannot be compiled once")
             select, klass_info = compiler.select, compiler.klass_info
             fields = klass_info["select_fields"]
-            columns = [column[0] for column in select[:compiler.col_count]]
+            columns = [column[0] for column in select[: compiler.col_count]]
             if compiler.has_composite_fields(columns):
                 raise TypeError("CompiledQuery does not read composite primary keys")
             compiled = _Compiled(
-                sql=sql, locks=first.query.select_for_update, params=list(params), slots=slots, compiler=compiler,
+                sql=sql,
+                locks=first.query.select_for_update,
+                params=list(params),
+                slots=slots,
+                compiler=compiler,
                 populators=get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]  # stubs: a later Django
-                init_list=[column[0].target.attname for column in select[fields[0]:fields[-1] + 1]],
+                init_list=[column[0].target.attname for column in select[fields[0] : fields[-1] + 1]],
                 model_fields=slice(fields[0], fields[-1] + 1),
                 # Field converters (from_db_value) do not depend on the connection, and PostgreSQL's
                 # backend adds none, so one list serves every thread's connection.

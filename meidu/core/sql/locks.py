@@ -48,8 +48,11 @@ def lock_row_with(model, pk, statements=()) -> tuple:
     fields = meta.concrete_fields
     quote = connection.ops.quote_name
     batch = Batch()
-    batch.add(f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(meta.db_table)} "
-              f"WHERE {quote(meta.pk.column)} = %s FOR UPDATE", [pk])
+    batch.add(
+        f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(meta.db_table)} "
+        f"WHERE {quote(meta.pk.column)} = %s FOR UPDATE",
+        [pk],
+    )
     for sql, params in statements:
         batch.add(sql, params)
     first, *rest = batch.execute()

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,7 +18,14 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('event_type', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('success', 'Success'), ('failed', 'Failed')], default='pending', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('pending', 'Pending'), ('success', 'Success'), ('failed', 'Failed')],
+                        default='pending',
+                        max_length=16,
+                    ),
+                ),
                 ('attempt_count', models.PositiveIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -58,21 +64,38 @@ class Migration(migrations.Migration):
                 ('token_hash', models.CharField(max_length=64, unique=True)),
                 ('token_last_4', models.CharField(max_length=4)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('app', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='integrations.app')),
+                (
+                    'app',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='integrations.app'
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
             name='EventDeliveryAttempt',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('success', 'Success'), ('failed', 'Failed')], max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('pending', 'Pending'), ('success', 'Success'), ('failed', 'Failed')], max_length=16
+                    ),
+                ),
                 ('response_status_code', models.PositiveIntegerField(blank=True, null=True)),
                 ('response_body', models.TextField(blank=True)),
                 ('request_headers', models.JSONField(default=dict)),
                 ('error', models.TextField(blank=True)),
                 ('duration_ms', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='integrations.eventdelivery')),
+                (
+                    'delivery',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='attempts',
+                        to='integrations.eventdelivery',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -81,7 +104,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='eventdelivery',
             name='payload',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='integrations.eventpayload'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='integrations.eventpayload'
+            ),
         ),
         migrations.CreateModel(
             name='Webhook',
@@ -90,9 +115,19 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(blank=True, max_length=120)),
                 ('target_url', models.URLField(max_length=500)),
                 ('is_active', models.BooleanField(default=True)),
-                ('events', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64), default=list, size=None)),
+                (
+                    'events',
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=64), default=list, size=None
+                    ),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('app', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhooks', to='integrations.app')),
+                (
+                    'app',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='webhooks', to='integrations.app'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -101,7 +136,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='eventdelivery',
             name='webhook',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='integrations.webhook'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='integrations.webhook'
+            ),
         ),
         migrations.AddIndex(
             model_name='eventdelivery',

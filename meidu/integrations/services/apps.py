@@ -37,7 +37,11 @@ def _permission_rows(permissions: list[BasePermissionEnum]) -> list[Permission]:
     for perm in permissions:
         row = Permission.objects.filter(content_type__app_label=perm.app_label, codename=perm.codename).first()
         if row is None:
-            raise DomainError(_("Unknown permission %(permission)s") % {"permission": perm.name}, AppErrorCode.INVALID, field="permissions")
+            raise DomainError(
+                _("Unknown permission %(permission)s") % {"permission": perm.name},
+                AppErrorCode.INVALID,
+                field="permissions",
+            )
         rows.append(row)
     return rows
 
@@ -64,7 +68,10 @@ def actor_has_permission(actor, perm: BasePermissionEnum) -> bool:
 def app_permission_values(app: App) -> set[str]:
     cached = getattr(app, "_permission_values", None)
     if cached is None:
-        cached = {f"{app_label}.{codename}" for app_label, codename in app.permissions.values_list("content_type__app_label", "codename")}
+        cached = {
+            f"{app_label}.{codename}"
+            for app_label, codename in app.permissions.values_list("content_type__app_label", "codename")
+        }
         app._permission_values = cached
     return cached
 
@@ -96,22 +103,38 @@ def app_create(*, name: str, permissions: list[BasePermissionEnum], actor, ip_ad
         app.permissions.set(rows)
         subscriptions_forget()
         _token, raw = _issue_token(app, "default")
-        audit_record("app.created", actor=actor, target=app, data={"permissions": [p.name for p in permissions]}, ip_address=ip_address)
-        webhook_event_emit(WebhookEventType.APP_INSTALLED, {"app": {"id": app.pk, "name": app.name, "identifier": app.identifier}})
+        audit_record(
+            "app.created",
+            actor=actor,
+            target=app,
+            data={"permissions": [p.name for p in permissions]},
+            ip_address=ip_address,
+        )
+        webhook_event_emit(
+            WebhookEventType.APP_INSTALLED, {"app": {"id": app.pk, "name": app.name, "identifier": app.identifier}}
+        )
     return app, raw
 
 
 def app_token_create(app: App, *, name: str = "", actor, ip_address=None) -> tuple[AppToken, str]:
     with transaction.atomic():
         token, raw = _issue_token(app, name)
-        audit_record("app.token_created", actor=actor, target=app, data={"last4": token.token_last_4}, ip_address=ip_address)
+        audit_record(
+            "app.token_created", actor=actor, target=app, data={"last4": token.token_last_4}, ip_address=ip_address
+        )
     return token, raw
 
 
 def app_token_delete(token: AppToken, *, actor, ip_address=None) -> None:
     """Revoke a token: the next request carrying it is refused."""
     with transaction.atomic():
-        audit_record("app.token_revoked", actor=actor, target=token.app, data={"last4": token.token_last_4}, ip_address=ip_address)
+        audit_record(
+            "app.token_revoked",
+            actor=actor,
+            target=token.app,
+            data={"last4": token.token_last_4},
+            ip_address=ip_address,
+        )
         token.delete()
 
 
@@ -133,8 +156,13 @@ def app_permissions_add(app: App, permissions: list[BasePermissionEnum], *, acto
         app.permissions.add(*rows)
         app.__dict__.pop("_permission_values", None)
         subscriptions_forget()
-        audit_record("app.permissions_added", actor=actor, target=app, data={"permissions": [p.name for p in permissions]},
-                     ip_address=ip_address)
+        audit_record(
+            "app.permissions_added",
+            actor=actor,
+            target=app,
+            data={"permissions": [p.name for p in permissions]},
+            ip_address=ip_address,
+        )
     return app
 
 
@@ -147,8 +175,13 @@ def app_permissions_remove(app: App, permissions: list[BasePermissionEnum], *, a
         app.permissions.remove(*rows)
         app.__dict__.pop("_permission_values", None)
         subscriptions_forget()
-        audit_record("app.permissions_removed", actor=actor, target=app, data={"permissions": [p.name for p in permissions]},
-                     ip_address=ip_address)
+        audit_record(
+            "app.permissions_removed",
+            actor=actor,
+            target=app,
+            data={"permissions": [p.name for p in permissions]},
+            ip_address=ip_address,
+        )
     return app
 
 

@@ -27,7 +27,9 @@ def target_key(url: str) -> str:
         port = parts.port
     except ValueError:
         port = None
-    target = f"{parts.scheme}://{(parts.hostname or '').lower()}:{port or {'http': 80, 'https': 443}.get(parts.scheme, 0)}"
+    target = (
+        f"{parts.scheme}://{(parts.hostname or '').lower()}:{port or {'http': 80, 'https': 443}.get(parts.scheme, 0)}"
+    )
     return "integrations:breaker:" + hashlib.sha256(target.encode()).hexdigest()[:32]
 
 

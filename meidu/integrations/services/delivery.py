@@ -95,7 +95,11 @@ def webhook_delivery_attempt(delivery_id: int) -> AttemptOutcome | None:
     with webhook_session() as session:
         try:
             with session.post(
-                target, data=body, headers=headers, allow_redirects=False, stream=True,
+                target,
+                data=body,
+                headers=headers,
+                allow_redirects=False,
+                stream=True,
                 timeout=(settings.WEBHOOK_CONNECT_TIMEOUT_SECONDS, settings.WEBHOOK_TIMEOUT_SECONDS),
             ) as response:  # streamed: only the first KEPT_BODY_BYTES of an answer are ever read
                 status_code = response.status_code

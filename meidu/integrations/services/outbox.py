@@ -36,7 +36,10 @@ def webhook_event_emit(event_type: WebhookEventType, data: dict, *, app_ids=None
     )
     payload = EventPayload.objects.create(event_type=event_type.value, payload=body)
     deliveries = EventDelivery.objects.bulk_create(
-        [EventDelivery(payload=payload, webhook_id=webhook, event_type=event_type.value, next_attempt_at=now) for webhook in webhooks]
+        [
+            EventDelivery(payload=payload, webhook_id=webhook, event_type=event_type.value, next_attempt_at=now)
+            for webhook in webhooks
+        ]
     )
     ids = [delivery.pk for delivery in deliveries]
     # robust: a broker that cannot take the message must not turn the committed act into an error

@@ -29,7 +29,9 @@ def _clean_url(url: str) -> str:
     url = (url or "").strip()
     parsed = urlparse(url)
     if parsed.scheme not in {"http", "https"} or not parsed.hostname or not _port_valid(parsed):
-        raise DomainError(_("The target URL must be an http(s) URL"), WebhookErrorCode.INVALID_URL_FORMAT, field="targetUrl")
+        raise DomainError(
+            _("The target URL must be an http(s) URL"), WebhookErrorCode.INVALID_URL_FORMAT, field="targetUrl"
+        )
     forbidden = target_url_forbidden_addresses(url)
     if forbidden:
         raise DomainError(
@@ -41,17 +43,31 @@ def _clean_url(url: str) -> str:
     return url
 
 
-def webhook_create(app: App, *, target_url: str, events: list[str], name: str = "", is_active: bool = True, actor, ip_address=None) -> Webhook:
+def webhook_create(
+    app: App, *, target_url: str, events: list[str], name: str = "", is_active: bool = True, actor, ip_address=None
+) -> Webhook:
     url = _clean_url(target_url)
     if not events:
         raise DomainError(_("Subscribe to at least one event"), WebhookErrorCode.REQUIRED, field="asyncEvents")
     unknown = sorted(set(events) - set(subscribable_events()))
     if unknown:
-        raise DomainError(_("Unknown events: %(events)s") % {"events": ", ".join(unknown)}, WebhookErrorCode.INVALID, field="asyncEvents")
+        raise DomainError(
+            _("Unknown events: %(events)s") % {"events": ", ".join(unknown)},
+            WebhookErrorCode.INVALID,
+            field="asyncEvents",
+        )
     with transaction.atomic():
-        webhook = Webhook.objects.create(app=app, name=name, target_url=url, events=sorted(set(events)), is_active=is_active)
+        webhook = Webhook.objects.create(
+            app=app, name=name, target_url=url, events=sorted(set(events)), is_active=is_active
+        )
         subscriptions_forget()
-        audit_record("webhook.created", actor=actor, target=webhook, data={"events": webhook.events, "app": app.pk}, ip_address=ip_address)
+        audit_record(
+            "webhook.created",
+            actor=actor,
+            target=webhook,
+            data={"events": webhook.events, "app": app.pk},
+            ip_address=ip_address,
+        )
     return webhook
 
 
@@ -61,6 +77,10 @@ def webhook_active_set(webhook: Webhook, is_active: bool, *, actor, ip_address=N
         webhook.is_active = is_active
         webhook.save(update_fields=["is_active"])
         subscriptions_forget()
-        audit_record("webhook.activated" if is_active else "webhook.deactivated", actor=actor, target=webhook,
-                     ip_address=ip_address)
+        audit_record(
+            "webhook.activated" if is_active else "webhook.deactivated",
+            actor=actor,
+            target=webhook,
+            ip_address=ip_address,
+        )
     return webhook

@@ -15,8 +15,12 @@ from storefront.seller.forms import OpenShopForm
 from storefront.shell.views.auth import client_ip
 
 FIELD_MAP = {
-    "name": "name", "kind": "kind", "real_name": "real_name", "idNumber": "id_number",
-    "payout_account_name": "payout_account_name", "payout_account_number": "payout_account_number",
+    "name": "name",
+    "kind": "kind",
+    "real_name": "real_name",
+    "idNumber": "id_number",
+    "payout_account_name": "payout_account_name",
+    "payout_account_number": "payout_account_number",
     "payoutAccountNumber": "payout_account_number",
 }
 

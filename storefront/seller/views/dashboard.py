@@ -23,13 +23,26 @@ BEFORE_OPENING = SUBMITTABLE | {ShopStatus.IN_REVIEW}
 @with_shop
 def dashboard(request, shop):
     checklist = checklist_rows(shop_checklist(shop), shop)
-    settings_form = ShopSettingsForm(initial={"description": shop.description, "offers_delivery": shop.offers_delivery,
-                                              "accept_terms": shop.terms_accepted_at is not None})
-    return render(request, "seller/dashboard.html", {
-        "shop": shop, "shops": member_shops(request.user), "checklist": checklist, "notices": latest_notices(shop),
-        "can_submit": shop.status in SUBMITTABLE, "show_checklist": shop.status in BEFORE_OPENING,
-        "settings_form": settings_form,
-    })
+    settings_form = ShopSettingsForm(
+        initial={
+            "description": shop.description,
+            "offers_delivery": shop.offers_delivery,
+            "accept_terms": shop.terms_accepted_at is not None,
+        }
+    )
+    return render(
+        request,
+        "seller/dashboard.html",
+        {
+            "shop": shop,
+            "shops": member_shops(request.user),
+            "checklist": checklist,
+            "notices": latest_notices(shop),
+            "can_submit": shop.status in SUBMITTABLE,
+            "show_checklist": shop.status in BEFORE_OPENING,
+            "settings_form": settings_form,
+        },
+    )
 
 
 def _back(shop):
@@ -53,8 +66,12 @@ def submit(request, shop):
 def holiday(request, shop):
     on = request.POST.get("on") == "1"
     shop_holiday_set(shop, on, actor=request.user)
-    messages.success(request, _("Holiday mode is on: buyers cannot see your products.") if on
-                     else _("Welcome back: buyers can see your products again."))
+    messages.success(
+        request,
+        _("Holiday mode is on: buyers cannot see your products.")
+        if on
+        else _("Welcome back: buyers can see your products again."),
+    )
     return _back(shop)
 
 
@@ -64,7 +81,12 @@ def shop_settings(request, shop):
     form = ShopSettingsForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        shop_update(shop, actor=request.user, description=data["description"], offers_delivery=data["offers_delivery"],
-                    accept_terms=data["accept_terms"])
+        shop_update(
+            shop,
+            actor=request.user,
+            description=data["description"],
+            offers_delivery=data["offers_delivery"],
+            accept_terms=data["accept_terms"],
+        )
         messages.success(request, _("Shop settings saved."))
     return redirect(shop_url("seller:dashboard", shop) + "#settings")

@@ -4,12 +4,12 @@ Another shop's order is a 404 on every page (access.member_order), as if it did 
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django.contrib.auth.decorators import login_required
 
 from marketplace.complaints.policies import complaint_may_resolve, complaint_may_respond
 from marketplace.complaints.selectors import complaint_list_for_shop
@@ -45,9 +45,16 @@ def order_list(request, shop):
     orders = order_list_for_shop(shop.pk, statuses=statuses).prefetch_related("lines").order_by("-number")
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_commission(page.object_list)
-    return render(request, "seller/orders/list.html", {
-        "shop": shop, "page": page, "filters": [(key, label) for key, label, _statuses in FILTERS], "current": current,
-    })
+    return render(
+        request,
+        "seller/orders/list.html",
+        {
+            "shop": shop,
+            "page": page,
+            "filters": [(key, label) for key, label, _statuses in FILTERS],
+            "current": current,
+        },
+    )
 
 
 def _detail_url(order):
@@ -58,14 +65,22 @@ def _detail_url(order):
 @require_safe
 def order_detail(request, number):
     [order] = with_commission([member_order(request, number)])
-    return render(request, "seller/orders/detail.html", {
-        "shop": order.shop, "order": order, "timeline": order_timeline(order),
-        "can_confirm": order_may_confirm(request.user, order),
-        "can_fulfil": order_may_fulfill(request.user, order),
-        "can_cancel": order_may_cancel(request.user, order),
-        "complaints": [_with_rights(complaint, request.user)
-                       for complaint in complaint_list_for_shop(order.shop_id, order=order).prefetch_related("photos")],
-    })
+    return render(
+        request,
+        "seller/orders/detail.html",
+        {
+            "shop": order.shop,
+            "order": order,
+            "timeline": order_timeline(order),
+            "can_confirm": order_may_confirm(request.user, order),
+            "can_fulfil": order_may_fulfill(request.user, order),
+            "can_cancel": order_may_cancel(request.user, order),
+            "complaints": [
+                _with_rights(complaint, request.user)
+                for complaint in complaint_list_for_shop(order.shop_id, order=order).prefetch_related("photos")
+            ],
+        },
+    )
 
 
 def _with_rights(complaint, user):
@@ -98,8 +113,10 @@ def cancel(request, number):
     except DomainError as exc:
         messages.error(request, error_message(exc))
     else:
-        messages.success(request, _("Order %(number)s cancelled: the stock is back and any payment is refunded.")
-                         % {"number": order.number})
+        messages.success(
+            request,
+            _("Order %(number)s cancelled: the stock is back and any payment is refunded.") % {"number": order.number},
+        )
     return _detail_url(order)
 
 
@@ -110,20 +127,29 @@ def fulfil(request, number):
     form = FulfilForm(request.POST or None, order=order)
     if request.method == "POST" and form.is_valid():
         try:
-            order_fulfill(order, actor=request.user, lines=form.service_lines(),
-                          tracking_number=form.cleaned_data["tracking_number"])
+            order_fulfill(
+                order,
+                actor=request.user,
+                lines=form.service_lines(),
+                tracking_number=form.cleaned_data["tracking_number"],
+            )
         except DomainError as exc:
             add_domain_errors(form, exc, {})
         else:
             if order.delivery_kind == "collection":
-                messages.success(request, _("Order %(number)s is ready for pickup: the buyer can now collect it.")
-                                 % {"number": order.number})
+                messages.success(
+                    request,
+                    _("Order %(number)s is ready for pickup: the buyer can now collect it.") % {"number": order.number},
+                )
             else:
                 messages.success(request, _("Order %(number)s sent.") % {"number": order.number})
             return _detail_url(order)
-    return render(request, "seller/orders/fulfil.html", {"shop": order.shop, "order": order, "form": form,
-                                                         "by_county_run": order_by_county_run(order)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "seller/orders/fulfil.html",
+        {"shop": order.shop, "order": order, "form": form, "by_county_run": order_by_county_run(order)},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

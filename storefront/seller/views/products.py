@@ -20,7 +20,9 @@ from storefront.seller.presenters import seller_products
 @with_shop
 def product_list(request, shop):
     channel = channel_get(SELLER_CHANNEL)
-    return render(request, "seller/products.html", {"shop": shop, "channel": channel, "products": seller_products(shop, channel)})
+    return render(
+        request, "seller/products.html", {"shop": shop, "channel": channel, "products": seller_products(shop, channel)}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,7 +48,14 @@ def _product_form(request, shop, product, initial):
         else:
             messages.success(request, _("Saved “%(name)s”.") % {"name": saved.name})
             return redirect(shop_url("seller:products", shop))
-    return render(request, "seller/product_form.html", {
-        "shop": shop, "product": product, "form": form, "photos": product_media_list(product) if product else [],
-        "has_types": product is not None or product_type_list().exists(),
-    })
+    return render(
+        request,
+        "seller/product_form.html",
+        {
+            "shop": shop,
+            "product": product,
+            "form": form,
+            "photos": product_media_list(product) if product else [],
+            "has_types": product is not None or product_type_list().exists(),
+        },
+    )

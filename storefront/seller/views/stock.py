@@ -28,7 +28,9 @@ def stock_page(request, shop):
             except DomainError as exc:
                 form.add_error(name, error_message(exc))
         if not form.errors:
-            counted = ngettext("%(count)d stock count saved.", "%(count)d stock counts saved.", saved) % {"count": saved}
+            counted = ngettext("%(count)d stock count saved.", "%(count)d stock counts saved.", saved) % {
+                "count": saved
+            }
             messages.success(request, counted)
             return redirect(shop_url("seller:stock", shop))
     return _render(request, shop, form, WarehouseForm(initial={"village": shop.village_id}))

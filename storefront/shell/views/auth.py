@@ -40,7 +40,9 @@ def register(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = account_register(**form.service_kwargs(), language_code=get_language(), ip_address=client_ip(request))
+            user = account_register(
+                **form.service_kwargs(), language_code=get_language(), ip_address=client_ip(request)
+            )
         except DomainError as exc:
             add_domain_errors(form, exc, {"phone": "identifier", "email": "identifier", "password": "password"})
         else:
@@ -65,4 +67,6 @@ def login_view(request):
         else:
             login(request, user, backend=AUTH_BACKEND)
             return redirect(next_url(request))
-    return render(request, "shell/login.html", {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")})
+    return render(
+        request, "shell/login.html", {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    )

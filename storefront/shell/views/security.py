@@ -26,7 +26,9 @@ def security(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = account_password_change(request.user, data["old_password"], data["new_password"], ip_address=client_ip(request))
+            user = account_password_change(
+                request.user, data["old_password"], data["new_password"], ip_address=client_ip(request)
+            )
         except DomainError as exc:
             add_domain_errors(form, exc, FIELDS)
         else:

@@ -121,12 +121,19 @@ def card_page(request, channel, checkout, item):
     secret = _client_secret(item)
     if not secret or not settings.STRIPE_PUBLISHABLE_KEY:
         raise Http404("This payment needs no card form")
-    return render(request, "shop/buying/pay_card.html", {
-        "channel": channel, "item": item, "amount": item.charge_pending_amount + item.authorize_pending_amount,
-        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY, "client_secret": secret,
-        "return_url": request.build_absolute_uri(card_url(channel, item, "shop:card_return")),
-        "stripe_locale": "zh" if (get_language() or "").startswith("zh") else "en",
-    })
+    return render(
+        request,
+        "shop/buying/pay_card.html",
+        {
+            "channel": channel,
+            "item": item,
+            "amount": item.charge_pending_amount + item.authorize_pending_amount,
+            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "client_secret": secret,
+            "return_url": request.build_absolute_uri(card_url(channel, item, "shop:card_return")),
+            "stripe_locale": "zh" if (get_language() or "").startswith("zh") else "en",
+        },
+    )
 
 
 @_card_payment_view
@@ -146,12 +153,21 @@ def card_return(request, channel, checkout, item):
     if kind in PAID or _is_paid(checkout):
         return _complete(request, channel, checkout)
     if kind in DECLINED:
-        messages.error(request, _("The card was not accepted: %(reason)s Choose another way to pay or try again.")
-                       % {"reason": outcome.event.message or _("no reason given.")})
+        messages.error(
+            request,
+            _("The card was not accepted: %(reason)s Choose another way to pay or try again.")
+            % {"reason": outcome.event.message or _("no reason given.")},
+        )
         return redirect(checkout_url(channel))
     if kind in NEEDS_THE_BUYER and not outcome.still_pending:
         messages.info(request, _("The card payment is not finished yet."))
         return redirect(card_url(channel, item))
-    return render(request, "shop/buying/pay_card_waiting.html", {
-        "channel": channel, "seconds": STILL_PROCESSING_SECONDS, "again": card_url(channel, item, "shop:card_return"),
-    })
+    return render(
+        request,
+        "shop/buying/pay_card_waiting.html",
+        {
+            "channel": channel,
+            "seconds": STILL_PROCESSING_SECONDS,
+            "again": card_url(channel, item, "shop:card_return"),
+        },
+    )

@@ -39,10 +39,17 @@ def cart_page(request):
         return redirect_to_login(request.get_full_path())
     checkout = cart_get(request.user, channel)
     info = checkout_info(checkout) if checkout is not None else None
-    return render(request, "shop/buying/cart.html", {
-        "channel": channel, "channel_tabs": CHANNEL_TABS, "counts": cart_counts(request.user),
-        "checkout": checkout, "info": info,
-    })
+    return render(
+        request,
+        "shop/buying/cart.html",
+        {
+            "channel": channel,
+            "channel_tabs": CHANNEL_TABS,
+            "counts": cart_counts(request.user),
+            "checkout": checkout,
+            "info": info,
+        },
+    )
 
 
 @require_POST

@@ -65,8 +65,11 @@ def _groups_with_options(info):
 def _place_form(info, rows, gateways, data=None, *, refresh=False):
     """The delivery-and-payment form; ``refresh`` keeps the buyer's choices from ``data`` but gives
     a new payment attempt key and the current total (after a refusal or a changed total)."""
-    option_choices = {row["group"].shop.pk: [(option.value, option.title) for option in row["options"]]
-                      for row in rows if row["group"].is_shipping_required}
+    option_choices = {
+        row["group"].shop.pk: [(option.value, option.title) for option in row["options"]]
+        for row in rows
+        if row["group"].is_shipping_required
+    }
     initial = {"token": info.checkout.pk, "attempt": uuid.uuid4().hex, "expected_total": info.total}
     for row in rows:
         if row["chosen"] and any(option.value == row["chosen"] for option in row["options"]):
@@ -76,8 +79,12 @@ def _place_form(info, rows, gateways, data=None, *, refresh=False):
     if data is not None and refresh:
         data = data.copy()
         data.update({"attempt": initial["attempt"], "expected_total": str(info.total)})
-    return PlaceOrderForm(data, initial=initial, delivery_options=option_choices,
-                          gateways=[(gateway_id, name) for gateway_id, name, _help in gateways])
+    return PlaceOrderForm(
+        data,
+        initial=initial,
+        delivery_options=option_choices,
+        gateways=[(gateway_id, name) for gateway_id, name, _help in gateways],
+    )
 
 
 def _render(request, channel, checkout, *, address_form=None, place_form=None, info=None, status=200):
@@ -87,15 +94,28 @@ def _render(request, channel, checkout, *, address_form=None, place_form=None, i
     address = checkout.shipping_address
     if address_form is None:
         last = user_default_shipping_address(request.user) if address is None else None
-        address_form = AddressForm(initial=AddressForm.initial_from(address or last, None if (address or last) else request.user))
+        address_form = AddressForm(
+            initial=AddressForm.initial_from(address or last, None if (address or last) else request.user)
+        )
     place_form = place_form or _place_form(info, rows, gateways)
     for row in rows:
         row["field"] = place_form[f"delivery_{row['group'].shop.pk}"] if row["group"].is_shipping_required else None
-    return render(request, "shop/buying/checkout.html", {
-        "channel": channel, "checkout": checkout, "info": info, "rows": rows, "address": address,
-        "address_form": address_form, "edit_address": address is None or address_form.is_bound,
-        "form": place_form, "gateways": gateways,
-    }, status=status)
+    return render(
+        request,
+        "shop/buying/checkout.html",
+        {
+            "channel": channel,
+            "checkout": checkout,
+            "info": info,
+            "rows": rows,
+            "address": address,
+            "address_form": address_form,
+            "edit_address": address is None or address_form.is_bound,
+            "form": place_form,
+            "gateways": gateways,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -148,8 +168,13 @@ def _pay(request, checkout, info, gateway_id: str, attempt: str):
         waiting = card_payment_waiting(checkout.pk, info.due_now)
         if waiting is not None:
             return waiting
-    outcome = transaction_initialize(checkout_token=checkout.pk, gateway_id=gateway_id, action=_action(gateway_id, info),
-                                     idempotency_key=f"web:{attempt}", user=request.user)
+    outcome = transaction_initialize(
+        checkout_token=checkout.pk,
+        gateway_id=gateway_id,
+        action=_action(gateway_id, info),
+        idempotency_key=f"web:{attempt}",
+        user=request.user,
+    )
     if outcome.event is not None and outcome.event.type in FAILED:
         raise DomainError(_("The payment was declined"), "payment_declined", field="payment")
     if outcome.event is not None and outcome.event.type in NEEDS_THE_BUYER:
@@ -189,8 +214,13 @@ def place(request):
         if request.POST.get("action") == "update" or (expected is not None and expected != info.total):
             if request.POST.get("action") != "update":
                 messages.info(request, _("The total changed: check it, then place the order."))
-            return _render(request, channel, checkout, info=info,
-                           place_form=_place_form(info, rows, gateways, request.POST, refresh=True))
+            return _render(
+                request,
+                channel,
+                checkout,
+                info=info,
+                place_form=_place_form(info, rows, gateways, request.POST, refresh=True),
+            )
         waiting = _pay(request, checkout, info, form.cleaned_data["payment"], form.cleaned_data["attempt"])
         if waiting is not None:
             return redirect(card_url(channel, waiting))
@@ -199,6 +229,12 @@ def place(request):
         for text in dict.fromkeys(error_message(error) for error in exc.as_list()):
             messages.error(request, text)
         info = checkout_info(checkout)
-        return _render(request, channel, checkout, info=info, status=400,
-                       place_form=_place_form(info, _groups_with_options(info), gateways, request.POST, refresh=True))
+        return _render(
+            request,
+            channel,
+            checkout,
+            info=info,
+            status=400,
+            place_form=_place_form(info, _groups_with_options(info), gateways, request.POST, refresh=True),
+        )
     return redirect("shop:placed", token=result.orders[0].checkout_token)

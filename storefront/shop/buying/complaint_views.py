@@ -34,16 +34,27 @@ def complaint_new(request, number: int):
     form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            complaint_create(order, buyer=request.user, category=form.cleaned_data["category"],
-                             description=form.cleaned_data["description"], photos=form.cleaned_data["photos"])
+            complaint_create(
+                order,
+                buyer=request.user,
+                category=form.cleaned_data["category"],
+                description=form.cleaned_data["description"],
+                photos=form.cleaned_data["photos"],
+            )
         except DomainError as exc:
             for error in exc.as_list():
                 form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("Your complaint is registered and sent to the shop. You will see its answer here."))
+            messages.success(
+                request, _("Your complaint is registered and sent to the shop. You will see its answer here.")
+            )
             return redirect("shop:order", number=order.number)
-    return render(request, "shop/buying/complaint.html", {"order": order, "form": form, "hours": response_hours()},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "shop/buying/complaint.html",
+        {"order": order, "form": form, "hours": response_hours()},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -58,8 +69,12 @@ def complaint_rating(request, number: int, complaint_id: int):
         messages.error(request, _("Choose from 1 to 5 stars."))
     else:
         try:
-            complaint_rate(complaint, buyer=request.user, rating=int(form.cleaned_data["rating"]),
-                           comment=form.cleaned_data["comment"])
+            complaint_rate(
+                complaint,
+                buyer=request.user,
+                rating=int(form.cleaned_data["rating"]),
+                comment=form.cleaned_data["comment"],
+            )
         except DomainError as exc:
             for error in exc.as_list():
                 messages.error(request, error.message)

@@ -14,20 +14,30 @@ from django.utils.translation import gettext_lazy as _
 from meidu.core.errors import DomainError
 
 MESSAGES = {
-    ("insufficient_stock", None): _("Not enough left in stock for this quantity. Lower the quantity or remove the item."),
+    ("insufficient_stock", None): _(
+        "Not enough left in stock for this quantity. Lower the quantity or remove the item."
+    ),
     ("unavailable_variant_in_channel", None): _("This item has no price here and cannot be bought now."),
-    ("product_not_published", None): _("This item is no longer on sale (or its shop is closed). Remove it from your cart."),
+    ("product_not_published", None): _(
+        "This item is no longer on sale (or its shop is closed). Remove it from your cart."
+    ),
     ("product_unavailable_for_purchase", None): _("This item cannot be bought yet."),
     ("quantity_greater_than_limit", None): _("That is more than one buyer may order of this item."),
     ("zero_quantity", None): _("Enter a quantity of at least 1."),
-    ("shipping_method_not_applicable", None): _("This delivery does not reach your address or cannot carry this weight. Choose another one."),
-    ("delivery_method_not_applicable", None): _("This delivery or pickup point does not serve that shop. Choose another one."),
+    ("shipping_method_not_applicable", None): _(
+        "This delivery does not reach your address or cannot carry this weight. Choose another one."
+    ),
+    ("delivery_method_not_applicable", None): _(
+        "This delivery or pickup point does not serve that shop. Choose another one."
+    ),
     ("shipping_method_not_set", None): _("Choose how each shop delivers your order."),
     ("shipping_address_not_set", None): _("Enter your delivery address first."),
     ("email_not_set", None): _("Add a mobile number or e-mail address to your account before ordering."),
     ("no_lines", None): _("Your cart is empty."),
     ("channel_inactive", None): _("This part of the market is closed at the moment."),
-    ("checkout_not_fully_paid", None): _("The payment does not cover the total yet. Choose a payment method and try again."),
+    ("checkout_not_fully_paid", None): _(
+        "The payment does not cover the total yet. Choose a payment method and try again."
+    ),
     ("inactive_payment", None): _("This payment method is not available. Choose another one."),
     ("checkout_completion_in_progress", None): _("Your order is being placed. Wait a moment and open “My orders”."),
     ("payment_declined", None): _("The payment was declined. Choose another payment method or try again."),
@@ -49,9 +59,17 @@ MESSAGES = {
 
 # Address service fields -> address form fields.
 ADDRESS_FIELDS = {
-    "first_name": "recipient", "last_name": "recipient", "phone": "phone", "street_address_1": "street",
-    "city": "city", "city_area": "county", "country_area": "province", "countryArea": "province",
-    "postal_code": "postal_code", "postalCode": "postal_code", "village": "village",
+    "first_name": "recipient",
+    "last_name": "recipient",
+    "phone": "phone",
+    "street_address_1": "street",
+    "city": "city",
+    "city_area": "county",
+    "country_area": "province",
+    "countryArea": "province",
+    "postal_code": "postal_code",
+    "postalCode": "postal_code",
+    "village": "village",
 }
 
 

@@ -43,13 +43,25 @@ def placed(request, token):
     orders = [order for order in orders_of_checkout_with_lines(token) if order.user_id == request.user.pk]
     if not orders:
         raise Http404("No such order")
-    transfers = [item for item in transactions_for_checkout(token)
-                 if item.gateway == BANK_TRANSFER and item.charge_pending_amount > 0]
-    after_harvest = sum((presale.balance_after_harvest for presale in map(order_presale, orders) if presale), Decimal("0.00"))
-    return render(request, "shop/buying/placed.html", {
-        "orders": orders, "total": sum(order.total_amount for order in orders), "currency": orders[0].currency,
-        "transfers": transfers, "after_harvest": after_harvest,
-    })
+    transfers = [
+        item
+        for item in transactions_for_checkout(token)
+        if item.gateway == BANK_TRANSFER and item.charge_pending_amount > 0
+    ]
+    after_harvest = sum(
+        (presale.balance_after_harvest for presale in map(order_presale, orders) if presale), Decimal("0.00")
+    )
+    return render(
+        request,
+        "shop/buying/placed.html",
+        {
+            "orders": orders,
+            "total": sum(order.total_amount for order in orders),
+            "currency": orders[0].currency,
+            "transfers": transfers,
+            "after_harvest": after_harvest,
+        },
+    )
 
 
 @login_required
@@ -71,12 +83,20 @@ def order_detail(request, number: int):
     complaints = list(complaint_list_for_buyer(request.user, order=order).prefetch_related("events", "photos"))
     for complaint in complaints:
         complaint.may_rate = complaint_may_rate(request.user, complaint)
-    return render(request, "shop/buying/order.html", {
-        "order": order, "timeline": order_timeline(order), "complaints": complaints, "presale": order_presale(order),
-        "can_complain": not any(complaint.status in OPEN_STATUSES for complaint in complaints),
-        "can_confirm_receipt": order.delivery_kind == DeliveryKind.SHIPPING and order_may_confirm_receipt(request.user, order),
-        "rating_form": ComplaintRatingForm(),
-    })
+    return render(
+        request,
+        "shop/buying/order.html",
+        {
+            "order": order,
+            "timeline": order_timeline(order),
+            "complaints": complaints,
+            "presale": order_presale(order),
+            "can_complain": not any(complaint.status in OPEN_STATUSES for complaint in complaints),
+            "can_confirm_receipt": order.delivery_kind == DeliveryKind.SHIPPING
+            and order_may_confirm_receipt(request.user, order),
+            "rating_form": ComplaintRatingForm(),
+        },
+    )
 
 
 @login_required

@@ -39,8 +39,9 @@ def presale_offers(product, variants, channel) -> list[PresaleOffer]:
         if campaign is None or listing is None:
             continue
         deposit = deposit_of(listing.price_amount, campaign, listing.currency)
-        offers.append(PresaleOffer(variant, campaign, percent_text(campaign),
-                                   unit_price_text(deposit, listing.currency, product)))
+        offers.append(
+            PresaleOffer(variant, campaign, percent_text(campaign), unit_price_text(deposit, listing.currency, product))
+        )
     return offers
 
 

@@ -22,14 +22,28 @@ from storefront.shop.pricing import money_text
 
 # The gateways these pages offer, in this order (each only where it is available: Stripe needs its keys).
 PAGE_GATEWAYS = [
-    ("meidu.payments.cod", gettext_lazy("Cash on delivery"),
-     gettext_lazy("Pay in cash (or by QR code) when you receive or collect the goods.")),
-    ("meidu.payments.bank_transfer", gettext_lazy("Bank transfer"),
-     gettext_lazy("Transfer the total with the reference code we show; the seller ships once it arrives.")),
-    ("meidu.payments.stripe", gettext_lazy("Bank card"),
-     gettext_lazy("Pay by bank card on the next step. Stripe takes the card: its number never reaches Meidu Market.")),
-    ("meidu.payments.offline", gettext_lazy("Demo card"),
-     gettext_lazy("A test card for the demo: it is charged at once and takes no real money.")),
+    (
+        "meidu.payments.cod",
+        gettext_lazy("Cash on delivery"),
+        gettext_lazy("Pay in cash (or by QR code) when you receive or collect the goods."),
+    ),
+    (
+        "meidu.payments.bank_transfer",
+        gettext_lazy("Bank transfer"),
+        gettext_lazy("Transfer the total with the reference code we show; the seller ships once it arrives."),
+    ),
+    (
+        "meidu.payments.stripe",
+        gettext_lazy("Bank card"),
+        gettext_lazy(
+            "Pay by bank card on the next step. Stripe takes the card: its number never reaches Meidu Market."
+        ),
+    ),
+    (
+        "meidu.payments.offline",
+        gettext_lazy("Demo card"),
+        gettext_lazy("A test card for the demo: it is charged at once and takes no real money."),
+    ),
 ]
 
 
@@ -48,8 +62,14 @@ def delivery_options(group, address) -> list[DeliveryOption]:
     options = []
     for quote in shipping_quotes_for(group, address) if address is not None else []:
         if quote.method.kind == ShippingKind.SELLER:
-            options.append(DeliveryOption(f"m{quote.method.pk}", _("Delivered by the seller"),
-                                          _("%(shop)s brings it to your door") % {"shop": group.shop.name}, quote.price))
+            options.append(
+                DeliveryOption(
+                    f"m{quote.method.pk}",
+                    _("Delivered by the seller"),
+                    _("%(shop)s brings it to your door") % {"shop": group.shop.name},
+                    quote.price,
+                )
+            )
             continue
         title = _("Village delivery") if quote.method.kind == ShippingKind.COUNTY_DELIVERY else _("Nationwide carrier")
         days = _("%(min)d–%(max)d days") % {"min": quote.days_min, "max": quote.days_max}
@@ -97,14 +117,22 @@ def page_gateways(source) -> list[tuple[str, str, str]]:
     from marketplace.payments.selectors import payment_gateways_available
 
     available = {gateway.id for gateway in payment_gateways_available(source)} if source else set()
-    return [(gateway_id, str(name), str(help_text)) for gateway_id, name, help_text in PAGE_GATEWAYS
-            if gateway_id in available and gateway_get(gateway_id) is not None]
+    return [
+        (gateway_id, str(name), str(help_text))
+        for gateway_id, name, help_text in PAGE_GATEWAYS
+        if gateway_id in available and gateway_get(gateway_id) is not None
+    ]
 
 
 STATUS_TONE = {
-    OrderStatus.UNCONFIRMED: "waiting", OrderStatus.UNFULFILLED: "waiting", OrderStatus.PARTIALLY_FULFILLED: "moving",
-    OrderStatus.FULFILLED: "moving", OrderStatus.DELIVERED: "done", OrderStatus.CANCELED: "stopped",
-    OrderStatus.RETURNED: "stopped", OrderStatus.PARTIALLY_RETURNED: "stopped",
+    OrderStatus.UNCONFIRMED: "waiting",
+    OrderStatus.UNFULFILLED: "waiting",
+    OrderStatus.PARTIALLY_FULFILLED: "moving",
+    OrderStatus.FULFILLED: "moving",
+    OrderStatus.DELIVERED: "done",
+    OrderStatus.CANCELED: "stopped",
+    OrderStatus.RETURNED: "stopped",
+    OrderStatus.PARTIALLY_RETURNED: "stopped",
 }
 
 
@@ -143,8 +171,11 @@ def status_text(order) -> str:
 
 
 def shows_pickup_code(order) -> bool:
-    return bool(order.pickup_code) and order.picked_up_at is None and order.status not in (
-        OrderStatus.CANCELED, OrderStatus.RETURNED, OrderStatus.DELIVERED)
+    return (
+        bool(order.pickup_code)
+        and order.picked_up_at is None
+        and order.status not in (OrderStatus.CANCELED, OrderStatus.RETURNED, OrderStatus.DELIVERED)
+    )
 
 
 @dataclass(frozen=True)
@@ -172,5 +203,8 @@ def _event_detail(event) -> str:
 
 def order_timeline(order) -> list[TimelineRow]:
     """The order's events, oldest first, without internal notes."""
-    return [TimelineRow(event.created_at, str(EVENT_TEXT.get(event.type) or event.get_type_display()), _event_detail(event))
-            for event in order.events.all() if event.type != OrderEventType.NOTE]
+    return [
+        TimelineRow(event.created_at, str(EVENT_TEXT.get(event.type) or event.get_type_display()), _event_detail(event))
+        for event in order.events.all()
+        if event.type != OrderEventType.NOTE
+    ]

@@ -6,7 +6,13 @@ import pytest
 
 from magnesium_exchange.commodities.error_codes import ExchangeCommodityErrorCode as Code
 from magnesium_exchange.commodities.models import Commodity, Grade
-from magnesium_exchange.commodities.services import commodities_seed, grade_assign, grade_create, price_check, quantity_check
+from magnesium_exchange.commodities.services import (
+    commodities_seed,
+    grade_assign,
+    grade_create,
+    price_check,
+    quantity_check,
+)
 from meidu.core.errors import DomainError
 from tests.magnesium_exchange.records_factories import FUSED_97_ASSAY, FUSED_98_ASSAY
 
@@ -26,15 +32,29 @@ def test_best_matching_grade_is_assigned(fused):
 
 
 def test_dead_burned_and_light_burned_grades(catalogue):
-    assert grade_assign(catalogue["dead-burned"], {"mgo": "95.400", "sio2": "2.000", "cao": "1.500", "bulk_density": "3.300"}).code == "db-95"
+    assert (
+        grade_assign(
+            catalogue["dead-burned"], {"mgo": "95.400", "sio2": "2.000", "cao": "1.500", "bulk_density": "3.300"}
+        ).code
+        == "db-95"
+    )
     assert grade_assign(catalogue["light-burned"], {"mgo": "86.000", "sio2": "4.000", "cao": "1.800"}).code == "lb-85"
 
 
-@pytest.mark.parametrize("assay", [
-    {"mgo": "95.000", "sio2": "0.400", "cao": "0.900", "fe2o3": "0.500", "bulk_density": "3.520"},  # MgO too low
-    {"mgo": "98.200", "sio2": "0.400", "cao": "0.900", "fe2o3": "0.500"},  # bulk density bounded but not measured
-    {"mgo": "98.200", "sio2": "3.000", "cao": "0.900", "fe2o3": "0.500", "bulk_density": "3.520"},  # silica too high
-])
+@pytest.mark.parametrize(
+    "assay",
+    [
+        {"mgo": "95.000", "sio2": "0.400", "cao": "0.900", "fe2o3": "0.500", "bulk_density": "3.520"},  # MgO too low
+        {"mgo": "98.200", "sio2": "0.400", "cao": "0.900", "fe2o3": "0.500"},  # bulk density bounded but not measured
+        {
+            "mgo": "98.200",
+            "sio2": "3.000",
+            "cao": "0.900",
+            "fe2o3": "0.500",
+            "bulk_density": "3.520",
+        },  # silica too high
+    ],
+)
 def test_assay_outside_every_grade_is_refused(fused, assay):
     with pytest.raises(DomainError) as exc:
         grade_assign(fused, assay)
@@ -52,8 +72,14 @@ def test_quantity_step_minimum_and_three_decimals(catalogue):
     fused, bricks = catalogue["fused-magnesia"], catalogue["mgo-c-brick"]
     assert quantity_check(fused, "30") == Decimal("30")
     assert quantity_check(bricks, "2.5") == Decimal("2.5")
-    for value, code in [("30.5", Code.OFF_QUANTITY_STEP), ("5", Code.INVALID_QUANTITY), ("0", Code.INVALID_QUANTITY),
-                        ("10.0001", Code.INVALID_QUANTITY), ("x", Code.INVALID_QUANTITY), ("2.25", None)]:
+    for value, code in [
+        ("30.5", Code.OFF_QUANTITY_STEP),
+        ("5", Code.INVALID_QUANTITY),
+        ("0", Code.INVALID_QUANTITY),
+        ("10.0001", Code.INVALID_QUANTITY),
+        ("x", Code.INVALID_QUANTITY),
+        ("2.25", None),
+    ]:
         target = bricks if code is None else fused
         with pytest.raises(DomainError) as exc:
             quantity_check(target, value)
@@ -88,7 +114,9 @@ def test_commodities_query_is_public_and_batched(api_client, catalogue, django_a
     fused = next(c for c in data["commodities"] if c["code"] == "fused-magnesia")
     assert fused["unit"] == "t" and fused["quantityStep"] == "1.000"
     fm98 = next(g for g in fused["grades"] if g["code"] == "fm-98")
-    assert {"property": "mgo", "label": "氧化镁 MgO", "unit": "%", "min": "98.000", "max": None} in fm98["spec"]  # zh-Hans by default
+    assert {"property": "mgo", "label": "氧化镁 MgO", "unit": "%", "min": "98.000", "max": None} in fm98[
+        "spec"
+    ]  # zh-Hans by default
 
 
 def test_commodity_grades_query(api_client, catalogue):

@@ -17,8 +17,10 @@ def test_two_grants_at_once_leave_one_consent(market, ccb, trader_factory):
     member = market.member()
     first, second = trader_factory(member), trader_factory(member)
     for _ in range(ROUNDS):
-        outcomes = race(lambda: credit_consent_grant(member=member, bank=ccb.bank, actor=first),
-                        lambda: credit_consent_grant(member=member, bank=ccb.bank, actor=second))
+        outcomes = race(
+            lambda: credit_consent_grant(member=member, bank=ccb.bank, actor=first),
+            lambda: credit_consent_grant(member=member, bank=ccb.bank, actor=second),
+        )
         assert codes(outcomes) == ["already_granted", "ok"]
         assert CreditConsent.objects.filter(member=member, bank=ccb.bank, revoked_at__isnull=True).count() == 1
         credit_consent_revoke(member=member, bank=ccb.bank, actor=first)
@@ -29,8 +31,10 @@ def test_a_read_racing_a_revoke_never_reads_under_a_revoked_consent(market, ccb,
     trader = trader_factory(member)
     for _ in range(ROUNDS):
         consent = credit_consent_grant(member=member, bank=ccb.bank, actor=trader)
-        read, _ = race(lambda: credit_report_read(member=member, bank=ccb.bank, actor=ccb.officer),
-                       lambda: credit_consent_revoke(member=member, bank=ccb.bank, actor=trader))
+        read, _ = race(
+            lambda: credit_report_read(member=member, bank=ccb.bank, actor=ccb.officer),
+            lambda: credit_consent_revoke(member=member, bank=ccb.bank, actor=trader),
+        )
         assert read.code == "no_consent" or isinstance(read.value, tuple)
         consent.refresh_from_db()
         assert consent.revoked_at is not None

@@ -60,16 +60,23 @@ def test_a_trader_grants_and_revokes_and_both_are_audited(member, trader, ccb):
     refused("not_granted", lambda: credit_consent_revoke(consent, actor=trader))
     again = credit_consent_grant(member=member, bank=ccb.bank, actor=trader)  # a new consent, the old one kept
     assert again.pk != consent.pk and CreditConsent.objects.filter(member=member).count() == 2
-    actions = list(AuditEvent.objects.filter(target_type="exchange_credit.creditconsent").order_by("id")
-                   .values_list("action", "actor_user", "target_id"))
-    assert actions == [("exchange.credit_consent_granted", trader.pk, str(consent.pk)),
-                       ("exchange.credit_consent_revoked", trader.pk, str(consent.pk)),
-                       ("exchange.credit_consent_granted", trader.pk, str(again.pk))]
+    actions = list(
+        AuditEvent.objects.filter(target_type="exchange_credit.creditconsent")
+        .order_by("id")
+        .values_list("action", "actor_user", "target_id")
+    )
+    assert actions == [
+        ("exchange.credit_consent_granted", trader.pk, str(consent.pk)),
+        ("exchange.credit_consent_revoked", trader.pk, str(consent.pk)),
+        ("exchange.credit_consent_granted", trader.pk, str(again.pk)),
+    ]
     assert [c.pk for c in credit_consent_list_for_member(member)] == [again.pk, consent.pk]
     assert [c.pk for c in credit_consent_list_for_bank(ccb.bank, in_force=True)] == [again.pk]
 
 
-def test_only_a_trader_of_the_member_gives_or_withdraws_consent(market, member, trader, ccb, huaxia, make_user, trader_factory):
+def test_only_a_trader_of_the_member_gives_or_withdraws_consent(
+    market, member, trader, ccb, huaxia, make_user, trader_factory
+):
     other_trader = trader_factory(market.member())
     for actor in (other_trader, make_user(Role.BUYER), ccb.officer, make_user(Role.OPERATOR), ccb.app, None):
         refused("not_your_member", lambda: credit_consent_grant(member=member, bank=ccb.bank, actor=actor))
@@ -94,14 +101,18 @@ def test_every_read_is_recorded_and_audited(member, trader, ccb):
     _report, by_app = credit_report_read(member=member, bank=ccb.bank, actor=ccb.app)
     reads = list(CreditReportRead.objects.order_by("id"))
     assert [(r.consent_id, r.member_id, r.bank_id, r.reader_user_id, r.reader_app_id) for r in reads] == [
-        (consent.pk, member.pk, ccb.bank.pk, ccb.officer.pk, None), (consent.pk, member.pk, ccb.bank.pk, None, ccb.app.pk)]
+        (consent.pk, member.pk, ccb.bank.pk, ccb.officer.pk, None),
+        (consent.pk, member.pk, ccb.bank.pk, None, ccb.app.pk),
+    ]
     jwks = {"keys": statement_public_jwks()}
     for read, statement in zip(reads, (by_officer, by_app)):
         claims = statement_verify(statement, jwks)
         assert read.report_sha256 == hashlib.sha256(canonical_json(claims)).hexdigest()
     audits = list(AuditEvent.objects.filter(action="exchange.credit_report_read").order_by("id"))
     assert [(a.actor_user_id, a.actor_app_id, a.target_id, a.data["sha256"]) for a in audits] == [
-        (ccb.officer.pk, None, str(reads[0].pk), reads[0].report_sha256), (None, ccb.app.pk, str(reads[1].pk), reads[1].report_sha256)]
+        (ccb.officer.pk, None, str(reads[0].pk), reads[0].report_sha256),
+        (None, ccb.app.pk, str(reads[1].pk), reads[1].report_sha256),
+    ]
     assert audits[0].ip_address == "10.0.0.8"
     assert [r.pk for r in credit_report_read_list_for_member(member)] == [reads[1].pk, reads[0].pk]
     shown = credit_consent_list_for_member(member).get()
@@ -141,11 +152,16 @@ def test_an_inactive_bank_reads_nothing(member, trader, ccb):
 
 def test_bank_of_actor(ccb, huaxia, trader, make_user):
     assert bank_of_actor(ccb.officer) == ccb.bank and bank_of_actor(huaxia.app) == huaxia.bank
-    assert bank_of_actor(trader) is None and bank_of_actor(make_user(Role.BANK_OFFICER)) is None and bank_of_actor(None) is None
+    assert (
+        bank_of_actor(trader) is None
+        and bank_of_actor(make_user(Role.BANK_OFFICER)) is None
+        and bank_of_actor(None) is None
+    )
 
 
 def test_the_report_of_a_read_is_as_of_today(member, trader, ccb):
     credit_consent_grant(member=member, bank=ccb.bank, actor=trader)
-    report, _statement = credit_report_read(member=member, bank=ccb.bank, actor=ccb.officer,
-                                            today=timezone.localdate() + timedelta(days=31))
+    report, _statement = credit_report_read(
+        member=member, bank=ccb.bank, actor=ccb.officer, today=timezone.localdate() + timedelta(days=31)
+    )
     assert report["period"]["as_of"] == (timezone.localdate() + timedelta(days=31)).isoformat()

@@ -59,13 +59,21 @@ def test_grant_read_revoke_through_the_api(member, trader_client, ccb):
     assert [e["code"] for e in again["errors"]] == ["ALREADY_GRANTED"]
 
     for client in (ccb.officer_client, ccb.app_client):
-        data = client.post(REPORT, {"memberId": to_global_id("ExchangeMember", member.pk)}).json()["data"]["creditReport"]
+        data = client.post(REPORT, {"memberId": to_global_id("ExchangeMember", member.pk)}).json()["data"][
+            "creditReport"
+        ]
         claims = statement_verify(data["statement"], statement_public_jwks())
-        assert claims["report"] == json.loads(data["report"]) and claims["bank"] == ccb.bank.code == data["bank"]["code"]
+        assert (
+            claims["report"] == json.loads(data["report"]) and claims["bank"] == ccb.bank.code == data["bank"]["code"]
+        )
         assert data["memberCreditCode"] == member.credit_code and claims["report"]["member"]["name"] == member.name
-    by_code = ccb.officer_client.post(REPORT, {"creditCode": member.credit_code.lower(), "bankCode": ccb.bank.code}).json()
+    by_code = ccb.officer_client.post(
+        REPORT, {"creditCode": member.credit_code.lower(), "bankCode": ccb.bank.code}
+    ).json()
     assert by_code["data"]["creditReport"]["memberName"] == member.name
-    assert CreditReportRead.objects.count() == 3 == AuditEvent.objects.filter(action="exchange.credit_report_read").count()
+    assert (
+        CreditReportRead.objects.count() == 3 == AuditEvent.objects.filter(action="exchange.credit_report_read").count()
+    )
 
     revoked = trader_client.post(REVOKE, {"bankId": bank_id(ccb)}).json()["data"]["creditConsentRevoke"]
     assert revoked["errors"] == [] and revoked["consent"]["inForce"] is False and revoked["consent"]["readCount"] == 3
@@ -77,11 +85,17 @@ def test_grant_read_revoke_through_the_api(member, trader_client, ccb):
     assert [e["code"] for e in twice["errors"]] == ["NOT_GRANTED"]
 
 
-def test_another_bank_and_non_banks_are_refused_writing_nothing(member, trader_client, trader_factory, ccb, huaxia, make_user):
+def test_another_bank_and_non_banks_are_refused_writing_nothing(
+    member, trader_client, trader_factory, ccb, huaxia, make_user
+):
     trader_client.post(GRANT, {"bankId": bank_id(ccb)})
     officer, others = ccb.officer_client, (huaxia.officer_client, huaxia.app_client)
-    strangers = (trader_client, GraphQLClient(token_for(make_user(Role.BUYER))), GraphQLClient(token_for(make_user(Role.OPERATOR))),
-                 GraphQLClient())
+    strangers = (
+        trader_client,
+        GraphQLClient(token_for(make_user(Role.BUYER))),
+        GraphQLClient(token_for(make_user(Role.OPERATOR))),
+        GraphQLClient(),
+    )
     loose_officer = GraphQLClient(token_for(make_user(Role.BANK_OFFICER)))
     before = writes()
     variables = {"memberId": to_global_id("ExchangeMember", member.pk)}
@@ -103,7 +117,9 @@ def test_another_bank_and_non_banks_are_refused_writing_nothing(member, trader_c
     assert writes() == before and not CreditReportRead.objects.exists()
 
 
-def test_a_trader_of_another_member_cannot_touch_its_consents(market, member, trader_client, trader_factory, ccb, huaxia, make_user):
+def test_a_trader_of_another_member_cannot_touch_its_consents(
+    market, member, trader_client, trader_factory, ccb, huaxia, make_user
+):
     trader_client.post(GRANT, {"bankId": bank_id(ccb)})
     other = GraphQLClient(token_for(trader_factory(market.member("营口青花耐火材料有限公司"))))
     non_traders = (ccb.officer_client, ccb.app_client, GraphQLClient(token_for(make_user(Role.BUYER))))
@@ -119,15 +135,20 @@ def test_a_trader_of_another_member_cannot_touch_its_consents(market, member, tr
             assert error_code(body) == "PermissionDenied"
     assert writes() == before
     # bad bank names
-    for variables, code in (({}, "INVALID"), ({"bankCode": "nope"}, "NOT_FOUND"),
-                            ({"bankId": to_global_id("ExchangeMember", member.pk)}, "GRAPHQL_ERROR"),
-                            ({"bankId": to_global_id("ExchangeBank", 999999)}, "NOT_FOUND")):
+    for variables, code in (
+        ({}, "INVALID"),
+        ({"bankCode": "nope"}, "NOT_FOUND"),
+        ({"bankId": to_global_id("ExchangeMember", member.pk)}, "GRAPHQL_ERROR"),
+        ({"bankId": to_global_id("ExchangeBank", 999999)}, "NOT_FOUND"),
+    ):
         errors = trader_client.post(GRANT, variables).json()["data"]["creditConsentGrant"]["errors"]
         assert [e["code"] for e in errors] == [code], variables
     assert writes() == before
 
 
-def test_consents_list_is_the_members_own_or_the_banks_own(market, member, trader_client, trader_factory, ccb, huaxia, make_user):
+def test_consents_list_is_the_members_own_or_the_banks_own(
+    market, member, trader_client, trader_factory, ccb, huaxia, make_user
+):
     other_member = market.member("营口青花耐火材料有限公司")
     other = GraphQLClient(token_for(trader_factory(other_member)))
     trader_client.post(GRANT, {"bankId": bank_id(ccb)})
@@ -138,7 +159,9 @@ def test_consents_list_is_the_members_own_or_the_banks_own(market, member, trade
 
     mine = trader_client.post(CONSENTS).json()["data"]["creditConsents"]
     assert [(e["node"]["bank"]["code"], e["node"]["inForce"]) for e in mine["edges"]] == [
-        (huaxia.bank.code, False), (ccb.bank.code, True)]
+        (huaxia.bank.code, False),
+        (ccb.bank.code, True),
+    ]
     assert {e["node"]["memberCreditCode"] for e in mine["edges"]} == {member.credit_code}
     assert mine["edges"][1]["node"]["readCount"] == 1 and mine["edges"][1]["node"]["lastReadAt"]
     in_force = trader_client.post(CONSENTS, {"inForce": True}).json()["data"]["creditConsents"]
@@ -149,11 +172,16 @@ def test_consents_list_is_the_members_own_or_the_banks_own(market, member, trade
     for client in (huaxia.officer_client, huaxia.app_client):  # consents given to Huaxia only, of both members
         given = client.post(CONSENTS).json()["data"]["creditConsents"]
         assert {(e["node"]["memberCreditCode"], e["node"]["inForce"]) for e in given["edges"]} == {
-            (member.credit_code, False), (other_member.credit_code, True)}
+            (member.credit_code, False),
+            (other_member.credit_code, True),
+        }
     ccb_given = ccb.officer_client.post(CONSENTS, {"inForce": True}).json()["data"]["creditConsents"]
     assert [e["node"]["memberCreditCode"] for e in ccb_given["edges"]] == [member.credit_code]
 
-    for client in (GraphQLClient(token_for(make_user(Role.BUYER))), GraphQLClient(token_for(make_user(Role.OPERATOR))),
-                   GraphQLClient()):
+    for client in (
+        GraphQLClient(token_for(make_user(Role.BUYER))),
+        GraphQLClient(token_for(make_user(Role.OPERATOR))),
+        GraphQLClient(),
+    ):
         body = client.post(CONSENTS).json()
         assert error_code(body) == "PermissionDenied" and body["data"]["creditConsents"] is None

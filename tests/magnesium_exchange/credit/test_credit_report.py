@@ -24,8 +24,15 @@ pytestmark = pytest.mark.django_db
 
 
 def picks(market, seller, buyer, tonnes: list[str], price="3000"):
-    listing = listing_open(member=seller, grade=market.grade, price=Decimal(price), receipts=[market.receipt(seller, "100.000")],
-                           reference_price_fallback=REFERENCE, min_pick="10", step="10")
+    listing = listing_open(
+        member=seller,
+        grade=market.grade,
+        price=Decimal(price),
+        receipts=[market.receipt(seller, "100.000")],
+        reference_price_fallback=REFERENCE,
+        min_pick="10",
+        step="10",
+    )
     return [listing_pick(listing, member=buyer, quantity=t) for t in tonnes]
 
 
@@ -36,18 +43,31 @@ def loan(bank, borrower, status, principal="50000.00", due_in_days=90, disbursed
     """A loan row as the financing services leave it in ``status`` (their lifecycle is the loans part's)."""
     now = timezone.now()
     return Loan.objects.create(
-        number=f"L-TEST-{next(_loan_serial):05d}", bank=bank, borrower=borrower, status=status,
-        amount_requested=Decimal(principal), term_days_requested=90, principal=Decimal(principal) if disbursed else None,
-        annual_rate_percent=Decimal("4.350") if disbursed else None, term_days=90 if disbursed else None,
-        approved_at=now if disbursed else None, disbursed_at=now if disbursed else None,
-        due_date=timezone.localdate() + timedelta(days=due_in_days) if disbursed else None)
+        number=f"L-TEST-{next(_loan_serial):05d}",
+        bank=bank,
+        borrower=borrower,
+        status=status,
+        amount_requested=Decimal(principal),
+        term_days_requested=90,
+        principal=Decimal(principal) if disbursed else None,
+        annual_rate_percent=Decimal("4.350") if disbursed else None,
+        term_days=90 if disbursed else None,
+        approved_at=now if disbursed else None,
+        disbursed_at=now if disbursed else None,
+        due_date=timezone.localdate() + timedelta(days=due_in_days) if disbursed else None,
+    )
 
 
 def margin_call(loan_row, status):
     now = timezone.now()
-    return MarginCall.objects.create(loan=loan_row, status=status, ltv_percent=Decimal("66.00"), opened_at=now,
-                                     deadline=now + timedelta(hours=72),
-                                     resolved_at=None if status == MarginCallStatus.OPEN else now)
+    return MarginCall.objects.create(
+        loan=loan_row,
+        status=status,
+        ltv_percent=Decimal("66.00"),
+        opened_at=now,
+        deadline=now + timedelta(hours=72),
+        resolved_at=None if status == MarginCallStatus.OPEN else now,
+    )
 
 
 @pytest.fixture
@@ -90,18 +110,49 @@ def test_the_report_counts_the_members_own_records(history):
     months = report["trading"]["months"]
     assert len(months) == 12 and months[-1]["month"] == f"{timezone.localdate():%Y-%m}"
     this_month = month_of(report, paid.executed_at)
-    assert (this_month["bought_trades"], this_month["bought_tonnes"], this_month["bought_value"]) == (3, "70.000", "210000.00")
+    assert (this_month["bought_trades"], this_month["bought_tonnes"], this_month["bought_value"]) == (
+        3,
+        "70.000",
+        "210000.00",
+    )
     assert (this_month["sold_trades"], this_month["sold_tonnes"], this_month["sold_value"]) == (0, "0.000", "0.00")
     assert report["trading"]["totals"]["bought_value"] == "210000.00"
-    assert report["settlements"]["as_buyer"] == {"on_time": 1, "late": 0, "defaulted": 1, "pending": 1,
-                                                 "defaulted_value": "60000.00"}
-    assert report["settlements"]["as_seller"] == {"on_time": 0, "late": 0, "defaulted": 0, "pending": 0,
-                                                  "defaulted_value": "0.00"}
+    assert report["settlements"]["as_buyer"] == {
+        "on_time": 1,
+        "late": 0,
+        "defaulted": 1,
+        "pending": 1,
+        "defaulted_value": "60000.00",
+    }
+    assert report["settlements"]["as_seller"] == {
+        "on_time": 0,
+        "late": 0,
+        "defaulted": 0,
+        "pending": 0,
+        "defaulted_value": "0.00",
+    }
     weighbridge = report["weighbridge"]
-    assert (weighbridge["discrepancies"], weighbridge["unresolved"], weighbridge["difference_tonnes"]) == (1, 1, "1.000")
-    assert weighbridge["latest"][0]["difference_tonnes"] == "-1.000" and weighbridge["latest"][0]["tolerance_tonnes"] == "0.120"
-    assert report["loans"] == {"applied": 4, "rejected": 1, "taken": 3, "active": 1, "overdue": 1, "forced_sale": 0,
-                               "repaid": 1, "in_default": 1, "principal_taken": "130000.00", "principal_running": "80000.00"}
+    assert (weighbridge["discrepancies"], weighbridge["unresolved"], weighbridge["difference_tonnes"]) == (
+        1,
+        1,
+        "1.000",
+    )
+    assert (
+        weighbridge["latest"][0]["difference_tonnes"] == "-1.000"
+        and weighbridge["latest"][0]["tolerance_tonnes"] == "0.120"
+    )
+    assert report["loans"] == {
+        "applied": 4,
+        "rejected": 1,
+        "taken": 3,
+        "active": 1,
+        "overdue": 1,
+        "forced_sale": 0,
+        "repaid": 1,
+        "in_default": 1,
+        "principal_taken": "130000.00",
+        "principal_running": "80000.00",
+    }
     assert report["margin_calls"] == {"opened": 3, "resolved": 1, "missed": 1, "open": 1}
 
     sold = credit_report_build(seller)
@@ -158,13 +209,17 @@ def test_the_signed_report_verifies_and_one_changed_byte_does_not(history, ccb, 
     report, statement = credit_report_read(member=buyer, bank=ccb.bank, actor=ccb.officer)
     jwks = {"keys": statement_public_jwks()}
     claims = statement_verify(statement, jwks)
-    assert claims["type"] == "credit_report" and claims["member"] == buyer.credit_code and claims["bank"] == ccb.bank.code
+    assert (
+        claims["type"] == "credit_report" and claims["member"] == buyer.credit_code and claims["bank"] == ccb.bank.code
+    )
     assert claims["report"] == report
     assert dt.datetime.fromisoformat(claims["generated_at"]) <= timezone.now()
     header, payload, signature = statement.split(".")
     for index, part in ((1, payload), (2, signature)):
         for position in (0, len(part) // 2, len(part) - 2):
-            flipped = part[:position] + ("A" if part[position] != "A" else "B") + part[position + 1:]
-            tampered = ".".join([header, payload, signature][:index] + [flipped] + [header, payload, signature][index + 1:])
+            flipped = part[:position] + ("A" if part[position] != "A" else "B") + part[position + 1 :]
+            tampered = ".".join(
+                [header, payload, signature][:index] + [flipped] + [header, payload, signature][index + 1 :]
+            )
             with pytest.raises(StatementInvalid):
                 statement_verify(tampered, jwks)

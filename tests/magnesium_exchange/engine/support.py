@@ -34,9 +34,22 @@ def run(state, *commands):
 
 def sell_listing(quantity="100", price="3000", min_pick=None, step=None, **kw):
     kw.setdefault("available_quantity", PLENTY)
-    return execute(None, OpenListing("L1", "seller", T0, Side.SELL, "FM97", D(quantity), D(price), REF,
-                                     min_pick=None if min_pick is None else D(min_pick),
-                                     step=None if step is None else D(step), **kw))
+    return execute(
+        None,
+        OpenListing(
+            "L1",
+            "seller",
+            T0,
+            Side.SELL,
+            "FM97",
+            D(quantity),
+            D(price),
+            REF,
+            min_pick=None if min_pick is None else D(min_pick),
+            step=None if step is None else D(step),
+            **kw,
+        ),
+    )
 
 
 def buy_listing(quantity="100", price="3000", **kw):
@@ -50,15 +63,29 @@ def sale_auction(lots=(("L1", "100", "3000"),), minutes=60, kind=AuctionKind.SAL
     else:
         kw.setdefault("available_funds", RICH)
     specs = tuple(LotSpec(lot_id, D(q), D(p)) for lot_id, q, p in lots)
-    return execute(None, OpenAuction("A1", "seller" if kind is AuctionKind.SALE else "buyer", T0, kind, "FM97",
-                                     specs, T0 + start_in, T0 + minutes * MINUTE, REF, **kw))
+    return execute(
+        None,
+        OpenAuction(
+            "A1",
+            "seller" if kind is AuctionKind.SALE else "buyer",
+            T0,
+            kind,
+            "FM97",
+            specs,
+            T0 + start_in,
+            T0 + minutes * MINUTE,
+            REF,
+            **kw,
+        ),
+    )
 
 
 def rfq(side=Side.BUY, quantity="100", reference_price=REF, **kw):
     if side is Side.SELL:
         kw.setdefault("available_quantity", PLENTY)
-    return execute(None, OpenRfq("Q1", "requester", T0, side, "FM97", D(quantity), T0 + 60 * MINUTE,
-                                 reference_price, **kw))
+    return execute(
+        None, OpenRfq("Q1", "requester", T0, side, "FM97", D(quantity), T0 + 60 * MINUTE, reference_price, **kw)
+    )
 
 
 def net_held(state) -> D:

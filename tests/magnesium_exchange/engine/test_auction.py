@@ -17,7 +17,6 @@ from magnesium_exchange.engine import (
     DepositFrozen,
     DepositReleased,
     EngineError,
-    EngineErrorCode as E,
     LotSpec,
     MarketRules,
     OpenAuction,
@@ -27,6 +26,9 @@ from magnesium_exchange.engine import (
     auction_clear,
     decide,
     replay,
+)
+from magnesium_exchange.engine import (
+    EngineErrorCode as E,
 )
 
 from .support import MINUTE, PLENTY, REF, RICH, T0, net_held, run, sale_auction
@@ -63,8 +65,13 @@ def test_whole_lot_ascending_sale_outbids_and_releases_then_clears():
     state, closing = run(state, CloseAuction("A1", "system", END))
     trade = closing[0]
     assert isinstance(trade, TradeExecuted)
-    assert (trade.buyer, trade.seller, trade.quantity, trade.price, trade.bid_no) == ("b2", "seller", D("100.000"),
-                                                                                      D("3001.00"), 4)
+    assert (trade.buyer, trade.seller, trade.quantity, trade.price, trade.bid_no) == (
+        "b2",
+        "seller",
+        D("100.000"),
+        D("3001.00"),
+        4,
+    )
     assert isinstance(closing[1], DepositApplied) and closing[1].amount == D("30010.00")
     assert isinstance(closing[-1], AuctionClosed) and closing[-1].sold_quantity == D("100.000")
     assert net_held(state) == 0 and state.holds == {}
@@ -82,7 +89,10 @@ def test_quantity_split_by_price_then_time_with_a_partial_fill():
     state, closing = run(state, CloseAuction("A1", "system", END))
     trades = [e for e in closing if isinstance(e, TradeExecuted)]
     assert [(t.buyer, t.quantity, t.price) for t in trades] == [
-        ("b2", D("30.000"), D("3020.00")), ("b1", D("40.000"), D("3010.00")), ("b3", D("30.000"), D("3010.00"))]
+        ("b2", D("30.000"), D("3020.00")),
+        ("b1", D("40.000"), D("3010.00")),
+        ("b3", D("30.000"), D("3010.00")),
+    ]
     released = [e for e in closing if isinstance(e, DepositReleased)]
     assert [(e.member, e.amount) for e in released] == [("b3", D("3010.00"))]  # the unfilled 10 t of b3
     assert state.traded_quantity == D("100") and net_held(state) == 0
@@ -160,8 +170,9 @@ def test_open_refusals():
         fields.update(overrides)
         command = OpenAuction("A1", "seller", T0, AuctionKind.SALE, "FM97", **fields)
         assert refused(None, command) is code, overrides
-    procurement = OpenAuction("A1", "buyer", T0, AuctionKind.PROCUREMENT, "FM97", lots, T0, END, REF,
-                              available_funds=D("29999.99"))
+    procurement = OpenAuction(
+        "A1", "buyer", T0, AuctionKind.PROCUREMENT, "FM97", lots, T0, END, REF, available_funds=D("29999.99")
+    )
     assert refused(None, procurement) is E.INSUFFICIENT_FUNDS
 
 
@@ -190,8 +201,9 @@ def test_extension_never_passes_the_hard_maximum_end():
 
 def test_multi_lot_sale_clears_each_lot_and_reports_unsold():
     state, _ = sale_auction(lots=(("L1", "50", "3000"), ("L2", "50", "2900"), ("L3", "20", "3000")))
-    state, _ = run(state, bid("b1", "3000", "50", lot="L1"), bid("b2", "2950", "20", lot="L2"),
-                   bid("b3", "2960", "20", lot="L2"))
+    state, _ = run(
+        state, bid("b1", "3000", "50", lot="L1"), bid("b2", "2950", "20", lot="L2"), bid("b3", "2960", "20", lot="L2")
+    )
     state, events = run(state, CloseAuction("A1", "system", END))
     trades = [(e.lot_id, e.buyer, e.quantity) for e in events if isinstance(e, TradeExecuted)]
     assert trades == [("L1", "b1", D("50")), ("L2", "b3", D("20")), ("L2", "b2", D("20"))]
@@ -214,7 +226,9 @@ def test_procurement_descends_and_the_buyers_deposit_follows_the_trades():
     state, closing = run(state, CloseAuction("A1", "system", END))
     trades = [e for e in closing if isinstance(e, TradeExecuted)]
     assert [(t.buyer, t.seller, t.quantity, t.price) for t in trades] == [
-        ("buyer", "s3", D("60"), D("2899.00")), ("buyer", "s2", D("40"), D("2900.00"))]
+        ("buyer", "s3", D("60"), D("2899.00")),
+        ("buyer", "s2", D("40"), D("2900.00")),
+    ]
     applied = sum(e.amount for e in closing if isinstance(e, DepositApplied))
     assert applied == D("17394.00") + D("11600.00")
     assert [e.amount for e in closing if isinstance(e, DepositReleased)] == [D("30000.00") - applied]

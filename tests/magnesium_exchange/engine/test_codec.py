@@ -88,12 +88,23 @@ def test_every_event_type_round_trips():
 
 def test_every_command_type_round_trips():
     commands, _ = _scenario()
-    from .support import sell_listing as _  # noqa: F401  (the opening commands are built below)
     from magnesium_exchange.engine import LotSpec, OpenAuction, OpenListing, OpenRfq
 
+    from .support import sell_listing as _  # noqa: F401  (the opening commands are built below)
+
     commands += [
-        OpenListing("L1", "s", T0, Side.SELL, "FM97", D("1"), D("3000"), REF, available_quantity=PLENTY,
-                    excluded_counterparties=frozenset({"x", "a"})),
+        OpenListing(
+            "L1",
+            "s",
+            T0,
+            Side.SELL,
+            "FM97",
+            D("1"),
+            D("3000"),
+            REF,
+            available_quantity=PLENTY,
+            excluded_counterparties=frozenset({"x", "a"}),
+        ),
         OpenAuction("A1", "s", T0, AuctionKind.SALE, "FM97", (LotSpec("L1", D("5"), D("3000")),), T0, T0 + 1, REF),
         OpenRfq("Q1", "r", T0, Side.SELL, "FM97", D("5"), T0 + 1, None, invited=frozenset({"b"})),
     ]

@@ -15,7 +15,6 @@ from magnesium_exchange.engine import (
     AuctionKind,
     BidPlaced,
     EngineError,
-    EngineErrorCode as E,
     ListingRepriced,
     LotSpec,
     MarketRules,
@@ -29,12 +28,24 @@ from magnesium_exchange.engine import (
     execute,
     replay,
 )
+from magnesium_exchange.engine import (
+    EngineErrorCode as E,
+)
 
 from .support import RICH, T0, sale_auction, sell_listing
 
 ENGINE = Path(__file__).resolve().parents[3] / "magnesium_exchange" / "engine"
-ALLOWED_IMPORTS = {"__future__", "collections", "dataclasses", "datetime", "decimal", "enum", "heapq", "types",
-                   "typing"}
+ALLOWED_IMPORTS = {
+    "__future__",
+    "collections",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "enum",
+    "heapq",
+    "types",
+    "typing",
+}
 
 
 def test_engine_imports_only_the_standard_library_it_needs():
@@ -54,8 +65,10 @@ def test_engine_imports_only_the_standard_library_it_needs():
 
 
 def test_importing_the_engine_loads_no_django():
-    code = ("import sys, magnesium_exchange.engine; "
-            "assert not [m for m in sys.modules if m.split('.')[0] in ('django', 'meidu', 'celery', 'psycopg')]")
+    code = (
+        "import sys, magnesium_exchange.engine; "
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('django', 'meidu', 'celery', 'psycopg')]"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ENGINE.parents[1])
 
 
@@ -106,9 +119,22 @@ def test_time_never_runs_backwards_within_an_aggregate():
 
 def test_clearing_10000_bids_is_fast_and_bidding_does_not_scan():
     rules = MarketRules(price_tick=D("0.01"))
-    state, _ = execute(None, OpenAuction("C", "seller", T0, AuctionKind.SALE, "FM97",
-                                         (LotSpec("L1", D("100000"), D("2760.00")),), T0, T0 + 10**7, D("3000"),
-                                         rules=rules, available_quantity=D("100000")))
+    state, _ = execute(
+        None,
+        OpenAuction(
+            "C",
+            "seller",
+            T0,
+            AuctionKind.SALE,
+            "FM97",
+            (LotSpec("L1", D("100000"), D("2760.00")),),
+            T0,
+            T0 + 10**7,
+            D("3000"),
+            rules=rules,
+            available_quantity=D("100000"),
+        ),
+    )
     started = time.perf_counter()
     for i in range(10_000):
         price = D(276_000 + (i * 7919) % 48_000).scaleb(-2)

@@ -68,8 +68,9 @@ class Receipts:
 
 # book: (index) 0 sell listing by m0, 1 wanted listing by m1, 2 sale auction by m2, 3 buy RFQ by m3
 LOCKER = {0: "m0", 1: None, 2: "m2", 3: None}
-step = st.tuples(st.integers(0, 3), st.integers(0, 2), st.sampled_from(MEMBERS), st.integers(1, 40),
-                 st.integers(-40, 40))
+step = st.tuples(
+    st.integers(0, 3), st.integers(0, 2), st.sampled_from(MEMBERS), st.integers(1, 40), st.integers(-40, 40)
+)
 
 
 @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -90,14 +91,55 @@ def test_a_randomized_day_conserves_tonnes_and_funds(steps):
             funds.on(event)
             receipts.on(event, LOCKER[index])
 
-    run(0, OpenListing("L", "m0", T0, Side.SELL, "FM97", D("120"), D("3000"), REF, min_pick=D("5"), rules=RULES,
-                       available_quantity=receipts.free("m0")))
+    run(
+        0,
+        OpenListing(
+            "L",
+            "m0",
+            T0,
+            Side.SELL,
+            "FM97",
+            D("120"),
+            D("3000"),
+            REF,
+            min_pick=D("5"),
+            rules=RULES,
+            available_quantity=receipts.free("m0"),
+        ),
+    )
     receipts.locked["m0"] += D("120")
-    run(1, OpenListing("W", "m1", T0, Side.BUY, "FM97", D("150"), D("2950"), REF, rules=RULES,
-                       available_funds=funds.available["m1"]))
+    run(
+        1,
+        OpenListing(
+            "W",
+            "m1",
+            T0,
+            Side.BUY,
+            "FM97",
+            D("150"),
+            D("2950"),
+            REF,
+            rules=RULES,
+            available_funds=funds.available["m1"],
+        ),
+    )
     lots = (LotSpec("X", D("60"), D("2900")), LotSpec("Y", D("40"), D("2950")))
-    run(2, OpenAuction("A", "m2", T0, AuctionKind.SALE, "FM97", lots, T0, T0 + 600 * SECOND, REF, rules=RULES,
-                       available_quantity=receipts.free("m2")))
+    run(
+        2,
+        OpenAuction(
+            "A",
+            "m2",
+            T0,
+            AuctionKind.SALE,
+            "FM97",
+            lots,
+            T0,
+            T0 + 600 * SECOND,
+            REF,
+            rules=RULES,
+            available_quantity=receipts.free("m2"),
+        ),
+    )
     receipts.locked["m2"] += D("100")
     run(3, OpenRfq("Q", "m3", T0, Side.BUY, "FM97", D("80"), T0 + 3600 * SECOND, REF, rules=RULES))
 
@@ -105,14 +147,21 @@ def test_a_randomized_day_conserves_tonnes_and_funds(steps):
     for book, kind, who, n, delta in steps:
         now += 5 * SECOND
         if book == 0:
-            command = (PickListing("L", who, now, D(n), available_funds=funds.available[who]) if kind else
-                       RepriceListing("L", "m0", now, D(3000 + delta), REF))
+            command = (
+                PickListing("L", who, now, D(n), available_funds=funds.available[who])
+                if kind
+                else RepriceListing("L", "m0", now, D(3000 + delta), REF)
+            )
         elif book == 1:
-            command = (PickListing("W", who, now, D(n), available_quantity=receipts.free(who)) if kind else
-                       RepriceListing("W", "m1", now, D(2950 + delta), REF, available_funds=funds.available["m1"]))
+            command = (
+                PickListing("W", who, now, D(n), available_quantity=receipts.free(who))
+                if kind
+                else RepriceListing("W", "m1", now, D(2950 + delta), REF, available_funds=funds.available["m1"])
+            )
         elif book == 2:
-            command = PlaceBid("A", who, now, "XY"[kind % 2], D(2950 + delta * 3), D(n),
-                               available_funds=funds.available[who])
+            command = PlaceBid(
+                "A", who, now, "XY"[kind % 2], D(2950 + delta * 3), D(n), available_funds=funds.available[who]
+            )
         else:
             rfq = books[3]
             if kind == 0:
@@ -122,13 +171,23 @@ def test_a_randomized_day_conserves_tonnes_and_funds(steps):
                 if not live:
                     continue
                 quoter, quote_id = live[n % len(live)]
-                command = AcceptQuote("Q", "m3", now, quote_id, available_funds=funds.available["m3"],
-                                      seller_available_quantity=receipts.free(quoter))
+                command = AcceptQuote(
+                    "Q",
+                    "m3",
+                    now,
+                    quote_id,
+                    available_funds=funds.available["m3"],
+                    seller_available_quantity=receipts.free(quoter),
+                )
         run(book, command)
 
     end = max(now, books[2].ends_at)
-    for index, command in ((0, WithdrawListing("L", "m0", end)), (1, WithdrawListing("W", "m1", end)),
-                           (2, CloseAuction("A", "system", end)), (3, CancelRfq("Q", "m3", end))):
+    for index, command in (
+        (0, WithdrawListing("L", "m0", end)),
+        (1, WithdrawListing("W", "m1", end)),
+        (2, CloseAuction("A", "system", end)),
+        (3, CancelRfq("Q", "m3", end)),
+    ):
         run(index, command)
 
     for index, state in books.items():

@@ -10,7 +10,6 @@ from magnesium_exchange.engine import (
     DepositFrozen,
     DepositReleased,
     EngineError,
-    EngineErrorCode as E,
     ExpireListing,
     ListingClosed,
     ListingRepriced,
@@ -20,6 +19,9 @@ from magnesium_exchange.engine import (
     WithdrawListing,
     decide,
     replay,
+)
+from magnesium_exchange.engine import (
+    EngineErrorCode as E,
 )
 
 from .support import MINUTE, PLENTY, REF, RICH, T0, buy_listing, net_held, run, sell_listing
@@ -66,8 +68,14 @@ def test_remainder_below_min_pick_may_be_taken_whole_only():
 
 @pytest.mark.parametrize(
     ("quantity", "code"),
-    [("5", E.BELOW_MIN_PICK), ("12", E.OFF_STEP), ("101", E.QUANTITY_EXCEEDS_AVAILABLE),
-     ("0", E.INVALID_QUANTITY), ("1.0005", E.INVALID_QUANTITY), ("-3", E.INVALID_QUANTITY)],
+    [
+        ("5", E.BELOW_MIN_PICK),
+        ("12", E.OFF_STEP),
+        ("101", E.QUANTITY_EXCEEDS_AVAILABLE),
+        ("0", E.INVALID_QUANTITY),
+        ("1.0005", E.INVALID_QUANTITY),
+        ("-3", E.INVALID_QUANTITY),
+    ],
 )
 def test_pick_quantity_refusals(quantity, code):
     state, _ = sell_listing("100", min_pick="10", step="5")
@@ -96,12 +104,18 @@ def test_pick_refusals_of_counterparty_funds_exposure_and_band():
 
 @pytest.mark.parametrize(
     ("kw", "code"),
-    [({"price": "3000.5"}, E.PRICE_OFF_TICK), ({"price": "3241"}, E.PRICE_OUTSIDE_LIMIT),
-     ({"price": "2759"}, E.PRICE_OUTSIDE_LIMIT), ({"price": "0"}, E.INVALID_PRICE),
-     ({"quantity": "100.5"}, E.OFF_STEP), ({"min_pick": "7", "step": "5"}, E.OFF_STEP),
-     ({"quantity": "5", "min_pick": "10"}, E.BELOW_MIN_PICK),
-     ({"available_quantity": D("99")}, E.INSUFFICIENT_QUANTITY),
-     ({"available_quantity": None}, E.INSUFFICIENT_QUANTITY), ({"expires_at": T0}, E.INVALID_SCHEDULE)],
+    [
+        ({"price": "3000.5"}, E.PRICE_OFF_TICK),
+        ({"price": "3241"}, E.PRICE_OUTSIDE_LIMIT),
+        ({"price": "2759"}, E.PRICE_OUTSIDE_LIMIT),
+        ({"price": "0"}, E.INVALID_PRICE),
+        ({"quantity": "100.5"}, E.OFF_STEP),
+        ({"min_pick": "7", "step": "5"}, E.OFF_STEP),
+        ({"quantity": "5", "min_pick": "10"}, E.BELOW_MIN_PICK),
+        ({"available_quantity": D("99")}, E.INSUFFICIENT_QUANTITY),
+        ({"available_quantity": None}, E.INSUFFICIENT_QUANTITY),
+        ({"expires_at": T0}, E.INVALID_SCHEDULE),
+    ],
 )
 def test_open_sell_listing_refusals(kw, code):
     with pytest.raises(EngineError) as refused:
@@ -122,8 +136,9 @@ def test_open_twice_is_refused():
     with pytest.raises(EngineError) as refused:
         from magnesium_exchange.engine import OpenListing, Side
 
-        decide(state, OpenListing("L1", "seller", T0, Side.SELL, "FM97", D("1"), D("3000"), REF,
-                                  available_quantity=PLENTY))
+        decide(
+            state, OpenListing("L1", "seller", T0, Side.SELL, "FM97", D("1"), D("3000"), REF, available_quantity=PLENTY)
+        )
     assert refused.value.code is E.ALREADY_EXISTS
 
 

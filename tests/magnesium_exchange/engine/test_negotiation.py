@@ -13,7 +13,6 @@ from magnesium_exchange.engine import (
     DepositFrozen,
     DepositReleased,
     EngineError,
-    EngineErrorCode as E,
     ExpireRfq,
     QuoteSubmitted,
     QuoteWithdrawn,
@@ -24,6 +23,9 @@ from magnesium_exchange.engine import (
     WithdrawQuote,
     decide,
     replay,
+)
+from magnesium_exchange.engine import (
+    EngineErrorCode as E,
 )
 
 from .support import MINUTE, PLENTY, RICH, T0, net_held, rfq, run
@@ -48,8 +50,11 @@ def refused(state, command):
 
 def test_buy_request_quotes_and_accept_in_two_parts():
     state, journal = rfq(Side.BUY, "100")
-    state, events = run(state, quote("s1", "2990", "60", available_quantity=PLENTY),
-                        quote("s2", "2980", "60", available_quantity=PLENTY))
+    state, events = run(
+        state,
+        quote("s1", "2990", "60", available_quantity=PLENTY),
+        quote("s2", "2980", "60", available_quantity=PLENTY),
+    )
     journal += events
     q1, q2 = (e.quote_id for e in events)
     state, events = run(state, accept(q2))
@@ -57,7 +62,12 @@ def test_buy_request_quotes_and_accept_in_two_parts():
     assert [type(e) for e in events] == [DepositFrozen, TradeExecuted, DepositApplied]
     trade = events[1]
     assert (trade.buyer, trade.seller, trade.quantity, trade.price, trade.quote_id) == (
-        "requester", "s2", D("60.000"), D("2980.00"), q2)
+        "requester",
+        "s2",
+        D("60.000"),
+        D("2980.00"),
+        q2,
+    )
     state, events = run(state, accept(q1))  # only 40 remain of the 60 quoted
     journal += events
     assert events[1].quantity == D("40.000") and isinstance(events[-1], RfqClosed)
@@ -69,8 +79,9 @@ def test_buy_request_quotes_and_accept_in_two_parts():
 def test_sell_request_freezes_the_quoting_buyers_deposit():
     state, _ = rfq(Side.SELL, "100")
     assert refused(state, quote("b1", "3000", available_funds=D("29999.99"))) is E.INSUFFICIENT_FUNDS
-    state, events = run(state, quote("b1", "3000", available_funds=D("30000")), quote("b2", "3010", "50",
-                                                                                          available_funds=RICH))
+    state, events = run(
+        state, quote("b1", "3000", available_funds=D("30000")), quote("b2", "3010", "50", available_funds=RICH)
+    )
     assert isinstance(events[1], DepositFrozen) and events[1].hold_id == f"quote:{events[0].quote_id}"
     b1 = events[0].quote_id
     # b1 counters by re-quoting: the first quote is replaced and its deposit released
@@ -89,8 +100,12 @@ def test_sell_request_freezes_the_quoting_buyers_deposit():
 
 
 def test_quote_refusals():
-    state, _ = rfq(Side.BUY, "100", invited=frozenset({"s1", "s2", "requester", "blocked"}),
-                   excluded_counterparties=frozenset({"blocked"}))
+    state, _ = rfq(
+        Side.BUY,
+        "100",
+        invited=frozenset({"s1", "s2", "requester", "blocked"}),
+        excluded_counterparties=frozenset({"blocked"}),
+    )
     cases = [
         (quote("s3", "3000", available_quantity=PLENTY), E.NOT_INVITED),
         (quote("requester", "3000", available_quantity=PLENTY), E.SELF_TRADE),
@@ -132,7 +147,9 @@ def test_accept_withdraw_cancel_expire_refusals():
 
 
 def test_open_refusals():
-    assert pytest.raises(EngineError, rfq, Side.SELL, "100", available_quantity=D("1")).value.code is \
-        E.INSUFFICIENT_QUANTITY
+    assert (
+        pytest.raises(EngineError, rfq, Side.SELL, "100", available_quantity=D("1")).value.code
+        is E.INSUFFICIENT_QUANTITY
+    )
     assert pytest.raises(EngineError, rfq, Side.BUY, "100.5").value.code is E.OFF_STEP
     assert pytest.raises(EngineError, rfq, Side.BUY, "100", reference_price=None).value.code is E.NO_REFERENCE_PRICE

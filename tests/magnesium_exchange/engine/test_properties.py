@@ -140,14 +140,30 @@ listing_action = st.tuples(weighted(pick=8, reprice=2, withdraw=1, expire=1), me
 
 
 @CHECKS
-@given(side=st.sampled_from(Side), quantity=st.integers(1, 150), min_pick=st.integers(1, 20),
-       actions=st.lists(listing_action, max_size=25))
+@given(
+    side=st.sampled_from(Side),
+    quantity=st.integers(1, 150),
+    min_pick=st.integers(1, 20),
+    actions=st.lists(listing_action, max_size=25),
+)
 def test_listing_random_sequences(side, quantity, min_pick, actions):
     accounts = Accounts(D("400000.00"))
     holdings = D("1000")
-    opening = OpenListing("L", "m0", T0, side, "FM97", D(quantity), D("3000"), REF, min_pick=D(min_pick),
-                          expires_at=T0 + 3600 * SECOND, rules=RULES, available_quantity=holdings,
-                          available_funds=accounts.available["m0"])
+    opening = OpenListing(
+        "L",
+        "m0",
+        T0,
+        side,
+        "FM97",
+        D(quantity),
+        D("3000"),
+        REF,
+        min_pick=D(min_pick),
+        expires_at=T0 + 3600 * SECOND,
+        rules=RULES,
+        available_quantity=holdings,
+        available_funds=accounts.available["m0"],
+    )
     try:
         journal = decide(None, opening)
     except EngineError:
@@ -160,11 +176,23 @@ def test_listing_random_sequences(side, quantity, min_pick, actions):
         kind, who, number, flag = action
         now = T0 + number * SECOND if kind == "expire" else T0
         if kind == "pick":
-            return lambda s: PickListing("L", who, now, D(number), available_funds=accounts.available[who],
-                                         available_quantity=holdings if flag else D(number - 1))
+            return lambda s: PickListing(
+                "L",
+                who,
+                now,
+                D(number),
+                available_funds=accounts.available[who],
+                available_quantity=holdings if flag else D(number - 1),
+            )
         if kind == "reprice":
-            return lambda s: RepriceListing("L", who if flag else "m0", now, s.price + number * 10 - 300,
-                                            REF, available_funds=accounts.available[s.owner])
+            return lambda s: RepriceListing(
+                "L",
+                who if flag else "m0",
+                now,
+                s.price + number * 10 - 300,
+                REF,
+                available_funds=accounts.available[s.owner],
+            )
         if kind == "withdraw":
             return lambda s: WithdrawListing("L", who if flag else "m0", now)
         return lambda s: ExpireListing("L", "system", now + 3600 * SECOND * (number % 2))
@@ -181,6 +209,7 @@ def test_listing_random_sequences(side, quantity, min_pick, actions):
 
 
 # auction ---------------------------------------------------------------------------------------------
+
 
 def naive_allocation(state) -> dict:
     """Allocation recomputed from every bid ever placed (except replaced ones) by a full sort: what the
@@ -205,16 +234,34 @@ bid_action = st.tuples(member, st.integers(0, 2), st.integers(-20, 250), st.inte
 
 
 @CHECKS
-@given(kind=st.sampled_from(AuctionKind), lots=st.lists(st.integers(1, 60), min_size=1, max_size=3),
-       bids=st.lists(bid_action, min_size=5, max_size=60), cancel=st.integers(0, 4).map(lambda n: n == 4))
+@given(
+    kind=st.sampled_from(AuctionKind),
+    lots=st.lists(st.integers(1, 60), min_size=1, max_size=3),
+    bids=st.lists(bid_action, min_size=5, max_size=60),
+    cancel=st.integers(0, 4).map(lambda n: n == 4),
+)
 def test_auction_random_sequences(kind, lots, bids, cancel):
     accounts = Accounts(D("2000000.00"))
     sale = kind is AuctionKind.SALE
     initiator = "m0"
     specs = tuple(LotSpec(f"L{i}", D(q), D("2900") if sale else D("3100")) for i, q in enumerate(lots))
-    journal = decide(None, OpenAuction("A", initiator, T0, kind, "FM97", specs, T0, T0 + 240 * SECOND, REF,
-                                       rules=RULES, available_quantity=D("1000"),
-                                       available_funds=accounts.available[initiator]))
+    journal = decide(
+        None,
+        OpenAuction(
+            "A",
+            initiator,
+            T0,
+            kind,
+            "FM97",
+            specs,
+            T0,
+            T0 + 240 * SECOND,
+            REF,
+            rules=RULES,
+            available_quantity=D("1000"),
+            available_funds=accounts.available[initiator],
+        ),
+    )
     state = replay(journal)
     for event in journal:
         accounts.on(event)
@@ -229,9 +276,17 @@ def test_auction_random_sequences(kind, lots, bids, cancel):
             lot_id = f"L{lot % len(lots)}" if flag else f"L{lot}"
             size = 1 + (quantity - 1) % lots[lot % len(lots)] if flag else quantity
             bidder = who if who != initiator or not flag else "m1"
-            return PlaceBid("A", bidder, clock[0], lot_id, price, D(size),
-                            available_funds=accounts.available[bidder] if flag else D("1000"),
-                            available_quantity=D("1000") if flag else D(size - 1))
+            return PlaceBid(
+                "A",
+                bidder,
+                clock[0],
+                lot_id,
+                price,
+                D(size),
+                available_funds=accounts.available[bidder] if flag else D("1000"),
+                available_quantity=D("1000") if flag else D(size - 1),
+            )
+
         return command
 
     state = drive(state, journal, [build(b) for b in bids], accounts)
@@ -241,8 +296,9 @@ def test_auction_random_sequences(kind, lots, bids, cancel):
         if live:
             weakest = min(live, key=lambda b: (b.price if sale else -b.price, -b.bid_no))
             assert lot.live_quantity - weakest.quantity < lot.quantity
-    assert naive_allocation(state) == {lot: [(b.bid_no, q) for b, q in fills]
-                                       for lot, fills in auction_allocation(state).items()}
+    assert naive_allocation(state) == {
+        lot: [(b.bid_no, q) for b, q in fills] for lot, fills in auction_allocation(state).items()
+    }
     if cancel:
         final = [lambda s: CancelAuction("A", "operator", max(clock[0], T0), by_operator=True)]
     else:
@@ -277,22 +333,37 @@ def live_quote(s, index: int, who: str | None = None) -> int:
 @given(side=st.sampled_from(Side), quantity=st.integers(1, 150), actions=st.lists(rfq_action, max_size=25))
 def test_rfq_random_sequences(side, quantity, actions):
     accounts = Accounts(D("600000.00"))
-    journal = decide(None, OpenRfq("Q", "m0", T0, side, "FM97", D(quantity), T0 + 3600 * SECOND, REF, rules=RULES,
-                                   available_quantity=D("1000")))
+    journal = decide(
+        None,
+        OpenRfq(
+            "Q", "m0", T0, side, "FM97", D(quantity), T0 + 3600 * SECOND, REF, rules=RULES, available_quantity=D("1000")
+        ),
+    )
     state = replay(journal)
 
     def build(action):
         kind, who, a, b, flag = action
         if kind == "quote":
-            return lambda s: SubmitQuote("Q", who, T0, D("3000") + a, D(b),
-                                         available_quantity=D("1000") if flag else D(0),
-                                         available_funds=accounts.available[who] if flag else D(0))
+            return lambda s: SubmitQuote(
+                "Q",
+                who,
+                T0,
+                D("3000") + a,
+                D(b),
+                available_quantity=D("1000") if flag else D(0),
+                available_funds=accounts.available[who] if flag else D(0),
+            )
         if kind == "withdraw":
             return lambda s: WithdrawQuote("Q", who, T0, live_quote(s, a, who if flag else None))
         if kind == "accept":
-            return lambda s: AcceptQuote("Q", "m0" if flag else who, T0, live_quote(s, a),
-                                         quantity=D(b) if b % 3 == 0 and b else None,
-                                         available_funds=accounts.available["m0"])
+            return lambda s: AcceptQuote(
+                "Q",
+                "m0" if flag else who,
+                T0,
+                live_quote(s, a),
+                quantity=D(b) if b % 3 == 0 and b else None,
+                available_funds=accounts.available["m0"],
+            )
         return lambda s: CancelRfq("Q", "m0" if flag else who, T0)
 
     state = drive(state, journal, [build(a) for a in actions], accounts)

@@ -4,7 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from magnesium_exchange.engine import EngineError, EngineErrorCode as E, MarketRules, deposit_for, price_band
+from magnesium_exchange.engine import EngineError, MarketRules, deposit_for, price_band
+from magnesium_exchange.engine import EngineErrorCode as E
 from magnesium_exchange.engine.rules import check_price, check_quantity
 
 
@@ -17,8 +18,16 @@ def test_safe_defaults():
 
 @pytest.mark.parametrize(
     "kw",
-    [{"price_tick": D("0")}, {"price_tick": D("0.001")}, {"quantity_step": D("0.0001")}, {"min_quantity": D("-1")},
-     {"price_limit_ratio": D("1")}, {"deposit_ratio": D("1.5")}, {"bid_increment_ticks": 0}, {"max_extensions": -1}],
+    [
+        {"price_tick": D("0")},
+        {"price_tick": D("0.001")},
+        {"quantity_step": D("0.0001")},
+        {"min_quantity": D("-1")},
+        {"price_limit_ratio": D("1")},
+        {"deposit_ratio": D("1.5")},
+        {"bid_increment_ticks": 0},
+        {"max_extensions": -1},
+    ],
 )
 def test_invalid_rules_are_refused(kw):
     with pytest.raises(ValueError):
@@ -36,10 +45,18 @@ def test_band_rounds_inwards_to_the_tick():
 
 @pytest.mark.parametrize(
     ("price", "code"),
-    [(D("0"), E.INVALID_PRICE), (D("-1"), E.INVALID_PRICE), (D("NaN"), E.INVALID_PRICE),
-     (D("Infinity"), E.INVALID_PRICE), (D("3000.001"), E.PRICE_OFF_TICK), (D("3000.5"), E.PRICE_OFF_TICK),
-     (D("3241"), E.PRICE_OUTSIDE_LIMIT), (D("2759"), E.PRICE_OUTSIDE_LIMIT),
-     (1.5, E.INVALID_COMMAND), ("abc", E.INVALID_COMMAND)],
+    [
+        (D("0"), E.INVALID_PRICE),
+        (D("-1"), E.INVALID_PRICE),
+        (D("NaN"), E.INVALID_PRICE),
+        (D("Infinity"), E.INVALID_PRICE),
+        (D("3000.001"), E.PRICE_OFF_TICK),
+        (D("3000.5"), E.PRICE_OFF_TICK),
+        (D("3241"), E.PRICE_OUTSIDE_LIMIT),
+        (D("2759"), E.PRICE_OUTSIDE_LIMIT),
+        (1.5, E.INVALID_COMMAND),
+        ("abc", E.INVALID_COMMAND),
+    ],
 )
 def test_price_refusals(price, code):
     with pytest.raises(EngineError) as refused:

@@ -45,8 +45,9 @@ class Lending:
             reference_price_set(grade=market.grade, day=day, price=PRICE, reason="test", actor=operator)
 
     def bank(self, code, name):
-        app, token = app_create(name=f"{name}信贷系统", permissions=[ExchangePermissions.BANK_LENDING],
-                                actor=self.app_admin)
+        app, token = app_create(
+            name=f"{name}信贷系统", permissions=[ExchangePermissions.BANK_LENDING], actor=self.app_admin
+        )
         app.raw_token = token
         bank = bank_create(code=code, name=name, app=app, actor=self.operator)
         officer = self.make_user(Role.BUYER)
@@ -74,8 +75,17 @@ def snapshot() -> dict:
     """Everything a refused financing call must leave as it was: rows of every table it could write,
     receipt statuses and encumbrances, the ledger."""
     rows = trading_counts()
-    for model in (Bank, BankOfficer, FinancingRule, Loan, LoanCollateral, LoanEvent, ReceiptEvent, LedgerTransaction,
-                  AuditEvent):
+    for model in (
+        Bank,
+        BankOfficer,
+        FinancingRule,
+        Loan,
+        LoanCollateral,
+        LoanEvent,
+        ReceiptEvent,
+        LedgerTransaction,
+        AuditEvent,
+    ):
         rows[model.__name__] = model.objects.count()
     rows["loans"] = sorted(Loan.objects.values_list("id", "status", "principal", "closed_at"))
     rows["collateral"] = sorted(LoanCollateral.objects.values_list("id", "status", "receipt_id"))

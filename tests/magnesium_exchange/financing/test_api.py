@@ -14,8 +14,8 @@ from magnesium_exchange.financing.models import FinancingRule, Loan, LoanStatus
 from magnesium_exchange.financing.services.loans import loan_apply, loan_approve, loan_disburse
 from magnesium_exchange.warehouses.models import ReceiptStatus
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.financing.lending import snapshot
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,9 @@ APPLY = f"""mutation($bank: ID!, $receipts: [ID!]!, $amount: Decimal!, $term: In
     loan {{ {LOAN_FIELDS} }} errors {{ field code message }} }} }}"""
 APPROVE = f"""mutation($id: ID!, $input: LoanApproveInput!) {{
   loanApprove(id: $id, input: $input) {{ loan {{ {LOAN_FIELDS} }} errors {{ field code message }} }} }}"""
-DISBURSE = """mutation($id: ID!) { loanDisburse(id: $id) { loan { status debt { principal } } errors { field code } } }"""
+DISBURSE = (
+    """mutation($id: ID!) { loanDisburse(id: $id) { loan { status debt { principal } } errors { field code } } }"""
+)
 REPAY = """mutation($id: ID!, $amount: Decimal!) { loanRepay(id: $id, amount: $amount) {
   loan { status debt { total } } errors { field code message } } }"""
 REJECT = """mutation($id: ID!) { loanReject(id: $id, reason: "资料不全") { loan { status } errors { field code } } }"""
@@ -73,19 +75,24 @@ def _terms(principal="100000.00"):
 
 def _applied(lending, bank=None, net="100.000"):
     receipt = lending.receipt(net=net)
-    return loan_apply(member=lending.borrower, bank=bank or lending.ccb, receipts=[receipt], amount="100000.00",
-                      term_days=90), receipt
+    return loan_apply(
+        member=lending.borrower, bank=bank or lending.ccb, receipts=[receipt], amount="100000.00", term_days=90
+    ), receipt
 
 
 def test_borrower_applies_the_banks_app_approves_and_disburses_the_borrower_repays(lending):
     trader = client(lending.trader)
     receipt = lending.receipt()
-    data = trader.execute(APPLY, {"bank": bid(lending.ccb), "receipts": [rid(receipt)], "amount": "100000.00", "term": 90,
-                                  "key": "apply-1"})["loanApply"]
+    data = trader.execute(
+        APPLY,
+        {"bank": bid(lending.ccb), "receipts": [rid(receipt)], "amount": "100000.00", "term": 90, "key": "apply-1"},
+    )["loanApply"]
     assert data["errors"] == [] and data["loan"]["status"] == "applied"
     loan_id = data["loan"]["id"]
-    again = trader.execute(APPLY, {"bank": bid(lending.ccb), "receipts": [rid(receipt)], "amount": "100000.00", "term": 90,
-                                   "key": "apply-1"})["loanApply"]
+    again = trader.execute(
+        APPLY,
+        {"bank": bid(lending.ccb), "receipts": [rid(receipt)], "amount": "100000.00", "term": 90, "key": "apply-1"},
+    )["loanApply"]
     assert again["loan"]["id"] == loan_id and Loan.objects.count() == 1  # a retried application is the same loan
 
     bank_app = GraphQLClient(lending.ccb_app.raw_token)
@@ -94,7 +101,9 @@ def test_borrower_applies_the_banks_app_approves_and_disburses_the_borrower_repa
     loan = approved["loan"]
     assert loan["status"] == "approved" and loan["principal"] == "100000.00" and loan["maxLtvPercent"] == "60.00"
     assert loan["registryFilingNo"] == "ZD20261206001"
-    assert loan["collateral"] == [{"receiptNumber": receipt.number, "grade": "fm-98", "quantity": "100.000", "status": "pledged"}]
+    assert loan["collateral"] == [
+        {"receiptNumber": receipt.number, "grade": "fm-98", "quantity": "100.000", "status": "pledged"}
+    ]
     receipt.refresh_from_db()
     assert receipt.status == ReceiptStatus.PLEDGED
 
@@ -116,8 +125,12 @@ def test_an_officer_of_another_bank_is_refused_and_sees_nothing(lending):
     loan, receipt = _applied(lending)
     other = client(lending.hxb_officer)
     before = snapshot()
-    for document, variables in ((APPROVE, {"id": lid(loan), "input": _terms()}), (REJECT, {"id": lid(loan)}),
-                                (DISBURSE, {"id": lid(loan)}), (CANCEL, {"id": lid(loan)})):
+    for document, variables in (
+        (APPROVE, {"id": lid(loan), "input": _terms()}),
+        (REJECT, {"id": lid(loan)}),
+        (DISBURSE, {"id": lid(loan)}),
+        (CANCEL, {"id": lid(loan)}),
+    ):
         payload = next(iter(other.execute(document, variables).values()))
         assert payload["errors"][0]["code"] == "NOT_YOUR_BANK" and payload["loan"] is None
     other_app = GraphQLClient(lending.hxb_app.raw_token)
@@ -170,17 +183,30 @@ def test_only_the_borrowers_traders_with_the_funds_grant_act_for_it(lending, mak
     trader_add(stranger_member, stranger, can_manage_funds=True)
     extra = lending.receipt(net="20.000")
     before = snapshot()
-    body = client(no_grant).post(APPLY, {"bank": bid(lending.ccb), "receipts": [rid(extra)], "amount": "1000.00", "term": 30}).json()
+    body = (
+        client(no_grant)
+        .post(APPLY, {"bank": bid(lending.ccb), "receipts": [rid(extra)], "amount": "1000.00", "term": 30})
+        .json()
+    )
     assert body["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
     assert client(stranger).execute(WITHDRAW, {"id": lid(loan)})["loanWithdraw"]["errors"][0]["code"] == "NOT_YOUR_LOAN"
-    assert client(stranger).execute(ADD, {"id": lid(loan), "receipts": [rid(extra)]})["loanCollateralAdd"]["errors"][0]["code"] in (
-        "NOT_YOUR_LOAN",)
-    assert client(stranger).execute(REPAY, {"id": lid(loan), "amount": "1.00"})["loanRepay"]["errors"][0]["code"] == "NOT_YOUR_LOAN"
+    assert client(stranger).execute(ADD, {"id": lid(loan), "receipts": [rid(extra)]})["loanCollateralAdd"]["errors"][0][
+        "code"
+    ] in ("NOT_YOUR_LOAN",)
+    assert (
+        client(stranger).execute(REPAY, {"id": lid(loan), "amount": "1.00"})["loanRepay"]["errors"][0]["code"]
+        == "NOT_YOUR_LOAN"
+    )
     # another member's receipt offered by the stranger: not theirs
-    body = client(stranger).execute(APPLY, {"bank": bid(lending.ccb), "receipts": [rid(extra)], "amount": "1000.00", "term": 30})
+    body = client(stranger).execute(
+        APPLY, {"bank": bid(lending.ccb), "receipts": [rid(extra)], "amount": "1000.00", "term": 30}
+    )
     assert body["loanApply"]["errors"][0]["code"] == "RECEIPT_NOT_YOURS"
     assert snapshot() == before
-    assert client(lending.trader).execute(WITHDRAW, {"id": lid(loan)})["loanWithdraw"] == {"loan": {"status": "withdrawn"}, "errors": []}
+    assert client(lending.trader).execute(WITHDRAW, {"id": lid(loan)})["loanWithdraw"] == {
+        "loan": {"status": "withdrawn"},
+        "errors": [],
+    }
 
 
 def test_collateral_added_and_released_through_the_api(lending):
@@ -191,11 +217,15 @@ def test_collateral_added_and_released_through_the_api(lending):
     trader = client(lending.trader)
     added = trader.execute(ADD, {"id": lid(loan), "receipts": [rid(extra)]})["loanCollateralAdd"]
     assert {c["receiptNumber"]: c["status"] for c in added["loan"]["collateral"]} == {
-        receipt.number: "pledged", extra.number: "pledged"}
+        receipt.number: "pledged",
+        extra.number: "pledged",
+    }
     # 100,000 owed on 50 t (120,000 after the haircut): 83.34% > 60%: the 100 t receipt must stay.
     refused = trader.execute(RELEASE, {"id": lid(loan), "receipts": [rid(receipt)]})["loanCollateralRelease"]
     assert refused["errors"][0]["code"] == "LOAN_TO_VALUE_EXCEEDED" and refused["loan"] is None
-    released = client(lending.ccb_officer).execute(RELEASE, {"id": lid(loan), "receipts": [rid(extra)]})["loanCollateralRelease"]
+    released = client(lending.ccb_officer).execute(RELEASE, {"id": lid(loan), "receipts": [rid(extra)]})[
+        "loanCollateralRelease"
+    ]
     assert released["errors"] == [] and {c["status"] for c in released["loan"]["collateral"]} == {"pledged", "released"}
 
 
@@ -204,22 +234,29 @@ def test_hostile_numbers_are_refused_with_codes_and_write_nothing(lending):
     trader = client(lending.trader)
     before = snapshot()
     for amount in ("NaN", "Infinity", "1e30", "-5", "0", "0.001"):
-        response = trader.post(APPLY, {"bank": bid(lending.ccb), "receipts": [rid(receipt)], "amount": amount, "term": 30})
+        response = trader.post(
+            APPLY, {"bank": bid(lending.ccb), "receipts": [rid(receipt)], "amount": amount, "term": 30}
+        )
         body = response.json()
         codes = [e.get("extensions", {}).get("exception", {}).get("code") for e in body.get("errors") or []]
         payload = (body.get("data") or {}).get("loanApply") or {}
         assert codes or payload["errors"][0]["code"] == "INVALID_AMOUNT", (amount, body)
     for term in (0, -1, 100000):
-        payload = trader.execute(APPLY, {"bank": bid(lending.ccb), "receipts": [rid(receipt)], "amount": "1000.00",
-                                         "term": term})["loanApply"]
+        payload = trader.execute(
+            APPLY, {"bank": bid(lending.ccb), "receipts": [rid(receipt)], "amount": "1000.00", "term": term}
+        )["loanApply"]
         assert payload["errors"][0]["code"] == "INVALID_TERM"
     loan, _ = _applied(lending)
     after_apply = snapshot()
     officer = client(lending.ccb_officer)
-    for terms, code in (({"annualRatePercent": "NaN"}, None), ({"annualRatePercent": "0"}, "INVALID_RATE"),
-                        ({"principal": "200000.00"}, "INVALID_AMOUNT"), ({"principal": "-1"}, "INVALID_AMOUNT"),
-                        ({"maxLtvPercent": "70", "warningPercent": "65"}, "INVALID_LINES"),
-                        ({"haircutPercent": "100"}, "INVALID_LINES")):
+    for terms, code in (
+        ({"annualRatePercent": "NaN"}, None),
+        ({"annualRatePercent": "0"}, "INVALID_RATE"),
+        ({"principal": "200000.00"}, "INVALID_AMOUNT"),
+        ({"principal": "-1"}, "INVALID_AMOUNT"),
+        ({"maxLtvPercent": "70", "warningPercent": "65"}, "INVALID_LINES"),
+        ({"haircutPercent": "100"}, "INVALID_LINES"),
+    ):
         response = officer.post(APPROVE, {"id": lid(loan), "input": {**_terms(), **terms}}).json()
         if code is None:
             assert response.get("errors"), response
@@ -231,14 +268,29 @@ def test_hostile_numbers_are_refused_with_codes_and_write_nothing(lending):
 
 def test_operators_set_financing_rules_and_bad_lines_are_refused(lending, operator_user, grades):
     operator = client(operator_user)
-    data = operator.execute(RULE, {"bank": bid(lending.ccb), "grade": "fm-98", "h": "25", "m": "50", "w": "60", "l": "75"})
-    assert data["financingRuleSet"] == {"rule": {"bank": "ccb-dsq", "grade": "fm-98", "haircutPercent": "25.00",
-                                                 "maxLtvPercent": "50.00", "warningPercent": "60.00",
-                                                 "liquidationPercent": "75.00", "marginCallHours": 48}, "errors": []}
+    data = operator.execute(
+        RULE, {"bank": bid(lending.ccb), "grade": "fm-98", "h": "25", "m": "50", "w": "60", "l": "75"}
+    )
+    assert data["financingRuleSet"] == {
+        "rule": {
+            "bank": "ccb-dsq",
+            "grade": "fm-98",
+            "haircutPercent": "25.00",
+            "maxLtvPercent": "50.00",
+            "warningPercent": "60.00",
+            "liquidationPercent": "75.00",
+            "marginCallHours": 48,
+        },
+        "errors": [],
+    }
     assert FinancingRule.objects.count() == 1
-    for values in ({"h": "20", "m": "70", "w": "65", "l": "80"}, {"h": "20", "m": "60", "w": "85", "l": "80"},
-                   {"h": "100", "m": "60", "w": "65", "l": "80"}, {"h": "20", "m": "0", "w": "65", "l": "80"},
-                   {"h": "20", "m": "60", "w": "65", "l": "101"}):
+    for values in (
+        {"h": "20", "m": "70", "w": "65", "l": "80"},
+        {"h": "20", "m": "60", "w": "85", "l": "80"},
+        {"h": "100", "m": "60", "w": "65", "l": "80"},
+        {"h": "20", "m": "0", "w": "65", "l": "80"},
+        {"h": "20", "m": "60", "w": "65", "l": "101"},
+    ):
         refused = operator.execute(RULE, {"bank": None, "grade": None, **values})["financingRuleSet"]
         assert refused["errors"][0]["code"] == "INVALID_LINES", values
     assert FinancingRule.objects.count() == 1

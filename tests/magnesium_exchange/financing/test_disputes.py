@@ -9,9 +9,9 @@ from magnesium_exchange.financing.models import DisputeStatus, LoanDispute, Loan
 from magnesium_exchange.financing.services.disputes import loan_dispute_raise, loan_dispute_resolve
 from meidu.accounts.roles import Role
 from meidu.core.errors import DomainError
-from tests.support.graphql import PASSWORD
 from tests.magnesium_exchange.financing.lending import snapshot
 from tests.magnesium_exchange.financing.risk_factories import active_loan
+from tests.support.graphql import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +26,24 @@ def _refused(code, call):
 
 def test_bank_and_borrower_raise_one_each_and_an_operator_decides(lending):
     loan, _receipts = active_loan(lending)
-    by_bank = loan_dispute_raise(loan, actor=lending.ccb_officer, subject="valuation", description="参考价偏低，申请复核")
-    by_borrower = loan_dispute_raise(loan, actor=lending.trader, subject="margin_call", description="已补仓，追加保证金通知未解除")
+    by_bank = loan_dispute_raise(
+        loan, actor=lending.ccb_officer, subject="valuation", description="参考价偏低，申请复核"
+    )
+    by_borrower = loan_dispute_raise(
+        loan, actor=lending.trader, subject="margin_call", description="已补仓，追加保证金通知未解除"
+    )
     assert (by_bank.side, by_borrower.side) == ("bank", "borrower")
-    _refused("dispute_already_open", lambda: loan_dispute_raise(loan, actor=lending.trader, subject="other",
-                                                                 description="again"))
+    _refused(
+        "dispute_already_open",
+        lambda: loan_dispute_raise(loan, actor=lending.trader, subject="other", description="again"),
+    )
     resolved = loan_dispute_resolve(by_borrower, actor=lending.operator, resolution="经核实已补仓，通知已解除。")
     assert (resolved.status, resolved.resolved_by) == (DisputeStatus.RESOLVED, lending.operator)
-    assert list(LoanEvent.objects.filter(loan=loan, action__startswith="dispute").values_list("action", flat=True)
-                .order_by("id")) == ["dispute_raised", "dispute_raised", "dispute_resolved"]
+    assert list(
+        LoanEvent.objects.filter(loan=loan, action__startswith="dispute")
+        .values_list("action", flat=True)
+        .order_by("id")
+    ) == ["dispute_raised", "dispute_raised", "dispute_resolved"]
     _refused("invalid_transition", lambda: loan_dispute_resolve(by_borrower, actor=lending.operator, resolution="x"))
     # the borrower's side may open a new one once its last is decided
     assert loan_dispute_raise(loan, actor=lending.trader, subject="other", description="新问题").side == "borrower"
@@ -43,11 +52,20 @@ def test_bank_and_borrower_raise_one_each_and_an_operator_decides(lending):
 def test_strangers_other_banks_and_bad_text_are_refused_writing_nothing(lending, make_user):
     loan, _receipts = active_loan(lending)
     for stranger in (lending.hxb_officer, lending.hxb_app, make_user(Role.TRADER), make_user(Role.BUYER)):
-        _refused("not_your_loan", lambda actor=stranger: loan_dispute_raise(loan, actor=actor, subject="other",
-                                                                           description="不是我的贷款"))
-    for subject, text, code in (("nonsense", "x", "invalid"), ("other", "", "required"), ("other", "a\x00b", "invalid"),
-                                ("other", "长" * 1001, "invalid"), ("other", None, "required")):
-        _refused(code, lambda s=subject, t=text: loan_dispute_raise(loan, actor=lending.trader, subject=s, description=t))
+        _refused(
+            "not_your_loan",
+            lambda actor=stranger: loan_dispute_raise(loan, actor=actor, subject="other", description="不是我的贷款"),
+        )
+    for subject, text, code in (
+        ("nonsense", "x", "invalid"),
+        ("other", "", "required"),
+        ("other", "a\x00b", "invalid"),
+        ("other", "长" * 1001, "invalid"),
+        ("other", None, "required"),
+    ):
+        _refused(
+            code, lambda s=subject, t=text: loan_dispute_raise(loan, actor=lending.trader, subject=s, description=t)
+        )
     dispute = loan_dispute_raise(loan, actor=lending.ccb_officer, subject="forced_sale", description="买方违约")
     for actor in (lending.ccb_officer, lending.trader, lending.ccb_app):
         _refused("not_your_loan", lambda a=actor: loan_dispute_resolve(dispute, actor=a, resolution="自己裁决"))
@@ -64,18 +82,28 @@ def test_pages_raise_list_and_resolve(lending, make_user, django_assert_max_num_
 
     page = trader.get(f"/exchange/terminal/loans/{loan.number}/")
     assert 'data-field="disputes"' in page.content.decode()
-    response = trader.post(f"/exchange/terminal/loans/{loan.number}/dispute/",
-                           {"dispute-subject": "repayment", "dispute-description": "利息多计了一天"}, follow=True)
+    response = trader.post(
+        f"/exchange/terminal/loans/{loan.number}/dispute/",
+        {"dispute-subject": "repayment", "dispute-description": "利息多计了一天"},
+        follow=True,
+    )
     assert "利息多计了一天" in response.content.decode()
-    response = officer.post(f"/bank/loans/{loan.number}/dispute/",
-                            {"dispute-subject": "nonsense", "dispute-description": "x"}, follow=True)
+    response = officer.post(
+        f"/bank/loans/{loan.number}/dispute/", {"dispute-subject": "nonsense", "dispute-description": "x"}, follow=True
+    )
     assert LoanDispute.objects.filter(side="bank").count() == 0 and response.status_code == 200
-    officer.post(f"/bank/loans/{loan.number}/dispute/", {"dispute-subject": "collateral", "dispute-description": "货物短少"})
+    officer.post(
+        f"/bank/loans/{loan.number}/dispute/", {"dispute-subject": "collateral", "dispute-description": "货物短少"}
+    )
     # another bank's officer cannot reach the loan at all
     other = Client()
     other.login(username=lending.hxb_officer.phone, password=PASSWORD)
-    assert other.post(f"/bank/loans/{loan.number}/dispute/", {"dispute-subject": "other",
-                                                             "dispute-description": "x"}).status_code == 404
+    assert (
+        other.post(
+            f"/bank/loans/{loan.number}/dispute/", {"dispute-subject": "other", "dispute-description": "x"}
+        ).status_code
+        == 404
+    )
 
     assert trader.get("/operator/financing/").status_code == 403
     more, _ = active_loan(lending, bank=lending.hxb)

@@ -48,7 +48,9 @@ def refused(code, call):
 
 def test_refused_before_the_line_for_another_bank_and_while_one_runs(lending):
     loan, _ = active_loan(lending)  # 60%
-    refused("liquidation_not_allowed", lambda: loan_forced_sale_start(loan, bank=lending.ccb, actor=lending.ccb_officer))
+    refused(
+        "liquidation_not_allowed", lambda: loan_forced_sale_start(loan, bank=lending.ccb, actor=lending.ccb_officer)
+    )
     price_today(lending, "2700")  # 66.67%: a margin call, not yet the 80% line
     margin_call_review(loan)
     error = refused("liquidation_not_allowed", lambda: loan_forced_sale_start(loan, bank=lending.ccb))
@@ -57,7 +59,10 @@ def test_refused_before_the_line_for_another_bank_and_while_one_runs(lending):
     refused("not_your_bank", lambda: loan_forced_sale_start(loan, bank=lending.hxb, actor=lending.hxb_officer))
     refused("invalid_amount", lambda: loan_forced_sale_start(loan, bank=lending.ccb, reserve_price="NaN"))
     refused("invalid_amount", lambda: loan_forced_sale_start(loan, bank=lending.ccb, reserve_price="-1"))
-    refused("invalid", lambda: loan_forced_sale_start(loan, bank=lending.ccb, ends_at=timezone.now() - dt.timedelta(hours=1)))
+    refused(
+        "invalid",
+        lambda: loan_forced_sale_start(loan, bank=lending.ccb, ends_at=timezone.now() - dt.timedelta(hours=1)),
+    )
     sale = loan_forced_sale_start(loan, bank=lending.ccb, actor=lending.ccb_officer)
     assert sale.reason == "liquidation_line"
     refused("forced_sale_running", lambda: loan_forced_sale_start(loan, bank=lending.ccb))
@@ -96,7 +101,11 @@ def test_the_forced_sale_through_a_real_auction_repays_interest_then_principal(l
     assert receipt.status == ReceiptStatus.LISTED and receipt.encumbrance == f"loan:{loan.pk}"
     assert loan.collateral.get().status == CollateralStatus.SELLING
     assert (auction.kind, auction.initiator_id, auction.quantity, auction.min_bid_quantity) == (
-        "sale", lending.borrower.pk, Decimal("100.000"), Decimal("100.000"))
+        "sale",
+        lending.borrower.pk,
+        Decimal("100.000"),
+        Decimal("100.000"),
+    )
     # 90% of today's 2,200 is 1,980, under the auction's band (yesterday's 3,000 ± 8%, the daily limit):
     # raised to its floor, 2,760.
     assert (auction.band_low, auction.reference_price) == (Decimal("2760.00"), Decimal("3000.00"))
@@ -118,7 +127,12 @@ def test_the_forced_sale_through_a_real_auction_repays_interest_then_principal(l
     loan.refresh_from_db()
     # 100 t × 2,800 = 280,000 less the seller's fee of 100 = 279,900: interest 51.48, principal 144,000.
     assert (sale.status, sale.proceeds, sale.interest_repaid, sale.principal_repaid, sale.remainder_to_owner) == (
-        ForcedSaleStatus.SOLD, Decimal("279900.00"), Decimal("51.48"), Decimal("144000.00"), Decimal("135848.52"))
+        ForcedSaleStatus.SOLD,
+        Decimal("279900.00"),
+        Decimal("51.48"),
+        Decimal("144000.00"),
+        Decimal("135848.52"),
+    )
     assert member_balances(lending.borrower).available.amount == owner_before + Decimal("135848.52")
     assert loan.status == LoanStatus.REPAID and loan.closed_at and loan_debt(loan).total == 0
     assert loan.collateral.get().status == CollateralStatus.SOLD
@@ -136,20 +150,31 @@ def test_proceeds_short_of_the_debt_close_the_loan_with_a_shortfall(lending):
     loan, (receipt,) = active_loan(lending)
     loan_interest_accrue(loan, until=timezone.localdate() + dt.timedelta(days=3))  # 51.48
     # The market falls to 1,400 (yesterday's close, today's too): 144,051.48 / 112,000 = 128.62%.
-    reference_price_set(grade=lending.grade, day=timezone.localdate() - dt.timedelta(days=1), price=Decimal("1400"),
-                        reason="test", actor=lending.operator)
+    reference_price_set(
+        grade=lending.grade,
+        day=timezone.localdate() - dt.timedelta(days=1),
+        price=Decimal("1400"),
+        reason="test",
+        actor=lending.operator,
+    )
     price_today(lending, "1400")
     sale = loan_forced_sale_start(loan, bank=lending.ccb, reserve_price="1400")
     auction = Auction.objects.get(pk=sale.auction_id)
     buyer = lending.market.member(funds="300000.00")
     auction_bid(auction, member=buyer, price="1400", quantity="100")
     auction_close(auction, now=auction.ends_at + dt.timedelta(seconds=1))
-    settlement_pay(Settlement.objects.get(trade__aggregate_pk=auction.pk, trade__aggregate_type="auction"), member=buyer)
+    settlement_pay(
+        Settlement.objects.get(trade__aggregate_pk=auction.pk, trade__aggregate_type="auction"), member=buyer
+    )
     sale.refresh_from_db()
     loan.refresh_from_db()
     # 140,000 less the fee of 100 = 139,900: interest 51.48, principal 139,848.52; 4,151.48 is never repaid.
     assert (sale.proceeds, sale.interest_repaid, sale.principal_repaid, sale.remainder_to_owner) == (
-        Decimal("139900.00"), Decimal("51.48"), Decimal("139848.52"), Decimal("0.00"))
+        Decimal("139900.00"),
+        Decimal("51.48"),
+        Decimal("139848.52"),
+        Decimal("0.00"),
+    )
     assert loan.status == LoanStatus.DEFAULTED and loan.closed_at
     assert loan_debt(loan).total == Decimal("4151.48")
     assert loan.events.order_by("-id").first().data["shortfall"] == "4151.48"

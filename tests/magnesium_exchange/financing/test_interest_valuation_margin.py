@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from magnesium_exchange.financing.models import LoanEvent, LoanValuation, MarginCall, MarginCallStatus
 from magnesium_exchange.financing.selectors import loan_debt
-from magnesium_exchange.financing.services.interest import interest_of_day, loan_interest_accrue, loans_interest_accrue_due
+from magnesium_exchange.financing.services.interest import (
+    interest_of_day,
+    loan_interest_accrue,
+    loans_interest_accrue_due,
+)
 from magnesium_exchange.financing.services.loans import loan_collateral_add, loan_repay
 from magnesium_exchange.financing.services.margin import margin_call_review, margin_calls_expire_due
 from magnesium_exchange.financing.services.valuation_job import loans_value
@@ -80,7 +84,12 @@ def test_valuation_numbers_ltv_and_reruns(lending):
     ccb = LoanValuation.objects.get(loan=ccb_loan, day=TODAY())
     # 100 t × 3,000 = 300,000; less 20% = 240,000; 144,000 / 240,000 = 60%.
     assert (ccb.tonnes, ccb.market_value, ccb.collateral_value, ccb.debt, ccb.ltv_percent) == (
-        Decimal("100.000"), Decimal("300000.00"), Decimal("240000.00"), Decimal("144000.00"), Decimal("60.00"))
+        Decimal("100.000"),
+        Decimal("300000.00"),
+        Decimal("240000.00"),
+        Decimal("144000.00"),
+        Decimal("60.00"),
+    )
     assert ccb.prices == {"fm-98": "3000.00"}
     hxb = LoanValuation.objects.get(loan=hxb_loan, day=TODAY())
     assert (hxb.collateral_value, hxb.ltv_percent) == (Decimal("120000.00"), Decimal("50.00"))
@@ -160,12 +169,17 @@ def test_a_missed_deadline_marks_the_call_missed_and_a_recovered_loan_is_resolve
     deadline = calls[loan.pk].deadline
     assert margin_calls_expire_due(now=deadline - dt.timedelta(seconds=1)) == 0
 
-    loan_repay(recovered, member=lending.borrower, amount="100.00", actor=lending.trader)  # 140,400: 65.00%, still on it
+    loan_repay(
+        recovered, member=lending.borrower, amount="100.00", actor=lending.trader
+    )  # 140,400: 65.00%, still on it
     price_today(lending, "2710")  # the market recovers a little: 140,400 / 216,800 = 64.76%
     assert margin_calls_expire_due(now=deadline + dt.timedelta(seconds=1)) == 1
     calls = {c.loan_id: c for c in MarginCall.objects.all()}
     assert (calls[loan.pk].status, calls[loan.pk].resolution) == (MarginCallStatus.MISSED, "deadline_missed")
-    assert (calls[recovered.pk].status, calls[recovered.pk].resolution) == (MarginCallStatus.RESOLVED, "back_under_line")
+    assert (calls[recovered.pk].status, calls[recovered.pk].resolution) == (
+        MarginCallStatus.RESOLVED,
+        "back_under_line",
+    )
     assert LoanEvent.objects.filter(loan=loan, action="margin_call_missed").exists()
     # the bank hears of the miss as such (its cue for a forced sale), the recovery as a resolution
     assert [data["loan"] for _app, data in deliveries(WebhookEventType.MARGIN_CALL_MISSED)] == [loan.number]

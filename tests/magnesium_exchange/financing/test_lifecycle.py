@@ -8,6 +8,7 @@ import pytest
 
 from magnesium_exchange.financing.models import CollateralStatus, LoanStatus
 from magnesium_exchange.financing.selectors import loan_debt
+from magnesium_exchange.financing.services.ledger import loan_post_interest
 from magnesium_exchange.financing.services.loans import (
     loan_apply,
     loan_approve,
@@ -19,7 +20,6 @@ from magnesium_exchange.financing.services.loans import (
     loan_repay,
     loan_withdraw,
 )
-from magnesium_exchange.financing.services.ledger import loan_post_interest
 from magnesium_exchange.members.selectors import member_balances
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 from magnesium_exchange.warehouses.verification import receipt_verify
@@ -34,17 +34,35 @@ def _events(loan):
 
 def test_apply_approve_disburse_repay_part_release_part_repay_in_full(lending):
     first, second = lending.receipt(net="100.000"), lending.receipt(net="50.000")
-    loan = loan_apply(member=lending.borrower, bank=lending.ccb, receipts=[first, second], amount="150000.00", term_days=90,
-                      purpose="采购菱镁矿", actor=lending.trader)
+    loan = loan_apply(
+        member=lending.borrower,
+        bank=lending.ccb,
+        receipts=[first, second],
+        amount="150000.00",
+        term_days=90,
+        purpose="采购菱镁矿",
+        actor=lending.trader,
+    )
     assert loan.status == LoanStatus.APPLIED and loan.number.startswith("LN")
     assert set(loan.collateral.values_list("status", flat=True)) == {CollateralStatus.PROPOSED}
 
     # 150 t × 3000 = 450,000; less 20% = 360,000; at 60% carries 216,000.
-    loan = loan_approve(loan, bank=lending.ccb, principal="150000.00", annual_rate_percent="4.350", term_days=90,
-                        registry_filing_no="ZD2026120600123", actor=lending.ccb_officer)
+    loan = loan_approve(
+        loan,
+        bank=lending.ccb,
+        principal="150000.00",
+        annual_rate_percent="4.350",
+        term_days=90,
+        registry_filing_no="ZD2026120600123",
+        actor=lending.ccb_officer,
+    )
     assert loan.status == LoanStatus.APPROVED
     assert (loan.haircut_percent, loan.max_ltv_percent, loan.warning_percent, loan.liquidation_percent) == (
-        Decimal("20.00"), Decimal("60.00"), Decimal("65.00"), Decimal("80.00"))
+        Decimal("20.00"),
+        Decimal("60.00"),
+        Decimal("65.00"),
+        Decimal("80.00"),
+    )
     for receipt in (first, second):
         receipt.refresh_from_db()
         assert receipt.status == ReceiptStatus.PLEDGED and receipt.encumbrance == f"loan:{loan.pk}"

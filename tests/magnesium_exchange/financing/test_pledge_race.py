@@ -31,8 +31,13 @@ ROUNDS = int(os.environ.get("PLEDGE_RACE_ROUNDS", "20"))
 def _seeded_application(lending, bank, receipt) -> Loan:
     """A second application on the receipt, written directly (the service would refuse it)."""
     number = f"LNRACE{Loan.objects.count() + 1:06d}{bank.pk}"
-    loan = Loan.objects.create(number=number, bank=bank, borrower=lending.borrower, amount_requested=Decimal("100000.00"),
-                               term_days_requested=90)
+    loan = Loan.objects.create(
+        number=number,
+        bank=bank,
+        borrower=lending.borrower,
+        amount_requested=Decimal("100000.00"),
+        term_days_requested=90,
+    )
     LoanCollateral.objects.create(loan=loan, receipt=receipt, bank=bank, quantity=receipt.quantity)
     return loan
 
@@ -46,7 +51,9 @@ def test_two_banks_approve_pledges_of_the_same_receipt_at_once_and_exactly_one_w
     started = time.perf_counter()
     for round_no in range(ROUNDS):
         receipt = lending.receipt()
-        first = loan_apply(member=lending.borrower, bank=lending.ccb, receipts=[receipt], amount="100000.00", term_days=90)
+        first = loan_apply(
+            member=lending.borrower, bank=lending.ccb, receipts=[receipt], amount="100000.00", term_days=90
+        )
         second = _seeded_application(lending, lending.hxb, receipt)
         calls = [_approve(first, lending.ccb), _approve(second, lending.hxb)]
         if round_no % 2:  # who starts first alternates
@@ -69,8 +76,10 @@ def test_two_banks_approve_pledges_of_the_same_receipt_at_once_and_exactly_one_w
         assert receipt_verify(receipt).valid
     assert sum(winners.values()) == ROUNDS
     elapsed = time.perf_counter() - started
-    print(f"pledge race: {ROUNDS} rounds, exactly one winner and one ALREADY_PLEDGED each round; wins by bank "
-          f"{winners}; {elapsed / ROUNDS * 1000:.0f} ms a round (apply, seed, the race, the checks)")
+    print(
+        f"pledge race: {ROUNDS} rounds, exactly one winner and one ALREADY_PLEDGED each round; wins by bank "
+        f"{winners}; {elapsed / ROUNDS * 1000:.0f} ms a round (apply, seed, the race, the checks)"
+    )
 
 
 def test_a_second_collateral_row_in_force_on_a_receipt_violates_the_unique_index(lending):
@@ -85,10 +94,16 @@ def test_a_second_collateral_row_in_force_on_a_receipt_violates_the_unique_index
     for status in ("pledged", "selling"):
         with pytest.raises(IntegrityError, match="one_pledge_in_force_per_receipt"):
             with transaction.atomic():
-                third = Loan.objects.create(number=f"LNRAW{status}", bank=lending.hxb, borrower=lending.borrower,
-                                            amount_requested=Decimal("1.00"), term_days_requested=1)
-                LoanCollateral.objects.create(loan=third, receipt=receipt, bank=lending.hxb, quantity=receipt.quantity,
-                                              status=status)
+                third = Loan.objects.create(
+                    number=f"LNRAW{status}",
+                    bank=lending.hxb,
+                    borrower=lending.borrower,
+                    amount_requested=Decimal("1.00"),
+                    term_days_requested=1,
+                )
+                LoanCollateral.objects.create(
+                    loan=third, receipt=receipt, bank=lending.hxb, quantity=receipt.quantity, status=status
+                )
     assert LoanCollateral.objects.filter(receipt=receipt, status__in=["pledged", "selling"]).count() == 1
     # Rows not in force (offered, released, dropped) are not limited.
     LoanCollateral.objects.filter(pk=row.pk).update(status=CollateralStatus.RELEASED)

@@ -63,16 +63,43 @@ def _hour():
 
 
 def test_a_pledged_receipt_cannot_be_listed_or_sold_in_an_auction(lending, pledged):
-    refused("receipt_pledged", listing_open, member=lending.borrower, grade=lending.grade, price=Decimal("3000"),
-            receipts=[pledged])
+    refused(
+        "receipt_pledged",
+        listing_open,
+        member=lending.borrower,
+        grade=lending.grade,
+        price=Decimal("3000"),
+        receipts=[pledged],
+    )
     start, end = _hour()
-    refused("receipt_pledged", auction_open, member=lending.borrower, grade=lending.grade, starts_at=start, ends_at=end,
-            receipts=[pledged], reserve_price=Decimal("2900"))
-    refused("receipt_pledged", rfq_open, member=lending.borrower, grade=lending.grade, side="sell", expires_at=end,
-            receipts=[pledged])
+    refused(
+        "receipt_pledged",
+        auction_open,
+        member=lending.borrower,
+        grade=lending.grade,
+        starts_at=start,
+        ends_at=end,
+        receipts=[pledged],
+        reserve_price=Decimal("2900"),
+    )
+    refused(
+        "receipt_pledged",
+        rfq_open,
+        member=lending.borrower,
+        grade=lending.grade,
+        side="sell",
+        expires_at=end,
+        receipts=[pledged],
+    )
     # Not even by the holder's own listing lock, whatever the path.
-    refused("receipt_pledged", receipt_lock, pledged, holder=lending.borrower, purpose=ReceiptLockPurpose.LISTING,
-            reference="listing:0")
+    refused(
+        "receipt_pledged",
+        receipt_lock,
+        pledged,
+        holder=lending.borrower,
+        purpose=ReceiptLockPurpose.LISTING,
+        reference="listing:0",
+    )
 
 
 def test_a_pledged_receipt_cannot_fill_a_wanted_listing(lending, pledged):
@@ -87,9 +114,17 @@ def test_quotes_and_procurement_offers_do_not_draw_on_a_pledged_receipt(lending,
     buyer = lending.market.member("鞍山钢铁耐材采购有限公司", funds="500000.00")
     start, end = _hour()
     request = rfq_open(member=buyer, grade=lending.grade, side="buy", expires_at=end, quantity="100")
-    error = refused("insufficient_quantity", quote_submit, request, member=lending.borrower, price="3000", quantity="100")
-    procurement = auction_open(member=buyer, grade=lending.grade, kind="procurement", starts_at=start, ends_at=end,
-                               lots=[(Decimal("100"), Decimal("3100"))])
+    error = refused(
+        "insufficient_quantity", quote_submit, request, member=lending.borrower, price="3000", quantity="100"
+    )
+    procurement = auction_open(
+        member=buyer,
+        grade=lending.grade,
+        kind="procurement",
+        starts_at=start,
+        ends_at=end,
+        lots=[(Decimal("100"), Decimal("3100"))],
+    )
     refused(error.code, auction_bid, procurement, member=lending.borrower, price="3000", quantity="100")
 
 
@@ -100,17 +135,42 @@ def test_a_pledged_receipt_cannot_be_split_merged_withdrawn_cancelled_or_transfe
     refused("receipt_pledged", receipt_withdraw, pledged, gross="120.000", tare="20.000", net="100.000", actor=keeper)
     refused("receipt_pledged", receipt_cancel, pledged, reason="注销", actor=keeper)
     buyer = lending.market.member("鞍山钢铁耐材采购有限公司")
-    refused("receipt_pledged", receipt_transfer, pledged, to_member=buyer, reason=ReceiptTransferReason.SETTLEMENT,
-            reference="settlement:1")
-    refused("receipt_pledged", receipt_transfer, pledged, to_member=buyer,
-            reason=ReceiptTransferReason.SETTLEMENT_DEFAULT_RETURN, reference="settlement:1")
+    refused(
+        "receipt_pledged",
+        receipt_transfer,
+        pledged,
+        to_member=buyer,
+        reason=ReceiptTransferReason.SETTLEMENT,
+        reference="settlement:1",
+    )
+    refused(
+        "receipt_pledged",
+        receipt_transfer,
+        pledged,
+        to_member=buyer,
+        reason=ReceiptTransferReason.SETTLEMENT_DEFAULT_RETURN,
+        reference="settlement:1",
+    )
 
 
 def test_a_pledged_receipt_cannot_be_pledged_again_and_its_chain_verifies_after_release(lending, pledged):
-    refused("receipt_pledged", loan_apply, member=lending.borrower, bank=lending.hxb, receipts=[pledged],
-            amount="1000.00", term_days=30)
-    refused("receipt_pledged", receipt_lock, pledged, holder=lending.borrower, purpose=ReceiptLockPurpose.PLEDGE,
-            reference="loan:999")
+    refused(
+        "receipt_pledged",
+        loan_apply,
+        member=lending.borrower,
+        bank=lending.hxb,
+        receipts=[pledged],
+        amount="1000.00",
+        term_days=30,
+    )
+    refused(
+        "receipt_pledged",
+        receipt_lock,
+        pledged,
+        holder=lending.borrower,
+        purpose=ReceiptLockPurpose.PLEDGE,
+        reference="loan:999",
+    )
     loan_cancel(pledged.loan, bank=lending.ccb, reason="借款人放弃")
     pledged.refresh_from_db()
     assert pledged.status == ReceiptStatus.ACTIVE and pledged.encumbrance == ""

@@ -73,8 +73,14 @@ def test_a_frozen_receipt_is_refused(lending):
 def test_a_receipt_in_an_auction_is_refused(lending):
     receipt = lending.receipt()
     now = timezone.now()
-    auction_open(member=lending.borrower, grade=lending.grade, starts_at=now, ends_at=now + timedelta(hours=1),
-                 receipts=[receipt], reserve_price=Decimal("2900"))
+    auction_open(
+        member=lending.borrower,
+        grade=lending.grade,
+        starts_at=now,
+        ends_at=now + timedelta(hours=1),
+        receipts=[receipt],
+        reserve_price=Decimal("2900"),
+    )
     refused("receipt_in_auction", apply, lending, [receipt])
 
 
@@ -140,15 +146,37 @@ def test_a_principal_above_the_loan_to_value_limit_or_without_a_price_is_refused
     receipt = lending.receipt()  # 100 t: carries 144,000 at 60% after a 20% haircut
     loan = apply(lending, [receipt], amount="200000.00")
     refused("loan_to_value_exceeded", approve, loan, lending.ccb, principal="144000.01")
-    refused("loan_to_value_exceeded", approve, loan, lending.ccb, principal="100000.00", max_ltv_percent="40",
-            warning_percent="65", liquidation_percent="80")
+    refused(
+        "loan_to_value_exceeded",
+        approve,
+        loan,
+        lending.ccb,
+        principal="100000.00",
+        max_ltv_percent="40",
+        warning_percent="65",
+        liquidation_percent="80",
+    )
     refused("invalid_amount", approve, loan, lending.ccb, principal="200000.01")
-    refused("invalid_rate", loan_approve, loan, bank=lending.ccb, principal="1000.00", annual_rate_percent="NaN", term_days=30)
+    refused(
+        "invalid_rate",
+        loan_approve,
+        loan,
+        bank=lending.ccb,
+        principal="1000.00",
+        annual_rate_percent="NaN",
+        term_days=30,
+    )
     refused("invalid_lines", approve, loan, lending.ccb, warning_percent="90", liquidation_percent="80")
     refused("invalid", approve, loan, lending.ccb, registry_filing_no="ZD\x00")
     approve(loan, lending.ccb, principal="144000.00")
-    unpriced = issue(lending.market.warehouse, lending.market.fused, lending.borrower, net="100.000",
-                     assay=FUSED_97_ASSAY, actor=lending.market.keeper)
+    unpriced = issue(
+        lending.market.warehouse,
+        lending.market.fused,
+        lending.borrower,
+        net="100.000",
+        assay=FUSED_97_ASSAY,
+        actor=lending.market.keeper,
+    )
     other = apply(lending, [unpriced], bank=lending.hxb)
     refused("no_reference_price", approve, other, lending.hxb)
 
@@ -180,8 +208,14 @@ def test_a_repayment_must_leave_the_funds_held_by_auction_bids_covered(lending):
     loan, _receipt = active_loan(lending)  # the borrower holds 50,000 + 100,000
     seller = lending.market.member("营口青花耐火材料有限公司")
     now = timezone.now()
-    auction = auction_open(member=seller, grade=lending.grade, starts_at=now, ends_at=now + timedelta(hours=1),
-                           receipts=[lending.receipt(holder=seller)], reserve_price=Decimal("2900"))
+    auction = auction_open(
+        member=seller,
+        grade=lending.grade,
+        starts_at=now,
+        ends_at=now + timedelta(hours=1),
+        receipts=[lending.receipt(holder=seller)],
+        reserve_price=Decimal("2900"),
+    )
     funds_withdraw_request(lending.borrower, "40000.00")  # 110,000 left available on the ledger
     auction_bid(auction, member=lending.borrower, price="3000", quantity="100")  # a deposit held by the bid
     held = FundsHold.objects.get(member=lending.borrower).amount
@@ -199,7 +233,9 @@ def test_a_release_that_would_leave_the_loan_to_value_above_the_limit_is_refused
     extra = lending.receipt(net="10.000")
     loan_collateral_add(loan, member=lending.borrower, receipts=[extra])
     refused("loan_to_value_exceeded", loan_collateral_release, loan, actor=lending.trader, receipts=[receipt])
-    refused("loan_to_value_exceeded", loan_collateral_release, loan, actor=lending.ccb_officer, receipts=[receipt, extra])
+    refused(
+        "loan_to_value_exceeded", loan_collateral_release, loan, actor=lending.ccb_officer, receipts=[receipt, extra]
+    )
     refused("invalid", loan_collateral_release, loan, actor=lending.trader, receipts=[lending.receipt()])
     # 140,000 on 100 t only (240,000): within 60%, the 10 t may go.
     loan_collateral_release(loan, actor=lending.trader, receipts=[extra])
@@ -212,5 +248,11 @@ def test_collateral_add_refuses_the_same_receipts_as_an_application(lending):
     listing_open(member=lending.borrower, grade=lending.grade, price=Decimal("3000"), receipts=[listed])
     refused("receipt_listed", loan_collateral_add, loan, member=lending.borrower, receipts=[listed])
     other = lending.market.member("营口青花耐火材料有限公司")
-    refused("receipt_not_yours", loan_collateral_add, loan, member=lending.borrower, receipts=[lending.receipt(holder=other)])
+    refused(
+        "receipt_not_yours",
+        loan_collateral_add,
+        loan,
+        member=lending.borrower,
+        receipts=[lending.receipt(holder=other)],
+    )
     refused("not_your_loan", loan_collateral_add, loan, member=other, receipts=[lending.receipt()])

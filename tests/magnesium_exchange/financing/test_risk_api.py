@@ -11,9 +11,9 @@ from magnesium_exchange.financing.models import ForcedSale, LoanStatus
 from magnesium_exchange.financing.services.margin import margin_call_review
 from magnesium_exchange.members.services import trader_add
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.financing.lending import snapshot
 from tests.magnesium_exchange.financing.risk_factories import active_loan, price_today
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,9 @@ def test_only_the_loans_bank_starts_a_forced_sale_and_not_before_the_line(lendin
     body = GraphQLClient(lending.ccb_app.raw_token).execute(START, {"id": lid(loan)})["loanForcedSaleStart"]
     assert body["errors"] == []
     assert (body["forcedSale"]["status"], body["forcedSale"]["reason"], body["loan"]["status"]) == (
-        "open", "liquidation_line", LoanStatus.ENFORCING)
+        "open",
+        "liquidation_line",
+        LoanStatus.ENFORCING,
+    )
     sale = ForcedSale.objects.get()
     assert sale.started_by is None and sale.auction.band_low == Decimal("2760.00")

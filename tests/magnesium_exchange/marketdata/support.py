@@ -19,7 +19,12 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 def tape(grade, day: dt.date, prints: list[tuple[str, str]], prefix: str = "t"):
     """Record (price, quantity) prints a minute apart from 09:00 on ``day``."""
     return [
-        marketdata_trade_record(grade=grade, price=Decimal(price), quantity=Decimal(quantity),
-                                executed_at=at(day, 9, index), reference=f"{prefix}:{grade.code}:{day}:{index}")
+        marketdata_trade_record(
+            grade=grade,
+            price=Decimal(price),
+            quantity=Decimal(quantity),
+            executed_at=at(day, 9, index),
+            reference=f"{prefix}:{grade.code}:{day}:{index}",
+        )
         for index, (price, quantity) in enumerate(prints)
     ]

@@ -19,7 +19,12 @@ def test_bar_from_a_known_tape(grades):
     tape(fm97, DAY, [("3800.00", "100.000"), ("3850.00", "50.000"), ("3780.00", "25.500"), ("3820.00", "10.000")])
     result = daily_bars_build(DAY)
     bar = DailyBar.objects.get(grade=fm97, day=DAY)
-    assert (bar.open, bar.high, bar.low, bar.close) == (Decimal("3800.00"), Decimal("3850.00"), Decimal("3780.00"), Decimal("3820.00"))
+    assert (bar.open, bar.high, bar.low, bar.close) == (
+        Decimal("3800.00"),
+        Decimal("3850.00"),
+        Decimal("3780.00"),
+        Decimal("3820.00"),
+    )
     assert bar.volume == Decimal("185.500") and bar.trade_count == 4
     # turnover = 380000 + 192500 + 96390 + 38200 = 707090.00; 707090 / 185.5 = 3811.805929... -> 3811.81
     assert bar.turnover == Decimal("707090.00") and bar.vwap == Decimal("3811.81")
@@ -30,9 +35,13 @@ def test_bar_from_a_known_tape(grades):
 
 def test_vwap_rounds_half_up_to_the_fen():
     # (1000.01 * 1 + 1000.00 * 1) / 2 = 1000.005 exactly: half-up gives 1000.01 (banker's would give 1000.00)
-    assert vwap_of([(Decimal("1000.01"), Decimal("1.000")), (Decimal("1000.00"), Decimal("1.000"))]) == Decimal("1000.01")
+    assert vwap_of([(Decimal("1000.01"), Decimal("1.000")), (Decimal("1000.00"), Decimal("1.000"))]) == Decimal(
+        "1000.01"
+    )
     # 1000.00 * 2 + 1000.01 * 1 = 3000.01 / 3 = 1000.00333 -> 1000.00
-    assert vwap_of([(Decimal("1000.00"), Decimal("2.000")), (Decimal("1000.01"), Decimal("1.000"))]) == Decimal("1000.00")
+    assert vwap_of([(Decimal("1000.00"), Decimal("2.000")), (Decimal("1000.01"), Decimal("1.000"))]) == Decimal(
+        "1000.00"
+    )
     assert vwap_of([(Decimal("0.01"), Decimal("0.001")), (Decimal("0.02"), Decimal("0.001"))]) == Decimal("0.02")
 
 
@@ -65,8 +74,13 @@ def test_a_late_print_republishes_its_day(grades):
     fm97 = grades["fm-97"]
     tape(fm97, DAY, [("3800.00", "10.000")])
     daily_bars_build(DAY)
-    marketdata_trade_record(grade=fm97, price=Decimal("3900.00"), quantity=Decimal("10.000"), executed_at=at(DAY, 14, 59),
-                            reference="late:1")
+    marketdata_trade_record(
+        grade=fm97,
+        price=Decimal("3900.00"),
+        quantity=Decimal("10.000"),
+        executed_at=at(DAY, 14, 59),
+        reference="late:1",
+    )
     bar = DailyBar.objects.get(grade=fm97, day=DAY)
     assert (bar.close, bar.vwap, bar.trade_count) == (Decimal("3900.00"), Decimal("3850.00"), 2)
     assert ReferencePrice.objects.get(grade=fm97, day=DAY).price == Decimal("3850.00")
@@ -75,7 +89,9 @@ def test_a_late_print_republishes_its_day(grades):
 
 def test_recording_a_trade_twice_writes_one_print(grades):
     fm97 = grades["fm-97"]
-    kwargs = dict(grade=fm97, price=Decimal("3800.00"), quantity=Decimal("12.500"), executed_at=at(DAY, 10), reference="trade:42")
+    kwargs = dict(
+        grade=fm97, price=Decimal("3800.00"), quantity=Decimal("12.500"), executed_at=at(DAY, 10), reference="trade:42"
+    )
     first = marketdata_trade_record(**kwargs)
     second = marketdata_trade_record(**kwargs)
     assert first.pk == second.pk and TradePrint.objects.count() == 1
@@ -89,21 +105,32 @@ def test_recording_a_trade_twice_writes_one_print(grades):
 def test_the_trade_day_is_the_local_date(grades):
     # 23:30 UTC on the 19th is 07:30 on the 20th in Shanghai.
     executed = dt.datetime(2026, 11, 19, 23, 30, tzinfo=dt.timezone.utc)
-    printed = marketdata_trade_record(grade=grades["fm-97"], price="3800.00", quantity="1.000", executed_at=executed, reference="tz:1")
+    printed = marketdata_trade_record(
+        grade=grades["fm-97"], price="3800.00", quantity="1.000", executed_at=executed, reference="tz:1"
+    )
     assert printed.trade_day == DAY
 
 
-@pytest.mark.parametrize("field, value, code", [
-    ("price", Decimal("0"), "invalid_price"),
-    ("price", Decimal("3800.001"), "invalid_price"),
-    ("price", 3800.5, "invalid_price"),
-    ("quantity", Decimal("-1"), "invalid_quantity"),
-    ("quantity", Decimal("1.0001"), "invalid_quantity"),
-    ("executed_at", dt.datetime(2026, 11, 20, 10), "invalid_date"),
-    ("reference", "  ", "required"),
-])
+@pytest.mark.parametrize(
+    "field, value, code",
+    [
+        ("price", Decimal("0"), "invalid_price"),
+        ("price", Decimal("3800.001"), "invalid_price"),
+        ("price", 3800.5, "invalid_price"),
+        ("quantity", Decimal("-1"), "invalid_quantity"),
+        ("quantity", Decimal("1.0001"), "invalid_quantity"),
+        ("executed_at", dt.datetime(2026, 11, 20, 10), "invalid_date"),
+        ("reference", "  ", "required"),
+    ],
+)
 def test_bad_prints_are_refused_and_nothing_is_written(grades, field, value, code):
-    kwargs = dict(grade=grades["fm-97"], price=Decimal("3800.00"), quantity=Decimal("1.000"), executed_at=at(DAY, 10), reference="bad:1")
+    kwargs = dict(
+        grade=grades["fm-97"],
+        price=Decimal("3800.00"),
+        quantity=Decimal("1.000"),
+        executed_at=at(DAY, 10),
+        reference="bad:1",
+    )
     kwargs[field] = value
     with pytest.raises(DomainError) as refused:
         marketdata_trade_record(**kwargs)
@@ -125,7 +152,10 @@ def test_the_close_task_builds_yesterday_and_today_after_the_close(grades, setti
 
     from magnesium_exchange.marketdata.tasks import daily_bars_close
 
-    assert settings.CELERY_BEAT_SCHEDULE["exchange-daily-bars-close"]["task"] == "magnesium_exchange.marketdata.tasks.daily_bars_close"
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["exchange-daily-bars-close"]["task"]
+        == "magnesium_exchange.marketdata.tasks.daily_bars_close"
+    )
     today = timezone.localdate()
     yesterday = today - dt.timedelta(days=1)
     tape(grades["fm-97"], yesterday, [("3800.00", "1.000")])

@@ -34,7 +34,9 @@ def test_operator_override_is_audited_and_kept_by_later_builds(grades, make_user
     fm97 = grades["fm-97"]
     tape(fm97, DAY, [("3800.00", "10.000")])
     daily_bars_build(DAY)
-    row = reference_price_set(grade=fm97, day=DAY, price=Decimal("3750.00"), reason="成交量过小，参照市场调查价", actor=operator)
+    row = reference_price_set(
+        grade=fm97, day=DAY, price=Decimal("3750.00"), reason="成交量过小，参照市场调查价", actor=operator
+    )
     assert (row.price, row.source, row.set_by) == (Decimal("3750.00"), ReferenceSource.OPERATOR, operator)
     event = AuditEvent.objects.get(action="exchange.reference_price_set")
     assert event.actor_user == operator
@@ -51,12 +53,15 @@ def test_an_operator_can_seed_a_grade_that_never_traded(grades):
     assert row.set_by is None and reference_price_for(grades["ore-47"], DAY + dt.timedelta(days=1)) == Decimal("520.00")
 
 
-@pytest.mark.parametrize("changes, code", [
-    ({"reason": " "}, "required"),
-    ({"price": "0"}, "invalid_price"),
-    ({"price": "12.345"}, "invalid_price"),
-    ({"day": "tomorrow"}, "invalid_date"),
-])
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        ({"reason": " "}, "required"),
+        ({"price": "0"}, "invalid_price"),
+        ({"price": "12.345"}, "invalid_price"),
+        ({"day": "tomorrow"}, "invalid_date"),
+    ],
+)
 def test_override_refusals_write_nothing(grades, changes, code):
     kwargs = {"grade": grades["fm-97"], "day": DAY, "price": "3700.00", "reason": "测试"}
     kwargs.update(changes)
@@ -65,4 +70,7 @@ def test_override_refusals_write_nothing(grades, changes, code):
     with pytest.raises(DomainError) as refused:
         reference_price_set(**kwargs)
     assert refused.value.code == code
-    assert not ReferencePrice.objects.exists() and not AuditEvent.objects.filter(action="exchange.reference_price_set").exists()
+    assert (
+        not ReferencePrice.objects.exists()
+        and not AuditEvent.objects.filter(action="exchange.reference_price_set").exists()
+    )

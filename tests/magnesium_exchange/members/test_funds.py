@@ -25,8 +25,8 @@ from meidu.core.errors import DomainError
 from meidu.core.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from meidu.core.ledger.selectors import ledger_balance
 from meidu.core.money import Money
-from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.records_factories import fund
+from tests.support.graphql import GraphQLClient, token_for
 
 
 def balances(member):
@@ -133,10 +133,24 @@ def test_suspended_member_cannot_freeze_but_can_be_released(seller_member, bank_
 def test_transfer_pays_seller_less_fees_and_conserves_money(seller_member, buyer_member, bank_app):
     fund(buyer_member, "110000.00", bank_app)
     funds_freeze(buyer_member, "100300.00", reference="trade:9", idempotency_key="trade-9-deposit")
-    funds_transfer(payer=buyer_member, payee=seller_member, amount="100000.00", payer_fee="300.00", payee_fee="300.00",
-                   reference="settlement:9", idempotency_key="settlement-9")
-    funds_transfer(payer=buyer_member, payee=seller_member, amount="100000.00", payer_fee="300.00", payee_fee="300.00",
-                   reference="settlement:9", idempotency_key="settlement-9")  # retried
+    funds_transfer(
+        payer=buyer_member,
+        payee=seller_member,
+        amount="100000.00",
+        payer_fee="300.00",
+        payee_fee="300.00",
+        reference="settlement:9",
+        idempotency_key="settlement-9",
+    )
+    funds_transfer(
+        payer=buyer_member,
+        payee=seller_member,
+        amount="100000.00",
+        payer_fee="300.00",
+        payee_fee="300.00",
+        reference="settlement:9",
+        idempotency_key="settlement-9",
+    )  # retried
     assert balances(buyer_member) == (Decimal("9700.00"), 0)
     assert balances(seller_member) == (Decimal("99700.00"), 0)
     assert ledger_balance(LedgerAccount.objects.get(code=FEE_INCOME)).amount == Decimal("600.00")
@@ -150,12 +164,33 @@ def test_transfer_refusals(seller_member, buyer_member, bank_app):
         funds_transfer(payer=buyer_member, payee=seller_member, amount="50.00", reference="s", idempotency_key="s1")
     assert exc.value.code == Code.INSUFFICIENT_FUNDS.value  # nothing frozen to pay from
     with pytest.raises(DomainError) as exc:
-        funds_transfer(payer=buyer_member, payee=seller_member, amount="150.00", source="available", reference="s", idempotency_key="s2")
+        funds_transfer(
+            payer=buyer_member,
+            payee=seller_member,
+            amount="150.00",
+            source="available",
+            reference="s",
+            idempotency_key="s2",
+        )
     assert exc.value.code == Code.INSUFFICIENT_FUNDS.value
     with pytest.raises(DomainError):
-        funds_transfer(payer=buyer_member, payee=buyer_member, amount="1.00", source="available", reference="s", idempotency_key="s3")
+        funds_transfer(
+            payer=buyer_member,
+            payee=buyer_member,
+            amount="1.00",
+            source="available",
+            reference="s",
+            idempotency_key="s3",
+        )
     with pytest.raises(DomainError):
-        funds_transfer(payer=buyer_member, payee=seller_member, amount="1.00", source="elsewhere", reference="s", idempotency_key="s4")
+        funds_transfer(
+            payer=buyer_member,
+            payee=seller_member,
+            amount="1.00",
+            source="elsewhere",
+            reference="s",
+            idempotency_key="s4",
+        )
     assert LedgerTransaction.objects.count() == before
 
 
@@ -194,11 +229,18 @@ def test_deposit_and_withdraw_through_the_api(trader_factory, seller_member, ban
     assert over["errors"] == [{"field": "amount", "code": "INSUFFICIENT_FUNDS"}]
     out = trader.execute(WITHDRAW_REQUEST, {"amount": "5000"})["fundsWithdrawRequest"]
     assert out["funds"] == {"availableAmount": "15000.00", "frozenAmount": "5000.00"}
-    paid = bank_client.execute(WITHDRAW_CONFIRM, {"id": out["fundsRequest"]["id"], "ref": "OUT-1"})["fundsWithdrawConfirm"]
+    paid = bank_client.execute(WITHDRAW_CONFIRM, {"id": out["fundsRequest"]["id"], "ref": "OUT-1"})[
+        "fundsWithdrawConfirm"
+    ]
     assert paid["funds"] == {"availableAmount": "15000.00", "frozenAmount": "0.00"}
-    me = trader.execute("query { myExchangeMember { funds { available { amount currency } } fundsRequests { kind status } } }")
+    me = trader.execute(
+        "query { myExchangeMember { funds { available { amount currency } } fundsRequests { kind status } } }"
+    )
     assert me["myExchangeMember"]["funds"]["available"] == {"amount": 15000.0, "currency": "CNY"}
-    assert [(r["kind"], r["status"]) for r in me["myExchangeMember"]["fundsRequests"]] == [("withdrawal", "confirmed"), ("deposit", "confirmed")]
+    assert [(r["kind"], r["status"]) for r in me["myExchangeMember"]["fundsRequests"]] == [
+        ("withdrawal", "confirmed"),
+        ("deposit", "confirmed"),
+    ]
 
 
 def test_only_the_bank_app_confirms(trader_factory, seller_member, operator_api_client, bank_app):
@@ -224,8 +266,10 @@ def test_trader_sees_only_their_members_funds(trader_factory, seller_member, buy
     trader = GraphQLClient(token_for(trader_factory(seller_member)))
     me = trader.execute("query { myExchangeMember { name funds { availableAmount } } }")["myExchangeMember"]
     assert me == {"name": seller_member.name, "funds": {"availableAmount": "0.00"}}
-    response = trader.post("query($id: ID!) { exchangeMember(id: $id) { funds { availableAmount } } }",
-                           {"id": to_global_id("ExchangeMember", buyer_member.pk)}).json()
+    response = trader.post(
+        "query($id: ID!) { exchangeMember(id: $id) { funds { availableAmount } } }",
+        {"id": to_global_id("ExchangeMember", buyer_member.pk)},
+    ).json()
     assert response["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
     response = trader.post("query { exchangeFundsRequests { id } }").json()
     assert response["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"

@@ -13,8 +13,8 @@ from magnesium_exchange.members.models import FundsRequest, FundsRequestKind
 from magnesium_exchange.members.selectors import member_balances
 from magnesium_exchange.members.services import funds_release, funds_withdraw_request
 from meidu.core.errors import DomainError
-from tests.support.graphql import token_for
 from tests.magnesium_exchange.records_factories import fund
+from tests.support.graphql import token_for
 
 WITHDRAW = """
 mutation($amount: Decimal!, $key: String) { fundsWithdrawRequest(amount: $amount, idempotencyKey: $key) {
@@ -31,25 +31,37 @@ def _post(token, variables, language=None):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     if language:
         headers["HTTP_ACCEPT_LANGUAGE"] = language
-    response = Client().post("/graphql/", json.dumps({"query": WITHDRAW, "variables": variables}),
-                             content_type="application/json", **headers)
+    response = Client().post(
+        "/graphql/", json.dumps({"query": WITHDRAW, "variables": variables}), content_type="application/json", **headers
+    )
     content = response.json()
     assert response.status_code == 200 and "errors" not in content, content
     return content["data"]["fundsWithdrawRequest"]
 
 
-def test_a_withdrawal_just_over_the_available_funds_is_refused_in_chinese_then_english(trader_factory, seller_member,
-                                                                                      bank_app):
+def test_a_withdrawal_just_over_the_available_funds_is_refused_in_chinese_then_english(
+    trader_factory, seller_member, bank_app
+):
     fund(seller_member, "20000.00", bank_app)
     token = token_for(trader_factory(seller_member))
     for language in ("zh-hans", None):
         data = _post(token, {"amount": "20000.01"}, language)
         assert data["fundsRequest"] is None
-        assert data["errors"] == [{"field": "amount", "code": "INSUFFICIENT_FUNDS",
-                                   "message": "可用资金不足：可用 20000.00 元，需要 20000.01 元"}]
+        assert data["errors"] == [
+            {
+                "field": "amount",
+                "code": "INSUFFICIENT_FUNDS",
+                "message": "可用资金不足：可用 20000.00 元，需要 20000.01 元",
+            }
+        ]
     english = _post(token, {"amount": "20000.01"}, "en")
-    assert english["errors"] == [{"field": "amount", "code": "INSUFFICIENT_FUNDS",
-                                  "message": "Available funds are short: 20000.00 CNY are available, 20000.01 CNY are needed"}]
+    assert english["errors"] == [
+        {
+            "field": "amount",
+            "code": "INSUFFICIENT_FUNDS",
+            "message": "Available funds are short: 20000.00 CNY are available, 20000.01 CNY are needed",
+        }
+    ]
     assert not FundsRequest.objects.filter(kind=FundsRequestKind.WITHDRAWAL).exists()  # nothing half-written
     assert member_balances(seller_member).available.amount == Decimal("20000.00")
 
@@ -59,11 +71,13 @@ def test_a_reused_key_and_a_bad_key_are_refused_in_words(trader_factory, seller_
     token = token_for(trader_factory(seller_member))
     assert _post(token, {"amount": "100", "key": "w-1"})["errors"] == []
     reused = _post(token, {"amount": "200", "key": "w-1"})
-    assert reused["errors"] == [{"field": "idempotencyKey", "code": "IDEMPOTENCY_KEY_REUSED",
-                                 "message": "该请求已用其他内容提交过"}]
+    assert reused["errors"] == [
+        {"field": "idempotencyKey", "code": "IDEMPOTENCY_KEY_REUSED", "message": "该请求已用其他内容提交过"}
+    ]
     too_long = _post(token, {"amount": "200", "key": "k" * 256}, "en")
-    assert too_long["errors"] == [{"field": "idempotencyKey", "code": "INVALID",
-                                   "message": "The idempotency key must be 1 to 255 characters"}]
+    assert too_long["errors"] == [
+        {"field": "idempotencyKey", "code": "INVALID", "message": "The idempotency key must be 1 to 255 characters"}
+    ]
 
 
 def test_a_release_beyond_the_frozen_funds_is_refused_without_ledger_words(seller_member, bank_app):

@@ -17,8 +17,8 @@ from magnesium_exchange.members.services import (
 from meidu.accounts.roles import Role
 from meidu.core.errors import DomainError, DomainErrors
 from meidu.core.ledger.models import LedgerAccount
-from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.records_factories import credit_code, make_member
+from tests.support.graphql import GraphQLClient, token_for
 
 
 def test_credit_code_checksum():
@@ -44,9 +44,16 @@ def test_member_create_opens_ledger_accounts(db):
 def test_member_create_refusals_write_nothing(db):
     first = make_member()
     with pytest.raises(DomainErrors) as exc:
-        make_member(credit_code=credit_code(9)[:17] + "Y" if credit_code(9)[17] != "Y" else "1", legal_representative="",
-                    bank_account_number="12ab")
-    assert {e.code for e in exc.value.as_list()} == {Code.INVALID_CREDIT_CODE.value, Code.REQUIRED.value, Code.INVALID.value}
+        make_member(
+            credit_code=credit_code(9)[:17] + "Y" if credit_code(9)[17] != "Y" else "1",
+            legal_representative="",
+            bank_account_number="12ab",
+        )
+    assert {e.code for e in exc.value.as_list()} == {
+        Code.INVALID_CREDIT_CODE.value,
+        Code.REQUIRED.value,
+        Code.INVALID.value,
+    }
     with pytest.raises(DomainError) as exc:
         make_member(credit_code=first.credit_code)
     assert exc.value.code == Code.UNIQUE.value
@@ -99,7 +106,9 @@ def test_exposure_caps_are_configuration_with_safe_defaults(seller_member):
     assert seller_member.exposure_cap == Decimal("10000000.00")
     member_credit_config_set(seller_member, exposure_cap="2500000.00", exposure_cap_tonnes="800.5")
     seller_member.refresh_from_db()
-    assert seller_member.exposure_cap == Decimal("2500000.00") and seller_member.exposure_cap_tonnes == Decimal("800.500")
+    assert seller_member.exposure_cap == Decimal("2500000.00") and seller_member.exposure_cap_tonnes == Decimal(
+        "800.500"
+    )
     for kwargs in ({"exposure_cap": "-1"}, {"exposure_cap": "1.001"}, {"credit_matching_mode": "anyone"}):
         with pytest.raises(DomainError) as exc:
             member_credit_config_set(seller_member, **kwargs)
@@ -112,14 +121,24 @@ mutation($input: ExchangeMemberCreateInput!) { exchangeMemberCreate(input: $inpu
 
 
 def test_member_create_mutation_needs_manage_exchange(operator_api_client, buyer_api_client, db):
-    variables = {"input": {"name": "营口青花耐火材料股份有限公司", "creditCode": credit_code(77), "legalRepresentative": "李青",
-                           "registeredAddress": "辽宁省营口市大石桥市", "bankName": "中国银行营口分行",
-                           "bankAccountName": "营口青花耐火材料股份有限公司", "bankAccountNumber": "2881000012345678"}}
+    variables = {
+        "input": {
+            "name": "营口青花耐火材料股份有限公司",
+            "creditCode": credit_code(77),
+            "legalRepresentative": "李青",
+            "registeredAddress": "辽宁省营口市大石桥市",
+            "bankName": "中国银行营口分行",
+            "bankAccountName": "营口青花耐火材料股份有限公司",
+            "bankAccountNumber": "2881000012345678",
+        }
+    }
     response = buyer_api_client.post(MEMBER_CREATE, variables).json()
     assert response["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
     data = operator_api_client.execute(MEMBER_CREATE, variables)["exchangeMemberCreate"]
     assert data["errors"] == [] and data["member"]["creditCode"] == credit_code(77)
-    bad = {"input": {**variables["input"], "creditCode": credit_code(78)[:17] + "0" if credit_code(78)[17] != "0" else "1"}}
+    bad = {
+        "input": {**variables["input"], "creditCode": credit_code(78)[:17] + "0" if credit_code(78)[17] != "0" else "1"}
+    }
     data = operator_api_client.execute(MEMBER_CREATE, bad)["exchangeMemberCreate"]
     assert data["errors"] == [{"field": "creditCode", "code": "INVALID_CREDIT_CODE"}]
 

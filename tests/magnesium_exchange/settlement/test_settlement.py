@@ -31,9 +31,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def subscribed(bank_app):
-    return webhook_row_insert(app=bank_app, target_url="https://bank.example/hooks", events=[
-        WebhookEventType.TRADE_CREATED.value, WebhookEventType.SETTLEMENT_COMPLETED.value,
-        WebhookEventType.SETTLEMENT_DEFAULTED.value])
+    return webhook_row_insert(
+        app=bank_app,
+        target_url="https://bank.example/hooks",
+        events=[
+            WebhookEventType.TRADE_CREATED.value,
+            WebhookEventType.SETTLEMENT_COMPLETED.value,
+            WebhookEventType.SETTLEMENT_DEFAULTED.value,
+        ],
+    )
 
 
 def events_of(kind):
@@ -49,8 +55,9 @@ def deal(market, subscribed):
     seller = market.member("海城市华鑫镁业有限公司")
     buyer = market.member("鞍山钢铁耐材采购有限公司", funds="200000.00")
     receipt = market.receipt(seller, "100.000")
-    listing = listing_open(member=seller, grade=market.grade, price=Decimal("3000"), receipts=[receipt],
-                           reference_price_fallback=REFERENCE)
+    listing = listing_open(
+        member=seller, grade=market.grade, price=Decimal("3000"), receipts=[receipt], reference_price_fallback=REFERENCE
+    )
     trade = listing_pick(listing, member=buyer, quantity="40")
     return seller, buyer, receipt, trade
 
@@ -73,15 +80,24 @@ def test_full_dvp_settlement(deal):
     assert (delivered.holder, delivered.quantity, delivered.status) == (buyer, Decimal("40.000"), ReceiptStatus.ACTIVE)
     settled_on = timezone.localtime(trade.executed_at + timedelta(hours=1)).date()
     assert timezone.localtime(delivered.lock_until) == timezone.make_aware(
-        datetime.combine(trading_day_after(settled_on, 5), time.min))  # T+5 in trading days
+        datetime.combine(trading_day_after(settled_on, 5), time.min)
+    )  # T+5 in trading days
     assert receipt_verify(delivered).valid
     assert live_tonnes() == tonnes == Decimal("100.000")
     assert events_of(WebhookEventType.SETTLEMENT_COMPLETED)[0]["receipts"] == settlement.delivered_receipts
     # paying again is a no-op; the receipt cannot be resold inside its lock
     settlement_pay(settlement, member=buyer)
     assert balances(buyer) == (Decimal("79960.00"), Decimal("0.00"))
-    refused("resale_locked", lambda: listing_open(member=buyer, grade=delivered.grade, price=Decimal("3000"),
-                                                  receipts=[delivered], reference_price_fallback=REFERENCE))
+    refused(
+        "resale_locked",
+        lambda: listing_open(
+            member=buyer,
+            grade=delivered.grade,
+            price=Decimal("3000"),
+            receipts=[delivered],
+            reference_price_fallback=REFERENCE,
+        ),
+    )
 
 
 def test_the_contract_names_both_parties_and_prints(deal):
@@ -117,8 +133,10 @@ def test_paying_late_by_someone_else_or_without_funds_is_refused(deal, market):
     seller, buyer, _receipt, trade = deal
     settlement = Settlement.objects.get(trade=trade)
     refused("not_your_settlement", lambda: settlement_pay(settlement, member=seller))
-    refused("past_deadline", lambda: settlement_pay(settlement, member=buyer,
-                                                    now=trade.settlement_due_at + timedelta(seconds=1)))
+    refused(
+        "past_deadline",
+        lambda: settlement_pay(settlement, member=buyer, now=trade.settlement_due_at + timedelta(seconds=1)),
+    )
     refused("not_due", lambda: settlement_default(settlement, now=trade.settlement_due_at))
     from magnesium_exchange.members.services import funds_withdraw_request
 

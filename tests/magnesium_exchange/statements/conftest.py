@@ -35,4 +35,3 @@ def ccb(bank_factory):
 @pytest.fixture
 def hxb(bank_factory):
     return bank_factory("hxb-yk", "华夏银行营口分行")
-

@@ -11,10 +11,24 @@ from magnesium_exchange.warehouses.services.custody import ReceiptLockPurpose, r
 def pledge(receipt, bank, actor=None):
     """The receipt pledged to ``bank`` as an approved loan leaves it: the collateral row in force and the
     receipt locked (pledged, encumbered) through the custody service, on its signed chain."""
-    loan = Loan.objects.create(number=f"L{receipt.pk:06d}", bank=bank, borrower=receipt.holder, status=LoanStatus.APPROVED,
-                               amount_requested=Decimal("100000.00"), term_days_requested=90, principal=Decimal("100000.00"),
-                               approved_at=timezone.now())
-    LoanCollateral.objects.create(loan=loan, receipt=receipt, bank=bank, quantity=receipt.quantity,
-                                  status=CollateralStatus.PLEDGED, pledged_at=timezone.now())
-    return receipt_lock(receipt, holder=receipt.holder, purpose=ReceiptLockPurpose.PLEDGE, reference=f"loan:{loan.pk}",
-                        actor=actor)
+    loan = Loan.objects.create(
+        number=f"L{receipt.pk:06d}",
+        bank=bank,
+        borrower=receipt.holder,
+        status=LoanStatus.APPROVED,
+        amount_requested=Decimal("100000.00"),
+        term_days_requested=90,
+        principal=Decimal("100000.00"),
+        approved_at=timezone.now(),
+    )
+    LoanCollateral.objects.create(
+        loan=loan,
+        receipt=receipt,
+        bank=bank,
+        quantity=receipt.quantity,
+        status=CollateralStatus.PLEDGED,
+        pledged_at=timezone.now(),
+    )
+    return receipt_lock(
+        receipt, holder=receipt.holder, purpose=ReceiptLockPurpose.PLEDGE, reference=f"loan:{loan.pk}", actor=actor
+    )

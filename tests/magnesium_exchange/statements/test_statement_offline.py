@@ -61,11 +61,17 @@ def test_one_character_changed_anywhere_exits_1(capsys, tmp_path, statement, jwk
     for index, char in enumerate(statement):
         if char == ".":
             continue
-        changed = statement[:index] + ALPHABET[(ALPHABET.index(char) + 1) % 64] + statement[index + 1:]
+        changed = statement[:index] + ALPHABET[(ALPHABET.index(char) + 1) % 64] + statement[index + 1 :]
         code, out = run(capsys, tmp_path, changed, jwks_file)
         assert code == 1, (index, out)
         assert out.startswith("INVALID (")
-        part = "header" if index < len(segments["header"]) else "signature" if index > len(statement) - len(segments["signature"]) - 1 else "payload"
+        part = (
+            "header"
+            if index < len(segments["header"])
+            else "signature"
+            if index > len(statement) - len(segments["signature"]) - 1
+            else "payload"
+        )
         reasons.setdefault(part, set()).add(re.match(r"INVALID \((\w+)\)", out).group(1))
     assert reasons["signature"] <= {"bad_signature", "malformed"} and "bad_signature" in reasons["payload"]
     assert reasons["header"] & {"malformed", "bad_header", "unknown_key", "bad_signature"}
@@ -106,8 +112,14 @@ def readme_recipe() -> str:
 def test_the_readme_recipe_is_ten_lines_and_checks_a_real_statement(statement, jwks_file):
     recipe = readme_recipe()
     assert len([line for line in recipe.splitlines() if line.strip()]) <= 10
-    imported = {line.split()[1].split(".")[0].rstrip(",") for line in recipe.splitlines() if line.startswith(("import ", "from "))}
-    assert imported == {"base64", "cryptography"}, imported  # `import base64, json`: the standard library and cryptography
+    imported = {
+        line.split()[1].split(".")[0].rstrip(",")
+        for line in recipe.splitlines()
+        if line.startswith(("import ", "from "))
+    }
+    assert imported == {"base64", "cryptography"}, (
+        imported
+    )  # `import base64, json`: the standard library and cryptography
     namespace: dict = {}
     exec(compile(recipe, "README.md", "exec"), namespace)
     jwks = json.loads(jwks_file.read_text())

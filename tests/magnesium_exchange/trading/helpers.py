@@ -24,8 +24,11 @@ def assert_tables_equal_journal():
             state = state_rebuild(aggregate_type, row.pk)
             expected = PROJECTIONS[aggregate_type](state)
             assert row_values(row, expected) == expected, (aggregate_type, row.pk)
-            seqs = list(JournalEntry.objects.filter(aggregate_type=aggregate_type, aggregate_pk=row.pk)
-                        .order_by("seq").values_list("seq", flat=True))
+            seqs = list(
+                JournalEntry.objects.filter(aggregate_type=aggregate_type, aggregate_pk=row.pk)
+                .order_by("seq")
+                .values_list("seq", flat=True)
+            )
             assert seqs == list(range(1, row.version + 1))
             if aggregate_type == "auction":  # the funds held for an auction = the holds of its rebuilt state
                 held = {}
@@ -39,9 +42,16 @@ def assert_tables_equal_journal():
 def ended_auction(market, seller, bidder, minutes_ago=2):
     """A sale auction that ran from 32 to `minutes_ago` minutes ago with one bid, never cleared."""
     began = timezone.now() - timedelta(minutes=32)
-    auction = auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller)],
-                           reserve_price=Decimal("2900"), starts_at=began, ends_at=began + timedelta(minutes=30 - minutes_ago + 2),
-                           reference_price_fallback=REFERENCE, now=began)
+    auction = auction_open(
+        member=seller,
+        grade=market.grade,
+        receipts=[market.receipt(seller)],
+        reserve_price=Decimal("2900"),
+        starts_at=began,
+        ends_at=began + timedelta(minutes=30 - minutes_ago + 2),
+        reference_price_fallback=REFERENCE,
+        now=began,
+    )
     auction_bid(auction, member=bidder, price="2950", quantity="100", now=began + timedelta(minutes=1))
     auction.refresh_from_db()
     assert auction.status == "open" and auction.ends_at < timezone.now()

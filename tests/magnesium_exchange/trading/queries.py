@@ -1,6 +1,5 @@
 """GraphQL documents of the trading API tests."""
 
-
 LISTING_CREATE = """
 mutation($input: ListingCreateInput!) { listingCreate(input: $input) {
   errors { field code message } listing { id status quantity price ownerName grade } } }"""

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.support.graphql import GraphQLClient, token_for
-from tests.magnesium_exchange.trading_factories import balances
 from tests.magnesium_exchange.trading.queries import AUCTION_CREATE, BID, LISTING_CREATE, PICK
+from tests.magnesium_exchange.trading_factories import balances
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,10 @@ def parties(market, trader_factory):
 def _list(market, parties, price="3000"):
     seller, client = parties["seller"]
     receipt = market.receipt(seller)
-    data = client.execute(LISTING_CREATE, {"input": {"grade": "fm-98", "price": price, "receipts": [receipt.number],
-                                                     "referencePrice": "3000"}})["listingCreate"]
+    data = client.execute(
+        LISTING_CREATE,
+        {"input": {"grade": "fm-98", "price": price, "receipts": [receipt.number], "referencePrice": "3000"}},
+    )["listingCreate"]
     return data
 
 
@@ -73,24 +75,37 @@ def test_auction_bids_through_the_api(market, parties):
     seller, client = parties["seller"]
     receipt = market.receipt(seller)
     now = timezone.now()
-    created = client.execute(AUCTION_CREATE, {"input": {
-        "grade": "fm-98", "receipts": [receipt.number], "reservePrice": "2900", "referencePrice": "3000",
-        "startsAt": (now - timedelta(seconds=1)).isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    created = client.execute(
+        AUCTION_CREATE,
+        {
+            "input": {
+                "grade": "fm-98",
+                "receipts": [receipt.number],
+                "reservePrice": "2900",
+                "referencePrice": "3000",
+                "startsAt": (now - timedelta(seconds=1)).isoformat(),
+                "endsAt": (now + timedelta(minutes=30)).isoformat(),
+            }
+        },
+    )
     auction_id = created["auctionCreate"]["auction"]["id"]
     bid = parties["buyer"][1].execute(BID, {"id": auction_id, "p": "2950", "q": "50"})["auctionBid"]
     assert bid["errors"] == [] and bid["auction"]["bestPrice"] == "2950.00"
     low = parties["other"][1].execute(BID, {"id": auction_id, "p": "2800", "q": "50"})["auctionBid"]
     assert low["errors"][0]["code"] == "BELOW_RESERVE"
-    view = parties["other"][1].execute("query($id: ID!) { auction(id: $id) { bidCount liveBidCount lots { liveQuantity } } }",
-                                       {"id": auction_id})
+    view = parties["other"][1].execute(
+        "query($id: ID!) { auction(id: $id) { bidCount liveBidCount lots { liveQuantity } } }", {"id": auction_id}
+    )
     assert view["auction"] == {"bidCount": 1, "liveBidCount": 1, "lots": [{"liveQuantity": "50.000"}]}
 
 
 def test_only_traders_with_the_trade_grant_act(market, trader_factory, make_user):
     member = market.member(funds="100000.00")
     no_grant = GraphQLClient(token_for(trader_factory(member, can_trade=False)))
-    response = no_grant.post(LISTING_CREATE, {"input": {"grade": "fm-98", "price": "3000", "side": "buy",
-                                                        "quantity": "10", "referencePrice": "3000"}}).json()
+    response = no_grant.post(
+        LISTING_CREATE,
+        {"input": {"grade": "fm-98", "price": "3000", "side": "buy", "quantity": "10", "referencePrice": "3000"}},
+    ).json()
     assert response["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
     from meidu.accounts.roles import Role
 
@@ -114,16 +129,35 @@ def test_procurement_auction_through_the_api(market, parties):
     seller, seller_client = parties["seller"]
     market.receipt(seller, "60.000")
     now = timezone.now()
-    created = client.execute(AUCTION_CREATE, {"input": {
-        "grade": "fm-98", "kind": "procurement", "lots": [{"quantity": "50", "price": "3100"}], "referencePrice": "3000",
-        "startsAt": (now - timedelta(seconds=1)).isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    created = client.execute(
+        AUCTION_CREATE,
+        {
+            "input": {
+                "grade": "fm-98",
+                "kind": "procurement",
+                "lots": [{"quantity": "50", "price": "3100"}],
+                "referencePrice": "3000",
+                "startsAt": (now - timedelta(seconds=1)).isoformat(),
+                "endsAt": (now + timedelta(minutes=30)).isoformat(),
+            }
+        },
+    )
     assert created["auctionCreate"]["errors"] == []
     auction_id = created["auctionCreate"]["auction"]["id"]
     offer = seller_client.execute(BID, {"id": auction_id, "p": "3050", "q": "50"})["auctionBid"]
     assert offer["errors"] == [] and offer["auction"]["bestPrice"] == "3050.00"
-    bad = client.execute(AUCTION_CREATE, {"input": {
-        "grade": "fm-98", "kind": "swap", "lots": [{"quantity": "50", "price": "3100"}],
-        "startsAt": now.isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    bad = client.execute(
+        AUCTION_CREATE,
+        {
+            "input": {
+                "grade": "fm-98",
+                "kind": "swap",
+                "lots": [{"quantity": "50", "price": "3100"}],
+                "startsAt": now.isoformat(),
+                "endsAt": (now + timedelta(minutes=30)).isoformat(),
+            }
+        },
+    )
     assert bad["auctionCreate"]["errors"][0]["code"] == "INVALID"
 
 
@@ -134,12 +168,22 @@ def test_negotiated_deal_through_the_api(market, parties):
     expires = (timezone.now() + timedelta(hours=1)).isoformat()
     created = seller_client.execute(
         "mutation($input: RfqCreateInput!) { rfqCreate(input: $input) { errors { code } rfq { id status } } }",
-        {"input": {"grade": "fm-98", "side": "sell", "receipts": [receipt.number], "expiresAt": expires,
-                   "referencePrice": "3000"}})["rfqCreate"]
+        {
+            "input": {
+                "grade": "fm-98",
+                "side": "sell",
+                "receipts": [receipt.number],
+                "expiresAt": expires,
+                "referencePrice": "3000",
+            }
+        },
+    )["rfqCreate"]
     rfq_id = created["rfq"]["id"]
     quoted = buyer_client.execute(
         "mutation($rfq: ID!) { quoteSubmit(rfq: $rfq, price: \"3010\", quantity: \"30\") { errors { code } "
-        "rfq { quotes { quoteId quoterName price } } } }", {"rfq": rfq_id})["quoteSubmit"]
+        "rfq { quotes { quoteId quoterName price } } } }",
+        {"rfq": rfq_id},
+    )["quoteSubmit"]
     assert quoted["errors"] == [] and quoted["rfq"]["quotes"][0]["quoterName"] == buyer.name
     # an outsider sees no quotes; the requester sees them all
     seen = parties["other"][1].execute("{ rfqs { id quotes { quoteId } } }")["rfqs"]
@@ -147,19 +191,35 @@ def test_negotiated_deal_through_the_api(market, parties):
     quote_id = seller_client.execute("{ rfqs { quotes { quoteId } } }")["rfqs"][0]["quotes"][0]["quoteId"]
     accepted = seller_client.execute(
         "mutation($rfq: ID!, $q: Int!) { quoteAccept(rfq: $rfq, quoteId: $q) { errors { code } "
-        "trade { buyerName sellerName quantity price } rfq { status } } }", {"rfq": rfq_id, "q": quote_id})["quoteAccept"]
+        "trade { buyerName sellerName quantity price } rfq { status } } }",
+        {"rfq": rfq_id, "q": quote_id},
+    )["quoteAccept"]
     assert accepted["errors"] == [] and accepted["rfq"]["status"] == "filled"
-    assert accepted["trade"] == {"buyerName": buyer.name, "sellerName": seller.name, "quantity": "30.000",
-                                 "price": "3010.00"}
+    assert accepted["trade"] == {
+        "buyerName": buyer.name,
+        "sellerName": seller.name,
+        "quantity": "30.000",
+        "price": "3010.00",
+    }
 
 
 def test_only_operators_close_an_auction_through_the_api(market, parties, operator_user):
     seller, client = parties["seller"]
     receipt = market.receipt(seller)
     now = timezone.now()
-    created = client.execute(AUCTION_CREATE, {"input": {
-        "grade": "fm-98", "receipts": [receipt.number], "reservePrice": "2900", "referencePrice": "3000",
-        "startsAt": (now - timedelta(seconds=1)).isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    created = client.execute(
+        AUCTION_CREATE,
+        {
+            "input": {
+                "grade": "fm-98",
+                "receipts": [receipt.number],
+                "reservePrice": "2900",
+                "referencePrice": "3000",
+                "startsAt": (now - timedelta(seconds=1)).isoformat(),
+                "endsAt": (now + timedelta(minutes=30)).isoformat(),
+            }
+        },
+    )
     auction_id = created["auctionCreate"]["auction"]["id"]
     close = "mutation($id: ID!) { auctionClose(id: $id) { errors { code } auction { status } } }"
     response = client.post(close, {"id": auction_id}).json()
@@ -171,9 +231,19 @@ def test_only_operators_close_an_auction_through_the_api(market, parties, operat
 def test_a_bid_through_the_api_costs_a_fixed_number_of_queries(market, parties, django_assert_max_num_queries):
     seller, client = parties["seller"]
     now = timezone.now()
-    created = client.execute(AUCTION_CREATE, {"input": {
-        "grade": "fm-98", "receipts": [market.receipt(seller).number], "reservePrice": "2900", "referencePrice": "3000",
-        "startsAt": (now - timedelta(seconds=1)).isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    created = client.execute(
+        AUCTION_CREATE,
+        {
+            "input": {
+                "grade": "fm-98",
+                "receipts": [market.receipt(seller).number],
+                "reservePrice": "2900",
+                "referencePrice": "3000",
+                "startsAt": (now - timedelta(seconds=1)).isoformat(),
+                "endsAt": (now + timedelta(minutes=30)).isoformat(),
+            }
+        },
+    )
     auction_id = created["auctionCreate"]["auction"]["id"]
     buyer = parties["buyer"][1]
     assert buyer.execute(BID, {"id": auction_id, "p": "2950", "q": "50"})["auctionBid"]["errors"] == []

@@ -15,9 +15,9 @@ from magnesium_exchange.trading.models import Auction, Trade
 from magnesium_exchange.trading.selectors import auction_list, auction_status_now
 from magnesium_exchange.trading.services import auction_close_if_due, auction_open, auctions_close_due
 from magnesium_exchange.trading.tasks import auctions_close_due_task
-from tests.support.graphql import token_for
-from tests.magnesium_exchange.trading_factories import REFERENCE
 from tests.magnesium_exchange.trading.helpers import ended_auction
+from tests.magnesium_exchange.trading_factories import REFERENCE
+from tests.support.graphql import token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,15 @@ pytestmark = pytest.mark.django_db
 def test_past_its_end_it_reads_closed_everywhere_before_the_task_ran(market):
     seller, bidder = market.member(), market.member(funds="500000.00")
     auction = ended_auction(market, seller, bidder)
-    running = auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller)],
-                           reserve_price=Decimal("2900"), starts_at=timezone.now(),
-                           ends_at=timezone.now() + timedelta(minutes=30), reference_price_fallback=REFERENCE)
+    running = auction_open(
+        member=seller,
+        grade=market.grade,
+        receipts=[market.receipt(seller)],
+        reserve_price=Decimal("2900"),
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(minutes=30),
+        reference_price_fallback=REFERENCE,
+    )
     assert auction_status_now(auction) == "closed" and auction_status_now(running) == "open"
     assert list(auction_list(status="open")) == [running]
     assert list(auction_list(status="closed")) == [auction]
@@ -40,8 +46,11 @@ def test_the_api_says_closed_past_the_end(market, trader_factory):
     query = """query($id: ID!) { auction(id: $id) { status } open: auctions(status: "open") { id }
       closed: auctions(status: "closed") { id status } }"""
     body = {"query": query, "variables": {"id": to_global_id("ExchangeAuction", auction.pk)}}
-    data = Client().post("/graphql/", json.dumps(body), content_type="application/json",
-                         HTTP_AUTHORIZATION=f"Bearer {token}").json()["data"]
+    data = (
+        Client()
+        .post("/graphql/", json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+        .json()["data"]
+    )
     assert data["auction"] == {"status": "closed"}
     assert data["open"] == []
     assert data["closed"] == [{"id": to_global_id("ExchangeAuction", auction.pk), "status": "closed"}]
@@ -59,8 +68,11 @@ def test_the_due_task_clears_every_auction_past_its_end(market, django_assert_nu
 
 
 def test_the_task_runs_every_few_seconds_in_the_beat_schedule():
-    entries = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values()
-               if entry["task"] == "magnesium_exchange.trading.tasks.auctions_close_due"]
+    entries = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "magnesium_exchange.trading.tasks.auctions_close_due"
+    ]
     assert len(entries) == 1 and entries[0]["schedule"] <= 10
 
 
@@ -68,13 +80,22 @@ def test_a_reader_clears_it_once_and_a_running_one_is_left_alone(market, django_
     seller, bidder = market.member(), market.member(funds="500000.00")
     auction = ended_auction(market, seller, bidder)
     cleared = auction_close_if_due(auction)
-    assert cleared.status == "closed" and Trade.objects.filter(aggregate_pk=auction.pk, aggregate_type="auction").count() == 1
+    assert (
+        cleared.status == "closed"
+        and Trade.objects.filter(aggregate_pk=auction.pk, aggregate_type="auction").count() == 1
+    )
     stale = Auction.objects.get(pk=auction.pk)
     stale.status = "open"  # a reader holding a row read before another transaction cleared it
     assert auction_close_if_due(stale).status == "closed"
     assert Trade.objects.filter(aggregate_pk=auction.pk, aggregate_type="auction").count() == 1
-    running = auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller)],
-                           reserve_price=Decimal("2900"), starts_at=timezone.now(),
-                           ends_at=timezone.now() + timedelta(minutes=30), reference_price_fallback=REFERENCE)
+    running = auction_open(
+        member=seller,
+        grade=market.grade,
+        receipts=[market.receipt(seller)],
+        reserve_price=Decimal("2900"),
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(minutes=30),
+        reference_price_fallback=REFERENCE,
+    )
     with django_assert_num_queries(0):
         assert auction_close_if_due(running).status == "open"

@@ -18,9 +18,16 @@ pytestmark = pytest.mark.django_db
 
 def _auction(market, seller, receipts, reserve="2900", minutes=30, **kwargs):
     now = timezone.now()
-    return auction_open(member=seller, grade=market.grade, receipts=receipts, reserve_price=Decimal(reserve),
-                        starts_at=now - timedelta(seconds=1), ends_at=now + timedelta(minutes=minutes),
-                        reference_price_fallback=REFERENCE, **kwargs)
+    return auction_open(
+        member=seller,
+        grade=market.grade,
+        receipts=receipts,
+        reserve_price=Decimal(reserve),
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(minutes=minutes),
+        reference_price_fallback=REFERENCE,
+        **kwargs,
+    )
 
 
 def test_bids_outbid_and_close_allocates_by_price_then_time(market):
@@ -59,7 +66,9 @@ def test_unsold_receipts_are_unlocked_at_close(market):
 def auction_lots(auction):
     from magnesium_exchange.trading.models import LotReceipt
 
-    return LotReceipt.objects.filter(aggregate_type="auction", aggregate_pk=auction.pk, superseded=False).select_related("receipt")
+    return LotReceipt.objects.filter(
+        aggregate_type="auction", aggregate_pk=auction.pk, superseded=False
+    ).select_related("receipt")
 
 
 def test_a_late_bid_extends_the_auction(market):
@@ -81,13 +90,16 @@ def test_the_beat_task_closes_ended_auctions(market):
     assert Auction.objects.get(pk=auction.pk).status == "closed"
 
 
-@pytest.mark.parametrize("price,quantity,code", [
-    ("2899", "10", "below_reserve"),
-    ("2950.5", "10", "price_off_tick"),
-    ("3300", "10", "price_outside_limit"),
-    ("2950", "5", "below_min_pick"),
-    ("2950", "200", "quantity_exceeds_available"),
-])
+@pytest.mark.parametrize(
+    "price,quantity,code",
+    [
+        ("2899", "10", "below_reserve"),
+        ("2950.5", "10", "price_off_tick"),
+        ("3300", "10", "price_outside_limit"),
+        ("2950", "5", "below_min_pick"),
+        ("2950", "200", "quantity_exceeds_available"),
+    ],
+)
 def test_bad_bids_are_refused_with_nothing_written(market, price, quantity, code):
     seller, bidder = market.member(), market.member(funds="300000.00")
     auction = _auction(market, seller, [market.receipt(seller)])
@@ -113,15 +125,25 @@ def test_a_bid_after_the_end_and_an_early_close_are_refused(market):
     seller, bidder = market.member(), market.member(funds="300000.00")
     auction = _auction(market, seller, [market.receipt(seller)])
     refused("not_ended", lambda: auction_close(auction))
-    refused("ended", lambda: auction_bid(auction, member=bidder, price="2950", quantity="10",
-                                         now=auction.ends_at + timedelta(seconds=1)))
+    refused(
+        "ended",
+        lambda: auction_bid(
+            auction, member=bidder, price="2950", quantity="10", now=auction.ends_at + timedelta(seconds=1)
+        ),
+    )
 
 
 def _procurement(market, buyer, lots=(("100", "3100"),), minutes=30):
     now = timezone.now()
-    return auction_open(member=buyer, grade=market.grade, kind="procurement", lots=list(lots),
-                        starts_at=now - timedelta(seconds=1), ends_at=now + timedelta(minutes=minutes),
-                        reference_price_fallback=REFERENCE)
+    return auction_open(
+        member=buyer,
+        grade=market.grade,
+        kind="procurement",
+        lots=list(lots),
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(minutes=minutes),
+        reference_price_fallback=REFERENCE,
+    )
 
 
 def test_procurement_auction_offers_lock_receipts_and_the_lowest_offers_win(market):
@@ -173,12 +195,17 @@ def test_a_receipt_cut_into_lots_of_a_size_the_last_taking_the_rest(market):
     receipt = market.receipt(seller, "60.000")
     auction = _auction(market, seller, [receipt], lot_size=Decimal("25"))
     assert [(lot["quantity"], lot["reserve_price"]) for lot in auction.lots] == [
-        ("25.000", "2900.00"), ("25.000", "2900.00"), ("10.000", "2900.00")]
+        ("25.000", "2900.00"),
+        ("25.000", "2900.00"),
+        ("10.000", "2900.00"),
+    ]
     whole = _auction(market, seller, [market.receipt(seller, "30.000")], lot_size=Decimal("45"))
     assert [lot["quantity"] for lot in whole.lots] == ["30.000"]  # a size above the tonnes is one lot
 
 
-@pytest.mark.parametrize("lot_size, lots", [(Decimal("0"), None), (Decimal("-5"), None), (Decimal("10"), [("60", "2900")])])
+@pytest.mark.parametrize(
+    "lot_size, lots", [(Decimal("0"), None), (Decimal("-5"), None), (Decimal("10"), [("60", "2900")])]
+)
 def test_a_lot_size_of_nothing_or_beside_lots_is_refused(market, lot_size, lots):
     seller = market.member()
     receipt = market.receipt(seller, "60.000")

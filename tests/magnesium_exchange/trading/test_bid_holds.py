@@ -29,9 +29,15 @@ pytestmark = pytest.mark.django_db
 
 def _auction(market, seller, tonnes="100.000", minutes=30):
     now = timezone.now()
-    return auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, tonnes)],
-                        reserve_price=Decimal("2900"), starts_at=now - timedelta(seconds=1),
-                        ends_at=now + timedelta(minutes=minutes), reference_price_fallback=REFERENCE)
+    return auction_open(
+        member=seller,
+        grade=market.grade,
+        receipts=[market.receipt(seller, tonnes)],
+        reserve_price=Decimal("2900"),
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(minutes=minutes),
+        reference_price_fallback=REFERENCE,
+    )
 
 
 def test_a_bid_holds_its_deposit_without_a_ledger_posting(market):
@@ -43,10 +49,14 @@ def test_a_bid_holds_its_deposit_without_a_ledger_posting(market):
     assert LedgerTransaction.objects.count() == postings
     assert ledger_balances(a) == (Decimal("300000.00"), Decimal("0"))
     assert list(FundsHold.objects.filter(member=a).values_list("reference", "amount")) == [
-        (f"auction:{auction.pk}", Decimal("17760.00"))]
+        (f"auction:{auction.pk}", Decimal("17760.00"))
+    ]
     funds = member_balances(a)
     assert (funds.available.amount, funds.frozen.amount, funds.held.amount) == (
-        Decimal("282240.00"), Decimal("17760.00"), Decimal("17760.00"))
+        Decimal("282240.00"),
+        Decimal("17760.00"),
+        Decimal("17760.00"),
+    )
 
 
 def test_an_outbid_member_gets_its_hold_back(market):
@@ -105,8 +115,17 @@ def test_held_funds_cannot_be_withdrawn(market):
 def test_held_funds_cannot_back_a_wanted_listing(market):
     seller, a = market.member(), market.member(funds="20000.00")
     auction_bid(_auction(market, seller), member=a, price="3000", quantity="60")
-    refused("insufficient_funds", lambda: listing_open(member=a, grade=market.grade, side="buy", price=Decimal("3000"),
-                                                       quantity=Decimal("10"), reference_price_fallback=REFERENCE))
+    refused(
+        "insufficient_funds",
+        lambda: listing_open(
+            member=a,
+            grade=market.grade,
+            side="buy",
+            price=Decimal("3000"),
+            quantity=Decimal("10"),
+            reference_price_fallback=REFERENCE,
+        ),
+    )
 
 
 def test_bid_refusals_from_the_bidders_facts(market):

@@ -49,4 +49,5 @@ def test_resale_lock_and_settlement_deadline_follow_the_calendar(settings):
     assert config.settlement_due(beijing(2026, 9, 29, 10, 30)) == beijing(2026, 10, 9, 10, 30)
     settings.EXCHANGE_TRADING = {"RESALE_LOCK_DAYS": 0}
     assert trading_config().resale_lock_until(beijing(2026, 11, 27, 9, 0)) == timezone.make_aware(
-        datetime.combine(date(2026, 11, 27), time.min))
+        datetime.combine(date(2026, 11, 27), time.min)
+    )

@@ -24,9 +24,15 @@ def test_parallel_bidders_see_one_sequence(market):
     seller = market.member()
     bidders = [market.member(funds="1000000.00") for _ in range(8)]
     now = timezone.now()
-    auction = auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, "100.000")],
-                           reserve_price=Decimal("2800"), starts_at=now - timedelta(seconds=1),
-                           ends_at=now + timedelta(minutes=30), reference_price_fallback=REFERENCE)
+    auction = auction_open(
+        member=seller,
+        grade=market.grade,
+        receipts=[market.receipt(seller, "100.000")],
+        reserve_price=Decimal("2800"),
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(minutes=30),
+        reference_price_fallback=REFERENCE,
+    )
 
     def bidder(i, member):
         """Six bids in a row on this connection; the code of each ("ok" or the refusal's)."""
@@ -40,7 +46,11 @@ def test_parallel_bidders_see_one_sequence(market):
                 codes.append(exc.code)
         return codes
 
-    bids = [code for outcome in race(*[lambda i=i, m=m: bidder(i, m) for i, m in enumerate(bidders)]) for code in outcome.value]
+    bids = [
+        code
+        for outcome in race(*[lambda i=i, m=m: bidder(i, m) for i, m in enumerate(bidders)])
+        for code in outcome.value
+    ]
     outcomes = {"ok": bids.count("ok"), "refused": {code: bids.count(code) for code in bids if code != "ok"}}
     assert outcomes["ok"] > len(bidders)
     assert set(outcomes["refused"]) <= {"bid_not_improved"}
@@ -68,13 +78,27 @@ def test_one_members_bids_and_withdrawal_racing_never_spend_held_funds(market):
 
     seller, member = market.member(), market.member(funds="30000.00")
     now = timezone.now()
-    auctions = [auction_open(member=seller, grade=market.grade, receipts=[market.receipt(seller, "100.000")],
-                             reserve_price=Decimal("2800"), starts_at=now - timedelta(seconds=1),
-                             ends_at=now + timedelta(minutes=30), reference_price_fallback=REFERENCE) for _ in range(2)]
-    outcomes = race(lambda: auction_bid(Auction(pk=auctions[0].pk), member=member, price="3000", quantity="60"),
-                   lambda: auction_bid(Auction(pk=auctions[1].pk), member=member, price="3000", quantity="60"),
-                   lambda: funds_withdraw_request(member, Decimal("20000.00")))
-    assert sorted(outcome.code for outcome in outcomes if not outcome.ok) == ["insufficient_funds", "insufficient_funds"]
+    auctions = [
+        auction_open(
+            member=seller,
+            grade=market.grade,
+            receipts=[market.receipt(seller, "100.000")],
+            reserve_price=Decimal("2800"),
+            starts_at=now - timedelta(seconds=1),
+            ends_at=now + timedelta(minutes=30),
+            reference_price_fallback=REFERENCE,
+        )
+        for _ in range(2)
+    ]
+    outcomes = race(
+        lambda: auction_bid(Auction(pk=auctions[0].pk), member=member, price="3000", quantity="60"),
+        lambda: auction_bid(Auction(pk=auctions[1].pk), member=member, price="3000", quantity="60"),
+        lambda: funds_withdraw_request(member, Decimal("20000.00")),
+    )
+    assert sorted(outcome.code for outcome in outcomes if not outcome.ok) == [
+        "insufficient_funds",
+        "insufficient_funds",
+    ]
     available, frozen = ledger_balances(member)
     assert available - held(member) >= 0
     assert available + frozen == Decimal("30000.00")

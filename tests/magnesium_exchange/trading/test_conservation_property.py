@@ -44,16 +44,29 @@ _bid = st.tuples(st.just("bid"), st.integers(0, 2), st.integers(0, 5), st.intege
 _pay = st.tuples(st.just("pay"), st.integers(0, 2), st.integers(0, 9))
 _procure = st.tuples(st.just("procure"), st.integers(0, 2), st.integers(-100, 200))
 # picks, bids and payments weigh more, so most days trade and settle
-ops = st.one_of(_list, _auction, _procure, _pick, _pick, _pick, _bid, _bid, _pay, _pay,
-                st.tuples(st.just("withdraw"), st.integers(0, 5)), st.tuples(st.just("tick"), st.integers(1, 90)))
+ops = st.one_of(
+    _list,
+    _auction,
+    _procure,
+    _pick,
+    _pick,
+    _pick,
+    _bid,
+    _bid,
+    _pay,
+    _pay,
+    st.tuples(st.just("withdraw"), st.integers(0, 5)),
+    st.tuples(st.just("tick"), st.integers(1, 90)),
+)
 
 
 def _nth(seq, i):
     return seq[i % len(seq)] if seq else None
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.lists(ops, min_size=8, max_size=20))
 def test_a_randomized_day_conserves_tonnes_and_funds(market, day):
     with transaction.atomic():
@@ -65,7 +78,12 @@ def test_a_randomized_day_conserves_tonnes_and_funds(market, day):
         members = sellers + buyers
         start_tonnes = {m.pk: _tonnes(m) for m in members}
         clock = timezone.now()
-        for op in [("list", 0, 0), ("auction", 1, 0), ("procure", 2, 100), *day]:  # the day opens with a listing and an auction
+        for op in [
+            ("list", 0, 0),
+            ("auction", 1, 0),
+            ("procure", 2, 100),
+            *day,
+        ]:  # the day opens with a listing and an auction
             try:
                 clock = _run(op, market, sellers, buyers, clock)
             except DomainError:
@@ -82,8 +100,10 @@ def test_a_randomized_day_conserves_tonnes_and_funds(market, day):
         settlements_default_due(clock + timedelta(days=30))
         _check(members, buyers, start_tonnes)
         assert not Settlement.objects.filter(status="pending").exists()
-        event(f"settlements completed={Settlement.objects.filter(status='completed').count() > 0} "
-              f"defaulted={Settlement.objects.filter(status='defaulted').count() > 0}")
+        event(
+            f"settlements completed={Settlement.objects.filter(status='completed').count() > 0} "
+            f"defaulted={Settlement.objects.filter(status='defaulted').count() > 0}"
+        )
         transaction.set_rollback(True)
 
 
@@ -93,23 +113,45 @@ def _run(op, market, sellers, buyers, clock):
         seller = sellers[op[1]]
         receipt = Receipt.objects.filter(holder=seller, status="active").order_by("id").first()
         if receipt is not None:
-            listing_open(member=seller, grade=market.grade, price=REFERENCE + op[2], receipts=[receipt], min_pick="10",
-                         step="1", reference_price_fallback=REFERENCE, now=clock)
+            listing_open(
+                member=seller,
+                grade=market.grade,
+                price=REFERENCE + op[2],
+                receipts=[receipt],
+                min_pick="10",
+                step="1",
+                reference_price_fallback=REFERENCE,
+                now=clock,
+            )
     elif kind == "auction":
         seller = sellers[op[1]]
         receipt = Receipt.objects.filter(holder=seller, status="active").order_by("id").first()
         if receipt is not None:
-            auction_open(member=seller, grade=market.grade, receipts=[receipt], reserve_price=REFERENCE + op[2],
-                         starts_at=clock - timedelta(seconds=1), ends_at=clock + timedelta(minutes=30),
-                         reference_price_fallback=REFERENCE, now=clock)
+            auction_open(
+                member=seller,
+                grade=market.grade,
+                receipts=[receipt],
+                reserve_price=REFERENCE + op[2],
+                starts_at=clock - timedelta(seconds=1),
+                ends_at=clock + timedelta(minutes=30),
+                reference_price_fallback=REFERENCE,
+                now=clock,
+            )
     elif kind == "pick":
         listing = _nth(list(Listing.objects.filter(status="open").order_by("id")), op[2])
         if listing is not None:
             listing_pick(listing, member=buyers[op[1]], quantity=str(op[3] * 10), now=clock)
     elif kind == "procure":
-        auction_open(member=buyers[op[1]], grade=market.grade, kind="procurement", lots=[("50", REFERENCE + op[2])],
-                     starts_at=clock - timedelta(seconds=1), ends_at=clock + timedelta(minutes=30),
-                     reference_price_fallback=REFERENCE, now=clock)
+        auction_open(
+            member=buyers[op[1]],
+            grade=market.grade,
+            kind="procurement",
+            lots=[("50", REFERENCE + op[2])],
+            starts_at=clock - timedelta(seconds=1),
+            ends_at=clock + timedelta(minutes=30),
+            reference_price_fallback=REFERENCE,
+            now=clock,
+        )
     elif kind == "bid":  # a buyer bids on a sale, a seller offers on a procurement
         auction = _nth(list(Auction.objects.filter(status="open").order_by("id")), op[2])
         if auction is not None:
@@ -130,8 +172,9 @@ def _run(op, market, sellers, buyers, clock):
 
 
 def _tonnes(member):
-    return (Receipt.objects.filter(holder=member).exclude(status__in=SUPERSEDED).aggregate(s=Sum("quantity"))["s"]
-            or Decimal("0"))
+    return Receipt.objects.filter(holder=member).exclude(status__in=SUPERSEDED).aggregate(s=Sum("quantity"))[
+        "s"
+    ] or Decimal("0")
 
 
 def _check(members, buyers, start_tonnes):

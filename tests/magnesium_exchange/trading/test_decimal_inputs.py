@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from magnesium_exchange.trading.models import Trade
-from tests.support.graphql import GraphQLClient, token_for
 from tests.magnesium_exchange.trading.queries import AUCTION_CREATE, BID, LISTING_CREATE, PICK
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +24,20 @@ EN_RANGE = "Enter a number with at most 14 digits before the decimal point and 6
 @pytest.fixture
 def parties(market, trader_factory):
     seller, buyer = market.member(), market.member(funds="500000.00")
-    return {"seller": (seller, GraphQLClient(token_for(trader_factory(seller)))),
-            "buyer": (buyer, GraphQLClient(token_for(trader_factory(buyer))))}
+    return {
+        "seller": (seller, GraphQLClient(token_for(trader_factory(seller)))),
+        "buyer": (buyer, GraphQLClient(token_for(trader_factory(buyer)))),
+    }
 
 
 @pytest.fixture
 def listing_id(market, parties):
     seller, client = parties["seller"]
     receipt = market.receipt(seller)
-    data = client.execute(LISTING_CREATE, {"input": {"grade": "fm-98", "price": "3000", "receipts": [receipt.number],
-                                                     "referencePrice": "3000"}})["listingCreate"]
+    data = client.execute(
+        LISTING_CREATE,
+        {"input": {"grade": "fm-98", "price": "3000", "receipts": [receipt.number], "referencePrice": "3000"}},
+    )["listingCreate"]
     return data["listing"]["id"]
 
 
@@ -42,15 +46,30 @@ def auction_id(market, parties):
     seller, client = parties["seller"]
     receipt = market.receipt(seller)
     now = timezone.now()
-    created = client.execute(AUCTION_CREATE, {"input": {
-        "grade": "fm-98", "receipts": [receipt.number], "reservePrice": "2900", "referencePrice": "3000",
-        "startsAt": (now - timedelta(seconds=1)).isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    created = client.execute(
+        AUCTION_CREATE,
+        {
+            "input": {
+                "grade": "fm-98",
+                "receipts": [receipt.number],
+                "reservePrice": "2900",
+                "referencePrice": "3000",
+                "startsAt": (now - timedelta(seconds=1)).isoformat(),
+                "endsAt": (now + timedelta(minutes=30)).isoformat(),
+            }
+        },
+    )
     return created["auctionCreate"]["auction"]["id"]
 
 
 def _refused(client, query, variables, language):
-    response = client.client.post("/graphql/", json.dumps({"query": query, "variables": variables}), content_type="application/json",
-                                  HTTP_AUTHORIZATION=f"Bearer {client.token}", HTTP_ACCEPT_LANGUAGE=language)
+    response = client.client.post(
+        "/graphql/",
+        json.dumps({"query": query, "variables": variables}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {client.token}",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
     content = response.json()
     assert content.get("data") is None, content
     assert len(content["errors"]) == 1, content
@@ -58,8 +77,14 @@ def _refused(client, query, variables, language):
     return error["extensions"]["exception"]["code"], error["message"]
 
 
-CASES = [("NaN", ZH_NON_FINITE, EN_NON_FINITE), ("Infinity", ZH_NON_FINITE, EN_NON_FINITE), ("-Infinity", ZH_NON_FINITE, EN_NON_FINITE),
-         ("1e30", ZH_RANGE, EN_RANGE), ("0.0000001", ZH_RANGE, EN_RANGE), ("五十", "请输入数字，例如 12.5。", "Enter a number, such as 12.5.")]
+CASES = [
+    ("NaN", ZH_NON_FINITE, EN_NON_FINITE),
+    ("Infinity", ZH_NON_FINITE, EN_NON_FINITE),
+    ("-Infinity", ZH_NON_FINITE, EN_NON_FINITE),
+    ("1e30", ZH_RANGE, EN_RANGE),
+    ("0.0000001", ZH_RANGE, EN_RANGE),
+    ("五十", "请输入数字，例如 12.5。", "Enter a number, such as 12.5."),
+]
 IDS = ["nan_case", "infinity_case", "minus_infinity_case", "huge_case", "too_precise_case", "not_a_number_case"]
 
 
@@ -76,7 +101,9 @@ def test_auction_bid_refuses_a_quantity_no_field_can_take(parties, auction_id, q
     buyer = parties["buyer"][1]
     assert _refused(buyer, BID, {"id": auction_id, "p": "2950", "q": quantity}, "zh-hans") == ("INVALID", zh)
     assert _refused(buyer, BID, {"id": auction_id, "p": quantity, "q": "50"}, "en") == ("INVALID", en)
-    assert parties["buyer"][1].execute("query($id: ID!) { auction(id: $id) { bidCount } }", {"id": auction_id})["auction"] == {"bidCount": 0}
+    assert parties["buyer"][1].execute("query($id: ID!) { auction(id: $id) { bidCount } }", {"id": auction_id})[
+        "auction"
+    ] == {"bidCount": 0}
 
 
 def test_a_literal_nan_is_refused_as_well(parties, listing_id):

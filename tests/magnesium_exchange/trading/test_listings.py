@@ -20,15 +20,21 @@ from magnesium_exchange.warehouses.services import (
     receipt_freeze,
     receipt_lock,
 )
-from tests.magnesium_exchange.trading_factories import REFERENCE, balances
 from tests.magnesium_exchange.trading.helpers import refused
+from tests.magnesium_exchange.trading_factories import REFERENCE, balances
 
 pytestmark = pytest.mark.django_db
 
 
 def _open(market, seller, receipts, price="3000", **kwargs):
-    return listing_open(member=seller, grade=market.grade, price=Decimal(price), receipts=receipts,
-                        reference_price_fallback=REFERENCE, **kwargs)
+    return listing_open(
+        member=seller,
+        grade=market.grade,
+        price=Decimal(price),
+        receipts=receipts,
+        reference_price_fallback=REFERENCE,
+        **kwargs,
+    )
 
 
 def test_sell_listing_partial_pick_splits_the_receipt_and_creates_a_trade(market):
@@ -41,7 +47,12 @@ def test_sell_listing_partial_pick_splits_the_receipt_and_creates_a_trade(market
     assert (listing.status, listing.remaining, listing.version) == ("open", Decimal("100.000"), 1)
 
     trade = listing_pick(listing, member=buyer, quantity="30")
-    assert (trade.buyer, trade.seller, trade.quantity, trade.price) == (buyer, seller, Decimal("30.000"), Decimal("3000.00"))
+    assert (trade.buyer, trade.seller, trade.quantity, trade.price) == (
+        buyer,
+        seller,
+        Decimal("30.000"),
+        Decimal("3000.00"),
+    )
     assert trade.value == Decimal("90000.00") and trade.deposit == Decimal("9000.00")
     assert balances(buyer) == (Decimal("491000.00"), Decimal("9000.00"))
     sold = LotReceipt.objects.get(trade=trade)
@@ -75,13 +86,21 @@ def test_wanted_listing_freezes_the_deposit_and_a_holder_picks_it(market):
     buyer = market.member(funds="100000.00")
     holder = market.member()
     receipt = market.receipt(holder, "50.000")
-    wanted = listing_open(member=buyer, grade=market.grade, side="buy", quantity=Decimal("20"), price=Decimal("3000"),
-                          reference_price_fallback=REFERENCE)
+    wanted = listing_open(
+        member=buyer,
+        grade=market.grade,
+        side="buy",
+        quantity=Decimal("20"),
+        price=Decimal("3000"),
+        reference_price_fallback=REFERENCE,
+    )
     assert balances(buyer) == (Decimal("94000.00"), Decimal("6000.00"))
     trade = listing_pick(wanted, member=holder, quantity="20", receipts=[receipt])
     assert (trade.buyer, trade.seller, trade.deposit) == (buyer, holder, Decimal("6000.00"))
     # the holder's 30 t beyond the pick are unlocked again
-    rest = LotReceipt.objects.filter(aggregate_pk=wanted.pk, aggregate_type="listing", trade=None, superseded=False).get()
+    rest = LotReceipt.objects.filter(
+        aggregate_pk=wanted.pk, aggregate_type="listing", trade=None, superseded=False
+    ).get()
     rest.receipt.refresh_from_db()
     assert rest.receipt.status == ReceiptStatus.ACTIVE and rest.receipt.quantity == Decimal("30.000")
 
@@ -125,8 +144,9 @@ def test_resale_inside_the_lock_is_refused(market):
     refused("resale_locked", lambda: _open(market, seller, [receipt]))
 
 
-@pytest.mark.parametrize("price,code", [("3000.50", "price_off_tick"), ("3300", "price_outside_limit"),
-                                        ("2700", "price_outside_limit")])
+@pytest.mark.parametrize(
+    "price,code", [("3000.50", "price_off_tick"), ("3300", "price_outside_limit"), ("2700", "price_outside_limit")]
+)
 def test_listing_price_off_tick_or_outside_the_limit_is_refused(market, price, code):
     seller = market.member()
     receipt = market.receipt(seller)
@@ -181,8 +201,15 @@ def test_the_beat_task_expires_listings_and_unlocks_their_receipts(market):
     receipt = market.receipt(seller)
     expires = timezone.now() + timezone.timedelta(hours=1)
     listing = _open(market, seller, [receipt], expires_at=expires)
-    wanted = listing_open(member=buyer, grade=market.grade, side="buy", quantity=Decimal("10"), price=Decimal("3000"),
-                          reference_price_fallback=REFERENCE, expires_at=expires)
+    wanted = listing_open(
+        member=buyer,
+        grade=market.grade,
+        side="buy",
+        quantity=Decimal("10"),
+        price=Decimal("3000"),
+        reference_price_fallback=REFERENCE,
+        expires_at=expires,
+    )
     assert trading_close_due(timezone.now().isoformat())["listings"] == 0
     assert trading_close_due((expires + timezone.timedelta(seconds=1)).isoformat())["listings"] == 2
     receipt.refresh_from_db()

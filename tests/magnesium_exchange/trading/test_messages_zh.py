@@ -28,8 +28,9 @@ def _post(token: str, query: str, variables: dict, language: str | None = None) 
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     if language:
         headers["HTTP_ACCEPT_LANGUAGE"] = language
-    response = Client().post("/graphql/", json.dumps({"query": query, "variables": variables}),
-                             content_type="application/json", **headers)
+    response = Client().post(
+        "/graphql/", json.dumps({"query": query, "variables": variables}), content_type="application/json", **headers
+    )
     content = response.json()
     assert response.status_code == 200 and "errors" not in content, content
     return content["data"]
@@ -40,8 +41,11 @@ def listing_and_buyer(market, trader_factory):
     seller, buyer = market.member(), market.member(funds="500000.00")
     seller_token, buyer_token = token_for(trader_factory(seller)), token_for(trader_factory(buyer))
     receipt = market.receipt(seller)
-    created = _post(seller_token, LISTING_CREATE, {"input": {"grade": "fm-98", "price": "3000", "receipts": [receipt.number],
-                                                              "referencePrice": "3000"}})["listingCreate"]
+    created = _post(
+        seller_token,
+        LISTING_CREATE,
+        {"input": {"grade": "fm-98", "price": "3000", "receipts": [receipt.number], "referencePrice": "3000"}},
+    )["listingCreate"]
     assert created["errors"] == []
     return created["listing"]["id"], buyer_token
 
@@ -51,19 +55,24 @@ def test_a_pick_below_the_minimum_is_refused_in_chinese(listing_and_buyer):
     for language in ("zh-hans", None):  # asked for, and the site's default
         data = _post(buyer_token, PICK, {"id": listing_id, "q": "5"}, language)["listingPick"]
         assert data["trade"] is None
-        assert data["errors"] == [{"field": "quantity", "code": "BELOW_MIN_PICK", "message": "数量低于最小摘牌量或最小申报量"}]
+        assert data["errors"] == [
+            {"field": "quantity", "code": "BELOW_MIN_PICK", "message": "数量低于最小摘牌量或最小申报量"}
+        ]
 
 
 def test_the_same_refusal_in_english(listing_and_buyer):
     listing_id, buyer_token = listing_and_buyer
     data = _post(buyer_token, PICK, {"id": listing_id, "q": "5"}, "en")["listingPick"]
-    assert data["errors"] == [{"field": "quantity", "code": "BELOW_MIN_PICK",
-                               "message": "The quantity is below the minimum pick or bid"}]
+    assert data["errors"] == [
+        {"field": "quantity", "code": "BELOW_MIN_PICK", "message": "The quantity is below the minimum pick or bid"}
+    ]
 
 
 def test_a_service_refusal_follows_the_language_too(listing_and_buyer):
     _listing_id, buyer_token = listing_and_buyer
-    variables = {"input": {"grade": "no-such", "price": "3000", "side": "buy", "quantity": "10", "referencePrice": "3000"}}
+    variables = {
+        "input": {"grade": "no-such", "price": "3000", "side": "buy", "quantity": "10", "referencePrice": "3000"}
+    }
     chinese = _post(buyer_token, LISTING_CREATE, variables, "zh-hans")["listingCreate"]["errors"]
     english = _post(buyer_token, LISTING_CREATE, variables, "en")["listingCreate"]["errors"]
     assert chinese == [{"field": "grade", "code": "NOT_FOUND", "message": "该品级不存在"}]

@@ -19,8 +19,14 @@ pytestmark = pytest.mark.django_db
 def test_selling_request_quotes_counter_quote_and_accept(market):
     seller = market.member()
     a, b = market.member(funds="200000.00"), market.member(funds="200000.00")
-    rfq = rfq_open(member=seller, grade=market.grade, side="sell", receipts=[market.receipt(seller, "50.000")],
-                   expires_at=timezone.now() + timedelta(hours=2), reference_price_fallback=REFERENCE)
+    rfq = rfq_open(
+        member=seller,
+        grade=market.grade,
+        side="sell",
+        receipts=[market.receipt(seller, "50.000")],
+        expires_at=timezone.now() + timedelta(hours=2),
+        reference_price_fallback=REFERENCE,
+    )
     quote_submit(rfq, member=a, price="2950", quantity="50")
     quote_submit(rfq, member=b, price="2980", quantity="50")
     quote_submit(rfq, member=a, price="3000", quantity="50")  # 还盘: a re-quotes
@@ -37,8 +43,14 @@ def test_selling_request_quotes_counter_quote_and_accept(market):
 def test_buying_request_locks_the_quoting_sellers_receipts_on_accept(market):
     buyer, holder = market.member(funds="200000.00"), market.member()
     receipt = market.receipt(holder, "80.000")
-    rfq = rfq_open(member=buyer, grade=market.grade, side="buy", quantity=Decimal("30"),
-                   expires_at=timezone.now() + timedelta(hours=2), reference_price_fallback=REFERENCE)
+    rfq = rfq_open(
+        member=buyer,
+        grade=market.grade,
+        side="buy",
+        quantity=Decimal("30"),
+        expires_at=timezone.now() + timedelta(hours=2),
+        reference_price_fallback=REFERENCE,
+    )
     quote_submit(rfq, member=holder, price="3050", quantity="30")
     rfq.refresh_from_db()
     trade = quote_accept(rfq, member=buyer, quote_id=rfq.quotes[0]["quote_id"])
@@ -52,8 +64,14 @@ def test_buying_request_locks_the_quoting_sellers_receipts_on_accept(market):
 def test_a_seller_quote_beyond_its_receipts_and_a_strangers_accept_are_refused(market):
     buyer, holder, stranger = market.member(funds="200000.00"), market.member(), market.member()
     market.receipt(holder, "20.000")
-    rfq = rfq_open(member=buyer, grade=market.grade, side="buy", quantity=Decimal("30"),
-                   expires_at=timezone.now() + timedelta(hours=2), reference_price_fallback=REFERENCE)
+    rfq = rfq_open(
+        member=buyer,
+        grade=market.grade,
+        side="buy",
+        quantity=Decimal("30"),
+        expires_at=timezone.now() + timedelta(hours=2),
+        reference_price_fallback=REFERENCE,
+    )
     refused("insufficient_quantity", lambda: quote_submit(rfq, member=holder, price="3050", quantity="30"))
     quote_submit(rfq, member=holder, price="3050", quantity="20")
     rfq.refresh_from_db()
@@ -68,8 +86,14 @@ def test_the_beat_task_expires_requests_and_releases_quote_deposits(market):
     seller, buyer = market.member(), market.member(funds="200000.00")
     receipt = market.receipt(seller, "50.000")
     expires = timezone.now() + timedelta(hours=1)
-    rfq = rfq_open(member=seller, grade=market.grade, side="sell", receipts=[receipt], expires_at=expires,
-                   reference_price_fallback=REFERENCE)
+    rfq = rfq_open(
+        member=seller,
+        grade=market.grade,
+        side="sell",
+        receipts=[receipt],
+        expires_at=expires,
+        reference_price_fallback=REFERENCE,
+    )
     quote_submit(rfq, member=buyer, price="3000", quantity="50")
     assert balances(buyer)[1] == Decimal("15000.00")
     assert trading_close_due((expires + timedelta(seconds=1)).isoformat())["rfqs"] == 1

@@ -12,12 +12,19 @@ def test_operator_admin_screens(operator_user, receipt_factory, seller_member, c
     funds_deposit_request(seller_member, "10.00")
     client = Client()
     assert client.login(username=operator_user.phone, password=PASSWORD)
-    for url in ("/admin/exchange_commodities/commodity/", "/admin/exchange_commodities/grade/",
-                "/admin/exchange_members/member/", f"/admin/exchange_members/member/{seller_member.pk}/change/",
-                "/admin/exchange_members/fundsrequest/", f"/admin/exchange_members/fundsrequest/{FundsRequest.objects.get().pk}/change/",
-                "/admin/exchange_warehouses/warehouse/", "/admin/exchange_warehouses/weighbridgeticket/",
-                "/admin/exchange_warehouses/receipt/", "/admin/exchange_warehouses/warehousealert/",
-                f"/admin/exchange_commodities/commodity/{catalogue['fused-magnesia'].pk}/change/"):
+    for url in (
+        "/admin/exchange_commodities/commodity/",
+        "/admin/exchange_commodities/grade/",
+        "/admin/exchange_members/member/",
+        f"/admin/exchange_members/member/{seller_member.pk}/change/",
+        "/admin/exchange_members/fundsrequest/",
+        f"/admin/exchange_members/fundsrequest/{FundsRequest.objects.get().pk}/change/",
+        "/admin/exchange_warehouses/warehouse/",
+        "/admin/exchange_warehouses/weighbridgeticket/",
+        "/admin/exchange_warehouses/receipt/",
+        "/admin/exchange_warehouses/warehousealert/",
+        f"/admin/exchange_commodities/commodity/{catalogue['fused-magnesia'].pk}/change/",
+    ):
         assert client.get(url).status_code == 200, url
     page = client.get(f"/admin/exchange_warehouses/receipt/{receipt.pk}/change/").content.decode()
     assert "✔ valid" in page

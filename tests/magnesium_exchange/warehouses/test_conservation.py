@@ -36,8 +36,11 @@ def _split(rng, receipt, members):
 
 
 def _merge(rng, receipt, members):
-    others = list(Receipt.objects.filter(status=ReceiptStatus.ACTIVE, holder=receipt.holder, grade=receipt.grade)
-                  .exclude(pk=receipt.pk)[:1])
+    others = list(
+        Receipt.objects.filter(status=ReceiptStatus.ACTIVE, holder=receipt.holder, grade=receipt.grade).exclude(
+            pk=receipt.pk
+        )[:1]
+    )
     if others:
         receipt_merge([receipt, *others])
 
@@ -68,7 +71,19 @@ def _cancel(rng, receipt, members):
     receipt_cancel(receipt, reason="更正")
 
 
-OPERATIONS = [_split, _split, _split, _merge, _merge, _transfer, _transfer, _withdraw, _freeze_cycle, _list_cycle, _cancel]
+OPERATIONS = [
+    _split,
+    _split,
+    _split,
+    _merge,
+    _merge,
+    _transfer,
+    _transfer,
+    _withdraw,
+    _freeze_cycle,
+    _list_cycle,
+    _cancel,
+]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

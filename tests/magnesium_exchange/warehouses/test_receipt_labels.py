@@ -48,25 +48,41 @@ def drawn(monkeypatch):
 
 
 @pytest.mark.parametrize("language,active,frozen", [("zh-hans", "有效", "已冻结"), ("en", "Valid", "Frozen")])
-def test_the_same_status_words_on_the_desk_the_verify_page_and_the_terminal(receipt_factory, seller_member, keeper,
-                                                                           trader_factory, warehouse, language, active,
-                                                                           frozen):
+def test_the_same_status_words_on_the_desk_the_verify_page_and_the_terminal(
+    receipt_factory, seller_member, keeper, trader_factory, warehouse, language, active, frozen
+):
     receipt = receipt_factory(seller_member)
     desk = logged_in(keeper, language).get(f"/exchange/warehouse/{warehouse.code}/").content.decode()
-    public = Client(HTTP_ACCEPT_LANGUAGE=language).get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}").content.decode()
+    public = (
+        Client(HTTP_ACCEPT_LANGUAGE=language)
+        .get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}")
+        .content.decode()
+    )
     terminal = logged_in(trader_factory(seller_member), language).get("/exchange/terminal/").content.decode()
     assert cell(desk, "active") == cell(public, "active") == cell(terminal, "active") == active
     assert "营业中" not in desk + public + terminal and "正常" not in cell(terminal, "active")
     receipt_freeze(receipt, reason="法院协助冻结", actor=keeper)
-    public = Client(HTTP_ACCEPT_LANGUAGE=language).get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}").content.decode()
+    public = (
+        Client(HTTP_ACCEPT_LANGUAGE=language)
+        .get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}")
+        .content.decode()
+    )
     assert cell(public, "frozen") == frozen
 
 
 def test_the_signed_history_names_its_events_in_words(receipt_factory, seller_member):
     receipt = receipt_factory(seller_member)
-    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}").content.decode()
+    html = (
+        Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        .get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}")
+        .content.decode()
+    )
     assert '<span data-action="issued">签发</span>' in html
-    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}").content.decode()
+    english = (
+        Client(HTTP_ACCEPT_LANGUAGE="en")
+        .get(f"/exchange/receipts/{receipt.number}/verify/?code={receipt.verification_code}")
+        .content.decode()
+    )
     assert '<span data-action="issued">Issued</span>' in english
     translation.activate("zh-hans")
 
@@ -84,8 +100,7 @@ def test_a_refusal_names_the_status_with_the_same_label(receipt_factory, seller_
     assert refused.value.message == f"仓单 {receipt.number} 已拆分"
 
 
-def test_the_pdf_prints_the_same_label_the_site_name_and_the_whole_quality_line(receipt_factory, seller_member,
-                                                                               drawn):
+def test_the_pdf_prints_the_same_label_the_site_name_and_the_whole_quality_line(receipt_factory, seller_member, drawn):
     receipt = receipt_factory(seller_member)
     receipt_pdf(receipt)
     texts = [call[2] for call in drawn]

@@ -53,7 +53,9 @@ def test_verify_page_warns_on_a_tampered_receipt_and_404s_on_unknown_numbers(rec
     assert Client().get(f"/exchange/receipts/MGFAKE/verify/?code={receipt.verification_code}").status_code == 404
 
 
-def test_without_the_code_the_page_asks_for_it_and_a_wrong_code_reads_as_an_unknown_number(receipt_factory, seller_member):
+def test_without_the_code_the_page_asks_for_it_and_a_wrong_code_reads_as_an_unknown_number(
+    receipt_factory, seller_member
+):
     receipt = receipt_factory(seller_member)
     missing = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/exchange/receipts/{receipt.number}/verify/")
     html = missing.content.decode()
@@ -66,7 +68,9 @@ def test_without_the_code_the_page_asks_for_it_and_a_wrong_code_reads_as_an_unkn
         text = response.content.decode()
         assert 'data-verification="not_found"' in text and "100.000" not in text and "verification code" in text
     # typed into the form
-    typed = Client().get("/exchange/receipts/verify/", {"number": receipt.number, "code": receipt.verification_code.lower()})
+    typed = Client().get(
+        "/exchange/receipts/verify/", {"number": receipt.number, "code": receipt.verification_code.lower()}
+    )
     assert typed.status_code == 200 and 'data-verification="valid"' in typed.content.decode()
     assert 'data-verification="missing"' in Client().get("/exchange/receipts/verify/").content.decode()
 
@@ -76,7 +80,8 @@ def test_pdf_renders_chinese_with_a_qr_code(receipt_factory, seller_member):
     pdf = receipt_pdf(receipt)
     assert pdf.startswith(b"%PDF") and b"STSong-Light" in pdf and b"/Image" in pdf
     assert verification_url(receipt).endswith(
-        reverse("exchange:receipt_verify", args=[receipt.number]) + f"?code={receipt.verification_code}")
+        reverse("exchange:receipt_verify", args=[receipt.number]) + f"?code={receipt.verification_code}"
+    )
 
 
 def test_the_pdf_prints_the_verification_code(receipt_factory, seller_member, monkeypatch):
@@ -94,7 +99,9 @@ def test_the_pdf_prints_the_verification_code(receipt_factory, seller_member, mo
     assert any(text.endswith(f"?code={receipt.verification_code}") for text in drawn)
 
 
-def test_pdf_download_for_the_holder_and_keeper_only(receipt_factory, seller_member, buyer_member, trader_factory, keeper, make_user):
+def test_pdf_download_for_the_holder_and_keeper_only(
+    receipt_factory, seller_member, buyer_member, trader_factory, keeper, make_user
+):
     receipt = receipt_factory(seller_member)
     url = f"/exchange/receipts/{receipt.number}/pdf/"
     for user in (trader_factory(seller_member), keeper):

@@ -41,8 +41,11 @@ def conserved(warehouse=None):
 
 @pytest.fixture
 def subscribed(bank_app):
-    return webhook_row_insert(app=bank_app, target_url="https://bank.example/hooks", events=[
-        WebhookEventType.RECEIPT_ISSUED.value, WebhookEventType.RECEIPT_STATUS_CHANGED.value])
+    return webhook_row_insert(
+        app=bank_app,
+        target_url="https://bank.example/hooks",
+        events=[WebhookEventType.RECEIPT_ISSUED.value, WebhookEventType.RECEIPT_STATUS_CHANGED.value],
+    )
 
 
 def events_of(kind: WebhookEventType):
@@ -52,12 +55,31 @@ def events_of(kind: WebhookEventType):
 # --- inbound and issue ----------------------------------------------------------------------
 
 
-def test_inbound_ticket_grades_the_goods_and_issue_carries_every_element(warehouse, fused, seller_member, keeper, subscribed):
-    ticket = inbound_ticket_create(warehouse, commodity=fused, depositor=seller_member, gross="49.860", tare="17.220",
-                                   net="32.640", assay=FUSED_98_ASSAY, vehicle_plate="辽c88888", actor=keeper)
+def test_inbound_ticket_grades_the_goods_and_issue_carries_every_element(
+    warehouse, fused, seller_member, keeper, subscribed
+):
+    ticket = inbound_ticket_create(
+        warehouse,
+        commodity=fused,
+        depositor=seller_member,
+        gross="49.860",
+        tare="17.220",
+        net="32.640",
+        assay=FUSED_98_ASSAY,
+        vehicle_plate="辽c88888",
+        actor=keeper,
+    )
     assert ticket.grade.code == "fm-98" and ticket.vehicle_plate == "辽C88888" and ticket.number.startswith("HC01-IN-")
-    receipt = receipt_issue(ticket, packaging="吨袋", pieces=33, location="B区1垛", insured_value="97920", insurer="人保",
-                            insurance_policy_no="P-1", actor=keeper)
+    receipt = receipt_issue(
+        ticket,
+        packaging="吨袋",
+        pieces=33,
+        location="B区1垛",
+        insured_value="97920",
+        insurer="人保",
+        insurance_policy_no="P-1",
+        actor=keeper,
+    )
     assert receipt.number.startswith("MGHC01") and receipt.quantity == Decimal("32.640")
     assert receipt.holder == receipt.depositor == seller_member and receipt.status == ReceiptStatus.ACTIVE
     assert receipt.keeper == "海城物产仓储有限公司" and receipt.storage_fee_terms and receipt.loss_standard
@@ -73,7 +95,9 @@ def test_inbound_ticket_grades_the_goods_and_issue_carries_every_element(warehou
 @pytest.mark.parametrize("gross,tare,net", [("50.000", "20.000", "30.001"), ("50", "20", "29.999")])
 def test_net_weight_mismatch_is_refused(warehouse, fused, seller_member, gross, tare, net):
     with pytest.raises(DomainError) as exc:
-        inbound_ticket_create(warehouse, commodity=fused, depositor=seller_member, gross=gross, tare=tare, net=net, assay=FUSED_98_ASSAY)
+        inbound_ticket_create(
+            warehouse, commodity=fused, depositor=seller_member, gross=gross, tare=tare, net=net, assay=FUSED_98_ASSAY
+        )
     assert exc.value.code == Code.NET_WEIGHT_MISMATCH.value
     assert WeighbridgeTicket.objects.count() == 0
 
@@ -81,21 +105,26 @@ def test_net_weight_mismatch_is_refused(warehouse, fused, seller_member, gross, 
 @pytest.mark.parametrize("gross,tare,net", [("20", "30", "-10"), ("10.0001", "1", "9.0001"), ("x", "1", "1")])
 def test_impossible_weights_are_refused(warehouse, fused, seller_member, gross, tare, net):
     with pytest.raises(DomainError) as exc:
-        inbound_ticket_create(warehouse, commodity=fused, depositor=seller_member, gross=gross, tare=tare, net=net, assay=FUSED_98_ASSAY)
+        inbound_ticket_create(
+            warehouse, commodity=fused, depositor=seller_member, gross=gross, tare=tare, net=net, assay=FUSED_98_ASSAY
+        )
     assert exc.value.code == Code.INVALID_QUANTITY.value
     assert WeighbridgeTicket.objects.count() == 0
 
 
 def test_goods_outside_every_grade_get_no_ticket(warehouse, fused, seller_member):
     with pytest.raises(DomainError) as exc:
-        inbound_ticket_create(warehouse, commodity=fused, depositor=seller_member, gross="50", tare="20", net="30",
-                              assay={"mgo": "93.0"})
+        inbound_ticket_create(
+            warehouse, commodity=fused, depositor=seller_member, gross="50", tare="20", net="30", assay={"mgo": "93.0"}
+        )
     assert exc.value.code == Code.NO_MATCHING_GRADE.value
     assert WeighbridgeTicket.objects.count() == 0
 
 
 def test_a_ticket_backs_one_receipt_only(warehouse, fused, seller_member):
-    ticket = inbound_ticket_create(warehouse, commodity=fused, depositor=seller_member, gross="50", tare="20", net="30", assay=FUSED_98_ASSAY)
+    ticket = inbound_ticket_create(
+        warehouse, commodity=fused, depositor=seller_member, gross="50", tare="20", net="30", assay=FUSED_98_ASSAY
+    )
     receipt_issue(ticket)
     with pytest.raises(DomainError) as exc:
         receipt_issue(ticket)
@@ -112,7 +141,9 @@ def test_split_replaces_the_receipt_by_parts_that_sum_to_it(receipt_factory, sel
     receipt.refresh_from_db()
     assert receipt.status == ReceiptStatus.SPLIT
     assert [p.quantity for p in parts] == [Decimal("60.500"), Decimal("39.500")]
-    assert all(p.split_from == receipt and p.holder == seller_member and p.status == ReceiptStatus.ACTIVE for p in parts)
+    assert all(
+        p.split_from == receipt and p.holder == seller_member and p.status == ReceiptStatus.ACTIVE for p in parts
+    )
     assert sum(p.insured_value for p in parts) <= receipt.insured_value
     assert parts[0].events.get().data["sources"] == [{"number": receipt.number, "hash": receipt.last_hash}]
     assert all(receipt_verify(r).valid for r in [receipt, *parts])
@@ -121,13 +152,16 @@ def test_split_replaces_the_receipt_by_parts_that_sum_to_it(receipt_factory, sel
     assert conserved() == Decimal("100.000")
 
 
-@pytest.mark.parametrize("quantities,code", [
-    (["60", "39.999"], Code.SPLIT_QUANTITIES_MISMATCH),
-    (["60", "40.001"], Code.SPLIT_QUANTITIES_MISMATCH),
-    (["100"], Code.INVALID_QUANTITY),
-    (["100.000", "0"], Code.INVALID_QUANTITY),
-    (["50.0005", "49.9995"], Code.INVALID_QUANTITY),
-])
+@pytest.mark.parametrize(
+    "quantities,code",
+    [
+        (["60", "39.999"], Code.SPLIT_QUANTITIES_MISMATCH),
+        (["60", "40.001"], Code.SPLIT_QUANTITIES_MISMATCH),
+        (["100"], Code.INVALID_QUANTITY),
+        (["100.000", "0"], Code.INVALID_QUANTITY),
+        (["50.0005", "49.9995"], Code.INVALID_QUANTITY),
+    ],
+)
 def test_split_refusals_write_nothing(receipt_factory, seller_member, quantities, code):
     receipt = receipt_factory(seller_member, net="100.000")
     with pytest.raises(DomainError) as exc:
@@ -179,7 +213,10 @@ def test_listing_lock_and_refusals(receipt_factory, seller_member, buyer_member)
         receipt_lock(receipt, holder=buyer_member, purpose=ReceiptLockPurpose.LISTING, reference="listing:1")
     assert exc.value.code == Code.RECEIPT_NOT_YOURS.value
     receipt_lock(receipt, holder=seller_member, purpose=ReceiptLockPurpose.LISTING, reference="listing:1")
-    for purpose, code in ((ReceiptLockPurpose.LISTING, Code.RECEIPT_LISTED), (ReceiptLockPurpose.PLEDGE, Code.RECEIPT_LISTED)):
+    for purpose, code in (
+        (ReceiptLockPurpose.LISTING, Code.RECEIPT_LISTED),
+        (ReceiptLockPurpose.PLEDGE, Code.RECEIPT_LISTED),
+    ):
         with pytest.raises(DomainError) as exc:
             receipt_lock(receipt, holder=seller_member, purpose=purpose, reference="x")
         assert exc.value.code == code.value
@@ -212,19 +249,28 @@ def test_transfer_only_by_settlement_or_financing_with_resale_lock(receipt_facto
     assert exc.value.code == Code.REQUIRED.value
     receipt_lock(receipt, holder=seller_member, purpose=ReceiptLockPurpose.LISTING, reference="listing:1")
     with pytest.raises(DomainError) as exc:
-        receipt_transfer(receipt, to_member=buyer_member, reason=ReceiptTransferReason.FINANCING_ENFORCEMENT, reference="loan:1")
+        receipt_transfer(
+            receipt, to_member=buyer_member, reason=ReceiptTransferReason.FINANCING_ENFORCEMENT, reference="loan:1"
+        )
     assert exc.value.code == Code.RECEIPT_LISTED.value
     assert Receipt.objects.get(pk=receipt.pk).holder == seller_member
 
     lock_until = timezone.now() + timedelta(days=5)
-    receipt_transfer(receipt, to_member=buyer_member, reason=ReceiptTransferReason.SETTLEMENT, reference="settlement:1",
-                     lock_until=lock_until)
+    receipt_transfer(
+        receipt,
+        to_member=buyer_member,
+        reason=ReceiptTransferReason.SETTLEMENT,
+        reference="settlement:1",
+        lock_until=lock_until,
+    )
     receipt.refresh_from_db()
     assert receipt.holder == buyer_member and receipt.status == ReceiptStatus.ACTIVE
     with pytest.raises(DomainError) as exc:
         receipt_lock(receipt, holder=buyer_member, purpose=ReceiptLockPurpose.LISTING, reference="listing:2")
     assert exc.value.code == Code.RESALE_LOCKED.value
-    receipt_lock(receipt, holder=buyer_member, purpose=ReceiptLockPurpose.PLEDGE, reference="loan:7")  # pledging is allowed
+    receipt_lock(
+        receipt, holder=buyer_member, purpose=ReceiptLockPurpose.PLEDGE, reference="loan:7"
+    )  # pledging is allowed
     with pytest.raises(DomainError) as exc:
         receipt_transfer(receipt, to_member=seller_member, reason=ReceiptTransferReason.SETTLEMENT, reference="s")
     assert exc.value.code == Code.RECEIPT_PLEDGED.value
@@ -247,7 +293,9 @@ def test_partial_pick_splits_a_listed_receipt_and_parts_stay_listed(receipt_fact
 
 def test_withdraw_within_tolerance(receipt_factory, warehouse, seller_member, subscribed):
     receipt = receipt_factory(seller_member, net="100.000")
-    result = receipt_withdraw(receipt, gross="117.750", tare="17.950", net="99.800", vehicle_plate="辽C1")  # -0.2 t, tolerance 0.3 t
+    result = receipt_withdraw(
+        receipt, gross="117.750", tare="17.950", net="99.800", vehicle_plate="辽C1"
+    )  # -0.2 t, tolerance 0.3 t
     assert result.within_tolerance and result.difference == Decimal("-0.200")
     receipt.refresh_from_db()
     assert receipt.status == ReceiptStatus.WITHDRAWN and receipt.outbound_ticket == result.ticket
@@ -291,8 +339,11 @@ def test_cancel_and_frozen_refusals(receipt_factory, seller_member):
         receipt_cancel(receipt, reason=" ")
     assert exc.value.code == Code.REQUIRED.value
     receipt_freeze(receipt, reason="盘点差异")
-    for call in (lambda: receipt_cancel(receipt, reason="x"), lambda: receipt_split(receipt, ["50", "50"]),
-                 lambda: receipt_lock(receipt, holder=seller_member, purpose=ReceiptLockPurpose.LISTING, reference="l")):
+    for call in (
+        lambda: receipt_cancel(receipt, reason="x"),
+        lambda: receipt_split(receipt, ["50", "50"]),
+        lambda: receipt_lock(receipt, holder=seller_member, purpose=ReceiptLockPurpose.LISTING, reference="l"),
+    ):
         with pytest.raises(DomainError) as exc:
             call()
         assert exc.value.code == Code.RECEIPT_FROZEN.value

@@ -89,4 +89,3 @@ def test_rotation_keeps_old_events_valid_and_signs_new_ones_with_the_new_key(rec
     assert all(receipt_verify(r).valid for r in [receipt, *parts])
     kids = {k["kid"] for k in json.loads(Client().get("/.well-known/jwks.json").content)["keys"]}
     assert {old_kid, new_key.kid} <= kids
-

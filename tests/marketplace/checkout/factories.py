@@ -21,18 +21,36 @@ def county_and_zones():
     if not Town.objects.exists():
         geography_load_county()
     towns = list(Town.objects.order_by("code"))
-    near = delivery_zone_create(actor=None, name="城郊", kind="county", base_fee="3.00", fee_per_extra_kg="1.00", towns=towns[:3])
-    far = delivery_zone_create(actor=None, name="远郊", kind="county", base_fee="6.00", fee_per_extra_kg="1.50", towns=towns[3:])
-    north_east = delivery_zone_create(actor=None, name="东北三省", kind="carrier", base_fee="8.00", fee_per_extra_kg="2.00",
-                                      provinces=["辽宁省", "吉林省", "黑龙江省"], days_min=2, days_max=3)
+    near = delivery_zone_create(
+        actor=None, name="城郊", kind="county", base_fee="3.00", fee_per_extra_kg="1.00", towns=towns[:3]
+    )
+    far = delivery_zone_create(
+        actor=None, name="远郊", kind="county", base_fee="6.00", fee_per_extra_kg="1.50", towns=towns[3:]
+    )
+    north_east = delivery_zone_create(
+        actor=None,
+        name="东北三省",
+        kind="carrier",
+        base_fee="8.00",
+        fee_per_extra_kg="2.00",
+        provinces=["辽宁省", "吉林省", "黑龙江省"],
+        days_min=2,
+        days_max=3,
+    )
     return {"near": near, "far": far, "north_east": north_east, "towns": towns}
 
 
 def village_address(village: Village | None = None, **overrides) -> dict:
     village = village or Village.objects.select_related("town").order_by("code").first()
     data = {
-        "firstName": "秀英", "lastName": "王", "streetAddress1": f"{village.town.name}{village.name}3组12号",
-        "city": "营口市", "cityArea": village.town.county, "countryArea": "辽宁省", "phone": "13904170001", "country": "CN",
+        "firstName": "秀英",
+        "lastName": "王",
+        "streetAddress1": f"{village.town.name}{village.name}3组12号",
+        "city": "营口市",
+        "cityArea": village.town.county,
+        "countryArea": "辽宁省",
+        "phone": "13904170001",
+        "country": "CN",
     }
     data.update(overrides)
     return data
@@ -50,11 +68,25 @@ def store_with_cooker(owner, channel, *, quantity=5):
     """The department store: an appliance sold by piece, stock in a store that is a pickup point."""
     shop = open_shop(owner, kind="store", track="business", business_licence_number="91210882MA0XY1234T")
     appliances = ProductType.objects.get_or_create(slug="appliance", defaults={"name": "家电", "sold_by": "piece"})[0]
-    product = catalog.product_create(shop, actor=owner, product_type=appliances, category=catalogue_basics()["fruit"], name="电饭煲")
-    catalog.product_channel_listing_update(product, actor=owner, update_channels=[
-        {"channel": channel, "is_published": True, "visible_in_listings": True, "available_for_purchase_at": timezone.now()}])
+    product = catalog.product_create(
+        shop, actor=owner, product_type=appliances, category=catalogue_basics()["fruit"], name="电饭煲"
+    )
+    catalog.product_channel_listing_update(
+        product,
+        actor=owner,
+        update_channels=[
+            {
+                "channel": channel,
+                "is_published": True,
+                "visible_in_listings": True,
+                "available_for_purchase_at": timezone.now(),
+            }
+        ],
+    )
     variant = catalog.variant_create(product, actor=owner, sku=f"COOKER-{shop.pk}", name="3L", weight_grams=3000)
-    catalog.variant_channel_listing_update(variant, actor=owner, prices=[{"channel": channel, "price": Decimal("199.00")}])
+    catalog.variant_channel_listing_update(
+        variant, actor=owner, prices=[{"channel": channel, "price": Decimal("199.00")}]
+    )
     store = warehouse_create(shop, actor=owner, name="百货大楼一店", kind="store", is_pickup_point=True)
     stock_update(store, variant, actor=owner, quantity=quantity)
     shipping_method_enable(shop, actor=owner, kind="carrier")
@@ -63,11 +95,17 @@ def store_with_cooker(owner, channel, *, quantity=5):
 
 def village_station(operator_user, agent):
     """A village service station run by the platform's station shop; ``agent`` works there."""
-    shop = open_shop(operator_user, name="美都乡村服务站", kind="store", track="business",
-                     business_licence_number="91210882MA0XY9999T")
+    shop = open_shop(
+        operator_user,
+        name="美都乡村服务站",
+        kind="store",
+        track="business",
+        business_licence_number="91210882MA0XY9999T",
+    )
     village = Village.objects.order_by("code").first()
-    station = warehouse_create(shop, actor=operator_user, name=f"{village.name}服务站", kind="station", village=village,
-                               is_pickup_point=True)
+    station = warehouse_create(
+        shop, actor=operator_user, name=f"{village.name}服务站", kind="station", village=village, is_pickup_point=True
+    )
     shop_member_add(shop, agent, actor=operator_user)
     from meidu.accounts.services import user_role_add
 

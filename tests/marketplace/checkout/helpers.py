@@ -6,7 +6,11 @@ from __future__ import annotations
 from graphql_relay import to_global_id
 
 from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.payments.services import transaction_initialize
 from tests.marketplace.checkout.queries import CREATE
 
@@ -15,8 +19,14 @@ OFFLINE = "meidu.payments.offline"
 BANK = "meidu.payments.bank_transfer"
 
 ADDRESS = {
-    "first_name": "秀英", "last_name": "王", "street_address_1": "周家镇青山村3组12号", "city": "营口市",
-    "city_area": "大石桥市", "country_area": "辽宁省", "phone": "13904170001", "country": "CN",
+    "first_name": "秀英",
+    "last_name": "王",
+    "street_address_1": "周家镇青山村3组12号",
+    "city": "营口市",
+    "city_area": "大石桥市",
+    "country_area": "辽宁省",
+    "phone": "13904170001",
+    "country": "CN",
 }
 
 
@@ -30,7 +40,9 @@ def placed_orders(buyer, channel, lines, *, gateway=COD, pickup=None, action=Non
             checkout_delivery_method_update(checkout, collection_point=pickup, shop=shop)
         else:
             checkout_delivery_method_update(checkout, shipping_method=shop.shipping_methods.get(kind="county"))
-    transaction_initialize(checkout_token=checkout.pk, gateway_id=gateway, action=action, idempotency_key=key, user=buyer)
+    transaction_initialize(
+        checkout_token=checkout.pk, gateway_id=gateway, action=action, idempotency_key=key, user=buyer
+    )
     return checkout_complete(checkout.pk, user=buyer).orders
 
 
@@ -38,8 +50,9 @@ def paid_checkout(buyer, rural, pears, key, action="CHARGE", gateway=OFFLINE):
     checkout = checkout_create(channel=rural, user=buyer, lines=[(pears["variant"], 1)])
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     checkout_delivery_method_update(checkout, shipping_method=pears["shop"].shipping_methods.get(kind="county"))
-    outcome = transaction_initialize(checkout_token=checkout.pk, gateway_id=gateway, action=action, idempotency_key=key,
-                                     user=buyer)
+    outcome = transaction_initialize(
+        checkout_token=checkout.pk, gateway_id=gateway, action=action, idempotency_key=key, user=buyer
+    )
     if outcome.item.psp_reference.startswith("pi_"):  # Stripe: the buyer's browser confirms the card
         return checkout, outcome.item
     return checkout

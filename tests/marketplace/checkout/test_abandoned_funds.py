@@ -10,9 +10,8 @@ from marketplace.checkout.abandoned import checkout_funds_release_abandoned
 from marketplace.checkout.models import Checkout
 from marketplace.payments.models import TransactionEvent, TransactionItem
 from marketplace.payments.services import transaction_process
-from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
+from tests.marketplace.checkout.helpers import OFFLINE, paid_checkout, placed_orders
 from tests.support.races import holding
-from tests.marketplace.checkout.helpers import paid_checkout
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,8 @@ def test_recent_checkouts_recent_payments_and_completed_ones_keep_their_money(bu
     age(paid_lately, 48, payments_too=False)  # an old cart, but the buyer paid just now
     [order] = placed_orders(buyer, rural, [(pears["variant"], 1)], gateway=OFFLINE, action="CHARGE", key="k3")
     TransactionEvent.objects.filter(item__checkout_token=order.checkout_token).update(
-        created_at=timezone.now() - timedelta(days=3))
+        created_at=timezone.now() - timedelta(days=3)
+    )
     assert checkout_funds_release_abandoned() == 0
     for token in (recent.pk, paid_lately.pk, order.checkout_token):
         item = TransactionItem.objects.get(checkout_token=token)
@@ -62,7 +62,9 @@ def test_a_checkout_locked_by_a_completion_in_progress_is_left_alone(buyer, rura
     assert checkout_funds_release_abandoned() == 1  # released once nobody holds it
 
 
-def test_a_provider_refusing_the_refund_is_retried_next_hour_and_the_others_go_on(buyer, rural, pears, stripe_api, caplog):  # noqa: F811
+def test_a_provider_refusing_the_refund_is_retried_next_hour_and_the_others_go_on(
+    buyer, rural, pears, stripe_api, caplog
+):  # noqa: F811
     by_card, card_item = paid_checkout(buyer, rural, pears, "k1", gateway="meidu.payments.stripe")
     stripe_api.confirm(card_item.psp_reference)
     transaction_process(card_item, user=buyer)

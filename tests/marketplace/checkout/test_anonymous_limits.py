@@ -10,9 +10,9 @@ from django.test import Client
 from marketplace.checkout.models import Checkout, CheckoutLine, Reservation
 from marketplace.checkout.services import checkout_create
 from meidu.core.errors import DomainError
-from tests.support.graphql import GraphQLClient, token_for
-from tests.marketplace.checkout.queries import CREATE, LINES_UPDATE
 from tests.marketplace.checkout.helpers import vid
+from tests.marketplace.checkout.queries import CREATE, LINES_UPDATE
+from tests.support.graphql import token_for
 from tests.support.races import codes, race
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +31,25 @@ def _post(query, variables, *, address="203.0.113.7", language="zh-hans", token=
     headers = {"REMOTE_ADDR": address, "HTTP_ACCEPT_LANGUAGE": language}
     if token:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    response = Client().post("/graphql/", json.dumps({"query": query, "variables": variables}),
-                             content_type="application/json", **headers)
+    response = Client().post(
+        "/graphql/", json.dumps({"query": query, "variables": variables}), content_type="application/json", **headers
+    )
     assert response.status_code == 200 and "errors" not in response.json(), response.content
     return next(iter(response.json()["data"].values()))
 
 
 def _create(variant, quantity, **kwargs) -> dict:
-    return _post(CREATE, {"input": {"channel": "rural", "lines": [{"variantId": vid(variant), "quantity": quantity}]}}, **kwargs)
+    return _post(
+        CREATE, {"input": {"channel": "rural", "lines": [{"variantId": vid(variant), "quantity": quantity}]}}, **kwargs
+    )
 
 
 def _snapshot():
-    return (Checkout.objects.count(), sorted(CheckoutLine.objects.values_list("quantity", flat=True)),
-            sorted(Reservation.objects.values_list("quantity", flat=True)))
+    return (
+        Checkout.objects.count(),
+        sorted(CheckoutLine.objects.values_list("quantity", flat=True)),
+        sorted(Reservation.objects.values_list("quantity", flat=True)),
+    )
 
 
 def test_an_anonymous_client_holds_at_most_the_limit_across_its_checkouts(pears):
@@ -103,7 +109,10 @@ def test_anonymous_checkouts_opened_per_address_per_hour(pears, buyer, settings)
     [error] = _create(variant, 1)["errors"]
     assert error["code"] == "RATE_LIMITED" and "登录" in error["message"]
     [error] = _create(variant, 1, language="en")["errors"]
-    assert error["message"] == "Too many checkouts opened without an account from this address: sign in, or try again in an hour"
+    assert (
+        error["message"]
+        == "Too many checkouts opened without an account from this address: sign in, or try again in an hour"
+    )
     assert _snapshot() == before
     assert _create(variant, 1, address="198.51.100.4")["errors"] == []
     assert _create(variant, 1, token=token_for(buyer))["errors"] == []
@@ -115,7 +124,11 @@ def test_two_requests_of_one_client_at_once_cannot_both_slip_under_the_limit(pea
     from tests.marketplace.factories import listed_product
 
     other = listed_product(pears["shop"], pears["owner"], rural, name="梨膏", quantity=20).variants.get()
-    outcomes = race(*[lambda variant=variant: checkout_create(channel=rural, lines=[(variant, 6)], client_address="203.0.113.9")
-                      for variant in (pears["variant"], other)])
+    outcomes = race(
+        *[
+            lambda variant=variant: checkout_create(channel=rural, lines=[(variant, 6)], client_address="203.0.113.9")
+            for variant in (pears["variant"], other)
+        ]
+    )
     assert codes(outcomes) == ["ok", "reservation_limit"]
     assert sum(Reservation.objects.values_list("quantity", flat=True)) == 6

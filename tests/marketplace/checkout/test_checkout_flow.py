@@ -7,28 +7,36 @@ from marketplace.checkout.models import Checkout, Reservation
 from marketplace.inventory.models import Stock, StockMovement
 from marketplace.orders.models import Order
 from tests.marketplace.checkout.factories import village_address
-from tests.marketplace.checkout.queries import COMPLETE, DELIVERY, PAY, SHIPPING_ADDRESS
 from tests.marketplace.checkout.helpers import new_checkout, vid
+from tests.marketplace.checkout.queries import COMPLETE, DELIVERY, PAY, SHIPPING_ADDRESS
 
 COD = "meidu.payments.cod"
 
 
 def test_two_shops_station_and_store_pickup_cash_on_delivery(buyer_client, buyer, pears, cooker, station):
-    checkout = new_checkout(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 2},
-                                           {"variantId": vid(cooker["variant"]), "quantity": 1}])
+    checkout = new_checkout(
+        buyer_client,
+        [{"variantId": vid(pears["variant"]), "quantity": 2}, {"variantId": vid(cooker["variant"]), "quantity": 1}],
+    )
     assert checkout["quantity"] == 3
     assert checkout["subtotalPrice"]["gross"] == {"amount": 224.0, "currency": "CNY"}
     assert len(checkout["deliveries"]) == 2
     assert checkout["stockReservationExpires"] is not None
     assert Reservation.objects.filter(checkout_line__checkout_id=checkout["token"]).count() == 2
 
-    farmer_group = next(g for g in checkout["deliveries"] if g["shop"]["id"].endswith(str(pears["shop"].pk)) or g["shop"]["name"] == pears["shop"].name)
+    farmer_group = next(
+        g
+        for g in checkout["deliveries"]
+        if g["shop"]["id"].endswith(str(pears["shop"].pk)) or g["shop"]["name"] == pears["shop"].name
+    )
     station_id = to_global_id("Warehouse", station.pk)
     store_id = to_global_id("Warehouse", cooker["store"].pk)
     assert station_id in {p["id"] for p in farmer_group["availableCollectionPoints"]}
 
     farmer_shop_id = farmer_group["shop"]["id"]
-    data = buyer_client.execute(DELIVERY, {"id": checkout["id"], "m": station_id, "shop": farmer_shop_id})["checkoutDeliveryMethodUpdate"]
+    data = buyer_client.execute(DELIVERY, {"id": checkout["id"], "m": station_id, "shop": farmer_shop_id})[
+        "checkoutDeliveryMethodUpdate"
+    ]
     assert data["errors"] == []
     data = buyer_client.execute(DELIVERY, {"id": checkout["id"], "m": store_id})["checkoutDeliveryMethodUpdate"]
     assert data["errors"] == []
@@ -66,7 +74,9 @@ def test_two_shops_station_and_store_pickup_cash_on_delivery(buyer_client, buyer
 
 def test_village_delivery_is_priced_by_zone_and_weight(buyer_client, pears):
     checkout = new_checkout(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 2}])
-    data = buyer_client.execute(SHIPPING_ADDRESS, {"id": checkout["id"], "a": village_address()})["checkoutShippingAddressUpdate"]
+    data = buyer_client.execute(SHIPPING_ADDRESS, {"id": checkout["id"], "a": village_address()})[
+        "checkoutShippingAddressUpdate"
+    ]
     assert data["errors"] == []
     address = data["checkout"]["shippingAddress"]
     assert address["phone"] == "+8613904170001" and address["village"]
@@ -74,7 +84,9 @@ def test_village_delivery_is_priced_by_zone_and_weight(buyer_client, pears):
     # 2 × 2.5 kg = 5 kg: near zone 3.00 + 4 started kg × 1.00; north-east carrier 8.00 + 4 × 2.00.
     assert methods["county"]["price"]["amount"] == 7.0
     assert methods["carrier"]["price"]["amount"] == 16.0
-    chosen = buyer_client.execute(DELIVERY, {"id": checkout["id"], "m": methods["county"]["id"]})["checkoutDeliveryMethodUpdate"]
+    chosen = buyer_client.execute(DELIVERY, {"id": checkout["id"], "m": methods["county"]["id"]})[
+        "checkoutDeliveryMethodUpdate"
+    ]
     assert chosen["errors"] == []
     assert chosen["checkout"]["shippingPrice"]["gross"]["amount"] == 7.0
     assert chosen["checkout"]["totalPrice"]["gross"]["amount"] == 32.0

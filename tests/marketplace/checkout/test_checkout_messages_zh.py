@@ -5,15 +5,23 @@ import json
 from django.utils import translation
 
 from marketplace.checkout.models import Checkout
-from tests.support.graphql import GraphQLClient
-from tests.marketplace.checkout.queries import CREATE
 from tests.marketplace.checkout.helpers import vid
+from tests.marketplace.checkout.queries import CREATE
+from tests.support.graphql import GraphQLClient
 
 
 def create_too_many(client: GraphQLClient, variant, language: str) -> dict:
-    body = {"query": CREATE, "variables": {"input": {"channel": "rural", "lines": [{"variantId": vid(variant), "quantity": 21}]}}}
-    response = client.client.post("/graphql/", json.dumps(body), content_type="application/json",
-                                  HTTP_AUTHORIZATION=f"Bearer {client.token}", HTTP_ACCEPT_LANGUAGE=language)
+    body = {
+        "query": CREATE,
+        "variables": {"input": {"channel": "rural", "lines": [{"variantId": vid(variant), "quantity": 21}]}},
+    }
+    response = client.client.post(
+        "/graphql/",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {client.token}",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
     assert response.status_code == 200
     return response.json()["data"]["checkoutCreate"]
 

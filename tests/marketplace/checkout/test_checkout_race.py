@@ -5,7 +5,11 @@ import pytest
 
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.models import Checkout
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.inventory.models import Stock
 from marketplace.inventory.services import stock_update
 from marketplace.orders.models import Allocation, Order
@@ -32,9 +36,13 @@ def test_twelve_buyers_race_for_five_units(make_user, settings, pears, rural, fo
         checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 1)])
         checkout_shipping_address_update(checkout, dict(ADDRESS))
         checkout_delivery_method_update(checkout, shipping_method=method)
-        transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=f"k{n}", user=buyer)
+        transaction_initialize(
+            checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=f"k{n}", user=buyer
+        )
         tokens.append((checkout.pk, buyer))
-    outcomes = race(*[lambda token=token, buyer=buyer: checkout_complete(token, user=buyer).orders for token, buyer in tokens])
+    outcomes = race(
+        *[lambda token=token, buyer=buyer: checkout_complete(token, user=buyer).orders for token, buyer in tokens]
+    )
 
     won = [outcome for outcome in outcomes if outcome.ok]
     lost = [(outcome.code, token) for outcome, (token, _) in zip(outcomes, tokens) if not outcome.ok]
@@ -58,8 +66,9 @@ def _holders(variant, rural, method, make_user, count, prefix):
         checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 1)])
         checkout_shipping_address_update(checkout, dict(ADDRESS))
         checkout_delivery_method_update(checkout, shipping_method=method)
-        transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE",
-                               idempotency_key=f"{prefix}-{n}", user=buyer)
+        transaction_initialize(
+            checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=f"{prefix}-{n}", user=buyer
+        )
         holders.append((checkout.pk, buyer))
     return holders
 
@@ -75,7 +84,9 @@ def test_holders_of_the_last_units_completing_together_all_buy(make_user, settin
         stock = Stock.objects.get(variant=variant)
         stock_update(warehouse, variant, actor=owner, quantity=stock.quantity_allocated + 10)
         holders = _holders(variant, rural, method, make_user, 10, f"r{round_}")
-        outcomes = race(*[lambda token=token, buyer=buyer: checkout_complete(token, user=buyer) for token, buyer in holders])
+        outcomes = race(
+            *[lambda token=token, buyer=buyer: checkout_complete(token, user=buyer) for token, buyer in holders]
+        )
         refused = [outcome.code for outcome in outcomes if not outcome.ok]
         assert refused == [], f"round {round_}: {refused}"
         stock = Stock.objects.get(variant=variant)

@@ -10,8 +10,8 @@ from marketplace.shipping.services import shipping_method_enable
 from marketplace.shops.services import shop_holiday_set
 from meidu.accounts.models import Address
 from tests.marketplace.checkout.factories import village_address
-from tests.marketplace.checkout.queries import COMPLETE, CREATE, DELIVERY, LINES_ADD, LINES_UPDATE, SHIPPING_ADDRESS
 from tests.marketplace.checkout.helpers import new_checkout, vid
+from tests.marketplace.checkout.queries import COMPLETE, CREATE, DELIVERY, LINES_ADD, LINES_UPDATE, SHIPPING_ADDRESS
 from tests.marketplace.factories import listed_product, open_shop
 
 
@@ -25,7 +25,9 @@ def create(client, lines):
 
 def test_zero_and_excessive_quantities(buyer_client, pears):
     assert codes(create(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 0}])) == ["ZERO_QUANTITY"]
-    assert codes(create(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 51}])) == ["QUANTITY_GREATER_THAN_LIMIT"]
+    assert codes(create(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 51}])) == [
+        "QUANTITY_GREATER_THAN_LIMIT"
+    ]
     assert codes(create(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 21}])) == ["INSUFFICIENT_STOCK"]
     assert Checkout.objects.count() == 0 and CheckoutLine.objects.count() == 0
 
@@ -33,7 +35,9 @@ def test_zero_and_excessive_quantities(buyer_client, pears):
 def test_quantity_limit_per_customer(buyer_client, pears):
     catalog.variant_update(pears["variant"], actor=pears["owner"], quantity_limit_per_customer=3)
     checkout = new_checkout(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 2}])
-    data = buyer_client.execute(LINES_ADD, {"id": checkout["id"], "lines": [{"variantId": vid(pears["variant"]), "quantity": 2}]})
+    data = buyer_client.execute(
+        LINES_ADD, {"id": checkout["id"], "lines": [{"variantId": vid(pears["variant"]), "quantity": 2}]}
+    )
     assert codes(data["checkoutLinesAdd"]) == ["QUANTITY_GREATER_THAN_LIMIT"]
     assert CheckoutLine.objects.get().quantity == 2
 
@@ -42,31 +46,43 @@ def test_unpriced_unpublished_and_holiday_products(buyer_client, rural, make_use
     owner = pears["owner"]
     unpriced = listed_product(pears["shop"], owner, rural, name="没定价", price=None).variants.get()
     hidden = listed_product(pears["shop"], owner, rural, name="未发布", published=False).variants.get()
-    assert codes(create(buyer_client, [{"variantId": vid(unpriced), "quantity": 1}])) == ["UNAVAILABLE_VARIANT_IN_CHANNEL"]
+    assert codes(create(buyer_client, [{"variantId": vid(unpriced), "quantity": 1}])) == [
+        "UNAVAILABLE_VARIANT_IN_CHANNEL"
+    ]
     assert codes(create(buyer_client, [{"variantId": vid(hidden), "quantity": 1}])) == ["PRODUCT_NOT_PUBLISHED"]
     shop_holiday_set(pears["shop"], actor=owner, on=True)
-    assert codes(create(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])) == ["PRODUCT_NOT_PUBLISHED"]
+    assert codes(create(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])) == [
+        "PRODUCT_NOT_PUBLISHED"
+    ]
     assert Checkout.objects.count() == 0
 
 
 def test_wrong_id_types_and_unknown_variants(buyer_client, pears):
-    wrong = buyer_client.post(CREATE, {"input": {"channel": "rural", "lines": [{"variantId": to_global_id("Product", 1), "quantity": 1}]}}).json()
+    wrong = buyer_client.post(
+        CREATE, {"input": {"channel": "rural", "lines": [{"variantId": to_global_id("Product", 1), "quantity": 1}]}}
+    ).json()
     assert codes(wrong["data"]["checkoutCreate"]) == ["GRAPHQL_ERROR"]
     missing = create(buyer_client, [{"variantId": to_global_id("ProductVariant", 999999), "quantity": 1}])
     assert codes(missing) == ["NOT_FOUND"]
 
 
-@pytest.mark.parametrize("override,field", [
-    ({"phone": "12345"}, "phone"),
-    ({"countryArea": "火星省"}, "countryArea"),
-    ({"firstName": ""}, "first_name"),
-    ({"postalCode": "11"}, "postalCode"),
-    ({"country": "US"}, "country"),
-], ids=["bad_phone", "bad_province", "no_name", "bad_postal_code", "abroad"])
+@pytest.mark.parametrize(
+    "override,field",
+    [
+        ({"phone": "12345"}, "phone"),
+        ({"countryArea": "火星省"}, "countryArea"),
+        ({"firstName": ""}, "first_name"),
+        ({"postalCode": "11"}, "postalCode"),
+        ({"country": "US"}, "country"),
+    ],
+    ids=["bad_phone", "bad_province", "no_name", "bad_postal_code", "abroad"],
+)
 def test_invalid_addresses_are_refused(buyer_client, pears, override, field):
     checkout = new_checkout(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])
     before = Address.objects.count()
-    data = buyer_client.execute(SHIPPING_ADDRESS, {"id": checkout["id"], "a": village_address(**override)})["checkoutShippingAddressUpdate"]
+    data = buyer_client.execute(SHIPPING_ADDRESS, {"id": checkout["id"], "a": village_address(**override)})[
+        "checkoutShippingAddressUpdate"
+    ]
     assert data["errors"] and data["errors"][0]["field"] == field
     assert data["errors"][0]["code"] in {"INVALID", "REQUIRED"}
     assert Address.objects.count() == before and Checkout.objects.get().shipping_address is None
@@ -83,8 +99,14 @@ def test_delivery_method_of_another_shop_or_out_of_zone(buyer_client, pears, coo
     data = buyer_client.execute(DELIVERY, {"id": checkout["id"], "m": store})
     assert codes(data["checkoutDeliveryMethodUpdate"]) == ["DELIVERY_METHOD_NOT_APPLICABLE"]
     own_county = pears["shop"].shipping_methods.get(kind="county")
-    data = buyer_client.execute(DELIVERY, {"id": checkout["id"], "m": to_global_id("ShippingMethod", own_county.pk),
-                                           "shop": to_global_id("MarketplaceShop", cooker["shop"].pk)})
+    data = buyer_client.execute(
+        DELIVERY,
+        {
+            "id": checkout["id"],
+            "m": to_global_id("ShippingMethod", own_county.pk),
+            "shop": to_global_id("MarketplaceShop", cooker["shop"].pk),
+        },
+    )
     assert codes(data["checkoutDeliveryMethodUpdate"]) == ["DELIVERY_METHOD_NOT_APPLICABLE"]
     # Beijing is outside every zone of the village delivery and of the north-east carrier zone.
     beijing = village_address(countryArea="北京市", city="北京市", cityArea="朝阳区", streetAddress1="建国路1号")
@@ -98,7 +120,9 @@ def test_complete_needs_delivery_and_lines(buyer_client, pears):
     checkout = new_checkout(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])
     data = buyer_client.execute(COMPLETE, {"id": checkout["id"]})["checkoutComplete"]
     assert codes(data) == ["SHIPPING_METHOD_NOT_SET"] and data["orders"] == []
-    buyer_client.execute(LINES_UPDATE, {"id": checkout["id"], "lines": [{"variantId": vid(pears["variant"]), "quantity": 0}]})
+    buyer_client.execute(
+        LINES_UPDATE, {"id": checkout["id"], "lines": [{"variantId": vid(pears["variant"]), "quantity": 0}]}
+    )
     data = buyer_client.execute(COMPLETE, {"id": checkout["id"]})["checkoutComplete"]
     assert codes(data) == ["NO_LINES"]
 
@@ -108,16 +132,29 @@ def test_another_users_checkout_is_not_found(buyer_client, pears, make_user):
 
     checkout = new_checkout(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])
     other = GraphQLClient(token_for(make_user()))
-    data = other.execute(LINES_ADD, {"id": checkout["id"], "lines": [{"variantId": vid(pears["variant"]), "quantity": 1}]})
+    data = other.execute(
+        LINES_ADD, {"id": checkout["id"], "lines": [{"variantId": vid(pears["variant"]), "quantity": 1}]}
+    )
     assert codes(data["checkoutLinesAdd"]) == ["NOT_FOUND"]
     assert CheckoutLine.objects.get().quantity == 1
 
 
 def test_available_for_purchase_later_is_refused(buyer_client, pears, rural):
     product = pears["variant"].product
-    catalog.product_channel_listing_update(product, actor=pears["owner"], update_channels=[
-        {"channel": rural, "is_published": True, "available_for_purchase_at": timezone.now() + timezone.timedelta(days=3)}])
-    assert codes(create(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])) == ["PRODUCT_UNAVAILABLE_FOR_PURCHASE"]
+    catalog.product_channel_listing_update(
+        product,
+        actor=pears["owner"],
+        update_channels=[
+            {
+                "channel": rural,
+                "is_published": True,
+                "available_for_purchase_at": timezone.now() + timezone.timedelta(days=3),
+            }
+        ],
+    )
+    assert codes(create(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])) == [
+        "PRODUCT_UNAVAILABLE_FOR_PURCHASE"
+    ]
 
 
 def test_email_billing_address_and_foreign_lines_are_refused(buyer_client, pears, cooker):
@@ -128,7 +165,9 @@ def test_email_billing_address_and_foreign_lines_are_refused(buyer_client, pears
     bad_email = buyer_client.execute(EMAIL, {"id": mine["id"], "email": "not-an-address"})["checkoutEmailUpdate"]
     assert codes(bad_email) == ["INVALID"] and Checkout.objects.get(pk=mine["token"]).email == ""
     before = Address.objects.count()
-    billing = buyer_client.execute(BILLING_ADDRESS, {"id": mine["id"], "a": village_address(phone="123")})["checkoutBillingAddressUpdate"]
+    billing = buyer_client.execute(BILLING_ADDRESS, {"id": mine["id"], "a": village_address(phone="123")})[
+        "checkoutBillingAddressUpdate"
+    ]
     assert codes(billing) == ["INVALID"] and Address.objects.count() == before
     foreign_line = other["lines"][0]["id"]
     deleted = buyer_client.execute(LINES_DELETE, {"id": mine["id"], "ids": [foreign_line]})["checkoutLinesDelete"]

@@ -8,7 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from marketplace.catalog import services as catalog
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine, Reservation
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.inventory.services import stock_update
 from marketplace.orders.models import Order, OrderLine
 from marketplace.payments.services import transaction_initialize
@@ -26,8 +30,12 @@ STATEMENTS = 14
 def _paid_checkout(buyer, rural, variants):
     checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 1) for variant in variants])
     checkout_shipping_address_update(checkout, dict(ADDRESS))
-    checkout_delivery_method_update(checkout, shipping_method=variants[0].product.shop.shipping_methods.get(kind="county"))
-    transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key="k", user=buyer)
+    checkout_delivery_method_update(
+        checkout, shipping_method=variants[0].product.shop.shipping_methods.get(kind="county")
+    )
+    transaction_initialize(
+        checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key="k", user=buyer
+    )
     return checkout
 
 
@@ -43,7 +51,9 @@ def test_the_same_statements_for_one_line_or_three(buyer, make_user, rural, pear
     owner, warehouse = pears["owner"], pears["warehouse"]
     more = []
     for n in range(2):
-        variant = catalog.variant_create(pears["variant"].product, actor=owner, sku=f"PEAR-BOX-{n}", name=f"{n + 2}斤装")
+        variant = catalog.variant_create(
+            pears["variant"].product, actor=owner, sku=f"PEAR-BOX-{n}", name=f"{n + 2}斤装"
+        )
         catalog.variant_channel_listing_update(variant, actor=owner, prices=[{"channel": rural, "price": "20.00"}])
         stock_update(warehouse, variant, actor=owner, quantity=50)  # no low-stock notice (one statement more)
         more.append(variant)

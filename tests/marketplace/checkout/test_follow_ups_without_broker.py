@@ -20,10 +20,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def broker_down(settings):
     settings.FOLLOW_UPS_IN_WORKER = True
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_publish_retry",
-                                                   "broker_connection_timeout")}
-    celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False, task_publish_retry=False,
-                           broker_connection_timeout=1)
+    saved = {
+        key: celery_app.conf[key]
+        for key in ("broker_url", "task_always_eager", "task_publish_retry", "broker_connection_timeout")
+    }
+    celery_app.conf.update(
+        broker_url="redis://127.0.0.1:1/0",
+        task_always_eager=False,
+        task_publish_retry=False,
+        broker_connection_timeout=1,
+    )
     _reset_connections()
     yield
     celery_app.conf.update(saved)
@@ -46,4 +52,6 @@ def test_a_completed_order_stands_and_the_catch_up_posts_its_settlement(buyer, r
     assert order.is_paid and not SettlementEntry.objects.filter(settlement__order=order).exists()
     assert settlement_catch_up() == 1
     assert list(SettlementEntry.objects.filter(settlement__order=order).values_list("kind", flat=True)) == [
-        "payment", "earnings"]
+        "payment",
+        "earnings",
+    ]

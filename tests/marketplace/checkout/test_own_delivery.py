@@ -33,7 +33,9 @@ def farmer(make_user, rural, zones):
     owner = make_user(Role.BUYER)
     shop = open_shop(owner)  # offers_delivery=True, like the “I can deliver orders myself” box
     village = Village.objects.select_related("town").order_by("-code").first()
-    warehouse_create(shop, actor=owner, name="老李家", kind="home", village=village, street_address="3组", is_pickup_point=True)
+    warehouse_create(
+        shop, actor=owner, name="老李家", kind="home", village=village, street_address="3组", is_pickup_point=True
+    )
     product = listed_product(shop, owner, rural, name="笨鸡蛋")
     return {"owner": owner, "shop": shop, "variant": product.variants.get(), "home": shop.warehouses.get()}
 
@@ -58,9 +60,18 @@ def test_offering_delivery_gives_the_shop_its_own_method_and_withdrawing_removes
 
 def test_a_platform_method_does_not_make_the_shop_deliver_itself(make_user, rural, zones):
     owner = make_user(Role.BUYER)
-    shop = shop_apply(owner, name="百货二店", kind="store", track="business", real_name="李建国", id_number=valid_id_number(77),
-                      payout_account_name="李建国", payout_account_number="6222020000999999", accept_terms=True,
-                      business_licence_number="91210882MA0XY7777T")
+    shop = shop_apply(
+        owner,
+        name="百货二店",
+        kind="store",
+        track="business",
+        real_name="李建国",
+        id_number=valid_id_number(77),
+        payout_account_name="李建国",
+        payout_account_number="6222020000999999",
+        accept_terms=True,
+        business_licence_number="91210882MA0XY7777T",
+    )
     shipping_method_enable(shop, actor=owner, kind="carrier")
     shop.refresh_from_db()
     assert not shop.offers_delivery and not shop.shipping_methods.filter(kind=ShippingKind.SELLER).exists()
@@ -74,8 +85,15 @@ def test_no_platform_zone_is_made_for_a_sellers_own_delivery(zones):
 
 
 def test_the_api_offers_the_sellers_delivery_and_home_pickup_first(buyer_client, farmer, stations):
-    created = buyer_client.execute(CREATE, {"input": {"channel": "rural", "lines": [
-        {"variantId": to_global_id("ProductVariant", farmer["variant"].pk), "quantity": 2}]}})["checkoutCreate"]
+    created = buyer_client.execute(
+        CREATE,
+        {
+            "input": {
+                "channel": "rural",
+                "lines": [{"variantId": to_global_id("ProductVariant", farmer["variant"].pk), "quantity": 2}],
+            }
+        },
+    )["checkoutCreate"]
     checkout = created["checkout"]
     [group] = checkout["deliveries"]
     points = [point["id"] for point in group["availableCollectionPoints"]]

@@ -31,7 +31,9 @@ def _reservations_on(settings):
 
 
 def _available(client, variant) -> int:
-    return client.execute(VARIANT, {"id": to_global_id("ProductVariant", variant.pk)})["productVariant"]["quantityAvailable"]
+    return client.execute(VARIANT, {"id": to_global_id("ProductVariant", variant.pk)})["productVariant"][
+        "quantityAvailable"
+    ]
 
 
 def _page(client, first=100) -> dict:
@@ -61,7 +63,9 @@ def test_lapsed_reservations_and_allocations(api_client, make_user, rural, pears
     variant = pears["variant"]
     held = checkout_create(channel=rural, user=make_user(), lines=[(variant, 5)])
     assert _available(api_client, variant) == 15
-    Reservation.objects.filter(checkout_line__checkout=held).update(reserved_until=timezone.now() - timedelta(seconds=1))
+    Reservation.objects.filter(checkout_line__checkout=held).update(
+        reserved_until=timezone.now() - timedelta(seconds=1)
+    )
     assert _available(api_client, variant) == 20  # a lapsed hold no longer counts, as at checkout
 
 
@@ -83,8 +87,9 @@ def test_capped_at_what_one_line_may_hold_and_untracked_variants(api_client, set
     assert _available(api_client, variant) == 7
 
 
-def test_the_page_costs_the_same_queries_with_1_or_12_products(api_client, make_user, rural, pears, farmer, farmer_shop,
-                                                               django_assert_max_num_queries):
+def test_the_page_costs_the_same_queries_with_1_or_12_products(
+    api_client, make_user, rural, pears, farmer, farmer_shop, django_assert_max_num_queries
+):
     """Reservations of every variant on the page come with its stocks (no query per variant)."""
     with CaptureQueriesContext(connection) as small:
         assert len(_page(api_client)) == 1

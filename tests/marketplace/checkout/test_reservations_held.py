@@ -8,7 +8,11 @@ from django.utils import timezone
 
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.models import Reservation
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.inventory.models import Stock
 from marketplace.inventory.services import stock_update, warehouse_create
 from marketplace.orders.models import Allocation
@@ -29,7 +33,9 @@ def _paid(buyer, rural, variant, key, quantity=1):
     checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, quantity)])
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     checkout_delivery_method_update(checkout, shipping_method=variant.product.shop.shipping_methods.get(kind="county"))
-    transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=key, user=buyer)
+    transaction_initialize(
+        checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=key, user=buyer
+    )
     return checkout
 
 
@@ -45,7 +51,9 @@ def test_a_buyer_refused_for_stock_is_told_so_again_not_asked_to_pay_again(make_
     late = make_user()
     checkout = _paid(late, rural, variant, "late")
     # its hold lapsed while it dawdled; another buyer now holds the last unit
-    Reservation.objects.filter(checkout_line__checkout=checkout).update(reserved_until=timezone.now() - timedelta(minutes=1))
+    Reservation.objects.filter(checkout_line__checkout=checkout).update(
+        reserved_until=timezone.now() - timedelta(minutes=1)
+    )
     other = checkout_create(channel=rural, user=make_user(), lines=[(variant, 1)])
 
     assert _code(checkout_complete, checkout.pk, user=late) == "insufficient_stock"
@@ -68,7 +76,9 @@ def test_a_holder_is_served_from_the_warehouse_holding_its_units(make_user, rura
     checkout = _paid(buyer, rural, variant, "holder")
     held = Stock.objects.get(warehouse=pears["warehouse"], variant=variant)
     assert Reservation.objects.get(checkout_line__checkout=checkout).stock_id == held.pk
-    bigger = stock_update(warehouse_create(shop, actor=owner, name="二号仓", kind="home"), variant, actor=owner, quantity=5)
+    bigger = stock_update(
+        warehouse_create(shop, actor=owner, name="二号仓", kind="home"), variant, actor=owner, quantity=5
+    )
 
     checkout_complete(checkout.pk, user=buyer)
     [allocation] = Allocation.objects.all()

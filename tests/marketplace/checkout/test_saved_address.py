@@ -7,10 +7,10 @@ import pytest
 from marketplace.checkout.models import Checkout
 from marketplace.checkout.services import checkout_create, checkout_shipping_address_update
 from meidu.accounts.models import Address
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import village_address
 from tests.marketplace.checkout.helpers import ADDRESS, placed_orders
 from tests.marketplace.checkout.queries import CREATE
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +54,17 @@ def test_the_newest_saved_address_wins_and_a_given_address_is_kept(buyer, rural,
     assert again.shipping_address_id == newest.pk
     Checkout.objects.all().delete()
     given = checkout_create(channel=rural, user=buyer, lines=[(pears["variant"], 1)], shipping_address=dict(ADDRESS))
-    assert given.shipping_address_id != newest.pk and given.shipping_address.street_address_1 == ADDRESS["street_address_1"]
+    assert (
+        given.shipping_address_id != newest.pk
+        and given.shipping_address.street_address_1 == ADDRESS["street_address_1"]
+    )
 
 
 def test_anonymous_checkouts_and_other_buyers_get_no_saved_address(buyer, make_user, rural, pears):
     placed_orders(buyer, rural, [(pears["variant"], 1)])
-    anonymous = GraphQLClient().execute(CREATE, {"input": {"channel": "rural", "lines": lines(pears), "email": "a@example.com"}})
+    anonymous = GraphQLClient().execute(
+        CREATE, {"input": {"channel": "rural", "lines": lines(pears), "email": "a@example.com"}}
+    )
     assert anonymous["checkoutCreate"]["checkout"]["shippingAddress"] is None
     other = make_user()
     created = GraphQLClient(token_for(other)).execute(CREATE, {"input": {"channel": "rural", "lines": lines(pears)}})
@@ -76,7 +81,9 @@ def test_attaching_a_cart_offers_the_saved_address_but_keeps_a_typed_one(buyer, 
     assert attached["checkout"]["shippingAddress"]["streetAddress1"] == ADDRESS["street_address_1"]
 
     typed = village_address(streetAddress1="博洛铺镇大岭村1组1号")
-    created = anonymous.execute(CREATE, {"input": {"channel": "rural", "lines": lines(pears), "email": "b@example.com",
-                                                   "shippingAddress": typed}})
+    created = anonymous.execute(
+        CREATE,
+        {"input": {"channel": "rural", "lines": lines(pears), "email": "b@example.com", "shippingAddress": typed}},
+    )
     kept = client.execute(ATTACH, {"id": created["checkoutCreate"]["checkout"]["id"]})["checkoutCustomerAttach"]
     assert kept["checkout"]["shippingAddress"]["streetAddress1"] == "博洛铺镇大岭村1组1号"

@@ -20,7 +20,12 @@ def test_takes_the_units_and_returns_the_new_counts(pears, rural, buyer):
     stock = Stock.objects.get(variant=pears["variant"])
     mine = checkout_create(channel=rural, user=buyer, lines=[])
     [(pk, quantity, allocated, _threshold, warehouse, variant)] = stocks_take({stock.pk: 3}, mine.pk)
-    assert (pk, allocated, warehouse, variant) == (stock.pk, stock.quantity_allocated + 3, stock.warehouse_id, stock.variant_id)
+    assert (pk, allocated, warehouse, variant) == (
+        stock.pk,
+        stock.quantity_allocated + 3,
+        stock.warehouse_id,
+        stock.variant_id,
+    )
     assert _counts(stock) == [(quantity, stock.quantity_allocated + 3)]
 
 
@@ -38,8 +43,12 @@ def test_another_checkouts_reservation_is_not_free(pears, rural, buyer, make_use
 def test_one_short_stock_takes_nothing_once_rolled_back(pears, rural, buyer):
     variant = pears["variant"]
     first = Stock.objects.get(variant=variant)
-    second = stock_update(warehouse_create(pears["shop"], actor=pears["owner"], name="二号仓", kind="home"), variant,
-                          actor=pears["owner"], quantity=1)
+    second = stock_update(
+        warehouse_create(pears["shop"], actor=pears["owner"], name="二号仓", kind="home"),
+        variant,
+        actor=pears["owner"],
+        quantity=1,
+    )
     mine = checkout_create(channel=rural, user=buyer, lines=[])
     before = _counts(first, second)
     with pytest.raises(LookupError), transaction.atomic():
@@ -57,8 +66,12 @@ def test_rows_written_with_the_take_go_with_its_rollback(pears, rural, buyer, dj
 
     variant = pears["variant"]
     first = Stock.objects.get(variant=variant)
-    second = stock_update(warehouse_create(pears["shop"], actor=pears["owner"], name="二号仓", kind="home"), variant,
-                          actor=pears["owner"], quantity=1)
+    second = stock_update(
+        warehouse_create(pears["shop"], actor=pears["owner"], name="二号仓", kind="home"),
+        variant,
+        actor=pears["owner"],
+        quantity=1,
+    )
     mine = checkout_create(channel=rural, user=buyer, lines=[])
     movements = stock_allocation_movements([(first, 1)], note="#1")
     with django_assert_num_queries(2):  # the lock, then the take on a snapshot taken under it

@@ -1,10 +1,10 @@
 import pytest
 
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.factories import open_shop
 from tests.marketplace.reviews.helpers import deliver
+from tests.support.graphql import GraphQLClient, token_for
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from marketplace.complaints.models import Complaint, ComplaintEvent
 from marketplace.orders.models import Order
 from marketplace.shops.models import ShopNotice
 
-
 FIELDS = "id status category description dueAt response resolution refund { amount currency } handlingRating"
 CREATE = f"""mutation($order: ID!, $category: ComplaintCategory!, $description: String!) {{
   complaintCreate(order: $order, category: $category, description: $description) {{
@@ -17,9 +16,12 @@ CREATE = f"""mutation($order: ID!, $category: ComplaintCategory!, $description: 
 
 
 def state():
-    return (list(Complaint.objects.order_by("pk").values_list("pk", "status", "resolution", "handling_rating")),
-            ComplaintEvent.objects.count(), ShopNotice.objects.count(),
-            list(Order.objects.order_by("pk").values_list("refunded_amount", flat=True)))
+    return (
+        list(Complaint.objects.order_by("pk").values_list("pk", "status", "resolution", "handling_rating")),
+        ComplaintEvent.objects.count(),
+        ShopNotice.objects.count(),
+        list(Order.objects.order_by("pk").values_list("refunded_amount", flat=True)),
+    )
 
 
 def jpeg(name="bruise.jpg", colour=(180, 90, 40)) -> SimpleUploadedFile:

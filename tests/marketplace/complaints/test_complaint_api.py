@@ -13,8 +13,8 @@ from graphql_relay import to_global_id
 from marketplace.complaints.models import ComplaintEvent
 from marketplace.complaints.services import complaint_create, complaint_resolve, complaints_escalate_overdue
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
-from tests.marketplace.reviews.helpers import deliver
 from tests.marketplace.complaints.helpers import CREATE, FIELDS, state
+from tests.marketplace.reviews.helpers import deliver
 
 RESPOND = f"""mutation($id: ID!, $message: String!) {{
   complaintRespond(id: $id, message: $message) {{ complaint {{ {FIELDS} }} errors {{ field code }} }} }}"""
@@ -41,30 +41,50 @@ def data_of(response, name):
 
 
 def test_the_whole_handling_over_the_api(clients, order, owner):
-    created = data_of(clients["buyer"].post(CREATE, {"order": to_global_id("Order", order.pk), "category": "QUALITY",
-                                                     "description": "梨子有黑心"}).json(), "complaintCreate")
+    created = data_of(
+        clients["buyer"]
+        .post(CREATE, {"order": to_global_id("Order", order.pk), "category": "QUALITY", "description": "梨子有黑心"})
+        .json(),
+        "complaintCreate",
+    )
     assert created["errors"] == []
     complaint = created["complaint"]
     assert (complaint["status"], complaint["category"]) == ("AWAITING_SHOP", "QUALITY") and complaint["dueAt"]
     assert complaint["events"] == [{"type": "CREATED", "actor": "BUYER"}, {"type": "ROUTED", "actor": "SYSTEM"}]
-    responded = data_of(clients["owner"].post(RESPOND, {"id": complaint["id"], "message": "马上处理"}).json(),
-                        "complaintRespond")
+    responded = data_of(
+        clients["owner"].post(RESPOND, {"id": complaint["id"], "message": "马上处理"}).json(), "complaintRespond"
+    )
     assert responded["errors"] == [] and responded["complaint"]["response"] == "马上处理"
-    resolved = data_of(clients["owner"].post(RESOLVE, {"id": complaint["id"], "resolution": "REFUND", "amount": "12.50",
-                                                       "note": "退一斤"}).json(), "complaintResolve")
+    resolved = data_of(
+        clients["owner"]
+        .post(RESOLVE, {"id": complaint["id"], "resolution": "REFUND", "amount": "12.50", "note": "退一斤"})
+        .json(),
+        "complaintResolve",
+    )
     assert resolved["errors"] == [] and resolved["complaint"]["refund"] == {"amount": 12.5, "currency": "CNY"}
     rated = data_of(clients["buyer"].post(RATE, {"id": complaint["id"], "rating": 5}).json(), "complaintRate")
-    assert rated["errors"] == [] and (rated["complaint"]["status"], rated["complaint"]["handlingRating"]) == ("CLOSED", 5)
+    assert rated["errors"] == [] and (rated["complaint"]["status"], rated["complaint"]["handlingRating"]) == (
+        "CLOSED",
+        5,
+    )
     timeline = data_of(clients["buyer"].post(READ, {"id": complaint["id"]}).json(), "complaint")["events"]
     assert [(e["type"], e["actor"]) for e in timeline] == [
-        ("CREATED", "BUYER"), ("ROUTED", "SYSTEM"), ("RESPONDED", "SHOP"), ("RESOLVED", "SHOP"), ("RATED", "BUYER")]
+        ("CREATED", "BUYER"),
+        ("ROUTED", "SYSTEM"),
+        ("RESPONDED", "SHOP"),
+        ("RESOLVED", "SHOP"),
+        ("RATED", "BUYER"),
+    ]
 
 
 @pytest.mark.parametrize("who", ["anonymous", "stranger", "rival_seller", "owner"])
 def test_only_the_buyer_files_a_complaint(who, clients, order):
     before = state()
-    response = clients[who].post(CREATE, {"order": to_global_id("Order", order.pk), "category": "SERVICE",
-                                          "description": "态度差"}).json()
+    response = (
+        clients[who]
+        .post(CREATE, {"order": to_global_id("Order", order.pk), "category": "SERVICE", "description": "态度差"})
+        .json()
+    )
     if who == "anonymous":
         assert response["errors"][0]["message"]
     else:
@@ -86,7 +106,9 @@ def test_who_handles_a_complaint(who, step, clients, buyer, order):
     name = "complaintRespond" if step == "respond" else "complaintResolve"
     if who in ("owner", "operator"):
         payload = data_of(response, name)
-        assert payload["errors"] == [] and payload["complaint"]["status"] == ("RESPONDED" if step == "respond" else "RESOLVED")
+        assert payload["errors"] == [] and payload["complaint"]["status"] == (
+            "RESPONDED" if step == "respond" else "RESOLVED"
+        )
         actor = ComplaintEvent.objects.filter(complaint=complaint).order_by("-pk").first().actor_kind
         assert actor == ("shop" if who == "owner" else "operator")
     else:
@@ -94,8 +116,19 @@ def test_who_handles_a_complaint(who, step, clients, buyer, order):
         assert state() == before
 
 
-@pytest.mark.parametrize("case", ["refund_above_paid", "resolve_twice", "double_rating", "stranger_rates",
-                                  "rate_unresolved", "reject_without_reason", "bad_rating", "second_open"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "refund_above_paid",
+        "resolve_twice",
+        "double_rating",
+        "stranger_rates",
+        "rate_unresolved",
+        "reject_without_reason",
+        "bad_rating",
+        "second_open",
+    ],
+)
 def test_refusals_over_the_api(case, clients, buyer, owner, order):
     complaint = complaint_create(order, buyer=buyer, category="wrong_weight", description="缺斤少两")
     if case in ("resolve_twice", "double_rating", "stranger_rates", "bad_rating"):
@@ -103,17 +136,29 @@ def test_refusals_over_the_api(case, clients, buyer, owner, order):
     if case == "double_rating":
         clients["buyer"].execute(RATE, {"id": gid(complaint), "rating": 3})
     client, document, variables, expected = {
-        "refund_above_paid": ("owner", RESOLVE, {"id": gid(complaint), "resolution": "REFUND",
-                                                 "amount": str(order.charged_amount + 1)}, "REFUND_ABOVE_PAID"),
-        "resolve_twice": ("owner", RESOLVE, {"id": gid(complaint), "resolution": "REFUND", "amount": "1.00"},
-                          "ALREADY_RESOLVED"),
+        "refund_above_paid": (
+            "owner",
+            RESOLVE,
+            {"id": gid(complaint), "resolution": "REFUND", "amount": str(order.charged_amount + 1)},
+            "REFUND_ABOVE_PAID",
+        ),
+        "resolve_twice": (
+            "owner",
+            RESOLVE,
+            {"id": gid(complaint), "resolution": "REFUND", "amount": "1.00"},
+            "ALREADY_RESOLVED",
+        ),
         "double_rating": ("buyer", RATE, {"id": gid(complaint), "rating": 5}, "ALREADY_RATED"),
         "stranger_rates": ("stranger", RATE, {"id": gid(complaint), "rating": 1}, "NOT_FOUND"),
         "rate_unresolved": ("buyer", RATE, {"id": gid(complaint), "rating": 5}, "NOT_RESOLVED"),
         "reject_without_reason": ("operator", RESOLVE, {"id": gid(complaint), "resolution": "REJECTED"}, "REQUIRED"),
         "bad_rating": ("buyer", RATE, {"id": gid(complaint), "rating": 0}, "INVALID"),
-        "second_open": ("buyer", CREATE, {"order": to_global_id("Order", order.pk), "category": "OTHER",
-                                          "description": "又一个"}, "ALREADY_OPEN"),
+        "second_open": (
+            "buyer",
+            CREATE,
+            {"order": to_global_id("Order", order.pk), "category": "OTHER", "description": "又一个"},
+            "ALREADY_OPEN",
+        ),
     }[case]
     before = state()
     response = clients[client].post(document, variables).json()
@@ -132,15 +177,28 @@ def test_escalated_complaints_reach_the_operators_queue(clients, buyer, order):
     for who in ("owner", "buyer", "anonymous"):
         response = clients[who].post(QUEUE, {"status": "ESCALATED"}).json()
         assert response["errors"][0]["message"] and response["data"]["complaints"] is None
-    refused = data_of(clients["owner"].post(RESPOND, {"id": gid(complaint), "message": "晚了"}).json(), "complaintRespond")
+    refused = data_of(
+        clients["owner"].post(RESPOND, {"id": gid(complaint), "message": "晚了"}).json(), "complaintRespond"
+    )
     assert [e["code"] for e in refused["errors"]] == ["ESCALATED_TO_OPERATOR"]
-    done = data_of(clients["operator"].post(RESOLVE, {"id": gid(complaint), "resolution": "REPLACEMENT",
-                                                      "note": "补发"}).json(), "complaintResolve")
+    done = data_of(
+        clients["operator"].post(RESOLVE, {"id": gid(complaint), "resolution": "REPLACEMENT", "note": "补发"}).json(),
+        "complaintResolve",
+    )
     assert done["errors"] == [] and done["complaint"]["status"] == "RESOLVED"
 
 
-@pytest.mark.parametrize("who,sees", [("buyer", True), ("owner", True), ("operator", True), ("stranger", False),
-                                      ("rival_seller", False), ("anonymous", False)])
+@pytest.mark.parametrize(
+    "who,sees",
+    [
+        ("buyer", True),
+        ("owner", True),
+        ("operator", True),
+        ("stranger", False),
+        ("rival_seller", False),
+        ("anonymous", False),
+    ],
+)
 def test_who_reads_a_complaint(who, sees, clients, buyer, order, pears):
     complaint = complaint_create(order, buyer=buyer, category="quality", description="坏果")
     found = clients[who].execute(READ, {"id": gid(complaint)})["complaint"]
@@ -167,7 +225,9 @@ def _complaints(n, make_user, rural, pears, start=0):
         complaint_create(placed, buyer=someone, category="quality", description=f"第{k}单")
 
 
-def test_shop_complaints_cost_a_fixed_number_of_queries(clients, make_user, rural, pears, django_assert_max_num_queries):
+def test_shop_complaints_cost_a_fixed_number_of_queries(
+    clients, make_user, rural, pears, django_assert_max_num_queries
+):
     variables = {"shop": to_global_id("MarketplaceShop", pears["shop"].pk), "first": 20}
     _complaints(2, make_user, rural, pears)
     with CaptureQueriesContext(connection) as small:
@@ -180,7 +240,9 @@ def test_shop_complaints_cost_a_fixed_number_of_queries(clients, make_user, rura
     assert all([e["type"] for e in edge["node"]["events"]] == ["CREATED", "ROUTED"] for edge in data["edges"])
 
 
-def test_my_complaints_cost_a_fixed_number_of_queries(buyer, rural, pears, order, clients, django_assert_max_num_queries):
+def test_my_complaints_cost_a_fixed_number_of_queries(
+    buyer, rural, pears, order, clients, django_assert_max_num_queries
+):
     complaint_create(order, buyer=buyer, category="quality", description="一")
     with CaptureQueriesContext(connection) as small:
         assert clients["buyer"].execute(MINE, {"first": 10})["myComplaints"]["totalCount"] == 1

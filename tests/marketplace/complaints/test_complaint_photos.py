@@ -1,7 +1,6 @@
 """Issue 12: the buyer attaches photos to a complaint; they are stored without metadata, and a
 refused photo refuses the whole complaint (nothing half-written)."""
 
-
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,8 +19,9 @@ def media_root(settings, tmp_path):
 
 
 def test_photos_are_stored_as_renditions_without_metadata(order, buyer):
-    complaint = complaint_create(order, buyer=buyer, category="quality", description="碰伤",
-                                 photos=[jpeg(), jpeg("seal.jpg", (20, 20, 200))])
+    complaint = complaint_create(
+        order, buyer=buyer, category="quality", description="碰伤", photos=[jpeg(), jpeg("seal.jpg", (20, 20, 200))]
+    )
     photos = list(complaint.photos.all())
     assert len(photos) == 2 and {photo.width for photo in photos} == {1200}
     for photo in photos:
@@ -61,12 +61,15 @@ def test_the_api_takes_photos_and_shows_them_to_the_shop(order, buyer, owner):
           photos: $p) { complaint { id photos { url(size: 200) width } } errors { field code } } }""",
         "variables": {"o": to_global_id("Order", order.pk), "p": [None, None]},
     }
-    response = Client().post("/graphql/", {"operations": json.dumps(operations),
-                                           "map": json.dumps({n: [f"variables.p.{n}"] for n in files}), **files},
-                             HTTP_AUTHORIZATION=f"Bearer {token_for(buyer)}")
+    response = Client().post(
+        "/graphql/",
+        {"operations": json.dumps(operations), "map": json.dumps({n: [f"variables.p.{n}"] for n in files}), **files},
+        HTTP_AUTHORIZATION=f"Bearer {token_for(buyer)}",
+    )
     payload = response.json()["data"]["complaintCreate"]
     assert payload["errors"] == [] and len(payload["complaint"]["photos"]) == 2
     assert all("/complaints/" in photo["url"] for photo in payload["complaint"]["photos"])
-    shop = GraphQLClient(token_for(owner)).execute('query($id: ID!) { complaint(id: $id) { photos { width } } }',
-                                                    {"id": payload["complaint"]["id"]})
+    shop = GraphQLClient(token_for(owner)).execute(
+        'query($id: ID!) { complaint(id: $id) { photos { width } } }', {"id": payload["complaint"]["id"]}
+    )
     assert shop["complaint"]["photos"] == [{"width": 1200}, {"width": 1200}]

@@ -23,8 +23,16 @@ def world(make_user, buyer, pears):
     open_shop(rival)
     complaints_app, _raw = app_create(name="Desk", permissions=[ComplaintPermissions.MANAGE_COMPLAINTS], actor=operator)
     other_app, _raw = app_create(name="CRM", permissions=[AccountPermissions.MANAGE_USERS], actor=operator)
-    actors = {"anonymous": AnonymousUser(), "buyer": buyer, "other_buyer": make_user(), "rival_seller": rival,
-              "owner": pears["owner"], "operator": operator, "complaints_app": complaints_app, "other_app": other_app}
+    actors = {
+        "anonymous": AnonymousUser(),
+        "buyer": buyer,
+        "other_buyer": make_user(),
+        "rival_seller": rival,
+        "owner": pears["owner"],
+        "operator": operator,
+        "complaints_app": complaints_app,
+        "other_app": other_app,
+    }
     return Complaint(shop=pears["shop"], buyer=buyer), actors
 
 
@@ -42,7 +50,9 @@ def test_who_is_who(world):
     assert {name for name in ACTORS if policies.complaint_is_operator(actors[name])} == OPERATORS
     assert {name for name in ACTORS if policies.complaint_is_buyer(actors[name], complaint)} == {"buyer"}
     assert {name for name in ACTORS if policies.complaint_is_shop_member(actors[name], complaint)} == {"owner"}
-    assert {name for name in ACTORS if policies.may_handle_as_operator(actors[name])} == {"operator"}  # the pages: users only
+    assert {name for name in ACTORS if policies.may_handle_as_operator(actors[name])} == {
+        "operator"
+    }  # the pages: users only
     assert {name for name in HANDLERS if policies.complaint_handles_as_operator(actors[name], complaint)} == OPERATORS
 
 
@@ -56,14 +66,21 @@ def test_handle(world):
 
 def test_respond(world):
     assert answers(policies.complaint_may_respond, world) == {
-        status: HANDLERS if status == S.AWAITING_SHOP else set() for status in S}
+        status: HANDLERS if status == S.AWAITING_SHOP else set() for status in S
+    }
 
 
 def test_resolve_the_shop_until_escalated_operators_until_resolved(world):
     assert answers(policies.complaint_may_resolve, world) == {
-        S.AWAITING_SHOP: HANDLERS, S.RESPONDED: HANDLERS, S.ESCALATED: OPERATORS, S.RESOLVED: set(), S.CLOSED: set()}
+        S.AWAITING_SHOP: HANDLERS,
+        S.RESPONDED: HANDLERS,
+        S.ESCALATED: OPERATORS,
+        S.RESOLVED: set(),
+        S.CLOSED: set(),
+    }
 
 
 def test_rate(world):
     assert answers(policies.complaint_may_rate, world) == {
-        status: {"buyer"} if status == S.RESOLVED else set() for status in S}
+        status: {"buyer"} if status == S.RESOLVED else set() for status in S
+    }

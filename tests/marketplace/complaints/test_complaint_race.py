@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_complaints_at_once_keep_one_open(buyer, order):
-    outcomes = race(*[lambda k=k: complaint_create(order, buyer=buyer, category="quality", description=f"第{k}次")
-                      for k in range(3)])
+    outcomes = race(
+        *[
+            lambda k=k: complaint_create(order, buyer=buyer, category="quality", description=f"第{k}次")
+            for k in range(3)
+        ]
+    )
     assert codes(outcomes) == ["already_open", "already_open", "ok"]
     assert Complaint.objects.filter(order=order).count() == 1
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from marketplace.complaints.models import OPEN_STATUSES, ComplaintStatus as S
+from marketplace.complaints.models import OPEN_STATUSES
+from marketplace.complaints.models import ComplaintStatus as S
 from marketplace.complaints.state import DEADLINE_STATUSES, TRANSITIONS, allowed, refusal_code, target
 
 
@@ -18,16 +19,19 @@ def test_transitions():
     assert sources == set(OPEN_STATUSES)
 
 
-@pytest.mark.parametrize("action,status,code", [
-    ("shop_resolve", S.RESOLVED, "already_resolved"),
-    ("operator_resolve", S.CLOSED, "already_resolved"),
-    ("shop_resolve", S.ESCALATED, "escalated_to_operator"),
-    ("respond", S.ESCALATED, "escalated_to_operator"),
-    ("respond", S.RESPONDED, "invalid_transition"),
-    ("rate", S.AWAITING_SHOP, "not_resolved"),
-    ("rate", S.CLOSED, "already_rated"),
-    ("escalate", S.RESOLVED, "invalid_transition"),
-])
+@pytest.mark.parametrize(
+    "action,status,code",
+    [
+        ("shop_resolve", S.RESOLVED, "already_resolved"),
+        ("operator_resolve", S.CLOSED, "already_resolved"),
+        ("shop_resolve", S.ESCALATED, "escalated_to_operator"),
+        ("respond", S.ESCALATED, "escalated_to_operator"),
+        ("respond", S.RESPONDED, "invalid_transition"),
+        ("rate", S.AWAITING_SHOP, "not_resolved"),
+        ("rate", S.CLOSED, "already_rated"),
+        ("escalate", S.RESOLVED, "invalid_transition"),
+    ],
+)
 def test_refusal_codes(action, status, code):
     assert not allowed(action, status)
     assert refusal_code(action, status).value == code

@@ -10,7 +10,9 @@ from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 
 
 def test_database_defaults_json_and_timestamps_come_back(buyer, rural, cooker):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], 1)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"])
+    [order] = placed_orders(
+        buyer, rural, [(cooker["variant"], 1)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"]
+    )
     twin = Order.objects.get(pk=order.pk)  # the same order again, its number left to the database
     number = Order._meta.get_field("number")
     twin.pk, twin.token, twin.number = None, uuid.uuid4(), DatabaseDefault(number.db_default, output_field=number)
@@ -23,7 +25,9 @@ def test_database_defaults_json_and_timestamps_come_back(buyer, rural, cooker):
 
 
 def test_an_explicit_number_goes_through_bulk_create(buyer, rural, cooker):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], 1)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"])
+    [order] = placed_orders(
+        buyer, rural, [(cooker["variant"], 1)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"]
+    )
     twin = Order.objects.get(pk=order.pk)
     twin.pk, twin.token, twin.number = None, uuid.uuid4(), 990_000_001
     twin._state.adding = True

@@ -7,14 +7,18 @@ from django.utils import translation
 from graphql_relay import to_global_id
 
 from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.orders.models import Fulfillment, OrderStatus
 from marketplace.orders.selectors import order_by_county_run, orders_on_village_runs
 from marketplace.orders.services.lifecycle import order_fulfill
 from marketplace.payments.services import transaction_initialize
 from meidu.core.errors import DomainError
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import ADDRESS, COD, placed_orders
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +31,9 @@ def carrier_order(buyer, rural, pears):
     checkout = checkout_create(channel=rural, user=buyer, lines=[(pears["variant"], 1)])
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     checkout_delivery_method_update(checkout, shipping_method=pears["shop"].shipping_methods.get(kind="carrier"))
-    transaction_initialize(checkout_token=checkout.pk, gateway_id=COD, action=None, idempotency_key="carrier", user=buyer)
+    transaction_initialize(
+        checkout_token=checkout.pk, gateway_id=COD, action=None, idempotency_key="carrier", user=buyer
+    )
     return checkout_complete(checkout.pk, user=buyer).orders[0]
 
 
@@ -49,9 +55,15 @@ def test_a_carrier_order_never_goes_on_the_run(buyer, rural, pears):
 
 @pytest.mark.parametrize("route", ["county", "carrier"])
 def test_a_contradicting_route_is_refused_and_nothing_is_sent(buyer, rural, pears, route):
-    order = placed_orders(buyer, rural, [(pears["variant"], 1)])[0] if route == "county" else carrier_order(buyer, rural, pears)
+    order = (
+        placed_orders(buyer, rural, [(pears["variant"], 1)])[0]
+        if route == "county"
+        else carrier_order(buyer, rural, pears)
+    )
     with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
-        order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 1, "1.0")], local_delivery=route != "county")
+        order_fulfill(
+            order, actor=pears["owner"], lines=[(order.lines.get(), 1, "1.0")], local_delivery=route != "county"
+        )
     assert refused.value.code == "invalid" and refused.value.field == "localDelivery"
     assert "村级配送" in refused.value.message
     order.refresh_from_db()

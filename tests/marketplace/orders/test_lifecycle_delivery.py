@@ -39,7 +39,11 @@ def shipped_cod(buyer, rural, pears, key="pay-1"):
 def test_the_buyer_cannot_confirm_receipt_while_the_cash_is_due(buyer, buyer_client, rural, pears):
     order = shipped_cod(buyer, rural, pears)
     total = order.total_amount
-    assert order.status == OrderStatus.FULFILLED and order.charged_amount == 0 and total == Decimal("25.00") + order.shipping_amount
+    assert (
+        order.status == OrderStatus.FULFILLED
+        and order.charged_amount == 0
+        and total == Decimal("25.00") + order.shipping_amount
+    )
     before = event_types(order)
 
     with pytest.raises(DomainError) as refused:
@@ -62,7 +66,9 @@ def test_the_buyer_cannot_confirm_receipt_while_the_cash_is_due(buyer, buyer_cli
 
 def test_the_automatic_confirmation_skips_cod_orders_and_still_fills_its_batch(buyer, make_user, rural, pears):
     cod = shipped_cod(buyer, rural, pears)
-    [prepaid] = placed_orders(make_user(), rural, [(pears["variant"], 1)], gateway=OFFLINE, action="CHARGE", key="pay-2")
+    [prepaid] = placed_orders(
+        make_user(), rural, [(pears["variant"], 1)], gateway=OFFLINE, action="CHARGE", key="pay-2"
+    )
     order_fulfill(prepaid, actor=pears["owner"], lines=[(prepaid.lines.get(), 1, "1.0")], tracking_number="SF1")
     # The cash-on-delivery order is due first: a batch of one must not be spent on it.
     Order.objects.filter(pk=cod.pk).update(auto_confirm_at=timezone.now() - timezone.timedelta(days=1))
@@ -91,7 +97,9 @@ def test_a_pickup_order_is_delivered_by_its_code_only(buyer, buyer_client, rural
     Order.objects.filter(pk=order.pk).update(auto_confirm_at=timezone.now() - timezone.timedelta(days=1))
     assert orders_auto_confirm_due(timezone.now()) == 0
     order = refresh(order)
-    assert order.status == OrderStatus.FULFILLED and order.picked_up_at is None and "delivered" not in event_types(order)
+    assert (
+        order.status == OrderStatus.FULFILLED and order.picked_up_at is None and "delivered" not in event_types(order)
+    )
 
     delivered = order_pickup_verify(station, order.pickup_code, agent=station_agent)
     assert delivered.status == OrderStatus.DELIVERED and delivered.picked_up_by == station_agent
@@ -99,7 +107,9 @@ def test_a_pickup_order_is_delivered_by_its_code_only(buyer, buyer_client, rural
 
 
 def test_a_prepaid_store_pickup_is_delivered_by_the_stores_own_staff_with_the_code(buyer, rural, cooker):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], 1)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"])
+    [order] = placed_orders(
+        buyer, rural, [(cooker["variant"], 1)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"]
+    )
     order_fulfill(order, actor=cooker["owner"], lines=[(order.lines.get(), 1, None)])
     with pytest.raises(DomainError):
         order_deliver(order, actor=buyer, by_buyer=True)

@@ -9,7 +9,11 @@ import pytest
 from django.utils import timezone
 
 from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.inventory.models import Stock
 from marketplace.orders.models import OrderEvent, OrderStatus
 from marketplace.orders.services.lifecycle import order_fulfill
@@ -37,8 +41,14 @@ def stock_of(variant) -> tuple[int, int]:
 
 @pytest.fixture
 def campaign(pears, rural):
-    return presale_campaign_open(pears["variant"], rural, actor=pears["owner"], deposit_percent="30", expected_quantity=10,
-                                 harvest_expected_on=timezone.localdate() + timedelta(days=30))
+    return presale_campaign_open(
+        pears["variant"],
+        rural,
+        actor=pears["owner"],
+        deposit_percent="30",
+        expected_quantity=10,
+        harvest_expected_on=timezone.localdate() + timedelta(days=30),
+    )
 
 
 def paid_in_full_before_harvest(buyer, rural, pears):
@@ -46,10 +56,13 @@ def paid_in_full_before_harvest(buyer, rural, pears):
     checkout = checkout_create(channel=rural, user=buyer, lines=[(pears["variant"], 4)])
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     checkout_delivery_method_update(checkout, shipping_method=pears["shop"].shipping_methods.get(kind="county"))
-    transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key="deposit", user=buyer)
+    transaction_initialize(
+        checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key="deposit", user=buyer
+    )
     [order] = checkout_complete(checkout.pk, user=buyer).orders
-    transaction_initialize(checkout_token=order.checkout_token, gateway_id=OFFLINE, action="CHARGE", idempotency_key="balance",
-                           user=buyer)
+    transaction_initialize(
+        checkout_token=order.checkout_token, gateway_id=OFFLINE, action="CHARGE", idempotency_key="balance", user=buyer
+    )
     return refresh(order)
 
 
@@ -82,14 +95,18 @@ def test_a_presale_line_is_not_shipped_before_the_harvest(buyer, rural, pears, c
 @pytest.fixture
 def erp(make_user):
     """An app subscribed to every event, so each webhook leaves an outbox payload to count."""
-    app, _raw = app_create(name="县供销社ERP", permissions=[OrderPermissions.MANAGE_ORDERS], actor=make_user(Role.OPERATOR))
+    app, _raw = app_create(
+        name="县供销社ERP", permissions=[OrderPermissions.MANAGE_ORDERS], actor=make_user(Role.OPERATOR)
+    )
     webhook_row_insert(app=app, target_url="https://erp.example/hooks", events=["any_events"])
     return app
 
 
 def fulfilled_webhooks(order) -> list[dict]:
     payloads = EventPayload.objects.filter(event_type="order_fulfilled").order_by("pk")
-    return [data for data in (json.loads(p.payload)["data"] for p in payloads) if data["order"]["token"] == str(order.token)]
+    return [
+        data for data in (json.loads(p.payload)["data"] for p in payloads) if data["order"]["token"] == str(order.token)
+    ]
 
 
 def test_order_fulfilled_goes_out_once_when_the_last_part_ships(erp, buyer, rural, pears):
@@ -99,7 +116,9 @@ def test_order_fulfilled_goes_out_once_when_the_last_part_ships(erp, buyer, rura
 
     order_fulfill(order, actor=pears["owner"], lines=[(lines[pears["variant"].pk], 2, "2.0")], tracking_number="SF-1")
     order = refresh(order)
-    assert order.status == OrderStatus.PARTIALLY_FULFILLED and order.fulfilled_at is None and order.auto_confirm_at is None
+    assert (
+        order.status == OrderStatus.PARTIALLY_FULFILLED and order.fulfilled_at is None and order.auto_confirm_at is None
+    )
     assert fulfilled_webhooks(order) == [] and not OrderEvent.objects.filter(order=order, type="fulfilled").exists()
     part = OrderEvent.objects.get(order=order, type="note", data__partial_shipment=True)
     assert (part.data["fulfillment"], part.data["tracking_number"]) == (1, "SF-1")
@@ -109,7 +128,11 @@ def test_order_fulfilled_goes_out_once_when_the_last_part_ships(erp, buyer, rura
     order = refresh(order)
     assert order.status == OrderStatus.FULFILLED and order.auto_confirm_at is not None
     [sent] = fulfilled_webhooks(order)
-    assert sent["event"] == "fulfilled" and sent["order"]["status"] == OrderStatus.FULFILLED and sent["tracking_number"] == "SF-2"
+    assert (
+        sent["event"] == "fulfilled"
+        and sent["order"]["status"] == OrderStatus.FULFILLED
+        and sent["tracking_number"] == "SF-2"
+    )
     assert OrderEvent.objects.filter(order=order, type="fulfilled").count() == 1
     assert stock_of(apples) == (17, 0)
     assert order.total_amount == order.charged_amount == Decimal("40.00") + order.shipping_amount
@@ -117,10 +140,14 @@ def test_order_fulfilled_goes_out_once_when_the_last_part_ships(erp, buyer, rura
 
 def test_a_pickup_order_is_ready_once_the_last_part_arrives(erp, buyer, rural, pears, station):
     apples = listed_product(pears["shop"], pears["owner"], rural, name="寒富苹果", price="5.00").variants.get()
-    [order] = placed_orders(buyer, rural, [(pears["variant"], 1), (apples, 1)], gateway=OFFLINE, action="CHARGE", pickup=station)
+    [order] = placed_orders(
+        buyer, rural, [(pears["variant"], 1), (apples, 1)], gateway=OFFLINE, action="CHARGE", pickup=station
+    )
     lines = {line.variant_id: line for line in order.lines.all()}
     order_fulfill(order, actor=pears["owner"], lines=[(lines[apples.pk], 1, "1.0")])
-    assert not OrderEvent.objects.filter(order=order, type="ready_for_pickup").exists() and fulfilled_webhooks(order) == []
+    assert (
+        not OrderEvent.objects.filter(order=order, type="ready_for_pickup").exists() and fulfilled_webhooks(order) == []
+    )
     order_fulfill(order, actor=pears["owner"], lines=[(lines[pears["variant"].pk], 1, "1.0")])
     assert OrderEvent.objects.filter(order=order, type="ready_for_pickup").count() == 1
     assert [data["event"] for data in fulfilled_webhooks(order)] == ["ready_for_pickup"]

@@ -66,7 +66,9 @@ def test_a_return_of_three_then_one_adds_up_too_and_a_refused_return_writes_noth
 
 
 def test_returns_by_the_piece_restock_and_refund_the_unit_price(buyer, rural, cooker):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], 3)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"])
+    [order] = placed_orders(
+        buyer, rural, [(cooker["variant"], 3)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"]
+    )
     line = order.lines.get()
     order_fulfill(order, actor=cooker["owner"], lines=[(line, 3, None)])
     assert Stock.objects.get(variant=cooker["variant"]).quantity == 2

@@ -48,13 +48,18 @@ def test_the_excess_comes_off_the_heavier_line_and_a_return_refunds_that_line_on
     order = refresh(order)
     # Pears 8.0 jin = 100.00 (+50.00), apples 0.5 jin = 2.50 (-2.50): the buyer paid 55.00 for the goods,
     # so the shop absorbs 47.50, all of it off the pears (the only line that got heavier).
-    assert (refresh(pear_line).total_price_amount, refresh(apple_line).total_price_amount) == (Decimal("52.50"), Decimal("2.50"))
+    assert (refresh(pear_line).total_price_amount, refresh(apple_line).total_price_amount) == (
+        Decimal("52.50"),
+        Decimal("2.50"),
+    )
     assert order.status == OrderStatus.FULFILLED
     assert order.total_amount == order.charged_amount == Decimal("55.00") + shipping and order.refunded_amount == 0
     assert not OrderLine.objects.filter(order=order, total_price_amount__lt=0).exists()
     note = OrderEvent.objects.get(order=order, type="note", data__has_key="absorbed_by_shop")
     assert note.data["absorbed_by_shop"] == "47.50" and note.data["lines"] == {pear_line.product_sku: "47.50"}
-    assert Stock.objects.get(variant=pears["variant"]).quantity == 16 and Stock.objects.get(variant=apples).quantity == 19
+    assert (
+        Stock.objects.get(variant=pears["variant"]).quantity == 16 and Stock.objects.get(variant=apples).quantity == 19
+    )
 
     order_return(order, actor=pears["owner"], lines=[(pear_line, 4)], reason="太熟了")
     order = refresh(order)
@@ -64,14 +69,20 @@ def test_the_excess_comes_off_the_heavier_line_and_a_return_refunds_that_line_on
     assert item.charged_amount - item.refunded_amount == Decimal("2.50") + shipping
 
 
-def test_several_heavier_lines_share_the_excess_in_proportion_each_capped_at_its_increase(buyer, rural, pears, apples, grapes):
-    [order] = placed_orders(buyer, rural, [(pears["variant"], 4), (apples, 2), (grapes, 3)], gateway=OFFLINE, action="CHARGE")
+def test_several_heavier_lines_share_the_excess_in_proportion_each_capped_at_its_increase(
+    buyer, rural, pears, apples, grapes
+):
+    [order] = placed_orders(
+        buyer, rural, [(pears["variant"], 4), (apples, 2), (grapes, 3)], gateway=OFFLINE, action="CHARGE"
+    )
     shipping = order.shipping_amount
     assert order.total_amount == Decimal("90.00") + shipping  # 50.00 + 10.00 + 30.00
     lines = lines_by_variant(order)
     pear_line, apple_line, grape_line = lines[pears["variant"].pk], lines[apples.pk], lines[grapes.pk]
 
-    order_fulfill(order, actor=pears["owner"], lines=[(pear_line, 4, "6.0"), (apple_line, 2, "3.0"), (grape_line, 3, "1.999")])
+    order_fulfill(
+        order, actor=pears["owner"], lines=[(pear_line, 4, "6.0"), (apple_line, 2, "3.0"), (grape_line, 3, "1.999")]
+    )
 
     # +25.00, +5.00 and -10.01: 19.99 absorbed, 25/30 and 5/30 of it, the odd fen to the first line with room.
     totals = [refresh(line).total_price_amount for line in (pear_line, apple_line, grape_line)]
@@ -91,7 +102,10 @@ def test_lighter_overall_refunds_the_difference_and_absorbs_nothing(buyer, rural
     pear_line, apple_line = lines[pears["variant"].pk], lines[apples.pk]
     order_fulfill(order, actor=pears["owner"], lines=[(pear_line, 4, "4.2"), (apple_line, 2, "1.0")])
     # +2.50 and -5.00: 2.50 lighter in all; the buyer gets 2.50 back and each line keeps its weighed price.
-    assert (refresh(pear_line).total_price_amount, refresh(apple_line).total_price_amount) == (Decimal("52.50"), Decimal("5.00"))
+    assert (refresh(pear_line).total_price_amount, refresh(apple_line).total_price_amount) == (
+        Decimal("52.50"),
+        Decimal("5.00"),
+    )
     order = refresh(order)
     assert order.refunded_amount == Decimal("2.50") and order.total_amount == Decimal("57.50") + order.shipping_amount
     assert not OrderEvent.objects.filter(order=order, data__has_key="absorbed_by_shop").exists()

@@ -14,12 +14,14 @@ import pytest
 from marketplace.orders.models import OrderEvent, OrderStatus
 from marketplace.orders.services.lifecycle import order_fulfill, order_refund
 from marketplace.orders.services.money import (
-    order_refund_pending_amount, order_refund_settle, order_refundable_amount,
+    order_refund_pending_amount,
+    order_refund_settle,
+    order_refundable_amount,
 )
 from marketplace.payments.gateways.base import GatewayResult
 from marketplace.payments.gateways.offline import OfflineGateway
-from marketplace.payments.models import TransactionItem
 from marketplace.payments.models import TransactionEventType as T
+from marketplace.payments.models import TransactionItem
 from marketplace.payments.services import transaction_event_report
 from meidu.accounts.roles import Role
 from meidu.core.errors import DomainError
@@ -36,8 +38,9 @@ from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 def paid_listener(operator):
     """An ERP subscribed to ORDER_PAID, so each PAID event leaves an outbox payload to count."""
     app, _token = app_create(name="县供销社ERP", permissions=[OrderPermissions.MANAGE_ORDERS], actor=operator)
-    return webhook_create(app, target_url="https://erp.example.com/meidu", events=[WebhookEventType.ORDER_PAID.value],
-                          actor=operator)
+    return webhook_create(
+        app, target_url="https://erp.example.com/meidu", events=[WebhookEventType.ORDER_PAID.value], actor=operator
+    )
 
 
 def paid_webhooks(order) -> int:
@@ -64,13 +67,18 @@ def item_of(order) -> TransactionItem:
 
 
 def test_capture_at_fulfilment_marks_the_order_paid_once(buyer, rural, cooker, paid_listener):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], 2)], gateway=OFFLINE, action="AUTHORIZATION",
-                            pickup=cooker["store"])
+    [order] = placed_orders(
+        buyer, rural, [(cooker["variant"], 2)], gateway=OFFLINE, action="AUTHORIZATION", pickup=cooker["store"]
+    )
     assert (order.charged_amount, order.authorized_amount) == (0, order.total_amount)
     line = order.lines.get()
     order_fulfill(order, actor=cooker["owner"], lines=[(line, 1, None)])
     order.refresh_from_db()
-    assert (order.status, order.charged_amount, order.authorized_amount) == (OrderStatus.PARTIALLY_FULFILLED, order.total_amount, 0)
+    assert (order.status, order.charged_amount, order.authorized_amount) == (
+        OrderStatus.PARTIALLY_FULFILLED,
+        order.total_amount,
+        0,
+    )
     item = item_of(order)
     assert (item.charged_amount, item.authorized_amount) == (order.total_amount, 0)
     paid = OrderEvent.objects.get(order=order, type="paid")
@@ -85,8 +93,10 @@ def test_capture_at_fulfilment_marks_the_order_paid_once(buyer, rural, cooker, p
 def test_capture_pays_only_the_fulfilled_order_of_a_shared_checkout(buyer, rural, pears, make_user, paid_listener):
     other_owner = make_user(Role.BUYER)
     other_shop, other_pears = farmer_with_pears(other_owner, rural)
-    first, second = sorted(placed_orders(buyer, rural, [(pears["variant"], 2), (other_pears, 4)], gateway=OFFLINE,
-                                         action="AUTHORIZATION"), key=lambda order: order.number)
+    first, second = sorted(
+        placed_orders(buyer, rural, [(pears["variant"], 2), (other_pears, 4)], gateway=OFFLINE, action="AUTHORIZATION"),
+        key=lambda order: order.number,
+    )
     item = item_of(first)
     assert item.authorized_amount == first.total_amount + second.total_amount
     owner = pears["owner"] if second.shop_id == pears["shop"].pk else other_owner
@@ -120,7 +130,11 @@ def test_pending_capture_counts_when_the_provider_reports_it(buyer, rural, pears
     assert (order.status, order.charged_amount, order.authorized_amount) == (OrderStatus.FULFILLED, 0, total)
     item = item_of(order)
     assert (item.charged_amount, item.charge_pending_amount, item.authorized_amount, item.canceled_amount) == (
-        0, total, total, Decimal("5.00"))
+        0,
+        total,
+        total,
+        Decimal("5.00"),
+    )
     assert "paid" not in events_of(order) and paid_webhooks(order) == 0
     assert order.events.get(type="note", data__has_key="charge_pending").data["charge_pending"] == str(total)
     transaction_event_report(item, T.CHARGE_SUCCESS, total, psp_reference="offline-capture-1")
@@ -146,7 +160,10 @@ def test_pending_refund_counts_only_when_the_provider_confirms_it(buyer, rural, 
     assert "refunded" not in events_of(order)
     note = order.events.get(type="note", data__has_key="refund_pending")
     assert (note.data["refund_pending"], note.data["psp_reference"]) == ("10.00", "offline-refund-7")
-    assert (order_refund_pending_amount(order), order_refundable_amount(order)) == (Decimal("10.00"), charged - Decimal("10.00"))
+    assert (order_refund_pending_amount(order), order_refundable_amount(order)) == (
+        Decimal("10.00"),
+        charged - Decimal("10.00"),
+    )
     with pytest.raises(DomainError) as too_much:
         order_refund(order, charged - Decimal("9.99"), actor=pears["owner"])
     assert too_much.value.code == "cannot_refund"
@@ -157,7 +174,11 @@ def test_pending_refund_counts_only_when_the_provider_confirms_it(buyer, rural, 
     item.refresh_from_db()
     assert order.refunded_amount == item.refunded_amount == Decimal("10.00") and item.refund_pending_amount == 0
     refunded = order.events.get(type="refunded")
-    assert (refunded.data["amount"], refunded.data["psp_reference"], refunded.data["reason"]) == ("10.00", "offline-refund-7", "坏果")
+    assert (refunded.data["amount"], refunded.data["psp_reference"], refunded.data["reason"]) == (
+        "10.00",
+        "offline-refund-7",
+        "坏果",
+    )
     assert (order_refund_pending_amount(order), order_refundable_amount(order)) == (0, charged - Decimal("10.00"))
     # The provider's report again, or the hook run twice, counts nothing more.
     assert transaction_event_report(item, T.REFUND_SUCCESS, "10.00", psp_reference="offline-refund-7")[1] is False
@@ -174,7 +195,9 @@ def test_pending_refund_the_provider_then_refuses_can_be_asked_again(buyer, rura
         order_refund(order, charged, actor=pears["owner"])
     item = item_of(order)
     assert order_refundable_amount(order) == 0 and item.refund_pending_amount == charged
-    transaction_event_report(item, T.REFUND_FAILURE, charged, psp_reference="offline-refund-8", message="account closed")
+    transaction_event_report(
+        item, T.REFUND_FAILURE, charged, psp_reference="offline-refund-8", message="account closed"
+    )
     order.refresh_from_db()
     item.refresh_from_db()
     assert (order.refunded_amount, item.refunded_amount, item.refund_pending_amount) == (0, 0, 0)

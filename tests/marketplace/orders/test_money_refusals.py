@@ -28,8 +28,14 @@ from tests.marketplace.reviews.helpers import deliver
 from tests.refusals import assert_refused
 
 ORDER_AMOUNTS = ("status", "total_amount", "authorized_amount", "charged_amount", "refunded_amount")
-ITEM_AMOUNTS = ("authorized_amount", "charged_amount", "refunded_amount", "canceled_amount", "charge_pending_amount",
-                "refund_pending_amount")
+ITEM_AMOUNTS = (
+    "authorized_amount",
+    "charged_amount",
+    "refunded_amount",
+    "canceled_amount",
+    "charge_pending_amount",
+    "refund_pending_amount",
+)
 
 
 def snapshot():
@@ -54,6 +60,7 @@ def refused(code, call, *args, **kwargs) -> DomainError:
 
 def provider_answers(monkeypatch, method: str, type_: str):
     """The offline provider answers ``method`` (refund, charge) with ``type_`` instead of success."""
+
     def answer(self, item, amount, *, idempotency_key=""):
         return GatewayResult(type_, amount, psp_reference=f"offline-{method}-answer", message="card account closed")
 
@@ -97,7 +104,9 @@ def test_refund_the_provider_cannot_be_reached_for_writes_nothing(buyer, rural, 
 
 
 def test_return_whose_refund_is_refused_keeps_the_goods_unreturned(buyer, rural, cooker, monkeypatch):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], 2)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"])
+    [order] = placed_orders(
+        buyer, rural, [(cooker["variant"], 2)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"]
+    )
     line = order.lines.get()
     order_fulfill(order, actor=cooker["owner"], lines=[(line, 2, None)])
     provider_answers(monkeypatch, "refund", T.REFUND_FAILURE)
@@ -114,7 +123,9 @@ def test_complaint_refund_the_provider_refuses_leaves_the_complaint_open(buyer, 
     provider_answers(monkeypatch, "refund", T.REFUND_FAILURE)
     before = snapshot()
     with pytest.raises(DomainError) as err:
-        complaint_resolve(complaint, actor=pears["owner"], as_operator=False, resolution="refund", amount="6.25", note="退差价")
+        complaint_resolve(
+            complaint, actor=pears["owner"], as_operator=False, resolution="refund", amount="6.25", note="退差价"
+        )
     assert err.value.message == _("The payment provider refused the refund.") and err.value.field == "amount"
     assert err.value.code == "gateway_error"
     assert snapshot() == before
@@ -152,7 +163,11 @@ def test_fulfilment_whose_capture_the_provider_refuses_writes_nothing(buyer, rur
         assert err.message == _("The payment provider refused the capture.")
     order.refresh_from_db()
     assert (order.status, order.total_amount, order.charged_amount, order.authorized_amount) == (
-        OrderStatus.UNCONFIRMED, total, 0, total)
+        OrderStatus.UNCONFIRMED,
+        total,
+        0,
+        total,
+    )
     item = item_of(order)
     assert (item.charged_amount, item.authorized_amount, item.canceled_amount) == (0, total, 0)
     assert not order.events.filter(type__in=["paid", "fulfilled", "weighed"]).exists()
@@ -162,8 +177,9 @@ def test_fulfilment_whose_capture_the_provider_refuses_writes_nothing(buyer, rur
 # --- amounts that are not amounts ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("amount", ["NaN", "sNaN", "-NaN", "Infinity", "-Infinity", "1e30", "abc", "", "0", "-5",
-                                    "0.001", "10000000000.00"])
+@pytest.mark.parametrize(
+    "amount", ["NaN", "sNaN", "-NaN", "Infinity", "-Infinity", "1e30", "abc", "", "0", "-5", "0.001", "10000000000.00"]
+)
 def test_order_refund_refuses_what_is_not_an_amount(buyer, rural, pears, amount):
     [order] = placed_orders(buyer, rural, [(pears["variant"], 2)], gateway=OFFLINE, action="CHARGE")
     err = refused("invalid", order_refund, order, amount, actor=pears["owner"], reason="坏果")

@@ -7,7 +7,12 @@ import pytest
 from marketplace.inventory.models import Stock
 from marketplace.orders.models import OrderEvent, OrderStatus
 from marketplace.orders.services.lifecycle import (
-    order_cancel, order_confirm, order_fulfill, order_refund, order_return, orders_auto_confirm_due,
+    order_cancel,
+    order_confirm,
+    order_fulfill,
+    order_refund,
+    order_return,
+    orders_auto_confirm_due,
 )
 from marketplace.orders.services.pickup import order_pickup_verify
 from marketplace.payments.models import TransactionItem
@@ -39,7 +44,9 @@ def test_pickup_at_the_station_with_cash(buyer, rural, pears, station, station_a
         order_pickup_verify(station, order.pickup_code, agent=station_agent)
     assert no_cash.value.code == "cannot_fulfill_unpaid_order"
     with pytest.raises(DomainError) as wrong_code:
-        order_pickup_verify(station, "000000" if order.pickup_code != "000000" else "111111", agent=station_agent, cash_collected=True)
+        order_pickup_verify(
+            station, "000000" if order.pickup_code != "000000" else "111111", agent=station_agent, cash_collected=True
+        )
     assert wrong_code.value.code == "wrong_pickup_code"
     delivered = order_pickup_verify(station, order.pickup_code, agent=station_agent, cash_collected=True)
     assert delivered.status == OrderStatus.DELIVERED and delivered.charged_amount == Decimal("22.50")
@@ -52,15 +59,27 @@ def test_pickup_at_the_station_with_cash(buyer, rural, pears, station, station_a
     stock = Stock.objects.get(variant=pears["variant"])
     assert (stock.quantity, stock.quantity_allocated) == (18, 0)
     assert list(OrderEvent.objects.filter(order=order).values_list("type", flat=True)) == [
-        "created", "confirmed", "weighed", "ready_for_pickup", "paid", "picked_up", "delivered"]
+        "created",
+        "confirmed",
+        "weighed",
+        "ready_for_pickup",
+        "paid",
+        "picked_up",
+        "delivered",
+    ]
 
 
 def test_prepaid_by_weight_refunds_the_lighter_difference(buyer, rural, pears):
     [order] = placed_orders(buyer, rural, [(pears["variant"], 4)], gateway=OFFLINE, action="CHARGE")
     shipping = order.shipping_amount
     assert shipping > 0 and order.charged_amount == order.total_amount == Decimal("50.00") + shipping
-    order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 4, "3.6")], tracking_number="LOCAL-1",
-                  local_delivery=True)
+    order_fulfill(
+        order,
+        actor=pears["owner"],
+        lines=[(order.lines.get(), 4, "3.6")],
+        tracking_number="LOCAL-1",
+        local_delivery=True,
+    )
     order = refresh(order)
     assert order.total_amount == Decimal("45.00") + shipping and order.refunded_amount == Decimal("5.00")
     item = TransactionItem.objects.get(checkout_token=order.checkout_token)
@@ -103,7 +122,9 @@ def test_refund_above_what_was_paid_is_refused(buyer, rural, pears):
 
 
 def test_partial_return_restocks_and_refunds(buyer, rural, cooker):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], 2)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"])
+    [order] = placed_orders(
+        buyer, rural, [(cooker["variant"], 2)], gateway=OFFLINE, action="CHARGE", pickup=cooker["store"]
+    )
     line = order.lines.get()
     order_fulfill(order, actor=cooker["owner"], lines=[(line, 2, None)])
     order_pickup_verify(cooker["store"], refresh(order).pickup_code, agent=cooker["owner"])
@@ -150,7 +171,11 @@ def test_authorised_card_is_captured_on_the_weighed_total_and_the_rest_released(
     assert order.total_amount == Decimal("45.00") + shipping
     assert (order.charged_amount, order.authorized_amount, order.refunded_amount) == (order.total_amount, 0, 0)
     item = TransactionItem.objects.get(checkout_token=order.checkout_token)
-    assert (item.charged_amount, item.authorized_amount, item.canceled_amount) == (order.total_amount, 0, Decimal("5.00"))
+    assert (item.charged_amount, item.authorized_amount, item.canceled_amount) == (
+        order.total_amount,
+        0,
+        Decimal("5.00"),
+    )
 
 
 def test_order_line_keeps_the_first_photos_thumbnail(buyer, rural, pears, station):

@@ -6,9 +6,9 @@ from graphql_relay import to_global_id
 
 from marketplace.orders.models import OrderEvent, OrderStatus
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.factories import open_shop
+from tests.support.graphql import GraphQLClient, token_for
 
 ROLES = ["anonymous", "other_buyer", "rival_seller", "owner", "operator"]
 ALLOWED = {"owner", "operator"}
@@ -86,7 +86,9 @@ def test_reading_a_buyers_order_by_token_needs_the_right_to_read_it(role, placed
         from meidu.core.permissions import AccountPermissions
         from meidu.integrations.services.apps import app_create
 
-        _app, raw = app_create(name="CRM", permissions=[AccountPermissions.MANAGE_USERS], actor=make_user(Role.OPERATOR))
+        _app, raw = app_create(
+            name="CRM", permissions=[AccountPermissions.MANAGE_USERS], actor=make_user(Role.OPERATOR)
+        )
         client = GraphQLClient(raw)
     else:
         client = client_for(role, make_user, pears)
@@ -179,9 +181,20 @@ def test_pickup_verify_through_the_api_needs_the_points_staff(buyer, rural, pear
     assert [e["code"] for e in again["errors"]] == ["PICKUP_CODE_USED"]
 
 
-@pytest.mark.parametrize("role, allowed", [("driver", True), ("owner", True), ("operator", True), ("rival_seller", False),
-                                           ("station_agent", False), ("other_buyer", False)])
-def test_a_locally_delivered_parcel_is_handed_over_by_a_driver_not_by_another_shop(role, allowed, buyer, rural, pears, make_user):
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        ("driver", True),
+        ("owner", True),
+        ("operator", True),
+        ("rival_seller", False),
+        ("station_agent", False),
+        ("other_buyer", False),
+    ],
+)
+def test_a_locally_delivered_parcel_is_handed_over_by_a_driver_not_by_another_shop(
+    role, allowed, buyer, rural, pears, make_user
+):
     """Sellers collect cash at their own counter (COLLECT_CASH_ON_DELIVERY): that does not make a rival
     seller a county driver for another shop's parcels."""
     from marketplace.orders.services.lifecycle import order_fulfill

@@ -34,9 +34,15 @@ def actors(make_user, buyer, pears):
     orders_app, _raw = app_create(name="ERP", permissions=[OrderPermissions.MANAGE_ORDERS], actor=operator)
     other_app, _raw = app_create(name="CRM", permissions=[AccountPermissions.MANAGE_USERS], actor=operator)
     return {
-        "anonymous": AnonymousUser(), "buyer": buyer, "other_buyer": make_user(), "rival_seller": rival,
-        "driver": make_user(Role.DRIVER), "owner": pears["owner"], "operator": operator,
-        "orders_app": orders_app, "other_app": other_app,
+        "anonymous": AnonymousUser(),
+        "buyer": buyer,
+        "other_buyer": make_user(),
+        "rival_seller": rival,
+        "driver": make_user(Role.DRIVER),
+        "owner": pears["owner"],
+        "operator": operator,
+        "orders_app": orders_app,
+        "other_app": other_app,
     }
 
 
@@ -61,40 +67,51 @@ def test_buyer_and_managers(placed, actors):
 
 
 def test_view(placed, actors):
-    assert matrix(policies.order_may_view, actors, placed) == expected(lambda name, status: name in MANAGERS | {"buyer"})
+    assert matrix(policies.order_may_view, actors, placed) == expected(
+        lambda name, status: name in MANAGERS | {"buyer"}
+    )
 
 
 def test_confirm(placed, actors):
     assert matrix(policies.order_may_confirm, actors, placed) == expected(
-        lambda name, status: name in MANAGERS and status == S.UNCONFIRMED)
+        lambda name, status: name in MANAGERS and status == S.UNCONFIRMED
+    )
 
 
 def test_fulfill_includes_the_implicit_confirmation(placed, actors):
     assert matrix(policies.order_may_fulfill, actors, placed) == expected(
-        lambda name, status: name in MANAGERS and status in (S.UNCONFIRMED, S.UNFULFILLED, S.PARTIALLY_FULFILLED))
+        lambda name, status: name in MANAGERS and status in (S.UNCONFIRMED, S.UNFULFILLED, S.PARTIALLY_FULFILLED)
+    )
 
 
 def test_cancel(placed, actors):
     assert matrix(policies.order_buyer_may_cancel, actors, placed) == expected(
-        lambda name, status: name == "buyer" and status == S.UNCONFIRMED)
+        lambda name, status: name == "buyer" and status == S.UNCONFIRMED
+    )
     assert matrix(policies.order_may_cancel, actors, placed) == expected(
-        lambda name, status: (name == "buyer" and status == S.UNCONFIRMED)
-        or (name in MANAGERS and status in (S.UNCONFIRMED, S.UNFULFILLED)))
+        lambda name, status: (
+            (name == "buyer" and status == S.UNCONFIRMED)
+            or (name in MANAGERS and status in (S.UNCONFIRMED, S.UNFULFILLED))
+        )
+    )
 
 
 def test_confirm_receipt(placed, actors):
     assert matrix(policies.order_may_confirm_receipt, actors, placed) == expected(
-        lambda name, status: name == "buyer" and status == S.FULFILLED)
+        lambda name, status: name == "buyer" and status == S.FULFILLED
+    )
 
 
 def test_refund(placed, actors):
     assert matrix(policies.order_may_refund, actors, placed) == expected(
-        lambda name, status: name in MANAGERS and status != S.CANCELED)
+        lambda name, status: name in MANAGERS and status != S.CANCELED
+    )
 
 
 def test_return(placed, actors):
     assert matrix(policies.order_may_return, actors, placed) == expected(
-        lambda name, status: name in MANAGERS and status in (S.FULFILLED, S.DELIVERED, S.PARTIALLY_RETURNED))
+        lambda name, status: name in MANAGERS and status in (S.FULFILLED, S.DELIVERED, S.PARTIALLY_RETURNED)
+    )
 
 
 def test_county_drivers(actors):
@@ -105,12 +122,14 @@ def test_county_drivers(actors):
 def test_hand_over_of_a_parcel_sent_by_the_shop(placed, actors):
     """Not on the county's runs: only the shop and operators, and only once shipped."""
     assert matrix(policies.order_may_hand_over, actors, placed) == expected(
-        lambda name, status: name in MANAGERS and status == S.FULFILLED)
+        lambda name, status: name in MANAGERS and status == S.FULFILLED
+    )
 
 
 def test_hand_over_of_a_parcel_on_the_county_run(placed, actors):
     Fulfillment.objects.create(order=placed, fulfillment_order=1, local_delivery=True)
     assert matrix(policies.order_may_hand_over, actors, placed) == expected(
-        lambda name, status: name in MANAGERS | {"driver"} and status == S.FULFILLED)
+        lambda name, status: name in MANAGERS | {"driver"} and status == S.FULFILLED
+    )
     placed.status = S.UNFULFILLED
     assert {name for name in ACTORS if policies.order_may_hand_over_as(actors[name], placed)} == MANAGERS | {"driver"}

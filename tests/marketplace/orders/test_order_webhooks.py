@@ -13,16 +13,18 @@ from meidu.accounts.roles import Role
 from meidu.core.permissions import OrderPermissions
 from meidu.integrations.models import EventPayload
 from meidu.integrations.services.apps import app_create
-from tests.support.graphql import GraphQLClient
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.meidu.integrations.webhook_rows import webhook_row_insert
+from tests.support.graphql import GraphQLClient
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def erp(make_user):
-    app, raw = app_create(name="县供销社ERP", permissions=[OrderPermissions.MANAGE_ORDERS], actor=make_user(Role.OPERATOR))
+    app, raw = app_create(
+        name="县供销社ERP", permissions=[OrderPermissions.MANAGE_ORDERS], actor=make_user(Role.OPERATOR)
+    )
     webhook_row_insert(app=app, target_url="https://erp.example/hooks", events=["any_events"])
     app.raw_token = raw
     return app

@@ -10,7 +10,11 @@ import pytest
 from django.utils import timezone
 
 from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.orders.models import Order, OrderEvent, OrderEventType, OrderStatus
 from marketplace.orders.payment_hooks import payment_shares_spread
 from marketplace.orders.services.lifecycle import order_cancel, order_fulfill, order_refund
@@ -26,8 +30,14 @@ D = Decimal
 @pytest.fixture
 def campaign(pears, rural):
     """Pears on pre-sale: 30% now, the balance after the harvest."""
-    return presale_campaign_open(pears["variant"], rural, actor=pears["owner"], deposit_percent="30", expected_quantity=10,
-                                 harvest_expected_on=timezone.localdate() + timedelta(days=30))
+    return presale_campaign_open(
+        pears["variant"],
+        rural,
+        actor=pears["owner"],
+        deposit_percent="30",
+        expected_quantity=10,
+        harvest_expected_on=timezone.localdate() + timedelta(days=30),
+    )
 
 
 def fresh(order):
@@ -50,7 +60,9 @@ def assert_shares_add_up(token):
     items = list(TransactionItem.objects.filter(checkout_token=token))
     net = sum((order.charged_amount - order.refunded_amount for order in orders), D(0))
     assert net == sum((item.charged_amount - item.refunded_amount for item in items), D(0))
-    assert sum((order.authorized_amount for order in orders), D(0)) == sum((item.authorized_amount for item in items), D(0))
+    assert sum((order.authorized_amount for order in orders), D(0)) == sum(
+        (item.authorized_amount for item in items), D(0)
+    )
     for order in orders:
         assert order.charged_amount <= order.total_amount, order
         assert order.charged_amount + order.authorized_amount - order.refunded_amount <= order.total_amount, order
@@ -62,8 +74,9 @@ def placed_orders_paying(buyer, channel, lines, amount, *, pickup, key):
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     for shop in {variant.product.shop for variant, _ in lines}:
         checkout_delivery_method_update(checkout, collection_point=pickup, shop=shop)
-    transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", amount=amount, idempotency_key=key,
-                           user=buyer)
+    transaction_initialize(
+        checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", amount=amount, idempotency_key=key, user=buyer
+    )
     return checkout_complete(checkout.pk, user=buyer).orders
 
 
@@ -88,7 +101,9 @@ def test_payment_shares_deposit_first_then_full_price_order(buyer, rural, pears,
     [item] = TransactionItem.objects.filter(checkout_token=pear_order.checkout_token)
     assert item.charged_amount == D("214.00")  # 15.00 deposit + 199.00
     assert pear_order.charged_amount == D("15.00") and not pear_order.is_paid and paid_events(pear_order) == []
-    assert cooker_order.charged_amount == D("199.00") and cooker_order.is_paid and paid_events(cooker_order) == ["199.00"]
+    assert (
+        cooker_order.charged_amount == D("199.00") and cooker_order.is_paid and paid_events(cooker_order) == ["199.00"]
+    )
     assert_shares_add_up(item.checkout_token)
 
     # The cooker is paid: its shop can hand it over.
@@ -96,8 +111,9 @@ def test_payment_shares_deposit_first_then_full_price_order(buyer, rural, pears,
     assert fresh(cooker_order).status == OrderStatus.FULFILLED
 
     # The balance after harvest (or early) goes to the pears, the only order still owing.
-    balance = transaction_initialize(checkout_token=item.checkout_token, gateway_id=OFFLINE, action="CHARGE",
-                                     idempotency_key="balance", user=buyer)
+    balance = transaction_initialize(
+        checkout_token=item.checkout_token, gateway_id=OFFLINE, action="CHARGE", idempotency_key="balance", user=buyer
+    )
     assert balance.item.charged_amount == D("35.00")
     pear_order, cooker_order = fresh(pear_order), fresh(cooker_order)
     assert pear_order.charged_amount == D("50.00") and pear_order.is_paid and paid_events(pear_order) == ["50.00"]
@@ -105,7 +121,9 @@ def test_payment_shares_deposit_first_then_full_price_order(buyer, rural, pears,
     assert_shares_add_up(item.checkout_token)
 
 
-def test_payment_shares_cancelling_the_full_price_order_refunds_all_of_it(buyer, rural, pears, cooker, station, campaign):
+def test_payment_shares_cancelling_the_full_price_order_refunds_all_of_it(
+    buyer, rural, pears, cooker, station, campaign
+):
     pear_order, cooker_order = deposit_and_cooker(buyer, rural, pears, cooker, station)
     order_cancel(cooker_order, actor=buyer, reason="买错了")
     cooker_order, pear_order = fresh(cooker_order), fresh(pear_order)
@@ -123,7 +141,9 @@ def test_payment_shares_cash_on_delivery_authorises_what_is_due_now(buyer, rural
     assert_shares_add_up(pear_order.checkout_token)
 
 
-def test_payment_shares_balance_paid_at_checkout_fills_the_presale_order(buyer, rural, pears, cooker, station, campaign):
+def test_payment_shares_balance_paid_at_checkout_fills_the_presale_order(
+    buyer, rural, pears, cooker, station, campaign
+):
     # Everything paid at checkout: the deposit, the cooker and the pears' balance, early.
     other_pears, other_cooker = deposit_and_cooker(buyer, rural, pears, cooker, station, amount="249.00", key="pay-all")
     assert other_pears.charged_amount == D("50.00") and other_pears.is_paid and paid_events(other_pears) == ["50.00"]
@@ -132,7 +152,9 @@ def test_payment_shares_balance_paid_at_checkout_fills_the_presale_order(buyer, 
 
 
 @pytest.mark.parametrize("cooker_first", [True, False], ids=["cooker_first", "pears_first"])
-def test_payment_shares_cancelled_orders_refund_stays_its_own(buyer, rural, pears, cooker, station, campaign, cooker_first):
+def test_payment_shares_cancelled_orders_refund_stays_its_own(
+    buyer, rural, pears, cooker, station, campaign, cooker_first
+):
     pear_order, cooker_order = deposit_and_cooker(buyer, rural, pears, cooker, station, cooker_first=cooker_first)
     assert pear_order.number > cooker_order.number if cooker_first else pear_order.number < cooker_order.number
     token = pear_order.checkout_token
@@ -151,16 +173,23 @@ def test_payment_shares_balance_after_a_sibling_was_cancelled(buyer, rural, pear
     pear_order, cooker_order = deposit_and_cooker(buyer, rural, pears, cooker, station)
     token = pear_order.checkout_token
     order_cancel(cooker_order, actor=buyer)
-    balance = transaction_initialize(checkout_token=token, gateway_id=OFFLINE, action="CHARGE", idempotency_key="balance", user=buyer)
+    balance = transaction_initialize(
+        checkout_token=token, gateway_id=OFFLINE, action="CHARGE", idempotency_key="balance", user=buyer
+    )
     assert balance.item.charged_amount == D("35.00")
     pear_order, cooker_order = fresh(pear_order), fresh(cooker_order)
     assert pear_order.charged_amount == D("50.00") and pear_order.is_paid and paid_events(pear_order) == ["50.00"]
     assert (cooker_order.charged_amount, cooker_order.refunded_amount, cooker_order.status) == (
-        D("199.00"), D("199.00"), OrderStatus.CANCELED)
+        D("199.00"),
+        D("199.00"),
+        OrderStatus.CANCELED,
+    )
     assert_shares_add_up(token)
 
 
-def test_payment_shares_add_up_through_cancel_capture_fulfil_and_refund(buyer, make_user, rural, pears, cooker, station, campaign):
+def test_payment_shares_add_up_through_cancel_capture_fulfil_and_refund(
+    buyer, make_user, rural, pears, cooker, station, campaign
+):
     grower = make_user()
     _other_farm, loose_pears = farmer_with_pears(grower, rural, sku="PEAR-LOOSE")
     lines = [(pears["variant"], 4), (cooker["variant"], 1), (loose_pears, 2)]
@@ -169,7 +198,11 @@ def test_payment_shares_add_up_through_cancel_capture_fulfil_and_refund(buyer, m
     found = {order.shop_id: order for order in orders}
     deposit, appliance, loose = (found[pears["shop"].pk], found[cooker["shop"].pk], found[loose_pears.product.shop_id])
     # Authorised now: the deposit, the cooker, the loose pears (15.00 + 199.00 + 25.00).
-    assert [fresh(order).authorized_amount for order in (deposit, appliance, loose)] == [D("15.00"), D("199.00"), D("25.00")]
+    assert [fresh(order).authorized_amount for order in (deposit, appliance, loose)] == [
+        D("15.00"),
+        D("199.00"),
+        D("25.00"),
+    ]
     assert_shares_add_up(token)
 
     order_cancel(appliance, actor=buyer)
@@ -196,8 +229,9 @@ def test_payment_shares_add_up_through_cancel_capture_fulfil_and_refund(buyer, m
     assert_shares_add_up(token)
 
     # The pre-sale balance, paid early.
-    transaction_initialize(checkout_token=token, gateway_id=OFFLINE, action="CHARGE", amount="35.00",
-                           idempotency_key="balance", user=buyer)
+    transaction_initialize(
+        checkout_token=token, gateway_id=OFFLINE, action="CHARGE", amount="35.00", idempotency_key="balance", user=buyer
+    )
     deposit = fresh(deposit)
     assert deposit.charged_amount == D("50.00") and deposit.is_paid and paid_events(deposit) == ["50.00"]
     assert fresh(loose).charged_amount == D("25.00") and fresh(appliance).charged_amount == 0
@@ -205,8 +239,14 @@ def test_payment_shares_add_up_through_cancel_capture_fulfil_and_refund(buyer, m
 
 
 def _order(total, *, charged="0.00", authorized="0.00", refunded="0.00", status=OrderStatus.UNCONFIRMED):
-    return Order(total_amount=D(total), subtotal_amount=D(total), charged_amount=D(charged), authorized_amount=D(authorized),
-                 refunded_amount=D(refunded), status=status)
+    return Order(
+        total_amount=D(total),
+        subtotal_amount=D(total),
+        charged_amount=D(charged),
+        authorized_amount=D(authorized),
+        refunded_amount=D(refunded),
+        status=status,
+    )
 
 
 def _item(charged="0.00", authorized="0.00", refunded="0.00"):

@@ -9,7 +9,9 @@ from meidu.core.errors import DomainError
 from tests.marketplace.checkout.helpers import placed_orders
 
 
-def test_wrong_codes_lock_the_agent_out_and_the_count_survives_each_refusal(buyer, rural, pears, station, station_agent):
+def test_wrong_codes_lock_the_agent_out_and_the_count_survives_each_refusal(
+    buyer, rural, pears, station, station_agent
+):
     [order] = placed_orders(buyer, rural, [(pears["variant"], 2)], pickup=station)
     order_confirm(order, actor=pears["owner"])
     order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 2, "2")])

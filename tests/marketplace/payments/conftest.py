@@ -49,4 +49,3 @@ def changes():
     transaction_changed.connect(record)
     yield seen
     transaction_changed.disconnect(record)
-

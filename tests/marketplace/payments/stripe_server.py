@@ -68,10 +68,17 @@ def _handle(state: FakeStripeState, method: str, path: str, form: dict) -> tuple
     if path == "/v1/payment_intents" and method == "POST":
         number = next(state.serial)
         intent = {
-            "id": f"pi_test{number}", "object": "payment_intent", "amount": int(form["amount"]), "currency": form["currency"],
-            "capture_method": form.get("capture_method", "automatic"), "client_secret": f"pi_test{number}_secret_local",
-            "status": "requires_payment_method", "amount_capturable": 0, "amount_received": 0,
-            "metadata": form.get("metadata", {}), "last_payment_error": None,
+            "id": f"pi_test{number}",
+            "object": "payment_intent",
+            "amount": int(form["amount"]),
+            "currency": form["currency"],
+            "capture_method": form.get("capture_method", "automatic"),
+            "client_secret": f"pi_test{number}_secret_local",
+            "status": "requires_payment_method",
+            "amount_capturable": 0,
+            "amount_received": 0,
+            "metadata": form.get("metadata", {}),
+            "last_payment_error": None,
         }
         state.intents[intent["id"]] = intent
         return 200, intent
@@ -84,7 +91,9 @@ def _handle(state: FakeStripeState, method: str, path: str, form: dict) -> tuple
             return 200, intent
         if action == "capture":
             if intent["status"] != "requires_capture":
-                return 400, {"error": {"type": "invalid_request_error", "message": "This PaymentIntent could not be captured"}}
+                return 400, {
+                    "error": {"type": "invalid_request_error", "message": "This PaymentIntent could not be captured"}
+                }
             amount = int(form.get("amount_to_capture", intent["amount_capturable"]))
             intent.update(status="succeeded", amount_received=amount, amount_capturable=0)
             return 200, intent
@@ -94,8 +103,14 @@ def _handle(state: FakeStripeState, method: str, path: str, form: dict) -> tuple
     if path == "/v1/refunds" and method == "POST" and state.refund_error:
         return 400, {"error": {"type": "invalid_request_error", "message": state.refund_error}}
     if path == "/v1/refunds" and method == "POST":
-        refund = {"id": f"re_test{next(state.serial)}", "object": "refund", "amount": int(form["amount"]),
-                  "payment_intent": form["payment_intent"], "status": state.refund_status, "currency": "cny"}
+        refund = {
+            "id": f"re_test{next(state.serial)}",
+            "object": "refund",
+            "amount": int(form["amount"]),
+            "payment_intent": form["payment_intent"],
+            "status": state.refund_status,
+            "currency": "cny",
+        }
         state.refunds[refund["id"]] = refund
         return 200, refund
     return 404, {"error": {"type": "invalid_request_error", "message": f"Unrecognized request URL ({method}: {path})"}}
@@ -168,5 +183,13 @@ def stripe_signature(payload: str, secret: str = WEBHOOK_SECRET, timestamp: int 
 
 
 def stripe_event(event_id: str, event_type: str, obj: dict) -> str:
-    return json.dumps({"id": event_id, "object": "event", "type": event_type, "api_version": "2024-06-20",
-                       "created": int(time.time()), "data": {"object": obj}})
+    return json.dumps(
+        {
+            "id": event_id,
+            "object": "event",
+            "type": event_type,
+            "api_version": "2024-06-20",
+            "created": int(time.time()),
+            "data": {"object": obj},
+        }
+    )

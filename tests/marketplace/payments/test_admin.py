@@ -12,7 +12,9 @@ CHANGELIST = "/admin/payments/transactionitem/"
 
 
 def test_operator_confirms_bank_transfer_in_admin(make_checkout, buyer, operator):
-    item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id="meidu.payments.bank_transfer", user=buyer).item
+    item = services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token, gateway_id="meidu.payments.bank_transfer", user=buyer
+    ).item
     client = Client()
     client.force_login(operator)
     assert client.get(CHANGELIST).status_code == 200
@@ -27,10 +29,15 @@ def test_operator_confirms_bank_transfer_in_admin(make_checkout, buyer, operator
 
 
 def test_other_roles_cannot_open_payment_screens(make_checkout, buyer, make_user):
-    services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id="meidu.payments.bank_transfer", user=buyer)
+    services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token, gateway_id="meidu.payments.bank_transfer", user=buyer
+    )
     for user in (buyer, make_user(Role.DRIVER)):
         client = Client()
         client.force_login(user)
         assert client.get(CHANGELIST).status_code in (302, 403)
-        client.post(CHANGELIST, {"action": "confirm_bank_transfers", "_selected_action": [TransactionItem.objects.get().pk], "apply": "1"})
+        client.post(
+            CHANGELIST,
+            {"action": "confirm_bank_transfers", "_selected_action": [TransactionItem.objects.get().pk], "apply": "1"},
+        )
     assert TransactionItem.objects.get().charged_amount == 0

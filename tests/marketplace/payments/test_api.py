@@ -54,10 +54,21 @@ def test_gateway_initialize_lists_configs(make_checkout, buyer):
     checkout = make_checkout(buyer)
     data = client.execute(GATEWAYS, {"id": _cid(checkout)})["paymentGatewayInitialize"]
     assert data["errors"] == []
-    assert [c["id"] for c in data["gatewayConfigs"]] == ["meidu.payments.cod", "meidu.payments.bank_transfer", "meidu.payments.offline"]
-    data = client.execute(GATEWAYS, {"id": _cid(checkout), "gateways": [{"id": "meidu.payments.stripe"}]})["paymentGatewayInitialize"]
-    assert data["gatewayConfigs"] == [{"id": "meidu.payments.stripe", "data": None,
-                                       "errors": [{"field": "id", "code": "NOT_FOUND", "message": "该支付方式不可用。"}]}]
+    assert [c["id"] for c in data["gatewayConfigs"]] == [
+        "meidu.payments.cod",
+        "meidu.payments.bank_transfer",
+        "meidu.payments.offline",
+    ]
+    data = client.execute(GATEWAYS, {"id": _cid(checkout), "gateways": [{"id": "meidu.payments.stripe"}]})[
+        "paymentGatewayInitialize"
+    ]
+    assert data["gatewayConfigs"] == [
+        {
+            "id": "meidu.payments.stripe",
+            "data": None,
+            "errors": [{"field": "id", "code": "NOT_FOUND", "message": "该支付方式不可用。"}],
+        }
+    ]
 
 
 def test_gateway_initialize_with_stripe_returns_publishable_key(make_checkout, buyer, stripe_api):
@@ -89,13 +100,19 @@ def test_transaction_initialize_cod_and_idempotent_retry(make_checkout, buyer):
 def test_buyer_pays_only_own_or_anonymous_checkout(make_checkout, buyer, make_user):
     stranger = GraphQLClient(token_for(make_user()))
     theirs = make_checkout(buyer)
-    data = stranger.execute(INITIALIZE, {"id": _cid(theirs), "gateway": "meidu.payments.offline"})["transactionInitialize"]
+    data = stranger.execute(INITIALIZE, {"id": _cid(theirs), "gateway": "meidu.payments.offline"})[
+        "transactionInitialize"
+    ]
     assert data["errors"][0]["code"] == "NOT_FOUND" and TransactionItem.objects.count() == 0
-    data = GraphQLClient().execute(INITIALIZE, {"id": _cid(theirs), "gateway": "meidu.payments.offline"})["transactionInitialize"]
+    data = GraphQLClient().execute(INITIALIZE, {"id": _cid(theirs), "gateway": "meidu.payments.offline"})[
+        "transactionInitialize"
+    ]
     assert data["errors"][0]["code"] == "NOT_FOUND" and TransactionItem.objects.count() == 0
 
     anonymous = make_checkout(None)
-    data = GraphQLClient().execute(INITIALIZE, {"id": _cid(anonymous), "gateway": "meidu.payments.offline"})["transactionInitialize"]
+    data = GraphQLClient().execute(INITIALIZE, {"id": _cid(anonymous), "gateway": "meidu.payments.offline"})[
+        "transactionInitialize"
+    ]
     assert data["errors"] == [] and data["transaction"]["chargedAmount"]["amount"] == 25.0
 
 
@@ -118,7 +135,9 @@ def test_initialize_refusals_over_graphql(make_checkout, buyer):
 def test_declined_offline_payment_and_process(make_checkout, buyer):
     client = GraphQLClient(token_for(buyer))
     checkout = make_checkout(buyer)
-    data = client.execute(INITIALIZE, {"id": _cid(checkout), "gateway": "meidu.payments.offline", "data": {"simulate": "decline"}})
+    data = client.execute(
+        INITIALIZE, {"id": _cid(checkout), "gateway": "meidu.payments.offline", "data": {"simulate": "decline"}}
+    )
     declined = data["transactionInitialize"]
     assert declined["errors"] == [] and declined["transactionEvent"]["type"] == "CHARGE_FAILURE"
     processed = client.execute(PROCESS, {"id": declined["transaction"]["id"]})["transactionProcess"]
@@ -130,11 +149,16 @@ def test_declined_offline_payment_and_process(make_checkout, buyer):
 def test_process_stripe_after_buyer_confirms(make_checkout, buyer, make_user, stripe_api):
     client = GraphQLClient(token_for(buyer))
     checkout = make_checkout(buyer)
-    started = client.execute(INITIALIZE, {"id": _cid(checkout), "gateway": "meidu.payments.stripe"})["transactionInitialize"]
+    started = client.execute(INITIALIZE, {"id": _cid(checkout), "gateway": "meidu.payments.stripe"})[
+        "transactionInitialize"
+    ]
     assert started["transactionEvent"]["type"] == "CHARGE_ACTION_REQUIRED"
     assert started["data"]["paymentIntent"]["stripeClientSecret"] == "pi_test1_secret_local"
     stranger = GraphQLClient(token_for(make_user()))
-    assert stranger.execute(PROCESS, {"id": started["transaction"]["id"]})["transactionProcess"]["errors"][0]["code"] == "NOT_FOUND"
+    assert (
+        stranger.execute(PROCESS, {"id": started["transaction"]["id"]})["transactionProcess"]["errors"][0]["code"]
+        == "NOT_FOUND"
+    )
     stripe_api.confirm("pi_test1")
     processed = client.execute(PROCESS, {"id": started["transaction"]["id"]})["transactionProcess"]
     assert processed["transactionEvent"]["type"] == "CHARGE_SUCCESS"
@@ -144,7 +168,9 @@ def test_process_stripe_after_buyer_confirms(make_checkout, buyer, make_user, st
 def test_request_action_needs_handle_payments(make_checkout, buyer, operator):
     checkout = make_checkout(buyer)
     client = GraphQLClient(token_for(buyer))
-    paid = client.execute(INITIALIZE, {"id": _cid(checkout), "gateway": "meidu.payments.offline"})["transactionInitialize"]
+    paid = client.execute(INITIALIZE, {"id": _cid(checkout), "gateway": "meidu.payments.offline"})[
+        "transactionInitialize"
+    ]
     variables = {"id": paid["transaction"]["id"], "action": "REFUND", "amount": "5.00"}
     response = client.post(REQUEST_ACTION, variables).json()
     assert "HANDLE_PAYMENTS" in response["errors"][0]["message"]

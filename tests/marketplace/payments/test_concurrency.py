@@ -12,9 +12,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_refunds_cannot_both_pass_the_limit(make_checkout, buyer, operator):
-    item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id="meidu.payments.offline", user=buyer).item
-    outcomes = race(lambda: services.transaction_refund(item, "15.00", actor=operator, reason="race a"),
-                    lambda: services.transaction_refund(item, "15.00", actor=operator, reason="race b"))
+    item = services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token, gateway_id="meidu.payments.offline", user=buyer
+    ).item
+    outcomes = race(
+        lambda: services.transaction_refund(item, "15.00", actor=operator, reason="race a"),
+        lambda: services.transaction_refund(item, "15.00", actor=operator, reason="race b"),
+    )
     refused = [outcome.error for outcome in outcomes if not outcome.ok]
     assert len(refused) == 1 and refused[0].code == "amount_exceeds_charged", outcomes
     item.refresh_from_db()
@@ -25,8 +29,13 @@ def test_same_idempotency_key_at_once_gives_one_transaction(make_checkout, buyer
     token = make_checkout(buyer).token
 
     def initialize():
-        return services.transaction_initialize(checkout_token=token, gateway_id="meidu.payments.offline", amount="10.00",
-                                               idempotency_key="double-tap", user=buyer).item.pk
+        return services.transaction_initialize(
+            checkout_token=token,
+            gateway_id="meidu.payments.offline",
+            amount="10.00",
+            idempotency_key="double-tap",
+            user=buyer,
+        ).item.pk
 
     outcomes = race(initialize, initialize, initialize)
     results = [outcome.value for outcome in outcomes]
@@ -39,7 +48,9 @@ def test_refund_takes_locks_in_documented_order_before_writing(make_checkout, bu
     from django.db import connection as conn
     from django.test.utils import CaptureQueriesContext
 
-    item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id="meidu.payments.offline", user=buyer).item
+    item = services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token, gateway_id="meidu.payments.offline", user=buyer
+    ).item
     with CaptureQueriesContext(conn) as captured:
         services.transaction_refund(item, "1.00", actor=operator)
     sql = [q["sql"] for q in captured.captured_queries]

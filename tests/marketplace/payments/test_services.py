@@ -15,7 +15,7 @@ from marketplace.payments.selectors import (
     payment_gateways_available,
 )
 from meidu.core.errors import DomainError, DomainErrors, PermissionDenied
-from meidu.integrations.models import App, EventPayload
+from meidu.integrations.models import EventPayload
 from tests.meidu.integrations.webhook_rows import webhook_row_insert
 
 COD = "meidu.payments.cod"
@@ -25,8 +25,16 @@ OFFLINE = "meidu.payments.offline"
 
 def _snapshot(item):
     item = TransactionItem.objects.get(pk=item.pk)
-    return (item.authorized_amount, item.charged_amount, item.refunded_amount, item.canceled_amount,
-            item.authorize_pending_amount, item.charge_pending_amount, item.refund_pending_amount, item.events.count())
+    return (
+        item.authorized_amount,
+        item.charged_amount,
+        item.refunded_amount,
+        item.canceled_amount,
+        item.authorize_pending_amount,
+        item.charge_pending_amount,
+        item.refund_pending_amount,
+        item.events.count(),
+    )
 
 
 def test_available_gateways_take_the_checkout_currency(make_checkout, buyer):
@@ -41,7 +49,9 @@ def test_available_gateways_take_the_checkout_currency(make_checkout, buyer):
 
 def test_cod_authorised_at_order_then_collected_by_driver(make_checkout, buyer, driver, changes):
     checkout = make_checkout(buyer)
-    outcome = services.transaction_initialize(checkout_token=checkout.token, gateway_id=COD, action="CHARGE", user=buyer)
+    outcome = services.transaction_initialize(
+        checkout_token=checkout.token, gateway_id=COD, action="CHARGE", user=buyer
+    )
     item = outcome.item
     assert item.action == "AUTHORIZATION"  # cash on delivery only promises to pay
     assert (item.authorized_amount, item.charged_amount, item.authorize_pending_amount) == (Decimal("25.00"), 0, 0)
@@ -58,8 +68,14 @@ def test_cod_authorised_at_order_then_collected_by_driver(make_checkout, buyer, 
     services.transaction_cod_collect(item, actor=driver, amount="15.00")
     assert checkout_payment_totals(checkout.token) == (Decimal("0.00"), Decimal("25.00"), Decimal("0.00"))
     assert checkout_charge_status(checkout.token, Decimal("25.00")) == "FULL"
-    assert [c[1] for c in changes] == ["AUTHORIZATION_REQUEST", "AUTHORIZATION_SUCCESS", "CHARGE_REQUEST", "CHARGE_SUCCESS",
-                                        "CHARGE_REQUEST", "CHARGE_SUCCESS"]
+    assert [c[1] for c in changes] == [
+        "AUTHORIZATION_REQUEST",
+        "AUTHORIZATION_SUCCESS",
+        "CHARGE_REQUEST",
+        "CHARGE_SUCCESS",
+        "CHARGE_REQUEST",
+        "CHARGE_SUCCESS",
+    ]
 
 
 def test_cod_collect_refused_for_buyer_and_above_authorised(make_checkout, buyer, station_agent):
@@ -81,12 +97,15 @@ def test_cod_collect_refused_for_buyer_and_above_authorised(make_checkout, buyer
     assert services.transaction_cod_collect(item, actor=station_agent, amount="20.00").type == "CHARGE_SUCCESS"
     # A store clerk (no role permission) collects at the counter once orders checked the pickup code.
     clerk = buyer
-    assert services.transaction_cod_collect(item, actor=clerk, amount="5.00", collector_verified=True).created_by == clerk
+    assert (
+        services.transaction_cod_collect(item, actor=clerk, amount="5.00", collector_verified=True).created_by == clerk
+    )
 
 
 def test_cod_collect_refused_on_other_gateways(make_checkout, buyer, driver):
-    item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE,
-                                           action="AUTHORIZATION", user=buyer).item
+    item = services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE, action="AUTHORIZATION", user=buyer
+    ).item
     with pytest.raises(DomainError) as exc:
         services.transaction_cod_collect(item, actor=driver, amount="1.00")
     assert exc.value.code == "invalid"
@@ -110,7 +129,9 @@ def test_bank_transfer_pending_until_operator_confirms(make_checkout, buyer, ope
     assert exc.value.code == "invalid"
     assert _snapshot(item) == before
 
-    event = services.transaction_bank_transfer_confirm(item, actor=operator, amount="25.00", reason="ICBC statement 0412")
+    event = services.transaction_bank_transfer_confirm(
+        item, actor=operator, amount="25.00", reason="ICBC statement 0412"
+    )
     assert event.type == "CHARGE_SUCCESS" and event.message == "ICBC statement 0412"
     item.refresh_from_db()
     assert (item.charge_pending_amount, item.charged_amount) == (0, Decimal("25.00"))
@@ -119,7 +140,9 @@ def test_bank_transfer_pending_until_operator_confirms(make_checkout, buyer, ope
 
 def test_offline_charge_and_decline(make_checkout, buyer):
     checkout = make_checkout(buyer)
-    declined = services.transaction_initialize(checkout_token=checkout.token, gateway_id=OFFLINE, data={"simulate": "decline"}, user=buyer)
+    declined = services.transaction_initialize(
+        checkout_token=checkout.token, gateway_id=OFFLINE, data={"simulate": "decline"}, user=buyer
+    )
     assert declined.event.type == "CHARGE_FAILURE"
     assert _snapshot(declined.item)[:7] == (0, 0, 0, 0, 0, 0, 0)
     assert checkout_charge_status(checkout.token, Decimal("25.00")) == "NONE"
@@ -136,8 +159,9 @@ def test_offline_charge_and_decline(make_checkout, buyer):
 
 
 def test_offline_authorise_then_charge_actual_weight(make_checkout, buyer, farmer):
-    item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE,
-                                           action="AUTHORIZATION", user=buyer).item
+    item = services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE, action="AUTHORIZATION", user=buyer
+    ).item
     assert item.authorized_amount == Decimal("25.00")
     with pytest.raises(DomainError) as exc:
         services.transaction_charge(item, "25.01", actor=farmer, reason="weighed")
@@ -150,7 +174,9 @@ def test_offline_authorise_then_charge_actual_weight(make_checkout, buyer, farme
 
 
 def test_refund_above_charged_refused_and_nothing_written(make_checkout, buyer, operator):
-    item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE, user=buyer).item
+    item = services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE, user=buyer
+    ).item
     services.transaction_refund(item, "5.00", actor=operator, reason="bruised pears")
     before = _snapshot(item)
     payloads = EventPayload.objects.count()
@@ -175,7 +201,9 @@ def test_refund_idempotency_key_and_refund_created_webhook(make_checkout, buyer,
 
     app, _token = app_create(name="ERP", permissions=[PaymentPermissions.HANDLE_PAYMENTS], actor=operator)
     webhook_row_insert(app=app, target_url="https://erp.example.com/hook", events=["refund_created"])
-    item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE, user=buyer).item
+    item = services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE, user=buyer
+    ).item
     first = services.transaction_refund(item, "5.00", actor=operator, idempotency_key="rf-1")
     again = services.transaction_refund(item, "5.00", actor=operator, idempotency_key="rf-1")
     assert again.pk == first.pk and first.type == "REFUND_SUCCESS"
@@ -190,19 +218,35 @@ def test_refund_idempotency_key_and_refund_created_webhook(make_checkout, buyer,
 
 def test_initialize_idempotency(make_checkout, buyer):
     checkout = make_checkout(buyer)
-    first = services.transaction_initialize(checkout_token=checkout.token, gateway_id=OFFLINE, amount="10.00",
-                                            idempotency_key="key-1", data={"a": 1}, user=buyer)
+    first = services.transaction_initialize(
+        checkout_token=checkout.token,
+        gateway_id=OFFLINE,
+        amount="10.00",
+        idempotency_key="key-1",
+        data={"a": 1},
+        user=buyer,
+    )
     events = TransactionEvent.objects.count()
-    again = services.transaction_initialize(checkout_token=checkout.token, gateway_id=OFFLINE, amount="10.00",
-                                            idempotency_key="key-1", data={"a": 1}, user=buyer)
+    again = services.transaction_initialize(
+        checkout_token=checkout.token,
+        gateway_id=OFFLINE,
+        amount="10.00",
+        idempotency_key="key-1",
+        data={"a": 1},
+        user=buyer,
+    )
     assert again.item.pk == first.item.pk and again.event.pk == first.event.pk
     assert TransactionEvent.objects.count() == events and TransactionItem.objects.count() == 1
     for changed in ({"amount": "11.00", "data": {"a": 1}}, {"amount": "10.00", "data": {"a": 2}}):
         with pytest.raises(DomainError) as exc:
-            services.transaction_initialize(checkout_token=checkout.token, gateway_id=OFFLINE, idempotency_key="key-1", user=buyer, **changed)
+            services.transaction_initialize(
+                checkout_token=checkout.token, gateway_id=OFFLINE, idempotency_key="key-1", user=buyer, **changed
+            )
         assert exc.value.code == "unique"
     assert TransactionEvent.objects.count() == events and TransactionItem.objects.count() == 1
-    other = services.transaction_initialize(checkout_token=checkout.token, gateway_id=OFFLINE, idempotency_key="key-2", user=buyer)
+    other = services.transaction_initialize(
+        checkout_token=checkout.token, gateway_id=OFFLINE, idempotency_key="key-2", user=buyer
+    )
     assert other.item.charged_amount == Decimal("15.00")  # the rest of the total by default
 
 
@@ -243,7 +287,9 @@ def test_cancel_and_partial_release(make_checkout, buyer, operator):
 
 def test_refund_or_void_gives_everything_back(make_checkout, buyer):
     checkout = make_checkout(buyer, quantity=4)  # 50.00
-    charged = services.transaction_initialize(checkout_token=checkout.token, gateway_id=OFFLINE, amount="30.00", user=buyer).item
+    charged = services.transaction_initialize(
+        checkout_token=checkout.token, gateway_id=OFFLINE, amount="30.00", user=buyer
+    ).item
     authorised = services.transaction_initialize(checkout_token=checkout.token, gateway_id=COD, user=buyer).item
     assert authorised.authorized_amount == Decimal("20.00")
     events = services.checkout_transactions_refund_or_void(checkout.token, reason="allocation failed")
@@ -259,15 +305,21 @@ def test_refund_or_void_gives_everything_back(make_checkout, buyer):
 def test_db_refuses_refunded_above_charged(make_checkout, buyer):
     from django.db import IntegrityError, transaction
 
-    item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE, user=buyer).item
+    item = services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token, gateway_id=OFFLINE, user=buyer
+    ).item
     with pytest.raises(IntegrityError), transaction.atomic():
         TransactionItem.objects.filter(pk=item.pk).update(refunded_amount=Decimal("25.01"))
 
 
 def test_reported_events_are_recorded_once(make_checkout, buyer):
     item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id=BANK, user=buyer).item
-    event, created = services.transaction_event_report(item, "CHARGE_SUCCESS", Decimal("25.00"), psp_reference="bank-line-9")
-    again, created_again = services.transaction_event_report(item, "CHARGE_SUCCESS", Decimal("25.00"), psp_reference="bank-line-9")
+    event, created = services.transaction_event_report(
+        item, "CHARGE_SUCCESS", Decimal("25.00"), psp_reference="bank-line-9"
+    )
+    again, created_again = services.transaction_event_report(
+        item, "CHARGE_SUCCESS", Decimal("25.00"), psp_reference="bank-line-9"
+    )
     assert created and not created_again and again.pk == event.pk
     item.refresh_from_db()
     assert item.charged_amount == Decimal("25.00")

@@ -22,8 +22,13 @@ def _post(client, payload: str, signature: str | None):
 
 def _authorised(make_checkout, buyer, stripe_api):
     checkout = make_checkout(buyer)
-    outcome = services.transaction_initialize(checkout_token=checkout.token, gateway_id=STRIPE, action="AUTHORIZATION",
-                                              idempotency_key="buyer-key-1", user=buyer)
+    outcome = services.transaction_initialize(
+        checkout_token=checkout.token,
+        gateway_id=STRIPE,
+        action="AUTHORIZATION",
+        idempotency_key="buyer-key-1",
+        user=buyer,
+    )
     stripe_api.confirm(outcome.item.psp_reference)
     services.transaction_process(outcome.item, user=buyer)
     outcome.item.refresh_from_db()
@@ -41,14 +46,22 @@ def test_stripe_offered_only_with_a_key(make_checkout, buyer, settings):
 
 def test_initialize_creates_payment_intent_with_idempotency_key(make_checkout, buyer, stripe_api):
     checkout = make_checkout(buyer)
-    outcome = services.transaction_initialize(checkout_token=checkout.token, gateway_id=STRIPE, action="AUTHORIZATION",
-                                              idempotency_key="buyer-key-1", user=buyer)
+    outcome = services.transaction_initialize(
+        checkout_token=checkout.token,
+        gateway_id=STRIPE,
+        action="AUTHORIZATION",
+        idempotency_key="buyer-key-1",
+        user=buyer,
+    )
     request = stripe_api.requests[-1]
     assert (request["method"], request["path"]) == ("POST", "/v1/payment_intents")
     assert request["headers"]["Idempotency-Key"] == f"pi-{outcome.item.token}"
     assert request["headers"]["Authorization"] == "Bearer sk_test_local"
     assert request["form"] == {
-        "amount": "2500", "currency": "cny", "capture_method": "manual", "automatic_payment_methods": {"enabled": "true"},
+        "amount": "2500",
+        "currency": "cny",
+        "capture_method": "manual",
+        "automatic_payment_methods": {"enabled": "true"},
         "metadata": {"transaction_token": str(outcome.item.token), "checkout_token": str(checkout.token)},
     }
     item = outcome.item
@@ -57,15 +70,22 @@ def test_initialize_creates_payment_intent_with_idempotency_key(make_checkout, b
     assert item.psp_reference == "pi_test1" and item.authorize_pending_amount == Decimal("25.00")
     assert checkout_requires_payment_before_order(checkout.token)
 
-    again = services.transaction_initialize(checkout_token=checkout.token, gateway_id=STRIPE, action="AUTHORIZATION",
-                                            idempotency_key="buyer-key-1", user=buyer)
+    again = services.transaction_initialize(
+        checkout_token=checkout.token,
+        gateway_id=STRIPE,
+        action="AUTHORIZATION",
+        idempotency_key="buyer-key-1",
+        user=buyer,
+    )
     assert again.item.pk == item.pk and again.data == outcome.data
     assert len(stripe_api.requests) == 1  # a retry does not reach Stripe again
 
 
 def test_process_capture_release_and_refund(make_checkout, buyer, farmer, operator, stripe_api):
     checkout, item = _authorised(make_checkout, buyer, stripe_api)
-    assert stripe_api.requests[-1]["method"] == "GET" and stripe_api.requests[-1]["path"] == "/v1/payment_intents/pi_test1"
+    assert (
+        stripe_api.requests[-1]["method"] == "GET" and stripe_api.requests[-1]["path"] == "/v1/payment_intents/pi_test1"
+    )
     assert (item.authorized_amount, item.authorize_pending_amount) == (Decimal("25.00"), 0)
 
     event = services.transaction_charge(item, "21.30", actor=farmer, reason="weighed", idempotency_key="capture-1")
@@ -150,7 +170,9 @@ def test_webhook_succeeded_applies_once_and_ignores_replays(client, make_checkou
 
 
 def test_webhook_refuses_forged_missing_and_stale_signatures(client, make_checkout, buyer, stripe_api):
-    item = services.transaction_initialize(checkout_token=make_checkout(buyer).token, gateway_id=STRIPE, user=buyer).item
+    item = services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token, gateway_id=STRIPE, user=buyer
+    ).item
     stripe_api.confirm(item.psp_reference)
     payload = stripe_event("evt_9", "payment_intent.succeeded", _intent(stripe_api, item))
     tampered = payload.replace('"amount_received": 2500', '"amount_received": 250000')
@@ -171,7 +193,9 @@ def test_webhook_refuses_forged_missing_and_stale_signatures(client, make_checko
 
 def test_webhook_authorisation_failure_cancel_and_refund(client, make_checkout, buyer, operator, stripe_api):
     checkout = make_checkout(buyer)
-    item = services.transaction_initialize(checkout_token=checkout.token, gateway_id=STRIPE, action="AUTHORIZATION", user=buyer).item
+    item = services.transaction_initialize(
+        checkout_token=checkout.token, gateway_id=STRIPE, action="AUTHORIZATION", user=buyer
+    ).item
     stripe_api.confirm(item.psp_reference)
     events = [("evt_a", "payment_intent.amount_capturable_updated", _intent(stripe_api, item))]
     for event_id, event_type, obj in events:
@@ -181,14 +205,29 @@ def test_webhook_authorisation_failure_cancel_and_refund(client, make_checkout, 
     assert (item.authorized_amount, item.authorize_pending_amount) == (Decimal("25.00"), 0)
 
     services.transaction_charge(item, "25.00", actor=operator)
-    refund_obj = {"id": "ch_1", "object": "charge", "payment_intent": item.psp_reference, "amount": 2500, "amount_refunded": 500,
-                  "refunds": {"object": "list", "data": [{"id": "re_dash1", "object": "refund", "amount": 500, "status": "succeeded"}]}}
+    refund_obj = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": item.psp_reference,
+        "amount": 2500,
+        "amount_refunded": 500,
+        "refunds": {
+            "object": "list",
+            "data": [{"id": "re_dash1", "object": "refund", "amount": 500, "status": "succeeded"}],
+        },
+    }
     payload = stripe_event("evt_b", "charge.refunded", refund_obj)
     assert _post(client, payload, stripe_signature(payload)).status_code == 200
     item.refresh_from_db()
     assert item.refunded_amount == Decimal("5.00")
     # A later charge.refunded without the refunds list: the cumulative amount gives the difference.
-    refund_obj = {"id": "ch_1", "object": "charge", "payment_intent": item.psp_reference, "amount": 2500, "amount_refunded": 800}
+    refund_obj = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": item.psp_reference,
+        "amount": 2500,
+        "amount_refunded": 800,
+    }
     payload = stripe_event("evt_c", "charge.refunded", refund_obj)
     assert _post(client, payload, stripe_signature(payload)).status_code == 200
     item.refresh_from_db()
@@ -197,7 +236,9 @@ def test_webhook_authorisation_failure_cancel_and_refund(client, make_checkout, 
 
 def test_webhook_payment_failed_and_canceled(client, make_checkout, buyer, stripe_api):
     checkout = make_checkout(buyer)
-    item = services.transaction_initialize(checkout_token=checkout.token, gateway_id=STRIPE, action="AUTHORIZATION", user=buyer).item
+    item = services.transaction_initialize(
+        checkout_token=checkout.token, gateway_id=STRIPE, action="AUTHORIZATION", user=buyer
+    ).item
     stripe_api.decline(item.psp_reference)
     payload = stripe_event("evt_f", "payment_intent.payment_failed", _intent(stripe_api, item))
     assert _post(client, payload, stripe_signature(payload)).status_code == 200
@@ -210,7 +251,9 @@ def test_webhook_payment_failed_and_canceled(client, make_checkout, buyer, strip
 
 
 def test_webhook_for_unknown_payment_is_acknowledged(client, db, stripe_api):
-    payload = stripe_event("evt_u", "payment_intent.succeeded", {"id": "pi_elsewhere", "object": "payment_intent", "metadata": {}})
+    payload = stripe_event(
+        "evt_u", "payment_intent.succeeded", {"id": "pi_elsewhere", "object": "payment_intent", "metadata": {}}
+    )
     assert _post(client, payload, stripe_signature(payload)).status_code == 200
     assert StripeWebhookEvent.objects.filter(event_id="evt_u").exists()
 
@@ -234,8 +277,17 @@ def test_pending_refund_settled_by_webhook_and_retry_not_resent(client, make_che
     item.refresh_from_db()
     assert (item.refund_pending_amount, item.refunded_amount) == (Decimal("10.00"), 0)
 
-    charge = {"id": "ch_9", "object": "charge", "payment_intent": item.psp_reference, "amount": 2500, "amount_refunded": 1000,
-              "refunds": {"object": "list", "data": [{"id": "re_test2", "object": "refund", "amount": 1000, "status": "succeeded"}]}}
+    charge = {
+        "id": "ch_9",
+        "object": "charge",
+        "payment_intent": item.psp_reference,
+        "amount": 2500,
+        "amount_refunded": 1000,
+        "refunds": {
+            "object": "list",
+            "data": [{"id": "re_test2", "object": "refund", "amount": 1000, "status": "succeeded"}],
+        },
+    }
     payload = stripe_event("evt_r", "charge.refunded", charge)
     assert _post(client, payload, stripe_signature(payload)).status_code == 200
     item.refresh_from_db()
@@ -250,10 +302,20 @@ def test_a_checkout_of_two_shops_is_charged_not_held(make_user, buyer, rural, va
 
     _shop, cooker, _store = store_with_cooker(make_user(), rural)
     checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 2), (cooker, 1)])
-    outcome = services.transaction_initialize(checkout_token=checkout.token, gateway_id=STRIPE, action="AUTHORIZATION",
-                                              idempotency_key="two-shops", user=buyer)
+    outcome = services.transaction_initialize(
+        checkout_token=checkout.token,
+        gateway_id=STRIPE,
+        action="AUTHORIZATION",
+        idempotency_key="two-shops",
+        user=buyer,
+    )
     assert stripe_api.requests[-1]["form"]["capture_method"] == "automatic"
     assert outcome.item.action == "CHARGE" and outcome.event.type == "CHARGE_ACTION_REQUIRED"
-    one_shop = services.transaction_initialize(checkout_token=checkout_create(channel=rural, user=buyer, lines=[(variant, 1)]).token,
-                                               gateway_id=STRIPE, action="AUTHORIZATION", idempotency_key="one", user=buyer)
+    one_shop = services.transaction_initialize(
+        checkout_token=checkout_create(channel=rural, user=buyer, lines=[(variant, 1)]).token,
+        gateway_id=STRIPE,
+        action="AUTHORIZATION",
+        idempotency_key="one",
+        user=buyer,
+    )
     assert one_shop.item.action == "AUTHORIZATION" and stripe_api.requests[-1]["form"]["capture_method"] == "manual"

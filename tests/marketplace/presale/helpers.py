@@ -3,7 +3,11 @@
 from decimal import Decimal
 
 from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.orders.models import Order
 from marketplace.payments.models import TransactionItem
 from marketplace.payments.services import transaction_initialize
@@ -15,7 +19,9 @@ def place(buyer, rural, shop, lines, key) -> Order:
     checkout = checkout_create(channel=rural, user=buyer, lines=lines)
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     checkout_delivery_method_update(checkout, shipping_method=shop.shipping_methods.get(kind="county"))
-    transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=key, user=buyer)
+    transaction_initialize(
+        checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=key, user=buyer
+    )
     [order] = checkout_complete(checkout.pk, user=buyer).orders
     return order
 

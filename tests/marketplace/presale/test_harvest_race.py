@@ -19,19 +19,23 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _lock_waiters() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
         return cursor.fetchone()[0]
 
 
 def test_an_order_cancelled_while_the_harvest_waits_gets_nothing(make_user, rural, pears, campaign):  # noqa: F811
     buyers = [make_user() for _ in range(3)]
-    first, middle, last = (place(buyer, rural, pears["shop"], [(pears["variant"], 2)], key)
-                           for buyer, key in zip(buyers, "abc"))
+    first, middle, last = (
+        place(buyer, rural, pears["shop"], [(pears["variant"], 2)], key) for buyer, key in zip(buyers, "abc")
+    )
     before = pear_stock(pears)
     # The cancellation holds its transaction (and the order's locks) open while the harvest starts.
     with holding(lambda: order_cancel(middle, actor=buyers[1], reason="changed my mind"), timeout=30):
-        harvester = in_background(lambda: presale_harvest(campaign, actor=pears["owner"], harvested_quantity=4,
-                                                          warehouse=pears["warehouse"]))
+        harvester = in_background(
+            lambda: presale_harvest(campaign, actor=pears["owner"], harvested_quantity=4, warehouse=pears["warehouse"])
+        )
         deadline = time.monotonic() + 30
         while not _lock_waiters() and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -22,12 +22,15 @@ from tests.marketplace.presale.helpers import pear_stock, place, refunded_on_ite
 @pytest.fixture
 def apple(pears, rural):
     """Another product of the pear farmer, sold from stock (not on pre-sale)."""
-    return listed_product(pears["shop"], pears["owner"], rural, name="国光苹果", price="5.00", quantity=20).variants.get()
+    return listed_product(
+        pears["shop"], pears["owner"], rural, name="国光苹果", price="5.00", quantity=20
+    ).variants.get()
 
 
 def pay_balance(order, buyer, key):
-    return transaction_initialize(checkout_token=order.checkout_token, gateway_id=OFFLINE, action="CHARGE",
-                                  idempotency_key=key, user=buyer).item
+    return transaction_initialize(
+        checkout_token=order.checkout_token, gateway_id=OFFLINE, action="CHARGE", idempotency_key=key, user=buyer
+    ).item
 
 
 def test_harvest_drops_an_unserved_line_and_keeps_the_order(make_user, rural, pears, apple, campaign):
@@ -128,7 +131,9 @@ def test_harvest_gives_nothing_to_a_line_already_shipped(make_user, rural, pears
     assert not Allocation.objects.filter(order_line=shipped_line).exists()
     # The shipped order took none of the harvest: the next order gets it all.
     waiting.refresh_from_db()
-    assert waiting.status == OrderStatus.UNCONFIRMED and waiting.lines.get().quantity == 2 and waiting.refunded_amount == 0
+    assert (
+        waiting.status == OrderStatus.UNCONFIRMED and waiting.lines.get().quantity == 2 and waiting.refunded_amount == 0
+    )
     assert Allocation.objects.get(order_line__order=waiting).quantity_allocated == 2
     stock = pear_stock(pears)
     assert stock.quantity == before.quantity + 2 and stock.quantity_allocated == before.quantity_allocated + 2
@@ -151,14 +156,18 @@ def test_harvest_never_cuts_a_line_below_what_was_shipped(make_user, rural, pear
     assert order.total_amount == Decimal("12.50") + shipping
     assert order.refunded_amount == Decimal("25.00") and refunded_on_items(order) == Decimal("25.00")
     # Nothing is left to ship: the order is shipped, and says so once.
-    assert order.status == OrderStatus.FULFILLED and order.fulfilled_at is not None and order.auto_confirm_at is not None
+    assert (
+        order.status == OrderStatus.FULFILLED and order.fulfilled_at is not None and order.auto_confirm_at is not None
+    )
     assert order.events.filter(type=OrderEventType.FULFILLED).count() == 1
     assert not Allocation.objects.filter(order_line=line).exists()
     stock = pear_stock(pears)
     assert (stock.quantity, stock.quantity_allocated) == (before.quantity, before.quantity_allocated)
 
 
-def test_an_order_whose_other_line_shipped_is_shipped_when_the_harvest_gives_nothing(make_user, rural, pears, apple, campaign):
+def test_an_order_whose_other_line_shipped_is_shipped_when_the_harvest_gives_nothing(
+    make_user, rural, pears, apple, campaign
+):
     buyer = make_user()
     mixed = place(buyer, rural, pears["shop"], [(pears["variant"], 2), (apple, 1)], "a")
     shipping = mixed.shipping_amount

@@ -8,7 +8,11 @@ import pytest
 from django.utils import timezone
 
 from marketplace.checkout.complete import checkout_complete
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.orders.models import OrderStatus
 from marketplace.orders.services.lifecycle import order_fulfill
 from marketplace.payments.models import TransactionItem
@@ -20,15 +24,23 @@ from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
 
 @pytest.fixture
 def campaign(pears, rural):
-    return presale_campaign_open(pears["variant"], rural, actor=pears["owner"], deposit_percent="30", expected_quantity=10,
-                                 harvest_expected_on=timezone.localdate() + timedelta(days=30))
+    return presale_campaign_open(
+        pears["variant"],
+        rural,
+        actor=pears["owner"],
+        deposit_percent="30",
+        expected_quantity=10,
+        harvest_expected_on=timezone.localdate() + timedelta(days=30),
+    )
 
 
 def deposit_order(buyer, rural, pears, quantity, key):
     checkout = checkout_create(channel=rural, user=buyer, lines=[(pears["variant"], quantity)])
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     checkout_delivery_method_update(checkout, shipping_method=pears["shop"].shipping_methods.get(kind="county"))
-    outcome = transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=key, user=buyer)
+    outcome = transaction_initialize(
+        checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key=key, user=buyer
+    )
     [order] = checkout_complete(checkout.pk, user=buyer).orders
     return order, outcome.item
 
@@ -61,8 +73,13 @@ def test_deposit_now_balance_after_a_short_harvest(make_user, rural, pears, camp
     with pytest.raises(DomainError) as unpaid:
         order_fulfill(first, actor=pears["owner"], lines=[(first.lines.get(), 4, "4.0")])
     assert unpaid.value.code == "cannot_fulfill_unpaid_order"
-    balance = transaction_initialize(checkout_token=first.checkout_token, gateway_id=OFFLINE, action="CHARGE",
-                                     idempotency_key="balance", user=buyers[0])
+    balance = transaction_initialize(
+        checkout_token=first.checkout_token,
+        gateway_id=OFFLINE,
+        action="CHARGE",
+        idempotency_key="balance",
+        user=buyers[0],
+    )
     assert balance.item.charged_amount == Decimal("35.00")
     first.refresh_from_db()
     assert first.is_paid
@@ -72,13 +89,29 @@ def test_deposit_now_balance_after_a_short_harvest(make_user, rural, pears, camp
 
 def test_refusals_open_and_harvest(pears, rural, campaign, make_user):
     with pytest.raises(DomainError) as twice:
-        presale_campaign_open(pears["variant"], rural, actor=pears["owner"], deposit_percent="20", expected_quantity=5,
-                              harvest_expected_on=timezone.localdate() + timedelta(days=9))
+        presale_campaign_open(
+            pears["variant"],
+            rural,
+            actor=pears["owner"],
+            deposit_percent="20",
+            expected_quantity=5,
+            harvest_expected_on=timezone.localdate() + timedelta(days=9),
+        )
     assert twice.value.code == "already_exists"
-    for percent, quantity, days, field in (("0", 5, 9, "depositPercent"), ("30", 0, 9, "expectedQuantity"), ("30", 5, -1, "harvestExpectedOn")):
+    for percent, quantity, days, field in (
+        ("0", 5, 9, "depositPercent"),
+        ("30", 0, 9, "expectedQuantity"),
+        ("30", 5, -1, "harvestExpectedOn"),
+    ):
         with pytest.raises(DomainError) as bad:
-            presale_campaign_open(pears["variant"], rural, actor=pears["owner"], deposit_percent=percent, expected_quantity=quantity,
-                                  harvest_expected_on=timezone.localdate() + timedelta(days=days))
+            presale_campaign_open(
+                pears["variant"],
+                rural,
+                actor=pears["owner"],
+                deposit_percent=percent,
+                expected_quantity=quantity,
+                harvest_expected_on=timezone.localdate() + timedelta(days=days),
+            )
         assert bad.value.field == field
     presale_harvest(campaign, actor=pears["owner"], harvested_quantity=0, warehouse=pears["warehouse"])
     with pytest.raises(DomainError) as closed:
@@ -93,7 +126,10 @@ def test_presale_through_the_api(pears, rural, make_user, buyer):
 
     opening = """mutation($v: ID!, $on: Date!) { presaleCampaignOpen(variant: $v, channel: "rural", depositPercent: "25",
       expectedQuantity: 8, harvestExpectedOn: $on) { campaign { id depositPercent status } errors { field code } } }"""
-    variables = {"v": to_global_id("ProductVariant", pears["variant"].pk), "on": str(timezone.localdate() + timedelta(days=20))}
+    variables = {
+        "v": to_global_id("ProductVariant", pears["variant"].pk),
+        "on": str(timezone.localdate() + timedelta(days=20)),
+    }
     stranger = GraphQLClient(token_for(make_user())).post(opening, variables).json()
     assert stranger["errors"] and stranger["data"]["presaleCampaignOpen"] is None
     data = GraphQLClient(token_for(pears["owner"])).execute(opening, variables)["presaleCampaignOpen"]

@@ -21,8 +21,15 @@ def actors(make_user, buyer, pears):
     open_shop(rival)
     products_app, _raw = app_create(name="Catalogue", permissions=[ProductPermissions.MANAGE_PRODUCTS], actor=operator)
     other_app, _raw = app_create(name="CRM", permissions=[AccountPermissions.MANAGE_USERS], actor=operator)
-    return {"anonymous": AnonymousUser(), "buyer": buyer, "rival_seller": rival, "owner": pears["owner"],
-            "operator": operator, "products_app": products_app, "other_app": other_app}
+    return {
+        "anonymous": AnonymousUser(),
+        "buyer": buyer,
+        "rival_seller": rival,
+        "owner": pears["owner"],
+        "operator": operator,
+        "products_app": products_app,
+        "other_app": other_app,
+    }
 
 
 def test_open(actors, pears):
@@ -35,4 +42,5 @@ def test_manage_and_harvest(actors, pears, status):
     assert policies.presale_campaign_is_open(campaign) == (status == CampaignStatus.OPEN)
     assert {name for name in ACTORS if policies.presale_may_manage(actors[name], campaign)} == MANAGERS
     assert {name for name in ACTORS if policies.presale_may_harvest(actors[name], campaign)} == (
-        MANAGERS if status == CampaignStatus.OPEN else set())
+        MANAGERS if status == CampaignStatus.OPEN else set()
+    )

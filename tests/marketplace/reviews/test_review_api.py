@@ -12,10 +12,9 @@ from marketplace.reviews.models import Review
 from marketplace.reviews.services import review_create
 from marketplace.shops.models import Shop
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
-from tests.marketplace.reviews.helpers import deliver
-from tests.marketplace.reviews.helpers import CREATE
+from tests.marketplace.reviews.helpers import CREATE, deliver
+from tests.support.graphql import GraphQLClient, token_for
 
 HIDE = """mutation($id: ID!, $reason: String!) {
   reviewHide(id: $id, reason: $reason) { review { id isHidden hiddenReason } errors { field code } } }"""
@@ -38,8 +37,10 @@ def payload(response, name):
 
 def test_buyer_reviews_a_delivered_line(buyer, pears, delivered):
     client = GraphQLClient(token_for(buyer))
-    data = payload(client.post(CREATE, {"line": gid("OrderLine", delivered["pears"]), "rating": 5, "text": "好吃"}).json(),
-                   "reviewCreate")
+    data = payload(
+        client.post(CREATE, {"line": gid("OrderLine", delivered["pears"]), "rating": 5, "text": "好吃"}).json(),
+        "reviewCreate",
+    )
     assert data["errors"] == []
     review = data["review"]
     assert (review["rating"], review["text"], review["productName"], review["isHidden"]) == (5, "好吃", "南果梨", False)
@@ -67,8 +68,14 @@ def test_review_refusals(case, buyer, make_user, rural, apples, delivered):
     before = list(Review.objects.values_list("pk", "rating"))
     shop_rating = Shop.objects.get(pk=line.order.shop_id).rating
     data = payload(GraphQLClient(token).post(CREATE, {"line": line_id, "rating": rating}).json(), "reviewCreate")
-    expected = {"stranger": "NOT_FOUND", "undelivered": "NOT_DELIVERED", "second": "ALREADY_REVIEWED",
-                "rating": "INVALID", "wrong_type": "GRAPHQL_ERROR", "missing": "NOT_FOUND"}[case]
+    expected = {
+        "stranger": "NOT_FOUND",
+        "undelivered": "NOT_DELIVERED",
+        "second": "ALREADY_REVIEWED",
+        "rating": "INVALID",
+        "wrong_type": "GRAPHQL_ERROR",
+        "missing": "NOT_FOUND",
+    }[case]
     assert data["review"] is None and [e["code"] for e in data["errors"]] == [expected]
     assert list(Review.objects.values_list("pk", "rating")) == before
     assert Shop.objects.get(pk=line.order.shop_id).rating == shop_rating
@@ -93,16 +100,23 @@ def test_only_operators_hide_and_hidden_reviews_leave_lists_and_ratings(buyer, m
     missing_reason = payload(operator.post(HIDE, {"id": variables["id"], "reason": " "}).json(), "reviewHide")
     assert [e["code"] for e in missing_reason["errors"]] == ["REQUIRED"]
     data = payload(operator.post(HIDE, variables).json(), "reviewHide")
-    assert data["errors"] == [] and data["review"] == {"id": variables["id"], "isHidden": True, "hiddenReason": "人身攻击"}
+    assert data["errors"] == [] and data["review"] == {
+        "id": variables["id"],
+        "isHidden": True,
+        "hiddenReason": "人身攻击",
+    }
     again = payload(operator.post(HIDE, variables).json(), "reviewHide")
     assert [e["code"] for e in again["errors"]] == ["ALREADY_HIDDEN"]
     assert Shop.objects.get(pk=shop.pk).rating == Decimal("5.00")
-    listed = payload(GraphQLClient().post(SHOP_REVIEWS, {"shop": gid("MarketplaceShop", shop), "first": 10}).json(),
-                     "shopReviews")
+    listed = payload(
+        GraphQLClient().post(SHOP_REVIEWS, {"shop": gid("MarketplaceShop", shop), "first": 10}).json(), "shopReviews"
+    )
     assert listed["totalCount"] == 1 and [e["node"]["id"] for e in listed["edges"]] == [gid("Review", kept)]
     assert listed["edges"][0]["node"]["hiddenReason"] is None or listed["edges"][0]["node"]["hiddenReason"] == ""
-    apples_list = payload(GraphQLClient().post(PRODUCT_REVIEWS, {"product": gid("Product", abusive.product), "first": 10})
-                          .json(), "productReviews")
+    apples_list = payload(
+        GraphQLClient().post(PRODUCT_REVIEWS, {"product": gid("Product", abusive.product), "first": 10}).json(),
+        "productReviews",
+    )
     assert apples_list["totalCount"] == 0 and apples_list["edges"] == []
 
 
@@ -120,9 +134,12 @@ def _count(client, query, variables):
     return len(ctx.captured_queries), data
 
 
-@pytest.mark.parametrize("query,field,key", [(PRODUCT_REVIEWS, "productReviews", "product"),
-                                             (SHOP_REVIEWS, "shopReviews", "shop")])
-def test_lists_cost_a_fixed_number_of_queries(query, field, key, make_user, rural, pears, django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "query,field,key", [(PRODUCT_REVIEWS, "productReviews", "product"), (SHOP_REVIEWS, "shopReviews", "shop")]
+)
+def test_lists_cost_a_fixed_number_of_queries(
+    query, field, key, make_user, rural, pears, django_assert_max_num_queries
+):
     client = GraphQLClient()
     target = gid("Product", pears["variant"].product) if key == "product" else gid("MarketplaceShop", pears["shop"])
     _reviewers(2, make_user, rural, pears)

@@ -7,14 +7,19 @@ from graphql_relay import to_global_id
 
 from marketplace.reviews.models import Review
 from marketplace.shops.models import Shop
-from tests.support.graphql import token_for
 from tests.marketplace.reviews.helpers import CREATE
+from tests.support.graphql import token_for
 
 
 def _review(client, user, line, language="zh-hans") -> dict:
     body = {"query": CREATE, "variables": {"line": to_global_id("OrderLine", line.pk), "rating": 1}}
-    response = client.post("/graphql/", json.dumps(body), content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {token_for(user)}", HTTP_ACCEPT_LANGUAGE=language)
+    response = client.post(
+        "/graphql/",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for(user)}",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
     return response.json()["data"]["reviewCreate"]
 
 
@@ -31,4 +36,7 @@ def test_reviews_beyond_the_hourly_allowance_are_refused(client, settings, buyer
 
 def test_zero_turns_the_limit_off(client, settings, buyer, delivered):
     settings.REVIEWS_PER_USER_PER_HOUR = 0
-    assert _review(client, buyer, delivered["pears"])["errors"] == [] and _review(client, buyer, delivered["apples"])["errors"] == []
+    assert (
+        _review(client, buyer, delivered["pears"])["errors"] == []
+        and _review(client, buyer, delivered["apples"])["errors"] == []
+    )

@@ -19,12 +19,22 @@ def actors(make_user, buyer, pears):
     operator = make_user(Role.OPERATOR)
     reviews_app, _raw = app_create(name="Moderation", permissions=[ReviewPermissions.MANAGE_REVIEWS], actor=operator)
     other_app, _raw = app_create(name="CRM", permissions=[AccountPermissions.MANAGE_USERS], actor=operator)
-    return {"anonymous": AnonymousUser(), "buyer": buyer, "other_buyer": make_user(), "owner": pears["owner"],
-            "operator": operator, "reviews_app": reviews_app, "other_app": other_app}
+    return {
+        "anonymous": AnonymousUser(),
+        "buyer": buyer,
+        "other_buyer": make_user(),
+        "owner": pears["owner"],
+        "operator": operator,
+        "reviews_app": reviews_app,
+        "other_app": other_app,
+    }
 
 
 STATES = {  # (delivered, units shipped) -> may the buyer review
-    (False, 0): False, (False, 1): False, (True, 0): False, (True, 1): True,
+    (False, 0): False,
+    (False, 1): False,
+    (True, 0): False,
+    (True, 1): True,
 }
 
 
@@ -35,7 +45,9 @@ def test_write(actors, buyer, pears, state):
     line = OrderLine(order=order, quantity=1, quantity_fulfilled=shipped)
     assert {name for name in ACTORS if policies.review_is_line_buyer(actors[name], line)} == {"buyer"}
     assert policies.review_line_delivered(line) == STATES[state]
-    assert {name for name in ACTORS if policies.review_may_write(actors[name], line)} == ({"buyer"} if STATES[state] else set())
+    assert {name for name in ACTORS if policies.review_may_write(actors[name], line)} == (
+        {"buyer"} if STATES[state] else set()
+    )
 
 
 def test_moderate(actors):

@@ -21,7 +21,9 @@ def test_concurrent_reviews_all_count(make_user, rural, pears):
     lines = []
     for k in range(6):
         someone = make_user()
-        [order] = placed_orders(someone, rural, [(pears["variant"], 1)], gateway=OFFLINE, action="CHARGE", key=f"race{k}")
+        [order] = placed_orders(
+            someone, rural, [(pears["variant"], 1)], gateway=OFFLINE, action="CHARGE", key=f"race{k}"
+        )
         deliver(order, pears["owner"], someone)
         lines.append((someone, order.lines.get(), 1 + k % 5))
     outcomes = race(*[lambda s=s, line=line, r=r: review_create(s, line, rating=r) for s, line, r in lines])

@@ -18,8 +18,11 @@ from tests.refusals import assert_refused
 
 
 def ratings(pears, apples):
-    return (Shop.objects.get(pk=pears["shop"].pk).rating, Product.objects.get(pk=pears["variant"].product_id).rating,
-            Product.objects.get(pk=apples.product_id).rating)
+    return (
+        Shop.objects.get(pk=pears["shop"].pk).rating,
+        Product.objects.get(pk=pears["variant"].product_id).rating,
+        Product.objects.get(pk=apples.product_id).rating,
+    )
 
 
 def refused(code, call, *args, **kwargs):
@@ -30,7 +33,11 @@ def test_reviews_keep_shop_and_product_ratings(buyer, make_user, rural, pears, a
     assert ratings(pears, apples) == (None, None, None)
     review = review_create(buyer, delivered["pears"], rating=5, text="  又甜又脆，个头均匀  ")
     assert (review.shop_id, review.product_id, review.product_name, review.text) == (
-        pears["shop"].pk, pears["variant"].product_id, "南果梨", "又甜又脆，个头均匀")
+        pears["shop"].pk,
+        pears["variant"].product_id,
+        "南果梨",
+        "又甜又脆，个头均匀",
+    )
     assert ratings(pears, apples) == (Decimal("5.00"), Decimal("5.00"), None)
     review_create(buyer, delivered["apples"], rating=2, text="有两个磕伤")
     assert ratings(pears, apples) == (Decimal("3.50"), Decimal("5.00"), Decimal("2.00"))
@@ -81,6 +88,10 @@ def test_refusals_write_nothing(buyer, make_user, rural, pears, apples, delivere
 def test_the_database_allows_one_review_per_line(buyer, delivered):
     review = review_create(buyer, delivered["pears"], rating=3)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Review.objects.create(order_line=review.order_line, shop_id=review.shop_id, user=buyer, product_name="x", rating=5)
+        Review.objects.create(
+            order_line=review.order_line, shop_id=review.shop_id, user=buyer, product_name="x", rating=5
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Review.objects.create(order_line=delivered["apples"], shop_id=review.shop_id, user=buyer, product_name="x", rating=9)
+        Review.objects.create(
+            order_line=delivered["apples"], shop_id=review.shop_id, user=buyer, product_name="x", rating=9
+        )

@@ -14,13 +14,21 @@ ROLES = ("gateway", "clearing", "commission", "pending", "available", "paid_out"
 
 
 def code_of(role: str, shop_id: int, currency: str = "CNY") -> str:
-    return platform_code(role, currency) if role in ("gateway", "clearing", "commission") else shop_code(shop_id, role, currency)
+    return (
+        platform_code(role, currency)
+        if role in ("gateway", "clearing", "commission")
+        else shop_code(shop_id, role, currency)
+    )
 
 
 def order_postings(order) -> dict[str, Decimal]:
     """What the order's own postings hold per account role (payouts excluded)."""
-    rows = dict(LedgerPosting.objects.filter(transaction__settlement_entry__settlement__order=order)
-                .values("account__code").annotate(total=Sum("amount")).values_list("account__code", "total"))
+    rows = dict(
+        LedgerPosting.objects.filter(transaction__settlement_entry__settlement__order=order)
+        .values("account__code")
+        .annotate(total=Sum("amount"))
+        .values_list("account__code", "total")
+    )
     return {role: rows.get(code_of(role, order.shop_id), Decimal("0.00")) for role in ROLES}
 
 
@@ -29,11 +37,13 @@ def account_balance(code: str) -> Decimal:
 
 
 def entry_kinds(order) -> list[str]:
-    return list(SettlementEntry.objects.filter(settlement__order=order).order_by("sequence").values_list("kind", flat=True))
+    return list(
+        SettlementEntry.objects.filter(settlement__order=order).order_by("sequence").values_list("kind", flat=True)
+    )
 
 
 def assert_every_transaction_balances():
-    unbalanced = (LedgerTransaction.objects.annotate(total=Sum("postings__amount")).exclude(total=0))
+    unbalanced = LedgerTransaction.objects.annotate(total=Sum("postings__amount")).exclude(total=0)
     assert not unbalanced.exists()
     assert (LedgerPosting.objects.aggregate(total=Sum("amount"))["total"] or 0) == 0
 

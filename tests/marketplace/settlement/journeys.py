@@ -19,8 +19,15 @@ def after_window(order):
 
 
 def paid_at_store(buyer, rural, cooker, quantity=2, key=None):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], quantity)], gateway=OFFLINE, action="CHARGE",
-                            pickup=cooker["store"], key=key or f"fix-pay-{quantity}-{timezone.now().timestamp()}")
+    [order] = placed_orders(
+        buyer,
+        rural,
+        [(cooker["variant"], quantity)],
+        gateway=OFFLINE,
+        action="CHARGE",
+        pickup=cooker["store"],
+        key=key or f"fix-pay-{quantity}-{timezone.now().timestamp()}",
+    )
     return order
 
 
@@ -28,7 +35,9 @@ def picked_up_at_store(order, cooker, *, agent=None):
     """Shipped to the store, then handed over at its counter by ``agent`` (the owner by default)
     against the pickup code, collecting any cash still due."""
     order_fulfill(order, actor=cooker["owner"], lines=[(line, line.quantity, None) for line in order.lines.all()])
-    return order_pickup_verify(cooker["store"], fresh(order).pickup_code, agent=agent or cooker["owner"], cash_collected=True)
+    return order_pickup_verify(
+        cooker["store"], fresh(order).pickup_code, agent=agent or cooker["owner"], cash_collected=True
+    )
 
 
 def released_at_store(buyer, rural, cooker, quantity=2):
@@ -39,8 +48,12 @@ def released_at_store(buyer, rural, cooker, quantity=2):
 
 def released_pears(buyer, rural, pears, key="fix-pears"):
     [order] = placed_orders(buyer, rural, [(pears["variant"], 2)], gateway=OFFLINE, action="CHARGE", key=key)
-    order_fulfill(order, actor=pears["owner"], lines=[(line, line.quantity, "2.0") for line in order.lines.all()],
-                  local_delivery=True)
+    order_fulfill(
+        order,
+        actor=pears["owner"],
+        lines=[(line, line.quantity, "2.0") for line in order.lines.all()],
+        local_delivery=True,
+    )
     order = order_deliver(fresh(order), actor=buyer, by_buyer=True)
     settlement_release_due(after_window(order))
     return order
@@ -52,8 +65,15 @@ def collected_at_station(order, pears, station, agent):
 
 
 def cooker_order(buyer, rural, cooker, quantity=2):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], quantity)], gateway=OFFLINE, action="CHARGE",
-                            pickup=cooker["store"], key=f"pay-{quantity}-{timezone.now().timestamp()}")
+    [order] = placed_orders(
+        buyer,
+        rural,
+        [(cooker["variant"], quantity)],
+        gateway=OFFLINE,
+        action="CHARGE",
+        pickup=cooker["store"],
+        key=f"pay-{quantity}-{timezone.now().timestamp()}",
+    )
     return order
 
 

@@ -18,8 +18,14 @@ def staff_client(client, make_user):
 
 def _form(rate, when):
     local = timezone.localtime(when)
-    return {"category": "", "shop_kind": "store", "rate_percent": rate, "effective_from_0": local.strftime("%Y-%m-%d"),
-            "effective_from_1": local.strftime("%H:%M:%S"), "note": "百货"}
+    return {
+        "category": "",
+        "shop_kind": "store",
+        "rate_percent": rate,
+        "effective_from_0": local.strftime("%Y-%m-%d"),
+        "effective_from_1": local.strftime("%H:%M:%S"),
+        "note": "百货",
+    }
 
 
 def test_operator_adds_a_rule_and_a_backdated_one_is_refused(staff_client, db):

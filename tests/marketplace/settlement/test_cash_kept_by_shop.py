@@ -16,8 +16,21 @@ from marketplace.settlement.services.sync import settlement_catch_up, settlement
 from marketplace.shops.models import ShopMember
 from meidu.accounts.roles import Role
 from tests.marketplace.checkout.helpers import COD, placed_orders
-from tests.marketplace.settlement.helpers import (account_balance, assert_balances_match_postings, code_of, entry_kinds, order_postings)
-from tests.marketplace.settlement.journeys import (after_window, collected_at_station, fresh, picked_up_at_store, released_at_store, released_pears)
+from tests.marketplace.settlement.helpers import (
+    account_balance,
+    assert_balances_match_postings,
+    code_of,
+    entry_kinds,
+    order_postings,
+)
+from tests.marketplace.settlement.journeys import (
+    after_window,
+    collected_at_station,
+    fresh,
+    picked_up_at_store,
+    released_at_store,
+    released_pears,
+)
 
 D = Decimal
 
@@ -25,8 +38,12 @@ D = Decimal
 def cod_pears_handed_over(buyer, rural, pears, collector, key):
     """Local delivery of 2 pears (25.00 + shipping), cash taken at the door by ``collector``."""
     [order] = placed_orders(buyer, rural, [(pears["variant"], 2)], gateway=COD, key=key)
-    order_fulfill(order, actor=pears["owner"], lines=[(line, line.quantity, "2.0") for line in order.lines.all()],
-                  local_delivery=True)
+    order_fulfill(
+        order,
+        actor=pears["owner"],
+        lines=[(line, line.quantity, "2.0") for line in order.lines.all()],
+        local_delivery=True,
+    )
     return order_handover(fresh(order), actor=collector, cash_collected=True)
 
 
@@ -35,8 +52,14 @@ def test_cash_taken_by_the_seller_at_the_door_is_not_paid_out_again(buyer, rural
     total = order.total_amount
     assert order.charged_amount == total and order.shipping_amount > 0
     # 3% of the 25.00 of pears; the shop keeps all the cash, so the order's share is minus the commission.
-    assert order_postings(order) == {"gateway": -total, "clearing": 0, "commission": D("0.75"), "pending": D("-0.75"),
-                                     "available": 0, "paid_out": 0}
+    assert order_postings(order) == {
+        "gateway": -total,
+        "clearing": 0,
+        "commission": D("0.75"),
+        "pending": D("-0.75"),
+        "available": 0,
+        "paid_out": 0,
+    }
     assert entry_kinds(order) == ["payment", "earnings", "cash_kept"]
     assert account_balance(shop_code(pears["shop"].pk, "cash", "CNY")) == total
     assert OrderSettlement.objects.get(order=order).shop_cash_amount == total
@@ -53,7 +76,8 @@ def test_cash_taken_by_the_seller_at_the_door_is_not_paid_out_again(buyer, rural
     [payout] = payout_batch_create(timezone.localdate()).payouts.all()
     assert payout.amount == card_earnings - D("0.75")  # nothing for the cash order; its commission netted
     assert sorted(PayoutLine.objects.filter(payout=payout).values_list("order_id", "amount")) == sorted(
-        [(order.pk, D("-0.75")), (card.pk, card_earnings)])
+        [(order.pk, D("-0.75")), (card.pk, card_earnings)]
+    )
     balances = shop_balances(pears["shop"].pk)
     assert (balances["pending"].amount, balances["available"].amount) == (0, 0)
     assert balances["paid_out"].amount == card_earnings - D("0.75")
@@ -63,17 +87,26 @@ def test_cash_taken_by_the_seller_at_the_door_is_not_paid_out_again(buyer, rural
 
 
 def test_cash_taken_at_the_shops_own_counter_stays_with_the_shop(buyer, rural, cooker, rules):
-    [order] = placed_orders(buyer, rural, [(cooker["variant"], 1)], gateway=COD, pickup=cooker["store"], key="fix-cod-counter")
+    [order] = placed_orders(
+        buyer, rural, [(cooker["variant"], 1)], gateway=COD, pickup=cooker["store"], key="fix-cod-counter"
+    )
     assert entry_kinds(order) == []
     order = picked_up_at_store(order, cooker)  # the store's clerk (here its owner) takes 199.00
-    assert order_postings(order) == {"gateway": D("-199.00"), "clearing": 0, "commission": D("11.94"),
-                                     "pending": D("-11.94"), "available": 0, "paid_out": 0}
+    assert order_postings(order) == {
+        "gateway": D("-199.00"),
+        "clearing": 0,
+        "commission": D("11.94"),
+        "pending": D("-11.94"),
+        "available": 0,
+        "paid_out": 0,
+    }
     released = released_at_store(buyer, rural, cooker, quantity=1)  # paid online: 187.06 available
     settlement_release_due(after_window(order))
     [payout] = payout_batch_create(timezone.localdate()).payouts.all()
     assert payout.amount == D("187.06") - D("11.94")
     assert sorted(payout.lines.values_list("order_id", "amount")) == sorted(
-        [(order.pk, D("-11.94")), (released.pk, D("187.06"))])
+        [(order.pk, D("-11.94")), (released.pk, D("187.06"))]
+    )
     assert_balances_match_postings(cooker["shop"].pk)
 
 
@@ -88,8 +121,14 @@ def test_cash_taken_by_a_driver_is_the_platforms_as_before(buyer, rural, pears, 
     driver = make_user(Role.DRIVER)
     order = fresh(cod_pears_handed_over(buyer, rural, pears, driver, "fix-cod-driver"))
     total = order.total_amount
-    assert order_postings(order) == {"gateway": -total, "clearing": 0, "commission": D("0.75"), "pending": total - D("0.75"),
-                                     "available": 0, "paid_out": 0}
+    assert order_postings(order) == {
+        "gateway": -total,
+        "clearing": 0,
+        "commission": D("0.75"),
+        "pending": total - D("0.75"),
+        "available": 0,
+        "paid_out": 0,
+    }
     assert entry_kinds(order) == ["payment", "earnings"]
     settlement_release_due(after_window(order))
     [payout] = payout_batch_create(timezone.localdate()).payouts.all()
@@ -114,8 +153,14 @@ def test_a_refund_of_kept_cash_is_handed_back_by_the_shop(buyer, rural, pears, r
     kept = total - D("10.00")
     # The commission follows the money kept (0.75 × kept / total); the shop still owes only that.
     commission = (D("0.75") * kept / total).quantize(D("0.01"))
-    assert order_postings(order) == {"gateway": -kept, "clearing": 0, "commission": commission, "pending": 0,
-                                     "available": -commission, "paid_out": 0}
+    assert order_postings(order) == {
+        "gateway": -kept,
+        "clearing": 0,
+        "commission": commission,
+        "pending": 0,
+        "available": -commission,
+        "paid_out": 0,
+    }
     assert account_balance(shop_code(pears["shop"].pk, "cash", "CNY")) == kept
     assert entry_kinds(order)[-3:] == ["refund", "clawback", "cash_kept"]
     assert_balances_match_postings(pears["shop"].pk)
@@ -131,7 +176,9 @@ def test_who_collected_is_decided_once_a_later_staff_change_rewrites_nothing(buy
     assert_balances_match_postings(pears["shop"].pk)
 
 
-def test_in_the_worker_the_cash_is_kept_the_same(buyer, rural, pears, rules, settings, django_capture_on_commit_callbacks):
+def test_in_the_worker_the_cash_is_kept_the_same(
+    buyer, rural, pears, rules, settings, django_capture_on_commit_callbacks
+):
     settings.FOLLOW_UPS_IN_WORKER = True
     with django_capture_on_commit_callbacks(execute=True):
         order = cod_pears_handed_over(buyer, rural, pears, pears["owner"], "fix-cod-worker")

@@ -16,11 +16,17 @@ from tests.marketplace.settlement.journeys import collected_at_station
 D = Decimal
 
 
-def test_a_backdated_rule_does_not_reach_an_order_placed_before_it(buyer, rural, pears, station, station_agent, operator, rules):
+def test_a_backdated_rule_does_not_reach_an_order_placed_before_it(
+    buyer, rural, pears, station, station_agent, operator, rules
+):
     [placed] = placed_orders(buyer, rural, [(pears["variant"], 2)], pickup=station, gateway=COD, key="fix-cod-before")
     # Added after the order, but effective from 4 minutes back (within the accepted tolerance).
-    rule = commission_rule_create(actor=operator, rate_percent="20.00", category=catalogue_basics()["pears"],
-                                  effective_from=timezone.now() - timezone.timedelta(minutes=4))
+    rule = commission_rule_create(
+        actor=operator,
+        rate_percent="20.00",
+        category=catalogue_basics()["pears"],
+        effective_from=timezone.now() - timezone.timedelta(minutes=4),
+    )
     assert rule.effective_from < placed.created_at < rule.created_at
     collected_at_station(placed, pears, station, station_agent)  # first settled now, after the rule
     line = CommissionLine.objects.get(settlement__order=placed)
@@ -36,8 +42,12 @@ def test_a_backdated_rule_does_not_reach_an_order_placed_before_it(buyer, rural,
 
 def test_rules_in_force_at_a_time_are_those_already_added_then(rules, operator):
     before = timezone.now()
-    backdated = commission_rule_create(actor=operator, rate_percent="20.00", category=catalogue_basics()["pears"],
-                                       effective_from=before - timezone.timedelta(minutes=4))
+    backdated = commission_rule_create(
+        actor=operator,
+        rate_percent="20.00",
+        category=catalogue_basics()["pears"],
+        effective_from=before - timezone.timedelta(minutes=4),
+    )
     chain = category_chain(catalogue_basics()["pears"].pk)
     assert backdated not in commission_rules_effective(before)
     assert commission_rule_for(chain, "microshop", commission_rules_effective(before)) == rules["pears"]

@@ -30,8 +30,12 @@ def test_the_most_specific_rule_wins(rules):
 
 
 def test_the_latest_rule_in_effect_wins_and_future_ones_wait(rules, operator):
-    later = commission_rule_create(actor=operator, rate_percent="2.50", category=catalogue_basics()["pears"],
-                                   effective_from=timezone.now() + timezone.timedelta(days=1))
+    later = commission_rule_create(
+        actor=operator,
+        rate_percent="2.50",
+        category=catalogue_basics()["pears"],
+        effective_from=timezone.now() + timezone.timedelta(days=1),
+    )
     chain = category_chain(catalogue_basics()["pears"].pk)
     assert commission_rule_for(chain, "microshop", commission_rules_effective(timezone.now())) == rules["pears"]
     tomorrow = timezone.now() + timezone.timedelta(days=2)
@@ -40,7 +44,9 @@ def test_the_latest_rule_in_effect_wins_and_future_ones_wait(rules, operator):
 
 def test_a_new_rule_does_not_rewrite_settled_orders(buyer, rural, cooker, rules, operator):
     old = cooker_order(buyer, rural, cooker)
-    commission_rule_create(actor=operator, rate_percent="10.00", category=catalogue_basics()["fruit"], shop_kind="store")
+    commission_rule_create(
+        actor=operator, rate_percent="10.00", category=catalogue_basics()["fruit"], shop_kind="store"
+    )
     order_refund(old, "0.01", actor=cooker["owner"])  # re-settles the old order
     assert CommissionLine.objects.get(settlement__order=old).rate_percent == Decimal("6.00")
     new = cooker_order(buyer, rural, cooker, quantity=1)
@@ -48,14 +54,18 @@ def test_a_new_rule_does_not_rewrite_settled_orders(buyer, rural, cooker, rules,
     assert order_postings(new)["commission"] == Decimal("19.90")
 
 
-@pytest.mark.parametrize(("kwargs", "code", "field"), [
-    ({"rate_percent": "100.01"}, "invalid", "ratePercent"),
-    ({"rate_percent": "-1"}, "invalid", "ratePercent"),
-    ({"rate_percent": "3.333"}, "invalid", "ratePercent"),
-    ({"rate_percent": "abc"}, "invalid", "ratePercent"),
-    ({"rate_percent": "3", "shop_kind": "bank"}, "invalid", "shopKind"),
-    ({"rate_percent": "3", "effective_from": "past"}, "invalid", "effectiveFrom"),
-], ids=["above_100", "negative", "sub_hundredth", "not_a_number", "unknown_kind", "backdated"])
+@pytest.mark.parametrize(
+    ("kwargs", "code", "field"),
+    [
+        ({"rate_percent": "100.01"}, "invalid", "ratePercent"),
+        ({"rate_percent": "-1"}, "invalid", "ratePercent"),
+        ({"rate_percent": "3.333"}, "invalid", "ratePercent"),
+        ({"rate_percent": "abc"}, "invalid", "ratePercent"),
+        ({"rate_percent": "3", "shop_kind": "bank"}, "invalid", "shopKind"),
+        ({"rate_percent": "3", "effective_from": "past"}, "invalid", "effectiveFrom"),
+    ],
+    ids=["above_100", "negative", "sub_hundredth", "not_a_number", "unknown_kind", "backdated"],
+)
 def test_bad_rules_are_refused_and_nothing_is_written(operator, db, kwargs, code, field):
     if kwargs.get("effective_from") == "past":
         kwargs["effective_from"] = timezone.now() - timezone.timedelta(days=1)

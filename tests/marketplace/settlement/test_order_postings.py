@@ -11,9 +11,14 @@ from marketplace.settlement.models import CommissionLine, OrderSettlement, Settl
 from marketplace.settlement.selectors import shop_balances, shop_weekly_earnings
 from marketplace.settlement.services.sync import settlement_catch_up, settlement_order_sync, settlement_release_due
 from tests.marketplace.checkout.helpers import COD, OFFLINE, placed_orders
-from tests.marketplace.settlement.helpers import (account_balance, assert_balances_match_postings, code_of, entry_kinds, order_postings)
-from tests.marketplace.settlement.journeys import after_window, fresh
-from tests.marketplace.settlement.journeys import cooker_order, delivered
+from tests.marketplace.settlement.helpers import (
+    account_balance,
+    assert_balances_match_postings,
+    code_of,
+    entry_kinds,
+    order_postings,
+)
+from tests.marketplace.settlement.journeys import after_window, cooker_order, delivered, fresh
 
 D = Decimal
 
@@ -22,8 +27,14 @@ def test_paid_order_posts_payment_and_pending_earnings_then_releases(buyer, rura
     order = cooker_order(buyer, rural, cooker)
     assert order.charged_amount == order.total_amount == D("398.00")
     # The cooker is filed under fruit and sold by a store: the (fruit, store) rule, 6%.
-    assert order_postings(order) == {"gateway": D("-398.00"), "clearing": 0, "commission": D("23.88"),
-                                     "pending": D("374.12"), "available": 0, "paid_out": 0}
+    assert order_postings(order) == {
+        "gateway": D("-398.00"),
+        "clearing": 0,
+        "commission": D("23.88"),
+        "pending": D("374.12"),
+        "available": 0,
+        "paid_out": 0,
+    }
     assert entry_kinds(order) == ["payment", "earnings"]
     line = CommissionLine.objects.get(settlement__order=order)
     assert (line.rule, line.rate_percent) == (rules["fruit_store"], D("6.00"))
@@ -60,8 +71,14 @@ def test_refund_before_release_claws_back_pending(buyer, rural, cooker, rules):
     order_fulfill(order, actor=cooker["owner"], lines=[(line, line.quantity, None) for line in order.lines.all()])
     order_refund(order, "100.00", actor=cooker["owner"], reason="包装破损")
     # Commission follows the money kept: 23.88 × 298 / 398 = 17.88.
-    assert order_postings(order) == {"gateway": D("-298.00"), "clearing": 0, "commission": D("17.88"),
-                                     "pending": D("280.12"), "available": 0, "paid_out": 0}
+    assert order_postings(order) == {
+        "gateway": D("-298.00"),
+        "clearing": 0,
+        "commission": D("17.88"),
+        "pending": D("280.12"),
+        "available": 0,
+        "paid_out": 0,
+    }
     assert entry_kinds(order) == ["payment", "earnings", "refund", "clawback"]
     order_pickup_verify(cooker["store"], order.pickup_code, agent=cooker["owner"])
     settlement_release_due(after_window(order))
@@ -74,8 +91,14 @@ def test_refund_after_release_claws_back_available(buyer, rural, cooker, rules):
     delivered(order, cooker["owner"], buyer)
     settlement_release_due(after_window(order))
     order_refund(order, "199.00", actor=cooker["owner"], reason="一台不能用")
-    assert order_postings(order) == {"gateway": D("-199.00"), "clearing": 0, "commission": D("11.94"),
-                                     "pending": 0, "available": D("187.06"), "paid_out": 0}
+    assert order_postings(order) == {
+        "gateway": D("-199.00"),
+        "clearing": 0,
+        "commission": D("11.94"),
+        "pending": 0,
+        "available": D("187.06"),
+        "paid_out": 0,
+    }
     assert entry_kinds(order)[-2:] == ["refund", "clawback"]
     assert_balances_match_postings(cooker["shop"].pk)
 
@@ -93,8 +116,9 @@ def test_cancelled_prepaid_order_nets_to_zero_and_unpaid_cod_posts_nothing(buyer
 
 
 def test_two_shops_in_one_checkout_each_get_their_own_earnings(buyer, rural, pears, cooker, station, rules):
-    orders = placed_orders(buyer, rural, [(pears["variant"], 2), (cooker["variant"], 1)], gateway=OFFLINE, action="CHARGE",
-                           pickup=station)
+    orders = placed_orders(
+        buyer, rural, [(pears["variant"], 2), (cooker["variant"], 1)], gateway=OFFLINE, action="CHARGE", pickup=station
+    )
     by_shop = {order.shop_id: fresh(order) for order in orders}
     pear_order, cooker_order_ = by_shop[pears["shop"].pk], by_shop[cooker["shop"].pk]
     # Pears (their own sub-category) pay 3% of 25.00; the cooker 6% of 199.00.
@@ -152,14 +176,15 @@ def test_catch_up_finds_money_changed_without_an_event(buyer, rural, cooker, rul
 
 
 def test_an_open_complaint_holds_the_earnings_until_it_is_resolved(buyer, rural, cooker, rules):
-    from marketplace.complaints.services import complaint_resolve, complaint_create
+    from marketplace.complaints.services import complaint_create, complaint_resolve
 
     order = delivered(cooker_order(buyer, rural, cooker), cooker["owner"], buyer)
     complaint = complaint_create(fresh(order), buyer=buyer, category="quality", description="内胆有划痕")
     settlement_release_due(after_window(order))
     assert entry_kinds(order) == ["payment", "earnings"]
-    complaint_resolve(complaint, actor=cooker["owner"], as_operator=False, resolution="refund", amount="20.00",
-                      note="补偿划痕")
+    complaint_resolve(
+        complaint, actor=cooker["owner"], as_operator=False, resolution="refund", amount="20.00", note="补偿划痕"
+    )
     settlement_release_due(after_window(order))
     assert "release" in entry_kinds(order)
     postings = order_postings(order)

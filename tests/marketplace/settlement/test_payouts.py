@@ -12,7 +12,12 @@ from marketplace.orders.services.lifecycle import order_refund
 from marketplace.settlement.export import HEADER, payout_batch_csv
 from marketplace.settlement.models import Payout, PayoutBatch, PayoutLine
 from marketplace.settlement.selectors import shop_balances
-from marketplace.settlement.services.payouts import last_week_end, payout_batch_create, payout_mark_failed, payout_mark_paid
+from marketplace.settlement.services.payouts import (
+    last_week_end,
+    payout_batch_create,
+    payout_mark_failed,
+    payout_mark_paid,
+)
 from meidu.core.errors import DomainError
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.settlement.helpers import assert_every_transaction_balances
@@ -33,7 +38,8 @@ def test_batch_pays_each_shop_and_exports_the_bank_file(buyer, rural, cooker, pe
     [payout] = batch.payouts.all()
     assert payout.shop == cooker["shop"] and payout.amount == D("374.12") + D("187.06")
     assert sorted(PayoutLine.objects.filter(payout=payout).values_list("order_id", "amount")) == sorted(
-        [(first.pk, D("374.12")), (second.pk, D("187.06"))])
+        [(first.pk, D("374.12")), (second.pk, D("187.06"))]
+    )
     balances = shop_balances(cooker["shop"].pk)
     assert (balances["available"].amount, balances["paid_out"].amount) == (0, D("561.18"))
     assert shop_balances(pears["shop"].pk)["pending"].amount > 0 and pear_order.pk
@@ -44,7 +50,10 @@ def test_batch_pays_each_shop_and_exports_the_bank_file(buyer, rural, cooker, pe
     content = payout_batch_csv(batch)
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows == [HEADER, ["李建国", cooker["shop"].payout_account_number, "中国农业银行大石桥支行", "561.18", payout.reference]]
+    assert rows == [
+        HEADER,
+        ["李建国", cooker["shop"].payout_account_number, "中国农业银行大石桥支行", "561.18", payout.reference],
+    ]
     assert b"\r\n" in content
     assert_every_transaction_balances()
 
@@ -62,7 +71,9 @@ def test_claw_back_after_payout_is_a_debt_netted_in_a_later_batch(buyer, rural, 
     later = payout_batch_create(today + timezone.timedelta(days=14))
     [payout] = later.payouts.all()
     assert payout.amount == D("374.12") - D("187.06")
-    assert sorted(payout.lines.values_list("order_id", "amount")) == sorted([(first.pk, D("-187.06")), (second.pk, D("374.12"))])
+    assert sorted(payout.lines.values_list("order_id", "amount")) == sorted(
+        [(first.pk, D("-187.06")), (second.pk, D("374.12"))]
+    )
     balances = shop_balances(cooker["shop"].pk)
     assert balances["available"].amount == 0 and balances["paid_out"].amount == D("374.12") + D("187.06")
     assert_every_transaction_balances()

@@ -11,7 +11,9 @@ from tests.marketplace.settlement.journeys import cooker_order
 D = Decimal
 
 
-def test_checkout_posts_after_commit_in_the_task(buyer, rural, cooker, rules, settings, django_capture_on_commit_callbacks):
+def test_checkout_posts_after_commit_in_the_task(
+    buyer, rural, cooker, rules, settings, django_capture_on_commit_callbacks
+):
     settings.FOLLOW_UPS_IN_WORKER = True
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         order = cooker_order(buyer, rural, cooker)

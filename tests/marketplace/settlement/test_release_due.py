@@ -65,7 +65,9 @@ def test_one_failing_order_does_not_stop_the_releases_of_the_others(buyer, rural
     assert settlement_release_due(later) == 1  # retried on the next run once it works
 
 
-def test_a_stale_order_that_keeps_failing_does_not_stop_the_hourly_task(buyer, rural, cooker, rules, monkeypatch, caplog):
+def test_a_stale_order_that_keeps_failing_does_not_stop_the_hourly_task(
+    buyer, rural, cooker, rules, monkeypatch, caplog
+):
     from marketplace.orders.models import Order
 
     stale = paid_at_store(buyer, rural, cooker, 1)

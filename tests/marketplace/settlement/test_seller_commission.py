@@ -9,10 +9,10 @@ from graphql_relay import to_global_id
 from marketplace.settlement.models import CommissionRule
 from marketplace.settlement.selectors import commission_rates_of_orders
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.helpers import placed_orders
 from tests.marketplace.factories import open_shop
 from tests.marketplace.settlement.journeys import released_cooker_order
+from tests.support.graphql import GraphQLClient, token_for
 
 ORDER_RATES = """query($shop: ID!, $numbers: [Int!]!) { shopOrderCommissions(shop: $shop, numbers: $numbers) {
   orderNumber ratePercents isFinal } }"""
@@ -24,7 +24,9 @@ def shop_id(shop):
     return to_global_id("MarketplaceShop", shop.pk)
 
 
-def test_a_seller_reads_the_rate_of_each_of_their_orders(buyer, rural, pears, cooker, rules, django_assert_max_num_queries):
+def test_a_seller_reads_the_rate_of_each_of_their_orders(
+    buyer, rural, pears, cooker, rules, django_assert_max_num_queries
+):
     pear_orders = [placed_orders(buyer, rural, [(pears["variant"], 1)], key=f"p{n}")[0] for n in range(3)]
     cooker_order = released_cooker_order(buyer, rural, cooker)
     farmer = GraphQLClient(token_for(pears["owner"]))
@@ -46,7 +48,10 @@ def test_a_rule_added_after_the_order_does_not_change_its_rate(buyer, rural, pea
 
 def test_a_seller_reads_the_rules_that_can_price_their_shop(pears, rules):
     farmer = GraphQLClient(token_for(pears["owner"]))
-    nodes = [edge["node"] for edge in farmer.execute(SHOP_RULES, {"shop": shop_id(pears["shop"])})["commissionRules"]["edges"]]
+    nodes = [
+        edge["node"]
+        for edge in farmer.execute(SHOP_RULES, {"shop": shop_id(pears["shop"])})["commissionRules"]["edges"]
+    ]
     assert sorted(node["ratePercent"] for node in nodes) == ["3.00", "4.00", "5.00"]  # not the stores' 6% and 8%
     assert all(node["shopKind"] is None for node in nodes)
 
@@ -56,8 +61,10 @@ def test_others_are_refused_and_too_many_orders_is_an_error(buyer, rural, pears,
     rival = make_user(Role.SELLER)
     open_shop(rival)
     for client in (GraphQLClient(token_for(rival)), GraphQLClient(token_for(buyer)), GraphQLClient()):
-        for query, variables in ((ORDER_RATES, {"shop": shop_id(pears["shop"]), "numbers": [order.number]}),
-                                 (SHOP_RULES, {"shop": shop_id(pears["shop"])})):
+        for query, variables in (
+            (ORDER_RATES, {"shop": shop_id(pears["shop"]), "numbers": [order.number]}),
+            (SHOP_RULES, {"shop": shop_id(pears["shop"])}),
+        ):
             response = client.post(query, variables).json()
             assert response["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied", response
     farmer = GraphQLClient(token_for(pears["owner"]))

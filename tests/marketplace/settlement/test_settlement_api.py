@@ -9,9 +9,9 @@ from graphql_relay import to_global_id
 from marketplace.settlement.models import CommissionRule
 from marketplace.settlement.services.payouts import payout_batch_create
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.factories import catalogue_basics, open_shop
 from tests.marketplace.settlement.journeys import released_cooker_order
+from tests.support.graphql import GraphQLClient, token_for
 
 EARNINGS = """query($shop: ID!) { shopEarnings(shop: $shop) {
   currency pending { amount } available { amount currency } paidOut { amount } weekly { weekStart amount { amount } } } }"""
@@ -26,7 +26,9 @@ def shop_id(shop):
     return to_global_id("MarketplaceShop", shop.pk)
 
 
-def test_owner_and_operator_read_earnings_and_payouts(buyer, rural, cooker, operator, rules, django_assert_max_num_queries):
+def test_owner_and_operator_read_earnings_and_payouts(
+    buyer, rural, cooker, operator, rules, django_assert_max_num_queries
+):
     order = released_cooker_order(buyer, rural, cooker)
     payout_batch_create(timezone.localdate())
     owner = GraphQLClient(token_for(cooker["owner"]))
@@ -61,8 +63,18 @@ def test_operators_list_and_create_rules(operator, rules):
     assert {"ratePercent": "6.00", "shopKind": "STORE", "category": {"slug": "fruit"}} in nodes
     fruit = to_global_id("Category", catalogue_basics()["fruit"].pk)
     start = (timezone.now() + timezone.timedelta(days=1)).isoformat()
-    data = staff.execute(CREATE, {"input": {"ratePercent": "4.50", "category": fruit, "shopKind": "COOPERATIVE",
-                                            "effectiveFrom": start, "note": "合作社优惠"}})["commissionRuleCreate"]
+    data = staff.execute(
+        CREATE,
+        {
+            "input": {
+                "ratePercent": "4.50",
+                "category": fruit,
+                "shopKind": "COOPERATIVE",
+                "effectiveFrom": start,
+                "note": "合作社优惠",
+            }
+        },
+    )["commissionRuleCreate"]
     assert data["errors"] == []
     assert data["commissionRule"] == {"ratePercent": "4.50", "shopKind": "COOPERATIVE", "category": {"slug": "fruit"}}
     assert CommissionRule.objects.filter(rate_percent=Decimal("4.50"), created_by=operator).exists()
@@ -77,7 +89,9 @@ def test_rule_refusals(operator, make_user, rules):
     assert denied["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
     staff = GraphQLClient(token_for(operator))
     too_high = staff.execute(CREATE, {"input": {"ratePercent": "120"}})["commissionRuleCreate"]
-    assert too_high["errors"] == [{"field": "ratePercent", "code": "INVALID", "message": too_high["errors"][0]["message"]}]
+    assert too_high["errors"] == [
+        {"field": "ratePercent", "code": "INVALID", "message": too_high["errors"][0]["message"]}
+    ]
     past = staff.execute(CREATE, {"input": {"ratePercent": "3", "effectiveFrom": "2020-01-01T00:00:00+08:00"}})
     assert past["commissionRuleCreate"]["errors"][0]["code"] == "INVALID"
     wrong_id = staff.execute(CREATE, {"input": {"ratePercent": "3", "category": to_global_id("Order", 1)}})
@@ -112,7 +126,9 @@ def test_a_returned_payout_puts_the_money_back_to_available(buyer, rural, cooker
     released_cooker_order(buyer, rural, cooker)
     [payout] = payout_batch_create(timezone.localdate()).payouts.all()
     staff = GraphQLClient(token_for(operator))
-    data = staff.execute(MARK_FAILED, {"id": to_global_id("Payout", payout.pk), "reason": "账户已销户"})["payoutMarkFailed"]
+    data = staff.execute(MARK_FAILED, {"id": to_global_id("Payout", payout.pk), "reason": "账户已销户"})[
+        "payoutMarkFailed"
+    ]
     assert data["errors"] == [] and data["payout"]["status"] == "FAILED"
     balances = shop_balances(cooker["shop"].pk)
     assert (balances["available"].amount, balances["paid_out"].amount) == (Decimal("374.12"), Decimal("0.00"))

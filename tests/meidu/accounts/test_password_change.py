@@ -56,7 +56,9 @@ def test_set_password_and_save_as_the_shell_does_kills_old_tokens(buyer):
 
 def test_admin_password_form_kills_old_tokens(buyer):
     tokens = token_create(buyer.phone, PASSWORD)
-    form = AdminPasswordChangeForm(User.objects.get(pk=buyer.pk), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    form = AdminPasswordChangeForm(
+        User.objects.get(pk=buyer.pk), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert form.is_valid(), form.errors
     form.save()
     assert_tokens_dead(tokens)
@@ -70,7 +72,12 @@ def test_unusable_password_kills_old_tokens(buyer):
     assert_tokens_dead(tokens)
 
 
-@override_settings(PASSWORD_HASHERS=["meidu.accounts.hashers.FastArgon2PasswordHasher", "django.contrib.auth.hashers.MD5PasswordHasher"])
+@override_settings(
+    PASSWORD_HASHERS=[
+        "meidu.accounts.hashers.FastArgon2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+)
 def test_a_hash_upgrade_at_login_is_not_a_password_change(buyer):
     """Logging in re-hashes an old-format password and saves only ``password``: the tokens it
     returns (and the ones from before) must still work."""
@@ -85,7 +92,9 @@ def test_a_hash_upgrade_at_login_is_not_a_password_change(buyer):
 def test_password_change_mutation_kills_old_tokens_and_returns_new_ones(buyer):
     tokens = token_create(buyer.phone, PASSWORD)
     events = AuditEvent.objects.count()
-    data = GraphQLClient(tokens["token"]).execute(PASSWORD_CHANGE, {"old": PASSWORD, "new": NEW_PASSWORD})["passwordChange"]
+    data = GraphQLClient(tokens["token"]).execute(PASSWORD_CHANGE, {"old": PASSWORD, "new": NEW_PASSWORD})[
+        "passwordChange"
+    ]
     assert data["errors"] == [] and data["user"] == {"phone": buyer.phone}
     assert_tokens_dead(tokens)
     assert_tokens_alive({"token": data["token"], "refresh_token": data["refreshToken"]}, buyer)
@@ -106,7 +115,10 @@ def test_password_change_refusals_change_nothing(buyer):
         ({"old": "", "new": NEW_PASSWORD}, [("oldPassword", "REQUIRED")]),
         ({"old": PASSWORD, "new": ""}, [("newPassword", "REQUIRED")]),
         ({"old": PASSWORD, "new": "short"}, [("newPassword", "PASSWORD_TOO_SHORT")]),
-        ({"old": PASSWORD, "new": "12345678901"}, [("newPassword", "PASSWORD_TOO_COMMON"), ("newPassword", "PASSWORD_ENTIRELY_NUMERIC")]),
+        (
+            {"old": PASSWORD, "new": "12345678901"},
+            [("newPassword", "PASSWORD_TOO_COMMON"), ("newPassword", "PASSWORD_ENTIRELY_NUMERIC")],
+        ),
     ]
     for variables, expected in cases:
         data = client.execute(PASSWORD_CHANGE, variables)["passwordChange"]
@@ -120,7 +132,12 @@ def test_password_change_refusals_change_nothing(buyer):
 def test_guessing_the_old_password_with_a_stolen_token_is_throttled(buyer):
     client = GraphQLClient(token_create(buyer.phone, PASSWORD)["token"])
     for _ in range(2):
-        codes = [e["code"] for e in client.execute(PASSWORD_CHANGE, {"old": "guess-guess", "new": NEW_PASSWORD})["passwordChange"]["errors"]]
+        codes = [
+            e["code"]
+            for e in client.execute(PASSWORD_CHANGE, {"old": "guess-guess", "new": NEW_PASSWORD})["passwordChange"][
+                "errors"
+            ]
+        ]
         assert codes == ["INVALID_CREDENTIALS"]
     before = _state(buyer)
     data = client.execute(PASSWORD_CHANGE, {"old": PASSWORD, "new": NEW_PASSWORD})["passwordChange"]
@@ -128,7 +145,9 @@ def test_guessing_the_old_password_with_a_stolen_token_is_throttled(buyer):
     assert _state(buyer) == before
 
 
-@pytest.mark.parametrize("mutation, variables", [(PASSWORD_CHANGE, {"old": PASSWORD, "new": NEW_PASSWORD}), (DEACTIVATE_ALL, {})])
+@pytest.mark.parametrize(
+    "mutation, variables", [(PASSWORD_CHANGE, {"old": PASSWORD, "new": NEW_PASSWORD}), (DEACTIVATE_ALL, {})]
+)
 def test_anonymous_and_apps_are_refused(buyer, mutation, variables):
     before = _state(buyer)
     content = GraphQLClient().post(mutation, variables).json()

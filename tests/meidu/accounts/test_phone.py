@@ -11,7 +11,8 @@ def test_usual_spellings_normalise_to_e164(raw):
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "12800138000", "1380013800", "138001380001", "+1 415 555 0100", "abcdefghijk", "+8523800138000"],
+    "raw",
+    ["", "12800138000", "1380013800", "138001380001", "+1 415 555 0100", "abcdefghijk", "+8523800138000"],
     ids=["empty", "bad_prefix", "too_short", "too_long", "foreign", "letters", "hong_kong_prefix"],
 )
 def test_anything_else_is_refused(raw):

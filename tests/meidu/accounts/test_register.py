@@ -18,7 +18,8 @@ mutation($input: AccountRegisterInput!) {
 
 def test_register_by_mobile_number(api_client):
     data = api_client.execute(
-        REGISTER, {"input": {"phone": "138 0013 8000", "password": "Nanguo-pear-9", "lastName": "王", "firstName": "秀兰"}}
+        REGISTER,
+        {"input": {"phone": "138 0013 8000", "password": "Nanguo-pear-9", "lastName": "王", "firstName": "秀兰"}},
     )["accountRegister"]
     assert data["errors"] == []
     assert data["user"]["phone"] == "+8613800138000"
@@ -32,7 +33,9 @@ def test_register_by_mobile_number(api_client):
 def test_register_by_email_is_case_insensitive(api_client):
     api_client.execute(REGISTER, {"input": {"email": "Li.Hua@Example.com", "password": "Nanguo-pear-9"}})
     data = api_client.execute(REGISTER, {"input": {"email": "li.hua@example.COM", "password": "Nanguo-pear-9"}})
-    assert data["accountRegister"]["errors"] == [{"field": "email", "code": "UNIQUE", "message": "此电子邮件地址已注册"}]
+    assert data["accountRegister"]["errors"] == [
+        {"field": "email", "code": "UNIQUE", "message": "此电子邮件地址已注册"}
+    ]
     assert User.objects.count() == 1
 
 
@@ -46,7 +49,14 @@ def test_register_by_email_is_case_insensitive(api_client):
         ({"phone": "13800138000", "password": "73920581647"}, "password", "PASSWORD_ENTIRELY_NUMERIC"),
         ({"phone": "13800138000", "password": "password123"}, "password", "PASSWORD_TOO_COMMON"),
     ],
-    ids=["bad_phone_case", "bad_email_case", "no_identifier_case", "short_password_case", "numeric_password_case", "common_password_case"],
+    ids=[
+        "bad_phone_case",
+        "bad_email_case",
+        "no_identifier_case",
+        "short_password_case",
+        "numeric_password_case",
+        "common_password_case",
+    ],
 )
 def test_bad_registrations_are_refused_and_write_nothing(api_client, input, field, code):
     errors = api_client.execute(REGISTER, {"input": input})["accountRegister"]["errors"]
@@ -57,5 +67,7 @@ def test_bad_registrations_are_refused_and_write_nothing(api_client, input, fiel
 
 def test_same_mobile_in_another_spelling_is_a_duplicate(api_client):
     api_client.execute(REGISTER, {"input": {"phone": "13800138000", "password": "Nanguo-pear-9"}})
-    errors = api_client.execute(REGISTER, {"input": {"phone": "+86 138 0013 8000", "password": "Nanguo-pear-9"}})["accountRegister"]["errors"]
+    errors = api_client.execute(REGISTER, {"input": {"phone": "+86 138 0013 8000", "password": "Nanguo-pear-9"}})[
+        "accountRegister"
+    ]["errors"]
     assert errors == [{"field": "phone", "code": "UNIQUE", "message": "此手机号已注册"}]

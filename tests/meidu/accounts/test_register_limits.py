@@ -21,8 +21,13 @@ def _two_per_hour(settings):
 
 def _register(phone, *, address="203.0.113.7", language="zh-hans", password="Nanguo-pear-9") -> dict:
     body = {"query": REGISTER, "variables": {"input": {"phone": phone, "password": password}}}
-    response = Client().post("/graphql/", json.dumps(body), content_type="application/json",
-                             REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE=language)
+    response = Client().post(
+        "/graphql/",
+        json.dumps(body),
+        content_type="application/json",
+        REMOTE_ADDR=address,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
     return response.json()["data"]["accountRegister"]
 
 
@@ -49,13 +54,25 @@ def test_zero_turns_the_limit_off(settings):
 
 
 def test_the_registration_page_says_so_in_the_readers_language():
-    form = {"last_name": "李", "first_name": "春花", "password": "Chunhua-Pear-88", "password_confirm": "Chunhua-Pear-88"}
+    form = {
+        "last_name": "李",
+        "first_name": "春花",
+        "password": "Chunhua-Pear-88",
+        "password_confirm": "Chunhua-Pear-88",
+    }
     for n in range(2):
-        assert Client(REMOTE_ADDR="203.0.113.7").post(reverse("shell:register"), {**form, "identifier": f"1390013900{n}"}).status_code == 302
+        assert (
+            Client(REMOTE_ADDR="203.0.113.7")
+            .post(reverse("shell:register"), {**form, "identifier": f"1390013900{n}"})
+            .status_code
+            == 302
+        )
     page = Client(REMOTE_ADDR="203.0.113.7", HTTP_ACCEPT_LANGUAGE="zh-hans").post(
-        reverse("shell:register"), {**form, "identifier": "13900139009"})
+        reverse("shell:register"), {**form, "identifier": "13900139009"}
+    )
     assert page.status_code == 200 and "此网络地址注册的账号过多：请一小时后再试" in page.content.decode()
     page = Client(REMOTE_ADDR="203.0.113.7", HTTP_ACCEPT_LANGUAGE="en").post(
-        reverse("shell:register"), {**form, "identifier": "13900139009"})
+        reverse("shell:register"), {**form, "identifier": "13900139009"}
+    )
     assert "Too many accounts registered from this address: try again in an hour" in page.content.decode()
     assert User.objects.count() == 2

@@ -10,7 +10,9 @@ ROLES_UPDATE = "mutation($id: ID!, $roles: [RoleEnum!]!) { userRolesUpdate(id: $
 
 
 def test_operator_grants_roles_and_it_is_audited(operator_api_client, operator, buyer):
-    data = operator_api_client.execute(ROLES_UPDATE, {"id": to_global_id("User", buyer.pk), "roles": ["SELLER", "BUYER"]})
+    data = operator_api_client.execute(
+        ROLES_UPDATE, {"id": to_global_id("User", buyer.pk), "roles": ["SELLER", "BUYER"]}
+    )
     assert data["userRolesUpdate"] == {"user": {"roles": ["BUYER", "SELLER"], "isStaff": False}, "errors": []}
     event = AuditEvent.objects.get(action="account.roles_set", target_id=str(buyer.pk), actor_user=operator)
     assert event.data == {"roles": ["buyer", "seller"]}
@@ -21,7 +23,9 @@ def test_granting_operator_makes_staff(operator_api_client, buyer):
     assert data["userRolesUpdate"]["user"]["isStaff"] is True
 
 
-@pytest.mark.parametrize("role", [None, Role.BUYER, Role.BANK_OFFICER], ids=["anonymous_case", "buyer_case", "bank_officer_case"])
+@pytest.mark.parametrize(
+    "role", [None, Role.BUYER, Role.BANK_OFFICER], ids=["anonymous_case", "buyer_case", "bank_officer_case"]
+)
 def test_without_manage_staff_the_error_names_the_permission(make_user, buyer, role):
     from tests.support.graphql import GraphQLClient, token_for
 
@@ -32,12 +36,20 @@ def test_without_manage_staff_the_error_names_the_permission(make_user, buyer, r
     assert content["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
     buyer.refresh_from_db()
     assert not buyer.is_staff
-    assert not AuditEvent.objects.filter(action="account.roles_set", target_id=str(buyer.pk)).exclude(actor_user=None).exists()
+    assert (
+        not AuditEvent.objects.filter(action="account.roles_set", target_id=str(buyer.pk))
+        .exclude(actor_user=None)
+        .exists()
+    )
 
 
 @pytest.mark.parametrize(
     ("user_id", "code"),
-    [(to_global_id("App", 1), "GRAPHQL_ERROR"), ("garbage", "GRAPHQL_ERROR"), (to_global_id("User", 999999), "NOT_FOUND")],
+    [
+        (to_global_id("App", 1), "GRAPHQL_ERROR"),
+        ("garbage", "GRAPHQL_ERROR"),
+        (to_global_id("User", 999999), "NOT_FOUND"),
+    ],
     ids=["wrong_type_case", "malformed_case", "missing_case"],
 )
 def test_bad_user_ids_are_refused(operator_api_client, user_id, code):

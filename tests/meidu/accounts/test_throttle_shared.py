@@ -39,11 +39,19 @@ print(json.dumps(codes))
 
 def _process_attempts(identifier: str, attempts: int, ip: str = "10.1.2.3") -> list[str]:
     """Wrong passwords from a separate Python process: its own memory, its own cache."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "meidu.settings.test", "DATABASE_URL": database_url(connection.settings_dict)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "meidu.settings.test",
+        "DATABASE_URL": database_url(connection.settings_dict),
+    }
     env.pop("REDIS_URL", None)
     result = subprocess.run(
-        [sys.executable, "-c", WORKER, identifier, str(attempts), ip], cwd=BASE_DIR, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", WORKER, identifier, str(attempts), ip],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -92,8 +100,12 @@ def test_the_window_ends_and_a_success_forgets_the_identifier():
     assert ThrottleCounter.objects.count() == 0
 
 
-REDIS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                           "LOCATION": os.environ.get("MEIDU_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")}}
+REDIS_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("MEIDU_TEST_BROKER_URL", "redis://127.0.0.1:6379/15"),
+    }
+}
 
 
 def test_with_redis_the_counters_live_in_the_cache_not_the_database():

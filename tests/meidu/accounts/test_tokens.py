@@ -54,7 +54,12 @@ def test_wrong_password_is_refused_without_token(api_client, buyer):
 @override_settings(LOGIN_MAX_FAILURES=3)
 def test_repeated_failures_are_throttled_even_with_the_right_password(api_client, buyer):
     for _ in range(3):
-        codes = [e["code"] for e in api_client.execute(TOKEN_CREATE, {"email": buyer.phone, "password": "nope-nope"})["tokenCreate"]["errors"]]
+        codes = [
+            e["code"]
+            for e in api_client.execute(TOKEN_CREATE, {"email": buyer.phone, "password": "nope-nope"})["tokenCreate"][
+                "errors"
+            ]
+        ]
         assert codes == ["INVALID_CREDENTIALS"]
     data = api_client.execute(TOKEN_CREATE, {"email": buyer.phone, "password": PASSWORD})["tokenCreate"]
     assert data["token"] is None
@@ -76,7 +81,9 @@ def test_verify_and_refresh(api_client, buyer):
     refreshed = api_client.execute(TOKEN_REFRESH, {"r": tokens["refreshToken"]})["tokenRefresh"]
     assert refreshed["errors"] == [] and refreshed["user"] == {"phone": buyer.phone}
     # A refresh token is not an access token.
-    assert api_client.execute(TOKEN_VERIFY, {"t": tokens["refreshToken"]})["tokenVerify"]["errors"] == [{"code": "JWT_INVALID_TOKEN"}]
+    assert api_client.execute(TOKEN_VERIFY, {"t": tokens["refreshToken"]})["tokenVerify"]["errors"] == [
+        {"code": "JWT_INVALID_TOKEN"}
+    ]
 
 
 def test_a_signed_token_whose_subject_is_not_a_user_id_is_refused(api_client, buyer):
@@ -86,13 +93,16 @@ def test_a_signed_token_whose_subject_is_not_a_user_id_is_refused(api_client, bu
     for subject in ("not-a-number", None, str(buyer.pk + 10_000)):
         payload = jwt._base_payload(buyer, jwt.ACCESS, 300) | {"sub": subject}
         assert api_client.execute(TOKEN_VERIFY, {"t": jwt._encode(payload)})["tokenVerify"]["errors"] == [
-            {"code": "JWT_INVALID_TOKEN"}]
+            {"code": "JWT_INVALID_TOKEN"}
+        ]
 
 
 def test_revoking_all_tokens_kills_refresh_tokens(api_client, buyer):
     tokens = api_client.execute(TOKEN_CREATE, {"email": buyer.phone, "password": PASSWORD})["tokenCreate"]
     tokens_revoke_all(buyer)
-    assert api_client.execute(TOKEN_REFRESH, {"r": tokens["refreshToken"]})["tokenRefresh"]["errors"] == [{"code": "JWT_INVALID_TOKEN"}]
+    assert api_client.execute(TOKEN_REFRESH, {"r": tokens["refreshToken"]})["tokenRefresh"]["errors"] == [
+        {"code": "JWT_INVALID_TOKEN"}
+    ]
 
 
 def test_expired_token_is_refused(api_client, buyer):
@@ -107,7 +117,9 @@ def test_expired_token_is_refused(api_client, buyer):
 
 def _forge(payload: dict, kid: str) -> str:
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = stranger.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    pem = stranger.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return pyjwt.encode(payload, pem, algorithm="RS256", headers={"kid": kid})
 
 
@@ -131,7 +143,9 @@ def test_forged_tokens_are_refused(api_client, buyer):
 
 
 def test_malformed_authorization_header_is_refused(client, db):
-    response = client.post("/graphql/", '{"query": "{ me { id } }"}', content_type="application/json", HTTP_AUTHORIZATION="Basic abc")
+    response = client.post(
+        "/graphql/", '{"query": "{ me { id } }"}', content_type="application/json", HTTP_AUTHORIZATION="Basic abc"
+    )
     assert response.status_code == 401
 
 

@@ -20,7 +20,9 @@ def test_towns_with_villages_cost_three_queries(api_client, django_assert_max_nu
     assert sum(len(edge["node"]["villages"]) for edge in data["towns"]["edges"]) >= 17 * page
 
 
-def test_users_with_roles_and_permissions_cost_the_same_for_3_or_30(make_user, operator_api_client, django_assert_max_num_queries):
+def test_users_with_roles_and_permissions_cost_the_same_for_3_or_30(
+    make_user, operator_api_client, django_assert_max_num_queries
+):
     for _ in range(30):
         make_user(Role.SELLER)
     for page in (3, 30):

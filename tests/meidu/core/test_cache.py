@@ -11,7 +11,9 @@ from meidu.accounts import throttle
 from meidu.accounts.models import ThrottleCounter
 
 LOCATION = os.environ.get("MEIDU_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-MEIDU_REDIS = {"default": {"BACKEND": "meidu.core.cache.RedisCache", "LOCATION": LOCATION, "KEY_PREFIX": "meidu-cache-test"}}
+MEIDU_REDIS = {
+    "default": {"BACKEND": "meidu.core.cache.RedisCache", "LOCATION": LOCATION, "KEY_PREFIX": "meidu-cache-test"}
+}
 
 
 @pytest.fixture

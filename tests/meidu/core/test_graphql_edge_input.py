@@ -9,10 +9,10 @@ from django.test import override_settings
 
 from logistics.geography.services import geography_load_county
 from marketplace.catalog.models import Product
-from meidu.core.graphql.ids import to_global_id
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
+from meidu.core.graphql.ids import to_global_id
 from tests.marketplace.factories import catalogue_basics, channels, open_shop
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,13 @@ def _refusal(response, language="zh-hans"):
 
 def _post(client, query, variables=None, language="zh-hans"):
     body = json.dumps({"query": query, "variables": variables or {}})
-    return client.client.post("/graphql/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language,
-                              **({"HTTP_AUTHORIZATION": f"Bearer {client.token}"} if client.token else {}))
+    return client.client.post(
+        "/graphql/",
+        body,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+        **({"HTTP_AUTHORIZATION": f"Bearer {client.token}"} if client.token else {}),
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,7 +53,15 @@ def _post(client, query, variables=None, language="zh-hans"):
         "query($s: String) { commodityGrades(commodity: $s) { code } }",
         "mutation($s: String!) { tokenCreate(email: $s, password: \"x\") { token errors { code } } }",
     ],
-    ids=["search_case", "product_case", "shop_case", "channel_case", "category_case", "grades_case", "token_email_case"],
+    ids=[
+        "search_case",
+        "product_case",
+        "shop_case",
+        "channel_case",
+        "category_case",
+        "grades_case",
+        "token_email_case",
+    ],
 )
 def test_nul_in_any_string_argument_is_refused_in_the_readers_language(api_client, query):
     assert _refusal(_post(api_client, query, {"s": NUL})) == ("INVALID", ZH_NUL)
@@ -68,13 +81,17 @@ def test_nul_in_a_literal_and_inside_a_fragment_is_refused(api_client):
 
 
 def test_ordinary_strings_pass(api_client):
-    data = api_client.execute('query($s: String) { category(slug: $s) { name } channel(slug: "梨 pear") { name } }', {"s": "南果梨"})
+    data = api_client.execute(
+        'query($s: String) { category(slug: $s) { name } channel(slug: "梨 pear") { name } }', {"s": "南果梨"}
+    )
     assert data == {"category": None, "channel": None}
 
 
 def test_strings_longer_than_the_global_limit_are_refused(api_client):
     with override_settings(GRAPHQL_MAX_STRING_LENGTH=50):
-        code, message = _refusal(_post(api_client, "query($s: String) { category(slug: $s) { name } }", {"s": "梨" * 51}, "en"))
+        code, message = _refusal(
+            _post(api_client, "query($s: String) { category(slug: $s) { name } }", {"s": "梨" * 51}, "en")
+        )
     assert (code, message) == ("INVALID", "Enter at most 50 characters (you entered 51).")
 
 
@@ -102,7 +119,10 @@ class TestProductName:
         basics = catalogue_basics()
 
         def create(language="zh-hans", **fields):
-            data = {"shop": to_global_id("MarketplaceShop", farmer_shop.pk), "productType": to_global_id("ProductType", basics["produce"].pk)}
+            data = {
+                "shop": to_global_id("MarketplaceShop", farmer_shop.pk),
+                "productType": to_global_id("ProductType", basics["produce"].pk),
+            }
             return _post(farmer_client, self.CREATE, {"i": {**data, **fields}}, language)
 
         return create
@@ -122,11 +142,17 @@ class TestProductName:
         code, message = _refusal(create("en", name="南果梨", seo={"title": "t" * (length + 1)}))
         assert code == "INVALID" and f"at most {length} characters" in message
 
-    @pytest.mark.parametrize("name", ["南果梨\u202e", "南果\u2066梨", "南果梨\n", "南果梨\x07"],
-                             ids=["override_case", "isolate_case", "newline_case", "bell_case"])
+    @pytest.mark.parametrize(
+        "name",
+        ["南果梨\u202e", "南果\u2066梨", "南果梨\n", "南果梨\x07"],
+        ids=["override_case", "isolate_case", "newline_case", "bell_case"],
+    )
     def test_control_and_direction_characters_in_a_name_are_refused(self, create, name):
         assert _refusal(create(name=name)) == ("INVALID", "名称不能包含控制字符或改变文字方向的字符。")
-        assert _refusal(create("en", name=name))[1] == "A name may not contain control characters or characters that change the text direction."
+        assert (
+            _refusal(create("en", name=name))[1]
+            == "A name may not contain control characters or characters that change the text direction."
+        )
 
     def test_a_description_may_have_line_breaks_but_no_bell(self, create):
         assert create(name="南果梨", description="甜\n脆").json()["data"]["productCreate"]["errors"] == []
@@ -141,10 +167,27 @@ class TestCursors:
         geography_load_county()
 
     @pytest.mark.parametrize(
-        "values", ['["BLP", Infinity]', '["BLP", NaN]', '["\\u0000", 1]', '["BLP", 1e999]', '["BLP", 99999999999999999999]',
-                   '["BLP", "abc"]', '[["BLP"], 1]', '["BLP", 1, 2]'],
-        ids=["infinity_case", "nan_case", "nul_case", "huge_float_case", "past_bigint_case", "text_for_int_case",
-             "nested_case", "too_many_case"],
+        "values",
+        [
+            '["BLP", Infinity]',
+            '["BLP", NaN]',
+            '["\\u0000", 1]',
+            '["BLP", 1e999]',
+            '["BLP", 99999999999999999999]',
+            '["BLP", "abc"]',
+            '[["BLP"], 1]',
+            '["BLP", 1, 2]',
+        ],
+        ids=[
+            "infinity_case",
+            "nan_case",
+            "nul_case",
+            "huge_float_case",
+            "past_bigint_case",
+            "text_for_int_case",
+            "nested_case",
+            "too_many_case",
+        ],
     )
     def test_forged_cursors_are_invalid_not_internal_errors(self, api_client, values):
         cursor = base64.b64encode(values.encode()).decode()

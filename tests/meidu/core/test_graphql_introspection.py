@@ -12,18 +12,27 @@ MISSPELT = '{ prodcts(channel: "retail", first: 1) { totalCount } }'
 
 
 def _post(client, query, variables=None, language="zh-hans"):
-    return client.post("/graphql/", json.dumps({"query": query, "variables": variables or {}}), content_type="application/json",
-                       HTTP_ACCEPT_LANGUAGE=language)
+    return client.post(
+        "/graphql/",
+        json.dumps({"query": query, "variables": variables or {}}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
 
 
 def test_introspection_and_suggestions_are_on_by_default(client):
-    assert _post(client, "{ __schema { queryType { name } } }").json()["data"] == {"__schema": {"queryType": {"name": "Query"}}}
+    assert _post(client, "{ __schema { queryType { name } } }").json()["data"] == {
+        "__schema": {"queryType": {"name": "Query"}}
+    }
     assert "Did you mean 'products' or 'product'?" in _post(client, MISSPELT).json()["errors"][0]["message"]
 
 
 @override_settings(GRAPHQL_INTROSPECTION=False)
-@pytest.mark.parametrize(("language", "message"), [("zh-hans", "此服务器已关闭架构内省（introspection）。"),
-                                                   ("en", "Introspection is disabled on this server.")], ids=["zh_case", "en_case"])
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("zh-hans", "此服务器已关闭架构内省（introspection）。"), ("en", "Introspection is disabled on this server.")],
+    ids=["zh_case", "en_case"],
+)
 def test_introspection_off_refuses_schema_and_type(client, language, message):
     for query in ("{ __schema { queryType { name } } }", '{ __type(name: "Product") { name } }'):
         response = _post(client, query, language=language)
@@ -42,10 +51,15 @@ def test_introspection_off_still_answers_typename(client):
 @override_settings(GRAPHQL_INTROSPECTION=False)
 @pytest.mark.parametrize(
     ("query", "variables"),
-    [(MISSPELT, None), ('{ products(channel: "retail", frist: 1) { totalCount } }', None),
-     ("query($s: ProductOrder) { products(channel: \"retail\", first: 1, sortBy: $s) { totalCount } }",
-      {"s": {"field": "NAMEE", "direction": "ASC"}}),
-     ('{ products(channel: "retail", first: 1, sortBy: {field: NAMEE, direction: ASC}) { totalCount } }', None)],
+    [
+        (MISSPELT, None),
+        ('{ products(channel: "retail", frist: 1) { totalCount } }', None),
+        (
+            "query($s: ProductOrder) { products(channel: \"retail\", first: 1, sortBy: $s) { totalCount } }",
+            {"s": {"field": "NAMEE", "direction": "ASC"}},
+        ),
+        ('{ products(channel: "retail", first: 1, sortBy: {field: NAMEE, direction: ASC}) { totalCount } }', None),
+    ],
     ids=["field_case", "argument_case", "enum_variable_case", "enum_literal_case"],
 )
 def test_introspection_off_suggests_no_names(client, query, variables):

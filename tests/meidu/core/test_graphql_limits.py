@@ -7,7 +7,6 @@ import time
 import pytest
 from django.conf import settings
 from django.test import override_settings
-
 from graphql import parse
 
 from logistics.geography.services import geography_load_county
@@ -71,8 +70,12 @@ def test_more_than_100_aliases_are_refused(api_client):
 
 @pytest.mark.parametrize(
     ("body", "content_type"),
-    [("{not json", "application/json"), (json.dumps([{"query": "{ shop { name } }"}]), "application/json"),
-     (json.dumps({"variables": {}}), "application/json"), ("query=x", "application/x-www-form-urlencoded")],
+    [
+        ("{not json", "application/json"),
+        (json.dumps([{"query": "{ shop { name } }"}]), "application/json"),
+        (json.dumps({"variables": {}}), "application/json"),
+        ("query=x", "application/x-www-form-urlencoded"),
+    ],
     ids=["bad_json_case", "batch_case", "no_query_case", "form_case"],
 )
 def test_malformed_requests_get_400(client, body, content_type):
@@ -110,7 +113,8 @@ class TestPagination:
         assert api_client.execute("{ towns { totalCount } }") == {"towns": {"totalCount": 5}}
 
     @pytest.mark.parametrize(
-        "args", ["first: 1, last: 1", "first: -1", 'first: 1, before: "WzFd"', 'last: 1, after: "WzFd"'],
+        "args",
+        ["first: 1, last: 1", "first: -1", 'first: 1, before: "WzFd"', 'last: 1, after: "WzFd"'],
         ids=["first_and_last_case", "negative_case", "first_before_case", "last_after_case"],
     )
     def test_conflicting_arguments_are_refused(self, api_client, args):
@@ -145,7 +149,9 @@ class TestPagination:
 
         first = api_client.execute("{ towns(first: 2) { pageInfo { endCursor } } }")["towns"]["pageInfo"]["endCursor"]
         Town.objects.create(code="AAA", name="新镇", county="大石桥市", latitude=40, longitude=122)
-        page = api_client.execute("query($a: String) { towns(first: 2, after: $a) { edges { node { code } } } }", {"a": first})
+        page = api_client.execute(
+            "query($a: String) { towns(first: 2, after: $a) { edges { node { code } } } }", {"a": first}
+        )
         assert [edge["node"]["code"] for edge in page["towns"]["edges"]] == ["HZ", "TC"]
 
 
@@ -182,7 +188,9 @@ def test_fragments_doubling_each_level_are_refused_fast(api_client):
     assert "data" not in content
     assert elapsed < 2, f"the cost limit took {elapsed:.1f}s"
     assert content["errors"][0]["message"] == "查询超出了最大开销 50000。"
-    english = api_client.client.post("/graphql/", json.dumps({"query": document}), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    english = api_client.client.post(
+        "/graphql/", json.dumps({"query": document}), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert english.json()["errors"][0]["message"] == "The query exceeds the maximum cost of 50000."
 
 
@@ -195,7 +203,9 @@ def test_free_fragments_doubling_each_level_run_fast(api_client):
 
 
 def test_mutations_are_counted_once_per_response_key_however_often_spread():
-    document = parse("mutation { ...F40 } " + _doubling_fragments(40, 'tokenVerify(token: "x") { isValid }', on="Mutation"))
+    document = parse(
+        "mutation { ...F40 } " + _doubling_fragments(40, 'tokenVerify(token: "x") { isValid }', on="Mutation")
+    )
     started = time.monotonic()
     assert mutation_count(document, pick_operation(document, None)) == 1
     assert time.monotonic() - started < 1

@@ -24,7 +24,11 @@ def accounts():
 
 def test_balanced_posting_updates_derived_balances(accounts):
     ledger_post(
-        [(accounts["clearing"], Decimal("-100.00")), (accounts["seller"], Decimal("95.00")), (accounts["fees"], Decimal("5.00"))],
+        [
+            (accounts["clearing"], Decimal("-100.00")),
+            (accounts["seller"], Decimal("95.00")),
+            (accounts["fees"], Decimal("5.00")),
+        ],
         description="Order 1 paid",
         reference="order:1",
     )
@@ -44,7 +48,14 @@ def test_balanced_posting_updates_derived_balances(accounts):
         ([("clearing", "abc"), ("fees", "1")], "invalid_amount"),
         ([("fees", "-10.00"), ("seller", "-10.00"), ("clearing", "20.00")], "insufficient_funds"),
     ],
-    ids=["unbalanced_case", "single_posting_case", "zero_case", "sub_fen_case", "not_a_number_case", "negative_guarded_case"],
+    ids=[
+        "unbalanced_case",
+        "single_posting_case",
+        "zero_case",
+        "sub_fen_case",
+        "not_a_number_case",
+        "negative_guarded_case",
+    ],
 )
 def test_refused_postings_write_nothing(accounts, entries, code):
     with pytest.raises(DomainError) as exc:
@@ -80,7 +91,11 @@ def test_idempotency_key_returns_the_first_transaction(accounts):
     assert first.pk == again.pk
     assert LedgerPosting.objects.count() == 2
     with pytest.raises(DomainError) as exc:
-        ledger_post([(accounts["clearing"], Decimal("-11.00")), (accounts["fees"], Decimal("11.00"))], description="fee", idempotency_key="fee-1")
+        ledger_post(
+            [(accounts["clearing"], Decimal("-11.00")), (accounts["fees"], Decimal("11.00"))],
+            description="fee",
+            idempotency_key="fee-1",
+        )
     assert exc.value.code == "idempotency_key_reused"
 
 
@@ -88,7 +103,9 @@ def test_database_refuses_unbalanced_postings_written_around_the_service(account
     txn = LedgerTransaction.objects.create(description="raw")
     with pytest.raises(IntegrityError, match="does not balance"):
         with transaction.atomic():
-            LedgerPosting.objects.create(transaction=txn, account=accounts["fees"], amount=Decimal("1.00"), currency="CNY")
+            LedgerPosting.objects.create(
+                transaction=txn, account=accounts["fees"], amount=Decimal("1.00"), currency="CNY"
+            )
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 

@@ -22,4 +22,6 @@ def receiver():
 
 @pytest.fixture
 def customer_webhook(bank_app, receiver, operator):
-    return webhook_create(bank_app, target_url=receiver.url, events=[WebhookEventType.CUSTOMER_CREATED.value], actor=operator)
+    return webhook_create(
+        bank_app, target_url=receiver.url, events=[WebhookEventType.CUSTOMER_CREATED.value], actor=operator
+    )

@@ -17,7 +17,9 @@ APP_SELF = "{ app { name permissions { code } } }"
 
 
 def test_app_create_shows_the_token_once_and_keeps_only_a_hash(operator_api_client):
-    data = operator_api_client.execute(APP_CREATE, {"input": {"name": "Yingkou Bank", "permissions": ["MANAGE_USERS"]}})["appCreate"]
+    data = operator_api_client.execute(
+        APP_CREATE, {"input": {"name": "Yingkou Bank", "permissions": ["MANAGE_USERS"]}}
+    )["appCreate"]
     assert data["errors"] == []
     raw = data["authToken"]
     assert raw.startswith("mda_") and len(raw) > 40
@@ -37,7 +39,8 @@ def test_app_without_a_permission_is_refused_naming_it(bank_app):
 def test_revoked_token_is_refused(operator_api_client, bank_app):
     token = bank_app.tokens.get()
     data = operator_api_client.execute(
-        "mutation($id: ID!) { appTokenDelete(id: $id) { appToken { id } errors { code } } }", {"id": to_global_id("AppToken", token.pk)}
+        "mutation($id: ID!) { appTokenDelete(id: $id) { appToken { id } errors { code } } }",
+        {"id": to_global_id("AppToken", token.pk)},
     )
     assert data["appTokenDelete"]["errors"] == []
     response = GraphQLClient(bank_app.raw_token).post(APP_SELF)
@@ -77,7 +80,10 @@ def test_cannot_grant_permissions_one_does_not_hold(make_user):
 def test_app_create_needs_manage_apps(make_user, who):
     client = GraphQLClient(token_for(make_user()) if who == "buyer" else None)
     content = client.post(APP_CREATE, {"input": {"name": "x"}}).json()
-    assert content["errors"][0]["extensions"]["exception"] == {"code": "PermissionDenied", "permissions": ["MANAGE_APPS"]}
+    assert content["errors"][0]["extensions"]["exception"] == {
+        "code": "PermissionDenied",
+        "permissions": ["MANAGE_APPS"],
+    }
     assert App.objects.count() == 0
 
 
@@ -95,7 +101,10 @@ def test_app_subscribes_its_own_webhook(bank_app):
     data = GraphQLClient(bank_app.raw_token).execute(
         WEBHOOK_CREATE, {"input": {"targetUrl": "https://bank.example/hooks", "asyncEvents": ["CUSTOMER_CREATED"]}}
     )["webhookCreate"]
-    assert data == {"webhook": {"targetUrl": "https://bank.example/hooks", "asyncEvents": ["CUSTOMER_CREATED"], "isActive": True}, "errors": []}
+    assert data == {
+        "webhook": {"targetUrl": "https://bank.example/hooks", "asyncEvents": ["CUSTOMER_CREATED"], "isActive": True},
+        "errors": [],
+    }
 
 
 @pytest.mark.parametrize(
@@ -114,7 +123,9 @@ def test_bad_webhooks_are_refused(bank_app, input, error):
 
 
 def test_operator_must_name_the_app(operator_api_client):
-    data = operator_api_client.execute(WEBHOOK_CREATE, {"input": {"targetUrl": "https://x.example", "asyncEvents": ["ANY_EVENTS"]}})
+    data = operator_api_client.execute(
+        WEBHOOK_CREATE, {"input": {"targetUrl": "https://x.example", "asyncEvents": ["ANY_EVENTS"]}}
+    )
     assert [(e["field"], e["code"]) for e in data["webhookCreate"]["errors"]] == [("app", "REQUIRED")]
 
 

@@ -70,7 +70,12 @@ def test_meidu_demo_runs_the_periodic_jobs_and_its_public_url_follows_its_port(c
     env["DATABASE_URL"] = database_url(connection.settings_dict)
     process = subprocess.Popen(
         [sys.executable, "-m", "meidu.cli", "demo", "--no-seed", "--port", str(port)],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         delivery = _wait_for(delivery, 120)
@@ -95,12 +100,15 @@ def test_meidu_demo_runs_the_periodic_jobs_and_its_public_url_follows_its_port(c
 
 
 def _token_from_demo(port, phone):
-    query = "mutation($email: String!, $password: String!) { tokenCreate(email: $email, password: $password) { token } }"
+    query = (
+        "mutation($email: String!, $password: String!) { tokenCreate(email: $email, password: $password) { token } }"
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
             response = requests.post(
-                f"http://127.0.0.1:{port}/graphql/", timeout=10,
+                f"http://127.0.0.1:{port}/graphql/",
+                timeout=10,
                 data=json.dumps({"query": query, "variables": {"email": phone, "password": PASSWORD}}),
                 headers={"Content-Type": "application/json"},
             )

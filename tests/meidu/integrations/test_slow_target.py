@@ -10,7 +10,11 @@ import pytest
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.orders.models import Order
 from marketplace.payments.services import transaction_initialize
 from meidu.accounts.roles import Role
@@ -20,11 +24,11 @@ from meidu.integrations.relay import local_relay
 from meidu.integrations.services.apps import app_create
 from meidu.integrations.services.breaker import breaker_open_until, breaker_record
 from meidu.integrations.services.webhooks import webhook_create
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
 from tests.marketplace.checkout.helpers import ADDRESS, COD
 from tests.marketplace.factories import channels
 from tests.meidu.integrations.silent_server import SilentServer
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,7 +65,9 @@ def _three_shop_checkout(make_user, buyer):
     checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 1) for variant in variants])
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     for variant in variants:
-        checkout_delivery_method_update(checkout, shipping_method=variant.product.shop.shipping_methods.get(kind="county"))
+        checkout_delivery_method_update(
+            checkout, shipping_method=variant.product.shop.shipping_methods.get(kind="county")
+        )
     transaction_initialize(checkout_token=checkout.pk, gateway_id=COD, idempotency_key="cod-slow", user=buyer)
     return checkout
 
@@ -83,8 +89,9 @@ def test_a_silent_partner_neither_slows_checkout_nor_loses_its_events(make_user,
         # The relay thread tries: two timeouts open the circuit, the third delivery is deferred unsent.
         def breaker_opened():
             deliveries = list(EventDelivery.objects.all())
-            return (EventDeliveryAttempt.objects.count() == 2
-                    and any(d.attempt_count == 0 and d.next_attempt_at > timezone.now() for d in deliveries))
+            return EventDeliveryAttempt.objects.count() == 2 and any(
+                d.attempt_count == 0 and d.next_attempt_at > timezone.now() for d in deliveries
+            )
 
         _wait_for(breaker_opened, 4 * TIMEOUT, "two timeouts and a deferred delivery")
         assert breaker_open_until(partner.url) is not None

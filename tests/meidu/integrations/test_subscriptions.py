@@ -5,9 +5,8 @@ import pytest
 
 from meidu.core.permissions import OrderPermissions
 from meidu.integrations.event_types import WebhookEventType
-from meidu.integrations.models import EventPayload
+from meidu.integrations.models import EventDelivery, EventPayload
 from meidu.integrations.services.apps import app_create, app_deactivate, app_permissions_add, app_permissions_remove
-from meidu.integrations.models import EventDelivery
 from meidu.integrations.services.delivery import webhook_delivery_attempt
 from meidu.integrations.services.outbox import webhook_event_emit
 from meidu.integrations.services.webhooks import webhook_active_set, webhook_create
@@ -45,7 +44,9 @@ def test_a_new_subscription_and_a_switched_off_one_are_seen_at_once(erp_app, rec
 def test_a_delivery_to_a_webhook_switched_off_behind_the_list_is_not_sent(customer_webhook, receiver):
     payload = webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": 1})
     delivery = EventDelivery.objects.get(payload=payload)
-    type(customer_webhook).objects.filter(pk=customer_webhook.pk).update(is_active=False)  # no signal: the list is stale
+    type(customer_webhook).objects.filter(pk=customer_webhook.pk).update(
+        is_active=False
+    )  # no signal: the list is stale
     assert webhook_delivery_attempt(delivery.pk) is None
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.attempt_count == 0
@@ -56,7 +57,9 @@ def test_an_event_goes_only_to_apps_holding_its_permission(bank_app, erp_app, re
     """Order payloads carry the token that opens orderByToken: an app that may not manage orders gets
     none, whether it named the event or subscribed to every event, until it is given the permission."""
     named = webhook_create(bank_app, target_url=receiver.url, events=[ORDER_CREATED.value], actor=operator)
-    every = webhook_create(bank_app, target_url=receiver.url, events=[WebhookEventType.ANY_EVENTS.value], actor=operator)
+    every = webhook_create(
+        bank_app, target_url=receiver.url, events=[WebhookEventType.ANY_EVENTS.value], actor=operator
+    )
     allowed = webhook_create(erp_app, target_url=receiver.url, events=[ORDER_CREATED.value], actor=operator)
     assert webhook_ids_for_event(ORDER_CREATED) == [allowed.pk]
     assert webhook_ids_for_event(WebhookEventType.CUSTOMER_CREATED) == [every.pk]  # bank_app manages users
@@ -68,4 +71,3 @@ def test_an_event_goes_only_to_apps_holding_its_permission(bank_app, erp_app, re
     app_permissions_remove(erp_app, [OrderPermissions.MANAGE_ORDERS], actor=operator)
     assert webhook_ids_for_event(ORDER_CREATED) == [named.pk, every.pk]
     assert EventPayload.objects.count() == 1
-

@@ -44,7 +44,13 @@ def test_event_is_delivered_signed_and_verifiable_with_the_published_jwks(
     body = request["body"]
     payload = json.loads(body)
     assert payload["event"] == "CUSTOMER_CREATED"
-    assert payload["data"]["user"] == {"id": user.pk, "email": None, "phone": "+8613900001111", "first_name": "秀兰", "last_name": "王"}
+    assert payload["data"]["user"] == {
+        "id": user.pk,
+        "email": None,
+        "phone": "+8613900001111",
+        "first_name": "秀兰",
+        "last_name": "王",
+    }
     assert request["headers"]["Meidu-Event"] == "customer_created"
     signature = request["headers"]["Meidu-Signature"]
     kid = read_protected_header(signature)["kid"]
@@ -66,7 +72,9 @@ def test_rolled_back_act_emits_nothing(customer_webhook, receiver, django_captur
     assert receiver.requests == []
 
 
-def test_unsubscribed_or_inactive_webhooks_get_nothing(customer_webhook, receiver, operator, django_capture_on_commit_callbacks):
+def test_unsubscribed_or_inactive_webhooks_get_nothing(
+    customer_webhook, receiver, operator, django_capture_on_commit_callbacks
+):
     webhook_active_set(customer_webhook, False, actor=operator)
     with django_capture_on_commit_callbacks(execute=True):
         _register()
@@ -183,7 +191,9 @@ def test_only_the_start_of_a_huge_answer_is_read(bank_app):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Huge)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        webhook_row_insert(app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"])
+        webhook_row_insert(
+            app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"]
+        )
         webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": 1})
         assert webhook_deliveries_dispatch_due() == 1
     finally:

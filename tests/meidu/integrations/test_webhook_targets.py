@@ -9,13 +9,13 @@ import sys
 
 import pytest
 
+from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.models import EventDelivery, Webhook
 from meidu.integrations.services.outbox import webhook_event_emit
-from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
 from meidu.runtime.paths import BASE_DIR
-from tests.support.graphql import GraphQLClient
 from tests.meidu.integrations.webhook_rows import webhook_row_insert
+from tests.support.graphql import GraphQLClient
 
 pytestmark = pytest.mark.django_db
 
@@ -33,28 +33,37 @@ def production_targets(settings):
 def _create(app, url, language="zh-hans"):
     client = GraphQLClient(app.raw_token).client
     response = client.post(
-        "/graphql/", json.dumps({"query": WEBHOOK_CREATE, "variables": {"input": {"targetUrl": url, "asyncEvents": ["CUSTOMER_CREATED"]}}}),
-        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {app.raw_token}", HTTP_ACCEPT_LANGUAGE=language,
+        "/graphql/",
+        json.dumps(
+            {"query": WEBHOOK_CREATE, "variables": {"input": {"targetUrl": url, "asyncEvents": ["CUSTOMER_CREATED"]}}}
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {app.raw_token}",
+        HTTP_ACCEPT_LANGUAGE=language,
     )
     assert response.status_code == 200
     return response.json()["data"]["webhookCreate"]
 
 
-@pytest.mark.parametrize("url, address", [
-    ("http://169.254.169.254/latest/meta-data/iam", "169.254.169.254"),
-    ("http://127.0.0.1:8000/graphql/", "127.0.0.1"),
-    ("http://localhost:6379/", "127.0.0.1"),
-    ("http://10.0.0.5/hooks", "10.0.0.5"),
-    ("https://172.16.3.4/hooks", "172.16.3.4"),
-    ("http://192.168.1.1/admin", "192.168.1.1"),
-    ("http://100.64.0.1/", "100.64.0.1"),
-    ("http://[::1]:5432/", "::1"),
-    ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1"),
-    ("http://[fd00::1]/", "fd00::1"),
-    ("http://0.0.0.0:8000/", "0.0.0.0"),
-    ("http://2130706433/", "127.0.0.1"),  # 127.0.0.1 written as one number
-    ("http://user@169.254.169.254@bank.example/", None),  # userinfo tricks: the host is what counts
-], ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "url, address",
+    [
+        ("http://169.254.169.254/latest/meta-data/iam", "169.254.169.254"),
+        ("http://127.0.0.1:8000/graphql/", "127.0.0.1"),
+        ("http://localhost:6379/", "127.0.0.1"),
+        ("http://10.0.0.5/hooks", "10.0.0.5"),
+        ("https://172.16.3.4/hooks", "172.16.3.4"),
+        ("http://192.168.1.1/admin", "192.168.1.1"),
+        ("http://100.64.0.1/", "100.64.0.1"),
+        ("http://[::1]:5432/", "::1"),
+        ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1"),
+        ("http://[fd00::1]/", "fd00::1"),
+        ("http://0.0.0.0:8000/", "0.0.0.0"),
+        ("http://2130706433/", "127.0.0.1"),  # 127.0.0.1 written as one number
+        ("http://user@169.254.169.254@bank.example/", None),  # userinfo tricks: the host is what counts
+    ],
+    ids=lambda v: str(v),
+)
 def test_an_internal_target_is_refused_with_a_clear_code(bank_app, production_targets, url, address):
     data = _create(bank_app, url)
     if address is None:  # bank.example is the host here: not internal (it does not resolve yet)
@@ -68,7 +77,10 @@ def test_an_internal_target_is_refused_with_a_clear_code(bank_app, production_ta
 
 def test_the_refusal_speaks_english_when_asked(bank_app, production_targets):
     [error] = _create(bank_app, "http://169.254.169.254/latest/meta-data/", language="en")["errors"]
-    assert error["message"] == "Webhooks may only go to public addresses: 169.254.169.254 is an internal address (169.254.169.254)"
+    assert (
+        error["message"]
+        == "Webhooks may only go to public addresses: 169.254.169.254 is an internal address (169.254.169.254)"
+    )
 
 
 def test_a_bad_port_is_a_format_error_in_chinese(bank_app):
@@ -91,10 +103,21 @@ def test_test_mode_allows_loopback_by_setting(bank_app, settings):
 
 def test_production_allows_no_internal_network_by_default():
     code = "from django.conf import settings; print(settings.WEBHOOK_ALLOWED_NETWORKS)"
-    env = {"MEIDU_MODE": "production", "DJANGO_SETTINGS_MODULE": "meidu.settings.base", "PATH": "/usr/bin:/bin",
-           "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none", "PYTHONPATH": str(BASE_DIR)}
-    out = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], env=env, cwd=BASE_DIR,
-                         capture_output=True, text=True, timeout=60)
+    env = {
+        "MEIDU_MODE": "production",
+        "DJANGO_SETTINGS_MODULE": "meidu.settings.base",
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none",
+        "PYTHONPATH": str(BASE_DIR),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.stdout.strip() == "[]", out.stderr
 
 
@@ -140,7 +163,9 @@ def test_a_redirect_to_an_internal_address_is_not_followed(bank_app, operator, r
     server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        webhook_row_insert(app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"])
+        webhook_row_insert(
+            app=bank_app, target_url=f"http://127.0.0.1:{server.server_address[1]}/", events=["customer_created"]
+        )
         webhook_event_emit(WebhookEventType.CUSTOMER_CREATED, {"user": 1})
         webhook_deliveries_dispatch_due()
     finally:

@@ -27,6 +27,7 @@ from meidu.runtime.paths import BASE_DIR
 from tests.meidu.integrations.broker import BROKER_URL, _reset_connections
 from tests.meidu.integrations.receiver import WebhookReceiver
 
+
 def test_resetting_the_broker_connections_leaves_later_sends_working():
     with celery_app.producer_or_acquire():
         pass  # the current URL has a pool in kombu's registry, as after any eager task
@@ -50,7 +51,10 @@ def worker(broker, tmp_path):
     log = open(tmp_path / "worker.log", "w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "meidu", "worker", "--pool", "solo", "--loglevel", "INFO", "-Q", broker],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     yield process
     process.terminate()

@@ -72,154 +72,291 @@ WAREHOUSE_STAFF = "tests/magnesium_exchange/warehouses/test_receipts_api.py::tes
 COMPLAINT_HANDLERS = "tests/marketplace/complaints/test_complaint_api.py::test_who_handles_a_complaint"
 SHOP_MONEY = "tests/marketplace/settlement/test_settlement_api.py::test_another_shops_member_and_strangers_are_refused"
 FOREIGN_CHECKOUT = "tests/marketplace/checkout/test_checkout_refusals.py::test_another_users_checkout_is_not_found"
-CHECKOUT_FOREIGN_LINES = "tests/marketplace/checkout/test_checkout_refusals.py::test_email_billing_address_and_foreign_lines_are_refused"
+CHECKOUT_FOREIGN_LINES = (
+    "tests/marketplace/checkout/test_checkout_refusals.py::test_email_billing_address_and_foreign_lines_are_refused"
+)
 BANK_ONLY = "tests/magnesium_exchange/members/test_funds.py::test_only_the_bank_app_confirms"
 TRADE_GRANT = "tests/magnesium_exchange/trading/test_api.py::test_only_traders_with_the_trade_grant_act"
-OWNER_CHECKOUT = "tests/meidu/security/test_owner_checkout.py::test_the_owner_succeeds_and_another_buyer_is_refused_writing_nothing"
+OWNER_CHECKOUT = (
+    "tests/meidu/security/test_owner_checkout.py::test_the_owner_succeeds_and_another_buyer_is_refused_writing_nothing"
+)
 OWNER_EXCHANGE = "tests/meidu/security/test_owner_exchange.py::test_the_owning_member_acts_and_another_member_is_refused_writing_nothing"
-MY_EXCHANGE_ROWS = "tests/meidu/security/test_owner_exchange.py::test_my_trades_and_settlements_show_only_the_members_own"
-OWN_COMPLAINTS = "tests/meidu/security/test_owner_marketplace.py::test_each_buyer_and_each_shop_lists_only_their_own_complaints"
+MY_EXCHANGE_ROWS = (
+    "tests/meidu/security/test_owner_exchange.py::test_my_trades_and_settlements_show_only_the_members_own"
+)
+OWN_COMPLAINTS = (
+    "tests/meidu/security/test_owner_marketplace.py::test_each_buyer_and_each_shop_lists_only_their_own_complaints"
+)
 STATEMENTS = "tests/magnesium_exchange/statements/test_statement_api.py::test_anonymous_sees_masked_a_bank_full_and_another_bank_not_the_pledges_bank"
 PAY_OWN_CHECKOUT = "tests/marketplace/payments/test_api.py::test_buyer_pays_only_own_or_anonymous_checkout"
 
 QUERIES = {
-    "mySettlements": trader(MY_EXCHANGE_ROWS), "listings": market(), "auction": market(), "auctions": market(), "rfqs": market(),
+    "mySettlements": trader(MY_EXCHANGE_ROWS),
+    "listings": market(),
+    "auction": market(),
+    "auctions": market(),
+    "rfqs": market(),
     "myTrades": trader(MY_EXCHANGE_ROWS),
-    "myReceipts": trader("tests/magnesium_exchange/warehouses/test_receipts_api.py::test_trader_sees_only_their_members_receipts"),
-    "myExchangeMember": trader("tests/magnesium_exchange/members/test_funds.py::test_trader_sees_only_their_members_funds"),
-    "marketGrades": public(), "dailyBars": public(), "referencePrice": public(),
-    "receipt": object_scoped("tests/magnesium_exchange/warehouses/test_receipts_api.py::test_trader_sees_only_their_members_receipts"), "warehouseReceipts": object_scoped("tests/magnesium_exchange/warehouses/test_receipts_api.py::test_keeper_lists_their_warehouse_receipts"),
-    "exchangeMember": object_scoped("tests/magnesium_exchange/members/test_funds.py::test_trader_sees_only_their_members_funds"),
+    "myReceipts": trader(
+        "tests/magnesium_exchange/warehouses/test_receipts_api.py::test_trader_sees_only_their_members_receipts"
+    ),
+    "myExchangeMember": trader(
+        "tests/magnesium_exchange/members/test_funds.py::test_trader_sees_only_their_members_funds"
+    ),
+    "marketGrades": public(),
+    "dailyBars": public(),
+    "referencePrice": public(),
+    "receipt": object_scoped(
+        "tests/magnesium_exchange/warehouses/test_receipts_api.py::test_trader_sees_only_their_members_receipts"
+    ),
+    "warehouseReceipts": object_scoped(
+        "tests/magnesium_exchange/warehouses/test_receipts_api.py::test_keeper_lists_their_warehouse_receipts"
+    ),
+    "exchangeMember": object_scoped(
+        "tests/magnesium_exchange/members/test_funds.py::test_trader_sees_only_their_members_funds"
+    ),
     "exchangeMembers": permission("MANAGE_EXCHANGE"),
     "exchangeFundsRequests": permission("CONFIRM_FUNDS", "MANAGE_EXCHANGE"),
-    "commodities": public(), "commodity": public(), "commodityGrades": public(),
+    "commodities": public(),
+    "commodity": public(),
+    "commodityGrades": public(),
     "complaint": object_scoped("tests/marketplace/complaints/test_complaint_api.py::test_who_reads_a_complaint"),
-    "myComplaints": user(OWN_COMPLAINTS), "shopComplaints": object_scoped(OWN_COMPLAINTS),
+    "myComplaints": user(OWN_COMPLAINTS),
+    "shopComplaints": object_scoped(OWN_COMPLAINTS),
     "complaints": permission("MANAGE_COMPLAINTS"),
-    "productReviews": public(), "shopReviews": public(),
-    "shopEarnings": object_scoped(SHOP_MONEY), "shopPayouts": object_scoped(SHOP_MONEY),
+    "productReviews": public(),
+    "shopReviews": public(),
+    "shopEarnings": object_scoped(SHOP_MONEY),
+    "shopPayouts": object_scoped(SHOP_MONEY),
     "commissionRules": permission("MANAGE_ORDERS"),
-    "shopOrderCommissions": object_scoped("tests/marketplace/settlement/test_seller_commission.py::test_others_are_refused_and_too_many_orders_is_an_error"),
+    "shopOrderCommissions": object_scoped(
+        "tests/marketplace/settlement/test_seller_commission.py::test_others_are_refused_and_too_many_orders_is_an_error"
+    ),
     "presaleCampaigns": public(),
     "order": object_scoped("tests/marketplace/orders/test_order_permission_matrix.py::test_reading_an_order"),
-    "orderByToken": object_scoped("tests/marketplace/orders/test_order_permission_matrix.py::test_reading_a_buyers_order_by_token_needs_the_right_to_read_it"),
-    "shopOrders": object_scoped("tests/marketplace/orders/test_order_permission_matrix.py::test_shop_orders_listing_is_the_shops_own"),
+    "orderByToken": object_scoped(
+        "tests/marketplace/orders/test_order_permission_matrix.py::test_reading_a_buyers_order_by_token_needs_the_right_to_read_it"
+    ),
+    "shopOrders": object_scoped(
+        "tests/marketplace/orders/test_order_permission_matrix.py::test_shop_orders_listing_is_the_shops_own"
+    ),
     "checkout": object_scoped(FOREIGN_CHECKOUT),
-    "shops": public(), "marketplaceShop": public(), "myShops": own("tests/meidu/security/test_owner_marketplace.py::test_each_seller_lists_only_the_shops_they_work_for"),
-    "products": public(), "product": public(), "productVariant": public(), "categories": public(), "category": public(),
-    "collections": public(), "collection": public(), "channel": public(), "channels": public(), "shop": public(),
+    "shops": public(),
+    "marketplaceShop": public(),
+    "myShops": own(
+        "tests/meidu/security/test_owner_marketplace.py::test_each_seller_lists_only_the_shops_they_work_for"
+    ),
+    "products": public(),
+    "product": public(),
+    "productVariant": public(),
+    "categories": public(),
+    "category": public(),
+    "collections": public(),
+    "collection": public(),
+    "channel": public(),
+    "channels": public(),
+    "shop": public(),
     "towns": public(),
-    "apps": permission("MANAGE_APPS"), "app": permission("MANAGE_APPS"),
-    "me": own("tests/meidu/accounts/test_tokens.py::test_token_create_by_mobile_then_me"), "users": permission("MANAGE_USERS"),
+    "apps": permission("MANAGE_APPS"),
+    "app": permission("MANAGE_APPS"),
+    "me": own("tests/meidu/accounts/test_tokens.py::test_token_create_by_mobile_then_me"),
+    "users": permission("MANAGE_USERS"),
     # issue 15, signed receipt statements (statements helper): anyone with the printed code gets the masked
     # statement, banks and operators the full one; the pledge's bank is named to that bank alone
     "receiptVerify": public(STATEMENTS),
-    "receiptsVerify": permission("BANK_LENDING", "MANAGE_EXCHANGE",
-                                 proof="tests/magnesium_exchange/statements/test_statement_api.py::test_the_batch_is_for_banks_and_operators_each_receipt_its_own_result"),
+    "receiptsVerify": permission(
+        "BANK_LENDING",
+        "MANAGE_EXCHANGE",
+        proof="tests/magnesium_exchange/statements/test_statement_api.py::test_the_batch_is_for_banks_and_operators_each_receipt_its_own_result",
+    ),
 }
 
 MUTATIONS = {
-    "settlementPay": trader(OWNER_EXCHANGE), "listingCreate": trader(TRADE_GRANT), "listingPick": trader(TRADE_GRANT), "listingReprice": trader(OWNER_EXCHANGE),
-    "listingWithdraw": trader(OWNER_EXCHANGE), "auctionCreate": trader(TRADE_GRANT), "auctionBid": trader(OWNER_EXCHANGE),
-    "auctionClose": permission("MANAGE_EXCHANGE", proof="tests/magnesium_exchange/trading/test_api.py::test_only_operators_close_an_auction_through_the_api"),
-    "rfqCreate": trader(OWNER_EXCHANGE), "quoteSubmit": trader(OWNER_EXCHANGE), "quoteAccept": trader(OWNER_EXCHANGE),
+    "settlementPay": trader(OWNER_EXCHANGE),
+    "listingCreate": trader(TRADE_GRANT),
+    "listingPick": trader(TRADE_GRANT),
+    "listingReprice": trader(OWNER_EXCHANGE),
+    "listingWithdraw": trader(OWNER_EXCHANGE),
+    "auctionCreate": trader(TRADE_GRANT),
+    "auctionBid": trader(OWNER_EXCHANGE),
+    "auctionClose": permission(
+        "MANAGE_EXCHANGE",
+        proof="tests/magnesium_exchange/trading/test_api.py::test_only_operators_close_an_auction_through_the_api",
+    ),
+    "rfqCreate": trader(OWNER_EXCHANGE),
+    "quoteSubmit": trader(OWNER_EXCHANGE),
+    "quoteAccept": trader(OWNER_EXCHANGE),
     "referencePriceSet": permission("MANAGE_EXCHANGE"),
-    "exchangeWarehouseCreate": permission("MANAGE_EXCHANGE"), "exchangeWarehouseStaffAdd": permission("MANAGE_EXCHANGE"),
+    "exchangeWarehouseCreate": permission("MANAGE_EXCHANGE"),
+    "exchangeWarehouseStaffAdd": permission("MANAGE_EXCHANGE"),
     "inboundTicketCreate": permission("MANAGE_WAREHOUSE_RECEIPTS", proof=WAREHOUSE_STAFF),
     "receiptIssue": permission("MANAGE_WAREHOUSE_RECEIPTS", proof=WAREHOUSE_STAFF),
     "receiptSplit": permission("MANAGE_WAREHOUSE_RECEIPTS", proof=WAREHOUSE_STAFF),
-    "receiptMerge": permission("MANAGE_WAREHOUSE_RECEIPTS"), "receiptWithdraw": permission("MANAGE_WAREHOUSE_RECEIPTS"),
+    "receiptMerge": permission("MANAGE_WAREHOUSE_RECEIPTS"),
+    "receiptWithdraw": permission("MANAGE_WAREHOUSE_RECEIPTS"),
     "receiptCancel": permission("MANAGE_WAREHOUSE_RECEIPTS", proof=WAREHOUSE_STAFF),
-    "receiptFreeze": permission("MANAGE_WAREHOUSE_RECEIPTS"), "receiptUnfreeze": permission("MANAGE_WAREHOUSE_RECEIPTS"),
-    "fundsDepositRequest": trader("tests/magnesium_exchange/members/test_funds.py::test_trader_without_funds_grant_and_strangers_are_refused"),
-    "fundsDepositConfirm": permission("CONFIRM_FUNDS", proof=BANK_ONLY, operator=False), "fundsWithdrawRequest": trader("tests/meidu/security/test_owner_exchange.py::test_a_withdrawal_freezes_only_the_callers_own_funds"),
+    "receiptFreeze": permission("MANAGE_WAREHOUSE_RECEIPTS"),
+    "receiptUnfreeze": permission("MANAGE_WAREHOUSE_RECEIPTS"),
+    "fundsDepositRequest": trader(
+        "tests/magnesium_exchange/members/test_funds.py::test_trader_without_funds_grant_and_strangers_are_refused"
+    ),
+    "fundsDepositConfirm": permission("CONFIRM_FUNDS", proof=BANK_ONLY, operator=False),
+    "fundsWithdrawRequest": trader(
+        "tests/meidu/security/test_owner_exchange.py::test_a_withdrawal_freezes_only_the_callers_own_funds"
+    ),
     "fundsWithdrawConfirm": permission("CONFIRM_FUNDS", proof=BANK_ONLY, operator=False),
     "fundsRequestReject": permission("CONFIRM_FUNDS", operator=False),
-    "exchangeMemberCreate": permission("MANAGE_EXCHANGE"), "exchangeTraderAdd": permission("MANAGE_EXCHANGE"),
-    "complaintCreate": user("tests/marketplace/complaints/test_complaint_api.py::test_only_the_buyer_files_a_complaint"),
-    "complaintRespond": object_scoped(COMPLAINT_HANDLERS), "complaintResolve": object_scoped(COMPLAINT_HANDLERS),
+    "exchangeMemberCreate": permission("MANAGE_EXCHANGE"),
+    "exchangeTraderAdd": permission("MANAGE_EXCHANGE"),
+    "complaintCreate": user(
+        "tests/marketplace/complaints/test_complaint_api.py::test_only_the_buyer_files_a_complaint"
+    ),
+    "complaintRespond": object_scoped(COMPLAINT_HANDLERS),
+    "complaintResolve": object_scoped(COMPLAINT_HANDLERS),
     "complaintRate": user(COMPLAINT_HANDLERS),
     "reviewCreate": user("tests/marketplace/reviews/test_review_api.py::test_review_refusals"),
     "reviewHide": permission("MANAGE_REVIEWS"),
     "commissionRuleCreate": permission("MANAGE_ORDERS"),
-    "payoutMarkPaid": permission("HANDLE_PAYMENTS"), "payoutMarkFailed": permission("HANDLE_PAYMENTS"),
-    "presaleCampaignOpen": object_scoped("tests/meidu/security/test_owner_marketplace.py::test_only_the_variants_shop_opens_its_presale_and_the_other_shop_writes_nothing"),
-    "presaleHarvest": object_scoped("tests/marketplace/presale/test_presale.py::test_harvest_into_another_shops_warehouse_is_refused"),
-    "orderConfirm": object_scoped(ORDER_MATRIX), "orderFulfill": object_scoped(ORDER_MATRIX),
-    "orderCancel": object_scoped(ORDER_MATRIX), "orderConfirmReceipt": object_scoped(OWNER_CHECKOUT),
-    "orderRefund": object_scoped(ORDER_MATRIX), "orderReturn": object_scoped(AFTER_SHIPPING),
-    "orderPickupVerify": user("tests/marketplace/orders/test_order_permission_matrix.py::test_pickup_verify_through_the_api_needs_the_points_staff"),
-    "orderHandover": user("tests/marketplace/orders/test_order_permission_matrix.py::test_a_locally_delivered_parcel_is_handed_over_by_a_driver_not_by_another_shop"),
+    "payoutMarkPaid": permission("HANDLE_PAYMENTS"),
+    "payoutMarkFailed": permission("HANDLE_PAYMENTS"),
+    "presaleCampaignOpen": object_scoped(
+        "tests/meidu/security/test_owner_marketplace.py::test_only_the_variants_shop_opens_its_presale_and_the_other_shop_writes_nothing"
+    ),
+    "presaleHarvest": object_scoped(
+        "tests/marketplace/presale/test_presale.py::test_harvest_into_another_shops_warehouse_is_refused"
+    ),
+    "orderConfirm": object_scoped(ORDER_MATRIX),
+    "orderFulfill": object_scoped(ORDER_MATRIX),
+    "orderCancel": object_scoped(ORDER_MATRIX),
+    "orderConfirmReceipt": object_scoped(OWNER_CHECKOUT),
+    "orderRefund": object_scoped(ORDER_MATRIX),
+    "orderReturn": object_scoped(AFTER_SHIPPING),
+    "orderPickupVerify": user(
+        "tests/marketplace/orders/test_order_permission_matrix.py::test_pickup_verify_through_the_api_needs_the_points_staff"
+    ),
+    "orderHandover": user(
+        "tests/marketplace/orders/test_order_permission_matrix.py::test_a_locally_delivered_parcel_is_handed_over_by_a_driver_not_by_another_shop"
+    ),
     "checkoutCreate": public(),
-    "checkoutLinesAdd": object_scoped(FOREIGN_CHECKOUT), "checkoutLinesUpdate": object_scoped(OWNER_CHECKOUT),
-    "checkoutLinesDelete": object_scoped(CHECKOUT_FOREIGN_LINES), "checkoutEmailUpdate": object_scoped(OWNER_CHECKOUT),
-    "checkoutShippingAddressUpdate": object_scoped(OWNER_CHECKOUT), "checkoutBillingAddressUpdate": object_scoped(OWNER_CHECKOUT),
-    "checkoutDeliveryMethodUpdate": object_scoped(OWNER_CHECKOUT), "checkoutCustomerAttach": user(OWNER_CHECKOUT), "checkoutComplete": object_scoped(OWNER_CHECKOUT),
-    "paymentGatewayInitialize": object_scoped(OWNER_CHECKOUT), "transactionInitialize": object_scoped(PAY_OWN_CHECKOUT),
+    "checkoutLinesAdd": object_scoped(FOREIGN_CHECKOUT),
+    "checkoutLinesUpdate": object_scoped(OWNER_CHECKOUT),
+    "checkoutLinesDelete": object_scoped(CHECKOUT_FOREIGN_LINES),
+    "checkoutEmailUpdate": object_scoped(OWNER_CHECKOUT),
+    "checkoutShippingAddressUpdate": object_scoped(OWNER_CHECKOUT),
+    "checkoutBillingAddressUpdate": object_scoped(OWNER_CHECKOUT),
+    "checkoutDeliveryMethodUpdate": object_scoped(OWNER_CHECKOUT),
+    "checkoutCustomerAttach": user(OWNER_CHECKOUT),
+    "checkoutComplete": object_scoped(OWNER_CHECKOUT),
+    "paymentGatewayInitialize": object_scoped(OWNER_CHECKOUT),
+    "transactionInitialize": object_scoped(PAY_OWN_CHECKOUT),
     "transactionProcess": object_scoped(OWNER_CHECKOUT),
-    "transactionRequestAction": permission("HANDLE_PAYMENTS", proof="tests/marketplace/payments/test_api.py::test_request_action_needs_handle_payments"),
-    "warehouseCreate": object_scoped(CATALOG_MATRIX), "stockUpdate": object_scoped(CATALOG_MATRIX),
-    "productCreate": object_scoped(CATALOG_MATRIX), "productUpdate": object_scoped(CATALOG_MATRIX),
-    "productDelete": object_scoped(CATALOG_MATRIX), "productVariantCreate": object_scoped(CATALOG_MATRIX),
-    "productVariantUpdate": object_scoped(CATALOG_MATRIX), "productChannelListingUpdate": object_scoped(CATALOG_MATRIX),
-    "productVariantChannelListingUpdate": object_scoped(CATALOG_MATRIX), "productMediaCreate": object_scoped(CATALOG_MATRIX),
+    "transactionRequestAction": permission(
+        "HANDLE_PAYMENTS", proof="tests/marketplace/payments/test_api.py::test_request_action_needs_handle_payments"
+    ),
+    "warehouseCreate": object_scoped(CATALOG_MATRIX),
+    "stockUpdate": object_scoped(CATALOG_MATRIX),
+    "productCreate": object_scoped(CATALOG_MATRIX),
+    "productUpdate": object_scoped(CATALOG_MATRIX),
+    "productDelete": object_scoped(CATALOG_MATRIX),
+    "productVariantCreate": object_scoped(CATALOG_MATRIX),
+    "productVariantUpdate": object_scoped(CATALOG_MATRIX),
+    "productChannelListingUpdate": object_scoped(CATALOG_MATRIX),
+    "productVariantChannelListingUpdate": object_scoped(CATALOG_MATRIX),
+    "productMediaCreate": object_scoped(CATALOG_MATRIX),
     "shopApply": user("tests/marketplace/test_shop_lifecycle.py::test_anonymous_cannot_apply"),
     "shopSubmitForReview": object_scoped(OTHER_SHOP),
-    "shopApprove": permission("MANAGE_SHOPS"), "shopReject": permission("MANAGE_SHOPS"),
-    "shopSuspend": permission("MANAGE_SHOPS"), "shopReinstate": permission("MANAGE_SHOPS"),
-    "shopClose": object_scoped(OTHER_SHOP), "shopUpdate": object_scoped(OTHER_SHOP),
+    "shopApprove": permission("MANAGE_SHOPS"),
+    "shopReject": permission("MANAGE_SHOPS"),
+    "shopSuspend": permission("MANAGE_SHOPS"),
+    "shopReinstate": permission("MANAGE_SHOPS"),
+    "shopClose": object_scoped(OTHER_SHOP),
+    "shopUpdate": object_scoped(OTHER_SHOP),
     "shopHolidayModeSet": object_scoped(OTHER_SHOP),
-    "shopMemberAdd": object_scoped("tests/marketplace/test_shop_members_and_media.py::test_assistants_cannot_add_members_and_unknown_phones_are_refused"),
-    "appCreate": permission("MANAGE_APPS"), "appTokenCreate": permission("MANAGE_APPS"),
-    "appTokenDelete": permission("MANAGE_APPS"), "webhookCreate": permission("MANAGE_APPS"),
-    "tokenCreate": public(), "tokenRefresh": public(), "tokenVerify": public(), "accountRegister": public(),
-    "passwordChange": user("tests/meidu/accounts/test_password_change.py::test_password_change_mutation_kills_old_tokens_and_returns_new_ones"),
-    "tokensDeactivateAll": user("tests/meidu/accounts/test_password_change.py::test_tokens_deactivate_all_kills_tokens_and_web_sessions"),
-    "userRolesUpdate": permission("MANAGE_STAFF", proof="tests/meidu/accounts/test_roles.py::test_without_manage_staff_the_error_names_the_permission"),
+    "shopMemberAdd": object_scoped(
+        "tests/marketplace/test_shop_members_and_media.py::test_assistants_cannot_add_members_and_unknown_phones_are_refused"
+    ),
+    "appCreate": permission("MANAGE_APPS"),
+    "appTokenCreate": permission("MANAGE_APPS"),
+    "appTokenDelete": permission("MANAGE_APPS"),
+    "webhookCreate": permission("MANAGE_APPS"),
+    "tokenCreate": public(),
+    "tokenRefresh": public(),
+    "tokenVerify": public(),
+    "accountRegister": public(),
+    "passwordChange": user(
+        "tests/meidu/accounts/test_password_change.py::test_password_change_mutation_kills_old_tokens_and_returns_new_ones"
+    ),
+    "tokensDeactivateAll": user(
+        "tests/meidu/accounts/test_password_change.py::test_tokens_deactivate_all_kills_tokens_and_web_sessions"
+    ),
+    "userRolesUpdate": permission(
+        "MANAGE_STAFF",
+        proof="tests/meidu/accounts/test_roles.py::test_without_manage_staff_the_error_names_the_permission",
+    ),
 }
 
 # --- issue 15, loans (financing: loan lifecycle) -------------------------------------------------
 LOANS_API = "tests/magnesium_exchange/financing/test_api.py"
 OTHER_BANK = f"{LOANS_API}::test_an_officer_of_another_bank_is_refused_and_sees_nothing"
 BORROWER_ONLY = f"{LOANS_API}::test_only_the_borrowers_traders_with_the_funds_grant_act_for_it"
-QUERIES.update({
-    "loans": own(f"{LOANS_API}::test_each_bank_lists_only_its_loans_and_the_borrower_its_members"),
-    "loan": object_scoped(f"{LOANS_API}::test_each_bank_lists_only_its_loans_and_the_borrower_its_members"),
-})
-MUTATIONS.update({
-    "loanApply": trader(BORROWER_ONLY), "loanWithdraw": trader(BORROWER_ONLY), "loanRepay": trader(BORROWER_ONLY),
-    "loanCollateralAdd": trader(BORROWER_ONLY),
-    "loanApprove": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
-    "loanReject": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
-    "loanCancel": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
-    "loanDisburse": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
-    "loanCollateralRelease": object_scoped(OTHER_BANK),
-    "financingRuleSet": permission("MANAGE_EXCHANGE",
-                                   proof=f"{LOANS_API}::test_operators_set_financing_rules_and_bad_lines_are_refused"),
-})
+QUERIES.update(
+    {
+        "loans": own(f"{LOANS_API}::test_each_bank_lists_only_its_loans_and_the_borrower_its_members"),
+        "loan": object_scoped(f"{LOANS_API}::test_each_bank_lists_only_its_loans_and_the_borrower_its_members"),
+    }
+)
+MUTATIONS.update(
+    {
+        "loanApply": trader(BORROWER_ONLY),
+        "loanWithdraw": trader(BORROWER_ONLY),
+        "loanRepay": trader(BORROWER_ONLY),
+        "loanCollateralAdd": trader(BORROWER_ONLY),
+        "loanApprove": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
+        "loanReject": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
+        "loanCancel": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
+        "loanDisburse": permission("BANK_LENDING", proof=OTHER_BANK, operator=False),
+        "loanCollateralRelease": object_scoped(OTHER_BANK),
+        "financingRuleSet": permission(
+            "MANAGE_EXCHANGE", proof=f"{LOANS_API}::test_operators_set_financing_rules_and_bad_lines_are_refused"
+        ),
+    }
+)
 
 # --- issue 15, credit reports (credit helper) ---
 CREDIT_API = "tests/magnesium_exchange/credit/test_credit_api.py"
-QUERIES.update({
-    "creditReport": permission("BANK_LENDING", operator=False,
-                               proof=f"{CREDIT_API}::test_another_bank_and_non_banks_are_refused_writing_nothing"),
-    "creditConsents": user(f"{CREDIT_API}::test_consents_list_is_the_members_own_or_the_banks_own"),
-})
-MUTATIONS.update({
-    "creditConsentGrant": trader(f"{CREDIT_API}::test_a_trader_of_another_member_cannot_touch_its_consents"),
-    "creditConsentRevoke": trader(f"{CREDIT_API}::test_a_trader_of_another_member_cannot_touch_its_consents"),
-})
+QUERIES.update(
+    {
+        "creditReport": permission(
+            "BANK_LENDING",
+            operator=False,
+            proof=f"{CREDIT_API}::test_another_bank_and_non_banks_are_refused_writing_nothing",
+        ),
+        "creditConsents": user(f"{CREDIT_API}::test_consents_list_is_the_members_own_or_the_banks_own"),
+    }
+)
+MUTATIONS.update(
+    {
+        "creditConsentGrant": trader(f"{CREDIT_API}::test_a_trader_of_another_member_cannot_touch_its_consents"),
+        "creditConsentRevoke": trader(f"{CREDIT_API}::test_a_trader_of_another_member_cannot_touch_its_consents"),
+    }
+)
 
 # --- issue 15, risk (financing: margin calls, forced sale) ------------------------------------------
 RISK_API = "tests/magnesium_exchange/financing/test_risk_api.py"
-QUERIES.update({
-    "marginCalls": own(f"{RISK_API}::test_margin_calls_are_seen_by_their_bank_borrower_and_operators_only"),
-})
-MUTATIONS.update({
-    "loanForcedSaleStart": permission(
-        "BANK_LENDING", proof=f"{RISK_API}::test_only_the_loans_bank_starts_a_forced_sale_and_not_before_the_line",
-        operator=False),
-})
+QUERIES.update(
+    {
+        "marginCalls": own(f"{RISK_API}::test_margin_calls_are_seen_by_their_bank_borrower_and_operators_only"),
+    }
+)
+MUTATIONS.update(
+    {
+        "loanForcedSaleStart": permission(
+            "BANK_LENDING",
+            proof=f"{RISK_API}::test_only_the_loans_bank_starts_a_forced_sale_and_not_before_the_line",
+            operator=False,
+        ),
+    }
+)
 
 # Object-scoped (or own-rows) fields whose "other owner" / "right owner" columns no test proves
 # yet: each is a gap to close by writing that test and naming it above (issue 13). Empty since the

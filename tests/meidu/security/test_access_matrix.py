@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.meidu.security.access_matrix import MUTATIONS, QUERIES, UNPROVEN
 from tests.meidu.security.schema_walk import GRAPHQL, Operation, minimal_variables, operations
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
@@ -48,7 +48,9 @@ def denial(body: dict):
 
 
 def is_empty(value) -> bool:
-    return value in (None, [], {}) or (isinstance(value, dict) and value.get("totalCount") in (0, None) and not value.get("edges"))
+    return value in (None, [], {}) or (
+        isinstance(value, dict) and value.get("totalCount") in (0, None) and not value.get("edges")
+    )
 
 
 def refused(body: dict, op: Operation) -> bool:
@@ -78,8 +80,12 @@ def test_every_named_proof_exists():
 
 
 def test_unproven_object_columns_are_listed_exactly():
-    unproven = {(kind, name) for kind, entries in MATRIX.items() for name, access in entries.items()
-                if access.gate in SCOPED and access.proof is None}
+    unproven = {
+        (kind, name)
+        for kind, entries in MATRIX.items()
+        for name, access in entries.items()
+        if access.gate in SCOPED and access.proof is None
+    }
     assert unproven - UNPROVEN == set(), "object-scoped fields with neither a proof nor a place in UNPROVEN"
     assert UNPROVEN - unproven == set(), "proven (or no longer object-scoped) fields still listed in UNPROVEN"
 

@@ -30,7 +30,11 @@ from kombu import pools
 
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.models import Checkout
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.inventory.models import Stock
 from marketplace.inventory.selectors import stock_from_journal
 from marketplace.orders.models import Order
@@ -44,12 +48,12 @@ from meidu.integrations.services.webhooks import webhook_create
 from meidu.integrations.tasks import webhook_deliveries_dispatch_due
 from meidu.runtime.database import database_url
 from meidu.runtime.paths import BASE_DIR
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
 from tests.marketplace.factories import channels
 from tests.marketplace.settlement.helpers import assert_every_transaction_balances, order_postings
 from tests.meidu.integrations.broker import BROKER_URL, _reset_connections
+from tests.support.graphql import GraphQLClient, token_for
 
 TIMEOUT_SECONDS = 4  # the worker's HTTP timeout; its lease on a delivery is this plus 30 s
 
@@ -103,12 +107,21 @@ class HangingReceiver:
 
 
 def start_worker(queue: str, log_path) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "meidu.settings.test", "DATABASE_URL": database_url(connection.settings_dict),
-           "CELERY_BROKER_URL": BROKER_URL, "CELERY_TASK_DEFAULT_QUEUE": queue,
-           "WEBHOOK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS), "WEBHOOK_RETRY_BASE_SECONDS": "1"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "meidu.settings.test",
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "CELERY_BROKER_URL": BROKER_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "WEBHOOK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
+        "WEBHOOK_RETRY_BASE_SECONDS": "1",
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "meidu", "worker", "--pool", "solo", "--loglevel", "INFO", "-Q", queue],
-        cwd=BASE_DIR, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+        cwd=BASE_DIR,
+        env=env,
+        stdout=open(log_path, "w"),
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -169,8 +182,11 @@ def lock_waiter(pid=lambda: None, timeout: float = 60) -> int | None:
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_stat_clear_snapshot()")  # activity is a snapshot per transaction
-            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                           " AND pid <> pg_backend_pid() AND (%s::int IS NULL OR pid = %s::int)", [pid(), pid()])
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                " AND pid <> pg_backend_pid() AND (%s::int IS NULL OR pid = %s::int)",
+                [pid(), pid()],
+            )
             row = cursor.fetchone()
         if row:
             return row[0]
@@ -187,7 +203,9 @@ def paid_checkout(buyer):
     checkout = checkout_create(channel=rural, user=buyer, lines=[(variant, 3)])
     checkout_shipping_address_update(checkout, dict(ADDRESS))
     checkout_delivery_method_update(checkout, shipping_method=shop.shipping_methods.get(kind="county"))
-    transaction_initialize(checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key="fault-1", user=buyer)
+    transaction_initialize(
+        checkout_token=checkout.pk, gateway_id=OFFLINE, action="CHARGE", idempotency_key="fault-1", user=buyer
+    )
     return checkout, Stock.objects.get(variant=variant)
 
 
@@ -207,7 +225,9 @@ def test_a_connection_dropped_mid_checkout_complete_leaves_nothing_half_written(
             cursor.execute("SELECT pg_backend_pid()")
             outcome["pid"] = cursor.fetchone()[0]
         try:
-            outcome["response"] = GraphQLClient(token).post(CHECKOUT_COMPLETE, {"id": to_global_id("Checkout", checkout.pk)})
+            outcome["response"] = GraphQLClient(token).post(
+                CHECKOUT_COMPLETE, {"id": to_global_id("Checkout", checkout.pk)}
+            )
         except Exception as exc:  # the dropped connection, if the view lets it through
             outcome["raised"] = exc
         finally:

@@ -30,9 +30,9 @@ from hypothesis import strategies as st
 
 from meidu.accounts.roles import Role
 from meidu.accounts.services import tokens_issue
-from tests.support.graphql import GraphQLClient
 from tests.marketplace.factories import channels, listed_product, open_shop
 from tests.meidu.security.schema_walk import operations, variables_strategy
+from tests.support.graphql import GraphQLClient
 
 BUDGET = float(os.environ.get("MEIDU_FUZZ_SECONDS", "75"))
 ROUNDS = int(os.environ.get("MEIDU_FUZZ_ROUNDS", "10000"))
@@ -115,8 +115,13 @@ def fuzz(who: Actor, handler: Unhandled, examples: int, failures: dict, fixed_se
     """``examples`` rounds, each sending every root field once with drawn variables."""
 
     @seed(fixed_seed)
-    @settings(max_examples=examples, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(st.data())
     def one_round(data):
         for op in OPERATIONS:
@@ -148,5 +153,7 @@ def test_no_input_crashes_the_server(actor, make_user, unhandled):
     more = min(ROUNDS, int((BUDGET / len(ACTORS) - per_round) / per_round))
     if more > 0:
         fuzz(who, unhandled, more, failures, fixed_seed + 100)
-    report = "\n".join(f"{op} as {actor}: {reason} with {_short(variables)}" for (op, reason), variables in sorted(failures.items()))
+    report = "\n".join(
+        f"{op} as {actor}: {reason} with {_short(variables)}" for (op, reason), variables in sorted(failures.items())
+    )
     assert not failures, f"{len(failures)} distinct failures in {1 + max(more, 0)} rounds:\n{report}"

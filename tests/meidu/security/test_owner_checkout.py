@@ -8,16 +8,20 @@ import pytest
 from graphql_relay import to_global_id
 
 from marketplace.checkout.models import Checkout
-from marketplace.checkout.services import checkout_create, checkout_delivery_method_update, checkout_shipping_address_update
+from marketplace.checkout.services import (
+    checkout_create,
+    checkout_delivery_method_update,
+    checkout_shipping_address_update,
+)
 from marketplace.orders.services.lifecycle import order_fulfill
 from marketplace.payments.models import TransactionItem
 from marketplace.payments.services.initialize import transaction_initialize
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears, village_address
 from tests.marketplace.checkout.helpers import ADDRESS, COD, OFFLINE, placed_orders
 from tests.marketplace.factories import channels
 from tests.meidu.security.owner_checks import refusal_code, writes
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 

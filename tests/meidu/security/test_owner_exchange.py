@@ -8,37 +8,47 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.support.graphql import GraphQLClient, token_for
-from tests.magnesium_exchange.trading_factories import balances
 from magnesium_exchange.members.models import FundsHold, FundsRequest
 from magnesium_exchange.settlement.models import Settlement
 from magnesium_exchange.trading.models import Auction, Contract, JournalEntry, Listing, LotReceipt, Rfq, Trade
 from magnesium_exchange.warehouses.models import Receipt, ReceiptEvent
 from meidu.core.ledger.models import LedgerPosting, LedgerTransaction
+from tests.magnesium_exchange.trading_factories import balances
 from tests.meidu.security.owner_checks import refusal_code
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
-LISTING_CREATE = """mutation($input: ListingCreateInput!) { listingCreate(input: $input) { errors { code } listing { id } } }"""
+LISTING_CREATE = (
+    """mutation($input: ListingCreateInput!) { listingCreate(input: $input) { errors { code } listing { id } } }"""
+)
 PICK = """mutation($id: ID!, $q: Decimal!) { listingPick(id: $id, quantity: $q) { errors { code } trade { tradeNumber } } }"""
-AUCTION_CREATE = """mutation($input: AuctionCreateInput!) { auctionCreate(input: $input) { errors { code } auction { id } } }"""
+AUCTION_CREATE = (
+    """mutation($input: AuctionCreateInput!) { auctionCreate(input: $input) { errors { code } auction { id } } }"""
+)
 RFQ_CREATE = """mutation($input: RfqCreateInput!) { rfqCreate(input: $input) { errors { code } rfq { id status } } }"""
-QUOTE = """mutation($rfq: ID!) { quoteSubmit(rfq: $rfq, price: "3010", quantity: "30") { errors { code } rfq { id } } }"""
+QUOTE = (
+    """mutation($rfq: ID!) { quoteSubmit(rfq: $rfq, price: "3010", quantity: "30") { errors { code } rfq { id } } }"""
+)
 MY = """{ myTrades(first: 10) { edges { node { tradeNumber } } } mySettlements(first: 10) { edges { node { id trade { tradeNumber } } } } }"""
 
 
 @pytest.fixture
 def parties(market, trader_factory):
     seller, buyer, other = market.member(), market.member(funds="500000.00"), market.member(funds="500000.00")
-    clients = {name: GraphQLClient(token_for(trader_factory(member)))
-               for name, member in (("seller", seller), ("buyer", buyer), ("other", other))}
+    clients = {
+        name: GraphQLClient(token_for(trader_factory(member)))
+        for name, member in (("seller", seller), ("buyer", buyer), ("other", other))
+    }
     return {"market": market, "members": {"seller": seller, "buyer": buyer, "other": other}, "clients": clients}
 
 
 def listed(p, net="100.000"):
     receipt = p["market"].receipt(p["members"]["seller"], net)
-    data = p["clients"]["seller"].execute(LISTING_CREATE, {"input": {
-        "grade": "fm-98", "price": "3000", "receipts": [receipt.number], "referencePrice": "3000"}})["listingCreate"]
+    data = p["clients"]["seller"].execute(
+        LISTING_CREATE,
+        {"input": {"grade": "fm-98", "price": "3000", "receipts": [receipt.number], "referencePrice": "3000"}},
+    )["listingCreate"]
     assert data["errors"] == [], data
     return data["listing"]["id"]
 
@@ -46,17 +56,36 @@ def listed(p, net="100.000"):
 def auction(p):
     receipt = p["market"].receipt(p["members"]["seller"])
     now = timezone.now()
-    data = p["clients"]["seller"].execute(AUCTION_CREATE, {"input": {
-        "grade": "fm-98", "receipts": [receipt.number], "reservePrice": "2900", "referencePrice": "3000",
-        "startsAt": (now - timedelta(seconds=1)).isoformat(), "endsAt": (now + timedelta(minutes=30)).isoformat()}})
+    data = p["clients"]["seller"].execute(
+        AUCTION_CREATE,
+        {
+            "input": {
+                "grade": "fm-98",
+                "receipts": [receipt.number],
+                "reservePrice": "2900",
+                "referencePrice": "3000",
+                "startsAt": (now - timedelta(seconds=1)).isoformat(),
+                "endsAt": (now + timedelta(minutes=30)).isoformat(),
+            }
+        },
+    )
     return data["auctionCreate"]["auction"]["id"]
 
 
 def rfq(p):
     receipt = p["market"].receipt(p["members"]["seller"], "30.000")
-    data = p["clients"]["seller"].execute(RFQ_CREATE, {"input": {
-        "grade": "fm-98", "side": "sell", "receipts": [receipt.number], "referencePrice": "3000",
-        "expiresAt": (timezone.now() + timedelta(hours=1)).isoformat()}})["rfqCreate"]
+    data = p["clients"]["seller"].execute(
+        RFQ_CREATE,
+        {
+            "input": {
+                "grade": "fm-98",
+                "side": "sell",
+                "receipts": [receipt.number],
+                "referencePrice": "3000",
+                "expiresAt": (timezone.now() + timedelta(hours=1)).isoformat(),
+            }
+        },
+    )["rfqCreate"]
     assert data["errors"] == [], data
     return data["rfq"]["id"]
 
@@ -81,48 +110,91 @@ def settlement_of_buyer(p):
 
 def receipts_of_seller(p):
     receipt = p["market"].receipt(p["members"]["seller"], "30.000")
-    return {"input": {"grade": "fm-98", "side": "sell", "receipts": [receipt.number], "referencePrice": "3000",
-                      "expiresAt": (timezone.now() + timedelta(hours=1)).isoformat()}}
+    return {
+        "input": {
+            "grade": "fm-98",
+            "side": "sell",
+            "receipts": [receipt.number],
+            "referencePrice": "3000",
+            "expiresAt": (timezone.now() + timedelta(hours=1)).isoformat(),
+        }
+    }
 
 
 # name: (document, variables, the rightful caller, the other member's caller, what the success shows)
 CASES = {
     "listingReprice": (
         """mutation($id: ID!) { listingReprice(id: $id, price: "3010") { errors { code } listing { price } } }""",
-        lambda p: {"id": listed(p)}, "seller", "other",
+        lambda p: {"id": listed(p)},
+        "seller",
+        "other",
         lambda payload: payload["listing"]["price"] == "3010.00",
     ),
     "listingWithdraw": (
         """mutation($id: ID!) { listingWithdraw(id: $id) { errors { code } listing { status } } }""",
-        lambda p: {"id": listed(p)}, "seller", "other",
+        lambda p: {"id": listed(p)},
+        "seller",
+        "other",
         lambda payload: payload["listing"]["status"] == "withdrawn",
     ),
     # A bid spends the bidder's own funds; the auction's own seller may not bid it up.
     "auctionBid": (
         """mutation($id: ID!) { auctionBid(id: $id, price: "2950", quantity: "50") { errors { code } auction { bestPrice } } }""",
-        lambda p: {"id": auction(p)}, "buyer", "seller",
+        lambda p: {"id": auction(p)},
+        "buyer",
+        "seller",
         lambda payload: payload["auction"]["bestPrice"] == "2950.00",
     ),
     # Offering receipts in an RFQ: only their holder may.
-    "rfqCreate": (RFQ_CREATE, receipts_of_seller, "seller", "other", lambda payload: payload["rfq"]["status"] == "open"),
+    "rfqCreate": (
+        RFQ_CREATE,
+        receipts_of_seller,
+        "seller",
+        "other",
+        lambda payload: payload["rfq"]["status"] == "open",
+    ),
     # Quoting is for the others: the requester cannot quote on their own RFQ.
     "quoteSubmit": (QUOTE, lambda p: {"rfq": rfq(p)}, "buyer", "seller", lambda payload: payload["rfq"] is not None),
     "quoteAccept": (
         """mutation($rfq: ID!, $q: Int!) { quoteAccept(rfq: $rfq, quoteId: $q) { errors { code } rfq { status } } }""",
-        quoted, "seller", "other",
+        quoted,
+        "seller",
+        "other",
         lambda payload: payload["rfq"]["status"] == "filled",
     ),
     "settlementPay": (
         """mutation($id: ID!) { settlementPay(id: $id) { errors { code } settlement { status } } }""",
-        settlement_of_buyer, "buyer", "other",
+        settlement_of_buyer,
+        "buyer",
+        "other",
         lambda payload: payload["settlement"]["status"] == "completed",
     ),
 }
-REFUSAL = {"listingReprice": "NOT_OWNER", "listingWithdraw": "NOT_OWNER", "auctionBid": "SELF_TRADE",
-           "rfqCreate": "RECEIPT_NOT_YOURS", "quoteSubmit": "SELF_TRADE", "quoteAccept": "NOT_OWNER",
-           "settlementPay": "NOT_FOUND"}
-MODELS = (Listing, Auction, Rfq, JournalEntry, Trade, Contract, LotReceipt, Settlement, FundsRequest, FundsHold,
-          Receipt, ReceiptEvent, LedgerTransaction, LedgerPosting)
+REFUSAL = {
+    "listingReprice": "NOT_OWNER",
+    "listingWithdraw": "NOT_OWNER",
+    "auctionBid": "SELF_TRADE",
+    "rfqCreate": "RECEIPT_NOT_YOURS",
+    "quoteSubmit": "SELF_TRADE",
+    "quoteAccept": "NOT_OWNER",
+    "settlementPay": "NOT_FOUND",
+}
+MODELS = (
+    Listing,
+    Auction,
+    Rfq,
+    JournalEntry,
+    Trade,
+    Contract,
+    LotReceipt,
+    Settlement,
+    FundsRequest,
+    FundsHold,
+    Receipt,
+    ReceiptEvent,
+    LedgerTransaction,
+    LedgerPosting,
+)
 
 
 def exchange_rows() -> dict:
@@ -150,7 +222,9 @@ def test_my_trades_and_settlements_show_only_the_members_own(parties):
     with_buyer, with_other = picked(parties, "buyer"), picked(parties, "other")
     seen = {name: client.execute(MY) for name, client in parties["clients"].items()}
     trades = {name: {e["node"]["tradeNumber"] for e in data["myTrades"]["edges"]} for name, data in seen.items()}
-    settled = {name: {e["node"]["trade"]["tradeNumber"] for e in data["mySettlements"]["edges"]} for name, data in seen.items()}
+    settled = {
+        name: {e["node"]["trade"]["tradeNumber"] for e in data["mySettlements"]["edges"]} for name, data in seen.items()
+    }
     assert trades == settled == {"seller": {with_buyer, with_other}, "buyer": {with_buyer}, "other": {with_other}}
 
 

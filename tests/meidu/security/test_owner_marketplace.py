@@ -12,12 +12,12 @@ from graphql_relay import to_global_id
 
 from marketplace.complaints.services import complaint_create
 from meidu.accounts.roles import Role
-from tests.support.graphql import GraphQLClient, token_for
 from tests.marketplace.checkout.factories import county_and_zones, farmer_with_pears
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
 from tests.marketplace.factories import channels
 from tests.marketplace.reviews.helpers import deliver
 from tests.meidu.security.owner_checks import refusal_code, writes
+from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,13 @@ def two_shops(make_user):
         shop, variant = farmer_with_pears(seller, rural)
         [order] = placed_orders(buyer, rural, [(variant, 1)], gateway=OFFLINE, action="CHARGE", key=f"own-{name}")
         complaint = complaint_create(deliver(order, seller, buyer), buyer=buyer, category="quality", description="坏果")
-        sides[name] = SimpleNamespace(seller=GraphQLClient(token_for(seller)), buyer=GraphQLClient(token_for(buyer)),
-                                      shop=shop, variant=variant, complaint=to_global_id("Complaint", complaint.pk))
+        sides[name] = SimpleNamespace(
+            seller=GraphQLClient(token_for(seller)),
+            buyer=GraphQLClient(token_for(buyer)),
+            shop=shop,
+            variant=variant,
+            complaint=to_global_id("Complaint", complaint.pk),
+        )
     return sides
 
 
@@ -70,8 +75,10 @@ def test_each_seller_lists_only_the_shops_they_work_for(two_shops):
 
 
 def test_only_the_variants_shop_opens_its_presale_and_the_other_shop_writes_nothing(two_shops):
-    variables = {"v": to_global_id("ProductVariant", two_shops["a"].variant.pk),
-                 "on": str(timezone.localdate() + timedelta(days=20))}
+    variables = {
+        "v": to_global_id("ProductVariant", two_shops["a"].variant.pk),
+        "on": str(timezone.localdate() + timedelta(days=20)),
+    }
     before = writes()
     refused = two_shops["b"].seller.post(PRESALE, variables).json()
     assert refusal_code(refused, "presaleCampaignOpen") == "PermissionDenied", refused

@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('audit', '0002_initial'),
     ]
@@ -12,6 +11,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='auditevent',
-            options={'ordering': ['-id'], 'permissions': [('view_audit_log', 'View the audit log')], 'verbose_name': 'audit event', 'verbose_name_plural': 'audit events'},
+            options={
+                'ordering': ['-id'],
+                'permissions': [('view_audit_log', 'View the audit log')],
+                'verbose_name': 'audit event',
+                'verbose_name_plural': 'audit events',
+            },
         ),
     ]

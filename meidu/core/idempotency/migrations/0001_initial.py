@@ -4,11 +4,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
@@ -23,7 +21,9 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('scope', 'actor_key', 'key'), name='idempotency_unique_key')],
+                'constraints': [
+                    models.UniqueConstraint(fields=('scope', 'actor_key', 'key'), name='idempotency_unique_key')
+                ],
             },
         ),
     ]

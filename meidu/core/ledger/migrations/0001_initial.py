@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,7 +17,10 @@ class Migration(migrations.Migration):
             name='LedgerAccount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text="Stable name, e.g. 'shop:42:earnings'.", max_length=160, unique=True)),
+                (
+                    'code',
+                    models.CharField(help_text="Stable name, e.g. 'shop:42:earnings'.", max_length=160, unique=True),
+                ),
                 ('name', models.CharField(max_length=255)),
                 ('currency', models.CharField(default='CNY', max_length=3)),
                 ('allow_negative', models.BooleanField(default=True)),
@@ -35,7 +37,16 @@ class Migration(migrations.Migration):
                 ('description', models.CharField(max_length=255)),
                 ('reference', models.CharField(blank=True, db_index=True, max_length=160)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'actor',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
@@ -45,12 +56,28 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=3, max_digits=20)),
                 ('currency', models.CharField(max_length=3)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='ledger.ledgeraccount')),
-                ('transaction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='ledger.ledgertransaction')),
+                (
+                    'account',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='ledger.ledgeraccount'
+                    ),
+                ),
+                (
+                    'transaction',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='postings',
+                        to='ledger.ledgertransaction',
+                    ),
+                ),
             ],
             options={
                 'indexes': [models.Index(fields=['account', 'id'], name='ledger_ledg_account_d2adc8_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='ledger_posting_nonzero')],
+                'constraints': [
+                    models.CheckConstraint(
+                        condition=models.Q(('amount', 0), _negated=True), name='ledger_posting_nonzero'
+                    )
+                ],
             },
         ),
     ]

@@ -4,7 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('ledger', '0002_ledger_integrity_triggers'),
     ]
@@ -12,7 +11,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='ledgeraccount',
-            options={'permissions': [('view_ledger', 'View ledger accounts and postings')], 'verbose_name': 'ledger account', 'verbose_name_plural': 'ledger accounts'},
+            options={
+                'permissions': [('view_ledger', 'View ledger accounts and postings')],
+                'verbose_name': 'ledger account',
+                'verbose_name_plural': 'ledger accounts',
+            },
         ),
         migrations.AlterModelOptions(
             name='ledgerposting',

@@ -22,8 +22,11 @@ def test_statements_run_in_order_in_one_round_trip_each_with_its_rows(django_ass
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     batch = Batch()
     assert not batch
-    batch.add(f"INSERT INTO {table} (action, target_type, target_id, data, created_at) "
-              "VALUES (%s, '', '', '{}'::jsonb, now())", ["batch.first"])
+    batch.add(
+        f"INSERT INTO {table} (action, target_type, target_id, data, created_at) "
+        "VALUES (%s, '', '', '{}'::jsonb, now())",
+        ["batch.first"],
+    )
     batch.add(f"SELECT action FROM {table} WHERE action LIKE %s ORDER BY id", ["batch.%"])  # sees the insert above
     batch.add("SELECT %s::int + 1, %s::text", [41, "第二"])
     assert batch
@@ -36,17 +39,38 @@ def test_statements_run_in_order_in_one_round_trip_each_with_its_rows(django_ass
 def test_insert_and_update_adapt_values_like_the_orm(make_user):
     user = make_user()
     batch = Batch()
-    batch.insert(AuditEvent, [
-        {"action": "batch.insert", "actor_user": user.pk, "target_type": "x", "target_id": "1",
-         "data": {"名": "秀英", "n": [1, 2.5, None]}, "ip_address": "2001:db8::1", "created_at": WHEN},
-        {"action": "batch.insert", "actor_user": None, "target_type": "x", "target_id": "2", "data": {},
-         "ip_address": None, "created_at": WHEN},
-    ])
+    batch.insert(
+        AuditEvent,
+        [
+            {
+                "action": "batch.insert",
+                "actor_user": user.pk,
+                "target_type": "x",
+                "target_id": "1",
+                "data": {"名": "秀英", "n": [1, 2.5, None]},
+                "ip_address": "2001:db8::1",
+                "created_at": WHEN,
+            },
+            {
+                "action": "batch.insert",
+                "actor_user": None,
+                "target_type": "x",
+                "target_id": "2",
+                "data": {},
+                "ip_address": None,
+                "created_at": WHEN,
+            },
+        ],
+    )
     batch.insert(AuditEvent, [])  # nothing to insert adds no statement
     assert batch.execute() == [None]
     first, second = AuditEvent.objects.filter(action="batch.insert").order_by("target_id")
     assert (first.actor_user_id, first.data, first.ip_address, first.created_at) == (
-        user.pk, {"名": "秀英", "n": [1, 2.5, None]}, "2001:db8::1", WHEN)
+        user.pk,
+        {"名": "秀英", "n": [1, 2.5, None]},
+        "2001:db8::1",
+        WHEN,
+    )
     assert (second.actor_user_id, second.data, second.ip_address) == (None, {}, None)
 
     first.data, first.ip_address, first.target_id = {"changed": True}, "10.0.0.7", "untouched"
@@ -62,8 +86,10 @@ def test_a_failing_statement_raises_djangos_error_and_stops_the_batch():
     LedgerAccount.objects.create(**account)
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     batch = Batch()
-    batch.add(f"INSERT INTO {table} (action, target_type, target_id, data, created_at) "
-              "VALUES ('batch.before', '', '', '{}'::jsonb, now())")
+    batch.add(
+        f"INSERT INTO {table} (action, target_type, target_id, data, created_at) "
+        "VALUES ('batch.before', '', '', '{}'::jsonb, now())"
+    )
     batch.insert(LedgerAccount, [account])  # its code is unique
     batch.add("SELECT 1")
     with pytest.raises(IntegrityError), transaction.atomic():

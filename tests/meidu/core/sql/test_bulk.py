@@ -9,19 +9,37 @@ from django.db.models.functions import Upper
 from meidu.accounts.models import Address
 from meidu.core.sql.bulk import bulk_insert
 
-ADDRESS = {"first_name": "秀英", "last_name": "王", "street_address_1": "周家镇青山村3组12号", "city": "营口市",
-           "city_area": "大石桥市", "country_area": "辽宁省", "phone": "+8613904170001"}
+ADDRESS = {
+    "first_name": "秀英",
+    "last_name": "王",
+    "street_address_1": "周家镇青山村3组12号",
+    "city": "营口市",
+    "city_area": "大石桥市",
+    "country_area": "辽宁省",
+    "phone": "+8613904170001",
+}
 
 
 def _columns(address: Address) -> dict:
-    return {field.attname: getattr(address, field.attname) for field in Address._meta.concrete_fields if not field.primary_key}
+    return {
+        field.attname: getattr(address, field.attname)
+        for field in Address._meta.concrete_fields
+        if not field.primary_key
+    }
 
 
 def test_same_rows_as_bulk_create_with_keys_set(make_user, django_assert_num_queries):
     user = make_user()
-    made = [Address(user=user, **ADDRESS), Address(**ADDRESS | {"street_address_1": "虎庄镇东村1号", "postal_code": "115100"})]
-    reference = Address.objects.bulk_create([Address(user=user, **ADDRESS), Address(**ADDRESS | {
-        "street_address_1": "虎庄镇东村1号", "postal_code": "115100"})])
+    made = [
+        Address(user=user, **ADDRESS),
+        Address(**ADDRESS | {"street_address_1": "虎庄镇东村1号", "postal_code": "115100"}),
+    ]
+    reference = Address.objects.bulk_create(
+        [
+            Address(user=user, **ADDRESS),
+            Address(**ADDRESS | {"street_address_1": "虎庄镇东村1号", "postal_code": "115100"}),
+        ]
+    )
     with django_assert_num_queries(1):
         assert bulk_insert(made) is made
     assert all(address.pk and not address._state.adding and address._state.db == "default" for address in made)
@@ -90,7 +108,9 @@ def test_other_steps_run_in_the_inserts_statement(make_user, django_assert_num_q
     user = make_user()
     old = Address.objects.create(user=user, **ADDRESS)
     new = [Address(user=user, **ADDRESS | {"street_address_1": "虎庄镇东村1号"})]
-    gone = StatementPart("default", [("old_gone", 'DELETE FROM "accounts_address" WHERE id = %(old_id)s')], {"old_id": old.pk})
+    gone = StatementPart(
+        "default", [("old_gone", 'DELETE FROM "accounts_address" WHERE id = %(old_id)s')], {"old_id": old.pk}
+    )
     with django_assert_num_queries(1):
         insert_together(InsertPart("addresses", new), gone)
     assert list(Address.objects.filter(user=user).values_list("street_address_1", flat=True)) == ["虎庄镇东村1号"]

@@ -17,26 +17,41 @@ from meidu.core.sql.compiled import CompiledQuery
 
 
 def _address(user, **extra) -> Address:
-    data = {"first_name": "秀英", "last_name": "王", "street_address_1": "周家镇青山村3组12号", "city": "营口市",
-            "city_area": "大石桥市", "country_area": "辽宁省", "phone": "+8613904170001"} | extra
+    data = {
+        "first_name": "秀英",
+        "last_name": "王",
+        "street_address_1": "周家镇青山村3组12号",
+        "city": "营口市",
+        "city_area": "大石桥市",
+        "country_area": "辽宁省",
+        "phone": "+8613904170001",
+    } | extra
     return Address.objects.create(user=user, **data)
 
 
 def _addresses_of(user_id, area):
     """A user's addresses in a county, with the user (select_related), an Exists and a Count annotation."""
-    return (Address.objects.filter(user_id=user_id, city_area=area).select_related("user")
-            .annotate(has_twin=Exists(Address.objects.filter(user_id=OuterRef("user_id"), city=OuterRef("city"))
-                                      .exclude(pk=OuterRef("pk"))),
-                      user_addresses=Count("user__addresses"))
-            .order_by("pk"))
+    return (
+        Address.objects.filter(user_id=user_id, city_area=area)
+        .select_related("user")
+        .annotate(
+            has_twin=Exists(
+                Address.objects.filter(user_id=OuterRef("user_id"), city=OuterRef("city")).exclude(pk=OuterRef("pk"))
+            ),
+            user_addresses=Count("user__addresses"),
+        )
+        .order_by("pk")
+    )
 
 
 addresses_of = CompiledQuery(_addresses_of, user_id=int, area=str)
 
 
 def _as_rows(addresses) -> list[tuple]:
-    return [(a.pk, a.user_id, a.user.phone, a.street_address_1, a.has_twin, a.user_addresses, a._state.adding)
-            for a in addresses]
+    return [
+        (a.pk, a.user_id, a.user.phone, a.street_address_1, a.has_twin, a.user_addresses, a._state.adding)
+        for a in addresses
+    ]
 
 
 @pytest.fixture
@@ -71,7 +86,9 @@ def test_instances_behave_like_loaded_ones(two_buyers):
 
 def test_values_are_coerced_like_lookups(two_buyers):
     first, _ = two_buyers
-    assert _as_rows(addresses_of(user_id=str(first.pk), area="大石桥市")) == _as_rows(_addresses_of(first.pk, "大石桥市"))
+    assert _as_rows(addresses_of(user_id=str(first.pk), area="大石桥市")) == _as_rows(
+        _addresses_of(first.pk, "大石桥市")
+    )
     with pytest.raises(ValueError):
         addresses_of(user_id="not a number", area="大石桥市")
     with pytest.raises(TypeError, match="expected the values"):
@@ -90,8 +107,11 @@ def test_in_lists_compile_per_length_without_duplicates(two_buyers, django_asser
 
 def test_uuid_and_datetime_values(two_buyers):
     first, _ = two_buyers
-    later = CompiledQuery(lambda since, key: User.objects.filter(date_joined__gte=since).exclude(jwt_token_key=key),
-                          since=datetime, key=str)
+    later = CompiledQuery(
+        lambda since, key: User.objects.filter(date_joined__gte=since).exclude(jwt_token_key=key),
+        since=datetime,
+        key=str,
+    )
     assert first in later(since=timezone.now() - timedelta(hours=1), key="none")
     assert first not in later(since=timezone.now() + timedelta(hours=1), key="none")
     assert first not in later(since=timezone.now() - timedelta(hours=1), key=first.jwt_token_key)
@@ -99,7 +119,9 @@ def test_uuid_and_datetime_values(two_buyers):
         later(since=datetime(2026, 11, 29), key="none")
     from marketplace.checkout.models import Checkout
 
-    by_token = CompiledQuery(lambda token: Checkout.objects.filter(Q(pk=token) | Q(email="nobody@example.com")), token=uuid.UUID)
+    by_token = CompiledQuery(
+        lambda token: Checkout.objects.filter(Q(pk=token) | Q(email="nobody@example.com")), token=uuid.UUID
+    )
     assert by_token(token=uuid.uuid4()) == []
     assert by_token(token=str(uuid.uuid4())) == []
 
@@ -134,8 +156,11 @@ def test_a_locking_query_needs_a_transaction(two_buyers):
 
 def _labels_of(user_id):
     """An annotation whose value a field converter turns into Python (JSONField.from_db_value)."""
-    return (Address.objects.filter(user_id=user_id)
-            .annotate(label=JSONObject(street="street_address_1", county="city_area")).order_by("pk"))
+    return (
+        Address.objects.filter(user_id=user_id)
+        .annotate(label=JSONObject(street="street_address_1", county="city_area"))
+        .order_by("pk")
+    )
 
 
 labels_of = CompiledQuery(_labels_of, user_id=int)

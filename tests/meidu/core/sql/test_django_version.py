@@ -13,4 +13,5 @@ def test_django_is_the_release_the_sql_toolkit_was_checked_against():
         f"Django {django.get_version()} is installed, but meidu.core.sql was checked against Django "
         f"{'.'.join(map(str, DJANGO_CHECKED))}: re-read the private internals listed in the docstrings of "
         "meidu/core/sql/{compiled,bulk,batch,locks}.py against this release, run tests/meidu/core/sql, "
-        "tests/marketplace/checkout and tests/magnesium_exchange/trading, then update DJANGO_CHECKED")
+        "tests/marketplace/checkout and tests/magnesium_exchange/trading, then update DJANGO_CHECKED"
+    )

@@ -21,8 +21,14 @@ def _columns(obj) -> dict:
 
 
 def _event(**extra) -> AuditEvent:
-    event = AuditEvent.objects.create(action="locks.row", target_type="x", target_id="7",
-                                      data={"名": "秀英", "n": [1, 2.5]}, ip_address="2001:db8::1", **extra)
+    event = AuditEvent.objects.create(
+        action="locks.row",
+        target_type="x",
+        target_id="7",
+        data={"名": "秀英", "n": [1, 2.5]},
+        ip_address="2001:db8::1",
+        **extra,
+    )
     AuditEvent.objects.filter(pk=event.pk).update(created_at=WHEN)
     return event
 
@@ -32,10 +38,14 @@ def test_the_instance_is_the_one_the_orm_reads_and_the_statements_follow_in_the_
     event = _event()
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-        row, results = lock_row_with(AuditEvent, event.pk, [
-            (f"SELECT count(*) FROM {table} WHERE id = %s", [event.pk]),
-            ("SELECT %s::text", ["后"]),
-        ])
+        row, results = lock_row_with(
+            AuditEvent,
+            event.pk,
+            [
+                (f"SELECT count(*) FROM {table} WHERE id = %s", [event.pk]),
+                ("SELECT %s::text", ["后"]),
+            ],
+        )
     assert len(captured.captured_queries) == 1 and "FOR UPDATE" in captured.captured_queries[0]["sql"]
     assert results == [[(1,)], [("后",)]]
     assert type(row) is AuditEvent and not row._state.adding and row._state.db == "default"
@@ -55,8 +65,9 @@ def test_instance_from_row_converts_like_the_orm():
     event = _event()
     fields = [AuditEvent._meta.get_field(name) for name in ("id", "data", "created_at", "ip_address")]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, data, created_at, ip_address FROM {AuditEvent._meta.db_table} WHERE id = %s",
-                       [event.pk])
+        cursor.execute(
+            f"SELECT id, data, created_at, ip_address FROM {AuditEvent._meta.db_table} WHERE id = %s", [event.pk]
+        )
         built = instance_from_row(AuditEvent, fields, cursor.fetchone())
     assert (built.pk, built.data, built.created_at, built.ip_address) == (event.pk, event.data, WHEN, "2001:db8::1")
     assert built.get_deferred_fields() == {"action", "actor_user_id", "actor_app_id", "target_type", "target_id"}
