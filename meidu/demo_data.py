@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from logistics.geography.services import geography_load_county
 from magnesium_exchange.demo_data import EXCHANGE_DEMO_LOGINS, EXCHANGE_DEMO_STEPS
-from magnesium_exchange.financing.demo_data import FINANCING_DEMO_LOGINS, FINANCING_DEMO_STEPS
+from magnesium_exchange.demo_financing import FINANCING_DEMO_LOGINS, FINANCING_DEMO_STEPS
 from marketplace.demo_data import MARKETPLACE_DEMO_STEPS
 from marketplace.demo_orders import ORDER_DEMO_STEPS
 from meidu.accounts.demo_data import seed_demo_users

@@ -16,6 +16,7 @@ from django.utils import timezone
 from magnesium_exchange.marketdata.selectors import reference_price_for
 from magnesium_exchange.members.models import Member, MemberStatus
 from magnesium_exchange.members.selectors import member_balances, member_excluded_counterparties, member_facts_sql
+from magnesium_exchange.trading import hooks
 from magnesium_exchange.trading.models import Auction, JournalEntry
 
 
@@ -47,11 +48,9 @@ def bid_facts(member: Member, auction_pk: int | None = None, journal_after: int 
     headroom (open, unsettled contracts against its caps, as `exposure_headroom`) and credit-matching
     exclusions; the auction's kind and creation time; its journal after `journal_after` (committed events
     are final, so this needs no lock). None if the member does not exist."""
-    from magnesium_exchange.settlement.selectors import member_open_exposure_sql
-
     quote = connection.ops.quote_name
     member_sql, member_params = member_facts_sql(member.pk)
-    exposure_sql, exposure_params = member_open_exposure_sql("f.id")
+    exposure_sql, exposure_params = hooks.open_exposure_sql.first("f.id")
     journal = quote(JournalEntry._meta.db_table)
     sql = (
         f"SELECT f.status, f.exposure_cap - COALESCE(x.value, 0), f.exposure_cap_tonnes - COALESCE(x.tonnes, 0), "
@@ -81,9 +80,7 @@ def bid_facts(member: Member, auction_pk: int | None = None, journal_after: int 
 
 def exposure_headroom(member: Member) -> tuple[Decimal, Decimal]:
     """(CNY, tonnes) the member may still add to its open, unsettled contracts under its caps."""
-    from magnesium_exchange.settlement.selectors import member_open_exposure
-
-    value, tonnes = member_open_exposure(member)
+    value, tonnes = hooks.open_exposure.first(member)
     return member.exposure_cap - value, member.exposure_cap_tonnes - tonnes
 
 

@@ -16,6 +16,8 @@ def connect() -> None:
     """Connect every hook's subscribers (idempotent: a subscriber is connected once)."""
     from magnesium_exchange.financing.services import forced_sale
     from magnesium_exchange.settlement import hooks as settlement_hooks
+    from magnesium_exchange.settlement.selectors import member_open_exposure, member_open_exposure_sql
+    from magnesium_exchange.settlement.services import settlement_open
     from magnesium_exchange.trading import hooks as trading_hooks
     from marketplace.checkout.selectors import checkout_payment_source
     from marketplace.orders import hooks as orders_hooks
@@ -48,3 +50,9 @@ def connect() -> None:
     settlement_hooks.settlement_defaulted.connect(forced_sale.forced_sale_settlement_defaulted)
     trading_hooks.auction_closing.connect(forced_sale.forced_sale_auction_closing)
     trading_hooks.auction_ended.connect(forced_sale.forced_sale_auction_ended)
+
+    # exchange trading -> settlement: a recorded trade opens its settlement; a member's open exposure
+    # (its contracts awaiting settlement) is settlement's to count.
+    trading_hooks.trade_recorded.connect(settlement_open)
+    trading_hooks.open_exposure.connect(member_open_exposure)
+    trading_hooks.open_exposure_sql.connect(member_open_exposure_sql)

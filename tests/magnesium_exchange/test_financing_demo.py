@@ -6,7 +6,7 @@ import pytest
 
 from magnesium_exchange.credit.models import CreditConsent
 from magnesium_exchange.demo_data import EXCHANGE_DEMO_STEPS
-from magnesium_exchange.financing.demo_data import (
+from magnesium_exchange.demo_financing import (
     CCB_OFFICER_PHONE,
     FINANCING_DEMO_STEPS,
     HXB_OFFICER_PHONE,

@@ -48,6 +48,7 @@ from magnesium_exchange.members.models import Member, MemberStatus
 from magnesium_exchange.members.services import funds_freeze, funds_release
 from magnesium_exchange.members.services.funds import funds_accounts_lock, funds_freeze_applied
 from magnesium_exchange.members.services.holds import funds_holds_adjust, funds_holds_drop
+from magnesium_exchange.trading import hooks
 from magnesium_exchange.trading.config import trading_config
 from magnesium_exchange.trading.contracts import contract_create
 from magnesium_exchange.trading.error_codes import ExchangeTradingErrorCode as Code
@@ -254,8 +255,6 @@ def _marketdata_record(trade: Trade) -> None:
 
 def trade_record(aggregate_type: str, row, event: TradeExecuted, members: dict[str, Member], *, actor=None) -> Trade:
     """A TradeExecuted event: the trade, its receipts, contract, settlement, webhook and market data."""
-    from magnesium_exchange.settlement.services import settlement_open
-
     config = trading_config()
     executed_at = from_ms(event.at)
     trade = Trade.objects.create(
@@ -277,7 +276,7 @@ def trade_record(aggregate_type: str, row, event: TradeExecuted, members: dict[s
     )
     numbers = receipts_allocate(aggregate_type, row.pk, trade, event.quantity, actor=actor)
     contract = contract_create(trade, numbers)
-    settlement_open(trade)
+    hooks.trade_recorded.send(trade)  # settlement opens its delivery versus payment
     webhook_event_emit(
         WebhookEventType.TRADE_CREATED,
         {
