@@ -366,10 +366,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    for rate, result in zip(args.rate or [0.0], results):
+    for rate, result in zip(args.rate or [0.0], results, strict=True):
         met = result["rps"] >= 1000 and result["p99_ms"] <= 10
         print(
-            f"{'closed loop' if not rate else f'offered {rate:g}/s'}: {result['rps']:.0f}/s, p50 {result['p50_ms']:.1f} ms, "
+            f"{'closed loop' if not rate else f'offered {rate:g}/s'}: {result['rps']:.0f}/s, "
+            f"p50 {result['p50_ms']:.1f} ms, "
             f"p99 {result['p99_ms']:.1f} ms; goal >= 1,000/s with p99 <= 10 ms: {'met' if met else 'NOT met'}"
         )
 

@@ -11,10 +11,10 @@ Lock order (every writer of these rows follows it, so concurrent completions can
      rows of a popular variant are held from those two statements to the commit only.
 The plan is made from an unlocked read of the stocks (the units this checkout holds first); the
 allocation and movement rows are written by the counting statement (their foreign keys only
-share-lock the stock rows). Payment
-transaction rows are only read here. An unlocked look at the stock, read with the checkout row,
-turns away buyers who clearly come too late before any other work. If the stock turns out short under the lock, the transaction rolls back
-entirely and, when money was already taken, it is refunded or voided afterwards.
+share-lock the stock rows). Payment transaction rows are only read here. An unlocked look at the
+stock, read with the checkout row, turns away buyers who clearly come too late before any other
+work. If the stock turns out short under the lock, the transaction rolls back entirely and, when
+money was already taken, it is refunded or voided afterwards.
 A repeated call finds the orders by checkout token and returns them.
 
 Speed (a flash sale is 200 buyers at once on two cores): the reads of a completion are

@@ -74,7 +74,8 @@ WORDS = {
 
 
 def fits(page) -> None:
-    wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 390)
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 390)
         .slice(-3).map(e => e.tagName + '.' + e.className)""")
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, wide  # names what sticks out
 

@@ -1,4 +1,5 @@
-"""The exchange demo: warehouses, members with traders, ~20,000 t of receipts, a month of prices; idempotent and quick."""
+"""The exchange demo: warehouses, members with traders, ~20,000 t of receipts, a month of prices; idempotent
+and quick."""
 
 import datetime as dt
 from decimal import Decimal

@@ -21,7 +21,7 @@ def valid_id_number(n: int) -> str:
     from marketplace.shops.identity import _CHECK, _WEIGHTS
 
     body = f"21080419800101{n % 1000:03d}"
-    total = sum(int(d) * w for d, w in zip(body, _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True))
     return body + _CHECK[total % 11]
 
 

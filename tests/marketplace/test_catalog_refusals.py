@@ -18,7 +18,10 @@ from tests.marketplace.factories import listed_product
 
 pytestmark = pytest.mark.django_db
 
-CREATE = "mutation($i: ProductCreateInput!) { productCreate(input: $i) { product { slug attributes { attribute { slug } values { name } } } errors { field code message } } }"
+CREATE = (
+    "mutation($i: ProductCreateInput!) { productCreate(input: $i) {"
+    " product { slug attributes { attribute { slug } values { name } } } errors { field code message } } }"
+)
 
 
 def _create_input(shop, basics, **extra):
@@ -74,7 +77,8 @@ def test_duplicate_slug_and_sku_are_refused(farmer_client, farmer, farmer_shop, 
     data = farmer_client.execute(CREATE, _create_input(farmer_shop, basics, slug=product.slug))
     assert _errors(data, "productCreate") == [("slug", "UNIQUE")]
     variant = farmer_client.execute(
-        "mutation($p: ID!) { productVariantCreate(input: {product: $p, sku: \"PEAR-1\"}) { productVariant { id } errors { field code } } }",
+        "mutation($p: ID!) { productVariantCreate(input: {product: $p, sku: \"PEAR-1\"}) {"
+        " productVariant { id } errors { field code } } }",
         {"p": to_global_id("Product", product.pk)},
     )
     assert _errors(variant, "productVariantCreate") == [("sku", "UNIQUE")]
@@ -87,7 +91,10 @@ def test_a_second_product_with_the_same_name_gets_its_own_slug(farmer_client, fa
     assert first == "南果梨" and second == "南果梨-2"
 
 
-PRICE = "mutation($id: ID!, $c: ID!, $p: PositiveDecimal!) { productVariantChannelListingUpdate(id: $id, input: [{channelId: $c, price: $p}]) { errors { field code } } }"
+PRICE = (
+    "mutation($id: ID!, $c: ID!, $p: PositiveDecimal!) {"
+    " productVariantChannelListingUpdate(id: $id, input: [{channelId: $c, price: $p}]) { errors { field code } } }"
+)
 
 
 @pytest.mark.parametrize("price", ["-1", "1.005", "abc"], ids=["negative_case", "sub_fen_case", "garbage_case"])
@@ -133,7 +140,8 @@ def test_stock_for_another_shops_variant_is_refused(farmer_client, farmer_shop, 
 
         mine = warehouse_create(farmer_shop, actor=None, name="仓", kind="home")
     content = farmer_client.execute(
-        "mutation($v: ID!, $w: ID!) { stockUpdate(input: {variant: $v, warehouse: $w, quantity: 5}) { errors { field code } } }",
+        "mutation($v: ID!, $w: ID!) { stockUpdate(input: {variant: $v, warehouse: $w, quantity: 5}) {"
+        " errors { field code } } }",
         {"v": to_global_id("ProductVariant", product.variants.get().pk), "w": to_global_id("Warehouse", mine.pk)},
     )
     assert _errors(content, "stockUpdate") == [("warehouse", "NOT_FOUND")]
@@ -142,7 +150,8 @@ def test_stock_for_another_shops_variant_is_refused(farmer_client, farmer_shop, 
 def test_negative_stock_is_refused(farmer_client, farmer, farmer_shop, rural):
     product = listed_product(farmer_shop, farmer, rural, quantity=20)
     content = farmer_client.execute(
-        "mutation($v: ID!, $w: ID!) { stockUpdate(input: {variant: $v, warehouse: $w, quantity: -1}) { errors { field code } } }",
+        "mutation($v: ID!, $w: ID!) { stockUpdate(input: {variant: $v, warehouse: $w, quantity: -1}) {"
+        " errors { field code } } }",
         {
             "v": to_global_id("ProductVariant", product.variants.get().pk),
             "w": to_global_id("Warehouse", farmer_shop.warehouses.get().pk),
@@ -163,7 +172,8 @@ def test_fake_images_are_refused(farmer, farmer_shop, rural, media_root, payload
     upload = io.BytesIO(payload)
     upload.name = "pear.jpg"
     operations = {
-        "query": "mutation($i: ProductMediaCreateInput!) { productMediaCreate(input: $i) { media { id } errors { field code } } }",
+        "query": "mutation($i: ProductMediaCreateInput!) { productMediaCreate(input: $i) {"
+        " media { id } errors { field code } } }",
         "variables": {"i": {"product": to_global_id("Product", product.pk), "image": None}},
     }
     response = Client().post(

@@ -143,7 +143,8 @@ def test_missing_pieces_are_rebuilt_and_the_storefront_lists_the_demo(media_root
     assert any(media_root.rglob("*.webp"))
 
     query = """{ products(channel: "rural", first: 100) { totalCount edges { node { name
-        pricing { priceRange { start { gross { amount currency } } } } thumbnail(size: 256) { url } shop { name } } } } }"""
+        pricing { priceRange { start { gross { amount currency } } } } thumbnail(size: 256) { url }
+        shop { name } } } } }"""
     data = GraphQLClient().execute(query)["products"]
     assert data["totalCount"] == 25  # 20 farmers and 5 cooperatives, one product each
     node = data["edges"][0]["node"]

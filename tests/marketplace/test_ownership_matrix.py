@@ -64,19 +64,25 @@ MUTATIONS = {
         lambda w: {"id": gid(w["product"])},
     ),
     "productVariantCreate": (
-        "mutation($i: ProductVariantCreateInput!) { productVariantCreate(input: $i) { productVariant { sku } errors { code } } }",
+        "mutation($i: ProductVariantCreateInput!) { productVariantCreate(input: $i) {"
+        " productVariant { sku } errors { code } } }",
         lambda w: {"i": {"product": gid(w["product"]), "sku": "NEW-1"}},
     ),
     "productVariantUpdate": (
-        "mutation($id: ID!) { productVariantUpdate(id: $id, input: {sku: \"RENAMED\"}) { productVariant { sku } errors { code } } }",
+        "mutation($id: ID!) { productVariantUpdate(id: $id, input: {sku: \"RENAMED\"}) {"
+        " productVariant { sku } errors { code } } }",
         lambda w: {"id": gid(w["variant"])},
     ),
     "productChannelListingUpdate": (
-        "mutation($id: ID!, $c: ID!) { productChannelListingUpdate(id: $id, input: {updateChannels: [{channelId: $c, isPublished: false}]}) { product { id } errors { code } } }",
+        "mutation($id: ID!, $c: ID!) {"
+        " productChannelListingUpdate(id: $id, input: {updateChannels: [{channelId: $c, isPublished: false}]}) {"
+        " product { id } errors { code } } }",
         lambda w: {"id": gid(w["product"]), "c": gid(w["rural"])},
     ),
     "productVariantChannelListingUpdate": (
-        "mutation($id: ID!, $c: ID!) { productVariantChannelListingUpdate(id: $id, input: [{channelId: $c, price: \"9.90\"}]) { productVariant { id } errors { code } } }",
+        "mutation($id: ID!, $c: ID!) {"
+        " productVariantChannelListingUpdate(id: $id, input: [{channelId: $c, price: \"9.90\"}]) {"
+        " productVariant { id } errors { code } } }",
         lambda w: {"id": gid(w["variant"]), "c": gid(w["rural"])},
     ),
     "productMediaCreate": (

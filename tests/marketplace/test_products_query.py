@@ -132,7 +132,11 @@ def test_rank_needs_search(api_client, rural):
 def test_price_sorted_pages_walk_without_gaps(api_client, farmer, farmer_shop, rural):
     for i in range(7):
         listed_product(farmer_shop, farmer, rural, name=f"梨{i}", price=f"{10 + i % 3}.00")
-    query = "query($after: String) { products(channel: \"rural\", first: 3, after: $after, sortBy: {field: PRICE, direction: ASC}) { edges { node { name } } pageInfo { hasNextPage endCursor } } }"
+    query = (
+        "query($after: String) {"
+        " products(channel: \"rural\", first: 3, after: $after, sortBy: {field: PRICE, direction: ASC}) {"
+        " edges { node { name } } pageInfo { hasNextPage endCursor } } }"
+    )
     seen, after = [], None
     while True:
         page = api_client.execute(query, {"after": after})["products"]
@@ -168,7 +172,8 @@ def test_products_page_costs_at_most_8_queries(
 def test_product_variants_connection(api_client, farmer, farmer_shop, rural):
     listed_product(farmer_shop, farmer, rural, name="南果梨", sku="PV-1")
     data = api_client.execute(
-        '{ product(slug: "南果梨", channel: "rural") { productVariants(first: 5) { totalCount edges { node { sku } } } } }'
+        '{ product(slug: "南果梨", channel: "rural") {'
+        " productVariants(first: 5) { totalCount edges { node { sku } } } } }"
     )
     assert data["product"]["productVariants"] == {"totalCount": 1, "edges": [{"node": {"sku": "PV-1"}}]}
 
@@ -342,7 +347,11 @@ def test_thumbnail_and_pricing_are_the_same_on_the_page_and_the_product(
     _photo(product, farmer, "green")
     _photo(product, farmer, "blue")
     listed_product(farmer_shop, farmer, rural, name="无图", price="3.00")
-    fields = "name thumbnail(size: 256) { url alt } pricing { priceRange { start { gross { amount } } stop { gross { amount } } } } isAvailable isAvailableForPurchase"
+    fields = (
+        "name thumbnail(size: 256) { url alt }"
+        " pricing { priceRange { start { gross { amount } } stop { gross { amount } } } }"
+        " isAvailable isAvailableForPurchase"
+    )
     page = api_client.execute(f'{{ products(channel: "rural", first: 5) {{ edges {{ node {{ {fields} }} }} }} }}')
     nodes = {edge["node"]["name"]: edge["node"] for edge in page["products"]["edges"]}
     single = api_client.execute(f'{{ product(slug: "{product.slug}", channel: "rural") {{ {fields} }} }}')["product"]
@@ -420,7 +429,10 @@ def test_name_sort_walks_the_listings_copy_of_the_name_and_follows_renames(
     assert all(ProductChannelListing.objects.get(product=p).product_name == p.name for p in products)
     catalog.product_update(products[0], actor=farmer, name="aa 早熟梨")
     assert ProductChannelListing.objects.get(product=products[0]).product_name == "aa 早熟梨"
-    query = "query($after: String) { products(channel: \"rural\", first: 2, after: $after) { edges { node { name } } pageInfo { hasNextPage endCursor } } }"
+    query = (
+        'query($after: String) { products(channel: "rural", first: 2, after: $after) {'
+        " edges { node { name } } pageInfo { hasNextPage endCursor } } }"
+    )
     seen, after = [], None
     while True:
         page = api_client.execute(query, {"after": after})["products"]

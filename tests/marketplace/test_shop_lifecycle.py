@@ -200,7 +200,10 @@ def test_approving_an_applied_shop_skips_nothing(operator_api_client, applicant_
 
 
 def test_private_fields_are_hidden_from_the_public(api_client, farmer_shop):
-    query = 'query($slug: String) { marketplaceShop(slug: $slug) { name idNumberLast4 payoutAccountLast4 checklist { code } } }'
+    query = (
+        "query($slug: String) { marketplaceShop(slug: $slug) {"
+        " name idNumberLast4 payoutAccountLast4 checklist { code } } }"
+    )
     data = api_client.execute(query, {"slug": farmer_shop.slug})["marketplaceShop"]
     assert data["name"] == farmer_shop.name
     assert data["idNumberLast4"] is None and data["payoutAccountLast4"] is None and data["checklist"] is None

@@ -13,7 +13,10 @@ from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
-ADD = "mutation($id: ID!, $phone: String!) { shopMemberAdd(id: $id, phone: $phone) { shop { name } errors { field code } } }"
+ADD = (
+    "mutation($id: ID!, $phone: String!) { shopMemberAdd(id: $id, phone: $phone) {"
+    " shop { name } errors { field code } } }"
+)
 
 
 def test_owner_adds_an_assistant_who_can_then_edit_products(farmer_client, farmer, farmer_shop, rural, make_user):
@@ -58,7 +61,8 @@ def test_photo_upload_gives_thumbnails_without_location(farmer, farmer_shop, rur
     buffer.seek(0)
     buffer.name = "pear.jpg"
     operations = {
-        "query": "mutation($i: ProductMediaCreateInput!) { productMediaCreate(input: $i) { media { url(size: 200) type } errors { code } } }",
+        "query": "mutation($i: ProductMediaCreateInput!) { productMediaCreate(input: $i) {"
+        " media { url(size: 200) type } errors { code } } }",
         "variables": {"i": {"product": to_global_id("Product", product.pk), "image": None, "alt": "南果梨"}},
     }
     response = Client().post(
@@ -83,7 +87,8 @@ def test_variant_by_sku_and_members_see_notices(farmer_client, farmer, farmer_sh
 
     product = listed_product(farmer_shop, farmer, rural, sku="PEAR-5", quantity=20)
     variant = farmer_client.execute(
-        '{ productVariant(sku: "PEAR-5", channel: "rural") { sku quantityAvailable pricing { price { gross { amount } } } product { name } } }'
+        '{ productVariant(sku: "PEAR-5", channel: "rural") {'
+        " sku quantityAvailable pricing { price { gross { amount } } } product { name } } }"
     )
     assert variant["productVariant"] == {
         "sku": "PEAR-5",

@@ -134,7 +134,8 @@ def test_behind_a_tls_proxy_the_forwarded_scheme_counts(client, settings):
 
 def _settings_in(mode: str, **env) -> dict:
     code = (
-        "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in "
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({k: getattr(s, k) for k in "
         "['SECURE_HSTS_SECONDS', 'SECURE_PROXY_SSL_HEADER', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'CSP_IMG_SRC']}))"
     )
     environment = {

@@ -1,4 +1,5 @@
-"""Helpers of the exchange terminal page tests: the terminal's path, a logged-in client, a listing for sale, local time."""
+"""Helpers of the exchange terminal page tests: the terminal's path, a logged-in client, a listing for sale,
+local time."""
 
 from decimal import Decimal
 

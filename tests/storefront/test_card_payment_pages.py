@@ -37,7 +37,10 @@ def card_path(item) -> str:
 
 def return_path(item, intent=None) -> str:
     intent = intent or item.psp_reference
-    return f"{card_path(item)}return/?payment_intent={intent}&payment_intent_client_secret={intent}_secret_local&redirect_status=succeeded"
+    return (
+        f"{card_path(item)}return/?payment_intent={intent}"
+        f"&payment_intent_client_secret={intent}_secret_local&redirect_status=succeeded"
+    )
 
 
 def place_by_card(client, checkout, choices):

@@ -1,4 +1,5 @@
-"""Grades are assigned from an assay only when every bounded spec holds; quantities and prices follow steps and ticks."""
+"""Grades are assigned from an assay only when every bounded spec holds; quantities and prices follow steps
+and ticks."""
 
 from decimal import Decimal
 

@@ -79,7 +79,7 @@ def test_only_a_trader_of_the_member_gives_or_withdraws_consent(
 ):
     other_trader = trader_factory(market.member())
     for actor in (other_trader, make_user(Role.BUYER), ccb.officer, make_user(Role.OPERATOR), ccb.app, None):
-        refused("not_your_member", lambda: credit_consent_grant(member=member, bank=ccb.bank, actor=actor))
+        refused("not_your_member", lambda actor=actor: credit_consent_grant(member=member, bank=ccb.bank, actor=actor))
     credit_consent_grant(member=member, bank=ccb.bank, actor=trader)
     refused("not_your_member", lambda: credit_consent_revoke(member=member, bank=ccb.bank, actor=other_trader))
     refused("not_your_member", lambda: credit_consent_revoke(member=member, bank=ccb.bank, actor=ccb.officer))
@@ -105,7 +105,7 @@ def test_every_read_is_recorded_and_audited(member, trader, ccb):
         (consent.pk, member.pk, ccb.bank.pk, None, ccb.app.pk),
     ]
     jwks = {"keys": statement_public_jwks()}
-    for read, statement in zip(reads, (by_officer, by_app)):
+    for read, statement in zip(reads, (by_officer, by_app), strict=True):
         claims = statement_verify(statement, jwks)
         assert read.report_sha256 == hashlib.sha256(canonical_json(claims)).hexdigest()
     audits = list(AuditEvent.objects.filter(action="exchange.credit_report_read").order_by("id"))
@@ -123,12 +123,12 @@ def test_another_bank_never_reads_under_this_banks_consent(member, trader, ccb, 
     credit_consent_grant(member=member, bank=ccb.bank, actor=trader)
     # Huaxia's officer and App, naming CCB's bank or their own, are refused
     for actor in (huaxia.officer, huaxia.app):
-        refused("not_your_bank", lambda: credit_report_read(member=member, bank=ccb.bank, actor=actor))
-        refused("no_consent", lambda: credit_report_read(member=member, bank=huaxia.bank, actor=actor))
+        refused("not_your_bank", lambda actor=actor: credit_report_read(member=member, bank=ccb.bank, actor=actor))
+        refused("no_consent", lambda actor=actor: credit_report_read(member=member, bank=huaxia.bank, actor=actor))
     # neither a trader, an operator nor an officer without a bank row reads anything
     loose_officer = make_user(Role.BANK_OFFICER)
     for actor in (trader, make_user(Role.OPERATOR), loose_officer, None):
-        refused("not_your_bank", lambda: credit_report_read(member=member, bank=ccb.bank, actor=actor))
+        refused("not_your_bank", lambda actor=actor: credit_report_read(member=member, bank=ccb.bank, actor=actor))
     # an officer whose attachment to the bank ended reads no more
     BankOfficer.objects.filter(user=ccb.officer).update(is_active=False)
     refused("not_your_bank", lambda: credit_report_read(member=member, bank=ccb.bank, actor=ccb.officer))

@@ -17,7 +17,8 @@ from tests.support.graphql import GraphQLClient, token_for
 pytestmark = pytest.mark.django_db
 
 GRANT = """mutation($bankId: ID, $bankCode: String) { creditConsentGrant(bankId: $bankId, bankCode: $bankCode) {
-  errors { field code message } consent { id inForce grantedAt revokedAt readCount bank { id code name } memberCreditCode } } }"""
+  errors { field code message }
+  consent { id inForce grantedAt revokedAt readCount bank { id code name } memberCreditCode } } }"""
 REVOKE = """mutation($bankId: ID, $bankCode: String) { creditConsentRevoke(bankId: $bankId, bankCode: $bankCode) {
   errors { field code message } consent { id inForce revokedAt readCount } } }"""
 REPORT = """query($memberId: ID, $creditCode: String, $bankCode: String) {

@@ -1,6 +1,6 @@
-"""The financing world (a plugin registered in tests/conftest.py, used by the financing tests and the bank pages): two lending banks with officers and Apps, a borrowing member with a
-trader and receipts of fm-98, the reference price published today, and the ledger/receipt/row totals a
-refusal must leave alone."""
+"""The financing world (a plugin registered in tests/conftest.py, used by the financing tests and the bank
+pages): two lending banks with officers and Apps, a borrowing member with a trader and receipts of fm-98, the
+reference price published today, and the ledger/receipt/row totals a refusal must leave alone."""
 
 from __future__ import annotations
 

@@ -28,7 +28,8 @@ LOAN_FIELDS = """
     latestValuation { day ltvPercent }
 """
 APPLY = f"""mutation($bank: ID!, $receipts: [ID!]!, $amount: Decimal!, $term: Int!, $key: String) {{
-  loanApply(bank: $bank, receipts: $receipts, amount: $amount, termDays: $term, purpose: "采购", idempotencyKey: $key) {{
+  loanApply(bank: $bank, receipts: $receipts, amount: $amount, termDays: $term, purpose: "采购",
+            idempotencyKey: $key) {{
     loan {{ {LOAN_FIELDS} }} errors {{ field code message }} }} }}"""
 APPROVE = f"""mutation($id: ID!, $input: LoanApproveInput!) {{
   loanApprove(id: $id, input: $input) {{ loan {{ {LOAN_FIELDS} }} errors {{ field code message }} }} }}"""
@@ -44,7 +45,8 @@ ADD = """mutation($id: ID!, $receipts: [ID!]!) { loanCollateralAdd(id: $id, rece
   loan { collateral { receiptNumber status } } errors { field code } } }"""
 RELEASE = """mutation($id: ID!, $receipts: [ID!]!) { loanCollateralRelease(id: $id, receipts: $receipts) {
   loan { collateral { receiptNumber status } } errors { field code message } } }"""
-LOANS = f"""query($status: String) {{ loans(first: 50, status: $status) {{ totalCount edges {{ node {{ {LOAN_FIELDS} }} }} }} }}"""
+LOANS = f"""query($status: String) {{ loans(first: 50, status: $status) {{
+  totalCount edges {{ node {{ {LOAN_FIELDS} }} }} }} }}"""
 LOAN = f"""query($id: ID!) {{ loan(id: $id) {{ {LOAN_FIELDS} }} }}"""
 RULE = """mutation($bank: ID, $grade: String, $h: Decimal!, $m: Decimal!, $w: Decimal!, $l: Decimal!) {
   financingRuleSet(bank: $bank, grade: $grade, haircutPercent: $h, maxLtvPercent: $m, warningPercent: $w,

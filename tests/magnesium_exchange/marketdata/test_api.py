@@ -15,15 +15,16 @@ from tests.support.graphql import GraphQLClient, token_for
 pytestmark = pytest.mark.django_db
 
 MARKET_GRADES = """
-query { marketGrades { gradeCode gradeName commodityName currency lastPrice lastTradeAt referencePrice change changePercent
-        volume tradeCount grade { code commodityCode } } }
+query { marketGrades { gradeCode gradeName commodityName currency lastPrice lastTradeAt referencePrice change
+        changePercent volume tradeCount grade { code commodityCode } } }
 """
 DAILY_BARS = """
 query($grade: String!, $days: Int) { dailyBars(grade: $grade, days: $days) {
   date open high low close vwap volume turnover tradeCount } }
 """
 REFERENCE = """
-query($grade: String!, $date: Date) { referencePrice(grade: $grade, date: $date) { gradeCode publishedFor price source reason } }
+query($grade: String!, $date: Date) { referencePrice(grade: $grade, date: $date) {
+  gradeCode publishedFor price source reason } }
 """
 SET = """
 mutation($grade: String!, $date: Date!, $price: Decimal!, $reason: String!) {

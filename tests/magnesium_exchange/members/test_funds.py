@@ -205,11 +205,13 @@ mutation($id: ID!, $ref: String!) { fundsDepositConfirm(id: $id, bankReference: 
   fundsRequest { status } funds { availableAmount frozenAmount } errors { field code } } }
 """
 WITHDRAW_REQUEST = """
-mutation($amount: Decimal!) { fundsWithdrawRequest(amount: $amount) { fundsRequest { id } funds { availableAmount frozenAmount }
+mutation($amount: Decimal!) { fundsWithdrawRequest(amount: $amount) {
+  fundsRequest { id } funds { availableAmount frozenAmount }
   errors { field code } } }
 """
 WITHDRAW_CONFIRM = """
-mutation($id: ID!, $ref: String!) { fundsWithdrawConfirm(id: $id, bankReference: $ref) { funds { availableAmount frozenAmount }
+mutation($id: ID!, $ref: String!) { fundsWithdrawConfirm(id: $id, bankReference: $ref) {
+  funds { availableAmount frozenAmount }
   errors { code } } }
 """
 

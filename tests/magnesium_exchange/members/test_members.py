@@ -116,7 +116,8 @@ def test_exposure_caps_are_configuration_with_safe_defaults(seller_member):
 
 
 MEMBER_CREATE = """
-mutation($input: ExchangeMemberCreateInput!) { exchangeMemberCreate(input: $input) { member { name creditCode } errors { field code } } }
+mutation($input: ExchangeMemberCreateInput!) { exchangeMemberCreate(input: $input) {
+  member { name creditCode } errors { field code } } }
 """
 
 
@@ -148,7 +149,8 @@ def test_trader_add_mutation(operator_api_client, make_user, seller_member):
 
     user = make_user(Role.BUYER)
     data = operator_api_client.execute(
-        'mutation($m: ID!, $u: String!) { exchangeTraderAdd(member: $m, user: $u, canManageFunds: true) { errors { code } } }',
+        'mutation($m: ID!, $u: String!) { exchangeTraderAdd(member: $m, user: $u, canManageFunds: true) {'
+        ' errors { code } } }',
         {"m": to_global_id("ExchangeMember", seller_member.pk), "u": user.phone},
     )
     assert data["exchangeTraderAdd"]["errors"] == []

@@ -11,10 +11,11 @@ from tests.support.graphql import GraphQLClient, token_for
 pytestmark = pytest.mark.django_db
 
 CLAIMS = """statementId issuer issuedAt audience view number commodityCode commodityName gradeCode gradeName tonnes
-            warehouseCode warehouseName ownerName ownerCreditCode receiptIssuedAt status pledged pledgeBank { code name }
-            chainLastHash chainEventCount chainValid"""
+            warehouseCode warehouseName ownerName ownerCreditCode receiptIssuedAt status pledged
+            pledgeBank { code name } chainLastHash chainEventCount chainValid"""
 VERIFY = f"""query Verify($number: String!, $code: String!) {{
-  receiptVerify(number: $number, code: $code) {{ number statement claims {{ {CLAIMS} }} errors {{ field code message }} }}
+  receiptVerify(number: $number, code: $code) {{
+    number statement claims {{ {CLAIMS} }} errors {{ field code message }} }}
 }}"""
 BATCH = f"""query Batch($receipts: [ReceiptVerifyInput!]!) {{
   receiptsVerify(receipts: $receipts) {{

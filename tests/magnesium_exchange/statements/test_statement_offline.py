@@ -57,7 +57,7 @@ def test_a_valid_statement_exits_0_and_prints_its_claims(capsys, tmp_path, state
 
 def test_one_character_changed_anywhere_exits_1(capsys, tmp_path, statement, jwks_file):
     reasons = {}
-    segments = dict(zip(("header", "payload", "signature"), statement.split(".")))
+    segments = dict(zip(("header", "payload", "signature"), statement.split("."), strict=True))
     for index, char in enumerate(statement):
         if char == ".":
             continue

@@ -7,12 +7,14 @@ mutation($input: ListingCreateInput!) { listingCreate(input: $input) {
 
 PICK = """
 mutation($id: ID!, $q: Decimal!) { listingPick(id: $id, quantity: $q) {
-  errors { field code message } trade { id tradeNumber buyerName sellerName quantity value deposit contractNumber receipts }
+  errors { field code message }
+  trade { id tradeNumber buyerName sellerName quantity value deposit contractNumber receipts }
   listing { remaining status } } }"""
 
 
 AUCTION_CREATE = """
-mutation($input: AuctionCreateInput!) { auctionCreate(input: $input) { errors { code message } auction { id status } } }"""
+mutation($input: AuctionCreateInput!) { auctionCreate(input: $input) {
+  errors { code message } auction { id status } } }"""
 
 
 BID = """

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 MY = """
 { myTrades(first: 10) { totalCount edges { node { tradeNumber buyerName sellerName } } }
   mySettlements(first: 10) { edges { node { id status balanceDue trade { tradeNumber } } } } }"""
-PAY = """mutation($id: ID!) { settlementPay(id: $id) { errors { code message } settlement { status deliveredReceipts } } }"""
+PAY = """mutation($id: ID!) { settlementPay(id: $id) {
+  errors { code message } settlement { status deliveredReceipts } } }"""
 
 
 @pytest.fixture
@@ -118,7 +119,10 @@ def test_listing_board_costs_a_fixed_number_of_queries(market, parties, django_a
     for _ in range(6):
         _list(market, parties)
     client = parties["buyer"][1]
-    query = "{ listings(first: 20, grade: \"fm-98\", status: \"open\") { totalCount edges { node { id price remaining ownerName grade gradeName } } } }"
+    query = (
+        '{ listings(first: 20, grade: "fm-98", status: "open") {'
+        " totalCount edges { node { id price remaining ownerName grade gradeName } } } }"
+    )
     with django_assert_max_num_queries(12):
         data = client.execute(query)
     assert data["listings"]["totalCount"] == 6

@@ -12,9 +12,11 @@ from tests.support.graphql import token_for
 pytestmark = pytest.mark.django_db
 
 LISTING_CREATE = """
-mutation($input: ListingCreateInput!) { listingCreate(input: $input) { errors { field code message } listing { id } } }"""
+mutation($input: ListingCreateInput!) { listingCreate(input: $input) {
+  errors { field code message } listing { id } } }"""
 PICK = """
-mutation($id: ID!, $q: Decimal!) { listingPick(id: $id, quantity: $q) { errors { field code message } trade { id } } }"""
+mutation($id: ID!, $q: Decimal!) { listingPick(id: $id, quantity: $q) {
+  errors { field code message } trade { id } } }"""
 
 
 @pytest.fixture(autouse=True)

@@ -166,7 +166,8 @@ def test_bids_and_quotes_outside_the_sessions_are_refused(market):
 
 
 LISTING_CREATE = """
-mutation($input: ListingCreateInput!) { listingCreate(input: $input) { errors { field code message } listing { id } } }"""
+mutation($input: ListingCreateInput!) { listingCreate(input: $input) {
+  errors { field code message } listing { id } } }"""
 
 
 @override_settings(EXCHANGE_SESSIONS_EVERY_DAY=False, EXCHANGE_SESSIONS={**HOURS, "listing": ""})

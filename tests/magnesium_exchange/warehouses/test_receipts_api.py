@@ -12,7 +12,8 @@ mutation($input: InboundTicketCreateInput!) { inboundTicketCreate(input: $input)
 """
 ISSUE = """
 mutation($input: ReceiptIssueInput!) { receiptIssue(input: $input) {
-  receipt { number status quantity holderName grade { code } verification { valid } verificationUrl } errors { field code } } }
+  receipt { number status quantity holderName grade { code } verification { valid } verificationUrl }
+  errors { field code } } }
 """
 SPLIT = """
 mutation($n: String!, $q: [Decimal!]!) { receiptSplit(number: $n, quantities: $q) {
@@ -20,12 +21,22 @@ mutation($n: String!, $q: [Decimal!]!) { receiptSplit(number: $n, quantities: $q
 """
 MERGE = "mutation($n: [String!]!) { receiptMerge(numbers: $n) { receipt { number quantity } errors { field code } } }"
 WITHDRAW = """
-mutation($n: String!, $g: Decimal!, $t: Decimal!, $net: Decimal!) { receiptWithdraw(number: $n, gross: $g, tare: $t, net: $net) {
+mutation($n: String!, $g: Decimal!, $t: Decimal!, $net: Decimal!) {
+  receiptWithdraw(number: $n, gross: $g, tare: $t, net: $net) {
   receipt { status } withinTolerance difference errors { field code } } }
 """
-CANCEL = "mutation($n: String!, $r: String!) { receiptCancel(number: $n, reason: $r) { receipt { status } errors { code } } }"
-MY_RECEIPTS = "query { myReceipts(first: 20) { totalCount edges { node { number quantity holderName warehouse { code } grade { code } commodity { code } events { seq hash } } } } }"
-RECEIPT = "query($n: String!) { receipt(number: $n) { number events { seq action hash signature } verification { valid problems } } }"
+CANCEL = (
+    "mutation($n: String!, $r: String!) { receiptCancel(number: $n, reason: $r) {"
+    " receipt { status } errors { code } } }"
+)
+MY_RECEIPTS = (
+    "query { myReceipts(first: 20) { totalCount edges { node {"
+    " number quantity holderName warehouse { code } grade { code } commodity { code } events { seq hash } } } } }"
+)
+RECEIPT = (
+    "query($n: String!) { receipt(number: $n) {"
+    " number events { seq action hash signature } verification { valid problems } } }"
+)
 
 
 def inbound_input(member, **overrides):
@@ -167,7 +178,8 @@ def test_keeper_lists_their_warehouse_receipts(keeper_client, receipt_factory, s
 
 WAREHOUSE_CREATE = """
 mutation($code: String!) { exchangeWarehouseCreate(code: $code, name: "营口港监管仓", address: "辽宁省营口市鲅鱼圈区",
-  keeperName: "营口港务仓储有限公司", lossTolerancePercent: "0.5") { warehouse { code keeperName } errors { field code } } }
+  keeperName: "营口港务仓储有限公司", lossTolerancePercent: "0.5") {
+  warehouse { code keeperName } errors { field code } } }
 """
 
 

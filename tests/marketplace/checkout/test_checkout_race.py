@@ -45,7 +45,7 @@ def test_twelve_buyers_race_for_five_units(make_user, settings, pears, rural, fo
     )
 
     won = [outcome for outcome in outcomes if outcome.ok]
-    lost = [(outcome.code, token) for outcome, (token, _) in zip(outcomes, tokens) if not outcome.ok]
+    lost = [(outcome.code, token) for outcome, (token, _) in zip(outcomes, tokens, strict=True) if not outcome.ok]
     assert len(won) == 5 and {code for code, _ in lost} == {"insufficient_stock"}
     stock = Stock.objects.get(variant=variant)
     assert (stock.quantity, stock.quantity_allocated) == (5, 5)

@@ -14,7 +14,10 @@ from tests.support.graphql import GraphQLClient, token_for
 
 pytestmark = pytest.mark.django_db
 
-ATTACH = "mutation($id: ID) { checkoutCustomerAttach(id: $id) { checkout { shippingAddress { streetAddress1 } } errors { code } } }"
+ATTACH = (
+    "mutation($id: ID) { checkoutCustomerAttach(id: $id) {"
+    " checkout { shippingAddress { streetAddress1 } } errors { code } } }"
+)
 
 
 def lines(pears, quantity=1):

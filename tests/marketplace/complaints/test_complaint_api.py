@@ -23,12 +23,16 @@ RESOLVE = f"""mutation($id: ID!, $resolution: ComplaintResolution!, $amount: Str
     complaint {{ {FIELDS} }} errors {{ field code message }} }} }}"""
 RATE = f"""mutation($id: ID!, $rating: Int!) {{
   complaintRate(id: $id, rating: $rating) {{ complaint {{ {FIELDS} }} errors {{ field code }} }} }}"""
-READ = f"query($id: ID!) {{ complaint(id: $id) {{ {FIELDS} order {{ number }} shop {{ name }} events {{ type actor data }} }} }}"
+READ = (
+    f"query($id: ID!) {{ complaint(id: $id) {{ {FIELDS}"
+    " order { number } shop { name } events { type actor data } } }"
+)
 MINE = """query($first: Int, $status: ComplaintStatus) { myComplaints(first: $first, status: $status) {
   totalCount edges { node { id status category order { number } shop { name } events { type } } } } }"""
 SHOP = """query($shop: ID!, $first: Int) { shopComplaints(shop: $shop, first: $first) {
   totalCount edges { node { id status order { number } shop { name } events { type actor } } } } }"""
-QUEUE = """query($status: ComplaintStatus) { complaints(first: 20, status: $status) { totalCount edges { node { id status } } } }"""
+QUEUE = """query($status: ComplaintStatus) { complaints(first: 20, status: $status) {
+  totalCount edges { node { id status } } } }"""
 
 
 def gid(obj):

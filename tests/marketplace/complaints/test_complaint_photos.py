@@ -57,8 +57,9 @@ def test_the_api_takes_photos_and_shows_them_to_the_shop(order, buyer, owner):
 
     files = {str(n): jpeg(f"p{n}.jpg") for n in range(2)}
     operations = {
-        "query": """mutation($o: ID!, $p: [Upload!]) { complaintCreate(order: $o, category: QUALITY, description: "碰伤",
-          photos: $p) { complaint { id photos { url(size: 200) width } } errors { field code } } }""",
+        "query": """mutation($o: ID!, $p: [Upload!]) {
+          complaintCreate(order: $o, category: QUALITY, description: "碰伤", photos: $p) {
+            complaint { id photos { url(size: 200) width } } errors { field code } } }""",
         "variables": {"o": to_global_id("Order", order.pk), "p": [None, None]},
     }
     response = Client().post(

@@ -246,4 +246,4 @@ def test_rendition_for_picks_the_smallest_big_enough(size, expected):
 
 
 def _close(pixel, colour, tolerance: int = 40) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour))
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=True))

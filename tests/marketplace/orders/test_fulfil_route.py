@@ -23,7 +23,8 @@ from tests.support.graphql import GraphQLClient, token_for
 pytestmark = pytest.mark.django_db
 
 FULFILL = """mutation($id: ID!, $line: ID!, $local: Boolean) {
-  orderFulfill(order: $id, input: {lines: [{orderLineId: $line, quantity: 1, actualWeight: "1.0"}], localDelivery: $local}) {
+  orderFulfill(order: $id, input: {lines: [{orderLineId: $line, quantity: 1, actualWeight: "1.0"}],
+                                   localDelivery: $local}) {
     fulfillments { localDelivery } errors { field code message } } }"""
 
 

@@ -14,7 +14,8 @@ ROLES = ["anonymous", "other_buyer", "rival_seller", "owner", "operator"]
 ALLOWED = {"owner", "operator"}
 
 CONFIRM = "mutation($id: ID!) { orderConfirm(id: $id) { order { status } errors { code } } }"
-FULFILL = """mutation($id: ID!, $line: ID!) { orderFulfill(order: $id, input: {lines: [{orderLineId: $line, quantity: 1, actualWeight: "1.0"}]}) {
+FULFILL = """mutation($id: ID!, $line: ID!) {
+  orderFulfill(order: $id, input: {lines: [{orderLineId: $line, quantity: 1, actualWeight: "1.0"}]}) {
   order { status } errors { code } } }"""
 REFUND = "mutation($id: ID!) { orderRefund(id: $id, amount: \"1.00\") { order { status } errors { code } } }"
 CANCEL = "mutation($id: ID!) { orderCancel(id: $id) { order { status } errors { code } } }"
@@ -109,7 +110,8 @@ def test_buyer_cancels_before_confirmation_only(placed, buyer, pears):
 
 
 def test_shop_orders_listing_is_the_shops_own(placed, make_user, pears, django_assert_max_num_queries):
-    listing = """query($shop: ID!) { shopOrders(shop: $shop, first: 20) { totalCount edges { node { number total { gross { amount } }
+    listing = """query($shop: ID!) { shopOrders(shop: $shop, first: 20) {
+      totalCount edges { node { number total { gross { amount } }
       lines { productName } shop { id } } } } }"""
     shop_id = to_global_id("MarketplaceShop", pears["shop"].pk)
     owner = GraphQLClient(token_for(pears["owner"]))

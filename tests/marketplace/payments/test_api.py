@@ -16,8 +16,10 @@ mutation($id: ID!, $gateways: [PaymentGatewayToInitialize!]) {
 }"""
 
 INITIALIZE = """
-mutation($id: ID!, $gateway: String!, $data: JSON, $amount: Decimal, $key: String, $action: TransactionFlowStrategyEnum) {
-  transactionInitialize(id: $id, paymentGateway: {id: $gateway, data: $data}, amount: $amount, idempotencyKey: $key, action: $action) {
+mutation($id: ID!, $gateway: String!, $data: JSON, $amount: Decimal, $key: String,
+         $action: TransactionFlowStrategyEnum) {
+  transactionInitialize(id: $id, paymentGateway: {id: $gateway, data: $data}, amount: $amount, idempotencyKey: $key,
+                        action: $action) {
     transaction { id token name pspReference authorizedAmount { amount currency } chargedAmount { amount currency }
                   refundedAmount { amount } canceledAmount { amount } chargePendingAmount { amount } createdAt
                   events { id type amount { amount currency } pspReference message createdAt } }

@@ -28,7 +28,8 @@ def _lock_waiters() -> int:
 def test_an_order_cancelled_while_the_harvest_waits_gets_nothing(make_user, rural, pears, campaign):  # noqa: F811
     buyers = [make_user() for _ in range(3)]
     first, middle, last = (
-        place(buyer, rural, pears["shop"], [(pears["variant"], 2)], key) for buyer, key in zip(buyers, "abc")
+        place(buyer, rural, pears["shop"], [(pears["variant"], 2)], key)
+        for buyer, key in zip(buyers, "abc", strict=True)
     )
     before = pear_stock(pears)
     # The cancellation holds its transaction (and the order's locks) open while the harvest starts.

@@ -124,7 +124,8 @@ def test_presale_through_the_api(pears, rural, make_user, buyer):
 
     from tests.support.graphql import GraphQLClient, token_for
 
-    opening = """mutation($v: ID!, $on: Date!) { presaleCampaignOpen(variant: $v, channel: "rural", depositPercent: "25",
+    opening = """mutation($v: ID!, $on: Date!) {
+      presaleCampaignOpen(variant: $v, channel: "rural", depositPercent: "25",
       expectedQuantity: 8, harvestExpectedOn: $on) { campaign { id depositPercent status } errors { field code } } }"""
     variables = {
         "v": to_global_id("ProductVariant", pears["variant"].pk),

@@ -23,7 +23,8 @@ PRODUCT_REVIEWS = """query($product: ID!, $first: Int, $after: String) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { id rating text productName variantName authorName createdAt shop { name rating } } } } }"""
 SHOP_REVIEWS = """query($shop: ID!, $first: Int) {
-  shopReviews(shop: $shop, first: $first) { totalCount edges { node { id rating productName authorName hiddenReason } } } }"""
+  shopReviews(shop: $shop, first: $first) {
+    totalCount edges { node { id rating productName authorName hiddenReason } } } }"""
 
 
 def gid(type_name, obj):

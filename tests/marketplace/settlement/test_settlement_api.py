@@ -14,7 +14,8 @@ from tests.marketplace.settlement.journeys import released_cooker_order
 from tests.support.graphql import GraphQLClient, token_for
 
 EARNINGS = """query($shop: ID!) { shopEarnings(shop: $shop) {
-  currency pending { amount } available { amount currency } paidOut { amount } weekly { weekStart amount { amount } } } }"""
+  currency pending { amount } available { amount currency } paidOut { amount }
+  weekly { weekStart amount { amount } } } }"""
 PAYOUTS = """query($shop: ID!) { shopPayouts(shop: $shop, first: 10) { totalCount edges { node {
   reference amount { amount } status weekEnd accountLast4 lines { orderNumber amount { amount } } } } } }"""
 RULES = "{ commissionRules(first: 20) { edges { node { ratePercent shopKind category { slug } } } } }"

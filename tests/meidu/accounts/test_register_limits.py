@@ -11,7 +11,8 @@ from meidu.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
-REGISTER = """mutation($input: AccountRegisterInput!) { accountRegister(input: $input) { user { phone } errors { field code message } } }"""
+REGISTER = """mutation($input: AccountRegisterInput!) { accountRegister(input: $input) {
+  user { phone } errors { field code message } } }"""
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,10 @@ from meidu.core.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-ROLES_UPDATE = "mutation($id: ID!, $roles: [RoleEnum!]!) { userRolesUpdate(id: $id, roles: $roles) { user { roles isStaff } errors { field code } } }"
+ROLES_UPDATE = (
+    "mutation($id: ID!, $roles: [RoleEnum!]!) { userRolesUpdate(id: $id, roles: $roles) {"
+    " user { roles isStaff } errors { field code } } }"
+)
 
 
 def test_operator_grants_roles_and_it_is_audited(operator_api_client, operator, buyer):

@@ -112,7 +112,10 @@ def farmer_client(farmer, farmer_shop):
 
 
 class TestProductName:
-    CREATE = "mutation($i: ProductCreateInput!) { productCreate(input: $i) { product { name } errors { field code message } } }"
+    CREATE = (
+        "mutation($i: ProductCreateInput!) { productCreate(input: $i) {"
+        " product { name } errors { field code message } } }"
+    )
 
     @pytest.fixture
     def create(self, farmer_client, farmer_shop):

@@ -128,7 +128,10 @@ class TestPagination:
         assert "游标" in content["errors"][0]["message"]
 
     def test_keyset_pages_walk_forward_and_back(self, api_client):
-        query = "query($after: String) { towns(first: 2, after: $after) { edges { cursor node { code } } pageInfo { hasNextPage hasPreviousPage endCursor } } }"
+        query = (
+            "query($after: String) { towns(first: 2, after: $after) {"
+            " edges { cursor node { code } } pageInfo { hasNextPage hasPreviousPage endCursor } } }"
+        )
         seen, after = [], None
         while True:
             page = api_client.execute(query, {"after": after})["towns"]
@@ -138,7 +141,8 @@ class TestPagination:
             after = page["pageInfo"]["endCursor"]
         assert seen == ["BLP", "GT", "HZ", "TC", "ZJ"]
         back = api_client.execute(
-            "query($before: String) { towns(last: 2, before: $before) { edges { node { code } } pageInfo { hasPreviousPage } } }",
+            "query($before: String) { towns(last: 2, before: $before) {"
+            " edges { node { code } } pageInfo { hasPreviousPage } } }",
             {"before": page["edges"][-1]["cursor"]},
         )["towns"]
         assert [edge["node"]["code"] for edge in back["edges"]] == ["HZ", "TC"]

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 APP_CREATE = """
 mutation($input: AppInput!) {
-  appCreate(input: $input) { authToken app { id name permissions { code } tokens { id authToken } } errors { field code message } }
+  appCreate(input: $input) {
+    authToken app { id name permissions { code } tokens { id authToken } } errors { field code message } }
 }
 """
 APP_SELF = "{ app { name permissions { code } } }"
@@ -50,7 +51,8 @@ def test_revoked_token_is_refused(operator_api_client, bank_app):
 
 def test_second_token_works_and_deactivated_app_is_refused(operator_api_client, bank_app, operator):
     data = operator_api_client.execute(
-        "mutation($app: ID!) { appTokenCreate(input: {app: $app, name: \"ci\"}) { authToken appToken { name } errors { code } } }",
+        "mutation($app: ID!) { appTokenCreate(input: {app: $app, name: \"ci\"}) {"
+        " authToken appToken { name } errors { code } } }",
         {"app": to_global_id("App", bank_app.pk)},
     )["appTokenCreate"]
     assert GraphQLClient(data["authToken"]).execute(APP_SELF)["app"]["name"] == bank_app.name
@@ -93,7 +95,8 @@ def test_blank_app_name_is_required(operator_api_client):
 
 
 WEBHOOK_CREATE = """
-mutation($input: WebhookCreateInput!) { webhookCreate(input: $input) { webhook { targetUrl asyncEvents isActive } errors { field code } } }
+mutation($input: WebhookCreateInput!) { webhookCreate(input: $input) {
+  webhook { targetUrl asyncEvents isActive } errors { field code } } }
 """
 
 
@@ -134,7 +137,10 @@ def test_apps_listing_costs_fixed_queries(operator_api_client, operator, django_
 
     for i in range(12):
         app_create(name=f"Carrier {i}", permissions=[], actor=operator)
-    query = "{ apps(first: 20) { edges { node { name permissions { code } tokens { authToken } webhooks { targetUrl } } } } }"
+    query = (
+        "{ apps(first: 20) { edges { node {"
+        " name permissions { code } tokens { authToken } webhooks { targetUrl } } } } }"
+    )
     with django_assert_max_num_queries(9):
         data = operator_api_client.execute(query)
     assert len(data["apps"]["edges"]) == 12

@@ -20,7 +20,8 @@ from tests.support.graphql import GraphQLClient
 pytestmark = pytest.mark.django_db
 
 WEBHOOK_CREATE = """
-mutation($input: WebhookCreateInput!) { webhookCreate(input: $input) { webhook { targetUrl } errors { field code message } } }
+mutation($input: WebhookCreateInput!) { webhookCreate(input: $input) {
+  webhook { targetUrl } errors { field code message } } }
 """
 
 

@@ -49,7 +49,7 @@ def test_runner_runs_due_jobs_on_periods_of_a_few_seconds_past_a_failing_one(cap
     assert not runner.running
     # Run once at start, then every 0.3 s: about 7 runs in 2 s, each failure logged, never fatal.
     assert 3 <= len(calls["tick"]) <= 9, calls["tick"]
-    gaps = [b - a for a, b in zip(calls["tick"], calls["tick"][1:])]
+    gaps = [b - a for a, b in zip(calls["tick"], calls["tick"][1:], strict=False)]
     assert all(gap >= 0.25 for gap in gaps), gaps
     assert failing.failures == calls["broken"] >= 3
     assert slow.runs == 1

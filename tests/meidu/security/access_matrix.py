@@ -68,7 +68,10 @@ ORDER_MATRIX = "tests/marketplace/orders/test_order_permission_matrix.py::test_o
 AFTER_SHIPPING = "tests/marketplace/orders/test_order_permission_matrix.py::test_after_shipping_mutations_by_role"
 CATALOG_MATRIX = "tests/marketplace/test_ownership_matrix.py::test_matrix"
 OTHER_SHOP = "tests/marketplace/test_quick_save_and_shop_refusals.py::test_members_of_another_shop_cannot_act_for_it"
-WAREHOUSE_STAFF = "tests/magnesium_exchange/warehouses/test_receipts_api.py::test_staff_of_another_warehouse_and_non_staff_are_refused"
+WAREHOUSE_STAFF = (
+    "tests/magnesium_exchange/warehouses/test_receipts_api.py::"
+    "test_staff_of_another_warehouse_and_non_staff_are_refused"
+)
 COMPLAINT_HANDLERS = "tests/marketplace/complaints/test_complaint_api.py::test_who_handles_a_complaint"
 SHOP_MONEY = "tests/marketplace/settlement/test_settlement_api.py::test_another_shops_member_and_strangers_are_refused"
 FOREIGN_CHECKOUT = "tests/marketplace/checkout/test_checkout_refusals.py::test_another_users_checkout_is_not_found"
@@ -80,14 +83,20 @@ TRADE_GRANT = "tests/magnesium_exchange/trading/test_api.py::test_only_traders_w
 OWNER_CHECKOUT = (
     "tests/meidu/security/test_owner_checkout.py::test_the_owner_succeeds_and_another_buyer_is_refused_writing_nothing"
 )
-OWNER_EXCHANGE = "tests/meidu/security/test_owner_exchange.py::test_the_owning_member_acts_and_another_member_is_refused_writing_nothing"
+OWNER_EXCHANGE = (
+    "tests/meidu/security/test_owner_exchange.py::"
+    "test_the_owning_member_acts_and_another_member_is_refused_writing_nothing"
+)
 MY_EXCHANGE_ROWS = (
     "tests/meidu/security/test_owner_exchange.py::test_my_trades_and_settlements_show_only_the_members_own"
 )
 OWN_COMPLAINTS = (
     "tests/meidu/security/test_owner_marketplace.py::test_each_buyer_and_each_shop_lists_only_their_own_complaints"
 )
-STATEMENTS = "tests/magnesium_exchange/statements/test_statement_api.py::test_anonymous_sees_masked_a_bank_full_and_another_bank_not_the_pledges_bank"
+STATEMENTS = (
+    "tests/magnesium_exchange/statements/test_statement_api.py::"
+    "test_anonymous_sees_masked_a_bank_full_and_another_bank_not_the_pledges_bank"
+)
 PAY_OWN_CHECKOUT = "tests/marketplace/payments/test_api.py::test_buyer_pays_only_own_or_anonymous_checkout"
 
 QUERIES = {

@@ -71,27 +71,32 @@ def checkout_state(w):
 # name: (document, variables of the owner's object, what the owner's success shows)
 CASES = {
     "checkoutLinesUpdate": (
-        "mutation($id: ID, $l: [CheckoutLineUpdateInput!]!) { checkoutLinesUpdate(id: $id, lines: $l) { checkout { quantity } errors { code } } }",
+        "mutation($id: ID, $l: [CheckoutLineUpdateInput!]!) { checkoutLinesUpdate(id: $id, lines: $l) {"
+        " checkout { quantity } errors { code } } }",
         lambda w: {"id": cid(w), "l": [{"variantId": to_global_id("ProductVariant", w.variant.pk), "quantity": 3}]},
         lambda w, p: p["checkout"]["quantity"] == 3,
     ),
     "checkoutEmailUpdate": (
-        "mutation($id: ID) { checkoutEmailUpdate(id: $id, email: \"new@example.com\") { checkout { email } errors { code } } }",
+        "mutation($id: ID) { checkoutEmailUpdate(id: $id, email: \"new@example.com\") {"
+        " checkout { email } errors { code } } }",
         lambda w: {"id": cid(w)},
         lambda w, p: Checkout.objects.get(pk=w.checkout.pk).email == "new@example.com",
     ),
     "checkoutShippingAddressUpdate": (
-        "mutation($id: ID, $a: AddressInput!) { checkoutShippingAddressUpdate(id: $id, shippingAddress: $a) { checkout { id } errors { code } } }",
+        "mutation($id: ID, $a: AddressInput!) { checkoutShippingAddressUpdate(id: $id, shippingAddress: $a) {"
+        " checkout { id } errors { code } } }",
         lambda w: {"id": cid(w), "a": village_address(firstName="桂兰")},
         lambda w, p: Checkout.objects.get(pk=w.checkout.pk).shipping_address.first_name == "桂兰",
     ),
     "checkoutBillingAddressUpdate": (
-        "mutation($id: ID, $a: AddressInput!) { checkoutBillingAddressUpdate(id: $id, billingAddress: $a) { checkout { id } errors { code } } }",
+        "mutation($id: ID, $a: AddressInput!) { checkoutBillingAddressUpdate(id: $id, billingAddress: $a) {"
+        " checkout { id } errors { code } } }",
         lambda w: {"id": cid(w), "a": village_address(firstName="桂兰")},
         lambda w, p: Checkout.objects.get(pk=w.checkout.pk).billing_address.first_name == "桂兰",
     ),
     "checkoutDeliveryMethodUpdate": (
-        "mutation($id: ID, $m: ID!) { checkoutDeliveryMethodUpdate(id: $id, deliveryMethodId: $m) { checkout { id } errors { code } } }",
+        "mutation($id: ID, $m: ID!) { checkoutDeliveryMethodUpdate(id: $id, deliveryMethodId: $m) {"
+        " checkout { id } errors { code } } }",
         lambda w: {"id": cid(w), "m": county(w)},
         lambda w, p: Checkout.objects.get(pk=w.checkout.pk).deliveries.count() == 1,
     ),

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 LISTING_CREATE = (
     """mutation($input: ListingCreateInput!) { listingCreate(input: $input) { errors { code } listing { id } } }"""
 )
-PICK = """mutation($id: ID!, $q: Decimal!) { listingPick(id: $id, quantity: $q) { errors { code } trade { tradeNumber } } }"""
+PICK = """mutation($id: ID!, $q: Decimal!) { listingPick(id: $id, quantity: $q) {
+  errors { code } trade { tradeNumber } } }"""
 AUCTION_CREATE = (
     """mutation($input: AuctionCreateInput!) { auctionCreate(input: $input) { errors { code } auction { id } } }"""
 )
@@ -30,7 +31,8 @@ RFQ_CREATE = """mutation($input: RfqCreateInput!) { rfqCreate(input: $input) { e
 QUOTE = (
     """mutation($rfq: ID!) { quoteSubmit(rfq: $rfq, price: "3010", quantity: "30") { errors { code } rfq { id } } }"""
 )
-MY = """{ myTrades(first: 10) { edges { node { tradeNumber } } } mySettlements(first: 10) { edges { node { id trade { tradeNumber } } } } }"""
+MY = """{ myTrades(first: 10) { edges { node { tradeNumber } } }
+  mySettlements(first: 10) { edges { node { id trade { tradeNumber } } } } }"""
 
 
 @pytest.fixture
@@ -139,7 +141,8 @@ CASES = {
     ),
     # A bid spends the bidder's own funds; the auction's own seller may not bid it up.
     "auctionBid": (
-        """mutation($id: ID!) { auctionBid(id: $id, price: "2950", quantity: "50") { errors { code } auction { bestPrice } } }""",
+        """mutation($id: ID!) { auctionBid(id: $id, price: "2950", quantity: "50") {
+          errors { code } auction { bestPrice } } }""",
         lambda p: {"id": auction(p)},
         "buyer",
         "seller",

@@ -69,7 +69,7 @@ def test_each_buyer_and_each_shop_lists_only_their_own_complaints(two_shops):
 
 
 def test_each_seller_lists_only_the_shops_they_work_for(two_shops):
-    for mine, theirs in (("a", "b"), ("b", "a")):
+    for mine, _theirs in (("a", "b"), ("b", "a")):
         assert two_shops[mine].seller.execute(MY_SHOPS)["myShops"] == [{"id": shop_gid(two_shops[mine].shop)}]
         assert two_shops[mine].buyer.execute(MY_SHOPS)["myShops"] == []
 
