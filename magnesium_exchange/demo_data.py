@@ -21,12 +21,13 @@ from django.utils import timezone
 
 from magnesium_exchange.commodities.models import Grade
 from magnesium_exchange.commodities.services import commodities_seed
+from magnesium_exchange.demo_firms import MEMBERS, demo_credit_code
 from magnesium_exchange.demo_market import SECOND_TRADER_PHONE, seed_exchange_live_market
 from magnesium_exchange.marketdata.models import TradePrint
 from magnesium_exchange.marketdata.services import daily_bars_build, marketdata_trade_record
-from magnesium_exchange.members.credit_code import credit_code_check_char
-from magnesium_exchange.members.models import Member, Trader
-from magnesium_exchange.members.services import member_create, trader_add
+from magnesium_exchange.members.models import FundsRequest, FundsRequestKind, Member, Trader
+from magnesium_exchange.members.services import funds_deposit_confirm, funds_deposit_request, member_create, trader_add
+from magnesium_exchange.trading.models import TradingHoliday
 from magnesium_exchange.warehouses.models import Receipt, Warehouse, WarehouseStaff, WeighbridgeTicket
 from magnesium_exchange.warehouses.services import (
     inbound_ticket_create,
@@ -36,6 +37,10 @@ from magnesium_exchange.warehouses.services import (
 )
 from meidu.accounts.demo_data import DEMO_PASSWORD, seed_demo_users
 from meidu.accounts.models import User
+from meidu.accounts.services import account_register
+from meidu.core.permissions import ExchangePermissions
+from meidu.integrations.models import App
+from meidu.integrations.services.apps import app_create
 
 TRADER_PHONE = "+8613800000007"
 WAREHOUSE_OPERATOR_PHONE = "+8613800000008"
@@ -53,21 +58,6 @@ WAREHOUSES = [
     ("YK03", "营口鲅鱼圈港区监管仓", "辽宁省营口市鲅鱼圈区港区三路 2 号", "营口港务仓储有限公司", "中储发展营口监管部"),
 ]
 
-# (name, legal representative, registered address, trader's surname and given name)
-MEMBERS = [
-    ("大石桥市金鼎镁业有限公司", "赵德明", "辽宁省营口市大石桥市金桥管理区", ("赵", "明")),
-    ("海城市华鑫镁砂有限公司", "孙立军", "辽宁省鞍山市海城市牌楼镇", ("孙", "立军")),
-    ("营口辽滨耐火材料有限公司", "钱国华", "辽宁省营口市老边区辽滨工业园", ("钱", "国华")),
-    ("大石桥市南楼富源镁制品有限公司", "李富源", "辽宁省营口市大石桥市南楼经济开发区", ("李", "富源")),
-    ("海城市恒泰矿业有限公司", "周恒", "辽宁省鞍山市海城市八里镇", ("周", "恒")),
-    ("大石桥市虎庄利民镁业有限公司", "吴利民", "辽宁省营口市大石桥市虎庄镇", ("吴", "利民")),
-    ("鞍山东岳耐材物资采购有限公司", "郑东岳", "辽宁省鞍山市铁东区胜利南路", ("郑", "东岳")),
-    ("营口鲅鱼圈港通贸易有限公司", "王港通", "辽宁省营口市鲅鱼圈区海星路", ("王", "晓东")),
-    ("天津滨海华冶炉料贸易有限公司", "冯华冶", "天津市滨海新区塘沽响螺湾", ("冯", "华")),
-    ("唐山丰润耐材物资有限公司", "陈丰润", "河北省唐山市丰润区幸福道", ("陈", "润")),
-    ("沈阳北方冶金材料有限公司", "褚北方", "辽宁省沈阳市铁西区北二中路", ("褚", "方")),
-    ("大连金港国际贸易有限公司", "卫金港", "辽宁省大连市中山区港湾街", ("卫", "金港")),
-]
 
 ASSAYS = {
     "fm-98": {"mgo": "98.200", "sio2": "0.400", "cao": "0.900", "fe2o3": "0.500", "bulk_density": "3.520"},
@@ -131,14 +121,7 @@ BASE_PRICES = {
 TRADE_SIZES = (20, 30, 50, 60, 80, 100, 150, 200)
 
 
-def _credit_code(serial: int) -> str:
-    first17 = f"91210882MX{serial:07d}"
-    return first17 + credit_code_check_char(first17)
-
-
 def _user(phone: str, last_name: str = "", first_name: str = "") -> User:
-    from meidu.accounts.services import account_register
-
     user = User.objects.filter(phone=phone).first()
     if user is None and phone in (TRADER_PHONE, WAREHOUSE_OPERATOR_PHONE):
         seed_demo_users()
@@ -178,7 +161,7 @@ def seed_exchange_warehouses() -> int:
 def seed_exchange_members() -> int:
     created = 0
     for serial, (name, representative, address, (last_name, first_name)) in enumerate(MEMBERS, start=1):
-        code = _credit_code(serial)
+        code = demo_credit_code(serial)
         member = Member.objects.filter(credit_code=code).first()
         if member is None:
             member = member_create(
@@ -204,7 +187,7 @@ def seed_exchange_members() -> int:
 
 def seed_exchange_receipts() -> int:
     """Weigh each lot in (ticket DEMO-<n>) and issue its receipt, skipping what exists."""
-    members = [Member.objects.get(credit_code=_credit_code(serial)) for serial in range(1, len(MEMBERS) + 1)]
+    members = [Member.objects.get(credit_code=demo_credit_code(serial)) for serial in range(1, len(MEMBERS) + 1)]
     warehouses = {
         warehouse.code: warehouse for warehouse in Warehouse.objects.filter(code__in=[w[0] for w in WAREHOUSES])
     }
@@ -318,19 +301,13 @@ DEMO_DEPOSIT = Decimal("5000000.00")
 def seed_exchange_funds() -> int:
     """Each member paid 5,000,000 CNY into the exchange's settlement account, confirmed by the
     settlement bank's App, so the demo traders can pick listings and bid (idempotent: one deposit each)."""
-    from magnesium_exchange.members.models import FundsRequest, FundsRequestKind
-    from magnesium_exchange.members.services import funds_deposit_confirm, funds_deposit_request
-    from meidu.core.permissions import ExchangePermissions
-    from meidu.integrations.models import App
-    from meidu.integrations.services.apps import app_create
-
     bank = App.objects.filter(name=DEMO_BANK_APP).first()
     if bank is None:
         operator = User.objects.filter(phone="+8613800000010").first()
         bank, _token = app_create(name=DEMO_BANK_APP, permissions=[ExchangePermissions.CONFIRM_FUNDS], actor=operator)
     created = 0
     for serial in range(1, len(MEMBERS) + 1):
-        member = Member.objects.get(credit_code=_credit_code(serial))
+        member = Member.objects.get(credit_code=demo_credit_code(serial))
         if FundsRequest.objects.filter(member=member, kind=FundsRequestKind.DEPOSIT).exists():
             continue
         with transaction.atomic():
@@ -358,8 +335,6 @@ HOLIDAYS_2026 = [
 
 
 def seed_trading_holidays() -> int:
-    from magnesium_exchange.trading.models import TradingHoliday
-
     created = 0
     for name, first, last in HOLIDAYS_2026:
         day = first

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from magnesium_exchange.credit.models import CreditConsent
 from magnesium_exchange.credit.services import credit_consent_grant
-from magnesium_exchange.demo_data import _credit_code
+from magnesium_exchange.demo_firms import demo_credit_code
 from magnesium_exchange.financing.models import (
     Bank,
     BankOfficer,
@@ -71,7 +71,7 @@ TARGET_LTV = Decimal("72")  # between the warning (65) and liquidation (80) line
 
 
 def _member(serial: int) -> Member:
-    return Member.objects.get(credit_code=_credit_code(serial))
+    return Member.objects.get(credit_code=demo_credit_code(serial))
 
 
 def _officer(phone: str, last_name: str, first_name: str) -> User:

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from magnesium_exchange.commodities.models import Grade
+from magnesium_exchange.demo_firms import MEMBERS, demo_credit_code
 from magnesium_exchange.marketdata.services import daily_bars_build
 from magnesium_exchange.members.models import Member
 from magnesium_exchange.settlement.models import Settlement
@@ -29,6 +30,9 @@ from magnesium_exchange.trading.facts import reference_price, unencumbered_recei
 from magnesium_exchange.trading.models import Auction, AuctionStatus, Listing, ListingStatus, Rfq, Trade
 from magnesium_exchange.trading.services import auction_bid, auction_open, listing_open, listing_pick, rfq_open
 from magnesium_exchange.trading.sessions import every_day
+from meidu.accounts.models import User
+from meidu.accounts.roles import Role
+from meidu.accounts.services import user_roles_set
 
 # The second trader: 孙立军's firm (member 2); the demo trader (+8613800000007) trades for member 1.
 SECOND_TRADER_PHONE = "+8613800001102"
@@ -47,9 +51,7 @@ SELL_LISTINGS = [(2, "fm-97"), (3, "db-95"), (4, "db-90"), (8, "lb-85")]
 
 
 def _members() -> dict[int, Member]:
-    from magnesium_exchange.demo_data import MEMBERS, _credit_code
-
-    return {serial: Member.objects.get(credit_code=_credit_code(serial)) for serial in range(1, len(MEMBERS) + 1)}
+    return {serial: Member.objects.get(credit_code=demo_credit_code(serial)) for serial in range(1, len(MEMBERS) + 1)}
 
 
 def _price(grade: Grade, ticks_below: int = 0) -> Decimal:
@@ -197,10 +199,6 @@ def _wanted(members: dict[int, Member], now) -> int:
 
 
 def _second_trader() -> int:
-    from meidu.accounts.models import User
-    from meidu.accounts.roles import Role
-    from meidu.accounts.services import user_roles_set
-
     user = User.objects.get(phone=SECOND_TRADER_PHONE)
     wanted = {Role.TRADER.value, Role.BUYER.value}
     if set(user.groups.values_list("name", flat=True)) >= wanted:

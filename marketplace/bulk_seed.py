@@ -40,6 +40,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.channels.models import Channel
 from marketplace.inventory.models import MovementKind, Stock, StockMovement, Warehouse
+from marketplace.media.processing import process_image
 from marketplace.shops.models import Shop, ShopKind, ShopStatus
 
 SKU_PREFIX = "BULK-"
@@ -135,8 +136,6 @@ def _media_pool(roots: set[str]) -> dict[str, list[dict]]:
 def _render_pool(pool: dict[str, list[dict]], roots: list[str]) -> None:
     """No demo photo to reuse for these categories: render and process a handful once."""
     from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from marketplace.media.processing import process_image
 
     colours = {slug: colour for slug, _name, _parent, colour in demo_data.CATEGORIES if colour}
     names = {slug: name for slug, name, _parent, _colour in demo_data.CATEGORIES}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from logistics.geography.models import Town, Village
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Category, ProductVariant
+from marketplace.catalog.services import product_create
 from marketplace.channels.models import Channel
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.services import (
@@ -30,6 +31,7 @@ from marketplace.demo_data import (
     _open_shop,
     _shop_by_name,
     _warehouse,
+    catalogue_setup,
 )
 from marketplace.inventory.models import Warehouse, WarehouseKind
 from marketplace.orders.models import Order
@@ -174,9 +176,6 @@ def seed_village_stations() -> int:
         if not ShopMember.objects.filter(shop=shop, user=agent).exists():
             shop_member_add(shop, agent, actor=operator)
         if shop.status != ShopStatus.ACTIVE:
-            from marketplace.catalog.services import product_create
-            from marketplace.demo_data import catalogue_setup
-
             if not shop.products.exists():
                 product_create(
                     shop, actor=operator, product_type=catalogue_setup()["types"]["daily-goods"], name="服务站代办服务"

@@ -28,6 +28,7 @@ from magnesium_exchange.commodities.models import Grade
 from magnesium_exchange.marketdata.error_codes import ExchangeMarketDataErrorCode as Code
 from magnesium_exchange.marketdata.models import DailyBar, ReferencePrice, ReferenceSource, TradePrint
 from magnesium_exchange.marketdata.selectors import reference_price_for, reference_prices_for
+from magnesium_exchange.warehouses.services.tickets import user_of
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, quantize, to_decimal
@@ -277,8 +278,6 @@ def reference_price_set(*, grade, day: dt.date, price, reason: str, actor=None) 
         raise DomainError(_("Give the reason for setting the reference price"), Code.REQUIRED, field="reason")
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime) or day > timezone.localdate():
         raise DomainError(_("The reference price is set for today or an earlier day"), Code.INVALID_DATE, field="date")
-    from magnesium_exchange.warehouses.services.tickets import user_of
-
     with transaction.atomic():
         _lock_day(day)
         row = ReferencePrice.objects.filter(grade=grade, day=day).first()

@@ -18,6 +18,7 @@ from magnesium_exchange.members.models import Member, MemberStatus
 from magnesium_exchange.members.selectors import member_balances, member_excluded_counterparties, member_facts_sql
 from magnesium_exchange.trading import hooks
 from magnesium_exchange.trading.models import Auction, JournalEntry
+from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 
 
 def available_funds(member: Member) -> Decimal:
@@ -103,8 +104,6 @@ def receipts_quantity(receipts) -> Decimal:
 
 def unencumbered_receipts(member: Member, grade, now) -> list:
     """The member's active receipts of the grade out of their resale lock, oldest first."""
-    from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
-
     return list(
         Receipt.objects.filter(holder=member, grade=grade, status=ReceiptStatus.ACTIVE)
         .filter(Q(lock_until__isnull=True) | Q(lock_until__lte=now))

@@ -37,6 +37,7 @@ from marketplace.catalog.models import (
     ProductVariantChannelListing,
     WeightUnit,
 )
+from marketplace.media.processing import process_image
 from marketplace.shops.models import Shop
 from marketplace.shops.policies import shop_catalogue_editable
 from meidu.core.audit.services import audit_record
@@ -375,8 +376,6 @@ def variant_channel_listing_update(
 
 def product_media_create(product: Product, *, actor, image, alt: str = "") -> ProductMedia:
     """Process a photo (upright, no location metadata, WebP renditions) and attach it."""
-    from marketplace.media.processing import process_image
-
     _editable(product.shop)
     try:
         processed = process_image(image, basename=f"p{product.pk}")

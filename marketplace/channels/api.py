@@ -4,6 +4,7 @@ import graphene
 
 from marketplace.channels.models import Channel
 from marketplace.channels.selectors import channel_get
+from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.types import CountryDisplay, ModelObjectType
 
 
@@ -28,8 +29,6 @@ class ChannelQueries(graphene.ObjectType):
     @staticmethod
     def resolve_channel(root, info, slug=None, id=None):
         if id:
-            from meidu.core.graphql.ids import from_global_id_or_error
-
             return Channel.objects.filter(pk=from_global_id_or_error(id, "Channel")).first()
         return Channel.objects.filter(slug=slug).first() if slug else channel_get(None)
 

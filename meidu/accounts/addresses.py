@@ -13,6 +13,7 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from logistics.geography.models import Village
 from meidu.accounts.models import Address
 from meidu.accounts.phone import InvalidPhone, normalize_cn_mobile
 from meidu.core.errors import DomainError, DomainErrors
@@ -88,8 +89,6 @@ def province_normalize(raw: str) -> str | None:
 
 
 def _village_for(data: dict, village_id):
-    from logistics.geography.models import Village
-
     if village_id:
         return Village.objects.select_related("town").filter(pk=village_id).first()
     street = data["street_address_1"]

@@ -12,7 +12,7 @@ from meidu.accounts.models import User
 from meidu.accounts.roles import Role
 from meidu.accounts.selectors import user_default_shipping_address
 from meidu.core.errors import DomainError
-from meidu.core.graphql.connection import CountableConnection, connection_field, paginate
+from meidu.core.graphql.connection import CountableConnection, SortKey, connection_field, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.mutations import BaseMutation, ip_address
 from meidu.core.graphql.permissions import check_permissions, require_user
@@ -95,7 +95,6 @@ class UserType(ModelObjectType):
     def resolve_orders(root, info, **kwargs):
         from marketplace.orders.api.types import OrderCountableConnection
         from marketplace.orders.selectors import order_list_for_user
-        from meidu.core.graphql.connection import SortKey
 
         if not UserType._is_self_or_staff(root, info):
             return None

@@ -44,6 +44,7 @@ from magnesium_exchange.engine import (
     replay,
 )
 from magnesium_exchange.engine.values import MAX_PRICE, MAX_QUANTITY
+from magnesium_exchange.marketdata.services import marketdata_trade_record
 from magnesium_exchange.members.models import Member, MemberStatus
 from magnesium_exchange.members.services import funds_freeze, funds_release
 from magnesium_exchange.members.services.funds import funds_accounts_lock, funds_freeze_applied
@@ -240,10 +241,6 @@ def receipts_release(aggregate_type: str, pk: int, *, holder_id: int | None = No
 
 
 def _marketdata_record(trade: Trade) -> None:
-    try:
-        from magnesium_exchange.marketdata.services import marketdata_trade_record
-    except ImportError:  # TODO(marketdata): the market-data app is built beside this one
-        return
     marketdata_trade_record(
         grade=trade.grade,
         price=trade.price,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from magnesium_exchange.warehouses.models import Receipt, ReceiptEvent, WarehouseKey
 from magnesium_exchange.warehouses.signing import canonical_json, content_hash, sign
 from meidu.core.money import quantize
+from meidu.integrations.models import App
 
 GENESIS = "0" * 64
 CHAIN_VERSION = 1
@@ -59,8 +60,6 @@ def content_of(event: ReceiptEvent) -> dict:
 
 
 def _actor_fields(actor) -> dict:
-    from meidu.integrations.models import App
-
     if isinstance(actor, App):
         return {"actor_app": actor}
     if getattr(actor, "is_authenticated", False):

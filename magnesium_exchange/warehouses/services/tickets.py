@@ -15,6 +15,7 @@ from magnesium_exchange.commodities.services import assay_clean, grade_assign
 from magnesium_exchange.members.models import MemberStatus
 from magnesium_exchange.warehouses.error_codes import ExchangeReceiptErrorCode as Code
 from magnesium_exchange.warehouses.models import TicketDirection, Warehouse, WeighbridgeTicket
+from meidu.accounts.models import User
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, quantize, to_decimal
@@ -22,8 +23,6 @@ from meidu.core.money import is_quantized, quantize, to_decimal
 
 def user_of(actor):
     """The user behind ``actor`` (None for apps, system calls and anonymous callers)."""
-    from meidu.accounts.models import User
-
     return actor if isinstance(actor, User) else None
 
 

@@ -20,6 +20,7 @@ from meidu.accounts.address_api import AddressInput, address_input_data
 from meidu.core.errors import DomainError
 from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.mutations import BaseMutation, ip_address
+from meidu.core.graphql.permissions import require_user
 
 
 class CheckoutLineInput(graphene.InputObjectType):
@@ -229,8 +230,6 @@ class CheckoutCustomerAttach(CheckoutMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, id=None):
-        from meidu.core.graphql.permissions import require_user
-
         user = require_user(info)
         checkout = checkout_for_request(info, id)
         return cls(errors=[], checkout=services.checkout_customer_attach(checkout, user))

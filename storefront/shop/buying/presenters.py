@@ -16,6 +16,7 @@ from marketplace.checkout.selectors import collection_points_for, shipping_quote
 from marketplace.inventory.selectors import pickup_point_get
 from marketplace.orders.models import DeliveryKind, OrderEventType, OrderStatus
 from marketplace.payments.gateways import gateway_get
+from marketplace.payments.selectors import payment_gateways_available
 from marketplace.shipping.models import ShippingKind
 from marketplace.shipping.selectors import shipping_method_get
 from storefront.shop.pricing import money_text
@@ -114,8 +115,6 @@ def delivery_target(value: str) -> dict | None:
 
 def page_gateways(source) -> list[tuple[str, str, str]]:
     """(id, name, explanation) of the gateways offered on the page and available for this checkout."""
-    from marketplace.payments.selectors import payment_gateways_available
-
     available = {gateway.id for gateway in payment_gateways_available(source)} if source else set()
     return [
         (gateway_id, str(name), str(help_text))
