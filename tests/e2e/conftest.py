@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.steps import MOBILE
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -21,8 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-MOBILE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")

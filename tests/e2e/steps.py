@@ -7,8 +7,10 @@ from playwright.sync_api import expect
 
 from meidu.accounts.roles import Role
 from meidu.accounts.services import account_register, user_roles_set
+from tests.support.graphql import PASSWORD as FIXTURE_PASSWORD
 
 PASSWORD = "Pear-Orchard-2024"
+MOBILE = {"width": 390, "height": 844}  # the phone every journey is walked on
 
 
 def member(phone: str, *roles: Role):
@@ -17,12 +19,17 @@ def member(phone: str, *roles: Role):
     return user
 
 
-def log_in(page, phone: str) -> None:
+def log_in(page, phone: str, password: str = PASSWORD) -> None:
     page.goto("/login/")
     page.fill("#id_identifier", phone)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/home/")
+
+
+def log_in_as(page, user) -> None:
+    """Log in a user made by the shared fixtures (tests/support), with their password."""
+    log_in(page, user.phone, FIXTURE_PASSWORD)
 
 
 def add_to_cart(page, product, quantity: int) -> None:

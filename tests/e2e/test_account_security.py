@@ -5,8 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meidu.accounts.services import token_create
-from tests.e2e.conftest import MOBILE
-from tests.e2e.steps import PASSWORD, log_in, member
+from tests.e2e.steps import MOBILE, PASSWORD, log_in, member
 from tests.support.graphql import GraphQLClient
 
 PHONE = "13800138111"

@@ -16,7 +16,7 @@ from magnesium_exchange.financing.services.loans import loan_apply, loan_approve
 from magnesium_exchange.financing.services.margin import margin_call_review
 from magnesium_exchange.financing.services.valuation_job import loans_value
 from magnesium_exchange.marketdata.services import reference_price_set
-from tests.e2e.test_trader_picks_listing import log_in
+from tests.e2e.steps import log_in_as
 from tests.magnesium_exchange.financing.lending import Lending
 
 WIDTH = 390
@@ -125,7 +125,7 @@ def test_bank_officer_verifies_approves_and_watches_ltv(page, screenshot, market
     receipt = lending.receipt(net="100.000")
 
     # The trader applies from the terminal's receipts page.
-    log_in(page, lending.trader)
+    log_in_as(page, lending.trader)
     page.goto("/exchange/terminal/")
     switch_language(page, language)
     page.locator(f'[data-receipt="{receipt.number}"] [data-action="apply-loan"]').click()
@@ -149,7 +149,7 @@ def test_bank_officer_verifies_approves_and_watches_ltv(page, screenshot, market
 
     # The bank officer, on another phone.
     officer_page = phone(page)
-    log_in(officer_page, lending.ccb_officer)
+    log_in_as(officer_page, lending.ccb_officer)
     switch_language(officer_page, language)
     officer_page.get_by_role("navigation", name=re.compile("主导航|Main")).get_by_role(
         "link", name=words["portal"]
@@ -188,7 +188,7 @@ def test_bank_officer_verifies_approves_and_watches_ltv(page, screenshot, market
 
     # The other bank's officer, on a third phone, cannot open that loan.
     other_page = phone(page)
-    log_in(other_page, lending.hxb_officer)
+    log_in_as(other_page, lending.hxb_officer)
     response = other_page.goto(f"/bank/loans/{loan.number}/")
     assert response.status == 404
     assert loan.number not in other_page.goto("/bank/loans/").text()

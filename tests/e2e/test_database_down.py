@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.e2e.conftest import MOBILE
+from tests.e2e.steps import MOBILE
 from tests.meidu.down_database import ServerWithoutDatabase
 
 

@@ -12,16 +12,8 @@ from playwright.sync_api import expect
 
 from magnesium_exchange.trading.models import Auction, Trade
 from magnesium_exchange.trading.services import auction_bid, auction_open, listing_open
+from tests.e2e.steps import log_in_as
 from tests.magnesium_exchange.trading_factories import REFERENCE
-from tests.support.graphql import PASSWORD
-
-
-def log_in(page, user) -> None:
-    page.goto("/login/")
-    page.fill("#id_identifier", user.phone)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/home/")
 
 
 @pytest.mark.e2e
@@ -51,7 +43,7 @@ def test_trader_picks_a_listing_and_follows_an_auction(page, screenshot, market,
     )
     user = trader_factory(buyer)
 
-    log_in(page, user)
+    log_in_as(page, user)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="交易终端").click()
     page.wait_for_url("**/exchange/terminal/")
     expect(page.locator('[data-field="available"]')).to_have_text("500000.00")

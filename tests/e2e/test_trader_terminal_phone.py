@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from magnesium_exchange.trading.services import auction_open
-from tests.e2e.test_trader_picks_listing import log_in
+from tests.e2e.steps import log_in_as
 from tests.magnesium_exchange.trading_factories import REFERENCE
 
 WIDTH = 390
@@ -46,7 +46,7 @@ def test_the_listing_form_and_the_lot_table_fit_a_phone(
         reference_price_fallback=REFERENCE,
     )
     user = trader_factory(seller)
-    log_in(page, user)
+    log_in_as(page, user)
     page.goto("/exchange/terminal/listings/new/")
     if language == "en":
         page.get_by_role("button", name="English").click()
