@@ -18,14 +18,11 @@ from magnesium_exchange.financing.models import DisputeStatus, DisputeSubject, L
 from magnesium_exchange.financing.policies import loan_dispute_side_of, loan_disputes_may_resolve
 from magnesium_exchange.financing.services.events import loan_event_record, loan_lock
 from magnesium_exchange.financing.services.inputs import text_input
+from magnesium_exchange.warehouses.services.tickets import user_of
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 
 TEXT_MAX = 1000
-
-
-def _user(actor):
-    return actor if getattr(getattr(actor, "_meta", None), "label_lower", "") == "accounts.user" else None
 
 
 def loan_dispute_raise(loan, *, actor, subject: str, description: str, now=None) -> LoanDispute:
@@ -48,7 +45,7 @@ def loan_dispute_raise(loan, *, actor, subject: str, description: str, now=None)
                     side=side,
                     subject=subject,
                     description=description,
-                    raised_by=_user(actor),
+                    raised_by=user_of(actor),
                     raised_at=now,
                 )
         except IntegrityError:
@@ -88,7 +85,7 @@ def loan_dispute_resolve(dispute, *, actor, resolution: str, now=None) -> LoanDi
         row.status, row.resolution, row.resolved_by, row.resolved_at = (
             DisputeStatus.RESOLVED,
             resolution,
-            _user(actor),
+            user_of(actor),
             now,
         )
         row.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])

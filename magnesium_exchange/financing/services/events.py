@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from magnesium_exchange.financing.error_codes import ExchangeFinancingErrorCode as Code
 from magnesium_exchange.financing.models import Loan, LoanEvent
 from magnesium_exchange.financing.state import TRANSITIONS
+from magnesium_exchange.warehouses.services.tickets import user_of
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
+from meidu.integrations.models import App
 from meidu.integrations.services.outbox import webhook_event_emit
 
 
@@ -29,11 +31,7 @@ def loan_lock(loan) -> Loan:
 
 
 def _actors(actor) -> dict:
-    label = getattr(getattr(actor, "_meta", None), "label_lower", "")
-    return {
-        "actor_user": actor if label == "accounts.user" else None,
-        "actor_app": actor if label == "integrations.app" else None,
-    }
+    return {"actor_user": user_of(actor), "actor_app": actor if isinstance(actor, App) else None}
 
 
 def loan_event_record(

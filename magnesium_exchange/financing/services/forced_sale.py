@@ -57,6 +57,7 @@ from magnesium_exchange.trading.facts import reference_price
 from magnesium_exchange.trading.models import AggregateType
 from magnesium_exchange.trading.services import auction_open
 from magnesium_exchange.warehouses.services import ReceiptLockPurpose, receipt_unlock
+from magnesium_exchange.warehouses.services.tickets import user_of
 from meidu.core.errors import DomainError
 from meidu.integrations.event_types import WebhookEventType
 
@@ -224,7 +225,7 @@ def loan_forced_sale_start(loan, *, bank, reserve_price=None, ends_at=None, acto
             code, field = _TRADING_TO_FINANCING.get(exc.code, (Code.INVALID, exc.field))
             raise DomainError(exc.message, code, field=field) from None
         LoanCollateral.objects.filter(pk__in=[r.pk for r in rows]).update(status=CollateralStatus.SELLING)
-        user = actor if getattr(getattr(actor, "_meta", None), "label_lower", "") == "accounts.user" else None
+        user = user_of(actor)
         sale = ForcedSale.objects.create(loan=loan, auction=auction, reason=reason, started_by=user, started_at=now)
         data = {
             "forced_sale": sale.pk,

@@ -15,6 +15,7 @@ from magnesium_exchange.financing.accounts import bank_interest_income_account, 
 from magnesium_exchange.financing.error_codes import ExchangeFinancingErrorCode as Code
 from magnesium_exchange.financing.selectors import loan_debt
 from magnesium_exchange.members.accounts import member_accounts_open
+from magnesium_exchange.warehouses.services.tickets import user_of
 from meidu.core.errors import DomainError
 from meidu.core.ledger.services import ledger_post
 
@@ -22,7 +23,7 @@ ZERO = Decimal("0.00")
 
 
 def _post(entries, *, description: str, reference: str, idempotency_key: str, actor=None):
-    user = actor if getattr(getattr(actor, "_meta", None), "label_lower", "") == "accounts.user" else None
+    user = user_of(actor)
     try:
         return ledger_post(
             entries,

@@ -76,6 +76,7 @@ from magnesium_exchange.trading.models import AggregateType, LotReceipt
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
 from magnesium_exchange.warehouses.services import ReceiptLockPurpose, receipt_lock, receipt_unlock
 from magnesium_exchange.warehouses.services.receipt_steps import lock_rows
+from magnesium_exchange.warehouses.services.tickets import user_of
 from magnesium_exchange.warehouses.state import CLOSED
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
@@ -329,7 +330,7 @@ def loan_apply(
     if bank is None or not Bank.objects.filter(pk=bank.pk, is_active=True).exists():
         raise DomainError(_("The bank is not active"), Code.BANK_NOT_ACTIVE, field="bank")
     _member_active(member)
-    user = actor if getattr(getattr(actor, "_meta", None), "label_lower", "") == "accounts.user" else None
+    user = user_of(actor)
 
     def perform() -> dict:
         locked = lock_rows(sorted(receipts, key=lambda r: r.pk))
