@@ -7,6 +7,10 @@ prices, the debts (selectors.loan_debts), the open margin calls, and the upsert 
 loans whose margin call must change are then reviewed one by one (services.margin, under each loan's
 row lock, measured again there). Rerunning a day rewrites that day's rows (the latest debt) and opens
 or resolves nothing twice.
+
+Lock order: the bulk read and upsert take no row lock (a day's valuation row is written only by this job,
+ON CONFLICT on (loan, day)); each review then takes the loan row, then its margin call row
+(services.margin's order), one loan per transaction.
 """
 
 from __future__ import annotations
