@@ -15,3 +15,8 @@ def town_list() -> QuerySet[Town]:
 def village_list() -> QuerySet[Village]:
     """Every village with its town joined (address forms pick one by id)."""
     return Village.objects.select_related("town")
+
+
+def village_points() -> list[tuple[float, float]]:
+    """(latitude, longitude) of every village: the county's outline on route maps."""
+    return [(float(lat), float(lon)) for lat, lon in Village.objects.values_list("latitude", "longitude")]

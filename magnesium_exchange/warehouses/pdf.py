@@ -14,14 +14,13 @@ from django.utils import translation
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from magnesium_exchange.commodities.models import SPEC_FIELDS
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
+from meidu.core.pdf import CJK_FONT, cjk_font_register, cjk_wrap
 
-FONT = "STSong-Light"
+FONT = CJK_FONT
 SITE_NAME = "美都集市"  # the site's own name (base template), never another spelling
 LABEL_X, VALUE_X, RIGHT_MARGIN = 20 * mm, 58 * mm, 20 * mm
 ROW_SIZE, LINE_GAP, ROW_GAP = 11, 5.2 * mm, 3.8 * mm
@@ -86,19 +85,12 @@ def _status_zh(status: str) -> str:
 
 
 def wrap(text: str, width: float, size: float = ROW_SIZE) -> list[str]:
-    """Cut `text` into lines no wider than `width` points in the CJK font (character by character:
-    Chinese has no spaces to break at), so a long value (the quality line) stays on the page whole."""
-    lines, line = [], ""
-    for char in text:
-        if line and pdfmetrics.stringWidth(line + char, FONT, size) > width:
-            lines.append(line)
-            line = ""
-        line += char
-    return [*lines, line] if line or not lines else lines
+    """Lines no wider than `width` points, so a long value (the quality line) stays on the page whole."""
+    return cjk_wrap(text, width, size)
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    cjk_font_register()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(f"仓单 {receipt.number}")

@@ -112,3 +112,12 @@ class ComplaintPermissions(BasePermissionEnum):
 
 
 PERMISSION_ENUMS += [ReviewPermissions, ComplaintPermissions]
+
+
+class LogisticsPermissions(BasePermissionEnum):
+    """The hub's dispatcher plans and dispatches the daily village runs (logistics.routing)."""
+
+    PLAN_ROUTES = "routing.plan_routes"
+
+
+PERMISSION_ENUMS += [LogisticsPermissions]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "meidu.accounts",
     "meidu.integrations",
     "logistics.geography",
+    "logistics.routing",
     "marketplace.channels",
     "marketplace.shops",
     "marketplace.catalog",
@@ -405,3 +406,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
+
+# Village route planning (logistics.routing). The hub is the e-commerce park; without a road-matrix
+# server the planner estimates roads from coordinates (great-circle × LOGISTICS_ROAD_FACTOR).
+LOGISTICS_HUB_LATITUDE = env_str("LOGISTICS_HUB_LATITUDE", "40.6448")
+LOGISTICS_HUB_LONGITUDE = env_str("LOGISTICS_HUB_LONGITUDE", "122.5091")
+LOGISTICS_ROAD_FACTOR = env_str("LOGISTICS_ROAD_FACTOR", "1.3")
+# An OSRM-compatible server (`/table/v1/driving/...`), e.g. http://osrm:5000; empty: the estimate.
+LOGISTICS_ROAD_MATRIX_URL = env_str("LOGISTICS_ROAD_MATRIX_URL")
+# The solver's time budget per plan, in seconds (5 s reaches the best known plan of the county's day).
+LOGISTICS_ROUTE_SECONDS = env_int("LOGISTICS_ROUTE_SECONDS", 5)

@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from logistics.routing.selectors import route_run_of_driver
 from marketplace.orders.policies import order_is_county_driver
 from marketplace.orders.selectors import order_get_on_village_run, orders_on_village_runs
 from marketplace.orders.services.delivery import order_handover
@@ -29,7 +31,8 @@ def _require_driver(user) -> None:
 @require_http_methods(["GET"])
 def run_sheet(request):
     _require_driver(request.user)
-    return render(request, "station/runs.html", {"orders": list(orders_on_village_runs())})
+    my_run = route_run_of_driver(timezone.localdate(), request.user)
+    return render(request, "station/runs.html", {"orders": list(orders_on_village_runs()), "my_run": my_run})
 
 
 @login_required

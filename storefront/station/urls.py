@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.station import runs, views
+from storefront.station import dispatch, runs, views
 
 app_name = "station"
 
@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.counter, name="counter"),
     path("runs/", runs.run_sheet, name="runs"),
     path("runs/<int:number>/hand-over/", runs.hand_over, name="hand_over"),
+    path("dispatch/", dispatch.dispatch_board, name="dispatch"),
+    path("dispatch/plan/", dispatch.plan_create, name="dispatch_plan"),
+    path("dispatch/lock/", dispatch.stop_lock, name="dispatch_lock"),
+    path("dispatch/go/", dispatch.plan_dispatch, name="dispatch_go"),
+    path("dispatch/runs/<int:run_id>/manifest.pdf", dispatch.run_manifest, name="run_manifest"),
+    path("dispatch/runs/<int:run_id>/map.svg", dispatch.run_map, name="run_map"),
 ]

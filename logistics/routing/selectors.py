@@ -1,0 +1,51 @@
+"""Reads of the day's plans for the dispatcher, the drivers and the manifests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Leftover, PlannedRun, PlannedStop, PlanState, RoutePlan, Vehicle
+
+
+def route_plan_current(day: date) -> RoutePlan | None:
+    """The dispatched plan of the day, else its newest draft."""
+    plans = RoutePlan.objects.filter(day=day).exclude(state=PlanState.SUPERSEDED)
+    return plans.order_by("-state", "-id").first()  # "dispatched" sorts after "draft"
+
+
+def route_plan_runs(plan: RoutePlan) -> QuerySet[PlannedRun]:
+    """The plan's runs with their vans, drivers and stops in order (three queries whatever the size)."""
+    return (
+        plan.runs.select_related("vehicle", "driver")
+        .prefetch_related(Prefetch("stops", queryset=PlannedStop.objects.select_related("village__town")))
+        .order_by("vehicle__code")
+    )
+
+
+def route_plan_leftovers(plan: RoutePlan) -> QuerySet[Leftover]:
+    return plan.leftovers.order_by("key")
+
+
+def route_run_get(run_id: int) -> PlannedRun | None:
+    return (
+        PlannedRun.objects.select_related("plan", "vehicle", "driver")
+        .prefetch_related(Prefetch("stops", queryset=PlannedStop.objects.select_related("village__town")))
+        .filter(pk=run_id)
+        .first()
+    )
+
+
+def route_run_of_driver(day: date, user) -> PlannedRun | None:
+    """The driver's own run on the day's dispatched plan (drivers see no other run)."""
+    return (
+        PlannedRun.objects.select_related("plan", "vehicle")
+        .prefetch_related(Prefetch("stops", queryset=PlannedStop.objects.select_related("village__town")))
+        .filter(plan__day=day, plan__state=PlanState.DISPATCHED, driver=user)
+        .first()
+    )
+
+
+def vehicles_active() -> QuerySet[Vehicle]:
+    return Vehicle.objects.filter(active=True).select_related("driver").order_by("code")
