@@ -60,7 +60,7 @@ def _header(pdf, run: PlannedRun, font: str, width: float, height: float) -> flo
         MARGIN, height - 20 * mm, f"配送清单  {run.plan.day:%Y-%m-%d}  {run.vehicle.code} {run.vehicle.name}"
     )
     pdf.setFont(font, 10)
-    driver = run.driver.get_full_name() if run.driver else "—"
+    driver = run.driver.display_name if run.driver else "—"
     leaves = timezone.localtime(run.leaves_at).strftime("%H:%M")
     back = timezone.localtime(run.back_at).strftime("%H:%M")
     pdf.drawString(

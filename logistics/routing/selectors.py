@@ -49,3 +49,7 @@ def route_run_of_driver(day: date, user) -> PlannedRun | None:
 
 def vehicles_active() -> QuerySet[Vehicle]:
     return Vehicle.objects.filter(active=True).select_related("driver").order_by("code")
+
+
+def vehicle_active_get(code: str) -> Vehicle | None:
+    return Vehicle.objects.filter(code=code, active=True).first()

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from logistics.geography.selectors import village_points
 from logistics.routing.manifest import run_manifest_pdf
-from logistics.routing.models import Vehicle
 from logistics.routing.picture import route_svg
 from logistics.routing.policies import route_may_plan, route_may_read_run
 from logistics.routing.problem import Point
@@ -27,6 +26,7 @@ from logistics.routing.selectors import (
     route_plan_leftovers,
     route_plan_runs,
     route_run_get,
+    vehicle_active_get,
     vehicles_active,
 )
 from logistics.routing.services import hub_point, route_plan_create, route_plan_dispatch, route_stop_lock
@@ -112,7 +112,7 @@ def stop_lock(request):
     _require_dispatcher(request.user)
     day = _day(request.POST.get("day"))
     code = (request.POST.get("vehicle") or "")[:16]
-    vehicle = Vehicle.objects.filter(code=code, active=True).first() if code else None
+    vehicle = vehicle_active_get(code) if code else None
     if code and vehicle is None:
         messages.error(request, _("No such van in service."))
         return _back(day)
