@@ -189,6 +189,9 @@ class Fulfillment(models.Model):
     status = models.CharField(max_length=16, choices=FulfillmentStatus.choices, default=FulfillmentStatus.FULFILLED)
     tracking_number = models.CharField(max_length=64, blank=True)
     local_delivery = models.BooleanField(default=False, help_text="Carried by the county's own delivery run.")
+    shipment = models.OneToOneField(
+        "shipments.Shipment", null=True, blank=True, on_delete=models.PROTECT, related_name="fulfillment"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

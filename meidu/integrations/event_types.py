@@ -38,6 +38,10 @@ class WebhookEventType(Enum):
     MARGIN_CALL_MISSED = "margin_call_missed"
     FORCED_SALE_STARTED = "forced_sale_started"
     LOAN_REPAID = "loan_repaid"
+    # logistics: a shipment of an order (its payload names the order's number and the shipment's status)
+    SHIPMENT_CREATED = "shipment_created"
+    SHIPMENT_STATUS_CHANGED = "shipment_status_changed"
+    SHIPMENT_DELIVERY_FAILED = "shipment_delivery_failed"
 
 
 # The permission (or any one of several) an app needs to receive each event; None: every app. Order
@@ -69,6 +73,9 @@ EVENT_PERMISSIONS = {
     WebhookEventType.MARGIN_CALL_MISSED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.FORCED_SALE_STARTED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.LOAN_REPAID: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.SHIPMENT_CREATED: OrderPermissions.MANAGE_ORDERS,
+    WebhookEventType.SHIPMENT_STATUS_CHANGED: OrderPermissions.MANAGE_ORDERS,
+    WebhookEventType.SHIPMENT_DELIVERY_FAILED: OrderPermissions.MANAGE_ORDERS,
 }
 
 

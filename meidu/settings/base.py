@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "meidu.accounts",
     "meidu.integrations",
     "logistics.geography",
+    "logistics.shipments",
     "logistics.routing",
     "marketplace.channels",
     "marketplace.shops",

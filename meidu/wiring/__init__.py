@@ -14,6 +14,7 @@ from __future__ import annotations
 
 def connect() -> None:
     """Connect every hook's subscribers (idempotent: a subscriber is connected once)."""
+    from logistics.shipments import hooks as shipments_hooks
     from magnesium_exchange.financing.services import forced_sale
     from magnesium_exchange.settlement import hooks as settlement_hooks
     from magnesium_exchange.settlement.selectors import member_open_exposure, member_open_exposure_sql
@@ -22,6 +23,7 @@ def connect() -> None:
     from marketplace.checkout.selectors import checkout_payment_source
     from marketplace.orders import hooks as orders_hooks
     from marketplace.orders.payment_hooks import orders_transaction_changed
+    from marketplace.orders.shipment_hooks import orders_shipment_changed
     from marketplace.payments import hooks as payments_hooks
     from marketplace.settlement.services.sync import settlement_order_sync_soon
     from meidu.accounts.services import user_bearer_authenticate
@@ -35,6 +37,8 @@ def connect() -> None:
     # ... and whether an actor (a user or an app) holds a permission.
     actor_permission_checks.connect(actor_has_permission)
 
+    # logistics.shipments -> orders: an order's shipment moved (the SHIPMENT_* webhooks).
+    shipments_hooks.shipment_changed.connect(orders_shipment_changed)
     # marketplace.payments -> orders: money moved on a checkout's transaction (shares, paid, late refunds).
     payments_hooks.transaction_changed.connect(orders_transaction_changed)
     # marketplace.payments -> checkout: what a checkout token pays (the checkout, or its orders).

@@ -27,4 +27,4 @@ def order_handover(order: Order, *, actor, cash_collected: bool = False) -> Orde
                     field="cashCollected",
                 )
             order_cod_collect(locked, actor=actor)
-        return order_deliver(locked, actor=actor)
+        return order_deliver(locked, actor=actor, source="driver")

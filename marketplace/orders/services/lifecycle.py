@@ -37,6 +37,7 @@ from marketplace.orders.services.money import (
     order_release_authorized,
     refund_amount_parse,
 )
+from marketplace.orders.services.shipping import fulfillment_ship, fulfillment_shipment_deliver
 from marketplace.orders.state import allowed, target
 from marketplace.payments.services import checkout_payments_lock
 from marketplace.presale.models import CampaignStatus, PresaleCampaign
@@ -283,6 +284,7 @@ def order_fulfill(
             locked.total_amount += delta
             locked.save(update_fields=["subtotal_amount", "total_amount", "updated_at"])
         _settle_payment(locked, actor=actor)
+        fulfillment_ship(locked, fulfillment, actor=actor)
         order_shipping_advance(
             locked,
             actor=actor,
@@ -350,8 +352,17 @@ def _undelivered_q() -> Q:
     return Q(total_amount__gt=F("charged_amount")) | Q(delivery_kind=DeliveryKind.COLLECTION, picked_up_at__isnull=True)
 
 
-def order_deliver(order: Order, *, actor, by_buyer: bool = False, automatic: bool = False) -> Order:
+def order_deliver(
+    order: Order,
+    *,
+    actor,
+    by_buyer: bool = False,
+    automatic: bool = False,
+    proof_kind: str = "handed_over",
+    source: str = "staff",
+) -> Order:
     """Goods reached the buyer: confirmed by the buyer, the courier, or automatically after N days.
+    Each fulfilment's shipment is delivered with it (`proof_kind`: how the hand-over was proven).
     The after-sales window (complaints, returns, seller earnings pending) starts now. Refused while
     cash is due or a pickup order's code is unchecked (see _refuse_undelivered)."""
     with transaction.atomic():
@@ -366,9 +377,15 @@ def order_deliver(order: Order, *, actor, by_buyer: bool = False, automatic: boo
         locked.auto_confirm_at = None
         locked.after_sales_until = now + _days("ORDER_AFTER_SALES_DAYS")
         locked.save(update_fields=["status", "delivered_at", "auto_confirm_at", "after_sales_until", "updated_at"])
-        for fulfillment in locked.fulfillments.all():
+        for fulfillment in locked.fulfillments.select_related("shipment"):
             fulfillment.status = "delivered"
             fulfillment.save(update_fields=["status"])
+            fulfillment_shipment_deliver(
+                fulfillment,
+                actor=actor,
+                proof_kind=proof_kind,
+                source="system" if automatic else "buyer" if by_buyer else source,
+            )
         order_event(locked, OrderEventType.DELIVERED, user=actor, by_buyer=by_buyer, automatic=automatic)
     return locked
 

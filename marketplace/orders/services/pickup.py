@@ -91,4 +91,4 @@ def _verify(collection_point, code: str, *, agent, cash_collected: bool) -> Orde
         match.picked_up_by = agent
         match.save(update_fields=["picked_up_at", "picked_up_by", "updated_at"])
         order_event(match, OrderEventType.PICKED_UP, user=agent, point=collection_point.pk)
-        return order_deliver(match, actor=agent)
+        return order_deliver(match, actor=agent, proof_kind="pickup_code", source="station")
