@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 from django.core.files.storage import default_storage
 
+from logistics.shipments.api import ShipmentType
 from marketplace.catalog.api.money import TaxedMoney, taxed
 from marketplace.orders.models import (
     Fulfillment,
@@ -148,13 +149,21 @@ class OrderType(ModelObjectType):
     billing_address = graphene.Field(AddressType)
     fulfillments = graphene.List(graphene.NonNull(FulfillmentType), required=True)
     events = graphene.List(graphene.NonNull(OrderEventType_), required=True)
+    shipments = graphene.List(
+        graphene.NonNull(ShipmentType), required=True, description="Where each part of the order is, step by step."
+    )
     shipping_method_name = graphene.String()
     collection_point_name = graphene.String()
     collection_point = graphene.Field("marketplace.inventory.api.WarehouseType")
     pickup_code = graphene.String(description="核销码: shown to the buyer only.")
     delivery_kind = graphene.String(required=True)
 
-    batched_fields = {"lines": "lines", "fulfillments": "fulfillments", "events": "events"}
+    batched_fields = {
+        "lines": "lines",
+        "fulfillments": "fulfillments",
+        "events": "events",
+        "shipments": ["fulfillments__shipment__events"],
+    }
     batched_selects = {
         "shop": "shop",
         "shippingAddress": "shipping_address",
@@ -230,6 +239,10 @@ class OrderType(ModelObjectType):
     @staticmethod
     def resolve_events(root, info):
         return root.events.all()
+
+    @staticmethod
+    def resolve_shipments(root, info):
+        return [f.shipment for f in root.fulfillments.all() if f.shipment_id is not None]
 
     @staticmethod
     def resolve_pickup_code(root, info):
