@@ -53,3 +53,13 @@ def vehicles_active() -> QuerySet[Vehicle]:
 
 def vehicle_active_get(code: str) -> Vehicle | None:
     return Vehicle.objects.filter(code=code, active=True).first()
+
+
+def parcel_run_driver_id(day: date, reference: str) -> tuple[bool, int | None]:
+    """(whether the parcel is on a run of the day's dispatched plan, that run's driver id)."""
+    rows = list(
+        PlannedStop.objects.filter(
+            run__plan__day=day, run__plan__state=PlanState.DISPATCHED, parcels__contains=[reference]
+        ).values_list("run__driver_id", flat=True)[:1]
+    )
+    return (True, rows[0]) if rows else (False, None)

@@ -21,3 +21,4 @@ class OrderErrorCode(Enum):
     PICKUP_CODE_USED = "pickup_code_used"
     PICKUP_CODE_LOCKED = "pickup_code_locked"
     NOT_COLLECTION_POINT_AGENT = "not_collection_point_agent"
+    NOT_YOUR_RUN = "not_your_run"

@@ -53,6 +53,7 @@ def order_with_lines(order_id: int) -> Order | None:
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.select_related("presale_campaign").order_by("pk")),
             "fulfillments__lines",
+            "fulfillments__shipment__events",
             "events",
         )
         .first()

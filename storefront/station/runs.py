@@ -11,14 +11,24 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from logistics.routing.selectors import route_run_of_driver
 from marketplace.orders.policies import order_is_county_driver
 from marketplace.orders.selectors import order_get_on_village_run, orders_on_village_runs
-from marketplace.orders.services.delivery import order_handover
+from marketplace.orders.services.delivery import order_delivery_failed, order_handover
 from meidu.core.errors import DomainError
 from storefront.shop.pricing import money_text
+
+REASON_LABELS = {
+    "nobody_home": gettext_lazy("Nobody at home"),
+    "refused": gettext_lazy("The buyer refused it"),
+    "wrong_address": gettext_lazy("Wrong or incomplete address"),
+    "unreachable": gettext_lazy("The buyer's phone does not answer"),
+    "damaged": gettext_lazy("Damaged on the way"),
+    "other": gettext_lazy("Other"),
+}
 
 
 def _require_driver(user) -> None:
@@ -32,7 +42,11 @@ def _require_driver(user) -> None:
 def run_sheet(request):
     _require_driver(request.user)
     my_run = route_run_of_driver(timezone.localdate(), request.user)
-    return render(request, "station/runs.html", {"orders": list(orders_on_village_runs()), "my_run": my_run})
+    return render(
+        request,
+        "station/runs.html",
+        {"orders": list(orders_on_village_runs()), "my_run": my_run, "reasons": REASON_LABELS.items()},
+    )
 
 
 @login_required
@@ -52,4 +66,25 @@ def hand_over(request, number: int):
             _("Order %(number)s delivered; %(paid)s paid.")
             % {"number": order.number, "paid": money_text(order.total_amount, order.currency)},
         )
+    return redirect("station:runs")
+
+
+@login_required
+@require_POST
+def delivery_failed(request, number: int):
+    _require_driver(request.user)
+    order = order_get_on_village_run(number)
+    if order is None:
+        raise Http404("No such parcel on the delivery runs")
+    try:
+        order_delivery_failed(
+            order,
+            actor=request.user,
+            reason=(request.POST.get("reason") or "")[:32],
+            note=(request.POST.get("note") or "")[:200],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Order %(number)s: failed attempt recorded.") % {"number": order.number})
     return redirect("station:runs")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.counter, name="counter"),
     path("runs/", runs.run_sheet, name="runs"),
     path("runs/<int:number>/hand-over/", runs.hand_over, name="hand_over"),
+    path("runs/<int:number>/failed/", runs.delivery_failed, name="delivery_failed"),
     path("dispatch/", dispatch.dispatch_board, name="dispatch"),
     path("dispatch/plan/", dispatch.plan_create, name="dispatch_plan"),
     path("dispatch/lock/", dispatch.stop_lock, name="dispatch_lock"),
