@@ -56,6 +56,7 @@ ROLE_PERMISSIONS = {
         ReviewPermissions.MANAGE_REVIEWS,
         ComplaintPermissions.MANAGE_COMPLAINTS,
         LogisticsPermissions.PLAN_ROUTES,
+        LogisticsPermissions.RECONCILE_CASH,
     ],
     Role.BANK_OFFICER: [LedgerPermissions.VIEW_LEDGER, ExchangePermissions.BANK_LENDING],
     Role.WAREHOUSE_OPERATOR: [ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS],

@@ -118,6 +118,8 @@ class LogisticsPermissions(BasePermissionEnum):
     """The hub's dispatcher plans and dispatches the daily village runs (logistics.routing)."""
 
     PLAN_ROUTES = "routing.plan_routes"
+    # the hub's cashier counts drivers' and station agents' cash in and closes their days (logistics.cash)
+    RECONCILE_CASH = "cod_cash.reconcile_cash"
 
 
 PERMISSION_ENUMS += [LogisticsPermissions]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "logistics.geography",
     "logistics.shipments",
     "logistics.routing",
+    "logistics.cash",
     "marketplace.channels",
     "marketplace.shops",
     "marketplace.catalog",

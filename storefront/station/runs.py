@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from logistics.cash.selectors import cash_held_by
 from logistics.routing.selectors import route_run_of_driver
 from marketplace.orders.policies import order_is_county_driver
 from marketplace.orders.selectors import order_get_on_village_run, orders_on_village_runs
@@ -45,7 +46,12 @@ def run_sheet(request):
     return render(
         request,
         "station/runs.html",
-        {"orders": list(orders_on_village_runs()), "my_run": my_run, "reasons": REASON_LABELS.items()},
+        {
+            "orders": list(orders_on_village_runs()),
+            "my_run": my_run,
+            "reasons": REASON_LABELS.items(),
+            "cash_held": cash_held_by(request.user),
+        },
     )
 
 

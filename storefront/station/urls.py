@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.station import dispatch, runs, views
+from storefront.station import cash, dispatch, runs, views
 
 app_name = "station"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("runs/", runs.run_sheet, name="runs"),
     path("runs/<int:number>/hand-over/", runs.hand_over, name="hand_over"),
     path("runs/<int:number>/failed/", runs.delivery_failed, name="delivery_failed"),
+    path("cash/", cash.till, name="cash"),
+    path("cash/hand-in/", cash.hand_in, name="cash_hand_in"),
+    path("cash/close/", cash.day_close, name="cash_day_close"),
     path("dispatch/", dispatch.dispatch_board, name="dispatch"),
     path("dispatch/plan/", dispatch.plan_create, name="dispatch_plan"),
     path("dispatch/lock/", dispatch.stop_lock, name="dispatch_lock"),

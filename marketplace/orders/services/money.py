@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from logistics.cash.services import cash_collected
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.events import order_event
 from marketplace.orders.models import Order, OrderEvent, OrderEventType
@@ -27,6 +28,7 @@ from marketplace.payments.services import (
     transaction_cod_collect,
     transaction_refund,
 )
+from marketplace.shops.selectors import shop_is_member
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
 
@@ -275,4 +277,8 @@ def order_cod_collect(order: Order, *, actor, collector_verified: bool = False) 
     if event.type != T.CHARGE_SUCCESS:
         _refused(event, _("The payment provider refused the capture."))
     order_event(order, OrderEventType.PAID, user=actor, amount=str(due), cash=True)
+    if not shop_is_member(actor, order.shop_id):
+        # A driver or a village station's agent holds the platform's cash until the hub counts it in
+        # (the shop's own staff keep theirs: settlement books it as the shop's cash).
+        cash_collected(actor, due, reference=f"order:{order.number}", currency=order.currency)
     return due
