@@ -24,6 +24,7 @@ urlpatterns = [
     path(".well-known/jwks.json", jwks, name="jwks"),
     path("admin/", admin.site.urls),
     path("payments/", include("marketplace.payments.urls")),
+    path("logistics/", include("logistics.carriers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("shop/", include("storefront.shop.urls")),

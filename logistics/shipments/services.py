@@ -187,3 +187,31 @@ def shipment_act(
         hooks.shipment_changed.send(locked, event)
     shipment.status, shipment.failed_attempts = locked.status, locked.failed_attempts
     return event
+
+
+def shipment_scan(
+    shipment: Shipment,
+    *,
+    reported_status: str,
+    location: str = "",
+    note: str = "",
+    happened_at: datetime | None = None,
+    source: str = "carrier",
+    external_id: str = "",
+) -> ShipmentEvent:
+    """A scan for the history that does not move the shipment: the same status again somewhere else, or a
+    late scan of an earlier step (kept with the status it reported, at the time it happened)."""
+    if reported_status not in ShipmentStatus.values:
+        raise DomainError(_("Unknown status"), ShipmentErrorCode.INVALID, field="status")
+    with transaction.atomic():
+        locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        return ShipmentEvent.objects.create(
+            shipment=locked,
+            action="scan",
+            status=reported_status,
+            reason=note[:255],
+            location=location[:128],
+            source=source,
+            happened_at=happened_at or timezone.now(),
+            external_id=external_id[:64],
+        )

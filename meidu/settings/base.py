@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "logistics.shipments",
     "logistics.routing",
     "logistics.cash",
+    "logistics.carriers",
     "marketplace.channels",
     "marketplace.shops",
     "marketplace.catalog",
@@ -418,3 +419,8 @@ LOGISTICS_ROAD_FACTOR = env_str("LOGISTICS_ROAD_FACTOR", "1.3")
 LOGISTICS_ROAD_MATRIX_URL = env_str("LOGISTICS_ROAD_MATRIX_URL")
 # The solver's time budget per plan, in seconds (5 s reaches the best known plan of the county's day).
 LOGISTICS_ROUTE_SECONDS = env_int("LOGISTICS_ROUTE_SECONDS", 5)
+# Express tracking through a subscribe-and-push aggregator (Kuaidi100's protocol): its base URL and our
+# customer key; the salt signs its pushes to /logistics/tracking/push/ (required to accept any push).
+LOGISTICS_TRACKING_URL = env_str("LOGISTICS_TRACKING_URL")
+LOGISTICS_TRACKING_KEY = env_str("LOGISTICS_TRACKING_KEY")
+LOGISTICS_TRACKING_SALT = env_str("LOGISTICS_TRACKING_SALT")

@@ -1,0 +1,1 @@
+"""Express carriers for nationwide orders: waybill numbers, label data, and tracking pushes."""
