@@ -20,3 +20,7 @@ def village_list() -> QuerySet[Village]:
 def village_points() -> list[tuple[float, float]]:
     """(latitude, longitude) of every village: the county's outline on route maps."""
     return [(float(lat), float(lon)) for lat, lon in Village.objects.values_list("latitude", "longitude")]
+
+
+def village_get(village_id: int) -> Village | None:
+    return Village.objects.select_related("town").filter(pk=village_id).first()

@@ -125,3 +125,39 @@ class StopLock(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "key"], name="one_lock_per_stop_per_day")]
+
+
+class PickupState(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    LOADED = "loaded", _("Loaded on the van")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ProducePickup(models.Model):
+    """A farmer's produce for the van's return trip to the hub (corn, pears, a pig's worth of pork)."""
+
+    farmer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("geography.Village", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(db_index=True)
+    description = models.CharField(max_length=120)
+    weight_kg = models.DecimalField(max_digits=7, decimal_places=1)
+    state = models.CharField(max_length=16, choices=PickupState.choices, default=PickupState.BOOKED)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    loaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("produce pickup")
+        verbose_name_plural = _("produce pickups")
+        ordering = ["day", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_kg__gt=0) & Q(weight_kg__lte=2000), name="produce_pickup_weight_sane"
+            )
+        ]
+
+    @property
+    def reference(self) -> str:
+        return f"P{self.pk}"

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Leftover, PlannedRun, PlannedStop, PlanState, RoutePlan, Vehicle
+from .models import Leftover, PickupState, PlannedRun, PlannedStop, PlanState, ProducePickup, RoutePlan, Vehicle
 
 
 def route_plan_current(day: date) -> RoutePlan | None:
@@ -63,3 +63,15 @@ def parcel_run_driver_id(day: date, reference: str) -> tuple[bool, int | None]:
         ).values_list("run__driver_id", flat=True)[:1]
     )
     return (True, rows[0]) if rows else (False, None)
+
+
+def produce_pickups_booked(day: date) -> QuerySet[ProducePickup]:
+    return ProducePickup.objects.filter(day=day, state=PickupState.BOOKED).select_related("village__town", "farmer")
+
+
+def produce_pickups_of_farmer(farmer) -> QuerySet[ProducePickup]:
+    return ProducePickup.objects.filter(farmer=farmer).select_related("village__town").order_by("-day", "-id")[:20]
+
+
+def produce_pickup_get(pickup_id: int) -> ProducePickup | None:
+    return ProducePickup.objects.filter(pk=pickup_id).first()

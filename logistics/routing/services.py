@@ -7,7 +7,7 @@ solver runs before the transaction (it takes seconds and holds no row)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,11 +17,22 @@ from django.utils.translation import gettext as _
 
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
+from meidu.core.permissions import LogisticsPermissions
 
 from .demand import StopDemand
 from .error_codes import RoutingErrorCode
 from .matrix import DailyCachedMatrix, EstimatedMatrix, MatrixUnavailable, OsrmMatrix
-from .models import Leftover, PlannedRun, PlannedStop, PlanState, RoutePlan, StopLock, Vehicle
+from .models import (
+    Leftover,
+    PickupState,
+    PlannedRun,
+    PlannedStop,
+    PlanState,
+    ProducePickup,
+    RoutePlan,
+    StopLock,
+    Vehicle,
+)
 from .problem import Point, Problem, Stop
 from .problem import Vehicle as VehicleSpec
 from .solver import solve
@@ -212,4 +223,53 @@ def route_plan_dispatch(plan: RoutePlan, *, actor) -> RoutePlan:
         locked.dispatched_at = timezone.now()
         locked.save(update_fields=["state", "dispatched_at"])
         audit_record("routing.plan_dispatch", actor=actor, target=locked, data={"day": locked.day.isoformat()})
+    return locked
+
+
+MAX_PICKUP_KG = Decimal("2000")
+BOOK_AHEAD_DAYS = 14
+
+
+def produce_pickup_book(farmer, village, day: date, description: str, weight_kg, *, today=None) -> ProducePickup:
+    """A farmer books produce for a van's return trip (today or within two weeks; before dispatch)."""
+    today = today or timezone.localdate()
+    if not (today <= day <= today + timedelta(days=BOOK_AHEAD_DAYS)):
+        raise DomainError(_("Book a day from today to two weeks ahead"), RoutingErrorCode.INVALID, field="day")
+    try:
+        weight = Decimal(str(weight_kg))
+    except (InvalidOperation, ValueError, TypeError):
+        weight = Decimal("NaN")
+    if not weight.is_finite() or weight <= 0 or weight > MAX_PICKUP_KG:
+        raise DomainError(
+            _("Weight in kg, more than 0 and at most %(max)s") % {"max": MAX_PICKUP_KG},
+            RoutingErrorCode.INVALID,
+            field="weightKg",
+        )
+    description = " ".join((description or "").split())
+    if not description or len(description) > 120:
+        raise DomainError(_("Say what to load (at most 120 characters)"), RoutingErrorCode.INVALID, field="description")
+    _refuse_dispatched(day)
+    pickup = ProducePickup.objects.create(
+        farmer=farmer, village=village, day=day, description=description, weight_kg=weight.quantize(Decimal("0.1"))
+    )
+    audit_record("routing.pickup_book", actor=farmer, target=pickup, data={"day": day.isoformat()})
+    return pickup
+
+
+def produce_pickup_load(pickup: ProducePickup, *, driver) -> ProducePickup:
+    """The driver loaded it: only the driver of the run that plans it (or the dispatcher)."""
+    with transaction.atomic():
+        locked = ProducePickup.objects.select_for_update().get(pk=pickup.pk)
+        if locked.state != PickupState.BOOKED:
+            raise DomainError(_("This produce is not waiting to be loaded"), RoutingErrorCode.INVALID)
+        on_run = PlannedStop.objects.filter(
+            run__plan__day=locked.day, run__plan__state=PlanState.DISPATCHED, pickups__contains=[locked.reference]
+        ).values_list("run__driver_id", flat=True)
+        drivers = set(on_run)
+        if driver.pk not in drivers and not driver.has_perm(LogisticsPermissions.PLAN_ROUTES.value):
+            raise DomainError(_("This produce is on another van's run"), RoutingErrorCode.NOT_FOUND)
+        locked.state = PickupState.LOADED
+        locked.loaded_by = driver
+        locked.loaded_at = timezone.now()
+        locked.save(update_fields=["state", "loaded_by", "loaded_at"])
     return locked

@@ -8,13 +8,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from logistics.routing.demand import StopDemand
+from logistics.routing.selectors import produce_pickups_booked
 from marketplace.orders.selectors import village_run_parcels
 
 GRAMS = Decimal(1000)
 
 
-def day_demand() -> tuple[list[StopDemand], list]:
-    """(stops to plan, parcels without a village in the county: they cannot go on a run)."""
+def _stop(stops: dict[str, StopDemand], village) -> StopDemand:
+    key = f"village:{village.code}"
+    if key not in stops:
+        stops[key] = StopDemand(
+            key=key,
+            label=f"{village.town.name}{village.name}",
+            latitude=float(village.latitude),
+            longitude=float(village.longitude),
+            village_id=village.pk,
+        )
+    return stops[key]
+
+
+def day_demand(day) -> tuple[list[StopDemand], list]:
+    """(stops to plan: the parcels waiting on the runs and the day's produce pickups, one stop a village;
+    parcels without a village in the county, which cannot go on a run)."""
     stops: dict[str, StopDemand] = {}
     unplaceable = []
     for order in village_run_parcels():
@@ -23,16 +38,11 @@ def day_demand() -> tuple[list[StopDemand], list]:
         if village is None:
             unplaceable.append(order)
             continue
-        key = f"village:{village.code}"
-        stop = stops.get(key)
-        if stop is None:
-            stop = stops[key] = StopDemand(
-                key=key,
-                label=f"{village.town.name}{village.name}",
-                latitude=float(village.latitude),
-                longitude=float(village.longitude),
-                village_id=village.pk,
-            )
+        stop = _stop(stops, village)
         outstanding = max(order.total_amount - order.charged_amount, Decimal("0"))
         stop.add_parcel(f"#{order.number}", Decimal(order.weight_grams) / GRAMS, outstanding)
+    for pickup in produce_pickups_booked(day):
+        stop = _stop(stops, pickup.village)
+        stop.pickup_kg += pickup.weight_kg
+        stop.pickups.append(pickup.reference)
     return list(stops.values()), unplaceable

@@ -66,7 +66,7 @@ def dispatch_board(request):
     _require_dispatcher(request.user)
     day = _day(request.GET.get("day"))
     plan = route_plan_current(day)
-    demands, unplaceable = day_demand()
+    demands, unplaceable = day_demand(day)
     runs = list(route_plan_runs(plan)) if plan else []
     leftovers = [
         {"row": left, "reason": LEFTOVER_REASONS.get(left.reason, left.reason)}
@@ -92,7 +92,7 @@ def dispatch_board(request):
 def plan_create(request):
     _require_dispatcher(request.user)
     day = _day(request.POST.get("day"))
-    demands, _unplaceable = day_demand()
+    demands, _unplaceable = day_demand(day)
     try:
         plan = route_plan_create(day, demands, actor=request.user)
     except DomainError as exc:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.station import cash, dispatch, runs, views
+from storefront.station import cash, dispatch, pickups, runs, views
 
 app_name = "station"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("runs/", runs.run_sheet, name="runs"),
     path("runs/<int:number>/hand-over/", runs.hand_over, name="hand_over"),
     path("runs/<int:number>/failed/", runs.delivery_failed, name="delivery_failed"),
+    path("pickups/", pickups.book, name="pickups"),
+    path("pickups/<int:pickup_id>/load/", pickups.load, name="pickup_load"),
     path("cash/", cash.till, name="cash"),
     path("cash/hand-in/", cash.hand_in, name="cash_hand_in"),
     path("cash/close/", cash.day_close, name="cash_day_close"),

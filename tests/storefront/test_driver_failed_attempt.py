@@ -70,7 +70,7 @@ def test_another_drivers_parcel_is_refused_once_dispatched(make_user, parcel):
         driver=mine,
     )
     dispatcher = make_user(Role.OPERATOR)
-    plan = route_plan_create(timezone.localdate(), day_demand()[0], actor=dispatcher, seconds=0)
+    plan = route_plan_create(timezone.localdate(), day_demand(timezone.localdate())[0], actor=dispatcher, seconds=0)
     route_plan_dispatch(plan, actor=dispatcher)
     refused = login(other).post(
         reverse("station:hand_over", args=[parcel.number]), {"cash_collected": "on"}, follow=True
