@@ -6,6 +6,9 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
+from logistics.shipments.models import Carrier, Shipment, ShipmentStatus
+
+from .demand import StopDemand
 from .models import Leftover, PickupState, PlannedRun, PlannedStop, PlanState, ProducePickup, RoutePlan, Vehicle
 
 
@@ -55,14 +58,16 @@ def vehicle_active_get(code: str) -> Vehicle | None:
     return Vehicle.objects.filter(code=code, active=True).first()
 
 
-def parcel_run_driver_id(day: date, reference: str) -> tuple[bool, int | None]:
-    """(whether the parcel is on a run of the day's dispatched plan, that run's driver id)."""
-    rows = list(
-        PlannedStop.objects.filter(
-            run__plan__day=day, run__plan__state=PlanState.DISPATCHED, parcels__contains=[reference]
-        ).values_list("run__driver_id", flat=True)[:1]
-    )
-    return (True, rows[0]) if rows else (False, None)
+def parcels_run_drivers(day: date, shipment_numbers: list[str]) -> set[int | None]:
+    """The drivers of the day's dispatched runs that carry any of these shipments (empty: none does)."""
+    found: set[int | None] = set()
+    for number in shipment_numbers:
+        found.update(
+            PlannedStop.objects.filter(
+                run__plan__day=day, run__plan__state=PlanState.DISPATCHED, parcels__contains=[number]
+            ).values_list("run__driver_id", flat=True)
+        )
+    return found
 
 
 def produce_pickups_booked(day: date) -> QuerySet[ProducePickup]:
@@ -75,3 +80,46 @@ def produce_pickups_of_farmer(farmer) -> QuerySet[ProducePickup]:
 
 def produce_pickup_get(pickup_id: int) -> ProducePickup | None:
     return ProducePickup.objects.filter(pk=pickup_id).first()
+
+
+def shipments_for_runs(limit: int = 5000) -> QuerySet[Shipment]:
+    """County-run shipments waiting for a van: new, at the hub, or back from a failed attempt."""
+    return (
+        Shipment.objects.filter(
+            carrier=Carrier.COUNTY_RUN,
+            status__in=[ShipmentStatus.CREATED, ShipmentStatus.AT_HUB, ShipmentStatus.FAILED_ATTEMPT],
+        )
+        .select_related("village__town")
+        .order_by("id")[:limit]
+    )
+
+
+def day_demand(day) -> tuple[list[StopDemand], list]:
+    """What the day asks of the fleet: the county-run shipments waiting at the hub (created, back from a
+    failed attempt) and the produce booked for the day, one stop per village; and the shipments without
+    a village in the county, which cannot go on a run."""
+    stops: dict[str, StopDemand] = {}
+    unplaceable = []
+    for shipment in shipments_for_runs():
+        if shipment.village is None:
+            unplaceable.append(shipment)
+            continue
+        _stop(stops, shipment.village).add_parcel(shipment.number, shipment.weight_kg, shipment.cash_to_collect)
+    for pickup in produce_pickups_booked(day):
+        stop = _stop(stops, pickup.village)
+        stop.pickup_kg += pickup.weight_kg
+        stop.pickups.append(pickup.reference)
+    return list(stops.values()), unplaceable
+
+
+def _stop(stops: dict[str, StopDemand], village) -> StopDemand:
+    key = f"village:{village.code}"
+    if key not in stops:
+        stops[key] = StopDemand(
+            key=key,
+            label=f"{village.town.name}{village.name}",
+            latitude=float(village.latitude),
+            longitude=float(village.longitude),
+            village_id=village.pk,
+        )
+    return stops[key]

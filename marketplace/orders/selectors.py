@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet, Sum
 
-from marketplace.orders.models import DeliveryKind, Fulfillment, Order, OrderLine, OrderStatus
+from marketplace.orders.models import DeliveryKind, Order, OrderLine, OrderStatus
 from marketplace.shipping.models import ShippingKind
 
 ORDER_RELATED = ("shop", "channel", "shipping_address", "billing_address", "collection_point")
@@ -89,26 +88,6 @@ def orders_on_village_runs(limit: int = 200) -> QuerySet[Order]:
         Order.objects.filter(status=OrderStatus.FULFILLED, fulfillments__local_delivery=True)
         .select_related("shop", "shipping_address__village__town")
         .distinct()
-        .order_by("number")[:limit]
-    )
-
-
-def village_run_parcels(limit: int = 2000) -> QuerySet[Order]:
-    """The parcels waiting on the county runs with their weight in grams (a line without a known
-    weight counts as one kilogram a unit) and their village: what the dispatcher plans from."""
-    weight = (
-        OrderLine.objects.filter(order=OuterRef("pk"))
-        .order_by()
-        .values("order")
-        .annotate(grams=Sum(Coalesce(F("variant__weight_grams"), 1000) * F("quantity")))
-        .values("grams")
-    )
-    return (
-        Order.objects.filter(
-            status=OrderStatus.FULFILLED, pk__in=Fulfillment.objects.filter(local_delivery=True).values("order")
-        )
-        .select_related("shipping_address__village__town")
-        .annotate(weight_grams=Coalesce(Subquery(weight), 0))
         .order_by("number")[:limit]
     )
 

@@ -22,6 +22,7 @@ from logistics.routing.picture import route_svg
 from logistics.routing.policies import route_may_plan, route_may_read_run
 from logistics.routing.problem import Point
 from logistics.routing.selectors import (
+    day_demand,
     route_plan_current,
     route_plan_leftovers,
     route_plan_runs,
@@ -31,7 +32,6 @@ from logistics.routing.selectors import (
 )
 from logistics.routing.services import hub_point, route_plan_create, route_plan_dispatch, route_stop_lock
 from meidu.core.errors import DomainError
-from storefront.station.demand import day_demand
 
 LEFTOVER_REASONS = {
     "too_heavy": gettext_lazy("Heavier than the largest van"),

@@ -35,9 +35,9 @@ def test_dispatcher_plans_and_driver_follows(page, screenshot, settings, make_us
     settings.LOGISTICS_ROUTE_SECONDS = 0
     words = WORDS[language]
     [order] = placed_orders(buyer, rural, [(pears["variant"], 2)])
-    order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 2, "2.0")], local_delivery=True)
     village = Village.objects.select_related("town").order_by("code").first()
     Address.objects.filter(pk=order.shipping_address_id).update(village=village)
+    order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 2, "2.0")], local_delivery=True)
     driver = make_user(Role.DRIVER)
     Vehicle.objects.create(
         code="V1",
@@ -57,7 +57,7 @@ def test_dispatcher_plans_and_driver_follows(page, screenshot, settings, make_us
     page.get_by_role("button", name=words["plan"]).click()
     run = page.locator("#run-V1")
     expect(run).to_contain_text(village.name)
-    expect(run).to_contain_text(f"#{order.number}")
+    expect(run).to_contain_text(order.fulfillments.get().shipment.number)
     expect(run.locator("img.route-map")).to_be_visible()
     page.get_by_role("button", name=words["dispatch"]).click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -78,7 +78,7 @@ def test_dispatcher_plans_and_driver_follows(page, screenshot, settings, make_us
     mine = driver_page.locator(".my-run")
     expect(mine).to_contain_text(words["mine"])
     expect(mine).to_contain_text(village.name)
-    expect(mine).to_contain_text(f"#{order.number}")
+    expect(mine).to_contain_text(order.fulfillments.get().shipment.number)
     manifest = driver_page.request.get(mine.locator("a").first.get_attribute("href"))
     assert manifest.ok and manifest.body().startswith(b"%PDF")
     assert driver_page.evaluate("document.documentElement.scrollWidth") <= 390

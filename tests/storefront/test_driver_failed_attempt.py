@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from logistics.geography.models import Village
 from logistics.routing.models import Vehicle
+from logistics.routing.selectors import day_demand
 from logistics.routing.services import route_plan_create, route_plan_dispatch
 from marketplace.orders.models import OrderStatus
 from marketplace.orders.services.delivery import FAILURE_REASONS
 from marketplace.orders.services.lifecycle import order_fulfill
 from meidu.accounts.models import Address
 from meidu.accounts.roles import Role
-from storefront.station.demand import day_demand
 from storefront.station.runs import REASON_LABELS
 from tests.marketplace.checkout.helpers import placed_orders
 from tests.support.buying import html, login

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from logistics.routing.selectors import parcel_run_driver_id
+from logistics.routing.selectors import parcels_run_drivers
 from logistics.shipments.services import shipment_act
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.events import order_event
@@ -26,8 +26,9 @@ FAILURE_REASONS = ("nobody_home", "refused", "wrong_address", "unreachable", "da
 
 
 def _refuse_other_drivers_parcel(order: Order, actor) -> None:
-    on_run, driver_id = parcel_run_driver_id(timezone.localdate(), f"#{order.number}")
-    if not on_run or driver_id == getattr(actor, "pk", None) or actor.has_perm(OrderPermissions.MANAGE_ORDERS.value):
+    numbers = [f.shipment.number for f in order.fulfillments.select_related("shipment") if f.shipment_id]
+    drivers = parcels_run_drivers(timezone.localdate(), numbers)
+    if not drivers or getattr(actor, "pk", None) in drivers or actor.has_perm(OrderPermissions.MANAGE_ORDERS.value):
         return
     raise DomainError(_("This parcel is on another driver's run today"), OrderErrorCode.NOT_YOUR_RUN, field="id")
 

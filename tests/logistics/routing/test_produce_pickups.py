@@ -13,10 +13,10 @@ from django.utils import timezone
 from logistics.geography.models import Village
 from logistics.geography.services import geography_load_county
 from logistics.routing.models import PlannedStop, ProducePickup, Vehicle
+from logistics.routing.selectors import day_demand
 from logistics.routing.services import produce_pickup_book, produce_pickup_load, route_plan_create, route_plan_dispatch
 from meidu.accounts.roles import Role
 from meidu.core.errors import DomainError
-from storefront.station.demand import day_demand
 from tests.support.buying import html, login
 
 pytestmark = pytest.mark.django_db
