@@ -25,7 +25,7 @@ def cash_day_movements(account: LedgerAccount, day: date) -> tuple[Decimal, Deci
     """(collected, handed in) on the person's account during the day."""
     start, end = _day_bounds(day)
     rows = LedgerPosting.objects.filter(account=account, created_at__gte=start, created_at__lt=end).aggregate(
-        collected=Sum("amount", filter=Q(transaction__reference__startswith="order:")),
+        collected=Sum("amount", filter=~Q(transaction__reference__startswith="cod:")),
         handed=Sum("amount", filter=Q(transaction__reference__startswith="cod:person:")),
     )
     return _fen(rows["collected"]), -_fen(rows["handed"])
@@ -48,7 +48,7 @@ def cash_holders(day: date) -> list[dict]:
             held=Sum("amount"),
             collected=Sum(
                 "amount",
-                filter=Q(created_at__gte=start, created_at__lt=end, transaction__reference__startswith="order:"),
+                filter=Q(created_at__gte=start, created_at__lt=end) & ~Q(transaction__reference__startswith="cod:"),
             ),
             handed=Sum(
                 "amount",
