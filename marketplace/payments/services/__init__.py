@@ -27,6 +27,7 @@ from marketplace.payments.selectors import (  # noqa: F401  (re-exported: the se
     payment_gateways_available,
     transactions_for_checkout,
 )
+from marketplace.payments.services.alipay_events import alipay_notification_apply  # noqa: F401
 from marketplace.payments.services.common import (  # noqa: F401
     AMOUNT_FIELDS,
     FAILURE_OF,
