@@ -226,6 +226,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.checkout.tasks.checkouts_release_abandoned_funds",
         "schedule": 3600.0,
     },
+    # Payment providers' daily bills (WeChat Pay, Alipay) reconciled against our transactions; a day
+    # already reconciled is skipped, one whose bill was not out yet is tried again next hour.
+    "payments-bills-reconcile": {
+        "task": "marketplace.payments.tasks.bills_reconcile_daily",
+        "schedule": 3600.0,
+    },
     "orders-auto-confirm": {
         "task": "marketplace.orders.tasks.orders_auto_confirm",
         "schedule": 3600.0,

@@ -68,6 +68,14 @@ from marketplace.payments.services.movements import (  # noqa: F401
     transaction_event_report,
     transaction_refund,
 )
+from marketplace.payments.services.reconciliation import (  # noqa: F401
+    bill_reconcile,
+    bill_reconcile_again,
+    bill_reconcile_gateway_day,
+    bill_run_acknowledge,
+    bill_run_failed,
+    bills_reconcile_due,
+)
 from marketplace.payments.services.stripe_events import (  # noqa: F401
     _stripe_item,
     _stripe_reports,
