@@ -167,15 +167,24 @@ class FakeAlipay:
             f"#交易合计：{sum(1 for r in rows if r[2] == '交易')}笔",
             f"#导出时间：[{now()}]",
         ]
+        files = (
+            (f"{SELLER_ID}0156_{day.replace('-', '')}_业务明细.csv", "\r\n".join(lines) + "\r\n"),
+            (f"{SELLER_ID}0156_{day.replace('-', '')}_业务明细(汇总).csv", "#支付宝业务汇总查询\r\n"),
+        )
         buffer = io.BytesIO()
+        names = []
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-            for name, text in (
-                (f"{SELLER_ID}0156_{day.replace('-', '')}_业务明细.csv", "\r\n".join(lines) + "\r\n"),
-                (f"{SELLER_ID}0156_{day.replace('-', '')}_业务明细(汇总).csv", "#支付宝业务汇总查询\r\n"),
-            ):
-                info = zipfile.ZipInfo(name.encode("gbk").decode("cp437"), date_time=(2026, 12, 6, 9, 0, 0))
-                bundle.writestr(info, text.encode("gbk"))
-        return buffer.getvalue()
+            for number, (name, text) in enumerate(files):
+                # zipfile writes non-ASCII names as UTF-8; Alipay's are raw GBK bytes without the UTF-8
+                # flag. An ASCII stand-in of the same length is written, then swapped for the GBK bytes.
+                raw = name.encode("gbk")
+                stand_in = f"~{number}".ljust(len(raw), "~").encode()
+                names.append((stand_in, raw))
+                bundle.writestr(zipfile.ZipInfo(stand_in.decode(), date_time=(2026, 12, 6, 9, 0, 0)), text.encode("gbk"))
+        data = buffer.getvalue()
+        for stand_in, raw in names:
+            data = data.replace(stand_in, raw)
+        return data
 
     def bill_rows_of_trades(self) -> list[list[str]]:
         rows = []

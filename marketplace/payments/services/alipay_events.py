@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from marketplace.payments.error_codes import PaymentErrorCode as Code
 from marketplace.payments.gateways.alipay.amounts import AmountError, from_yuan
-from marketplace.payments.gateways.alipay.gateway import ALIPAY, PAID
-from marketplace.payments.models import TransactionItem
+from marketplace.payments.gateways.alipay.gateway import ALIPAY, PAID, settled_at
+from marketplace.payments.models import PaymentNotification, TransactionItem
 from marketplace.payments.models import TransactionEventType as T
 from marketplace.payments.services.common import _event_record, _locked
 from meidu.core.errors import DomainError
@@ -47,6 +47,8 @@ class AlipayNotice:
     total_amount: str
     refund_fee: str = ""
     out_biz_no: str = ""
+    gmt_payment: str = ""
+    gmt_refund: str = ""
 
     @classmethod
     def of(cls, params: dict[str, str]) -> AlipayNotice:
@@ -81,7 +83,9 @@ def alipay_notification_apply(params: dict[str, str]) -> str:
     """Apply one verified notification: APPLIED (something recorded), REPEATED (nothing new: a replay
     or a notification overtaken by what we already know) or IGNORED (a status that moves no money).
 
-    Locks: the checkout's payment lock, then the item row (as every payment service).
+    The notify_id is stored (PaymentNotification) in the same transaction as the effects: a replay of
+    the same notification is acknowledged and applies nothing; a refused one leaves no id behind.
+    Locks: the PaymentNotification unique index, then the checkout's payment lock, then the item row.
     """
     notice = AlipayNotice.of(params)
     if notice.app_id != settings.ALIPAY_APP_ID:
@@ -95,7 +99,17 @@ def alipay_notification_apply(params: dict[str, str]) -> str:
         raise _refuse(notice, _("No such payment."), Code.NOT_FOUND, "out_trade_no", "unknown out_trade_no")
     total = _amount(notice, notice.total_amount, "total_amount")
     refunded_total = _amount(notice, notice.refund_fee, "refund_fee") if notice.refund_fee else Decimal("0.00")
+    if not notice.notify_id or len(notice.notify_id) > 128:
+        raise _refuse(notice, _("This notification has no id."), Code.INVALID, "notify_id", "notify_id")
     with transaction.atomic():
+        try:
+            with transaction.atomic():
+                PaymentNotification.objects.create(
+                    gateway=ALIPAY, notification_id=notice.notify_id, event_type=notice.trade_status[:64]
+                )
+        except IntegrityError:
+            logger.info("Alipay notification %s received again (replay): acknowledged, not applied", notice.notify_id)
+            return REPEATED
         item = _locked(item)
         asked = _asked(item)
         if asked is None or total != asked:
@@ -113,13 +127,21 @@ def alipay_notification_apply(params: dict[str, str]) -> str:
         if (notice.trade_status in PAID or paid_before_close) and notice.trade_no:
             already = item.events.filter(type=T.CHARGE_SUCCESS).exists()
             if not already:
-                _event, new = _event_record(item, T.CHARGE_SUCCESS, total, psp_reference=notice.trade_no)
+                _event, new = _event_record(
+                    item,
+                    T.CHARGE_SUCCESS,
+                    total,
+                    psp_reference=notice.trade_no,
+                    data=settled_at(notice.gmt_payment),
+                )
                 created.append(new)
         if refunded_total > 0:
             delta = min(refunded_total - item.refunded_amount, item.charged_amount - item.refunded_amount)
             if delta > 0:
                 reference = notice.out_biz_no or f"{notice.trade_no}:refunded:{refunded_total}"
-                _event, new = _event_record(item, T.REFUND_SUCCESS, delta, psp_reference=reference)
+                _event, new = _event_record(
+                    item, T.REFUND_SUCCESS, delta, psp_reference=reference, data=settled_at(notice.gmt_refund)
+                )
                 created.append(new)
         elif notice.trade_status == "TRADE_CLOSED" and item.charge_pending_amount > 0:
             _event, new = _event_record(
@@ -131,6 +153,7 @@ def alipay_notification_apply(params: dict[str, str]) -> str:
             )
             created.append(new)
         if not any(created):
+            # Kept (with its id) so a replay of it is known; it moved nothing: older news than ours.
             logger.info("Alipay notification %s for %s changed nothing (repeat)", notice.notify_id, item.token)
             return REPEATED
         return APPLIED

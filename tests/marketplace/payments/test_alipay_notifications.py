@@ -8,7 +8,7 @@ import requests
 
 from marketplace.payments import services
 from marketplace.payments.gateways.alipay.signing import content_string, sign
-from marketplace.payments.models import TransactionEvent
+from marketplace.payments.models import PaymentNotification, TransactionEvent
 from marketplace.payments.models import TransactionEventType as T
 from tests.support.alipay_server import key_pair
 
@@ -51,7 +51,8 @@ def test_payment_notification_applied_once(client, make_checkout, buyer, alipay_
     count = TransactionEvent.objects.count()
     assert post(client, params).content == b"success"
     assert TransactionEvent.objects.count() == count and len(changes) == 2
-    assert "changed nothing (repeat)" in caplog.text
+    assert "received again (replay)" in caplog.text
+    assert PaymentNotification.objects.filter(gateway=ALIPAY).count() == 1
     # The buyer's return then asks Alipay: nothing pending, nothing asked, nothing new.
     services.transaction_process(item, user=buyer)
     assert TransactionEvent.objects.count() == count
@@ -156,7 +157,7 @@ def test_refusals_write_nothing_and_are_logged(client, make_checkout, buyer, ali
     before = TransactionEvent.objects.count()
     answer = post(client, params)
     assert (answer.status_code, answer.content) == (status, b"fail")
-    assert TransactionEvent.objects.count() == before
+    assert TransactionEvent.objects.count() == before and not PaymentNotification.objects.exists()
     item.refresh_from_db()
     assert item.charged_amount == 0
     assert logged in caplog.text

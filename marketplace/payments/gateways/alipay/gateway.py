@@ -15,13 +15,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.payments.gateways.alipay.amounts import AmountError, from_yuan, to_yuan
-from marketplace.payments.gateways.alipay.client import AlipayClient, AlipayConfig, AlipayError
-from marketplace.payments.gateways.base import BaseGateway, GatewayError, GatewayResult, voidable_amount
+from marketplace.payments.gateways.alipay.bill import PAYMENT, bill_rows
+from marketplace.payments.gateways.alipay.client import BEIJING, AlipayClient, AlipayConfig, AlipayError
+from marketplace.payments.gateways.base import (
+    BILL_PAYMENT,
+    BILL_REFUND,
+    BaseGateway,
+    BillLine,
+    GatewayError,
+    GatewayResult,
+    voidable_amount,
+)
 from marketplace.payments.models import TransactionAction
 from marketplace.payments.models import TransactionEventType as T
 
@@ -44,6 +55,16 @@ def mode_for_user_agent(user_agent: str) -> str:
     (a QR code to scan with the phone, or an Alipay login)."""
     agent = (user_agent or "").lower()
     return WAP if any(hint in agent for hint in PHONE_HINTS) else PAGE
+
+
+def settled_at(beijing_time: str) -> dict:
+    """``{"settledAt": ISO 8601}`` from Alipay's "yyyy-MM-dd HH:mm:ss" (Beijing time), for the day a
+    movement belongs to in reconciliation; empty when Alipay gave none."""
+    try:
+        moment = datetime.strptime(beijing_time or "", "%Y-%m-%d %H:%M:%S").replace(tzinfo=BEIJING)
+    except ValueError:
+        return {}
+    return {"settledAt": moment.isoformat()}
 
 
 def out_trade_no(item) -> str:
@@ -138,7 +159,12 @@ class AlipayGateway(BaseGateway):
                     "Alipay trade %s paid %s but %s was asked: not recorded", out_trade_no(item), paid, expected
                 )
                 raise GatewayError("The amount Alipay reports differs from the order")
-            return GatewayResult(T.CHARGE_SUCCESS, paid, str(trade.get("trade_no") or out_trade_no(item)))
+            return GatewayResult(
+                T.CHARGE_SUCCESS,
+                paid,
+                str(trade.get("trade_no") or out_trade_no(item)),
+                data=settled_at(str(trade.get("send_pay_date") or "")),
+            )
         if status == "TRADE_CLOSED":
             return GatewayResult(
                 T.CHARGE_FAILURE, expected, f"{out_trade_no(item)}:closed", message=str(_("The Alipay payment closed"))
@@ -175,3 +201,19 @@ class AlipayGateway(BaseGateway):
                     return GatewayResult(T.CANCEL_FAILURE, Decimal(0), f"{out_trade_no(item)}:close", message=str(exc))
                 raise GatewayError(str(exc)) from exc
         return GatewayResult(T.CANCEL_SUCCESS, voidable_amount(item), f"{out_trade_no(item)}:close")
+
+    def bill_lines(self, day: date) -> Iterator[BillLine]:
+        """The day's Alipay bill as BillLines for reconciliation (services.reconciliation): a payment by
+        Alipay's trade_no, a refund by its out_request_no, the numbers our events carry."""
+        try:
+            rows = bill_rows(self.client, day)
+        except AlipayError as exc:
+            raise GatewayError(str(exc)) from exc
+        for row in rows:
+            payment = row.kind == PAYMENT
+            yield BillLine(
+                kind=BILL_PAYMENT if payment else BILL_REFUND,
+                psp_reference=row.trade_no if payment else row.out_request_no,
+                our_reference=row.out_trade_no,
+                amount=row.amount,
+            )
