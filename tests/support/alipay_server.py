@@ -48,7 +48,9 @@ def key_pair(name: str) -> rsa.RSAPrivateKey:
 
 
 def private_pem(key: rsa.RSAPrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def public_pem(key: rsa.RSAPrivateKey) -> bytes:
@@ -180,7 +182,9 @@ class FakeAlipay:
                 raw = name.encode("gbk")
                 stand_in = f"~{number}".ljust(len(raw), "~").encode()
                 names.append((stand_in, raw))
-                bundle.writestr(zipfile.ZipInfo(stand_in.decode(), date_time=(2026, 12, 6, 9, 0, 0)), text.encode("gbk"))
+                bundle.writestr(
+                    zipfile.ZipInfo(stand_in.decode(), date_time=(2026, 12, 6, 9, 0, 0)), text.encode("gbk")
+                )
         data = buffer.getvalue()
         for stand_in, raw in names:
             data = data.replace(stand_in, raw)
@@ -205,7 +209,12 @@ class FakeAlipay:
         except ValueError:
             return member, {"code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-biz-content"}
         trade = self.trades.get(biz.get("out_trade_no", ""))
-        missing = {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST", "sub_msg": "交易不存在"}
+        missing = {
+            "code": "40004",
+            "msg": "Business Failed",
+            "sub_code": "ACQ.TRADE_NOT_EXIST",
+            "sub_msg": "交易不存在",
+        }
         if method == "alipay.trade.query":
             if trade is None:
                 return member, missing

@@ -64,7 +64,9 @@ def test_offered_only_when_configured(make_checkout, buyer, settings, alipay_api
     assert ALIPAY not in [g.id for g in payment_gateways_available(source)]
 
 
-@pytest.mark.parametrize(("mode", "method", "product"), [("wap", "wap", "QUICK_WAP_WAY"), ("page", "page", "FAST_INSTANT_TRADE_PAY")])
+@pytest.mark.parametrize(
+    ("mode", "method", "product"), [("wap", "wap", "QUICK_WAP_WAY"), ("page", "page", "FAST_INSTANT_TRADE_PAY")]
+)
 def test_initialize_signs_the_pay_url(make_checkout, buyer, alipay_api, mode, method, product):
     outcome = start(make_checkout(buyer), buyer, mode=mode)
     item = outcome.item

@@ -129,7 +129,9 @@ def test_unpaid_trade_closed(client, make_checkout, buyer, alipay_api):
         ("over_long", 400, "over-long"),
     ],
 )
-def test_refusals_write_nothing_and_are_logged(client, make_checkout, buyer, alipay_api, caplog, tamper, status, logged):
+def test_refusals_write_nothing_and_are_logged(
+    client, make_checkout, buyer, alipay_api, caplog, tamper, status, logged
+):
     item = started(make_checkout, buyer)
     number = item.token.hex
     alipay_api.pay(number)

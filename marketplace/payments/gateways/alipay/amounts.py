@@ -35,7 +35,7 @@ def to_yuan(amount) -> str:
 
 
 def from_yuan(text) -> Decimal:
-    """"12.5" / "12.50" → Decimal("12.50"); anything else raises AmountError."""
+    """ "12.5" / "12.50" → Decimal("12.50"); anything else raises AmountError."""
     if not isinstance(text, str) or not _YUAN.fullmatch(text):
         raise AmountError(f"{text!r} is not an Alipay amount")
     return Decimal(text).quantize(Decimal("0.01"))

@@ -105,9 +105,7 @@ class AlipayClient:
 
     def page_url(self, method: str, biz: dict, *, return_url: str = "", notify_url: str = "") -> str:
         """The signed URL the buyer's browser opens (alipay.trade.wap.pay / alipay.trade.page.pay)."""
-        params = self.signed_params(
-            method, biz, return_url=return_url, notify_url=notify_url or self.config.notify_url
-        )
+        params = self.signed_params(method, biz, return_url=return_url, notify_url=notify_url or self.config.notify_url)
         return f"{self.config.gateway_url}?{urlencode(params)}"
 
     def call(self, method: str, biz: dict, *, notify_url: str = "") -> dict:
