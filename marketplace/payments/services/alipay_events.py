@@ -73,10 +73,18 @@ def _amount(notice: AlipayNotice, text: str, field: str) -> Decimal:
         raise _refuse(notice, _("Enter a valid amount."), Code.INVALID, field, f"{field} {text[:32]!r}") from None
 
 
-def _asked(item: TransactionItem) -> Decimal | None:
-    """What we asked Alipay for: the amount of the item's charge request."""
-    request = item.events.filter(type=T.CHARGE_REQUEST).order_by("pk").first()
-    return request.amount if request is not None else None
+def _asked_and_charged(item: TransactionItem) -> tuple[Decimal | None, bool]:
+    """What we asked Alipay for (the amount of the item's charge request) and whether the charge is
+    already recorded, in one query."""
+    asked, charged = None, False
+    rows = (
+        item.events.filter(type__in=[T.CHARGE_REQUEST, T.CHARGE_SUCCESS]).order_by("pk").values_list("type", "amount")
+    )
+    for type_, amount in rows:
+        if type_ == T.CHARGE_REQUEST and asked is None:
+            asked = amount
+        charged = charged or type_ == T.CHARGE_SUCCESS
+    return asked, charged
 
 
 def alipay_notification_apply(params: dict[str, str]) -> str:
@@ -111,7 +119,7 @@ def alipay_notification_apply(params: dict[str, str]) -> str:
             logger.info("Alipay notification %s received again (replay): acknowledged, not applied", notice.notify_id)
             return REPEATED
         item = _locked(item)
-        asked = _asked(item)
+        asked, already_charged = _asked_and_charged(item)
         if asked is None or total != asked:
             raise _refuse(
                 notice,
@@ -125,8 +133,7 @@ def alipay_notification_apply(params: dict[str, str]) -> str:
         created = []
         paid_before_close = notice.trade_status == "TRADE_CLOSED" and refunded_total > 0
         if (notice.trade_status in PAID or paid_before_close) and notice.trade_no:
-            already = item.events.filter(type=T.CHARGE_SUCCESS).exists()
-            if not already:
+            if not already_charged:
                 _event, new = _event_record(
                     item,
                     T.CHARGE_SUCCESS,
