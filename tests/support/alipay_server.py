@@ -182,9 +182,8 @@ class FakeAlipay:
                 raw = name.encode("gbk")
                 stand_in = f"~{number}".ljust(len(raw), "~").encode()
                 names.append((stand_in, raw))
-                bundle.writestr(
-                    zipfile.ZipInfo(stand_in.decode(), date_time=(2026, 12, 6, 9, 0, 0)), text.encode("gbk")
-                )
+                info = zipfile.ZipInfo(stand_in.decode(), date_time=(2026, 12, 6, 9, 0, 0))
+                bundle.writestr(info, text.encode("gbk"), compress_type=zipfile.ZIP_DEFLATED)
         data = buffer.getvalue()
         for stand_in, raw in names:
             data = data.replace(stand_in, raw)

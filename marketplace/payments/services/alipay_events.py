@@ -98,13 +98,6 @@ def alipay_notification_apply(params: dict[str, str]) -> str:
     notice = AlipayNotice.of(params)
     if notice.app_id != settings.ALIPAY_APP_ID:
         raise _refuse(notice, _("This notification is for another merchant."), Code.INVALID, "app_id", "app id")
-    item = (
-        TransactionItem.objects.filter(psp_reference=notice.out_trade_no, gateway=ALIPAY).first()
-        if notice.out_trade_no
-        else None
-    )
-    if item is None:
-        raise _refuse(notice, _("No such payment."), Code.NOT_FOUND, "out_trade_no", "unknown out_trade_no")
     total = _amount(notice, notice.total_amount, "total_amount")
     refunded_total = _amount(notice, notice.refund_fee, "refund_fee") if notice.refund_fee else Decimal("0.00")
     if not notice.notify_id or len(notice.notify_id) > 128:
@@ -115,9 +108,16 @@ def alipay_notification_apply(params: dict[str, str]) -> str:
                 PaymentNotification.objects.create(
                     gateway=ALIPAY, notification_id=notice.notify_id, event_type=notice.trade_status[:64]
                 )
-        except IntegrityError:
+        except IntegrityError:  # a replay: answered at once, before the trade is even looked up
             logger.info("Alipay notification %s received again (replay): acknowledged, not applied", notice.notify_id)
             return REPEATED
+        item = (
+            TransactionItem.objects.filter(psp_reference=notice.out_trade_no, gateway=ALIPAY).first()
+            if notice.out_trade_no
+            else None
+        )
+        if item is None:  # raising rolls the stored notify_id back: nothing written
+            raise _refuse(notice, _("No such payment."), Code.NOT_FOUND, "out_trade_no", "unknown out_trade_no")
         item = _locked(item)
         asked, already_charged = _asked_and_charged(item)
         if asked is None or total != asked:
