@@ -209,3 +209,27 @@ def test_an_answer_not_signed_by_alipay_is_not_believed(make_checkout, buyer, al
     assert refused.value.code == "gateway_error"
     outcome.item.refresh_from_db()
     assert outcome.item.charged_amount == 0
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "javascript:alert(1)",
+        "//evil.example/x",
+        "https://ok.example/" + "a" * 500,
+        "https://ok.example/\x00",
+        12.5,
+        None,
+    ],
+)
+def test_a_return_url_alipay_could_not_use_is_left_out(make_checkout, buyer, alipay_api, hostile):
+    outcome = services.transaction_initialize(
+        checkout_token=make_checkout(buyer).token,
+        gateway_id=ALIPAY,
+        data={"mode": "wap", "returnUrl": hostile, "quitUrl": hostile},
+        idempotency_key="alipay-1",
+        user=buyer,
+    )
+    params = dict(parse_qsl(urlsplit(outcome.event.data["alipay"]["payUrl"]).query))
+    assert "return_url" not in params and "quit_url" not in json.loads(params["biz_content"])
+    assert outcome.event.type == T.CHARGE_ACTION_REQUIRED

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,15 @@ def settled_at(beijing_time: str) -> dict:
     except ValueError:
         return {}
     return {"settledAt": moment.isoformat()}
+
+
+def _web_url(value) -> str:
+    """An http(s) URL of at most 400 characters (what Alipay takes as return_url / quit_url), else ""."""
+    text = str(value or "")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(text) > 400 or any(ord(c) < 32 for c in text):
+        return ""
+    return text
 
 
 def out_trade_no(item) -> str:
@@ -122,10 +132,10 @@ class AlipayGateway(BaseGateway):
             "product_code": product,
             "timeout_express": PAY_WITHIN,
         }
-        if mode == WAP and data.get("quitUrl"):
-            biz["quit_url"] = str(data["quitUrl"])[:400]
+        if mode == WAP and _web_url(data.get("quitUrl")):
+            biz["quit_url"] = _web_url(data.get("quitUrl"))
         try:
-            url = self.client.page_url(method, biz, return_url=str(data.get("returnUrl") or "")[:400])
+            url = self.client.page_url(method, biz, return_url=_web_url(data.get("returnUrl")))
         except (OSError, ValueError) as exc:  # a key file missing or unreadable
             logger.error("Alipay: cannot sign a payment request: %s", exc)
             raise GatewayError("Alipay is not configured correctly") from exc
