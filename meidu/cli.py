@@ -266,6 +266,13 @@ def cmd_check(args) -> int:
     for problem in serving_problems():
         print(f"Unsafe to serve: {problem}", file=sys.stderr)
         status = EXIT_UNSAFE
+    from marketplace.payments.gateways.alipay.checks import alipay_check
+
+    alipay_line, alipay_problems = alipay_check()
+    print(alipay_line)
+    for problem in alipay_problems:
+        print(f"Unsafe to serve: {problem}", file=sys.stderr)
+        status = EXIT_UNSAFE
     if status == 0:
         print("All checks passed.")
     return status

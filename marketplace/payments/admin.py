@@ -8,8 +8,15 @@ from django.contrib import admin, messages
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.payments.models import StripeWebhookEvent, TransactionEvent, TransactionItem
-from marketplace.payments.services import transaction_bank_transfer_confirm, transaction_cancel
+from marketplace.payments.models import (
+    BillDifference,
+    BillRun,
+    PaymentNotification,
+    StripeWebhookEvent,
+    TransactionEvent,
+    TransactionItem,
+)
+from marketplace.payments.services import bill_run_acknowledge, transaction_bank_transfer_confirm, transaction_cancel
 from meidu.core.admin_access import EnumPermissionAdminMixin
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.permissions import PaymentPermissions
@@ -100,3 +107,62 @@ class StripeWebhookEventAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
     list_display = ["event_id", "type", "received_at"]
     search_fields = ["=event_id"]
     readonly_fields = ["event_id", "type", "received_at"]
+
+
+@admin.register(PaymentNotification)
+class PaymentNotificationAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+    admin_permission = PaymentPermissions.HANDLE_PAYMENTS
+    list_display = ["gateway", "notification_id", "event_type", "received_at"]
+    list_filter = ["gateway"]
+    search_fields = ["=notification_id"]
+    readonly_fields = ["gateway", "notification_id", "event_type", "received_at"]
+
+
+class BillDifferenceInline(admin.TabularInline):
+    model = BillDifference
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "kind",
+        "line_kind",
+        "psp_reference",
+        "our_reference",
+        "provider_amount",
+        "our_amount",
+        "transaction",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description=_("Acknowledge: the differences are being handled"))
+def acknowledge_bill_runs(modeladmin, request, queryset):
+    for run in queryset:
+        bill_run_acknowledge(run, actor=request.user)
+    modeladmin.message_user(request, f"{queryset.count()} acknowledged", messages.SUCCESS)
+
+
+@admin.register(BillRun)
+class BillRunAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+    """Daily bill reconciliations; the flagged ones not yet acknowledged are the finance operators' to-do list."""
+
+    admin_permission = PaymentPermissions.HANDLE_PAYMENTS
+    list_display = [
+        "bill_date",
+        "gateway",
+        "status",
+        "lines",
+        "matched",
+        "differences_count",
+        "provider_total",
+        "our_total",
+        "acknowledged_at",
+    ]
+    list_filter = ["status", "gateway", ("acknowledged_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [f.name for f in BillRun._meta.fields]
+    inlines = [BillDifferenceInline]
+    actions = [acknowledge_bill_runs]
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)

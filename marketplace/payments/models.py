@@ -148,3 +148,97 @@ class StripeWebhookEvent(models.Model):
 
     def __str__(self):
         return self.event_id
+
+
+class PaymentNotification(models.Model):
+    """A provider's notification already applied (WeChat Pay's notification id, Alipay's notify_id).
+
+    Stored in the same transaction as its effects, so a failed attempt leaves no trace and the
+    provider's retry applies it; a repeat delivery finds the row and changes nothing.
+    """
+
+    gateway = models.CharField(max_length=64)
+    notification_id = models.CharField(max_length=128)
+    event_type = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment notification")
+        verbose_name_plural = _("payment notifications")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "notification_id"], name="payment_notification_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.gateway} {self.notification_id}"
+
+
+class BillRunStatus(models.TextChoices):
+    MATCHED = "MATCHED", _("Matched")
+    FLAGGED = "FLAGGED", _("Differences found")
+    FAILED = "FAILED", _("Bill not obtained")
+
+
+class BillRun(models.Model):
+    """One reconciliation of a provider's daily bill (any gateway) against our transactions.
+
+    One row per (gateway, bill date): a re-run replaces its differences. FLAGGED runs wait for a
+    finance operator to acknowledge them (``acknowledged_at``/``acknowledged_by``).
+    """
+
+    gateway = models.CharField(max_length=64)
+    bill_date = models.DateField()
+    status = models.CharField(max_length=16, choices=BillRunStatus.choices)
+    lines = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    differences_count = models.PositiveIntegerField(default=0)
+    provider_total = models.DecimalField(**AMOUNT, help_text="Payments less refunds in the provider's bill.")
+    our_total = models.DecimalField(**AMOUNT, help_text="Payments less refunds we recorded for the same day.")
+    currency = models.CharField(max_length=3, default="CNY")
+    message = models.CharField(max_length=512, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bill reconciliation")
+        verbose_name_plural = _("bill reconciliations")
+        ordering = ["-bill_date", "gateway"]
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "bill_date"], name="bill_run_once_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.gateway} {self.bill_date} {self.status}"
+
+
+class BillDifferenceKind(models.TextChoices):
+    MISSING_OURS = "MISSING_OURS", _("In the provider's bill, not in our records")
+    MISSING_PROVIDER = "MISSING_PROVIDER", _("In our records, not in the provider's bill")
+    AMOUNT_MISMATCH = "AMOUNT_MISMATCH", _("Amounts differ")
+    DUPLICATE_LINE = "DUPLICATE_LINE", _("The bill lists it twice")
+
+
+class BillDifference(models.Model):
+    """One line of a bill (or one of our events) that did not match; money is in the run's currency."""
+
+    run = models.ForeignKey(BillRun, on_delete=models.CASCADE, related_name="differences")
+    kind = models.CharField(max_length=20, choices=BillDifferenceKind.choices)
+    line_kind = models.CharField(max_length=10, help_text="payment or refund")
+    psp_reference = models.CharField(max_length=128, blank=True)
+    our_reference = models.CharField(max_length=128, blank=True)
+    provider_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    our_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    transaction = models.ForeignKey(TransactionItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("bill difference")
+        verbose_name_plural = _("bill differences")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.psp_reference or self.our_reference}"

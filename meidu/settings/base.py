@@ -230,6 +230,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.checkout.tasks.checkouts_release_abandoned_funds",
         "schedule": 3600.0,
     },
+    # Payment providers' daily bills (WeChat Pay, Alipay) reconciled against our transactions; a day
+    # already reconciled is skipped, one whose bill was not out yet is tried again next hour.
+    "payments-bills-reconcile": {
+        "task": "marketplace.payments.tasks.bills_reconcile_daily",
+        "schedule": 3600.0,
+    },
     "orders-auto-confirm": {
         "task": "marketplace.orders.tasks.orders_auto_confirm",
         "schedule": 3600.0,
@@ -355,6 +361,14 @@ ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# Alipay (marketplace/payments/gateways/alipay): offered when the app id and both key files are set.
+# Keys are PEM files outside the repository: ours (RSA2, PKCS#8) and Alipay's public key.
+ALIPAY_APP_ID = env_str("ALIPAY_APP_ID")
+ALIPAY_APP_PRIVATE_KEY_PATH = env_str("ALIPAY_APP_PRIVATE_KEY_PATH")
+ALIPAY_PUBLIC_KEY_PATH = env_str("ALIPAY_PUBLIC_KEY_PATH")
+ALIPAY_GATEWAY_URL = env_str("ALIPAY_GATEWAY_URL", "https://openapi.alipay.com/gateway.do")
+ALIPAY_NOTIFY_URL = env_str("ALIPAY_NOTIFY_URL")  # https://<site>/payments/alipay/notify/
+ALIPAY_TIMEOUT_SECONDS = env_int("ALIPAY_TIMEOUT_SECONDS", 10)
 # Payment gateways offered (dotted class paths; marketplace.payments.gateways). Stripe is offered
 # only when STRIPE_SECRET_KEY is set, the offline test gateway only in demo and test mode.
 PAYMENT_GATEWAYS = env_list(
@@ -363,6 +377,7 @@ PAYMENT_GATEWAYS = env_list(
         "marketplace.payments.gateways.cod.CashOnDeliveryGateway",
         "marketplace.payments.gateways.bank_transfer.BankTransferGateway",
         "marketplace.payments.gateways.stripe.StripeGateway",
+        "marketplace.payments.gateways.alipay.AlipayGateway",
         "marketplace.payments.gateways.offline.OfflineGateway",
     ],
 )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from storefront.shop import views
-from storefront.shop.buying import card_views, cart_views, checkout_views, complaint_views, order_views
+from storefront.shop.buying import alipay_views, card_views, cart_views, checkout_views, complaint_views, order_views
 
 app_name = "shop"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("checkout/place/", checkout_views.place, name="checkout_place"),
     path("checkout/card/<uuid:token>/", card_views.card_page, name="card"),
     path("checkout/card/<uuid:token>/return/", card_views.card_return, name="card_return"),
+    path("checkout/alipay/return/", alipay_views.alipay_return, name="alipay_return"),
+    path("checkout/alipay/<uuid:token>/", alipay_views.alipay_page, name="alipay"),
     path("orders/", order_views.my_orders, name="orders"),
     path("orders/placed/<uuid:token>/", order_views.placed, name="placed"),
     path("orders/<int:number>/", order_views.order_detail, name="order"),

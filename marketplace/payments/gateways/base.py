@@ -98,3 +98,25 @@ def voidable_amount(item) -> Decimal:
     return (
         Decimal(item.authorized_amount) + Decimal(item.authorize_pending_amount) + Decimal(item.charge_pending_amount)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BillLine:
+    """One line of a provider's daily bill, normalised so that every provider reconciles the same way.
+
+    A gateway that offers ``bill_lines(day) -> Iterable[BillLine]`` (raising GatewayError when the
+    bill cannot be had) is reconciled by the daily beat job (services.reconciliation).
+    ``psp_reference`` is the provider's id of the movement (its transaction id for a payment, its
+    refund id for a refund) and is what our TransactionEvent of that movement carries;
+    ``our_reference`` is the number we sent (out_trade_no / out_refund_no), shown to operators.
+    """
+
+    kind: str  # BILL_PAYMENT or BILL_REFUND
+    psp_reference: str
+    our_reference: str
+    amount: Decimal  # positive, in the currency's units (yuan), already exact to the fen
+    currency: str = "CNY"
+
+
+BILL_PAYMENT = "payment"
+BILL_REFUND = "refund"

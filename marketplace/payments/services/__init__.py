@@ -27,6 +27,7 @@ from marketplace.payments.selectors import (  # noqa: F401  (re-exported: the se
     payment_gateways_available,
     transactions_for_checkout,
 )
+from marketplace.payments.services.alipay_events import alipay_notification_apply  # noqa: F401
 from marketplace.payments.services.common import (  # noqa: F401
     AMOUNT_FIELDS,
     FAILURE_OF,
@@ -66,6 +67,14 @@ from marketplace.payments.services.movements import (  # noqa: F401
     transaction_cod_collect,
     transaction_event_report,
     transaction_refund,
+)
+from marketplace.payments.services.reconciliation import (  # noqa: F401
+    bill_reconcile,
+    bill_reconcile_again,
+    bill_reconcile_gateway_day,
+    bill_run_acknowledge,
+    bill_run_failed,
+    bills_reconcile_due,
 )
 from marketplace.payments.services.stripe_events import (  # noqa: F401
     _stripe_item,

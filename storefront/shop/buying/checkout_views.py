@@ -23,10 +23,12 @@ from marketplace.checkout.payment_check import checkout_card_action, checkout_pa
 from marketplace.checkout.selectors import checkout_has_lines, checkout_info
 from marketplace.checkout.services import checkout_delivery_method_update, checkout_shipping_address_update
 from marketplace.orders.selectors import orders_of_checkout
+from marketplace.payments.gateways.alipay import ALIPAY, mode_for_user_agent
 from marketplace.payments.models import TransactionAction, TransactionEventType
 from marketplace.payments.services import transaction_initialize
 from meidu.accounts.selectors import user_default_shipping_address
 from meidu.core.errors import DomainError
+from storefront.shop.buying.alipay_views import alipay_payment_waiting, alipay_url
 from storefront.shop.buying.card_views import NEEDS_THE_BUYER, STRIPE, card_payment_waiting, card_url
 from storefront.shop.buying.cart import cart_get
 from storefront.shop.buying.cart_views import cart_url
@@ -168,10 +170,22 @@ def _pay(request, checkout, info, gateway_id: str, attempt: str):
         waiting = card_payment_waiting(checkout.pk, info.due_now)
         if waiting is not None:
             return waiting
+    data = None
+    if gateway_id == ALIPAY:
+        waiting = alipay_payment_waiting(checkout.pk, info.due_now)
+        if waiting is not None:
+            return waiting
+        channel = channel_from_request(request)
+        data = {
+            "mode": mode_for_user_agent(request.headers.get("User-Agent", "")),
+            "returnUrl": request.build_absolute_uri(alipay_url(channel, None, "shop:alipay_return")),
+            "quitUrl": request.build_absolute_uri(checkout_url(channel)),
+        }
     outcome = transaction_initialize(
         checkout_token=checkout.pk,
         gateway_id=gateway_id,
         action=_action(gateway_id, info),
+        data=data,
         idempotency_key=f"web:{attempt}",
         user=request.user,
     )
@@ -223,7 +237,7 @@ def place(request):
             )
         waiting = _pay(request, checkout, info, form.cleaned_data["payment"], form.cleaned_data["attempt"])
         if waiting is not None:
-            return redirect(card_url(channel, waiting))
+            return redirect(alipay_url(channel, waiting) if waiting.gateway == ALIPAY else card_url(channel, waiting))
         result = checkout_complete(checkout.pk, user=request.user)
     except DomainError as exc:
         for text in dict.fromkeys(error_message(error) for error in exc.as_list()):

@@ -41,6 +41,11 @@ PAGE_GATEWAYS = [
         ),
     ),
     (
+        "meidu.payments.alipay",
+        gettext_lazy("Alipay"),
+        gettext_lazy("Pay with Alipay on the next step: on a phone the Alipay app opens, on a computer scan its code."),
+    ),
+    (
         "meidu.payments.offline",
         gettext_lazy("Demo card"),
         gettext_lazy("A test card for the demo: it is charged at once and takes no real money."),
