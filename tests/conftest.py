@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.magnesium_exchange.financing.lending",  # the financing world
     "tests.marketplace.payments.stripe_server",  # a Stripe API double
     "tests.meidu.integrations.broker",  # a real Celery broker
+    "tests.support.fake_sms",  # local Aliyun and Tencent Cloud SMS fakes that check signatures
 ]
 
 
