@@ -48,7 +48,7 @@ from meidu.core.errors import DomainError
 log = logging.getLogger("meidu.phone_codes")
 
 CODE_DIGITS = 6
-_CODE = re.compile(r"\d{6}")
+_CODE = re.compile(r"[0-9]{6}")
 # A phone in any usual spelling is far shorter ("+86 138-0013-8000" is 17 characters).
 MAX_PHONE_INPUT = 32
 # Purposes that prove an account: a text is sent only to a number some active account has.
@@ -216,15 +216,6 @@ def phone_code_verify(phone, purpose, code, *, ip_address: str | None = None) ->
     CODE_USED, CODE_ATTEMPTS_EXCEEDED, LOGIN_ATTEMPT_DELAYED (too many wrong tries for this phone
     or from this address)."""
     phone, purpose, code = phone_clean(phone), _purpose(purpose), _code(code)
-    if throttle.login_is_blocked(phone, ip_address):
-        raise _refuse(
-            gettext("Too many failed attempts; try again later"),
-            Code.LOGIN_ATTEMPT_DELAYED,
-            "code",
-            phone=phone,
-            purpose=purpose,
-            ip=ip_address,
-        )
     now = timezone.now()
     refusal = None
     with transaction.atomic():
@@ -240,6 +231,8 @@ def phone_code_verify(phone, purpose, code, *, ip_address: str | None = None) ->
             refusal = (gettext("This code has expired: ask for a new one"), Code.CODE_EXPIRED)
         elif row is not None and row.attempts >= settings.PHONE_CODE_MAX_ATTEMPTS:
             refusal = (gettext("Too many wrong tries: ask for a new code"), Code.CODE_ATTEMPTS_EXCEEDED)
+        elif throttle.login_is_blocked(phone, ip_address):  # checked before the code is compared
+            refusal = (gettext("Too many failed attempts; try again later"), Code.LOGIN_ATTEMPT_DELAYED)
         elif row is None or not row.sent or not hmac.compare_digest(row.code_hash, code_digest(phone, purpose, code)):
             refusal = (gettext("The code is not right"), Code.INVALID_CODE)
             if row is not None:
