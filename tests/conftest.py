@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.marketplace.payments.stripe_server",  # a Stripe API double
     "tests.meidu.integrations.broker",  # a real Celery broker
     "tests.support.fake_sms",  # local Aliyun and Tencent Cloud SMS fakes that check signatures
+    "tests.support.phone_codes",  # codes read from the demo outbox; codes_unthrottled
 ]
 
 

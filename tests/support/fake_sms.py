@@ -73,9 +73,7 @@ def _server(handler_for):
 
 def _aliyun(state, headers, body):
     params = dict(parse_qsl(body.decode(), keep_blank_values=True))
-    if params.get("AccessKeyId") != ALIYUN_KEY[0] or params.get("Signature") != _aliyun_expected(
-        params, ALIYUN_KEY[1]
-    ):
+    if params.get("AccessKeyId") != ALIYUN_KEY[0] or params.get("Signature") != _aliyun_expected(params, ALIYUN_KEY[1]):
         state.rejected.append("aliyun")
         return 400, {"Code": "SignatureDoesNotMatch", "RequestId": "r-bad"}
     if state.refuse_with:

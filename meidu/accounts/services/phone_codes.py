@@ -17,7 +17,8 @@ Refusals write nothing except what a refusal must remember: the wrong try on the
 throttle counters. Call ``phone_code_verify`` outside a transaction of your own (or first in it):
 a wrong try is committed by its own transaction, and an outer rollback would forget it.
 
-Lock order (phone_code_verify): the newest PhoneCode row of the phone and purpose (FOR UPDATE).
+Lock order (phone_code_check, phone_code_spend): the newest PhoneCode row of the phone and purpose
+(FOR UPDATE); a caller spending a code in its own transaction takes it after its own locks.
 """
 
 from __future__ import annotations
@@ -207,14 +208,11 @@ def phone_code_request(phone, purpose, *, ip_address: str | None = None, user: U
     )
 
 
-def phone_code_verify(phone, purpose, code, *, ip_address: str | None = None) -> str:
-    """Spend the newest code of ``phone`` for ``purpose`` if ``code`` is it; the clean phone.
-
-    For other domains (the exchange's withdrawal, the station agent's assisted order): call it
-    before your own transaction. Refusals: REQUIRED, INVALID_PHONE, INVALID (purpose), INVALID_CODE
-    (wrong, not six digits, none sent, or sent for another phone or purpose), CODE_EXPIRED,
-    CODE_USED, CODE_ATTEMPTS_EXCEEDED, LOGIN_ATTEMPT_DELAYED (too many wrong tries for this phone
-    or from this address)."""
+def phone_code_check(phone, purpose, code, *, ip_address: str | None = None) -> int:
+    """The id of the newest code of ``phone`` for ``purpose`` if ``code`` is it, without spending it
+    (a wrong try is counted and committed here). Spend it with ``phone_code_spend`` inside the
+    transaction of the step it confirms, so a step refused for another reason keeps the code usable.
+    Refusals: as ``phone_code_verify``."""
     phone, purpose, code = phone_clean(phone), _purpose(purpose), _code(code)
     now = timezone.now()
     refusal = None
@@ -238,14 +236,37 @@ def phone_code_verify(phone, purpose, code, *, ip_address: str | None = None) ->
             if row is not None:
                 row.attempts += 1
                 row.save(update_fields=["attempts"])
-        else:
-            row.used_at = now
-            row.save(update_fields=["used_at"])
     if refusal is not None:
         if refusal[1] == Code.INVALID_CODE:
             throttle.login_failed(phone, ip_address)
         raise _refuse(refusal[0], refusal[1], "code", phone=phone, purpose=purpose, ip=ip_address)
-    return phone
+    return row.pk
+
+
+def phone_code_spend(code_id: int) -> None:
+    """Mark a checked code used; call inside the transaction of the step it confirms (a concurrent
+    step with the same code waits on the row lock and is refused CODE_USED)."""
+    row = PhoneCode.objects.select_for_update().get(pk=code_id)
+    if row.used_at is not None:
+        raise _refuse(gettext("This code was already used: ask for a new one"), Code.CODE_USED, "code", phone=row.phone)
+    if row.expires_at <= timezone.now():
+        raise _refuse(gettext("This code has expired: ask for a new one"), Code.CODE_EXPIRED, "code", phone=row.phone)
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+
+
+def phone_code_verify(phone, purpose, code, *, ip_address: str | None = None) -> str:
+    """Spend the newest code of ``phone`` for ``purpose`` if ``code`` is it; the clean phone.
+
+    The small service for other domains (the station agent's assisted order, see README): call it
+    before your own transaction, or use ``phone_code_check`` then ``phone_code_spend`` inside it.
+    Refusals: REQUIRED, INVALID_PHONE, INVALID (purpose), INVALID_CODE (wrong, not six digits, none
+    sent, or sent for another phone or purpose), CODE_EXPIRED, CODE_USED, CODE_ATTEMPTS_EXCEEDED,
+    LOGIN_ATTEMPT_DELAYED (too many wrong tries for this phone or from this address)."""
+    code_id = phone_code_check(phone, purpose, code, ip_address=ip_address)
+    with transaction.atomic():
+        phone_code_spend(code_id)
+    return PhoneCode.objects.values_list("phone", flat=True).get(pk=code_id)
 
 
 def _user_with_phone(phone: str) -> User | None:

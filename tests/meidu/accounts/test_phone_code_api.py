@@ -23,7 +23,8 @@ REGISTER = """mutation($phone: String!, $code: String!, $last: String) {
   accountRegisterByPhoneCode(phone: $phone, code: $code, lastName: $last, firstName: "秀兰") {
     token user { phone lastName } errors { field code } } }"""
 RESET = """mutation($phone: String!, $code: String!, $password: String!) {
-  setPasswordByPhoneCode(phone: $phone, code: $code, newPassword: $password) { token user { phone } errors { code } } }"""
+  setPasswordByPhoneCode(phone: $phone, code: $code, newPassword: $password) {
+    token user { phone } errors { code } } }"""
 PASSWORD_TOKEN = """mutation($phone: String!, $password: String!) {
   tokenCreate(email: $phone, password: $password) { token errors { code } } }"""
 ME = "{ me { phone } }"
