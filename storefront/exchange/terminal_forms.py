@@ -174,7 +174,7 @@ class WithdrawalRequestForm(FundsRequestForm):
     """A withdrawal also carries the six-digit code texted to the trader's phone (issue 21)."""
 
     phone_code = forms.CharField(
-        label=_("Verification code"),
+        label=_("SMS code"),
         max_length=6,
         required=False,
         help_text=_("Press “Text me a code”: the code goes to your own mobile number."),

@@ -99,13 +99,19 @@ CODE_ATTRS = {"autocomplete": "one-time-code", "inputmode": "numeric", "pattern"
 
 class PhoneCodeForm(forms.Form):
     """A mobile number and the six-digit code texted to it. Two buttons share the form: "send me a
-    code" needs only the number; the other needs the code too (the services say what is missing)."""
+    code" needs only the number (``phone_only``); the other needs the code too."""
+
+    def phone_only(self) -> bool:
+        """Validate for the "send me a code" button: only the number's errors count."""
+        self.is_valid()
+        for name in [name for name in self.errors if name != "phone"]:
+            del self.errors[name]
+        return "phone" not in self.errors
 
     phone = forms.CharField(label=_("Mobile number"), max_length=32, widget=forms.TextInput(attrs=PHONE_ATTRS))
     code = forms.CharField(
-        label=_("Verification code"),
+        label=_("SMS code"),
         max_length=6,
-        required=False,
         help_text=_("The six digits we texted you; valid for 5 minutes."),
         widget=forms.TextInput(attrs=CODE_ATTRS),
     )
@@ -127,14 +133,12 @@ class PasswordResetByCodeForm(PhoneCodeForm):
     new_password = forms.CharField(
         label=_("New password"),
         strip=False,
-        required=False,
         help_text=_("At least 8 characters, not only digits."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password_confirm = forms.CharField(
         label=_("New password again"),
         strip=False,
-        required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

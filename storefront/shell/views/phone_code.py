@@ -20,6 +20,7 @@ from meidu.accounts.services.phone_codes import (
     account_authenticate_by_phone_code,
     account_password_reset_by_phone_code,
     account_register_by_phone_code,
+    phone_clean,
     phone_code_request,
 )
 from meidu.core.errors import DomainError
@@ -47,6 +48,12 @@ def _send(request, form, purpose: str) -> str | None:
 
 
 def _render(request, template: str, form, phone: str | None, **extra):
+    """The page; in the demo also the latest text to the number typed (after a send or a refusal)."""
+    if phone is None and form.is_bound:
+        try:
+            phone = phone_clean(form.data.get("phone"))
+        except DomainError:
+            phone = None
     context = {"form": form, "demo_sms": sms_outbox_latest(phone or ""), **extra}
     return render(request, template, context)
 
@@ -58,18 +65,18 @@ def login_by_code(request):
         return redirect(next_url(request))
     form = PhoneCodeForm(request.POST or None)
     phone = None
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("action") == SEND:
+    if request.method == "POST" and request.POST.get("action") == SEND:
+        if form.phone_only():
             phone = _send(request, form, PhoneCodePurpose.SIGN_IN)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = account_authenticate_by_phone_code(data["phone"], data["code"], ip_address=client_ip(request))
+        except DomainError as exc:
+            add_domain_errors(form, exc, FIELDS)
         else:
-            data = form.cleaned_data
-            try:
-                user = account_authenticate_by_phone_code(data["phone"], data["code"], ip_address=client_ip(request))
-            except DomainError as exc:
-                add_domain_errors(form, exc, FIELDS)
-            else:
-                login(request, user, backend=AUTH_BACKEND)
-                return redirect(next_url(request))
+            login(request, user, backend=AUTH_BACKEND)
+            return redirect(next_url(request))
     next_value = request.POST.get("next") or request.GET.get("next", "")
     return _render(request, "shell/login_code.html", form, phone, next=next_value)
 
@@ -81,27 +88,27 @@ def register_by_code(request):
         return redirect("shell:home")
     form = PhoneCodeRegisterForm(request.POST or None)
     phone = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if request.POST.get("action") == SEND:
+    if request.method == "POST" and request.POST.get("action") == SEND:
+        if form.phone_only():
             phone = _send(request, form, PhoneCodePurpose.REGISTER)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = account_register_by_phone_code(
+                data["phone"],
+                data["code"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                password=data["password"] or None,
+                language_code=get_language(),
+                ip_address=client_ip(request),
+            )
+        except DomainError as exc:
+            add_domain_errors(form, exc, FIELDS)
         else:
-            try:
-                user = account_register_by_phone_code(
-                    data["phone"],
-                    data["code"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    password=data["password"] or None,
-                    language_code=get_language(),
-                    ip_address=client_ip(request),
-                )
-            except DomainError as exc:
-                add_domain_errors(form, exc, FIELDS)
-            else:
-                login(request, user, backend=AUTH_BACKEND)
-                messages.success(request, _("Welcome to Meidu Market! Your account is ready."))
-                return redirect("shell:home")
+            login(request, user, backend=AUTH_BACKEND)
+            messages.success(request, _("Welcome to Meidu Market! Your account is ready."))
+            return redirect("shell:home")
     return _render(request, "shell/register_code.html", form, phone)
 
 
@@ -110,18 +117,18 @@ def register_by_code(request):
 def password_reset_by_code(request):
     form = PasswordResetByCodeForm(request.POST or None)
     phone = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if request.POST.get("action") == SEND:
+    if request.method == "POST" and request.POST.get("action") == SEND:
+        if form.phone_only():
             phone = _send(request, form, PhoneCodePurpose.PASSWORD_RESET)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account_password_reset_by_phone_code(
+                data["phone"], data["code"], data["new_password"], ip_address=client_ip(request)
+            )
+        except DomainError as exc:
+            add_domain_errors(form, exc, FIELDS)
         else:
-            try:
-                account_password_reset_by_phone_code(
-                    data["phone"], data["code"], data["new_password"], ip_address=client_ip(request)
-                )
-            except DomainError as exc:
-                add_domain_errors(form, exc, FIELDS)
-            else:
-                messages.success(request, _("Your password has been changed. Log in with the new one."))
-                return redirect("shell:login")
+            messages.success(request, _("Your password has been changed. Log in with the new one."))
+            return redirect("shell:login")
     return _render(request, "shell/password_reset_code.html", form, phone)
