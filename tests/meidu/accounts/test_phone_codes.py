@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from meidu.accounts.models import PhoneCode, PhoneCodePurpose, SmsOutboxMessage, User
@@ -217,3 +218,16 @@ def test_the_demo_outbox_and_spent_codes_are_purged_a_day_after_expiry(farmer):
     PhoneCode.objects.update(expires_at=timezone.now() - timedelta(days=2))
     SmsOutboxMessage.objects.update(created_at=timezone.now() - timedelta(days=2))
     assert phone_codes_purge() == 2
+
+
+def test_operators_read_the_codes_log_without_the_codes(farmer, operator, buyer):
+    code_for(PHONE, PhoneCodePurpose.SIGN_IN)
+    row = PhoneCode.objects.get()
+    client = Client()
+    client.force_login(operator)
+    html = client.get("/admin/accounts/phonecode/").content.decode()
+    assert "+86138****8000" in html and row.code_hash not in html
+    detail = client.get(f"/admin/accounts/phonecode/{row.pk}/change/").content.decode()
+    assert row.code_hash not in detail and latest_code(PHONE) not in detail
+    client.force_login(buyer)
+    assert client.get("/admin/accounts/phonecode/").status_code == 302
