@@ -83,7 +83,8 @@ def main() -> None:
         wall = sorted(r[1] * 1000 for r in rows)
         p = lambda xs, q: xs[min(len(xs) - 1, int(q * len(xs)))]  # noqa: E731
         print(
-            f"{name}: n={len(rows)} CPU mean {statistics.mean(cpu):.2f} ms p50 {p(cpu, 0.5):.2f} p99 {p(cpu, 0.99):.2f}; "
+            f"{name}: n={len(rows)} "
+            f"CPU mean {statistics.mean(cpu):.2f} ms p50 {p(cpu, 0.5):.2f} p99 {p(cpu, 0.99):.2f}; "
             f"wall mean {statistics.mean(wall):.2f} ms p50 {p(wall, 0.5):.2f} p99 {p(wall, 0.99):.2f}; "
             f"SQL statements {statements[name]}"
         )
