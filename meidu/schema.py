@@ -30,6 +30,7 @@ from marketplace.settlement.api.mutations import SettlementMutations
 from marketplace.settlement.api.queries import SettlementQueries
 from marketplace.shops.api import ShopMutations, ShopQueries
 from meidu.accounts.api import AccountMutations, AccountQueries
+from meidu.accounts.phone_code_api import PhoneCodeMutations
 from meidu.core.graphql.scalars import checked_decimals
 from meidu.core.graphql.shop import ShopQueries as StoreQueries
 from meidu.integrations.api import AppMutations, AppQueries
@@ -66,6 +67,7 @@ class Query(
 
 class Mutation(
     AccountMutations,
+    PhoneCodeMutations,
     AppMutations,
     ShopMutations,
     CatalogMutations,

@@ -23,6 +23,8 @@ pytest_plugins = [
     "tests.marketplace.payments.stripe_server",  # a Stripe API double
     "tests.support.alipay_server",  # a local Alipay open-platform gateway
     "tests.meidu.integrations.broker",  # a real Celery broker
+    "tests.support.fake_sms",  # local Aliyun and Tencent Cloud SMS fakes that check signatures
+    "tests.support.phone_codes",  # codes read from the demo outbox; codes_unthrottled
 ]
 
 

@@ -205,17 +205,29 @@ class FundsDepositRequest(FundsMutation):
 class FundsWithdrawRequest(FundsMutation):
     class Arguments:
         amount = graphene.Decimal(required=True, description="CNY.")
+        phone_code = graphene.String(
+            description="The six digits of a WITHDRAWAL code (requestPhoneCode) sent to the trader's phone; required."
+        )
         idempotency_key = graphene.String()
         note = graphene.String()
 
     class Meta:
-        description = "Ask to be paid out to the member's bank account; the amount is frozen until the bank confirms."
+        description = (
+            "Ask to be paid out to the member's bank account, confirmed by a phone code; the amount is frozen "
+            "until the bank confirms."
+        )
 
     @classmethod
-    def perform_mutation(cls, root, info, amount, idempotency_key=None, note=""):
+    def perform_mutation(cls, root, info, amount, phone_code=None, idempotency_key=None, note=""):
         trader = require_trader(info, "can_manage_funds")
-        request = services.funds_withdraw_request(
-            trader.member, amount, actor=trader.user, idempotency_key=idempotency_key, note=note or ""
+        request = services.funds_withdraw_request_by_code(
+            trader.member,
+            amount,
+            actor=trader.user,
+            phone_code=phone_code,
+            idempotency_key=idempotency_key,
+            note=note or "",
+            ip_address=ip_address(info),
         )
         return cls(errors=[], funds_request=request, funds=member_balances(trader.member))
 

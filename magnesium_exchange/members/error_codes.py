@@ -24,3 +24,13 @@ class ExchangeFundsErrorCode(Enum):
     MEMBER_NOT_ACTIVE = "member_not_active"
     NOT_A_TRADER = "not_a_trader"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    # A withdrawal is confirmed by a phone code (meidu.accounts PhoneCodeErrorCode values).
+    INVALID_PHONE = "invalid_phone"
+    INVALID_CODE = "invalid_code"
+    CODE_EXPIRED = "code_expired"
+    CODE_USED = "code_used"
+    CODE_ATTEMPTS_EXCEEDED = "code_attempts_exceeded"
+    CODE_COOLDOWN = "code_cooldown"
+    RATE_LIMITED = "rate_limited"
+    LOGIN_ATTEMPT_DELAYED = "login_attempt_delayed"
+    SMS_UNAVAILABLE = "sms_unavailable"

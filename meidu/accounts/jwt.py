@@ -28,7 +28,8 @@ def _issuer() -> str:
 
 def _encode(payload: dict) -> str:
     key = key_ring().active
-    return pyjwt.encode(payload, key.private_pem, algorithm="RS256", headers={"kid": key.kid})
+    # The loaded key, not its PEM: PyJWT would parse (and check) the PEM on every token, ~30 ms of CPU.
+    return pyjwt.encode(payload, key.private_key, algorithm="RS256", headers={"kid": key.kid})
 
 
 def _base_payload(user, token_type: str, ttl_seconds: int) -> dict:

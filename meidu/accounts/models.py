@@ -177,3 +177,56 @@ class ThrottleCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class PhoneCodePurpose(models.TextChoices):
+    """What a six-digit code proves: a code sent for one purpose confirms nothing else."""
+
+    SIGN_IN = "sign_in", _("sign in")
+    REGISTER = "register", _("registration")
+    PASSWORD_RESET = "password_reset", _("password reset")
+    WITHDRAWAL = "withdrawal", _("withdrawal")
+    ASSISTED_ORDER = "assisted_order", _("assisted order")
+
+
+class PhoneCode(models.Model):
+    """A verification code sent by SMS: only its HMAC is kept (bound to the phone and the purpose),
+    it lives PHONE_CODE_TTL_SECONDS, serves once and dies after PHONE_CODE_MAX_ATTEMPTS wrong tries.
+    Written and read only by meidu.accounts.services.phone_codes; the newest code of a phone and
+    purpose is the only one that counts."""
+
+    phone = models.CharField(max_length=16)
+    purpose = models.CharField(max_length=20, choices=PhoneCodePurpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # False when nothing was sent (sign-in or reset for a number nobody registered): the row keeps
+    # cool-downs identical so the answer says nothing about who is registered.
+    sent = models.BooleanField(default=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone verification code")
+        verbose_name_plural = _("phone verification codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["phone", "purpose", "-created_at"], name="phone_code_latest_idx")]
+
+    def __str__(self):
+        return f"{self.phone[:6]}****{self.phone[-4:]} {self.purpose} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SmsOutboxMessage(models.Model):
+    """A text the console SMS backend "sent": kept only in demo and test (production refuses that
+    backend), so the demo page can show the latest code to the visitor."""
+
+    phone = models.CharField(max_length=16, db_index=True)
+    body = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.phone}: {self.body}"

@@ -3,7 +3,7 @@
 import re
 
 _SEPARATORS = re.compile(r"[\s\-().]")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only: \d would take fullwidth ones
 
 
 class InvalidPhone(ValueError):

@@ -1,4 +1,6 @@
-from meidu.accounts.models import Address, User
+from django.conf import settings
+
+from meidu.accounts.models import Address, SmsOutboxMessage, User
 from meidu.accounts.phone import InvalidPhone, looks_like_email, normalize_cn_mobile
 from meidu.accounts.roles import primary_role
 
@@ -34,3 +36,16 @@ def user_default_shipping_address(user) -> Address | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Address.objects.filter(user=user).select_related("village__town").order_by("-pk").first()
+
+
+def sms_outbox_shown() -> bool:
+    """Whether pages may show the console backend's texts: demo, DEBUG or test only, and only with
+    the console backend (production refuses it: meidu.runtime.safety)."""
+    return settings.SMS_BACKEND == "console" and (settings.DEBUG or settings.DEMO_MODE or settings.TEST_MODE)
+
+
+def sms_outbox_latest(phone: str) -> SmsOutboxMessage | None:
+    """The newest text the console backend kept for ``phone`` (E.164), when pages may show it."""
+    if not phone or not sms_outbox_shown():
+        return None
+    return SmsOutboxMessage.objects.filter(phone=phone).order_by("-created_at", "-id").first()

@@ -26,6 +26,11 @@ def serving_problems() -> list[str]:
         problems.append(
             f"DEBUG is on while ALLOWED_HOSTS includes public hosts ({', '.join(public_hosts)}): set DEBUG=0."
         )
+    if settings.SMS_BACKEND == "console":
+        problems.append(
+            "SMS_BACKEND=console keeps verification codes in the database and shows them on pages: "
+            "set SMS_BACKEND=aliyun or tencent with its keys (README, Phone verification codes)."
+        )
     keys_dir = Path(settings.JWT_KEYS_DIR)
     if not keys_dir.is_dir() or not any(keys_dir.glob("*.pem")):
         problems.append(

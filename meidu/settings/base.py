@@ -226,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meidu.accounts.tasks.throttle_counters_purge_expired",
         "schedule": 3600.0,
     },
+    "phone-codes-purge": {
+        "task": "meidu.accounts.tasks.phone_codes_purge_expired",
+        "schedule": 3600.0,
+    },
     "checkout-release-abandoned-funds": {
         "task": "marketplace.checkout.tasks.checkouts_release_abandoned_funds",
         "schedule": 3600.0,
@@ -321,6 +325,34 @@ CHECKOUTS_ANONYMOUS_PER_ADDRESS_PER_HOUR = env_int("CHECKOUTS_ANONYMOUS_PER_ADDR
 REGISTRATIONS_PER_ADDRESS_PER_HOUR = env_int("REGISTRATIONS_PER_ADDRESS_PER_HOUR", 10)
 COMPLAINTS_PER_USER_PER_DAY = env_int("COMPLAINTS_PER_USER_PER_DAY", 5)
 REVIEWS_PER_USER_PER_HOUR = env_int("REVIEWS_PER_USER_PER_HOUR", 30)
+
+# Phone verification codes (meidu.accounts.services.phone_codes): six digits, kept as an HMAC under
+# PHONE_CODE_SECRET (SECRET_KEY when unset), alive PHONE_CODE_TTL_SECONDS, dead after
+# PHONE_CODE_MAX_ATTEMPTS wrong tries, PHONE_CODE_COOLDOWN_SECONDS between two sends to one number,
+# and at most so many sends per number and per client address an hour.
+PHONE_CODE_SECRET = env_str("PHONE_CODE_SECRET")
+PHONE_CODE_TTL_SECONDS = env_int("PHONE_CODE_TTL_SECONDS", 300)
+PHONE_CODE_MAX_ATTEMPTS = env_int("PHONE_CODE_MAX_ATTEMPTS", 5)
+PHONE_CODE_COOLDOWN_SECONDS = env_int("PHONE_CODE_COOLDOWN_SECONDS", 60)
+PHONE_CODE_SENDS_PER_PHONE_PER_HOUR = env_int("PHONE_CODE_SENDS_PER_PHONE_PER_HOUR", 5)
+PHONE_CODE_SENDS_PER_ADDRESS_PER_HOUR = env_int("PHONE_CODE_SENDS_PER_ADDRESS_PER_HOUR", 20)
+# Who sends the texts (meidu.accounts.sms): "aliyun", "tencent", or "console" (demo and test only:
+# the text is kept in the database and shown on the page; `meidu check` refuses it in production).
+SMS_BACKEND = env_str("SMS_BACKEND", "console" if (DEMO_MODE or TEST_MODE) else "")
+SMS_CONNECT_TIMEOUT_SECONDS = env_int("SMS_CONNECT_TIMEOUT_SECONDS", 3)
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 5)
+ALIYUN_SMS_ENDPOINT = env_str("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+ALIYUN_SMS_ACCESS_KEY_ID = env_str("ALIYUN_SMS_ACCESS_KEY_ID")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env_str("ALIYUN_SMS_ACCESS_KEY_SECRET")
+ALIYUN_SMS_SIGN_NAME = env_str("ALIYUN_SMS_SIGN_NAME")
+ALIYUN_SMS_TEMPLATE_CODE = env_str("ALIYUN_SMS_TEMPLATE_CODE")
+TENCENT_SMS_ENDPOINT = env_str("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/")
+TENCENT_SMS_SECRET_ID = env_str("TENCENT_SMS_SECRET_ID")
+TENCENT_SMS_SECRET_KEY = env_str("TENCENT_SMS_SECRET_KEY")
+TENCENT_SMS_SDK_APP_ID = env_str("TENCENT_SMS_SDK_APP_ID")
+TENCENT_SMS_SIGN_NAME = env_str("TENCENT_SMS_SIGN_NAME")
+TENCENT_SMS_TEMPLATE_ID = env_str("TENCENT_SMS_TEMPLATE_ID")
+TENCENT_SMS_REGION = env_str("TENCENT_SMS_REGION", "ap-guangzhou")
 
 # Outgoing webhooks: attempts, back-off (base * 2**n seconds) and timeouts (connect, then answer).
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)

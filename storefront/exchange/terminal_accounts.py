@@ -12,16 +12,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from magnesium_exchange.members.models import FundsRequestKind
 from magnesium_exchange.members.selectors import funds_request_list_for_member, member_balances
-from magnesium_exchange.members.services import funds_deposit_request, funds_withdraw_request
+from magnesium_exchange.members.services import funds_deposit_request, funds_withdraw_request_by_code
 from magnesium_exchange.settlement.models import SettlementStatus
 from magnesium_exchange.settlement.selectors import settlement_list_for_member
 from magnesium_exchange.settlement.services import settlement_pay
 from magnesium_exchange.trading.contracts import contract_pdf
 from magnesium_exchange.trading.selectors import contract_get_by_number
+from meidu.accounts.models import PhoneCodePurpose
+from meidu.accounts.selectors import sms_outbox_latest
+from meidu.accounts.services.phone_codes import phone_code_request
 from meidu.core.errors import DomainError
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors, error_messages
-from storefront.exchange.terminal_forms import FundsRequestForm
+from storefront.exchange.terminal_forms import FundsRequestForm, WithdrawalRequestForm
 
 SETTLEMENTS_SHOWN = 200
 REQUESTS_SHOWN = 50
@@ -89,7 +92,33 @@ def contract_pdf_download(request, trader, number):
     return response
 
 
-SERVICES = {FundsRequestKind.DEPOSIT: funds_deposit_request, FundsRequestKind.WITHDRAWAL: funds_withdraw_request}
+FORMS = {FundsRequestKind.DEPOSIT: FundsRequestForm, FundsRequestKind.WITHDRAWAL: WithdrawalRequestForm}
+
+
+def _request(request, kind: str, member, data: dict):
+    """One funds request by the form's kind: a withdrawal is confirmed by the trader's phone code."""
+    common = {"actor": request.user, "idempotency_key": f"terminal:{data['token']}", "note": data["note"]}
+    if kind == FundsRequestKind.DEPOSIT:
+        return funds_deposit_request(member, data["amount"], **common)
+    return funds_withdraw_request_by_code(
+        member, data["amount"], phone_code=data["phone_code"], ip_address=request.META.get("REMOTE_ADDR"), **common
+    )
+
+
+def _send_withdrawal_code(request, form) -> None:
+    """The withdrawal form's "Text me a code" button: a code to the signed-in trader's own phone."""
+    try:
+        phone_code_request(
+            None, PhoneCodePurpose.WITHDRAWAL, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
+        )
+    except DomainError as exc:
+        add_terminal_errors(form, exc, {"phone": "phone_code"})
+    else:
+        messages.info(
+            request,
+            _("A six-digit code was texted to %(phone)s; enter it to confirm the withdrawal.")
+            % {"phone": request.user.masked_phone},
+        )
 
 
 @with_trader
@@ -97,40 +126,39 @@ SERVICES = {FundsRequestKind.DEPOSIT: funds_deposit_request, FundsRequestKind.WI
 def funds_page(request, trader):
     member = trader.member
     kind = request.POST.get("kind") if request.method == "POST" else None
-    forms = {k: FundsRequestForm(request.POST if kind == k else None, prefix=k) for k in SERVICES}
-    if kind in SERVICES and granted(request, trader, "can_manage_funds") and forms[kind].is_valid():
+    forms = {k: FORMS[k](request.POST if kind == k else None, prefix=k) for k in FORMS}
+    if kind in FORMS and granted(request, trader, "can_manage_funds"):
         form = forms[kind]
-        data = form.cleaned_data
-        try:
-            funds_request = SERVICES[kind](
-                member,
-                data["amount"],
-                actor=request.user,
-                idempotency_key=f"terminal:{data['token']}",
-                note=data["note"],
-            )
-        except DomainError as exc:
-            add_terminal_errors(form, exc)
-        else:
-            if kind == FundsRequestKind.DEPOSIT:
-                messages.success(
-                    request,
-                    _(
-                        "Deposit of %(amount)s yuan announced: it is credited once the settlement "
-                        "bank confirms the transfer."
-                    )
-                    % {"amount": funds_request.amount},
-                )
+        if kind == FundsRequestKind.WITHDRAWAL and request.POST.get("action") == "send":
+            form.is_valid()  # keep what was typed; sending a code needs none of it
+            form.errors.clear()
+            _send_withdrawal_code(request, form)
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                funds_request = _request(request, kind, member, data)
+            except DomainError as exc:
+                add_terminal_errors(form, exc, {"phoneCode": "phone_code"})
             else:
-                messages.success(
-                    request,
-                    _(
-                        "Withdrawal of %(amount)s yuan requested: the amount is frozen until the "
-                        "settlement bank pays it out."
+                if kind == FundsRequestKind.DEPOSIT:
+                    messages.success(
+                        request,
+                        _(
+                            "Deposit of %(amount)s yuan announced: it is credited once the settlement "
+                            "bank confirms the transfer."
+                        )
+                        % {"amount": funds_request.amount},
                     )
-                    % {"amount": funds_request.amount},
-                )
-            return redirect("exchange:terminal_funds")
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Withdrawal of %(amount)s yuan requested: the amount is frozen until the "
+                            "settlement bank pays it out."
+                        )
+                        % {"amount": funds_request.amount},
+                    )
+                return redirect("exchange:terminal_funds")
     return render(
         request,
         "exchange/terminal/funds.html",
@@ -141,6 +169,7 @@ def funds_page(request, trader):
             "deposit_form": forms[FundsRequestKind.DEPOSIT],
             "withdraw_form": forms[FundsRequestKind.WITHDRAWAL],
             "requests": list(funds_request_list_for_member(member)[:REQUESTS_SHOWN]),
+            "demo_sms": sms_outbox_latest(request.user.phone or ""),
             "tab": "funds",
         },
     )

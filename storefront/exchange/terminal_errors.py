@@ -46,6 +46,7 @@ MESSAGES = {
     ("already_defaulted", None): _("This settlement is past: the buyer already defaulted."),
     ("past_deadline", None): _("The settlement deadline has passed."),
     ("invalid_amount", None): _("Enter a positive amount in yuan with at most two decimals."),
+    ("required", "phoneCode"): _("Enter the six-digit code sent to your phone to confirm the withdrawal"),
     ("idempotency_key_reused", None): _("This form was already sent with other values. Reload the page and try again."),
 }
 

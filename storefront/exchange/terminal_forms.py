@@ -168,3 +168,17 @@ class FundsRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
+
+
+class WithdrawalRequestForm(FundsRequestForm):
+    """A withdrawal also carries the six-digit code texted to the trader's phone (issue 21)."""
+
+    phone_code = forms.CharField(
+        label=_("SMS code"),
+        max_length=6,
+        required=False,
+        help_text=_("Press “Text me a code”: the code goes to your own mobile number."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "maxlength": "6"}
+        ),
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from storefront.shell.views import auth, pages, security
+from storefront.shell.views import auth, pages, phone_code, security
 
 app_name = "shell"
 
@@ -13,5 +13,8 @@ urlpatterns = [
     path("account/sign-out-everywhere/", security.sign_out_everywhere, name="sign_out_everywhere"),
     path("register/", auth.register, name="register"),
     path("login/", auth.login_view, name="login"),
+    path("login/code/", phone_code.login_by_code, name="login_code"),
+    path("register/code/", phone_code.register_by_code, name="register_code"),
+    path("password/forgot/", phone_code.password_reset_by_code, name="password_reset_code"),
     path("logout/", LogoutView.as_view(next_page="shell:landing"), name="logout"),
 ]

@@ -10,6 +10,7 @@ def production(settings, tmp_path):
     settings.SECRET_KEY = "k" * 50
     settings.ALLOWED_HOSTS = ["market.example.cn"]
     settings.JWT_KEYS_DIR = tmp_path
+    settings.SMS_BACKEND = "aliyun"
     (tmp_path / "20260101T000000-key.pem").write_text("placeholder")
     return settings
 
@@ -47,3 +48,8 @@ def test_demo_mode_is_exempt(settings):
     settings.DEMO_MODE = True
     settings.SECRET_KEY = ""
     assert serving_problems() == []
+
+
+def test_console_sms_backend_is_refused_in_production(production):
+    production.SMS_BACKEND = "console"
+    assert any("SMS_BACKEND=console" in problem for problem in serving_problems())

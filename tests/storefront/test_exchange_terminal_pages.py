@@ -18,6 +18,7 @@ from magnesium_exchange.warehouses.models import ReceiptStatus
 from meidu.accounts.roles import Role
 from tests.magnesium_exchange.trading_factories import REFERENCE, balances, counts
 from tests.storefront.terminal import T, logged_in, sell_listing
+from tests.support.phone_codes import withdrawal_code
 
 pytestmark = pytest.mark.django_db
 
@@ -298,10 +299,17 @@ def test_funds_requests_and_their_refusals(market, desk, trader_factory):
     assert "入金申请已提交" in response.content.decode()
     client.post(f"{T}funds/", data)  # sent twice: still one request
     assert FundsRequest.objects.filter(member=desk["buyer"], kind="deposit", status="requested").count() == 1
+    code = withdrawal_code(desk["buyer_user"])  # issue 21: confirmed by a code texted to the trader
     before = counts()
     for amount, message in [("600000.00", "可用资金不足以支付该金额"), ("-5", ""), ("1.001", "")]:
         response = client.post(
-            f"{T}funds/", {"kind": "withdrawal", "withdrawal-amount": amount, "withdrawal-token": f"t{amount}"}
+            f"{T}funds/",
+            {
+                "kind": "withdrawal",
+                "withdrawal-amount": amount,
+                "withdrawal-token": f"t{amount}",
+                "withdrawal-phone_code": code,
+            },
         )
         assert (
             response.status_code == 200
@@ -310,7 +318,9 @@ def test_funds_requests_and_their_refusals(market, desk, trader_factory):
         )
     assert counts() == before and not FundsRequest.objects.filter(kind="withdrawal").exists()
     response = client.post(
-        f"{T}funds/", {"kind": "withdrawal", "withdrawal-amount": "1000.00", "withdrawal-token": "w1"}, follow=True
+        f"{T}funds/",
+        {"kind": "withdrawal", "withdrawal-amount": "1000.00", "withdrawal-token": "w1", "withdrawal-phone_code": code},
+        follow=True,
     )
     assert "出金申请已提交" in response.content.decode()
     assert balances(desk["buyer"]) == (Decimal("499000.00"), Decimal("1000.00"))

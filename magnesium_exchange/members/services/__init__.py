@@ -19,3 +19,6 @@ from magnesium_exchange.members.services.members import (  # noqa: F401
     trader_add,
     trader_deactivate,
 )
+from magnesium_exchange.members.services.withdrawal import (  # noqa: F401
+    funds_withdraw_request_by_code,
+)

@@ -27,6 +27,7 @@ from meidu.core.ledger.selectors import ledger_balance
 from meidu.core.money import Money
 from tests.magnesium_exchange.records_factories import fund
 from tests.support.graphql import GraphQLClient, token_for
+from tests.support.phone_codes import withdrawal_code
 
 
 def balances(member):
@@ -205,7 +206,7 @@ mutation($id: ID!, $ref: String!) { fundsDepositConfirm(id: $id, bankReference: 
   fundsRequest { status } funds { availableAmount frozenAmount } errors { field code } } }
 """
 WITHDRAW_REQUEST = """
-mutation($amount: Decimal!) { fundsWithdrawRequest(amount: $amount) {
+mutation($amount: Decimal!, $code: String) { fundsWithdrawRequest(amount: $amount, phoneCode: $code) {
   fundsRequest { id } funds { availableAmount frozenAmount }
   errors { field code } } }
 """
@@ -217,7 +218,8 @@ mutation($id: ID!, $ref: String!) { fundsWithdrawConfirm(id: $id, bankReference:
 
 
 def test_deposit_and_withdraw_through_the_api(trader_factory, seller_member, bank_client):
-    trader = GraphQLClient(token_for(trader_factory(seller_member)))
+    trader_user = trader_factory(seller_member)
+    trader = GraphQLClient(token_for(trader_user))
     data = trader.execute(DEPOSIT_REQUEST, {"amount": "20000.00", "key": "dep-1"})["fundsDepositRequest"]
     assert data["errors"] == [] and data["fundsRequest"]["status"] == "requested"
     retry = trader.execute(DEPOSIT_REQUEST, {"amount": "20000.00", "key": "dep-1"})["fundsDepositRequest"]
@@ -227,9 +229,10 @@ def test_deposit_and_withdraw_through_the_api(trader_factory, seller_member, ban
         confirmed = bank_client.execute(DEPOSIT_CONFIRM, {"id": request_id, "ref": "ICBC-1"})["fundsDepositConfirm"]
         assert confirmed["errors"] == []
         assert confirmed["funds"] == {"availableAmount": "20000.00", "frozenAmount": "0.00"}
-    over = trader.execute(WITHDRAW_REQUEST, {"amount": "20000.01"})["fundsWithdrawRequest"]
+    code = withdrawal_code(trader_user)  # issue 21: a withdrawal is confirmed by a code texted to the trader
+    over = trader.execute(WITHDRAW_REQUEST, {"amount": "20000.01", "code": code})["fundsWithdrawRequest"]
     assert over["errors"] == [{"field": "amount", "code": "INSUFFICIENT_FUNDS"}]
-    out = trader.execute(WITHDRAW_REQUEST, {"amount": "5000"})["fundsWithdrawRequest"]
+    out = trader.execute(WITHDRAW_REQUEST, {"amount": "5000", "code": code})["fundsWithdrawRequest"]
     assert out["funds"] == {"availableAmount": "15000.00", "frozenAmount": "5000.00"}
     paid = bank_client.execute(WITHDRAW_CONFIRM, {"id": out["fundsRequest"]["id"], "ref": "OUT-1"})[
         "fundsWithdrawConfirm"

@@ -15,9 +15,11 @@ from magnesium_exchange.members.services import funds_release, funds_withdraw_re
 from meidu.core.errors import DomainError
 from tests.magnesium_exchange.records_factories import fund
 from tests.support.graphql import token_for
+from tests.support.phone_codes import withdrawal_code
 
 WITHDRAW = """
-mutation($amount: Decimal!, $key: String) { fundsWithdrawRequest(amount: $amount, idempotencyKey: $key) {
+mutation($amount: Decimal!, $key: String, $code: String) {
+  fundsWithdrawRequest(amount: $amount, idempotencyKey: $key, phoneCode: $code) {
   fundsRequest { id } errors { field code message } } }"""
 
 
@@ -43,9 +45,10 @@ def test_a_withdrawal_just_over_the_available_funds_is_refused_in_chinese_then_e
     trader_factory, seller_member, bank_app
 ):
     fund(seller_member, "20000.00", bank_app)
-    token = token_for(trader_factory(seller_member))
+    trader = trader_factory(seller_member)
+    token, code = token_for(trader), withdrawal_code(trader)  # a refused withdrawal keeps its code
     for language in ("zh-hans", None):
-        data = _post(token, {"amount": "20000.01"}, language)
+        data = _post(token, {"amount": "20000.01", "code": code}, language)
         assert data["fundsRequest"] is None
         assert data["errors"] == [
             {
@@ -54,7 +57,7 @@ def test_a_withdrawal_just_over_the_available_funds_is_refused_in_chinese_then_e
                 "message": "可用资金不足：可用 20000.00 元，需要 20000.01 元",
             }
         ]
-    english = _post(token, {"amount": "20000.01"}, "en")
+    english = _post(token, {"amount": "20000.01", "code": code}, "en")
     assert english["errors"] == [
         {
             "field": "amount",
@@ -68,13 +71,14 @@ def test_a_withdrawal_just_over_the_available_funds_is_refused_in_chinese_then_e
 
 def test_a_reused_key_and_a_bad_key_are_refused_in_words(trader_factory, seller_member, bank_app):
     fund(seller_member, "20000.00", bank_app)
-    token = token_for(trader_factory(seller_member))
-    assert _post(token, {"amount": "100", "key": "w-1"})["errors"] == []
-    reused = _post(token, {"amount": "200", "key": "w-1"})
+    trader = trader_factory(seller_member)
+    token = token_for(trader)
+    assert _post(token, {"amount": "100", "key": "w-1", "code": withdrawal_code(trader)})["errors"] == []
+    reused = _post(token, {"amount": "200", "key": "w-1"})  # a key already used: refused before any code
     assert reused["errors"] == [
         {"field": "idempotencyKey", "code": "IDEMPOTENCY_KEY_REUSED", "message": "该请求已用其他内容提交过"}
     ]
-    too_long = _post(token, {"amount": "200", "key": "k" * 256}, "en")
+    too_long = _post(token, {"amount": "200", "key": "k" * 256, "code": "000000"}, "en")
     assert too_long["errors"] == [
         {"field": "idempotencyKey", "code": "INVALID", "message": "The idempotency key must be 1 to 255 characters"}
     ]

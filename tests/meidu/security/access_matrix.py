@@ -292,6 +292,19 @@ MUTATIONS = {
     "tokenRefresh": public(),
     "tokenVerify": public(),
     "accountRegister": public(),
+    # Phone codes (issue 21): anyone may ask for a code; the code itself is the proof of the phone.
+    "requestPhoneCode": public(
+        "tests/meidu/accounts/test_phone_code_api.py::test_a_withdrawal_code_needs_a_signed_in_user_and_goes_to_their_phone"
+    ),
+    "tokenCreateByPhoneCode": public(
+        "tests/meidu/accounts/test_phone_code_api.py::test_request_phone_code_then_token_create_by_phone_code_signs_in"
+    ),
+    "accountRegisterByPhoneCode": public(
+        "tests/meidu/accounts/test_phone_code_api.py::test_account_register_by_phone_code_creates_and_signs_in_a_buyer"
+    ),
+    "setPasswordByPhoneCode": public(
+        "tests/meidu/accounts/test_phone_code_api.py::test_set_password_by_phone_code_resets_a_forgotten_password"
+    ),
     "passwordChange": user(
         "tests/meidu/accounts/test_password_change.py::test_password_change_mutation_kills_old_tokens_and_returns_new_ones"
     ),

@@ -16,6 +16,7 @@ from meidu.core.ledger.models import LedgerPosting, LedgerTransaction
 from tests.magnesium_exchange.trading_factories import balances
 from tests.meidu.security.owner_checks import refusal_code
 from tests.support.graphql import GraphQLClient, token_for
+from tests.support.phone_codes import withdrawal_code
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,14 @@ MY = """{ myTrades(first: 10) { edges { node { tradeNumber } } }
 @pytest.fixture
 def parties(market, trader_factory):
     seller, buyer, other = market.member(), market.member(funds="500000.00"), market.member(funds="500000.00")
-    clients = {
-        name: GraphQLClient(token_for(trader_factory(member)))
-        for name, member in (("seller", seller), ("buyer", buyer), ("other", other))
+    users = {name: trader_factory(member) for name, member in (("seller", seller), ("buyer", buyer), ("other", other))}
+    clients = {name: GraphQLClient(token_for(user)) for name, user in users.items()}
+    return {
+        "market": market,
+        "members": {"seller": seller, "buyer": buyer, "other": other},
+        "clients": clients,
+        "users": users,
     }
-    return {"market": market, "members": {"seller": seller, "buyer": buyer, "other": other}, "clients": clients}
 
 
 def listed(p, net="100.000"):
@@ -231,7 +235,8 @@ def test_my_trades_and_settlements_show_only_the_members_own(parties):
     assert trades == settled == {"seller": {with_buyer, with_other}, "buyer": {with_buyer}, "other": {with_other}}
 
 
-WITHDRAW = """mutation($amount: Decimal!) { fundsWithdrawRequest(amount: $amount) { errors { code }
+WITHDRAW = """mutation($amount: Decimal!, $code: String) {
+  fundsWithdrawRequest(amount: $amount, phoneCode: $code) { errors { code }
   funds { availableAmount frozenAmount } } }"""
 
 
@@ -240,11 +245,13 @@ def test_a_withdrawal_freezes_only_the_callers_own_funds(parties):
     others_before = balances(other)
     # More than the seller holds (nothing) is refused even though other members are rich.
     before = exchange_rows()
-    body = parties["clients"]["seller"].post(WITHDRAW, {"amount": "1000.00"}).json()
+    code = withdrawal_code(parties["users"]["seller"])
+    body = parties["clients"]["seller"].post(WITHDRAW, {"amount": "1000.00", "code": code}).json()
     assert refusal_code(body, "fundsWithdrawRequest") == "INSUFFICIENT_FUNDS", body
     assert exchange_rows() == before
 
-    payload = parties["clients"]["buyer"].execute(WITHDRAW, {"amount": "1000.00"})["fundsWithdrawRequest"]
+    code = withdrawal_code(parties["users"]["buyer"])
+    payload = parties["clients"]["buyer"].execute(WITHDRAW, {"amount": "1000.00", "code": code})["fundsWithdrawRequest"]
     assert payload["errors"] == [], payload
     assert balances(buyer) == (Decimal("499000.00"), Decimal("1000.00"))
     assert balances(other) == others_before

@@ -81,7 +81,7 @@ def user_payload(user: User) -> dict:
 
 def account_register(
     *,
-    password: str,
+    password: str | None,
     email: str | None = None,
     phone: str | None = None,
     first_name: str = "",
@@ -89,9 +89,14 @@ def account_register(
     language_code: str = "zh-hans",
     ip_address: str | None = None,
     roles=(Role.BUYER,),
+    phone_verified: bool = False,
 ) -> User:
-    """Create a buyer account identified by a mobile number, an e-mail, or both."""
+    """Create a buyer account identified by a mobile number, an e-mail, or both. Without a password
+    only when a phone code proved the number (``phone_verified``: services.phone_codes); such an
+    account signs in by code until its owner sets a password."""
     phone, email = _clean_phone(phone), _clean_email(email)
+    if password is None and not (phone_verified and phone):
+        raise DomainError(gettext("Give a password"), AccountErrorCode.REQUIRED, field="password")
     if not phone and not email:
         raise DomainError(
             gettext("Give a mobile number or an e-mail address"), AccountErrorCode.REQUIRED, field="phone"
@@ -107,14 +112,18 @@ def account_register(
         last_name=last_name.strip(),
         language_code=language_code,
     )
-    _check_password(password, user)
+    if password is not None:
+        _check_password(password, user)
     if not throttle.allowance_take("register", ip_address, settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600):
         # issue 13: accounts farmed from one address (to dodge per-buyer limits, to flood complaints)
         raise DomainError(
             gettext("Too many accounts registered from this address: try again in an hour"),
             AccountErrorCode.RATE_LIMITED,
         )
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
