@@ -21,6 +21,7 @@ pytest_plugins = [
     "tests.magnesium_exchange.credit.lenders",  # lending banks (credit tests and pages)
     "tests.magnesium_exchange.financing.lending",  # the financing world
     "tests.marketplace.payments.stripe_server",  # a Stripe API double
+    "tests.support.wechatpay_server",  # a local WeChat Pay API v3 (real signatures, real HTTP)
     "tests.meidu.integrations.broker",  # a real Celery broker
 ]
 

@@ -1,7 +1,14 @@
 from django.urls import path
 
 from storefront.shop import views
-from storefront.shop.buying import card_views, cart_views, checkout_views, complaint_views, order_views
+from storefront.shop.buying import (
+    card_views,
+    cart_views,
+    checkout_views,
+    complaint_views,
+    order_views,
+    wechatpay_views,
+)
 
 app_name = "shop"
 
@@ -19,6 +26,9 @@ urlpatterns = [
     path("checkout/place/", checkout_views.place, name="checkout_place"),
     path("checkout/card/<uuid:token>/", card_views.card_page, name="card"),
     path("checkout/card/<uuid:token>/return/", card_views.card_return, name="card_return"),
+    path("checkout/wechatpay/<uuid:token>/", wechatpay_views.wechatpay_page, name="wechatpay"),
+    path("checkout/wechatpay/<uuid:token>/qr.png", wechatpay_views.wechatpay_qr, name="wechatpay_qr"),
+    path("checkout/wechatpay/<uuid:token>/return/", wechatpay_views.wechatpay_return, name="wechatpay_return"),
     path("orders/", order_views.my_orders, name="orders"),
     path("orders/placed/<uuid:token>/", order_views.placed, name="placed"),
     path("orders/<int:number>/", order_views.order_detail, name="order"),
