@@ -161,7 +161,8 @@ def wechatpay_problems(*, production: bool) -> list[str]:
     )
     if not configured_any:
         return []
-    config, problems = _cached(_settings_key())
+    config, cached_problems = _cached(_settings_key())
+    problems = list(cached_problems)
     if config is None or not production:
         return problems
     if config.api_base != PRODUCTION_API_BASE:

@@ -21,7 +21,7 @@ from marketplace.payments.gateways.base import BaseGateway, GatewayError, Gatewa
 from marketplace.payments.gateways.wechatpay.amounts import from_fen, to_fen
 from marketplace.payments.gateways.wechatpay.bill import bill_lines_parse
 from marketplace.payments.gateways.wechatpay.client import WechatPayClient, WechatPayError
-from marketplace.payments.gateways.wechatpay.config import wechatpay_config
+from marketplace.payments.gateways.wechatpay.config import wechatpay_config, wechatpay_problems
 from marketplace.payments.gateways.wechatpay.signing import jsapi_parameters
 from marketplace.payments.models import TransactionAction
 from marketplace.payments.models import TransactionEventType as T
@@ -70,6 +70,9 @@ class WeChatPayGateway(BaseGateway):
 
     def is_available(self):
         return wechatpay_config() is not None
+
+    def configuration_problems(self, *, production: bool) -> list[str]:
+        return wechatpay_problems(production=production)
 
     def config(self):
         config = wechatpay_config()
