@@ -244,6 +244,19 @@ def cmd_seed(args) -> int:
     return 0
 
 
+def _print_payment_gateways() -> None:
+    """Which payment gateways are configured (keys present) and offered, and what keeps the others off."""
+    from django.conf import settings
+
+    from marketplace.payments.gateways import gateways_configuration
+
+    production = not (settings.DEMO_MODE or settings.TEST_MODE)
+    for gateway_id, available, problems in gateways_configuration(production=production):
+        state = "configured" if available else "not configured"
+        detail = f" ({'; '.join(problems)})" if problems else ""
+        print(f"Payment gateway {gateway_id}: {state}{detail}")
+
+
 def cmd_check(args) -> int:
     """System checks, unapplied migrations and serving safety; non-zero exit on any problem."""
     _django()
@@ -273,6 +286,7 @@ def cmd_check(args) -> int:
     for problem in alipay_problems:
         print(f"Unsafe to serve: {problem}", file=sys.stderr)
         status = EXIT_UNSAFE
+    _print_payment_gateways()
     if status == 0:
         print("All checks passed.")
     return status

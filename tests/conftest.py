@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.magnesium_exchange.financing.lending",  # the financing world
     "tests.marketplace.payments.stripe_server",  # a Stripe API double
     "tests.support.alipay_server",  # a local Alipay open-platform gateway
+    "tests.support.wechatpay_server",  # a local WeChat Pay API v3 (real signatures, real HTTP)
     "tests.meidu.integrations.broker",  # a real Celery broker
     "tests.support.fake_sms",  # local Aliyun and Tencent Cloud SMS fakes that check signatures
     "tests.support.phone_codes",  # codes read from the demo outbox; codes_unthrottled

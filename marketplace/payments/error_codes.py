@@ -16,6 +16,8 @@ class PaymentErrorCode(Enum):
     AMOUNT_EXCEEDS_CHARGED = "amount_exceeds_charged"
     AMOUNT_EXCEEDS_AUTHORIZED = "amount_exceeds_authorized"
     PERMISSION_DENIED = "permission_denied"
+    # A provider's notification or answer names another amount than the order's (WeChat Pay, Alipay).
+    AMOUNT_MISMATCH = "amount_mismatch"
 
 
 class PaymentGatewayInitializeErrorCode(Enum):

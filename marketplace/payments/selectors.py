@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Sum
 
 from marketplace.payments.gateways import gateway_get, gateways_all
-from marketplace.payments.models import TransactionEvent, TransactionItem
+from marketplace.payments.models import BillRun, BillRunStatus, TransactionEvent, TransactionItem
 
 
 class CheckoutChargeStatus:
@@ -121,3 +121,22 @@ def checkout_requires_payment_before_order(checkout_token) -> bool:
         .values_list("gateway", flat=True)
     )
     return not gateways or any(gateway_requires_payment_before_order(g) for g in gateways)
+
+
+def bill_runs_to_check():
+    """Flagged or failed bill reconciliations no finance operator has acknowledged yet, oldest day first,
+    with their differences prefetched."""
+    return (
+        BillRun.objects.filter(status__in=[BillRunStatus.FLAGGED, BillRunStatus.FAILED], acknowledged_at__isnull=True)
+        .order_by("bill_date", "gateway")
+        .prefetch_related("differences")
+    )
+
+
+def bill_runs_recent(limit: int = 30) -> list:
+    """The latest reconciliations of every gateway (newest day first)."""
+    return list(BillRun.objects.order_by("-bill_date", "gateway")[:limit])
+
+
+def bill_run_get(pk: int):
+    return BillRun.objects.filter(pk=pk).first()

@@ -36,7 +36,19 @@ def serving_problems() -> list[str]:
         problems.append(
             f"No signing key in JWT_KEYS_DIR ({keys_dir}): run `meidu keys rotate` once and share the folder."
         )
+    problems.extend(payment_gateway_problems())
     return problems
+
+
+def payment_gateway_problems() -> list[str]:
+    """Payment gateways set up with a test key, a test platform certificate or a missing key refuse production."""
+    from marketplace.payments.gateways import gateways_configuration
+
+    return [
+        f"payment gateway {gateway_id}: {problem}"
+        for gateway_id, _available, problems in gateways_configuration(production=True)
+        for problem in problems
+    ]
 
 
 def serving_warnings(workers: int) -> list[str]:

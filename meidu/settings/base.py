@@ -401,6 +401,26 @@ ALIPAY_PUBLIC_KEY_PATH = env_str("ALIPAY_PUBLIC_KEY_PATH")
 ALIPAY_GATEWAY_URL = env_str("ALIPAY_GATEWAY_URL", "https://openapi.alipay.com/gateway.do")
 ALIPAY_NOTIFY_URL = env_str("ALIPAY_NOTIFY_URL")  # https://<site>/payments/alipay/notify/
 ALIPAY_TIMEOUT_SECONDS = env_int("ALIPAY_TIMEOUT_SECONDS", 10)
+# WeChat Pay (API v3), offered when all of these are set: merchant id, the app id (公众号/H5 app), the
+# merchant API certificate's serial number and its private key (a PEM file path), the APIv3 key (32
+# characters; the variable or a file path) and WeChat Pay's platform certificate(s) (PEM file paths,
+# comma-separated, or a folder of them). Keys never live in the repository. The notification URL
+# defaults to PUBLIC_URL + /payments/wechatpay/notify/; the API base is only changed for tests.
+WECHATPAY_MCHID = env_str("WECHATPAY_MCHID")
+WECHATPAY_APPID = env_str("WECHATPAY_APPID")
+WECHATPAY_APP_SECRET = env_str("WECHATPAY_APP_SECRET")
+WECHATPAY_CERT_SERIAL = env_str("WECHATPAY_CERT_SERIAL")
+WECHATPAY_PRIVATE_KEY_PATH = env_str("WECHATPAY_PRIVATE_KEY_PATH")
+WECHATPAY_APIV3_KEY = env_str("WECHATPAY_APIV3_KEY")
+WECHATPAY_APIV3_KEY_PATH = env_str("WECHATPAY_APIV3_KEY_PATH")
+WECHATPAY_PLATFORM_CERT_PATH = env_str("WECHATPAY_PLATFORM_CERT_PATH")
+WECHATPAY_NOTIFY_URL = env_str("WECHATPAY_NOTIFY_URL")
+WECHATPAY_API_BASE = env_str("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
+# Seconds to connect to WeChat Pay, then to wait for its answer; a notification's timestamp may be
+# this many seconds off our clock (older ones are refused as replays).
+WECHATPAY_CONNECT_TIMEOUT_SECONDS = env_int("WECHATPAY_CONNECT_TIMEOUT_SECONDS", 3)
+WECHATPAY_TIMEOUT_SECONDS = env_int("WECHATPAY_TIMEOUT_SECONDS", 10)
+WECHATPAY_NOTIFY_MAX_SKEW_SECONDS = env_int("WECHATPAY_NOTIFY_MAX_SKEW_SECONDS", 300)
 # Payment gateways offered (dotted class paths; marketplace.payments.gateways). Stripe is offered
 # only when STRIPE_SECRET_KEY is set, the offline test gateway only in demo and test mode.
 PAYMENT_GATEWAYS = env_list(
@@ -410,6 +430,7 @@ PAYMENT_GATEWAYS = env_list(
         "marketplace.payments.gateways.bank_transfer.BankTransferGateway",
         "marketplace.payments.gateways.stripe.StripeGateway",
         "marketplace.payments.gateways.alipay.AlipayGateway",
+        "marketplace.payments.gateways.wechatpay.WeChatPayGateway",
         "marketplace.payments.gateways.offline.OfflineGateway",
     ],
 )

@@ -44,11 +44,21 @@ BANK_PORTAL = NavLink(_("Bank portal"), "bank:home")
 MY_LOANS = NavLink(_("My loans"), "exchange:terminal_loans")
 ESCALATED_COMPLAINTS = NavLink(_("Escalated complaints"), "operator:complaints")
 FINANCING_OVERSIGHT = NavLink(_("Pledges and disputes"), "operator:financing")
+BILL_RECONCILIATION = NavLink(_("Payment bills"), "operator:bills")
 
 MEMBER_LINKS = [HOME, ACCOUNT]
 
 ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
-    Role.OPERATOR: [HOME, ESCALATED_COMPLAINTS, FINANCING_OVERSIGHT, MARKET, ACCOUNT, BACK_OFFICE, GRAPHQL],
+    Role.OPERATOR: [
+        HOME,
+        ESCALATED_COMPLAINTS,
+        FINANCING_OVERSIGHT,
+        BILL_RECONCILIATION,
+        MARKET,
+        ACCOUNT,
+        BACK_OFFICE,
+        GRAPHQL,
+    ],
     Role.BANK_OFFICER: [HOME, BANK_PORTAL, MAGNESIA_PRICES, ACCOUNT],
     Role.WAREHOUSE_OPERATOR: [HOME, WAREHOUSE_DESK, MAGNESIA_PRICES, ACCOUNT],
     Role.TRADER: [HOME, TERMINAL, MY_LOANS, MAGNESIA_PRICES, ACCOUNT],

@@ -1,7 +1,15 @@
 from django.urls import path
 
 from storefront.shop import views
-from storefront.shop.buying import alipay_views, card_views, cart_views, checkout_views, complaint_views, order_views
+from storefront.shop.buying import (
+    alipay_views,
+    card_views,
+    cart_views,
+    checkout_views,
+    complaint_views,
+    order_views,
+    wechatpay_views,
+)
 
 app_name = "shop"
 
@@ -21,6 +29,9 @@ urlpatterns = [
     path("checkout/card/<uuid:token>/return/", card_views.card_return, name="card_return"),
     path("checkout/alipay/return/", alipay_views.alipay_return, name="alipay_return"),
     path("checkout/alipay/<uuid:token>/", alipay_views.alipay_page, name="alipay"),
+    path("checkout/wechatpay/<uuid:token>/", wechatpay_views.wechatpay_page, name="wechatpay"),
+    path("checkout/wechatpay/<uuid:token>/qr.png", wechatpay_views.wechatpay_qr, name="wechatpay_qr"),
+    path("checkout/wechatpay/<uuid:token>/return/", wechatpay_views.wechatpay_return, name="wechatpay_return"),
     path("orders/", order_views.my_orders, name="orders"),
     path("orders/placed/<uuid:token>/", order_views.placed, name="placed"),
     path("orders/<int:number>/", order_views.order_detail, name="order"),

@@ -6,6 +6,19 @@ only ever talk to marketplace.payments.services.
 """
 
 from marketplace.payments.gateways.base import GatewayError, GatewayResult, PaymentGateway
-from marketplace.payments.gateways.registry import gateway_get, gateways_all, gateways_clear_cache
+from marketplace.payments.gateways.registry import (
+    gateway_get,
+    gateways_all,
+    gateways_clear_cache,
+    gateways_configuration,
+)
 
-__all__ = ["GatewayError", "GatewayResult", "PaymentGateway", "gateway_get", "gateways_all", "gateways_clear_cache"]
+__all__ = [
+    "GatewayError",
+    "GatewayResult",
+    "PaymentGateway",
+    "gateway_get",
+    "gateways_all",
+    "gateways_clear_cache",
+    "gateways_configuration",
+]

@@ -31,3 +31,14 @@ def gateway_get(gateway_id: str):
     """The available gateway with this id, or None."""
     gateway = _loaded().get(gateway_id)
     return gateway if gateway is not None and gateway.is_available() else None
+
+
+def gateways_configuration(*, production: bool) -> list[tuple[str, bool, list[str]]]:
+    """(gateway id, available now, problems) for every gateway named in settings: what `meidu check`
+    reports. A gateway says what keeps it off or unfit for production through an optional
+    ``configuration_problems(production=...)`` (e.g. WeChat Pay pointed at a test platform certificate)."""
+    report = []
+    for gateway in _loaded().values():
+        problems = getattr(gateway, "configuration_problems", None)
+        report.append((gateway.id, gateway.is_available(), list(problems(production=production)) if problems else []))
+    return report

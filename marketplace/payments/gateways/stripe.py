@@ -65,6 +65,18 @@ class StripeGateway(BaseGateway):
     def is_available(self):
         return bool(settings.STRIPE_SECRET_KEY)
 
+    def configuration_problems(self, *, production: bool) -> list[str]:
+        """A test key in production takes no money; without the webhook secret outcomes are missed."""
+        key = settings.STRIPE_SECRET_KEY
+        if not key:
+            return []
+        problems = []
+        if production and key.startswith(("sk_test_", "rk_test_")):
+            problems.append("STRIPE_SECRET_KEY is a test key (sk_test_...)")
+        if production and not settings.STRIPE_WEBHOOK_SECRET:
+            problems.append("STRIPE_WEBHOOK_SECRET is not set: payments confirmed by webhook would be missed")
+        return problems
+
     def config(self):
         return {"stripePublishableKey": settings.STRIPE_PUBLISHABLE_KEY}
 

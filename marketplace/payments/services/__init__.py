@@ -81,3 +81,4 @@ from marketplace.payments.services.stripe_events import (  # noqa: F401
     _stripe_reports,
     stripe_webhook_event_handle,
 )
+from marketplace.payments.services.wechatpay_events import wechatpay_notification_handle  # noqa: F401

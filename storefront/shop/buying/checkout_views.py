@@ -35,10 +35,17 @@ from storefront.shop.buying.cart_views import cart_url
 from storefront.shop.buying.errors import ADDRESS_FIELDS, add_domain_errors, error_message
 from storefront.shop.buying.forms import AddressForm, PlaceOrderForm
 from storefront.shop.buying.presenters import delivery_options, delivery_target, delivery_value, page_gateways
+from storefront.shop.buying.wechatpay_views import (
+    WECHATPAY,
+    wechatpay_data,
+    wechatpay_mode,
+    wechatpay_url,
+    wechatpay_waiting,
+)
 from storefront.shop.listing import DEFAULT_CHANNEL, channel_from_request
 
 # Card-like gateways charge at once; cash on delivery and bank transfer pick their own flow.
-ACTIONS = {"meidu.payments.offline": TransactionAction.CHARGE}
+ACTIONS = {"meidu.payments.offline": TransactionAction.CHARGE, WECHATPAY: TransactionAction.CHARGE}
 FAILED = {TransactionEventType.CHARGE_FAILURE, TransactionEventType.AUTHORIZATION_FAILURE}
 
 
@@ -181,6 +188,12 @@ def _pay(request, checkout, info, gateway_id: str, attempt: str):
             "returnUrl": request.build_absolute_uri(alipay_url(channel, None, "shop:alipay_return")),
             "quitUrl": request.build_absolute_uri(checkout_url(channel)),
         }
+    if gateway_id == WECHATPAY:
+        mode = wechatpay_mode(request)
+        waiting = wechatpay_waiting(checkout.pk, info.due_now, mode)
+        if waiting is not None:
+            return waiting
+        data = wechatpay_data(request, mode)
     outcome = transaction_initialize(
         checkout_token=checkout.pk,
         gateway_id=gateway_id,
@@ -236,6 +249,8 @@ def place(request):
                 place_form=_place_form(info, rows, gateways, request.POST, refresh=True),
             )
         waiting = _pay(request, checkout, info, form.cleaned_data["payment"], form.cleaned_data["attempt"])
+        if waiting is not None and waiting.gateway == WECHATPAY:
+            return redirect(wechatpay_url(channel, waiting))
         if waiting is not None:
             return redirect(alipay_url(channel, waiting) if waiting.gateway == ALIPAY else card_url(channel, waiting))
         result = checkout_complete(checkout.pk, user=request.user)

@@ -46,6 +46,13 @@ PAGE_GATEWAYS = [
         gettext_lazy("Pay with Alipay on the next step: on a phone the Alipay app opens, on a computer scan its code."),
     ),
     (
+        "meidu.payments.wechatpay",
+        gettext_lazy("WeChat Pay"),
+        gettext_lazy(
+            "Pay with WeChat on the next step: WeChat's own page on a phone, a QR code to scan on a computer."
+        ),
+    ),
+    (
         "meidu.payments.offline",
         gettext_lazy("Demo card"),
         gettext_lazy("A test card for the demo: it is charged at once and takes no real money."),
