@@ -25,8 +25,8 @@ from marketplace.catalog.models import Category, ProductVariant
 from marketplace.catalog.selectors import (
     CHANNEL_LISTING,
     category_descendant_ids,
+    products_search,
     products_visible,
-    search_filter,
     with_price_filter,
     with_thumbnail,
 )
@@ -51,15 +51,16 @@ def resolve_product_list(
         qs = with_thumbnail(qs)
     if category_ids:
         qs = qs.filter(category_id__in=category_descendant_ids(category_ids))
-    if search:
-        qs = qs.filter(search_filter(search))
     if where:
         qs = qs.filter(where_q(where, channel_obj))
     if filter:
         qs = qs.filter(legacy_filter_q(filter))
+    text = search or (filter or {}).get("search")
+    if text:
+        qs = products_search(qs, text)[0]
     # Every product of the page has the channel's listing only when the caller sees published ones alone.
     listing_names = not sees_all and not shop_ids_of_member(info.context.user)
-    qs, sort = apply_sort(qs, sort_by, search or (filter or {}).get("search"), listing_names=listing_names)
+    qs, sort = apply_sort(qs, sort_by, text, listing_names=listing_names)
     return paginate(qs, info, ProductCountableConnection, sort=sort, **kwargs)
 
 
