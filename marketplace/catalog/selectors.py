@@ -11,7 +11,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -391,3 +403,71 @@ def product_suggestions_for(channel: Channel, text: str) -> list[str]:
     """Search-box suggestions: names of products an anonymous buyer may see in ``channel``."""
     visible = products_visible(channel, sees_all=False, user=None, for_listing=True)
     return product_suggestions(visible, text)
+
+
+SEARCH_SORTS = {
+    "rank": None,
+    "price": ("min_price", "id"),
+    "-price": ("-min_price", "-id"),
+    "new": ("-created_at", "-id"),
+    "rating": ("-rating_sort", "-id"),
+}
+
+
+def product_search_for_page(
+    channel: Channel,
+    text: str,
+    *,
+    category: Category | None = None,
+    price_bucket: int | None = None,
+    town: str = "",
+    shop_kind: str = "",
+    in_stock: bool = False,
+    min_rating: int | None = None,
+    sort: str = "rank",
+) -> tuple[QuerySet, QuerySet, bool, ParsedQuery]:
+    """The search results page: (page queryset in ``sort`` order with its relations batched, the
+    matched queryset to count facets on, whether a relaxed match was used, the parsed query)."""
+    qs = products_visible(channel, sees_all=False, user=None, for_listing=True)
+    matched, relaxed, query = products_search(qs, text)
+    if category is not None:
+        matched = matched.filter(category_id__in=category_descendant_ids([category.pk]))
+    if price_bucket is not None and 0 <= price_bucket <= len(PRICE_BUCKETS):
+        edges = (None, *PRICE_BUCKETS, None)
+        low, high = edges[price_bucket], edges[price_bucket + 1]
+        price = f"{CHANNEL_LISTING}__min_price_amount"
+        matched = matched.filter(**{f"{price}__isnull": False})
+        if low is not None:
+            matched = matched.filter(**{f"{price}__gte": low})
+        if high is not None:
+            matched = matched.filter(**{f"{price}__lt": high})
+    if town:
+        matched = matched.filter(origin_town_filter(town))
+    if shop_kind:
+        matched = matched.filter(shop__kind=shop_kind)
+    if in_stock:
+        matched = matched.filter(in_stock_filter())
+    if min_rating:
+        matched = matched.filter(rating__gte=min_rating)
+    page = with_min_price(matched, channel) if sort in ("price", "-price") else matched
+    if sort == "rating":
+        page = page.annotate(rating_sort=Coalesce("rating", Value(0), output_field=DecimalField()))
+    order = SEARCH_SORTS.get(sort) or ("-search_rank", "id")
+    return with_page_relations(page, channel).order_by(*order), matched, relaxed, query
+
+
+def search_related_terms(channel: Channel, text: str, limit: int = 8) -> list[str]:
+    """What a "no results" page offers: names found by ever shorter prefixes of the query (a word
+    with a typo at its end still finds its start), then by each of its words alone."""
+    query = parse_query(text)
+    seen: dict[str, None] = {}
+    folded = query.text.replace(" ", "")
+    for end in range(len(folded) - 1, max(0, len(folded) - 5), -1):  # at most four shorter prefixes
+        for name in product_suggestions_for(channel, folded[:end]):
+            seen.setdefault(name, None)
+        if len(seen) >= limit:
+            break
+    for term in query.terms:
+        for name in product_suggestions_for(channel, term.text):
+            seen.setdefault(name, None)
+    return list(seen)[:limit]

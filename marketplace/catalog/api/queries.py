@@ -25,6 +25,7 @@ from marketplace.catalog.models import Category, ProductVariant
 from marketplace.catalog.selectors import (
     CHANNEL_LISTING,
     category_descendant_ids,
+    product_suggestions_for,
     products_search,
     products_visible,
     with_price_filter,
@@ -96,6 +97,15 @@ class CatalogQueries(graphene.ObjectType):
         sort_by=ProductOrder(),
     )
     product = graphene.Field(ProductType_, id=graphene.ID(), slug=graphene.String(), channel=graphene.String())
+    product_suggestions = graphene.Field(
+        graphene.NonNull(graphene.List(graphene.NonNull(graphene.String))),
+        text=graphene.String(required=True),
+        channel=graphene.String(),
+        description=(
+            "Meidu extension: at most 10 product names for a search box, found by the prefix of a word, "
+            "its pinyin or initials (ngl → 南果梨) or a synonym (苞米 → 玉米)."
+        ),
+    )
     product_variant = graphene.Field(
         ProductVariantType, id=graphene.ID(), sku=graphene.String(), channel=graphene.String()
     )
@@ -107,6 +117,10 @@ class CatalogQueries(graphene.ObjectType):
     @staticmethod
     def resolve_products(root, info, **kwargs):
         return resolve_product_list(info, **kwargs)
+
+    @staticmethod
+    def resolve_product_suggestions(root, info, text, channel=None):
+        return product_suggestions_for(use_channel(info, channel), text)
 
     @staticmethod
     def resolve_product(root, info, id=None, slug=None, channel=None):

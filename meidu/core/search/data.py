@@ -51,7 +51,7 @@ def _lines(path: Path) -> list[str]:
 
 
 def _stamp() -> tuple:
-    stamp = []
+    stamp: list[tuple[str, int | None]] = []
     for folder in data_dirs():
         for name in (DICTIONARY, SYNONYMS):
             path = folder / name

@@ -11,6 +11,7 @@ weight, all terms ``must``. Indexes are ``<prefix>-<index>-<timestamp>`` behind 
 from __future__ import annotations
 
 import time
+from functools import partial
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -286,5 +287,5 @@ class ElasticsearchBackend:
         actions.append({"add": {"index": index, "alias": alias}})
         self._call(lambda: client.indices.update_aliases(actions=actions))
         for name in old:
-            self._call(lambda name=name: client.indices.delete(index=name))
+            self._call(partial(client.indices.delete, index=name))
         return total

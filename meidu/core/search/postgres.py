@@ -117,8 +117,8 @@ class PostgresBackend:
                 )
             suggestion = spec.suggestion_model
             ids = [d.id for d in docs]
-            suggestion.objects.filter(**{f"{spec.suggestion_object}_id__in": ids}).delete()
-            suggestion.objects.bulk_create(
+            suggestion._default_manager.filter(**{f"{spec.suggestion_object}_id__in": ids}).delete()
+            suggestion._default_manager.bulk_create(
                 [
                     suggestion(**{f"{spec.suggestion_object}_id": d.id, "key": key, "label": d.label[:200]})
                     for d in docs
@@ -130,8 +130,8 @@ class PostgresBackend:
 
     def delete(self, spec: IndexSpec, ids: Iterable[int]) -> int:
         ids = list(ids)
-        spec.suggestion_model.objects.filter(**{f"{spec.suggestion_object}_id__in": ids}).delete()
-        deleted, _ = spec.document_model.objects.filter(pk__in=ids).delete()
+        spec.suggestion_model._default_manager.filter(**{f"{spec.suggestion_object}_id__in": ids}).delete()
+        deleted, _ = spec.document_model._default_manager.filter(pk__in=ids).delete()
         return deleted
 
     def narrow(
@@ -176,7 +176,7 @@ class PostgresBackend:
         labels: dict[str, None] = {}
         for prefix in suggestion_prefixes(text):
             rows = (
-                spec.suggestion_model.objects.filter(key__startswith=prefix)
+                spec.suggestion_model._default_manager.filter(key__startswith=prefix)
                 .filter(**{f"{spec.suggestion_object}__in": visible.values("pk")})
                 .order_by("key")
                 .values_list("label", flat=True)[:SUGGESTION_CANDIDATES]

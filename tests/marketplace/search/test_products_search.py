@@ -6,8 +6,10 @@ import pytest
 from django.db import transaction
 
 from marketplace.catalog import services as catalog
+from marketplace.catalog.models import Product
 from marketplace.catalog.services_search import product_search_rebuild_dirty
 from marketplace.search.models import ProductSearchDocument
+from meidu.core.graphql.ids import from_global_id_or_error
 from tests.support.search_catalogue import seed_search_catalogue
 from tests.support.search_labelled import QUERIES, precision_at, recall_at, relevant_keys
 
@@ -61,19 +63,14 @@ def test_one_character_finds_every_pear(api_client, labelled):
 def test_labelled_set_meets_the_quality_floor(api_client, labelled):
     """The figures are recorded by benchmarks/search_quality.py; this keeps them from sliding."""
     by_id = {pk: key for key, pk in labelled.items()}
-    names_to_key = {}
     recalls, precisions = [], []
     for text, tags, _kind in QUERIES:
         result = api_client.execute(
-            "query($s: String) { products(channel: \"rural\", first: 10, search: $s) { edges { node { id name } } } }",
+            'query($s: String) { products(channel: "rural", first: 10, search: $s) { edges { node { id name } } } }',
             {"s": text},
         )
-        ranked = []
-        for edge in result["products"]["edges"]:
-            names_to_key.setdefault(edge["node"]["name"], None)
-            from meidu.core.graphql.ids import from_global_id_or_error
-
-            ranked.append(by_id[int(from_global_id_or_error(edge["node"]["id"], "Product"))])
+        edges = result["products"]["edges"]
+        ranked = [by_id[int(from_global_id_or_error(e["node"]["id"], "Product"))] for e in edges]
         relevant = relevant_keys(tags)
         recalls.append(recall_at(ranked, relevant))
         precisions.append(precision_at(ranked, relevant))
@@ -124,17 +121,26 @@ def test_facets_count_what_the_search_matched(api_client, labelled):
 )
 def test_hostile_queries_answer_without_an_error(api_client, labelled, text):
     result = api_client.execute(
-        "query($s: String) { products(channel: \"rural\", first: 5, search: $s) { totalCount edges { node { name } } } }",
+        'query($s: String) { products(channel: "rural", first: 5, search: $s) { totalCount edges { node { name } } } }',
         {"s": text},
     )
     assert result["products"]["totalCount"] >= 0
 
 
+def test_a_nul_byte_is_refused_with_a_bad_request(client, labelled):
+    response = client.post(
+        "/graphql/",
+        {
+            "query": 'query($s: String) { products(channel: "rural", first: 5, search: $s) { totalCount } }',
+            "variables": {"s": "梨\x00"},
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+
+
 def test_a_change_marks_the_document_in_its_transaction(farmer, labelled):
     pk = labelled["corn1"]
-    product = catalog.product_get_with_shop(pk) if hasattr(catalog, "product_get_with_shop") else None
-    from marketplace.catalog.models import Product
-
     product = Product.objects.get(pk=pk)
     before = ProductSearchDocument.objects.get(pk=pk)
     assert not before.dirty
