@@ -178,10 +178,19 @@ def grade_search_rebuild(grade_ids=None) -> int:
     """Write the search documents of these grades (all when None) to every index backend. Grades are
     a few dozen rows changed by operators, so their documents are written in the changing
     transaction rather than queued; `meidu search reindex` rebuilds them too."""
+    documents = grade_search_documents(grade_ids)
+    written = 0
+    for backend in index_backends():
+        written = backend.index(GRADES, documents)
+    return written
+
+
+def grade_search_documents(grade_ids=None) -> list:
+    """The analysed search documents of these grades (all when None)."""
     grades = Grade.objects.select_related("commodity")
     if grade_ids is not None:
         grades = grades.filter(pk__in=list(grade_ids))
-    documents = [
+    return [
         analyze_document(
             SearchDocument(
                 id=grade.pk,
@@ -193,10 +202,6 @@ def grade_search_rebuild(grade_ids=None) -> int:
         )
         for grade in grades
     ]
-    written = 0
-    for backend in index_backends():
-        written = backend.index(GRADES, documents)
-    return written
 
 
 def commodities_seed() -> list[Commodity]:

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_commodities', '0002_verbose_names'),
     ]
@@ -20,10 +19,22 @@ class Migration(migrations.Migration):
                 ('dirty', models.BooleanField(default=True)),
                 ('version', models.PositiveIntegerField(default=0)),
                 ('indexed_at', models.DateTimeField(blank=True, null=True)),
-                ('grade', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_document', serialize=False, to='exchange_commodities.grade')),
+                (
+                    'grade',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name='search_document',
+                        serialize=False,
+                        to='exchange_commodities.grade',
+                    ),
+                ),
             ],
             options={
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['vector'], name='exch_grade_doc_vec'), models.Index(condition=models.Q(('dirty', True)), fields=['dirty'], name='exch_grade_doc_dirty')],
+                'indexes': [
+                    django.contrib.postgres.indexes.GinIndex(fields=['vector'], name='exch_grade_doc_vec'),
+                    models.Index(condition=models.Q(('dirty', True)), fields=['dirty'], name='exch_grade_doc_dirty'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -32,10 +43,17 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=64)),
                 ('label', models.CharField(max_length=200)),
-                ('grade', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange_commodities.grade')),
+                (
+                    'grade',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange_commodities.grade'
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['key'], name='exch_grade_suggest_key', opclasses=['varchar_pattern_ops'])],
+                'indexes': [
+                    models.Index(fields=['key'], name='exch_grade_suggest_key', opclasses=['varchar_pattern_ops'])
+                ],
             },
         ),
     ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import jieba
@@ -97,13 +98,19 @@ def pinyin_keys(word: str) -> list[str]:
     """Full pinyin and initials of a CJK word (玉米 → yumi, ym); the dictionary's reading first."""
     if not is_cjk(word):
         return []
+    return list(_pinyin_keys(word, search_data().stamp))
+
+
+@lru_cache(maxsize=65536)
+def _pinyin_keys(word: str, stamp: tuple) -> tuple[str, ...]:
+    """Cached per data-files generation (``stamp``): names repeat their words across a catalogue."""
     reading = search_data().readings.get(word)
     syllables = (
         list(reading) if reading else [s for s in lazy_pinyin(word, errors="ignore") if s.isascii() and s.isalpha()]
     )
     if not syllables:
-        return []
-    return ["".join(syllables), "".join(s[0] for s in syllables)]
+        return ()
+    return ("".join(syllables), "".join(s[0] for s in syllables))
 
 
 def words_of(text: str, *, search_mode: bool = True) -> list[str]:
@@ -125,6 +132,11 @@ def text_lexemes(text: str) -> list[str]:
     return _clip([*words, *cjk_chars(" ".join(words))])
 
 
+def _word_pinyin(word: str) -> list[str]:
+    """Pinyin and initials of a word; a one-character word's lone initial would match nearly everything."""
+    return pinyin_keys(word)[: 1 if len(word) == 1 else 2]
+
+
 def name_lexemes(text: str) -> tuple[list[str], list[str]]:
     """A name's lexemes in two ranks: (the words of the precise cut, each character, and the pinyin
     of words, of the whole name and of each character), then the overlapping sub-words that only the
@@ -132,9 +144,9 @@ def name_lexemes(text: str) -> tuple[list[str], list[str]]:
     precise = words_of(text, search_mode=False)
     primary = [*precise, *cjk_chars(" ".join(precise))]
     for word in precise:
-        primary.extend(pinyin_keys(word))
+        primary.extend(_word_pinyin(word))
     for run in _runs(normalize(text)):
-        primary.extend(pinyin_keys(run))
+        primary.extend(_word_pinyin(run))
     # Each character's syllable (li finds 梨); a lone initial would match nearly everything.
     for ch in cjk_chars(" ".join(precise)):
         keys = pinyin_keys(ch)
@@ -144,7 +156,7 @@ def name_lexemes(text: str) -> tuple[list[str], list[str]]:
     taken = set(primary)
     subwords = [w for w in _clip(words_of(text)) if w not in taken]
     for word in subwords:
-        subwords_pinyin = [k for k in pinyin_keys(word) if k not in taken]
+        subwords_pinyin = [k for k in _word_pinyin(word) if k not in taken]
         primary.extend(subwords_pinyin)
         taken.update(subwords_pinyin)
     return primary, subwords

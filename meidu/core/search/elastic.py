@@ -11,8 +11,8 @@ weight, all terms ``must``. Indexes are ``<prefix>-<index>-<timestamp>`` behind 
 from __future__ import annotations
 
 import time
-from functools import partial
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.conf import settings

@@ -107,14 +107,16 @@ class PostgresBackend:
         table = model._meta.db_table
         pk = model._meta.pk.column
         with transaction.atomic(), connection.cursor() as cursor:
-            for doc in docs:
-                cursor.execute(
-                    f"INSERT INTO {table} ({pk}, vector, dirty, version, indexed_at)"
-                    " VALUES (%s, %s::tsvector, false, %s, now())"
-                    f" ON CONFLICT ({pk}) DO UPDATE SET vector = EXCLUDED.vector, indexed_at = now(),"
-                    f" dirty = ({table}.version <> %s)",
-                    [doc.id, tsvector_literal(doc.lexemes), versions.get(doc.id, 0), versions.get(doc.id, 0)],
-                )
+            cursor.executemany(
+                f"INSERT INTO {table} ({pk}, vector, dirty, version, indexed_at)"
+                " VALUES (%s, %s::tsvector, false, %s, now())"
+                f" ON CONFLICT ({pk}) DO UPDATE SET vector = EXCLUDED.vector, indexed_at = now(),"
+                f" dirty = ({table}.version <> %s)",
+                [
+                    [doc.id, tsvector_literal(doc.lexemes), versions.get(doc.id, 0), versions.get(doc.id, 0)]
+                    for doc in docs
+                ],
+            )
             suggestion = spec.suggestion_model
             ids = [d.id for d in docs]
             suggestion._default_manager.filter(**{f"{spec.suggestion_object}_id__in": ids}).delete()
