@@ -62,9 +62,7 @@ def _seed(products: int) -> None:
     if not Product.objects.filter(variants__sku="LAB-000").exists():
         owner = account_register(phone="13900099002", email=None, password="x-bench-1234-long", roles=())
         user_roles_set(owner, ["buyer"])
-        seed_search_catalogue(
-            open_shop(owner), owner, Channel.objects.get(slug="rural"), catalogue_basics()["produce"]
-        )
+        seed_search_catalogue(open_shop(owner), owner, Channel.objects.get(slug="rural"), catalogue_basics()["produce"])
         print(f"labelled catalogue seeded ({len(CATALOGUE)} products)")
     documents, waiting = search_documents_count()
     if documents < Product.objects.count() or waiting:

@@ -20,6 +20,7 @@ from marketplace.catalog.selectors import (
 )
 from marketplace.shops.models import ShopKind
 from meidu.core.search.analysis import max_query_chars
+from meidu.core.search.spec import SearchUnavailable
 from storefront.shop.listing import CHANNEL_TABS, PAGE_SIZE, channel_from_request
 
 # Longest text read from the address bar (the query itself is cut to SEARCH_MAX_QUERY_CHARS later).
@@ -73,18 +74,22 @@ def search(request):
     }
     if not text:
         return render(request, "shop/search.html", {**context, "page": None, "facets": None})
-    page_qs, matched, relaxed, query = product_search_for_page(
-        channel,
-        text,
-        category=category,
-        price_bucket=price,
-        town=town,
-        shop_kind=kind,
-        in_stock=in_stock,
-        min_rating=rating,
-        sort=sort,
-    )
-    page = Paginator(page_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        page_qs, matched, relaxed, query = product_search_for_page(
+            channel,
+            text,
+            category=category,
+            price_bucket=price,
+            town=town,
+            shop_kind=kind,
+            in_stock=in_stock,
+            min_rating=rating,
+            sort=sort,
+        )
+        page = Paginator(page_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    except SearchUnavailable:
+        context["unavailable"] = True
+        return render(request, "shop/search.html", {**context, "page": None, "facets": None}, status=503)
     facets = product_facets(matched) if page.paginator.count else None
     if facets:
         for i, bucket in enumerate(facets["prices"]):
@@ -112,7 +117,10 @@ def suggest(request):
     """At most ten product names for the search box (prefix, pinyin, initials, synonyms)."""
     channel = channel_from_request(request)
     text = _param(request, "q")
-    suggestions = product_suggestions_for(channel, text) if text else []
+    try:
+        suggestions = product_suggestions_for(channel, text) if text else []
+    except SearchUnavailable:  # the box simply shows nothing; the search page says why
+        suggestions = []
     response = JsonResponse({"suggestions": suggestions})
     response["Cache-Control"] = "public, max-age=60"
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 from graphql import GraphQLError
 
 from marketplace.catalog.api.context import sees_all_products, use_channel
@@ -21,6 +22,7 @@ from marketplace.catalog.api.types import (
     ProductType_,
     ProductVariantType,
 )
+from marketplace.catalog.error_codes import ProductErrorCode
 from marketplace.catalog.models import Category, ProductVariant
 from marketplace.catalog.selectors import (
     CHANNEL_LISTING,
@@ -33,10 +35,12 @@ from marketplace.catalog.selectors import (
 )
 from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.shops.selectors import shop_ids_of_member
+from meidu.core.errors import DomainError
 from meidu.core.graphql.batching import batch_prefetch
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.selection import selected_fields
+from meidu.core.search.spec import SearchUnavailable
 
 
 def resolve_product_list(
@@ -58,11 +62,23 @@ def resolve_product_list(
         qs = qs.filter(legacy_filter_q(filter))
     text = search or (filter or {}).get("search")
     if text:
-        qs = products_search(qs, text)[0]
+        try:
+            qs = products_search(qs, text)[0]
+        except SearchUnavailable:
+            raise _search_unavailable() from None
     # Every product of the page has the channel's listing only when the caller sees published ones alone.
     listing_names = not sees_all and not shop_ids_of_member(info.context.user)
     qs, sort = apply_sort(qs, sort_by, text, listing_names=listing_names)
     return paginate(qs, info, ProductCountableConnection, sort=sort, **kwargs)
+
+
+def _search_unavailable() -> DomainError:
+    """Elasticsearch is down and no fallback is configured: a code, not a server error."""
+    return DomainError(
+        _("Search is unavailable at the moment. Please try again shortly."),
+        ProductErrorCode.SEARCH_UNAVAILABLE,
+        field="search",
+    )
 
 
 def _single(info, obj, node_type):
@@ -120,7 +136,10 @@ class CatalogQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_product_suggestions(root, info, text, channel=None):
-        return product_suggestions_for(use_channel(info, channel), text)
+        try:
+            return product_suggestions_for(use_channel(info, channel), text)
+        except SearchUnavailable:
+            raise _search_unavailable() from None
 
     @staticmethod
     def resolve_product(root, info, id=None, slug=None, channel=None):

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import jieba
 from django.conf import settings
