@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.contrib.postgres.search import SearchQueryField
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
@@ -166,13 +167,23 @@ class PostgresBackend:
                 * RANK_SCALE,
                 output_field=BigIntegerField(),
             )
+        window = self._window(spec, text) if text else []
         if not include_ids:
-            return queryset.filter(TsMatch(vector, tsquery_value(text))).annotate(**{RANK: rank})
-        matched = Q(pk__in=list(include_ids))
-        if text:
-            matched |= Q(TsMatch(vector, tsquery_value(text)))
+            return queryset.filter(pk__in=window).annotate(**{RANK: rank})
+        matched = Q(pk__in=list(include_ids)) | Q(pk__in=window)
         ranked = Case(When(pk__in=list(include_ids), then=Value(0)), default=rank, output_field=BigIntegerField())
         return queryset.filter(matched).annotate(**{RANK: ranked})
+
+    @staticmethod
+    def _window(spec: IndexSpec, text: str) -> list[int]:
+        """The documents matching ``text``, at most ``SEARCH_MAX_MATCHES`` of them: what is ranked,
+        filtered and counted. A word every fifth product holds (梨 in a county of pears) would
+        otherwise have tens of thousands of rows ranked and sorted for a first page; as in
+        Elasticsearch's total-hits cap, a query matching more counts (and ranks) that many. Read as a
+        list of ids first (one GIN probe), so the page query plans on a known handful of rows."""
+        documents = spec.document_model._default_manager
+        cap = int(getattr(settings, "SEARCH_MAX_MATCHES", 200))
+        return list(documents.filter(TsMatch(F("vector"), tsquery_value(text))).values_list("pk", flat=True)[:cap])
 
     def suggest(self, spec: IndexSpec, text: str, visible: QuerySet, limit: int = SUGGESTIONS_MAX) -> list[str]:
         labels: dict[str, None] = {}

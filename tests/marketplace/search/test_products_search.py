@@ -154,3 +154,19 @@ def test_a_change_marks_the_document_in_its_transaction(farmer, labelled):
     assert after.dirty and after.version == before.version + 1
     assert product_search_rebuild_dirty() == 1
     assert not ProductSearchDocument.objects.get(pk=pk).dirty
+
+
+def test_a_search_page_costs_a_fixed_number_of_queries(api_client, labelled, django_assert_max_num_queries):
+    page = """query($s: String) { products(channel: "rural", first: 20, search: $s) {
+      totalCount edges { node { name category { name } pricing { priceRange { start { gross { amount } } } } } }
+      facets { categories { name count } prices { count } towns { code count } shopKinds { kind count } inStock }
+    } }"""
+    for text in ("梨", "五常大米", "南国梨"):  # strict, filled, characters
+        with django_assert_max_num_queries(12):
+            api_client.execute(page, {"s": text})
+
+
+def test_suggestions_through_the_api(api_client, labelled):
+    names = api_client.execute('{ productSuggestions(channel: "rural", text: "ngl") }')["productSuggestions"]
+    assert names and all("南果梨" in name for name in names) and len(names) <= 10
+    assert api_client.execute('{ productSuggestions(channel: "rural", text: "!!!") }')["productSuggestions"] == []
