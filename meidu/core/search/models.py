@@ -3,7 +3,7 @@
 A domain declares ``XxxSearchDocument(SearchDocumentBase)`` with a one-to-one primary key onto its
 object (``related_name="search_document"``) and ``XxxSuggestion(SuggestionBase)`` with a foreign key
 onto it, then hands both to the backends in an ``IndexSpec``. Only core PostgreSQL is used: a
-tsvector column with a GIN index, and a b-tree with ``varchar_pattern_ops`` for prefix lookups.
+tsvector column with a GIN index, and a b-tree on a collation-C key for prefix ranges.
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ def document_indexes(prefix: str) -> list[models.Index]:
 class SuggestionBase(models.Model):
     """One prefix key of an object's name (the name, a word, pinyin, initials) and the label shown."""
 
-    key = models.CharField(max_length=64)
+    # Collation "C": byte order, so a prefix is a plain range (key >= 'ngl' AND key < 'ngm') that a b-tree
+    # answers whatever the database's collation, with bound parameters too.
+    key = models.CharField(max_length=64, db_collation="C")
     label = models.CharField(max_length=200)
 
     class Meta:
@@ -46,5 +48,5 @@ class SuggestionBase(models.Model):
 
 
 def suggestion_indexes(prefix: str) -> list[models.Index]:
-    """A b-tree for ``key LIKE 'prefix%'`` (varchar_pattern_ops: works under any collation)."""
-    return [models.Index(fields=["key"], name=f"{prefix}_key", opclasses=["varchar_pattern_ops"])]
+    """A b-tree on the key (collation C) for prefix ranges."""
+    return [models.Index(fields=["key"], name=f"{prefix}_key")]
