@@ -257,6 +257,39 @@ def _print_payment_gateways() -> None:
         print(f"Payment gateway {gateway_id}: {state}{detail}")
 
 
+def cmd_search_reindex(args) -> int:
+    """Rebuild every search document (products, exchange grades) in one backend or in every index
+    backend (PostgreSQL always, Elasticsearch when configured), with a progress bar and a count."""
+    _django()
+    from tqdm import tqdm
+
+    from magnesium_exchange.commodities.services import grade_search_rebuild
+    from marketplace.catalog.models import Product
+    from marketplace.catalog.services_search import product_search_reindex
+    from meidu.core.search.backend import backend_by_name
+    from meidu.core.search.spec import SearchUnavailable
+
+    total = Product.objects.count()
+    try:
+        with tqdm(total=total, unit="product", disable=args.quiet) as bar:
+            written = product_search_reindex(args.backend, batch_size=args.batch, progress=bar.update)
+        grades = 0
+        if args.backend in (None, "postgres"):
+            grades = grade_search_rebuild()
+        elif args.backend == "elasticsearch":
+            from magnesium_exchange.commodities.search import GRADES
+            from magnesium_exchange.commodities.services import grade_search_documents
+
+            grades = backend_by_name("elasticsearch").reindex(GRADES, [(grade_search_documents(), {})])
+    except SearchUnavailable as exc:
+        print(f"meidu search reindex: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{written} product documents and {grades} exchange grade documents written ({args.backend or 'all backends'})."
+    )
+    return 0
+
+
 def cmd_check(args) -> int:
     """System checks, unapplied migrations and serving safety; non-zero exit on any problem."""
     _django()
@@ -416,6 +449,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="Also make sure N bulk products (SKU BULK-...) exist, written with bulk_create for benchmarks.",
     )
     seed.set_defaults(func=cmd_seed)
+
+    search = sub.add_parser("search", help="Search indexes.", description="Search indexes.")
+    search_sub = search.add_subparsers(dest="search_command", required=True, metavar="ACTION")
+    reindex = search_sub.add_parser("reindex", help=cmd_search_reindex.__doc__, description=cmd_search_reindex.__doc__)
+    reindex.add_argument("--backend", choices=["postgres", "elasticsearch"], default=None)
+    reindex.add_argument("--batch", type=int, default=1000, help="Documents per batch (default 1000).")
+    reindex.add_argument("--quiet", action="store_true", help="No progress bar.")
+    reindex.set_defaults(func=cmd_search_reindex)
 
     check = sub.add_parser("check", help=cmd_check.__doc__, description=cmd_check.__doc__)
     check.set_defaults(func=cmd_check)

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from meidu.core.search.models import SearchDocumentBase, SuggestionBase, document_indexes, suggestion_indexes
+
 # Assay properties a grade may bound: (field stem, label, unit).
 SPEC_FIELDS = (
     ("mgo", _("MgO"), "%"),
@@ -97,3 +99,20 @@ class Grade(models.Model):
 
     def spec_ranges(self) -> dict[str, tuple[Decimal | None, Decimal | None]]:
         return {stem: (getattr(self, f"{stem}_min"), getattr(self, f"{stem}_max")) for stem in SPEC_KEYS}
+
+
+class GradeSearchDocument(SearchDocumentBase):
+    """The grade's search document (meidu.core.search): a trader's words find listings through their
+    grade (commodity and grade names, standard); spec ranges are filtered on the grade's columns."""
+
+    grade = models.OneToOneField(Grade, primary_key=True, on_delete=models.CASCADE, related_name="search_document")
+
+    class Meta:
+        indexes = document_indexes("exch_grade_doc")
+
+
+class GradeSuggestion(SuggestionBase):
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = suggestion_indexes("exch_grade_suggest")

@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 from magnesium_exchange.commodities.catalogue import DEFAULT_CATALOGUE
 from magnesium_exchange.commodities.error_codes import ExchangeCommodityErrorCode as Code
 from magnesium_exchange.commodities.models import PERCENT_KEYS, SPEC_FIELDS, SPEC_KEYS, Commodity, Grade
+from magnesium_exchange.commodities.search import GRADES
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
+from meidu.core.search.analysis import SearchDocument, analyze_document
+from meidu.core.search.backend import index_backends
 
 # Assay properties named in refusals (MgO, bulk density...).
 _SPEC_LABELS = {stem: label for stem, label, _unit in SPEC_FIELDS}
@@ -158,14 +161,47 @@ def grade_create(commodity: Commodity, *, code: str, name: str, rank: int = 0, s
         )
     if Grade.objects.filter(code=code).exists():
         raise DomainError(_("Grade %(code)s exists") % {"code": code}, Code.UNIQUE, field="code")
-    return Grade.objects.create(
-        commodity=commodity,
-        code=code,
-        name=name,
-        rank=rank,
-        standard=standard,
-        **{key: to_decimal(value) for key, value in ranges.items() if value is not None},
-    )
+    with transaction.atomic():
+        grade = Grade.objects.create(
+            commodity=commodity,
+            code=code,
+            name=name,
+            rank=rank,
+            standard=standard,
+            **{key: to_decimal(value) for key, value in ranges.items() if value is not None},
+        )
+        grade_search_rebuild([grade.pk])
+    return grade
+
+
+def grade_search_rebuild(grade_ids=None) -> int:
+    """Write the search documents of these grades (all when None) to every index backend. Grades are
+    a few dozen rows changed by operators, so their documents are written in the changing
+    transaction rather than queued; `meidu search reindex` rebuilds them too."""
+    documents = grade_search_documents(grade_ids)
+    written = 0
+    for backend in index_backends():
+        written = backend.index(GRADES, documents)
+    return written
+
+
+def grade_search_documents(grade_ids=None) -> list:
+    """The analysed search documents of these grades (all when None)."""
+    grades = Grade.objects.select_related("commodity")
+    if grade_ids is not None:
+        grades = grades.filter(pk__in=list(grade_ids))
+    return [
+        analyze_document(
+            SearchDocument(
+                id=grade.pk,
+                name=f"{grade.name} {grade.commodity.name}",
+                secondary=[grade.commodity.get_kind_display(), grade.code.replace("-", " ")],
+                body=grade.standard,
+                label=grade.name,
+            )
+        )
+        for grade in grades
+    ]
 
 
 def commodities_seed() -> list[Commodity]:

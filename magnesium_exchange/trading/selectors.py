@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from magnesium_exchange.commodities.models import Grade
+from magnesium_exchange.commodities.search import GRADES
 from magnesium_exchange.trading.models import (
     AggregateType,
     Auction,
@@ -14,10 +16,15 @@ from magnesium_exchange.trading.models import (
     Contract,
     JournalEntry,
     Listing,
+    ListingStatus,
     LotReceipt,
     Rfq,
+    Side,
     Trade,
 )
+from meidu.core.search.analysis import parse_query
+from meidu.core.search.backend import search_backend
+from meidu.core.search.spec import FILL, RANK
 
 
 def trade_receipts(trade: Trade) -> list:
@@ -125,3 +132,45 @@ def auction_bid_list_for_member(auction: Auction, member, now=None) -> list[dict
 def contract_get_by_number(number: str) -> Contract | None:
     """A trade's contract with its trade joined (whose parties may download it)."""
     return Contract.objects.select_related("trade").filter(number=number).first()
+
+
+def listing_search(
+    text: str = "",
+    *,
+    side: str = Side.SELL,
+    mgo_min=None,
+    sio2_max=None,
+    warehouse_code: str = "",
+    price_max=None,
+):
+    """Open listings a trader looks for: words matched on the grade's index (commodity, grade,
+    standard; 电熔镁砂, 97, fused magnesia), the grade's guaranteed spec (MgO ≥ ``mgo_min`` %, SiO2 ≤
+    ``sio2_max`` %), receipts locked in warehouse ``warehouse_code``, a price cap. Best matching grade
+    first, then the higher grade, then the cheaper price."""
+    qs = Listing.objects.select_related("grade__commodity", "owner").filter(status=ListingStatus.OPEN, side=side)
+    if mgo_min is not None:
+        qs = qs.filter(grade__mgo_min__gte=mgo_min)
+    if sio2_max is not None:
+        qs = qs.filter(grade__sio2_max__isnull=False, grade__sio2_max__lte=sio2_max)
+    if price_max is not None:
+        qs = qs.filter(price__lte=price_max)
+    if warehouse_code:
+        in_warehouse = LotReceipt.objects.filter(
+            aggregate_type=AggregateType.LISTING,
+            aggregate_pk=OuterRef("pk"),
+            released=False,
+            superseded=False,
+            receipt__warehouse__code=warehouse_code.upper(),
+        )
+        qs = qs.filter(Exists(in_warehouse))
+    query = parse_query(text)
+    if query.empty:
+        return qs.order_by("grade__commodity_id", "-grade__rank", "price", "id")
+    grades = search_backend().narrow(GRADES, Grade.objects.all(), query)
+    if not grades.exists():
+        grades = search_backend().narrow(GRADES, Grade.objects.all(), query, level=FILL)
+    ranks = grades.values(RANK)
+    qs = qs.filter(grade__in=grades.values("pk")).annotate(
+        grade_match=Subquery(ranks.filter(pk=OuterRef("grade_id"))[:1])
+    )
+    return qs.order_by("-grade_match", "-grade__rank", "price", "id")

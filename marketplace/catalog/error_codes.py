@@ -14,6 +14,7 @@ class ProductErrorCode(Enum):
     INVALID_ATTRIBUTE_VALUE = "invalid_attribute_value"
     SHOP_NOT_EDITABLE = "shop_not_editable"
     NOT_AN_IMAGE = "not_an_image"
+    SEARCH_UNAVAILABLE = "search_unavailable"
     IMAGE_TOO_LARGE = "image_too_large"
     IMAGE_TOO_MANY_PIXELS = "image_too_many_pixels"
     UNSUPPORTED_IMAGE_FORMAT = "unsupported_image_format"

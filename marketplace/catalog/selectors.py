@@ -9,7 +9,22 @@ channel listing (kept by the catalogue services), never the variants' prices.
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marketplace.catalog.models import (
@@ -23,8 +38,10 @@ from marketplace.catalog.models import (
     listing_sort_price,
 )
 from marketplace.channels.models import Channel
+from marketplace.search.selectors import product_suggestions, products_matching, search_documents_pending_ids
 from marketplace.shops.models import ShopStatus
 from marketplace.shops.selectors import shop_ids_of_member
+from meidu.core.search.analysis import ParsedQuery, SearchDocument, parse_query
 
 # The product's listing in the request's channel, joined into product queries (at most one row:
 # unique per product and channel). Public visibility filters on it, which makes it an inner join
@@ -123,16 +140,6 @@ def category_descendant_ids(category_ids: list[int]) -> list[int]:
     return sorted(found)
 
 
-def search_filter(text: str) -> Q:
-    """Substring match on name, description and SKU; Chinese needs no word boundaries here.
-    The search issue replaces this with ranked full-text search."""
-    text = text.strip()
-    if not text:
-        return Q()
-    sku_match = Exists(ProductVariant.objects.filter(product=OuterRef("pk"), sku__iexact=text))
-    return Q(name__icontains=text) | Q(description__icontains=text) | Q(sku_match)
-
-
 # Reads of the pages (storefront): the shop's product lists and product page, the seller centre's forms.
 
 
@@ -209,6 +216,10 @@ def category_list_children(category: Category) -> list[Category]:
     return list(Category.objects.filter(parent=category).order_by("name"))
 
 
+def category_in_bulk(category_ids) -> dict[int, Category]:
+    return Category.objects.in_bulk([pk for pk in category_ids if pk is not None])
+
+
 def category_get_by_slug(slug: str) -> Category | None:
     return Category.objects.select_related("parent").filter(slug=slug).first()
 
@@ -230,7 +241,7 @@ def product_list_for_listing(
     if shop is not None:
         qs = qs.filter(shop=shop)
     if search:
-        qs = qs.filter(search_filter(search))
+        qs = products_search(qs, search)[0]
     if by_price:
         qs = with_min_price(qs, channel)
     return with_page_relations(qs, channel).order_by(*order_by)
@@ -260,3 +271,203 @@ def product_is_public(channel: Channel, product: Product) -> bool:
 def product_media_list(product: Product) -> list[ProductMedia]:
     """The product's photos in their order."""
     return list(ProductMedia.objects.filter(product=product).order_by("sort_order", "id"))
+
+
+# Search (marketplace.search holds the index; the catalogue knows what a product's document says).
+
+
+def product_search_documents(product_ids) -> list[SearchDocument]:
+    """The search documents of these products: name (A); shop, category and its parent, village and
+    town of origin (B); description, variant names and SKUs (C)."""
+    products = (
+        Product.objects.filter(pk__in=list(product_ids))
+        .select_related("shop__village__town", "category__parent", "origin_village__town")
+        .prefetch_related(Prefetch("variants", queryset=ProductVariant.objects.order_by("id")))
+    )
+    documents = []
+    for product in products:
+        secondary = [product.shop.name]
+        if product.category is not None:
+            secondary.append(product.category.name)
+            if product.category.parent is not None:
+                secondary.append(product.category.parent.name)
+        village = product.origin_village or product.shop.village
+        if village is not None:
+            secondary += [village.name, village.town.name]
+        variants = list(product.variants.all())
+        body = " ".join(
+            [product.description[:2000], product.seo_title, *(v.name for v in variants), *(v.sku for v in variants)]
+        )
+        documents.append(
+            SearchDocument(
+                id=product.pk,
+                name=product.name,
+                secondary=secondary,
+                body=body,
+                label=product.name,
+                filters={
+                    "shop_id": product.shop_id,
+                    "category_id": product.category_id,
+                    "shop_kind": product.shop.kind,
+                },
+            )
+        )
+    return documents
+
+
+def product_ids_after(after: int, limit: int) -> list[int]:
+    """Product ids above ``after``, ascending (a reindex walks the table in such slices)."""
+    return list(Product.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def in_stock_filter() -> Q:
+    """At least one variant with units on hand beyond those allocated, or not tracking inventory
+    (reservations of open checkouts are left aside: a facet, not a promise)."""
+    return Q(
+        Exists(
+            ProductVariant.objects.filter(product=OuterRef("pk")).filter(
+                Q(track_inventory=False) | Q(stocks__quantity__gt=F("stocks__quantity_allocated"))
+            )
+        )
+    )
+
+
+def origin_town_filter(town_code: str) -> Q:
+    """Grown in the town (the product's village of origin, else its shop's village)."""
+    return Q(origin_village__town__code=town_code) | Q(origin_village__isnull=True, shop__village__town__code=town_code)
+
+
+def products_search(queryset: QuerySet, text: str) -> tuple[QuerySet, bool, ParsedQuery]:
+    """``queryset`` narrowed to a buyer's words (see marketplace.search.selectors.products_matching),
+    ranked as ``search_rank``; products whose document waits for its rebuild are found by name meanwhile."""
+    query = parse_query(text)
+    pending = search_documents_pending_ids()
+    include: list[int] = []
+    if pending and query.text:
+        include = list(
+            queryset.filter(pk__in=pending, name__icontains=query.text.replace(" ", "")).values_list("pk", flat=True)
+        )
+    matched, relaxed = products_matching(queryset, query, include_ids=include)
+    return matched, relaxed, query
+
+
+PRICE_BUCKETS = (Decimal("10"), Decimal("30"), Decimal("60"), Decimal("100"), Decimal("200"))
+FACET_TOP = 12
+
+
+def product_facets(queryset: QuerySet) -> dict:
+    """Facet counts over a products queryset (already narrowed by search and filters): categories,
+    price ranges (on the channel listing's minimum), towns of origin, shop kinds, in stock, rating."""
+    base = queryset.order_by()
+    categories = list(
+        base.filter(category__isnull=False)
+        .values("category_id", "category__name", "category__slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "category__name")[:FACET_TOP]
+    )
+    town = Coalesce(F("origin_village__town__code"), F("shop__village__town__code"))
+    town_name = Coalesce(F("origin_village__town__name"), F("shop__village__town__name"))
+    towns = list(
+        base.annotate(town_code=town, town_name=town_name)
+        .filter(town_code__isnull=False)
+        .values("town_code", "town_name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "town_code")[:FACET_TOP]
+    )
+    kinds = list(base.values("shop__kind").annotate(count=Count("pk")).order_by("-count", "shop__kind"))
+    edges = (None, *PRICE_BUCKETS, None)
+    aggregates = {}
+    for i in range(len(edges) - 1):
+        low, high = edges[i], edges[i + 1]
+        cond = Q(**{f"{CHANNEL_LISTING}__min_price_amount__isnull": False})
+        if low is not None:
+            cond &= Q(**{f"{CHANNEL_LISTING}__min_price_amount__gte": low})
+        if high is not None:
+            cond &= Q(**{f"{CHANNEL_LISTING}__min_price_amount__lt": high})
+        aggregates[f"price_{i}"] = Count("pk", filter=cond)
+    aggregates["in_stock"] = Count("pk", filter=in_stock_filter())
+    for stars in (4, 3):
+        aggregates[f"rating_{stars}"] = Count("pk", filter=Q(rating__gte=stars))
+    counts = base.aggregate(**aggregates)
+    return {
+        "categories": categories,
+        "prices": [{"gte": edges[i], "lt": edges[i + 1], "count": counts[f"price_{i}"]} for i in range(len(edges) - 1)],
+        "towns": towns,
+        "shop_kinds": [{"kind": row["shop__kind"], "count": row["count"]} for row in kinds],
+        "in_stock": counts["in_stock"],
+        "ratings": [{"gte": stars, "count": counts[f"rating_{stars}"]} for stars in (4, 3)],
+    }
+
+
+def product_suggestions_for(channel: Channel, text: str) -> list[str]:
+    """Search-box suggestions: names of products an anonymous buyer may see in ``channel``."""
+    visible = products_visible(channel, sees_all=False, user=None, for_listing=True)
+    return product_suggestions(visible, text)
+
+
+SEARCH_SORTS = {
+    "rank": None,
+    "price": ("min_price", "id"),
+    "-price": ("-min_price", "-id"),
+    "new": ("-created_at", "-id"),
+    "rating": ("-rating_sort", "-id"),
+}
+
+
+def product_search_for_page(
+    channel: Channel,
+    text: str,
+    *,
+    category: Category | None = None,
+    price_bucket: int | None = None,
+    town: str = "",
+    shop_kind: str = "",
+    in_stock: bool = False,
+    min_rating: int | None = None,
+    sort: str = "rank",
+) -> tuple[QuerySet, QuerySet, bool, ParsedQuery]:
+    """The search results page: (page queryset in ``sort`` order with its relations batched, the
+    matched queryset to count facets on, whether a relaxed match was used, the parsed query)."""
+    qs = products_visible(channel, sees_all=False, user=None, for_listing=True)
+    matched, relaxed, query = products_search(qs, text)
+    if category is not None:
+        matched = matched.filter(category_id__in=category_descendant_ids([category.pk]))
+    if price_bucket is not None and 0 <= price_bucket <= len(PRICE_BUCKETS):
+        edges = (None, *PRICE_BUCKETS, None)
+        low, high = edges[price_bucket], edges[price_bucket + 1]
+        price = f"{CHANNEL_LISTING}__min_price_amount"
+        matched = matched.filter(**{f"{price}__isnull": False})
+        if low is not None:
+            matched = matched.filter(**{f"{price}__gte": low})
+        if high is not None:
+            matched = matched.filter(**{f"{price}__lt": high})
+    if town:
+        matched = matched.filter(origin_town_filter(town))
+    if shop_kind:
+        matched = matched.filter(shop__kind=shop_kind)
+    if in_stock:
+        matched = matched.filter(in_stock_filter())
+    if min_rating:
+        matched = matched.filter(rating__gte=min_rating)
+    page = with_min_price(matched, channel) if sort in ("price", "-price") else matched
+    if sort == "rating":
+        page = page.annotate(rating_sort=Coalesce("rating", Value(0), output_field=DecimalField()))
+    order = SEARCH_SORTS.get(sort) or ("-search_rank", "id")
+    return with_page_relations(page, channel).order_by(*order), matched, relaxed, query
+
+
+def search_related_terms(channel: Channel, text: str, limit: int = 8) -> list[str]:
+    """What a "no results" page offers: names found by ever shorter prefixes of the query (a word
+    with a typo at its end still finds its start), then by each of its words alone."""
+    query = parse_query(text)
+    seen: dict[str, None] = {}
+    folded = query.text.replace(" ", "")
+    for end in range(len(folded) - 1, max(0, len(folded) - 5), -1):  # at most four shorter prefixes
+        for name in product_suggestions_for(channel, folded[:end]):
+            seen.setdefault(name, None)
+        if len(seen) >= limit:
+            break
+    for term in query.terms:
+        for name in product_suggestions_for(channel, term.text):
+            seen.setdefault(name, None)
+    return list(seen)[:limit]

@@ -37,6 +37,7 @@ from marketplace.catalog.models import (
     ProductVariantChannelListing,
     WeightUnit,
 )
+from marketplace.catalog.services_search import product_search_stale
 from marketplace.media.processing import process_image
 from marketplace.shops.models import Shop
 from marketplace.shops.policies import shop_catalogue_editable
@@ -136,6 +137,7 @@ def product_create(
             )
             _set_attributes(product, list(attributes))
             audit_record("product.created", actor=actor, target=product, data={"shop": shop.pk})
+            product_search_stale([product.pk])
     except IntegrityError:
         raise DomainError(_("Product with this slug already exists"), ProductErrorCode.UNIQUE, field="slug") from None
     return product
@@ -167,6 +169,7 @@ def product_update(product: Product, *, actor, **changes) -> Product:
         if attributes is not None:
             _set_attributes(product, list(attributes))
         audit_record("product.updated", actor=actor, target=product)
+        product_search_stale([product.pk])
     return product
 
 
@@ -213,6 +216,7 @@ def variant_create(
                 track_inventory=track_inventory,
             )
             audit_record("variant.created", actor=actor, target=variant, data={"product": product.pk})
+            product_search_stale([product.pk])
     except IntegrityError:
         raise DomainError(
             _("Product variant with this SKU already exists: %(sku)s") % {"sku": sku},
@@ -247,6 +251,7 @@ def variant_update(variant: ProductVariant, *, actor, **changes) -> ProductVaria
             raise ValueError(f"Unknown variant fields: {sorted(changes)}")
         variant.save()
         audit_record("variant.updated", actor=actor, target=variant)
+        product_search_stale([variant.product_id])
     return variant
 
 
@@ -258,6 +263,7 @@ def variant_delete(variant: ProductVariant, *, actor) -> None:
         product_id, sku = variant.product_id, variant.sku
         _listings_lock(product_id)
         audit_record("variant.deleted", actor=actor, target=variant, data={"product": product_id, "sku": sku})
+        product_search_stale([product_id])
         variant.delete()
         listing_prices_refresh([product_id])
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from marketplace.shipping.services import shipping_own_delivery_set
 from marketplace.shops import identity
 from marketplace.shops.error_codes import ShopErrorCode
+from marketplace.shops.hooks import shop_place_changed
 from marketplace.shops.models import (
     Shop,
     ShopEvent,
@@ -257,9 +258,12 @@ def shop_update(
             shipping_own_delivery_set(locked, actor=actor, on=offers_delivery)
         if accept_terms and locked.terms_accepted_at is None:
             locked.terms_accepted_at = timezone.now()
+        moved = village is not None and village.pk != locked.village_id
         if village is not None:
             locked.village = village
         locked.save()
+        if moved:
+            shop_place_changed.send(locked.pk)  # the products' search documents (meidu/wiring)
         ShopEvent.objects.create(
             shop=locked, action="update", from_status=locked.status, to_status=locked.status, actor=actor
         )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "marketplace.channels",
     "marketplace.shops",
     "marketplace.catalog",
+    "marketplace.search",
     "marketplace.inventory",
     "magnesium_exchange.commodities",
     "magnesium_exchange.members",
@@ -288,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "magnesium_exchange.financing.tasks.loans_value_daily",
         "schedule": 900.0,
     },
+    # Search: rebuild product documents marked stale (each change also enqueues it after commit).
+    "search-documents-rebuild": {
+        "task": "marketplace.catalog.tasks.product_search_rebuild_dirty",
+        "schedule": 60.0,
+    },
     "financing-margin-calls-expire": {
         "task": "magnesium_exchange.financing.tasks.margin_calls_expire_due",
         "schedule": 300.0,
@@ -390,6 +396,20 @@ GRAPHENE = {"SCHEMA": "meidu.schema.schema"}
 
 # Integrations that reach outside; each is off until its variables are set.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+# Search (meidu.core.search): the backend answering queries (postgres | elasticsearch; unset: elasticsearch
+# when ELASTICSEARCH_URL is set), whether an Elasticsearch outage falls back to PostgreSQL, extra folders
+# holding dictionary.txt / synonyms.txt that operators extend (re-read within SEARCH_DATA_RELOAD_SECONDS),
+# and the caps on a query (longer input is cut, further words ignored).
+SEARCH_BACKEND = env_str("SEARCH_BACKEND")
+SEARCH_FALLBACK_TO_POSTGRES = env_bool("SEARCH_FALLBACK_TO_POSTGRES", False)
+SEARCH_DATA_DIRS = env_list("SEARCH_DATA_DIRS", [])
+SEARCH_DATA_RELOAD_SECONDS = env_int("SEARCH_DATA_RELOAD_SECONDS", 10)
+SEARCH_MAX_QUERY_CHARS = env_int("SEARCH_MAX_QUERY_CHARS", 64)
+SEARCH_MAX_QUERY_TERMS = env_int("SEARCH_MAX_QUERY_TERMS", 8)
+# The most products one search matches, ranks and counts (totalCount), as Elasticsearch caps total hits.
+SEARCH_MAX_MATCHES = env_int("SEARCH_MAX_MATCHES", 200)
+SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "meidu")
+SEARCH_ELASTICSEARCH_TIMEOUT = float(env_str("SEARCH_ELASTICSEARCH_TIMEOUT", "2.0") or "2.0")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")

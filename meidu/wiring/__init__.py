@@ -20,12 +20,14 @@ def connect() -> None:
     from magnesium_exchange.settlement.selectors import member_open_exposure, member_open_exposure_sql
     from magnesium_exchange.settlement.services import settlement_open
     from magnesium_exchange.trading import hooks as trading_hooks
+    from marketplace.catalog.services_search import shop_search_stale
     from marketplace.checkout.selectors import checkout_payment_source
     from marketplace.orders import hooks as orders_hooks
     from marketplace.orders.payment_hooks import orders_transaction_changed
     from marketplace.orders.shipment_hooks import orders_shipment_changed
     from marketplace.payments import hooks as payments_hooks
     from marketplace.settlement.services.sync import settlement_order_sync_soon
+    from marketplace.shops import hooks as shops_hooks
     from meidu.accounts.services import user_bearer_authenticate
     from meidu.core.graphql.auth import bearer_authenticators
     from meidu.core.graphql.permissions import actor_permission_checks
@@ -43,6 +45,9 @@ def connect() -> None:
     payments_hooks.transaction_changed.connect(orders_transaction_changed)
     # marketplace.payments -> checkout: what a checkout token pays (the checkout, or its orders).
     payments_hooks.payment_source.connect(checkout_payment_source)
+
+    # marketplace.shops -> catalog: a shop moved village, so its products' search documents are stale.
+    shops_hooks.shop_place_changed.connect(shop_search_stale)
 
     # marketplace.orders -> settlement: an order's timeline moved, so its postings may have.
     orders_hooks.order_changed.connect(settlement_order_sync_soon)

@@ -182,3 +182,22 @@ class WithdrawalRequestForm(FundsRequestForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "maxlength": "6"}
         ),
     )
+
+
+class ListingSearchForm(forms.Form):
+    """The board's search: words (commodity, grade, standard), guaranteed spec, warehouse, a price cap."""
+
+    q = forms.CharField(required=False, max_length=64, label=_("Commodity or grade"))
+    mgo_min = forms.DecimalField(
+        required=False, min_value=0, max_value=100, max_digits=6, decimal_places=3, label=_("MgO at least (%)")
+    )
+    sio2_max = forms.DecimalField(
+        required=False, min_value=0, max_value=100, max_digits=6, decimal_places=3, label=_("SiO2 at most (%)")
+    )
+    warehouse = forms.CharField(required=False, max_length=12, label=_("Warehouse code"))
+    price_max = forms.DecimalField(
+        required=False, min_value=0, max_value=10_000_000, max_digits=12, decimal_places=2, label=_("Price at most")
+    )
+
+    def searching(self) -> bool:
+        return self.is_valid() and any(v not in (None, "") for v in self.cleaned_data.values())

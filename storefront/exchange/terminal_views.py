@@ -15,7 +15,7 @@ from magnesium_exchange.financing.selectors import margin_call_list_open_for_mem
 from magnesium_exchange.marketdata.selectors import daily_bar_series, market_grade_summaries
 from magnesium_exchange.members.selectors import member_balances
 from magnesium_exchange.trading.models import ListingStatus, Side
-from magnesium_exchange.trading.selectors import listing_list
+from magnesium_exchange.trading.selectors import listing_list, listing_search
 from magnesium_exchange.trading.services import listing_open, listing_pick, listing_withdraw
 from magnesium_exchange.warehouses.models import ReceiptStatus
 from magnesium_exchange.warehouses.selectors import receipt_list
@@ -23,7 +23,7 @@ from meidu.core.errors import DomainError
 from storefront.exchange.price_chart import price_chart
 from storefront.exchange.terminal_access import granted, with_trader
 from storefront.exchange.terminal_errors import add_terminal_errors, error_messages
-from storefront.exchange.terminal_forms import ListingCreateForm, PickForm
+from storefront.exchange.terminal_forms import ListingCreateForm, ListingSearchForm, PickForm
 
 LIVE_RECEIPTS = (ReceiptStatus.ACTIVE, ReceiptStatus.LISTED, ReceiptStatus.PLEDGED, ReceiptStatus.FROZEN)
 LISTINGS_SHOWN = 200
@@ -70,7 +70,20 @@ def _open_sell_listings(grade=None):
 def board(request, trader):
     grades = list(grades_for_trading())
     grade = next((g for g in grades if g.code == request.GET.get("grade")), None)
-    listings = list(_open_sell_listings(grade)[:LISTINGS_SHOWN])
+    search = ListingSearchForm(request.GET or None)
+    if search.searching():
+        found = search.cleaned_data
+        listings = list(
+            listing_search(
+                found["q"],
+                mgo_min=found["mgo_min"],
+                sio2_max=found["sio2_max"],
+                warehouse_code=found["warehouse"],
+                price_max=found["price_max"],
+            )[:LISTINGS_SHOWN]
+        )
+    else:
+        listings = list(_open_sell_listings(grade)[:LISTINGS_SHOWN])
     chart = None
     if grade is not None:
         today = timezone.localdate()
@@ -88,6 +101,8 @@ def board(request, trader):
             "chart": chart,
             "chart_days": CHART_DAYS,
             "tab": "board",
+            "search": search,
+            "searching": search.is_bound and search.is_valid() and search.searching(),
         },
     )
 

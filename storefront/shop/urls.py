@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.shop import views
+from storefront.shop import search_views, views
 from storefront.shop.buying import (
     alipay_views,
     card_views,
@@ -17,6 +17,8 @@ app_name = "shop"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("c/<str:slug>/", views.catalogue, name="category"),
+    path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("p/<str:slug>/", views.product_detail, name="product"),
     path("s/<str:slug>/", views.shop_detail, name="shop"),
     path("cart/", cart_views.cart_page, name="cart"),

@@ -1,14 +1,17 @@
 """Buyer pages (public): the catalogue of a channel, a category, a product and a shop."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from marketplace.catalog.attributes import display_value
 from marketplace.catalog.selectors import category_get_by_slug
 from marketplace.shops.models import ShopStatus
 from marketplace.shops.selectors import shop_get_by_slug, shop_is_member
+from meidu.core.search.spec import SearchUnavailable
 from storefront.shop.buying.presale import presale_offers
 from storefront.shop.listing import (
     CHANNEL_TABS,
@@ -34,7 +37,11 @@ def catalogue(request, slug=None):
         raise Http404("No such category")
     search = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "new"
-    products = product_listing(channel, category=category, search=search, sort=sort)
+    try:
+        products = product_listing(channel, category=category, search=search, sort=sort)
+    except SearchUnavailable:  # Elasticsearch down: the catalogue still shows, without the search
+        messages.error(request, _("Search is unavailable at the moment. Please try again shortly."))
+        products = product_listing(channel, category=category, sort=sort)
     return render(
         request,
         "shop/catalogue.html",

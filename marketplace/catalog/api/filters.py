@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import graphene
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F, IntegerField, Q, Value
 from django.db.models.functions import Coalesce
 from graphql import GraphQLError
 
@@ -11,12 +11,14 @@ from marketplace.catalog.selectors import (
     CHANNEL_LISTING,
     available_filter,
     category_descendant_ids,
+    in_stock_filter,
+    origin_town_filter,
     price_lookup,
-    search_filter,
     with_min_price,
 )
 from meidu.core.graphql.connection import SortKey
 from meidu.core.graphql.ids import pks_from_global_ids
+from meidu.core.search.spec import RANK as SEARCH_RANK
 
 MAX_FILTER_ITEMS = 100
 
@@ -51,6 +53,10 @@ class ProductWhereInput(graphene.InputObjectType):
     shop = graphene.Field(GlobalIDFilterInput, description="Products of these shops.")
     is_available = graphene.Boolean()
     price = graphene.Field(DecimalFilterInput)
+    in_stock = graphene.Boolean(description="Meidu extension: with units on hand (a search facet).")
+    origin_town = graphene.String(description="Meidu extension: code of the town of origin (a search facet).")
+    shop_kind = graphene.List(graphene.NonNull(graphene.String), description="Meidu extension: shop kinds.")
+    rating = graphene.Field(DecimalRangeInput, description="Meidu extension: rating range (a search facet).")
     AND = graphene.List(graphene.NonNull(lambda: ProductWhereInput))
     OR = graphene.List(graphene.NonNull(lambda: ProductWhereInput))
 
@@ -133,6 +139,17 @@ def where_q(where: dict, channel) -> Q:
                 q &= Q(**{price_lookup("gte"): price["range"]["gte"]})
             if price["range"].get("lte") is not None:
                 q &= Q(**{price_lookup("lte"): price["range"]["lte"]})
+    if where.get("in_stock") is not None:
+        q &= in_stock_filter() if where["in_stock"] else ~in_stock_filter()
+    if where.get("origin_town"):
+        q &= origin_town_filter(where["origin_town"][:16])
+    if where.get("shop_kind") is not None:
+        q &= Q(shop__kind__in=_limited(where["shop_kind"], "shopKind"))
+    if where.get("rating"):
+        if where["rating"].get("gte") is not None:
+            q &= Q(rating__gte=where["rating"]["gte"])
+        if where["rating"].get("lte") is not None:
+            q &= Q(rating__lte=where["rating"]["lte"])
     for part in _limited(where.get("AND"), "AND"):
         q &= where_q(part, channel)
     ors = _limited(where.get("OR"), "OR")
@@ -145,9 +162,7 @@ def where_q(where: dict, channel) -> Q:
 
 
 def legacy_filter_q(spec: dict) -> Q:
-    q = Q()
-    if spec.get("search"):
-        q &= search_filter(spec["search"])
+    q = Q()  # its `search` is applied with the query's own (products_search), not as a filter
     if spec.get("categories"):
         ids = [
             int(pk) for pk in pks_from_global_ids(_limited(spec["categories"], "categories"), "Category", "categories")
@@ -179,18 +194,8 @@ def apply_sort(qs, sort_by: dict | None, search: str | None, *, listing_names: b
     if field == "rank":
         if not search:
             raise GraphQLError("Sorting by RANK is available only when using a search filter.")
-        text = search.strip()
-        qs = qs.annotate(
-            rank=Case(
-                When(name__iexact=text, then=Value(3)),
-                When(name__istartswith=text, then=Value(2)),
-                When(name__icontains=text, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        # Best first unless ASC was asked for explicitly.
-        return qs, [SortKey("rank", descending=not (sort_by and not descending))]
+        # search_rank: annotated by products_search (an integer). Best first unless ASC was asked for.
+        return qs, [SortKey(SEARCH_RANK, descending=not (sort_by and not descending))]
     if field == "price":
         return with_min_price(qs), [SortKey("min_price", descending)]
     if field == "rating":

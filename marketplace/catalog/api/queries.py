@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 from graphql import GraphQLError
 
 from marketplace.catalog.api.context import sees_all_products, use_channel
@@ -21,21 +22,25 @@ from marketplace.catalog.api.types import (
     ProductType_,
     ProductVariantType,
 )
+from marketplace.catalog.error_codes import ProductErrorCode
 from marketplace.catalog.models import Category, ProductVariant
 from marketplace.catalog.selectors import (
     CHANNEL_LISTING,
     category_descendant_ids,
+    product_suggestions_for,
+    products_search,
     products_visible,
-    search_filter,
     with_price_filter,
     with_thumbnail,
 )
 from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.shops.selectors import shop_ids_of_member
+from meidu.core.errors import DomainError
 from meidu.core.graphql.batching import batch_prefetch
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.selection import selected_fields
+from meidu.core.search.spec import SearchUnavailable
 
 
 def resolve_product_list(
@@ -51,16 +56,29 @@ def resolve_product_list(
         qs = with_thumbnail(qs)
     if category_ids:
         qs = qs.filter(category_id__in=category_descendant_ids(category_ids))
-    if search:
-        qs = qs.filter(search_filter(search))
     if where:
         qs = qs.filter(where_q(where, channel_obj))
     if filter:
         qs = qs.filter(legacy_filter_q(filter))
+    text = search or (filter or {}).get("search")
+    if text:
+        try:
+            qs = products_search(qs, text)[0]
+        except SearchUnavailable:
+            raise _search_unavailable() from None
     # Every product of the page has the channel's listing only when the caller sees published ones alone.
     listing_names = not sees_all and not shop_ids_of_member(info.context.user)
-    qs, sort = apply_sort(qs, sort_by, search or (filter or {}).get("search"), listing_names=listing_names)
+    qs, sort = apply_sort(qs, sort_by, text, listing_names=listing_names)
     return paginate(qs, info, ProductCountableConnection, sort=sort, **kwargs)
+
+
+def _search_unavailable() -> DomainError:
+    """Elasticsearch is down and no fallback is configured: a code, not a server error."""
+    return DomainError(
+        _("Search is unavailable at the moment. Please try again shortly."),
+        ProductErrorCode.SEARCH_UNAVAILABLE,
+        field="search",
+    )
 
 
 def _single(info, obj, node_type):
@@ -95,6 +113,15 @@ class CatalogQueries(graphene.ObjectType):
         sort_by=ProductOrder(),
     )
     product = graphene.Field(ProductType_, id=graphene.ID(), slug=graphene.String(), channel=graphene.String())
+    product_suggestions = graphene.Field(
+        graphene.NonNull(graphene.List(graphene.NonNull(graphene.String))),
+        text=graphene.String(required=True),
+        channel=graphene.String(),
+        description=(
+            "Meidu extension: at most 10 product names for a search box, found by the prefix of a word, "
+            "its pinyin or initials (ngl → 南果梨) or a synonym (苞米 → 玉米)."
+        ),
+    )
     product_variant = graphene.Field(
         ProductVariantType, id=graphene.ID(), sku=graphene.String(), channel=graphene.String()
     )
@@ -106,6 +133,13 @@ class CatalogQueries(graphene.ObjectType):
     @staticmethod
     def resolve_products(root, info, **kwargs):
         return resolve_product_list(info, **kwargs)
+
+    @staticmethod
+    def resolve_product_suggestions(root, info, text, channel=None):
+        try:
+            return product_suggestions_for(use_channel(info, channel), text)
+        except SearchUnavailable:
+            raise _search_unavailable() from None
 
     @staticmethod
     def resolve_product(root, info, id=None, slug=None, channel=None):

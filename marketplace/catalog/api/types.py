@@ -12,7 +12,13 @@ from marketplace.catalog.api.context import current_channel
 from marketplace.catalog.api.money import TaxedMoney, TaxedMoneyRange, taxed
 from marketplace.catalog.attributes import display_value
 from marketplace.catalog.models import Attribute, Category, Product, ProductMedia, ProductType, ProductVariant
-from marketplace.catalog.selectors import CHANNEL_LISTING, THUMBNAIL, THUMBNAIL_ALT
+from marketplace.catalog.selectors import (
+    CHANNEL_LISTING,
+    THUMBNAIL,
+    THUMBNAIL_ALT,
+    category_in_bulk,
+    product_facets,
+)
 from marketplace.checkout.availability import stocks_sellable_prefetch, variant_units_available
 from marketplace.media.processing import rendition_for
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
@@ -330,9 +336,82 @@ class ProductType_(ModelObjectType):
         return result
 
 
+class FacetCategory(graphene.ObjectType):
+    category = graphene.Field(lambda: CategoryType)
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    count = graphene.Int(required=True)
+
+
+class FacetPriceRange(graphene.ObjectType):
+    gte = graphene.Float(description="Lowest minimum price of the bucket (none: from 0).")
+    lt = graphene.Float(description="Bucket ends below this price (none: no upper end).")
+    count = graphene.Int(required=True)
+
+
+class FacetTown(graphene.ObjectType):
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+    count = graphene.Int(required=True)
+
+
+class FacetShopKind(graphene.ObjectType):
+    kind = graphene.String(required=True)
+    count = graphene.Int(required=True)
+
+
+class FacetRating(graphene.ObjectType):
+    gte = graphene.Int(required=True)
+    count = graphene.Int(required=True)
+
+
+class ProductFacets(graphene.ObjectType):
+    """Meidu extension: counts of the products matching the query, by facet (filter with `where`:
+    category, price, originTown, shopKind, inStock, rating)."""
+
+    categories = graphene.List(graphene.NonNull(FacetCategory), required=True)
+    prices = graphene.List(graphene.NonNull(FacetPriceRange), required=True)
+    towns = graphene.List(graphene.NonNull(FacetTown), required=True)
+    shop_kinds = graphene.List(graphene.NonNull(FacetShopKind), required=True)
+    in_stock = graphene.Int(required=True)
+    ratings = graphene.List(graphene.NonNull(FacetRating), required=True)
+
+
 class ProductCountableConnection(CountableConnection):
     class Meta:
         node = ProductType_
+
+    facets = graphene.Field(
+        ProductFacets, description="Meidu extension: facet counts over every product the query matches."
+    )
+
+    @staticmethod
+    def resolve_facets(root, info):
+        facets = product_facets(root.queryset)
+        categories = category_in_bulk([row["category_id"] for row in facets["categories"]])
+        return ProductFacets(
+            categories=[
+                FacetCategory(
+                    category=categories.get(row["category_id"]),
+                    name=row["category__name"],
+                    slug=row["category__slug"],
+                    count=row["count"],
+                )
+                for row in facets["categories"]
+            ],
+            prices=[
+                FacetPriceRange(
+                    gte=None if b["gte"] is None else float(b["gte"]),
+                    lt=None if b["lt"] is None else float(b["lt"]),
+                    count=b["count"],
+                )
+                for b in facets["prices"]
+            ],
+            towns=[FacetTown(code=t["town_code"], name=t["town_name"], count=t["count"]) for t in facets["towns"]],
+            shop_kinds=[FacetShopKind(kind=k["kind"], count=k["count"]) for k in facets["shop_kinds"]],
+            in_stock=facets["in_stock"],
+            ratings=[FacetRating(gte=r["gte"], count=r["count"]) for r in facets["ratings"]],
+        )
 
 
 class CategoryType(ModelObjectType):

@@ -156,6 +156,7 @@ QUERIES = {
         "tests/meidu/security/test_owner_marketplace.py::test_each_seller_lists_only_the_shops_they_work_for"
     ),
     "products": public(),
+    "productSuggestions": public(),
     "product": public(),
     "productVariant": public(),
     "categories": public(),

@@ -1,0 +1,10 @@
+"""What the shops app tells the layers above it, without importing them (meidu.core.hooks)."""
+
+from __future__ import annotations
+
+from meidu.core.hooks import Hook
+
+shop_place_changed: Hook[[int], None] = Hook("shop_place_changed")
+"""Fired with the shop's id when its village changes (shop_update), inside the causing transaction.
+Subscriber: the catalogue's search (shop_search_stale: the shop's products' documents name the village
+of a product without its own origin, so they are marked for rebuild)."""

@@ -1,0 +1,226 @@
+"""The PostgreSQL backend: core full-text search on lexemes analysed in Python.
+
+Documents are written with ``array_to_tsvector`` (the lexemes exactly as analysed, so PostgreSQL's
+text parser, which may not know CJK under the server's locale, never splits them) and ``setweight``
+per field. Queries are tsquery literals built here from the parsed terms (each lexeme quoted, so no
+user syntax reaches ``::tsquery``), matched with ``@@`` on the GIN index and ranked by ``ts_rank``.
+Suggestions are a b-tree prefix range (collation C: key >= 'ngl' AND key < 'ngm') on their own table.
+No contrib extension is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQueryField
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
+
+from meidu.core.search.analysis import WEIGHTS, AnalyzedDocument, ParsedQuery, QueryTerm, suggestion_prefixes
+from meidu.core.search.spec import ALL, FILL, HEAD, RANK, RANK_SCALE, RANKING, STRICT, SUGGESTIONS_MAX, IndexSpec
+
+# Candidates read for suggestions before de-duplicating labels (a b-tree range, so cheap).
+SUGGESTION_CANDIDATES = 60
+
+
+def quote_lexeme(lexeme: str, *, prefix: bool = False, weights: str = "") -> str:
+    """A tsquery operand: the lexeme in quotes (quotes and backslashes doubled), ``:*`` for a prefix."""
+    quoted = "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+    suffix = ("*" if prefix else "") + weights
+    return quoted + (":" + suffix if suffix else "")
+
+
+def term_tsquery(term: QueryTerm) -> str:
+    """(word | synonym | ... | (char & char)) for one term."""
+    parts = [quote_lexeme(alt, prefix=term.prefix and alt == term.text) for alt in term.alternatives]
+    if term.chars:
+        parts.append("(" + " & ".join(quote_lexeme(c) for c in term.chars) + ")")
+    return "(" + " | ".join(parts) + ")" if len(parts) > 1 else parts[0]
+
+
+def _any(lexemes) -> str:
+    return " | ".join(quote_lexeme(lex) for lex in lexemes)
+
+
+def tsquery_text(query: ParsedQuery, level: str = STRICT) -> str:
+    """The tsquery of a level: STRICT every term (AND); FILL any word, synonym or sub-word of the
+    query; ALL those or any of its characters (a typo's last resort); RANKING what relaxed levels are
+    ordered by; HEAD the last term (a Chinese phrase's head noun: 五常大米 → 大米)."""
+    if query.empty:
+        return ""
+    if level == FILL:  # strict matches stay in (南果 matches 南果梨 by its characters only)
+        return f"({tsquery_text(query, STRICT)}) | {_any(query.fill_lexemes())}"
+    if level in (ALL, RANKING):
+        return _any(query.all_lexemes())
+    if level == HEAD:
+        return term_tsquery(query.terms[-1])
+    return " & ".join(term_tsquery(t) for t in query.terms)
+
+
+def tsvector_literal(lexemes: dict[str, list[str]]) -> str:
+    """A tsvector typed in: every lexeme quoted, with a position and its field's weight (A name, B
+    shop/category/origin, C description). Positions carry the weights ts_rank reads; PostgreSQL's text
+    parser is never involved."""
+    parts = []
+    position = 0
+    for weight in WEIGHTS:
+        for lexeme in lexemes.get(weight, []):
+            position = min(position + 1, MAX_POSITION)
+            parts.append(f"{quote_lexeme(lexeme)}:{position}{weight}")
+    return " ".join(parts)
+
+
+class TsMatch(Func):
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class TsRank(Func):
+    function = "ts_rank"
+    output_field = FloatField()
+
+
+def tsquery_value(text: str) -> Cast:
+    return Cast(Value(text), output_field=SearchQueryField())
+
+
+MAX_POSITION = 16383
+# Added to a relaxed result's relevance (ts_rank stays well below these).
+STRICT_BONUS = 100.0
+HEAD_BONUS = 10.0
+
+
+def prefix_end(prefix: str) -> str:
+    """The first string after every string starting with ``prefix`` (in code point order)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+class PostgresBackend:
+    name = "postgres"
+
+    def index(self, spec: IndexSpec, docs: Sequence[AnalyzedDocument], versions: dict[int, int] | None = None) -> int:
+        """Upsert documents and their suggestion keys. A document stays dirty when its ``version``
+        moved since the caller read it (``versions``: id → version read), so a change that raced the
+        rebuild is rebuilt again."""
+        if not docs:
+            return 0
+        versions = versions or {}
+        model = spec.document_model
+        table = model._meta.db_table
+        pk = model._meta.pk.column
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({pk}, vector, dirty, version, indexed_at)"
+                " VALUES (%s, %s::tsvector, false, %s, now())"
+                f" ON CONFLICT ({pk}) DO UPDATE SET vector = EXCLUDED.vector, indexed_at = now(),"
+                f" dirty = ({table}.version <> %s)",
+                [
+                    [doc.id, tsvector_literal(doc.lexemes), versions.get(doc.id, 0), versions.get(doc.id, 0)]
+                    for doc in docs
+                ],
+            )
+            suggestion = spec.suggestion_model
+            ids = [d.id for d in docs]
+            suggestion._default_manager.filter(**{f"{spec.suggestion_object}_id__in": ids}).delete()
+            suggestion._default_manager.bulk_create(
+                [
+                    suggestion(**{f"{spec.suggestion_object}_id": d.id, "key": key, "label": d.label[:200]})
+                    for d in docs
+                    for key in d.suggest_keys
+                ],
+                batch_size=2000,
+            )
+        return len(docs)
+
+    def delete(self, spec: IndexSpec, ids: Iterable[int]) -> int:
+        ids = list(ids)
+        spec.suggestion_model._default_manager.filter(**{f"{spec.suggestion_object}_id__in": ids}).delete()
+        deleted, _ = spec.document_model._default_manager.filter(pk__in=ids).delete()
+        return deleted
+
+    def narrow(
+        self,
+        spec: IndexSpec,
+        queryset: QuerySet,
+        query: ParsedQuery,
+        *,
+        level: str = STRICT,
+        include_ids: Sequence[int] = (),
+    ) -> QuerySet:
+        text = tsquery_text(query, level)
+        if not text and not include_ids:
+            return queryset.none().annotate(**{RANK: Value(0, output_field=BigIntegerField())})
+        vector = F(f"{spec.relation}__vector")
+        if not text:
+            rank: Any = Value(0, output_field=BigIntegerField())
+        elif level == STRICT:
+            rank = Cast(TsRank(vector, tsquery_value(text)) * RANK_SCALE, output_field=BigIntegerField())
+        else:
+            # Relaxed: strict matches first, then those holding the head term, then by how much of
+            # the query a document holds.
+            def bonus(part: str, points: float) -> Case:
+                matched = TsMatch(vector, tsquery_value(tsquery_text(query, part)))
+                return Case(When(matched, then=Value(points)), default=Value(0.0), output_field=FloatField())
+
+            relevance = TsRank(vector, tsquery_value(tsquery_text(query, RANKING)))
+            rank = Cast(
+                (relevance + bonus(STRICT, STRICT_BONUS) + (bonus(HEAD, HEAD_BONUS) if len(query.terms) > 1 else 0))
+                * RANK_SCALE,
+                output_field=BigIntegerField(),
+            )
+        window = self._window(spec, text) if text else []
+        if not include_ids:
+            return queryset.filter(pk__in=window).annotate(**{RANK: rank})
+        matched = Q(pk__in=list(include_ids)) | Q(pk__in=window)
+        ranked = Case(When(pk__in=list(include_ids), then=Value(0)), default=rank, output_field=BigIntegerField())
+        return queryset.filter(matched).annotate(**{RANK: ranked})
+
+    @staticmethod
+    def _window(spec: IndexSpec, text: str) -> list[int]:
+        """The documents matching ``text``, at most ``SEARCH_MAX_MATCHES`` of them: what is ranked,
+        filtered and counted. A word every fifth product holds (梨 in a county of pears) would
+        otherwise have tens of thousands of rows ranked and sorted for a first page; as in
+        Elasticsearch's total-hits cap, a query matching more counts (and ranks) that many. Read as a
+        list of ids first (one GIN probe), so the page query plans on a known handful of rows."""
+        documents = spec.document_model._default_manager
+        cap = int(getattr(settings, "SEARCH_MAX_MATCHES", 200))
+        return list(documents.filter(TsMatch(F("vector"), tsquery_value(text))).values_list("pk", flat=True)[:cap])
+
+    def suggest(self, spec: IndexSpec, text: str, visible: QuerySet, limit: int = SUGGESTIONS_MAX) -> list[str]:
+        """Candidates by key prefix first (a b-tree range, no join), then only those of visible objects:
+        two small queries instead of one join the planner may turn into a scan."""
+        rows: list[tuple[int, str]] = []
+        for prefix in suggestion_prefixes(text):
+            rows.extend(
+                spec.suggestion_model._default_manager.filter(key__gte=prefix, key__lt=prefix_end(prefix))
+                .order_by("key")
+                .values_list(f"{spec.suggestion_object}_id", "label")[:SUGGESTION_CANDIDATES]
+            )
+            if len({label for _, label in rows}) >= limit * 2:
+                break
+        if not rows:
+            return []
+        shown = set(visible.filter(pk__in={pk for pk, _ in rows}).values_list("pk", flat=True))
+        labels: dict[str, None] = {}
+        for pk, label in rows:
+            if pk in shown:
+                labels.setdefault(label, None)
+        return list(labels)[:limit]
+
+    def reindex(
+        self,
+        spec: IndexSpec,
+        batches: Iterable[tuple[Sequence[AnalyzedDocument], dict[int, int]]],
+        progress: Callable[[int], Any] | None = None,
+    ) -> int:
+        """Rewrite every document in place (batches: documents with the versions read before them)."""
+        total = 0
+        for batch, versions in batches:
+            total += self.index(spec, batch, versions)
+            if progress is not None:
+                progress(len(batch))
+        return total

@@ -1,0 +1,34 @@
+"""Names every backend shares: the description of an index, the rank annotation, the outage error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Model
+
+RANK = "search_rank"
+# Ranks are integers (relevance in millionths) so that a keyset cursor round-trips them exactly.
+RANK_SCALE = 1_000_000
+SUGGESTIONS_MAX = 10
+
+# Match levels of a query (see postgres.tsquery_text / elastic.query_body): every term; any word of it
+# (fills a short strict result); any word or character (a typo). RANKING is what relaxed levels are
+# ordered by, HEAD the last term (ranked up).
+STRICT = "strict"
+FILL = "fill"
+ALL = "all"
+RANKING = "ranking"
+HEAD = "head"
+
+
+class SearchUnavailable(RuntimeError):
+    """The configured search backend cannot answer (Elasticsearch down); nothing was written."""
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    name: str
+    document_model: type[Model]
+    suggestion_model: type[Model]
+    relation: str  # from the domain model to its document, e.g. "search_document"
+    suggestion_object: str  # the suggestion's foreign key to the domain object, e.g. "product"
