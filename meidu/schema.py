@@ -2,6 +2,7 @@
 
 import graphene
 
+from incubator.commission.api import CommissionMutations, CommissionQueries
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.credit.api import CreditMutations, CreditQueries
@@ -59,6 +60,7 @@ class Query(
     FinancingLoanQueries,
     FinancingRiskQueries,
     CreditQueries,
+    CommissionQueries,
     graphene.ObjectType,
 ):
     pass
@@ -85,6 +87,7 @@ class Mutation(
     FinancingLoanMutations,
     FinancingRiskMutations,
     CreditMutations,
+    CommissionMutations,
     graphene.ObjectType,
 ):
     pass

@@ -112,3 +112,12 @@ class ComplaintPermissions(BasePermissionEnum):
 
 
 PERMISSION_ENUMS += [ReviewPermissions, ComplaintPermissions]
+
+
+class CommissionPermissions(BasePermissionEnum):
+    """The incubator's distributor commission: its lawful rules and every distributor's earnings."""
+
+    MANAGE_COMMISSION = "incubator_commission.manage_commission"
+
+
+PERMISSION_ENUMS += [CommissionPermissions]

@@ -6,6 +6,7 @@ from enum import Enum
 from meidu.core.permissions import (
     AccountPermissions,
     AppPermission,
+    CommissionPermissions,
     ExchangePermissions,
     OrderPermissions,
     PaymentPermissions,
@@ -38,6 +39,9 @@ class WebhookEventType(Enum):
     MARGIN_CALL_MISSED = "margin_call_missed"
     FORCED_SALE_STARTED = "forced_sale_started"
     LOAN_REPAID = "loan_repaid"
+    # incubator: a distributor's commission earned (after-sales window closed) or clawed back (refund, return)
+    COMMISSION_EARNED = "commission_earned"
+    COMMISSION_CLAWED_BACK = "commission_clawed_back"
 
 
 # The permission (or any one of several) an app needs to receive each event; None: every app. Order
@@ -69,6 +73,8 @@ EVENT_PERMISSIONS = {
     WebhookEventType.MARGIN_CALL_MISSED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.FORCED_SALE_STARTED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.LOAN_REPAID: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.COMMISSION_EARNED: CommissionPermissions.MANAGE_COMMISSION,
+    WebhookEventType.COMMISSION_CLAWED_BACK: CommissionPermissions.MANAGE_COMMISSION,
 }
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "marketplace.settlement",
     "marketplace.reviews",
     "marketplace.complaints",
+    "incubator.commission",
     "storefront.shell",
     "storefront.shop",
     "storefront.seller",
@@ -239,6 +240,12 @@ CELERY_BEAT_SCHEDULE = {
     "settlement-payouts-weekly": {
         "task": "marketplace.settlement.tasks.payouts_weekly",
         "schedule": 6 * 3600.0,
+    },
+    # Incubator: distributor commission earned once its order's after-sales window closed (the
+    # weekly payout of earned commission rides settlement-payouts-weekly's batch and bank file).
+    "incubator-commission-earn": {
+        "task": "incubator.commission.tasks.commission_earn_due_task",
+        "schedule": 3600.0,
     },
     "complaints-escalate-due": {
         "task": "marketplace.complaints.tasks.complaints_escalate_due",

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 def connect() -> None:
     """Connect every hook's subscribers (idempotent: a subscriber is connected once)."""
+    from incubator.commission.services.lines import commission_order_sync
+    from incubator.commission.services.payouts import commission_payout_returned, commission_payouts_add
     from magnesium_exchange.financing.services import forced_sale
     from magnesium_exchange.settlement import hooks as settlement_hooks
     from magnesium_exchange.settlement.selectors import member_open_exposure, member_open_exposure_sql
@@ -23,6 +25,7 @@ def connect() -> None:
     from marketplace.orders import hooks as orders_hooks
     from marketplace.orders.payment_hooks import orders_transaction_changed
     from marketplace.payments import hooks as payments_hooks
+    from marketplace.settlement import hooks as settlement_market_hooks
     from marketplace.settlement.services.sync import settlement_order_sync_soon
     from meidu.accounts.services import user_bearer_authenticate
     from meidu.core.graphql.auth import bearer_authenticators
@@ -42,6 +45,13 @@ def connect() -> None:
 
     # marketplace.orders -> settlement: an order's timeline moved, so its postings may have.
     orders_hooks.order_changed.connect(settlement_order_sync_soon)
+
+    # marketplace.settlement -> incubator commission: a resold order's money or window moved (pending,
+    # earned, clawed back, from the distribution margin); the weekly payout batch takes the
+    # distributors' earned commission into the same bank file; a returned commission transfer.
+    settlement_market_hooks.order_settled.connect(commission_order_sync)
+    settlement_market_hooks.payout_batch_filling.connect(commission_payouts_add)
+    settlement_market_hooks.payout_failed.connect(commission_payout_returned)
 
     # exchange settlement and trading -> financing: a forced sale's settlement repays the loan from the
     # proceeds (in the settlement's transaction); its auction ending unsold leaves the loan enforcing.

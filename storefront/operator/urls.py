@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.operator import complaints, financing
+from storefront.operator import commission, complaints, financing
 
 app_name = "operator"
 
@@ -8,5 +8,6 @@ urlpatterns = [
     path("complaints/", complaints.queue, name="complaints"),
     path("complaints/<int:complaint_id>/resolve/", complaints.resolve, name="complaint_resolve"),
     path("financing/", financing.overview, name="financing"),
+    path("commission/", commission.rules, name="commission_rules"),
     path("financing/disputes/<int:dispute_id>/resolve/", financing.dispute_resolve, name="financing_dispute_resolve"),
 ]
