@@ -6,6 +6,7 @@ from enum import Enum
 from meidu.core.permissions import (
     AccountPermissions,
     AppPermission,
+    DistributionPermissions,
     ExchangePermissions,
     OrderPermissions,
     PaymentPermissions,
@@ -38,6 +39,9 @@ class WebhookEventType(Enum):
     MARGIN_CALL_MISSED = "margin_call_missed"
     FORCED_SALE_STARTED = "forced_sale_started"
     LOAN_REPAID = "loan_repaid"
+    # incubator distribution (issue 16): a distributor picked, repriced or unpicked an offer
+    DISTRIBUTION_PICKED = "distribution_picked"
+    DISTRIBUTION_UNPICKED = "distribution_unpicked"
 
 
 # The permission (or any one of several) an app needs to receive each event; None: every app. Order
@@ -69,6 +73,8 @@ EVENT_PERMISSIONS = {
     WebhookEventType.MARGIN_CALL_MISSED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.FORCED_SALE_STARTED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.LOAN_REPAID: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.DISTRIBUTION_PICKED: DistributionPermissions.MANAGE_SUPPLY_POOL,
+    WebhookEventType.DISTRIBUTION_UNPICKED: DistributionPermissions.MANAGE_SUPPLY_POOL,
 }
 
 
