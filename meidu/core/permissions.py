@@ -114,6 +114,15 @@ class ComplaintPermissions(BasePermissionEnum):
 PERMISSION_ENUMS += [ReviewPermissions, ComplaintPermissions]
 
 
+class DistributionPermissions(BasePermissionEnum):
+    """Incubator staff over the supply pool and distribution (issue 16): review offers, see attributions."""
+
+    MANAGE_SUPPLY_POOL = "incubator_supply.manage_supply_pool"
+
+
+PERMISSION_ENUMS += [DistributionPermissions]
+
+
 class CommissionPermissions(BasePermissionEnum):
     """The incubator's distributor commission: its lawful rules and every distributor's earnings."""
 

@@ -7,6 +7,7 @@ from meidu.core.permissions import (
     AccountPermissions,
     AppPermission,
     CommissionPermissions,
+    DistributionPermissions,
     ExchangePermissions,
     OrderPermissions,
     PaymentPermissions,
@@ -39,6 +40,9 @@ class WebhookEventType(Enum):
     MARGIN_CALL_MISSED = "margin_call_missed"
     FORCED_SALE_STARTED = "forced_sale_started"
     LOAN_REPAID = "loan_repaid"
+    # incubator distribution (issue 16): a distributor picked, repriced or unpicked an offer
+    DISTRIBUTION_PICKED = "distribution_picked"
+    DISTRIBUTION_UNPICKED = "distribution_unpicked"
     # incubator: a distributor's commission earned (after-sales window closed) or clawed back (refund, return)
     COMMISSION_EARNED = "commission_earned"
     COMMISSION_CLAWED_BACK = "commission_clawed_back"
@@ -73,6 +77,8 @@ EVENT_PERMISSIONS = {
     WebhookEventType.MARGIN_CALL_MISSED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.FORCED_SALE_STARTED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.LOAN_REPAID: ExchangePermissions.BANK_LENDING,
+    WebhookEventType.DISTRIBUTION_PICKED: DistributionPermissions.MANAGE_SUPPLY_POOL,
+    WebhookEventType.DISTRIBUTION_UNPICKED: DistributionPermissions.MANAGE_SUPPLY_POOL,
     WebhookEventType.COMMISSION_EARNED: CommissionPermissions.MANAGE_COMMISSION,
     WebhookEventType.COMMISSION_CLAWED_BACK: CommissionPermissions.MANAGE_COMMISSION,
 }

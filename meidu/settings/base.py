@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "marketplace.settlement",
     "marketplace.reviews",
     "marketplace.complaints",
+    "incubator.supply",
+    "incubator.distribution",
+    "incubator.referrals",
     "incubator.commission",
     "storefront.shell",
     "storefront.shop",
@@ -298,6 +301,10 @@ CHECKOUT_MAX_LINE_QUANTITY = env_int("CHECKOUT_MAX_LINE_QUANTITY", 50)
 CHECKOUT_RELEASE_FUNDS_AFTER_HOURS = env_int("CHECKOUT_RELEASE_FUNDS_AFTER_HOURS", 24)
 ORDER_AUTO_CONFIRM_DAYS = env_int("ORDER_AUTO_CONFIRM_DAYS", 10)
 ORDER_AFTER_SALES_DAYS = env_int("ORDER_AFTER_SALES_DAYS", 7)
+# Referral (issue 16): a buyer who came by a distributor's link is bound to it this many days (the last
+# link clicked wins) and, for the first REFERRAL_PROTECTION_DAYS of a binding, no other link takes it.
+REFERRAL_BINDING_DAYS = env_int("REFERRAL_BINDING_DAYS", 7)
+REFERRAL_PROTECTION_DAYS = env_int("REFERRAL_PROTECTION_DAYS", 2)
 
 # Exchange trading sessions (magnesium_exchange.trading.sessions): the hours, Beijing time, at which
 # each mode accepts orders on the calendar's trading days ("HH:MM-HH:MM,..."). Demo and test markets

@@ -16,11 +16,16 @@ def connect() -> None:
     """Connect every hook's subscribers (idempotent: a subscriber is connected once)."""
     from incubator.commission.services.lines import commission_order_sync
     from incubator.commission.services.payouts import commission_payout_returned, commission_payouts_add
+    from incubator.distribution.selectors import resale_terms_get, resale_terms_locked
+    from incubator.distribution.services import picks_fit_offer_bounds
+    from incubator.referrals.services import resale_orders_attribute
+    from incubator.supply import hooks as supply_hooks
     from magnesium_exchange.financing.services import forced_sale
     from magnesium_exchange.settlement import hooks as settlement_hooks
     from magnesium_exchange.settlement.selectors import member_open_exposure, member_open_exposure_sql
     from magnesium_exchange.settlement.services import settlement_open
     from magnesium_exchange.trading import hooks as trading_hooks
+    from marketplace.checkout import hooks as checkout_hooks
     from marketplace.checkout.selectors import checkout_payment_source
     from marketplace.orders import hooks as orders_hooks
     from marketplace.orders.payment_hooks import orders_transaction_changed
@@ -45,6 +50,15 @@ def connect() -> None:
 
     # marketplace.orders -> settlement: an order's timeline moved, so its postings may have.
     orders_hooks.order_changed.connect(settlement_order_sync_soon)
+
+    # marketplace.checkout -> incubator (issue 16): a reseller's live terms for a variant (when a buyer adds
+    # it through a distributor's shop, and under lock at completion), and the resale lines placed (the
+    # order's attribution, then the DistributedLine rows commission reads).
+    checkout_hooks.resale_terms.connect(resale_terms_get)
+    checkout_hooks.resale_terms_locked.connect(resale_terms_locked)
+    checkout_hooks.resale_lines_placed.connect(resale_orders_attribute)
+    # incubator.supply -> distribution: new offer prices pause the picks they leave out of bounds.
+    supply_hooks.offer_prices_changed.connect(picks_fit_offer_bounds)
 
     # marketplace.settlement -> incubator commission: a resold order's money or window moved (pending,
     # earned, clawed back, from the distribution margin); the weekly payout batch takes the
