@@ -1,19 +1,18 @@
 """Ledger accounts of distributor commission (holder-positive, every account may go negative):
 
-    settlement:distribution_margin:CNY           the platform's margin on resold lines (marketplace
-                                                 settlement credits it); commission is paid from it
-    incubator:distributor:<shop>:pending:CNY     commission of paid orders, window still open
-    incubator:distributor:<shop>:earned:CNY      earned, not yet paid out (negative after a claw-back
-                                                 of paid commission: carried, netted next week)
-    incubator:distributor:<shop>:paid_out:CNY    sent to the distributor's bank in a weekly payout
+settlement:distribution_margin:CNY           the platform's margin on resold lines (marketplace
+                                             settlement credits it); commission is paid from it
+incubator:distributor:<shop>:pending:CNY     commission of paid orders, window still open
+incubator:distributor:<shop>:earned:CNY      earned, not yet paid out (negative after a claw-back
+                                             of paid commission: carried, netted next week)
+incubator:distributor:<shop>:paid_out:CNY    sent to the distributor's bank in a weekly payout
 """
 
 from __future__ import annotations
 
+from marketplace.settlement.accounts import platform_account
 from meidu.core.ledger.models import LedgerAccount
 from meidu.core.ledger.services import ledger_account_open
-
-from marketplace.settlement.accounts import platform_account
 
 ROLES = ("pending", "earned", "paid_out")
 NAMES = {"pending": "分销佣金 待结算", "earned": "分销佣金 可提现", "paid_out": "分销佣金 已打款"}

@@ -31,9 +31,7 @@ class CommissionSettings(models.Model):
     self_purchase_commission = models.BooleanField(
         default=False, help_text="Commission on a distributor's own purchases (off: self-purchase earns nothing)."
     )
-    base = models.CharField(
-        max_length=32, choices=CommissionBase.choices, default=CommissionBase.DELIVERED_UNREFUNDED
-    )
+    base = models.CharField(max_length=32, choices=CommissionBase.choices, default=CommissionBase.DELIVERED_UNREFUNDED)
     joining_fee = models.DecimalField(**AMOUNT, default=0, help_text="Always zero: no entry fee may be charged.")
     recruit_reward = models.DecimalField(**AMOUNT, default=0, help_text="Always zero: nothing is paid per recruit.")
     note = models.CharField(max_length=255, blank=True)
@@ -48,7 +46,9 @@ class CommissionSettings(models.Model):
         ordering = ["-id"]
         permissions = [("manage_commission", "Change the distributor commission rules")]
         constraints = [
-            models.CheckConstraint(condition=Q(levels__gte=1) & Q(levels__lte=MAX_LEVELS), name="commission_levels_1_2"),
+            models.CheckConstraint(
+                condition=Q(levels__gte=1) & Q(levels__lte=MAX_LEVELS), name="commission_levels_1_2"
+            ),
             models.CheckConstraint(
                 condition=Q(levels=1) | ~Q(second_level_reason=""), name="commission_second_level_has_reason"
             ),
@@ -132,7 +132,9 @@ class CommissionEvent(models.Model):
     ledger_transaction = models.ForeignKey(
         "ledger.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

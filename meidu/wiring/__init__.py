@@ -14,7 +14,7 @@ from __future__ import annotations
 
 def connect() -> None:
     """Connect every hook's subscribers (idempotent: a subscriber is connected once)."""
-    from incubator.commission.services.lines import commission_order_sync
+    from incubator.commission.services.lines import commission_order_sync, commission_resale_placed
     from incubator.commission.services.payouts import commission_payout_returned, commission_payouts_add
     from incubator.distribution.selectors import resale_terms_get, resale_terms_locked
     from incubator.distribution.services import picks_fit_offer_bounds
@@ -57,6 +57,8 @@ def connect() -> None:
     checkout_hooks.resale_terms.connect(resale_terms_get)
     checkout_hooks.resale_terms_locked.connect(resale_terms_locked)
     checkout_hooks.resale_lines_placed.connect(resale_orders_attribute)
+    # ... then the commission of resold orders already paid at placement (settled before their lines existed).
+    checkout_hooks.resale_lines_placed.connect(commission_resale_placed)
     # incubator.supply -> distribution: new offer prices pause the picks they leave out of bounds.
     supply_hooks.offer_prices_changed.connect(picks_fit_offer_bounds)
 

@@ -168,9 +168,7 @@ def commission_order_sync(settlement: OrderSettlement, *, actor=None) -> list[Co
             elif delta < 0:
                 events.append((line, CommissionEventKind.CLAWED_BACK, line.status, line.status, -delta))
             elif delta > 0 and line.status == S.CLAWED_BACK:
-                _transition(
-                    line, CommissionEventKind.RESTORED, S.EARNED if released else S.PENDING, delta, events, {}
-                )
+                _transition(line, CommissionEventKind.RESTORED, S.EARNED if released else S.PENDING, delta, events, {})
             elif released and line.status == S.PENDING:
                 _transition(line, CommissionEventKind.EARNED, S.EARNED, ZERO, events)
         postings = [(account, amount) for account, amount in entries.items() if amount]
@@ -225,6 +223,24 @@ def _announce(events: list[CommissionEvent], order) -> None:
                 "status": line.status,
             },
         )
+
+
+def commission_resale_placed(placements, buyer) -> int:
+    """checkout's resale_lines_placed hook, after distribution wrote the DistributedLine rows: an order
+    already paid at placement was settled before those rows existed, so its commission starts here
+    (one that is paid later starts from settlement's order_settled). The number of orders synced.
+    Lock order: each order (ascending pk; created in the caller's transaction) → its OrderSettlement row
+    → its CommissionLine rows."""
+    done = 0
+    for order_pk in sorted({placement.order.pk for placement in placements}):
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order_pk)
+        settlement = OrderSettlement.objects.select_for_update().filter(order_id=order_pk).first()
+        if settlement is None:
+            continue
+        settlement.order = order
+        commission_order_sync(settlement)
+        done += 1
+    return done
 
 
 def commission_earn_due(now=None, limit: int = 500) -> int:

@@ -122,6 +122,8 @@ def seller_gross(line) -> Decimal:
     incubator's distribution: the supplier is paid the supply price, the rest is the margin)."""
     if line.supply_unit_price is None:
         return line.total_price_amount
+    if line.sold_by_weight and line.actual_weight is not None:  # weighed: priced per weight unit, like the buyer
+        return quantize(line.supply_unit_price * line.actual_weight)
     return line.supply_unit_price * line.quantity
 
 

@@ -194,9 +194,7 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
         goods = sum((seller_gross(line) for line in lines), ZERO)
         rate = (base * 100 / goods).quantize(Decimal("0.0001")) if goods else None
         commission = _target_commission(base, net, row.total_amount, row.currency)
-        margin = min(
-            _target_commission(resale_margin_of(lines), net, row.total_amount, row.currency), net - commission
-        )
+        margin = min(_target_commission(resale_margin_of(lines), net, row.total_amount, row.currency), net - commission)
         # pending + available hold the earnings posted minus the cash the shop kept
         kept_posted = held("cash")
         earn_delta = (net - commission - margin) - (pending + available + kept_posted)
