@@ -27,7 +27,9 @@ def delivered(order, supplier_owner, buyer):
     order_fulfill(
         fresh(order),
         actor=supplier_owner,
-        lines=[(line, line.quantity, str(line.quantity) if line.sold_by_weight else None) for line in order.lines.all()],
+        lines=[
+            (line, line.quantity, str(line.quantity) if line.sold_by_weight else None) for line in order.lines.all()
+        ],
         local_delivery=True,
     )
     return order_deliver(fresh(order), actor=buyer, by_buyer=True)

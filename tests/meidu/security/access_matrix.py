@@ -371,3 +371,17 @@ MUTATIONS.update(
 # yet: each is a gap to close by writing that test and naming it above (issue 13). Empty since the
 # owner tests (test_owner_*.py): a new such field needs its proof, or a place here, to pass.
 UNPROVEN: set[tuple[str, str]] = set()
+
+# Incubator distributor commission (issue 16): a distributor's earnings are its own members' and
+# commission staff's only (never a supplier's, never another distributor's); the lawful rules are staff's.
+COMMISSION_API = "tests/incubator/commission/test_distributor_earnings_api.py"
+QUERIES.update(
+    {
+        "distributorEarnings": object_scoped(
+            f"{COMMISSION_API}::test_only_the_distributors_members_and_staff_read_its_commission"
+        ),
+        "commissionSettings": permission("MANAGE_COMMISSION"),
+        "commissionRuleChanges": permission("MANAGE_COMMISSION"),
+    }
+)
+MUTATIONS.update({"commissionSettingsChange": permission("MANAGE_COMMISSION")})
