@@ -2,6 +2,9 @@
 
 import graphene
 
+from incubator.distribution.api import DistributionMutations, DistributionQueries
+from incubator.referrals.api import ReferralMutations
+from incubator.supply.api import SupplyMutations, SupplyQueries
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.credit.api import CreditMutations, CreditQueries
@@ -59,6 +62,8 @@ class Query(
     FinancingLoanQueries,
     FinancingRiskQueries,
     CreditQueries,
+    SupplyQueries,
+    DistributionQueries,
     graphene.ObjectType,
 ):
     pass
@@ -85,6 +90,9 @@ class Mutation(
     FinancingLoanMutations,
     FinancingRiskMutations,
     CreditMutations,
+    SupplyMutations,
+    DistributionMutations,
+    ReferralMutations,
     graphene.ObjectType,
 ):
     pass
