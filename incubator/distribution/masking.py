@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 def phone_masked(phone: str) -> str:
-    digits = (phone or "").replace(" ", "")
+    digits = (phone or "").replace(" ", "").removeprefix("+86")
     if len(digits) < 7:
         return "****"
     return f"{digits[:3]}****{digits[-4:]}"

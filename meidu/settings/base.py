@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "storefront.station",
     "storefront.operator",
     "storefront.bank",
+    "storefront.distributor",
 ]
 
 MIDDLEWARE = [

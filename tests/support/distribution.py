@@ -19,8 +19,8 @@ from marketplace.checkout.services import (
 from marketplace.payments.services import transaction_initialize
 from marketplace.shipping.services import shipping_method_enable
 from meidu.accounts.roles import Role
-from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
 from tests.magnesium_exchange.records_factories import credit_code
+from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
 from tests.marketplace.factories import listed_product, open_shop
 
 OFFER_TERMS = {
