@@ -2,6 +2,9 @@
 
 import graphene
 
+from incubator.distribution.api import DistributionMutations, DistributionQueries
+from incubator.referrals.api import ReferralMutations
+from incubator.supply.api import SupplyMutations, SupplyQueries
 from incubator.commission.api import CommissionMutations, CommissionQueries
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
@@ -60,6 +63,8 @@ class Query(
     FinancingLoanQueries,
     FinancingRiskQueries,
     CreditQueries,
+    SupplyQueries,
+    DistributionQueries,
     CommissionQueries,
     graphene.ObjectType,
 ):
@@ -87,6 +92,9 @@ class Mutation(
     FinancingLoanMutations,
     FinancingRiskMutations,
     CreditMutations,
+    SupplyMutations,
+    DistributionMutations,
+    ReferralMutations,
     CommissionMutations,
     graphene.ObjectType,
 ):

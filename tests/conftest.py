@@ -16,13 +16,13 @@ from tests.support.graphql import PASSWORD, GraphQLClient, token_for
 
 pytest_plugins = [
     "tests.support.buying",  # the buying world: channels, zones, pears, cooker, station, commission rules
-    "tests.support.distribution",  # issue 16: a cooperative's pear offer, a distributor shop, its pick
     "tests.magnesium_exchange.records_factories",  # the exchange's catalogue, members, warehouses, receipts
     "tests.magnesium_exchange.trading_factories",  # the market
     "tests.magnesium_exchange.credit.lenders",  # lending banks (credit tests and pages)
     "tests.magnesium_exchange.financing.lending",  # the financing world
     "tests.marketplace.payments.stripe_server",  # a Stripe API double
     "tests.meidu.integrations.broker",  # a real Celery broker
+    "tests.support.distribution",  # issue 16: a cooperative's pear offer, a distributor shop, its pick
 ]
 
 

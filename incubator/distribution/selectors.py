@@ -161,3 +161,15 @@ def supplier_distributor_sales(supplier_shop_id: int, *, days: int = 7) -> list[
 
 def distributed_lines_of_order(order_id: int) -> list[DistributedLine]:
     return list(DistributedLine.objects.filter(order_id=order_id).order_by("id"))
+
+
+def resale_pick_for_product(shop_slug: str, product_id: int) -> DistributionPick | None:
+    """The live pick (of an open offer) through which the shop ``shop_slug`` sells the product, else None.
+    The shop's status is not asked: a suspended distributor's link still sells (nobody is credited)."""
+    if not isinstance(shop_slug, str) or not shop_slug or len(shop_slug) > 120:
+        return None
+    return (
+        DistributionPick.objects.select_related(*PICK_RELATED)
+        .filter(_live(), distributor_shop__slug=shop_slug, offer__variant__product_id=product_id)
+        .first()
+    )

@@ -56,7 +56,7 @@ def referral_link_create(*, actor, shop, pick: DistributionPick | None = None) -
         return ReferralLink.objects.get(distributor_shop=shop, pick=pick)
 
 
-def referral_click(link: ReferralLink, *, buyer=None, now=None) -> str:
+def referral_click(link: ReferralLink, *, buyer=None, now=None, count: bool = True) -> str:
     """A buyer arrived by ``link``: count it and bind a signed-in buyer to the link's distributor. Returns
     the outcome: "bound" (new or taken over: the last click wins), "renewed" (same distributor), "protected"
     (another distributor's binding is in its protection period and stays), or "anonymous"."""
@@ -64,7 +64,8 @@ def referral_click(link: ReferralLink, *, buyer=None, now=None) -> str:
     days = timedelta(days=int(settings.REFERRAL_BINDING_DAYS))
     protection = timedelta(days=int(settings.REFERRAL_PROTECTION_DAYS))
     with transaction.atomic():
-        ReferralLink.objects.filter(pk=link.pk).update(clicks=F("clicks") + 1)
+        if count:  # a click remembered in the session and claimed at sign-in was counted when it happened
+            ReferralLink.objects.filter(pk=link.pk).update(clicks=F("clicks") + 1)
         if buyer is None or not getattr(buyer, "is_authenticated", False):
             ReferralClick.objects.create(link=link, buyer=None, outcome="anonymous")
             return "anonymous"

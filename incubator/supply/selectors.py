@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from incubator.supply.models import OfferState, SupplyOffer
 
@@ -22,8 +22,10 @@ def supply_offer_list_open(*, category_id: int | None = None, order: str = "new"
     offers = SupplyOffer.objects.select_related(*OFFER_RELATED).filter(
         state=OfferState.OPEN, supplier_shop__status="active"
     )
-    if category_id is not None:
-        offers = offers.filter(variant__product__category_id=category_id)
+    if category_id is not None:  # the category or one of its children (pears under fruit)
+        offers = offers.filter(
+            Q(variant__product__category_id=category_id) | Q(variant__product__category__parent_id=category_id)
+        )
     if order == "commission":
         return offers.order_by("commission_kind", "-commission_value", "-id")
     return offers.order_by("-id")

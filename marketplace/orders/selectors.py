@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 from marketplace.orders.models import DeliveryKind, Order, OrderLine, OrderStatus
 from marketplace.shipping.models import ShippingKind
 
-ORDER_RELATED = ("shop", "channel", "shipping_address", "billing_address", "collection_point")
+ORDER_RELATED = ("shop", "reseller_shop", "channel", "shipping_address", "billing_address", "collection_point")
 
 
 def orders_of_checkout(checkout_token) -> list[Order]:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "storefront.station",
     "storefront.operator",
     "storefront.bank",
+    "storefront.distributor",
 ]
 
 MIDDLEWARE = [

@@ -2,11 +2,11 @@
 by status (pending, earned, paid, clawed back), top products and the latest lines.
 
 Only the distributor's own members see it: the shop comes from the signed-in user's memberships
-(a ``shop`` slug of a shop they do not work for is a 404, never another distributor's money)."""
+(storefront.distributor.access: a ``shop`` slug of a shop they do not work for is a 404, never another
+distributor's money; a supplier has no distributor shop to name)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -14,29 +14,18 @@ from django.views.decorators.http import require_safe
 from incubator.commission.models import CommissionStatus
 from incubator.commission.policies import distributor_earnings_may_read
 from incubator.commission.selectors import distributor_earnings, shown_status
-from marketplace.shops.models import ShopKind
-from marketplace.shops.selectors import shop_get_by_slug, shop_list_for_member
 from meidu.core.money import Money
+from storefront.distributor.access import with_distributor_shop
 from storefront.seller.earnings_chart import BOTTOM, HEIGHT, WIDTH, weekly_bars
 
 WEEKS = 8
 
 
-def _distributor_shop(request):
-    slug = request.GET.get("shop")
-    if slug:
-        shop = shop_get_by_slug(slug)
-    else:
-        shop = shop_list_for_member(request.user).filter(kind=ShopKind.DISTRIBUTOR).first()
-    if shop is None or shop.kind != ShopKind.DISTRIBUTOR or not distributor_earnings_may_read(request.user, shop):
-        raise Http404("No such distributor shop")
-    return shop
-
-
-@login_required
 @require_safe
-def earnings(request):
-    shop = _distributor_shop(request)
+@with_distributor_shop
+def earnings(request, shop):
+    if not distributor_earnings_may_read(request.user, shop):
+        raise Http404("No such distributor shop")
     result = distributor_earnings(shop, weeks=WEEKS)
     weeks = [(week.start, Money(week.earned, result.currency)) for week in result.weeks]
     lines = [(line, shown_status(line), CommissionStatus(shown_status(line)).label) for line in result.lines]

@@ -19,6 +19,7 @@ from marketplace.checkout.services import (
 from marketplace.payments.services import transaction_initialize
 from marketplace.shipping.services import shipping_method_enable
 from meidu.accounts.roles import Role
+from tests.magnesium_exchange.records_factories import credit_code
 from tests.marketplace.checkout.helpers import ADDRESS, OFFLINE
 from tests.marketplace.factories import listed_product, open_shop
 
@@ -38,7 +39,7 @@ def coop(make_user, rural, zones):
     """A production cooperative selling Nanguo pears (20 boxes in its own warehouse)."""
     owner = make_user(Role.BUYER)
     shop = open_shop(
-        owner, name="南果梨合作社", kind="cooperative", track="business", business_licence_number="93210882MA0XY0001A"
+        owner, name="南果梨合作社", kind="cooperative", track="business", business_licence_number=credit_code()
     )
     product = listed_product(shop, owner, rural, name="南果梨", price="12.00", quantity=20)
     shipping_method_enable(shop, actor=owner, kind="county")
