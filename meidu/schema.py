@@ -2,10 +2,10 @@
 
 import graphene
 
+from incubator.commission.api import CommissionMutations, CommissionQueries
 from incubator.distribution.api import DistributionMutations, DistributionQueries
 from incubator.referrals.api import ReferralMutations
 from incubator.supply.api import SupplyMutations, SupplyQueries
-from incubator.commission.api import CommissionMutations, CommissionQueries
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.credit.api import CreditMutations, CreditQueries
