@@ -23,6 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--distributors", type=int, default=100)
     parser.add_argument("--orders", type=int, default=10_000)
+    parser.add_argument("--profile", action="store_true", help="print the batch's top functions (cProfile)")
     args = parser.parse_args()
     setup()
     from django.db import connection, transaction
@@ -88,10 +89,22 @@ def main() -> None:
     print(f"setup: cloned to {len(templates) * (copies + 1)} orders in {time.perf_counter() - started:.1f} s")
 
     week_end = timezone.localdate() + timezone.timedelta(days=7 * 52)
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
+        if args.profile:
+            profiler.enable()
         batch = payout_batch_create(week_end)
+        profiler.disable()
         elapsed = time.perf_counter() - started
+    if args.profile:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]
+        for query in slowest:
+            print(query["time"], query["sql"][:300])
     commission = batch.payouts.filter(purpose=PayoutPurpose.COMMISSION)
     total = commission.aggregate(total=Sum("amount"))["total"]
     lines = CommissionLine.objects.filter(order__shop=coop)

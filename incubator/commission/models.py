@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 MAX_LEVELS = 2
@@ -71,7 +72,7 @@ class CommissionSettings(models.Model):
 class CommissionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     EARNED = "earned", _("Earned")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("commission status", "Paid")
     CLAWED_BACK = "clawed_back", _("Clawed back")
     EXCLUDED = "excluded", _("Not credited")
 

@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,7 +86,7 @@ def commission_payouts_add(batch: PayoutBatch, cutoff: datetime, actor=None) -> 
             grouped[(line.distributor_id, line.currency)].append(line)
         shops = Shop.objects.in_bulk({shop_id for shop_id, _ in grouped})
         now = timezone.now()
-        payouts, holds, events, paid_lines = [], [], [], []
+        payouts, holds, events, paid_ids = [], [], [], []
         for (shop_id, currency), shop_lines in sorted(grouped.items()):
             total = sum((line.earned_amount - line.paid_amount for line in shop_lines), ZERO)
             if total <= 0:
@@ -117,25 +117,27 @@ def commission_payouts_add(batch: PayoutBatch, cutoff: datetime, actor=None) -> 
                 actor=actor,
             )
             payouts.append(payout)
-            for line in shop_lines:
-                amount = line.earned_amount - line.paid_amount
-                line.paid_amount = line.earned_amount
-                line.paid_at = now
-                to_status = S.PAID if line.status == S.EARNED else line.status
-                events.append(
-                    CommissionEvent(
-                        line=line,
-                        kind=CommissionEventKind.PAID,
-                        from_status=line.status,
-                        to_status=to_status,
-                        amount=amount,
-                        ledger_transaction=payout.ledger_transaction,
-                        user=actor if getattr(actor, "is_authenticated", False) else None,
-                    )
+            user = actor if getattr(actor, "is_authenticated", False) else None
+            events += [
+                CommissionEvent(
+                    line_id=line.pk,
+                    kind=CommissionEventKind.PAID,
+                    from_status=line.status,
+                    to_status=S.PAID if line.status == S.EARNED else line.status,
+                    amount=line.earned_amount - line.paid_amount,
+                    ledger_transaction_id=payout.ledger_transaction_id,
+                    user=user,
                 )
-                line.status = to_status
-                paid_lines.append(line)
-        CommissionLine.objects.bulk_update(paid_lines, ["paid_amount", "paid_at", "status"], batch_size=2000)
+                for line in shop_lines
+            ]
+            paid_ids += [line.pk for line in shop_lines]
+        # one set-based update (the lines are locked above): each line's paid amount catches up with
+        # what it earned; earned lines become paid, clawed-back ones keep their status
+        CommissionLine.objects.filter(pk__in=paid_ids).update(
+            paid_amount=F("earned_amount"),
+            paid_at=now,
+            status=Case(When(status=S.EARNED, then=Value(S.PAID)), default=F("status")),
+        )
         CommissionEvent.objects.bulk_create(events, batch_size=2000)
         CommissionPayoutHold.objects.bulk_create(holds, ignore_conflicts=True)
     return payouts
