@@ -6,6 +6,8 @@ run them in order behind one progress bar.
 
 from __future__ import annotations
 
+from incubator.commission.demo_data import COMMISSION_DEMO_STEPS
+from incubator.demo_data import INCUBATOR_DEMO_STEPS
 from logistics.geography.services import geography_load_county
 from logistics.routing.demo_data import ROUTING_DEMO_STEPS
 from magnesium_exchange.demo_data import EXCHANGE_DEMO_LOGINS, EXCHANGE_DEMO_STEPS
@@ -28,6 +30,9 @@ DEMO_STEPS = [
 ]
 DEMO_STEPS += MARKETPLACE_DEMO_STEPS
 DEMO_STEPS += ORDER_DEMO_STEPS
+DEMO_STEPS += INCUBATOR_DEMO_STEPS
 DEMO_STEPS += EXCHANGE_DEMO_STEPS
 DEMO_STEPS += FINANCING_DEMO_STEPS
 DEMO_STEPS += ROUTING_DEMO_STEPS
+# after the incubator's pool and distribution demo (INCUBATOR_DEMO_STEPS), which it builds on
+DEMO_STEPS += COMMISSION_DEMO_STEPS

@@ -2,6 +2,10 @@
 
 import graphene
 
+from incubator.commission.api import CommissionMutations, CommissionQueries
+from incubator.distribution.api import DistributionMutations, DistributionQueries
+from incubator.referrals.api import ReferralMutations
+from incubator.supply.api import SupplyMutations, SupplyQueries
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.credit.api import CreditMutations, CreditQueries
@@ -60,6 +64,9 @@ class Query(
     FinancingLoanQueries,
     FinancingRiskQueries,
     CreditQueries,
+    SupplyQueries,
+    DistributionQueries,
+    CommissionQueries,
     graphene.ObjectType,
 ):
     pass
@@ -87,6 +94,10 @@ class Mutation(
     FinancingLoanMutations,
     FinancingRiskMutations,
     CreditMutations,
+    SupplyMutations,
+    DistributionMutations,
+    ReferralMutations,
+    CommissionMutations,
     graphene.ObjectType,
 ):
     pass

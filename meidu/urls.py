@@ -33,6 +33,8 @@ urlpatterns = [
     path("station/", include("storefront.station.urls")),
     path("operator/", include("storefront.operator.urls")),
     path("bank/", include("storefront.bank.urls")),
+    path("distributor/", include("storefront.distributor.urls")),
+    path("r/", include("storefront.distributor.referral_urls")),
     path("", include("storefront.shell.urls")),
 ]
 

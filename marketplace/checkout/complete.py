@@ -3,6 +3,9 @@
 Lock order (every writer of these rows follows it, so concurrent completions cannot deadlock):
   1. the Checkout row (SELECT ... FOR UPDATE): serialises with line and delivery changes and
      with a second completion of the same checkout;
+  1b. for resale lines (issue 16), the incubator's offer and pick rows, share-locked by the
+     ``resale_terms_locked`` hook's subscriber (a supplier pausing an offer locks it for update first and
+     never a checkout, so the two serialise without a cycle);
   2. the Order rows it creates (new, so nobody waits on them) and the order-number sequence
      (not transactional, never blocks);
   3. last, the Stock rows the plan takes units from, in ascending primary key, by a lock statement
@@ -42,6 +45,7 @@ from marketplace.checkout.availability import (
     stocks_take,
 )
 from marketplace.checkout.error_codes import CheckoutErrorCode
+from marketplace.checkout.hooks import ResalePlacement, resale_lines_placed, resale_terms_locked
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine, Reservation
 from marketplace.checkout.payment_check import checkout_coverage, checkout_payment_unwind
 from marketplace.checkout.selectors import CHECKOUT_RELATED, CheckoutInfo, checkout_info
@@ -102,6 +106,54 @@ def _validate(info: CheckoutInfo, user) -> None:
             CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE,
             field="deliveryMethod",
         )
+
+
+def _resale_check(info: CheckoutInfo) -> None:
+    """Resale lines (issue 16) are sold only on their reseller's live terms, read under lock (the hook's
+    subscriber share-locks the offers and picks): a pick paused, removed or of an offer no longer open
+    refuses the completion, and so does a retail price other than the one the buyer saw."""
+    resale_lines = [line for line in info.lines if line.line.reseller_shop_id is not None]
+    if not resale_lines:
+        return
+    pairs = sorted({(line.line.reseller_shop_id, line.variant.pk) for line in resale_lines})
+    terms = resale_terms_locked.first(pairs) or {}
+    errors = []
+    for line in resale_lines:
+        found = terms.get((line.line.reseller_shop_id, line.variant.pk))
+        if found is None:
+            errors.append(
+                DomainError(
+                    _("%(name)s is no longer sold by %(shop)s")
+                    % {"name": line.variant.product.name, "shop": line.line.reseller_shop.name},
+                    CheckoutErrorCode.RESALE_UNAVAILABLE,
+                    field="lines",
+                )
+            )
+        elif found.retail_unit_price != line.line.retail_unit_price_amount:
+            errors.append(
+                DomainError(
+                    _("The price of %(name)s changed: look at the cart again") % {"name": line.variant.product.name},
+                    CheckoutErrorCode.RESALE_PRICE_CHANGED,
+                    field="lines",
+                )
+            )
+        else:
+            line.resale = found
+    if errors:
+        raise DomainErrors(errors)
+
+
+def _resale_placed(info: CheckoutInfo, order_lines: dict, orders: list, buyer) -> None:
+    """Tell the incubator which lines were sold through resellers (it records attribution and the
+    DistributedLine rows), in this transaction."""
+    placements = []
+    by_id = {order.pk: order for order in orders}
+    for line in info.lines:
+        if line.resale is not None:
+            order_line = order_lines[line.line.pk]
+            placements.append(ResalePlacement(by_id[order_line.order_id], order_line, line.resale))
+    if placements:
+        resale_lines_placed.send(placements, buyer)
 
 
 def _plan(info: CheckoutInfo) -> list[GroupPlan]:
@@ -295,6 +347,7 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
                 )
             info = checkout_info(checkout, with_shipping_methods=False)
             _validate(info, user)
+            _resale_check(info)
             # Stock before payment: a buyer refused for stock (its money given back) who tries again
             # hears that the units are gone, not that it should pay again for nothing.
             _presale_capacity_check(info)
@@ -315,6 +368,7 @@ def checkout_complete(token, *, user=None) -> CompletionResult:
                 items=coverage.items,
                 also=(checkout_deletion(checkout),),
             )
+            _resale_placed(info, order_lines, orders, checkout.user)
             changes, allocations, movements = order_allocations_new(
                 plans, order_lines, actor=checkout.user, note=", ".join(f"#{order.number}" for order in orders)
             )

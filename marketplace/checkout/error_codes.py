@@ -26,3 +26,5 @@ class CheckoutErrorCode(Enum):
     INACTIVE_PAYMENT = "inactive_payment"
     RESERVATION_LIMIT = "reservation_limit"  # an anonymous client holds all it may: sign in to hold more
     RATE_LIMITED = "rate_limited"  # too many anonymous checkouts from one address: wait, or sign in
+    RESALE_UNAVAILABLE = "resale_unavailable"  # the distributor no longer sells this item (issue 16)
+    RESALE_PRICE_CHANGED = "resale_price_changed"  # the distributor's price changed since the line was added

@@ -45,12 +45,22 @@ class CheckoutLine(models.Model):
     checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="lines")
     variant = models.ForeignKey("catalog.ProductVariant", on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveIntegerField()
+    # Resale (issue 16): a line bought through a distributor's shop carries that shop and its retail
+    # price, which the checkout's totals use instead of the channel price. Set by the checkout services
+    # from the answer of the checkout hook ``resale_terms``; null for a direct sale.
+    reseller_shop = models.ForeignKey("shops.Shop", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    retail_unit_price_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["checkout", "variant"], name="checkout_line_once_per_variant"),
+            models.CheckConstraint(
+                condition=Q(reseller_shop__isnull=True, retail_unit_price_amount__isnull=True)
+                | Q(reseller_shop__isnull=False, retail_unit_price_amount__gt=0),
+                name="checkout_line_resale_priced",
+            ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="checkout_line_quantity_positive"),
         ]
 

@@ -12,6 +12,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from marketplace.catalog.models import ProductMedia, SoldBy
+from marketplace.checkout.hooks import ResaleTerms
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.inventory.models import Warehouse
 from marketplace.orders.selectors import orders_of_checkout
@@ -32,6 +33,7 @@ class LineInfo:
     product_listing: object | None
     variant_listing: object | None
     campaign: object | None = None  # an open harvest pre-sale: only the deposit is due now
+    resale: ResaleTerms | None = None  # a reseller's live terms, read under lock at completion only
 
     @property
     def variant(self):
@@ -39,6 +41,9 @@ class LineInfo:
 
     @property
     def unit_price(self) -> Decimal | None:
+        """The reseller's retail price for a line bought through a distributor, else the channel price."""
+        if self.line.reseller_shop_id is not None:
+            return self.line.retail_unit_price_amount
         return self.variant_listing.price_amount if self.variant_listing else None
 
     @property
@@ -70,8 +75,12 @@ class LineInfo:
 
 @dataclass
 class ShopGroup:
+    """One future order: a seller shop's lines, bought directly or through one reseller (``reseller``:
+    the distributor's shop, issue 16). A shop's delivery choice applies to all its groups."""
+
     shop: object
     lines: list[LineInfo] = field(default_factory=list)
+    reseller: object | None = None
     delivery: CheckoutDelivery | None = None
     shipping_methods: list = field(default_factory=list)
     quote: ShippingQuote | None = None
@@ -181,6 +190,7 @@ def _lines_query(token, channel_id):
         .select_related(
             "variant__product__shop",
             "variant__product__product_type",
+            "reseller_shop",
             "product_listing_row",
             "variant_listing_row",
         )
@@ -223,17 +233,17 @@ def checkout_info(checkout: Checkout, *, with_shipping_methods: bool = True) -> 
     infos = [
         LineInfo(line, line.product_listing, line.variant_listing, campaigns.get(line.variant_id)) for line in lines
     ]
-    groups: dict[int, ShopGroup] = {}
+    groups: dict[tuple[int, int | None], ShopGroup] = {}
     for info in infos:
         shop = info.variant.product.shop
-        groups.setdefault(shop.pk, ShopGroup(shop=shop)).lines.append(info)
+        key = (shop.pk, info.line.reseller_shop_id)
+        groups.setdefault(key, ShopGroup(shop=shop, reseller=info.line.reseller_shop)).lines.append(info)
     if groups:
-        deliveries = _deliveries(token=checkout.pk)
-        methods = shipping_methods_of_shops(groups) if with_shipping_methods else {}
-        for delivery in deliveries:
-            if delivery.shop_id in groups:
-                groups[delivery.shop_id].delivery = delivery
-        for shop_id, group in groups.items():
+        deliveries = {delivery.shop_id: delivery for delivery in _deliveries(token=checkout.pk)}
+        shops = {shop_id: group.shop for (shop_id, _reseller), group in groups.items()}
+        methods = shipping_methods_of_shops(shops) if with_shipping_methods else {}
+        for (shop_id, _reseller), group in groups.items():
+            group.delivery = deliveries.get(shop_id)
             group.shipping_methods = methods.get(shop_id, [])
             method = group.delivery.shipping_method if group.delivery else None
             if method is not None:

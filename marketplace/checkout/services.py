@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.checkout.availability import listings_for, max_line_quantity, purchase_refusal
 from marketplace.checkout.error_codes import CheckoutErrorCode
+from marketplace.checkout.hooks import resale_terms
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.checkout.reservations import line_reserve
 from marketplace.checkout.selectors import checkout_info, collection_points_for, shipping_quotes_for
@@ -78,12 +79,31 @@ def _collection_point_of(checkout: Checkout, shop_id: int):
     return delivery.collection_point if delivery else None
 
 
-def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, replace: bool) -> None:
-    """Add (or with ``replace`` set) quantities; 0 with ``replace`` removes the line."""
+def _resale_terms_of(reseller, variants) -> dict[int, object]:
+    """The reseller's live terms per variant (issue 16), asked of the incubator through the checkout hook;
+    refused with a code when the reseller does not sell one of them now."""
+    terms = {}
+    for variant in variants:
+        answer = resale_terms.first(reseller.pk, variant.pk)
+        if answer is None:
+            raise DomainError(
+                _("%(shop)s does not sell %(name)s now") % {"shop": reseller.name, "name": variant.product.name},
+                CheckoutErrorCode.RESALE_UNAVAILABLE,
+                field="lines",
+            )
+        terms[variant.pk] = answer
+    return terms
+
+
+def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, replace: bool, reseller=None) -> None:
+    """Add (or with ``replace`` set) quantities; 0 with ``replace`` removes the line. With ``reseller`` (a
+    distributor's shop, issue 16) the lines are bought through it at its retail price: a line of the same
+    variant moves to that reseller (the last shop the buyer added it from wins)."""
     variants = [variant for variant, _ in wanted]
     existing = {line.variant_id: line for line in checkout.lines.filter(variant__in=variants)}
     to_check = [variant for variant, quantity in wanted if quantity or not replace]
     _check_purchasable(checkout, to_check)
+    resale = _resale_terms_of(reseller, to_check) if reseller is not None else {}
     for variant, quantity in wanted:
         line = existing.get(variant.pk)
         if replace and quantity == 0:
@@ -96,8 +116,19 @@ def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, rep
                 _("The quantity must be greater than zero"), CheckoutErrorCode.ZERO_QUANTITY, field="quantity"
             )
         _check_quantity(variant, new_quantity, checkout.user)
+        terms = resale.get(variant.pk)
         if line is None:
-            line = CheckoutLine.objects.create(checkout=checkout, variant=variant, quantity=new_quantity)
+            line = CheckoutLine.objects.create(
+                checkout=checkout,
+                variant=variant,
+                quantity=new_quantity,
+                reseller_shop_id=terms.reseller_shop_id if terms else None,
+                retail_unit_price_amount=terms.retail_unit_price if terms else None,
+            )
+        elif terms is not None:
+            line.quantity = new_quantity
+            line.reseller_shop_id, line.retail_unit_price_amount = terms.reseller_shop_id, terms.retail_unit_price
+            line.save(update_fields=["quantity", "reseller_shop", "retail_unit_price_amount"])
         else:
             line.quantity = new_quantity
             line.save(update_fields=["quantity"])
@@ -135,6 +166,7 @@ def checkout_create(
     shipping_address: dict | None = None,
     billing_address: dict | None = None,
     client_address: str | None = None,
+    reseller=None,
 ) -> Checkout:
     """``client_address``: where an anonymous buyer calls from; its checkouts share the limits of
     issue 13 (CHECKOUTS_ANONYMOUS_PER_ADDRESS_PER_HOUR opened, CHECKOUT_ANONYMOUS_RESERVED_UNITS held)."""
@@ -164,16 +196,26 @@ def checkout_create(
             client_address=client_address if user is None else None,
         )
         if lines:
-            _set_quantities(checkout, _merge(lines), replace=False)
+            _set_quantities(checkout, _merge(lines), replace=False, reseller=reseller)
     return checkout
 
 
-def checkout_lines_add(checkout: Checkout, lines) -> Checkout:
-    """Saleor's checkoutLinesAdd: a variant already in the checkout adds to its line."""
+def checkout_lines_add(checkout: Checkout, lines, *, reseller=None) -> Checkout:
+    """Saleor's checkoutLinesAdd: a variant already in the checkout adds to its line. ``reseller``: the
+    distributor's shop the buyer adds them through (issue 16)."""
     with transaction.atomic():
         locked = _lock(checkout)
-        _set_quantities(locked, _merge(lines), replace=False)
+        _set_quantities(locked, _merge(lines), replace=False, reseller=reseller)
     return locked
+
+
+def checkout_lines_resale_reprice(reseller_shop_id: int, variant_id: int, retail_unit_price) -> int:
+    """A distributor changed its retail price (issue 16): open checkout lines bought through it follow, so
+    the buyer pays the price the shop shows now. Returns the lines changed. Locks nothing but the lines
+    (one UPDATE); a completion racing it re-reads the price under its own lock and refuses a stale one."""
+    return CheckoutLine.objects.filter(reseller_shop_id=reseller_shop_id, variant_id=variant_id).update(
+        retail_unit_price_amount=retail_unit_price
+    )
 
 
 def checkout_lines_update(checkout: Checkout, lines) -> Checkout:

@@ -179,6 +179,16 @@ def complaint_create(order: Order, *, buyer, category: str, description: str, ph
                 % {"number": order.number, "due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
                 data={"complaint": complaint.pk, "order": order.pk, "due_at": due_at.isoformat()},
             )
+            if order.reseller_shop_id is not None:
+                # Bought through a distributor (issue 16): its shop hears of the complaint too; the
+                # supplier, who shipped, answers it.
+                shop_notice_send(
+                    order.reseller_shop,
+                    kind="complaint_received",
+                    message=_("Complaint about order #%(number)s, sold in your shop: the supplier answers it.")
+                    % {"number": order.number},
+                    data={"complaint": complaint.pk, "order": order.pk},
+                )
     except IntegrityError:
         raise duplicate from None
     return complaint

@@ -39,6 +39,12 @@ class Order(models.Model):
     token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     checkout_token = models.UUIDField(db_index=True)
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="orders")
+    # Resale (issue 16): the distributor's shop the buyer bought through (orders are split per
+    # (seller shop, reseller shop)); the buyer sees its name, the packing slip names it. ``shop``
+    # stays the supplier, who fulfils from its own stock (drop-ship).
+    reseller_shop = models.ForeignKey(
+        "shops.Shop", null=True, blank=True, on_delete=models.PROTECT, related_name="resold_orders"
+    )
     channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="orders")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
@@ -132,6 +138,9 @@ class OrderLine(models.Model):
     quantity_returned = models.PositiveIntegerField(default=0)
     currency = models.CharField(max_length=3)
     unit_price_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # Resale (issue 16): the supplier's price per unit when a reseller sold the line at
+    # ``unit_price_amount``; settlement takes it as the seller's gross unit price. Null for a direct sale.
+    supply_unit_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     total_price_amount = models.DecimalField(max_digits=12, decimal_places=2)
     sold_by_weight = models.BooleanField(default=False)
     weight_unit = models.CharField(max_length=4, blank=True)

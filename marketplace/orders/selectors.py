@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 from marketplace.orders.models import DeliveryKind, Order, OrderLine, OrderStatus
 from marketplace.shipping.models import ShippingKind
 
-ORDER_RELATED = ("shop", "channel", "shipping_address", "billing_address", "collection_point")
+ORDER_RELATED = ("shop", "reseller_shop", "channel", "shipping_address", "billing_address", "collection_point")
 
 
 def orders_of_checkout(checkout_token) -> list[Order]:
@@ -125,3 +125,14 @@ def order_get_for_user(user, number) -> Order | None:
 def order_line_list(order: Order) -> list[OrderLine]:
     """The order's lines, oldest first."""
     return list(OrderLine.objects.filter(order=order).order_by("id"))
+
+
+def orders_resold_by(shop_id: int):
+    """Orders bought through a reseller's (distributor's) shop, newest first, with the seller shop, the
+    shipping address and the lines (issue 16: the distributor centre masks the buyer)."""
+    return (
+        Order.objects.filter(reseller_shop_id=shop_id)
+        .select_related("shop", "shipping_address")
+        .prefetch_related("lines")
+        .order_by("-number")
+    )

@@ -25,7 +25,7 @@ from marketplace.orders.models import OrderLine
 from marketplace.reviews.error_codes import ReviewErrorCode
 from marketplace.reviews.models import Review
 from marketplace.reviews.policies import review_is_line_buyer, review_line_delivered
-from marketplace.shops.services import shop_rating_set
+from marketplace.shops.services import shop_notice_send, shop_rating_set
 from meidu.accounts.throttle import allowance_take
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
@@ -100,6 +100,15 @@ def review_create(author, order_line: OrderLine, *, rating: int, text: str = "")
                 text=text,
             )
             _ratings_refresh(order.shop_id, product_id)
+            if order.reseller_shop_id is not None:
+                # Bought through a distributor (issue 16): the review reaches its shop too.
+                shop_notice_send(
+                    order.reseller_shop,
+                    kind="review_received",
+                    message=_("A %(rating)s-star review of %(product)s, sold in your shop (order #%(number)s).")
+                    % {"rating": rating, "product": line.product_name, "number": order.number},
+                    data={"review": review.pk, "order": order.pk},
+                )
     except IntegrityError:
         # A concurrent request won the race for the unique constraint.
         raise DomainError(

@@ -4,6 +4,8 @@ account's owner holds; money from outside makes the gateway account negative).
     settlement:gateway:CNY              buyers' money in through the gateways (negative), refunds back out
     settlement:clearing:CNY             buyer money held by the platform until split (0 once an order is synced)
     settlement:commission:CNY           platform commission income
+    settlement:distribution_margin:CNY  resold lines: retail minus supply price; resellers' commission is paid
+                                        from it (by the incubator), the rest is the platform's
     settlement:shop:<id>:pending:CNY    seller earnings waiting for delivery + the after-sales window
     settlement:shop:<id>:available:CNY  earnings released, not yet paid out (may be negative: a claw-back debt)
     settlement:shop:<id>:paid_out:CNY   sent to the seller's bank
@@ -20,7 +22,12 @@ from __future__ import annotations
 from meidu.core.ledger.models import LedgerAccount
 from meidu.core.ledger.services import ledger_account_open
 
-PLATFORM_NAMES = {"gateway": "支付通道/银行 (外部)", "clearing": "平台清算 (买家款项)", "commission": "平台佣金收入"}
+PLATFORM_NAMES = {
+    "gateway": "支付通道/银行 (外部)",
+    "clearing": "平台清算 (买家款项)",
+    "commission": "平台佣金收入",
+    "distribution_margin": "分销差价 (待付分销佣金及平台留存)",
+}
 SHOP_NAMES = {"pending": "待结算收入", "available": "可提现收入", "paid_out": "已打款", "cash": "自收货到付款现金"}
 
 

@@ -7,7 +7,8 @@
 * SettlementEntry: one per ledger transaction posted for an order, with the rate it used.
   CASH_KEPT entries book cash on delivery that the shop collected itself and keeps (its
   earnings are then already in its hands: the order leaves only the commission as a debt).
-* PayoutBatch / Payout / PayoutLine: the weekly transfer to each shop, line per order.
+* PayoutBatch / Payout / PayoutLine: the weekly transfer to each shop, line per order; a shop may
+  get a second payout in the same batch for its distribution commission (purpose COMMISSION).
 """
 
 from django.conf import settings
@@ -139,6 +140,11 @@ class SettlementEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["settlement", "sequence"], name="settlement_entry_sequence")]
 
 
+class PayoutPurpose(models.TextChoices):
+    EARNINGS = "earnings", _("Sales earnings")
+    COMMISSION = "commission", _("Distribution commission")
+
+
 class PayoutStatus(models.TextChoices):
     CREATED = "created", _("Sent to the bank")
     PAID = "paid", _("Paid")
@@ -165,6 +171,13 @@ class Payout(models.Model):
     batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="payouts")
     currency = models.CharField(max_length=3)
+    purpose = models.CharField(
+        max_length=16,
+        choices=PayoutPurpose.choices,
+        default=PayoutPurpose.EARNINGS,
+        help_text="What the transfer pays: the shop's sales earnings, or a reseller's commission (paid by the "
+        "layer above through payout_add).",
+    )
     amount = models.DecimalField(**AMOUNT)
     reference = models.CharField(max_length=40, unique=True)
     payee_name = models.CharField(max_length=64)
@@ -184,7 +197,9 @@ class Payout(models.Model):
         verbose_name_plural = _("payouts")
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["batch", "shop", "currency"], name="payout_once_per_batch_shop"),
+            models.UniqueConstraint(
+                fields=["batch", "shop", "currency", "purpose"], name="payout_once_per_batch_shop_purpose"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
         ]
         indexes = [models.Index(fields=["shop", "-id"], name="payout_shop_newest")]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.shops.models import Shop, ShopMember, ShopMemberRole, ShopNotice
+from marketplace.shops.models import Shop, ShopKind, ShopMember, ShopMemberRole, ShopNotice
 
 
 def shop_ids_of_member(user) -> set[int]:
@@ -44,6 +44,9 @@ class ChecklistItem:
 def shop_checklist(shop: Shop) -> list[ChecklistItem]:
     """What must be true before a shop can be reviewed: computed from its data, never ticked."""
     # Through the reverse relations the catalog's and inventory's foreign keys declare (shops sit below them).
+    if shop.kind == ShopKind.DISTRIBUTOR:
+        # A distributor sells its suppliers' goods and holds no stock: its suppliers deliver (issue 16).
+        return [ChecklistItem("terms", _("Seller terms accepted"), shop.terms_accepted_at is not None)]
     has_product = shop.products.exists()
     has_pickup = shop.warehouses.filter(is_pickup_point=True).exists()
     delivers = shop.offers_delivery or shop.shipping_methods.filter(is_active=True).exists()

@@ -123,3 +123,21 @@ class LogisticsPermissions(BasePermissionEnum):
 
 
 PERMISSION_ENUMS += [LogisticsPermissions]
+
+
+class DistributionPermissions(BasePermissionEnum):
+    """Incubator staff over the supply pool and distribution (issue 16): review offers, see attributions."""
+
+    MANAGE_SUPPLY_POOL = "incubator_supply.manage_supply_pool"
+
+
+PERMISSION_ENUMS += [DistributionPermissions]
+
+
+class CommissionPermissions(BasePermissionEnum):
+    """The incubator's distributor commission: its lawful rules and every distributor's earnings."""
+
+    MANAGE_COMMISSION = "incubator_commission.manage_commission"
+
+
+PERMISSION_ENUMS += [CommissionPermissions]

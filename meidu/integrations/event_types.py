@@ -6,6 +6,8 @@ from enum import Enum
 from meidu.core.permissions import (
     AccountPermissions,
     AppPermission,
+    CommissionPermissions,
+    DistributionPermissions,
     ExchangePermissions,
     OrderPermissions,
     PaymentPermissions,
@@ -42,6 +44,12 @@ class WebhookEventType(Enum):
     SHIPMENT_CREATED = "shipment_created"
     SHIPMENT_STATUS_CHANGED = "shipment_status_changed"
     SHIPMENT_DELIVERY_FAILED = "shipment_delivery_failed"
+    # incubator distribution (issue 16): a distributor picked, repriced or unpicked an offer
+    DISTRIBUTION_PICKED = "distribution_picked"
+    DISTRIBUTION_UNPICKED = "distribution_unpicked"
+    # incubator: a distributor's commission earned (after-sales window closed) or clawed back (refund, return)
+    COMMISSION_EARNED = "commission_earned"
+    COMMISSION_CLAWED_BACK = "commission_clawed_back"
 
 
 # The permission (or any one of several) an app needs to receive each event; None: every app. Order
@@ -76,6 +84,10 @@ EVENT_PERMISSIONS = {
     WebhookEventType.SHIPMENT_CREATED: OrderPermissions.MANAGE_ORDERS,
     WebhookEventType.SHIPMENT_STATUS_CHANGED: OrderPermissions.MANAGE_ORDERS,
     WebhookEventType.SHIPMENT_DELIVERY_FAILED: OrderPermissions.MANAGE_ORDERS,
+    WebhookEventType.DISTRIBUTION_PICKED: DistributionPermissions.MANAGE_SUPPLY_POOL,
+    WebhookEventType.DISTRIBUTION_UNPICKED: DistributionPermissions.MANAGE_SUPPLY_POOL,
+    WebhookEventType.COMMISSION_EARNED: CommissionPermissions.MANAGE_COMMISSION,
+    WebhookEventType.COMMISSION_CLAWED_BACK: CommissionPermissions.MANAGE_COMMISSION,
 }
 
 

@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "marketplace.settlement",
     "marketplace.reviews",
     "marketplace.complaints",
+    "incubator.supply",
+    "incubator.distribution",
+    "incubator.referrals",
+    "incubator.commission",
     "storefront.shell",
     "storefront.shop",
     "storefront.seller",
@@ -78,6 +82,7 @@ INSTALLED_APPS = [
     "storefront.station",
     "storefront.operator",
     "storefront.bank",
+    "storefront.distributor",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +260,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.settlement.tasks.payouts_weekly",
         "schedule": 6 * 3600.0,
     },
+    # Incubator: distributor commission earned once its order's after-sales window closed (the
+    # weekly payout of earned commission rides settlement-payouts-weekly's batch and bank file).
+    "incubator-commission-earn": {
+        "task": "incubator.commission.tasks.commission_earn_due_task",
+        "schedule": 3600.0,
+    },
     "complaints-escalate-due": {
         "task": "marketplace.complaints.tasks.complaints_escalate_due",
         "schedule": 300.0,
@@ -311,6 +322,10 @@ CHECKOUT_MAX_LINE_QUANTITY = env_int("CHECKOUT_MAX_LINE_QUANTITY", 50)
 CHECKOUT_RELEASE_FUNDS_AFTER_HOURS = env_int("CHECKOUT_RELEASE_FUNDS_AFTER_HOURS", 24)
 ORDER_AUTO_CONFIRM_DAYS = env_int("ORDER_AUTO_CONFIRM_DAYS", 10)
 ORDER_AFTER_SALES_DAYS = env_int("ORDER_AFTER_SALES_DAYS", 7)
+# Referral (issue 16): a buyer who came by a distributor's link is bound to it this many days (the last
+# link clicked wins) and, for the first REFERRAL_PROTECTION_DAYS of a binding, no other link takes it.
+REFERRAL_BINDING_DAYS = env_int("REFERRAL_BINDING_DAYS", 7)
+REFERRAL_PROTECTION_DAYS = env_int("REFERRAL_PROTECTION_DAYS", 2)
 
 # Exchange trading sessions (magnesium_exchange.trading.sessions): the hours, Beijing time, at which
 # each mode accepts orders on the calendar's trading days ("HH:MM-HH:MM,..."). Demo and test markets

@@ -14,6 +14,12 @@ from __future__ import annotations
 
 def connect() -> None:
     """Connect every hook's subscribers (idempotent: a subscriber is connected once)."""
+    from incubator.commission.services.lines import commission_order_sync, commission_resale_placed
+    from incubator.commission.services.payouts import commission_payout_returned, commission_payouts_add
+    from incubator.distribution.selectors import resale_terms_get, resale_terms_locked
+    from incubator.distribution.services import picks_fit_offer_bounds
+    from incubator.referrals.services import resale_orders_attribute
+    from incubator.supply import hooks as supply_hooks
     from logistics.shipments import hooks as shipments_hooks
     from magnesium_exchange.financing.services import forced_sale
     from magnesium_exchange.settlement import hooks as settlement_hooks
@@ -21,11 +27,13 @@ def connect() -> None:
     from magnesium_exchange.settlement.services import settlement_open
     from magnesium_exchange.trading import hooks as trading_hooks
     from marketplace.catalog.services_search import shop_search_stale
+    from marketplace.checkout import hooks as checkout_hooks
     from marketplace.checkout.selectors import checkout_payment_source
     from marketplace.orders import hooks as orders_hooks
     from marketplace.orders.payment_hooks import orders_transaction_changed
     from marketplace.orders.shipment_hooks import orders_shipment_changed
     from marketplace.payments import hooks as payments_hooks
+    from marketplace.settlement import hooks as settlement_market_hooks
     from marketplace.settlement.services.sync import settlement_order_sync_soon
     from marketplace.shops import hooks as shops_hooks
     from meidu.accounts.services import user_bearer_authenticate
@@ -51,6 +59,24 @@ def connect() -> None:
 
     # marketplace.orders -> settlement: an order's timeline moved, so its postings may have.
     orders_hooks.order_changed.connect(settlement_order_sync_soon)
+
+    # marketplace.checkout -> incubator (issue 16): a reseller's live terms for a variant (when a buyer adds
+    # it through a distributor's shop, and under lock at completion), and the resale lines placed (the
+    # order's attribution, then the DistributedLine rows commission reads).
+    checkout_hooks.resale_terms.connect(resale_terms_get)
+    checkout_hooks.resale_terms_locked.connect(resale_terms_locked)
+    checkout_hooks.resale_lines_placed.connect(resale_orders_attribute)
+    # ... then the commission of resold orders already paid at placement (settled before their lines existed).
+    checkout_hooks.resale_lines_placed.connect(commission_resale_placed)
+    # incubator.supply -> distribution: new offer prices pause the picks they leave out of bounds.
+    supply_hooks.offer_prices_changed.connect(picks_fit_offer_bounds)
+
+    # marketplace.settlement -> incubator commission: a resold order's money or window moved (pending,
+    # earned, clawed back, from the distribution margin); the weekly payout batch takes the
+    # distributors' earned commission into the same bank file; a returned commission transfer.
+    settlement_market_hooks.order_settled.connect(commission_order_sync)
+    settlement_market_hooks.payout_batch_filling.connect(commission_payouts_add)
+    settlement_market_hooks.payout_failed.connect(commission_payout_returned)
 
     # exchange settlement and trading -> financing: a forced sale's settlement repays the loan from the
     # proceeds (in the settlement's transaction); its auction ending unsold leaves the loan enforcing.

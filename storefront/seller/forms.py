@@ -12,7 +12,10 @@ from marketplace.catalog.selectors import category_list, product_type_list
 from marketplace.shops.models import ShopKind, ShopTrack
 
 # Kinds a farmer or home seller may open here; suppliers and distributors join through the incubator.
-OPEN_KINDS = [(kind.value, kind.label) for kind in (ShopKind.MICROSHOP, ShopKind.COOPERATIVE, ShopKind.STORE)]
+OPEN_KINDS = [
+    (kind.value, kind.label)
+    for kind in (ShopKind.MICROSHOP, ShopKind.COOPERATIVE, ShopKind.STORE, ShopKind.SUPPLIER, ShopKind.DISTRIBUTOR)
+]
 NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.seller.views import apply, complaints, dashboard, earnings, orders, products, stock
+from storefront.seller.views import apply, complaints, dashboard, earnings, offers, orders, products, stock
 
 app_name = "seller"
 
@@ -24,4 +24,8 @@ urlpatterns = [
     path("orders/<int:number>/complaints/<int:complaint_id>/respond/", complaints.respond, name="complaint_respond"),
     path("orders/<int:number>/complaints/<int:complaint_id>/resolve/", complaints.resolve, name="complaint_resolve"),
     path("earnings/", earnings.earnings, name="earnings"),
+    path("offers/", offers.offer_list, name="offers"),
+    path("offers/new/", offers.offer_form, name="offer_new"),
+    path("offers/<int:offer_id>/edit/", offers.offer_form, name="offer_edit"),
+    path("offers/<int:offer_id>/<str:action>/", offers.offer_action, name="offer_action"),
 ]

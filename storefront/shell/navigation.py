@@ -35,6 +35,8 @@ CART = NavLink(_("Cart"), "shop:cart")
 MY_ORDERS = NavLink(_("My orders"), "shop:orders")
 SHOP_ORDERS = NavLink(_("Shop orders"), "seller:orders")
 EARNINGS = NavLink(_("Earnings"), "seller:earnings")
+DISTRIBUTOR_CENTRE = NavLink(_("Distributor centre"), "distributor:centre")
+SUPPLY_OFFERS = NavLink(_("Distribution"), "seller:offers")
 PICKUP_COUNTER = NavLink(_("Pickup counter"), "station:counter")
 RUN_SHEET = NavLink(_("Delivery run"), "station:runs")
 MAGNESIA_PRICES = NavLink(_("Magnesia prices"), "exchange:prices")
@@ -62,8 +64,8 @@ ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
     Role.BANK_OFFICER: [HOME, BANK_PORTAL, MAGNESIA_PRICES, ACCOUNT],
     Role.WAREHOUSE_OPERATOR: [HOME, WAREHOUSE_DESK, MAGNESIA_PRICES, ACCOUNT],
     Role.TRADER: [HOME, TERMINAL, MY_LOANS, MAGNESIA_PRICES, ACCOUNT],
-    Role.SUPPLIER: MEMBER_LINKS,
-    Role.DISTRIBUTOR: MEMBER_LINKS,
+    Role.SUPPLIER: [HOME, SELLER_CENTRE, SUPPLY_OFFERS, SHOP_ORDERS, ACCOUNT],
+    Role.DISTRIBUTOR: [HOME, DISTRIBUTOR_CENTRE, MARKET, MY_ORDERS, ACCOUNT],
     Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT],
     Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ACCOUNT],
     Role.DRIVER: [HOME, RUN_SHEET, ACCOUNT],

@@ -7,9 +7,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from incubator.distribution.selectors import distribution_pick_list_live, resale_pick_for_product
 from marketplace.catalog.attributes import display_value
 from marketplace.catalog.selectors import category_get_by_slug
-from marketplace.shops.models import ShopStatus
+from marketplace.shops.models import ShopKind, ShopStatus
 from marketplace.shops.selectors import shop_get_by_slug, shop_is_member
 from meidu.core.search.spec import SearchUnavailable
 from storefront.shop.buying.presale import presale_offers
@@ -63,6 +64,10 @@ def product_detail(request, slug):
     product, public = product_for_page(channel, slug, request.user)
     attributes = [(value.attribute, display_value(value)[1]) for value in product.attribute_values.all()]
     variants = list(product.variants.all())
+    # Came through a distributor's shop or link (?via=<its slug>): its price, and the cart line is its.
+    resale = resale_pick_for_product(request.GET.get("via", ""), product.pk) if request.GET.get("via") else None
+    if resale is not None:
+        variants = [variant for variant in variants if variant.pk == resale.offer.variant_id]
     return render(
         request,
         "shop/product.html",
@@ -73,7 +78,8 @@ def product_detail(request, slug):
             "attributes": attributes,
             "photos": list(product.media.all()),
             "variants": variants,
-            "presales": presale_offers(product, variants, channel),
+            "presales": presale_offers(product, variants, channel) if resale is None else [],
+            "resale": resale,
         },
     )
 
@@ -85,6 +91,17 @@ def shop_detail(request, slug):
     if shop is None or (shop.status != ShopStatus.ACTIVE and not shop_is_member(request.user, shop.pk)):
         raise Http404("No such shop")
     channel = channel_from_request(request)
+    if shop.kind == ShopKind.DISTRIBUTOR:  # a distributor's microshop shows its live picks (issue 16)
+        return render(
+            request,
+            "shop/shop.html",
+            {
+                "channel": channel,
+                "channel_tabs": CHANNEL_TABS,
+                "shop": shop,
+                "picks": distribution_pick_list_live(shop.pk)[:100],
+            },
+        )
     products = product_listing(channel, shop=shop)
     return render(
         request,

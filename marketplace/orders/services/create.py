@@ -81,6 +81,7 @@ def orders_create_from_checkout(
             Order(
                 checkout_token=checkout.pk,
                 shop=group.shop,
+                reseller_shop=getattr(group, "reseller", None),
                 channel=checkout.channel,
                 user=user,
                 user_email=checkout.email or (user.email if user and user.email else ""),
@@ -114,6 +115,7 @@ def orders_create_from_checkout(
                 quantity=info.line.quantity,
                 currency=order.currency,
                 unit_price_amount=info.unit_price,
+                supply_unit_price=info.resale.supply_unit_price if getattr(info, "resale", None) else None,
                 total_price_amount=info.total,
                 sold_by_weight=info.sold_by_weight,
                 weight_unit=info.variant.product.weight_unit if info.sold_by_weight else "",

@@ -116,6 +116,22 @@ def commission_line_forget(order_line) -> None:
     CommissionLine.objects.filter(order_line=order_line).delete()
 
 
+def seller_gross(line) -> Decimal:
+    """What a line's goods earn its seller before commission: the buyer's price, or for a line sold
+    by a reseller (supply_unit_price set) the supply price times the quantity (the contract of the
+    incubator's distribution: the supplier is paid the supply price, the rest is the margin)."""
+    if line.supply_unit_price is None:
+        return line.total_price_amount
+    if line.sold_by_weight and line.actual_weight is not None:  # weighed: priced per weight unit, like the buyer
+        return quantize(line.supply_unit_price * line.actual_weight)
+    return line.supply_unit_price * line.quantity
+
+
+def resale_margin_of(lines) -> Decimal:
+    """The distribution margin of an order's resold lines: (retail − supply price) × quantity."""
+    return sum((line.total_price_amount - seller_gross(line) for line in lines), Decimal("0.00"))
+
+
 def commission_of(lines, rates: dict[int, Decimal], currency: str) -> Decimal:
-    """Commission on the goods (shipping carries none): each line's price times its rate, half-up."""
-    return sum((quantize(line.total_price_amount * rates[line.pk] / 100, currency) for line in lines), Decimal("0.00"))
+    """Commission on the goods (shipping carries none): each line's seller gross times its rate, half-up."""
+    return sum((quantize(seller_gross(line) * rates[line.pk] / 100, currency) for line in lines), Decimal("0.00"))

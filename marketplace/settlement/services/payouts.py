@@ -3,6 +3,10 @@ Payout per shop with a line per order, exported for the bank (marketplace.settle
 
 A shop whose available balance is zero or negative (a claw-back debt) gets no payout that
 week; its orders stay unpaid and are netted in a later batch. Suspended shops are held.
+
+The layer above (the incubator's distributor commission) adds its own payouts to the same batch
+through the payout_batch_filling hook and payout_add, so they leave in the same bank file; a
+returned transfer of any purpose is booked back by reversing its own postings.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.settlement import hooks
 from marketplace.settlement.accounts import shop_accounts
 from marketplace.settlement.error_codes import SettlementErrorCode
-from marketplace.settlement.models import Payout, PayoutBatch, PayoutLine, PayoutStatus
+from marketplace.settlement.models import Payout, PayoutBatch, PayoutLine, PayoutPurpose, PayoutStatus
 from marketplace.shops.models import Shop, ShopStatus
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
@@ -57,7 +62,7 @@ def _unpaid_by_order(cutoff: datetime) -> dict[tuple[int, str], dict[int, Decima
         result[(row[SHOP], row["currency"])][row[ORDER]] = row["total"]
     order_ids = [order for orders in result.values() for order in orders]
     paid = (
-        PayoutLine.objects.filter(order_id__in=order_ids)
+        PayoutLine.objects.filter(order_id__in=order_ids, payout__purpose=PayoutPurpose.EARNINGS)
         .exclude(payout__status=PayoutStatus.FAILED)
         .values("order_id", "payout__shop_id", "payout__currency")
         .annotate(total=Sum("amount"))
@@ -74,7 +79,8 @@ def payout_batch_create(week_end: date, *, actor=None) -> PayoutBatch:
 
     Lock order: the PayoutBatch row (unique week; a concurrent caller waits, then gets it) →
     the shops' available ledger accounts FOR UPDATE in ascending pk (only payouts lock them, so
-    two batches never pay the same earnings) → the ledger's idempotency records."""
+    two batches never pay the same earnings) → the ledger's idempotency records → then what the
+    payout_batch_filling subscribers lock (the distributor commission: its lines and accounts)."""
     with transaction.atomic():
         batch, created = PayoutBatch.objects.get_or_create(week_end=week_end, defaults={"created_by": actor})
         if not created:
@@ -91,32 +97,67 @@ def payout_batch_create(week_end: date, *, actor=None) -> PayoutBatch:
             if total <= 0 or shop.status == ShopStatus.SUSPENDED:
                 continue
             accounts = shop_accounts(shop, currency, roles=("available", "paid_out"))
-            txn = ledger_post(
+            payout_add(
+                batch,
+                shop,
+                currency,
                 [(accounts["available"], -total), (accounts["paid_out"], total)],
-                description=f"Payout to {shop.name} for the week ending {week_end:%Y-%m-%d}",
-                reference=f"payout:{week_end:%Y%m%d}:{shop_id}",
+                lines,
+                purpose=PayoutPurpose.EARNINGS,
                 actor=actor,
-                idempotency_key=f"settlement:payout:{week_end:%Y%m%d}:{shop_id}:{currency}",
             )
-            suffix = "" if currency == "CNY" else currency
-            payout = Payout.objects.create(
-                batch=batch,
-                shop=shop,
-                currency=currency,
-                amount=total,
-                reference=f"MD{week_end:%Y%m%d}S{shop_id}{suffix}",
-                payee_name=shop.payout_account_name,
-                account_number=shop.payout_account_number,
-                bank=shop.payout_bank,
-                ledger_transaction=txn,
-            )
-            PayoutLine.objects.bulk_create(
-                [PayoutLine(payout=payout, order_id=order, amount=amount) for order, amount in sorted(lines.items())]
-            )
+        hooks.payout_batch_filling.send(batch, cutoff, actor)
         audit_record(
             "settlement.payout_batch_create", actor=actor, target=batch, data={"week_end": week_end.isoformat()}
         )
     return batch
+
+
+def payout_add(
+    batch: PayoutBatch,
+    shop: Shop,
+    currency: str,
+    entries,
+    lines: dict[int, Decimal],
+    *,
+    purpose: str,
+    actor=None,
+) -> Payout:
+    """Add one transfer to ``batch``: post ``entries`` (the payee's balance to its paid-out account,
+    summing to zero) and record the payout with a line per order of ``lines`` ({order: amount}).
+    Runs inside payout_batch_create's transaction (called by it, or by a payout_batch_filling
+    subscriber, which holds its own accounts' locks). The amount is the sum of the lines."""
+    total = sum(lines.values(), ZERO)
+    week = f"{batch.week_end:%Y%m%d}"
+    suffix = "" if currency == "CNY" else currency
+    is_earnings = purpose == PayoutPurpose.EARNINGS
+    txn = ledger_post(
+        entries,
+        description=f"Payout ({purpose}) to {shop.name} for the week ending {batch.week_end:%Y-%m-%d}",
+        reference=f"payout:{week}:{shop.pk}" if is_earnings else f"payout:{week}:{purpose}:{shop.pk}",
+        actor=actor,
+        idempotency_key=(
+            f"settlement:payout:{week}:{shop.pk}:{currency}"
+            if is_earnings
+            else f"settlement:payout:{week}:{purpose}:{shop.pk}:{currency}"
+        ),
+    )
+    payout = Payout.objects.create(
+        batch=batch,
+        shop=shop,
+        currency=currency,
+        purpose=purpose,
+        amount=total,
+        reference=f"MD{week}{'S' if is_earnings else 'C'}{shop.pk}{suffix}",
+        payee_name=shop.payout_account_name,
+        account_number=shop.payout_account_number,
+        bank=shop.payout_bank,
+        ledger_transaction=txn,
+    )
+    PayoutLine.objects.bulk_create(
+        [PayoutLine(payout=payout, order_id=order, amount=amount) for order, amount in sorted(lines.items())]
+    )
+    return payout
 
 
 def _locked_created(payout: Payout) -> Payout:
@@ -145,9 +186,13 @@ def payout_mark_failed(payout: Payout, *, actor, reason: str = "") -> Payout:
     a later batch. Lock order: the Payout row → the ledger's idempotency record."""
     with transaction.atomic():
         locked = _locked_created(payout)
-        accounts = shop_accounts(locked.shop, locked.currency, roles=("available", "paid_out"))
+        # the payout's own postings, reversed: the payee's paid-out account back to the balance it came from
+        reversed_entries = [
+            (posting.account, -posting.amount)
+            for posting in locked.ledger_transaction.postings.select_related("account").order_by("pk")
+        ]
         locked.reversal_transaction = ledger_post(
-            [(accounts["paid_out"], -locked.amount), (accounts["available"], locked.amount)],
+            reversed_entries,
             description=f"Payout {locked.reference} returned by the bank",
             reference=f"payout:{locked.reference}",
             actor=actor,
@@ -156,5 +201,6 @@ def payout_mark_failed(payout: Payout, *, actor, reason: str = "") -> Payout:
         locked.status = PayoutStatus.FAILED
         locked.settled_at = timezone.now()
         locked.save(update_fields=["status", "reversal_transaction", "settled_at"])
+        hooks.payout_failed.send(locked)
         audit_record("settlement.payout_mark_failed", actor=actor, target=locked, data={"reason": reason})
     return locked

@@ -4,12 +4,16 @@ the differences. Calling it twice, late, or after several changes at once never 
 
 Flow of money (holder-positive accounts, see marketplace.settlement.accounts):
   payment   gateway −x, clearing +x                 refund   clearing −x, gateway +x
-  earnings  clearing −x, shop pending (or available once released) +(x − c), commission +c
+  earnings  clearing −x, shop pending (or available once released) +(x − c − m), commission +c,
+            distribution margin +m   (m: resold lines' retail minus supply price, scaled like c)
   release   shop pending −e, shop available +e      (delivered and the after-sales window closed)
   cash kept shop pending (or available) −k, shop cash +k
 A refund after release claws back from available, which may go negative: the next payout nets it.
 Commission is charged on the goods (never on shipping) at the rate frozen per order line; a
-partial payment or refund scales it by net received / order total.
+partial payment or refund scales it by net received / order total. A line sold by a reseller
+(supply_unit_price set) earns its seller the supply price × quantity, on which the commission is
+charged; its margin (retail − supply) × quantity goes to the platform's distribution-margin
+account, scaled by the same share, from which the layer above pays the reseller (hooks.order_settled).
 
 Cash on delivery collected by the order's own shop (its owner or staff: the user of the cash
 PAID order event is a member of the order's shop) stays in the shop's hands: the platform never
@@ -40,9 +44,15 @@ from django.utils import timezone
 from marketplace.complaints.models import OPEN_STATUSES, Complaint
 from marketplace.complaints.selectors import order_has_open_complaint
 from marketplace.orders.models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
+from marketplace.settlement import hooks
 from marketplace.settlement.accounts import settlement_accounts
 from marketplace.settlement.models import EntryKind, OrderSettlement, SettlementEntry
-from marketplace.settlement.services.commission import commission_lines_freeze, commission_of
+from marketplace.settlement.services.commission import (
+    commission_lines_freeze,
+    commission_of,
+    resale_margin_of,
+    seller_gross,
+)
 from marketplace.shops.models import ShopMember
 from meidu.core.ledger.models import LedgerPosting
 from meidu.core.ledger.services import ledger_post
@@ -148,8 +158,9 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
         pending, available = held("pending"), held("available")
         created: list[SettlementEntry] = []
         released = settlement.released_at is not None
+        newly_released = False
         if not released and _window_closed(row, now):
-            released = True
+            released = newly_released = True
             settlement.released_at = now
             if pending:
                 created.append(
@@ -180,15 +191,17 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
         lines = list(OrderLine.objects.filter(order=row).select_related("variant__product"))
         rates = commission_lines_freeze(settlement, row, lines)
         base = commission_of(lines, rates, row.currency)
-        goods = sum((line.total_price_amount for line in lines), ZERO)
+        goods = sum((seller_gross(line) for line in lines), ZERO)
         rate = (base * 100 / goods).quantize(Decimal("0.0001")) if goods else None
         commission = _target_commission(base, net, row.total_amount, row.currency)
+        margin = min(_target_commission(resale_margin_of(lines), net, row.total_amount, row.currency), net - commission)
         # pending + available hold the earnings posted minus the cash the shop kept
         kept_posted = held("cash")
-        earn_delta = (net - commission) - (pending + available + kept_posted)
+        earn_delta = (net - commission - margin) - (pending + available + kept_posted)
         commission_delta = commission - held("commission")
+        margin_delta = margin - held("distribution_margin")
         bucket = accounts["available" if released else "pending"]
-        if earn_delta or commission_delta:
+        if earn_delta or commission_delta or margin_delta:
             kind = EntryKind.CLAWBACK if earn_delta < 0 else EntryKind.EARNINGS
             created.append(
                 _post(
@@ -196,9 +209,10 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
                     row,
                     kind,
                     [
-                        (accounts["clearing"], -(earn_delta + commission_delta)),
+                        (accounts["clearing"], -(earn_delta + commission_delta + margin_delta)),
                         (bucket, earn_delta),
                         (accounts["commission"], commission_delta),
+                        (accounts["distribution_margin"], margin_delta),
                     ],
                     amount=earn_delta,
                     commission=commission_delta,
@@ -235,6 +249,8 @@ def settlement_order_sync(order: Order, *, now=None) -> list[SettlementEntry]:
                 "cash_events_seen",
             ]
         )
+        if created or newly_released:
+            hooks.order_settled.send(settlement)
     return created
 
 

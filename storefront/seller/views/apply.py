@@ -29,7 +29,10 @@ FIELD_MAP = {
 @require_http_methods(["GET", "POST"])
 @login_required
 def open_shop(request):
-    form = OpenShopForm(request.POST or None)
+    # ?kind=distributor (the distributor centre's invitation) preselects the kind of shop
+    form = OpenShopForm(
+        request.POST or None, initial={"kind": request.GET.get("kind")} if request.GET.get("kind") else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             shop = shop_apply(request.user, **form.service_kwargs(), ip_address=client_ip(request))

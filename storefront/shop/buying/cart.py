@@ -17,12 +17,13 @@ def cart_get(user, channel) -> Checkout | None:
     return checkout_get_for_user(user, channel)
 
 
-def cart_add(user, channel, variant, quantity: int) -> Checkout:
-    """Add to the buyer's cart of ``channel``, opening one on the first item (services raise DomainError)."""
+def cart_add(user, channel, variant, quantity: int, reseller=None) -> Checkout:
+    """Add to the buyer's cart of ``channel``, opening one on the first item (services raise DomainError).
+    ``reseller``: the distributor's shop the buyer adds it through (its price; issue 16)."""
     checkout = cart_get(user, channel)
     if checkout is None:
-        return checkout_create(channel=channel, user=user, lines=[(variant, quantity)])
-    return checkout_lines_add(checkout, [(variant, quantity)])
+        return checkout_create(channel=channel, user=user, lines=[(variant, quantity)], reseller=reseller)
+    return checkout_lines_add(checkout, [(variant, quantity)], reseller=reseller)
 
 
 def cart_counts(user) -> dict[str, int]:

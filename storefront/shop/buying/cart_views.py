@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST, require_safe
 from marketplace.catalog.selectors import product_variant_get
 from marketplace.checkout.selectors import checkout_info, checkout_line_get
 from marketplace.checkout.services import checkout_lines_delete, checkout_lines_update
+from marketplace.shops.selectors import shop_get_by_slug
 from meidu.core.errors import DomainError
+from storefront.distributor.views.referral import referral_claim
 from storefront.shop.buying.cart import cart_add, cart_counts, cart_get
 from storefront.shop.buying.errors import flash_domain_errors
 from storefront.shop.buying.forms import AddToCartForm, QuantityForm
@@ -63,14 +65,21 @@ def add(request):
         variant = product_variant_get(request.POST["variant"])
     if variant is None:
         raise Http404("No such item")
+    reseller = None
     back = _product_url(variant, channel)
+    if request.POST.get("reseller"):  # bought through a distributor's shop (issue 16)
+        reseller = shop_get_by_slug(str(request.POST["reseller"])[:120])
+        if reseller is None:
+            raise Http404("No such shop")
+        back = f"{reverse('shop:product', args=[variant.product.slug])}?{urlencode({'via': reseller.slug})}"
     if not request.user.is_authenticated:
         return redirect_to_login(back)
+    referral_claim(request)
     if not form.is_valid():
         messages.error(request, _("Enter a quantity of at least 1."))
         return redirect(back)
     try:
-        cart_add(request.user, channel, variant, form.cleaned_data["quantity"])
+        cart_add(request.user, channel, variant, form.cleaned_data["quantity"], reseller=reseller)
     except DomainError as exc:
         flash_domain_errors(request, exc)
         return redirect(back)

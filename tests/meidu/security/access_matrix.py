@@ -385,3 +385,45 @@ MUTATIONS.update(
 # yet: each is a gap to close by writing that test and naming it above (issue 13). Empty since the
 # owner tests (test_owner_*.py): a new such field needs its proof, or a place here, to pass.
 UNPROVEN: set[tuple[str, str]] = set()
+
+# --- issue 16, incubator supply pool, distribution and referrals (dist helper) ---
+SUPPLY_API = "tests/incubator/test_supply_api.py"
+DISTRIBUTION_API = "tests/incubator/test_distribution_api.py"
+OTHER_SUPPLIER = f"{SUPPLY_API}::test_another_shop_cannot_act_on_the_offer_and_writes_nothing"
+OTHER_DISTRIBUTOR = f"{DISTRIBUTION_API}::test_another_distributor_is_refused_reading_and_acting_writing_nothing"
+QUERIES.update(
+    {
+        "supplyOffers": user(f"{SUPPLY_API}::test_the_pool_shows_open_offers_and_a_supplier_all_its_own"),
+        "supplyOffer": user(f"{SUPPLY_API}::test_the_pool_shows_open_offers_and_a_supplier_all_its_own"),
+        "distributionPicks": object_scoped(OTHER_DISTRIBUTOR),
+        "distributorOrders": object_scoped(OTHER_DISTRIBUTOR),
+    }
+)
+MUTATIONS.update(
+    {
+        "supplyOfferCreate": object_scoped(OTHER_SUPPLIER),
+        "supplyOfferUpdate": object_scoped(OTHER_SUPPLIER),
+        "supplyOfferOpen": object_scoped(OTHER_SUPPLIER),
+        "supplyOfferPause": object_scoped(OTHER_SUPPLIER),
+        "supplyOfferClose": object_scoped(OTHER_SUPPLIER),
+        "supplyOfferReview": permission("MANAGE_SUPPLY_POOL"),
+        "distributionPick": object_scoped(OTHER_DISTRIBUTOR),
+        "distributionPriceSet": object_scoped(OTHER_DISTRIBUTOR),
+        "distributionUnpick": object_scoped(OTHER_DISTRIBUTOR),
+        "referralLinkCreate": object_scoped(OTHER_DISTRIBUTOR),
+    }
+)
+
+# Incubator distributor commission (issue 16): a distributor's earnings are its own members' and
+# commission staff's only (never a supplier's, never another distributor's); the lawful rules are staff's.
+COMMISSION_API = "tests/incubator/commission/test_distributor_earnings_api.py"
+QUERIES.update(
+    {
+        "distributorEarnings": object_scoped(
+            f"{COMMISSION_API}::test_only_the_distributors_members_and_staff_read_its_commission"
+        ),
+        "commissionSettings": permission("MANAGE_COMMISSION"),
+        "commissionRuleChanges": permission("MANAGE_COMMISSION"),
+    }
+)
+MUTATIONS.update({"commissionSettingsChange": permission("MANAGE_COMMISSION")})
