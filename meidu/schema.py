@@ -2,6 +2,7 @@
 
 import graphene
 
+from incubator.training.api import TrainingMutations, TrainingQueries
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.credit.api import CreditMutations, CreditQueries
@@ -59,6 +60,7 @@ class Query(
     FinancingLoanQueries,
     FinancingRiskQueries,
     CreditQueries,
+    TrainingQueries,
     graphene.ObjectType,
 ):
     pass
@@ -85,6 +87,7 @@ class Mutation(
     FinancingLoanMutations,
     FinancingRiskMutations,
     CreditMutations,
+    TrainingMutations,
     graphene.ObjectType,
 ):
     pass

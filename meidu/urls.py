@@ -32,6 +32,8 @@ urlpatterns = [
     path("station/", include("storefront.station.urls")),
     path("operator/", include("storefront.operator.urls")),
     path("bank/", include("storefront.bank.urls")),
+    path("learn/", include("storefront.learn.urls")),
+    path("incubator/", include("storefront.incubator.urls")),
     path("", include("storefront.shell.urls")),
 ]
 

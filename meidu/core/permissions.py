@@ -112,3 +112,12 @@ class ComplaintPermissions(BasePermissionEnum):
 
 
 PERMISSION_ENUMS += [ReviewPermissions, ComplaintPermissions]
+
+
+class IncubatorPermissions(BasePermissionEnum):
+    """The incubator's staff: courses and mentors, the training funnel, the incubator console."""
+
+    MANAGE_TRAINING = "training.manage_training"
+
+
+PERMISSION_ENUMS += [IncubatorPermissions]

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "marketplace.settlement",
     "marketplace.reviews",
     "marketplace.complaints",
+    "incubator.training",
     "storefront.shell",
     "storefront.shop",
     "storefront.seller",
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
     "storefront.station",
     "storefront.operator",
     "storefront.bank",
+    "storefront.learn",
+    "storefront.incubator",
 ]
 
 MIDDLEWARE = [

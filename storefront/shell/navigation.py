@@ -44,21 +44,32 @@ BANK_PORTAL = NavLink(_("Bank portal"), "bank:home")
 MY_LOANS = NavLink(_("My loans"), "exchange:terminal_loans")
 ESCALATED_COMPLAINTS = NavLink(_("Escalated complaints"), "operator:complaints")
 FINANCING_OVERSIGHT = NavLink(_("Pledges and disputes"), "operator:financing")
+LEARN = NavLink(_("Courses"), "learn:courses")
+INCUBATOR_CONSOLE = NavLink(_("Incubator console"), "incubator:console")
 
 MEMBER_LINKS = [HOME, ACCOUNT]
 
 ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
-    Role.OPERATOR: [HOME, ESCALATED_COMPLAINTS, FINANCING_OVERSIGHT, MARKET, ACCOUNT, BACK_OFFICE, GRAPHQL],
+    Role.OPERATOR: [
+        HOME,
+        ESCALATED_COMPLAINTS,
+        FINANCING_OVERSIGHT,
+        INCUBATOR_CONSOLE,
+        MARKET,
+        ACCOUNT,
+        BACK_OFFICE,
+        GRAPHQL,
+    ],
     Role.BANK_OFFICER: [HOME, BANK_PORTAL, MAGNESIA_PRICES, ACCOUNT],
     Role.WAREHOUSE_OPERATOR: [HOME, WAREHOUSE_DESK, MAGNESIA_PRICES, ACCOUNT],
     Role.TRADER: [HOME, TERMINAL, MY_LOANS, MAGNESIA_PRICES, ACCOUNT],
     Role.SUPPLIER: MEMBER_LINKS,
     Role.DISTRIBUTOR: MEMBER_LINKS,
-    Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT],
+    Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, LEARN, ACCOUNT],
     Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ACCOUNT],
     Role.DRIVER: [HOME, RUN_SHEET, ACCOUNT],
-    Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],
-    None: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],  # signed in without a role yet
+    Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, LEARN, OPEN_SHOP, ACCOUNT],
+    None: [HOME, MARKET, CART, MY_ORDERS, LEARN, OPEN_SHOP, ACCOUNT],  # signed in without a role yet
 }
 
 
