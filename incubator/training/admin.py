@@ -10,6 +10,9 @@ from incubator.training.policies import link_is_web_url
 
 
 class LessonForm(forms.ModelForm):
+    image_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    video_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+
     class Meta:
         model = Lesson
         fields = ["position", "title", "body", "image_url", "video_url"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from meidu.core.permissions import IncubatorPermissions
@@ -18,8 +19,12 @@ def may_manage_training(actor) -> bool:
 
 def link_is_web_url(value: str) -> bool:
     """A lesson's image or video link: an absolute http(s) URL with a host, no spaces or control
-    characters, at most URL_MAX characters (we link to videos, we host none)."""
-    if not value or len(value) > URL_MAX or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    characters (nor a direction override), at most URL_MAX characters (we link to videos, we host none)."""
+    if (
+        not value
+        or len(value) > URL_MAX
+        or any(ch.isspace() or unicodedata.category(ch) in ('Cc', 'Cf') for ch in value)
+    ):
         return False
     try:
         parts = urlsplit(value)
