@@ -71,6 +71,7 @@ def test_wrong_code_and_unknown_number_read_the_same(make_user):
     unknown = anonymous.get("/learn/certificates/verify/", {"number": "PX20260099999", "code": certificate.code})
     assert wrong.status_code == unknown.status_code == 404
     assert 'data-code="certificate_not_found"' in wrong.content.decode()
+
     def page(response, number, code):
         text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
         return text.replace(number, "N").replace(code, "C")
