@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -36,7 +35,7 @@ from meidu.core.validation import text_refusal
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
 CODE_LENGTH = 8
 NUMBER_MAX = 20
-VERIFY_FAILURES_MAX = getattr(settings, "CERTIFICATE_VERIFY_FAILURES_MAX", 10)
+VERIFY_FAILURES_MAX = 10  # failed look-ups per address or user in VERIFY_WINDOW_SECONDS
 VERIFY_WINDOW_SECONDS = 15 * 60
 
 

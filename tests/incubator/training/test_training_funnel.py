@@ -13,6 +13,7 @@ from django.utils import timezone
 from incubator.training import services
 from incubator.training.models import Enrolment
 from incubator.training.selectors import training_funnel
+from marketplace.settlement.selectors import shop_weekly_sales_by_kind
 from marketplace.settlement.services.payouts import payout_batch_create, payout_mark_paid
 from tests.incubator.training.courses import make_course
 from tests.marketplace.checkout.helpers import OFFLINE, placed_orders
@@ -84,3 +85,15 @@ def test_the_funnel_costs_two_queries_whatever_its_size(make_user, django_assert
         by_month, totals = training_funnel()
     assert sum(row.counts["enrolled"] for row in totals) == 15
     assert {row.course_id for row in by_month} == {c.pk for c in courses}
+
+
+def test_weekly_sales_per_shop_in_two_queries(buyer, rural, pears, cooker, django_assert_max_num_queries):
+    """The console's table of shops and their weekly sales (marketplace selector): cancelled orders and
+    shops of other kinds are left out; the week's total is the orders' totals."""
+    [order] = placed_orders(buyer, rural, [(pears["variant"], 2)], gateway=OFFLINE, action="CHARGE", key="week-1")
+    with django_assert_max_num_queries(2):
+        rows = shop_weekly_sales_by_kind(["microshop"], weeks=4)
+    by_shop = {row["shop"].pk: row for row in rows}
+    assert cooker["shop"].pk not in by_shop  # a store, not a microshop
+    assert by_shop[pears["shop"].pk]["weeks"] == [order.total_amount, 0, 0, 0]
+    assert by_shop[pears["shop"].pk]["total"] == order.total_amount
