@@ -123,7 +123,8 @@ def training_funnel(*, course_id: int | None = None) -> tuple[list[FunnelRow], l
     if course_id is not None:
         enrolments = enrolments.filter(course_id=course_id)
     rows = list(enrolments.values_list("user_id", "course_id", "course__title", "enrolled_at", "completed_at"))
-    milestones = seller_milestones_for_users({row[0] for row in rows}) if rows else {}
+    # the trainees as a subquery, not a list of ten thousand ids sent back to the server
+    milestones = seller_milestones_for_users(enrolments.values("user_id")) if rows else {}
     monthly: dict[tuple[int, str], FunnelRow] = {}
     totals: dict[int, FunnelRow] = {}
     for user_id, course, title, enrolled_at, completed_at in rows:

@@ -4,6 +4,9 @@ number and a wrong code alike (no oracle), throttled per address and user."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -31,6 +34,13 @@ def _course_or_404(slug: str):
     if course is None:
         raise Http404
     return course
+
+
+def _image_embeddable(url: str) -> bool:
+    """A lesson's picture is shown in the page only from an origin the Content-Security-Policy allows
+    (CSP_IMG_SRC: the media bucket, or hosts an operator adds); any other is offered as a link."""
+    parts = urlsplit(url)
+    return bool(url) and f"{parts.scheme}://{parts.netloc}" in settings.CSP_IMG_SRC
 
 
 def _refuse(request, exc: DomainError) -> None:
@@ -100,6 +110,7 @@ def lesson_page(request, slug, position):
         "lesson": lesson,
         "enrolment": enrolment,
         "done": lesson.pk in done,
+        "image_embedded": _image_embeddable(lesson.image_url),
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
         "count": len(lessons),

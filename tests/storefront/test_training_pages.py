@@ -43,6 +43,8 @@ def test_a_trainee_enrols_completes_downloads_and_verifies(make_user):
     assert "完成本课程全部课时" in early.content.decode()
     lesson = client.get(f"/learn/{course.slug}/lessons/1/").content.decode()
     assert "标记本课时已完成" in lesson and 'href="https://video.example.com/v/1"' in lesson
+    # a picture from an origin the Content-Security-Policy does not allow is a link, not a broken image
+    assert '<img class="lesson-image"' not in lesson and "查看图片" in lesson
     client.post(f"/learn/{course.slug}/lessons/1/complete/")
     done = client.post(f"/learn/{course.slug}/lessons/2/complete/", follow=True).content.decode()
     assert "开设你的店铺" in done and 'href="/seller/open/"' in done
@@ -101,3 +103,24 @@ def test_the_console_is_for_incubator_staff(make_user):
     assert staff.status_code == 200 and "培训漏斗" in body and course.title in body and "供货商与分销商" in body
     english = web(make_user(Role.OPERATOR), "en").get("/incubator/").content.decode()
     assert "Training funnel" in english
+
+
+def test_hostile_page_input_is_refused_and_writes_nothing(make_user):
+    course = make_course(1)
+    client = web(make_user(), "en")
+    for params in ({"number": "PX\x00", "code": "A"}, {"number": "PX", "code": "A" * 100_000}):
+        response = client.get("/learn/certificates/verify/", params)
+        assert response.status_code == 400
+    assert client.post(f"/learn/{course.slug}/enrol/", {"x": "\x00"}).status_code == 400
+    assert client.get("/learn/no-such-course/").status_code == 404
+    assert not Enrolment.objects.exists()
+
+
+def test_a_picture_from_an_allowed_origin_is_shown(make_user, settings):
+    settings.CSP_IMG_SRC = ["https://example.com"]
+    trainee = make_user()
+    course = make_course(1)
+    client = web(trainee)
+    client.post(f"/learn/{course.slug}/enrol/")
+    page = client.get(f"/learn/{course.slug}/lessons/1/").content.decode()
+    assert '<img class="lesson-image" src="https://example.com/lesson.jpg"' in page

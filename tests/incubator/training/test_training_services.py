@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from incubator.training import services
+from incubator.training.certificate_pdf import certificate_pdf, verification_url
 from incubator.training.models import Certificate, Enrolment, EnrolmentEvent, Lesson, LessonProgress
 from incubator.training.policies import link_is_web_url, mask_name
 from meidu.core.errors import DomainError
@@ -183,3 +184,14 @@ def test_links_and_masks():
     assert mask_name("王丽") == "王*"
     assert mask_name("欧阳娜娜") == "欧**娜"
     assert mask_name("Li Wang") == "L* W***"
+
+
+def test_the_certificate_pdf_carries_the_qr_to_the_verification_page(make_user, settings):
+    settings.PUBLIC_URL = "https://meidu.example.cn"
+    certificate = _certificate(make_user)
+    url = verification_url(certificate)
+    assert url == (
+        f"https://meidu.example.cn/learn/certificates/verify/?number={certificate.number}&code={certificate.code}"
+    )
+    pdf = certificate_pdf(certificate)
+    assert pdf.startswith(b"%PDF") and b"/Subtype /Image" in pdf and b"STSong-Light" in pdf
