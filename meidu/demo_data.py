@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from incubator.commission.demo_data import COMMISSION_DEMO_STEPS
 from incubator.demo_data import INCUBATOR_DEMO_STEPS
+from incubator.training.demo_data import TRAINING_DEMO_STEPS
 from logistics.geography.services import geography_load_county
 from logistics.routing.demo_data import ROUTING_DEMO_STEPS
 from magnesium_exchange.demo_data import EXCHANGE_DEMO_LOGINS, EXCHANGE_DEMO_STEPS
@@ -36,3 +37,5 @@ DEMO_STEPS += FINANCING_DEMO_STEPS
 DEMO_STEPS += ROUTING_DEMO_STEPS
 # after the incubator's pool and distribution demo (INCUBATOR_DEMO_STEPS), which it builds on
 DEMO_STEPS += COMMISSION_DEMO_STEPS
+# Training reads the marketplace's shops, sales and payouts to place demo shop owners in the funnel: last.
+DEMO_STEPS += TRAINING_DEMO_STEPS

@@ -6,6 +6,7 @@ from incubator.commission.api import CommissionMutations, CommissionQueries
 from incubator.distribution.api import DistributionMutations, DistributionQueries
 from incubator.referrals.api import ReferralMutations
 from incubator.supply.api import SupplyMutations, SupplyQueries
+from incubator.training.api import TrainingMutations, TrainingQueries
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.credit.api import CreditMutations, CreditQueries
@@ -67,6 +68,7 @@ class Query(
     SupplyQueries,
     DistributionQueries,
     CommissionQueries,
+    TrainingQueries,
     graphene.ObjectType,
 ):
     pass
@@ -98,6 +100,7 @@ class Mutation(
     DistributionMutations,
     ReferralMutations,
     CommissionMutations,
+    TrainingMutations,
     graphene.ObjectType,
 ):
     pass

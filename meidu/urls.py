@@ -35,6 +35,8 @@ urlpatterns = [
     path("bank/", include("storefront.bank.urls")),
     path("distributor/", include("storefront.distributor.urls")),
     path("r/", include("storefront.distributor.referral_urls")),
+    path("learn/", include("storefront.learn.urls")),
+    path("incubator/", include("storefront.incubator.urls")),
     path("", include("storefront.shell.urls")),
 ]
 

@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from meidu.core.pdf import cjk_font_register, cjk_wrap
+from meidu.core.printing import font_register, wrap
 
 from .models import PlannedRun
 
@@ -19,7 +19,7 @@ COLUMNS = [("#", 0), ("到达", 8), ("地点", 24), ("派送包裹", 70), ("卸�
 
 def run_manifest_pdf(run: PlannedRun) -> bytes:
     """A4, in Chinese (the drivers' language), one line block per stop; a stop never splits across pages."""
-    font = cjk_font_register()
+    font = font_register()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(f"配送清单 {run.plan.day} {run.vehicle.code}")
@@ -27,11 +27,9 @@ def run_manifest_pdf(run: PlannedRun) -> bytes:
     y = _header(pdf, run, font, width, height)
     total_cash = 0
     for stop in run.stops.all():
-        parcels = cjk_wrap("、".join(stop.parcels) or "—", 52 * mm, 9)
-        pickups = cjk_wrap(
-            "、".join(stop.pickups) + (f" {stop.pickup_kg}kg" if stop.pickup_kg else "") or "—", 24 * mm, 9
-        )
-        place = cjk_wrap(stop.label, 44 * mm, 9)
+        parcels = wrap("、".join(stop.parcels) or "—", 52 * mm, 9)
+        pickups = wrap("、".join(stop.pickups) + (f" {stop.pickup_kg}kg" if stop.pickup_kg else "") or "—", 24 * mm, 9)
+        place = wrap(stop.label, 44 * mm, 9)
         lines = max(len(parcels), len(pickups), len(place))
         needed = lines * 4.6 * mm + 2 * mm
         if y - needed < MARGIN:

@@ -7,21 +7,18 @@ from __future__ import annotations
 import io
 from urllib.parse import urlencode
 
-import qrcode
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from magnesium_exchange.commodities.models import SPEC_FIELDS
 from magnesium_exchange.warehouses.models import Receipt, ReceiptStatus
-from meidu.core.pdf import CJK_FONT, cjk_font_register, cjk_wrap
+from meidu.core.printing import FONT, SITE_NAME, font_register, qr_image
+from meidu.core.printing import wrap as _wrap
 
-FONT = CJK_FONT
-SITE_NAME = "美都集市"  # the site's own name (base template), never another spelling
 LABEL_X, VALUE_X, RIGHT_MARGIN = 20 * mm, 58 * mm, 20 * mm
 ROW_SIZE, LINE_GAP, ROW_GAP = 11, 5.2 * mm, 3.8 * mm
 
@@ -35,14 +32,6 @@ def verification_url(receipt: Receipt) -> str:
         + "?"
         + urlencode({"code": receipt.verification_code})
     )
-
-
-def _qr_image(url: str) -> ImageReader:
-    image = qrcode.make(url, box_size=6, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    buffer.seek(0)
-    return ImageReader(buffer)
 
 
 def _rows(receipt: Receipt) -> list[tuple[str, str]]:
@@ -85,12 +74,12 @@ def _status_zh(status: str) -> str:
 
 
 def wrap(text: str, width: float, size: float = ROW_SIZE) -> list[str]:
-    """Lines no wider than `width` points, so a long value (the quality line) stays on the page whole."""
-    return cjk_wrap(text, width, size)
+    """Cut `text` into lines no wider than `width` points (meidu.core.printing.wrap)."""
+    return _wrap(text, width, size)
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
-    cjk_font_register()
+    font_register()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(f"仓单 {receipt.number}")
@@ -110,7 +99,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         pdf.line(LABEL_X, y - 2.5 * mm, width - RIGHT_MARGIN, y - 2.5 * mm)
         y -= LINE_GAP + ROW_GAP
     url = verification_url(receipt)
-    pdf.drawImage(_qr_image(url), width - 62 * mm, 22 * mm, 42 * mm, 42 * mm)
+    pdf.drawImage(qr_image(url), width - 62 * mm, 22 * mm, 42 * mm, 42 * mm)
     pdf.setFont(FONT, 9)
     key = receipt.events.order_by("-seq").values_list("kid", flat=True).first() or ""
     pdf.drawString(20 * mm, 52 * mm, "凭证权利提示：本仓单为记名提取仓储物的凭证，背书并经保管人签章后可转让、出质。")

@@ -9,13 +9,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from marketplace.catalog.models import Category
-from marketplace.orders.models import OrderLine
+from marketplace.orders.models import Order, OrderLine, OrderStatus
 from marketplace.settlement.accounts import shop_code
-from marketplace.settlement.models import CommissionLine, CommissionRule, EntryKind, Payout
+from marketplace.settlement.models import CommissionLine, CommissionRule, EntryKind, Payout, PayoutStatus
+from marketplace.shops.models import Shop, ShopEvent, ShopMember, ShopMemberRole, ShopStatus
 from meidu.core.ledger.models import LedgerAccount, LedgerPosting
 from meidu.core.money import Money, quantize
 
@@ -178,3 +179,65 @@ def shop_weekly_earnings(
 
 def payout_list_for_shop(shop_id: int):
     return Payout.objects.filter(shop_id=shop_id).select_related("batch")
+
+
+# --- a seller's milestones (read by the incubator's training funnel, issue 16) ---------------------
+
+
+def seller_milestones_for_users(user_ids) -> dict[int, dict[str, datetime | None]]:
+    """{user id: {"shop_opened", "first_sale", "first_payout"}} for the shops each user owns, in one
+    query: when a shop of theirs first became active, its first order that was not cancelled, and its
+    first payout the bank paid. Users without a shop are left out. ``user_ids`` may be a subquery."""
+    opened = (
+        ShopEvent.objects.filter(shop_id=OuterRef("shop_id"), to_status=ShopStatus.ACTIVE)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    sale = (
+        Order.objects.filter(shop_id=OuterRef("shop_id"))
+        .exclude(status=OrderStatus.CANCELED)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    payout = (
+        Payout.objects.filter(shop_id=OuterRef("shop_id"), status=PayoutStatus.PAID)
+        .order_by("created_at")
+        .values(paid=Coalesce("settled_at", "created_at"))[:1]
+    )
+    rows = (
+        ShopMember.objects.filter(user_id__in=user_ids, role=ShopMemberRole.OWNER)
+        .annotate(opened=Subquery(opened), sale=Subquery(sale), payout=Subquery(payout))
+        .values_list("user_id", "opened", "sale", "payout")
+    )
+    found: dict[int, dict[str, datetime | None]] = {}
+    for user_id, opened_at, sale_at, payout_at in rows:
+        mine = found.setdefault(user_id, {"shop_opened": None, "first_sale": None, "first_payout": None})
+        for key, value in (("shop_opened", opened_at), ("first_sale", sale_at), ("first_payout", payout_at)):
+            if value is not None and (mine[key] is None or value < mine[key]):
+                mine[key] = value
+    return found
+
+
+def shop_weekly_sales_by_kind(kinds, *, weeks: int = 4, today: date | None = None) -> list[dict]:
+    """Shops of ``kinds`` (supplier, cooperative, distributor) with their sales (total of orders not
+    cancelled, CNY) in each of the last ``weeks`` weeks, newest week first; two queries whatever the
+    number of shops. Each row: {"shop": Shop, "weeks": [Decimal, ...], "total": Decimal}."""
+    today = today or timezone.localdate()
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    starts = [first + timedelta(weeks=n) for n in range(weeks)][::-1]
+    shops = list(Shop.objects.filter(kind__in=list(kinds)).order_by("kind", "name"))
+    sums = (
+        Order.objects.filter(shop_id__in=[s.pk for s in shops], created_at__date__gte=first)
+        .exclude(status=OrderStatus.CANCELED)
+        .annotate(week=TruncWeek("created_at"))
+        .values("shop_id", "week")
+        .annotate(total=Sum("total_amount"))
+    )
+    by_shop: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    for row in sums:
+        by_shop[row["shop_id"]][row["week"].date() if isinstance(row["week"], datetime) else row["week"]] = row["total"]
+    result = []
+    for shop in shops:
+        amounts = [by_shop[shop.pk].get(start, Decimal("0.00")) for start in starts]
+        result.append({"shop": shop, "weeks": amounts, "total": sum(amounts, Decimal("0.00"))})
+    return result

@@ -141,3 +141,12 @@ class CommissionPermissions(BasePermissionEnum):
 
 
 PERMISSION_ENUMS += [CommissionPermissions]
+
+
+class IncubatorPermissions(BasePermissionEnum):
+    """The incubator's staff: courses and mentors, the training funnel, the incubator console."""
+
+    MANAGE_TRAINING = "training.manage_training"
+
+
+PERMISSION_ENUMS += [IncubatorPermissions]

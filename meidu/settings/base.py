@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "incubator.distribution",
     "incubator.referrals",
     "incubator.commission",
+    "incubator.training",
     "storefront.shell",
     "storefront.shop",
     "storefront.seller",
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "storefront.operator",
     "storefront.bank",
     "storefront.distributor",
+    "storefront.learn",
+    "storefront.incubator",
 ]
 
 MIDDLEWARE = [

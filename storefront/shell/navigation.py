@@ -47,6 +47,11 @@ MY_LOANS = NavLink(_("My loans"), "exchange:terminal_loans")
 ESCALATED_COMPLAINTS = NavLink(_("Escalated complaints"), "operator:complaints")
 FINANCING_OVERSIGHT = NavLink(_("Pledges and disputes"), "operator:financing")
 BILL_RECONCILIATION = NavLink(_("Payment bills"), "operator:bills")
+LEARN = NavLink(_("Courses"), "learn:courses")
+INCUBATOR_CONSOLE = NavLink(_("Incubator console"), "incubator:console")
+VILLAGE_RUNS = NavLink(_("Village runs"), "station:dispatch")
+COD_TILL = NavLink(_("Cash on delivery"), "station:cash")
+PRODUCE_PICKUP = NavLink(_("Produce pickup"), "station:pickups")
 
 MEMBER_LINKS = [HOME, ACCOUNT]
 
@@ -56,6 +61,9 @@ ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
         ESCALATED_COMPLAINTS,
         FINANCING_OVERSIGHT,
         BILL_RECONCILIATION,
+        INCUBATOR_CONSOLE,
+        VILLAGE_RUNS,
+        COD_TILL,
         MARKET,
         ACCOUNT,
         BACK_OFFICE,
@@ -64,13 +72,25 @@ ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
     Role.BANK_OFFICER: [HOME, BANK_PORTAL, MAGNESIA_PRICES, ACCOUNT],
     Role.WAREHOUSE_OPERATOR: [HOME, WAREHOUSE_DESK, MAGNESIA_PRICES, ACCOUNT],
     Role.TRADER: [HOME, TERMINAL, MY_LOANS, MAGNESIA_PRICES, ACCOUNT],
-    Role.SUPPLIER: [HOME, SELLER_CENTRE, SUPPLY_OFFERS, SHOP_ORDERS, ACCOUNT],
-    Role.DISTRIBUTOR: [HOME, DISTRIBUTOR_CENTRE, MARKET, MY_ORDERS, ACCOUNT],
-    Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT],
+    Role.SUPPLIER: [HOME, SELLER_CENTRE, SUPPLY_OFFERS, SHOP_ORDERS, LEARN, ACCOUNT],
+    Role.DISTRIBUTOR: [HOME, DISTRIBUTOR_CENTRE, MARKET, MY_ORDERS, LEARN, ACCOUNT],
+    Role.SELLER: [
+        HOME,
+        SELLER_CENTRE,
+        SHOP_ORDERS,
+        EARNINGS,
+        PICKUP_COUNTER,
+        PRODUCE_PICKUP,
+        MARKET,
+        CART,
+        MY_ORDERS,
+        LEARN,
+        ACCOUNT,
+    ],
     Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ACCOUNT],
     Role.DRIVER: [HOME, RUN_SHEET, ACCOUNT],
-    Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],
-    None: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],  # signed in without a role yet
+    Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, LEARN, OPEN_SHOP, ACCOUNT],
+    None: [HOME, MARKET, CART, MY_ORDERS, LEARN, OPEN_SHOP, ACCOUNT],  # signed in without a role yet
 }
 
 

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('orders', '0007_fulfillment_shipment'),
         ('orders', '0007_order_reseller_shop_orderline_supply_unit_price'),
     ]
 
-    operations = [
-    ]
+    operations = []

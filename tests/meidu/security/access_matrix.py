@@ -385,7 +385,6 @@ MUTATIONS.update(
 # yet: each is a gap to close by writing that test and naming it above (issue 13). Empty since the
 # owner tests (test_owner_*.py): a new such field needs its proof, or a place here, to pass.
 UNPROVEN: set[tuple[str, str]] = set()
-
 # --- issue 16, incubator supply pool, distribution and referrals (dist helper) ---
 SUPPLY_API = "tests/incubator/test_supply_api.py"
 DISTRIBUTION_API = "tests/incubator/test_distribution_api.py"
@@ -427,3 +426,22 @@ QUERIES.update(
     }
 )
 MUTATIONS.update({"commissionSettingsChange": permission("MANAGE_COMMISSION")})
+
+# --- issue 16, training (incubator.training) --------------------------------------------------------
+TRAINING_API = "tests/incubator/training/test_training_api.py"
+OWN_ENROLMENTS = f"{TRAINING_API}::test_trainees_see_and_touch_only_their_own_enrolments"
+QUERIES.update(
+    {
+        "courses": public(),
+        "course": public(),
+        "myEnrolments": own(OWN_ENROLMENTS),
+        "certificateVerify": public(f"{TRAINING_API}::test_enrol_complete_and_verify_through_the_api"),
+        "trainingFunnel": permission("MANAGE_TRAINING", proof=f"{TRAINING_API}::test_the_funnel_is_for_staff_only"),
+    }
+)
+MUTATIONS.update(
+    {
+        "courseEnrol": user(OWN_ENROLMENTS),
+        "lessonComplete": user(OWN_ENROLMENTS),
+    }
+)

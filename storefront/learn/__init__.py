@@ -1,0 +1,1 @@
+"""The trainee's pages: courses, lessons, my learning, the certificate and its public verification."""
