@@ -63,7 +63,12 @@ def hand_over(request, number: int):
     if order is None:
         raise Http404("No such parcel on the delivery runs")
     try:
-        order_handover(order, actor=request.user, cash_collected=request.POST.get("cash_collected") == "on")
+        order_handover(
+            order,
+            actor=request.user,
+            cash_collected=request.POST.get("cash_collected") == "on",
+            signed_by=(request.POST.get("signed_by") or "")[:64],
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -33,7 +33,9 @@ def _refuse_other_drivers_parcel(order: Order, actor) -> None:
     raise DomainError(_("This parcel is on another driver's run today"), OrderErrorCode.NOT_YOUR_RUN, field="id")
 
 
-def order_handover(order: Order, *, actor, cash_collected: bool = False) -> Order:
+def order_handover(order: Order, *, actor, cash_collected: bool = False, signed_by: str = "") -> Order:
+    """Hand the parcel over; `signed_by` (the name the recipient signed) is kept as the proof of delivery."""
+    signed_by = " ".join("".join(ch for ch in (signed_by or "") if ch.isprintable()).split())[:64]
     with transaction.atomic():
         locked = _lock(order)
         if not allowed("deliver", locked.status):
@@ -48,7 +50,13 @@ def order_handover(order: Order, *, actor, cash_collected: bool = False) -> Orde
                     field="cashCollected",
                 )
             order_cod_collect(locked, actor=actor)
-        return order_deliver(locked, actor=actor, source="driver")
+        return order_deliver(
+            locked,
+            actor=actor,
+            source="driver",
+            proof_kind="signature" if signed_by else "handed_over",
+            proof_text=signed_by,
+        )
 
 
 def order_delivery_failed(order: Order, *, actor, reason: str, note: str = "") -> Order:

@@ -359,6 +359,7 @@ def order_deliver(
     by_buyer: bool = False,
     automatic: bool = False,
     proof_kind: str = "handed_over",
+    proof_text: str = "",
     source: str = "staff",
 ) -> Order:
     """Goods reached the buyer: confirmed by the buyer, the courier, or automatically after N days.
@@ -384,6 +385,7 @@ def order_deliver(
                 fulfillment,
                 actor=actor,
                 proof_kind=proof_kind,
+                proof_text=proof_text,
                 source="system" if automatic else "buyer" if by_buyer else source,
             )
         order_event(locked, OrderEventType.DELIVERED, user=actor, by_buyer=by_buyer, automatic=automatic)

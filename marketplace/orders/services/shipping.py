@@ -61,9 +61,11 @@ def fulfillment_ship(order: Order, fulfillment: Fulfillment, *, actor) -> None:
     fulfillment.save(update_fields=["shipment"])
 
 
-def fulfillment_shipment_deliver(fulfillment: Fulfillment, *, actor, proof_kind: str, source: str) -> None:
+def fulfillment_shipment_deliver(
+    fulfillment: Fulfillment, *, actor, proof_kind: str, source: str, proof_text: str = ""
+) -> None:
     """Deliver the fulfilment's shipment with the order (a shipment already delivered or returned stays)."""
     shipment = fulfillment.shipment
     if shipment is None or shipment.status in (ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED):
         return
-    shipment_act(shipment, "deliver", actor=actor, proof_kind=proof_kind, source=source)
+    shipment_act(shipment, "deliver", actor=actor, proof_kind=proof_kind, proof_text=proof_text, source=source)

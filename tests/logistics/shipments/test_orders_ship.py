@@ -99,3 +99,11 @@ def test_shipments_on_a_list_of_orders_cost_a_fixed_number_of_queries(buyer, rur
     assert len(data["me"]["orders"]["edges"]) == 3
     assert all(len(edge["node"]["shipments"]) == 1 for edge in data["me"]["orders"]["edges"])
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_a_signature_at_the_door_is_the_proof(make_user, buyer, rural, pears):
+    [order] = placed_orders(buyer, rural, [(pears["variant"], 1)], key="sig-1")
+    shipment = order_fulfill(order, actor=pears["owner"], lines=[(order.lines.get(), 1, "1.0")]).shipment
+    order_handover(order, actor=make_user(Role.DRIVER), cash_collected=True, signed_by="  王 秀英\x00 ")
+    shipment.refresh_from_db()
+    assert (shipment.proof_kind, shipment.proof_text) == ("signature", "王 秀英")
