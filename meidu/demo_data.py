@@ -6,6 +6,7 @@ run them in order behind one progress bar.
 
 from __future__ import annotations
 
+from incubator.demo_farm import FARM_DEMO_STEPS
 from logistics.geography.services import geography_load_county
 from magnesium_exchange.demo_data import EXCHANGE_DEMO_LOGINS, EXCHANGE_DEMO_STEPS
 from magnesium_exchange.demo_financing import FINANCING_DEMO_LOGINS, FINANCING_DEMO_STEPS
@@ -29,3 +30,4 @@ DEMO_STEPS += MARKETPLACE_DEMO_STEPS
 DEMO_STEPS += ORDER_DEMO_STEPS
 DEMO_STEPS += EXCHANGE_DEMO_STEPS
 DEMO_STEPS += FINANCING_DEMO_STEPS
+DEMO_STEPS += FARM_DEMO_STEPS

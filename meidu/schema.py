@@ -2,6 +2,9 @@
 
 import graphene
 
+from incubator.fairs.api import FairMutations, FairQueries
+from incubator.posts.api import PostMutations, PostQueries
+from incubator.prices.api import PriceMutations, PriceQueries
 from logistics.geography.api import GeographyQueries
 from magnesium_exchange.commodities.api import CommodityQueries
 from magnesium_exchange.credit.api import CreditMutations, CreditQueries
@@ -59,6 +62,9 @@ class Query(
     FinancingLoanQueries,
     FinancingRiskQueries,
     CreditQueries,
+    PriceQueries,
+    PostQueries,
+    FairQueries,
     graphene.ObjectType,
 ):
     pass
@@ -85,6 +91,9 @@ class Mutation(
     FinancingLoanMutations,
     FinancingRiskMutations,
     CreditMutations,
+    PriceMutations,
+    PostMutations,
+    FairMutations,
     graphene.ObjectType,
 ):
     pass

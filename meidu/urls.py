@@ -32,6 +32,7 @@ urlpatterns = [
     path("station/", include("storefront.station.urls")),
     path("operator/", include("storefront.operator.urls")),
     path("bank/", include("storefront.bank.urls")),
+    path("farm/", include("storefront.farm.urls")),
     path("", include("storefront.shell.urls")),
 ]
 

@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.magnesium_exchange.financing.lending",  # the financing world
     "tests.marketplace.payments.stripe_server",  # a Stripe API double
     "tests.meidu.integrations.broker",  # a real Celery broker
+    "tests.incubator.farm_world",  # the farm information service: items, markets, officers
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from marketplace.orders.models import DeliveryKind, Order, OrderLine, OrderStatus
 from marketplace.shipping.models import ShippingKind
@@ -124,3 +124,32 @@ def order_get_for_user(user, number) -> Order | None:
 def order_line_list(order: Order) -> list[OrderLine]:
     """The order's lines, oldest first."""
     return list(OrderLine.objects.filter(order=order).order_by("id"))
+
+
+def order_lines_sold_between(start, end) -> list[dict]:
+    """Lines of the orders placed in [start, end) that were not cancelled: what the farm price board
+    derives its nightly platform median from (incubator.prices). One query."""
+    return list(
+        OrderLine.objects.filter(order__created_at__gte=start, order__created_at__lt=end)
+        .exclude(order__status=OrderStatus.CANCELED)
+        .values(
+            "product_name", "variant_name", "unit_price_amount", "quantity", "sold_by_weight", "weight_unit", "currency"
+        )
+    )
+
+
+def product_sales_between(product_ids, start, end) -> dict[int, dict]:
+    """{product pk: {"orders", "quantity", "amount"}} of the not-cancelled orders placed in [start, end)
+    (fair sales per stall, incubator.fairs). One query."""
+    rows = (
+        OrderLine.objects.filter(
+            variant__product_id__in=list(product_ids), order__created_at__gte=start, order__created_at__lt=end
+        )
+        .exclude(order__status=OrderStatus.CANCELED)
+        .values("variant__product_id")
+        .annotate(orders=Count("order_id", distinct=True), quantity=Sum("quantity"), amount=Sum("total_price_amount"))
+    )
+    return {
+        row["variant__product_id"]: {"orders": row["orders"], "quantity": row["quantity"], "amount": row["amount"]}
+        for row in rows
+    }

@@ -7,6 +7,7 @@ from meidu.core.permissions import (
     AccountPermissions,
     AppPermission,
     ExchangePermissions,
+    FarmPermissions,
     OrderPermissions,
     PaymentPermissions,
 )
@@ -38,6 +39,9 @@ class WebhookEventType(Enum):
     MARGIN_CALL_MISSED = "margin_call_missed"
     FORCED_SALE_STARTED = "forced_sale_started"
     LOAN_REPAID = "loan_repaid"
+    # farm information service (incubator): a user's price alert crossed its threshold; a post found a match
+    FARM_PRICE_ALERT_FIRED = "farm_price_alert_fired"
+    FARM_POST_MATCHED = "farm_post_matched"
 
 
 # The permission (or any one of several) an app needs to receive each event; None: every app. Order
@@ -69,6 +73,9 @@ EVENT_PERMISSIONS = {
     WebhookEventType.MARGIN_CALL_MISSED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.FORCED_SALE_STARTED: ExchangePermissions.BANK_LENDING,
     WebhookEventType.LOAN_REPAID: ExchangePermissions.BANK_LENDING,
+    # county sites and SMS gateways that carry the farm information service
+    WebhookEventType.FARM_PRICE_ALERT_FIRED: FarmPermissions.REPORT_PRICES,
+    WebhookEventType.FARM_POST_MATCHED: FarmPermissions.POST_FOR_VILLAGERS,
 }
 
 

@@ -44,6 +44,7 @@ BANK_PORTAL = NavLink(_("Bank portal"), "bank:home")
 MY_LOANS = NavLink(_("My loans"), "exchange:terminal_loans")
 ESCALATED_COMPLAINTS = NavLink(_("Escalated complaints"), "operator:complaints")
 FINANCING_OVERSIGHT = NavLink(_("Pledges and disputes"), "operator:financing")
+FARM_INFO = NavLink(_("Farm prices"), "farm:board")
 
 MEMBER_LINKS = [HOME, ACCOUNT]
 
@@ -54,11 +55,22 @@ ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
     Role.TRADER: [HOME, TERMINAL, MY_LOANS, MAGNESIA_PRICES, ACCOUNT],
     Role.SUPPLIER: MEMBER_LINKS,
     Role.DISTRIBUTOR: MEMBER_LINKS,
-    Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT],
-    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ACCOUNT],
+    Role.SELLER: [
+        HOME,
+        SELLER_CENTRE,
+        SHOP_ORDERS,
+        EARNINGS,
+        PICKUP_COUNTER,
+        MARKET,
+        FARM_INFO,
+        CART,
+        MY_ORDERS,
+        ACCOUNT,
+    ],
+    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, FARM_INFO, ACCOUNT],
     Role.DRIVER: [HOME, RUN_SHEET, ACCOUNT],
-    Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],
-    None: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],  # signed in without a role yet
+    Role.BUYER: [HOME, MARKET, FARM_INFO, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],
+    None: [HOME, MARKET, FARM_INFO, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],  # signed in without a role yet
 }
 
 
