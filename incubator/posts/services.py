@@ -146,9 +146,9 @@ def post_create(
             FarmInfoErrorCode.INVALID,
             field="onBehalfOf",
         )
-    contact_name = (
-        checks.text(contact_name, "contactName", max_length=32, name=True) or on_behalf_of or (poster.display_name[:32])
-    )
+    # never the phone as a name (display_name falls back to it): the phone stays masked until accepted
+    own_name = f"{poster.last_name}{poster.first_name}".strip() or poster.masked_phone
+    contact_name = checks.text(contact_name, "contactName", max_length=32, name=True) or on_behalf_of or own_name[:32]
     contact_phone = checks.text(contact_phone, "contactPhone", max_length=16) or (
         "" if on_behalf_of else (poster.phone or "")
     )

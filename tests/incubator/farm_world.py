@@ -1,5 +1,5 @@
 """The farm information world the incubator tests share (a pytest plugin registered in tests/conftest.py):
-the county's geography, produce items with aliases (pears, corn as 苞米/棒子, live pigs per head), three
+the farm_county's geography, produce items with aliases (pears, corn as 苞米/棒子, live pigs per head), three
 markets, a village information officer, a farmer and a buyer."""
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from meidu.accounts.roles import Role
 
 
 @pytest.fixture
-def county(db):
+def farm_county(db):
     geography_load_county()
     return {"towns": list(Town.objects.order_by("code")), "villages": list(Village.objects.order_by("code"))}
 
 
 @pytest.fixture
-def farm(county):
+def farm(farm_county):
     pear = ProduceItem.objects.create(code="nanguo-pear", name="南果梨", name_en="Nanguo pears", unit="jin")
     corn = ProduceItem.objects.create(code="corn", name="玉米", name_en="Corn", unit="jin", position=1)
     pig = ProduceItem.objects.create(code="pig", name="生猪", name_en="Live pigs", unit="head", position=2)
@@ -35,7 +35,9 @@ def farm(county):
         ]
     )
     wholesale = Market.objects.create(code="wholesale", name="批发市场", kind="wholesale", position=0)
-    town = Market.objects.create(code="zhoujia", name="周家镇大集", kind="town", position=1, town=county["towns"][0])
+    town = Market.objects.create(
+        code="zhoujia", name="周家镇大集", kind="town", position=1, town=farm_county["towns"][0]
+    )
     platform = Market.objects.create(code="platform", name="美都集市", kind="platform", position=2)
     return {"pear": pear, "corn": corn, "pig": pig, "wholesale": wholesale, "town": town, "platform": platform}
 
@@ -77,7 +79,7 @@ def farmer(make_user):
 
 @pytest.fixture
 def farm_alert_webhook(operator):
-    """An App subscribed to the farm events (a county SMS gateway), so the outbox records them."""
+    """An App subscribed to the farm events (a farm_county SMS gateway), so the outbox records them."""
     from meidu.core.permissions import FarmPermissions
     from meidu.integrations.event_types import WebhookEventType
     from meidu.integrations.services.apps import app_create

@@ -35,7 +35,7 @@ def writes() -> int:
         return cursor.fetchone()[0]
 
 
-def a_post(user, farm, county, side="supply", village=0, **extra):
+def a_post(user, farm, farm_county, side="supply", village=0, **extra):
     return post_create(
         user,
         side=side,
@@ -44,7 +44,7 @@ def a_post(user, farm, county, side="supply", village=0, **extra):
         quantity_unit="jin",
         window_start=days(0),
         window_end=days(20),
-        village=county["villages"][village],
+        village=farm_county["villages"][village],
         **extra,
     )[0]
 
@@ -121,10 +121,10 @@ def test_an_alert_through_the_api_and_its_refusals(farm, farmer):
 POST_MATCHES = "query($post: ID!) { postMatches(post: $post) { score post { id contactPhone } } }"
 
 
-def test_post_matches_are_the_posters_only(farm, county, farmer, make_user):
+def test_post_matches_are_the_posters_only(farm, farm_county, farmer, make_user):
     buyer = make_user()
-    demand = a_post(buyer, farm, county, side="demand", village=1)
-    supply = a_post(farmer, farm, county)
+    demand = a_post(buyer, farm, farm_county, side="demand", village=1)
+    supply = a_post(farmer, farm, farm_county)
     gid = to_global_id("SupplyDemandPost", supply.pk)
     mine = client(farmer).execute(POST_MATCHES, {"post": gid})["postMatches"]
     assert [m["post"]["id"] for m in mine] == [to_global_id("SupplyDemandPost", demand.pk)]
@@ -136,8 +136,8 @@ UPDATE = "mutation($id: ID!) { supplyDemandPostUpdate(id: $id, quantity: \"5\") 
 CLOSE = "mutation($id: ID!) { supplyDemandPostClose(id: $id) { post { status } errors { code } } }"
 
 
-def test_another_users_post_is_refused_writing_nothing(farm, county, farmer, make_user):
-    supply = a_post(farmer, farm, county)
+def test_another_users_post_is_refused_writing_nothing(farm, farm_county, farmer, make_user):
+    supply = a_post(farmer, farm, farm_county)
     gid = to_global_id("SupplyDemandPost", supply.pk)
     stranger = client(make_user())
     stranger.execute("{ farmMarkets { code } }")  # the token's first use is recorded: not part of the refusal
@@ -153,9 +153,9 @@ CREATE_POST = """mutation($item: String!, $start: Date!, $end: Date!, $q: Decima
     windowEnd: $end, village: $village) { post { id item { code } } matches { score } errors { code field } } }"""
 
 
-def test_posting_through_the_api_with_an_alias_and_its_refusals(farm, county, farmer, make_user):
-    a_post(farmer, farm, county)
-    village = to_global_id("Village", county["villages"][3].pk)
+def test_posting_through_the_api_with_an_alias_and_its_refusals(farm, farm_county, farmer, make_user):
+    a_post(farmer, farm, farm_county)
+    village = to_global_id("Village", farm_county["villages"][3].pk)
     buyer = client(make_user())
     made = buyer.execute(
         CREATE_POST, {"item": "苞米", "start": str(days(0)), "end": str(days(9)), "q": "500", "village": village}
@@ -178,8 +178,10 @@ POSTS = (
 )
 
 
-def test_contact_requests_through_the_api_reveal_the_phone_to_the_accepted_requester(farm, county, farmer, make_user):
-    supply = a_post(farmer, farm, county)
+def test_contact_requests_through_the_api_reveal_the_phone_to_the_accepted_requester(
+    farm, farm_county, farmer, make_user
+):
+    supply = a_post(farmer, farm, farm_county)
     gid = to_global_id("SupplyDemandPost", supply.pk)
     buyer = make_user()
     anonymous = client().execute(POSTS)["supplyDemandPosts"]["edges"][0]["node"]
@@ -206,8 +208,8 @@ def test_contact_requests_through_the_api_reveal_the_phone_to_the_accepted_reque
     assert client(make_user()).execute("{ myContactRequests { status } }")["myContactRequests"] == []
 
 
-def test_a_contact_request_to_an_expired_post_is_refused(farm, county, farmer, make_user):
-    supply = a_post(farmer, farm, county)
+def test_a_contact_request_to_an_expired_post_is_refused(farm, farm_county, farmer, make_user):
+    supply = a_post(farmer, farm, farm_county)
     SupplyDemandPost.objects.filter(pk=supply.pk).update(window_start=days(-9), window_end=days(-1))
     ask = "mutation($post: ID!) { contactRequestCreate(post: $post) { errors { code } } }"
     body = client(make_user()).execute(ask, {"post": to_global_id("SupplyDemandPost", supply.pk)})
@@ -238,11 +240,11 @@ def test_only_a_shops_members_apply_for_its_stall(operator, pears, make_user):
     assert node["phase"] == "open" and node["stalls"][0]["shopName"] == pears["shop"].name
 
 
-def test_listings_cost_a_fixed_number_of_queries(farm, county, farmer, make_user, django_assert_max_num_queries):
+def test_listings_cost_a_fixed_number_of_queries(farm, farm_county, farmer, make_user, django_assert_max_num_queries):
     for index in range(3):
         history(farm["corn"], farm["town"], [1.1, 1.2, 1.3], until=days(-10 * index))
     for village in range(6):
-        a_post(make_user(), farm, county, village=village)
+        a_post(make_user(), farm, farm_county, village=village)
     query = (
         "{ produceItems { code aliases } farmMarkets { code } "
         "priceObservations(first: 50) { edges { node { price item { code } market { code } } } } }"

@@ -30,7 +30,18 @@ def days(n: int) -> dt.date:
 
 
 def post(
-    user, farm, county, *, side="supply", item="corn", village=0, quantity="1000", unit="jin", start=0, end=20, **extra
+    user,
+    farm,
+    farm_county,
+    *,
+    side="supply",
+    item="corn",
+    village=0,
+    quantity="1000",
+    unit="jin",
+    start=0,
+    end=20,
+    **extra,
 ):
     return post_create(
         user,
@@ -40,7 +51,7 @@ def post(
         quantity_unit=unit,
         window_start=days(start),
         window_end=days(end),
-        village=county["villages"][village],
+        village=farm_county["villages"][village],
         **extra,
     )
 
@@ -53,10 +64,12 @@ def test_aliases_resolve_to_the_catalogue_item(farm):
     assert item_resolve("土豆") is None
 
 
-def test_a_post_is_stored_in_base_units_with_its_place(farm, county, farmer):
-    created, _matches = post(farmer, farm, county, quantity="2.5", unit="tonne", price_wish="2.40", price_unit="kg")
+def test_a_post_is_stored_in_base_units_with_its_place(farm, farm_county, farmer):
+    created, _matches = post(
+        farmer, farm, farm_county, quantity="2.5", unit="tonne", price_wish="2.40", price_unit="kg"
+    )
     assert created.quantity_base == Decimal("5000.000") and created.price_wish == Decimal("1.20")
-    assert created.town == county["villages"][0].town
+    assert created.town == farm_county["villages"][0].town
     assert created.contact_phone == farmer.phone
 
 
@@ -80,29 +93,29 @@ def test_a_post_is_stored_in_base_units_with_its_place(farm, county, farmer):
         ({"on_behalf_of": "王大娘"}, "invalid", "onBehalfOf"),  # a farmer is no information officer
     ],
 )
-def test_bad_posts_are_refused_and_nothing_is_written(farm, county, farmer, changes, code, field):
+def test_bad_posts_are_refused_and_nothing_is_written(farm, farm_county, farmer, changes, code, field):
     with pytest.raises(DomainError) as refused:
-        post(farmer, farm, county, **changes)
+        post(farmer, farm, farm_county, **changes)
     assert (refused.value.code, refused.value.field) == (code, field)
     assert not SupplyDemandPost.objects.exists()
 
 
-def test_an_information_officer_posts_for_a_villager(farm, county, info_officer):
-    created, _ = post(info_officer, farm, county, on_behalf_of="王大娘", contact_phone="+8613904170001")
+def test_an_information_officer_posts_for_a_villager(farm, farm_county, info_officer):
+    created, _ = post(info_officer, farm, farm_county, on_behalf_of="王大娘", contact_phone="+8613904170001")
     assert created.poster == info_officer and created.on_behalf_of == "王大娘"
     assert created.contact_name == "王大娘" and created.contact_phone == "+8613904170001"
 
 
 def test_a_new_post_matches_the_other_side_ranked_and_both_sides_are_told(
-    farm, county, farmer, make_user, farm_alert_webhook
+    farm, farm_county, farmer, make_user, farm_alert_webhook
 ):
     buyer, other = make_user(), make_user()
-    near, _ = post(buyer, farm, county, side="demand", village=1, quantity="1000")
-    far, _ = post(other, farm, county, side="demand", village=80, quantity="1000")
-    post(other, farm, county, side="demand", village=2, item="pear")  # another item
-    post(other, farm, county, side="demand", village=3, start=40, end=60)  # window does not overlap
-    post(other, farm, county, side="supply", village=4)  # same side
-    supply, matches = post(farmer, farm, county, side="supply", village=0, quantity="1000")
+    near, _ = post(buyer, farm, farm_county, side="demand", village=1, quantity="1000")
+    far, _ = post(other, farm, farm_county, side="demand", village=80, quantity="1000")
+    post(other, farm, farm_county, side="demand", village=2, item="pear")  # another item
+    post(other, farm, farm_county, side="demand", village=3, start=40, end=60)  # window does not overlap
+    post(other, farm, farm_county, side="supply", village=4)  # same side
+    supply, matches = post(farmer, farm, farm_county, side="supply", village=0, quantity="1000")
     assert [m.demand_id for m in matches] == [near.pk, far.pk]
     assert matches[0].score > matches[1].score and matches[0].distance_km < matches[1].distance_km
     assert FarmNotice.objects.filter(user=farmer, kind="post_matched").get().data["count"] == 2
@@ -111,8 +124,8 @@ def test_a_new_post_matches_the_other_side_ranked_and_both_sides_are_told(
     assert PostMatch.objects.filter(supply=supply).count() == 2
 
 
-def test_a_post_past_its_window_never_reads_open(farm, county, farmer):
-    created, _ = post(farmer, farm, county, start=-5, end=1)
+def test_a_post_past_its_window_never_reads_open(farm, farm_county, farmer):
+    created, _ = post(farmer, farm, farm_county, start=-5, end=1)
     assert list(post_list_open()) == [created]
     SupplyDemandPost.objects.filter(pk=created.pk).update(window_end=days(-1))  # time passes
     assert list(post_list_open()) == []
@@ -121,9 +134,9 @@ def test_a_post_past_its_window_never_reads_open(farm, county, farmer):
     assert created.status == "expired"
 
 
-def test_contact_requests_reveal_the_phone_once_accepted(farm, county, farmer, make_user):
+def test_contact_requests_reveal_the_phone_once_accepted(farm, farm_county, farmer, make_user):
     buyer = make_user()
-    supply, _ = post(farmer, farm, county)
+    supply, _ = post(farmer, farm, farm_county)
     assert post_contact_phone(buyer, supply, set()) == f"{farmer.phone[:-8]}****{farmer.phone[-4:]}"
     request = contact_request_create(buyer, supply, message="想要两吨")
     assert post_contact_phone(buyer, supply, contact_accepted_post_ids(buyer)) != farmer.phone
@@ -137,9 +150,9 @@ def test_contact_requests_reveal_the_phone_once_accepted(farm, county, farmer, m
     assert again.value.code == "request_decided"
 
 
-def test_contact_request_refusals(farm, county, farmer, make_user):
+def test_contact_request_refusals(farm, farm_county, farmer, make_user):
     buyer = make_user()
-    supply, _ = post(farmer, farm, county, start=-3, end=2)
+    supply, _ = post(farmer, farm, farm_county, start=-3, end=2)
     with pytest.raises(DomainError) as own:
         contact_request_create(farmer, supply)
     assert own.value.code == "own_post"
@@ -160,8 +173,8 @@ def test_contact_request_refusals(farm, county, farmer, make_user):
     assert not_poster.value.code == "not_found"
 
 
-def test_another_users_post_cannot_be_edited(farm, county, farmer, make_user):
-    supply, _ = post(farmer, farm, county, quantity="1000")
+def test_another_users_post_cannot_be_edited(farm, farm_county, farmer, make_user):
+    supply, _ = post(farmer, farm, farm_county, quantity="1000")
     with pytest.raises(DomainError) as refused:
         post_update(make_user(), supply, quantity="5")
     assert refused.value.code == "not_poster"
