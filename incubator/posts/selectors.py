@@ -8,6 +8,7 @@ window overlaps, scored by quantity fit, price fit and great-circle distance bet
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.db import connection
@@ -113,15 +114,15 @@ class Candidate:
     score: float
 
 
+# Distances are ranked with the equirectangular approximation (plain arithmetic, the cosine of the new
+# post's latitude computed once): over a county (< 100 km) it differs from the great-circle distance by
+# less than 0.1 %. The great-circle distance of each kept candidate is then computed exactly (haversine).
 _CANDIDATES_SQL = """
-SELECT id, poster_id, dist, (0.5 * qfit + 0.3 / (1 + dist / 10.0) + 0.2 * pfit) AS score
+SELECT id, poster_id, latitude, longitude, (0.5 * qfit + 0.3 / (1 + dist / 10.0) + 0.2 * pfit) AS score
 FROM (
-    SELECT p.id, p.poster_id,
-        2 * 6371.0 * asin(sqrt(
-            power(sin(radians(p.latitude - %(lat)s) / 2), 2)
-            + cos(radians(%(lat)s)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - %(lon)s) / 2), 2)
-        )) AS dist,
-        (least(p.quantity_base, %(qty)s) / greatest(p.quantity_base, %(qty)s))::float8 AS qfit,
+    SELECT p.id, p.poster_id, p.latitude, p.longitude,
+        %(km_per_degree)s * sqrt((p.latitude - %(lat)s) ^ 2 + (%(cos_lat)s * (p.longitude - %(lon)s)) ^ 2) AS dist,
+        least(p.quantity_base::float8, %(qty)s) / greatest(p.quantity_base::float8, %(qty)s) AS qfit,
         {price_fit} AS pfit
     FROM farm_posts_supplydemandpost p
     WHERE p.status = 'open' AND p.item_id = %(item)s AND p.side = %(side)s
@@ -131,6 +132,15 @@ FROM (
 ORDER BY score DESC, dist, id
 LIMIT %(limit)s
 """
+EARTH_RADIUS_KM = 6371.0
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The haversine distance between two points in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def match_candidates(post: SupplyDemandPost, limit: int = 10) -> list[Candidate]:
@@ -138,14 +148,16 @@ def match_candidates(post: SupplyDemandPost, limit: int = 10) -> list[Candidate]
     if post.price_wish is None:
         price_fit = "0.5"
     elif post.side == PostSide.SUPPLY:  # the buyer's wish over the seller's: 1 when the buyer pays enough
-        price_fit = "CASE WHEN p.price_wish IS NULL THEN 0.5 ELSE least(1.0, p.price_wish / %(price)s)::float8 END"
+        price_fit = "CASE WHEN p.price_wish IS NULL THEN 0.5 ELSE least(1.0, p.price_wish::float8 / %(price)s) END"
     else:
-        price_fit = "CASE WHEN p.price_wish IS NULL THEN 0.5 ELSE least(1.0, %(price)s / p.price_wish)::float8 END"
+        price_fit = "CASE WHEN p.price_wish IS NULL THEN 0.5 ELSE least(1.0, %(price)s / p.price_wish::float8) END"
     params = {
         "lat": post.latitude,
         "lon": post.longitude,
-        "qty": post.quantity_base,
-        "price": post.price_wish,
+        "cos_lat": math.cos(math.radians(post.latitude)),
+        "km_per_degree": math.radians(1) * EARTH_RADIUS_KM,
+        "qty": float(post.quantity_base),
+        "price": float(post.price_wish) if post.price_wish is not None else None,
         "item": post.item_id,
         "side": PostSide.DEMAND if post.side == PostSide.SUPPLY else PostSide.SUPPLY,
         "today": timezone.localdate(),
@@ -157,4 +169,8 @@ def match_candidates(post: SupplyDemandPost, limit: int = 10) -> list[Candidate]
     }
     with connection.cursor() as cursor:
         cursor.execute(_CANDIDATES_SQL.format(price_fit=price_fit), params)
-        return [Candidate(row[0], row[1], float(row[2]), float(row[3])) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return [
+        Candidate(pk, poster, great_circle_km(post.latitude, post.longitude, lat, lon), float(score))
+        for pk, poster, lat, lon, score in rows
+    ]

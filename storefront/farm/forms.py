@@ -31,7 +31,12 @@ def form_field(service_field: str | None) -> str | None:
 
 
 class DateInput(forms.DateInput):
+    """A native date picker: its value must be ISO (YYYY-MM-DD) whatever the language's date format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class AlertForm(forms.Form):

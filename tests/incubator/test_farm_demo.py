@@ -55,4 +55,5 @@ def test_the_demo_farm_information_is_seeded_quickly_once():
 def test_the_nightly_derivation_is_a_beat_job():
     entry = settings.CELERY_BEAT_SCHEDULE["farm-prices-derive-daily"]
     assert entry["task"] == "incubator.prices.tasks.farm_prices_derive_daily"
-    assert settings.CELERY_BEAT_SCHEDULE["farm-posts-expire-due"]["task"] == "incubator.posts.tasks.farm_posts_expire_due"
+    expire = settings.CELERY_BEAT_SCHEDULE["farm-posts-expire-due"]
+    assert expire["task"] == "incubator.posts.tasks.farm_posts_expire_due"

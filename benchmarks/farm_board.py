@@ -1,0 +1,122 @@
+"""The farm price board and an item's 365-day trend with 3 years of daily prices for 50 items: server time.
+
+    .venv/bin/python benchmarks/farm_board.py [--items 50] [--years 3] [--requests 200]
+
+Seeds (bulk, once) 50 produce items x 3 markets x 3 years of daily prices (about 164,000 observations),
+then GETs `/farm/` (today's board) and `/farm/items/<code>/?days=365` (the trend page with its SVG)
+through django.test.Client in process (the time is the server's, no network) and reports the SQL queries
+of one request and p50/p95 over ``--requests`` requests after a warm-up. Goal: p95 <= 50 ms each.
+
+Uses BENCH_DATABASE_URL, or a `meidu_bench` database on the embedded PostgreSQL.
+"""
+
+import argparse
+import datetime as dt
+import json
+import math
+import random
+import statistics
+import time
+from decimal import Decimal
+
+from _setup import setup  # noqa: E402
+
+GOAL_P95_MS = 50.0
+
+
+def _seed(items: int, years: int) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from incubator.prices.models import Market, PriceObservation, ProduceItem
+
+    if ProduceItem.objects.count() >= items and PriceObservation.objects.count() >= items * 3 * 365 * years:
+        return
+    started = time.perf_counter()
+    PriceObservation.objects.all().delete()
+    Market.objects.all().delete()
+    ProduceItem.objects.all().delete()
+    rows = ProduceItem.objects.bulk_create(
+        [ProduceItem(code=f"bench-{i}", name=f"农产品{i}", unit="jin", position=i) for i in range(items)]
+    )
+    markets = Market.objects.bulk_create(
+        [
+            Market(code="bench-wholesale", name="批发市场", kind="wholesale", position=0),
+            Market(code="bench-town", name="镇大集", kind="town", position=1),
+            Market(code="bench-platform", name="平台成交", kind="platform", position=2),
+        ]
+    )
+    rng = random.Random(7)
+    today = timezone.localdate()
+    batch = []
+    for item in rows:
+        base = rng.uniform(0.5, 8)
+        for market in markets:
+            for back in range(365 * years, 0, -1):
+                day = today - dt.timedelta(days=back)
+                price = base * (1 + 0.3 * math.sin(day.timetuple().tm_yday / 58)) * rng.uniform(0.97, 1.03)
+                value = Decimal(str(round(price, 2)))
+                batch.append(
+                    PriceObservation(
+                        item=item,
+                        market=market,
+                        day=day,
+                        price=value,
+                        entered_price=value,
+                        entered_unit="jin",
+                        source="sales" if market.kind == "platform" else "reporter",
+                    )
+                )
+                if len(batch) >= 20000:
+                    PriceObservation.objects.bulk_create(batch)
+                    batch = []
+    PriceObservation.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE farm_prices_priceobservation")
+    print(f"seeded {PriceObservation.objects.count()} observations in {time.perf_counter() - started:.1f} s")
+
+
+def _measure(client, url: str, requests: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(10):
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    times.sort()
+    return {
+        "url": url,
+        "queries": len(queries),
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+        "goal_p95_ms": GOAL_P95_MS,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    setup()
+    from django.test import Client
+
+    _seed(args.items, args.years)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    results = [
+        _measure(client, "/farm/", args.requests),
+        _measure(client, "/farm/items/bench-0/?days=365", args.requests),
+    ]
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
