@@ -7,12 +7,20 @@ import graphene
 
 from incubator.fairs import services
 from incubator.fairs.models import Fair, FairStall
-from incubator.fairs.selectors import fair_get, fair_list, fair_phase, fair_sales, stall_list
+from incubator.fairs.selectors import (
+    approved_stalls_prefetch,
+    fair_get,
+    fair_list,
+    fair_phase,
+    fair_sales,
+    stall_list,
+)
 from incubator.prices.api import FarmInfoMutation
 from logistics.geography.api import TownType
 from marketplace.catalog.models import Product
 from marketplace.shops.access import SHOP_TYPE
 from marketplace.shops.models import Shop
+from meidu.core.errors import DomainError
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.permissions import requestor, require_user
@@ -63,6 +71,8 @@ class FairType(ModelObjectType):
         graphene.NonNull(FairStallSalesType), required=True, description="Sales per stall during the fair."
     )
 
+    batched_fields = {"stalls": approved_stalls_prefetch()}
+
     class Meta:
         model = Fair
         name = "Fair"
@@ -74,7 +84,8 @@ class FairType(ModelObjectType):
 
     @staticmethod
     def resolve_stalls(root, info):
-        return stall_list(root)
+        batched = getattr(root, "approved_stalls", None)
+        return batched if batched is not None else stall_list(root)
 
     @staticmethod
     def resolve_sales(root, info):
@@ -108,7 +119,7 @@ class FairQueries(graphene.ObjectType):
     def resolve_fair(root, info, id):
         try:
             return fair_get(get_node_or_error(Fair, id, "Fair").pk)
-        except Exception:  # noqa: BLE001 - an unknown or malformed id reads as no fair
+        except DomainError:  # an unknown or malformed id reads as no fair
             return None
 
 

@@ -83,6 +83,10 @@ class SupplyDemandPostType(ModelObjectType):
         return post_contact_phone(info.context.user, root, _accepted(info))
 
     @staticmethod
+    def resolve_on_behalf_of(root, info):
+        return post_contact_name(info.context.user, root) and root.on_behalf_of
+
+    @staticmethod
     def resolve_is_open(root, info):
         return post_is_open(root)
 

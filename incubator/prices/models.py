@@ -116,7 +116,10 @@ class PriceObservation(models.Model):
                 fields=["item", "market", "day"], condition=Q(source="sales"), name="farm_price_one_sales_median"
             ),
         ]
-        indexes = [models.Index(fields=["item", "market", "-day", "-id"], name="farm_price_item_market_day")]
+        indexes = [
+            models.Index(fields=["item", "market", "-day", "-id"], name="farm_price_item_market_day"),
+            models.Index(fields=["day"], name="farm_price_day"),  # the board reads the last days of every item
+        ]
         permissions = [("report_prices", "Report produce prices")]
 
 

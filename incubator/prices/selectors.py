@@ -106,25 +106,22 @@ class BoardCell:
         return None if self.previous is None else self.price - self.previous
 
 
+# The rows of the last ``stale_days`` days (an index on day finds them: ~14 x items x markets rows),
+# numbered per item and market from the newest; the newest is the board's price, the next its change.
 _BOARD_SQL = """
-SELECT i.id, m.id, o.day, o.price, o.prev
-FROM farm_prices_produceitem i
-CROSS JOIN farm_prices_market m
-CROSS JOIN LATERAL (
-    SELECT latest.day, latest.price,
-        (SELECT p.price FROM farm_prices_priceobservation p
-          WHERE p.item_id = i.id AND p.market_id = m.id AND p.day < latest.day
-          ORDER BY p.day DESC, p.id DESC LIMIT 1) AS prev
-    FROM (SELECT day, price FROM farm_prices_priceobservation
-          WHERE item_id = i.id AND market_id = m.id AND day <= %s AND day > %s
-          ORDER BY day DESC, id DESC LIMIT 1) latest
-) o
-ORDER BY i.position, i.id, m.position, m.id
+SELECT item_id, market_id, day, price, prev FROM (
+    SELECT o.item_id, o.market_id, o.day, o.price,
+        lead(o.price) OVER w AS prev, row_number() OVER w AS n
+    FROM farm_prices_priceobservation o
+    WHERE o.day <= %s AND o.day > %s
+    WINDOW w AS (PARTITION BY o.item_id, o.market_id ORDER BY o.day DESC, o.id DESC)
+) latest
+WHERE n = 1
 """
 
 
 def board_cells(today: dt.date, stale_days: int = 14) -> dict[tuple[int, int], BoardCell]:
-    """{(item, market): the latest price of the last ``stale_days`` days and the one before it}."""
+    """{(item, market): the latest price of the last ``stale_days`` days and the one before it (within them)}."""
     with connection.cursor() as cursor:
         cursor.execute(_BOARD_SQL, [today, today - dt.timedelta(days=stale_days)])
         rows = cursor.fetchall()

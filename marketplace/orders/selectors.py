@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 
 from marketplace.orders.models import DeliveryKind, Order, OrderLine, OrderStatus
 from marketplace.shipping.models import ShippingKind
@@ -138,18 +138,18 @@ def order_lines_sold_between(start, end) -> list[dict]:
     )
 
 
-def product_sales_between(product_ids, start, end) -> dict[int, dict]:
-    """{product pk: {"orders", "quantity", "amount"}} of the not-cancelled orders placed in [start, end)
-    (fair sales per stall, incubator.fairs). One query."""
+def product_sales_between(product_ids, start, end) -> list[dict]:
+    """Rows {"product", "order", "quantity", "amount"} of the not-cancelled orders placed in [start, end) that
+    bought the products (fair sales per stall, incubator.fairs). One query."""
     rows = (
         OrderLine.objects.filter(
             variant__product_id__in=list(product_ids), order__created_at__gte=start, order__created_at__lt=end
         )
         .exclude(order__status=OrderStatus.CANCELED)
-        .values("variant__product_id")
-        .annotate(orders=Count("order_id", distinct=True), quantity=Sum("quantity"), amount=Sum("total_price_amount"))
+        .values("variant__product_id", "order_id")
+        .annotate(quantity=Sum("quantity"), amount=Sum("total_price_amount"))
     )
-    return {
-        row["variant__product_id"]: {"orders": row["orders"], "quantity": row["quantity"], "amount": row["amount"]}
-        for row in rows
-    }
+    return [
+        {"product": r["variant__product_id"], "order": r["order_id"], "quantity": r["quantity"], "amount": r["amount"]}
+        for r in rows
+    ]

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from incubator.fairs.services import fair_open
+from incubator.fairs.services import fair_open, stall_apply, stall_decide
 from incubator.posts.models import ContactRequest, SupplyDemandPost
 from incubator.posts.services import post_create
 from incubator.prices.models import PriceAlert, PriceObservation
@@ -253,3 +253,15 @@ def test_listings_cost_a_fixed_number_of_queries(farm, farm_county, farmer, make
         client().execute(query)
     with django_assert_max_num_queries(8):
         assert len(client(farmer).execute(POSTS)["supplyDemandPosts"]["edges"]) == 6
+
+
+def test_the_fairs_listing_costs_a_fixed_number_of_queries(operator, pears, cooker, django_assert_max_num_queries):
+    for index in range(3):
+        fair = fair_open(operator, title=f"农展{index}", theme="", starts_on=days(index), ends_on=days(index + 3))
+        for world in (pears, cooker):
+            stall = stall_apply(world["owner"], fair, shop=world["shop"], products=[world["product"]])
+            stall_decide(operator, stall, approve=True)
+    query = "{ fairs(first: 10) { edges { node { title stalls { shopName town { name } products { name } } } } } }"
+    with django_assert_max_num_queries(7):
+        edges = client().execute(query)["fairs"]["edges"]
+    assert [len(edge["node"]["stalls"]) for edge in edges] == [2, 2, 2]
