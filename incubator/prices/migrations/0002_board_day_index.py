@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('farm_prices', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
