@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from incubator.commission.demo_data import COMMISSION_DEMO_STEPS
 from incubator.demo_data import INCUBATOR_DEMO_STEPS
+from incubator.demo_farm import FARM_DEMO_STEPS
 from incubator.training.demo_data import TRAINING_DEMO_STEPS
 from logistics.geography.services import geography_load_county
 from logistics.routing.demo_data import ROUTING_DEMO_STEPS
@@ -39,3 +40,4 @@ DEMO_STEPS += ROUTING_DEMO_STEPS
 DEMO_STEPS += COMMISSION_DEMO_STEPS
 # Training reads the marketplace's shops, sales and payouts to place demo shop owners in the funnel: last.
 DEMO_STEPS += TRAINING_DEMO_STEPS
+DEMO_STEPS += FARM_DEMO_STEPS

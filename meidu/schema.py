@@ -4,6 +4,9 @@ import graphene
 
 from incubator.commission.api import CommissionMutations, CommissionQueries
 from incubator.distribution.api import DistributionMutations, DistributionQueries
+from incubator.fairs.api import FairMutations, FairQueries
+from incubator.posts.api import PostMutations, PostQueries
+from incubator.prices.api import PriceMutations, PriceQueries
 from incubator.referrals.api import ReferralMutations
 from incubator.supply.api import SupplyMutations, SupplyQueries
 from incubator.training.api import TrainingMutations, TrainingQueries
@@ -69,6 +72,9 @@ class Query(
     DistributionQueries,
     CommissionQueries,
     TrainingQueries,
+    PriceQueries,
+    PostQueries,
+    FairQueries,
     graphene.ObjectType,
 ):
     pass
@@ -101,6 +107,9 @@ class Mutation(
     ReferralMutations,
     CommissionMutations,
     TrainingMutations,
+    PriceMutations,
+    PostMutations,
+    FairMutations,
     graphene.ObjectType,
 ):
     pass

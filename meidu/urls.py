@@ -37,6 +37,7 @@ urlpatterns = [
     path("r/", include("storefront.distributor.referral_urls")),
     path("learn/", include("storefront.learn.urls")),
     path("incubator/", include("storefront.incubator.urls")),
+    path("farm/", include("storefront.farm.urls")),
     path("", include("storefront.shell.urls")),
 ]
 

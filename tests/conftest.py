@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.support.fake_sms",  # local Aliyun and Tencent Cloud SMS fakes that check signatures
     "tests.support.phone_codes",  # codes read from the demo outbox; codes_unthrottled
     "tests.support.distribution",  # issue 16: a cooperative's pear offer, a distributor shop, its pick
+    "tests.incubator.farm_world",  # the farm information service: items, markets, officers
 ]
 
 

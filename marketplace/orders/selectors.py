@@ -136,3 +136,32 @@ def orders_resold_by(shop_id: int):
         .prefetch_related("lines")
         .order_by("-number")
     )
+
+
+def order_lines_sold_between(start, end) -> list[dict]:
+    """Lines of the orders placed in [start, end) that were not cancelled: what the farm price board
+    derives its nightly platform median from (incubator.prices). One query."""
+    return list(
+        OrderLine.objects.filter(order__created_at__gte=start, order__created_at__lt=end)
+        .exclude(order__status=OrderStatus.CANCELED)
+        .values(
+            "product_name", "variant_name", "unit_price_amount", "quantity", "sold_by_weight", "weight_unit", "currency"
+        )
+    )
+
+
+def product_sales_between(product_ids, start, end) -> list[dict]:
+    """Rows {"product", "order", "quantity", "amount"} of the not-cancelled orders placed in [start, end) that
+    bought the products (fair sales per stall, incubator.fairs). One query."""
+    rows = (
+        OrderLine.objects.filter(
+            variant__product_id__in=list(product_ids), order__created_at__gte=start, order__created_at__lt=end
+        )
+        .exclude(order__status=OrderStatus.CANCELED)
+        .values("variant__product_id", "order_id")
+        .annotate(quantity=Sum("quantity"), amount=Sum("total_price_amount"))
+    )
+    return [
+        {"product": r["variant__product_id"], "order": r["order_id"], "quantity": r["quantity"], "amount": r["amount"]}
+        for r in rows
+    ]

@@ -13,6 +13,7 @@ from meidu.core.permissions import (
     ComplaintPermissions,
     DistributionPermissions,
     ExchangePermissions,
+    FarmPermissions,
     IncubatorPermissions,
     LedgerPermissions,
     LogisticsPermissions,
@@ -63,10 +64,18 @@ ROLE_PERMISSIONS = {
         DistributionPermissions.MANAGE_SUPPLY_POOL,
         CommissionPermissions.MANAGE_COMMISSION,
         IncubatorPermissions.MANAGE_TRAINING,
+        FarmPermissions.REPORT_PRICES,
+        FarmPermissions.POST_FOR_VILLAGERS,
+        FarmPermissions.MANAGE_FAIRS,
     ],
     Role.BANK_OFFICER: [LedgerPermissions.VIEW_LEDGER, ExchangePermissions.BANK_LENDING],
     Role.WAREHOUSE_OPERATOR: [ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS],
-    Role.STATION_AGENT: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],
+    # Village information officers (益农信息社) report market prices and post for villagers.
+    Role.STATION_AGENT: [
+        PaymentPermissions.COLLECT_CASH_ON_DELIVERY,
+        FarmPermissions.REPORT_PRICES,
+        FarmPermissions.POST_FOR_VILLAGERS,
+    ],
     Role.DRIVER: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],
     # Sellers hand parcels over at their own counter or door and take the cash there.
     Role.SELLER: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],

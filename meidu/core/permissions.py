@@ -150,3 +150,14 @@ class IncubatorPermissions(BasePermissionEnum):
 
 
 PERMISSION_ENUMS += [IncubatorPermissions]
+
+
+class FarmPermissions(BasePermissionEnum):
+    """The farm information service (incubator): village information officers and incubator staff."""
+
+    REPORT_PRICES = "farm_prices.report_prices"
+    POST_FOR_VILLAGERS = "farm_posts.post_for_villagers"
+    MANAGE_FAIRS = "farm_fairs.manage_fairs"
+
+
+PERMISSION_ENUMS += [FarmPermissions]

@@ -9,6 +9,7 @@ from meidu.core.permissions import (
     CommissionPermissions,
     DistributionPermissions,
     ExchangePermissions,
+    FarmPermissions,
     OrderPermissions,
     PaymentPermissions,
 )
@@ -50,6 +51,9 @@ class WebhookEventType(Enum):
     # incubator: a distributor's commission earned (after-sales window closed) or clawed back (refund, return)
     COMMISSION_EARNED = "commission_earned"
     COMMISSION_CLAWED_BACK = "commission_clawed_back"
+    # farm information service (incubator): a user's price alert crossed its threshold; a post found a match
+    FARM_PRICE_ALERT_FIRED = "farm_price_alert_fired"
+    FARM_POST_MATCHED = "farm_post_matched"
 
 
 # The permission (or any one of several) an app needs to receive each event; None: every app. Order
@@ -88,6 +92,9 @@ EVENT_PERMISSIONS = {
     WebhookEventType.DISTRIBUTION_UNPICKED: DistributionPermissions.MANAGE_SUPPLY_POOL,
     WebhookEventType.COMMISSION_EARNED: CommissionPermissions.MANAGE_COMMISSION,
     WebhookEventType.COMMISSION_CLAWED_BACK: CommissionPermissions.MANAGE_COMMISSION,
+    # county sites and SMS gateways that carry the farm information service
+    WebhookEventType.FARM_PRICE_ALERT_FIRED: FarmPermissions.REPORT_PRICES,
+    WebhookEventType.FARM_POST_MATCHED: FarmPermissions.POST_FOR_VILLAGERS,
 }
 
 

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "incubator.referrals",
     "incubator.commission",
     "incubator.training",
+    "incubator.prices",
+    "incubator.posts",
+    "incubator.fairs",
     "storefront.shell",
     "storefront.shop",
     "storefront.seller",
@@ -86,6 +89,7 @@ INSTALLED_APPS = [
     "storefront.distributor",
     "storefront.learn",
     "storefront.incubator",
+    "storefront.farm",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +315,16 @@ CELERY_BEAT_SCHEDULE = {
     "financing-margin-calls-expire": {
         "task": "magnesium_exchange.financing.tasks.margin_calls_expire_due",
         "schedule": 300.0,
+    },
+    # Farm information: the platform's own daily median prices from its sales (the last finished days,
+    # idempotent, so an hourly run derives each night once it is over), and posts past their window.
+    "farm-prices-derive-daily": {
+        "task": "incubator.prices.tasks.farm_prices_derive_daily",
+        "schedule": 3600.0,
+    },
+    "farm-posts-expire-due": {
+        "task": "incubator.posts.tasks.farm_posts_expire_due",
+        "schedule": 900.0,
     },
 }
 # Complaints: hours a shop has to respond, then to resolve, before the platform takes over.

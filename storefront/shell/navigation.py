@@ -52,6 +52,7 @@ INCUBATOR_CONSOLE = NavLink(_("Incubator console"), "incubator:console")
 VILLAGE_RUNS = NavLink(_("Village runs"), "station:dispatch")
 COD_TILL = NavLink(_("Cash on delivery"), "station:cash")
 PRODUCE_PICKUP = NavLink(_("Produce pickup"), "station:pickups")
+FARM_INFO = NavLink(_("Farm prices"), "farm:board")
 
 MEMBER_LINKS = [HOME, ACCOUNT]
 
@@ -82,15 +83,16 @@ ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
         PICKUP_COUNTER,
         PRODUCE_PICKUP,
         MARKET,
+        FARM_INFO,
         CART,
         MY_ORDERS,
         LEARN,
         ACCOUNT,
     ],
-    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ACCOUNT],
+    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, FARM_INFO, ACCOUNT],
     Role.DRIVER: [HOME, RUN_SHEET, ACCOUNT],
-    Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, LEARN, OPEN_SHOP, ACCOUNT],
-    None: [HOME, MARKET, CART, MY_ORDERS, LEARN, OPEN_SHOP, ACCOUNT],  # signed in without a role yet
+    Role.BUYER: [HOME, MARKET, FARM_INFO, CART, MY_ORDERS, LEARN, OPEN_SHOP, ACCOUNT],
+    None: [HOME, MARKET, FARM_INFO, CART, MY_ORDERS, LEARN, OPEN_SHOP, ACCOUNT],  # signed in without a role yet
 }
 
 

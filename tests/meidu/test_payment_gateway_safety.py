@@ -13,6 +13,7 @@ def production(settings, tmp_path):
     settings.DEMO_MODE = settings.TEST_MODE = False
     settings.DEBUG = False
     settings.SECRET_KEY = "k" * 50
+    settings.SMS_BACKEND = "aliyun"  # production texts codes through a provider, never the console outbox
     settings.ALLOWED_HOSTS = ["market.example.cn"]
     settings.JWT_KEYS_DIR = tmp_path
     (tmp_path / "20260101T000000-key.pem").write_text("placeholder")

@@ -97,6 +97,7 @@ STATEMENTS = (
     "tests/magnesium_exchange/statements/test_statement_api.py::"
     "test_anonymous_sees_masked_a_bank_full_and_another_bank_not_the_pledges_bank"
 )
+FARM_API = "tests/incubator/test_farm_api.py::"
 PAY_OWN_CHECKOUT = "tests/marketplace/payments/test_api.py::test_buyer_pays_only_own_or_anonymous_checkout"
 
 QUERIES = {
@@ -178,6 +179,22 @@ QUERIES = {
         "BANK_LENDING",
         "MANAGE_EXCHANGE",
         proof="tests/magnesium_exchange/statements/test_statement_api.py::test_the_batch_is_for_banks_and_operators_each_receipt_its_own_result",
+    ),
+    # issue 19, farm information (farm helper): the board, posts and fairs are public; a user's alerts,
+    # notices, matches and contact requests are their own
+    "produceItems": public(),
+    "farmMarkets": public(),
+    "priceObservations": public(),
+    "supplyDemandPosts": public(
+        FARM_API + "test_contact_requests_through_the_api_reveal_the_phone_to_the_accepted_requester"
+    ),
+    "fairs": public(),
+    "fair": public(),
+    "myPriceAlerts": own(FARM_API + "test_my_alerts_and_notices_are_the_callers_own"),
+    "farmNotices": own(FARM_API + "test_my_alerts_and_notices_are_the_callers_own"),
+    "postMatches": object_scoped(FARM_API + "test_post_matches_are_the_posters_only"),
+    "myContactRequests": own(
+        FARM_API + "test_contact_requests_through_the_api_reveal_the_phone_to_the_accepted_requester"
     ),
 }
 
@@ -316,6 +333,27 @@ MUTATIONS = {
         "MANAGE_STAFF",
         proof="tests/meidu/accounts/test_roles.py::test_without_manage_staff_the_error_names_the_permission",
     ),
+    # issue 19, farm information (farm helper)
+    "priceObservationCreate": permission("REPORT_PRICES"),
+    "priceAlertCreate": user(FARM_API + "test_an_alert_through_the_api_and_its_refusals"),
+    "priceAlertDelete": user(FARM_API + "test_my_alerts_and_notices_are_the_callers_own"),
+    "farmNoticesMarkRead": user(FARM_API + "test_an_alert_through_the_api_and_its_refusals"),
+    "supplyDemandPostCreate": user(FARM_API + "test_posting_through_the_api_with_an_alias_and_its_refusals"),
+    "supplyDemandPostUpdate": user(FARM_API + "test_another_users_post_is_refused_writing_nothing"),
+    "supplyDemandPostClose": user(FARM_API + "test_another_users_post_is_refused_writing_nothing"),
+    "contactRequestCreate": user(
+        FARM_API + "test_contact_requests_through_the_api_reveal_the_phone_to_the_accepted_requester"
+    ),
+    "contactRequestAccept": user(
+        FARM_API + "test_contact_requests_through_the_api_reveal_the_phone_to_the_accepted_requester"
+    ),
+    "contactRequestDecline": user(
+        FARM_API + "test_contact_requests_through_the_api_reveal_the_phone_to_the_accepted_requester"
+    ),
+    "fairOpen": permission("MANAGE_FAIRS"),
+    "fairStallApply": user(FARM_API + "test_only_a_shops_members_apply_for_its_stall"),
+    "fairStallApprove": permission("MANAGE_FAIRS"),
+    "fairStallReject": permission("MANAGE_FAIRS"),
 }
 
 # --- issue 15, loans (financing: loan lifecycle) -------------------------------------------------
