@@ -186,7 +186,7 @@ def main() -> int:
 
     suggest_cpu = cpu_ms(one_suggest, args.requests)
     broad_requests = max(args.requests // 6, len(BROAD))
-    broad: dict[str, list[float]] = {"rank": [], "price": [], "deep": []}
+    broad: dict[str, list[float]] = {"rank": [], "price": [], "deep": [], "page": []}
     broad_counts: dict[str, tuple[int, int]] = {}
     deep_after: dict[str, str | None] = {}
     for word in BROAD:  # the cursor after the first 200 (two pages of 100), and what each word counts
@@ -204,8 +204,12 @@ def main() -> int:
                 post(SEARCH, {"search": word})
             elif kind == "price":
                 post(SEARCH_SORTED, {"search": word, "after": None})
-            else:
+            elif kind == "deep":
                 post(SEARCH_AFTER, {"search": word, "after": deep_after[word]})
+            else:  # the shop's results page: the page of 20 and the facet counts over every match
+                response = client.get("/shop/search/", {"q": word, "channel": "rural"})
+                if response.status_code != 200:
+                    raise SystemExit(f"search page failed: {response.status_code}")
             broad[kind].append((time.perf_counter() - started) * 1000)
 
         return run
@@ -228,7 +232,12 @@ def main() -> int:
         "broad words (totalCount by rank / with price 10–60): "
         + ", ".join(f"{w} {broad_counts[w][0]} / {broad_counts[w][1]}" for w in BROAD)
     )
-    labels = {"rank": "first page by rank", "price": "price 10–60, sorted by price", "deep": "page after 200 by rank"}
+    labels = {
+        "rank": "first page by rank",
+        "price": "price 10–60, sorted by price",
+        "deep": "page after 200 by rank",
+        "page": "/shop/search/ page with facets",
+    }
     for kind, values in broad.items():
         print(
             f"broad words, {labels[kind]}: {len(values)} requests, p50 {statistics.median(values):.1f} ms, "
