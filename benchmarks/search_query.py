@@ -10,6 +10,11 @@ storefront reads, and `productSuggestions(text:)` with each query's first one to
 p50/p95/max of each, the SQL queries of one request, and how many products matched. Goals: products
 p95 ≤ 30 ms, suggestions p95 ≤ 10 ms (PostgreSQL, this machine).
 
+Then the broad words (梨, 苹果, 玉米, li: thousands of matches each) alone, sorted by rank, by price with a
+price filter, and a page deep in the results (the cursor after 200 products). Every line gives the CPU
+per request beside the wall time: this process's (Django, graphene) and the PostgreSQL backend's (read
+from /proc of its pid, the server being local), so a shared, noisy machine shows in wall time but less in CPU.
+
 Uses BENCH_DATABASE_URL, or a `meidu_search_bench` database on the embedded PostgreSQL.
 """
 
@@ -31,6 +36,29 @@ query Search($search: String!) {
   products(channel: "rural", first: 20, search: $search) {
     totalCount
     edges { node { name pricing { priceRange { start { gross { amount currency } } } } category { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+BROAD = ("梨", "苹果", "玉米", "li")
+SEARCH_SORTED = """
+query Sorted($search: String!, $after: String) {
+  products(channel: "rural", first: 20, after: $after, search: $search,
+           where: {price: {range: {gte: 10, lte: 60}}}, sortBy: {field: PRICE, direction: ASC}) {
+    totalCount
+    edges { node { name pricing { priceRange { start { gross { amount currency } } } } category { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+SEARCH_AFTER = SEARCH.replace("$search: String!)", "$search: String!, $after: String)").replace(
+    "first: 20,", "first: 20, after: $after,"
+)
+DEEP = """
+query Deep($search: String!, $after: String) {
+  products(channel: "rural", first: 100, after: $after, search: $search) {
+    totalCount
+    edges { node { name } }
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -73,6 +101,12 @@ def _seed(products: int) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE product_search_productsearchdocument; ANALYZE product_search_productsuggestion")
+
+
+def _backend_cpu_seconds(pid: int) -> float:
+    """utime + stime of the PostgreSQL backend serving this connection (fields 14 and 15 of /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -119,29 +153,97 @@ def main() -> int:
     with CaptureQueriesContext(connection) as captured:
         post(SUGGEST, {"text": "ngl"})
     suggest_sql = len(captured.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend_pid = cursor.fetchone()[0]
+
+    def cpu_ms(run, requests):
+        """(this process's CPU ms, the PostgreSQL backend's CPU ms) per request of ``run()``."""
+        app, db = time.process_time(), _backend_cpu_seconds(backend_pid)
+        for i in range(requests):
+            run(i)
+        return (
+            (time.process_time() - app) * 1000 / requests,
+            (_backend_cpu_seconds(backend_pid) - db) * 1000 / requests,
+        )
+
     timings, matched = [], []
-    for i in range(args.requests):
+
+    def one_search(i):
         text = texts[i % len(texts)]
         started = time.perf_counter()
         data = post(SEARCH, {"search": text})
         timings.append((time.perf_counter() - started) * 1000)
         matched.append(data["products"]["totalCount"])
+
+    search_cpu = cpu_ms(one_search, args.requests)
     suggest_timings = []
-    for i in range(args.requests):
+
+    def one_suggest(i):
         started = time.perf_counter()
         post(SUGGEST, {"text": prefixes[i % len(prefixes)]})
         suggest_timings.append((time.perf_counter() - started) * 1000)
+
+    suggest_cpu = cpu_ms(one_suggest, args.requests)
+    broad_requests = max(args.requests // 6, len(BROAD))
+    broad: dict[str, list[float]] = {"rank": [], "price": [], "deep": [], "page": []}
+    broad_counts: dict[str, tuple[int, int]] = {}
+    deep_after: dict[str, str | None] = {}
+    for word in BROAD:  # the cursor after the first 200 (two pages of 100), and what each word counts
+        data = post(DEEP, {"search": word, "after": None})["products"]
+        data = post(DEEP, {"search": word, "after": data["pageInfo"]["endCursor"]})["products"]
+        deep_after[word] = data["pageInfo"]["endCursor"]
+        sorted_count = post(SEARCH_SORTED, {"search": word, "after": None})["products"]["totalCount"]
+        broad_counts[word] = (data["totalCount"], sorted_count)
+
+    def one_broad(kind):
+        def run(i):
+            word = BROAD[i % len(BROAD)]
+            started = time.perf_counter()
+            if kind == "rank":
+                post(SEARCH, {"search": word})
+            elif kind == "price":
+                post(SEARCH_SORTED, {"search": word, "after": None})
+            elif kind == "deep":
+                post(SEARCH_AFTER, {"search": word, "after": deep_after[word]})
+            else:  # the shop's results page: the page of 20 and the facet counts over every match
+                response = client.get("/shop/search/", {"q": word, "channel": "rural"})
+                if response.status_code != 200:
+                    raise SystemExit(f"search page failed: {response.status_code}")
+            broad[kind].append((time.perf_counter() - started) * 1000)
+
+        return run
+
+    broad_cpu = {kind: cpu_ms(one_broad(kind), broad_requests) for kind in broad}
     print(f"backend {args.backend}: {Product.objects.count()} products; {len(texts)} labelled queries round-robin")
     print(
         f"products(search:, first: 20): {len(timings)} requests, {search_sql} SQL queries (苞米), "
         f"p50 {statistics.median(timings):.1f} ms, p95 {_percentile(timings, 0.95):.1f} ms, "
-        f"max {max(timings):.1f} ms; matches per query median {statistics.median(matched):.0f}, max {max(matched)}"
+        f"max {max(timings):.1f} ms; CPU/request app {search_cpu[0]:.1f} ms + PostgreSQL {search_cpu[1]:.1f} ms; "
+        f"matches per query median {statistics.median(matched):.0f}, max {max(matched)}"
     )
     print(
         f"productSuggestions: {len(suggest_timings)} requests, {suggest_sql} SQL queries (ngl), "
         f"p50 {statistics.median(suggest_timings):.1f} ms, p95 {_percentile(suggest_timings, 0.95):.1f} ms, "
-        f"max {max(suggest_timings):.1f} ms"
+        f"max {max(suggest_timings):.1f} ms; "
+        f"CPU/request app {suggest_cpu[0]:.1f} ms + PostgreSQL {suggest_cpu[1]:.1f} ms"
     )
+    print(
+        "broad words (totalCount by rank / with price 10–60): "
+        + ", ".join(f"{w} {broad_counts[w][0]} / {broad_counts[w][1]}" for w in BROAD)
+    )
+    labels = {
+        "rank": "first page by rank",
+        "price": "price 10–60, sorted by price",
+        "deep": "page after 200 by rank",
+        "page": "/shop/search/ page with facets",
+    }
+    for kind, values in broad.items():
+        print(
+            f"broad words, {labels[kind]}: {len(values)} requests, p50 {statistics.median(values):.1f} ms, "
+            f"p95 {_percentile(values, 0.95):.1f} ms, max {max(values):.1f} ms; "
+            f"CPU/request app {broad_cpu[kind][0]:.1f} ms + PostgreSQL {broad_cpu[kind][1]:.1f} ms"
+        )
     slow = sorted(zip(timings, [texts[i % len(texts)] for i in range(len(timings))], strict=True), reverse=True)[:5]
     print("slowest searches: " + ", ".join(f"{t!r} {ms:.0f} ms" for ms, t in slow))
     return 0

@@ -438,8 +438,6 @@ SEARCH_DATA_DIRS = env_list("SEARCH_DATA_DIRS", [])
 SEARCH_DATA_RELOAD_SECONDS = env_int("SEARCH_DATA_RELOAD_SECONDS", 10)
 SEARCH_MAX_QUERY_CHARS = env_int("SEARCH_MAX_QUERY_CHARS", 64)
 SEARCH_MAX_QUERY_TERMS = env_int("SEARCH_MAX_QUERY_TERMS", 8)
-# The most products one search matches, ranks and counts (totalCount), as Elasticsearch caps total hits.
-SEARCH_MAX_MATCHES = env_int("SEARCH_MAX_MATCHES", 200)
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "meidu")
 SEARCH_ELASTICSEARCH_TIMEOUT = float(env_str("SEARCH_ELASTICSEARCH_TIMEOUT", "2.0") or "2.0")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")

@@ -3,8 +3,10 @@ related terms, suggestions as JSON for the search box, hostile input; in zh-Hans
 
 import pytest
 
+from storefront.shop.listing import PAGE_SIZE
 from tests.marketplace.factories import catalogue_basics, channels, open_shop
 from tests.support.search_catalogue import seed_search_catalogue
+from tests.support.search_many import seed_many_matches
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +74,20 @@ def test_every_shop_page_has_the_search_box(client, labelled):
         html = client.get(url).content.decode()
         assert "data-suggest-url" in html and "search-suggest.js" in html
         assert "<script>" not in html
+
+
+def test_facets_and_a_facet_filter_count_every_match(client, make_user):
+    """320 pears: the page counts them all, a category facet keeps the 25 inserted last, and a page
+    deep in the results lists products past the first 200."""
+    rural = channels()[1]
+    many = seed_many_matches(open_shop(make_user()), rural, catalogue_basics()["produce"], count=320, tail=25)
+    page = client.get("/shop/search/", {"q": "梨", "channel": "rural"})
+    assert page.context["page"].paginator.count == 320
+    counts = {row["category__slug"]: row["count"] for row in page.context["facets"]["categories"]}
+    assert counts == {"farm-goods": 295, many.tail_category_slug: 25}
+    canned = client.get("/shop/search/", {"q": "梨", "channel": "rural", "category": many.tail_category_slug})
+    assert canned.context["page"].paginator.count == 25
+    assert {p.pk for p in canned.context["page"].object_list} <= set(many.tail_ids)
+    last = page.context["page"].paginator.num_pages
+    deep = client.get("/shop/search/", {"q": "梨", "channel": "rural", "page": str(last)})
+    assert deep.status_code == 200 and deep.context["page"].number == last > 200 // PAGE_SIZE

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQueryField
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
@@ -172,23 +171,18 @@ class PostgresBackend:
                 * RANK_SCALE,
                 output_field=BigIntegerField(),
             )
-        window = self._window(spec, text) if text else []
+        if not text:
+            return queryset.filter(pk__in=list(include_ids)).annotate(**{RANK: rank})
         if not include_ids:
-            return queryset.filter(pk__in=window).annotate(**{RANK: rank})
-        matched = Q(pk__in=list(include_ids)) | Q(pk__in=window)
+            # Every document matching the tsquery (the GIN index finds them), joined one to one: the
+            # domain's filters, counts and facets see all of them, and the page is ranked in SQL.
+            return queryset.filter(TsMatch(vector, tsquery_value(text))).annotate(**{RANK: rank})
+        # Objects the domain matched itself (their document waits for its rebuild; ranked 0 meanwhile)
+        # or matching documents, these as one hashed subquery so the OR never becomes a per-row match.
+        matching = spec.document_model._default_manager.filter(TsMatch(F("vector"), tsquery_value(text)))
+        matched = Q(pk__in=list(include_ids)) | Q(pk__in=matching.values("pk"))
         ranked = Case(When(pk__in=list(include_ids), then=Value(0)), default=rank, output_field=BigIntegerField())
         return queryset.filter(matched).annotate(**{RANK: ranked})
-
-    @staticmethod
-    def _window(spec: IndexSpec, text: str) -> list[int]:
-        """The documents matching ``text``, at most ``SEARCH_MAX_MATCHES`` of them: what is ranked,
-        filtered and counted. A word every fifth product holds (梨 in a county of pears) would
-        otherwise have tens of thousands of rows ranked and sorted for a first page; as in
-        Elasticsearch's total-hits cap, a query matching more counts (and ranks) that many. Read as a
-        list of ids first (one GIN probe), so the page query plans on a known handful of rows."""
-        documents = spec.document_model._default_manager
-        cap = int(getattr(settings, "SEARCH_MAX_MATCHES", 200))
-        return list(documents.filter(TsMatch(F("vector"), tsquery_value(text))).values_list("pk", flat=True)[:cap])
 
     def suggest(self, spec: IndexSpec, text: str, visible: QuerySet, limit: int = SUGGESTIONS_MAX) -> list[str]:
         """Candidates by key prefix first (a b-tree range, no join), then only those of visible objects:
