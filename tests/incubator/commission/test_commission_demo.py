@@ -1,8 +1,6 @@
 """The demo's month of commission: placed through the services, it leaves commission pending, earned,
 clawed back and paid in the last complete week's batch, with the money exact; a second run adds nothing."""
 
-import time
-
 import pytest
 from django.db.models import Sum
 
@@ -22,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_month_of_commission_in_every_state(make_user, rural, coop, offer, distributor, pick, rules):
     buyer = make_user(Role.BUYER, phone="+8613800009001")
-    started = time.perf_counter()
     assert seed_commission_month(distributor["owner"].phone, buyer.phone) == len(PLAN)
-    elapsed = time.perf_counter() - started
     shop = distributor["shop"]
     statuses = set(CommissionLine.objects.filter(distributor=shop).values_list("status", flat=True))
     assert statuses == {"paid", "earned", "clawed_back", "pending"}
@@ -35,7 +31,6 @@ def test_a_month_of_commission_in_every_state(make_user, rural, coop, offer, dis
     assert_distributor_balances_match_lines(shop.pk)
     assert_every_transaction_balances()
     assert seed_commission_month(distributor["owner"].phone, buyer.phone) == 0
-    assert elapsed < 15
 
 
 def test_the_demo_distributor_gets_its_month_on_the_demos_pool(settings, tmp_path):
@@ -48,9 +43,7 @@ def test_the_demo_distributor_gets_its_month_on_the_demos_pool(settings, tmp_pat
         if step is not seed_demo_orders:
             step()
     seed_incubator()
-    started = time.perf_counter()
     assert seed_commission_month() == len(PLAN)
-    took = time.perf_counter() - started
     shop = Shop.objects.get(kind="distributor", members__user__phone=DISTRIBUTOR_PHONE)
     statuses = set(CommissionLine.objects.filter(distributor=shop).values_list("status", flat=True))
     assert {"paid", "earned", "pending"} <= statuses
@@ -58,4 +51,3 @@ def test_the_demo_distributor_gets_its_month_on_the_demos_pool(settings, tmp_pat
     assert_every_transaction_balances()
     assert COMMISSION_DEMO_STEPS[0] in DEMO_STEPS
     assert DEMO_STEPS.index(COMMISSION_DEMO_STEPS[0]) > DEMO_STEPS.index(INCUBATOR_DEMO_STEPS[-1])
-    print(f"commission demo month: {took:.1f} s")

@@ -99,7 +99,13 @@ def run_history(world, steps):
                 order.status in (OrderStatus.UNCONFIRMED, OrderStatus.UNFULFILLED)
                 and order.charged_amount > order.refunded_amount
             ):
-                delivered(order, coop["owner"], world["buyer"])
+                # a part refunded before shipping leaves the order short of its total: the shop may not
+                # ship it (CANNOT_FULFILL_UNPAID_ORDER); the refusal writes nothing and the money stays exact
+                try:
+                    with transaction.atomic():
+                        delivered(order, coop["owner"], world["buyer"])
+                except DomainError:
+                    pass
         elif action == "refund":
             order = fresh(orders[args[0] % len(orders)])
             amount = quantize((order.charged_amount - order.refunded_amount) * args[1])
