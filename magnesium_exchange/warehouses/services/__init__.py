@@ -22,3 +22,10 @@ from magnesium_exchange.warehouses.services.warehouses import (  # noqa: F401
     warehouse_key_rotate,
     warehouse_staff_add,
 )
+from magnesium_exchange.warehouses.services.freight import (  # noqa: F401
+    truck_appointment_arrive,
+    truck_appointment_book,
+    truck_appointment_cancel,
+    truck_appointments_no_show_due,
+    truck_slots_publish,
+)
