@@ -179,7 +179,9 @@ class TruckAppointmentEvent(models.Model):
     action = models.CharField(max_length=16)
     from_state = models.CharField(max_length=16, blank=True)
     to_state = models.CharField(max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     data = models.JSONField(default=dict, blank=True)
     happened_at = models.DateTimeField(default=timezone.now)
 

@@ -163,7 +163,7 @@ def truck_slot_get(pk) -> TruckSlot | None:
 
 def truck_appointment_list(*, member=None, warehouse=None, day=None, states=None):
     """Appointments with their slot, warehouse, member, receipts and outbound tickets (prefetched)."""
-    qs = TruckAppointment.objects.select_related("slot", "warehouse", "member").prefetch_related(
+    qs = TruckAppointment.objects.select_related("slot__warehouse", "warehouse", "member").prefetch_related(
         Prefetch(
             "lines",
             queryset=TruckAppointmentReceipt.objects.select_related("receipt", "outbound_ticket").order_by("id"),

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exchange_members', '0003_verbose_names'),
         ('exchange_warehouses', '0005_receipt_encumbrance_and_verification_code'),
@@ -19,16 +18,55 @@ class Migration(migrations.Migration):
             name='TruckAppointment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plate', models.CharField(help_text='Normalised: province, letter, serial; no dot or spaces.', max_length=12)),
+                (
+                    'plate',
+                    models.CharField(
+                        help_text='Normalised: province, letter, serial; no dot or spaces.', max_length=12
+                    ),
+                ),
                 ('driver_name', models.CharField(max_length=40)),
                 ('driver_phone', models.CharField(max_length=20)),
                 ('tonnes', models.DecimalField(decimal_places=3, max_digits=14)),
-                ('state', models.CharField(choices=[('booked', 'Booked'), ('arrived', 'Arrived'), ('loaded', 'Loading'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('no_show', 'No-show')], default='booked', max_length=16)),
+                (
+                    'state',
+                    models.CharField(
+                        choices=[
+                            ('booked', 'Booked'),
+                            ('arrived', 'Arrived'),
+                            ('loaded', 'Loading'),
+                            ('completed', 'Completed'),
+                            ('cancelled', 'Cancelled'),
+                            ('no_show', 'No-show'),
+                        ],
+                        default='booked',
+                        max_length=16,
+                    ),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('booked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_warehouses.warehouse')),
+                (
+                    'booked_by',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'member',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exchange_members.member'
+                    ),
+                ),
+                (
+                    'warehouse',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='exchange_warehouses.warehouse',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'truck appointment',
@@ -45,8 +83,24 @@ class Migration(migrations.Migration):
                 ('to_state', models.CharField(max_length=16)),
                 ('data', models.JSONField(blank=True, default=dict)),
                 ('happened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('appointment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='exchange_warehouses.truckappointment')),
+                (
+                    'actor',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'appointment',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='events',
+                        to='exchange_warehouses.truckappointment',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'truck appointment event',
@@ -66,8 +120,24 @@ class Migration(migrations.Migration):
                 ('booked_trucks', models.PositiveSmallIntegerField(default=0)),
                 ('booked_tonnes', models.DecimalField(decimal_places=3, default=0, max_digits=14)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='truck_slots', to='exchange_warehouses.warehouse')),
+                (
+                    'published_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'warehouse',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='truck_slots',
+                        to='exchange_warehouses.warehouse',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'truck slot',
@@ -78,7 +148,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='truckappointment',
             name='slot',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='exchange_warehouses.truckslot'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='appointments',
+                to='exchange_warehouses.truckslot',
+            ),
         ),
         migrations.CreateModel(
             name='TruckAppointmentReceipt',
@@ -86,32 +160,74 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('quantity', models.DecimalField(decimal_places=3, max_digits=14)),
                 ('live', models.BooleanField(default=True)),
-                ('appointment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='exchange_warehouses.truckappointment')),
-                ('outbound_ticket', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='truck_line', to='exchange_warehouses.weighbridgeticket')),
-                ('receipt', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='truck_lines', to='exchange_warehouses.receipt')),
+                (
+                    'appointment',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='lines',
+                        to='exchange_warehouses.truckappointment',
+                    ),
+                ),
+                (
+                    'outbound_ticket',
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='truck_line',
+                        to='exchange_warehouses.weighbridgeticket',
+                    ),
+                ),
+                (
+                    'receipt',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='truck_lines',
+                        to='exchange_warehouses.receipt',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'receipt of a truck appointment',
                 'verbose_name_plural': 'receipts of truck appointments',
                 'ordering': ['appointment_id', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('live', True)), fields=('receipt',), name='truck_line_one_live_per_receipt'), models.UniqueConstraint(fields=('appointment', 'receipt'), name='truck_line_unique')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        condition=models.Q(('live', True)), fields=('receipt',), name='truck_line_one_live_per_receipt'
+                    ),
+                    models.UniqueConstraint(fields=('appointment', 'receipt'), name='truck_line_unique'),
+                ],
             },
         ),
         migrations.AddConstraint(
             model_name='truckslot',
-            constraint=models.UniqueConstraint(fields=('warehouse', 'date', 'start_time'), name='truck_slot_unique_start'),
+            constraint=models.UniqueConstraint(
+                fields=('warehouse', 'date', 'start_time'), name='truck_slot_unique_start'
+            ),
         ),
         migrations.AddConstraint(
             model_name='truckslot',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='truck_slot_ends_after_start'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('end_time__gt', models.F('start_time'))), name='truck_slot_ends_after_start'
+            ),
         ),
         migrations.AddConstraint(
             model_name='truckslot',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_trucks__gt', 0), ('capacity_tonnes__gt', 0)), name='truck_slot_capacity_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('capacity_trucks__gt', 0), ('capacity_tonnes__gt', 0)),
+                name='truck_slot_capacity_positive',
+            ),
         ),
         migrations.AddConstraint(
             model_name='truckslot',
-            constraint=models.CheckConstraint(condition=models.Q(('booked_trucks__lte', models.F('capacity_trucks')), ('booked_tonnes__lte', models.F('capacity_tonnes')), ('booked_tonnes__gte', 0)), name='truck_slot_within_capacity'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ('booked_trucks__lte', models.F('capacity_trucks')),
+                    ('booked_tonnes__lte', models.F('capacity_tonnes')),
+                    ('booked_tonnes__gte', 0),
+                ),
+                name='truck_slot_within_capacity',
+            ),
         ),
         migrations.AddIndex(
             model_name='truckappointment',
@@ -119,6 +235,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='truckappointment',
-            constraint=models.CheckConstraint(condition=models.Q(('tonnes__gt', 0)), name='truck_appointment_tonnes_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('tonnes__gt', 0)), name='truck_appointment_tonnes_positive'
+            ),
         ),
     ]

@@ -363,9 +363,7 @@ def truck_appointment_cancel(appointment: TruckAppointment, *, member, actor=Non
     slot already started (TOO_LATE_TO_CANCEL). Lock order: the slot row, then the appointment row."""
     now = now or timezone.now()
     if appointment.member_id != member.pk:
-        raise DomainError(
-            _("This appointment is not your member's"), Code.NOT_YOUR_APPOINTMENT, field="appointment"
-        )
+        raise DomainError(_("This appointment is not your member's"), Code.NOT_YOUR_APPOINTMENT, field="appointment")
     with transaction.atomic():
         slot = TruckSlot.objects.select_for_update().get(pk=appointment.slot_id)
         appointment = _lock_appointment(appointment)
@@ -434,7 +432,9 @@ def truck_appointment_arrive(
 # --- the outbound weighing (called by supervision.receipt_withdraw) --------------------------------
 
 
-def truck_line_for_withdrawal(receipt: Receipt, vehicle_plate: str, now=None) -> tuple[TruckAppointmentReceipt | None, str]:
+def truck_line_for_withdrawal(
+    receipt: Receipt, vehicle_plate: str, now=None
+) -> tuple[TruckAppointmentReceipt | None, str]:
     """Inside the withdrawal's transaction, after the receipt row is locked: the live appointment line
     holding ``receipt`` (locked), and the plate to print on the ticket. A receipt with a booking goes
     out only on that booking's truck, after it checked in (TRUCK_NOT_ARRIVED, WRONG_TRUCK); a plate

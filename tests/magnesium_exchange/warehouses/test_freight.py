@@ -165,7 +165,9 @@ def test_hostile_booking_input_is_refused(warehouse, receipt_factory, seller_mem
     refused(code, lambda: book(seller_member, slot, [receipt], **{field: value}))
 
 
-def test_cancel_before_the_slot_frees_the_place_and_is_refused_after(warehouse, receipt_factory, seller_member, buyer_member):
+def test_cancel_before_the_slot_frees_the_place_and_is_refused_after(
+    warehouse, receipt_factory, seller_member, buyer_member
+):
     slot = publish_day(warehouse, trucks=1)[0]
     receipt = receipt_factory(seller_member, net="10.000")
     appointment = book(seller_member, slot, [receipt])
@@ -197,7 +199,9 @@ def test_the_gate_checks_in_by_plate_only_in_the_window_and_at_the_right_warehou
     refused("wrong_warehouse", lambda: truck_appointment_arrive(other_warehouse, plate=PLATE, now=slot.starts_at))
     refused("no_appointment", lambda: truck_appointment_arrive(warehouse, plate="辽H99999", now=slot.starts_at))
     refused("invalid_plate", lambda: truck_appointment_arrive(warehouse, plate="H12", now=slot.starts_at))
-    arrived = truck_appointment_arrive(warehouse, plate="辽H·12345", now=slot.starts_at - dt.timedelta(minutes=29), actor=keeper)
+    arrived = truck_appointment_arrive(
+        warehouse, plate="辽H·12345", now=slot.starts_at - dt.timedelta(minutes=29), actor=keeper
+    )
     assert arrived.pk == appointment.pk and arrived.state == AppointmentState.ARRIVED
     assert arrived.events.last().actor_id == keeper.pk
 
@@ -227,7 +231,9 @@ def test_a_booked_receipt_goes_out_only_on_its_truck_after_check_in(warehouse, r
     assert result.ticket.vehicle_plate == PLATE and result.receipt.status == ReceiptStatus.WITHDRAWN
     appointment.refresh_from_db()
     assert appointment.state == AppointmentState.LOADED
-    result = receipt_withdraw(second, gross="27.000", tare="15.000", net="12.000", vehicle_plate="辽H·12345", actor=keeper)
+    result = receipt_withdraw(
+        second, gross="27.000", tare="15.000", net="12.000", vehicle_plate="辽H·12345", actor=keeper
+    )
     appointment.refresh_from_db()
     assert appointment.state == AppointmentState.COMPLETED
     tickets = set(appointment.lines.values_list("outbound_ticket__number", flat=True))
