@@ -17,7 +17,6 @@ from magnesium_exchange.warehouses.api import ExchangeWarehouseType, Weighbridge
 from magnesium_exchange.warehouses.appointments import AppointmentState, TruckAppointment, TruckSlot
 from magnesium_exchange.warehouses.error_codes import FreightErrorCode as Code
 from magnesium_exchange.warehouses.models import Warehouse
-from magnesium_exchange.warehouses.services.freight import MAX_RECEIPTS_PER_TRUCK
 from magnesium_exchange.warehouses.selectors import (
     receipt_get_by_number,
     truck_appointment_list,
@@ -25,11 +24,12 @@ from magnesium_exchange.warehouses.selectors import (
     warehouse_get_by_code,
     warehouse_ids_of_staff,
 )
+from magnesium_exchange.warehouses.services.freight import MAX_RECEIPTS_PER_TRUCK
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.mutations import BaseMutation, graphene_enum
-from meidu.core.graphql.permissions import has_one_of, require_user, requestor
+from meidu.core.graphql.permissions import has_one_of, requestor, require_user
 from meidu.core.graphql.types import ModelObjectType
 from meidu.core.permissions import ExchangePermissions
 

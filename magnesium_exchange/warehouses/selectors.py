@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, Sum
+from django.db.models import F, Prefetch, Sum
 from django.utils import timezone
 
 from magnesium_exchange.warehouses.models import (
@@ -145,13 +145,11 @@ def truck_slot_list(*, warehouse=None, warehouse_ids=None, day=None, upcoming: b
     return qs.order_by("date", "start_time", "id")
 
 
-def truck_slots_bookable(warehouse_ids, now=None) -> list[TruckSlot]:
-    """Slots of these warehouses not yet over with a truck's place free, soonest first (at most 200)."""
-    return [
-        slot
-        for slot in truck_slot_list(warehouse_ids=warehouse_ids, upcoming=True, now=now)[:400]
-        if slot.free_trucks > 0
-    ][:200]
+def truck_slots_bookable(warehouse_ids, now=None):
+    """Slots of these warehouses not yet over with a truck's place free, soonest first."""
+    return truck_slot_list(warehouse_ids=warehouse_ids, upcoming=True, now=now).filter(
+        booked_trucks__lt=F("capacity_trucks")
+    )
 
 
 def truck_slot_get(pk) -> TruckSlot | None:

@@ -13,7 +13,8 @@ from tests.support.freight import PLATE, book, publish_day, tomorrow
 from tests.support.graphql import GraphQLClient, token_for
 
 SLOTS = """query($w: String!, $d: Date) { truckSlots(warehouse: $w, date: $d, first: 50) { totalCount
-  edges { node { id date startTime endTime capacityTrucks bookedTrucks freeTrucks freeTonnes warehouse { code } } } } }"""
+  edges { node { id date startTime endTime capacityTrucks bookedTrucks freeTrucks freeTonnes
+  warehouse { code } } } } }"""
 APPOINTMENTS = """query($w: String) { truckAppointments(warehouse: $w, first: 50) { totalCount edges { node {
   id state plate plateDisplay tonnes memberName slot { startTime warehouse { code } }
   receipts { receiptNumber quantity outboundTicket { number } } events { action toState } } } } }"""

@@ -20,8 +20,8 @@ def test_two_traders_booking_the_last_place_one_wins(warehouse, receipt_factory,
     for round_no, slot in enumerate(slots[:ROUNDS]):
         mine, theirs = receipt_factory(seller_member, net="10.000"), receipt_factory(buyer_member, net="10.000")
         calls = [
-            lambda: book(seller_member, slot, [mine], plate="辽H11111"),
-            lambda: book(buyer_member, slot, [theirs], plate="辽H22222"),
+            lambda slot=slot, mine=mine: book(seller_member, slot, [mine], plate="辽H11111"),
+            lambda slot=slot, theirs=theirs: book(buyer_member, slot, [theirs], plate="辽H22222"),
         ]
         if round_no % 2:
             calls.reverse()
@@ -36,7 +36,10 @@ def test_the_same_receipt_booked_into_two_slots_at_once_is_booked_once(warehouse
     for _ in range(ROUNDS):
         receipt = receipt_factory(seller_member, net="10.000")
         winner = one_winner(
-            race(lambda: book(seller_member, first, [receipt]), lambda: book(seller_member, second, [receipt])),
+            race(
+                lambda receipt=receipt: book(seller_member, first, [receipt]),
+                lambda receipt=receipt: book(seller_member, second, [receipt]),
+            ),
             "receipt_already_booked",
         )
         truck_appointment_cancel(winner.value, member=seller_member)
