@@ -49,9 +49,11 @@ class TruckArriveForm(forms.Form):
 
 
 class SlotsPublishForm(forms.Form):
-    date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("First slot starts"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Last slot ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.TimeField(
+        label=_("First slot starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end = forms.TimeField(label=_("Last slot ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     length_minutes = forms.IntegerField(
         label=_("Minutes per slot"), min_value=15, max_value=720, widget=forms.NumberInput(attrs=NUMERIC)
     )
