@@ -5,6 +5,8 @@ truckAppointmentArrive (the gate, staff). Each parses, checks who may, calls one
 
 from __future__ import annotations
 
+import datetime as dt
+
 import graphene
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -233,11 +235,22 @@ class FreightMutation(BaseMutation):
 class TruckSlotsPublishInput(graphene.InputObjectType):
     warehouse = graphene.String(required=True, description="Warehouse code.")
     date = graphene.Date(required=True)
-    start = graphene.Time(required=True, description="Start of the first slot (Beijing time).")
-    end = graphene.Time(required=True, description="End of the last slot.")
+    start = graphene.String(required=True, description="Start of the first slot, HH:MM (Beijing time).")
+    end = graphene.String(required=True, description="End of the last slot, HH:MM.")
     length_minutes = graphene.Int(required=True, description="15 to 720; must divide end - start.")
     capacity_trucks = graphene.Int(required=True, description="Trucks per slot.")
     capacity_tonnes = graphene.Decimal(required=True, description="Tonnes per slot.")
+
+
+def _time(value, field: str) -> dt.time:
+    """HH:MM (or HH:MM:SS) of a day; anything else is INVALID_TIME."""
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        if not 4 <= len(text) <= 8:
+            raise ValueError(text)
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise DomainError(_("Enter a time of day as HH:MM"), Code.INVALID_TIME, field=field) from None
 
 
 class TruckSlotsPublish(FreightMutation):
@@ -257,8 +270,8 @@ class TruckSlotsPublish(FreightMutation):
         slots = services.truck_slots_publish(
             warehouse,
             day=input["date"],
-            start=input["start"],
-            end=input["end"],
+            start=_time(input["start"], "start"),
+            end=_time(input["end"], "end"),
             length_minutes=input["length_minutes"],
             capacity_trucks=input["capacity_trucks"],
             capacity_tonnes=input["capacity_tonnes"],

@@ -186,10 +186,16 @@ def truck_appointment_get(pk) -> TruckAppointment | None:
 
 
 def truck_appointments_by_receipt(receipt_ids) -> dict[int, TruckAppointment]:
-    """The live appointment holding each of these receipts, by receipt id."""
+    """The live appointment holding each of these receipts, by receipt id (a booking that reads as a
+    no-show holds nothing)."""
     lines = TruckAppointmentReceipt.objects.filter(
         receipt_id__in=list(receipt_ids),
         live=True,
         appointment__state__in=[AppointmentState.BOOKED, AppointmentState.ARRIVED, AppointmentState.LOADED],
     ).select_related("appointment__slot")
-    return {line.receipt_id: line.appointment for line in lines}
+    now = timezone.now()
+    return {
+        line.receipt_id: line.appointment
+        for line in lines
+        if line.appointment.state_at(now) != AppointmentState.NO_SHOW
+    }

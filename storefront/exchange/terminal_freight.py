@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from magnesium_exchange.warehouses.models import AppointmentState
-from magnesium_exchange.warehouses.selectors import truck_appointment_get, truck_appointment_list, truck_slots_bookable
+from magnesium_exchange.warehouses.selectors import (
+    truck_appointment_get,
+    truck_appointment_list,
+    truck_appointments_by_receipt,
+    truck_slots_bookable,
+)
 from magnesium_exchange.warehouses.services import truck_appointment_book, truck_appointment_cancel
 from meidu.core.errors import DomainError
 from storefront.exchange.freight_forms import TruckBookForm
@@ -48,7 +53,9 @@ def freight_page(request, trader):
 @with_trader
 @require_http_methods(["GET", "HEAD", "POST"])
 def freight_book(request, trader):
-    receipts = free_receipts(trader.member)
+    free = free_receipts(trader.member)
+    booked = truck_appointments_by_receipt(free.values_list("pk", flat=True))  # one truck per receipt
+    receipts = free.exclude(pk__in=list(booked))
     warehouse_ids = set(receipts.values_list("warehouse_id", flat=True))
     form = TruckBookForm(
         request.POST or None,
