@@ -8,8 +8,8 @@ Lock orders (each use case takes its row locks in this order, so none waits on a
 * book: the slot row, then the receipts' rows (by id), then older bookings of those receipts that
   read as no-shows (recorded as such before the new line is written).
 * cancel, no-show: the slot row, then the appointment row.
-* arrive: the appointment row, then its receipts' rows (read again to turn away a truck for goods
-  that were since sold, listed or pledged).
+* arrive: the receipts' rows (by id; read again to turn away a truck for goods that were since sold,
+  listed or pledged), then the appointment row — the withdrawal's order, so the two never deadlock.
 * withdraw (supervision.receipt_withdraw): the receipt row, then its live appointment line and
   appointment, then the warehouse row (ticket counter).
 """
@@ -390,8 +390,8 @@ def truck_appointment_arrive(
     or take the grace) holds ``now`` becomes arrived. Refused: a malformed plate (INVALID_PLATE); a
     booking of that truck only at another warehouse (WRONG_WAREHOUSE) or at another time
     (OUTSIDE_SLOT_WINDOW, naming the slot); none at all (NO_APPOINTMENT); goods that are no longer
-    the member's or no longer free (the receipt codes). Lock order: the appointment row, then its
-    receipts' rows."""
+    the member's or no longer free (the receipt codes). Lock order: its receipts' rows, then the
+    appointment row."""
     now = now or timezone.now()
     plate = plate_clean(plate)
     grace = arrival_grace()
@@ -421,9 +421,11 @@ def truck_appointment_arrive(
             )
         raise DomainError(_("Truck %(plate)s has no booking here") % shown, Code.NO_APPOINTMENT, field="plate")
     with transaction.atomic():
+        # Receipts before the appointment, as the withdrawal locks them (a booking's receipts never change).
+        receipts = [line.receipt for line in due[0].lines.filter(live=True).select_related("receipt")]
+        locked = lock_rows(sorted(receipts, key=lambda receipt: receipt.pk))
         appointment = _lock_appointment(due[0])
-        lines = list(appointment.lines.filter(live=True).select_related("receipt"))
-        for receipt in lock_rows([line.receipt for line in lines]):
+        for receipt in locked:
             _receipt_withdrawable(receipt, appointment.member)
         _transition(appointment, "arrive", actor=actor, data={"at": now.isoformat()})
     return appointment
