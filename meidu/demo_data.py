@@ -14,6 +14,7 @@ from logistics.geography.services import geography_load_county
 from logistics.routing.demo_data import ROUTING_DEMO_STEPS
 from magnesium_exchange.demo_data import EXCHANGE_DEMO_LOGINS, EXCHANGE_DEMO_STEPS
 from magnesium_exchange.demo_financing import FINANCING_DEMO_LOGINS, FINANCING_DEMO_STEPS
+from magnesium_exchange.demo_freight import FREIGHT_DEMO_STEPS
 from marketplace.demo_data import MARKETPLACE_DEMO_STEPS
 from marketplace.demo_orders import ORDER_DEMO_STEPS
 from meidu.accounts.demo_data import seed_demo_users
@@ -35,6 +36,7 @@ DEMO_STEPS += ORDER_DEMO_STEPS
 DEMO_STEPS += INCUBATOR_DEMO_STEPS
 DEMO_STEPS += EXCHANGE_DEMO_STEPS
 DEMO_STEPS += FINANCING_DEMO_STEPS
+DEMO_STEPS += FREIGHT_DEMO_STEPS
 DEMO_STEPS += ROUTING_DEMO_STEPS
 # after the incubator's pool and distribution demo (INCUBATOR_DEMO_STEPS), which it builds on
 DEMO_STEPS += COMMISSION_DEMO_STEPS

@@ -21,6 +21,7 @@ from magnesium_exchange.members.api import MemberMutations, MemberQueries
 from magnesium_exchange.settlement.api import ExchangeSettlementMutations, ExchangeSettlementQueries
 from magnesium_exchange.trading.api import TradingMutations, TradingQueries
 from magnesium_exchange.warehouses.api import ReceiptMutations, ReceiptQueries
+from magnesium_exchange.warehouses.freight_api import FreightMutations, FreightQueries
 from marketplace.catalog.api.mutations import CatalogMutations
 from marketplace.catalog.api.queries import CatalogQueries
 from marketplace.channels.api import ChannelQueries
@@ -61,6 +62,7 @@ class Query(
     CommodityQueries,
     MemberQueries,
     ReceiptQueries,
+    FreightQueries,
     ReceiptStatementQueries,
     MarketDataQueries,
     TradingQueries,
@@ -96,6 +98,7 @@ class Mutation(
     ComplaintMutations,
     MemberMutations,
     ReceiptMutations,
+    FreightMutations,
     MarketDataMutations,
     TradingMutations,
     ExchangeSettlementMutations,

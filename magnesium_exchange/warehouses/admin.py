@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from magnesium_exchange.warehouses.models import (
     Receipt,
     ReceiptEvent,
+    TruckAppointment,
+    TruckAppointmentEvent,
+    TruckAppointmentReceipt,
+    TruckSlot,
     Warehouse,
     WarehouseAlert,
     WarehouseKey,
@@ -92,3 +96,36 @@ class ReceiptAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class WarehouseAlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "warehouse", "receipt", "kind", "message", "resolved_at"]
     list_filter = ["kind", "warehouse"]
+
+
+# Bulk freight: read-only here; slots are published and appointments moved only through the services.
+
+
+@admin.register(TruckSlot)
+class TruckSlotAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["date", "start_time", "end_time", "warehouse", "booked_trucks", "capacity_trucks", "booked_tonnes"]
+    list_filter = ["warehouse", "date"]
+
+
+class TruckLineInline(admin.TabularInline):
+    model = TruckAppointmentReceipt
+    extra = 0
+    can_delete = False
+    fields = ["receipt", "quantity", "live", "outbound_ticket"]
+    readonly_fields = fields
+
+
+class TruckEventInline(admin.TabularInline):
+    model = TruckAppointmentEvent
+    extra = 0
+    can_delete = False
+    fields = ["action", "from_state", "to_state", "actor", "happened_at", "data"]
+    readonly_fields = fields
+
+
+@admin.register(TruckAppointment)
+class TruckAppointmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["plate", "slot", "warehouse", "member", "tonnes", "state", "driver_name"]
+    list_filter = ["state", "warehouse"]
+    search_fields = ["plate", "driver_name", "member__name"]
+    inlines = [TruckLineInline, TruckEventInline]

@@ -286,3 +286,13 @@ class WarehouseAlert(models.Model):
         verbose_name = _("warehouse alert")
         verbose_name_plural = _("warehouse alerts")
         ordering = ["-id"]
+
+
+# Bulk freight (truck slots and appointments) lives in its own module; imported here so Django sees it.
+from magnesium_exchange.warehouses.appointments import (  # noqa: E402, F401
+    AppointmentState,
+    TruckAppointment,
+    TruckAppointmentEvent,
+    TruckAppointmentReceipt,
+    TruckSlot,
+)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Prefetch, Sum
+from django.utils import timezone
 
 from magnesium_exchange.warehouses.models import (
+    AppointmentState,
     Receipt,
     ReceiptEvent,
     ReceiptStatus,
     TicketDirection,
+    TruckAppointment,
+    TruckAppointmentReceipt,
+    TruckSlot,
     Warehouse,
     WarehouseStaff,
     WeighbridgeTicket,
@@ -120,3 +125,77 @@ def receipt_event_list_for_number(number: str) -> list[ReceiptEvent]:
         .order_by("seq")
         .only("seq", "action", "occurred_at", "hash", "kid")
     )
+
+
+# Bulk freight: truck slots and appointments (the trader terminal, the warehouse desk, the API).
+
+
+def truck_slot_list(*, warehouse=None, warehouse_ids=None, day=None, upcoming: bool = False, now=None):
+    """Slots by start, narrowed to a warehouse (or several), a day, or those not yet over."""
+    qs = TruckSlot.objects.select_related("warehouse")
+    if warehouse is not None:
+        qs = qs.filter(warehouse=warehouse)
+    if warehouse_ids is not None:
+        qs = qs.filter(warehouse_id__in=warehouse_ids)
+    if day is not None:
+        qs = qs.filter(date=day)
+    if upcoming:
+        local = timezone.localtime(now or timezone.now())
+        qs = qs.filter(date__gte=local.date()).exclude(date=local.date(), end_time__lte=local.time())
+    return qs.order_by("date", "start_time", "id")
+
+
+def truck_slots_bookable(warehouse_ids, now=None):
+    """Slots of these warehouses not yet over with a truck's place free, soonest first."""
+    return truck_slot_list(warehouse_ids=warehouse_ids, upcoming=True, now=now).filter(
+        booked_trucks__lt=F("capacity_trucks")
+    )
+
+
+def truck_slot_get(pk) -> TruckSlot | None:
+    try:
+        return TruckSlot.objects.select_related("warehouse").filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def truck_appointment_list(*, member=None, warehouse=None, day=None, states=None):
+    """Appointments with their slot, warehouse, member, receipts and outbound tickets (prefetched)."""
+    qs = TruckAppointment.objects.select_related("slot__warehouse", "warehouse", "member").prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=TruckAppointmentReceipt.objects.select_related("receipt", "outbound_ticket").order_by("id"),
+        )
+    )
+    if member is not None:
+        qs = qs.filter(member=member)
+    if warehouse is not None:
+        qs = qs.filter(warehouse=warehouse)
+    if day is not None:
+        qs = qs.filter(slot__date=day)
+    if states:
+        qs = qs.filter(state__in=states)
+    return qs
+
+
+def truck_appointment_get(pk) -> TruckAppointment | None:
+    try:
+        return truck_appointment_list().filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def truck_appointments_by_receipt(receipt_ids) -> dict[int, TruckAppointment]:
+    """The live appointment holding each of these receipts, by receipt id (a booking that reads as a
+    no-show holds nothing)."""
+    lines = TruckAppointmentReceipt.objects.filter(
+        receipt_id__in=list(receipt_ids),
+        live=True,
+        appointment__state__in=[AppointmentState.BOOKED, AppointmentState.ARRIVED, AppointmentState.LOADED],
+    ).select_related("appointment__slot")
+    now = timezone.now()
+    return {
+        line.receipt_id: line.appointment
+        for line in lines
+        if line.appointment.state_at(now) != AppointmentState.NO_SHOW
+    }

@@ -326,6 +326,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incubator.posts.tasks.farm_posts_expire_due",
         "schedule": 900.0,
     },
+    # Bulk freight: bookings whose slot (and arrival grace) has passed without the truck are no-shows.
+    "freight-appointments-no-show": {
+        "task": "magnesium_exchange.warehouses.tasks.truck_appointments_no_show_due",
+        "schedule": 300.0,
+    },
 }
 # Complaints: hours a shop has to respond, then to resolve, before the platform takes over.
 COMPLAINT_RESPONSE_HOURS = env_int("COMPLAINT_RESPONSE_HOURS", 48)
@@ -348,6 +353,9 @@ REFERRAL_PROTECTION_DAYS = env_int("REFERRAL_PROTECTION_DAYS", 2)
 # each mode accepts orders on the calendar's trading days ("HH:MM-HH:MM,..."). Demo and test markets
 # are open every day around the clock, so a visitor can trade at any hour (the terminal says so).
 EXCHANGE_SESSIONS_EVERY_DAY = env_bool("EXCHANGE_SESSIONS_EVERY_DAY", DEMO_MODE or TEST_MODE)
+# Bulk freight: minutes before a truck slot starts and after it ends that a booked truck is still let in
+# at the warehouse gate; past the end plus this grace a booking reads as (and the beat job marks it) no-show.
+FREIGHT_ARRIVAL_GRACE_MINUTES = env_int("FREIGHT_ARRIVAL_GRACE_MINUTES", 30)
 EXCHANGE_SESSIONS = {
     "listing": env_str("EXCHANGE_SESSIONS_LISTING", "09:00-11:30,13:30-15:00"),
     "auction": env_str("EXCHANGE_SESSIONS_AUCTION", "09:30-11:30,13:30-15:00"),

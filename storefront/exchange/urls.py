@@ -5,11 +5,13 @@ from storefront.exchange import (
     terminal_accounts,
     terminal_auctions,
     terminal_credit,
+    terminal_freight,
     terminal_loans,
     terminal_rfqs,
     terminal_views,
     terminal_wanted,
     views,
+    warehouse_freight,
     warehouse_views,
 )
 
@@ -27,7 +29,12 @@ urlpatterns = [
     path(
         "warehouse/<str:code>/receipts/<str:number>/withdraw/", warehouse_views.withdraw_page, name="warehouse_withdraw"
     ),
+    path("warehouse/<str:code>/trucks/", warehouse_freight.trucks_page, name="warehouse_trucks"),
+    path("warehouse/<str:code>/trucks/slots/", warehouse_freight.slots_page, name="warehouse_slots"),
     path("terminal/", terminal_views.overview, name="terminal"),
+    path("terminal/freight/", terminal_freight.freight_page, name="terminal_freight"),
+    path("terminal/freight/book/", terminal_freight.freight_book, name="terminal_freight_book"),
+    path("terminal/freight/<int:pk>/cancel/", terminal_freight.freight_cancel, name="terminal_freight_cancel"),
     path("terminal/listings/", terminal_views.board, name="terminal_board"),
     path("terminal/listings/new/", terminal_views.listing_create, name="terminal_listing_new"),
     path("terminal/listings/<int:pk>/", terminal_views.listing_page, name="terminal_listing"),

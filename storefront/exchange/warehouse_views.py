@@ -17,6 +17,7 @@ from magnesium_exchange.warehouses.selectors import (
     receipt_get_for_ticket,
     receipt_get_in_warehouse,
     receipt_list,
+    truck_appointments_by_receipt,
     weighbridge_ticket_get_inbound,
     weighbridge_ticket_list_pending,
 )
@@ -138,7 +139,8 @@ def withdraw_page(request, warehouse, number):
     receipt = receipt_get_in_warehouse(warehouse, number)
     if receipt is None:
         raise Http404("No such receipt")
-    form = WithdrawForm(request.POST or None)
+    booking = truck_appointments_by_receipt([receipt.pk]).get(receipt.pk)  # goes out on its truck only
+    form = WithdrawForm(request.POST or None, initial={"vehicle_plate": booking.plate if booking else ""})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -168,5 +170,7 @@ def withdraw_page(request, warehouse, number):
                 )
             return redirect("exchange:warehouse_receipts", code=warehouse.code)
     return render(
-        request, "exchange/warehouse/withdraw.html", {"warehouse": warehouse, "receipt": receipt, "form": form}
+        request,
+        "exchange/warehouse/withdraw.html",
+        {"warehouse": warehouse, "receipt": receipt, "form": form, "booking": booking},
     )

@@ -8,6 +8,13 @@ from magnesium_exchange.warehouses.services.custody import (  # noqa: F401
     receipt_transfer,
     receipt_unlock,
 )
+from magnesium_exchange.warehouses.services.freight import (  # noqa: F401
+    truck_appointment_arrive,
+    truck_appointment_book,
+    truck_appointment_cancel,
+    truck_appointments_no_show_due,
+    truck_slots_publish,
+)
 from magnesium_exchange.warehouses.services.receipts import receipt_issue, receipt_merge, receipt_split  # noqa: F401
 from magnesium_exchange.warehouses.services.supervision import (  # noqa: F401
     WithdrawalResult,

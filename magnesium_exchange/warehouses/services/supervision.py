@@ -1,7 +1,8 @@
 """Supervision of receipts: freeze and unfreeze, cancel, and withdraw against an outbound weighing
 (beyond the loss tolerance the receipt is frozen and an alert raised instead).
 
-Lock order: the receipt row, then the warehouse row (its ticket counter).
+Lock order: the receipt row, then (withdrawal) the truck appointment holding it, then the warehouse
+row (its ticket counter).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from magnesium_exchange.warehouses.models import (
     WarehouseAlert,
     WeighbridgeTicket,
 )
+from magnesium_exchange.warehouses.services.freight import truck_line_for_withdrawal, truck_line_weighed
 from magnesium_exchange.warehouses.services.receipt_steps import change_status, check_transition, lock_rows
 from magnesium_exchange.warehouses.services.tickets import ticket_create, weights_check
 from meidu.core.errors import DomainError
@@ -73,11 +75,14 @@ def receipt_withdraw(
 ) -> WithdrawalResult:
     """The holder takes the goods out: weigh them (net = gross - tare) and compare with the receipt.
     Within the warehouse's loss tolerance the receipt becomes withdrawn; beyond it the receipt is
-    frozen, an alert is raised and RECEIPT_STATUS_CHANGED tells subscribers (the ticket is kept)."""
+    frozen, an alert is raised and RECEIPT_STATUS_CHANGED tells subscribers (the ticket is kept).
+    A receipt a truck is booked for goes out on that truck only, once it checked in at the gate; the
+    ticket is recorded on the appointment either way."""
     weights_check(gross, tare, net)
     with transaction.atomic():
         (receipt,) = lock_rows([receipt])
         check_transition(receipt, "withdraw")
+        truck_line, vehicle_plate = truck_line_for_withdrawal(receipt, vehicle_plate)
         ticket = ticket_create(
             receipt.warehouse,
             TicketDirection.OUTBOUND,
@@ -94,6 +99,8 @@ def receipt_withdraw(
         )
         difference = ticket.net - receipt.quantity
         tolerance = (receipt.quantity * receipt.warehouse.loss_tolerance_percent / 100).quantize(Decimal("0.001"))
+        if truck_line is not None:
+            truck_line_weighed(truck_line, ticket, actor=actor)
         weighing = {
             "ticket": ticket.number,
             "net": str(ticket.net),

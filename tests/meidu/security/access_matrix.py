@@ -419,6 +419,31 @@ MUTATIONS.update(
     }
 )
 
+# --- issue 18, bulk freight (freight helper): truck slots and appointments at a supervised warehouse ---
+FREIGHT_API = "tests/magnesium_exchange/warehouses/test_freight_api.py"
+QUERIES.update(
+    {
+        "truckSlots": trader(f"{FREIGHT_API}::test_slots_are_for_traders_staff_and_operators"),
+        "truckAppointments": own(
+            f"{FREIGHT_API}::test_each_member_sees_its_own_appointments_and_staff_their_warehouses"
+        ),
+    }
+)
+MUTATIONS.update(
+    {
+        "truckSlotsPublish": permission(
+            "MANAGE_WAREHOUSE_RECEIPTS",
+            proof=f"{FREIGHT_API}::test_staff_of_another_warehouse_cannot_publish_or_check_in",
+        ),
+        "truckAppointmentBook": trader(f"{FREIGHT_API}::test_booking_through_the_api_and_refusals"),
+        "truckAppointmentCancel": trader(f"{FREIGHT_API}::test_another_members_trader_cannot_cancel"),
+        "truckAppointmentArrive": permission(
+            "MANAGE_WAREHOUSE_RECEIPTS",
+            proof=f"{FREIGHT_API}::test_staff_of_another_warehouse_cannot_publish_or_check_in",
+        ),
+    }
+)
+
 # Object-scoped (or own-rows) fields whose "other owner" / "right owner" columns no test proves
 # yet: each is a gap to close by writing that test and naming it above (issue 13). Empty since the
 # owner tests (test_owner_*.py): a new such field needs its proof, or a place here, to pass.
