@@ -15,7 +15,7 @@ from django.utils import timezone
 from marketplace.catalog.models import Category
 from marketplace.orders.models import OrderLine
 from marketplace.settlement.accounts import shop_code
-from marketplace.settlement.models import CommissionLine, CommissionRule, EntryKind, Payout
+from marketplace.settlement.models import AssistFee, CommissionLine, CommissionRule, EntryKind, Payout
 from meidu.core.ledger.models import LedgerAccount, LedgerPosting
 from meidu.core.money import Money, quantize
 
@@ -178,3 +178,11 @@ def shop_weekly_earnings(
 
 def payout_list_for_shop(shop_id: int):
     return Payout.objects.filter(shop_id=shop_id).select_related("batch")
+
+
+def assist_fees_of_agent(agent, limit: int = 20) -> tuple[Decimal, list]:
+    """A station agent's service fees for assisted orders: the total earned now and the latest rows
+    (with their order numbers), whichever account they were paid to."""
+    fees = AssistFee.objects.filter(agent=agent)
+    total = fees.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return total, list(fees.select_related("order").order_by("-updated_at")[:limit])

@@ -48,6 +48,7 @@ ROLE_PERMISSIONS = {
         ShopPermissions.MANAGE_SHOPS,
         ProductPermissions.MANAGE_PRODUCTS,
         OrderPermissions.MANAGE_ORDERS,
+        OrderPermissions.ASSIST_ORDERS,
         ExchangePermissions.MANAGE_EXCHANGE,
         ExchangePermissions.CONFIRM_FUNDS,
         ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS,
@@ -60,7 +61,7 @@ ROLE_PERMISSIONS = {
     ],
     Role.BANK_OFFICER: [LedgerPermissions.VIEW_LEDGER, ExchangePermissions.BANK_LENDING],
     Role.WAREHOUSE_OPERATOR: [ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS],
-    Role.STATION_AGENT: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],
+    Role.STATION_AGENT: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY, OrderPermissions.ASSIST_ORDERS],
     Role.DRIVER: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],
     # Sellers hand parcels over at their own counter or door and take the cash there.
     Role.SELLER: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],

@@ -25,6 +25,7 @@ def connect() -> None:
     from marketplace.orders.payment_hooks import orders_transaction_changed
     from marketplace.orders.shipment_hooks import orders_shipment_changed
     from marketplace.payments import hooks as payments_hooks
+    from marketplace.settlement.services.assist_fee import assist_fee_sync
     from marketplace.settlement.services.sync import settlement_order_sync_soon
     from meidu.accounts.services import user_bearer_authenticate
     from meidu.core.graphql.auth import bearer_authenticators
@@ -46,6 +47,8 @@ def connect() -> None:
 
     # marketplace.orders -> settlement: an order's timeline moved, so its postings may have.
     orders_hooks.order_changed.connect(settlement_order_sync_soon)
+    # ... and a station agent's fee for an order placed for a villager (delivered: owed; cancelled: back).
+    orders_hooks.order_changed.connect(assist_fee_sync)
 
     # exchange settlement and trading -> financing: a forced sale's settlement repays the loan from the
     # proceeds (in the settlement's transaction); its auction ending unsold leaves the loan enforcing.
