@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.meidu.integrations.broker",  # a real Celery broker
     "tests.support.fake_sms",  # local Aliyun and Tencent Cloud SMS fakes that check signatures
     "tests.support.phone_codes",  # codes read from the demo outbox; codes_unthrottled
+    "tests.support.assisted",  # assisted buying at a station: fertiliser for sale, the villager's number
 ]
 
 

@@ -8,9 +8,7 @@ account's owner holds; money from outside makes the gateway account negative).
     settlement:shop:<id>:available:CNY  earnings released, not yet paid out (may be negative: a claw-back debt)
     settlement:shop:<id>:paid_out:CNY   sent to the seller's bank
     settlement:shop:<id>:cash:CNY       cash on delivery the shop collected itself and kept
-    settlement:agent:<user id>:fees:CNY a station agent's service fees for assisted orders, when the
-                                        agent does not own the station's shop (whose available
-                                        account takes them otherwise, paid out weekly)
+    settlement:agent:<user id>:fees:CNY a station agent's service fees for assisted orders
 
 Every account allows negative balances: guarded accounts would serialise a busy shop's postings.
 An order's pending (then available) share is its net earnings minus the cash its shop kept: never

@@ -210,8 +210,6 @@ class AssistFee(models.Model):
 
     order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="assist_fee")
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # The station's shop when the agent owns it (then the weekly payout pays the fee), else none.
-    payee_shop = models.ForeignKey("shops.Shop", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     account_code = models.CharField(max_length=64)
     currency = models.CharField(max_length=3)
     amount = models.DecimalField(**AMOUNT, default=0)

@@ -8,9 +8,10 @@ refunded. The platform pays it out of its commission income:
 
     fee        settlement:commission −f, payee +f          claw-back: the reverse
 
-The payee is the station's shop's available account when the agent owns that shop (the weekly
-payout pays it with the shop's earnings; a claw-back after a payout nets at the next one), else the
-agent's own fee account (settlement:agent:<id>:fees), shown on the agent's station pages.
+The payee is the agent's own fee account (settlement:agent:<id>:fees), shown on the agent's station
+page as their earnings. It is not in the shops' weekly payout: that pays shops per order from their
+orders' settlement entries, and an agent's fee belongs to no shop's order settlement (paying agents
+is left to the operators' ledger; see README).
 
 Like settlement_order_sync this reconciles: it computes what the fee should be now and posts the
 difference, so calling it twice, late, or after several changes never double-posts.
@@ -24,9 +25,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from marketplace.orders.models import Order, OrderAssistance, OrderStatus
-from marketplace.settlement.accounts import agent_fee_account, platform_account, shop_accounts
+from marketplace.settlement.accounts import agent_fee_account, platform_account
 from marketplace.settlement.models import AssistFee
-from marketplace.shops.models import ShopMember, ShopMemberRole
 from meidu.core.ledger.models import LedgerAccount
 from meidu.core.ledger.services import ledger_post
 from meidu.core.money import quantize
@@ -44,15 +44,6 @@ def assist_fee_due(assistance: OrderAssistance, order: Order) -> Decimal:
         return ZERO
     share = quantize(order.subtotal_amount * assistance.fee_percent / 100, order.currency)
     return min(max(share, assistance.fee_minimum), net)
-
-
-def _payee(assistance: OrderAssistance, currency: str) -> tuple[LedgerAccount, object]:
-    shop_id = assistance.station.shop_id
-    owns = ShopMember.objects.filter(shop_id=shop_id, user_id=assistance.assistant_id, role=ShopMemberRole.OWNER)
-    if owns.exists():
-        shop = assistance.station.shop
-        return shop_accounts(shop, currency, roles=("available",))["available"], shop
-    return agent_fee_account(assistance.assistant, currency), None
 
 
 def assist_fee_sync(order: Order) -> AssistFee | None:
@@ -73,11 +64,10 @@ def assist_fee_sync(order: Order) -> AssistFee | None:
         if fee is None:
             if not due:
                 return None
-            account, shop = _payee(assistance, row.currency)
+            account = agent_fee_account(assistance.assistant, row.currency)
             fee = AssistFee.objects.create(
                 order=row,
                 agent=assistance.assistant,
-                payee_shop=shop,
                 account_code=account.code,
                 currency=row.currency,
             )
