@@ -13,6 +13,7 @@ from magnesium_exchange.members.api import MemberMutations, MemberQueries
 from magnesium_exchange.settlement.api import ExchangeSettlementMutations, ExchangeSettlementQueries
 from magnesium_exchange.trading.api import TradingMutations, TradingQueries
 from magnesium_exchange.warehouses.api import ReceiptMutations, ReceiptQueries
+from marketplace.assisted.api import AssistedOrderMutations
 from marketplace.catalog.api.mutations import CatalogMutations
 from marketplace.catalog.api.queries import CatalogQueries
 from marketplace.channels.api import ChannelQueries
@@ -75,6 +76,7 @@ class Mutation(
     PaymentMutations,
     CheckoutMutations,
     OrderMutations,
+    AssistedOrderMutations,
     PresaleMutations,
     SettlementMutations,
     ReviewMutations,

@@ -181,6 +181,33 @@ def assisted_order_delivery_set(
     assisted.delivery = delivery
 
 
+def assisted_order_prepare(
+    *,
+    agent,
+    station,
+    phone,
+    lines: list[tuple[ProductVariant, int]],
+    delivery: str,
+    village=None,
+    recipient: str = "",
+    detail: str = "",
+) -> AssistedOrder:
+    """Start, fill and route an assisted order in one step (the API's assistedOrderStart): all of it
+    or, on any refusal, nothing."""
+    if not lines:
+        raise DomainError(_("Add what the villager buys"), Code.NO_LINES, field="lines")
+    with transaction.atomic():
+        assisted = assisted_order_start(agent=agent, station=station, phone=phone)
+        for variant, quantity in lines:
+            if _quantity(quantity) == 0:
+                raise DomainError(_("The quantity must be greater than zero"), Code.ZERO_QUANTITY, field="quantity")
+            assisted_order_quantity_set(assisted, agent=agent, variant=variant, quantity=quantity)
+        assisted_order_delivery_set(
+            assisted, agent=agent, delivery=delivery, village=village, recipient=recipient, detail=detail
+        )
+    return assisted
+
+
 def assisted_order_code_send(assisted: AssistedOrder, *, agent, ip_address: str | None = None) -> PhoneCodeSent:
     """Text the villager an ASSISTED_ORDER code (phone codes' throttles apply: CODE_COOLDOWN,
     RATE_LIMITED, SMS_UNAVAILABLE). The code goes to the number the agent typed, and only there."""

@@ -49,7 +49,9 @@ def fertiliser(make_user, rural, zones):
         ],
     )
     variant = catalog.variant_create(product, actor=owner, sku=f"NPK-40-{shop.pk}", name="40kg", weight_grams=40000)
-    catalog.variant_channel_listing_update(variant, actor=owner, prices=[{"channel": rural, "price": Decimal("150.00")}])
+    catalog.variant_channel_listing_update(
+        variant, actor=owner, prices=[{"channel": rural, "price": Decimal("150.00")}]
+    )
     warehouse = warehouse_create(shop, actor=owner, name="农资仓库", kind="home", is_pickup_point=False)
     stock_update(warehouse, variant, actor=owner, quantity=50)
     shipping_method_enable(shop, actor=owner, kind="county")

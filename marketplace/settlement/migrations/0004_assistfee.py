@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('orders', '0008_orderassistance'),
         ('settlement', '0003_verbose_names'),
@@ -23,14 +22,26 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('next_sequence', models.PositiveIntegerField(default=1)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='assist_fee', to='orders.order')),
+                (
+                    'agent',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    'order',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='assist_fee', to='orders.order'
+                    ),
+                ),
             ],
             options={
                 'verbose_name': "station agent's fee",
                 'verbose_name_plural': "station agents' fees",
                 'indexes': [models.Index(fields=['agent', '-updated_at'], name='assist_fee_by_agent')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='assist_fee_not_negative')],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='assist_fee_not_negative')
+                ],
             },
         ),
     ]

@@ -26,9 +26,7 @@ def _collected(order, fertiliser, station, agent):
     return order_pickup_verify(station, order.pickup_code, agent=agent, cash_collected=True)
 
 
-def test_the_fee_is_earned_on_delivery_and_clawed_back_on_a_full_refund(
-    settings, station, station_agent, fertiliser
-):
+def test_the_fee_is_earned_on_delivery_and_clawed_back_on_a_full_refund(settings, station, station_agent, fertiliser):
     settings.ASSISTED_ORDER_FEE_PERCENT = "2.00"
     settings.ASSISTED_ORDER_FEE_MINIMUM = "1.00"
     _assisted, [order] = confirmed_by_code(station_agent, station, fertiliser["variant"], 2)

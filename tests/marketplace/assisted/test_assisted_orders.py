@@ -50,9 +50,7 @@ def test_a_new_villager_confirms_by_code_and_the_order_is_theirs(station, statio
     assert PhoneCode.objects.get(phone=VILLAGER_PHONE, purpose="assisted_order").used_at is not None
 
 
-def test_an_existing_villager_gets_the_order_without_their_saved_address(
-    make_user, station, station_agent, fertiliser
-):
+def test_an_existing_villager_gets_the_order_without_their_saved_address(make_user, station, station_agent, fertiliser):
     villager = make_user(Role.BUYER, phone="13904178801")
     assisted = assisted_cart(station_agent, station, fertiliser["variant"], 1)
     assert Checkout.objects.get(pk=assisted.checkout_token).user is None
@@ -124,7 +122,9 @@ def test_only_the_agents_of_the_station_order_for_villagers(make_user, station, 
         return AssistedOrder.objects.count(), Checkout.objects.count()
 
     buyer = make_user(Role.BUYER)
-    assert_refused(started, "not_station_agent", assisted_order_start, agent=buyer, station=station, phone="13904178801")
+    assert_refused(
+        started, "not_station_agent", assisted_order_start, agent=buyer, station=station, phone="13904178801"
+    )
     other_agent = make_user(Role.BUYER)
     other_station = village_station(make_user(Role.BUYER), other_agent)
     assert_refused(
@@ -134,7 +134,11 @@ def test_only_the_agents_of_the_station_order_for_villagers(make_user, station, 
     owner = station.shop.members.get(role="owner").user
     assert_refused(started, "not_station_agent", assisted_order_start, agent=owner, station=station, phone="139")
     assert_refused(
-        started, "not_station_agent", assisted_order_start, agent=station_agent, station=fertiliser["warehouse"],
+        started,
+        "not_station_agent",
+        assisted_order_start,
+        agent=station_agent,
+        station=fertiliser["warehouse"],
         phone="13904178801",
     )
     # someone else's assisted order is not theirs to fill or confirm
@@ -143,8 +147,13 @@ def test_only_the_agents_of_the_station_order_for_villagers(make_user, station, 
         _written, "not_found", assisted_order_confirm, assisted, agent=other_agent, signed_name="王", attested=True
     )
     assert_refused(
-        _written, "not_found", assisted_order_quantity_set, assisted, agent=other_agent,
-        variant=fertiliser["variant"], quantity=3,
+        _written,
+        "not_found",
+        assisted_order_quantity_set,
+        assisted,
+        agent=other_agent,
+        variant=fertiliser["variant"],
+        quantity=3,
     )
     assert other_station.pk != station.pk
 
@@ -177,10 +186,32 @@ def test_hostile_quantities_and_delivery_are_refused(station, station_agent, fer
 
     variant = fertiliser["variant"]
     for quantity in (-1, 1e30, float("nan"), "2", True, 10**30):
-        assert_refused(lines, "invalid", assisted_order_quantity_set, assisted, agent=station_agent, variant=variant,
-                       quantity=quantity)
-    assert_refused(lines, "quantity_greater_than_limit", assisted_order_quantity_set, assisted, agent=station_agent,
-                   variant=variant, quantity=10**6)
+        assert_refused(
+            lines,
+            "invalid",
+            assisted_order_quantity_set,
+            assisted,
+            agent=station_agent,
+            variant=variant,
+            quantity=quantity,
+        )
+    assert_refused(
+        lines,
+        "quantity_greater_than_limit",
+        assisted_order_quantity_set,
+        assisted,
+        agent=station_agent,
+        variant=variant,
+        quantity=10**6,
+    )
     assert_refused(lines, "invalid", assisted_order_delivery_set, assisted, agent=station_agent, delivery="moon")
-    assert_refused(lines, "required", assisted_order_delivery_set, assisted, agent=station_agent, delivery="village",
-                   village=None, recipient="王秀英")
+    assert_refused(
+        lines,
+        "required",
+        assisted_order_delivery_set,
+        assisted,
+        agent=station_agent,
+        delivery="village",
+        village=None,
+        recipient="王秀英",
+    )
