@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet, Sum
 
-from marketplace.orders.models import DeliveryKind, Order, OrderLine, OrderStatus
+from marketplace.orders.models import DeliveryKind, Order, OrderAssistance, OrderLine, OrderStatus
 from marketplace.shipping.models import ShippingKind
 
 ORDER_RELATED = ("shop", "channel", "shipping_address", "billing_address", "collection_point")
@@ -125,3 +125,8 @@ def order_get_for_user(user, number) -> Order | None:
 def order_line_list(order: Order) -> list[OrderLine]:
     """The order's lines, oldest first."""
     return list(OrderLine.objects.filter(order=order).order_by("id"))
+
+
+def order_assistance_get(order_id: int):
+    """Who placed the order for its buyer at a village station (网络代购), or None."""
+    return OrderAssistance.objects.select_related("assistant", "station").filter(order_id=order_id).first()

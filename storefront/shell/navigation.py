@@ -36,6 +36,7 @@ MY_ORDERS = NavLink(_("My orders"), "shop:orders")
 SHOP_ORDERS = NavLink(_("Shop orders"), "seller:orders")
 EARNINGS = NavLink(_("Earnings"), "seller:earnings")
 PICKUP_COUNTER = NavLink(_("Pickup counter"), "station:counter")
+ASSISTED_BUYING = NavLink(_("Order for a villager"), "station:assisted")
 RUN_SHEET = NavLink(_("Delivery run"), "station:runs")
 MAGNESIA_PRICES = NavLink(_("Magnesia prices"), "exchange:prices")
 WAREHOUSE_DESK = NavLink(_("Warehouse desk"), "exchange:warehouse_home")
@@ -55,7 +56,7 @@ ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
     Role.SUPPLIER: MEMBER_LINKS,
     Role.DISTRIBUTOR: MEMBER_LINKS,
     Role.SELLER: [HOME, SELLER_CENTRE, SHOP_ORDERS, EARNINGS, PICKUP_COUNTER, MARKET, CART, MY_ORDERS, ACCOUNT],
-    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ACCOUNT],
+    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ASSISTED_BUYING, ACCOUNT],
     Role.DRIVER: [HOME, RUN_SHEET, ACCOUNT],
     Role.BUYER: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],
     None: [HOME, MARKET, CART, MY_ORDERS, OPEN_SHOP, ACCOUNT],  # signed in without a role yet
