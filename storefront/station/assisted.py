@@ -33,6 +33,7 @@ from marketplace.assisted.services import (
     assisted_order_start,
 )
 from marketplace.catalog.selectors import product_variant_get
+from meidu.accounts.selectors import sms_outbox_latest
 from marketplace.settlement.selectors import assist_fees_of_agent
 from meidu.core.errors import DomainError
 from storefront.station.forms import (
@@ -112,6 +113,8 @@ def assisted_order(request, token):
             ),
             "code_form": AssistedCodeForm(),
             "signature_form": AssistedSignatureForm(),
+            # the demo's console SMS backend only: the text the villager's phone would have received
+            "demo_sms": sms_outbox_latest(assisted.phone) if open_cart else None,
         },
     )
 
