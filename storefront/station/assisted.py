@@ -33,8 +33,8 @@ from marketplace.assisted.services import (
     assisted_order_start,
 )
 from marketplace.catalog.selectors import product_variant_get
-from meidu.accounts.selectors import sms_outbox_latest
 from marketplace.settlement.selectors import assist_fees_of_agent
+from meidu.accounts.selectors import sms_outbox_latest
 from meidu.core.errors import DomainError
 from storefront.station.forms import (
     AssistedCodeForm,
