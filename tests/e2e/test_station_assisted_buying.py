@@ -49,7 +49,7 @@ EN = {
     "sms": "SMS code",
     "text_me": "Text me a code",
     "log_in": "Log in",
-    "assisted": "by station agent",
+    "assisted": "Ordered for you at",
 }
 
 
