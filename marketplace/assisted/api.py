@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from logistics.geography.models import Village
 from marketplace.assisted.error_codes import AssistedOrderErrorCode
 from marketplace.assisted.models import AssistedDelivery
-from marketplace.assisted.selectors import assisted_cart, assisted_order_get
+from marketplace.assisted.selectors import assisted_cart, assisted_order_get, phone_masked
 from marketplace.assisted.services import assisted_order_code_send, assisted_order_confirm, assisted_order_prepare
 from marketplace.catalog.models import ProductVariant
 from marketplace.inventory.models import Warehouse
@@ -31,10 +31,6 @@ AssistedDeliveryEnum = graphene.Enum(
     [("STATION", AssistedDelivery.STATION.value), ("VILLAGE", AssistedDelivery.VILLAGE.value)],
 )
 MAX_LINES = 50
-
-
-def masked(phone: str) -> str:
-    return f"{phone[3:6]}****{phone[-4:]}" if len(phone) == 14 else "****"
 
 
 class AssistedOrderLineType(graphene.ObjectType):
@@ -83,7 +79,7 @@ class AssistedOrderType(graphene.ObjectType):
         ]
         return AssistedOrderType(
             token=assisted.pk,
-            phone=masked(assisted.phone),
+            phone=phone_masked(assisted.phone),
             status=assisted.status,
             delivery=assisted.delivery or None,
             lines=lines,

@@ -22,6 +22,11 @@ from meidu.core.permissions import OrderPermissions
 MAX_GOODS_SHOWN = 30
 
 
+def phone_masked(phone: str) -> str:
+    """The villager's number as the agent sees it once typed: 139****8801."""
+    return f"{phone[3:6]}****{phone[-4:]}" if len(phone) == 14 else "****"
+
+
 def assisted_stations_of(user) -> list[Warehouse]:
     """The village stations where ``user`` may order for villagers (none without the permission)."""
     if not getattr(user, "is_authenticated", False) or not user.has_perm(OrderPermissions.ASSIST_ORDERS.value):

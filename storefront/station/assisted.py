@@ -24,6 +24,7 @@ from marketplace.assisted.selectors import (
     assisted_order_get,
     assisted_order_list_recent,
     assisted_stations_of,
+    phone_masked,
 )
 from marketplace.assisted.services import (
     assisted_order_code_send,
@@ -45,10 +46,6 @@ from storefront.station.forms import (
 )
 
 MAX_SEARCH = 40
-
-
-def masked(phone: str) -> str:
-    return f"{phone[3:6]}****{phone[-4:]}" if len(phone) == 14 else "****"
 
 
 def _refusals(request, exc: DomainError) -> None:
@@ -80,7 +77,7 @@ def assisted_start(request):
         else:
             return redirect("station:assisted_order", token=assisted.pk)
     earned, fees = assist_fees_of_agent(request.user)
-    recent = [(assisted, masked(assisted.phone)) for assisted in assisted_order_list_recent(request.user)]
+    recent = [(assisted, phone_masked(assisted.phone)) for assisted in assisted_order_list_recent(request.user)]
     return render(
         request,
         "station/assisted_start.html",
@@ -102,7 +99,7 @@ def assisted_order(request, token):
         "station/assisted_order.html",
         {
             "assisted": assisted,
-            "phone": masked(assisted.phone),
+            "phone": phone_masked(assisted.phone),
             "cart": cart,
             "search": search,
             "goods": [(listing, in_cart.get(listing.variant.pk, 1)) for listing in assisted_goods(search)]
@@ -179,7 +176,8 @@ def assisted_code(request, token):
     else:
         messages.success(
             request,
-            _("A code was texted to %(phone)s. Ask the villager to read it out.") % {"phone": masked(assisted.phone)},
+            _("A code was texted to %(phone)s. Ask the villager to read it out.")
+            % {"phone": phone_masked(assisted.phone)},
         )
     return _back(assisted)
 

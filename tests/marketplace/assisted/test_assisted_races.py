@@ -1,6 +1,8 @@
 """Two taps on "confirm" at once (two counters, a retried request): the cart becomes orders once, the
 code is spent once, the villager gets one account."""
 
+from functools import partial
+
 import pytest
 
 from marketplace.assisted.services import assisted_order_code_send, assisted_order_confirm
@@ -20,8 +22,8 @@ def test_two_confirmations_at_once_place_one_order(station, station_agent, ferti
         assisted_order_code_send(assisted, agent=station_agent)
         code = latest_code(phone)
         calls = [
-            lambda: assisted_order_confirm(assisted, agent=station_agent, code=code),
-            lambda: assisted_order_confirm(assisted, agent=station_agent, signed_name="王秀英", attested=True),
+            partial(assisted_order_confirm, assisted, agent=station_agent, code=code),
+            partial(assisted_order_confirm, assisted, agent=station_agent, signed_name="王秀英", attested=True),
         ]
         if round_no % 2:
             calls.reverse()
