@@ -12,6 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from logistics.geography.models import Town, Village
+from marketplace.assisted.models import AssistedOrder
+from marketplace.assisted.services import (
+    assisted_order_confirm,
+    assisted_order_delivery_set,
+    assisted_order_quantity_set,
+    assisted_order_start,
+)
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Category, ProductVariant
 from marketplace.catalog.services import product_create
@@ -47,6 +54,7 @@ from marketplace.shops.services import shop_member_add
 BUYER_PHONE = "+8613800000001"
 STATION_AGENT_PHONE = "+8613800000005"
 STATION_SHOP = "美都乡村服务站"
+ASSISTED_VILLAGER_PHONE = "+8613800000088"  # a villager without a smartphone (signs in by code)
 CARRIER_ZONES = [
     ("东北三省", ["辽宁省", "吉林省", "黑龙江省"], "8.00", "2.00", 2, 3),
     ("华北", ["北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "山东省"], "10.00", "3.00", 2, 4),
@@ -320,6 +328,32 @@ def seed_demo_orders() -> int:
     return len(orders) + len(shipped)
 
 
+def seed_assisted_orders() -> int:
+    """The demo station agent has ordered two bags of pears for a villager without a phone, who
+    signed at the counter (网络代购): the order is the villager's, the agent its assistant."""
+    agent = _demo_user(STATION_AGENT_PHONE)
+    if AssistedOrder.objects.filter(agent=agent).exists():
+        return 0
+    station = (
+        Warehouse.objects.filter(kind=WarehouseKind.STATION, shop__name=STATION_SHOP, is_pickup_point=True)
+        .order_by("pk")
+        .first()
+    )
+    pears = (
+        ProductVariant.objects.filter(
+            product__name__contains="南果梨", channel_listings__channel__slug="rural", stocks__quantity__gte=5
+        )
+        .order_by("pk")
+        .first()
+    )
+    if station is None or pears is None:
+        return 0
+    assisted = assisted_order_start(agent=agent, station=station, phone=ASSISTED_VILLAGER_PHONE)
+    assisted_order_quantity_set(assisted, agent=agent, variant=pears, quantity=2)
+    assisted_order_delivery_set(assisted, agent=agent, delivery="station")
+    return len(assisted_order_confirm(assisted, agent=agent, signed_name="刘淑芬", attested=True))
+
+
 ORDER_DEMO_STEPS = [
     ("delivery zones", seed_delivery_zones),
     ("shipping methods of the shops", seed_shipping_methods),
@@ -327,4 +361,5 @@ ORDER_DEMO_STEPS = [
     ("rice cookers for the villages", seed_rural_rice_cookers),
     ("commission rules", seed_commission_rules),
     ("the demo buyer's orders", seed_demo_orders),
+    ("an order the station agent placed for a villager", seed_assisted_orders),
 ]

@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.support.phone_codes",  # codes read from the demo outbox; codes_unthrottled
     "tests.support.distribution",  # issue 16: a cooperative's pear offer, a distributor shop, its pick
     "tests.incubator.farm_world",  # the farm information service: items, markets, officers
+    "tests.support.assisted",  # assisted buying at a station: fertiliser for sale, the villager's number
 ]
 
 

@@ -361,3 +361,16 @@ def checkout_customer_attach(checkout: Checkout, user) -> Checkout:
             locked.shipping_address = user_default_shipping_address(user)
         locked.save(update_fields=["user", "email", "shipping_address", "updated_at"])
     return locked
+
+
+def checkout_customer_assign(checkout: Checkout, user) -> Checkout:
+    """Make a cart someone else built the user's, keeping its addresses as they are (a station
+    agent's cart for a villager: the villager's saved addresses are never read into it). A checkout
+    that already belongs to another user is not found."""
+    with transaction.atomic():
+        locked = _lock(checkout)
+        if locked.user_id not in (None, user.pk):
+            raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field="id")
+        locked.user = user
+        locked.save(update_fields=["user", "updated_at"])
+    return locked

@@ -248,3 +248,43 @@ class OrderEvent(models.Model):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
         ordering = ["id"]
+
+
+class AssistConfirmation(models.TextChoices):
+    """How the villager agreed to an order a station agent placed for them."""
+
+    PHONE_CODE = "phone_code", _("Code read out from the villager's phone")
+    COUNTER_SIGNATURE = "counter_signature", _("Signed at the station counter")
+
+
+class OrderAssistance(models.Model):
+    """An order a station agent placed for a villager (网络代购): the order is the villager's
+    (Order.user), this row records the assistant, the station, how the villager confirmed, and the
+    service fee terms frozen at placement (the fee itself is settlement's: services/assist_fee)."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="assistance")
+    assistant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+")
+    confirmation = models.CharField(max_length=24, choices=AssistConfirmation.choices)
+    # Counter signature: the name the villager signed, and when the agent attested it.
+    signed_name = models.CharField(max_length=60, blank=True)
+    attested_at = models.DateTimeField(null=True, blank=True)
+    fee_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    fee_minimum = models.DecimalField(max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assisted order")
+        verbose_name_plural = _("assisted orders")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["assistant", "-created_at"], name="order_assist_by_agent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmation="phone_code") | (~Q(signed_name="") & Q(attested_at__isnull=False)),
+                name="order_assist_signature_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_percent__gte=0) & Q(fee_percent__lte=100) & Q(fee_minimum__gte=0),
+                name="order_assist_fee_terms_valid",
+            ),
+        ]

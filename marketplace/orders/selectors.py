@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet, Sum
 
-from marketplace.orders.models import DeliveryKind, Order, OrderLine, OrderStatus
+from marketplace.orders.models import DeliveryKind, Order, OrderAssistance, OrderLine, OrderStatus
 from marketplace.shipping.models import ShippingKind
 
 ORDER_RELATED = ("shop", "reseller_shop", "channel", "shipping_address", "billing_address", "collection_point")
@@ -165,3 +165,8 @@ def product_sales_between(product_ids, start, end) -> list[dict]:
         {"product": r["variant__product_id"], "order": r["order_id"], "quantity": r["quantity"], "amount": r["amount"]}
         for r in rows
     ]
+
+
+def order_assistance_get(order_id: int):
+    """Who placed the order for its buyer at a village station (网络代购), or None."""
+    return OrderAssistance.objects.select_related("assistant", "station").filter(order_id=order_id).first()

@@ -10,6 +10,7 @@ account's owner holds; money from outside makes the gateway account negative).
     settlement:shop:<id>:available:CNY  earnings released, not yet paid out (may be negative: a claw-back debt)
     settlement:shop:<id>:paid_out:CNY   sent to the seller's bank
     settlement:shop:<id>:cash:CNY       cash on delivery the shop collected itself and kept
+    settlement:agent:<user id>:fees:CNY a station agent's service fees for assisted orders
 
 Every account allows negative balances: guarded accounts would serialise a busy shop's postings.
 An order's pending (then available) share is its net earnings minus the cash its shop kept: never
@@ -60,3 +61,12 @@ def settlement_accounts(shop, currency: str) -> dict[str, LedgerAccount]:
     result = {role: found.get(code) or platform_account(role, currency) for code, role in codes.items()}
     result.update(shop_accounts(shop, currency, roles=("pending", "available", "paid_out", "cash")))
     return result
+
+
+def agent_fee_code(user_id: int, currency: str) -> str:
+    return f"settlement:agent:{user_id}:fees:{currency}"
+
+
+def agent_fee_account(agent, currency: str) -> LedgerAccount:
+    """A station agent's fee earnings (assisted orders), opened on first use."""
+    return ledger_account_open(agent_fee_code(agent.pk, currency), f"{agent} 代购服务费", currency)

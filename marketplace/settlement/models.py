@@ -215,3 +215,24 @@ class PayoutLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class AssistFee(models.Model):
+    """The service fee a station agent earns for an order placed for a villager (网络代购): credited
+    when the order is delivered, clawed back if it is cancelled or fully refunded (services.assist_fee).
+    ``amount`` is what the ledger holds for it now; each change is one ledger transaction with the
+    idempotency key ``settlement:assist_fee:<order pk>:<sequence>``."""
+
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="assist_fee")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    account_code = models.CharField(max_length=64)
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(**AMOUNT, default=0)
+    next_sequence = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("station agent's fee")
+        verbose_name_plural = _("station agents' fees")
+        indexes = [models.Index(fields=["agent", "-updated_at"], name="assist_fee_by_agent")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="assist_fee_not_negative")]

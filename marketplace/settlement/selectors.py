@@ -15,7 +15,7 @@ from django.utils import timezone
 from marketplace.catalog.models import Category
 from marketplace.orders.models import Order, OrderLine, OrderStatus
 from marketplace.settlement.accounts import shop_code
-from marketplace.settlement.models import CommissionLine, CommissionRule, EntryKind, Payout, PayoutStatus
+from marketplace.settlement.models import AssistFee, CommissionLine, CommissionRule, EntryKind, Payout, PayoutStatus
 from marketplace.shops.models import Shop, ShopEvent, ShopMember, ShopMemberRole, ShopStatus
 from meidu.core.ledger.models import LedgerAccount, LedgerPosting
 from meidu.core.money import Money, quantize
@@ -241,3 +241,11 @@ def shop_weekly_sales_by_kind(kinds, *, weeks: int = 4, today: date | None = Non
         amounts = [by_shop[shop.pk].get(start, Decimal("0.00")) for start in starts]
         result.append({"shop": shop, "weeks": amounts, "total": sum(amounts, Decimal("0.00"))})
     return result
+
+
+def assist_fees_of_agent(agent, limit: int = 20) -> tuple[Decimal, list]:
+    """A station agent's service fees for assisted orders: the total earned now and the latest rows
+    (with their order numbers), whichever account they were paid to."""
+    fees = AssistFee.objects.filter(agent=agent)
+    total = fees.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return total, list(fees.select_related("order").order_by("-updated_at")[:limit])

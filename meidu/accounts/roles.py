@@ -52,6 +52,7 @@ ROLE_PERMISSIONS = {
         ShopPermissions.MANAGE_SHOPS,
         ProductPermissions.MANAGE_PRODUCTS,
         OrderPermissions.MANAGE_ORDERS,
+        OrderPermissions.ASSIST_ORDERS,
         ExchangePermissions.MANAGE_EXCHANGE,
         ExchangePermissions.CONFIRM_FUNDS,
         ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS,
@@ -70,11 +71,13 @@ ROLE_PERMISSIONS = {
     ],
     Role.BANK_OFFICER: [LedgerPermissions.VIEW_LEDGER, ExchangePermissions.BANK_LENDING],
     Role.WAREHOUSE_OPERATOR: [ExchangePermissions.MANAGE_WAREHOUSE_RECEIPTS],
-    # Village information officers (益农信息社) report market prices and post for villagers.
+    # Village information officers (益农信息社) report market prices and post for villagers; station agents
+    # also order for villagers who have no smartphone (assisted buying).
     Role.STATION_AGENT: [
         PaymentPermissions.COLLECT_CASH_ON_DELIVERY,
         FarmPermissions.REPORT_PRICES,
         FarmPermissions.POST_FOR_VILLAGERS,
+        OrderPermissions.ASSIST_ORDERS,
     ],
     Role.DRIVER: [PaymentPermissions.COLLECT_CASH_ON_DELIVERY],
     # Sellers hand parcels over at their own counter or door and take the cash there.

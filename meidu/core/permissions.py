@@ -77,6 +77,8 @@ class ProductPermissions(BasePermissionEnum):
 
 class OrderPermissions(BasePermissionEnum):
     MANAGE_ORDERS = "orders.manage_orders"
+    # a village station's agent places orders for villagers (marketplace.assisted, 网络代购)
+    ASSIST_ORDERS = "assisted.assist_orders"
 
 
 PERMISSION_ENUMS += [ChannelPermissions, ShopPermissions, ProductPermissions, OrderPermissions]

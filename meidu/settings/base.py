@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "incubator.prices",
     "incubator.posts",
     "incubator.fairs",
+    "marketplace.assisted",
     "storefront.shell",
     "storefront.shop",
     "storefront.seller",
@@ -535,6 +536,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
+
+# Assisted buying at a village station (网络代购, marketplace.assisted): the channel a station agent
+# orders in for a villager, and the agent's service fee, a percentage of the goods with a minimum,
+# credited on the ledger when the order is delivered (clawed back if cancelled or fully refunded).
+ASSISTED_ORDER_CHANNEL = env_str("ASSISTED_ORDER_CHANNEL", "rural")
+ASSISTED_ORDER_FEE_PERCENT = env_str("ASSISTED_ORDER_FEE_PERCENT", "2.00")
+ASSISTED_ORDER_FEE_MINIMUM = env_str("ASSISTED_ORDER_FEE_MINIMUM", "1.00")
 
 # Village route planning (logistics.routing). The hub is the e-commerce park; without a road-matrix
 # server the planner estimates roads from coordinates (great-circle × LOGISTICS_ROAD_FACTOR).

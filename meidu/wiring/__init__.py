@@ -34,6 +34,7 @@ def connect() -> None:
     from marketplace.orders.shipment_hooks import orders_shipment_changed
     from marketplace.payments import hooks as payments_hooks
     from marketplace.settlement import hooks as settlement_market_hooks
+    from marketplace.settlement.services.assist_fee import assist_fee_sync
     from marketplace.settlement.services.sync import settlement_order_sync_soon
     from marketplace.shops import hooks as shops_hooks
     from meidu.accounts.services import user_bearer_authenticate
@@ -59,6 +60,8 @@ def connect() -> None:
 
     # marketplace.orders -> settlement: an order's timeline moved, so its postings may have.
     orders_hooks.order_changed.connect(settlement_order_sync_soon)
+    # ... and a station agent's fee for an order placed for a villager (delivered: owed; cancelled: back).
+    orders_hooks.order_changed.connect(assist_fee_sync)
 
     # marketplace.checkout -> incubator (issue 16): a reseller's live terms for a variant (when a buyer adds
     # it through a distributor's shop, and under lock at completion), and the resale lines placed (the

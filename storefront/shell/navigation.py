@@ -38,6 +38,7 @@ EARNINGS = NavLink(_("Earnings"), "seller:earnings")
 DISTRIBUTOR_CENTRE = NavLink(_("Distributor centre"), "distributor:centre")
 SUPPLY_OFFERS = NavLink(_("Distribution"), "seller:offers")
 PICKUP_COUNTER = NavLink(_("Pickup counter"), "station:counter")
+ASSISTED_BUYING = NavLink(_("Order for a villager"), "station:assisted")
 RUN_SHEET = NavLink(_("Delivery run"), "station:runs")
 MAGNESIA_PRICES = NavLink(_("Magnesia prices"), "exchange:prices")
 WAREHOUSE_DESK = NavLink(_("Warehouse desk"), "exchange:warehouse_home")
@@ -89,7 +90,7 @@ ROLE_NAVIGATION: dict[str | None, list[NavLink]] = {
         LEARN,
         ACCOUNT,
     ],
-    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, FARM_INFO, ACCOUNT],
+    Role.STATION_AGENT: [HOME, PICKUP_COUNTER, ASSISTED_BUYING, FARM_INFO, ACCOUNT],
     Role.DRIVER: [HOME, RUN_SHEET, ACCOUNT],
     Role.BUYER: [HOME, MARKET, FARM_INFO, CART, MY_ORDERS, LEARN, OPEN_SHOP, ACCOUNT],
     None: [HOME, MARKET, FARM_INFO, CART, MY_ORDERS, LEARN, OPEN_SHOP, ACCOUNT],  # signed in without a role yet

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from storefront.station import cash, dispatch, pickups, runs, views
+from storefront.station import assisted, cash, dispatch, pickups, runs, views
 
 app_name = "station"
 
 urlpatterns = [
     path("", views.counter, name="counter"),
+    path("assisted/", assisted.assisted_start, name="assisted"),
+    path("assisted/<uuid:token>/", assisted.assisted_order, name="assisted_order"),
+    path("assisted/<uuid:token>/line/", assisted.assisted_line, name="assisted_line"),
+    path("assisted/<uuid:token>/delivery/", assisted.assisted_delivery, name="assisted_delivery"),
+    path("assisted/<uuid:token>/code/", assisted.assisted_code, name="assisted_code"),
+    path("assisted/<uuid:token>/confirm/", assisted.assisted_confirm, name="assisted_confirm"),
     path("runs/", runs.run_sheet, name="runs"),
     path("runs/<int:number>/hand-over/", runs.hand_over, name="hand_over"),
     path("runs/<int:number>/failed/", runs.delivery_failed, name="delivery_failed"),

@@ -3,7 +3,7 @@
 import pytest
 
 from marketplace.demo_data import marketplace_demo
-from marketplace.demo_orders import ORDER_DEMO_STEPS, STATION_AGENT_PHONE
+from marketplace.demo_orders import ASSISTED_VILLAGER_PHONE, ORDER_DEMO_STEPS, STATION_AGENT_PHONE
 from marketplace.inventory.models import Warehouse
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.settlement.selectors import commission_rates_of_orders
@@ -45,5 +45,8 @@ def test_order_demo_steps_build_orders_and_are_idempotent():
     # Issue 12: the demo has commission rules, so every demo order shows a rate above zero.
     rates = commission_rates_of_orders(orders)
     assert all(rates[order.pk][0] and min(rates[order.pk][0]) > 0 for order in orders), rates
-    assert [step() for _, step in ORDER_DEMO_STEPS] == [0, 0, 0, 0, 0, 0]
+    # Issue 18: the station agent placed an order for a villager who signed at the counter.
+    assisted = Order.objects.get(user__phone=ASSISTED_VILLAGER_PHONE)
+    assert assisted.assistance.assistant == agent and assisted.assistance.confirmation == "counter_signature"
+    assert [step() for _, step in ORDER_DEMO_STEPS] == [0] * len(ORDER_DEMO_STEPS)
     assert (Order.objects.count(), Warehouse.objects.count(), ShippingMethod.objects.count()) == counts

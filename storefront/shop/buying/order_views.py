@@ -18,6 +18,7 @@ from marketplace.complaints.selectors import complaint_list_for_buyer
 from marketplace.orders.models import DeliveryKind
 from marketplace.orders.policies import order_may_confirm_receipt
 from marketplace.orders.selectors import (
+    order_assistance_get,
     order_get_for_user,
     order_id_get_for_user,
     order_list_for_user,
@@ -89,6 +90,7 @@ def order_detail(request, number: int):
         {
             "order": order,
             "timeline": order_timeline(order),
+            "assistance": order_assistance_get(order.pk),
             "complaints": complaints,
             "presale": order_presale(order),
             "can_complain": not any(complaint.status in OPEN_STATUSES for complaint in complaints),

@@ -98,6 +98,10 @@ STATEMENTS = (
     "test_anonymous_sees_masked_a_bank_full_and_another_bank_not_the_pledges_bank"
 )
 FARM_API = "tests/incubator/test_farm_api.py::"
+ASSISTED = (
+    "tests/marketplace/assisted/test_assisted_api.py::"
+    "test_only_the_stations_agent_acts_and_another_agent_is_refused_writing_nothing"
+)
 PAY_OWN_CHECKOUT = "tests/marketplace/payments/test_api.py::test_buyer_pays_only_own_or_anonymous_checkout"
 
 QUERIES = {
@@ -261,6 +265,10 @@ MUTATIONS = {
     "orderPickupVerify": user(
         "tests/marketplace/orders/test_order_permission_matrix.py::test_pickup_verify_through_the_api_needs_the_points_staff"
     ),
+    # Assisted buying (issue 18): station agents only, and only at their own station, on their own orders.
+    "assistedOrderStart": permission("ASSIST_ORDERS", proof=ASSISTED),
+    "assistedOrderCodeSend": permission("ASSIST_ORDERS", proof=ASSISTED),
+    "assistedOrderConfirm": permission("ASSIST_ORDERS", proof=ASSISTED),
     "orderHandover": user(
         "tests/marketplace/orders/test_order_permission_matrix.py::test_a_locally_delivered_parcel_is_handed_over_by_a_driver_not_by_another_shop"
     ),
