@@ -121,7 +121,13 @@ def run_history(world, steps):
                 order.status in (OrderStatus.UNCONFIRMED, OrderStatus.UNFULFILLED)
                 and order.charged_amount > order.refunded_amount
             ):
-                delivered(order, coop["owner"], world["buyer"])
+                # a delivery the order refuses (e.g. fulfilment of a partially refunded order: "not paid
+                # yet") writes nothing, and the invariants still hold
+                try:
+                    with transaction.atomic():
+                        delivered(order, coop["owner"], world["buyer"])
+                except DomainError:
+                    pass
         elif action == "refund":
             order = fresh(orders[args[0] % len(orders)])
             amount = quantize((order.charged_amount - order.refunded_amount) * args[1])
