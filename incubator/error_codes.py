@@ -23,3 +23,5 @@ class IncubatorErrorCode(Enum):
     ALREADY_PICKED = "already_picked"
     OWN_OFFER = "own_offer"  # a shop reselling its own goods
     VARIANT_TAKEN = "variant_taken"  # the variant already has an offer that is not closed
+    INVITER_RECORDED = "inviter_recorded"  # a distributor's inviter is recorded once and never changed
+    SELF_INVITE = "self_invite"  # a distributor cannot be its own inviter

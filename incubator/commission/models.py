@@ -4,7 +4,8 @@
   each change audited). Database constraints repeat the lawful invariants the service refuses with
   codes (《禁止传销条例》 art. 7): at most two levels, a second level only with a recorded reason, no
   joining fee, no reward per recruit, commission only on delivered, unrefunded sales.
-* CommissionLine: one per incubator.distribution DistributedLine that credits a distributor; the
+* CommissionLine: one per incubator.distribution DistributedLine that credits a distributor (level 1),
+  plus, only while the rules enable a second level, one for that distributor's inviter (level 2); the
   amount frozen at order time, and what the ledger holds for it now (pending, earned, paid out:
   sums of its postings, kept here for pages; the ledger is the truth). Status moves by
   incubator.commission.state, each move a CommissionEvent with who and when.
@@ -78,9 +79,12 @@ class CommissionStatus(models.TextChoices):
 
 
 class CommissionLine(models.Model):
-    distributed_line = models.OneToOneField(
-        "incubator_distribution.DistributedLine", on_delete=models.PROTECT, related_name="commission"
+    distributed_line = models.ForeignKey(
+        "incubator_distribution.DistributedLine", on_delete=models.PROTECT, related_name="commission_lines"
     )
+    # 1: the distributor's own sale. 2: its inviter's second-level share (only when the rules enable a
+    # second level; never a third: the database refuses any other level, and one of each per line).
+    level = models.PositiveSmallIntegerField(default=1)
     distributor = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="+")
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
     product_name = models.CharField(max_length=255, blank=True)
@@ -108,6 +112,8 @@ class CommissionLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="commission_line_amount_not_negative"),
             models.CheckConstraint(condition=Q(pending_amount__gte=0), name="commission_line_pending_not_negative"),
+            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=MAX_LEVELS), name="commission_line_level"),
+            models.UniqueConstraint(fields=["distributed_line", "level"], name="commission_line_once_per_level"),
         ]
 
     def __str__(self):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from incubator.commission.models import CommissionLine, CommissionPayoutHold, CommissionSettings, CommissionStatus
@@ -173,3 +174,54 @@ def distributor_earnings(shop: Shop, *, weeks: int = 8, currency: str = "CNY", n
         hold_code=hold.code if hold else "",
         real_name_verified=distributor_real_name_verified(shop),
     )
+
+
+@dataclass
+class CommissionWeek:
+    start: date
+    pending: Decimal = ZERO
+    earned: Decimal = ZERO  # earned, not yet paid (a pending line past its window counts here)
+    paid: Decimal = ZERO
+    clawed_back: Decimal = ZERO
+
+
+def commission_weekly_totals(shop_ids, *, weeks: int = 4, currency: str = "CNY", now=None) -> dict[int, list]:
+    """Each distributor's commission in each of the last ``weeks`` weeks (by the line's order date,
+    newest week first), split as its earnings page splits it: pending, earned (not yet paid), paid,
+    clawed back. One query whatever the number of distributors and lines (summed in the database).
+    Returns {shop_id: [CommissionWeek, ...]} with an entry for every id asked for."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    starts = [first + timedelta(weeks=n) for n in range(weeks)][::-1]
+    ids = list(shop_ids)
+    result = {shop_id: [CommissionWeek(start) for start in starts] for shop_id in ids}
+    if not ids:
+        return result
+    due = ExpressionWrapper(Q(status=S.PENDING) & _window_over(now), output_field=BooleanField())
+    rows = (
+        CommissionLine.objects.filter(distributor_id__in=ids, currency=currency, created_at__date__gte=first)
+        .exclude(status=S.EXCLUDED)
+        .annotate(week=TruncWeek("created_at"), due=due)
+        .values("distributor_id", "week")
+        .annotate(
+            pending=Sum(Case(When(due=True, then=Value(ZERO)), default=F("pending_amount"))),
+            earned=Sum(
+                Case(
+                    When(due=True, then=F("pending_amount") + F("earned_amount") - F("paid_amount")),
+                    default=F("earned_amount") - F("paid_amount"),
+                )
+            ),
+            paid=Sum("paid_amount"),
+            clawed_back=Sum("clawed_back_amount"),
+        )
+    )
+    index = {start: n for n, start in enumerate(starts)}
+    for row in rows:
+        week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
+        if week not in index:
+            continue
+        cell = result[row["distributor_id"]][index[week]]
+        cell.pending, cell.earned = row["pending"] or ZERO, row["earned"] or ZERO
+        cell.paid, cell.clawed_back = row["paid"] or ZERO, row["clawed_back"] or ZERO
+    return result

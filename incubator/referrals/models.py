@@ -84,3 +84,29 @@ class OrderAttribution(models.Model):
         verbose_name = _("order attribution")
         verbose_name_plural = _("order attributions")
         ordering = ["-id"]
+
+
+class DistributorInviter(models.Model):
+    """Who invited a distributor (the second commission level's only relation, issue 16 and
+    reference/incubator-logistics-notes.md §2.1): recorded when a distributor shop is opened through
+    another distributor's invitation link, once, never changed (the invitee is unique; no service
+    updates it). Recording it moves no money: no joining fee, no reward per recruit. Whether the
+    inviter earns anything on the invitee's own sales is the commission rules' decision (a second
+    level, off by default), and it never reaches further up than this one row."""
+
+    invitee_shop = models.OneToOneField("shops.Shop", on_delete=models.PROTECT, related_name="inviter_record")
+    inviter_shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="+")
+    link = models.ForeignKey(ReferralLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("distributor inviter")
+        verbose_name_plural = _("distributor inviters")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(invitee_shop=models.F("inviter_shop")), name="distributor_inviter_not_self"
+            )
+        ]

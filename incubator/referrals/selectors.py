@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from incubator.referrals.models import BuyerBinding, OrderAttribution, ReferralLink
+from incubator.referrals.models import BuyerBinding, DistributorInviter, OrderAttribution, ReferralLink
+from marketplace.shops.models import ShopKind, ShopStatus
 
 
 def referral_link_get_by_code(code: str) -> ReferralLink | None:
@@ -37,4 +38,17 @@ def order_attribution_get(order_id: int) -> OrderAttribution | None:
         OrderAttribution.objects.select_related("reseller_shop", "credited_shop", "bound_shop")
         .filter(order_id=order_id)
         .first()
+    )
+
+
+def distributor_inviters(shop_ids) -> dict[int, int]:
+    """{invitee shop id: inviter shop id} for the distributors of ``shop_ids`` that were invited by a
+    distributor still active (a suspended inviter is credited nothing; one query). Only the direct
+    inviter: nobody above it is ever looked up."""
+    return dict(
+        DistributorInviter.objects.filter(
+            invitee_shop_id__in=list(shop_ids),
+            inviter_shop__kind=ShopKind.DISTRIBUTOR,
+            inviter_shop__status=ShopStatus.ACTIVE,
+        ).values_list("invitee_shop_id", "inviter_shop_id")
     )

@@ -21,10 +21,10 @@ from incubator.distribution.models import AttributionRule, DistributionPick, Pic
 from incubator.distribution.policies import distribution_may_act_for_shop, shop_may_distribute
 from incubator.distribution.services import distributed_lines_create
 from incubator.error_codes import IncubatorErrorCode
-from incubator.referrals.models import BuyerBinding, OrderAttribution, ReferralClick, ReferralLink
-from incubator.referrals.selectors import buyer_binding_live
-from marketplace.shops.models import ShopStatus
-from marketplace.shops.selectors import shop_ids_of_member
+from incubator.referrals.models import BuyerBinding, DistributorInviter, OrderAttribution, ReferralClick, ReferralLink
+from incubator.referrals.selectors import buyer_binding_live, referral_link_get_by_code
+from marketplace.shops.models import ShopKind, ShopStatus
+from marketplace.shops.selectors import shop_ids_of_member, shop_is_member
 from meidu.core.errors import DomainError
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -144,3 +144,34 @@ def resale_orders_attribute(placements, buyer) -> None:
         )
     OrderAttribution.objects.bulk_create(attributions)
     distributed_lines_create(placements, credits)
+
+
+def distributor_inviter_record(*, actor, invitee_shop, code: str) -> DistributorInviter:
+    """The distributor shop ``invitee_shop`` was opened through the invitation link ``code`` (another
+    distributor's shop link): record its inviter, once. Refused with a code, nothing written: a link
+    that is not an active distributor's shop link (NOT_FOUND), an invitee that is not a distributor
+    shop the actor acts for (FORBIDDEN / NOT_A_DISTRIBUTOR), inviting oneself (SELF_INVITE), an inviter
+    already recorded (INVITER_RECORDED: never changed). Moves no money (no fee, no reward per recruit).
+    Lock order: none; one insert, the unique invitee settles two at once."""
+    link = referral_link_get_by_code(code)
+    if link is None or link.pick_id is not None or not shop_may_distribute(link.distributor_shop):
+        raise DomainError(_("This invitation link is not valid"), IncubatorErrorCode.NOT_FOUND, field="invite")
+    if not distribution_may_act_for_shop(actor, invitee_shop.pk):
+        raise DomainError(_("You do not act for this shop"), IncubatorErrorCode.FORBIDDEN, field="shop")
+    if invitee_shop.kind != ShopKind.DISTRIBUTOR:
+        raise DomainError(
+            _("Only a distributor shop records who invited it"), IncubatorErrorCode.NOT_A_DISTRIBUTOR, field="shop"
+        )
+    if link.distributor_shop_id == invitee_shop.pk or shop_is_member(actor, link.distributor_shop_id):
+        raise DomainError(_("You cannot invite yourself"), IncubatorErrorCode.SELF_INVITE, field="invite")
+    try:
+        with transaction.atomic():
+            return DistributorInviter.objects.create(
+                invitee_shop=invitee_shop, inviter_shop=link.distributor_shop, link=link, created_by=actor
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("Who invited this shop is already recorded and cannot change"),
+            IncubatorErrorCode.INVITER_RECORDED,
+            field="invite",
+        ) from None

@@ -221,3 +221,31 @@ def supply_offer_review(offer: SupplyOffer, *, actor) -> SupplyOffer:
         locked.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
         _event(locked, "reviewed", actor, locked.state)
     return locked
+
+
+REFUSAL_REASON_MAX = 500
+
+
+def supply_offer_refuse(offer: SupplyOffer, *, actor, reason: str) -> SupplyOffer:
+    """Incubator staff refuse an open offer awaiting review, with a reason: the offer is paused (every
+    pick of it leaves sale at once, by the state machine's "pause") and stays unreviewed, so when the
+    supplier re-opens it, corrected, it is awaiting review again. The reason is kept on the event."""
+    if not supply_may_review(actor):
+        raise DomainError(_("Only incubator staff review offers"), IncubatorErrorCode.FORBIDDEN, field="id")
+    refusal = text_refusal(reason or "", max_length=REFUSAL_REASON_MAX)
+    if refusal or not (reason or "").strip():
+        raise DomainError(str(refusal or _("Say why the offer is refused")), IncubatorErrorCode.INVALID, field="reason")
+    with transaction.atomic():
+        locked = _locked(offer)
+        target = offer_next_state(locked.state, "pause")
+        if target is None or locked.reviewed_at is not None:
+            raise DomainError(
+                _("Only an open offer awaiting review can be refused"),
+                IncubatorErrorCode.INVALID_TRANSITION,
+                field="id",
+            )
+        before = locked.state
+        locked.state = target
+        locked.save(update_fields=["state", "updated_at"])
+        _event(locked, "refused", actor, before, {"reason": reason.strip()})
+    return locked

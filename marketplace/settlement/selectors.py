@@ -221,21 +221,27 @@ def seller_milestones_for_users(user_ids) -> dict[int, dict[str, datetime | None
 def shop_weekly_sales_by_kind(kinds, *, weeks: int = 4, today: date | None = None) -> list[dict]:
     """Shops of ``kinds`` (supplier, cooperative, distributor) with their sales (total of orders not
     cancelled, CNY) in each of the last ``weeks`` weeks, newest week first; two queries whatever the
-    number of shops. Each row: {"shop": Shop, "weeks": [Decimal, ...], "total": Decimal}."""
+    number of shops. A shop's sales are the orders it fulfils plus the orders resold through it (a
+    distributor fulfils none: its sales are the orders whose reseller it is).
+    Each row: {"shop": Shop, "weeks": [Decimal, ...], "total": Decimal}."""
     today = today or timezone.localdate()
     first = week_start(today) - timedelta(weeks=weeks - 1)
     starts = [first + timedelta(weeks=n) for n in range(weeks)][::-1]
     shops = list(Shop.objects.filter(kind__in=list(kinds)).order_by("kind", "name"))
+    ids = [s.pk for s in shops]
     sums = (
-        Order.objects.filter(shop_id__in=[s.pk for s in shops], created_at__date__gte=first)
+        Order.objects.filter(Q(shop_id__in=ids) | Q(reseller_shop_id__in=ids), created_at__date__gte=first)
         .exclude(status=OrderStatus.CANCELED)
         .annotate(week=TruncWeek("created_at"))
-        .values("shop_id", "week")
+        .values("shop_id", "reseller_shop_id", "week")
         .annotate(total=Sum("total_amount"))
     )
-    by_shop: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    by_shop: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
     for row in sums:
-        by_shop[row["shop_id"]][row["week"].date() if isinstance(row["week"], datetime) else row["week"]] = row["total"]
+        week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
+        by_shop[row["shop_id"]][week] += row["total"]
+        if row["reseller_shop_id"]:
+            by_shop[row["reseller_shop_id"]][week] += row["total"]
     result = []
     for shop in shops:
         amounts = [by_shop[shop.pk].get(start, Decimal("0.00")) for start in starts]

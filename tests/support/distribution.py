@@ -1,6 +1,7 @@
 """The distribution world (issue 16), a plugin registered in tests/conftest.py: a cooperative selling
 Nanguo pears with an open supply offer, a distributor shop that picked them, and a helper placing an
-order through the distributor (checkout -> delivery -> payment -> orders)."""
+order through the distributor (checkout -> delivery -> payment -> orders); an inviting distributor
+(``inviter``) and ``invite`` recording who invited a shop."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from incubator.distribution.services import distribution_pick
+from incubator.referrals.services import distributor_inviter_record, referral_link_create
 from incubator.supply.services import supply_offer_create, supply_offer_open
 from marketplace.checkout.complete import checkout_complete
 from marketplace.checkout.services import (
@@ -80,3 +82,16 @@ def resale_orders(buyer, channel, reseller, lines, *, gateway=OFFLINE, action="C
 
 def money(value) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
+
+
+@pytest.fixture
+def inviter(make_user):
+    """Another home maker's distributor shop, with the shop link she shares as an invitation."""
+    owner = make_user(Role.BUYER)
+    shop = open_shop(owner, name="桂兰的小店", kind="distributor")
+    return {"owner": owner, "shop": shop, "link": referral_link_create(actor=owner, shop=shop)}
+
+
+def invite(inviter_link, invitee: dict):
+    """Record that ``invitee``'s distributor shop was opened through ``inviter_link``."""
+    return distributor_inviter_record(actor=invitee["owner"], invitee_shop=invitee["shop"], code=inviter_link.code)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from incubator.commission import state
 from incubator.commission.accounts import distributor_accounts, margin_account
 from incubator.commission.models import (
+    MAX_LEVELS,
     CommissionEvent,
     CommissionEventKind,
     CommissionLine,
@@ -39,6 +40,7 @@ from incubator.commission.models import (
 )
 from incubator.commission.selectors import commission_lines_earn_due, commission_settings_current
 from incubator.distribution.models import DistributedLine
+from incubator.referrals.selectors import distributor_inviters
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.settlement.models import OrderSettlement
 from marketplace.settlement.services.sync import settlement_order_sync
@@ -85,29 +87,64 @@ def _transition(line: CommissionLine, kind: str, to_status: str, amount: Decimal
     line.status = to_status
 
 
+def second_level_amount(dl, first_level: Decimal, rate_percent: Decimal, currency: str) -> Decimal:
+    """The inviter's share of a line: ``rate_percent`` of the invitee's commission, half-up to the fen,
+    capped by what the line's margin (retail - supply, times quantity) leaves after that commission, so
+    supplier + both distributors + platform still sum to what the buyer paid."""
+    if first_level <= 0 or rate_percent <= 0:
+        return ZERO
+    room = (dl.retail_unit_price - dl.supply_unit_price) * dl.quantity - first_level
+    return max(ZERO, min(quantize(first_level * rate_percent / 100, currency), room))
+
+
 def _new_lines(settlement: OrderSettlement, distributed, existing: dict) -> list[CommissionLine]:
+    """The lines a first sync of the order creates, frozen then: the credited distributor's (level 1)
+    and, only while the rules enable a second level, its direct inviter's (level 2, a capped share).
+    Never further up (the inviter's own inviter is not looked up) and never for a line not credited."""
     order = settlement.order
-    missing = [dl for dl in distributed if dl.pk not in existing and credited_shop_id(dl)]
+    missing = [dl for dl in distributed if (dl.pk, 1) not in existing and credited_shop_id(dl)]
     if not missing:
         return []
     rules = commission_settings_current()
+    second = rules.levels == MAX_LEVELS and rules.second_level_rate_percent > 0
+    inviters = distributor_inviters({credited_shop_id(dl) for dl in missing}) if second else {}
     new = []
     for dl in missing:
         shop_id = credited_shop_id(dl)
         # distribution marks a line whose buyer is a member of the credited shop (frozen at placement)
         own = dl.self_purchase and not rules.self_purchase_commission
+        product_name = (dl.order_line.product_name or "")[:255]
         new.append(
             CommissionLine(
                 distributed_line=dl,
                 distributor_id=shop_id,
                 order=order,
-                product_name=(dl.order_line.product_name or "")[:255],
+                product_name=product_name,
                 currency=order.currency,
                 amount=ZERO if own else dl.commission_amount,
                 status=S.EXCLUDED if own else S.PENDING,
                 excluded_reason="self_purchase" if own else "",
             )
         )
+        inviter = inviters.get(shop_id)
+        share = (
+            ZERO
+            if own or inviter is None
+            else second_level_amount(dl, dl.commission_amount, rules.second_level_rate_percent, order.currency)
+        )
+        if share > 0:
+            new.append(
+                CommissionLine(
+                    distributed_line=dl,
+                    level=2,
+                    distributor_id=inviter,
+                    order=order,
+                    product_name=product_name,
+                    currency=order.currency,
+                    amount=share,
+                    status=S.PENDING,
+                )
+            )
     return CommissionLine.objects.bulk_create(new)
 
 
@@ -120,14 +157,14 @@ def commission_order_sync(settlement: OrderSettlement, *, actor=None) -> list[Co
         return []
     with transaction.atomic():
         existing = {
-            line.distributed_line_id: line
+            (line.distributed_line_id, line.level): line
             for line in CommissionLine.objects.select_for_update().filter(order_id=order.pk).order_by("pk")
         }
         distributed = list(
             DistributedLine.objects.filter(order_id=order.pk).select_related("order_line").order_by("pk")
         )
         for line in _new_lines(settlement, distributed, existing):
-            existing[line.distributed_line_id] = line
+            existing[(line.distributed_line_id, line.level)] = line
         lines = [line for line in existing.values() if line.status != S.EXCLUDED]
         if not lines:
             return []

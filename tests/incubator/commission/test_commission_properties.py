@@ -2,7 +2,9 @@
 (a full refund after delivery), after-sales windows closing and weekly settlements keep the money
 exact: every posting set sums to zero, supplier + distributor + platform = what the buyer paid (to
 the fen) for every order, no commission survives a full refund, no distributor balance differs from
-its postings, and a negative balance is never paid out."""
+its postings, and a negative balance is never paid out. The same holds with a second level enabled
+(the seller's inviter earning a capped share): both distributors' balances match their lines, and
+no line is ever more than one level up."""
 
 import itertools
 import uuid
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 
 from incubator.commission.models import CommissionLine
 from incubator.commission.services.lines import commission_earn_due
+from incubator.commission.services.settings import commission_settings_change
 from marketplace.inventory.services import stock_receive
 from marketplace.orders.models import OrderStatus
 from marketplace.orders.services.lifecycle import order_refund, order_return
@@ -30,7 +33,7 @@ from tests.support.commission import (
     fresh,
     order_split,
 )
-from tests.support.distribution import resale_orders
+from tests.support.distribution import invite, resale_orders
 
 ZERO = Decimal("0.00")
 RETURNABLE = (OrderStatus.DELIVERED, OrderStatus.PARTIALLY_RETURNED)
@@ -53,7 +56,7 @@ def world(buyer, rural, coop, distributor, pick, rules):
     return {"buyer": buyer, "rural": rural, "coop": coop, "distributor": distributor, "weeks": itertools.count(1)}
 
 
-def check(orders, shop_id):
+def check(orders, shop_id, inviter_id=None):
     assert_every_transaction_balances()
     for order in orders:
         order = fresh(order)
@@ -66,6 +69,9 @@ def check(orders, shop_id):
             assert not CommissionLine.objects.filter(order=order, pending_amount__gt=0).exists()
             assert not CommissionLine.objects.filter(order=order, earned_amount__gt=0).exists()
     assert_distributor_balances_match_lines(shop_id)
+    if inviter_id is not None:
+        assert_distributor_balances_match_lines(inviter_id)
+        assert set(CommissionLine.objects.values_list("level", "distributor_id")) <= {(1, shop_id), (2, inviter_id)}
     assert not Payout.objects.filter(purpose=PayoutPurpose.COMMISSION, amount__lte=0).exists()
 
 
@@ -76,6 +82,22 @@ def test_random_histories_keep_the_money_exact(world, steps):
     # one cannot break the next)
     with transaction.atomic():
         run_history(world, steps)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world_two_levels(world, operator, inviter):
+    invite(inviter["link"], world["distributor"])
+    commission_settings_change(actor=operator, levels="2", second_level_rate_percent="35", reason="法务审查")
+    return {**world, "inviter_id": inviter["shop"].pk}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(step, min_size=1, max_size=7))
+def test_random_histories_keep_the_money_exact_with_a_second_level(world_two_levels, steps):
+    with transaction.atomic():
+        run_history(world_two_levels, steps)
+        assert CommissionLine.objects.filter(level=2).exists()  # the second level was really exercised
         transaction.set_rollback(True)
 
 
@@ -126,4 +148,4 @@ def run_history(world, steps):
             commission_earn_due(timezone.now() + timezone.timedelta(days=30))
         elif action == "settle":
             payout_batch_create(timezone.localdate() + timezone.timedelta(days=7 * next(world["weeks"])))
-        check(orders, shop.pk)
+        check(orders, shop.pk, world.get("inviter_id"))
