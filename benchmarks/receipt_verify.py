@@ -23,23 +23,14 @@ Profile of one request in process: benchmarks/receipt_verify_profile.py.
 """
 
 import argparse
-import http.client
 import json
 import os
-import random
-import statistics
-import subprocess
-import sys
-import threading
 import time
-import urllib.error
-import urllib.request
 from decimal import Decimal
-from pathlib import Path
 
+from _http import drive, process_roles, serve, server_env  # noqa: E402
 from _setup import setup  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 # the database's name (for telling its PostgreSQL backends from other databases' on a shared server)
 DATABASE_NAME = (os.environ.get("BENCH_DATABASE_URL") or "/meidu_bench_stmt").rsplit("/", 1)[-1].split("?")[0]
 QUERY = """query V($number: String!, $code: String!) {
@@ -99,145 +90,24 @@ def _seed(count: int) -> list[tuple[str, str]]:
     return list(Receipt.objects.filter(warehouse=warehouse).values_list("number", "verification_code"))
 
 
-def _server_env(redis: str) -> dict:
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT),
-        DJANGO_SETTINGS_MODULE="meidu.settings.base",
-        MEIDU_MODE="demo",
-        DEBUG="0",
-        REDIS_URL=redis,
-        PUBLIC_URL="http://127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-    )
-    env.pop("MEIDU_TEST_BROKER_URL", None)
-    return env
-
-
-def _serve(port: int, args) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "meidu.wsgi:application",
-        "-b",
-        f"127.0.0.1:{port}",
-        "-w",
-        str(args.workers),
-        "--log-level",
-        "warning",
-        "--timeout",
-        "120",
-        "--backlog",
-        "2048",
-    ]
-    if args.worker_class == "gthread":
-        command += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "30"]
-    process = subprocess.Popen(command, cwd=ROOT, env=_server_env(args.redis))
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=2)
-            return process
-        except urllib.error.HTTPError:
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def _cpu(pids_of) -> dict[str, float]:
-    tick = os.sysconf("SC_CLK_TCK")
-    totals = {}
-    for role, pids in pids_of().items():
-        ticks = 0
-        for pid in pids:
-            try:
-                with open(f"/proc/{pid}/stat") as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            ticks += int(fields[11]) + int(fields[12])
-        totals[role] = ticks / tick
-    with open("/proc/stat") as handle:
-        busy = [int(x) for x in handle.readline().split()[1:]]
-    totals["machine"] = (sum(busy) - busy[3] - busy[4]) / tick
-    return totals
-
-
-def _our_backend(pid: str) -> bool:
-    """A PostgreSQL backend serving the benchmark database (not other databases' sessions on a shared server)."""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return DATABASE_NAME.encode() in handle.read()
-    except OSError:
-        return False
-
-
-def _pids(server_pid: int):
-    def of() -> dict[str, list[int]]:
-        roles = {"gunicorn": [], "postgres": [], "client": [os.getpid()]}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) == os.getpid():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
-                with open(f"/proc/{entry}/comm") as handle:
-                    name = handle.read().strip()
-            except OSError:
-                continue
-            if server_pid in (int(entry), parent):
-                roles["gunicorn"].append(int(entry))
-            elif name.startswith("postgres") and _our_backend(entry):
-                roles["postgres"].append(int(entry))
-        return roles
-
-    return of
-
-
 def _body(number: str, code: str) -> bytes:
     return json.dumps({"query": QUERY, "variables": {"number": number, "code": code}}).encode()
 
 
-def _client(
-    port: int, receipts, token: str | None, stop_at: float, latencies: list, errors: list, seed: int, rate: float = 0.0
-) -> None:
-    """Closed loop (``rate`` 0: the next request as soon as the answer is read), or open loop: requests at
-    the times of a Poisson process of ``rate`` per second, each latency counted from its scheduled time (a
-    client that falls behind sends at once, and the wait shows in the latency)."""
-    rng = random.Random(seed)
-    scheduled = time.perf_counter()
+def _verifier(receipts, token: str | None):
+    """One ``receiptVerify`` request of a random receipt (the right code), and what its answer must say."""
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    while time.perf_counter() < stop_at:
+
+    def make(rng):
         number, code = rng.choice(receipts)
-        if rate:
-            scheduled += rng.expovariate(rate)
-            if scheduled >= stop_at:
-                break
-            delay = scheduled - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            started = scheduled
-        else:
-            started = time.perf_counter()
-        try:
-            connection.request("POST", "/graphql/", _body(number, code), headers)
-            response = connection.getresponse()
-            payload = response.read()
-            if response.getheader("Connection", "").lower() == "close":
-                connection.close()
-        except (OSError, http.client.HTTPException) as exc:
-            errors.append(repr(exc))
-            connection.close()
-            continue
-        latencies.append(time.perf_counter() - started)
-        if response.status != 200 or b'"errors": []' not in payload or b'"chainValid": true' not in payload:
-            errors.append(payload[:200])
+        return "POST", "/graphql/", _body(number, code), headers
+
+    def check(status: int, payload: bytes) -> bool:
+        return status == 200 and b'"errors": []' in payload and b'"chainValid": true' in payload
+
+    return make, check
 
 
 def _in_process_queries(number: str, code: str) -> int:
@@ -253,58 +123,6 @@ def _in_process_queries(number: str, code: str) -> int:
     for query in captured.captured_queries:
         print("   SQL:", query["sql"][:150])
     return len(captured)
-
-
-def run(port: int, receipts, args, token: str | None) -> dict:
-    warm_stop = time.perf_counter() + args.warmup
-    warm: list = []
-    threads = [
-        threading.Thread(target=_client, args=(port, receipts, token, warm_stop, warm, [], n))
-        for n in range(args.clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    load = os.getloadavg()[0]
-    latencies: list[float] = []
-    errors: list = []
-    pids_of = _pids(args.server_pid)
-    before = _cpu(pids_of)
-    started = time.perf_counter()
-    stop_at = started + args.seconds
-    per_client = args.rate_now / args.clients if args.rate_now else 0.0
-    threads = [
-        threading.Thread(target=_client, args=(port, receipts, token, stop_at, latencies, errors, 100 + n, per_client))
-        for n in range(args.clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    after = _cpu(pids_of)
-    used = {role: after[role] - before[role] for role in after}
-    latencies.sort()
-    count = len(latencies)
-
-    def pct(p):
-        return latencies[min(count - 1, int(p * count))] * 1000
-
-    return {
-        "requests": count,
-        "errors": len(errors),
-        "first_error": errors[0] if errors else None,
-        "rps": count / elapsed,
-        "p50_ms": pct(0.50),
-        "p90_ms": pct(0.90),
-        "p99_ms": pct(0.99),
-        "max_ms": latencies[-1] * 1000,
-        "mean_ms": statistics.fmean(latencies) * 1000,
-        "load_before": load,
-        "cpu_ms_per_request": {role: used[role] / count * 1000 for role in used},
-        "machine_cores_busy": used["machine"] / elapsed,
-    }
 
 
 def main() -> None:
@@ -339,13 +157,23 @@ def main() -> None:
     with connection.cursor() as cursor:  # this machine's PostgreSQL runs with autovacuum off
         cursor.execute("VACUUM ANALYZE")
     connections.close_all()
-    server = _serve(args.port, args)
-    args.server_pid = server.pid
+    server = serve(args.port, args.workers, server_env(args.redis), args.worker_class, args.threads)
+    make, check = _verifier(receipts, token)
     results = []
     try:
         for rate in args.rate or [0.0]:
-            args.rate_now = rate
-            results.append(run(args.port, receipts, args, token))
+            results.append(
+                drive(
+                    args.port,
+                    make,
+                    check,
+                    clients=args.clients,
+                    seconds=args.seconds,
+                    warmup=args.warmup,
+                    rate=rate,
+                    pids_of=process_roles(server.pid, DATABASE_NAME),
+                )
+            )
             print(
                 json.dumps(
                     {

@@ -21,17 +21,15 @@ import argparse
 import http.client
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from decimal import Decimal
 from pathlib import Path
 
+from _http import serve  # noqa: E402
 from _setup import setup  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,23 +58,6 @@ def _seed(count: int) -> list[str]:
         [TransactionEvent(item=item, type="CHARGE_REQUEST", amount=Decimal("25.00")) for item in items], batch_size=5000
     )
     return [item.token.hex for item in items]
-
-
-def _serve(port: int, workers: int, env: dict) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "meidu.wsgi:application", "-b", f"127.0.0.1:{port}"]
-    command += ["-w", str(workers), "--log-level", "warning", "--backlog", "2048"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=2)
-            return process
-        except urllib.error.HTTPError:
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("gunicorn did not start")
 
 
 def _post_all(port: int, notifications: list, clients: int) -> tuple[list[float], dict, float]:
@@ -180,7 +161,7 @@ def main():
         }
         notifications.append(fake.notification("TRANSACTION.SUCCESS", resource))
     print(f"load average before the run: {os.getloadavg()[0]:.2f} (2 cores)")
-    server = _serve(args.port, args.workers, env)
+    server = serve(args.port, args.workers, env)
     try:
         warm = notifications[: args.clients * 10]
         _post_all(args.port, warm, args.clients)
