@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from _http import serve, server_env  # noqa: E402
 from _setup import setup  # noqa: E402
 
 APP_ID = "2021000000000001"
@@ -202,10 +203,8 @@ def main():
     items = _prepare(args.notifications)
     bodies = _notifications(items, alipay_key, int(time.time()))
 
-    from receipt_verify import _serve
-
     port = _free_port()
-    server = _serve(port, args)
+    server = serve(port, args.workers, server_env(args.redis), args.worker_class, args.threads)
     try:
         print(f"load average before: {os.getloadavg()[0]:.2f}")
         first = _pass(port, bodies, args.clients)
