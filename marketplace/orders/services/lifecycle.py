@@ -160,6 +160,17 @@ def _absorb(heavier: list[tuple[OrderLine, Decimal]], absorbed: Decimal) -> dict
     return taken
 
 
+def order_paid_for_shipping(order: Order) -> bool:
+    """Whether the buyer's money covers the order so the shop may ship it. What was paid is counted
+    before refunds: a part refunded before shipping (a goodwill discount, a short line) still leaves an
+    order the buyer paid for; an order refunded in full is not shipped. Pay-later gateways (cash on
+    delivery) are collected at the door."""
+    if order.payment_gateway.endswith(PAY_LATER_GATEWAYS):
+        return True
+    paid = order.charged_amount + order.authorized_amount
+    return paid >= order.total_amount and (order.total_amount == 0 or order.refunded_amount < paid)
+
+
 def order_fulfill(
     order: Order,
     *,
@@ -192,8 +203,7 @@ def order_fulfill(
             locked.confirmed_at = timezone.now()
             order_event(locked, OrderEventType.CONFIRMED, user=actor, implicit=True)
         _refuse_unless("fulfill", locked)
-        covered = locked.charged_amount + locked.authorized_amount - locked.refunded_amount
-        if covered < locked.total_amount and not locked.payment_gateway.endswith(PAY_LATER_GATEWAYS):
+        if not order_paid_for_shipping(locked):
             raise DomainError(_("The order is not paid yet"), OrderErrorCode.CANNOT_FULFILL_UNPAID_ORDER, field="id")
         line_ids = [line.pk for line, _quantity, _weight in lines]
         order_lines = {

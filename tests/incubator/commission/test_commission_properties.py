@@ -121,8 +121,8 @@ def run_history(world, steps):
                 order.status in (OrderStatus.UNCONFIRMED, OrderStatus.UNFULFILLED)
                 and order.charged_amount > order.refunded_amount
             ):
-                # a part refunded before shipping leaves the order short of its total: the shop may not
-                # ship it (CANNOT_FULFILL_UNPAID_ORDER); the refusal writes nothing and the money stays exact
+                # a part refunded before shipping still ships (the buyer paid for the order); one refunded
+                # in full is refused (CANNOT_FULFILL_UNPAID_ORDER), writes nothing, and the money stays exact
                 try:
                     with transaction.atomic():
                         delivered(order, coop["owner"], world["buyer"])
