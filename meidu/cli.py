@@ -61,13 +61,23 @@ def _print_welcome() -> None:
 
 
 def _start_scheduler():
-    """Demo mode has no broker and no beat: run the beat schedule's jobs from a thread."""
+    """Demo mode has no broker and no beat: run the beat schedule's jobs from a thread, while this
+    process holds the database's schedule lock (another demo or a beat on the same database runs
+    them otherwise, and this one stands by)."""
+    from meidu.runtime.schedule_lock import beat_schedule_lock
     from meidu.runtime.scheduler import JobRunner, beat_jobs, schedule_table
 
-    runner = JobRunner(beat_jobs()).start()
-    print("Periodic jobs (the `meidu beat` schedule, run in this process):")
-    print("\n".join(schedule_table(runner.jobs)), flush=True)
-    return runner
+    lock, jobs = beat_schedule_lock("demo"), beat_jobs()
+    if lock.acquire():
+        print("Periodic jobs (the `meidu beat` schedule, run in this process):")
+        print("\n".join(schedule_table(jobs)), flush=True)
+    else:
+        print(
+            f"Periodic jobs: {lock.holder() or 'another process'} runs them on this database; "
+            "this process stands by and takes over if it stops.",
+            flush=True,
+        )
+    return JobRunner(jobs, lock=lock).start()
 
 
 def demo_public_url(host: str, port: int) -> str:
@@ -205,6 +215,11 @@ def _celery(kind: str, extra: list[str]) -> int:
     argv = [kind, "--loglevel", "INFO", *extra]
     if kind == "beat":
         argv += ["--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
+        from meidu.runtime.schedule_lock import beat_schedule_lock, hold_while_running, wait_for_lock
+
+        lock = beat_schedule_lock("beat")
+        wait_for_lock(lock, announce=lambda line: print(f"meidu beat: {line}", file=sys.stderr, flush=True))
+        hold_while_running(lock)
     app.start(argv=argv)
     return 0
 
@@ -215,7 +230,8 @@ def cmd_worker(args) -> int:
 
 
 def cmd_beat(args) -> int:
-    """Run Celery beat (periodic tasks such as the outbox relay)."""
+    """Run Celery beat (periodic tasks such as the outbox relay): one per database, a second one waits
+    for the first's schedule lock and takes over when it stops."""
     return _celery("beat", [])
 
 
