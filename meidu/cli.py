@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 EXIT_UNSAFE = 2
 
@@ -180,6 +181,9 @@ def cmd_serve(args) -> int:
         return EXIT_UNSAFE
     for warning in serving_warnings(workers=args.workers):
         print(f"meidu serve: warning: {warning}", file=sys.stderr, flush=True)
+    fleet = _join_fleet(args.port)
+    if fleet is False:
+        return EXIT_UNSAFE
     from django.core.management import call_command
     from django.db import connections
 
@@ -197,7 +201,58 @@ def cmd_serve(args) -> int:
         "--access-logfile",
         "-",
     ]
-    return run_forwarding_signals(command)
+    stop = threading.Event()
+    if fleet is not None:
+        fleet.heartbeat(stop)
+    try:
+        return run_forwarding_signals(command)
+    finally:
+        stop.set()
+        if fleet is not None:
+            _leave_fleet(fleet)
+
+
+def _join_fleet(port: int):
+    """With REDIS_URL: compare this machine's secrets, keys and stores with the other live web machines'
+    (meidu.runtime.fleet) and announce it. The Fleet; None without Redis (or when it does not answer:
+    a warning); False after printing the refusal when a machine serves with different settings."""
+    import socket
+
+    from redis.exceptions import RedisError
+
+    from meidu.runtime.fleet import fingerprint, redis_fleet
+
+    fleet = redis_fleet(f"{socket.gethostname()}:{port}")
+    if fleet is None:
+        return None
+    mine = fingerprint()
+    try:
+        problems = fleet.problems(mine)
+        if not problems:
+            fleet.announce(mine)
+    except RedisError as exc:
+        print(
+            f"meidu serve: warning: REDIS_URL does not answer ({exc}): this machine's settings were not compared "
+            "with the other web machines'.",
+            file=sys.stderr,
+            flush=True,
+        )
+        return None
+    if problems:
+        print("meidu serve: refusing to start beside web machines that serve otherwise:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return False
+    return fleet
+
+
+def _leave_fleet(fleet) -> None:
+    from redis.exceptions import RedisError
+
+    try:
+        fleet.leave()
+    except RedisError:
+        pass
 
 
 def _celery(kind: str, extra: list[str]) -> int:
