@@ -2,9 +2,10 @@
 
 WEB_MACHINES says how many web machines the load balancer spreads requests over. Above one, what
 each machine keeps for itself breaks: a process-local cache (throttles and circuit breakers counted
-per machine, invalidations that reach one machine), media saved on the local disk (an image uploaded
-through machine A is missing on B), a PUBLIC_URL naming the machine instead of the balancer. Those
-are refused; proxy headers that are not trusted are warned about (README, Several web machines).
+per machine, invalidations that reach one machine) and media saved on the local disk (an image
+uploaded through machine A is missing on B) are refused; proxy settings a balancer needs and a local
+PUBLIC_URL are warned about (README, Several web machines). That every machine serves with the same
+secrets and keys is checked through Redis at start (meidu.runtime.fleet).
 """
 
 from __future__ import annotations
@@ -85,12 +86,6 @@ def multi_machine_problems() -> list[str]:
             "an image uploaded through one machine is missing on the others. Set AWS_STORAGE_BUCKET_NAME "
             "(S3, MinIO, OSS), or mount MEDIA_ROOT from shared storage on every machine and set MEDIA_ROOT_SHARED=1."
         )
-    host = urlsplit(settings.PUBLIC_URL).hostname or ""
-    if host in LOCAL_HOSTS or host in {"localhost", "127.0.0.1", "::1"}:
-        problems.append(
-            f"WEB_MACHINES={machines} but PUBLIC_URL is {settings.PUBLIC_URL}: set it to the load balancer's "
-            "address, the same on every machine (links in messages, receipt QR codes and token issuers use it)."
-        )
     return problems
 
 
@@ -138,6 +133,12 @@ def behind_balancer_warnings() -> list[str]:
             f"PUBLIC_URL is https and WEB_MACHINES={machines}, but TRUST_X_FORWARDED_PROTO is off: a balancer that "
             "ends TLS forwards plain HTTP, so requests do not count as secure (no HSTS; SECURE_SSL_REDIRECT "
             "would loop). Set TRUST_X_FORWARDED_PROTO=1 if the balancer sets X-Forwarded-Proto."
+        )
+    if (urlsplit(settings.PUBLIC_URL).hostname or "") in LOCAL_HOSTS:
+        warnings.append(
+            f"WEB_MACHINES={machines} and PUBLIC_URL is {settings.PUBLIC_URL}: unless the balancer answers there "
+            "(one host, as docker compose runs it), set PUBLIC_URL to the balancer's public address, the same on "
+            "every machine (links in messages, receipt QR codes and token issuers use it)."
         )
     if "*" in settings.ALLOWED_HOSTS:
         warnings.append(
