@@ -124,7 +124,9 @@ class Fleet:
         return live
 
     def problems(self, mine: dict[str, str]) -> list[str]:
-        return [line for name, theirs in sorted(self.live_machines().items()) for line in differences(mine, name, theirs)]
+        return [
+            line for name, theirs in sorted(self.live_machines().items()) for line in differences(mine, name, theirs)
+        ]
 
     def announce(self, mine: dict[str, str]) -> None:
         self.client.hset(FLEET_KEY, self.machine, json.dumps({"seen": time.time(), "fingerprint": mine}))

@@ -32,7 +32,8 @@ def test_equal_machines_agree_and_a_different_secret_key_is_named(redis_url, set
     assert second.problems(mine) == []
     settings.SECRET_KEY = "another-secret-key-" * 3
     assert second.problems(fingerprint()) == [
-        "SECRET_KEY (sessions, CSRF, signed links) differs from web machine web1:8000: set it the same on every machine."
+        "SECRET_KEY (sessions, CSRF, signed links) differs from web machine web1:8000: "
+        "set it the same on every machine."
     ]
     settings.PHONE_CODE_SECRET = "phone-code-secret-of-this-machine"
     assert "PHONE_CODE_SECRET (phone codes are kept as an HMAC under it) differs" in second.problems(fingerprint())[1]
@@ -114,4 +115,3 @@ def test_meidu_serve_refuses_to_start_beside_a_machine_with_another_secret_key(r
         "set it the same on every machine."
     ) in result.stderr
     assert list(_fleet(redis_url, "x").live_machines()) == ["web1.internal:8000"]  # the refused one is not announced
-

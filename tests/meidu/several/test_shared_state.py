@@ -43,8 +43,9 @@ for line in sys.stdin:
 class Worker:
     """Another process on the same database and Redis: the production settings' cache (REDIS_URL)."""
 
-    def __init__(self, redis_url: str):
+    def __init__(self, redis_url: str, **extra_env: str):
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        env.update(extra_env)
         env.update(
             MEIDU_MODE="test",
             DJANGO_SETTINGS_MODULE="meidu.settings.base",
@@ -148,3 +149,20 @@ def test_a_webhook_switched_off_in_one_process_stops_at_once_in_the_other(worker
     webhook_active_set(webhook, False, actor=operator)
     assert first.run(read) == second.run(read) == []  # not 30 s later: the snapshot was dropped in Redis
     assert webhook_ids_for_event(WebhookEventType.CUSTOMER_CREATED) == []
+
+
+def test_synonyms_an_operator_adds_reach_every_worker(redis_url, tmp_path):
+    """The search data files are read by each process: a change is picked up by every worker on its next
+    look (SEARCH_DATA_RELOAD_SECONDS), with no restart; the files are the same on every machine (a
+    shared folder, compared by meidu.runtime.fleet at start)."""
+    folder = tmp_path / "search"
+    folder.mkdir()
+    started = [Worker(redis_url, SEARCH_DATA_DIRS=str(folder), SEARCH_DATA_RELOAD_SECONDS="0") for _ in range(2)]
+    read = "from meidu.core.search.data import search_data; out = sorted(search_data().synonyms.get('大石桥镁', []))"
+    try:
+        assert [worker.run(read) for worker in started] == [[], []]
+        (folder / "synonyms.txt").write_text("大石桥镁 营口镁\n", encoding="utf-8")
+        assert [worker.run(read) for worker in started] == [["大石桥镁", "营口镁"]] * 2
+    finally:
+        for worker in started:
+            worker.close()
