@@ -87,6 +87,7 @@ class ScheduleLock:
                 row = connection.execute(
                     "SELECT coalesce(nullif(a.application_name, ''), 'pid ' || l.pid::text) FROM pg_locks l "
                     "LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+                    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
                     "AND l.classid = %s AND l.objid = %s AND l.objsubid = 2",
                     [LOCK_NAMESPACE & 0xFFFFFFFF, self.key],
                 ).fetchone()

@@ -16,7 +16,7 @@ from django.db import connection
 from meidu.celery import app as celery_app
 from meidu.runtime.database import database_url
 from meidu.runtime.paths import BASE_DIR
-from meidu.runtime.schedule_lock import ScheduleLock, wait_for_lock
+from meidu.runtime.schedule_lock import BEAT_SCHEDULE_LOCK, ScheduleLock, wait_for_lock
 from meidu.runtime.scheduler import JobRunner, PeriodicJob
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,3 +133,58 @@ def test_a_database_that_does_not_answer_is_no_lock():
     assert not lock.acquire()
     assert not lock.held()
     assert lock.holder() is None
+
+
+def test_meidu_beat_waits_while_another_beat_runs_the_schedule_then_takes_over(tmp_path):
+    """`meidu beat` itself, as a second machine starts it: it names the running beat and waits; when
+    that one dies it takes the lock and starts Celery beat."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, _dsn(), str(BEAT_SCHEDULE_LOCK)],
+        cwd=BASE_DIR,
+        env={**os.environ, "PYTHONPATH": str(BASE_DIR)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "REDIS_URL"}}
+    env.update(
+        MEIDU_MODE="test",
+        DATABASE_URL=_dsn(),
+        CELERY_BROKER_URL=os.environ.get("MEIDU_TEST_BROKER_URL", "redis://127.0.0.1:6379/15"),
+        MEIDU_VAR_DIR=str(tmp_path),
+        PYTHONPATH=str(BASE_DIR),
+    )
+    log = open(tmp_path / "beat.log", "w+")
+    beat = subprocess.Popen(
+        [sys.executable, "-m", "meidu.cli", "beat"], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+    def wait_for(text: str) -> str:
+        deadline = time.monotonic() + 120
+        while True:
+            log.seek(0)
+            output = log.read()
+            if text in output:
+                return output
+            assert beat.poll() is None, output
+            assert time.monotonic() < deadline, output
+            time.sleep(0.2)
+
+    try:
+        output = wait_for("waiting to take over")
+        assert f"meidu beat: meidu beat on {os.uname().nodename} pid {holder.pid} runs the beat schedule" in output
+        time.sleep(1)
+        assert "beat: Starting" not in (log.seek(0) or log.read())  # Celery beat has not started
+        holder.kill()
+        holder.wait(timeout=10)
+        output = wait_for("beat: Starting")  # polls every 15 s: it takes over within one poll
+        assert "meidu beat: took the schedule lock: this beat runs the periodic jobs now." in output
+    finally:
+        for process in (holder, beat):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        log.close()
