@@ -246,6 +246,23 @@ def _join_fleet(port: int):
     return fleet
 
 
+def _fleet_problems() -> list[str]:
+    """What the live web machines announced in Redis serve otherwise than this machine would (`meidu check`)."""
+    import socket
+
+    from redis.exceptions import RedisError
+
+    from meidu.runtime.fleet import fingerprint, redis_fleet
+
+    fleet = redis_fleet(f"{socket.gethostname()}:check")
+    if fleet is None:
+        return []
+    try:
+        return fleet.problems(fingerprint())
+    except RedisError as exc:
+        return [f"REDIS_URL does not answer ({exc})."]
+
+
 def _leave_fleet(fleet) -> None:
     from redis.exceptions import RedisError
 
@@ -381,6 +398,9 @@ def cmd_check(args) -> int:
         print("There are unapplied migrations: run `meidu manage migrate`.", file=sys.stderr)
         status = 1
     for problem in serving_problems():
+        print(f"Unsafe to serve: {problem}", file=sys.stderr)
+        status = EXIT_UNSAFE
+    for problem in _fleet_problems():
         print(f"Unsafe to serve: {problem}", file=sys.stderr)
         status = EXIT_UNSAFE
     from marketplace.payments.gateways.alipay.checks import alipay_check

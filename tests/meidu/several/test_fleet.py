@@ -115,3 +115,17 @@ def test_meidu_serve_refuses_to_start_beside_a_machine_with_another_secret_key(r
         "set it the same on every machine."
     ) in result.stderr
     assert list(_fleet(redis_url, "x").live_machines()) == ["web1.internal:8000"]  # the refused one is not announced
+
+
+def test_meidu_check_reports_a_live_machine_that_serves_otherwise(redis_url, settings):
+    from meidu.cli import _fleet_problems
+
+    settings.REDIS_URL = ""
+    assert _fleet_problems() == []  # no Redis, nothing to compare with
+    settings.REDIS_URL = redis_url
+    _fleet(redis_url, "web1:8000").announce({**fingerprint(), "public_url": "https://old.example.cn"})
+    assert _fleet_problems() == [
+        "PUBLIC_URL (the load balancer's address) differs from web machine web1:8000: set it the same on every machine."
+    ]
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    assert _fleet_problems()[0].startswith("REDIS_URL does not answer")
