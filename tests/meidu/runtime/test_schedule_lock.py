@@ -188,3 +188,32 @@ def test_meidu_beat_waits_while_another_beat_runs_the_schedule_then_takes_over(t
                 except subprocess.TimeoutExpired:
                     process.kill()
         log.close()
+
+
+def test_a_second_demo_says_who_runs_the_jobs_and_stands_by(capsys):
+    """`meidu demo` started while another process runs the schedule on the same database."""
+    from meidu.cli import _start_scheduler
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, _dsn(), str(BEAT_SCHEDULE_LOCK)],
+        cwd=BASE_DIR,
+        env={**os.environ, "PYTHONPATH": str(BASE_DIR)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    try:
+        runner = _start_scheduler()
+        deadline = time.monotonic() + 10
+        while not runner.standing_by and time.monotonic() < deadline:
+            time.sleep(0.05)  # the runner's thread has asked for the lock once
+        assert runner.standing_by and not runner.lock.held()
+        assert all(job.runs == 0 for job in runner.jobs)
+        assert runner.stop(timeout=10)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    assert capsys.readouterr().out == (
+        f"Periodic jobs: meidu beat on {os.uname().nodename} pid {holder.pid} runs them on this database; "
+        "this process stands by and takes over if it stops.\n"
+    )
