@@ -93,10 +93,12 @@ def test_two_runners_on_one_database_run_each_job_once_per_period():
         runner.start()
     time.sleep(1.5)
     assert runners[1].standing_by and not runners[1].lock.held()
-    assert set(calls) == {"first"} and 4 <= len(calls) <= 9, calls
+    assert set(calls) == {"first"} and 2 <= len(calls) <= 9, calls
     # The first stops (its session, and the lock, end): the standby takes over and runs the job at once.
     assert runners[0].stop(timeout=5)
-    time.sleep(1.0)
+    deadline = time.monotonic() + 10
+    while "second" not in calls and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert runners[1].lock.held() and not runners[1].standing_by
     assert "second" in calls
     assert calls[: calls.index("second")] == ["first"] * calls.index("second")
