@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 EXIT_UNSAFE = 2
 
@@ -61,13 +62,23 @@ def _print_welcome() -> None:
 
 
 def _start_scheduler():
-    """Demo mode has no broker and no beat: run the beat schedule's jobs from a thread."""
+    """Demo mode has no broker and no beat: run the beat schedule's jobs from a thread, while this
+    process holds the database's schedule lock (another demo or a beat on the same database runs
+    them otherwise, and this one stands by)."""
+    from meidu.runtime.schedule_lock import beat_schedule_lock
     from meidu.runtime.scheduler import JobRunner, beat_jobs, schedule_table
 
-    runner = JobRunner(beat_jobs()).start()
-    print("Periodic jobs (the `meidu beat` schedule, run in this process):")
-    print("\n".join(schedule_table(runner.jobs)), flush=True)
-    return runner
+    lock, jobs = beat_schedule_lock("demo"), beat_jobs()
+    if lock.acquire():
+        print("Periodic jobs (the `meidu beat` schedule, run in this process):")
+        print("\n".join(schedule_table(jobs)), flush=True)
+    else:
+        print(
+            f"Periodic jobs: {lock.holder() or 'another process'} runs them on this database; "
+            "this process stands by and takes over if it stops.",
+            flush=True,
+        )
+    return JobRunner(jobs, lock=lock).start()
 
 
 def demo_public_url(host: str, port: int) -> str:
@@ -170,6 +181,9 @@ def cmd_serve(args) -> int:
         return EXIT_UNSAFE
     for warning in serving_warnings(workers=args.workers):
         print(f"meidu serve: warning: {warning}", file=sys.stderr, flush=True)
+    fleet = _join_fleet(args.port)
+    if fleet is False:
+        return EXIT_UNSAFE
     from django.core.management import call_command
     from django.db import connections
 
@@ -187,7 +201,75 @@ def cmd_serve(args) -> int:
         "--access-logfile",
         "-",
     ]
-    return run_forwarding_signals(command)
+    stop = threading.Event()
+    if fleet is not None:
+        fleet.heartbeat(stop)
+    try:
+        return run_forwarding_signals(command)
+    finally:
+        stop.set()
+        if fleet is not None:
+            _leave_fleet(fleet)
+
+
+def _join_fleet(port: int):
+    """With REDIS_URL: compare this machine's secrets, keys and stores with the other live web machines'
+    (meidu.runtime.fleet) and announce it. The Fleet; None without Redis (or when it does not answer:
+    a warning); False after printing the refusal when a machine serves with different settings."""
+    import socket
+
+    from redis.exceptions import RedisError
+
+    from meidu.runtime.fleet import fingerprint, redis_fleet
+
+    fleet = redis_fleet(f"{socket.gethostname()}:{port}")
+    if fleet is None:
+        return None
+    mine = fingerprint()
+    try:
+        problems = fleet.problems(mine)
+        if not problems:
+            fleet.announce(mine)
+    except RedisError as exc:
+        print(
+            f"meidu serve: warning: REDIS_URL does not answer ({exc}): this machine's settings were not compared "
+            "with the other web machines'.",
+            file=sys.stderr,
+            flush=True,
+        )
+        return None
+    if problems:
+        print("meidu serve: refusing to start beside web machines that serve otherwise:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return False
+    return fleet
+
+
+def _fleet_problems() -> list[str]:
+    """What the live web machines announced in Redis serve otherwise than this machine would (`meidu check`)."""
+    import socket
+
+    from redis.exceptions import RedisError
+
+    from meidu.runtime.fleet import fingerprint, redis_fleet
+
+    fleet = redis_fleet(f"{socket.gethostname()}:check")
+    if fleet is None:
+        return []
+    try:
+        return fleet.problems(fingerprint())
+    except RedisError as exc:
+        return [f"REDIS_URL does not answer ({exc})."]
+
+
+def _leave_fleet(fleet) -> None:
+    from redis.exceptions import RedisError
+
+    try:
+        fleet.leave()
+    except RedisError:
+        pass
 
 
 def _celery(kind: str, extra: list[str]) -> int:
@@ -205,6 +287,11 @@ def _celery(kind: str, extra: list[str]) -> int:
     argv = [kind, "--loglevel", "INFO", *extra]
     if kind == "beat":
         argv += ["--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
+        from meidu.runtime.schedule_lock import beat_schedule_lock, hold_while_running, wait_for_lock
+
+        lock = beat_schedule_lock("beat")
+        wait_for_lock(lock, announce=lambda line: print(f"meidu beat: {line}", file=sys.stderr, flush=True))
+        hold_while_running(lock)
     app.start(argv=argv)
     return 0
 
@@ -215,7 +302,8 @@ def cmd_worker(args) -> int:
 
 
 def cmd_beat(args) -> int:
-    """Run Celery beat (periodic tasks such as the outbox relay)."""
+    """Run Celery beat (periodic tasks such as the outbox relay): one per database, a second one waits
+    for the first's schedule lock and takes over when it stops."""
     return _celery("beat", [])
 
 
@@ -310,6 +398,9 @@ def cmd_check(args) -> int:
         print("There are unapplied migrations: run `meidu manage migrate`.", file=sys.stderr)
         status = 1
     for problem in serving_problems():
+        print(f"Unsafe to serve: {problem}", file=sys.stderr)
+        status = EXIT_UNSAFE
+    for problem in _fleet_problems():
         print(f"Unsafe to serve: {problem}", file=sys.stderr)
         status = EXIT_UNSAFE
     from marketplace.payments.gateways.alipay.checks import alipay_check

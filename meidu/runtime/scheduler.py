@@ -6,6 +6,11 @@ released, auctions close and webhook retries go out in the demo as they do in pr
 Every job runs once at start (a demo stopped for days catches up), then whenever Celery's
 schedule says it is due. A job that raises is logged and tried again on its next period;
 the others keep running.
+
+Given a ScheduleLock (meidu.runtime.schedule_lock), the runner runs jobs only while it holds the
+database's beat-schedule lock: a second `meidu demo` on the same database, or a demo beside a
+`meidu beat`, stands by (looking again every STANDBY_SECONDS) instead of running every job twice,
+and takes over when the holder stops.
 """
 
 from __future__ import annotations
@@ -21,10 +26,14 @@ from celery.schedules import maybe_schedule
 from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections, connections
 
+from meidu.runtime.schedule_lock import ScheduleLock
+
 logger = logging.getLogger("meidu.scheduler")
 
 # Longest sleep between two looks at the schedule (a crontab entry may be due in days).
 MAX_SLEEP_SECONDS = 60.0
+# How often a runner standing by (another process holds the schedule lock) asks for the lock again.
+STANDBY_SECONDS = 15.0
 
 
 @dataclass
@@ -76,12 +85,33 @@ def beat_jobs(beat_schedule: dict | None = None, app=None) -> list[PeriodicJob]:
 
 
 class JobRunner:
-    """Calls due jobs one after another from one daemon thread until stopped."""
+    """Calls due jobs one after another from one daemon thread until stopped (and, given a lock,
+    only while it holds it)."""
 
-    def __init__(self, jobs: list[PeriodicJob]):
+    def __init__(self, jobs: list[PeriodicJob], lock: ScheduleLock | None = None, standby_seconds: float | None = None):
         self.jobs = jobs
+        self.lock = lock
+        self.standby_seconds = STANDBY_SECONDS if standby_seconds is None else standby_seconds
+        self.standing_by = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def hold_lock(self) -> bool:
+        """Whether this runner may run jobs now: no lock given, or the lock held (taken now if free)."""
+        if self.lock is None or self.lock.held():
+            return True
+        if self.lock.acquire():
+            if self.standing_by:
+                logger.info("This process took the schedule lock: it runs the periodic jobs from now on.")
+            self.standing_by = False
+            return True
+        if not self.standing_by:
+            logger.info(
+                "Periodic jobs: %s runs them on this database; this process stands by.",
+                self.lock.holder() or "another process",
+            )
+        self.standing_by = True
+        return False
 
     def run_pending(self) -> float:
         """Run every due job once; the seconds until the next one is due."""
@@ -109,8 +139,13 @@ class JobRunner:
     def _loop(self) -> None:
         try:
             while not self._stop.is_set():
+                if not self.hold_lock():
+                    self._stop.wait(self.standby_seconds)
+                    continue
                 self._stop.wait(self.run_pending())
         finally:
+            if self.lock is not None:
+                self.lock.release()
             connections.close_all()
 
     def start(self) -> "JobRunner":

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "meidu.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "meidu.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -521,6 +522,15 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # that arrived over HTTPS count as secure (HSTS, secure redirects).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", False) else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The load balancers' networks (CIDR): X-Forwarded-For is believed only from them, and the client it
+# names becomes REMOTE_ADDR for throttles and audit (meidu.core.proxy). Empty: the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+# Web machines behind the load balancer: above 1, `meidu serve` refuses settings that only work on one
+# (a cache or media folder of each machine's own) and warns about proxy headers (README, Several web
+# machines). Nothing else reads it.
+WEB_MACHINES = env_int("WEB_MACHINES", 1)
+# Uploaded media in MEDIA_ROOT on a folder every web machine mounts (NFS...), instead of a bucket.
+MEDIA_ROOT_SHARED = env_bool("MEDIA_ROOT_SHARED", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
