@@ -75,7 +75,7 @@ def reader_pinned(request: HttpRequest | None) -> bool:
     now = time.time()
     if COOKIE in request.COOKIES:
         try:
-            until = float(request.get_signed_cookie(COOKIE, salt=COOKIE_SALT, max_age=window))
+            until = float(request.get_signed_cookie(COOKIE, default="0", salt=COOKIE_SALT, max_age=window) or 0)
         except (signing.BadSignature, ValueError):
             until = 0.0
         if until > now:
