@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from magnesium_exchange.trading.models import Listing
 from marketplace.catalog.models import Product
+from marketplace.complaints.models import Complaint
 from marketplace.inventory.models import Stock
 from marketplace.orders.models import Allocation, Order
 from meidu.core.ledger.models import LedgerPosting
@@ -140,6 +141,18 @@ def test_the_router_keeps_money_stock_trading_and_transactions_on_the_primary(pe
     with read_state(Scope.STOREFRONT) as state:
         assert router.db_for_write(Product) == "default"
         assert state.wrote and router.db_for_read(Product) == "default"  # after a write, the primary
+
+
+def test_a_staff_report_reads_its_history_from_the_replica(operator, pg_cluster):
+    pg_cluster.wait_replayed()
+    staff = login(operator)
+    complaints = Complaint._meta.db_table
+    with queries_by_alias() as (primary, replica):
+        assert staff.get("/operator/complaints/").status_code == 200
+    assert ran(replica, complaints) and not ran(primary, complaints)
+    with queries_by_alias() as (primary, replica):  # not a report page: the primary
+        assert staff.get("/account/").status_code == 200
+    assert replica.captured_queries == []
 
 
 def test_read_your_writes_across_clients_then_the_window_ends(pears, pg_cluster):
