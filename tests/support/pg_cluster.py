@@ -37,16 +37,26 @@ def _version_key(path: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", path)) or (0,)
 
 
-def postgres_binaries() -> Path | None:
-    """A folder holding initdb, pg_ctl, pg_basebackup and postgres, or None."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)
+def postgres_binaries(major: int | None = None) -> Path | None:
+    """A folder holding initdb, pg_ctl, pg_basebackup and postgres, or None: the one of PostgreSQL
+    ``major`` when there is one (the suite's server version, so that its database can be copied), else
+    the machine's newest, else the pgserver wheel's."""
+    candidates = [Path(path) for path in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)]
     on_path = shutil.which("pg_ctl")
     if on_path:
-        candidates.append(str(Path(on_path).parent))
-    for candidate in candidates:
-        if all(os.access(Path(candidate) / name, os.X_OK) for name in NEEDED):
-            return Path(candidate)
-    return _pgserver_binaries()
+        candidates.append(Path(on_path).parent)
+    embedded = _pgserver_binaries()
+    if embedded is not None:
+        candidates.append(embedded)
+    usable = [folder for folder in candidates if all(os.access(folder / name, os.X_OK) for name in NEEDED)]
+    matching = [folder for folder in usable if major is not None and _major(folder) == major]
+    return (matching or usable or [None])[0]
+
+
+def _major(folder: Path) -> int | None:
+    result = subprocess.run([str(folder / "pg_ctl"), "--version"], capture_output=True, text=True, check=False)
+    found = re.search(r"(\d+)\.", result.stdout)
+    return int(found.group(1)) if found else None
 
 
 def _pgserver_binaries() -> Path | None:
@@ -54,8 +64,7 @@ def _pgserver_binaries() -> Path | None:
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI)
         from pgserver._commands import POSTGRES_BIN_PATH  # the embedded database's own binaries
 
-        if all(os.access(POSTGRES_BIN_PATH / name, os.X_OK) for name in NEEDED):
-            return Path(POSTGRES_BIN_PATH)
+        return Path(POSTGRES_BIN_PATH)
     return None
 
 
@@ -89,6 +98,17 @@ class Server:
             cursor = conn.execute(sql)
             row = cursor.fetchone() if cursor.description else None
             return row[0] if row else None
+
+
+def _pg_dump(folder: Path, source: dict) -> bytes | None:
+    """A plain SQL dump of the database ``source`` (a Django settings_dict) by ``folder``'s pg_dump."""
+    args = [str(folder / "pg_dump"), "--no-owner", "--no-privileges", "-d", source["NAME"]]
+    for flag, key in (("-h", "HOST"), ("-p", "PORT"), ("-U", "USER")):
+        if source.get(key):
+            args += [flag, str(source[key])]
+    env = {**os.environ, "PGPASSWORD": source.get("PASSWORD") or ""}
+    dump = subprocess.run(args, capture_output=True, env=env, timeout=300, check=False)
+    return dump.stdout if dump.returncode == 0 else None
 
 
 class Cluster:
@@ -169,24 +189,22 @@ class Cluster:
     def database_copy(self, source: dict, name: str) -> bool:
         """Copy the database a Django ``settings_dict`` names (schema and rows) into a new database ``name``
         on the primary, with pg_dump piped into psql: seconds, where migrating afresh takes minutes on a
-        busy machine. False when the dump cannot be made (a server newer than these binaries)."""
-        env = {**os.environ, "PGPASSWORD": source.get("PASSWORD") or ""}
-        dump_args = [str(self.binaries / "pg_dump"), "--no-owner", "--no-privileges", "-d", source["NAME"]]
-        if source.get("HOST"):
-            dump_args += ["-h", source["HOST"]]
-        if source.get("PORT"):
-            dump_args += ["-p", str(source["PORT"])]
-        if source.get("USER"):
-            dump_args += ["-U", source["USER"]]
-        dump = subprocess.run(dump_args, capture_output=True, env=env, timeout=300, check=False)
-        if dump.returncode != 0:
+        busy machine. pg_dump refuses a server newer than itself, so the pgserver wheel's is tried after
+        ours (the embedded database may be newer than the machine's binaries). False when neither can."""
+        dump = None
+        for folder in dict.fromkeys(filter(None, [self.binaries, _pgserver_binaries()])):
+            dump = _pg_dump(folder, source)
+            if dump is not None:
+                break
+        if dump is None:
             return False
-        self.primary.scalar(f'CREATE DATABASE "{name}"')
+        self.primary.scalar(f'CREATE DATABASE "{name}"')  # the caller creates it when this answers False
         load_args = [str(self.binaries / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"]
         load_args += ["-p", str(self.primary.port), "-U", "postgres", "-d", name]
-        load = subprocess.run(load_args, input=dump.stdout, capture_output=True, timeout=300, check=False)
-        if load.returncode != 0:
-            raise RuntimeError(f"loading the copy of {source['NAME']} failed: {load.stderr.decode()[-2000:]}")
+        load = subprocess.run(load_args, input=dump, capture_output=True, timeout=300, check=False)
+        if load.returncode != 0:  # a dump by a newer pg_dump than this server: migrate instead
+            self.primary.scalar(f'DROP DATABASE "{name}"')
+            return False
         return True
 
     # -- replication --------------------------------------------------------------------------------------
