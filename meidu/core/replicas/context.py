@@ -68,3 +68,16 @@ def scoped(scope: Scope) -> Iterator[ReadState]:
         yield state
     finally:
         state.scope = previous
+
+
+@contextmanager
+def primary_reads() -> Iterator[ReadState]:
+    """Read only the primary inside (a Celery task run eagerly within a request, which must not inherit the
+    request's replica scope); a write inside still counts as the enclosing request's write."""
+    outer = current()
+    with read_state(None) as state:
+        try:
+            yield state
+        finally:
+            if outer is not None and state.wrote:
+                outer.note_write()

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import Error, connections
 
 from meidu.runtime.database import REPLICA_ALIAS_PREFIX
 
@@ -63,7 +63,7 @@ def replica_measure(alias: str) -> Health:
         with connections[alias].cursor() as cursor:
             cursor.execute(LAG_SQL)
             row = cursor.fetchone()
-    except DatabaseError as exc:
+    except Error as exc:  # OperationalError, InterfaceError (a connection that died), any other
         logger.warning("Replica %s is unreachable, reading from the primary: %s", alias, exc)
         _close_quietly(alias)
         return Health(False, None, now + settings.REPLICA_RETRY_SECONDS)
@@ -77,7 +77,7 @@ def replica_measure(alias: str) -> Health:
 def _close_quietly(alias: str) -> None:
     try:
         connections[alias].close()
-    except DatabaseError:
+    except Error:
         pass
 
 

@@ -11,6 +11,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from celery import shared_task
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.test import Client, override_settings
@@ -22,7 +23,7 @@ from marketplace.complaints.models import Complaint
 from marketplace.inventory.models import Stock
 from marketplace.orders.models import Allocation, Order
 from meidu.core.ledger.models import LedgerPosting
-from meidu.core.replicas.context import Scope, read_state, scoped
+from meidu.core.replicas.context import Scope, primary_reads, read_state, scoped
 from meidu.core.replicas.health import replica_health_forget
 from meidu.core.replicas.pinning import COOKIE
 from meidu.core.replicas.router import ReplicaRouter
@@ -141,6 +142,21 @@ def test_the_router_keeps_money_stock_trading_and_transactions_on_the_primary(pe
     with read_state(Scope.STOREFRONT) as state:
         assert router.db_for_write(Product) == "default"
         assert state.wrote and router.db_for_read(Product) == "default"  # after a write, the primary
+
+
+@shared_task
+def product_read_where() -> str:
+    return ReplicaRouter().db_for_read(Product)
+
+
+def test_a_task_run_inside_a_storefront_request_reads_the_primary(pg_cluster):
+    pg_cluster.wait_replayed()
+    with read_state(Scope.STOREFRONT) as state:
+        assert ReplicaRouter().db_for_read(Product) == REPLICA
+        assert product_read_where.apply().get() == "default"  # eager, as without a broker
+        with primary_reads():
+            ReplicaRouter().db_for_write(Product)
+        assert state.wrote  # the task's write is the request's: it reads the primary from here on
 
 
 def test_a_staff_report_reads_its_history_from_the_replica(operator, pg_cluster):
