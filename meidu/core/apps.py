@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
         from meidu.core.views import jwks_source_register
 
         jwks_source_register(statement_public_jwks)  # signed statements' Ed25519 keys
+        from meidu.core.replicas.router import allowed_models
+
+        allowed_models()  # REPLICA_READ_MODELS may not open a REPLICA_NEVER_MODELS table to a replica

@@ -41,3 +41,30 @@ def database_url(db: dict) -> str:
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     return f"postgresql://{auth}{host}" + (f":{port}" if port else "") + f"/{name}"
+
+
+REPLICA_ALIAS_PREFIX = "replica_"
+
+
+def replica_databases(default: dict, urls: list[str], connect_timeout: int | None = None) -> dict[str, dict]:
+    """DATABASES entries ``replica_0..n`` for DATABASE_REPLICA_URLS: each reaches its own server but
+    keeps the primary's options (prepared statements, connection reuse, timeouts), so a query planned
+    once per connection on the primary is planned once on a replica too. ``connect_timeout`` replaces
+    the primary's: a replica that does not answer is skipped (meidu.core.replicas), so waiting long
+    for it only delays the request that will read from the primary anyway.
+
+    Tests that run without the real replica read the primary through the same connection
+    (``TEST.MIRROR``), as Django documents for replicas, and never create or flush a replica."""
+    entries = {}
+    for index, url in enumerate(urls):
+        entry = database_settings(url, conn_max_age=default.get("CONN_MAX_AGE", 0))
+        options = {**default.get("OPTIONS", {}), **entry.get("OPTIONS", {})}
+        if connect_timeout is not None:
+            options["connect_timeout"] = connect_timeout
+        entry["OPTIONS"] = options
+        for key in ("CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS", "TIME_ZONE"):
+            if key in default:
+                entry[key] = default[key]
+        entry["TEST"] = {"MIRROR": "default"}
+        entries[f"{REPLICA_ALIAS_PREFIX}{index}"] = entry
+    return entries

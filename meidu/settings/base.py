@@ -7,8 +7,10 @@ nothing insecure is assumed, ``meidu serve`` refuses weak settings).
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from meidu.runtime import paths
-from meidu.runtime.database import database_settings
+from meidu.runtime.database import database_settings, replica_databases
 from meidu.settings.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = paths.BASE_DIR
@@ -103,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "meidu.core.replicas.middleware.ReplicaReadsMiddleware",  # read replicas; nothing without DATABASE_REPLICA_URLS
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "storefront.shell.middleware.RefuseUnsafeInputMiddleware",
@@ -146,6 +149,94 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env
 if env_bool("DB_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Read replicas (meidu.core.replicas; README "Read replicas"): PostgreSQL streaming standbys, comma-separated
+# URLs, become the aliases replica_0..n with the primary's options. Storefront and report reads go to one
+# (GraphQL queries, public GET pages, staff reports; only the tables in REPLICA_READ_MODELS); the checkout,
+# payments, ledger, stock and the exchange's trading path never do, nor anything in a transaction or after a
+# write. Whoever wrote reads from the primary for REPLICA_READ_YOUR_WRITES_SECONDS; a replica further behind
+# than REPLICA_MAX_LAG_SECONDS, or unreachable, is skipped (each process measures it at most every
+# REPLICA_CHECK_SECONDS and leaves an unreachable one alone for REPLICA_RETRY_SECONDS).
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+DATABASES.update(
+    replica_databases(DATABASES["default"], DATABASE_REPLICA_URLS, env_int("DB_REPLICA_CONNECT_TIMEOUT", 2))
+)
+DATABASE_ROUTERS = ["meidu.core.replicas.router.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
+REPLICA_READ_YOUR_WRITES_SECONDS = env_int("REPLICA_READ_YOUR_WRITES_SECONDS", 5)
+REPLICA_MAX_LAG_SECONDS = float(env_str("REPLICA_MAX_LAG_SECONDS", "2") or "2")
+REPLICA_CHECK_SECONDS = float(env_str("REPLICA_CHECK_SECONDS", "1") or "1")
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 10)
+if REPLICA_READ_YOUR_WRITES_SECONDS < REPLICA_MAX_LAG_SECONDS:
+    # past the window a writer reads a replica again, which must by then hold the write
+    raise ImproperlyConfigured("REPLICA_READ_YOUR_WRITES_SECONDS must be at least REPLICA_MAX_LAG_SECONDS")
+# Tables a replica may answer, by scope ("app_label" or "app_label.model"): public catalogue data for the
+# storefront; reports add order, complaint and shipment history. REPLICA_NEVER_MODELS may not be listed
+# (the router refuses to start): money, stock, carts, sessions, permissions and the exchange's trading path.
+REPLICA_READ_MODELS = {
+    "storefront": [
+        "channels",
+        "catalog",
+        "product_search",
+        "geography",
+        "shipping",
+        "reviews",
+        "presale",
+        "shops.shop",
+        "shops.shopnotice",
+        "exchange_commodities",
+        "exchange_marketdata",
+        "farm_prices.market",
+        "farm_prices.produceitem",
+        "farm_prices.producealias",
+        "farm_prices.priceobservation",
+        "farm_prices.farmnotice",
+        "farm_posts.supplydemandpost",
+        "farm_fairs.fair",
+        "farm_fairs.fairstall",
+        "farm_fairs.fairstallproduct",
+        "training.course",
+        "training.lesson",
+        "training.coursementor",
+        "incubator_supply.supplyoffer",
+    ],
+    "report": [
+        "orders.order",
+        "orders.orderline",
+        "orders.orderevent",
+        "orders.fulfillment",
+        "orders.fulfillmentline",
+        "complaints",
+        "shipments",
+        "incubator_distribution",
+    ],
+}
+REPLICA_NEVER_MODELS = [
+    "ledger",
+    "checkout",
+    "payments",
+    "inventory",
+    "orders.allocation",
+    "settlement",
+    "incubator_commission",
+    "assisted",
+    "cod_cash",
+    "exchange_members",
+    "exchange_warehouses",
+    "exchange_trading",
+    "exchange_settlement",
+    "exchange_financing",
+    "exchange_credit",
+    "accounts",
+    "auth",
+    "sessions",
+    "idempotency",
+    "integrations",
+    "shops.shopmember",
+]
+# Safe-method page requests under these paths read the storefront's tables from a replica; the longer
+# prefixes in REPLICA_PRIMARY_PAGE_PREFIXES (carts, checkout, a buyer's orders) stay on the primary.
+REPLICA_PAGE_PREFIXES = env_list("REPLICA_PAGE_PREFIXES", ["/shop/", "/farm/", "/learn/"])
+REPLICA_PRIMARY_PAGE_PREFIXES = ["/shop/cart/", "/shop/checkout/", "/shop/orders/"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["meidu.accounts.backends.MobileOrEmailBackend"]

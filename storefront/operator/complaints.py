@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from marketplace.complaints.policies import may_handle_as_operator
 from marketplace.complaints.selectors import complaint_get, complaint_list_escalated
 from meidu.core.errors import DomainError
+from meidu.core.replicas.decorators import report_reads
 from storefront.shell.complaint_resolve_form import complaint_resolve_posted
 
 SHOWN = 50
@@ -27,6 +28,7 @@ def _require_operator(user) -> None:
 
 @login_required
 @require_safe
+@report_reads  # the escalated queue: a report, read from a replica when there is one
 def queue(request):
     _require_operator(request.user)
     return render(request, "operator/complaints.html", {"complaints": list(complaint_list_escalated()[:SHOWN])})

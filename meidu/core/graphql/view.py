@@ -39,6 +39,7 @@ from meidu.core.graphql.inputs import input_refusals
 from meidu.core.graphql.limits import alias_count, measure, mutation_count, pick_operation
 from meidu.core.graphql.scalars import refusal_error
 from meidu.core.graphql.upload import operations_from_multipart
+from meidu.core.replicas.graphql import operation_reads
 from meidu.core.unavailable import database_unavailable, unavailable_graphql_response
 from meidu.core.validation import lazy_message
 
@@ -206,6 +207,7 @@ class GraphQLView(View):
         refusals = input_refusals(schema, document, operation, data["variables"])
         if refusals:
             return 400, {"errors": [format_error(e) for e in refusals], "extensions": extensions}
+        operation_reads(operation)  # read replicas (meidu.core.replicas): a query may read them, a mutation pins
         result = execute(  # synchronous: no resolver returns an awaitable
             schema,
             document,

@@ -7,12 +7,14 @@ from django.views.decorators.http import require_safe
 
 from incubator.distribution.masking import address_masked, phone_masked, recipient_masked
 from incubator.distribution.selectors import distributor_order_list
+from meidu.core.replicas.decorators import report_reads
 from storefront.distributor.access import with_distributor_shop
 
 PAGE_SIZE = 20
 
 
 @require_safe
+@report_reads  # orders through my shop: a report, read from a replica when there is one
 @with_distributor_shop
 def order_list(request, shop):
     page = Paginator(distributor_order_list(shop.pk), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -19,6 +19,7 @@ from marketplace.orders.selectors import order_by_county_run, order_list_for_sho
 from marketplace.orders.services.lifecycle import order_cancel, order_confirm, order_fulfill
 from marketplace.orders.state import sources
 from meidu.core.errors import DomainError
+from meidu.core.replicas.decorators import report_reads
 from storefront.seller.access import member_order, with_shop
 from storefront.seller.errors import add_domain_errors, error_message
 from storefront.seller.order_forms import FulfilForm
@@ -38,6 +39,7 @@ FILTERS = [
 
 
 @require_safe
+@report_reads  # the shop's order history: a report, read from a replica when there is one
 @with_shop
 def order_list(request, shop):
     current = request.GET.get("status", "")
