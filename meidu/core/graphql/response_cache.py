@@ -12,7 +12,8 @@ The key of an answer is the document's SHA-256, the operation name, the variable
 and the language the schema resolves with, followed by the current versions of its domains
 (meidu.core.cache_versions): a write bumps a version, and the next read builds another key.
 Changes that no write makes (a listing scheduled to become purchasable at a time, a checkout's
-reservation running out) show once the entry expires, after RESPONSE_CACHE_TIMEOUT seconds.
+reservation running out) show once the entry expires, after RESPONSE_CACHE_TIMEOUT seconds
+(RESPONSE_CACHE_STOCK_TIMEOUT for answers that show stock counts).
 
 The entry holds the body and, once the WSGI layer (``fast_path``) has seen the answer through the
 middleware, the final headers: with them, a later hit is answered before Django is entered.
@@ -182,6 +183,14 @@ def entry_get(key: str) -> Entry | None:
     return found if isinstance(found, Entry) else None
 
 
-def entry_set(key: str, entry: Entry) -> None:
+def entry_timeout(domains: Iterable[str]) -> int:
+    """Seconds an answer showing ``domains`` stays: shorter with stock counts (reservations expire
+    by the clock, with no write to bump a version)."""
+    if STOCK in domains:
+        return min(settings.RESPONSE_CACHE_STOCK_TIMEOUT, settings.RESPONSE_CACHE_TIMEOUT)
+    return settings.RESPONSE_CACHE_TIMEOUT
+
+
+def entry_set(key: str, entry: Entry, timeout: int) -> None:
     if len(entry.body) <= settings.RESPONSE_CACHE_MAX_BYTES:
-        cache.set(key, entry, timeout=settings.RESPONSE_CACHE_TIMEOUT)
+        cache.set(key, entry, timeout=timeout)

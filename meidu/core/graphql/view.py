@@ -200,6 +200,7 @@ class _CachePlan:
     key: str
     etag: str
     document_domains: tuple[str, ...]
+    timeout: int
 
     def respond(self, response: HttpResponse) -> HttpResponse:
         response["ETag"] = self.etag
@@ -295,9 +296,10 @@ class GraphQLView(View):
         response = _json(body, status)
         if plan is None or status != 200 or "errors" in body:
             return _private(response)
-        response_cache.entry_set(plan.key, response_cache.Entry(response.content))
+        response_cache.entry_set(plan.key, response_cache.Entry(response.content), plan.timeout)
         response_cache.remember_domains(plan.sha, data["operation_name"], plan.document_domains)
-        response.meidu_cache_entry = plan.key  # type: ignore[attr-defined]  # the WSGI layer stores the final headers
+        # The WSGI layer (fast_path) stores the answer again with the headers the middleware adds.
+        response.meidu_cache_entry = (plan.key, plan.timeout)  # type: ignore[attr-defined]
         return plan.respond(response)
 
     def _cache_plan(self, request, document, operation, data, sha) -> _CachePlan | None:
@@ -315,7 +317,13 @@ class GraphQLView(View):
             get_language(),
             versions(names),
         )
-        return _CachePlan(sha=sha, key=key, etag=response_cache.etag_of(key), document_domains=domains)
+        return _CachePlan(
+            sha=sha,
+            key=key,
+            etag=response_cache.etag_of(key),
+            document_domains=domains,
+            timeout=response_cache.entry_timeout(names),
+        )
 
     def _parse_body(self, request) -> dict:
         content_type = request.content_type or ""
