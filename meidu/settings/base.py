@@ -236,6 +236,9 @@ PERSISTED_QUERY_TIMEOUT = env_int("PERSISTED_QUERY_TIMEOUT", 86400)
 # Bound on the size of a document stored as a persisted query, and on a stored answer (bytes).
 PERSISTED_QUERY_MAX_LENGTH = env_int("PERSISTED_QUERY_MAX_LENGTH", 20_000)
 RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 1_000_000)
+# Answers each web process also keeps in its memory (their keys carry the versions, still read from the
+# shared cache on every request: a hit then costs one round trip). 0 turns the copy off.
+RESPONSE_CACHE_LOCAL_ENTRIES = env_int("RESPONSE_CACHE_LOCAL_ENTRIES", 256)
 
 # Celery: real workers when CELERY_BROKER_URL is set, eager in-process otherwise.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
