@@ -291,7 +291,10 @@ class GraphQLView(View):
                 return plan.respond(HttpResponseNotModified())
             entry = response_cache.entry_get(plan.key)
             if entry is not None:
-                return plan.respond(HttpResponse(entry.body, content_type="application/json"))
+                hit = HttpResponse(entry.body, content_type="application/json")
+                if entry.headers is None:  # kept by the view alone: the WSGI layer adds the final headers
+                    hit.meidu_cache_entry = (plan.key, plan.timeout)  # type: ignore[attr-defined]
+                return plan.respond(hit)
         status, body = self.execute_prepared(request, document, operation, data)
         response = _json(body, status)
         if plan is None or status != 200 or "errors" in body:
@@ -308,12 +311,16 @@ class GraphQLView(View):
         domains = _domains_of(document, operation, self.cacheable_roots)
         if domains is None:
             return None
+        try:
+            variables_json = response_cache.canonical_variables(data["variables"])
+        except TypeError:  # files of a multipart request: nothing to key on
+            return None
         sha = sha or document_hash(data["query"])
         names = response_cache.request_domains(domains, data["variables"])
         key = response_cache.entry_key(
             sha,
             data["operation_name"],
-            response_cache.canonical_variables(data["variables"]),
+            variables_json,
             get_language(),
             f"{request.scheme}://{request.get_host()}",
             versions(names),
