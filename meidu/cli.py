@@ -201,6 +201,10 @@ def cmd_serve(args) -> int:
         "--access-logfile",
         "-",
     ]
+    if args.threads > 1:
+        # Threads per worker, with keep-alive: cached reads (meidu/core/graphql/fast_path.py) are
+        # answered without the TCP handshake a sync worker pays on each request.
+        command += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "30"]
     stop = threading.Event()
     if fleet is not None:
         fleet.heartbeat(stop)
@@ -522,6 +526,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument(
+        "--threads", type=int, default=1, help="Threads per worker (above 1: gthread workers, keep-alive)."
+    )
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help=cmd_worker.__doc__, description=cmd_worker.__doc__)

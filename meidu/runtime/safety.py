@@ -103,13 +103,19 @@ def payment_gateway_problems() -> list[str]:
 def serving_warnings(workers: int) -> list[str]:
     """Settings that work but behave differently with several worker processes or machines."""
     backend = settings.CACHES["default"]["BACKEND"]
-    warnings = []
+    warnings: list[str] = []
     if workers > 1 and settings.WEB_MACHINES <= 1 and backend.startswith(PROCESS_LOCAL_CACHES):
         warnings.append(
             f"the cache is in each process ({backend.rsplit('.', 1)[-1]}) and {workers} workers run: "
             "webhook subscription changes reach the other workers up to 30 s late and webhook circuit breakers "
             "count per worker (throttles are kept in the database). Set REDIS_URL to share one cache."
         )
+        if settings.RESPONSE_CACHE_ENABLED:
+            warnings.append(
+                "RESPONSE_CACHE is on with a cache in each process: a write seen by one worker leaves the "
+                "others answering from their own cached GraphQL answers until they expire. Set REDIS_URL, "
+                "or RESPONSE_CACHE=0, or serve with --workers 1."
+            )
     warnings.extend(behind_balancer_warnings())
     return warnings
 

@@ -309,6 +309,29 @@ CACHES = {
     )
 }
 
+# Answer caches (GraphQL responses, public pages) keyed by domain versions (meidu.core.cache_versions).
+# They need versions every worker shares: on with Redis; with the in-process cache only when one
+# process serves (RESPONSE_CACHE=1 with `meidu serve --workers 1`), since a bump in one worker is
+# not seen by the others.
+RESPONSE_CACHE_ENABLED = env_bool("RESPONSE_CACHE", bool(REDIS_URL))
+# Cache-Control of anonymous catalogue reads: short enough that a CDN shows a change within
+# seconds, with stale-while-revalidate so a popular answer is refreshed in the background.
+RESPONSE_CACHE_MAX_AGE = env_int("RESPONSE_CACHE_MAX_AGE", 5)
+RESPONSE_CACHE_STALE_WHILE_REVALIDATE = env_int("RESPONSE_CACHE_STALE_WHILE_REVALIDATE", 30)
+# How long a cached answer stays (seconds): writes invalidate at once, this bounds what only the clock
+# changes (a listing scheduled to become purchasable); answers showing stock counts stay less, since
+# checkout reservations run out with no write.
+RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 300)
+RESPONSE_CACHE_STOCK_TIMEOUT = env_int("RESPONSE_CACHE_STOCK_TIMEOUT", 30)
+# How long a persisted query's document (and its domains) stays in the cache (seconds).
+PERSISTED_QUERY_TIMEOUT = env_int("PERSISTED_QUERY_TIMEOUT", 86400)
+# Bound on the size of a document stored as a persisted query, and on a stored answer (bytes).
+PERSISTED_QUERY_MAX_LENGTH = env_int("PERSISTED_QUERY_MAX_LENGTH", 20_000)
+RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 1_000_000)
+# Answers each web process also keeps in its memory (their keys carry the versions, still read from the
+# shared cache on every request: a hit then costs one round trip). 0 turns the copy off.
+RESPONSE_CACHE_LOCAL_ENTRIES = env_int("RESPONSE_CACHE_LOCAL_ENTRIES", 256)
+
 # Celery: real workers when CELERY_BROKER_URL is set, eager in-process otherwise.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
