@@ -296,7 +296,10 @@ class GraphQLView(View):
                 if entry.headers is None:  # kept by the view alone: the WSGI layer adds the final headers
                     hit.meidu_cache_entry = (plan.key, plan.timeout)  # type: ignore[attr-defined]
                 return plan.respond(hit)
-        status, body = self.execute_prepared(request, document, operation, data)
+        # An answer that fills the shared cache is read from the primary: a replica up to
+        # REPLICA_MAX_LAG_SECONDS behind could show data older than the versions in its key, and the
+        # cache would keep that until the entry expires.
+        status, body = self.execute_prepared(request, document, operation, data, replica_reads=plan is None)
         response = _json(body, status)
         if plan is None or status != 200 or "errors" in body:
             return _private(response)
@@ -378,7 +381,7 @@ class GraphQLView(View):
             return _Refusal(400, {"errors": [_error("Select one operation with operationName", "GRAPHQL_ERROR")]})
         return document, operation
 
-    def execute_prepared(self, request, document, operation, data) -> tuple[int, dict]:
+    def execute_prepared(self, request, document, operation, data, *, replica_reads: bool = True) -> tuple[int, dict]:
         schema = self.schema.graphql_schema
         measured = measure(document, operation, data["variables"], settings.GRAPHQL_MAX_COST)
         cost = measured.cost
@@ -389,7 +392,8 @@ class GraphQLView(View):
         refusals = input_refusals(schema, document, operation, data["variables"])
         if refusals:
             return 400, {"errors": [format_error(e) for e in refusals], "extensions": extensions}
-        operation_reads(operation)  # read replicas (meidu.core.replicas): a query may read them, a mutation pins
+        if replica_reads or operation.operation is not OperationType.QUERY:
+            operation_reads(operation)  # read replicas (meidu.core.replicas): a query may read them, a mutation pins
         result = execute(  # synchronous: no resolver returns an awaitable
             schema,
             document,
