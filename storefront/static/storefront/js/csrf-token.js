@@ -1,0 +1,59 @@
+// Forms of a page served from the shared page cache carry no CSRF token (one rendering serves every
+// anonymous visitor, storefront/shell/page_cache.py). When such a form is submitted, fetch this
+// visitor's own token from the address in data-csrf-url (it also sets their CSRF cookie), add it to
+// the form and submit again with the same button. Forms that already hold a token are left alone.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var url = script && script.getAttribute("data-csrf-url");
+  if (!url) return;
+  var pending = null;
+
+  function token() {
+    if (!pending) {
+      pending = fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("csrf " + response.status);
+          return response.json();
+        })
+        .then(function (data) { return data.token; });
+      pending.catch(function () { pending = null; });
+    }
+    return pending;
+  }
+
+  function resubmit(form, submitter) {
+    if (form.requestSubmit) {
+      form.requestSubmit(submitter || undefined);
+      return;
+    }
+    if (submitter && submitter.name) {  // form.submit() sends no button: carry its name and value
+      var carried = document.createElement("input");
+      carried.type = "hidden";
+      carried.name = submitter.name;
+      carried.value = submitter.value;
+      form.appendChild(carried);
+    }
+    form.submit();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+    if (form.querySelector("input[name=csrfmiddlewaretoken]")) return;
+    if (new URL(form.action, window.location.href).origin !== window.location.origin) return;
+    event.preventDefault();
+    var submitter = event.submitter;
+    token().then(
+      function (value) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "csrfmiddlewaretoken";
+        input.value = value;
+        form.appendChild(input);
+        resubmit(form, submitter);
+      },
+      function () { form.submit(); }  // the server answers with its own refusal page
+    );
+  });
+})();
