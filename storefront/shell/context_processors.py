@@ -13,10 +13,21 @@ def navigation(request):
     return {"nav_links": role_links(role, request.path, user=user), "user_role": role}
 
 
+class BlankToken:
+    """What ``{% csrf_token %}`` prints in a page for the shared cache: its hidden input, empty.
+    (Truthy, so the tag writes the input; not Django's "NOTPROVIDED", which writes nothing.)"""
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return ""
+
+
 def page_cache(request):
     """A page rendered for every anonymous visitor (storefront/shell/page_cache.py) holds no one's CSRF
-    token: ``{% csrf_token %}`` writes nothing ("NOTPROVIDED" is Django's word for that) and the
-    form fetches the visitor's own token when submitted (storefront/js/csrf-token.js)."""
+    token: its forms' token inputs are empty and filled with the visitor's own token when submitted
+    (storefront/js/csrf-token.js)."""
     if getattr(request, "page_cache", False):
-        return {"csrf_token": "NOTPROVIDED"}
+        return {"csrf_token": BlankToken()}
     return {}

@@ -42,7 +42,8 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
@@ -129,6 +130,15 @@ def _answer(request, content: bytes, content_type: str, etag: str, status: str):
     return response
 
 
+def _render(view, request, args, kwargs):
+    """The view's answer; a 404 as its page here, so that it too says it may not be stored (a shared
+    cache would otherwise keep a 404 by heuristics, hiding a product once it is published)."""
+    try:
+        return view(request, *args, **kwargs)
+    except Http404 as exc:
+        return response_for_exception(request, exc)
+
+
 def cached_page(*domains: str):
     """Serve the decorated page view from the shared page cache, keyed by the versions of ``domains``."""
     if not domains:
@@ -138,16 +148,16 @@ def cached_page(*domains: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not is_shared_request(request):
-                return _private(view(request, *args, **kwargs), "bypass")
+                return _private(_render(view, request, args, kwargs), "bypass")
             if not enabled():
-                return _private(view(request, *args, **kwargs), "off")
+                return _private(_render(view, request, args, kwargs), "off")
             key = page_key(request, domains)
             entry = cache.get(key)
             if entry is not None:
                 content, content_type, etag = entry
                 return _answer(request, content, content_type, etag, "hit")
             request.page_cache = True  # the context processor leaves CSRF tokens out of the forms
-            response = view(request, *args, **kwargs)
+            response = _render(view, request, args, kwargs)
             if not _storable(request, response):
                 return _private(response, "bypass")
             content = response.content

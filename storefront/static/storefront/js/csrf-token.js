@@ -1,6 +1,6 @@
-// Forms of a page served from the shared page cache carry no CSRF token (one rendering serves every
-// anonymous visitor, storefront/shell/page_cache.py). When such a form is submitted, fetch this
-// visitor's own token from the address in data-csrf-url (it also sets their CSRF cookie), add it to
+// Forms of a page served from the shared page cache have an empty CSRF token (one rendering serves
+// every anonymous visitor, storefront/shell/page_cache.py). When such a form is submitted, fetch this
+// visitor's own token from the address in data-csrf-url (it also sets their CSRF cookie), put it in
 // the form and submit again with the same button. Forms that already hold a token are left alone.
 (function () {
   "use strict";
@@ -40,17 +40,20 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
-    if (form.querySelector("input[name=csrfmiddlewaretoken]")) return;
+    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (field && field.value) return;
     if (new URL(form.action, window.location.href).origin !== window.location.origin) return;
     event.preventDefault();
     var submitter = event.submitter;
     token().then(
       function (value) {
-        var input = document.createElement("input");
-        input.type = "hidden";
-        input.name = "csrfmiddlewaretoken";
-        input.value = value;
-        form.appendChild(input);
+        if (!field) {
+          field = document.createElement("input");
+          field.type = "hidden";
+          field.name = "csrfmiddlewaretoken";
+          form.appendChild(field);
+        }
+        field.value = value;
         resubmit(form, submitter);
       },
       function () { form.submit(); }  // the server answers with its own refusal page
