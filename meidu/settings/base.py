@@ -218,6 +218,22 @@ CACHES = {
     )
 }
 
+# Answer caches (GraphQL responses, public pages) keyed by domain versions (meidu.core.cache_versions).
+# They need versions every worker shares: on with Redis; with the in-process cache only when one
+# process serves (RESPONSE_CACHE=1 with `meidu serve --workers 1`), since a bump in one worker is
+# not seen by the others.
+RESPONSE_CACHE_ENABLED = env_bool("RESPONSE_CACHE", bool(REDIS_URL))
+# Cache-Control of anonymous catalogue reads: short enough that a CDN shows a change within
+# seconds, with stale-while-revalidate so a popular answer is refreshed in the background.
+RESPONSE_CACHE_MAX_AGE = env_int("RESPONSE_CACHE_MAX_AGE", 5)
+RESPONSE_CACHE_STALE_WHILE_REVALIDATE = env_int("RESPONSE_CACHE_STALE_WHILE_REVALIDATE", 30)
+# How long a cached answer or a persisted query document stays in the cache (seconds).
+RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 3600)
+PERSISTED_QUERY_TIMEOUT = env_int("PERSISTED_QUERY_TIMEOUT", 86400)
+# Bound on the size of a document stored as a persisted query, and on a stored answer (bytes).
+PERSISTED_QUERY_MAX_LENGTH = env_int("PERSISTED_QUERY_MAX_LENGTH", 20_000)
+RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 1_000_000)
+
 # Celery: real workers when CELERY_BROKER_URL is set, eager in-process otherwise.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
