@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from incubator.prices.models import Market, PriceAlert, PriceObservation, ProduceAlias, ProduceItem
 from meidu.core.admin_access import EnumPermissionAdminMixin
-from meidu.core.cache_admin import CacheVersionAdminMixin
+from meidu.core.cache_admin import BumpsCacheVersionsAdminMixin
 from meidu.core.cache_versions import FARM_PRICES
 from meidu.core.permissions import FarmPermissions
 
@@ -29,7 +29,7 @@ class ProduceAliasInline(admin.TabularInline):
 
 
 @admin.register(ProduceItem)
-class ProduceItemAdmin(CacheVersionAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
+class ProduceItemAdmin(BumpsCacheVersionsAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
     cache_domains = (FARM_PRICES,)
     admin_permission = FarmPermissions.REPORT_PRICES
     allow_add = True
@@ -38,7 +38,7 @@ class ProduceItemAdmin(CacheVersionAdminMixin, EnumPermissionAdminMixin, admin.M
 
 
 @admin.register(Market)
-class MarketAdmin(CacheVersionAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
+class MarketAdmin(BumpsCacheVersionsAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
     cache_domains = (FARM_PRICES,)
     admin_permission = FarmPermissions.REPORT_PRICES
     allow_add = True

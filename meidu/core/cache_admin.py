@@ -1,9 +1,7 @@
-"""Admin screens whose saves change what cached answers show bump those domains' versions.
+"""Django admin screens that write data shown by cached answers bump those domains' versions.
 
-Staff edit some reference data in Django admin with no service behind it (the price board's markets
-and produce items, the exchange's commodities and grades). Such a screen declares the domains it
-feeds in ``cache_domains``; every save or delete bumps them once the admin's transaction commits
-(meidu.core.cache_versions), so the next read of a cached page shows the edit.
+The admin saves models itself, past the services that bump (meidu.core.cache_versions); its views
+run in a transaction, so the bump lands after the commit like a service's.
 """
 
 from __future__ import annotations
@@ -11,7 +9,9 @@ from __future__ import annotations
 from meidu.core.cache_versions import bump
 
 
-class CacheVersionAdminMixin:
+class BumpsCacheVersionsAdminMixin:
+    """Set ``cache_domains`` to the domains the model's rows (and its inlines' rows) show in."""
+
     cache_domains: tuple[str, ...] = ()
 
     def save_model(self, request, obj, form, change):

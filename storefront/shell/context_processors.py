@@ -27,7 +27,7 @@ class BlankToken:
 def page_cache(request):
     """A page rendered for every anonymous visitor (storefront/shell/page_cache.py) holds no one's CSRF
     token: its forms' token inputs are empty and filled with the visitor's own token when submitted
-    (storefront/js/csrf-token.js)."""
+    (storefront/js/csrf-token.js), which base.html loads on these pages only (``page_cache``)."""
     if getattr(request, "page_cache", False):
-        return {"csrf_token": BlankToken()}
+        return {"csrf_token": BlankToken(), "page_cache": True}
     return {}

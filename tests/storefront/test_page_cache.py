@@ -86,6 +86,7 @@ def test_a_signed_in_visitor_gets_a_private_page_that_is_never_shared(pears, buy
     assert mine["Cache-Control"] == "private, no-store" and "ETag" not in mine
     assert "Cookie" in mine["Vary"]
     assert TOKEN.search(mine.content.decode())  # their own token in their own page
+    assert "csrf-token.js" not in mine.content.decode()  # and no script to fetch one
     shared = anonymous().get(url)
     assert shared["X-Page-Cache"] == "miss"  # the signed-in rendering was not stored
     assert "退出登录" not in shared.content.decode() and not TOKEN.search(shared.content.decode())
