@@ -42,6 +42,7 @@ from marketplace.channels.models import Channel
 from marketplace.inventory.models import MovementKind, Stock, StockMovement, Warehouse
 from marketplace.media.processing import process_image
 from marketplace.shops.models import Shop, ShopKind, ShopStatus
+from meidu.core.cache_versions import CATALOG, STOCK, bump
 
 SKU_PREFIX = "BULK-"
 SLUG_PREFIX = "bulk-"
@@ -219,6 +220,7 @@ def bulk_seed_products(count: int, *, batch_size: int = 2000, progress: bool = T
         if bar is not None:
             bar.close()
     catalogue_analyze()
+    bump(CATALOG, STOCK)  # rows written in bulk, past the services: cached answers are read afresh
     return created
 
 

@@ -41,6 +41,7 @@ from marketplace.settlement.api.queries import SettlementQueries
 from marketplace.shops.api import ShopMutations, ShopQueries
 from meidu.accounts.api import AccountMutations, AccountQueries
 from meidu.accounts.phone_code_api import PhoneCodeMutations
+from meidu.core.cache_versions import CATALOG, CHANNELS, SHOPS
 from meidu.core.graphql.scalars import checked_decimals
 from meidu.core.graphql.shop import ShopQueries as StoreQueries
 from meidu.integrations.api import AppMutations, AppQueries
@@ -122,3 +123,26 @@ class Mutation(
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
 checked_decimals(schema)
+
+# Root query fields whose anonymous answers the response cache may keep, with the data domains
+# each can show (meidu.core.cache_versions): a write to one of them moves its version, and the
+# next read is computed afresh. STOCK is added per document when it selects stock counts
+# (meidu.core.graphql.response_cache). A root field missing here is never cached.
+_CATALOGUE = (CATALOG, CHANNELS, SHOPS)  # products show their shop; a suspended shop's products go
+CACHEABLE_ROOTS: dict[str, tuple[str, ...]] = {
+    "products": _CATALOGUE,
+    "product": _CATALOGUE,
+    "productVariant": _CATALOGUE,
+    "productSuggestions": _CATALOGUE,
+    "categories": _CATALOGUE,
+    "category": _CATALOGUE,
+    "collections": _CATALOGUE,
+    "collection": _CATALOGUE,
+    "productReviews": (CATALOG, SHOPS),
+    "shopReviews": (CATALOG, SHOPS),
+    "shops": (SHOPS, CATALOG),
+    "marketplaceShop": (SHOPS, CATALOG),
+    "channel": (CHANNELS,),
+    "channels": (CHANNELS,),
+    "shop": (),  # the site's settings: they change with a restart only
+}

@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from meidu.core.graphql.view import GraphQLView
 from meidu.core.views import jwks
-from meidu.schema import schema
+from meidu.schema import CACHEABLE_ROOTS, schema
 
 handler500 = "meidu.core.views.server_error"
 
@@ -20,7 +20,7 @@ def _login_redirect(request):
 
 
 urlpatterns = [
-    path("graphql/", GraphQLView.as_view(schema=schema), name="graphql"),
+    path("graphql/", GraphQLView.as_view(schema=schema, cacheable_roots=CACHEABLE_ROOTS), name="graphql"),
     path(".well-known/jwks.json", jwks, name="jwks"),
     path("admin/", admin.site.urls),
     path("payments/", include("marketplace.payments.urls")),

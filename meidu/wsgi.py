@@ -5,9 +5,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meidu.settings.base")
 
+from meidu.core.graphql.fast_path import CachedGraphQLReads  # noqa: E402
 from meidu.runtime.safety import assert_safe_to_serve  # noqa: E402
 
-application = get_wsgi_application()
+# Cached anonymous GraphQL reads are answered before Django (meidu/core/graphql/fast_path.py).
+application = CachedGraphQLReads(get_wsgi_application())
 assert_safe_to_serve()
 
 # Load the URLconf (and with it the GraphQL schema) now rather than on each worker's first request,

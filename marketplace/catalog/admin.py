@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from marketplace.catalog.models import Attribute, AttributeChoice, Category, Product, ProductType, ProductVariant
 from meidu.core.admin_access import EnumPermissionAdminMixin
+from meidu.core.cache_admin import BumpsCacheVersionsAdminMixin
+from meidu.core.cache_versions import CATALOG
 from meidu.core.permissions import ProductPermissions
 
 
@@ -11,7 +13,8 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Attribute)
-class AttributeAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+class AttributeAdmin(BumpsCacheVersionsAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
+    cache_domains = (CATALOG,)
     admin_permission = ProductPermissions.MANAGE_PRODUCTS
     allow_add = allow_delete = True
     list_display = ["name", "slug", "input_type", "unit"]
@@ -19,14 +22,16 @@ class AttributeAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(BumpsCacheVersionsAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
+    cache_domains = (CATALOG,)
     admin_permission = ProductPermissions.MANAGE_PRODUCTS
     allow_add = allow_delete = True
     list_display = ["name", "slug", "parent", "level"]
 
 
 @admin.register(ProductType)
-class ProductTypeAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+class ProductTypeAdmin(BumpsCacheVersionsAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
+    cache_domains = (CATALOG,)
     admin_permission = ProductPermissions.MANAGE_PRODUCTS
     allow_add = allow_delete = True
     list_display = ["name", "slug", "sold_by", "is_shipping_required"]
@@ -42,7 +47,8 @@ class VariantInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+class ProductAdmin(BumpsCacheVersionsAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
+    cache_domains = (CATALOG,)
     admin_permission = ProductPermissions.MANAGE_PRODUCTS
     """Read-mostly for moderation; sellers edit through the seller centre or the API."""
 

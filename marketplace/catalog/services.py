@@ -42,6 +42,7 @@ from marketplace.media.processing import process_image
 from marketplace.shops.models import Shop
 from marketplace.shops.policies import shop_catalogue_editable
 from meidu.core.audit.services import audit_record
+from meidu.core.cache_versions import CATALOG, bump
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
 
@@ -136,6 +137,7 @@ def product_create(
                 seo_description=seo_description,
             )
             _set_attributes(product, list(attributes))
+            bump(CATALOG)  # cached answers that show the catalogue are read afresh after commit
             audit_record("product.created", actor=actor, target=product, data={"shop": shop.pk})
             product_search_stale([product.pk])
     except IntegrityError:
@@ -168,6 +170,7 @@ def product_update(product: Product, *, actor, **changes) -> Product:
         product.save()
         if attributes is not None:
             _set_attributes(product, list(attributes))
+        bump(CATALOG)  # cached answers that show the catalogue are read afresh after commit
         audit_record("product.updated", actor=actor, target=product)
         product_search_stale([product.pk])
     return product
@@ -176,6 +179,7 @@ def product_update(product: Product, *, actor, **changes) -> Product:
 def product_delete(product: Product, *, actor) -> None:
     _editable(product.shop)
     with transaction.atomic():
+        bump(CATALOG)  # cached answers that show the catalogue are read afresh after commit
         audit_record(
             "product.deleted", actor=actor, target=product, data={"name": product.name, "shop": product.shop_id}
         )
@@ -215,6 +219,7 @@ def variant_create(
                 quantity_limit_per_customer=quantity_limit_per_customer,
                 track_inventory=track_inventory,
             )
+            bump(CATALOG)  # cached answers that show the catalogue are read afresh after commit
             audit_record("variant.created", actor=actor, target=variant, data={"product": product.pk})
             product_search_stale([product.pk])
     except IntegrityError:
@@ -250,6 +255,7 @@ def variant_update(variant: ProductVariant, *, actor, **changes) -> ProductVaria
         if changes:
             raise ValueError(f"Unknown variant fields: {sorted(changes)}")
         variant.save()
+        bump(CATALOG)  # cached answers that show the catalogue are read afresh after commit
         audit_record("variant.updated", actor=actor, target=variant)
         product_search_stale([variant.product_id])
     return variant
@@ -262,6 +268,7 @@ def variant_delete(variant: ProductVariant, *, actor) -> None:
         variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
         product_id, sku = variant.product_id, variant.sku
         _listings_lock(product_id)
+        bump(CATALOG)  # cached answers that show the catalogue are read afresh after commit
         audit_record("variant.deleted", actor=actor, target=variant, data={"product": product_id, "sku": sku})
         product_search_stale([product_id])
         variant.delete()
@@ -323,6 +330,7 @@ def product_channel_listing_update(
             ).delete()
         if update_channels:  # a listing created again finds the variant prices that are there
             listing_prices_refresh([product.pk], [item["channel"].pk for item in update_channels])
+        bump(CATALOG)  # cached answers that show the catalogue are read afresh after commit
         audit_record("product.channel_listing_updated", actor=actor, target=product)
     return product
 
@@ -376,6 +384,7 @@ def variant_channel_listing_update(
         listing_prices_refresh(
             [variant.product_id], [item["channel"].pk for item in prices] + [channel.pk for channel in removed]
         )
+        bump(CATALOG)  # cached answers that show the catalogue are read afresh after commit
         audit_record("variant.prices_updated", actor=actor, target=variant)
     return variant
 
@@ -398,6 +407,7 @@ def product_media_create(product: Product, *, actor, image, alt: str = "") -> Pr
             height=processed.height,
             content_hash=processed.content_hash,
         )
+        bump(CATALOG)  # cached answers that show the catalogue are read afresh after commit
         audit_record("product.media_created", actor=actor, target=product, data={"media": media.pk})
     return media
 
@@ -405,3 +415,4 @@ def product_media_create(product: Product, *, actor, image, alt: str = "") -> Pr
 def product_rating_set(product_id: int, rating) -> None:
     """Store the product's review average (computed and locked by marketplace.reviews.services)."""
     Product.objects.filter(pk=product_id).update(rating=rating)
+    bump(CATALOG)

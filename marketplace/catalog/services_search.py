@@ -23,6 +23,7 @@ from marketplace.search.services import (
     search_documents_write,
 )
 from marketplace.search.spec import PRODUCTS
+from meidu.core.cache_versions import CATALOG, bump
 from meidu.core.search.analysis import analyze_document
 from meidu.core.search.backend import backend_by_name, index_backends
 
@@ -78,6 +79,8 @@ def product_search_rebuild_dirty(*, batch_size: int = REBUILD_BATCH, max_batches
             written += 0
         if len(versions) < batch_size:
             break
+    if written:
+        bump(CATALOG)  # search answers (products(search:)) cached before the rebuild are read afresh
     return written
 
 
@@ -101,6 +104,7 @@ def product_search_reindex(
     total = 0
     for backend in backends:
         total = backend.reindex(PRODUCTS, _batches(batch_size), progress)
+    bump(CATALOG)
     return total
 
 

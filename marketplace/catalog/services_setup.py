@@ -19,11 +19,12 @@ from marketplace.catalog.models import (
     ProductType,
     SoldBy,
 )
+from meidu.core.cache_versions import CATALOG, bump
 
 
 def category_ensure(slug: str, name: str, *, parent: Category | None = None, description: str = "") -> Category:
     """The category with this slug, created under ``parent`` if missing (level follows the parent)."""
-    category, _ = Category.objects.get_or_create(
+    category, created = Category.objects.get_or_create(
         slug=slug,
         defaults={
             "name": name,
@@ -32,6 +33,8 @@ def category_ensure(slug: str, name: str, *, parent: Category | None = None, des
             "description": description,
         },
     )
+    if created:
+        bump(CATALOG)  # the categories shown by cached answers
     return category
 
 
@@ -54,6 +57,7 @@ def attribute_ensure(
             ]
             if missing:
                 AttributeChoice.objects.bulk_create(missing)
+        bump(CATALOG)
     return attribute
 
 
@@ -79,4 +83,5 @@ def product_type_ensure(
             missing = [attribute for attribute in attributes if attribute.pk not in have]
             if missing:
                 product_type.attributes.add(*missing)
+        bump(CATALOG)
     return product_type

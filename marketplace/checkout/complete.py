@@ -55,6 +55,7 @@ from marketplace.inventory.models import Stock
 from marketplace.orders.selectors import orders_of_checkout, presale_campaign_sold
 from marketplace.orders.services.create import GroupPlan, LinePlan, order_allocations_new, orders_create_from_checkout
 from marketplace.presale.models import PresaleCampaign
+from meidu.core.cache_versions import STOCK, bump
 from meidu.core.errors import DomainError, DomainErrors
 from meidu.core.queries import generic_plans_for_transaction
 from meidu.core.sql.bulk import InsertPart, StatementPart
@@ -267,7 +268,9 @@ def _presale_capacity_check(info: CheckoutInfo) -> None:
 
 def checkout_deletion(checkout: Checkout) -> StatementPart:
     """The completed checkout goes (its orders keep the token): its reservations, deliveries, lines and
-    row, as steps of the statement that writes the order lines (foreign keys are checked at commit)."""
+    row, as steps of the statement that writes the order lines (foreign keys are checked at commit).
+    Its reservations no longer hold units: cached answers showing stock counts go after commit."""
+    bump(STOCK)
     tables = {
         name: model._meta.db_table
         for name, model in (

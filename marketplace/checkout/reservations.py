@@ -21,6 +21,7 @@ from marketplace.checkout.models import CheckoutLine, Reservation
 from marketplace.inventory.allocation import stocks_lock
 from marketplace.orders.selectors import presale_campaign_sold
 from marketplace.presale.selectors import open_campaigns_for
+from meidu.core.cache_versions import STOCK, bump
 from meidu.core.errors import DomainError
 
 
@@ -98,6 +99,9 @@ def line_reserve(line: CheckoutLine, collection_point=None) -> None:
             field="quantity",
         )
     Reservation.objects.filter(checkout_line=line).delete()
+    # Other buyers' quantityAvailable counts the units reservations hold: cached answers showing it
+    # are read afresh once this commits.
+    bump(STOCK)
     if not minutes:
         return
     until = timezone.now() + timedelta(minutes=minutes)
@@ -110,6 +114,7 @@ def line_reserve(line: CheckoutLine, collection_point=None) -> None:
         if not wanted:
             break
     Reservation.objects.bulk_create(rows)
+    bump(STOCK)
 
 
 def reservations_expire_before(moment) -> int:

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from marketplace.inventory.models import MovementKind, Stock, StockMovement
 from marketplace.shops.models import ShopNotice
+from meidu.core.cache_versions import STOCK, bump
 from meidu.core.sql.bulk import bulk_insert
 
 
@@ -68,6 +69,7 @@ def stocks_allocate_free(
         cursor.execute(lock, {"ids": ids})
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    bump(STOCK)  # raw SQL, no model save: cached answers showing stock counts are read afresh after commit
     if len(rows) < len(ids):
         return None  # some stock fell short: the caller rolls back what the statement did take
     for n, part in enumerate(also):
@@ -129,6 +131,7 @@ def stock_allocate_many(changes: list[tuple[Stock, int]], *, note: str = "", act
     for stock, units in changes:
         stock.quantity_allocated += units
     Stock.objects.bulk_update([stock for stock, _ in changes], ["quantity_allocated"])
+    bump(STOCK)
     stock_allocation_journal(changes, note=note, actor=actor)
     stock_low_notices(changes)
 
@@ -138,6 +141,7 @@ def stock_release_many(changes: list[tuple[Stock, int]], *, note: str = "", acto
     for stock, units in changes:
         stock.quantity_allocated -= units
     Stock.objects.bulk_update([stock for stock, _ in changes], ["quantity_allocated"])
+    bump(STOCK)
     _journal(changes, MovementKind.RELEASED, quantity_sign=0, allocated_sign=-1, note=note, actor=actor)
 
 
@@ -147,6 +151,7 @@ def stock_ship_many(changes: list[tuple[Stock, int]], *, note: str = "", actor=N
         stock.quantity -= units
         stock.quantity_allocated -= units
     Stock.objects.bulk_update([stock for stock, _ in changes], ["quantity", "quantity_allocated"])
+    bump(STOCK)
     _journal(changes, MovementKind.SHIPPED, quantity_sign=-1, allocated_sign=-1, note=note, actor=actor)
 
 
@@ -155,4 +160,5 @@ def stock_return_many(changes: list[tuple[Stock, int]], *, note: str = "", actor
     for stock, units in changes:
         stock.quantity += units
     Stock.objects.bulk_update([stock for stock, _ in changes], ["quantity"])
+    bump(STOCK)
     _journal(changes, MovementKind.RECEIVED, quantity_sign=1, allocated_sign=0, note=note, actor=actor)

@@ -14,6 +14,7 @@ from marketplace.inventory.error_codes import StockErrorCode
 from marketplace.inventory.models import MovementKind, Stock, StockMovement, Warehouse, WarehouseKind
 from marketplace.shops.models import Shop, ShopNotice
 from meidu.core.audit.services import audit_record
+from meidu.core.cache_versions import STOCK, bump
 from meidu.core.errors import DomainError
 
 
@@ -88,6 +89,7 @@ def stock_update(warehouse: Warehouse, variant: ProductVariant, *, actor, quanti
             )
             stock.quantity = quantity
             stock.save(update_fields=["quantity"])
+            bump(STOCK)  # cached answers that show stock counts are read afresh after commit
             StockMovement.objects.create(
                 stock=stock, kind=kind, quantity_delta=delta, note=note.strip()[:255], actor=actor
             )
@@ -103,6 +105,7 @@ def stock_receive(warehouse: Warehouse, variant: ProductVariant, *, actor, quant
         stock = _locked_stock(warehouse, variant)
         stock.quantity += quantity
         stock.save(update_fields=["quantity"])
+        bump(STOCK)
         StockMovement.objects.create(
             stock=stock, kind=MovementKind.RECEIVED, quantity_delta=quantity, note=note.strip()[:255], actor=actor
         )

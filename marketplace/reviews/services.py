@@ -28,6 +28,7 @@ from marketplace.reviews.policies import review_is_line_buyer, review_line_deliv
 from marketplace.shops.services import shop_notice_send, shop_rating_set
 from meidu.accounts.throttle import allowance_take
 from meidu.core.audit.services import audit_record
+from meidu.core.cache_versions import CATALOG, SHOPS, bump
 from meidu.core.errors import DomainError
 
 REVIEW_LOCK_NAMESPACE = 0x52455657  # "REVW": keeps these advisory keys apart from any other use
@@ -51,6 +52,7 @@ def _ratings_refresh(shop_id: int, product_id: int | None) -> None:
     if product_id is not None:
         product_rating_set(product_id, _average(row["product"]))
     shop_rating_set(shop_id, _average(row["shop"]))
+    bump(CATALOG, SHOPS)  # the reviews lists (productReviews, shopReviews) change with the averages
 
 
 def _rating(value) -> int:

@@ -9,6 +9,8 @@ from marketplace.shops.models import Shop, ShopEvent, ShopMember, ShopNotice
 from marketplace.shops.selectors import shop_checklist
 from marketplace.shops.services import shop_transition
 from meidu.core.admin_access import EnumPermissionAdminMixin
+from meidu.core.cache_admin import BumpsCacheVersionsAdminMixin
+from meidu.core.cache_versions import SHOPS
 from meidu.core.errors import DomainError
 from meidu.core.permissions import ShopPermissions
 
@@ -73,7 +75,8 @@ def reinstate_shops(modeladmin, request, queryset):
 
 
 @admin.register(Shop)
-class ShopAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+class ShopAdmin(BumpsCacheVersionsAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
+    cache_domains = (SHOPS,)
     admin_permission = ShopPermissions.MANAGE_SHOPS
     list_display = ["name", "kind", "track", "status", "holiday_mode", "village", "created_at"]
     list_filter = ["status", "kind", "track"]

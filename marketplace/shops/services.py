@@ -28,6 +28,7 @@ from marketplace.shops.state import TRANSITIONS
 from meidu.accounts.roles import Role
 from meidu.accounts.services import user_role_add
 from meidu.core.audit.services import audit_record
+from meidu.core.cache_versions import SHOPS, bump
 from meidu.core.errors import DomainError, DomainErrors
 
 
@@ -156,6 +157,7 @@ def shop_apply(
             ShopMember.objects.create(shop=shop, user=user, role=ShopMemberRole.OWNER)
             if offers_delivery:
                 shipping_own_delivery_set(shop, actor=user, on=True)
+            bump(SHOPS)  # cached answers that show shops are read afresh after commit
             ShopEvent.objects.create(shop=shop, action="apply", to_status=shop.status, actor=user)
             user_role_add(user, Role.SELLER, actor=user, ip_address=ip_address)
             audit_record(
@@ -206,6 +208,7 @@ def shop_transition(shop: Shop, action: str, *, actor, note: str = "", ip_addres
             note.strip() if action == "reject" else ("" if action in ("submit", "approve") else locked.rejection_reason)
         )
         locked.save(update_fields=["status", "rejection_reason", "updated_at"])
+        bump(SHOPS)  # cached answers that show shops are read afresh after commit
         ShopEvent.objects.create(
             shop=locked, action=action, from_status=from_status, to_status=to_status, actor=actor, note=note.strip()
         )
@@ -230,6 +233,7 @@ def shop_holiday_set(shop: Shop, on: bool, *, actor) -> Shop:
         if locked.holiday_mode != on:
             locked.holiday_mode = on
             locked.save(update_fields=["holiday_mode", "updated_at"])
+            bump(SHOPS)  # cached answers that show shops are read afresh after commit
             ShopEvent.objects.create(
                 shop=locked,
                 action="holiday_on" if on else "holiday_off",
@@ -264,6 +268,7 @@ def shop_update(
         locked.save()
         if moved:
             shop_place_changed.send(locked.pk)  # the products' search documents (meidu/wiring)
+        bump(SHOPS)  # cached answers that show shops are read afresh after commit
         ShopEvent.objects.create(
             shop=locked, action="update", from_status=locked.status, to_status=locked.status, actor=actor
         )
@@ -278,6 +283,7 @@ def shop_member_add(shop: Shop, user, *, role: str = ShopMemberRole.ASSISTANT, a
         raise DomainError(_("Already a member of this shop"), ShopErrorCode.UNIQUE, field="phone")
     with transaction.atomic():
         member = ShopMember.objects.create(shop=shop, user=user, role=role)
+        bump(SHOPS)  # cached answers that show shops are read afresh after commit
         ShopEvent.objects.create(
             shop=shop,
             action="member_added",
@@ -298,3 +304,4 @@ def shop_notice_send(shop: Shop, *, kind: str, message: str, data: dict | None =
 def shop_rating_set(shop_id: int, rating) -> None:
     """Store the shop's review average (computed and locked by marketplace.reviews.services)."""
     Shop.objects.filter(pk=shop_id).update(rating=rating)
+    bump(SHOPS)

@@ -23,7 +23,7 @@ Domains are plain strings; an app that owns more data shown by cached answers ad
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.cache import cache
 from django.db import transaction
@@ -85,4 +85,17 @@ def versions(domains: Iterable[str]) -> str:
         for key in missing:
             cache.add(key, _start(), timeout=None)
         found.update(cache.get_many(missing))
-    return ".".join(f"{found.get(key, 0):x}" for key in keys)
+    return versions_from(found, names) or ""
+
+
+def versions_from(found: Mapping[str, int], domains: Iterable[str]) -> str | None:
+    """The versions string of ``domains`` from cache values already read (keyed as stored, by
+    ``KEY_PREFIX`` + domain), None when one is missing: for a caller that reads them along with
+    other keys in its own round trip (the GraphQL WSGI layer)."""
+    parts = []
+    for name in sorted(set(domains)):
+        value = found.get(_key(name))
+        if value is None:
+            return None
+        parts.append(f"{value:x}")
+    return ".".join(parts)

@@ -227,8 +227,12 @@ RESPONSE_CACHE_ENABLED = env_bool("RESPONSE_CACHE", bool(REDIS_URL))
 # seconds, with stale-while-revalidate so a popular answer is refreshed in the background.
 RESPONSE_CACHE_MAX_AGE = env_int("RESPONSE_CACHE_MAX_AGE", 5)
 RESPONSE_CACHE_STALE_WHILE_REVALIDATE = env_int("RESPONSE_CACHE_STALE_WHILE_REVALIDATE", 30)
-# How long a cached answer or a persisted query document stays in the cache (seconds).
-RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 3600)
+# How long a cached answer stays (seconds): writes invalidate at once, this bounds what only the clock
+# changes (a listing scheduled to become purchasable); answers showing stock counts stay less, since
+# checkout reservations run out with no write.
+RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 300)
+RESPONSE_CACHE_STOCK_TIMEOUT = env_int("RESPONSE_CACHE_STOCK_TIMEOUT", 30)
+# How long a persisted query's document (and its domains) stays in the cache (seconds).
 PERSISTED_QUERY_TIMEOUT = env_int("PERSISTED_QUERY_TIMEOUT", 86400)
 # Bound on the size of a document stored as a persisted query, and on a stored answer (bytes).
 PERSISTED_QUERY_MAX_LENGTH = env_int("PERSISTED_QUERY_MAX_LENGTH", 20_000)

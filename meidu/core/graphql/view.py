@@ -4,25 +4,34 @@ Bodies are JSON, or multipart/form-data carrying files (see ``upload``). Malform
 documents over a limit and arguments refused by ``inputs`` get HTTP 400 and nothing runs.
 Execution errors are formatted Saleor-style: ``extensions.exception.code``. A database that
 cannot be reached answers HTTP 503 with the code DATABASE_UNAVAILABLE (meidu.core.unavailable).
+
+Queries may also come over GET, and by hash (automatic persisted queries: ``persisted``). An
+anonymous query whose root fields are all in ``cacheable_roots`` is answered from the response
+cache (``response_cache``) with an ETag and a public Cache-Control; every other answer is
+``private, no-store``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from graphql import (
     ExecutionResult,
     GraphQLError,
+    OperationType,
     execute,
     get_named_type,
     is_introspection_type,
@@ -33,10 +42,14 @@ from graphql import (
 from graphql.language import SKIP
 from graphql.validation import ValidationRule
 
+from meidu.core.cache_versions import versions
 from meidu.core.errors import DomainError, PermissionDenied
+from meidu.core.graphql import response_cache
 from meidu.core.graphql.auth import authenticate_request
 from meidu.core.graphql.inputs import input_refusals
 from meidu.core.graphql.limits import alias_count, measure, mutation_count, pick_operation
+from meidu.core.graphql.persisted import PersistedQueryError, document_hash, persisted_document, requested_hash
+from meidu.core.graphql.response_cache import etag_matches
 from meidu.core.graphql.scalars import refusal_error
 from meidu.core.graphql.upload import operations_from_multipart
 from meidu.core.unavailable import database_unavailable, unavailable_graphql_response
@@ -135,9 +148,88 @@ def _limit_refusal(document, operation, measured) -> dict | None:
     return None
 
 
+def _json(body: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Nothing but a cacheable anonymous read may be kept by a browser, proxy or CDN."""
+    response["Cache-Control"] = response_cache.PRIVATE_CACHE_CONTROL
+    patch_vary_headers(response, response_cache.VARY)
+    return response
+
+
+def _json_param(params, name: str, kind: type, message: str):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        raise ValueError(message) from None
+    if value is not None and not isinstance(value, kind):
+        raise ValueError(message)
+    return value
+
+
+def _operation_from_params(params) -> dict:
+    """A GET's operation: ``query``, ``operationName``, and ``variables`` and ``extensions`` as JSON."""
+    variables = _json_param(params, "variables", dict, gettext("`variables` must be a JSON object"))
+    extensions = _json_param(params, "extensions", dict, gettext("`extensions` must be a JSON object"))
+    if "query" not in params and extensions is None:
+        raise ValueError(gettext("Provide a `query` string, or `extensions` naming a persisted query"))
+    return {
+        "query": params.get("query"),
+        "variables": variables or {},
+        "operation_name": params.get("operationName") or None,
+        "extensions": extensions,
+    }
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    status: int
+    body: dict
+
+
+@dataclass(frozen=True)
+class _CachePlan:
+    """Where a cacheable anonymous read's answer is kept, and the headers that say it may be cached."""
+
+    sha: str
+    key: str
+    etag: str
+    document_domains: tuple[str, ...]
+    timeout: int
+
+    def respond(self, response: HttpResponse) -> HttpResponse:
+        response["ETag"] = self.etag
+        response["Cache-Control"] = response_cache.public_cache_control()
+        patch_vary_headers(response, response_cache.VARY)
+        return response
+
+
+_DOMAINS: dict[int, tuple[Any, tuple[str, ...] | None]] = {}
+
+
+def _domains_of(document, operation, roots) -> tuple[str, ...] | None:
+    """document_domains, worked out once per parsed document (parse_and_validate keeps them)."""
+    known = _DOMAINS.get(id(operation))
+    if known is not None and known[0] is operation:
+        return known[1]
+    domains = response_cache.document_domains(document, operation, roots)
+    if len(_DOMAINS) >= 2000:
+        _DOMAINS.clear()
+    _DOMAINS[id(operation)] = (operation, domains)
+    return domains
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class GraphQLView(View):
     schema: Any = None  # the graphene schema, given to as_view()
+    # Root query fields whose answers may be cached for anonymous callers -> the data domains
+    # they show (meidu.core.cache_versions); given to as_view() by meidu/urls.py.
+    cacheable_roots: Mapping[str, tuple[str, ...]] = {}
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -148,23 +240,90 @@ class GraphQLView(View):
             raise
 
     def get(self, request):
-        if settings.GRAPHIQL_ENABLED and "text/html" in request.META.get("HTTP_ACCEPT", ""):
-            response = render(request, "graphql/graphiql.html")
-            response.csp_policy = "graphiql"  # type: ignore[attr-defined]  # its own Content-Security-Policy (meidu.core.csp)
-            return response
-        return JsonResponse({"errors": [_error("Send queries with POST", "METHOD_NOT_ALLOWED")]}, status=405)
+        """Queries over GET (``query``, or ``extensions`` naming a persisted query, with ``variables``
+        and ``operationName``): a CDN can cache them. A browser asking for HTML gets GraphiQL."""
+        params = request.GET
+        if "query" not in params and "extensions" not in params:
+            if settings.GRAPHIQL_ENABLED and "text/html" in request.META.get("HTTP_ACCEPT", ""):
+                response = render(request, "graphql/graphiql.html")
+                response.csp_policy = "graphiql"  # type: ignore[attr-defined]  # its own Content-Security-Policy (meidu.core.csp)
+                return response
+        try:
+            data = _operation_from_params(params)
+        except ValueError as exc:
+            return _private(JsonResponse({"errors": [_error(str(exc), "INVALID_REQUEST")]}, status=400))
+        return self._serve(request, data, method="GET")
 
     def post(self, request):
         try:
             data = self._parse_body(request)
         except ValueError as exc:
-            return JsonResponse({"errors": [_error(str(exc), "INVALID_REQUEST")]}, status=400)
+            return _private(JsonResponse({"errors": [_error(str(exc), "INVALID_REQUEST")]}, status=400))
+        return self._serve(request, data, method="POST")
+
+    def _serve(self, request, data: dict, *, method: str):
+        """Resolve a persisted query, authenticate, then answer from the response cache or execute."""
+        try:
+            sha = requested_hash(data["extensions"])
+            if sha is not None:
+                data["query"] = persisted_document(sha, data["query"])
+        except PersistedQueryError as exc:
+            return _private(JsonResponse({"errors": [exc.as_error()]}, status=exc.status))
+        if not isinstance(data["query"], str):
+            return _private(
+                JsonResponse({"errors": [_error(gettext("Provide a `query` string"), "INVALID_REQUEST")]}, status=400)
+            )
         try:
             authenticate_request(request)
         except DomainError as exc:
-            return JsonResponse({"errors": [_error(exc.message, exc.code.upper())]}, status=401)
-        status, body = self.execute_operation(request, data)
-        return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+            return _private(JsonResponse({"errors": [_error(exc.message, exc.code.upper())]}, status=401))
+        prepared = self.prepare_operation(data)
+        if isinstance(prepared, _Refusal):
+            return _private(_json(prepared.body, prepared.status))
+        document, operation = prepared
+        if method == "GET" and operation.operation is not OperationType.QUERY:
+            message = gettext("Mutations and subscriptions must be sent with POST")
+            return _private(_json({"errors": [_error(message, "MUTATION_OVER_GET")]}, 405))
+        plan = self._cache_plan(request, document, operation, data, sha)
+        if plan is not None:
+            if etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), plan.etag):
+                # The tag names the versions of the data shown: whoever holds it holds this answer.
+                return plan.respond(HttpResponseNotModified())
+            entry = response_cache.entry_get(plan.key)
+            if entry is not None:
+                return plan.respond(HttpResponse(entry.body, content_type="application/json"))
+        status, body = self.execute_prepared(request, document, operation, data)
+        response = _json(body, status)
+        if plan is None or status != 200 or "errors" in body:
+            return _private(response)
+        response_cache.entry_set(plan.key, response_cache.Entry(response.content), plan.timeout)
+        response_cache.remember_domains(plan.sha, data["operation_name"], plan.document_domains)
+        # The WSGI layer (fast_path) stores the answer again with the headers the middleware adds.
+        response.meidu_cache_entry = (plan.key, plan.timeout)  # type: ignore[attr-defined]
+        return plan.respond(response)
+
+    def _cache_plan(self, request, document, operation, data, sha) -> _CachePlan | None:
+        if not settings.RESPONSE_CACHE_ENABLED or request.app is not None or request.user.is_authenticated:
+            return None
+        domains = _domains_of(document, operation, self.cacheable_roots)
+        if domains is None:
+            return None
+        sha = sha or document_hash(data["query"])
+        names = response_cache.request_domains(domains, data["variables"])
+        key = response_cache.entry_key(
+            sha,
+            data["operation_name"],
+            response_cache.canonical_variables(data["variables"]),
+            get_language(),
+            versions(names),
+        )
+        return _CachePlan(
+            sha=sha,
+            key=key,
+            etag=response_cache.etag_of(key),
+            document_domains=domains,
+            timeout=response_cache.entry_timeout(names),
+        )
 
     def _parse_body(self, request) -> dict:
         content_type = request.content_type or ""
@@ -179,24 +338,45 @@ class GraphQLView(View):
             raise ValueError("Send application/json, or multipart/form-data with files")
         if isinstance(data, list):
             raise ValueError("Batched operations are not supported: send one operation per request")
-        if not isinstance(data, dict) or not isinstance(data.get("query"), str):
+        if not isinstance(data, dict):
+            raise ValueError("Provide a `query` string")
+        extensions = data.get("extensions")
+        if not isinstance(data.get("query"), str) and not (
+            isinstance(extensions, dict) and "persistedQuery" in extensions
+        ):
             raise ValueError("Provide a `query` string")
         variables = data.get("variables") or {}
         if not isinstance(variables, dict):
             raise ValueError("`variables` must be an object")
-        return {"query": data["query"], "variables": variables, "operation_name": data.get("operationName")}
+        return {
+            "query": data.get("query"),
+            "variables": variables,
+            "operation_name": data.get("operationName"),
+            "extensions": extensions,
+        }
 
     def execute_operation(self, request, data) -> tuple[int, dict]:
+        prepared = self.prepare_operation(data)
+        if isinstance(prepared, _Refusal):
+            return prepared.status, prepared.body
+        return self.execute_prepared(request, *prepared, data)
+
+    def prepare_operation(self, data):
+        """The parsed document and its operation, or the refusal of them."""
         schema = self.schema.graphql_schema
         try:
             document, errors = parse_and_validate(schema, data["query"])
         except GraphQLError as exc:
-            return 400, {"errors": [format_error(exc)]}
+            return _Refusal(400, {"errors": [format_error(exc)]})
         if errors:
-            return 400, {"errors": [format_error(e) for e in errors]}
+            return _Refusal(400, {"errors": [format_error(e) for e in errors]})
         operation = pick_operation(document, data["operation_name"])
         if operation is None:
-            return 400, {"errors": [_error("Select one operation with operationName", "GRAPHQL_ERROR")]}
+            return _Refusal(400, {"errors": [_error("Select one operation with operationName", "GRAPHQL_ERROR")]})
+        return document, operation
+
+    def execute_prepared(self, request, document, operation, data) -> tuple[int, dict]:
+        schema = self.schema.graphql_schema
         measured = measure(document, operation, data["variables"], settings.GRAPHQL_MAX_COST)
         cost = measured.cost
         extensions = {"cost": {"requestedQueryCost": cost, "maximumAvailable": settings.GRAPHQL_MAX_COST}}
