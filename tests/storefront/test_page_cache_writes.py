@@ -74,7 +74,8 @@ def test_a_price_change_shows_on_the_product_page_and_the_listings(pears, urls, 
         variant_channel_listing_update(
             pears["variant"], actor=pears["owner"], prices=[{"channel": rural, "price": Decimal("9.90")}]
         )
-    assert "¥9.90" in read(urls["product"]) and "¥12.50" not in read(urls["product"])
+    product = read(urls["product"])
+    assert "¥9.90" in product and "¥12.50" not in product
     assert "¥9.90" in read(urls["catalogue"])
 
 
@@ -101,6 +102,15 @@ def test_a_sale_moves_the_stock_shown_and_selling_out_says_so(pears, station, bu
     with commit():
         stock_update(pears["warehouse"], pears["variant"], actor=pears["owner"], quantity=2)  # the two sold remain
     assert "暂时售罄" in read(urls["product"])
+
+
+def test_another_buyers_reservation_shows_in_the_units_left(pears, buyer, urls, commit, settings):
+    """With reservations on, a cart holds stock: the product page says what is left for others."""
+    settings.CHECKOUT_RESERVATION_MINUTES = 20
+    assert "可购数量：20" in cached(urls["product"])
+    with commit():
+        assert add(login(buyer), pears["variant"], 5).status_code == 302
+    assert "可购数量：15" in read(urls["product"])
 
 
 def test_a_suspended_shop_disappears_from_every_page(pears, urls, operator, commit):
