@@ -8,8 +8,9 @@ CPU per request.
 
 1. Seeds (once) the farmer's pears (tests' buying world) and the farm board's year of prices (the demo's
    seed: every item at every market), on a scratch database (benchmarks/_setup.py; never the demo's).
-2. Collects the static files (DEBUG off reads their hashed names from a manifest) and serves the site with gunicorn (``--workers`` sync processes; production-like settings with the cache on
-   Redis, so the page cache runs: storefront/shell/page_cache.py).
+2. Collects the static files (DEBUG off reads their hashed names from a manifest) and serves the site
+   with gunicorn (``--workers`` sync processes; production-like settings with the cache on Redis, so the
+   page cache runs: storefront/shell/page_cache.py).
 3. For each page, closed loops of ``--clients`` keep-alive clients for ``--seconds`` after a warm-up:
    * hit: every visitor asks for the same address (one rendering, served from Redis);
    * miss: every request adds a unique ``?n=`` to the address, so each one is rendered and stored;
@@ -64,6 +65,17 @@ def _headers(port: int, path: str) -> dict:
     return {name.lower(): value for name, value in response.getheaders()}
 
 
+def _requests(path: str, etag: str) -> dict:
+    """The request makers of the three runs of one page."""
+    base = {"Accept-Language": "zh-hans"}
+    separator = "&" if "?" in path else "?"
+    return {
+        "hit": lambda rng: ("GET", path, b"", base),
+        "miss": lambda rng: ("GET", f"{path}{separator}n={rng.getrandbits(64)}", b"", base),
+        "304": lambda rng: ("GET", path, b"", {**base, "If-None-Match": etag}),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=8)
@@ -98,13 +110,7 @@ def main():
             if again.get("x-page-cache") != "hit" or "public" not in again.get("cache-control", ""):
                 raise SystemExit(f"{label}: not served from the page cache: {first} / {again}")
             etag = again["etag"]
-            base = {"Accept-Language": "zh-hans"}
-            separator = "&" if "?" in path else "?"
-            runs = {
-                "hit": lambda rng, path=path: ("GET", path, b"", base),
-                "miss": lambda rng, path=path: ("GET", f"{path}{separator}n={rng.getrandbits(64)}", b"", base),
-                "304": lambda rng, path=path: ("GET", path, b"", {**base, "If-None-Match": etag}),
-            }
+            runs = _requests(path, etag)
             for kind, make in runs.items():
                 expected = 304 if kind == "304" else 200
                 result = drive(

@@ -104,16 +104,18 @@ def shop_detail(request, slug):
         raise Http404("No such shop")
     channel = channel_from_request(request)
     if shop.kind == ShopKind.DISTRIBUTOR:  # a distributor's microshop shows its live picks (issue 16)
-        return not_shared(render(
-            request,
-            "shop/shop.html",
-            {
-                "channel": channel,
-                "channel_tabs": CHANNEL_TABS,
-                "shop": shop,
-                "picks": distribution_pick_list_live(shop.pk)[:100],
-            },
-        ))
+        return not_shared(
+            render(
+                request,
+                "shop/shop.html",
+                {
+                    "channel": channel,
+                    "channel_tabs": CHANNEL_TABS,
+                    "shop": shop,
+                    "picks": distribution_pick_list_live(shop.pk)[:100],
+                },
+            )
+        )
     products = product_listing(channel, shop=shop)
     return render(
         request,

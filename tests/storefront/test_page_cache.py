@@ -17,6 +17,7 @@ def page_cache_on(settings):
     """One test process: its in-process cache holds versions every request of the test sees."""
     settings.RESPONSE_CACHE_ENABLED = True
 
+
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -129,7 +130,9 @@ def test_a_signed_in_buyer_adds_to_cart_with_the_token_of_their_own_page(pears, 
     web = Client(enforce_csrf_checks=True)
     web.force_login(buyer)
     token = TOKEN.search(web.get(url).content.decode()).group(1)
-    posted = web.post("/shop/cart/add/?channel=rural", {"variant": pears["variant"].pk, "quantity": 2, "csrfmiddlewaretoken": token})
+    posted = web.post(
+        "/shop/cart/add/?channel=rural", {"variant": pears["variant"].pk, "quantity": 2, "csrfmiddlewaretoken": token}
+    )
     assert posted.status_code == 302
     from tests.support.buying import cart_of
 
