@@ -93,7 +93,7 @@ def _storable(request, response) -> bool:
     session = getattr(request, "session", None)
     if session is not None and session.modified:
         return False
-    return not get_messages(request).added_new
+    return not getattr(get_messages(request), "added_new", False)  # a message queued for this visitor
 
 
 def _shared_headers(response, etag: str) -> None:

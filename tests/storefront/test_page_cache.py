@@ -176,3 +176,16 @@ def test_without_shared_versions_the_pages_are_private(pears, settings):
     response = anonymous().get(product_url(pears))
     assert response["X-Page-Cache"] == "off" and response["Cache-Control"] == "private, no-store"
     assert TOKEN.search(response.content.decode())  # rendered for this visitor: their token is in it
+
+
+def test_a_page_that_queues_a_message_is_not_shared(pears, settings):
+    """Elasticsearch down: the market still shows, with a message for this visitor; that rendering
+    is theirs only, so the next visitor does not read "search is unavailable" from the cache."""
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    settings.SEARCH_ELASTICSEARCH_TIMEOUT = 0.5
+    settings.SEARCH_FALLBACK_TO_POSTGRES = False
+    for _ in range(2):
+        response = anonymous().get("/shop/?q=梨")
+        assert response.status_code == 200 and response["X-Page-Cache"] == "bypass"
+        assert response["Cache-Control"] == "private, no-store" and "message--error" in response.content.decode()
