@@ -128,15 +128,32 @@ def _wrk(port: int, method: str, clients: int, seconds: float, warmup: float, pi
         else:
             script.write('wrk.method = "GET"\n')
     url = f"http://127.0.0.1:{port}" + (GET_PATH if method == "GET" else "/graphql/")
-    threads = str(min(2, clients))
+
+    def command(duration: float, *extra: str) -> list[str]:
+        threads = str(min(2, clients))
+        return [
+            "wrk",
+            "-t",
+            threads,
+            "-c",
+            str(clients),
+            "-d",
+            f"{max(1, round(duration))}s",
+            *extra,
+            "-s",
+            script.name,
+            url,
+        ]
+
     if warmup:
-        subprocess.run(["wrk", "-t", threads, "-c", str(clients), "-d", f"{warmup}s", "-s", script.name, url],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(command(warmup), check=True, capture_output=True)
     load = os.getloadavg()[0]
     before, children = cpu_seconds(pids_of), resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    command = ["wrk", "-t", threads, "-c", str(clients), "-d", f"{seconds}s", "--latency", "-s", script.name, url]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    finished = subprocess.run(command(seconds, "--latency"), capture_output=True, text=True)
+    if finished.returncode:
+        raise SystemExit(f"wrk failed ({finished.returncode}): {finished.stdout} {finished.stderr}")
+    output = finished.stdout
     elapsed = time.perf_counter() - started
     after, children_after = cpu_seconds(pids_of), resource.getrusage(resource.RUSAGE_CHILDREN)
     os.unlink(script.name)

@@ -54,13 +54,20 @@ def payment_gateway_problems() -> list[str]:
 def serving_warnings(workers: int) -> list[str]:
     """Settings that work but behave differently with several worker processes."""
     backend = settings.CACHES["default"]["BACKEND"]
+    warnings: list[str] = []
     if workers > 1 and backend.startswith(PROCESS_LOCAL_CACHES):
-        return [
+        warnings.append(
             f"the cache is in each process ({backend.rsplit('.', 1)[-1]}) and {workers} workers run: "
             "webhook subscription changes reach the other workers up to 30 s late and pickup-code lockouts "
             "count per worker (login throttling is kept in the database). Set REDIS_URL to share one cache."
-        ]
-    return []
+        )
+        if settings.RESPONSE_CACHE_ENABLED:
+            warnings.append(
+                "RESPONSE_CACHE is on with a cache in each process: a write seen by one worker leaves the "
+                "others answering from their own cached GraphQL answers until they expire. Set REDIS_URL, "
+                "or RESPONSE_CACHE=0, or serve with --workers 1."
+            )
+    return warnings
 
 
 def assert_safe_to_serve() -> None:

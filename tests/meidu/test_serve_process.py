@@ -96,3 +96,11 @@ def test_several_workers_with_a_process_local_cache_draw_a_warning():
     }
     with override_settings(CACHES=redis):
         assert serving_warnings(workers=4) == []
+
+
+def test_the_response_cache_with_a_process_local_cache_and_several_workers_draws_a_warning():
+    with override_settings(RESPONSE_CACHE_ENABLED=True):
+        assert serving_warnings(workers=1) == []
+        assert any("RESPONSE_CACHE is on" in warning for warning in serving_warnings(workers=2))
+    with override_settings(RESPONSE_CACHE_ENABLED=False):
+        assert not any("RESPONSE_CACHE" in warning for warning in serving_warnings(workers=2))

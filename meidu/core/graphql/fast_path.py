@@ -65,6 +65,27 @@ def request_language(environ) -> str:
     return _language(cookie_language, environ.get("HTTP_ACCEPT_LANGUAGE", ""))
 
 
+def request_origin(environ) -> str:
+    """Scheme and host as Django's request.scheme and get_host() work them out (before host validation:
+    only hosts Django accepted have answers stored under them)."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = environ.get(header)
+        if value is not None:
+            scheme = "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        host = environ["HTTP_X_FORWARDED_HOST"]
+    elif "HTTP_HOST" in environ:
+        host = environ["HTTP_HOST"]
+    else:
+        host = environ["SERVER_NAME"]
+        port = str(environ["SERVER_PORT"])
+        if port != ("443" if scheme == "https" else "80"):
+            host = f"{host}:{port}"
+    return f"{scheme}://{host}"
+
+
 def _operation(method: str, environ) -> tuple[str, str | None, dict] | None:
     """(document hash, operation name, variables) of a query this layer may answer, else None."""
     if method == "GET":
@@ -165,6 +186,7 @@ class CachedGraphQLReads:
             operation_name,
             response_cache.canonical_variables(variables),
             request_language(environ),
+            request_origin(environ),
             versions,
         )
         etag = response_cache.etag_of(key)

@@ -8,9 +8,10 @@ ignored there). Its domains are the union of its root fields' domains, plus STOC
 selects a stock count (``quantityAvailable``...) or filters by stock (``inStock``), in the document
 or in its variables: a sale that moves stock then leaves the cached catalogue pages alone.
 
-The key of an answer is the document's SHA-256, the operation name, the variables as canonical JSON
-and the language the schema resolves with, followed by the current versions of its domains
-(meidu.core.cache_versions): a write bumps a version, and the next read builds another key.
+The key of an answer is the document's SHA-256, the operation name, the variables as canonical JSON,
+the language the schema resolves with and the scheme and host asked (media URLs are absolute),
+followed by the current versions of its domains (meidu.core.cache_versions): a write bumps a
+version, and the next read builds another key.
 Changes that no write makes (a listing scheduled to become purchasable at a time, a checkout's
 reservation running out) show once the entry expires, after RESPONSE_CACHE_TIMEOUT seconds
 (RESPONSE_CACHE_STOCK_TIMEOUT for answers that show stock counts).
@@ -144,9 +145,12 @@ def meta_key(sha: str, operation_name: str | None) -> str:
     return f"{META_PREFIX}{sha}:{operation_name or ''}"
 
 
-def entry_key(sha: str, operation_name: str | None, variables_json: str, language: str, versions: str) -> str:
-    request = hashlib.sha256(f"{sha}\0{operation_name or ''}\0{variables_json}\0{language}".encode()).hexdigest()
-    return f"{ENTRY_PREFIX}{request[:40]}:{versions}"
+def entry_key(
+    sha: str, operation_name: str | None, variables_json: str, language: str, origin: str, versions: str
+) -> str:
+    """``origin`` is the scheme and host the request came to: answers hold absolute media URLs."""
+    parts = f"{sha}\0{operation_name or ''}\0{variables_json}\0{language}\0{origin}"
+    return f"{ENTRY_PREFIX}{hashlib.sha256(parts.encode()).hexdigest()[:40]}:{versions}"
 
 
 def etag_of(key: str) -> str:

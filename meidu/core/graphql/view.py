@@ -315,6 +315,7 @@ class GraphQLView(View):
             data["operation_name"],
             response_cache.canonical_variables(data["variables"]),
             get_language(),
+            f"{request.scheme}://{request.get_host()}",
             versions(names),
         )
         return _CachePlan(
@@ -354,12 +355,6 @@ class GraphQLView(View):
             "operation_name": data.get("operationName"),
             "extensions": extensions,
         }
-
-    def execute_operation(self, request, data) -> tuple[int, dict]:
-        prepared = self.prepare_operation(data)
-        if isinstance(prepared, _Refusal):
-            return prepared.status, prepared.body
-        return self.execute_prepared(request, *prepared, data)
 
     def prepare_operation(self, data):
         """The parsed document and its operation, or the refusal of them."""

@@ -91,8 +91,11 @@ def test_syntax_and_validation_errors_get_400(api_client):
     assert "nope" in response.json()["errors"][0]["message"]
 
 
-def test_get_without_graphiql_is_not_allowed(client):
-    assert client.get("/graphql/", HTTP_ACCEPT="application/json").status_code == 405
+def test_get_without_a_query_or_graphiql_is_refused(client):
+    """GET carries queries (persisted or not, meidu.core.graphql.persisted); without one it is refused."""
+    response = client.get("/graphql/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["exception"]["code"] == "INVALID_REQUEST"
 
 
 class TestPagination:

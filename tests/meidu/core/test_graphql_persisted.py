@@ -158,3 +158,11 @@ def test_without_shared_versions_nothing_is_cached(pears, settings):
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     assert "ETag" not in response
+
+
+def test_answers_are_kept_per_host_since_media_urls_are_absolute(pears):
+    client = Client()
+    here = client.get("/graphql/", {"query": QUERY}, HTTP_HOST="testserver")
+    there = client.get("/graphql/", {"query": QUERY}, HTTP_HOST="localhost")
+    assert here.status_code == there.status_code == 200
+    assert here["ETag"] != there["ETag"]
