@@ -24,6 +24,7 @@ from logistics.geography.models import Town, Village
 from marketplace.catalog.models import Product
 from marketplace.shops.models import Shop, ShopStatus
 from meidu.accounts.models import User
+from meidu.core.cache_versions import FARM_PRICES, bump
 
 STATION_AGENT_PHONE = "+8613800000005"
 SELLER_PHONE = "+8613800000002"
@@ -111,6 +112,7 @@ def seed_farm_prices() -> int:
                         )
                     )
         PriceObservation.objects.bulk_create(rows, batch_size=5000)
+        bump(FARM_PRICES)  # a board cached before the seed is not served again
     return len(rows)
 
 

@@ -1,10 +1,13 @@
 """Staff keep the board's reference data (markets, produce items and their aliases: plain data with no
-rule behind it) and read the observations and alerts (written only through incubator.prices.services)."""
+rule behind it) and read the observations and alerts (written only through incubator.prices.services).
+Edits of markets and items show on the public board: they bump FARM_PRICES."""
 
 from django.contrib import admin
 
 from incubator.prices.models import Market, PriceAlert, PriceObservation, ProduceAlias, ProduceItem
 from meidu.core.admin_access import EnumPermissionAdminMixin
+from meidu.core.cache_admin import BumpsCacheVersionsAdminMixin
+from meidu.core.cache_versions import FARM_PRICES
 from meidu.core.permissions import FarmPermissions
 
 
@@ -26,7 +29,8 @@ class ProduceAliasInline(admin.TabularInline):
 
 
 @admin.register(ProduceItem)
-class ProduceItemAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+class ProduceItemAdmin(BumpsCacheVersionsAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
+    cache_domains = (FARM_PRICES,)
     admin_permission = FarmPermissions.REPORT_PRICES
     allow_add = True
     list_display = ["code", "name", "name_en", "unit", "position"]
@@ -34,7 +38,8 @@ class ProduceItemAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Market)
-class MarketAdmin(EnumPermissionAdminMixin, admin.ModelAdmin):
+class MarketAdmin(BumpsCacheVersionsAdminMixin, EnumPermissionAdminMixin, admin.ModelAdmin):
+    cache_domains = (FARM_PRICES,)
     admin_permission = FarmPermissions.REPORT_PRICES
     allow_add = True
     list_display = ["code", "name", "kind", "town", "position"]

@@ -4,6 +4,9 @@ a user sets or removes an alert, a user reads their notices.
 Lock order (observation_create, prices_derive_day): the new observation row is written first, then
 the item's alert rows are locked in id order (alerts_evaluate), so two observations of one item
 evaluate its alerts one after the other and an alert fires once per crossing.
+
+A price written here changes the public board: it bumps FARM_PRICES (the cache version of the board's
+pages, meidu.core.cache_versions) once its transaction commits.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from incubator.prices.notices import NoticeKind, notice_send
 from incubator.prices.selectors import item_for_product_name, item_names, market_platform, recent_median
 from incubator.prices.units import pack_jin, price_to_base, unit_fits
 from marketplace.orders.selectors import order_lines_sold_between
+from meidu.core.cache_versions import FARM_PRICES, bump
 from meidu.core.errors import DomainError
 from meidu.integrations.event_types import WebhookEventType
 from meidu.integrations.services.outbox import webhook_event_emit
@@ -110,6 +114,7 @@ def observation_create(
             confirmed_outlier=outlier,
         )
         alerts_evaluate(observation)
+        bump(FARM_PRICES)
     return observation
 
 
@@ -172,6 +177,7 @@ def prices_derive_day(day: dt.date) -> int:
             )
             alerts_evaluate(observation)
             derived += 1
+        bump(FARM_PRICES)
     return derived
 
 

@@ -15,6 +15,7 @@ from magnesium_exchange.commodities.catalogue import DEFAULT_CATALOGUE
 from magnesium_exchange.commodities.error_codes import ExchangeCommodityErrorCode as Code
 from magnesium_exchange.commodities.models import PERCENT_KEYS, SPEC_FIELDS, SPEC_KEYS, Commodity, Grade
 from magnesium_exchange.commodities.search import GRADES
+from meidu.core.cache_versions import MAGNESIA_PRICES, bump
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
 from meidu.core.search.analysis import SearchDocument, analyze_document
@@ -171,6 +172,7 @@ def grade_create(commodity: Commodity, *, code: str, name: str, rank: int = 0, s
             **{key: to_decimal(value) for key, value in ranges.items() if value is not None},
         )
         grade_search_rebuild([grade.pk])
+        bump(MAGNESIA_PRICES)  # the public price page lists every active grade
     return grade
 
 

@@ -10,6 +10,9 @@ Lock order: the transaction-scoped advisory lock of the day (MARKETDATA_LOCK_NAM
 ordinal) — shared when recording a print, so trades never wait for each other, exclusive when
 building or setting the day — then, for a late print only, the grade's reference row and bar row
 (SELECT ... FOR UPDATE). A build therefore sees every print committed before it and none half-way.
+
+Every write here moves what the public price page shows: each bumps MAGNESIA_PRICES (the page's
+cache version, meidu.core.cache_versions) once its transaction commits.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from magnesium_exchange.marketdata.models import DailyBar, ReferencePrice, Refer
 from magnesium_exchange.marketdata.selectors import reference_price_for, reference_prices_for
 from magnesium_exchange.warehouses.services.tickets import user_of
 from meidu.core.audit.services import audit_record
+from meidu.core.cache_versions import MAGNESIA_PRICES, bump
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, quantize, to_decimal
 
@@ -136,6 +140,7 @@ def marketdata_trade_record(*, grade, price, quantity, executed_at, reference: s
             reference=reference,
             created_at=created_at,
         )
+        bump(MAGNESIA_PRICES)
         published = (
             Grade.objects.filter(pk=grade.pk)
             .annotate(
@@ -262,6 +267,7 @@ def daily_bars_build(day: dt.date) -> BuildResult:
             )
             bars, references = bars + wrote[0], references + wrote[1]
         if bars or references:
+            bump(MAGNESIA_PRICES)
             audit_record(
                 "exchange.daily_bars_built", data={"day": day.isoformat(), "bars": bars, "references": references}
             )
@@ -286,6 +292,7 @@ def reference_price_set(*, grade, day: dt.date, price, reason: str, actor=None) 
             row = ReferencePrice(grade=grade, day=day)
         row.price, row.source, row.reason, row.set_by = price, ReferenceSource.OPERATOR, reason[:255], user_of(actor)
         row.save()
+        bump(MAGNESIA_PRICES)
         audit_record(
             "exchange.reference_price_set",
             actor=actor,

@@ -33,6 +33,7 @@ from marketplace.presale.policies import presale_campaign_is_open
 from marketplace.presale.selectors import deposit_of
 from marketplace.settlement.services.commission import commission_line_forget
 from meidu.core.audit.services import audit_record
+from meidu.core.cache_versions import CATALOG, bump
 from meidu.core.errors import DomainError
 from meidu.core.money import quantize
 
@@ -66,6 +67,7 @@ def presale_campaign_open(
             opened_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         audit_record("presale.opened", actor=actor, target=campaign, data={"deposit_percent": str(percent)})
+        bump(CATALOG)  # the product page shows the open pre-sale
     return campaign
 
 
@@ -227,4 +229,5 @@ def presale_harvest(campaign: PresaleCampaign, *, actor, harvested_quantity: int
         locked.harvested_at = timezone.now()
         locked.save(update_fields=["status", "harvested_quantity", "harvested_at"])
         audit_record("presale.harvested", actor=actor, target=locked, data={"quantity": harvested_quantity})
+        bump(CATALOG)  # the product page no longer shows the pre-sale
     return locked

@@ -37,6 +37,10 @@ SHOPS = "shops"
 """Seller shops: opening, suspension, edits of what a shop shows."""
 CHANNELS = "channels"
 """Sales channels: their names, currencies, activity."""
+FARM_PRICES = "farm-prices"
+"""The farm price board (incubator.prices): reported and derived prices, its markets and items."""
+MAGNESIA_PRICES = "magnesia-prices"
+"""The exchange's public market data: trade prints, daily bars, reference prices, grades shown."""
 
 KEY_PREFIX = "cache-version:"
 

@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "storefront.shell.context_processors.navigation",
+                "storefront.shell.context_processors.page_cache",
             ],
         },
     },
@@ -652,6 +653,16 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not (DEBUG or DEMO_MODE or TEST_MODE))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# The public pages' cache (storefront/shell/page_cache.py: shop, category, product, price boards),
+# on when the answer caches are (RESPONSE_CACHE_ENABLED). Browsers and a CDN keep an anonymous page
+# PAGE_CACHE_MAX_AGE seconds and may serve it PAGE_CACHE_STALE_WHILE_REVALIDATE more while they
+# refresh it; the server keeps a rendering at most PAGE_CACHE_TIMEOUT seconds (what changes with the
+# clock alone, such as a campaign's end, shows within that time; a write shows at once).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 10)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 60)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 300)
 
 LOGGING = {
     "version": 1,

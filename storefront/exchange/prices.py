@@ -1,5 +1,8 @@
 """The public price page: every grade's last price, change and volume, with a candle chart of the
-last days. Five queries whatever the number of grades (summaries: four; bars: one)."""
+last days. Five queries whatever the number of grades (summaries: four; bars: one).
+
+Anonymous visitors share one rendering (storefront/shell/page_cache.py) until a trade prints, a day's
+bars or a reference price are published or the grades change (MAGNESIA_PRICES), or the day turns."""
 
 from __future__ import annotations
 
@@ -8,11 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from magnesium_exchange.marketdata.selectors import daily_bar_series, market_grade_summaries
+from meidu.core.cache_versions import MAGNESIA_PRICES
 from storefront.exchange.price_chart import price_chart
+from storefront.shell.page_cache import cached_page
 
 CHART_DAYS = 30
 
 
+@cached_page(MAGNESIA_PRICES)
 @require_safe
 def price_page(request):
     today = timezone.localdate()

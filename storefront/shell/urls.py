@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from storefront.shell.views import auth, pages, phone_code, security
+from storefront.shell.views import auth, csrf, pages, phone_code, security
 
 app_name = "shell"
 
@@ -16,5 +16,6 @@ urlpatterns = [
     path("login/code/", phone_code.login_by_code, name="login_code"),
     path("register/code/", phone_code.register_by_code, name="register_code"),
     path("password/forgot/", phone_code.password_reset_by_code, name="password_reset_code"),
+    path("csrf/", csrf.csrf_token, name="csrf"),
     path("logout/", LogoutView.as_view(next_page="shell:landing"), name="logout"),
 ]

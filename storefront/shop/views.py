@@ -1,4 +1,10 @@
-"""Buyer pages (public): the catalogue of a channel, a category, a product and a shop."""
+"""Buyer pages (public): the catalogue of a channel, a category, a product and a shop.
+
+Anonymous visitors share one rendering of each (storefront/shell/page_cache.py), invalidated by the
+versions of what they show: products, prices and pre-sales (CATALOG), stock (STOCK: the product
+page says what is left), shops (SHOPS) and channels (CHANNELS). A distributor's picks and resale
+prices are no part of those versions, so the pages showing them are never shared.
+"""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,7 +18,9 @@ from marketplace.catalog.attributes import display_value
 from marketplace.catalog.selectors import category_get_by_slug
 from marketplace.shops.models import ShopKind, ShopStatus
 from marketplace.shops.selectors import shop_get_by_slug, shop_is_member
+from meidu.core.cache_versions import CATALOG, CHANNELS, SHOPS, STOCK
 from meidu.core.search.spec import SearchUnavailable
+from storefront.shell.page_cache import cached_page, not_shared
 from storefront.shop.buying.presale import presale_offers
 from storefront.shop.listing import (
     CHANNEL_TABS,
@@ -29,6 +37,7 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@cached_page(CATALOG, SHOPS, CHANNELS)
 @require_safe
 def catalogue(request, slug=None):
     """Products of a channel, optionally in one category (and those below it) or matching a search."""
@@ -58,6 +67,7 @@ def catalogue(request, slug=None):
     )
 
 
+@cached_page(CATALOG, STOCK, SHOPS, CHANNELS)
 @require_safe
 def product_detail(request, slug):
     channel = channel_from_request(request)
@@ -68,7 +78,7 @@ def product_detail(request, slug):
     resale = resale_pick_for_product(request.GET.get("via", ""), product.pk) if request.GET.get("via") else None
     if resale is not None:
         variants = [variant for variant in variants if variant.pk == resale.offer.variant_id]
-    return render(
+    response = render(
         request,
         "shop/product.html",
         {
@@ -82,8 +92,10 @@ def product_detail(request, slug):
             "resale": resale,
         },
     )
+    return not_shared(response) if resale is not None else response
 
 
+@cached_page(CATALOG, SHOPS, CHANNELS)
 @require_safe
 def shop_detail(request, slug):
     """An active shop and its visible products; other shops exist only for their own members."""
@@ -92,15 +104,17 @@ def shop_detail(request, slug):
         raise Http404("No such shop")
     channel = channel_from_request(request)
     if shop.kind == ShopKind.DISTRIBUTOR:  # a distributor's microshop shows its live picks (issue 16)
-        return render(
-            request,
-            "shop/shop.html",
-            {
-                "channel": channel,
-                "channel_tabs": CHANNEL_TABS,
-                "shop": shop,
-                "picks": distribution_pick_list_live(shop.pk)[:100],
-            },
+        return not_shared(
+            render(
+                request,
+                "shop/shop.html",
+                {
+                    "channel": channel,
+                    "channel_tabs": CHANNEL_TABS,
+                    "shop": shop,
+                    "picks": distribution_pick_list_live(shop.pk)[:100],
+                },
+            )
         )
     products = product_listing(channel, shop=shop)
     return render(

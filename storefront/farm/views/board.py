@@ -1,5 +1,8 @@
 """The price board pages: today's board (phone first), an item's trend over 30/90/365 days with a
-server-side SVG chart, the comparison of one item across markets, and the reporters' entry form."""
+server-side SVG chart, the comparison of one item across markets, and the reporters' entry form.
+
+The three public pages are shared by anonymous visitors (storefront/shell/page_cache.py) until a
+price is reported or derived (FARM_PRICES) or the day turns."""
 
 from __future__ import annotations
 
@@ -21,11 +24,13 @@ from incubator.prices.selectors import (
     produce_item_list,
 )
 from incubator.prices.services import observation_create
+from meidu.core.cache_versions import FARM_PRICES
 from meidu.core.errors import DomainError
 from meidu.core.permissions import FarmPermissions
 from meidu.integrations.services.apps import actor_has_permission
 from storefront.farm.forms import ObservationForm, form_field
 from storefront.farm.trend_chart import trend_chart
+from storefront.shell.page_cache import cached_page
 
 PERIODS = (30, 90, 365)
 
@@ -38,6 +43,7 @@ def board_rows(today):
     return items, markets, [(item, [(m, cells.get((item.pk, m.pk))) for m in markets]) for item in items]
 
 
+@cached_page(FARM_PRICES)
 def board(request):
     today = timezone.localdate()
     _items, markets, rows = board_rows(today)
@@ -53,6 +59,7 @@ def board(request):
     )
 
 
+@cached_page(FARM_PRICES)
 def item_trend_page(request, code):
     item = produce_item_get(code)
     if item is None:
@@ -86,6 +93,7 @@ def item_trend_page(request, code):
     )
 
 
+@cached_page(FARM_PRICES)
 def compare(request):
     """Every item across the markets side by side: the latest price and its change at each."""
     today = timezone.localdate()
