@@ -49,6 +49,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
 from meidu.core import cache_versions
+from meidu.core.replicas.context import primary_reads
 
 KEY_PREFIX = "page:"
 VARY = ("Cookie", "Accept-Language")
@@ -157,7 +158,10 @@ def cached_page(*domains: str):
                 content, content_type, etag = entry
                 return _answer(request, content, content_type, etag, "hit")
             request.page_cache = True  # the context processor leaves CSRF tokens out of the forms
-            response = _render(view, request, args, kwargs)
+            # A rendering for everyone reads the primary: a replica up to REPLICA_MAX_LAG_SECONDS behind
+            # could show data older than the versions in its key, kept until the entry expires.
+            with primary_reads():
+                response = _render(view, request, args, kwargs)
             if not _storable(request, response):
                 return _private(response, "bypass")
             content = response.content

@@ -232,3 +232,29 @@ def test_an_unreachable_replica_falls_back_to_the_primary(pears, pg_cluster, cap
                 assert "Replica replica_0 is unreachable" in caplog.text
         finally:
             pg_cluster.server_start(pg_cluster.standby)
+
+
+PRODUCT_NAME = """query($slug: String!) { product(slug: $slug, channel: "rural") { name } }"""
+
+
+def test_answers_that_fill_the_shared_caches_read_the_primary(pears, pg_cluster):
+    """A lagging replica would render data older than the versions in the cache key, and the shared cache
+    would keep it for everyone: a cache fill (GraphQL answer or public page) reads the primary, while the
+    same read with the caches off may read the replica."""
+    pg_cluster.wait_replayed()
+    cache.clear()
+    with override_settings(RESPONSE_CACHE_ENABLED=True, PAGE_CACHE_ENABLED=True):
+        with queries_by_alias() as (primary, replica):
+            data = GraphQLClient().execute(PRODUCT_NAME, {"slug": pears["product"].slug})
+        assert data["product"]["name"] == "南果梨"
+        assert ran(primary, PRODUCT_TABLE) and not ran(replica, PRODUCT_TABLE)
+
+        with queries_by_alias() as (primary, replica):
+            page = Client().get(f"/shop/p/{pears['product'].slug}/?channel=rural")
+        assert page.status_code == 200 and page["X-Page-Cache"] == "miss"
+        assert ran(primary, PRODUCT_TABLE) and not ran(replica, PRODUCT_TABLE)
+
+    with override_settings(RESPONSE_CACHE_ENABLED=False):
+        with queries_by_alias() as (primary, replica):
+            GraphQLClient().execute(PRODUCT_NAME, {"slug": pears["product"].slug})
+        assert ran(replica, PRODUCT_TABLE) and not ran(primary, PRODUCT_TABLE)
