@@ -30,6 +30,7 @@ if "--broker" in sys.argv:
     os.environ["CELERY_BROKER_URL"] = sys.argv[sys.argv.index("--broker") + 1]
 
 import checkout_race  # noqa: E402  (its preparation: the same buyers, shop and checkouts)
+from _report import report  # noqa: E402
 
 
 def _backend_cpu_seconds(pid: int) -> float:
@@ -100,6 +101,10 @@ def main() -> None:
         f"PostgreSQL backend CPU median {statistics.median(database):.1f} ms "
         f"(rounds {', '.join(f'{v:.1f}' for v in database)})"
     )
+    path = "`checkoutComplete`, one winner in process"
+    report(path, "SQL statements", str(len(captured.captured_queries)))
+    report(path, "app CPU median", f"{statistics.median(app):.1f} ms")
+    report(path, "PostgreSQL backend CPU median", f"{statistics.median(database):.1f} ms")
     if profiler:
         profiler.dump_stats(args.profile)
     if args.broker:

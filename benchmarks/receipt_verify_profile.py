@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from _report import report
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = """query V($number: String!, $code: String!) {
   receiptVerify(number: $number, code: $code) {
@@ -128,6 +130,12 @@ def main() -> None:
             },
             indent=2,
         )
+    )
+    report(
+        "`receiptVerify` in process (WSGI application, server settings)",
+        "CPU per request",
+        f"app {statistics.median(per_request) * 1000:.2f} ms median, PostgreSQL {pg / n * 1000:.2f} ms mean, "
+        f"{len(captured)} SQL",
     )
     if args.profile == "cprofile":
         import cProfile

@@ -21,11 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _report import report  # noqa: E402
+
 from logistics.routing.matrix import EstimatedMatrix  # noqa: E402
 from logistics.routing.problem import Point, Problem, Stop, Vehicle  # noqa: E402
 from logistics.routing.solver import latest_arrival_s, solve  # noqa: E402
 
 HERE = Path(__file__).resolve().parent / "routing"
+GOALS = {"county_94": (1.0, 5.0), "county_300": (2.0, 30.0)}  # gap % above best, seconds
 
 
 def load(name: str) -> Problem:
@@ -126,6 +129,17 @@ def main() -> int:
         print("| --- | --- | --- | --- | --- |")
         for label, cost, elapsed, left in rows:
             print(f"| {label} | {cost} | {100 * (cost - best) / best:+.2f}% | {elapsed:.2f} | {left} |")
+        label, cost, elapsed, left = [row for row in rows if row[0].startswith("pyvrp") and "reference" not in row[0]][
+            -1
+        ]
+        gap, (most_gap, most_s) = 100 * (cost - best) / best, GOALS[name]
+        report(
+            f"village routes, {name} ({len(problem.stops)} stops), {label}",
+            "gap above best, time",
+            f"{gap:+.2f}% in {elapsed:.1f} s" + (f", {left} left over" if left else ""),
+            f"<= {most_gap:g}% in <= {most_s:g} s",
+            gap <= most_gap and elapsed <= most_s and not left,
+        )
     return 0
 
 
