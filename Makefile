@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint-imports lint typecheck install install-test clean-db
+.PHONY: demo test bench lint-imports lint typecheck install install-test clean-db
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Meidu Market needs Python 3.11 or newer")'
@@ -29,6 +29,11 @@ demo: install
 ## The whole test suite: against DATABASE_URL when set, else the embedded PostgreSQL.
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Every script in benchmarks/ on prepared datasets; rewrites benchmarks/RESULTS.md (benchmarks/run.py).
+## BENCH_ONLY=a,b runs some; BENCH_QUICK=1 the smallest sizes (writes var/bench/quick/RESULTS.md).
+bench: install-test
+	$(BIN)/python benchmarks/run.py
 
 ## The layer contracts (pyproject.toml, [tool.importlinter]): fails on an import that breaks a layer.
 lint-imports: install-test
