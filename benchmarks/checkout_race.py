@@ -185,7 +185,9 @@ def _serve(port: int, workers: int) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            sys.executable,  # this interpreter's gunicorn: the runner's venv, whichever tree it lives in
+            "-m",
+            "gunicorn",
             "meidu.wsgi:application",
             "-b",
             f"127.0.0.1:{port}",
@@ -299,7 +301,9 @@ def _worker() -> subprocess.Popen:
             "nice",
             "-n",
             "10",
-            str(ROOT / ".venv" / "bin" / "celery"),
+            sys.executable,
+            "-m",
+            "celery",
             "-A",
             "meidu",
             "worker",

@@ -44,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from _plan import FRESH_DATASETS, QUICK_TIMEOUT, Plan, plan_for  # noqa: E402
+from _plan import FRESH_DATASETS, Plan, plan_for  # noqa: E402
 from _report import parse  # noqa: E402
 from _results import Figure, Run, could_not_measure, write_results  # noqa: E402
 
@@ -70,12 +70,13 @@ def discover(folder: Path = HERE) -> dict[str, Path]:
 def ordered(names: list[str], plans: dict[str, Plan]) -> list[str]:
     """Alphabetical, except that a script runs after the selected scripts it reads data from."""
     done: list[str] = []
+    chosen = set(names)
 
     def visit(name: str, trail: tuple[str, ...] = ()) -> None:
         if name in done or name in trail:
             return
         for first in plans[name].after:
-            if first in plans:
+            if first in chosen:
                 visit(first, (*trail, name))
         done.append(name)
 
@@ -270,6 +271,8 @@ def run_script(
     except subprocess.TimeoutExpired:
         timed_out = True
         _stop(process)
+    else:
+        _stop(process)  # what it left behind in its group (a gunicorn, a Celery worker) goes with it
     reader.join(timeout=10)
     if handle:
         handle.close()
@@ -324,10 +327,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     names = ordered(selected, plans)
     redis = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
+    override = float(os.environ["BENCH_TIMEOUT"]) if os.environ.get("BENCH_TIMEOUT") else None
+
+    def timeout_of(plan: Plan) -> float:
+        return override or (min(plan.timeout, plan.quick_timeout) if args.quick else plan.timeout)
+
     if args.list:
         for name in names:
             plan = plans[name]
-            print(f"{name}: dataset {plan.dataset}, timeout {plan.timeout} s, {arguments(plan, args.quick, redis)}")
+            shown = arguments(plan, args.quick, redis)
+            print(f"{name}: dataset {plan.dataset}, timeout {timeout_of(plan):.0f} s, {shown}")
         return 0
 
     if args.results:
@@ -341,7 +350,6 @@ def main(argv: list[str] | None = None) -> int:
     logs.mkdir(parents=True, exist_ok=True)
     machine, commit = machine_line(), commit_line()
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    override = float(os.environ["BENCH_TIMEOUT"]) if os.environ.get("BENCH_TIMEOUT") else None
     datasets = Datasets(base_url(), args.quick, args.fresh) if any(plans[n].dataset for n in names) else None
     print(f"[bench] {len(names)} scripts{' (quick sizes)' if args.quick else ''}; {machine}; commit {commit}")
 
@@ -357,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
             figures.append(could_not_measure(name, f"dataset {plan.dataset}: {error}"[:200]))
             runs.append(Run(name, "", 0.0, os.getloadavg()[0], os.getloadavg()[0], "could not measure: dataset"))
             continue
-        timeout = override or (min(plan.timeout, QUICK_TIMEOUT) if args.quick else plan.timeout)
+        timeout = timeout_of(plan)
         command = [sys.executable, str(scripts[name].relative_to(ROOT)), *arguments(plan, args.quick, redis)]
         print(f"[bench] {name}: {' '.join(command[1:])} (timeout {timeout:.0f} s)", flush=True)
         outcome = run_script(name, command, env, timeout, logs / f"{name.replace('/', '_')}.log")

@@ -194,6 +194,7 @@ def test_discovery_takes_top_level_scripts_and_sub_folder_scripts_that_declare_b
     plans = {name: run.plan_for(name, path) for name, path in found.items()}
     assert plans["load/mixes"].quick == ["--seconds", "5"] and plans["load/mixes"].dataset == "catalogue"
     assert run.ordered(["load/mixes", "ledger_post"], plans) == ["ledger_post", "load/mixes"]
+    assert run.ordered(["load/mixes"], plans) == ["load/mixes"]  # ordering only, never an unselected script
 
 
 def test_every_benchmark_script_reports_its_figures():
