@@ -19,6 +19,10 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	@touch $@ $(VENV)/.installed-app
 
+$(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test,bench]"
+	@touch $@ $(VENV)/.installed-test $(VENV)/.installed-app
+
 install: $(VENV)/.installed-app
 install-test: $(VENV)/.installed-test
 
@@ -32,7 +36,7 @@ test: install-test
 
 ## Every script in benchmarks/ on prepared datasets; rewrites benchmarks/RESULTS.md (benchmarks/run.py).
 ## BENCH_ONLY=a,b runs some; BENCH_QUICK=1 the smallest sizes (writes var/bench/quick/RESULTS.md).
-bench: install-test
+bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
 
 ## The layer contracts (pyproject.toml, [tool.importlinter]): fails on an import that breaks a layer.

@@ -77,6 +77,9 @@ def main() -> None:
     )
     os.environ.pop("MEIDU_TEST_BROKER_URL", None)
     sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()  # the models below are imported before meidu.wsgi (which would set Django up)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
