@@ -103,7 +103,8 @@ def main() -> None:
         call(body)
     with CaptureQueriesContext(connection) as captured:
         call(bodies[0])
-    print(f"SQL statements of one request: {len(captured)}")
+    statements = len(captured)  # read now: the next request resets the connection's log
+    print(f"SQL statements of one request: {statements}")
     for query in captured.captured_queries:
         print("   ", query["sql"][:160])
     with connection.cursor() as cursor:
@@ -138,7 +139,7 @@ def main() -> None:
         "`receiptVerify` in process (WSGI application, server settings)",
         "CPU per request",
         f"app {statistics.median(per_request) * 1000:.2f} ms median, PostgreSQL {pg / n * 1000:.2f} ms mean, "
-        f"{len(captured)} SQL",
+        f"{statements} SQL",
     )
     if args.profile == "cprofile":
         import cProfile
