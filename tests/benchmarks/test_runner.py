@@ -220,3 +220,14 @@ def test_dataset_names_follow_the_base_database():
     assert datasets.url("catalogue") == "postgresql://postgres@127.0.0.1:5432/meidu_bench_quick_catalogue"
     socket_url = "postgresql://postgres:@/meidu_bench?host=/tmp/pg"
     assert run.with_database(socket_url, "meidu_bench_stmt") == "postgresql://postgres:@/meidu_bench_stmt?host=/tmp/pg"
+
+
+def test_the_committed_results_parse_and_render_unchanged_and_history_keeps_the_hand_kept_file():
+    text = (BENCHMARKS / "RESULTS.md").read_text(encoding="utf-8")
+    document = results_module.Document.parse(text)
+    assert document.render() == text
+    assert "## Readings" in document.readings
+    assert all(results_module.row_script(line) for line in document.figure_rows)
+    history = (BENCHMARKS / "HISTORY.md").read_text(encoding="utf-8")
+    assert "## RESULTS.md before `make bench`" in history
+    assert "| `ledger_post`, 3 postings, guarded account locked, machine PostgreSQL 15 (fsync on) |" in history
