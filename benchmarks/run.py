@@ -265,20 +265,22 @@ def run_script(
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    timed_out = False
+    timed_out = interrupted = False
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
-        _stop(process)
-    else:
-        _stop(process)  # what it left behind in its group (a gunicorn, a Celery worker) goes with it
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM on the runner: this script stops, its figures so far count
+        interrupted = True
+    _stop(process)  # what it left behind in its group (a gunicorn, a Celery worker) goes with it
     reader.join(timeout=10)
     if handle:
         handle.close()
     seconds = time.perf_counter() - started
     if timed_out:
         why = f"timed out after {timeout:.0f} s"
+    elif interrupted:
+        why = "the run was interrupted"
     elif process.returncode != 0:
         why = f"exit {process.returncode}: {(last_lines or ['no output'])[-1][:200]}"
     elif not figures:
@@ -304,6 +306,26 @@ def _stop(process: subprocess.Popen) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+def _run_one(
+    name: str, path: Path, plan: Plan, datasets: Datasets | None, quick: bool, redis: str, timeout: float, logs: Path
+) -> Outcome:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    try:
+        if plan.dataset and datasets is not None:
+            env["BENCH_DATABASE_URL"] = datasets.prepare(plan.dataset)
+    except Exception as error:  # the dataset could not be prepared: this script cannot measure
+        why = f"dataset {plan.dataset}: {error}"[:200]
+        load = os.getloadavg()[0]
+        return Outcome([could_not_measure(name, why)], Run(name, "", 0.0, load, load, f"could not measure: {why}"))
+    command = [sys.executable, str(path.relative_to(ROOT)), *arguments(plan, quick, redis)]
+    print(f"[bench] {name}: {' '.join(command[1:])} (timeout {timeout:.0f} s)", flush=True)
+    return run_script(name, command, env, timeout, logs / f"{name.replace('/', '_')}.log")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 # --- the command -------------------------------------------------------------------------------------
@@ -355,23 +377,19 @@ def main(argv: list[str] | None = None) -> int:
 
     figures: list[Figure] = []
     runs: list[Run] = []
-    for name in names:
-        plan = plans[name]
-        env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
-        try:
-            if plan.dataset and datasets is not None:
-                env["BENCH_DATABASE_URL"] = datasets.prepare(plan.dataset)
-        except Exception as error:  # the dataset could not be prepared: this script cannot measure
-            figures.append(could_not_measure(name, f"dataset {plan.dataset}: {error}"[:200]))
-            runs.append(Run(name, "", 0.0, os.getloadavg()[0], os.getloadavg()[0], "could not measure: dataset"))
-            continue
-        timeout = timeout_of(plan)
-        command = [sys.executable, str(scripts[name].relative_to(ROOT)), *arguments(plan, args.quick, redis)]
-        print(f"[bench] {name}: {' '.join(command[1:])} (timeout {timeout:.0f} s)", flush=True)
-        outcome = run_script(name, command, env, timeout, logs / f"{name.replace('/', '_')}.log")
-        figures += outcome.figures
-        runs.append(outcome.run)
-        print(f"[bench] {name}: {outcome.run.outcome} in {outcome.run.seconds:.0f} s", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        for name in names:
+            outcome = _run_one(
+                name, scripts[name], plans[name], datasets, args.quick, redis, timeout_of(plans[name]), logs
+            )
+            figures += outcome.figures
+            runs.append(outcome.run)
+            print(f"[bench] {name}: {outcome.run.outcome} in {outcome.run.seconds:.0f} s", flush=True)
+            if outcome.run.outcome.endswith("interrupted"):
+                raise KeyboardInterrupt
+    except KeyboardInterrupt:  # what was measured is written; the scripts not started keep their rows
+        print("[bench] interrupted: writing the figures measured so far", flush=True)
 
     write_results(results, results.with_name("HISTORY.md"), figures, runs, machine, date, commit)
     failed = [run.script for run in runs if run.outcome != "ok"]
