@@ -94,7 +94,7 @@ PLANS: dict[str, Plan] = {
         "stmt",
         after=("receipt_verify",),
     ),
-    "route_quality": Plan([], ["--quick"], None, 900),
+    "route_quality": Plan([], ["--quick"], None, 1500),  # two 120 s references and 41 s of budgets: 12 min at load 17
     "search_quality": Plan([], [], "search_quality"),
     "search_query": Plan(
         ["--products", "100000", "--requests", "600"],
