@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint-imports lint typecheck install install-test clean-db
+.PHONY: demo test bench lint-imports lint typecheck install install-test clean-db
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Meidu Market needs Python 3.11 or newer")'
@@ -19,6 +19,10 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	@touch $@ $(VENV)/.installed-app
 
+$(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test,bench]"
+	@touch $@ $(VENV)/.installed-test $(VENV)/.installed-app
+
 install: $(VENV)/.installed-app
 install-test: $(VENV)/.installed-test
 
@@ -29,6 +33,11 @@ demo: install
 ## The whole test suite: against DATABASE_URL when set, else the embedded PostgreSQL.
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Every script in benchmarks/ on prepared datasets; rewrites benchmarks/RESULTS.md (benchmarks/run.py).
+## BENCH_ONLY=a,b runs some; BENCH_QUICK=1 the smallest sizes (writes var/bench/quick/RESULTS.md).
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/run.py
 
 ## The layer contracts (pyproject.toml, [tool.importlinter]): fails on an import that breaks a layer.
 lint-imports: install-test

@@ -24,6 +24,7 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 ALIPAY = "meidu.payments.alipay"
@@ -145,6 +146,13 @@ def main():
         f"other runs' rows of today); provider {result.provider_total}, ours {result.our_total}"
     )
     print("goal (<= 60 s):", "met" if elapsed <= 60 and result.lines == len(rows) else "NOT met")
+    report(
+        f"Alipay daily bill reconciled ({result.lines:,} lines)",
+        "time",
+        f"{elapsed:.1f} s",
+        goal="50,000 lines in <= 60 s",
+        met=(elapsed <= 60 and result.lines == len(rows)) if result.lines >= 50_000 else None,
+    )
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from _http import serve, server_env  # noqa: E402
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 APP_ID = "2021000000000001"
@@ -227,6 +228,10 @@ def main():
     print(f"database: {charged} CHARGE_SUCCESS for {len(items)} transactions; {stored} notify ids stored")
     ok = first["per_second"] >= 300 and first["p99"] <= 30 and charged == len(items)
     print("goal (>= 300/s, p99 <= 30 ms):", "met" if ok else "NOT met")
+    path = f"Alipay notifications over HTTP, {args.workers} workers, {args.clients} clients"
+    report(path, "first deliveries/s", f"{first['per_second']:.0f}/s", ">= 300/s", first["per_second"] >= 300)
+    report(path, "first deliveries p99", f"{first['p99']:.1f} ms", "<= 30 ms", first["p99"] <= 30)
+    report(path, "replays/s, p99", f"{replay['per_second']:.0f}/s, p99 {replay['p99']:.1f} ms")
 
 
 if __name__ == "__main__":

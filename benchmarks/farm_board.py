@@ -21,6 +21,7 @@ import statistics
 import time
 from decimal import Decimal
 
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 GOAL_P95_MS = 50.0
@@ -135,6 +136,14 @@ def main() -> None:
         _measure(client, "/farm/items/board-0/?days=365", args.requests),
     ]
     print(json.dumps(results, indent=1))
+    for result in results:
+        report(
+            f"GET {result['url']} ({args.items} items, {args.years} years of daily prices)",
+            "p95",
+            f"{result['p95_ms']} ms, {result['queries']} SQL",
+            f"<= {GOAL_P95_MS:g} ms",
+            result["p95_ms"] <= GOAL_P95_MS,
+        )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import statistics
 import time
 from decimal import Decimal
 
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 GOAL_P95_MS = 20.0
@@ -153,6 +154,10 @@ def main() -> None:
             indent=1,
         )
     )
+    path = f"matching a new supply post against {open_count:,} open demand posts"
+    p95 = _p(query_times)["p95_ms"]
+    report(path, "candidates query p95", f"{p95} ms", f"<= {GOAL_P95_MS:g} ms", p95 <= GOAL_P95_MS)
+    report(path, "post_create with matching p95", f"{_p(create_times)['p95_ms']} ms")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import random
 import time
 from decimal import Decimal
 
+from _report import report
 from _setup import setup
 
 HAIRCUT, WARNING, LIQUIDATION = Decimal("20.00"), Decimal("65.00"), Decimal("80.00")
@@ -233,6 +234,15 @@ def main() -> None:
             f"(this process), {statements[0]} SQL statements; {result.valuations_written} valuations written, "
             f"{result.calls_opened} margin calls opened, {result.calls_resolved} resolved"
         )
+        if run == 1:  # the day's first run writes every valuation: the job's real cost
+            met = wall <= 60 if result.receipts >= 10_000 else None  # the goal is for 10,000 receipts
+            report(
+                f"daily valuation job over {result.receipts:,} pledged receipts, first run",
+                "time",
+                f"{wall:.2f} s ({cpu:.2f} s CPU, {statements[0]} SQL)",
+                "10,000 receipts in <= 60 s",
+                met,
+            )
 
 
 if __name__ == "__main__":

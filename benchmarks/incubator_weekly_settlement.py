@@ -16,6 +16,7 @@ import itertools
 import time
 import uuid
 
+from _report import report
 from _setup import setup
 
 
@@ -116,6 +117,15 @@ def main() -> None:
         f"weekly settlement: {len(templates)} distributors, {lines.count()} orders: {elapsed:.2f} s, "
         f"{len(queries.captured_queries)} SQL statements; {batch.payouts.count()} payouts "
         f"(commission {total}), every transaction balanced"
+    )
+    orders = lines.count()
+    met = elapsed <= 30 if len(templates) >= 100 and orders >= 10_000 else None  # the goal's size
+    report(
+        f"weekly commission settlement, {len(templates)} distributors, {orders:,} orders",
+        "time",
+        f"{elapsed:.2f} s, {len(queries.captured_queries)} SQL",
+        "100 distributors, 10,000 orders in <= 30 s",
+        met,
     )
 
 

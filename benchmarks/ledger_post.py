@@ -10,6 +10,7 @@ import time
 import uuid
 from decimal import Decimal
 
+from _report import report
 from _setup import setup
 
 
@@ -37,6 +38,11 @@ def main() -> None:
     print(
         f"{args.transactions} transactions in {elapsed:.2f} s: {args.transactions / elapsed:.0f} tx/s, "
         f"{elapsed / args.transactions * 1000:.2f} ms per ledger_post"
+    )
+    report(
+        f"`ledger_post`, 3 postings, guarded account locked, {args.transactions:,} posts",
+        "throughput",
+        f"{args.transactions / elapsed:.0f} tx/s, {elapsed / args.transactions * 1000:.2f} ms per post",
     )
 
 

@@ -19,6 +19,7 @@ import re
 import statistics
 import time
 
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 REQUEST = """mutation($phone: String!) { requestPhoneCode(phone: $phone, purpose: SIGN_IN) { errors { code } } }"""
@@ -87,6 +88,11 @@ def main() -> None:
             f"CPU mean {statistics.mean(cpu):.2f} ms p50 {p(cpu, 0.5):.2f} p99 {p(cpu, 0.99):.2f}; "
             f"wall mean {statistics.mean(wall):.2f} ms p50 {p(wall, 0.5):.2f} p99 {p(wall, 0.99):.2f}; "
             f"SQL statements {statements[name]}"
+        )
+        report(
+            f"`{name}` in process",
+            "CPU p50, wall p99",
+            f"CPU {p(cpu, 0.5):.2f} ms, wall p99 {p(wall, 0.99):.2f} ms, {statements[name]} SQL",
         )
 
 

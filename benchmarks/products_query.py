@@ -24,6 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("MEDIA_ROOT", str(Path(__file__).resolve().parent.parent / "var" / "bench-media"))
 
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 QUERY = """
@@ -219,6 +220,12 @@ def main() -> None:
         print(
             f"| {label:<{width}} | {count:>11} | {n:>8} | {p50:>6.1f} | {p95:>6.1f} | {slowest_ms:>14.1f} "
             f"| {cpu_p50:>17.1f} | {verdict} |"
+        )
+    for label, count, _n, _p50, p95, _slowest_ms, cpu_p50 in rows:
+        path = f"`products(channel: \"rural\")` {label}, {total:,} products, in process"
+        report(path, "SQL queries", str(count), f"≤ {GOAL_QUERIES}", count <= GOAL_QUERIES)
+        report(
+            path, "p95", f"{p95:.1f} ms (Python CPU p50 {cpu_p50:.1f} ms)", f"≤ {GOAL_P95_MS:g} ms", p95 <= GOAL_P95_MS
         )
     print(
         f"\nload average while measuring (1/5/15 min): {' / '.join(f'{value:.2f}' for value in os.getloadavg())} "

@@ -29,6 +29,7 @@ import time
 from decimal import Decimal
 
 from _http import drive, process_roles, serve, server_env  # noqa: E402
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 # the database's name (for telling its PostgreSQL backends from other databases' on a shared server)
@@ -201,6 +202,12 @@ def main() -> None:
             f"p50 {result['p50_ms']:.1f} ms, "
             f"p99 {result['p99_ms']:.1f} ms; goal >= 1,000/s with p99 <= 10 ms: {'met' if met else 'NOT met'}"
         )
+        path = f"`receiptVerify` over HTTP, {args.workers} workers, {args.clients} clients" + (
+            f", offered {rate:g}/s" if rate else ", closed loop"
+        )
+        report(path, "verifications/s", f"{result['rps']:.0f}/s", ">= 1,000/s", result["rps"] >= 1000)
+        report(path, "p99", f"{result['p99_ms']:.1f} ms", "<= 10 ms", result["p99_ms"] <= 10)
+        report(path, "gunicorn CPU per request", f"{result['cpu_ms_per_request']['gunicorn']:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from _report import report
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = """query V($number: String!, $code: String!) {
   receiptVerify(number: $number, code: $code) {
@@ -75,6 +77,9 @@ def main() -> None:
     )
     os.environ.pop("MEIDU_TEST_BROKER_URL", None)
     sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()  # the models below are imported before meidu.wsgi (which would set Django up)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -98,7 +103,8 @@ def main() -> None:
         call(body)
     with CaptureQueriesContext(connection) as captured:
         call(bodies[0])
-    print(f"SQL statements of one request: {len(captured)}")
+    statements = len(captured)  # read now: the next request resets the connection's log
+    print(f"SQL statements of one request: {statements}")
     for query in captured.captured_queries:
         print("   ", query["sql"][:160])
     with connection.cursor() as cursor:
@@ -128,6 +134,12 @@ def main() -> None:
             },
             indent=2,
         )
+    )
+    report(
+        "`receiptVerify` in process (WSGI application, server settings)",
+        "CPU per request",
+        f"app {statistics.median(per_request) * 1000:.2f} ms median, PostgreSQL {pg / n * 1000:.2f} ms mean, "
+        f"{statements} SQL",
     )
     if args.profile == "cprofile":
         import cProfile

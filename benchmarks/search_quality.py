@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 QUERY = 'query($s: String) { products(channel: "rural", first: 10, search: $s) { edges { node { id name } } } }'
@@ -76,6 +77,10 @@ def main() -> int:
             print(f"  {text!r}: recall {r:.2f} precision {p:.2f} got {ranked} want {sorted(relevant)}")
     print(f"backend {args.backend}: {len(QUERIES)} queries over {len(CATALOGUE)} products")
     print(f"recall@10 {sum(recalls) / len(recalls):.3f}  precision@3 {sum(precisions) / len(precisions):.3f}")
+    recall, precision = sum(recalls) / len(recalls), sum(precisions) / len(precisions)
+    path = f"search quality, labelled set ({len(QUERIES)} queries), {args.backend}"
+    report(path, "recall@10", f"{recall:.3f}", "≥ 0.95", recall >= 0.95)
+    report(path, "precision@3", f"{precision:.3f}", "≥ 0.9", precision >= 0.9)
     for kind, values in sorted(per_kind.items()):
         rs, ps = zip(*values, strict=True)
         print(f"  {kind:12} n={len(values):3}  recall@10 {sum(rs) / len(rs):.3f}  precision@3 {sum(ps) / len(ps):.3f}")

@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("MEDIA_ROOT", str(Path(__file__).resolve().parent.parent / "var" / "bench-media"))
 
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 SEARCH = """
@@ -246,6 +247,16 @@ def main() -> int:
         )
     slow = sorted(zip(timings, [texts[i % len(texts)] for i in range(len(timings))], strict=True), reverse=True)[:5]
     print("slowest searches: " + ", ".join(f"{t!r} {ms:.0f} ms" for ms, t in slow))
+    where = f"{args.backend}, {Product.objects.count():,} products, in process"
+    for path, values, cpu, goal in (
+        (f"`products(search:, first: 20)`, labelled queries, {where}", timings, search_cpu, 30),
+        (f"`productSuggestions`, {where}", suggest_timings, suggest_cpu, 10),
+        (f"`products(search:, first: 20)`, broad words by rank, {where}", broad["rank"], broad_cpu["rank"], 30),
+    ):
+        p95 = _percentile(values, 0.95)
+        report(
+            path, "p95", f"{p95:.1f} ms (CPU {cpu[0]:.1f} + PostgreSQL {cpu[1]:.1f} ms)", f"≤ {goal} ms", p95 <= goal
+        )
     return 0
 
 

@@ -20,6 +20,7 @@ import urllib.parse
 from decimal import Decimal
 
 from _http import drive, process_roles, serve, server_env
+from _report import report
 from _setup import setup
 
 DATABASE_NAME = (os.environ.get("BENCH_DATABASE_URL") or "/meidu_bench_tracking").rsplit("/", 1)[-1].split("?")[0]
@@ -110,6 +111,10 @@ def main() -> None:
         f"{result['cpu_ms_per_request']['gunicorn']:.2f} ms server CPU each; "
         f"goal >= 500/s with p99 <= 20 ms: {'met' if met else 'NOT met'}"
     )
+    path = f"express tracking pushes over HTTP, {args.workers} workers, {args.clients} clients"
+    report(path, "callbacks/s", f"{result['rps']:.0f}/s", ">= 500/s", result["rps"] >= 500)
+    report(path, "p99", f"{result['p99_ms']:.1f} ms", "<= 20 ms", result["p99_ms"] <= 20)
+    report(path, "gunicorn CPU per callback", f"{result['cpu_ms_per_request']['gunicorn']:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import argparse
 import statistics
 import time
 
+from _report import report
 from _setup import setup
 
 
@@ -99,6 +100,11 @@ def main() -> None:
         f"trainees={args.trainees} shops={len(shops)} rows(course x month)={len(by_month)} "
         f"statements={statements} median={statistics.median(timings) * 1000:.0f} ms "
         f"min={min(timings) * 1000:.0f} ms max={max(timings) * 1000:.0f} ms counts={counts}"
+    )
+    report(
+        f"`training_funnel()`, {args.trainees:,} trainees",
+        "median time",
+        f"{statistics.median(timings) * 1000:.0f} ms, {statements} SQL",
     )
 
 

@@ -30,6 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from _http import serve  # noqa: E402
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,6 +109,13 @@ def _report(label: str, latencies: list[float], statuses: dict, seconds: float) 
         f"p50 {pct(0.5):.1f} ms, p90 {pct(0.9):.1f} ms, p99 {pct(0.99):.1f} ms, max {ordered[-1] * 1000:.1f} ms, "
         f"mean {statistics.mean(ordered) * 1000:.1f} ms; status {statuses}"
     )
+    path = f"WeChat Pay notifications over HTTP, {label}"
+    rate, p99 = len(ordered) / seconds, pct(0.99)
+    if label == "first deliveries":
+        report(path, "notifications/s", f"{rate:,.0f}/s", ">= 300/s", rate >= 300)
+        report(path, "p99", f"{p99:.1f} ms", "<= 30 ms", p99 <= 30)
+    else:
+        report(path, "notifications/s, p99", f"{rate:,.0f}/s, p99 {p99:.1f} ms")
 
 
 def main():

@@ -24,7 +24,7 @@ from tests.support.races import one_winner, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# 20 in the suite; the benchmark row in RESULTS.md runs PLEDGE_RACE_ROUNDS=200 with -s for the figures.
+# 20 in the suite; the benchmark row (benchmarks/HISTORY.md) ran PLEDGE_RACE_ROUNDS=200 with -s for the figures.
 ROUNDS = int(os.environ.get("PLEDGE_RACE_ROUNDS", "20"))
 
 
