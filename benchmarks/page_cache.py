@@ -31,6 +31,7 @@ import tempfile
 from urllib.parse import quote
 
 from _http import ROOT, drive, process_roles, serve, server_env  # noqa: E402
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 DATABASE_NAME = (os.environ.get("BENCH_DATABASE_URL") or "/meidu_bench_pages").rsplit("/", 1)[-1].split("?")[0]
@@ -125,6 +126,11 @@ def main():
                 )
                 results[f"{label} {kind}"] = result
                 cpu = result["cpu_ms_per_request"]
+                report(
+                    f"public page over HTTP: {label}, {args.workers} workers, {args.clients} clients",
+                    f"page cache {kind}: req/s, p99, server CPU per request",
+                    f"{result['rps']:.0f} req/s, p99 {result['p99_ms']:.1f} ms, gunicorn {cpu['gunicorn']:.2f} ms CPU",
+                )
                 print(
                     f"{label:17s} {kind:4s}  {result['rps']:7.0f} req/s  p50 {result['p50_ms']:6.1f} ms  "
                     f"p99 {result['p99_ms']:6.1f} ms  errors {result['errors']}  CPU ms/req: gunicorn "
