@@ -101,9 +101,10 @@ def _row(label: str, result: dict, load_after: float) -> str:
     cpu = result["cpu_ms_per_request"]
     server = cpu["gunicorn"] + cpu["postgres"]
     return (
-        f"| {label} | {result['rps']:.1f} | {result['p50_ms']:.0f} | {result['p90_ms']:.0f} | {result['p99_ms']:.0f} "
-        f"| {result['errors']} | {cpu['gunicorn']:.2f} | {cpu['postgres']:.2f} | **{server:.2f}** | {cpu['client']:.2f} "
-        f"| {cpu['machine']:.2f} | {result['load_before']:.2f} → {load_after:.2f} |"
+        f"| {label} | {result['rps']:.1f} | {result['p50_ms']:.0f} | {result['p90_ms']:.0f} "
+        f"| {result['p99_ms']:.0f} | {result['errors']} | {cpu['gunicorn']:.2f} | {cpu['postgres']:.2f} "
+        f"| **{server:.2f}** | {cpu['client']:.2f} | {cpu['machine']:.2f} "
+        f"| {result['load_before']:.2f} → {load_after:.2f} |"
     )
 
 
@@ -147,7 +148,8 @@ def main() -> None:
         body = _body(args.first)
         answers = {label: _fetch(port, body) for label, (port, _server) in servers.items()}
         if len(set(answers.values())) > 1:
-            raise SystemExit("the trees answer differently: " + json.dumps({k: v[:300].decode() for k, v in answers.items()}))
+            heads = {label: answer[:300].decode(errors="replace") for label, answer in answers.items()}
+            raise SystemExit("the trees answer differently: " + json.dumps(heads, ensure_ascii=False))
         first_answer = next(iter(answers.values()))
         print(
             f"answer: {len(first_answer)} bytes, the same from every tree; "
@@ -180,7 +182,8 @@ def main() -> None:
     print()
     print(
         "| run | req/s | p50 ms | p90 ms | p99 ms | errors | CPU ms/req gunicorn | PostgreSQL | server | client "
-        f"| machine | load before → after |   (goal ≥ {GOAL_RPS:g}/s, server ≤ {GOAL_CPU_MS:g} ms, p99 ≤ {GOAL_P99_MS:g} ms)"
+        "| machine | load before → after |"
+        f"   (goal ≥ {GOAL_RPS:g}/s, server ≤ {GOAL_CPU_MS:g} ms, p99 ≤ {GOAL_P99_MS:g} ms)"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))

@@ -101,15 +101,14 @@ class FastExecutionContext(ExecutionContext):
         self._arguments: dict = {}
         self._objects: dict | None = {} if self.operation.operation == OperationType.QUERY else None
         self._type_of: dict = {}
+        self._errors = self.collected_errors.errors  # the list itself, read after each object
 
     def _plan(self, parent_type, field_node) -> _Plan | None:
-        key = (parent_type, field_node.name.value)
-        plan = self._plans.get(key)
-        if plan is None:
-            field_def = get_field_def(self.schema, parent_type, field_node)
-            if not field_def:
-                return None
-            plan = self._plans[key] = _Plan(field_def, field_def.resolve or self.field_resolver)
+        field_def = get_field_def(self.schema, parent_type, field_node)
+        if not field_def:
+            return None
+        plan = _Plan(field_def, field_def.resolve or self.field_resolver)
+        self._plans[(parent_type, field_node.name.value)] = plan
         return plan
 
     def execute_fields(self, parent_type, source_value, path, fields) -> dict[str, Any]:
@@ -123,27 +122,18 @@ class FastExecutionContext(ExecutionContext):
         return results
 
     def execute_field(self, parent_type, source, field_nodes, path):
-        plan = self._plan(parent_type, field_nodes[0])
+        plan = self._plans.get((parent_type, field_nodes[0].name.value)) or self._plan(parent_type, field_nodes[0])
         if plan is None:
             return Undefined
         if self.middleware_manager:
             return super().execute_field(parent_type, source, field_nodes, path)
         try:
+            info = None  # built only when a resolver or a completion reads it
             if plan.attname is not None:
                 if plan.dict_read and isinstance(source, dict):
                     result = source.get(plan.attname, plan.default)
                 else:
                     result = getattr(source, plan.attname, plan.default)
-                if plan.kind == _LEAF and not isinstance(result, Exception):
-                    if result is None or result is Undefined:
-                        if plan.non_null:
-                            raise TypeError(
-                                "Cannot return null for non-nullable field"
-                                f" {parent_type.name}.{field_nodes[0].name.value}."
-                            )
-                        return None
-                    return self.complete_leaf_value(plan.inner, result)
-                info = self.build_resolve_info(plan.field_def, field_nodes, parent_type, path)
             else:
                 info = self.build_resolve_info(plan.field_def, field_nodes, parent_type, path)
                 if plan.field_def.args:
@@ -157,6 +147,21 @@ class FastExecutionContext(ExecutionContext):
                     result = plan.resolve(source, info, **arguments)
                 else:
                     result = plan.resolve(source, info)
+            if isinstance(result, Exception):
+                raise result
+            if result is None or result is Undefined:
+                if plan.non_null:
+                    raise TypeError(
+                        f"Cannot return null for non-nullable field {parent_type.name}.{field_nodes[0].name.value}."
+                    )
+                return None
+            kind = plan.kind
+            if kind == _LEAF:
+                return self.complete_leaf_value(plan.inner, result)
+            if kind == _OBJECT:
+                return self._complete_object(plan.inner, field_nodes, info, path, result, plan, parent_type)
+            if info is None:
+                info = self.build_resolve_info(plan.field_def, field_nodes, parent_type, path)
             return self.complete_value(plan.return_type, field_nodes, info, path, result)
         except Exception as raw_error:
             error = located_error(raw_error, field_nodes, path.as_list())
@@ -169,9 +174,7 @@ class FastExecutionContext(ExecutionContext):
         if isinstance(return_type, GraphQLNonNull):
             completed = self.complete_value(return_type.of_type, field_nodes, info, path, result)
             if completed is None:
-                raise TypeError(
-                    f"Cannot return null for non-nullable field {info.parent_type.name}.{info.field_name}."
-                )
+                raise TypeError(f"Cannot return null for non-nullable field {info.parent_type.name}.{info.field_name}.")
             return completed
         if result is None or result is Undefined:
             return None
@@ -199,6 +202,11 @@ class FastExecutionContext(ExecutionContext):
         return completed
 
     def complete_object_value(self, return_type, field_nodes, info, path, result):
+        return self._complete_object(return_type, field_nodes, info, path, result, None, None)
+
+    def _complete_object(self, return_type, field_nodes, info, path, result, plan, parent_type):
+        """complete_object_value; ``info`` may be None (a default attribute read), and is then built
+        from ``plan`` and ``parent_type`` only if an ``is_type_of`` other than graphene-django's needs it."""
         objects = self._objects
         key = None
         if objects is not None:
@@ -208,17 +216,19 @@ class FastExecutionContext(ExecutionContext):
                 return done[1]
         is_type_of = return_type.is_type_of
         if is_type_of is not None:
-            if getattr(is_type_of, "__func__", None) is _DJANGO_IS_TYPE_OF:
+            if getattr(is_type_of, "__func__", None) is _DJANGO_IS_TYPE_OF:  # reads the class alone
                 known = (return_type, type(result))
                 if known not in self._type_of:
                     if not is_type_of(result, info):
                         raise invalid_return_type_error(return_type, result, field_nodes)
                     self._type_of[known] = True
-            elif not is_type_of(result, info):
-                raise invalid_return_type_error(return_type, result, field_nodes)
-        errors = len(self.collected_errors.errors)
+            else:
+                if info is None:
+                    info = self.build_resolve_info(plan.field_def, field_nodes, parent_type, path)
+                if not is_type_of(result, info):
+                    raise invalid_return_type_error(return_type, result, field_nodes)
+        errors = len(self._errors)
         completed = self.execute_fields(return_type, result, path, self.collect_subfields(return_type, field_nodes))
-        if key is not None and len(self.collected_errors.errors) == errors:
+        if key is not None and len(self._errors) == errors:
             objects[key] = (result, completed)  # the object is kept alive, so its id is not reused
         return completed
-
