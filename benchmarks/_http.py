@@ -40,15 +40,22 @@ def server_env(redis: str, root: Path = ROOT, **extra: str) -> dict:
 
 
 def serve(
-    port: int, workers: int, env: dict, worker_class: str = "sync", threads: int = 4, root: Path = ROOT
+    port: int,
+    workers: int,
+    env: dict,
+    worker_class: str = "sync",
+    threads: int = 4,
+    root: Path = ROOT,
+    start_timeout: float = 60.0,
 ) -> subprocess.Popen:
-    """gunicorn serving the tree at ``root`` (its folder comes first on sys.path: run from there)."""
+    """gunicorn serving the tree at ``root`` (its folder comes first on sys.path: run from there);
+    ``start_timeout``: seconds to wait for its first answer (more on a loaded machine)."""
     command = [sys.executable, "-m", "gunicorn", "meidu.wsgi:application", "-b", f"127.0.0.1:{port}"]
     command += ["-w", str(workers), "--log-level", "warning", "--timeout", "120", "--backlog", "2048"]
     if worker_class == "gthread":
         command += ["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30"]
     process = subprocess.Popen(command, cwd=root, env=env)
-    deadline = time.time() + 60
+    deadline = time.time() + start_timeout
     while time.time() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=2)

@@ -41,7 +41,7 @@ from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined
 
 _DEFAULT_RESOLVERS = (dict_or_attr_resolver, attr_resolver, dict_resolver)
-_DJANGO_IS_TYPE_OF = DjangoObjectType.is_type_of.__func__  # type: ignore[attr-defined]
+_DJANGO_IS_TYPE_OF = DjangoObjectType.is_type_of.__func__
 
 # How a value of a (possibly non-null) type is completed.
 _LEAF, _OBJECT, _LIST, _OTHER = range(4)
@@ -188,7 +188,7 @@ class FastExecutionContext(ExecutionContext):
         return super().complete_value(return_type, field_nodes, info, path, result)
 
     def _complete_list(self, item_type, field_nodes, info, path, items) -> list:
-        completed = []
+        completed: list[Any] = []
         append = completed.append
         complete_value = self.complete_value
         for index, item in enumerate(items):
@@ -229,6 +229,6 @@ class FastExecutionContext(ExecutionContext):
                     raise invalid_return_type_error(return_type, result, field_nodes)
         errors = len(self._errors)
         completed = self.execute_fields(return_type, result, path, self.collect_subfields(return_type, field_nodes))
-        if key is not None and len(self._errors) == errors:
+        if objects is not None and key is not None and len(self._errors) == errors:
             objects[key] = (result, completed)  # the object is kept alive, so its id is not reused
         return completed
