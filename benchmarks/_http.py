@@ -21,11 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def server_env(redis: str, **extra: str) -> dict:
-    """Production-like settings: demo mode for generated secrets, DEBUG off, the cache on Redis."""
+def server_env(redis: str, root: Path = ROOT, **extra: str) -> dict:
+    """Production-like settings: demo mode for generated secrets, DEBUG off, the cache on Redis.
+    ``root``: the source tree to import (another work tree measures the code before a change)."""
     env = dict(
         os.environ,
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(root),
         DJANGO_SETTINGS_MODULE="meidu.settings.base",
         MEIDU_MODE="demo",
         DEBUG="0",
@@ -38,13 +39,23 @@ def server_env(redis: str, **extra: str) -> dict:
     return env
 
 
-def serve(port: int, workers: int, env: dict, worker_class: str = "sync", threads: int = 4) -> subprocess.Popen:
+def serve(
+    port: int,
+    workers: int,
+    env: dict,
+    worker_class: str = "sync",
+    threads: int = 4,
+    root: Path = ROOT,
+    start_timeout: float = 60.0,
+) -> subprocess.Popen:
+    """gunicorn serving the tree at ``root`` (its folder comes first on sys.path: run from there);
+    ``start_timeout``: seconds to wait for its first answer (more on a loaded machine)."""
     command = [sys.executable, "-m", "gunicorn", "meidu.wsgi:application", "-b", f"127.0.0.1:{port}"]
     command += ["-w", str(workers), "--log-level", "warning", "--timeout", "120", "--backlog", "2048"]
     if worker_class == "gthread":
         command += ["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.time() + 60
+    process = subprocess.Popen(command, cwd=root, env=env)
+    deadline = time.time() + start_timeout
     while time.time() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=2)

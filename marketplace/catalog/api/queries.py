@@ -21,6 +21,7 @@ from marketplace.catalog.api.types import (
     ProductCountableConnection,
     ProductType_,
     ProductVariantType,
+    product_columns,
 )
 from marketplace.catalog.error_codes import ProductErrorCode
 from marketplace.catalog.models import Category, ProductVariant
@@ -52,7 +53,8 @@ def resolve_product_list(
     # The channel's listing rides along in the page query: pricing and availability read it;
     # so does the first photo when thumbnails are asked for (no prefetch of media rows).
     qs = with_price_filter(qs).select_related(CHANNEL_LISTING)
-    if "thumbnail" in selected_fields(info, ("edges", "node")):
+    selected = selected_fields(info, ("edges", "node"))
+    if "thumbnail" in selected:
         qs = with_thumbnail(qs)
     if category_ids:
         qs = qs.filter(category_id__in=category_descendant_ids(category_ids))
@@ -69,7 +71,14 @@ def resolve_product_list(
     # Every product of the page has the channel's listing only when the caller sees published ones alone.
     listing_names = not sees_all and not shop_ids_of_member(info.context.user)
     qs, sort = apply_sort(qs, sort_by, text, listing_names=listing_names)
+    columns = product_columns(selected)
+    if columns is not None:  # and the product's own columns the cursor is made of
+        columns.update(key.field for key in sort if key.field in PRODUCT_SORT_COLUMNS)
+        qs = qs.only(*columns)
     return paginate(qs, info, ProductCountableConnection, sort=sort, **kwargs)
+
+
+PRODUCT_SORT_COLUMNS = frozenset({"name", "created_at"})
 
 
 def _search_unavailable() -> DomainError:

@@ -167,7 +167,12 @@ def _pricing(info, currency: str, low, high) -> ProductPricingInfo:
     key = (currency, low, high)
     pricing = cache.get(key)
     if pricing is None:
-        price_range = TaxedMoneyRange(start=taxed(low, currency), stop=taxed(high, currency))
+        # One price object per amount too: a range whose start and stop are equal (most products)
+        # then gives one object, whose answer the execution completes once (meidu.core.graphql.execution).
+        prices = cache.setdefault("prices", {})
+        start = prices.get((currency, low)) or prices.setdefault((currency, low), taxed(low, currency))
+        stop = prices.get((currency, high)) or prices.setdefault((currency, high), taxed(high, currency))
+        price_range = TaxedMoneyRange(start=start, stop=stop)
         pricing = cache[key] = ProductPricingInfo(
             on_sale=False, price_range=price_range, price_range_undiscounted=price_range
         )
@@ -334,6 +339,42 @@ class ProductType_(ModelObjectType):
                 SelectedAttribute(attribute=value.attribute, values=[AttributeValueType(slug=slug, name=name)])
             )
         return result
+
+
+# The product columns each Product field reads: a listing page whose fields are all here loads only
+# those columns (no description, SEO texts or timestamps to decode for 100 rows). A field missing
+# here (variants, media, attributes... read through prefetches by the product's id, or fields added
+# later) makes the page load every column, so a new field can never find its column deferred.
+PRODUCT_FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "__typename": (),
+    "id": (),
+    "name": ("name",),
+    "slug": ("slug",),
+    "description": ("description",),
+    "seoTitle": ("seo_title",),
+    "seoDescription": ("seo_description",),
+    "created": ("created_at",),
+    "updatedAt": ("updated_at",),
+    "rating": ("rating",),
+    "weightUnit": ("weight_unit",),
+    "thumbnail": ("name",),  # the alt text falls back to the name
+    "pricing": (),  # the channel listing, joined
+    "isAvailable": (),
+    "isAvailableForPurchase": (),
+    "availableForPurchaseAt": (),
+    "category": ("category",),
+    "shop": ("shop",),
+    "productType": ("product_type",),
+    "soldBy": ("product_type",),
+    "originVillage": ("origin_village",),
+}
+
+
+def product_columns(selected: set[str]) -> set[str] | None:
+    """The columns a page of products with the ``selected`` fields needs, or None for all of them."""
+    if not selected.issubset(PRODUCT_FIELD_COLUMNS):
+        return None
+    return {column for field in selected for column in PRODUCT_FIELD_COLUMNS[field]}
 
 
 class FacetCategory(graphene.ObjectType):

@@ -150,12 +150,16 @@ def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | No
     if not forward:
         rows.reverse()
     batch_prefetch(rows, info, node_type, path=("edges", "node"))
-    edges = [
-        connection_type.Edge(node=row, cursor=_encode_cursor([_value(row, key.field) for key in keys])) for row in rows
-    ]
+
+    def cursor_of(row) -> str:
+        return _encode_cursor([_value(row, key.field) for key in keys])
+
+    # Each edge's cursor only when the query asks for it (a listing usually reads pageInfo's alone).
+    cursors = "cursor" in selected_fields(info, ("edges",))
+    edges = [connection_type.Edge(node=row, cursor=cursor_of(row) if cursors else None) for row in rows]
     page_info = graphene.relay.PageInfo(
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
+        start_cursor=cursor_of(rows[0]) if rows else None,
+        end_cursor=cursor_of(rows[-1]) if rows else None,
         has_next_page=has_more if forward else bool(before),
         has_previous_page=bool(after) if forward else has_more,
     )

@@ -46,6 +46,7 @@ from meidu.core.cache_versions import versions
 from meidu.core.errors import DomainError, PermissionDenied
 from meidu.core.graphql import response_cache
 from meidu.core.graphql.auth import authenticate_request
+from meidu.core.graphql.execution import FastExecutionContext
 from meidu.core.graphql.inputs import input_refusals
 from meidu.core.graphql.limits import alias_count, measure, mutation_count, pick_operation
 from meidu.core.graphql.persisted import PersistedQueryError, document_hash, persisted_document, requested_hash
@@ -401,6 +402,7 @@ class GraphQLView(View):
             variable_values=data["variables"],
             operation_name=data["operation_name"],
             hide_suggestions=not settings.GRAPHQL_INTROSPECTION,
+            execution_context_class=FastExecutionContext,
         )
         assert isinstance(result, ExecutionResult)
         unavailable = next(
