@@ -29,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 from _http import ROOT, drive, process_roles, serve, server_env  # noqa: E402
+from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 LISTING = """
@@ -178,6 +179,16 @@ def main() -> None:
                 if result["first_error"] is not None:
                     print(f"{label}: first error {result['first_error']!r}", file=sys.stderr)
                 rows.append(_row(f"{label}, round {round_ + 1}", result, os.getloadavg()[0]))
+                cpu = result["cpu_ms_per_request"]
+                server_cpu = cpu["gunicorn"] + cpu["postgres"]
+                report(
+                    f"`products(channel, first: {args.first})` over HTTP without the response cache, "
+                    f"{args.workers} workers, {args.clients} clients",
+                    f"{label}, round {round_ + 1}: req/s, p99, server CPU per request",
+                    f"{result['rps']:.0f} req/s, p99 {result['p99_ms']:.0f} ms, server {server_cpu:.1f} ms CPU",
+                    goal=f">= {GOAL_RPS:g} req/s, server <= {GOAL_CPU_MS:g} ms CPU, p99 <= {GOAL_P99_MS:g} ms",
+                    met=result["rps"] >= GOAL_RPS and server_cpu <= GOAL_CPU_MS and result["p99_ms"] <= GOAL_P99_MS,
+                )
                 print(rows[-1], flush=True)
     finally:
         for _port, server in servers.values():
