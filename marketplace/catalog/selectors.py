@@ -12,8 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import (
-    BigIntegerField,
-    Case,
     Count,
     DecimalField,
     Exists,
@@ -25,7 +23,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -50,7 +47,7 @@ from marketplace.search.selectors import (
 from marketplace.shops.models import ShopStatus
 from marketplace.shops.selectors import shop_ids_of_member
 from meidu.core.search.analysis import ParsedQuery, SearchDocument, parse_query
-from meidu.core.search.postgres import visible_in
+from meidu.core.search.postgres import RankOf, visible_in
 from meidu.core.search.spec import RANK
 
 # The product's listing in the request's channel, joined into product queries (at most one row:
@@ -403,13 +400,8 @@ def products_search_page(
         query, channel_id=channel.pk, size=size, after=after, descending=descending, include_ids=include
     )
     ids = [pk for pk, _rank in page.hits]
-    rank = Case(
-        *[When(pk=pk, then=Value(r)) for pk, r in page.hits],
-        default=Value(0),
-        output_field=BigIntegerField(),
-    )
-    products = with_channel_listing(Product.objects.filter(pk__in=ids), channel).annotate(**{RANK: rank})
-    return products, page.total
+    products = with_channel_listing(Product.objects.filter(pk__in=ids), channel)
+    return products.annotate(**{RANK: RankOf(F("pk"), page.hits)}), page.total
 
 
 PRICE_BUCKETS = (Decimal("10"), Decimal("30"), Decimal("60"), Decimal("100"), Decimal("200"))
