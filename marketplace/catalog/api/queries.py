@@ -106,7 +106,8 @@ def _resolve_plain_search(info, channel_obj, text, sort_by, **kwargs):
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             raise invalid_cursor("after")  # (RANK, id): integers, or a forged cursor
         after = (values[0], values[1])
-    size = min(kwargs.get("first") or settings.GRAPHQL_PAGE_MAX, settings.GRAPHQL_PAGE_MAX)
+    # paginate refuses a negative or too large `first` below; the index is asked for a sane page meanwhile.
+    size = max(0, min(kwargs.get("first") or settings.GRAPHQL_PAGE_MAX, settings.GRAPHQL_PAGE_MAX))
     page_qs, total = products_search_page(channel_obj, text, size=size + 1, after=after, descending=descending)
     page_qs = with_price_filter(page_qs).select_related(CHANNEL_LISTING)
     if "thumbnail" in selected_fields(info, ("edges", "node")):

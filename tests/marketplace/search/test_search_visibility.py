@@ -109,3 +109,22 @@ def test_the_index_paged_search_is_the_joined_queryset_page_for_page(farmer_shop
             seen.extend(rows)
             after = (rows[-1][1], rows[-1][0])  # (RANK, id)
         assert seen == expected, text
+
+
+@pytest.mark.parametrize(
+    "variables, message",
+    [
+        ({"first": -1}, "must be zero or positive"),
+        ({"first": 500}, "exceeds the `first` limit"),
+        ({"first": 5, "after": "bm90IGpzb24="}, None),
+        ({"first": 5, "after": "WyJ4IiwieSJd"}, None),  # ["x","y"]: not (RANK, id)
+    ],
+)
+def test_a_plain_search_refuses_bad_paging_as_any_connection_does(api_client, pear, variables, message):
+    content = api_client.post(SEARCH, {"search": "鸭梨", **variables}).json()
+    assert not (content.get("data") or {}).get("products")
+    error = content["errors"][0]
+    if message:
+        assert message in error["message"]
+    else:
+        assert error["extensions"]["exception"]["code"] == "INVALID"
