@@ -22,9 +22,10 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BigIntegerField, Case, QuerySet, Value, When
+from django.db.models import BigIntegerField, F, QuerySet, Value
 
 from meidu.core.search.analysis import PREFIX_MIN_CHARS, AnalyzedDocument, ParsedQuery, QueryTerm, suggestion_prefixes
+from meidu.core.search.postgres import RankOf
 from meidu.core.search.spec import FILL, RANK, STRICT, SUGGESTIONS_MAX, IndexSpec, SearchPage, SearchUnavailable
 
 FIELD_BOOSTS = {"name_terms": 4.0, "secondary_terms": 2.0, "body_terms": 1.0}
@@ -323,12 +324,8 @@ class ElasticsearchBackend:
         hits += [(pk, 0) for pk in include_ids if pk not in found]
         if not hits:
             return queryset.none().annotate(**{RANK: Value(0, output_field=BigIntegerField())})
-        rank = Case(
-            *[When(pk=pk, then=Value(rank)) for pk, rank in hits],
-            default=Value(0),
-            output_field=BigIntegerField(),
-        )
-        return queryset.filter(pk__in=[pk for pk, _ in hits]).annotate(**{RANK: rank})
+        # Ranks as two array parameters: every hit may be thousands (no CASE of one WHEN each).
+        return queryset.filter(pk__in=[pk for pk, _ in hits]).annotate(**{RANK: RankOf(F("pk"), hits)})
 
     def page(
         self,
