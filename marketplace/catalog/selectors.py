@@ -38,10 +38,17 @@ from marketplace.catalog.models import (
     listing_sort_price,
 )
 from marketplace.channels.models import Channel
-from marketplace.search.selectors import product_suggestions, products_matching, search_documents_pending_ids
+from marketplace.search.selectors import (
+    product_suggestions,
+    products_matching,
+    products_page,
+    search_documents_pending_ids,
+)
 from marketplace.shops.models import ShopStatus
 from marketplace.shops.selectors import shop_ids_of_member
 from meidu.core.search.analysis import ParsedQuery, SearchDocument, parse_query
+from meidu.core.search.postgres import RankOf, visible_in
+from meidu.core.search.spec import RANK
 
 # The product's listing in the request's channel, joined into product queries (at most one row:
 # unique per product and channel). Public visibility filters on it, which makes it an inner join
@@ -235,7 +242,10 @@ def product_list_for_listing(
 ) -> QuerySet:
     """What an anonymous buyer sees in ``channel`` (in a category and those below it, of a shop, matching a
     search), with the page's relations batched, in ``order_by`` (``by_price``: annotate the minimum price)."""
-    qs = products_visible(channel, sees_all=False, user=None, for_listing=True)
+    if search:  # visibility from the search documents (products_listed_for_search)
+        qs = products_listed_for_search(channel)
+    else:
+        qs = products_visible(channel, sees_all=False, user=None, for_listing=True)
     if category is not None:
         qs = qs.filter(category_id__in=category_descendant_ids([category.pk]))
     if shop is not None:
@@ -278,10 +288,11 @@ def product_media_list(product: Product) -> list[ProductMedia]:
 
 def product_search_documents(product_ids) -> list[SearchDocument]:
     """The search documents of these products: name (A); shop, category and its parent, village and
-    town of origin (B); description, variant names and SKUs (C)."""
+    town of origin (B); description, variant names and SKUs (C); where they are public, as their
+    PostgreSQL documents hold it (kept in the transaction of each listing change; Elasticsearch's copy)."""
     products = (
         Product.objects.filter(pk__in=list(product_ids))
-        .select_related("shop__village__town", "category__parent", "origin_village__town")
+        .select_related("shop__village__town", "category__parent", "origin_village__town", "search_document")
         .prefetch_related(Prefetch("variants", queryset=ProductVariant.objects.order_by("id")))
     )
     documents = []
@@ -295,6 +306,7 @@ def product_search_documents(product_ids) -> list[SearchDocument]:
         if village is not None:
             secondary += [village.name, village.town.name]
         variants = list(product.variants.all())
+        visibility = getattr(product, "search_document", None)
         body = " ".join(
             [product.description[:2000], product.seo_title, *(v.name for v in variants), *(v.sku for v in variants)]
         )
@@ -310,6 +322,14 @@ def product_search_documents(product_ids) -> list[SearchDocument]:
                     "category_id": product.category_id,
                     "shop_kind": product.shop.kind,
                 },
+                channels=list(visibility.channels) if visibility else [],
+                scheduled=list(
+                    zip(
+                        visibility.scheduled_channels if visibility else [],
+                        [at.isoformat() for at in (visibility.scheduled_at if visibility else [])],
+                        strict=True,
+                    )
+                ),
             )
         )
     return documents
@@ -337,18 +357,51 @@ def origin_town_filter(town_code: str) -> Q:
     return Q(origin_village__town__code=town_code) | Q(origin_village__isnull=True, shop__village__town__code=town_code)
 
 
+def _pending_by_name(queryset: QuerySet, query: ParsedQuery) -> list[int]:
+    """Products of ``queryset`` whose document waits for its rebuild, found by name meanwhile."""
+    pending = search_documents_pending_ids()
+    if not pending or not query.text:
+        return []
+    named = queryset.filter(pk__in=pending, name__icontains=query.text.replace(" ", ""))
+    return list(named.values_list("pk", flat=True))
+
+
 def products_search(queryset: QuerySet, text: str) -> tuple[QuerySet, bool, ParsedQuery]:
     """``queryset`` narrowed to a buyer's words (see marketplace.search.selectors.products_matching),
     ranked as ``search_rank``; products whose document waits for its rebuild are found by name meanwhile."""
     query = parse_query(text)
-    pending = search_documents_pending_ids()
-    include: list[int] = []
-    if pending and query.text:
-        include = list(
-            queryset.filter(pk__in=pending, name__icontains=query.text.replace(" ", "")).values_list("pk", flat=True)
-        )
-    matched, relaxed = products_matching(queryset, query, include_ids=include)
+    matched, relaxed = products_matching(queryset, query, include_ids=_pending_by_name(queryset, query))
     return matched, relaxed, query
+
+
+def products_listed_for_search(channel: Channel) -> QuerySet:
+    """What an anonymous buyer's search may find in ``channel``, read from the search documents (their
+    ``channels``, rewritten with every listing and shop change: see marketplace.search.models) instead
+    of joining listings and shops for every match: the same products as ``products_visible(channel,
+    sees_all=False, for_listing=True)``. The channel's listing is joined as CHANNEL_LISTING for prices."""
+    return with_channel_listing(Product.objects.filter(visible_in(channel.pk, "search_document__")), channel)
+
+
+def products_search_page(
+    channel: Channel,
+    text: str,
+    *,
+    size: int,
+    after: tuple[int, int] | None = None,
+    descending: bool = True,
+) -> tuple[QuerySet, int]:
+    """A plain search by an anonymous buyer (no other filter, in rank order), answered by the index
+    alone: (the page's products — at most ``size``, after the keyset (RANK, id) ``after`` — annotated
+    with ``search_rank``, the channel's listing joinable as CHANNEL_LISTING; how many match in all).
+    Same products, order and count as ``products_search(products_listed_for_search(channel), text)``."""
+    query = parse_query(text)
+    include = _pending_by_name(products_listed_for_search(channel), query)
+    page, _relaxed = products_page(
+        query, channel_id=channel.pk, size=size, after=after, descending=descending, include_ids=include
+    )
+    ids = [pk for pk, _rank in page.hits]
+    products = with_channel_listing(Product.objects.filter(pk__in=ids), channel)
+    return products.annotate(**{RANK: RankOf(F("pk"), page.hits)}), page.total
 
 
 PRICE_BUCKETS = (Decimal("10"), Decimal("30"), Decimal("60"), Decimal("100"), Decimal("200"))
@@ -400,9 +453,9 @@ def product_facets(queryset: QuerySet) -> dict:
 
 
 def product_suggestions_for(channel: Channel, text: str) -> list[str]:
-    """Search-box suggestions: names of products an anonymous buyer may see in ``channel``."""
-    visible = products_visible(channel, sees_all=False, user=None, for_listing=True)
-    return product_suggestions(visible, text)
+    """Search-box suggestions: names of products an anonymous buyer may see in ``channel`` (read from
+    their search documents: no join to listings and shops)."""
+    return product_suggestions(products_listed_for_search(channel), text)
 
 
 SEARCH_SORTS = {
@@ -428,8 +481,7 @@ def product_search_for_page(
 ) -> tuple[QuerySet, QuerySet, bool, ParsedQuery]:
     """The search results page: (page queryset in ``sort`` order with its relations batched, the
     matched queryset to count facets on, whether a relaxed match was used, the parsed query)."""
-    qs = products_visible(channel, sees_all=False, user=None, for_listing=True)
-    matched, relaxed, query = products_search(qs, text)
+    matched, relaxed, query = products_search(products_listed_for_search(channel), text)
     if category is not None:
         matched = matched.filter(category_id__in=category_descendant_ids([category.pk]))
     if price_bucket is not None and 0 <= price_bucket <= len(PRICE_BUCKETS):

@@ -37,7 +37,7 @@ from marketplace.catalog.models import (
     ProductVariantChannelListing,
     WeightUnit,
 )
-from marketplace.catalog.services_search import product_search_stale
+from marketplace.catalog.services_search import product_search_stale, product_search_visibility
 from marketplace.media.processing import process_image
 from marketplace.shops.models import Shop
 from marketplace.shops.policies import shop_catalogue_editable
@@ -331,6 +331,7 @@ def product_channel_listing_update(
         if update_channels:  # a listing created again finds the variant prices that are there
             listing_prices_refresh([product.pk], [item["channel"].pk for item in update_channels])
         bump(CATALOG)  # cached answers that show the catalogue are read afresh after commit
+        product_search_visibility([product.pk])  # where search finds it, in this transaction
         audit_record("product.channel_listing_updated", actor=actor, target=product)
     return product
 

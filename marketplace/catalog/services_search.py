@@ -2,6 +2,10 @@
 rebuild their documents in batches (Celery task ``product_search_rebuild_dirty``, after commit and
 every minute from beat, also in the demo's scheduler), or all of them (`meidu search reindex`).
 
+Where a product is public (its document's ``channels`` and ``publish_due``) is not left to the rebuild:
+``product_search_visibility`` / ``shop_search_visibility`` rewrite it in the transaction that changed a
+listing or a shop's status, and the rebuild re-reads it too (bulk seeding writes listings directly).
+
 Lock order: the products' search document rows, by product id (marking is one upsert).
 """
 
@@ -20,6 +24,9 @@ from marketplace.search.services import (
     search_documents_mark_dirty,
     search_documents_mark_dirty_for_category,
     search_documents_mark_dirty_for_shop,
+    search_documents_visibility_refresh,
+    search_documents_visibility_refresh_due,
+    search_documents_visibility_refresh_for_shop,
     search_documents_write,
 )
 from marketplace.search.spec import PRODUCTS
@@ -57,6 +64,26 @@ def shop_search_stale(shop_id: int) -> int:
     return marked
 
 
+def product_search_visibility(product_ids: Iterable[int]) -> list[int]:
+    """The products' channel listings changed (published, publication time, visible in listings,
+    added or removed): where they are public, rewritten now (no rebuild needed)."""
+    changed = search_documents_visibility_refresh(product_ids)
+    if changed and _elasticsearch_indexed():
+        product_search_stale(changed)  # Elasticsearch's copy of the visibility comes with the rebuild
+    return changed
+
+
+def shop_search_visibility(shop_id: int) -> None:
+    """A shop opened, closed or went on or off holiday (shops.hooks.shop_visibility_changed)."""
+    changed = search_documents_visibility_refresh_for_shop(shop_id)
+    if changed and _elasticsearch_indexed():
+        product_search_stale(changed)
+
+
+def _elasticsearch_indexed() -> bool:
+    return any(backend.name == "elasticsearch" for backend in index_backends())
+
+
 def category_search_stale(category_id: int) -> int:
     marked = search_documents_mark_dirty_for_category(category_id)
     if marked:
@@ -67,11 +94,15 @@ def category_search_stale(category_id: int) -> int:
 def product_search_rebuild_dirty(*, batch_size: int = REBUILD_BATCH, max_batches: int = 20) -> int:
     """Rebuild waiting documents, a batch at a time; returns how many were written. A product
     changed again meanwhile stays waiting (its version moved) and is taken by the next batch."""
+    due = search_documents_visibility_refresh_due()  # scheduled publications that have come
+    if due and _elasticsearch_indexed():
+        search_documents_mark_dirty(due)
     written = 0
     for _ in range(max_batches):
         versions = search_documents_dirty(batch_size)
         if not versions:
             break
+        search_documents_visibility_refresh(versions)
         documents = product_search_documents(versions)
         written += search_documents_write(documents, versions)
         gone = set(versions) - {d.id for d in documents}
@@ -91,6 +122,7 @@ def _batches(batch_size: int) -> Iterator[tuple[list, dict[int, int]]]:
         if not ids:
             return
         after = ids[-1]
+        search_documents_visibility_refresh(ids)
         versions = search_documents_versions(ids)
         yield [analyze_document(doc) for doc in product_search_documents(ids)], versions
 

@@ -10,7 +10,7 @@ from marketplace.search.models import ProductSearchDocument
 from marketplace.search.spec import PRODUCTS
 from meidu.core.search.analysis import ParsedQuery
 from meidu.core.search.backend import SearchBackend, search_backend
-from meidu.core.search.spec import ALL, FILL, SUGGESTIONS_MAX
+from meidu.core.search.spec import ALL, FILL, STRICT, SUGGESTIONS_MAX, SearchPage
 
 # The most waiting documents a query looks at to find fresh products by name (normally none wait).
 PENDING_MAX = 500
@@ -54,14 +54,52 @@ def products_matching(
     word or character of the query's words (a typo: 南国梨 → 南果梨 first)."""
     backend = backend or search_backend()
     strict = backend.narrow(PRODUCTS, queryset, query, include_ids=include_ids)
-    if query.empty or strict[:FILL_BELOW].count() >= FILL_BELOW:
+    level = None if query.empty else _relaxed_level(query, strict[:FILL_BELOW].count())
+    if level is None:
         return strict, False
+    return backend.narrow(PRODUCTS, queryset, query, level=level, include_ids=include_ids), True
+
+
+def _relaxed_level(query: ParsedQuery, strict_count: int) -> str | None:
+    """The level that fills a strict result of ``strict_count`` matches, or None (see products_matching)."""
+    if query.empty or strict_count >= FILL_BELOW:
+        return None
     simple = len(query.terms) == 1 and not query.terms[0].chars and not query.terms[0].subwords
     if simple and len(query.terms[0].alternatives) == 1:
-        return strict, False  # nothing else to try: a plain word or pinyin matched what it matched
-    if strict.exists() or not query.char_lexemes():
-        return backend.narrow(PRODUCTS, queryset, query, level=FILL, include_ids=include_ids), True
-    return backend.narrow(PRODUCTS, queryset, query, level=ALL, include_ids=include_ids), True
+        return None  # nothing else to try: a plain word or pinyin matched what it matched
+    return FILL if strict_count or not query.char_lexemes() else ALL
+
+
+def products_page(
+    query: ParsedQuery,
+    *,
+    channel_id: int,
+    size: int,
+    after: tuple[int, int] | None = None,
+    descending: bool = True,
+    include_ids: Sequence[int] = (),
+    backend: SearchBackend | None = None,
+) -> tuple[SearchPage, bool]:
+    """One page of the products public in ``channel_id`` matching ``query`` and how many match in all,
+    answered by the index alone (``backend.page``), and whether a relaxed level was used: the same
+    levels as ``products_matching``, decided on the strict count that the first statement returns."""
+    backend = backend or search_backend()
+
+    def run(level: str) -> SearchPage:
+        return backend.page(
+            PRODUCTS,
+            query,
+            channel=channel_id,
+            size=size,
+            level=level,
+            include_ids=include_ids,
+            after=after,
+            descending=descending,
+        )
+
+    strict = run(STRICT)
+    level = _relaxed_level(query, strict.total)
+    return (strict, False) if level is None else (run(level), True)
 
 
 def product_suggestions(

@@ -1,10 +1,13 @@
-"""Writes of the product index: dirty marks (in the caller's transaction) and document rebuilds.
+"""Writes of the product index: dirty marks and visibility (in the caller's transaction), and document rebuilds.
 
 Marking is an upsert of the product's document row with ``dirty = true`` and ``version + 1``; it is
 called by the catalogue's services inside the transaction that changed the product, variant, shop or
 category, so a change and its mark commit or roll back together. Nothing is analysed there: the
 rebuild (``search_documents_write``) runs in the catalogue's Celery task, enqueued after commit and
-swept by beat, never in a buyer's request. Lock order: the document rows, by product id (one upsert statement).
+swept by beat, never in a buyer's request. Visibility (``channels``, ``publish_due``: see models) is
+different: it is recomputed by one SQL statement in the transaction that changed a listing or a shop,
+so a search never shows a hidden product nor misses a published one while the rebuild waits.
+Lock order: the document rows, by product id (one upsert statement).
 """
 
 from __future__ import annotations
@@ -30,6 +33,57 @@ def _mark(where: str, params: list) -> int:
         cursor.execute(_MARK_SQL.format(table=table, where=where), params)
         marked = cursor.rowcount
     return marked
+
+
+# A product's public channels now and its next scheduled publication, from its listings and its shop
+# (published, visible in listings, shop active and not on holiday), for the products WHERE selects.
+# Upserted so that a product without a document yet gets one (dirty: the rebuild writes its lexemes).
+_VISIBILITY_SQL = """
+INSERT INTO {table} (product_id, dirty, version, channels, scheduled_channels, scheduled_at, publish_due)
+SELECT p.id, true, 1,
+       COALESCE(array_agg(l.channel_id ORDER BY l.channel_id) FILTER (WHERE l.id IS NOT NULL AND NOT later), '{{}}'),
+       COALESCE(array_agg(l.channel_id ORDER BY l.channel_id) FILTER (WHERE later), '{{}}'),
+       COALESCE(array_agg(l.published_at ORDER BY l.channel_id) FILTER (WHERE later), '{{}}'),
+       min(l.published_at) FILTER (WHERE later)
+FROM catalog_product p
+JOIN shops_shop s ON s.id = p.shop_id
+LEFT JOIN catalog_productchannellisting l
+  ON l.product_id = p.id AND l.is_published AND l.visible_in_listings
+ AND s.status = 'active' AND NOT s.holiday_mode
+CROSS JOIN LATERAL (SELECT COALESCE(l.published_at > statement_timestamp(), false) AS later) AS clock
+WHERE {where}
+GROUP BY p.id
+ON CONFLICT (product_id) DO UPDATE SET channels = EXCLUDED.channels, scheduled_channels = EXCLUDED.scheduled_channels,
+    scheduled_at = EXCLUDED.scheduled_at, publish_due = EXCLUDED.publish_due
+WHERE ({table}.channels, {table}.scheduled_channels, {table}.scheduled_at)
+      IS DISTINCT FROM (EXCLUDED.channels, EXCLUDED.scheduled_channels, EXCLUDED.scheduled_at)
+RETURNING product_id
+"""
+
+
+def _visibility(where: str, params: list) -> list[int]:
+    table = ProductSearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(_VISIBILITY_SQL.format(table=table, where=where), params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def search_documents_visibility_refresh(product_ids: Iterable[int]) -> list[int]:
+    """Recompute where these products are public (their listings changed); returns the products whose
+    visibility changed."""
+    ids = sorted({int(pk) for pk in product_ids})
+    return _visibility("p.id = ANY(%s)", [ids]) if ids else []
+
+
+def search_documents_visibility_refresh_for_shop(shop_id: int) -> list[int]:
+    """The shop opened, closed, or went on or off holiday: every product of it."""
+    return _visibility("p.shop_id = %s", [shop_id])
+
+
+def search_documents_visibility_refresh_due() -> list[int]:
+    """Documents whose scheduled publication has come (the rebuild task runs this every minute)."""
+    table = ProductSearchDocument._meta.db_table
+    return _visibility(f"p.id IN (SELECT product_id FROM {table} WHERE publish_due <= statement_timestamp())", [])
 
 
 def search_documents_mark_dirty(product_ids: Iterable[int]) -> int:

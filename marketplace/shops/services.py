@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from marketplace.shipping.services import shipping_own_delivery_set
 from marketplace.shops import identity
 from marketplace.shops.error_codes import ShopErrorCode
-from marketplace.shops.hooks import shop_place_changed
+from marketplace.shops.hooks import shop_place_changed, shop_visibility_changed
 from marketplace.shops.models import (
     Shop,
     ShopEvent,
@@ -209,6 +209,8 @@ def shop_transition(shop: Shop, action: str, *, actor, note: str = "", ip_addres
         )
         locked.save(update_fields=["status", "rejection_reason", "updated_at"])
         bump(SHOPS)  # cached answers that show shops are read afresh after commit
+        if (from_status == ShopStatus.ACTIVE) != (to_status == ShopStatus.ACTIVE):
+            shop_visibility_changed.send(locked.pk)  # the products' search visibility (meidu/wiring)
         ShopEvent.objects.create(
             shop=locked, action=action, from_status=from_status, to_status=to_status, actor=actor, note=note.strip()
         )
@@ -234,6 +236,7 @@ def shop_holiday_set(shop: Shop, on: bool, *, actor) -> Shop:
             locked.holiday_mode = on
             locked.save(update_fields=["holiday_mode", "updated_at"])
             bump(SHOPS)  # cached answers that show shops are read afresh after commit
+            shop_visibility_changed.send(locked.pk)  # the products' search visibility (meidu/wiring)
             ShopEvent.objects.create(
                 shop=locked,
                 action="holiday_on" if on else "holiday_off",

@@ -26,7 +26,7 @@ def connect() -> None:
     from magnesium_exchange.settlement.selectors import member_open_exposure, member_open_exposure_sql
     from magnesium_exchange.settlement.services import settlement_open
     from magnesium_exchange.trading import hooks as trading_hooks
-    from marketplace.catalog.services_search import shop_search_stale
+    from marketplace.catalog.services_search import shop_search_stale, shop_search_visibility
     from marketplace.checkout import hooks as checkout_hooks
     from marketplace.checkout.selectors import checkout_payment_source
     from marketplace.orders import hooks as orders_hooks
@@ -57,6 +57,8 @@ def connect() -> None:
 
     # marketplace.shops -> catalog: a shop moved village, so its products' search documents are stale.
     shops_hooks.shop_place_changed.connect(shop_search_stale)
+    # ... and its status or holiday mode changed, so where its products are public changed with it.
+    shops_hooks.shop_visibility_changed.connect(shop_search_visibility)
 
     # marketplace.orders -> settlement: an order's timeline moved, so its postings may have.
     orders_hooks.order_changed.connect(settlement_order_sync_soon)

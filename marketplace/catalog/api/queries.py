@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.conf import settings
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
 
@@ -29,7 +30,9 @@ from marketplace.catalog.selectors import (
     CHANNEL_LISTING,
     category_descendant_ids,
     product_suggestions_for,
+    products_listed_for_search,
     products_search,
+    products_search_page,
     products_visible,
     with_price_filter,
     with_thumbnail,
@@ -38,10 +41,22 @@ from marketplace.checkout.availability import stocks_sellable_prefetch
 from marketplace.shops.selectors import shop_ids_of_member
 from meidu.core.errors import DomainError
 from meidu.core.graphql.batching import batch_prefetch
-from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
+from meidu.core.graphql.connection import CountableConnection, SortKey, cursor_values, invalid_cursor, paginate
 from meidu.core.graphql.ids import from_global_id_or_error
 from meidu.core.graphql.selection import selected_fields
+from meidu.core.search.spec import RANK as SEARCH_RANK
 from meidu.core.search.spec import SearchUnavailable
+
+
+def _plain_search(text, where, filter, sort_by, category_ids, public, kwargs) -> bool:
+    """Whether the index alone answers: an anonymous buyer's search, no other filter, in rank order,
+    paged forwards (products_search_page)."""
+    if not text or not public or where or category_ids or kwargs.get("last") is not None or kwargs.get("before"):
+        return False
+    if filter and any(value for key, value in filter.items() if key != "search"):
+        return False
+    field = getattr(sort_by["field"], "value", sort_by["field"]) if sort_by else "rank"
+    return field == "rank"
 
 
 def resolve_product_list(
@@ -49,7 +64,18 @@ def resolve_product_list(
 ):
     channel_obj = use_channel(info, channel)
     sees_all = sees_all_products(info)
-    qs = products_visible(channel_obj, sees_all=sees_all, user=info.context.user, for_listing=True)
+    text = search or (filter or {}).get("search")
+    # Every product of the page has the channel's listing only when the caller sees published ones alone.
+    public = not sees_all and not shop_ids_of_member(info.context.user)
+    if _plain_search(text, where, filter, sort_by, category_ids, public, kwargs):
+        try:
+            return _resolve_plain_search(info, channel_obj, text, sort_by, **kwargs)
+        except SearchUnavailable:
+            raise _search_unavailable() from None
+    if text and public:  # visibility from the search documents, not a join per match
+        qs = products_listed_for_search(channel_obj)
+    else:
+        qs = products_visible(channel_obj, sees_all=sees_all, user=info.context.user, for_listing=True)
     # The channel's listing rides along in the page query: pricing and availability read it;
     # so does the first photo when thumbnails are asked for (no prefetch of media rows).
     qs = with_price_filter(qs).select_related(CHANNEL_LISTING)
@@ -62,15 +88,12 @@ def resolve_product_list(
         qs = qs.filter(where_q(where, channel_obj))
     if filter:
         qs = qs.filter(legacy_filter_q(filter))
-    text = search or (filter or {}).get("search")
     if text:
         try:
             qs = products_search(qs, text)[0]
         except SearchUnavailable:
             raise _search_unavailable() from None
-    # Every product of the page has the channel's listing only when the caller sees published ones alone.
-    listing_names = not sees_all and not shop_ids_of_member(info.context.user)
-    qs, sort = apply_sort(qs, sort_by, text, listing_names=listing_names)
+    qs, sort = apply_sort(qs, sort_by, text, listing_names=public)
     columns = product_columns(selected)
     if columns is not None:  # and the product's own columns the cursor is made of
         columns.update(key.field for key in sort if key.field in PRODUCT_SORT_COLUMNS)
@@ -79,6 +102,31 @@ def resolve_product_list(
 
 
 PRODUCT_SORT_COLUMNS = frozenset({"name", "created_at"})
+
+
+def _resolve_plain_search(info, channel_obj, text, sort_by, **kwargs):
+    """A plain search paged by the index (products_search_page): the page's products and the total
+    come from one statement on the search documents; ``facets`` (when asked for) count over every
+    match through ``products_search`` on the same visibility."""
+    descending = not (sort_by and getattr(sort_by["direction"], "value", sort_by["direction"]) == "asc")
+    after = None
+    if kwargs.get("after"):
+        values = cursor_values(kwargs["after"], 2, "after")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            raise invalid_cursor("after")  # (RANK, id): integers, or a forged cursor
+        after = (values[0], values[1])
+    # paginate refuses a negative or too large `first` below; the index is asked for a sane page meanwhile.
+    size = max(0, min(kwargs.get("first") or settings.GRAPHQL_PAGE_MAX, settings.GRAPHQL_PAGE_MAX))
+    page_qs, total = products_search_page(channel_obj, text, size=size + 1, after=after, descending=descending)
+    page_qs = with_price_filter(page_qs).select_related(CHANNEL_LISTING)
+    if "thumbnail" in selected_fields(info, ("edges", "node")):
+        page_qs = with_thumbnail(page_qs)
+    sort = [SortKey(SEARCH_RANK, descending=descending)]
+    connection = paginate(page_qs, info, ProductCountableConnection, sort=sort, **kwargs)
+    connection.known_total = total
+    if "facets" in selected_fields(info):  # they count over every match, not over the page
+        connection.queryset = products_search(products_listed_for_search(channel_obj), text)[0]
+    return connection
 
 
 def _search_unavailable() -> DomainError:

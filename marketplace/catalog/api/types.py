@@ -427,6 +427,12 @@ class ProductCountableConnection(CountableConnection):
     )
 
     @staticmethod
+    def resolve_total_count(root, info):
+        """A search paged by its index knows its total already (the same statement counted it)."""
+        known = getattr(root, "known_total", None)
+        return known if known is not None else root.queryset.count()
+
+    @staticmethod
     def resolve_facets(root, info):
         facets = product_facets(root.queryset)
         categories = category_in_bulk([row["category_id"] for row in facets["categories"]])

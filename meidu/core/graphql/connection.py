@@ -173,3 +173,14 @@ def _value(row, field: str):
     for part in field.split("__"):
         value = getattr(value, part)
     return value
+
+
+def cursor_values(cursor: str, size: int, argument: str = "after") -> list:
+    """The sort values of a client's cursor, refused as ``paginate`` refuses it: for a resolver whose
+    index pages by itself before ``paginate`` (a search answered by its index)."""
+    return _decode_cursor(cursor, size, argument)
+
+
+def invalid_cursor(argument: str) -> DomainError:
+    """The refusal of a cursor whose values are not what the resolver's sort holds."""
+    return _invalid_cursor(argument)

@@ -180,7 +180,9 @@ class SearchDocument:
 
     ``name`` is weighted A (and gets pinyin), ``secondary`` B (shop, category, origin), ``body`` C
     (description, variant names). ``filters`` are keyword or number values that a backend may filter
-    on (e.g. ``category_ids``); ``label`` is the text a suggestion shows."""
+    on (e.g. ``category_ids``); ``label`` is the text a suggestion shows. ``channels`` and ``scheduled``
+    say where the object is public (now; from a time, per channel: see models.ChannelVisibilityBase):
+    PostgreSQL keeps them in its own columns, Elasticsearch in the document it indexes."""
 
     id: int
     name: str
@@ -188,6 +190,8 @@ class SearchDocument:
     body: str = ""
     filters: dict[str, object] = field(default_factory=dict)
     label: str = ""
+    channels: list[int] = field(default_factory=list)
+    scheduled: list[tuple[int, str]] = field(default_factory=list)  # (channel, ISO 8601 time)
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,8 @@ class AnalyzedDocument:
     suggest_keys: list[str]
     label: str
     filters: dict[str, object]
+    channels: list[int] = field(default_factory=list)
+    scheduled: list[tuple[int, str]] = field(default_factory=list)
 
 
 def analyze_document(doc: SearchDocument) -> AnalyzedDocument:
@@ -209,6 +215,8 @@ def analyze_document(doc: SearchDocument) -> AnalyzedDocument:
         suggest_keys=suggestion_keys(doc.name),
         label=doc.label or doc.name,
         filters=dict(doc.filters),
+        channels=list(doc.channels),
+        scheduled=list(doc.scheduled),
     )
 
 

@@ -8,6 +8,9 @@ tables, and the relation from the domain's model to its document). A backend can
   query and annotate ``search_rank`` (higher is better). The domain's own filters, visibility,
   facets, sorting and keyset pagination stay on that queryset, so ``where``/``filter`` combine with
   search the same way on both backends;
+* ``page(spec, query, channel=, size=, ...)`` — one page of the documents public in a channel (the
+  document holds its channels: ChannelVisibilityBase) in rank order after a keyset cursor, and the exact
+  count of every match, from the index alone: what a plain search (no other filter) is answered with;
 * ``suggest(spec, text, visible, limit)`` — labels for the search box, from a query of their own;
 * ``reindex(spec, batches)`` — rebuild the whole index (Elasticsearch: a new index behind the alias).
 
@@ -29,7 +32,7 @@ from django.db.models import QuerySet
 from meidu.core.search.analysis import AnalyzedDocument, ParsedQuery
 from meidu.core.search.elastic import ElasticsearchBackend
 from meidu.core.search.postgres import PostgresBackend
-from meidu.core.search.spec import STRICT, SUGGESTIONS_MAX, IndexSpec, SearchUnavailable
+from meidu.core.search.spec import STRICT, SUGGESTIONS_MAX, IndexSpec, SearchPage, SearchUnavailable
 
 logger = logging.getLogger("meidu.search")
 
@@ -55,6 +58,23 @@ class SearchBackend(Protocol):
         """``queryset`` restricted to matches of ``query`` at ``level`` (spec.STRICT, FILL, CHARS) and to
         ``include_ids`` (objects the domain matched itself, e.g. while their document waits for its
         rebuild), annotated with RANK (an integer, higher is better)."""
+        ...
+
+    def page(
+        self,
+        spec: IndexSpec,
+        query: ParsedQuery,
+        *,
+        channel: int,
+        size: int,
+        level: str = STRICT,
+        include_ids: Sequence[int] = (),
+        after: tuple[int, int] | None = None,
+        descending: bool = True,
+    ) -> SearchPage:
+        """Up to ``size`` (id, RANK) of the documents public in ``channel`` matching ``query`` at ``level``
+        (or in ``include_ids``, ranked 0), ordered by RANK (``descending``) then id, after the keyset
+        ``after`` = (RANK, id); with the number of every match."""
         ...
 
     def suggest(self, spec: IndexSpec, text: str, visible: QuerySet, limit: int = SUGGESTIONS_MAX) -> list[str]: ...
@@ -105,6 +125,13 @@ class FallbackBackend:
         except SearchUnavailable:
             logger.warning("search backend %s unavailable: answering from %s", self.primary.name, self.fallback.name)
             return self.fallback.narrow(spec, queryset, query, level=level, include_ids=include_ids)
+
+    def page(self, spec, query, **kwargs):
+        try:
+            return self.primary.page(spec, query, **kwargs)
+        except SearchUnavailable:
+            logger.warning("search backend %s unavailable: answering from %s", self.primary.name, self.fallback.name)
+            return self.fallback.page(spec, query, **kwargs)
 
     def suggest(self, spec, text, visible, limit=SUGGESTIONS_MAX):
         try:

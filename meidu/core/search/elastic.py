@@ -4,26 +4,33 @@ No Chinese analyzer plugin is assumed: documents carry the lexemes analysed in P
 arrays (``name_terms`` A, ``secondary_terms`` B, ``body_terms`` C, ``suggest_keys``), so the mapping
 needs no analyzer at all and a term means the same on both backends. Queries are built here as plain
 dicts (tested as such): each query term is a ``bool.should`` of ``term`` queries boosted by field
-weight, all terms ``must``. Indexes are ``<prefix>-<index>-<timestamp>`` behind the alias
-``<prefix>-<index>``; ``reindex`` fills a new index and swaps the alias atomically (zero downtime).
+weight, all terms ``must``. Where a document is public (``channels``, and ``schedule``: publications set
+for a later time, per channel, as nested objects) is part of the document, so a search page is one
+request that ES filters, counts (``track_total_hits``) and pages (``search_after`` on score then ``pk``)
+itself. Its RANK is the float32 score's bit pattern read as an integer: ordered like the score (scores
+are never negative) and exact, so a cursor gives ES back the very score to search after.
+Indexes are ``<prefix>-<index>-<timestamp>`` behind the alias ``<prefix>-<index>``; ``reindex`` fills a
+new index and swaps the alias atomically (zero downtime).
 """
 
 from __future__ import annotations
 
+import struct
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BigIntegerField, Case, QuerySet, Value, When
+from django.db.models import BigIntegerField, F, QuerySet, Value
 
 from meidu.core.search.analysis import PREFIX_MIN_CHARS, AnalyzedDocument, ParsedQuery, QueryTerm, suggestion_prefixes
-from meidu.core.search.spec import FILL, RANK, RANK_SCALE, STRICT, SUGGESTIONS_MAX, IndexSpec, SearchUnavailable
+from meidu.core.search.postgres import RankOf
+from meidu.core.search.spec import FILL, RANK, STRICT, SUGGESTIONS_MAX, IndexSpec, SearchPage, SearchUnavailable
 
 FIELD_BOOSTS = {"name_terms": 4.0, "secondary_terms": 2.0, "body_terms": 1.0}
-# The most hits taken from Elasticsearch for one query; the domain's filters and pages apply to them.
-MAX_HITS = 500
+# Hits per request when every match's id is read (narrow: the domain's own filters then apply to all).
+ID_BATCH = 5000
 
 
 def alias_name(spec_name: str) -> str:
@@ -42,6 +49,9 @@ def mappings() -> dict:
             "suggest_keys": {"type": "keyword"},
             "label": {"type": "keyword", "index": False},
             "filters": {"type": "object", "dynamic": "true"},
+            "pk": {"type": "long"},
+            "channels": {"type": "integer"},
+            "schedule": {"type": "nested", "properties": {"channel": {"type": "integer"}, "at": {"type": "date"}}},
         },
     }
 
@@ -79,7 +89,34 @@ def document_body(doc: AnalyzedDocument) -> dict:
         "suggest_keys": doc.suggest_keys,
         "label": doc.label,
         "filters": doc.filters,
+        "pk": doc.id,
+        "channels": list(doc.channels),
+        "schedule": [{"channel": channel, "at": at} for channel, at in doc.scheduled],
     }
+
+
+def rank_of_score(score: float) -> int:
+    """RANK of an Elasticsearch score: its float32 bits as an integer (same order, exact round trip)."""
+    return int(struct.unpack("<i", struct.pack("<f", max(float(score), 0.0)))[0])
+
+
+def score_of_rank(rank: int) -> float:
+    return float(struct.unpack("<f", struct.pack("<i", int(rank)))[0])
+
+
+def visible_in(channel: int) -> dict:
+    """Public in ``channel`` now: listed there, or scheduled there from a time that has come."""
+    scheduled = {
+        "nested": {
+            "path": "schedule",
+            "query": {
+                "bool": {
+                    "filter": [{"term": {"schedule.channel": channel}}, {"range": {"schedule.at": {"lte": "now"}}}]
+                }
+            },
+        }
+    }
+    return {"bool": {"should": [{"term": {"channels": channel}}, scheduled], "minimum_should_match": 1}}
 
 
 def _lexeme_clauses(lexeme: str, *, prefix: bool = False) -> list[dict]:
@@ -106,7 +143,7 @@ def strict_clause(query: ParsedQuery) -> dict:
     return {"bool": {"must": [term_clause(t) for t in query.terms]}}
 
 
-def query_body(query: ParsedQuery, *, level: str = STRICT, size: int = MAX_HITS) -> dict:
+def query_body(query: ParsedQuery, *, level: str = STRICT, size: int = ID_BATCH) -> dict:
     """The search request for ``query`` at ``level`` (as postgres.tsquery_text): STRICT every term
     must match; FILL / ALL any word / word or character must, scored by all the query's lexemes, with
     the strict match and the head (last) term as boosted shoulds (strict matches first)."""
@@ -124,7 +161,44 @@ def query_body(query: ParsedQuery, *, level: str = STRICT, size: int = MAX_HITS)
             "filter": [{"bool": {"should": [strict_clause(query), _any(lexemes)], "minimum_should_match": 1}}],
             "should": should,
         }
-    return {"query": {"bool": bool_query}, "size": size, "_source": False, "track_total_hits": False}
+    return {
+        "query": {"bool": bool_query},
+        "size": size,
+        "_source": False,
+        "track_total_hits": False,
+        "track_scores": True,
+        "sort": [{"_score": "desc"}, {"pk": "asc"}],
+    }
+
+
+def page_body(
+    query: ParsedQuery,
+    *,
+    channel: int,
+    size: int,
+    level: str = STRICT,
+    include_ids: Sequence[int] = (),
+    after: tuple[int, int] | None = None,
+    descending: bool = True,
+) -> dict:
+    """One page of a search (see ElasticsearchBackend.page): the level's query, or any of
+    ``include_ids`` (scored 0), filtered to documents public in ``channel``; every match counted;
+    sorted by score then pk, after the cursor's (score, pk)."""
+    matched = query_body(query, level=level)["query"] if not query.empty else {"match_none": {}}
+    if include_ids:
+        listed = {"constant_score": {"filter": {"terms": {"pk": [int(pk) for pk in include_ids]}}, "boost": 0}}
+        matched = {"bool": {"should": [matched, listed], "minimum_should_match": 1}}
+    body: dict = {
+        "query": {"bool": {"must": [matched], "filter": [visible_in(channel)]}},
+        "size": size,
+        "_source": False,
+        "track_total_hits": True,
+        "track_scores": True,
+        "sort": [{"_score": "desc" if descending else "asc"}, {"pk": "asc"}],
+    }
+    if after is not None:
+        body["search_after"] = [score_of_rank(after[0]), int(after[1])]
+    return body
 
 
 def suggest_body(text: str, limit: int = SUGGESTIONS_MAX) -> dict:
@@ -215,16 +289,26 @@ class ElasticsearchBackend:
     def refresh(self, spec: IndexSpec) -> None:
         self._call(lambda: self.client().indices.refresh(index=alias_name(spec.name)))
 
-    def hits(self, spec: IndexSpec, query: ParsedQuery, *, level: str = STRICT) -> list[tuple[int, float]]:
+    def _search(self, spec: IndexSpec, body: dict) -> Any:
         from elasticsearch_dsl import Search
 
+        search = Search(using=self.client(), index=alias_name(spec.name)).update_from_dict(body)
+        return self._call(search.execute)
+
+    def hits(self, spec: IndexSpec, query: ParsedQuery, *, level: str = STRICT) -> list[tuple[int, int]]:
+        """(id, RANK) of every match, best first: read in batches of ID_BATCH with ``search_after``,
+        never cut at some first slice (the domain's filters, counts and facets see all of them)."""
         if query.empty:
             return []
-        search = Search(using=self.client(), index=alias_name(spec.name)).update_from_dict(
-            query_body(query, level=level)
-        )
-        response = self._call(search.execute)
-        return [(int(hit.meta.id), float(hit.meta.score or 0.0)) for hit in response]
+        found: list[tuple[int, int]] = []
+        body = query_body(query, level=level)
+        while True:
+            response = self._search(spec, body)
+            batch = [(int(hit.meta.id), rank_of_score(hit.meta.sort[0])) for hit in response]
+            found.extend(batch)
+            if len(batch) < ID_BATCH:
+                return found
+            body = {**body, "search_after": list(response.hits[-1].meta.sort)}
 
     def narrow(
         self,
@@ -237,15 +321,39 @@ class ElasticsearchBackend:
     ) -> QuerySet:
         hits = self.hits(spec, query, level=level)
         found = {pk for pk, _ in hits}
-        hits += [(pk, 0.0) for pk in include_ids if pk not in found]
+        hits += [(pk, 0) for pk in include_ids if pk not in found]
         if not hits:
             return queryset.none().annotate(**{RANK: Value(0, output_field=BigIntegerField())})
-        rank = Case(
-            *[When(pk=pk, then=Value(int(score * RANK_SCALE))) for pk, score in hits],
-            default=Value(0),
-            output_field=BigIntegerField(),
+        # Ranks as two array parameters: every hit may be thousands (no CASE of one WHEN each).
+        return queryset.filter(pk__in=[pk for pk, _ in hits]).annotate(**{RANK: RankOf(F("pk"), hits)})
+
+    def page(
+        self,
+        spec: IndexSpec,
+        query: ParsedQuery,
+        *,
+        channel: int,
+        size: int,
+        level: str = STRICT,
+        include_ids: Sequence[int] = (),
+        after: tuple[int, int] | None = None,
+        descending: bool = True,
+    ) -> SearchPage:
+        """One request: ES filters to ``channel``, counts every match and returns the page."""
+        if query.empty and not include_ids:
+            return SearchPage(hits=[], total=0)
+        body = page_body(
+            query,
+            channel=channel,
+            size=size,
+            level=level,
+            include_ids=include_ids,
+            after=after,
+            descending=descending,
         )
-        return queryset.filter(pk__in=[pk for pk, _ in hits]).annotate(**{RANK: rank})
+        response = self._search(spec, body)
+        hits = [(int(hit.meta.id), rank_of_score(hit.meta.sort[0])) for hit in response]
+        return SearchPage(hits=hits, total=int(response.hits.total.value))
 
     def suggest(self, spec: IndexSpec, text: str, visible: QuerySet, limit: int = SUGGESTIONS_MAX) -> list[str]:
         from elasticsearch_dsl import Search

@@ -15,11 +15,33 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQueryField
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
-from django.db.models.functions import Cast
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Now
 
 from meidu.core.search.analysis import WEIGHTS, AnalyzedDocument, ParsedQuery, QueryTerm, suggestion_prefixes
-from meidu.core.search.spec import ALL, FILL, HEAD, RANK, RANK_SCALE, RANKING, STRICT, SUGGESTIONS_MAX, IndexSpec
+from meidu.core.search.spec import (
+    ALL,
+    FILL,
+    HEAD,
+    RANK,
+    RANK_SCALE,
+    RANKING,
+    STRICT,
+    SUGGESTIONS_MAX,
+    IndexSpec,
+    SearchPage,
+)
 
 # Candidates read for suggestions before de-duplicating labels (a b-tree range, so cheap).
 SUGGESTION_CANDIDATES = 60
@@ -83,6 +105,55 @@ class TsRank(Func):
     output_field = FloatField()
 
 
+class ScheduledIn(Func):
+    """Whether a document's publication scheduled in a channel has come: some i with
+    ``scheduled_channels[i] = channel`` and ``scheduled_at[i]`` past (ChannelVisibilityBase). The statement's
+    time, not the transaction's: a listing published "now" in a long transaction is public at once."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
+        channels, times, channel = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = (
+            f"EXISTS (SELECT 1 FROM unnest({channels[0]}, {times[0]}) AS scheduled(channel, at)"
+            f" WHERE scheduled.channel = {channel[0]} AND scheduled.at <= statement_timestamp())"
+        )
+        return sql, (*channels[1], *times[1], *channel[1])
+
+
+class RankOf(Func):
+    """The RANK of a row from a page of hits already ranked by the index: ``ranks[position of pk in
+    ids]`` as two array parameters (a CASE of one WHEN per hit costs more to build than the query)."""
+
+    output_field = BigIntegerField()
+
+    def __init__(self, pk, hits: Sequence[tuple[int, int]]):
+        super().__init__(pk)
+        self.ids = [int(pk) for pk, _rank in hits]
+        self.ranks = [int(rank) for _pk, rank in hits]
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
+        pk_sql, pk_params = compiler.compile(self.get_source_expressions()[0])
+        sql = f"(%s::bigint[])[array_position(%s::bigint[], ({pk_sql})::bigint)]"
+        return sql, (self.ranks, self.ids, *pk_params)
+
+
+def visible_in(channel_id: int, relation: str = "") -> Q:
+    """Documents public in ``channel_id`` now (ChannelVisibilityBase): listed there, or scheduled there
+    from a time that has come (``publish_due``, their earliest, guards the per-channel check).
+    ``relation``: the path from the queried model to its document (``search_document__``), or none."""
+    return Q(**{f"{relation}channels__contains": [channel_id]}) | (
+        Q(**{f"{relation}publish_due__lte": Now()})
+        & Q(
+            ScheduledIn(
+                F(f"{relation}scheduled_channels"),
+                F(f"{relation}scheduled_at"),
+                Value(int(channel_id)),
+            )
+        )
+    )
+
+
 def tsquery_value(text: str) -> Cast:
     return Cast(Value(text), output_field=SearchQueryField())
 
@@ -96,6 +167,27 @@ HEAD_BONUS = 10.0
 def prefix_end(prefix: str) -> str:
     """The first string after every string starting with ``prefix`` (in code point order)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def rank_expression(vector: F, query: ParsedQuery, level: str, text: str) -> Any:
+    """RANK of a document (an integer, higher is better): ts_rank of the level's tsquery; a relaxed
+    level puts strict matches first, then those holding the head term, then by how much of the query
+    a document holds."""
+    if not text:
+        return Value(0, output_field=BigIntegerField())
+    if level == STRICT:
+        return Cast(TsRank(vector, tsquery_value(text)) * RANK_SCALE, output_field=BigIntegerField())
+
+    def bonus(part: str, points: float) -> Case:
+        matched = TsMatch(vector, tsquery_value(tsquery_text(query, part)))
+        return Case(When(matched, then=Value(points)), default=Value(0.0), output_field=FloatField())
+
+    relevance = TsRank(vector, tsquery_value(tsquery_text(query, RANKING)))
+    return Cast(
+        (relevance + bonus(STRICT, STRICT_BONUS) + (bonus(HEAD, HEAD_BONUS) if len(query.terms) > 1 else 0))
+        * RANK_SCALE,
+        output_field=BigIntegerField(),
+    )
 
 
 class PostgresBackend:
@@ -154,23 +246,7 @@ class PostgresBackend:
         if not text and not include_ids:
             return queryset.none().annotate(**{RANK: Value(0, output_field=BigIntegerField())})
         vector = F(f"{spec.relation}__vector")
-        if not text:
-            rank: Any = Value(0, output_field=BigIntegerField())
-        elif level == STRICT:
-            rank = Cast(TsRank(vector, tsquery_value(text)) * RANK_SCALE, output_field=BigIntegerField())
-        else:
-            # Relaxed: strict matches first, then those holding the head term, then by how much of
-            # the query a document holds.
-            def bonus(part: str, points: float) -> Case:
-                matched = TsMatch(vector, tsquery_value(tsquery_text(query, part)))
-                return Case(When(matched, then=Value(points)), default=Value(0.0), output_field=FloatField())
-
-            relevance = TsRank(vector, tsquery_value(tsquery_text(query, RANKING)))
-            rank = Cast(
-                (relevance + bonus(STRICT, STRICT_BONUS) + (bonus(HEAD, HEAD_BONUS) if len(query.terms) > 1 else 0))
-                * RANK_SCALE,
-                output_field=BigIntegerField(),
-            )
+        rank = rank_expression(vector, query, level, text)
         if not text:
             return queryset.filter(pk__in=list(include_ids)).annotate(**{RANK: rank})
         if not include_ids:
@@ -183,6 +259,64 @@ class PostgresBackend:
         matched = Q(pk__in=list(include_ids)) | Q(pk__in=matching.values("pk"))
         ranked = Case(When(pk__in=list(include_ids), then=Value(0)), default=rank, output_field=BigIntegerField())
         return queryset.filter(matched).annotate(**{RANK: ranked})
+
+    def page(
+        self,
+        spec: IndexSpec,
+        query: ParsedQuery,
+        *,
+        channel: int,
+        size: int,
+        level: str = STRICT,
+        include_ids: Sequence[int] = (),
+        after: tuple[int, int] | None = None,
+        descending: bool = True,
+    ) -> SearchPage:
+        """One page of the documents public in ``channel`` that match ``query`` at ``level`` (or are in
+        ``include_ids``, ranked 0), in RANK order (``descending``: best first) then by id, after the
+        keyset ``after`` = (rank, id); and how many match in all. One statement on the document table
+        alone: the GIN index finds the matches, visibility is a column of the same rows, and the count
+        is a window over the same scan as the ranking, so neither joins anything."""
+        text = tsquery_text(query, level)
+        include = [int(pk) for pk in include_ids]
+        if not text and not include:
+            return SearchPage(hits=[], total=0)
+        matched = Q(TsMatch(F("vector"), tsquery_value(text))) if text else Q(pk__in=include)
+        rank = rank_expression(F("vector"), query, level, text)
+        if include and text:
+            matched |= Q(pk__in=include)
+            rank = Case(When(pk__in=include, then=Value(0)), default=rank, output_field=BigIntegerField())
+        docs = (
+            spec.document_model._default_manager.filter(visible_in(channel))
+            .filter(matched)
+            .annotate(doc_id=F("pk"), doc_rank=rank)
+            .values_list("doc_id", "doc_rank")
+            .order_by()
+        )
+        inner, params = docs.query.sql_with_params()
+        direction, beyond = ("DESC", "<") if descending else ("ASC", ">")
+        # OFFSET 0 keeps the ranking in the scan (the window then buffers two integers a match, not
+        # their vectors); the count is a window over the same scan, taken before the keyset.
+        sql = (
+            "SELECT doc_id, doc_rank, doc_total FROM (SELECT doc_id, doc_rank, count(*) OVER () AS doc_total"
+            f" FROM ({inner} OFFSET 0) AS ranked) AS matches"
+        )
+        params = list(params)
+        if after is not None:
+            sql += f" WHERE doc_rank {beyond} %s OR (doc_rank = %s AND doc_id > %s)"
+            params += [int(after[0]), int(after[0]), int(after[1])]
+        sql += f" ORDER BY doc_rank {direction}, doc_id LIMIT %s"
+        params.append(int(size))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if rows:
+            total = int(rows[0][2])
+        elif after is not None:  # past the last page: count alone
+            total = docs.count()
+        else:
+            total = 0
+        return SearchPage(hits=[(int(pk), int(r)) for pk, r, _ in rows], total=total)
 
     def suggest(self, spec: IndexSpec, text: str, visible: QuerySet, limit: int = SUGGESTIONS_MAX) -> list[str]:
         """Candidates by key prefix first (a b-tree range, no join), then only those of visible objects:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Model
 
@@ -32,3 +32,12 @@ class IndexSpec:
     suggestion_model: type[Model]
     relation: str  # from the domain model to its document, e.g. "search_document"
     suggestion_object: str  # the suggestion's foreign key to the domain object, e.g. "product"
+
+
+@dataclass
+class SearchPage:
+    """A page of a search answered by the index alone: (object id, RANK) in rank order, and how many
+    objects match in all (exact: every match, not a capped sample)."""
+
+    hits: list[tuple[int, int]] = field(default_factory=list)
+    total: int = 0

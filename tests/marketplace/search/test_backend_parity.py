@@ -9,7 +9,7 @@ import pytest
 from marketplace.catalog.models import Product
 from marketplace.catalog.selectors import product_suggestions_for, products_search, products_visible
 from marketplace.catalog.services_search import product_search_reindex
-from marketplace.search.selectors import products_matching
+from marketplace.search.selectors import products_matching, products_page
 from meidu.core.search.analysis import parse_query
 from meidu.core.search.backend import backend_by_name
 from tests.support.search_catalogue import seed_search_catalogue
@@ -72,3 +72,18 @@ def test_where_combined_with_search_is_the_same_queryset_on_either_backend(label
     )
     matched, _relaxed, _query = products_search(cheap, "梨")
     assert matched.count() <= Product.objects.filter(name__contains="梨").count()
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_a_page_from_the_index_alone_is_the_joined_queryset_s_page(labelled, rural, backend_name):
+    """backend.page (visibility, count and order from the index) against narrow on the queryset that
+    joins listings and shops: the same total and the same first page, query by query."""
+    backend = backend_by_name(backend_name)
+    visible = products_visible(rural, sees_all=False, user=None, for_listing=True)
+    for text, _tags, _kind in QUERIES:
+        query = parse_query(text)
+        matched, _relaxed = products_matching(visible, query, backend=backend)
+        expected = list(matched.order_by("-search_rank", "pk").values_list("pk", "search_rank")[:10])
+        page, _relaxed = products_page(query, channel_id=rural.pk, size=10, backend=backend)
+        assert page.total == matched.count(), text
+        assert page.hits == expected, text

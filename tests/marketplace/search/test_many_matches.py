@@ -137,3 +137,19 @@ def test_a_product_waiting_for_its_document_is_counted_with_every_match(
     result = _search(api_client, sortBy={"field": "NAME", "direction": "ASC"}, first=100)
     assert result["totalCount"] == COUNT + 1
     assert _search(api_client, where={"name": {"eq": "梨 刚上架"}})["totalCount"] == 1
+
+
+def test_a_plain_search_is_paged_by_its_index_in_a_fixed_number_of_queries(
+    api_client, pears, django_assert_max_num_queries
+):
+    """No `where`, rank order: the page and totalCount come from one statement on the documents."""
+    page = """query($s: String, $after: String) { products(channel: "rural", first: 20, search: $s, after: $after) {
+      totalCount edges { node { name category { name } pricing { priceRange { start { gross { amount } } } } } }
+      pageInfo { endCursor }
+    } }"""
+    after = None
+    for _ in range(3):
+        with django_assert_max_num_queries(8):
+            result = api_client.execute(page, {"s": "梨", "after": after})["products"]
+        assert result["totalCount"] == COUNT and len(result["edges"]) == 20
+        after = result["pageInfo"]["endCursor"]
