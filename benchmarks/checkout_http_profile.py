@@ -11,8 +11,8 @@ added) on a database seeded by `meidu seed` (run benchmarks/http_load.py once fi
 then `--orders` are measured one after another (no concurrency: the cost of the work itself, without two
 cores shared by a server, PostgreSQL and a load generator). Settings as the web workers run them
 (meidu.settings.base, demo mode for the generated secrets, DEBUG off, cache on Redis db 7); tasks run
-eagerly (no broker), as in the HTTP load test's server. `--show-sql NAME` prints the statements of one
-request of that name; `--profile FILE` writes cProfile stats of the measured orders (read them with
+eagerly (no broker), as in the HTTP load test's server. `--show-sql NAME[,NAME]` prints the statements of one
+request of each name; `--profile FILE` writes cProfile stats of the measured orders (read them with
 `python -m pstats FILE`; the CPU figures then include cProfile's cost).
 """
 
@@ -65,7 +65,7 @@ class Meter:
     def __init__(self, backend: int, show_sql: str):
         from django.test import Client
 
-        self.client, self.backend, self.show_sql = Client(), backend, show_sql
+        self.client, self.backend, self.show_sql = Client(), backend, set(filter(None, show_sql.split(",")))
         self.costs: dict[str, list[tuple[int, float, float]]] = {}
         self.recording = False
 
@@ -86,8 +86,8 @@ class Meter:
             raise SystemExit(f"{name} failed: {payload}")
         if self.recording:
             self.costs.setdefault(name, []).append((len(captured.captured_queries), app * 1000, db * 1000))
-            if self.show_sql == name:
-                self.show_sql = ""
+            if name in self.show_sql:
+                self.show_sql = self.show_sql - {name}
                 print(f"statements of one {name}:")
                 for query in captured.captured_queries:
                     print(f"  {query['time']} {query['sql'][:300]}")
@@ -101,7 +101,9 @@ def order(send, fixture: dict, rng: random.Random, token: str, n: int) -> None:
     lines = [{"variantId": v, "quantity": rng.choice((1, 1, 2))} for v in variants]
     created = send("checkoutCreate", CHECKOUT_CREATE, {"input": {"channel": "rural", "lines": lines}}, token)
     checkout = created["checkout"]["id"]
-    addressed = send("checkoutShippingAddressUpdate", CHECKOUT_ADDRESS, {"id": checkout, "a": fixture["address"]}, token)
+    addressed = send(
+        "checkoutShippingAddressUpdate", CHECKOUT_ADDRESS, {"id": checkout, "a": fixture["address"]}, token
+    )
     for delivery in addressed["checkout"]["deliveries"]:
         method = next(m for m in delivery["shippingMethods"] if m["kind"] == "county")
         send(
@@ -123,12 +125,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--buyers", type=int, default=20)
-    parser.add_argument("--show-sql", default="", help="print the statements of one request of this name")
+    parser.add_argument("--show-sql", default="", help="print the statements of one request of these names (a,b)")
     parser.add_argument("--profile", default="", help="write cProfile stats of the measured orders here")
     args = parser.parse_args()
     setup(DATABASE_NAME)
     from django.db import connection
-
     from load import prepare
 
     fixture = prepare.checkout(args.buyers, hot_products=12, units=10 * args.orders)
@@ -155,7 +156,8 @@ def main() -> None:
     for name, costs in send.costs.items():
         per_order = len(costs) / args.orders
         statements = statistics.median(c[0] for c in costs)
-        app, db = statistics.median(c[1] for c in costs), statistics.median(c[2] for c in costs)
+        # means: PostgreSQL's CPU is read from /proc in 10 ms ticks, so a median of one request is 0 or 10
+        app, db = statistics.fmean(c[1] for c in costs), statistics.fmean(c[2] for c in costs)
         total[0] += per_order * statements
         total[1] += per_order * statistics.fmean(c[1] for c in costs)
         total[2] += per_order * statistics.fmean(c[2] for c in costs)

@@ -85,7 +85,9 @@ def _seed(products: int) -> None:
         return
     env = dict(os.environ, PYTHONPATH=str(ROOT), MEIDU_MODE="demo", DJANGO_SETTINGS_MODULE="meidu.settings.base")
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "meidu.cli", "seed", "--products", str(products)], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "meidu.cli", "seed", "--products", str(products)], cwd=ROOT, env=env, check=True
+    )
     print(f"meidu seed --products {products}: {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -203,7 +205,10 @@ def run_mix(mix: str, args, port: int, server, fixture: dict, users: int, rate: 
     }
     for name in sorted({s[2] for s in http}):
         part = _summary([s for s in http if s[2] == name], start)
-        result["by_name"][name] = {"rps": round(part["count"] / window, 1), **{k: part[k] for k in part if k != "error_kinds"}}
+        result["by_name"][name] = {
+            "rps": round(part["count"] / window, 1),
+            **{k: part[k] for k in part if k != "error_kinds"},
+        }
     if flows:
         done = [s for s in flows if s[0] >= start]
         ok = [s for s in done if not s[3]]
@@ -226,7 +231,8 @@ def _line(result: dict) -> str:
         f"{result['p95_ms']:.0f} / p99 {result['p99_ms']:.0f} ms, errors {result['errors']} "
         f"({result['error_rate']:.2%}); CPU ms per request: server {cpu['gunicorn']:.1f}, PostgreSQL "
         f"{cpu['postgres']:.1f}, client {cpu['client']:.1f}, machine {cpu['machine']:.1f} "
-        f"({result['machine_cores_busy']:.2f} cores busy); load {result['load_before'][0]:.2f} -> {result['load_after'][0]:.2f}"
+        f"({result['machine_cores_busy']:.2f} cores busy); "
+        f"load {result['load_before'][0]:.2f} -> {result['load_after'][0]:.2f}"
     )
     if "orders_per_s" in result:
         per = result["cpu_ms_per_order"]
@@ -280,7 +286,9 @@ def _check(mix: str, fixture: dict) -> dict | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mix", default=",".join(MIXES), help="comma-separated: " + ", ".join(MIXES))
-    parser.add_argument("--cache", choices=["off", "on"], default="off", help="the GraphQL response cache (RESPONSE_CACHE)")
+    parser.add_argument(
+        "--cache", choices=["off", "on"], default="off", help="the GraphQL response cache (RESPONSE_CACHE)"
+    )
     parser.add_argument("--users", type=int, default=0, help="locust users (default per mix: %s)" % DEFAULT_USERS)
     parser.add_argument("--rate", type=float, default=0.0, help="offered flows/s (0: closed loop)")
     parser.add_argument("--seconds", type=float, default=30.0, help="measured time per run or step")
@@ -330,7 +338,10 @@ def main() -> None:
     )
     # as `meidu serve` does before starting gunicorn: the pages need the static files' manifest
     subprocess.run(
-        [sys.executable, "-m", "meidu.cli", "manage", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+        [sys.executable, "-m", "meidu.cli", "manage", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
     server = serve(port, args.workers, env)
     results, failed = [], False
@@ -345,11 +356,16 @@ def main() -> None:
                 print(_line(result), flush=True)
                 if args.steps:
                     if not _holds(result, rate, args.p99_limit_ms):
-                        print(f"  {mix}: step {rate:g}/s broke (errors, p99 > {args.p99_limit_ms:g} ms or < 90% achieved)")
+                        print(
+                            f"  {mix}: step {rate:g}/s broke (errors, p99 > {args.p99_limit_ms:g} ms or < 90% achieved)"
+                        )
                         break
                     held = rate
             if args.steps:
-                print(f"{mix} saturation: highest offered rate that held: {held if held is not None else 'none'}/s", flush=True)
+                print(
+                    f"{mix} saturation: highest offered rate that held: {held if held is not None else 'none'}/s",
+                    flush=True,
+                )
             check = _check(mix, fixtures[mix])
             if check is not None:
                 print(f"{mix} after the run: {check}", flush=True)

@@ -41,7 +41,12 @@ class Browser(FastHttpUser):
     @task(3)
     def api_products(self):
         category = self.rng.choice(FIXTURE["categories"])["id"]
-        graphql(self.client, "api: products(first: 24, category)", PRODUCTS, {"first": 24, "filter": {"categories": [category]}})
+        graphql(
+            self.client,
+            "api: products(first: 24, category)",
+            PRODUCTS,
+            {"first": 24, "filter": {"categories": [category]}},
+        )
 
     @task(2)
     def api_product(self):
@@ -50,5 +55,8 @@ class Browser(FastHttpUser):
     @task(2)
     def api_search(self):
         graphql(
-            self.client, "api: products(search)", PRODUCTS, {"first": 24, "filter": {"search": self.rng.choice(FIXTURE["words"])}}
+            self.client,
+            "api: products(search)",
+            PRODUCTS,
+            {"first": 24, "filter": {"search": self.rng.choice(FIXTURE["words"])}},
         )

@@ -48,7 +48,11 @@ class Buyer(FastHttpUser):
             return flow("order", started, False, "checkoutCreate")
         checkout = created["checkout"]["id"]
         addressed = graphql(
-            self.client, "checkoutShippingAddressUpdate", CHECKOUT_ADDRESS, {"id": checkout, "a": FIXTURE["address"]}, self.token
+            self.client,
+            "checkoutShippingAddressUpdate",
+            CHECKOUT_ADDRESS,
+            {"id": checkout, "a": FIXTURE["address"]},
+            self.token,
         )
         if not addressed:
             return flow("order", started, False, "checkoutShippingAddressUpdate")

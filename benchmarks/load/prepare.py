@@ -73,8 +73,7 @@ def checkout(buyers: int, hot_products: int, units: int) -> dict:
     run = int(time.time()) % 10**6
     users = [User.objects.create_user(phone=f"+86139{run:06d}{n:03d}", password=None) for n in range(buyers)]
     stocks = {
-        stock.pk: [stock.quantity, stock.quantity_allocated]
-        for stock in Stock.objects.filter(variant__in=chosen)
+        stock.pk: [stock.quantity, stock.quantity_allocated] for stock in Stock.objects.filter(variant__in=chosen)
     }
     return {
         "buyers": [create_access_token(user) for user in users],

@@ -15,7 +15,12 @@ from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.hooks import resale_terms
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.checkout.reservations import line_reserve
-from marketplace.checkout.selectors import checkout_info, collection_points_for, shipping_quotes_for
+from marketplace.checkout.selectors import (
+    checkout_info,
+    checkout_info_keep,
+    collection_points_for,
+    shipping_quotes_for,
+)
 from marketplace.orders.selectors import quantity_bought
 from meidu.accounts.addresses import address_create
 from meidu.accounts.selectors import user_default_shipping_address
@@ -264,6 +269,8 @@ def checkout_shipping_address_update(checkout: Checkout, data: dict) -> Checkout
         for group in info.groups:
             if group.delivery and group.delivery.shipping_method_id and group.quote is None:
                 group.delivery.delete()
+                group.delivery = None
+        checkout_info_keep(locked, info)
     return locked
 
 
@@ -318,10 +325,15 @@ def checkout_delivery_method_update(
                         CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
                         field="shippingAddress",
                     )
-                if not any(
-                    quote.method.pk == shipping_method.pk
-                    for quote in shipping_quotes_for(group, locked.shipping_address)
-                ):
+                quote = next(
+                    (
+                        q
+                        for q in shipping_quotes_for(group, locked.shipping_address)
+                        if q.method.pk == shipping_method.pk
+                    ),
+                    None,
+                )
+                if quote is None:
                     raise DomainError(
                         _("This shipping method does not deliver to the address or weight"),
                         CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE,
@@ -333,15 +345,17 @@ def checkout_delivery_method_update(
                     CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
                     field="deliveryMethodId",
                 )
-            CheckoutDelivery.objects.update_or_create(
+            group.delivery, _created = CheckoutDelivery.objects.update_or_create(
                 checkout=locked,
                 shop_id=shop_id,
                 defaults={"shipping_method": shipping_method, "collection_point": collection_point},
             )
+            group.quote = quote if shipping_method is not None else None
             if collection_point is not None and collection_point.kind != "station":
                 for line_info in group.lines:
                     line_reserve(line_info.line, collection_point)
         locked.save(update_fields=["updated_at"])
+        checkout_info_keep(locked, info)  # the groups now hold the deliveries just chosen
     return locked
 
 
