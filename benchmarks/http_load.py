@@ -58,7 +58,7 @@ os.environ.update(
 )
 os.environ.pop("CELERY_BROKER_URL", None)
 
-from _http import cpu_seconds, process_roles, serve, server_env  # noqa: E402
+from _http import process_roles, serve, server_env  # noqa: E402
 from _setup import setup  # noqa: E402
 
 ENVIRONMENT_AT_START = dict(os.environ)
@@ -91,8 +91,29 @@ def _seed(products: int) -> None:
     print(f"meidu seed --products {products}: {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def _cpu_by_pid(pids_of) -> dict[str, dict[int, float]]:
+    """CPU seconds (user + system) of each process of each role, and of the whole machine (pid 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[str, dict[int, float]] = {}
+    for role, pids in pids_of().items():
+        found[role] = {}
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            found[role][pid] = (int(fields[11]) + int(fields[12])) / tick
+    with open("/proc/stat") as handle:
+        busy = [int(x) for x in handle.readline().split()[1:]]
+    found["machine"] = {0: (sum(busy) - busy[3] - busy[4]) / tick}
+    return found
+
+
 class _Sampler(threading.Thread):
-    """CPU seconds of every role every 0.25 s (wall clock), to cut the measured window out of a run."""
+    """CPU of every role's processes every 0.25 s (wall clock), to cut the measured window out of a run.
+    Kept per process (not summed as _http.cpu_seconds does): a web worker's PostgreSQL backend is replaced
+    when its connection reaches DB_CONN_MAX_AGE, and a sum would then lose the old backend's CPU."""
 
     def __init__(self, pids_of):
         super().__init__(daemon=True)
@@ -100,13 +121,17 @@ class _Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.is_set():
-            self.samples.append((time.time(), cpu_seconds(self.pids_of)))
+            self.samples.append((time.time(), _cpu_by_pid(self.pids_of)))
             self.stopped.wait(0.25)
 
     def used(self, start: float, end: float) -> tuple[dict[str, float], float]:
         before = max((s for s in self.samples if s[0] <= start), key=lambda s: s[0], default=self.samples[0])
         after = min((s for s in self.samples if s[0] >= end), key=lambda s: s[0], default=self.samples[-1])
-        return {role: after[1][role] - before[1].get(role, 0.0) for role in after[1]}, after[0] - before[0]
+        used = {
+            role: sum(value - before[1].get(role, {}).get(pid, 0.0) for pid, value in pids.items())
+            for role, pids in after[1].items()
+        }
+        return used, after[0] - before[0]
 
 
 def _roles(server_pid: int, client_pid: int):
