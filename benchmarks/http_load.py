@@ -65,7 +65,9 @@ ENVIRONMENT_AT_START = dict(os.environ)
 ROOT = Path(__file__).resolve().parent.parent
 LOAD = Path(__file__).resolve().parent / "load"
 MIXES = ("browsing", "checkout", "trader", "bank")
-DEFAULT_USERS = {"browsing": 32, "checkout": 64, "trader": 50, "bank": 20}
+# closed loop: 8 clients on 2 workers (issue 20's setting); an offered rate: enough users that one slow
+# flow does not hold the rate back (each user paced at rate / users)
+DEFAULT_USERS = {"closed": 8, "rate": 32}
 GOAL_ORDERS_PER_SECOND = 150
 DATABASE_NAME = (os.environ.get("BENCH_DATABASE_URL") or "/meidu_bench_load").rsplit("/", 1)[-1].split("?")[0]
 
@@ -314,7 +316,7 @@ def main() -> None:
     parser.add_argument(
         "--cache", choices=["off", "on"], default="off", help="the GraphQL response cache (RESPONSE_CACHE)"
     )
-    parser.add_argument("--users", type=int, default=0, help="locust users (default per mix: %s)" % DEFAULT_USERS)
+    parser.add_argument("--users", type=int, default=0, help="locust users (default: %s)" % DEFAULT_USERS)
     parser.add_argument("--rate", type=float, default=0.0, help="offered flows/s (0: closed loop)")
     parser.add_argument("--seconds", type=float, default=30.0, help="measured time per run or step")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds before measuring (not counted)")
@@ -372,8 +374,8 @@ def main() -> None:
     results, failed = [], False
     try:
         for mix in mixes:
-            users = args.users or DEFAULT_USERS[mix]
             steps = [float(r) for r in args.steps.split(",") if r.strip()] if args.steps else [args.rate]
+            users = args.users or DEFAULT_USERS["rate" if any(steps) else "closed"]
             held = None
             for rate in steps:
                 result = run_mix(mix, args, port, server, fixtures[mix], users, rate, args.seconds)

@@ -4,7 +4,7 @@ printed number and verification code of receipts the demo data and the preparati
 
 import random
 
-from common import FIXTURE, graphql, wait_time
+from common import FIXTURE, graphql, stagger, wait_time
 from documents import RECEIPT_VERIFY
 from locust import FastHttpUser, task
 
@@ -13,6 +13,7 @@ class Verifier(FastHttpUser):
     wait_time = wait_time()
 
     def on_start(self):
+        stagger()
         self.rng = random.Random()
         self.token = self.rng.choice(FIXTURE["officers"]) if FIXTURE["officers"] else None
 

@@ -4,7 +4,7 @@ storefront GraphQL API (product lists by category, a product, a search), over th
 
 import random
 
-from common import FIXTURE, graphql, page, wait_time
+from common import FIXTURE, graphql, page, stagger, wait_time
 from documents import PRODUCT, PRODUCTS
 from locust import FastHttpUser, task
 
@@ -13,6 +13,7 @@ class Browser(FastHttpUser):
     wait_time = wait_time()
 
     def on_start(self):
+        stagger()
         self.rng = random.Random()
 
     def _slug(self) -> str:

@@ -8,7 +8,7 @@ import itertools
 import random
 import time
 
-from common import FIXTURE, flow, graphql, wait_time
+from common import FIXTURE, flow, graphql, stagger, wait_time
 from documents import (
     CASH_ON_DELIVERY,
     CHECKOUT_ADDRESS,
@@ -26,6 +26,7 @@ class Buyer(FastHttpUser):
     wait_time = wait_time()
 
     def on_start(self):
+        stagger()
         self.n = next(_buyers)
         self.token = FIXTURE["buyers"][self.n % len(FIXTURE["buyers"])]
         self.rng = random.Random(self.n)

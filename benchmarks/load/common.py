@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import time
 
 import gevent
@@ -35,6 +36,15 @@ def wait_time():
         low, high = (float(x) for x in os.environ["LOAD_THINK"].split(","))
         return between(low, high)
     return constant(0)
+
+
+def stagger() -> None:
+    """Called by each user's on_start: with an offered rate, wait a random part of one pacing period
+    first, so the users' flows arrive spread over time (locust starts every user's first task at once:
+    a burst of all users, not a rate)."""
+    rate, users = float(os.environ.get("LOAD_RATE") or 0), int(os.environ.get("LOAD_USERS") or 1)
+    if rate:
+        gevent.sleep(random.uniform(0, users / rate))
 
 
 @events.init.add_listener

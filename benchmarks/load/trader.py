@@ -6,7 +6,7 @@ refused as not improving and a pick of a listing already taken are the market's 
 import itertools
 import random
 
-from common import FIXTURE, graphql, wait_time
+from common import FIXTURE, graphql, stagger, wait_time
 from documents import AUCTION_BID, AUCTIONS, LISTING_PICK
 from locust import FastHttpUser, task
 
@@ -17,6 +17,7 @@ class Trader(FastHttpUser):
     wait_time = wait_time()
 
     def on_start(self):
+        stagger()
         self.n = next(_traders)
         self.token = FIXTURE["traders"][self.n % len(FIXTURE["traders"])]
         self.rng = random.Random(self.n)

@@ -77,11 +77,10 @@ def _check_purchasable(checkout: Checkout, variants) -> None:
         raise DomainErrors(errors)
 
 
-def _collection_point_of(checkout: Checkout, shop_id: int):
-    delivery = (
-        CheckoutDelivery.objects.filter(checkout=checkout, shop_id=shop_id).select_related("collection_point").first()
-    )
-    return delivery.collection_point if delivery else None
+def _collection_points_of(checkout: Checkout) -> dict[int, object]:
+    """The pickup point chosen for each shop of the checkout (shop id -> Warehouse), in one query."""
+    deliveries = CheckoutDelivery.objects.filter(checkout=checkout, collection_point__isnull=False)
+    return {delivery.shop_id: delivery.collection_point for delivery in deliveries.select_related("collection_point")}
 
 
 def _resale_terms_of(reseller, variants) -> dict[int, object]:
@@ -100,12 +99,16 @@ def _resale_terms_of(reseller, variants) -> dict[int, object]:
     return terms
 
 
-def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, replace: bool, reseller=None) -> None:
+def _set_quantities(
+    checkout: Checkout, wanted: list[tuple[object, int]], *, replace: bool, reseller=None, new: bool = False
+) -> None:
     """Add (or with ``replace`` set) quantities; 0 with ``replace`` removes the line. With ``reseller`` (a
     distributor's shop, issue 16) the lines are bought through it at its retail price: a line of the same
-    variant moves to that reseller (the last shop the buyer added it from wins)."""
+    variant moves to that reseller (the last shop the buyer added it from wins). ``new``: the checkout was
+    created in this transaction (no lines, deliveries or holds to read yet)."""
     variants = [variant for variant, _ in wanted]
-    existing = {line.variant_id: line for line in checkout.lines.filter(variant__in=variants)}
+    existing = {} if new else {line.variant_id: line for line in checkout.lines.filter(variant__in=variants)}
+    points = {} if new else None  # read once, when the first line needs it
     to_check = [variant for variant, quantity in wanted if quantity or not replace]
     _check_purchasable(checkout, to_check)
     resale = _resale_terms_of(reseller, to_check) if reseller is not None else {}
@@ -122,6 +125,7 @@ def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, rep
             )
         _check_quantity(variant, new_quantity, checkout.user)
         terms = resale.get(variant.pk)
+        line_was_there = line is not None
         if line is None:
             line = CheckoutLine.objects.create(
                 checkout=checkout,
@@ -138,7 +142,9 @@ def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, rep
             line.quantity = new_quantity
             line.save(update_fields=["quantity"])
         line.variant = variant
-        line_reserve(line, _collection_point_of(checkout, variant.product.shop_id))
+        if points is None:
+            points = _collection_points_of(checkout)
+        line_reserve(line, points.get(variant.product.shop_id), held=line_was_there)
     checkout.save(update_fields=["updated_at"])
 
 
@@ -201,7 +207,7 @@ def checkout_create(
             client_address=client_address if user is None else None,
         )
         if lines:
-            _set_quantities(checkout, _merge(lines), replace=False, reseller=reseller)
+            _set_quantities(checkout, _merge(lines), replace=False, reseller=reseller, new=True)
     return checkout
 
 
