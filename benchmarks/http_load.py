@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import socket
 import statistics
@@ -65,9 +66,16 @@ ENVIRONMENT_AT_START = dict(os.environ)
 ROOT = Path(__file__).resolve().parent.parent
 LOAD = Path(__file__).resolve().parent / "load"
 MIXES = ("browsing", "checkout", "trader", "bank")
-# closed loop: 8 clients on 2 workers (issue 20's setting); an offered rate: enough users that one slow
-# flow does not hold the rate back (each user paced at rate / users)
-DEFAULT_USERS = {"closed": 8, "rate": 32}
+# closed loop: 8 clients on 2 workers (issue 20's setting)
+CLOSED_LOOP_USERS = 8
+
+
+def users_for(rate: float) -> int:
+    """An offered rate: enough users that flows of up to 4 s each do not hold the rate back (each user is
+    paced at rate / users), and few enough that each user's pacing period fits a short step."""
+    return max(2, min(64, math.ceil(rate * 4)))
+
+
 GOAL_ORDERS_PER_SECOND = 150
 DATABASE_NAME = (os.environ.get("BENCH_DATABASE_URL") or "/meidu_bench_load").rsplit("/", 1)[-1].split("?")[0]
 
@@ -316,7 +324,9 @@ def main() -> None:
     parser.add_argument(
         "--cache", choices=["off", "on"], default="off", help="the GraphQL response cache (RESPONSE_CACHE)"
     )
-    parser.add_argument("--users", type=int, default=0, help="locust users (default: %s)" % DEFAULT_USERS)
+    parser.add_argument(
+        "--users", type=int, default=0, help=f"locust users (default {CLOSED_LOOP_USERS}; with a rate, 4 per flow/s)"
+    )
     parser.add_argument("--rate", type=float, default=0.0, help="offered flows/s (0: closed loop)")
     parser.add_argument("--seconds", type=float, default=30.0, help="measured time per run or step")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds before measuring (not counted)")
@@ -375,9 +385,9 @@ def main() -> None:
     try:
         for mix in mixes:
             steps = [float(r) for r in args.steps.split(",") if r.strip()] if args.steps else [args.rate]
-            users = args.users or DEFAULT_USERS["rate" if any(steps) else "closed"]
             held = None
             for rate in steps:
+                users = args.users or (users_for(rate) if rate else CLOSED_LOOP_USERS)
                 result = run_mix(mix, args, port, server, fixtures[mix], users, rate, args.seconds)
                 results.append(result)
                 print(_line(result), flush=True)
