@@ -4,7 +4,7 @@ on delivery), trader (bids, picks) and bank (receipt verifications).
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/meidu_load \\
       .venv/bin/python benchmarks/http_load.py [--mix browsing,checkout,trader,bank] [--cache off|on]
-        [--users 32] [--rate 0] [--seconds 30] [--warmup 5] [--max-requests 0] [--workers 2]
+        [--users 8] [--rate 0] [--seconds 30] [--warmup 15] [--max-requests 0] [--workers 2]
         [--steps 20,40,80] [--p99-limit-ms 100] [--redis redis://127.0.0.1:6379/7] [--products 10000]
 
 Each mix is a locust user class in benchmarks/load/<mix>.py. A run: seed the database once with the project's
@@ -329,7 +329,9 @@ def main() -> None:
     )
     parser.add_argument("--rate", type=float, default=0.0, help="offered flows/s (0: closed loop)")
     parser.add_argument("--seconds", type=float, default=30.0, help="measured time per run or step")
-    parser.add_argument("--warmup", type=float, default=5.0, help="seconds before measuring (not counted)")
+    parser.add_argument(
+        "--warmup", type=float, default=15.0, help="seconds before measuring (not counted): cold workers' first pages"
+    )
     parser.add_argument("--max-requests", type=int, default=0, help="stop a run after this many requests")
     parser.add_argument("--steps", default="", help="saturation: offered rates to step through, e.g. 20,40,80")
     parser.add_argument("--p99-limit-ms", type=float, default=100.0, help="a step holds with p99 at most this")
