@@ -135,11 +135,19 @@ class _Sampler(threading.Thread):
             self.stopped.wait(0.25)
 
     def used(self, start: float, end: float) -> tuple[dict[str, float], float]:
+        """CPU of each role between the samples around [start, end]: per process, its last reading up to
+        the closing sample minus its reading at the opening one (0 for a process started since), so a
+        process that exits before the closing sample (locust at its end, a replaced backend) still counts."""
         before = max((s for s in self.samples if s[0] <= start), key=lambda s: s[0], default=self.samples[0])
         after = min((s for s in self.samples if s[0] >= end), key=lambda s: s[0], default=self.samples[-1])
+        last: dict[str, dict[int, float]] = {}
+        for moment, reading in self.samples:
+            if before[0] <= moment <= after[0]:
+                for role, pids in reading.items():
+                    last.setdefault(role, {}).update(pids)
         used = {
             role: sum(value - before[1].get(role, {}).get(pid, 0.0) for pid, value in pids.items())
-            for role, pids in after[1].items()
+            for role, pids in last.items()
         }
         return used, after[0] - before[0]
 
