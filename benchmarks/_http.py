@@ -88,9 +88,11 @@ def cpu_seconds(pids_of: Callable[[], dict[str, list[int]]]) -> dict[str, float]
 
 
 def _serves_database(pid: str, database: str) -> bool:
+    """A backend's title is "postgres: <cluster>: <user> <database> <host>(<port>) <state>": the name is
+    matched whole, so `meidu_load` does not count the backends of `test_meidu_load_test`."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return database.encode() in handle.read()
+            return f" {database} ".encode() in handle.read().replace(b"\0", b" ")
     except OSError:
         return False
 

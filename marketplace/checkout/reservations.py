@@ -73,8 +73,9 @@ def _anonymous_hold_check(line: CheckoutLine) -> None:
         )
 
 
-def line_reserve(line: CheckoutLine, collection_point=None) -> None:
-    """Check the line's quantity is free and (when reservations are on) hold it."""
+def line_reserve(line: CheckoutLine, collection_point=None, *, held: bool = True) -> None:
+    """Check the line's quantity is free and (when reservations are on) hold it. ``held=False``: the line
+    was created in this transaction, so it has no hold to drop first."""
     variant = line.variant
     campaign = open_campaigns_for([variant.pk], line.checkout.channel).get(variant.pk)
     if campaign is not None:
@@ -98,10 +99,11 @@ def line_reserve(line: CheckoutLine, collection_point=None) -> None:
             CheckoutErrorCode.INSUFFICIENT_STOCK,
             field="quantity",
         )
-    Reservation.objects.filter(checkout_line=line).delete()
-    # Other buyers' quantityAvailable counts the units reservations hold: cached answers showing it
-    # are read afresh once this commits.
-    bump(STOCK)
+    if held:
+        Reservation.objects.filter(checkout_line=line).delete()
+        # Other buyers' quantityAvailable counts the units reservations hold: cached answers showing it
+        # are read afresh once this commits.
+        bump(STOCK)
     if not minutes:
         return
     until = timezone.now() + timedelta(minutes=minutes)

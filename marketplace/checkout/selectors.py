@@ -253,6 +253,20 @@ def checkout_info(checkout: Checkout, *, with_shipping_methods: bool = True) -> 
     return CheckoutInfo(checkout=checkout, lines=infos, groups=list(groups.values()))
 
 
+def checkout_info_keep(checkout: Checkout, info: CheckoutInfo) -> CheckoutInfo:
+    """Remember ``info`` on this checkout object as its state after the write that computed it, so the
+    answer of the same request (the API's checkout fields) reads it instead of computing it again: the
+    lines, deliveries and methods queries and the quotes (a write that changes what ``info`` holds after
+    computing it updates it first, as the address and delivery services do)."""
+    checkout._checkout_info = info  # type: ignore[attr-defined]
+    return info
+
+
+def checkout_info_kept(checkout: Checkout) -> CheckoutInfo | None:
+    """What ``checkout_info_keep`` remembered on this object (None: compute it)."""
+    return getattr(checkout, "_checkout_info", None)
+
+
 def shipping_quotes_for(group: ShopGroup, address) -> list[ShippingQuote]:
     quotes = [
         shipping_quote(method, address, weight_grams=group.weight_grams, subtotal=group.subtotal)
@@ -277,7 +291,8 @@ def checkout_payment_source(token) -> PaymentSource | None:
     ``payment_source`` hook's subscriber (meidu/wiring.py)."""
     checkout = checkout_get(token)
     if checkout is not None:
-        info = checkout_info(checkout)
+        # the amount due needs the chosen methods' quotes only, not each shop's list of methods
+        info = checkout_info(checkout, with_shipping_methods=False)
         return PaymentSource(
             token=checkout.pk,
             channel_slug=checkout.channel.slug,

@@ -15,7 +15,12 @@ from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.hooks import resale_terms
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.checkout.reservations import line_reserve
-from marketplace.checkout.selectors import checkout_info, collection_points_for, shipping_quotes_for
+from marketplace.checkout.selectors import (
+    checkout_info,
+    checkout_info_keep,
+    collection_points_for,
+    shipping_quotes_for,
+)
 from marketplace.orders.selectors import quantity_bought
 from meidu.accounts.addresses import address_create
 from meidu.accounts.selectors import user_default_shipping_address
@@ -72,11 +77,10 @@ def _check_purchasable(checkout: Checkout, variants) -> None:
         raise DomainErrors(errors)
 
 
-def _collection_point_of(checkout: Checkout, shop_id: int):
-    delivery = (
-        CheckoutDelivery.objects.filter(checkout=checkout, shop_id=shop_id).select_related("collection_point").first()
-    )
-    return delivery.collection_point if delivery else None
+def _collection_points_of(checkout: Checkout) -> dict[int, object]:
+    """The pickup point chosen for each shop of the checkout (shop id -> Warehouse), in one query."""
+    deliveries = CheckoutDelivery.objects.filter(checkout=checkout, collection_point__isnull=False)
+    return {delivery.shop_id: delivery.collection_point for delivery in deliveries.select_related("collection_point")}
 
 
 def _resale_terms_of(reseller, variants) -> dict[int, object]:
@@ -95,12 +99,16 @@ def _resale_terms_of(reseller, variants) -> dict[int, object]:
     return terms
 
 
-def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, replace: bool, reseller=None) -> None:
+def _set_quantities(
+    checkout: Checkout, wanted: list[tuple[object, int]], *, replace: bool, reseller=None, new: bool = False
+) -> None:
     """Add (or with ``replace`` set) quantities; 0 with ``replace`` removes the line. With ``reseller`` (a
     distributor's shop, issue 16) the lines are bought through it at its retail price: a line of the same
-    variant moves to that reseller (the last shop the buyer added it from wins)."""
+    variant moves to that reseller (the last shop the buyer added it from wins). ``new``: the checkout was
+    created in this transaction (no lines, deliveries or holds to read yet)."""
     variants = [variant for variant, _ in wanted]
-    existing = {line.variant_id: line for line in checkout.lines.filter(variant__in=variants)}
+    existing = {} if new else {line.variant_id: line for line in checkout.lines.filter(variant__in=variants)}
+    points = {} if new else None  # read once, when the first line needs it
     to_check = [variant for variant, quantity in wanted if quantity or not replace]
     _check_purchasable(checkout, to_check)
     resale = _resale_terms_of(reseller, to_check) if reseller is not None else {}
@@ -117,6 +125,7 @@ def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, rep
             )
         _check_quantity(variant, new_quantity, checkout.user)
         terms = resale.get(variant.pk)
+        line_was_there = line is not None
         if line is None:
             line = CheckoutLine.objects.create(
                 checkout=checkout,
@@ -133,7 +142,9 @@ def _set_quantities(checkout: Checkout, wanted: list[tuple[object, int]], *, rep
             line.quantity = new_quantity
             line.save(update_fields=["quantity"])
         line.variant = variant
-        line_reserve(line, _collection_point_of(checkout, variant.product.shop_id))
+        if points is None:
+            points = _collection_points_of(checkout)
+        line_reserve(line, points.get(variant.product.shop_id), held=line_was_there)
     checkout.save(update_fields=["updated_at"])
 
 
@@ -196,7 +207,7 @@ def checkout_create(
             client_address=client_address if user is None else None,
         )
         if lines:
-            _set_quantities(checkout, _merge(lines), replace=False, reseller=reseller)
+            _set_quantities(checkout, _merge(lines), replace=False, reseller=reseller, new=True)
     return checkout
 
 
@@ -264,6 +275,8 @@ def checkout_shipping_address_update(checkout: Checkout, data: dict) -> Checkout
         for group in info.groups:
             if group.delivery and group.delivery.shipping_method_id and group.quote is None:
                 group.delivery.delete()
+                group.delivery = None
+        checkout_info_keep(locked, info)
     return locked
 
 
@@ -318,10 +331,15 @@ def checkout_delivery_method_update(
                         CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
                         field="shippingAddress",
                     )
-                if not any(
-                    quote.method.pk == shipping_method.pk
-                    for quote in shipping_quotes_for(group, locked.shipping_address)
-                ):
+                quote = next(
+                    (
+                        q
+                        for q in shipping_quotes_for(group, locked.shipping_address)
+                        if q.method.pk == shipping_method.pk
+                    ),
+                    None,
+                )
+                if quote is None:
                     raise DomainError(
                         _("This shipping method does not deliver to the address or weight"),
                         CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE,
@@ -333,15 +351,17 @@ def checkout_delivery_method_update(
                     CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
                     field="deliveryMethodId",
                 )
-            CheckoutDelivery.objects.update_or_create(
+            group.delivery, _created = CheckoutDelivery.objects.update_or_create(
                 checkout=locked,
                 shop_id=shop_id,
                 defaults={"shipping_method": shipping_method, "collection_point": collection_point},
             )
+            group.quote = quote if shipping_method is not None else None
             if collection_point is not None and collection_point.kind != "station":
                 for line_info in group.lines:
                     line_reserve(line_info.line, collection_point)
         locked.save(update_fields=["updated_at"])
+        checkout_info_keep(locked, info)  # the groups now hold the deliveries just chosen
     return locked
 
 

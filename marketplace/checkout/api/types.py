@@ -7,7 +7,13 @@ import graphene
 from marketplace.catalog.api.money import TaxedMoney, taxed
 from marketplace.catalog.api.types import ProductVariantType
 from marketplace.checkout.models import Checkout, CheckoutLine, Reservation
-from marketplace.checkout.selectors import checkout_info, collection_points_for, shipping_quotes_for
+from marketplace.checkout.selectors import (
+    checkout_info,
+    checkout_info_keep,
+    checkout_info_kept,
+    collection_points_for,
+    shipping_quotes_for,
+)
 from marketplace.inventory.api import WarehouseType
 from marketplace.payments.selectors import (
     checkout_authorize_status,
@@ -22,11 +28,8 @@ from meidu.core.money import Money as MoneyValue
 
 
 def info_of(checkout: Checkout):
-    """checkout_info once per checkout object per request."""
-    cached = getattr(checkout, "_checkout_info", None)
-    if cached is None:
-        cached = checkout._checkout_info = checkout_info(checkout)
-    return cached
+    """checkout_info once per checkout object per request (or the one the service kept after its write)."""
+    return checkout_info_kept(checkout) or checkout_info_keep(checkout, checkout_info(checkout))
 
 
 class ShippingMethodType(ModelObjectType):
