@@ -22,6 +22,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from meidu.core.search.data import DICTIONARY, SYNONYMS, data_dirs
+
 logger = logging.getLogger("meidu.fleet")
 
 FLEET_KEY = "meidu:fleet:web-machines"
@@ -59,8 +61,6 @@ def _files_digest(paths: list[Path]) -> str:
 
 
 def _search_data_files() -> list[Path]:
-    from meidu.core.search.data import DICTIONARY, SYNONYMS, data_dirs
-
     return [folder / name for folder in data_dirs() for name in (DICTIONARY, SYNONYMS) if (folder / name).is_file()]
 
 
