@@ -147,7 +147,7 @@ def main() -> None:
             port = _free_port()
             # Connections kept for the whole run: a PostgreSQL backend that ends mid-run (the default
             # 60 s age) takes its CPU seconds out of the accounting with it.
-            env = server_env(args.redis, root=root, DB_CONN_MAX_AGE="3600")
+            env = server_env(args.redis, root=root, DB_CONN_MAX_AGE="3600", RESPONSE_CACHE="0")
             server = serve(port, args.workers, env, args.worker_class, args.threads, root=root, start_timeout=300)
             servers[label] = (port, server)
         body = _body(args.first)
