@@ -206,40 +206,38 @@ class SupplyOfferUpdate(SupplyOfferMutation):
         return cls(errors=[], offer=offer)
 
 
-class SupplyOfferOpen(SupplyOfferMutation):
+class SupplyOfferTransition(SupplyOfferMutation):
+    """One named action of the supplier on its offer: ``transition`` is the service that performs it
+    (and refuses it in the wrong state or for another shop's offer)."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def perform_mutation(cls, root, info, id):
+        require_user(info)
+        return cls(errors=[], offer=cls.transition(offer_from_global_id(id), actor=requestor(info)))
+
+
+class SupplyOfferOpen(SupplyOfferTransition):
     """Draft or paused -> open: distributors may pick it."""
 
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    @classmethod
-    def perform_mutation(cls, root, info, id):
-        require_user(info)
-        return cls(errors=[], offer=services.supply_offer_open(offer_from_global_id(id), actor=requestor(info)))
+    transition = staticmethod(services.supply_offer_open)
 
 
-class SupplyOfferPause(SupplyOfferMutation):
+class SupplyOfferPause(SupplyOfferTransition):
     """Open -> paused: hidden from every distributor at once."""
 
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    @classmethod
-    def perform_mutation(cls, root, info, id):
-        require_user(info)
-        return cls(errors=[], offer=services.supply_offer_pause(offer_from_global_id(id), actor=requestor(info)))
+    transition = staticmethod(services.supply_offer_pause)
 
 
-class SupplyOfferClose(SupplyOfferMutation):
+class SupplyOfferClose(SupplyOfferTransition):
     """Closed for good."""
 
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    @classmethod
-    def perform_mutation(cls, root, info, id):
-        require_user(info)
-        return cls(errors=[], offer=services.supply_offer_close(offer_from_global_id(id), actor=requestor(info)))
+    transition = staticmethod(services.supply_offer_close)
 
 
 class SupplyOfferReview(SupplyOfferMutation):
