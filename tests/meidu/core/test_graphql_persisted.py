@@ -166,3 +166,28 @@ def test_answers_are_kept_per_host_since_media_urls_are_absolute(pears):
     there = client.get("/graphql/", {"query": QUERY}, HTTP_HOST="localhost")
     assert here.status_code == there.status_code == 200
     assert here["ETag"] != there["ETag"]
+
+
+VARIABLE_QUERY = 'query Some($first: Int) { products(channel: "rural", first: $first) { edges { node { name } } } }'
+
+
+@pytest.mark.parametrize("variables", ['{"first": NaN}', '{"first": Infinity}', '{"first": 1e30}', '{"first": -5}'])
+def test_hostile_get_variables_are_refused_with_a_code_and_nothing_is_cached(pears, variables):
+    from django.core.cache import cache
+
+    from meidu.core.graphql.response_cache import ENTRY_PREFIX
+
+    cache.clear()
+    response = Client().get("/graphql/", {"query": VARIABLE_QUERY, "variables": variables})
+    assert response.status_code in (200, 400)
+    body = response.json()
+    assert body["errors"] and all(error["extensions"]["exception"]["code"] for error in body["errors"])
+    assert response["Cache-Control"] == "private, no-store"
+    assert not [key for key in cache._cache if ENTRY_PREFIX in key]  # locmem (the test settings): no answer kept
+
+
+@pytest.mark.parametrize("sha", ["\x00" * 64, "a" * 10_000, "ｆ" * 64])
+def test_hostile_persisted_hashes_are_refused(sha):
+    response = post(Client(), {"extensions": _persisted(sha=sha)})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"]
