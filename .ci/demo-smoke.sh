@@ -23,11 +23,14 @@ done
 grep -q "Demo logins" "$log" || { cat "$log"; echo "no demo logins printed"; exit 1; }
 grep -q "Periodic jobs" "$log" || { cat "$log"; echo "no periodic jobs started"; exit 1; }
 grep -q "${base}/graphql/" "$log" || { cat "$log"; echo "the public URL does not follow --port"; exit 1; }
-curl -fsS "${base}/" | grep -q "<html" 
-curl -fsS "${base}/.well-known/jwks.json" | grep -q '"kty": *"RSA"'
-curl -fsS -H 'Content-Type: application/json' -d '{"query":"{ shop { name } towns(first: 5) { totalCount } }"}' \
-  "${base}/graphql/" | grep -q '"totalCount": *5'
-curl -fsS -H 'Accept: text/html' "${base}/graphql/" | grep -qi "graphiql"
+# Each body is read whole before grep looks at it: `curl | grep -q` lets grep close the pipe
+# at its first match while curl still writes, and curl then fails with exit 23 under pipefail.
+body=$(curl -fsS "${base}/"); grep -q "<html" <<<"$body"
+body=$(curl -fsS "${base}/.well-known/jwks.json"); grep -q '"kty": *"RSA"' <<<"$body"
+body=$(curl -fsS -H 'Content-Type: application/json' \
+  -d '{"query":"{ shop { name } towns(first: 5) { totalCount } }"}' "${base}/graphql/")
+grep -q '"totalCount": *5' <<<"$body"
+body=$(curl -fsS -H 'Accept: text/html' "${base}/graphql/"); grep -qi "graphiql" <<<"$body"
 echo "demo answered /, /graphql/ and /.well-known/jwks.json"
 
 kill -INT -- "-${pid}"
