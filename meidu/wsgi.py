@@ -7,9 +7,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meidu.settings.base")
 
 from meidu.core.graphql.fast_path import CachedGraphQLReads  # noqa: E402
 from meidu.runtime.safety import assert_safe_to_serve  # noqa: E402
+from storefront.shell.page_fast_path import CachedPages  # noqa: E402
 
-# Cached anonymous GraphQL reads are answered before Django (meidu/core/graphql/fast_path.py).
-application = CachedGraphQLReads(get_wsgi_application())
+# Cached anonymous GraphQL reads and page-cache hits are answered before Django
+# (meidu/core/graphql/fast_path.py, storefront/shell/page_fast_path.py).
+application = CachedGraphQLReads(CachedPages(get_wsgi_application()))
 assert_safe_to_serve()
 
 # Load the URLconf (and with it the GraphQL schema) now rather than on each worker's first request,

@@ -36,7 +36,9 @@ a single process); otherwise the decorated views only get their headers.
 from __future__ import annotations
 
 import hashlib
+import time
 from functools import wraps
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -51,12 +53,15 @@ from django.utils.http import parse_etags
 from meidu.core import cache_versions
 from meidu.core.replicas.context import primary_reads
 
-KEY_PREFIX = "page:"
+# "page2": entries gained ``stored_at``; a worker of the previous release reads only its own "page:" keys.
+KEY_PREFIX = "page2:"
 VARY = ("Cookie", "Accept-Language")
 STATUS_HEADER = "X-Page-Cache"
 # Attribute a view sets on its response to keep it out of the shared cache (its content depends on
 # data no domain version covers).
 NOT_SHARED = "page_cache_not_shared"
+# Attribute of a shared answer (hit or miss): (its key, its domains), read by the WSGI layer.
+SHARED_PAGE = "page_cache_shared"
 
 
 def enabled() -> bool:
@@ -72,13 +77,43 @@ def is_shared_request(request) -> bool:
     )
 
 
+class PageEntry(NamedTuple):
+    """A stored rendering; ``stored_at`` (epoch seconds) lets a process's copy (page_fast_path) expire
+    when the shared one does."""
+
+    content: bytes
+    content_type: str
+    etag: str
+    stored_at: float
+
+
+def address_digest(request) -> str:
+    """The address part of a page's key: scheme, host, path and query."""
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def key_of(digest: str, language: str, day: str, versions: str) -> str:
+    """The one place a page's key is spelt: the view and the WSGI layer (page_fast_path) both build it here."""
+    return f"{KEY_PREFIX}{digest}:{language}:{day}:{versions}"
+
+
 def page_key(request, domains: tuple[str, ...]) -> str:
     """The cache key of ``request``'s page: address, language, day and domain versions."""
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     language = translation.get_language() or settings.LANGUAGE_CODE
-    day = timezone.localdate().isoformat()
-    return f"{KEY_PREFIX}{digest}:{language}:{day}:{cache_versions.versions(domains)}"
+    return key_of(address_digest(request), language, today(), cache_versions.versions(domains))
+
+
+def entry_get(key: str) -> PageEntry | None:
+    """The rendering stored under ``key``, if any."""
+    found = cache.get(key)
+    if not isinstance(found, tuple) or len(found) != len(PageEntry._fields):
+        return None
+    return PageEntry(*found)
 
 
 def _etag(content: bytes) -> str:
@@ -113,12 +148,16 @@ def _private(response, status: str):
     return response
 
 
-def _not_modified(request, etag: str) -> bool:
-    header = request.META.get("HTTP_IF_NONE_MATCH")
-    if not header:
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Does the visitor's ``If-None-Match`` name ``etag`` (then the answer is 304)?"""
+    if not if_none_match:
         return False
-    tags = parse_etags(header)
+    tags = parse_etags(if_none_match)
     return "*" in tags or etag in tags or f"W/{etag}" in tags
+
+
+def _not_modified(request, etag: str) -> bool:
+    return etag_matches(request.META.get("HTTP_IF_NONE_MATCH"), etag)
 
 
 def _answer(request, content: bytes, content_type: str, etag: str, status: str):
@@ -128,6 +167,12 @@ def _answer(request, content: bytes, content_type: str, etag: str, status: str):
         response = HttpResponse(content, content_type=content_type)
     _shared_headers(response, etag)
     response[STATUS_HEADER] = status
+    return response
+
+
+def _mark(response, key: str, domains: tuple[str, ...]):
+    """Tell the WSGI layer (page_fast_path) which stored page this answer is, and what it shows."""
+    setattr(response, SHARED_PAGE, (key, tuple(domains)))
     return response
 
 
@@ -153,10 +198,9 @@ def cached_page(*domains: str):
             if not enabled():
                 return _private(_render(view, request, args, kwargs), "off")
             key = page_key(request, domains)
-            entry = cache.get(key)
+            entry = entry_get(key)
             if entry is not None:
-                content, content_type, etag = entry
-                return _answer(request, content, content_type, etag, "hit")
+                return _mark(_answer(request, entry.content, entry.content_type, entry.etag, "hit"), key, domains)
             request.page_cache = True  # the context processor leaves CSRF tokens out of the forms
             # A rendering for everyone reads the primary: a replica up to REPLICA_MAX_LAG_SECONDS behind
             # could show data older than the versions in its key, kept until the entry expires.
@@ -167,12 +211,13 @@ def cached_page(*domains: str):
             content = response.content
             etag = _etag(content)
             if len(content) <= settings.RESPONSE_CACHE_MAX_BYTES:
-                cache.set(key, (content, response["Content-Type"], etag), settings.PAGE_CACHE_TIMEOUT)
+                stored = PageEntry(content, response["Content-Type"], etag, time.time())
+                cache.set(key, tuple(stored), settings.PAGE_CACHE_TIMEOUT)
             if _not_modified(request, etag):
-                return _answer(request, content, response["Content-Type"], etag, "miss")
+                return _mark(_answer(request, content, response["Content-Type"], etag, "miss"), key, domains)
             _shared_headers(response, etag)
             response[STATUS_HEADER] = "miss"
-            return response
+            return _mark(response, key, domains)
 
         return wrapped
 

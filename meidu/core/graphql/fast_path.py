@@ -21,9 +21,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from http.cookies import SimpleCookie
@@ -37,6 +34,7 @@ from meidu.core.cache_versions import KEY_PREFIX as VERSION_PREFIX
 from meidu.core.cache_versions import versions_from
 from meidu.core.graphql import response_cache
 from meidu.core.graphql.persisted import document_hash
+from meidu.core.recent import Recent
 
 logger = logging.getLogger("meidu.graphql")
 
@@ -127,36 +125,6 @@ def _operation(method: str, environ) -> tuple[str, str | None, dict] | None:
     return sha, operation_name, variables
 
 
-class _Recent:
-    """A small LRU of this process with expiry (thread-safe for gthread workers)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            found = self.items.get(key)
-            if found is None:
-                return None
-            expires, value = found
-            if expires < time.monotonic():
-                del self.items[key]
-                return None
-            self.items.move_to_end(key)
-            return value
-
-    def put(self, key, value, timeout: float) -> None:
-        if self.size <= 0:
-            return
-        with self.lock:
-            self.items[key] = (time.monotonic() + timeout, value)
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
 class CachedGraphQLReads:
     """Wraps the Django WSGI application; see the module's docstring.
 
@@ -169,8 +137,8 @@ class CachedGraphQLReads:
         self.application = application
         self.path = path
         self.domains_seen: set[str] = set()
-        self.recent_answers = _Recent(settings.RESPONSE_CACHE_LOCAL_ENTRIES)
-        self.recent_domains = _Recent(4 * settings.RESPONSE_CACHE_LOCAL_ENTRIES)
+        self.recent_answers = Recent(settings.RESPONSE_CACHE_LOCAL_ENTRIES)
+        self.recent_domains = Recent(4 * settings.RESPONSE_CACHE_LOCAL_ENTRIES)
 
     def __call__(self, environ, start_response) -> Iterable[bytes]:
         if (
