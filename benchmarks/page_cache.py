@@ -4,14 +4,16 @@ CPU per request.
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/meidu_bench_pages \\
       .venv/bin/python benchmarks/page_cache.py [--clients 8] [--seconds 10] [--workers 2]
-        [--redis redis://127.0.0.1:6379/3]
+        [--redis redis://127.0.0.1:6379/3]  (PAGE_FAST_PATH=0, then 1)
 
 1. Seeds (once) the farmer's pears (tests' buying world) and the farm board's year of prices (the demo's
    seed: every item at every market), on a scratch database (benchmarks/_setup.py; never the demo's).
 2. Collects the static files (DEBUG off reads their hashed names from a manifest) and serves the site
    with gunicorn (``--workers`` sync processes; production-like settings with the cache on Redis, so the
    page cache runs: storefront/shell/page_cache.py).
-3. For each page, closed loops of ``--clients`` keep-alive clients for ``--seconds`` after a warm-up:
+3. Twice, side by side: with the page-cache hits answered through Django's middleware
+   (PAGE_FAST_PATH=0, before) and in front of it (storefront/shell/page_fast_path.py, after).
+   For each page, closed loops of ``--clients`` keep-alive clients for ``--seconds`` after a warm-up:
    * hit: every visitor asks for the same address (one rendering, served from Redis);
    * miss: every request adds a unique ``?n=`` to the address, so each one is rendered and stored;
    * 304: the visitor holds the ETag (``If-None-Match``), the answer has no body.
@@ -57,9 +59,10 @@ def _seed() -> str:
     return f"/shop/p/{quote(product.slug)}/"
 
 
-def _headers(port: int, path: str) -> dict:
+def _headers(port: int, path: str, etag: str | None = None) -> dict:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path, headers={"Accept-Language": "zh-hans"})
+    conditional = {"If-None-Match": etag} if etag else {}
+    connection.request("GET", path, headers={"Accept-Language": "zh-hans", **conditional})
     response = connection.getresponse()
     response.read()
     connection.close()
@@ -101,8 +104,19 @@ def main():
     if collected.returncode:
         raise SystemExit(f"collectstatic failed: {collected.stderr.decode()[-2000:]}")
     pages = {"product page": product_path, "farm price board": "/farm/"}
-    server = serve(args.port, args.workers, env)
     results = {}
+    for fast_path in ("0", "1"):
+        _measure(args, {**env, "PAGE_FAST_PATH": fast_path}, pages, results)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    print(json.dumps({"commit": commit, "cores": os.cpu_count(), "results": results}, default=str))
+    if any(result["errors"] or not result["requests"] for result in results.values()):
+        sys.exit(1)
+
+
+def _measure(args, env: dict, pages: dict, results: dict) -> None:
+    """The runs of every page on one server (the miss only with the layer on: it renders either way)."""
+    layer = "in front of Django" if env["PAGE_FAST_PATH"] == "1" else "through Django"
+    server = serve(args.port, args.workers, env)
     try:
         pids_of = process_roles(server.pid, DATABASE_NAME)
         for label, path in pages.items():
@@ -111,7 +125,10 @@ def main():
             if again.get("x-page-cache") != "hit" or "public" not in again.get("cache-control", ""):
                 raise SystemExit(f"{label}: not served from the page cache: {first} / {again}")
             etag = again["etag"]
+            _headers(args.port, path, etag)  # a first 304 through Django teaches the layer its headers
             runs = _requests(path, etag)
+            if env["PAGE_FAST_PATH"] != "1":
+                runs.pop("miss")
             for kind, make in runs.items():
                 expected = 304 if kind == "304" else 200
                 result = drive(
@@ -124,15 +141,15 @@ def main():
                     rate=0.0,
                     pids_of=pids_of,
                 )
-                results[f"{label} {kind}"] = result
+                results[f"{label} {kind} {layer}"] = result
                 cpu = result["cpu_ms_per_request"]
                 report(
                     f"public page over HTTP: {label}, {args.workers} workers, {args.clients} clients",
-                    f"page cache {kind}: req/s, p99, server CPU per request",
+                    f"page cache {kind} ({layer}): req/s, p99, server CPU per request",
                     f"{result['rps']:.0f} req/s, p99 {result['p99_ms']:.1f} ms, gunicorn {cpu['gunicorn']:.2f} ms CPU",
                 )
                 print(
-                    f"{label:17s} {kind:4s}  {result['rps']:7.0f} req/s  p50 {result['p50_ms']:6.1f} ms  "
+                    f"{label:17s} {kind:4s} {layer:18s} {result['rps']:7.0f} req/s  p50 {result['p50_ms']:6.1f} ms  "
                     f"p99 {result['p99_ms']:6.1f} ms  errors {result['errors']}  CPU ms/req: gunicorn "
                     f"{cpu['gunicorn']:.2f}, postgres {cpu['postgres']:.2f}, client {cpu['client']:.2f}, "
                     f"machine {cpu['machine']:.2f}  (load before {result['load_before']:.2f})",
@@ -141,10 +158,6 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    print(json.dumps({"commit": commit, "cores": os.cpu_count(), "results": results}, default=str))
-    if any(result["errors"] or not result["requests"] for result in results.values()):
-        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -46,12 +46,17 @@ def database_url(db: dict) -> str:
 REPLICA_ALIAS_PREFIX = "replica_"
 
 
-def replica_databases(default: dict, urls: list[str], connect_timeout: int | None = None) -> dict[str, dict]:
+def replica_databases(
+    default: dict, urls: list[str], connect_timeout: int | None = None, statement_timeout: float | None = None
+) -> dict[str, dict]:
     """DATABASES entries ``replica_0..n`` for DATABASE_REPLICA_URLS: each reaches its own server but
     keeps the primary's options (prepared statements, connection reuse, timeouts), so a query planned
     once per connection on the primary is planned once on a replica too. ``connect_timeout`` replaces
     the primary's: a replica that does not answer is skipped (meidu.core.replicas), so waiting long
-    for it only delays the request that will read from the primary anyway.
+    for it only delays the request that will read from the primary anyway. ``statement_timeout`` (seconds)
+    is set on the replica's sessions (``-c statement_timeout``): a statement a hung or blocked standby
+    does not finish is cancelled by the server, and the request is answered from the primary
+    (meidu.core.replicas.timeouts).
 
     Tests that run without the real replica read the primary through the same connection
     (``TEST.MIRROR``), as Django documents for replicas, and never create or flush a replica."""
@@ -61,6 +66,9 @@ def replica_databases(default: dict, urls: list[str], connect_timeout: int | Non
         options = {**default.get("OPTIONS", {}), **entry.get("OPTIONS", {})}
         if connect_timeout is not None:
             options["connect_timeout"] = connect_timeout
+        if statement_timeout:
+            milliseconds = max(1, round(statement_timeout * 1000))
+            options["options"] = f"{options.get('options', '')} -c statement_timeout={milliseconds}".strip()
         entry["OPTIONS"] = options
         for key in ("CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS", "TIME_ZONE"):
             if key in default:

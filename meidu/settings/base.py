@@ -159,8 +159,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # than REPLICA_MAX_LAG_SECONDS, or unreachable, is skipped (each process measures it at most every
 # REPLICA_CHECK_SECONDS and leaves an unreachable one alone for REPLICA_RETRY_SECONDS).
 DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+# A replica that accepts connections but never answers costs at most DB_REPLICA_CONNECT_TIMEOUT seconds to
+# reach (then it is left alone for REPLICA_RETRY_SECONDS); a statement it does not finish within
+# DB_REPLICA_STATEMENT_TIMEOUT seconds is cancelled, the replica set aside as well and the request read again
+# from the primary (meidu/core/replicas/timeouts.py). 0: no statement timeout.
+DB_REPLICA_CONNECT_TIMEOUT = env_int("DB_REPLICA_CONNECT_TIMEOUT", 2)
+DB_REPLICA_STATEMENT_TIMEOUT = float(env_str("DB_REPLICA_STATEMENT_TIMEOUT", "5") or "5")
 DATABASES.update(
-    replica_databases(DATABASES["default"], DATABASE_REPLICA_URLS, env_int("DB_REPLICA_CONNECT_TIMEOUT", 2))
+    replica_databases(
+        DATABASES["default"], DATABASE_REPLICA_URLS, DB_REPLICA_CONNECT_TIMEOUT, DB_REPLICA_STATEMENT_TIMEOUT
+    )
 )
 DATABASE_ROUTERS = ["meidu.core.replicas.router.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
 REPLICA_READ_YOUR_WRITES_SECONDS = env_int("REPLICA_READ_YOUR_WRITES_SECONDS", 5)

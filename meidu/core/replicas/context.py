@@ -30,6 +30,7 @@ class ReadState:
     pinned: bool | None = None  # the reader is in their read-your-writes window (asked once)
     alias: str | None = None  # the replica chosen for this request, once a read needed one
     replicas_off: bool = False  # a replica failed during the request: the primary from here on
+    replica_timed_out: bool = False  # a replica statement ran past its statement timeout (``timeouts``)
 
     def note_write(self) -> None:
         self.wrote = True

@@ -10,7 +10,9 @@ privileged roles, so monitoring of the standby (pg_stat_replication on the prima
 
 Each process keeps its own measurement for REPLICA_CHECK_SECONDS (what a process sees of a replica is
 its own observation; nothing another machine needs), and leaves an unreachable replica alone for
-REPLICA_RETRY_SECONDS, so a dead standby costs one connection attempt per process per retry period.
+REPLICA_RETRY_SECONDS, so a dead standby costs one connection attempt per process per retry period (at
+most DB_REPLICA_CONNECT_TIMEOUT seconds for one that accepts connections and never answers). A replica
+whose statement ran past DB_REPLICA_STATEMENT_TIMEOUT is set aside the same way (``replica_mark_down``).
 """
 
 from __future__ import annotations
@@ -107,6 +109,15 @@ def replica_mark_failed(alias: str) -> None:
     _close_quietly(alias)
     with _lock:
         _health.pop(alias, None)
+
+
+def replica_mark_down(alias: str, reason: str) -> None:
+    """Leave ``alias`` alone for REPLICA_RETRY_SECONDS, as an unreachable replica (a statement on it ran
+    past its timeout: ``timeouts``); then it is measured again."""
+    seconds = settings.REPLICA_RETRY_SECONDS
+    logger.warning("Replica %s is set aside for %s s, reading from the primary: %s", alias, seconds, reason)
+    with _lock:
+        _health[alias] = Health(False, None, time.monotonic() + settings.REPLICA_RETRY_SECONDS)
 
 
 def replica_health_forget() -> None:

@@ -6,7 +6,7 @@ with no scope (the GraphQL view and report views may give one). After a request 
 router saw, a page sent with POST, a GraphQL mutation; not a GraphQL query sent with POST) the sender is
 pinned to the primary (``pinning``). A safe-method page or a GraphQL query that failed with the database
 unavailable while it read a replica, and wrote nothing, is answered again from the primary: a replica
-going away costs no error page.
+going away, or one whose statement ran past DB_REPLICA_STATEMENT_TIMEOUT (``timeouts``), costs no error page.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpRequest, HttpResponse
 
-from meidu.core.replicas.context import Scope, read_state
+from meidu.core.replicas.context import ReadState, Scope, read_state
 from meidu.core.replicas.health import replica_aliases, replica_health
 from meidu.core.replicas.pinning import writer_pin
+from meidu.core.replicas.timeouts import watch_replicas
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 GRAPHQL_URL_NAME = "graphql"  # meidu/urls.py
@@ -49,9 +50,9 @@ class ReplicaReadsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not replica_aliases():
             return self.get_response(request)
-        with read_state(page_scope(request), request) as state:
+        with read_state(page_scope(request), request) as state, watch_replicas(state):
             response = self.get_response(request)
-            if self._replica_failed(request, response, state.alias, state.wrote, state.query_operation):
+            if self._replica_failed(request, response, state):
                 state.replicas_off = True
                 response = self.get_response(request)
         # A form sent with POST writes (even by raw SQL the router does not see); the GraphQL endpoint
@@ -62,16 +63,14 @@ class ReplicaReadsMiddleware:
         return response
 
     @staticmethod
-    def _replica_failed(
-        request: HttpRequest, response: HttpResponse, alias: str | None, wrote: bool, query_operation: bool
-    ) -> bool:
-        """A read-only request (a safe method, or a GraphQL query) that read ``alias``, wrote nothing and was
-        answered 503, with the replica now found unreachable (kept aside for REPLICA_RETRY_SECONDS): it is
-        answered again from the primary."""
-        if response.status_code != UNAVAILABLE or wrote:
+    def _replica_failed(request: HttpRequest, response: HttpResponse, state: ReadState) -> bool:
+        """A read-only request (a safe method, or a GraphQL query) that read a replica, wrote nothing and was
+        answered 503, with the replica now found unreachable or after one of its statements ran past its
+        timeout (either way kept aside for REPLICA_RETRY_SECONDS): it is answered again from the primary."""
+        if response.status_code != UNAVAILABLE or state.wrote:
             return False
-        if request.method not in SAFE_METHODS and not query_operation:
+        if request.method not in SAFE_METHODS and not state.query_operation:
             return False
-        if alias is None or alias == DEFAULT_DB_ALIAS:
+        if state.alias is None or state.alias == DEFAULT_DB_ALIAS:
             return False
-        return not replica_health(alias, fresh=True).reachable
+        return state.replica_timed_out or not replica_health(state.alias, fresh=True).reachable

@@ -56,7 +56,9 @@ def replicated_default(pg_cluster, django_db_setup, django_db_blocker):
     saved = copy.deepcopy(default.settings_dict)
     _forget_server_facts("default")
     # the suite's test database, migrated already, copied onto the primary; migrated afresh only when it
-    # cannot be copied (its server is newer than the binaries found)
+    # cannot be copied (its server is newer than the binaries found). Each module of this folder starts from a
+    # fresh copy (the cluster is the session's).
+    pg_cluster.primary.scalar(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
     copied = pg_cluster.database_copy(saved, DATABASE)
     if not copied:
         pg_cluster.primary.scalar(f'CREATE DATABASE "{DATABASE}"')
