@@ -63,6 +63,11 @@ HEADER_SETTINGS = (
     "SECURE_HSTS_PRELOAD",
     "PAGE_CACHE_MAX_AGE",
     "PAGE_CACHE_STALE_WHILE_REVALIDATE",
+    # and those that make the middleware answer otherwise (a redirect) before the view
+    "SECURE_SSL_REDIRECT",
+    "SECURE_SSL_HOST",
+    "SECURE_REDIRECT_EXEMPT",
+    "PREPEND_WWW",
 )
 SAFE_METHODS = ("GET", "HEAD")
 # Filled from the entry on each answer; the server adds Date and Server itself.
@@ -90,6 +95,12 @@ class Replay:
 def _prefixed_urls() -> bool:
     """Language prefixes in URLs make LocaleMiddleware read the path: this layer then stands aside."""
     return is_language_prefix_patterns_used(get_urlconf() or settings.ROOT_URLCONF)[0]
+
+
+def _refused_agent(request) -> bool:
+    """CommonMiddleware refuses these user agents (DISALLOWED_USER_AGENTS): Django answers them."""
+    agent = request.META.get("HTTP_USER_AGENT")
+    return bool(agent) and any(pattern.search(agent) for pattern in settings.DISALLOWED_USER_AGENTS)
 
 
 def _skipped_prefixes() -> tuple[str, ...]:
@@ -130,7 +141,7 @@ class CachedPages:
         try:
             # a copy: WSGIRequest rewrites PATH_INFO decoded, and Django decodes the environ again
             request = WSGIRequest(dict(environ))
-            if not page_cache.is_shared_request(request) or _prefixed_urls():
+            if not page_cache.is_shared_request(request) or _prefixed_urls() or _refused_agent(request):
                 return self.application(environ, start_response)
             place = place_of(request)  # get_host() refuses a host Django refuses: Django answers it
         except Exception:

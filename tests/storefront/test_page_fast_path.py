@@ -8,6 +8,7 @@ requests that reach it) and compares with that handler answering the same enviro
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -175,6 +176,18 @@ def test_sessions_messages_forms_and_other_paths_go_to_django(stack, pears, buye
     call(application, "/account/")  # not a cached page: never learnt, always Django
     call(application, "/account/")
     assert django.calls == calls + 2
+
+
+def test_a_user_agent_django_refuses_is_refused_by_django(stack, pears, settings):
+    application, django = stack
+    path = urls_of(pears)[0]
+    warm(application, django, path)
+    settings.DISALLOWED_USER_AGENTS = [re.compile("BadBot")]
+    calls = django.calls
+    assert call(application, path, HTTP_USER_AGENT="BadBot/1.0")[0].startswith("403")
+    assert django.calls == calls + 1
+    assert header(call(application, path, HTTP_USER_AGENT="Mozilla/5.0"), "X-Page-Cache") == "hit"
+    assert django.calls == calls + 1
 
 
 def test_with_the_layer_off_or_the_cache_off_django_answers(stack, pears, settings):
