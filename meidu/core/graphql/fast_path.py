@@ -23,11 +23,11 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http.cookie import parse_cookie
 from django.utils import translation
 
 from meidu.core.cache_versions import KEY_PREFIX as VERSION_PREFIX
@@ -58,11 +58,12 @@ def _language(cookie_language: str | None, accept_language: str) -> str:
 
 
 def request_language(environ) -> str:
+    """The language LocaleMiddleware would choose. Cookies are read by Django's own parser: the standard
+    library's gives up on a header with one malformed cookie, and the language would differ from Django's."""
     cookie_language = None
     cookies = environ.get("HTTP_COOKIE", "")
     if settings.LANGUAGE_COOKIE_NAME in cookies:
-        morsel = SimpleCookie(cookies).get(settings.LANGUAGE_COOKIE_NAME)
-        cookie_language = morsel.value if morsel else None
+        cookie_language = parse_cookie(cookies).get(settings.LANGUAGE_COOKIE_NAME)
     return _language(cookie_language, environ.get("HTTP_ACCEPT_LANGUAGE", ""))
 
 

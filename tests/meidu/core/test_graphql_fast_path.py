@@ -8,11 +8,12 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import translation
 
-from meidu.core.graphql.fast_path import CachedGraphQLReads
+from meidu.core.graphql.fast_path import CachedGraphQLReads, request_language
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +132,17 @@ def test_a_bump_makes_the_layer_ask_django_again(app, pears, django_capture_on_c
     _status, _headers, after = call(application, "POST", body={"query": QUERY})
     assert django.calls == calls + 1
     assert "new crop" in after.decode() and after != before
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    ["django_language=en", "x=a b; django_language=en", "a=b; c; django_language=en", 'x="a;django_language=en', ""],
+)
+def test_the_layer_reads_the_language_as_django_does(cookie):
+    """A malformed cookie beside the language cookie: the standard library's parser gave up on the whole
+    header, and the layer answered in Accept-Language's language where Django answered in the cookie's."""
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/graphql/", "HTTP_COOKIE": cookie}
+    environ.update(HTTP_ACCEPT_LANGUAGE="zh-hans", SERVER_NAME="testserver", SERVER_PORT="80")
+    environ["wsgi.input"] = io.BytesIO(b"")
+    expected = translation.get_language_from_request(WSGIRequest(dict(environ)))
+    assert request_language(environ) == expected == ("en" if cookie else "zh-hans")
