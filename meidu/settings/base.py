@@ -165,6 +165,9 @@ DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
 # from the primary (meidu/core/replicas/timeouts.py). 0: no statement timeout.
 DB_REPLICA_CONNECT_TIMEOUT = env_int("DB_REPLICA_CONNECT_TIMEOUT", 2)
 DB_REPLICA_STATEMENT_TIMEOUT = float(env_str("DB_REPLICA_STATEMENT_TIMEOUT", "5") or "5")
+# A standby that stops answering on an open connection (frozen, cut off) cancels nothing: the client cuts
+# the connection this many seconds after DB_REPLICA_STATEMENT_TIMEOUT (meidu/core/replicas/watchdog.py).
+REPLICA_WATCHDOG_GRACE_SECONDS = float(env_str("REPLICA_WATCHDOG_GRACE_SECONDS", "2") or "2")
 DATABASES.update(
     replica_databases(
         DATABASES["default"], DATABASE_REPLICA_URLS, DB_REPLICA_CONNECT_TIMEOUT, DB_REPLICA_STATEMENT_TIMEOUT

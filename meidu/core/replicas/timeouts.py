@@ -8,7 +8,8 @@ request gets the 503 of meidu.core.unavailable. The middleware watches the repli
 request (``watch_replicas``): such an error marks the replica down for REPLICA_RETRY_SECONDS
 (``health.replica_mark_down``, as an unreachable one, so the other requests of this process skip it without
 waiting the timeout each) and tells the middleware to answer the request again from the primary. A replica
-that does not answer at all while connecting is bounded by DB_REPLICA_CONNECT_TIMEOUT (``health``).
+that does not answer at all while connecting is bounded by DB_REPLICA_CONNECT_TIMEOUT (``health``), and one
+that stops answering on a connection already made (frozen, cut off) is cut by the client (``watchdog``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-from django.db import OperationalError, connections
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
 
+from meidu.core.replicas import watchdog
 from meidu.core.replicas.context import ReadState
 from meidu.core.replicas.health import replica_aliases, replica_mark_down
 
@@ -40,13 +43,39 @@ class _Watch:
         self.state = state
 
     def __call__(self, execute, sql, params, many, context):
+        ticket = _watch_socket(context["connection"])
+        cut = False
         try:
             return execute(sql, params, many, context)
-        except OperationalError as exc:
-            if statement_timed_out(exc):
+        except (OperationalError, InterfaceError) as exc:
+            cut = ticket is not None and watchdog.release(ticket)
+            if cut or statement_timed_out(exc):
                 self.state.replica_timed_out = True
                 replica_mark_down(self.alias, f"a statement ran past its timeout ({exc})")
+                if cut:
+                    _close_quietly(context["connection"])
             raise
+        finally:
+            if ticket is not None and not cut:
+                watchdog.release(ticket)
+
+
+def _watch_socket(connection) -> int | None:
+    """Let the watchdog cut this replica connection if the server never answers (a frozen standby)."""
+    if not settings.DB_REPLICA_STATEMENT_TIMEOUT or connection.connection is None:
+        return None
+    try:
+        fd = connection.connection.pgconn.socket
+    except Exception:  # not psycopg 3, or a connection already closed
+        return None
+    return watchdog.watch(fd, settings.DB_REPLICA_STATEMENT_TIMEOUT + settings.REPLICA_WATCHDOG_GRACE_SECONDS)
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:
+        pass
 
 
 @contextmanager

@@ -173,3 +173,76 @@ def test_only_a_cancelled_statement_counts_as_a_timeout(pg_cluster):
             cursor.execute("SELECT pg_sleep(5)")
     assert statement_timed_out(cancelled.value)
     assert not statement_timed_out(OperationalError("connection refused"))
+
+
+@contextmanager
+def freezable_proxy(target_port: int):
+    """A TCP relay on 127.0.0.1 to ``target_port``; ``frozen.set()`` stops it relaying (both ways), as a standby
+    that froze or a network that dropped its packets, with every connection left open: (port, frozen)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.1)
+    frozen, stop = threading.Event(), threading.Event()
+    sockets: list[socket.socket] = []
+
+    def pipe(source: socket.socket, sink: socket.socket):
+        source.settimeout(0.1)
+        while not stop.is_set():
+            if frozen.is_set():
+                time.sleep(0.05)
+                continue
+            try:
+                data = source.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if not data:
+                return
+            try:
+                sink.sendall(data)
+            except OSError:
+                return
+
+    def serve():
+        while not stop.is_set():
+            try:
+                client = listener.accept()[0]
+            except OSError:
+                continue
+            upstream = socket.create_connection(("127.0.0.1", target_port))
+            sockets.extend((client, upstream))
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=pipe, args=(source, sink), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], frozen
+    finally:
+        stop.set()
+        thread.join(5)
+        for sock in sockets:
+            sock.close()
+        listener.close()
+
+
+def test_a_standby_that_stops_answering_on_an_open_connection_is_cut_by_the_client(pears, pg_cluster, caplog):
+    """A frozen standby cancels nothing: the watchdog cuts the connection after the statement timeout plus its
+    grace, and the request is answered from the primary."""
+    pg_cluster.wait_replayed()
+    with freezable_proxy(pg_cluster.standby.port) as (port, frozen), replica_settings(port, statement_timeout=1):
+        with override_settings(**ASIDE, REPLICA_WATCHDOG_GRACE_SECONDS=1, DB_REPLICA_STATEMENT_TIMEOUT=1):
+            with queries_by_alias() as (primary, replica):  # healthy: the replica answers through the relay
+                assert product_name(GraphQLClient(), pears["product"]) == "南果梨"
+            assert ran(replica, PRODUCT_TABLE) and not ran(primary, PRODUCT_TABLE)
+            frozen.set()  # the connection stays open (CONN_MAX_AGE), the measurement trusted for an hour
+            with CaptureQueriesContext(connections["default"]) as primary:
+                response = GraphQLClient().post(
+                    'query($slug: String!) { product(slug: $slug, channel: "rural") { name } }',
+                    {"slug": pears["product"].slug},
+                )
+            assert response.status_code == 200, response.content  # answered again from the primary
+            assert response.json()["data"]["product"]["name"] == "南果梨" and ran(primary, PRODUCT_TABLE)
+            assert "its connection is cut" in caplog.text and not replica_health(REPLICA).reachable
