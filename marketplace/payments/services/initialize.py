@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.payments.error_codes import PaymentErrorCode as Code
@@ -157,23 +157,20 @@ def transaction_initialize(
             amount = source.total - authorized - (charged - refunded)
             if amount <= 0:
                 raise DomainError(_("The checkout is already paid."), Code.INVALID, field="amount")
-        try:
-            with transaction.atomic():
-                item = TransactionItem.objects.create(
-                    checkout_token=source.token,
-                    gateway=gateway.id,
-                    name=str(gateway.name),
-                    action=flow,
-                    currency=source.currency,
-                    idempotency_key=key,
-                    request_hash=fingerprint,
-                    created_by=user if getattr(user, "is_authenticated", False) else None,
-                    app=app,
-                )
-        except IntegrityError:
-            return _initialize_replay(
-                TransactionItem.objects.get(checkout_token=source.token, idempotency_key=key), fingerprint
-            )
+        # No savepoint for a racing duplicate: items are created only here, under the payment lock taken
+        # above, and the items read under it include every committed one, so (token, key) is free. The
+        # unique constraint stays the last word (a duplicate would fail the request, never pay twice).
+        item = TransactionItem.objects.create(
+            checkout_token=source.token,
+            gateway=gateway.id,
+            name=str(gateway.name),
+            action=flow,
+            currency=source.currency,
+            idempotency_key=key,
+            request_hash=fingerprint,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            app=app,
+        )
         actor = app or user
         request_event, _created = _event_record(item, REQUEST_OF[flow], amount, actor=actor)
         try:
