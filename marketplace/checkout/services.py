@@ -4,6 +4,8 @@ then stock rows in ascending pk when it checks or reserves stock.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,15 +28,22 @@ from meidu.accounts.addresses import address_create
 from meidu.accounts.selectors import user_default_shipping_address
 from meidu.accounts.throttle import allowance_take
 from meidu.core.errors import DomainError, DomainErrors
+from meidu.core.sql.compiled import CompiledQuery
+
+_locked_checkout = CompiledQuery(
+    lambda token: (
+        Checkout.objects.select_for_update(of=("self",))
+        .select_related("channel", "shipping_address__village")
+        .filter(pk=token)
+        .order_by()[:1]
+    ),
+    token=uuid.UUID,
+)
 
 
 def _lock(checkout: Checkout) -> Checkout:
-    locked = (
-        Checkout.objects.select_for_update(of=("self",))
-        .select_related("channel", "shipping_address__village")
-        .filter(pk=checkout.pk)
-        .first()
-    )
+    """The checkout's row, locked, with its channel and shipping address (compiled once per process)."""
+    locked = next(iter(_locked_checkout(token=checkout.pk)), None)
     if locked is None:
         raise DomainError(_("This checkout was completed or removed"), CheckoutErrorCode.NOT_FOUND, field="id")
     return locked
