@@ -161,8 +161,19 @@ class CheckoutInfo:
 CHECKOUT_RELATED = ("channel", "user", "shipping_address__village", "billing_address")
 
 
+_checkout_by_token = CompiledQuery(
+    lambda token: Checkout.objects.select_related(*CHECKOUT_RELATED).filter(pk=token).order_by()[:1], token=uuid.UUID
+)
+
+
 def checkout_get(token) -> Checkout | None:
-    return one_or_none(Checkout.objects.select_related(*CHECKOUT_RELATED).filter(pk=token))
+    """The checkout with its channel, user and addresses; compiled once per process (the request that
+    names a checkout reads it first: Django spent ~1 ms compiling this five-table select each time)."""
+    try:
+        token = token if isinstance(token, uuid.UUID) else uuid.UUID(str(token))
+    except ValueError:  # not a token: the ORM says what it says about it
+        return one_or_none(Checkout.objects.select_related(*CHECKOUT_RELATED).filter(pk=token))
+    return next(iter(_checkout_by_token(token=token)), None)
 
 
 def _lines_query(token, channel_id):

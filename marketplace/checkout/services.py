@@ -4,6 +4,8 @@ then stock rows in ascending pk when it checks or reserves stock.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,15 +28,22 @@ from meidu.accounts.addresses import address_create
 from meidu.accounts.selectors import user_default_shipping_address
 from meidu.accounts.throttle import allowance_take
 from meidu.core.errors import DomainError, DomainErrors
+from meidu.core.sql.compiled import CompiledQuery
+
+_locked_checkout = CompiledQuery(
+    lambda token: (
+        Checkout.objects.select_for_update(of=("self",))
+        .select_related("channel", "shipping_address__village")
+        .filter(pk=token)
+        .order_by()[:1]
+    ),
+    token=uuid.UUID,
+)
 
 
 def _lock(checkout: Checkout) -> Checkout:
-    locked = (
-        Checkout.objects.select_for_update(of=("self",))
-        .select_related("channel", "shipping_address__village")
-        .filter(pk=checkout.pk)
-        .first()
-    )
+    """The checkout's row, locked, with its channel and shipping address (compiled once per process)."""
+    locked = next(iter(_locked_checkout(token=checkout.pk)), None)
     if locked is None:
         raise DomainError(_("This checkout was completed or removed"), CheckoutErrorCode.NOT_FOUND, field="id")
     return locked
@@ -145,7 +154,8 @@ def _set_quantities(
         if points is None:
             points = _collection_points_of(checkout)
         line_reserve(line, points.get(variant.product.shop_id), held=line_was_there)
-    checkout.save(update_fields=["updated_at"])
+    if not new:  # a checkout created in this transaction has just had its updated_at set
+        checkout.save(update_fields=["updated_at"])
 
 
 def _merge(lines: list[tuple[object, int]]) -> list[tuple[object, int]]:
@@ -351,11 +361,15 @@ def checkout_delivery_method_update(
                     CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
                     field="deliveryMethodId",
                 )
-            group.delivery, _created = CheckoutDelivery.objects.update_or_create(
-                checkout=locked,
-                shop_id=shop_id,
-                defaults={"shipping_method": shipping_method, "collection_point": collection_point},
-            )
+            # Deliveries are written only here, under the checkout's row lock, and the group's delivery was
+            # read under it: an UPDATE or an INSERT, without update_or_create's re-read and savepoints.
+            if group.delivery is None:
+                group.delivery = CheckoutDelivery.objects.create(
+                    checkout=locked, shop_id=shop_id, shipping_method=shipping_method, collection_point=collection_point
+                )
+            else:
+                group.delivery.shipping_method, group.delivery.collection_point = shipping_method, collection_point
+                group.delivery.save(update_fields=["shipping_method", "collection_point"])
             group.quote = quote if shipping_method is not None else None
             if collection_point is not None and collection_point.kind != "station":
                 for line_info in group.lines:

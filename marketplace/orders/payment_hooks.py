@@ -136,8 +136,6 @@ def payment_shares_spread(items, orders, due_now=None) -> tuple[list, list]:
 def orders_payment_sync(checkout_token, *, items=None, orders=None) -> None:
     """``items`` and ``orders`` may be passed by a caller that already holds them (locked);
     ``orders`` are then all the checkout's orders, cancelled ones included, in number order."""
-    if items is None:
-        items = list(TransactionItem.objects.filter(checkout_token=checkout_token).order_by("pk"))
     if orders is None:
         orders = list(
             Order.objects.select_for_update()
@@ -146,7 +144,9 @@ def orders_payment_sync(checkout_token, *, items=None, orders=None) -> None:
             .order_by("number")
         )
     if not orders:
-        return
+        return  # a checkout not completed yet (its transactionInitialize): no shares, and no items to read
+    if items is None:
+        items = list(TransactionItem.objects.filter(checkout_token=checkout_token).order_by("pk"))
     changed, paid = payment_shares_spread(items, orders)
     for order in paid:
         order_event(order, OrderEventType.PAID, amount=str(order.charged_amount))

@@ -60,6 +60,16 @@ def checkout_payment_totals(checkout_token) -> tuple[Decimal, Decimal, Decimal]:
     return (sums["authorized"] or Decimal(0), sums["charged"] or Decimal(0), sums["refunded"] or Decimal(0))
 
 
+def payment_totals_of(items) -> tuple[Decimal, Decimal, Decimal]:
+    """(authorized, charged, refunded) summed over TransactionItems already read (checkout_payment_totals
+    without a statement, for a service that reads the items anyway)."""
+    return (
+        sum((item.authorized_amount for item in items), Decimal(0)),
+        sum((item.charged_amount for item in items), Decimal(0)),
+        sum((item.refunded_amount for item in items), Decimal(0)),
+    )
+
+
 def charge_status(charged: Decimal, refunded: Decimal, total: Decimal) -> str:
     """Charged net of refunds against ``total``: NONE, PARTIAL, FULL or OVERCHARGED."""
     net = charged - refunded

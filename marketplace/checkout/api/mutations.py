@@ -202,7 +202,7 @@ class CheckoutDeliveryMethodUpdate(CheckoutMutation):
             type_name, pk = "", ""
         method = point = None
         if type_name == "ShippingMethod" and pk.isdigit():
-            method = ShippingMethod.objects.filter(pk=pk).first()
+            method = ShippingMethod.objects.select_related("shop").filter(pk=pk).first()
         elif type_name == "Warehouse" and pk.isdigit():
             point = Warehouse.objects.filter(pk=pk, is_pickup_point=True).first()
         else:
@@ -213,7 +213,11 @@ class CheckoutDeliveryMethodUpdate(CheckoutMutation):
             raise DomainError(_("Delivery method not found"), CheckoutErrorCode.NOT_FOUND, field="deliveryMethodId")
         shop = None
         if shop_id:
-            shop = Shop.objects.filter(pk=from_global_id_or_error(shop_id, SHOP_TYPE, "shopId")).first()
+            shop_pk = from_global_id_or_error(shop_id, SHOP_TYPE, "shopId")
+            if method is not None and str(method.shop_id) == str(shop_pk):
+                shop = method.shop  # the method's own shop, joined above (the storefront's usual call)
+            else:
+                shop = Shop.objects.filter(pk=shop_pk).first()
             if shop is None:
                 raise DomainError(_("Shop not found"), CheckoutErrorCode.NOT_FOUND, field="shopId")
         return cls(

@@ -141,6 +141,7 @@ class TransactionInitialize(BaseMutation):
             action=getattr(action, "value", action),
             data=payment_gateway.get("data"),
             idempotency_key=idempotency_key,
+            source=source,
             **_actor_kwargs(info),
         )
         return cls(errors=[], transaction=outcome.item, transaction_event=outcome.event, data=outcome.data)

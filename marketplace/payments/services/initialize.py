@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.payments.error_codes import PaymentErrorCode as Code
 from marketplace.payments.gateways import GatewayError, gateway_get
+from marketplace.payments.hooks import PaymentSource
 from marketplace.payments.models import (
     TransactionAction,
     TransactionItem,
 )
 from marketplace.payments.models import TransactionEventType as T
 from marketplace.payments.selectors import (
-    checkout_payment_totals,
     payment_gateways_available,
+    payment_totals_of,
 )
 from marketplace.payments.services.common import (
     FAILURE_OF,
@@ -91,6 +92,7 @@ def transaction_initialize(
     idempotency_key: str | None = None,
     user=None,
     app=None,
+    source: PaymentSource | None = None,
 ) -> TransactionOutcome:
     """transactionInitialize: open a TransactionItem for the checkout and start the payment with the gateway.
 
@@ -102,8 +104,11 @@ def transaction_initialize(
     with other arguments it is refused with UNIQUE. A gateway failure is recorded as a
     *_FAILURE event and returned (the buyer retries with a new key).
     Locks: the checkout's payment lock (so a retry racing the first call waits and then replays it).
+    ``source``: what ``payment_source_of(checkout_token)`` answered, when the caller has just read it (the
+    API reads it to check who may pay), so it is not read twice (four statements).
     """
-    source = _checkout_source(checkout_token)
+    if source is None or str(source.token) != str(checkout_token):
+        source = _checkout_source(checkout_token)
     if source is None:
         raise DomainError(_("Checkout not found."), Code.NOT_FOUND, field="id")
     if getattr(source, "is_completing", False):
@@ -142,31 +147,30 @@ def transaction_initialize(
 
     with transaction.atomic():
         checkout_payments_lock(source.token)
-        existing = TransactionItem.objects.filter(checkout_token=source.token, idempotency_key=key).first()
+        # the checkout's items, read once: the replay of this key, and what they already cover
+        items = list(TransactionItem.objects.filter(checkout_token=source.token))
+        existing = next((item for item in items if item.idempotency_key == key), None)
         if existing is not None:
             return _initialize_replay(existing, fingerprint)
         if amount is None:
-            authorized, charged, refunded = checkout_payment_totals(source.token)
+            authorized, charged, refunded = payment_totals_of(items)
             amount = source.total - authorized - (charged - refunded)
             if amount <= 0:
                 raise DomainError(_("The checkout is already paid."), Code.INVALID, field="amount")
-        try:
-            with transaction.atomic():
-                item = TransactionItem.objects.create(
-                    checkout_token=source.token,
-                    gateway=gateway.id,
-                    name=str(gateway.name),
-                    action=flow,
-                    currency=source.currency,
-                    idempotency_key=key,
-                    request_hash=fingerprint,
-                    created_by=user if getattr(user, "is_authenticated", False) else None,
-                    app=app,
-                )
-        except IntegrityError:
-            return _initialize_replay(
-                TransactionItem.objects.get(checkout_token=source.token, idempotency_key=key), fingerprint
-            )
+        # No savepoint for a racing duplicate: items are created only here, under the payment lock taken
+        # above, and the items read under it include every committed one, so (token, key) is free. The
+        # unique constraint stays the last word (a duplicate would fail the request, never pay twice).
+        item = TransactionItem.objects.create(
+            checkout_token=source.token,
+            gateway=gateway.id,
+            name=str(gateway.name),
+            action=flow,
+            currency=source.currency,
+            idempotency_key=key,
+            request_hash=fingerprint,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            app=app,
+        )
         actor = app or user
         request_event, _created = _event_record(item, REQUEST_OF[flow], amount, actor=actor)
         try:
