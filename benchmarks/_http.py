@@ -1,13 +1,15 @@
 """Serving the project with gunicorn and driving it over HTTP, for the benchmarks that measure a path
-through the network: start the server, offer load from keep-alive client threads (closed loop, or an open
-loop at a Poisson rate), and account CPU per request to the server, its PostgreSQL backends, the client
-and the machine (from /proc)."""
+through the network: start the server (the one way every script does: ``free_port``, ``serve``, ``stop``;
+a Celery worker beside it with ``celery_worker``), offer load from keep-alive client threads (closed loop,
+or an open loop at a Poisson rate), and account CPU per request to the server, its PostgreSQL backends,
+the client, any worker and the machine (from /proc)."""
 
 from __future__ import annotations
 
 import http.client
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +41,13 @@ def server_env(redis: str, root: Path = ROOT, **extra: str) -> dict:
     return env
 
 
+def free_port() -> int:
+    """A port nobody listens on now, for one server of this run."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def serve(
     port: int,
     workers: int,
@@ -47,9 +56,11 @@ def serve(
     threads: int = 4,
     root: Path = ROOT,
     start_timeout: float = 60.0,
+    probe: str = "/.well-known/jwks.json",
 ) -> subprocess.Popen:
-    """gunicorn serving the tree at ``root`` (its folder comes first on sys.path: run from there);
-    ``start_timeout``: seconds to wait for its first answer (more on a loaded machine)."""
+    """gunicorn serving the tree at ``root`` (its folder comes first on sys.path: run from there) with
+    this interpreter (the runner's venv, whichever tree it lives in); ``start_timeout``: seconds to
+    wait for the first answer at ``probe`` (more on a loaded machine). Stop it with ``stop``."""
     command = [sys.executable, "-m", "gunicorn", "meidu.wsgi:application", "-b", f"127.0.0.1:{port}"]
     command += ["-w", str(workers), "--log-level", "warning", "--timeout", "120", "--backlog", "2048"]
     if worker_class == "gthread":
@@ -58,14 +69,35 @@ def serve(
     deadline = time.time() + start_timeout
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=2)
             return process
         except urllib.error.HTTPError:
             return process
         except OSError:
             time.sleep(0.3)
-    process.terminate()
+    stop(process)
     raise SystemExit("gunicorn did not start")
+
+
+def celery_worker(env: dict, root: Path = ROOT, concurrency: int = 1, nice: int = 10) -> subprocess.Popen:
+    """A Celery worker of the tree at ``root``, below the web workers' priority (``nice``), without
+    the chatter (heartbeat, gossip, mingle) a lone benchmark worker does not need. Stop it with ``stop``."""
+    command = ["nice", "-n", str(nice), sys.executable, "-m", "celery", "-A", "meidu", "worker"]
+    command += ["--concurrency", str(concurrency), "--loglevel", "warning"]
+    command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+    return subprocess.Popen(command, cwd=root, env=env)
+
+
+def stop(process: subprocess.Popen | None, timeout: float = 30) -> None:
+    """Stop a server or worker this script started (by its own process, never by name); idempotent."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
 
 
 def cpu_seconds(pids_of: Callable[[], dict[str, list[int]]]) -> dict[str, float]:
@@ -97,11 +129,17 @@ def _serves_database(pid: str, database: str) -> bool:
         return False
 
 
-def process_roles(server_pid: int, database: str) -> Callable[[], dict[str, list[int]]]:
-    """The gunicorn master and workers, the PostgreSQL backends of `database`, and this process."""
+def process_roles(
+    server_pid: int, database: str | None, others: dict[str, int | None] | None = None
+) -> Callable[[], dict[str, list[int]]]:
+    """The gunicorn master and workers, each of ``others`` (role -> a process this script started, such
+    as a Celery worker, with its children; None: the role is there, empty), the PostgreSQL backends of
+    ``database`` (None: every PostgreSQL process of the machine), and this process."""
+    others = others or {}
 
     def of() -> dict[str, list[int]]:
         roles: dict[str, list[int]] = {"gunicorn": [], "postgres": [], "client": [os.getpid()]}
+        roles.update({role: [] for role in others})
         for entry in os.listdir("/proc"):
             if not entry.isdigit() or int(entry) == os.getpid():
                 continue
@@ -112,9 +150,13 @@ def process_roles(server_pid: int, database: str) -> Callable[[], dict[str, list
                     name = handle.read().strip()
             except OSError:
                 continue
-            if server_pid in (int(entry), parent):
+            family = (int(entry), parent)
+            other = next((role for role, pid in others.items() if pid and pid in family), None)
+            if server_pid in family:
                 roles["gunicorn"].append(int(entry))
-            elif name.startswith("postgres") and _serves_database(entry, database):
+            elif other is not None:
+                roles[other].append(int(entry))
+            elif name.startswith("postgres") and (database is None or _serves_database(entry, database)):
                 roles["postgres"].append(int(entry))
         return roles
 

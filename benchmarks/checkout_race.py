@@ -5,7 +5,8 @@
 
 Prepares, through the services, one farmer shop whose variant has units/2 in each of two
 warehouses, and one checkout per buyer (1 unit, village delivery, paid by the offline card
-gateway: charged before completion). Starts gunicorn on this database and fires every
+gateway: charged before completion). Starts gunicorn on this database (benchmarks/_http.py's
+serve, with this script's own settings) and fires every
 buyer's `checkoutComplete` at once from as many client threads (a barrier releases them
 together). Reports units sold, orders created, oversold units (must be 0), orders per
 second over the sale (orders created / time from the first request to the last order's
@@ -31,13 +32,10 @@ import json
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from decimal import Decimal
-from pathlib import Path
 
 os.environ["CHECKOUT_RESERVATION_MINUTES"] = "0"  # reservations would stop the race at the cart
 
@@ -55,18 +53,12 @@ def _broker_from_argv() -> str:
 if _broker_from_argv():
     os.environ["CELERY_BROKER_URL"] = _broker_from_argv()
 
+from _http import ROOT, celery_worker, cpu_seconds, free_port, process_roles, serve, stop  # noqa: E402
 from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 COMPLETE = "mutation($id: ID) { checkoutComplete(id: $id) { orders { number } errors { code } } }"
 GOAL_ORDERS_PER_SECOND = 150
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _prepare(buyers: int, units: int, warmups: int = 0):
@@ -181,83 +173,6 @@ def _race_shop(owner, run: int):
     return shop_transition(shop, "approve", actor=None)
 
 
-def _serve(port: int, workers: int) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    process = subprocess.Popen(
-        [
-            sys.executable,  # this interpreter's gunicorn: the runner's venv, whichever tree it lives in
-            "-m",
-            "gunicorn",
-            "meidu.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "--threads",
-            "1",
-            "--log-level",
-            "warning",
-            "--timeout",
-            "120",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/graphql/", timeout=2)
-            return process
-        except urllib.error.HTTPError:
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def _pids_by_role(server_pid: int, worker_pid: int | None) -> dict[str, list[int]]:
-    """The web workers, PostgreSQL's processes, this client and the Celery worker, from /proc."""
-    roles = {"gunicorn": [], "postgres": [], "client": [os.getpid()], "celery": []}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/comm") as handle:
-                name = handle.read().strip()
-        except OSError:
-            continue
-        if server_pid in (int(entry), parent):
-            roles["gunicorn"].append(int(entry))
-        elif worker_pid and worker_pid in (int(entry), parent):
-            roles["celery"].append(int(entry))
-        elif name.startswith("postgres"):
-            roles["postgres"].append(int(entry))
-    return roles
-
-
-def _cpu_by_role(pids: dict[str, list[int]]) -> dict[str, float]:
-    """CPU seconds used so far by each role's processes (all threads) and by the whole machine."""
-    tick = os.sysconf("SC_CLK_TCK")
-    totals = {}
-    for role, members in pids.items():
-        ticks = 0
-        for pid in members:
-            try:
-                with open(f"/proc/{pid}/stat") as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            ticks += int(fields[11]) + int(fields[12])
-        totals[role] = ticks / tick
-    with open("/proc/stat") as handle:
-        busy = [int(x) for x in handle.readline().split()[1:]]
-    totals["machine"] = (sum(busy) - busy[3] - busy[4]) / tick  # all but idle and iowait
-    return totals
-
-
 class _CpuSampler(threading.Thread):
     """Reads every role's CPU every 20 ms during the race, so the CPU of the sale alone (first
     request to last order) can be told from the refusals after it."""
@@ -268,7 +183,7 @@ class _CpuSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.is_set():
-            self.samples.append((time.perf_counter(), _cpu_by_role(self.pids)))
+            self.samples.append((time.perf_counter(), cpu_seconds(lambda: self.pids)))
             self.stopped.wait(0.02)
 
     def used(self, start: float, end: float) -> dict[str, float]:
@@ -290,33 +205,6 @@ def _cpu_line(used: dict[str, float], seconds: float) -> str:
         f"gunicorn {used['gunicorn']:.2f} s, PostgreSQL {used['postgres']:.2f} s, client {used['client']:.2f} s, "
         f"Celery worker {used['celery']:.2f} s; "
         f"whole machine {used['machine']:.2f} s (of {2 * seconds:.2f} s on 2 cores)"
-    )
-
-
-def _worker() -> subprocess.Popen:
-    """A Celery worker for the settlement tasks, below the web workers' priority."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen(
-        [
-            "nice",
-            "-n",
-            "10",
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "meidu",
-            "worker",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "warning",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
     )
 
 
@@ -407,12 +295,14 @@ def main() -> None:
 
     in_worker = settings.FOLLOW_UPS_IN_WORKER
     prepared, variant, shop, warm = _prepare(args.buyers, args.units, warmups=10 * args.workers)
-    worker = _worker() if in_worker else None
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # the settings this script runs with, not server_env's
+    worker = celery_worker(env) if in_worker else None
     if worker is not None:
-        atexit.register(worker.terminate)
+        atexit.register(stop, worker)
         _worker_ready()
-    port = _free_port()
-    server = _serve(port, args.workers)
+    port = free_port()
+    server = serve(port, args.workers, env, probe="/graphql/")
+    atexit.register(stop, server)
     # A sale opens on a running shop: every worker has served checkouts before (imports, catalogs,
     # connections to PostgreSQL and the broker, prepared statements), so the race does not measure
     # start-up. Ten each, released together in two rounds.
@@ -421,7 +311,7 @@ def main() -> None:
         raise SystemExit("warm-up checkouts failed")
     try:
         worker_pid = worker.pid if worker is not None else None
-        sampler = _CpuSampler(_pids_by_role(server.pid, worker_pid))
+        sampler = _CpuSampler(process_roles(server.pid, None, {"celery": worker_pid})())
         sampler.start()
         results, wall = _race(port, prepared)
         time.sleep(0.02)
@@ -440,8 +330,7 @@ def main() -> None:
         if worker is not None:
             print(f"settlement postings caught up {_wait_settled(shop):.1f} s after the race (Celery worker)")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
     from marketplace.inventory.models import Stock
     from marketplace.orders.models import Order
@@ -500,8 +389,7 @@ def main() -> None:
         try:
             print(f"refund postings caught up in {_wait_settled(shop):.1f} s")
         finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+            stop(worker)
     settled, total = _settled(shop)
     print(f"orders whose settlement matches their money: {settled} of {total}")
     refunded = sum((o.refunded_amount for o in Order.objects.filter(shop=shop)), Decimal(0))

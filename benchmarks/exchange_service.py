@@ -45,7 +45,7 @@ from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checkout_race import _free_port, _serve  # noqa: E402
+from _http import ROOT, free_port, serve, stop  # noqa: E402
 
 BID = (
     "mutation($id: ID!, $p: Decimal!, $q: Decimal!) { auctionBid(id: $id, price: $p, quantity: $q) "
@@ -325,8 +325,8 @@ def main() -> None:
         auctions.append(_auction(seller, warehouse, fused, keeper, "100000.000", minutes=600))
         _service(auctions[-1], members, args.service_bids)
 
-    port = _free_port()
-    server = _serve(port, args.workers)
+    port = free_port()
+    server = serve(port, args.workers, dict(os.environ, PYTHONPATH=str(ROOT)), probe="/graphql/")
     seeds = itertools.count(1)
     try:
         _warm_up(port, tokens, args.workers)
@@ -354,8 +354,7 @@ def main() -> None:
                 f"(highest {max(met) if met else 'none'} bids/s)"
             )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
     ok = all(_consistent(a) for a in auctions)
     print(f"every auction rebuilt from its journal equals its row, journals contiguous, holds = live deposits: {ok}")
     report("exchange auctions after the run", "journals rebuild to their rows, holds = deposits", str(ok), "True", ok)

@@ -22,7 +22,7 @@ from magnesium_exchange.settlement.api import ExchangeSettlementMutations, Excha
 from magnesium_exchange.trading.api import TradingMutations, TradingQueries
 from magnesium_exchange.warehouses.api import ReceiptMutations, ReceiptQueries
 from magnesium_exchange.warehouses.freight_api import FreightMutations, FreightQueries
-from marketplace.assisted.api import AssistedOrderMutations
+from marketplace.assisted.api import AssistedOrderMutations, AssistedOrderQueries
 from marketplace.catalog.api.mutations import CatalogMutations
 from marketplace.catalog.api.queries import CatalogQueries
 from marketplace.channels.api import ChannelQueries
@@ -79,6 +79,7 @@ class Query(
     PriceQueries,
     PostQueries,
     FairQueries,
+    AssistedOrderQueries,
     graphene.ObjectType,
 ):
     pass

@@ -1,8 +1,18 @@
 """Plan, lock and dispatch the day's village runs.
 
-Lock order: a plan's writes take the day's advisory lock first (`pg_advisory_xact_lock` on the day), so
-two dispatchers planning the same day queue rather than both superseding each other's drafts; the
-solver runs before the transaction (it takes seconds and holds no row)."""
+Lock order (every write of a day's plan, in this order, never the other way round):
+
+1. the day's advisory lock (``route_day_lock``: ``pg_advisory_xact_lock`` on the day), taken first by
+   ``route_plan_create``, ``route_stop_lock`` and ``route_plan_dispatch``: two dispatchers planning,
+   pinning a stop or dispatching the same day queue here, and the "not dispatched yet" check is made
+   after it, so no draft and no stop lock is written for a day whose vans already left;
+2. the day's RoutePlan rows (dispatch's ``select_for_update``; the create's UPDATE of older drafts);
+3. the day's StopLock rows (pin or unpin) and the new plan's runs, stops and leftovers.
+
+The solver runs before the transaction (it takes seconds and holds no row). A ProducePickup row is
+locked alone (``produce_pickup_load``), never with the plan's locks. Orders and shipments are only
+read here (the demand); the marketplace's order -> shipment order (orders.services.delivery) is
+never entered while a day lock is held."""
 
 from __future__ import annotations
 
@@ -78,6 +88,12 @@ def _refuse_dispatched(day: date) -> None:
         )
 
 
+def route_day_lock(day: date) -> None:
+    """The first lock of every write of ``day``'s plan (see the module's lock order)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x524F5554, day.toordinal()])
+
+
 def route_plan_create(day: date, demands: list[StopDemand], *, actor, seconds: float | None = None) -> RoutePlan:
     """Solve the day's runs for the active fleet and keep them as the day's draft (older drafts are
     superseded). Every place is either on a run or a leftover with its reason."""
@@ -115,8 +131,7 @@ def route_plan_create(day: date, demands: list[StopDemand], *, actor, seconds: f
         solution = solve(problem, EstimatedMatrix(float(settings.LOGISTICS_ROAD_FACTOR)), seconds=budget)
     by_code = {v.code: v for v in vehicles}
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x524F5554, day.toordinal()])
+        route_day_lock(day)
         _refuse_dispatched(day)
         RoutePlan.objects.filter(day=day, state=PlanState.DRAFT).update(state=PlanState.SUPERSEDED)
         plan = RoutePlan.objects.create(
@@ -195,11 +210,14 @@ def _stop(demand: StopDemand, locked_vehicle: str | None) -> Stop:
 
 
 def route_stop_lock(day: date, key: str, vehicle: Vehicle | None, *, actor) -> StopLock | None:
-    """Lock a stop to a van for the day's next plan (None unlocks). Only before departure."""
+    """Lock a stop to a van for the day's next plan (None unlocks). Only before departure (checked
+    under the day's lock, so a dispatch in flight is waited for, then refused ALREADY_DISPATCHED)."""
     _refuse_dispatched(day)
     if not key or len(key) > 64:
         raise DomainError(_("Unknown stop"), RoutingErrorCode.NOT_FOUND, field="key")
     with transaction.atomic():
+        route_day_lock(day)
+        _refuse_dispatched(day)
         StopLock.objects.filter(day=day, key=key).delete()
         lock = None
         if vehicle is not None:
@@ -213,8 +231,11 @@ def route_stop_lock(day: date, key: str, vehicle: Vehicle | None, *, actor) -> S
 
 
 def route_plan_dispatch(plan: RoutePlan, *, actor) -> RoutePlan:
-    """The vans leave with this plan: it becomes the day's only dispatched plan, and stays."""
+    """The vans leave with this plan: it becomes the day's only dispatched plan, and stays. Lock order:
+    the day's lock, then the plan row (a re-plan of the same day in flight is waited for: its new
+    draft supersedes this one, which is then refused)."""
     with transaction.atomic():
+        route_day_lock(plan.day)
         locked = RoutePlan.objects.select_for_update().get(pk=plan.pk)
         if locked.state != PlanState.DRAFT:
             raise DomainError(_("Only the day's current draft can be dispatched"), RoutingErrorCode.ALREADY_DISPATCHED)

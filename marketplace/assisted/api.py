@@ -1,4 +1,5 @@
-"""GraphQL of assisted buying at a village station (网络代购): assistedOrderStart (the villager's
+"""GraphQL of assisted buying at a village station (网络代购): assistedOrder (the agent's own,
+as of now: expired once past expiresAt), assistedOrderStart (the villager's
 number, the goods, the delivery; optionally texts the code), assistedOrderCodeSend (text it again),
 assistedOrderConfirm (the code the villager reads out, or the counter signature). Each checks
 ASSIST_ORDERS first, parses, calls one service and maps its refusals to AssistedOrderError.
@@ -21,7 +22,7 @@ from marketplace.inventory.models import Warehouse
 from meidu.core.errors import DomainError
 from meidu.core.graphql.ids import get_node_or_error
 from meidu.core.graphql.mutations import BaseMutation, ip_address
-from meidu.core.graphql.permissions import require_user
+from meidu.core.graphql.permissions import check_permissions, require_user
 from meidu.core.graphql.types import Money
 from meidu.core.money import Money as MoneyValue
 from meidu.core.permissions import OrderPermissions
@@ -48,7 +49,13 @@ class AssistedPlacedOrderType(graphene.ObjectType):
 class AssistedOrderType(graphene.ObjectType):
     token = graphene.UUID(required=True)
     phone = graphene.String(required=True, description="The villager's number, masked.")
-    status = graphene.String(required=True)
+    status = graphene.String(
+        required=True,
+        description="open, placed, or expired (an open order past expiresAt reads expired at once).",
+    )
+    expires_at = graphene.DateTime(
+        required=True, description="Unconfirmed by then, the order lapses and its cart is released."
+    )
     delivery = graphene.String()
     lines = graphene.List(graphene.NonNull(AssistedOrderLineType), required=True)
     total = graphene.Field(Money)
@@ -80,7 +87,8 @@ class AssistedOrderType(graphene.ObjectType):
         return AssistedOrderType(
             token=assisted.pk,
             phone=phone_masked(assisted.phone),
-            status=assisted.status,
+            status=cart.state,
+            expires_at=assisted.expires_at,
             delivery=assisted.delivery or None,
             lines=lines,
             total=total,
@@ -201,6 +209,21 @@ class AssistedOrderConfirm(AssistedMutation):
             ip_address=ip_address(info),
         )
         return cls(errors=[], assisted_order=AssistedOrderType.build(assisted))
+
+
+class AssistedOrderQueries(graphene.ObjectType):
+    assisted_order = graphene.Field(
+        AssistedOrderType,
+        token=graphene.UUID(required=True),
+        description="The agent's own assisted order as of now (another agent's is null): an unconfirmed one past "
+        "its expiresAt reads expired at once, before the periodic job releases its cart.",
+    )
+
+    @staticmethod
+    def resolve_assisted_order(root, info, token):
+        check_permissions(info, [OrderPermissions.ASSIST_ORDERS])
+        found = assisted_order_get(token, agent=require_user(info))
+        return AssistedOrderType.build(found) if found is not None else None
 
 
 class AssistedOrderMutations(graphene.ObjectType):

@@ -12,6 +12,7 @@ class AssistedOrderErrorCode(Enum):
     NOT_STATION_AGENT = "not_station_agent"
     CONFIRMATION_REQUIRED = "confirmation_required"
     ALREADY_PLACED = "already_placed"
+    EXPIRED = "expired"
     ACCOUNT_INACTIVE = "account_inactive"
     # phone codes
     INVALID_PHONE = "invalid_phone"

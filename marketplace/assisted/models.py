@@ -2,6 +2,10 @@
 no smartphone; it becomes orders in the villager's name only once the villager confirms (a code
 texted to their phone and read out, or a signature at the counter).
 
+An unconfirmed order lapses at ``expires_at`` (ASSISTED_ORDER_EXPIRY_HOURS after it was started): from
+that moment it reads as EXPIRED everywhere (``state_at``: the pages, the API, the services' refusals),
+before the periodic job (assisted-orders-expire-due) marks it so and releases its cart.
+
 The cart is an ordinary Checkout without a user until confirmation, so nothing of the villager's
 account (saved addresses, other orders) is read while the agent builds it; ``phone`` is the number
 the agent typed, and the villager's account is found (or opened) only when the order is placed.
@@ -17,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 class AssistedOrderStatus(models.TextChoices):
     OPEN = "open", _("Being prepared")
     PLACED = "placed", _("Placed")
+    EXPIRED = "expired", _("Expired unconfirmed")
 
 
 class AssistedDelivery(models.TextChoices):
@@ -37,6 +42,7 @@ class AssistedOrder(models.Model):
     )
     confirmation = models.CharField(max_length=24, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(help_text="Unconfirmed by then, the order lapses (ASSISTED_ORDER_EXPIRY_HOURS).")
     placed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -44,11 +50,22 @@ class AssistedOrder(models.Model):
         verbose_name_plural = _("assisted orders")
         ordering = ["-created_at"]
         permissions = [("assist_orders", "Place orders for villagers at a village station")]
-        indexes = [models.Index(fields=["agent", "-created_at"], name="assisted_order_by_agent")]
+        indexes = [
+            models.Index(fields=["agent", "-created_at"], name="assisted_order_by_agent"),
+            models.Index(
+                fields=["expires_at"], condition=models.Q(status="open"), name="assisted_order_open_by_expiry"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="open")
+                condition=~models.Q(status="placed")
                 | (models.Q(villager__isnull=False) & models.Q(placed_at__isnull=False)),
                 name="assisted_order_placed_has_villager",
             )
         ]
+
+    def state_at(self, now) -> str:
+        """The status as of ``now``: an open order past its expiry is EXPIRED, job or no job."""
+        if self.status == AssistedOrderStatus.OPEN and now >= self.expires_at:
+            return AssistedOrderStatus.EXPIRED
+        return self.status

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
-from marketplace.assisted.models import AssistedOrder
+from marketplace.assisted.models import AssistedOrder, AssistedOrderStatus
 from marketplace.catalog.models import ProductVariantChannelListing
 from marketplace.catalog.selectors import products_search, products_visible
 from marketplace.channels.selectors import channel_get
@@ -52,16 +53,21 @@ def assisted_order_list_recent(agent, limit: int = 10) -> list[AssistedOrder]:
 @dataclass
 class AssistedCart:
     assisted: AssistedOrder
-    info: CheckoutInfo | None  # None once placed (the checkout became orders)
+    info: CheckoutInfo | None  # None once placed (the checkout became orders) or expired
     orders: list[Order]
+    state: str  # the status as of now: an open order past its expiry reads EXPIRED before the job runs
 
 
-def assisted_cart(assisted: AssistedOrder) -> AssistedCart:
-    """The cart while open, the orders once placed (their numbers, totals and pickup codes)."""
+def assisted_cart(assisted: AssistedOrder, now=None) -> AssistedCart:
+    """The cart while open, the orders once placed (their numbers, totals and pickup codes), nothing
+    once expired (the cart is released, or about to be)."""
+    state = assisted.state_at(now or timezone.now())
+    if state == AssistedOrderStatus.EXPIRED:
+        return AssistedCart(assisted, None, [], state)
     checkout = checkout_get(assisted.checkout_token)
     info = checkout_info(checkout) if checkout is not None else None
     orders = [] if info is not None else orders_of_checkout(assisted.checkout_token)
-    return AssistedCart(assisted, info, orders)
+    return AssistedCart(assisted, info, orders, state)
 
 
 def assisted_channel():

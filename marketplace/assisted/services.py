@@ -15,13 +15,20 @@ placement, and every answer is the same either way); the villager's addresses an
 never read. A new account opened on a counter signature has no password: only a sign-in code to that
 number opens it, so the number's owner, not the agent, holds it.
 
-Lock order of assisted_order_confirm: the AssistedOrder row → the Checkout row (customer assign,
-then checkout_complete's order: checkout, orders, stocks in ascending pk) → the checkout's payment
-lock (cash on delivery, before completion) → the PhoneCode row (spent last, as phone_codes asks).
+An order the villager has not confirmed by ``expires_at`` (ASSISTED_ORDER_EXPIRY_HOURS after its start)
+is refused EXPIRED by every step from that moment, and ``assisted_orders_expire_due`` (the periodic job
+assisted-orders-expire-due) marks it EXPIRED and discards its cart, releasing the stock it reserved.
+
+Lock order of assisted_order_confirm: the AssistedOrder row → the Checkout row (customer assign, then
+checkout_complete's order: checkout, orders, stocks in ascending pk) → the checkout's payment lock
+(cash on delivery, before completion) → the PhoneCode row (spent last, as phone_codes asks).
+assisted_orders_expire_due takes a prefix of it: the AssistedOrder row → the Checkout row (discarded
+with its lines and reservations), so a confirmation and the expiry of one order queue on its row.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -40,6 +47,7 @@ from marketplace.checkout.services import (
     checkout_create,
     checkout_customer_assign,
     checkout_delivery_method_update,
+    checkout_discard,
     checkout_lines_update,
     checkout_shipping_address_update,
 )
@@ -78,7 +86,14 @@ def _open(assisted: AssistedOrder, agent) -> None:
     if assisted.agent_id != getattr(agent, "pk", None):
         raise DomainError(_("Assisted order not found"), Code.NOT_FOUND, field="id")
     _refuse_unless_agent(agent, assisted.station)
-    if assisted.status != AssistedOrderStatus.OPEN:
+    state = assisted.state_at(timezone.now())
+    if state == AssistedOrderStatus.EXPIRED:
+        raise DomainError(
+            _("The villager did not confirm this order in time: it expired. Start a new one."),
+            Code.EXPIRED,
+            field="id",
+        )
+    if state != AssistedOrderStatus.OPEN:
         raise DomainError(_("This order was already placed"), Code.ALREADY_PLACED, field="id")
 
 
@@ -110,7 +125,13 @@ def assisted_order_start(*, agent, station, phone) -> AssistedOrder:
     channel = assisted_channel()
     with transaction.atomic():
         checkout = checkout_create(channel=channel)
-        assisted = AssistedOrder.objects.create(agent=agent, station=station, phone=clean, checkout_token=checkout.pk)
+        assisted = AssistedOrder.objects.create(
+            agent=agent,
+            station=station,
+            phone=clean,
+            checkout_token=checkout.pk,
+            expires_at=timezone.now() + timedelta(hours=settings.ASSISTED_ORDER_EXPIRY_HOURS),
+        )
         audit_record("assisted.order_started", actor=agent, target=assisted, data={"station": station.pk})
     return assisted
 
@@ -302,3 +323,35 @@ def assisted_order_confirm(
         )
     assisted.status, assisted.villager, assisted.confirmation = locked.status, villager, confirmation
     return orders
+
+
+def assisted_orders_expire_due(now=None, limit: int = 500) -> int:
+    """The periodic job: open assisted orders past their expiry become EXPIRED and their carts go
+    (``checkout_discard``: the stock they reserved is free again). Each in its own transaction, the
+    AssistedOrder row locked first (SKIP LOCKED: one being confirmed right now is left to its
+    confirmation, which refuses it as expired, and to the next run). Idempotent: an order already
+    expired is not found again, a cart already gone is skipped. The number of orders expired."""
+    now = now or timezone.now()
+    due = list(
+        AssistedOrder.objects.filter(status=AssistedOrderStatus.OPEN, expires_at__lte=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    expired = 0
+    for token in due:
+        with transaction.atomic():
+            locked = (
+                AssistedOrder.objects.select_for_update(skip_locked=True)
+                .filter(pk=token, status=AssistedOrderStatus.OPEN, expires_at__lte=now)
+                .first()
+            )
+            if locked is None:
+                continue
+            checkout_discard(locked.checkout_token)
+            locked.status = AssistedOrderStatus.EXPIRED
+            locked.save(update_fields=["status"])
+            audit_record(
+                "assisted.order_expired", actor=None, target=locked, data={"expires_at": str(locked.expires_at)}
+            )
+        expired += 1
+    return expired

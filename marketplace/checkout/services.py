@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from marketplace.checkout.availability import listings_for, max_line_quantity, purchase_refusal
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.hooks import resale_terms
-from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine, Reservation
 from marketplace.checkout.reservations import line_reserve
 from marketplace.checkout.selectors import (
     checkout_info,
@@ -27,6 +27,7 @@ from marketplace.orders.selectors import quantity_bought
 from meidu.accounts.addresses import address_create
 from meidu.accounts.selectors import user_default_shipping_address
 from meidu.accounts.throttle import allowance_take
+from meidu.core.cache_versions import STOCK, bump
 from meidu.core.errors import DomainError, DomainErrors
 from meidu.core.sql.compiled import CompiledQuery
 
@@ -408,3 +409,20 @@ def checkout_customer_assign(checkout: Checkout, user) -> Checkout:
         locked.user = user
         locked.save(update_fields=["user", "updated_at"])
     return locked
+
+
+def checkout_discard(token) -> bool:
+    """A cart nobody will complete goes (an assisted order that lapsed): its reservations stop holding
+    units (other buyers' stock counts change: cached answers go), its deliveries, lines and row are
+    deleted. For carts that hold no money (the caller knows: an assisted cart is paid only inside its
+    confirmation's transaction); money held by a cart nobody completes is the abandoned-funds job's.
+    False when it is already gone (idempotent). Lock order: the Checkout row, then its rows."""
+    with transaction.atomic():
+        locked = Checkout.objects.select_for_update(of=("self",)).filter(pk=token).first()
+        if locked is None:
+            return False
+        held = Reservation.objects.filter(checkout_line__checkout=locked).exists()
+        locked.delete()  # reservations, deliveries and lines cascade
+        if held:
+            bump(STOCK)
+    return True

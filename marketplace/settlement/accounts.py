@@ -10,7 +10,9 @@ account's owner holds; money from outside makes the gateway account negative).
     settlement:shop:<id>:available:CNY  earnings released, not yet paid out (may be negative: a claw-back debt)
     settlement:shop:<id>:paid_out:CNY   sent to the seller's bank
     settlement:shop:<id>:cash:CNY       cash on delivery the shop collected itself and kept
-    settlement:agent:<user id>:fees:CNY a station agent's service fees for assisted orders
+    settlement:agent:<user id>:fees:CNY a station agent's service fees for assisted orders, earned, not yet paid
+                                        out (negative: a fee clawed back after its payout, netted next week)
+    settlement:agent:<user id>:paid_out:CNY  the agent's fees sent in the weekly payouts
 
 Every account allows negative balances: guarded accounts would serialise a busy shop's postings.
 An order's pending (then available) share is its net earnings minus the cash its shop kept: never
@@ -70,3 +72,12 @@ def agent_fee_code(user_id: int, currency: str) -> str:
 def agent_fee_account(agent, currency: str) -> LedgerAccount:
     """A station agent's fee earnings (assisted orders), opened on first use."""
     return ledger_account_open(agent_fee_code(agent.pk, currency), f"{agent} 代购服务费", currency)
+
+
+def agent_paid_out_code(user_id: int, currency: str) -> str:
+    return f"settlement:agent:{user_id}:paid_out:{currency}"
+
+
+def agent_paid_out_account(agent_id: int, currency: str) -> LedgerAccount:
+    """What the weekly payouts sent a station agent for their fees, opened on first use."""
+    return ledger_account_open(agent_paid_out_code(agent_id, currency), f"代购员 {agent_id} 服务费已打款", currency)

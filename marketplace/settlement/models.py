@@ -143,6 +143,7 @@ class SettlementEntry(models.Model):
 class PayoutPurpose(models.TextChoices):
     EARNINGS = "earnings", _("Sales earnings")
     COMMISSION = "commission", _("Distribution commission")
+    AGENT_FEES = "agent_fees", _("Station agent's fees")
 
 
 class PayoutStatus(models.TextChoices):
@@ -170,6 +171,15 @@ class PayoutBatch(models.Model):
 class Payout(models.Model):
     batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="payouts")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="AGENT_FEES only: the station agent whose fees this pays (to the account of ``shop``, the shop "
+        "that runs the station and employs the agent).",
+    )
     currency = models.CharField(max_length=3)
     purpose = models.CharField(
         max_length=16,
@@ -198,7 +208,14 @@ class Payout(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["batch", "shop", "currency", "purpose"], name="payout_once_per_batch_shop_purpose"
+                fields=["batch", "shop", "currency", "purpose"],
+                condition=Q(agent__isnull=True),
+                name="payout_once_per_batch_shop_purpose",
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "shop", "agent", "currency", "purpose"],
+                condition=Q(agent__isnull=False),
+                name="payout_once_per_batch_agent",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
         ]
@@ -228,6 +245,13 @@ class AssistFee(models.Model):
     account_code = models.CharField(max_length=64)
     currency = models.CharField(max_length=3)
     amount = models.DecimalField(**AMOUNT, default=0)
+    paid_amount = models.DecimalField(
+        **AMOUNT,
+        default=0,
+        help_text="What the weekly payouts sent for it (services.assist_fee_payouts); more than ``amount`` when "
+        "a paid fee was clawed back: the difference is netted in the agent's next payout.",
+    )
+    earned_at = models.DateTimeField(null=True, blank=True, help_text="When the fee was first earned.")
     next_sequence = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -401,6 +401,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incubator.commission.tasks.commission_earn_due_task",
         "schedule": 3600.0,
     },
+    # Assisted orders the villager never confirmed lapse (they already read as expired): carts released.
+    "assisted-orders-expire-due": {
+        "task": "marketplace.assisted.tasks.assisted_orders_expire_due_task",
+        "schedule": 300.0,
+    },
     "complaints-escalate-due": {
         "task": "marketplace.complaints.tasks.complaints_escalate_due",
         "schedule": 300.0,
@@ -692,6 +697,9 @@ LOGGING = {
 ASSISTED_ORDER_CHANNEL = env_str("ASSISTED_ORDER_CHANNEL", "rural")
 ASSISTED_ORDER_FEE_PERCENT = env_str("ASSISTED_ORDER_FEE_PERCENT", "2.00")
 ASSISTED_ORDER_FEE_MINIMUM = env_str("ASSISTED_ORDER_FEE_MINIMUM", "1.00")
+# An assisted order the villager has not confirmed lapses this long after the agent started it (its
+# cart and stock released): long enough to fetch the phone from home or come back after market day.
+ASSISTED_ORDER_EXPIRY_HOURS = env_int("ASSISTED_ORDER_EXPIRY_HOURS", 24)
 
 # Village route planning (logistics.routing). The hub is the e-commerce park; without a road-matrix
 # server the planner estimates roads from coordinates (great-circle × LOGISTICS_ROAD_FACTOR).

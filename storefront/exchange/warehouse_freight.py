@@ -11,15 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from magnesium_exchange.warehouses.models import AppointmentState
 from magnesium_exchange.warehouses.selectors import truck_appointment_list, truck_slot_list
 from magnesium_exchange.warehouses.services import truck_appointment_arrive, truck_slots_publish
-from meidu.core.errors import DomainError
-from storefront.exchange.errors import add_domain_errors
 from storefront.exchange.freight_forms import SlotsPublishForm, TruckArriveForm
-from storefront.exchange.warehouse_access import with_warehouse
+from storefront.exchange.warehouse_desk import desk_form_page, desk_submit
 
 SLOTS_SHOWN = 200
 
@@ -32,28 +29,30 @@ def _day(request) -> dt.date:
         return timezone.localdate()
 
 
-@with_warehouse
-@require_http_methods(["GET", "HEAD", "POST"])
+@desk_form_page
 def trucks_page(request, warehouse):
     day = _day(request)
     form = TruckArriveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            appointment = truck_appointment_arrive(warehouse, plate=form.cleaned_data["plate"], actor=request.user)
-        except DomainError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Truck %(plate)s checked in: driver %(driver)s, %(tonnes)s t to load for %(member)s.")
-                % {
-                    "plate": appointment.plate_display,
-                    "driver": appointment.driver_name,
-                    "tonnes": appointment.tonnes,
-                    "member": appointment.member.name,
-                },
-            )
-            return redirect("exchange:warehouse_trucks", code=warehouse.code)
+
+    def arrive(data):
+        return truck_appointment_arrive(warehouse, plate=data["plate"], actor=request.user)
+
+    def arrived(appointment):
+        messages.success(
+            request,
+            _("Truck %(plate)s checked in: driver %(driver)s, %(tonnes)s t to load for %(member)s.")
+            % {
+                "plate": appointment.plate_display,
+                "driver": appointment.driver_name,
+                "tonnes": appointment.tonnes,
+                "member": appointment.member.name,
+            },
+        )
+        return redirect("exchange:warehouse_trucks", code=warehouse.code)
+
+    answer = desk_submit(request, form, arrive, arrived)
+    if answer is not None:
+        return answer
     now = timezone.now()
     appointments = [
         {"appointment": a, "state": a.state_at(now)}
@@ -74,8 +73,7 @@ def trucks_page(request, warehouse):
     )
 
 
-@with_warehouse
-@require_http_methods(["GET", "HEAD", "POST"])
+@desk_form_page
 def slots_page(request, warehouse):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     form = SlotsPublishForm(
@@ -89,36 +87,34 @@ def slots_page(request, warehouse):
             "capacity_tonnes": "200",
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            slots = truck_slots_publish(
-                warehouse,
-                day=data["date"],
-                start=data["start"],
-                end=data["end"],
-                length_minutes=data["length_minutes"],
-                capacity_trucks=data["capacity_trucks"],
-                capacity_tonnes=data["capacity_tonnes"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            add_domain_errors(
-                form,
-                exc,
-                {
-                    "lengthMinutes": "length_minutes",
-                    "capacityTrucks": "capacity_trucks",
-                    "capacityTonnes": "capacity_tonnes",
-                },
-            )
-        else:
-            messages.success(
-                request,
-                _("%(count)d slots published for %(date)s.")
-                % {"count": len(slots), "date": f"{data['date']:%Y-%m-%d}"},
-            )
-            return redirect("exchange:warehouse_slots", code=warehouse.code)
+
+    def publish(data):
+        return truck_slots_publish(
+            warehouse,
+            day=data["date"],
+            start=data["start"],
+            end=data["end"],
+            length_minutes=data["length_minutes"],
+            capacity_trucks=data["capacity_trucks"],
+            capacity_tonnes=data["capacity_tonnes"],
+            actor=request.user,
+        )
+
+    def published(slots):
+        day = form.cleaned_data["date"]
+        messages.success(
+            request, _("%(count)d slots published for %(date)s.") % {"count": len(slots), "date": f"{day:%Y-%m-%d}"}
+        )
+        return redirect("exchange:warehouse_slots", code=warehouse.code)
+
+    fields = {
+        "lengthMinutes": "length_minutes",
+        "capacityTrucks": "capacity_trucks",
+        "capacityTonnes": "capacity_tonnes",
+    }
+    answer = desk_submit(request, form, publish, published, fields)
+    if answer is not None:
+        return answer
     slots = list(truck_slot_list(warehouse=warehouse, upcoming=True)[:SLOTS_SHOWN])
     return render(
         request,

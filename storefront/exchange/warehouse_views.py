@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from magnesium_exchange.warehouses.models import ReceiptStatus
 from magnesium_exchange.warehouses.selectors import (
@@ -22,10 +22,9 @@ from magnesium_exchange.warehouses.selectors import (
     weighbridge_ticket_list_pending,
 )
 from magnesium_exchange.warehouses.services import inbound_ticket_create, receipt_issue, receipt_withdraw
-from meidu.core.errors import DomainError
-from storefront.exchange.errors import add_domain_errors
 from storefront.exchange.forms import InboundTicketForm, ReceiptIssueForm, WithdrawForm
 from storefront.exchange.warehouse_access import staff_warehouses, with_warehouse
+from storefront.exchange.warehouse_desk import desk_form_page, desk_submit
 
 RECEIPTS_SHOWN = 200
 
@@ -63,113 +62,110 @@ def receipts_page(request, warehouse):
     )
 
 
-@with_warehouse
-@require_http_methods(["GET", "HEAD", "POST"])
+@desk_form_page
 def inbound_page(request, warehouse):
     form = InboundTicketForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ticket = inbound_ticket_create(
-                warehouse,
-                commodity=data["commodity"],
-                depositor=data["depositor"],
-                gross=data["gross"],
-                tare=data["tare"],
-                net=data["net"],
-                assay=form.assay(),
-                vehicle_plate=data["vehicle_plate"],
-                lot_no=data["lot_no"],
-                inspection_ref=data["inspection_ref"],
-                number=data["number"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc, {"assay": None})
-        else:
-            messages.success(
-                request,
-                _("Ticket %(number)s recorded: %(net)s t of %(grade)s.")
-                % {"number": ticket.number, "net": ticket.net, "grade": ticket.grade.name},
-            )
-            return redirect("exchange:warehouse_issue", code=warehouse.code, ticket=ticket.number)
-    return render(request, "exchange/warehouse/inbound.html", {"warehouse": warehouse, "form": form})
+
+    def record(data):
+        return inbound_ticket_create(
+            warehouse,
+            commodity=data["commodity"],
+            depositor=data["depositor"],
+            gross=data["gross"],
+            tare=data["tare"],
+            net=data["net"],
+            assay=form.assay(),
+            vehicle_plate=data["vehicle_plate"],
+            lot_no=data["lot_no"],
+            inspection_ref=data["inspection_ref"],
+            number=data["number"],
+            actor=request.user,
+        )
+
+    def recorded(ticket):
+        messages.success(
+            request,
+            _("Ticket %(number)s recorded: %(net)s t of %(grade)s.")
+            % {"number": ticket.number, "net": ticket.net, "grade": ticket.grade.name},
+        )
+        return redirect("exchange:warehouse_issue", code=warehouse.code, ticket=ticket.number)
+
+    answer = desk_submit(request, form, record, recorded, {"assay": None})
+    return answer or render(request, "exchange/warehouse/inbound.html", {"warehouse": warehouse, "form": form})
 
 
-@with_warehouse
-@require_http_methods(["GET", "HEAD", "POST"])
+@desk_form_page
 def issue_page(request, warehouse, ticket):
     found = weighbridge_ticket_get_inbound(warehouse, ticket)
     if found is None:
         raise Http404("No such ticket")
     issued = receipt_get_for_ticket(found)
     form = ReceiptIssueForm(request.POST or None, initial={"pieces": int(found.net), "packaging": "吨袋"})
-    if request.method == "POST" and form.is_valid():
-        data = {key: value for key, value in form.cleaned_data.items()}
+
+    def issue(data):
         text = {key: data[key] or "" for key in ("packaging", "marks", "location", "insurer", "insurance_policy_no")}
-        try:
-            receipt = receipt_issue(
-                found,
-                pieces=data["pieces"],
-                storage_until=data["storage_until"],
-                insured_value=data["insured_value"],
-                insurance_until=data["insurance_until"],
-                actor=request.user,
-                **text,
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Receipt %(number)s issued for %(quantity)s t.")
-                % {"number": receipt.number, "quantity": receipt.quantity},
-            )
-            return redirect("exchange:warehouse_receipts", code=warehouse.code)
-    return render(
+        return receipt_issue(
+            found,
+            pieces=data["pieces"],
+            storage_until=data["storage_until"],
+            insured_value=data["insured_value"],
+            insurance_until=data["insurance_until"],
+            actor=request.user,
+            **text,
+        )
+
+    def issued_now(receipt):
+        messages.success(
+            request,
+            _("Receipt %(number)s issued for %(quantity)s t.")
+            % {"number": receipt.number, "quantity": receipt.quantity},
+        )
+        return redirect("exchange:warehouse_receipts", code=warehouse.code)
+
+    answer = desk_submit(request, form, issue, issued_now)
+    return answer or render(
         request,
         "exchange/warehouse/issue.html",
         {"warehouse": warehouse, "ticket": found, "issued": issued, "form": form},
     )
 
 
-@with_warehouse
-@require_http_methods(["GET", "HEAD", "POST"])
+@desk_form_page
 def withdraw_page(request, warehouse, number):
     receipt = receipt_get_in_warehouse(warehouse, number)
     if receipt is None:
         raise Http404("No such receipt")
     booking = truck_appointments_by_receipt([receipt.pk]).get(receipt.pk)  # goes out on its truck only
     form = WithdrawForm(request.POST or None, initial={"vehicle_plate": booking.plate if booking else ""})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = receipt_withdraw(
-                receipt,
-                gross=data["gross"],
-                tare=data["tare"],
-                net=data["net"],
-                vehicle_plate=data["vehicle_plate"],
-                number=data["number"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc)
+
+    def withdraw(data):
+        return receipt_withdraw(
+            receipt,
+            gross=data["gross"],
+            tare=data["tare"],
+            net=data["net"],
+            vehicle_plate=data["vehicle_plate"],
+            number=data["number"],
+            actor=request.user,
+        )
+
+    def weighed_out(result):
+        values = {"number": receipt.number, "net": result.ticket.net, "difference": result.difference}
+        if result.within_tolerance:
+            messages.success(request, _("Goods of receipt %(number)s released: %(net)s t weighed out.") % values)
         else:
-            values = {"number": receipt.number, "net": result.ticket.net, "difference": result.difference}
-            if result.within_tolerance:
-                messages.success(request, _("Goods of receipt %(number)s released: %(net)s t weighed out.") % values)
-            else:
-                messages.error(
-                    request,
-                    _(
-                        "Receipt %(number)s frozen: %(net)s t weighed out differs by %(difference)s t, "
-                        "beyond the loss tolerance. The supervisor has been alerted."
-                    )
-                    % values,
+            messages.error(
+                request,
+                _(
+                    "Receipt %(number)s frozen: %(net)s t weighed out differs by %(difference)s t, "
+                    "beyond the loss tolerance. The supervisor has been alerted."
                 )
-            return redirect("exchange:warehouse_receipts", code=warehouse.code)
-    return render(
+                % values,
+            )
+        return redirect("exchange:warehouse_receipts", code=warehouse.code)
+
+    answer = desk_submit(request, form, withdraw, weighed_out)
+    return answer or render(
         request,
         "exchange/warehouse/withdraw.html",
         {"warehouse": warehouse, "receipt": receipt, "form": form, "booking": booking},

@@ -14,10 +14,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from logistics.geography.selectors import village_get, village_list
+from marketplace.assisted.models import AssistedOrderStatus
 from marketplace.assisted.selectors import (
     assisted_cart,
     assisted_goods,
@@ -77,7 +80,11 @@ def assisted_start(request):
         else:
             return redirect("station:assisted_order", token=assisted.pk)
     earned, fees = assist_fees_of_agent(request.user)
-    recent = [(assisted, phone_masked(assisted.phone)) for assisted in assisted_order_list_recent(request.user)]
+    now = timezone.now()
+    recent = []
+    for assisted in assisted_order_list_recent(request.user):
+        state = assisted.state_at(now)  # one past its expiry reads expired before the job marks it
+        recent.append((assisted, phone_masked(assisted.phone), state, AssistedOrderStatus(state).label))
     return render(
         request,
         "station/assisted_start.html",
@@ -176,8 +183,11 @@ def assisted_code(request, token):
     else:
         messages.success(
             request,
-            _("A code was texted to %(phone)s. Ask the villager to read it out.")
-            % {"phone": phone_masked(assisted.phone)},
+            _("A code was texted to %(phone)s. Ask the villager to read it out before %(when)s.")
+            % {
+                "phone": phone_masked(assisted.phone),
+                "when": date_format(timezone.localtime(assisted.expires_at), "Y-m-d H:i"),
+            },
         )
     return _back(assisted)
 

@@ -1,7 +1,20 @@
 """The order's life after checkout: confirm, fulfil (ship or get ready for pickup), deliver,
-cancel, return. Each takes the checkout's payment lock (an advisory lock per checkout token),
-then the Order row, then stock rows in ascending pk, then the payment transactions (through
-services.money).
+cancel, return.
+
+Lock order (fulfilment -> shipment), each step taking only a prefix of it:
+
+1. the checkout's payment lock (an advisory lock per checkout token, ``_lock``);
+2. the Order row;
+3. stock rows in ascending pk;
+4. the payment transactions (through services.money);
+5. the order's shipments, one fulfilment at a time in fulfilment id order (fulfil creates its
+   shipment; deliver, and orders.services.delivery's hand-over and failed attempt, move them through
+   logistics.shipments.services, which locks the shipment row).
+
+Never the other way round: logistics below the marketplace locks a shipment (then, for a carrier's
+push, its tracking subscription) and tells the marketplace only through the ``shipment_changed``
+hook, whose subscriber writes the outbox and never locks an order. tests/marketplace/orders/
+test_lock_order.py holds a shipment and an order on other connections to show it.
 """
 
 from __future__ import annotations

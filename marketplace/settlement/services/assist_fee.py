@@ -9,9 +9,8 @@ refunded. The platform pays it out of its commission income:
     fee        settlement:commission −f, payee +f          claw-back: the reverse
 
 The payee is the agent's own fee account (settlement:agent:<id>:fees), shown on the agent's station
-page as their earnings. It is not in the shops' weekly payout: that pays shops per order from their
-orders' settlement entries, and an agent's fee belongs to no shop's order settlement (paying agents
-is left to the operators' ledger; see README).
+page as their earnings. The weekly payout batch pays what it holds (services.assist_fee_payouts):
+fees earned before the week's cutoff, net of claw-backs, once.
 
 Like settlement_order_sync this reconciles: it computes what the fee should be now and posts the
 difference, so calling it twice, late, or after several changes never double-posts.
@@ -23,6 +22,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from marketplace.orders.models import Order, OrderAssistance, OrderStatus
 from marketplace.settlement.accounts import agent_fee_account, platform_account
@@ -83,5 +83,6 @@ def assist_fee_sync(order: Order) -> AssistFee | None:
         )
         fee.amount = due
         fee.next_sequence += 1
-        fee.save(update_fields=["amount", "next_sequence", "updated_at"])
+        fee.earned_at = fee.earned_at or (timezone.now() if due > 0 else None)
+        fee.save(update_fields=["amount", "next_sequence", "earned_at", "updated_at"])
     return fee

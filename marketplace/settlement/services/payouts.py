@@ -4,7 +4,8 @@ Payout per shop with a line per order, exported for the bank (marketplace.settle
 A shop whose available balance is zero or negative (a claw-back debt) gets no payout that
 week; its orders stay unpaid and are netted in a later batch. Suspended shops are held.
 
-The layer above (the incubator's distributor commission) adds its own payouts to the same batch
+Station agents' fees for assisted orders ride the same batch (services.assist_fee_payouts), one
+transfer per agent. The layer above (the incubator's distributor commission) adds its own payouts to the same batch
 through the payout_batch_filling hook and payout_add, so they leave in the same bank file; a
 returned transfer of any purpose is booked back by reversing its own postings.
 """
@@ -24,7 +25,11 @@ from marketplace.settlement import hooks
 from marketplace.settlement.accounts import shop_accounts
 from marketplace.settlement.error_codes import SettlementErrorCode
 from marketplace.settlement.models import Payout, PayoutBatch, PayoutLine, PayoutPurpose, PayoutStatus
+from marketplace.settlement.services.assist_fee_payouts import assist_fee_payout_returned, assist_fee_payouts_add
+from marketplace.settlement.services.payout_transfer import payout_add
 from marketplace.shops.models import Shop, ShopStatus
+
+__all__ = ["payout_add", "payout_batch_create", "payout_mark_failed", "payout_mark_paid", "last_week_end"]
 from meidu.core.audit.services import audit_record
 from meidu.core.errors import DomainError
 from meidu.core.ledger.models import LedgerAccount, LedgerPosting
@@ -79,7 +84,8 @@ def payout_batch_create(week_end: date, *, actor=None) -> PayoutBatch:
 
     Lock order: the PayoutBatch row (unique week; a concurrent caller waits, then gets it) →
     the shops' available ledger accounts FOR UPDATE in ascending pk (only payouts lock them, so
-    two batches never pay the same earnings) → the ledger's idempotency records → then what the
+    two batches never pay the same earnings) → the ledger's idempotency records → the station
+    agents' fee accounts, then their AssistFee rows (assist_fee_payouts_add) → then what the
     payout_batch_filling subscribers lock (the distributor commission: its lines and accounts)."""
     with transaction.atomic():
         batch, created = PayoutBatch.objects.get_or_create(week_end=week_end, defaults={"created_by": actor})
@@ -106,58 +112,12 @@ def payout_batch_create(week_end: date, *, actor=None) -> PayoutBatch:
                 purpose=PayoutPurpose.EARNINGS,
                 actor=actor,
             )
+        assist_fee_payouts_add(batch, cutoff, actor)
         hooks.payout_batch_filling.send(batch, cutoff, actor)
         audit_record(
             "settlement.payout_batch_create", actor=actor, target=batch, data={"week_end": week_end.isoformat()}
         )
     return batch
-
-
-def payout_add(
-    batch: PayoutBatch,
-    shop: Shop,
-    currency: str,
-    entries,
-    lines: dict[int, Decimal],
-    *,
-    purpose: str,
-    actor=None,
-) -> Payout:
-    """Add one transfer to ``batch``: post ``entries`` (the payee's balance to its paid-out account,
-    summing to zero) and record the payout with a line per order of ``lines`` ({order: amount}).
-    Runs inside payout_batch_create's transaction (called by it, or by a payout_batch_filling
-    subscriber, which holds its own accounts' locks). The amount is the sum of the lines."""
-    total = sum(lines.values(), ZERO)
-    week = f"{batch.week_end:%Y%m%d}"
-    suffix = "" if currency == "CNY" else currency
-    is_earnings = purpose == PayoutPurpose.EARNINGS
-    txn = ledger_post(
-        entries,
-        description=f"Payout ({purpose}) to {shop.name} for the week ending {batch.week_end:%Y-%m-%d}",
-        reference=f"payout:{week}:{shop.pk}" if is_earnings else f"payout:{week}:{purpose}:{shop.pk}",
-        actor=actor,
-        idempotency_key=(
-            f"settlement:payout:{week}:{shop.pk}:{currency}"
-            if is_earnings
-            else f"settlement:payout:{week}:{purpose}:{shop.pk}:{currency}"
-        ),
-    )
-    payout = Payout.objects.create(
-        batch=batch,
-        shop=shop,
-        currency=currency,
-        purpose=purpose,
-        amount=total,
-        reference=f"MD{week}{'S' if is_earnings else 'C'}{shop.pk}{suffix}",
-        payee_name=shop.payout_account_name,
-        account_number=shop.payout_account_number,
-        bank=shop.payout_bank,
-        ledger_transaction=txn,
-    )
-    PayoutLine.objects.bulk_create(
-        [PayoutLine(payout=payout, order_id=order, amount=amount) for order, amount in sorted(lines.items())]
-    )
-    return payout
 
 
 def _locked_created(payout: Payout) -> Payout:
@@ -183,7 +143,8 @@ def payout_mark_paid(payout: Payout, *, actor, bank_reference: str = "") -> Payo
 
 def payout_mark_failed(payout: Payout, *, actor, reason: str = "") -> Payout:
     """The bank returned the transfer: the money goes back to available and its orders are paid in
-    a later batch. Lock order: the Payout row → the ledger's idempotency record."""
+    a later batch. Lock order: the Payout row → the ledger's idempotency record → (an agent's fees)
+    its AssistFee rows in ascending pk."""
     with transaction.atomic():
         locked = _locked_created(payout)
         # the payout's own postings, reversed: the payee's paid-out account back to the balance it came from
@@ -201,6 +162,7 @@ def payout_mark_failed(payout: Payout, *, actor, reason: str = "") -> Payout:
         locked.status = PayoutStatus.FAILED
         locked.settled_at = timezone.now()
         locked.save(update_fields=["status", "reversal_transaction", "settled_at"])
+        assist_fee_payout_returned(locked)
         hooks.payout_failed.send(locked)
         audit_record("settlement.payout_mark_failed", actor=actor, target=locked, data={"reason": reason})
     return locked

@@ -105,6 +105,10 @@ ASSISTED = (
 PAY_OWN_CHECKOUT = "tests/marketplace/payments/test_api.py::test_buyer_pays_only_own_or_anonymous_checkout"
 
 QUERIES = {
+    "assistedOrder": permission(
+        "ASSIST_ORDERS",
+        proof="tests/marketplace/assisted/test_assisted_expiry.py::test_another_agent_reads_nothing_and_a_buyer_is_refused",
+    ),
     "mySettlements": trader(MY_EXCHANGE_ROWS),
     "listings": market(),
     "auction": market(),
