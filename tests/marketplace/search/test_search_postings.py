@@ -134,7 +134,7 @@ def test_hidden_listings_and_another_channel_are_left_out_both_ways(catalogue, f
     assert _same(settings, rural, "玉米") == before - 1
 
 
-def test_a_shop_on_holiday_or_suspended_is_left_out_both_ways(catalogue, farmer, farmer_shop, operator, rural, settings):
+def test_a_shop_on_holiday_or_suspended_is_left_out(catalogue, farmer, farmer_shop, operator, rural, settings):
     assert _same(settings, rural, "梨") > 0
     shop_holiday_set(farmer_shop, True, actor=farmer)
     assert _same(settings, rural, "梨") == 0
