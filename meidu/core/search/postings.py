@@ -23,7 +23,10 @@ When rows are written (always in the transaction that writes what they derive fr
   visibility refresh (same statement's transaction as the channels);
 * ``postings_terms_rebuild`` — the term set chosen again from the documents (``meidu search
   reindex``): every lexeme held by at least ``SEARCH_POSTINGS_MIN_MATCHES`` documents, and the
-  synonyms of those, whose one-term query matches that many.
+  synonyms of those, whose one-term query matches that many; a term per transaction.
+Lock order: an object's document row (its writer's upsert), then the postings table in row exclusive
+mode (``postings_refresh``); a term's rebuild takes the postings table in share row exclusive mode
+first, so the two wait for each other instead of interleaving (``_lock``).
 Deleting an object deletes its postings (a cascading foreign key, and PostgresBackend.delete).
 """
 
@@ -134,9 +137,18 @@ def postings_clear(spec: IndexSpec) -> None:
         return
     names = _tables(spec)
     with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor, names)
         cursor.execute(f"DELETE FROM {names['posting']}")
         cursor.execute(f"DELETE FROM {names['term']}")
     posting_keys_forget(spec)
+
+
+def _lock(cursor, names: dict[str, str]) -> None:
+    """Held by a transaction that writes a term's postings from every document: an object's
+    ``postings_refresh`` (row exclusive) waits for it, or it for that one, so the term's rows are read
+    from lexemes and channels that nobody rewrites in between (else an object rebuilt meanwhile could
+    keep postings of its old lexemes). Readers are not blocked."""
+    cursor.execute(f"LOCK TABLE {names['posting']} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def frequent_term_candidates(spec: IndexSpec, threshold: int) -> list[str]:
@@ -166,8 +178,9 @@ def term_key(text: str) -> str | None:
 
 
 def postings_terms_rebuild(spec: IndexSpec, threshold: int | None = None) -> dict[str, int]:
-    """Choose the frequent terms again and write every posting of them (one transaction: queries see
-    the old set or the new one); returns {word: documents matched} of the terms kept."""
+    """Choose the frequent terms again and write every posting of them, a term per transaction (a query
+    sees a term with all of its postings or not at all: then the documents answer); returns {word:
+    documents matched} of the terms kept."""
     if spec.posting_model is None:
         return {}
     threshold = min_matches() if threshold is None else threshold
@@ -178,10 +191,10 @@ def postings_terms_rebuild(spec: IndexSpec, threshold: int | None = None) -> dic
         if key and key not in chosen.values():
             chosen[word] = key
     kept: dict[str, int] = {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {names['posting']}")
-        cursor.execute(f"DELETE FROM {names['term']}")
-        for word, key in chosen.items():
+    for word, key in chosen.items():  # a transaction a term: writers wait for one term at a time
+        with transaction.atomic(), connection.cursor() as cursor:
+            _lock(cursor, names)
+            _term_drop(cursor, names, "key = %s", [key])
             cursor.execute(f"SELECT count(*) FROM {names['doc']} WHERE vector @@ %s::tsquery", [key])
             matches = int(cursor.fetchone()[0])
             if matches < threshold:
@@ -200,8 +213,18 @@ def postings_terms_rebuild(spec: IndexSpec, threshold: int | None = None) -> dic
                 [RANK_SCALE, term_id, key],
             )
             kept[word] = matches
+    with transaction.atomic(), connection.cursor() as cursor:  # terms no longer frequent
+        _lock(cursor, names)
+        _term_drop(cursor, names, "NOT (key = ANY(%s))", [[chosen[word] for word in kept]])
     posting_keys_forget(spec)
     return kept
+
+
+def _term_drop(cursor, names: dict[str, str], where: str, params: list) -> None:
+    cursor.execute(
+        f"DELETE FROM {names['posting']} WHERE term_id IN (SELECT id FROM {names['term']} WHERE {where})", params
+    )
+    cursor.execute(f"DELETE FROM {names['term']} WHERE {where}", params)
 
 
 def postings_page(
