@@ -1,6 +1,7 @@
 """Search latency at scale: products(search:, first: 20) and the search-box suggestions, through the API.
 
     .venv/bin/python benchmarks/search_query.py [--products 100000] [--requests 600] [--backend postgres]
+        [--compare-postings]
 
 Seeds the demo marketplace, N bulk products (marketplace/bulk_seed.py) and the labelled catalogue
 (tests/support/search_labelled.py) unless there, builds every search document (`meidu search reindex`'s
@@ -14,6 +15,10 @@ Then the broad words (梨, 苹果, 玉米, li: thousands of matches each) alone,
 price filter, and a page deep in the results (the cursor after 200 products). Every line gives the CPU
 per request beside the wall time: this process's (Django, graphene) and the PostgreSQL backend's (read
 from /proc of its pid, the server being local), so a shared, noisy machine shows in wall time but less in CPU.
+
+--compare-postings runs the plain searches (labelled, broad words first page and after 200) twice in the
+same run, SEARCH_POSTINGS off (the documents) then on (the frequent terms' postings), checks that both
+give the same pages and totalCount, and reports each side by side.
 
 Uses BENCH_DATABASE_URL, or a `meidu_search_bench` database on the embedded PostgreSQL.
 """
@@ -98,9 +103,18 @@ def _seed(products: int) -> None:
         started = time.perf_counter()
         written = product_search_reindex("postgres", batch_size=2000)
         print(f"{written} search documents built in {time.perf_counter() - started:.1f} s")
+    from marketplace.search.models import ProductSearchTerm
+    from marketplace.search.spec import PRODUCTS
+    from meidu.core.search.postings import postings_terms_rebuild
+
+    if not ProductSearchTerm.objects.exists():  # a database seeded before the postings existed
+        started = time.perf_counter()
+        kept = postings_terms_rebuild(PRODUCTS)
+        print(f"postings of {len(kept)} frequent terms built in {time.perf_counter() - started:.1f} s")
     from django.db import connection
 
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # autovacuum is off here: the visibility map, for index-only scans
+        cursor.execute("VACUUM ANALYZE product_search_productsearchposting")
         cursor.execute("ANALYZE product_search_productsearchdocument; ANALYZE product_search_productsuggestion")
 
 
@@ -120,6 +134,11 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--backend", default="postgres")
+    parser.add_argument(
+        "--compare-postings",
+        action="store_true",
+        help="plain searches twice in this run, SEARCH_POSTINGS off then on, side by side (same answers checked)",
+    )
     args = parser.parse_args()
     setup("meidu_search_bench")
     from django.conf import settings
@@ -168,16 +187,16 @@ def main() -> int:
             (_backend_cpu_seconds(backend_pid) - db) * 1000 / requests,
         )
 
-    timings, matched = [], []
+    def one_search(timings, matched):
+        def run(i):
+            text = texts[i % len(texts)]
+            started = time.perf_counter()
+            data = post(SEARCH, {"search": text})
+            timings.append((time.perf_counter() - started) * 1000)
+            matched.append(data["products"]["totalCount"])
 
-    def one_search(i):
-        text = texts[i % len(texts)]
-        started = time.perf_counter()
-        data = post(SEARCH, {"search": text})
-        timings.append((time.perf_counter() - started) * 1000)
-        matched.append(data["products"]["totalCount"])
+        return run
 
-    search_cpu = cpu_ms(one_search, args.requests)
     suggest_timings = []
 
     def one_suggest(i):
@@ -185,9 +204,7 @@ def main() -> int:
         post(SUGGEST, {"text": prefixes[i % len(prefixes)]})
         suggest_timings.append((time.perf_counter() - started) * 1000)
 
-    suggest_cpu = cpu_ms(one_suggest, args.requests)
     broad_requests = max(args.requests // 6, len(BROAD))
-    broad: dict[str, list[float]] = {"rank": [], "price": [], "deep": [], "page": []}
     broad_counts: dict[str, tuple[int, int]] = {}
     deep_after: dict[str, str | None] = {}
     for word in BROAD:  # the cursor after the first 200 (two pages of 100), and what each word counts
@@ -197,7 +214,7 @@ def main() -> int:
         sorted_count = post(SEARCH_SORTED, {"search": word, "after": None})["products"]["totalCount"]
         broad_counts[word] = (data["totalCount"], sorted_count)
 
-    def one_broad(kind):
+    def one_broad(kind, broad):
         def run(i):
             word = BROAD[i % len(BROAD)]
             started = time.perf_counter()
@@ -215,44 +232,77 @@ def main() -> int:
 
         return run
 
-    broad_cpu = {kind: cpu_ms(one_broad(kind), broad_requests) for kind in broad}
+    # The plain searches once per mode (SEARCH_POSTINGS off, then on, with --compare-postings), the
+    # modes' answers compared; suggestions, filtered and facet requests do not take the postings: once.
+    modes = [("documents", False), ("postings", True)] if args.compare_postings else [("as configured", None)]
+    runs: dict[str, dict] = {}
+    answers: dict[str, list] = {}
+    for mode, postings in modes:
+        if postings is not None:
+            settings.SEARCH_POSTINGS = postings
+        answers[mode] = [post(SEARCH_AFTER, {"search": t, "after": a}) for t in (*texts, *BROAD) for a in (None,)]
+        answers[mode] += [post(SEARCH_AFTER, {"search": w, "after": deep_after[w]}) for w in BROAD]
+        timings, matched = [], []
+        search_cpu = cpu_ms(one_search(timings, matched), args.requests)
+        broad: dict[str, list[float]] = {"rank": [], "deep": []}
+        broad_cpu = {kind: cpu_ms(one_broad(kind, broad), broad_requests) for kind in broad}
+        runs[mode] = {"timings": timings, "matched": matched, "cpu": search_cpu, "broad": broad, "broad_cpu": broad_cpu}
+    suggest_cpu = cpu_ms(one_suggest, args.requests)
+    other: dict[str, list[float]] = {"price": [], "page": []}
+    other_cpu = {kind: cpu_ms(one_broad(kind, other), broad_requests) for kind in other}
     print(f"backend {args.backend}: {Product.objects.count()} products; {len(texts)} labelled queries round-robin")
-    print(
-        f"products(search:, first: 20): {len(timings)} requests, {search_sql} SQL queries (苞米), "
-        f"p50 {statistics.median(timings):.1f} ms, p95 {_percentile(timings, 0.95):.1f} ms, "
-        f"max {max(timings):.1f} ms; CPU/request app {search_cpu[0]:.1f} ms + PostgreSQL {search_cpu[1]:.1f} ms; "
-        f"matches per query median {statistics.median(matched):.0f}, max {max(matched)}"
-    )
-    print(
-        f"productSuggestions: {len(suggest_timings)} requests, {suggest_sql} SQL queries (ngl), "
-        f"p50 {statistics.median(suggest_timings):.1f} ms, p95 {_percentile(suggest_timings, 0.95):.1f} ms, "
-        f"max {max(suggest_timings):.1f} ms; "
-        f"CPU/request app {suggest_cpu[0]:.1f} ms + PostgreSQL {suggest_cpu[1]:.1f} ms"
-    )
-    print(
-        "broad words (totalCount by rank / with price 10–60): "
-        + ", ".join(f"{w} {broad_counts[w][0]} / {broad_counts[w][1]}" for w in BROAD)
-    )
+    if args.compare_postings:
+        same = sum(a == b for a, b in zip(answers["documents"], answers["postings"], strict=True))
+        print(f"answers (page + totalCount) identical with and without postings: {same} / {len(answers['postings'])}")
     labels = {
         "rank": "first page by rank",
         "price": "price 10–60, sorted by price",
         "deep": "page after 200 by rank",
         "page": "/shop/search/ page with facets",
     }
-    for kind, values in broad.items():
-        print(
-            f"broad words, {labels[kind]}: {len(values)} requests, p50 {statistics.median(values):.1f} ms, "
+
+    def line(label, values, cpu):
+        return (
+            f"{label}: {len(values)} requests, p50 {statistics.median(values):.1f} ms, "
             f"p95 {_percentile(values, 0.95):.1f} ms, max {max(values):.1f} ms; "
-            f"CPU/request app {broad_cpu[kind][0]:.1f} ms + PostgreSQL {broad_cpu[kind][1]:.1f} ms"
+            f"CPU/request app {cpu[0]:.1f} ms + PostgreSQL {cpu[1]:.1f} ms"
         )
+
+    for mode, run in runs.items():
+        print(f"-- plain searches, {mode}:")
+        print(
+            line(f"products(search:, first: 20), {search_sql} SQL queries (苞米)", run["timings"], run["cpu"])
+            + f"; matches per query median {statistics.median(run['matched']):.0f}, max {max(run['matched'])}"
+        )
+        for kind, values in run["broad"].items():
+            print(line(f"broad words, {labels[kind]}", values, run["broad_cpu"][kind]))
+    print("--")
+    print(line(f"productSuggestions, {suggest_sql} SQL queries (ngl)", suggest_timings, suggest_cpu))
+    print(
+        "broad words (totalCount by rank / with price 10–60): "
+        + ", ".join(f"{w} {broad_counts[w][0]} / {broad_counts[w][1]}" for w in BROAD)
+    )
+    for kind, values in other.items():
+        print(line(f"broad words, {labels[kind]}", values, other_cpu[kind]))
+    last = runs[modes[-1][0]]
+    timings = last["timings"]
     slow = sorted(zip(timings, [texts[i % len(texts)] for i in range(len(timings))], strict=True), reverse=True)[:5]
     print("slowest searches: " + ", ".join(f"{t!r} {ms:.0f} ms" for ms, t in slow))
     where = f"{args.backend}, {Product.objects.count():,} products, in process"
-    for path, values, cpu, goal in (
-        (f"`products(search:, first: 20)`, labelled queries, {where}", timings, search_cpu, 30),
-        (f"`productSuggestions`, {where}", suggest_timings, suggest_cpu, 10),
-        (f"`products(search:, first: 20)`, broad words by rank, {where}", broad["rank"], broad_cpu["rank"], 30),
-    ):
+    figures = []
+    for mode, run in runs.items():
+        tag = f", {mode}" if args.compare_postings else ""
+        figures += [
+            (f"`products(search:, first: 20)`, labelled queries, {where}{tag}", run["timings"], run["cpu"], 30),
+            (
+                f"`products(search:, first: 20)`, broad words by rank, {where}{tag}",
+                run["broad"]["rank"],
+                run["broad_cpu"]["rank"],
+                30,
+            ),
+        ]
+    figures.append((f"`productSuggestions`, {where}", suggest_timings, suggest_cpu, 10))
+    for path, values, cpu, goal in figures:
         p95 = _percentile(values, 0.95)
         report(
             path, "p95", f"{p95:.1f} ms (CPU {cpu[0]:.1f} + PostgreSQL {cpu[1]:.1f} ms)", f"≤ {goal} ms", p95 <= goal

@@ -379,6 +379,12 @@ def cmd_search_reindex(args) -> int:
     print(
         f"{written} product documents and {grades} exchange grade documents written ({args.backend or 'all backends'})."
     )
+    if args.backend in (None, "postgres"):
+        from marketplace.search.spec import PRODUCTS
+        from meidu.core.search.postings import term_matches
+
+        terms = term_matches(PRODUCTS)
+        print(f"{len(terms)} frequent terms with postings (a word matching >= SEARCH_POSTINGS_MIN_MATCHES products).")
     return 0
 
 

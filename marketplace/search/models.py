@@ -5,6 +5,10 @@ that a search counts, ranks and pages from this table alone: the channels whose 
 visible in listings and whose shop is active and not on holiday, and the publications scheduled for
 later. ``services.search_documents_visibility_refresh`` rewrites them in the transaction of every change
 to a listing or to a shop's status; the rebuild task re-reads them too.
+
+The frequent terms' postings (ProductSearchTerm, ProductSearchPosting) answer a one-word search that
+matches thousands of products from a b-tree (meidu.core.search.postings says why and when they are
+written).
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from django.db import models
 
 from meidu.core.search.models import (
     ChannelVisibilityBase,
+    PostingTermBase,
     SearchDocumentBase,
     SuggestionBase,
     document_indexes,
+    posting_indexes,
     suggestion_indexes,
     visibility_indexes,
 )
@@ -35,3 +41,22 @@ class ProductSuggestion(SuggestionBase):
 
     class Meta:
         indexes = suggestion_indexes("product_suggest")
+
+
+class ProductSearchTerm(PostingTermBase):
+    """A frequent one-word query whose postings are kept (meidu.core.search.postings)."""
+
+
+class ProductSearchPosting(models.Model):
+    """A product's rank for a frequent term in a channel where it is public (from ``visible_from``
+    when that is set). Rewritten with the product's document: see meidu.core.search.postings."""
+
+    pk = models.CompositePrimaryKey("product_id", "term_id", "channel")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+", db_index=False)
+    term = models.ForeignKey(ProductSearchTerm, on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.IntegerField()
+    rank = models.BigIntegerField()
+    visible_from = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = posting_indexes("product_search_post", "product")

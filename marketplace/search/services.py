@@ -6,20 +6,22 @@ category, so a change and its mark commit or roll back together. Nothing is anal
 rebuild (``search_documents_write``) runs in the catalogue's Celery task, enqueued after commit and
 swept by beat, never in a buyer's request. Visibility (``channels``, ``publish_due``: see models) is
 different: it is recomputed by one SQL statement in the transaction that changed a listing or a shop,
-so a search never shows a hidden product nor misses a published one while the rebuild waits.
-Lock order: the document rows, by product id (one upsert statement).
+so a search never shows a hidden product nor misses a published one while the rebuild waits; the
+frequent terms' postings of the products whose visibility changed are rewritten in that transaction too.
+Lock order: the document rows, by product id (one upsert statement), then their postings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 
 from marketplace.search.models import ProductSearchDocument
 from marketplace.search.spec import PRODUCTS
 from meidu.core.search.analysis import SearchDocument, analyze_document
 from meidu.core.search.backend import SearchBackend, index_backends
+from meidu.core.search.postings import postings_refresh
 
 _MARK_SQL = (
     "INSERT INTO {table} (product_id, dirty, version) SELECT id, true, 1 FROM catalog_product WHERE {where}"
@@ -62,10 +64,14 @@ RETURNING product_id
 
 
 def _visibility(where: str, params: list) -> list[int]:
+    """Rewrite visibility; the postings of the products whose visibility changed follow in the same
+    transaction (they hold one row per public channel: meidu.core.search.postings)."""
     table = ProductSearchDocument._meta.db_table
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_VISIBILITY_SQL.format(table=table, where=where), params)
-        return [row[0] for row in cursor.fetchall()]
+        changed = [row[0] for row in cursor.fetchall()]
+        postings_refresh(PRODUCTS, changed)
+    return changed
 
 
 def search_documents_visibility_refresh(product_ids: Iterable[int]) -> list[int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketplace.search.models import ProductSearchDocument, ProductSuggestion
+from marketplace.search.models import ProductSearchDocument, ProductSearchPosting, ProductSearchTerm, ProductSuggestion
 from meidu.core.search.spec import IndexSpec
 
 PRODUCTS = IndexSpec(
@@ -11,4 +11,6 @@ PRODUCTS = IndexSpec(
     suggestion_model=ProductSuggestion,
     relation="search_document",
     suggestion_object="product",
+    posting_model=ProductSearchPosting,
+    posting_term_model=ProductSearchTerm,
 )

@@ -580,6 +580,13 @@ SEARCH_DATA_RELOAD_SECONDS = env_int("SEARCH_DATA_RELOAD_SECONDS", 10)
 SEARCH_MAX_QUERY_CHARS = env_int("SEARCH_MAX_QUERY_CHARS", 64)
 SEARCH_MAX_QUERY_TERMS = env_int("SEARCH_MAX_QUERY_TERMS", 8)
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "meidu")
+# Postings of frequent terms (meidu.core.search.postings): a one-word search matching at least
+# SEARCH_POSTINGS_MIN_MATCHES documents is counted and paged from a b-tree of precomputed ranks instead of
+# reading every match's document (same answer). The threshold is chosen from measurement at 100,000
+# products (benchmarks/RESULTS.md, "Search postings"): below it the document way already answers fast.
+# SEARCH_POSTINGS=false sends every query the document way (the postings are still written).
+SEARCH_POSTINGS = env_bool("SEARCH_POSTINGS", True)
+SEARCH_POSTINGS_MIN_MATCHES = env_int("SEARCH_POSTINGS_MIN_MATCHES", 2000)
 SEARCH_ELASTICSEARCH_TIMEOUT = float(env_str("SEARCH_ELASTICSEARCH_TIMEOUT", "2.0") or "2.0")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db import models
 
 
@@ -79,3 +79,26 @@ class SuggestionBase(models.Model):
 def suggestion_indexes(prefix: str) -> list[models.Index]:
     """A b-tree on the key (collation C) for prefix ranges."""
     return [models.Index(fields=["key"], name=f"{prefix}_key")]
+
+
+class PostingTermBase(models.Model):
+    """A frequent term (meidu.core.search.postings): the word it was chosen for, its STRICT tsquery text
+    (``key``, what a query is matched to), that tsquery parsed, and how many documents it matched."""
+
+    word = models.CharField(max_length=64)
+    key = models.TextField(unique=True, db_collation="C")
+    query = SearchQueryField()
+    matches = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+def posting_indexes(prefix: str, object_field: str) -> list[models.Index]:
+    """One b-tree answers both statements of a frequent term's search: the exact count (an index-only
+    scan of (term, channel) with ``visible_from`` from the index) and the first page (its first
+    entries, already in rank order, then id). The composite primary key (object, term, channel)
+    serves the rewrite of one object's postings."""
+    return [
+        models.Index(fields=["term", "channel", "-rank", object_field], include=["visible_from"], name=f"{prefix}_rank")
+    ]

@@ -29,10 +29,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Now
 
-from meidu.core.search.analysis import WEIGHTS, AnalyzedDocument, ParsedQuery, QueryTerm, suggestion_prefixes
+from meidu.core.search.analysis import WEIGHTS, AnalyzedDocument, ParsedQuery, suggestion_prefixes
+from meidu.core.search.postings import (
+    posting_keys,
+    postings_clear,
+    postings_delete,
+    postings_enabled,
+    postings_page,
+    postings_refresh,
+    postings_terms_rebuild,
+)
 from meidu.core.search.spec import (
-    ALL,
-    FILL,
     HEAD,
     RANK,
     RANK_SCALE,
@@ -42,43 +49,12 @@ from meidu.core.search.spec import (
     IndexSpec,
     SearchPage,
 )
+from meidu.core.search.tsquery import quote_lexeme, term_tsquery, tsquery_text
+
+__all__ = ["PostgresBackend", "quote_lexeme", "term_tsquery", "tsquery_text", "tsvector_literal", "visible_in"]
 
 # Candidates read for suggestions before de-duplicating labels (a b-tree range, so cheap).
 SUGGESTION_CANDIDATES = 60
-
-
-def quote_lexeme(lexeme: str, *, prefix: bool = False, weights: str = "") -> str:
-    """A tsquery operand: the lexeme in quotes (quotes and backslashes doubled), ``:*`` for a prefix."""
-    quoted = "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-    suffix = ("*" if prefix else "") + weights
-    return quoted + (":" + suffix if suffix else "")
-
-
-def term_tsquery(term: QueryTerm) -> str:
-    """(word | synonym | ... | (char & char)) for one term."""
-    parts = [quote_lexeme(alt, prefix=term.prefix and alt == term.text) for alt in term.alternatives]
-    if term.chars:
-        parts.append("(" + " & ".join(quote_lexeme(c) for c in term.chars) + ")")
-    return "(" + " | ".join(parts) + ")" if len(parts) > 1 else parts[0]
-
-
-def _any(lexemes) -> str:
-    return " | ".join(quote_lexeme(lex) for lex in lexemes)
-
-
-def tsquery_text(query: ParsedQuery, level: str = STRICT) -> str:
-    """The tsquery of a level: STRICT every term (AND); FILL any word, synonym or sub-word of the
-    query; ALL those or any of its characters (a typo's last resort); RANKING what relaxed levels are
-    ordered by; HEAD the last term (a Chinese phrase's head noun: 五常大米 → 大米)."""
-    if query.empty:
-        return ""
-    if level == FILL:  # strict matches stay in (南果 matches 南果梨 by its characters only)
-        return f"({tsquery_text(query, STRICT)}) | {_any(query.fill_lexemes())}"
-    if level in (ALL, RANKING):
-        return _any(query.all_lexemes())
-    if level == HEAD:
-        return term_tsquery(query.terms[-1])
-    return " & ".join(term_tsquery(t) for t in query.terms)
 
 
 def tsvector_literal(lexemes: dict[str, list[str]]) -> str:
@@ -225,10 +201,14 @@ class PostgresBackend:
                 ],
                 batch_size=2000,
             )
+            # The frequent terms' postings of these documents, from the lexemes just written (same
+            # transaction: a query never sees new lexemes with old postings).
+            postings_refresh(spec, ids)
         return len(docs)
 
     def delete(self, spec: IndexSpec, ids: Iterable[int]) -> int:
         ids = list(ids)
+        postings_delete(spec, ids)
         spec.suggestion_model._default_manager.filter(**{f"{spec.suggestion_object}_id__in": ids}).delete()
         deleted, _ = spec.document_model._default_manager.filter(pk__in=ids).delete()
         return deleted
@@ -281,6 +261,11 @@ class PostgresBackend:
         include = [int(pk) for pk in include_ids]
         if not text and not include:
             return SearchPage(hits=[], total=0)
+        if level == STRICT and not include and postings_enabled(spec) and text in posting_keys(spec):
+            # One frequent term (梨, 玉米, li): its postings give the same page and count (postings.py).
+            found = postings_page(spec, text, channel=channel, size=size, after=after, descending=descending)
+            if found is not None:
+                return found
         matched = Q(TsMatch(F("vector"), tsquery_value(text))) if text else Q(pk__in=include)
         rank = rank_expression(F("vector"), query, level, text)
         if include and text:
@@ -345,10 +330,14 @@ class PostgresBackend:
         batches: Iterable[tuple[Sequence[AnalyzedDocument], dict[int, int]]],
         progress: Callable[[int], Any] | None = None,
     ) -> int:
-        """Rewrite every document in place (batches: documents with the versions read before them)."""
+        """Rewrite every document in place (batches: documents with the versions read before them),
+        then choose the frequent terms again from the new lexemes and write their postings. The old
+        postings go first (queries go the document way meanwhile) so no batch writes postings twice."""
+        postings_clear(spec)
         total = 0
         for batch, versions in batches:
             total += self.index(spec, batch, versions)
             if progress is not None:
                 progress(len(batch))
+        postings_terms_rebuild(spec)
         return total

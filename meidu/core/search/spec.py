@@ -32,6 +32,9 @@ class IndexSpec:
     suggestion_model: type[Model]
     relation: str  # from the domain model to its document, e.g. "search_document"
     suggestion_object: str  # the suggestion's foreign key to the domain object, e.g. "product"
+    # PostgreSQL postings of frequent terms (meidu.core.search.postings), or none for this index.
+    posting_model: type[Model] | None = None
+    posting_term_model: type[Model] | None = None
 
 
 @dataclass
