@@ -68,3 +68,36 @@ def test_the_channel_row_is_kept_until_a_channel_write(api_client, farmer, farme
         bump(CHANNELS)
     assert currency() == ("USD", 1)
     assert currency() == ("USD", 0)
+
+
+PAGE = """
+query($channel: String, $first: Int, $sortBy: ProductOrder) {
+  root: products(channel: $channel, first: $first, sortBy: $sortBy) { ...Page }
+  built: products(channel: $channel, first: $first, sortBy: $sortBy, where: {AND: []}) { ...Page }
+}
+fragment Page on ProductCountableConnection {
+  edges { node { id name slug isAvailable pricing { priceRange { start { gross { amount currency } } } }
+    category { name } shop { slug } } }
+  pageInfo { hasNextPage endCursor }
+}
+"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "sort_by",
+    [None, {"field": "NAME", "direction": "DESC"}, {"field": "PRICE", "direction": "ASC"}, {"field": "CREATED_AT"}],
+)
+def test_the_compiled_first_page_answers_as_the_queryset(api_client, farmer, farmer_shop, rural, sort_by):
+    """A buyer's plain first page runs compiled SQL (catalog.api.queries.listing_page_rows); with a
+    ``where`` (one that keeps every product) the page query is built as a queryset: both show the same
+    products, the hidden ones left out alike, for two different page sizes."""
+    for index, price in enumerate(["12.50", "8.00", "8.00", "30.00", "5.20"]):
+        listed_product(farmer_shop, farmer, rural, name=f"梨{index}", price=price)
+    listed_product(farmer_shop, farmer, rural, name="未上架", published=False)
+    listed_product(farmer_shop, farmer, rural, name="不在列表", visible=False)
+    for first in (3, 10):
+        data = api_client.execute(PAGE, {"channel": "rural", "first": first, "sortBy": sort_by})
+        assert data["root"] == data["built"]
+        names = [edge["node"]["name"] for edge in data["root"]["edges"]]
+        assert len(names) == min(first, 5) and not {"未上架", "不在列表"} & set(names)
