@@ -140,7 +140,7 @@ def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | No
 
     ``page_rows(limit)``, for a first page forwards without a cursor: the rows of exactly the query
     this function would run (``queryset`` with batch_select, ``keyset_ordering`` and ``[:limit]``),
-    which the caller has a cheaper way to run (catalog.api.listing_sql: compiled once per process)."""
+    which the caller has a cheaper way to run (compiled once per process: marketplace.catalog.api.queries)."""
     first, last, after, before = args.get("first"), args.get("last"), args.get("after"), args.get("before")
     _validate_args(info, first, last, after, before, info.field_name)
     keys = sort_keys(sort)
