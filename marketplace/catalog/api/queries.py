@@ -90,6 +90,7 @@ def resolve_product_list(
     else:
         qs = products_visible(channel_obj, sees_all=sees_all, user=info.context.user, for_listing=True)
     selected = frozenset(selected_fields(info, ("edges", "node")))
+    qs = _listing_joins(qs, selected)
     if category_ids:
         qs = qs.filter(category_id__in=category_descendant_ids(category_ids))
     if where:
@@ -101,20 +102,25 @@ def resolve_product_list(
             qs = products_search(qs, text)[0]
         except SearchUnavailable:
             raise _search_unavailable() from None
-    qs, sort = _listing_shape(qs, selected, sort_by, text, public)
+    qs, sort = _listing_order(qs, selected, sort_by, text, public)
     page_rows = None
     if public and not (text or where or filter or category_ids):
         page_rows = listing_page_rows(channel_obj.pk, selected, sort_by, sort)
     return paginate(qs, info, ProductCountableConnection, sort=sort, page_rows=page_rows, **kwargs)
 
 
-def _listing_shape(qs, selected: frozenset[str], sort_by, text, public: bool):
-    """The page query's shape from the selected fields and the sort: the channel's listing rides
-    along in the page query (pricing and availability read it), so does the first photo when
-    thumbnails are asked for (no prefetch of media rows), and only the product columns shown."""
+def _listing_joins(qs, selected: frozenset[str]):
+    """Before any filter (price filters read ``listed_min_price``): the channel's listing rides along
+    in the page query (pricing and availability read it), so does the first photo when thumbnails are
+    asked for (no prefetch of media rows)."""
     qs = with_price_filter(qs).select_related(CHANNEL_LISTING)
     if "thumbnail" in selected:
         qs = with_thumbnail(qs)
+    return qs
+
+
+def _listing_order(qs, selected: frozenset[str], sort_by, text, public: bool):
+    """After the filters: the sort, and only the product columns the selected fields show."""
     qs, sort = apply_sort(qs, sort_by, text, listing_names=public)
     columns = product_columns(set(selected))
     if columns is not None:  # and the product's own columns the cursor is made of
@@ -130,7 +136,7 @@ def listing_page_rows(channel_id: int, selected: frozenset[str], sort_by, sort):
     """``paginate``'s page query of a public listing (no search, filter or category; a first page),
     compiled once per process and shape (meidu.core.sql.compiled): building and compiling that
     queryset was ~2 ms of Python per request. The queryset stays the one ``resolve_product_list``
-    builds (``_listing_shape`` over ``products_visible``): the build below is that code run with
+    builds (``_listing_joins`` and ``_listing_order`` over ``products_visible``): the build below is that code run with
     marker values, and CompiledQuery refuses it if its SQL depended on them."""
     field = getattr(sort_by["field"], "value", sort_by["field"]) if sort_by else None
     direction = getattr(sort_by["direction"], "value", sort_by["direction"]) if sort_by else None
@@ -143,7 +149,7 @@ def listing_page_rows(channel_id: int, selected: frozenset[str], sort_by, sort):
 
             def build(channel_id, now):
                 qs = products_visible(Channel(pk=channel_id), sees_all=False, user=None, for_listing=True, now=now)
-                qs = _listing_shape(qs, selected, sort_by, None, True)[0]
+                qs = _listing_order(_listing_joins(qs, selected), selected, sort_by, None, True)[0]
                 if related:
                     qs = qs.select_related(*related)
                 return qs.order_by(*keyset_ordering(sort_keys(sort)))[:limit]
