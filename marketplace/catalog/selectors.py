@@ -9,6 +9,7 @@ channel listing (kept by the catalogue services), never the variants' prices.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -64,8 +65,8 @@ def with_channel_listing(qs: QuerySet, channel: Channel) -> QuerySet:
     )
 
 
-def _published(for_listing: bool) -> Q:
-    now = timezone.now()
+def _published(for_listing: bool, now: datetime | None = None) -> Q:
+    now = now or timezone.now()
     listed = Q(channel_listing__is_published=True) & (
         Q(channel_listing__published_at__isnull=True) | Q(channel_listing__published_at__lte=now)
     )
@@ -74,13 +75,16 @@ def _published(for_listing: bool) -> Q:
     return listed
 
 
-def products_visible(channel: Channel, *, sees_all: bool, user=None, for_listing: bool = True) -> QuerySet:
+def products_visible(
+    channel: Channel, *, sees_all: bool, user=None, for_listing: bool = True, now: datetime | None = None
+) -> QuerySet:
     """Products the caller may see in ``channel``, with the channel's listing joined as
-    ``channel_listing`` (see CHANNEL_LISTING)."""
+    ``channel_listing`` (see CHANNEL_LISTING). ``now``: the moment publication is judged at
+    (the current time by default; a compiled query binds it)."""
     qs = with_channel_listing(Product.objects.all(), channel)
     if sees_all:
         return qs
-    public = _published(for_listing) & Q(shop__status=ShopStatus.ACTIVE, shop__holiday_mode=False)
+    public = _published(for_listing, now) & Q(shop__status=ShopStatus.ACTIVE, shop__holiday_mode=False)
     own = shop_ids_of_member(user)
     return qs.filter(public | Q(shop_id__in=own)) if own else qs.filter(public)
 

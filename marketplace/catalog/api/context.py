@@ -5,13 +5,13 @@ resolver sets is the one its nested prices and availability read.
 """
 
 from marketplace.channels.models import Channel
-from marketplace.channels.selectors import channel_get
+from marketplace.channels.selectors import channel_get_for_read
 from meidu.core.graphql.permissions import has_one_of, requestor
 from meidu.core.permissions import ProductPermissions
 
 
 def use_channel(info, slug: str | None) -> Channel:
-    channel = channel_get(slug)
+    channel = channel_get_for_read(slug)
     info.context.channel = channel
     return channel
 

@@ -21,6 +21,8 @@ from marketplace.catalog.selectors import (
 )
 from marketplace.checkout.availability import stocks_sellable_prefetch, variant_units_available
 from marketplace.media.processing import rendition_for
+from marketplace.shops.models import Shop
+from meidu.core.graphql.batching import Narrowed
 from meidu.core.graphql.connection import CountableConnection, SortKey, paginate
 from meidu.core.graphql.types import ModelObjectType
 
@@ -221,6 +223,32 @@ class ProductVariantCountableConnection(CountableConnection):
         node = ProductVariantType
 
 
+# The columns each field of a product's category and shop reads, when a page loads them (Narrowed):
+# a listing shows their names and slugs. Fields with their own resolvers over other columns or rows
+# (a shop's village, members-only fields, a category's parent and children) are left out on purpose.
+CATEGORY_FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "__typename": (),
+    "id": (),
+    "name": ("name",),
+    "slug": ("slug",),
+    "description": ("description",),
+    "level": ("level",),
+}
+SHOP_FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "__typename": (),
+    "id": (),
+    "name": ("name",),
+    "slug": ("slug",),
+    "description": ("description",),
+    "kind": ("kind",),
+    "track": ("track",),
+    "status": ("status",),
+    "rating": ("rating",),
+    "holidayMode": ("holiday_mode",),
+    "createdAt": ("created_at",),
+}
+
+
 class ProductType_(ModelObjectType):
     """Named ProductType_ in Python (ProductType is the catalogue model); GraphQL name: Product."""
 
@@ -247,8 +275,8 @@ class ProductType_(ModelObjectType):
     batched_fields = {
         # Prefetched rather than joined: a page of 100 products has a handful of shops and
         # categories, and a prefetch builds each once instead of once per row.
-        "category": "category",
-        "shop": "shop",
+        "category": Narrowed("category", Category, CATEGORY_FIELD_COLUMNS),
+        "shop": Narrowed("shop", Shop, SHOP_FIELD_COLUMNS),
         "pricing": CHANNEL_LISTING_PREFETCH,
         "isAvailable": CHANNEL_LISTING_PREFETCH,
         "isAvailableForPurchase": CHANNEL_LISTING_PREFETCH,

@@ -123,18 +123,34 @@ def _validate_args(info, first, last, after, before, name):
         raise GraphQLError(f"You must provide a `first` or `last` value to properly paginate the `{name}` connection.")
 
 
-def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | None = None, **args):
-    """Resolve a connection over ``queryset``: validate arguments, apply the keyset, batch relations."""
-    first, last, after, before = args.get("first"), args.get("last"), args.get("after"), args.get("before")
-    _validate_args(info, first, last, after, before, info.field_name)
+def sort_keys(sort: list[SortKey] | None) -> list[SortKey]:
+    """The keys a page is ordered by: ``sort``, then the primary key unless it is there already."""
     keys = list(sort or [])
     if not any(key.field == "pk" for key in keys):
         keys.append(SortKey("pk"))
+    return keys
+
+
+def keyset_ordering(keys: list[SortKey], forward: bool = True) -> list[str]:
+    return [("-" if key.descending == forward else "") + key.field for key in keys]
+
+
+def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | None = None, page_rows=None, **args):
+    """Resolve a connection over ``queryset``: validate arguments, apply the keyset, batch relations.
+
+    ``page_rows(limit)``, for a first page forwards without a cursor: the rows of exactly the query
+    this function would run (``queryset`` with batch_select, ``keyset_ordering`` and ``[:limit]``),
+    which the caller has a cheaper way to run (compiled once per process: marketplace.catalog.api.queries)."""
+    first, last, after, before = args.get("first"), args.get("last"), args.get("after"), args.get("before")
+    _validate_args(info, first, last, after, before, info.field_name)
+    keys = sort_keys(sort)
     forward = last is None
-    ordering = [("-" if key.descending == forward else "") + key.field for key in keys]
+    ordering = keyset_ordering(keys, forward)
     node_type = connection_type._meta.node
     page_qs = batch_select(queryset, info, node_type, path=("edges", "node")).order_by(*ordering)
     cursor, argument = (after, "after") if forward else (before, "before")
+    if cursor or not forward:
+        page_rows = None
     if cursor:
         try:
             page_qs = page_qs.filter(_keyset_filter(keys, _decode_cursor(cursor, len(keys), argument), forward))
@@ -144,7 +160,10 @@ def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | No
     if size is None:
         size = settings.GRAPHQL_PAGE_MAX
     wants_nodes = "edges" in selected_fields(info)
-    rows = list(page_qs[: size + 1]) if wants_nodes or "pageInfo" in selected_fields(info) else []
+    if page_rows is not None:  # the caller ran this very page query itself (compiled once, see its docstring)
+        rows = list(page_rows(size + 1)) if wants_nodes or "pageInfo" in selected_fields(info) else []
+    else:
+        rows = list(page_qs[: size + 1]) if wants_nodes or "pageInfo" in selected_fields(info) else []
     has_more = len(rows) > size
     rows = rows[:size]
     if not forward:

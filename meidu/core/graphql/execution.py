@@ -24,6 +24,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from graphene.relay.node import GlobalID
 from graphene.types.resolver import attr_resolver, dict_or_attr_resolver, dict_resolver
 from graphene_django.types import DjangoObjectType
 from graphql import (
@@ -60,7 +61,20 @@ def _kind(type_) -> int:
 class _Plan:
     """What executing one field of one object type takes, worked out once."""
 
-    __slots__ = ("field_def", "return_type", "resolve", "attname", "default", "dict_read", "non_null", "kind", "inner")
+    __slots__ = (
+        "field_def",
+        "return_type",
+        "resolve",
+        "attname",
+        "default",
+        "dict_read",
+        "non_null",
+        "kind",
+        "inner",
+        "leaf_read",
+        "global_id",
+        "global_id_type",
+    )
 
     def __init__(self, field_def, resolve: Callable) -> None:
         self.field_def = field_def
@@ -83,6 +97,21 @@ class _Plan:
         ):
             self.attname, self.default = resolve.args
             self.dict_read = resolve.func is not attr_resolver
+        # The Relay ``id`` of a graphene-django type: Node.to_global_id(type name, pk), with no resolver call.
+        self.global_id: Any = None
+        self.global_id_type: str | None = None
+        if (
+            isinstance(resolve, partial)
+            and resolve.func is GlobalID.id_resolver
+            and len(resolve.args) == 2
+            and resolve.args[0] is DjangoObjectType.resolve_id
+            and set(resolve.keywords) <= {"parent_type_name"}
+            and not field_def.args
+        ):
+            self.global_id = resolve.args[1]
+            self.global_id_type = resolve.keywords.get("parent_type_name")
+        # A leaf read by attribute (or a Relay id): done inside execute_fields without a Path (see there).
+        self.leaf_read = self.kind == _LEAF and (self.attname is not None or self.global_id is not None)
 
 
 def _plans(schema) -> dict:
@@ -112,10 +141,33 @@ class FastExecutionContext(ExecutionContext):
         return plan
 
     def execute_fields(self, parent_type, source_value, path, fields) -> dict[str, Any]:
+        """graphql-core's execute_fields; a leaf read by attribute (``name``, ``slug``, ``currency``:
+        most fields of a listing) is read and serialized right here, with no call and no Path (only an
+        error would read it). Anything unusual (null, an exception, a value the scalar refuses) goes
+        the ordinary way through execute_field, which reads the attribute again and reports it."""
         results = {}
         name = parent_type.name
         execute_field = self.execute_field
+        plans = self._plans
+        inline = not self.middleware_manager
         for response_name, field_nodes in fields.items():
+            if inline:
+                plan = plans.get((parent_type, field_nodes[0].name.value))
+                if plan is not None and plan.leaf_read:
+                    try:
+                        if plan.global_id is not None:
+                            value = plan.global_id.to_global_id(plan.global_id_type or name, source_value.pk)
+                        elif plan.dict_read and isinstance(source_value, dict):
+                            value = source_value.get(plan.attname, plan.default)
+                        else:
+                            value = getattr(source_value, plan.attname, plan.default)
+                        if value is not None and value is not Undefined and not isinstance(value, Exception):
+                            serialized = plan.inner.serialize(value)
+                            if serialized is not None and serialized is not Undefined:
+                                results[response_name] = serialized
+                                continue
+                    except Exception:  # noqa: S110  (execute_field below meets it again and reports it)
+                        pass
             result = execute_field(parent_type, source_value, field_nodes, Path(path, response_name, name))
             if result is not Undefined:
                 results[response_name] = result

@@ -68,6 +68,30 @@ class ItemType(graphene.ObjectType):
         return ["a", "b"] if root.pk % 2 else []
 
 
+class Odd:
+    """Leaves read by attribute that the inline path must hand to graphql-core's own handling:
+    a null in a non-null field, a value the scalar refuses, an attribute that raises."""
+
+    def __init__(self, name, count, price):
+        self.name, self.count, self.price = name, count, price
+
+    @property
+    def loud(self):
+        raise ValueError(f"no loud {self.name}")
+
+
+class OddType(graphene.ObjectType):
+    name = graphene.String(required=True)
+    count = graphene.Int()
+    price = graphene.Float()
+    loud = graphene.String()
+
+    class Meta:
+        name = "Odd"
+
+
+ODDS = [Odd("fine", 3, 1.5), Odd(None, 2**40, "not a number"), Odd("last", "7", float("nan"))]
+
 SHOP = Shop("corner")
 OTHER = Shop("market")
 ITEMS = [Item(1, "pear", SHOP, 2.5), Item(2, "corn", SHOP), Item(3, "pork", OTHER, 30.0)]
@@ -77,6 +101,16 @@ class Query(graphene.ObjectType):
     items = graphene.List(graphene.NonNull(ItemType), first=graphene.Int())
     item = graphene.Field(ItemType, pk=graphene.Int(required=True))
     mapping = graphene.Field(ShopType)
+    odds = graphene.List(OddType)
+    odd = graphene.Field(graphene.NonNull(OddType), index=graphene.Int(required=True))
+
+    @staticmethod
+    def resolve_odds(root, info):
+        return ODDS
+
+    @staticmethod
+    def resolve_odd(root, info, index):
+        return ODDS[index]
 
     @staticmethod
     def resolve_items(root, info, first=None):
@@ -138,6 +172,9 @@ def _both(document: str, variables=None):
         ("{ items { name shop { broken } } }", None),  # an error on each repeated shop, each with its path
         ("{ items { name shop { brokenRequired } } }", None),  # non-null null: the shop, then the item list, null
         ("{ item(pk: 1) { shop { name brokenRequired } } }", None),
+        ("{ odds { count price loud } }", None),  # refused values and a raising attribute, each with its path
+        ("{ odds { name count } }", None),  # a null name: that odd is null
+        ("{ first: odd(index: 0) { name } second: odd(index: 1) { name count } }", None),  # non-null up the tree
     ],
 )
 def test_the_fast_execution_answers_as_graphql_core(document, variables):
