@@ -25,6 +25,7 @@ from marketplace.checkout.selectors import (
     shipping_quotes_for,
 )
 from marketplace.orders.selectors import quantity_bought
+from marketplace.presale.selectors import open_campaigns_for
 from meidu.accounts.addresses import address_create
 from meidu.accounts.selectors import user_default_shipping_address
 from meidu.accounts.throttle import allowance_take
@@ -122,6 +123,8 @@ def _set_quantities(
     to_check = [variant for variant, quantity in wanted if quantity or not replace]
     _check_purchasable(checkout, to_check)
     resale = _resale_terms_of(reseller, to_check) if reseller is not None else {}
+    # one read of the open pre-sale campaigns for every line below (it was one per line)
+    campaigns = open_campaigns_for([variant.pk for variant in to_check], checkout.channel) if to_check else {}
     for variant, quantity in wanted:
         line = existing.get(variant.pk)
         if replace and quantity == 0:
@@ -154,7 +157,7 @@ def _set_quantities(
         line.variant = variant
         if points is None:
             points = _collection_points_of(checkout)
-        line_reserve(line, points.get(variant.product.shop_id), held=line_was_there)
+        line_reserve(line, points.get(variant.product.shop_id), held=line_was_there, campaigns=campaigns)
     if not new:  # a checkout created in this transaction has just had its updated_at set
         checkout.save(update_fields=["updated_at"])
 

@@ -47,3 +47,14 @@ def test_delivery_and_cash_on_delivery_statements(buyer, rural, pears):
     # read again by the service, the items read twice, a savepoint, the orders' shares reading the items too)
     # wt-checkout2: paying 11 -> 8 (two event INSERTs, two amount UPDATEs and two share reads were one each)
     assert (statements, again, paying, replaying) == (10, 11, 8, 9)
+
+
+def test_create_reads_the_pre_sale_campaigns_once(buyer, rural, pears, cooker):
+    """checkoutCreate with two lines reads the open pre-sale campaigns once for both (it read them per line)."""
+    lines = [(pears["variant"], 1), (cooker["variant"], 1)]
+    checkout, statements = _count(
+        lambda: checkout_create(channel=rural, user=buyer, lines=lines, shipping_address=dict(ADDRESS))
+    )
+    assert checkout.lines.count() == 2
+    # wt-checkout2: 17 -> 16 (main read the campaigns once per line)
+    assert statements == 16
