@@ -73,11 +73,17 @@ def _anonymous_hold_check(line: CheckoutLine) -> None:
         )
 
 
-def line_reserve(line: CheckoutLine, collection_point=None, *, held: bool = True) -> None:
+def line_reserve(
+    line: CheckoutLine, collection_point=None, *, held: bool = True, campaigns: dict | None = None
+) -> None:
     """Check the line's quantity is free and (when reservations are on) hold it. ``held=False``: the line
-    was created in this transaction, so it has no hold to drop first."""
+    was created in this transaction, so it has no hold to drop first. ``campaigns``: the open pre-sale
+    campaigns of the request's variants in the checkout's channel (open_campaigns_for), read once for all
+    its lines; None reads this line's."""
     variant = line.variant
-    campaign = open_campaigns_for([variant.pk], line.checkout.channel).get(variant.pk)
+    if campaigns is None:
+        campaigns = open_campaigns_for([variant.pk], line.checkout.channel)
+    campaign = campaigns.get(variant.pk)
     if campaign is not None:
         left = campaign.expected_quantity - presale_campaign_sold(campaign)
         if line.quantity > left:

@@ -176,6 +176,12 @@ def checkout_get(token) -> Checkout | None:
     return next(iter(_checkout_by_token(token=token)), None)
 
 
+def checkout_visible_to(checkout: Checkout, user) -> bool:
+    """A checkout that belongs to a user is hidden from other logged-in users (its ID is the buyer's secret,
+    as in Saleor; an anonymous request holding it may use it)."""
+    return not (checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id)
+
+
 def _lines_query(token, channel_id):
     first_thumbnail = (
         ProductMedia.objects.filter(product_id=OuterRef("variant__product_id"))

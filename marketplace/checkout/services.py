@@ -20,10 +20,12 @@ from marketplace.checkout.reservations import line_reserve
 from marketplace.checkout.selectors import (
     checkout_info,
     checkout_info_keep,
+    checkout_visible_to,
     collection_points_for,
     shipping_quotes_for,
 )
 from marketplace.orders.selectors import quantity_bought
+from marketplace.presale.selectors import open_campaigns_for
 from meidu.accounts.addresses import address_create
 from meidu.accounts.selectors import user_default_shipping_address
 from meidu.accounts.throttle import allowance_take
@@ -122,6 +124,8 @@ def _set_quantities(
     to_check = [variant for variant, quantity in wanted if quantity or not replace]
     _check_purchasable(checkout, to_check)
     resale = _resale_terms_of(reseller, to_check) if reseller is not None else {}
+    # one read of the open pre-sale campaigns for every line below (it was one per line)
+    campaigns = open_campaigns_for([variant.pk for variant in to_check], checkout.channel) if to_check else {}
     for variant, quantity in wanted:
         line = existing.get(variant.pk)
         if replace and quantity == 0:
@@ -154,7 +158,7 @@ def _set_quantities(
         line.variant = variant
         if points is None:
             points = _collection_points_of(checkout)
-        line_reserve(line, points.get(variant.product.shop_id), held=line_was_there)
+        line_reserve(line, points.get(variant.product.shop_id), held=line_was_there, campaigns=campaigns)
     if not new:  # a checkout created in this transaction has just had its updated_at set
         checkout.save(update_fields=["updated_at"])
 
@@ -304,79 +308,97 @@ def checkout_delivery_method_update(
 ) -> Checkout:
     """Choose how a shop's part travels. A shipping method or a store belongs to one shop; a village
     station serves every shop, so without ``shop`` it applies to all shops of the checkout."""
+    _delivery_method_require_one(shipping_method, collection_point)
+    with transaction.atomic():
+        return _delivery_method_choose(_lock(checkout), shipping_method, collection_point, shop)
+
+
+def checkout_delivery_method_choose(token, *, user, choose) -> Checkout:
+    """checkoutDeliveryMethodUpdate reading the checkout once: its row is locked, hidden from another
+    logged-in user as checkout_for_request hides it (NOT_FOUND on ``id``), then ``choose()`` looks up the
+    delivery method and answers (shipping method, collection point, shop): its refusals come after the
+    checkout's, in Saleor's order. The access check and the lock were two reads of the same row."""
+    with transaction.atomic():
+        locked = next(iter(_locked_checkout(token=token)), None)
+        if locked is None or not checkout_visible_to(locked, user):
+            raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field="id")
+        shipping_method, collection_point, shop = choose()
+        _delivery_method_require_one(shipping_method, collection_point)
+        return _delivery_method_choose(locked, shipping_method, collection_point, shop)
+
+
+def _delivery_method_require_one(shipping_method, collection_point) -> None:
     if (shipping_method is None) == (collection_point is None):
         raise DomainError(
             _("Give a shipping method or a collection point"), CheckoutErrorCode.INVALID, field="deliveryMethodId"
         )
-    with transaction.atomic():
-        locked = _lock(checkout)
-        info = checkout_info(locked)
-        if not info.groups:
-            raise DomainError(_("The checkout has no lines"), CheckoutErrorCode.NO_LINES, field="lines")
-        owner_id = (
-            shipping_method.shop_id
-            if shipping_method
-            else (collection_point.shop_id if collection_point.kind != "station" else None)
+
+
+def _delivery_method_choose(locked: Checkout, shipping_method, collection_point, shop) -> Checkout:
+    """The delivery choice on a checkout locked by the caller's transaction."""
+    info = checkout_info(locked)
+    if not info.groups:
+        raise DomainError(_("The checkout has no lines"), CheckoutErrorCode.NO_LINES, field="lines")
+    owner_id = (
+        shipping_method.shop_id
+        if shipping_method
+        else (collection_point.shop_id if collection_point.kind != "station" else None)
+    )
+    if shop is not None and owner_id is not None and shop.pk != owner_id:
+        raise DomainError(
+            _("That delivery method belongs to another shop"),
+            CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
+            field="deliveryMethodId",
         )
-        if shop is not None and owner_id is not None and shop.pk != owner_id:
+    target_ids = (
+        [owner_id] if owner_id is not None else ([shop.pk] if shop else [group.shop.pk for group in info.groups])
+    )
+    for shop_id in target_ids:
+        group = info.group_for(shop_id)
+        if group is None:
             raise DomainError(
-                _("That delivery method belongs to another shop"),
+                _("That delivery method belongs to a shop with nothing in this checkout"),
                 CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
                 field="deliveryMethodId",
             )
-        target_ids = (
-            [owner_id] if owner_id is not None else ([shop.pk] if shop else [group.shop.pk for group in info.groups])
-        )
-        for shop_id in target_ids:
-            group = info.group_for(shop_id)
-            if group is None:
+        if shipping_method is not None:
+            if locked.shipping_address is None:
                 raise DomainError(
-                    _("That delivery method belongs to a shop with nothing in this checkout"),
-                    CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
+                    _("Set the shipping address first"),
+                    CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
+                    field="shippingAddress",
+                )
+            quote = next(
+                (q for q in shipping_quotes_for(group, locked.shipping_address) if q.method.pk == shipping_method.pk),
+                None,
+            )
+            if quote is None:
+                raise DomainError(
+                    _("This shipping method does not deliver to the address or weight"),
+                    CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE,
                     field="deliveryMethodId",
                 )
-            if shipping_method is not None:
-                if locked.shipping_address is None:
-                    raise DomainError(
-                        _("Set the shipping address first"),
-                        CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
-                        field="shippingAddress",
-                    )
-                quote = next(
-                    (
-                        q
-                        for q in shipping_quotes_for(group, locked.shipping_address)
-                        if q.method.pk == shipping_method.pk
-                    ),
-                    None,
-                )
-                if quote is None:
-                    raise DomainError(
-                        _("This shipping method does not deliver to the address or weight"),
-                        CheckoutErrorCode.SHIPPING_METHOD_NOT_APPLICABLE,
-                        field="deliveryMethodId",
-                    )
-            elif collection_point.pk not in {point.pk for point in collection_points_for(group)}:
-                raise DomainError(
-                    _("This pickup point does not serve the shop"),
-                    CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
-                    field="deliveryMethodId",
-                )
-            # Deliveries are written only here, under the checkout's row lock, and the group's delivery was
-            # read under it: an UPDATE or an INSERT, without update_or_create's re-read and savepoints.
-            if group.delivery is None:
-                group.delivery = CheckoutDelivery.objects.create(
-                    checkout=locked, shop_id=shop_id, shipping_method=shipping_method, collection_point=collection_point
-                )
-            else:
-                group.delivery.shipping_method, group.delivery.collection_point = shipping_method, collection_point
-                group.delivery.save(update_fields=["shipping_method", "collection_point"])
-            group.quote = quote if shipping_method is not None else None
-            if collection_point is not None and collection_point.kind != "station":
-                for line_info in group.lines:
-                    line_reserve(line_info.line, collection_point)
-        locked.save(update_fields=["updated_at"])
-        checkout_info_keep(locked, info)  # the groups now hold the deliveries just chosen
+        elif collection_point.pk not in {point.pk for point in collection_points_for(group)}:
+            raise DomainError(
+                _("This pickup point does not serve the shop"),
+                CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
+                field="deliveryMethodId",
+            )
+        # Deliveries are written only here, under the checkout's row lock, and the group's delivery was
+        # read under it: an UPDATE or an INSERT, without update_or_create's re-read and savepoints.
+        if group.delivery is None:
+            group.delivery = CheckoutDelivery.objects.create(
+                checkout=locked, shop_id=shop_id, shipping_method=shipping_method, collection_point=collection_point
+            )
+        else:
+            group.delivery.shipping_method, group.delivery.collection_point = shipping_method, collection_point
+            group.delivery.save(update_fields=["shipping_method", "collection_point"])
+        group.quote = quote if shipping_method is not None else None
+        if collection_point is not None and collection_point.kind != "station":
+            for line_info in group.lines:
+                line_reserve(line_info.line, collection_point)
+    locked.save(update_fields=["updated_at"])
+    checkout_info_keep(locked, info)  # the groups now hold the deliveries just chosen
     return locked
 
 

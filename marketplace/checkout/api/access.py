@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from graphql_relay import from_global_id
 
 from marketplace.checkout.error_codes import CheckoutErrorCode
-from marketplace.checkout.selectors import checkout_get
+from marketplace.checkout.selectors import checkout_get, checkout_visible_to
 from meidu.core.errors import DomainError
 
 
@@ -33,9 +33,6 @@ def checkout_token_from_id(global_id: str | None, field: str = "id") -> uuid.UUI
 def checkout_for_request(info, global_id: str | None, field: str = "id"):
     token = checkout_token_from_id(global_id, field)
     checkout = checkout_get(token)
-    user = info.context.user
-    if checkout is None or (
-        checkout.user_id and getattr(user, "is_authenticated", False) and user.pk != checkout.user_id
-    ):
+    if checkout is None or not checkout_visible_to(checkout, info.context.user):
         raise DomainError(_("Checkout not found"), CheckoutErrorCode.NOT_FOUND, field=field)
     return checkout

@@ -193,39 +193,44 @@ class CheckoutDeliveryMethodUpdate(CheckoutMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, delivery_method_id, id=None, shop_id=None):
-        checkout = checkout_for_request(info, id)
-        from graphql_relay import from_global_id
-
-        try:
-            type_name, pk = from_global_id(delivery_method_id)
-        except Exception:
-            type_name, pk = "", ""
-        method = point = None
-        if type_name == "ShippingMethod" and pk.isdigit():
-            method = ShippingMethod.objects.select_related("shop").filter(pk=pk).first()
-        elif type_name == "Warehouse" and pk.isdigit():
-            point = Warehouse.objects.filter(pk=pk, is_pickup_point=True).first()
-        else:
-            raise DomainError(
-                _("Give a ShippingMethod or Warehouse ID"), CheckoutErrorCode.GRAPHQL_ERROR, field="deliveryMethodId"
-            )
-        if method is None and point is None:
-            raise DomainError(_("Delivery method not found"), CheckoutErrorCode.NOT_FOUND, field="deliveryMethodId")
-        shop = None
-        if shop_id:
-            shop_pk = from_global_id_or_error(shop_id, SHOP_TYPE, "shopId")
-            if method is not None and str(method.shop_id) == str(shop_pk):
-                shop = method.shop  # the method's own shop, joined above (the storefront's usual call)
-            else:
-                shop = Shop.objects.filter(pk=shop_pk).first()
-            if shop is None:
-                raise DomainError(_("Shop not found"), CheckoutErrorCode.NOT_FOUND, field="shopId")
-        return cls(
-            errors=[],
-            checkout=services.checkout_delivery_method_update(
-                checkout, shipping_method=method, collection_point=point, shop=shop
-            ),
+        token = checkout_token_from_id(id)
+        # The checkout is read once, locked, by the service; the method is looked up after its access check
+        # (choose), so a request naming a foreign checkout and an unknown method is refused on ``id`` as before.
+        checkout = services.checkout_delivery_method_choose(
+            token, user=info.context.user, choose=lambda: _delivery_choice(delivery_method_id, shop_id)
         )
+        return cls(errors=[], checkout=checkout)
+
+
+def _delivery_choice(delivery_method_id: str, shop_id: str | None):
+    """(shipping method, collection point, shop) a checkoutDeliveryMethodUpdate names, or its refusal."""
+    from graphql_relay import from_global_id
+
+    try:
+        type_name, pk = from_global_id(delivery_method_id)
+    except Exception:
+        type_name, pk = "", ""
+    method = point = None
+    if type_name == "ShippingMethod" and pk.isdigit():
+        method = ShippingMethod.objects.select_related("shop").filter(pk=pk).first()
+    elif type_name == "Warehouse" and pk.isdigit():
+        point = Warehouse.objects.filter(pk=pk, is_pickup_point=True).first()
+    else:
+        raise DomainError(
+            _("Give a ShippingMethod or Warehouse ID"), CheckoutErrorCode.GRAPHQL_ERROR, field="deliveryMethodId"
+        )
+    if method is None and point is None:
+        raise DomainError(_("Delivery method not found"), CheckoutErrorCode.NOT_FOUND, field="deliveryMethodId")
+    shop = None
+    if shop_id:
+        shop_pk = from_global_id_or_error(shop_id, SHOP_TYPE, "shopId")
+        if method is not None and str(method.shop_id) == str(shop_pk):
+            shop = method.shop  # the method's own shop, joined above (the storefront's usual call)
+        else:
+            shop = Shop.objects.filter(pk=shop_pk).first()
+        if shop is None:
+            raise DomainError(_("Shop not found"), CheckoutErrorCode.NOT_FOUND, field="shopId")
+    return method, point, shop
 
 
 class CheckoutCustomerAttach(CheckoutMutation):

@@ -161,6 +161,30 @@ AMOUNT_FIELDS = [
 ]
 
 
+def _event_new(
+    item: TransactionItem,
+    type_: str,
+    amount,
+    *,
+    psp_reference: str = "",
+    message: str = "",
+    external_url: str = "",
+    data: dict | None = None,
+    actor=None,
+) -> TransactionEvent:
+    """An unsaved event of ``item``, its fields normalised as every recorded event's are."""
+    return TransactionEvent(
+        item=item,
+        type=str(type_),
+        amount=Decimal(amount or 0),
+        psp_reference=psp_reference or "",
+        message=(message or "")[:512],
+        external_url=external_url or "",
+        data=data or {},
+        **_who(actor),
+    )
+
+
 def _event_record(
     item: TransactionItem,
     type_: str,
@@ -183,16 +207,17 @@ def _event_record(
         existing = item.events.filter(type=type_, psp_reference=psp_reference).first()
         if existing is not None:
             return existing, False
-    event = TransactionEvent.objects.create(
-        item=item,
-        type=type_,
-        amount=amount,
-        psp_reference=psp_reference or "",
-        message=(message or "")[:512],
-        external_url=external_url or "",
-        data=data or {},
-        **_who(actor),
+    event = _event_new(
+        item,
+        type_,
+        amount,
+        psp_reference=psp_reference,
+        message=message,
+        external_url=external_url,
+        data=data,
+        actor=actor,
     )
+    event.save(force_insert=True)
     before = [getattr(item, name) for name in AMOUNT_FIELDS]
     _apply(item, type_, amount)
     if [getattr(item, name) for name in AMOUNT_FIELDS] != before:

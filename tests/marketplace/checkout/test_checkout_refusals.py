@@ -172,3 +172,24 @@ def test_email_billing_address_and_foreign_lines_are_refused(buyer_client, pears
     foreign_line = other["lines"][0]["id"]
     deleted = buyer_client.execute(LINES_DELETE, {"id": mine["id"], "ids": [foreign_line]})["checkoutLinesDelete"]
     assert codes(deleted) == ["NOT_FOUND"] and CheckoutLine.objects.count() == 2
+
+
+def test_delivery_refuses_the_checkout_before_the_method(buyer_client, pears, make_user):
+    """The checkout is read once, under its lock, and the method looked up after its access check: a foreign or
+    unknown checkout is refused on ``id`` whatever method it names, then an unknown method on ``deliveryMethodId``."""
+    from tests.support.graphql import GraphQLClient, token_for
+
+    checkout = new_checkout(buyer_client, [{"variantId": vid(pears["variant"]), "quantity": 1}])
+    stranger = GraphQLClient(token_for(make_user()))
+    unknown_method = to_global_id("ShippingMethod", 999999)
+    gone = to_global_id("Checkout", "5c1b0f33-51a4-4a5e-9d1c-8c0a3c9c2f00")
+    for client, checkout_id, method, expected in [
+        (stranger, checkout["id"], unknown_method, ("id", "NOT_FOUND")),
+        (stranger, checkout["id"], "garbage", ("id", "NOT_FOUND")),
+        (buyer_client, gone, "garbage", ("id", "NOT_FOUND")),
+        (buyer_client, checkout["id"], unknown_method, ("deliveryMethodId", "NOT_FOUND")),
+        (buyer_client, checkout["id"], "garbage", ("deliveryMethodId", "GRAPHQL_ERROR")),
+    ]:
+        data = client.execute(DELIVERY, {"id": checkout_id, "m": method})["checkoutDeliveryMethodUpdate"]
+        assert [(e["field"], e["code"]) for e in data["errors"]] == [expected]
+    assert CheckoutDelivery.objects.count() == 0

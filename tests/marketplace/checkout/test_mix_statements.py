@@ -30,8 +30,8 @@ def test_delivery_and_cash_on_delivery_statements(buyer, rural, pears):
     # choosing again updates the row it read (no re-read, no savepoint; the chosen method's quote adds its zone)
     _again, again = _count(lambda: checkout_delivery_method_update(checkout, shipping_method=county))
     source = checkout_payment_source(checkout.pk)
-    # the payment lock, the checkout's items (replay and totals at once), the item, two events and two
-    # amount updates, the orders' shares (none yet: one statement each); begin and end
+    # the payment lock, the checkout's items (replay and totals at once), the item (its pending amount in the
+    # INSERT), both events in one INSERT, one amount update, the orders' shares (none yet); begin and end
     outcome, paying = _count(
         lambda: transaction_initialize(
             checkout_token=checkout.pk, gateway_id=COD, idempotency_key="cod-1", user=buyer, source=source
@@ -45,4 +45,16 @@ def test_delivery_and_cash_on_delivery_statements(buyer, rural, pears):
     assert replay.item.pk == outcome.item.pk and TransactionItem.objects.filter(checkout_token=checkout.pk).count() == 1
     # main before this change (e9caad7): 15, 14 and 20 (update_or_create's re-read and savepoints; the source
     # read again by the service, the items read twice, a savepoint, the orders' shares reading the items too)
-    assert (statements, again, paying, replaying) == (10, 11, 11, 9)
+    # wt-checkout2: paying 11 -> 8 (two event INSERTs, two amount UPDATEs and two share reads were one each)
+    assert (statements, again, paying, replaying) == (10, 11, 8, 9)
+
+
+def test_create_reads_the_pre_sale_campaigns_once(buyer, rural, pears, cooker):
+    """checkoutCreate with two lines reads the open pre-sale campaigns once for both (it read them per line)."""
+    lines = [(pears["variant"], 1), (cooker["variant"], 1)]
+    checkout, statements = _count(
+        lambda: checkout_create(channel=rural, user=buyer, lines=lines, shipping_address=dict(ADDRESS))
+    )
+    assert checkout.lines.count() == 2
+    # wt-checkout2: 17 -> 16 (main read the campaigns once per line)
+    assert statements == 16
