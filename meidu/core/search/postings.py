@@ -104,22 +104,47 @@ CROSS JOIN LATERAL (
 _RANK = "(ts_rank(d.vector, t.query) * %s)::bigint"
 
 
+# An object's postings as its document says they should be (``want``; a document public in no channel
+# wants none and is not tested against the terms), written as a difference: the rows not wanted as they
+# are (gone, or another rank or publication time) are deleted, then the wanted rows not there inserted;
+# rows that stay the same are not written. Why: the ``@@`` of every term costs ~0.15 ms a product, but
+# writing its ~44 rows (heap, primary key and the rank b-tree, on scattered pages) ~2 ms, and most
+# rewrites change few rows or none (a rebuild of unchanged lexemes, a listing hidden in one of two
+# channels). Two statements, not an upsert: a plain insert costs half of ON CONFLICT's.
+_WANT = """
+WITH want AS MATERIALIZED (
+  SELECT d.{pk} AS obj, t.id AS term_id, public.channel, {rank} AS rank, public.visible_from
+  FROM {doc} d JOIN {term} t ON d.vector @@ t.query {channels}
+  WHERE d.{pk} = ANY(%s) AND (cardinality(d.channels) > 0 OR cardinality(d.scheduled_channels) > 0){only}
+)
+"""
+_DELETE_UNWANTED = """
+DELETE FROM {posting} p WHERE p.{obj} = ANY(%s) AND NOT EXISTS (
+  SELECT 1 FROM want w WHERE w.obj = p.{obj} AND w.term_id = p.term_id AND w.channel = p.channel
+   AND w.rank = p.rank AND w.visible_from IS NOT DISTINCT FROM p.visible_from)
+"""
+_INSERT_MISSING = """
+INSERT INTO {posting} ({obj}, term_id, channel, rank, visible_from)
+SELECT w.obj, w.term_id, w.channel, w.rank, w.visible_from FROM want w WHERE NOT EXISTS (
+  SELECT 1 FROM {posting} p WHERE p.{obj} = w.obj AND p.term_id = w.term_id AND p.channel = w.channel)
+"""
+
+
 def postings_refresh(spec: IndexSpec, ids: Iterable[int]) -> int:
-    """Rewrite the postings of these objects from their documents (lexemes and channels as they are
-    in this transaction); returns how many rows were written."""
+    """Bring the postings of these objects in line with their documents (lexemes and channels as they
+    are in this transaction); returns how many rows were inserted."""
     ids = sorted({int(pk) for pk in ids})
     if spec.posting_model is None or not ids:
         return 0
     names = _tables(spec)
+    # The delete needs the wanted rows only of objects that have rows (none after a holiday: a shop
+    # reopening computes its ~4.8M term tests once, not twice).
+    having_rows = f" AND EXISTS (SELECT 1 FROM {names['posting']} p WHERE p.{names['obj']} = d.{names['pk']})"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {names['posting']} WHERE {names['obj']} = ANY(%s)", [ids])
-        cursor.execute(
-            f"INSERT INTO {names['posting']} ({names['obj']}, term_id, channel, rank, visible_from)"
-            f" SELECT d.{names['pk']}, t.id, public.channel, {_RANK}, public.visible_from"
-            f" FROM {names['doc']} d JOIN {names['term']} t ON d.vector @@ t.query {_CHANNELS}"
-            f" WHERE d.{names['pk']} = ANY(%s)",
-            [RANK_SCALE, ids],
-        )
+        want = _WANT.format(channels=_CHANNELS, rank=_RANK, only=having_rows, **names)
+        cursor.execute(want + _DELETE_UNWANTED.format(**names), [RANK_SCALE, ids, ids])
+        want = _WANT.format(channels=_CHANNELS, rank=_RANK, only="", **names)
+        cursor.execute(want + _INSERT_MISSING.format(**names), [RANK_SCALE, ids])
         return cursor.rowcount
 
 

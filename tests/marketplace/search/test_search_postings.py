@@ -24,7 +24,7 @@ from marketplace.search.selectors import products_page
 from marketplace.search.spec import PRODUCTS
 from marketplace.shops.services import shop_holiday_set, shop_transition
 from meidu.core.search.analysis import parse_query
-from meidu.core.search.postings import postings_terms_rebuild, term_key
+from meidu.core.search.postings import postings_refresh, postings_terms_rebuild, term_key
 from tests.support.search_catalogue import seed_search_catalogue
 from tests.support.search_labelled import QUERIES
 
@@ -168,3 +168,41 @@ def test_a_reindex_rebuilds_the_same_postings(catalogue, rural, settings):
     assert again == rows
     settings.SEARCH_POSTINGS = False
     assert _same(settings, rural, "梨") > 0
+
+
+def _rows(ids):
+    return set(
+        ProductSearchPosting.objects.filter(product_id__in=ids).values_list(
+            "product_id", "term_id", "channel", "rank", "visible_from"
+        )
+    )
+
+
+def _row_versions(ids):
+    """ctid of each posting row: a row rewritten (deleted and inserted again) gets another."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT product_id, term_id, channel, ctid::text FROM {POSTING_TABLE} WHERE product_id = ANY(%s)", [ids]
+        )
+        return {row[:3]: row[3] for row in cursor.fetchall()}
+
+
+def test_a_refresh_writes_only_the_rows_that_change(catalogue, farmer, channel_pair, settings):
+    """postings_refresh writes a difference: a product whose document did not change keeps its rows as
+    they are (same tuples), and a visibility change rewrites only the rows it changes."""
+    retail, rural = channel_pair
+    ids = list(catalogue.values())
+    corn_in_rural = _same(settings, rural, "玉米")
+    rows, versions = _rows(ids), _row_versions(ids)
+    assert postings_refresh(PRODUCTS, ids) == 0
+    assert _rows(ids) == rows and _row_versions(ids) == versions
+    corn = Product.objects.get(pk=catalogue["corn1"])
+    _publish(corn, farmer, retail)  # a second channel: the rural rows stay untouched
+    after = _row_versions(ids)
+    assert {key: ctid for key, ctid in after.items() if key[2] == rural.pk} == versions
+    assert {key[0] for key in after if key[2] == retail.pk} == {corn.pk}
+    later = timezone.now() + timedelta(days=2)
+    _publish(corn, farmer, rural, published_at=later)  # scheduled later in rural: its rural rows change
+    assert {vf for pk, _t, ch, _r, vf in _rows([corn.pk]) if ch == rural.pk} == {later}
+    assert _same(settings, rural, "玉米") == corn_in_rural - 1
+    assert _same(settings, retail, "玉米") == 1
