@@ -38,6 +38,35 @@ def free_units(variant, checkout_token, collection_point=None) -> tuple[int, lis
     ]
 
 
+def stocks_prelock(checkout, variants) -> None:
+    """Lock the stocks of every variant a request reserves, at once and in ascending pk, before its
+    lines are reserved one by one (each line locks its own variant's stocks). Two variants' stocks
+    locked in the request's line order would meet another buyer's request or checkoutComplete (which
+    allocates in ascending pk) in the opposite order and deadlock. The client's lock of an anonymous
+    checkout comes first (the order ``_anonymous_hold_check`` documents: checkout, client, stock). One
+    variant needs nothing: its stocks are locked by one statement in ascending pk anyway."""
+    tracked = sorted({variant.pk for variant in variants if variant.track_inventory})
+    if len(tracked) < 2:
+        return
+    if reservation_minutes():
+        _client_lock(checkout)
+    stocks_lock(Q(variant_id__in=tracked))
+
+
+def _client_lock(checkout) -> bool:
+    """Take the transaction lock of an anonymous checkout's client address (issue 13's limit); whether
+    the checkout is limited by it."""
+    limit = int(getattr(settings, "CHECKOUT_ANONYMOUS_RESERVED_UNITS", 0) or 0)
+    if checkout.user_id is not None or not limit:
+        return False
+    if checkout.client_address:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"checkout-anonymous:{checkout.client_address}"]
+            )
+    return True
+
+
 def _anonymous_hold_check(line: CheckoutLine) -> None:
     """Issue 13: the anonymous checkouts of one client address together hold at most
     CHECKOUT_ANONYMOUS_RESERVED_UNITS units (a checkout without an address, on its own), so a script
@@ -45,14 +74,10 @@ def _anonymous_hold_check(line: CheckoutLine) -> None:
     client's reservations are counted under a transaction lock on its address, taken after the
     checkout row and before any stock row, so two of its requests cannot both slip under the limit."""
     checkout = line.checkout
-    limit = int(getattr(settings, "CHECKOUT_ANONYMOUS_RESERVED_UNITS", 0) or 0)
-    if checkout.user_id is not None or not limit:
+    if not _client_lock(checkout):
         return
+    limit = int(settings.CHECKOUT_ANONYMOUS_RESERVED_UNITS)
     if checkout.client_address:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"checkout-anonymous:{checkout.client_address}"]
-            )
         client = Q(
             checkout_line__checkout__user__isnull=True, checkout_line__checkout__client_address=checkout.client_address
         )

@@ -16,7 +16,7 @@ from marketplace.checkout.availability import listings_for, max_line_quantity, p
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.hooks import resale_terms
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine, Reservation
-from marketplace.checkout.reservations import line_reserve
+from marketplace.checkout.reservations import line_reserve, stocks_prelock
 from marketplace.checkout.selectors import (
     checkout_info,
     checkout_info_keep,
@@ -126,6 +126,7 @@ def _set_quantities(
     resale = _resale_terms_of(reseller, to_check) if reseller is not None else {}
     # one read of the open pre-sale campaigns for every line below (it was one per line)
     campaigns = open_campaigns_for([variant.pk for variant in to_check], checkout.channel) if to_check else {}
+    stocks_prelock(checkout, [variant for variant in to_check if variant.pk not in campaigns])
     for variant, quantity in wanted:
         line = existing.get(variant.pk)
         if replace and quantity == 0:
@@ -395,6 +396,7 @@ def _delivery_method_choose(locked: Checkout, shipping_method, collection_point,
             group.delivery.save(update_fields=["shipping_method", "collection_point"])
         group.quote = quote if shipping_method is not None else None
         if collection_point is not None and collection_point.kind != "station":
+            stocks_prelock(locked, [line_info.line.variant for line_info in group.lines])
             for line_info in group.lines:
                 line_reserve(line_info.line, collection_point)
     locked.save(update_fields=["updated_at"])
