@@ -135,11 +135,18 @@ def trader(traders: int, auctions: int = 3, listings: int = 3) -> dict:
     from exchange_service import REFERENCE
     from exchange_service import _prepare as prepare_bidders
 
+    from magnesium_exchange.members.services import member_credit_config_set
     from magnesium_exchange.trading.facts import reference_price
     from magnesium_exchange.trading.services import auction_open, listing_open
     from tests.magnesium_exchange.records_factories import issue
 
     seller, _members, tokens, warehouse, fused, keeper = prepare_bidders(traders)
+    # The seller stands for the county's big producer: every pick of the run trades with it, so its
+    # default caps (20,000 t, 10 M CNY of open contracts) would refuse the mix after ~400 picks and
+    # measure EXPOSURE_CAP_EXCEEDED refusals instead of trades. Operators raise a producer's caps so.
+    member_credit_config_set(
+        seller, exposure_cap=Decimal("1000000000000.00"), exposure_cap_tonnes=Decimal("10000000000.000")
+    )
     opened, posted, reserve = [], [], None
     for n in range(auctions + listings):
         receipt = issue(warehouse, fused, seller, net="100000.000", actor=keeper)
