@@ -12,28 +12,14 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import Client
 
 from marketplace.catalog.services import product_update, variant_channel_listing_update
 from meidu.core.graphql.fast_path import CachedGraphQLReads
 from storefront.shell.page_fast_path import CachedPages
+from tests.support.wsgi_layers import django_behind_layers
 
 pytestmark = pytest.mark.django_db
-
-
-class CountingDjango:
-    """Django's own WSGI handler, counting the requests that reached it."""
-
-    def __init__(self):
-        self.handler = WSGIHandler()
-        self.calls = 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.handler(environ, start_response)
 
 
 @pytest.fixture(autouse=True)
@@ -44,13 +30,8 @@ def cache_on(settings):
 @pytest.fixture
 def stack():
     """(meidu/wsgi.py's stack, the Django handler inside it)."""
-    # As Django's test client does: the test's transaction keeps its connection between requests.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    django = CountingDjango()
-    yield CachedGraphQLReads(CachedPages(django)), django
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    with django_behind_layers() as django:
+        yield CachedGraphQLReads(CachedPages(django)), django
 
 
 def environ_of(path: str, method: str = "GET", lang: str = "zh-hans", **headers) -> dict:

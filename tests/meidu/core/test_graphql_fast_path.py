@@ -8,30 +8,17 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.core.handlers.wsgi import WSGIRequest
 from django.utils import translation
 
 from meidu.core.graphql.fast_path import CachedGraphQLReads, request_language
+from tests.support.wsgi_layers import django_behind_layers
 
 pytestmark = pytest.mark.django_db
 
 QUERY = 'query Names { products(channel: "rural", first: 5) { edges { node { name } } } }'
 SHA = hashlib.sha256(QUERY.encode()).hexdigest()
 PERSISTED = {"persistedQuery": {"version": 1, "sha256Hash": SHA}}
-
-
-class CountingDjango:
-    """Django's own WSGI handler, counting the requests that reached it."""
-
-    def __init__(self):
-        self.handler = WSGIHandler()
-        self.calls = 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.handler(environ, start_response)
 
 
 @pytest.fixture(autouse=True)
@@ -41,13 +28,8 @@ def cache_on(settings):
 
 @pytest.fixture
 def app():
-    # As Django's test client does: the test's transaction keeps its connection between requests.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    django = CountingDjango()
-    yield CachedGraphQLReads(django), django
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    with django_behind_layers() as django:
+        yield CachedGraphQLReads(django), django
 
 
 def call(application, method="GET", params=None, body=None, **headers):
