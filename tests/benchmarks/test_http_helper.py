@@ -4,24 +4,13 @@ telling a side worker's family from the server's. The benchmarks themselves are 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from tests.support.bench_scripts import bench_module
 
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name.strip('_')}", BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-http = _load("_http")
+http = bench_module("_http")
 
 
 def test_free_port_is_a_port_nobody_listens_on():

@@ -4,7 +4,6 @@ failing or hanging script into a "could not measure" row, and rewrites RESULTS.m
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import textwrap
 import time
@@ -12,20 +11,11 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from tests.support.bench_scripts import BENCHMARKS, bench_module
 
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name.strip('_')}", BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-run = _load("run")
-results_module = _load("_results")
-report_module = _load("_report")
+run = bench_module("run")
+results_module = bench_module("_results")
+report_module = bench_module("_report")
 Figure, Run = run.Figure, run.Run
 
 
