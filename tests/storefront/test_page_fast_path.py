@@ -211,3 +211,31 @@ def test_a_price_change_and_a_product_edit_show_on_the_next_read(
     calls = django.calls
     assert "鞍山南果梨" in call(application, catalogue)[2].decode()
     assert django.calls == calls + 1  # the catalogue moved too: Django renders it
+
+
+HOSTILE = (
+    ("/shop/p/%00/", {}),
+    ("/shop/p/\x00pear/", {}),
+    ("/shop/" + "梨" * 5000 + "/", {}),
+    ("/shop/?q=" + "a" * 10000, {}),
+    ("/shop/\x07\x1b[2J/", {}),
+    ("/shop/", {"HTTP_COOKIE": "django_language=\x00en; " + "x=" + "y" * 10000}),
+    ("/shop/", {"HTTP_COOKIE": 'broken="; django_language=en\x7f'}),
+    ("/shop/", {"HTTP_ACCEPT_LANGUAGE": "\x00zh;q=NaN, en;q=1e30, " + "xx-" * 3000}),
+    ("/shop/", {"HTTP_IF_NONE_MATCH": '"\x00"' + ", W/" * 2000}),
+    ("/shop/", {"HTTP_HOST": "testserver\x00.evil"}),
+)
+
+
+@pytest.mark.parametrize("path, headers", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_paths_and_headers_get_django_s_own_answer(stack, pears, path, headers):
+    """NUL bytes, control characters, overlong paths, cookies and headers: the layer either answers what
+    Django answers or stands aside; it never raises and never serves a page for the wrong place."""
+    application, django = stack
+    warm(application, django, "/shop/")
+    fast = call(application, path, **headers)
+    alone = call(django.handler, path, **headers)
+    assert fast[0] == alone[0], (path[:40], fast[0], alone[0])
+    assert not fast[0].startswith("5"), fast[0]
+    if fast[0] == "200 OK":
+        assert fast[2] == alone[2]
