@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from marketplace.payments.models import (
 from marketplace.payments.models import TransactionEventType as T
 from meidu.core.errors import DomainError
 from meidu.core.money import is_quantized, to_decimal
+from meidu.core.sql.bulk import bulk_insert
 from meidu.core.sql.compiled import CompiledQuery
 from meidu.integrations.models import App
 
@@ -131,16 +133,27 @@ def reported_event(item: TransactionItem, type_: str, psp_reference: str) -> Tra
     return rows[0]
 
 
+def _field(model, name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def _quoted(model, name: str) -> str:
+    """The quoted column of ``model``'s field ``name`` (``"pk"``: its primary key), for SQL built once."""
+    field = model._meta.pk if name == "pk" else _field(model, name)
+    return connection.ops.quote_name(str(field.column))
+
+
 @functools.cache
 def _claim_sql() -> str:
-    meta = PaymentNotification._meta
-    quote = connection.ops.quote_name
+    table = connection.ops.quote_name(PaymentNotification._meta.db_table)
     gateway, number, kind, received = (
-        quote(meta.get_field(name).column) for name in ("gateway", "notification_id", "event_type", "received_at")
+        _quoted(PaymentNotification, name) for name in ("gateway", "notification_id", "event_type", "received_at")
     )
     return (
-        f"INSERT INTO {quote(meta.db_table)} ({gateway}, {number}, {kind}, {received}) VALUES (%s, %s, %s, %s) "
-        f"ON CONFLICT ({gateway}, {number}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+        f"INSERT INTO {table} ({gateway}, {number}, {kind}, {received}) VALUES (%s, %s, %s, %s) "
+        f"ON CONFLICT ({gateway}, {number}) DO NOTHING RETURNING {_quoted(PaymentNotification, 'pk')}"
     )
 
 
@@ -216,6 +229,26 @@ AMOUNT_FIELDS = [
 ]
 
 
+@functools.cache
+def _amounts_sql() -> str:
+    sets = ", ".join(f"{_quoted(TransactionItem, name)} = %s" for name in (*AMOUNT_FIELDS, "modified_at"))
+    table = connection.ops.quote_name(TransactionItem._meta.db_table)
+    return f"UPDATE {table} SET {sets} WHERE {_quoted(TransactionItem, 'pk')} = %s"
+
+
+def _amounts_save(item: TransactionItem) -> None:
+    """``item.save(update_fields=[*AMOUNT_FIELDS, "modified_at"])`` with its UPDATE built once per process
+    (every recorded event that moves money runs it): values prepared by the fields as save() prepares
+    them, ``modified_at`` set as auto_now sets it."""
+    item.modified_at = timezone.now()
+    values = [
+        _field(TransactionItem, name).get_db_prep_save(getattr(item, name), connection)
+        for name in (*AMOUNT_FIELDS, "modified_at")
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_amounts_sql(), [*values, item.pk])
+
+
 def _event_new(
     item: TransactionItem,
     type_: str,
@@ -275,11 +308,11 @@ def _event_record(
         data=data,
         actor=actor,
     )
-    event.save(force_insert=True)
+    bulk_insert([event])  # the INSERT's SQL built once per process, not compiled per event
     before = [getattr(item, name) for name in AMOUNT_FIELDS]
     _apply(item, type_, amount)
     if [getattr(item, name) for name in AMOUNT_FIELDS] != before:
-        item.save(update_fields=[*AMOUNT_FIELDS, "modified_at"])
+        _amounts_save(item)
         transaction_changed.send(item, event)
     return event, True
 
