@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,7 +164,8 @@ def notification_claim(gateway: str, notification_id: str, event_type: str) -> b
     the same guarantee (a concurrent delivery of the same id waits for the first one's transaction,
     then finds it), two statements fewer. Call it inside ``transaction.atomic()``: a refusal raised
     later rolls the stored id back with everything else."""
-    with connection.cursor() as cursor:
+    # the router is asked as save() asks it (the replicas' router notes the write and pins the sender)
+    with connections[router.db_for_write(PaymentNotification)].cursor() as cursor:
         cursor.execute(_claim_sql(), [gateway, notification_id, event_type, timezone.now()])
         return cursor.fetchone() is not None
 
@@ -245,7 +246,7 @@ def _amounts_save(item: TransactionItem) -> None:
         _field(TransactionItem, name).get_db_prep_save(getattr(item, name), connection)
         for name in (*AMOUNT_FIELDS, "modified_at")
     ]
-    with connection.cursor() as cursor:
+    with connections[router.db_for_write(TransactionItem, instance=item)].cursor() as cursor:
         cursor.execute(_amounts_sql(), [*values, item.pk])
 
 
