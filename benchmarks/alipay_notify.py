@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from _http import serve, server_env  # noqa: E402
+from _http import cpu_seconds, process_roles, serve, server_env  # noqa: E402
 from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
@@ -122,7 +122,7 @@ def _notifications(items, alipay_key, run: int) -> list[bytes]:
     return bodies
 
 
-def _pass(port: int, bodies: list[bytes], clients: int) -> dict:
+def _pass(port: int, bodies: list[bytes], clients: int, pids_of=None) -> dict:
     work: queue.Queue = queue.Queue()
     for body in bodies:
         work.put(body)
@@ -157,6 +157,7 @@ def _pass(port: int, bodies: list[bytes], clients: int) -> dict:
                 answers[key] = answers.get(key, 0) + value
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    cpu_before = cpu_seconds(pids_of) if pids_of else {}
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -164,6 +165,10 @@ def _pass(port: int, bodies: list[bytes], clients: int) -> dict:
         thread.join()
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
+    cpu = {
+        role: round((value - cpu_before[role]) / len(ordered) * 1000, 2)
+        for role, value in (cpu_seconds(pids_of).items() if pids_of else [])
+    }
 
     def pct(p):
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
@@ -178,6 +183,8 @@ def _pass(port: int, bodies: list[bytes], clients: int) -> dict:
         "max": ordered[-1] * 1000,
         "mean": statistics.mean(ordered) * 1000,
         "answers": answers,
+        "cpu_ms_per_request": cpu,
+        "load": round(os.getloadavg()[0], 2),
     }
 
 
@@ -208,8 +215,9 @@ def main():
     server = serve(port, args.workers, server_env(args.redis), args.worker_class, args.threads)
     try:
         print(f"load average before: {os.getloadavg()[0]:.2f}")
-        first = _pass(port, bodies, args.clients)
-        replay = _pass(port, bodies, args.clients)
+        pids_of = process_roles(server.pid, os.environ["DATABASE_URL"].rsplit("/", 1)[-1].split("?")[0])
+        first = _pass(port, bodies, args.clients, pids_of)
+        replay = _pass(port, bodies, args.clients, pids_of)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -223,7 +231,8 @@ def main():
         print(
             f"{name}: {result['requests']} in {result['seconds']:.2f} s = {result['per_second']:.0f}/s; "
             f"p50 {result['p50']:.1f} ms, p90 {result['p90']:.1f} ms, p99 {result['p99']:.1f} ms, "
-            f"max {result['max']:.1f} ms; answers {result['answers']}"
+            f"max {result['max']:.1f} ms; answers {result['answers']}; "
+            f"CPU ms per request {result['cpu_ms_per_request']}, load {result['load']}"
         )
     print(f"database: {charged} CHARGE_SUCCESS for {len(items)} transactions; {stored} notify ids stored")
     ok = first["per_second"] >= 300 and first["p99"] <= 30 and charged == len(items)

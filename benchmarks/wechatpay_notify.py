@@ -29,7 +29,7 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-from _http import serve  # noqa: E402
+from _http import cpu_seconds, process_roles, serve  # noqa: E402
 from _report import report  # noqa: E402
 from _setup import setup  # noqa: E402
 
@@ -98,7 +98,15 @@ def _post_all(port: int, notifications: list, clients: int) -> tuple[list[float]
     return latencies, statuses, time.perf_counter() - started
 
 
-def _report(label: str, latencies: list[float], statuses: dict, seconds: float) -> None:
+def _measured(port: int, notifications: list, clients: int, pids_of) -> tuple:
+    """One pass with the CPU each role spent on it (gunicorn, PostgreSQL backends, this client, machine)."""
+    before = cpu_seconds(pids_of)
+    latencies, statuses, seconds = _post_all(port, notifications, clients)
+    used = {role: value - before[role] for role, value in cpu_seconds(pids_of).items()}
+    return latencies, statuses, seconds, used
+
+
+def _report(label: str, latencies: list[float], statuses: dict, seconds: float, used: dict | None = None) -> None:
     ordered = sorted(latencies)
 
     def pct(p):
@@ -109,6 +117,9 @@ def _report(label: str, latencies: list[float], statuses: dict, seconds: float) 
         f"p50 {pct(0.5):.1f} ms, p90 {pct(0.9):.1f} ms, p99 {pct(0.99):.1f} ms, max {ordered[-1] * 1000:.1f} ms, "
         f"mean {statistics.mean(ordered) * 1000:.1f} ms; status {statuses}"
     )
+    if used:
+        per = {role: round(value / len(ordered) * 1000, 2) for role, value in used.items()}
+        print(f"  CPU ms per request: {per}; load average {os.getloadavg()[0]:.2f}")
     path = f"WeChat Pay notifications over HTTP, {label}"
     rate, p99 = len(ordered) / seconds, pct(0.99)
     if label == "first deliveries":
@@ -174,8 +185,10 @@ def main():
         warm = notifications[: args.clients * 10]
         _post_all(args.port, warm, args.clients)
         rest = notifications[len(warm) :]
-        _report("first deliveries", *_post_all(args.port, rest, args.clients))
-        _report("repeats", *_post_all(args.port, rest, args.clients))
+        database = os.environ["DATABASE_URL"].rsplit("/", 1)[-1].split("?")[0]
+        pids_of = process_roles(server.pid, database)
+        _report("first deliveries", *_measured(args.port, rest, args.clients, pids_of))
+        _report("repeats", *_measured(args.port, rest, args.clients, pids_of))
     finally:
         server.terminate()
         server.wait(timeout=30)

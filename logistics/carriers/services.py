@@ -24,6 +24,8 @@ from logistics.shipments.models import Shipment, ShipmentEvent, ShipmentStatus
 from logistics.shipments.services import shipment_act, shipment_scan
 from logistics.shipments.state import ACTION_TO, PROGRESS, allowed
 from meidu.core.errors import DomainError
+from meidu.core.sql.bulk import bulk_insert
+from meidu.core.sql.compiled import CompiledQuery
 
 from .client import CARRIER_OF_COMPANY, TrackingClient, TrackingUnavailable
 from .error_codes import CarrierErrorCode
@@ -101,7 +103,27 @@ def push_signature(param: str, salt: str) -> str:
 
 
 def _record(outcome: str, body: str, carrier: str = "", number: str = "") -> None:
-    PushRecord.objects.create(outcome=outcome, body=body[:MAX_BODY], carrier=carrier[:8], tracking_number=number[:40])
+    # bulk_insert: the INSERT's SQL is built once per process (every push writes one record)
+    bulk_insert([PushRecord(outcome=outcome, body=body[:MAX_BODY], carrier=carrier[:8], tracking_number=number[:40])])
+
+
+# Every push runs these; compiled once per process (meidu.core.sql.compiled) instead of per push.
+_subscription_of = CompiledQuery(
+    lambda carrier, tracking_number: (
+        TrackingSubscription.objects.select_related("shipment")
+        .filter(carrier=carrier, tracking_number=tracking_number)
+        .order_by("pk")[:1]
+    ),
+    carrier=str,
+    tracking_number=str,
+)
+_event_of = CompiledQuery(
+    lambda shipment_id, external_id: (
+        ShipmentEvent.objects.filter(shipment_id=shipment_id, external_id=external_id).only("pk").order_by()[:1]
+    ),
+    shipment_id=int,
+    external_id=str,
+)
 
 
 def tracking_push(param: str, sign: str) -> PushOutcome:
@@ -123,11 +145,8 @@ def tracking_push(param: str, sign: str) -> PushOutcome:
         _record("malformed", param)
         return PushOutcome(400, "malformed")
     with transaction.atomic():
-        subscription = (
-            TrackingSubscription.objects.select_related("shipment")
-            .filter(carrier=carrier, tracking_number=number)
-            .first()
-        )
+        found = _subscription_of(carrier=carrier, tracking_number=number)
+        subscription = found[0] if found else None
         if subscription is None:
             _record("unknown_number", param, carrier, number)
             return PushOutcome(404, "unknown_number")
@@ -155,11 +174,13 @@ def _apply(subscription: TrackingSubscription, body: dict, state: str, newest: d
     reported = STATE_TO_STATUS.get(state)
     external = hashlib.sha1(f"{subscription.tracking_number}|{happened.isoformat()}|{state}".encode()).hexdigest()
     shipment = subscription.shipment
-    if ShipmentEvent.objects.filter(shipment=shipment, external_id=external).exists():
+    if _event_of(shipment_id=shipment.pk, external_id=external):
         return "duplicate"
     location = str(newest.get("areaName") or "")[:128]
     note = str(newest.get("context") or "")[:255]
-    current = Shipment.objects.values_list("status", flat=True).get(pk=shipment.pk)
+    # Read with the subscription in this transaction (no second SELECT of the status): the shipment's
+    # services compare it again under the shipment's row lock before they move it.
+    current = shipment.status
     action = ACTION_TO.get(reported) if reported else None
     ahead = reported is not None and PROGRESS[reported] > PROGRESS[current]
     if action and (ahead or reported == ShipmentStatus.FAILED_ATTEMPT) and allowed(action, current):

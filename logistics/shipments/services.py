@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meidu.core.errors import DomainError
+from meidu.core.sql.bulk import bulk_insert
+from meidu.core.sql.compiled import CompiledQuery
 
 from . import hooks
 from .error_codes import ShipmentErrorCode
@@ -204,9 +206,13 @@ def shipment_scan(
     if reported_status not in ShipmentStatus.values:
         raise DomainError(_("Unknown status"), ShipmentErrorCode.INVALID, field="status")
     with transaction.atomic():
-        locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
-        return ShipmentEvent.objects.create(
-            shipment=locked,
+        locked = _shipment_for_update(pk=shipment.pk)
+        if not locked:
+            raise Shipment.DoesNotExist(f"shipment {shipment.pk} is gone")
+        # Most carrier pushes end here (hundreds a second): the lock's SELECT and the INSERT are built
+        # once per process (CompiledQuery, bulk_insert), not per scan.
+        event = ShipmentEvent(
+            shipment=locked[0],
             action="scan",
             status=reported_status,
             reason=note[:255],
@@ -215,3 +221,7 @@ def shipment_scan(
             happened_at=happened_at or timezone.now(),
             external_id=external_id[:64],
         )
+        return bulk_insert([event])[0]
+
+
+_shipment_for_update = CompiledQuery(lambda pk: Shipment.objects.select_for_update().filter(pk=pk), pk=int)

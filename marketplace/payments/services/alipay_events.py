@@ -19,16 +19,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.payments.error_codes import PaymentErrorCode as Code
 from marketplace.payments.gateways.alipay.amounts import AmountError, from_yuan
 from marketplace.payments.gateways.alipay.gateway import ALIPAY, PAID, settled_at
-from marketplace.payments.models import PaymentNotification, TransactionItem
+from marketplace.payments.models import TransactionEvent, TransactionItem
 from marketplace.payments.models import TransactionEventType as T
-from marketplace.payments.services.common import _event_record, _locked
+from marketplace.payments.services.common import _event_record, _locked, notification_claim
 from meidu.core.errors import DomainError
+from meidu.core.sql.compiled import CompiledQuery
 
 logger = logging.getLogger("meidu.payments.alipay")
 
@@ -73,17 +74,33 @@ def _amount(notice: AlipayNotice, text: str, field: str) -> Decimal:
         raise _refuse(notice, _("Enter a valid amount."), Code.INVALID, field, f"{field} {text[:32]!r}") from None
 
 
+# Compiled once per process (meidu.core.sql.compiled): every notification looks its transaction up.
+_item_of_reference = CompiledQuery(
+    lambda psp_reference, gateway: TransactionItem.objects.filter(
+        psp_reference=psp_reference, gateway=gateway
+    ).order_by("pk")[:1],
+    psp_reference=str,
+    gateway=str,
+)
+
+_charge_events = CompiledQuery(
+    lambda item_id: (
+        TransactionEvent.objects.filter(item_id=item_id, type__in=[T.CHARGE_REQUEST, T.CHARGE_SUCCESS])
+        .only("type", "amount")
+        .order_by("pk")
+    ),
+    item_id=int,
+)
+
+
 def _asked_and_charged(item: TransactionItem) -> tuple[Decimal | None, bool]:
     """What we asked Alipay for (the amount of the item's charge request) and whether the charge is
     already recorded, in one query."""
     asked, charged = None, False
-    rows = (
-        item.events.filter(type__in=[T.CHARGE_REQUEST, T.CHARGE_SUCCESS]).order_by("pk").values_list("type", "amount")
-    )
-    for type_, amount in rows:
-        if type_ == T.CHARGE_REQUEST and asked is None:
-            asked = amount
-        charged = charged or type_ == T.CHARGE_SUCCESS
+    for event in _charge_events(item_id=item.pk):
+        if event.type == T.CHARGE_REQUEST and asked is None:
+            asked = event.amount
+        charged = charged or event.type == T.CHARGE_SUCCESS
     return asked, charged
 
 
@@ -103,19 +120,12 @@ def alipay_notification_apply(params: dict[str, str]) -> str:
     if not notice.notify_id or len(notice.notify_id) > 128:
         raise _refuse(notice, _("This notification has no id."), Code.INVALID, "notify_id", "notify_id")
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                PaymentNotification.objects.create(
-                    gateway=ALIPAY, notification_id=notice.notify_id, event_type=notice.trade_status[:64]
-                )
-        except IntegrityError:  # a replay: answered at once, before the trade is even looked up
+        if not notification_claim(ALIPAY, notice.notify_id, notice.trade_status[:64]):
+            # a replay: answered at once, before the trade is even looked up
             logger.info("Alipay notification %s received again (replay): acknowledged, not applied", notice.notify_id)
             return REPEATED
-        item = (
-            TransactionItem.objects.filter(psp_reference=notice.out_trade_no, gateway=ALIPAY).first()
-            if notice.out_trade_no
-            else None
-        )
+        found = _item_of_reference(psp_reference=notice.out_trade_no, gateway=ALIPAY) if notice.out_trade_no else []
+        item = found[0] if found else None
         if item is None:  # raising rolls the stored notify_id back: nothing written
             raise _refuse(notice, _("No such payment."), Code.NOT_FOUND, "out_trade_no", "unknown out_trade_no")
         item = _locked(item)
@@ -140,6 +150,7 @@ def alipay_notification_apply(params: dict[str, str]) -> str:
                     total,
                     psp_reference=notice.trade_no,
                     data=settled_at(notice.gmt_payment),
+                    known_new=True,  # no CHARGE_SUCCESS at all on the locked item (_asked_and_charged)
                 )
                 created.append(new)
         if refunded_total > 0:

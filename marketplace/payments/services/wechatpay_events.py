@@ -14,15 +14,16 @@ from __future__ import annotations
 import logging
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.payments.error_codes import PaymentErrorCode as Code
 from marketplace.payments.gateways.wechatpay.amounts import from_fen
-from marketplace.payments.models import PaymentNotification, TransactionItem
 from marketplace.payments.models import TransactionEventType as T
-from marketplace.payments.services.common import _event_record, _locked
+from marketplace.payments.models import TransactionItem
+from marketplace.payments.services.common import _event_record, _locked, notification_claim, reported_event
 from meidu.core.errors import DomainError
+from meidu.core.sql.compiled import CompiledQuery
 
 logger = logging.getLogger("meidu.payments.wechatpay")
 
@@ -34,6 +35,14 @@ REFUND_EVENTS = {
 }
 
 
+# Compiled once per process (meidu.core.sql.compiled): every notification looks its transaction up.
+_item_of_token = CompiledQuery(
+    lambda token, gateway: TransactionItem.objects.filter(token=token, gateway=gateway).order_by("pk")[:1],
+    token=uuid.UUID,
+    gateway=str,
+)
+
+
 def _item(resource: dict, mchid: str) -> TransactionItem:
     if str(resource.get("mchid") or mchid) != mchid:
         raise DomainError(_("The notification is for another merchant."), Code.INVALID, field="mchid")
@@ -41,10 +50,10 @@ def _item(resource: dict, mchid: str) -> TransactionItem:
         token = uuid.UUID(hex=str(resource.get("out_trade_no") or ""))
     except ValueError:
         raise DomainError(_("Unknown transaction."), Code.NOT_FOUND, field="out_trade_no") from None
-    item = TransactionItem.objects.filter(token=token, gateway=WECHATPAY).first()
-    if item is None:
+    found = _item_of_token(token=token, gateway=WECHATPAY)
+    if not found:
         raise DomainError(_("Unknown transaction."), Code.NOT_FOUND, field="out_trade_no")
-    return item
+    return found[0]
 
 
 def _amount(value, field: str):
@@ -59,7 +68,7 @@ def _payment(item: TransactionItem, resource: dict) -> None:
     if resource.get("trade_state") != "SUCCESS" or not reference:
         return
     paid = _amount((resource.get("amount") or {}).get("total"), "amount")
-    if item.events.filter(type=T.CHARGE_SUCCESS, psp_reference=reference).exists():
+    if reported_event(item, T.CHARGE_SUCCESS, reference) is not None:
         return  # the return page (or an earlier notification) recorded it already
     if paid != item.charge_pending_amount:
         raise DomainError(
@@ -69,7 +78,12 @@ def _payment(item: TransactionItem, resource: dict) -> None:
             field="amount",
         )
     _event_record(
-        item, T.CHARGE_SUCCESS, paid, psp_reference=reference, data={"settledAt": resource.get("success_time") or ""}
+        item,
+        T.CHARGE_SUCCESS,
+        paid,
+        psp_reference=reference,
+        data={"settledAt": resource.get("success_time") or ""},
+        known_new=True,  # looked for above, under the item's lock
     )
 
 
@@ -79,7 +93,7 @@ def _refund(item: TransactionItem, event_type: str, resource: dict) -> None:
         raise DomainError(_("The refund notification has no refund id."), Code.INVALID, field="refund_id")
     amount = _amount((resource.get("amount") or {}).get("refund"), "amount")
     type_ = REFUND_EVENTS[event_type]
-    if item.events.filter(type=type_, psp_reference=reference).exists():
+    if reported_event(item, type_, reference) is not None:
         return
     if type_ == T.REFUND_SUCCESS:
         requested = item.events.filter(type=T.REFUND_REQUEST, psp_reference=reference).exists()
@@ -90,7 +104,14 @@ def _refund(item: TransactionItem, event_type: str, resource: dict) -> None:
                 Code.AMOUNT_EXCEEDS_CHARGED,
                 field="amount",
             )
-    _event_record(item, type_, amount, psp_reference=reference, data={"settledAt": resource.get("success_time") or ""})
+    _event_record(
+        item,
+        type_,
+        amount,
+        psp_reference=reference,
+        data={"settledAt": resource.get("success_time") or ""},
+        known_new=True,  # looked for above, under the item's lock
+    )
 
 
 def wechatpay_notification_handle(*, notification_id: str, event_type: str, resource: dict, mchid: str) -> bool:
@@ -102,12 +123,7 @@ def wechatpay_notification_handle(*, notification_id: str, event_type: str, reso
     if not notification_id or len(notification_id) > 128:
         raise DomainError(_("The notification has no valid id."), Code.INVALID, field="id")
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                PaymentNotification.objects.create(
-                    gateway=WECHATPAY, notification_id=notification_id, event_type=event_type[:64]
-                )
-        except IntegrityError:
+        if not notification_claim(WECHATPAY, notification_id, event_type[:64]):
             return False
         if event_type == "TRANSACTION.SUCCESS":
             item = _locked(_item(resource, mchid))

@@ -179,3 +179,20 @@ def test_notification_sent_by_alipay_over_http(live_server, make_checkout, buyer
     assert alipay_api.notify(item.token.hex) == (200, "success")
     item.refresh_from_db()
     assert item.charged_amount == Decimal("25.00")
+
+
+def test_a_first_delivery_and_its_replay_run_few_statements(
+    client, make_checkout, buyer, alipay_api, django_assert_max_num_queries
+):
+    """notify_id claimed by one INSERT ... ON CONFLICT DO NOTHING, the trade read and locked, its charge
+    events read once (no second look for the new CHARGE_SUCCESS), the event, the amounts, the orders: 8
+    statements in the request's transaction (a savepoint here). A replay: the claim alone."""
+    item = started(make_checkout, buyer)
+    alipay_api.pay(item.token.hex)
+    params = alipay_api.notification(item.token.hex)
+    with django_assert_max_num_queries(10):
+        assert post(client, params).content == b"success"
+    with django_assert_max_num_queries(3):
+        assert post(client, params).content == b"success"
+    assert events(item).count((T.CHARGE_SUCCESS, Decimal("25.00"))) == 1
+    assert PaymentNotification.objects.filter(gateway=ALIPAY).count() == 1

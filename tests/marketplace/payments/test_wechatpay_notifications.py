@@ -202,3 +202,21 @@ def test_garbage_is_refused(client, wechatpay, body, caplog, db):
 
 def test_off_when_not_configured(client, db):
     assert client.post(URL, data=b"{}", content_type="application/json").status_code == 404
+
+
+def test_a_first_delivery_and_its_repeat_run_few_statements(
+    client, make_checkout, buyer, wechatpay, django_assert_max_num_queries
+):
+    """The notification id claimed by one INSERT ... ON CONFLICT DO NOTHING (no savepoint of its own), the
+    item read and locked, its CHARGE_SUCCESS looked for once, the event, the amounts, the orders: 8 statements
+    inside the request's transaction (a savepoint here, the test's transaction around it). A repeat: the claim."""
+    item = _start(make_checkout, buyer)
+    headers, body = wechatpay.notification("TRANSACTION.SUCCESS", wechatpay.pay(item.token.hex), notification_id="EV-Q")
+    with django_assert_max_num_queries(10):
+        response = _post(client, headers, body)
+    assert response.json() == {"code": "SUCCESS", "message": "OK"}
+    with django_assert_max_num_queries(3):
+        again = _post(client, headers, body)
+    assert again.json() == {"code": "SUCCESS", "message": "already processed"}
+    assert item.events.filter(type="CHARGE_SUCCESS").count() == 1
+    assert PaymentNotification.objects.filter(notification_id="EV-Q").count() == 1
