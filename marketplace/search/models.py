@@ -48,8 +48,10 @@ class ProductSearchTerm(PostingTermBase):
 
 
 class ProductSearchPosting(models.Model):
-    """A product's rank for a frequent term in a channel where it is public (from ``visible_from``
-    when that is set). Rewritten with the product's document: see meidu.core.search.postings."""
+    """A product's rank for a frequent term in a channel where it is listed (from ``visible_from``
+    when that is set), and its shop: a query leaves out the shops closed now (on holiday, suspended),
+    so a shop's holiday writes no posting. Rewritten with the product's document or listings: see
+    meidu.core.search.postings."""
 
     pk = models.CompositePrimaryKey("product_id", "term_id", "channel")
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -57,6 +59,8 @@ class ProductSearchPosting(models.Model):
     channel = models.IntegerField()
     rank = models.BigIntegerField()
     visible_from = models.DateTimeField(null=True, blank=True)
+    # The product's shop, no foreign key (a shop's products go with it; the check would cost every insert).
+    shop_id = models.BigIntegerField()
 
     class Meta:
-        indexes = posting_indexes("product_search_post", "product")
+        indexes = posting_indexes("product_search_post", "product", "shop_id")

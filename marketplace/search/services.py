@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, transaction
 
 from marketplace.search.models import ProductSearchDocument
-from marketplace.search.spec import PRODUCTS
+from marketplace.search.spec import HIDDEN_SHOPS_SQL, PRODUCTS
 from meidu.core.search.analysis import SearchDocument, analyze_document
 from meidu.core.search.backend import SearchBackend, index_backends
 from meidu.core.search.postings import postings_refresh
@@ -63,14 +63,27 @@ RETURNING product_id
 """
 
 
-def _visibility(where: str, params: list) -> list[int]:
-    """Rewrite visibility; the postings of the products whose visibility changed follow in the same
-    transaction (they hold one row per public channel: meidu.core.search.postings)."""
+# Of these products, those whose shop is closed now (their documents say public nowhere whatever their
+# listings, so a listing's change does not show in the documents' channels).
+_OF_CLOSED_SHOPS_SQL = f"SELECT p.id FROM catalog_product p WHERE p.id = ANY(%s) AND p.shop_id IN ({HIDDEN_SHOPS_SQL})"
+
+
+def _visibility(where: str, params: list, *, listings: list[int] | None) -> list[int]:
+    """Rewrite visibility. The postings hold where a product is listed, not its shop's state
+    (meidu.core.search.postings), so they follow in the same transaction only when ``listings`` (the
+    products whose listings may have changed, maybe none) is given: those whose documents' visibility
+    changed, and those of them of a closed shop (whose documents cannot show it). ``None``: a shop-wide
+    change, no posting written."""
     table = ProductSearchDocument._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_VISIBILITY_SQL.format(table=table, where=where), params)
         changed = [row[0] for row in cursor.fetchall()]
-        postings_refresh(PRODUCTS, changed)
+        if listings is not None:
+            closed: list[int] = []
+            if listings:
+                cursor.execute(_OF_CLOSED_SHOPS_SQL, [listings])
+                closed = [row[0] for row in cursor.fetchall()]
+            postings_refresh(PRODUCTS, {*changed, *closed})
     return changed
 
 
@@ -78,18 +91,20 @@ def search_documents_visibility_refresh(product_ids: Iterable[int]) -> list[int]
     """Recompute where these products are public (their listings changed); returns the products whose
     visibility changed."""
     ids = sorted({int(pk) for pk in product_ids})
-    return _visibility("p.id = ANY(%s)", [ids]) if ids else []
+    return _visibility("p.id = ANY(%s)", [ids], listings=ids) if ids else []
 
 
 def search_documents_visibility_refresh_for_shop(shop_id: int) -> list[int]:
-    """The shop opened, closed, or went on or off holiday: every product of it."""
-    return _visibility("p.shop_id = %s", [shop_id])
+    """The shop opened, closed, or went on or off holiday: every product's document (its channels), and
+    no posting (a query reads the shop's state: meidu.core.search.postings)."""
+    return _visibility("p.shop_id = %s", [shop_id], listings=None)
 
 
 def search_documents_visibility_refresh_due() -> list[int]:
     """Documents whose scheduled publication has come (the rebuild task runs this every minute)."""
     table = ProductSearchDocument._meta.db_table
-    return _visibility(f"p.id IN (SELECT product_id FROM {table} WHERE publish_due <= statement_timestamp())", [])
+    due = f"p.id IN (SELECT product_id FROM {table} WHERE publish_due <= statement_timestamp())"
+    return _visibility(due, [], listings=[])
 
 
 def search_documents_mark_dirty(product_ids: Iterable[int]) -> int:

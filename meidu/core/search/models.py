@@ -94,11 +94,15 @@ class PostingTermBase(models.Model):
         abstract = True
 
 
-def posting_indexes(prefix: str, object_field: str) -> list[models.Index]:
+def posting_indexes(prefix: str, object_field: str, owner_field: str) -> list[models.Index]:
     """One b-tree answers both statements of a frequent term's search: the exact count (an index-only
-    scan of (term, channel) with ``visible_from`` from the index) and the first page (its first
-    entries, already in rank order, then id). The composite primary key (object, term, channel)
+    scan of (term, channel) with ``visible_from`` and the owner from the index) and the first page (its
+    first entries, already in rank order, then id). The composite primary key (object, term, channel)
     serves the rewrite of one object's postings."""
     return [
-        models.Index(fields=["term", "channel", "-rank", object_field], include=["visible_from"], name=f"{prefix}_rank")
+        models.Index(
+            fields=["term", "channel", "-rank", object_field],
+            include=["visible_from", owner_field],
+            name=f"{prefix}_rank",
+        )
     ]

@@ -12,15 +12,21 @@ term table as ``key`` (and parsed once as ``query``). A query uses the postings 
 tsquery text equals a key, so a changed synonym list (a different tsquery for the same word) simply
 finds no key and goes the document way until the next term rebuild; nothing can answer wrong.
 
-Visibility: one row per channel where the object is public now (``visible_from`` null) and one per
+Visibility: one row per channel where the object is listed now (``visible_from`` null) and one per
 channel where a publication is scheduled (``visible_from`` = its time): a query counts the latter
 from that time on (statement_timestamp(), like postgres.visible_in), so a publication shows up on
-time without any write.
+time without any write. The owner's state is not in the rows: each row carries its owner (a shop) and
+a query leaves out the owners unavailable now (``owners_open``: a shop on holiday, closed or
+suspended), read in the query's own snapshot. Why: a shop of 10,000 products going on holiday and
+reopening deleted and re-inserted ~440,000 rows (~10 s in the seller's request); now it writes none,
+and the answer is still the documents' at every instant (the shop's row and its documents' channels
+commit together, and a statement sees both or neither).
 
 When rows are written (always in the transaction that writes what they derive from):
-* ``postings_refresh`` — an object's postings, rewritten from its document: by PostgresBackend.index
-  (the Celery rebuild and the reindex batches, same transaction as the lexemes) and by the domain's
-  visibility refresh (same statement's transaction as the channels);
+* ``postings_refresh`` — an object's postings, rewritten from its lexemes and where it is listed
+  (``PostingOwners.listed``): by PostgresBackend.index (the Celery rebuild and the reindex batches, same
+  transaction as the lexemes) and by the domain's visibility refresh of objects whose listings changed
+  (same transaction as the channels); not when only the owner's state changed;
 * ``postings_terms_rebuild`` — the term set chosen again from the documents (``meidu search
   reindex``): every lexeme held by at least ``SEARCH_POSTINGS_MIN_MATCHES`` documents, and the
   synonyms of those, whose one-term query matches that many; a term per transaction.
@@ -41,7 +47,7 @@ from django.db import connection, transaction
 
 from meidu.core.search.analysis import parse_query
 from meidu.core.search.data import search_data
-from meidu.core.search.spec import RANK_SCALE, STRICT, IndexSpec, SearchPage
+from meidu.core.search.spec import RANK_SCALE, STRICT, IndexSpec, PostingOwners, SearchPage
 from meidu.core.search.tsquery import tsquery_text
 
 # How long a process trusts its copy of the term keys (a stale copy only sends a query the document
@@ -70,7 +76,20 @@ def _tables(spec: IndexSpec) -> dict[str, str]:
         "posting": spec.posting_model._meta.db_table,
         "term": spec.posting_term_model._meta.db_table,
         "obj": str(getattr(obj, "column", f"{spec.suggestion_object}_id")),
+        "owner": _owners(spec).column,
     }
+
+
+def _owners(spec: IndexSpec) -> PostingOwners:
+    assert spec.posting_owners is not None, f"{spec.name}: postings need PostingOwners"
+    return spec.posting_owners
+
+
+def owners_open(spec: IndexSpec) -> str:
+    """The condition a postings query adds so that no object of an owner unavailable now is counted
+    (a hashed subplan over a small set; the owner comes from the index, so counts stay index-only)."""
+    owners = _owners(spec)
+    return f"{owners.column} NOT IN ({owners.hidden})"
 
 
 def posting_keys(spec: IndexSpec) -> frozenset[str]:
@@ -90,42 +109,35 @@ def posting_keys_forget(spec: IndexSpec) -> None:
     _keys.pop(spec.name, None)
 
 
-# The channels where a document is public: now (null) or from its earliest scheduled time there.
-# Same rule as postgres.visible_in: listed now, or some scheduled time in that channel has come.
-_CHANNELS = """
-CROSS JOIN LATERAL (
-  SELECT v.channel, CASE WHEN bool_or(v.at IS NULL) THEN NULL ELSE min(v.at) END AS visible_from
-  FROM (SELECT c, NULL::timestamptz FROM unnest(d.channels) AS c
-        UNION ALL SELECT c, a FROM unnest(d.scheduled_channels, d.scheduled_at) AS s(c, a)) AS v(channel, at)
-  GROUP BY v.channel
-) AS public
-"""
+# Where a document's object is listed, whatever its owner's state: (channel, visible_from, owner) rows
+# of the domain's PostingOwners.listed over the document row ``d``.
+_LISTED = "CROSS JOIN LATERAL ({listed}) AS public"
 # The rank, written as postgres.rank_expression compiles it at STRICT (the scale a bound integer).
 _RANK = "(ts_rank(d.vector, t.query) * %s)::bigint"
 
 
-# An object's postings as its document says they should be (``want``; a document public in no channel
-# wants none and is not tested against the terms), written as a difference: the rows not wanted as they
-# are (gone, or another rank or publication time) are deleted, then the wanted rows not there inserted;
-# rows that stay the same are not written. Why: the ``@@`` of every term costs ~0.15 ms a product, but
-# writing its ~44 rows (heap, primary key and the rank b-tree, on scattered pages) ~2 ms, and most
-# rewrites change few rows or none (a rebuild of unchanged lexemes, a listing hidden in one of two
-# channels). Two statements, not an upsert: a plain insert costs half of ON CONFLICT's.
+# An object's postings as its lexemes and listings say they should be (``want``; an object listed in no
+# channel wants none and is not tested against the terms), written as a difference: the rows not wanted
+# as they are (gone, or another rank, publication time or owner) are deleted, then the wanted rows not
+# there inserted; rows that stay the same are not written. Why: the ``@@`` of every term costs ~0.15 ms
+# a product, but writing its ~44 rows (heap, primary key and the rank b-tree, on scattered pages) ~2 ms,
+# and most rewrites change few rows or none (a rebuild of unchanged lexemes, a listing hidden in one of
+# two channels). Two statements, not an upsert: a plain insert costs half of ON CONFLICT's.
 _WANT = """
 WITH want AS MATERIALIZED (
-  SELECT d.{pk} AS obj, t.id AS term_id, public.channel, {rank} AS rank, public.visible_from
+  SELECT d.{pk} AS obj, t.id AS term_id, public.channel, {rank} AS rank, public.visible_from, public.owner
   FROM {doc} d JOIN {term} t ON d.vector @@ t.query {channels}
-  WHERE d.{pk} = ANY(%s) AND (cardinality(d.channels) > 0 OR cardinality(d.scheduled_channels) > 0){only}
+  WHERE d.{pk} = ANY(%s) AND EXISTS (SELECT 1 FROM ({listed}) AS listed){only}
 )
 """
 _DELETE_UNWANTED = """
 DELETE FROM {posting} p WHERE p.{obj} = ANY(%s) AND NOT EXISTS (
   SELECT 1 FROM want w WHERE w.obj = p.{obj} AND w.term_id = p.term_id AND w.channel = p.channel
-   AND w.rank = p.rank AND w.visible_from IS NOT DISTINCT FROM p.visible_from)
+   AND w.rank = p.rank AND w.visible_from IS NOT DISTINCT FROM p.visible_from AND w.owner = p.{owner})
 """
 _INSERT_MISSING = """
-INSERT INTO {posting} ({obj}, term_id, channel, rank, visible_from)
-SELECT w.obj, w.term_id, w.channel, w.rank, w.visible_from FROM want w WHERE NOT EXISTS (
+INSERT INTO {posting} ({obj}, term_id, channel, rank, visible_from, {owner})
+SELECT w.obj, w.term_id, w.channel, w.rank, w.visible_from, w.owner FROM want w WHERE NOT EXISTS (
   SELECT 1 FROM {posting} p WHERE p.{obj} = w.obj AND p.term_id = w.term_id AND p.channel = w.channel)
 """
 
@@ -140,10 +152,12 @@ def postings_refresh(spec: IndexSpec, ids: Iterable[int]) -> int:
     # The delete needs the wanted rows only of objects that have rows (none after a holiday: a shop
     # reopening computes its ~4.8M term tests once, not twice).
     having_rows = f" AND EXISTS (SELECT 1 FROM {names['posting']} p WHERE p.{names['obj']} = d.{names['pk']})"
+    listed = _owners(spec).listed
     with transaction.atomic(), connection.cursor() as cursor:
-        want = _WANT.format(channels=_CHANNELS, rank=_RANK, only=having_rows, **names)
+        channels = _LISTED.format(listed=listed)
+        want = _WANT.format(channels=channels, rank=_RANK, listed=listed, only=having_rows, **names)
         cursor.execute(want + _DELETE_UNWANTED.format(**names), [RANK_SCALE, ids, ids])
-        want = _WANT.format(channels=_CHANNELS, rank=_RANK, only="", **names)
+        want = _WANT.format(channels=channels, rank=_RANK, listed=listed, only="", **names)
         cursor.execute(want + _INSERT_MISSING.format(**names), [RANK_SCALE, ids])
         return cursor.rowcount
 
@@ -230,10 +244,12 @@ def postings_terms_rebuild(spec: IndexSpec, threshold: int | None = None) -> dic
                 [word, key, key, matches],
             )
             term_id = cursor.fetchone()[0]
+            listed = _LISTED.format(listed=_owners(spec).listed)
             cursor.execute(
-                f"INSERT INTO {names['posting']} ({names['obj']}, term_id, channel, rank, visible_from)"
-                f" SELECT d.{names['pk']}, t.id, public.channel, {_RANK}, public.visible_from"
-                f" FROM {names['doc']} d JOIN {names['term']} t ON t.id = %s {_CHANNELS}"
+                f"INSERT INTO {names['posting']}"
+                f" ({names['obj']}, term_id, channel, rank, visible_from, {names['owner']})"
+                f" SELECT d.{names['pk']}, t.id, public.channel, {_RANK}, public.visible_from, public.owner"
+                f" FROM {names['doc']} d JOIN {names['term']} t ON t.id = %s {listed}"
                 " WHERE d.vector @@ %s::tsquery",
                 [RANK_SCALE, term_id, key],
             )
@@ -266,7 +282,7 @@ def postings_page(
     PostgresBackend.page on the documents: rank order (``descending``) then id, after (rank, id)."""
     names = _tables(spec)
     direction, beyond = ("DESC", "<") if descending else ("ASC", ">")
-    public = "channel = %s AND (visible_from IS NULL OR visible_from <= statement_timestamp())"
+    public = f"channel = %s AND (visible_from IS NULL OR visible_from <= statement_timestamp()) AND {owners_open(spec)}"
     keyset, keyset_params = "", list[int]()
     if after is not None:
         keyset = f" AND (rank {beyond} %s OR (rank = %s AND {names['obj']} > %s))"

@@ -35,6 +35,23 @@ class IndexSpec:
     # PostgreSQL postings of frequent terms (meidu.core.search.postings), or none for this index.
     posting_model: type[Model] | None = None
     posting_term_model: type[Model] | None = None
+    posting_owners: PostingOwners | None = None
+
+
+@dataclass(frozen=True)
+class PostingOwners:
+    """Who owns an object, for the postings (meidu.core.search.postings): they hold where the object is
+    listed whatever its owner's state, plus its owner, and a query leaves out the owners unavailable
+    now (a shop on holiday or suspended), so that an owner closing or reopening writes no posting.
+
+    ``listed``: SQL of a LATERAL subquery over the document row ``d``, one row per channel where the
+    object is listed: ``channel``, ``visible_from`` (null: now; else its scheduled time) and ``owner``.
+    ``hidden``: SQL selecting the ids of the owners unavailable now (a small set, read by each query).
+    ``column``: the posting table's owner column."""
+
+    listed: str
+    hidden: str
+    column: str = "owner_id"
 
 
 @dataclass
