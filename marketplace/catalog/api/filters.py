@@ -188,22 +188,27 @@ def legacy_filter_q(spec: dict) -> Q:
 def apply_sort(qs, sort_by: dict | None, search: str | None, *, listing_names: bool = False):
     """Order (and annotate) for the keyset paginator; RANK needs a search and is its default.
     ``listing_names``: sort NAME on the channel listing's copy of the name (its index walks one
-    channel); callers who also see unlisted products (operators) sort on the product's name."""
+    channel); callers who also see unlisted products (operators) sort on the product's name.
+    ``qs`` None: only the sort keys (a compiled first page needs them, not the queryset)."""
+
+    def annotated(**annotations):
+        return None if qs is None else qs.annotate(**annotations)
+
     field = getattr(sort_by["field"], "value", sort_by["field"]) if sort_by else ("rank" if search else "name")
-    descending = bool(sort_by) and getattr(sort_by["direction"], "value", sort_by["direction"]) == "desc"
+    descending = bool(sort_by and getattr(sort_by["direction"], "value", sort_by["direction"]) == "desc")
     if field == "rank":
         if not search:
             raise GraphQLError("Sorting by RANK is available only when using a search filter.")
         # search_rank: annotated by products_search (an integer). Best first unless ASC was asked for.
         return qs, [SortKey(SEARCH_RANK, descending=not (sort_by and not descending))]
     if field == "price":
-        return with_min_price(qs), [SortKey("min_price", descending)]
+        return (None if qs is None else with_min_price(qs)), [SortKey("min_price", descending)]
     if field == "rating":
-        return qs.annotate(rating_sort=Coalesce("rating", Value(0), output_field=IntegerField())), [
+        return annotated(rating_sort=Coalesce("rating", Value(0), output_field=IntegerField())), [
             SortKey("rating_sort", descending)
         ]
     if field == "created_at":
         return qs, [SortKey("created_at", descending)]
     if listing_names:
-        return qs.annotate(name_sort=F(f"{CHANNEL_LISTING}__product_name")), [SortKey("name_sort", descending)]
+        return annotated(name_sort=F(f"{CHANNEL_LISTING}__product_name")), [SortKey("name_sort", descending)]
     return qs, [SortKey("name", descending)]

@@ -85,11 +85,23 @@ def resolve_product_list(
             return _resolve_plain_search(info, channel_obj, text, sort_by, **kwargs)
         except SearchUnavailable:
             raise _search_unavailable() from None
+    selected = frozenset(selected_fields(info, ("edges", "node")))
+    if public and not (text or where or filter or category_ids):
+        # The first page is compiled once per process (listing_page_rows); the queryset itself is
+        # built only if something reads it (totalCount, a page after a cursor): building it was
+        # ~1.5 ms of Python per request for nothing on a storefront's first page.
+        sort = apply_sort(None, sort_by, None, listing_names=True)[1]
+
+        def listing_queryset():
+            visible = products_visible(channel_obj, sees_all=False, user=info.context.user, for_listing=True)
+            return _listing_order(_listing_joins(visible, selected), selected, sort_by, None, True)[0]
+
+        page_rows = listing_page_rows(channel_obj.pk, selected, sort_by, sort)
+        return paginate(listing_queryset, info, ProductCountableConnection, sort=sort, page_rows=page_rows, **kwargs)
     if text and public:  # visibility from the search documents, not a join per match
         qs = products_listed_for_search(channel_obj)
     else:
         qs = products_visible(channel_obj, sees_all=sees_all, user=info.context.user, for_listing=True)
-    selected = frozenset(selected_fields(info, ("edges", "node")))
     qs = _listing_joins(qs, selected)
     if category_ids:
         qs = qs.filter(category_id__in=category_descendant_ids(category_ids))
@@ -103,10 +115,7 @@ def resolve_product_list(
         except SearchUnavailable:
             raise _search_unavailable() from None
     qs, sort = _listing_order(qs, selected, sort_by, text, public)
-    page_rows = None
-    if public and not (text or where or filter or category_ids):
-        page_rows = listing_page_rows(channel_obj.pk, selected, sort_by, sort)
-    return paginate(qs, info, ProductCountableConnection, sort=sort, page_rows=page_rows, **kwargs)
+    return paginate(qs, info, ProductCountableConnection, sort=sort, **kwargs)
 
 
 def _listing_joins(qs, selected: frozenset[str]):

@@ -12,7 +12,9 @@ import base64
 import binascii
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import graphene
 from django.conf import settings
@@ -33,6 +35,19 @@ class CountableConnection(graphene.relay.Connection):
         abstract = True
 
     total_count = graphene.Int(description="A total count of items in the collection.")
+
+    @property
+    def queryset(self) -> Any:
+        """The connection's whole queryset (totalCount, facets): ``paginate`` may have been given a
+        function that builds it, called here the first time it is read."""
+        found = self.__dict__.get("_queryset")
+        if callable(found):
+            found = self.__dict__["_queryset"] = found()
+        return found
+
+    @queryset.setter
+    def queryset(self, value) -> None:
+        self.__dict__["_queryset"] = value
 
     @staticmethod
     def resolve_total_count(root, info):
@@ -135,22 +150,34 @@ def keyset_ordering(keys: list[SortKey], forward: bool = True) -> list[str]:
     return [("-" if key.descending == forward else "") + key.field for key in keys]
 
 
-def paginate(queryset: QuerySet, info, connection_type, sort: list[SortKey] | None = None, page_rows=None, **args):
+def paginate(
+    queryset: QuerySet | Callable[[], QuerySet],
+    info,
+    connection_type,
+    sort: list[SortKey] | None = None,
+    page_rows=None,
+    **args,
+):
     """Resolve a connection over ``queryset``: validate arguments, apply the keyset, batch relations.
 
     ``page_rows(limit)``, for a first page forwards without a cursor: the rows of exactly the query
     this function would run (``queryset`` with batch_select, ``keyset_ordering`` and ``[:limit]``),
-    which the caller has a cheaper way to run (compiled once per process: marketplace.catalog.api.queries)."""
+    which the caller has a cheaper way to run (compiled once per process: marketplace.catalog.api.queries).
+    ``queryset`` may then be a function that builds it: called only when something needs it (another
+    page, ``totalCount``), since building a queryset costs Python that a compiled first page avoids."""
     first, last, after, before = args.get("first"), args.get("last"), args.get("after"), args.get("before")
     _validate_args(info, first, last, after, before, info.field_name)
     keys = sort_keys(sort)
     forward = last is None
     ordering = keyset_ordering(keys, forward)
     node_type = connection_type._meta.node
-    page_qs = batch_select(queryset, info, node_type, path=("edges", "node")).order_by(*ordering)
     cursor, argument = (after, "after") if forward else (before, "before")
     if cursor or not forward:
         page_rows = None
+    if page_rows is None and callable(queryset):
+        queryset = queryset()
+    if page_rows is None:
+        page_qs = batch_select(queryset, info, node_type, path=("edges", "node")).order_by(*ordering)
     if cursor:
         try:
             page_qs = page_qs.filter(_keyset_filter(keys, _decode_cursor(cursor, len(keys), argument), forward))

@@ -24,7 +24,9 @@ Django internals relied on (not public API; re-read them on a Django upgrade, se
   `ModelIterable` uses;
 * `django.db.models.query.get_related_populators` (its `RelatedPopulator.populate`): how Django
   fills select_related objects from a row;
-* `Model.from_db(alias, field names, values)`: how Django builds an instance from a row.
+* `Model.from_db(alias, field names, values)`: how Django builds an instance from a row; and what
+  `Model.__init__` does for it (a fresh `ModelState`, each loaded attname set, `pre_init`/`post_init`),
+  which `_plain_builder` does directly for models where that is all it does (see there).
 Why: compiling costs more than running the statement on the checkout's hot path; these are exactly
 the steps of `ModelIterable.__iter__` after compilation, kept so the instances are the same.
 """
@@ -32,6 +34,7 @@ the steps of `ModelIterable.__iter__` after compilation, kept so the instances a
 from __future__ import annotations
 
 import copy
+import inspect
 import random
 import threading
 import uuid
@@ -41,8 +44,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.db.transaction import TransactionManagementError
 
 
@@ -84,6 +91,46 @@ class _Compiled:
     init_list: list
     model_fields: slice
     converters: dict  # the compiler's {column: (converters, expression)}, found once
+    build: Any  # _plain_builder of the row's model, or None: Model.from_db
+    related: list  # per populator: (populator, _plain_builder of its model or None: populator.populate)
+
+
+def _plain_builder(model, init_list: list[str]) -> Callable[[str, tuple], Any] | None:
+    """``Model.from_db(alias, init_list, values)`` without ``Model.__init__``'s generic work, or None
+    where that would not build the same instance. ``__init__`` called with one value per loaded
+    column makes a fresh ``ModelState``, sets each attname (a plain attribute, or a foreign key's
+    id, whose setter only clears a cache a new instance does not have), then ``from_db`` marks it
+    loaded from ``alias``; the function below writes the same ``__dict__``. About 10 us of the ~15 us
+    an instance cost: a listing page builds 200 of them (benchmarks/RESULTS.md). Refused for a model
+    that overrides ``__new__``, ``__init__`` or ``from_db``, or whose attname has another descriptor
+    (files, images: their setters do more); ``pre_init``/``post_init`` receivers are checked per call."""
+    if model.__new__ is not object.__new__ or model.__init__ is not Model.__init__:
+        return None
+    if getattr(model.from_db, "__func__", None) is not Model.from_db.__func__:  # type: ignore[attr-defined]
+        return None
+    if len(set(init_list)) != len(init_list):
+        return None
+    for attname in init_list:
+        if type(inspect.getattr_static(model, attname, None)) not in (DeferredAttribute, ForeignKeyDeferredAttribute):
+            return None
+    names = tuple(init_list)
+    new = object.__new__
+
+    def build(alias: str, values) -> Any:
+        obj = new(model)
+        state = ModelState()
+        state.adding = False
+        state.db = alias
+        data = obj.__dict__
+        data["_state"] = state
+        data.update(zip(names, values, strict=True))
+        return obj
+
+    return build
+
+
+def _signals_heard(model) -> bool:
+    return pre_init.has_listeners(model) or post_init.has_listeners(model)
 
 
 def _kind_of(kind) -> type:
@@ -174,18 +221,22 @@ class CompiledQuery:
             columns = [column[0] for column in select[: compiler.col_count]]
             if compiler.has_composite_fields(columns):
                 raise TypeError("CompiledQuery does not read composite primary keys")
+            populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]  # stubs: a later Django
+            init_list = [column[0].target.attname for column in select[fields[0] : fields[-1] + 1]]
             compiled = _Compiled(
                 sql=sql,
                 locks=first.query.select_for_update,
                 params=list(params),
                 slots=slots,
                 compiler=compiler,
-                populators=get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]  # stubs: a later Django
-                init_list=[column[0].target.attname for column in select[fields[0] : fields[-1] + 1]],
+                populators=populators,
+                init_list=init_list,
                 model_fields=slice(fields[0], fields[-1] + 1),
                 # Field converters (from_db_value) do not depend on the connection, and PostgreSQL's
                 # backend adds none, so one list serves every thread's connection.
                 converters=compiler.get_converters(columns),
+                build=_plain_builder(klass_info["model"], init_list),
+                related=[(populator, _populator_builder(populator)) for populator in populators],
             )
             self._compiled[key] = compiled
             return compiled
@@ -202,12 +253,37 @@ class CompiledQuery:
             rows = cursor.fetchall()
         model = compiler.klass_info["model"]
         annotations = compiler.annotation_col_map
+        build, related = compiled.build, compiled.related
+        if build is not None and _signals_heard(model):
+            build = None
+        if any(builder is not None and _signals_heard(populator.model_cls) for populator, builder in related):
+            related = [(populator, None) for populator, _builder in related]
         objects = []
         for row in compiler.apply_converters(rows, compiled.converters) if compiled.converters else rows:
-            obj = model.from_db(alias, compiled.init_list, row[compiled.model_fields])
-            for populator in compiled.populators:
-                populator.populate(row, obj)
+            if build is not None:
+                obj = build(alias, row[compiled.model_fields])
+            else:
+                obj = model.from_db(alias, compiled.init_list, row[compiled.model_fields])
+            for populator, builder in related:
+                if builder is None:
+                    populator.populate(row, obj)
+                    continue
+                # RelatedPopulator.populate for a model _plain_builder builds (no reordering, no nesting).
+                values = row[populator.cols_start : populator.cols_end]
+                related_obj = None if values[populator.pk_idx] is None else builder(populator.db, values)
+                populator.local_setter(obj, related_obj)
+                if related_obj is not None:
+                    populator.remote_setter(related_obj, obj)
             for name, position in annotations.items():
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects
+
+
+def _populator_builder(populator) -> Callable[[str, tuple], Any] | None:
+    """_plain_builder for a select_related model that RelatedPopulator would build from a plain slice
+    of the row with ``from_db``; None (its own ``populate``) for a parent's reordered columns or
+    further select_related levels below it."""
+    if populator.reorder_for_init is not None or populator.related_populators:
+        return None
+    return _plain_builder(populator.model_cls, populator.init_list)

@@ -172,3 +172,39 @@ def test_field_converters_apply_to_every_row(two_buyers):
         got = [address.label for address in labels_of(user_id=user.pk)]
         assert got == [address.label for address in _labels_of(user.pk)]
         assert all(isinstance(label, dict) for label in got) and got[0]["county"]
+
+
+def test_instances_hold_what_from_db_gives_them(two_buyers):
+    """Rows are written into instances without ``Model.__init__`` (compiled._plain_builder): the same
+    attributes, the same loaded state, the select_related user cached both ways as Django caches it."""
+    first, _ = two_buyers
+    ours = addresses_of(user_id=first.pk, area="大石桥市")
+    django = list(_addresses_of(first.pk, "大石桥市"))
+
+    def held(instance) -> dict:
+        return {key: value for key, value in instance.__dict__.items() if key != "_state"}
+
+    for mine, theirs in zip(ours, django, strict=True):
+        assert type(mine) is Address and held(mine) == held(theirs)
+        assert (mine._state.db, mine._state.adding) == (theirs._state.db, theirs._state.adding) == ("default", False)
+        assert mine.user is not None and held(mine.user) == held(theirs.user) and mine.user._state.adding is False
+        assert mine._state.fields_cache.keys() == theirs._state.fields_cache.keys()
+
+
+def test_init_signal_receivers_still_see_every_instance(two_buyers):
+    """A model with a pre_init or post_init receiver is built by ``Model.from_db`` as before."""
+    from django.db.models.signals import post_init
+
+    first, _ = two_buyers
+    seen: list = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append((sender, instance.pk))
+
+    post_init.connect(receiver, sender=User)
+    try:
+        rows = addresses_of(user_id=first.pk, area="大石桥市")
+    finally:
+        post_init.disconnect(receiver, sender=User)
+    assert seen == [(User, first.pk)] * len(rows) and len(rows) == 2
+    assert addresses_of(user_id=first.pk, area="大石桥市")[0].user == first
