@@ -15,6 +15,7 @@ orders take no new money.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from marketplace.orders.events import order_event
@@ -22,6 +23,7 @@ from marketplace.orders.models import Order, OrderEventType, OrderLine, OrderSta
 from marketplace.payments.models import TransactionEvent, TransactionItem
 from marketplace.presale.models import CampaignStatus
 from marketplace.presale.selectors import deposit_of
+from meidu.core.sql.compiled import CompiledQuery
 
 ZERO = Decimal("0.00")
 
@@ -133,16 +135,21 @@ def payment_shares_spread(items, orders, due_now=None) -> tuple[list, list]:
     return changed, paid
 
 
+# The checkout's orders, locked with their shops, compiled once per process: every transactionInitialize
+# asks (a checkout not completed yet has none), and building this queryset cost more than running it
+_checkout_orders_locked = CompiledQuery(
+    lambda token: (
+        Order.objects.select_for_update().filter(checkout_token=token).select_related("shop").order_by("number")
+    ),
+    token=uuid.UUID,
+)
+
+
 def orders_payment_sync(checkout_token, *, items=None, orders=None) -> None:
     """``items`` and ``orders`` may be passed by a caller that already holds them (locked);
     ``orders`` are then all the checkout's orders, cancelled ones included, in number order."""
     if orders is None:
-        orders = list(
-            Order.objects.select_for_update()
-            .filter(checkout_token=checkout_token)
-            .select_related("shop")
-            .order_by("number")
-        )
+        orders = _checkout_orders_locked(token=checkout_token)
     if not orders:
         return  # a checkout not completed yet (its transactionInitialize): no shares, and no items to read
     if items is None:
