@@ -18,6 +18,7 @@ from marketplace.inventory.allocation import stocks_allocate_free
 from marketplace.inventory.models import Stock
 from marketplace.shops.models import ShopStatus
 from meidu.core.errors import DomainError
+from meidu.core.sql.compiled import CompiledQuery, run_compiled_up_to
 
 
 def purchase_refusal(
@@ -56,16 +57,30 @@ def purchase_refusal(
 
 def listings_for(variants, channel) -> tuple[dict, dict]:
     """(product listings by product id, variant listings by variant id) of the channel, two queries."""
-    product_ids = {variant.product_id for variant in variants}
+    product_ids = sorted({variant.product_id for variant in variants})
+    variant_ids = sorted({variant.pk for variant in variants})
     product_listings = {
         listing.product_id: listing
-        for listing in ProductChannelListing.objects.filter(channel=channel, product_id__in=product_ids)
+        for listing in run_compiled_up_to(_product_listings, 8, channel_id=channel.pk, ids=product_ids)
     }
     variant_listings = {
         listing.variant_id: listing
-        for listing in ProductVariantChannelListing.objects.filter(channel=channel, variant__in=list(variants))
+        for listing in run_compiled_up_to(_variant_listings, 8, channel_id=channel.pk, ids=variant_ids)
     }
     return product_listings, variant_listings
+
+
+# compiled once per number of products or variants: checkoutCreate and every line change read them
+_product_listings = CompiledQuery(
+    lambda channel_id, ids: ProductChannelListing.objects.filter(channel_id=channel_id, product_id__in=ids),
+    channel_id=int,
+    ids=[int],
+)
+_variant_listings = CompiledQuery(
+    lambda channel_id, ids: ProductVariantChannelListing.objects.filter(channel_id=channel_id, variant_id__in=ids),
+    channel_id=int,
+    ids=[int],
+)
 
 
 def reserved_by_others(stock_ids, checkout_token, now=None) -> dict[int, int]:

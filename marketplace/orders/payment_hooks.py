@@ -135,7 +135,9 @@ def payment_shares_spread(items, orders, due_now=None) -> tuple[list, list]:
     return changed, paid
 
 
-# Compiled once per process (meidu.core.sql.compiled): every payment notification runs it.
+# The checkout's orders, locked with their shops, compiled once per process: every transactionInitialize
+# and payment notification asks (a checkout not completed yet has none), and building this queryset
+# cost more than running it
 _checkout_orders_locked = CompiledQuery(
     lambda token: (
         Order.objects.select_for_update().filter(checkout_token=token).select_related("shop").order_by("number")

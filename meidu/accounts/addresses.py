@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat, StrIndex
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,6 +19,7 @@ from logistics.geography.models import Village
 from meidu.accounts.models import Address
 from meidu.accounts.phone import InvalidPhone, normalize_cn_mobile
 from meidu.core.errors import DomainError, DomainErrors
+from meidu.core.sql.compiled import CompiledQuery
 
 PROVINCES = (
     "北京市",
@@ -91,12 +94,30 @@ def province_normalize(raw: str) -> str | None:
 def _village_for(data: dict, village_id):
     if village_id:
         return Village.objects.select_related("town").filter(pk=village_id).first()
-    street = data["street_address_1"]
-    candidates = Village.objects.select_related("town").filter(town__county=data["city_area"])
-    for village in candidates:
-        if f"{village.town.name}{village.name}" in street.replace(" ", ""):
-            return village
-    return None
+    # The first village (by code) of the county whose town and village names the street contains, found by
+    # PostgreSQL in one compiled statement: reading every village of the county (~100 rows with their towns) to
+    # test each in Python cost checkoutCreate ~4 ms of CPU
+    street, county = data["street_address_1"].replace(" ", ""), data["city_area"]
+    if "\x00" in street + county:
+        return None  # no village's name holds a NUL (and PostgreSQL refuses one in a text parameter)
+    return next(iter(_village_in_street(county=county, street=street)), None)
+
+
+_village_in_street = CompiledQuery(
+    lambda county, street: (
+        Village.objects.select_related("town")
+        .filter(town__county=county)
+        .annotate(
+            street_at=StrIndex(
+                Value(street, output_field=CharField()), Concat("town__name", "name", output_field=CharField())
+            )
+        )
+        .filter(street_at__gt=0)
+        .order_by("code")[:1]
+    ),
+    county=str,
+    street=str,
+)
 
 
 def address_clean(data: dict, *, field_prefix: str = "") -> dict:

@@ -7,6 +7,7 @@ carry the user's ``jwt_token_key``, so rotating that key revokes them all.
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import timedelta
 
 import jwt as pyjwt
@@ -61,10 +62,36 @@ def new_csrf_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def decode_token(token: str | None, expected_type: str) -> dict:
-    """Verify signature, expiry, issuer and type; raise DomainError with Saleor's JWT codes."""
-    if not token:
-        raise DomainError(_("Missing token"), AccountErrorCode.JWT_MISSING_TOKEN, field="token")
+# Tokens whose RS256 signature this process has verified: a buyer's four checkout requests carry the same
+# access token, and its checks (the base64 of every segment, the signature) cost ~1 ms of CPU each time. An
+# entry is used only while its key is still the ring's key of that kid (a rotation or a reload verifies again)
+# and the issuer is the same, and only before the token's expiry (checked on every hit); the type check in
+# decode_token runs every time. Cleared when full (a bound on memory: a cleared token is verified again).
+_VERIFIED: dict[tuple[str, str], tuple[str, object, dict]] = {}
+_VERIFIED_MAX = 4096
+
+
+def _verified_payload(token: str, issuer: str) -> dict | None:
+    entry = _VERIFIED.get((token, issuer))
+    if entry is None:
+        return None
+    kid, key, payload = entry
+    if key_ring().get(kid) is not key or not time.time() < payload["exp"]:
+        _VERIFIED.pop((token, issuer), None)
+        return None  # verified again: refused as expired, or by the ring's key of now
+    return dict(payload)
+
+
+def _verified_keep(token: str, issuer: str, kid: str, key, payload: dict) -> None:
+    if not isinstance(payload.get("exp"), int | float):
+        return
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    _VERIFIED[(token, issuer)] = (kid, key, dict(payload))
+
+
+def _verify(token: str, issuer: str) -> dict:
+    """The token's payload once its header, signature, expiry and issuer are checked (DomainError otherwise)."""
     try:
         header = pyjwt.get_unverified_header(token)
     except pyjwt.PyJWTError:
@@ -81,13 +108,26 @@ def decode_token(token: str | None, expected_type: str) -> dict:
             token,
             key.private_key.public_key(),
             algorithms=["RS256"],
-            issuer=_issuer(),
+            issuer=issuer,
             options={"require": ["exp", "iat", "sub", "type"]},
         )
     except pyjwt.ExpiredSignatureError:
         raise DomainError(_("Signature has expired"), AccountErrorCode.JWT_SIGNATURE_EXPIRED, field="token") from None
     except pyjwt.PyJWTError:
         raise DomainError(_("Invalid token"), AccountErrorCode.JWT_INVALID_TOKEN, field="token") from None
+    kid = header.get("kid", "")
+    _verified_keep(token, issuer, kid, key, payload)
+    return payload
+
+
+def decode_token(token: str | None, expected_type: str) -> dict:
+    """Verify signature, expiry, issuer and type; raise DomainError with Saleor's JWT codes."""
+    if not token:
+        raise DomainError(_("Missing token"), AccountErrorCode.JWT_MISSING_TOKEN, field="token")
+    issuer = _issuer()
+    payload = _verified_payload(token, issuer)
+    if payload is None:
+        payload = _verify(token, issuer)
     if payload.get("type") != expected_type:
         raise DomainError(
             _("Expected a %(type)s token") % {"type": expected_type}, AccountErrorCode.JWT_INVALID_TOKEN, field="token"

@@ -287,3 +287,12 @@ def _populator_builder(populator) -> Callable[[str, tuple], Any] | None:
     if populator.reorder_for_init is not None or populator.related_populators:
         return None
     return _plain_builder(populator.model_cls, populator.init_list)
+
+
+def run_compiled_up_to(query: CompiledQuery, limit: int, **values) -> list:
+    """`query(**values)` while every list value has at most `limit` distinct items; a longer list runs the
+    queryset itself (its SQL is compiled once per length: a hostile or unusual request with a long list must
+    not add one more kept statement per length it sends)."""
+    if all(len(set(value)) <= limit for value in values.values() if isinstance(value, list | tuple | set)):
+        return query(**{name: list(value) if isinstance(value, set) else value for name, value in values.items()})
+    return list(query._build(**values))
