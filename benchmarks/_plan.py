@@ -71,6 +71,11 @@ PLANS: dict[str, Plan] = {
     "farm_board": Plan(["--requests", "200"], ["--items", "5", "--years", "1", "--requests", "20"]),
     "farm_matching": Plan(["--open", "10000", "--runs", "200"], ["--open", "500", "--runs", "20"]),
     "financing_valuation": Plan([], ["--receipts", "200", "--runs", "1"], "valuation"),
+    "hooks_profile": Plan(
+        ["--requests", "600", "--profile", "none", "--redis", "{redis}"],
+        ["--requests", "30", "--profile", "none", "--redis", "{redis}"],
+        "hooks",
+    ),
     "incubator_weekly_settlement": Plan([], ["--distributors", "3", "--orders", "30"], "incubator", 1200),
     "ledger_post": Plan(["--transactions", "2000"], ["--transactions", "50"]),
     "phone_codes": Plan(["--users", "300"], ["--users", "30"], "phone"),

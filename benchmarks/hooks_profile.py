@@ -5,12 +5,14 @@ Reports CPU per request (this process and its PostgreSQL backend), the SQL state
 and a cProfile, so the receivers' server CPU can be cut without the load generator sharing the cores.
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/meidu_bench_hooks \\
-      .venv/bin/python benchmarks/hooks_profile.py --receiver wechatpay|alipay|tracking
+      .venv/bin/python benchmarks/hooks_profile.py [--receiver wechatpay|alipay|tracking|all]
         [--requests 600] [--redis redis://127.0.0.1:6379/5] [--profile cprofile|none] [--top 40]
 
 The database must be migrated (run the receiver's HTTP benchmark once, or benchmarks/_setup.py); each run
 seeds its own transactions (first deliveries) or waybills. Every request is a first delivery (payments) or
-a new scan (tracking); a wrong answer stops the run.
+a new scan (tracking); a wrong answer stops the run. `--receiver all` (the default, as `make bench` runs it)
+measures the three one after another, each in a process of its own (each sets its partner's settings
+before Django starts).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from _report import report
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -57,6 +61,28 @@ def _environ(path: str, body: bytes, headers: dict[str, str]) -> dict:
         else:
             environ["HTTP_" + name.upper().replace("-", "_")] = value
     return environ
+
+
+RECEIVERS = {
+    "wechatpay": "WeChat Pay notification, first delivery",
+    "alipay": "Alipay notification, first delivery",
+    "tracking": "express tracking push",
+}
+
+
+def _each_receiver(argv: list[str]) -> int:
+    """Run this script once per receiver (a process each); non-zero if any could not measure."""
+    import subprocess
+
+    kept, skip = [], False
+    for arg in argv:  # everything but this run's --receiver (all)
+        if not skip and not arg.startswith("--receiver"):
+            kept.append(arg)
+        skip = arg == "--receiver"
+    failed = 0
+    for receiver in RECEIVERS:
+        failed |= subprocess.call([sys.executable, __file__, *kept, "--receiver", receiver])
+    return failed
 
 
 def _backend_cpu(pid: int) -> float:
@@ -141,12 +167,14 @@ def _configure(receiver: str, folder: Path):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--receiver", choices=["wechatpay", "alipay", "tracking"], required=True)
+    parser.add_argument("--receiver", choices=[*RECEIVERS, "all"], default="all")
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--profile", choices=["cprofile", "none"], default="cprofile")
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
+    if args.receiver == "all":
+        sys.exit(_each_receiver(sys.argv[1:]))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="meidu.settings.base",
         MEIDU_MODE="demo",
@@ -220,6 +248,11 @@ def main() -> None:
             },
             indent=2,
         )
+    )
+    report(
+        f"{RECEIVERS[args.receiver]}, in process (hooks_profile.py)",
+        "per request: SQL statements, app CPU, PostgreSQL CPU",
+        f"{len(statements)} statements, app {cpu / n * 1000:.2f} ms, PostgreSQL {pg / n * 1000:.2f} ms (means)",
     )
     if profiled:
         import cProfile
