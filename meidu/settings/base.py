@@ -587,6 +587,10 @@ SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "meidu")
 # SEARCH_POSTINGS=false sends every query the document way (the postings are still written).
 SEARCH_POSTINGS = env_bool("SEARCH_POSTINGS", True)
 SEARCH_POSTINGS_MIN_MATCHES = env_int("SEARCH_POSTINGS_MIN_MATCHES", 2000)
+# The most candidate words a term rebuild counts: the frequent lexemes and their synonyms first, then what
+# a buyer types for them (pinyin, CJK prefixes: meidu.core.search.term_candidates). Each costs one count
+# over the documents; only those matching SEARCH_POSTINGS_MIN_MATCHES get postings.
+SEARCH_POSTINGS_MAX_CANDIDATES = env_int("SEARCH_POSTINGS_MAX_CANDIDATES", 3000)
 SEARCH_ELASTICSEARCH_TIMEOUT = float(env_str("SEARCH_ELASTICSEARCH_TIMEOUT", "2.0") or "2.0")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")

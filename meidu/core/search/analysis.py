@@ -132,7 +132,7 @@ def text_lexemes(text: str) -> list[str]:
     return _clip([*words, *cjk_chars(" ".join(words))])
 
 
-def _word_pinyin(word: str) -> list[str]:
+def word_pinyin(word: str) -> list[str]:
     """Pinyin and initials of a word; a one-character word's lone initial would match nearly everything."""
     return pinyin_keys(word)[: 1 if len(word) == 1 else 2]
 
@@ -144,9 +144,9 @@ def name_lexemes(text: str) -> tuple[list[str], list[str]]:
     precise = words_of(text, search_mode=False)
     primary = [*precise, *cjk_chars(" ".join(precise))]
     for word in precise:
-        primary.extend(_word_pinyin(word))
+        primary.extend(word_pinyin(word))
     for run in _runs(normalize(text)):
-        primary.extend(_word_pinyin(run))
+        primary.extend(word_pinyin(run))
     # Each character's syllable (li finds 梨); a lone initial would match nearly everything.
     for ch in cjk_chars(" ".join(precise)):
         keys = pinyin_keys(ch)
@@ -156,7 +156,7 @@ def name_lexemes(text: str) -> tuple[list[str], list[str]]:
     taken = set(primary)
     subwords = [w for w in _clip(words_of(text)) if w not in taken]
     for word in subwords:
-        subwords_pinyin = [k for k in _word_pinyin(word) if k not in taken]
+        subwords_pinyin = [k for k in word_pinyin(word) if k not in taken]
         primary.extend(subwords_pinyin)
         taken.update(subwords_pinyin)
     return primary, subwords

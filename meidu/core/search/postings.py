@@ -28,8 +28,9 @@ When rows are written (always in the transaction that writes what they derive fr
   transaction as the lexemes) and by the domain's visibility refresh of objects whose listings changed
   (same transaction as the channels); not when only the owner's state changed;
 * ``postings_terms_rebuild`` — the term set chosen again from the documents (``meidu search
-  reindex``): every lexeme held by at least ``SEARCH_POSTINGS_MIN_MATCHES`` documents, and the
-  synonyms of those, whose one-term query matches that many; a term per transaction.
+  reindex``): every lexeme held by at least ``SEARCH_POSTINGS_MIN_MATCHES`` documents, the synonyms
+  of those, and what a buyer types for them (pinyin, prefixes: term_candidates), whose one-term query
+  matches that many; a term per transaction.
 Lock order: an object's document row (its writer's upsert), then the postings table in row exclusive
 mode (``postings_refresh``); a term's rebuild takes the postings table in share row exclusive mode
 first, so the two wait for each other instead of interleaving (``_lock``).
@@ -46,8 +47,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from meidu.core.search.analysis import parse_query
-from meidu.core.search.data import search_data
 from meidu.core.search.spec import RANK_SCALE, STRICT, IndexSpec, PostingOwners, SearchPage
+from meidu.core.search.term_candidates import term_candidates
 from meidu.core.search.tsquery import tsquery_text
 
 # How long a process trusts its copy of the term keys (a stale copy only sends a query the document
@@ -191,8 +192,9 @@ def _lock(cursor, names: dict[str, str]) -> None:
 
 
 def frequent_term_candidates(spec: IndexSpec, threshold: int) -> list[str]:
-    """Lexemes held by at least ``threshold`` documents (ts_stat: core PostgreSQL), and their synonyms
-    (苞米 asks for 玉米's documents)."""
+    """Lexemes held by at least ``threshold`` documents (ts_stat: core PostgreSQL), their synonyms
+    (苞米 asks for 玉米's documents), then what a buyer types for them (term_candidates: pinyin,
+    prefixes of a CJK word, their synonyms), at most SEARCH_POSTINGS_MAX_CANDIDATES."""
     names = _tables(spec)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -200,12 +202,7 @@ def frequent_term_candidates(spec: IndexSpec, threshold: int) -> list[str]:
             [f"SELECT vector FROM {names['doc']} WHERE vector IS NOT NULL", threshold],
         )
         words = [row[0] for row in cursor.fetchall()]
-    synonyms = search_data().synonyms
-    out: dict[str, None] = dict.fromkeys(words)
-    for word in words:
-        for synonym in sorted(synonyms.get(word, frozenset())):
-            out.setdefault(synonym, None)
-    return list(out)
+    return term_candidates(words)
 
 
 def term_key(text: str) -> str | None:
@@ -225,12 +222,20 @@ def postings_terms_rebuild(spec: IndexSpec, threshold: int | None = None) -> dic
     threshold = min_matches() if threshold is None else threshold
     names = _tables(spec)
     chosen: dict[str, str] = {}
+    keys: set[str] = set()
     for word in frequent_term_candidates(spec, threshold):
         key = term_key(word)
-        if key and key not in chosen.values():
+        if key and key not in keys:
             chosen[word] = key
+            keys.add(key)
     kept: dict[str, int] = {}
     for word, key in chosen.items():  # a transaction a term: writers wait for one term at a time
+        # Most typed forms match too few: counted first without the lock (writers go on), and only a
+        # term that may be kept is counted again and written under it.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {names['doc']} WHERE vector @@ %s::tsquery", [key])
+            if int(cursor.fetchone()[0]) < threshold:
+                continue
         with transaction.atomic(), connection.cursor() as cursor:
             _lock(cursor, names)
             _term_drop(cursor, names, "key = %s", [key])
