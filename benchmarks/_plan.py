@@ -68,7 +68,8 @@ PLANS: dict[str, Plan] = {
         "exchange",
         900,
     ),
-    "farm_board": Plan(["--requests", "200"], ["--items", "5", "--years", "1", "--requests", "20"]),
+    # a dataset of its own: its markets would collide with the demo data `meidu seed` puts in `main`
+    "farm_board": Plan(["--requests", "200"], ["--items", "5", "--years", "1", "--requests", "20"], "farm"),
     "farm_matching": Plan(["--open", "10000", "--runs", "200"], ["--open", "500", "--runs", "20"]),
     "financing_valuation": Plan([], ["--receipts", "200", "--runs", "1"], "valuation"),
     "hooks_profile": Plan(
